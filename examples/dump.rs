@@ -1,0 +1,55 @@
+//! Development aid: prints the layout items and recognised tables of one file.
+//! `cargo run --example dump -- samples/000_530d8417aadfcef1.txt [items]`
+
+use budget_harvest::{decode, grammar::Grammar, layout, recognise};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let path = args
+        .get(1)
+        .ok_or_else(|| anyhow::anyhow!("usage: dump FILE [items]"))?;
+    let bytes = std::fs::read(path)?;
+    let decoded = decode::decode(&bytes)?;
+    let kind = layout::detect(&decoded.text);
+    let items = layout::items(&decoded.text, kind);
+    if args.get(2).map(String::as_str) == Some("items") {
+        for i in &items {
+            println!("{i:?}");
+        }
+    }
+    let doc = recognise::recognise(Grammar::global(), &items, &decoded.text);
+    println!(
+        "layout {kind:?} agency {:?} year {:?} kind {:?} staffing {:?}",
+        doc.agency, doc.year, doc.kind, doc.staffing
+    );
+    println!(
+        "unknown tables {:?} issues {:?}",
+        doc.unknown_tables, doc.issues
+    );
+    for t in &doc.tables {
+        println!(
+            "== 表{:?} {} {:?} {} rows, issues {:?}",
+            t.number,
+            t.kind,
+            t.title,
+            t.rows.len(),
+            t.issues
+        );
+        for r in &t.rows {
+            let vals: Vec<String> = r
+                .values
+                .iter()
+                .map(|v| format!("{}={}", v.measure, v.amount))
+                .collect();
+            println!(
+                "   {:?} {:?} {} {} | {}",
+                r.section,
+                r.code.as_ref().map(|c| c.as_str()),
+                r.item,
+                r.project,
+                vals.join(" ")
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Exact money amounts.
+//!
+//! Budget tables are checked by arithmetic, so amounts are kept as integer
+//! hundredths, never floats.  The number of decimals the publisher printed is
+//! kept too, so the output shows the amount "as printed" (`93` stays `93`,
+//! `1,010.70` becomes `1010.70`).
+
+use std::fmt;
+
+use nom::{
+    branch::alt,
+    bytes::complete::{tag, take_while1, take_while_m_n},
+    character::complete::char,
+    combinator::{all_consuming, opt, recognize},
+    multi::many1,
+    sequence::{pair, preceded, tuple},
+    IResult,
+};
+
+/// An amount in hundredths of the table's unit, with its printed precision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Amount {
+    /// Value in hundredths (`1010.70` → `101070`).
+    pub cents: i64,
+    /// Decimals as printed: 0, 1 or 2.
+    pub decimals: u8,
+}
+
+impl Amount {
+    pub fn from_cents(cents: i64) -> Self {
+        Amount { cents, decimals: 2 }
+    }
+
+    /// Parses a printed amount: thousands separators, full-width digits,
+    /// surrounding (ideographic) spaces and a leading minus are accepted.
+    /// Returns `None` for anything that is not a number — including blanks,
+    /// `-` and `—`, which mean "no amount".
+    pub fn parse(text: &str) -> Option<Amount> {
+        let folded: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+            .map(fold_numeric_char)
+            .collect();
+        if folded.is_empty() {
+            return None;
+        }
+        let (_, (neg, int_part, frac)) = all_consuming(number)(&folded).ok()?;
+        let digits: String = int_part.chars().filter(|c| *c != ',').collect();
+        if frac.len() > 2 || digits.len() > 15 {
+            return None;
+        }
+        let whole: i64 = digits.parse().ok()?;
+        let mut frac_cents: i64 = frac.parse().unwrap_or(0);
+        if frac.len() == 1 {
+            frac_cents *= 10;
+        }
+        let cents = whole.checked_mul(100)?.checked_add(frac_cents)?;
+        Some(Amount {
+            cents: if neg { -cents } else { cents },
+            decimals: frac.len() as u8,
+        })
+    }
+}
+
+/// Full-width digits and punctuation that occur inside numbers.
+fn fold_numeric_char(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - 0xFF10 + u32::from(b'0')).unwrap_or(c),
+        '．' => '.',
+        '，' => ',',
+        '－' | '−' => '-',
+        _ => c,
+    }
+}
+
+fn digits(i: &str) -> IResult<&str, &str> {
+    take_while1(|c: char| c.is_ascii_digit())(i)
+}
+
+/// `-?` integer part (plain or with `,` groups of three) `(.dd?)?`.
+fn number(i: &str) -> IResult<&str, (bool, &str, &str)> {
+    let grouped = recognize(pair(
+        take_while_m_n(1, 3, |c: char| c.is_ascii_digit()),
+        many1(preceded(
+            char(','),
+            take_while_m_n(3, 3, |c: char| c.is_ascii_digit()),
+        )),
+    ));
+    let (i, (neg, int_part, frac)) = tuple((
+        opt(tag("-")),
+        alt((grouped, digits)),
+        opt(preceded(char('.'), digits)),
+    ))(i)?;
+    Ok((i, (neg.is_some(), int_part, frac.unwrap_or(""))))
+}
+
+impl fmt::Display for Amount {
+    /// Formats with the printed number of decimals, no separators.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.cents < 0 { "-" } else { "" };
+        let abs = self.cents.unsigned_abs();
+        let (whole, frac) = (abs / 100, abs % 100);
+        match self.decimals {
+            0 if frac == 0 => write!(f, "{sign}{whole}"),
+            1 if frac % 10 == 0 => write!(f, "{sign}{whole}.{}", frac / 10),
+            _ => write!(f, "{sign}{whole}.{frac:02}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Option<String> {
+        Amount::parse(s).map(|a| a.to_string())
+    }
+
+    #[test]
+    fn parses_printed_forms() {
+        assert_eq!(p("1,010.70"), Some("1010.70".into()));
+        assert_eq!(p("93\u{3000}"), Some("93".into()));
+        assert_eq!(p(" 3.4 "), Some("3.4".into()));
+        assert_eq!(p("０．６"), Some("0.6".into()));
+        assert_eq!(p("-12.05"), Some("-12.05".into()));
+        assert_eq!(p("0"), Some("0".into()));
+        assert_eq!(p("3061.52"), Some("3061.52".into()));
+        assert_eq!(p("12,345,678.9"), Some("12345678.9".into()));
+        assert_eq!(Amount::parse("1,010.70").map(|a| a.cents), Some(101070));
+    }
+
+    #[test]
+    fn rejects_non_numbers() {
+        for s in [
+            "", "\u{3000}", "-", "—", "合计", "12.345", "1,01.5", "12%", "2024年",
+        ] {
+            assert_eq!(Amount::parse(s), None, "{s:?}");
+        }
+    }
+}

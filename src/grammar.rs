@@ -1,0 +1,422 @@
+//! The grammar as data: table kinds, title patterns, header synonyms,
+//! standard column layouts and the function classification, read from
+//! `grammars/*.toml`.
+//!
+//! The files are embedded in the binary (so it runs from anywhere) and can be
+//! replaced at run time with `--grammars DIR`, so adding a synonym needs no
+//! code change.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use anyhow::{bail, Context, Result};
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::normalize;
+
+/// A canonical measure key such as `total` or `general_budget`.
+pub type Measure = &'static str;
+
+const EMBEDDED: [(&str, &str); 3] = [
+    ("measures.toml", include_str!("../grammars/measures.toml")),
+    ("tables.toml", include_str!("../grammars/tables.toml")),
+    (
+        "function_classes.toml",
+        include_str!("../grammars/function_classes.toml"),
+    ),
+];
+
+/// How a table kind lays out its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// Rows carry a classification code and a name.
+    Coded,
+    /// Income and expenditure sections side by side in one row.
+    TwoSided,
+    /// The “三公” table, row-wise or transposed.
+    ThreePublic,
+}
+
+#[derive(Debug)]
+pub struct TableKind {
+    pub key: &'static str,
+    titles: Vec<Regex>,
+    pub shape: Shape,
+    /// A 项目名称 column follows the row name.
+    pub has_project: bool,
+    /// Standard layouts of the amount columns (for two-sided tables: the income side).
+    pub layouts: Vec<Vec<Measure>>,
+    /// Two-sided tables: standard layouts of the expenditure side.
+    pub expenditure_layouts: Vec<Vec<Measure>>,
+}
+
+/// What a header cell says about its column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderMeaning {
+    /// Exactly one measure.
+    Measure(Measure),
+    /// A header cut short: a prefix of synonyms of these measures (possibly
+    /// a group heading over them).
+    Prefix(Vec<Measure>),
+    /// Names a label column (code, name, project).
+    Label,
+    /// Anything else (a group heading, or text the grammar does not know).
+    Other,
+}
+
+/// What a title line names.
+#[derive(Debug, Clone, Copy)]
+pub enum TitleMeaning<'g> {
+    Kind(&'g TableKind),
+    /// A known table that carries nothing to harvest (绩效目标表).
+    Ignored,
+}
+
+#[derive(Debug)]
+pub struct Grammar {
+    synonyms: HashMap<String, Measure>,
+    synonym_list: Vec<(String, Measure)>,
+    label_headers: Vec<String>,
+    pub kinds: Vec<TableKind>,
+    ignored_titles: Vec<Regex>,
+    class_by_name: HashMap<String, &'static str>,
+    /// “三公” categories: (canonical item, printed variants).
+    pub three_public_categories: Vec<(&'static str, Vec<String>)>,
+    pub three_public_group_total: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct MeasuresFile {
+    synonyms: HashMap<String, Vec<String>>,
+    label_headers: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct TablesFile {
+    kind: Vec<KindFile>,
+    ignored: IgnoredFile,
+    three_public: ThreePublicFile,
+}
+
+#[derive(Deserialize)]
+struct KindFile {
+    key: String,
+    titles: Vec<String>,
+    shape: Shape,
+    #[serde(default)]
+    project: bool,
+    layouts: Vec<Vec<String>>,
+    #[serde(default)]
+    expenditure_layouts: Vec<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct IgnoredFile {
+    titles: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ThreePublicFile {
+    categories: Vec<(String, Vec<String>)>,
+    group_total: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ClassesFile {
+    classes: HashMap<String, Vec<String>>,
+}
+
+static GLOBAL: OnceLock<Grammar> = OnceLock::new();
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// Quotes vary between publishers (“三公” / "三公" / 三公): titles are compared without them.
+fn strip_quotes(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’' | '\''))
+        .collect()
+}
+
+impl Grammar {
+    /// The grammar in use: the embedded one unless [`Grammar::install`] ran first.
+    pub fn global() -> &'static Grammar {
+        GLOBAL.get_or_init(|| Grammar::embedded().expect("embedded grammar is valid"))
+    }
+
+    /// Replaces the embedded grammar with the files of `dir` (same names).
+    pub fn install(dir: &Path) -> Result<()> {
+        let mut texts = Vec::new();
+        for (name, _) in EMBEDDED {
+            let path = dir.join(name);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading grammar file {}", path.display()))?;
+            texts.push(text);
+        }
+        let grammar = Grammar::parse(&texts[0], &texts[1], &texts[2])
+            .with_context(|| format!("grammar in {}", dir.display()))?;
+        if GLOBAL.set(grammar).is_err() {
+            bail!("grammar already in use");
+        }
+        Ok(())
+    }
+
+    pub fn embedded() -> Result<Grammar> {
+        Grammar::parse(EMBEDDED[0].1, EMBEDDED[1].1, EMBEDDED[2].1)
+    }
+
+    fn parse(measures: &str, tables: &str, classes: &str) -> Result<Grammar> {
+        let m: MeasuresFile = toml::from_str(measures).context("measures.toml")?;
+        let t: TablesFile = toml::from_str(tables).context("tables.toml")?;
+        let c: ClassesFile = toml::from_str(classes).context("function_classes.toml")?;
+
+        let mut synonyms = HashMap::new();
+        let mut synonym_list = Vec::new();
+        let mut keys: HashMap<String, Measure> = HashMap::new();
+        let mut sorted: Vec<_> = m.synonyms.into_iter().collect();
+        sorted.sort();
+        for (key, words) in sorted {
+            let key: Measure = leak(key.clone());
+            keys.insert(key.to_string(), key);
+            for w in words {
+                let w = normalize::label(&w);
+                if let Some(prev) = synonyms.insert(w.clone(), key) {
+                    bail!("header synonym {w} is given for both {prev} and {key}");
+                }
+                synonym_list.push((w, key));
+            }
+        }
+        let measure = |name: &str| -> Result<Measure> {
+            keys.get(name)
+                .copied()
+                .with_context(|| format!("layout names unknown measure {name}"))
+        };
+        let compile = |pats: &[String]| -> Result<Vec<Regex>> {
+            pats.iter()
+                .map(|p| {
+                    Regex::new(&strip_quotes(&normalize::label(p)))
+                        .with_context(|| format!("title pattern {p}"))
+                })
+                .collect()
+        };
+        let mut kinds = Vec::new();
+        for k in t.kind {
+            let layouts = |ls: &[Vec<String>]| -> Result<Vec<Vec<Measure>>> {
+                ls.iter()
+                    .map(|l| l.iter().map(|n| measure(n)).collect())
+                    .collect()
+            };
+            kinds.push(TableKind {
+                key: leak(k.key),
+                titles: compile(&k.titles)?,
+                shape: k.shape,
+                has_project: k.project,
+                layouts: layouts(&k.layouts)?,
+                expenditure_layouts: layouts(&k.expenditure_layouts)?,
+            });
+        }
+        let mut class_by_name = HashMap::new();
+        for (code, names) in c.classes {
+            let code = leak(code);
+            for n in names {
+                class_by_name.insert(normalize::label(&n), code);
+            }
+        }
+        Ok(Grammar {
+            synonyms,
+            synonym_list,
+            label_headers: m
+                .label_headers
+                .iter()
+                .map(|s| normalize::label(s))
+                .collect(),
+            kinds,
+            ignored_titles: compile(&t.ignored.titles)?,
+            class_by_name,
+            three_public_categories: t
+                .three_public
+                .categories
+                .into_iter()
+                .map(|(k, v)| (leak(k), v.iter().map(|s| normalize::label(s)).collect()))
+                .collect(),
+            three_public_group_total: t.three_public.group_total,
+        })
+    }
+
+    pub fn kind(&self, key: &str) -> Option<&TableKind> {
+        self.kinds.iter().find(|k| k.key == key)
+    }
+
+    /// Which table a (normalised) title names; the longest pattern match wins.
+    pub fn match_title(&self, title: &str) -> Option<TitleMeaning<'_>> {
+        let title = strip_quotes(title);
+        let longest = |res: &[Regex]| {
+            res.iter()
+                .filter_map(|r| r.find(&title).map(|m| m.len()))
+                .max()
+        };
+        let best = self
+            .kinds
+            .iter()
+            .filter_map(|k| longest(&k.titles).map(|len| (len, k)))
+            .max_by_key(|(len, _)| *len);
+        match (best, longest(&self.ignored_titles)) {
+            (Some((len, k)), ignored) if ignored.map_or(true, |i| i < len) => {
+                Some(TitleMeaning::Kind(k))
+            }
+            (_, Some(_)) => Some(TitleMeaning::Ignored),
+            _ => None,
+        }
+    }
+
+    /// Maps a header cell to its meaning.
+    pub fn header(&self, text: &str) -> HeaderMeaning {
+        let h = normalize::label(text);
+        if h.is_empty() {
+            return HeaderMeaning::Other;
+        }
+        if let Some(m) = self.synonyms.get(&h) {
+            return HeaderMeaning::Measure(m);
+        }
+        if self.label_headers.iter().any(|l| *l == h) {
+            return HeaderMeaning::Label;
+        }
+        // A header cut short: a prefix of one or more synonyms.
+        if h.chars().count() >= 3 {
+            let mut cands: Vec<Measure> = self
+                .synonym_list
+                .iter()
+                .filter(|(w, _)| w.starts_with(&h))
+                .map(|(_, m)| *m)
+                .collect();
+            cands.sort_unstable();
+            cands.dedup();
+            // Kept apart from exact matches even when unique: a heading cut
+            // short and a group heading over sub-columns look alike.
+            if !cands.is_empty() {
+                return HeaderMeaning::Prefix(cands);
+            }
+            if self.label_headers.iter().any(|l| l.starts_with(&h)) {
+                return HeaderMeaning::Label;
+            }
+        }
+        HeaderMeaning::Other
+    }
+
+    /// The 类 code of a function-classification class name, ordinal allowed.
+    pub fn class_code(&self, name: &str) -> Option<&'static str> {
+        let n = normalize::label(name);
+        self.class_by_name
+            .get(normalize::strip_ordinal(&n))
+            .copied()
+    }
+
+    /// The canonical “三公” category a printed label names.
+    pub fn three_public_category(&self, label: &str) -> Option<&'static str> {
+        let mut l = normalize::label(label).replace(['“', '”', '"'], "");
+        if let Some(rest) = l.strip_prefix("其中:") {
+            l = rest.to_string();
+        }
+        let l = l.trim_end_matches("(小计)").to_string();
+        let l = normalize::strip_ordinal(&l);
+        self.three_public_categories
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| n == l))
+            .map(|(k, _)| *k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(title: &str) -> Option<&'static str> {
+        match Grammar::global().match_title(&normalize::label(title)) {
+            Some(TitleMeaning::Kind(k)) => Some(k.key),
+            Some(TitleMeaning::Ignored) => Some("ignored"),
+            None => None,
+        }
+    }
+
+    #[test]
+    fn titles_map_to_kinds() {
+        assert_eq!(kind_of("部门收支总体情况表"), Some("summary"));
+        assert_eq!(kind_of("单位收入总体情况表"), Some("income"));
+        assert_eq!(kind_of("部门（单位）支出总体情况表"), Some("expenditure"));
+        assert_eq!(
+            kind_of("财政拨款收支预算总体情况表"),
+            Some("fiscal_summary")
+        );
+        assert_eq!(kind_of("一般公共预算支出情况表"), Some("general_budget"));
+        assert_eq!(
+            kind_of("一般公共预算基本支出情况表"),
+            Some("general_budget_basic")
+        );
+        assert_eq!(kind_of("一般公共预算项目支出情况表"), Some("project"));
+        assert_eq!(kind_of("项目支出情况表"), Some("project"));
+        assert_eq!(kind_of("政府性基金预算支出情况表"), Some("gov_fund"));
+        assert_eq!(kind_of("国有资本经营预算支出情况表"), Some("state_capital"));
+        assert_eq!(
+            kind_of("一般公共预算“三公”经费支出情况表"),
+            Some("three_public")
+        );
+        assert_eq!(
+            kind_of("财政拨款\"三公\"经费支出情况表"),
+            Some("three_public")
+        );
+        assert_eq!(kind_of("上年结转结余情况明细表"), Some("carryover"));
+        assert_eq!(kind_of("收入支出决算总表"), Some("summary"));
+        assert_eq!(kind_of("财政拨款收入支出决算总表"), Some("fiscal_summary"));
+        assert_eq!(kind_of("项目支出绩效目标表"), Some("ignored"));
+        assert_eq!(kind_of("部门预算公开"), None);
+    }
+
+    #[test]
+    fn headers_map_to_measures() {
+        let g = Grammar::global();
+        assert_eq!(
+            g.header("财政拨款（补助）小计"),
+            HeaderMeaning::Measure("fiscal_subtotal")
+        );
+        assert_eq!(
+            g.header("上级一般公共预算"),
+            HeaderMeaning::Prefix(vec!["general_budget_transfer"])
+        );
+        assert_eq!(g.header("合  计"), HeaderMeaning::Measure("total"));
+        assert_eq!(
+            g.header("一般公共预 算"),
+            HeaderMeaning::Measure("general_budget")
+        );
+        assert_eq!(g.header("功能分类科目编"), HeaderMeaning::Label);
+        assert_eq!(g.header("一般公共预算基本支出"), HeaderMeaning::Other);
+    }
+
+    #[test]
+    fn class_names_give_codes() {
+        let g = Grammar::global();
+        assert_eq!(g.class_code("八、社会保障和就业支出"), Some("208"));
+        assert_eq!(g.class_code("住房保障支出"), Some("221"));
+        assert_eq!(g.class_code("行政运行"), None);
+    }
+
+    #[test]
+    fn three_public_categories() {
+        let g = Grammar::global();
+        assert_eq!(
+            g.three_public_category("公务用车购置及运行费（小计）"),
+            Some("公务用车购置及运行费")
+        );
+        assert_eq!(
+            g.three_public_category("其中：公务用车购置费"),
+            Some("公务用车购置费")
+        );
+        assert_eq!(
+            g.three_public_category("因公出国 (境) 费"),
+            Some("因公出国(境)费")
+        );
+    }
+}

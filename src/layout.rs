@@ -1,0 +1,226 @@
+//! Stage 2 — lines to rows of cells.
+//!
+//! Recognises how a text dump lays out its tables and turns the lines into a
+//! flat sequence of text lines and table rows for the recogniser:
+//! - `tabbed`: one table row per line, cells separated by tabs;
+//! - `cell_per_line`: one cell per tab-prefixed line, a row ended by a blank
+//!   line; a line without the tab continues the previous cell (a wrapped label);
+//! - `flow`: pdftotext-style flowed text with no cell boundaries.
+
+use crate::model::{Cell, Provenance};
+use crate::normalize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayoutKind {
+    Tabbed,
+    CellPerLine,
+    Flow,
+}
+
+impl LayoutKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LayoutKind::Tabbed => "tabbed",
+            LayoutKind::CellPerLine => "cell_per_line",
+            LayoutKind::Flow => "flow",
+        }
+    }
+}
+
+/// A text line or a table row, in document order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Text { text: String, at: Provenance },
+    Row { cells: Vec<Cell>, at: Provenance },
+}
+
+/// Chooses the layout from how the lines use tabs.
+pub fn detect(text: &str) -> LayoutKind {
+    let (mut single, mut multi) = (0usize, 0usize);
+    for line in text.lines() {
+        match line.matches('\t').count() {
+            0 => {}
+            1 if line.starts_with('\t') => single += 1,
+            _ => multi += 1,
+        }
+    }
+    if single >= 20 && single > multi {
+        LayoutKind::CellPerLine
+    } else if multi >= 10 {
+        LayoutKind::Tabbed
+    } else {
+        LayoutKind::Flow
+    }
+}
+
+/// Splits the text into items according to `layout`.
+pub fn items(text: &str, layout: LayoutKind) -> Vec<Item> {
+    let lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (Provenance::Line(i as u32 + 1), l));
+    let raw = match layout {
+        LayoutKind::Tabbed => tabbed(lines),
+        LayoutKind::CellPerLine => cell_per_line(lines),
+        LayoutKind::Flow => lines
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(at, l)| Item::Text {
+                text: l.to_string(),
+                at,
+            })
+            .collect(),
+    };
+    raw.into_iter().filter(|i| !is_blank_row(i)).collect()
+}
+
+fn tabbed<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<Item> {
+    let mut out = Vec::new();
+    for (at, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if line.contains('\t') {
+            let cells = line
+                .split('\t')
+                .map(|t| Cell {
+                    text: t.to_string(),
+                    at,
+                })
+                .collect();
+            out.push(Item::Row { cells, at });
+        } else {
+            out.push(Item::Text {
+                text: line.to_string(),
+                at,
+            });
+        }
+    }
+    out
+}
+
+fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut row: Vec<Cell> = Vec::new();
+    let flush = |row: &mut Vec<Cell>, out: &mut Vec<Item>| {
+        if let Some(first) = row.first() {
+            let at = first.at;
+            out.push(Item::Row {
+                cells: std::mem::take(row),
+                at,
+            });
+        }
+    };
+    for (at, line) in lines {
+        // A bare tab is an empty cell; only a line with no tab ends the row.
+        if !line.contains('\t') && line.trim().is_empty() {
+            flush(&mut row, &mut out);
+        } else if let Some(cell) = line.strip_prefix('\t') {
+            row.push(Cell {
+                text: cell.to_string(),
+                at,
+            });
+        } else if let (Some(last), true) = (row.last_mut(), is_continuation(line)) {
+            last.text.push_str(line);
+        } else {
+            flush(&mut row, &mut out);
+            out.push(Item::Text {
+                text: line.to_string(),
+                at,
+            });
+        }
+    }
+    flush(&mut row, &mut out);
+    out
+}
+
+/// A short line without the leading tab, inside a row, continues the cell
+/// above it (`公务用车购置及运行费` / `（小计）`; `科目` / `名称`; a number).
+fn is_continuation(line: &str) -> bool {
+    let t = normalize::label(line);
+    t.chars().count() <= 16 && !t.contains('。') && !t.starts_with('表')
+}
+
+/// Rows with nothing in them (padding rows of an empty table).
+fn is_blank_row(item: &Item) -> bool {
+    matches!(item, Item::Row { cells, .. } if cells.iter().all(|c| normalize::is_blank(&c.text)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(items: &[Item]) -> Vec<String> {
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Text { text, .. } => format!("T:{text}"),
+                Item::Row { cells, .. } => {
+                    format!(
+                        "R:{}",
+                        cells
+                            .iter()
+                            .map(|c| c.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    )
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cell_per_line_rows_and_continuations() {
+        let text = "表10\n标题\n\t合计\n\t7.59\n\n\t公务用车购置及运行费\n（小计）\n\t6.99\n\t\n\n\t表9\n\t\n\t\n";
+        let items = items(text, LayoutKind::CellPerLine);
+        assert_eq!(
+            texts(&items),
+            vec![
+                "T:表10",
+                "T:标题",
+                "R:合计|7.59",
+                "R:公务用车购置及运行费（小计）|6.99|",
+                "R:表9||"
+            ]
+        );
+        assert_eq!(
+            items[3],
+            Item::Row {
+                cells: vec![
+                    Cell {
+                        text: "公务用车购置及运行费（小计）".into(),
+                        at: Provenance::Line(6)
+                    },
+                    Cell {
+                        text: "6.99".into(),
+                        at: Provenance::Line(8)
+                    },
+                    Cell {
+                        text: "".into(),
+                        at: Provenance::Line(9)
+                    },
+                ],
+                at: Provenance::Line(6),
+            }
+        );
+    }
+
+    #[test]
+    fn split_number_cell_is_continued() {
+        // 000_…: `⇥1146.18 / ⇥ / 779.18 / ⇥ / 367` is total, basic, project.
+        let text = "\t208\n\t01\n\t\n\t人力\n\t1146.18\n\t\n779.18\n\t\n367\n\n";
+        let items = items(text, LayoutKind::CellPerLine);
+        assert_eq!(texts(&items), vec!["R:208|01||人力|1146.18|779.18|367"]);
+    }
+
+    #[test]
+    fn detects_layouts() {
+        let tabbed = "a\tb\tc\n".repeat(12);
+        assert_eq!(detect(&tabbed), LayoutKind::Tabbed);
+        let cells = "\ta\n\tb\n\n".repeat(12);
+        assert_eq!(detect(&cells), LayoutKind::CellPerLine);
+        assert_eq!(
+            detect("一、本年收入 9466.10 201 一般公共服务支出\n"),
+            LayoutKind::Flow
+        );
+    }
+}

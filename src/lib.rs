@@ -1,0 +1,19 @@
+//! budget-harvest: Chinese government budget disclosures (部门预算/决算公开)
+//! → clean, checked, analysis-ready records.
+//!
+//! Stages, one module each, data flowing one way:
+//! [`decode`] (bytes → text) → [`layout`] (lines → rows of cells) →
+//! [`recognise`] (parts, titles, headers → measures, body rows) →
+//! [`emit`] (CSV). The table kinds, header synonyms and layouts live in
+//! `grammars/` ([`grammar`]).
+
+pub mod amount;
+pub mod batch;
+pub mod decode;
+pub mod emit;
+pub mod grammar;
+pub mod layout;
+pub mod model;
+pub mod normalize;
+pub mod pipeline;
+pub mod recognise;

@@ -1,0 +1,119 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use budget_harvest::batch::{self, Options};
+use budget_harvest::grammar::Grammar;
+use budget_harvest::pipeline::Status;
+
+/// Exit status when every input was processed and none failed.
+const EXIT_OK: u8 = 0;
+/// Exit status when at least one input failed (all outputs are still written).
+const EXIT_SOME_FAILED: u8 = 1;
+/// Exit status when the run itself could not proceed (outputs not writable, bad grammar).
+const EXIT_FATAL: u8 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "budget-harvest",
+    version,
+    about = "Turn Chinese government budget disclosures (部门预算/决算公开) into clean, checked records",
+    after_help = "EXIT STATUS:\n  0  every input was processed; none failed (partial documents are reported in documents.csv)\n  1  at least one input failed (not text, empty, unreadable …); all outputs are still written\n  2  usage error (bad command line)\n  3  the run could not proceed (output directory not writable, invalid --grammars)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract every standard table from disclosures into line_items.csv and documents.csv.
+    #[command(
+        after_help = "EXAMPLE:\n  budget-harvest extract samples/ more/2024_奇台县.txt -o out\n  python3 ../shared/tools/score.py ../shared/gold out/line_items.csv"
+    )]
+    Extract {
+        /// Input files and directories (directories are searched recursively).
+        /// Text dumps in UTF-8, UTF-16 (with BOM) or GB18030, any line ends.
+        #[arg(required = true, value_name = "PATH")]
+        inputs: Vec<PathBuf>,
+        /// Output directory; created if missing. Existing files there are replaced.
+        #[arg(short, long, value_name = "OUT")]
+        out: PathBuf,
+        /// Worker threads (default: all cores).
+        #[arg(short, long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Write CSVs with a UTF-8 BOM so Excel on a Chinese Windows desktop opens them correctly.
+        #[arg(long)]
+        excel: bool,
+        /// Read the grammar (table kinds, header synonyms, layouts) from DIR instead of the
+        /// built-in copy of grammars/: add a synonym without rebuilding.
+        #[arg(long, value_name = "DIR")]
+        grammars: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Extract {
+            inputs,
+            out,
+            jobs,
+            excel,
+            grammars,
+            quiet,
+        } => {
+            let grammar = match grammars {
+                Some(dir) => Grammar::install(&dir),
+                None => Grammar::embedded().map(|_| ()),
+            };
+            if let Err(e) = grammar {
+                eprintln!("budget-harvest: {e:#}");
+                return ExitCode::from(EXIT_FATAL);
+            }
+            if let Some(n) = jobs {
+                // Only fails if a pool was built already; the default pool is then used.
+                let _ = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build_global();
+            }
+            let inputs = batch::discover(&inputs);
+            let opts = Options {
+                out_dir: out,
+                excel,
+            };
+            let result = batch::run(&inputs, &opts, |o| {
+                if o.status == Status::Failed {
+                    eprintln!("error: {}: {}", o.document.source, o.document.error);
+                } else if o.status == Status::Partial && !quiet {
+                    eprintln!(
+                        "warning: {}: partial: {}",
+                        o.document.source, o.document.error
+                    );
+                }
+            });
+            match result {
+                Ok(summary) => {
+                    if !quiet {
+                        eprintln!("budget-harvest: {summary}");
+                    }
+                    ExitCode::from(if summary.failed > 0 {
+                        EXIT_SOME_FAILED
+                    } else {
+                        EXIT_OK
+                    })
+                }
+                Err(e) => {
+                    eprintln!("budget-harvest: {e:#}");
+                    ExitCode::from(EXIT_FATAL)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! The records that flow between stages.
+//!
+//! Cells keep their source position and a status, and a value can carry the
+//! other columns it could belong to: the layout-repair solver (flow dumps)
+//! and the PDF reader fill the same types as the clean text path.
+
+use std::fmt;
+
+use crate::amount::Amount;
+use crate::grammar::Measure;
+
+/// Where something starts in the input: a line of the decoded text, or a PDF page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Provenance {
+    Line(u32),
+    Page(u32),
+}
+
+impl fmt::Display for Provenance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Provenance::Line(n) => write!(f, "{n}"),
+            Provenance::Page(n) => write!(f, "p{n}"),
+        }
+    }
+}
+
+/// One cell of a physical row, as the layout stage found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    pub text: String,
+    pub at: Provenance,
+}
+
+/// How far a value can be trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CellStatus {
+    /// Printed value, in a column the header or the standard layout fixes.
+    Ok,
+    /// Value or column reconstructed, and every identity it takes part in holds.
+    Repaired,
+    /// No reconstruction satisfied every identity, or several did.
+    Uncertain,
+}
+
+impl CellStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellStatus::Ok => "ok",
+            CellStatus::Repaired => "repaired",
+            CellStatus::Uncertain => "uncertain",
+        }
+    }
+}
+
+/// The side of a two-sided table (`summary`, `fiscal_summary`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    Income,
+    Expenditure,
+}
+
+impl Section {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Income => "income",
+            Section::Expenditure => "expenditure",
+        }
+    }
+}
+
+/// Monetary unit a table states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Unit {
+    #[default]
+    WanYuan,
+    Yuan,
+}
+
+impl Unit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::WanYuan => "万元",
+            Unit::Yuan => "元",
+        }
+    }
+}
+
+/// A classification code, digits only (`208 01 01` → `2080101`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(String);
+
+impl Code {
+    /// Accepts 3 (类), 5 (款) or 7 (项) digits.
+    pub fn new(digits: &str) -> Option<Code> {
+        let ok = matches!(digits.len(), 3 | 5 | 7) && digits.bytes().all(|b| b.is_ascii_digit());
+        ok.then(|| Code(digits.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// 1 for 类, 2 for 款, 3 for 项.
+    pub fn level(&self) -> u8 {
+        match self.0.len() {
+            3 => 1,
+            5 => 2,
+            _ => 3,
+        }
+    }
+
+    /// The code one level up (`2080101` → `20801`), if any.
+    pub fn parent(&self) -> Option<Code> {
+        match self.0.len() {
+            5 | 7 => Some(Code(self.0[..self.0.len() - 2].to_string())),
+            _ => None,
+        }
+    }
+}
+
+/// One amount of a row, in one column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    pub measure: Measure,
+    pub amount: Amount,
+    pub status: CellStatus,
+    pub at: Provenance,
+    /// Other measures this value could belong to (column not certain).
+    pub alternatives: Vec<Measure>,
+}
+
+/// One logical row of a table (a two-sided physical row gives two).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub section: Option<Section>,
+    pub code: Option<Code>,
+    /// Row label, normalised (SCHEMA.md `item`).
+    pub item: String,
+    /// Project name in project tables, normalised; empty otherwise.
+    pub project: String,
+    pub values: Vec<Value>,
+    pub at: Provenance,
+}
+
+impl Row {
+    /// 合计/总计 rows (and the two-sided grand totals).
+    pub fn is_total(&self) -> bool {
+        self.code.is_none() && is_total_label(&self.item)
+    }
+
+    pub fn value(&self, measure: &str) -> Option<&Value> {
+        self.values.iter().find(|v| v.measure == measure)
+    }
+}
+
+/// True for labels of grand-total rows: 合计, 总计, 小计, 收入总计, 支出合计 …
+pub fn is_total_label(item: &str) -> bool {
+    matches!(
+        item,
+        "合计" | "总计" | "小计" | "收入总计" | "支出总计" | "收入合计" | "支出合计" | "收支总计"
+    )
+}
+
+/// A recognised table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// Number printed before the title (`表1`, `表一：` → 1).
+    pub number: Option<u32>,
+    pub kind: &'static str,
+    pub title: String,
+    pub unit: Unit,
+    pub at: Provenance,
+    pub rows: Vec<Row>,
+    /// The document says this table is empty (`…为空表`).
+    pub declared_empty: bool,
+    /// Problems that make the table's extraction incomplete.
+    pub issues: Vec<String>,
+}
+
+/// Staffing figures of 第一部分.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Staffing {
+    pub quota: Option<u32>,
+    pub actual: Option<u32>,
+    pub active: Option<u32>,
+    pub retired: Option<u32>,
+    pub honorary_retired: Option<u32>,
+}
+
+/// Budget (预算) or final account (决算).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocKind {
+    Budget,
+    FinalAccount,
+}
+
+impl DocKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Budget => "budget",
+            DocKind::FinalAccount => "final_account",
+        }
+    }
+}
+
+/// Everything recognised in one document.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub agency: Option<String>,
+    pub year: Option<u16>,
+    pub kind: Option<DocKind>,
+    pub staffing: Staffing,
+    pub tables: Vec<Table>,
+    /// Titles of tables the grammar does not know.
+    pub unknown_tables: Vec<String>,
+    /// Document-level problems (layout not supported …).
+    pub issues: Vec<String>,
+}
+
+impl Document {
+    /// The unit most of the document's tables state.
+    pub fn unit(&self) -> Option<Unit> {
+        let wan = self
+            .tables
+            .iter()
+            .filter(|t| t.unit == Unit::WanYuan)
+            .count();
+        let yuan = self.tables.len() - wan;
+        match (wan, yuan) {
+            (0, 0) => None,
+            (w, y) if y > w => Some(Unit::Yuan),
+            _ => Some(Unit::WanYuan),
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Text normalisation shared by every stage (SCHEMA.md, `item`).
+
+/// Folds a full-width ASCII character (U+FF01..U+FF5E) to half-width.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// The `item` normalisation: all whitespace (incl. U+3000) removed and
+/// full-width ASCII folded to half-width (`（`→`(`, `：`→`:`, `１`→`1`).
+pub fn label(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .map(fold_char)
+        .collect()
+}
+
+/// True when the cell holds nothing: blank, U+3000, `-` or `—`.
+pub fn is_blank(s: &str) -> bool {
+    let t = label(s);
+    t.is_empty() || t == "-" || t == "—" || t == "--" || t == "——"
+}
+
+/// Drops a leading list ordinal: `一、` `(三)` `1.` `2、` `- `.
+pub fn strip_ordinal(s: &str) -> &str {
+    let mut rest = s.trim_start_matches(['-', '•', '·', ' ']);
+    loop {
+        let before = rest;
+        rest = strip_one_ordinal(rest);
+        if rest == before {
+            return rest;
+        }
+    }
+}
+
+fn strip_one_ordinal(s: &str) -> &str {
+    const CN: &str = "一二三四五六七八九十";
+    let inner = s.strip_prefix('(').unwrap_or(s);
+    let numeral_len: usize = inner
+        .char_indices()
+        .take_while(|(_, c)| CN.contains(*c) || c.is_ascii_digit())
+        .map(|(_, c)| c.len_utf8())
+        .sum();
+    if numeral_len == 0 {
+        return s;
+    }
+    let after = &inner[numeral_len..];
+    let parenthesised = inner.len() != s.len();
+    if parenthesised {
+        return after
+            .strip_prefix(')')
+            .map_or(s, |r| r.trim_start_matches(['、', '.']));
+    }
+    for sep in ['、', '.', ':'] {
+        if let Some(r) = after.strip_prefix(sep) {
+            // "1.5" is a number, not an ordinal.
+            if sep == '.' && r.starts_with(|c: char| c.is_ascii_digit()) {
+                return s;
+            }
+            return r;
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_removes_space_and_folds() {
+        assert_eq!(label("收  入  总  计"), "收入总计");
+        assert_eq!(label("因公出国（境）费"), "因公出国(境)费");
+        assert_eq!(label("其中：一般财力\u{3000}"), "其中:一般财力");
+    }
+
+    #[test]
+    fn ordinals() {
+        assert_eq!(
+            strip_ordinal("八、社会保障和就业支出"),
+            "社会保障和就业支出"
+        );
+        assert_eq!(strip_ordinal("(三)一般"), "一般");
+        assert_eq!(strip_ordinal("1.一般公共预算拨款"), "一般公共预算拨款");
+        assert_eq!(
+            strip_ordinal("-一、单位收支总体情况表"),
+            "单位收支总体情况表"
+        );
+        assert_eq!(strip_ordinal("2024年"), "2024年");
+    }
+}

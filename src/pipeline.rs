@@ -1,0 +1,169 @@
+//! One input file through every stage: decode → layout → recognise → emit records.
+//!
+//! Never fails: whatever goes wrong becomes the document's `status` and
+//! `error`, so a batch always accounts for every input.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::decode::{self, DecodeError};
+use crate::emit::{DocumentRecord, LineItem};
+use crate::grammar::Grammar;
+use crate::layout::{self, LayoutKind};
+use crate::model::{CellStatus, Document};
+use crate::recognise;
+
+/// Final state of a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Ok,
+    Partial,
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Partial => "partial",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// Everything one input contributes to the outputs.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub document: DocumentRecord,
+    pub line_items: Vec<LineItem>,
+    pub status: Status,
+}
+
+/// First 16 hex digits of the SHA-256 of the input bytes.
+pub fn doc_id(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads and processes one file; `source` is the path as the user gave it.
+pub fn process_path(path: &Path, source: &str) -> Outcome {
+    match std::fs::read(path) {
+        Ok(bytes) => process_bytes(&bytes, source),
+        Err(e) => failed(
+            DocumentRecord::new(String::new(), source),
+            format!("cannot read file: {e}"),
+        ),
+    }
+}
+
+/// Processes the bytes of one input. A panic inside a stage is caught and
+/// reported as this document's failure.
+pub fn process_bytes(bytes: &[u8], source: &str) -> Outcome {
+    let record = DocumentRecord::new(doc_id(bytes), source);
+    match panic::catch_unwind(AssertUnwindSafe(|| run(bytes, record.clone()))) {
+        Ok(outcome) => outcome,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let first_line = msg.lines().next().unwrap_or("").to_string();
+            failed(record, format!("internal error: {first_line}"))
+        }
+    }
+}
+
+fn failed(mut record: DocumentRecord, error: String) -> Outcome {
+    record.status = Status::Failed.as_str();
+    record.error = error;
+    Outcome {
+        document: record,
+        line_items: Vec::new(),
+        status: Status::Failed,
+    }
+}
+
+fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
+    if decode::is_pdf(bytes) {
+        record.format = "pdf";
+    }
+    #[cfg(test)]
+    if bytes.starts_with(b"BUDGET-HARVEST-TEST-PANIC") {
+        panic!("test hook: parser panic");
+    }
+    let decoded = match decode::decode(bytes) {
+        Ok(d) => d,
+        Err(e @ (DecodeError::Empty | DecodeError::Binary(_) | DecodeError::Pdf)) => {
+            return failed(record, e.to_string());
+        }
+    };
+    record.encoding = decoded.encoding;
+    let layout = layout::detect(&decoded.text);
+    record.layout = layout.as_str();
+    let items = layout::items(&decoded.text, layout);
+    let g = Grammar::global();
+    let mut doc = recognise::recognise(g, &items, &decoded.text);
+    if layout == LayoutKind::Flow {
+        doc.issues.push(
+            "flow layout (pdftotext-style, no cell boundaries): table reconstruction is not supported yet; metadata only"
+                .into(),
+        );
+    }
+    finish(record, doc)
+}
+
+fn finish(mut record: DocumentRecord, doc: Document) -> Outcome {
+    let line_items = crate::emit::line_items(&record, &doc);
+    record.fill(&doc, &line_items);
+    let problems: Vec<String> = doc
+        .issues
+        .iter()
+        .cloned()
+        .chain(doc.tables.iter().flat_map(|t| {
+            let label = format!(
+                "{} {}",
+                t.number.map(|n| format!("表{n}")).unwrap_or_default(),
+                t.kind
+            );
+            t.issues
+                .iter()
+                .map(move |i| format!("{}: {i}", label.trim()))
+        }))
+        .collect();
+    let uncertain = line_items
+        .iter()
+        .any(|l| l.status != CellStatus::Ok.as_str());
+    let status = if doc.tables.is_empty() && doc.issues.is_empty() {
+        record.error = "no budget tables recognised".into();
+        Status::Failed
+    } else if !problems.is_empty() || uncertain {
+        record.error = summarise(&problems);
+        Status::Partial
+    } else {
+        Status::Ok
+    };
+    record.status = status.as_str();
+    Outcome {
+        document: record,
+        line_items,
+        status,
+    }
+}
+
+/// The first problems, enough to act on, with a count of the rest.
+fn summarise(problems: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut s = problems
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if problems.len() > SHOWN {
+        s.push_str(&format!("; and {} more", problems.len() - SHOWN));
+    }
+    s
+}

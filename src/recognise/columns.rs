@@ -1,0 +1,411 @@
+//! Header rows → the canonical measure of every amount column.
+//!
+//! Published headers are unreliable: merged cells are collapsed in
+//! cell-per-line dumps, shifted by a cell in tab dumps, cut short, or missing.
+//! So the resolver works in two steps:
+//! 1. *leaf assembly* — read the header rows top to bottom; a lower row's
+//!    measures replace the group heading above them (`财政拨款(补助)` →
+//!    `小计, 一般公共预算, …`), by reading order, or by position when a
+//!    measure heads sub-columns (`基本支出` → `人员经费, 公用经费`);
+//! 2. *reconciliation* — the leaves are checked against the table kind's
+//!    standard layouts of the table's width; a layout fills columns whose
+//!    header is missing or cut short.
+
+use crate::grammar::{Grammar, HeaderMeaning, Measure};
+use crate::model::{Cell, CellStatus};
+use crate::normalize;
+
+/// The measure of each amount column, and how sure we are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns {
+    pub measures: Vec<Option<Measure>>,
+    /// `Ok` when the header (or the only standard layout of this width)
+    /// fixes every column; `Uncertain` when several layouts fit.
+    pub status: CellStatus,
+    /// Other layouts' measures per column, when the choice was not unique.
+    pub alternatives: Vec<Vec<Measure>>,
+    /// Why some columns are unknown, for the document's issues.
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    pos: usize,
+    meaning: HeaderMeaning,
+}
+
+impl Token {
+    fn candidates(&self) -> Vec<Measure> {
+        match &self.meaning {
+            HeaderMeaning::Measure(m) => vec![m],
+            HeaderMeaning::Prefix(ms) => ms.clone(),
+            _ => vec![],
+        }
+    }
+    fn is_group(&self) -> bool {
+        self.meaning == HeaderMeaning::Other
+    }
+    /// A header matched only as a prefix may be a group heading
+    /// (`财政拨款(补助)` over `财政拨款(补助)小计 …`).
+    fn is_weak(&self) -> bool {
+        matches!(self.meaning, HeaderMeaning::Prefix(_))
+    }
+}
+
+/// True for the column-number row (`※ ※ 1 2 3 …`).
+pub fn is_column_number_row(cells: &[Cell]) -> bool {
+    let filled: Vec<String> = cells
+        .iter()
+        .map(|c| normalize::label(&c.text))
+        .filter(|t| !t.is_empty())
+        .collect();
+    if filled.len() < 2 {
+        return false;
+    }
+    let stars = filled.iter().filter(|t| *t == "※" || *t == "*").count();
+    let numbers: Vec<u32> = filled.iter().filter_map(|t| t.parse().ok()).collect();
+    let sequential = numbers.windows(2).all(|w| w[1] == w[0] + 1) && numbers.first() == Some(&1);
+    stars + numbers.len() == filled.len() && sequential && (stars > 0 || numbers.len() >= 3)
+}
+
+/// From a column-number row: (index of the first amount column, number of amount columns).
+pub fn column_numbers(cells: &[Cell]) -> Option<(usize, usize)> {
+    if !is_column_number_row(cells) {
+        return None;
+    }
+    let first = cells
+        .iter()
+        .position(|c| normalize::label(&c.text) == "1")?;
+    let count = cells
+        .iter()
+        .filter(|c| normalize::label(&c.text).parse::<u32>().is_ok())
+        .count();
+    Some((first, count))
+}
+
+fn tokens(g: &Grammar, cells: &[Cell], from: usize) -> Vec<Token> {
+    cells
+        .iter()
+        .enumerate()
+        .skip(from)
+        .filter(|(_, c)| !normalize::label(&c.text).is_empty())
+        .map(|(pos, c)| Token {
+            pos,
+            meaning: g.header(&c.text),
+        })
+        .filter(|t| t.meaning != HeaderMeaning::Label)
+        .collect()
+}
+
+/// Step 1: the leaf header of each column, left to right.
+fn assemble_leaves(g: &Grammar, rows: &[&[Cell]], from: usize) -> Vec<Token> {
+    let mut leaves: Vec<Token> = Vec::new();
+    for row in rows.iter().filter(|r| !is_column_number_row(r)) {
+        let toks = tokens(g, row, from);
+        if toks.is_empty() {
+            continue;
+        }
+        if leaves.is_empty() {
+            leaves = toks;
+            continue;
+        }
+        let children: Vec<Token> = toks
+            .into_iter()
+            .filter(|t| !t.candidates().is_empty())
+            .collect();
+        if children.is_empty() {
+            continue;
+        }
+        leaves = substitute(leaves, children);
+    }
+    leaves
+}
+
+/// Puts `children` (a lower header row) in place of the heading they belong to.
+fn substitute(leaves: Vec<Token>, children: Vec<Token>) -> Vec<Token> {
+    let groups: Vec<usize> = leaves
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_group())
+        .map(|(i, _)| i)
+        .collect();
+    let weak: Vec<usize> = leaves
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_weak())
+        .map(|(i, _)| i)
+        .collect();
+    let single = match (groups.as_slice(), weak.as_slice()) {
+        ([g], _) => Some(*g),
+        ([], [w]) => Some(*w),
+        _ => None,
+    };
+    if let Some(i) = single {
+        let mut out = leaves;
+        out.splice(i..=i, children);
+        return out;
+    }
+    // By position: a heading spans up to the next heading on its row.
+    let mut out = Vec::new();
+    let mut used = 0;
+    for (i, leaf) in leaves.iter().enumerate() {
+        let end = leaves.get(i + 1).map_or(usize::MAX, |n| n.pos);
+        let under: Vec<Token> = children
+            .iter()
+            .filter(|c| c.pos >= leaf.pos && c.pos < end)
+            .cloned()
+            .collect();
+        if under.len() >= 2 || (under.len() == 1 && leaf.is_group()) {
+            used += under.len();
+            out.extend(under);
+        } else {
+            out.push(leaf.clone());
+        }
+    }
+    if used == 0 && groups.is_empty() && weak.is_empty() && children.len() > leaves.len() {
+        // The lower row is the complete leaf row.
+        return children;
+    }
+    out
+}
+
+/// Resolves `width` amount columns whose header cells start at `from`.
+pub fn resolve(
+    g: &Grammar,
+    header_rows: &[&[Cell]],
+    from: usize,
+    width: usize,
+    layouts: &[Vec<Measure>],
+) -> Columns {
+    let leaves = assemble_leaves(g, header_rows, from);
+    let cands: Vec<Vec<Measure>> = leaves.iter().map(Token::candidates).collect();
+    resolve_leaves(&cands, width, layouts)
+}
+
+/// Step 2: reconcile leaf candidates with the standard layouts.
+pub fn resolve_leaves(cands: &[Vec<Measure>], width: usize, layouts: &[Vec<Measure>]) -> Columns {
+    let from_header = cands.len() == width && cands.iter().all(|c| c.len() == 1);
+    if from_header {
+        return Columns {
+            measures: cands.iter().map(|c| Some(c[0])).collect(),
+            status: CellStatus::Ok,
+            alternatives: vec![vec![]; width],
+            problem: None,
+        };
+    }
+    let fitting: Vec<&Vec<Measure>> = layouts
+        .iter()
+        .filter(|l| l.len() == width && fits(cands, l))
+        .collect();
+    match fitting.as_slice() {
+        [only] => Columns {
+            measures: only.iter().map(|m| Some(*m)).collect(),
+            status: CellStatus::Ok,
+            alternatives: vec![vec![]; width],
+            problem: None,
+        },
+        [first, rest @ ..] => Columns {
+            measures: first.iter().map(|m| Some(*m)).collect(),
+            status: CellStatus::Uncertain,
+            alternatives: (0..width)
+                .map(|i| {
+                    rest.iter()
+                        .map(|l| l[i])
+                        .filter(|m| *m != first[i])
+                        .collect()
+                })
+                .collect(),
+            problem: None,
+        },
+        [] if cands.len() == width => {
+            // Keep what the header says; unknown columns stay unknown.
+            let measures: Vec<Option<Measure>> =
+                cands.iter().map(|c| (c.len() == 1).then(|| c[0])).collect();
+            let unknown = measures.iter().filter(|m| m.is_none()).count();
+            Columns {
+                measures,
+                status: CellStatus::Ok,
+                alternatives: vec![vec![]; width],
+                problem: (unknown > 0)
+                    .then(|| format!("{unknown} column header(s) not recognised")),
+            }
+        }
+        [] => Columns {
+            measures: vec![None; width],
+            status: CellStatus::Uncertain,
+            alternatives: vec![vec![]; width],
+            problem: Some(format!(
+                "header ({} recognised columns) fits no standard layout of {width} columns",
+                cands.len()
+            )),
+        },
+    }
+}
+
+/// Whether the leaves agree with a layout: position by position when there
+/// are as many leaves as columns, else as a subsequence.
+fn fits(cands: &[Vec<Measure>], layout: &[Measure]) -> bool {
+    if cands.len() == layout.len() {
+        return cands
+            .iter()
+            .zip(layout)
+            .all(|(c, m)| c.is_empty() || c.contains(m));
+    }
+    let mut j = 0;
+    for c in cands {
+        while j < layout.len() && !(c.is_empty() || c.contains(&layout[j])) {
+            j += 1;
+        }
+        if j == layout.len() {
+            return false;
+        }
+        j += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Provenance;
+
+    fn row(cells: &[&str]) -> Vec<Cell> {
+        cells
+            .iter()
+            .map(|t| Cell {
+                text: t.to_string(),
+                at: Provenance::Line(1),
+            })
+            .collect()
+    }
+
+    fn measures(c: &Columns) -> Vec<&str> {
+        c.measures.iter().map(|m| m.unwrap_or("?")).collect()
+    }
+
+    fn income_layouts() -> &'static [Vec<Measure>] {
+        &Grammar::global().kind("income").unwrap().layouts
+    }
+
+    #[test]
+    fn collapsed_group_is_replaced_by_lower_row() {
+        // 000_…: the upper row lost its merged-cell blanks.
+        let g = Grammar::global();
+        let r1 = row(&[
+            "",
+            "功能分类科目编码",
+            "功能分类科目名称",
+            "总  计",
+            "财  政  拨  款  (  补  助  )",
+            "财政专户（教育收费）",
+            "单位资金",
+            "财政拨款结转",
+            "非财政拨款结转结余",
+        ]);
+        let r2 = row(&[
+            "类",
+            "款",
+            "项",
+            "",
+            "",
+            "财政拨款(补助)小计",
+            "一般公共预算",
+            "上级一般公共预算安排的转移支付",
+            "政府性基金预算",
+            "上级政府性基金安排的转移支付",
+            "国有资本经营预算",
+            "上级国有资本经营预算安排的转移支付",
+            "",
+            "",
+            "",
+            "",
+        ]);
+        let c = resolve(g, &[&r1, &r2], 0, 12, income_layouts());
+        assert_eq!(measures(&c), income_layouts()[0]);
+        assert_eq!(c.status, CellStatus::Ok);
+    }
+
+    #[test]
+    fn shifted_and_cut_header() {
+        // 002_…: a cut-short header and the last label pushed past the table.
+        let g = Grammar::global();
+        let r1 = row(&[
+            "功能分类科",
+            "",
+            "",
+            "功能分类科目名称",
+            "总计",
+            "财政拨款（补助）",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "财政专户（教育收费）",
+            "单位资金",
+            "财政拨款结转",
+            "非财政拨款结转结余",
+            "",
+        ]);
+        let r2 = row(&[
+            "类",
+            "款",
+            "项",
+            "",
+            "",
+            "财政拨款（补助）小计",
+            "一般公共预算",
+            "上级一般公共预算",
+            "政府性基金预算",
+            "上级政府性基金安排的转移支付",
+            "国有资本经营预算",
+            "",
+            "",
+            "",
+            "",
+            "上级国有资本经营预算安排的转移支付",
+        ]);
+        let c = resolve(g, &[&r1, &r2], 4, 12, income_layouts());
+        assert_eq!(measures(&c), income_layouts()[0]);
+    }
+
+    #[test]
+    fn missing_header_uses_the_layout_of_that_width() {
+        let c = resolve(Grammar::global(), &[], 4, 9, income_layouts());
+        assert_eq!(c.measures[5], Some("operating_income"));
+        assert_eq!(c.status, CellStatus::Ok);
+    }
+
+    #[test]
+    fn measure_heading_sub_columns_by_position() {
+        let g = Grammar::global();
+        let layouts = &g.kind("state_capital").unwrap().layouts;
+        let r1 = row(&["科目", "", "", "国有资本经营预算支出", "", "", "", ""]);
+        let r2 = row(&[
+            "功能分类科目编码",
+            "",
+            "",
+            "功能分类科目名称",
+            "合计",
+            "基本支出",
+            "",
+            "项目支出",
+        ]);
+        let r3 = row(&["类", "款", "项", "", "", "人员经费", "公用经费", ""]);
+        let c = resolve(g, &[&r1, &r2, &r3], 4, 4, layouts);
+        assert_eq!(
+            measures(&c),
+            vec!["total", "personnel", "public_funds", "project"]
+        );
+    }
+
+    #[test]
+    fn column_number_rows() {
+        assert_eq!(
+            column_numbers(&row(&["※", "※", "※", "※", "1", "2", "3"])),
+            Some((4, 3))
+        );
+        assert_eq!(column_numbers(&row(&["", "", "总计", "1,010.70"])), None);
+        assert!(!is_column_number_row(&row(&["208", "01", "01"])));
+    }
+}

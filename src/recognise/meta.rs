@@ -1,0 +1,190 @@
+//! Document metadata: agency, year, kind, and the staffing figures of 第一部分.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use nom::{
+    bytes::complete::{tag, take_while_m_n},
+    character::complete::digit1,
+    combinator::{map_res, opt},
+    sequence::{preceded, tuple},
+    IResult,
+};
+use regex::Regex;
+
+use crate::model::{DocKind, Staffing, Unit};
+use crate::normalize;
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("valid regex"))
+}
+
+/// `编制部门：X  单位：万元` → X (the agency a table names).
+pub fn agency_in(line: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = re(&RE, r"(?:编制|填报)(?:部门|单位)(?:\(单位\))?:([^\s:]*)");
+    let norm_spaced: String = line.chars().map(normalize::fold_char).collect();
+    let caps = re.captures(&norm_spaced)?;
+    let name = caps.get(1)?.as_str().trim_end_matches("单位").trim();
+    let name = name.split("单位:").next().unwrap_or(name);
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// `单位：万元` / `金额单位：元` → the unit.
+pub fn unit_in(line: &str) -> Option<Unit> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = re(&RE, r"单位:(万元|元)");
+    match re.captures(&normalize::label(line))?.get(1)?.as_str() {
+        "万元" => Some(Unit::WanYuan),
+        _ => Some(Unit::Yuan),
+    }
+}
+
+/// Year and family from the first `2024年部门预算` / `2023年度部门决算` phrase.
+pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = re(
+        &RE,
+        r"(20\d\d)年度?(?:部门|单位)?(?:\(单位\))?(?:综合)?(预算|决算)",
+    );
+    for line in text.lines().take(400) {
+        if let Some(c) = re.captures(&normalize::label(line)) {
+            let year = c[1].parse().ok();
+            let kind = if &c[2] == "决算" {
+                DocKind::FinalAccount
+            } else {
+                DocKind::Budget
+            };
+            return (year, Some(kind));
+        }
+    }
+    (None, None)
+}
+
+/// The most frequent agency named by the tables' 编制部门 lines.
+pub fn most_common(names: &[String]) -> Option<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for n in names {
+        *counts.entry(n.as_str()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(n, _)| n.to_string())
+}
+
+/// Agency from the overview heading: `第一部分 昌吉州社会保险管理局概况`.
+pub fn agency_from_heading(line: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = re(&RE, r"^第[一1]部分(.+?)(?:部门|单位)?概况$");
+    let norm = normalize::label(line);
+    let caps = re.captures(&norm)?;
+    Some(caps[1].to_string())
+}
+
+/// A figure after a keyword: `编制数59人`, `编制数 13`, `在职：57人`.
+fn figure(i: &str) -> IResult<&str, u32> {
+    preceded(
+        tuple((opt(take_while_m_n(1, 3, |c: char| {
+            "人员数为是:共计有".contains(c)
+        })),)),
+        map_res(digit1, str::parse),
+    )(i)
+}
+
+fn figure_after(text: &str, keyword: &str) -> Option<u32> {
+    let mut from = 0;
+    while let Some(off) = text[from..].find(keyword) {
+        let after = &text[from + off + keyword.len()..];
+        if let Ok((_, n)) = figure(after) {
+            return Some(n);
+        }
+        from += off + keyword.len();
+    }
+    None
+}
+
+/// Staffing figures from the overview text (whitespace and line breaks removed first).
+pub fn staffing(overview: &str) -> Staffing {
+    let t = normalize::label(overview);
+    let no_retirees = |word: &str| {
+        let p: IResult<&str, &str> = tag("无")(word);
+        p.is_ok()
+    };
+    let honorary = figure_after(&t, "离休").or_else(|| {
+        t.find("离休人员").and_then(|i| {
+            let before = &t[..i];
+            no_retirees(before.rsplit(['，', ';', '；', ',']).next().unwrap_or("")).then_some(0)
+        })
+    });
+    Staffing {
+        quota: figure_after(&t, "编制数").or_else(|| figure_after(&t, "核定编制")),
+        actual: figure_after(&t, "实有人数"),
+        active: figure_after(&t, "在职"),
+        retired: figure_after(&t, "退休"),
+        honorary_retired: honorary,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staffing_sentences() {
+        let s = staffing("昌吉州社会保险管理局编制数59人，实有人数91人，其中：在职57人，增加1人； 退休34人，增加1人；无离休人员。");
+        assert_eq!(
+            s,
+            Staffing {
+                quota: Some(59),
+                actual: Some(91),
+                active: Some(57),
+                retired: Some(34),
+                honorary_retired: Some(0)
+            }
+        );
+        let s = staffing("喀什市社会保险中心部门编制数 13，实有人数\n58人，其中：在职 48人，减少 0人；退休 10人，增加 0人；离休 0 人，增加\n0 人。");
+        assert_eq!(
+            s,
+            Staffing {
+                quota: Some(13),
+                actual: Some(58),
+                active: Some(48),
+                retired: Some(10),
+                honorary_retired: Some(0)
+            }
+        );
+    }
+
+    #[test]
+    fn agency_and_unit_lines() {
+        assert_eq!(
+            agency_in("编制部门：昌吉州社会保险管理局                   单位：万元").as_deref(),
+            Some("昌吉州社会保险管理局")
+        );
+        assert_eq!(
+            agency_in("编制部门（单位）：昌吉回族自治州人力资源和社会保障局       单位：万元")
+                .as_deref(),
+            Some("昌吉回族自治州人力资源和社会保障局")
+        );
+        assert_eq!(agency_in("编制部门："), None);
+        assert_eq!(
+            unit_in("编制部门：X        单位：万元"),
+            Some(Unit::WanYuan)
+        );
+        assert_eq!(unit_in("金额单位：元"), Some(Unit::Yuan));
+        assert_eq!(unit_in("编制单位：奇台县社会保险管理局"), None);
+    }
+
+    #[test]
+    fn year_kind() {
+        assert_eq!(
+            year_and_kind("x\n2024 年部门预算公开\n"),
+            (Some(2024), Some(DocKind::Budget))
+        );
+        assert_eq!(
+            year_and_kind("上海市普陀区财政局2024年度部门决算"),
+            (Some(2024), Some(DocKind::FinalAccount))
+        );
+    }
+}

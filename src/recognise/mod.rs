@@ -1,0 +1,230 @@
+//! Stage 3 — recognise the document: parts, table titles, units, header and
+//! body rows, metadata.
+//!
+//! Walks the layout items top to bottom. A title the grammar knows opens a
+//! table; the rows after it belong to that table until the next title, part
+//! heading or prose line. Titles with no rows after them are table-of-contents
+//! entries and vanish.
+
+mod columns;
+mod meta;
+mod table;
+mod title;
+
+use crate::amount::Amount;
+use crate::grammar::{Grammar, TitleMeaning};
+use crate::layout::Item;
+use crate::model::{Cell, Document, Provenance};
+use crate::normalize;
+
+pub use title::Part;
+
+use table::Draft;
+
+/// What rows after the current line belong to.
+enum Target {
+    /// No table open (prose, or before the first table).
+    None,
+    Table(Draft),
+    /// A table we do not extract (绩效目标表, unknown titles): swallow its rows.
+    Skip,
+}
+
+struct Segmenter {
+    g: &'static Grammar,
+    doc: Document,
+    target: Target,
+    /// A bare `表 2` line waiting for its title.
+    pending_number: Option<u32>,
+    agencies: Vec<String>,
+    part: Option<Part>,
+    overview: String,
+}
+
+/// Recognises tables and metadata in the items of one document.
+pub fn recognise(g: &'static Grammar, items: &[Item], text: &str) -> Document {
+    let mut s = Segmenter {
+        g,
+        doc: Document::default(),
+        target: Target::None,
+        pending_number: None,
+        agencies: Vec::new(),
+        part: None,
+        overview: String::new(),
+    };
+    for item in items {
+        match item {
+            Item::Text { text, at } => s.text(text, *at),
+            Item::Row { cells, at } => s.row(cells, *at),
+        }
+    }
+    s.close();
+    let (year, kind) = meta::year_and_kind(text);
+    s.doc.year = year;
+    s.doc.kind = kind;
+    s.doc.agency = meta::most_common(&s.agencies)
+        .or_else(|| text.lines().take(200).find_map(meta::agency_from_heading));
+    s.doc.staffing = meta::staffing(&s.overview);
+    s.doc
+}
+
+impl Segmenter {
+    fn close(&mut self) {
+        if let Target::Table(draft) = std::mem::replace(&mut self.target, Target::None) {
+            if !draft.is_phantom() {
+                self.doc.tables.push(table::build(self.g, draft));
+            }
+        }
+    }
+
+    fn note_metadata(&mut self, line: &str) -> bool {
+        let mut hit = false;
+        if let Some(a) = meta::agency_in(line) {
+            self.agencies.push(a);
+            hit = true;
+        }
+        if let Some(u) = meta::unit_in(line) {
+            if let Target::Table(d) = &mut self.target {
+                d.unit.get_or_insert(u);
+            }
+            hit = true;
+        }
+        hit || normalize::label(line).starts_with("编制部门")
+            || normalize::label(line).starts_with("编制单位")
+    }
+
+    fn text(&mut self, line: &str, at: Provenance) {
+        if self.part == Some(Part::Overview) {
+            self.overview.push_str(line);
+            self.overview.push('\n');
+        }
+        if self.structural(line, at) || self.continue_cell(line) {
+            return;
+        }
+        // Any other line inside a table's body ends it (prose follows).
+        self.end_body();
+    }
+
+    /// A short fragment inside a table is the wrapped end of the cell above
+    /// it (`科目` / `名称`, `公务用车购置及运行费` / `（小计）`), separated from
+    /// it by a blank line in cell-per-line dumps.
+    fn continue_cell(&mut self, line: &str) -> bool {
+        let frag = normalize::label(line);
+        let short = (1..=8).contains(&frag.chars().count()) && Amount::parse(&frag).is_none();
+        match &mut self.target {
+            Target::Table(d) if short => match d.rows.last_mut().and_then(|r| r.last_mut()) {
+                Some(cell) => {
+                    cell.text.push_str(line.trim());
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Handles a line that shapes the document: part heading, table number
+    /// or title, unit/agency line, empty-table declaration, 备注. Returns
+    /// false for anything else.
+    fn structural(&mut self, line: &str, at: Provenance) -> bool {
+        let norm = normalize::label(line);
+        if let Some(part) = title::parse_part(&norm) {
+            self.close();
+            self.part = Some(part);
+            self.pending_number = None;
+            return true;
+        }
+        if self.note_metadata(line) {
+            return true;
+        }
+        if norm.contains("为空表") {
+            if let Target::Table(d) = &mut self.target {
+                d.declared_empty = true;
+            }
+            self.end_body();
+            return true;
+        }
+        if norm.starts_with("备注") || norm.starts_with("注:") {
+            self.end_body();
+            return true;
+        }
+        if let Some(t) = title::parse_title_line(line) {
+            if t.text.is_empty() {
+                if let Some(n) = t.number {
+                    // A bare `表 2`: the title follows.
+                    self.close();
+                    self.target = Target::Skip;
+                    self.pending_number = Some(n);
+                    return true;
+                }
+            } else if let Some(meaning) = self.g.match_title(&t.text) {
+                self.close();
+                let number = t.number.or(self.pending_number.take());
+                self.target = match meaning {
+                    TitleMeaning::Kind(kind) => Target::Table(Draft {
+                        number,
+                        kind,
+                        title: t.text,
+                        unit: None,
+                        at,
+                        rows: Vec::new(),
+                        declared_empty: false,
+                    }),
+                    TitleMeaning::Ignored => Target::Skip,
+                };
+                return true;
+            } else if t.number.is_some()
+                || (self.pending_number.is_some() && t.text.ends_with('表'))
+            {
+                self.close();
+                self.pending_number = None;
+                self.doc.unknown_tables.push(t.text);
+                self.target = Target::Skip;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Ends the open table's body: later rows belong to no table.
+    fn end_body(&mut self) {
+        let has_rows = match &self.target {
+            Target::Table(d) => !d.rows.is_empty(),
+            Target::Skip => true,
+            Target::None => false,
+        };
+        if has_rows {
+            self.close();
+            self.target = Target::None;
+        }
+    }
+
+    fn row(&mut self, cells: &[Cell], at: Provenance) {
+        let filled: Vec<&str> = cells
+            .iter()
+            .map(|c| c.text.as_str())
+            .filter(|t| !normalize::is_blank(t))
+            .collect();
+        // A one-cell row may be a title, a table number or a unit line.
+        if let [only] = filled.as_slice() {
+            if Amount::parse(only).is_none() && self.structural(only, at) {
+                return;
+            }
+        } else {
+            // Metadata sometimes shares a row with blank cells (`编制部门：X | 单位：万元`).
+            let meta_cells = filled.iter().filter(|t| self.note_metadata(t)).count();
+            if meta_cells > 0 && meta_cells == filled.len() {
+                return;
+            }
+        }
+        match &mut self.target {
+            Target::Table(d) => d.rows.push(cells.to_vec()),
+            Target::Skip => {}
+            Target::None => {
+                if filled.len() == 1 {
+                    self.text(filled[0], at);
+                }
+            }
+        }
+    }
+}

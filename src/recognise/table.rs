@@ -1,0 +1,596 @@
+//! One table's rows → records: splits header from body, places the label and
+//! amount columns, resolves measures, fills codes from parent rows.
+
+use nom::{
+    bytes::complete::take_while_m_n,
+    character::complete::space0,
+    combinator::rest,
+    multi::many1,
+    sequence::{terminated, tuple},
+    IResult,
+};
+
+use crate::amount::Amount;
+use crate::grammar::{Grammar, HeaderMeaning, Measure, Shape, TableKind};
+use crate::model::{Cell, CellStatus, Code, Provenance, Row, Section, Table, Unit, Value};
+use crate::normalize;
+
+use super::columns::{self, Columns};
+
+/// A table as segmented from the document, before its rows are understood.
+#[derive(Debug)]
+pub struct Draft {
+    pub number: Option<u32>,
+    pub kind: &'static TableKind,
+    pub title: String,
+    pub unit: Option<Unit>,
+    pub at: Provenance,
+    pub rows: Vec<Vec<Cell>>,
+    pub declared_empty: bool,
+}
+
+impl Draft {
+    /// A title with no rows is a table-of-contents entry, not a table.
+    pub fn is_phantom(&self) -> bool {
+        self.rows.is_empty() && !self.declared_empty
+    }
+}
+
+fn text(cells: &[Cell], i: usize) -> &str {
+    cells.get(i).map_or("", |c| c.text.as_str())
+}
+
+fn is_amount(c: &Cell) -> bool {
+    Amount::parse(&c.text).is_some()
+}
+
+/// The first row that carries data: an amount that is not a column number.
+fn first_data_row(rows: &[Vec<Cell>]) -> usize {
+    rows.iter()
+        .position(|r| r.iter().any(is_amount) && !columns::is_column_number_row(r))
+        .unwrap_or(rows.len())
+}
+
+/// A header row repeated after a page break: no amounts, only header words.
+fn is_repeated_header(g: &Grammar, cells: &[Cell]) -> bool {
+    let filled: Vec<&Cell> = cells
+        .iter()
+        .filter(|c| !normalize::is_blank(&c.text))
+        .collect();
+    !filled.is_empty()
+        && filled
+            .iter()
+            .all(|c| !is_amount(c) && !matches!(g.header(&c.text), HeaderMeaning::Other))
+}
+
+/// The most common row length (ties: the longer).
+fn typical_width(rows: &[Vec<Cell>]) -> usize {
+    let mut counts = std::collections::BTreeMap::new();
+    for r in rows {
+        *counts.entry(r.len()).or_insert(0usize) += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(len, n)| (*n, *len))
+        .map_or(0, |(len, _)| len)
+}
+
+/// Re-joins a row that a stray blank line cut in two: adjacent rows, both
+/// shorter than the table, whose lengths add up to its width.
+fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
+    let width = typical_width(&rows);
+    let mut out: Vec<Vec<Cell>> = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while let Some(mut row) = rows.next() {
+        if let Some(next) = rows.peek() {
+            if row.len() < width && next.len() < width && row.len() + next.len() == width {
+                row.extend(rows.next().unwrap_or_default());
+            }
+        }
+        out.push(row);
+    }
+    out
+}
+
+pub fn build(g: &Grammar, draft: Draft) -> Table {
+    let mut rows = draft.rows;
+    let split = first_data_row(&rows);
+    let body = rejoin_split_rows(rows.split_off(split));
+    rows.extend(body);
+    let (header, rest) = rows.split_at(split);
+    let body: Vec<&Vec<Cell>> = rest
+        .iter()
+        .filter(|r| !columns::is_column_number_row(r) && !is_repeated_header(g, r))
+        .collect();
+    let header: Vec<&[Cell]> = header.iter().map(|r| r.as_slice()).collect();
+    let mut table = Table {
+        number: draft.number,
+        kind: draft.kind.key,
+        title: draft.title,
+        unit: draft.unit.unwrap_or_default(),
+        at: draft.at,
+        rows: Vec::new(),
+        declared_empty: draft.declared_empty,
+        issues: Vec::new(),
+    };
+    if body.is_empty() {
+        return table;
+    }
+    let body_owned: Vec<Vec<Cell>> = body.iter().map(|r| (*r).clone()).collect();
+    match draft.kind.shape {
+        Shape::Coded => coded(g, draft.kind, &header, &body_owned, &mut table),
+        Shape::TwoSided => two_sided(g, draft.kind, &header, &body_owned, &mut table),
+        Shape::ThreePublic => three_public(g, draft.kind, &header, &body_owned, &mut table),
+    }
+    if table.declared_empty && table.rows.iter().any(|r| !r.values.is_empty()) {
+        table
+            .issues
+            .push("table is declared empty but prints amounts".to_string());
+    }
+    table
+}
+
+/// Reads the amount cells `cells[from..from+cols.len()]` into values.
+fn values(cells: &[Cell], from: usize, cols: &Columns, table: &mut Table) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (i, measure) in cols.measures.iter().enumerate() {
+        let Some(cell) = cells.get(from + i) else {
+            continue;
+        };
+        if normalize::is_blank(&cell.text) {
+            continue;
+        }
+        let Some(amount) = Amount::parse(&cell.text) else {
+            table.issues.push(format!(
+                "line {}: '{}' in an amount column is not a number",
+                cell.at,
+                cell.text.trim()
+            ));
+            continue;
+        };
+        let Some(measure) = measure else {
+            table.issues.push(format!(
+                "line {}: amount {amount} in a column with no known header",
+                cell.at
+            ));
+            continue;
+        };
+        out.push(Value {
+            measure,
+            amount,
+            status: cols.status,
+            at: cell.at,
+            alternatives: cols.alternatives.get(i).cloned().unwrap_or_default(),
+        });
+    }
+    // Amounts beyond the table's columns are not silently dropped.
+    for cell in cells.iter().skip(from + cols.measures.len()) {
+        if let Some(a) = Amount::parse(&cell.text) {
+            table.issues.push(format!(
+                "line {}: amount {a} outside the table's columns",
+                cell.at
+            ));
+        }
+    }
+    out
+}
+
+/// Leading cells that hold classification digits (`208`, `01`), from the
+/// `类 款 项` header row or, failing that, from the body.
+fn code_columns(header: &[&[Cell]], body: &[Vec<Cell>]) -> usize {
+    for row in header {
+        let labels: Vec<String> = row.iter().map(|c| normalize::label(&c.text)).collect();
+        if labels.first().map(String::as_str) == Some("类") || labels.iter().any(|l| l == "类") {
+            return labels
+                .iter()
+                .filter(|l| matches!(l.as_str(), "类" | "款" | "项"))
+                .count();
+        }
+    }
+    let is_code = |t: &str| {
+        let t = normalize::label(t);
+        t.is_empty() || (t.len() <= 7 && t.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut n = 0;
+    while n < 3
+        && body.iter().all(|r| is_code(text(r, n)))
+        && body
+            .iter()
+            .any(|r| !normalize::label(text(r, n)).is_empty())
+    {
+        n += 1;
+    }
+    n
+}
+
+/// Joins code cells, filling blank upper levels from the rows above.
+struct CodeFiller {
+    parts: Vec<String>,
+}
+
+impl CodeFiller {
+    fn next(&mut self, cells: &[&str]) -> Option<Code> {
+        let parts: Vec<String> = cells.iter().map(|c| normalize::label(c)).collect();
+        let deepest = parts.iter().rposition(|p| !p.is_empty())?;
+        if parts[..=deepest]
+            .iter()
+            .any(|p| !p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return None;
+        }
+        // One cell holding the whole code (`2080101`).
+        if deepest == 0 && parts[0].len() > 3 {
+            return Code::new(&parts[0]);
+        }
+        let mut full = Vec::with_capacity(deepest + 1);
+        for (i, p) in parts.iter().take(deepest + 1).enumerate() {
+            if p.is_empty() {
+                full.push(self.parts.get(i)?.clone());
+            } else {
+                full.push(p.clone());
+            }
+        }
+        self.parts = full.clone();
+        Code::new(&full.concat())
+    }
+}
+
+fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], table: &mut Table) {
+    let code_cols = code_columns(header, body);
+    let numbered = header.iter().find_map(|r| columns::column_numbers(r));
+    let mut project_col = kind.has_project.then_some(code_cols + 1);
+    // A project table without a 项目名称 column: amounts right after the name.
+    if let Some(p) = project_col {
+        let numeric = body
+            .iter()
+            .filter(|r| r.get(p).is_some_and(is_amount))
+            .count();
+        let textual = body
+            .iter()
+            .filter(|r| {
+                r.get(p)
+                    .is_some_and(|c| !normalize::is_blank(&c.text) && !is_amount(c))
+            })
+            .count();
+        if numeric > textual && numbered.map_or(true, |(first, _)| first <= p) {
+            project_col = None;
+        }
+    }
+    let (first, width) = numbered.unwrap_or_else(|| {
+        let first = code_cols + 1 + usize::from(project_col.is_some());
+        (first, typical_width(body).saturating_sub(first))
+    });
+    let mut cols = columns::resolve(g, header, 0, width, &kind.layouts);
+    // Trailing columns blank in every row may be padding: drop them while that
+    // makes the header fit.
+    let mut w = width;
+    while cols.problem.is_some()
+        && w > 1
+        && body
+            .iter()
+            .all(|r| normalize::is_blank(text(r, first + w - 1)))
+    {
+        w -= 1;
+        let narrower = columns::resolve(g, header, 0, w, &kind.layouts);
+        if narrower.problem.is_none() {
+            cols = narrower;
+        }
+    }
+    if let Some(p) = &cols.problem {
+        table.issues.push(p.clone());
+    }
+    let function_classes = kind.key != "general_budget_basic";
+    let mut filler = CodeFiller { parts: Vec::new() };
+    for cells in body {
+        let code_texts: Vec<&str> = (0..code_cols).map(|i| text(cells, i)).collect();
+        let mut code = filler.next(&code_texts);
+        let mut item = normalize::label(text(cells, code_cols));
+        let mut project = project_col
+            .map(|p| normalize::label(text(cells, p)))
+            .unwrap_or_default();
+        if item.is_empty() && crate::model::is_total_label(&project) {
+            item = std::mem::take(&mut project);
+        }
+        if code.is_none() && code_cols == 0 {
+            if let Some((c, name)) = split_code_prefix(&item) {
+                code = Some(c);
+                item = name;
+            }
+        }
+        if code.is_none() && function_classes {
+            code = g.class_code(&item).and_then(Code::new);
+        }
+        let values = values(cells, first, &cols, table);
+        if values.is_empty() && code.is_none() {
+            continue;
+        }
+        table.rows.push(Row {
+            section: None,
+            code,
+            item,
+            project,
+            values,
+            at: cells.first().map_or(table.at, |c| c.at),
+        });
+    }
+}
+
+fn code_digits(i: &str) -> IResult<&str, Vec<&str>> {
+    many1(terminated(
+        take_while_m_n(2, 3, |c: char| c.is_ascii_digit()),
+        space0,
+    ))(i)
+}
+
+/// `201 一般公共服务支出` / `208 01 行政运行` / `210卫生健康支出` → code and name.
+fn split_code_prefix(label: &str) -> Option<(Code, String)> {
+    let (_, (groups, name)) = tuple((code_digits, rest))(label).ok()?;
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    Some((Code::new(&groups.concat())?, normalize::label(name)))
+}
+
+fn split_code_prefix_raw(text: &str) -> (Option<Code>, String) {
+    let spaced: String = text.trim().replace('\u{3000}', " ");
+    let parsed: Option<(String, String)> = match tuple((code_digits, rest))(spaced.as_str()) {
+        Ok((_, (groups, name))) if !name.trim().is_empty() => {
+            Some((groups.concat(), normalize::label(name)))
+        }
+        _ => None,
+    };
+    match parsed.and_then(|(digits, name)| Code::new(&digits).map(|c| (c, name))) {
+        Some((c, name)) => (Some(c), name),
+        None => (None, normalize::label(text)),
+    }
+}
+
+/// Income and expenditure side by side: `label amounts… label amounts…`.
+fn two_sided(
+    g: &Grammar,
+    kind: &TableKind,
+    header: &[&[Cell]],
+    body: &[Vec<Cell>],
+    table: &mut Table,
+) {
+    let width = typical_width(body);
+    // The expenditure label column: the first column after the income amounts
+    // that holds text in many rows.
+    let split = (2..width).find(|&p| {
+        let text_rows = body
+            .iter()
+            .filter(|r| {
+                r.get(p)
+                    .is_some_and(|c| !normalize::is_blank(&c.text) && !is_amount(c))
+            })
+            .count();
+        text_rows >= 2.max(body.len() / 4)
+    });
+    let Some(split) = split else {
+        table
+            .issues
+            .push("could not find the expenditure side of a two-sided table".into());
+        return;
+    };
+    // Header measures left and right of the expenditure label.
+    let best = header.iter().max_by_key(|r| {
+        r.iter()
+            .filter(|c| matches!(g.header(&c.text), HeaderMeaning::Measure(_)))
+            .count()
+    });
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    if let Some(row) = best {
+        for (pos, c) in row.iter().enumerate() {
+            if let HeaderMeaning::Measure(m) = g.header(&c.text) {
+                if pos < split {
+                    left.push(vec![m])
+                } else {
+                    right.push(vec![m])
+                }
+            }
+        }
+    }
+    // Income amounts are `budget` (or `final` in a final account), whatever the header calls them.
+    let income_measures: Vec<Vec<Measure>> = if left.len() == split - 1 {
+        left.iter()
+            .map(|c| vec![if c[0] == "final" { "final" } else { "budget" }])
+            .collect()
+    } else {
+        vec![]
+    };
+    let income = columns::resolve_leaves(&income_measures, split - 1, &kind.layouts);
+    let exp_width = width.saturating_sub(split + 1);
+    let expenditure = columns::resolve_leaves(&right, exp_width, &kind.expenditure_layouts);
+    for p in [&income.problem, &expenditure.problem]
+        .into_iter()
+        .flatten()
+    {
+        table.issues.push(p.clone());
+    }
+    for cells in body {
+        let at = cells.first().map_or(table.at, |c| c.at);
+        let income_values = values(&cells[..split.min(cells.len())], 1, &income, table);
+        let label = normalize::label(text(cells, 0));
+        if !income_values.is_empty() {
+            table.rows.push(Row {
+                section: Some(Section::Income),
+                code: None,
+                item: label,
+                project: String::new(),
+                values: income_values,
+                at,
+            });
+        }
+        let exp_values = values(cells, split + 1, &expenditure, table);
+        if exp_values.is_empty() {
+            continue;
+        }
+        let (mut code, item) = split_code_prefix_raw(text(cells, split));
+        if code.is_none() {
+            code = g.class_code(&item).and_then(Code::new);
+        }
+        table.rows.push(Row {
+            section: Some(Section::Expenditure),
+            code,
+            item,
+            project: String::new(),
+            values: exp_values,
+            at: cells.get(split).map_or(at, |c| c.at),
+        });
+    }
+}
+
+/// The “三公” table: one row per category, or transposed (categories as columns).
+fn three_public(
+    g: &Grammar,
+    kind: &TableKind,
+    header: &[&[Cell]],
+    body: &[Vec<Cell>],
+    table: &mut Table,
+) {
+    let row_wise = body
+        .iter()
+        .filter(|r| g.three_public_category(text(r, 0)).is_some())
+        .count()
+        >= 2;
+    if row_wise {
+        let width = typical_width(body).saturating_sub(1);
+        let cols = columns::resolve(g, header, 1, width, &kind.layouts);
+        if let Some(p) = &cols.problem {
+            table.issues.push(p.clone());
+        }
+        for cells in body {
+            let raw = text(cells, 0);
+            let item = g
+                .three_public_category(raw)
+                .map_or_else(|| normalize::label(raw), str::to_string);
+            let values = values(cells, 1, &cols, table);
+            if values.is_empty() {
+                continue;
+            }
+            table.rows.push(Row {
+                section: None,
+                code: None,
+                item,
+                project: String::new(),
+                values,
+                at: cells.first().map_or(table.at, |c| c.at),
+            });
+        }
+        return;
+    }
+    // Transposed: the header names the categories, a data row holds the amounts.
+    let width = typical_width(body);
+    let (categories, status) = transposed_categories(g, header, width);
+    if categories.len() != width {
+        table.issues.push(format!(
+            "“三公” header names {} categories for {width} amount columns",
+            categories.len()
+        ));
+        return;
+    }
+    for cells in body {
+        for (i, category) in categories.iter().enumerate() {
+            let Some(cell) = cells.get(i) else { continue };
+            if normalize::is_blank(&cell.text) {
+                continue;
+            }
+            let Some(amount) = Amount::parse(&cell.text) else {
+                table.issues.push(format!(
+                    "line {}: '{}' is not a number",
+                    cell.at,
+                    cell.text.trim()
+                ));
+                continue;
+            };
+            table.rows.push(Row {
+                section: None,
+                code: None,
+                item: category.to_string(),
+                project: String::new(),
+                values: vec![Value {
+                    measure: "total",
+                    amount,
+                    status,
+                    at: cell.at,
+                    alternatives: vec![],
+                }],
+                at: cell.at,
+            });
+        }
+    }
+}
+
+/// Category of each column of a transposed “三公” table. The top header row
+/// gives the categories in order; when the table is two columns wider, the
+/// 公务用车购置及运行费 group carries its 购置/运行 sub-columns.
+fn transposed_categories(
+    g: &Grammar,
+    header: &[&[Cell]],
+    width: usize,
+) -> (Vec<&'static str>, CellStatus) {
+    const VEHICLES: &str = "公务用车购置及运行费";
+    let top: Vec<&'static str> = header
+        .iter()
+        .map(|r| {
+            r.iter()
+                .filter_map(|c| g.three_public_category(&c.text))
+                .collect::<Vec<_>>()
+        })
+        .find(|cats| cats.len() >= 2)
+        .unwrap_or_default();
+    let mut cats: Vec<&'static str> = Vec::new();
+    for c in &top {
+        cats.push(c);
+        if *c == VEHICLES && top.len() + 2 == width {
+            cats.extend(["公务用车购置费", "公务用车运行费"]);
+        }
+    }
+    if cats.len() == width {
+        return (cats, CellStatus::Ok);
+    }
+    // No usable header: the most common printed order.
+    let standard = [
+        "合计",
+        "因公出国(境)费",
+        VEHICLES,
+        "公务用车购置费",
+        "公务用车运行费",
+        "公务接待费",
+    ];
+    if width == standard.len() {
+        return (standard.to_vec(), CellStatus::Uncertain);
+    }
+    (cats, CellStatus::Uncertain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_prefixes() {
+        assert_eq!(
+            split_code_prefix("210卫生健康支出").map(|(c, n)| (c.as_str().to_string(), n)),
+            Some(("210".into(), "卫生健康支出".into()))
+        );
+        let (c, n) = split_code_prefix_raw("208 01 01 行政运行");
+        assert_eq!(
+            (c.map(|c| c.as_str().to_string()), n.as_str()),
+            (Some("2080101".into()), "行政运行")
+        );
+        let (c, n) = split_code_prefix_raw("支出总计");
+        assert_eq!((c, n.as_str()), (None, "支出总计"));
+    }
+
+    #[test]
+    fn code_filler_uses_parent_rows() {
+        let mut f = CodeFiller { parts: vec![] };
+        assert_eq!(f.next(&["208", "", ""]).unwrap().as_str(), "208");
+        assert_eq!(f.next(&["", "01", ""]).unwrap().as_str(), "20801");
+        assert_eq!(f.next(&["208", "01", "01"]).unwrap().as_str(), "2080101");
+        assert_eq!(f.next(&["", "", "99"]).unwrap().as_str(), "2080199");
+        assert!(f.next(&["", "", ""]).is_none());
+        assert_eq!(f.next(&["2080101"]).unwrap().as_str(), "2080101");
+    }
+}

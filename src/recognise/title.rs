@@ -1,0 +1,156 @@
+//! nom parsers for the structural lines of a disclosure: part headings
+//! (`第二部分`), table numbers (`表1`, `表 1`, `表一：`) and table titles.
+
+use nom::{
+    branch::alt,
+    bytes::complete::{tag, take_while1},
+    character::complete::{char, digit1, one_of, space0},
+    combinator::{map, map_res, opt, rest},
+    sequence::{preceded, terminated, tuple},
+    IResult,
+};
+
+use crate::normalize;
+
+/// Which part of the document a heading opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    /// 第一部分 — agency overview (staffing).
+    Overview,
+    /// 第二部分 — the tables.
+    Tables,
+    /// 第三部分 — the narrative.
+    Narrative,
+    /// 第四部分 and later — definitions, appendices.
+    Definitions,
+}
+
+fn chinese_numeral(i: &str) -> IResult<&str, u32> {
+    map_res(
+        take_while1(|c: char| "零一二三四五六七八九十百".contains(c)),
+        |s: &str| parse_chinese_number(s).ok_or(()),
+    )(i)
+}
+
+/// `一`→1 … `十`→10, `十一`→11, `二十三`→23.
+fn parse_chinese_number(s: &str) -> Option<u32> {
+    let digit = |c: char| "零一二三四五六七八九".find(c).map(|b| (b / 3) as u32);
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', u] => digit(*u).map(|u| 10 + u),
+        [t, '十'] => digit(*t).map(|t| t * 10),
+        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+        _ => None,
+    }
+}
+
+fn number(i: &str) -> IResult<&str, u32> {
+    alt((map_res(digit1, str::parse::<u32>), chinese_numeral))(i)
+}
+
+/// `表1`, `表 1`, `表一：`, `附表1`.
+pub fn table_number(i: &str) -> IResult<&str, u32> {
+    preceded(
+        tuple((opt(tag("附")), tag("表"), space0)),
+        terminated(number, tuple((space0, opt(one_of(":：、.")), space0))),
+    )(i)
+}
+
+/// `第二部分`, `第2部分`.
+fn part_heading(i: &str) -> IResult<&str, Part> {
+    map(
+        tuple((char('第'), number, tag("部分"))),
+        |(_, n, _)| match n {
+            1 => Part::Overview,
+            2 => Part::Tables,
+            3 => Part::Narrative,
+            _ => Part::Definitions,
+        },
+    )(i)
+}
+
+/// Classifies a line (after [`normalize::label`]) as a part heading.
+pub fn parse_part(line: &str) -> Option<Part> {
+    part_heading(line).ok().map(|(_, p)| p)
+}
+
+/// A line that may be a table title: its optional number and the title text.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TitleLine {
+    pub number: Option<u32>,
+    /// Normalised, list bullets and ordinals removed.
+    pub text: String,
+}
+
+/// Splits an optional table number off a line; `None` for lines that read
+/// like prose (too long, or with sentence punctuation).
+pub fn parse_title_line(line: &str) -> Option<TitleLine> {
+    let norm = normalize::label(line);
+    let norm = norm.trim_start_matches(['-', '•', '·']);
+    let (number, text) = match tuple((table_number, rest))(norm) {
+        Ok((_, (n, text))) => (Some(n), text),
+        Err(_) => (None, norm),
+    };
+    let text = normalize::strip_ordinal(text).to_string();
+    let prose = text.chars().count() > 60 || text.contains(['。', ',', '，', ';', '；']);
+    (!prose).then_some(TitleLine { number, text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_numbers() {
+        for (s, n) in [
+            ("表1", 1),
+            ("表 1", 1),
+            ("表一：", 1),
+            ("表十一", 11),
+            ("表10", 10),
+            ("附表3", 3),
+        ] {
+            assert_eq!(table_number(s).map(|(_, n)| n), Ok(n), "{s}");
+        }
+        assert!(table_number("表格").is_err());
+    }
+
+    #[test]
+    fn title_lines() {
+        let t = parse_title_line("表6                    一般公共预算基本支出情况表").unwrap();
+        assert_eq!(
+            (t.number, t.text.as_str()),
+            (Some(6), "一般公共预算基本支出情况表")
+        );
+        let t = parse_title_line("- 四、 财政拨款收支预算总体情况表").unwrap();
+        assert_eq!(
+            (t.number, t.text.as_str()),
+            (None, "财政拨款收支预算总体情况表")
+        );
+        let t = parse_title_line("表一：").unwrap();
+        assert_eq!((t.number, t.text.as_str()), (Some(1), ""));
+        assert!(parse_title_line(
+            "2024 年没有使用国有资本经营预算拨款安排的支出，国有资本经营预算支出情况表为空表。"
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn parts() {
+        assert_eq!(
+            parse_part("第二部分2024年部门预算公开表"),
+            Some(Part::Tables)
+        );
+        assert_eq!(
+            parse_part("第2部分2022年部门(单位)预算公开表"),
+            Some(Part::Tables)
+        );
+        assert_eq!(
+            parse_part("第三部分2024年单位预算情况说明"),
+            Some(Part::Narrative)
+        );
+        assert_eq!(parse_part("一、主要职能"), None);
+    }
+}
