@@ -282,7 +282,7 @@ impl Grammar {
         if let Some(m) = self.synonyms.get(&h) {
             return HeaderMeaning::Measure(m);
         }
-        if self.label_headers.iter().any(|l| *l == h) {
+        if self.label_headers.contains(&h) {
             return HeaderMeaning::Label;
         }
         // A header cut short: a prefix of one or more synonyms.

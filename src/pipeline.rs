@@ -167,3 +167,22 @@ fn summarise(problems: &[String]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_a_document_fails_only_that_document() {
+        let o = process_bytes(b"BUDGET-HARVEST-TEST-PANIC", "boom.txt");
+        assert_eq!(o.status, Status::Failed);
+        assert_eq!(o.document.error, "internal error: test hook: parser panic");
+        assert_eq!(o.document.source, "boom.txt");
+    }
+
+    #[test]
+    fn doc_id_is_sha256_prefix() {
+        // sha256("abc") = ba7816bf8f01cfea…
+        assert_eq!(doc_id(b"abc"), "ba7816bf8f01cfea");
+    }
+}
