@@ -214,6 +214,8 @@ pub struct Document {
     pub tables: Vec<Table>,
     /// Titles of tables the grammar does not know.
     pub unknown_tables: Vec<String>,
+    /// Table titles seen, table-of-contents entries included.
+    pub titles_seen: usize,
     /// Document-level problems (layout not supported …).
     pub issues: Vec<String>,
 }

@@ -136,7 +136,7 @@ fn finish(mut record: DocumentRecord, doc: Document) -> Outcome {
     let uncertain = line_items
         .iter()
         .any(|l| l.status != CellStatus::Ok.as_str());
-    let status = if doc.tables.is_empty() && doc.issues.is_empty() {
+    let status = if doc.tables.is_empty() && doc.titles_seen == 0 {
         record.error = "no budget tables recognised".into();
         Status::Failed
     } else if !problems.is_empty() || uncertain {

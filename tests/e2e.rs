@@ -469,3 +469,38 @@ fn a_new_title_in_the_grammar_needs_no_code_change() {
     assert_eq!(totals, ["905.30"]);
     assert_eq!(unknown, "");
 }
+
+#[test]
+fn rows_with_dropped_cells_are_never_silently_wrong() {
+    // pdftotext-like damage: every empty cell of a tab row vanishes, so
+    // amounts shift left. Whatever is emitted must not be wrong and `ok`.
+    let dir = tempfile::tempdir().unwrap();
+    for stem in ["002_ef8a97d7800bc6c6", "003_93f707ff5e41d323"] {
+        let text = std::fs::read_to_string(root().join(format!("samples/{stem}.txt"))).unwrap();
+        let damaged: String = text
+            .lines()
+            .map(|l| {
+                l.split('\t')
+                    .filter(|c| !c.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_ne!(damaged, text);
+        let path = dir.path().join(format!("{stem}.damaged.txt"));
+        std::fs::write(&path, damaged).unwrap();
+        let run = extract(&[&path]);
+        let items = run.line_items();
+        let s = score(
+            &root().join(format!("tests/fixtures/{stem}.gold.csv")),
+            &items,
+        );
+        assert_eq!(s.silent, 0, "{stem}: wrong cells marked ok");
+        assert!(
+            items.iter().any(|r| r["status"] == "uncertain"),
+            "{stem}: damage went unnoticed"
+        );
+        assert_eq!(run.documents()[0]["status"], "partial");
+    }
+}

@@ -14,7 +14,7 @@ mod title;
 use crate::amount::Amount;
 use crate::grammar::{Grammar, TitleMeaning};
 use crate::layout::Item;
-use crate::model::{Cell, Document, Provenance};
+use crate::model::{Cell, Document, Provenance, Unit};
 use crate::normalize;
 
 pub use title::Part;
@@ -39,6 +39,8 @@ struct Segmenter {
     agencies: Vec<String>,
     part: Option<Part>,
     overview: String,
+    /// Per recognised table: whether it stated its own unit.
+    unit_stated: Vec<bool>,
 }
 
 /// Recognises tables and metadata in the items of one document.
@@ -51,6 +53,7 @@ pub fn recognise(g: &'static Grammar, items: &[Item], text: &str) -> Document {
         agencies: Vec::new(),
         part: None,
         overview: String::new(),
+        unit_stated: Vec::new(),
     };
     for item in items {
         match item {
@@ -59,6 +62,7 @@ pub fn recognise(g: &'static Grammar, items: &[Item], text: &str) -> Document {
         }
     }
     s.close();
+    s.inherit_units();
     let (year, kind) = meta::year_and_kind(text);
     s.doc.year = year;
     s.doc.kind = kind;
@@ -72,7 +76,31 @@ impl Segmenter {
     fn close(&mut self) {
         if let Target::Table(draft) = std::mem::replace(&mut self.target, Target::None) {
             if !draft.is_phantom() {
+                self.unit_stated.push(draft.unit.is_some());
                 self.doc.tables.push(table::build(self.g, draft));
+            }
+        }
+    }
+
+    /// A table that states no unit takes the unit most tables state.
+    fn inherit_units(&mut self) {
+        let stated: Vec<Unit> = self
+            .doc
+            .tables
+            .iter()
+            .zip(&self.unit_stated)
+            .filter(|(_, s)| **s)
+            .map(|(t, _)| t.unit)
+            .collect();
+        let yuan = stated.iter().filter(|u| **u == Unit::Yuan).count();
+        let default = if yuan * 2 > stated.len() {
+            Unit::Yuan
+        } else {
+            Unit::WanYuan
+        };
+        for (t, s) in self.doc.tables.iter_mut().zip(&self.unit_stated) {
+            if !s {
+                t.unit = default;
             }
         }
     }
@@ -159,6 +187,7 @@ impl Segmenter {
                 }
             } else if let Some(meaning) = self.g.match_title(&t.text) {
                 self.close();
+                self.doc.titles_seen += 1;
                 let number = t.number.or(self.pending_number.take());
                 self.target = match meaning {
                     TitleMeaning::Kind(kind) => Target::Table(Draft {
@@ -226,5 +255,63 @@ impl Segmenter {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{self, LayoutKind};
+
+    fn doc(text: &str) -> Document {
+        let items = layout::items(text, LayoutKind::Tabbed);
+        recognise(Grammar::global(), &items, text)
+    }
+
+    #[test]
+    fn units_are_per_table_and_inherited_when_missing() {
+        let text = "表1\n部门支出总体情况表\n金额单位：元\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n201\t\t\t一般公共服务支出\t3,296,600\t3,296,600\t\n\
+                    表2\n一般公共预算支出情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n201\t\t\t一般公共服务支出\t3,296,600\t3,296,600\t\n\
+                    表3\n政府性基金预算支出情况表\n单位：万元\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n212\t\t\t城乡社区支出\t5.5\t\t5.5\n\
+                    表4\n国有资本经营预算支出情况表\n单位：元\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n223\t\t\t国有资本经营预算支出\t100\t\t100\n";
+        let d = doc(text);
+        let units: Vec<(Option<u32>, &str)> = d
+            .tables
+            .iter()
+            .map(|t| (t.number, t.unit.as_str()))
+            .collect();
+        assert_eq!(
+            units,
+            [
+                (Some(1), "元"),
+                (Some(2), "元"),
+                (Some(3), "万元"),
+                (Some(4), "元")
+            ]
+        );
+        assert_eq!(
+            d.tables[0].rows[0].value("total").map(|v| v.amount.cents),
+            Some(329_660_000)
+        );
+    }
+
+    #[test]
+    fn toc_entries_and_declared_empty_tables() {
+        let text = "目录\n- 一、部门收支总体情况表\n- 二、部门支出总体情况表\n第二部分 表\n表1\n部门支出总体情况表\n单位：万元\n\
+                    科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n208\t\t\t社会保障和就业支出\t10\t10\t\n\
+                    国有资本经营预算支出情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n\
+                    本单位没有国有资本经营预算拨款，国有资本经营预算支出情况表为空表。\n\
+                    表12\n部门采购预算明细表\n";
+        let d = doc(text);
+        let kinds: Vec<(&str, bool, usize)> = d
+            .tables
+            .iter()
+            .map(|t| (t.kind, t.declared_empty, t.rows.len()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [("expenditure", false, 1), ("state_capital", true, 0)]
+        );
+        assert_eq!(d.unknown_tables, ["部门采购预算明细表"]);
     }
 }

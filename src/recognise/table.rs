@@ -130,8 +130,15 @@ pub fn build(g: &Grammar, draft: Draft) -> Table {
     table
 }
 
-/// Reads the amount cells `cells[from..from+cols.len()]` into values.
-fn values(cells: &[Cell], from: usize, cols: &Columns, table: &mut Table) -> Vec<Value> {
+/// Reads the amount cells `cells[from..from+cols.len()]` into values, no
+/// surer than `floor` (a row whose cells do not line up is `Uncertain`).
+fn values(
+    cells: &[Cell],
+    from: usize,
+    cols: &Columns,
+    floor: CellStatus,
+    table: &mut Table,
+) -> Vec<Value> {
     let mut out = Vec::new();
     for (i, measure) in cols.measures.iter().enumerate() {
         let Some(cell) = cells.get(from + i) else {
@@ -158,7 +165,7 @@ fn values(cells: &[Cell], from: usize, cols: &Columns, table: &mut Table) -> Vec
         out.push(Value {
             measure,
             amount,
-            status: cols.status,
+            status: cols.status.max(floor),
             at: cell.at,
             alternatives: cols.alternatives.get(i).cloned().unwrap_or_default(),
         });
@@ -173,6 +180,51 @@ fn values(cells: &[Cell], from: usize, cols: &Columns, table: &mut Table) -> Vec
         }
     }
     out
+}
+
+/// How far a table's cell positions can be trusted. Dumps that drop empty
+/// cells (pdftotext-like) shift amounts left; such rows are shorter than the
+/// table. A row of the wrong length is uncertain; when many are, or the header
+/// did not resolve, the whole table is.
+struct Alignment {
+    width: usize,
+    table_floor: CellStatus,
+}
+
+impl Alignment {
+    fn new(body: &[Vec<Cell>], width: usize, header_ok: bool, table: &mut Table) -> Self {
+        let misfit = body.iter().filter(|r| !Self::fits(r, width)).count();
+        let unreliable = !header_ok || misfit * 4 > body.len();
+        if misfit > 0 {
+            table.issues.push(format!(
+                "{misfit} of {} rows do not have the table's {width} cells: their columns are uncertain",
+                body.len()
+            ));
+        }
+        Alignment {
+            width,
+            table_floor: if unreliable {
+                CellStatus::Uncertain
+            } else {
+                CellStatus::Ok
+            },
+        }
+    }
+
+    /// A row lines up when it has the table's cells; blank padding after
+    /// them does not matter.
+    fn fits(cells: &[Cell], width: usize) -> bool {
+        cells.len() == width
+            || (cells.len() > width && cells[width..].iter().all(|c| normalize::is_blank(&c.text)))
+    }
+
+    fn floor(&self, cells: &[Cell]) -> CellStatus {
+        if Self::fits(cells, self.width) {
+            self.table_floor
+        } else {
+            CellStatus::Uncertain
+        }
+    }
 }
 
 /// Leading cells that hold classification digits (`208`, `01`), from the
@@ -279,10 +331,22 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     if let Some(p) = &cols.problem {
         table.issues.push(p.clone());
     }
+    // Rows must span the label columns and every amount column the header
+    // (or the column-number row) establishes.
+    let expected = first + cols.measures.len();
+    let align = Alignment::new(body, expected, cols.problem.is_none(), table);
     let function_classes = kind.key != "general_budget_basic";
     let mut filler = CodeFiller { parts: Vec::new() };
     for cells in body {
         let code_texts: Vec<&str> = (0..code_cols).map(|i| text(cells, i)).collect();
+        let mut floor = align.floor(cells);
+        // Text where a code digit belongs: the row's cells have shifted.
+        if code_texts
+            .iter()
+            .any(|t| !normalize::label(t).bytes().all(|b| b.is_ascii_digit()))
+        {
+            floor = CellStatus::Uncertain;
+        }
         let mut code = filler.next(&code_texts);
         let mut item = normalize::label(text(cells, code_cols));
         let mut project = project_col
@@ -300,7 +364,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         if code.is_none() && function_classes {
             code = g.class_code(&item).and_then(Code::new);
         }
-        let values = values(cells, first, &cols, table);
+        let values = values(cells, first, &cols, floor, table);
         if values.is_empty() && code.is_none() {
             continue;
         }
@@ -407,9 +471,12 @@ fn two_sided(
     {
         table.issues.push(p.clone());
     }
+    let header_ok = income.problem.is_none() && expenditure.problem.is_none() && width >= 4;
+    let align = Alignment::new(body, width, header_ok, table);
     for cells in body {
         let at = cells.first().map_or(table.at, |c| c.at);
-        let income_values = values(&cells[..split.min(cells.len())], 1, &income, table);
+        let floor = align.floor(cells);
+        let income_values = values(&cells[..split.min(cells.len())], 1, &income, floor, table);
         let label = normalize::label(text(cells, 0));
         if !income_values.is_empty() {
             table.rows.push(Row {
@@ -421,7 +488,7 @@ fn two_sided(
                 at,
             });
         }
-        let exp_values = values(cells, split + 1, &expenditure, table);
+        let exp_values = values(cells, split + 1, &expenditure, floor, table);
         if exp_values.is_empty() {
             continue;
         }
@@ -459,12 +526,13 @@ fn three_public(
         if let Some(p) = &cols.problem {
             table.issues.push(p.clone());
         }
+        let align = Alignment::new(body, width + 1, cols.problem.is_none(), table);
         for cells in body {
             let raw = text(cells, 0);
             let item = g
                 .three_public_category(raw)
                 .map_or_else(|| normalize::label(raw), str::to_string);
-            let values = values(cells, 1, &cols, table);
+            let values = values(cells, 1, &cols, align.floor(cells), table);
             if values.is_empty() {
                 continue;
             }
@@ -482,16 +550,19 @@ fn three_public(
     // Transposed: the header names the categories, a data row holds the amounts.
     let width = typical_width(body);
     let (categories, status) = transposed_categories(g, header, width);
-    if categories.len() != width {
+    if status != CellStatus::Ok {
         table.issues.push(format!(
-            "“三公” header names {} categories for {width} amount columns",
+            "“三公” header names {} categories for {width} amount columns: categories uncertain",
             categories.len()
         ));
-        return;
     }
     for cells in body {
-        for (i, category) in categories.iter().enumerate() {
-            let Some(cell) = cells.get(i) else { continue };
+        let floor = if cells.len() == categories.len() {
+            status
+        } else {
+            CellStatus::Uncertain
+        };
+        for (cell, category) in cells.iter().zip(&categories) {
             if normalize::is_blank(&cell.text) {
                 continue;
             }
@@ -511,57 +582,72 @@ fn three_public(
                 values: vec![Value {
                     measure: "total",
                     amount,
-                    status,
+                    status: floor,
                     at: cell.at,
                     alternatives: vec![],
                 }],
                 at: cell.at,
             });
         }
+        for cell in cells.iter().skip(categories.len()) {
+            if let Some(a) = Amount::parse(&cell.text) {
+                table.issues.push(format!(
+                    "line {}: amount {a} outside the table's columns",
+                    cell.at
+                ));
+            }
+        }
     }
 }
 
 /// Category of each column of a transposed “三公” table. The top header row
-/// gives the categories in order; when the table is two columns wider, the
-/// 公务用车购置及运行费 group carries its 购置/运行 sub-columns.
+/// gives the categories in order; when a lower row names the 购置/运行
+/// sub-columns, 公务用车购置及运行费 carries them. A data row of another width
+/// has lost or gained cells: its categories are a guess (`Uncertain`).
 fn transposed_categories(
     g: &Grammar,
     header: &[&[Cell]],
     width: usize,
 ) -> (Vec<&'static str>, CellStatus) {
     const VEHICLES: &str = "公务用车购置及运行费";
-    let top: Vec<&'static str> = header
+    const PARTS: [&str; 2] = ["公务用车购置费", "公务用车运行费"];
+    let rows: Vec<Vec<&'static str>> = header
         .iter()
         .map(|r| {
             r.iter()
                 .filter_map(|c| g.three_public_category(&c.text))
-                .collect::<Vec<_>>()
+                .collect()
         })
-        .find(|cats| cats.len() >= 2)
-        .unwrap_or_default();
+        .collect();
+    let Some(top_at) = rows.iter().position(|cats| cats.len() >= 2) else {
+        // No usable header: the most common printed order, never `ok`.
+        let standard = [
+            "合计",
+            "因公出国(境)费",
+            VEHICLES,
+            PARTS[0],
+            PARTS[1],
+            "公务接待费",
+        ];
+        return (standard.to_vec(), CellStatus::Uncertain);
+    };
+    let top = &rows[top_at];
+    let parts_below = rows[top_at + 1..]
+        .iter()
+        .any(|cats| PARTS.iter().all(|p| cats.contains(p)));
     let mut cats: Vec<&'static str> = Vec::new();
-    for c in &top {
+    for c in top {
         cats.push(c);
-        if *c == VEHICLES && top.len() + 2 == width {
-            cats.extend(["公务用车购置费", "公务用车运行费"]);
+        if *c == VEHICLES && (parts_below || top.len() + 2 == width) && !top.contains(&PARTS[0]) {
+            cats.extend(PARTS);
         }
     }
-    if cats.len() == width {
-        return (cats, CellStatus::Ok);
-    }
-    // No usable header: the most common printed order.
-    let standard = [
-        "合计",
-        "因公出国(境)费",
-        VEHICLES,
-        "公务用车购置费",
-        "公务用车运行费",
-        "公务接待费",
-    ];
-    if width == standard.len() {
-        return (standard.to_vec(), CellStatus::Uncertain);
-    }
-    (cats, CellStatus::Uncertain)
+    let status = if cats.len() == width {
+        CellStatus::Ok
+    } else {
+        CellStatus::Uncertain
+    };
+    (cats, status)
 }
 
 #[cfg(test)]
