@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::emit::{self, CsvSink, DocumentRecord, LineItem};
+use crate::emit::{self, CheckRecord, CsvSink, DocumentRecord, LineItem};
 use crate::pipeline::{self, Outcome, Status};
 
 /// One input file and the name it is reported under.
@@ -67,6 +67,7 @@ pub struct Summary {
     pub cells: usize,
     pub repaired: usize,
     pub uncertain: usize,
+    pub checks_failed: usize,
 }
 
 impl Summary {
@@ -79,6 +80,7 @@ impl Summary {
         self.cells += o.line_items.len();
         self.repaired += o.document.cells_repaired;
         self.uncertain += o.document.cells_uncertain;
+        self.checks_failed += o.document.checks_failed;
     }
 }
 
@@ -86,14 +88,15 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} documents: {} ok, {} partial, {} failed; {} cells ({} repaired, {} uncertain)",
+            "{} documents: {} ok, {} partial, {} failed; {} cells ({} repaired, {} uncertain); {} checks failed",
             self.ok + self.partial + self.failed,
             self.ok,
             self.partial,
             self.failed,
             self.cells,
             self.repaired,
-            self.uncertain
+            self.uncertain,
+            self.checks_failed
         )
     }
 }
@@ -119,16 +122,22 @@ pub fn run(inputs: &[Input], opts: &Options, mut report: impl FnMut(&Outcome)) -
         CsvSink::create(&opts.out_dir, "line_items.csv", opts.excel)?;
     let mut docs: CsvSink<DocumentRecord> =
         CsvSink::create(&opts.out_dir, "documents.csv", opts.excel)?;
+    let mut checks: CsvSink<CheckRecord> =
+        CsvSink::create(&opts.out_dir, "checks.csv", opts.excel)?;
     let mut summary = Summary::default();
     for o in &outcomes {
         for li in &o.line_items {
             items.write(li)?;
         }
         docs.write(&o.document)?;
+        for c in &o.checks {
+            checks.write(c)?;
+        }
         summary.add(o);
         report(o);
     }
     items.finish(&emit::LINE_ITEM_COLUMNS)?;
     docs.finish(&emit::DOCUMENT_COLUMNS)?;
+    checks.finish(&emit::CHECK_COLUMNS)?;
     Ok(summary)
 }

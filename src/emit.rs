@@ -31,6 +31,19 @@ pub struct LineItem {
     pub line: String,
 }
 
+/// One row of `checks.csv`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CheckRecord {
+    pub doc_id: String,
+    pub table: &'static str,
+    pub rule: &'static str,
+    pub subject: String,
+    pub expected: String,
+    pub actual: String,
+    /// `true`, `false`, or `unchecked` (a narrative figure no rule covers).
+    pub ok: &'static str,
+}
+
 /// One row of `documents.csv`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct DocumentRecord {
@@ -199,6 +212,10 @@ impl<T: Serialize> CsvSink<T> {
 pub const LINE_ITEM_COLUMNS: [&str; 14] = [
     "doc_id", "source", "table_no", "table", "section", "code", "level", "item", "project",
     "measure", "amount", "unit", "status", "line",
+];
+
+pub const CHECK_COLUMNS: [&str; 7] = [
+    "doc_id", "table", "rule", "subject", "expected", "actual", "ok",
 ];
 
 pub const DOCUMENT_COLUMNS: [&str; 22] = [

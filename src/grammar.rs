@@ -19,12 +19,18 @@ use crate::normalize;
 /// A canonical measure key such as `total` or `general_budget`.
 pub type Measure = &'static str;
 
-const EMBEDDED: [(&str, &str); 3] = [
+pub mod identities;
+
+const EMBEDDED: [(&str, &str); 4] = [
     ("measures.toml", include_str!("../grammars/measures.toml")),
     ("tables.toml", include_str!("../grammars/tables.toml")),
     (
         "function_classes.toml",
         include_str!("../grammars/function_classes.toml"),
+    ),
+    (
+        "identities.toml",
+        include_str!("../grammars/identities.toml"),
     ),
 ];
 
@@ -77,6 +83,8 @@ pub enum TitleMeaning<'g> {
 
 #[derive(Debug)]
 pub struct Grammar {
+    /// The arithmetic identities checked on every document.
+    pub identities: identities::IdentityGrammar,
     synonyms: HashMap<String, Measure>,
     synonym_list: Vec<(String, Measure)>,
     label_headers: Vec<String>,
@@ -86,6 +94,7 @@ pub struct Grammar {
     /// “三公” categories: (canonical item, printed variants).
     pub three_public_categories: Vec<(&'static str, Vec<String>)>,
     pub three_public_group_total: Vec<String>,
+    class_names: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -157,7 +166,7 @@ impl Grammar {
                 .with_context(|| format!("reading grammar file {}", path.display()))?;
             texts.push(text);
         }
-        let grammar = Grammar::parse(&texts[0], &texts[1], &texts[2])
+        let grammar = Grammar::parse(&texts[0], &texts[1], &texts[2], &texts[3])
             .with_context(|| format!("grammar in {}", dir.display()))?;
         if GLOBAL.set(grammar).is_err() {
             bail!("grammar already in use");
@@ -166,10 +175,10 @@ impl Grammar {
     }
 
     pub fn embedded() -> Result<Grammar> {
-        Grammar::parse(EMBEDDED[0].1, EMBEDDED[1].1, EMBEDDED[2].1)
+        Grammar::parse(EMBEDDED[0].1, EMBEDDED[1].1, EMBEDDED[2].1, EMBEDDED[3].1)
     }
 
-    fn parse(measures: &str, tables: &str, classes: &str) -> Result<Grammar> {
+    fn parse(measures: &str, tables: &str, classes: &str, identities: &str) -> Result<Grammar> {
         let m: MeasuresFile = toml::from_str(measures).context("measures.toml")?;
         let t: TablesFile = toml::from_str(tables).context("tables.toml")?;
         let c: ClassesFile = toml::from_str(classes).context("function_classes.toml")?;
@@ -220,13 +229,19 @@ impl Grammar {
             });
         }
         let mut class_by_name = HashMap::new();
+        let mut class_names = Vec::new();
         for (code, names) in c.classes {
             let code = leak(code);
             for n in names {
+                class_names.push(normalize::label(&n));
                 class_by_name.insert(normalize::label(&n), code);
             }
         }
+        // Longest first, so a prefix never shadows a longer name.
+        class_names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+        let identities = identities::parse(identities, &keys)?;
         Ok(Grammar {
+            identities,
             synonyms,
             synonym_list,
             label_headers: m
@@ -244,6 +259,7 @@ impl Grammar {
                 .map(|(k, v)| (leak(k), v.iter().map(|s| normalize::label(s)).collect()))
                 .collect(),
             three_public_group_total: t.three_public.group_total,
+            class_names,
         })
     }
 
@@ -313,6 +329,11 @@ impl Grammar {
         self.class_by_name
             .get(normalize::strip_ordinal(&n))
             .copied()
+    }
+
+    /// Function-class names, longest first.
+    pub fn class_names(&self) -> &[String] {
+        &self.class_names
     }
 
     /// The canonical “三公” category a printed label names.

@@ -9,6 +9,7 @@
 
 pub mod amount;
 pub mod batch;
+pub mod check;
 pub mod decode;
 pub mod emit;
 pub mod grammar;
@@ -17,3 +18,4 @@ pub mod model;
 pub mod normalize;
 pub mod pipeline;
 pub mod recognise;
+pub mod report;

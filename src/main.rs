@@ -56,11 +56,31 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+    /// Summarise the arithmetic checks of an extract run: per document, rules
+    /// tested/passed/failed and every failure with expected, actual and difference.
+    #[command(
+        after_help = "EXAMPLE:\n  budget-harvest extract samples -o out && budget-harvest check out"
+    )]
+    Check {
+        /// The output directory of `extract` (reads documents.csv and checks.csv).
+        #[arg(value_name = "OUT")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check { out } => match budget_harvest::report::summary(&out) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::from(EXIT_OK)
+            }
+            Err(e) => {
+                eprintln!("budget-harvest: {e:#}");
+                ExitCode::from(EXIT_FATAL)
+            }
+        },
         Command::Extract {
             inputs,
             out,

@@ -174,6 +174,9 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// The document says this table is empty (`…为空表`).
     pub declared_empty: bool,
+    /// Measures of the table's amount columns (for two-sided tables, both
+    /// sides): a blank cell in one of these columns means zero.
+    pub columns: Vec<Measure>,
     /// Problems that make the table's extraction incomplete.
     pub issues: Vec<String>,
 }
@@ -216,6 +219,8 @@ pub struct Document {
     pub unknown_tables: Vec<String>,
     /// Table titles seen, table-of-contents entries included.
     pub titles_seen: usize,
+    /// Lines of 第三部分 (the narrative that restates the figures).
+    pub narrative: Vec<(Provenance, String)>,
     /// Document-level problems (layout not supported …).
     pub issues: Vec<String>,
 }

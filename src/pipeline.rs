@@ -8,8 +8,9 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use crate::check::{self, Outcome as CheckOutcome};
 use crate::decode::{self, DecodeError};
-use crate::emit::{DocumentRecord, LineItem};
+use crate::emit::{CheckRecord, DocumentRecord, LineItem};
 use crate::grammar::Grammar;
 use crate::layout::{self, LayoutKind};
 use crate::model::{CellStatus, Document};
@@ -38,6 +39,7 @@ impl Status {
 pub struct Outcome {
     pub document: DocumentRecord,
     pub line_items: Vec<LineItem>,
+    pub checks: Vec<CheckRecord>,
     pub status: Status,
 }
 
@@ -82,8 +84,22 @@ fn failed(mut record: DocumentRecord, error: String) -> Outcome {
     Outcome {
         document: record,
         line_items: Vec::new(),
+        checks: Vec::new(),
         status: Status::Failed,
     }
+}
+
+/// Decodes and recognises one input, for callers that work on the records
+/// themselves (the check engine's tests, the solver).
+pub fn document(bytes: &[u8]) -> Result<Document, DecodeError> {
+    let decoded = decode::decode(bytes)?;
+    let layout = layout::detect(&decoded.text);
+    let items = layout::items(&decoded.text, layout);
+    Ok(recognise::recognise(
+        Grammar::global(),
+        &items,
+        &decoded.text,
+    ))
 }
 
 fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
@@ -106,18 +122,42 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     let items = layout::items(&decoded.text, layout);
     let g = Grammar::global();
     let mut doc = recognise::recognise(g, &items, &decoded.text);
+    let results = check::check_document(&doc, g);
     if layout == LayoutKind::Flow {
         doc.issues.push(
             "flow layout (pdftotext-style, no cell boundaries): table reconstruction is not supported yet; metadata only"
                 .into(),
         );
     }
-    finish(record, doc)
+    finish(record, doc, &results)
 }
 
-fn finish(mut record: DocumentRecord, doc: Document) -> Outcome {
+fn finish(mut record: DocumentRecord, doc: Document, results: &[check::CheckResult]) -> Outcome {
     let line_items = crate::emit::line_items(&record, &doc);
     record.fill(&doc, &line_items);
+    record.checks_failed = results
+        .iter()
+        .filter(|c| c.outcome == CheckOutcome::Fail)
+        .count();
+    let checks: Vec<CheckRecord> = results
+        .iter()
+        .map(|c| CheckRecord {
+            doc_id: record.doc_id.clone(),
+            table: c.table,
+            rule: c.rule.as_str(),
+            subject: c.subject.clone(),
+            expected: c.expected.clone(),
+            actual: c.actual.clone(),
+            ok: c.outcome.as_str(),
+        })
+        .collect();
+    // Failures another column assignment would fix point at extraction, not
+    // at the publisher: the document is then only partially trustworthy.
+    let suspects: Vec<String> = results
+        .iter()
+        .filter(|c| c.extraction_suspect)
+        .map(|c| format!("check failed, likely extraction: {} {}", c.table, c.subject))
+        .collect();
     let problems: Vec<String> = doc
         .issues
         .iter()
@@ -132,6 +172,7 @@ fn finish(mut record: DocumentRecord, doc: Document) -> Outcome {
                 .iter()
                 .map(move |i| format!("{}: {i}", label.trim()))
         }))
+        .chain(suspects)
         .collect();
     let uncertain = line_items
         .iter()
@@ -149,6 +190,7 @@ fn finish(mut record: DocumentRecord, doc: Document) -> Outcome {
     Outcome {
         document: record,
         line_items,
+        checks,
         status,
     }
 }

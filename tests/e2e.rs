@@ -392,7 +392,7 @@ fn bad_inputs_fail_alone_and_the_batch_goes_on() {
         .lines()
         .filter(|l| l.starts_with("budget-harvest: "))
         .collect();
-    assert_eq!(summary, ["budget-harvest: 3 documents: 1 ok, 0 partial, 2 failed; 272 cells (0 repaired, 0 uncertain)"]);
+    assert_eq!(summary, ["budget-harvest: 3 documents: 1 ok, 0 partial, 2 failed; 272 cells (0 repaired, 0 uncertain); 0 checks failed"]);
 }
 
 #[test]
@@ -455,7 +455,7 @@ fn a_new_title_in_the_grammar_needs_no_code_change() {
 
     let grammars = dir.path().join("grammars");
     std::fs::create_dir(&grammars).unwrap();
-    for f in ["measures.toml", "function_classes.toml"] {
+    for f in ["measures.toml", "function_classes.toml", "identities.toml"] {
         std::fs::copy(root().join("grammars").join(f), grammars.join(f)).unwrap();
     }
     let tables = std::fs::read_to_string(root().join("grammars/tables.toml")).unwrap();
@@ -503,4 +503,36 @@ fn rows_with_dropped_cells_are_never_silently_wrong() {
         );
         assert_eq!(run.documents()[0]["status"], "partial");
     }
+}
+
+#[test]
+fn checks_csv_is_written_in_a_stable_order() {
+    let a = extract(&[&root().join("samples")]);
+    let b = extract(&[&root().join("samples")]);
+    let read = |r: &Run| std::fs::read(r.out.path().join("checks.csv")).unwrap();
+    assert_eq!(read(&a), read(&b));
+    let checks = read_csv(&a.out.path().join("checks.csv"));
+    assert!(checks.len() > 1000);
+    let docs = a.documents();
+    let d = docs.iter().find(|d| d["source"].contains("003_")).unwrap();
+    let failed = checks
+        .iter()
+        .filter(|c| c["doc_id"] == d["doc_id"] && c["ok"] == "false")
+        .count();
+    assert_eq!(d["checks_failed"], failed.to_string());
+    assert_eq!(failed, 18);
+
+    let summary = Command::new(BIN)
+        .arg("check")
+        .arg(a.out.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&summary.stdout);
+    assert!(
+        text.contains(
+            "samples/002_ef8a97d7800bc6c6.txt [ok]: 285 rules tested, 285 passed, 0 failed"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("FAIL project children_sum: 208 社会保障和就业支出: total = sum of 2 rows below  expected 247.00, actual 297.00, difference -50"), "{text}");
 }

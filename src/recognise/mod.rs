@@ -122,9 +122,13 @@ impl Segmenter {
     }
 
     fn text(&mut self, line: &str, at: Provenance) {
-        if self.part == Some(Part::Overview) {
-            self.overview.push_str(line);
-            self.overview.push('\n');
+        match self.part {
+            Some(Part::Overview) => {
+                self.overview.push_str(line);
+                self.overview.push('\n');
+            }
+            Some(Part::Narrative) => self.doc.narrative.push((at, line.to_string())),
+            _ => {}
         }
         if self.structural(line, at) || self.continue_cell(line) {
             return;

@@ -111,6 +111,7 @@ pub fn build(g: &Grammar, draft: Draft) -> Table {
         at: draft.at,
         rows: Vec::new(),
         declared_empty: draft.declared_empty,
+        columns: Vec::new(),
         issues: Vec::new(),
     };
     if body.is_empty() {
@@ -333,6 +334,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     }
     // Rows must span the label columns and every amount column the header
     // (or the column-number row) establishes.
+    table.columns = cols.measures.iter().flatten().copied().collect();
     let expected = first + cols.measures.len();
     let align = Alignment::new(body, expected, cols.problem.is_none(), table);
     let function_classes = kind.key != "general_budget_basic";
@@ -471,6 +473,13 @@ fn two_sided(
     {
         table.issues.push(p.clone());
     }
+    table.columns = income
+        .measures
+        .iter()
+        .chain(&expenditure.measures)
+        .flatten()
+        .copied()
+        .collect();
     let header_ok = income.problem.is_none() && expenditure.problem.is_none() && width >= 4;
     let align = Alignment::new(body, width, header_ok, table);
     for cells in body {
@@ -526,6 +535,7 @@ fn three_public(
         if let Some(p) = &cols.problem {
             table.issues.push(p.clone());
         }
+        table.columns = cols.measures.iter().flatten().copied().collect();
         let align = Alignment::new(body, width + 1, cols.problem.is_none(), table);
         for cells in body {
             let raw = text(cells, 0);
@@ -550,6 +560,7 @@ fn three_public(
     // Transposed: the header names the categories, a data row holds the amounts.
     let width = typical_width(body);
     let (categories, status) = transposed_categories(g, header, width);
+    table.columns = vec!["total"];
     if status != CellStatus::Ok {
         table.issues.push(format!(
             "“三公” header names {} categories for {width} amount columns: categories uncertain",

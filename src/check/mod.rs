@@ -1,0 +1,633 @@
+//! Stage 5 — prove every number: the identities of `grammars/identities.toml`
+//! tested on a document (checks.csv).
+//!
+//! An [`Identity`] says `sum(total) = sum(parts)` over cell references and
+//! stated figures. The layout solver uses the same type to ask which
+//! identities an assignment of cells satisfies ([`Identity::evaluate`]), and
+//! by how much the others miss.
+//!
+//! Blank cells: the layouts print blanks for zero, so a blank cell in a column
+//! the table has counts as 0; a measure the table has no column for is left
+//! out of the sum; an identity none of whose cells is printed is not reported.
+
+mod narrative;
+
+use crate::amount::Amount;
+use crate::grammar::identities::{RowSelector, Side};
+use crate::grammar::{Grammar, Measure};
+use crate::model::{CellStatus, Code, Document, Row, Section, Table, Unit};
+
+/// The kind of identity (checks.csv `rule`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rule {
+    RowSum,
+    ChildrenSum,
+    ColumnTotal,
+    CrossTable,
+    Narrative,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::RowSum => "row_sum",
+            Rule::ChildrenSum => "children_sum",
+            Rule::ColumnTotal => "column_total",
+            Rule::CrossTable => "cross_table",
+            Rule::Narrative => "narrative",
+        }
+    }
+}
+
+/// One cell: table index, row index, measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CellRef {
+    pub table: usize,
+    pub row: usize,
+    pub measure: Measure,
+}
+
+/// A term of an identity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Term {
+    Cell(CellRef),
+    /// A figure the narrative states.
+    Stated {
+        amount: Amount,
+        unit: Unit,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub rule: Rule,
+    /// The table the identity is reported under.
+    pub table: usize,
+    pub subject: String,
+    pub total: Vec<Term>,
+    pub parts: Vec<Term>,
+}
+
+/// The two sides of an identity, in hundredths of a 元 (so tables in 元 and
+/// 万元 compare exactly).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evaluation {
+    pub expected: i128,
+    pub actual: i128,
+    pub holds: bool,
+    /// Cells printed (not blank) among the identity's cells.
+    pub printed: usize,
+}
+
+enum TermValue {
+    Printed(i128),
+    Blank,
+    Absent,
+}
+
+fn yuan_cents(amount: Amount, unit: Unit) -> i128 {
+    let c = i128::from(amount.cents);
+    match unit {
+        Unit::WanYuan => c * 10_000,
+        Unit::Yuan => c,
+    }
+}
+
+fn term_value(doc: &Document, term: &Term) -> TermValue {
+    match term {
+        Term::Stated { amount, unit } => TermValue::Printed(yuan_cents(*amount, *unit)),
+        Term::Cell(c) => {
+            let table = &doc.tables[c.table];
+            match table.rows[c.row].value(c.measure) {
+                Some(v) => TermValue::Printed(yuan_cents(v.amount, table.unit)),
+                None if table.columns.contains(&c.measure) => TermValue::Blank,
+                None => TermValue::Absent,
+            }
+        }
+    }
+}
+
+impl Identity {
+    /// Sums both sides; `None` when a side has no term the tables have, or
+    /// when no cell of the identity is printed.
+    pub fn evaluate(&self, doc: &Document) -> Option<Evaluation> {
+        let side = |terms: &[Term]| -> Option<(i128, usize)> {
+            let (mut sum, mut printed, mut present) = (0, 0, false);
+            for t in terms {
+                match term_value(doc, t) {
+                    TermValue::Printed(v) => {
+                        sum += v;
+                        present = true;
+                        printed += usize::from(matches!(t, Term::Cell(_)));
+                    }
+                    TermValue::Blank => present = true,
+                    TermValue::Absent => {}
+                }
+            }
+            present.then_some((sum, printed))
+        };
+        let (expected, printed_total) = side(&self.total)?;
+        let (actual, printed_parts) = side(&self.parts)?;
+        let printed = printed_total + printed_parts;
+        // Sums within a table need both sides printed: a subtotal row that
+        // prints only its total (or a breakdown without its total) states
+        // nothing to compare. Across tables and in the narrative a blank
+        // cell is a claim of zero.
+        let hierarchical = matches!(
+            self.rule,
+            Rule::RowSum | Rule::ChildrenSum | Rule::ColumnTotal
+        );
+        let stated = |terms: &[Term]| terms.iter().any(|t| matches!(t, Term::Stated { .. }));
+        let both_sides = (printed_total > 0 || stated(&self.total))
+            && (printed_parts > 0 || stated(&self.parts));
+        if printed == 0 || (hierarchical && !both_sides) {
+            return None;
+        }
+        Some(Evaluation {
+            expected,
+            actual,
+            holds: expected == actual,
+            printed,
+        })
+    }
+
+    /// The cells the identity involves.
+    pub fn cells(&self) -> impl Iterator<Item = &CellRef> {
+        self.total
+            .iter()
+            .chain(&self.parts)
+            .filter_map(|t| match t {
+                Term::Cell(c) => Some(c),
+                Term::Stated { .. } => None,
+            })
+    }
+}
+
+/// Outcome of one tested identity (checks.csv `ok`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Pass,
+    Fail,
+    /// A narrative figure no rule covers.
+    Unchecked,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "true",
+            Outcome::Fail => "false",
+            Outcome::Unchecked => "unchecked",
+        }
+    }
+}
+
+/// One row of checks.csv, before the document id is attached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckResult {
+    pub table: &'static str,
+    pub rule: Rule,
+    pub subject: String,
+    pub expected: String,
+    pub actual: String,
+    pub outcome: Outcome,
+    /// The failure more likely comes from extraction than from the publisher:
+    /// a cell involved is not `ok`, or another column assignment of the
+    /// row's amounts would satisfy it.
+    pub extraction_suspect: bool,
+}
+
+/// Formats hundredths of a 元 in `unit`, exactly.
+pub fn format_in(yuan_cents: i128, unit: Unit) -> String {
+    let (value, scale) = match unit {
+        Unit::Yuan => (yuan_cents, 2u32),
+        Unit::WanYuan => (yuan_cents, 6u32),
+    };
+    let neg = value < 0;
+    let abs = value.unsigned_abs();
+    let div = 10u128.pow(scale);
+    let (whole, mut frac) = (abs / div, abs % div);
+    let mut digits = scale;
+    while digits > 2 && frac % 10 == 0 {
+        frac /= 10;
+        digits -= 1;
+    }
+    format!(
+        "{}{whole}.{frac:0width$}",
+        if neg { "-" } else { "" },
+        width = digits as usize
+    )
+}
+
+/// Every identity the grammar declares for this document, in a stable order.
+pub fn identities(doc: &Document, g: &Grammar) -> Vec<Identity> {
+    let mut out = Vec::new();
+    for (ti, table) in doc.tables.iter().enumerate() {
+        row_sums(g, ti, table, &mut out);
+        item_sums(g, ti, table, &mut out);
+        children_sums(ti, table, &mut out);
+        column_totals(ti, table, &mut out);
+    }
+    cross_tables(g, doc, &mut out);
+    out
+}
+
+fn label(row: &Row) -> String {
+    match (&row.code, row.project.is_empty()) {
+        (Some(c), true) => format!("{} {}", c.as_str(), row.item),
+        (Some(c), false) => format!("{} {} / {}", c.as_str(), row.item, row.project),
+        (None, _) => row.item.clone(),
+    }
+}
+
+fn cell(table: usize, row: usize, measure: Measure) -> Term {
+    Term::Cell(CellRef {
+        table,
+        row,
+        measure,
+    })
+}
+
+fn row_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
+    for rule in &g.identities.row_sums {
+        let has = |m: &Measure| table.columns.contains(m);
+        if !rule.tables.iter().any(|t| t == table.kind)
+            || !has(&rule.total)
+            || !rule.requires.iter().all(has)
+            || rule.excludes.iter().any(has)
+        {
+            continue;
+        }
+        let parts: Vec<Measure> = rule.parts.iter().copied().filter(has).collect();
+        if parts.is_empty() {
+            continue;
+        }
+        for (ri, row) in table.rows.iter().enumerate() {
+            if rule.section.is_some() && row.section != rule.section {
+                continue;
+            }
+            out.push(Identity {
+                rule: Rule::RowSum,
+                table: ti,
+                subject: format!("{}: {} = {}", label(row), rule.total, parts.join(" + ")),
+                total: vec![cell(ti, ri, rule.total)],
+                parts: parts.iter().map(|m| cell(ti, ri, m)).collect(),
+            });
+        }
+    }
+}
+
+fn item_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
+    for rule in &g.identities.item_sums {
+        if !rule.tables.iter().any(|t| t == table.kind) {
+            continue;
+        }
+        let find = |item: &str| table.rows.iter().position(|r| r.item == item);
+        let Some(total) = find(&rule.total) else {
+            continue;
+        };
+        let parts: Vec<usize> = rule.parts.iter().filter_map(|p| find(p)).collect();
+        if parts.is_empty() {
+            continue;
+        }
+        for m in &table.columns {
+            out.push(Identity {
+                rule: Rule::RowSum,
+                table: ti,
+                subject: format!("{}.{m} = {}", rule.total, rule.parts.join(" + ")),
+                total: vec![cell(ti, total, m)],
+                parts: parts.iter().map(|&ri| cell(ti, ri, m)).collect(),
+            });
+        }
+    }
+}
+
+/// Rows below `i` that belong to it, in print order: deeper codes under its
+/// code (and, for a 项 row, the projects of that 项), up to the next row at
+/// its level or above.
+fn scope(rows: &[Row], i: usize) -> Vec<usize> {
+    let Some(code) = &rows[i].code else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for (j, r) in rows.iter().enumerate().skip(i + 1) {
+        let Some(c) = &r.code else { break };
+        let deeper = c.level() > code.level() && c.as_str().starts_with(code.as_str());
+        let project_of = c == code && rows[i].project.is_empty() && !r.project.is_empty();
+        if !(deeper || project_of) {
+            break;
+        }
+        out.push(j);
+    }
+    out
+}
+
+/// The nearest row above `j` (within `i` and its scope) that `j` belongs to.
+fn parent_of(rows: &[Row], candidates: &[usize], j: usize) -> Option<usize> {
+    let c: &Code = rows[j].code.as_ref()?;
+    candidates
+        .iter()
+        .copied()
+        .filter(|&k| k < j)
+        .rev()
+        .find(|&k| {
+            let Some(ck) = &rows[k].code else {
+                return false;
+            };
+            let holds_project =
+                ck == c && rows[k].project.is_empty() && !rows[j].project.is_empty();
+            holds_project || (ck.level() < c.level() && c.as_str().starts_with(ck.as_str()))
+        })
+}
+
+fn children_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
+    let rows = &table.rows;
+    for i in 0..rows.len() {
+        let scope = scope(rows, i);
+        let mut candidates = vec![i];
+        candidates.extend(&scope);
+        let children: Vec<usize> = scope
+            .iter()
+            .copied()
+            .filter(|&j| parent_of(rows, &candidates, j) == Some(i))
+            .collect();
+        if children.is_empty() {
+            continue;
+        }
+        for m in &table.columns {
+            if rows[i].section.is_some() {
+                continue;
+            }
+            out.push(Identity {
+                rule: Rule::ChildrenSum,
+                table: ti,
+                subject: format!(
+                    "{}: {m} = sum of {} rows below",
+                    label(&rows[i]),
+                    children.len()
+                ),
+                total: vec![cell(ti, i, m)],
+                parts: children.iter().map(|&j| cell(ti, j, m)).collect(),
+            });
+        }
+    }
+}
+
+/// The grand-total row of a table (of one side, for two-sided tables).
+fn grand_total(table: &Table, section: Option<Section>) -> Option<usize> {
+    table
+        .rows
+        .iter()
+        .position(|r| r.is_total() && (section.is_none() || r.section == section))
+}
+
+fn class_rows(table: &Table, section: Option<Section>) -> Vec<usize> {
+    (0..table.rows.len())
+        .filter(|&i| {
+            let r = &table.rows[i];
+            r.code.as_ref().is_some_and(|c| c.level() == 1)
+                && (section.is_none() || r.section == section)
+        })
+        .collect()
+}
+
+fn column_totals(ti: usize, table: &Table, out: &mut Vec<Identity>) {
+    let sections: &[Option<Section>] = if table.rows.iter().any(|r| r.section.is_some()) {
+        &[Some(Section::Expenditure)]
+    } else {
+        &[None]
+    };
+    for &section in sections {
+        let (Some(total), classes) = (grand_total(table, section), class_rows(table, section))
+        else {
+            continue;
+        };
+        if classes.is_empty() {
+            continue;
+        }
+        let measures: Vec<Measure> = table.rows[total].values.iter().map(|v| v.measure).collect();
+        for m in table
+            .columns
+            .iter()
+            .filter(|m| measures.contains(m) || section.is_none())
+        {
+            out.push(Identity {
+                rule: Rule::ColumnTotal,
+                table: ti,
+                subject: format!(
+                    "{}: {m} = sum of {} 类 rows",
+                    table.rows[total].item,
+                    classes.len()
+                ),
+                total: vec![cell(ti, total, m)],
+                parts: classes.iter().map(|&ri| cell(ti, ri, m)).collect(),
+            });
+        }
+    }
+}
+
+fn find_table(doc: &Document, kind: &str) -> Option<usize> {
+    doc.tables.iter().position(|t| t.kind == kind)
+}
+
+fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
+    for rule in &g.identities.cross_tables {
+        let (Some(l), Some(r)) = (
+            find_table(doc, &rule.left.table),
+            find_table(doc, &rule.right.table),
+        ) else {
+            continue;
+        };
+        let (lt, rt) = (&doc.tables[l], &doc.tables[r]);
+        let terms = |ti: usize, row: Option<usize>, side: &Side| -> Vec<Term> {
+            match row {
+                Some(ri) => side.measures.iter().map(|m| cell(ti, ri, m)).collect(),
+                None => vec![],
+            }
+        };
+        let describe = |side: &Side| format!("{}.{}", side.table, side.measures.join("+"));
+        let pairs: Vec<(usize, Option<usize>, String)> = match rule.rows {
+            RowSelector::GrandTotal => match (
+                grand_total(lt, rule.left.section),
+                grand_total(rt, rule.right.section),
+            ) {
+                (Some(a), Some(b)) => vec![(a, Some(b), "grand total".to_string())],
+                _ => vec![],
+            },
+            RowSelector::Classes | RowSelector::Codes => {
+                let left_rows: Vec<usize> = if rule.rows == RowSelector::Classes {
+                    class_rows(lt, rule.left.section)
+                } else {
+                    (0..lt.rows.len())
+                        .filter(|&i| lt.rows[i].code.is_some())
+                        .collect()
+                };
+                // The n-th row of a code on the left meets the n-th on the right
+                // (a publisher may print a class twice).
+                let occurrences =
+                    |t: &Table, section: Option<Section>, code: &Option<Code>| -> Vec<usize> {
+                        (0..t.rows.len())
+                            .filter(|&i| {
+                                let x = &t.rows[i];
+                                &x.code == code
+                                    && x.project.is_empty()
+                                    && (section.is_none() || x.section == section)
+                            })
+                            .collect()
+                    };
+                left_rows
+                    .into_iter()
+                    .map(|a| {
+                        let code = lt.rows[a].code.clone();
+                        let nth = occurrences(lt, rule.left.section, &code)
+                            .iter()
+                            .position(|&i| i == a)
+                            .unwrap_or(0);
+                        let b = occurrences(rt, rule.right.section, &code).get(nth).copied();
+                        (a, b, label(&lt.rows[a]))
+                    })
+                    .collect()
+            }
+        };
+        for (a, b, what) in pairs {
+            // A class the right table does not print stands for zero there.
+            let right = match b {
+                Some(_) => terms(r, b, &rule.right),
+                None => vec![Term::Stated {
+                    amount: Amount::from_cents(0),
+                    unit: rt.unit,
+                }],
+            };
+            out.push(Identity {
+                rule: Rule::CrossTable,
+                table: l,
+                subject: format!(
+                    "{what}: {} = {}",
+                    describe(&rule.left),
+                    describe(&rule.right)
+                ),
+                total: terms(l, Some(a), &rule.left),
+                parts: right,
+            });
+        }
+    }
+}
+
+/// Tests every identity of the document and the narrative figures.
+pub fn check_document(doc: &Document, g: &Grammar) -> Vec<CheckResult> {
+    let mut out = Vec::new();
+    let mut all = identities(doc, g);
+    let (stated, unchecked) = narrative::figures(doc, g);
+    all.extend(stated);
+    for id in &all {
+        let Some(ev) = id.evaluate(doc) else { continue };
+        let table = &doc.tables[id.table];
+        let suspect = !ev.holds && extraction_suspect(doc, id);
+        out.push(CheckResult {
+            table: table.kind,
+            rule: id.rule,
+            subject: id.subject.clone(),
+            expected: format_in(ev.expected, table.unit),
+            actual: format_in(ev.actual, table.unit),
+            outcome: if ev.holds {
+                Outcome::Pass
+            } else {
+                Outcome::Fail
+            },
+            extraction_suspect: suspect,
+        });
+    }
+    out.extend(unchecked);
+    out
+}
+
+/// Whether a failure more likely comes from extraction than from the publisher.
+fn extraction_suspect(doc: &Document, id: &Identity) -> bool {
+    let value = |c: &CellRef| doc.tables[c.table].rows[c.row].value(c.measure);
+    if id
+        .cells()
+        .any(|c| value(c).is_some_and(|v| v.status != CellStatus::Ok))
+    {
+        return true;
+    }
+    if id.rule != Rule::RowSum {
+        return false;
+    }
+    // Another column assignment of the same amounts would make it hold:
+    // the largest printed amount equals the sum of the others.
+    let amounts: Vec<i64> = id
+        .cells()
+        .filter_map(|c| value(c).map(|v| v.amount.cents))
+        .collect();
+    let (Some(&max), true) = (amounts.iter().max(), amounts.len() >= 2) else {
+        return false;
+    };
+    let rest: i64 = amounts.iter().sum::<i64>() - max;
+    max == rest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Provenance, Value};
+
+    fn expenditure_row(total: i64, basic: i64, project: i64, status: CellStatus) -> Document {
+        let v = |measure, cents| Value {
+            measure,
+            amount: Amount::from_cents(cents),
+            status,
+            at: Provenance::Line(1),
+            alternatives: vec![],
+        };
+        let row = Row {
+            section: None,
+            code: Code::new("208"),
+            item: "社会保障和就业支出".into(),
+            project: String::new(),
+            values: vec![v("total", total), v("basic", basic), v("project", project)],
+            at: Provenance::Line(1),
+        };
+        Document {
+            tables: vec![Table {
+                number: Some(3),
+                kind: "expenditure",
+                title: "支出总体情况表".into(),
+                unit: Unit::WanYuan,
+                at: Provenance::Line(1),
+                rows: vec![row],
+                declared_empty: false,
+                columns: vec!["total", "basic", "project"],
+                issues: vec![],
+            }],
+            ..Document::default()
+        }
+    }
+
+    fn only_result(doc: &Document) -> CheckResult {
+        let results = check_document(doc, Grammar::global());
+        assert_eq!(results.len(), 1, "{results:?}");
+        results.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn failures_are_attributed_to_extraction_or_publisher() {
+        // total and basic swapped: another column assignment would hold.
+        let r = only_result(&expenditure_row(500, 1000, 500, CellStatus::Ok));
+        assert_eq!((r.outcome, r.extraction_suspect), (Outcome::Fail, true));
+        // Off by 0.01: a publisher's slip.
+        let r = only_result(&expenditure_row(1000, 500, 499, CellStatus::Ok));
+        assert_eq!((r.outcome, r.extraction_suspect, r.expected.as_str(), r.actual.as_str()), (Outcome::Fail, false, "10.00", "9.99"));
+        // Any uncertain cell involved: extraction.
+        let r = only_result(&expenditure_row(1000, 500, 499, CellStatus::Uncertain));
+        assert!(r.extraction_suspect);
+        let r = only_result(&expenditure_row(1000, 500, 500, CellStatus::Ok));
+        assert_eq!(r.outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn formats_exact_amounts_in_units() {
+        assert_eq!(format_in(101_070 * 10_000, Unit::WanYuan), "1010.70");
+        assert_eq!(format_in(5, Unit::WanYuan), "0.000005");
+        assert_eq!(format_in(-12_345, Unit::Yuan), "-123.45");
+    }
+}

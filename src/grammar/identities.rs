@@ -1,0 +1,235 @@
+//! The identity grammar (`grammars/identities.toml`): which sums must hold,
+//! in which tables, and which narrative phrases restate which cells.
+
+use std::collections::HashMap;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use super::Measure;
+use crate::model::Section;
+use crate::normalize;
+
+#[derive(Debug, Clone)]
+pub struct RowSum {
+    pub tables: Vec<String>,
+    pub section: Option<Section>,
+    pub requires: Vec<Measure>,
+    pub excludes: Vec<Measure>,
+    pub total: Measure,
+    pub parts: Vec<Measure>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemSum {
+    pub tables: Vec<String>,
+    pub total: String,
+    pub parts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowSelector {
+    GrandTotal,
+    Classes,
+    Codes,
+}
+
+#[derive(Debug, Clone)]
+pub struct Side {
+    pub table: String,
+    pub section: Option<Section>,
+    pub measures: Vec<Measure>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CrossTable {
+    pub left: Side,
+    pub right: Side,
+    pub rows: RowSelector,
+}
+
+/// Which row a narrative figure restates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FigureRow {
+    GrandTotal,
+    /// The phrase is a 类 name; the row is that class.
+    Class,
+    /// A row named by its item.
+    Item(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// Normalised phrases; `@class` stands for any 类 name.
+    pub phrases: Vec<String>,
+    pub section: Option<Section>,
+    pub row: FigureRow,
+    pub measure: Measure,
+}
+
+#[derive(Debug, Clone)]
+pub struct NarrativeSection {
+    pub heading: Vec<String>,
+    pub table: String,
+    pub figures: Vec<Figure>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IdentityGrammar {
+    pub row_sums: Vec<RowSum>,
+    pub item_sums: Vec<ItemSum>,
+    pub cross_tables: Vec<CrossTable>,
+    pub narrative: Vec<NarrativeSection>,
+}
+
+#[derive(Deserialize)]
+struct File {
+    #[serde(default)]
+    row_sum: Vec<RowSumFile>,
+    #[serde(default)]
+    item_sum: Vec<ItemSumFile>,
+    #[serde(default)]
+    cross_table: Vec<CrossTableFile>,
+    #[serde(default)]
+    narrative: Vec<NarrativeFile>,
+}
+
+#[derive(Deserialize)]
+struct RowSumFile {
+    tables: Vec<String>,
+    section: Option<String>,
+    #[serde(default)]
+    requires: Vec<String>,
+    #[serde(default)]
+    excludes: Vec<String>,
+    total: String,
+    parts: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ItemSumFile {
+    tables: Vec<String>,
+    total: String,
+    parts: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct SideFile {
+    table: String,
+    section: Option<String>,
+    measures: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct CrossTableFile {
+    left: SideFile,
+    right: SideFile,
+    rows: RowSelector,
+}
+
+#[derive(Deserialize)]
+struct FigureFile {
+    phrase: Vec<String>,
+    section: Option<String>,
+    row: String,
+    measure: String,
+}
+
+#[derive(Deserialize)]
+struct NarrativeFile {
+    heading: Vec<String>,
+    table: String,
+    figures: Vec<FigureFile>,
+}
+
+fn section(s: &Option<String>) -> Result<Option<Section>> {
+    match s.as_deref() {
+        None => Ok(None),
+        Some("income") => Ok(Some(Section::Income)),
+        Some("expenditure") => Ok(Some(Section::Expenditure)),
+        Some(other) => bail!("unknown section {other}"),
+    }
+}
+
+/// Parses the file, resolving measure names against the known measures.
+pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<IdentityGrammar> {
+    let f: File = toml::from_str(text).context("identities.toml")?;
+    let m = |name: &str| -> Result<Measure> {
+        measures
+            .get(name)
+            .copied()
+            .with_context(|| format!("identities.toml names unknown measure {name}"))
+    };
+    let ms = |names: &[String]| -> Result<Vec<Measure>> { names.iter().map(|n| m(n)).collect() };
+    let side = |s: &SideFile| -> Result<Side> {
+        Ok(Side {
+            table: s.table.clone(),
+            section: section(&s.section)?,
+            measures: ms(&s.measures)?,
+        })
+    };
+    let label = |v: &[String]| -> Vec<String> { v.iter().map(|s| normalize::label(s)).collect() };
+    Ok(IdentityGrammar {
+        row_sums: f
+            .row_sum
+            .iter()
+            .map(|r| {
+                Ok(RowSum {
+                    tables: r.tables.clone(),
+                    section: section(&r.section)?,
+                    requires: ms(&r.requires)?,
+                    excludes: ms(&r.excludes)?,
+                    total: m(&r.total)?,
+                    parts: ms(&r.parts)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+        item_sums: f
+            .item_sum
+            .iter()
+            .map(|r| ItemSum {
+                tables: r.tables.clone(),
+                total: normalize::label(&r.total),
+                parts: label(&r.parts),
+            })
+            .collect(),
+        cross_tables: f
+            .cross_table
+            .iter()
+            .map(|c| {
+                Ok(CrossTable {
+                    left: side(&c.left)?,
+                    right: side(&c.right)?,
+                    rows: c.rows,
+                })
+            })
+            .collect::<Result<_>>()?,
+        narrative: f
+            .narrative
+            .iter()
+            .map(|n| {
+                Ok(NarrativeSection {
+                    heading: label(&n.heading),
+                    table: n.table.clone(),
+                    figures: n
+                        .figures
+                        .iter()
+                        .map(|fig| {
+                            Ok(Figure {
+                                phrases: label(&fig.phrase),
+                                section: section(&fig.section)?,
+                                row: match fig.row.as_str() {
+                                    "grand_total" => FigureRow::GrandTotal,
+                                    "class" => FigureRow::Class,
+                                    item => FigureRow::Item(normalize::label(item)),
+                                },
+                                measure: m(&fig.measure)?,
+                            })
+                        })
+                        .collect::<Result<_>>()?,
+                })
+            })
+            .collect::<Result<_>>()?,
+    })
+}
