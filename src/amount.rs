@@ -36,15 +36,29 @@ impl Amount {
     /// Returns `None` for anything that is not a number — including blanks,
     /// `-` and `—`, which mean "no amount".
     pub fn parse(text: &str) -> Option<Amount> {
+        // Fast path for the common plain ASCII number: no allocation.
+        let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        if !trimmed.is_empty()
+            && trimmed
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b',' | b'.' | b'-'))
+        {
+            return Self::parse_folded(trimmed);
+        }
         let folded: String = text
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
             .map(fold_numeric_char)
             .collect();
+        Self::parse_folded(&folded)
+    }
+
+    /// Parses text already trimmed and folded to ASCII.
+    fn parse_folded(folded: &str) -> Option<Amount> {
         if folded.is_empty() {
             return None;
         }
-        let (_, (neg, int_part, frac)) = all_consuming(number)(&folded).ok()?;
+        let (_, (neg, int_part, frac)) = all_consuming(number)(folded).ok()?;
         let digits: String = int_part.chars().filter(|c| *c != ',').collect();
         if frac.len() > 2 || digits.len() > 15 {
             return None;

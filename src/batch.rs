@@ -1,12 +1,23 @@
-//! A batch run: find the inputs, process them in parallel, write the outputs
-//! in a deterministic order.
+//! A batch run: find the inputs, process them in parallel, stream the
+//! outputs in a deterministic order.
+//!
+//! Inputs are sorted by path and processed a chunk at a time (a few documents
+//! per worker thread); a chunk's outcomes are written in input order before
+//! the next chunk starts. Memory is bounded by the chunk, not the batch, and
+//! the output bytes are the same for any number of threads.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::emit::parquet::{self as pq, ParquetSink};
+use crate::emit::wide::WideTables;
 use crate::emit::{self, CheckRecord, CsvSink, DocumentRecord, LineItem};
+use crate::grammar::Grammar;
 use crate::pipeline::{self, Outcome, Status};
 
 /// One input file and the name it is reported under.
@@ -68,6 +79,10 @@ pub struct Summary {
     pub repaired: usize,
     pub uncertain: usize,
     pub checks_failed: usize,
+    pub bytes: u64,
+    pub elapsed: Duration,
+    /// The run stopped at the first failed input (`--fail-fast`).
+    pub stopped_early: bool,
 }
 
 impl Summary {
@@ -82,6 +97,30 @@ impl Summary {
         self.uncertain += o.document.cells_uncertain;
         self.checks_failed += o.document.checks_failed;
     }
+
+    pub fn documents(&self) -> usize {
+        self.ok + self.partial + self.failed
+    }
+
+    /// The multi-line table printed at the end of a run.
+    pub fn table(&self) -> String {
+        let secs = self.elapsed.as_secs_f64().max(1e-9);
+        format!(
+            "  documents  {:>8}  ok {} · partial {} · failed {}\n  cells      {:>8}  ok {} · repaired {} · uncertain {}\n  checks     {:>8}  failed\n  elapsed    {:>8.2} s  {:.0} documents/s · {:.1} MB/s",
+            self.documents(),
+            self.ok,
+            self.partial,
+            self.failed,
+            self.cells,
+            self.cells - self.repaired - self.uncertain,
+            self.repaired,
+            self.uncertain,
+            self.checks_failed,
+            secs,
+            self.documents() as f64 / secs,
+            self.bytes as f64 / 1e6 / secs,
+        )
+    }
 }
 
 impl std::fmt::Display for Summary {
@@ -89,7 +128,7 @@ impl std::fmt::Display for Summary {
         write!(
             f,
             "{} documents: {} ok, {} partial, {} failed; {} cells ({} repaired, {} uncertain); {} checks failed",
-            self.ok + self.partial + self.failed,
+            self.documents(),
             self.ok,
             self.partial,
             self.failed,
@@ -101,43 +140,207 @@ impl std::fmt::Display for Summary {
     }
 }
 
+/// Which files to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    pub csv: bool,
+    pub parquet: bool,
+}
+
 /// Options of an extract run.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub out_dir: PathBuf,
+    pub formats: Formats,
     /// Write a UTF-8 BOM so Excel opens the CSVs correctly.
     pub excel: bool,
+    /// Stop at the first input that fails.
+    pub fail_fast: bool,
+    /// Show a progress bar (only drawn when stderr is a terminal).
+    pub progress: bool,
 }
 
-/// Processes `inputs` and writes `line_items.csv` and `documents.csv`.
+/// Every output file of a run, fed one document at a time.
+struct Outputs {
+    csv: Option<(
+        CsvSink<LineItem>,
+        CsvSink<DocumentRecord>,
+        CsvSink<CheckRecord>,
+        WideTables,
+    )>,
+    parquet: Option<(ParquetSink, ParquetSink, ParquetSink)>,
+}
+
+impl Outputs {
+    fn create(opts: &Options) -> Result<Self> {
+        let dir = &opts.out_dir;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating output directory {}", dir.display()))?;
+        let csv = if opts.formats.csv {
+            Some((
+                CsvSink::create(dir, "line_items.csv", opts.excel)?,
+                CsvSink::create(dir, "documents.csv", opts.excel)?,
+                CsvSink::create(dir, "checks.csv", opts.excel)?,
+                WideTables::create(dir, opts.excel)?,
+            ))
+        } else {
+            None
+        };
+        let parquet = if opts.formats.parquet {
+            Some((
+                ParquetSink::create(
+                    dir,
+                    "line_items.parquet",
+                    &emit::LINE_ITEM_COLUMNS,
+                    &pq::LINE_ITEM_KINDS,
+                )?,
+                ParquetSink::create(
+                    dir,
+                    "documents.parquet",
+                    &emit::DOCUMENT_COLUMNS,
+                    &pq::DOCUMENT_KINDS,
+                )?,
+                ParquetSink::create(
+                    dir,
+                    "checks.parquet",
+                    &emit::CHECK_COLUMNS,
+                    &pq::CHECK_KINDS,
+                )?,
+            ))
+        } else {
+            None
+        };
+        Ok(Outputs { csv, parquet })
+    }
+
+    fn write(&mut self, o: &Outcome) -> Result<()> {
+        if let Some((items, docs, checks, wide)) = &mut self.csv {
+            for li in &o.line_items {
+                items.write(li)?;
+            }
+            docs.write(&o.document)?;
+            for c in &o.checks {
+                checks.write(c)?;
+            }
+            wide.write(Grammar::global(), &o.line_items)?;
+        }
+        if let Some((items, docs, checks)) = &mut self.parquet {
+            for li in &o.line_items {
+                items.write(li)?;
+            }
+            docs.write(&o.document)?;
+            for c in &o.checks {
+                checks.write(c)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        if let Some((items, docs, checks, wide)) = self.csv {
+            items.finish(&emit::LINE_ITEM_COLUMNS)?;
+            docs.finish(&emit::DOCUMENT_COLUMNS)?;
+            checks.finish(&emit::CHECK_COLUMNS)?;
+            wide.finish()?;
+        }
+        if let Some((items, docs, checks)) = self.parquet {
+            items.finish()?;
+            docs.finish()?;
+            checks.finish()?;
+        }
+        Ok(())
+    }
+}
+
+fn progress_bar(total: usize, show: bool) -> ProgressBar {
+    if !show || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files · {per_sec} · ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Processes `inputs` on the current rayon pool and writes the outputs.
 /// `report` sees each document's outcome in output order.
 pub fn run(inputs: &[Input], opts: &Options, mut report: impl FnMut(&Outcome)) -> Result<Summary> {
-    std::fs::create_dir_all(&opts.out_dir)
-        .with_context(|| format!("creating output directory {}", opts.out_dir.display()))?;
-    let outcomes: Vec<Outcome> = inputs
-        .par_iter()
-        .map(|i| pipeline::process_path(&i.path, &i.source))
-        .collect();
-    let mut items: CsvSink<LineItem> =
-        CsvSink::create(&opts.out_dir, "line_items.csv", opts.excel)?;
-    let mut docs: CsvSink<DocumentRecord> =
-        CsvSink::create(&opts.out_dir, "documents.csv", opts.excel)?;
-    let mut checks: CsvSink<CheckRecord> =
-        CsvSink::create(&opts.out_dir, "checks.csv", opts.excel)?;
+    let started = Instant::now();
+    let mut outputs = Outputs::create(opts)?;
+    let bar = progress_bar(inputs.len(), opts.progress);
+    let chunk = rayon::current_num_threads().max(1) * 4;
     let mut summary = Summary::default();
-    for o in &outcomes {
-        for li in &o.line_items {
-            items.write(li)?;
+    'chunks: for part in inputs.chunks(chunk) {
+        let outcomes: Vec<(Outcome, u64)> = part
+            .par_iter()
+            .map(|i| {
+                let o = pipeline::process_path(&i.path, &i.source);
+                bar.inc(1);
+                (o, std::fs::metadata(&i.path).map_or(0, |m| m.len()))
+            })
+            .collect();
+        for (o, bytes) in &outcomes {
+            outputs.write(o)?;
+            summary.add(o);
+            summary.bytes += bytes;
+            bar.suspend(|| report(o));
+            if opts.fail_fast && o.status == Status::Failed {
+                summary.stopped_early = true;
+                break 'chunks;
+            }
         }
-        docs.write(&o.document)?;
-        for c in &o.checks {
-            checks.write(c)?;
-        }
-        summary.add(o);
-        report(o);
     }
-    items.finish(&emit::LINE_ITEM_COLUMNS)?;
-    docs.finish(&emit::DOCUMENT_COLUMNS)?;
-    checks.finish(&emit::CHECK_COLUMNS)?;
+    bar.finish_and_clear();
+    outputs.finish()?;
+    summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_document_fails_alone_and_the_batch_completes() {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt");
+        std::fs::copy(&seed, dir.path().join("a.txt")).unwrap();
+        std::fs::write(dir.path().join("b.txt"), b"BUDGET-HARVEST-TEST-PANIC").unwrap();
+        std::fs::copy(&seed, dir.path().join("c.txt")).unwrap();
+        let out = dir.path().join("out");
+        let opts = Options {
+            out_dir: out.clone(),
+            formats: Formats {
+                csv: true,
+                parquet: false,
+            },
+            excel: false,
+            fail_fast: false,
+            progress: false,
+        };
+        let inputs = discover(&[dir.path().to_path_buf()]);
+        let summary = run(&inputs, &opts, |_| {}).unwrap();
+        assert_eq!((summary.ok, summary.partial, summary.failed), (2, 0, 1));
+        let docs = std::fs::read_to_string(out.join("documents.csv")).unwrap();
+        let b = docs.lines().find(|l| l.contains("b.txt")).unwrap();
+        assert!(
+            b.ends_with(",failed,internal error: test hook: parser panic"),
+            "{b}"
+        );
+        assert_eq!(docs.lines().count(), 4);
+
+        // --fail-fast stops at the failed input; outputs are still complete files.
+        let opts = Options {
+            fail_fast: true,
+            out_dir: dir.path().join("out2"),
+            ..opts
+        };
+        let summary = run(&inputs, &opts, |_| {}).unwrap();
+        assert!(summary.stopped_early);
+        assert_eq!((summary.ok, summary.failed), (1, 1));
+        let docs = std::fs::read_to_string(dir.path().join("out2/documents.csv")).unwrap();
+        assert_eq!(docs.lines().count(), 3);
+    }
 }

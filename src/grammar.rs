@@ -269,6 +269,11 @@ impl Grammar {
 
     /// Which table a (normalised) title names; the longest pattern match wins.
     pub fn match_title(&self, title: &str) -> Option<TitleMeaning<'_>> {
+        // Every title pattern ends in 表 or a parenthesised year: skip the
+        // regexes for the many lines that cannot be titles.
+        if !(title.ends_with('表') || title.ends_with(')')) {
+            return None;
+        }
         let title = strip_quotes(title);
         let longest = |res: &[Regex]| {
             res.iter()

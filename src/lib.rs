@@ -9,6 +9,7 @@
 
 pub mod amount;
 pub mod batch;
+pub mod bench;
 pub mod check;
 pub mod decode;
 pub mod emit;

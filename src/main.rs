@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use budget_harvest::batch::{self, Options};
+use budget_harvest::batch::{self, Formats, Options};
 use budget_harvest::grammar::Grammar;
 use budget_harvest::pipeline::Status;
 
@@ -26,6 +26,12 @@ const EXIT_FATAL: u8 = 3;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    Csv,
+    Parquet,
 }
 
 #[derive(Subcommand)]
@@ -52,9 +58,38 @@ enum Command {
         /// built-in copy of grammars/: add a synonym without rebuilding.
         #[arg(long, value_name = "DIR")]
         grammars: Option<PathBuf>,
+        /// Output formats, comma-separated: csv (line_items, documents, checks and
+        /// tables/<kind>.csv), parquet (the same three tables as .parquet files).
+        #[arg(
+            long,
+            value_name = "LIST",
+            default_value = "csv",
+            value_delimiter = ','
+        )]
+        format: Vec<OutputFormat>,
+        /// Stop at the first input that fails (outputs up to it are still written).
+        #[arg(long)]
+        fail_fast: bool,
         /// Print nothing but errors.
-        #[arg(short, long)]
+        #[arg(short, long, conflicts_with = "verbose")]
         quiet: bool,
+        /// Print one line per document (status, cells, checks failed).
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Benchmark: build a corpus from samples/ (amounts scaled consistently) and time
+    /// read+decode and the whole pipeline on it, with 1 thread and with all cores.
+    #[command(after_help = "EXAMPLE:\n  budget-harvest bench --docs 10000 --samples samples")]
+    Bench {
+        /// Documents in the generated corpus.
+        #[arg(long, default_value_t = 2000)]
+        docs: usize,
+        /// Directory of seed documents to replicate.
+        #[arg(long, default_value = "samples")]
+        samples: PathBuf,
+        /// Where to build the corpus (default: the system temp directory); removed afterwards.
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
     },
     /// Summarise the arithmetic checks of an extract run: per document, rules
     /// tested/passed/failed and every failure with expected, actual and difference.
@@ -81,13 +116,30 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_FATAL)
             }
         },
+        Command::Bench {
+            docs,
+            samples,
+            work_dir,
+        } => match budget_harvest::bench::run(&samples, docs, work_dir) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::from(EXIT_OK)
+            }
+            Err(e) => {
+                eprintln!("budget-harvest: {e:#}");
+                ExitCode::from(EXIT_FATAL)
+            }
+        },
         Command::Extract {
             inputs,
             out,
             jobs,
             excel,
             grammars,
+            format,
+            fail_fast,
             quiet,
+            verbose,
         } => {
             let grammar = match grammars {
                 Some(dir) => Grammar::install(&dir),
@@ -104,9 +156,16 @@ fn main() -> ExitCode {
                     .build_global();
             }
             let inputs = batch::discover(&inputs);
+            let formats = Formats {
+                csv: format.contains(&OutputFormat::Csv),
+                parquet: format.contains(&OutputFormat::Parquet),
+            };
             let opts = Options {
                 out_dir: out,
+                formats,
                 excel,
+                fail_fast,
+                progress: !quiet,
             };
             let result = batch::run(&inputs, &opts, |o| {
                 if o.status == Status::Failed {
@@ -117,11 +176,26 @@ fn main() -> ExitCode {
                         o.document.source, o.document.error
                     );
                 }
+                if verbose {
+                    eprintln!(
+                        "{:<8} {}  {} cells, {} checks failed",
+                        o.status.as_str(),
+                        o.document.source,
+                        o.line_items.len(),
+                        o.document.checks_failed
+                    );
+                }
             });
             match result {
                 Ok(summary) => {
                     if !quiet {
                         eprintln!("budget-harvest: {summary}");
+                        eprintln!("{}", summary.table());
+                        if summary.stopped_early {
+                            eprintln!(
+                                "budget-harvest: stopped at the first failed input (--fail-fast)"
+                            );
+                        }
                     }
                     ExitCode::from(if summary.failed > 0 {
                         EXIT_SOME_FAILED

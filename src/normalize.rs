@@ -19,8 +19,16 @@ pub fn label(s: &str) -> String {
 
 /// True when the cell holds nothing: blank, U+3000, `-` or `—`.
 pub fn is_blank(s: &str) -> bool {
-    let t = label(s);
-    t.is_empty() || t == "-" || t == "—" || t == "--" || t == "——"
+    // Called for every cell: no allocation.
+    let mut dashes = 0;
+    for c in s.chars() {
+        match c {
+            c if c.is_whitespace() || c == '\u{3000}' => {}
+            '-' | '—' | '－' if dashes < 2 => dashes += 1,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Drops a leading list ordinal: `一、` `(三)` `1.` `2、` `- `.
@@ -74,6 +82,16 @@ mod tests {
         assert_eq!(label("收  入  总  计"), "收入总计");
         assert_eq!(label("因公出国（境）费"), "因公出国(境)费");
         assert_eq!(label("其中：一般财力\u{3000}"), "其中:一般财力");
+    }
+
+    #[test]
+    fn blanks() {
+        for b in ["", "\u{3000}", " \t", "-", "—", "——", "－"] {
+            assert!(is_blank(b), "{b:?}");
+        }
+        for n in ["0", "合计", "---", "-1"] {
+            assert!(!is_blank(n), "{n:?}");
+        }
     }
 
     #[test]

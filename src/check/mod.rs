@@ -616,7 +616,15 @@ mod tests {
         assert_eq!((r.outcome, r.extraction_suspect), (Outcome::Fail, true));
         // Off by 0.01: a publisher's slip.
         let r = only_result(&expenditure_row(1000, 500, 499, CellStatus::Ok));
-        assert_eq!((r.outcome, r.extraction_suspect, r.expected.as_str(), r.actual.as_str()), (Outcome::Fail, false, "10.00", "9.99"));
+        assert_eq!(
+            (
+                r.outcome,
+                r.extraction_suspect,
+                r.expected.as_str(),
+                r.actual.as_str()
+            ),
+            (Outcome::Fail, false, "10.00", "9.99")
+        );
         // Any uncertain cell involved: extraction.
         let r = only_result(&expenditure_row(1000, 500, 499, CellStatus::Uncertain));
         assert!(r.extraction_suspect);

@@ -112,10 +112,11 @@ fn match_phrase<'a>(
                 vec![phrase.as_str()]
             };
             for p in candidates {
-                for c in CONNECTORS {
-                    if before.ends_with(&format!("{p}{c}")) {
-                        return Some((fig, p.to_string()));
-                    }
+                let hit = CONNECTORS
+                    .iter()
+                    .any(|c| before.strip_suffix(c).is_some_and(|b| b.ends_with(p)));
+                if hit {
+                    return Some((fig, p.to_string()));
                 }
             }
         }

@@ -54,6 +54,14 @@ impl Token {
 
 /// True for the column-number row (`※ ※ 1 2 3 …`).
 pub fn is_column_number_row(cells: &[Cell]) -> bool {
+    let plausible = |c: &Cell| {
+        c.text.chars().all(|ch| {
+            ch.is_ascii_digit() || ch.is_whitespace() || matches!(ch, '※' | '*' | '\u{3000}')
+        })
+    };
+    if !cells.iter().all(plausible) {
+        return false;
+    }
     let filled: Vec<String> = cells
         .iter()
         .map(|c| normalize::label(&c.text))

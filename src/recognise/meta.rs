@@ -21,6 +21,10 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 
 /// `编制部门：X  单位：万元` → X (the agency a table names).
 pub fn agency_in(line: &str) -> Option<String> {
+    // Cheap pre-check: this runs on every line and cell.
+    if !(line.contains("编制") || line.contains("填报")) {
+        return None;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = re(&RE, r"(?:编制|填报)(?:部门|单位)(?:\(单位\))?:([^\s:]*)");
     let norm_spaced: String = line.chars().map(normalize::fold_char).collect();
@@ -32,6 +36,9 @@ pub fn agency_in(line: &str) -> Option<String> {
 
 /// `单位：万元` / `金额单位：元` → the unit.
 pub fn unit_in(line: &str) -> Option<Unit> {
+    if !line.contains("单位") {
+        return None;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = re(&RE, r"单位:(万元|元)");
     match re.captures(&normalize::label(line))?.get(1)?.as_str() {

@@ -117,8 +117,11 @@ impl Segmenter {
             }
             hit = true;
         }
-        hit || normalize::label(line).starts_with("编制部门")
-            || normalize::label(line).starts_with("编制单位")
+        // An empty `编制部门：` line is metadata too.
+        hit || (line.contains("编制") && {
+            let norm = normalize::label(line);
+            norm.starts_with("编制部门") || norm.starts_with("编制单位")
+        })
     }
 
     fn text(&mut self, line: &str, at: Provenance) {
@@ -159,14 +162,21 @@ impl Segmenter {
     /// or title, unit/agency line, empty-table declaration, 备注. Returns
     /// false for anything else.
     fn structural(&mut self, line: &str, at: Provenance) -> bool {
+        if self.note_metadata(line) {
+            return true;
+        }
+        // Prose (most lines) can only be a part heading or an empty-table
+        // declaration: test those cheaply before normalising anything.
+        let trimmed = line.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        let prose = line.contains(['。', '，', '；', ';']);
+        if prose && !trimmed.starts_with('第') && !line.contains("为空表") {
+            return false;
+        }
         let norm = normalize::label(line);
         if let Some(part) = title::parse_part(&norm) {
             self.close();
             self.part = Some(part);
             self.pending_number = None;
-            return true;
-        }
-        if self.note_metadata(line) {
             return true;
         }
         if norm.contains("为空表") {

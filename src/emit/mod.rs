@@ -1,7 +1,11 @@
-//! Stage 6 — records and the CSV files (SCHEMA.md).
+//! Stage 6 — records and the output files (SCHEMA.md): CSV, Parquet, and
+//! wide per-kind CSVs.
 //!
-//! Files are written to a temporary name and renamed, so an interrupted run
-//! never leaves a half-written file that looks complete.
+//! Every file is written to a temporary name and renamed when complete, so an
+//! interrupted run never leaves a half-written file that looks complete.
+
+pub mod parquet;
+pub mod wide;
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -11,6 +15,12 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::model::{CellStatus, Document};
+
+/// A record's values in column order, as text (the CSV cell), for the
+/// Parquet writer.
+pub trait Fields {
+    fn fields(&self) -> Vec<String>;
+}
 
 /// One row of `line_items.csv`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -190,6 +200,15 @@ impl<T: Serialize> CsvSink<T> {
         })
     }
 
+    /// Writes a record given as its fields (for files whose columns are
+    /// only known at run time).
+    pub fn write_raw(&mut self, fields: &[String]) -> Result<()> {
+        self.rows += 1;
+        self.writer
+            .write_record(fields)
+            .with_context(|| format!("writing {}", self.tmp.display()))
+    }
+
     pub fn write(&mut self, row: &T) -> Result<()> {
         self.rows += 1;
         self.writer
@@ -199,7 +218,7 @@ impl<T: Serialize> CsvSink<T> {
 
     /// Flushes and moves the file into place. An empty output still gets its header.
     pub fn finish(mut self, header: &[&str]) -> Result<()> {
-        if self.rows == 0 {
+        if self.rows == 0 && !header.is_empty() {
             self.writer.write_record(header)?;
         }
         self.writer.flush()?;
@@ -242,3 +261,67 @@ pub const DOCUMENT_COLUMNS: [&str; 22] = [
     "status",
     "error",
 ];
+
+impl Fields for LineItem {
+    fn fields(&self) -> Vec<String> {
+        vec![
+            self.doc_id.clone(),
+            self.source.clone(),
+            self.table_no.clone(),
+            self.table.to_string(),
+            self.section.to_string(),
+            self.code.clone(),
+            self.level.clone(),
+            self.item.clone(),
+            self.project.clone(),
+            self.measure.to_string(),
+            self.amount.clone(),
+            self.unit.to_string(),
+            self.status.to_string(),
+            self.line.clone(),
+        ]
+    }
+}
+
+impl Fields for CheckRecord {
+    fn fields(&self) -> Vec<String> {
+        vec![
+            self.doc_id.clone(),
+            self.table.to_string(),
+            self.rule.to_string(),
+            self.subject.clone(),
+            self.expected.clone(),
+            self.actual.clone(),
+            self.ok.to_string(),
+        ]
+    }
+}
+
+impl Fields for DocumentRecord {
+    fn fields(&self) -> Vec<String> {
+        vec![
+            self.doc_id.clone(),
+            self.source.clone(),
+            self.format.to_string(),
+            self.encoding.to_string(),
+            self.layout.to_string(),
+            self.agency.clone(),
+            self.year.clone(),
+            self.kind.to_string(),
+            self.unit.to_string(),
+            self.staff_quota.clone(),
+            self.staff_actual.clone(),
+            self.staff_active.clone(),
+            self.staff_retired.clone(),
+            self.staff_honorary_retired.clone(),
+            self.tables.to_string(),
+            self.unknown_tables.clone(),
+            self.line_items.to_string(),
+            self.cells_repaired.to_string(),
+            self.cells_uncertain.to_string(),
+            self.checks_failed.to_string(),
+            self.status.to_string(),
+            self.error.clone(),
+        ]
+    }
+}

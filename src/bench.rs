@@ -1,0 +1,175 @@
+//! `budget-harvest bench`: builds a corpus by replicating `samples/` with
+//! consistently scaled amounts, then times the read-and-decode baseline and
+//! the whole pipeline on the same files, on one core and on all cores.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use regex::Regex;
+
+use crate::amount::Amount;
+use crate::batch::{self, Formats, Options};
+use crate::decode;
+
+/// Multiplies every printed decimal amount by `k`, keeping its printed form:
+/// sums stay sums, so the documents keep their arithmetic.
+pub fn scale_amounts(text: &str, k: i64) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"\d[\d,]*\.\d{1,2}").expect("valid regex"));
+    re.replace_all(text, |c: &regex::Captures| {
+        let printed = &c[0];
+        match Amount::parse(printed) {
+            Some(a) => Amount {
+                cents: a.cents * k,
+                decimals: a.decimals.max(2),
+            }
+            .to_string(),
+            None => printed.to_string(),
+        }
+    })
+    .into_owned()
+}
+
+/// Writes `n` documents into `dir`: the samples, amounts scaled ×1…×9, every
+/// fifth one re-encoded as GB18030.
+pub fn build_corpus(samples: &Path, dir: &Path, n: usize) -> Result<u64> {
+    let mut seeds = Vec::new();
+    for entry in
+        std::fs::read_dir(samples).with_context(|| format!("reading {}", samples.display()))?
+    {
+        let path = entry?.path();
+        if path.is_file() {
+            seeds.push(
+                std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?,
+            );
+        }
+    }
+    if seeds.is_empty() {
+        bail!("no sample files in {}", samples.display());
+    }
+    seeds.sort();
+    std::fs::create_dir_all(dir)?;
+    let mut bytes = 0;
+    for i in 0..n {
+        let k = 1 + (i / seeds.len()) as i64 % 9;
+        let text = scale_amounts(&seeds[i % seeds.len()], k);
+        let data = if i % 5 == 4 {
+            encoding_rs::GB18030.encode(&text).0.into_owned()
+        } else {
+            text.into_bytes()
+        };
+        bytes += data.len() as u64;
+        std::fs::write(dir.join(format!("doc{i:06}.txt")), data)?;
+    }
+    Ok(bytes)
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+struct Timing {
+    label: String,
+    secs: f64,
+}
+
+/// Runs the benchmark and returns the report text.
+pub fn run(samples: &Path, docs: usize, work_dir: Option<PathBuf>) -> Result<String> {
+    let tmp = tempfile_dir(work_dir)?;
+    let corpus = tmp.join("corpus");
+    let bytes = build_corpus(samples, &corpus, docs)?;
+    let inputs = batch::discover(&[corpus.clone()]);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut timings = Vec::new();
+    for threads in [1, cores] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?;
+        let t = Instant::now();
+        let decoded: usize = pool.install(|| {
+            inputs
+                .par_iter()
+                .map(|i| {
+                    std::fs::read(&i.path)
+                        .ok()
+                        .and_then(|b| decode::decode(&b).ok())
+                        .map_or(0, |d| d.text.len())
+                })
+                .sum()
+        });
+        timings.push(Timing {
+            label: format!("read+decode, {threads} thread(s)"),
+            secs: t.elapsed().as_secs_f64(),
+        });
+        std::hint::black_box(decoded);
+        let opts = Options {
+            out_dir: tmp.join(format!("out{threads}")),
+            formats: Formats {
+                csv: true,
+                parquet: false,
+            },
+            excel: false,
+            fail_fast: false,
+            progress: false,
+        };
+        let t = Instant::now();
+        pool.install(|| batch::run(&inputs, &opts, |_| {}))?;
+        timings.push(Timing {
+            label: format!("pipeline, {threads} thread(s)"),
+            secs: t.elapsed().as_secs_f64(),
+        });
+    }
+    let mut out = format!(
+        "corpus: {docs} documents, {:.1} MB ({} cores available)\n",
+        bytes as f64 / 1e6,
+        cores
+    );
+    for t in &timings {
+        out.push_str(&format!(
+            "  {:<28} {:>8.2} s  {:>9.0} documents/s  {:>7.1} MB/s\n",
+            t.label,
+            t.secs,
+            docs as f64 / t.secs,
+            bytes as f64 / 1e6 / t.secs
+        ));
+    }
+    let ratio = |pipe: usize, base: usize| timings[base].secs / timings[pipe].secs;
+    out.push_str(&format!(
+        "  pipeline throughput / read+decode baseline: {:.2} (1 thread), {:.2} ({cores} threads)\n",
+        ratio(1, 0),
+        ratio(3, 2)
+    ));
+    if let Some(mb) = peak_rss_mb() {
+        out.push_str(&format!("  peak resident memory: {mb:.0} MB\n"));
+    }
+    std::fs::remove_dir_all(&tmp).ok();
+    Ok(out)
+}
+
+fn tempfile_dir(work_dir: Option<PathBuf>) -> Result<PathBuf> {
+    let base = work_dir.unwrap_or_else(std::env::temp_dir);
+    let dir = base.join(format!("budget-harvest-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaling_keeps_printed_form_and_sums() {
+        assert_eq!(
+            scale_amounts("合计⇥1,010.70⇥927.93⇥82.77⇥2024年⇥208", 3),
+            "合计⇥3032.10⇥2783.79⇥248.31⇥2024年⇥208"
+        );
+        assert_eq!(scale_amounts("3.4", 2), "6.80");
+    }
+}

@@ -1,0 +1,167 @@
+//! `tables/<kind>.csv`: one row per (document, table row), one column per
+//! measure — the shape a spreadsheet user wants. Columns are the measures of
+//! the kind's standard layouts; a measure outside them goes to
+//! `other_measures` (`measure=amount;…`), never dropped.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use super::{CsvSink, LineItem};
+use crate::grammar::{Grammar, Measure, Shape};
+use crate::model::CellStatus;
+
+const KEY_COLUMNS: [&str; 11] = [
+    "doc_id",
+    "source",
+    "table_no",
+    "section",
+    "code",
+    "level",
+    "item",
+    "project_name",
+    "unit",
+    "status",
+    "line",
+];
+
+/// The measure columns of a kind's wide file.
+pub fn measures(g: &Grammar, kind: &str) -> Vec<Measure> {
+    let mut out: Vec<Measure> = Vec::new();
+    if let Some(k) = g.kind(kind) {
+        let extra: &[Measure] = match k.shape {
+            Shape::TwoSided | Shape::ThreePublic => &["budget", "final"],
+            Shape::Coded => &[],
+        };
+        for m in k
+            .layouts
+            .iter()
+            .chain(&k.expenditure_layouts)
+            .flatten()
+            .chain(extra)
+        {
+            if !out.contains(m) {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
+struct KindFile {
+    sink: CsvSink<Vec<String>>,
+    measures: Vec<Measure>,
+}
+
+/// Streams line items into per-kind wide files under `dir/tables/`.
+pub struct WideTables {
+    dir: PathBuf,
+    excel: bool,
+    files: BTreeMap<&'static str, KindFile>,
+}
+
+fn worst(a: &'static str, b: &'static str) -> &'static str {
+    let rank = |s: &str| match s {
+        "uncertain" => CellStatus::Uncertain,
+        "repaired" => CellStatus::Repaired,
+        _ => CellStatus::Ok,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
+}
+
+impl WideTables {
+    pub fn create(out_dir: &Path, excel: bool) -> Result<Self> {
+        let dir = out_dir.join("tables");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(WideTables {
+            dir,
+            excel,
+            files: BTreeMap::new(),
+        })
+    }
+
+    /// Writes one document's line items; consecutive items of one table row
+    /// become one wide row.
+    pub fn write(&mut self, g: &Grammar, items: &[LineItem]) -> Result<()> {
+        let same_row = |a: &LineItem, b: &LineItem| {
+            (
+                a.table,
+                &a.table_no,
+                a.section,
+                &a.code,
+                &a.item,
+                &a.project,
+                &a.line,
+            ) == (
+                b.table,
+                &b.table_no,
+                b.section,
+                &b.code,
+                &b.item,
+                &b.project,
+                &b.line,
+            )
+        };
+        let mut start = 0;
+        while start < items.len() {
+            let mut end = start + 1;
+            while end < items.len() && same_row(&items[start], &items[end]) {
+                end += 1;
+            }
+            self.row(g, &items[start..end])?;
+            start = end;
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, g: &Grammar, cells: &[LineItem]) -> Result<()> {
+        let first = &cells[0];
+        if !self.files.contains_key(first.table) {
+            let measures = measures(g, first.table);
+            let mut header: Vec<String> = KEY_COLUMNS.iter().map(|s| s.to_string()).collect();
+            header.extend(measures.iter().map(|m| m.to_string()));
+            header.push("other_measures".into());
+            let mut sink = CsvSink::create(&self.dir, &format!("{}.csv", first.table), self.excel)?;
+            sink.write_raw(&header)?;
+            self.files.insert(first.table, KindFile { sink, measures });
+        }
+        let file = self.files.get_mut(first.table).expect("inserted above");
+        let status = cells.iter().fold("ok", |s, c| worst(s, c.status));
+        let mut row = vec![
+            first.doc_id.clone(),
+            first.source.clone(),
+            first.table_no.clone(),
+            first.section.to_string(),
+            first.code.clone(),
+            first.level.clone(),
+            first.item.clone(),
+            first.project.clone(),
+            first.unit.to_string(),
+            status.to_string(),
+            first.line.clone(),
+        ];
+        let mut other = Vec::new();
+        let mut values = vec![String::new(); file.measures.len()];
+        for c in cells {
+            match file.measures.iter().position(|m| *m == c.measure) {
+                Some(i) => values[i] = c.amount.clone(),
+                None => other.push(format!("{}={}", c.measure, c.amount)),
+            }
+        }
+        row.extend(values);
+        row.push(other.join(";"));
+        file.sink.write_raw(&row)
+    }
+
+    pub fn finish(self) -> Result<()> {
+        for (_, f) in self.files {
+            f.sink.finish(&[])?;
+        }
+        Ok(())
+    }
+}
