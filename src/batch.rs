@@ -160,15 +160,25 @@ pub struct Options {
     pub progress: bool,
 }
 
+/// The CSV outputs of a run.
+struct CsvOutputs {
+    items: CsvSink<LineItem>,
+    docs: CsvSink<DocumentRecord>,
+    checks: CsvSink<CheckRecord>,
+    wide: WideTables,
+}
+
+/// The Parquet outputs of a run.
+struct ParquetOutputs {
+    items: ParquetSink,
+    docs: ParquetSink,
+    checks: ParquetSink,
+}
+
 /// Every output file of a run, fed one document at a time.
 struct Outputs {
-    csv: Option<(
-        CsvSink<LineItem>,
-        CsvSink<DocumentRecord>,
-        CsvSink<CheckRecord>,
-        WideTables,
-    )>,
-    parquet: Option<(ParquetSink, ParquetSink, ParquetSink)>,
+    csv: Option<CsvOutputs>,
+    parquet: Option<ParquetOutputs>,
 }
 
 impl Outputs {
@@ -176,77 +186,75 @@ impl Outputs {
         let dir = &opts.out_dir;
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating output directory {}", dir.display()))?;
-        let csv = if opts.formats.csv {
-            Some((
-                CsvSink::create(dir, "line_items.csv", opts.excel)?,
-                CsvSink::create(dir, "documents.csv", opts.excel)?,
-                CsvSink::create(dir, "checks.csv", opts.excel)?,
-                WideTables::create(dir, opts.excel)?,
-            ))
-        } else {
-            None
+        let csv = match opts.formats.csv {
+            true => Some(CsvOutputs {
+                items: CsvSink::create(dir, "line_items.csv", opts.excel)?,
+                docs: CsvSink::create(dir, "documents.csv", opts.excel)?,
+                checks: CsvSink::create(dir, "checks.csv", opts.excel)?,
+                wide: WideTables::create(dir, opts.excel)?,
+            }),
+            false => None,
         };
-        let parquet = if opts.formats.parquet {
-            Some((
-                ParquetSink::create(
+        let parquet = match opts.formats.parquet {
+            true => Some(ParquetOutputs {
+                items: ParquetSink::create(
                     dir,
                     "line_items.parquet",
                     &emit::LINE_ITEM_COLUMNS,
                     &pq::LINE_ITEM_KINDS,
                 )?,
-                ParquetSink::create(
+                docs: ParquetSink::create(
                     dir,
                     "documents.parquet",
                     &emit::DOCUMENT_COLUMNS,
                     &pq::DOCUMENT_KINDS,
                 )?,
-                ParquetSink::create(
+                checks: ParquetSink::create(
                     dir,
                     "checks.parquet",
                     &emit::CHECK_COLUMNS,
                     &pq::CHECK_KINDS,
                 )?,
-            ))
-        } else {
-            None
+            }),
+            false => None,
         };
         Ok(Outputs { csv, parquet })
     }
 
     fn write(&mut self, o: &Outcome) -> Result<()> {
-        if let Some((items, docs, checks, wide)) = &mut self.csv {
+        if let Some(csv) = &mut self.csv {
             for li in &o.line_items {
-                items.write(li)?;
+                csv.items.write(li)?;
             }
-            docs.write(&o.document)?;
+            csv.docs.write(&o.document)?;
             for c in &o.checks {
-                checks.write(c)?;
+                csv.checks.write(c)?;
             }
-            wide.write(Grammar::global(), &o.line_items)?;
+            csv.wide.write(Grammar::global(), &o.line_items)?;
         }
-        if let Some((items, docs, checks)) = &mut self.parquet {
+        if let Some(pq) = &mut self.parquet {
             for li in &o.line_items {
-                items.write(li)?;
+                pq.items.write(li)?;
             }
-            docs.write(&o.document)?;
+            pq.docs.write(&o.document)?;
             for c in &o.checks {
-                checks.write(c)?;
+                pq.checks.write(c)?;
             }
         }
         Ok(())
     }
 
     fn finish(self) -> Result<()> {
-        if let Some((items, docs, checks, wide)) = self.csv {
-            items.finish(&emit::LINE_ITEM_COLUMNS)?;
-            docs.finish(&emit::DOCUMENT_COLUMNS)?;
-            checks.finish(&emit::CHECK_COLUMNS)?;
-            wide.finish()?;
+        if let Some(csv) = self.csv {
+            csv.items.finish(&emit::LINE_ITEM_COLUMNS)?;
+            csv.docs.finish(&emit::DOCUMENT_COLUMNS)?;
+            csv.checks.finish(&emit::CHECK_COLUMNS)?;
+            csv.wide.finish()?;
         }
-        if let Some((items, docs, checks)) = self.parquet {
-            items.finish()?;
-            docs.finish()?;
-            checks.finish()?;
+        if let Some(pq) = self.parquet {
+            pq.items.finish()?;
+            pq.docs.finish()?;
+            pq.checks.finish()?;
         }
         Ok(())
     }

@@ -85,7 +85,7 @@ pub fn run(samples: &Path, docs: usize, work_dir: Option<PathBuf>) -> Result<Str
     let tmp = tempfile_dir(work_dir)?;
     let corpus = tmp.join("corpus");
     let bytes = build_corpus(samples, &corpus, docs)?;
-    let inputs = batch::discover(&[corpus.clone()]);
+    let inputs = batch::discover(std::slice::from_ref(&corpus));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut timings = Vec::new();
     for threads in [1, cores] {
