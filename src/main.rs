@@ -9,6 +9,11 @@ use budget_harvest::batch::{self, Formats, Options};
 use budget_harvest::grammar::Grammar;
 use budget_harvest::pipeline::Status;
 
+/// Parsing allocates many small strings; mimalloc frees them much faster
+/// than the system allocator (measured with `budget-harvest bench`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit status when every input was processed and none failed.
 const EXIT_OK: u8 = 0;
 /// Exit status when at least one input failed (all outputs are still written).

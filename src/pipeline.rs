@@ -129,34 +129,34 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
                 .into(),
         );
     }
-    finish(record, doc, &results)
+    finish(record, doc, results)
 }
 
-fn finish(mut record: DocumentRecord, doc: Document, results: &[check::CheckResult]) -> Outcome {
+fn finish(mut record: DocumentRecord, doc: Document, results: Vec<check::CheckResult>) -> Outcome {
     let line_items = crate::emit::line_items(&record, &doc);
     record.fill(&doc, &line_items);
     record.checks_failed = results
         .iter()
         .filter(|c| c.outcome == CheckOutcome::Fail)
         .count();
-    let checks: Vec<CheckRecord> = results
-        .iter()
-        .map(|c| CheckRecord {
-            doc_id: record.doc_id.clone(),
-            table: c.table,
-            rule: c.rule.as_str(),
-            subject: c.subject.clone(),
-            expected: c.expected.clone(),
-            actual: c.actual.clone(),
-            ok: c.outcome.as_str(),
-        })
-        .collect();
     // Failures another column assignment would fix point at extraction, not
     // at the publisher: the document is then only partially trustworthy.
     let suspects: Vec<String> = results
         .iter()
         .filter(|c| c.extraction_suspect)
         .map(|c| format!("check failed, likely extraction: {} {}", c.table, c.subject))
+        .collect();
+    let checks: Vec<CheckRecord> = results
+        .into_iter()
+        .map(|c| CheckRecord {
+            doc_id: record.doc_id.clone(),
+            table: c.table,
+            rule: c.rule.as_str(),
+            subject: c.subject,
+            expected: c.expected,
+            actual: c.actual,
+            ok: c.outcome.as_str(),
+        })
         .collect();
     let problems: Vec<String> = doc
         .issues

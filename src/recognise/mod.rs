@@ -162,7 +162,13 @@ impl Segmenter {
     /// or title, unit/agency line, empty-table declaration, 备注. Returns
     /// false for anything else.
     fn structural(&mut self, line: &str, at: Provenance) -> bool {
-        if self.note_metadata(line) {
+        // A long line is a paragraph: only a part heading or an empty-table
+        // declaration can matter there.
+        let long = line.len() > 240;
+        if long && !line.trim_start().starts_with('第') && !line.contains("为空表") {
+            return false;
+        }
+        if !long && self.note_metadata(line) {
             return true;
         }
         // Prose (most lines) can only be a part heading or an empty-table
