@@ -336,6 +336,20 @@ impl Grammar {
             .copied()
     }
 
+    /// Whether `code` is a 类 of the function classification.
+    pub fn class_names_by_code(&self, code: &str) -> bool {
+        self.class_by_name.values().any(|c| *c == code)
+    }
+
+    /// The (normalised) header synonyms of a measure.
+    pub fn synonyms_of(&self, measure: &str) -> Vec<&str> {
+        self.synonym_list
+            .iter()
+            .filter(|(_, m)| *m == measure)
+            .map(|(w, _)| w.as_str())
+            .collect()
+    }
+
     /// Function-class names, longest first.
     pub fn class_names(&self) -> &[String] {
         &self.class_names

@@ -20,3 +20,4 @@ pub mod normalize;
 pub mod pipeline;
 pub mod recognise;
 pub mod report;
+pub mod solve;

@@ -12,7 +12,7 @@ use crate::check::{self, Outcome as CheckOutcome};
 use crate::decode::{self, DecodeError};
 use crate::emit::{CheckRecord, DocumentRecord, LineItem};
 use crate::grammar::Grammar;
-use crate::layout::{self, LayoutKind};
+use crate::layout;
 use crate::model::{CellStatus, Document};
 use crate::recognise;
 
@@ -121,14 +121,9 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     record.layout = layout.as_str();
     let items = layout::items(&decoded.text, layout);
     let g = Grammar::global();
-    let mut doc = recognise::recognise(g, &items, &decoded.text);
+    let doc = recognise::recognise(g, &items, &decoded.text);
     let results = check::check_document(&doc, g);
-    if layout == LayoutKind::Flow {
-        doc.issues.push(
-            "flow layout (pdftotext-style, no cell boundaries): table reconstruction is not supported yet; metadata only"
-                .into(),
-        );
-    }
+
     finish(record, doc, results)
 }
 

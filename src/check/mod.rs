@@ -439,6 +439,13 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
             continue;
         };
         let (lt, rt) = (&doc.tables[l], &doc.tables[r]);
+        // A table with nothing extracted (and not declared empty) proves nothing.
+        if [lt, rt]
+            .iter()
+            .any(|t| t.rows.is_empty() && !t.declared_empty)
+        {
+            continue;
+        }
         let terms = |ti: usize, row: Option<usize>, side: &Side| -> Vec<Term> {
             match row {
                 Some(ri) => side.measures.iter().map(|m| cell(ti, ri, m)).collect(),
@@ -544,9 +551,11 @@ pub fn check_document(doc: &Document, g: &Grammar) -> Vec<CheckResult> {
 /// Whether a failure more likely comes from extraction than from the publisher.
 fn extraction_suspect(doc: &Document, id: &Identity) -> bool {
     let value = |c: &CellRef| doc.tables[c.table].rows[c.row].value(c.measure);
+    // A repaired cell was placed by the solver under the identities; an
+    // uncertain one was not.
     if id
         .cells()
-        .any(|c| value(c).is_some_and(|v| v.status != CellStatus::Ok))
+        .any(|c| value(c).is_some_and(|v| v.status == CellStatus::Uncertain))
     {
         return true;
     }

@@ -75,8 +75,19 @@ pub struct NarrativeSection {
     pub figures: Vec<Figure>,
 }
 
+/// Figures another table states for a table's 合计 row.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub table: String,
+    pub from: String,
+    pub section: Option<Section>,
+    /// (normalised row label, measure)
+    pub items: Vec<(String, Measure)>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct IdentityGrammar {
+    pub evidence: Vec<Evidence>,
     pub row_sums: Vec<RowSum>,
     pub item_sums: Vec<ItemSum>,
     pub cross_tables: Vec<CrossTable>,
@@ -93,6 +104,16 @@ struct File {
     cross_table: Vec<CrossTableFile>,
     #[serde(default)]
     narrative: Vec<NarrativeFile>,
+    #[serde(default)]
+    evidence: Vec<EvidenceFile>,
+}
+
+#[derive(Deserialize)]
+struct EvidenceFile {
+    table: String,
+    from: String,
+    section: Option<String>,
+    items: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +192,22 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
     };
     let label = |v: &[String]| -> Vec<String> { v.iter().map(|s| normalize::label(s)).collect() };
     Ok(IdentityGrammar {
+        evidence: f
+            .evidence
+            .iter()
+            .map(|e| {
+                Ok(Evidence {
+                    table: e.table.clone(),
+                    from: e.from.clone(),
+                    section: section(&e.section)?,
+                    items: e
+                        .items
+                        .iter()
+                        .map(|(label, measure)| Ok((normalize::label(label), m(measure)?)))
+                        .collect::<Result<_>>()?,
+                })
+            })
+            .collect::<Result<_>>()?,
         row_sums: f
             .row_sum
             .iter()

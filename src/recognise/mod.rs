@@ -7,6 +7,7 @@
 //! entries and vanish.
 
 mod columns;
+mod flow;
 mod meta;
 mod table;
 mod title;
@@ -41,10 +42,13 @@ struct Segmenter {
     overview: String,
     /// Per recognised table: whether it stated its own unit.
     unit_stated: Vec<bool>,
+    /// Flow layout: a table's lines are collected, not ended by prose.
+    flow: bool,
 }
 
 /// Recognises tables and metadata in the items of one document.
 pub fn recognise(g: &'static Grammar, items: &[Item], text: &str) -> Document {
+    let flow = !items.iter().any(|i| matches!(i, Item::Row { .. }));
     let mut s = Segmenter {
         g,
         doc: Document::default(),
@@ -54,6 +58,7 @@ pub fn recognise(g: &'static Grammar, items: &[Item], text: &str) -> Document {
         part: None,
         overview: String::new(),
         unit_stated: Vec::new(),
+        flow,
     };
     for item in items {
         match item {
@@ -77,7 +82,8 @@ impl Segmenter {
         if let Target::Table(draft) = std::mem::replace(&mut self.target, Target::None) {
             if !draft.is_phantom() {
                 self.unit_stated.push(draft.unit.is_some());
-                self.doc.tables.push(table::build(self.g, draft));
+                let built = table::build(self.g, draft, &self.doc.tables);
+                self.doc.tables.push(built);
             }
         }
     }
@@ -133,7 +139,16 @@ impl Segmenter {
             Some(Part::Narrative) => self.doc.narrative.push((at, line.to_string())),
             _ => {}
         }
-        if self.structural(line, at) || self.continue_cell(line) {
+        if self.structural(line, at) {
+            return;
+        }
+        if self.flow {
+            if let Target::Table(d) = &mut self.target {
+                d.lines.push((at, line.to_string()));
+                return;
+            }
+        }
+        if self.continue_cell(line) {
             return;
         }
         // Any other line inside a table's body ends it (prose follows).
@@ -217,6 +232,7 @@ impl Segmenter {
                         unit: None,
                         at,
                         rows: Vec::new(),
+                        lines: Vec::new(),
                         declared_empty: false,
                     }),
                     TitleMeaning::Ignored => Target::Skip,

@@ -26,13 +26,15 @@ pub struct Draft {
     pub unit: Option<Unit>,
     pub at: Provenance,
     pub rows: Vec<Vec<Cell>>,
+    /// Flow layout: the table's text lines (it has no cell rows).
+    pub lines: Vec<(Provenance, String)>,
     pub declared_empty: bool,
 }
 
 impl Draft {
     /// A title with no rows is a table-of-contents entry, not a table.
     pub fn is_phantom(&self) -> bool {
-        self.rows.is_empty() && !self.declared_empty
+        self.rows.is_empty() && self.lines.is_empty() && !self.declared_empty
     }
 }
 
@@ -92,7 +94,12 @@ fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
     out
 }
 
-pub fn build(g: &Grammar, draft: Draft) -> Table {
+/// Builds a table; `earlier` are the document's tables before it (evidence
+/// for the flow solver).
+pub fn build(g: &Grammar, draft: Draft, earlier: &[Table]) -> Table {
+    if draft.rows.is_empty() && !draft.lines.is_empty() {
+        return super::flow::build(g, &draft, earlier);
+    }
     let mut rows = draft.rows;
     let split = first_data_row(&rows);
     let body = rejoin_split_rows(rows.split_off(split));
@@ -473,13 +480,16 @@ fn two_sided(
     {
         table.issues.push(p.clone());
     }
-    table.columns = income
+    for m in income
         .measures
         .iter()
         .chain(&expenditure.measures)
         .flatten()
-        .copied()
-        .collect();
+    {
+        if !table.columns.contains(m) {
+            table.columns.push(m);
+        }
+    }
     let header_ok = income.problem.is_none() && expenditure.problem.is_none() && width >= 4;
     let align = Alignment::new(body, width, header_ok, table);
     for cells in body {

@@ -1,0 +1,646 @@
+//! Tables of a flow dump (pdftotext without layout): no cell boundaries,
+//! empty cells gone, narrow columns wrapped a few characters per line.
+//!
+//! Rows are rebuilt from their starts — a classification code followed by a
+//! name, or 合计/总计 — and everything up to the next start: text fragments
+//! make the label, number fragments go to the solver, which joins them and
+//! places them in the kind's standard columns (see [`crate::solve`]).
+//! Page footers (`- 6 -`) and headers repeated after a page break are
+//! dropped.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::table::Draft;
+use crate::amount::Amount;
+use crate::grammar::{Grammar, Measure, Shape, TableKind};
+use crate::model::{CellStatus, Code, Provenance, Row, Section, Table, Value};
+use crate::normalize;
+use crate::solve::table::{settle, Resolution, SolveRow};
+use crate::solve::{readings, readings_within, Reading, RowRule};
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("valid regex"))
+}
+
+fn is_footer(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(&RE, r"^[-—－]\s*\d+\s*[-—－]$").is_match(line.trim())
+}
+
+/// Removes the spaces pdftotext puts between the characters of a spaced
+/// heading (`收 入 总 计` → `收入总计`), keeping those around numbers.
+fn close_cjk_spaces(line: &str) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = re(&RE, r"(\p{Han}|[（）()“”]) +(\p{Han}|[（）()“”])");
+    let mut s = line.to_string();
+    // Twice: overlapping pairs (`收 入 总`).
+    for _ in 0..2 {
+        s = re.replace_all(&s, "$1$2").into_owned();
+    }
+    s
+}
+
+fn is_number_fragment(t: &str) -> bool {
+    t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+}
+
+/// A row of a flow table before solving.
+#[derive(Debug, Default)]
+struct FlowRow {
+    code: Option<Code>,
+    label: String,
+    numbers: Vec<String>,
+    at: Option<Provenance>,
+    is_total: bool,
+}
+
+/// Whether `tokens` start a coded row: code digits (a known 类 for function
+/// tables, 3xx for economic ones) followed by a name.
+fn code_start(
+    g: &Grammar,
+    tokens: &[&str],
+    next_line_starts_text: bool,
+    economic: bool,
+) -> Option<(Code, usize)> {
+    let first = tokens.first()?;
+    let class_ok = |c: &str| {
+        c.len() == 3
+            && if economic {
+                c.starts_with('3')
+            } else {
+                g.class_names_by_code(c)
+            }
+    };
+    if !class_ok(first) {
+        return None;
+    }
+    let mut digits = first.to_string();
+    let mut used = 1;
+    while used < tokens.len()
+        && used < 3
+        && tokens[used].len() == 2
+        && tokens[used].bytes().all(|b| b.is_ascii_digit())
+    {
+        digits.push_str(tokens[used]);
+        used += 1;
+    }
+    let followed_by_text = match tokens.get(used) {
+        Some(t) => !is_number_fragment(t),
+        None => next_line_starts_text,
+    };
+    followed_by_text
+        .then(|| Code::new(&digits).map(|c| (c, used)))
+        .flatten()
+}
+
+fn is_total_start(token: &str) -> bool {
+    let t = normalize::label(token);
+    t.starts_with("合计") || t.starts_with("总计")
+}
+
+/// Splits the table's lines into header lines and rows.
+fn assemble(
+    g: &Grammar,
+    lines: &[(Provenance, String)],
+    economic: bool,
+) -> (Vec<String>, Vec<FlowRow>) {
+    let lines: Vec<(Provenance, String)> = lines
+        .iter()
+        .filter(|(_, l)| !l.trim().is_empty() && !is_footer(l))
+        .map(|(at, l)| (*at, close_cjk_spaces(l.trim())))
+        .collect();
+    let first_token = |i: usize| lines.get(i).and_then(|(_, l)| l.split_whitespace().next());
+    let starts_text = |i: usize| first_token(i).is_some_and(|t| !is_number_fragment(t));
+    let starts_number = |i: usize| first_token(i).is_some_and(is_number_fragment);
+    let mut header: Vec<String> = Vec::new();
+    let mut rows: Vec<FlowRow> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let (at, line) = &lines[i];
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        let start = code_start(g, &tokens, starts_text(i + 1), economic);
+        // 合计 followed by numbers (a 总计 header cell is followed by text).
+        let total = tokens.first().is_some_and(|t| is_total_start(t))
+            && match tokens.get(1) {
+                Some(t) => is_number_fragment(t),
+                None => starts_number(i + 1),
+            };
+        if start.is_none() && !total && rows.is_empty() {
+            header.push(normalize::label(line));
+            i += 1;
+            continue;
+        }
+        // A header repeated after a page break: two or more header lines in a row.
+        let is_header = |l: &str| {
+            let n = normalize::label(l);
+            !n.bytes().any(|b| b.is_ascii_digit()) && header.contains(&n)
+        };
+        if start.is_none()
+            && !total
+            && is_header(line)
+            && lines.get(i + 1).is_some_and(|(_, l)| is_header(l))
+        {
+            while i < lines.len() && is_header(&lines[i].1) {
+                i += 1;
+            }
+            continue;
+        }
+        let mut rest: &[&str] = &tokens;
+        if let Some((code, used)) = start {
+            rows.push(FlowRow {
+                code: Some(code),
+                at: Some(*at),
+                ..FlowRow::default()
+            });
+            rest = &tokens[used..];
+        } else if total {
+            rows.push(FlowRow {
+                is_total: true,
+                at: Some(*at),
+                ..FlowRow::default()
+            });
+        }
+        if let Some(row) = rows.last_mut() {
+            for t in rest {
+                if is_number_fragment(t) {
+                    row.numbers.push(t.to_string());
+                } else if row.numbers.is_empty() {
+                    row.label.push_str(&normalize::label(t));
+                }
+            }
+        }
+        i += 1;
+    }
+    (header, rows)
+}
+
+/// The kind's standard layout whose column names the header mentions most.
+fn choose_layout<'k>(g: &Grammar, layouts: &'k [Vec<Measure>], header: &str) -> &'k [Measure] {
+    let score = |l: &Vec<Measure>| {
+        l.iter()
+            .filter(|m| g.synonyms_of(m).iter().any(|s| header.contains(*s)))
+            .count()
+    };
+    layouts
+        .iter()
+        .max_by_key(|l| (score(l), std::cmp::Reverse(0)))
+        .map_or(&[][..], |l| l.as_slice())
+}
+
+fn row_rules(
+    g: &Grammar,
+    kind: &str,
+    section: Option<Section>,
+    layout: &[Measure],
+) -> Vec<RowRule> {
+    let col = |m: &Measure| layout.iter().position(|x| x == m);
+    g.identities
+        .row_sums
+        .iter()
+        .filter(|r| r.tables.iter().any(|t| t == kind) && r.section == section)
+        .filter(|r| {
+            r.requires.iter().all(|m| col(m).is_some())
+                && r.excludes.iter().all(|m| col(m).is_none())
+        })
+        .filter_map(|r| {
+            let parts: Vec<usize> = r.parts.iter().filter_map(col).collect();
+            Some(RowRule {
+                total: col(&r.total)?,
+                parts,
+            })
+            .filter(|r| !r.parts.is_empty())
+        })
+        .collect()
+}
+
+/// (column, cents) the earlier tables state for this table's 合计 row.
+fn evidence(g: &Grammar, kind: &str, layout: &[Measure], earlier: &[Table]) -> Vec<(usize, i64)> {
+    let mut out = Vec::new();
+    for ev in g.identities.evidence.iter().filter(|e| e.table == kind) {
+        let Some(from) = earlier.iter().find(|t| t.kind == ev.from) else {
+            continue;
+        };
+        for row in from
+            .rows
+            .iter()
+            .filter(|r| ev.section.is_none() || r.section == ev.section)
+        {
+            let item = row.item.trim_start_matches("其中:");
+            let item = normalize::strip_ordinal(item);
+            let item = item.trim_start_matches("其中:");
+            for (label, m) in &ev.items {
+                if label == item {
+                    if let (Some(c), Some(v)) =
+                        (layout.iter().position(|x| x == m), row.values.first())
+                    {
+                        out.push((c, v.amount.cents));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The readings of one row; when none satisfies the identities, the
+/// left-most placement (to be reported uncertain).
+fn solve_row(
+    numbers: &[String],
+    width: usize,
+    rules: &[RowRule],
+    required: &[usize],
+) -> (Vec<Reading>, Option<Reading>) {
+    let tokens: Vec<&str> = numbers.iter().map(String::as_str).collect();
+    let found = readings(&tokens, width, rules, required).unwrap_or_default();
+    if !found.is_empty() || tokens.is_empty() {
+        return (found, None);
+    }
+    // A publisher's 0.01 slip: the amounts stay as printed, the checks report it.
+    let near = readings_within(&tokens, width, rules, required, 1).unwrap_or_default();
+    if !near.is_empty() {
+        return (near, None);
+    }
+    let fallback = readings(&tokens, width, &[], required).and_then(|r| r.into_iter().next());
+    (found, fallback)
+}
+
+/// Turns settled readings into values, with honest statuses.
+fn values(
+    reading: &Reading,
+    layout: &[Measure],
+    resolution: Resolution,
+    at: Provenance,
+) -> Vec<Value> {
+    let placed = reading.values.iter().filter(|v| v.is_some()).count();
+    reading
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(c, v)| {
+            let p = (*v)?;
+            let status = match resolution {
+                Resolution::Unique if p.pieces == 1 && placed == layout.len() && !p.restored => {
+                    CellStatus::Ok
+                }
+                Resolution::Unique => CellStatus::Repaired,
+                Resolution::Ambiguous | Resolution::Inconsistent => CellStatus::Uncertain,
+            };
+            let amount = Amount {
+                cents: p.amount.cents,
+                decimals: p.amount.decimals,
+            };
+            Some(Value {
+                measure: layout[c],
+                amount,
+                status,
+                at,
+                alternatives: vec![],
+            })
+        })
+        .collect()
+}
+
+/// Builds a table of a flow dump. `earlier` are the document's tables so far.
+pub fn build(g: &Grammar, draft: &Draft, earlier: &[Table]) -> Table {
+    let mut table = Table {
+        number: draft.number,
+        kind: draft.kind.key,
+        title: draft.title.clone(),
+        unit: draft.unit.unwrap_or_default(),
+        at: draft.at,
+        rows: Vec::new(),
+        declared_empty: draft.declared_empty,
+        columns: Vec::new(),
+        issues: Vec::new(),
+    };
+    match draft.kind.shape {
+        Shape::Coded => coded(g, draft.kind, &draft.lines, earlier, &mut table),
+        Shape::TwoSided => two_sided(g, draft.kind, &draft.lines, &mut table),
+        Shape::ThreePublic => {
+            if draft
+                .lines
+                .iter()
+                .any(|(_, l)| l.split_whitespace().any(is_number_fragment))
+                && !draft.declared_empty
+            {
+                table
+                    .issues
+                    .push("flow layout: “三公” table not reconstructed".into());
+            }
+        }
+    }
+    table
+}
+
+fn coded(
+    g: &Grammar,
+    kind: &TableKind,
+    lines: &[(Provenance, String)],
+    earlier: &[Table],
+    table: &mut Table,
+) {
+    if kind.has_project {
+        if lines
+            .iter()
+            .any(|(_, l)| l.split_whitespace().any(is_number_fragment))
+        {
+            table
+                .issues
+                .push("flow layout: project table not reconstructed".into());
+        }
+        return;
+    }
+    let economic = kind.key == "general_budget_basic";
+    let (header, rows) = assemble(g, lines, economic);
+    let layout = choose_layout(g, &kind.layouts, &header.concat()).to_vec();
+    if layout.is_empty() || rows.is_empty() {
+        return;
+    }
+    table.columns = layout.clone();
+    let rules = row_rules(g, kind.key, None, &layout);
+    let required: Vec<usize> = layout
+        .iter()
+        .position(|m| *m == "total")
+        .into_iter()
+        .collect();
+    let mut fallbacks = Vec::new();
+    let solve_rows: Vec<SolveRow> = rows
+        .iter()
+        .map(|r| {
+            let (found, fallback) = solve_row(&r.numbers, layout.len(), &rules, &required);
+            fallbacks.push(fallback);
+            SolveRow {
+                code: r.code.clone(),
+                is_total: r.is_total,
+                readings: found,
+            }
+        })
+        .collect();
+    let settled = settle(&solve_rows, &evidence(g, kind.key, &layout, earlier));
+    let mut unsettled = 0;
+    for ((row, (reading, resolution)), fallback) in rows.iter().zip(settled).zip(fallbacks) {
+        let at = row.at.unwrap_or(table.at);
+        let reading = reading.or(fallback);
+        if resolution != Resolution::Unique && !row.numbers.is_empty() {
+            unsettled += 1;
+            if std::env::var("BH_DEBUG").is_ok() {
+                eprintln!(
+                    "unsettled {:?} {:?} {:?} {:?}",
+                    row.code, row.label, row.numbers, resolution
+                );
+            }
+        }
+        let values = reading
+            .map(|r| values(&r, &layout, resolution, at))
+            .unwrap_or_default();
+        if values.is_empty() && row.code.is_none() {
+            continue;
+        }
+        table.rows.push(Row {
+            section: None,
+            code: row.code.clone(),
+            item: if row.is_total {
+                "合计".to_string()
+            } else {
+                row.label.clone()
+            },
+            project: String::new(),
+            values,
+            at,
+        });
+    }
+    if unsettled > 0 {
+        table.issues.push(format!(
+            "flow layout: {unsettled} rows could not be placed with certainty"
+        ));
+    }
+}
+
+/// A line of a two-sided table split into its income and expenditure parts.
+fn split_two_sided(g: &Grammar, line: &str) -> (Vec<String>, Option<usize>) {
+    let tokens: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+    let split = tokens.iter().enumerate().position(|(i, t)| {
+        let class = t.len() == 3
+            && g.class_names_by_code(t)
+            && tokens.get(i + 1).is_some_and(|n| !is_number_fragment(n));
+        let glued = t.len() > 3
+            && t.is_char_boundary(3)
+            && g.class_names_by_code(&t[..3])
+            && !is_number_fragment(t);
+        let total = ["支出总计", "支出合计"]
+            .iter()
+            .any(|k| normalize::label(t).starts_with(k));
+        class || glued || total || g.class_code(t).is_some() && i > 0
+    });
+    (tokens, split)
+}
+
+fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], table: &mut Table) {
+    let exp_layout: Vec<Measure> = kind
+        .expenditure_layouts
+        .iter()
+        .max_by_key(|l| l.len())
+        .cloned()
+        .unwrap_or_default();
+    let income_measure: Measure = kind
+        .layouts
+        .first()
+        .and_then(|l| l.first().copied())
+        .unwrap_or("budget");
+    if exp_layout.is_empty() {
+        return;
+    }
+    table.columns = std::iter::once(income_measure)
+        .chain(exp_layout.iter().copied())
+        .collect();
+    table.columns.dedup();
+    let rules = row_rules(g, kind.key, Some(Section::Expenditure), &exp_layout);
+    let required: Vec<usize> = vec![0];
+    let mut pending = String::new();
+    let mut income_rows: Vec<Row> = Vec::new();
+    let mut exp_rows: Vec<(FlowRow, Vec<Reading>)> = Vec::new();
+    let mut started = false;
+    for (at, raw) in lines {
+        let line = close_cjk_spaces(raw.trim());
+        if line.is_empty() || is_footer(&line) {
+            continue;
+        }
+        let (tokens, split) = split_two_sided(g, &line);
+        let has_numbers = tokens.iter().any(|t| is_number_fragment(t));
+        if !started && split.is_none() && !has_numbers {
+            continue; // header
+        }
+        started = true;
+        let (income, expenditure) = tokens.split_at(split.unwrap_or(tokens.len()));
+        let income_text: String = income
+            .iter()
+            .filter(|t| !is_number_fragment(t))
+            .map(|t| normalize::label(t))
+            .collect();
+        let income_numbers: Vec<&String> =
+            income.iter().filter(|t| is_number_fragment(t)).collect();
+        if income_numbers.is_empty() && expenditure.is_empty() {
+            pending.push_str(&income_text);
+            continue;
+        }
+        let label = std::mem::take(&mut pending) + &income_text;
+        if !income_numbers.is_empty() {
+            let joined: String = income_numbers.iter().map(|s| s.as_str()).collect();
+            let (amount, status) = match Amount::parse(&joined) {
+                Some(a) if income_numbers.len() == 1 => (Some(a), CellStatus::Ok),
+                Some(a) => (Some(a), CellStatus::Repaired),
+                None => (None, CellStatus::Uncertain),
+            };
+            if let Some(amount) = amount {
+                income_rows.push(Row {
+                    section: Some(Section::Income),
+                    code: None,
+                    item: label,
+                    project: String::new(),
+                    values: vec![Value {
+                        measure: income_measure,
+                        amount,
+                        status,
+                        at: *at,
+                        alternatives: vec![],
+                    }],
+                    at: *at,
+                });
+            }
+        }
+        if let Some((first, rest)) = expenditure.split_first() {
+            let mut name_tokens: Vec<&str> = Vec::new();
+            let mut numbers = Vec::new();
+            let (code, first_name) = if first.len() >= 3
+                && first.is_char_boundary(3)
+                && first[..3].bytes().all(|b| b.is_ascii_digit())
+            {
+                (Code::new(&first[..3]), &first[3..])
+            } else {
+                (None, first.as_str())
+            };
+            name_tokens.push(first_name);
+            for t in rest {
+                if is_number_fragment(t) {
+                    numbers.push(t.clone());
+                } else if numbers.is_empty() {
+                    name_tokens.push(t);
+                }
+            }
+            let item = normalize::label(&name_tokens.concat());
+            let code = code.or_else(|| g.class_code(&item).and_then(Code::new));
+            let is_total = code.is_none() && crate::model::is_total_label(&item);
+            let (found, _) = solve_row(&numbers, exp_layout.len(), &rules, &required);
+            exp_rows.push((
+                FlowRow {
+                    code,
+                    label: item,
+                    numbers,
+                    at: Some(*at),
+                    is_total,
+                },
+                found,
+            ));
+        }
+    }
+    // Expenditure columns the income side leaves empty are empty (財政拨款 funds).
+    let evidence = fund_evidence(&income_rows, &exp_layout);
+    let solve_rows: Vec<SolveRow> = exp_rows
+        .iter()
+        .map(|(r, found)| SolveRow {
+            code: r.code.clone(),
+            is_total: r.is_total,
+            readings: found.clone(),
+        })
+        .collect();
+    let settled = settle(&solve_rows, &evidence);
+    let mut unsettled = 0;
+    let mut exp_out = Vec::new();
+    for ((row, _), (reading, resolution)) in exp_rows.iter().zip(settled) {
+        if row.numbers.is_empty() {
+            continue;
+        }
+        if resolution != Resolution::Unique {
+            unsettled += 1;
+        }
+        let at = row.at.unwrap_or(table.at);
+        let values = reading
+            .map(|r| values(&r, &exp_layout, resolution, at))
+            .unwrap_or_default();
+        if values.is_empty() {
+            unsettled += 1;
+            continue;
+        }
+        exp_out.push(Row {
+            section: Some(Section::Expenditure),
+            code: row.code.clone(),
+            item: row.label.clone(),
+            project: String::new(),
+            values,
+            at,
+        });
+    }
+    if unsettled > 0 {
+        table.issues.push(format!(
+            "flow layout: {unsettled} rows could not be placed with certainty"
+        ));
+    }
+    table.rows = income_rows;
+    table.rows.extend(exp_out);
+}
+
+/// For a fiscal summary: the funds the income side names, as evidence for
+/// the expenditure 支出总计 row's columns.
+fn fund_evidence(income: &[Row], layout: &[Measure]) -> Vec<(usize, i64)> {
+    let mut out = Vec::new();
+    for r in income {
+        let item = normalize::strip_ordinal(&r.item);
+        if item.starts_with("财政拨款") {
+            if let (Some(c), Some(v)) =
+                (layout.iter().position(|m| *m == "total"), r.values.first())
+            {
+                out.push((c, v.amount.cents));
+            }
+            continue;
+        }
+        let measure = match item {
+            "一般公共预算" | "一般公共预算拨款" => "general_budget",
+            "政府性基金预算" | "政府性基金预算拨款" => "gov_fund",
+            "国有资本经营预算" | "国有资本经营预算拨款" => "state_capital",
+            _ => continue,
+        };
+        if let (Some(c), Some(v)) = (layout.iter().position(|m| *m == measure), r.values.first()) {
+            out.push((c, v.amount.cents));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaced_headings_close_up() {
+        assert_eq!(
+            close_cjk_spaces("收 入 总 计 9466.10 支 出 总 计 9466.10"),
+            "收入总计 9466.10 支出总计 9466.10"
+        );
+        assert_eq!(
+            close_cjk_spaces("208 社会保障和就业支出 9423.79"),
+            "208 社会保障和就业支出 9423.79"
+        );
+    }
+
+    #[test]
+    fn footers_and_fragments() {
+        assert!(is_footer("- 6 -") && !is_footer("6"));
+        assert!(
+            is_number_fragment(".09") && is_number_fragment("85.") && !is_number_fragment("合计")
+        );
+    }
+}

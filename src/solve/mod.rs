@@ -1,0 +1,317 @@
+//! Stage 4 — solve: put numbers back where the layout lost them.
+//!
+//! A pdftotext-style flow dump drops empty cells and wraps narrow columns,
+//! so a row arrives as a sequence of number fragments (`9509.1` `2` `942`
+//! `3.7` `9` …). The solver enumerates the ways to (1) join consecutive
+//! fragments into numbers and (2) place the numbers in the table's columns,
+//! left to right, and keeps the assignments under which the row's identities
+//! hold (`total = basic + project` …). Rows still ambiguous are settled with
+//! the identities between rows (a 类 = the sum of its 款, 合计 = the 类 rows).
+//!
+//! Pruning that bounds the search: a wrapped number's pieces all have the
+//! width of its column except the last (pdftotext wraps at a fixed width);
+//! a number has at most one point and two decimals; column indices strictly
+//! increase; at most [`MAX_NODES`] search nodes per row, beyond which the row
+//! is reported uncertain.
+
+use crate::amount::Amount;
+
+pub mod table;
+
+/// A cap on search nodes per row: the worst case is reported, not run forever.
+pub const MAX_NODES: usize = 200_000;
+
+/// `total = sum(parts)` over column indices.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowRule {
+    pub total: usize,
+    pub parts: Vec<usize>,
+}
+
+/// One way to read a row: a value per column (None = blank).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reading {
+    pub values: Vec<Option<Placed>>,
+}
+
+/// A number placed in a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placed {
+    pub amount: Amount,
+    /// Fragments joined to make it (1 = printed whole).
+    pub pieces: usize,
+    /// Width of the fragments before the last (the column's wrap width).
+    pub wrap: Option<usize>,
+    /// A digit lost at the cell's edge was restored from an identity.
+    pub restored: bool,
+}
+
+impl Reading {
+    /// Whether every value sits in one of `columns`.
+    pub fn uses_only(&self, columns: &[usize]) -> bool {
+        self.values
+            .iter()
+            .enumerate()
+            .all(|(c, v)| v.is_none() || columns.contains(&c))
+    }
+
+    /// The amount in column `col`, 0 when blank.
+    pub fn value(&self, col: usize) -> i64 {
+        self.values[col].map_or(0, |p| p.amount.cents)
+    }
+
+    /// Whether every rule whose columns are printed holds, within
+    /// `tolerance` hundredths.
+    pub fn satisfies(&self, rules: &[RowRule], tolerance: i64) -> bool {
+        rules.iter().all(|r| {
+            let printed = std::iter::once(r.total)
+                .chain(r.parts.iter().copied())
+                .any(|c| self.values[c].is_some());
+            !printed
+                || (self.value(r.total) - r.parts.iter().map(|&c| self.value(c)).sum::<i64>()).abs()
+                    <= tolerance
+        })
+    }
+}
+
+/// A fragment can start a number (not `.09`) or continue one.
+fn valid_number(s: &str) -> bool {
+    let mut parts = s.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac
+            .is_none_or(|f| f.len() <= 2 && f.bytes().all(|b| b.is_ascii_digit()) && !f.is_empty())
+}
+
+/// Every join of `tokens[i..j]` into one number that obeys the wrap rule.
+fn joins(tokens: &[&str], i: usize) -> Vec<(usize, String, Option<usize>)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let width = tokens[i].chars().count();
+    for (j, t) in tokens.iter().enumerate().skip(i) {
+        let len = t.chars().count();
+        // Pieces before the last share one width; the last is no wider.
+        if j > i && (len > width || (j > i + 1 && tokens[j - 1].chars().count() != width)) {
+            break;
+        }
+        text.push_str(t);
+        if valid_number(&text) {
+            let wrap = (j > i).then_some(width);
+            out.push((j + 1, text.clone(), wrap));
+        }
+    }
+    out
+}
+
+/// All readings of `tokens` over `columns` columns satisfying `rules`.
+/// `required` columns must hold a value whenever the row has numbers
+/// (the `total` of a coded table). Returns `None` when the search was cut
+/// off at [`MAX_NODES`].
+pub fn readings(
+    tokens: &[&str],
+    columns: usize,
+    rules: &[RowRule],
+    required: &[usize],
+) -> Option<Vec<Reading>> {
+    readings_within(tokens, columns, rules, required, 0)
+}
+
+/// Like [`readings`], accepting rules that miss by at most `tolerance`
+/// hundredths (a publisher's rounding slip).
+pub fn readings_within(
+    tokens: &[&str],
+    columns: usize,
+    rules: &[RowRule],
+    required: &[usize],
+    tolerance: i64,
+) -> Option<Vec<Reading>> {
+    let mut out = Vec::new();
+    let mut nodes = 0;
+    let mut current = vec![None; columns];
+    let ctx = Search {
+        tokens,
+        rules,
+        required,
+        tolerance,
+    };
+    let complete = ctx.run(0, 0, &mut current, &mut out, &mut nodes);
+    complete.then(|| without_zero_variants(out))
+}
+
+/// Readings that differ only by zero cells state the same amounts (`21.1`
+/// `0` is `21.10` wrapped): keep the one with the fewest cells.
+fn without_zero_variants(mut readings: Vec<Reading>) -> Vec<Reading> {
+    let key = |r: &Reading| -> Vec<(usize, i64)> {
+        r.values
+            .iter()
+            .enumerate()
+            .filter_map(|(c, v)| {
+                v.filter(|p| p.amount.cents != 0)
+                    .map(|p| (c, p.amount.cents))
+            })
+            .collect()
+    };
+    readings.sort_by_key(|r| r.values.iter().filter(|v| v.is_some()).count());
+    let mut seen = std::collections::HashSet::new();
+    readings.retain(|r| seen.insert(key(r)));
+    readings
+}
+
+struct Search<'a> {
+    tokens: &'a [&'a str],
+    rules: &'a [RowRule],
+    required: &'a [usize],
+    tolerance: i64,
+}
+
+impl Search<'_> {
+    fn run(
+        &self,
+        i: usize,
+        next_col: usize,
+        current: &mut Vec<Option<Placed>>,
+        out: &mut Vec<Reading>,
+        nodes: &mut usize,
+    ) -> bool {
+        *nodes += 1;
+        if *nodes > MAX_NODES {
+            return false;
+        }
+        if i == self.tokens.len() {
+            let reading = Reading {
+                values: current.clone(),
+            };
+            let has_required = self.required.iter().all(|&c| reading.values[c].is_some())
+                || self.tokens.is_empty();
+            if has_required && reading.satisfies(self.rules, self.tolerance) {
+                out.push(reading);
+            }
+            return true;
+        }
+        for (end, text, wrap) in joins(self.tokens, i) {
+            let Some(amount) = Amount::parse(&text) else {
+                continue;
+            };
+            for col in next_col..current.len() {
+                // A required column cannot be skipped.
+                if self.required.iter().any(|&r| r >= next_col && r < col) {
+                    break;
+                }
+                current[col] = Some(Placed {
+                    amount,
+                    pieces: end - i,
+                    wrap,
+                    restored: false,
+                });
+                let ok = self.run(end, col + 1, current, out, nodes);
+                current[col] = None;
+                if !ok {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cents(r: &Reading) -> Vec<Option<i64>> {
+        r.values.iter().map(|v| v.map(|p| p.amount.cents)).collect()
+    }
+
+    /// 2023-style income columns: total, fiscal_subtotal, gb, gbt, gf, gft, sc, sct, special, unit, carry_f, carry_nf
+    fn income_rules() -> Vec<RowRule> {
+        vec![
+            RowRule {
+                total: 1,
+                parts: vec![2, 3, 4, 5, 6, 7],
+            },
+            RowRule {
+                total: 0,
+                parts: vec![1, 8, 9, 10, 11],
+            },
+        ]
+    }
+
+    #[test]
+    fn rebuilds_the_208_row_of_001_income() {
+        // 001_…, table 2: `9509.1 2 942 3.7 9 2049 .09 7374.70 85. 33`
+        let tokens = [
+            "9509.1", "2", "942", "3.7", "9", "2049", ".09", "7374.70", "85.", "33",
+        ];
+        let rs = readings(&tokens, 12, &income_rules(), &[0]).unwrap();
+        // Every reading joins the fragments the same way; only the fund
+        // columns stay open (the table's other rows settle them).
+        for r in &rs {
+            let mut placed: Vec<i64> = r.values.iter().flatten().map(|p| p.amount.cents).collect();
+            placed.sort();
+            assert_eq!(placed, [8533, 204909, 737470, 942379, 950912]);
+            assert_eq!((r.value(0), r.value(1)), (950912, 942379));
+        }
+        assert_eq!(rs.len(), 60);
+        // Restricted to the columns the 合计 row uses, one reading is left.
+        let active = [0, 1, 2, 3, 10];
+        let left: Vec<&Reading> = rs.iter().filter(|r| r.uses_only(&active)).collect();
+        assert_eq!(left.len(), 1);
+        let want = [
+            Some(950912),
+            Some(942379),
+            Some(204909),
+            Some(737470),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(8533),
+            None,
+        ];
+        assert_eq!(cents(left[0]), want);
+        assert_eq!(left[0].values[1].unwrap().pieces, 3);
+        assert_eq!(left[0].values[1].unwrap().wrap, Some(3));
+    }
+
+    #[test]
+    fn an_unsplit_row_with_a_lost_column_stays_ambiguous_alone() {
+        // 001_…, table 3: `208 01 01 行政运行 499.91 499.91` — basic or project?
+        let rules = vec![RowRule {
+            total: 0,
+            parts: vec![1, 2],
+        }];
+        let rs = readings(&["499.91", "499.91"], 3, &rules, &[0]).unwrap();
+        assert_eq!(
+            rs.iter().map(cents).collect::<Vec<_>>(),
+            vec![
+                vec![Some(49991), Some(49991), None],
+                vec![Some(49991), None, Some(49991)],
+            ]
+        );
+    }
+
+    #[test]
+    fn fragments_obey_the_wrap_width() {
+        assert!(
+            valid_number("9509.12")
+                && valid_number("85")
+                && !valid_number(".09")
+                && !valid_number("1.234")
+        );
+        let j: Vec<String> = joins(&["942", "3.7", "9"], 0)
+            .into_iter()
+            .map(|(_, t, _)| t)
+            .collect();
+        assert_eq!(j, ["942", "9423.7", "9423.79"]);
+        // A middle piece wider than the first cannot belong to one number.
+        let j: Vec<String> = joins(&["94", "23.7", "9"], 0)
+            .into_iter()
+            .map(|(_, t, _)| t)
+            .collect();
+        assert_eq!(j, ["94"]);
+    }
+}

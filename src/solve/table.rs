@@ -1,0 +1,227 @@
+//! Settling a whole table: each row's readings are narrowed by the rest of
+//! the table.
+//!
+//! 1. The 合计 row's reading is chosen by evidence from other tables (the
+//!    summary's 一般财力, 财政拨款结转 … figures) when its own identities
+//!    leave it open.
+//! 2. Columns blank in the 合计 row are blank in every row (amounts are not
+//!    negative and 合计 is the sum of the 类 rows).
+//! 3. A parent row and its children must agree column by column; among the
+//!    combinations of readings, the one with the least deviation wins when it
+//!    is unique (deviation, not equality, so a publisher's 0.01 slip does not
+//!    derail the solver).
+
+use super::Reading;
+use crate::model::Code;
+
+/// Largest number of child-reading combinations tried for one parent.
+const MAX_COMBINATIONS: usize = 4096;
+
+/// A row as the table solver sees it.
+#[derive(Clone, Debug)]
+pub struct SolveRow {
+    pub code: Option<Code>,
+    pub is_total: bool,
+    /// Readings that satisfy the row's own identities.
+    pub readings: Vec<Reading>,
+}
+
+/// How a row's reading was settled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// One reading fits everything known.
+    Unique,
+    /// Several readings fit; the first is reported.
+    Ambiguous,
+    /// No reading satisfied the row's identities.
+    Inconsistent,
+}
+
+/// Children of each row, in print order (deeper codes under it, up to the
+/// next row at its level); the 合计 row's children are the 类 rows.
+fn children(rows: &[SolveRow]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); rows.len()];
+    for (i, r) in rows.iter().enumerate() {
+        if r.is_total {
+            out[i] = (0..rows.len())
+                .filter(|&j| rows[j].code.as_ref().is_some_and(|c| c.level() == 1))
+                .collect();
+            continue;
+        }
+        let Some(code) = &r.code else { continue };
+        for (j, c) in rows.iter().enumerate().skip(i + 1) {
+            let Some(cc) = &c.code else { break };
+            if cc.level() <= code.level() || !cc.as_str().starts_with(code.as_str()) {
+                break;
+            }
+            if cc.level() == code.level() + 1 {
+                out[i].push(j);
+            }
+        }
+    }
+    out
+}
+
+fn deviation(parent: &Reading, kids: &[&Reading]) -> i64 {
+    (0..parent.values.len())
+        .map(|c| (parent.value(c) - kids.iter().map(|k| k.value(c)).sum::<i64>()).abs())
+        .sum()
+}
+
+/// Settles every row. `evidence` lists (column, cents) pairs other tables
+/// state for the 合计 row.
+pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)]) -> Vec<(Option<Reading>, Resolution)> {
+    let mut options: Vec<Vec<Reading>> = rows.iter().map(|r| r.readings.clone()).collect();
+
+    // 1. The 合计 row, by evidence.
+    if let Some(t) = rows.iter().position(|r| r.is_total) {
+        if options[t].len() > 1 && !evidence.is_empty() {
+            let score = |r: &Reading| {
+                evidence
+                    .iter()
+                    .filter(|(c, v)| r.value(*c) == *v && r.values[*c].is_some())
+                    .count()
+            };
+            let best = options[t].iter().map(score).max().unwrap_or(0);
+            if best > 0 {
+                options[t].retain(|r| score(r) == best);
+            }
+        }
+        // 2. Columns the 合计 row leaves blank.
+        if options[t].len() == 1 {
+            let active: Vec<usize> = (0..options[t][0].values.len())
+                .filter(|&c| options[t][0].values[c].is_some())
+                .collect();
+            for (i, o) in options.iter_mut().enumerate() {
+                if i != t {
+                    let kept: Vec<Reading> =
+                        o.iter().filter(|r| r.uses_only(&active)).cloned().collect();
+                    if !kept.is_empty() {
+                        *o = kept;
+                    }
+                }
+            }
+        }
+    }
+
+    // 3. Parents and children, until nothing changes.
+    let kids = children(rows);
+    for _ in 0..8 {
+        let mut changed = false;
+        for (p, ch) in kids.iter().enumerate() {
+            if ch.is_empty() || options[p].is_empty() || ch.iter().any(|&c| options[c].is_empty()) {
+                continue;
+            }
+            let combos: usize =
+                ch.iter().map(|&c| options[c].len()).product::<usize>() * options[p].len();
+            if combos <= 1 || combos > MAX_COMBINATIONS {
+                continue;
+            }
+            // Enumerate parent × children readings; keep the least deviation.
+            let mut best = i64::MAX;
+            let mut winners: Vec<Vec<usize>> = Vec::new();
+            let mut idx = vec![0usize; ch.len() + 1];
+            loop {
+                let parent = &options[p][idx[0]];
+                let chosen: Vec<&Reading> = ch
+                    .iter()
+                    .zip(&idx[1..])
+                    .map(|(&c, &k)| &options[c][k])
+                    .collect();
+                let d = deviation(parent, &chosen);
+                if d < best {
+                    best = d;
+                    winners.clear();
+                }
+                if d == best {
+                    winners.push(idx.clone());
+                }
+                // Next combination.
+                let mut pos = 0;
+                loop {
+                    let limit = if pos == 0 {
+                        options[p].len()
+                    } else {
+                        options[ch[pos - 1]].len()
+                    };
+                    idx[pos] += 1;
+                    if idx[pos] < limit {
+                        break;
+                    }
+                    idx[pos] = 0;
+                    pos += 1;
+                    if pos == idx.len() {
+                        break;
+                    }
+                }
+                if pos == idx.len() {
+                    break;
+                }
+            }
+            // Keep, for each row, the readings some winning combination uses.
+            let members: Vec<usize> = std::iter::once(p).chain(ch.iter().copied()).collect();
+            for (slot, &row) in members.iter().enumerate() {
+                let mut used: Vec<usize> = winners.iter().map(|w| w[slot]).collect();
+                used.sort_unstable();
+                used.dedup();
+                if used.len() < options[row].len() {
+                    options[row] = used.into_iter().map(|k| options[row][k].clone()).collect();
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+
+    options
+        .into_iter()
+        .map(|o| match o.len() {
+            0 => (None, Resolution::Inconsistent),
+            1 => (o.into_iter().next(), Resolution::Unique),
+            _ => (o.into_iter().next(), Resolution::Ambiguous),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{readings, RowRule};
+    use super::*;
+
+    fn row(code: &str, tokens: &[&str]) -> SolveRow {
+        let rules = [RowRule {
+            total: 0,
+            parts: vec![1, 2],
+        }];
+        SolveRow {
+            code: Code::new(code),
+            is_total: code.is_empty(),
+            readings: readings(tokens, 3, &rules, &[0]).unwrap(),
+        }
+    }
+
+    #[test]
+    fn children_settle_on_their_parent() {
+        // 001_…, table 3: 20801 = 499.91 basic + 9.60 project; its 项 rows print one amount each.
+        let rows = vec![
+            row("20801", &["509.51", "499.91", "9.60"]),
+            row("2080101", &["499.91", "499.91"]),
+            row("2080109", &["9.60", "9.60"]),
+        ];
+        let settled = settle(&rows, &[]);
+        let cols = |i: usize| settled[i].0.as_ref().map(|r| (r.value(1), r.value(2)));
+        assert_eq!(
+            settled.iter().map(|s| s.1).collect::<Vec<_>>(),
+            vec![Resolution::Unique; 3]
+        );
+        assert_eq!((cols(1), cols(2)), (Some((49991, 0)), Some((0, 960))));
+    }
+
+    #[test]
+    fn a_lone_ambiguous_row_stays_ambiguous() {
+        let rows = vec![row("2080101", &["499.91", "499.91"])];
+        assert_eq!(settle(&rows, &[])[0].1, Resolution::Ambiguous);
+    }
+}
