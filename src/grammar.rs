@@ -286,7 +286,7 @@ impl Grammar {
             .filter_map(|k| longest(&k.titles).map(|len| (len, k)))
             .max_by_key(|(len, _)| *len);
         match (best, longest(&self.ignored_titles)) {
-            (Some((len, k)), ignored) if ignored.map_or(true, |i| i < len) => {
+            (Some((len, k)), ignored) if ignored.is_none_or(|i| i < len) => {
                 Some(TitleMeaning::Kind(k))
             }
             (_, Some(_)) => Some(TitleMeaning::Ignored),

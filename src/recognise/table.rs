@@ -312,7 +312,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
                     .is_some_and(|c| !normalize::is_blank(&c.text) && !is_amount(c))
             })
             .count();
-        if numeric > textual && numbered.map_or(true, |(first, _)| first <= p) {
+        if numeric > textual && numbered.is_none_or(|(first, _)| first <= p) {
             project_col = None;
         }
     }
