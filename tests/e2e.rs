@@ -128,7 +128,7 @@ fn score(gold_file: &Path, predicted: &[Record]) -> Score {
         .count();
     let silent = pred
         .iter()
-        .filter(|(k, p)| gold.get(*k).map_or(true, |g| g.0 != p.0) && p.1 == "ok")
+        .filter(|(k, p)| gold.get(*k).is_none_or(|g| g.0 != p.0) && p.1 == "ok")
         .count();
     let misses = gold
         .keys()
