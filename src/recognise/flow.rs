@@ -18,7 +18,7 @@ use crate::grammar::{Grammar, Measure, Shape, TableKind};
 use crate::model::{CellStatus, Code, Provenance, Row, Section, Table, Value};
 use crate::normalize;
 use crate::solve::table::{settle, Resolution, SolveRow};
-use crate::solve::{readings, readings_within, Reading, RowRule};
+use crate::solve::{readings, readings_within, restore_cut_digit, Reading, RowRule};
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("valid regex"))
@@ -42,8 +42,11 @@ fn close_cjk_spaces(line: &str) -> String {
     s
 }
 
+/// Digits, points and separators: a whole amount or a piece of a wrapped one
+/// (a lone `.` included).
 fn is_number_fragment(t: &str) -> bool {
-    t.bytes().any(|b| b.is_ascii_digit())
+    !t.is_empty()
+        && t != ","
         && t.bytes()
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
 }
@@ -168,7 +171,8 @@ fn assemble(
             for t in rest {
                 if is_number_fragment(t) {
                     row.numbers.push(t.to_string());
-                } else if row.numbers.is_empty() {
+                } else {
+                    // A wrapped name may continue after the first amounts.
                     row.label.push_str(&normalize::label(t));
                 }
             }
@@ -259,10 +263,31 @@ fn solve_row(
     if !found.is_empty() || tokens.is_empty() {
         return (found, None);
     }
-    // A publisher's 0.01 slip: the amounts stay as printed, the checks report it.
+    // A digit lost at a cell's edge, restored when the identities fix it.
+    let free = readings(&tokens, width, &[], required).unwrap_or_default();
+    let restored: Vec<Reading> = free
+        .iter()
+        .filter_map(|r| restore_cut_digit(r, rules))
+        .collect();
+    if !restored.is_empty() {
+        return (restored, None);
+    }
+    // Within a hundredth: a publisher's slip (kept as printed, reported by
+    // the checks) — unless an amount involved was printed short, when a lost
+    // digit cannot be ruled out: doubtful.
     let near = readings_within(&tokens, width, rules, required, 1).unwrap_or_default();
     if !near.is_empty() {
-        return (near, None);
+        let marked = near
+            .into_iter()
+            .map(|r| {
+                let short = r.values.iter().flatten().any(|p| p.amount.decimals < 2);
+                Reading {
+                    doubtful: short,
+                    ..r
+                }
+            })
+            .collect();
+        return (marked, None);
     }
     let fallback = readings(&tokens, width, &[], required).and_then(|r| r.into_iter().next());
     (found, fallback)
@@ -283,6 +308,7 @@ fn values(
         .filter_map(|(c, v)| {
             let p = (*v)?;
             let status = match resolution {
+                _ if reading.doubtful => CellStatus::Uncertain,
                 Resolution::Unique if p.pieces == 1 && placed == layout.len() && !p.restored => {
                     CellStatus::Ok
                 }
@@ -420,10 +446,9 @@ fn coded(
     }
 }
 
-/// A line of a two-sided table split into its income and expenditure parts.
-fn split_two_sided(g: &Grammar, line: &str) -> (Vec<String>, Option<usize>) {
-    let tokens: Vec<String> = line.split_whitespace().map(str::to_string).collect();
-    let split = tokens.iter().enumerate().position(|(i, t)| {
+/// Where the expenditure side of a two-sided row starts.
+fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
+    tokens.iter().enumerate().position(|(i, t)| {
         let class = t.len() == 3
             && g.class_names_by_code(t)
             && tokens.get(i + 1).is_some_and(|n| !is_number_fragment(n));
@@ -435,8 +460,27 @@ fn split_two_sided(g: &Grammar, line: &str) -> (Vec<String>, Option<usize>) {
             .iter()
             .any(|k| normalize::label(t).starts_with(k));
         class || glued || total || g.class_code(t).is_some() && i > 0
-    });
-    (tokens, split)
+    })
+}
+
+/// Lines of a two-sided table grouped into logical rows: a line with text
+/// starts one, a line of number fragments only continues the previous one
+/// (a wrapped amount).
+fn logical_rows(lines: &[(Provenance, String)]) -> Vec<(Provenance, Vec<String>)> {
+    let mut out: Vec<(Provenance, Vec<String>)> = Vec::new();
+    for (at, raw) in lines {
+        let line = close_cjk_spaces(raw.trim());
+        if line.is_empty() || is_footer(&line) {
+            continue;
+        }
+        let tokens: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        let numbers_only = tokens.iter().all(|t| is_number_fragment(t));
+        match out.last_mut() {
+            Some((_, prev)) if numbers_only => prev.extend(tokens),
+            _ => out.push((*at, tokens)),
+        }
+    }
+    out
 }
 
 fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], table: &mut Table) {
@@ -464,12 +508,8 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
     let mut income_rows: Vec<Row> = Vec::new();
     let mut exp_rows: Vec<(FlowRow, Vec<Reading>)> = Vec::new();
     let mut started = false;
-    for (at, raw) in lines {
-        let line = close_cjk_spaces(raw.trim());
-        if line.is_empty() || is_footer(&line) {
-            continue;
-        }
-        let (tokens, split) = split_two_sided(g, &line);
+    for (at, tokens) in logical_rows(lines) {
+        let split = split_two_sided(g, &tokens);
         let has_numbers = tokens.iter().any(|t| is_number_fragment(t));
         if !started && split.is_none() && !has_numbers {
             continue; // header
@@ -489,11 +529,16 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
         }
         let label = std::mem::take(&mut pending) + &income_text;
         if !income_numbers.is_empty() {
-            let joined: String = income_numbers.iter().map(|s| s.as_str()).collect();
-            let (amount, status) = match Amount::parse(&joined) {
-                Some(a) if income_numbers.len() == 1 => (Some(a), CellStatus::Ok),
-                Some(a) => (Some(a), CellStatus::Repaired),
-                None => (None, CellStatus::Uncertain),
+            // One income column: all fragments make one amount.
+            let tokens: Vec<&str> = income_numbers.iter().map(|s| s.as_str()).collect();
+            let single = readings(&tokens, 1, &[], &[0]).unwrap_or_default();
+            let (amount, status) = match single.as_slice() {
+                [r] => match r.values[0] {
+                    Some(p) if p.pieces == 1 => (Some(p.amount), CellStatus::Ok),
+                    Some(p) => (Some(p.amount), CellStatus::Repaired),
+                    None => (None, CellStatus::Uncertain),
+                },
+                _ => (Amount::parse(&tokens.concat()), CellStatus::Uncertain),
             };
             if let Some(amount) = amount {
                 income_rows.push(Row {
@@ -505,11 +550,16 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
                         measure: income_measure,
                         amount,
                         status,
-                        at: *at,
+                        at,
                         alternatives: vec![],
                     }],
-                    at: *at,
+                    at,
                 });
+            } else {
+                table.issues.push(format!(
+                    "line {at}: income amount {} could not be read",
+                    tokens.concat()
+                ));
             }
         }
         if let Some((first, rest)) = expenditure.split_first() {
@@ -540,7 +590,7 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
                     code,
                     label: item,
                     numbers,
-                    at: Some(*at),
+                    at: Some(at),
                     is_total,
                 },
                 found,
@@ -584,6 +634,7 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
             at,
         });
     }
+    verify_income(&mut income_rows, &exp_out);
     if unsettled > 0 {
         table.issues.push(format!(
             "flow layout: {unsettled} rows could not be placed with certainty"
@@ -591,6 +642,33 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
     }
     table.rows = income_rows;
     table.rows.extend(exp_out);
+}
+
+/// The income side has one identity in the table: 收入总计 = 支出总计. An
+/// income amount printed with one decimal may have lost a digit; unless that
+/// identity proves (or restores) it, it is uncertain.
+fn verify_income(income: &mut [Row], expenditure: &[Row]) {
+    let exp_total = expenditure
+        .iter()
+        .find(|r| r.is_total())
+        .and_then(|r| r.values.first())
+        .map(|v| v.amount.cents);
+    for row in income.iter_mut() {
+        let is_total = row.is_total();
+        for v in row.values.iter_mut().filter(|v| v.amount.decimals == 1) {
+            match exp_total {
+                Some(t) if is_total && t == v.amount.cents => {}
+                Some(t) if is_total && (1..=9).contains(&(t - v.amount.cents)) => {
+                    v.amount = Amount {
+                        cents: t,
+                        decimals: 2,
+                    };
+                    v.status = CellStatus::Repaired;
+                }
+                _ => v.status = CellStatus::Uncertain,
+            }
+        }
+    }
 }
 
 /// For a fiscal summary: the funds the income side names, as evidence for

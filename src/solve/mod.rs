@@ -32,6 +32,9 @@ pub struct RowRule {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reading {
     pub values: Vec<Option<Placed>>,
+    /// The identities hold only within a hundredth and an amount involved
+    /// was printed short: a lost digit cannot be told from a publisher's slip.
+    pub doubtful: bool,
 }
 
 /// A number placed in a column.
@@ -140,6 +143,35 @@ pub fn readings_within(
     complete.then(|| without_zero_variants(out))
 }
 
+/// Restores a digit lost at a cell's edge, when the identities fix it.
+///
+/// For each rule the reading breaks, each amount printed with one decimal
+/// may have lost its last digit: the digit that makes every rule hold is
+/// tried. Returns the restored reading when exactly one restoration works.
+pub fn restore_cut_digit(reading: &Reading, rules: &[RowRule]) -> Option<Reading> {
+    let mut found: Vec<Reading> = Vec::new();
+    for (col, v) in reading.values.iter().enumerate() {
+        let Some(p) = v else { continue };
+        if p.amount.decimals != 1 {
+            continue;
+        }
+        for d in 1..=9 {
+            let mut r = reading.clone();
+            if let Some(q) = r.values[col].as_mut() {
+                q.amount = Amount {
+                    cents: p.amount.cents + d,
+                    decimals: 2,
+                };
+                q.restored = true;
+            }
+            if r.satisfies(rules, 0) {
+                found.push(r);
+            }
+        }
+    }
+    (found.len() == 1).then(|| found.remove(0))
+}
+
 /// Readings that differ only by zero cells state the same amounts (`21.1`
 /// `0` is `21.10` wrapped): keep the one with the fewest cells.
 fn without_zero_variants(mut readings: Vec<Reading>) -> Vec<Reading> {
@@ -182,6 +214,7 @@ impl Search<'_> {
         if i == self.tokens.len() {
             let reading = Reading {
                 values: current.clone(),
+                doubtful: false,
             };
             let has_required = self.required.iter().all(|&c| reading.values[c].is_some())
                 || self.tokens.is_empty();
@@ -292,6 +325,24 @@ mod tests {
                 vec![Some(49991), None, Some(49991)],
             ]
         );
+    }
+
+    #[test]
+    fn a_cut_digit_is_restored_only_when_the_identity_fixes_it() {
+        // `1541.7` for 1541.71: total = basic + project pins the digit.
+        let rules = vec![RowRule {
+            total: 0,
+            parts: vec![1, 2],
+        }];
+        let r = &readings_within(&["1541.7", "1244.71", "297"], 3, &rules, &[0], 1).unwrap()[0];
+        let fixed = restore_cut_digit(r, &rules).unwrap();
+        assert_eq!(
+            (fixed.value(0), fixed.values[0].unwrap().restored),
+            (154171, true)
+        );
+        // All amounts printed in full: a publisher's 0.01 slip, nothing to restore.
+        let r = &readings_within(&["509.51", "506.00", "3.50"], 3, &rules, &[0], 1).unwrap()[0];
+        assert_eq!(restore_cut_digit(r, &rules), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //!    derail the solver).
 
 use super::Reading;
+use crate::amount::Amount;
 use crate::model::Code;
 
 /// Largest number of child-reading combinations tried for one parent.
@@ -108,6 +109,27 @@ pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)]) -> Vec<(Option<Readi
     let kids = children(rows);
     for _ in 0..8 {
         let mut changed = false;
+        // A column blank in a settled parent is blank in all its children
+        // (amounts are not negative): no enumeration needed.
+        for (p, ch) in kids.iter().enumerate() {
+            if options[p].len() != 1 {
+                continue;
+            }
+            let active: Vec<usize> = (0..options[p][0].values.len())
+                .filter(|&c| options[p][0].values[c].is_some())
+                .collect();
+            for &c in ch {
+                let kept: Vec<Reading> = options[c]
+                    .iter()
+                    .filter(|r| r.uses_only(&active))
+                    .cloned()
+                    .collect();
+                if !kept.is_empty() && kept.len() < options[c].len() {
+                    options[c] = kept;
+                    changed = true;
+                }
+            }
+        }
         for (p, ch) in kids.iter().enumerate() {
             if ch.is_empty() || options[p].is_empty() || ch.iter().any(|&c| options[c].is_empty()) {
                 continue;
@@ -175,6 +197,8 @@ pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)]) -> Vec<(Option<Readi
         }
     }
 
+    restore_across(&mut options, &kids);
+
     options
         .into_iter()
         .map(|o| match o.len() {
@@ -183,6 +207,61 @@ pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)]) -> Vec<(Option<Readi
             _ => (o.into_iter().next(), Resolution::Ambiguous),
         })
         .collect()
+}
+
+/// A digit lost at a cell's edge, found by a parent/children sum: in a column
+/// that does not add up, the one amount printed with a single decimal whose
+/// restored digit closes the gap exactly is restored. When no single digit
+/// closes it and a short amount is involved, the rows are doubtful: a lost
+/// digit cannot be told from a publisher's slip.
+fn restore_across(options: &mut [Vec<Reading>], kids: &[Vec<usize>]) {
+    for (p, ch) in kids.iter().enumerate() {
+        if ch.is_empty() || options[p].is_empty() || ch.iter().any(|&c| options[c].is_empty()) {
+            continue;
+        }
+        let columns = options[p][0].values.len();
+        for col in 0..columns {
+            let sum: i64 = ch.iter().map(|&c| options[c][0].value(col)).sum();
+            let diff = options[p][0].value(col) - sum;
+            if diff == 0 || options[p][0].values[col].is_none() {
+                continue;
+            }
+            // (row, digit) that would close the gap.
+            let short =
+                |row: usize| options[row][0].values[col].is_some_and(|v| v.amount.decimals == 1);
+            let mut fixes: Vec<(usize, i64)> = Vec::new();
+            if short(p) && (1..=9).contains(&-diff) {
+                fixes.push((p, -diff));
+            }
+            for &c in ch {
+                if short(c) && (1..=9).contains(&diff) {
+                    fixes.push((c, diff));
+                }
+            }
+            match fixes.as_slice() {
+                [(row, d)] => {
+                    for r in options[*row].iter_mut() {
+                        if let Some(v) = r.values[col].as_mut() {
+                            v.amount = Amount {
+                                cents: v.amount.cents + d,
+                                decimals: 2,
+                            };
+                            v.restored = true;
+                        }
+                    }
+                }
+                _ => {
+                    let doubtful: Vec<usize> = std::iter::once(p)
+                        .chain(ch.iter().copied())
+                        .filter(|&r| short(r))
+                        .collect();
+                    for row in doubtful {
+                        options[row].iter_mut().for_each(|r| r.doubtful = true);
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +296,34 @@ mod tests {
             vec![Resolution::Unique; 3]
         );
         assert_eq!((cols(1), cols(2)), (Some((49991, 0)), Some((0, 960))));
+    }
+
+    #[test]
+    fn a_digit_cut_in_a_child_is_restored_from_the_parent() {
+        let one = |code: &str, t: &str| SolveRow {
+            code: Code::new(code),
+            is_total: code.is_empty(),
+            readings: readings(&[t], 1, &[], &[0]).unwrap(),
+        };
+        // 支出总计 1541.71 over 1371.3 (cut from 1371.37) + 79.75 + 90.59.
+        let rows = vec![
+            one("208", "1371.3"),
+            one("210", "79.75"),
+            one("221", "90.59"),
+            one("", "1541.71"),
+        ];
+        let settled = settle(&rows, &[]);
+        let v = settled[0].0.as_ref().unwrap().values[0].unwrap();
+        assert_eq!((v.amount.cents, v.restored), (137137, true));
+        // Two short amounts could each close the gap: neither is trusted.
+        let rows = vec![
+            one("208", "1371.3"),
+            one("210", "79.7"),
+            one("221", "90.59"),
+            one("", "1541.71"),
+        ];
+        let settled = settle(&rows, &[]);
+        assert!(settled[0].0.as_ref().unwrap().doubtful && settled[1].0.as_ref().unwrap().doubtful);
     }
 
     #[test]
