@@ -115,11 +115,7 @@ fn render_table(g: &Grammar, t: &Table, rng: &mut Rng, out: &mut Vec<String>) {
         }
         let mut numbers: Vec<String> = Vec::new();
         for m in &t.columns {
-            let Some(v) = row
-                .values
-                .iter()
-                .find(|v| v.measure == *m)
-            else {
+            let Some(v) = row.values.iter().find(|v| v.measure == *m) else {
                 continue;
             };
             let mut text = v.amount.to_string();
