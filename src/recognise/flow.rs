@@ -18,7 +18,9 @@ use crate::grammar::{Grammar, Measure, Shape, TableKind};
 use crate::model::{CellStatus, Code, Provenance, Row, Section, Table, Value};
 use crate::normalize;
 use crate::solve::table::{settle, Resolution, SolveRow};
-use crate::solve::{readings, readings_within, restore_cut_digit, Reading, RowRule};
+use crate::solve::{
+    first_readings, readings, readings_within, restore_cut_digit, Reading, RowRule,
+};
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("valid regex"))
@@ -250,6 +252,9 @@ fn evidence(g: &Grammar, kind: &str, layout: &[Measure], earlier: &[Table]) -> V
     out
 }
 
+/// Search budget of the fallback paths of a row no reading fits.
+const FALLBACK_NODES: usize = 20_000;
+
 /// The readings of one row; when none satisfies the identities, the
 /// left-most placement (to be reported uncertain).
 fn solve_row(
@@ -264,7 +269,7 @@ fn solve_row(
         return (found, None);
     }
     // A digit lost at a cell's edge, restored when the identities fix it.
-    let free = readings(&tokens, width, &[], required).unwrap_or_default();
+    let free = first_readings(&tokens, width, &[], required, FALLBACK_NODES, 512);
     let restored: Vec<Reading> = free
         .iter()
         .filter_map(|r| restore_cut_digit(r, rules))
@@ -289,7 +294,9 @@ fn solve_row(
             .collect();
         return (marked, None);
     }
-    let fallback = readings(&tokens, width, &[], required).and_then(|r| r.into_iter().next());
+    let fallback = first_readings(&tokens, width, &[], required, FALLBACK_NODES, 1)
+        .into_iter()
+        .next();
     (found, fallback)
 }
 

@@ -130,14 +130,50 @@ pub fn readings_within(
     required: &[usize],
     tolerance: i64,
 ) -> Option<Vec<Reading>> {
+    bounded(
+        tokens,
+        columns,
+        rules,
+        required,
+        tolerance,
+        MAX_NODES,
+        usize::MAX,
+    )
+}
+
+/// The first `limit` readings within `max_nodes` search nodes (the fallback
+/// paths of a row no reading fits need only a few, and must stay cheap).
+pub fn first_readings(
+    tokens: &[&str],
+    columns: usize,
+    rules: &[RowRule],
+    required: &[usize],
+    max_nodes: usize,
+    limit: usize,
+) -> Vec<Reading> {
+    bounded(tokens, columns, rules, required, 0, max_nodes, limit).unwrap_or_default()
+}
+
+fn bounded(
+    tokens: &[&str],
+    columns: usize,
+    rules: &[RowRule],
+    required: &[usize],
+    tolerance: i64,
+    max_nodes: usize,
+    limit: usize,
+) -> Option<Vec<Reading>> {
     let mut out = Vec::new();
     let mut nodes = 0;
     let mut current = vec![None; columns];
     let ctx = Search {
         tokens,
+        joins: all_joins(tokens),
         rules,
         required,
         tolerance,
+        max_nodes,
+        limit,
     };
     let complete = ctx.run(0, 0, &mut current, &mut out, &mut nodes);
     complete.then(|| without_zero_variants(out))
@@ -191,11 +227,30 @@ fn without_zero_variants(mut readings: Vec<Reading>) -> Vec<Reading> {
     readings
 }
 
+/// The numbers that can start at each fragment: (end, amount, wrap width).
+type Joins = Vec<Vec<(usize, Amount, Option<usize>)>>;
+
+fn all_joins(tokens: &[&str]) -> Joins {
+    (0..tokens.len())
+        .map(|i| {
+            joins(tokens, i)
+                .into_iter()
+                .filter_map(|(end, text, wrap)| Amount::parse(&text).map(|a| (end, a, wrap)))
+                .collect()
+        })
+        .collect()
+}
+
 struct Search<'a> {
     tokens: &'a [&'a str],
+    /// Computed once per row: the search revisits each position many times.
+    joins: Joins,
     rules: &'a [RowRule],
     required: &'a [usize],
     tolerance: i64,
+    max_nodes: usize,
+    /// Stop after this many readings (the search then counts as complete).
+    limit: usize,
 }
 
 impl Search<'_> {
@@ -208,8 +263,11 @@ impl Search<'_> {
         nodes: &mut usize,
     ) -> bool {
         *nodes += 1;
-        if *nodes > MAX_NODES {
+        if *nodes > self.max_nodes {
             return false;
+        }
+        if out.len() >= self.limit {
+            return true;
         }
         if i == self.tokens.len() {
             let reading = Reading {
@@ -223,10 +281,7 @@ impl Search<'_> {
             }
             return true;
         }
-        for (end, text, wrap) in joins(self.tokens, i) {
-            let Some(amount) = Amount::parse(&text) else {
-                continue;
-            };
+        for &(end, amount, wrap) in &self.joins[i] {
             for col in next_col..current.len() {
                 // A required column cannot be skipped.
                 if self.required.iter().any(|&r| r >= next_col && r < col) {
