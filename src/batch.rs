@@ -274,31 +274,55 @@ fn progress_bar(total: usize, show: bool) -> ProgressBar {
 
 /// Processes `inputs` on the current rayon pool and writes the outputs.
 /// `report` sees each document's outcome in output order.
-pub fn run(inputs: &[Input], opts: &Options, mut report: impl FnMut(&Outcome)) -> Result<Summary> {
+///
+/// Documents are processed a chunk at a time; while one chunk is computed in
+/// parallel, the previous one is written (`rayon::join`), in input order.
+pub fn run(
+    inputs: &[Input],
+    opts: &Options,
+    mut report: impl FnMut(&Outcome) + Send,
+) -> Result<Summary> {
     let started = Instant::now();
     let mut outputs = Outputs::create(opts)?;
     let bar = progress_bar(inputs.len(), opts.progress);
-    let chunk = rayon::current_num_threads().max(1) * 4;
+    let chunk = rayon::current_num_threads().max(1) * 16;
     let mut summary = Summary::default();
-    'chunks: for part in inputs.chunks(chunk) {
-        let outcomes: Vec<(Outcome, u64)> = part
-            .par_iter()
-            .map(|i| {
-                let o = pipeline::process_path(&i.path, &i.source);
-                bar.inc(1);
-                (o, std::fs::metadata(&i.path).map_or(0, |m| m.len()))
-            })
-            .collect();
-        for (o, bytes) in &outcomes {
+    let mut pending: Vec<(Outcome, u64)> = Vec::new();
+    // Writes a finished chunk; false when --fail-fast says stop.
+    let mut write = |done: Vec<(Outcome, u64)>, summary: &mut Summary| -> Result<bool> {
+        for (o, bytes) in &done {
             outputs.write(o)?;
             summary.add(o);
             summary.bytes += bytes;
             bar.suspend(|| report(o));
             if opts.fail_fast && o.status == Status::Failed {
                 summary.stopped_early = true;
-                break 'chunks;
+                return Ok(false);
             }
         }
+        Ok(true)
+    };
+    let compute = |part: &[Input]| -> Vec<(Outcome, u64)> {
+        part.par_iter()
+            .map(|i| {
+                let o = pipeline::process_path(&i.path, &i.source);
+                bar.inc(1);
+                (o, std::fs::metadata(&i.path).map_or(0, |m| m.len()))
+            })
+            .collect()
+    };
+    let mut go_on = true;
+    for part in inputs.chunks(chunk) {
+        let done = std::mem::take(&mut pending);
+        let (written, next) = rayon::join(|| write(done, &mut summary), || compute(part));
+        if !written? {
+            go_on = false;
+            break;
+        }
+        pending = next;
+    }
+    if go_on {
+        write(pending, &mut summary)?;
     }
     bar.finish_and_clear();
     outputs.finish()?;
