@@ -17,7 +17,7 @@ use crate::amount::Amount;
 use crate::grammar::{Grammar, Measure, Shape, TableKind};
 use crate::model::{CellStatus, Code, Provenance, Row, Section, Table, Value};
 use crate::normalize;
-use crate::solve::table::{settle, Resolution, SolveRow};
+use crate::solve::table::{settle, Resolution, Settled, SolveRow};
 use crate::solve::{
     first_readings, readings, readings_within, restore_cut_digit, Reading, RowRule,
 };
@@ -301,12 +301,7 @@ fn solve_row(
 }
 
 /// Turns settled readings into values, with honest statuses.
-fn values(
-    reading: &Reading,
-    layout: &[Measure],
-    resolution: Resolution,
-    at: Provenance,
-) -> Vec<Value> {
+fn values(settled: &Settled, reading: &Reading, layout: &[Measure], at: Provenance) -> Vec<Value> {
     let placed = reading.values.iter().filter(|v| v.is_some()).count();
     reading
         .values
@@ -314,21 +309,20 @@ fn values(
         .enumerate()
         .filter_map(|(c, v)| {
             let p = (*v)?;
-            let status = match resolution {
+            let certain = settled.certain.get(c).copied().unwrap_or(false);
+            let status = match settled.resolution {
                 _ if reading.doubtful => CellStatus::Uncertain,
                 Resolution::Unique if p.pieces == 1 && placed == layout.len() && !p.restored => {
                     CellStatus::Ok
                 }
                 Resolution::Unique => CellStatus::Repaired,
+                // Several readings fit, but all put this amount here.
+                Resolution::Ambiguous if certain => CellStatus::Repaired,
                 Resolution::Ambiguous | Resolution::Inconsistent => CellStatus::Uncertain,
-            };
-            let amount = Amount {
-                cents: p.amount.cents,
-                decimals: p.amount.decimals,
             };
             Some(Value {
                 measure: layout[c],
-                amount,
+                amount: p.amount,
                 status,
                 at,
                 alternatives: vec![],
@@ -415,20 +409,16 @@ fn coded(
         .collect();
     let settled = settle(&solve_rows, &evidence(g, kind.key, &layout, earlier));
     let mut unsettled = 0;
-    for ((row, (reading, resolution)), fallback) in rows.iter().zip(settled).zip(fallbacks) {
+    for ((row, settled), fallback) in rows.iter().zip(settled).zip(fallbacks) {
         let at = row.at.unwrap_or(table.at);
-        let reading = reading.or(fallback);
-        if resolution != Resolution::Unique && !row.numbers.is_empty() {
+        if settled.resolution != Resolution::Unique && !row.numbers.is_empty() {
             unsettled += 1;
-            if std::env::var("BH_DEBUG").is_ok() {
-                eprintln!(
-                    "unsettled {:?} {:?} {:?} {:?}",
-                    row.code, row.label, row.numbers, resolution
-                );
-            }
         }
-        let values = reading
-            .map(|r| values(&r, &layout, resolution, at))
+        let values = settled
+            .reading
+            .as_ref()
+            .or(fallback.as_ref())
+            .map(|r| values(&settled, r, &layout, at))
             .unwrap_or_default();
         if values.is_empty() && row.code.is_none() {
             continue;
@@ -617,16 +607,18 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
     let settled = settle(&solve_rows, &evidence);
     let mut unsettled = 0;
     let mut exp_out = Vec::new();
-    for ((row, _), (reading, resolution)) in exp_rows.iter().zip(settled) {
+    for ((row, _), settled) in exp_rows.iter().zip(settled) {
         if row.numbers.is_empty() {
             continue;
         }
-        if resolution != Resolution::Unique {
+        if settled.resolution != Resolution::Unique {
             unsettled += 1;
         }
         let at = row.at.unwrap_or(table.at);
-        let values = reading
-            .map(|r| values(&r, &exp_layout, resolution, at))
+        let values = settled
+            .reading
+            .as_ref()
+            .map(|r| values(&settled, r, &exp_layout, at))
             .unwrap_or_default();
         if values.is_empty() {
             unsettled += 1;

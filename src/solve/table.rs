@@ -71,7 +71,16 @@ fn deviation(parent: &Reading, kids: &[&Reading]) -> i64 {
 
 /// Settles every row. `evidence` lists (column, cents) pairs other tables
 /// state for the 合计 row.
-pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)]) -> Vec<(Option<Reading>, Resolution)> {
+/// A settled row: the reading reported, how it was settled, and which of its
+/// columns every surviving reading agrees on.
+#[derive(Clone, Debug)]
+pub struct Settled {
+    pub reading: Option<Reading>,
+    pub resolution: Resolution,
+    pub certain: Vec<bool>,
+}
+
+pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)]) -> Vec<Settled> {
     let mut options: Vec<Vec<Reading>> = rows.iter().map(|r| r.readings.clone()).collect();
 
     // 1. The 合计 row, by evidence.
@@ -201,10 +210,29 @@ pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)]) -> Vec<(Option<Readi
 
     options
         .into_iter()
-        .map(|o| match o.len() {
-            0 => (None, Resolution::Inconsistent),
-            1 => (o.into_iter().next(), Resolution::Unique),
-            _ => (o.into_iter().next(), Resolution::Ambiguous),
+        .map(|o| Settled {
+            resolution: match o.len() {
+                0 => Resolution::Inconsistent,
+                1 => Resolution::Unique,
+                _ => Resolution::Ambiguous,
+            },
+            certain: certain_columns(&o),
+            reading: o.into_iter().next(),
+        })
+        .collect()
+}
+
+/// The columns every surviving reading fills with the same amount (or
+/// leaves blank): those cells are known even when the row is ambiguous.
+fn certain_columns(readings: &[Reading]) -> Vec<bool> {
+    let Some(first) = readings.first() else {
+        return vec![];
+    };
+    (0..first.values.len())
+        .map(|c| {
+            readings.iter().all(|r| {
+                r.values[c].map(|v| v.amount.cents) == first.values[c].map(|v| v.amount.cents)
+            })
         })
         .collect()
 }
@@ -290,9 +318,14 @@ mod tests {
             row("2080109", &["9.60", "9.60"]),
         ];
         let settled = settle(&rows, &[]);
-        let cols = |i: usize| settled[i].0.as_ref().map(|r| (r.value(1), r.value(2)));
+        let cols = |i: usize| {
+            settled[i]
+                .reading
+                .as_ref()
+                .map(|r| (r.value(1), r.value(2)))
+        };
         assert_eq!(
-            settled.iter().map(|s| s.1).collect::<Vec<_>>(),
+            settled.iter().map(|s| s.resolution).collect::<Vec<_>>(),
             vec![Resolution::Unique; 3]
         );
         assert_eq!((cols(1), cols(2)), (Some((49991, 0)), Some((0, 960))));
@@ -313,7 +346,7 @@ mod tests {
             one("", "1541.71"),
         ];
         let settled = settle(&rows, &[]);
-        let v = settled[0].0.as_ref().unwrap().values[0].unwrap();
+        let v = settled[0].reading.as_ref().unwrap().values[0].unwrap();
         assert_eq!((v.amount.cents, v.restored), (137137, true));
         // Two short amounts could each close the gap: neither is trusted.
         let rows = vec![
@@ -323,12 +356,18 @@ mod tests {
             one("", "1541.71"),
         ];
         let settled = settle(&rows, &[]);
-        assert!(settled[0].0.as_ref().unwrap().doubtful && settled[1].0.as_ref().unwrap().doubtful);
+        assert!(
+            settled[0].reading.as_ref().unwrap().doubtful
+                && settled[1].reading.as_ref().unwrap().doubtful
+        );
     }
 
     #[test]
     fn a_lone_ambiguous_row_stays_ambiguous() {
         let rows = vec![row("2080101", &["499.91", "499.91"])];
-        assert_eq!(settle(&rows, &[])[0].1, Resolution::Ambiguous);
+        let s = &settle(&rows, &[])[0];
+        assert_eq!(s.resolution, Resolution::Ambiguous);
+        // The total is the same in both readings; basic/project is not.
+        assert_eq!(s.certain, vec![true, false, false]);
     }
 }
