@@ -57,6 +57,9 @@ pub struct TableKind {
     pub layouts: Vec<Vec<Measure>>,
     /// Two-sided tables: standard layouts of the expenditure side.
     pub expenditure_layouts: Vec<Vec<Measure>>,
+    /// Columns in order of how often they hold amounts: the prior for a
+    /// guess the arithmetic leaves open.
+    pub column_prior: Vec<Measure>,
 }
 
 /// What a header cell says about its column.
@@ -120,6 +123,8 @@ struct KindFile {
     layouts: Vec<Vec<String>>,
     #[serde(default)]
     expenditure_layouts: Vec<Vec<String>>,
+    #[serde(default)]
+    column_prior: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -226,6 +231,11 @@ impl Grammar {
                 has_project: k.project,
                 layouts: layouts(&k.layouts)?,
                 expenditure_layouts: layouts(&k.expenditure_layouts)?,
+                column_prior: k
+                    .column_prior
+                    .iter()
+                    .map(|n| measure(n))
+                    .collect::<Result<_>>()?,
             });
         }
         let mut class_by_name = HashMap::new();

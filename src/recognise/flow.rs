@@ -59,8 +59,12 @@ struct FlowRow {
     code: Option<Code>,
     label: String,
     numbers: Vec<String>,
+    /// Every token after the code, in order (project tables re-read them).
+    tokens: Vec<String>,
     at: Option<Provenance>,
     is_total: bool,
+    /// Project name (project tables).
+    project: String,
 }
 
 /// Whether `tokens` start a coded row: code digits (a known 类 for function
@@ -170,6 +174,7 @@ fn assemble(
             });
         }
         if let Some(row) = rows.last_mut() {
+            row.tokens.extend(rest.iter().map(|t| t.to_string()));
             for t in rest {
                 if is_number_fragment(t) {
                     row.numbers.push(t.to_string());
@@ -182,6 +187,69 @@ fn assemble(
         i += 1;
     }
     (header, rows)
+}
+
+/// A digit-only fragment between text (`补助` `2023` `年城`) belongs to a name.
+fn is_name_digits(tokens: &[String], i: usize) -> bool {
+    let t = &tokens[i];
+    let text = |j: usize| tokens.get(j).is_some_and(|t| !is_number_fragment(t));
+    t.bytes().all(|b| b.is_ascii_digit())
+        && (tokens
+            .get(i + 1)
+            .is_some_and(|n| n.starts_with(['年', '月']))
+            || (i > 0 && text(i - 1) && text(i + 1)))
+}
+
+/// Removes `name` from `label` as an in-order subsequence (a function name
+/// and a project name wrap side by side and interleave); the rest is the
+/// project name. `None` when `label` does not contain `name` that way.
+fn strip_subsequence(label: &str, name: &str) -> Option<String> {
+    let mut want = name.chars().peekable();
+    let mut rest = String::new();
+    for c in label.chars() {
+        if want.peek() == Some(&c) {
+            want.next();
+        } else {
+            rest.push(c);
+        }
+    }
+    want.peek().is_none().then_some(rest)
+}
+
+/// Project tables: the amounts are the row's number fragments that are not
+/// part of a name; the label is the function name (known from the other
+/// tables) plus the project name.
+fn split_project_rows(rows: &mut [FlowRow], earlier: &[Table]) {
+    for row in rows.iter_mut() {
+        let (mut label, mut numbers) = (String::new(), Vec::new());
+        for (i, t) in row.tokens.iter().enumerate() {
+            if is_number_fragment(t) && !is_name_digits(&row.tokens, i) {
+                numbers.push(t.clone());
+            } else {
+                label.push_str(&normalize::label(t));
+            }
+        }
+        row.numbers = numbers;
+        if row.is_total {
+            continue;
+        }
+        let known = row.code.as_ref().and_then(|code| {
+            earlier
+                .iter()
+                .flat_map(|t| &t.rows)
+                .find(|r| {
+                    r.code.as_ref() == Some(code) && r.section.is_none() && !r.item.is_empty()
+                })
+                .map(|r| r.item.clone())
+        });
+        match known.and_then(|k| strip_subsequence(&label, &k).map(|rest| (k, rest))) {
+            Some((name, rest)) => {
+                row.label = name;
+                row.project = rest;
+            }
+            None => row.label = label,
+        }
+    }
 }
 
 /// The kind's standard layout whose column names the header mentions most.
@@ -370,19 +438,11 @@ fn coded(
     earlier: &[Table],
     table: &mut Table,
 ) {
-    if kind.has_project {
-        if lines
-            .iter()
-            .any(|(_, l)| l.split_whitespace().any(is_number_fragment))
-        {
-            table
-                .issues
-                .push("flow layout: project table not reconstructed".into());
-        }
-        return;
-    }
     let economic = kind.key == "general_budget_basic";
-    let (header, rows) = assemble(g, lines, economic);
+    let (header, mut rows) = assemble(g, lines, economic);
+    if kind.has_project {
+        split_project_rows(&mut rows, earlier);
+    }
     let layout = choose_layout(g, &kind.layouts, &header.concat()).to_vec();
     if layout.is_empty() || rows.is_empty() {
         return;
@@ -407,7 +467,20 @@ fn coded(
             }
         })
         .collect();
-    let settled = settle(&solve_rows, &evidence(g, kind.key, &layout, earlier));
+    let prior: Vec<usize> = layout
+        .iter()
+        .map(|m| {
+            kind.column_prior
+                .iter()
+                .position(|x| x == m)
+                .unwrap_or(kind.column_prior.len())
+        })
+        .collect();
+    let settled = settle(
+        &solve_rows,
+        &evidence(g, kind.key, &layout, earlier),
+        &prior,
+    );
     let mut unsettled = 0;
     for ((row, settled), fallback) in rows.iter().zip(settled).zip(fallbacks) {
         let at = row.at.unwrap_or(table.at);
@@ -431,7 +504,7 @@ fn coded(
             } else {
                 row.label.clone()
             },
-            project: String::new(),
+            project: row.project.clone(),
             values,
             at,
         });
@@ -589,6 +662,7 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
                     numbers,
                     at: Some(at),
                     is_total,
+                    ..FlowRow::default()
                 },
                 found,
             ));
@@ -604,7 +678,7 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
             readings: found.clone(),
         })
         .collect();
-    let settled = settle(&solve_rows, &evidence);
+    let settled = settle(&solve_rows, &evidence, &[]);
     let mut unsettled = 0;
     let mut exp_out = Vec::new();
     for ((row, _), settled) in exp_rows.iter().zip(settled) {

@@ -80,7 +80,10 @@ pub struct Settled {
     pub certain: Vec<bool>,
 }
 
-pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)]) -> Vec<Settled> {
+/// `prior` ranks the columns (lower = more often used): among readings the
+/// arithmetic cannot separate, the one using the best-ranked columns is
+/// reported first.
+pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)], prior: &[usize]) -> Vec<Settled> {
     let mut options: Vec<Vec<Reading>> = rows.iter().map(|r| r.readings.clone()).collect();
 
     // 1. The 合计 row, by evidence.
@@ -207,6 +210,15 @@ pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)]) -> Vec<Settled> {
     }
 
     restore_across(&mut options, &kids);
+    let rank = |r: &Reading| -> usize {
+        (0..r.values.len())
+            .filter(|&c| r.values[c].is_some())
+            .map(|c| prior.get(c).copied().unwrap_or(usize::MAX / 64))
+            .sum()
+    };
+    for o in options.iter_mut().filter(|o| o.len() > 1) {
+        o.sort_by_key(rank);
+    }
 
     options
         .into_iter()
@@ -317,7 +329,7 @@ mod tests {
             row("2080101", &["499.91", "499.91"]),
             row("2080109", &["9.60", "9.60"]),
         ];
-        let settled = settle(&rows, &[]);
+        let settled = settle(&rows, &[], &[]);
         let cols = |i: usize| {
             settled[i]
                 .reading
@@ -345,7 +357,7 @@ mod tests {
             one("221", "90.59"),
             one("", "1541.71"),
         ];
-        let settled = settle(&rows, &[]);
+        let settled = settle(&rows, &[], &[]);
         let v = settled[0].reading.as_ref().unwrap().values[0].unwrap();
         assert_eq!((v.amount.cents, v.restored), (137137, true));
         // Two short amounts could each close the gap: neither is trusted.
@@ -355,7 +367,7 @@ mod tests {
             one("221", "90.59"),
             one("", "1541.71"),
         ];
-        let settled = settle(&rows, &[]);
+        let settled = settle(&rows, &[], &[]);
         assert!(
             settled[0].reading.as_ref().unwrap().doubtful
                 && settled[1].reading.as_ref().unwrap().doubtful
@@ -365,7 +377,7 @@ mod tests {
     #[test]
     fn a_lone_ambiguous_row_stays_ambiguous() {
         let rows = vec![row("2080101", &["499.91", "499.91"])];
-        let s = &settle(&rows, &[])[0];
+        let s = &settle(&rows, &[], &[])[0];
         assert_eq!(s.resolution, Resolution::Ambiguous);
         // The total is the same in both readings; basic/project is not.
         assert_eq!(s.certain, vec![true, false, false]);
