@@ -578,6 +578,18 @@ fn flow_dump_001_is_rebuilt_from_its_fragments() {
         cell("income", "208", "fiscal_subtotal").unwrap().1,
         "repaired"
     );
+    // The 合计 row prints `946` / `6.1`: a lost trailing zero, not a lost
+    // digit — the summary says 9466.10, though the 类 rows add up to 9466.11.
+    let total = items
+        .iter()
+        .find(|r| {
+            r["table"] == "income" && r["item"] == "合计" && r["measure"] == "fiscal_subtotal"
+        })
+        .unwrap();
+    assert_eq!(
+        budget_harvest::amount::Amount::parse(&total["amount"]).map(|a| a.cents),
+        Some(946610)
+    );
     // 20807 就业补助 29.62 is carried over (the summary: 85.33 = 55.71 + 29.62).
     assert_eq!(
         got("income", "20807", "carryover_fiscal").as_deref(),

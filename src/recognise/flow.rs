@@ -480,6 +480,7 @@ fn coded(
         &solve_rows,
         &evidence(g, kind.key, &layout, earlier),
         &prior,
+        &rules,
     );
     let mut unsettled = 0;
     for ((row, settled), fallback) in rows.iter().zip(settled).zip(fallbacks) {
@@ -678,7 +679,7 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
             readings: found.clone(),
         })
         .collect();
-    let settled = settle(&solve_rows, &evidence, &[]);
+    let settled = settle(&solve_rows, &evidence, &[], &rules);
     let mut unsettled = 0;
     let mut exp_out = Vec::new();
     for ((row, _), settled) in exp_rows.iter().zip(settled) {

@@ -11,7 +11,7 @@
 //!    is unique (deviation, not equality, so a publisher's 0.01 slip does not
 //!    derail the solver).
 
-use super::Reading;
+use super::{Reading, RowRule};
 use crate::amount::Amount;
 use crate::model::Code;
 
@@ -83,7 +83,12 @@ pub struct Settled {
 /// `prior` ranks the columns (lower = more often used): among readings the
 /// arithmetic cannot separate, the one using the best-ranked columns is
 /// reported first.
-pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)], prior: &[usize]) -> Vec<Settled> {
+pub fn settle(
+    rows: &[SolveRow],
+    evidence: &[(usize, i64)],
+    prior: &[usize],
+    rules: &[RowRule],
+) -> Vec<Settled> {
     let mut options: Vec<Vec<Reading>> = rows.iter().map(|r| r.readings.clone()).collect();
 
     // 1. The 合计 row, by evidence.
@@ -209,7 +214,8 @@ pub fn settle(rows: &[SolveRow], evidence: &[(usize, i64)], prior: &[usize]) -> 
         }
     }
 
-    restore_across(&mut options, &kids);
+    let total_row = rows.iter().position(|r| r.is_total);
+    restore_across(&mut options, &kids, rules, total_row, evidence);
     let rank = |r: &Reading| -> usize {
         (0..r.values.len())
             .filter(|&c| r.values[c].is_some())
@@ -254,7 +260,13 @@ fn certain_columns(readings: &[Reading]) -> Vec<bool> {
 /// restored digit closes the gap exactly is restored. When no single digit
 /// closes it and a short amount is involved, the rows are doubtful: a lost
 /// digit cannot be told from a publisher's slip.
-fn restore_across(options: &mut [Vec<Reading>], kids: &[Vec<usize>]) {
+fn restore_across(
+    options: &mut [Vec<Reading>],
+    kids: &[Vec<usize>],
+    rules: &[RowRule],
+    total_row: Option<usize>,
+    evidence: &[(usize, i64)],
+) {
     for (p, ch) in kids.iter().enumerate() {
         if ch.is_empty() || options[p].is_empty() || ch.iter().any(|&c| options[c].is_empty()) {
             continue;
@@ -278,22 +290,49 @@ fn restore_across(options: &mut [Vec<Reading>], kids: &[Vec<usize>]) {
                     fixes.push((c, diff));
                 }
             }
-            match fixes.as_slice() {
-                [(row, d)] => {
-                    for r in options[*row].iter_mut() {
-                        if let Some(v) = r.values[col].as_mut() {
-                            v.amount = Amount {
-                                cents: v.amount.cents + d,
-                                decimals: 2,
-                            };
-                            v.restored = true;
-                        }
-                    }
+            // A restoration must keep the row's own identities: a trailing
+            // zero lost at the edge (`9466.1`) under a publisher's 0.01 slip
+            // in the column sum must not become a wrong digit.
+            let restored = |row: usize, d: i64| -> Option<Vec<Reading>> {
+                let mut fixed = options[row].clone();
+                for r in fixed.iter_mut() {
+                    let v = r.values[col].as_mut()?;
+                    v.amount = Amount {
+                        cents: v.amount.cents + d,
+                        decimals: 2,
+                    };
+                    v.restored = true;
                 }
+                fixed.iter().all(|r| r.satisfies(rules, 0)).then_some(fixed)
+            };
+            let fixes: Vec<(usize, Vec<Reading>)> = fixes
+                .into_iter()
+                .filter_map(|(row, d)| restored(row, d).map(|f| (row, f)))
+                .collect();
+            match fixes.as_slice() {
+                [(row, fixed)] => options[*row] = fixed.clone(),
                 _ => {
+                    // A short amount whose row's own identities hold exactly
+                    // did not lose a digit (that would break them): the gap is
+                    // a publisher's slip elsewhere. Without such identities
+                    // (a single-column table), a lost digit cannot be ruled out.
+                    // Two short amounts could have lost the same digit and
+                    // still agree, so at most one may be unconfirmed (an
+                    // amount another table states is confirmed).
+                    let proven = |row: usize| {
+                        options[row].iter().all(|r| {
+                            let unconfirmed = (0..r.values.len())
+                                .filter(|&c| r.values[c].is_some_and(|v| v.amount.decimals == 1))
+                                .filter(|&c| {
+                                    !(Some(row) == total_row && evidence.contains(&(c, r.value(c))))
+                                })
+                                .count();
+                            !rules.is_empty() && r.satisfies(rules, 0) && unconfirmed <= 1
+                        })
+                    };
                     let doubtful: Vec<usize> = std::iter::once(p)
                         .chain(ch.iter().copied())
-                        .filter(|&r| short(r))
+                        .filter(|&r| short(r) && !proven(r))
                         .collect();
                     for row in doubtful {
                         options[row].iter_mut().for_each(|r| r.doubtful = true);
@@ -306,7 +345,8 @@ fn restore_across(options: &mut [Vec<Reading>], kids: &[Vec<usize>]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{readings, RowRule};
+    use super::super::RowRule;
+    use super::super::{readings, RowRule as _};
     use super::*;
 
     fn row(code: &str, tokens: &[&str]) -> SolveRow {
@@ -329,7 +369,7 @@ mod tests {
             row("2080101", &["499.91", "499.91"]),
             row("2080109", &["9.60", "9.60"]),
         ];
-        let settled = settle(&rows, &[], &[]);
+        let settled = settle(&rows, &[], &[], &[]);
         let cols = |i: usize| {
             settled[i]
                 .reading
@@ -357,7 +397,7 @@ mod tests {
             one("221", "90.59"),
             one("", "1541.71"),
         ];
-        let settled = settle(&rows, &[], &[]);
+        let settled = settle(&rows, &[], &[], &[]);
         let v = settled[0].reading.as_ref().unwrap().values[0].unwrap();
         assert_eq!((v.amount.cents, v.restored), (137137, true));
         // Two short amounts could each close the gap: neither is trusted.
@@ -367,7 +407,7 @@ mod tests {
             one("221", "90.59"),
             one("", "1541.71"),
         ];
-        let settled = settle(&rows, &[], &[]);
+        let settled = settle(&rows, &[], &[], &[]);
         assert!(
             settled[0].reading.as_ref().unwrap().doubtful
                 && settled[1].reading.as_ref().unwrap().doubtful
@@ -377,7 +417,7 @@ mod tests {
     #[test]
     fn a_lone_ambiguous_row_stays_ambiguous() {
         let rows = vec![row("2080101", &["499.91", "499.91"])];
-        let s = &settle(&rows, &[], &[])[0];
+        let s = &settle(&rows, &[], &[], &[])[0];
         assert_eq!(s.resolution, Resolution::Ambiguous);
         // The total is the same in both readings; basic/project is not.
         assert_eq!(s.certain, vec![true, false, false]);
