@@ -345,8 +345,7 @@ fn restore_across(
 
 #[cfg(test)]
 mod tests {
-    use super::super::RowRule;
-    use super::super::{readings, RowRule as _};
+    use super::super::readings;
     use super::*;
 
     fn row(code: &str, tokens: &[&str]) -> SolveRow {
