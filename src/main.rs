@@ -108,33 +108,29 @@ enum Command {
     },
 }
 
+/// Prints a report to stdout, or the error to stderr with the fatal status.
+fn print_report(report: anyhow::Result<String>) -> ExitCode {
+    match report {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::from(EXIT_OK)
+        }
+        Err(e) => {
+            eprintln!("budget-harvest: {e:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { out } => match budget_harvest::report::summary(&out) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::from(EXIT_OK)
-            }
-            Err(e) => {
-                eprintln!("budget-harvest: {e:#}");
-                ExitCode::from(EXIT_FATAL)
-            }
-        },
+        Command::Check { out } => print_report(budget_harvest::report::summary(&out)),
         Command::Bench {
             docs,
             samples,
             work_dir,
-        } => match budget_harvest::bench::run(&samples, docs, work_dir) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::from(EXIT_OK)
-            }
-            Err(e) => {
-                eprintln!("budget-harvest: {e:#}");
-                ExitCode::from(EXIT_FATAL)
-            }
-        },
+        } => print_report(budget_harvest::bench::run(&samples, docs, work_dir)),
         Command::Extract {
             inputs,
             out,

@@ -401,17 +401,7 @@ fn values(settled: &Settled, reading: &Reading, layout: &[Measure], at: Provenan
 
 /// Builds a table of a flow dump. `earlier` are the document's tables so far.
 pub fn build(g: &Grammar, draft: &Draft, earlier: &[Table]) -> Table {
-    let mut table = Table {
-        number: draft.number,
-        kind: draft.kind.key,
-        title: draft.title.clone(),
-        unit: draft.unit.unwrap_or_default(),
-        at: draft.at,
-        rows: Vec::new(),
-        declared_empty: draft.declared_empty,
-        columns: Vec::new(),
-        issues: Vec::new(),
-    };
+    let mut table = draft.empty_table();
     match draft.kind.shape {
         Shape::Coded => coded(g, draft.kind, &draft.lines, earlier, &mut table),
         Shape::TwoSided => two_sided(g, draft.kind, &draft.lines, &mut table),

@@ -33,6 +33,21 @@ pub struct Draft {
 
 impl Draft {
     /// A title with no rows is a table-of-contents entry, not a table.
+    /// The table this draft heads, before any row is read.
+    pub fn empty_table(&self) -> Table {
+        Table {
+            number: self.number,
+            kind: self.kind.key,
+            title: self.title.clone(),
+            unit: self.unit.unwrap_or_default(),
+            at: self.at,
+            rows: Vec::new(),
+            declared_empty: self.declared_empty,
+            columns: Vec::new(),
+            issues: Vec::new(),
+        }
+    }
+
     pub fn is_phantom(&self) -> bool {
         self.rows.is_empty() && self.lines.is_empty() && !self.declared_empty
     }
@@ -110,17 +125,7 @@ pub fn build(g: &Grammar, draft: Draft, earlier: &[Table]) -> Table {
         .filter(|r| !columns::is_column_number_row(r) && !is_repeated_header(g, r))
         .collect();
     let header: Vec<&[Cell]> = header.iter().map(|r| r.as_slice()).collect();
-    let mut table = Table {
-        number: draft.number,
-        kind: draft.kind.key,
-        title: draft.title,
-        unit: draft.unit.unwrap_or_default(),
-        at: draft.at,
-        rows: Vec::new(),
-        declared_empty: draft.declared_empty,
-        columns: Vec::new(),
-        issues: Vec::new(),
-    };
+    let mut table = draft.empty_table();
     if body.is_empty() {
         return table;
     }
