@@ -115,6 +115,7 @@ pub fn build(g: &Grammar, draft: Draft, earlier: &[Table]) -> Table {
     if draft.rows.is_empty() && !draft.lines.is_empty() {
         return super::flow::build(g, &draft, earlier);
     }
+    let mut table = draft.empty_table();
     let mut rows = draft.rows;
     let split = first_data_row(&rows);
     let body = rejoin_split_rows(rows.split_off(split));
@@ -125,7 +126,6 @@ pub fn build(g: &Grammar, draft: Draft, earlier: &[Table]) -> Table {
         .filter(|r| !columns::is_column_number_row(r) && !is_repeated_header(g, r))
         .collect();
     let header: Vec<&[Cell]> = header.iter().map(|r| r.as_slice()).collect();
-    let mut table = draft.empty_table();
     if body.is_empty() {
         return table;
     }
