@@ -153,7 +153,7 @@ fn finish(mut record: DocumentRecord, doc: Document, results: Vec<check::CheckRe
             ok: c.outcome.as_str(),
         })
         .collect();
-    let problems: Vec<String> = doc
+    let mut problems: Vec<String> = doc
         .issues
         .iter()
         .cloned()
@@ -169,9 +169,16 @@ fn finish(mut record: DocumentRecord, doc: Document, results: Vec<check::CheckRe
         }))
         .chain(suspects)
         .collect();
+    // Repaired cells were placed under the identities; uncertain ones make
+    // the document only partly trustworthy.
     let uncertain = line_items
         .iter()
-        .any(|l| l.status != CellStatus::Ok.as_str());
+        .filter(|l| l.status == CellStatus::Uncertain.as_str())
+        .count();
+    if uncertain > 0 && problems.is_empty() {
+        problems.push(format!("{uncertain} cells uncertain"));
+    }
+    let uncertain = uncertain > 0;
     let status = if doc.tables.is_empty() && doc.titles_seen == 0 {
         record.error = "no budget tables recognised".into();
         Status::Failed

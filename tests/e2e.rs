@@ -678,3 +678,59 @@ fn flow_dump_001_is_rebuilt_from_its_fragments() {
         .filter(|r| r["table"] == "project" && r["measure"] != "total")
         .all(|r| r["status"] == "uncertain"));
 }
+
+#[test]
+fn shanghai_dump_with_dropped_code_cells_reads_whole() {
+    // A third-party dump (shared/real-pdfs, not redistributed): amounts in 元
+    // with separators, empty code cells and trailing blanks dropped.
+    let path = root().join("../shared/real-pdfs/sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt");
+    if !path.exists() {
+        eprintln!("skipped: {} absent", path.display());
+        return;
+    }
+    let run = extract(&[&path]);
+    let items = run.line_items();
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["unit"], &d["cells_uncertain"], &d["status"]],
+        ["元", "0", "ok"],
+        "{}",
+        d["error"]
+    );
+    let get = |table: &str, section: &str, code: &str, measure: &str| {
+        items
+            .iter()
+            .find(|r| {
+                r["table"] == table
+                    && r["section"] == section
+                    && r["code"] == code
+                    && r["measure"] == measure
+            })
+            .map(|r| (r["amount"].clone(), r["status"].clone()))
+    };
+    // `212 ⇥01 ⇥城乡社区管理事务 ⇥94,995,790 ⇥77,381,546 ⇥17,614,243`
+    assert_eq!(
+        get("general_budget", "", "21201", "project"),
+        Some(("17614243".into(), "ok".into()))
+    );
+    // The 221 class row just before a page break with a repeated header.
+    assert_eq!(
+        get("general_budget", "", "221", "total"),
+        Some(("9364732".into(), "ok".into()))
+    );
+    // `八、城乡社区支出 ⇥154,369,326` — an expenditure row whose income cells were dropped.
+    assert_eq!(
+        get("summary", "expenditure", "212", "budget"),
+        Some(("154369326".into(), "ok".into()))
+    );
+    // Fiscal summary: trailing fund columns trimmed; left-aligned amounts are inferred.
+    assert_eq!(
+        get("fiscal_summary", "expenditure", "208", "general_budget"),
+        Some(("16091895".into(), "repaired".into()))
+    );
+    // Income, 5-column Shanghai layout: 财政拨款收入 as one column.
+    assert_eq!(
+        get("income", "", "20805", "fiscal_grant"),
+        Some(("7589473".into(), "ok".into()))
+    );
+}

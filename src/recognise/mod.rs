@@ -179,6 +179,9 @@ impl Segmenter {
     fn structural(&mut self, line: &str, at: Provenance) -> bool {
         // A long line is a paragraph: only a part heading or an empty-table
         // declaration can matter there.
+        if title::is_page_marker(line) {
+            return true;
+        }
         let long = line.len() > 240;
         if long && !line.trim_start().starts_with('第') && !line.contains("为空表") {
             return false;

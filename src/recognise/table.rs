@@ -74,10 +74,19 @@ fn is_repeated_header(g: &Grammar, cells: &[Cell]) -> bool {
         .iter()
         .filter(|c| !normalize::is_blank(&c.text))
         .collect();
-    !filled.is_empty()
-        && filled
-            .iter()
-            .all(|c| !is_amount(c) && !matches!(g.header(&c.text), HeaderMeaning::Other))
+    if filled.is_empty() || filled.iter().any(|c| is_amount(c)) {
+        return false;
+    }
+    let meanings: Vec<HeaderMeaning> = filled.iter().map(|c| g.header(&c.text)).collect();
+    // Every cell a header word, or a label-column heading (项目, 类 …) beside
+    // a group heading (`项目 | 一般公共预算支出`), with no code in the row.
+    let no_code = filled.iter().all(|c| {
+        !normalize::label(&c.text)
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+    });
+    meanings.iter().all(|m| *m != HeaderMeaning::Other)
+        || (no_code && meanings.first() == Some(&HeaderMeaning::Label) && filled.len() <= 3)
 }
 
 /// The most common row length (ties: the longer).
@@ -100,7 +109,13 @@ fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
     let mut rows = rows.into_iter().peekable();
     while let Some(mut row) = rows.next() {
         if let Some(next) = rows.peek() {
-            if row.len() < width && next.len() < width && row.len() + next.len() == width {
+            // The first half of a split row is its label: it holds no amount.
+            let label_only = !row.iter().any(is_amount);
+            if label_only
+                && row.len() < width
+                && next.len() < width
+                && row.len() + next.len() == width
+            {
                 row.extend(rows.next().unwrap_or_default());
             }
         }
@@ -240,6 +255,107 @@ impl Alignment {
     }
 }
 
+/// A coded row that omits its empty code cells (`201 | 05 | 统计信息事务 |
+/// amounts…` under 类 款 项) is padded back to the table's width — but only
+/// when its whole amount block is printed, so every amount's column is
+/// certain. Any other short row is left alone (and reported uncertain).
+fn realign_coded(row: &[Cell], code_cols: usize, has_project: bool, amounts: usize) -> Vec<Cell> {
+    let labels = 1 + usize::from(has_project);
+    if row.len() >= code_cols + labels + amounts || row.len() < labels + amounts {
+        return row.to_vec();
+    }
+    let name_at = row.len() - amounts - labels;
+    let block_printed = row[row.len() - amounts..].iter().all(is_amount);
+    let name_is_text = !normalize::is_blank(&row[name_at].text) && !is_amount(&row[name_at]);
+    let codes_only = row[..name_at].iter().all(|c| {
+        let t = normalize::label(&c.text);
+        !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
+    });
+    if !(block_printed && name_is_text && codes_only) {
+        return row.to_vec();
+    }
+    let at = row.first().map_or(Provenance::Line(0), |c| c.at);
+    let mut out = row[..name_at].to_vec();
+    out.resize(
+        code_cols,
+        Cell {
+            text: String::new(),
+            at,
+        },
+    );
+    out.extend_from_slice(&row[name_at..]);
+    out
+}
+
+/// A two-sided row whose blank cells were dropped, rebuilt from what its
+/// cells hold: `label | label | amount` is an income label without amount
+/// beside an expenditure row; `label | amount` is expenditure when the label
+/// names a 类 (or 支出总计), income otherwise. Rows that match no such
+/// pattern are left alone (and reported uncertain).
+fn realign_two_sided(
+    g: &Grammar,
+    row: &[Cell],
+    width: usize,
+    split: usize,
+) -> (Vec<Cell>, CellStatus) {
+    if row.len() >= width {
+        return (row.to_vec(), CellStatus::Ok);
+    }
+    let at = row.first().map_or(Provenance::Line(0), |c| c.at);
+    let filled: Vec<&Cell> = row
+        .iter()
+        .filter(|c| !normalize::is_blank(&c.text))
+        .collect();
+    let kinds: Vec<bool> = filled.iter().map(|c| is_amount(c)).collect();
+    let is_expenditure_label = |c: &Cell| {
+        let t = normalize::label(&c.text);
+        g.class_code(&t).is_some() || split_code_prefix(&t).is_some() || t.starts_with("支出")
+    };
+    let (income_width, exp_width) = (split - 1, width - split - 1);
+    // Runs of the row: labels and the amounts after each.
+    let mut runs: Vec<(&Cell, Vec<&Cell>)> = Vec::new();
+    for (c, amount) in filled.iter().zip(&kinds) {
+        match (amount, runs.last_mut()) {
+            (true, Some((_, amounts))) => amounts.push(c),
+            (true, None) => return (row.to_vec(), CellStatus::Ok),
+            (false, _) => runs.push((c, Vec::new())),
+        }
+    }
+    let (income, expenditure): (Option<&(&Cell, Vec<&Cell>)>, Option<&(&Cell, Vec<&Cell>)>) =
+        match runs.as_slice() {
+            [one] if is_expenditure_label(one.0) => (None, Some(one)),
+            [one] => (Some(one), None),
+            [inc, exp] => (Some(inc), Some(exp)),
+            _ => return (row.to_vec(), CellStatus::Ok),
+        };
+    let mut out = vec![
+        Cell {
+            text: String::new(),
+            at
+        };
+        width
+    ];
+    let mut status = CellStatus::Ok;
+    for (side, start, room) in [(income, 0, income_width), (expenditure, split, exp_width)] {
+        let Some((label, amounts)) = side else {
+            continue;
+        };
+        if amounts.len() > room {
+            return (row.to_vec(), CellStatus::Ok);
+        }
+        // Several amounts left-aligned: a blank dropped between them cannot
+        // be ruled out from the row alone.
+        if amounts.len() > 1 && amounts.len() < room {
+            status = CellStatus::Repaired;
+        }
+        out[start] = (*label).clone();
+        for (i, c) in amounts.iter().enumerate() {
+            out[start + 1 + i] = (*c).clone();
+        }
+    }
+    (out, status)
+}
+
 /// Leading cells that hold classification digits (`208`, `01`), from the
 /// `类 款 项` header row or, failing that, from the body.
 fn code_columns(header: &[&[Cell]], body: &[Vec<Cell>]) -> usize {
@@ -348,6 +464,11 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     // (or the column-number row) establishes.
     table.columns = cols.measures.iter().flatten().copied().collect();
     let expected = first + cols.measures.len();
+    let body: Vec<Vec<Cell>> = body
+        .iter()
+        .map(|r| realign_coded(r, code_cols, project_col.is_some(), cols.measures.len()))
+        .collect();
+    let body = body.as_slice();
     let align = Alignment::new(body, expected, cols.problem.is_none(), table);
     let function_classes = kind.key != "general_budget_basic";
     let mut filler = CodeFiller { parts: Vec::new() };
@@ -431,7 +552,28 @@ fn two_sided(
     body: &[Vec<Cell>],
     table: &mut Table,
 ) {
-    let width = typical_width(body);
+    // Full rows set the width (a dump may drop a row's blank cells), or the
+    // header when trailing blank cells were trimmed from every row.
+    let header_width = header
+        .iter()
+        .map(|r| {
+            r.iter()
+                .filter(|c| !matches!(g.header(&c.text), HeaderMeaning::Other))
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let filled_width = |r: &Vec<Cell>| {
+        r.iter()
+            .rposition(|c| !normalize::is_blank(&c.text))
+            .map_or(0, |i| i + 1)
+    };
+    let width = body
+        .iter()
+        .map(filled_width)
+        .max()
+        .unwrap_or(0)
+        .max(header_width);
     // The expenditure label column: the first column after the income amounts
     // that holds text in many rows.
     let split = (2..width).find(|&p| {
@@ -495,11 +637,18 @@ fn two_sided(
             table.columns.push(m);
         }
     }
+    let realigned: Vec<(Vec<Cell>, CellStatus)> = body
+        .iter()
+        .map(|r| realign_two_sided(g, r, width, split))
+        .collect();
+    let inferred: Vec<CellStatus> = realigned.iter().map(|(_, s)| *s).collect();
+    let body: Vec<Vec<Cell>> = realigned.into_iter().map(|(r, _)| r).collect();
+    let body = body.as_slice();
     let header_ok = income.problem.is_none() && expenditure.problem.is_none() && width >= 4;
     let align = Alignment::new(body, width, header_ok, table);
-    for cells in body {
+    for (cells, inferred) in body.iter().zip(inferred) {
         let at = cells.first().map_or(table.at, |c| c.at);
-        let floor = align.floor(cells);
+        let floor = align.floor(cells).max(inferred);
         let income_values = values(&cells[..split.min(cells.len())], 1, &income, floor, table);
         let label = normalize::label(text(cells, 0));
         if !income_values.is_empty() {

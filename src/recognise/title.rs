@@ -76,6 +76,18 @@ pub fn parse_part(line: &str) -> Option<Part> {
     part_heading(line).ok().map(|(_, p)| p)
 }
 
+/// A page footer (`- 6 -`) or a dump's page-break marker (`-- PAGE_BREAK --`):
+/// not text, not a row, and no end to a table.
+pub fn is_page_marker(line: &str) -> bool {
+    let t = line.trim();
+    let inner = t.trim_matches(|c: char| c == '-' || c == '—' || c == '－' || c.is_whitespace());
+    t.starts_with(['-', '—', '－'])
+        && t.ends_with(['-', '—', '－'])
+        && (inner.bytes().all(|b| b.is_ascii_digit()) && !inner.is_empty()
+            || inner.eq_ignore_ascii_case("page_break")
+            || inner.is_empty())
+}
+
 /// A line that may be a table title: its optional number and the title text.
 #[derive(Debug, PartialEq, Eq)]
 pub struct TitleLine {
@@ -135,6 +147,16 @@ mod tests {
             "2024 年没有使用国有资本经营预算拨款安排的支出，国有资本经营预算支出情况表为空表。"
         )
         .is_none());
+    }
+
+    #[test]
+    fn page_markers() {
+        assert!(
+            is_page_marker("- 6 -")
+                && is_page_marker("-- PAGE_BREAK --")
+                && is_page_marker("— 12 —")
+        );
+        assert!(!is_page_marker("- 一、主要职能") && !is_page_marker("-5.00"));
     }
 
     #[test]
