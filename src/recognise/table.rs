@@ -292,6 +292,9 @@ fn realign_coded(row: &[Cell], code_cols: usize, has_project: bool, amounts: usi
 /// beside an expenditure row; `label | amount` is expenditure when the label
 /// names a 类 (or 支出总计), income otherwise. Rows that match no such
 /// pattern are left alone (and reported uncertain).
+/// A label and the amounts printed after it.
+type Run<'a> = (&'a Cell, Vec<&'a Cell>);
+
 fn realign_two_sided(
     g: &Grammar,
     row: &[Cell],
@@ -313,7 +316,7 @@ fn realign_two_sided(
     };
     let (income_width, exp_width) = (split - 1, width - split - 1);
     // Runs of the row: labels and the amounts after each.
-    let mut runs: Vec<(&Cell, Vec<&Cell>)> = Vec::new();
+    let mut runs: Vec<Run> = Vec::new();
     for (c, amount) in filled.iter().zip(&kinds) {
         match (amount, runs.last_mut()) {
             (true, Some((_, amounts))) => amounts.push(c),
@@ -321,7 +324,7 @@ fn realign_two_sided(
             (false, _) => runs.push((c, Vec::new())),
         }
     }
-    let (income, expenditure): (Option<&(&Cell, Vec<&Cell>)>, Option<&(&Cell, Vec<&Cell>)>) =
+    let (income, expenditure): (Option<&Run>, Option<&Run>) =
         match runs.as_slice() {
             [one] if is_expenditure_label(one.0) => (None, Some(one)),
             [one] => (Some(one), None),
