@@ -324,13 +324,12 @@ fn realign_two_sided(
             (false, _) => runs.push((c, Vec::new())),
         }
     }
-    let (income, expenditure): (Option<&Run>, Option<&Run>) =
-        match runs.as_slice() {
-            [one] if is_expenditure_label(one.0) => (None, Some(one)),
-            [one] => (Some(one), None),
-            [inc, exp] => (Some(inc), Some(exp)),
-            _ => return (row.to_vec(), CellStatus::Ok),
-        };
+    let (income, expenditure): (Option<&Run>, Option<&Run>) = match runs.as_slice() {
+        [one] if is_expenditure_label(one.0) => (None, Some(one)),
+        [one] => (Some(one), None),
+        [inc, exp] => (Some(inc), Some(exp)),
+        _ => return (row.to_vec(), CellStatus::Ok),
+    };
     let mut out = vec![
         Cell {
             text: String::new(),
