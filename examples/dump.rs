@@ -9,9 +9,16 @@ fn main() -> anyhow::Result<()> {
         .get(1)
         .ok_or_else(|| anyhow::anyhow!("usage: dump FILE [items]"))?;
     let bytes = std::fs::read(path)?;
-    let decoded = decode::decode(&bytes)?;
-    let kind = layout::detect(&decoded.text);
-    let items = layout::items(&decoded.text, kind);
+    let (items, text, kind) = if decode::is_pdf(&bytes) {
+        let pdf = budget_harvest::pdf::extract(&bytes)?;
+        (pdf.items, pdf.text, layout::LayoutKind::Tabbed)
+    } else {
+        let decoded = decode::decode(&bytes)?;
+        let kind = layout::detect(&decoded.text);
+        let items = layout::items(&decoded.text, kind);
+        (items, decoded.text, kind)
+    };
+    let decoded = decode::Decoded { text, encoding: "" };
     if args.get(2).map(String::as_str) == Some("items") {
         for i in &items {
             println!("{i:?}");

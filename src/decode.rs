@@ -21,7 +21,7 @@ pub enum DecodeError {
     Empty,
     #[error("not a text file: {0}")]
     Binary(String),
-    #[error("PDF input is not supported yet; give a text dump of it")]
+    #[error("a PDF, not a text dump (read by the pdf module)")]
     Pdf,
 }
 

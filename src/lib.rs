@@ -17,6 +17,7 @@ pub mod grammar;
 pub mod layout;
 pub mod model;
 pub mod normalize;
+pub mod pdf;
 pub mod pipeline;
 pub mod recognise;
 pub mod report;

@@ -110,6 +110,17 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     if bytes.starts_with(b"BUDGET-HARVEST-TEST-PANIC") {
         panic!("test hook: parser panic");
     }
+    if decode::is_pdf(bytes) {
+        record.layout = "pdf";
+        return match crate::pdf::extract(bytes) {
+            Ok(pdf) => {
+                let doc = recognise::recognise(Grammar::global(), &pdf.items, &pdf.text);
+                let results = check::check_document(&doc, Grammar::global());
+                finish(record, doc, results)
+            }
+            Err(e) => failed(record, e.to_string()),
+        };
+    }
     let decoded = match decode::decode(bytes) {
         Ok(d) => d,
         Err(e @ (DecodeError::Empty | DecodeError::Binary(_) | DecodeError::Pdf)) => {

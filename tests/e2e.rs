@@ -734,3 +734,60 @@ fn shanghai_dump_with_dropped_code_cells_reads_whole() {
         Some(("7589473".into(), "ok".into()))
     );
 }
+
+#[test]
+fn a_pdf_gives_the_same_cells_as_a_text_dump_of_it() {
+    // shared/real-pdfs holds a Shanghai budget PDF and a third-party text dump
+    // of it (not redistributed; skipped when absent). Read straight from the
+    // PDF's content streams, every cell of the dump comes back, same value.
+    let dir = root().join("../shared/real-pdfs");
+    let (pdf, dump) = (
+        dir.join("sh_putuo_wanlijiedao_2025_yusuan.pdf"),
+        dir.join("sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt"),
+    );
+    if !pdf.exists() || !dump.exists() {
+        eprintln!("skipped: {} absent", dir.display());
+        return;
+    }
+    let keyed = |path: &Path| -> HashMap<String, String> {
+        let run = extract(&[path]);
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        run.line_items()
+            .into_iter()
+            .map(|r| {
+                let label = if r["code"].is_empty() {
+                    r["item"].clone()
+                } else {
+                    r["code"].clone()
+                };
+                let base = format!(
+                    "{}|{}|{}|{}|{}",
+                    r["table"], r["section"], label, r["project"], r["measure"]
+                );
+                let n = seen.entry(base.clone()).or_default();
+                *n += 1;
+                (format!("{base}|{n}"), r["amount"].clone())
+            })
+            .collect()
+    };
+    let (from_pdf, from_dump) = (keyed(&pdf), keyed(&dump));
+    assert!(from_dump.len() > 700);
+    let differ: Vec<&String> = from_dump
+        .keys()
+        .filter(|k| from_pdf.get(*k) != from_dump.get(*k))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{} of {} cells differ: {:?}",
+        differ.len(),
+        from_dump.len(),
+        &differ[..differ.len().min(5)]
+    );
+    let run = extract(&[&pdf]);
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["format"], &d["layout"], &d["year"], &d["unit"]],
+        ["pdf", "pdf", "2025", "元"]
+    );
+    assert!(run.line_items().iter().all(|r| r["line"].starts_with('p')));
+}
