@@ -96,7 +96,6 @@ pub struct Grammar {
     class_by_name: HashMap<String, &'static str>,
     /// “三公” categories: (canonical item, printed variants).
     pub three_public_categories: Vec<(&'static str, Vec<String>)>,
-    pub three_public_group_total: Vec<String>,
     class_names: Vec<String>,
 }
 
@@ -135,7 +134,6 @@ struct IgnoredFile {
 #[derive(Deserialize)]
 struct ThreePublicFile {
     categories: Vec<(String, Vec<String>)>,
-    group_total: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -268,7 +266,6 @@ impl Grammar {
                 .into_iter()
                 .map(|(k, v)| (leak(k), v.iter().map(|s| normalize::label(s)).collect()))
                 .collect(),
-            three_public_group_total: t.three_public.group_total,
             class_names,
         })
     }

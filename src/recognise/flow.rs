@@ -5,8 +5,8 @@
 //! name, or 合计/总计 — and everything up to the next start: text fragments
 //! make the label, number fragments go to the solver, which joins them and
 //! places them in the kind's standard columns (see [`crate::solve`]).
-//! Page footers (`- 6 -`) and headers repeated after a page break are
-//! dropped.
+//! Headers repeated after a page break are dropped (page footers never get
+//! here: the segmenter consumes them, see `title::is_page_marker`).
 
 use std::sync::OnceLock;
 
@@ -24,11 +24,6 @@ use crate::solve::{
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("valid regex"))
-}
-
-fn is_footer(line: &str) -> bool {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    re(&RE, r"^[-—－]\s*\d+\s*[-—－]$").is_match(line.trim())
 }
 
 /// Removes the spaces pdftotext puts between the characters of a spaced
@@ -119,7 +114,7 @@ fn assemble(
 ) -> (Vec<String>, Vec<FlowRow>) {
     let lines: Vec<(Provenance, String)> = lines
         .iter()
-        .filter(|(_, l)| !l.trim().is_empty() && !is_footer(l))
+        .filter(|(_, l)| !l.trim().is_empty())
         .map(|(at, l)| (*at, close_cjk_spaces(l.trim())))
         .collect();
     let first_token = |i: usize| lines.get(i).and_then(|(_, l)| l.split_whitespace().next());
@@ -261,7 +256,7 @@ fn choose_layout<'k>(g: &Grammar, layouts: &'k [Vec<Measure>], header: &str) -> 
     };
     layouts
         .iter()
-        .max_by_key(|l| (score(l), std::cmp::Reverse(0)))
+        .max_by_key(|l| score(l))
         .map_or(&[][..], |l| l.as_slice())
 }
 
@@ -531,7 +526,7 @@ fn logical_rows(lines: &[(Provenance, String)]) -> Vec<(Provenance, Vec<String>)
     let mut out: Vec<(Provenance, Vec<String>)> = Vec::new();
     for (at, raw) in lines {
         let line = close_cjk_spaces(raw.trim());
-        if line.is_empty() || is_footer(&line) {
+        if line.is_empty() {
             continue;
         }
         let tokens: Vec<String> = line.split_whitespace().map(str::to_string).collect();
@@ -780,7 +775,6 @@ mod tests {
 
     #[test]
     fn footers_and_fragments() {
-        assert!(is_footer("- 6 -") && !is_footer("6"));
         assert!(
             is_number_fragment(".09") && is_number_fragment("85.") && !is_number_fragment("合计")
         );
