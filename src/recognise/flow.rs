@@ -14,6 +14,7 @@ use regex::Regex;
 
 use super::table::Draft;
 use crate::amount::Amount;
+use crate::grammar::identities::Evidence;
 use crate::grammar::{Grammar, Measure, Shape, TableKind};
 use crate::model::{CellStatus, Code, Provenance, Row, Section, Table, Value};
 use crate::normalize;
@@ -290,25 +291,25 @@ fn row_rules(
 fn evidence(g: &Grammar, kind: &str, layout: &[Measure], earlier: &[Table]) -> Vec<(usize, i64)> {
     let mut out = Vec::new();
     for ev in g.identities.evidence.iter().filter(|e| e.table == kind) {
-        let Some(from) = earlier.iter().find(|t| t.kind == ev.from) else {
-            continue;
-        };
-        for row in from
-            .rows
-            .iter()
-            .filter(|r| ev.section.is_none() || r.section == ev.section)
-        {
-            let item = row.item.trim_start_matches("其中:");
-            let item = normalize::strip_ordinal(item);
-            let item = item.trim_start_matches("其中:");
-            for (label, m) in &ev.items {
-                if label == item {
-                    if let (Some(c), Some(v)) =
-                        (layout.iter().position(|x| x == m), row.values.first())
-                    {
-                        out.push((c, v.amount.cents));
-                    }
-                }
+        if let Some(from) = earlier.iter().find(|t| t.kind == ev.from) {
+            out.extend(stated_by(ev, &from.rows, layout));
+        }
+    }
+    out
+}
+
+/// (column, cents) that `rows` state under the labels of one evidence entry.
+fn stated_by(ev: &Evidence, rows: &[Row], layout: &[Measure]) -> Vec<(usize, i64)> {
+    let mut out = Vec::new();
+    for row in rows
+        .iter()
+        .filter(|r| ev.section.is_none() || r.section == ev.section)
+    {
+        let item = normalize::strip_ordinal(row.item.trim_start_matches("其中:"));
+        let item = item.trim_start_matches("其中:");
+        for (_, m) in ev.items.iter().filter(|(label, _)| label == item) {
+            if let (Some(c), Some(v)) = (layout.iter().position(|x| x == m), row.values.first()) {
+                out.push((c, v.amount.cents));
             }
         }
     }
@@ -654,8 +655,14 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
             ));
         }
     }
-    // Expenditure columns the income side leaves empty are empty (財政拨款 funds).
-    let evidence = fund_evidence(&income_rows, &exp_layout);
+    // The funds the income side names fix the 支出总计 row's columns.
+    let evidence: Vec<(usize, i64)> = g
+        .identities
+        .evidence
+        .iter()
+        .filter(|e| e.table == kind.key && e.from == kind.key)
+        .flat_map(|ev| stated_by(ev, &income_rows, &exp_layout))
+        .collect();
     let solve_rows: Vec<SolveRow> = exp_rows
         .iter()
         .map(|(r, found)| SolveRow {
@@ -728,33 +735,6 @@ fn verify_income(income: &mut [Row], expenditure: &[Row]) {
             }
         }
     }
-}
-
-/// For a fiscal summary: the funds the income side names, as evidence for
-/// the expenditure 支出总计 row's columns.
-fn fund_evidence(income: &[Row], layout: &[Measure]) -> Vec<(usize, i64)> {
-    let mut out = Vec::new();
-    for r in income {
-        let item = normalize::strip_ordinal(&r.item);
-        if item.starts_with("财政拨款") {
-            if let (Some(c), Some(v)) =
-                (layout.iter().position(|m| *m == "total"), r.values.first())
-            {
-                out.push((c, v.amount.cents));
-            }
-            continue;
-        }
-        let measure = match item {
-            "一般公共预算" | "一般公共预算拨款" => "general_budget",
-            "政府性基金预算" | "政府性基金预算拨款" => "gov_fund",
-            "国有资本经营预算" | "国有资本经营预算拨款" => "state_capital",
-            _ => continue,
-        };
-        if let (Some(c), Some(v)) = (layout.iter().position(|m| *m == measure), r.values.first()) {
-            out.push((c, v.amount.cents));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
