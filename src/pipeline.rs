@@ -12,8 +12,9 @@ use crate::check::{self, Outcome as CheckOutcome};
 use crate::decode::{self, DecodeError};
 use crate::emit::{CheckRecord, DocumentRecord, LineItem};
 use crate::grammar::Grammar;
-use crate::layout;
+use crate::layout::{self, Item};
 use crate::model::{CellStatus, Document};
+use crate::pdf::PdfError;
 use crate::recognise;
 
 /// Final state of a document.
@@ -89,52 +90,78 @@ fn failed(mut record: DocumentRecord, error: String) -> Outcome {
     }
 }
 
-/// Decodes and recognises one input, for callers that work on the records
-/// themselves (the check engine's tests, the solver).
-pub fn document(bytes: &[u8]) -> Result<Document, DecodeError> {
+/// Why an input has no text layer to recognise.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
+}
+
+/// What recognition reads, and how the input was read: a decoded text dump
+/// or a PDF's text layer — one shape, so every later stage is shared.
+struct TextLayer {
+    items: Vec<Item>,
+    text: String,
+    format: &'static str,
+    encoding: &'static str,
+    layout: &'static str,
+}
+
+fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
+    if decode::is_pdf(bytes) {
+        let pdf = crate::pdf::extract(bytes)?;
+        return Ok(TextLayer {
+            items: pdf.items,
+            text: pdf.text,
+            format: "pdf",
+            encoding: "",
+            layout: "pdf",
+        });
+    }
     let decoded = decode::decode(bytes)?;
     let layout = layout::detect(&decoded.text);
-    let items = layout::items(&decoded.text, layout);
+    Ok(TextLayer {
+        items: layout::items(&decoded.text, layout),
+        text: decoded.text,
+        format: "text",
+        encoding: decoded.encoding,
+        layout: layout.as_str(),
+    })
+}
+
+/// Reads and recognises one input (text dump or PDF), for callers that work
+/// on the records themselves (the check engine's tests, the solver).
+pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
+    let layer = text_layer(bytes)?;
     Ok(recognise::recognise(
         Grammar::global(),
-        &items,
-        &decoded.text,
+        &layer.items,
+        &layer.text,
     ))
 }
 
 fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
-    if decode::is_pdf(bytes) {
-        record.format = "pdf";
-    }
     #[cfg(test)]
     if bytes.starts_with(b"BUDGET-HARVEST-TEST-PANIC") {
         panic!("test hook: parser panic");
     }
     if decode::is_pdf(bytes) {
+        // Kept on failure too: a user filtering on format sees every PDF.
+        record.format = "pdf";
         record.layout = "pdf";
-        return match crate::pdf::extract(bytes) {
-            Ok(pdf) => {
-                let doc = recognise::recognise(Grammar::global(), &pdf.items, &pdf.text);
-                let results = check::check_document(&doc, Grammar::global());
-                finish(record, doc, results)
-            }
-            Err(e) => failed(record, e.to_string()),
-        };
     }
-    let decoded = match decode::decode(bytes) {
-        Ok(d) => d,
-        Err(e @ (DecodeError::Empty | DecodeError::Binary(_) | DecodeError::Pdf)) => {
-            return failed(record, e.to_string());
-        }
+    let layer = match text_layer(bytes) {
+        Ok(layer) => layer,
+        Err(e) => return failed(record, e.to_string()),
     };
-    record.encoding = decoded.encoding;
-    let layout = layout::detect(&decoded.text);
-    record.layout = layout.as_str();
-    let items = layout::items(&decoded.text, layout);
+    record.format = layer.format;
+    record.encoding = layer.encoding;
+    record.layout = layer.layout;
     let g = Grammar::global();
-    let doc = recognise::recognise(g, &items, &decoded.text);
+    let doc = recognise::recognise(g, &layer.items, &layer.text);
     let results = check::check_document(&doc, g);
-
     finish(record, doc, results)
 }
 
