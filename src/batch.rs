@@ -160,6 +160,22 @@ pub struct Options {
     pub progress: bool,
 }
 
+impl Options {
+    /// CSV outputs only, no BOM, no progress bar, run to the end.
+    pub fn csv(out_dir: PathBuf) -> Self {
+        Options {
+            out_dir,
+            formats: Formats {
+                csv: true,
+                parquet: false,
+            },
+            excel: false,
+            fail_fast: false,
+            progress: false,
+        }
+    }
+}
+
 /// The CSV outputs of a run.
 struct CsvOutputs {
     items: CsvSink<LineItem>,
@@ -342,16 +358,7 @@ mod tests {
         std::fs::write(dir.path().join("b.txt"), b"BUDGET-HARVEST-TEST-PANIC").unwrap();
         std::fs::copy(&seed, dir.path().join("c.txt")).unwrap();
         let out = dir.path().join("out");
-        let opts = Options {
-            out_dir: out.clone(),
-            formats: Formats {
-                csv: true,
-                parquet: false,
-            },
-            excel: false,
-            fail_fast: false,
-            progress: false,
-        };
+        let opts = Options::csv(out.clone());
         let inputs = discover(&[dir.path().to_path_buf()]);
         let summary = run(&inputs, &opts, |_| {}).unwrap();
         assert_eq!((summary.ok, summary.partial, summary.failed), (2, 0, 1));

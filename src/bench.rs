@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use regex::Regex;
 
 use crate::amount::Amount;
-use crate::batch::{self, Formats, Options};
+use crate::batch::{self, Options};
 use crate::decode;
 
 /// Multiplies every printed decimal amount by `k`, keeping its printed form:
@@ -144,16 +144,7 @@ pub fn run(samples: &Path, docs: usize, work_dir: Option<PathBuf>) -> Result<Str
             secs: t.elapsed().as_secs_f64(),
         });
         std::hint::black_box(decoded);
-        let opts = Options {
-            out_dir: tmp.join(format!("out{threads}")),
-            formats: Formats {
-                csv: true,
-                parquet: false,
-            },
-            excel: false,
-            fail_fast: false,
-            progress: false,
-        };
+        let opts = Options::csv(tmp.join(format!("out{threads}")));
         let t = Instant::now();
         pool.install(|| batch::run(&inputs, &opts, |_| {}))?;
         timings.push(Timing {
