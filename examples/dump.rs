@@ -1,5 +1,5 @@
 //! Development aid: prints the layout items and recognised tables of one file.
-//! `cargo run --example dump -- samples/000_530d8417aadfcef1.txt [items]`
+//! `cargo run --example dump -- samples/000_530d8417aadfcef1.txt [items|tsv]`
 
 use budget_harvest::{decode, grammar::Grammar, layout, recognise};
 
@@ -19,6 +19,21 @@ fn main() -> anyhow::Result<()> {
         (items, decoded.text, kind)
     };
     let decoded = decode::Decoded { text, encoding: "" };
+    if args.get(2).map(String::as_str) == Some("tsv") {
+        // The layout stage's rows as tab-separated lines (one-cell rows keep a
+        // trailing tab): what tests/pdf/generate.py renders as PDF tables.
+        for i in &items {
+            match i {
+                layout::Item::Text { text, .. } => println!("{text}"),
+                layout::Item::Row { cells, .. } => {
+                    let cells: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
+                    let tail = if cells.len() == 1 { "\t" } else { "" };
+                    println!("{}{tail}", cells.join("\t"));
+                }
+            }
+        }
+        return Ok(());
+    }
     if args.get(2).map(String::as_str) == Some("items") {
         for i in &items {
             println!("{i:?}");

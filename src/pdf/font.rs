@@ -1,18 +1,83 @@
-//! Fonts as the text layer needs them: how many bytes a character code
-//! takes, what Unicode it means, and how wide its glyph is.
+//! Fonts as the text layer needs them: how a shown string splits into
+//! character codes, what Unicode each code means, and how wide its glyph is.
+//!
+//! Unicode comes, in order of trust, from the font's ToUnicode CMap, from a
+//! predefined Chinese CMap whose codes *are* Unicode or GBK (UniGB-UCS2-H,
+//! UniGB-UTF16-H, GBK-EUC-H …), from the embedded TrueType font's own cmap
+//! (Identity-H fonts without ToUnicode), or from a simple font's encoding
+//! (WinAnsi, /Differences) — with Word's GB2312 fonts posing as WinAnsi
+//! decoded as GBK.
 
 use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
 use super::cmap::ToUnicode;
+use super::encoding;
+
+/// How shown strings split into codes, and what a code means when no
+/// ToUnicode map says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Codes {
+    /// One byte per code, Latin through the font's encoding.
+    Simple,
+    /// A simple font whose codes are GBK bytes (Word's 宋体 / 仿宋_GB2312
+    /// written as WinAnsi TrueType): one byte, or two after a lead byte.
+    SimpleGbk,
+    /// Two bytes, CID = code (Identity-H/V and embedded CMaps).
+    Identity,
+    /// UniGB-UCS2-H/V: two bytes of UCS-2.
+    Ucs2,
+    /// UniGB-UTF16-H/V: UTF-16BE, two or four bytes.
+    Utf16,
+    /// GB-EUC, GBK-EUC, GBpc-EUC, GBK2K and Word's WinCharSet CMaps: one,
+    /// two or four bytes of GB 18030.
+    Gbk,
+}
+
+impl Codes {
+    /// The predefined CMap a Type0 font names.
+    fn predefined(name: &[u8]) -> Codes {
+        let name = String::from_utf8_lossy(name);
+        if name.starts_with("UniGB-UCS2") || name.starts_with("UniCNS-UCS2") {
+            Codes::Ucs2
+        } else if name.starts_with("UniGB-UTF16") || name.starts_with("UniCNS-UTF16") {
+            Codes::Utf16
+        } else if name.starts_with("GB") || name.contains("WinCharSet") {
+            Codes::Gbk
+        } else {
+            Codes::Identity
+        }
+    }
+
+    /// Length in bytes of the code starting at `bytes[0]`.
+    fn len(self, bytes: &[u8]) -> usize {
+        let n = match self {
+            Codes::Simple => 1,
+            Codes::Identity | Codes::Ucs2 => 2,
+            Codes::Utf16 => match bytes {
+                [hi, ..] if (0xD8..0xDC).contains(hi) => 4,
+                _ => 2,
+            },
+            Codes::SimpleGbk | Codes::Gbk => match bytes {
+                [0x81..=0xFE, 0x30..=0x39, ..] if self == Codes::Gbk => 4,
+                [0x81..=0xFE, ..] => 2,
+                _ => 1,
+            },
+        };
+        n.min(bytes.len()).max(1)
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Font {
-    /// Type0 fonts with 2-byte codes (Identity-H and the like).
-    two_byte: bool,
+    codes: Codes,
     to_unicode: Option<ToUnicode>,
-    /// Glyph widths in 1/1000 text-space units, by code.
+    /// A simple font's code → character (its encoding with /Differences).
+    simple: Option<[Option<char>; 256]>,
+    /// CID → character from the embedded font's own cmap.
+    embedded: HashMap<u32, char>,
+    /// Glyph widths in 1/1000 text-space units, by CID (Type0) or code.
     widths: HashMap<u32, f32>,
     default_width: f32,
 }
@@ -29,103 +94,272 @@ fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
     doc.dereference(o).map(|(_, o)| o).unwrap_or(o)
 }
 
+fn get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    dict.get(key).ok().map(|o| resolve(doc, o))
+}
+
+fn stream_data(doc: &Document, o: &Object) -> Option<Vec<u8>> {
+    let s = resolve(doc, o).as_stream().ok()?;
+    super::inflate(s).ok()
+}
+
+/// Chinese font names that, on a simple font with no ToUnicode, mean the
+/// codes are GBK bytes: the name itself in GBK (`/宋体`), or a known family.
+fn names_a_gbk_font(base_font: &[u8]) -> bool {
+    if base_font.iter().any(|b| *b >= 0x80) {
+        return true;
+    }
+    let name = String::from_utf8_lossy(base_font).to_ascii_lowercase();
+    [
+        "gb2312",
+        "gbk",
+        "simsun",
+        "simhei",
+        "fangsong",
+        "kaiti",
+        "stsong",
+        "stheiti",
+        "stkaiti",
+        "stfangsong",
+        "nsimsun",
+        "microsoftyahei",
+    ]
+    .iter()
+    .any(|k| name.contains(k))
+}
+
+/// The `/W` array of a CIDFont: CID → width.
+fn cid_widths(doc: &Document, w: &[Object]) -> HashMap<u32, f32> {
+    let mut widths = HashMap::new();
+    let mut i = 0;
+    while i < w.len() {
+        let Some(first) = number(resolve(doc, &w[i])) else {
+            break;
+        };
+        match w.get(i + 1).map(|o| resolve(doc, o)) {
+            Some(Object::Array(list)) => {
+                for (k, v) in list.iter().enumerate() {
+                    if let Some(v) = number(resolve(doc, v)) {
+                        widths.insert(first as u32 + k as u32, v);
+                    }
+                }
+                i += 2;
+            }
+            Some(last) => {
+                let (Some(last), Some(v)) = (
+                    number(last),
+                    w.get(i + 2).map(|o| resolve(doc, o)).and_then(number),
+                ) else {
+                    break;
+                };
+                // Bounded: a hostile range cannot allocate the whole u32 space.
+                for c in first as u32..=(last as u32).min(first as u32 + 0xFFFF) {
+                    widths.insert(c, v);
+                }
+                i += 3;
+            }
+            None => break,
+        }
+    }
+    widths
+}
+
+/// CID → character from an embedded TrueType/OpenType font's cmap, through
+/// the descendant's CIDToGIDMap (Identity unless a stream says otherwise).
+fn embedded_cmap(doc: &Document, descendant: &Dictionary) -> HashMap<u32, char> {
+    let mut out = HashMap::new();
+    let Some(descriptor) = get(doc, descendant, b"FontDescriptor").and_then(|o| o.as_dict().ok())
+    else {
+        return out;
+    };
+    let Some(data) = [b"FontFile2".as_slice(), b"FontFile3"]
+        .iter()
+        .find_map(|k| descriptor.get(k).ok())
+        .and_then(|o| stream_data(doc, o))
+    else {
+        return out;
+    };
+    let Ok(face) = ttf_parser::Face::parse(&data, 0) else {
+        return out;
+    };
+    let mut by_gid: HashMap<u16, char> = HashMap::new();
+    if let Some(cmap) = face.tables().cmap {
+        for table in cmap.subtables.into_iter().filter(|t| t.is_unicode()) {
+            table.codepoints(|cp| {
+                if let (Some(c), Some(g)) = (char::from_u32(cp), table.glyph_index(cp)) {
+                    by_gid.entry(g.0).or_insert(c);
+                }
+            });
+        }
+    }
+    let gid_of_cid: Option<Vec<u16>> = get(doc, descendant, b"CIDToGIDMap")
+        .filter(|o| o.as_stream().is_ok())
+        .and_then(|o| stream_data(doc, o))
+        .map(|d| {
+            d.chunks_exact(2)
+                .map(|p| u16::from_be_bytes([p[0], p[1]]))
+                .collect()
+        });
+    match gid_of_cid {
+        Some(map) => {
+            for (cid, gid) in map.iter().enumerate() {
+                if let Some(c) = by_gid.get(gid) {
+                    out.insert(cid as u32, *c);
+                }
+            }
+        }
+        None => out.extend(by_gid.into_iter().map(|(g, c)| (u32::from(g), c))),
+    }
+    out
+}
+
 impl Font {
     pub fn load(doc: &Document, dict: &Dictionary) -> Font {
-        let subtype = dict
-            .get(b"Subtype")
-            .ok()
+        let subtype = get(doc, dict, b"Subtype")
             .and_then(|o| o.as_name().ok())
             .unwrap_or(b"");
         let to_unicode = dict
             .get(b"ToUnicode")
             .ok()
-            .map(|o| resolve(doc, o))
-            .and_then(|o| o.as_stream().ok())
-            .and_then(|s| {
-                s.decompressed_content()
-                    .ok()
-                    .or_else(|| Some(s.content.clone()))
-            })
+            .and_then(|o| stream_data(doc, o))
             .map(|data| ToUnicode::parse(&data))
             .filter(|t| !t.is_empty());
-        let mut widths = HashMap::new();
-        let mut default_width = 1000.0;
-        let two_byte = subtype == b"Type0";
-        if two_byte {
-            let descendant = dict
-                .get(b"DescendantFonts")
-                .ok()
-                .map(|o| resolve(doc, o))
+        if subtype == b"Type0" {
+            let codes = match get(doc, dict, b"Encoding") {
+                Some(Object::Name(name)) => Codes::predefined(name),
+                _ => Codes::Identity,
+            };
+            let descendant = get(doc, dict, b"DescendantFonts")
                 .and_then(|o| o.as_array().ok())
                 .and_then(|a| a.first())
                 .map(|o| resolve(doc, o))
                 .and_then(|o| o.as_dict().ok());
+            let mut font = Font {
+                codes,
+                to_unicode,
+                simple: None,
+                embedded: HashMap::new(),
+                widths: HashMap::new(),
+                default_width: 1000.0,
+            };
             if let Some(d) = descendant {
-                default_width = d.get(b"DW").ok().and_then(number).unwrap_or(1000.0);
-                if let Some(w) = d
-                    .get(b"W")
-                    .ok()
-                    .map(|o| resolve(doc, o))
-                    .and_then(|o| o.as_array().ok())
-                {
-                    let mut i = 0;
-                    while i < w.len() {
-                        let Some(first) = number(resolve(doc, &w[i])) else {
-                            break;
-                        };
-                        match w.get(i + 1).map(|o| resolve(doc, o)) {
-                            Some(Object::Array(list)) => {
-                                for (k, v) in list.iter().enumerate() {
-                                    if let Some(v) = number(resolve(doc, v)) {
-                                        widths.insert(first as u32 + k as u32, v);
-                                    }
-                                }
-                                i += 2;
-                            }
-                            Some(last) => {
-                                let (Some(last), Some(v)) = (
-                                    number(last),
-                                    w.get(i + 2).map(|o| resolve(doc, o)).and_then(number),
-                                ) else {
-                                    break;
-                                };
-                                for c in first as u32..=last as u32 {
-                                    widths.insert(c, v);
-                                }
-                                i += 3;
-                            }
-                            None => break,
-                        }
-                    }
+                font.default_width = get(doc, d, b"DW").and_then(number).unwrap_or(1000.0);
+                if let Some(w) = get(doc, d, b"W").and_then(|o| o.as_array().ok()) {
+                    font.widths = cid_widths(doc, w);
+                }
+                if font.to_unicode.is_none() && codes == Codes::Identity {
+                    font.embedded = embedded_cmap(doc, d);
                 }
             }
+            return font;
+        }
+        let base_font = get(doc, dict, b"BaseFont")
+            .and_then(|o| o.as_name().ok())
+            .unwrap_or(b"");
+        let codes = if to_unicode.is_none() && names_a_gbk_font(base_font) {
+            Codes::SimpleGbk
         } else {
-            let first = dict.get(b"FirstChar").ok().and_then(number).unwrap_or(0.0) as u32;
-            if let Some(ws) = dict
-                .get(b"Widths")
-                .ok()
-                .map(|o| resolve(doc, o))
-                .and_then(|o| o.as_array().ok())
-            {
-                for (k, v) in ws.iter().enumerate() {
-                    if let Some(v) = number(resolve(doc, v)) {
-                        widths.insert(first + k as u32, v);
-                    }
+            Codes::Simple
+        };
+        let mut widths = HashMap::new();
+        let first = get(doc, dict, b"FirstChar").and_then(number).unwrap_or(0.0) as u32;
+        if let Some(ws) = get(doc, dict, b"Widths").and_then(|o| o.as_array().ok()) {
+            for (k, v) in ws.iter().enumerate() {
+                if let Some(v) = number(resolve(doc, v)) {
+                    widths.insert(first + k as u32, v);
                 }
             }
-            default_width = 500.0;
         }
         Font {
-            two_byte,
+            codes,
             to_unicode,
+            simple: Some(encoding::simple_encoding(
+                get(doc, dict, b"Encoding"),
+                |o| resolve(doc, o),
+            )),
+            embedded: HashMap::new(),
             widths,
-            default_width,
+            default_width: 500.0,
         }
     }
 
     /// Whether codes of this font can be turned into Unicode.
     pub fn has_unicode(&self) -> bool {
-        self.to_unicode.is_some() || !self.two_byte
+        self.to_unicode.is_some() || self.codes != Codes::Identity || !self.embedded.is_empty()
+    }
+
+    /// The CID a code selects, for widths. Predefined Chinese CMaps map the
+    /// ASCII range to Adobe-GB1 CIDs 1–95; other CIDs are not needed (their
+    /// glyphs take the default width).
+    fn cid(&self, code: u32, len: usize) -> Option<u32> {
+        match self.codes {
+            Codes::Identity => Some(code),
+            Codes::Ucs2 | Codes::Utf16 | Codes::Gbk if (0x20..=0x7E).contains(&code) => {
+                Some(code - 0x1F)
+            }
+            Codes::Ucs2 | Codes::Utf16 | Codes::Gbk => None,
+            Codes::Simple | Codes::SimpleGbk if len == 1 => Some(code),
+            Codes::Simple | Codes::SimpleGbk => None,
+        }
+    }
+
+    fn width(&self, code: u32, raw: &[u8]) -> f32 {
+        if self.codes == Codes::SimpleGbk && raw.len() == 2 {
+            // Word writes a GBK character's width as its two bytes' widths.
+            return raw
+                .iter()
+                .map(|b| {
+                    self.widths
+                        .get(&u32::from(*b))
+                        .copied()
+                        .unwrap_or(self.default_width)
+                })
+                .sum();
+        }
+        self.cid(code, raw.len())
+            .and_then(|cid| self.widths.get(&cid).copied())
+            .unwrap_or(self.default_width)
+    }
+
+    fn unicode(&self, code: u32, raw: &[u8]) -> String {
+        if let Some(t) = self
+            .to_unicode
+            .as_ref()
+            .and_then(|t| t.get(raw.len() as u8, code))
+        {
+            return t.to_string();
+        }
+        match self.codes {
+            Codes::Simple => self
+                .simple
+                .and_then(|table| table[raw[0] as usize])
+                .map(String::from)
+                .unwrap_or_default(),
+            Codes::SimpleGbk | Codes::Gbk if raw.len() == 1 => char::from(raw[0])
+                .to_string()
+                .replace(|c: char| !c.is_ascii(), ""),
+            Codes::SimpleGbk | Codes::Gbk => {
+                let (text, _, bad) = encoding_rs::GB18030.decode(raw);
+                if bad {
+                    String::new()
+                } else {
+                    text.into_owned()
+                }
+            }
+            Codes::Ucs2 => char::from_u32(code).map(String::from).unwrap_or_default(),
+            Codes::Utf16 => {
+                let units: Vec<u16> = raw
+                    .chunks_exact(2)
+                    .map(|p| u16::from_be_bytes([p[0], p[1]]))
+                    .collect();
+                String::from_utf16(&units).unwrap_or_default()
+            }
+            Codes::Identity => self
+                .embedded
+                .get(&code)
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+        }
     }
 
     /// Splits a shown string into (text, width in 1/1000 units, is single-byte space).
@@ -133,32 +367,80 @@ impl Font {
         let mut out = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
-            let len = if self.two_byte {
-                2.min(bytes.len() - i)
-            } else {
-                1
-            };
-            let code = bytes[i..i + len]
-                .iter()
-                .fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
-            let text = match &self.to_unicode {
-                Some(t) => t
-                    .get(len as u8, code)
-                    .map(str::to_string)
-                    .unwrap_or_default(),
-                // A simple font without a map: its codes as Latin-1 (ASCII digits and
-                // punctuation come out right; anything else is caught as garbled).
-                None if !self.two_byte => char::from(code as u8).to_string(),
-                None => String::new(),
-            };
-            let width = self
-                .widths
-                .get(&code)
-                .copied()
-                .unwrap_or(self.default_width);
-            out.push((text, width, len == 1 && code == 32));
+            let len = self.codes.len(&bytes[i..]);
+            let raw = &bytes[i..i + len];
+            let code = raw.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+            out.push((
+                self.unicode(code, raw),
+                self.width(code, raw),
+                len == 1 && code == 32,
+            ));
             i += len;
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn font(codes: Codes) -> Font {
+        Font {
+            codes,
+            to_unicode: None,
+            simple: None,
+            embedded: HashMap::new(),
+            widths: HashMap::new(),
+            default_width: 1000.0,
+        }
+    }
+
+    fn text(f: &Font, bytes: &[u8]) -> String {
+        f.glyphs(bytes).into_iter().map(|g| g.0).collect()
+    }
+
+    #[test]
+    fn predefined_chinese_cmaps_decode_without_tounicode() {
+        assert_eq!(Codes::predefined(b"UniGB-UCS2-H"), Codes::Ucs2);
+        assert_eq!(Codes::predefined(b"GBK-EUC-H"), Codes::Gbk);
+        assert_eq!(Codes::predefined(b"GBK2K-V"), Codes::Gbk);
+        assert_eq!(Codes::predefined(b"Identity-H"), Codes::Identity);
+        // 收入 in UCS-2, UTF-16 and GBK.
+        assert_eq!(text(&font(Codes::Ucs2), b"\x65\x36\x51\x65"), "收入");
+        assert_eq!(text(&font(Codes::Utf16), b"\x65\x36\x51\x65"), "收入");
+        assert_eq!(
+            text(&font(Codes::Gbk), b"\xca\xd5\xc8\xeb 12.5"),
+            "收入 12.5"
+        );
+        // A GB 18030 four-byte code (U+20087 𠂇) stays one glyph.
+        let g = font(Codes::Gbk).glyphs(b"\x95\x32\x90\x31");
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].0, "𠂇");
+        // Identity-H with nothing to map through yields no text (reported garbled).
+        let identity = font(Codes::Identity);
+        assert!(!identity.has_unicode());
+        assert_eq!(text(&identity, b"\x0a\x2f"), "");
+    }
+
+    #[test]
+    fn word_gb2312_font_posing_as_winansi_reads_as_gbk() {
+        assert!(names_a_gbk_font("宋体".as_bytes()) && names_a_gbk_font(b"FangSong_GB2312"));
+        assert!(!names_a_gbk_font(b"TimesNewRomanPSMT"));
+        let mut f = font(Codes::SimpleGbk);
+        f.widths.insert(0xCA, 500.0);
+        f.widths.insert(0xD5, 500.0);
+        let g = f.glyphs(b"\xca\xd51");
+        assert_eq!(g[0].0, "收");
+        assert_eq!(g[0].1, 1000.0);
+        assert_eq!(g[1].0, "1");
+    }
+
+    #[test]
+    fn ascii_widths_of_predefined_cmaps_use_adobe_gb1_cids() {
+        let mut f = font(Codes::Ucs2);
+        f.widths.insert(0x31 - 0x1F, 500.0);
+        let g = f.glyphs(b"\x00\x31\x65\x36");
+        assert_eq!((g[0].1, g[1].1), (500.0, 1000.0));
     }
 }

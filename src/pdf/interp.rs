@@ -21,6 +21,25 @@ pub struct Glyph {
     pub size: f32,
 }
 
+/// A painted straight line, axis-aligned, in page space: a table ruling.
+/// Horizontal when `y0 == y1`, vertical when `x0 == x1`; `x0 <= x1`, `y0 <= y1`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+impl Rule {
+    pub fn is_vertical(&self) -> bool {
+        self.x0 == self.x1
+    }
+}
+
+/// Thicker than this, a filled rectangle is a shaded area, not a line.
+const RULE_THICKNESS: f32 = 2.5;
+
 type Matrix = [f32; 6];
 
 const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
@@ -34,6 +53,43 @@ fn mul(a: &Matrix, b: &Matrix) -> Matrix {
         a[4] * b[0] + a[5] * b[2] + b[4],
         a[4] * b[1] + a[5] * b[3] + b[5],
     ]
+}
+
+fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
+    (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+}
+
+fn min4(v: [f32; 4]) -> f32 {
+    v.into_iter().fold(f32::INFINITY, f32::min)
+}
+
+fn max4(v: [f32; 4]) -> f32 {
+    v.into_iter().fold(f32::NEG_INFINITY, f32::max)
+}
+
+/// A segment as a ruling, if it is (nearly) horizontal or vertical and long
+/// enough to separate cells.
+fn rule(a: (f32, f32), b: (f32, f32)) -> Option<Rule> {
+    let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
+    if dy <= 0.5 && dx >= 2.0 {
+        let y = (a.1 + b.1) / 2.0;
+        Some(Rule {
+            x0: a.0.min(b.0),
+            y0: y,
+            x1: a.0.max(b.0),
+            y1: y,
+        })
+    } else if dx <= 0.5 && dy >= 2.0 {
+        let x = (a.0 + b.0) / 2.0;
+        Some(Rule {
+            x0: x,
+            y0: a.1.min(b.1),
+            x1: x,
+            y1: a.1.max(b.1),
+        })
+    } else {
+        None
+    }
 }
 
 fn num(o: &Object) -> f32 {
@@ -65,6 +121,10 @@ pub struct Interpreter<'d> {
     pub glyphs: Vec<Glyph>,
     /// Fonts whose codes map to no Unicode (a garbled text layer).
     pub unmapped: usize,
+    /// A form XObject that could not be decoded within bounds.
+    pub error: Option<super::PdfError>,
+    /// Table rulings drawn on the page.
+    pub rules: Vec<Rule>,
 }
 
 impl<'d> Interpreter<'d> {
@@ -74,6 +134,8 @@ impl<'d> Interpreter<'d> {
             fonts: HashMap::new(),
             glyphs: Vec::new(),
             unmapped: 0,
+            error: None,
+            rules: Vec::new(),
         }
     }
 
@@ -112,6 +174,11 @@ impl<'d> Interpreter<'d> {
             rise: 0.0,
         };
         let mut stack: Vec<State> = Vec::new();
+        // The path under construction, in page space: closed subpaths of
+        // straight segments (curves only move the current point).
+        let mut path: Vec<[(f32, f32); 2]> = Vec::new();
+        let mut current = (0.0f32, 0.0f32);
+        let mut start = current;
         let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
         for op in &content.operations {
             let a = &op.operands;
@@ -181,6 +248,50 @@ impl<'d> Interpreter<'d> {
                         }
                     }
                 }
+                "m" => {
+                    current = apply(&state.ctm, n(0), n(1));
+                    start = current;
+                }
+                "l" => {
+                    let to = apply(&state.ctm, n(0), n(1));
+                    path.push([current, to]);
+                    current = to;
+                }
+                "c" | "v" | "y" => {
+                    let k = a.len();
+                    current = apply(&state.ctm, n(k.saturating_sub(2)), n(k.saturating_sub(1)));
+                }
+                "h" => {
+                    path.push([current, start]);
+                    current = start;
+                }
+                "re" => {
+                    let (x, y, w, h) = (n(0), n(1), n(2), n(3));
+                    let corners = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+                        .map(|(px, py)| apply(&state.ctm, px, py));
+                    let (xs, ys) = (corners.map(|c| c.0), corners.map(|c| c.1));
+                    let (x0, x1) = (min4(xs), max4(xs));
+                    let (y0, y1) = (min4(ys), max4(ys));
+                    if y1 - y0 <= RULE_THICKNESS {
+                        // A filled hairline rectangle: how Word and WPS draw rules.
+                        let y = (y0 + y1) / 2.0;
+                        path.push([(x0, y), (x1, y)]);
+                    } else if x1 - x0 <= RULE_THICKNESS {
+                        let x = (x0 + x1) / 2.0;
+                        path.push([(x, y0), (x, y1)]);
+                    } else {
+                        for i in 0..4 {
+                            path.push([corners[i], corners[(i + 1) % 4]]);
+                        }
+                    }
+                    current = corners[0];
+                    start = current;
+                }
+                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
+                    self.rules
+                        .extend(path.drain(..).filter_map(|[a, b]| rule(a, b)));
+                }
+                "n" => path.clear(),
                 "Do" if depth < MAX_DEPTH => {
                     let Some(name) = a.first().and_then(|o| o.as_name().ok()) else {
                         continue;
@@ -242,8 +353,12 @@ impl<'d> Interpreter<'d> {
             .map(|o| self.deref(o))
             .and_then(|o| o.as_dict().ok());
         let res = own.unwrap_or(resources).clone();
-        let Ok(content) = stream.decompressed_content() else {
-            return;
+        let content = match super::inflate(stream) {
+            Ok(c) => c,
+            Err(e) => {
+                self.error.get_or_insert(e);
+                return;
+            }
         };
         self.run(&content, &res, mul(&matrix, ctm), depth + 1);
     }

@@ -4,15 +4,19 @@
 //! enter the same recognise/solve/check stages as a text dump's rows.
 
 mod cmap;
+mod encoding;
 mod font;
+mod grid;
 mod interp;
+
+use std::io::Read;
 
 use thiserror::Error;
 
 use crate::layout::Item;
 use crate::model::{Cell, Provenance};
 
-use interp::{Glyph, Interpreter};
+use interp::{Glyph, Interpreter, Rule};
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PdfError {
@@ -24,6 +28,130 @@ pub enum PdfError {
     NoText(usize),
     #[error("text layer is garbled: fonts map their codes to no Unicode")]
     Garbled,
+    #[error("text layer is garbled: {0}")]
+    Mojibake(String),
+    #[error("a stream inflates past {} MB (damaged or hostile file)", MAX_STREAM >> 20)]
+    TooLarge,
+}
+
+/// Largest decoded stream accepted: one that inflates past it is an error,
+/// not an out-of-memory.
+pub const MAX_STREAM: usize = 64 << 20;
+
+/// A stream's decoded bytes, bounded by [`MAX_STREAM`]. Flate (by far the
+/// usual filter) is inflated here with the bound; other filters go through
+/// lopdf.
+pub(crate) fn inflate(s: &lopdf::Stream) -> Result<Vec<u8>, PdfError> {
+    let filters: Vec<&[u8]> = match s.dict.get(b"Filter") {
+        Ok(lopdf::Object::Name(n)) => vec![n.as_slice()],
+        Ok(lopdf::Object::Array(a)) => a.iter().filter_map(|o| o.as_name().ok()).collect(),
+        _ => Vec::new(),
+    };
+    let predictor = s.dict.get(b"DecodeParms").is_ok();
+    match filters.as_slice() {
+        [] => Ok(s.content.clone()),
+        [b"FlateDecode" | b"Fl"] if !predictor => {
+            let mut out = Vec::new();
+            let read = flate2::read::ZlibDecoder::new(s.content.as_slice())
+                .take(MAX_STREAM as u64 + 1)
+                .read_to_end(&mut out);
+            match read {
+                Ok(_) if out.len() > MAX_STREAM => Err(PdfError::TooLarge),
+                Ok(_) => Ok(out),
+                // A truncated stream still yields what inflated before the damage.
+                Err(_) if !out.is_empty() => Ok(out),
+                Err(e) => Err(PdfError::Load(format!("cannot inflate a stream: {e}"))),
+            }
+        }
+        _ => s
+            .decompressed_content()
+            .map_err(|e| PdfError::Load(format!("cannot decode a stream: {e}"))),
+    }
+}
+
+/// A page attribute, inherited from the page tree when the page lacks it.
+fn inherited<'d>(
+    doc: &'d lopdf::Document,
+    page: lopdf::ObjectId,
+    key: &[u8],
+) -> Option<&'d lopdf::Object> {
+    let mut dict = doc.get_dictionary(page).ok()?;
+    for _ in 0..32 {
+        if let Ok(v) = dict.get(key) {
+            return doc.dereference(v).ok().map(|(_, o)| o);
+        }
+        dict = doc
+            .get_dictionary(dict.get(b"Parent").ok()?.as_reference().ok()?)
+            .ok()?;
+    }
+    None
+}
+
+/// The page's initial matrix: the CropBox (else MediaBox) origin moved to
+/// (0, 0) and /Rotate undone, so text reads upright in every page.
+fn page_matrix(doc: &lopdf::Document, page: lopdf::ObjectId) -> [f32; 6] {
+    let num = |o: &lopdf::Object| match o {
+        lopdf::Object::Integer(i) => *i as f32,
+        lopdf::Object::Real(r) => *r,
+        _ => 0.0,
+    };
+    let bbox = [b"CropBox".as_slice(), b"MediaBox"]
+        .iter()
+        .find_map(|k| {
+            inherited(doc, page, k)?
+                .as_array()
+                .ok()
+                .filter(|a| a.len() == 4)
+        })
+        .map(|a| {
+            let v: Vec<f32> = a
+                .iter()
+                .map(|o| num(doc.dereference(o).map(|(_, o)| o).unwrap_or(o)))
+                .collect();
+            [
+                v[0].min(v[2]),
+                v[1].min(v[3]),
+                v[0].max(v[2]),
+                v[1].max(v[3]),
+            ]
+        })
+        .unwrap_or([0.0, 0.0, 612.0, 792.0]);
+    let [x0, y0, x1, y1] = bbox;
+    let rotate = inherited(doc, page, b"Rotate").map(num).unwrap_or(0.0) as i64;
+    match rotate.rem_euclid(360) {
+        90 => [0.0, -1.0, 1.0, 0.0, -y0, x1],
+        180 => [-1.0, 0.0, 0.0, -1.0, x1, y1],
+        270 => [0.0, 1.0, -1.0, 0.0, y1, -x0],
+        _ => [1.0, 0.0, 0.0, 1.0, -x0, -y0],
+    }
+}
+
+/// The page's content streams, decoded and joined.
+fn page_content(doc: &lopdf::Document, page: lopdf::ObjectId) -> Result<Vec<u8>, PdfError> {
+    let Some(contents) = doc
+        .get_dictionary(page)
+        .ok()
+        .and_then(|d| d.get(b"Contents").ok())
+    else {
+        return Ok(Vec::new());
+    };
+    let parts: Vec<&lopdf::Object> = match doc.dereference(contents).map(|(_, o)| o) {
+        Ok(lopdf::Object::Array(a)) => a.iter().collect(),
+        Ok(o) => vec![o],
+        Err(_) => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for part in parts {
+        let Ok((_, lopdf::Object::Stream(s))) = doc.dereference(part) else {
+            continue;
+        };
+        out.extend(inflate(s)?);
+        out.push(b'\n');
+        if out.len() > MAX_STREAM {
+            return Err(PdfError::TooLarge);
+        }
+    }
+    Ok(out)
 }
 
 /// The text layer of a PDF, as layout items, and as plain text for metadata.
@@ -45,6 +173,7 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let mut text = String::new();
     let mut glyph_count = 0;
     let mut unmapped = 0;
+    let mut carry = None;
     for (number, page_id) in &pages {
         let mut interp = Interpreter::new(&doc);
         let resources = match doc.get_page_resources(*page_id) {
@@ -56,13 +185,40 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
                 .unwrap_or_default(),
             Err(_) => lopdf::Dictionary::new(),
         };
-        let content = doc.get_page_content(*page_id).unwrap_or_default();
-        interp.run(&content, &resources, [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], 0);
+        let content = page_content(&doc, *page_id)?;
+        interp.run(&content, &resources, page_matrix(&doc, *page_id), 0);
+        if let Some(e) = interp.error.take() {
+            return Err(e);
+        }
         glyph_count += interp.glyphs.len();
         unmapped += interp.unmapped;
-        for line in lines(interp.glyphs) {
+        let (verticals, horizontals): (Vec<Rule>, Vec<Rule>) =
+            interp.rules.iter().partition(|r| r.is_vertical());
+        let mut page_lines: Vec<grid::Line> = lines(std::mem::take(&mut interp.glyphs))
+            .iter()
+            .map(|l| grid::cut(l, &verticals, cells))
+            .collect();
+        // Page numbers printed below or above the text are not content.
+        if page_lines.last().is_some_and(|l| is_page_number(&l.cells)) {
+            page_lines.pop();
+        }
+        if page_lines.first().is_some_and(|l| is_page_number(&l.cells)) {
+            page_lines.remove(0);
+        }
+        let mut rows = grid::rows(page_lines, &horizontals, &mut carry)
+            .into_iter()
+            .peekable();
+        // A table row split by the page break: its rest joins the row.
+        if let (Some(next), Some(Item::Row { cells: prev, .. })) = (rows.peek(), items.last_mut()) {
+            if continues_row(prev, next) {
+                for (p, t) in prev.iter_mut().zip(next) {
+                    p.text.push_str(t);
+                }
+                rows.next();
+            }
+        }
+        for cells in rows {
             let at = Provenance::Page(*number);
-            let cells = cells(&line);
             text.push_str(&cells.join("\t"));
             text.push('\n');
             if cells.len() >= 2 {
@@ -82,10 +238,69 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
             Err(PdfError::NoText(pages.len()))
         };
     }
+    if let Some(reason) = mojibake(&text) {
+        return Err(PdfError::Mojibake(reason));
+    }
     Ok(PdfText {
         items,
         text,
         pages: pages.len(),
+    })
+}
+
+/// `- 3 -`, `第 3 页`, `3 / 20`: a page number line.
+fn is_page_number(cells: &[String]) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^(?:[-—–－_\s]*\d{1,4}[-—–－_\s]*|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$",
+        )
+        .expect("page-number pattern")
+    });
+    re.is_match(cells.concat().trim())
+}
+
+/// Whether the first row of a page is the rest of the previous page's last
+/// row (a wrapped cell split by the page break): same columns, nothing in
+/// the first (label or code) column, and text only under cells that hold
+/// text above — never an amount.
+fn continues_row(prev: &[Cell], next: &[String]) -> bool {
+    let number = |t: &str| {
+        t.chars().any(|c| c.is_ascii_digit()) && crate::amount::Amount::parse(t).is_some()
+    };
+    prev.len() == next.len()
+        && prev.len() >= 2
+        && next[0].is_empty()
+        && !prev[0].text.is_empty()
+        && next.iter().any(|t| !t.is_empty())
+        && next
+            .iter()
+            .zip(prev)
+            .all(|(n, p)| n.is_empty() || (!number(n) && !p.text.is_empty() && !number(&p.text)))
+}
+
+/// Why a decoded text layer is garbage rather than Chinese: most letters
+/// private-use, replacement or accented Latin (GBK bytes read as Latin-1)
+/// and almost none CJK.
+fn mojibake(text: &str) -> Option<String> {
+    let (mut cjk, mut odd, mut letters) = (0usize, 0usize, 0usize);
+    for c in text
+        .chars()
+        .filter(|c| c.is_alphabetic() || (*c as u32) >= 0x80)
+    {
+        letters += 1;
+        match c as u32 {
+            0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => cjk += 1,
+            0x80..=0x24F | 0xE000..=0xF8FF | 0xFFFD => odd += 1,
+            _ => {}
+        }
+    }
+    (letters >= 20 && cjk * 20 < letters && odd * 10 >= letters * 3).then(|| {
+        format!(
+            "{}% of its letters are accented Latin or private-use and {}% Chinese (fonts without a usable Unicode map)",
+            odd * 100 / letters,
+            cjk * 100 / letters
+        )
     })
 }
 
@@ -157,4 +372,58 @@ fn cells(line: &[Glyph]) -> Vec<String> {
         out.push(current);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin1_read_gbk_is_reported_as_garbled() {
+        let gbk = encoding_rs::GBK
+            .encode("一般公共预算财政拨款收入合计一般公共服务支出")
+            .0;
+        let (latin1, _, _) = encoding_rs::WINDOWS_1252.decode(&gbk);
+        assert!(mojibake(&latin1).is_some(), "{latin1}");
+        assert!(mojibake("一般公共预算财政拨款收入合计 1,010.70 Total revenue in 2024").is_none());
+        assert!(mojibake("Annual report of the municipal bureau of finance, café").is_none());
+    }
+
+    #[test]
+    fn rotated_and_cropped_pages_read_upright() {
+        use lopdf::{dictionary, Document, Object};
+        let mut doc = Document::with_version("1.5");
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
+            "CropBox" => vec![10.into(), 20.into(), 600.into(), 800.into()],
+            "Rotate" => Object::Integer(90),
+        });
+        let m = page_matrix(&doc, page);
+        // The unrotated top-left corner (10, 800) ends up top-right of the
+        // rotated view: x = 800 - 20 (its width), y = 600 - 10 (its height).
+        let (x, y) = (10.0, 800.0);
+        let t = (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]);
+        assert_eq!(t, (780.0, 590.0));
+    }
+
+    #[test]
+    fn inflate_is_bounded() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![b' '; MAX_STREAM + 10]).unwrap();
+        let bomb = lopdf::Stream::new(
+            lopdf::dictionary! { "Filter" => "FlateDecode" },
+            z.finish().unwrap(),
+        );
+        assert!(bomb.content.len() < 200_000);
+        assert_eq!(inflate(&bomb), Err(PdfError::TooLarge));
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(b"BT (x) Tj ET").unwrap();
+        let ok = lopdf::Stream::new(
+            lopdf::dictionary! { "Filter" => "FlateDecode" },
+            z.finish().unwrap(),
+        );
+        assert_eq!(inflate(&ok).unwrap(), b"BT (x) Tj ET");
+    }
 }

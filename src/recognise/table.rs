@@ -475,7 +475,15 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     let function_classes = kind.key != "general_budget_basic";
     let mut filler = CodeFiller { parts: Vec::new() };
     for cells in body {
-        let code_texts: Vec<&str> = (0..code_cols).map(|i| text(cells, i)).collect();
+        let mut code_texts: Vec<&str> = (0..code_cols).map(|i| text(cells, i)).collect();
+        // `合计` in a cell merged across the code and name columns sits in the
+        // first code column (spreadsheet exports, ruled PDFs).
+        let merged_total = code_cols > 0
+            && crate::model::is_total_label(&normalize::label(code_texts[0]))
+            && (1..=code_cols).all(|i| normalize::is_blank(text(cells, i)));
+        if merged_total {
+            code_texts = vec![""; code_cols];
+        }
         let mut floor = align.floor(cells);
         // Text where a code digit belongs: the row's cells have shifted.
         if code_texts
@@ -485,7 +493,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             floor = CellStatus::Uncertain;
         }
         let mut code = filler.next(&code_texts);
-        let mut item = normalize::label(text(cells, code_cols));
+        let mut item = normalize::label(text(cells, if merged_total { 0 } else { code_cols }));
         let mut project = project_col
             .map(|p| normalize::label(text(cells, p)))
             .unwrap_or_default();

@@ -1,0 +1,285 @@
+//! Ruled tables: text lines crossed by vertical rulings are cut at the
+//! rulings, not at gaps, so empty cells keep their place and a merged cell
+//! sits at its left-most column — the shape a spreadsheet export has. Lines
+//! between the same horizontal rulings are one row (a cell's text wrapped
+//! over several lines, one character per line in narrow columns, is joined),
+//! and every row of a table is placed on the table's full set of column
+//! boundaries, so multi-level headers line up with the body.
+
+use super::interp::{Glyph, Rule};
+
+/// Rulings closer than this (points) are the same boundary.
+const SAME_X: f32 = 2.0;
+
+/// One text line of a page, cut into cells.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Vertical middle of the line's glyphs (page space, y up).
+    pub mid: f32,
+    /// Cells, left to right. For a ruled line, one per interval between
+    /// rulings (empty ones included); otherwise cut at gaps.
+    pub cells: Vec<String>,
+    /// The ruling x positions that cut this line, when it is in a ruled table.
+    pub bounds: Option<Vec<f32>>,
+}
+
+fn cluster(mut xs: Vec<f32>) -> Vec<f32> {
+    xs.sort_by(f32::total_cmp);
+    let mut out: Vec<f32> = Vec::new();
+    for x in xs {
+        match out.last() {
+            Some(last) if x - last <= SAME_X => {}
+            _ => out.push(x),
+        }
+    }
+    out
+}
+
+/// The vertical rulings a line at height `mid` crosses.
+fn crossing(verticals: &[Rule], mid: f32, size: f32) -> Vec<f32> {
+    let slack = 0.2 * size;
+    cluster(
+        verticals
+            .iter()
+            .filter(|r| r.y0 - slack <= mid && mid <= r.y1 + slack)
+            .map(|r| r.x0)
+            .collect(),
+    )
+}
+
+/// Cuts a text line: at the rulings when at least two cells' worth cross it
+/// and hold its glyphs, else at gaps (`gap_cells`).
+pub fn cut(
+    glyphs: &[Glyph],
+    verticals: &[Rule],
+    gap_cells: impl Fn(&[Glyph]) -> Vec<String>,
+) -> Line {
+    let size = glyphs.iter().map(|g| g.size).fold(0.0, f32::max);
+    let mid = glyphs.iter().map(|g| g.y).sum::<f32>() / glyphs.len().max(1) as f32 + 0.35 * size;
+    let xs = crossing(verticals, mid, size);
+    let inside = |g: &Glyph| {
+        let c = g.x + g.width / 2.0;
+        xs.len() >= 3 && xs[0] < c && c < xs[xs.len() - 1]
+    };
+    if xs.len() < 3 || !glyphs.iter().all(inside) {
+        return Line {
+            mid,
+            cells: gap_cells(glyphs),
+            bounds: None,
+        };
+    }
+    let cells = xs
+        .windows(2)
+        .map(|w| {
+            let part: Vec<Glyph> = glyphs
+                .iter()
+                .filter(|g| {
+                    let c = g.x + g.width / 2.0;
+                    w[0] < c && c <= w[1]
+                })
+                .cloned()
+                .collect();
+            gap_cells(&part).join(" ")
+        })
+        .collect();
+    Line {
+        mid,
+        cells,
+        bounds: Some(xs),
+    }
+}
+
+/// Whether a horizontal ruling separates two lines at any of `xs`.
+fn separated(horizontals: &[Rule], upper: f32, lower: f32, xs: &[f32]) -> bool {
+    horizontals.iter().any(|r| {
+        lower < r.y0 && r.y0 < upper && xs.iter().any(|x| r.x0 - 1.0 <= *x && *x <= r.x1 + 1.0)
+    })
+}
+
+/// Joins lines of one ruled row (wrapped cell text) and places each table's
+/// rows on the table's full column set. Lines come top to bottom.
+///
+/// `carry` holds the columns of a table the previous page ended in: a page
+/// that starts with rows on a subset of them (the table goes on without its
+/// header) keeps that table's columns; it is updated for the next page.
+pub fn rows(
+    lines: Vec<Line>,
+    horizontals: &[Rule],
+    carry: &mut Option<Vec<f32>>,
+) -> Vec<Vec<String>> {
+    // 1. Wrapped lines into their row.
+    let mut joined: Vec<Line> = Vec::new();
+    for line in lines {
+        if let (Some(prev), Some(bounds)) = (joined.last_mut(), line.bounds.as_ref()) {
+            if prev.bounds.as_ref() == Some(bounds) {
+                let centres: Vec<f32> = bounds
+                    .windows(2)
+                    .zip(&line.cells)
+                    .filter(|(_, t)| !t.is_empty())
+                    .map(|(w, _)| (w[0] + w[1]) / 2.0)
+                    .collect();
+                if !separated(horizontals, prev.mid, line.mid, &centres) {
+                    for (p, t) in prev.cells.iter_mut().zip(line.cells) {
+                        p.push_str(&t);
+                    }
+                    prev.mid = line.mid;
+                    continue;
+                }
+            }
+        }
+        joined.push(line);
+    }
+    // 2. Runs of ruled rows are one table: cells onto the union of boundaries.
+    if joined.first().is_none_or(|l| l.bounds.is_none()) {
+        *carry = None;
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < joined.len() {
+        if joined[i].bounds.is_none() {
+            out.push(std::mem::take(&mut joined[i].cells));
+            i += 1;
+            continue;
+        }
+        let end = (i..joined.len())
+            .find(|&k| joined[k].bounds.is_none())
+            .unwrap_or(joined.len());
+        let mut all = cluster(
+            joined[i..end]
+                .iter()
+                .flat_map(|l| l.bounds.iter().flatten().copied())
+                .collect(),
+        );
+        if let Some(previous) = carry.take().filter(|_| i == 0) {
+            let within = |x: &f32| previous.iter().any(|p| (p - x).abs() <= SAME_X);
+            if all.iter().all(within) {
+                all = previous;
+            }
+        }
+        if end == joined.len() {
+            *carry = Some(all.clone());
+        }
+        let column = |x: f32| {
+            all.iter()
+                .position(|a| (a - x).abs() <= SAME_X)
+                .unwrap_or(0)
+        };
+        for line in &mut joined[i..end] {
+            let bounds = line.bounds.take().unwrap_or_default();
+            let mut cells = vec![String::new(); all.len().saturating_sub(1)];
+            for (w, t) in bounds.windows(2).zip(std::mem::take(&mut line.cells)) {
+                if let Some(c) = cells.get_mut(column(w[0])) {
+                    c.push_str(&t);
+                }
+            }
+            if cells.iter().any(|c| !c.is_empty()) {
+                out.push(cells);
+            }
+        }
+        i = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyph(text: &str, x: f32, y: f32) -> Glyph {
+        Glyph {
+            text: text.into(),
+            x,
+            y,
+            width: 8.0,
+            size: 8.0,
+        }
+    }
+
+    fn v(x: f32, y0: f32, y1: f32) -> Rule {
+        Rule {
+            x0: x,
+            y0,
+            x1: x,
+            y1,
+        }
+    }
+
+    fn h(y: f32, x0: f32, x1: f32) -> Rule {
+        Rule {
+            x0,
+            y0: y,
+            x1,
+            y1: y,
+        }
+    }
+
+    fn words(gs: &[Glyph]) -> Vec<String> {
+        if gs.is_empty() {
+            Vec::new()
+        } else {
+            vec![gs.iter().map(|g| g.text.as_str()).collect()]
+        }
+    }
+
+    #[test]
+    fn rulings_cut_cells_keep_empty_ones_and_join_wrapped_text() {
+        // Three columns 0–40–80–120; header "收入" spans columns 1–2 (no
+        // ruling at 80 in the header band), body rows have one empty cell.
+        let verticals = [
+            v(0.0, 0.0, 100.0),
+            v(40.0, 0.0, 100.0),
+            v(80.0, 0.0, 80.0),
+            v(120.0, 0.0, 100.0),
+        ];
+        let horizontals = [
+            h(100.0, 0.0, 120.0),
+            h(80.0, 0.0, 120.0),
+            h(40.0, 0.0, 120.0),
+            h(0.0, 0.0, 120.0),
+        ];
+        let lines = vec![
+            cut(
+                &[
+                    glyph("项", 5.0, 88.0),
+                    glyph("收", 50.0, 88.0),
+                    glyph("入", 58.0, 88.0),
+                ],
+                &verticals,
+                words,
+            ),
+            // A row whose label wraps over two lines; its amount in column 3.
+            cut(
+                &[glyph("上", 5.0, 65.0), glyph("1", 100.0, 60.0)],
+                &verticals,
+                words,
+            ),
+            cut(&[glyph("级", 5.0, 55.0)], &verticals, words),
+            cut(
+                &[glyph("合", 5.0, 20.0), glyph("2", 60.0, 20.0)],
+                &verticals,
+                words,
+            ),
+        ];
+        assert!(lines.iter().all(|l| l.bounds.is_some()));
+        let rows = rows(lines, &horizontals, &mut None);
+        assert_eq!(
+            rows,
+            vec![
+                vec!["项".to_string(), "收入".into(), String::new()],
+                vec!["上级".to_string(), String::new(), "1".into()],
+                vec!["合".to_string(), "2".into(), String::new()],
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_without_rulings_are_cut_at_gaps() {
+        let line = cut(
+            &[glyph("说", 5.0, 200.0), glyph("明", 13.0, 200.0)],
+            &[v(0.0, 0.0, 100.0)],
+            words,
+        );
+        assert!(line.bounds.is_none());
+        assert_eq!(line.cells, vec!["说明".to_string()]);
+    }
+}
