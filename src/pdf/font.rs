@@ -164,7 +164,7 @@ fn cid_widths(doc: &Document, w: &[Object]) -> HashMap<u32, f32> {
     widths
 }
 
-/// CID → character from an embedded TrueType/OpenType font's cmap, through
+/// CID → character from an embedded TrueType font's cmap, through
 /// the descendant's CIDToGIDMap (Identity unless a stream says otherwise).
 fn embedded_cmap(doc: &Document, descendant: &Dictionary) -> HashMap<u32, char> {
     let mut out = HashMap::new();
@@ -172,9 +172,12 @@ fn embedded_cmap(doc: &Document, descendant: &Dictionary) -> HashMap<u32, char> 
     else {
         return out;
     };
-    let Some(data) = [b"FontFile2".as_slice(), b"FontFile3"]
-        .iter()
-        .find_map(|k| descriptor.get(k).ok())
+    // Only TrueType outlines: there CID → GID is the CIDToGIDMap. A CFF
+    // font (FontFile3) numbers glyphs through its charset, which this does
+    // not read — guessing GID = CID there yields plausible garbage.
+    let Some(data) = descriptor
+        .get(b"FontFile2")
+        .ok()
         .and_then(|o| stream_data(doc, o))
     else {
         return out;
@@ -256,7 +259,10 @@ impl Font {
         let base_font = get(doc, dict, b"BaseFont")
             .and_then(|o| o.as_name().ok())
             .unwrap_or(b"");
-        let codes = if to_unicode.is_none() && names_a_gbk_font(base_font) {
+        // Word's GBK codes come with a plain WinAnsi encoding; /Differences
+        // name real glyphs.
+        let plain_encoding = !matches!(get(doc, dict, b"Encoding"), Some(Object::Dictionary(_)));
+        let codes = if to_unicode.is_none() && plain_encoding && names_a_gbk_font(base_font) {
             Codes::SimpleGbk
         } else {
             Codes::Simple
