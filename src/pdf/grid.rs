@@ -19,8 +19,13 @@ pub struct Line {
     /// Cells, left to right. For a ruled line, one per interval between
     /// rulings (empty ones included); otherwise cut at gaps.
     pub cells: Vec<String>,
-    /// The ruling x positions that cut this line, when it is in a ruled table.
+    /// The column boundaries that cut this line, when it is in a table:
+    /// rulings, or (unruled tables) the gutters of its alignment.
     pub bounds: Option<Vec<f32>>,
+    /// Whether `bounds` are rulings; then horizontal rulings tell rows apart.
+    pub ruled: bool,
+    /// Unruled tables: this line goes on the row above (wrapped cell text).
+    pub continues: bool,
 }
 
 fn cluster(mut xs: Vec<f32>) -> Vec<f32> {
@@ -66,6 +71,8 @@ pub fn cut(
             mid,
             cells: gap_cells(glyphs),
             bounds: None,
+            ruled: false,
+            continues: false,
         };
     }
     let cells = xs
@@ -86,6 +93,8 @@ pub fn cut(
         mid,
         cells,
         bounds: Some(xs),
+        ruled: true,
+        continues: false,
     }
 }
 
@@ -118,7 +127,12 @@ pub fn rows(
                     .filter(|(_, t)| !t.is_empty())
                     .map(|(w, _)| (w[0] + w[1]) / 2.0)
                     .collect();
-                if !separated(horizontals, prev.mid, line.mid, &centres) {
+                let joins = if line.ruled {
+                    !separated(horizontals, prev.mid, line.mid, &centres)
+                } else {
+                    line.continues
+                };
+                if joins {
                     for (p, t) in prev.cells.iter_mut().zip(line.cells) {
                         p.push_str(&t);
                     }

@@ -3,6 +3,7 @@
 //! fonts ([`font`], [`cmap`]) — and groups glyphs into lines and cells, which
 //! enter the same recognise/solve/check stages as a text dump's rows.
 
+mod align;
 mod cmap;
 mod encoding;
 mod font;
@@ -173,7 +174,7 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let mut text = String::new();
     let mut glyph_count = 0;
     let mut unmapped = 0;
-    let mut carry = None;
+    let (mut carry, mut unruled_carry) = (None, None);
     for (number, page_id) in &pages {
         let mut interp = Interpreter::new(&doc);
         let resources = match doc.get_page_resources(*page_id) {
@@ -194,17 +195,21 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
         unmapped += interp.unmapped;
         let (verticals, horizontals): (Vec<Rule>, Vec<Rule>) =
             interp.rules.iter().partition(|r| r.is_vertical());
-        let mut page_lines: Vec<grid::Line> = lines(std::mem::take(&mut interp.glyphs))
+        let mut glyph_lines = lines(std::mem::take(&mut interp.glyphs));
+        let mut page_lines: Vec<grid::Line> = glyph_lines
             .iter()
             .map(|l| grid::cut(l, &verticals, cells))
             .collect();
         // Page numbers printed below or above the text are not content.
         if page_lines.last().is_some_and(|l| is_page_number(&l.cells)) {
             page_lines.pop();
+            glyph_lines.pop();
         }
         if page_lines.first().is_some_and(|l| is_page_number(&l.cells)) {
             page_lines.remove(0);
+            glyph_lines.remove(0);
         }
+        align::realign(&glyph_lines, &mut page_lines, &mut unruled_carry);
         let mut rows = grid::rows(page_lines, &horizontals, &mut carry)
             .into_iter()
             .peekable();

@@ -168,6 +168,18 @@ fn values(
     table: &mut Table,
 ) -> Vec<Value> {
     let mut out = Vec::new();
+    // Text in an amount column: this row's cells have shifted, so none of
+    // its amounts is where its header says.
+    let shifted = (from..from + cols.measures.len()).any(|i| {
+        cells
+            .get(i)
+            .is_some_and(|c| !normalize::is_blank(&c.text) && Amount::parse(&c.text).is_none())
+    });
+    let floor = if shifted {
+        CellStatus::Uncertain
+    } else {
+        floor
+    };
     for (i, measure) in cols.measures.iter().enumerate() {
         let Some(cell) = cells.get(from + i) else {
             continue;

@@ -1,0 +1,392 @@
+//! Unruled tables: columns from alignment. A run of lines that prints
+//! numbers in several places (a table body) is cut into columns at the
+//! gutters its body leaves blank, header words widen or add columns, and
+//! each line becomes a row of cells on those columns — empty cells kept, as
+//! a ruled table gives them. Lines set closer than a row apart (a cell's
+//! text wrapped) go on the row above.
+
+use super::grid::Line;
+use super::interp::Glyph;
+
+/// Glyphs set together: a word, an amount, a label.
+#[derive(Debug, Clone)]
+struct Unit {
+    x0: f32,
+    x1: f32,
+    text: String,
+}
+
+impl Unit {
+    fn numeric(&self) -> bool {
+        self.text.chars().any(|c| c.is_ascii_digit())
+            && crate::amount::Amount::parse(&self.text).is_some()
+    }
+}
+
+/// A line cut at gaps wider than about half a character (a column gutter
+/// is two cell paddings), or at any real gap where digits meet text with no
+/// space printed between them.
+fn units(line: &[Glyph]) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::new();
+    let mut pending_space = false;
+    for g in line {
+        if g.text.trim().is_empty() {
+            pending_space = true;
+            continue;
+        }
+        let digit = g.text.starts_with(|c: char| c.is_ascii_digit());
+        let joins = out.last().is_some_and(|u| {
+            let last_digit = u.text.ends_with(|c: char| c.is_ascii_digit() || c == ',');
+            // A printed space keeps a code with its name (`201 一般…`).
+            let limit = if last_digit == digit || pending_space {
+                0.6
+            } else {
+                0.3
+            };
+            // A letter-spaced heading (`项    目`, `合  计`) is one word.
+            let spaced = pending_space
+                && is_cjk(&g.text)
+                && u.text
+                    .chars()
+                    .last()
+                    .is_some_and(|c| is_cjk(&c.to_string()));
+            spaced || g.x - u.x1 <= limit * g.size
+        });
+        match out.last_mut() {
+            Some(u) if joins => {
+                if pending_space {
+                    u.text.push(' ');
+                }
+                u.text.push_str(&g.text);
+                u.x1 = g.x + g.width;
+            }
+            _ => out.push(Unit {
+                x0: g.x,
+                x1: g.x + g.width,
+                text: g.text.clone(),
+            }),
+        }
+        pending_space = false;
+    }
+    out
+}
+
+fn is_cjk(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF))
+}
+
+fn size(line: &[Glyph]) -> f32 {
+    line.iter().map(|g| g.size).fold(0.0, f32::max)
+}
+
+/// The column-number row: `※ ※ 1 2 3 …`, `栏次 1 2 …`.
+fn is_column_numbers(line: &[Unit]) -> bool {
+    let mut n = 0;
+    line.len() >= 2
+        && line.iter().all(|u| {
+            let t = u.text.trim();
+            if let Ok(k) = t.parse::<usize>() {
+                n += 1;
+                k == n
+            } else {
+                matches!(t, "※" | "*" | "栏次" | "行次" | "甲" | "乙" | "丙")
+            }
+        })
+        && n >= 2
+}
+
+/// A body line: numbers in several places — not the column-number row
+/// (`1 2 3 …`, `栏次`), which is header.
+fn is_body(line: &[Unit]) -> bool {
+    let numbers: Vec<&str> = line
+        .iter()
+        .filter(|u| u.numeric())
+        .map(|u| u.text.as_str())
+        .collect();
+    line.len() >= 2 && !numbers.is_empty() && !is_column_numbers(line)
+}
+
+/// Boundaries of a table block's columns, from how cells align: body text
+/// starts at a column's left edge, body numbers end at its right edge, and a
+/// header word starts a column where it cuts no body unit (an empty
+/// column's heading, or a left-aligned `预算数` over right-aligned amounts).
+/// Anchors closer than a character are one boundary.
+fn boundaries(block: &[Vec<Unit>], size: f32) -> Vec<f32> {
+    let body: Vec<&Unit> = block.iter().filter(|l| is_body(l)).flatten().collect();
+    let (Some(lo), Some(hi)) = (
+        block.iter().flatten().map(|u| u.x0).reduce(f32::min),
+        block.iter().flatten().map(|u| u.x1).reduce(f32::max),
+    ) else {
+        return Vec::new();
+    };
+    let margin = 0.25 * size;
+    let mut anchors: Vec<f32> = vec![lo - 1.0, hi + 1.0];
+    for u in &body {
+        anchors.push(if u.numeric() {
+            u.x1 + margin
+        } else {
+            u.x0 - margin
+        });
+    }
+    // Header words start their column; the column-number row is centred,
+    // so it marks no edge.
+    for u in block
+        .iter()
+        .filter(|l| !is_body(l) && !is_column_numbers(l))
+        .flatten()
+    {
+        anchors.push(u.x0 - margin);
+    }
+    anchors.sort_by(f32::total_cmp);
+    let mut out: Vec<f32> = Vec::new();
+    for a in anchors {
+        match out.last_mut() {
+            Some(last) if a - *last < 0.9 * size => *last = (*last).max(a).min(hi + 1.0),
+            _ => out.push(a),
+        }
+    }
+    // A boundary never cuts through a body unit.
+    out.retain(|x| !body.iter().any(|u| u.x0 < *x && *x < u.x1));
+    out
+}
+
+/// The cells of one line on the block's columns: a unit goes to the column
+/// its middle falls in, a unit spanning columns (a merged heading) to the one
+/// it starts in.
+fn place(units: &[Unit], bounds: &[f32]) -> Vec<String> {
+    let n = bounds.len().saturating_sub(1);
+    let mut cells = vec![String::new(); n];
+    for u in units {
+        let column = |x: f32| bounds.windows(2).position(|w| w[0] <= x && x < w[1]);
+        let (start, middle) = (column(u.x0 + 0.5), column((u.x0 + u.x1) / 2.0));
+        let Some(i) = (if start != column(u.x1 - 0.5) {
+            start
+        } else {
+            middle
+        })
+        .or(middle) else {
+            continue;
+        };
+        if !cells[i].is_empty() {
+            cells[i].push(' ');
+        }
+        cells[i].push_str(&u.text);
+    }
+    cells
+}
+
+/// Rebuilds the unruled tables among a page's lines (top to bottom; ruled
+/// lines are left alone). `glyphs[i]` are the glyphs of `lines[i]`.
+/// `carry` holds the columns of an unruled table the previous page ended
+/// in: a table at the top of this page whose every unit fits them goes on
+/// in them (a continued table prints no header); it is updated for the next
+/// page.
+pub fn realign(glyphs: &[Vec<Glyph>], lines: &mut [Line], carry: &mut Option<Vec<f32>>) {
+    let previous = carry.take();
+    let units: Vec<Vec<Unit>> = glyphs.iter().map(|g| units(g)).collect();
+    let sizes: Vec<f32> = glyphs.iter().map(|g| size(g)).collect();
+    let tabular = |i: usize| units[i].len() >= 2 && units[i].iter().any(Unit::numeric);
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].bounds.is_some() {
+            i += 1;
+            continue;
+        }
+        // A run of unruled lines in one font size, set a few lines apart at most.
+        let mut end = i + 1;
+        while end < lines.len()
+            && lines[end].bounds.is_none()
+            && (sizes[end] - sizes[i]).abs() <= 0.15 * sizes[i]
+            && lines[end - 1].mid - lines[end].mid <= 2.5 * sizes[i]
+        {
+            end += 1;
+        }
+        // The table is where lines print numbers in several places; lines
+        // of one unit at its edges are text around it.
+        let (mut a, mut b) = (i, end);
+        while a < b && units[a].len() < 2 {
+            a += 1;
+        }
+        while b > a && units[b - 1].len() < 2 {
+            b -= 1;
+        }
+        // …except the rest of a wrapped last row, set one leading below it.
+        while a < b && b < end && lines[b - 1].mid - lines[b].mid <= 1.4 * sizes[b] {
+            b += 1;
+        }
+        // A table goes on from the previous page when this page starts with
+        // its body; a header starts a new table.
+        let continued = previous
+            .as_ref()
+            .filter(|_| a == 0 && a < b && is_body(&units[a]));
+        if (a..b).filter(|&k| tabular(k)).count() >= 2 || (continued.is_some() && a < b) {
+            let bounds = rebuild(&units[a..b], &sizes[a..b], continued, &mut lines[a..b]);
+            if b == lines.len() {
+                *carry = bounds;
+            }
+        }
+        i = end;
+    }
+}
+
+/// Cuts a table block's lines into cells; returns its column boundaries.
+fn rebuild(
+    units: &[Vec<Unit>],
+    sizes: &[f32],
+    continued: Option<&Vec<f32>>,
+    lines: &mut [Line],
+) -> Option<Vec<f32>> {
+    // The outer edges of carried columns are only where the text ended.
+    let inner = |bounds: &Vec<f32>| bounds[1..bounds.len().saturating_sub(1)].to_vec();
+    let fits = |bounds: &Vec<f32>| {
+        let inner = inner(bounds);
+        units
+            .iter()
+            .flatten()
+            .all(|u| !inner.iter().any(|b| u.x0 < *b && *b < u.x1))
+    };
+    let size = sizes.iter().copied().fold(0.0, f32::max);
+    let bounds = match continued.filter(|b| b.len() >= 3 && fits(b)) {
+        Some(b) => {
+            let lo = units
+                .iter()
+                .flatten()
+                .map(|u| u.x0 - 1.0)
+                .fold(b[0], f32::min);
+            let hi = units
+                .iter()
+                .flatten()
+                .map(|u| u.x1 + 1.0)
+                .fold(b[b.len() - 1], f32::max);
+            let mut out = vec![lo];
+            out.extend(inner(b));
+            out.push(hi);
+            out
+        }
+        None => boundaries(units, size),
+    };
+    if bounds.len() < 3 {
+        return None;
+    }
+    let mut row_numeric = false;
+    for k in 0..lines.len() {
+        let numeric = units[k].iter().any(Unit::numeric);
+        let continues =
+            k > 0 && lines[k - 1].mid - lines[k].mid <= 1.4 * sizes[k] && !(row_numeric && numeric);
+        row_numeric = if continues {
+            row_numeric || numeric
+        } else {
+            numeric
+        };
+        lines[k].cells = place(&units[k], &bounds);
+        lines[k].bounds = Some(bounds.clone());
+        lines[k].ruled = false;
+        lines[k].continues = continues;
+    }
+    Some(bounds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line of words at x positions, 8 pt, glyph width 8 (digits 4).
+    fn line(y: f32, words: &[(f32, &str)]) -> Vec<Glyph> {
+        let mut out = Vec::new();
+        for (x, w) in words {
+            let mut x = *x;
+            for c in w.chars() {
+                let width = if c.is_ascii() { 4.0 } else { 8.0 };
+                out.push(Glyph {
+                    text: c.to_string(),
+                    x,
+                    y,
+                    width,
+                    size: 8.0,
+                });
+                x += width;
+            }
+        }
+        out
+    }
+
+    fn unruled(glyphs: &[Vec<Glyph>]) -> Vec<Line> {
+        glyphs
+            .iter()
+            .map(|g| Line {
+                mid: g[0].y,
+                cells: Vec::new(),
+                bounds: None,
+                ruled: false,
+                continues: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn columns_from_alignment_keep_empty_cells_and_split_touching_ones() {
+        // Label | amount (right-aligned, ends at 100) | code+name | amount.
+        // The amount 1,010.70 ends 8 pt before the code 201 starts.
+        let glyphs = vec![
+            line(
+                100.0,
+                &[
+                    (0.0, "项目"),
+                    (60.0, "预算数"),
+                    (108.0, "功能分类"),
+                    (200.0, "预算数"),
+                ],
+            ),
+            line(
+                87.0,
+                &[
+                    (0.0, "本年收入"),
+                    (68.0, "1,010.70"),
+                    (108.0, "201 一般公共服务"),
+                    (208.0, "5.00"),
+                ],
+            ),
+            line(74.0, &[(0.0, "其中"), (108.0, "202 外交")]),
+            // Its label wraps: the rest sits one leading (10 pt) lower.
+            line(
+                61.0,
+                &[
+                    (0.0, "上级补助"),
+                    (80.0, "1.46"),
+                    (108.0, "203 国防"),
+                    (208.0, "1.00"),
+                ],
+            ),
+            line(51.0, &[(0.0, "收入")]),
+        ];
+        let mut lines = unruled(&glyphs);
+        realign(&glyphs, &mut lines, &mut None);
+        let cells: Vec<Vec<&str>> = lines
+            .iter()
+            .map(|l| l.cells.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(cells[0], ["项目", "预算数", "功能分类", "预算数"]);
+        assert_eq!(
+            cells[1],
+            ["本年收入", "1,010.70", "201 一般公共服务", "5.00"]
+        );
+        assert_eq!(cells[2], ["其中", "", "202 外交", ""]);
+        assert_eq!(cells[3], ["上级补助", "1.46", "203 国防", "1.00"]);
+        assert_eq!(cells[4], ["收入", "", "", ""]);
+        let continues: Vec<bool> = lines.iter().map(|l| l.continues).collect();
+        assert_eq!(continues, [false, false, false, false, true]);
+    }
+
+    #[test]
+    fn prose_is_left_alone() {
+        let glyphs = vec![
+            line(100.0, &[(0.0, "收支总预算1010.70万元。")]),
+            line(85.0, &[(0.0, "其中基本支出927.93万元")]),
+        ];
+        let mut lines = unruled(&glyphs);
+        realign(&glyphs, &mut lines, &mut None);
+        assert!(lines.iter().all(|l| l.bounds.is_none()));
+    }
+}
