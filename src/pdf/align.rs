@@ -43,8 +43,10 @@ fn units(line: &[Glyph]) -> Vec<Unit> {
             } else {
                 0.3
             };
-            // A letter-spaced heading (`项    目`, `合  计`) is one word.
+            // A letter-spaced heading (`项    目`, `合  计`) is one word:
+            // spaces a few characters wide between single characters.
             let spaced = pending_space
+                && g.x - u.x1 <= 2.5 * g.size
                 && is_cjk(&g.text)
                 && u.text
                     .chars()
@@ -113,7 +115,7 @@ fn is_body(line: &[Unit]) -> bool {
 /// header word starts a column where it cuts no body unit (an empty
 /// column's heading, or a left-aligned `预算数` over right-aligned amounts).
 /// Anchors closer than a character are one boundary.
-fn boundaries(block: &[Vec<Unit>], size: f32) -> Vec<f32> {
+fn boundaries(block: &[Vec<Unit>], continues: &[bool], size: f32) -> Vec<f32> {
     let body: Vec<&Unit> = block.iter().filter(|l| is_body(l)).flatten().collect();
     let (Some(lo), Some(hi)) = (
         block.iter().flatten().map(|u| u.x0).reduce(f32::min),
@@ -130,14 +132,29 @@ fn boundaries(block: &[Vec<Unit>], size: f32) -> Vec<f32> {
             u.x0 - margin
         });
     }
-    // Header words start their column; the column-number row is centred,
-    // so it marks no edge.
-    for u in block
-        .iter()
-        .filter(|l| !is_body(l) && !is_column_numbers(l))
-        .flatten()
-    {
-        anchors.push(u.x0 - margin);
+    // Header words start their column: every word of the lowest header row
+    // (the leaves), and of the rows above it the words over a gap in the
+    // leaves (a heading two rows tall); a heading over several leaves is
+    // centred on them and marks no edge, nor does the centred column-number
+    // row.
+    let mut rows: Vec<Vec<&Unit>> = Vec::new();
+    for (k, line) in block.iter().enumerate() {
+        if is_body(line) {
+            break;
+        }
+        match rows.last_mut() {
+            Some(row) if continues[k] => row.extend(line),
+            _ => rows.push(line.iter().collect()),
+        }
+    }
+    rows.retain(|r| !is_column_numbers(&r.iter().map(|u| (*u).clone()).collect::<Vec<_>>()));
+    if let Some((leaves, upper)) = rows.split_last() {
+        anchors.extend(leaves.iter().map(|u| u.x0 - margin));
+        for u in upper.iter().flatten() {
+            if !leaves.iter().any(|l| l.x0 < u.x1 && u.x0 < l.x1) {
+                anchors.push(u.x0 - margin);
+            }
+        }
     }
     anchors.sort_by(f32::total_cmp);
     let mut out: Vec<f32> = Vec::new();
@@ -209,19 +226,45 @@ pub fn realign(glyphs: &[Vec<Glyph>], lines: &mut [Line], carry: &mut Option<Vec
         while a < b && units[a].len() < 2 {
             a += 1;
         }
+        // Trailing one-unit lines stay when they start where the body's
+        // text does (a two-sided table's rows with one side only).
+        let starts: Vec<f32> = (a..b)
+            .filter(|&k| is_body(&units[k]))
+            .flat_map(|k| units[k].iter().filter(|u| !u.numeric()).map(|u| u.x0))
+            .collect();
+        let aligned = |k: usize| {
+            units[k].len() == 1 && starts.iter().any(|x| (x - units[k][0].x0).abs() <= 1.0)
+        };
         while b > a && units[b - 1].len() < 2 {
             b -= 1;
+        }
+        while a < b && b < end && aligned(b) {
+            b += 1;
         }
         // …except the rest of a wrapped last row, set one leading below it.
         while a < b && b < end && lines[b - 1].mid - lines[b].mid <= 1.4 * sizes[b] {
             b += 1;
         }
-        // A table goes on from the previous page when this page starts with
-        // its body; a header starts a new table.
+        // A table goes on from the previous page when this page starts
+        // with rows of it (rows of one cell included) that fit its columns.
         let continued = previous
             .as_ref()
-            .filter(|_| a == 0 && a < b && is_body(&units[a]));
-        if (a..b).filter(|&k| tabular(k)).count() >= 2 || (continued.is_some() && a < b) {
+            .filter(|_| i == 0 && (i..b).any(|k| is_body(&units[k])));
+        if continued.is_some() {
+            a = i;
+        }
+        // A header at the foot of a page: its columns carry to the body
+        // on the next.
+        let header_at_foot =
+            b == lines.len() && (a..b).filter(|&k| units[k].len() >= 2).count() >= 2;
+        // Two rows of numbers, or one under a header (a “三公” table).
+        let body_rows = (a..b).filter(|&k| tabular(k)).count();
+        let multi = (a..b).filter(|&k| units[k].len() >= 2).count();
+        if body_rows >= 2
+            || (body_rows == 1 && multi >= 3)
+            || (continued.is_some() && a < b)
+            || header_at_foot
+        {
             let bounds = rebuild(&units[a..b], &sizes[a..b], continued, &mut lines[a..b]);
             if b == lines.len() {
                 *carry = bounds;
@@ -248,6 +291,20 @@ fn rebuild(
             .all(|u| !inner.iter().any(|b| u.x0 < *b && *b < u.x1))
     };
     let size = sizes.iter().copied().fold(0.0, f32::max);
+    // Lines set closer than a row apart go on the row above, unless both
+    // print numbers.
+    let mut continues = vec![false; lines.len()];
+    let mut row_numeric = false;
+    for k in 0..lines.len() {
+        let numeric = units[k].iter().any(Unit::numeric);
+        continues[k] =
+            k > 0 && lines[k - 1].mid - lines[k].mid <= 1.4 * sizes[k] && !(row_numeric && numeric);
+        row_numeric = if continues[k] {
+            row_numeric || numeric
+        } else {
+            numeric
+        };
+    }
     let bounds = match continued.filter(|b| b.len() >= 3 && fits(b)) {
         Some(b) => {
             let lo = units
@@ -265,25 +322,16 @@ fn rebuild(
             out.push(hi);
             out
         }
-        None => boundaries(units, size),
+        None => boundaries(units, &continues, size),
     };
     if bounds.len() < 3 {
         return None;
     }
-    let mut row_numeric = false;
-    for k in 0..lines.len() {
-        let numeric = units[k].iter().any(Unit::numeric);
-        let continues =
-            k > 0 && lines[k - 1].mid - lines[k].mid <= 1.4 * sizes[k] && !(row_numeric && numeric);
-        row_numeric = if continues {
-            row_numeric || numeric
-        } else {
-            numeric
-        };
-        lines[k].cells = place(&units[k], &bounds);
-        lines[k].bounds = Some(bounds.clone());
-        lines[k].ruled = false;
-        lines[k].continues = continues;
+    for (k, line) in lines.iter_mut().enumerate() {
+        line.cells = place(&units[k], &bounds);
+        line.bounds = Some(bounds.clone());
+        line.ruled = false;
+        line.continues = continues[k];
     }
     Some(bounds)
 }
