@@ -898,3 +898,81 @@ fn keyed_cells(rows: &[Record]) -> HashMap<String, String> {
         .map(|(k, a, _)| (k, a))
         .collect()
 }
+
+#[test]
+fn shanghai_budget_pdfs_read_whole() {
+    // The Shanghai 部门/单位预算 PDFs of ../shared/real-pdfs (third-party, not
+    // redistributed; skipped when absent): ruled WPS/Word tables in 元 with
+    // thousands separators, a transposed “三公” table with 机关运行经费, and
+    // a 财务收支预算总表 whose expenditure side splits into personnel,
+    // public funds and project. Values checked against `pdftotext -layout`.
+    let dir = root().join("../shared/real-pdfs");
+    let names = [
+        "sh_putuo_caizhengju_2025_yusuan.pdf",
+        "sh_putuo_sifaju_2026_yusuan_bumen.pdf",
+        "sh_putuo_sifaju_2026_yusuan_danwei.pdf",
+        "sh_putuo_wanlijiedao_2023_yusuan.pdf",
+        "sh_putuo_wanlijiedao_2025_yusuan.pdf",
+        "sh_putuo_zhengfubangongshi_2025_yusuan_bumen.pdf",
+        "sh_putuo_zhengfubangongshi_2025_yusuan_danwei.pdf",
+    ];
+    let paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
+    if !paths.iter().all(|p| p.exists()) {
+        eprintln!("skipped: {} absent", dir.display());
+        return;
+    }
+    let run = extract(&paths.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+    for d in run.documents() {
+        assert_eq!(d["status"], "ok", "{}: {}", d["source"], d["error"]);
+        assert_eq!(d["cells_uncertain"], "0", "{}", d["source"]);
+    }
+    let items = run.line_items();
+    let value = |file: &str, table: &str, label: &str, measure: &str| -> Vec<String> {
+        rows_of(&items, file)
+            .into_iter()
+            .filter(|r| {
+                r["table"] == table
+                    && (r["code"] == label || r["item"] == label)
+                    && r["measure"] == measure
+            })
+            .map(|r| r["amount"].clone())
+            .collect()
+    };
+    let sifaju = "sifaju_2026_yusuan_bumen";
+    for (label, amount) in [
+        ("合计", "10.81"),
+        ("公务接待费", "0.83"),
+        ("公务用车购置及运行费", "9.98"),
+        ("公务用车购置费", "0"),
+        ("公务用车运行费", "9.98"),
+        ("机关运行经费", "217.83"),
+    ] {
+        assert_eq!(
+            value(sifaju, "three_public", label, "total"),
+            [amount],
+            "{label}"
+        );
+    }
+    let danwei = "sifaju_2026_yusuan_danwei";
+    for (measure, amount) in [
+        ("total", "79189400.34"),
+        ("personnel", "12604173"),
+        ("public_funds", "1744680"),
+        ("project", "64840547"),
+    ] {
+        assert_eq!(
+            value(danwei, "summary", "204", measure),
+            [amount],
+            "{measure}"
+        );
+    }
+    assert_eq!(
+        value(
+            "wanlijiedao_2025_yusuan",
+            "three_public",
+            "机关运行经费",
+            "total"
+        ),
+        ["464.64"]
+    );
+}

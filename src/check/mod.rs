@@ -446,6 +446,23 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
         {
             continue;
         }
+        // A rule names the measures of one layout; a table printed in another
+        // (a summary whose expenditure side is total/personnel/…, not budget)
+        // is not its subject. A column printed blank still counts (as zero).
+        let prints = |t: &Table, side: &Side| {
+            t.declared_empty
+                || side.measures.iter().any(|m| t.columns.contains(m))
+                || t.rows.iter().any(|row| {
+                    (side.section.is_none() || row.section == side.section)
+                        && row
+                            .values
+                            .iter()
+                            .any(|v| side.measures.contains(&v.measure))
+                })
+        };
+        if !prints(lt, &rule.left) || !prints(rt, &rule.right) {
+            continue;
+        }
         let terms = |ti: usize, row: Option<usize>, side: &Side| -> Vec<Term> {
             match row {
                 Some(ri) => side.measures.iter().map(|m| cell(ti, ri, m)).collect(),

@@ -148,7 +148,8 @@ impl Segmenter {
                 return;
             }
         }
-        if self.continue_cell(line) {
+        // A PDF's cells arrive whole (its layout joins wrapped cell text).
+        if !matches!(at, Provenance::Page(_)) && self.continue_cell(line) {
             return;
         }
         // Any other line inside a table's body ends it (prose follows).
@@ -163,6 +164,8 @@ impl Segmenter {
         let short = (1..=8).contains(&frag.chars().count()) && Amount::parse(&frag).is_none();
         match &mut self.target {
             Target::Table(d) if short => match d.rows.last_mut().and_then(|r| r.last_mut()) {
+                // An amount never wraps into text.
+                Some(cell) if Amount::parse(&cell.text).is_some() => false,
                 Some(cell) => {
                     cell.text.push_str(line.trim());
                     true

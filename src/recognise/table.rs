@@ -745,7 +745,9 @@ fn three_public(
     }
     // Transposed: the header names the categories, a data row holds the amounts.
     let width = typical_width(body);
-    let (categories, status) = transposed_categories(g, header, width);
+    let (categories, status) = column_categories(g, header, width)
+        .map(|c| (c, CellStatus::Ok))
+        .unwrap_or_else(|| transposed_categories(g, header, width));
     table.columns = vec!["total"];
     if status != CellStatus::Ok {
         table.issues.push(format!(
@@ -801,6 +803,64 @@ fn three_public(
 /// gives the categories in order; when a lower row names the 购置/运行
 /// sub-columns, 公务用车购置及运行费 carries them. A data row of another width
 /// has lost or gained cells: its categories are a guess (`Uncertain`).
+/// The category of each amount column of a transposed “三公” table whose
+/// header rows are laid out on its columns (a ruled PDF, a spreadsheet
+/// export): the lowest heading over a column names it, read within the
+/// group heading that spans it (`公务用车购置及运行费` over `小计 | 购置费 |
+/// 运行费`). `None` unless every column is named, each once.
+fn column_categories(g: &Grammar, header: &[&[Cell]], width: usize) -> Option<Vec<&'static str>> {
+    const VEHICLES: &str = "公务用车购置及运行费";
+    let rows: Vec<&[Cell]> = header
+        .iter()
+        .copied()
+        .filter(|r| r.len() == width)
+        .collect();
+    if rows.is_empty() || width < 2 {
+        return None;
+    }
+    let blank = |r: &[Cell], j: usize| normalize::is_blank(&r[j].text);
+    let mut out: Vec<&'static str> = Vec::with_capacity(width);
+    for j in 0..width {
+        let leaf_row = (0..rows.len()).rev().find(|&r| !blank(rows[r], j))?;
+        let leaf = normalize::label(&rows[leaf_row][j].text);
+        // The group heading over column j: in a row above, the nearest
+        // printed cell at or left of j, unless a heading higher up starts
+        // between them (then the blanks are that heading's, merged down).
+        let group = (0..leaf_row).rev().find_map(|r| {
+            let start = (0..=j).rev().find(|&k| !blank(rows[r], k))?;
+            let covered = (start + 1..=j).any(|c| (0..r).any(|above| !blank(rows[above], c)));
+            if covered {
+                return None;
+            }
+            g.three_public_category(&rows[r][start].text)
+        });
+        // `2024年机关运行经费预算数` → 机关运行经费.
+        let leaf = leaf
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches('年')
+            .to_string();
+        let stripped = leaf
+            .trim_end_matches("预算数")
+            .trim_end_matches("决算数")
+            .trim_end_matches("数");
+        let direct = g
+            .three_public_category(&leaf)
+            .or_else(|| g.three_public_category(stripped));
+        let category = match (direct, group) {
+            (Some("合计"), Some(grp)) if grp != "合计" => grp,
+            (Some(c), _) => c,
+            (None, Some(VEHICLES)) if leaf.contains("购置") => "公务用车购置费",
+            (None, Some(VEHICLES)) if leaf.contains("运行") => "公务用车运行费",
+            _ => return None,
+        };
+        if out.contains(&category) {
+            return None;
+        }
+        out.push(category);
+    }
+    Some(out)
+}
+
 fn transposed_categories(
     g: &Grammar,
     header: &[&[Cell]],
