@@ -810,14 +810,16 @@ fn three_public(
 /// 运行费`). `None` unless every column is named, each once.
 fn column_categories(g: &Grammar, header: &[&[Cell]], width: usize) -> Option<Vec<&'static str>> {
     const VEHICLES: &str = "公务用车购置及运行费";
-    let rows: Vec<&[Cell]> = header
-        .iter()
-        .copied()
-        .filter(|r| r.len() == width)
-        .collect();
-    if rows.is_empty() || width < 2 {
+    // Every header row on the body's columns (blank padding aside), or the
+    // layout is lost and a column's heading cannot be told.
+    let fits = |r: &&[Cell]| {
+        r.len() == width
+            || (r.len() > width && r[width..].iter().all(|c| normalize::is_blank(&c.text)))
+    };
+    if width < 2 || header.is_empty() || !header.iter().all(fits) {
         return None;
     }
+    let rows: Vec<&[Cell]> = header.iter().map(|r| &r[..width]).collect();
     let blank = |r: &[Cell], j: usize| normalize::is_blank(&r[j].text);
     let mut out: Vec<&'static str> = Vec::with_capacity(width);
     for j in 0..width {
