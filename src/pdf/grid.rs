@@ -62,9 +62,10 @@ pub fn cut(
     let size = glyphs.iter().map(|g| g.size).fold(0.0, f32::max);
     let mid = glyphs.iter().map(|g| g.y).sum::<f32>() / glyphs.len().max(1) as f32 + 0.35 * size;
     let xs = crossing(verticals, mid, size);
+    // Spaces past the table's edge (Word pads cells with them) do not count.
     let inside = |g: &Glyph| {
         let c = g.x + g.width / 2.0;
-        xs.len() >= 3 && xs[0] < c && c < xs[xs.len() - 1]
+        g.text.trim().is_empty() || (xs.len() >= 3 && xs[0] < c && c < xs[xs.len() - 1])
     };
     if xs.len() < 3 || !glyphs.iter().all(inside) {
         return Line {

@@ -382,9 +382,12 @@ fn code_columns(header: &[&[Cell]], body: &[Vec<Cell>]) -> usize {
                 .count();
         }
     }
+    // A 合计 row may print its label in the code column (a merged cell).
     let is_code = |t: &str| {
         let t = normalize::label(t);
-        t.is_empty() || (t.len() <= 7 && t.bytes().all(|b| b.is_ascii_digit()))
+        t.is_empty()
+            || (t.len() <= 7 && t.bytes().all(|b| b.is_ascii_digit()))
+            || crate::model::is_total_label(&t)
     };
     let mut n = 0;
     while n < 3
