@@ -179,16 +179,40 @@ pub fn rows(
                 .position(|a| (a - x).abs() <= SAME_X)
                 .unwrap_or(0)
         };
+        // Per column: the row its text was last placed in, and that line's
+        // middle. A cell with no rule above it since then is the wrapped
+        // rest of that row's cell (a tall merged cell's text included);
+        // the other cells of the line start a new row.
+        let mut last: Vec<Option<(usize, f32)>> = vec![None; all.len().saturating_sub(1)];
         for line in &mut joined[i..end] {
             let bounds = line.bounds.take().unwrap_or_default();
-            let mut cells = vec![String::new(); all.len().saturating_sub(1)];
+            let mut cells: Vec<(usize, f32, String)> = Vec::new();
             for (w, t) in bounds.windows(2).zip(std::mem::take(&mut line.cells)) {
-                if let Some(c) = cells.get_mut(column(w[0])) {
-                    c.push_str(&t);
+                if !t.is_empty() {
+                    cells.push((column(w[0]), (w[0] + w[1]) / 2.0, t));
                 }
             }
-            if cells.iter().any(|c| !c.is_empty()) {
-                out.push(cells);
+            if cells.is_empty() {
+                continue;
+            }
+            let mut new_row: Option<usize> = None;
+            for (c, centre, t) in cells {
+                let continued = last.get(c).copied().flatten().filter(|(_, mid)| {
+                    line.ruled && !separated(horizontals, *mid, line.mid, &[centre])
+                });
+                let r = match continued {
+                    Some((r, _)) => r,
+                    None => *new_row.get_or_insert_with(|| {
+                        out.push(vec![String::new(); all.len().saturating_sub(1)]);
+                        out.len() - 1
+                    }),
+                };
+                if let Some(cell) = out[r].get_mut(c) {
+                    cell.push_str(&t);
+                }
+                if let Some(slot) = last.get_mut(c) {
+                    *slot = Some((r, line.mid));
+                }
             }
         }
         i = end;

@@ -373,7 +373,9 @@ fn realign_two_sided(
 /// Leading cells that hold classification digits (`208`, `01`), from the
 /// `类 款 项` header row or, failing that, from the body.
 fn code_columns(header: &[&[Cell]], body: &[Vec<Cell>]) -> usize {
-    for row in header {
+    // 决算 templates print `类 款 项` in the 合计 row itself.
+    let first_body = body.first().map(Vec::as_slice);
+    for row in header.iter().copied().chain(first_body) {
         let labels: Vec<String> = row.iter().map(|c| normalize::label(&c.text)).collect();
         if labels.first().map(String::as_str) == Some("类") || labels.iter().any(|l| l == "类") {
             return labels
@@ -491,6 +493,13 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     let mut filler = CodeFiller { parts: Vec::new() };
     for cells in body {
         let mut code_texts: Vec<&str> = (0..code_cols).map(|i| text(cells, i)).collect();
+        // The code columns' own headings (`类 款 项`) printed in this row.
+        if code_texts
+            .iter()
+            .all(|t| matches!(normalize::label(t).as_str(), "类" | "款" | "项" | ""))
+        {
+            code_texts = vec![""; code_cols];
+        }
         // `合计` in a cell merged across the code and name columns sits in the
         // first code column (spreadsheet exports, ruled PDFs).
         let merged_total = code_cols > 0
