@@ -102,6 +102,8 @@ pub enum ReadError {
 /// What recognition reads, and how the input was read: a decoded text dump
 /// or a PDF's text layer — one shape, so every later stage is shared.
 struct TextLayer {
+    /// Problems of the layer itself (a PDF's scanned pages).
+    notes: Vec<String>,
     items: Vec<Item>,
     text: String,
     format: &'static str,
@@ -112,7 +114,19 @@ struct TextLayer {
 fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
     if decode::is_pdf(bytes) {
         let pdf = crate::pdf::extract(bytes)?;
+        let notes = match pdf.scanned_pages.as_slice() {
+            [] => Vec::new(),
+            pages => vec![format!(
+                "pages {} have no text layer (scans?): need OCR",
+                pages
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )],
+        };
         return Ok(TextLayer {
+            notes,
             items: pdf.items,
             text: pdf.text,
             format: "pdf",
@@ -123,6 +137,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
     let decoded = decode::decode(bytes)?;
     let layout = layout::detect(&decoded.text);
     Ok(TextLayer {
+        notes: Vec::new(),
         items: layout::items(&decoded.text, layout),
         text: decoded.text,
         format: "text",
@@ -160,7 +175,8 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     record.encoding = layer.encoding;
     record.layout = layer.layout;
     let g = Grammar::global();
-    let doc = recognise::recognise(g, &layer.items, &layer.text);
+    let mut doc = recognise::recognise(g, &layer.items, &layer.text);
+    doc.issues.extend(layer.notes);
     let results = check::check_document(&doc, g);
     finish(record, doc, results)
 }

@@ -125,6 +125,8 @@ pub struct Interpreter<'d> {
     pub error: Option<super::PdfError>,
     /// Table rulings drawn on the page.
     pub rules: Vec<Rule>,
+    /// Images drawn (XObjects and inline): a page of them and no text is a scan.
+    pub images: usize,
 }
 
 impl<'d> Interpreter<'d> {
@@ -136,6 +138,7 @@ impl<'d> Interpreter<'d> {
             unmapped: 0,
             error: None,
             rules: Vec::new(),
+            images: 0,
         }
     }
 
@@ -292,6 +295,7 @@ impl<'d> Interpreter<'d> {
                         .extend(path.drain(..).filter_map(|[a, b]| rule(a, b)));
                 }
                 "n" => path.clear(),
+                "BI" | "EI" => self.images += usize::from(op.operator == "EI"),
                 "Do" if depth < MAX_DEPTH => {
                     let Some(name) = a.first().and_then(|o| o.as_name().ok()) else {
                         continue;
@@ -320,14 +324,18 @@ impl<'d> Interpreter<'d> {
         else {
             return;
         };
-        if stream
+        match stream
             .dict
             .get(b"Subtype")
             .ok()
             .and_then(|o| o.as_name().ok())
-            != Some(b"Form")
         {
-            return;
+            Some(b"Form") => {}
+            Some(b"Image") => {
+                self.images += 1;
+                return;
+            }
+            _ => return,
         }
         let matrix = stream
             .dict

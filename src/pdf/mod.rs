@@ -161,6 +161,8 @@ pub struct PdfText {
     pub items: Vec<Item>,
     pub text: String,
     pub pages: usize,
+    /// Pages that draw images and no text (scans): their content needs OCR.
+    pub scanned_pages: Vec<u32>,
 }
 
 /// Extracts the text layer of every page.
@@ -175,6 +177,7 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let mut glyph_count = 0;
     let mut unmapped = 0;
     let (mut carry, mut unruled_carry) = (None, None);
+    let mut scanned_pages = Vec::new();
     for (number, page_id) in &pages {
         let mut interp = Interpreter::new(&doc);
         let resources = match doc.get_page_resources(*page_id) {
@@ -190,6 +193,9 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
         interp.run(&content, &resources, page_matrix(&doc, *page_id), 0);
         if let Some(e) = interp.error.take() {
             return Err(e);
+        }
+        if interp.glyphs.is_empty() && interp.images > 0 {
+            scanned_pages.push(*number);
         }
         glyph_count += interp.glyphs.len();
         unmapped += interp.unmapped;
@@ -250,6 +256,7 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
         items,
         text,
         pages: pages.len(),
+        scanned_pages,
     })
 }
 
@@ -430,5 +437,107 @@ mod tests {
             z.finish().unwrap(),
         );
         assert_eq!(inflate(&ok).unwrap(), b"BT (x) Tj ET");
+    }
+}
+
+#[cfg(test)]
+mod document_tests {
+    use super::*;
+    use lopdf::content::{Content, Operation};
+    use lopdf::{dictionary, Document, Object, Stream};
+
+    /// A two-page PDF: page 1 prints text, page 2 only draws an image.
+    fn text_and_scan() -> Vec<u8> {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        });
+        let image = doc.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+            },
+            vec![0],
+        ));
+        let text = Content {
+            operations: vec![
+                Operation::new("BT", vec![]),
+                Operation::new("Tf", vec!["F1".into(), 12.into()]),
+                Operation::new("Td", vec![100.into(), 700.into()]),
+                Operation::new("Tj", vec![Object::string_literal("Total 1,010.70")]),
+                Operation::new("ET", vec![]),
+            ],
+        };
+        let scan = Content {
+            operations: vec![
+                Operation::new("q", vec![]),
+                Operation::new(
+                    "cm",
+                    vec![
+                        500.into(),
+                        0.into(),
+                        0.into(),
+                        700.into(),
+                        50.into(),
+                        50.into(),
+                    ],
+                ),
+                Operation::new("Do", vec!["Im1".into()]),
+                Operation::new("Q", vec![]),
+            ],
+        };
+        let mut kids = Vec::new();
+        for content in [text, scan] {
+            let c = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+            kids.push(Object::Reference(doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => pages_id, "Contents" => c,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+                "Resources" => dictionary! {
+                    "Font" => dictionary! { "F1" => font },
+                    "XObject" => dictionary! { "Im1" => image },
+                },
+            })));
+        }
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 2 }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_scanned_page_among_text_pages_is_named() {
+        let pdf = extract(&text_and_scan()).unwrap();
+        assert!(
+            pdf.text.contains("Total\t1,010.70") || pdf.text.contains("Total 1,010.70"),
+            "{}",
+            pdf.text
+        );
+        assert_eq!(pdf.scanned_pages, vec![2]);
+    }
+
+    #[test]
+    fn damaged_files_fail_with_a_reason_never_a_panic() {
+        let good = text_and_scan();
+        // A wrong startxref offset: lopdf rebuilds the cross-reference table.
+        let text = String::from_utf8_lossy(&good).into_owned();
+        let at = text.rfind("startxref").unwrap();
+        let mut bad_xref = good[..at].to_vec();
+        bad_xref.extend_from_slice(b"startxref\n999999\n%%EOF\n");
+        match extract(&bad_xref) {
+            Ok(pdf) => assert!(pdf.text.contains("1,010.70")),
+            Err(e) => assert!(matches!(e, PdfError::Load(_)), "{e}"),
+        }
+        // Cut anywhere: an error or what could be read, and no panic.
+        for cut in [10, good.len() / 3, good.len() / 2, good.len() - 40] {
+            if let Err(e) = extract(&good[..cut]) {
+                assert!(!e.to_string().is_empty());
+            }
+        }
     }
 }
