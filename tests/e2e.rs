@@ -976,3 +976,33 @@ fn shanghai_budget_pdfs_read_whole() {
         ["464.64"]
     );
 }
+
+#[test]
+fn encrypted_pdfs_open_with_an_empty_user_password() {
+    // tests/fixtures/encrypted: the reportlab PDF of seed 002 encrypted by
+    // qpdf (tests/pdf/README.md): AES-128 and AES-256 with an empty user
+    // password (an owner password restricting copying, common in published
+    // disclosures) read like the plain file; a user password fails, saying so.
+    let run = extract(&[
+        &root().join("tests/fixtures/encrypted"),
+        &root().join("tests/fixtures/pdf/002_ef8a97d7800bc6c6.reportlab.pdf"),
+    ]);
+    let items = run.line_items();
+    let plain = cells_without_line(&rows_of(&items, "002_ef8a97d7800bc6c6.reportlab.pdf"));
+    assert_eq!(plain.len(), 272);
+    for name in ["aes128-empty-user", "aes256-empty-user"] {
+        let rows = rows_of(&items, &format!("002_ef8a97d7800bc6c6.{name}.pdf"));
+        assert_eq!(cells_without_line(&rows), plain, "{name}");
+    }
+    let docs = run.documents();
+    let locked = docs
+        .iter()
+        .find(|d| d["source"].ends_with("user-password.pdf"))
+        .unwrap();
+    assert_eq!(locked["status"], "failed");
+    assert!(
+        locked["error"].starts_with("encrypted PDF: it does not open with an empty user password"),
+        "{}",
+        locked["error"]
+    );
+}

@@ -23,8 +23,8 @@ use interp::{Glyph, Interpreter, Rule};
 pub enum PdfError {
     #[error("cannot read PDF: {0}")]
     Load(String),
-    #[error("encrypted PDF (no empty user password)")]
-    Encrypted,
+    #[error("encrypted PDF: it does not open with an empty user password ({0})")]
+    Encrypted(String),
     #[error("no text layer on {0} pages (a scan?): needs OCR")]
     NoText(usize),
     #[error("text layer is garbled: fonts map their codes to no Unicode")]
@@ -168,8 +168,9 @@ pub struct PdfText {
 /// Extracts the text layer of every page.
 pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let mut doc = lopdf::Document::load_mem(bytes).map_err(|e| PdfError::Load(e.to_string()))?;
-    if doc.is_encrypted() && doc.decrypt("").is_err() {
-        return Err(PdfError::Encrypted);
+    if doc.is_encrypted() {
+        doc.decrypt("")
+            .map_err(|e| PdfError::Encrypted(e.to_string()))?;
     }
     let pages = doc.get_pages();
     let mut items = Vec::new();
