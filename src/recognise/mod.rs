@@ -282,6 +282,15 @@ impl Segmenter {
                 return;
             }
         } else {
+            // `表6 | 一般公共预算基本支出情况表`: a table number set apart from
+            // its title on one line (a PDF line cut at the gap).
+            if let [number, rest] = filled.as_slice() {
+                let numbered = title::table_number(&normalize::label(number))
+                    .is_ok_and(|(left, _)| left.is_empty());
+                if numbered && self.structural(&format!("{number} {rest}"), at) {
+                    return;
+                }
+            }
             // Metadata sometimes shares a row with blank cells (`编制部门：X | 单位：万元`).
             let meta_cells = filled.iter().filter(|t| self.note_metadata(t)).count();
             if meta_cells > 0 && meta_cells == filled.len() {
