@@ -312,6 +312,75 @@ mod tests {
     }
 
     #[test]
+    fn wrapped_text_joins_its_own_column_under_a_merged_heading() {
+        // Header: `项目` spans columns 0–1 on the first line (no ruling at
+        // 40 there); column 2 holds `附属单` that wraps to `位上缴` on the
+        // next line, which also starts `科目` and `名称` below a rule.
+        let verticals = [
+            v(0.0, 0.0, 100.0),
+            v(40.0, 0.0, 80.0),
+            v(80.0, 0.0, 100.0),
+            v(120.0, 0.0, 100.0),
+        ];
+        let horizontals = [
+            h(100.0, 0.0, 120.0),
+            h(84.0, 0.0, 80.0),
+            h(60.0, 0.0, 120.0),
+            h(0.0, 0.0, 120.0),
+        ];
+        let lines = vec![
+            cut(
+                &[glyph("项", 5.0, 88.0), glyph("附", 85.0, 88.0)],
+                &verticals,
+                words,
+            ),
+            cut(
+                &[
+                    glyph("科", 5.0, 72.0),
+                    glyph("名", 45.0, 72.0),
+                    glyph("位", 85.0, 72.0),
+                ],
+                &verticals,
+                words,
+            ),
+            cut(
+                &[glyph("合", 5.0, 30.0), glyph("9", 100.0, 30.0)],
+                &verticals,
+                words,
+            ),
+        ];
+        assert_ne!(lines[0].bounds, lines[1].bounds);
+        let mut carry = None;
+        let first = rows(lines, &horizontals, &mut carry);
+        assert_eq!(
+            first,
+            vec![
+                vec!["项".to_string(), String::new(), "附位".into()],
+                vec!["科".to_string(), "名".into(), String::new()],
+                vec!["合".to_string(), String::new(), "9".into()],
+            ]
+        );
+        // The table ends the page: its columns carry to the next one, where
+        // a continued row without the middle ruling still lands on them.
+        assert_eq!(carry, Some(vec![0.0, 40.0, 80.0, 120.0]));
+        let next_page = [
+            v(0.0, 0.0, 100.0),
+            v(80.0, 0.0, 100.0),
+            v(120.0, 0.0, 100.0),
+        ];
+        let line = cut(
+            &[glyph("续", 5.0, 50.0), glyph("7", 100.0, 50.0)],
+            &next_page,
+            words,
+        );
+        let rows = rows(vec![line], &[], &mut carry);
+        assert_eq!(
+            rows,
+            vec![vec!["续".to_string(), String::new(), "7".into()]]
+        );
+    }
+
+    #[test]
     fn lines_without_rulings_are_cut_at_gaps() {
         let line = cut(
             &[glyph("说", 5.0, 200.0), glyph("明", 13.0, 200.0)],
