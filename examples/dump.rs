@@ -50,11 +50,12 @@ fn main() -> anyhow::Result<()> {
     );
     for t in &doc.tables {
         println!(
-            "== 表{:?} {} {:?} {} rows, issues {:?}",
+            "== 表{:?} {} {:?} {} rows, columns {:?}, issues {:?}",
             t.number,
             t.kind,
             t.title,
             t.rows.len(),
+            t.columns,
             t.issues
         );
         for r in &t.rows {

@@ -310,7 +310,9 @@ impl Grammar {
         if let Some(m) = self.synonyms.get(&h) {
             return HeaderMeaning::Measure(m);
         }
-        if self.label_headers.contains(&h) {
+        // Code and name columns: the listed headers, and any `…编码` / `…名称`
+        // (`支出功能分类科目编码`, `部门经济分类科目名称`).
+        if self.label_headers.contains(&h) || h.ends_with("编码") || h.ends_with("名称") {
             return HeaderMeaning::Label;
         }
         // A header cut short: a prefix of one or more synonyms.
