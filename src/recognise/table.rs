@@ -757,23 +757,35 @@ fn three_public(
     }
     // Transposed: the header names the categories, a data row holds the amounts.
     let width = typical_width(body);
-    let (categories, status) = column_categories(g, header, width)
-        .map(|c| (c, CellStatus::Ok))
-        .unwrap_or_else(|| transposed_categories(g, header, width));
-    table.columns = vec!["total"];
+    let (columns, status) = match column_categories(g, header, width) {
+        Some(c) => (c, CellStatus::Ok),
+        None => {
+            let (cats, status) = transposed_categories(g, header, width);
+            (cats.into_iter().map(|c| (c, "total")).collect(), status)
+        }
+    };
+    let mut measures: Vec<Measure> = Vec::new();
+    for (_, m) in &columns {
+        if !measures.contains(m) {
+            measures.push(m);
+        }
+    }
+    table.columns = measures;
     if status != CellStatus::Ok {
         table.issues.push(format!(
             "“三公” header names {} categories for {width} amount columns: categories uncertain",
-            categories.len()
+            columns.len()
         ));
     }
     for cells in body {
-        let floor = if cells.len() == categories.len() {
+        let floor = if cells.len() == columns.len() {
             status
         } else {
             CellStatus::Uncertain
         };
-        for (cell, category) in cells.iter().zip(&categories) {
+        // One row per category, its measures in column order.
+        let mut rows: Vec<Row> = Vec::new();
+        for (cell, (category, measure)) in cells.iter().zip(&columns) {
             if normalize::is_blank(&cell.text) {
                 continue;
             }
@@ -785,22 +797,27 @@ fn three_public(
                 ));
                 continue;
             };
-            table.rows.push(Row {
-                section: None,
-                code: None,
-                item: category.to_string(),
-                project: String::new(),
-                values: vec![Value {
-                    measure: "total",
-                    amount,
-                    status: floor,
-                    at: cell.at,
-                    alternatives: vec![],
-                }],
+            let value = Value {
+                measure,
+                amount,
+                status: floor,
                 at: cell.at,
-            });
+                alternatives: vec![],
+            };
+            match rows.iter_mut().find(|r| r.item == *category) {
+                Some(row) => row.values.push(value),
+                None => rows.push(Row {
+                    section: None,
+                    code: None,
+                    item: category.to_string(),
+                    project: String::new(),
+                    values: vec![value],
+                    at: cell.at,
+                }),
+            }
         }
-        for cell in cells.iter().skip(categories.len()) {
+        table.rows.extend(rows);
+        for cell in cells.iter().skip(columns.len()) {
             if let Some(a) = Amount::parse(&cell.text) {
                 table.issues.push(format!(
                     "line {}: amount {a} outside the table's columns",
@@ -815,12 +832,18 @@ fn three_public(
 /// gives the categories in order; when a lower row names the 购置/运行
 /// sub-columns, 公务用车购置及运行费 carries them. A data row of another width
 /// has lost or gained cells: its categories are a guess (`Uncertain`).
-/// The category of each amount column of a transposed “三公” table whose
-/// header rows are laid out on its columns (a ruled PDF, a spreadsheet
-/// export): the lowest heading over a column names it, read within the
-/// group heading that spans it (`公务用车购置及运行费` over `小计 | 购置费 |
-/// 运行费`). `None` unless every column is named, each once.
-fn column_categories(g: &Grammar, header: &[&[Cell]], width: usize) -> Option<Vec<&'static str>> {
+/// The category (and measure) of each amount column of a transposed “三公”
+/// table whose header rows are laid out on its columns (a ruled PDF, a
+/// spreadsheet export): the headings over a column, lowest first, name it —
+/// a `小计` read within the group heading that spans it (`公务用车购置及运行费`
+/// over `小计 | 购置费 | 运行费`); a lowest heading `预算数` / `决算数` (final
+/// accounts print both for every category) is the column's measure. `None`
+/// unless every column is named, each (category, measure) once.
+fn column_categories(
+    g: &Grammar,
+    header: &[&[Cell]],
+    width: usize,
+) -> Option<Vec<(&'static str, Measure)>> {
     const VEHICLES: &str = "公务用车购置及运行费";
     // Every header row on the body's columns (blank padding aside), or the
     // layout is lost and a column's heading cannot be told.
@@ -833,44 +856,50 @@ fn column_categories(g: &Grammar, header: &[&[Cell]], width: usize) -> Option<Ve
     }
     let rows: Vec<&[Cell]> = header.iter().map(|r| &r[..width]).collect();
     let blank = |r: &[Cell], j: usize| normalize::is_blank(&r[j].text);
-    let mut out: Vec<&'static str> = Vec::with_capacity(width);
-    for j in 0..width {
-        let leaf_row = (0..rows.len()).rev().find(|&r| !blank(rows[r], j))?;
-        let leaf = normalize::label(&rows[leaf_row][j].text);
-        // The group heading over column j: in a row above, the nearest
-        // printed cell at or left of j, unless a heading higher up starts
-        // between them (then the blanks are that heading's, merged down).
-        let group = (0..leaf_row).rev().find_map(|r| {
-            let start = (0..=j).rev().find(|&k| !blank(rows[r], k))?;
-            let covered = (start + 1..=j).any(|c| (0..r).any(|above| !blank(rows[above], c)));
-            if covered {
-                return None;
-            }
-            g.three_public_category(&rows[r][start].text)
-        });
-        // `2024年机关运行经费预算数` → 机关运行经费.
-        let leaf = leaf
+    // `2024年机关运行经费预算数` → 机关运行经费.
+    let category = |text: &str| {
+        let label = normalize::label(text);
+        let label = label
             .trim_start_matches(|c: char| c.is_ascii_digit())
-            .trim_start_matches('年')
-            .to_string();
-        let stripped = leaf
+            .trim_start_matches('年');
+        let stripped = label
             .trim_end_matches("预算数")
             .trim_end_matches("决算数")
-            .trim_end_matches("数");
-        let direct = g
-            .three_public_category(&leaf)
-            .or_else(|| g.three_public_category(stripped));
-        let category = match (direct, group) {
-            (Some("合计"), Some(grp)) if grp != "合计" => grp,
+            .trim_end_matches('数');
+        g.three_public_category(label)
+            .or_else(|| g.three_public_category(stripped))
+    };
+    let mut out: Vec<(&'static str, Measure)> = Vec::with_capacity(width);
+    for j in 0..width {
+        let leaf_row = (0..rows.len()).rev().find(|&r| !blank(rows[r], j))?;
+        let (measure, first) = match g.header(&rows[leaf_row][j].text) {
+            HeaderMeaning::Measure(m @ ("budget" | "final")) => (m, leaf_row),
+            _ => ("total", leaf_row + 1),
+        };
+        // The headings over column j, lowest first: in each row above, the
+        // nearest printed cell at or left of j, unless a heading higher up
+        // starts between them (then the blanks are that heading's).
+        let headings: Vec<&str> = (0..first)
+            .rev()
+            .filter_map(|r| {
+                let start = (0..=j).rev().find(|&k| !blank(rows[r], k))?;
+                let covered = (start + 1..=j).any(|c| (0..r).any(|above| !blank(rows[above], c)));
+                (!covered).then(|| rows[r][start].text.as_str())
+            })
+            .collect();
+        let lowest = headings.first()?;
+        let above = headings[1..].iter().find_map(|h| category(h));
+        let name = match (category(lowest), above) {
+            (Some("合计"), Some(group)) if group != "合计" => group,
             (Some(c), _) => c,
-            (None, Some(VEHICLES)) if leaf.contains("购置") => "公务用车购置费",
-            (None, Some(VEHICLES)) if leaf.contains("运行") => "公务用车运行费",
+            (None, Some(VEHICLES)) if lowest.contains("购置") => "公务用车购置费",
+            (None, Some(VEHICLES)) if lowest.contains("运行") => "公务用车运行费",
             _ => return None,
         };
-        if out.contains(&category) {
+        if out.contains(&(name, measure)) {
             return None;
         }
-        out.push(category);
+        out.push((name, measure));
     }
     Some(out)
 }
