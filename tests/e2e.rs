@@ -929,6 +929,24 @@ fn shanghai_budget_pdfs_read_whole() {
         ),
         ["464.64"]
     );
+    // A final-account (决算) “三公” table: 预算数 and 决算数 under every
+    // category, the headings stacked out of order by vertical centring.
+    let juesuan = dir.join("sh_putuo_guihuaziyuan_2024_juesuan.pdf");
+    let run = extract(&[&juesuan]);
+    let items = run.line_items();
+    let value = |label: &str, measure: &str| -> Vec<String> {
+        items
+            .iter()
+            .filter(|r| {
+                r["table"] == "three_public" && r["item"] == label && r["measure"] == measure
+            })
+            .map(|r| r["amount"].clone())
+            .collect()
+    };
+    assert_eq!(value("合计", "budget"), ["2.85"]);
+    assert_eq!(value("合计", "final"), ["0.39"]);
+    assert_eq!(value("公务接待费", "final"), ["0.39"]);
+    assert_eq!(value("公务用车运行费", "budget"), ["0.00"]);
 }
 
 #[test]
