@@ -124,6 +124,29 @@ fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
     out
 }
 
+/// The width of one panel when a table prints two side by side: every
+/// header row repeats itself after `p` cells (`类 款 科目名称 决算数 | 类 款
+/// 科目名称 决算数`), and every body row is `2p` cells with a code or label
+/// starting each half.
+fn panel_width(header: &[&[Cell]], body: &[Vec<Cell>]) -> Option<usize> {
+    let width = typical_width(body);
+    if width < 4 || width % 2 != 0 || header.is_empty() {
+        return None;
+    }
+    let p = width / 2;
+    let label = |c: &Cell| normalize::label(&c.text);
+    let repeats = header.iter().all(|r| {
+        r.len() == width && (0..p).all(|k| label(&r[k]) == label(&r[k + p]))
+    }) && header
+        .iter()
+        .any(|r| r[..p].iter().any(|c| !normalize::is_blank(&c.text)));
+    let halves_start_alike = body.iter().filter(|r| r.len() == width).all(|r| {
+        let coded = |c: &Cell| label(c).bytes().all(|b| b.is_ascii_digit());
+        coded(&r[0]) == coded(&r[p]) || normalize::is_blank(&r[p].text)
+    });
+    (repeats && halves_start_alike).then_some(p)
+}
+
 /// Builds a table; `earlier` are the document's tables before it (evidence
 /// for the flow solver).
 pub fn build(g: &Grammar, draft: Draft, earlier: &[Table]) -> Table {
@@ -144,7 +167,27 @@ pub fn build(g: &Grammar, draft: Draft, earlier: &[Table]) -> Table {
     if body.is_empty() {
         return table;
     }
-    let body_owned: Vec<Vec<Cell>> = body.iter().map(|r| (*r).clone()).collect();
+    let mut body_owned: Vec<Vec<Cell>> = body.iter().map(|r| (*r).clone()).collect();
+    let mut header = header;
+    // Two panels side by side (final accounts print 人员经费 | 公用经费 so):
+    // read as one table, the left panel's rows before the right's.
+    if draft.kind.shape == Shape::Coded {
+        if let Some(p) = panel_width(&header, &body_owned) {
+            header = header.iter().map(|r| &r[..p.min(r.len())]).collect();
+            let (left, right): (Vec<Vec<Cell>>, Vec<Vec<Cell>>) = body_owned
+                .into_iter()
+                .map(|mut r| {
+                    let right = r.split_off(p.min(r.len()));
+                    (r, right)
+                })
+                .unzip();
+            body_owned = left
+                .into_iter()
+                .chain(right)
+                .filter(|r| r.iter().any(|c| !normalize::is_blank(&c.text)))
+                .collect();
+        }
+    }
     match draft.kind.shape {
         Shape::Coded => coded(g, draft.kind, &header, &body_owned, &mut table),
         Shape::TwoSided => two_sided(g, draft.kind, &header, &body_owned, &mut table),
