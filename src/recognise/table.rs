@@ -130,7 +130,7 @@ fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
 /// starting each half.
 fn panel_width(header: &[&[Cell]], body: &[Vec<Cell>]) -> Option<usize> {
     let width = typical_width(body);
-    if width < 4 || width % 2 != 0 || header.is_empty() {
+    if width < 4 || !width.is_multiple_of(2) || header.is_empty() {
         return None;
     }
     let p = width / 2;
