@@ -157,15 +157,23 @@ fn boundaries(block: &[Vec<Unit>], continues: &[bool], size: f32) -> Vec<f32> {
         }
     }
     anchors.sort_by(f32::total_cmp);
-    let mut out: Vec<f32> = Vec::new();
-    for a in anchors {
-        match out.last_mut() {
-            Some(last) if a - *last < 0.9 * size => *last = (*last).max(a).min(hi + 1.0),
-            _ => out.push(a),
+    // Inner anchors closer than a character are one boundary; the outer
+    // edges stay where the text ends, so no unit falls outside.
+    let mut inner: Vec<f32> = Vec::new();
+    for a in anchors
+        .into_iter()
+        .filter(|a| lo - 1.0 + 0.9 * size <= *a && *a <= hi + 1.0 - 0.9 * size)
+    {
+        match inner.last_mut() {
+            Some(last) if a - *last < 0.9 * size => *last = (*last).max(a),
+            _ => inner.push(a),
         }
     }
     // A boundary never cuts through a body unit.
-    out.retain(|x| !body.iter().any(|u| u.x0 < *x && *x < u.x1));
+    inner.retain(|x| !body.iter().any(|u| u.x0 < *x && *x < u.x1));
+    let mut out = vec![lo - 1.0];
+    out.extend(inner);
+    out.push(hi + 1.0);
     out
 }
 
@@ -178,18 +186,16 @@ fn place(units: &[Unit], bounds: &[f32]) -> Vec<String> {
     for u in units {
         let column = |x: f32| bounds.windows(2).position(|w| w[0] <= x && x < w[1]);
         let (start, middle) = (column(u.x0 + 0.5), column((u.x0 + u.x1) / 2.0));
-        let Some(i) = (if start != column(u.x1 - 0.5) {
+        // Past an edge (a carried table's columns): the nearest column,
+        // never dropped.
+        let i = (if start != column(u.x1 - 0.5) {
             start
         } else {
             middle
         })
-        .or(middle) else {
-            continue;
-        };
-        if !cells[i].is_empty() {
-            cells[i].push(' ');
-        }
-        cells[i].push_str(&u.text);
+        .or(middle)
+        .unwrap_or(if u.x0 < bounds[0] { 0 } else { n - 1 });
+        super::join_cell(&mut cells[i], &u.text, " ");
     }
     cells
 }
@@ -283,12 +289,24 @@ fn rebuild(
 ) -> Option<Vec<f32>> {
     // The outer edges of carried columns are only where the text ended.
     let inner = |bounds: &Vec<f32>| bounds[1..bounds.len().saturating_sub(1)].to_vec();
+    // Carried columns fit when no boundary cuts a unit and no column gets
+    // two units of one line (another table's layout would).
     let fits = |bounds: &Vec<f32>| {
         let inner = inner(bounds);
-        units
+        let uncut = units
             .iter()
             .flatten()
-            .all(|u| !inner.iter().any(|b| u.x0 < *b && *b < u.x1))
+            .all(|u| !inner.iter().any(|b| u.x0 < *b && *b < u.x1));
+        uncut
+            && units.iter().all(|line| {
+                let mut columns: Vec<usize> = line
+                    .iter()
+                    .map(|u| inner.iter().filter(|b| **b <= u.x0).count())
+                    .collect();
+                let n = columns.len();
+                columns.dedup();
+                columns.len() == n
+            })
     };
     let size = sizes.iter().copied().fold(0.0, f32::max);
     // Lines set closer than a row apart go on the row above, unless both

@@ -138,7 +138,7 @@ impl ToUnicode {
                         let hi = u32::from_str_radix(hi, 16).unwrap_or(lo);
                         match tokens.get(i + 2) {
                             Some(Token::Hex(dst)) => {
-                                for (n, c) in (lo..=hi.min(lo + 0xFFFF)).enumerate() {
+                                for (n, c) in (lo..=hi.min(lo.saturating_add(0xFFFF))).enumerate() {
                                     out.map.insert((len, c), offset(dst, n as u32));
                                 }
                                 i += 3;
@@ -148,7 +148,7 @@ impl ToUnicode {
                                 let mut c = lo;
                                 while let Some(Token::Hex(dst)) = tokens.get(j) {
                                     out.map.insert((len, c), utf16(dst));
-                                    c += 1;
+                                    c = c.saturating_add(1);
                                     j += 1;
                                 }
                                 i = j + 1;

@@ -111,6 +111,12 @@ const GLYPH_NAMES: &[(&str, char)] = &[
 
 /// The character a glyph name stands for, if the name says.
 pub fn glyph_name(name: &str) -> Option<char> {
+    // `one.tnum`, `zero.lf`: a variant of the glyph before the dot.
+    let name = name
+        .split('.')
+        .next()
+        .filter(|n| !n.is_empty())
+        .unwrap_or(name);
     let hex = |h: &str| u32::from_str_radix(h, 16).ok().and_then(char::from_u32);
     if let Some(h) = name.strip_prefix("uni").filter(|h| h.len() == 4) {
         return hex(h);
@@ -175,6 +181,7 @@ mod tests {
         assert_eq!(glyph_name("uni6536"), Some('收'));
         assert_eq!(glyph_name("u20087"), Some('𠂇'));
         assert_eq!(glyph_name("seven"), Some('7'));
+        assert_eq!(glyph_name("one.tnum"), Some('1'));
         assert_eq!(glyph_name("A"), Some('A'));
         assert_eq!(glyph_name("G065"), None);
     }

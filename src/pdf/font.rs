@@ -26,6 +26,9 @@ enum Codes {
     SimpleGbk,
     /// Two bytes, CID = code (Identity-H/V and embedded CMaps).
     Identity,
+    /// A predefined CMap this reader does not know: two-byte codes, Unicode
+    /// from ToUnicode only.
+    Unknown,
     /// UniGB-UCS2-H/V: two bytes of UCS-2.
     Ucs2,
     /// UniGB-UTF16-H/V: UTF-16BE, two or four bytes.
@@ -45,8 +48,12 @@ impl Codes {
             Codes::Utf16
         } else if name.starts_with("GB") || name.contains("WinCharSet") {
             Codes::Gbk
-        } else {
+        } else if name.starts_with("Identity") {
             Codes::Identity
+        } else {
+            // Another registry's CMap (Big5, UTF-8 …): two-byte codes that
+            // only a ToUnicode map can read.
+            Codes::Unknown
         }
     }
 
@@ -54,14 +61,16 @@ impl Codes {
     fn len(self, bytes: &[u8]) -> usize {
         let n = match self {
             Codes::Simple => 1,
-            Codes::Identity | Codes::Ucs2 => 2,
+            Codes::Identity | Codes::Unknown | Codes::Ucs2 => 2,
             Codes::Utf16 => match bytes {
                 [hi, ..] if (0xD8..0xDC).contains(hi) => 4,
                 _ => 2,
             },
+            // Two bytes only with a real GBK trail byte: a lone 0xA0 or 0x96
+            // before `12.50` must not swallow its `1`.
             Codes::SimpleGbk | Codes::Gbk => match bytes {
                 [0x81..=0xFE, 0x30..=0x39, ..] if self == Codes::Gbk => 4,
-                [0x81..=0xFE, ..] => 2,
+                [0x81..=0xFE, 0x40..=0x7E | 0x80..=0xFE, ..] => 2,
                 _ => 1,
             },
         };
@@ -81,6 +90,9 @@ pub struct Font {
     widths: HashMap<u32, f32>,
     default_width: f32,
 }
+
+/// The largest CID (CIDs are 16-bit).
+const MAX_CID: u32 = 0xFFFF;
 
 fn number(o: &Object) -> Option<f32> {
     match o {
@@ -139,8 +151,9 @@ fn cid_widths(doc: &Document, w: &[Object]) -> HashMap<u32, f32> {
         match w.get(i + 1).map(|o| resolve(doc, o)) {
             Some(Object::Array(list)) => {
                 for (k, v) in list.iter().enumerate() {
-                    if let Some(v) = number(resolve(doc, v)) {
-                        widths.insert(first as u32 + k as u32, v);
+                    let cid = (first as u32).saturating_add(k as u32);
+                    if let (Some(v), true) = (number(resolve(doc, v)), cid <= MAX_CID) {
+                        widths.insert(cid, v);
                     }
                 }
                 i += 2;
@@ -152,8 +165,8 @@ fn cid_widths(doc: &Document, w: &[Object]) -> HashMap<u32, f32> {
                 ) else {
                     break;
                 };
-                // Bounded: a hostile range cannot allocate the whole u32 space.
-                for c in first as u32..=(last as u32).min(first as u32 + 0xFFFF) {
+                // CIDs are 16-bit: a hostile range cannot allocate more.
+                for c in (first as u32).min(MAX_CID + 1)..=(last as u32).min(MAX_CID) {
                     widths.insert(c, v);
                 }
                 i += 3;
@@ -190,7 +203,13 @@ fn embedded_cmap(doc: &Document, descendant: &Dictionary) -> HashMap<u32, char> 
         for table in cmap.subtables.into_iter().filter(|t| t.is_unicode()) {
             table.codepoints(|cp| {
                 if let (Some(c), Some(g)) = (char::from_u32(cp), table.glyph_index(cp)) {
-                    by_gid.entry(g.0).or_insert(c);
+                    // Where a glyph serves two codepoints (⼀ radical and 一),
+                    // the unified ideograph is the text.
+                    let unified = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+                    let slot = by_gid.entry(g.0).or_insert(c);
+                    if unified(c) && !unified(*slot) {
+                        *slot = c;
+                    }
                 }
             });
         }
@@ -200,6 +219,7 @@ fn embedded_cmap(doc: &Document, descendant: &Dictionary) -> HashMap<u32, char> 
         .and_then(|o| stream_data(doc, o))
         .map(|d| {
             d.chunks_exact(2)
+                .take(MAX_CID as usize + 1)
                 .map(|p| u16::from_be_bytes([p[0], p[1]]))
                 .collect()
         });
@@ -270,9 +290,9 @@ impl Font {
         let mut widths = HashMap::new();
         let first = get(doc, dict, b"FirstChar").and_then(number).unwrap_or(0.0) as u32;
         if let Some(ws) = get(doc, dict, b"Widths").and_then(|o| o.as_array().ok()) {
-            for (k, v) in ws.iter().enumerate() {
+            for (k, v) in ws.iter().enumerate().take(256) {
                 if let Some(v) = number(resolve(doc, v)) {
-                    widths.insert(first + k as u32, v);
+                    widths.insert(first.saturating_add(k as u32), v);
                 }
             }
         }
@@ -291,7 +311,9 @@ impl Font {
 
     /// Whether codes of this font can be turned into Unicode.
     pub fn has_unicode(&self) -> bool {
-        self.to_unicode.is_some() || self.codes != Codes::Identity || !self.embedded.is_empty()
+        self.to_unicode.is_some()
+            || !matches!(self.codes, Codes::Identity | Codes::Unknown)
+            || !self.embedded.is_empty()
     }
 
     /// The CID a code selects, for widths. Predefined Chinese CMaps map the
@@ -305,7 +327,7 @@ impl Font {
             }
             Codes::Ucs2 | Codes::Utf16 | Codes::Gbk => None,
             Codes::Simple | Codes::SimpleGbk if len == 1 => Some(code),
-            Codes::Simple | Codes::SimpleGbk => None,
+            Codes::Simple | Codes::SimpleGbk | Codes::Unknown => None,
         }
     }
 
@@ -322,9 +344,12 @@ impl Font {
                 })
                 .sum();
         }
+        let ascii = matches!(self.codes, Codes::Ucs2 | Codes::Utf16 | Codes::Gbk)
+            && (0x20..=0x7E).contains(&code);
         self.cid(code, raw.len())
             .and_then(|cid| self.widths.get(&cid).copied())
-            .unwrap_or(self.default_width)
+            // GB-EUC-H puts ASCII elsewhere in Adobe-GB1: half width, not DW.
+            .unwrap_or(if ascii { 500.0 } else { self.default_width })
     }
 
     fn unicode(&self, code: u32, raw: &[u8]) -> String {
@@ -341,7 +366,12 @@ impl Font {
                 .and_then(|table| table[raw[0] as usize])
                 .map(String::from)
                 .unwrap_or_default(),
-            Codes::SimpleGbk | Codes::Gbk if raw.len() == 1 => char::from(raw[0])
+            Codes::SimpleGbk if raw.len() == 1 => self
+                .simple
+                .and_then(|table| table[raw[0] as usize])
+                .map(String::from)
+                .unwrap_or_default(),
+            Codes::Gbk if raw.len() == 1 => char::from(raw[0])
                 .to_string()
                 .replace(|c: char| !c.is_ascii(), ""),
             Codes::SimpleGbk | Codes::Gbk => {
@@ -365,6 +395,7 @@ impl Font {
                 .get(&code)
                 .map(|c| c.to_string())
                 .unwrap_or_default(),
+            Codes::Unknown => String::new(),
         }
     }
 
@@ -434,12 +465,21 @@ mod tests {
         assert!(names_a_gbk_font("宋体".as_bytes()) && names_a_gbk_font(b"FangSong_GB2312"));
         assert!(!names_a_gbk_font(b"TimesNewRomanPSMT"));
         let mut f = font(Codes::SimpleGbk);
+        f.simple = Some(encoding::simple_encoding(None, |o| o));
         f.widths.insert(0xCA, 500.0);
         f.widths.insert(0xD5, 500.0);
         let g = f.glyphs(b"\xca\xd51");
         assert_eq!(g[0].0, "收");
         assert_eq!(g[0].1, 1000.0);
         assert_eq!(g[1].0, "1");
+        // A lead byte without a GBK trail byte is one WinAnsi character: a
+        // no-break space or en dash before `12.50` keeps every digit.
+        let text: String = f
+            .glyphs(b"\xa012.50 \x965")
+            .into_iter()
+            .map(|g| g.0)
+            .collect();
+        assert_eq!(text, "\u{a0}12.50 –5");
     }
 
     #[test]

@@ -87,7 +87,11 @@ pub fn cut(
                 })
                 .cloned()
                 .collect();
-            gap_cells(&part).join(" ")
+            let mut cell = String::new();
+            for piece in gap_cells(&part) {
+                super::join_cell(&mut cell, &piece, " ");
+            }
+            cell
         })
         .collect();
     Line {
@@ -97,6 +101,16 @@ pub fn cut(
         ruled: true,
         continues: false,
     }
+}
+
+/// Whether the table a line belongs to draws rows at all: with vertical
+/// rulings only, nothing tells a wrapped line from the next row, so every
+/// line stays a row of its own.
+fn draws_rows(horizontals: &[Rule], bounds: &[f32]) -> bool {
+    let (Some(lo), Some(hi)) = (bounds.first(), bounds.last()) else {
+        return false;
+    };
+    horizontals.iter().any(|r| r.x0 < *hi && *lo < r.x1)
 }
 
 /// Whether a horizontal ruling separates two lines at any of `xs`.
@@ -129,13 +143,14 @@ pub fn rows(
                     .map(|(w, _)| (w[0] + w[1]) / 2.0)
                     .collect();
                 let joins = if line.ruled {
-                    !separated(horizontals, prev.mid, line.mid, &centres)
+                    draws_rows(horizontals, bounds)
+                        && !separated(horizontals, prev.mid, line.mid, &centres)
                 } else {
                     line.continues
                 };
                 if joins {
                     for (p, t) in prev.cells.iter_mut().zip(line.cells) {
-                        p.push_str(&t);
+                        super::join_cell(p, &t, "");
                     }
                     prev.mid = line.mid;
                     continue;
@@ -198,7 +213,9 @@ pub fn rows(
             let mut new_row: Option<usize> = None;
             for (c, centre, t) in cells {
                 let continued = last.get(c).copied().flatten().filter(|(_, mid)| {
-                    line.ruled && !separated(horizontals, *mid, line.mid, &[centre])
+                    line.ruled
+                        && draws_rows(horizontals, &bounds)
+                        && !separated(horizontals, *mid, line.mid, &[centre])
                 });
                 let r = match continued {
                     Some((r, _)) => r,
@@ -208,7 +225,7 @@ pub fn rows(
                     }),
                 };
                 if let Some(cell) = out[r].get_mut(c) {
-                    cell.push_str(&t);
+                    super::join_cell(cell, &t, "");
                 }
                 if let Some(slot) = last.get_mut(c) {
                     *slot = Some((r, line.mid));
@@ -378,6 +395,26 @@ mod tests {
             rows,
             vec![vec!["续".to_string(), String::new(), "7".into()]]
         );
+    }
+
+    #[test]
+    fn a_table_with_vertical_rulings_only_keeps_its_lines_apart() {
+        let verticals = [v(0.0, 0.0, 100.0), v(40.0, 0.0, 100.0), v(80.0, 0.0, 100.0)];
+        let lines = vec![
+            cut(
+                &[glyph("甲", 5.0, 80.0), glyph("1", 60.0, 80.0)],
+                &verticals,
+                words,
+            ),
+            cut(
+                &[glyph("乙", 5.0, 70.0), glyph("2", 60.0, 70.0)],
+                &verticals,
+                words,
+            ),
+        ];
+        let rows = rows(lines, &[], &mut None);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[1], vec!["乙".to_string(), "2".into()]);
     }
 
     #[test]

@@ -127,7 +127,14 @@ pub struct Interpreter<'d> {
     pub rules: Vec<Rule>,
     /// Images drawn (XObjects and inline): a page of them and no text is a scan.
     pub images: usize,
+    /// Operators left for this page: forms drawing forms many times over
+    /// cannot stall the batch.
+    budget: usize,
 }
+
+/// Operators run per page at most (a dense real page runs a few hundred
+/// thousand).
+const PAGE_BUDGET: usize = 5_000_000;
 
 impl<'d> Interpreter<'d> {
     pub fn new(doc: &'d Document) -> Self {
@@ -139,6 +146,7 @@ impl<'d> Interpreter<'d> {
             error: None,
             rules: Vec::new(),
             images: 0,
+            budget: PAGE_BUDGET,
         }
     }
 
@@ -159,6 +167,16 @@ impl<'d> Interpreter<'d> {
             self.fonts.insert(id, font.clone());
         }
         Some(font)
+    }
+
+    /// Clears what one page collected (fonts stay cached for the next page).
+    pub fn next_page(&mut self) {
+        self.glyphs.clear();
+        self.rules.clear();
+        self.unmapped = 0;
+        self.images = 0;
+        self.error = None;
+        self.budget = PAGE_BUDGET;
     }
 
     /// Runs a content stream with its resources under `ctm`.
@@ -184,6 +202,13 @@ impl<'d> Interpreter<'d> {
         let mut start = current;
         let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
         for op in &content.operations {
+            if self.budget == 0 {
+                self.error.get_or_insert(super::PdfError::Load(
+                    "a page draws too much (over 5 million operators)".into(),
+                ));
+                return;
+            }
+            self.budget -= 1;
             let a = &op.operands;
             let n = |i: usize| a.get(i).map_or(0.0, num);
             match op.operator.as_str() {

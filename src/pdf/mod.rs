@@ -179,8 +179,9 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let mut unmapped = 0;
     let (mut carry, mut unruled_carry) = (None, None);
     let mut scanned_pages = Vec::new();
+    let mut interp = Interpreter::new(&doc);
     for (number, page_id) in &pages {
-        let mut interp = Interpreter::new(&doc);
+        interp.next_page();
         let resources = match doc.get_page_resources(*page_id) {
             Ok((Some(dict), _)) => dict.clone(),
             Ok((None, ids)) => ids
@@ -208,11 +209,12 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
             .map(|l| grid::cut(l, &verticals, cells))
             .collect();
         // Page numbers printed below or above the text are not content.
-        if page_lines.last().is_some_and(|l| is_page_number(&l.cells)) {
+        let page_number = |l: &grid::Line| l.bounds.is_none() && is_page_number(&l.cells);
+        if page_lines.last().is_some_and(page_number) {
             page_lines.pop();
             glyph_lines.pop();
         }
-        if page_lines.first().is_some_and(|l| is_page_number(&l.cells)) {
+        if page_lines.first().is_some_and(page_number) {
             page_lines.remove(0);
             glyph_lines.remove(0);
         }
@@ -259,6 +261,22 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
         pages: pages.len(),
         scanned_pages,
     })
+}
+
+/// Appends `next` to a cell's text with `sep`, unless both are amounts: two
+/// numbers in one cell (a missing ruling, a lost gutter) must not read as one
+/// (`0` + `12.50` → `0 12.50` → 12.50), so they are kept apart by a mark no
+/// amount parses through, and the row is then flagged where it is read.
+pub(crate) fn join_cell(cell: &mut String, next: &str, sep: &str) {
+    let number = |t: &str| {
+        t.chars().any(|c| c.is_ascii_digit()) && crate::amount::Amount::parse(t).is_some()
+    };
+    if !cell.is_empty() && !next.is_empty() && number(cell) && number(next) {
+        cell.push_str(" | ");
+    } else if !cell.is_empty() {
+        cell.push_str(sep);
+    }
+    cell.push_str(next);
 }
 
 /// `- 3 -`, `第 3 页`, `3 / 20`: a page number line.
@@ -333,9 +351,11 @@ fn lines(mut glyphs: Vec<Glyph>) -> Vec<Vec<Glyph>> {
         line.sort_by(|a, b| a.x.total_cmp(&b.x));
         let mut kept: Vec<Glyph> = Vec::with_capacity(line.len());
         for g in line.drain(..) {
+            // Closer than a third of its own advance: the same glyph struck
+            // twice (condensed text, `Tz 50`, keeps genuine repeats apart).
             let duplicate = kept.iter().rev().take(3).any(|k| {
                 k.text == g.text
-                    && (k.x - g.x).abs() < 0.3 * g.size
+                    && (k.x - g.x).abs() < 0.3 * g.width.min(g.size)
                     && (k.y - g.y).abs() < 0.3 * g.size
             });
             if !duplicate {
@@ -390,6 +410,20 @@ fn cells(line: &[Glyph]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_amounts_never_join_into_one() {
+        let mut cell = "0".to_string();
+        join_cell(&mut cell, "12.50", " ");
+        assert_eq!(cell, "0 | 12.50");
+        assert_eq!(crate::amount::Amount::parse(&cell), None);
+        let mut label = "公务用车购".to_string();
+        join_cell(&mut label, "置费", "");
+        assert_eq!(label, "公务用车购置费");
+        let mut code = "208".to_string();
+        join_cell(&mut code, "社会保障和就业支出", " ");
+        assert_eq!(code, "208 社会保障和就业支出");
+    }
 
     #[test]
     fn latin1_read_gbk_is_reported_as_garbled() {

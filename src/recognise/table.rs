@@ -135,11 +135,12 @@ fn panel_width(header: &[&[Cell]], body: &[Vec<Cell>]) -> Option<usize> {
     }
     let p = width / 2;
     let label = |c: &Cell| normalize::label(&c.text);
-    let repeats = header.iter().all(|r| {
-        r.len() == width && (0..p).all(|k| label(&r[k]) == label(&r[k + p]))
-    }) && header
+    let repeats = header
         .iter()
-        .any(|r| r[..p].iter().any(|c| !normalize::is_blank(&c.text)));
+        .all(|r| r.len() == width && (0..p).all(|k| label(&r[k]) == label(&r[k + p])))
+        && header
+            .iter()
+            .any(|r| r[..p].iter().any(|c| !normalize::is_blank(&c.text)));
     let halves_start_alike = body.iter().filter(|r| r.len() == width).all(|r| {
         let coded = |c: &Cell| label(c).bytes().all(|b| b.is_ascii_digit());
         coded(&r[0]) == coded(&r[p]) || normalize::is_blank(&r[p].text)
@@ -871,10 +872,6 @@ fn three_public(
     }
 }
 
-/// Category of each column of a transposed “三公” table. The top header row
-/// gives the categories in order; when a lower row names the 购置/运行
-/// sub-columns, 公务用车购置及运行费 carries them. A data row of another width
-/// has lost or gained cells: its categories are a guess (`Uncertain`).
 /// The category (and measure) of each amount column of a transposed “三公”
 /// table whose header rows are laid out on its columns (a ruled PDF, a
 /// spreadsheet export): the headings over a column, lowest first, name it —
@@ -947,6 +944,10 @@ fn column_categories(
     Some(out)
 }
 
+/// Category of each column of a transposed “三公” table. The top header row
+/// gives the categories in order; when a lower row names the 购置/运行
+/// sub-columns, 公务用车购置及运行费 carries them. A data row of another width
+/// has lost or gained cells: its categories are a guess (`Uncertain`).
 fn transposed_categories(
     g: &Grammar,
     header: &[&[Cell]],
