@@ -434,6 +434,8 @@ fn code_columns(header: &[&[Cell]], body: &[Vec<Cell>]) -> usize {
         t.is_empty()
             || (t.len() <= 7 && t.bytes().all(|b| b.is_ascii_digit()))
             || crate::model::is_total_label(&t)
+            // a template's elided rows
+            || t.chars().all(|c| matches!(c, '…' | '.' | '⋯'))
     };
     let mut n = 0;
     while n < 3
