@@ -76,7 +76,7 @@ pub fn cut(
             continues: false,
         };
     }
-    let cells = xs
+    let mut cells: Vec<String> = xs
         .windows(2)
         .map(|w| {
             let part: Vec<Glyph> = glyphs
@@ -94,6 +94,33 @@ pub fn cut(
             cell
         })
         .collect();
+    // A number running across a ruling (a cell too narrow for it) would be
+    // cut into two numbers that both parse: mark both halves so neither does.
+    let numeric = |g: &Glyph| {
+        g.text
+            .starts_with(|c: char| c.is_ascii_digit() || c == ',' || c == '.')
+    };
+    for (k, x) in xs
+        .iter()
+        .enumerate()
+        .skip(1)
+        .take(xs.len().saturating_sub(2))
+    {
+        let left = glyphs
+            .iter()
+            .filter(|g| g.x + g.width / 2.0 <= *x)
+            .max_by(|a, b| a.x.total_cmp(&b.x));
+        let right = glyphs
+            .iter()
+            .filter(|g| g.x + g.width / 2.0 > *x)
+            .min_by(|a, b| a.x.total_cmp(&b.x));
+        if let (Some(l), Some(r)) = (left, right) {
+            if numeric(l) && numeric(r) && r.x - (l.x + l.width) < 0.3 * size {
+                cells[k - 1].push_str(" ‖");
+                cells[k].insert_str(0, "‖ ");
+            }
+        }
+    }
     Line {
         mid,
         cells,
@@ -415,6 +442,33 @@ mod tests {
         let rows = rows(lines, &[], &mut None);
         assert_eq!(rows.len(), 2, "{rows:?}");
         assert_eq!(rows[1], vec!["乙".to_string(), "2".into()]);
+    }
+
+    #[test]
+    fn a_number_across_a_ruling_is_no_number_at_all() {
+        // `1,010.70` printed over the ruling at 40: cut by glyph centres it
+        // would read 1,0 | 10.70, both numbers.
+        let verticals = [v(0.0, 0.0, 100.0), v(40.0, 0.0, 100.0), v(80.0, 0.0, 100.0)];
+        let glyphs: Vec<Glyph> = "1,010.70"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                text: c.to_string(),
+                x: 26.0 + 4.0 * i as f32,
+                y: 50.0,
+                width: 4.0,
+                size: 8.0,
+            })
+            .collect();
+        let line = cut(&glyphs, &verticals, words);
+        assert_eq!(line.cells.len(), 2);
+        assert!(
+            line.cells
+                .iter()
+                .all(|c| crate::amount::Amount::parse(c).is_none()),
+            "{:?}",
+            line.cells
+        );
     }
 
     #[test]
