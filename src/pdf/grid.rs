@@ -198,8 +198,11 @@ pub fn rows(
             i += 1;
             continue;
         }
+        // A run is one kind of table: rulings and alignment gutters never
+        // mix into one column set.
+        let ruled = joined[i].ruled;
         let end = (i..joined.len())
-            .find(|&k| joined[k].bounds.is_none())
+            .find(|&k| joined[k].bounds.is_none() || joined[k].ruled != ruled)
             .unwrap_or(joined.len());
         let mut all = cluster(
             joined[i..end]
@@ -207,14 +210,15 @@ pub fn rows(
                 .flat_map(|l| l.bounds.iter().flatten().copied())
                 .collect(),
         );
-        if let Some(previous) = carry.take().filter(|_| i == 0) {
+        if let Some(previous) = carry.take().filter(|_| i == 0 && ruled) {
             let within = |x: &f32| previous.iter().any(|p| (p - x).abs() <= SAME_X);
             if all.iter().all(within) {
                 all = previous;
             }
         }
         if end == joined.len() {
-            *carry = Some(all.clone());
+            // Unruled columns carry through `align`, not here.
+            *carry = ruled.then(|| all.clone());
         }
         let column = |x: f32| {
             all.iter()
