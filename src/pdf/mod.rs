@@ -64,9 +64,24 @@ pub(crate) fn inflate(s: &lopdf::Stream) -> Result<Vec<u8>, PdfError> {
                 Err(e) => Err(PdfError::Load(format!("cannot inflate a stream: {e}"))),
             }
         }
-        _ => s
-            .decompressed_content()
-            .map_err(|e| PdfError::Load(format!("cannot decode a stream: {e}"))),
+        other => {
+            // Flate with a predictor, or first in a chain: inflate once under
+            // the bound before lopdf decodes the whole chain.
+            if matches!(other.first(), Some(&(b"FlateDecode" | b"Fl"))) {
+                let mut sink = std::io::sink();
+                let n = std::io::copy(
+                    &mut flate2::read::ZlibDecoder::new(s.content.as_slice())
+                        .take(MAX_STREAM as u64 + 1),
+                    &mut sink,
+                )
+                .unwrap_or(0);
+                if n > MAX_STREAM as u64 {
+                    return Err(PdfError::TooLarge);
+                }
+            }
+            s.decompressed_content()
+                .map_err(|e| PdfError::Load(format!("cannot decode a stream: {e}")))
+        }
     }
 }
 
@@ -465,6 +480,13 @@ mod tests {
         );
         assert!(bomb.content.len() < 200_000);
         assert_eq!(inflate(&bomb), Err(PdfError::TooLarge));
+        // The same bomb behind a predictor, which lopdf decodes: still bounded.
+        let mut predicted = bomb.clone();
+        predicted.dict.set(
+            "DecodeParms",
+            lopdf::dictionary! { "Predictor" => 12, "Columns" => 4 },
+        );
+        assert_eq!(inflate(&predicted), Err(PdfError::TooLarge));
         let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
         z.write_all(b"BT (x) Tj ET").unwrap();
         let ok = lopdf::Stream::new(
