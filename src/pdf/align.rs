@@ -310,13 +310,25 @@ fn rebuild(
     };
     let size = sizes.iter().copied().fold(0.0, f32::max);
     // Lines set closer than a row apart go on the row above, unless both
-    // print numbers.
+    // print numbers. A row's pitch is what consecutive number rows show
+    // (their median); without enough of them, a line or so.
+    let mut pitches: Vec<f32> = (1..lines.len())
+        .filter(|&k| units[k - 1].iter().any(Unit::numeric) && units[k].iter().any(Unit::numeric))
+        .map(|k| lines[k - 1].mid - lines[k].mid)
+        .collect();
+    pitches.sort_by(f32::total_cmp);
+    let row_pitch = (pitches.len() >= 2).then(|| pitches[pitches.len() / 2]);
     let mut continues = vec![false; lines.len()];
     let mut row_numeric = false;
     for k in 0..lines.len() {
         let numeric = units[k].iter().any(Unit::numeric);
-        continues[k] =
-            k > 0 && lines[k - 1].mid - lines[k].mid <= 1.4 * sizes[k] && !(row_numeric && numeric);
+        let pitch = if k > 0 {
+            lines[k - 1].mid - lines[k].mid
+        } else {
+            f32::INFINITY
+        };
+        let tight = pitch <= 1.4 * sizes[k] && row_pitch.is_none_or(|row| pitch < 0.85 * row);
+        continues[k] = k > 0 && tight && !(row_numeric && numeric);
         row_numeric = if continues[k] {
             row_numeric || numeric
         } else {
@@ -443,6 +455,31 @@ mod tests {
         assert_eq!(cells[4], ["收入", "", "", ""]);
         let continues: Vec<bool> = lines.iter().map(|l| l.continues).collect();
         assert_eq!(continues, [false, false, false, false, true]);
+    }
+
+    #[test]
+    fn a_single_spaced_label_row_is_a_row_of_its_own() {
+        // Rows set one leading apart (10 pt at 8 pt type, no padding): the
+        // label-only row `其中：` is a row, not the rest of the row above.
+        let glyphs = vec![
+            line(110.0, &[(0.0, "项目"), (64.0, "本年"), (104.0, "上年")]),
+            line(
+                100.0,
+                &[(0.0, "一般公共预算"), (80.0, "5.00"), (120.0, "6.00")],
+            ),
+            line(
+                90.0,
+                &[(0.0, "政府性基金"), (80.0, "1.00"), (120.0, "2.00")],
+            ),
+            line(80.0, &[(0.0, "国有资本"), (80.0, "3.00"), (120.0, "4.00")]),
+            line(70.0, &[(0.0, "其中：")]),
+            line(60.0, &[(0.0, "事业收入"), (80.0, "7.00"), (120.0, "8.00")]),
+        ];
+        let mut lines = unruled(&glyphs);
+        realign(&glyphs, &mut lines, &mut None);
+        assert!(lines.iter().all(|l| !l.continues), "{lines:?}");
+        assert_eq!(lines[1].cells, ["一般公共预算", "5.00", "6.00"]);
+        assert_eq!(lines[4].cells, ["其中：", "", ""]);
     }
 
     #[test]
