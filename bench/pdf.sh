@@ -20,7 +20,7 @@ out=$(mktemp -d)
 now() { date +%s.%N; }
 t0=$(now)
 i=0; while [ $i -lt "$rounds" ]; do
-  "$bin" extract "$dir" -o "$out" --jobs 1 -q >/dev/null 2>&1 || true
+  "$bin" extract "$dir"/*.pdf -o "$out" --jobs 1 -q >/dev/null 2>&1 || true
   i=$((i + 1)); done
 t1=$(now)
 i=0; while [ $i -lt "$rounds" ]; do
