@@ -1,9 +1,10 @@
-//! Unruled tables: columns from alignment. A run of lines that prints
-//! numbers in several places (a table body) is cut into columns at the
-//! gutters its body leaves blank, header words widen or add columns, and
-//! each line becomes a row of cells on those columns — empty cells kept, as
-//! a ruled table gives them. Lines set closer than a row apart (a cell's
-//! text wrapped) go on the row above.
+//! Unruled tables: columns from alignment. In a run of lines that prints
+//! numbers in several places (a table body), body text starts at a column's
+//! left edge, numbers end at its right edge and the lowest header row's
+//! words start theirs; those edges cut every line of the run into cells —
+//! empty cells kept, as a ruled table gives them. Lines set tighter than the
+//! table's row pitch (a cell's text wrapped) go on the row above, and a
+//! table that runs on to the next page keeps its columns there.
 
 use super::grid::Line;
 use super::interp::Glyph;
