@@ -19,8 +19,7 @@ struct Unit {
 
 impl Unit {
     fn numeric(&self) -> bool {
-        self.text.chars().any(|c| c.is_ascii_digit())
-            && crate::amount::Amount::parse(&self.text).is_some()
+        super::is_number(&self.text)
     }
 }
 

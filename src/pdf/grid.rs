@@ -140,6 +140,12 @@ fn draws_rows(horizontals: &[Rule], bounds: &[f32]) -> bool {
     horizontals.iter().any(|r| r.x0 < *hi && *lo < r.x1)
 }
 
+/// Whether a ruled line at `lower` is still in the row of the line at
+/// `upper`: the table draws rows, and no rule lies between them at `xs`.
+fn same_row(horizontals: &[Rule], bounds: &[f32], upper: f32, lower: f32, xs: &[f32]) -> bool {
+    draws_rows(horizontals, bounds) && !separated(horizontals, upper, lower, xs)
+}
+
 /// Whether a horizontal ruling separates two lines at any of `xs`.
 fn separated(horizontals: &[Rule], upper: f32, lower: f32, xs: &[f32]) -> bool {
     horizontals.iter().any(|r| {
@@ -170,8 +176,7 @@ pub fn rows(
                     .map(|(w, _)| (w[0] + w[1]) / 2.0)
                     .collect();
                 let joins = if line.ruled {
-                    draws_rows(horizontals, bounds)
-                        && !separated(horizontals, prev.mid, line.mid, &centres)
+                    same_row(horizontals, bounds, prev.mid, line.mid, &centres)
                 } else {
                     line.continues
                 };
@@ -244,9 +249,7 @@ pub fn rows(
             let mut new_row: Option<usize> = None;
             for (c, centre, t) in cells {
                 let continued = last.get(c).copied().flatten().filter(|(_, mid)| {
-                    line.ruled
-                        && draws_rows(horizontals, &bounds)
-                        && !separated(horizontals, *mid, line.mid, &[centre])
+                    line.ruled && same_row(horizontals, &bounds, *mid, line.mid, &[centre])
                 });
                 let r = match continued {
                     Some((r, _)) => r,

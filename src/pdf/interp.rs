@@ -92,7 +92,7 @@ fn rule(a: (f32, f32), b: (f32, f32)) -> Option<Rule> {
     }
 }
 
-fn num(o: &Object) -> f32 {
+pub(super) fn num(o: &Object) -> f32 {
     match o {
         Object::Integer(i) => *i as f32,
         Object::Real(r) => *r,

@@ -106,11 +106,7 @@ fn inherited<'d>(
 /// The page's initial matrix: the CropBox (else MediaBox) origin moved to
 /// (0, 0) and /Rotate undone, so text reads upright in every page.
 fn page_matrix(doc: &lopdf::Document, page: lopdf::ObjectId) -> [f32; 6] {
-    let num = |o: &lopdf::Object| match o {
-        lopdf::Object::Integer(i) => *i as f32,
-        lopdf::Object::Real(r) => *r,
-        _ => 0.0,
-    };
+    let num = interp::num;
     let bbox = [b"CropBox".as_slice(), b"MediaBox"]
         .iter()
         .find_map(|k| {
@@ -278,15 +274,17 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     })
 }
 
+/// Whether printed text is a number: an amount with at least one digit.
+pub(crate) fn is_number(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit()) && crate::amount::Amount::parse(text).is_some()
+}
+
 /// Appends `next` to a cell's text with `sep`, unless both are amounts: two
 /// numbers in one cell (a missing ruling, a lost gutter) must not read as one
 /// (`0` + `12.50` → `0 12.50` → 12.50), so they are kept apart by a mark no
 /// amount parses through, and the row is then flagged where it is read.
 pub(crate) fn join_cell(cell: &mut String, next: &str, sep: &str) {
-    let number = |t: &str| {
-        t.chars().any(|c| c.is_ascii_digit()) && crate::amount::Amount::parse(t).is_some()
-    };
-    if !cell.is_empty() && !next.is_empty() && number(cell) && number(next) {
+    if !cell.is_empty() && !next.is_empty() && is_number(cell) && is_number(next) {
         cell.push_str(" | ");
     } else if !cell.is_empty() {
         cell.push_str(sep);
@@ -311,18 +309,14 @@ fn is_page_number(cells: &[String]) -> bool {
 /// the first (label or code) column, and text only under cells that hold
 /// text above — never an amount.
 fn continues_row(prev: &[Cell], next: &[String]) -> bool {
-    let number = |t: &str| {
-        t.chars().any(|c| c.is_ascii_digit()) && crate::amount::Amount::parse(t).is_some()
-    };
     prev.len() == next.len()
         && prev.len() >= 2
         && next[0].is_empty()
         && !prev[0].text.is_empty()
         && next.iter().any(|t| !t.is_empty())
-        && next
-            .iter()
-            .zip(prev)
-            .all(|(n, p)| n.is_empty() || (!number(n) && !p.text.is_empty() && !number(&p.text)))
+        && next.iter().zip(prev).all(|(n, p)| {
+            n.is_empty() || (!is_number(n) && !p.text.is_empty() && !is_number(&p.text))
+        })
 }
 
 /// Why a decoded text layer is garbage rather than Chinese: most letters
