@@ -320,7 +320,8 @@ impl<'d> Interpreter<'d> {
                         .extend(path.drain(..).filter_map(|[a, b]| rule(a, b)));
                 }
                 "n" => path.clear(),
-                "BI" | "EI" => self.images += usize::from(op.operator == "EI"),
+                // lopdf reads `BI … ID … EI` as one `BI` operation.
+                "BI" => self.images += 1,
                 "Do" if depth < MAX_DEPTH => {
                     let Some(name) = a.first().and_then(|o| o.as_name().ok()) else {
                         continue;

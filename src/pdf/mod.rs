@@ -497,7 +497,8 @@ mod document_tests {
     use lopdf::content::{Content, Operation};
     use lopdf::{dictionary, Document, Object, Stream};
 
-    /// A two-page PDF: page 1 prints text, page 2 only draws an image.
+    /// A three-page PDF: page 1 prints text, page 2 only draws an image
+    /// XObject, page 3 only an inline image.
     fn text_and_scan() -> Vec<u8> {
         let mut doc = Document::with_version("1.5");
         let pages_id = doc.new_object_id();
@@ -539,8 +540,10 @@ mod document_tests {
             ],
         };
         let mut kids = Vec::new();
-        for content in [text, scan] {
-            let c = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+        // Page 3: an inline image only (`BI … ID … EI`).
+        let inline = b"q 500 0 0 700 50 50 cm BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q".to_vec();
+        for bytes in [text.encode().unwrap(), scan.encode().unwrap(), inline] {
+            let c = doc.add_object(Stream::new(dictionary! {}, bytes));
             kids.push(Object::Reference(doc.add_object(dictionary! {
                 "Type" => "Page", "Parent" => pages_id, "Contents" => c,
                 "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
@@ -552,7 +555,7 @@ mod document_tests {
         }
         doc.objects.insert(
             pages_id,
-            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 2 }),
+            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 3 }),
         );
         let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
         doc.trailer.set("Root", catalog);
@@ -569,7 +572,7 @@ mod document_tests {
             "{}",
             pdf.text
         );
-        assert_eq!(pdf.scanned_pages, vec![2]);
+        assert_eq!(pdf.scanned_pages, vec![2, 3]);
     }
 
     #[test]
