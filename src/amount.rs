@@ -59,11 +59,18 @@ impl Amount {
             return None;
         }
         let (_, (neg, int_part, frac)) = all_consuming(number)(folded).ok()?;
-        let digits: String = int_part.chars().filter(|c| *c != ',').collect();
-        if frac.len() > 2 || digits.len() > 15 {
+        if frac.len() > 2 {
             return None;
         }
-        let whole: i64 = digits.parse().ok()?;
+        // Accumulated by hand: this runs on every cell.
+        let (mut whole, mut count) = (0i64, 0usize);
+        for b in int_part.bytes().filter(|b| b.is_ascii_digit()) {
+            whole = whole * 10 + i64::from(b - b'0');
+            count += 1;
+        }
+        if count == 0 || count > 15 {
+            return None;
+        }
         let mut frac_cents: i64 = frac.parse().unwrap_or(0);
         if frac.len() == 1 {
             frac_cents *= 10;

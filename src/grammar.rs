@@ -195,7 +195,7 @@ impl Grammar {
             let key: Measure = leak(key.clone());
             keys.insert(key.to_string(), key);
             for w in words {
-                let w = normalize::label(&w);
+                let w = normalize::label(&w).into_owned();
                 if let Some(prev) = synonyms.insert(w.clone(), key) {
                     bail!("header synonym {w} is given for both {prev} and {key}");
                 }
@@ -241,8 +241,8 @@ impl Grammar {
         for (code, names) in c.classes {
             let code = leak(code);
             for n in names {
-                class_names.push(normalize::label(&n));
-                class_by_name.insert(normalize::label(&n), code);
+                class_names.push(normalize::label(&n).into_owned());
+                class_by_name.insert(normalize::label(&n).into_owned(), code);
             }
         }
         // Longest first, so a prefix never shadows a longer name.
@@ -255,7 +255,7 @@ impl Grammar {
             label_headers: m
                 .label_headers
                 .iter()
-                .map(|s| normalize::label(s))
+                .map(|s| normalize::label(s).into_owned())
                 .collect(),
             kinds,
             ignored_titles: compile(&t.ignored.titles)?,
@@ -264,7 +264,12 @@ impl Grammar {
                 .three_public
                 .categories
                 .into_iter()
-                .map(|(k, v)| (leak(k), v.iter().map(|s| normalize::label(s)).collect()))
+                .map(|(k, v)| {
+                    (
+                        leak(k),
+                        v.iter().map(|s| normalize::label(s).into_owned()).collect(),
+                    )
+                })
                 .collect(),
             class_names,
         })
@@ -307,12 +312,14 @@ impl Grammar {
         if h.is_empty() {
             return HeaderMeaning::Other;
         }
-        if let Some(m) = self.synonyms.get(&h) {
+        let h: &str = &h;
+        if let Some(m) = self.synonyms.get(h) {
             return HeaderMeaning::Measure(m);
         }
         // Code and name columns: the listed headers, and any `…编码` / `…名称`
         // (`支出功能分类科目编码`, `部门经济分类科目名称`).
-        if self.label_headers.contains(&h) || h.ends_with("编码") || h.ends_with("名称") {
+        if self.label_headers.iter().any(|l| l == h) || h.ends_with("编码") || h.ends_with("名称")
+        {
             return HeaderMeaning::Label;
         }
         // A header cut short: a prefix of one or more synonyms.
@@ -320,7 +327,7 @@ impl Grammar {
             let mut cands: Vec<Measure> = self
                 .synonym_list
                 .iter()
-                .filter(|(w, _)| w.starts_with(&h))
+                .filter(|(w, _)| w.starts_with(h))
                 .map(|(_, m)| *m)
                 .collect();
             cands.sort_unstable();
@@ -330,7 +337,7 @@ impl Grammar {
             if !cands.is_empty() {
                 return HeaderMeaning::Prefix(cands);
             }
-            if self.label_headers.iter().any(|l| l.starts_with(&h)) {
+            if self.label_headers.iter().any(|l| l.starts_with(h)) {
                 return HeaderMeaning::Label;
             }
         }

@@ -1,5 +1,7 @@
 //! Text normalisation shared by every stage (SCHEMA.md, `item`).
 
+use std::borrow::Cow;
+
 /// Folds a full-width ASCII character (U+FF01..U+FF5E) to half-width.
 pub fn fold_char(c: char) -> char {
     match c {
@@ -10,11 +12,27 @@ pub fn fold_char(c: char) -> char {
 
 /// The `item` normalisation: all whitespace (incl. U+3000) removed and
 /// full-width ASCII folded to half-width (`（`→`(`, `：`→`:`, `１`→`1`).
-pub fn label(s: &str) -> String {
+///
+/// Borrows when there is nothing to change (most labels), so the callers on
+/// every line of every document do not allocate.
+pub fn label(s: &str) -> Cow<'_, str> {
+    let unchanged = |c: char| !c.is_whitespace() && c != '\u{3000}' && fold_char(c) == c;
+    if s.bytes().all(|b| b.is_ascii_graphic()) || s.chars().all(unchanged) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+            .map(fold_char)
+            .collect(),
+    )
+}
+
+/// The length in characters of [`label`]`(s)`, without building it.
+pub fn label_len(s: &str) -> usize {
     s.chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
-        .map(fold_char)
-        .collect()
+        .count()
 }
 
 /// True when the cell holds nothing: blank, U+3000, `-` or `—`.
@@ -82,6 +100,19 @@ mod tests {
         assert_eq!(label("收  入  总  计"), "收入总计");
         assert_eq!(label("因公出国（境）费"), "因公出国(境)费");
         assert_eq!(label("其中：一般财力\u{3000}"), "其中:一般财力");
+    }
+
+    #[test]
+    fn label_borrows_what_it_need_not_change() {
+        assert!(matches!(
+            label("一般公共预算"),
+            Cow::Borrowed("一般公共预算")
+        ));
+        assert!(matches!(label("201.01"), Cow::Borrowed(_)));
+        assert!(matches!(label("合 计"), Cow::Owned(_)));
+        assert!(matches!(label("（一）"), Cow::Owned(_)));
+        assert_eq!(label_len("收  入\u{3000}总计 "), 4);
+        assert_eq!(label_len(""), 0);
     }
 
     #[test]

@@ -205,8 +205,17 @@ pub fn format_in(yuan_cents: i128, unit: Unit) -> String {
     };
     let neg = value < 0;
     let abs = value.unsigned_abs();
-    let div = 10u128.pow(scale);
-    let (whole, mut frac) = (abs / div, abs % div);
+    // 128-bit division is slow and every check formats two amounts.
+    let (whole, mut frac) = match u64::try_from(abs) {
+        Ok(a) => {
+            let div = 10u64.pow(scale);
+            (u128::from(a / div), u128::from(a % div))
+        }
+        Err(_) => {
+            let div = 10u128.pow(scale);
+            (abs / div, abs % div)
+        }
+    };
     let mut digits = scale;
     while digits > 2 && frac % 10 == 0 {
         frac /= 10;
@@ -663,5 +672,10 @@ mod tests {
         assert_eq!(format_in(101_070 * 10_000, Unit::WanYuan), "1010.70");
         assert_eq!(format_in(5, Unit::WanYuan), "0.000005");
         assert_eq!(format_in(-12_345, Unit::Yuan), "-123.45");
+        // Beyond 64 bits (sums of sums): the slow path, same digits.
+        assert_eq!(
+            format_in(i128::from(u64::MAX) * 10 + 1, Unit::Yuan),
+            "1844674407370955161.51"
+        );
     }
 }

@@ -77,7 +77,7 @@ fn sections<'g>(doc: &Document, g: &'g Grammar) -> Vec<Section<'g>> {
                 .find(|s| s.heading.iter().any(|h| norm.contains(h.as_str())));
             out.push(Section {
                 rule,
-                heading: norm,
+                heading: norm.into_owned(),
                 text: String::new(),
                 at: *at,
             });
@@ -87,7 +87,7 @@ fn sections<'g>(doc: &Document, g: &'g Grammar) -> Vec<Section<'g>> {
             out.push(Section {
                 rule: None,
                 heading: String::new(),
-                text: norm,
+                text: norm.into_owned(),
                 at: *at,
             });
         }
@@ -155,6 +155,12 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
         let mut i = 0;
         let text = &section.text;
         while i < text.len() {
+            // Skip to the next ASCII digit (never inside a multi-byte
+            // character, so `i` stays on a boundary).
+            match text.as_bytes()[i..].iter().position(u8::is_ascii_digit) {
+                Some(skip) => i += skip,
+                None => break,
+            }
             let rest = &text[i..];
             let starts_number = rest.starts_with(|c: char| c.is_ascii_digit())
                 && !text[..i].ends_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',');

@@ -39,6 +39,10 @@ pub struct LineItem {
     pub unit: &'static str,
     pub status: &'static str,
     pub line: String,
+    /// Which table row of the document this cell came from (not written:
+    /// it groups a row's cells for the wide files).
+    #[serde(skip)]
+    pub row: usize,
 }
 
 /// One row of `checks.csv`.
@@ -142,30 +146,37 @@ impl DocumentRecord {
 /// Flattens a document's tables into line items, in document order.
 pub fn line_items(record: &DocumentRecord, doc: &Document) -> Vec<LineItem> {
     let mut out = Vec::new();
-    for t in &doc.tables {
-        for r in &t.rows {
-            for v in &r.values {
-                out.push(LineItem {
-                    doc_id: record.doc_id.clone(),
-                    source: record.source.clone(),
-                    table_no: opt(t.number),
-                    table: t.kind,
-                    section: r.section.map_or("", |s| s.as_str()),
-                    code: r
-                        .code
-                        .as_ref()
-                        .map(|c| c.as_str().to_string())
-                        .unwrap_or_default(),
-                    level: opt(r.code.as_ref().map(|c| c.level())),
-                    item: r.item.clone(),
-                    project: r.project.clone(),
-                    measure: v.measure,
-                    amount: v.amount.to_string(),
-                    unit: t.unit.as_str(),
-                    status: v.status.as_str(),
-                    line: r.at.to_string(),
-                });
-            }
+    let rows = doc
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().map(move |r| (t, r)));
+    for (row, (t, r)) in rows.enumerate() {
+        // Formatted once per row, cloned per cell.
+        let table_no = opt(t.number);
+        let code = r
+            .code
+            .as_ref()
+            .map_or(String::new(), |c| c.as_str().to_string());
+        let level = opt(r.code.as_ref().map(|c| c.level()));
+        let line = r.at.to_string();
+        for v in &r.values {
+            out.push(LineItem {
+                doc_id: record.doc_id.clone(),
+                source: record.source.clone(),
+                table_no: table_no.clone(),
+                table: t.kind,
+                section: r.section.map_or("", |s| s.as_str()),
+                code: code.clone(),
+                level: level.clone(),
+                item: r.item.clone(),
+                project: r.project.clone(),
+                measure: v.measure,
+                amount: v.amount.to_string(),
+                unit: t.unit.as_str(),
+                status: v.status.as_str(),
+                line: line.clone(),
+                row,
+            });
         }
     }
     out
@@ -202,7 +213,11 @@ impl<T: Serialize> CsvSink<T> {
 
     /// Writes a record given as its fields (for files whose columns are
     /// only known at run time).
-    pub fn write_raw(&mut self, fields: &[String]) -> Result<()> {
+    pub fn write_raw<I, F>(&mut self, fields: I) -> Result<()>
+    where
+        I: IntoIterator<Item = F>,
+        F: AsRef<[u8]>,
+    {
         self.rows += 1;
         self.writer
             .write_record(fields)

@@ -88,25 +88,7 @@ impl WideTables {
     /// Writes one document's line items; consecutive items of one table row
     /// become one wide row.
     pub fn write(&mut self, g: &Grammar, items: &[LineItem]) -> Result<()> {
-        let same_row = |a: &LineItem, b: &LineItem| {
-            (
-                a.table,
-                &a.table_no,
-                a.section,
-                &a.code,
-                &a.item,
-                &a.project,
-                &a.line,
-            ) == (
-                b.table,
-                &b.table_no,
-                b.section,
-                &b.code,
-                &b.item,
-                &b.project,
-                &b.line,
-            )
-        };
+        let same_row = |a: &LineItem, b: &LineItem| a.row == b.row;
         let mut start = 0;
         while start < items.len() {
             let mut end = start + 1;
@@ -132,30 +114,32 @@ impl WideTables {
         }
         let file = self.files.get_mut(first.table).expect("inserted above");
         let status = cells.iter().fold("ok", |s, c| worst(s, c.status));
-        let mut row = vec![
-            first.doc_id.clone(),
-            first.source.clone(),
-            first.table_no.clone(),
-            first.section.to_string(),
-            first.code.clone(),
-            first.level.clone(),
-            first.item.clone(),
-            first.project.clone(),
-            first.unit.to_string(),
-            status.to_string(),
-            first.line.clone(),
+        let keys = [
+            first.doc_id.as_str(),
+            &first.source,
+            &first.table_no,
+            first.section,
+            &first.code,
+            &first.level,
+            &first.item,
+            &first.project,
+            first.unit,
+            status,
+            &first.line,
         ];
         let mut other = Vec::new();
-        let mut values = vec![String::new(); file.measures.len()];
+        let mut values = vec![""; file.measures.len()];
         for c in cells {
-            match file.measures.iter().position(|m| *m == c.measure) {
-                Some(i) => values[i] = c.amount.clone(),
+            // Measures are interned by the grammar: compare addresses first.
+            let same = |m: &&str| std::ptr::eq(*m, c.measure) || *m == c.measure;
+            match file.measures.iter().position(same) {
+                Some(i) => values[i] = &c.amount,
                 None => other.push(format!("{}={}", c.measure, c.amount)),
             }
         }
-        row.extend(values);
-        row.push(other.join(";"));
-        file.sink.write_raw(&row)
+        let other = other.join(";");
+        file.sink
+            .write_raw(keys.into_iter().chain(values).chain([other.as_str()]))
     }
 
     pub fn finish(self) -> Result<()> {

@@ -190,7 +190,9 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
             measures: ms(&s.measures)?,
         })
     };
-    let label = |v: &[String]| -> Vec<String> { v.iter().map(|s| normalize::label(s)).collect() };
+    let label = |v: &[String]| -> Vec<String> {
+        v.iter().map(|s| normalize::label(s).into_owned()).collect()
+    };
     Ok(IdentityGrammar {
         evidence: f
             .evidence
@@ -203,7 +205,9 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
                     items: e
                         .items
                         .iter()
-                        .map(|(label, measure)| Ok((normalize::label(label), m(measure)?)))
+                        .map(|(label, measure)| {
+                            Ok((normalize::label(label).into_owned(), m(measure)?))
+                        })
                         .collect::<Result<_>>()?,
                 })
             })
@@ -227,7 +231,7 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
             .iter()
             .map(|r| ItemSum {
                 tables: r.tables.clone(),
-                total: normalize::label(&r.total),
+                total: normalize::label(&r.total).into_owned(),
                 parts: label(&r.parts),
             })
             .collect(),
@@ -259,7 +263,7 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
                                 row: match fig.row.as_str() {
                                     "grand_total" => FigureRow::GrandTotal,
                                     "class" => FigureRow::Class,
-                                    item => FigureRow::Item(normalize::label(item)),
+                                    item => FigureRow::Item(normalize::label(item).into_owned()),
                                 },
                                 measure: m(&fig.measure)?,
                             })

@@ -62,7 +62,7 @@ pub fn is_column_number_row(cells: &[Cell]) -> bool {
     if !cells.iter().all(plausible) {
         return false;
     }
-    let filled: Vec<String> = cells
+    let filled: Vec<_> = cells
         .iter()
         .map(|c| normalize::label(&c.text))
         .filter(|t| !t.is_empty())

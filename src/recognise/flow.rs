@@ -32,6 +32,9 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 fn close_cjk_spaces(line: &str) -> String {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = re(&RE, r"(\p{Han}|[（）()“”]) +(\p{Han}|[（）()“”])");
+    if !line.contains(' ') {
+        return line.to_string();
+    }
     let mut s = line.to_string();
     // Twice: overlapping pairs (`收 入 总`).
     for _ in 0..2 {
@@ -135,14 +138,14 @@ fn assemble(
                 None => starts_number(i + 1),
             };
         if start.is_none() && !total && rows.is_empty() {
-            header.push(normalize::label(line));
+            header.push(normalize::label(line).into_owned());
             i += 1;
             continue;
         }
         // A header repeated after a page break: two or more header lines in a row.
         let is_header = |l: &str| {
             let n = normalize::label(l);
-            !n.bytes().any(|b| b.is_ascii_digit()) && header.contains(&n)
+            !n.bytes().any(|b| b.is_ascii_digit()) && header.iter().any(|h| *h == n)
         };
         if start.is_none()
             && !total
@@ -638,7 +641,7 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
                     name_tokens.push(t);
                 }
             }
-            let item = normalize::label(&name_tokens.concat());
+            let item = normalize::label(&name_tokens.concat()).into_owned();
             let code = code.or_else(|| g.class_code(&item).and_then(Code::new));
             let is_total = code.is_none() && crate::model::is_total_label(&item);
             let (found, _) = solve_row(&numbers, exp_layout.len(), &rules, &required);

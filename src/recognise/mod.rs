@@ -160,19 +160,22 @@ impl Segmenter {
     /// it (`科目` / `名称`, `公务用车购置及运行费` / `（小计）`), separated from
     /// it by a blank line in cell-per-line dumps.
     fn continue_cell(&mut self, line: &str) -> bool {
-        let frag = normalize::label(line);
-        let short = (1..=8).contains(&frag.chars().count()) && Amount::parse(&frag).is_none();
-        match &mut self.target {
-            Target::Table(d) if short => match d.rows.last_mut().and_then(|r| r.last_mut()) {
-                // An amount never wraps into text.
-                Some(cell) if Amount::parse(&cell.text).is_some() => false,
-                Some(cell) => {
-                    cell.text.push_str(line.trim());
-                    true
-                }
-                None => false,
-            },
-            _ => false,
+        let Target::Table(d) = &mut self.target else {
+            return false;
+        };
+        let short = (1..=8).contains(&normalize::label_len(line))
+            && Amount::parse(&normalize::label(line)).is_none();
+        if !short {
+            return false;
+        }
+        match d.rows.last_mut().and_then(|r| r.last_mut()) {
+            // An amount never wraps into text.
+            Some(cell) if Amount::parse(&cell.text).is_some() => false,
+            Some(cell) => {
+                cell.text.push_str(line.trim());
+                true
+            }
+            None => false,
         }
     }
 

@@ -134,7 +134,9 @@ fn panel_width(header: &[&[Cell]], body: &[Vec<Cell>]) -> Option<usize> {
         return None;
     }
     let p = width / 2;
-    let label = |c: &Cell| normalize::label(&c.text);
+    fn label(c: &Cell) -> std::borrow::Cow<'_, str> {
+        normalize::label(&c.text)
+    }
     let repeats = header
         .iter()
         .all(|r| r.len() == width && (0..p).all(|k| label(&r[k]) == label(&r[k + p])))
@@ -420,11 +422,11 @@ fn code_columns(header: &[&[Cell]], body: &[Vec<Cell>]) -> usize {
     // 决算 templates print `类 款 项` in the 合计 row itself.
     let first_body = body.first().map(Vec::as_slice);
     for row in header.iter().copied().chain(first_body) {
-        let labels: Vec<String> = row.iter().map(|c| normalize::label(&c.text)).collect();
-        if labels.first().map(String::as_str) == Some("类") || labels.iter().any(|l| l == "类") {
+        let labels: Vec<_> = row.iter().map(|c| normalize::label(&c.text)).collect();
+        if labels.first().map(|l| &**l) == Some("类") || labels.iter().any(|l| l == "类") {
             return labels
                 .iter()
-                .filter(|l| matches!(l.as_str(), "类" | "款" | "项"))
+                .filter(|l| matches!(&***l, "类" | "款" | "项"))
                 .count();
         }
     }
@@ -456,7 +458,7 @@ struct CodeFiller {
 
 impl CodeFiller {
     fn next(&mut self, cells: &[&str]) -> Option<Code> {
-        let parts: Vec<String> = cells.iter().map(|c| normalize::label(c)).collect();
+        let parts: Vec<_> = cells.iter().map(|c| normalize::label(c)).collect();
         let deepest = parts.iter().rposition(|p| !p.is_empty())?;
         if parts[..=deepest]
             .iter()
@@ -473,7 +475,7 @@ impl CodeFiller {
             if p.is_empty() {
                 full.push(self.parts.get(i)?.clone());
             } else {
-                full.push(p.clone());
+                full.push(p.to_string());
             }
         }
         self.parts = full.clone();
@@ -542,7 +544,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         // The code columns' own headings (`类 款 项`) printed in this row.
         if code_texts
             .iter()
-            .all(|t| matches!(normalize::label(t).as_str(), "类" | "款" | "项" | ""))
+            .all(|t| matches!(&*normalize::label(t), "类" | "款" | "项" | ""))
         {
             code_texts = vec![""; code_cols];
         }
@@ -563,9 +565,10 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             floor = CellStatus::Uncertain;
         }
         let mut code = filler.next(&code_texts);
-        let mut item = normalize::label(text(cells, if merged_total { 0 } else { code_cols }));
+        let mut item =
+            normalize::label(text(cells, if merged_total { 0 } else { code_cols })).into_owned();
         let mut project = project_col
-            .map(|p| normalize::label(text(cells, p)))
+            .map(|p| normalize::label(text(cells, p)).into_owned())
             .unwrap_or_default();
         if item.is_empty() && crate::model::is_total_label(&project) {
             item = std::mem::take(&mut project);
@@ -607,20 +610,23 @@ fn split_code_prefix(label: &str) -> Option<(Code, String)> {
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
         return None;
     }
-    Some((Code::new(&groups.concat())?, normalize::label(name)))
+    Some((
+        Code::new(&groups.concat())?,
+        normalize::label(name).into_owned(),
+    ))
 }
 
 fn split_code_prefix_raw(text: &str) -> (Option<Code>, String) {
     let spaced: String = text.trim().replace('\u{3000}', " ");
     let parsed: Option<(String, String)> = match tuple((code_digits, rest))(spaced.as_str()) {
         Ok((_, (groups, name))) if !name.trim().is_empty() => {
-            Some((groups.concat(), normalize::label(name)))
+            Some((groups.concat(), normalize::label(name).into_owned()))
         }
         _ => None,
     };
     match parsed.and_then(|(digits, name)| Code::new(&digits).map(|c| (c, name))) {
         Some((c, name)) => (Some(c), name),
-        None => (None, normalize::label(text)),
+        None => (None, normalize::label(text).into_owned()),
     }
 }
 
@@ -730,7 +736,7 @@ fn two_sided(
         let at = cells.first().map_or(table.at, |c| c.at);
         let floor = align.floor(cells).max(inferred);
         let income_values = values(&cells[..split.min(cells.len())], 1, &income, floor, table);
-        let label = normalize::label(text(cells, 0));
+        let label = normalize::label(text(cells, 0)).into_owned();
         if !income_values.is_empty() {
             table.rows.push(Row {
                 section: Some(Section::Income),
@@ -785,7 +791,7 @@ fn three_public(
             let raw = text(cells, 0);
             let item = g
                 .three_public_category(raw)
-                .map_or_else(|| normalize::label(raw), str::to_string);
+                .map_or_else(|| normalize::label(raw).into_owned(), str::to_string);
             let values = values(cells, 1, &cols, align.floor(cells), table);
             if values.is_empty() {
                 continue;

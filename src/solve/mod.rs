@@ -222,7 +222,9 @@ fn without_zero_variants(mut readings: Vec<Reading>) -> Vec<Reading> {
             .collect()
     };
     readings.sort_by_key(|r| r.values.iter().filter(|v| v.is_some()).count());
-    let mut seen = std::collections::HashSet::new();
+    // Many readings per row: a fast hasher (keys are not attacker-chosen
+    // in a way that matters: a flooded set only slows this one row).
+    let mut seen = rustc_hash::FxHashSet::default();
     readings.retain(|r| seen.insert(key(r)));
     readings
 }
