@@ -28,6 +28,20 @@ pub struct RowRule {
     pub parts: Vec<usize>,
 }
 
+impl RowRule {
+    fn columns(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.total).chain(self.parts.iter().copied())
+    }
+
+    /// Holds within `tolerance` hundredths, or none of its columns is printed.
+    fn holds(&self, values: &[Option<Placed>], tolerance: i64) -> bool {
+        let value = |c: usize| values[c].map_or(0, |p| p.amount.cents);
+        !self.columns().any(|c| values[c].is_some())
+            || (value(self.total) - self.parts.iter().map(|&c| value(c)).sum::<i64>()).abs()
+                <= tolerance
+    }
+}
+
 /// One way to read a row: a value per column (None = blank).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reading {
@@ -66,14 +80,7 @@ impl Reading {
     /// Whether every rule whose columns are printed holds, within
     /// `tolerance` hundredths.
     pub fn satisfies(&self, rules: &[RowRule], tolerance: i64) -> bool {
-        rules.iter().all(|r| {
-            let printed = std::iter::once(r.total)
-                .chain(r.parts.iter().copied())
-                .any(|c| self.values[c].is_some());
-            !printed
-                || (self.value(r.total) - r.parts.iter().map(|&c| self.value(c)).sum::<i64>()).abs()
-                    <= tolerance
-        })
+        rules.iter().all(|r| r.holds(&self.values, tolerance))
     }
 }
 
@@ -166,9 +173,16 @@ fn bounded(
     let mut out = Vec::new();
     let mut nodes = 0;
     let mut current = vec![None; columns];
+    let mut closing = vec![Vec::new(); columns];
+    for (i, r) in rules.iter().enumerate() {
+        if let Some(last) = r.columns().max().filter(|&c| c < columns) {
+            closing[last].push(i);
+        }
+    }
     let ctx = Search {
         tokens,
         joins: all_joins(tokens),
+        closing,
         rules,
         required,
         tolerance,
@@ -247,6 +261,9 @@ struct Search<'a> {
     tokens: &'a [&'a str],
     /// Computed once per row: the search revisits each position many times.
     joins: Joins,
+    /// Per column, the rules whose right-most column it is: once the search
+    /// has moved past it, their values are final and can be tested.
+    closing: Vec<Vec<usize>>,
     rules: &'a [RowRule],
     required: &'a [usize],
     tolerance: i64,
@@ -272,14 +289,13 @@ impl Search<'_> {
             return true;
         }
         if i == self.tokens.len() {
-            let reading = Reading {
-                values: current.clone(),
-                doubtful: false,
-            };
-            let has_required = self.required.iter().all(|&c| reading.values[c].is_some())
-                || self.tokens.is_empty();
-            if has_required && reading.satisfies(self.rules, self.tolerance) {
-                out.push(reading);
+            let has_required =
+                self.required.iter().all(|&c| current[c].is_some()) || self.tokens.is_empty();
+            if has_required && self.rules.iter().all(|r| r.holds(current, self.tolerance)) {
+                out.push(Reading {
+                    values: current.clone(),
+                    doubtful: false,
+                });
             }
             return true;
         }
@@ -295,6 +311,15 @@ impl Search<'_> {
                     wrap,
                     restored: false,
                 });
+                // Rules wholly left of the next column are settled: prune.
+                let settled_fail = self.closing[next_col..=col]
+                    .iter()
+                    .flatten()
+                    .any(|&r| !self.rules[r].holds(current, self.tolerance));
+                if settled_fail {
+                    current[col] = None;
+                    continue;
+                }
                 let ok = self.run(end, col + 1, current, out, nodes);
                 current[col] = None;
                 if !ok {
