@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
             println!("{i:?}");
         }
     }
-    let doc = recognise::recognise(Grammar::global(), &items, &decoded.text);
+    let doc = recognise::recognise(Grammar::global(), items, &decoded.text);
     println!(
         "layout {kind:?} agency {:?} year {:?} kind {:?} staffing {:?}",
         doc.agency, doc.year, doc.kind, doc.staffing

@@ -152,7 +152,7 @@ pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
     let layer = text_layer(bytes)?;
     Ok(recognise::recognise(
         Grammar::global(),
-        &layer.items,
+        layer.items,
         &layer.text,
     ))
 }
@@ -175,7 +175,7 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     record.encoding = layer.encoding;
     record.layout = layer.layout;
     let g = Grammar::global();
-    let mut doc = recognise::recognise(g, &layer.items, &layer.text);
+    let mut doc = recognise::recognise(g, layer.items, &layer.text);
     doc.issues.extend(layer.notes);
     let results = check::check_document(&doc, g);
     finish(record, doc, results)

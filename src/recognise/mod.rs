@@ -22,6 +22,14 @@ pub use title::Part;
 
 use table::Draft;
 
+/// What a row turned out to be.
+enum Placement {
+    /// A title, table number or metadata line: handled.
+    Consumed,
+    /// A row of the open table, or a stray one-cell line.
+    Body,
+}
+
 /// What rows after the current line belong to.
 enum Target {
     /// No table open (prose, or before the first table).
@@ -46,8 +54,9 @@ struct Segmenter {
     flow: bool,
 }
 
-/// Recognises tables and metadata in the items of one document.
-pub fn recognise(g: &'static Grammar, items: &[Item], text: &str) -> Document {
+/// Recognises tables and metadata in the items of one document (taken by
+/// value: table rows move into their tables).
+pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document {
     let flow = !items.iter().any(|i| matches!(i, Item::Row { .. }));
     let mut s = Segmenter {
         g,
@@ -62,8 +71,8 @@ pub fn recognise(g: &'static Grammar, items: &[Item], text: &str) -> Document {
     };
     for item in items {
         match item {
-            Item::Text { text, at } => s.text(text, *at),
-            Item::Row { cells, at } => s.row(cells, *at),
+            Item::Text { text, at } => s.text(&text, at),
+            Item::Row { cells, at } => s.row(cells, at),
         }
     }
     s.close();
@@ -112,6 +121,11 @@ impl Segmenter {
     }
 
     fn note_metadata(&mut self, line: &str) -> bool {
+        // Every keyword is Chinese: an ASCII cell (an amount, a code) is not
+        // metadata, and most cells are.
+        if line.is_ascii() {
+            return false;
+        }
         let mut hit = false;
         if let Some(a) = meta::agency_in(line) {
             self.agencies.push(a);
@@ -220,7 +234,7 @@ impl Segmenter {
             self.end_body();
             return true;
         }
-        if let Some(t) = title::parse_title_line(line) {
+        if let Some(t) = title::parse_title_line(&norm) {
             if t.text.is_empty() {
                 if let Some(n) = t.number {
                     // A bare `表 2`: the title follows.
@@ -273,42 +287,52 @@ impl Segmenter {
         }
     }
 
-    fn row(&mut self, cells: &[Cell], at: Provenance) {
+    fn row(&mut self, cells: Vec<Cell>, at: Provenance) {
         let filled: Vec<&str> = cells
             .iter()
             .map(|c| c.text.as_str())
             .filter(|t| !normalize::is_blank(t))
             .collect();
+        // What the row is, decided on borrowed cells; then they move.
+        if let Placement::Consumed = self.placement(&filled, at) {
+            return;
+        }
+        match &mut self.target {
+            Target::Table(d) => d.rows.push(cells),
+            Target::Skip => {}
+            Target::None => {
+                if let [only] = filled.as_slice() {
+                    let only = only.to_string();
+                    self.text(&only, at);
+                }
+            }
+        }
+    }
+
+    /// Whether a row's filled cells were taken as structure or metadata.
+    fn placement(&mut self, filled: &[&str], at: Provenance) -> Placement {
         // A one-cell row may be a title, a table number or a unit line.
-        if let [only] = filled.as_slice() {
+        if let [only] = filled {
             if Amount::parse(only).is_none() && self.structural(only, at) {
-                return;
+                return Placement::Consumed;
             }
         } else {
             // `表6 | 一般公共预算基本支出情况表`: a table number set apart from
             // its title on one line (a PDF line cut at the gap).
-            if let [number, rest] = filled.as_slice() {
+            if let [number, rest] = filled {
                 let numbered = title::table_number(&normalize::label(number))
                     .is_ok_and(|(left, _)| left.is_empty());
                 if numbered && self.structural(&format!("{number} {rest}"), at) {
-                    return;
+                    return Placement::Consumed;
                 }
             }
             // Metadata sometimes shares a row with blank cells (`编制部门：X | 单位：万元`).
             let meta_cells = filled.iter().filter(|t| self.note_metadata(t)).count();
             if meta_cells > 0 && meta_cells == filled.len() {
-                return;
+                return Placement::Consumed;
             }
         }
-        match &mut self.target {
-            Target::Table(d) => d.rows.push(cells.to_vec()),
-            Target::Skip => {}
-            Target::None => {
-                if filled.len() == 1 {
-                    self.text(filled[0], at);
-                }
-            }
-        }
+        Placement::Body
     }
 }
 
@@ -319,7 +343,7 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         let items = layout::items(text, LayoutKind::Tabbed);
-        recognise(Grammar::global(), &items, text)
+        recognise(Grammar::global(), items, text)
     }
 
     #[test]

@@ -96,10 +96,10 @@ pub struct TitleLine {
     pub text: String,
 }
 
-/// Splits an optional table number off a line; `None` for lines that read
-/// like prose (too long, or with sentence punctuation).
-pub fn parse_title_line(line: &str) -> Option<TitleLine> {
-    let norm = normalize::label(line);
+/// Splits an optional table number off a line (normalised with
+/// [`normalize::label`]); `None` for lines that read like prose (too long,
+/// or with sentence punctuation).
+pub fn parse_title_line(norm: &str) -> Option<TitleLine> {
     let norm = norm.trim_start_matches(['-', '•', '·']);
     let (number, text) = match tuple((table_number, rest))(norm) {
         Ok((_, (n, text))) => (Some(n), text),
@@ -131,17 +131,20 @@ mod tests {
 
     #[test]
     fn title_lines() {
-        let t = parse_title_line("表6                    一般公共预算基本支出情况表").unwrap();
+        let t = parse_title_line(&normalize::label(
+            "表6                    一般公共预算基本支出情况表",
+        ))
+        .unwrap();
         assert_eq!(
             (t.number, t.text.as_str()),
             (Some(6), "一般公共预算基本支出情况表")
         );
-        let t = parse_title_line("- 四、 财政拨款收支预算总体情况表").unwrap();
+        let t = parse_title_line(&normalize::label("- 四、 财政拨款收支预算总体情况表")).unwrap();
         assert_eq!(
             (t.number, t.text.as_str()),
             (None, "财政拨款收支预算总体情况表")
         );
-        let t = parse_title_line("表一：").unwrap();
+        let t = parse_title_line(&normalize::label("表一：")).unwrap();
         assert_eq!((t.number, t.text.as_str()), (Some(1), ""));
         assert!(parse_title_line(
             "2024 年没有使用国有资本经营预算拨款安排的支出，国有资本经营预算支出情况表为空表。"
