@@ -204,9 +204,14 @@ impl Outputs {
             .with_context(|| format!("creating output directory {}", dir.display()))?;
         let csv = match opts.formats.csv {
             true => Some(CsvOutputs {
-                items: CsvSink::create(dir, "line_items.csv", opts.excel)?,
-                docs: CsvSink::create(dir, "documents.csv", opts.excel)?,
-                checks: CsvSink::create(dir, "checks.csv", opts.excel)?,
+                items: CsvSink::create(
+                    dir,
+                    "line_items.csv",
+                    opts.excel,
+                    &emit::LINE_ITEM_COLUMNS,
+                )?,
+                docs: CsvSink::create(dir, "documents.csv", opts.excel, &emit::DOCUMENT_COLUMNS)?,
+                checks: CsvSink::create(dir, "checks.csv", opts.excel, &emit::CHECK_COLUMNS)?,
                 wide: WideTables::create(dir, opts.excel)?,
             }),
             false => None,
@@ -262,9 +267,9 @@ impl Outputs {
 
     fn finish(self) -> Result<()> {
         if let Some(csv) = self.csv {
-            csv.items.finish(&emit::LINE_ITEM_COLUMNS)?;
-            csv.docs.finish(&emit::DOCUMENT_COLUMNS)?;
-            csv.checks.finish(&emit::CHECK_COLUMNS)?;
+            csv.items.finish()?;
+            csv.docs.finish()?;
+            csv.checks.finish()?;
             csv.wide.finish()?;
         }
         if let Some(pq) = self.parquet {

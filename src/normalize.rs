@@ -35,6 +35,16 @@ pub fn label_len(s: &str) -> usize {
         .count()
 }
 
+/// [`label`]`(s)` into `out`, replacing its contents (a reused buffer).
+pub fn label_into(out: &mut String, s: &str) {
+    out.clear();
+    out.extend(
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+            .map(fold_char),
+    );
+}
+
 /// True when the cell holds nothing: blank, U+3000, `-` or `—`.
 pub fn is_blank(s: &str) -> bool {
     // Called for every cell: no allocation.
@@ -113,6 +123,9 @@ mod tests {
         assert!(matches!(label("（一）"), Cow::Owned(_)));
         assert_eq!(label_len("收  入\u{3000}总计 "), 4);
         assert_eq!(label_len(""), 0);
+        let mut buf = String::from("old");
+        label_into(&mut buf, "其中：一般财力\u{3000}");
+        assert_eq!(buf, "其中:一般财力");
     }
 
     #[test]

@@ -66,8 +66,9 @@ struct Section<'g> {
 
 fn sections<'g>(doc: &Document, g: &'g Grammar) -> Vec<Section<'g>> {
     let mut out: Vec<Section<'g>> = Vec::new();
+    let mut norm = String::new();
     for (at, line) in &doc.narrative {
-        let norm = normalize::label(line);
+        normalize::label_into(&mut norm, line);
         // Only top-level headings (`三、`) switch the topic; `(一)` sub-headings stay in it.
         if is_heading(&norm) && !norm.starts_with('(') {
             let rule = g
@@ -77,7 +78,7 @@ fn sections<'g>(doc: &Document, g: &'g Grammar) -> Vec<Section<'g>> {
                 .find(|s| s.heading.iter().any(|h| norm.contains(h.as_str())));
             out.push(Section {
                 rule,
-                heading: norm.into_owned(),
+                heading: norm.clone(),
                 text: String::new(),
                 at: *at,
             });
@@ -87,7 +88,7 @@ fn sections<'g>(doc: &Document, g: &'g Grammar) -> Vec<Section<'g>> {
             out.push(Section {
                 rule: None,
                 heading: String::new(),
-                text: norm.into_owned(),
+                text: norm.clone(),
                 at: *at,
             });
         }

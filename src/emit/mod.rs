@@ -7,23 +7,23 @@
 pub mod parquet;
 pub mod wide;
 
+use std::borrow::Cow;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
 
 use crate::model::{CellStatus, Document};
 
-/// A record's values in column order, as text (the CSV cell), for the
-/// Parquet writer.
+/// A record's values in column order, as text (the CSV cell), borrowed
+/// where the record holds them: the writers run once per output row.
 pub trait Fields {
-    fn fields(&self) -> Vec<String>;
+    fn fields(&self) -> Vec<Cow<'_, str>>;
 }
 
 /// One row of `line_items.csv`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineItem {
     pub doc_id: String,
     pub source: String,
@@ -41,12 +41,11 @@ pub struct LineItem {
     pub line: String,
     /// Which table row of the document this cell came from (not written:
     /// it groups a row's cells for the wide files).
-    #[serde(skip)]
     pub row: usize,
 }
 
 /// One row of `checks.csv`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckRecord {
     pub doc_id: String,
     pub table: &'static str,
@@ -59,7 +58,7 @@ pub struct CheckRecord {
 }
 
 /// One row of `documents.csv`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentRecord {
     pub doc_id: String,
     pub source: String,
@@ -183,17 +182,17 @@ pub fn line_items(record: &DocumentRecord, doc: &Document) -> Vec<LineItem> {
 }
 
 /// Streams rows of one CSV file to `dir/name` through a temporary file.
-pub struct CsvSink<T: Serialize> {
+pub struct CsvSink<T> {
     writer: csv::Writer<BufWriter<File>>,
-    rows: usize,
     tmp: std::path::PathBuf,
     dest: std::path::PathBuf,
     _row: std::marker::PhantomData<T>,
 }
 
-impl<T: Serialize> CsvSink<T> {
-    /// `bom` writes a UTF-8 byte-order mark (for Excel).
-    pub fn create(dir: &Path, name: &str, bom: bool) -> Result<Self> {
+impl<T> CsvSink<T> {
+    /// Creates the file and writes its `header`; `bom` writes a UTF-8
+    /// byte-order mark first (for Excel).
+    pub fn create<H: AsRef<[u8]>>(dir: &Path, name: &str, bom: bool, header: &[H]) -> Result<Self> {
         let dest = dir.join(name);
         let tmp = dir.join(format!(".{name}.partial"));
         let mut file = BufWriter::new(
@@ -202,13 +201,14 @@ impl<T: Serialize> CsvSink<T> {
         if bom {
             file.write_all("\u{feff}".as_bytes())?;
         }
-        Ok(CsvSink {
+        let mut sink = CsvSink {
             writer: csv::Writer::from_writer(file),
-            rows: 0,
             tmp,
             dest,
             _row: std::marker::PhantomData,
-        })
+        };
+        sink.write_raw(header)?;
+        Ok(sink)
     }
 
     /// Writes a record given as its fields (for files whose columns are
@@ -218,28 +218,23 @@ impl<T: Serialize> CsvSink<T> {
         I: IntoIterator<Item = F>,
         F: AsRef<[u8]>,
     {
-        self.rows += 1;
         self.writer
             .write_record(fields)
             .with_context(|| format!("writing {}", self.tmp.display()))
     }
 
-    pub fn write(&mut self, row: &T) -> Result<()> {
-        self.rows += 1;
-        self.writer
-            .serialize(row)
-            .with_context(|| format!("writing {}", self.tmp.display()))
-    }
-
-    /// Flushes and moves the file into place. An empty output still gets its header.
-    pub fn finish(mut self, header: &[&str]) -> Result<()> {
-        if self.rows == 0 && !header.is_empty() {
-            self.writer.write_record(header)?;
-        }
+    /// Flushes and moves the file into place.
+    pub fn finish(mut self) -> Result<()> {
         self.writer.flush()?;
         drop(self.writer);
         fs::rename(&self.tmp, &self.dest)
             .with_context(|| format!("moving {} into place", self.dest.display()))
+    }
+}
+
+impl<T: Fields> CsvSink<T> {
+    pub fn write(&mut self, row: &T) -> Result<()> {
+        self.write_raw(row.fields().iter().map(|f| f.as_bytes()))
     }
 }
 
@@ -278,65 +273,114 @@ pub const DOCUMENT_COLUMNS: [&str; 22] = [
 ];
 
 impl Fields for LineItem {
-    fn fields(&self) -> Vec<String> {
-        vec![
-            self.doc_id.clone(),
-            self.source.clone(),
-            self.table_no.clone(),
-            self.table.to_string(),
-            self.section.to_string(),
-            self.code.clone(),
-            self.level.clone(),
-            self.item.clone(),
-            self.project.clone(),
-            self.measure.to_string(),
-            self.amount.clone(),
-            self.unit.to_string(),
-            self.status.to_string(),
-            self.line.clone(),
+    fn fields(&self) -> Vec<Cow<'_, str>> {
+        [
+            self.doc_id.as_str(),
+            &self.source,
+            &self.table_no,
+            self.table,
+            self.section,
+            &self.code,
+            &self.level,
+            &self.item,
+            &self.project,
+            self.measure,
+            &self.amount,
+            self.unit,
+            self.status,
+            &self.line,
         ]
+        .into_iter()
+        .map(Cow::Borrowed)
+        .collect()
     }
 }
 
 impl Fields for CheckRecord {
-    fn fields(&self) -> Vec<String> {
-        vec![
-            self.doc_id.clone(),
-            self.table.to_string(),
-            self.rule.to_string(),
-            self.subject.clone(),
-            self.expected.clone(),
-            self.actual.clone(),
-            self.ok.to_string(),
+    fn fields(&self) -> Vec<Cow<'_, str>> {
+        [
+            self.doc_id.as_str(),
+            self.table,
+            self.rule,
+            &self.subject,
+            &self.expected,
+            &self.actual,
+            self.ok,
         ]
+        .into_iter()
+        .map(Cow::Borrowed)
+        .collect()
     }
 }
 
 impl Fields for DocumentRecord {
-    fn fields(&self) -> Vec<String> {
+    fn fields(&self) -> Vec<Cow<'_, str>> {
+        fn text(s: &str) -> Cow<'_, str> {
+            Cow::Borrowed(s)
+        }
+        fn count(n: usize) -> Cow<'static, str> {
+            Cow::Owned(n.to_string())
+        }
         vec![
-            self.doc_id.clone(),
-            self.source.clone(),
-            self.format.to_string(),
-            self.encoding.to_string(),
-            self.layout.to_string(),
-            self.agency.clone(),
-            self.year.clone(),
-            self.kind.to_string(),
-            self.unit.to_string(),
-            self.staff_quota.clone(),
-            self.staff_actual.clone(),
-            self.staff_active.clone(),
-            self.staff_retired.clone(),
-            self.staff_honorary_retired.clone(),
-            self.tables.to_string(),
-            self.unknown_tables.clone(),
-            self.line_items.to_string(),
-            self.cells_repaired.to_string(),
-            self.cells_uncertain.to_string(),
-            self.checks_failed.to_string(),
-            self.status.to_string(),
-            self.error.clone(),
+            text(&self.doc_id),
+            text(&self.source),
+            text(self.format),
+            text(self.encoding),
+            text(self.layout),
+            text(&self.agency),
+            text(&self.year),
+            text(self.kind),
+            text(self.unit),
+            text(&self.staff_quota),
+            text(&self.staff_actual),
+            text(&self.staff_active),
+            text(&self.staff_retired),
+            text(&self.staff_honorary_retired),
+            count(self.tables),
+            text(&self.unknown_tables),
+            count(self.line_items),
+            count(self.cells_repaired),
+            count(self.cells_uncertain),
+            count(self.checks_failed),
+            text(self.status),
+            text(&self.error),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_have_one_field_per_column() {
+        let record = DocumentRecord::new("d".into(), "a.txt");
+        assert_eq!(record.fields().len(), DOCUMENT_COLUMNS.len());
+        let doc =
+            crate::pipeline::document(include_bytes!("../../samples/002_ef8a97d7800bc6c6.txt"))
+                .expect("sample reads");
+        let items = line_items(&record, &doc);
+        assert!(items.len() > 100, "{}", items.len());
+        for item in &items {
+            assert_eq!(item.fields().len(), LINE_ITEM_COLUMNS.len());
+            assert_eq!(item.fields()[0], "d");
+            assert_eq!(item.fields()[1], "a.txt");
+        }
+        // A table row's cells share its row index; every row has its own.
+        let mut rows: Vec<usize> = items.iter().map(|i| i.row).collect();
+        assert!(rows.windows(2).all(|w| w[0] <= w[1]));
+        rows.dedup();
+        let printed = doc.tables.iter().flat_map(|t| &t.rows);
+        assert_eq!(rows.len(), printed.filter(|r| !r.values.is_empty()).count());
+        let check = CheckRecord {
+            doc_id: "d".into(),
+            table: "summary",
+            rule: "row_sum",
+            subject: "s".into(),
+            expected: "1".into(),
+            actual: "1".into(),
+            ok: "true",
+        };
+        assert_eq!(check.fields().len(), CHECK_COLUMNS.len());
     }
 }

@@ -15,6 +15,8 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
+use std::borrow::Cow;
+
 use super::Fields;
 use crate::amount::Amount;
 
@@ -89,7 +91,8 @@ impl ParquetSink {
     }
 
     pub fn write(&mut self, record: &impl Fields) -> Result<()> {
-        self.pending.push(record.fields());
+        self.pending
+            .push(record.fields().into_iter().map(Cow::into_owned).collect());
         if self.pending.len() >= ROW_GROUP {
             self.flush()?;
         }

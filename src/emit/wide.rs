@@ -108,8 +108,12 @@ impl WideTables {
             let mut header: Vec<String> = KEY_COLUMNS.iter().map(|s| s.to_string()).collect();
             header.extend(measures.iter().map(|m| m.to_string()));
             header.push("other_measures".into());
-            let mut sink = CsvSink::create(&self.dir, &format!("{}.csv", first.table), self.excel)?;
-            sink.write_raw(&header)?;
+            let sink = CsvSink::create(
+                &self.dir,
+                &format!("{}.csv", first.table),
+                self.excel,
+                &header,
+            )?;
             self.files.insert(first.table, KindFile { sink, measures });
         }
         let file = self.files.get_mut(first.table).expect("inserted above");
@@ -144,7 +148,7 @@ impl WideTables {
 
     pub fn finish(self) -> Result<()> {
         for (_, f) in self.files {
-            f.sink.finish(&[])?;
+            f.sink.finish()?;
         }
         Ok(())
     }
