@@ -9,8 +9,7 @@ mod encoding;
 mod font;
 mod grid;
 mod interp;
-
-use std::io::Read;
+mod stream;
 
 use thiserror::Error;
 
@@ -35,55 +34,8 @@ pub enum PdfError {
     TooLarge,
 }
 
-/// Largest decoded stream accepted: one that inflates past it is an error,
-/// not an out-of-memory.
-pub const MAX_STREAM: usize = 64 << 20;
-
-/// A stream's decoded bytes, bounded by [`MAX_STREAM`]. Flate (by far the
-/// usual filter) is inflated here with the bound; other filters go through
-/// lopdf.
-pub(crate) fn inflate(s: &lopdf::Stream) -> Result<Vec<u8>, PdfError> {
-    let filters: Vec<&[u8]> = match s.dict.get(b"Filter") {
-        Ok(lopdf::Object::Name(n)) => vec![n.as_slice()],
-        Ok(lopdf::Object::Array(a)) => a.iter().filter_map(|o| o.as_name().ok()).collect(),
-        _ => Vec::new(),
-    };
-    let predictor = s.dict.get(b"DecodeParms").is_ok();
-    match filters.as_slice() {
-        [] => Ok(s.content.clone()),
-        [b"FlateDecode" | b"Fl"] if !predictor => {
-            let mut out = Vec::new();
-            let read = flate2::read::ZlibDecoder::new(s.content.as_slice())
-                .take(MAX_STREAM as u64 + 1)
-                .read_to_end(&mut out);
-            match read {
-                Ok(_) if out.len() > MAX_STREAM => Err(PdfError::TooLarge),
-                Ok(_) => Ok(out),
-                // A truncated stream still yields what inflated before the damage.
-                Err(_) if !out.is_empty() => Ok(out),
-                Err(e) => Err(PdfError::Load(format!("cannot inflate a stream: {e}"))),
-            }
-        }
-        other => {
-            // Flate with a predictor, or first in a chain: inflate once under
-            // the bound before lopdf decodes the whole chain.
-            if matches!(other.first(), Some(&(b"FlateDecode" | b"Fl"))) {
-                let mut sink = std::io::sink();
-                let n = std::io::copy(
-                    &mut flate2::read::ZlibDecoder::new(s.content.as_slice())
-                        .take(MAX_STREAM as u64 + 1),
-                    &mut sink,
-                )
-                .unwrap_or(0);
-                if n > MAX_STREAM as u64 {
-                    return Err(PdfError::TooLarge);
-                }
-            }
-            s.decompressed_content()
-                .map_err(|e| PdfError::Load(format!("cannot decode a stream: {e}")))
-        }
-    }
-}
+pub(crate) use stream::decode as inflate;
+pub use stream::MAX_STREAM;
 
 /// A page attribute, inherited from the page tree when the page lacks it.
 fn inherited<'d>(
@@ -178,7 +130,19 @@ pub struct PdfText {
 
 /// Extracts the text layer of every page.
 pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
-    let mut doc = lopdf::Document::load_mem(bytes).map_err(|e| PdfError::Load(e.to_string()))?;
+    let options = lopdf::LoadOptions {
+        filter: Some(stream::bound_object_streams),
+        ..Default::default()
+    };
+    let mut doc = lopdf::Document::load_mem_with_options(bytes, options)
+        .map_err(|e| PdfError::Load(e.to_string()))?;
+    let oversized = |o: &lopdf::Object| {
+        o.as_stream()
+            .is_ok_and(|s| s.dict.has_type(stream::OVERSIZED))
+    };
+    if doc.objects.values().any(oversized) {
+        return Err(PdfError::TooLarge);
+    }
     if doc.is_encrypted() {
         doc.decrypt("")
             .map_err(|e| PdfError::Encrypted(e.to_string()))?;
@@ -462,33 +426,6 @@ mod tests {
         let t = (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]);
         assert_eq!(t, (780.0, 590.0));
     }
-
-    #[test]
-    fn inflate_is_bounded() {
-        use std::io::Write;
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-        z.write_all(&vec![b' '; MAX_STREAM + 10]).unwrap();
-        let bomb = lopdf::Stream::new(
-            lopdf::dictionary! { "Filter" => "FlateDecode" },
-            z.finish().unwrap(),
-        );
-        assert!(bomb.content.len() < 200_000);
-        assert_eq!(inflate(&bomb), Err(PdfError::TooLarge));
-        // The same bomb behind a predictor, which lopdf decodes: still bounded.
-        let mut predicted = bomb.clone();
-        predicted.dict.set(
-            "DecodeParms",
-            lopdf::dictionary! { "Predictor" => 12, "Columns" => 4 },
-        );
-        assert_eq!(inflate(&predicted), Err(PdfError::TooLarge));
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-        z.write_all(b"BT (x) Tj ET").unwrap();
-        let ok = lopdf::Stream::new(
-            lopdf::dictionary! { "Filter" => "FlateDecode" },
-            z.finish().unwrap(),
-        );
-        assert_eq!(inflate(&ok).unwrap(), b"BT (x) Tj ET");
-    }
 }
 
 #[cfg(test)]
@@ -593,5 +530,82 @@ mod document_tests {
                 assert!(!e.to_string().is_empty());
             }
         }
+    }
+    /// A one-page PDF written by hand (lopdf's writer drops object streams),
+    /// with `extra` as object 6: a classic cross-reference table.
+    fn pdf_with_object(extra: &[u8]) -> Vec<u8> {
+        let content = b"BT /F1 12 Tf 100 700 Td (Total 1,010.70) Tj ET";
+        let objects: Vec<Vec<u8>> = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+               /Resources << /Font << /F1 5 0 R >> >> >>"
+                .to_vec(),
+            [
+                format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(),
+                content,
+                b"\nendstream",
+            ]
+            .concat(),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+            extra.to_vec(),
+        ];
+        let mut out = b"%PDF-1.5\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+        );
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    fn object_stream(decoded_first: usize, zlib: &[u8]) -> Vec<u8> {
+        [
+            format!(
+                "<< /Type /ObjStm /N 1 /First {decoded_first} /Filter /FlateDecode /Length {} >>\nstream\n",
+                zlib.len()
+            )
+            .as_bytes(),
+            zlib,
+            b"\nendstream",
+        ]
+        .concat()
+    }
+
+    #[test]
+    fn an_object_stream_that_inflates_past_the_bound_fails_the_file() {
+        let bomb = pdf_with_object(&object_stream(4, stream::tests::flate_bomb()));
+        assert!(bomb.len() < 300_000);
+        assert_eq!(extract(&bomb).err(), Some(PdfError::TooLarge));
+        // A small object stream is read as before, its object included.
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut z, b"7 0 << /K 1 >>").unwrap();
+        let small = pdf_with_object(&object_stream(4, &z.finish().unwrap()));
+        assert!(extract(&small).unwrap().text.contains("1,010.70"));
+        let options = lopdf::LoadOptions {
+            filter: Some(stream::bound_object_streams),
+            ..Default::default()
+        };
+        let doc = Document::load_mem_with_options(&small, options).unwrap();
+        assert_eq!(
+            doc.get_dictionary((7, 0)).and_then(|d| d.get(b"K")).ok(),
+            Some(&Object::Integer(1))
+        );
     }
 }
