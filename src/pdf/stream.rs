@@ -5,9 +5,9 @@
 //! exhaust the memory of a whole batch. Every filter chain is therefore
 //! decoded here one step at a time, each step stopped at [`MAX_STREAM`]:
 //! Flate and LZW by streaming decoders that stop writing at the bound, the
-//! filters that cannot expand much (ASCII85: at most 4×) by lopdf. PNG/TIFF
-//! predictors never enlarge data; when a stream has one, lopdf decodes the
-//! chain again, now known to stay under the bound.
+//! filters that cannot expand much (ASCII85: at most 4×) by lopdf, and the
+//! two lopdf lacks (ASCIIHex, RunLength) here. PNG predictors, which never
+//! enlarge data, are undone by lopdf's row decoder.
 
 use std::borrow::Cow;
 use std::io::{self, Read, Write};
@@ -34,19 +34,17 @@ pub(crate) fn decode(s: &Stream) -> Result<Vec<u8>, PdfError> {
     let mut data = Cow::Borrowed(s.content.as_slice());
     for filter in &filters {
         let decoded = match *filter {
-            b"FlateDecode" | b"Fl" => flate(&data)?,
-            b"LZWDecode" | b"LZW" => lzw(&data, early_change(params))?,
+            b"FlateDecode" | b"Fl" => png_predictor(flate(&data)?, params)?,
+            b"LZWDecode" | b"LZW" => png_predictor(lzw(&data, early_change(params))?, params)?,
+            // Filters lopdf does not implement.
+            b"ASCIIHexDecode" | b"AHx" => ascii_hex(&data),
+            b"RunLengthDecode" | b"RL" => run_length(&data)?,
             other => one_filter_by_lopdf(other, &data)?,
         };
         if decoded.len() > MAX_STREAM {
             return Err(PdfError::TooLarge);
         }
         data = Cow::Owned(decoded);
-    }
-    if s.dict.get(b"DecodeParms").is_ok() {
-        return s
-            .decompressed_content()
-            .map_err(|e| PdfError::Load(format!("cannot decode a stream: {e}")));
     }
     Ok(data.into_owned())
 }
@@ -87,6 +85,35 @@ fn flate(input: &[u8]) -> Result<Vec<u8>, PdfError> {
     }
 }
 
+/// Undoes a PNG predictor (`/Predictor` 10–15) after Flate or LZW, as lopdf
+/// does (other predictors are left as they are, as lopdf leaves them). The
+/// output is never longer than the input.
+fn png_predictor(data: Vec<u8>, params: Option<&Dictionary>) -> Result<Vec<u8>, PdfError> {
+    let Some(params) = params else {
+        return Ok(data);
+    };
+    let get = |key: &[u8], default: i64| {
+        params
+            .get(key)
+            .and_then(Object::as_i64)
+            .unwrap_or(default)
+            .clamp(1, 1 << 20) as usize
+    };
+    if !(10..=15).contains(&get(b"Predictor", 1)) {
+        return Ok(data);
+    }
+    let bytes_per_pixel = get(b"Colors", 1) * get(b"BitsPerComponent", 8).max(8) / 8;
+    let columns = get(b"Columns", 1);
+    // A row longer than the data is damage, not a reason to allocate it.
+    if bytes_per_pixel.saturating_mul(columns) > data.len() {
+        return Err(PdfError::Load(
+            "predictor rows longer than the stream".into(),
+        ));
+    }
+    lopdf::filters::png::decode_frame(&data, bytes_per_pixel, columns)
+        .map_err(|e| PdfError::Load(format!("cannot undo a stream's predictor: {e}")))
+}
+
 /// `/EarlyChange` (default 1): the code width grows one code early.
 fn early_change(params: Option<&Dictionary>) -> bool {
     params
@@ -110,6 +137,54 @@ fn lzw(input: &[u8], early_change: bool) -> Result<Vec<u8>, PdfError> {
         Err(_) if !out.data.is_empty() => Ok(out.data),
         Err(e) => Err(PdfError::Load(format!("cannot decode an LZW stream: {e}"))),
     }
+}
+
+/// Pairs of hex digits, whitespace ignored, up to `>`; an odd last digit
+/// is followed by an implied 0. Never longer than its input.
+fn ascii_hex(input: &[u8]) -> Vec<u8> {
+    let digits = input
+        .iter()
+        .take_while(|&&b| b != b'>')
+        .filter_map(|&b| (b as char).to_digit(16).map(|d| d as u8));
+    let mut out = Vec::with_capacity(input.len() / 2);
+    let mut high = None;
+    for d in digits {
+        match high.take() {
+            None => high = Some(d),
+            Some(h) => out.push(h << 4 | d),
+        }
+    }
+    if let Some(h) = high {
+        out.push(h << 4);
+    }
+    out
+}
+
+/// Runs: a length byte `n` < 128 copies the next `n + 1` bytes, `n` > 128
+/// repeats the next byte `257 - n` times, 128 ends the data. Stops at the
+/// bound (a run multiplies two bytes into 128).
+fn run_length(input: &[u8]) -> Result<Vec<u8>, PdfError> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&n) = input.get(i) {
+        match n {
+            128 => break,
+            0..=127 => {
+                let end = (i + 2 + n as usize).min(input.len());
+                out.extend_from_slice(&input[(i + 1).min(end)..end]);
+                i = end;
+            }
+            _ => {
+                let Some(&b) = input.get(i + 1) else { break };
+                out.resize(out.len() + (257 - n as usize), b);
+                i += 2;
+            }
+        }
+        if out.len() > MAX_STREAM {
+            return Err(PdfError::TooLarge);
+        }
+    }
+    Ok(out)
 }
 
 /// A filter that cannot expand its input much, decoded by lopdf alone.
@@ -227,6 +302,56 @@ pub(crate) mod tests {
             decode(&Stream::new(Dictionary::new(), text.clone())).unwrap(),
             text
         );
+    }
+
+    #[test]
+    fn png_predictors_are_undone_and_hostile_rows_refused() {
+        // Rows of 4: `abcd` unfiltered, then Up (+1 on each byte above).
+        let rows = [&[0, b'a', b'b', b'c', b'd'][..], &[2, 1, 1, 1, 1]].concat();
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(&rows).unwrap();
+        let mut s = stream("FlateDecode".into(), z.finish().unwrap());
+        s.dict.set(
+            "DecodeParms",
+            lopdf::dictionary! { "Predictor" => 12, "Columns" => 4 },
+        );
+        assert_eq!(decode(&s).unwrap(), b"abcdbcde");
+        s.dict.set(
+            "DecodeParms",
+            lopdf::dictionary! { "Predictor" => 12, "Columns" => 1i64 << 40, "Colors" => 1i64 << 40 },
+        );
+        assert!(matches!(decode(&s), Err(PdfError::Load(_))));
+    }
+
+    #[test]
+    fn ascii_hex_and_run_length() {
+        let hex = stream("ASCIIHexDecode".into(), b"42 54 2\n0( 7>ignored".to_vec());
+        assert_eq!(decode(&hex).unwrap(), b"BT p");
+        // Literal run of 3, repeated run of 4 (257 - 253), end marker.
+        let rl = stream(
+            "RunLengthDecode".into(),
+            vec![2, b'T', b'j', b' ', 253, b'x', 128, b'!'],
+        );
+        assert_eq!(decode(&rl).unwrap(), b"Tj xxxx");
+        // A truncated literal run keeps what is there.
+        assert_eq!(run_length(&[5, b'a', b'b']).unwrap(), b"ab");
+        // Two bytes a run, 128 bytes out: a bomb stops at the bound.
+        let bomb: Vec<u8> = [129u8, b' '].repeat(MAX_STREAM / 128 + 1);
+        assert_eq!(run_length(&bomb), Err(PdfError::TooLarge));
+        let chain = stream(
+            vec!["ASCIIHexDecode".into(), "FlateDecode".into()].into(),
+            hex_of(flate_bomb()),
+        );
+        assert_eq!(decode(&chain), Err(PdfError::TooLarge));
+    }
+
+    fn hex_of(data: &[u8]) -> Vec<u8> {
+        let mut out: Vec<u8> = data
+            .iter()
+            .flat_map(|b| format!("{b:02X}").into_bytes())
+            .collect();
+        out.push(b'>');
+        out
     }
 
     #[test]
