@@ -65,10 +65,13 @@ impl Amount {
         // Accumulated by hand: this runs on every cell.
         let (mut whole, mut count) = (0i64, 0usize);
         for b in int_part.bytes().filter(|b| b.is_ascii_digit()) {
-            whole = whole * 10 + i64::from(b - b'0');
             count += 1;
+            if count > 15 {
+                return None;
+            }
+            whole = whole * 10 + i64::from(b - b'0');
         }
-        if count == 0 || count > 15 {
+        if count == 0 {
             return None;
         }
         let mut frac_cents: i64 = frac.parse().unwrap_or(0);
@@ -157,5 +160,12 @@ mod tests {
         ] {
             assert_eq!(Amount::parse(s), None, "{s:?}");
         }
+        // More than 15 integer digits: not an amount (and no overflow).
+        assert_eq!(Amount::parse("62220212345678901234567"), None);
+        assert_eq!(Amount::parse("9,999,999,999,999,999.99"), None);
+        assert_eq!(
+            Amount::parse("999999999999999.99").map(|a| a.cents),
+            Some(99_999_999_999_999_999)
+        );
     }
 }

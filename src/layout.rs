@@ -39,7 +39,7 @@ pub fn detect(text: &str) -> LayoutKind {
     let (mut single, mut multi) = (0usize, 0usize);
     // One pass over the bytes: this runs on every document.
     for line in text.as_bytes().split(|&b| b == b'\n') {
-        let tabs = memchr_count(b'\t', line);
+        let tabs = count_byte(b'\t', line);
         match tabs {
             0 => {}
             1 if line.first() == Some(&b'\t') => single += 1,
@@ -55,7 +55,7 @@ pub fn detect(text: &str) -> LayoutKind {
     }
 }
 
-fn memchr_count(needle: u8, hay: &[u8]) -> usize {
+fn count_byte(needle: u8, hay: &[u8]) -> usize {
     hay.iter().filter(|&&b| b == needle).count()
 }
 

@@ -121,6 +121,21 @@ mod tests {
         assert!(matches!(label("201.01"), Cow::Borrowed(_)));
         assert!(matches!(label("合 计"), Cow::Owned(_)));
         assert!(matches!(label("（一）"), Cow::Owned(_)));
+        assert!(matches!(label("a b"), Cow::Owned(ref s) if s == "ab"));
+        for s in [
+            "收  入",
+            "ａｂ１",
+            "合计",
+            "",
+            " 2024年\u{3000}",
+            "1,010.70",
+            "（小计）",
+        ] {
+            let mut buf = String::from("stale");
+            label_into(&mut buf, s);
+            assert_eq!(buf, label(s), "{s:?}");
+            assert_eq!(label_len(s), label(s).chars().count(), "{s:?}");
+        }
         assert_eq!(label_len("收  入\u{3000}总计 "), 4);
         assert_eq!(label_len(""), 0);
         let mut buf = String::from("old");

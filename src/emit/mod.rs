@@ -353,34 +353,92 @@ mod tests {
     use super::*;
 
     #[test]
-    fn records_have_one_field_per_column() {
+    fn records_give_each_column_its_own_field() {
+        // Every field distinct, so a swapped pair would show.
+        let item = LineItem {
+            doc_id: "doc_id".into(),
+            source: "source".into(),
+            table_no: "table_no".into(),
+            table: "table",
+            section: "section",
+            code: "code".into(),
+            level: "level".into(),
+            item: "item".into(),
+            project: "project".into(),
+            measure: "measure",
+            amount: "amount".into(),
+            unit: "unit",
+            status: "status",
+            line: "line".into(),
+            row: 0,
+        };
+        assert_eq!(item.fields(), LINE_ITEM_COLUMNS.map(Cow::Borrowed));
+        let check = CheckRecord {
+            doc_id: "doc_id".into(),
+            table: "table",
+            rule: "rule",
+            subject: "subject".into(),
+            expected: "expected".into(),
+            actual: "actual".into(),
+            ok: "ok",
+        };
+        assert_eq!(check.fields(), CHECK_COLUMNS.map(Cow::Borrowed));
+        let mut doc = DocumentRecord::new("doc_id".into(), "source");
+        (
+            doc.format,
+            doc.encoding,
+            doc.layout,
+            doc.kind,
+            doc.unit,
+            doc.status,
+        ) = ("format", "encoding", "layout", "kind", "unit", "status");
+        for (field, name) in [
+            (&mut doc.agency, "agency"),
+            (&mut doc.year, "year"),
+            (&mut doc.staff_quota, "staff_quota"),
+            (&mut doc.staff_actual, "staff_actual"),
+            (&mut doc.staff_active, "staff_active"),
+            (&mut doc.staff_retired, "staff_retired"),
+            (&mut doc.staff_honorary_retired, "staff_honorary_retired"),
+            (&mut doc.unknown_tables, "unknown_tables"),
+            (&mut doc.error, "error"),
+        ] {
+            *field = name.into();
+        }
+        (
+            doc.tables,
+            doc.line_items,
+            doc.cells_repaired,
+            doc.cells_uncertain,
+            doc.checks_failed,
+        ) = (1, 2, 3, 4, 5);
+        let fields = doc.fields();
+        assert_eq!(fields.len(), DOCUMENT_COLUMNS.len());
+        for (name, field) in DOCUMENT_COLUMNS.iter().zip(&fields) {
+            let count = match *name {
+                "tables" => Some("1"),
+                "line_items" => Some("2"),
+                "cells_repaired" => Some("3"),
+                "cells_uncertain" => Some("4"),
+                "checks_failed" => Some("5"),
+                _ => None,
+            };
+            assert_eq!(field, count.unwrap_or(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_rows_cells_share_its_row_index() {
         let record = DocumentRecord::new("d".into(), "a.txt");
-        assert_eq!(record.fields().len(), DOCUMENT_COLUMNS.len());
         let doc =
             crate::pipeline::document(include_bytes!("../../samples/002_ef8a97d7800bc6c6.txt"))
                 .expect("sample reads");
         let items = line_items(&record, &doc);
         assert!(items.len() > 100, "{}", items.len());
-        for item in &items {
-            assert_eq!(item.fields().len(), LINE_ITEM_COLUMNS.len());
-            assert_eq!(item.fields()[0], "d");
-            assert_eq!(item.fields()[1], "a.txt");
-        }
-        // A table row's cells share its row index; every row has its own.
         let mut rows: Vec<usize> = items.iter().map(|i| i.row).collect();
         assert!(rows.windows(2).all(|w| w[0] <= w[1]));
         rows.dedup();
         let printed = doc.tables.iter().flat_map(|t| &t.rows);
         assert_eq!(rows.len(), printed.filter(|r| !r.values.is_empty()).count());
-        let check = CheckRecord {
-            doc_id: "d".into(),
-            table: "summary",
-            rule: "row_sum",
-            subject: "s".into(),
-            expected: "1".into(),
-            actual: "1".into(),
-            ok: "true",
-        };
-        assert_eq!(check.fields().len(), CHECK_COLUMNS.len());
     }
 }

@@ -153,3 +153,55 @@ impl WideTables {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(row: usize, item: &str, measure: &'static str, amount: &str) -> LineItem {
+        LineItem {
+            doc_id: "d".into(),
+            source: "a.pdf".into(),
+            table_no: "3".into(),
+            table: "expenditure",
+            section: "",
+            code: String::new(),
+            level: String::new(),
+            item: item.into(),
+            project: String::new(),
+            measure,
+            amount: amount.into(),
+            unit: "万元",
+            status: "ok",
+            line: "p2".into(),
+            row,
+        }
+    }
+
+    #[test]
+    fn one_wide_row_per_table_row_even_when_two_rows_look_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut wide = WideTables::create(dir.path(), false).unwrap();
+        // Rows 0 and 1 print the same label on the same PDF page: two rows
+        // (grouping by their printed keys used to merge them).
+        let items = [
+            cell(0, "培训费", "total", "5"),
+            cell(0, "培训费", "project", "5"),
+            cell(1, "培训费", "total", "7"),
+            cell(1, "培训费", "extra_measure", "1"),
+        ];
+        wide.write(crate::grammar::Grammar::global(), &items)
+            .unwrap();
+        wide.finish().unwrap();
+        let text = std::fs::read_to_string(dir.path().join("tables/expenditure.csv")).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "doc_id,source,table_no,section,code,level,item,project_name,unit,status,line,total,basic,project,other_measures",
+                "d,a.pdf,3,,,,培训费,,万元,ok,p2,5,,5,",
+                "d,a.pdf,3,,,,培训费,,万元,ok,p2,7,,,extra_measure=1",
+            ]
+        );
+    }
+}

@@ -593,6 +593,18 @@ mod document_tests {
         let bomb = pdf_with_object(&object_stream(4, stream::tests::flate_bomb()));
         assert!(bomb.len() < 300_000);
         assert_eq!(extract(&bomb).err(), Some(PdfError::TooLarge));
+        // The same bomb as raw deflate behind a damaged zlib header, which
+        // lopdf would retry without a bound: caught too.
+        let mut raw = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut raw, &vec![b' '; MAX_STREAM + 10]).unwrap();
+        let raw = [&[0x78, 0x00][..], &raw.finish().unwrap()].concat();
+        assert_eq!(
+            extract(&pdf_with_object(&object_stream(4, &raw))).err(),
+            Some(PdfError::TooLarge)
+        );
+        // An object stream past reading is dropped; the page still reads.
+        let junk = pdf_with_object(&object_stream(4, b"not zlib at all"));
+        assert!(extract(&junk).unwrap().text.contains("1,010.70"));
         // A small object stream is read as before, its object included.
         let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
         std::io::Write::write_all(&mut z, b"7 0 << /K 1 >>").unwrap();

@@ -4,10 +4,15 @@
 //! more (LZW): a damaged or hostile file must fail alone with a reason, not
 //! exhaust the memory of a whole batch. Every filter chain is therefore
 //! decoded here one step at a time, each step stopped at [`MAX_STREAM`]:
-//! Flate and LZW by streaming decoders that stop writing at the bound, the
-//! filters that cannot expand much (ASCII85: at most 4×) by lopdf, and the
-//! two lopdf lacks (ASCIIHex, RunLength) here. PNG predictors, which never
-//! enlarge data, are undone by lopdf's row decoder.
+//! Flate and LZW by streaming decoders that stop writing at the bound,
+//! ASCII85, ASCIIHex and RunLength by small decoders here that check it as
+//! they go. PNG predictors, which never enlarge data, are undone by lopdf's
+//! row decoder. Image-only filters (DCT, JPX, CCITT, JBIG2) are never
+//! decoded: the text layer does not need them.
+//!
+//! One gap remains: lopdf expands the object streams of an *encrypted* file
+//! itself while decrypting it (its load filter is not called for encrypted
+//! files), without a bound.
 
 use std::borrow::Cow;
 use std::io::{self, Read, Write};
@@ -36,10 +41,15 @@ pub(crate) fn decode(s: &Stream) -> Result<Vec<u8>, PdfError> {
         let decoded = match *filter {
             b"FlateDecode" | b"Fl" => png_predictor(flate(&data)?, params)?,
             b"LZWDecode" | b"LZW" => png_predictor(lzw(&data, early_change(params))?, params)?,
-            // Filters lopdf does not implement.
+            b"ASCII85Decode" | b"A85" => ascii85(&data)?,
             b"ASCIIHexDecode" | b"AHx" => ascii_hex(&data),
             b"RunLengthDecode" | b"RL" => run_length(&data)?,
-            other => one_filter_by_lopdf(other, &data)?,
+            other => {
+                return Err(PdfError::Load(format!(
+                    "a stream uses the {} filter, which a text layer never needs",
+                    String::from_utf8_lossy(other)
+                )))
+            }
         };
         if decoded.len() > MAX_STREAM {
             return Err(PdfError::TooLarge);
@@ -72,17 +82,35 @@ impl Write for Bounded {
 }
 
 fn flate(input: &[u8]) -> Result<Vec<u8>, PdfError> {
-    let mut out = Vec::new();
-    let read = flate2::read::ZlibDecoder::new(input)
-        .take(MAX_STREAM as u64 + 1)
-        .read_to_end(&mut out);
-    match read {
-        Ok(_) if out.len() > MAX_STREAM => Err(PdfError::TooLarge),
-        Ok(_) => Ok(out),
+    let (out, error) = bounded_read(flate2::read::ZlibDecoder::new(input))?;
+    match error {
+        None => Ok(out),
         // A truncated stream still yields what inflated before the damage.
-        Err(_) if !out.is_empty() => Ok(out),
-        Err(e) => Err(PdfError::Load(format!("cannot inflate a stream: {e}"))),
+        Some(_) if !out.is_empty() => Ok(out),
+        // A damaged zlib header or checksum (seen in encrypted files): the
+        // deflate data after the two header bytes, as lopdf retries it.
+        Some(e) => match input.get(2..) {
+            Some(raw) => match bounded_read(flate2::read::DeflateDecoder::new(raw))? {
+                (out, _) if !out.is_empty() => Ok(out),
+                _ => Err(PdfError::Load(format!("cannot inflate a stream: {e}"))),
+            },
+            None => Err(PdfError::Load(format!("cannot inflate a stream: {e}"))),
+        },
     }
+}
+
+/// Reads at most [`MAX_STREAM`] bytes; past it, [`PdfError::TooLarge`].
+/// A read error comes back with what was read before it.
+fn bounded_read(reader: impl Read) -> Result<(Vec<u8>, Option<io::Error>), PdfError> {
+    let mut out = Vec::new();
+    let error = reader
+        .take(MAX_STREAM as u64 + 1)
+        .read_to_end(&mut out)
+        .err();
+    if out.len() > MAX_STREAM {
+        return Err(PdfError::TooLarge);
+    }
+    Ok((out, error))
 }
 
 /// Undoes a PNG predictor (`/Predictor` 10–15) after Flate or LZW, as lopdf
@@ -99,7 +127,7 @@ fn png_predictor(data: Vec<u8>, params: Option<&Dictionary>) -> Result<Vec<u8>, 
             .unwrap_or(default)
             .clamp(1, 1 << 20) as usize
     };
-    if !(10..=15).contains(&get(b"Predictor", 1)) {
+    if data.is_empty() || !(10..=15).contains(&get(b"Predictor", 1)) {
         return Ok(data);
     }
     let bytes_per_pixel = get(b"Colors", 1) * get(b"BitsPerComponent", 8).max(8) / 8;
@@ -187,18 +215,42 @@ fn run_length(input: &[u8]) -> Result<Vec<u8>, PdfError> {
     Ok(out)
 }
 
-/// A filter that cannot expand its input much, decoded by lopdf alone.
-fn one_filter_by_lopdf(filter: &[u8], input: &[u8]) -> Result<Vec<u8>, PdfError> {
-    let single = Stream::new(
-        lopdf::dictionary! { "Filter" => Object::Name(filter.to_vec()) },
-        input.to_vec(),
-    );
-    single.decompressed_content().map_err(|e| {
-        PdfError::Load(format!(
-            "cannot decode a {} stream: {e}",
-            String::from_utf8_lossy(filter)
-        ))
-    })
+/// Groups of five base-85 digits to four bytes, `z` for four zeros,
+/// whitespace ignored, up to `~>`; a short last group is padded with `u`.
+/// `z` makes four bytes of one: the bound is checked as it goes.
+fn ascii85(input: &[u8]) -> Result<Vec<u8>, PdfError> {
+    let bad = |what: &str| PdfError::Load(format!("cannot decode an ASCII85 stream: {what}"));
+    let mut out = Vec::with_capacity(input.len() / 5 * 4);
+    let (mut group, mut count) = (0u64, 0usize);
+    for &b in input {
+        match b {
+            b'~' => break,
+            b'z' if count == 0 => out.extend_from_slice(&[0; 4]),
+            b'!'..=b'u' => {
+                group = group * 85 + u64::from(b - b'!');
+                count += 1;
+                if count == 5 {
+                    let word = u32::try_from(group).map_err(|_| bad("a group past 2^32"))?;
+                    out.extend_from_slice(&word.to_be_bytes());
+                    (group, count) = (0, 0);
+                }
+            }
+            b if b.is_ascii_whitespace() => {}
+            _ => return Err(bad("a byte outside the alphabet")),
+        }
+        if out.len() > MAX_STREAM {
+            return Err(PdfError::TooLarge);
+        }
+    }
+    // A lone last digit carries no byte (lopdf drops it too).
+    if count > 1 {
+        for _ in count..5 {
+            group = group * 85 + 84;
+        }
+        let word = u32::try_from(group).map_err(|_| bad("a group past 2^32"))?;
+        out.extend_from_slice(&word.to_be_bytes()[..count - 1]);
+    }
+    Ok(out)
 }
 
 /// Object streams (`/Type /ObjStm`) are expanded by lopdf while it loads
@@ -222,14 +274,21 @@ pub(crate) fn bound_object_streams(
                     s.dict.set("Type", Object::Name(OVERSIZED.to_vec()));
                     s.set_content(Vec::new());
                 }
-                // Encrypted or damaged: left to lopdf, as before.
-                Err(_) => {}
+                // Damaged past reading: emptied, never handed back to lopdf
+                // (its own decoder has no bound); the objects it held are
+                // missing, as they would be if lopdf failed on it.
+                Err(_) => {
+                    s.dict.remove(b"Filter");
+                    s.dict.remove(b"DecodeParms");
+                    s.set_content(Vec::new());
+                }
             }
         }
     }
     // lopdf keeps a top-level object as mutated above and ignores what is
     // returned; for objects inside an object stream it keeps the returned
-    // copy. Those are never streams, so no stream's bytes are copied here.
+    // copy. Those are never streams, so no stream's bytes are copied here;
+    // the top-level dictionaries and arrays cloned for nothing are small.
     let kept = match object {
         Object::Stream(_) => Object::Null,
         other => other.clone(),
@@ -271,7 +330,7 @@ pub(crate) mod tests {
         );
         assert_eq!(decode(&predicted), Err(PdfError::TooLarge));
         // ASCII85 first, Flate second: lopdf alone would inflate it whole.
-        let a85 = ascii85(flate_bomb());
+        let a85 = ascii85_encode(flate_bomb());
         let chain = stream(
             vec!["ASCII85Decode".into(), "FlateDecode".into()].into(),
             a85,
@@ -291,7 +350,7 @@ pub(crate) mod tests {
         );
         let chain = stream(
             vec!["ASCII85Decode".into(), "FlateDecode".into()].into(),
-            ascii85(&zipped),
+            ascii85_encode(&zipped),
         );
         assert_eq!(decode(&chain).unwrap(), text);
         let lzw_text = weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8)
@@ -321,6 +380,40 @@ pub(crate) mod tests {
             lopdf::dictionary! { "Predictor" => 12, "Columns" => 1i64 << 40, "Colors" => 1i64 << 40 },
         );
         assert!(matches!(decode(&s), Err(PdfError::Load(_))));
+    }
+
+    #[test]
+    fn a_damaged_zlib_header_falls_back_to_raw_deflate_under_the_bound() {
+        let raw = |data: &[u8]| {
+            let mut d = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+            d.write_all(data).unwrap();
+            [&[0x78, 0x00][..], &d.finish().unwrap()].concat()
+        };
+        let text = stream("FlateDecode".into(), raw(b"BT (x) Tj ET"));
+        assert_eq!(decode(&text).unwrap(), b"BT (x) Tj ET");
+        let bomb = stream("FlateDecode".into(), raw(&vec![b' '; MAX_STREAM + 10]));
+        assert_eq!(decode(&bomb), Err(PdfError::TooLarge));
+        // Nothing inflates at all: an error naming the cause.
+        let junk = stream("FlateDecode".into(), b"not zlib".to_vec());
+        assert!(matches!(decode(&junk), Err(PdfError::Load(m)) if m.contains("inflate")));
+    }
+
+    #[test]
+    fn ascii85_is_decoded_here_and_bounded() {
+        let a85 = stream("ASCII85Decode".into(), ascii85_encode(b"BT (x) Tj ET"));
+        assert_eq!(decode(&a85).unwrap(), b"BT (x) Tj ET");
+        let z = stream("ASCII85Decode".into(), b"z 9jqo^~>".to_vec());
+        assert_eq!(decode(&z).unwrap(), [&[0u8; 4][..], b"Man "].concat());
+        let short = stream("ASCII85Decode".into(), b"9jqo~>".to_vec());
+        assert_eq!(decode(&short).unwrap(), b"Man");
+        // Each `z` is four zero bytes: 16 M of them pass the bound.
+        let zeros = stream("ASCII85Decode".into(), vec![b'z'; MAX_STREAM / 4 + 1]);
+        assert_eq!(decode(&zeros), Err(PdfError::TooLarge));
+        let bad = stream("ASCII85Decode".into(), b"9jqo\x7f~>".to_vec());
+        assert!(matches!(decode(&bad), Err(PdfError::Load(_))));
+        // Image-only filters are not decoded.
+        let dct = stream("DCTDecode".into(), vec![0xFF, 0xD8]);
+        assert!(matches!(decode(&dct), Err(PdfError::Load(m)) if m.contains("DCTDecode")));
     }
 
     #[test]
@@ -372,7 +465,7 @@ pub(crate) mod tests {
     }
 
     /// ASCII85 encoding (no `z` shortcut), with the `~>` end marker.
-    fn ascii85(data: &[u8]) -> Vec<u8> {
+    fn ascii85_encode(data: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
         for chunk in data.chunks(4) {
             let mut word = [0u8; 4];
