@@ -158,6 +158,8 @@ pub struct Options {
     pub fail_fast: bool,
     /// Show a progress bar (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// Larger input files fail unread.
+    pub max_file_bytes: u64,
 }
 
 impl Options {
@@ -172,6 +174,7 @@ impl Options {
             excel: false,
             fail_fast: false,
             progress: false,
+            max_file_bytes: pipeline::DEFAULT_MAX_FILE_BYTES,
         }
     }
 }
@@ -326,7 +329,7 @@ pub fn run(
     let compute = |part: &[Input]| -> Vec<(Outcome, u64)> {
         part.par_iter()
             .map(|i| {
-                let o = pipeline::process_path(&i.path, &i.source);
+                let o = pipeline::process_path(&i.path, &i.source, opts.max_file_bytes);
                 bar.inc(1);
                 (o, std::fs::metadata(&i.path).map_or(0, |m| m.len()))
             })
@@ -354,6 +357,38 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_over_the_size_limit_fails_unread_with_its_doc_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt");
+        let bytes = std::fs::read(&seed).unwrap();
+        std::fs::write(dir.path().join("big.txt"), &bytes).unwrap();
+        std::fs::write(dir.path().join("small.txt"), &bytes[..bytes.len() / 4]).unwrap();
+        let opts = Options {
+            max_file_bytes: bytes.len() as u64 - 1,
+            ..Options::csv(dir.path().join("out"))
+        };
+        let mut seen = Vec::new();
+        let summary = run(&discover(&[dir.path().to_path_buf()]), &opts, |o| {
+            seen.push((
+                o.document.source.clone(),
+                o.document.doc_id.clone(),
+                o.document.error.clone(),
+            ))
+        })
+        .unwrap();
+        assert_eq!(summary.documents(), 2);
+        let (source, id, error) = &seen[0];
+        assert!(source.ends_with("big.txt"), "{source}");
+        assert_eq!(id, &pipeline::doc_id(&bytes));
+        assert_eq!(
+            error,
+            "file of 32206 bytes exceeds the --max-file-mb limit (32205 bytes): not read"
+        );
+        // The file under the limit is read as usual.
+        assert!(!seen[1].2.contains("limit"), "{:?}", seen[1]);
+    }
 
     #[test]
     fn a_panicking_document_fails_alone_and_the_batch_completes() {

@@ -75,6 +75,10 @@ enum Command {
         /// Stop at the first input that fails (outputs up to it are still written).
         #[arg(long)]
         fail_fast: bool,
+        /// Larger files fail without being read (a disclosure, even a scanned PDF, is far
+        /// smaller; this keeps a stray archive or disk image from filling memory).
+        #[arg(long, value_name = "MB", default_value_t = 256)]
+        max_file_mb: u64,
         /// Print nothing but errors.
         #[arg(short, long, conflicts_with = "verbose")]
         quiet: bool,
@@ -139,6 +143,7 @@ fn main() -> ExitCode {
             grammars,
             format,
             fail_fast,
+            max_file_mb,
             quiet,
             verbose,
         } => {
@@ -167,6 +172,7 @@ fn main() -> ExitCode {
                 excel,
                 fail_fast,
                 progress: !quiet,
+                max_file_bytes: max_file_mb.saturating_mul(1 << 20),
             };
             let result = batch::run(&inputs, &opts, |o| {
                 if o.status == Status::Failed {

@@ -46,12 +46,44 @@ pub struct Outcome {
 
 /// First 16 hex digits of the SHA-256 of the input bytes.
 pub fn doc_id(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex_prefix(&Sha256::digest(bytes))
+}
+
+fn hex_prefix(digest: &[u8]) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
+/// Files larger than this are not read into memory (a disclosure, even a
+/// scanned PDF, is far smaller): they fail with the reason.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// [`doc_id`] of a file, read in pieces.
+fn doc_id_of_file(path: &Path) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(hex_prefix(&hasher.finalize()))
+}
+
 /// Reads and processes one file; `source` is the path as the user gave it.
-pub fn process_path(path: &Path, source: &str) -> Outcome {
+/// A file over `max_bytes` is hashed in pieces for its `doc_id` and failed
+/// without being read whole.
+pub fn process_path(path: &Path, source: &str, max_bytes: u64) -> Outcome {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size > max_bytes {
+        let shown = |b: u64| match b >= 1 << 20 {
+            true => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
+            false => format!("{b} bytes"),
+        };
+        let record = DocumentRecord::new(doc_id_of_file(path).unwrap_or_default(), source);
+        return failed(
+            record,
+            format!(
+                "file of {} exceeds the --max-file-mb limit ({}): not read",
+                shown(size),
+                shown(max_bytes)
+            ),
+        );
+    }
     match std::fs::read(path) {
         Ok(bytes) => process_bytes(&bytes, source),
         Err(e) => failed(
