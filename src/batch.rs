@@ -329,9 +329,9 @@ pub fn run(
     let compute = |part: &[Input]| -> Vec<(Outcome, u64)> {
         part.par_iter()
             .map(|i| {
-                let o = pipeline::process_path(&i.path, &i.source, opts.max_file_bytes);
+                let done = pipeline::process_path(&i.path, &i.source, opts.max_file_bytes);
                 bar.inc(1);
-                (o, std::fs::metadata(&i.path).map_or(0, |m| m.len()))
+                done
             })
             .collect()
     };

@@ -65,10 +65,15 @@ fn doc_id_of_file(path: &Path) -> std::io::Result<String> {
 }
 
 /// Reads and processes one file; `source` is the path as the user gave it.
-/// A file over `max_bytes` is hashed in pieces for its `doc_id` and failed
+/// Returns the outcome and the file's size (0 when it cannot be read). A
+/// file over `max_bytes` is hashed in pieces for its `doc_id` and failed
 /// without being read whole.
-pub fn process_path(path: &Path, source: &str, max_bytes: u64) -> Outcome {
+pub fn process_path(path: &Path, source: &str, max_bytes: u64) -> (Outcome, u64) {
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    (process_sized(path, source, size, max_bytes), size)
+}
+
+fn process_sized(path: &Path, source: &str, size: u64, max_bytes: u64) -> Outcome {
     if size > max_bytes {
         let shown = |b: u64| match b >= 1 << 20 {
             true => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
