@@ -200,24 +200,27 @@ fn bounded(
 /// tried. Returns the restored reading when exactly one restoration works.
 pub fn restore_cut_digit(reading: &Reading, rules: &[RowRule]) -> Option<Reading> {
     let mut found: Vec<Reading> = Vec::new();
+    // One working copy, each trial digit set and undone in place.
+    let mut r = reading.clone();
     for (col, v) in reading.values.iter().enumerate() {
         let Some(p) = v else { continue };
         if p.amount.decimals != 1 {
             continue;
         }
         for d in 1..=9 {
-            let mut r = reading.clone();
-            if let Some(q) = r.values[col].as_mut() {
-                q.amount = Amount {
+            r.values[col] = Some(Placed {
+                amount: Amount {
                     cents: p.amount.cents + d,
                     decimals: 2,
-                };
-                q.restored = true;
-            }
+                },
+                restored: true,
+                ..*p
+            });
             if r.satisfies(rules, 0) {
-                found.push(r);
+                found.push(r.clone());
             }
         }
+        r.values[col] = *v;
     }
     (found.len() == 1).then(|| found.remove(0))
 }
@@ -225,21 +228,20 @@ pub fn restore_cut_digit(reading: &Reading, rules: &[RowRule]) -> Option<Reading
 /// Readings that differ only by zero cells state the same amounts (`21.1`
 /// `0` is `21.10` wrapped): keep the one with the fewest cells.
 fn without_zero_variants(mut readings: Vec<Reading>) -> Vec<Reading> {
-    let key = |r: &Reading| -> Vec<(usize, i64)> {
-        r.values
-            .iter()
-            .enumerate()
-            .filter_map(|(c, v)| {
-                v.filter(|p| p.amount.cents != 0)
-                    .map(|p| (c, p.amount.cents))
-            })
-            .collect()
-    };
     readings.sort_by_key(|r| r.values.iter().filter(|v| v.is_some()).count());
     // Many readings per row: a fast hasher (keys are not attacker-chosen
-    // in a way that matters: a flooded set only slows this one row).
-    let mut seen = rustc_hash::FxHashSet::default();
-    readings.retain(|r| seen.insert(key(r)));
+    // in a way that matters: a flooded set only slows this one row), and
+    // one key buffer, copied only for the readings kept.
+    let mut seen: rustc_hash::FxHashSet<Vec<(usize, i64)>> = Default::default();
+    let mut key = Vec::new();
+    readings.retain(|r| {
+        key.clear();
+        key.extend(r.values.iter().enumerate().filter_map(|(c, v)| {
+            v.filter(|p| p.amount.cents != 0)
+                .map(|p| (c, p.amount.cents))
+        }));
+        !seen.contains(key.as_slice()) && seen.insert(key.clone())
+    });
     readings
 }
 
