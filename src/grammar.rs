@@ -96,6 +96,8 @@ pub struct Grammar {
     class_by_name: HashMap<String, &'static str>,
     /// “三公” categories: (canonical item, printed variants).
     pub three_public_categories: Vec<(&'static str, Vec<String>)>,
+    /// Measure words ending a transposed “三公” header cell.
+    three_public_heading_suffixes: Vec<String>,
     class_names: Vec<String>,
 }
 
@@ -133,6 +135,7 @@ struct IgnoredFile {
 
 #[derive(Deserialize)]
 struct ThreePublicFile {
+    heading_suffixes: Vec<String>,
     categories: Vec<(String, Vec<String>)>,
 }
 
@@ -260,6 +263,7 @@ impl Grammar {
             kinds,
             ignored_titles: compile(&t.ignored.titles)?,
             class_by_name,
+            three_public_heading_suffixes: t.three_public.heading_suffixes.clone(),
             three_public_categories: t
                 .three_public
                 .categories
@@ -372,6 +376,21 @@ impl Grammar {
     }
 
     /// The canonical “三公” category a printed label names.
+    /// The category a transposed “三公” table's header cell names: a year
+    /// before it (`2024年`) and a measure word after it (`预算数`) allowed.
+    pub fn three_public_heading(&self, text: &str) -> Option<&'static str> {
+        let label = normalize::label(text);
+        let label = label
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches('年');
+        let stripped = self
+            .three_public_heading_suffixes
+            .iter()
+            .fold(label, |l, suffix| l.trim_end_matches(suffix.as_str()));
+        self.three_public_category(label)
+            .or_else(|| self.three_public_category(stripped))
+    }
+
     pub fn three_public_category(&self, label: &str) -> Option<&'static str> {
         let mut l = normalize::label(label).replace(['“', '”', '"'], "");
         if let Some(rest) = l.strip_prefix("其中:") {
@@ -474,5 +493,15 @@ mod tests {
             g.three_public_category("因公出国 (境) 费"),
             Some("因公出国(境)费")
         );
+        assert_eq!(
+            g.three_public_heading("2024年机关运行经费预算数"),
+            Some("机关运行经费")
+        );
+        assert_eq!(
+            g.three_public_heading("公务接待费决算数"),
+            Some("公务接待费")
+        );
+        assert_eq!(g.three_public_heading("合计"), Some("合计"));
+        assert_eq!(g.three_public_heading("预算数"), None);
     }
 }

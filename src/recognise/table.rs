@@ -905,18 +905,7 @@ fn column_categories(
     let rows: Vec<&[Cell]> = header.iter().map(|r| &r[..width]).collect();
     let blank = |r: &[Cell], j: usize| normalize::is_blank(&r[j].text);
     // `2024年机关运行经费预算数` → 机关运行经费.
-    let category = |text: &str| {
-        let label = normalize::label(text);
-        let label = label
-            .trim_start_matches(|c: char| c.is_ascii_digit())
-            .trim_start_matches('年');
-        let stripped = label
-            .trim_end_matches("预算数")
-            .trim_end_matches("决算数")
-            .trim_end_matches('数');
-        g.three_public_category(label)
-            .or_else(|| g.three_public_category(stripped))
-    };
+    let category = |text: &str| g.three_public_heading(text);
     let mut out: Vec<(&'static str, Measure)> = Vec::with_capacity(width);
     for j in 0..width {
         let leaf_row = (0..rows.len()).rev().find(|&r| !blank(rows[r], j))?;
