@@ -33,9 +33,10 @@ pub struct Input {
 /// A path that does not exist is still an input: it is reported as failed.
 pub fn discover(args: &[PathBuf]) -> Vec<Input> {
     let mut out = Vec::new();
+    let mut walked = std::collections::HashSet::new();
     for arg in args {
         if arg.is_dir() {
-            walk(arg, &mut out);
+            walk(arg, &mut out, &mut walked);
         } else {
             out.push(Input {
                 path: arg.clone(),
@@ -48,7 +49,15 @@ pub fn discover(args: &[PathBuf]) -> Vec<Input> {
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<Input>) {
+/// Symbolic links are followed; a directory reached again (a link to a
+/// parent, or two links to one folder) is walked once, so no file is listed
+/// twice through a loop.
+fn walk(dir: &Path, out: &mut Vec<Input>, walked: &mut std::collections::HashSet<PathBuf>) {
+    if let Ok(real) = std::fs::canonicalize(dir) {
+        if !walked.insert(real) {
+            return;
+        }
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         out.push(Input {
             path: dir.to_path_buf(),
@@ -59,7 +68,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            walk(&path, out);
+            walk(&path, out, walked);
         } else {
             out.push(Input {
                 source: path.to_string_lossy().into_owned(),
@@ -357,6 +366,19 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_loop_lists_each_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("x.txt"), "x").unwrap();
+        std::os::unix::fs::symlink("..", sub.join("up")).unwrap();
+        let inputs = discover(&[dir.path().to_path_buf(), sub.clone()]);
+        let names: Vec<&Path> = inputs.iter().map(|i| i.path.as_path()).collect();
+        assert_eq!(names, [sub.join("x.txt")]);
+    }
 
     #[test]
     fn a_file_over_the_size_limit_fails_unread_with_its_doc_id() {

@@ -46,7 +46,8 @@ enum Command {
         after_help = "EXAMPLE:\n  budget-harvest extract samples/ more/2024_奇台县.txt -o out\n  python3 ../shared/tools/score.py ../shared/gold out/line_items.csv"
     )]
     Extract {
-        /// Input files and directories (directories are searched recursively).
+        /// Input files and directories (directories are searched recursively, following
+        /// symbolic links; a directory reached twice is read once).
         /// Text dumps in UTF-8, UTF-16 (with BOM) or GB18030, any line ends.
         #[arg(required = true, value_name = "PATH")]
         inputs: Vec<PathBuf>,
