@@ -32,8 +32,18 @@ pub struct Input {
 /// Expands files and directories (recursively) into a sorted list of inputs.
 /// A path that does not exist is still an input: it is reported as failed.
 pub fn discover(args: &[PathBuf]) -> Vec<Input> {
+    discover_except(args, None)
+}
+
+/// Like [`discover`], never entering `skip` (the run's output directory,
+/// when it lies among the inputs: last run's CSVs are not disclosures).
+/// A file named on the command line is an input wherever it lies.
+pub fn discover_except(args: &[PathBuf], skip: Option<&Path>) -> Vec<Input> {
     let mut out = Vec::new();
-    let mut walked = std::collections::HashSet::new();
+    let mut walked: std::collections::HashSet<PathBuf> = skip
+        .and_then(|d| std::fs::canonicalize(d).ok())
+        .into_iter()
+        .collect();
     for arg in args {
         if arg.is_dir() {
             walk(arg, &mut out, &mut walked);
@@ -378,6 +388,25 @@ mod tests {
         let inputs = discover(&[dir.path().to_path_buf(), sub.clone()]);
         let names: Vec<&Path> = inputs.iter().map(|i| i.path.as_path()).collect();
         assert_eq!(names, [sub.join("x.txt")]);
+    }
+
+    #[test]
+    fn the_output_directory_among_the_inputs_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt");
+        std::fs::copy(&seed, dir.path().join("a.txt")).unwrap();
+        let out = dir.path().join("out");
+        let args = [dir.path().to_path_buf()];
+        // Twice: the second run must not take the first run's CSVs as inputs.
+        for _ in 0..2 {
+            let inputs = discover_except(&args, Some(&out));
+            assert_eq!(inputs.len(), 1);
+            let summary = run(&inputs, &Options::csv(out.clone()), |_| {}).unwrap();
+            assert_eq!((summary.ok, summary.failed), (1, 0));
+        }
+        // Named on the command line, a file there is an input.
+        let named = [out.join("documents.csv")];
+        assert_eq!(discover_except(&named, Some(&out)).len(), 1);
     }
 
     #[test]

@@ -162,7 +162,7 @@ fn main() -> ExitCode {
                     .num_threads(n.max(1))
                     .build_global();
             }
-            let inputs = batch::discover(&inputs);
+            let inputs = batch::discover_except(&inputs, Some(&out));
             let formats = Formats {
                 csv: format.contains(&OutputFormat::Csv),
                 parquet: format.contains(&OutputFormat::Parquet),
