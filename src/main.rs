@@ -162,7 +162,20 @@ fn main() -> ExitCode {
                     .num_threads(n.max(1))
                     .build_global();
             }
-            let inputs = batch::discover_except(&inputs, Some(&out));
+            let paths = inputs;
+            let inputs = batch::discover_except(&paths, Some(&out));
+            if inputs.is_empty() {
+                // Empty outputs are still written (with headers), but a typo
+                // in a folder name should not pass for an empty corpus.
+                eprintln!(
+                    "budget-harvest: warning: no input files under {}",
+                    paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
             let formats = Formats {
                 csv: format.contains(&OutputFormat::Csv),
                 parquet: format.contains(&OutputFormat::Parquet),

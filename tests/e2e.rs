@@ -423,6 +423,26 @@ fn usage_errors_have_their_own_status() {
 }
 
 #[test]
+fn an_empty_input_folder_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("typo");
+    std::fs::create_dir(&empty).unwrap();
+    let out = Command::new(BIN)
+        .arg("extract")
+        .arg(&empty)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: no input files under"), "{err}");
+    let docs = std::fs::read_to_string(dir.path().join("out/documents.csv")).unwrap();
+    assert_eq!(docs.lines().count(), 1, "{docs}");
+}
+
+#[test]
 fn a_new_title_in_the_grammar_needs_no_code_change() {
     // A publisher names table 6 differently; the built-in grammar does not know it.
     let dir = tempfile::tempdir().unwrap();
