@@ -95,6 +95,11 @@ fn valid_number(s: &str) -> bool {
             .is_none_or(|f| f.len() <= 2 && f.bytes().all(|b| b.is_ascii_digit()) && !f.is_empty())
 }
 
+/// The longest text a joined number can have: 15 integer digits (all
+/// [`Amount::parse`] takes; [`valid_number`] admits no separators), a point
+/// and two decimals.
+const MAX_NUMBER_LEN: usize = 18;
+
 /// Every join of `tokens[i..j]` into one number that obeys the wrap rule.
 fn joins(tokens: &[&str], i: usize) -> Vec<(usize, String, Option<usize>)> {
     let mut out = Vec::new();
@@ -107,6 +112,11 @@ fn joins(tokens: &[&str], i: usize) -> Vec<(usize, String, Option<usize>)> {
             break;
         }
         text.push_str(t);
+        // No amount is longer (15 digits, a point, 2 decimals): a row of
+        // thousands of one-digit fragments must not join them all.
+        if text.len() > MAX_NUMBER_LEN {
+            break;
+        }
         if valid_number(&text) {
             let wrap = (j > i).then_some(width);
             out.push((j + 1, text.clone(), wrap));
@@ -353,6 +363,18 @@ mod tests {
                 parts: vec![1, 8, 9, 10, 11],
             },
         ]
+    }
+
+    #[test]
+    fn a_row_of_thousands_of_fragments_joins_only_number_lengths() {
+        // 20,000 one-digit fragments of one width: each start joins at most
+        // an amount's length, not the rest of the row (which took minutes).
+        let tokens = vec!["1"; 20_000];
+        let from_start = joins(&tokens, 0);
+        assert_eq!(from_start.len(), MAX_NUMBER_LEN);
+        assert_eq!(from_start.last().map(|j| j.1.len()), Some(MAX_NUMBER_LEN));
+        assert_eq!(joins(&["12", "34", "5.6"], 0).len(), 2);
+        assert_eq!(all_joins(&tokens).iter().map(Vec::len).max(), Some(15));
     }
 
     #[test]
