@@ -157,15 +157,13 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let mut interp = Interpreter::new(&doc);
     for (number, page_id) in &pages {
         interp.next_page();
-        let resources = match doc.get_page_resources(*page_id) {
-            Ok((Some(dict), _)) => dict.clone(),
-            Ok((None, ids)) => ids
-                .first()
-                .and_then(|id| doc.get_dictionary(*id).ok())
-                .cloned()
-                .unwrap_or_default(),
-            Err(_) => lopdf::Dictionary::new(),
-        };
+        // Inherited from the nearest ancestor, as the spec says, and walked
+        // for at most 32 levels: lopdf's get_page_resources recurses up the
+        // whole Parent chain and a hostile page tree overflows the stack.
+        let resources = inherited(&doc, *page_id, b"Resources")
+            .and_then(|o| o.as_dict().ok())
+            .cloned()
+            .unwrap_or_default();
         let content = page_content(&doc, *page_id)?;
         interp.run(&content, &resources, page_matrix(&doc, *page_id), 0);
         if let Some(e) = interp.error.take() {
@@ -550,6 +548,11 @@ mod document_tests {
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
             extra.to_vec(),
         ];
+        written(&objects)
+    }
+
+    /// Objects 1… (object 1 the catalog) with a classic cross-reference table.
+    fn written(objects: &[Vec<u8>]) -> Vec<u8> {
         let mut out = b"%PDF-1.5\n".to_vec();
         let mut offsets = Vec::new();
         for (i, body) in objects.iter().enumerate() {
@@ -586,6 +589,49 @@ mod document_tests {
             b"\nendstream",
         ]
         .concat()
+    }
+
+    #[test]
+    fn a_page_tree_nested_past_the_stack_is_read_without_overflow() {
+        // Catalog, then 20,000 /Pages nodes each the only kid of the one
+        // before, then the page: lopdf's get_page_resources recursed up the
+        // whole chain and overflowed the stack, aborting the batch.
+        let depth = 20_000;
+        let content = b"BT /F1 12 Tf 100 700 Td (Total 1,010.70) Tj ET";
+        let leaf = depth + 2;
+        let mut objects = vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()];
+        for k in 0..depth {
+            let id = k + 2;
+            let parent = if k == 0 {
+                String::new()
+            } else {
+                format!("/Parent {} 0 R ", id - 1)
+            };
+            objects.push(
+                format!("<< /Type /Pages {parent}/Kids [{} 0 R] /Count 1 >>", id + 1).into_bytes(),
+            );
+        }
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent {} 0 R /MediaBox [0 0 612 792] /Contents {} 0 R \
+                 /Resources << /Font << /F1 {} 0 R >> >> >>",
+                leaf - 1,
+                leaf + 1,
+                leaf + 2
+            )
+            .into_bytes(),
+        );
+        objects.push(
+            [
+                format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(),
+                content,
+                b"\nendstream",
+            ]
+            .concat(),
+        );
+        objects.push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec());
+        let pdf = extract(&written(&objects)).unwrap();
+        assert!(pdf.text.contains("1,010.70"), "{}", pdf.text);
     }
 
     #[test]
