@@ -180,6 +180,12 @@ fn bounded(
     max_nodes: usize,
     limit: usize,
 ) -> Option<Vec<Reading>> {
+    // Every token must land in a column, each column holding one number of
+    // at most MAX_NUMBER_LEN one-character pieces: more tokens than that
+    // cannot be read at all (and would cost a join table per token).
+    if tokens.len() > columns.saturating_mul(MAX_NUMBER_LEN) {
+        return Some(Vec::new());
+    }
     let mut out = Vec::new();
     let mut nodes = 0;
     let mut current = vec![None; columns];
@@ -375,6 +381,8 @@ mod tests {
         assert_eq!(from_start.last().map(|j| j.1.len()), Some(MAX_NUMBER_LEN));
         assert_eq!(joins(&["12", "34", "5.6"], 0).len(), 2);
         assert_eq!(all_joins(&tokens).iter().map(Vec::len).max(), Some(15));
+        // More fragments than the columns could hold: no reading, no search.
+        assert_eq!(readings(&tokens, 3, &[], &[]), Some(Vec::new()));
     }
 
     #[test]
