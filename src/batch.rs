@@ -287,7 +287,12 @@ impl Outputs {
         Ok(())
     }
 
-    fn finish(self) -> Result<()> {
+    /// Moves every file into place. Outputs of an earlier run in the same
+    /// folder that this run does not write (a format not asked for, a table
+    /// kind not seen) are removed, so the folder never mixes two runs.
+    fn finish(self, dir: &Path) -> Result<()> {
+        let wrote_csv = self.csv.is_some();
+        let wrote_parquet = self.parquet.is_some();
         if let Some(csv) = self.csv {
             csv.items.finish()?;
             csv.docs.finish()?;
@@ -298,6 +303,27 @@ impl Outputs {
             pq.items.finish()?;
             pq.docs.finish()?;
             pq.checks.finish()?;
+        }
+        let mut stale = Vec::new();
+        if !wrote_csv {
+            stale.extend(["line_items.csv", "documents.csv", "checks.csv"].map(|n| dir.join(n)));
+            if let Ok(entries) = std::fs::read_dir(dir.join("tables")) {
+                stale.extend(
+                    entries
+                        .flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "csv")),
+                );
+            }
+        }
+        if !wrote_parquet {
+            stale.extend(
+                ["line_items.parquet", "documents.parquet", "checks.parquet"].map(|n| dir.join(n)),
+            );
+        }
+        for path in stale.iter().filter(|p| p.exists()) {
+            std::fs::remove_file(path)
+                .with_context(|| format!("removing stale {}", path.display()))?;
         }
         Ok(())
     }
@@ -368,7 +394,7 @@ pub fn run(
         write(pending, &mut summary)?;
     }
     bar.finish_and_clear();
-    outputs.finish()?;
+    outputs.finish(&opts.out_dir)?;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
@@ -407,6 +433,64 @@ mod tests {
         // Named on the command line, a file there is an input.
         let named = [out.join("documents.csv")];
         assert_eq!(discover_except(&named, Some(&out)).len(), 1);
+    }
+
+    #[test]
+    fn a_rerun_into_the_same_folder_leaves_none_of_the_earlier_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let names = |sub: &str| -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(out.join(sub))
+                .unwrap()
+                .flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        // Run 1: every sample, CSV and Parquet.
+        let samples = discover(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")]);
+        let both = Options {
+            formats: Formats {
+                csv: true,
+                parquet: true,
+            },
+            ..Options::csv(out.clone())
+        };
+        run(&samples, &both, |_| {}).unwrap();
+        assert!(names("tables").len() > 2, "{:?}", names("tables"));
+        assert!(names("").contains(&"line_items.parquet".to_string()));
+        // Run 2: one document with one table kind, CSV only.
+        let one = dir.path().join("one.txt");
+        std::fs::write(
+            &one,
+            "表1\n部门支出总体情况表\n单位：万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n\
+             201\t一般公共服务支出\t3\t1\t2\n",
+        )
+        .unwrap();
+        run(
+            &discover(&[one.clone()]),
+            &Options::csv(out.clone()),
+            |_| {},
+        )
+        .unwrap();
+        assert_eq!(names("tables"), ["expenditure.csv"]);
+        assert_eq!(names(""), ["checks.csv", "documents.csv", "line_items.csv"]);
+        // Run 3: Parquet only.
+        let parquet = Options {
+            formats: Formats {
+                csv: false,
+                parquet: true,
+            },
+            ..Options::csv(out.clone())
+        };
+        run(&discover(&[one]), &parquet, |_| {}).unwrap();
+        assert_eq!(
+            names(""),
+            ["checks.parquet", "documents.parquet", "line_items.parquet"]
+        );
+        assert!(names("tables").is_empty());
     }
 
     #[test]

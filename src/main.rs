@@ -51,7 +51,9 @@ enum Command {
         /// Text dumps in UTF-8, UTF-16 (with BOM) or GB18030, any line ends.
         #[arg(required = true, value_name = "PATH")]
         inputs: Vec<PathBuf>,
-        /// Output directory; created if missing. Existing files there are replaced.
+        /// Output directory; created if missing. An earlier run's outputs there are replaced,
+        /// or removed when this run does not write them (a format not asked for, a table kind
+        /// not seen), so the folder never mixes two runs.
         #[arg(short, long, value_name = "OUT")]
         out: PathBuf,
         /// Worker threads (default: all cores).

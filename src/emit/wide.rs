@@ -146,9 +146,23 @@ impl WideTables {
             .write_raw(keys.into_iter().chain(values).chain([other.as_str()]))
     }
 
+    /// Moves the files into place and removes the `<kind>.csv` files an
+    /// earlier run left in `tables/` for kinds this run did not see: the
+    /// folder then holds this run's tables only.
     pub fn finish(self) -> Result<()> {
+        let written: Vec<String> = self.files.keys().map(|k| format!("{k}.csv")).collect();
         for (_, f) in self.files {
             f.sink.finish()?;
+        }
+        let entries = std::fs::read_dir(&self.dir)
+            .with_context(|| format!("reading {}", self.dir.display()))?;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".csv") && !written.contains(&name) {
+                let path = entry.path();
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("removing stale {}", path.display()))?;
+            }
         }
         Ok(())
     }
