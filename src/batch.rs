@@ -470,7 +470,7 @@ mod tests {
         )
         .unwrap();
         run(
-            &discover(&[one.clone()]),
+            &discover(std::slice::from_ref(&one)),
             &Options::csv(out.clone()),
             |_| {},
         )
