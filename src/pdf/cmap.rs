@@ -94,11 +94,22 @@ fn offset(hex: &str, n: u32) -> String {
     String::from_utf16_lossy(&units)
 }
 
+/// Most mappings a CMap may make (a whole 2-byte code space is 65,536): a
+/// hostile file's thousands of full ranges stop here instead of filling
+/// memory or running for minutes.
+const MAX_MAPPINGS: usize = 1 << 20;
+
 impl ToUnicode {
     pub fn parse(data: &[u8]) -> ToUnicode {
         let text = String::from_utf8_lossy(data);
         let tokens = hex_tokens(&text);
         let mut out = ToUnicode::default();
+        let mut budget = MAX_MAPPINGS;
+        let mut spend = |n: usize| -> bool {
+            let ok = budget >= n;
+            budget = budget.saturating_sub(n);
+            ok
+        };
         let mut i = 0;
         let mut section = "";
         while i < tokens.len() {
@@ -125,7 +136,9 @@ impl ToUnicode {
                     }
                     "char" => {
                         if let (Some(k), Some(Token::Hex(dst))) = (code(a), tokens.get(i + 1)) {
-                            out.map.insert(k, utf16(dst));
+                            if spend(1) {
+                                out.map.insert(k, utf16(dst));
+                            }
                         }
                         i += 2;
                     }
@@ -138,8 +151,11 @@ impl ToUnicode {
                         let hi = u32::from_str_radix(hi, 16).unwrap_or(lo);
                         match tokens.get(i + 2) {
                             Some(Token::Hex(dst)) => {
-                                for (n, c) in (lo..=hi.min(lo.saturating_add(0xFFFF))).enumerate() {
-                                    out.map.insert((len, c), offset(dst, n as u32));
+                                let hi = hi.min(lo.saturating_add(0xFFFF));
+                                if spend(hi.saturating_sub(lo) as usize + 1) {
+                                    for (n, c) in (lo..=hi).enumerate() {
+                                        out.map.insert((len, c), offset(dst, n as u32));
+                                    }
                                 }
                                 i += 3;
                             }
@@ -147,7 +163,9 @@ impl ToUnicode {
                                 let mut j = i + 3;
                                 let mut c = lo;
                                 while let Some(Token::Hex(dst)) = tokens.get(j) {
-                                    out.map.insert((len, c), utf16(dst));
+                                    if spend(1) {
+                                        out.map.insert((len, c), utf16(dst));
+                                    }
                                     c = c.saturating_add(1);
                                     j += 1;
                                 }
@@ -178,6 +196,22 @@ impl ToUnicode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_of_full_ranges_stop_at_the_budget() {
+        // 4,000 distinct 4-byte ranges of 65,536 codes: 262 million mappings.
+        let mut cmap =
+            String::from("1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange\n");
+        cmap.push_str("4000 beginbfrange\n");
+        for r in 0..4000u32 {
+            cmap.push_str(&format!("<{r:04X}0000> <{r:04X}FFFF> <4E00>\n"));
+        }
+        cmap.push_str("endbfrange");
+        let t = ToUnicode::parse(cmap.as_bytes());
+        assert_eq!(t.map.len(), MAX_MAPPINGS);
+        assert_eq!(t.get(4, 0x0000_0001), Some("\u{4E01}"));
+        assert_eq!(t.get(4, 0x0FA0_0001), None);
+    }
 
     #[test]
     fn bfchar_and_bfrange() {
