@@ -60,3 +60,16 @@ fn differences_on_a_chinese_named_simple_font_are_glyph_names() {
         );
     }
 }
+
+#[test]
+fn embedded_truetype_cmap_when_no_tounicode() {
+    // Committed fixture (tests/pdf/embedded_font_fixture.py): a Droid Sans
+    // Fallback subset, Identity-H, ToUnicode blanked out — the text can only
+    // come from the embedded font's own cmap through its CIDToGIDMap.
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fonts/embedded_cmap_no_tounicode.pdf");
+    let bytes = std::fs::read(&path).expect("committed fixture");
+    assert!(!String::from_utf8_lossy(&bytes).contains("/ToUnicode"));
+    let text = pdf::extract(&bytes).expect("reads").text;
+    assert_eq!(text.trim(), "一般公共预算拨款（项目支出）");
+}

@@ -201,7 +201,10 @@ fn embedded_cmap(doc: &Document, descendant: &Dictionary) -> HashMap<u32, char> 
     let mut by_gid: HashMap<u16, char> = HashMap::new();
     if let Some(cmap) = face.tables().cmap {
         for table in cmap.subtables.into_iter().filter(|t| t.is_unicode()) {
-            table.codepoints(|cp| {
+            // Each codepoint of the planes text uses is looked up, in
+            // order, rather than the subtable's own ranges walked: a hostile
+            // range of 2^32 codes would run for minutes.
+            for cp in (0..=0xFFFF).chain(0x2_0000..=0x2_FFFF) {
                 if let (Some(c), Some(g)) = (char::from_u32(cp), table.glyph_index(cp)) {
                     // Where a glyph serves two codepoints (⼀ radical and 一),
                     // the unified ideograph is the text.
@@ -211,7 +214,7 @@ fn embedded_cmap(doc: &Document, descendant: &Dictionary) -> HashMap<u32, char> 
                         *slot = c;
                     }
                 }
-            });
+            }
         }
     }
     let gid_of_cid: Option<Vec<u16>> = get(doc, descendant, b"CIDToGIDMap")
