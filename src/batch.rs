@@ -493,6 +493,27 @@ mod tests {
         assert!(names("tables").is_empty());
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_device_fails_unread_and_the_batch_goes_on() {
+        // /dev/zero never ends: reading it would hang the batch and fill memory.
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.txt")).unwrap();
+        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt");
+        std::fs::copy(&seed, dir.path().join("a.txt")).unwrap();
+        let mut errors = Vec::new();
+        let opts = Options::csv(dir.path().join("out"));
+        let summary = run(&discover(&[dir.path().to_path_buf()]), &opts, |o| {
+            errors.push(o.document.error.clone())
+        })
+        .unwrap();
+        assert_eq!((summary.ok, summary.failed), (1, 1));
+        assert_eq!(
+            errors[1],
+            "not a regular file (a pipe, a device or a socket): not read"
+        );
+    }
+
     #[test]
     fn a_file_over_the_size_limit_fails_unread_with_its_doc_id() {
         let dir = tempfile::tempdir().unwrap();

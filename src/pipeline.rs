@@ -3,6 +3,7 @@
 //! Never fails: whatever goes wrong becomes the document's `status` and
 //! `error`, so a batch always accounts for every input.
 
+use std::io::Read;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
@@ -69,33 +70,48 @@ fn doc_id_of_file(path: &Path) -> std::io::Result<String> {
 /// file over `max_bytes` is hashed in pieces for its `doc_id` and failed
 /// without being read whole.
 pub fn process_path(path: &Path, source: &str, max_bytes: u64) -> (Outcome, u64) {
-    let size = std::fs::metadata(path).map_or(0, |m| m.len());
-    (process_sized(path, source, size, max_bytes), size)
+    let unread = |error: String| failed(DocumentRecord::new(String::new(), source), error);
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => return (unread(format!("cannot read file: {e}")), 0),
+    };
+    // A pipe or a device (a stray link to /dev/zero) would block the batch
+    // or never end: only regular files are read (and directories, which
+    // fail with the reason they could not be listed).
+    if !meta.is_file() && !meta.is_dir() {
+        let what = "not a regular file (a pipe, a device or a socket): not read";
+        return (unread(what.into()), 0);
+    }
+    let size = meta.len();
+    if size > max_bytes {
+        let record = DocumentRecord::new(doc_id_of_file(path).unwrap_or_default(), source);
+        return (failed(record, too_large(size, max_bytes)), size);
+    }
+    // At most one byte past the limit, should the file have grown since.
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes));
+    let outcome = match read {
+        Ok(n) if n as u64 > max_bytes => {
+            let record = DocumentRecord::new(doc_id(&bytes), source);
+            failed(record, too_large(n as u64, max_bytes))
+        }
+        Ok(_) => process_bytes(&bytes, source),
+        Err(e) => unread(format!("cannot read file: {e}")),
+    };
+    (outcome, size)
 }
 
-fn process_sized(path: &Path, source: &str, size: u64, max_bytes: u64) -> Outcome {
-    if size > max_bytes {
-        let shown = |b: u64| match b >= 1 << 20 {
-            true => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
-            false => format!("{b} bytes"),
-        };
-        let record = DocumentRecord::new(doc_id_of_file(path).unwrap_or_default(), source);
-        return failed(
-            record,
-            format!(
-                "file of {} exceeds the --max-file-mb limit ({}): not read",
-                shown(size),
-                shown(max_bytes)
-            ),
-        );
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => process_bytes(&bytes, source),
-        Err(e) => failed(
-            DocumentRecord::new(String::new(), source),
-            format!("cannot read file: {e}"),
-        ),
-    }
+fn too_large(size: u64, max_bytes: u64) -> String {
+    let shown = |b: u64| match b >= 1 << 20 {
+        true => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
+        false => format!("{b} bytes"),
+    };
+    format!(
+        "file of {} exceeds the --max-file-mb limit ({}): not read",
+        shown(size),
+        shown(max_bytes)
+    )
 }
 
 /// Processes the bytes of one input. A panic inside a stage is caught and
