@@ -143,14 +143,18 @@ fn names_a_gbk_font(base_font: &[u8]) -> bool {
 /// The `/W` array of a CIDFont: CID → width.
 fn cid_widths(doc: &Document, w: &[Object]) -> HashMap<u32, f32> {
     let mut widths = HashMap::new();
+    // Entries set in all: thousands of repeated full ranges would take
+    // minutes without a bound (a real /W sets each CID once).
+    let mut budget: usize = 1 << 20;
     let mut i = 0;
-    while i < w.len() {
+    while i < w.len() && budget > 0 {
         let Some(first) = number(resolve(doc, &w[i])) else {
             break;
         };
         match w.get(i + 1).map(|o| resolve(doc, o)) {
             Some(Object::Array(list)) => {
-                for (k, v) in list.iter().enumerate() {
+                for (k, v) in list.iter().enumerate().take(budget) {
+                    budget -= 1;
                     let cid = (first as u32).saturating_add(k as u32);
                     if let (Some(v), true) = (number(resolve(doc, v)), cid <= MAX_CID) {
                         widths.insert(cid, v);
@@ -166,7 +170,9 @@ fn cid_widths(doc: &Document, w: &[Object]) -> HashMap<u32, f32> {
                     break;
                 };
                 // CIDs are 16-bit: a hostile range cannot allocate more.
-                for c in (first as u32).min(MAX_CID + 1)..=(last as u32).min(MAX_CID) {
+                for c in ((first as u32).min(MAX_CID + 1)..=(last as u32).min(MAX_CID)).take(budget)
+                {
+                    budget -= 1;
                     widths.insert(c, v);
                 }
                 i += 3;
@@ -483,6 +489,34 @@ mod tests {
             .map(|g| g.0)
             .collect();
         assert_eq!(text, "\u{a0}12.50 –5");
+    }
+
+    #[test]
+    fn repeated_full_width_ranges_stop_at_the_budget() {
+        // Twenty full ranges (1.3 million entries) exhaust the budget of
+        // 2^20 before the last entry, which would set CID 100 to 700.
+        let doc = Document::with_version("1.5");
+        let mut w: Vec<Object> = Vec::new();
+        for _ in 0..20 {
+            w.extend([0.into(), 65535.into(), 500.into()]);
+        }
+        w.extend([100.into(), Object::Array(vec![700.into()])]);
+        let widths = cid_widths(&doc, &w);
+        assert_eq!(widths.len(), 65536);
+        assert_eq!(widths.get(&100), Some(&500.0));
+        // A real /W: each entry set once.
+        let w: Vec<Object> = vec![
+            1.into(),
+            Object::Array(vec![250.into(), 260.into()]),
+            10.into(),
+            12.into(),
+            1000.into(),
+        ];
+        let widths = cid_widths(&doc, &w);
+        assert_eq!(
+            (widths[&1], widths[&2], widths[&11]),
+            (250.0, 260.0, 1000.0)
+        );
     }
 
     #[test]
