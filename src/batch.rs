@@ -35,55 +35,87 @@ pub fn discover(args: &[PathBuf]) -> Vec<Input> {
     discover_except(args, None)
 }
 
-/// Like [`discover`], never entering `skip` (the run's output directory,
-/// when it lies among the inputs: last run's CSVs are not disclosures).
-/// A file named on the command line is an input wherever it lies.
-pub fn discover_except(args: &[PathBuf], skip: Option<&Path>) -> Vec<Input> {
-    let mut out = Vec::new();
-    let mut walked: std::collections::HashSet<PathBuf> = skip
-        .and_then(|d| std::fs::canonicalize(d).ok())
-        .into_iter()
-        .collect();
+/// Like [`discover`], leaving out the files a run writes into `out_dir`
+/// when that folder lies among the inputs (or is one): a rerun must not read
+/// the last run's CSVs as disclosures. A file named on the command line is
+/// an input wherever it lies.
+pub fn discover_except(args: &[PathBuf], out_dir: Option<&Path>) -> Vec<Input> {
+    let mut walker = Walker {
+        out: Vec::new(),
+        walked: std::collections::HashSet::new(),
+        out_dir: out_dir.and_then(|d| std::fs::canonicalize(d).ok()),
+    };
     for arg in args {
         if arg.is_dir() {
-            walk(arg, &mut out, &mut walked);
+            walker.walk(arg);
         } else {
-            out.push(Input {
+            walker.out.push(Input {
                 path: arg.clone(),
                 source: arg.to_string_lossy().into_owned(),
             });
         }
     }
+    let mut out = walker.out;
     out.sort();
     out.dedup();
     out
 }
 
-/// Symbolic links are followed; a directory reached again (a link to a
-/// parent, or two links to one folder) is walked once, so no file is listed
-/// twice through a loop.
-fn walk(dir: &Path, out: &mut Vec<Input>, walked: &mut std::collections::HashSet<PathBuf>) {
-    if let Ok(real) = std::fs::canonicalize(dir) {
-        if !walked.insert(real) {
-            return;
+/// The names a run writes in its output folder (`.NAME.partial` while
+/// writing): never inputs there.
+fn is_output_name(name: &str) -> bool {
+    const OUTPUTS: [&str; 7] = [
+        "line_items.csv",
+        "documents.csv",
+        "checks.csv",
+        "line_items.parquet",
+        "documents.parquet",
+        "checks.parquet",
+        "tables",
+    ];
+    OUTPUTS.contains(&name) || (name.starts_with('.') && name.ends_with(".partial"))
+}
+
+struct Walker {
+    out: Vec<Input>,
+    /// Canonical directories walked already.
+    walked: std::collections::HashSet<PathBuf>,
+    /// The run's output folder, canonical.
+    out_dir: Option<PathBuf>,
+}
+
+impl Walker {
+    /// Symbolic links are followed; a directory reached again (a link to a
+    /// parent, or two links to one folder) is walked once, so no file is
+    /// listed twice through a loop.
+    fn walk(&mut self, dir: &Path) {
+        let real = std::fs::canonicalize(dir).ok();
+        if let Some(real) = &real {
+            if !self.walked.insert(real.clone()) {
+                return;
+            }
         }
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        out.push(Input {
-            path: dir.to_path_buf(),
-            source: dir.to_string_lossy().into_owned(),
-        });
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out, walked);
-        } else {
-            out.push(Input {
-                source: path.to_string_lossy().into_owned(),
-                path,
+        let in_out_dir = real.is_some() && real == self.out_dir;
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            self.out.push(Input {
+                path: dir.to_path_buf(),
+                source: dir.to_string_lossy().into_owned(),
             });
+            return;
+        };
+        for entry in entries.flatten() {
+            if in_out_dir && is_output_name(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let path = entry.path();
+            if path.is_dir() {
+                self.walk(&path);
+            } else {
+                self.out.push(Input {
+                    source: path.to_string_lossy().into_owned(),
+                    path,
+                });
+            }
         }
     }
 }
@@ -297,7 +329,7 @@ impl Outputs {
             csv.items.finish()?;
             csv.docs.finish()?;
             csv.checks.finish()?;
-            csv.wide.finish()?;
+            csv.wide.finish(Grammar::global())?;
         }
         if let Some(pq) = self.parquet {
             pq.items.finish()?;
@@ -307,25 +339,14 @@ impl Outputs {
         let mut stale = Vec::new();
         if !wrote_csv {
             stale.extend(["line_items.csv", "documents.csv", "checks.csv"].map(|n| dir.join(n)));
-            if let Ok(entries) = std::fs::read_dir(dir.join("tables")) {
-                stale.extend(
-                    entries
-                        .flatten()
-                        .map(|e| e.path())
-                        .filter(|p| p.extension().is_some_and(|x| x == "csv")),
-                );
-            }
+            WideTables::remove_all(dir, Grammar::global())?;
         }
         if !wrote_parquet {
             stale.extend(
                 ["line_items.parquet", "documents.parquet", "checks.parquet"].map(|n| dir.join(n)),
             );
         }
-        for path in stale.iter().filter(|p| p.exists()) {
-            std::fs::remove_file(path)
-                .with_context(|| format!("removing stale {}", path.display()))?;
-        }
-        Ok(())
+        emit::remove_stale(&stale)
     }
 }
 
@@ -433,6 +454,19 @@ mod tests {
         // Named on the command line, a file there is an input.
         let named = [out.join("documents.csv")];
         assert_eq!(discover_except(&named, Some(&out)).len(), 1);
+        // The output folder is the input folder (`extract . -o .`): its
+        // disclosures are inputs, the run's own files are not.
+        let same = tempfile::tempdir().unwrap();
+        std::fs::copy(&seed, same.path().join("a.txt")).unwrap();
+        let args = [same.path().to_path_buf()];
+        for _ in 0..2 {
+            let inputs = discover_except(&args, Some(same.path()));
+            let names: Vec<_> = inputs.iter().map(|i| i.path.clone()).collect();
+            assert_eq!(names, [same.path().join("a.txt")]);
+            run(&inputs, &Options::csv(same.path().to_path_buf()), |_| {}).unwrap();
+        }
+        assert!(same.path().join("tables/summary.csv").exists());
+        assert!(same.path().join("a.txt").exists());
     }
 
     #[test]
@@ -476,6 +510,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(names("tables"), ["expenditure.csv"]);
+        // A file of the user's own in tables/ is left alone.
+        std::fs::write(out.join("tables/my_notes.csv"), "mine").unwrap();
         assert_eq!(names(""), ["checks.csv", "documents.csv", "line_items.csv"]);
         // Run 3: Parquet only.
         let parquet = Options {
@@ -490,7 +526,7 @@ mod tests {
             names(""),
             ["checks.parquet", "documents.parquet", "line_items.parquet"]
         );
-        assert!(names("tables").is_empty());
+        assert_eq!(names("tables"), ["my_notes.csv"]);
     }
 
     #[cfg(unix)]

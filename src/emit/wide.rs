@@ -148,23 +148,30 @@ impl WideTables {
 
     /// Moves the files into place and removes the `<kind>.csv` files an
     /// earlier run left in `tables/` for kinds this run did not see: the
-    /// folder then holds this run's tables only.
-    pub fn finish(self) -> Result<()> {
-        let written: Vec<String> = self.files.keys().map(|k| format!("{k}.csv")).collect();
+    /// folder then holds this run's tables only. Only the grammar's kinds
+    /// are touched: other files there are the user's.
+    pub fn finish(self, g: &Grammar) -> Result<()> {
+        let stale: Vec<PathBuf> = g
+            .kinds
+            .iter()
+            .filter(|k| !self.files.contains_key(k.key))
+            .map(|k| self.dir.join(format!("{}.csv", k.key)))
+            .collect();
         for (_, f) in self.files {
             f.sink.finish()?;
         }
-        let entries = std::fs::read_dir(&self.dir)
-            .with_context(|| format!("reading {}", self.dir.display()))?;
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".csv") && !written.contains(&name) {
-                let path = entry.path();
-                std::fs::remove_file(&path)
-                    .with_context(|| format!("removing stale {}", path.display()))?;
-            }
-        }
-        Ok(())
+        super::remove_stale(&stale)
+    }
+
+    /// Removes the `<kind>.csv` files of every kind (a run that writes no CSV).
+    pub fn remove_all(out_dir: &Path, g: &Grammar) -> Result<()> {
+        let dir = out_dir.join("tables");
+        let all: Vec<PathBuf> = g
+            .kinds
+            .iter()
+            .map(|k| dir.join(format!("{}.csv", k.key)))
+            .collect();
+        super::remove_stale(&all)
     }
 }
 
@@ -206,7 +213,7 @@ mod tests {
         ];
         wide.write(crate::grammar::Grammar::global(), &items)
             .unwrap();
-        wide.finish().unwrap();
+        wide.finish(crate::grammar::Grammar::global()).unwrap();
         let text = std::fs::read_to_string(dir.path().join("tables/expenditure.csv")).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
