@@ -323,30 +323,26 @@ impl Outputs {
     /// folder that this run does not write (a format not asked for, a table
     /// kind not seen) are removed, so the folder never mixes two runs.
     fn finish(self, dir: &Path) -> Result<()> {
-        let wrote_csv = self.csv.is_some();
-        let wrote_parquet = self.parquet.is_some();
+        let (csv, parquet) = (self.csv.is_some(), self.parquet.is_some());
+        let mut kinds = Vec::new();
         if let Some(csv) = self.csv {
             csv.items.finish()?;
             csv.docs.finish()?;
             csv.checks.finish()?;
-            csv.wide.finish(Grammar::global())?;
+            kinds = csv.wide.finish()?;
         }
         if let Some(pq) = self.parquet {
             pq.items.finish()?;
             pq.docs.finish()?;
             pq.checks.finish()?;
         }
-        let mut stale = Vec::new();
-        if !wrote_csv {
-            stale.extend(["line_items.csv", "documents.csv", "checks.csv"].map(|n| dir.join(n)));
-            WideTables::remove_all(dir, Grammar::global())?;
-        }
-        if !wrote_parquet {
-            stale.extend(
-                ["line_items.parquet", "documents.parquet", "checks.parquet"].map(|n| dir.join(n)),
-            );
-        }
-        emit::remove_stale(&stale)
+        // Only once every file of this run is in place.
+        let written = emit::stale::Written {
+            csv,
+            parquet,
+            kinds: &kinds,
+        };
+        emit::stale::remove(dir, Grammar::global(), &written)
     }
 }
 

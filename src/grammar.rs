@@ -133,8 +133,14 @@ struct IgnoredFile {
     titles: Vec<String>,
 }
 
+fn default_heading_suffixes() -> Vec<String> {
+    ["预算数", "决算数", "数"].map(String::from).to_vec()
+}
+
 #[derive(Deserialize)]
 struct ThreePublicFile {
+    /// Optional, so a `--grammars` copy made before the key existed loads.
+    #[serde(default = "default_heading_suffixes")]
     heading_suffixes: Vec<String>,
     categories: Vec<(String, Vec<String>)>,
 }
@@ -375,7 +381,6 @@ impl Grammar {
         &self.class_names
     }
 
-    /// The canonical “三公” category a printed label names.
     /// The category a transposed “三公” table's header cell names: a year
     /// before it (`2024年`) and a measure word after it (`预算数`) allowed.
     pub fn three_public_heading(&self, text: &str) -> Option<&'static str> {
@@ -391,6 +396,7 @@ impl Grammar {
             .or_else(|| self.three_public_category(stripped))
     }
 
+    /// The canonical “三公” category a printed label names.
     pub fn three_public_category(&self, label: &str) -> Option<&'static str> {
         let mut l = normalize::label(label).replace(['“', '”', '"'], "");
         if let Some(rest) = l.strip_prefix("其中:") {
@@ -476,6 +482,21 @@ mod tests {
         assert_eq!(g.class_code("八、社会保障和就业支出"), Some("208"));
         assert_eq!(g.class_code("住房保障支出"), Some("221"));
         assert_eq!(g.class_code("行政运行"), None);
+    }
+
+    #[test]
+    fn a_grammar_copy_without_heading_suffixes_still_loads() {
+        let tables = EMBEDDED[1].1;
+        let line = tables
+            .lines()
+            .find(|l| l.starts_with("heading_suffixes"))
+            .expect("the embedded grammar has the key");
+        let older = tables.replace(line, "");
+        let g = Grammar::parse(EMBEDDED[0].1, &older, EMBEDDED[2].1, EMBEDDED[3].1).unwrap();
+        assert_eq!(
+            g.three_public_heading("2024年机关运行经费预算数"),
+            Some("机关运行经费")
+        );
     }
 
     #[test]

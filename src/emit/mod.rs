@@ -5,6 +5,7 @@
 //! interrupted run never leaves a half-written file that looks complete.
 
 pub mod parquet;
+pub mod stale;
 pub mod wide;
 
 use std::borrow::Cow;
@@ -179,15 +180,6 @@ pub fn line_items(record: &DocumentRecord, doc: &Document) -> Vec<LineItem> {
         }
     }
     out
-}
-
-/// Removes those of `paths` that exist (outputs of an earlier run that this
-/// run does not write).
-pub fn remove_stale(paths: &[std::path::PathBuf]) -> Result<()> {
-    for path in paths.iter().filter(|p| p.is_file()) {
-        fs::remove_file(path).with_context(|| format!("removing stale {}", path.display()))?;
-    }
-    Ok(())
 }
 
 /// Streams rows of one CSV file to `dir/name` through a temporary file.

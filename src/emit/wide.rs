@@ -49,6 +49,14 @@ pub fn measures(g: &Grammar, kind: &str) -> Vec<Measure> {
     out
 }
 
+/// The header of a kind's wide file.
+pub fn header(g: &Grammar, kind: &str) -> Vec<String> {
+    let mut header: Vec<String> = KEY_COLUMNS.iter().map(|s| s.to_string()).collect();
+    header.extend(measures(g, kind).iter().map(|m| m.to_string()));
+    header.push("other_measures".into());
+    header
+}
+
 struct KindFile {
     sink: CsvSink<Vec<String>>,
     measures: Vec<Measure>,
@@ -105,9 +113,7 @@ impl WideTables {
         let first = &cells[0];
         if !self.files.contains_key(first.table) {
             let measures = measures(g, first.table);
-            let mut header: Vec<String> = KEY_COLUMNS.iter().map(|s| s.to_string()).collect();
-            header.extend(measures.iter().map(|m| m.to_string()));
-            header.push("other_measures".into());
+            let header = header(g, first.table);
             let sink = CsvSink::create(
                 &self.dir,
                 &format!("{}.csv", first.table),
@@ -146,32 +152,14 @@ impl WideTables {
             .write_raw(keys.into_iter().chain(values).chain([other.as_str()]))
     }
 
-    /// Moves the files into place and removes the `<kind>.csv` files an
-    /// earlier run left in `tables/` for kinds this run did not see: the
-    /// folder then holds this run's tables only. Only the grammar's kinds
-    /// are touched: other files there are the user's.
-    pub fn finish(self, g: &Grammar) -> Result<()> {
-        let stale: Vec<PathBuf> = g
-            .kinds
-            .iter()
-            .filter(|k| !self.files.contains_key(k.key))
-            .map(|k| self.dir.join(format!("{}.csv", k.key)))
-            .collect();
+    /// Moves the files into place; returns the kinds written (the others'
+    /// files from an earlier run are removed by the caller, `stale`).
+    pub fn finish(self) -> Result<Vec<&'static str>> {
+        let kinds = self.files.keys().copied().collect();
         for (_, f) in self.files {
             f.sink.finish()?;
         }
-        super::remove_stale(&stale)
-    }
-
-    /// Removes the `<kind>.csv` files of every kind (a run that writes no CSV).
-    pub fn remove_all(out_dir: &Path, g: &Grammar) -> Result<()> {
-        let dir = out_dir.join("tables");
-        let all: Vec<PathBuf> = g
-            .kinds
-            .iter()
-            .map(|k| dir.join(format!("{}.csv", k.key)))
-            .collect();
-        super::remove_stale(&all)
+        Ok(kinds)
     }
 }
 
@@ -213,7 +201,7 @@ mod tests {
         ];
         wide.write(crate::grammar::Grammar::global(), &items)
             .unwrap();
-        wide.finish(crate::grammar::Grammar::global()).unwrap();
+        wide.finish().unwrap();
         let text = std::fs::read_to_string(dir.path().join("tables/expenditure.csv")).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(

@@ -206,11 +206,18 @@ fn embedded_cmap(doc: &Document, descendant: &Dictionary) -> HashMap<u32, char> 
     };
     let mut by_gid: HashMap<u16, char> = HashMap::new();
     if let Some(cmap) = face.tables().cmap {
-        for table in cmap.subtables.into_iter().filter(|t| t.is_unicode()) {
-            // Each codepoint of the planes text uses is looked up, in
+        // A font has one to three Unicode subtables; a hostile one could
+        // list thousands, each costing the full lookup below.
+        for table in cmap
+            .subtables
+            .into_iter()
+            .filter(|t| t.is_unicode())
+            .take(4)
+        {
+            // Each codepoint of planes 0–3 (every CJK block) is looked up, in
             // order, rather than the subtable's own ranges walked: a hostile
             // range of 2^32 codes would run for minutes.
-            for cp in (0..=0xFFFF).chain(0x2_0000..=0x2_FFFF) {
+            for cp in 0..=0x3_FFFF {
                 if let (Some(c), Some(g)) = (char::from_u32(cp), table.glyph_index(cp)) {
                     // Where a glyph serves two codepoints (⼀ radical and 一),
                     // the unified ideograph is the text.

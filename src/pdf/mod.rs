@@ -44,9 +44,13 @@ fn inherited<'d>(
     key: &[u8],
 ) -> Option<&'d lopdf::Object> {
     let mut dict = doc.get_dictionary(page).ok()?;
-    for _ in 0..32 {
+    // A loop, not recursion, bounded against Parent cycles; null is absent.
+    for _ in 0..4096 {
         if let Ok(v) = dict.get(key) {
-            return doc.dereference(v).ok().map(|(_, o)| o);
+            match doc.dereference(v).ok().map(|(_, o)| o) {
+                Some(lopdf::Object::Null) | None => {}
+                found => return found,
+            }
         }
         dict = doc
             .get_dictionary(dict.get(b"Parent").ok()?.as_reference().ok()?)
@@ -157,9 +161,9 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let mut interp = Interpreter::new(&doc);
     for (number, page_id) in &pages {
         interp.next_page();
-        // Inherited from the nearest ancestor, as the spec says, and walked
-        // for at most 32 levels: lopdf's get_page_resources recurses up the
-        // whole Parent chain and a hostile page tree overflows the stack.
+        // Inherited from the nearest ancestor, as the spec says, walked in a
+        // loop: lopdf's get_page_resources recurses up the whole Parent
+        // chain and a hostile page tree overflows the stack.
         let resources = inherited(&doc, *page_id, b"Resources")
             .and_then(|o| o.as_dict().ok())
             .cloned()

@@ -381,8 +381,12 @@ mod tests {
         assert_eq!(from_start.last().map(|j| j.1.len()), Some(MAX_NUMBER_LEN));
         assert_eq!(joins(&["12", "34", "5.6"], 0).len(), 2);
         assert_eq!(all_joins(&tokens).iter().map(Vec::len).max(), Some(15));
-        // More fragments than the columns could hold: no reading, no search.
-        assert_eq!(readings(&tokens, 3, &[], &[]), Some(Vec::new()));
+        // More fragments than the columns could hold: no reading, and no
+        // search (a one-node budget would otherwise be cut off: None).
+        assert_eq!(
+            bounded(&tokens, 3, &[], &[], 0, 1, usize::MAX),
+            Some(Vec::new())
+        );
     }
 
     #[test]
