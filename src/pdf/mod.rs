@@ -597,31 +597,45 @@ mod document_tests {
 
     #[test]
     fn a_page_tree_nested_past_the_stack_is_read_without_overflow() {
-        // Catalog, then 20,000 /Pages nodes each the only kid of the one
-        // before, then the page: lopdf's get_page_resources recursed up the
-        // whole chain and overflowed the stack, aborting the batch.
-        let depth = 20_000;
+        // lopdf's get_page_resources recursed up the whole Parent chain and
+        // overflowed the stack, aborting the batch.
+        let pdf = extract(&deep_page_tree(20_000, false)).unwrap();
+        assert!(pdf.text.contains("1,010.70"), "{}", pdf.text);
+    }
+
+    #[test]
+    fn resources_inherited_from_far_up_and_null_is_absent() {
+        // The font is declared on the root only; the page says /Resources null.
+        let pdf = extract(&deep_page_tree(100, true)).unwrap();
+        assert!(pdf.text.contains("1,010.70"), "{}", pdf.text);
+    }
+
+    /// Catalog, then `depth` /Pages nodes each the only kid of the one
+    /// before, then the page, its content and the font: the page's own
+    /// /Resources, or (`at_root`) the root node's, the page's being null.
+    fn deep_page_tree(depth: usize, at_root: bool) -> Vec<u8> {
         let content = b"BT /F1 12 Tf 100 700 Td (Total 1,010.70) Tj ET";
         let leaf = depth + 2;
+        let font = format!("<< /Font << /F1 {} 0 R >> >>", leaf + 2);
         let mut objects = vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()];
         for k in 0..depth {
             let id = k + 2;
-            let parent = if k == 0 {
-                String::new()
-            } else {
-                format!("/Parent {} 0 R ", id - 1)
+            let extra = match k {
+                0 if at_root => format!("/Resources {font} "),
+                0 => String::new(),
+                _ => format!("/Parent {} 0 R ", id - 1),
             };
             objects.push(
-                format!("<< /Type /Pages {parent}/Kids [{} 0 R] /Count 1 >>", id + 1).into_bytes(),
+                format!("<< /Type /Pages {extra}/Kids [{} 0 R] /Count 1 >>", id + 1).into_bytes(),
             );
         }
+        let own = if at_root { "null".to_string() } else { font };
         objects.push(
             format!(
                 "<< /Type /Page /Parent {} 0 R /MediaBox [0 0 612 792] /Contents {} 0 R \
-                 /Resources << /Font << /F1 {} 0 R >> >> >>",
+                 /Resources {own} >>",
                 leaf - 1,
                 leaf + 1,
-                leaf + 2
             )
             .into_bytes(),
         );
@@ -634,8 +648,7 @@ mod document_tests {
             .concat(),
         );
         objects.push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec());
-        let pdf = extract(&written(&objects)).unwrap();
-        assert!(pdf.text.contains("1,010.70"), "{}", pdf.text);
+        written(&objects)
     }
 
     #[test]
