@@ -134,6 +134,9 @@ pub struct Summary {
     pub elapsed: Duration,
     /// The run stopped at the first failed input (`--fail-fast`).
     pub stopped_early: bool,
+    /// Outputs of an earlier run in the folder that this run did not write,
+    /// removed at the end.
+    pub removed: Vec<PathBuf>,
 }
 
 impl Summary {
@@ -322,7 +325,7 @@ impl Outputs {
     /// Moves every file into place. Outputs of an earlier run in the same
     /// folder that this run does not write (a format not asked for, a table
     /// kind not seen) are removed, so the folder never mixes two runs.
-    fn finish(self, dir: &Path) -> Result<()> {
+    fn finish(self, dir: &Path) -> Result<Vec<PathBuf>> {
         let (csv, parquet) = (self.csv.is_some(), self.parquet.is_some());
         let mut kinds = Vec::new();
         if let Some(csv) = self.csv {
@@ -411,7 +414,7 @@ pub fn run(
         write(pending, &mut summary)?;
     }
     bar.finish_and_clear();
-    outputs.finish(&opts.out_dir)?;
+    summary.removed = outputs.finish(&opts.out_dir)?;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }

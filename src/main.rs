@@ -214,6 +214,18 @@ fn main() -> ExitCode {
                     if !quiet {
                         eprintln!("budget-harvest: {summary}");
                         eprintln!("{}", summary.table());
+                        if !summary.removed.is_empty() {
+                            let names: Vec<String> = summary
+                                .removed
+                                .iter()
+                                .map(|p| p.display().to_string())
+                                .collect();
+                            eprintln!(
+                                "budget-harvest: removed {} output(s) of an earlier run that this run did not write: {}",
+                                names.len(),
+                                names.join(", ")
+                            );
+                        }
                         if summary.stopped_early {
                             eprintln!(
                                 "budget-harvest: stopped at the first failed input (--fail-fast)"

@@ -31,8 +31,9 @@ pub struct Written<'a> {
     pub kinds: &'a [&'static str],
 }
 
-/// Removes this tool's outputs in `dir` that this run did not write.
-pub fn remove(dir: &Path, g: &Grammar, written: &Written) -> Result<()> {
+/// Removes this tool's outputs in `dir` that this run did not write;
+/// returns their paths.
+pub fn remove(dir: &Path, g: &Grammar, written: &Written) -> Result<Vec<PathBuf>> {
     let named = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     let mut candidates = Vec::new();
     let tables = [
@@ -63,11 +64,16 @@ pub fn remove(dir: &Path, g: &Grammar, written: &Written) -> Result<()> {
             });
         }
     }
-    for c in candidates.iter().filter(|c| c.path.is_file() && is_ours(c)) {
+    let mut removed = Vec::new();
+    for c in candidates
+        .into_iter()
+        .filter(|c| c.path.is_file() && is_ours(c))
+    {
         std::fs::remove_file(&c.path)
             .with_context(|| format!("removing stale {}", c.path.display()))?;
+        removed.push(c.path);
     }
-    Ok(())
+    Ok(removed)
 }
 
 fn is_ours(c: &Candidate) -> bool {
@@ -124,7 +130,14 @@ mod tests {
             parquet: true,
             kinds: &[],
         };
-        remove(dir.path(), g, &written).unwrap();
+        let removed = remove(dir.path(), g, &written).unwrap();
+        assert_eq!(
+            removed,
+            [
+                dir.path().join("line_items.csv"),
+                dir.path().join("tables/income.csv")
+            ]
+        );
         let left = |p: &str| dir.path().join(p).exists();
         assert!(!left("line_items.csv") && !left("tables/income.csv"));
         assert!(left("documents.csv") && left("tables/summary.csv") && left("tables/notes.csv"));
