@@ -37,7 +37,7 @@ impl Amount {
     /// `-` and `—`, which mean "no amount".
     pub fn parse(text: &str) -> Option<Amount> {
         // Fast path for the common plain ASCII number: no allocation.
-        let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        let trimmed = text.trim_matches(crate::normalize::is_space);
         if !trimmed.is_empty()
             && trimmed
                 .bytes()
@@ -47,7 +47,7 @@ impl Amount {
         }
         let folded: String = text
             .chars()
-            .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+            .filter(|&c| !crate::normalize::is_space(c))
             .map(fold_numeric_char)
             .collect();
         Self::parse_folded(&folded)

@@ -145,7 +145,7 @@ fn is_continuation(line: &str) -> bool {
     normalize::label_len(line) <= 16
         && !line.contains('。')
         && !line
-            .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+            .trim_start_matches(normalize::is_space)
             .starts_with('表')
 }
 

@@ -10,39 +10,35 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// Characters the `item` normalisation drops: whitespace, U+3000 included.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}'
+}
+
 /// The `item` normalisation: all whitespace (incl. U+3000) removed and
 /// full-width ASCII folded to half-width (`（`→`(`, `：`→`:`, `１`→`1`).
 ///
 /// Borrows when there is nothing to change (most labels), so the callers on
 /// every line of every document do not allocate.
 pub fn label(s: &str) -> Cow<'_, str> {
-    let unchanged = |c: char| !c.is_whitespace() && c != '\u{3000}' && fold_char(c) == c;
+    let unchanged = |c: char| !is_space(c) && fold_char(c) == c;
     if s.bytes().all(|b| b.is_ascii_graphic()) || s.chars().all(unchanged) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(
-        s.chars()
-            .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
-            .map(fold_char)
-            .collect(),
-    )
+    let mut out = String::with_capacity(s.len());
+    label_into(&mut out, s);
+    Cow::Owned(out)
 }
 
 /// The length in characters of [`label`]`(s)`, without building it.
 pub fn label_len(s: &str) -> usize {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
-        .count()
+    s.chars().filter(|&c| !is_space(c)).count()
 }
 
 /// [`label`]`(s)` into `out`, replacing its contents (a reused buffer).
 pub fn label_into(out: &mut String, s: &str) {
     out.clear();
-    out.extend(
-        s.chars()
-            .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
-            .map(fold_char),
-    );
+    out.extend(s.chars().filter(|&c| !is_space(c)).map(fold_char));
 }
 
 /// True when the cell holds nothing: blank, U+3000, `-` or `—`.
@@ -51,7 +47,7 @@ pub fn is_blank(s: &str) -> bool {
     let mut dashes = 0;
     for c in s.chars() {
         match c {
-            c if c.is_whitespace() || c == '\u{3000}' => {}
+            c if is_space(c) => {}
             '-' | '—' | '－' if dashes < 2 => dashes += 1,
             _ => return false,
         }

@@ -211,7 +211,7 @@ impl Segmenter {
         }
         // Prose (most lines) can only be a part heading or an empty-table
         // declaration: test those cheaply before normalising anything.
-        let trimmed = line.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        let trimmed = line.trim_start_matches(normalize::is_space);
         let prose = line.contains(['。', '，', '；', ';']);
         if prose && !trimmed.starts_with('第') && !line.contains("为空表") {
             return false;
