@@ -64,16 +64,10 @@ pub fn discover_except(args: &[PathBuf], out_dir: Option<&Path>) -> Vec<Input> {
 /// The names a run writes in its output folder (`.NAME.partial` while
 /// writing): never inputs there.
 fn is_output_name(name: &str) -> bool {
-    const OUTPUTS: [&str; 7] = [
-        "line_items.csv",
-        "documents.csv",
-        "checks.csv",
-        "line_items.parquet",
-        "documents.parquet",
-        "checks.parquet",
-        "tables",
-    ];
-    OUTPUTS.contains(&name) || (name.starts_with('.') && name.ends_with(".partial"))
+    let record = name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        matches!(ext, "csv" | "parquet") && emit::RECORD_TABLES.iter().any(|(s, _)| *s == stem)
+    });
+    record || name == "tables" || (name.starts_with('.') && name.ends_with(".partial"))
 }
 
 struct Walker {

@@ -239,6 +239,14 @@ impl<T: Fields> CsvSink<T> {
     }
 }
 
+/// The three record tables, by file stem (`.csv` / `.parquet`) and columns:
+/// what a run writes at the top of its output folder.
+pub const RECORD_TABLES: [(&str, &[&str]); 3] = [
+    ("line_items", &LINE_ITEM_COLUMNS),
+    ("documents", &DOCUMENT_COLUMNS),
+    ("checks", &CHECK_COLUMNS),
+];
+
 pub const LINE_ITEM_COLUMNS: [&str; 14] = [
     "doc_id", "source", "table_no", "table", "section", "code", "level", "item", "project",
     "measure", "amount", "unit", "status", "line",

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::{wide, CHECK_COLUMNS, DOCUMENT_COLUMNS, LINE_ITEM_COLUMNS};
+use super::{wide, RECORD_TABLES};
 use crate::grammar::Grammar;
 
 /// A file this tool may have written, and how to recognise it.
@@ -34,14 +34,9 @@ pub struct Written<'a> {
 /// Removes this tool's outputs in `dir` that this run did not write;
 /// returns their paths.
 pub fn remove(dir: &Path, g: &Grammar, written: &Written) -> Result<Vec<PathBuf>> {
-    let named = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     let mut candidates = Vec::new();
-    let tables = [
-        ("line_items", named(&LINE_ITEM_COLUMNS)),
-        ("documents", named(&DOCUMENT_COLUMNS)),
-        ("checks", named(&CHECK_COLUMNS)),
-    ];
-    for (name, columns) in tables {
+    for (name, columns) in RECORD_TABLES {
+        let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
         for (ext, wrote, parquet) in [
             ("csv", written.csv, false),
             ("parquet", written.parquet, true),
@@ -59,7 +54,7 @@ pub fn remove(dir: &Path, g: &Grammar, written: &Written) -> Result<Vec<PathBuf>
         if !(written.csv && written.kinds.contains(&kind.key)) {
             candidates.push(Candidate {
                 path: dir.join("tables").join(format!("{}.csv", kind.key)),
-                columns: wide::header(g, kind.key),
+                columns: wide::header(&wide::measures(g, kind.key)),
                 parquet: false,
             });
         }
@@ -118,10 +113,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let g = Grammar::global();
         std::fs::create_dir(dir.path().join("tables")).unwrap();
-        let ours = format!("\u{feff}{}\n1,2\n", LINE_ITEM_COLUMNS.join(","));
+        let ours = format!(
+            "\u{feff}{}\n1,2\n",
+            crate::emit::LINE_ITEM_COLUMNS.join(",")
+        );
         std::fs::write(dir.path().join("line_items.csv"), ours).unwrap();
         std::fs::write(dir.path().join("documents.csv"), "name,notes\nmine,1\n").unwrap();
-        let income = wide::header(g, "income").join(",") + "\n";
+        let income = wide::header(&wide::measures(g, "income")).join(",") + "\n";
         std::fs::write(dir.path().join("tables/income.csv"), income).unwrap();
         std::fs::write(dir.path().join("tables/summary.csv"), "my,own\n").unwrap();
         std::fs::write(dir.path().join("tables/notes.csv"), "x\n").unwrap();

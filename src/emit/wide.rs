@@ -49,10 +49,10 @@ pub fn measures(g: &Grammar, kind: &str) -> Vec<Measure> {
     out
 }
 
-/// The header of a kind's wide file.
-pub fn header(g: &Grammar, kind: &str) -> Vec<String> {
+/// The header of a kind's wide file, from its [`measures`].
+pub fn header(measures: &[Measure]) -> Vec<String> {
     let mut header: Vec<String> = KEY_COLUMNS.iter().map(|s| s.to_string()).collect();
-    header.extend(measures(g, kind).iter().map(|m| m.to_string()));
+    header.extend(measures.iter().map(|m| m.to_string()));
     header.push("other_measures".into());
     header
 }
@@ -113,7 +113,7 @@ impl WideTables {
         let first = &cells[0];
         if !self.files.contains_key(first.table) {
             let measures = measures(g, first.table);
-            let header = header(g, first.table);
+            let header = header(&measures);
             let sink = CsvSink::create(
                 &self.dir,
                 &format!("{}.csv", first.table),
