@@ -417,6 +417,11 @@ pub fn run(
 mod tests {
     use super::*;
 
+    /// A text sample every test here can read.
+    fn seed() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt")
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_symlink_loop_lists_each_file_once() {
@@ -433,7 +438,7 @@ mod tests {
     #[test]
     fn the_output_directory_among_the_inputs_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
-        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt");
+        let seed = seed();
         std::fs::copy(&seed, dir.path().join("a.txt")).unwrap();
         let out = dir.path().join("out");
         let args = [dir.path().to_path_buf()];
@@ -528,7 +533,7 @@ mod tests {
         // /dev/zero never ends: reading it would hang the batch and fill memory.
         let dir = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.txt")).unwrap();
-        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt");
+        let seed = seed();
         std::fs::copy(&seed, dir.path().join("a.txt")).unwrap();
         let mut errors = Vec::new();
         let opts = Options::csv(dir.path().join("out"));
@@ -546,7 +551,7 @@ mod tests {
     #[test]
     fn a_file_over_the_size_limit_fails_unread_with_its_doc_id() {
         let dir = tempfile::tempdir().unwrap();
-        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt");
+        let seed = seed();
         let bytes = std::fs::read(&seed).unwrap();
         std::fs::write(dir.path().join("big.txt"), &bytes).unwrap();
         std::fs::write(dir.path().join("small.txt"), &bytes[..bytes.len() / 4]).unwrap();
@@ -578,7 +583,7 @@ mod tests {
     #[test]
     fn a_panicking_document_fails_alone_and_the_batch_completes() {
         let dir = tempfile::tempdir().unwrap();
-        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt");
+        let seed = seed();
         std::fs::copy(&seed, dir.path().join("a.txt")).unwrap();
         std::fs::write(dir.path().join("b.txt"), b"BUDGET-HARVEST-TEST-PANIC").unwrap();
         std::fs::copy(&seed, dir.path().join("c.txt")).unwrap();

@@ -536,20 +536,14 @@ mod document_tests {
     /// A one-page PDF written by hand (lopdf's writer drops object streams),
     /// with `extra` as object 6: a classic cross-reference table.
     fn pdf_with_object(extra: &[u8]) -> Vec<u8> {
-        let content = b"BT /F1 12 Tf 100 700 Td (Total 1,010.70) Tj ET";
         let objects: Vec<Vec<u8>> = vec![
             b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
                /Resources << /Font << /F1 5 0 R >> >> >>"
                 .to_vec(),
-            [
-                format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(),
-                content,
-                b"\nendstream",
-            ]
-            .concat(),
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+            stream_object("", TOTAL_LINE),
+            HELVETICA.to_vec(),
             extra.to_vec(),
         ];
         written(&objects)
@@ -583,16 +577,18 @@ mod document_tests {
     }
 
     fn object_stream(decoded_first: usize, zlib: &[u8]) -> Vec<u8> {
-        [
-            format!(
-                "<< /Type /ObjStm /N 1 /First {decoded_first} /Filter /FlateDecode /Length {} >>\nstream\n",
-                zlib.len()
-            )
-            .as_bytes(),
-            zlib,
-            b"\nendstream",
-        ]
-        .concat()
+        let entries = format!("/Type /ObjStm /N 1 /First {decoded_first} /Filter /FlateDecode ");
+        stream_object(&entries, zlib)
+    }
+
+    /// The page text of the hand-written PDFs, and its font.
+    const TOTAL_LINE: &[u8] = b"BT /F1 12 Tf 100 700 Td (Total 1,010.70) Tj ET";
+    const HELVETICA: &[u8] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+
+    /// A stream object: `entries` (each followed by a space), its /Length, the bytes.
+    fn stream_object(entries: &str, data: &[u8]) -> Vec<u8> {
+        let dict = format!("<< {entries}/Length {} >>\nstream\n", data.len());
+        [dict.as_bytes(), data, b"\nendstream"].concat()
     }
 
     #[test]
@@ -614,7 +610,6 @@ mod document_tests {
     /// before, then the page, its content and the font: the page's own
     /// /Resources, or (`at_root`) the root node's, the page's being null.
     fn deep_page_tree(depth: usize, at_root: bool) -> Vec<u8> {
-        let content = b"BT /F1 12 Tf 100 700 Td (Total 1,010.70) Tj ET";
         let leaf = depth + 2;
         let font = format!("<< /Font << /F1 {} 0 R >> >>", leaf + 2);
         let mut objects = vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()];
@@ -639,15 +634,8 @@ mod document_tests {
             )
             .into_bytes(),
         );
-        objects.push(
-            [
-                format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(),
-                content,
-                b"\nendstream",
-            ]
-            .concat(),
-        );
-        objects.push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec());
+        objects.push(stream_object("", TOTAL_LINE));
+        objects.push(HELVETICA.to_vec());
         written(&objects)
     }
 

@@ -35,11 +35,16 @@ impl RowRule {
 
     /// Holds within `tolerance` hundredths, or none of its columns is printed.
     fn holds(&self, values: &[Option<Placed>], tolerance: i64) -> bool {
-        let value = |c: usize| values[c].map_or(0, |p| p.amount.cents);
+        let value = |c: usize| cents_at(values, c);
         !self.columns().any(|c| values[c].is_some())
             || (value(self.total) - self.parts.iter().map(|&c| value(c)).sum::<i64>()).abs()
                 <= tolerance
     }
+}
+
+/// The amount in column `col`, 0 when blank.
+fn cents_at(values: &[Option<Placed>], col: usize) -> i64 {
+    values[col].map_or(0, |p| p.amount.cents)
 }
 
 /// One way to read a row: a value per column (None = blank).
@@ -74,7 +79,7 @@ impl Reading {
 
     /// The amount in column `col`, 0 when blank.
     pub fn value(&self, col: usize) -> i64 {
-        self.values[col].map_or(0, |p| p.amount.cents)
+        cents_at(&self.values, col)
     }
 
     /// Whether every rule whose columns are printed holds, within
