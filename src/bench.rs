@@ -33,6 +33,19 @@ pub fn scale_amounts(text: &str, k: i64) -> String {
     .into_owned()
 }
 
+/// One corpus copy of `seed`: amounts scaled by `k`. A flow dump's amounts
+/// are split into fragments that cannot be scaled consistently, and even
+/// reprinting them (`3.7` → `3.70`) would break the wrapped numbers: flow
+/// dumps are copied byte for byte (the solver still does all its work on
+/// every copy).
+fn replicate(seed: &str, k: i64) -> String {
+    if crate::layout::detect(seed) == crate::layout::LayoutKind::Flow {
+        seed.to_string()
+    } else {
+        scale_amounts(seed, k)
+    }
+}
+
 /// Writes `n` documents into `dir`: the samples, amounts scaled ×1…×9 (flow
 /// dumps unscaled), every fifth one re-encoded as GB18030.
 pub fn build_corpus(samples: &Path, dir: &Path, n: usize) -> Result<u64> {
@@ -56,15 +69,7 @@ pub fn build_corpus(samples: &Path, dir: &Path, n: usize) -> Result<u64> {
     let mut bytes = 0;
     for i in 0..n {
         let seed = &seeds[i % seeds.len()];
-        // A flow dump's amounts are split into fragments that cannot be
-        // scaled consistently: those are replicated as they are (the solver
-        // still does all its work on every copy).
-        let k = if crate::layout::detect(seed) == crate::layout::LayoutKind::Flow {
-            1
-        } else {
-            1 + (i / seeds.len()) as i64 % 9
-        };
-        let text = scale_amounts(seed, k);
+        let text = replicate(seed, 1 + (i / seeds.len()) as i64 % 9);
         let data = if i % 5 == 4 {
             encoding_rs::GB18030.encode(&text).0.into_owned()
         } else {
@@ -201,5 +206,24 @@ mod tests {
             "合计⇥3032.10⇥2783.79⇥248.31⇥2024年⇥208"
         );
         assert_eq!(scale_amounts("3.4", 2), "6.80");
+    }
+
+    #[test]
+    fn flow_dumps_are_copied_unchanged() {
+        let seed = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/001_49a4b981723e56f6.txt"),
+        )
+        .expect("flow sample");
+        assert_eq!(
+            crate::layout::detect(&seed),
+            crate::layout::LayoutKind::Flow
+        );
+        assert_eq!(replicate(&seed, 3), seed);
+        // A tabbed sample is scaled.
+        let tabbed = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt"),
+        )
+        .expect("tabbed sample");
+        assert_ne!(replicate(&tabbed, 3), tabbed);
     }
 }
