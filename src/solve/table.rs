@@ -63,10 +63,73 @@ fn children(rows: &[SolveRow]) -> Vec<Vec<usize>> {
     out
 }
 
-fn deviation(parent: &Reading, kids: &[&Reading]) -> i64 {
-    (0..parent.values.len())
-        .map(|c| (parent.value(c) - kids.iter().map(|k| k.value(c)).sum::<i64>()).abs())
-        .sum()
+/// The combinations of readings (parent's index first, then each child's)
+/// whose column-by-column deviation from `parent = sum(children)` is least.
+///
+/// Walks the combinations as an odometer, keeping the children's column sums
+/// up to date as one index moves: a combination costs one pass over the
+/// columns, with no allocation unless it ties for the least deviation.
+fn least_deviation(options: &[Vec<Reading>], parent: usize, kids: &[usize]) -> Vec<Vec<usize>> {
+    let members: Vec<usize> = std::iter::once(parent)
+        .chain(kids.iter().copied())
+        .collect();
+    let columns = options[parent].first().map_or(0, |r| r.values.len());
+    // Per member, its readings' values flattened: reading k, column c at k * columns + c.
+    let values: Vec<Vec<i64>> = members
+        .iter()
+        .map(|&m| {
+            options[m]
+                .iter()
+                .flat_map(|r| (0..columns).map(move |c| r.value(c)))
+                .collect()
+        })
+        .collect();
+    let reading = |slot: usize, k: usize| &values[slot][k * columns..(k + 1) * columns];
+    let mut kid_sums = vec![0i64; columns];
+    for slot in 1..members.len() {
+        for (s, v) in kid_sums.iter_mut().zip(reading(slot, 0)) {
+            *s += v;
+        }
+    }
+    let mut best = i64::MAX;
+    let mut winners: Vec<Vec<usize>> = Vec::new();
+    let mut idx = vec![0usize; members.len()];
+    loop {
+        let d: i64 = reading(0, idx[0])
+            .iter()
+            .zip(&kid_sums)
+            .map(|(p, s)| (p - s).abs())
+            .sum();
+        if d < best {
+            best = d;
+            winners.clear();
+        }
+        if d == best {
+            winners.push(idx.clone());
+        }
+        // Next combination.
+        let mut slot = 0;
+        loop {
+            let from = idx[slot];
+            idx[slot] += 1;
+            if idx[slot] == options[members[slot]].len() {
+                idx[slot] = 0;
+            }
+            if slot > 0 {
+                let to = idx[slot];
+                for (c, s) in kid_sums.iter_mut().enumerate() {
+                    *s += reading(slot, to)[c] - reading(slot, from)[c];
+                }
+            }
+            if idx[slot] != 0 {
+                break;
+            }
+            slot += 1;
+            if slot == idx.len() {
+                return winners;
+            }
+        }
+    }
 }
 
 /// Settles every row. `evidence` lists (column, cents) pairs other tables
@@ -124,6 +187,15 @@ pub fn settle(
 
     // 3. Parents and children, until nothing changes.
     let kids = children(rows);
+    // How often each row's readings were narrowed, and the sum of its
+    // family's counts when a parent was last enumerated: a family nothing
+    // has narrowed since gives the same winners again (the narrowing keeps
+    // every winning combination), so it is not enumerated twice.
+    let mut narrowed = vec![0usize; rows.len()];
+    let mut enumerated_at: Vec<Option<usize>> = vec![None; rows.len()];
+    let family_count = |narrowed: &[usize], p: usize, ch: &[usize]| {
+        narrowed[p] + ch.iter().map(|&c| narrowed[c]).sum::<usize>()
+    };
     for _ in 0..8 {
         let mut changed = false;
         // A column blank in a settled parent is blank in all its children
@@ -136,13 +208,10 @@ pub fn settle(
                 .filter(|&c| options[p][0].values[c].is_some())
                 .collect();
             for &c in ch {
-                let kept: Vec<Reading> = options[c]
-                    .iter()
-                    .filter(|r| r.uses_only(&active))
-                    .cloned()
-                    .collect();
-                if !kept.is_empty() && kept.len() < options[c].len() {
-                    options[c] = kept;
+                let kept = options[c].iter().filter(|r| r.uses_only(&active)).count();
+                if kept > 0 && kept < options[c].len() {
+                    options[c].retain(|r| r.uses_only(&active));
+                    narrowed[c] += 1;
                     changed = true;
                 }
             }
@@ -151,52 +220,16 @@ pub fn settle(
             if ch.is_empty() || options[p].is_empty() || ch.iter().any(|&c| options[c].is_empty()) {
                 continue;
             }
-            let combos: usize =
-                ch.iter().map(|&c| options[c].len()).product::<usize>() * options[p].len();
-            if combos <= 1 || combos > MAX_COMBINATIONS {
+            if enumerated_at[p] == Some(family_count(&narrowed, p, ch)) {
                 continue;
             }
-            // Enumerate parent × children readings; keep the least deviation.
-            let mut best = i64::MAX;
-            let mut winners: Vec<Vec<usize>> = Vec::new();
-            let mut idx = vec![0usize; ch.len() + 1];
-            loop {
-                let parent = &options[p][idx[0]];
-                let chosen: Vec<&Reading> = ch
-                    .iter()
-                    .zip(&idx[1..])
-                    .map(|(&c, &k)| &options[c][k])
-                    .collect();
-                let d = deviation(parent, &chosen);
-                if d < best {
-                    best = d;
-                    winners.clear();
-                }
-                if d == best {
-                    winners.push(idx.clone());
-                }
-                // Next combination.
-                let mut pos = 0;
-                loop {
-                    let limit = if pos == 0 {
-                        options[p].len()
-                    } else {
-                        options[ch[pos - 1]].len()
-                    };
-                    idx[pos] += 1;
-                    if idx[pos] < limit {
-                        break;
-                    }
-                    idx[pos] = 0;
-                    pos += 1;
-                    if pos == idx.len() {
-                        break;
-                    }
-                }
-                if pos == idx.len() {
-                    break;
-                }
+            let combos = ch
+                .iter()
+                .try_fold(options[p].len(), |n, &c| n.checked_mul(options[c].len()));
+            if !combos.is_some_and(|n| (2..=MAX_COMBINATIONS).contains(&n)) {
+                continue;
             }
+            let winners = least_deviation(&options, p, ch);
             // Keep, for each row, the readings some winning combination uses.
             let members: Vec<usize> = std::iter::once(p).chain(ch.iter().copied()).collect();
             for (slot, &row) in members.iter().enumerate() {
@@ -205,9 +238,11 @@ pub fn settle(
                 used.dedup();
                 if used.len() < options[row].len() {
                     options[row] = used.into_iter().map(|k| options[row][k].clone()).collect();
+                    narrowed[row] += 1;
                     changed = true;
                 }
             }
+            enumerated_at[p] = Some(family_count(&narrowed, p, ch));
         }
         if !changed {
             break;
@@ -411,6 +446,24 @@ mod tests {
             settled[0].reading.as_ref().unwrap().doubtful
                 && settled[1].reading.as_ref().unwrap().doubtful
         );
+    }
+
+    #[test]
+    fn least_deviation_keeps_every_tying_combination() {
+        // Parent 509.51 = 499.91 + 9.60 read two ways; two children each read
+        // two ways: only the combinations that add up column by column win.
+        let rows = vec![
+            row("20801", &["509.51", "499.91", "9.60"]),
+            row("2080101", &["499.91", "499.91"]),
+            row("2080109", &["9.60", "9.60"]),
+        ];
+        let options: Vec<Vec<Reading>> = rows.iter().map(|r| r.readings.clone()).collect();
+        assert_eq!(options.iter().map(Vec::len).collect::<Vec<_>>(), [1, 2, 2]);
+        let winners = least_deviation(&options, 0, &[1, 2]);
+        assert_eq!(winners.len(), 1);
+        let chosen = &winners[0];
+        assert_eq!(options[1][chosen[1]].value(1), 49991);
+        assert_eq!(options[2][chosen[2]].value(2), 960);
     }
 
     #[test]
