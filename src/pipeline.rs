@@ -248,10 +248,11 @@ fn finish(mut record: DocumentRecord, doc: Document, results: Vec<check::CheckRe
         .filter(|c| c.extraction_suspect)
         .map(|c| format!("check failed, likely extraction: {} {}", c.table, c.subject))
         .collect();
+    let doc_id = crate::emit::Shared::from(record.doc_id.as_str());
     let checks: Vec<CheckRecord> = results
         .into_iter()
         .map(|c| CheckRecord {
-            doc_id: record.doc_id.clone(),
+            doc_id: doc_id.clone(),
             table: c.table,
             rule: c.rule.as_str(),
             subject: c.subject,

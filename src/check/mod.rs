@@ -552,14 +552,14 @@ pub fn check_document(doc: &Document, g: &Grammar) -> Vec<CheckResult> {
     let mut all = identities(doc, g);
     let (stated, unchecked) = narrative::figures(doc, g);
     all.extend(stated);
-    for id in &all {
+    for id in all {
         let Some(ev) = id.evaluate(doc) else { continue };
         let table = &doc.tables[id.table];
-        let suspect = !ev.holds && extraction_suspect(doc, id);
+        let suspect = !ev.holds && extraction_suspect(doc, &id);
         out.push(CheckResult {
             table: table.kind,
             rule: id.rule,
-            subject: id.subject.clone(),
+            subject: id.subject,
             expected: format_in(ev.expected, table.unit),
             actual: format_in(ev.actual, table.unit),
             outcome: if ev.holds {

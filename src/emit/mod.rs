@@ -23,23 +23,29 @@ pub trait Fields {
     fn fields(&self) -> Vec<Cow<'_, str>>;
 }
 
+/// Text shared by many records (a document's id, a row's label).
+pub type Shared = std::sync::Arc<str>;
+
 /// One row of `line_items.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Every field but the amount is the same for all cells of a document, a
+/// table or a row: those are shared ([`Shared`]), not copied per cell.
 pub struct LineItem {
-    pub doc_id: String,
-    pub source: String,
-    pub table_no: String,
+    pub doc_id: Shared,
+    pub source: Shared,
+    pub table_no: Shared,
     pub table: &'static str,
     pub section: &'static str,
-    pub code: String,
-    pub level: String,
-    pub item: String,
-    pub project: String,
+    pub code: Shared,
+    pub level: Shared,
+    pub item: Shared,
+    pub project: Shared,
     pub measure: &'static str,
     pub amount: String,
     pub unit: &'static str,
     pub status: &'static str,
-    pub line: String,
+    pub line: Shared,
     /// Which table row of the document this cell came from (not written:
     /// it groups a row's cells for the wide files).
     pub row: usize,
@@ -48,7 +54,7 @@ pub struct LineItem {
 /// One row of `checks.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckRecord {
-    pub doc_id: String,
+    pub doc_id: Shared,
     pub table: &'static str,
     pub rule: &'static str,
     pub subject: String,
@@ -146,30 +152,34 @@ impl DocumentRecord {
 /// Flattens a document's tables into line items, in document order.
 pub fn line_items(record: &DocumentRecord, doc: &Document) -> Vec<LineItem> {
     let mut out = Vec::new();
+    let doc_id = Shared::from(record.doc_id.as_str());
+    let source = Shared::from(record.source.as_str());
     let rows = doc
         .tables
         .iter()
         .flat_map(|t| t.rows.iter().map(move |r| (t, r)));
     for (row, (t, r)) in rows.enumerate() {
-        // Formatted once per row, cloned per cell.
-        let table_no = opt(t.number);
-        let code = r
-            .code
-            .as_ref()
-            .map_or(String::new(), |c| c.as_str().to_string());
-        let level = opt(r.code.as_ref().map(|c| c.level()));
-        let line = r.at.to_string();
+        if r.values.is_empty() {
+            continue;
+        }
+        // Formatted once per row, shared by its cells.
+        let table_no = Shared::from(opt(t.number));
+        let code = Shared::from(r.code.as_ref().map_or("", |c| c.as_str()));
+        let level = Shared::from(opt(r.code.as_ref().map(|c| c.level())));
+        let item = Shared::from(r.item.as_str());
+        let project = Shared::from(r.project.as_str());
+        let line = Shared::from(r.at.to_string());
         for v in &r.values {
             out.push(LineItem {
-                doc_id: record.doc_id.clone(),
-                source: record.source.clone(),
+                doc_id: doc_id.clone(),
+                source: source.clone(),
                 table_no: table_no.clone(),
                 table: t.kind,
                 section: r.section.map_or("", |s| s.as_str()),
                 code: code.clone(),
                 level: level.clone(),
-                item: r.item.clone(),
-                project: r.project.clone(),
+                item: item.clone(),
+                project: project.clone(),
                 measure: v.measure,
                 amount: v.amount.to_string(),
                 unit: t.unit.as_str(),
@@ -284,7 +294,7 @@ pub const DOCUMENT_COLUMNS: [&str; 22] = [
 impl Fields for LineItem {
     fn fields(&self) -> Vec<Cow<'_, str>> {
         [
-            self.doc_id.as_str(),
+            &*self.doc_id,
             &self.source,
             &self.table_no,
             self.table,
@@ -308,7 +318,7 @@ impl Fields for LineItem {
 impl Fields for CheckRecord {
     fn fields(&self) -> Vec<Cow<'_, str>> {
         [
-            self.doc_id.as_str(),
+            &*self.doc_id,
             self.table,
             self.rule,
             &self.subject,

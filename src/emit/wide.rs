@@ -125,7 +125,7 @@ impl WideTables {
         let file = self.files.get_mut(first.table).expect("inserted above");
         let status = cells.iter().fold("ok", |s, c| worst(s, c.status));
         let keys = [
-            first.doc_id.as_str(),
+            &*first.doc_id,
             &first.source,
             &first.table_no,
             first.section,
@@ -174,10 +174,10 @@ mod tests {
             table_no: "3".into(),
             table: "expenditure",
             section: "",
-            code: String::new(),
-            level: String::new(),
+            code: "".into(),
+            level: "".into(),
             item: item.into(),
-            project: String::new(),
+            project: "".into(),
             measure,
             amount: amount.into(),
             unit: "万元",

@@ -450,9 +450,10 @@ mod tests {
 
     #[test]
     fn least_deviation_keeps_every_tying_combination() {
-        // Parent 509.51 = 499.91 + 9.60 read two ways; two children each read
-        // two ways: only the combinations that add up column by column win.
-        let rows = vec![
+        // Parent 509.51 = 499.91 + 9.60, one reading; each child read two
+        // ways (basic or project): only the combination that adds up column
+        // by column wins.
+        let rows = [
             row("20801", &["509.51", "499.91", "9.60"]),
             row("2080101", &["499.91", "499.91"]),
             row("2080109", &["9.60", "9.60"]),
