@@ -38,7 +38,19 @@ pub fn label_len(s: &str) -> usize {
 /// [`label`]`(s)` into `out`, replacing its contents (a reused buffer).
 pub fn label_into(out: &mut String, s: &str) {
     out.clear();
-    out.extend(s.chars().filter(|&c| !is_space(c)).map(fold_char));
+    // Runs of unchanged characters (most of any text) are copied whole.
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let folded = fold_char(c);
+        if folded != c || is_space(c) {
+            out.push_str(&s[run..i]);
+            if !is_space(c) {
+                out.push(folded);
+            }
+            run = i + c.len_utf8();
+        }
+    }
+    out.push_str(&s[run..]);
 }
 
 /// True when the cell holds nothing: blank, U+3000, `-` or `—`.
@@ -106,6 +118,25 @@ mod tests {
         assert_eq!(label("收  入  总  计"), "收入总计");
         assert_eq!(label("因公出国（境）费"), "因公出国(境)费");
         assert_eq!(label("其中：一般财力\u{3000}"), "其中:一般财力");
+    }
+
+    #[test]
+    fn label_into_matches_the_char_by_char_definition() {
+        let reference =
+            |s: &str| -> String { s.chars().filter(|&c| !is_space(c)).map(fold_char).collect() };
+        let mut out = String::from("left over");
+        for s in [
+            "",
+            "   ",
+            "收入总计",
+            "（一）基本支出：１２３\u{3000}万元",
+            " a\tｂ\u{85}c\u{a0}ｄ ",
+            "末尾空格　",
+            "ｚ",
+        ] {
+            label_into(&mut out, s);
+            assert_eq!(out, reference(s), "{s:?}");
+        }
     }
 
     #[test]
