@@ -197,35 +197,41 @@ pub struct CheckResult {
     pub extraction_suspect: bool,
 }
 
-/// Formats hundredths of a 元 in `unit`, exactly.
+/// Formats hundredths of a 元 in `unit`, exactly: at least two decimals,
+/// more only when a 万元 amount needs them (`0.000005`).
 pub fn format_in(yuan_cents: i128, unit: Unit) -> String {
-    let (value, scale) = match unit {
-        Unit::Yuan => (yuan_cents, 2u32),
-        Unit::WanYuan => (yuan_cents, 6u32),
+    let scale: usize = match unit {
+        Unit::Yuan => 2,
+        Unit::WanYuan => 6,
     };
-    let neg = value < 0;
-    let abs = value.unsigned_abs();
-    // 128-bit division is slow and every check formats two amounts.
-    let (whole, mut frac) = match u64::try_from(abs) {
-        Ok(a) => {
-            let div = 10u64.pow(scale);
-            (u128::from(a / div), u128::from(a % div))
-        }
-        Err(_) => {
-            let div = 10u128.pow(scale);
-            (abs / div, abs % div)
-        }
-    };
-    let mut digits = scale;
-    while digits > 2 && frac % 10 == 0 {
-        frac /= 10;
-        digits -= 1;
+    // Every check formats two amounts: the digits are written by hand, not
+    // through `format!`, and 128-bit division runs only beyond 64 bits.
+    // Least significant first; positions never written read as `0`.
+    let mut digits = [b'0'; 40];
+    let mut len = 0;
+    let mut v = yuan_cents.unsigned_abs();
+    while v > u128::from(u64::MAX) {
+        digits[len] = b'0' + (v % 10) as u8;
+        len += 1;
+        v /= 10;
     }
-    format!(
-        "{}{whole}.{frac:0width$}",
-        if neg { "-" } else { "" },
-        width = digits as usize
-    )
+    let mut small = v as u64;
+    while small > 0 {
+        digits[len] = b'0' + (small % 10) as u8;
+        len += 1;
+        small /= 10;
+    }
+    let whole_end = len.max(scale + 1);
+    let trailing_zeros = (0..scale - 2).take_while(|&i| digits[i] == b'0').count();
+    let mut out = String::with_capacity(whole_end + 2);
+    if yuan_cents < 0 {
+        out.push('-');
+    }
+    let digit = |i: usize| char::from(digits[i]);
+    out.extend((scale..whole_end).rev().map(digit));
+    out.push('.');
+    out.extend((trailing_zeros..scale).rev().map(digit));
+    out
 }
 
 /// Every identity the grammar declares for this document, in a stable order.
@@ -668,10 +674,49 @@ mod tests {
     }
 
     #[test]
+    fn formats_like_the_decimal_definition() {
+        // The definition: the value at `scale` decimals, trailing zeros
+        // dropped down to two decimals.
+        let reference = |v: i128, unit: Unit| {
+            let scale = if unit == Unit::Yuan { 2 } else { 6 };
+            let abs = v.unsigned_abs();
+            let p = 10u128.pow(scale);
+            let mut frac = format!("{:0w$}", abs % p, w = scale as usize);
+            while frac.len() > 2 && frac.ends_with('0') {
+                frac.pop();
+            }
+            format!("{}{}.{frac}", if v < 0 { "-" } else { "" }, abs / p)
+        };
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for i in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Small and large magnitudes, both signs, beyond 64 bits too.
+            let v = match i % 4 {
+                0 => i128::from(x % 1_000),
+                1 => -i128::from(x % 100_000_000),
+                2 => i128::from(x) * 10_000,
+                _ => -(i128::from(x) * i128::from(x >> 3)),
+            };
+            for unit in [Unit::Yuan, Unit::WanYuan] {
+                assert_eq!(format_in(v, unit), reference(v, unit), "{v} {unit:?}");
+            }
+        }
+    }
+
+    #[test]
     fn formats_exact_amounts_in_units() {
         assert_eq!(format_in(101_070 * 10_000, Unit::WanYuan), "1010.70");
         assert_eq!(format_in(5, Unit::WanYuan), "0.000005");
         assert_eq!(format_in(-12_345, Unit::Yuan), "-123.45");
+        assert_eq!(format_in(0, Unit::Yuan), "0.00");
+        assert_eq!(format_in(0, Unit::WanYuan), "0.00");
+        assert_eq!(format_in(7, Unit::Yuan), "0.07");
+        assert_eq!(format_in(-120_000, Unit::WanYuan), "-0.12");
+        assert_eq!(format_in(123_450_000, Unit::WanYuan), "123.45");
+        assert_eq!(format_in(123_456_700, Unit::WanYuan), "123.4567");
+        assert_eq!(format_in(i128::MIN, Unit::Yuan).len(), 41);
         // Beyond 64 bits (sums of sums): the slow path, same digits.
         assert_eq!(
             format_in(i128::from(u64::MAX) * 10 + 1, Unit::Yuan),
