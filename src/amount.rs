@@ -12,7 +12,7 @@ use nom::{
     bytes::complete::{tag, take_while1, take_while_m_n},
     character::complete::char,
     combinator::{all_consuming, opt, recognize},
-    multi::many1,
+    multi::many1_count,
     sequence::{pair, preceded, tuple},
     IResult,
 };
@@ -105,7 +105,7 @@ fn digits(i: &str) -> IResult<&str, &str> {
 fn number(i: &str) -> IResult<&str, (bool, &str, &str)> {
     let grouped = recognize(pair(
         take_while_m_n(1, 3, |c: char| c.is_ascii_digit()),
-        many1(preceded(
+        many1_count(preceded(
             char(','),
             take_while_m_n(3, 3, |c: char| c.is_ascii_digit()),
         )),
