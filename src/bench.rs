@@ -1,6 +1,7 @@
 //! `budget-harvest bench`: builds a corpus by replicating `samples/` with
-//! consistently scaled amounts, then times the read-and-decode baseline and
-//! the whole pipeline on the same files, on one core and on all cores.
+//! consistently scaled amounts (flow dumps copied as they are), then times
+//! the read-and-decode baseline and the whole pipeline on the same files, on
+//! one core and on all cores.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -89,8 +89,9 @@ enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
-    /// Benchmark: build a corpus from samples/ (amounts scaled consistently) and time
-    /// read+decode and the whole pipeline on it, with 1 thread and with all cores.
+    /// Benchmark: build a corpus from samples/ (amounts scaled consistently,
+    /// flow dumps copied) and time read+decode and the whole pipeline on it,
+    /// with 1 thread and with all cores.
     #[command(after_help = "EXAMPLE:\n  budget-harvest bench --docs 10000 --samples samples")]
     Bench {
         /// Documents in the generated corpus.

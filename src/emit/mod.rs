@@ -27,10 +27,11 @@ pub trait Fields {
 pub type Shared = std::sync::Arc<str>;
 
 /// One row of `line_items.csv`.
-#[derive(Debug, Clone, PartialEq, Eq)]
 ///
-/// Every field but the amount is the same for all cells of a document, a
-/// table or a row: those are shared ([`Shared`]), not copied per cell.
+/// The text fields describe the document, the table or the row, and are the
+/// same for all of its cells: they are shared ([`Shared`]), not copied per
+/// cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineItem {
     pub doc_id: Shared,
     pub source: Shared,

@@ -67,8 +67,9 @@ fn children(rows: &[SolveRow]) -> Vec<Vec<usize>> {
 /// whose column-by-column deviation from `parent = sum(children)` is least.
 ///
 /// Walks the combinations as an odometer, keeping the children's column sums
-/// up to date as one index moves: a combination costs one pass over the
-/// columns, with no allocation unless it ties for the least deviation.
+/// up to date as the indices move: a combination costs a pass over the
+/// columns (two when a child's index moves), and allocates only when it
+/// matches or beats the least deviation so far.
 fn least_deviation(options: &[Vec<Reading>], parent: usize, kids: &[usize]) -> Vec<Vec<usize>> {
     let members: Vec<usize> = std::iter::once(parent)
         .chain(kids.iter().copied())
@@ -132,8 +133,6 @@ fn least_deviation(options: &[Vec<Reading>], parent: usize, kids: &[usize]) -> V
     }
 }
 
-/// Settles every row. `evidence` lists (column, cents) pairs other tables
-/// state for the 合计 row.
 /// A settled row: the reading reported, how it was settled, and which of its
 /// columns every surviving reading agrees on.
 #[derive(Clone, Debug)]
@@ -143,15 +142,28 @@ pub struct Settled {
     pub certain: Vec<bool>,
 }
 
-/// `prior` ranks the columns (lower = more often used): among readings the
-/// arithmetic cannot separate, the one using the best-ranked columns is
-/// reported first.
+/// Settles every row. `evidence` lists (column, cents) pairs other tables
+/// state for the 合计 row. `prior` ranks the columns (lower = more often
+/// used): among readings the arithmetic cannot separate, the one using the
+/// best-ranked columns is reported first.
+///
+/// Every reading of every row has the table's number of columns.
 pub fn settle(
     rows: &[SolveRow],
     evidence: &[(usize, i64)],
     prior: &[usize],
     rules: &[RowRule],
 ) -> Vec<Settled> {
+    let width = rows
+        .iter()
+        .find_map(|r| r.readings.first())
+        .map(|r| r.values.len());
+    debug_assert!(
+        rows.iter()
+            .flat_map(|r| &r.readings)
+            .all(|r| Some(r.values.len()) == width),
+        "readings of one table have one width"
+    );
     let mut options: Vec<Vec<Reading>> = rows.iter().map(|r| r.readings.clone()).collect();
 
     // 1. The 合计 row, by evidence.
