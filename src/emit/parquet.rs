@@ -15,8 +15,6 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
-use std::borrow::Cow;
-
 use super::Fields;
 use crate::amount::Amount;
 
@@ -51,8 +49,10 @@ const ROW_GROUP: usize = 8192;
 /// A Parquet file written from records, a row group at a time.
 pub struct ParquetSink {
     schema: Arc<Schema>,
-    kinds: Vec<Kind>,
-    pending: Vec<Vec<String>>,
+    /// The row group being filled, a column builder per column: records go
+    /// straight into the columns, with no per-field copy.
+    columns: Vec<ColumnBuilder>,
+    pending: usize,
     writer: ArrowWriter<File>,
     tmp: PathBuf,
     dest: PathBuf,
@@ -82,8 +82,8 @@ impl ParquetSink {
         let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))?;
         Ok(ParquetSink {
             schema,
-            kinds: kinds.to_vec(),
-            pending: Vec::new(),
+            columns: kinds.iter().map(|&k| ColumnBuilder::new(k)).collect(),
+            pending: 0,
             writer,
             tmp,
             dest,
@@ -91,24 +91,27 @@ impl ParquetSink {
     }
 
     pub fn write(&mut self, record: &impl Fields) -> Result<()> {
-        self.pending
-            .push(record.fields().into_iter().map(Cow::into_owned).collect());
-        if self.pending.len() >= ROW_GROUP {
+        let fields = record.fields();
+        debug_assert_eq!(fields.len(), self.columns.len(), "one field per column");
+        for (column, field) in self.columns.iter_mut().zip(&fields) {
+            column.append(field);
+        }
+        self.pending += 1;
+        if self.pending >= ROW_GROUP {
             self.flush()?;
         }
         Ok(())
     }
 
     fn flush(&mut self) -> Result<()> {
-        if self.pending.is_empty() {
+        if self.pending == 0 {
             return Ok(());
         }
-        let rows = std::mem::take(&mut self.pending);
+        self.pending = 0;
         let columns: Vec<ArrayRef> = self
-            .kinds
-            .iter()
-            .enumerate()
-            .map(|(i, kind)| column(*kind, rows.iter().map(|r| r[i].as_str())))
+            .columns
+            .iter_mut()
+            .map(ColumnBuilder::finish)
             .collect::<Result<_>>()?;
         let batch = RecordBatch::try_new(self.schema.clone(), columns)?;
         self.writer
@@ -125,32 +128,42 @@ impl ParquetSink {
     }
 }
 
-fn column<'a>(kind: Kind, values: impl Iterator<Item = &'a str>) -> Result<ArrayRef> {
-    Ok(match kind {
-        Kind::Text => {
-            let mut b = StringBuilder::new();
-            for v in values {
-                if v.is_empty() {
-                    b.append_null()
-                } else {
-                    b.append_value(v)
-                }
-            }
-            Arc::new(b.finish())
+/// One column of the row group being filled.
+enum ColumnBuilder {
+    /// An empty text cell is null.
+    Text(StringBuilder),
+    /// Text that is not an integer is null.
+    Integer(Int64Builder),
+    /// Text that is not an amount is null.
+    Money(Decimal128Builder),
+}
+
+impl ColumnBuilder {
+    fn new(kind: Kind) -> Self {
+        match kind {
+            Kind::Text => ColumnBuilder::Text(StringBuilder::new()),
+            Kind::Integer => ColumnBuilder::Integer(Int64Builder::new()),
+            Kind::Money => ColumnBuilder::Money(Decimal128Builder::new()),
         }
-        Kind::Integer => {
-            let mut b = Int64Builder::new();
-            for v in values {
-                b.append_option(v.parse::<i64>().ok());
+    }
+
+    fn append(&mut self, v: &str) {
+        match self {
+            ColumnBuilder::Text(b) if v.is_empty() => b.append_null(),
+            ColumnBuilder::Text(b) => b.append_value(v),
+            ColumnBuilder::Integer(b) => b.append_option(v.parse::<i64>().ok()),
+            ColumnBuilder::Money(b) => {
+                b.append_option(Amount::parse(v).map(|a| i128::from(a.cents)))
             }
-            Arc::new(b.finish())
         }
-        Kind::Money => {
-            let mut b = Decimal128Builder::new();
-            for v in values {
-                b.append_option(Amount::parse(v).map(|a| i128::from(a.cents)));
-            }
-            Arc::new(b.finish().with_precision_and_scale(18, 2)?)
-        }
-    })
+    }
+
+    /// The column's values so far; the builder starts again empty.
+    fn finish(&mut self) -> Result<ArrayRef> {
+        Ok(match self {
+            ColumnBuilder::Text(b) => Arc::new(b.finish()),
+            ColumnBuilder::Integer(b) => Arc::new(b.finish()),
+            ColumnBuilder::Money(b) => Arc::new(b.finish().with_precision_and_scale(18, 2)?),
+        })
+    }
 }
