@@ -126,6 +126,11 @@ impl Segmenter {
         if line.is_ascii() {
             return false;
         }
+        // Each test below needs 编制, 填报 or 单位: one scan rules them all
+        // out for most lines.
+        if !line.contains(['编', '填', '单']) {
+            return false;
+        }
         let mut hit = false;
         if let Some(a) = meta::agency_in(line) {
             self.agencies.push(a);
