@@ -49,7 +49,7 @@ pub enum Shape {
 #[derive(Debug)]
 pub struct TableKind {
     pub key: &'static str,
-    titles: Vec<Regex>,
+    titles: Vec<TitlePattern>,
     pub shape: Shape,
     /// A 项目名称 column follows the row name.
     pub has_project: bool,
@@ -92,7 +92,7 @@ pub struct Grammar {
     synonym_list: Vec<(String, Measure)>,
     label_headers: Vec<String>,
     pub kinds: Vec<TableKind>,
-    ignored_titles: Vec<Regex>,
+    ignored_titles: Vec<TitlePattern>,
     class_by_name: HashMap<String, &'static str>,
     /// “三公” categories: (canonical item, printed variants).
     pub three_public_categories: Vec<(&'static str, Vec<String>)>,
@@ -156,6 +156,53 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
+/// A title regular expression, with the text every match of it ends with.
+#[derive(Debug)]
+struct TitlePattern {
+    regex: Regex,
+    /// Most patterns are anchored at the end (`…总体情况表$`): a title not
+    /// ending with their last plain characters cannot match, and most lines
+    /// tested are not titles. Empty when no such text can be read off.
+    suffix: String,
+}
+
+impl TitlePattern {
+    fn new(pattern: &str) -> Result<Self, regex::Error> {
+        Ok(TitlePattern {
+            regex: Regex::new(pattern)?,
+            suffix: required_suffix(pattern),
+        })
+    }
+
+    /// The length of the leftmost match in `title`, if any.
+    fn match_len(&self, title: &str) -> Option<usize> {
+        if !title.ends_with(self.suffix.as_str()) {
+            return None;
+        }
+        self.regex.find(title).map(|m| m.len())
+    }
+}
+
+/// The plain characters before the final `$` of an end-anchored pattern
+/// (`(预算)?总体情况表$` → `总体情况表`): every match ends with them. Empty
+/// for a pattern this cannot be read off safely: not end-anchored, an
+/// alternation or an escape anywhere, inline flags.
+fn required_suffix(pattern: &str) -> String {
+    let Some(body) = pattern.strip_suffix('$') else {
+        return String::new();
+    };
+    if pattern.contains(['|', '\\']) || pattern.starts_with("(?") {
+        return String::new();
+    }
+    let mut tail: Vec<char> = body
+        .chars()
+        .rev()
+        .take_while(|c| !"()[]{}?*+.^$".contains(*c))
+        .collect();
+    tail.reverse();
+    tail.into_iter().collect()
+}
+
 /// Quotes vary between publishers (“三公” / "三公" / 三公): titles are compared without them.
 fn strip_quotes(s: &str) -> String {
     s.chars()
@@ -216,10 +263,10 @@ impl Grammar {
                 .copied()
                 .with_context(|| format!("layout names unknown measure {name}"))
         };
-        let compile = |pats: &[String]| -> Result<Vec<Regex>> {
+        let compile = |pats: &[String]| -> Result<Vec<TitlePattern>> {
             pats.iter()
                 .map(|p| {
-                    Regex::new(&strip_quotes(&normalize::label(p)))
+                    TitlePattern::new(&strip_quotes(&normalize::label(p)))
                         .with_context(|| format!("title pattern {p}"))
                 })
                 .collect()
@@ -297,11 +344,8 @@ impl Grammar {
             return None;
         }
         let title = strip_quotes(title);
-        let longest = |res: &[Regex]| {
-            res.iter()
-                .filter_map(|r| r.find(&title).map(|m| m.len()))
-                .max()
-        };
+        let longest =
+            |patterns: &[TitlePattern]| patterns.iter().filter_map(|p| p.match_len(&title)).max();
         let best = self
             .kinds
             .iter()
@@ -421,6 +465,30 @@ mod tests {
             Some(TitleMeaning::Ignored) => Some("ignored"),
             None => None,
         }
+    }
+
+    #[test]
+    fn title_suffixes_are_read_off_only_when_safe() {
+        assert_eq!(
+            required_suffix("财政拨款收支(预算)?总体情况表$"),
+            "总体情况表"
+        );
+        assert_eq!(required_suffix("收支总体情况表$"), "收支总体情况表");
+        assert_eq!(required_suffix("(20\\d\\d)$"), "");
+        assert_eq!(required_suffix("表?$"), "");
+        assert_eq!(required_suffix("a表|b$"), "");
+        assert_eq!(required_suffix("(?m)表$"), "");
+        assert_eq!(required_suffix("收支总体情况表"), "");
+        assert_eq!(required_suffix("[表单]$"), "");
+        // Every shipped pattern ending in plain text has its suffix.
+        let g = Grammar::global();
+        let patterns = g
+            .kinds
+            .iter()
+            .flat_map(|k| &k.titles)
+            .chain(&g.ignored_titles);
+        let with_suffix = patterns.filter(|p| !p.suffix.is_empty()).count();
+        assert!(with_suffix > 20, "{with_suffix}");
     }
 
     #[test]
