@@ -186,12 +186,17 @@ impl TitlePattern {
 /// The plain characters before the final `$` of an end-anchored pattern
 /// (`(预算)?总体情况表$` → `总体情况表`): every match ends with them. Empty
 /// for a pattern this cannot be read off safely: not end-anchored, an
-/// alternation or an escape anywhere, inline flags.
+/// alternation or an escape anywhere, or any `(?` group but a plain
+/// non-capturing `(?:` (flags such as `(?i)`, `(?x)`, `(?m)` change what
+/// the text and the `$` mean, wherever they stand).
 fn required_suffix(pattern: &str) -> String {
     let Some(body) = pattern.strip_suffix('$') else {
         return String::new();
     };
-    if pattern.contains(['|', '\\']) || pattern.starts_with("(?") {
+    let flags = pattern
+        .match_indices("(?")
+        .any(|(i, _)| !pattern[i + 2..].starts_with(':'));
+    if pattern.contains(['|', '\\']) || flags {
         return String::new();
     }
     let mut tail: Vec<char> = body
@@ -478,6 +483,11 @@ mod tests {
         assert_eq!(required_suffix("表?$"), "");
         assert_eq!(required_suffix("a表|b$"), "");
         assert_eq!(required_suffix("(?m)表$"), "");
+        // Flags anywhere change the tail's meaning; a plain group does not.
+        assert_eq!(required_suffix("收支总体情况表(?i)pdf表$"), "");
+        assert_eq!(required_suffix("^(?x)总表 # 注释$"), "");
+        assert_eq!(required_suffix("(?P<t>收支)总表$"), "");
+        assert_eq!(required_suffix("(?:部门)?收支总表$"), "收支总表");
         assert_eq!(required_suffix("收支总体情况表"), "");
         assert_eq!(required_suffix("[表单]$"), "");
         // Every shipped pattern ending in plain text has its suffix.
