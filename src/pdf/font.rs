@@ -112,7 +112,7 @@ fn get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Ob
 
 fn stream_data(doc: &Document, o: &Object) -> Option<Vec<u8>> {
     let s = resolve(doc, o).as_stream().ok()?;
-    super::inflate(s).ok()
+    super::stream::decode(s).ok()
 }
 
 /// Chinese font names that, on a simple font with no ToUnicode, mean the

@@ -203,9 +203,10 @@ impl<'d> Interpreter<'d> {
         let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
         for op in &content.operations {
             if self.budget == 0 {
-                self.error.get_or_insert(super::PdfError::Load(
-                    "a page draws too much (over 5 million operators)".into(),
-                ));
+                self.error.get_or_insert(super::PdfError::Load(format!(
+                    "a page draws too much (over {} million operators)",
+                    PAGE_BUDGET / 1_000_000
+                )));
                 return;
             }
             self.budget -= 1;
@@ -387,7 +388,7 @@ impl<'d> Interpreter<'d> {
             .map(|o| self.deref(o))
             .and_then(|o| o.as_dict().ok());
         let res = own.unwrap_or(resources).clone();
-        let content = match super::inflate(stream) {
+        let content = match super::stream::decode(stream) {
             Ok(c) => c,
             Err(e) => {
                 self.error.get_or_insert(e);

@@ -34,7 +34,6 @@ pub enum PdfError {
     TooLarge,
 }
 
-pub(crate) use stream::decode as inflate;
 pub use stream::MAX_STREAM;
 
 /// A page attribute, inherited from the page tree when the page lacks it.
@@ -113,7 +112,7 @@ fn page_content(doc: &lopdf::Document, page: lopdf::ObjectId) -> Result<Vec<u8>,
         let Ok((_, lopdf::Object::Stream(s))) = doc.dereference(part) else {
             continue;
         };
-        out.extend(inflate(s)?);
+        out.extend(stream::decode(s)?);
         out.push(b'\n');
         if out.len() > MAX_STREAM {
             return Err(PdfError::TooLarge);

@@ -265,11 +265,6 @@ pub(crate) fn bound_object_streams(
     if let Object::Stream(s) = object {
         if s.dict.has_type(b"ObjStm") {
             match decode(s) {
-                Ok(plain) => {
-                    s.dict.remove(b"Filter");
-                    s.dict.remove(b"DecodeParms");
-                    s.set_content(plain);
-                }
                 Err(PdfError::TooLarge) => {
                     s.dict.set("Type", Object::Name(OVERSIZED.to_vec()));
                     s.set_content(Vec::new());
@@ -277,10 +272,10 @@ pub(crate) fn bound_object_streams(
                 // Damaged past reading: emptied, never handed back to lopdf
                 // (its own decoder has no bound); the objects it held are
                 // missing, as they would be if lopdf failed on it.
-                Err(_) => {
+                decoded => {
                     s.dict.remove(b"Filter");
                     s.dict.remove(b"DecodeParms");
-                    s.set_content(Vec::new());
+                    s.set_content(decoded.unwrap_or_default());
                 }
             }
         }
