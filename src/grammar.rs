@@ -302,8 +302,9 @@ impl Grammar {
         for (code, names) in c.classes {
             let code = leak(code);
             for n in names {
-                class_names.push(normalize::label(&n).into_owned());
-                class_by_name.insert(normalize::label(&n).into_owned(), code);
+                let name = normalize::label(&n).into_owned();
+                class_by_name.insert(name.clone(), code);
+                class_names.push(name);
             }
         }
         // Longest first, so a prefix never shadows a longer name.

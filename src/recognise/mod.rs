@@ -121,14 +121,9 @@ impl Segmenter {
     }
 
     fn note_metadata(&mut self, line: &str) -> bool {
-        // Every keyword is Chinese: an ASCII cell (an amount, a code) is not
-        // metadata, and most cells are.
-        if line.is_ascii() {
-            return false;
-        }
-        // Each test below needs 编制, 填报 or 单位: one scan rules them all
-        // out for most lines.
-        if !line.contains(['编', '填', '单']) {
+        // Each test below needs 编制, 填报 or 单位. An ASCII cell (an amount,
+        // a code: most cells) has none, and that is the cheapest test.
+        if line.is_ascii() || !line.contains(['编', '填', '单']) {
             return false;
         }
         let mut hit = false;
@@ -182,8 +177,7 @@ impl Segmenter {
         let Target::Table(d) = &mut self.target else {
             return false;
         };
-        let short = (1..=8).contains(&normalize::label_len(line))
-            && Amount::parse(&normalize::label(line)).is_none();
+        let short = (1..=8).contains(&normalize::label_len(line)) && Amount::parse(line).is_none();
         if !short {
             return false;
         }
