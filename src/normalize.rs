@@ -21,12 +21,11 @@ pub fn is_space(c: char) -> bool {
 /// Borrows when there is nothing to change (most labels), so the callers on
 /// every line of every document do not allocate.
 pub fn label(s: &str) -> Cow<'_, str> {
-    let unchanged = |c: char| !is_space(c) && fold_char(c) == c;
-    if s.bytes().all(|b| b.is_ascii_graphic()) || s.chars().all(unchanged) {
+    let Some(first) = next_edit(s, 0) else {
         return Cow::Borrowed(s);
-    }
+    };
     let mut out = String::with_capacity(s.len());
-    label_into(&mut out, s);
+    edit_from(&mut out, s, first);
     Cow::Owned(out)
 }
 
@@ -38,19 +37,85 @@ pub fn label_len(s: &str) -> usize {
 /// [`label`]`(s)` into `out`, replacing its contents (a reused buffer).
 pub fn label_into(out: &mut String, s: &str) {
     out.clear();
-    // Runs of unchanged characters (most of any text) are copied whole.
+    match next_edit(s, 0) {
+        Some(first) => edit_from(out, s, first),
+        None => out.push_str(s),
+    }
+}
+
+/// Applies the edits of [`label`] from the first one, at `edit`: the runs of
+/// unchanged text between edits are copied whole.
+fn edit_from(out: &mut String, s: &str, mut edit: Edit) {
     let mut run = 0;
-    for (i, c) in s.char_indices() {
-        let folded = fold_char(c);
-        if folded != c || is_space(c) {
-            out.push_str(&s[run..i]);
-            if !is_space(c) {
-                out.push(folded);
-            }
-            run = i + c.len_utf8();
+    loop {
+        out.push_str(&s[run..edit.at]);
+        if let Some(c) = edit.replacement {
+            out.push(c);
+        }
+        run = edit.at + edit.len;
+        match next_edit(s, run) {
+            Some(next) => edit = next,
+            None => break,
         }
     }
     out.push_str(&s[run..]);
+}
+
+/// One character [`label`] changes: dropped (`replacement: None`) or folded.
+struct Edit {
+    at: usize,
+    len: usize,
+    replacement: Option<char>,
+}
+
+/// The first character at or after byte `from` (a character boundary) that
+/// [`label`] changes.
+///
+/// Reads bytes, not chars: every character `label` changes is ASCII
+/// whitespace or starts with one of the UTF-8 lead bytes `C2` (U+0085,
+/// U+00A0), `E1` (U+1680), `E2` (U+2000–U+205F), `E3` (U+3000) or `EF`
+/// (U+FF01–U+FF5E), so the Chinese text between them (leads `E4`–`E9`) is
+/// skipped a character at a time without decoding it.
+fn next_edit(s: &str, from: usize) -> Option<Edit> {
+    let bytes = s.as_bytes();
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        let len = match b {
+            b' ' | b'\t'..=b'\r' => {
+                return Some(Edit {
+                    at: i,
+                    len: 1,
+                    replacement: None,
+                })
+            }
+            0..=0x7F => 1,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => {
+                let c = s[i..].chars().next()?;
+                let len = c.len_utf8();
+                if is_space(c) {
+                    return Some(Edit {
+                        at: i,
+                        len,
+                        replacement: None,
+                    });
+                }
+                let folded = fold_char(c);
+                if folded != c {
+                    return Some(Edit {
+                        at: i,
+                        len,
+                        replacement: Some(folded),
+                    });
+                }
+                len
+            }
+            0x80..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        i += len;
+    }
+    None
 }
 
 /// True when the cell holds nothing: blank, U+3000, `-` or `—`.
@@ -136,6 +201,21 @@ mod tests {
         ] {
             label_into(&mut out, s);
             assert_eq!(out, reference(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn byte_scan_agrees_with_the_char_definition_on_every_character() {
+        let reference =
+            |s: &str| -> String { s.chars().filter(|&c| !is_space(c)).map(fold_char).collect() };
+        let mut out = String::new();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            // The character alone, and between Chinese text and ASCII.
+            for s in [c.to_string(), format!("收{c}a{c}")] {
+                label_into(&mut out, &s);
+                assert_eq!(out, reference(&s), "U+{:04X}", c as u32);
+                assert_eq!(label(&s), reference(&s), "U+{:04X}", c as u32);
+            }
         }
     }
 
