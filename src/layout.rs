@@ -36,16 +36,28 @@ pub enum Item {
 
 /// Chooses the layout from how the lines use tabs.
 pub fn detect(text: &str) -> LayoutKind {
+    let bytes = text.as_bytes();
     let (mut single, mut multi) = (0usize, 0usize);
-    // One pass over the bytes: this runs on every document.
-    for line in text.as_bytes().split(|&b| b == b'\n') {
-        let tabs = count_byte(b'\t', line);
-        match tabs {
-            0 => {}
-            1 if line.first() == Some(&b'\t') => single += 1,
-            _ => multi += 1,
+    // Per line: its tab count, and whether its first tab opens it.
+    let (mut line_start, mut tabs, mut opens_with_tab) = (0, 0usize, false);
+    let mut classify = |tabs: usize, opens_with_tab: bool| match tabs {
+        0 => {}
+        1 if opens_with_tab => single += 1,
+        _ => multi += 1,
+    };
+    // This runs on every document: jump between tabs and line ends.
+    for i in memchr::memchr2_iter(b'\t', b'\n', bytes) {
+        if bytes[i] == b'\n' {
+            classify(tabs, opens_with_tab);
+            (line_start, tabs) = (i + 1, 0);
+        } else {
+            if tabs == 0 {
+                opens_with_tab = i == line_start;
+            }
+            tabs += 1;
         }
     }
+    classify(tabs, opens_with_tab);
     if single >= 20 && single > multi {
         LayoutKind::CellPerLine
     } else if multi >= 10 {
@@ -53,10 +65,6 @@ pub fn detect(text: &str) -> LayoutKind {
     } else {
         LayoutKind::Flow
     }
-}
-
-fn count_byte(needle: u8, hay: &[u8]) -> usize {
-    hay.iter().filter(|&&b| b == needle).count()
 }
 
 /// Splits the text into items according to `layout`.
@@ -219,6 +227,59 @@ mod tests {
         let text = "\t208\n\t01\n\t\n\t人力\n\t1146.18\n\t\n779.18\n\t\n367\n\n";
         let items = items(text, LayoutKind::CellPerLine);
         assert_eq!(texts(&items), vec!["R:208|01||人力|1146.18|779.18|367"]);
+    }
+
+    #[test]
+    fn detect_counts_lines_as_a_line_by_line_reading_does() {
+        // The definition: per `\n`-separated line, one tab that opens it
+        // makes a cell line, any other tab count ≥ 1 a tabbed line.
+        fn by_lines(text: &str) -> LayoutKind {
+            let (mut single, mut multi) = (0, 0);
+            for line in text.split('\n') {
+                match line.matches('\t').count() {
+                    0 => {}
+                    1 if line.starts_with('\t') => single += 1,
+                    _ => multi += 1,
+                }
+            }
+            if single >= 20 && single > multi {
+                LayoutKind::CellPerLine
+            } else if multi >= 10 {
+                LayoutKind::Tabbed
+            } else {
+                LayoutKind::Flow
+            }
+        }
+        // Fragments, and whole lines that lean towards one layout or the other.
+        let fragments = ["\t", "\n", "a", "合", "\t\t", "\n\t", "a\tb"];
+        let cell_lines = ["\t合\n", "\t合\n", "\n", "a\tb\n", "\t", "合"];
+        let tab_lines = ["a\tb\n", "\t\t\n", "\t合\n", "\n", "合"];
+        let mut seed = 7u64;
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..3000 {
+            let mut text = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = (seed >> 58) as usize * 4;
+            let pieces: &[&str] = match seed % 3 {
+                0 => &fragments,
+                1 => &cell_lines,
+                _ => &tab_lines,
+            };
+            for k in 0..len {
+                let r = seed.rotate_left(k as u32 * 7) ^ (k as u64).wrapping_mul(0x9E37);
+                text.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(detect(&text), by_lines(&text), "{text:?}");
+            seen.insert(detect(&text).as_str());
+        }
+        // The random texts reach every outcome, thresholds included.
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        for sample in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/samples")).unwrap() {
+            let text = std::fs::read_to_string(sample.unwrap().path()).unwrap();
+            assert_eq!(detect(&text), by_lines(&text));
+        }
     }
 
     #[test]
