@@ -238,9 +238,11 @@ pub fn format_in(yuan_cents: i128, unit: Unit) -> String {
 pub fn identities(doc: &Document, g: &Grammar) -> Vec<Identity> {
     let mut out = Vec::new();
     for (ti, table) in doc.tables.iter().enumerate() {
-        row_sums(g, ti, table, &mut out);
+        // Several rules name the same row: its label is built once.
+        let labels: Vec<String> = table.rows.iter().map(label).collect();
+        row_sums(g, ti, table, &labels, &mut out);
         item_sums(g, ti, table, &mut out);
-        children_sums(ti, table, &mut out);
+        children_sums(ti, table, &labels, &mut out);
         column_totals(ti, table, &mut out);
     }
     cross_tables(g, doc, &mut out);
@@ -263,7 +265,7 @@ fn cell(table: usize, row: usize, measure: Measure) -> Term {
     })
 }
 
-fn row_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
+fn row_sums(g: &Grammar, ti: usize, table: &Table, labels: &[String], out: &mut Vec<Identity>) {
     for rule in &g.identities.row_sums {
         let has = |m: &Measure| table.columns.contains(m);
         if !rule.tables.iter().any(|t| t == table.kind)
@@ -277,6 +279,8 @@ fn row_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
         if parts.is_empty() {
             continue;
         }
+        // `<row label>: total = basic + project`: the rule's half is the same on every row.
+        let equation = format!(": {} = {}", rule.total, parts.join(" + "));
         for (ri, row) in table.rows.iter().enumerate() {
             if rule.section.is_some() && row.section != rule.section {
                 continue;
@@ -284,7 +288,7 @@ fn row_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
             out.push(Identity {
                 rule: Rule::RowSum,
                 table: ti,
-                subject: format!("{}: {} = {}", label(row), rule.total, parts.join(" + ")),
+                subject: [labels[ri].as_str(), &equation].concat(),
                 total: vec![cell(ti, ri, rule.total)],
                 parts: parts.iter().map(|m| cell(ti, ri, m)).collect(),
             });
@@ -355,7 +359,7 @@ fn parent_of(rows: &[Row], candidates: &[usize], j: usize) -> Option<usize> {
         })
 }
 
-fn children_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
+fn children_sums(ti: usize, table: &Table, labels: &[String], out: &mut Vec<Identity>) {
     let rows = &table.rows;
     for i in 0..rows.len() {
         let scope = scope(rows, i);
@@ -376,11 +380,7 @@ fn children_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
             out.push(Identity {
                 rule: Rule::ChildrenSum,
                 table: ti,
-                subject: format!(
-                    "{}: {m} = sum of {} rows below",
-                    label(&rows[i]),
-                    children.len()
-                ),
+                subject: format!("{}: {m} = sum of {} rows below", labels[i], children.len()),
                 total: vec![cell(ti, i, m)],
                 parts: children.iter().map(|&j| cell(ti, j, m)).collect(),
             });
