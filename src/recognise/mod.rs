@@ -242,7 +242,7 @@ impl Segmenter {
                     self.pending_number = Some(n);
                     return true;
                 }
-            } else if let Some(meaning) = self.g.match_title(&t.text) {
+            } else if let Some(meaning) = self.g.match_title(t.text) {
                 self.close();
                 self.doc.titles_seen += 1;
                 let number = t.number.or(self.pending_number.take());
@@ -250,7 +250,7 @@ impl Segmenter {
                     TitleMeaning::Kind(kind) => Target::Table(Draft {
                         number,
                         kind,
-                        title: t.text,
+                        title: t.text.to_string(),
                         unit: None,
                         at,
                         rows: Vec::new(),
@@ -265,7 +265,7 @@ impl Segmenter {
             {
                 self.close();
                 self.pending_number = None;
-                self.doc.unknown_tables.push(t.text);
+                self.doc.unknown_tables.push(t.text.to_string());
                 self.target = Target::Skip;
                 return true;
             }

@@ -1,6 +1,8 @@
 //! One table's rows → records: splits header from body, places the label and
 //! amount columns, resolves measures, fills codes from parent rows.
 
+use std::borrow::Cow;
+
 use nom::{
     bytes::complete::take_while_m_n,
     character::complete::space0,
@@ -159,19 +161,13 @@ pub fn build(g: &Grammar, draft: Draft, earlier: &[Table]) -> Table {
     let mut table = draft.empty_table();
     let mut rows = draft.rows;
     let split = first_data_row(&rows);
-    let body = rejoin_split_rows(rows.split_off(split));
-    rows.extend(body);
-    let (header, rest) = rows.split_at(split);
-    let body: Vec<&Vec<Cell>> = rest
-        .iter()
-        .filter(|r| !columns::is_column_number_row(r) && !is_repeated_header(g, r))
-        .collect();
-    let header: Vec<&[Cell]> = header.iter().map(|r| r.as_slice()).collect();
-    if body.is_empty() {
+    // `rows` keeps the header; the body rows move out of it.
+    let mut body_owned = rejoin_split_rows(rows.split_off(split));
+    body_owned.retain(|r| !columns::is_column_number_row(r) && !is_repeated_header(g, r));
+    if body_owned.is_empty() {
         return table;
     }
-    let mut body_owned: Vec<Vec<Cell>> = body.iter().map(|r| (*r).clone()).collect();
-    let mut header = header;
+    let mut header: Vec<&[Cell]> = rows.iter().map(|r| r.as_slice()).collect();
     // Two panels side by side (final accounts print 人员经费 | 公用经费 so):
     // read as one table, the left panel's rows before the right's.
     if draft.kind.shape == Shape::Coded {
@@ -278,8 +274,11 @@ struct Alignment {
 }
 
 impl Alignment {
-    fn new(body: &[Vec<Cell>], width: usize, header_ok: bool, table: &mut Table) -> Self {
-        let misfit = body.iter().filter(|r| !Self::fits(r, width)).count();
+    fn new<R: AsRef<[Cell]>>(body: &[R], width: usize, header_ok: bool, table: &mut Table) -> Self {
+        let misfit = body
+            .iter()
+            .filter(|r| !Self::fits(r.as_ref(), width))
+            .count();
         let unreliable = !header_ok || misfit * 4 > body.len();
         if misfit > 0 {
             table.issues.push(format!(
@@ -317,10 +316,15 @@ impl Alignment {
 /// amounts…` under 类 款 项) is padded back to the table's width — but only
 /// when its whole amount block is printed, so every amount's column is
 /// certain. Any other short row is left alone (and reported uncertain).
-fn realign_coded(row: &[Cell], code_cols: usize, has_project: bool, amounts: usize) -> Vec<Cell> {
+fn realign_coded(
+    row: &[Cell],
+    code_cols: usize,
+    has_project: bool,
+    amounts: usize,
+) -> Cow<'_, [Cell]> {
     let labels = 1 + usize::from(has_project);
     if row.len() >= code_cols + labels + amounts || row.len() < labels + amounts {
-        return row.to_vec();
+        return Cow::Borrowed(row);
     }
     let name_at = row.len() - amounts - labels;
     let block_printed = row[row.len() - amounts..].iter().all(is_amount);
@@ -330,7 +334,7 @@ fn realign_coded(row: &[Cell], code_cols: usize, has_project: bool, amounts: usi
         !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
     });
     if !(block_printed && name_is_text && codes_only) {
-        return row.to_vec();
+        return Cow::Borrowed(row);
     }
     let at = row.first().map_or(Provenance::Line(0), |c| c.at);
     let mut out = row[..name_at].to_vec();
@@ -342,7 +346,7 @@ fn realign_coded(row: &[Cell], code_cols: usize, has_project: bool, amounts: usi
         },
     );
     out.extend_from_slice(&row[name_at..]);
-    out
+    Cow::Owned(out)
 }
 
 /// A two-sided row whose blank cells were dropped, rebuilt from what its
@@ -353,14 +357,14 @@ fn realign_coded(row: &[Cell], code_cols: usize, has_project: bool, amounts: usi
 /// A label and the amounts printed after it.
 type Run<'a> = (&'a Cell, Vec<&'a Cell>);
 
-fn realign_two_sided(
+fn realign_two_sided<'r>(
     g: &Grammar,
-    row: &[Cell],
+    row: &'r [Cell],
     width: usize,
     split: usize,
-) -> (Vec<Cell>, CellStatus) {
+) -> (Cow<'r, [Cell]>, CellStatus) {
     if row.len() >= width {
-        return (row.to_vec(), CellStatus::Ok);
+        return (Cow::Borrowed(row), CellStatus::Ok);
     }
     let at = row.first().map_or(Provenance::Line(0), |c| c.at);
     let filled: Vec<&Cell> = row
@@ -378,7 +382,7 @@ fn realign_two_sided(
     for (c, amount) in filled.iter().zip(&kinds) {
         match (amount, runs.last_mut()) {
             (true, Some((_, amounts))) => amounts.push(c),
-            (true, None) => return (row.to_vec(), CellStatus::Ok),
+            (true, None) => return (Cow::Borrowed(row), CellStatus::Ok),
             (false, _) => runs.push((c, Vec::new())),
         }
     }
@@ -386,7 +390,7 @@ fn realign_two_sided(
         [one] if is_expenditure_label(one.0) => (None, Some(one)),
         [one] => (Some(one), None),
         [inc, exp] => (Some(inc), Some(exp)),
-        _ => return (row.to_vec(), CellStatus::Ok),
+        _ => return (Cow::Borrowed(row), CellStatus::Ok),
     };
     let mut out = vec![
         Cell {
@@ -401,7 +405,7 @@ fn realign_two_sided(
             continue;
         };
         if amounts.len() > room {
-            return (row.to_vec(), CellStatus::Ok);
+            return (Cow::Borrowed(row), CellStatus::Ok);
         }
         // Several amounts left-aligned: a blank dropped between them cannot
         // be ruled out from the row alone.
@@ -413,7 +417,7 @@ fn realign_two_sided(
             out[start + 1 + i] = (*c).clone();
         }
     }
-    (out, status)
+    (Cow::Owned(out), status)
 }
 
 /// Leading cells that hold classification digits (`208`, `01`), from the
@@ -531,7 +535,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     // (or the column-number row) establishes.
     table.columns = cols.measures.iter().flatten().copied().collect();
     let expected = first + cols.measures.len();
-    let body: Vec<Vec<Cell>> = body
+    let body: Vec<Cow<[Cell]>> = body
         .iter()
         .map(|r| realign_coded(r, code_cols, project_col.is_some(), cols.measures.len()))
         .collect();
@@ -723,12 +727,10 @@ fn two_sided(
             table.columns.push(m);
         }
     }
-    let realigned: Vec<(Vec<Cell>, CellStatus)> = body
+    let (body, inferred): (Vec<Cow<[Cell]>>, Vec<CellStatus>) = body
         .iter()
         .map(|r| realign_two_sided(g, r, width, split))
-        .collect();
-    let inferred: Vec<CellStatus> = realigned.iter().map(|(_, s)| *s).collect();
-    let body: Vec<Vec<Cell>> = realigned.into_iter().map(|(r, _)| r).collect();
+        .unzip();
     let body = body.as_slice();
     let header_ok = income.problem.is_none() && expenditure.problem.is_none() && width >= 4;
     let align = Alignment::new(body, width, header_ok, table);

@@ -90,22 +90,22 @@ pub fn is_page_marker(line: &str) -> bool {
 
 /// A line that may be a table title: its optional number and the title text.
 #[derive(Debug, PartialEq, Eq)]
-pub struct TitleLine {
+pub struct TitleLine<'a> {
     pub number: Option<u32>,
     /// Normalised, list bullets and ordinals removed.
-    pub text: String,
+    pub text: &'a str,
 }
 
 /// Splits an optional table number off a line (normalised with
 /// [`normalize::label`]); `None` for lines that read like prose (too long,
 /// or with sentence punctuation).
-pub fn parse_title_line(norm: &str) -> Option<TitleLine> {
+pub fn parse_title_line(norm: &str) -> Option<TitleLine<'_>> {
     let norm = norm.trim_start_matches(['-', '•', '·']);
     let (number, text) = match tuple((table_number, rest))(norm) {
         Ok((_, (n, text))) => (Some(n), text),
         Err(_) => (None, norm),
     };
-    let text = normalize::strip_ordinal(text).to_string();
+    let text = normalize::strip_ordinal(text);
     let prose = text.chars().count() > 60 || text.contains(['。', ',', '，', ';', '；']);
     (!prose).then_some(TitleLine { number, text })
 }
@@ -131,21 +131,15 @@ mod tests {
 
     #[test]
     fn title_lines() {
-        let t = parse_title_line(&normalize::label(
-            "表6                    一般公共预算基本支出情况表",
-        ))
-        .unwrap();
-        assert_eq!(
-            (t.number, t.text.as_str()),
-            (Some(6), "一般公共预算基本支出情况表")
-        );
-        let t = parse_title_line(&normalize::label("- 四、 财政拨款收支预算总体情况表")).unwrap();
-        assert_eq!(
-            (t.number, t.text.as_str()),
-            (None, "财政拨款收支预算总体情况表")
-        );
-        let t = parse_title_line(&normalize::label("表一：")).unwrap();
-        assert_eq!((t.number, t.text.as_str()), (Some(1), ""));
+        let line = normalize::label("表6                    一般公共预算基本支出情况表");
+        let t = parse_title_line(&line).unwrap();
+        assert_eq!((t.number, t.text), (Some(6), "一般公共预算基本支出情况表"));
+        let line = normalize::label("- 四、 财政拨款收支预算总体情况表");
+        let t = parse_title_line(&line).unwrap();
+        assert_eq!((t.number, t.text), (None, "财政拨款收支预算总体情况表"));
+        let line = normalize::label("表一：");
+        let t = parse_title_line(&line).unwrap();
+        assert_eq!((t.number, t.text), (Some(1), ""));
         assert!(parse_title_line(
             "2024 年没有使用国有资本经营预算拨款安排的支出，国有资本经营预算支出情况表为空表。"
         )
