@@ -105,20 +105,19 @@ fn match_phrase<'a>(
     figures: &'a [Figure],
     before: &str,
 ) -> Option<(&'a Figure, String)> {
+    // The text before the amount less each connector, worked out once for
+    // every phrase tested against it.
+    let stems = CONNECTORS.map(|c| before.strip_suffix(c));
+    let hit = |phrase: &str| stems.iter().flatten().any(|stem| stem.ends_with(phrase));
     for fig in figures {
         for phrase in &fig.phrases {
-            let candidates: Vec<&str> = if phrase == "@class" {
-                g.class_names().iter().map(String::as_str).collect()
+            let matched = if phrase == "@class" {
+                g.class_names().iter().find(|name| hit(name))
             } else {
-                vec![phrase.as_str()]
+                hit(phrase).then_some(phrase)
             };
-            for p in candidates {
-                let hit = CONNECTORS
-                    .iter()
-                    .any(|c| before.strip_suffix(c).is_some_and(|b| b.ends_with(p)));
-                if hit {
-                    return Some((fig, p.to_string()));
-                }
+            if let Some(p) = matched {
+                return Some((fig, p.clone()));
             }
         }
     }
