@@ -25,6 +25,51 @@ pub enum DecodeError {
     Binary(String),
     #[error("a PDF, not a text dump (read by the pdf module)")]
     Pdf,
+    /// A file type harvested beside the disclosures, named from its first
+    /// bytes, with what to do about it.
+    #[error("{0}")]
+    OtherFormat(&'static str),
+}
+
+/// File types that land in a harvest folder beside the disclosures, by their
+/// leading bytes. Named, they tell the user what to convert; read as text,
+/// they would only be "not valid text".
+const SIGNATURES: &[(&[u8], &str)] = &[
+    (
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        "an OLE compound file (.doc, .xls, .wps, .et), not a text dump or PDF: save it as PDF or text",
+    ),
+    (b"\x89PNG\r\n\x1A\n", "a PNG image: a scan needs OCR"),
+    (b"\xFF\xD8\xFF", "a JPEG image: a scan needs OCR"),
+    (b"II*\0", "a TIFF image: a scan needs OCR"),
+    (b"MM\0*", "a TIFF image: a scan needs OCR"),
+    (b"GIF87a", "a GIF image: a scan needs OCR"),
+    (b"GIF89a", "a GIF image: a scan needs OCR"),
+    (b"Rar!\x1A\x07", "a RAR archive: unpack it first"),
+    (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive: unpack it first"),
+    (b"\x1F\x8B", "a gzip file: unpack it first"),
+    (b"{\\rtf", "an RTF document, not a text dump or PDF: save it as PDF or text"),
+];
+
+/// Names a non-text file type from its bytes (see [`SIGNATURES`]); zip
+/// containers are told apart by the member names they list.
+fn other_format(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        let has = |name: &[u8]| memchr::memmem::find(bytes, name).is_some();
+        return Some(if has(b"word/") {
+            "a Word document (.docx), not a text dump or PDF: save it as PDF or text"
+        } else if has(b"xl/") {
+            "an Excel workbook (.xlsx), not a text dump or PDF: save it as PDF or text"
+        } else if has(b"OFD.xml") {
+            "an OFD document (.ofd), not a text dump or PDF: save it as PDF or text"
+        } else {
+            "a zip archive: unpack it first"
+        });
+    }
+    SIGNATURES
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map(|&(_, what)| what)
 }
 
 /// Sniffs whether the bytes are a PDF (`%PDF-` within the first KiB).
@@ -41,6 +86,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if is_pdf(bytes) {
         return Err(DecodeError::Pdf);
     }
+    if let Some(what) = other_format(bytes) {
+        return Err(DecodeError::OtherFormat(what));
+    }
     let (encoding, text) = match Encoding::for_bom(bytes) {
         Some((enc, bom_len)) => (enc, decode_strictly(enc, &bytes[bom_len..])?),
         None => match sniff_without_bom(bytes) {
@@ -54,6 +102,21 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         text: normalise_newlines(text),
         encoding: encoding.name(),
     })
+}
+
+/// Whether decoded text is an HTML page (`<!DOCTYPE html>` or `<html` near
+/// its start): read as a text dump, its tables would be lost in the markup.
+pub fn looks_like_html(text: &str) -> bool {
+    let mut end = text.len().min(1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = text[..end].as_bytes();
+    let opens = |at: usize, tag: &[u8]| {
+        head.get(at..at + tag.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(tag))
+    };
+    memchr::memchr_iter(b'<', head).any(|at| opens(at, b"<!doctype html") || opens(at, b"<html"))
 }
 
 /// Decodes `body` as `encoding`, refusing bytes that are not valid in it.
@@ -173,6 +236,47 @@ mod tests {
             decode("\u{3000}\u{3000}\n".as_bytes()).unwrap_err(),
             DecodeError::Empty
         );
+    }
+
+    #[test]
+    fn names_other_file_types() {
+        let named = |bytes: &[u8]| match decode(bytes) {
+            Err(DecodeError::OtherFormat(what)) => what,
+            other => panic!("{other:?}"),
+        };
+        // A .docx and an .xlsx list their parts; another zip does not.
+        let mut docx = b"PK\x03\x04\x14\x00\x06\x00".to_vec();
+        docx.extend_from_slice(b"[Content_Types].xml....word/document.xml");
+        assert!(named(&docx).starts_with("a Word document (.docx)"));
+        let mut xlsx = b"PK\x03\x04\x14\x00".to_vec();
+        xlsx.extend_from_slice(b"xl/workbook.xml");
+        assert!(named(&xlsx).starts_with("an Excel workbook (.xlsx)"));
+        assert_eq!(
+            named(b"PK\x03\x04data.csv"),
+            "a zip archive: unpack it first"
+        );
+        assert!(named(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0").starts_with("an OLE compound file"));
+        assert_eq!(
+            named(b"\xFF\xD8\xFF\xE0\0\x10JFIF"),
+            "a JPEG image: a scan needs OCR"
+        );
+        assert_eq!(
+            named(b"{\\rtf1\\ansi"),
+            "an RTF document, not a text dump or PDF: save it as PDF or text"
+        );
+        // Text that merely starts with the same letters is text.
+        assert!(decode("PK 2024年部门预算\n".as_bytes()).is_ok());
+        assert!(decode("GIF8 收支\n".as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn html_pages_are_told_apart() {
+        assert!(looks_like_html("\u{feff}<!DOCTYPE HTML>\n<html><body>"));
+        assert!(looks_like_html("  <HTML lang=\"zh\">收支总体情况表"));
+        assert!(!looks_like_html("表1\t收支总体情况表\n单位：万元\n"));
+        // Only the start counts: a narrative that quotes a tag is text.
+        let late = format!("{}<html>", "收".repeat(400));
+        assert!(!looks_like_html(&late));
     }
 
     #[test]

@@ -189,8 +189,13 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
     }
     let decoded = decode::decode(bytes)?;
     let layout = layout::detect(&decoded.text);
+    let notes = if decode::looks_like_html(&decoded.text) {
+        vec!["an HTML page: its markup is read as plain text (save the page as text or PDF)".into()]
+    } else {
+        Vec::new()
+    };
     Ok(TextLayer {
-        notes: Vec::new(),
+        notes,
         items: layout::items(&decoded.text, layout),
         text: decoded.text,
         format: "text",
@@ -288,7 +293,11 @@ fn finish(mut record: DocumentRecord, doc: Document, results: Vec<check::CheckRe
     }
     let uncertain = uncertain > 0;
     let status = if doc.tables.is_empty() && doc.titles_seen == 0 {
-        record.error = "no budget tables recognised".into();
+        // What was noticed on the way (scanned pages, an HTML page) may say why.
+        record.error = match problems.as_slice() {
+            [] => "no budget tables recognised".into(),
+            _ => format!("no budget tables recognised: {}", summarise(&problems)),
+        };
         Status::Failed
     } else if !problems.is_empty() || uncertain {
         record.error = summarise(&problems);
@@ -330,6 +339,30 @@ mod tests {
         assert_eq!(o.status, Status::Failed);
         assert_eq!(o.document.error, "internal error: test hook: parser panic");
         assert_eq!(o.document.source, "boom.txt");
+    }
+
+    #[test]
+    fn files_that_are_not_disclosures_say_what_they_are() {
+        let html = "<!DOCTYPE html>\n<html><body><table><tr><td>项目</td><td>金额</td></tr></table></body></html>";
+        let o = process_bytes(html.as_bytes(), "page.html");
+        assert_eq!(o.status, Status::Failed);
+        assert_eq!(
+            o.document.error,
+            "no budget tables recognised: an HTML page: its markup is read as plain text \
+             (save the page as text or PDF)"
+        );
+        let o = process_bytes(
+            b"PK\x03\x04\x14\x00[Content_Types].xml word/document.xml",
+            "a.docx",
+        );
+        assert_eq!(o.status, Status::Failed);
+        assert_eq!(
+            o.document.error,
+            "a Word document (.docx), not a text dump or PDF: save it as PDF or text"
+        );
+        // Prose without tables still fails with the plain reason.
+        let o = process_bytes("第一部分 部门概况\n一、主要职能\n".as_bytes(), "prose.txt");
+        assert_eq!(o.document.error, "no budget tables recognised");
     }
 
     #[test]
