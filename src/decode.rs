@@ -107,11 +107,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 /// Whether decoded text is an HTML page (`<!DOCTYPE html>` or `<html` near
 /// its start): read as a text dump, its tables would be lost in the markup.
 pub fn looks_like_html(text: &str) -> bool {
-    let mut end = text.len().min(1024);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = text[..end].as_bytes();
+    let head = &text.as_bytes()[..text.len().min(1024)];
     let opens = |at: usize, tag: &[u8]| {
         head.get(at..at + tag.len())
             .is_some_and(|b| b.eq_ignore_ascii_case(tag))
