@@ -21,11 +21,16 @@ pub fn is_space(c: char) -> bool {
 /// Borrows when there is nothing to change (most labels), so the callers on
 /// every line of every document do not allocate.
 pub fn label(s: &str) -> Cow<'_, str> {
-    let Some(first) = next_edit(s, 0) else {
+    let mut changes = false;
+    for_each_edit(s, |_, _, _| {
+        changes = true;
+        false
+    });
+    if !changes {
         return Cow::Borrowed(s);
-    };
+    }
     let mut out = String::with_capacity(s.len());
-    edit_from(&mut out, s, first);
+    label_into(&mut out, s);
     Cow::Owned(out)
 }
 
@@ -37,86 +42,69 @@ pub fn label_len(s: &str) -> usize {
 /// [`label`]`(s)` into `out`, replacing its contents (a reused buffer).
 pub fn label_into(out: &mut String, s: &str) {
     out.clear();
-    match next_edit(s, 0) {
-        Some(first) => edit_from(out, s, first),
-        None => out.push_str(s),
-    }
-}
-
-/// Applies the edits of [`label`] from the first one, at `edit`: the runs of
-/// unchanged text between edits are copied whole.
-fn edit_from(out: &mut String, s: &str, mut edit: Edit) {
+    // Runs of unchanged text between the edits are copied whole.
     let mut run = 0;
-    loop {
-        out.push_str(&s[run..edit.at]);
-        if let Some(c) = edit.replacement {
-            out.push(c);
+    for_each_edit(s, |at, c, folded| {
+        out.push_str(&s[run..at]);
+        if let Some(f) = folded {
+            out.push(f);
         }
-        run = edit.at + edit.len;
-        match next_edit(s, run) {
-            Some(next) => edit = next,
-            None => break,
-        }
-    }
+        run = at + c.len_utf8();
+        true
+    });
     out.push_str(&s[run..]);
 }
 
-/// One character [`label`] changes: dropped (`replacement: None`) or folded.
-struct Edit {
-    at: usize,
-    len: usize,
-    replacement: Option<char>,
+/// Calls `edit(at, c, replacement)` for each character [`label`] changes,
+/// in order (`replacement: None` drops it), while `edit` returns true.
+#[inline(always)]
+fn for_each_edit(s: &str, mut edit: impl FnMut(usize, char, Option<char>) -> bool) {
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    while let Some(skip) = bytes[at..]
+        .iter()
+        .position(|&b| MAY_START_EDIT[usize::from(b)])
+    {
+        at += skip;
+        // A flagged byte is ASCII or a lead byte: a character starts here.
+        let Some(c) = s[at..].chars().next() else {
+            return;
+        };
+        let replacement = if is_space(c) {
+            Some(None)
+        } else {
+            let folded = fold_char(c);
+            (folded != c).then_some(Some(folded))
+        };
+        if let Some(replacement) = replacement {
+            if !edit(at, c, replacement) {
+                return;
+            }
+        }
+        at += c.len_utf8();
+    }
 }
 
-/// The first character at or after byte `from` (a character boundary) that
-/// [`label`] changes.
-///
-/// Reads bytes, not chars: every character `label` changes is ASCII
-/// whitespace or starts with one of the UTF-8 lead bytes `C2` (U+0085,
-/// U+00A0), `E1` (U+1680), `E2` (U+2000–U+205F), `E3` (U+3000) or `EF`
-/// (U+FF01–U+FF5E), so the Chinese text between them (leads `E4`–`E9`) is
-/// skipped a character at a time without decoding it.
-fn next_edit(s: &str, from: usize) -> Option<Edit> {
-    let bytes = s.as_bytes();
-    let mut i = from;
-    while let Some(&b) = bytes.get(i) {
-        let len = match b {
-            b' ' | b'\t'..=b'\r' => {
-                return Some(Edit {
-                    at: i,
-                    len: 1,
-                    replacement: None,
-                })
-            }
-            0..=0x7F => 1,
-            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => {
-                let c = s[i..].chars().next()?;
-                let len = c.len_utf8();
-                if is_space(c) {
-                    return Some(Edit {
-                        at: i,
-                        len,
-                        replacement: None,
-                    });
-                }
-                let folded = fold_char(c);
-                if folded != c {
-                    return Some(Edit {
-                        at: i,
-                        len,
-                        replacement: Some(folded),
-                    });
-                }
-                len
-            }
-            0x80..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        };
-        i += len;
+/// Bytes that can start a character [`label`] changes: ASCII whitespace, and
+/// the UTF-8 lead bytes `C2` (U+0085, U+00A0), `E1` (U+1680), `E2`
+/// (U+2000–U+205F), `E3` (U+3000) and `EF` (U+FF01–U+FF5E). No other byte —
+/// no continuation byte — starts one, so the text between them (Chinese
+/// characters, digits) is skipped a byte at a time without decoding it.
+const MAY_START_EDIT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = b'\t';
+    while b <= b'\r' {
+        table[b as usize] = true;
+        b += 1;
     }
-    None
-}
+    table[b' ' as usize] = true;
+    table[0xC2] = true;
+    table[0xE1] = true;
+    table[0xE2] = true;
+    table[0xE3] = true;
+    table[0xEF] = true;
+    table
+};
 
 /// True when the cell holds nothing: blank, U+3000, `-` or `—`.
 pub fn is_blank(s: &str) -> bool {
