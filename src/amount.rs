@@ -45,6 +45,16 @@ impl Amount {
         {
             return Self::parse_folded(trimmed);
         }
+        // A number holds only digits, `,`, `.` and `-` once folded: any
+        // other character (a label, most cells that get here) rules it out
+        // before anything is built.
+        let numeric = |c: char| {
+            crate::normalize::is_space(c)
+                || matches!(fold_numeric_char(c), '0'..='9' | ',' | '.' | '-')
+        };
+        if !text.chars().all(numeric) {
+            return None;
+        }
         let folded: String = text
             .chars()
             .filter(|&c| !crate::normalize::is_space(c))
@@ -153,6 +163,36 @@ impl fmt::Display for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn early_rejection_changes_no_reading() {
+        // The definition: every string folded, then parsed.
+        let reference = |text: &str| {
+            let folded: String = text
+                .chars()
+                .filter(|&c| !crate::normalize::is_space(c))
+                .map(fold_numeric_char)
+                .collect();
+            Amount::parse_folded(&folded)
+        };
+        let pieces = [
+            "1", "０", "９", ",", "，", ".", "．", "-", "－", "−", " ", "\u{3000}", "合", "x", "(",
+            "+",
+        ];
+        let mut n = 0;
+        for len in 0..=5u32 {
+            for code in 0..pieces.len().pow(len) {
+                let (mut text, mut c) = (String::new(), code);
+                for _ in 0..len {
+                    text.push_str(pieces[c % pieces.len()]);
+                    c /= pieces.len();
+                }
+                assert_eq!(Amount::parse(&text), reference(&text), "{text:?}");
+                n += 1;
+            }
+        }
+        assert!(n > 1_000_000);
+    }
 
     fn p(s: &str) -> Option<String> {
         Amount::parse(s).map(|a| a.to_string())

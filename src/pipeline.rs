@@ -87,8 +87,9 @@ pub fn process_path(path: &Path, source: &str, max_bytes: u64) -> (Outcome, u64)
         let record = DocumentRecord::new(doc_id_of_file(path).unwrap_or_default(), source);
         return (failed(record, too_large(size, max_bytes)), size);
     }
-    // At most one byte past the limit, should the file have grown since.
-    let mut bytes = Vec::new();
+    // At most one byte past the limit, should the file have grown since;
+    // sized for the file as listed, so reading does not grow the buffer.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).map_or(0, |n| n.saturating_add(1)));
     let read = std::fs::File::open(path)
         .and_then(|f| f.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes));
     let outcome = match read {

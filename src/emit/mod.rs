@@ -152,7 +152,13 @@ impl DocumentRecord {
 
 /// Flattens a document's tables into line items, in document order.
 pub fn line_items(record: &DocumentRecord, doc: &Document) -> Vec<LineItem> {
-    let mut out = Vec::new();
+    let cells = doc
+        .tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .map(|r| r.values.len())
+        .sum();
+    let mut out = Vec::with_capacity(cells);
     let doc_id = Shared::from(record.doc_id.as_str());
     let source = Shared::from(record.source.as_str());
     let rows = doc
