@@ -44,21 +44,26 @@ pub fn label_into(out: &mut String, s: &str) {
     out.clear();
     // Runs of unchanged text between the edits are copied whole.
     let mut run = 0;
-    for_each_edit(s, |at, c, folded| {
+    for_each_edit(s, |at, len, folded| {
         out.push_str(&s[run..at]);
         if let Some(f) = folded {
             out.push(f);
         }
-        run = at + c.len_utf8();
+        run = at + len;
         true
     });
     out.push_str(&s[run..]);
 }
 
-/// Calls `edit(at, c, replacement)` for each character [`label`] changes,
-/// in order (`replacement: None` drops it), while `edit` returns true.
+/// Calls `edit(at, len, replacement)` for each character [`label`] changes
+/// (at byte `at`, `len` bytes long), in order, while `edit` returns true;
+/// `replacement: None` drops the character.
+///
+/// Reads bytes: every such character is named below by its UTF-8 encoding
+/// (the whitespace of `char::is_whitespace`, U+3000, and U+FF01–U+FF5E),
+/// so prose full of `，。、` is never decoded.
 #[inline(always)]
-fn for_each_edit(s: &str, mut edit: impl FnMut(usize, char, Option<char>) -> bool) {
+fn for_each_edit(s: &str, mut edit: impl FnMut(usize, usize, Option<char>) -> bool) {
     let bytes = s.as_bytes();
     let mut at = 0;
     while let Some(skip) = bytes[at..]
@@ -66,22 +71,29 @@ fn for_each_edit(s: &str, mut edit: impl FnMut(usize, char, Option<char>) -> boo
         .position(|&b| MAY_START_EDIT[usize::from(b)])
     {
         at += skip;
-        // A flagged byte is ASCII or a lead byte: a character starts here.
-        let Some(c) = s[at..].chars().next() else {
-            return;
+        let (len, change) = match bytes[at..] {
+            // Only ASCII whitespace is flagged among ASCII bytes.
+            [b, ..] if b.is_ascii() => (1, Some(None)),
+            // U+0085, U+00A0.
+            [0xC2, 0x85 | 0xA0, ..] => (2, Some(None)),
+            [0xC2, ..] => (2, None),
+            // U+1680; U+2000–U+200A, U+2028, U+2029, U+202F; U+205F; U+3000.
+            [0xE1, 0x9A, 0x80, ..]
+            | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+            | [0xE2, 0x81, 0x9F, ..]
+            | [0xE3, 0x80, 0x80, ..] => (3, Some(None)),
+            // U+FF01–U+FF3F and U+FF40–U+FF5E fold to U+0021–U+007E.
+            [0xEF, 0xBC, x @ 0x81..=0xBF, ..] => (3, Some(Some(char::from(x - 0x60)))),
+            [0xEF, 0xBD, x @ 0x80..=0x9E, ..] => (3, Some(Some(char::from(x - 0x20)))),
+            // Any other character with a flagged lead byte (E1, E2, E3, EF).
+            _ => (3, None),
         };
-        let replacement = if is_space(c) {
-            Some(None)
-        } else {
-            let folded = fold_char(c);
-            (folded != c).then_some(Some(folded))
-        };
-        if let Some(replacement) = replacement {
-            if !edit(at, c, replacement) {
+        if let Some(replacement) = change {
+            if !edit(at, len, replacement) {
                 return;
             }
         }
-        at += c.len_utf8();
+        at += len;
     }
 }
 

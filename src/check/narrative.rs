@@ -54,7 +54,12 @@ fn is_heading(line: &str) -> bool {
         Regex::new(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
             .expect("valid regex")
     });
-    re.is_match(line) && line.chars().count() <= 60 && !line.contains('。')
+    // Most lines are prose: their first character already rules them out.
+    line.starts_with([
+        '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '(',
+    ]) && re.is_match(line)
+        && line.chars().count() <= 60
+        && !line.contains('。')
 }
 
 struct Section<'g> {
