@@ -32,8 +32,10 @@ pub enum DecodeError {
 }
 
 /// File types that land in a harvest folder beside the disclosures, by their
-/// leading bytes. Named, they tell the user what to convert; read as text,
-/// they would only be "not valid text".
+/// leading bytes. Named, they tell the user what to convert, where reading
+/// them as text would only say "not valid text" or "no tables". Only a
+/// file that fails is named: text that merely starts with these bytes is
+/// read as text.
 const SIGNATURES: &[(&[u8], &str)] = &[
     (
         b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
@@ -51,16 +53,17 @@ const SIGNATURES: &[(&[u8], &str)] = &[
     (b"{\\rtf", "an RTF document, not a text dump or PDF: save it as PDF or text"),
 ];
 
-/// Names a non-text file type from its bytes (see [`SIGNATURES`]); zip
-/// containers are told apart by the member names they list.
-fn other_format(bytes: &[u8]) -> Option<&'static str> {
+/// Names a file type from its bytes (see [`SIGNATURES`]); zip containers
+/// are told apart by the names of their members.
+pub fn other_format(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        let has = |name: &[u8]| memchr::memmem::find(bytes, name).is_some();
+        let names = zip_member_names(bytes);
+        let has = |prefix: &[u8]| names.iter().any(|n| n.starts_with(prefix));
         return Some(if has(b"word/") {
             "a Word document (.docx), not a text dump or PDF: save it as PDF or text"
         } else if has(b"xl/") {
             "an Excel workbook (.xlsx), not a text dump or PDF: save it as PDF or text"
-        } else if has(b"OFD.xml") {
+        } else if names.iter().any(|n| *n == b"OFD.xml") {
             "an OFD document (.ofd), not a text dump or PDF: save it as PDF or text"
         } else {
             "a zip archive: unpack it first"
@@ -70,6 +73,53 @@ fn other_format(bytes: &[u8]) -> Option<&'static str> {
         .iter()
         .find(|(magic, _)| bytes.starts_with(magic))
         .map(|&(_, what)| what)
+}
+
+/// The member names a zip file lists in its central directory (found from
+/// the end-of-directory record in its last 64 KiB), or, without one (a
+/// truncated file), the name in its first local header. Only names are
+/// read; nothing is decompressed, and a damaged directory gives fewer names.
+fn zip_member_names(bytes: &[u8]) -> Vec<&[u8]> {
+    let u16_at = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|b| usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok())
+    };
+    let tail = bytes.len().saturating_sub(22 + 0xFFFF);
+    let end_record = memchr::memmem::rfind(&bytes[tail..], b"PK\x05\x06").map(|at| tail + at);
+    let mut names = Vec::new();
+    if let Some(end) = end_record {
+        let (count, mut at) = (
+            u16_at(end + 10).unwrap_or(0),
+            u32_at(end + 16).unwrap_or(usize::MAX),
+        );
+        for _ in 0..count {
+            if bytes.get(at..at + 4) != Some(b"PK\x01\x02") {
+                break;
+            }
+            let (Some(name), Some(extra), Some(comment)) =
+                (u16_at(at + 28), u16_at(at + 30), u16_at(at + 32))
+            else {
+                break;
+            };
+            let Some(n) = bytes.get(at + 46..at + 46 + name) else {
+                break;
+            };
+            names.push(n);
+            at += 46 + name + extra + comment;
+        }
+    }
+    if names.is_empty() {
+        if let Some(n) = u16_at(26).and_then(|len| bytes.get(30..30 + len)) {
+            names.push(n);
+        }
+    }
+    names
 }
 
 /// Sniffs whether the bytes are a PDF (`%PDF-` within the first KiB).
@@ -86,9 +136,15 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if is_pdf(bytes) {
         return Err(DecodeError::Pdf);
     }
-    if let Some(what) = other_format(bytes) {
-        return Err(DecodeError::OtherFormat(what));
-    }
+    decode_text(bytes).map_err(|e| match (e, other_format(bytes)) {
+        // Bytes that are not text, of a type a harvest brings along: named.
+        (DecodeError::Binary(_), Some(what)) => DecodeError::OtherFormat(what),
+        (e, _) => e,
+    })
+}
+
+/// [`decode`] without naming the file types that are not text.
+fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     let (encoding, text) = match Encoding::for_bom(bytes) {
         Some((enc, bom_len)) => (enc, decode_strictly(enc, &bytes[bom_len..])?),
         None => match sniff_without_bom(bytes) {
@@ -234,35 +290,84 @@ mod tests {
         );
     }
 
+    /// A stored (uncompressed) zip of `members`, as a zip writer lays it out:
+    /// local headers and data, then the central directory and its end record.
+    fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let (mut out, mut directory) = (Vec::new(), Vec::new());
+        for (name, data) in members {
+            let offset = out.len() as u32;
+            let sizes = [(data.len() as u32).to_le_bytes(); 2].concat();
+            out.extend_from_slice(
+                b"PK\x03\x04\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+            );
+            out.extend_from_slice(&sizes);
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(data);
+            directory.extend_from_slice(
+                b"PK\x01\x02\x14\x00\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+            );
+            directory.extend_from_slice(&sizes);
+            directory.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            directory.extend_from_slice(&[0; 12]);
+            directory.extend_from_slice(&offset.to_le_bytes());
+            directory.extend_from_slice(name.as_bytes());
+        }
+        let at = out.len() as u32;
+        let count = (members.len() as u16).to_le_bytes();
+        out.extend_from_slice(&directory);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&[count, count].concat());
+        out.extend_from_slice(&(directory.len() as u32).to_le_bytes());
+        out.extend_from_slice(&at.to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out
+    }
+
     #[test]
     fn names_other_file_types() {
         let named = |bytes: &[u8]| match decode(bytes) {
             Err(DecodeError::OtherFormat(what)) => what,
             other => panic!("{other:?}"),
         };
-        // A .docx and an .xlsx list their parts; another zip does not.
-        let mut docx = b"PK\x03\x04\x14\x00\x06\x00".to_vec();
-        docx.extend_from_slice(b"[Content_Types].xml....word/document.xml");
+        // Binary data, as compressed members are.
+        let noise: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+        let docx = zip(&[
+            ("[Content_Types].xml", &noise),
+            ("word/document.xml", &noise),
+        ]);
         assert!(named(&docx).starts_with("a Word document (.docx)"));
-        let mut xlsx = b"PK\x03\x04\x14\x00".to_vec();
-        xlsx.extend_from_slice(b"xl/workbook.xml");
+        let xlsx = zip(&[("[Content_Types].xml", &noise), ("xl/workbook.xml", &noise)]);
         assert!(named(&xlsx).starts_with("an Excel workbook (.xlsx)"));
-        assert_eq!(
-            named(b"PK\x03\x04data.csv"),
-            "a zip archive: unpack it first"
-        );
+        let ofd = zip(&[("OFD.xml", &noise), ("Doc_0/Document.xml", &noise)]);
+        assert!(named(&ofd).starts_with("an OFD document (.ofd)"));
+        // Only member names count: not a folder named `password/`, nor the
+        // bytes `xl/` inside a member's data.
+        let mut data = noise.clone();
+        data.extend_from_slice(b"xl/word/");
+        let archive = zip(&[("password/2024年部门预算.pdf", &data)]);
+        assert_eq!(named(&archive), "a zip archive: unpack it first");
+        // A truncated zip: its first local header still names a member.
+        let mut truncated = b"PK\x03\x04".to_vec();
+        truncated.extend_from_slice(&[0; 22]);
+        truncated.extend_from_slice(&5u16.to_le_bytes());
+        truncated.extend_from_slice(&[0, 0]);
+        truncated.extend_from_slice(b"word/");
+        truncated.extend_from_slice(&noise);
+        assert!(named(&truncated).starts_with("a Word document (.docx)"));
         assert!(named(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0").starts_with("an OLE compound file"));
         assert_eq!(
-            named(b"\xFF\xD8\xFF\xE0\0\x10JFIF"),
+            named(b"\xFF\xD8\xFF\xE0\0\x10JFIF\0\0"),
             "a JPEG image: a scan needs OCR"
         );
-        assert_eq!(
-            named(b"{\\rtf1\\ansi"),
-            "an RTF document, not a text dump or PDF: save it as PDF or text"
-        );
-        // Text that merely starts with the same letters is text.
+        // Text that starts with the same bytes is read as text.
         assert!(decode("PK 2024年部门预算\n".as_bytes()).is_ok());
-        assert!(decode("GIF8 收支\n".as_bytes()).is_ok());
+        assert!(decode("{\\rtf1 表1\t收支总体情况表\n".as_bytes()).is_ok());
+        assert_eq!(
+            other_format(b"{\\rtf1\\ansi"),
+            Some("an RTF document, not a text dump or PDF: save it as PDF or text")
+        );
     }
 
     #[test]

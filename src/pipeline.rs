@@ -158,6 +158,9 @@ pub enum ReadError {
 struct TextLayer {
     /// Problems of the layer itself (a PDF's scanned pages).
     notes: Vec<String>,
+    /// What the file looks like when it is no disclosure (an HTML page, an
+    /// RTF document): said only if no table is found.
+    hint: Option<&'static str>,
     items: Vec<Item>,
     text: String,
     format: &'static str,
@@ -181,6 +184,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
         };
         return Ok(TextLayer {
             notes,
+            hint: None,
             items: pdf.items,
             text: pdf.text,
             format: "pdf",
@@ -190,13 +194,14 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
     }
     let decoded = decode::decode(bytes)?;
     let layout = layout::detect(&decoded.text);
-    let notes = if decode::looks_like_html(&decoded.text) {
-        vec!["an HTML page: its markup is read as plain text (save the page as text or PDF)".into()]
+    let hint = if decode::looks_like_html(&decoded.text) {
+        Some("an HTML page: its markup hides its tables (save the page as text or PDF)")
     } else {
-        Vec::new()
+        decode::other_format(bytes)
     };
     Ok(TextLayer {
-        notes,
+        notes: Vec::new(),
+        hint,
         items: layout::items(&decoded.text, layout),
         text: decoded.text,
         format: "text",
@@ -237,10 +242,15 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     let mut doc = recognise::recognise(g, layer.items, &layer.text);
     doc.issues.extend(layer.notes);
     let results = check::check_document(&doc, g);
-    finish(record, doc, results)
+    finish(record, doc, results, layer.hint)
 }
 
-fn finish(mut record: DocumentRecord, doc: Document, results: Vec<check::CheckResult>) -> Outcome {
+fn finish(
+    mut record: DocumentRecord,
+    doc: Document,
+    results: Vec<check::CheckResult>,
+    hint: Option<&str>,
+) -> Outcome {
     let line_items = crate::emit::line_items(&record, &doc);
     record.fill(&doc, &line_items);
     record.checks_failed = results
@@ -294,10 +304,16 @@ fn finish(mut record: DocumentRecord, doc: Document, results: Vec<check::CheckRe
     }
     let uncertain = uncertain > 0;
     let status = if doc.tables.is_empty() && doc.titles_seen == 0 {
-        // What was noticed on the way (scanned pages, an HTML page) may say why.
-        record.error = match problems.as_slice() {
+        // What was noticed on the way (scanned pages) and what the file
+        // looks like (an HTML page) may say why.
+        let why: Vec<String> = problems
+            .iter()
+            .cloned()
+            .chain(hint.map(String::from))
+            .collect();
+        record.error = match why.as_slice() {
             [] => "no budget tables recognised".into(),
-            _ => format!("no budget tables recognised: {}", summarise(&problems)),
+            _ => format!("no budget tables recognised: {}", summarise(&why)),
         };
         Status::Failed
     } else if !problems.is_empty() || uncertain {
@@ -349,13 +365,35 @@ mod tests {
         assert_eq!(o.status, Status::Failed);
         assert_eq!(
             o.document.error,
-            "no budget tables recognised: an HTML page: its markup is read as plain text \
+            "no budget tables recognised: an HTML page: its markup hides its tables \
              (save the page as text or PDF)"
         );
-        let o = process_bytes(
-            b"PK\x03\x04\x14\x00[Content_Types].xml word/document.xml",
-            "a.docx",
+        // A page that holds a readable dump is read as before: no note.
+        let sample = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/002_ef8a97d7800bc6c6.txt"
+        ))
+        .unwrap();
+        let o = process_bytes(format!("<HTML>\n{sample}").as_bytes(), "dump.html");
+        let plain = process_bytes(sample.as_bytes(), "dump.txt");
+        assert_eq!(
+            (o.status, &o.document.error),
+            (plain.status, &plain.document.error)
         );
+        assert_eq!(o.line_items.len(), plain.line_items.len());
+        // Text that opens like RTF is read as text, and named only if it fails.
+        let o = process_bytes(br"{\rtf1\ansi\deff0 {\fonttbl}\f0 \'d4\'a4}", "a.rtf");
+        assert_eq!(
+            o.document.error,
+            "no budget tables recognised: an RTF document, not a text dump or PDF: save it as PDF or text"
+        );
+        // A .docx (a zip whose first member is under word/) is named.
+        let mut docx = b"PK\x03\x04".to_vec();
+        docx.extend_from_slice(&[0; 22]);
+        docx.extend_from_slice(&17u16.to_le_bytes());
+        docx.extend_from_slice(&[0, 0]);
+        docx.extend_from_slice(b"word/document.xml\x00\x9c\xff\xfe\x01");
+        let o = process_bytes(&docx, "a.docx");
         assert_eq!(o.status, Status::Failed);
         assert_eq!(
             o.document.error,
