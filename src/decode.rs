@@ -94,10 +94,9 @@ fn zip_member_names(bytes: &[u8]) -> Vec<&[u8]> {
     let end_record = memchr::memmem::rfind(&bytes[tail..], b"PK\x05\x06").map(|at| tail + at);
     let mut names = Vec::new();
     if let Some(end) = end_record {
-        let (count, mut at) = (
-            u16_at(end + 10).unwrap_or(0),
-            u32_at(end + 16).unwrap_or(usize::MAX),
-        );
+        // A directory offset past the end reads no entry.
+        let count = u16_at(end + 10).unwrap_or(0);
+        let mut at = u32_at(end + 16).unwrap_or(bytes.len());
         for _ in 0..count {
             if bytes.get(at..at + 4) != Some(b"PK\x01\x02") {
                 break;
@@ -111,7 +110,7 @@ fn zip_member_names(bytes: &[u8]) -> Vec<&[u8]> {
                 break;
             };
             names.push(n);
-            at += 46 + name + extra + comment;
+            at = at.saturating_add(46 + name + extra + comment);
         }
     }
     if names.is_empty() {
@@ -368,6 +367,27 @@ mod tests {
             other_format(b"{\\rtf1\\ansi"),
             Some("an RTF document, not a text dump or PDF: save it as PDF or text")
         );
+    }
+
+    #[test]
+    fn damaged_zips_are_read_without_panicking() {
+        let noise: Vec<u8> = (0..=255u8).cycle().take(600).collect();
+        let docx = zip(&[
+            ("[Content_Types].xml", &noise),
+            ("word/document.xml", &noise),
+        ]);
+        // Every truncation, and every byte of the directory set to each of
+        // a few values (offsets and lengths pointing anywhere).
+        for len in 0..=docx.len() {
+            other_format(&docx[..len]);
+        }
+        for at in docx.len() - 150..docx.len() {
+            for value in [0x00, 0x01, 0x7F, 0x80, 0xFE, 0xFF] {
+                let mut damaged = docx.clone();
+                damaged[at] = value;
+                assert!(other_format(&damaged).is_some());
+            }
+        }
     }
 
     #[test]
