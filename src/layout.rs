@@ -58,6 +58,12 @@ pub fn detect(text: &str) -> LayoutKind {
         }
     }
     classify(tabs, opens_with_tab);
+    layout_of(single, multi)
+}
+
+/// The layout of a text with `single` lines holding one leading tab (cells
+/// one per line) and `multi` lines holding other tabs (tab-separated rows).
+fn layout_of(single: usize, multi: usize) -> LayoutKind {
     if single >= 20 && single > multi {
         LayoutKind::CellPerLine
     } else if multi >= 10 {
@@ -231,8 +237,9 @@ mod tests {
 
     #[test]
     fn detect_counts_lines_as_a_line_by_line_reading_does() {
-        // The definition: per `\n`-separated line, one tab that opens it
-        // makes a cell line, any other tab count ≥ 1 a tabbed line.
+        // The definition of the counts: per `\n`-separated line, one tab
+        // that opens it makes a cell line, any other tab count ≥ 1 a tabbed
+        // line (the thresholds on them are `layout_of`'s).
         fn by_lines(text: &str) -> LayoutKind {
             let (mut single, mut multi) = (0, 0);
             for line in text.split('\n') {
@@ -242,13 +249,7 @@ mod tests {
                     _ => multi += 1,
                 }
             }
-            if single >= 20 && single > multi {
-                LayoutKind::CellPerLine
-            } else if multi >= 10 {
-                LayoutKind::Tabbed
-            } else {
-                LayoutKind::Flow
-            }
+            layout_of(single, multi)
         }
         // Fragments, and whole lines that lean towards one layout or the other.
         let fragments = ["\t", "\n", "a", "合", "\t\t", "\n\t", "a\tb"];
