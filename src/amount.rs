@@ -180,16 +180,9 @@ mod tests {
             "+",
         ];
         let mut n = 0;
-        for len in 0..=5u32 {
-            for code in 0..pieces.len().pow(len) {
-                let (mut text, mut c) = (String::new(), code);
-                for _ in 0..len {
-                    text.push_str(pieces[c % pieces.len()]);
-                    c /= pieces.len();
-                }
-                assert_eq!(Amount::parse(&text), reference(&text), "{text:?}");
-                n += 1;
-            }
+        for text in crate::testing::strings_of(&pieces, 0..=5) {
+            assert_eq!(Amount::parse(&text), reference(&text), "{text:?}");
+            n += 1;
         }
         assert!(n > 1_000_000);
     }

@@ -22,3 +22,5 @@ pub mod pipeline;
 pub mod recognise;
 pub mod report;
 pub mod solve;
+#[cfg(test)]
+mod testing;

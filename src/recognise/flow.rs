@@ -787,18 +787,10 @@ mod tests {
         let pieces = [
             "收", " ", "  ", "1", "(", ")", "（", "”", "é", "a", ".", "入",
         ];
-        let mut n = 0u64;
-        for len in 0..=5u32 {
-            for code in 0..(pieces.len() as u64).pow(len) {
-                let mut line = String::new();
-                let mut c = code;
-                for _ in 0..len {
-                    line.push_str(pieces[(c % pieces.len() as u64) as usize]);
-                    c /= pieces.len() as u64;
-                }
-                assert_eq!(close_cjk_spaces(&line), reference(&line), "{line:?}");
-                n += 1;
-            }
+        let mut n = 0;
+        for line in crate::testing::strings_of(&pieces, 0..=5) {
+            assert_eq!(close_cjk_spaces(&line), reference(&line), "{line:?}");
+            n += 1;
         }
         assert!(n > 200_000);
         for sample in ["001_49a4b981723e56f6.txt", "000_530d8417aadfcef1.txt"] {

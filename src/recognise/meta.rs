@@ -236,17 +236,10 @@ mod tests {
             "(",
         ];
         let mut n = 0;
-        for len in 1..=5u32 {
-            for code in 0..pieces.len().pow(len) {
-                let (mut line, mut c) = (String::new(), code);
-                for _ in 0..len {
-                    line.push_str(pieces[c % pieces.len()]);
-                    c /= pieces.len();
-                }
-                assert_eq!(agency_in(&line), agency(&line), "{line:?}");
-                assert_eq!(unit_in(&line), unit(&line), "{line:?}");
-                n += 1;
-            }
+        for line in crate::testing::strings_of(&pieces, 1..=5) {
+            assert_eq!(agency_in(&line), agency(&line), "{line:?}");
+            assert_eq!(unit_in(&line), unit(&line), "{line:?}");
+            n += 1;
         }
         assert!(n > 800_000);
         for sample in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/samples")).unwrap() {

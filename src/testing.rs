@@ -1,0 +1,33 @@
+//! Helpers for the unit tests.
+
+use std::ops::RangeInclusive;
+
+/// Every string made of a number of `pieces` in `lengths` (repeats
+/// allowed), shortest first: the inputs on which a rewritten function is
+/// compared with the definition it replaced.
+pub fn strings_of<'p>(
+    pieces: &'p [&'p str],
+    lengths: RangeInclusive<u32>,
+) -> impl Iterator<Item = String> + 'p {
+    lengths.flat_map(move |len| {
+        (0..pieces.len().pow(len)).map(move |code| {
+            let (mut text, mut c) = (String::new(), code);
+            for _ in 0..len {
+                text.push_str(pieces[c % pieces.len()]);
+                c /= pieces.len();
+            }
+            text
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_combination_once() {
+        let all: Vec<String> = strings_of(&["a", "b"], 0..=2).collect();
+        assert_eq!(all, ["", "a", "b", "aa", "ba", "ab", "bb"]);
+    }
+}
