@@ -277,8 +277,7 @@ mod tests {
         }
         // The random texts reach every outcome, thresholds included.
         assert_eq!(seen.len(), 3, "{seen:?}");
-        for sample in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/samples")).unwrap() {
-            let text = std::fs::read_to_string(sample.unwrap().path()).unwrap();
+        for text in crate::testing::sample_texts() {
             assert_eq!(detect(&text), by_lines(&text));
         }
     }

@@ -21,6 +21,18 @@ pub fn strings_of<'p>(
     })
 }
 
+/// The texts of the five real dumps in `samples/` (all of them, so a test
+/// that reads them cannot pass on an empty folder).
+pub fn sample_texts() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+    let texts: Vec<String> = std::fs::read_dir(dir)
+        .expect("samples/")
+        .map(|entry| std::fs::read_to_string(entry.expect("entry").path()).expect("a text dump"))
+        .collect();
+    assert_eq!(texts.len(), 5, "samples/ holds the five seeds");
+    texts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -242,8 +242,7 @@ mod tests {
             n += 1;
         }
         assert!(n > 800_000);
-        for sample in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/samples")).unwrap() {
-            let text = std::fs::read_to_string(sample.unwrap().path()).unwrap();
+        for text in crate::testing::sample_texts() {
             for line in text.lines().chain(text.split('\t')) {
                 assert_eq!(agency_in(line), agency(line), "{line:?}");
                 assert_eq!(unit_in(line), unit(line), "{line:?}");
