@@ -177,8 +177,30 @@ pub struct Table {
     /// Measures of the table's amount columns (for two-sided tables, both
     /// sides): a blank cell in one of these columns means zero.
     pub columns: Vec<Measure>,
+    /// For a two-sided table, each side's columns: a measure only the other
+    /// side has is absent from a row, not blank (zero).
+    pub sides: Option<Sides>,
     /// Problems that make the table's extraction incomplete.
     pub issues: Vec<String>,
+}
+
+/// The amount columns of each side of a two-sided table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sides {
+    pub income: Vec<Measure>,
+    pub expenditure: Vec<Measure>,
+}
+
+impl Table {
+    /// The measures of the amount columns `section` has: one side's for a
+    /// two-sided table, else all of them.
+    pub fn columns_of(&self, section: Option<Section>) -> &[Measure] {
+        match (&self.sides, section) {
+            (Some(s), Some(Section::Income)) => &s.income,
+            (Some(s), Some(Section::Expenditure)) => &s.expenditure,
+            _ => &self.columns,
+        }
+    }
 }
 
 /// Staffing figures of 第一部分.

@@ -98,9 +98,10 @@ fn term_value(doc: &Document, term: &Term) -> TermValue {
         Term::Stated { amount, unit } => TermValue::Printed(yuan_cents(*amount, *unit)),
         Term::Cell(c) => {
             let table = &doc.tables[c.table];
-            match table.rows[c.row].value(c.measure) {
+            let row = &table.rows[c.row];
+            match row.value(c.measure) {
                 Some(v) => TermValue::Printed(yuan_cents(v.amount, table.unit)),
-                None if table.columns.contains(&c.measure) => TermValue::Blank,
+                None if table.columns_of(row.section).contains(&c.measure) => TermValue::Blank,
                 None => TermValue::Absent,
             }
         }
@@ -267,7 +268,7 @@ fn cell(table: usize, row: usize, measure: Measure) -> Term {
 
 fn row_sums(g: &Grammar, ti: usize, table: &Table, labels: &[String], out: &mut Vec<Identity>) {
     for rule in &g.identities.row_sums {
-        let has = |m: &Measure| table.columns.contains(m);
+        let has = |m: &Measure| table.columns_of(rule.section).contains(m);
         if !rule.tables.iter().any(|t| t == table.kind)
             || !has(&rule.total)
             || !rule.requires.iter().all(has)
@@ -466,7 +467,10 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
         // is not its subject. A column printed blank still counts (as zero).
         let prints = |t: &Table, side: &Side| {
             t.declared_empty
-                || side.measures.iter().any(|m| t.columns.contains(m))
+                || side
+                    .measures
+                    .iter()
+                    .any(|m| t.columns_of(side.section).contains(m))
                 || t.rows.iter().any(|row| {
                     (side.section.is_none() || row.section == side.section)
                         && row
@@ -610,7 +614,7 @@ fn extraction_suspect(doc: &Document, id: &Identity) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Provenance, Value};
+    use crate::model::{Provenance, Sides, Value};
 
     fn expenditure_row(total: i64, basic: i64, project: i64, status: CellStatus) -> Document {
         let v = |measure, cents| Value {
@@ -638,6 +642,7 @@ mod tests {
                 rows: vec![row],
                 declared_empty: false,
                 columns: vec!["total", "basic", "project"],
+                sides: None,
                 issues: vec![],
             }],
             ..Document::default()
@@ -671,6 +676,101 @@ mod tests {
         assert!(r.extraction_suspect);
         let r = only_result(&expenditure_row(1000, 500, 500, CellStatus::Ok));
         assert_eq!(r.outcome, Outcome::Pass);
+    }
+
+    /// A Shanghai 财务收支预算总表 (income in `budget`; expenditure split
+    /// into total/personnel/public_funds/project) and the expenditure table.
+    fn shanghai_summary(sides: Option<Sides>) -> Document {
+        let v = |measure, yuan: i64| Value {
+            measure,
+            amount: Amount::from_cents(yuan * 100),
+            status: CellStatus::Ok,
+            at: Provenance::Line(1),
+            alternatives: vec![],
+        };
+        let row = |section, code: &str, item: &str, values| Row {
+            section,
+            code: Code::new(code),
+            item: item.into(),
+            project: String::new(),
+            values,
+            at: Provenance::Line(1),
+        };
+        let table = |kind, rows, columns, sides| Table {
+            number: None,
+            kind,
+            title: String::new(),
+            unit: Unit::Yuan,
+            at: Provenance::Line(1),
+            rows,
+            declared_empty: false,
+            columns,
+            sides,
+            issues: vec![],
+        };
+        let (income, spending) = (Some(Section::Income), Some(Section::Expenditure));
+        let summary = vec![
+            row(income, "", "一、财政拨款收入", vec![v("budget", 1000)]),
+            row(spending, "208", "社会保障和就业支出", {
+                vec![v("total", 1000), v("personnel", 600), v("project", 400)]
+            }),
+            row(income, "", "收入总计", vec![v("budget", 1000)]),
+            row(spending, "", "支出总计", {
+                vec![v("total", 1000), v("personnel", 600), v("project", 400)]
+            }),
+        ];
+        let columns = vec!["budget", "total", "personnel", "public_funds", "project"];
+        let expenditure = vec![
+            row(None, "208", "社会保障和就业支出", {
+                vec![v("total", 1000), v("basic", 600), v("project", 400)]
+            }),
+            row(None, "", "合计", {
+                vec![v("total", 1000), v("basic", 600), v("project", 400)]
+            }),
+        ];
+        Document {
+            tables: vec![
+                table("summary", summary, columns, sides),
+                table(
+                    "expenditure",
+                    expenditure,
+                    vec!["total", "basic", "project"],
+                    None,
+                ),
+            ],
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn a_measure_only_the_other_side_prints_is_absent_not_zero() {
+        let subjects = |doc: &Document| -> Vec<String> {
+            check_document(doc, Grammar::global())
+                .into_iter()
+                .filter(|r| r.rule == Rule::CrossTable)
+                .map(|r| format!("{} {}", r.subject, r.outcome.as_str()))
+                .collect()
+        };
+        let sides = Sides {
+            income: vec!["budget"],
+            expenditure: vec!["total", "personnel", "public_funds", "project"],
+        };
+        assert_eq!(
+            subjects(&shanghai_summary(Some(sides))),
+            [
+                "208 社会保障和就业支出: summary.total = expenditure.total true",
+                "grand total: summary.budget = summary.total true",
+            ]
+        );
+        // Without the sides, the expenditure side's missing `budget` read as
+        // zero, and the rules for the other summary layout failed.
+        let merged = subjects(&shanghai_summary(None));
+        assert!(
+            merged.contains(
+                &"208 社会保障和就业支出: summary.budget = expenditure.total false".into()
+            ),
+            "{merged:?}"
+        );
     }
 
     #[test]

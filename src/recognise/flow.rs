@@ -17,7 +17,7 @@ use super::table::Draft;
 use crate::amount::Amount;
 use crate::grammar::identities::Evidence;
 use crate::grammar::{Grammar, Measure, Shape, TableKind};
-use crate::model::{CellStatus, Code, Provenance, Row, Section, Table, Value};
+use crate::model::{CellStatus, Code, Provenance, Row, Section, Sides, Table, Value};
 use crate::normalize;
 use crate::solve::table::{settle, Resolution, Settled, SolveRow};
 use crate::solve::{
@@ -582,6 +582,10 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
         .chain(exp_layout.iter().copied())
         .collect();
     table.columns.dedup();
+    table.sides = Some(Sides {
+        income: vec![income_measure],
+        expenditure: exp_layout.clone(),
+    });
     let rules = row_rules(g, kind.key, Some(Section::Expenditure), &exp_layout);
     let required: Vec<usize> = vec![0];
     let mut pending = String::new();

@@ -14,7 +14,7 @@ use nom::{
 
 use crate::amount::Amount;
 use crate::grammar::{Grammar, HeaderMeaning, Measure, Shape, TableKind};
-use crate::model::{Cell, CellStatus, Code, Provenance, Row, Section, Table, Unit, Value};
+use crate::model::{Cell, CellStatus, Code, Provenance, Row, Section, Sides, Table, Unit, Value};
 use crate::normalize;
 
 use super::columns::{self, Columns};
@@ -46,6 +46,7 @@ impl Draft {
             rows: Vec::new(),
             declared_empty: self.declared_empty,
             columns: Vec::new(),
+            sides: None,
             issues: Vec::new(),
         }
     }
@@ -727,6 +728,10 @@ fn two_sided(
             table.columns.push(m);
         }
     }
+    table.sides = Some(Sides {
+        income: income.measures.iter().flatten().copied().collect(),
+        expenditure: expenditure.measures.iter().flatten().copied().collect(),
+    });
     let (body, inferred): (Vec<Cow<[Cell]>>, Vec<CellStatus>) = body
         .iter()
         .map(|r| realign_two_sided(g, r, width, split))
