@@ -322,10 +322,21 @@ impl Search<'_> {
             }
             return true;
         }
+        let breaks = |col: usize, current: &[Option<Placed>]| {
+            self.closing[col]
+                .iter()
+                .any(|&r| !self.rules[r].holds(current, self.tolerance))
+        };
         for &(end, amount, wrap) in &self.joins[i] {
             for col in next_col..current.len() {
                 // A required column cannot be skipped.
                 if self.required.iter().any(|&r| r >= next_col && r < col) {
+                    break;
+                }
+                // Rules wholly left of the next column are settled: prune.
+                // Those closing at a column this number skipped (left blank)
+                // stay broken for every later column.
+                if col > next_col && breaks(col - 1, current) {
                     break;
                 }
                 current[col] = Some(Placed {
@@ -334,12 +345,7 @@ impl Search<'_> {
                     wrap,
                     restored: false,
                 });
-                // Rules wholly left of the next column are settled: prune.
-                let settled_fail = self.closing[next_col..=col]
-                    .iter()
-                    .flatten()
-                    .any(|&r| !self.rules[r].holds(current, self.tolerance));
-                if settled_fail {
+                if breaks(col, current) {
                     current[col] = None;
                     continue;
                 }
