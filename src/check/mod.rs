@@ -12,6 +12,8 @@
 
 mod narrative;
 
+use std::sync::Arc;
+
 use crate::amount::Amount;
 use crate::grammar::identities::{RowSelector, Side};
 use crate::grammar::{Grammar, Measure};
@@ -63,9 +65,60 @@ pub struct Identity {
     pub rule: Rule,
     /// The table the identity is reported under.
     pub table: usize,
-    pub subject: String,
+    pub subject: Subject,
     pub total: Vec<Term>,
     pub parts: Vec<Term>,
+}
+
+/// What an identity is about (checks.csv `subject`). The words are written
+/// only for the identities reported: two in five have no printed cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// The row's label, then `tail` (`: total = basic + project`, shared by
+    /// the rule's rows).
+    Row {
+        row: usize,
+        tail: Arc<str>,
+    },
+    /// `<row label>: <measure> = sum of <n> rows below`.
+    Children {
+        row: usize,
+        measure: Measure,
+        children: usize,
+    },
+    /// `<total row's item>: <measure> = sum of <n> 类 rows`.
+    Classes {
+        row: usize,
+        measure: Measure,
+        classes: usize,
+    },
+    Text(String),
+}
+
+impl Subject {
+    /// The subject's words; rows are those of `table`.
+    pub fn describe(&self, table: &Table) -> String {
+        match self {
+            Subject::Row { row, tail } => [label(&table.rows[*row]).as_str(), tail].concat(),
+            Subject::Children {
+                row,
+                measure,
+                children,
+            } => format!(
+                "{}: {measure} = sum of {children} rows below",
+                label(&table.rows[*row])
+            ),
+            Subject::Classes {
+                row,
+                measure,
+                classes,
+            } => format!(
+                "{}: {measure} = sum of {classes} 类 rows",
+                table.rows[*row].item
+            ),
+            Subject::Text(text) => text.clone(),
+        }
+    }
 }
 
 /// The two sides of an identity, in hundredths of a 元 (so tables in 元 and
@@ -239,11 +292,9 @@ pub fn format_in(yuan_cents: i128, unit: Unit) -> String {
 pub fn identities(doc: &Document, g: &Grammar) -> Vec<Identity> {
     let mut out = Vec::new();
     for (ti, table) in doc.tables.iter().enumerate() {
-        // Several rules name the same row: its label is built once.
-        let labels: Vec<String> = table.rows.iter().map(label).collect();
-        row_sums(g, ti, table, &labels, &mut out);
+        row_sums(g, ti, table, &mut out);
         item_sums(g, ti, table, &mut out);
-        children_sums(ti, table, &labels, &mut out);
+        children_sums(ti, table, &mut out);
         column_totals(ti, table, &mut out);
     }
     cross_tables(g, doc, &mut out);
@@ -266,7 +317,7 @@ fn cell(table: usize, row: usize, measure: Measure) -> Term {
     })
 }
 
-fn row_sums(g: &Grammar, ti: usize, table: &Table, labels: &[String], out: &mut Vec<Identity>) {
+fn row_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
     for rule in &g.identities.row_sums {
         let has = |m: &Measure| table.columns_of(rule.section).contains(m);
         if !rule.tables.iter().any(|t| t == table.kind)
@@ -281,7 +332,7 @@ fn row_sums(g: &Grammar, ti: usize, table: &Table, labels: &[String], out: &mut 
             continue;
         }
         // `<row label>: total = basic + project`: the rule's half is the same on every row.
-        let equation = format!(": {} = {}", rule.total, parts.join(" + "));
+        let equation: Arc<str> = format!(": {} = {}", rule.total, parts.join(" + ")).into();
         for (ri, row) in table.rows.iter().enumerate() {
             if rule.section.is_some() && row.section != rule.section {
                 continue;
@@ -289,7 +340,10 @@ fn row_sums(g: &Grammar, ti: usize, table: &Table, labels: &[String], out: &mut 
             out.push(Identity {
                 rule: Rule::RowSum,
                 table: ti,
-                subject: [labels[ri].as_str(), &equation].concat(),
+                subject: Subject::Row {
+                    row: ri,
+                    tail: equation.clone(),
+                },
                 total: vec![cell(ti, ri, rule.total)],
                 parts: parts.iter().map(|m| cell(ti, ri, m)).collect(),
             });
@@ -314,7 +368,7 @@ fn item_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
             out.push(Identity {
                 rule: Rule::RowSum,
                 table: ti,
-                subject: format!("{}.{m} = {}", rule.total, rule.parts.join(" + ")),
+                subject: Subject::Text(format!("{}.{m} = {}", rule.total, rule.parts.join(" + "))),
                 total: vec![cell(ti, total, m)],
                 parts: parts.iter().map(|&ri| cell(ti, ri, m)).collect(),
             });
@@ -360,7 +414,7 @@ fn parent_of(rows: &[Row], candidates: &[usize], j: usize) -> Option<usize> {
         })
 }
 
-fn children_sums(ti: usize, table: &Table, labels: &[String], out: &mut Vec<Identity>) {
+fn children_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
     let rows = &table.rows;
     for i in 0..rows.len() {
         let scope = scope(rows, i);
@@ -381,7 +435,11 @@ fn children_sums(ti: usize, table: &Table, labels: &[String], out: &mut Vec<Iden
             out.push(Identity {
                 rule: Rule::ChildrenSum,
                 table: ti,
-                subject: format!("{}: {m} = sum of {} rows below", labels[i], children.len()),
+                subject: Subject::Children {
+                    row: i,
+                    measure: m,
+                    children: children.len(),
+                },
                 total: vec![cell(ti, i, m)],
                 parts: children.iter().map(|&j| cell(ti, j, m)).collect(),
             });
@@ -430,11 +488,11 @@ fn column_totals(ti: usize, table: &Table, out: &mut Vec<Identity>) {
             out.push(Identity {
                 rule: Rule::ColumnTotal,
                 table: ti,
-                subject: format!(
-                    "{}: {m} = sum of {} 类 rows",
-                    table.rows[total].item,
-                    classes.len()
-                ),
+                subject: Subject::Classes {
+                    row: total,
+                    measure: m,
+                    classes: classes.len(),
+                },
                 total: vec![cell(ti, total, m)],
                 parts: classes.iter().map(|&ri| cell(ti, ri, m)).collect(),
             });
@@ -544,11 +602,11 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
             out.push(Identity {
                 rule: Rule::CrossTable,
                 table: l,
-                subject: format!(
+                subject: Subject::Text(format!(
                     "{what}: {} = {}",
                     describe(&rule.left),
                     describe(&rule.right)
-                ),
+                )),
                 total: terms(l, Some(a), &rule.left),
                 parts: right,
             });
@@ -569,7 +627,7 @@ pub fn check_document(doc: &Document, g: &Grammar) -> Vec<CheckResult> {
         out.push(CheckResult {
             table: table.kind,
             rule: id.rule,
-            subject: id.subject,
+            subject: id.subject.describe(table),
             expected: format_in(ev.expected, table.unit),
             actual: format_in(ev.actual, table.unit),
             outcome: if ev.holds {

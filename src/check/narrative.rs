@@ -17,7 +17,7 @@ use nom::{
 };
 use regex::Regex;
 
-use super::{CheckResult, Identity, Outcome, Rule, Term};
+use super::{CheckResult, Identity, Outcome, Rule, Subject, Term};
 use crate::amount::Amount;
 use crate::grammar::identities::{Figure, FigureRow, NarrativeSection};
 use crate::grammar::Grammar;
@@ -202,13 +202,13 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
                 Some((ti, ri, fig, phrase)) => ids.push(Identity {
                     rule: Rule::Narrative,
                     table: ti,
-                    subject: format!(
+                    subject: Subject::Text(format!(
                         "{} line {}: “{phrase}” {stated} = {}.{}",
                         heading_name(&section),
                         section.at,
                         doc.tables[ti].rows[ri].item,
                         fig.measure
-                    ),
+                    )),
                     total: vec![Term::Stated { amount, unit }],
                     parts: vec![Term::Cell(super::CellRef {
                         table: ti,
