@@ -516,6 +516,14 @@ mod tests {
             kind_of("一般公共预算基本支出情况表"),
             Some("general_budget_basic")
         );
+        // Shanghai prints 部门预算 with and without parentheses.
+        for title in [
+            "2025年部门一般公共预算基本支出部门预算经济分类预算表",
+            "2024年预算单位一般公共预算基本支出部门预算经济分类预算表",
+            "一般公共预算基本支出(部门预算)经济分类预算表",
+        ] {
+            assert_eq!(kind_of(title), Some("general_budget_basic"), "{title}");
+        }
         assert_eq!(kind_of("一般公共预算项目支出情况表"), Some("project"));
         assert_eq!(kind_of("项目支出情况表"), Some("project"));
         assert_eq!(kind_of("政府性基金预算支出情况表"), Some("gov_fund"));
