@@ -711,9 +711,18 @@ fn shanghai_dump_with_dropped_code_cells_reads_whole() {
     let run = extract(&[&path]);
     let items = run.line_items();
     let d = &run.documents()[0];
+    // The “三公” table's header is scattered over five lines (its vehicle
+    // category apart from its row): 3 of its 7 amounts are read, uncertain,
+    // and the document says so.
     assert_eq!(
         [&d["unit"], &d["cells_uncertain"], &d["status"]],
-        ["元", "0", "ok"],
+        ["元", "3", "partial"],
+        "{}",
+        d["error"]
+    );
+    assert!(
+        d["error"]
+            .starts_with("three_public: “三公” header names 3 categories for 7 amount columns"),
         "{}",
         d["error"]
     );
@@ -752,6 +761,21 @@ fn shanghai_dump_with_dropped_code_cells_reads_whole() {
     assert_eq!(
         get("income", "", "20805", "fiscal_grant"),
         Some(("7589473".into(), "ok".into()))
+    );
+    // 一般公共预算基本支出部门预算经济分类预算表, whose header heading
+    // `部门预算经济分类科目` stands on a line of its own (it used to end the
+    // table before its first row: 96 amounts lost, the document still `ok`).
+    assert_eq!(
+        get("general_budget_basic", "", "30101", "personnel"),
+        Some(("6084184".into(), "ok".into()))
+    );
+    let basic = items
+        .iter()
+        .filter(|r| r["table"] == "general_budget_basic");
+    assert_eq!(basic.count(), 96);
+    assert_eq!(
+        get("three_public", "", "", "total"),
+        Some(("37.91".into(), "uncertain".into()))
     );
 }
 

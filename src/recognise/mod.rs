@@ -37,6 +37,10 @@ enum Target {
     Table(Draft),
     /// A table we do not extract (绩效目标表, unknown titles): swallow its rows.
     Skip,
+    /// An unnumbered title no kind matches but named like a budget table:
+    /// listed as an unknown table once a row with an amount follows (a cover
+    /// title or a contents line is not), its rows swallowed.
+    Unknown(String),
 }
 
 struct Segmenter {
@@ -157,17 +161,44 @@ impl Segmenter {
             return;
         }
         if self.flow {
-            if let Target::Table(d) = &mut self.target {
-                d.lines.push((at, line.to_string()));
-                return;
+            match &mut self.target {
+                Target::Table(d) => {
+                    d.lines.push((at, line.to_string()));
+                    return;
+                }
+                Target::Unknown(_) => {
+                    if line.split_whitespace().any(|t| Amount::parse(t).is_some()) {
+                        self.confirm_unknown();
+                    }
+                    return;
+                }
+                _ => {}
             }
         }
         // A PDF's cells arrive whole (its layout joins wrapped cell text).
         if !matches!(at, Provenance::Page(_)) && self.continue_cell(line) {
             return;
         }
+        if self.in_header(line) {
+            return;
+        }
         // Any other line inside a table's body ends it (prose follows).
         self.end_body();
+    }
+
+    /// A heading printed apart from the header's cells (`部门预算经济分类科目`
+    /// on a line of its own, between `项目 | …` and `编码 … | 合计 | …`): a
+    /// short line that is not prose, before the table's first amount. It
+    /// belongs to the header, and must not end the table.
+    fn in_header(&self, line: &str) -> bool {
+        let Target::Table(d) = &self.target else {
+            return false;
+        };
+        let has_amount = |row: &Vec<Cell>| row.iter().any(|c| Amount::parse(&c.text).is_some());
+        !d.rows.is_empty()
+            && !d.rows.iter().any(has_amount)
+            && normalize::label_len(line) <= 30
+            && !line.contains(['。', '，', '；', ';'])
     }
 
     /// A short fragment inside a table is the wrapped end of the cell above
@@ -265,12 +296,32 @@ impl Segmenter {
             {
                 self.close();
                 self.pending_number = None;
-                self.doc.unknown_tables.push(t.text.to_string());
+                self.note_unknown(t.text.to_string());
                 self.target = Target::Skip;
+                return true;
+            } else if title::names_a_budget_table(t.text) {
+                self.close();
+                self.target = Target::Unknown(t.text.to_string());
                 return true;
             }
         }
         false
+    }
+
+    /// Lists a table the grammar does not know (once, though several lines
+    /// may name it).
+    fn note_unknown(&mut self, title: String) {
+        if !self.doc.unknown_tables.contains(&title) {
+            self.doc.unknown_tables.push(title);
+        }
+    }
+
+    /// An unknown title's table has shown an amount: it is listed, and its
+    /// rows are swallowed.
+    fn confirm_unknown(&mut self) {
+        if let Target::Unknown(title) = std::mem::replace(&mut self.target, Target::Skip) {
+            self.note_unknown(title);
+        }
     }
 
     /// Ends the open table's body: later rows belong to no table.
@@ -278,7 +329,7 @@ impl Segmenter {
         let has_rows = match &self.target {
             Target::Table(d) => !d.rows.is_empty(),
             Target::Skip => true,
-            Target::None => false,
+            Target::None | Target::Unknown(_) => false,
         };
         if has_rows {
             self.close();
@@ -296,9 +347,15 @@ impl Segmenter {
         if let Placement::Consumed = self.placement(&filled, at) {
             return;
         }
+        let has_amount = filled.iter().any(|t| Amount::parse(t).is_some());
         match &mut self.target {
             Target::Table(d) => d.rows.push(cells),
             Target::Skip => {}
+            Target::Unknown(_) => {
+                if has_amount {
+                    self.confirm_unknown();
+                }
+            }
             Target::None => {
                 if let [only] = filled.as_slice() {
                     let only = only.to_string();
@@ -390,5 +447,25 @@ mod tests {
             [("expenditure", false, 1), ("state_capital", true, 0)]
         );
         assert_eq!(d.unknown_tables, ["部门采购预算明细表"]);
+    }
+
+    #[test]
+    fn an_unnumbered_unknown_title_is_listed_when_amounts_follow() {
+        // A cover title and a contents line name tables too; only the title
+        // whose rows print amounts is an unknown table. Its rows are not the
+        // table before it, and the table after it is read.
+        let text = "上海市XX局2024年度部门决算表\n目录\n- 一般公共预算基本支出经济科目明细表\n\
+                    第二部分 表\n部门支出总体情况表\n单位：万元\n\
+                    科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n\
+                    208\t\t\t社会保障和就业支出\t10\t10\t\n\
+                    一般公共预算基本支出经济科目明细表\n科目\t名称\t合计\t人员经费\t公用经费\n\
+                    301\t工资福利支出\t8\t8\t\n302\t商品和服务支出\t2\t\t2\n\
+                    部门预算08表\n\
+                    一般公共预算支出情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n\
+                    208\t\t\t社会保障和就业支出\t10\t10\t\n";
+        let d = doc(text);
+        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        assert_eq!(rows, [("expenditure", 1), ("general_budget", 1)]);
+        assert_eq!(d.unknown_tables, ["一般公共预算基本支出经济科目明细表"]);
     }
 }

@@ -88,6 +88,20 @@ pub fn is_page_marker(line: &str) -> bool {
             || inner.is_empty())
 }
 
+/// A title no kind matches, unnumbered, but named like a budget table
+/// (`…一般公共预算基本支出经济科目明细表`): an unknown table, not prose, so its
+/// rows are not dropped unreported. A page label that numbers a table
+/// (`部门预算02表`, printed anywhere on its pages) is no title.
+pub fn names_a_budget_table(text: &str) -> bool {
+    const WORDS: [&str; 6] = ["预算", "决算", "收支", "收入", "支出", "经费"];
+    let Some(name) = text.strip_suffix('表') else {
+        return false;
+    };
+    !name.ends_with(|c: char| c.is_ascii_digit())
+        && name.chars().count() >= 5
+        && WORDS.iter().any(|w| name.contains(w))
+}
+
 /// A line that may be a table title: its optional number and the title text.
 #[derive(Debug, PartialEq, Eq)]
 pub struct TitleLine<'a> {
@@ -127,6 +141,27 @@ mod tests {
             assert_eq!(table_number(s).map(|(_, n)| n), Ok(n), "{s}");
         }
         assert!(table_number("表格").is_err());
+    }
+
+    #[test]
+    fn budget_table_names() {
+        for name in [
+            "一般公共预算基本支出经济科目明细表",
+            "财政项目支出绩效目标填报表",
+            "部门收支总表",
+        ] {
+            assert!(names_a_budget_table(name), "{name}");
+        }
+        for other in [
+            "部门预算02表",
+            "单位预算 11表",
+            "附表",
+            "详见下表",
+            "预算表格",
+            "收入",
+        ] {
+            assert!(!names_a_budget_table(other), "{other}");
+        }
     }
 
     #[test]
