@@ -475,6 +475,13 @@ impl CodeFiller {
         if deepest == 0 && parts[0].len() > 3 {
             return Code::new(&parts[0]);
         }
+        // A level printed shorter than its digits (`7 | 11 | 02` for 210 11
+        // 02, `301 | 2` for 301 02) names no code: none is made up from it.
+        let short =
+            |(i, p): (usize, &Cow<str>)| !p.is_empty() && p.len() < if i == 0 { 3 } else { 2 };
+        if parts.iter().enumerate().any(short) {
+            return None;
+        }
         let mut full = Vec::with_capacity(deepest + 1);
         for (i, p) in parts.iter().take(deepest + 1).enumerate() {
             if p.is_empty() {
@@ -570,6 +577,23 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             floor = CellStatus::Uncertain;
         }
         let mut code = filler.next(&code_texts);
+        let printed: Vec<&str> = code_texts
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if code.is_none()
+            && !printed.is_empty()
+            && printed
+                .iter()
+                .all(|t| t.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let at = cells.first().map_or(table.at, |c| c.at);
+            table.issues.push(format!(
+                "line {at}: code cells '{}' name no classification code: the row has none",
+                printed.join(" ")
+            ));
+        }
         let mut item =
             normalize::label(text(cells, if merged_total { 0 } else { code_cols })).into_owned();
         let mut project = project_col
@@ -1026,5 +1050,10 @@ mod tests {
         assert_eq!(f.next(&["", "", "99"]).unwrap().as_str(), "2080199");
         assert!(f.next(&["", "", ""]).is_none());
         assert_eq!(f.next(&["2080101"]).unwrap().as_str(), "2080101");
+        // A level printed short names no code, and is no parent either.
+        assert_eq!(f.next(&["210", "11", "01"]).unwrap().as_str(), "2101101");
+        assert!(f.next(&["7", "11", "02"]).is_none());
+        assert!(f.next(&["301", "2", ""]).is_none());
+        assert_eq!(f.next(&["", "", "02"]).unwrap().as_str(), "2101102");
     }
 }
