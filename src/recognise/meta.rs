@@ -83,7 +83,7 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = re(
         &RE,
-        r"(20\d\d)年度?(?:部门|单位)?(?:\(单位\))?(?:综合)?(预算|决算)",
+        r"(20\d\d)年度?(?:[区县市省州旗]级|本级)?(?:部门|单位)?(?:\(单位\))?(?:综合)?(预算|决算)",
     );
     for line in text.lines().take(400) {
         if let Some(c) = re.captures(&normalize::label(line)) {
@@ -279,6 +279,12 @@ mod tests {
         assert_eq!(
             year_and_kind("上海市普陀区财政局2024年度部门决算"),
             (Some(2024), Some(DocKind::FinalAccount))
+        );
+        // The cover names the level of government; the year compared
+        // against comes later and must not win.
+        assert_eq!(
+            year_and_kind("上海市普陀区2023年区级部门预算\n…比2022年部门预算增加…\n"),
+            (Some(2023), Some(DocKind::Budget))
         );
     }
 }
