@@ -455,6 +455,22 @@ fn grand_total(table: &Table, section: Option<Section>) -> Option<usize> {
         .position(|r| r.is_total() && (section.is_none() || r.section == section))
 }
 
+/// The row that totals the year's 类 rows: a side's 本年收入合计 / 本年支出合计
+/// when it prints one (its 总计 adds the balances carried in or out), else
+/// the grand total.
+fn year_total(table: &Table, section: Option<Section>) -> Option<usize> {
+    table
+        .rows
+        .iter()
+        .position(|r| {
+            r.code.is_none()
+                && r.item.starts_with("本年")
+                && r.item.ends_with("合计")
+                && (section.is_none() || r.section == section)
+        })
+        .or_else(|| grand_total(table, section))
+}
+
 fn class_rows(table: &Table, section: Option<Section>) -> Vec<usize> {
     (0..table.rows.len())
         .filter(|&i| {
@@ -472,7 +488,7 @@ fn column_totals(ti: usize, table: &Table, out: &mut Vec<Identity>) {
         &[None]
     };
     for &section in sections {
-        let (Some(total), classes) = (grand_total(table, section), class_rows(table, section))
+        let (Some(total), classes) = (year_total(table, section), class_rows(table, section))
         else {
             continue;
         };
@@ -506,6 +522,12 @@ fn find_table(doc: &Document, kind: &str) -> Option<usize> {
 
 fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
     for rule in &g.identities.cross_tables {
+        if rule
+            .only_in
+            .is_some_and(|k| doc.kind.is_some_and(|d| d != k))
+        {
+            continue;
+        }
         let (Some(l), Some(r)) = (
             find_table(doc, &rule.left.table),
             find_table(doc, &rule.right.table),
@@ -548,10 +570,19 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
         };
         let describe = |side: &Side| format!("{}.{}", side.table, side.measures.join("+"));
         let pairs: Vec<(usize, Option<usize>, String)> = match rule.rows {
-            RowSelector::GrandTotal => match (
-                grand_total(lt, rule.left.section),
-                grand_total(rt, rule.right.section),
-            ) {
+            // The two sides of one table balance in their 总计; against
+            // another table, a side's figure is the year's.
+            RowSelector::GrandTotal => match if l == r {
+                (
+                    grand_total(lt, rule.left.section),
+                    grand_total(rt, rule.right.section),
+                )
+            } else {
+                (
+                    year_total(lt, rule.left.section),
+                    year_total(rt, rule.right.section),
+                )
+            } {
                 (Some(a), Some(b)) => vec![(a, Some(b), "grand total".to_string())],
                 _ => vec![],
             },
@@ -672,7 +703,7 @@ fn extraction_suspect(doc: &Document, id: &Identity) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Provenance, Sides, Value};
+    use crate::model::{DocKind, Provenance, Sides, Value};
 
     fn expenditure_row(total: i64, basic: i64, project: i64, status: CellStatus) -> Document {
         let v = |measure, cents| Value {
@@ -829,6 +860,81 @@ mod tests {
             ),
             "{merged:?}"
         );
+    }
+
+    #[test]
+    fn a_final_accounts_year_totals_are_what_its_classes_sum_to() {
+        // 决算 summary: the 类 rows sum to 本年支出合计; 总计 adds the
+        // balance carried forward. Income and spending differ by the
+        // year's balance, which is no error in a final account.
+        let v = |measure, yuan: i64| Value {
+            measure,
+            amount: Amount::from_cents(yuan * 100),
+            status: CellStatus::Ok,
+            at: Provenance::Line(1),
+            alternatives: vec![],
+        };
+        let row = |section, code: &str, item: &str, values| Row {
+            section,
+            code: Code::new(code),
+            item: item.into(),
+            project: String::new(),
+            values,
+            at: Provenance::Line(1),
+        };
+        let table = |kind, rows, columns: Vec<Measure>| Table {
+            number: None,
+            kind,
+            title: String::new(),
+            unit: Unit::WanYuan,
+            at: Provenance::Line(1),
+            rows,
+            declared_empty: false,
+            columns: columns.clone(),
+            sides: None,
+            issues: vec![],
+        };
+        let (income, spending) = (Some(Section::Income), Some(Section::Expenditure));
+        let summary = vec![
+            row(
+                income,
+                "",
+                "一、一般公共预算财政拨款收入",
+                vec![v("final", 100)],
+            ),
+            row(spending, "201", "一般公共服务支出", vec![v("final", 60)]),
+            row(spending, "208", "社会保障和就业支出", vec![v("final", 30)]),
+            row(income, "", "本年收入合计", vec![v("final", 100)]),
+            row(spending, "", "本年支出合计", vec![v("final", 90)]),
+            row(spending, "", "年末结转和结余", vec![v("final", 10)]),
+            row(income, "", "总计", vec![v("final", 100)]),
+            row(spending, "", "总计", vec![v("final", 100)]),
+        ];
+        let coded = |total| vec![row(None, "", "合计", vec![v("total", total)])];
+        let mut doc = Document {
+            tables: vec![
+                table("summary", summary, vec!["final"]),
+                table("income", coded(100), vec!["total"]),
+                table("expenditure", coded(90), vec!["total"]),
+            ],
+            kind: Some(DocKind::FinalAccount),
+            ..Document::default()
+        };
+        let results = |doc: &Document| -> Vec<String> {
+            check_document(doc, Grammar::global())
+                .into_iter()
+                .filter(|r| matches!(r.rule, Rule::ColumnTotal | Rule::CrossTable))
+                .map(|r| format!("{} {}", r.subject, r.outcome.as_str()))
+                .collect()
+        };
+        assert_eq!(
+            results(&doc),
+            ["本年支出合计: final = sum of 2 类 rows true"]
+        );
+        // In a budget, income and spending must meet.
+        doc.kind = Some(DocKind::Budget);
+        assert!(results(&doc)
+            .contains(&"grand total: income.total = expenditure.total false".to_string()));
     }
 
     #[test]

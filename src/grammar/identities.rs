@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use super::Measure;
-use crate::model::Section;
+use crate::model::{DocKind, Section};
 use crate::normalize;
 
 #[derive(Debug, Clone)]
@@ -47,6 +47,9 @@ pub struct CrossTable {
     pub left: Side,
     pub right: Side,
     pub rows: RowSelector,
+    /// Tested only in documents of this kind (a final account's income and
+    /// spending differ by the year's balance).
+    pub only_in: Option<DocKind>,
 }
 
 /// Which row a narrative figure restates.
@@ -147,6 +150,7 @@ struct CrossTableFile {
     left: SideFile,
     right: SideFile,
     rows: RowSelector,
+    only_in: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -239,10 +243,17 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
             .cross_table
             .iter()
             .map(|c| {
+                let only_in = match c.only_in.as_deref() {
+                    None => None,
+                    Some("budget") => Some(DocKind::Budget),
+                    Some("final_account") => Some(DocKind::FinalAccount),
+                    Some(other) => bail!("unknown document kind {other} in only_in"),
+                };
                 Ok(CrossTable {
                     left: side(&c.left)?,
                     right: side(&c.right)?,
                     rows: c.rows,
+                    only_in,
                 })
             })
             .collect::<Result<_>>()?,
