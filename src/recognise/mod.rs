@@ -450,6 +450,48 @@ mod tests {
     }
 
     #[test]
+    fn two_panels_with_named_totals_read_whole() {
+        // A final account's basic-expenditure table: two panels side by
+        // side, each closed by its own named total in the code column.
+        let text = "一般公共预算财政拨款基本支出决算表\n单位：万元\n\
+                    经济分类科目编码\t科目名称\t决算数\t经济分类科目编码\t科目名称\t决算数\n\
+                    301\t工资福利支出\t10.00\t302\t商品和服务支出\t3.00\n\
+                    30101\t基本工资\t10.00\t30201\t办公费\t3.00\n\
+                    人员经费合计\t\t10.00\t公用经费合计\t\t3.00\n";
+        let d = doc(text);
+        let t = &d.tables[0];
+        assert_eq!(
+            (t.kind, t.issues.len()),
+            ("general_budget_basic", 0),
+            "{:?}",
+            t.issues
+        );
+        let rows: Vec<(String, &str, i64)> = t
+            .rows
+            .iter()
+            .map(|r| {
+                let code = r.code.as_ref().map_or("", |c| c.as_str()).to_string();
+                (code, r.item.as_str(), r.values[0].amount.cents)
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("301".to_string(), "工资福利支出", 1000),
+                ("30101".to_string(), "基本工资", 1000),
+                (String::new(), "人员经费合计", 1000),
+                ("302".to_string(), "商品和服务支出", 300),
+                ("30201".to_string(), "办公费", 300),
+                (String::new(), "公用经费合计", 300),
+            ]
+        );
+        assert!(t
+            .rows
+            .iter()
+            .all(|r| r.values[0].status == crate::model::CellStatus::Ok));
+    }
+
+    #[test]
     fn an_unnumbered_unknown_title_is_listed_when_amounts_follow() {
         // A cover title and a contents line name tables too; only the title
         // whose rows print amounts is an unknown table. Its rows are not the

@@ -440,7 +440,7 @@ fn code_columns(header: &[&[Cell]], body: &[Vec<Cell>]) -> usize {
         let t = normalize::label(t);
         t.is_empty()
             || (t.len() <= 7 && t.bytes().all(|b| b.is_ascii_digit()))
-            || crate::model::is_total_label(&t)
+            || names_a_total(&t)
             // a template's elided rows
             || t.chars().all(|c| matches!(c, '…' | '.' | '⋯'))
     };
@@ -454,6 +454,12 @@ fn code_columns(header: &[&[Cell]], body: &[Vec<Cell>]) -> usize {
         n += 1;
     }
     n
+}
+
+/// A total's label: 合计, 总计 … or a named one (`人员经费合计`, `公用经费合计`,
+/// the two panels' totals of a final account's basic-expenditure table).
+fn names_a_total(label: &str) -> bool {
+    crate::model::is_total_label(label) || label.ends_with("合计") || label.ends_with("总计")
 }
 
 /// Joins code cells, filling blank upper levels from the rows above.
@@ -563,7 +569,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         // `合计` in a cell merged across the code and name columns sits in the
         // first code column (spreadsheet exports, ruled PDFs).
         let merged_total = code_cols > 0
-            && crate::model::is_total_label(&normalize::label(code_texts[0]))
+            && names_a_total(&normalize::label(code_texts[0]))
             && (1..=code_cols).all(|i| normalize::is_blank(text(cells, i)));
         if merged_total {
             code_texts = vec![""; code_cols];
