@@ -404,6 +404,21 @@ impl Grammar {
         HeaderMeaning::Other
     }
 
+    /// Whether a line on its own can be part of a table's header: a header
+    /// cell the grammar knows (a “三公” category too), or a longer heading
+    /// ending in a label-column header (`部门预算经济分类科目`).
+    pub fn is_heading(&self, text: &str) -> bool {
+        if !matches!(self.header(text), HeaderMeaning::Other)
+            || self.three_public_category(text).is_some()
+        {
+            return true;
+        }
+        let h = normalize::label(text);
+        self.label_headers
+            .iter()
+            .any(|l| l.chars().count() >= 2 && h.ends_with(l.as_str()))
+    }
+
     /// The 类 code of a function-classification class name, ordinal allowed.
     pub fn class_code(&self, name: &str) -> Option<&'static str> {
         let n = normalize::label(name);

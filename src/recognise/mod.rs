@@ -167,8 +167,15 @@ impl Segmenter {
                     return;
                 }
                 Target::Unknown(_) => {
-                    if line.split_whitespace().any(|t| Amount::parse(t).is_some()) {
+                    // A table row: a code and amounts, not a page number.
+                    let numbers = line
+                        .split_whitespace()
+                        .filter(|t| Amount::parse(t).is_some())
+                        .count();
+                    if numbers >= 2 {
                         self.confirm_unknown();
+                    } else if is_prose(line) {
+                        self.target = Target::None;
                     }
                     return;
                 }
@@ -182,23 +189,29 @@ impl Segmenter {
         if self.in_header(line) {
             return;
         }
+        // Prose after an unknown title: it was a cover or a heading.
+        if matches!(self.target, Target::Unknown(_)) && is_prose(line) {
+            self.target = Target::None;
+        }
         // Any other line inside a table's body ends it (prose follows).
         self.end_body();
     }
 
     /// A heading printed apart from the header's cells (`部门预算经济分类科目`
     /// on a line of its own, between `项目 | …` and `编码 … | 合计 | …`): a
-    /// short line that is not prose, before the table's first amount. It
-    /// belongs to the header, and must not end the table.
+    /// line the grammar reads as a heading, after the first header row and
+    /// before the table's first amount. It belongs to the header, and must
+    /// not end the table (any other line does: what follows may be another
+    /// table's rows).
     fn in_header(&self, line: &str) -> bool {
         let Target::Table(d) = &self.target else {
             return false;
         };
-        let has_amount = |row: &Vec<Cell>| row.iter().any(|c| Amount::parse(&c.text).is_some());
-        !d.rows.is_empty()
-            && !d.rows.iter().any(has_amount)
-            && normalize::label_len(line) <= 30
-            && !line.contains(['。', '，', '；', ';'])
+        let has_amount = |row: &Vec<Cell>| {
+            !columns::is_column_number_row(row)
+                && row.iter().any(|c| Amount::parse(&c.text).is_some())
+        };
+        !d.rows.is_empty() && !d.rows.iter().any(has_amount) && self.g.is_heading(line)
     }
 
     /// A short fragment inside a table is the wrapped end of the cell above
@@ -299,13 +312,23 @@ impl Segmenter {
                 self.note_unknown(t.text.to_string());
                 self.target = Target::Skip;
                 return true;
-            } else if title::names_a_budget_table(t.text) {
+            } else if title::names_a_budget_table(t.text) && self.may_start_unknown() {
                 self.close();
                 self.target = Target::Unknown(t.text.to_string());
                 return true;
             }
         }
         false
+    }
+
+    /// Whether an unnumbered unknown title may end what is open: not a table
+    /// just titled (the line is its subtitle, `XX局2024年部门预算公开表`), nor a
+    /// flow table (a running page header between its lines).
+    fn may_start_unknown(&self) -> bool {
+        match &self.target {
+            Target::Table(d) => !self.flow && !d.rows.is_empty(),
+            _ => true,
+        }
     }
 
     /// Lists a table the grammar does not know (once, though several lines
@@ -392,6 +415,11 @@ impl Segmenter {
     }
 }
 
+/// A sentence, not a heading or a cell.
+fn is_prose(line: &str) -> bool {
+    line.contains(['。', '，', '；', ';']) || normalize::label_len(line) > 60
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,6 +475,30 @@ mod tests {
             [("expenditure", false, 1), ("state_capital", true, 0)]
         );
         assert_eq!(d.unknown_tables, ["部门采购预算明细表"]);
+    }
+
+    #[test]
+    fn lines_named_like_tables_that_are_not_unknown_tables() {
+        // A subtitle right after a title, and a table printed with its
+        // header only, followed by a heading the grammar does not know and
+        // another table's rows: neither takes or loses rows.
+        let text = "部门支出总体情况表\n奇台县社会保险管理局2024年部门预算公开表\n\
+                    科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n\
+                    208\t\t\t社会保障和就业支出\t10\t10\t\n\
+                    国有资本经营预算支出情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    部门预算支出明细(按功能分类)\n208\t\t\t社会保障和就业支出\t50\t30\t20\n";
+        let d = doc(text);
+        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        assert_eq!(rows, [("expenditure", 1), ("state_capital", 0)]);
+        assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
+        // A running page header between a flow table's lines is no title.
+        let flow = "一般公共预算支出情况表\n单位：万元\n208 社会保障和就业支出 10 10\n\
+                    奇台县社会保险管理局2024年部门预算公开表\n221 住房保障支出 5 5\n合计 15 15\n";
+        let items = layout::items(flow, LayoutKind::Flow);
+        let d = recognise(Grammar::global(), items, flow);
+        assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
+        let lines: Vec<usize> = d.tables.iter().map(|t| t.rows.len()).collect();
+        assert_eq!(lines, [3], "{:?}", d.tables);
     }
 
     #[test]

@@ -583,21 +583,25 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             floor = CellStatus::Uncertain;
         }
         let mut code = filler.next(&code_texts);
-        let printed: Vec<&str> = code_texts
+        // Code cells with digits that made no code: reported when one level
+        // is printed at its full width (`7 | 11 | 02`, `301 | 2`), so the
+        // rest is a code's misprint; a serial-number column is not a code.
+        let printed: Vec<Cow<str>> = code_texts.iter().map(|t| normalize::label(t)).collect();
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        let full_level = printed
             .iter()
-            .map(|t| t.trim())
-            .filter(|t| !t.is_empty())
-            .collect();
-        if code.is_none()
-            && !printed.is_empty()
-            && printed
-                .iter()
-                .all(|t| t.bytes().all(|b| b.is_ascii_digit()))
-        {
+            .enumerate()
+            .any(|(i, t)| digits(t) && t.len() == if i == 0 { 3 } else { 2 });
+        if code.is_none() && full_level && printed.iter().all(|t| t.is_empty() || digits(t)) {
             let at = cells.first().map_or(table.at, |c| c.at);
+            let shown: Vec<&str> = printed
+                .iter()
+                .map(|t| &**t)
+                .filter(|t| !t.is_empty())
+                .collect();
             table.issues.push(format!(
                 "line {at}: code cells '{}' name no classification code: the row has none",
-                printed.join(" ")
+                shown.join(" ")
             ));
         }
         let mut item =
