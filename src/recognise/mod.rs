@@ -207,11 +207,7 @@ impl Segmenter {
         let Target::Table(d) = &self.target else {
             return false;
         };
-        let has_amount = |row: &Vec<Cell>| {
-            !columns::is_column_number_row(row)
-                && row.iter().any(|c| Amount::parse(&c.text).is_some())
-        };
-        !d.rows.is_empty() && !d.rows.iter().any(has_amount) && self.g.is_heading(line)
+        !d.rows.is_empty() && !d.amounts_seen && self.g.is_heading(line)
     }
 
     /// A short fragment inside a table is the wrapped end of the cell above
@@ -298,6 +294,7 @@ impl Segmenter {
                         unit: None,
                         at,
                         rows: Vec::new(),
+                        amounts_seen: false,
                         lines: Vec::new(),
                         declared_empty: false,
                     }),
@@ -370,12 +367,18 @@ impl Segmenter {
         if let Placement::Consumed = self.placement(&filled, at) {
             return;
         }
-        let has_amount = filled.iter().any(|t| Amount::parse(t).is_some());
+        let has_amount = || filled.iter().any(|t| Amount::parse(t).is_some());
         match &mut self.target {
-            Target::Table(d) => d.rows.push(cells),
+            Target::Table(d) => {
+                // Only until the first amount: the header's rows are few.
+                if !d.amounts_seen {
+                    d.amounts_seen = !columns::is_column_number_row(&cells) && has_amount();
+                }
+                d.rows.push(cells);
+            }
             Target::Skip => {}
             Target::Unknown(_) => {
-                if has_amount {
+                if has_amount() {
                     self.confirm_unknown();
                 }
             }

@@ -31,6 +31,8 @@ pub struct Draft {
     /// Flow layout: the table's text lines (it has no cell rows).
     pub lines: Vec<(Provenance, String)>,
     pub declared_empty: bool,
+    /// A row with an amount has come (the header is over).
+    pub amounts_seen: bool,
 }
 
 impl Draft {
