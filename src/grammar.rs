@@ -405,15 +405,19 @@ impl Grammar {
     }
 
     /// Whether a line on its own can be part of a table's header: a header
-    /// cell the grammar knows (a “三公” category too), or a longer heading
-    /// ending in a label-column header (`部门预算经济分类科目`).
+    /// cell the grammar knows (a “三公” category too), or a short heading
+    /// ending in a label-column header (`部门预算经济分类科目`); not a line
+    /// with digits (`本单位2024年无国有资本经营预算支出` is a sentence).
     pub fn is_heading(&self, text: &str) -> bool {
-        if !matches!(self.header(text), HeaderMeaning::Other)
-            || self.three_public_category(text).is_some()
+        let h = normalize::label(text);
+        if h.bytes().any(|b| b.is_ascii_digit()) || h.chars().count() > 20 {
+            return false;
+        }
+        if !matches!(self.header(&h), HeaderMeaning::Other)
+            || self.three_public_category(&h).is_some()
         {
             return true;
         }
-        let h = normalize::label(text);
         self.label_headers
             .iter()
             .any(|l| l.chars().count() >= 2 && h.ends_with(l.as_str()))

@@ -167,12 +167,16 @@ impl Segmenter {
                     return;
                 }
                 Target::Unknown(_) => {
-                    // A table row: a code and amounts, not a page number.
-                    let numbers = line
+                    // A table row: a code and amounts, not a page number
+                    // (`第 1 页 共 30 页`) or a date (`2023 年 2 月`).
+                    let numbers: Vec<&str> = line
                         .split_whitespace()
                         .filter(|t| Amount::parse(t).is_some())
-                        .count();
-                    if numbers >= 2 {
+                        .collect();
+                    let row_like = numbers
+                        .iter()
+                        .any(|t| t.contains(['.', ',']) || matches!(t.len(), 3 | 5 | 7));
+                    if numbers.len() >= 2 && row_like {
                         self.confirm_unknown();
                     } else if is_prose(line) {
                         self.target = Target::None;
@@ -192,6 +196,9 @@ impl Segmenter {
         // Prose after an unknown title: it was a cover or a heading.
         if matches!(self.target, Target::Unknown(_)) && is_prose(line) {
             self.target = Target::None;
+        }
+        if self.unknown_title_ends_table(line) {
+            return;
         }
         // Any other line inside a table's body ends it (prose follows).
         self.end_body();
@@ -318,14 +325,32 @@ impl Segmenter {
         false
     }
 
-    /// Whether an unnumbered unknown title may end what is open: not a table
-    /// just titled (the line is its subtitle, `XX局2024年部门预算公开表`), nor a
-    /// flow table (a running page header between its lines).
+    /// Whether an unnumbered unknown title starts an unknown table here:
+    /// not in an open table (just titled, the line is its subtitle; with
+    /// rows, it may be a running page header — [`Segmenter::text`] decides
+    /// once nothing else takes the line), nor in a skipped table.
     fn may_start_unknown(&self) -> bool {
-        match &self.target {
-            Target::Table(d) => !self.flow && !d.rows.is_empty(),
-            _ => true,
+        matches!(self.target, Target::None | Target::Unknown(_))
+    }
+
+    /// A text line that would end the open table names an unknown table:
+    /// the rows that follow are that table's, listed, not dropped unsaid.
+    fn unknown_title_ends_table(&mut self, line: &str) -> bool {
+        let has_rows = matches!(&self.target, Target::Table(d) if !d.rows.is_empty());
+        if !has_rows || self.flow {
+            return false;
         }
+        let norm = normalize::label(line);
+        let Some(t) = title::parse_title_line(&norm) else {
+            return false;
+        };
+        if t.number.is_some() || !title::names_a_budget_table(t.text) {
+            return false;
+        }
+        let title = t.text.to_string();
+        self.close();
+        self.target = Target::Unknown(title);
+        true
     }
 
     /// Lists a table the grammar does not know (once, though several lines
@@ -494,6 +519,26 @@ mod tests {
         let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
         assert_eq!(rows, [("expenditure", 1), ("state_capital", 0)]);
         assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
+        // Nor is a page header printed as a row of the table's own cells,
+        // or as a short line, between its rows.
+        for header in [
+            "奇台县社会保险管理局2024年部门预算公开表\t\t\t",
+            "部门预算公开表",
+        ] {
+            let text = format!(
+                "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                 类\t款\t项\t\t\t\t\n208\t\t\t社会保障和就业支出\t10\t10\t\n{header}\n\
+                 221\t\t\t住房保障支出\t5\t5\t\n合计\t\t\t\t15\t15\t\n"
+            );
+            let d = doc(&text);
+            assert_eq!(
+                d.tables[0].rows.len(),
+                3,
+                "{header}: {:?}",
+                d.tables[0].rows
+            );
+            assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
+        }
         // A running page header between a flow table's lines is no title.
         let flow = "一般公共预算支出情况表\n单位：万元\n208 社会保障和就业支出 10 10\n\
                     奇台县社会保险管理局2024年部门预算公开表\n221 住房保障支出 5 5\n合计 15 15\n";
