@@ -550,6 +550,26 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_on_its_own_line_inside_the_header_keeps_the_table() {
+        // Shanghai dumps print 部门预算经济分类科目 apart from the header's cells.
+        let text = "一般公共预算基本支出部门预算经济分类预算表\n项目\t一般公共预算基本支出\n\
+                    部门预算经济分类科目\n编码\t经济分类科目名称\t合计\t人员经费\t公用经费\n\
+                    301\t工资福利支出\t10\t10\t0\n合计\t\t10\t10\t0\n";
+        let d = doc(text);
+        let t = &d.tables[0];
+        assert_eq!(
+            (t.kind, t.rows.len()),
+            ("general_budget_basic", 2),
+            "{:?}",
+            t.issues
+        );
+        assert_eq!(
+            t.rows[0].value("personnel").map(|v| v.amount.cents),
+            Some(1000)
+        );
+    }
+
+    #[test]
     fn two_panels_with_named_totals_read_whole() {
         // A final account's basic-expenditure table: two panels side by
         // side, each closed by its own named total in the code column.
