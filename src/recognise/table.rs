@@ -464,14 +464,24 @@ fn names_a_total(label: &str) -> bool {
     crate::model::is_total_label(label) || label.ends_with("合计") || label.ends_with("总计")
 }
 
+/// The digits a code level prints: 3 for the 类, 2 for a 款 or a 项.
+fn level_digits(level: usize) -> usize {
+    if level == 0 {
+        3
+    } else {
+        2
+    }
+}
+
 /// Joins code cells, filling blank upper levels from the rows above.
 struct CodeFiller {
     parts: Vec<String>,
 }
 
 impl CodeFiller {
-    fn next(&mut self, cells: &[&str]) -> Option<Code> {
-        let parts: Vec<_> = cells.iter().map(|c| normalize::label(c)).collect();
+    /// The code of a row's code cells, given normalised.
+    fn next<S: AsRef<str>>(&mut self, cells: &[S]) -> Option<Code> {
+        let parts: Vec<&str> = cells.iter().map(AsRef::as_ref).collect();
         let deepest = parts.iter().rposition(|p| !p.is_empty())?;
         if parts[..=deepest]
             .iter()
@@ -480,13 +490,12 @@ impl CodeFiller {
             return None;
         }
         // One cell holding the whole code (`2080101`).
-        if deepest == 0 && parts[0].len() > 3 {
-            return Code::new(&parts[0]);
+        if deepest == 0 && parts[0].len() > level_digits(0) {
+            return Code::new(parts[0]);
         }
         // A level printed shorter than its digits (`7 | 11 | 02` for 210 11
         // 02, `301 | 2` for 301 02) names no code: none is made up from it.
-        let short =
-            |(i, p): (usize, &Cow<str>)| !p.is_empty() && p.len() < if i == 0 { 3 } else { 2 };
+        let short = |(i, p): (usize, &&str)| !p.is_empty() && p.len() < level_digits(i);
         if parts.iter().enumerate().any(short) {
             return None;
         }
@@ -560,43 +569,42 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     let function_classes = kind.key != "general_budget_basic";
     let mut filler = CodeFiller { parts: Vec::new() };
     for cells in body {
-        let mut code_texts: Vec<&str> = (0..code_cols).map(|i| text(cells, i)).collect();
+        // The code cells, normalised once for every test below.
+        let mut codes: Vec<Cow<str>> = (0..code_cols)
+            .map(|i| normalize::label(text(cells, i)))
+            .collect();
         // The code columns' own headings (`类 款 项`) printed in this row.
-        if code_texts
+        if codes
             .iter()
-            .all(|t| matches!(&*normalize::label(t), "类" | "款" | "项" | ""))
+            .all(|t| matches!(&**t, "类" | "款" | "项" | ""))
         {
-            code_texts = vec![""; code_cols];
+            codes = vec![Cow::Borrowed(""); code_cols];
         }
         // `合计` in a cell merged across the code and name columns sits in the
         // first code column (spreadsheet exports, ruled PDFs).
         let merged_total = code_cols > 0
-            && names_a_total(&normalize::label(code_texts[0]))
+            && names_a_total(&codes[0])
             && (1..=code_cols).all(|i| normalize::is_blank(text(cells, i)));
         if merged_total {
-            code_texts = vec![""; code_cols];
+            codes = vec![Cow::Borrowed(""); code_cols];
         }
         let mut floor = align.floor(cells);
         // Text where a code digit belongs: the row's cells have shifted.
-        if code_texts
-            .iter()
-            .any(|t| !normalize::label(t).bytes().all(|b| b.is_ascii_digit()))
-        {
+        let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        if !codes.iter().all(|t| digits(t)) {
             floor = CellStatus::Uncertain;
         }
-        let mut code = filler.next(&code_texts);
+        let mut code = filler.next(&codes);
         // Code cells with digits that made no code: reported when one level
         // is printed at its full width (`7 | 11 | 02`, `301 | 2`), so the
         // rest is a code's misprint; a serial-number column is not a code.
-        let printed: Vec<Cow<str>> = code_texts.iter().map(|t| normalize::label(t)).collect();
-        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-        let full_level = printed
+        let full_level = codes
             .iter()
             .enumerate()
-            .any(|(i, t)| digits(t) && t.len() == if i == 0 { 3 } else { 2 });
-        if code.is_none() && full_level && printed.iter().all(|t| t.is_empty() || digits(t)) {
+            .any(|(i, t)| !t.is_empty() && digits(t) && t.len() == level_digits(i));
+        if code.is_none() && full_level && codes.iter().all(|t| digits(t)) {
             let at = cells.first().map_or(table.at, |c| c.at);
-            let shown: Vec<&str> = printed
+            let shown: Vec<&str> = codes
                 .iter()
                 .map(|t| &**t)
                 .filter(|t| !t.is_empty())
