@@ -317,7 +317,7 @@ impl Segmenter {
                 self.target = Target::Skip;
                 return true;
             } else if title::names_a_budget_table(t.text) && self.may_start_unknown() {
-                self.close();
+                // No table is open here: nothing to close.
                 self.target = Target::Unknown(t.text.to_string());
                 return true;
             }
