@@ -572,20 +572,13 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
         let pairs: Vec<(usize, Option<usize>, String)> = match rule.rows {
             // The two sides of one table balance in their 总计; against
             // another table, a side's figure is the year's.
-            RowSelector::GrandTotal => match if l == r {
-                (
-                    grand_total(lt, rule.left.section),
-                    grand_total(rt, rule.right.section),
-                )
-            } else {
-                (
-                    year_total(lt, rule.left.section),
-                    year_total(rt, rule.right.section),
-                )
-            } {
-                (Some(a), Some(b)) => vec![(a, Some(b), "grand total".to_string())],
-                _ => vec![],
-            },
+            RowSelector::GrandTotal => {
+                let total = if l == r { grand_total } else { year_total };
+                match (total(lt, rule.left.section), total(rt, rule.right.section)) {
+                    (Some(a), Some(b)) => vec![(a, Some(b), "grand total".to_string())],
+                    _ => vec![],
+                }
+            }
             RowSelector::Classes | RowSelector::Codes => {
                 let left_rows: Vec<usize> = if rule.rows == RowSelector::Classes {
                     class_rows(lt, rule.left.section)
@@ -767,36 +760,61 @@ mod tests {
         assert_eq!(r.outcome, Outcome::Pass);
     }
 
-    /// A Shanghai 财务收支预算总表 (income in `budget`; expenditure split
-    /// into total/personnel/public_funds/project) and the expenditure table.
-    fn shanghai_summary(sides: Option<Sides>) -> Document {
-        let v = |measure, yuan: i64| Value {
+    /// An `ok` value of `amount` whole units (元 or 万元, the table's).
+    fn v(measure: Measure, amount: i64) -> Value {
+        Value {
             measure,
-            amount: Amount::from_cents(yuan * 100),
+            amount: Amount::from_cents(amount * 100),
             status: CellStatus::Ok,
             at: Provenance::Line(1),
             alternatives: vec![],
-        };
-        let row = |section, code: &str, item: &str, values| Row {
+        }
+    }
+
+    fn row(section: Option<Section>, code: &str, item: &str, values: Vec<Value>) -> Row {
+        Row {
             section,
             code: Code::new(code),
             item: item.into(),
             project: String::new(),
             values,
             at: Provenance::Line(1),
-        };
-        let table = |kind, rows, columns, sides| Table {
+        }
+    }
+
+    fn table(
+        kind: &'static str,
+        unit: Unit,
+        rows: Vec<Row>,
+        columns: Vec<Measure>,
+        sides: Option<Sides>,
+    ) -> Table {
+        Table {
             number: None,
             kind,
             title: String::new(),
-            unit: Unit::Yuan,
+            unit,
             at: Provenance::Line(1),
             rows,
             declared_empty: false,
             columns,
             sides,
             issues: vec![],
-        };
+        }
+    }
+
+    /// `subject outcome` of each check of `rules` on `doc`.
+    fn outcomes(doc: &Document, rules: &[Rule]) -> Vec<String> {
+        check_document(doc, Grammar::global())
+            .into_iter()
+            .filter(|r| rules.contains(&r.rule))
+            .map(|r| format!("{} {}", r.subject, r.outcome.as_str()))
+            .collect()
+    }
+
+    /// A Shanghai 财务收支预算总表 (income in `budget`; expenditure split
+    /// into total/personnel/public_funds/project) and the expenditure table.
+    fn shanghai_summary(sides: Option<Sides>) -> Document {
         let (income, spending) = (Some(Section::Income), Some(Section::Expenditure));
         let summary = vec![
             row(income, "", "一、财政拨款收入", vec![v("budget", 1000)]),
@@ -817,15 +835,11 @@ mod tests {
                 vec![v("total", 1000), v("basic", 600), v("project", 400)]
             }),
         ];
+        let basic = vec!["total", "basic", "project"];
         Document {
             tables: vec![
-                table("summary", summary, columns, sides),
-                table(
-                    "expenditure",
-                    expenditure,
-                    vec!["total", "basic", "project"],
-                    None,
-                ),
+                table("summary", Unit::Yuan, summary, columns, sides),
+                table("expenditure", Unit::Yuan, expenditure, basic, None),
             ],
             ..Document::default()
         }
@@ -833,13 +847,7 @@ mod tests {
 
     #[test]
     fn a_measure_only_the_other_side_prints_is_absent_not_zero() {
-        let subjects = |doc: &Document| -> Vec<String> {
-            check_document(doc, Grammar::global())
-                .into_iter()
-                .filter(|r| r.rule == Rule::CrossTable)
-                .map(|r| format!("{} {}", r.subject, r.outcome.as_str()))
-                .collect()
-        };
+        let subjects = |doc: &Document| outcomes(doc, &[Rule::CrossTable]);
         let sides = Sides {
             income: vec!["budget"],
             expenditure: vec!["total", "personnel", "public_funds", "project"],
@@ -867,33 +875,6 @@ mod tests {
         // 决算 summary: the 类 rows sum to 本年支出合计; 总计 adds the
         // balance carried forward. Income and spending differ by the
         // year's balance, which is no error in a final account.
-        let v = |measure, yuan: i64| Value {
-            measure,
-            amount: Amount::from_cents(yuan * 100),
-            status: CellStatus::Ok,
-            at: Provenance::Line(1),
-            alternatives: vec![],
-        };
-        let row = |section, code: &str, item: &str, values| Row {
-            section,
-            code: Code::new(code),
-            item: item.into(),
-            project: String::new(),
-            values,
-            at: Provenance::Line(1),
-        };
-        let table = |kind, rows, columns: Vec<Measure>| Table {
-            number: None,
-            kind,
-            title: String::new(),
-            unit: Unit::WanYuan,
-            at: Provenance::Line(1),
-            rows,
-            declared_empty: false,
-            columns: columns.clone(),
-            sides: None,
-            issues: vec![],
-        };
         let (income, spending) = (Some(Section::Income), Some(Section::Expenditure));
         let summary = vec![
             row(
@@ -910,23 +891,20 @@ mod tests {
             row(income, "", "总计", vec![v("final", 100)]),
             row(spending, "", "总计", vec![v("final", 100)]),
         ];
-        let coded = |total| vec![row(None, "", "合计", vec![v("total", total)])];
+        let coded = |kind, total| {
+            let rows = vec![row(None, "", "合计", vec![v("total", total)])];
+            table(kind, Unit::WanYuan, rows, vec!["total"], None)
+        };
         let mut doc = Document {
             tables: vec![
-                table("summary", summary, vec!["final"]),
-                table("income", coded(100), vec!["total"]),
-                table("expenditure", coded(90), vec!["total"]),
+                table("summary", Unit::WanYuan, summary, vec!["final"], None),
+                coded("income", 100),
+                coded("expenditure", 90),
             ],
             kind: Some(DocKind::FinalAccount),
             ..Document::default()
         };
-        let results = |doc: &Document| -> Vec<String> {
-            check_document(doc, Grammar::global())
-                .into_iter()
-                .filter(|r| matches!(r.rule, Rule::ColumnTotal | Rule::CrossTable))
-                .map(|r| format!("{} {}", r.subject, r.outcome.as_str()))
-                .collect()
-        };
+        let results = |doc: &Document| outcomes(doc, &[Rule::ColumnTotal, Rule::CrossTable]);
         assert_eq!(
             results(&doc),
             ["本年支出合计: final = sum of 2 类 rows true"]
