@@ -342,6 +342,75 @@ fn encodings_and_line_ends_give_identical_line_items() {
 }
 
 #[test]
+fn running_page_headers_between_rows_lose_no_cell() {
+    // pdftotext prints each page's running header between a long table's
+    // rows. Inserted at row boundaries inside the tables part of a tabbed
+    // and a cell-per-line seed, it must change no line item (but their
+    // line numbers) and name no unknown table.
+    let header = "新疆维吾尔自治区喀什地区喀什市社会保险中心2023年部门预算公开表";
+    let dir = tempfile::tempdir().unwrap();
+    let code_row = Regex::new(r"^\d{3}\t").unwrap();
+    for seed in ["002_ef8a97d7800bc6c6.txt", "004_9cf6d38fe078751d.txt"] {
+        let original = root().join("samples").join(seed);
+        let text = std::fs::read_to_string(&original).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let tables_part = lines
+            .iter()
+            .rposition(|l| l.contains("部分") && l.contains("公开表"));
+        let end = lines
+            .iter()
+            .rposition(|l| l.starts_with("第三部分"))
+            .unwrap();
+        let start = tables_part.unwrap();
+        let (mut out, mut boundaries, mut inserted) = (String::new(), 0, 0);
+        for (i, line) in lines.iter().enumerate() {
+            let inside = (start..end).contains(&i);
+            // A row boundary: before a coded row (tabbed), or a blank line
+            // between two rows of cells (cell per line).
+            let tabbed_boundary = code_row.is_match(line);
+            let cpl_boundary = line.is_empty()
+                && i > 0
+                && lines[i - 1].starts_with('\t')
+                && lines.get(i + 1).is_some_and(|l| l.starts_with('\t'));
+            if inside && (tabbed_boundary || cpl_boundary) {
+                boundaries += 1;
+                if boundaries % 12 == 0 {
+                    inserted += 1;
+                    if tabbed_boundary {
+                        out.push_str(&format!("{header}\n单位：万元\n"));
+                    } else {
+                        out.push_str(&format!("\n{header}\n"));
+                    }
+                }
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        assert!(inserted >= 5, "{seed}: {inserted} headers inserted");
+        let with_headers = dir.path().join(seed);
+        std::fs::write(&with_headers, out).unwrap();
+        let without_line = |run: &Run| -> Vec<Vec<String>> {
+            let mut rows = content(&run.line_items());
+            for r in &mut rows {
+                r.pop();
+            }
+            rows
+        };
+        let (plain, paged) = (extract(&[&original]), extract(&[&with_headers]));
+        let reference = without_line(&plain);
+        assert!(
+            reference.len() > 200,
+            "{seed}: {} line items",
+            reference.len()
+        );
+        assert_eq!(without_line(&paged), reference, "{seed}");
+        let docs = paged.documents();
+        assert_eq!(docs[0]["unknown_tables"], "", "{seed}");
+        assert_eq!(docs[0]["status"], plain.documents()[0]["status"], "{seed}");
+    }
+}
+
+#[test]
 fn bad_inputs_fail_alone_and_the_batch_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("empty.txt"), b"").unwrap();

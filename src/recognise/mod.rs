@@ -43,8 +43,13 @@ enum Target {
     Unknown(String),
 }
 
-struct Segmenter {
+struct Segmenter<'t> {
     g: &'static Grammar,
+    /// The document's text, to count a line's copies.
+    text: &'t str,
+    /// Lines found to be running page headers inside a table: the same
+    /// line anywhere else is one too.
+    page_headers: Vec<String>,
     doc: Document,
     target: Target,
     /// A bare `表 2` line waiting for its title.
@@ -56,7 +61,32 @@ struct Segmenter {
     unit_stated: Vec<bool>,
     /// Flow layout: a table's lines are collected, not ended by prose.
     flow: bool,
+    /// A line named like a table inside a table's body, and the items after
+    /// it, until they show whether it was a running page header.
+    held: Option<Held>,
 }
+
+/// A line named like a table that came between an open table's rows: a
+/// running page header (`某局2024年部门预算公开表` at the top of every page)
+/// or the title of a table the grammar does not know. The items after it
+/// decide: rows that continue the open table (after at most a repeat of its
+/// header) make it a page header; anything else, a new table.
+struct Held {
+    /// The line as printed (trimmed).
+    line: String,
+    title: String,
+    items: Vec<Item>,
+}
+
+/// What a held line turned out to be.
+enum Verdict {
+    PageHeader,
+    NewTable,
+}
+
+/// Items a held line waits for at most: a page break's unit line, header
+/// rows and column numbers come before the first row of amounts.
+const HOLD_LIMIT: usize = 12;
 
 /// Recognises tables and metadata in the items of one document (taken by
 /// value: table rows move into their tables).
@@ -64,6 +94,8 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
     let flow = !items.iter().any(|i| matches!(i, Item::Row { .. }));
     let mut s = Segmenter {
         g,
+        text,
+        page_headers: Vec::new(),
         doc: Document::default(),
         target: Target::None,
         pending_number: None,
@@ -72,13 +104,12 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
         overview: String::new(),
         unit_stated: Vec::new(),
         flow,
+        held: None,
     };
     for item in items {
-        match item {
-            Item::Text { text, at } => s.text(&text, at),
-            Item::Row { cells, at } => s.row(cells, at),
-        }
+        s.feed(item);
     }
+    s.release(Verdict::NewTable);
     s.close();
     s.inherit_units();
     let (year, kind) = meta::year_and_kind(text);
@@ -90,7 +121,102 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
     s.doc
 }
 
-impl Segmenter {
+impl Segmenter<'_> {
+    fn feed(&mut self, item: Item) {
+        if self.held.is_some() {
+            let verdict = self.judge(&item);
+            if let Some(h) = &mut self.held {
+                h.items.push(item);
+            }
+            if let Some(v) = verdict {
+                self.release(v);
+            }
+            return;
+        }
+        match item {
+            Item::Text { text, at } => self.text(&text, at),
+            Item::Row { cells, at } => self.row(cells, at),
+        }
+    }
+
+    /// What the next item says about the held line, if it decides.
+    fn judge(&self, item: &Item) -> Option<Verdict> {
+        let (Some(held), Target::Table(d)) = (&self.held, &self.target) else {
+            return Some(Verdict::NewTable);
+        };
+        if held.items.len() >= HOLD_LIMIT {
+            return Some(Verdict::NewTable);
+        }
+        let furniture = |line: &str| {
+            normalize::is_blank(line)
+                || title::is_page_marker(line)
+                || meta::unit_in(line).is_some()
+                || meta::agency_in(line).is_some()
+                || line.trim() == held.line
+        };
+        let cells = match item {
+            Item::Text { text, .. } => {
+                return (!furniture(text)).then_some(Verdict::NewTable);
+            }
+            Item::Row { cells, .. } => cells,
+        };
+        let filled: Vec<&str> = cells
+            .iter()
+            .map(|c| c.text.as_str())
+            .filter(|t| !normalize::is_blank(t))
+            .collect();
+        match filled.as_slice() {
+            [] => None,
+            [only] if cells.len() == 1 && Amount::parse(only).is_none() => {
+                (!furniture(only)).then_some(Verdict::NewTable)
+            }
+            _ if columns::is_column_number_row(cells) => None,
+            _ if !any_amount(filled.iter().copied()) => {
+                // A row of labels with blank amounts may be either table's;
+                // a header other than the open table's, once its amounts
+                // have begun, is a new table's.
+                let other_header = table::is_repeated_header(self.g, cells)
+                    && !d
+                        .rows
+                        .iter()
+                        .take_while(|r| !any_amount(r.iter().map(|c| c.text.as_str())))
+                        .any(|r| same_texts(r, cells));
+                (other_header && d.amounts_seen).then_some(Verdict::NewTable)
+            }
+            _ => {
+                // A row of amounts as wide as the open table's rows of
+                // amounts (of its header rows, before its first amount).
+                let continues = d.rows.iter().any(|r| {
+                    r.len() == cells.len()
+                        && !columns::is_column_number_row(r)
+                        && (!d.amounts_seen || any_amount(r.iter().map(|c| c.text.as_str())))
+                });
+                Some(if continues {
+                    Verdict::PageHeader
+                } else {
+                    Verdict::NewTable
+                })
+            }
+        }
+    }
+
+    /// Acts on the held line's verdict, then reads the items held after it.
+    fn release(&mut self, verdict: Verdict) {
+        let Some(held) = self.held.take() else {
+            return;
+        };
+        match verdict {
+            Verdict::PageHeader => self.page_headers.push(held.line),
+            Verdict::NewTable => {
+                self.close();
+                self.target = Target::Unknown(held.title);
+            }
+        }
+        for item in held.items {
+            self.feed(item);
+        }
+    }
+
     fn close(&mut self) {
         if let Target::Table(draft) = std::mem::replace(&mut self.target, Target::None) {
             if !draft.is_phantom() {
@@ -308,6 +434,12 @@ impl Segmenter {
                     TitleMeaning::Ignored => Target::Skip,
                 };
                 return true;
+            } else if self.pending_number.is_some()
+                && t.number.is_none()
+                && self.is_page_header(line)
+            {
+                // A running page header between `表 2` and its title.
+                return true;
             } else if t.number.is_some()
                 || (self.pending_number.is_some() && t.text.ends_with('表'))
             {
@@ -316,7 +448,10 @@ impl Segmenter {
                 self.note_unknown(t.text.to_string());
                 self.target = Target::Skip;
                 return true;
-            } else if title::names_a_budget_table(t.text) && self.may_start_unknown() {
+            } else if title::names_a_budget_table(t.text)
+                && self.may_start_unknown()
+                && !self.is_page_header(line)
+            {
                 // No table is open here: nothing to close.
                 self.target = Target::Unknown(t.text.to_string());
                 return true;
@@ -335,9 +470,14 @@ impl Segmenter {
 
     /// A text line that would end the open table names an unknown table:
     /// the rows that follow are that table's, listed, not dropped unsaid.
+    /// Among the table's amounts, the line is held until the items after it
+    /// show whether it is a running page header instead.
     fn unknown_title_ends_table(&mut self, line: &str) -> bool {
-        let has_rows = matches!(&self.target, Target::Table(d) if !d.rows.is_empty());
-        if !has_rows || self.flow {
+        let amounts_seen = match &self.target {
+            Target::Table(d) if !d.rows.is_empty() => d.amounts_seen,
+            _ => return false,
+        };
+        if self.flow {
             return false;
         }
         let norm = normalize::label(line);
@@ -347,10 +487,38 @@ impl Segmenter {
         if t.number.is_some() || !title::names_a_budget_table(t.text) {
             return false;
         }
+        if self.is_page_header(line) {
+            return true;
+        }
         let title = t.text.to_string();
-        self.close();
-        self.target = Target::Unknown(title);
+        // Before the first amount, only a line printed more than once (on
+        // several pages) may be a page header: a table's title is printed once.
+        if amounts_seen || self.printed_repeatedly(line) {
+            self.held = Some(Held {
+                line: line.trim().to_string(),
+                title,
+                items: Vec::new(),
+            });
+        } else {
+            self.close();
+            self.target = Target::Unknown(title);
+        }
         true
+    }
+
+    /// Whether `line` is printed more than once in the document.
+    fn printed_repeatedly(&self, line: &str) -> bool {
+        let line = line.trim();
+        self.text
+            .lines()
+            .filter(|l| l.trim() == line)
+            .nth(1)
+            .is_some()
+    }
+
+    fn is_page_header(&self, line: &str) -> bool {
+        let line = line.trim();
+        self.page_headers.iter().any(|h| h == line)
     }
 
     /// Lists a table the grammar does not know (once, though several lines
@@ -441,6 +609,20 @@ impl Segmenter {
         }
         Placement::Body
     }
+}
+
+/// Whether two rows print the same cells (blank cells ignored).
+fn same_texts(a: &[Cell], b: &[Cell]) -> bool {
+    fn filled(r: &[Cell]) -> impl Iterator<Item = &str> {
+        r.iter()
+            .map(|c| c.text.trim())
+            .filter(|t| !normalize::is_blank(t))
+    }
+    filled(a).eq(filled(b))
+}
+
+fn any_amount<'a>(mut texts: impl Iterator<Item = &'a str>) -> bool {
+    texts.any(|t| Amount::parse(t).is_some())
 }
 
 /// A sentence, not a heading or a cell.
@@ -547,6 +729,50 @@ mod tests {
         assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
         let lines: Vec<usize> = d.tables.iter().map(|t| t.rows.len()).collect();
         assert_eq!(lines, [3], "{:?}", d.tables);
+    }
+
+    #[test]
+    fn a_running_page_header_between_rows_keeps_the_table() {
+        // pdftotext prints the page's running header between a table's
+        // rows, then the unit line and the table's header again; a row of
+        // labels with blank amounts may come first. The rows after the
+        // header are the table's, and the header is no unknown table.
+        let header = "奇台县社会保险管理局2024年部门预算公开表";
+        let text = format!(
+            "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+             类\t款\t项\t\t\t\t\n208\t\t\t社会保障和就业支出\t10\t10\t\n\
+             {header}\n单位：万元\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+             其中：\t\t\t\t\t\t\n221\t\t\t住房保障支出\t5\t5\t\n\
+             {header}\n合计\t\t\t\t15\t15\t\n"
+        );
+        let d = doc(&text);
+        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        assert_eq!(rows, [("expenditure", 3)], "{:?}", d.tables[0].issues);
+        assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
+        // Printed on every page, it may fall inside the header too.
+        let text = format!(
+            "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n{header}\n\
+             类\t款\t项\t\t\t\t\n208\t\t\t社会保障和就业支出\t10\t10\t\n\
+             {header}\n221\t\t\t住房保障支出\t5\t5\t\n"
+        );
+        let d = doc(&text);
+        assert_eq!(d.tables[0].rows.len(), 2, "{:?}", d.tables[0].issues);
+        assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
+    }
+
+    #[test]
+    fn a_title_between_rows_followed_by_another_header_starts_a_table() {
+        // The same place, but a header of other columns follows, as wide as
+        // the open table: an unknown table, whose rows are not the open one's.
+        let text = "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    类\t款\t项\t\t\t\t\n208\t\t\t社会保障和就业支出\t10\t10\t\n\
+                    一般公共预算基本支出经济科目明细表\n\
+                    科目\t\t\t名称\t合计\t人员经费\t公用经费\n\
+                    301\t\t\t工资福利支出\t8\t8\t\n";
+        let d = doc(text);
+        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        assert_eq!(rows, [("expenditure", 1)]);
+        assert_eq!(d.unknown_tables, ["一般公共预算基本支出经济科目明细表"]);
     }
 
     #[test]

@@ -74,7 +74,7 @@ fn first_data_row(rows: &[Vec<Cell>]) -> usize {
 }
 
 /// A header row repeated after a page break: no amounts, only header words.
-fn is_repeated_header(g: &Grammar, cells: &[Cell]) -> bool {
+pub fn is_repeated_header(g: &Grammar, cells: &[Cell]) -> bool {
     let filled: Vec<&Cell> = cells
         .iter()
         .filter(|c| !normalize::is_blank(&c.text))
