@@ -12,6 +12,8 @@ mod meta;
 mod table;
 mod title;
 
+use std::collections::HashMap;
+
 use crate::amount::Amount;
 use crate::grammar::{Grammar, TitleMeaning};
 use crate::layout::Item;
@@ -47,6 +49,8 @@ struct Segmenter<'t> {
     g: &'static Grammar,
     /// The document's text, to count a line's copies.
     text: &'t str,
+    /// How many times each line is printed, counted when first needed.
+    line_counts: Option<HashMap<&'t str, u32>>,
     /// Lines found to be running page headers inside a table: the same
     /// line anywhere else is one too.
     page_headers: Vec<String>,
@@ -64,6 +68,9 @@ struct Segmenter<'t> {
     /// A line named like a table inside a table's body, and the items after
     /// it, until they show whether it was a running page header.
     held: Option<Held>,
+    /// Rows with a code and amounts that no table title went before: where
+    /// the first was, and how many.
+    stray: Option<(Provenance, usize)>,
 }
 
 /// A line named like a table that came between an open table's rows: a
@@ -95,6 +102,7 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
     let mut s = Segmenter {
         g,
         text,
+        line_counts: None,
         page_headers: Vec::new(),
         doc: Document::default(),
         target: Target::None,
@@ -105,6 +113,7 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
         unit_stated: Vec::new(),
         flow,
         held: None,
+        stray: None,
     };
     for item in items {
         s.feed(item);
@@ -112,6 +121,7 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
     s.release(Verdict::NewTable);
     s.close();
     s.inherit_units();
+    s.report_stray_rows();
     let (year, kind) = meta::year_and_kind(text);
     s.doc.year = year;
     s.doc.kind = kind;
@@ -153,6 +163,7 @@ impl Segmenter<'_> {
                 || meta::unit_in(line).is_some()
                 || meta::agency_in(line).is_some()
                 || line.trim() == held.line
+                || self.continues_open_table(&normalize::label(line))
         };
         let cells = match item {
             Item::Text { text, .. } => {
@@ -415,7 +426,14 @@ impl Segmenter<'_> {
                     self.pending_number = Some(n);
                     return true;
                 }
-            } else if let Some(meaning) = self.g.match_title(t.text) {
+            } else if self.continues_open_table(t.text) {
+                return true;
+            } else if let Some(meaning) = self
+                .g
+                .match_title(t.text)
+                .or_else(|| self.g.match_title(title::strip_continuation(t.text)?))
+                .or_else(|| self.title_without_biao(t.text))
+            {
                 self.close();
                 self.doc.titles_seen += 1;
                 let number = t.number.or(self.pending_number.take());
@@ -460,6 +478,54 @@ impl Segmenter<'_> {
         false
     }
 
+    /// The open table's title marked as continued (`…情况表(续)`, or a bare
+    /// `续表`) on a later page: the table goes on. (Another table's continued
+    /// title opens that table.)
+    fn continues_open_table(&self, text: &str) -> bool {
+        let Target::Table(d) = &self.target else {
+            return false;
+        };
+        let Some(title) = title::strip_continuation(text) else {
+            return false;
+        };
+        // A bare `续表` continues whatever table is open.
+        title.is_empty()
+            || matches!(self.g.match_title(title), Some(TitleMeaning::Kind(k)) if k.key == d.kind.key)
+    }
+
+    /// A known title printed without its final 表 (`财政拨款“三公”经费支出情况`),
+    /// where no narrative heading can be. Only a `…情况` or `…明细` line:
+    /// a row label (`一般公共预算`) must not read as a title.
+    fn title_without_biao(&self, text: &str) -> Option<TitleMeaning<'static>> {
+        let titled = text.ends_with("情况") || text.ends_with("明细");
+        if !titled || !self.among_tables() {
+            return None;
+        }
+        match self.g.match_title(&format!("{text}表"))? {
+            TitleMeaning::Kind(kind) => Some(TitleMeaning::Kind(kind)),
+            TitleMeaning::Ignored => None,
+        }
+    }
+
+    /// Outside the overview and the narrative, where tables are printed.
+    fn among_tables(&self) -> bool {
+        !matches!(self.part, Some(Part::Overview | Part::Narrative))
+    }
+
+    /// Rows of codes and amounts that no title went before are not
+    /// extracted, and the document says so: a title the layout lost (or
+    /// one the grammar cannot read) must not drop a table unsaid.
+    fn report_stray_rows(&mut self) {
+        if let Some((first, count)) = self.stray {
+            if count >= 2 {
+                self.doc.issues.push(format!(
+                    "{count} rows with codes and amounts, the first at line {first}, \
+                     follow no table title: not extracted"
+                ));
+            }
+        }
+    }
+
     /// Whether an unnumbered unknown title starts an unknown table here:
     /// not in an open table (just titled, the line is its subtitle; with
     /// rows, it may be a running page header — [`Segmenter::text`] decides
@@ -491,9 +557,12 @@ impl Segmenter<'_> {
             return true;
         }
         let title = t.text.to_string();
-        // Before the first amount, only a line printed more than once (on
-        // several pages) may be a page header: a table's title is printed once.
-        if amounts_seen || self.printed_repeatedly(line) {
+        // Only the disclosure's own title may be a page header; before the
+        // first amount, only if it is printed more than once (on several
+        // pages).
+        let may_be_header =
+            title::names_the_disclosure(&title) && (amounts_seen || self.printed_repeatedly(line));
+        if may_be_header {
             self.held = Some(Held {
                 line: line.trim().to_string(),
                 title,
@@ -506,14 +575,18 @@ impl Segmenter<'_> {
         true
     }
 
-    /// Whether `line` is printed more than once in the document.
-    fn printed_repeatedly(&self, line: &str) -> bool {
-        let line = line.trim();
-        self.text
-            .lines()
-            .filter(|l| l.trim() == line)
-            .nth(1)
-            .is_some()
+    /// Whether `line` is printed more than once in the document. The lines
+    /// are counted once, when first asked.
+    fn printed_repeatedly(&mut self, line: &str) -> bool {
+        let text = self.text;
+        let counts = self.line_counts.get_or_insert_with(|| {
+            let mut counts = HashMap::new();
+            for l in text.lines() {
+                *counts.entry(l.trim()).or_insert(0u32) += 1;
+            }
+            counts
+        });
+        counts.get(line.trim()).is_some_and(|n| *n > 1)
     }
 
     fn is_page_header(&self, line: &str) -> bool {
@@ -579,6 +652,9 @@ impl Segmenter<'_> {
                 if let [only] = filled.as_slice() {
                     let only = only.to_string();
                     self.text(&only, at);
+                } else if self.among_tables() && is_coded_row(&filled) {
+                    let (_, count) = self.stray.get_or_insert((at, 0));
+                    *count += 1;
                 }
             }
         }
@@ -609,6 +685,19 @@ impl Segmenter<'_> {
         }
         Placement::Body
     }
+}
+
+/// A table body's row: a classification code (`208`, `20801`, `2080101`, or
+/// `208 社会保障和就业支出`) and an amount with decimals.
+fn is_coded_row(filled: &[&str]) -> bool {
+    let coded = filled.first().is_some_and(|first| {
+        let code = first.split_whitespace().next().unwrap_or("");
+        matches!(code.len(), 3 | 5 | 7) && code.bytes().all(|b| b.is_ascii_digit())
+    });
+    coded
+        && filled
+            .iter()
+            .any(|t| t.contains('.') && Amount::parse(t).is_some())
 }
 
 /// Whether two rows print the same cells (blank cells ignored).
@@ -773,6 +862,81 @@ mod tests {
         let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
         assert_eq!(rows, [("expenditure", 1)]);
         assert_eq!(d.unknown_tables, ["一般公共预算基本支出经济科目明细表"]);
+        // Even with the open table's own header and rows as wide (Xinjiang
+        // templates share one header): a title that names its content is
+        // never a page header.
+        let text = "一般公共预算支出情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    208\t\t\t社会保障和就业支出\t10\t10\t\n\
+                    一般公共预算支出功能分类明细表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    221\t\t\t住房保障支出\t5\t5\t\n";
+        let d = doc(text);
+        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        assert_eq!(rows, [("general_budget", 1)]);
+        assert_eq!(d.unknown_tables, ["一般公共预算支出功能分类明细表"]);
+    }
+
+    #[test]
+    fn a_continued_title_continues_its_table() {
+        for mark in ["一般公共预算支出情况表（续）", "续表"] {
+            let text = format!(
+                "一般公共预算支出情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                 208\t\t\t社会保障和就业支出\t10\t10\t\n\
+                 奇台县社会保险管理局2024年部门预算公开表\n{mark}\n单位：万元\n\
+                 科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                 221\t\t\t住房保障支出\t5\t5\t\n"
+            );
+            let d = doc(&text);
+            let rows: Vec<(&str, usize)> =
+                d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+            assert_eq!(rows, [("general_budget", 2)], "{mark}");
+            assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
+        }
+        // Another table's continued title opens that table.
+        let text = "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    208\t\t\t社会保障和就业支出\t10\t10\t\n\
+                    一般公共预算支出情况表(续)\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    221\t\t\t住房保障支出\t5\t5\t\n";
+        let kinds: Vec<&str> = doc(text).tables.iter().map(|t| t.kind).collect();
+        assert_eq!(kinds, ["expenditure", "general_budget"]);
+    }
+
+    #[test]
+    fn a_title_printed_without_its_final_biao_opens_its_table() {
+        let text = "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n\
+                    一般公共预算支出情况\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    208\t\t\t社会保障和就业支出\t8.00\t8.00\t\n";
+        let d = doc(text);
+        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        assert_eq!(rows, [("expenditure", 1), ("general_budget", 1)]);
+        // A narrative heading is no title.
+        let text = "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n\
+                    第三部分 情况说明\n一般公共预算支出情况\n\
+                    208\t\t\t社会保障和就业支出\t8.00\t8.00\t\n";
+        let d = doc(text);
+        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        assert_eq!(rows, [("expenditure", 1)]);
+    }
+
+    #[test]
+    fn coded_rows_after_no_title_are_reported() {
+        // A sentence inside a table ends it; the coded rows after it belong
+        // to no table. They are not extracted, and the document says so.
+        let text = "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n\
+                    注释：机关运行经费是指行政单位的公用经费。\n\
+                    221\t\t\t住房保障支出\t5.00\t5.00\t\n\
+                    221\t02\t\t住房改革支出\t5.00\t5.00\t\n";
+        let d = doc(text);
+        assert_eq!(d.tables[0].rows.len(), 1);
+        assert_eq!(
+            d.issues,
+            ["2 rows with codes and amounts, the first at line 5, follow no table title: not extracted"]
+        );
+        // One such row (a stray line of a contents page) is not reported.
+        let d = doc(&text.replace("221\t02\t\t住房改革支出\t5.00\t5.00\t\n", ""));
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
     }
 
     #[test]

@@ -102,6 +102,29 @@ pub fn names_a_budget_table(text: &str) -> bool {
         && WORDS.iter().any(|w| name.contains(w))
 }
 
+/// A line named like a table that names no table's content: the
+/// disclosure's own title (`某局2024年部门预算公开表`), which pdftotext
+/// prints as the running header of every page. A table the grammar does not
+/// know names what it holds (`政府采购预算表`, `机关运行经费预算表`).
+pub fn names_the_disclosure(text: &str) -> bool {
+    const CONTENT: [&str; 17] = [
+        "收支", "收入", "支出", "采购", "购买", "三公", "经费", "绩效", "结转", "结余", "资产",
+        "项目", "基金", "资本", "拨款", "科目", "明细",
+    ];
+    names_a_budget_table(text) && !CONTENT.iter().any(|w| text.contains(w))
+}
+
+/// A title marked as a table's continuation on a later page
+/// (`一般公共预算支出情况表(续)`, `续表`): the title without the mark.
+pub fn strip_continuation(text: &str) -> Option<&str> {
+    let stripped = text
+        .strip_suffix("(续)")
+        .or_else(|| text.strip_suffix("(续表)"))
+        .or_else(|| text.strip_suffix("续表"))
+        .or_else(|| text.strip_prefix("续表"))?;
+    Some(stripped.trim_start_matches([':', '：', ' ']))
+}
+
 /// A line that may be a table title: its optional number and the title text.
 #[derive(Debug, PartialEq, Eq)]
 pub struct TitleLine<'a> {
@@ -127,6 +150,27 @@ pub fn parse_title_line(norm: &str) -> Option<TitleLine<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_disclosure_title_names_no_table() {
+        assert!(names_the_disclosure(
+            "奇台县社会保险管理局2024年部门预算公开表"
+        ));
+        for table in [
+            "部门政府采购预算表",
+            "机关运行经费预算表",
+            "非财政拨款支出预算表",
+        ] {
+            assert!(names_a_budget_table(table), "{table}");
+            assert!(!names_the_disclosure(table), "{table}");
+        }
+        assert_eq!(
+            strip_continuation("一般公共预算支出情况表(续)"),
+            Some("一般公共预算支出情况表")
+        );
+        assert_eq!(strip_continuation("续表:"), Some(""));
+        assert_eq!(strip_continuation("一般公共预算支出情况表"), None);
+    }
 
     #[test]
     fn table_numbers() {
