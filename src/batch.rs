@@ -6,6 +6,7 @@
 //! the next chunk starts. Memory is bounded by the chunk, not the batch, and
 //! the output bytes are the same for any number of threads.
 
+use std::collections::hash_map::{Entry, HashMap};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -343,6 +344,43 @@ impl Outputs {
     }
 }
 
+/// Files with the same bytes: one disclosure downloaded twice, or mirrored
+/// under two names. The first copy in output order keeps the rows; a later
+/// one is still listed in documents.csv, with no line items or checks of its
+/// own, so that sums over line_items count each disclosure once.
+#[derive(Default)]
+struct FirstCopies(HashMap<String, String>);
+
+impl FirstCopies {
+    fn note(&mut self, o: &mut Outcome) {
+        if o.document.doc_id.is_empty() {
+            return;
+        }
+        let first = match self.0.entry(o.document.doc_id.clone()) {
+            Entry::Vacant(e) => {
+                e.insert(o.document.source.clone());
+                return;
+            }
+            Entry::Occupied(e) => e.get().clone(),
+        };
+        o.line_items.clear();
+        o.checks.clear();
+        let d = &mut o.document;
+        (
+            d.line_items,
+            d.cells_repaired,
+            d.cells_uncertain,
+            d.checks_failed,
+        ) = (0, 0, 0, 0);
+        let note = format!("same bytes as {first}: its rows are written once, under that source");
+        d.error = if d.error.is_empty() {
+            note
+        } else {
+            format!("{note}; {}", d.error)
+        };
+    }
+}
+
 fn progress_bar(total: usize, show: bool) -> ProgressBar {
     if !show || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -371,9 +409,12 @@ pub fn run(
     let chunk = rayon::current_num_threads().max(1) * 16;
     let mut summary = Summary::default();
     let mut pending: Vec<(Outcome, u64)> = Vec::new();
+    let mut first_copies = FirstCopies::default();
     // Writes a finished chunk; false when --fail-fast says stop.
     let mut write = |done: Vec<(Outcome, u64)>, summary: &mut Summary| -> Result<bool> {
-        for (o, bytes) in &done {
+        for (mut o, bytes) in done {
+            first_copies.note(&mut o);
+            let o = &o;
             outputs.write(o)?;
             summary.add(o);
             summary.bytes += bytes;
@@ -546,6 +587,42 @@ mod tests {
             errors[1],
             "not a regular file (a pipe, a device or a socket): not read"
         );
+    }
+
+    #[test]
+    fn a_second_copy_of_a_file_is_listed_without_rows() {
+        // The same disclosure saved twice: summing line_items must count it
+        // once, and the copy must still be accounted for.
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = std::fs::read(seed()).unwrap();
+        for name in ["a.txt", "b.txt"] {
+            std::fs::write(dir.path().join(name), &bytes).unwrap();
+        }
+        let mut other = bytes.clone();
+        other.extend_from_slice("\n".as_bytes());
+        std::fs::write(dir.path().join("c.txt"), &other).unwrap();
+        let out = dir.path().join("out");
+        let inputs = discover(&[dir.path().to_path_buf()]);
+        let mut seen = Vec::new();
+        let summary = run(&inputs, &Options::csv(out.clone()), |o| {
+            seen.push((o.line_items.len(), o.checks.len(), o.document.error.clone()))
+        })
+        .unwrap();
+        assert_eq!(summary.documents(), 3);
+        assert_eq!(summary.cells, 2 * 272);
+        assert_eq!(seen[0], (272, 350, String::new()));
+        let a = inputs[0].source.clone();
+        assert_eq!(
+            seen[1],
+            (
+                0,
+                0,
+                format!("same bytes as {a}: its rows are written once, under that source")
+            )
+        );
+        assert_eq!((seen[2].0, seen[2].2.as_str()), (272, ""));
+        let documents = std::fs::read_to_string(out.join("documents.csv")).unwrap();
+        assert_eq!(documents.lines().count(), 4);
     }
 
     #[test]
