@@ -19,6 +19,7 @@ use crate::grammar::{Grammar, TitleMeaning};
 use crate::layout::Item;
 use crate::model::{Cell, Document, Provenance, Unit};
 use crate::normalize;
+use title::TitleLine;
 
 pub use title::Part;
 
@@ -71,6 +72,10 @@ struct Segmenter<'t> {
     /// Rows with a code and amounts that no table title went before: where
     /// the first was, and how many.
     stray: Option<(Provenance, usize)>,
+    /// Since the last table ended, a header row came with no title: the
+    /// rows after it are an untitled table's (a narrative's comparison, an
+    /// appendix), not rows lost from the table before.
+    untitled_header: bool,
 }
 
 /// A line named like a table that came between an open table's rows: a
@@ -114,6 +119,7 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
         flow,
         held: None,
         stray: None,
+        untitled_header: false,
     };
     for item in items {
         s.feed(item);
@@ -432,7 +438,7 @@ impl Segmenter<'_> {
                 .g
                 .match_title(t.text)
                 .or_else(|| self.g.match_title(title::strip_continuation(t.text)?))
-                .or_else(|| self.title_without_biao(t.text))
+                .or_else(|| self.title_without_biao(&t, &norm))
             {
                 self.close();
                 self.doc.titles_seen += 1;
@@ -494,11 +500,14 @@ impl Segmenter<'_> {
     }
 
     /// A known title printed without its final 表 (`财政拨款“三公”经费支出情况`),
-    /// where no narrative heading can be. Only a `…情况` or `…明细` line:
-    /// a row label (`一般公共预算`) must not read as a title.
-    fn title_without_biao(&self, text: &str) -> Option<TitleMeaning<'static>> {
+    /// where no narrative heading can be: in the tables' part, without an
+    /// ordinal (`五、一般公共预算支出情况` is a heading). Only a `…情况` or
+    /// `…明细` line: a row label (`一般公共预算`) must not read as a title.
+    fn title_without_biao(&self, line: &TitleLine, norm: &str) -> Option<TitleMeaning<'static>> {
+        let text = line.text;
         let titled = text.ends_with("情况") || text.ends_with("明细");
-        if !titled || !self.among_tables() {
+        let ordinal = line.number.is_none() && norm.trim_start_matches(['-', '•', '·']) != text;
+        if !titled || ordinal || !self.among_tables() {
             return None;
         }
         match self.g.match_title(&format!("{text}表"))? {
@@ -507,9 +516,11 @@ impl Segmenter<'_> {
         }
     }
 
-    /// Outside the overview and the narrative, where tables are printed.
+    /// In the part headed as the tables' (第二部分 … 公开表): a document
+    /// without part headings may print its narrative's headings and tables
+    /// anywhere.
     fn among_tables(&self) -> bool {
-        !matches!(self.part, Some(Part::Overview | Part::Narrative))
+        self.part == Some(Part::Tables)
     }
 
     /// Rows of codes and amounts that no title went before are not
@@ -520,7 +531,7 @@ impl Segmenter<'_> {
             if count >= 2 {
                 self.doc.issues.push(format!(
                     "{count} rows with codes and amounts, the first at line {first}, \
-                     follow no table title: not extracted"
+                     are in no table the grammar knows: not extracted"
                 ));
             }
         }
@@ -560,8 +571,8 @@ impl Segmenter<'_> {
         // Only the disclosure's own title may be a page header; before the
         // first amount, only if it is printed more than once (on several
         // pages).
-        let may_be_header =
-            title::names_the_disclosure(&title) && (amounts_seen || self.printed_repeatedly(line));
+        let may_be_header = title::names_the_disclosure(&title, &self.agencies)
+            && (amounts_seen || self.printed_repeatedly(line));
         if may_be_header {
             self.held = Some(Held {
                 line: line.trim().to_string(),
@@ -620,6 +631,7 @@ impl Segmenter<'_> {
         if has_rows {
             self.close();
             self.target = Target::None;
+            self.untitled_header = false;
         }
     }
 
@@ -652,7 +664,9 @@ impl Segmenter<'_> {
                 if let [only] = filled.as_slice() {
                     let only = only.to_string();
                     self.text(&only, at);
-                } else if self.among_tables() && is_coded_row(&filled) {
+                } else if !has_amount() {
+                    self.untitled_header = true;
+                } else if self.among_tables() && !self.untitled_header && is_coded_row(&filled) {
                     let (_, count) = self.stray.get_or_insert((at, 0));
                     *count += 1;
                 }
@@ -902,40 +916,53 @@ mod tests {
 
     #[test]
     fn a_title_printed_without_its_final_biao_opens_its_table() {
-        let text = "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
-                    208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n\
-                    一般公共预算支出情况\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
-                    208\t\t\t社会保障和就业支出\t8.00\t8.00\t\n";
-        let d = doc(text);
+        let tables = "第二部分 部门预算公开表\n\
+                      部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                      208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n";
+        let text = format!(
+            "{tables}一般公共预算支出情况\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+             208\t\t\t社会保障和就业支出\t8.00\t8.00\t\n"
+        );
+        let d = doc(&text);
         let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
         assert_eq!(rows, [("expenditure", 1), ("general_budget", 1)]);
-        // A narrative heading is no title.
-        let text = "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
-                    208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n\
-                    第三部分 情况说明\n一般公共预算支出情况\n\
-                    208\t\t\t社会保障和就业支出\t8.00\t8.00\t\n";
-        let d = doc(text);
-        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
-        assert_eq!(rows, [("expenditure", 1)]);
+        // A heading with an ordinal, a narrative heading, or any such line
+        // in a document without part headings is no title.
+        for (prefix, heading) in [
+            (tables, "五、一般公共预算支出情况"),
+            ("第三部分 情况说明\n", "一般公共预算支出情况"),
+            ("", "一般公共预算支出情况"),
+        ] {
+            let text = format!(
+                "{prefix}{heading}\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                 208\t\t\t社会保障和就业支出\t8.00\t8.00\t\n"
+            );
+            let d = doc(&text);
+            let kinds: Vec<&str> = d.tables.iter().map(|t| t.kind).collect();
+            assert!(!kinds.contains(&"general_budget"), "{heading}: {kinds:?}");
+        }
     }
 
     #[test]
     fn coded_rows_after_no_title_are_reported() {
         // A sentence inside a table ends it; the coded rows after it belong
         // to no table. They are not extracted, and the document says so.
-        let text = "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
-                    208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n\
-                    注释：机关运行经费是指行政单位的公用经费。\n\
-                    221\t\t\t住房保障支出\t5.00\t5.00\t\n\
-                    221\t02\t\t住房改革支出\t5.00\t5.00\t\n";
-        let d = doc(text);
+        let table = "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                     208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n\
+                     注释：机关运行经费是指行政单位的公用经费。\n\
+                     221\t\t\t住房保障支出\t5.00\t5.00\t\n";
+        let second = "221\t02\t\t住房改革支出\t5.00\t5.00\t\n";
+        let d = doc(&format!("第二部分 部门预算公开表\n{table}{second}"));
         assert_eq!(d.tables[0].rows.len(), 1);
         assert_eq!(
             d.issues,
-            ["2 rows with codes and amounts, the first at line 5, follow no table title: not extracted"]
+            ["2 rows with codes and amounts, the first at line 6, are in no table the grammar knows: not extracted"]
         );
-        // One such row (a stray line of a contents page) is not reported.
-        let d = doc(&text.replace("221\t02\t\t住房改革支出\t5.00\t5.00\t\n", ""));
+        // One such row (a stray line of a contents page) is not reported,
+        // nor are rows in a document without part headings.
+        let d = doc(&format!("第二部分 部门预算公开表\n{table}"));
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
+        let d = doc(&format!("{table}{second}"));
         assert!(d.issues.is_empty(), "{:?}", d.issues);
     }
 

@@ -106,12 +106,27 @@ pub fn names_a_budget_table(text: &str) -> bool {
 /// disclosure's own title (`某局2024年部门预算公开表`), which pdftotext
 /// prints as the running header of every page. A table the grammar does not
 /// know names what it holds (`政府采购预算表`, `机关运行经费预算表`).
-pub fn names_the_disclosure(text: &str) -> bool {
+///
+/// Only what follows the agency and the year is read: an agency may be
+/// named 国有资产监督管理委员会 or 社会保险基金管理中心.
+pub fn names_the_disclosure(text: &str, agencies: &[String]) -> bool {
     const CONTENT: [&str; 17] = [
         "收支", "收入", "支出", "采购", "购买", "三公", "经费", "绩效", "结转", "结余", "资产",
         "项目", "基金", "资本", "拨款", "科目", "明细",
     ];
-    names_a_budget_table(text) && !CONTENT.iter().any(|w| text.contains(w))
+    if !names_a_budget_table(text) {
+        return false;
+    }
+    let mut name = text;
+    if let Some(rest) = agencies.iter().find_map(|a| text.split_once(a.as_str())) {
+        name = rest.1;
+    }
+    if let Some((before, after)) = name.rsplit_once('年') {
+        if before.ends_with(|c: char| c.is_ascii_digit()) {
+            name = after;
+        }
+    }
+    !CONTENT.iter().any(|w| name.contains(w))
 }
 
 /// A title marked as a table's continuation on a later page
@@ -153,16 +168,30 @@ mod tests {
 
     #[test]
     fn the_disclosure_title_names_no_table() {
+        let none: &[String] = &[];
+        for header in [
+            "奇台县社会保险管理局2024年部门预算公开表",
+            "国有资产监督管理委员会2024年部门预算公开表",
+        ] {
+            assert!(names_the_disclosure(header, none), "{header}");
+        }
+        let agencies = ["社会保险基金管理中心".to_string()];
         assert!(names_the_disclosure(
-            "奇台县社会保险管理局2024年部门预算公开表"
+            "社会保险基金管理中心部门预算公开表",
+            &agencies
+        ));
+        assert!(!names_the_disclosure(
+            "社会保险基金管理中心部门预算公开表",
+            none
         ));
         for table in [
             "部门政府采购预算表",
             "机关运行经费预算表",
             "非财政拨款支出预算表",
+            "国有资产监督管理委员会2024年政府采购预算表",
         ] {
             assert!(names_a_budget_table(table), "{table}");
-            assert!(!names_the_disclosure(table), "{table}");
+            assert!(!names_the_disclosure(table, none), "{table}");
         }
         assert_eq!(
             strip_continuation("一般公共预算支出情况表(续)"),
