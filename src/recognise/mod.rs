@@ -166,6 +166,7 @@ impl Segmenter<'_> {
         let furniture = |line: &str| {
             normalize::is_blank(line)
                 || title::is_page_marker(line)
+                || title::is_page_number(line)
                 || meta::unit_in(line).is_some()
                 || meta::agency_in(line).is_some()
                 || line.trim() == held.line
@@ -341,6 +342,12 @@ impl Segmenter<'_> {
             self.target = Target::None;
         }
         if self.unknown_title_ends_table(line) {
+            return;
+        }
+        // A page number between a table's rows (pdftotext prints the page's
+        // footer there) does not end it.
+        if matches!(&self.target, Target::Table(d) if d.amounts_seen) && title::is_page_number(line)
+        {
             return;
         }
         // Any other line inside a table's body ends it (prose follows).
@@ -861,6 +868,28 @@ mod tests {
         let d = doc(&text);
         assert_eq!(d.tables[0].rows.len(), 2, "{:?}", d.tables[0].issues);
         assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
+    }
+
+    #[test]
+    fn a_page_number_between_rows_keeps_the_table() {
+        for footer in ["3", "第 3 页", "第3页 共12页", "3/12"] {
+            let text = format!(
+                "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                 208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n{footer}\n\
+                 221\t\t\t住房保障支出\t5.00\t5.00\t\n"
+            );
+            let d = doc(&text);
+            assert_eq!(d.tables[0].rows.len(), 2, "{footer}");
+        }
+        // A split amount's tail is not a page number: the table ends there
+        // as before (and the rows after it are reported).
+        let text = "第二部分 部门预算公开表\n部门支出总体情况表\n\
+                    科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    208\t\t\t社会保障和就业支出\t10.00\t10\n.00\n\
+                    221\t\t\t住房保障支出\t5.00\t5.00\t\n221\t02\t\t住房改革支出\t5.00\t5.00\t\n";
+        let d = doc(text);
+        assert_eq!(d.tables[0].rows.len(), 1);
+        assert_eq!(d.issues.len(), 1, "{:?}", d.issues);
     }
 
     #[test]

@@ -102,6 +102,32 @@ pub fn names_a_budget_table(text: &str) -> bool {
         && WORDS.iter().any(|w| name.contains(w))
 }
 
+/// A page number printed between a table's rows: `第 3 页`, `第3页 共12页`,
+/// `共12页 第3页`, `3/12`, or a bare `3` (at most two digits: not a code
+/// like `208`; a split amount's tail carries its decimal point).
+pub fn is_page_number(line: &str) -> bool {
+    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let page = |s: &str| {
+        s.strip_prefix('第')
+            .and_then(|s| s.strip_suffix('页'))
+            .is_some_and(digits)
+    };
+    let total = |s: &str| {
+        s.strip_prefix('共')
+            .and_then(|s| s.strip_suffix('页'))
+            .is_some_and(digits)
+    };
+    (digits(&t) && t.len() <= 2)
+        || page(&t)
+        || t.split_once('/')
+            .is_some_and(|(a, b)| digits(a) && digits(b))
+        || t.find('页').is_some_and(|i| {
+            let (a, b) = t.split_at(i + '页'.len_utf8());
+            page(a) && total(b) || total(a) && page(b)
+        })
+}
+
 /// A line named like a table that names no table's content: the
 /// disclosure's own title (`某局2024年部门预算公开表`), which pdftotext
 /// prints as the running header of every page. A table the grammar does not
@@ -165,6 +191,23 @@ pub fn parse_title_line(norm: &str) -> Option<TitleLine<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_numbers() {
+        for line in [
+            "3",
+            " 12 ",
+            "第 3 页",
+            "第3页 共12页",
+            "共 12 页 第 3 页",
+            "3 / 12",
+        ] {
+            assert!(is_page_number(line), "{line}");
+        }
+        for line in ["2024", ".46", "82.46", "第三页", "208", "3/", "第3页共"] {
+            assert!(!is_page_number(line), "{line}");
+        }
+    }
 
     #[test]
     fn the_disclosure_title_names_no_table() {
