@@ -127,6 +127,8 @@ pub struct Summary {
     pub checks_failed: usize,
     pub bytes: u64,
     pub elapsed: Duration,
+    /// Files with the same bytes as an earlier one (their rows not written).
+    pub copies: usize,
     /// The run stopped at the first failed input (`--fail-fast`).
     pub stopped_early: bool,
     /// Outputs of an earlier run in the folder that this run did not write,
@@ -154,8 +156,12 @@ impl Summary {
     /// The multi-line table printed at the end of a run.
     pub fn table(&self) -> String {
         let secs = self.elapsed.as_secs_f64().max(1e-9);
+        let copies = match self.copies {
+            0 => String::new(),
+            n => format!("\n  copies     {n:>8}  same bytes as an earlier file: rows written once"),
+        };
         format!(
-            "  documents  {:>8}  ok {} · partial {} · failed {}\n  cells      {:>8}  ok {} · repaired {} · uncertain {}\n  checks     {:>8}  failed\n  elapsed    {:>8.2} s  {:.0} documents/s · {:.1} MB/s",
+            "  documents  {:>8}  ok {} · partial {} · failed {}{copies}\n  cells      {:>8}  ok {} · repaired {} · uncertain {}\n  checks     {:>8}  failed\n  elapsed    {:>8.2} s  {:.0} documents/s · {:.1} MB/s",
             self.documents(),
             self.ok,
             self.partial,
@@ -185,7 +191,11 @@ impl std::fmt::Display for Summary {
             self.repaired,
             self.uncertain,
             self.checks_failed
-        )
+        )?;
+        if self.copies > 0 {
+            write!(f, "; {} copies of earlier files", self.copies)?;
+        }
+        Ok(())
     }
 }
 
@@ -347,19 +357,22 @@ impl Outputs {
 /// Files with the same bytes: one disclosure downloaded twice, or mirrored
 /// under two names. The first copy in output order keeps the rows; a later
 /// one is still listed in documents.csv, with no line items or checks of its
-/// own, so that sums over line_items count each disclosure once.
+/// own, so that sums over line_items count each disclosure once. (It keeps
+/// a doc_id and a source per distinct file: about 100 bytes each.)
 #[derive(Default)]
 struct FirstCopies(HashMap<String, String>);
 
 impl FirstCopies {
-    fn note(&mut self, o: &mut Outcome) {
-        if o.document.doc_id.is_empty() {
-            return;
+    /// Whether `o` is a copy (its rows and checks are then dropped).
+    fn note(&mut self, o: &mut Outcome) -> bool {
+        // A failed file has no rows to count twice; its own error says more.
+        if o.document.doc_id.is_empty() || o.status == Status::Failed {
+            return false;
         }
         let first = match self.0.entry(o.document.doc_id.clone()) {
             Entry::Vacant(e) => {
                 e.insert(o.document.source.clone());
-                return;
+                return false;
             }
             Entry::Occupied(e) => e.get().clone(),
         };
@@ -378,6 +391,7 @@ impl FirstCopies {
         } else {
             format!("{note}; {}", d.error)
         };
+        true
     }
 }
 
@@ -413,7 +427,7 @@ pub fn run(
     // Writes a finished chunk; false when --fail-fast says stop.
     let mut write = |done: Vec<(Outcome, u64)>, summary: &mut Summary| -> Result<bool> {
         for (mut o, bytes) in done {
-            first_copies.note(&mut o);
+            summary.copies += usize::from(first_copies.note(&mut o));
             let o = &o;
             outputs.write(o)?;
             summary.add(o);
@@ -608,7 +622,7 @@ mod tests {
             seen.push((o.line_items.len(), o.checks.len(), o.document.error.clone()))
         })
         .unwrap();
-        assert_eq!(summary.documents(), 3);
+        assert_eq!((summary.documents(), summary.copies), (3, 1));
         assert_eq!(summary.cells, 2 * 272);
         assert_eq!(seen[0], (272, 350, String::new()));
         let a = inputs[0].source.clone();

@@ -72,10 +72,6 @@ struct Segmenter<'t> {
     /// Rows with a code and amounts that no table title went before: where
     /// the first was, and how many.
     stray: Option<(Provenance, usize)>,
-    /// Since the last table ended, a header row came with no title: the
-    /// rows after it are an untitled table's (a narrative's comparison, an
-    /// appendix), not rows lost from the table before.
-    untitled_header: bool,
 }
 
 /// A line named like a table that came between an open table's rows: a
@@ -119,7 +115,6 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
         flow,
         held: None,
         stray: None,
-        untitled_header: false,
     };
     for item in items {
         s.feed(item);
@@ -345,8 +340,10 @@ impl Segmenter<'_> {
             return;
         }
         // A page number between a table's rows (pdftotext prints the page's
-        // footer there) does not end it.
-        if matches!(&self.target, Target::Table(d) if d.amounts_seen) && title::is_page_number(line)
+        // footer there) does not end it, unless it may be the tail of an
+        // amount cut on the row above (`82.4` / `6`).
+        if matches!(&self.target, Target::Table(d) if d.amounts_seen && !ends_cut(d))
+            && title::is_page_number(line)
         {
             return;
         }
@@ -507,14 +504,21 @@ impl Segmenter<'_> {
     }
 
     /// A known title printed without its final 表 (`财政拨款“三公”经费支出情况`),
-    /// where no narrative heading can be: in the tables' part, without an
-    /// ordinal (`五、一般公共预算支出情况` is a heading). Only a `…情况` or
-    /// `…明细` line: a row label (`一般公共预算`) must not read as a title.
+    /// where no narrative heading can be: numbered (`表5 …情况`), or without
+    /// an ordinal (`五、一般公共预算支出情况` is a heading) in the tables'
+    /// part or, outside a flow dump (whose tables take prose lines), in a
+    /// document without parts. Only a `…情况` or `…明细` line: a row label
+    /// (`一般公共预算`) must not read as a title.
     fn title_without_biao(&self, line: &TitleLine, norm: &str) -> Option<TitleMeaning<'static>> {
         let text = line.text;
         let titled = text.ends_with("情况") || text.ends_with("明细");
-        let ordinal = line.number.is_none() && norm.trim_start_matches(['-', '•', '·']) != text;
-        if !titled || ordinal || !self.among_tables() {
+        let ordinal = norm.trim_start_matches(['-', '•', '·']) != text;
+        let placed = match self.part {
+            Some(Part::Tables) => true,
+            None => !self.flow,
+            _ => false,
+        };
+        if !titled || !(line.number.is_some() || !ordinal && placed) {
             return None;
         }
         match self.g.match_title(&format!("{text}表"))? {
@@ -523,11 +527,13 @@ impl Segmenter<'_> {
         }
     }
 
-    /// In the part headed as the tables' (第二部分 … 公开表): a document
-    /// without part headings may print its narrative's headings and tables
-    /// anywhere.
-    fn among_tables(&self) -> bool {
-        self.part == Some(Part::Tables)
+    /// Outside the overview, the narrative and the appendices: where a
+    /// coded row with amounts can only be a table's.
+    fn may_hold_tables(&self) -> bool {
+        !matches!(
+            self.part,
+            Some(Part::Overview | Part::Narrative | Part::Definitions)
+        )
     }
 
     /// Rows of codes and amounts that no title went before are not
@@ -638,7 +644,6 @@ impl Segmenter<'_> {
         if has_rows {
             self.close();
             self.target = Target::None;
-            self.untitled_header = false;
         }
     }
 
@@ -671,9 +676,7 @@ impl Segmenter<'_> {
                 if let [only] = filled.as_slice() {
                     let only = only.to_string();
                     self.text(&only, at);
-                } else if !has_amount() {
-                    self.untitled_header = true;
-                } else if self.among_tables() && !self.untitled_header && is_coded_row(&filled) {
+                } else if self.may_hold_tables() && is_coded_row(&filled) {
                     let (_, count) = self.stray.get_or_insert((at, 0));
                     *count += 1;
                 }
@@ -706,6 +709,22 @@ impl Segmenter<'_> {
         }
         Placement::Body
     }
+}
+
+/// Whether the table's last cell may be an amount cut short, its tail
+/// being a bare number: `82.4` / `6` (amounts print two decimals). (`82.`
+/// is no amount: it is reported wherever its tail goes.)
+fn ends_cut(d: &Draft) -> bool {
+    let last = d
+        .rows
+        .last()
+        .and_then(|r| r.iter().rev().find(|c| !normalize::is_blank(&c.text)));
+    last.is_some_and(|c| {
+        c.text
+            .trim()
+            .split_once('.')
+            .is_some_and(|(_, decimals)| decimals.len() == 1)
+    })
 }
 
 /// A table body's row: a classification code (`208`, `20801`, `2080101`, or
@@ -881,6 +900,19 @@ mod tests {
             let d = doc(&text);
             assert_eq!(d.tables[0].rows.len(), 2, "{footer}");
         }
+        // After an amount cut short (`82.4`), a bare number may be its tail:
+        // the table ends there (the rows after it are reported).
+        let text = "第二部分 部门预算公开表\n部门支出总体情况表\n\
+                    科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    208\t\t\t社会保障和就业支出\t10.00\t10.0\n0\n\
+                    221\t\t\t住房保障支出\t5.00\t5.00\t\n221\t02\t\t住房改革支出\t5.00\t5.00\t\n";
+        let d = doc(text);
+        assert_eq!(
+            (d.tables[0].rows.len(), d.issues.len()),
+            (1, 1),
+            "{:?}",
+            d.issues
+        );
         // A split amount's tail is not a page number: the table ends there
         // as before (and the rows after it are reported).
         let text = "第二部分 部门预算公开表\n部门支出总体情况表\n\
@@ -955,12 +987,14 @@ mod tests {
         let d = doc(&text);
         let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
         assert_eq!(rows, [("expenditure", 1), ("general_budget", 1)]);
-        // A heading with an ordinal, a narrative heading, or any such line
-        // in a document without part headings is no title.
-        for (prefix, heading) in [
-            (tables, "五、一般公共预算支出情况"),
-            ("第三部分 情况说明\n", "一般公共预算支出情况"),
-            ("", "一般公共预算支出情况"),
+        // A heading with an ordinal or in the narrative is no title; in a
+        // document without parts an unnumbered one is, a numbered one always.
+        for (prefix, heading, opens) in [
+            (tables, "五、一般公共预算支出情况", false),
+            ("第三部分 情况说明\n", "一般公共预算支出情况", false),
+            ("第三部分 情况说明\n", "表5 一般公共预算支出情况", true),
+            ("", "一般公共预算支出情况", true),
+            ("", "五、一般公共预算支出情况", false),
         ] {
             let text = format!(
                 "{prefix}{heading}\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
@@ -968,8 +1002,20 @@ mod tests {
             );
             let d = doc(&text);
             let kinds: Vec<&str> = d.tables.iter().map(|t| t.kind).collect();
-            assert!(!kinds.contains(&"general_budget"), "{heading}: {kinds:?}");
+            assert_eq!(
+                kinds.contains(&"general_budget"),
+                opens,
+                "{heading}: {kinds:?}"
+            );
         }
+        // A flow dump's tables take prose lines: there, only in 第二部分.
+        let flow = "一般公共预算支出情况\n208 社会保障和就业支出 8.00 8.00\n";
+        let d = recognise(
+            Grammar::global(),
+            layout::items(flow, LayoutKind::Flow),
+            flow,
+        );
+        assert!(d.tables.is_empty(), "{:?}", d.tables);
     }
 
     #[test]
@@ -987,11 +1033,14 @@ mod tests {
             d.issues,
             ["2 rows with codes and amounts, the first at line 6, are in no table the grammar knows: not extracted"]
         );
+        // Nor in a document without part headings.
+        let d = doc(&format!("{table}{second}"));
+        assert_eq!(d.issues.len(), 1, "{:?}", d.issues);
         // One such row (a stray line of a contents page) is not reported,
-        // nor are rows in a document without part headings.
+        // nor are rows in the narrative (its own comparison tables).
         let d = doc(&format!("第二部分 部门预算公开表\n{table}"));
         assert!(d.issues.is_empty(), "{:?}", d.issues);
-        let d = doc(&format!("{table}{second}"));
+        let d = doc(&format!("第三部分 情况说明\n{table}{second}"));
         assert!(d.issues.is_empty(), "{:?}", d.issues);
     }
 
