@@ -615,6 +615,10 @@ mod tests {
         let mut other = bytes.clone();
         other.extend_from_slice("\n".as_bytes());
         std::fs::write(dir.path().join("c.txt"), &other).unwrap();
+        // Two empty files fail alike; neither is called a copy.
+        for name in ["d.txt", "e.txt"] {
+            std::fs::write(dir.path().join(name), b"").unwrap();
+        }
         let out = dir.path().join("out");
         let inputs = discover(&[dir.path().to_path_buf()]);
         let mut seen = Vec::new();
@@ -622,7 +626,7 @@ mod tests {
             seen.push((o.line_items.len(), o.checks.len(), o.document.error.clone()))
         })
         .unwrap();
-        assert_eq!((summary.documents(), summary.copies), (3, 1));
+        assert_eq!((summary.documents(), summary.copies), (5, 1));
         assert_eq!(summary.cells, 2 * 272);
         assert_eq!(seen[0], (272, 350, String::new()));
         let a = inputs[0].source.clone();
@@ -635,8 +639,12 @@ mod tests {
             )
         );
         assert_eq!((seen[2].0, seen[2].2.as_str()), (272, ""));
+        assert_eq!(
+            (seen[3].2.as_str(), seen[4].2.as_str()),
+            ("empty file", "empty file")
+        );
         let documents = std::fs::read_to_string(out.join("documents.csv")).unwrap();
-        assert_eq!(documents.lines().count(), 4);
+        assert_eq!(documents.lines().count(), 6);
     }
 
     #[test]
