@@ -140,6 +140,16 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
                 at,
             });
         } else if let (Some(last), true) = (row.last_mut(), is_continuation(line)) {
+            if is_printed_blank(&last.text) && is_bare_number(line) {
+                // A page number after a row whose last cell printed a blank
+                // (`⇥\u{3000}` / `3`): not the cell's content.
+                flush(&mut row, &mut out);
+                out.push(Item::Text {
+                    text: line.to_string(),
+                    at,
+                });
+                continue;
+            }
             last.text.push_str(line);
         } else {
             flush(&mut row, &mut out);
@@ -151,6 +161,18 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
     }
     flush(&mut row, &mut out);
     out
+}
+
+/// A cell that prints an ideographic space: blank on purpose, not a cell
+/// whose content wrapped to the next line (those are empty).
+fn is_printed_blank(cell: &str) -> bool {
+    !cell.is_empty() && cell.chars().all(|c| c == '\u{3000}')
+}
+
+/// One or two digits: a page number, not an amount.
+fn is_bare_number(line: &str) -> bool {
+    let t = line.trim();
+    (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A short line without the leading tab, inside a row, continues the cell
@@ -225,6 +247,15 @@ mod tests {
                 at: Provenance::Line(6),
             }
         );
+    }
+
+    #[test]
+    fn a_page_number_after_a_printed_blank_is_no_cell_content() {
+        // 000_…: a row ending in a printed blank (`⇥\u{3000}`), then the
+        // page's number at the foot of the page.
+        let text = "\t208\n\t行政运行\n\t779.18\n\t\u{3000}\n3\n\n";
+        let items = items(text, LayoutKind::CellPerLine);
+        assert_eq!(texts(&items), vec!["R:208|行政运行|779.18|\u{3000}", "T:3"]);
     }
 
     #[test]
