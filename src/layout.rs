@@ -140,7 +140,7 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
                 at,
             });
         } else if let (Some(last), true) = (row.last_mut(), is_continuation(line)) {
-            if is_printed_blank(&last.text) && is_bare_number(line) {
+            if is_printed_blank(&last.text) && normalize::is_bare_page_number(line) {
                 // A page number after a row whose last cell printed a blank
                 // (`⇥\u{3000}` / `3`): not the cell's content.
                 flush(&mut row, &mut out);
@@ -167,12 +167,6 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
 /// whose content wrapped to the next line (those are empty).
 fn is_printed_blank(cell: &str) -> bool {
     !cell.is_empty() && cell.chars().all(|c| c == '\u{3000}')
-}
-
-/// One or two digits: a page number, not an amount.
-fn is_bare_number(line: &str) -> bool {
-    let t = line.trim();
-    (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A short line without the leading tab, inside a row, continues the cell

@@ -93,8 +93,12 @@ pub struct Code(String);
 impl Code {
     /// Accepts 3 (类), 5 (款) or 7 (项) digits.
     pub fn new(digits: &str) -> Option<Code> {
-        let ok = matches!(digits.len(), 3 | 5 | 7) && digits.bytes().all(|b| b.is_ascii_digit());
-        ok.then(|| Code(digits.to_string()))
+        Code::is_valid(digits).then(|| Code(digits.to_string()))
+    }
+
+    /// Whether `digits` are a code: 3 (类), 5 (款) or 7 (项) digits.
+    pub fn is_valid(digits: &str) -> bool {
+        matches!(digits.len(), 3 | 5 | 7) && digits.bytes().all(|b| b.is_ascii_digit())
     }
 
     pub fn as_str(&self) -> &str {

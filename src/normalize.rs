@@ -118,6 +118,13 @@ const MAY_START_EDIT: [bool; 256] = {
     table
 };
 
+/// A page number printed alone: one or two digits (a code like `208`, or
+/// an amount, has more).
+pub fn is_bare_page_number(s: &str) -> bool {
+    let t = s.trim();
+    (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// True when the cell holds nothing: blank, U+3000, `-` or `—`.
 pub fn is_blank(s: &str) -> bool {
     // Called for every cell: no allocation.

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use crate::amount::Amount;
 use crate::grammar::{Grammar, TitleMeaning};
 use crate::layout::Item;
-use crate::model::{Cell, Document, Provenance, Unit};
+use crate::model::{Cell, Code, Document, Provenance, Unit};
 use crate::normalize;
 use title::TitleLine;
 
@@ -184,7 +184,7 @@ impl Segmenter<'_> {
                 (!furniture(only)).then_some(Verdict::NewTable)
             }
             _ if columns::is_column_number_row(cells) => None,
-            _ if !any_amount(filled.iter().copied()) => {
+            _ if !filled.iter().any(|t| Amount::parse(t).is_some()) => {
                 // A row of labels with blank amounts may be either table's;
                 // a header other than the open table's, once its amounts
                 // have begun, is a new table's.
@@ -192,7 +192,7 @@ impl Segmenter<'_> {
                     && !d
                         .rows
                         .iter()
-                        .take_while(|r| !any_amount(r.iter().map(|c| c.text.as_str())))
+                        .take_while(|r| !r.iter().any(table::is_amount))
                         .any(|r| same_texts(r, cells));
                 (other_header && d.amounts_seen).then_some(Verdict::NewTable)
             }
@@ -202,7 +202,7 @@ impl Segmenter<'_> {
                 let continues = d.rows.iter().any(|r| {
                     r.len() == cells.len()
                         && !columns::is_column_number_row(r)
-                        && (!d.amounts_seen || any_amount(r.iter().map(|c| c.text.as_str())))
+                        && (!d.amounts_seen || r.iter().any(table::is_amount))
                 });
                 Some(if continues {
                     Verdict::PageHeader
@@ -730,10 +730,9 @@ fn ends_cut(d: &Draft) -> bool {
 /// A table body's row: a classification code (`208`, `20801`, `2080101`, or
 /// `208 社会保障和就业支出`) and an amount with decimals.
 fn is_coded_row(filled: &[&str]) -> bool {
-    let coded = filled.first().is_some_and(|first| {
-        let code = first.split_whitespace().next().unwrap_or("");
-        matches!(code.len(), 3 | 5 | 7) && code.bytes().all(|b| b.is_ascii_digit())
-    });
+    let coded = filled
+        .first()
+        .is_some_and(|first| Code::is_valid(first.split_whitespace().next().unwrap_or("")));
     coded
         && filled
             .iter()
@@ -750,10 +749,6 @@ fn same_texts(a: &[Cell], b: &[Cell]) -> bool {
     filled(a).eq(filled(b))
 }
 
-fn any_amount<'a>(mut texts: impl Iterator<Item = &'a str>) -> bool {
-    texts.any(|t| Amount::parse(t).is_some())
-}
-
 /// A sentence, not a heading or a cell.
 fn is_prose(line: &str) -> bool {
     line.contains(['。', '，', '；', ';']) || normalize::label_len(line) > 60
@@ -767,6 +762,11 @@ mod tests {
     fn doc(text: &str) -> Document {
         let items = layout::items(text, LayoutKind::Tabbed);
         recognise(Grammar::global(), items, text)
+    }
+
+    /// Each table's kind and number of rows.
+    fn kinds_and_rows(d: &Document) -> Vec<(&str, usize)> {
+        d.tables.iter().map(|t| (t.kind, t.rows.len())).collect()
     }
 
     #[test]
@@ -827,7 +827,7 @@ mod tests {
                     国有资本经营预算支出情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
                     部门预算支出明细(按功能分类)\n208\t\t\t社会保障和就业支出\t50\t30\t20\n";
         let d = doc(text);
-        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        let rows = kinds_and_rows(&d);
         assert_eq!(rows, [("expenditure", 1), ("state_capital", 0)]);
         assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
         // Nor is a page header printed as a row of the table's own cells,
@@ -875,7 +875,7 @@ mod tests {
              {header}\n合计\t\t\t\t15\t15\t\n"
         );
         let d = doc(&text);
-        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        let rows = kinds_and_rows(&d);
         assert_eq!(rows, [("expenditure", 3)], "{:?}", d.tables[0].issues);
         assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
         // Printed on every page, it may fall inside the header too.
@@ -934,7 +934,7 @@ mod tests {
                     科目\t\t\t名称\t合计\t人员经费\t公用经费\n\
                     301\t\t\t工资福利支出\t8\t8\t\n";
         let d = doc(text);
-        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        let rows = kinds_and_rows(&d);
         assert_eq!(rows, [("expenditure", 1)]);
         assert_eq!(d.unknown_tables, ["一般公共预算基本支出经济科目明细表"]);
         // Even with the open table's own header and rows as wide (Xinjiang
@@ -945,7 +945,7 @@ mod tests {
                     一般公共预算支出功能分类明细表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
                     221\t\t\t住房保障支出\t5\t5\t\n";
         let d = doc(text);
-        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        let rows = kinds_and_rows(&d);
         assert_eq!(rows, [("general_budget", 1)]);
         assert_eq!(d.unknown_tables, ["一般公共预算支出功能分类明细表"]);
     }
@@ -961,8 +961,7 @@ mod tests {
                  221\t\t\t住房保障支出\t5\t5\t\n"
             );
             let d = doc(&text);
-            let rows: Vec<(&str, usize)> =
-                d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+            let rows = kinds_and_rows(&d);
             assert_eq!(rows, [("general_budget", 2)], "{mark}");
             assert!(d.unknown_tables.is_empty(), "{:?}", d.unknown_tables);
         }
@@ -985,7 +984,7 @@ mod tests {
              208\t\t\t社会保障和就业支出\t8.00\t8.00\t\n"
         );
         let d = doc(&text);
-        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        let rows = kinds_and_rows(&d);
         assert_eq!(rows, [("expenditure", 1), ("general_budget", 1)]);
         // A heading with an ordinal or in the narrative is no title; in a
         // document without parts an unnumbered one is, a numbered one always.
@@ -1121,7 +1120,7 @@ mod tests {
                     一般公共预算支出情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n\
                     208\t\t\t社会保障和就业支出\t10\t10\t\n";
         let d = doc(text);
-        let rows: Vec<(&str, usize)> = d.tables.iter().map(|t| (t.kind, t.rows.len())).collect();
+        let rows = kinds_and_rows(&d);
         assert_eq!(rows, [("expenditure", 1), ("general_budget", 1)]);
         assert_eq!(d.unknown_tables, ["一般公共预算基本支出经济科目明细表"]);
     }

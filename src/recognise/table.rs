@@ -62,7 +62,7 @@ fn text(cells: &[Cell], i: usize) -> &str {
     cells.get(i).map_or("", |c| c.text.as_str())
 }
 
-fn is_amount(c: &Cell) -> bool {
+pub fn is_amount(c: &Cell) -> bool {
     Amount::parse(&c.text).is_some()
 }
 

@@ -118,7 +118,7 @@ pub fn is_page_number(line: &str) -> bool {
             .and_then(|s| s.strip_suffix('页'))
             .is_some_and(digits)
     };
-    (digits(&t) && t.len() <= 2)
+    normalize::is_bare_page_number(&t)
         || page(&t)
         || t.split_once('/')
             .is_some_and(|(a, b)| digits(a) && digits(b))
