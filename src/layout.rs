@@ -7,6 +7,7 @@
 //!   line; a line without the tab continues the previous cell (a wrapped label);
 //! - `flow`: pdftotext-style flowed text with no cell boundaries.
 
+use crate::amount::Amount;
 use crate::model::{Cell, Provenance};
 use crate::normalize;
 
@@ -100,13 +101,7 @@ fn tabbed<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<Item> {
             continue;
         }
         if line.contains('\t') {
-            let cells = line
-                .split('\t')
-                .map(|t| Cell {
-                    text: t.to_string(),
-                    at,
-                })
-                .collect();
+            let cells = line.split('\t').map(|t| Cell::new(t, at)).collect();
             out.push(Item::Row { cells, at });
         } else {
             out.push(Item::Text {
@@ -135,10 +130,7 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
         if !line.contains('\t') && line.trim().is_empty() {
             flush(&mut row, &mut out);
         } else if let Some(cell) = line.strip_prefix('\t') {
-            row.push(Cell {
-                text: cell.to_string(),
-                at,
-            });
+            row.push(Cell::new(cell, at));
         } else if let (Some(last), true) = (row.last_mut(), is_continuation(line)) {
             if is_printed_blank(&last.text) && normalize::is_bare_page_number(line) {
                 // A page number after a row whose last cell printed a blank
@@ -149,6 +141,10 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
                     at,
                 });
                 continue;
+            }
+            // Digits after an amount: a wrapped number or a page number.
+            if Amount::parse(line).is_some() && Amount::parse(&last.text).is_some() {
+                last.joined_at = Some(last.text.len());
             }
             last.text.push_str(line);
         } else {
@@ -225,18 +221,9 @@ mod tests {
             items[3],
             Item::Row {
                 cells: vec![
-                    Cell {
-                        text: "公务用车购置及运行费（小计）".into(),
-                        at: Provenance::Line(6)
-                    },
-                    Cell {
-                        text: "6.99".into(),
-                        at: Provenance::Line(8)
-                    },
-                    Cell {
-                        text: "".into(),
-                        at: Provenance::Line(9)
-                    },
+                    Cell::new("公务用车购置及运行费（小计）", Provenance::Line(6)),
+                    Cell::new("6.99", Provenance::Line(8)),
+                    Cell::new("", Provenance::Line(9)),
                 ],
                 at: Provenance::Line(6),
             }
@@ -250,6 +237,31 @@ mod tests {
         let text = "\t208\n\t行政运行\n\t779.18\n\t\u{3000}\n3\n\n";
         let items = items(text, LayoutKind::CellPerLine);
         assert_eq!(texts(&items), vec!["R:208|行政运行|779.18|\u{3000}", "T:3"]);
+    }
+
+    #[test]
+    fn digits_after_an_amount_are_marked_joined() {
+        // `⇥93` / `3`: a wrapped 933 or 93 and a page number; the cell keeps
+        // where the second line starts. Onto an empty cell or a label, a
+        // continuation is plain content.
+        let text = "\t信息化建设\n\t93\u{3000}\n3\n\t\n22\n\t项目\n1\n\n";
+        let items = items(text, LayoutKind::CellPerLine);
+        let Item::Row { cells, .. } = &items[0] else {
+            panic!("{items:?}")
+        };
+        let joined: Vec<_> = cells
+            .iter()
+            .map(|c| (c.text.as_str(), c.joined_at))
+            .collect();
+        assert_eq!(
+            joined,
+            vec![
+                ("信息化建设", None),
+                ("93\u{3000}3", Some(5)),
+                ("22", None),
+                ("项目1", None)
+            ]
+        );
     }
 
     #[test]

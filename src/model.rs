@@ -30,6 +30,22 @@ impl fmt::Display for Provenance {
 pub struct Cell {
     pub text: String,
     pub at: Provenance,
+    /// Where, in `text`, a line of bare digits was appended to a cell that
+    /// already held an amount. The line may continue a number that wrapped
+    /// (`1536.` / `75`) or be a page number printed after it (`93` / `3`):
+    /// the layout cannot tell, the row's arithmetic decides.
+    pub joined_at: Option<usize>,
+}
+
+impl Cell {
+    /// A cell printed on one line.
+    pub fn new(text: impl Into<String>, at: Provenance) -> Cell {
+        Cell {
+            text: text.into(),
+            at,
+            joined_at: None,
+        }
+    }
 }
 
 /// How far a value can be trusted.

@@ -567,6 +567,67 @@ fn a_new_title_in_the_grammar_needs_no_code_change() {
 }
 
 #[test]
+fn digits_joined_to_an_amount_are_settled_by_the_row_sums() {
+    // A cell-per-line dump joins a line without the leading tab to the cell
+    // above it. In seed 000's expenditure table (表3), a page number `3`
+    // printed after 信息化建设's total (`⇥93` / `3`) would make it 933; a
+    // wrapped 208 total (`⇥1536.7` / `5`) must make 1536.75. The row sums
+    // decide both, and both are flagged `repaired`.
+    let seed = "000_530d8417aadfcef1.txt";
+    let original = root().join("samples").join(seed);
+    let text = std::fs::read_to_string(&original).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let table3 = lines
+        .iter()
+        .position(|l| *l == "部门支出总体情况表")
+        .unwrap();
+    let after =
+        |from: usize, line: &str| from + lines[from..].iter().position(|l| *l == line).unwrap();
+    let total_208 = after(table3, "\t1536.75");
+    let it = after(after(table3, "\t信息化建设"), "\t93\u{3000}");
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        match i {
+            _ if i == total_208 => out.push_str("\t1536.7\n5\n"),
+            _ if i == it => out.push_str("\t93\u{3000}\n3\n"),
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mutated = dir.path().join(seed);
+    std::fs::write(&mutated, out).unwrap();
+    let (plain, joined) = (extract(&[&original]), extract(&[&mutated]));
+    // Same cells but for the two statuses; the line items carry no line
+    // number that moved (the inserted lines follow the cells' first lines).
+    let key = |r: &Record| (r["table"].clone(), r["code"].clone(), r["measure"].clone());
+    let (plain_items, joined_items) = (plain.line_items(), joined.line_items());
+    assert_eq!(plain_items.len(), joined_items.len());
+    let mut repaired = Vec::new();
+    for (p, j) in plain_items.iter().zip(&joined_items) {
+        assert_eq!((key(p), &p["amount"]), (key(j), &j["amount"]));
+        if p["status"] != j["status"] {
+            repaired.push((
+                j["code"].as_str(),
+                j["measure"].as_str(),
+                j["amount"].as_str(),
+                j["status"].as_str(),
+            ));
+        }
+    }
+    assert_eq!(
+        repaired,
+        vec![
+            ("208", "total", "1536.75", "repaired"),
+            ("2080108", "total", "93", "repaired"),
+        ]
+    );
+    assert_eq!(joined.documents()[0]["status"], "ok");
+}
+
+#[test]
 fn rows_with_dropped_cells_are_never_silently_wrong() {
     // pdftotext-like damage: every empty cell of a tab row vanishes, so
     // amounts shift left. Whatever is emitted must not be wrong and `ok`.

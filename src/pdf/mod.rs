@@ -213,7 +213,7 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
             text.push('\n');
             if cells.len() >= 2 {
                 items.push(Item::Row {
-                    cells: cells.into_iter().map(|t| Cell { text: t, at }).collect(),
+                    cells: cells.into_iter().map(|t| Cell::new(t, at)).collect(),
                     at,
                 });
             } else if let Some(t) = cells.into_iter().next() {

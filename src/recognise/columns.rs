@@ -280,10 +280,7 @@ mod tests {
     fn row(cells: &[&str]) -> Vec<Cell> {
         cells
             .iter()
-            .map(|t| Cell {
-                text: t.to_string(),
-                at: Provenance::Line(1),
-            })
+            .map(|t| Cell::new(*t, Provenance::Line(1)))
             .collect()
     }
 

@@ -206,6 +206,8 @@ pub fn build(g: &Grammar, draft: Draft, earlier: &[Table]) -> Table {
 /// Reads the amount cells `cells[from..from+cols.len()]` into values, no
 /// surer than `floor` (a row whose cells do not line up is `Uncertain`).
 fn values(
+    g: &Grammar,
+    section: Option<Section>,
     cells: &[Cell],
     from: usize,
     cols: &Columns,
@@ -213,6 +215,8 @@ fn values(
     table: &mut Table,
 ) -> Vec<Value> {
     let mut out = Vec::new();
+    // Amounts the layout joined from two lines: (value index, first line's amount).
+    let mut joined = Vec::new();
     // Text in an amount column: this row's cells have shifted, so none of
     // its amounts is where its header says.
     let shifted = (from..from + cols.measures.len()).any(|i| {
@@ -247,6 +251,13 @@ fn values(
             ));
             continue;
         };
+        if let Some(head) = cell
+            .joined_at
+            .and_then(|k| cell.text.get(..k))
+            .and_then(Amount::parse)
+        {
+            joined.push((out.len(), head));
+        }
         out.push(Value {
             measure,
             amount,
@@ -254,6 +265,9 @@ fn values(
             at: cell.at,
             alternatives: cols.alternatives.get(i).cloned().unwrap_or_default(),
         });
+    }
+    for (i, head) in joined {
+        settle_joined(g, table, section, &mut out, i, head);
     }
     // Amounts beyond the table's columns are not silently dropped.
     for cell in cells.iter().skip(from + cols.measures.len()) {
@@ -265,6 +279,70 @@ fn values(
         }
     }
     out
+}
+
+/// Settles an amount the layout joined from two lines (`93` + `3`): either a
+/// number that wrapped, or an amount with a page number after it. The reading
+/// the row's sums hold for wins, flagged `repaired`; when they hold for
+/// neither or both, or say nothing, the joined amount stays, `uncertain`.
+fn settle_joined(
+    g: &Grammar,
+    table: &Table,
+    section: Option<Section>,
+    values: &mut [Value],
+    i: usize,
+    head: Amount,
+) {
+    let joined = values[i].amount;
+    let joined_holds = row_sums_hold(g, table, section, values);
+    values[i].amount = head;
+    let head_holds = row_sums_hold(g, table, section, values);
+    let (amount, status) = match (joined_holds, head_holds) {
+        (Some(true), Some(false)) => (joined, CellStatus::Repaired),
+        (Some(false), Some(true)) => (head, CellStatus::Repaired),
+        _ => (joined, CellStatus::Uncertain),
+    };
+    values[i].amount = amount;
+    values[i].status = values[i].status.max(status);
+}
+
+/// Whether every row sum of the table's kind that `values` print both
+/// sides of holds exactly; `None` when no row sum can be tested.
+fn row_sums_hold(
+    g: &Grammar,
+    table: &Table,
+    section: Option<Section>,
+    values: &[Value],
+) -> Option<bool> {
+    let columns = table.columns_of(section);
+    let has = |m: &Measure| columns.contains(m);
+    let printed = |m: &Measure| {
+        values
+            .iter()
+            .find(|v| v.measure == *m)
+            .map(|v| v.amount.cents)
+    };
+    let mut verdict = None;
+    for rule in &g.identities.row_sums {
+        if !rule.tables.iter().any(|t| t == table.kind)
+            || rule.section != section
+            || !has(&rule.total)
+            || !rule.requires.iter().all(has)
+            || rule.excludes.iter().any(has)
+        {
+            continue;
+        }
+        let parts: Vec<Option<i64>> = rule.parts.iter().filter(|m| has(m)).map(printed).collect();
+        let Some(total) = printed(&rule.total) else {
+            continue;
+        };
+        if parts.iter().all(Option::is_none) {
+            continue;
+        }
+        let sum: i64 = parts.into_iter().flatten().sum();
+        verdict = Some(verdict.unwrap_or(true) && total == sum);
+    }
+    verdict
 }
 
 /// How far a table's cell positions can be trusted. Dumps that drop empty
@@ -341,13 +419,7 @@ fn realign_coded(
     }
     let at = row.first().map_or(Provenance::Line(0), |c| c.at);
     let mut out = row[..name_at].to_vec();
-    out.resize(
-        code_cols,
-        Cell {
-            text: String::new(),
-            at,
-        },
-    );
+    out.resize(code_cols, Cell::new(String::new(), at));
     out.extend_from_slice(&row[name_at..]);
     Cow::Owned(out)
 }
@@ -395,13 +467,7 @@ fn realign_two_sided<'r>(
         [inc, exp] => (Some(inc), Some(exp)),
         _ => return (Cow::Borrowed(row), CellStatus::Ok),
     };
-    let mut out = vec![
-        Cell {
-            text: String::new(),
-            at
-        };
-        width
-    ];
+    let mut out = vec![Cell::new(String::new(), at); width];
     let mut status = CellStatus::Ok;
     for (side, start, room) in [(income, 0, income_width), (expenditure, split, exp_width)] {
         let Some((label, amounts)) = side else {
@@ -631,7 +697,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         if code.is_none() && function_classes {
             code = g.class_code(&item).and_then(Code::new);
         }
-        let values = values(cells, first, &cols, floor, table);
+        let values = values(g, None, cells, first, &cols, floor, table);
         if values.is_empty() && code.is_none() {
             continue;
         }
@@ -786,7 +852,15 @@ fn two_sided(
     for (cells, inferred) in body.iter().zip(inferred) {
         let at = cells.first().map_or(table.at, |c| c.at);
         let floor = align.floor(cells).max(inferred);
-        let income_values = values(&cells[..split.min(cells.len())], 1, &income, floor, table);
+        let income_values = values(
+            g,
+            Some(Section::Income),
+            &cells[..split.min(cells.len())],
+            1,
+            &income,
+            floor,
+            table,
+        );
         let label = normalize::label(text(cells, 0)).into_owned();
         if !income_values.is_empty() {
             table.rows.push(Row {
@@ -798,7 +872,15 @@ fn two_sided(
                 at,
             });
         }
-        let exp_values = values(cells, split + 1, &expenditure, floor, table);
+        let exp_values = values(
+            g,
+            Some(Section::Expenditure),
+            cells,
+            split + 1,
+            &expenditure,
+            floor,
+            table,
+        );
         if exp_values.is_empty() {
             continue;
         }
@@ -843,7 +925,7 @@ fn three_public(
             let item = g
                 .three_public_category(raw)
                 .map_or_else(|| normalize::label(raw).into_owned(), str::to_string);
-            let values = values(cells, 1, &cols, align.floor(cells), table);
+            let values = values(g, None, cells, 1, &cols, align.floor(cells), table);
             if values.is_empty() {
                 continue;
             }
