@@ -241,7 +241,7 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     let g = Grammar::global();
     let mut doc = recognise::recognise(g, layer.items, &layer.text);
     doc.issues.extend(layer.notes);
-    let results = check::check_document(&doc, g);
+    let results = check::check_and_flag(&mut doc, g);
     finish(record, doc, results, layer.hint)
 }
 

@@ -778,11 +778,23 @@ fn flow_dump_001_is_rebuilt_from_its_fragments() {
         got("general_budget_basic", "30201", "public_funds").as_deref(),
         Some("2.38")
     );
-    // Outside the project table nothing is left uncertain.
-    assert!(items
+    // Outside the project table one cell is left uncertain: 20801 prints
+    // `506.` / `00` under 一般公共预算, but no identity it takes part in
+    // holds (506.00 + 3.50 ≠ 509.51; its 项 rows add up to 506.01), so the
+    // arithmetic cannot back the rejoined number. 208's fiscal subtotal
+    // stays repaired: its row sum holds, though its 类 total fails by a cent.
+    let uncertain: Vec<(&str, &str, &str)> = items
         .iter()
-        .filter(|r| r["table"] != "project")
-        .all(|r| r["status"] == "ok" || r["status"] == "repaired"));
+        .filter(|r| r["table"] != "project" && r["status"] == "uncertain")
+        .map(|r| {
+            (
+                r["code"].as_str(),
+                r["measure"].as_str(),
+                r["amount"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(uncertain, vec![("20801", "general_budget", "506.00")]);
     // Table 7: the function name and the project name wrap two characters a
     // line side by side, across a page break; the totals are certain, the
     // economic columns are not.
