@@ -114,6 +114,25 @@ fn split_plain(s: &str) -> Option<(bool, &str, &str)> {
     (digits(int) && frac.is_none_or(digits)).then_some((neg, int, frac.unwrap_or("")))
 }
 
+/// Whether `text` could be one side of a number cut across two lines:
+/// digits (half- or full-width) and thousands commas with at most one
+/// decimal point, anywhere (`1536.`, `.75`, `93`, `1,0`), and surrounding
+/// spaces.
+pub fn is_fragment(text: &str) -> bool {
+    let t = text.trim_matches(crate::normalize::is_space);
+    let mut points = 0;
+    let mut digits = 0;
+    for c in t.chars() {
+        match fold_numeric_char(c) {
+            '0'..='9' => digits += 1,
+            '.' => points += 1,
+            ',' => {}
+            _ => return false,
+        }
+    }
+    digits > 0 && points <= 1
+}
+
 /// Full-width digits and punctuation that occur inside numbers.
 fn fold_numeric_char(c: char) -> char {
     match c {
@@ -163,6 +182,16 @@ impl fmt::Display for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fragments_of_a_cut_number() {
+        for t in ["1536.", ".75", "93", "82.4", "９３\u{3000}", "3", "1,234"] {
+            assert!(is_fragment(t), "{t}");
+        }
+        for t in ["", ".", ",", "1.2.3", "-5", "第3页", "\u{3000}"] {
+            assert!(!is_fragment(t), "{t}");
+        }
+    }
 
     #[test]
     fn early_rejection_changes_no_reading() {

@@ -7,7 +7,7 @@
 //!   line; a line without the tab continues the previous cell (a wrapped label);
 //! - `flow`: pdftotext-style flowed text with no cell boundaries.
 
-use crate::amount::Amount;
+use crate::amount;
 use crate::model::{Cell, Provenance};
 use crate::normalize;
 
@@ -142,10 +142,10 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
                 });
                 continue;
             }
-            // Digits after an amount: a wrapped number or a page number.
-            if Amount::parse(line).is_some() && Amount::parse(&last.text).is_some() {
-                last.joined_at = Some(last.text.len());
-            }
+            // Digits after digits: a wrapped number (`1536.` / `75`) or a
+            // page number after an amount (`93` / `3`).
+            last.joined_at = (amount::is_fragment(line) && amount::is_fragment(&last.text))
+                .then_some(last.text.len());
             last.text.push_str(line);
         } else {
             flush(&mut row, &mut out);
@@ -244,7 +244,7 @@ mod tests {
         // `⇥93` / `3`: a wrapped 933 or 93 and a page number; the cell keeps
         // where the second line starts. Onto an empty cell or a label, a
         // continuation is plain content.
-        let text = "\t信息化建设\n\t93\u{3000}\n3\n\t\n22\n\t项目\n1\n\n";
+        let text = "\t信息化建设\n\t93\u{3000}\n3\n\t\n22\n\t项目\n1\n\t801.\n18\n\t7\n5\n万元\n\n";
         let items = items(text, LayoutKind::CellPerLine);
         let Item::Row { cells, .. } = &items[0] else {
             panic!("{items:?}")
@@ -259,7 +259,10 @@ mod tests {
                 ("信息化建设", None),
                 ("93\u{3000}3", Some(5)),
                 ("22", None),
-                ("项目1", None)
+                ("项目1", None),
+                ("801.18", Some(4)),
+                // Text after the digits: no number, nothing to settle.
+                ("75万元", None)
             ]
         );
     }

@@ -572,7 +572,9 @@ fn digits_joined_to_an_amount_are_settled_by_the_row_sums() {
     // above it. In seed 000's expenditure table (表3), a page number `3`
     // printed after 信息化建设's total (`⇥93` / `3`) would make it 933; a
     // wrapped 208 total (`⇥1536.7` / `5`) must make 1536.75. The row sums
-    // decide both, and both are flagged `repaired`.
+    // decide both. A number cut at its point (`⇥801.` / `18`) and a page
+    // number after two decimals (`⇥49.28` / `3`) have one reading each.
+    // All four are flagged `repaired`.
     let seed = "000_530d8417aadfcef1.txt";
     let original = root().join("samples").join(seed);
     let text = std::fs::read_to_string(&original).unwrap();
@@ -585,11 +587,15 @@ fn digits_joined_to_an_amount_are_settled_by_the_row_sums() {
         |from: usize, line: &str| from + lines[from..].iter().position(|l| *l == line).unwrap();
     let total_208 = after(table3, "\t1536.75");
     let it = after(after(table3, "\t信息化建设"), "\t93\u{3000}");
+    let running = after(table3, "\t801.18\u{3000}");
+    let annuity = after(table3, "\t49.28\u{3000}");
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
         match i {
             _ if i == total_208 => out.push_str("\t1536.7\n5\n"),
             _ if i == it => out.push_str("\t93\u{3000}\n3\n"),
+            _ if i == running => out.push_str("\t801.\n18\u{3000}\n"),
+            _ if i == annuity => out.push_str("\t49.28\u{3000}\n3\n"),
             _ => {
                 out.push_str(line);
                 out.push('\n');
@@ -621,7 +627,9 @@ fn digits_joined_to_an_amount_are_settled_by_the_row_sums() {
         repaired,
         vec![
             ("208", "total", "1536.75", "repaired"),
+            ("2080101", "total", "801.18", "repaired"),
             ("2080108", "total", "93", "repaired"),
+            ("2080506", "total", "49.28", "repaired"),
         ]
     );
     assert_eq!(joined.documents()[0]["status"], "ok");

@@ -14,7 +14,7 @@ mod title;
 
 use std::collections::HashMap;
 
-use crate::amount::Amount;
+use crate::amount::{self, Amount};
 use crate::grammar::{Grammar, TitleMeaning};
 use crate::layout::Item;
 use crate::model::{Cell, Code, Document, Provenance, Unit};
@@ -326,7 +326,7 @@ impl Segmenter<'_> {
             }
         }
         // A PDF's cells arrive whole (its layout joins wrapped cell text).
-        if !matches!(at, Provenance::Page(_)) && self.continue_cell(line) {
+        if !matches!(at, Provenance::Page(_)) && self.continue_cell(line, at) {
             return;
         }
         if self.in_header(line) {
@@ -366,18 +366,25 @@ impl Segmenter<'_> {
 
     /// A short fragment inside a table is the wrapped end of the cell above
     /// it (`科目` / `名称`, `公务用车购置及运行费` / `（小计）`), separated from
-    /// it by a blank line in cell-per-line dumps.
-    fn continue_cell(&mut self, line: &str) -> bool {
+    /// it by a blank line in cell-per-line dumps; digits on the line after a
+    /// tabbed row may be the rest of its last amount (`cut_amount`).
+    fn continue_cell(&mut self, line: &str, at: Provenance) -> bool {
         let Target::Table(d) = &mut self.target else {
             return false;
         };
+        if let Some(cell) = cut_amount(d, line, at) {
+            // The row's sums settle it (`recognise::table`).
+            cell.joined_at = Some(cell.text.len());
+            cell.text.push_str(line.trim());
+            return true;
+        }
         let short = (1..=8).contains(&normalize::label_len(line)) && Amount::parse(line).is_none();
         if !short {
             return false;
         }
         match d.rows.last_mut().and_then(|r| r.last_mut()) {
             // An amount never wraps into text.
-            Some(cell) if Amount::parse(&cell.text).is_some() => false,
+            Some(cell) if table::is_amount(cell) => false,
             Some(cell) => {
                 cell.text.push_str(line.trim());
                 true
@@ -711,6 +718,33 @@ impl Segmenter<'_> {
     }
 }
 
+/// The cell a tabbed row's amount may have been cut from, when `line` may
+/// be its tail: the line comes straight after the row's, and it and the
+/// row's last filled cell are digits that can make one amount (`82.` / `46`,
+/// `82` / `.46`, `82.4` / `6`, `54` / `0`). A bare number after two decimals
+/// (`82.46` / `6`), or after the header's column numbers (`※ 1 2 3 4`),
+/// can only be a page number. The row's sums settle the rest.
+fn cut_amount<'d>(d: &'d mut Draft, line: &str, at: Provenance) -> Option<&'d mut Cell> {
+    if !amount::is_fragment(line) {
+        return None;
+    }
+    let row = d.rows.last_mut()?;
+    if columns::is_column_number_row(row) {
+        return None;
+    }
+    let cell = row
+        .iter_mut()
+        .rev()
+        .find(|c| !normalize::is_blank(&c.text))?;
+    let next = matches!((cell.at, at), (Provenance::Line(c), Provenance::Line(l)) if l == c + 1);
+    let head = cell.text.trim_matches(normalize::is_space);
+    let cut = next
+        && head
+            .split_once('.')
+            .is_none_or(|(_, decimals)| decimals.len() < 2);
+    (cut && amount::is_fragment(head)).then_some(cell)
+}
+
 /// Whether the table's last cell may be an amount cut short, its tail
 /// being a bare number: `82.4` / `6` (amounts print two decimals). (`82.`
 /// is no amount: it is reported wherever its tail goes.)
@@ -758,6 +792,7 @@ fn is_prose(line: &str) -> bool {
 mod tests {
     use super::*;
     use crate::layout::{self, LayoutKind};
+    use crate::model::CellStatus;
 
     fn doc(text: &str) -> Document {
         let items = layout::items(text, LayoutKind::Tabbed);
@@ -900,28 +935,48 @@ mod tests {
             let d = doc(&text);
             assert_eq!(d.tables[0].rows.len(), 2, "{footer}");
         }
-        // After an amount cut short (`82.4`), a bare number may be its tail:
-        // the table ends there (the rows after it are reported).
-        let text = "第二部分 部门预算公开表\n部门支出总体情况表\n\
-                    科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
-                    208\t\t\t社会保障和就业支出\t10.00\t10.0\n0\n\
-                    221\t\t\t住房保障支出\t5.00\t5.00\t\n221\t02\t\t住房改革支出\t5.00\t5.00\t\n";
-        let d = doc(text);
-        assert_eq!(
-            (d.tables[0].rows.len(), d.issues.len()),
-            (1, 1),
-            "{:?}",
-            d.issues
-        );
-        // A split amount's tail is not a page number: the table ends there
-        // as before (and the rows after it are reported).
-        let text = "第二部分 部门预算公开表\n部门支出总体情况表\n\
-                    科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
-                    208\t\t\t社会保障和就业支出\t10.00\t10\n.00\n\
-                    221\t\t\t住房保障支出\t5.00\t5.00\t\n221\t02\t\t住房改革支出\t5.00\t5.00\t\n";
-        let d = doc(text);
-        assert_eq!(d.tables[0].rows.len(), 1);
-        assert_eq!(d.issues.len(), 1, "{:?}", d.issues);
+        // On the line after an amount that may be cut short, digits may be
+        // its tail: the row's sums settle the number and the table goes on.
+        // `10.0` / `0` and `10` / `.00` are 10.00 either way; `10.0` / `6`
+        // sums to 10.06 (total = basic), a page number after 10.0 would not;
+        // `5` / `4` is 54 when the total is 54, 5 (and a page number 4) when
+        // it is 5.
+        for (cut, amount) in [
+            ("10.0\t\n0", 1000),
+            ("10\t\n.00", 1000),
+            ("10.0\t\n6", 1006),
+            ("5\t\n4", 5400),
+            ("5\t\n4", 500),
+        ] {
+            let text = format!(
+                "第二部分 部门预算公开表\n部门支出总体情况表\n\
+                 科目编码\t科目名称\t合计\t基本支出\t项目支出\n\
+                 208\t社会保障和就业支出\t{total}\t{cut}\n\
+                 221\t住房保障支出\t5.00\t5.00\t\n22102\t住房改革支出\t5.00\t5.00\t\n",
+                total = Amount::from_cents(amount)
+            );
+            let d = doc(&text);
+            assert_eq!((d.tables[0].rows.len(), d.issues.len()), (3, 0), "{cut}");
+            let basic = d.tables[0].rows[0].value("basic").unwrap();
+            assert_eq!(
+                (basic.amount.cents, basic.status),
+                (amount, CellStatus::Repaired),
+                "{cut}"
+            );
+        }
+        // A bare number after a whole amount, or a line apart, is a page
+        // number: the amount stays as printed.
+        for footer in ["10.00\t\n6", "10.0\t\n\n6"] {
+            let text = format!(
+                "部门支出总体情况表\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n\
+                 208\t社会保障和就业支出\t10.00\t{footer}\n\
+                 221\t住房保障支出\t5.00\t5.00\t\n"
+            );
+            let d = doc(&text);
+            let basic = d.tables[0].rows[0].value("basic").unwrap();
+            assert_eq!(basic.amount.cents, 1000, "{footer}");
+            assert_eq!(basic.status, CellStatus::Ok, "{footer}");
+        }
     }
 
     #[test]

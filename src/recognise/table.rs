@@ -63,7 +63,7 @@ fn text(cells: &[Cell], i: usize) -> &str {
 }
 
 pub fn is_amount(c: &Cell) -> bool {
-    Amount::parse(&c.text).is_some()
+    Reading::of(c).is_some()
 }
 
 /// The first row that carries data: an amount that is not a column number.
@@ -222,7 +222,7 @@ fn values(
     let shifted = (from..from + cols.measures.len()).any(|i| {
         cells
             .get(i)
-            .is_some_and(|c| !normalize::is_blank(&c.text) && Amount::parse(&c.text).is_none())
+            .is_some_and(|c| !normalize::is_blank(&c.text) && Reading::of(c).is_none())
     });
     let floor = if shifted {
         CellStatus::Uncertain
@@ -236,7 +236,7 @@ fn values(
         if normalize::is_blank(&cell.text) {
             continue;
         }
-        let Some(amount) = Amount::parse(&cell.text) else {
+        let Some(reading) = Reading::of(cell) else {
             table.issues.push(format!(
                 "line {}: '{}' in an amount column is not a number",
                 cell.at,
@@ -244,6 +244,7 @@ fn values(
             ));
             continue;
         };
+        let amount = reading.amount();
         let Some(measure) = measure else {
             table.issues.push(format!(
                 "line {}: amount {amount} in a column with no known header",
@@ -251,17 +252,18 @@ fn values(
             ));
             continue;
         };
-        if let Some(head) = cell
-            .joined_at
-            .and_then(|k| cell.text.get(..k))
-            .and_then(Amount::parse)
-        {
-            joined.push((out.len(), head));
-        }
+        let status = match reading {
+            Reading::Printed(_) => CellStatus::Ok,
+            Reading::Rebuilt(_) => CellStatus::Repaired,
+            Reading::Either { head, .. } => {
+                joined.push((out.len(), head));
+                CellStatus::Ok
+            }
+        };
         out.push(Value {
             measure,
             amount,
-            status: cols.status.max(floor),
+            status: cols.status.max(floor).max(status),
             at: cell.at,
             alternatives: cols.alternatives.get(i).cloned().unwrap_or_default(),
         });
@@ -271,7 +273,7 @@ fn values(
     }
     // Amounts beyond the table's columns are not silently dropped.
     for cell in cells.iter().skip(from + cols.measures.len()) {
-        if let Some(a) = Amount::parse(&cell.text) {
+        if let Some(a) = Reading::of(cell).map(Reading::amount) {
             table.issues.push(format!(
                 "line {}: amount {a} outside the table's columns",
                 cell.at
@@ -279,6 +281,44 @@ fn values(
         }
     }
     out
+}
+
+/// What an amount cell says.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Reading {
+    /// An amount printed on one line.
+    Printed(Amount),
+    /// Two lines of digits with one amount between them: a number cut
+    /// across lines (`1536.` / `75`), or an amount and a page number that
+    /// cannot be one number (`49.28` / `3`).
+    Rebuilt(Amount),
+    /// Two lines of digits that read both ways: one number that wrapped
+    /// (`93` + `3` = 933) or an amount with a page number after it (93).
+    Either { joined: Amount, head: Amount },
+}
+
+impl Reading {
+    /// `None` when the cell holds no amount.
+    fn of(cell: &Cell) -> Option<Reading> {
+        let whole = Amount::parse(&cell.text);
+        let Some(k) = cell.joined_at else {
+            return whole.map(Reading::Printed);
+        };
+        let head = cell.text.get(..k).and_then(Amount::parse);
+        match (whole, head) {
+            (Some(joined), Some(head)) => Some(Reading::Either { joined, head }),
+            (Some(amount), None) | (None, Some(amount)) => Some(Reading::Rebuilt(amount)),
+            (None, None) => None,
+        }
+    }
+
+    /// The reading kept until the row's sums are consulted: the joined one.
+    fn amount(self) -> Amount {
+        match self {
+            Reading::Printed(a) | Reading::Rebuilt(a) => a,
+            Reading::Either { joined, .. } => joined,
+        }
+    }
 }
 
 /// Settles an amount the layout joined from two lines (`93` + `3`): either a
@@ -298,6 +338,8 @@ fn settle_joined(
     values[i].amount = head;
     let head_holds = row_sums_hold(g, table, section, values);
     let (amount, status) = match (joined_holds, head_holds) {
+        // `10.0` / `0`: the same amount either way.
+        _ if joined.cents == head.cents => (joined, CellStatus::Repaired),
         (Some(true), Some(false)) => (joined, CellStatus::Repaired),
         (Some(false), Some(true)) => (head, CellStatus::Repaired),
         _ => (joined, CellStatus::Uncertain),
@@ -974,7 +1016,7 @@ fn three_public(
             if normalize::is_blank(&cell.text) {
                 continue;
             }
-            let Some(amount) = Amount::parse(&cell.text) else {
+            let Some(reading) = Reading::of(cell) else {
                 table.issues.push(format!(
                     "line {}: '{}' is not a number",
                     cell.at,
@@ -982,10 +1024,16 @@ fn three_public(
                 ));
                 continue;
             };
+            // No row sum runs across a category's cells to settle a join.
+            let status = match reading {
+                Reading::Printed(_) => CellStatus::Ok,
+                Reading::Rebuilt(_) => CellStatus::Repaired,
+                Reading::Either { .. } => CellStatus::Uncertain,
+            };
             let value = Value {
                 measure,
-                amount,
-                status: floor,
+                amount: reading.amount(),
+                status: floor.max(status),
                 at: cell.at,
                 alternatives: vec![],
             };
@@ -1003,7 +1051,7 @@ fn three_public(
         }
         table.rows.extend(rows);
         for cell in cells.iter().skip(columns.len()) {
-            if let Some(a) = Amount::parse(&cell.text) {
+            if let Some(a) = Reading::of(cell).map(Reading::amount) {
                 table.issues.push(format!(
                     "line {}: amount {a} outside the table's columns",
                     cell.at
