@@ -339,10 +339,11 @@ impl Segmenter<'_> {
         if self.unknown_title_ends_table(line) {
             return;
         }
-        // A page number between a table's rows (pdftotext prints the page's
-        // footer there) does not end it, unless it may be the tail of an
-        // amount cut on the row above (`82.4` / `6`).
-        if matches!(&self.target, Target::Table(d) if d.amounts_seen && !ends_cut(d))
+        // A page number between a table's rows, or between its header and
+        // its first row (pdftotext prints the page's footer there), does
+        // not end it, unless it may be the tail of an amount cut on the row
+        // above (`82.4` / `6`).
+        if matches!(&self.target, Target::Table(d) if !d.rows.is_empty() && !ends_cut(d))
             && title::is_page_number(line)
         {
             return;
@@ -926,6 +927,12 @@ mod tests {
 
     #[test]
     fn a_page_number_between_rows_keeps_the_table() {
+        // After the header's column numbers, before the first row (seed 002's
+        // “三公” table with a page number `22` there lost its rows unsaid).
+        let text = "部门支出总体情况表\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n\
+                    ※\t※\t1\t2\t3\n22\n208\t社会保障和就业支出\t10.00\t10.00\t\n";
+        let d = doc(text);
+        assert_eq!(kinds_and_rows(&d), vec![("expenditure", 1)]);
         for footer in ["3", "第 3 页", "第3页 共12页", "3/12"] {
             let text = format!(
                 "部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
