@@ -581,6 +581,25 @@ fn level_digits(level: usize) -> usize {
     }
 }
 
+/// The text of the code cell of `level`, and whether it is a join of two
+/// lines the width of the level cannot settle. When each level has its
+/// column (`208 | 01 | 01`) the width decides: a full first line takes a
+/// page number after it (`208` / `13`, dropped), a short one a wrapped digit
+/// (`20` / `8`). In one code column a join (`20801` / `01` or `208` / `13`)
+/// reads either way.
+fn code_text(cell: Option<&Cell>, level: usize, code_cols: usize) -> (&str, bool) {
+    let Some(cell) = cell else { return ("", false) };
+    let Some(head) = cell.joined_at.and_then(|k| cell.text.get(..k)) else {
+        return (&cell.text, false);
+    };
+    let fits = |t: &str| code_cols > 1 && normalize::label(t).len() == level_digits(level);
+    if fits(head) {
+        (head, false)
+    } else {
+        (&cell.text, !fits(&cell.text))
+    }
+}
+
 /// Joins code cells, filling blank upper levels from the rows above.
 struct CodeFiller {
     parts: Vec<String>,
@@ -678,8 +697,13 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     let mut filler = CodeFiller { parts: Vec::new() };
     for cells in body {
         // The code cells, normalised once for every test below.
+        let mut joined_code = false;
         let mut codes: Vec<Cow<str>> = (0..code_cols)
-            .map(|i| normalize::label(text(cells, i)))
+            .map(|i| {
+                let (t, joined) = code_text(cells.get(i), i, code_cols);
+                joined_code |= joined;
+                normalize::label(t)
+            })
             .collect();
         // The code columns' own headings (`类 款 项`) printed in this row.
         if codes
@@ -697,6 +721,9 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             codes = vec![Cow::Borrowed(""); code_cols];
         }
         let mut floor = align.floor(cells);
+        if joined_code {
+            floor = CellStatus::Uncertain;
+        }
         // Text where a code digit belongs: the row's cells have shifted.
         let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
         if !codes.iter().all(|t| digits(t)) {
