@@ -671,13 +671,15 @@ fn evaluate_all(doc: &Document, g: &Grammar) -> (Vec<CheckResult>, Vec<CellRef>)
             .value(c.measure)
             .map(|v| v.status)
     };
-    let evaluated: Vec<_> = all
-        .into_iter()
-        .filter_map(|id| id.evaluate(doc).map(|ev| (id, ev)))
-        .collect();
+    let evaluations: Vec<_> = all.iter().map(|id| id.evaluate(doc)).collect();
+    let evaluated = || {
+        all.iter()
+            .zip(&evaluations)
+            .filter_map(|(id, ev)| ev.as_ref().map(|ev| (id, ev)))
+    };
     let mut contradicted = HashSet::new();
     let mut confirmed = HashSet::new();
-    for (id, ev) in &evaluated {
+    for (id, ev) in evaluated() {
         let repaired = id
             .cells()
             .filter(|c| status(c) == Some(CellStatus::Repaired))
@@ -689,8 +691,7 @@ fn evaluate_all(doc: &Document, g: &Grammar) -> (Vec<CheckResult>, Vec<CellRef>)
         }
     }
     let doubtful: HashSet<CellRef> = contradicted.difference(&confirmed).copied().collect();
-    let mut out: Vec<CheckResult> = evaluated
-        .iter()
+    let mut out: Vec<CheckResult> = evaluated()
         .map(|(id, ev)| {
             let table = &doc.tables[id.table];
             CheckResult {
