@@ -321,11 +321,7 @@ fn cell(table: usize, row: usize, measure: Measure) -> Term {
 fn row_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
     for rule in &g.identities.row_sums {
         let has = |m: &Measure| table.columns_of(rule.section).contains(m);
-        if !rule.tables.iter().any(|t| t == table.kind)
-            || !has(&rule.total)
-            || !rule.requires.iter().all(has)
-            || rule.excludes.iter().any(has)
-        {
+        if !rule.applies(table.kind, has) {
             continue;
         }
         let parts: Vec<Measure> = rule.parts.iter().copied().filter(has).collect();

@@ -20,6 +20,18 @@ pub struct RowSum {
     pub parts: Vec<Measure>,
 }
 
+impl RowSum {
+    /// Whether the rule holds on a table of `kind` that has the columns
+    /// `has` says (for the rule's section): the table is one of the rule's,
+    /// has its total and every column it requires, and none it excludes.
+    pub fn applies(&self, kind: &str, has: impl Fn(&Measure) -> bool) -> bool {
+        self.tables.iter().any(|t| t == kind)
+            && has(&self.total)
+            && self.requires.iter().all(&has)
+            && !self.excludes.iter().any(&has)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ItemSum {
     pub tables: Vec<String>,

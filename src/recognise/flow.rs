@@ -294,11 +294,7 @@ fn row_rules(
     g.identities
         .row_sums
         .iter()
-        .filter(|r| r.tables.iter().any(|t| t == kind) && r.section == section)
-        .filter(|r| {
-            r.requires.iter().all(|m| col(m).is_some())
-                && r.excludes.iter().all(|m| col(m).is_none())
-        })
+        .filter(|r| r.section == section && r.applies(kind, |m| col(m).is_some()))
         .filter_map(|r| {
             let parts: Vec<usize> = r.parts.iter().filter_map(col).collect();
             Some(RowRule {

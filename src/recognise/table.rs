@@ -366,12 +366,7 @@ fn row_sums_hold(
     };
     let mut verdict = None;
     for rule in &g.identities.row_sums {
-        if !rule.tables.iter().any(|t| t == table.kind)
-            || rule.section != section
-            || !has(&rule.total)
-            || !rule.requires.iter().all(has)
-            || rule.excludes.iter().any(has)
-        {
+        if rule.section != section || !rule.applies(table.kind, has) {
             continue;
         }
         let parts: Vec<Option<i64>> = rule.parts.iter().filter(|m| has(m)).map(printed).collect();
