@@ -1,13 +1,22 @@
 #!/usr/bin/env python3
-"""Mutation review: cuts one number or inserts one page number in copies of
-the cell-per-line and tab-separated seeds, extracts them and the plain seeds,
-and counts the cells that came out wrong but marked `ok`, and the cells lost.
+"""Mutation review: cuts one number, inserts one page number, or breaks one
+table over a page in copies of the cell-per-line and tab-separated seeds,
+extracts them and the plain seeds, and counts the cells that came out wrong
+but marked `ok`, the cells lost, and the cells filed under another table
+number.
 
-    python3 tools/mutation_review.py [--seed N] [--per-seed 60] [--bin target/release/budget-harvest]
+    python3 tools/mutation_review.py [--seed N] [--per-seed 60] [--kinds cut|break|cut,break] [--bin target/release/budget-harvest]
 
-Each mutant holds one change, so a finding names its cause (listed per file).
-Byte-identical mutants are written once by the batch; their cells count as
-lost here and are left out of the listing.
+Kinds: `cut` (the default, the draws README quotes) cuts a number across
+two lines or puts a page number after one; `break` puts a page break before
+one of a table's rows (not its first): a page number, then the table's
+header again, with or without its title and unit line above it, as a
+spreadsheet printed with repeated title rows gives.
+
+Each mutant holds one change, so a finding names its cause (listed per file,
+and in changes.tsv in the work folder). Byte-identical mutants are written
+once by the batch; their cells count as lost here and are left out of the
+listing.
 """
 import argparse, collections, csv, os, random, re, subprocess, sys, tempfile
 
@@ -20,9 +29,59 @@ SEEDS = {
 NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
-def mutate(lines, layout, rng):
-    """One cut number or one page number; returns (lines, line number, what)."""
+CODE = re.compile(r"^\d{3}$")
+UNIT = re.compile(r"单位[:：]\s*(万元|元)")
+
+
+def data_line(line, layout):
+    """A table body line: a row's first line (cell-per-line: its 类 code)."""
+    if layout == "cell_per_line":
+        return line.startswith("\t") and bool(CODE.match(line[1:].strip(" \r")))
+    cells = [c.strip() for c in line.split("\t")]
+    return len(cells) > 2 and (bool(CODE.match(cells[0])) or cells[0] in ("合计", "总计") or cells[3:4] in (["合计"], ["总计"]))
+
+
+def page_break(lines, layout, rng):
+    """A page break inside a table: before one of its rows (not the first),
+    a page number and the table's header again, with or without the title
+    and the unit line, as pdftotext prints a table that runs over a page."""
+    spots = []
+    for u, l in enumerate(lines):
+        if not UNIT.search(l):
+            continue
+        d = next((j for j in range(u + 1, min(u + 40, len(lines))) if data_line(lines[j], layout)), None)
+        if d is None:
+            continue
+        rows = [j for j in range(d + 1, min(d + 200, len(lines))) if data_line(lines[j], layout)]
+        end = next((j for j in range(d + 1, len(lines)) if UNIT.search(lines[j])), len(lines))
+        # A cell-per-line row opens after a blank line (`⇥297`, an amount, also reads as a 类 code).
+        spots += [(u, d, j) for j in rows if j < end and (layout != "cell_per_line" or not lines[j - 1].strip(" \r"))]
+    u, d, j = rng.choice(spots)
+    title = next((lines[t] for t in range(u - 1, max(u - 6, 0), -1) if lines[t].strip().endswith("表")), None)
+    header = lines[u + 1 : d]
+    if layout == "cell_per_line":
+        j -= 1  # before the blank line that opens the row
+        while header and not header[-1].strip():
+            header = header[:-1]
+    block = [str(rng.randint(2, 40))] if rng.random() < 0.8 else []
+    style = rng.choice(["header", "unit", "title"])
+    # A cell-per-line dump sets each row, title and unit line apart with a
+    # blank line; a page number follows the page's last cell directly.
+    gap = [""] if layout == "cell_per_line" else []
+    if style == "title" and title:
+        block += gap + [title]
+    if style in ("unit", "title"):
+        block += gap + [lines[u]]
+    block += gap + header
+    lines = lines[:j] + block + lines[j:]
+    return lines, j + 1, f"page break ({style}, {len(block)} lines) before {lines[j + len(block)].strip()[:20]!r}"
+
+
+def mutate(lines, layout, rng, kinds):
+    """One change of a kind in `kinds`; returns (lines, line number, what)."""
     lines = list(lines)
+    if (kinds[0] if len(kinds) == 1 else rng.choice(kinds)) == "break":
+        return page_break(lines, layout, rng)
     if layout == "cell_per_line":
         spots = [i for i, l in enumerate(lines) if l.startswith("\t") and NUMBER.match(l[1:].strip("\u3000 "))]
         i = rng.choice(spots)
@@ -55,10 +114,18 @@ def mutate(lines, layout, rng):
 
 
 def cells(path):
+    """Each document's cells by (table, section, code, item, project,
+    measure, occurrence): the table's number is left out of the key and
+    kept with the value, so that a table read with another number (or none)
+    shows as renumbered, not as lost."""
     out = collections.defaultdict(dict)
     for r in csv.DictReader(open(path, encoding="utf-8-sig")):
-        key = (r["table_no"], r["table"], r["section"], r["code"], r["item"], r["project"], r["measure"])
-        out[os.path.basename(r["source"])][key] = (r["amount"], r["status"])
+        doc = out[os.path.basename(r["source"])]
+        key = (r["table"], r["section"], r["code"], r["item"], r["project"], r["measure"])
+        n = 0
+        while key + (n,) in doc:
+            n += 1
+        doc[key + (n,)] = (r["amount"], r["status"], r["table_no"])
     return out
 
 
@@ -68,7 +135,9 @@ def main():
     ap.add_argument("--per-seed", type=int, default=60)
     ap.add_argument("--bin", default="target/release/budget-harvest")
     ap.add_argument("--samples", default="samples")
+    ap.add_argument("--kinds", default="cut", help="comma-separated: cut (a cut number or a page number), break (a page break repeating the header)")
     a = ap.parse_args()
+    kinds = a.kinds.split(",")
     rng = random.Random(a.seed)
     work = tempfile.mkdtemp(prefix="mutation-review-")
     inputs, plain_out, mut_out = (os.path.join(work, d) for d in ("in", "plain", "mut"))
@@ -77,10 +146,12 @@ def main():
     for seed, layout in SEEDS.items():
         lines = open(os.path.join(a.samples, seed), encoding="utf-8").read().split("\n")
         for k in range(a.per_seed):
-            mutated, line, change = mutate(lines, layout, rng)
+            mutated, line, change = mutate(lines, layout, rng, kinds)
             name = f"{seed[:3]}_m{k:03d}.txt"
             open(os.path.join(inputs, name), "w", encoding="utf-8").write("\n".join(mutated))
             what[name] = (seed, f"line {line}: {change}")
+    with open(os.path.join(work, "changes.tsv"), "w", encoding="utf-8") as f:
+        f.writelines(f"{name}\t{seed}\t{change}\n" for name, (seed, change) in sorted(what.items()))
     for src, out in ((a.samples, plain_out), (inputs, mut_out)):
         subprocess.run([a.bin, "extract", src, "-o", out, "-q"], check=False)
     plain, mut = cells(os.path.join(plain_out, "line_items.csv")), cells(os.path.join(mut_out, "line_items.csv"))
@@ -92,10 +163,11 @@ def main():
         duplicate = "same bytes" in docs[name]["error"]
         wrong_ok = [(k, m[k], p.get(k)) for k in m if m[k][1] == "ok" and p.get(k, ("",))[0] != m[k][0]]
         lost = [] if duplicate else [k for k in p if k not in m]
-        total.update(documents=1, wrong_but_ok=len(wrong_ok), lost=len(lost), duplicates=duplicate)
+        renumbered = [k for k in m if k in p and m[k][2] != p[k][2]]
+        total.update(documents=1, wrong_but_ok=len(wrong_ok), lost=len(lost), renumbered=len(renumbered), duplicates=duplicate)
         total["status_" + docs[name]["status"]] += 1
-        if wrong_ok or lost:
-            print(f"{name} {change}: {len(wrong_ok)} wrong but ok {wrong_ok[:2]}, {len(lost)} lost, document {docs[name]['status']}")
+        if wrong_ok or lost or renumbered:
+            print(f"{name} {change}: {len(wrong_ok)} wrong but ok {wrong_ok[:2]}, {len(lost)} lost, {len(renumbered)} renumbered, document {docs[name]['status']}")
     print(dict(total), "inputs in", inputs)
     return 1 if total["wrong_but_ok"] else 0
 
