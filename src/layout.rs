@@ -143,9 +143,12 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
                 continue;
             }
             // Digits after digits: a wrapped number (`1536.` / `75`) or a
-            // page number after an amount (`93` / `3`).
-            last.joined_at = (amount::is_fragment(line) && amount::is_fragment(&last.text))
-                .then_some(last.text.len());
+            // page number after an amount (`93` / `3`). After an empty cell,
+            // a page-number-like line is the cell's wrapped content or, at
+            // a page's foot, a page number (`⇥` / `27`).
+            let after_digits = amount::is_fragment(line) && amount::is_fragment(&last.text);
+            let after_empty = last.text.is_empty() && normalize::is_bare_page_number(line);
+            last.joined_at = (after_digits || after_empty).then_some(last.text.len());
             last.text.push_str(line);
         } else {
             flush(&mut row, &mut out);
@@ -166,13 +169,15 @@ fn is_printed_blank(cell: &str) -> bool {
 }
 
 /// A short line without the leading tab, inside a row, continues the cell
-/// above it (`公务用车购置及运行费` / `（小计）`; `科目` / `名称`; a number).
+/// above it (`公务用车购置及运行费` / `（小计）`; `科目` / `名称`; a number);
+/// a table's title (`表3`, or a title repeated at the top of a page:
+/// `部门支出总体情况表`) does not.
 fn is_continuation(line: &str) -> bool {
+    let trimmed = line.trim_matches(normalize::is_space);
     normalize::label_len(line) <= 16
         && !line.contains('。')
-        && !line
-            .trim_start_matches(normalize::is_space)
-            .starts_with('表')
+        && !trimmed.starts_with('表')
+        && !trimmed.ends_with('表')
 }
 
 /// Rows with nothing in them (padding rows of an empty table).
@@ -240,10 +245,24 @@ mod tests {
     }
 
     #[test]
+    fn a_title_repeated_at_a_page_top_is_no_cell_content() {
+        // A page break inside a table: its last cell on the page, then the
+        // table's title printed again over the next page's rows.
+        let text = "\t208\n\t行政运行\n\t779.18\n部门支出总体情况表\n\n\t208\n";
+        let items = items(text, LayoutKind::CellPerLine);
+        assert_eq!(
+            texts(&items),
+            vec!["R:208|行政运行|779.18", "T:部门支出总体情况表", "R:208"]
+        );
+    }
+
+    #[test]
     fn digits_after_an_amount_are_marked_joined() {
         // `⇥93` / `3`: a wrapped 933 or 93 and a page number; the cell keeps
-        // where the second line starts. Onto an empty cell or a label, a
-        // continuation is plain content.
+        // where the second line starts. So does a page-number-like line
+        // onto an empty cell (`⇥` / `22`: the cell's content, or a page
+        // number after an empty cell). Onto a label, a continuation is
+        // plain content.
         let text = "\t信息化建设\n\t93\u{3000}\n3\n\t\n22\n\t项目\n1\n\t801.\n18\n\t7\n5\n万元\n\n";
         let items = items(text, LayoutKind::CellPerLine);
         let Item::Row { cells, .. } = &items[0] else {
@@ -258,7 +277,7 @@ mod tests {
             vec![
                 ("信息化建设", None),
                 ("93\u{3000}3", Some(5)),
-                ("22", None),
+                ("22", Some(0)),
                 ("项目1", None),
                 ("801.18", Some(4)),
                 // Text after the digits: no number, nothing to settle.

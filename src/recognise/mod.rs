@@ -193,7 +193,7 @@ impl Segmenter<'_> {
                         .rows
                         .iter()
                         .take_while(|r| !r.iter().any(table::is_amount))
-                        .any(|r| same_texts(r, cells));
+                        .any(|r| table::same_texts(r, cells));
                 (other_header && d.amounts_seen).then_some(Verdict::NewTable)
             }
             _ => {
@@ -263,6 +263,28 @@ impl Segmenter<'_> {
         }
     }
 
+    /// Records the open table's agency. After its title came again
+    /// (`Draft::resumed`), another agency means another table of the same
+    /// title (one per unit in a department's disclosure): the rows since
+    /// the title are that table's.
+    fn note_table_agency(&mut self, agency: &str) {
+        let Target::Table(d) = &mut self.target else {
+            return;
+        };
+        match (&d.agency, d.resumed) {
+            (Some(own), Some((n, at))) if own != agency => {
+                let mut next = Draft::new(None, d.kind, d.title.clone(), at);
+                next.rows = d.rows.split_off(n);
+                next.agency = Some(agency.to_string());
+                self.close();
+                self.doc.titles_seen += 1;
+                self.target = Target::Table(next);
+            }
+            (None, _) => d.agency = Some(agency.to_string()),
+            _ => {}
+        }
+    }
+
     fn note_metadata(&mut self, line: &str) -> bool {
         // Each test below needs 编制, 填报 or 单位. An ASCII cell (an amount,
         // a code: most cells) has none, and that is the cheapest test.
@@ -271,6 +293,7 @@ impl Segmenter<'_> {
         }
         let mut hit = false;
         if let Some(a) = meta::agency_in(line) {
+            self.note_table_agency(&a);
             self.agencies.push(a);
             hit = true;
         }
@@ -444,7 +467,7 @@ impl Segmenter<'_> {
                     self.pending_number = Some(n);
                     return true;
                 }
-            } else if self.continues_open_table(t.text) {
+            } else if self.continues_open_table(t.text) || self.repeats_open_title(&t, at) {
                 return true;
             } else if let Some(meaning) = self
                 .g
@@ -456,17 +479,9 @@ impl Segmenter<'_> {
                 self.doc.titles_seen += 1;
                 let number = t.number.or(self.pending_number.take());
                 self.target = match meaning {
-                    TitleMeaning::Kind(kind) => Target::Table(Draft {
-                        number,
-                        kind,
-                        title: t.text.to_string(),
-                        unit: None,
-                        at,
-                        rows: Vec::new(),
-                        amounts_seen: false,
-                        lines: Vec::new(),
-                        declared_empty: false,
-                    }),
+                    TitleMeaning::Kind(kind) => {
+                        Target::Table(Draft::new(number, kind, t.text.to_string(), at))
+                    }
                     TitleMeaning::Ignored => Target::Skip,
                 };
                 return true;
@@ -509,6 +524,25 @@ impl Segmenter<'_> {
         // A bare `续表` continues whatever table is open.
         title.is_empty()
             || matches!(self.g.match_title(title), Some(TitleMeaning::Kind(k)) if k.key == d.kind.key)
+    }
+
+    /// The open table's own title again, after its rows have begun, with
+    /// no other number: printed again at the top of a page (a spreadsheet's
+    /// print titles). The table goes on, unless another agency's line
+    /// follows (`note_metadata`). Not in a flow dump, whose tables are read
+    /// from their lines as a whole.
+    fn repeats_open_title(&mut self, t: &TitleLine, at: Provenance) -> bool {
+        let Target::Table(d) = &mut self.target else {
+            return false;
+        };
+        let repeats = !self.flow
+            && d.amounts_seen
+            && t.text == d.title
+            && (t.number.is_none() || t.number == d.number);
+        if repeats {
+            d.resumed = Some((d.rows.len(), at));
+        }
+        repeats
     }
 
     /// A known title printed without its final 表 (`财政拨款“三公”经费支出情况`),
@@ -748,17 +782,20 @@ fn cut_amount<'d>(d: &'d mut Draft, line: &str, at: Provenance) -> Option<&'d mu
 
 /// Whether the table's last cell may be an amount cut short, its tail
 /// being a bare number: `82.4` / `6` (amounts print two decimals). (`82.`
-/// is no amount: it is reported wherever its tail goes.)
+/// is no amount: it is reported wherever its tail goes.) Only an amount
+/// that ends its line can be cut: in a cell-per-line dump, `3.4` followed by
+/// a printed blank (`⇥\u{3000}`) was whole.
 fn ends_cut(d: &Draft) -> bool {
-    let last = d
-        .rows
-        .last()
-        .and_then(|r| r.iter().rev().find(|c| !normalize::is_blank(&c.text)));
+    let Some(row) = d.rows.last() else {
+        return false;
+    };
+    let last = row.iter().rev().find(|c| !normalize::is_blank(&c.text));
     last.is_some_and(|c| {
-        c.text
-            .trim()
-            .split_once('.')
-            .is_some_and(|(_, decimals)| decimals.len() == 1)
+        row.last().is_some_and(|end| end.at == c.at)
+            && c.text
+                .trim()
+                .split_once('.')
+                .is_some_and(|(_, decimals)| decimals.len() == 1)
     })
 }
 
@@ -772,16 +809,6 @@ fn is_coded_row(filled: &[&str]) -> bool {
         && filled
             .iter()
             .any(|t| t.contains('.') && Amount::parse(t).is_some())
-}
-
-/// Whether two rows print the same cells (blank cells ignored).
-fn same_texts(a: &[Cell], b: &[Cell]) -> bool {
-    fn filled(r: &[Cell]) -> impl Iterator<Item = &str> {
-        r.iter()
-            .map(|c| c.text.trim())
-            .filter(|t| !normalize::is_blank(t))
-    }
-    filled(a).eq(filled(b))
 }
 
 /// A sentence, not a heading or a cell.
@@ -1034,6 +1061,92 @@ mod tests {
                     221\t\t\t住房保障支出\t5\t5\t\n";
         let kinds: Vec<&str> = doc(text).tables.iter().map(|t| t.kind).collect();
         assert_eq!(kinds, ["expenditure", "general_budget"]);
+    }
+
+    #[test]
+    fn a_title_repeated_over_a_page_continues_its_table() {
+        // A spreadsheet printed with its title rows repeated on each page:
+        // a page number, the title, the unit line and the header again,
+        // split words and all (`一般公共 预算拨款`, no grammar word).
+        let header = "功能分类科目编码\t\t\t功能分类科目名称\t总 计\t一般公共 预算拨款\t政府基 金预 算拨 款\t\
+                      财政 专户 管理 资金\t事 业 收 入\t事 业 单 位 经 营 收 入\t其 他 收 入\t\
+                      用 事 业 基 金 弥 补 收 支 差 额\t单 位 上 年 结 余 (不 包 括 国 库 集 中 支 付 额 度 结 余)\n\
+                      类\t款\t项\t\t\t\t\t\t\t\t\t\t\n";
+        let text = format!(
+            "表二：\n部门收入总体情况表\n编制部门：甲局\n单位：万元\n{header}\
+             208\t\t\t社会保障和就业支出\t10.00\t10.00\t\t\t\t\t\t\t\n\
+             11\n部门收入总体情况表\n单位：万元\n{header}\
+             221\t\t\t住房保障支出\t5.00\t5.00\t\t\t\t\t\t\t\n"
+        );
+        let d = doc(&text);
+        assert_eq!(kinds_and_rows(&d), [("income", 2)]);
+        assert_eq!(d.tables[0].number, Some(2));
+        assert!(d.tables[0].issues.is_empty(), "{:?}", d.tables[0].issues);
+        // The same title for another agency (a department printing one
+        // table per unit) is another table.
+        let text = format!(
+            "表二：\n部门收入总体情况表\n编制部门：甲局\n单位：万元\n{header}\
+             208\t\t\t社会保障和就业支出\t10.00\t10.00\t\t\t\t\t\t\t\n\
+             部门收入总体情况表\n编制部门：乙所\n单位：万元\n{header}\
+             221\t\t\t住房保障支出\t5.00\t5.00\t\t\t\t\t\t\t\n"
+        );
+        let d = doc(&text);
+        assert_eq!(kinds_and_rows(&d), [("income", 1), ("income", 1)]);
+        assert_eq!(d.tables[1].number, None);
+    }
+
+    #[test]
+    fn a_page_number_after_a_printed_blank_keeps_the_table() {
+        // Cell-per-line: `3.4` is followed by a printed blank, so the page
+        // number below cannot be its cut tail; the table goes on over the
+        // repeated header (`项目 | 一般公共预算支出` and `编码 | 名称 | 合计 | …`
+        // add up to the table's width, and are no row).
+        let text = "一般公共预算支出情况表\n\t项目\n\t一般公共预算支出\n\n\t功能分类科目编码\n\t功能分类科目名称\n\t合计\n\t基本支出\n\t项目支出\n\n\
+                    \t208\n\t05\n\t01\n\t行政单位离退休\n\t3.4\n\t3.4\u{3000}\n\t\u{3000}\n28\n\n\
+                    \t项目\n\t一般公共预算支出\n\n\t功能分类科目编码\n\t功能分类科目名称\n\t合计\n\t基本支出\n\t项目支出\n\n\
+                    \t208\n\t05\n\t05\n\t机关事业单位基本养老保险缴费支出\n\t98.56\n\t98.56\n\t\u{3000}\n\n";
+        let items = layout::items(text, LayoutKind::CellPerLine);
+        let d = recognise(Grammar::global(), items, text);
+        assert_eq!(kinds_and_rows(&d), [("general_budget", 2)]);
+        assert!(d.tables[0].issues.is_empty(), "{:?}", d.tables[0].issues);
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
+    }
+
+    #[test]
+    fn a_page_number_after_a_row_settles_by_its_sums() {
+        // Cell-per-line rows of an expenditure table (total = basic +
+        // project) whose last line is a bare number.
+        let read = |row: &str| {
+            let text = format!(
+                "部门支出总体情况表\n\t科目编码\n\t科目名称\n\t合计\n\t基本支出\n\t项目支出\n\n\
+                 \t2080101\n\t行政运行\n{row}\n\n"
+            );
+            let items = layout::items(&text, LayoutKind::CellPerLine);
+            let d = recognise(Grammar::global(), items, &text);
+            let row = &d.tables[0].rows[0];
+            ["total", "basic", "project"].map(|m| row.value(m).map(|v| (v.amount.cents, v.status)))
+        };
+        use CellStatus::*;
+        // After an empty cell: the cell's content when the sum needs it…
+        assert_eq!(
+            read("\t801.18\n\t779.18\n\t\n22"),
+            [Some((80118, Ok)), Some((77918, Ok)), Some((2200, Repaired))]
+        );
+        // … a page number when the sum holds without it.
+        assert_eq!(
+            read("\t0.54\n\t0.54\n\t\n27"),
+            [Some((54, Ok)), Some((54, Ok)), None]
+        );
+        // After an amount, when the sum holds for neither reading (the
+        // publisher's total is a cent out): the nearer one, uncertain.
+        assert_eq!(
+            read("\t1124.18\n\t779.17\n\t345\n13"),
+            [
+                Some((112418, Ok)),
+                Some((77917, Ok)),
+                Some((34500, Uncertain))
+            ]
+        );
     }
 
     #[test]

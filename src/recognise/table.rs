@@ -33,9 +33,36 @@ pub struct Draft {
     pub declared_empty: bool,
     /// A row with an amount has come (the header is over).
     pub amounts_seen: bool,
+    /// The agency the table's `编制部门：` line names.
+    pub agency: Option<String>,
+    /// Where the table's title came again after its rows had begun, and
+    /// how many rows it had then: a page break, unless another agency's
+    /// line follows (`Segmenter::note_metadata` then splits it there).
+    pub resumed: Option<(usize, Provenance)>,
 }
 
 impl Draft {
+    pub fn new(
+        number: Option<u32>,
+        kind: &'static TableKind,
+        title: String,
+        at: Provenance,
+    ) -> Self {
+        Draft {
+            number,
+            kind,
+            title,
+            unit: None,
+            at,
+            rows: Vec::new(),
+            lines: Vec::new(),
+            declared_empty: false,
+            amounts_seen: false,
+            agency: None,
+            resumed: None,
+        }
+    }
+
     /// A title with no rows is a table-of-contents entry, not a table.
     /// The table this draft heads, before any row is read.
     pub fn empty_table(&self) -> Table {
@@ -92,6 +119,16 @@ pub fn is_repeated_header(g: &Grammar, cells: &[Cell]) -> bool {
     });
     meanings.iter().all(|m| *m != HeaderMeaning::Other)
         || (no_code && meanings.first() == Some(&HeaderMeaning::Label) && filled.len() <= 3)
+}
+
+/// Whether two rows print the same cells (blank cells ignored).
+pub fn same_texts(a: &[Cell], b: &[Cell]) -> bool {
+    fn filled(r: &[Cell]) -> impl Iterator<Item = &str> {
+        r.iter()
+            .map(|c| c.text.trim())
+            .filter(|t| !normalize::is_blank(t))
+    }
+    filled(a).eq(filled(b))
 }
 
 /// The most common row length (ties: the longer).
@@ -165,8 +202,16 @@ pub fn build(g: &Grammar, draft: Draft, earlier: &[Table]) -> Table {
     let mut rows = draft.rows;
     let split = first_data_row(&rows);
     // `rows` keeps the header; the body rows move out of it.
-    let mut body_owned = rejoin_split_rows(rows.split_off(split));
-    body_owned.retain(|r| !columns::is_column_number_row(r) && !is_repeated_header(g, r));
+    // Header rows repeated at a page break go before rows are rejoined:
+    // `项目 | 一般公共预算支出` and `编码 | 名称 | 合计 | …` may add up to
+    // the table's width.
+    let mut body_owned = rows.split_off(split);
+    body_owned.retain(|r| {
+        !columns::is_column_number_row(r)
+            && !is_repeated_header(g, r)
+            && !rows.iter().any(|h| same_texts(h, r))
+    });
+    let mut body_owned = rejoin_split_rows(body_owned);
     if body_owned.is_empty() {
         return table;
     }
@@ -268,7 +313,8 @@ fn values(
             alternatives: cols.alternatives.get(i).cloned().unwrap_or_default(),
         });
     }
-    for (i, head) in joined {
+    // Last first: settling may take a value out of the row.
+    for (i, head) in joined.into_iter().rev() {
         settle_joined(g, table, section, &mut out, i, head);
     }
     // Amounts beyond the table's columns are not silently dropped.
@@ -294,7 +340,12 @@ enum Reading {
     Rebuilt(Amount),
     /// Two lines of digits that read both ways: one number that wrapped
     /// (`93` + `3` = 933) or an amount with a page number after it (93).
-    Either { joined: Amount, head: Amount },
+    /// With no `head` the first line was an empty cell (`⇥` / `27`): the
+    /// cell's content on the next line, or an empty cell and a page number.
+    Either {
+        joined: Amount,
+        head: Option<Amount>,
+    },
 }
 
 impl Reading {
@@ -304,9 +355,15 @@ impl Reading {
         let Some(k) = cell.joined_at else {
             return whole.map(Reading::Printed);
         };
+        if k == 0 {
+            return whole.map(|joined| Reading::Either { joined, head: None });
+        }
         let head = cell.text.get(..k).and_then(Amount::parse);
         match (whole, head) {
-            (Some(joined), Some(head)) => Some(Reading::Either { joined, head }),
+            (Some(joined), Some(head)) => Some(Reading::Either {
+                joined,
+                head: Some(head),
+            }),
             (Some(amount), None) | (None, Some(amount)) => Some(Reading::Rebuilt(amount)),
             (None, None) => None,
         }
@@ -322,40 +379,66 @@ impl Reading {
 }
 
 /// Settles an amount the layout joined from two lines (`93` + `3`): either a
-/// number that wrapped, or an amount with a page number after it. The reading
-/// the row's sums hold for wins, flagged `repaired`; when they hold for
-/// neither or both, or say nothing, the joined amount stays, `uncertain`.
+/// number that wrapped, or an amount with a page number after it (with no
+/// `head`: an empty cell and a page number, the value leaves the row). The
+/// reading the row's sums hold for wins, flagged `repaired`. When they hold
+/// for neither, the reading they miss by less stays (`345` + `13` in a row
+/// whose publisher's sum is a cent out reads 345), `uncertain`; when they
+/// hold for both or say nothing, the joined amount stays, `uncertain`.
 fn settle_joined(
     g: &Grammar,
     table: &Table,
     section: Option<Section>,
-    values: &mut [Value],
+    values: &mut Vec<Value>,
     i: usize,
-    head: Amount,
+    head: Option<Amount>,
 ) {
     let joined = values[i].amount;
-    let joined_holds = row_sums_hold(g, table, section, values);
-    values[i].amount = head;
-    let head_holds = row_sums_hold(g, table, section, values);
-    let (amount, status) = match (joined_holds, head_holds) {
-        // `10.0` / `0`: the same amount either way.
-        _ if joined.cents == head.cents => (joined, CellStatus::Repaired),
-        (Some(true), Some(false)) => (joined, CellStatus::Repaired),
-        (Some(false), Some(true)) => (head, CellStatus::Repaired),
-        _ => (joined, CellStatus::Uncertain),
+    let joined_miss = row_sums_miss(g, table, section, values);
+    let head_miss = match head {
+        Some(head) => {
+            values[i].amount = head;
+            let miss = row_sums_miss(g, table, section, values);
+            values[i].amount = joined;
+            miss
+        }
+        None => {
+            let taken = values.remove(i);
+            let miss = row_sums_miss(g, table, section, values);
+            values.insert(i, taken);
+            miss
+        }
     };
-    values[i].amount = amount;
+    let (take_head, status) = match (joined_miss, head_miss) {
+        // `10.0` / `0`: the same amount either way.
+        _ if head.is_some_and(|h| h.cents == joined.cents) => (false, CellStatus::Repaired),
+        (Some(0), Some(h)) if h > 0 => (false, CellStatus::Repaired),
+        (Some(j), Some(0)) if j > 0 => (true, CellStatus::Repaired),
+        (Some(j), Some(h)) if h < j => (true, CellStatus::Uncertain),
+        _ => (false, CellStatus::Uncertain),
+    };
+    if take_head {
+        match head {
+            Some(head) => values[i].amount = head,
+            None if status == CellStatus::Repaired => {
+                values.remove(i);
+                return;
+            }
+            // An empty cell cannot be flagged: the amount stays, uncertain.
+            None => {}
+        }
+    }
     values[i].status = values[i].status.max(status);
 }
 
-/// Whether every row sum of the table's kind that `values` print both
-/// sides of holds exactly; `None` when no row sum can be tested.
-fn row_sums_hold(
+/// By how much the row sums of the table's kind that `values` print both
+/// sides of miss, added up (0: all hold); `None` when none can be tested.
+fn row_sums_miss(
     g: &Grammar,
     table: &Table,
     section: Option<Section>,
     values: &[Value],
-) -> Option<bool> {
+) -> Option<i64> {
     let columns = table.columns_of(section);
     let has = |m: &Measure| columns.contains(m);
     let printed = |m: &Measure| {
@@ -364,7 +447,7 @@ fn row_sums_hold(
             .find(|v| v.measure == *m)
             .map(|v| v.amount.cents)
     };
-    let mut verdict = None;
+    let mut miss = None;
     for rule in &g.identities.row_sums {
         if rule.section != section || !rule.applies(table.kind, has) {
             continue;
@@ -377,9 +460,9 @@ fn row_sums_hold(
             continue;
         }
         let sum: i64 = parts.into_iter().flatten().sum();
-        verdict = Some(verdict.unwrap_or(true) && total == sum);
+        miss = Some(miss.unwrap_or(0) + (total - sum).abs());
     }
-    verdict
+    miss
 }
 
 /// How far a table's cell positions can be trusted. Dumps that drop empty
