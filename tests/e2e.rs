@@ -664,8 +664,8 @@ fn a_table_running_over_a_page_reads_as_one() {
     // line and the header again. Every cell must read as in the plain seed
     // (same table number, amount and status) and the documents stay `ok`.
     let dir = tempfile::tempdir().unwrap();
-    // Seed 003 (tab-separated), 表六 after its first row: header cells with
-    // spaces in their words are no grammar words, only a repeat.
+    // Seed 003 (tab-separated), 表六 after its first row, its number line
+    // repeated too.
     let seed_003 = "003_93f707ff5e41d323.txt";
     let text = std::fs::read_to_string(root().join("samples").join(seed_003)).unwrap();
     let header = "经济分类科目编码\t\t项目\t一般公共预算基本支出\t\t\n\
@@ -674,9 +674,10 @@ fn a_table_running_over_a_page_reads_as_one() {
         &text,
         "表六：",
         "301\t01\t基本工资\t",
-        &format!("6\n一般公共预算基本支出情况表\n单位：万元\n\n{header}"),
+        &format!("6\n表六：\n\n一般公共预算基本支出情况表\n\n单位：万元\n\n{header}"),
     );
-    // 表二 (收入总体), with its split header words.
+    // 表二 (收入总体): its header's words split by spaces are no grammar
+    // words, only a repeat of the table's own header.
     let lines: Vec<&str> = text.lines().collect();
     let income = lines.iter().position(|l| *l == "表二：").unwrap();
     let unit = income

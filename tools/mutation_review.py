@@ -2,16 +2,17 @@
 """Mutation review: cuts one number, inserts one page number, or breaks one
 table over a page in copies of the cell-per-line and tab-separated seeds,
 extracts them and the plain seeds, and counts the cells that came out wrong
-but marked `ok`, the cells lost, and the cells filed under another table
-number.
+but marked `ok`, the cells lost, the cells filed under another table number,
+and the documents read with another number of tables.
 
-    python3 tools/mutation_review.py [--seed N] [--per-seed 60] [--kinds cut|break|cut,break] [--bin target/release/budget-harvest]
+    python3 tools/mutation_review.py [--seed N] [--per-seed 60] [--kinds cut|break|numbered-break|cut,break] [--bin target/release/budget-harvest]
 
 Kinds: `cut` (the default, the draws README quotes) cuts a number across
 two lines or puts a page number after one; `break` puts a page break before
 one of a table's rows (not its first): a page number, then the table's
 header again, with or without its title and unit line above it, as a
-spreadsheet printed with repeated title rows gives.
+spreadsheet printed with repeated title rows gives; `numbered-break` repeats
+the table's number line (`表六：`) too.
 
 Each mutant holds one change, so a finding names its cause (listed per file,
 and in changes.tsv in the work folder). Byte-identical mutants are written
@@ -30,6 +31,7 @@ NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
 CODE = re.compile(r"^\d{3}$")
+NUMBERED = re.compile(r"^表\s*[\d一二三四五六七八九十]+[：:]?$")
 UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 
 
@@ -41,7 +43,7 @@ def data_line(line, layout):
     return len(cells) > 2 and (bool(CODE.match(cells[0])) or cells[0] in ("合计", "总计") or cells[3:4] in (["合计"], ["总计"]))
 
 
-def page_break(lines, layout, rng):
+def page_break(lines, layout, rng, styles):
     """A page break inside a table: before one of its rows (not the first),
     a page number and the table's header again, with or without the title
     and the unit line, as pdftotext prints a table that runs over a page."""
@@ -58,19 +60,22 @@ def page_break(lines, layout, rng):
         spots += [(u, d, j) for j in rows if j < end and (layout != "cell_per_line" or not lines[j - 1].strip(" \r"))]
     u, d, j = rng.choice(spots)
     title = next((lines[t] for t in range(u - 1, max(u - 6, 0), -1) if lines[t].strip().endswith("表")), None)
+    number = next((lines[t] for t in range(u - 1, max(u - 9, 0), -1) if NUMBERED.match(lines[t].strip())), None)
     header = lines[u + 1 : d]
     if layout == "cell_per_line":
         j -= 1  # before the blank line that opens the row
         while header and not header[-1].strip():
             header = header[:-1]
     block = [str(rng.randint(2, 40))] if rng.random() < 0.8 else []
-    style = rng.choice(["header", "unit", "title"])
+    style = rng.choice(styles)
     # A cell-per-line dump sets each row, title and unit line apart with a
     # blank line; a page number follows the page's last cell directly.
     gap = [""] if layout == "cell_per_line" else []
-    if style == "title" and title:
+    if style == "numbered" and number:
+        block += gap + [number]
+    if style in ("title", "numbered") and title:
         block += gap + [title]
-    if style in ("unit", "title"):
+    if style in ("unit", "title", "numbered"):
         block += gap + [lines[u]]
     block += gap + header
     lines = lines[:j] + block + lines[j:]
@@ -80,8 +85,11 @@ def page_break(lines, layout, rng):
 def mutate(lines, layout, rng, kinds):
     """One change of a kind in `kinds`; returns (lines, line number, what)."""
     lines = list(lines)
-    if (kinds[0] if len(kinds) == 1 else rng.choice(kinds)) == "break":
-        return page_break(lines, layout, rng)
+    kind = kinds[0] if len(kinds) == 1 else rng.choice(kinds)
+    if kind == "break":
+        return page_break(lines, layout, rng, ["header", "unit", "title"])
+    if kind == "numbered-break":
+        return page_break(lines, layout, rng, ["numbered"])
     if layout == "cell_per_line":
         spots = [i for i, l in enumerate(lines) if l.startswith("\t") and NUMBER.match(l[1:].strip("\u3000 "))]
         i = rng.choice(spots)
@@ -156,6 +164,7 @@ def main():
         subprocess.run([a.bin, "extract", src, "-o", out, "-q"], check=False)
     plain, mut = cells(os.path.join(plain_out, "line_items.csv")), cells(os.path.join(mut_out, "line_items.csv"))
     docs = {os.path.basename(r["source"]): r for r in csv.DictReader(open(os.path.join(mut_out, "documents.csv"), encoding="utf-8-sig"))}
+    plain_docs = {os.path.basename(r["source"]): r for r in csv.DictReader(open(os.path.join(plain_out, "documents.csv"), encoding="utf-8-sig"))}
     total = collections.Counter()
     for name in sorted(what):
         seed, change = what[name]
@@ -164,10 +173,12 @@ def main():
         wrong_ok = [(k, m[k], p.get(k)) for k in m if m[k][1] == "ok" and p.get(k, ("",))[0] != m[k][0]]
         lost = [] if duplicate else [k for k in p if k not in m]
         renumbered = [k for k in m if k in p and m[k][2] != p[k][2]]
-        total.update(documents=1, wrong_but_ok=len(wrong_ok), lost=len(lost), renumbered=len(renumbered), duplicates=duplicate)
+        tables = (plain_docs[seed]["tables"], docs[name]["tables"])
+        retabled = not duplicate and tables[0] != tables[1]
+        total.update(documents=1, wrong_but_ok=len(wrong_ok), lost=len(lost), renumbered=len(renumbered), other_table_count=retabled, duplicates=duplicate)
         total["status_" + docs[name]["status"]] += 1
-        if wrong_ok or lost or renumbered:
-            print(f"{name} {change}: {len(wrong_ok)} wrong but ok {wrong_ok[:2]}, {len(lost)} lost, {len(renumbered)} renumbered, document {docs[name]['status']}")
+        if wrong_ok or lost or renumbered or retabled:
+            print(f"{name} {change}: {len(wrong_ok)} wrong but ok {wrong_ok[:2]}, {len(lost)} lost, {len(renumbered)} renumbered, tables {tables[0]} -> {tables[1]}, document {docs[name]['status']}")
     print(dict(total), "inputs in", inputs)
     return 1 if total["wrong_but_ok"] else 0
 

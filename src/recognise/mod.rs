@@ -461,9 +461,15 @@ impl Segmenter<'_> {
         if let Some(t) = title::parse_title_line(&norm) {
             if t.text.is_empty() {
                 if let Some(n) = t.number {
-                    // A bare `表 2`: the title follows.
-                    self.close();
-                    self.target = Target::Skip;
+                    // A bare `表 2`: the title follows. The open table's own
+                    // number, once its rows have begun, may head its title
+                    // repeated over a page (`repeats_open_title`): the
+                    // table stays open until the title says otherwise.
+                    let own = matches!(&self.target, Target::Table(d) if d.amounts_seen && d.number == Some(n));
+                    if !own {
+                        self.close();
+                        self.target = Target::Skip;
+                    }
                     self.pending_number = Some(n);
                     return true;
                 }
@@ -535,12 +541,14 @@ impl Segmenter<'_> {
         let Target::Table(d) = &mut self.target else {
             return false;
         };
+        let number = t.number.or(self.pending_number);
         let repeats = !self.flow
             && d.amounts_seen
             && t.text == d.title
-            && (t.number.is_none() || t.number == d.number);
+            && (number.is_none() || number == d.number);
         if repeats {
             d.resumed = Some((d.rows.len(), at));
+            self.pending_number = None;
         }
         repeats
     }
