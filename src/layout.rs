@@ -171,13 +171,15 @@ fn is_printed_blank(cell: &str) -> bool {
 /// A short line without the leading tab, inside a row, continues the cell
 /// above it (`公务用车购置及运行费` / `（小计）`; `科目` / `名称`; a number);
 /// a table's title (`表3`, or a title repeated at the top of a page:
-/// `部门支出总体情况表`) does not.
+/// `部门支出总体情况表`) does not. (A label's wrapped end may end in 表 too:
+/// `统计调查报表`; only a title's endings count.)
 fn is_continuation(line: &str) -> bool {
+    const TITLE_ENDS: [&str; 5] = ["情况表", "明细表", "总表", "预算表", "决算表"];
     let trimmed = line.trim_matches(normalize::is_space);
     normalize::label_len(line) <= 16
         && !line.contains('。')
         && !trimmed.starts_with('表')
-        && !trimmed.ends_with('表')
+        && !TITLE_ENDS.iter().any(|end| trimmed.ends_with(end))
 }
 
 /// Rows with nothing in them (padding rows of an empty table).
@@ -253,6 +255,13 @@ mod tests {
         assert_eq!(
             texts(&items),
             vec!["R:208|行政运行|779.18", "T:部门支出总体情况表", "R:208"]
+        );
+        // A label's wrapped end may end in 表 too.
+        let text = "\t208\n\t信息化建设\n及社会保险统计调查报表\n\t93\n\n";
+        let wrapped = super::items(text, LayoutKind::CellPerLine);
+        assert_eq!(
+            texts(&wrapped),
+            vec!["R:208|信息化建设及社会保险统计调查报表|93"]
         );
     }
 

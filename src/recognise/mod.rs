@@ -66,6 +66,9 @@ struct Segmenter<'t> {
     unit_stated: Vec<bool>,
     /// Flow layout: a table's lines are collected, not ended by prose.
     flow: bool,
+    /// The last item fed was a row (blank lines are no items): a line now
+    /// comes straight after it.
+    after_row: bool,
     /// A line named like a table inside a table's body, and the items after
     /// it, until they show whether it was a running page header.
     held: Option<Held>,
@@ -113,6 +116,7 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
         overview: String::new(),
         unit_stated: Vec::new(),
         flow,
+        after_row: false,
         held: None,
         stray: None,
     };
@@ -145,8 +149,14 @@ impl Segmenter<'_> {
             return;
         }
         match item {
-            Item::Text { text, at } => self.text(&text, at),
-            Item::Row { cells, at } => self.row(cells, at),
+            Item::Text { text, at } => {
+                self.text(&text, at);
+                self.after_row = false;
+            }
+            Item::Row { cells, at } => {
+                self.row(cells, at);
+                self.after_row = true;
+            }
         }
     }
 
@@ -231,11 +241,18 @@ impl Segmenter<'_> {
     }
 
     fn close(&mut self) {
-        if let Target::Table(draft) = std::mem::replace(&mut self.target, Target::None) {
-            if !draft.is_phantom() {
-                self.unit_stated.push(draft.unit.is_some());
-                let built = table::build(self.g, draft, &self.doc.tables);
-                self.doc.tables.push(built);
+        if let Target::Table(mut draft) = std::mem::replace(&mut self.target, Target::None) {
+            let second = if draft.repeat_is_another_table() {
+                draft.split_off_repeat(None)
+            } else {
+                None
+            };
+            for draft in std::iter::once(draft).chain(second) {
+                if !draft.is_phantom() {
+                    self.unit_stated.push(draft.unit.is_some());
+                    let built = table::build(self.g, draft, &self.doc.tables);
+                    self.doc.tables.push(built);
+                }
             }
         }
     }
@@ -272,13 +289,14 @@ impl Segmenter<'_> {
             return;
         };
         match (&d.agency, d.resumed) {
-            (Some(own), Some((n, at))) if own != agency => {
-                let mut next = Draft::new(None, d.kind, d.title.clone(), at);
-                next.rows = d.rows.split_off(n);
-                next.agency = Some(agency.to_string());
+            // Straight after the repeated title (no row since).
+            (Some(own), Some(r)) if own != agency && r.rows == d.rows.len() => {
+                let next = d.split_off_repeat(Some(agency.to_string()));
                 self.close();
-                self.doc.titles_seen += 1;
-                self.target = Target::Table(next);
+                if let Some(next) = next {
+                    self.doc.titles_seen += 1;
+                    self.target = Target::Table(next);
+                }
             }
             (None, _) => d.agency = Some(agency.to_string()),
             _ => {}
@@ -349,7 +367,7 @@ impl Segmenter<'_> {
             }
         }
         // A PDF's cells arrive whole (its layout joins wrapped cell text).
-        if !matches!(at, Provenance::Page(_)) && self.continue_cell(line, at) {
+        if !matches!(at, Provenance::Page(_)) && self.continue_cell(line) {
             return;
         }
         if self.in_header(line) {
@@ -392,11 +410,11 @@ impl Segmenter<'_> {
     /// it (`科目` / `名称`, `公务用车购置及运行费` / `（小计）`), separated from
     /// it by a blank line in cell-per-line dumps; digits on the line after a
     /// tabbed row may be the rest of its last amount (`cut_amount`).
-    fn continue_cell(&mut self, line: &str, at: Provenance) -> bool {
+    fn continue_cell(&mut self, line: &str) -> bool {
         let Target::Table(d) = &mut self.target else {
             return false;
         };
-        if let Some(cell) = cut_amount(d, line, at) {
+        if let Some(cell) = cut_amount(d, line, self.after_row) {
             // The row's sums settle it (`recognise::table`).
             cell.joined_at = Some(cell.text.len());
             cell.text.push_str(line.trim());
@@ -547,7 +565,11 @@ impl Segmenter<'_> {
             && t.text == d.title
             && (number.is_none() || number == d.number);
         if repeats {
-            d.resumed = Some((d.rows.len(), at));
+            d.resumed = Some(table::Resumed {
+                rows: d.rows.len(),
+                at,
+                number,
+            });
             self.pending_number = None;
         }
         repeats
@@ -714,6 +736,11 @@ impl Segmenter<'_> {
                 if !d.amounts_seen {
                     d.amounts_seen = !columns::is_column_number_row(&cells) && has_amount();
                 }
+                // A table number that did not head a title (the open
+                // table's own, kept open) numbers nothing after its rows.
+                if d.amounts_seen && has_amount() {
+                    self.pending_number = None;
+                }
                 d.rows.push(cells);
             }
             Target::Skip => {}
@@ -761,27 +788,28 @@ impl Segmenter<'_> {
     }
 }
 
-/// The cell a tabbed row's amount may have been cut from, when `line` may
-/// be its tail: the line comes straight after the row's, and it and the
-/// row's last filled cell are digits that can make one amount (`82.` / `46`,
-/// `82` / `.46`, `82.4` / `6`, `54` / `0`). A bare number after two decimals
-/// (`82.46` / `6`), or after the header's column numbers (`※ 1 2 3 4`),
-/// can only be a page number. The row's sums settle the rest.
-fn cut_amount<'d>(d: &'d mut Draft, line: &str, at: Provenance) -> Option<&'d mut Cell> {
-    if !amount::is_fragment(line) {
+/// The cell a row's amount may have been cut from, when `line` may be its
+/// tail: the line comes straight after the row's (blank lines between, as
+/// at a page's foot, or none), the amount ends its line, and the two are
+/// digits that can make one amount (`82.` / `46`, `82` / `.46`, `82.4` /
+/// `6`, `54` / `0`). A bare number after two decimals (`82.46` / `6`), or
+/// after the header's column numbers (`※ 1 2 3 4`), can only be a page
+/// number. The row's sums settle the rest.
+fn cut_amount<'d>(d: &'d mut Draft, line: &str, after_row: bool) -> Option<&'d mut Cell> {
+    if !after_row || !amount::is_fragment(line) {
         return None;
     }
     let row = d.rows.last_mut()?;
     if columns::is_column_number_row(row) {
         return None;
     }
+    let end = row.last()?.at;
     let cell = row
         .iter_mut()
         .rev()
         .find(|c| !normalize::is_blank(&c.text))?;
-    let next = matches!((cell.at, at), (Provenance::Line(c), Provenance::Line(l)) if l == c + 1);
     let head = cell.text.trim_matches(normalize::is_space);
-    let cut = next
+    let cut = cell.at == end
         && head
             .split_once('.')
             .is_none_or(|(_, decimals)| decimals.len() < 2);
@@ -1006,18 +1034,27 @@ mod tests {
                 "{cut}"
             );
         }
-        // A bare number after a whole amount, or a line apart, is a page
-        // number: the amount stays as printed.
-        for footer in ["10.00\t\n6", "10.0\t\n\n6"] {
+        // A bare number after a whole amount is a page number: the amount
+        // stays as printed. After one that may be cut, a blank line apart
+        // (the page's foot), the sums settle it as on the next line; the
+        // table goes on either way.
+        for (footer, status) in [
+            ("10.00\t\n6", CellStatus::Ok),
+            ("10.0\t\n\n6", CellStatus::Repaired),
+        ] {
             let text = format!(
                 "部门支出总体情况表\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n\
                  208\t社会保障和就业支出\t10.00\t{footer}\n\
                  221\t住房保障支出\t5.00\t5.00\t\n"
             );
             let d = doc(&text);
+            assert_eq!((d.tables[0].rows.len(), d.issues.len()), (2, 0), "{footer}");
             let basic = d.tables[0].rows[0].value("basic").unwrap();
-            assert_eq!(basic.amount.cents, 1000, "{footer}");
-            assert_eq!(basic.status, CellStatus::Ok, "{footer}");
+            assert_eq!(
+                (basic.amount.cents, basic.status),
+                (1000, status),
+                "{footer}"
+            );
         }
     }
 
@@ -1101,6 +1138,25 @@ mod tests {
         let d = doc(&text);
         assert_eq!(kinds_and_rows(&d), [("income", 1), ("income", 1)]);
         assert_eq!(d.tables[1].number, None);
+        // With no agency line to tell them apart, two tables of one title
+        // each with its own total row are two tables; a page break further
+        // on in the first does not move its rows to the second.
+        let table = |total: &str| {
+            format!(
+                "部门收入总体情况表\n单位：万元\n{header}\
+                 \t\t\t合计\t{total}\t{total}\t\t\t\t\t\t\t\n\
+                 208\t\t\t社会保障和就业支出\t{total}\t{total}\t\t\t\t\t\t\t\n"
+            )
+        };
+        let next_page = format!(
+            "3\n部门收入总体情况表\n单位：万元\n{header}\
+             221\t\t\t住房保障支出\t1.00\t1.00\t\t\t\t\t\t\t\n"
+        );
+        let text = format!("表二：\n{}{next_page}{}", table("11.00"), table("5.00"));
+        let d = doc(&text);
+        assert_eq!(kinds_and_rows(&d), [("income", 3), ("income", 2)]);
+        let numbers: Vec<_> = d.tables.iter().map(|t| t.number).collect();
+        assert_eq!(numbers, [Some(2), None]);
     }
 
     #[test]

@@ -35,10 +35,20 @@ pub struct Draft {
     pub amounts_seen: bool,
     /// The agency the table's `编制部门：` line names.
     pub agency: Option<String>,
-    /// Where the table's title came again after its rows had begun, and
-    /// how many rows it had then: a page break, unless another agency's
-    /// line follows (`Segmenter::note_metadata` then splits it there).
-    pub resumed: Option<(usize, Provenance)>,
+    /// Where the table's title came again after its rows had begun: a
+    /// page break, unless what follows shows another table of the same
+    /// title (`Draft::split_off_repeat`, `Segmenter::note_table_agency`).
+    pub resumed: Option<Resumed>,
+}
+
+/// The open table's title printed again (see `Draft::resumed`).
+#[derive(Clone, Copy, Debug)]
+pub struct Resumed {
+    /// The table's rows before it.
+    pub rows: usize,
+    pub at: Provenance,
+    /// The number printed with it (the table's own, or none).
+    pub number: Option<u32>,
 }
 
 impl Draft {
@@ -78,6 +88,36 @@ impl Draft {
             sides: None,
             issues: Vec::new(),
         }
+    }
+
+    /// The rows since the title came again, as a table of their own
+    /// (`agency`: whose), when they are one: a second table of the same
+    /// title, not the first one's next page.
+    pub fn split_off_repeat(&mut self, agency: Option<String>) -> Option<Draft> {
+        let r = self.resumed.take()?;
+        let mut next = Draft::new(r.number, self.kind, self.title.clone(), r.at);
+        next.rows = self.rows.split_off(r.rows);
+        next.unit = self.unit;
+        next.amounts_seen = next.rows.iter().any(|row| row.iter().any(is_amount));
+        next.agency = agency;
+        Some(next)
+    }
+
+    /// Whether the rows before and after the repeated title each hold a
+    /// total row (合计, 总计 …) with amounts: two tables, each with its total
+    /// (one per unit with no agency line to tell them apart), not a table
+    /// and its next page.
+    pub fn repeat_is_another_table(&self) -> bool {
+        let Some(r) = self.resumed else {
+            return false;
+        };
+        let total = |row: &Vec<Cell>| {
+            row.iter()
+                .any(|c| crate::model::is_total_label(&normalize::label(&c.text)))
+                && row.iter().any(is_amount)
+        };
+        let (before, after) = self.rows.split_at(r.rows.min(self.rows.len()));
+        before.iter().any(total) && after.iter().any(total)
     }
 
     pub fn is_phantom(&self) -> bool {
@@ -205,13 +245,17 @@ pub fn build(g: &Grammar, draft: Draft, earlier: &[Table]) -> Table {
     // Header rows repeated at a page break go before rows are rejoined:
     // `项目 | 一般公共预算支出` and `编码 | 名称 | 合计 | …` may add up to
     // the table's width.
+    // A lone header word (`合计`) may be the label half of a split row: it
+    // is judged after rejoining.
     let mut body_owned = rows.split_off(split);
     body_owned.retain(|r| {
-        !columns::is_column_number_row(r)
-            && !is_repeated_header(g, r)
-            && !rows.iter().any(|h| same_texts(h, r))
+        let filled = r.iter().filter(|c| !normalize::is_blank(&c.text)).count();
+        let repeats_header = (filled > 1 && is_repeated_header(g, r))
+            || (filled > 0 && rows.iter().any(|h| same_texts(h, r)));
+        !columns::is_column_number_row(r) && !repeats_header
     });
     let mut body_owned = rejoin_split_rows(body_owned);
+    body_owned.retain(|r| !is_repeated_header(g, r));
     if body_owned.is_empty() {
         return table;
     }
