@@ -738,7 +738,7 @@ impl Segmenter<'_> {
                 }
                 // A table number that did not head a title (the open
                 // table's own, kept open) numbers nothing after its rows.
-                if d.amounts_seen && has_amount() {
+                if self.pending_number.is_some() && d.amounts_seen && has_amount() {
                     self.pending_number = None;
                 }
                 d.rows.push(cells);
@@ -803,35 +803,38 @@ fn cut_amount<'d>(d: &'d mut Draft, line: &str, after_row: bool) -> Option<&'d m
     if columns::is_column_number_row(row) {
         return None;
     }
-    let end = row.last()?.at;
-    let cell = row
-        .iter_mut()
-        .rev()
-        .find(|c| !normalize::is_blank(&c.text))?;
+    let i = line_end_cell(row)?;
+    let cell = &mut row[i];
     let head = cell.text.trim_matches(normalize::is_space);
-    let cut = cell.at == end
-        && head
-            .split_once('.')
-            .is_none_or(|(_, decimals)| decimals.len() < 2);
+    let cut = head
+        .split_once('.')
+        .is_none_or(|(_, decimals)| decimals.len() < 2);
     (cut && amount::is_fragment(head)).then_some(cell)
+}
+
+/// The index of the row's last filled cell, when that cell ends the row's
+/// line: where an amount cut at the line's end would be. In a cell-per-line
+/// dump, `3.4` followed by a printed blank (`⇥\u{3000}`) was whole.
+fn line_end_cell(row: &[Cell]) -> Option<usize> {
+    let end = row.last()?.at;
+    let i = row.iter().rposition(|c| !normalize::is_blank(&c.text))?;
+    (row[i].at == end).then_some(i)
 }
 
 /// Whether the table's last cell may be an amount cut short, its tail
 /// being a bare number: `82.4` / `6` (amounts print two decimals). (`82.`
 /// is no amount: it is reported wherever its tail goes.) Only an amount
-/// that ends its line can be cut: in a cell-per-line dump, `3.4` followed by
-/// a printed blank (`⇥\u{3000}`) was whole.
+/// that ends its line can be cut (`line_end_cell`).
 fn ends_cut(d: &Draft) -> bool {
     let Some(row) = d.rows.last() else {
         return false;
     };
-    let last = row.iter().rev().find(|c| !normalize::is_blank(&c.text));
-    last.is_some_and(|c| {
-        row.last().is_some_and(|end| end.at == c.at)
-            && c.text
-                .trim()
-                .split_once('.')
-                .is_some_and(|(_, decimals)| decimals.len() == 1)
+    line_end_cell(row).is_some_and(|i| {
+        row[i]
+            .text
+            .trim()
+            .split_once('.')
+            .is_some_and(|(_, decimals)| decimals.len() == 1)
     })
 }
 
