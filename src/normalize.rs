@@ -181,9 +181,89 @@ fn strip_one_ordinal(s: &str) -> &str {
     s
 }
 
+/// How a list ordinal is printed: the level of a list in a summary table's
+/// income or spending side (`一、` over `1.` / `1、`, or over `(一)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrdinalStyle {
+    /// `一、`
+    Chinese,
+    /// `(一)`
+    ParenChinese,
+    /// `1.` `1、`
+    Arabic,
+    /// `(1)`
+    ParenArabic,
+}
+
+/// The leading list ordinal of a normalised label (`二、上年结转` → Chinese
+/// 2), if any; `1.5` is a number, not an ordinal.
+pub fn ordinal(s: &str) -> Option<(OrdinalStyle, u32)> {
+    let rest = strip_one_ordinal(s);
+    if rest.len() == s.len() {
+        return None;
+    }
+    let head = &s[..s.len() - rest.len()];
+    let paren = head.starts_with('(');
+    let digits: String = head
+        .chars()
+        .filter(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+        .collect();
+    if digits.is_empty() {
+        return None;
+    }
+    if let Ok(n) = digits.parse::<u32>() {
+        let style = if paren {
+            OrdinalStyle::ParenArabic
+        } else {
+            OrdinalStyle::Arabic
+        };
+        return Some((style, n));
+    }
+    let style = if paren {
+        OrdinalStyle::ParenChinese
+    } else {
+        OrdinalStyle::Chinese
+    };
+    chinese_number(&digits).map(|n| (style, n))
+}
+
+/// `一`..`九十九` (`十`, `十二`, `二十`, `二十三`).
+fn chinese_number(s: &str) -> Option<u32> {
+    let digit = |c: char| {
+        "一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|i| i as u32 + 1)
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', u] => Some(10 + digit(*u)?),
+        [t, '十'] => Some(10 * digit(*t)?),
+        [t, '十', u] => Some(10 * digit(*t)? + digit(*u)?),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ordinals_and_their_styles() {
+        use OrdinalStyle::*;
+        assert_eq!(ordinal("二、上年结转结余"), Some((Chinese, 2)));
+        assert_eq!(ordinal("十二、其他支出"), Some((Chinese, 12)));
+        assert_eq!(ordinal("1.一般公共预算拨款"), Some((Arabic, 1)));
+        assert_eq!(ordinal("5、单位资金"), Some((Arabic, 5)));
+        assert_eq!(ordinal("(三)一般"), Some((ParenChinese, 3)));
+        assert_eq!(ordinal("(2)运行费"), Some((ParenArabic, 2)));
+        assert_eq!(ordinal("其中:一般财力"), None);
+        assert_eq!(ordinal("收入总计"), None);
+        assert_eq!(ordinal("1.5万元"), None);
+        assert_eq!(ordinal("十一十、x"), None);
+    }
 
     #[test]
     fn label_removes_space_and_folds() {

@@ -189,7 +189,9 @@ fn seed_003_publisher_inconsistencies() {
     // 208 05, so the first 208 row exceeds its children and the 合计 rows fall
     // short of the class rows by 115.88; the 208 and 20801 income rows omit
     // 137.00; the expenditure 208 row prints the grand-total basic 1347.71;
-    // the narrative says 3245.21 元 (not 万元) and 3061.52 for a 2924.52 class.
+    // the narrative says 3245.21 元 (not 万元) and 3061.52 for a 2924.52 class;
+    // the summary's 其他收入 137.00 is printed in the income table's 事业单位
+    // 经营收入 column (line 124), so its 其他收入 column totals nothing.
     let income_sum = "total = general_budget + gov_fund + special_account + business_income + operating_income + other_income + business_fund_offset + prior_balance";
     assert_eq!(
         failures(&seed("003_93f707ff5e41d323.txt")),
@@ -208,6 +210,7 @@ fn seed_003_publisher_inconsistencies() {
             f("general_budget", "column_total", "合计: total = sum of 4 类 rows", "3108.21", "3224.09"),
             f("general_budget", "column_total", "合计: basic = sum of 4 类 rows", "1210.71", "1326.59"),
             f("general_budget", "cross_table", "208 社会保障和就业支出: general_budget.total = income.general_budget+general_budget_transfer", "2924.52", "2808.64"),
+            f("summary", "cross_table", "其他收入: summary.budget = income.other_income", "137.00", "0.00"),
             f("income", "narrative", "二 line 319: “收入预算” 3245.21元 = 合计.total", "0.324521", "3245.21"),
             f("expenditure", "narrative", "三 line 329: “支出预算” 3245.21元 = 合计.total", "0.324521", "3245.21"),
             f("fiscal_summary", "narrative", "四 line 339: “社会保障和就业支出” 3061.52万元 = 社会保障和就业支出.total", "3061.52", "2924.52"),
@@ -312,4 +315,108 @@ fn a_perturbed_amount_fails_a_rule_naming_its_cell() {
         "three_public",
     ];
     assert_eq!(kinds.into_iter().collect::<Vec<_>>(), want);
+}
+
+/// `seed` with the amount on 1-based `line` replaced (a publisher's slip).
+fn slipped(name: &str, line: usize, from: &str, to: &str) -> Document {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name);
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    assert!(lines[line - 1].contains(from), "{}", lines[line - 1]);
+    lines[line - 1] = lines[line - 1].replacen(from, to, 1);
+    pipeline::document(lines.join("\n").as_bytes()).unwrap()
+}
+
+/// Failures of `slipped` that the plain seed does not have.
+fn new_failures(
+    name: &str,
+    line: usize,
+    from: &str,
+    to: &str,
+) -> Vec<(String, String, String, String, String)> {
+    let plain = failures(&seed(name));
+    failures(&slipped(name, line, from, to))
+        .into_iter()
+        .filter(|f| !plain.contains(f))
+        .collect()
+}
+
+#[test]
+fn a_slip_on_a_summary_income_side_is_reported() {
+    // 000, 收支总体情况表: 一、本年收入 1666.68 = 1.一般公共预算拨款 1644.68
+    // + 5.单位资金 22; 收入总计 1671.92 = 一、 + 二、上年结转结余 5.24.
+    // Each slipped by a cent, as printed, fails the list it heads or ends.
+    let seed_000 = "000_530d8417aadfcef1.txt";
+    assert_eq!(
+        new_failures(seed_000, 27, "1666.68", "1666.69"),
+        vec![
+            f(
+                "summary",
+                "children_sum",
+                "一、本年收入: budget = sum of 2 rows below",
+                "1666.69",
+                "1666.68"
+            ),
+            f(
+                "summary",
+                "column_total",
+                "收入总计: budget = sum of 2 numbered rows above",
+                "1671.92",
+                "1671.93"
+            ),
+        ]
+    );
+    // 二、上年结转结余 = 1.财政拨款结转 (its `其中` line is not summed).
+    assert_eq!(
+        new_failures(seed_000, 113, "5.24", "5.25"),
+        vec![
+            f(
+                "summary",
+                "children_sum",
+                "二、上年结转结余: budget = sum of 1 rows below",
+                "5.25",
+                "5.24"
+            ),
+            f(
+                "summary",
+                "column_total",
+                "收入总计: budget = sum of 2 numbered rows above",
+                "1671.92",
+                "1671.93"
+            ),
+        ]
+    );
+    // 001: the summary's 上级一般公共预算安排转移支付 states the income
+    // table's general_budget_transfer 合计 (a flow dump: 7374.70 there).
+    assert_eq!(
+        new_failures("001_49a4b981723e56f6.txt", 70, "7374.70", "7374.71")
+            .into_iter()
+            .filter(|f| f.0 == "summary")
+            .collect::<Vec<_>>(),
+        vec![f(
+            "summary",
+            "cross_table",
+            "上级一般公共预算安排转移支付: summary.budget = income.general_budget_transfer",
+            "7374.71",
+            "7374.70"
+        )]
+    );
+}
+
+#[test]
+fn a_slip_on_the_fiscal_summary_income_line_is_reported() {
+    // 003, 财政拨款收支总体情况表: 一般公共预算 3108.21 is the 一般公共预算
+    // 支出表's 合计 in a budget.
+    assert_eq!(
+        new_failures("003_93f707ff5e41d323.txt", 171, "3108.21", "3108.22"),
+        vec![f(
+            "fiscal_summary",
+            "cross_table",
+            "一般公共预算: fiscal_summary.budget = general_budget.total",
+            "3108.22",
+            "3108.21"
+        )]
+    );
 }

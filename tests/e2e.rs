@@ -806,7 +806,7 @@ fn checks_csv_is_written_in_a_stable_order() {
         .filter(|c| c["doc_id"] == d["doc_id"] && c["ok"] == "false")
         .count();
     assert_eq!(d["checks_failed"], failed.to_string());
-    assert_eq!(failed, 18);
+    assert_eq!(failed, 19);
 
     let summary = Command::new(BIN)
         .arg("check")
@@ -816,7 +816,7 @@ fn checks_csv_is_written_in_a_stable_order() {
     let text = String::from_utf8_lossy(&summary.stdout);
     assert!(
         text.contains(
-            "samples/002_ef8a97d7800bc6c6.txt [ok]: 284 rules tested, 284 passed, 0 failed"
+            "samples/002_ef8a97d7800bc6c6.txt [ok]: 289 rules tested, 289 passed, 0 failed"
         ),
         "{text}"
     );

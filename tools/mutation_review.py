@@ -12,7 +12,11 @@ two lines or puts a page number after one; `break` puts a page break before
 one of a table's rows (not its first): a page number, then the table's
 header again, with or without its title and unit line above it, as a
 spreadsheet printed with repeated title rows gives; `numbered-break` repeats
-the table's number line (`表六：`) too.
+the table's number line (`表六：`) too; `slip` makes a publisher's mistake:
+one table amount printed with its last decimal one off (`779.18` → `779.19`),
+in the flow seed too. A slip must come out as printed (a different value is
+a silent fix), change no other cell, and fail a check the plain seed passes
+(or it went unreported).
 
 Each mutant holds one change, so a finding names its cause (listed per file,
 and in changes.tsv in the work folder). Byte-identical mutants are written
@@ -20,14 +24,19 @@ once by the batch; their cells count as lost here and are left out of the
 listing.
 """
 import argparse, collections, csv, os, random, re, subprocess, sys, tempfile
+from decimal import Decimal
 
 SEEDS = {
     "000_530d8417aadfcef1.txt": "cell_per_line",
     "004_9cf6d38fe078751d.txt": "cell_per_line",
     "002_ef8a97d7800bc6c6.txt": "tabbed",
     "003_93f707ff5e41d323.txt": "tabbed",
+    # Only `slip` mutates the flow dump (its tables run from 第二部分 to 第三部分).
+    "001_49a4b981723e56f6.txt": "flow",
 }
 NUMBER = re.compile(r"^\d+(\.\d+)?$")
+CENTS = re.compile(r"^\d+\.\d\d$")
+FLOW_CENTS = re.compile(r"(?<![\d.])\d+\.\d\d(?![\d.])")
 
 
 CODE = re.compile(r"^\d{3}$")
@@ -82,10 +91,51 @@ def page_break(lines, layout, rng, styles):
     return lines, j + 1, f"page break ({style}, {len(block)} lines) before {lines[j + len(block)].strip()[:20]!r}"
 
 
+def slip(lines, layout, rng):
+    """A publisher's slip: one table amount's last decimal one off. Returns
+    (lines, line number, what, (old, new))."""
+    spots = []
+    if layout == "flow":
+        part = lambda l: l.strip().startswith(("第二部分", "第三部分"))
+        marks = [i for i, l in enumerate(lines) if part(l)]
+        start = next((i for i in marks if lines[i].strip().startswith("第二部分")), 0)
+        end = next((i for i in marks if i > start and lines[i].strip().startswith("第三部分")), len(lines))
+        for i in range(start, end):
+            spots += [(i, m.start(), m.end()) for m in FLOW_CENTS.finditer(lines[i])]
+    elif layout == "cell_per_line":
+        for i, l in enumerate(lines):
+            core = l[1:].strip("\u3000 \r")
+            if l.startswith("\t") and CENTS.match(core):
+                at = l.index(core)
+                spots.append((i, at, at + len(core)))
+    else:
+        for i, l in enumerate(lines):
+            at = 0
+            for c in l.split("\t"):
+                core = c.strip(" \r")
+                if CENTS.match(core):
+                    start = at + c.index(core)
+                    spots.append((i, start, start + len(core)))
+                at += len(c) + 1
+    i, a, b = rng.choice(spots)
+    old = lines[i][a:b]
+    last = int(old[-1])
+    new = old[:-1] + str(last + 1 if last < 9 else last - 1)
+    lines[i] = lines[i][:a] + new + lines[i][b:]
+    return lines, i + 1, f"slip {old} -> {new}", (old, new)
+
+
 def mutate(lines, layout, rng, kinds):
-    """One change of a kind in `kinds`; returns (lines, line number, what)."""
+    """One change of a kind in `kinds`; returns (lines, line number, what,
+    slip or None)."""
     lines = list(lines)
     kind = kinds[0] if len(kinds) == 1 else rng.choice(kinds)
+    if kind == "slip":
+        return slip(lines, layout, rng)
+    return mutate_layout(lines, layout, rng, kind) + (None,)
+
+
+def mutate_layout(lines, layout, rng, kind):
     if kind == "break":
         return page_break(lines, layout, rng, ["header", "unit", "title"])
     if kind == "numbered-break":
@@ -133,8 +183,22 @@ def cells(path):
         n = 0
         while key + (n,) in doc:
             n += 1
-        doc[key + (n,)] = (r["amount"], r["status"], r["table_no"])
+        doc[key + (n,)] = (r["amount"], r["status"], r["table_no"], r["line"])
     return out
+
+
+def failed_checks(path):
+    """The failed checks of each document, by doc_id: (table, rule, subject,
+    expected, actual)."""
+    out = collections.defaultdict(set)
+    for r in csv.DictReader(open(path, encoding="utf-8-sig")):
+        if r["ok"] == "false":
+            out[r["doc_id"]].add((r["table"], r["rule"], r["subject"], r["expected"], r["actual"]))
+    return out
+
+
+def failures(checks, doc):
+    return checks.get(doc["doc_id"], set())
 
 
 def main():
@@ -143,7 +207,7 @@ def main():
     ap.add_argument("--per-seed", type=int, default=60)
     ap.add_argument("--bin", default="target/release/budget-harvest")
     ap.add_argument("--samples", default="samples")
-    ap.add_argument("--kinds", default="cut", help="comma-separated: cut (a cut number or a page number), break (a page break repeating the header)")
+    ap.add_argument("--kinds", default="cut", help="comma-separated: cut (a cut number or a page number), break (a page break repeating the header), numbered-break (with the table's number line), slip (a publisher's one-cent mistake)")
     a = ap.parse_args()
     kinds = a.kinds.split(",")
     rng = random.Random(a.seed)
@@ -151,18 +215,25 @@ def main():
     inputs, plain_out, mut_out = (os.path.join(work, d) for d in ("in", "plain", "mut"))
     os.makedirs(inputs)
     what = {}
+    slips = {}
     for seed, layout in SEEDS.items():
+        seed_kinds = [k for k in kinds if layout != "flow" or k == "slip"]
+        if not seed_kinds:
+            continue
         lines = open(os.path.join(a.samples, seed), encoding="utf-8").read().split("\n")
         for k in range(a.per_seed):
-            mutated, line, change = mutate(lines, layout, rng, kinds)
+            mutated, line, change, slipped = mutate(lines, layout, rng, seed_kinds)
             name = f"{seed[:3]}_m{k:03d}.txt"
             open(os.path.join(inputs, name), "w", encoding="utf-8").write("\n".join(mutated))
             what[name] = (seed, f"line {line}: {change}")
+            if slipped:
+                slips[name] = slipped
     with open(os.path.join(work, "changes.tsv"), "w", encoding="utf-8") as f:
         f.writelines(f"{name}\t{seed}\t{change}\n" for name, (seed, change) in sorted(what.items()))
     for src, out in ((a.samples, plain_out), (inputs, mut_out)):
         subprocess.run([a.bin, "extract", src, "-o", out, "-q"], check=False)
     plain, mut = cells(os.path.join(plain_out, "line_items.csv")), cells(os.path.join(mut_out, "line_items.csv"))
+    plain_checks, mut_checks = (failed_checks(os.path.join(o, "checks.csv")) for o in (plain_out, mut_out))
     docs = {os.path.basename(r["source"]): r for r in csv.DictReader(open(os.path.join(mut_out, "documents.csv"), encoding="utf-8-sig"))}
     plain_docs = {os.path.basename(r["source"]): r for r in csv.DictReader(open(os.path.join(plain_out, "documents.csv"), encoding="utf-8-sig"))}
     total = collections.Counter()
@@ -171,6 +242,29 @@ def main():
         p, m = plain[seed], mut.get(name, {})
         duplicate = "same bytes" in docs[name]["error"]
         wrong_ok = [(k, m[k], p.get(k)) for k in m if m[k][1] == "ok" and p.get(k, ("",))[0] != m[k][0]]
+        if name in slips:
+            # The slipped cell, as printed: its plain amount ends in the old
+            # digits and moved by the slip. A different value is a fix.
+            old, new = slips[name]
+            delta = Decimal(new) - Decimal(old)
+            printed = [k for k in m if k in p and p[k][0].endswith(old) and Decimal(m[k][0]) - Decimal(p[k][0]) == delta]
+            wrong_ok = [w for w in wrong_ok if w[0] not in printed[:1]]
+            # The plain seed's cells the slipped amount can be (a flow row's
+            # line is its first line, not the amount's): none, and it was
+            # no table cell (a 绩效目标 table, prose).
+            line = int(change.split(":")[0].split()[1])
+            layout = SEEDS[seed]
+            # A tabbed row's line is the amount's; other layouts name the
+            # row's first line, a few lines above.
+            near = lambda at: int(at) == line if layout == "tabbed" else 0 <= line - int(at) <= 40
+            cell = any(v[0].endswith(old) and near(v[3]) for v in p.values())
+            fixed = cell and not printed and not duplicate
+            total.update(outside_tables=not cell)
+            failed = (failures(plain_checks, plain_docs[seed]), failures(mut_checks, docs[name]))
+            unreported = bool(printed) and not (failed[1] - failed[0])
+            total.update(fixed=fixed, unreported=unreported)
+            if fixed or unreported:
+                print(f"{name} {change}: {'not output as printed' if fixed else 'no new failed check'} (checks failed {len(failed[0])} -> {len(failed[1])}) {printed[:1]}")
         lost = [] if duplicate else [k for k in p if k not in m]
         renumbered = [k for k in m if k in p and m[k][2] != p[k][2]]
         tables = (plain_docs[seed]["tables"], docs[name]["tables"])
@@ -180,7 +274,7 @@ def main():
         if wrong_ok or lost or renumbered or retabled:
             print(f"{name} {change}: {len(wrong_ok)} wrong but ok {wrong_ok[:2]}, {len(lost)} lost, {len(renumbered)} renumbered, tables {tables[0]} -> {tables[1]}, document {docs[name]['status']}")
     print(dict(total), "inputs in", inputs)
-    return 1 if total["wrong_but_ok"] else 0
+    return 1 if total["wrong_but_ok"] or total["fixed"] else 0
 
 
 if __name__ == "__main__":

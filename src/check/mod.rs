@@ -19,6 +19,7 @@ use crate::amount::Amount;
 use crate::grammar::identities::{RowSelector, Side};
 use crate::grammar::{Grammar, Measure};
 use crate::model::{CellStatus, Code, Document, Row, Section, Table, Unit};
+use crate::normalize;
 
 /// The kind of identity (checks.csv `rule`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -93,6 +94,13 @@ pub enum Subject {
         measure: Measure,
         classes: usize,
     },
+    /// `<total row's item>: <measure> = sum of <n> numbered rows above`
+    /// (a side's `一、` rows).
+    Numbered {
+        row: usize,
+        measure: Measure,
+        rows: usize,
+    },
     Text(String),
 }
 
@@ -115,6 +123,10 @@ impl Subject {
                 classes,
             } => format!(
                 "{}: {measure} = sum of {classes} 类 rows",
+                table.rows[*row].item
+            ),
+            Subject::Numbered { row, measure, rows } => format!(
+                "{}: {measure} = sum of {rows} numbered rows above",
                 table.rows[*row].item
             ),
             Subject::Text(text) => text.clone(),
@@ -296,9 +308,11 @@ pub fn identities(doc: &Document, g: &Grammar) -> Vec<Identity> {
         row_sums(g, ti, table, &mut out);
         item_sums(g, ti, table, &mut out);
         children_sums(ti, table, &mut out);
+        ordinal_sums(ti, table, &mut out);
         column_totals(ti, table, &mut out);
     }
     cross_tables(g, doc, &mut out);
+    stated_items(g, doc, &mut out);
     out
 }
 
@@ -445,11 +459,172 @@ fn children_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
 }
 
 /// The grand-total row of a table (of one side, for two-sided tables).
+/// The numbered lists of a two-sided table's sides (a summary's `一、本年收入`
+/// over `1.一般公共预算拨款` … `5.单位资金`): a row numbered `一、` is the sum
+/// of the rows numbered `1.` (or `(一)`) below it, `本年收入合计` the sum
+/// of the `一、` rows above it, and the side's 总计 the sum of its `一、`
+/// rows when every other row is one of their lists or a `其中` breakdown
+/// (an unnumbered `年初结转和结余` may be added in: nothing is claimed).
+/// `其中` rows break an amount down only in part: they are never summed.
+fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
+    use normalize::OrdinalStyle::Chinese;
+    for section in [Section::Income, Section::Expenditure] {
+        let rows: Vec<usize> = (0..table.rows.len())
+            .filter(|&i| table.rows[i].section == Some(section))
+            .collect();
+        // A list's head is the sum of the rows below it (children_sum); a
+        // total, of the numbered rows above it (column_total).
+        let push = |total: usize, parts: Vec<usize>, out: &mut Vec<Identity>| {
+            let head = parts.first().is_some_and(|&p| p > total);
+            for m in table.columns_of(Some(section)) {
+                out.push(Identity {
+                    rule: if head {
+                        Rule::ChildrenSum
+                    } else {
+                        Rule::ColumnTotal
+                    },
+                    table: ti,
+                    subject: if head {
+                        Subject::Children {
+                            row: total,
+                            measure: m,
+                            children: parts.len(),
+                        }
+                    } else {
+                        Subject::Numbered {
+                            row: total,
+                            measure: m,
+                            rows: parts.len(),
+                        }
+                    },
+                    total: vec![cell(ti, total, m)],
+                    parts: parts.iter().map(|&j| cell(ti, j, m)).collect(),
+                });
+            }
+        };
+        let lists = OrdinalLists::of(table, &rows);
+        for (head, items) in &lists.groups {
+            if !items.is_empty() {
+                push(*head, items.clone(), out);
+            }
+        }
+        let heads = |range: &[usize]| -> Vec<usize> {
+            range
+                .iter()
+                .copied()
+                .filter(|&i| lists.style(i) == Some(Chinese))
+                .collect()
+        };
+        let year = rows.iter().position(|&i| {
+            let item = &table.rows[i].item;
+            item.starts_with("本年") && item.ends_with("合计")
+        });
+        match year {
+            Some(y) => {
+                let above = heads(&rows[..y]);
+                if !above.is_empty() {
+                    push(rows[y], above, out);
+                }
+            }
+            None => {
+                let Some(total) = rows.iter().rposition(|&i| table.rows[i].is_total()) else {
+                    continue;
+                };
+                let above = heads(&rows[..total]);
+                if above.len() >= 2 && lists.unaccounted == 0 {
+                    push(rows[total], above, out);
+                }
+            }
+        }
+    }
+}
+
+/// A side's numbered lists: each `一、` row with the rows of the next
+/// level below it (numbered from 1, strictly increasing), and how many rows
+/// are neither numbered, nor totals, nor a `其中` breakdown.
+struct OrdinalLists {
+    groups: Vec<(usize, Vec<usize>)>,
+    styles: Vec<(usize, normalize::OrdinalStyle)>,
+    unaccounted: usize,
+}
+
+impl OrdinalLists {
+    fn of(table: &Table, rows: &[usize]) -> Self {
+        use normalize::OrdinalStyle::Chinese;
+        let mut lists = OrdinalLists {
+            groups: Vec::new(),
+            styles: Vec::new(),
+            unaccounted: 0,
+        };
+        // The list being read: its style and last number.
+        let mut level: Option<(normalize::OrdinalStyle, u32)> = None;
+        let mut in_breakdown = false;
+        for &i in rows {
+            let row = &table.rows[i];
+            let ordinal = normalize::ordinal(&row.item);
+            if let Some((style, _)) = ordinal {
+                lists.styles.push((i, style));
+            }
+            match ordinal {
+                _ if row.is_total() || row.item.ends_with("合计") => {
+                    level = None;
+                    in_breakdown = false;
+                }
+                Some((Chinese, _)) => {
+                    lists.groups.push((i, Vec::new()));
+                    level = None;
+                    in_breakdown = false;
+                }
+                Some((style, n)) => {
+                    in_breakdown = false;
+                    let next = match level {
+                        None => n == 1,
+                        Some((s, last)) => s == style && n > last,
+                    };
+                    match (next, lists.groups.last_mut()) {
+                        (true, Some((_, items))) => {
+                            items.push(i);
+                            level = Some((style, n));
+                        }
+                        // A list restarted, or of another style: the rows
+                        // below the `一、` row are no plain breakdown of it;
+                        // nothing is claimed for the group.
+                        (_, group) => {
+                            if let Some((_, items)) = group {
+                                items.clear();
+                            }
+                            lists.unaccounted += 1;
+                            level = Some((style, u32::MAX));
+                        }
+                    }
+                }
+                None if row.item.starts_with("其中") => in_breakdown = true,
+                None if in_breakdown => {}
+                None => lists.unaccounted += 1,
+            }
+        }
+        lists
+    }
+
+    fn style(&self, row: usize) -> Option<normalize::OrdinalStyle> {
+        self.styles.iter().find(|(i, _)| *i == row).map(|(_, s)| *s)
+    }
+}
+
 fn grand_total(table: &Table, section: Option<Section>) -> Option<usize> {
     table
         .rows
         .iter()
         .position(|r| r.is_total() && (section.is_none() || r.section == section))
+}
+
+/// The row that totals a side with the balances carried: its last total
+/// row (`收入总计` after `小计`).
+fn side_total(table: &Table, section: Option<Section>) -> Option<usize> {
+    table
+        .rows
+        .iter()
+        .rposition(|r| r.is_total() && (section.is_none() || r.section == section))
 }
 
 /// The row that totals the year's 类 rows: a side's 本年收入合计 / 本年支出合计
@@ -570,7 +745,7 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
             // The two sides of one table balance in their 总计; against
             // another table, a side's figure is the year's.
             RowSelector::GrandTotal => {
-                let total = if l == r { grand_total } else { year_total };
+                let total = if l == r { side_total } else { year_total };
                 match (total(lt, rule.left.section), total(rt, rule.right.section)) {
                     (Some(a), Some(b)) => vec![(a, Some(b), "grand total".to_string())],
                     _ => vec![],
@@ -631,6 +806,52 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
                 total: terms(l, Some(a), &rule.left),
                 parts: right,
             });
+        }
+    }
+}
+
+/// A row of one table that states a figure of another table's total row
+/// (the grammar's `evidence`: a summary's `一般财力` is the income table's
+/// `general_budget` 合计). The solver trusts these figures; the checks test
+/// them. A label met twice (a 上年结转 line under the year's income) counts
+/// the first time: the year's figure comes before the balances carried in.
+fn stated_items(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
+    for ev in &g.identities.evidence {
+        if ev.only_in.is_some_and(|k| doc.kind.is_some_and(|d| d != k)) {
+            continue;
+        }
+        let (Some(f), Some(t)) = (find_table(doc, &ev.from), find_table(doc, &ev.table)) else {
+            continue;
+        };
+        let (from, table) = (&doc.tables[f], &doc.tables[t]);
+        let Some(total) = year_total(table, None) else {
+            continue;
+        };
+        let mut stated: Vec<Measure> = Vec::new();
+        for (ri, row) in from.rows.iter().enumerate() {
+            let Some(v) = row
+                .values
+                .first()
+                .filter(|_| ev.section.is_none() || row.section == ev.section)
+            else {
+                continue;
+            };
+            for m in ev.measures_stated_by(&row.item) {
+                if stated.contains(&m) || !table.columns_of(None).contains(&m) {
+                    continue;
+                }
+                stated.push(m);
+                out.push(Identity {
+                    rule: Rule::CrossTable,
+                    table: f,
+                    subject: Subject::Text(format!(
+                        "{}: {}.{} = {}.{m}",
+                        row.item, ev.from, v.measure, ev.table
+                    )),
+                    total: vec![cell(f, ri, v.measure)],
+                    parts: vec![cell(t, total, m)],
+                });
+            }
         }
     }
 }
@@ -888,6 +1109,71 @@ mod tests {
             .collect()
     }
 
+    /// The income side of a summary: `items` as (label, 元).
+    fn income_side(items: &[(&str, i64)]) -> Document {
+        let income = Some(Section::Income);
+        let rows = items
+            .iter()
+            .map(|(label, amount)| row(income, "", label, vec![v("budget", *amount)]))
+            .collect();
+        Document {
+            tables: vec![table("summary", Unit::Yuan, rows, vec!["budget"], None)],
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn numbered_lists_of_a_side_are_summed() {
+        let rules = [Rule::ChildrenSum, Rule::ColumnTotal];
+        // 000's income side: `其中` lines are never summed; 收入总计 is the
+        // sum of the `一、` rows, every other row being in their lists.
+        let doc = income_side(&[
+            ("一、本年收入", 110),
+            ("1.一般公共预算拨款", 100),
+            ("其中:一般财力", 60),
+            ("上级一般公共预算安排转移支付", 40),
+            ("2.单位资金", 10),
+            ("二、上年结转结余", 5),
+            ("1.财政拨款结转", 5),
+            ("收入总计", 116),
+        ]);
+        assert_eq!(
+            outcomes(&doc, &rules),
+            [
+                "一、本年收入: budget = sum of 2 rows below true",
+                "二、上年结转结余: budget = sum of 1 rows below true",
+                "收入总计: budget = sum of 2 numbered rows above false",
+            ]
+        );
+        // An unnumbered line outside any list (a balance carried in): the
+        // total is not claimed; a list that restarts is no breakdown of its
+        // head; 本年收入合计 sums the `一、` rows above it.
+        let doc = income_side(&[
+            ("一、财政拨款收入", 100),
+            ("1.一般公共预算", 100),
+            ("1.政府性基金", 7),
+            ("二、事业收入", 20),
+            ("本年收入合计", 120),
+            ("年初结转和结余", 9),
+            ("总计", 129),
+        ]);
+        assert_eq!(
+            outcomes(&doc, &rules),
+            ["本年收入合计: budget = sum of 2 numbered rows above true"]
+        );
+        let doc = income_side(&[
+            ("一、财政拨款收入", 100),
+            ("1.一般公共预算", 100),
+            ("年初结转和结余", 9),
+            ("二、事业收入", 20),
+            ("收入总计", 129),
+        ]);
+        assert_eq!(
+            outcomes(&doc, &rules),
+            ["一、财政拨款收入: budget = sum of 1 rows below true"]
+        );
+    }
+
     /// A Shanghai 财务收支预算总表 (income in `budget`; expenditure split
     /// into total/personnel/public_funds/project) and the expenditure table.
     fn shanghai_summary(sides: Option<Sides>) -> Document {
@@ -983,7 +1269,10 @@ mod tests {
         let results = |doc: &Document| outcomes(doc, &[Rule::ColumnTotal, Rule::CrossTable]);
         assert_eq!(
             results(&doc),
-            ["本年支出合计: final = sum of 2 类 rows true"]
+            [
+                "本年收入合计: final = sum of 1 numbered rows above true",
+                "本年支出合计: final = sum of 2 类 rows true"
+            ]
         );
         // In a budget, income and spending must meet.
         doc.kind = Some(DocKind::Budget);

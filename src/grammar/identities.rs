@@ -98,6 +98,22 @@ pub struct Evidence {
     pub section: Option<Section>,
     /// (normalised row label, measure)
     pub items: Vec<(String, Measure)>,
+    /// Stated only in documents of this kind (as [`CrossTable::only_in`]).
+    pub only_in: Option<DocKind>,
+}
+
+impl Evidence {
+    /// The measures of `table`'s total row that a row of `from` labelled
+    /// `item` states (its ordinal and `其中:` removed).
+    pub fn measures_stated_by<'a>(&'a self, item: &str) -> impl Iterator<Item = Measure> + 'a {
+        let item = normalize::strip_ordinal(item.trim_start_matches("其中:"))
+            .trim_start_matches("其中:")
+            .to_string();
+        self.items
+            .iter()
+            .filter(move |(label, _)| *label == item)
+            .map(|(_, m)| *m)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -129,6 +145,7 @@ struct EvidenceFile {
     from: String,
     section: Option<String>,
     items: Vec<(String, String)>,
+    only_in: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -225,6 +242,7 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
                             Ok((normalize::label(label).into_owned(), m(measure)?))
                         })
                         .collect::<Result<_>>()?,
+                    only_in: doc_kind(e.only_in.as_deref())?,
                 })
             })
             .collect::<Result<_>>()?,
@@ -255,12 +273,7 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
             .cross_table
             .iter()
             .map(|c| {
-                let only_in = match c.only_in.as_deref() {
-                    None => None,
-                    Some("budget") => Some(DocKind::Budget),
-                    Some("final_account") => Some(DocKind::FinalAccount),
-                    Some(other) => bail!("unknown document kind {other} in only_in"),
-                };
+                let only_in = doc_kind(c.only_in.as_deref())?;
                 Ok(CrossTable {
                     left: side(&c.left)?,
                     right: side(&c.right)?,
@@ -295,5 +308,15 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
                 })
             })
             .collect::<Result<_>>()?,
+    })
+}
+
+/// An `only_in` value: the document kind a rule is limited to.
+fn doc_kind(name: Option<&str>) -> Result<Option<DocKind>> {
+    Ok(match name {
+        None => None,
+        Some("budget") => Some(DocKind::Budget),
+        Some("final_account") => Some(DocKind::FinalAccount),
+        Some(other) => bail!("unknown document kind {other} in only_in"),
     })
 }

@@ -17,7 +17,7 @@ use super::table::Draft;
 use crate::amount::Amount;
 use crate::grammar::identities::Evidence;
 use crate::grammar::{Grammar, Measure, Shape, TableKind};
-use crate::model::{CellStatus, Code, Provenance, Row, Section, Sides, Table, Value};
+use crate::model::{CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, Value};
 use crate::normalize;
 use crate::solve::table::{settle, Resolution, Settled, SolveRow};
 use crate::solve::{
@@ -306,11 +306,15 @@ fn row_rules(
         .collect()
 }
 
-/// (column, cents) the earlier tables state for this table's 合计 row.
-fn evidence(g: &Grammar, kind: &str, layout: &[Measure], earlier: &[Table]) -> Vec<(usize, i64)> {
+/// (column, cents) the earlier tables state for this table's 合计 row
+/// (figures stated only in another kind of document left out).
+fn evidence(g: &Grammar, kind: &str, layout: &[Measure], so_far: &Document) -> Vec<(usize, i64)> {
     let mut out = Vec::new();
-    for ev in g.identities.evidence.iter().filter(|e| e.table == kind) {
-        if let Some(from) = earlier.iter().find(|t| t.kind == ev.from) {
+    let applies = |e: &&Evidence| {
+        e.table == kind && e.only_in.is_none_or(|k| so_far.kind.is_none_or(|d| d == k))
+    };
+    for ev in g.identities.evidence.iter().filter(applies) {
+        if let Some(from) = so_far.tables.iter().find(|t| t.kind == ev.from) {
             out.extend(stated_by(ev, &from.rows, layout));
         }
     }
@@ -324,10 +328,8 @@ fn stated_by(ev: &Evidence, rows: &[Row], layout: &[Measure]) -> Vec<(usize, i64
         .iter()
         .filter(|r| ev.section.is_none() || r.section == ev.section)
     {
-        let item = normalize::strip_ordinal(row.item.trim_start_matches("其中:"));
-        let item = item.trim_start_matches("其中:");
-        for (_, m) in ev.items.iter().filter(|(label, _)| label == item) {
-            if let (Some(c), Some(v)) = (layout.iter().position(|x| x == m), row.values.first()) {
+        for m in ev.measures_stated_by(&row.item) {
+            if let (Some(c), Some(v)) = (layout.iter().position(|x| *x == m), row.values.first()) {
                 out.push((c, v.amount.cents));
             }
         }
@@ -414,11 +416,11 @@ fn values(settled: &Settled, reading: &Reading, layout: &[Measure], at: Provenan
         .collect()
 }
 
-/// Builds a table of a flow dump. `earlier` are the document's tables so far.
-pub fn build(g: &Grammar, draft: &Draft, earlier: &[Table]) -> Table {
+/// Builds a table of a flow dump. `so_far` is the document read up to it.
+pub fn build(g: &Grammar, draft: &Draft, so_far: &Document) -> Table {
     let mut table = draft.empty_table();
     match draft.kind.shape {
-        Shape::Coded => coded(g, draft.kind, &draft.lines, earlier, &mut table),
+        Shape::Coded => coded(g, draft.kind, &draft.lines, so_far, &mut table),
         Shape::TwoSided => two_sided(g, draft.kind, &draft.lines, &mut table),
         Shape::ThreePublic => {
             if draft
@@ -440,13 +442,13 @@ fn coded(
     g: &Grammar,
     kind: &TableKind,
     lines: &[(Provenance, String)],
-    earlier: &[Table],
+    so_far: &Document,
     table: &mut Table,
 ) {
     let economic = kind.key == "general_budget_basic";
     let (header, mut rows) = assemble(g, lines, economic);
     if kind.has_project {
-        split_project_rows(&mut rows, earlier);
+        split_project_rows(&mut rows, &so_far.tables);
     }
     let layout = choose_layout(g, &kind.layouts, &header.concat()).to_vec();
     if layout.is_empty() || rows.is_empty() {
@@ -483,7 +485,7 @@ fn coded(
         .collect();
     let settled = settle(
         &solve_rows,
-        &evidence(g, kind.key, &layout, earlier),
+        &evidence(g, kind.key, &layout, so_far),
         &prior,
         &rules,
     );

@@ -250,7 +250,7 @@ impl Segmenter<'_> {
             for draft in std::iter::once(draft).chain(second) {
                 if !draft.is_phantom() {
                     self.unit_stated.push(draft.unit.is_some());
-                    let built = table::build(self.g, draft, &self.doc.tables);
+                    let built = table::build(self.g, draft, &self.doc);
                     self.doc.tables.push(built);
                 }
             }

@@ -14,7 +14,9 @@ use nom::{
 
 use crate::amount::Amount;
 use crate::grammar::{Grammar, HeaderMeaning, Measure, Shape, TableKind};
-use crate::model::{Cell, CellStatus, Code, Provenance, Row, Section, Sides, Table, Unit, Value};
+use crate::model::{
+    Cell, CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, Unit, Value,
+};
 use crate::normalize;
 
 use super::columns::{self, Columns};
@@ -232,11 +234,11 @@ fn panel_width(header: &[&[Cell]], body: &[Vec<Cell>]) -> Option<usize> {
     (repeats && halves_start_alike).then_some(p)
 }
 
-/// Builds a table; `earlier` are the document's tables before it (evidence
-/// for the flow solver).
-pub fn build(g: &Grammar, draft: Draft, earlier: &[Table]) -> Table {
+/// Builds a table; `so_far` is the document read up to it (its tables and
+/// kind: evidence for the flow solver).
+pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
     if draft.rows.is_empty() && !draft.lines.is_empty() {
-        return super::flow::build(g, &draft, earlier);
+        return super::flow::build(g, &draft, so_far);
     }
     let mut table = draft.empty_table();
     let mut rows = draft.rows;
