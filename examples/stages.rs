@@ -46,10 +46,13 @@ fn main() -> Result<()> {
         let items = layout::items(&d.text, kind);
         lap(1, s);
         let s = Instant::now();
-        let doc = recognise::recognise(g, items, &d.text);
+        let mut doc = recognise::recognise(g, items, &d.text);
         lap(2, s);
         let s = Instant::now();
-        let results = check::check_document(&doc, g);
+        // As the pipeline: identities built once, cut digits restored.
+        let ids = check::identities(&doc, g);
+        budget_harvest::solve::digits::restore_cut_digits(&mut doc, &ids);
+        let results = check::check_and_flag(&mut doc, g, ids);
         lap(3, s);
         let s = Instant::now();
         let record = emit::DocumentRecord::new(pipeline::doc_id(&bytes), "x");

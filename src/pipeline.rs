@@ -17,6 +17,7 @@ use crate::layout::{self, Item};
 use crate::model::{CellStatus, Document};
 use crate::pdf::PdfError;
 use crate::recognise;
+use crate::solve;
 
 /// Final state of a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -241,7 +242,9 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     let g = Grammar::global();
     let mut doc = recognise::recognise(g, layer.items, &layer.text);
     doc.issues.extend(layer.notes);
-    let results = check::check_and_flag(&mut doc, g);
+    let ids = check::identities(&doc, g);
+    solve::digits::restore_cut_digits(&mut doc, &ids);
+    let results = check::check_and_flag(&mut doc, g, ids);
     finish(record, doc, results, layer.hint)
 }
 

@@ -1308,3 +1308,65 @@ fn encrypted_pdfs_open_with_an_empty_user_password() {
         locked["error"]
     );
 }
+
+/// A copy of `samples/<name>` with the amount on 1-based `line` cut short
+/// by its last digit, as a cell clipped at its edge prints it.
+fn with_cut_digit(dir: &Path, name: &str, line: usize, amount: &str) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("samples").join(name)).unwrap();
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    let cut = lines[line - 1].replacen(amount, &amount[..amount.len() - 1], 1);
+    assert_ne!(cut, lines[line - 1], "{amount} not on line {line}");
+    lines[line - 1] = &cut;
+    let path = dir.join(format!("cut_{line}_{name}"));
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path
+}
+
+#[test]
+fn a_digit_cut_at_a_cell_edge_is_restored_or_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    // 004, summary: 210 卫生健康支出 79.75 printed `79.7`. The 类 rows sum
+    // to 支出总计 and the expenditure table's 210 row says 79.75: one
+    // digit makes both hold.
+    let restored = with_cut_digit(dir.path(), "004_9cf6d38fe078751d.txt", 90, "79.75");
+    // 000, general_budget: 2080101 行政运行 779.18 printed `779.1`; its row
+    // already fails in print (basic 779.17), so no digit proves itself.
+    let doubtful = with_cut_digit(dir.path(), "000_530d8417aadfcef1.txt", 1188, "779.18");
+    let plain_003 = root().join("samples/003_93f707ff5e41d323.txt");
+    let run = extract(&[&restored, &doubtful, &plain_003]);
+    let items = run.line_items();
+    let cell = |file: &Path, table: &str, code: &str, measure: &str| -> (String, String) {
+        let source = file.display().to_string();
+        let r = items
+            .iter()
+            .find(|r| {
+                r["source"] == source
+                    && r["table"] == table
+                    && r["code"] == code
+                    && r["measure"] == measure
+            })
+            .unwrap_or_else(|| panic!("{source} {table} {code} {measure}"));
+        (r["amount"].clone(), r["status"].clone())
+    };
+    assert_eq!(
+        cell(&restored, "summary", "210", "budget"),
+        ("79.75".into(), "repaired".into())
+    );
+    assert_eq!(
+        cell(&doubtful, "general_budget", "2080101", "total"),
+        ("779.1".into(), "uncertain".into())
+    );
+    // A publisher that drops trailing zeros (003: `1897.5`) is left alone:
+    // the identities hold as printed.
+    assert_eq!(
+        cell(&plain_003, "income", "2080109", "total"),
+        ("1897.5".into(), "ok".into())
+    );
+    let docs = run.documents();
+    let status = |file: &Path| {
+        let source = file.display().to_string();
+        docs.iter().find(|d| d["source"] == source).unwrap()["status"].clone()
+    };
+    assert_eq!(status(&plain_003), "ok");
+    assert_eq!(status(&doubtful), "partial");
+}

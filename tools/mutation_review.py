@@ -16,7 +16,9 @@ the table's number line (`表六：`) too; `slip` makes a publisher's mistake:
 one table amount printed with its last decimal one off (`779.18` → `779.19`),
 in the flow seed too. A slip must come out as printed (a different value is
 a silent fix), change no other cell, and fail a check the plain seed passes
-(or it went unreported).
+(or it went unreported). `truncate` drops an amount's last decimal
+(`779.18` → `779.1`), as a cell cut at its edge: the value printed is not the
+publisher's, and must not come out `ok`.
 
 Each mutant holds one change, so a finding names its cause (listed per file,
 and in changes.tsv in the work folder). Byte-identical mutants are written
@@ -91,7 +93,7 @@ def page_break(lines, layout, rng, styles):
     return lines, j + 1, f"page break ({style}, {len(block)} lines) before {lines[j + len(block)].strip()[:20]!r}"
 
 
-def slip(lines, layout, rng):
+def slip(lines, layout, rng, truncate=False):
     """A publisher's slip: one table amount's last decimal one off. Returns
     (lines, line number, what, (old, new))."""
     spots = []
@@ -119,6 +121,11 @@ def slip(lines, layout, rng):
                 at += len(c) + 1
     i, a, b = rng.choice(spots)
     old = lines[i][a:b]
+    if truncate:
+        # The cell's last digit lost at its edge: the value printed is not
+        # the publisher's; the review compares with the plain seed.
+        lines[i] = lines[i][:a] + old[:-1] + lines[i][b:]
+        return lines, i + 1, f"truncate {old} -> {old[:-1]}", None
     last = int(old[-1])
     new = old[:-1] + str(last + 1 if last < 9 else last - 1)
     lines[i] = lines[i][:a] + new + lines[i][b:]
@@ -130,8 +137,8 @@ def mutate(lines, layout, rng, kinds):
     slip or None)."""
     lines = list(lines)
     kind = kinds[0] if len(kinds) == 1 else rng.choice(kinds)
-    if kind == "slip":
-        return slip(lines, layout, rng)
+    if kind in ("slip", "truncate"):
+        return slip(lines, layout, rng, truncate=kind == "truncate")
     return mutate_layout(lines, layout, rng, kind) + (None,)
 
 
@@ -187,6 +194,14 @@ def cells(path):
     return out
 
 
+def same_amount(a, b):
+    """Equal as numbers (`137.0` is `137.00`: a cut trailing zero loses nothing)."""
+    try:
+        return Decimal(a) == Decimal(b)
+    except ArithmeticError:
+        return a == b
+
+
 def failed_checks(path):
     """The failed checks of each document, by doc_id: (table, rule, subject,
     expected, actual)."""
@@ -207,7 +222,7 @@ def main():
     ap.add_argument("--per-seed", type=int, default=60)
     ap.add_argument("--bin", default="target/release/budget-harvest")
     ap.add_argument("--samples", default="samples")
-    ap.add_argument("--kinds", default="cut", help="comma-separated: cut (a cut number or a page number), break (a page break repeating the header), numbered-break (with the table's number line), slip (a publisher's one-cent mistake)")
+    ap.add_argument("--kinds", default="cut", help="comma-separated: cut (a cut number or a page number), break (a page break repeating the header), numbered-break (with the table's number line), slip (a publisher's one-cent mistake), truncate (an amount's last digit lost)")
     a = ap.parse_args()
     kinds = a.kinds.split(",")
     rng = random.Random(a.seed)
@@ -217,7 +232,7 @@ def main():
     what = {}
     slips = {}
     for seed, layout in SEEDS.items():
-        seed_kinds = [k for k in kinds if layout != "flow" or k == "slip"]
+        seed_kinds = [k for k in kinds if layout != "flow" or k in ("slip", "truncate")]
         if not seed_kinds:
             continue
         lines = open(os.path.join(a.samples, seed), encoding="utf-8").read().split("\n")
@@ -241,7 +256,7 @@ def main():
         seed, change = what[name]
         p, m = plain[seed], mut.get(name, {})
         duplicate = "same bytes" in docs[name]["error"]
-        wrong_ok = [(k, m[k], p.get(k)) for k in m if m[k][1] == "ok" and p.get(k, ("",))[0] != m[k][0]]
+        wrong_ok = [(k, m[k], p.get(k)) for k in m if m[k][1] == "ok" and not same_amount(p.get(k, ("",))[0], m[k][0])]
         if name in slips:
             # The slipped cell, as printed: its plain amount ends in the old
             # digits and moved by the slip. A different value is a fix.

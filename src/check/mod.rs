@@ -502,18 +502,26 @@ fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
                 });
             }
         };
+        // Coded rows (`208 八、社会保障和就业支出`) are 类 rows: their sums
+        // are column_total's and children_sum's, not tested twice.
+        let coded = |i: &usize| table.rows[*i].code.is_some();
         let lists = OrdinalLists::of(table, &rows);
         for (head, items) in &lists.groups {
-            if !items.is_empty() {
+            if !items.is_empty() && !coded(head) {
                 push(*head, items.clone(), out);
             }
         }
         let heads = |range: &[usize]| -> Vec<usize> {
-            range
+            let heads: Vec<usize> = range
                 .iter()
                 .copied()
                 .filter(|&i| lists.style(i) == Some(Chinese))
-                .collect()
+                .collect();
+            if heads.iter().any(coded) {
+                Vec::new()
+            } else {
+                heads
+            }
         };
         let year = rows.iter().position(|&i| {
             let item = &table.rows[i].item;
@@ -858,7 +866,7 @@ fn stated_items(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
 
 /// Tests every identity of the document and the narrative figures.
 pub fn check_document(doc: &Document, g: &Grammar) -> Vec<CheckResult> {
-    evaluate_all(doc, g).0
+    evaluate_all(doc, g, identities(doc, g)).0
 }
 
 /// Tests every identity, then marks `uncertain` each repaired cell that a
@@ -866,8 +874,10 @@ pub fn check_document(doc: &Document, g: &Grammar) -> Vec<CheckResult> {
 /// promises the document's arithmetic backs the reconstructed value. A cell
 /// that one identity confirms keeps its flag when another fails by a
 /// publisher's rounding cent (seed 001).
-pub fn check_and_flag(doc: &mut Document, g: &Grammar) -> Vec<CheckResult> {
-    let (results, contradicted) = evaluate_all(doc, g);
+/// `ids` are the document's [`identities`] (built once by the caller, which
+/// may have used them to restore cut digits).
+pub fn check_and_flag(doc: &mut Document, g: &Grammar, ids: Vec<Identity>) -> Vec<CheckResult> {
+    let (results, contradicted) = evaluate_all(doc, g, ids);
     for c in contradicted {
         let row = &mut doc.tables[c.table].rows[c.row];
         if let Some(v) = row.values.iter_mut().find(|v| v.measure == c.measure) {
@@ -879,8 +889,11 @@ pub fn check_and_flag(doc: &mut Document, g: &Grammar) -> Vec<CheckResult> {
 
 /// The results, and the repaired cells that failing identities take part in
 /// and no holding identity does.
-fn evaluate_all(doc: &Document, g: &Grammar) -> (Vec<CheckResult>, Vec<CellRef>) {
-    let mut all = identities(doc, g);
+fn evaluate_all(
+    doc: &Document,
+    g: &Grammar,
+    mut all: Vec<Identity>,
+) -> (Vec<CheckResult>, Vec<CellRef>) {
     let (stated, unchecked) = narrative::figures(doc, g);
     all.extend(stated);
     let status = |c: &CellRef| {
@@ -994,6 +1007,12 @@ mod tests {
         }
     }
 
+    /// `check_and_flag` as the pipeline calls it.
+    fn flag(doc: &mut Document) -> Vec<CheckResult> {
+        let ids = identities(doc, Grammar::global());
+        check_and_flag(doc, Grammar::global(), ids)
+    }
+
     fn only_result(doc: &Document) -> CheckResult {
         let results = check_document(doc, Grammar::global());
         assert_eq!(results.len(), 1, "{results:?}");
@@ -1034,17 +1053,17 @@ mod tests {
         };
         // The identity holds: repaired stays repaired.
         let mut doc = expenditure_row(1000, 500, 500, CellStatus::Repaired);
-        check_and_flag(&mut doc, Grammar::global());
+        flag(&mut doc);
         assert_eq!(statuses(&doc), vec![CellStatus::Repaired; 3]);
         // It fails by 0.01: a repaired cell is now doubtful, and the failure
         // is put down to extraction, not to the publisher.
         let mut doc = expenditure_row(1000, 500, 499, CellStatus::Repaired);
-        let results = check_and_flag(&mut doc, Grammar::global());
+        let results = flag(&mut doc);
         assert_eq!(statuses(&doc), vec![CellStatus::Uncertain; 3]);
         assert!(results[0].extraction_suspect);
         // Printed cells stay as printed.
         let mut doc = expenditure_row(1000, 500, 499, CellStatus::Ok);
-        check_and_flag(&mut doc, Grammar::global());
+        flag(&mut doc);
         assert_eq!(statuses(&doc), vec![CellStatus::Ok; 3]);
         // The row's sum holds, its 款 below add up to 0.01 less (a
         // publisher's rounding): the row sum confirms the repaired cells.
@@ -1052,7 +1071,7 @@ mod tests {
         let mut child = expenditure_row(999, 500, 499, CellStatus::Ok).tables[0].rows[0].clone();
         child.code = Code::new("20801");
         doc.tables[0].rows.push(child);
-        let results = check_and_flag(&mut doc, Grammar::global());
+        let results = flag(&mut doc);
         assert!(results.iter().any(|r| r.outcome == Outcome::Fail));
         assert_eq!(statuses(&doc), vec![CellStatus::Repaired; 3]);
     }

@@ -16,6 +16,7 @@
 
 use crate::amount::Amount;
 
+pub mod digits;
 pub mod table;
 
 /// A cap on search nodes per row: the worst case is reported, not run forever.

@@ -1,0 +1,226 @@
+//! Digits lost at a cell's edge in a table read with its columns (a text
+//! dump's cell, a PDF's glyphs clipped by the cell box): `79.75` printed
+//! `79.7`.
+//!
+//! A short amount (one decimal) that takes part in a failing identity is
+//! given each last digit in turn; the one digit under which every identity
+//! it takes part in holds, two of them at least, is restored and the cell
+//! marked `repaired`. When a digit mends a failing identity but no single
+//! digit proves itself so (one identity only, several digits or several
+//! cells fit, or another identity still fails), the amount stays as printed
+//! and is marked `uncertain`: a cut digit cannot be ruled out. A short
+//! amount whose identities all hold is a publisher's format (`1897.5`) and
+//! is left alone, as is every publisher's slip no single digit explains.
+
+use crate::amount::Amount;
+use crate::check::{CellRef, Identity};
+use crate::model::{CellStatus, Document, Value};
+
+/// What the identities say about one short amount.
+enum Finding {
+    /// The one digit that makes all its identities hold.
+    Restored(Amount),
+    /// A digit mends a failing identity, but none proves itself.
+    Doubtful,
+}
+
+/// Restores or flags the short amounts the failing identities among `ids`
+/// point at (see the module documentation).
+pub fn restore_cut_digits(doc: &mut Document, ids: &[Identity]) {
+    let failing: Vec<&Identity> = ids
+        .iter()
+        .filter(|id| id.evaluate(doc).is_some_and(|e| !e.holds))
+        .collect();
+    let mut suspects: Vec<CellRef> = Vec::new();
+    for c in failing.iter().flat_map(|id| id.cells()) {
+        if printed_short(doc, c) && !suspects.contains(c) {
+            suspects.push(*c);
+        }
+    }
+    let findings: Vec<(CellRef, Finding)> = suspects
+        .into_iter()
+        .filter_map(|c| judge(doc, ids, c).map(|f| (c, f)))
+        .collect();
+    // Two cells of one failing identity each restorable: which one lost
+    // its digit is not known.
+    let restored = |c: &CellRef| {
+        findings
+            .iter()
+            .any(|(x, f)| x == c && matches!(f, Finding::Restored(_)))
+    };
+    let contested = |c: &CellRef| {
+        failing
+            .iter()
+            .any(|id| id.cells().any(|x| x == c) && id.cells().any(|x| x != c && restored(x)))
+    };
+    let decided: Vec<(CellRef, Option<Amount>)> = findings
+        .iter()
+        .map(|(c, f)| match f {
+            Finding::Restored(a) if !contested(c) => (*c, Some(*a)),
+            _ => (*c, None),
+        })
+        .collect();
+    for (c, restored) in decided {
+        if let Some(v) = value_mut(doc, &c) {
+            match restored {
+                Some(amount) => {
+                    v.amount = amount;
+                    v.status = CellStatus::Repaired;
+                }
+                None => v.status = CellStatus::Uncertain,
+            }
+        }
+    }
+}
+
+/// `ok` and printed with one decimal: a second may have been cut off.
+fn printed_short(doc: &Document, c: &CellRef) -> bool {
+    value(doc, c).is_some_and(|v| v.status == CellStatus::Ok && v.amount.decimals == 1)
+}
+
+fn judge(doc: &mut Document, ids: &[Identity], c: CellRef) -> Option<Finding> {
+    let involved: Vec<&Identity> = ids
+        .iter()
+        .filter(|id| id.cells().any(|x| *x == c))
+        .collect();
+    let printed = value(doc, &c)?.amount;
+    let failing_before = |doc: &Document| {
+        involved
+            .iter()
+            .filter(|id| id.evaluate(doc).is_some_and(|e| !e.holds))
+            .count()
+    };
+    let before = failing_before(doc);
+    let mut proven = Vec::new();
+    let mut mends = false;
+    for digit in 1..=9 {
+        let sign = if printed.cents < 0 { -1 } else { 1 };
+        let candidate = Amount {
+            cents: printed.cents + sign * digit,
+            decimals: 2,
+        };
+        value_mut(doc, &c)?.amount = candidate;
+        let evaluated: Vec<bool> = involved
+            .iter()
+            .filter_map(|id| id.evaluate(doc).map(|e| e.holds))
+            .collect();
+        if evaluated.iter().all(|&h| h) && evaluated.len() >= 2 {
+            proven.push(candidate);
+        }
+        mends |= failing_before(doc) < before;
+    }
+    value_mut(doc, &c)?.amount = printed;
+    match proven.as_slice() {
+        [one] => Some(Finding::Restored(*one)),
+        _ if mends => Some(Finding::Doubtful),
+        _ => None,
+    }
+}
+
+fn value<'d>(doc: &'d Document, c: &CellRef) -> Option<&'d Value> {
+    doc.tables.get(c.table)?.rows.get(c.row)?.value(c.measure)
+}
+
+fn value_mut<'d>(doc: &'d mut Document, c: &CellRef) -> Option<&'d mut Value> {
+    doc.tables
+        .get_mut(c.table)?
+        .rows
+        .get_mut(c.row)?
+        .values
+        .iter_mut()
+        .find(|v| v.measure == c.measure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check;
+    use crate::grammar::Grammar;
+    use crate::model::{Code, Provenance, Row, Table, Unit};
+
+    /// An expenditure table: 类 208 (total, basic, project) and its 合计
+    /// when given, amounts as printed.
+    fn expenditure(class: [&str; 3], total: Option<[&str; 3]>) -> Document {
+        let row = |code: &str, item: &str, printed: [&str; 3]| Row {
+            section: None,
+            code: Code::new(code),
+            item: item.into(),
+            project: String::new(),
+            values: ["total", "basic", "project"]
+                .into_iter()
+                .zip(printed)
+                .map(|(measure, text)| Value {
+                    measure,
+                    amount: Amount::parse(text).unwrap(),
+                    status: CellStatus::Ok,
+                    at: Provenance::Line(1),
+                    alternatives: vec![],
+                })
+                .collect(),
+            at: Provenance::Line(1),
+        };
+        Document {
+            tables: vec![Table {
+                number: Some(3),
+                kind: "expenditure",
+                title: "支出总体情况表".into(),
+                unit: Unit::WanYuan,
+                at: Provenance::Line(1),
+                rows: std::iter::once(row("208", "社会保障和就业支出", class))
+                    .chain(total.map(|t| row("", "合计", t)))
+                    .collect(),
+                declared_empty: false,
+                columns: vec!["total", "basic", "project"],
+                sides: None,
+                issues: vec![],
+            }],
+            ..Document::default()
+        }
+    }
+
+    fn restored(mut doc: Document) -> Vec<(String, CellStatus)> {
+        let ids = check::identities(&doc, Grammar::global());
+        restore_cut_digits(&mut doc, &ids);
+        doc.tables[0].rows[0]
+            .values
+            .iter()
+            .map(|v| (format!("{}", v.amount.cents), v.status))
+            .collect()
+    }
+
+    #[test]
+    fn a_digit_two_identities_agree_on_is_restored() {
+        use CellStatus::{Ok, Repaired};
+        // 10.1 + its row (5.05 + 5.06) and its 合计 (10.11): 1 restores it.
+        let doc = expenditure(["10.1", "5.05", "5.06"], Some(["10.11", "5.05", "5.06"]));
+        assert_eq!(
+            restored(doc),
+            [
+                ("1011".into(), Repaired),
+                ("505".into(), Ok),
+                ("506".into(), Ok)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_digit_one_identity_asks_for_is_only_doubted() {
+        use CellStatus::{Ok, Uncertain};
+        // No 合计 to agree: the row alone cannot tell a cut from a slip.
+        let doc = expenditure(["10.1", "5.05", "5.06"], None);
+        assert_eq!(
+            restored(doc),
+            [
+                ("1010".into(), Uncertain),
+                ("505".into(), Ok),
+                ("506".into(), Ok)
+            ]
+        );
+        // Printed short and adding up: the publisher's format, left alone.
+        let doc = expenditure(["10.1", "5.05", "5.05"], Some(["10.1", "5.05", "5.05"]));
+        assert_eq!(
+            restored(doc),
+            [("1010".into(), Ok), ("505".into(), Ok), ("505".into(), Ok)]
+        );
+    }
+}
