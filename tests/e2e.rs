@@ -1370,3 +1370,39 @@ fn a_digit_cut_at_a_cell_edge_is_restored_or_flagged() {
     assert_eq!(status(&plain_003), "ok");
     assert_eq!(status(&doubtful), "partial");
 }
+
+#[test]
+fn a_row_that_lost_a_cell_among_padded_siblings_is_uncertain() {
+    // 003's project table: every row carries blank cells after the table's
+    // last column. Line 288 with one empty cell dropped (`375 | | 375` →
+    // `375 | 375`) still reaches the table's width, but its 375 now sits
+    // under 工资福利支出, and the row sum holds either way.
+    let text = std::fs::read_to_string(root().join("samples/003_93f707ff5e41d323.txt")).unwrap();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    assert!(lines[287].contains("项目\t375\t\t375\t"), "{}", lines[287]);
+    lines[287] = lines[287].replacen("\t375\t\t375\t", "\t375\t375\t", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("003_lost_cell.txt");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let run = extract(&[&path]);
+    let row: Vec<(String, String, String)> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| r["table"] == "project" && r["line"] == "288")
+        .map(|r| {
+            (
+                r["measure"].clone(),
+                r["amount"].clone(),
+                r["status"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        row,
+        [
+            ("total".into(), "375".into(), "uncertain".into()),
+            ("wages_welfare".into(), "375".into(), "uncertain".into()),
+        ]
+    );
+    assert_eq!(run.documents()[0]["status"], "partial");
+}

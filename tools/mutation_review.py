@@ -132,11 +132,44 @@ def slip(lines, layout, rng, truncate=False):
     return lines, i + 1, f"slip {old} -> {new}", (old, new)
 
 
+def shift(lines, layout, rng):
+    """An empty cell lost from a row (a tab dropped, a cell-per-line blank
+    line missing): the cells after it move one column left."""
+    if layout == "cell_per_line":
+        # A blank cell (`⇥`) between two filled cells of one row.
+        def row_rest(i):
+            j = i + 1
+            while j < len(lines) and lines[j].startswith("\t"):
+                yield lines[j][1:].strip("\u3000 \r")
+                j += 1
+        spots = [i for i in range(1, len(lines) - 1)
+                 if lines[i].startswith("\t") and not lines[i][1:].strip("\u3000 \r")
+                 and lines[i - 1].startswith("\t")
+                 and any(NUMBER.match(c) for c in row_rest(i))]
+        i = rng.choice(spots)
+        del lines[i]
+        return lines, i + 1, "empty cell dropped"
+    spots = []
+    for i, l in enumerate(lines):
+        cells = l.split("\t")
+        for j in range(1, len(cells) - 1):
+            rest = [c for c in cells[j + 1:] if c.strip()]
+            if not cells[j].strip() and cells[j - 1].strip() and rest and NUMBER.match(rest[0].strip()):
+                spots.append((i, j))
+    i, j = rng.choice(spots)
+    cells = lines[i].split("\t")
+    del cells[j]
+    lines[i] = "\t".join(cells)
+    return lines, i + 1, f"empty cell {j} dropped"
+
+
 def mutate(lines, layout, rng, kinds):
     """One change of a kind in `kinds`; returns (lines, line number, what,
     slip or None)."""
     lines = list(lines)
     kind = kinds[0] if len(kinds) == 1 else rng.choice(kinds)
+    if kind == "shift":
+        return shift(lines, layout, rng) + (None,)
     if kind in ("slip", "truncate"):
         return slip(lines, layout, rng, truncate=kind == "truncate")
     return mutate_layout(lines, layout, rng, kind) + (None,)

@@ -517,15 +517,26 @@ fn row_sums_miss(
 /// did not resolve, the whole table is.
 struct Alignment {
     width: usize,
+    /// The length nearly every row has when the rows carry blank padding
+    /// after the table's cells: a row shorter than its siblings lost a cell
+    /// somewhere, even if it still reaches the table's width.
+    padded: Option<usize>,
     table_floor: CellStatus,
 }
 
 impl Alignment {
     fn new<R: AsRef<[Cell]>>(body: &[R], width: usize, header_ok: bool, table: &mut Table) -> Self {
-        let misfit = body
+        let mut lengths = std::collections::BTreeMap::new();
+        for r in body {
+            *lengths.entry(r.as_ref().len()).or_insert(0usize) += 1;
+        }
+        let padded = lengths
             .iter()
-            .filter(|r| !Self::fits(r.as_ref(), width))
-            .count();
+            .max_by_key(|(len, n)| (**n, **len))
+            .filter(|(len, n)| **len > width && **n * 4 >= body.len() * 3)
+            .map(|(len, _)| *len);
+        let fits = |r: &R| Self::fits(r.as_ref(), width, padded);
+        let misfit = body.iter().filter(|r| !fits(r)).count();
         let unreliable = !header_ok || misfit * 4 > body.len();
         if misfit > 0 {
             table.issues.push(format!(
@@ -535,6 +546,7 @@ impl Alignment {
         }
         Alignment {
             width,
+            padded,
             table_floor: if unreliable {
                 CellStatus::Uncertain
             } else {
@@ -544,14 +556,15 @@ impl Alignment {
     }
 
     /// A row lines up when it has the table's cells; blank padding after
-    /// them does not matter.
-    fn fits(cells: &[Cell], width: usize) -> bool {
-        cells.len() == width
-            || (cells.len() > width && cells[width..].iter().all(|c| normalize::is_blank(&c.text)))
+    /// them does not matter, unless its siblings all have more of it.
+    fn fits(cells: &[Cell], width: usize, padded: Option<usize>) -> bool {
+        let lines_up = cells.len() == width
+            || (cells.len() > width && cells[width..].iter().all(|c| normalize::is_blank(&c.text)));
+        lines_up && padded.is_none_or(|len| cells.len() >= len)
     }
 
     fn floor(&self, cells: &[Cell]) -> CellStatus {
-        if Self::fits(cells, self.width) {
+        if Self::fits(cells, self.width, self.padded) {
             self.table_floor
         } else {
             CellStatus::Uncertain
