@@ -1406,3 +1406,32 @@ fn a_row_that_lost_a_cell_among_padded_siblings_is_uncertain() {
     );
     assert_eq!(run.documents()[0]["status"], "partial");
 }
+
+#[test]
+fn a_row_with_a_stray_empty_cell_is_uncertain() {
+    // 004's income table, 2080105 劳动保障监察: `12 | 12 | …`. A stray empty
+    // cell before the second 12 moves it from 一般公共预算 to 政府性基金 and
+    // pushes a blank off the row's end; the row sum holds either way, so
+    // only the row's length (one more than every other row's) tells.
+    let text = std::fs::read_to_string(root().join("samples/004_9cf6d38fe078751d.txt")).unwrap();
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    assert_eq!(lines[287..290], ["\t劳动保障监察", "\t12", "\t12"]);
+    lines.insert(289, "\t");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("004_stray_cell.txt");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let run = extract(&[&path]);
+    let row: Vec<(String, String)> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| r["table"] == "income" && r["code"] == "2080105")
+        .map(|r| (r["measure"].clone(), r["status"].clone()))
+        .collect();
+    assert_eq!(
+        row,
+        [
+            ("total".into(), "uncertain".into()),
+            ("gov_fund".into(), "uncertain".into()),
+        ]
+    );
+}

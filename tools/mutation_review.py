@@ -163,6 +163,27 @@ def shift(lines, layout, rng):
     return lines, i + 1, f"empty cell {j} dropped"
 
 
+def extra(lines, layout, rng):
+    """A stray empty cell inserted before an amount (a tab doubled, a blank
+    cell line too many): the cells after it move one column right."""
+    if layout == "cell_per_line":
+        spots = [i for i in range(1, len(lines))
+                 if lines[i].startswith("\t") and lines[i - 1].startswith("\t")
+                 and NUMBER.match(lines[i][1:].strip("\u3000 \r"))]
+        i = rng.choice(spots)
+        lines.insert(i, "\t")
+        return lines, i + 1, "empty cell inserted"
+    spots = []
+    for i, l in enumerate(lines):
+        cells = l.split("\t")
+        spots += [(i, j) for j in range(1, len(cells)) if NUMBER.match(cells[j].strip())]
+    i, j = rng.choice(spots)
+    cells = lines[i].split("\t")
+    cells.insert(j, "")
+    lines[i] = "\t".join(cells)
+    return lines, i + 1, f"empty cell inserted at {j}"
+
+
 def mutate(lines, layout, rng, kinds):
     """One change of a kind in `kinds`; returns (lines, line number, what,
     slip or None)."""
@@ -170,6 +191,8 @@ def mutate(lines, layout, rng, kinds):
     kind = kinds[0] if len(kinds) == 1 else rng.choice(kinds)
     if kind == "shift":
         return shift(lines, layout, rng) + (None,)
+    if kind == "extra":
+        return extra(lines, layout, rng) + (None,)
     if kind in ("slip", "truncate"):
         return slip(lines, layout, rng, truncate=kind == "truncate")
     return mutate_layout(lines, layout, rng, kind) + (None,)

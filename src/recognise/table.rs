@@ -517,25 +517,37 @@ fn row_sums_miss(
 /// did not resolve, the whole table is.
 struct Alignment {
     width: usize,
-    /// The length nearly every row has when the rows carry blank padding
-    /// after the table's cells: a row shorter than its siblings lost a cell
-    /// somewhere, even if it still reaches the table's width.
-    padded: Option<usize>,
+    /// The length nearly every row has (three in four at least), when it
+    /// is the table's width or more (blank padding after the cells): a
+    /// shorter row lost a cell somewhere, even if it still reaches the
+    /// table's width.
+    usual: Option<usize>,
+    /// Rows must have the usual length exactly: in a coded table a longer
+    /// row whose extra cells are blank may hold a stray empty cell that
+    /// moved the amounts after it right (two-sided tables print blank cells
+    /// after a side's totals row).
+    exact: bool,
     table_floor: CellStatus,
 }
 
 impl Alignment {
-    fn new<R: AsRef<[Cell]>>(body: &[R], width: usize, header_ok: bool, table: &mut Table) -> Self {
+    fn new<R: AsRef<[Cell]>>(
+        body: &[R],
+        width: usize,
+        header_ok: bool,
+        exact: bool,
+        table: &mut Table,
+    ) -> Self {
         let mut lengths = std::collections::BTreeMap::new();
         for r in body {
             *lengths.entry(r.as_ref().len()).or_insert(0usize) += 1;
         }
-        let padded = lengths
+        let usual = lengths
             .iter()
             .max_by_key(|(len, n)| (**n, **len))
-            .filter(|(len, n)| **len > width && **n * 4 >= body.len() * 3)
+            .filter(|(len, n)| **len >= width && **n * 4 >= body.len() * 3)
             .map(|(len, _)| *len);
-        let fits = |r: &R| Self::fits(r.as_ref(), width, padded);
+        let fits = |r: &R| Self::fits(r.as_ref(), width, usual, exact);
         let misfit = body.iter().filter(|r| !fits(r)).count();
         let unreliable = !header_ok || misfit * 4 > body.len();
         if misfit > 0 {
@@ -546,7 +558,8 @@ impl Alignment {
         }
         Alignment {
             width,
-            padded,
+            usual,
+            exact,
             table_floor: if unreliable {
                 CellStatus::Uncertain
             } else {
@@ -556,15 +569,16 @@ impl Alignment {
     }
 
     /// A row lines up when it has the table's cells; blank padding after
-    /// them does not matter, unless its siblings all have more of it.
-    fn fits(cells: &[Cell], width: usize, padded: Option<usize>) -> bool {
+    /// them does not matter, unless nearly every row has one length and
+    /// this one has another.
+    fn fits(cells: &[Cell], width: usize, usual: Option<usize>, exact: bool) -> bool {
         let lines_up = cells.len() == width
             || (cells.len() > width && cells[width..].iter().all(|c| normalize::is_blank(&c.text)));
-        lines_up && padded.is_none_or(|len| cells.len() >= len)
+        lines_up && usual.is_none_or(|len| cells.len() == len || (!exact && cells.len() > len))
     }
 
     fn floor(&self, cells: &[Cell]) -> CellStatus {
-        if Self::fits(cells, self.width, self.padded) {
+        if Self::fits(cells, self.width, self.usual, self.exact) {
             self.table_floor
         } else {
             CellStatus::Uncertain
@@ -829,7 +843,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         .map(|r| realign_coded(r, code_cols, project_col.is_some(), cols.measures.len()))
         .collect();
     let body = body.as_slice();
-    let align = Alignment::new(body, expected, cols.problem.is_none(), table);
+    let align = Alignment::new(body, expected, cols.problem.is_none(), true, table);
     let function_classes = kind.key != "general_budget_basic";
     let mut filler = CodeFiller { parts: Vec::new() };
     for cells in body {
@@ -1054,7 +1068,7 @@ fn two_sided(
         .unzip();
     let body = body.as_slice();
     let header_ok = income.problem.is_none() && expenditure.problem.is_none() && width >= 4;
-    let align = Alignment::new(body, width, header_ok, table);
+    let align = Alignment::new(body, width, header_ok, false, table);
     for (cells, inferred) in body.iter().zip(inferred) {
         let at = cells.first().map_or(table.at, |c| c.at);
         let floor = align.floor(cells).max(inferred);
@@ -1125,7 +1139,7 @@ fn three_public(
             table.issues.push(p.clone());
         }
         table.columns = cols.measures.iter().flatten().copied().collect();
-        let align = Alignment::new(body, width + 1, cols.problem.is_none(), table);
+        let align = Alignment::new(body, width + 1, cols.problem.is_none(), false, table);
         for cells in body {
             let raw = text(cells, 0);
             let item = g
