@@ -1435,3 +1435,38 @@ fn a_row_with_a_stray_empty_cell_is_uncertain() {
         ]
     );
 }
+
+#[test]
+fn a_digit_cut_off_a_whole_yuan_amount_is_restored() {
+    // The third-party dump of shared/real-pdfs (not redistributed): its
+    // tables print whole 元. The expenditure row 2120101 行政运行
+    // `17,887,739 | 17,737,739 | 150,000` with its basic amount cut to
+    // `1773773`: one last digit (9) makes its row, its 款 and the other
+    // tables agree.
+    let path = root().join("../shared/real-pdfs/sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt");
+    if !path.exists() {
+        eprintln!("skipped: {} absent", path.display());
+        return;
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    assert!(
+        lines[321].contains("行政运行 \t17,887,739 \t17,737,739"),
+        "{}",
+        lines[321]
+    );
+    lines[321] = lines[321].replacen("17,737,739", "1773773", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("textdump_b_cut.txt");
+    std::fs::write(&cut, lines.join("\n")).unwrap();
+    let run = extract(&[&cut]);
+    let basic: Vec<(String, String)> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| {
+            r["table"] == "expenditure" && r["code"] == "2120101" && r["measure"] == "basic"
+        })
+        .map(|r| (r["amount"].clone(), r["status"].clone()))
+        .collect();
+    assert_eq!(basic, [("17737739".to_string(), "repaired".to_string())]);
+}

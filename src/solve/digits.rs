@@ -2,8 +2,8 @@
 //! dump's cell, a PDF's glyphs clipped by the cell box): `79.75` printed
 //! `79.7`.
 //!
-//! A short amount (one decimal) that takes part in a failing identity is
-//! given each last digit in turn; the one digit under which every identity
+//! A short amount (one decimal; in a table of whole 元, a whole number)
+//! that takes part in a failing identity is given each last digit in turn; the one digit under which every identity
 //! it takes part in holds, two of them at least, is restored and the cell
 //! marked `repaired`. When a digit mends a failing identity but no single
 //! digit proves itself so (one identity only, several digits or several
@@ -73,9 +73,49 @@ pub fn restore_cut_digits(doc: &mut Document, ids: &[Identity]) {
     }
 }
 
-/// `ok` and printed with one decimal: a second may have been cut off.
+/// `ok` and printed with one decimal (a second may have been cut off), or
+/// as a whole number in a table of whole numbers (元 tables: a last digit).
 fn printed_short(doc: &Document, c: &CellRef) -> bool {
-    value(doc, c).is_some_and(|v| v.status == CellStatus::Ok && v.amount.decimals == 1)
+    value(doc, c).is_some_and(|v| {
+        v.status == CellStatus::Ok
+            && (v.amount.decimals == 1 || (v.amount.decimals == 0 && whole_numbers(doc, c.table)))
+    })
+}
+
+/// Nearly every amount of the table is printed without decimals.
+fn whole_numbers(doc: &Document, table: usize) -> bool {
+    let Some(t) = doc.tables.get(table) else {
+        return false;
+    };
+    let (whole, all) = t
+        .rows
+        .iter()
+        .flat_map(|r| &r.values)
+        .fold((0, 0), |(w, a), v| {
+            (w + usize::from(v.amount.decimals == 0), a + 1)
+        });
+    all > 0 && whole * 10 >= all * 9
+}
+
+/// The amounts `printed` may have been before its last digit was cut off.
+fn with_a_digit_more(printed: Amount) -> Vec<Amount> {
+    let sign = if printed.cents < 0 { -1 } else { 1 };
+    match printed.decimals {
+        // 79.7 → 79.71 … 79.79 (79.70 is 79.7).
+        1 => (1..=9)
+            .map(|d| Amount {
+                cents: printed.cents + sign * d,
+                decimals: 2,
+            })
+            .collect(),
+        // 1773773 → 17737730 … 17737739.
+        _ => (0..=9)
+            .map(|d| Amount {
+                cents: printed.cents * 10 + sign * d * 100,
+                decimals: 0,
+            })
+            .collect(),
+    }
 }
 
 fn judge(doc: &mut Document, ids: &[Identity], c: CellRef) -> Option<Finding> {
@@ -93,12 +133,7 @@ fn judge(doc: &mut Document, ids: &[Identity], c: CellRef) -> Option<Finding> {
     let before = failing_before(doc);
     let mut proven = Vec::new();
     let mut mends = false;
-    for digit in 1..=9 {
-        let sign = if printed.cents < 0 { -1 } else { 1 };
-        let candidate = Amount {
-            cents: printed.cents + sign * digit,
-            decimals: 2,
-        };
+    for candidate in with_a_digit_more(printed) {
         value_mut(doc, &c)?.amount = candidate;
         let evaluated: Vec<bool> = involved
             .iter()
