@@ -522,10 +522,10 @@ struct Alignment {
     /// shorter row lost a cell somewhere, even if it still reaches the
     /// table's width.
     usual: Option<usize>,
-    /// Rows must have the usual length exactly: in a coded table a longer
-    /// row whose extra cells are blank may hold a stray empty cell that
-    /// moved the amounts after it right (two-sided tables print blank cells
-    /// after a side's totals row).
+    /// Rows must have the usual length exactly: in a coded or a transposed
+    /// “三公” table a longer row whose extra cells are blank may hold a stray
+    /// empty cell that moved the amounts after it right (two-sided tables
+    /// print blank cells after a side's totals row: not for them).
     exact: bool,
     table_floor: CellStatus,
 }
@@ -1139,7 +1139,7 @@ fn three_public(
             table.issues.push(p.clone());
         }
         table.columns = cols.measures.iter().flatten().copied().collect();
-        let align = Alignment::new(body, width + 1, cols.problem.is_none(), false, table);
+        let align = Alignment::new(body, width + 1, cols.problem.is_none(), true, table);
         for cells in body {
             let raw = text(cells, 0);
             let item = g
