@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Mutation review: cuts one number, inserts one page number, or breaks one
-table over a page in copies of the cell-per-line and tab-separated seeds,
+"""Mutation review: cuts one number, inserts one page number, breaks one
+table over a page, slips or truncates one amount, or drops or inserts one
+empty cell in copies of the cell-per-line and tab-separated seeds,
 extracts them and the plain seeds, and counts the cells that came out wrong
 but marked `ok`, the cells lost, the cells filed under another table number,
 and the documents read with another number of tables.
 
-    python3 tools/mutation_review.py [--seed N] [--per-seed 60] [--kinds cut|break|numbered-break|cut,break] [--bin target/release/budget-harvest]
+    python3 tools/mutation_review.py [--seed N] [--per-seed 60] [--kinds cut|break|numbered-break|slip|truncate|shift|extra|cut,break] [--bin target/release/budget-harvest]
 
 Kinds: `cut` (the default, the draws README quotes) cuts a number across
 two lines or puts a page number after one; `break` puts a page break before
@@ -18,7 +19,9 @@ in the flow seed too. A slip must come out as printed (a different value is
 a silent fix), change no other cell, and fail a check the plain seed passes
 (or it went unreported). `truncate` drops an amount's last decimal
 (`779.18` → `779.1`), as a cell cut at its edge: the value printed is not the
-publisher's, and must not come out `ok`.
+publisher's, and must not come out `ok`. `shift` drops an empty cell from a
+row and `extra` inserts one before an amount: the cells after it move a
+column, and must not come out `ok` in their new columns.
 
 Each mutant holds one change, so a finding names its cause (listed per file,
 and in changes.tsv in the work folder). Byte-identical mutants are written
@@ -278,7 +281,7 @@ def main():
     ap.add_argument("--per-seed", type=int, default=60)
     ap.add_argument("--bin", default="target/release/budget-harvest")
     ap.add_argument("--samples", default="samples")
-    ap.add_argument("--kinds", default="cut", help="comma-separated: cut (a cut number or a page number), break (a page break repeating the header), numbered-break (with the table's number line), slip (a publisher's one-cent mistake), truncate (an amount's last digit lost)")
+    ap.add_argument("--kinds", default="cut", help="comma-separated: cut (a cut number or a page number), break (a page break repeating the header), numbered-break (with the table's number line), slip (a publisher's one-cent mistake), truncate (an amount's last digit lost), shift / extra (an empty cell dropped / inserted)")
     a = ap.parse_args()
     kinds = a.kinds.split(",")
     rng = random.Random(a.seed)
