@@ -2,6 +2,28 @@
 
 use std::ops::RangeInclusive;
 
+use crate::model::{Document, Provenance, Row, Table, Unit};
+
+/// A document holding one expenditure table (表3, 万元, total / basic /
+/// project) of `rows`.
+pub fn expenditure_document(rows: Vec<Row>) -> Document {
+    Document {
+        tables: vec![Table {
+            number: Some(3),
+            kind: "expenditure",
+            title: "支出总体情况表".into(),
+            unit: Unit::WanYuan,
+            at: Provenance::Line(1),
+            rows,
+            declared_empty: false,
+            columns: vec!["total", "basic", "project"],
+            sides: None,
+            issues: vec![],
+        }],
+        ..Document::default()
+    }
+}
+
 /// Every string made of a number of `pieces` in `lengths` (repeats
 /// allowed), shortest first: the inputs on which a rewritten function is
 /// compared with the definition it replaced.

@@ -990,21 +990,7 @@ mod tests {
             values: vec![v("total", total), v("basic", basic), v("project", project)],
             at: Provenance::Line(1),
         };
-        Document {
-            tables: vec![Table {
-                number: Some(3),
-                kind: "expenditure",
-                title: "支出总体情况表".into(),
-                unit: Unit::WanYuan,
-                at: Provenance::Line(1),
-                rows: vec![row],
-                declared_empty: false,
-                columns: vec!["total", "basic", "project"],
-                sides: None,
-                issues: vec![],
-            }],
-            ..Document::default()
-        }
+        crate::testing::expenditure_document(vec![row])
     }
 
     /// `check_and_flag` as the pipeline calls it.

@@ -171,7 +171,7 @@ mod tests {
     use super::*;
     use crate::check;
     use crate::grammar::Grammar;
-    use crate::model::{Code, Provenance, Row, Table, Unit};
+    use crate::model::{Code, Provenance, Row};
 
     /// An expenditure table: 类 208 (total, basic, project) and its 合计
     /// when given, amounts as printed.
@@ -194,23 +194,11 @@ mod tests {
                 .collect(),
             at: Provenance::Line(1),
         };
-        Document {
-            tables: vec![Table {
-                number: Some(3),
-                kind: "expenditure",
-                title: "支出总体情况表".into(),
-                unit: Unit::WanYuan,
-                at: Provenance::Line(1),
-                rows: std::iter::once(row("208", "社会保障和就业支出", class))
-                    .chain(total.map(|t| row("", "合计", t)))
-                    .collect(),
-                declared_empty: false,
-                columns: vec!["total", "basic", "project"],
-                sides: None,
-                issues: vec![],
-            }],
-            ..Document::default()
-        }
+        crate::testing::expenditure_document(
+            std::iter::once(row("208", "社会保障和就业支出", class))
+                .chain(total.map(|t| row("", "合计", t)))
+                .collect(),
+        )
     }
 
     fn restored(mut doc: Document) -> Vec<(String, CellStatus)> {
