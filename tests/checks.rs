@@ -407,16 +407,52 @@ fn a_slip_on_a_summary_income_side_is_reported() {
 
 #[test]
 fn a_slip_on_the_fiscal_summary_income_line_is_reported() {
-    // 003, 财政拨款收支总体情况表: 一般公共预算 3108.21 is the 一般公共预算
-    // 支出表's 合计 in a budget.
+    // 003, 财政拨款收支总体情况表: 一般公共预算 3108.21 is its own spending
+    // side's 一般公共预算 column total and the 一般公共预算支出表's 合计 in a
+    // budget.
     assert_eq!(
         new_failures("003_93f707ff5e41d323.txt", 171, "3108.21", "3108.22"),
-        vec![f(
-            "fiscal_summary",
-            "cross_table",
-            "一般公共预算: fiscal_summary.budget = general_budget.total",
-            "3108.22",
-            "3108.21"
-        )]
+        vec![
+            f(
+                "fiscal_summary",
+                "cross_table",
+                "一般公共预算: fiscal_summary.budget = fiscal_summary.general_budget",
+                "3108.22",
+                "3108.21"
+            ),
+            f(
+                "fiscal_summary",
+                "cross_table",
+                "一般公共预算: fiscal_summary.budget = general_budget.total",
+                "3108.22",
+                "3108.21"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_slip_in_a_sides_subtotal_is_reported() {
+    // 003, 收支总体情况表: 小计 3245.21 and 收入总计 3245.21 with no balance
+    // carried in between: the 小计 slipped by a cent breaks 总计 = 小计 (and
+    // the narrative's 收支总预算, which restates the side's first total).
+    assert_eq!(
+        new_failures("003_93f707ff5e41d323.txt", 91, "3245.21", "3245.22"),
+        vec![
+            f(
+                "summary",
+                "column_total",
+                "收入总计: budget = 小计 + 0 balance rows below it",
+                "3245.21",
+                "3245.22"
+            ),
+            f(
+                "summary",
+                "narrative",
+                "一 line 311: “收支总预算” 3245.21万元 = 小计.budget",
+                "3245.21",
+                "3245.22"
+            ),
+        ]
     );
 }

@@ -816,7 +816,7 @@ fn checks_csv_is_written_in_a_stable_order() {
     let text = String::from_utf8_lossy(&summary.stdout);
     assert!(
         text.contains(
-            "samples/002_ef8a97d7800bc6c6.txt [ok]: 289 rules tested, 289 passed, 0 failed"
+            "samples/002_ef8a97d7800bc6c6.txt [ok]: 291 rules tested, 291 passed, 0 failed"
         ),
         "{text}"
     );

@@ -187,6 +187,29 @@ def extra(lines, layout, rng):
     return lines, i + 1, f"empty cell inserted at {j}"
 
 
+def merge(lines, layout, rng):
+    """Two amounts in one cell (`779.18 779.17`): the tab between two cells
+    printed as a space, or two cell-per-line cells on one line."""
+    if layout == "cell_per_line":
+        spots = [i for i in range(len(lines) - 1)
+                 if lines[i].startswith("\t") and lines[i + 1].startswith("\t")
+                 and NUMBER.match(lines[i][1:].strip("\u3000 \r"))
+                 and NUMBER.match(lines[i + 1][1:].strip("\u3000 \r"))]
+        i = rng.choice(spots)
+        lines[i : i + 2] = [lines[i].rstrip("\r") + " " + lines[i + 1][1:]]
+        return lines, i + 1, "two cells on one line"
+    spots = []
+    for i, l in enumerate(lines):
+        cells = l.split("\t")
+        spots += [(i, j) for j in range(len(cells) - 1)
+                  if NUMBER.match(cells[j].strip()) and NUMBER.match(cells[j + 1].strip())]
+    i, j = rng.choice(spots)
+    cells = lines[i].split("\t")
+    cells[j : j + 2] = [cells[j] + " " + cells[j + 1]]
+    lines[i] = "\t".join(cells)
+    return lines, i + 1, f"cells {j} and {j + 1} merged"
+
+
 def mutate(lines, layout, rng, kinds):
     """One change of a kind in `kinds`; returns (lines, line number, what,
     slip or None)."""
@@ -196,6 +219,8 @@ def mutate(lines, layout, rng, kinds):
         return shift(lines, layout, rng) + (None,)
     if kind == "extra":
         return extra(lines, layout, rng) + (None,)
+    if kind == "merge":
+        return merge(lines, layout, rng) + (None,)
     if kind in ("slip", "truncate"):
         return slip(lines, layout, rng, truncate=kind == "truncate")
     return mutate_layout(lines, layout, rng, kind) + (None,)

@@ -458,14 +458,16 @@ fn children_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
     }
 }
 
-/// The grand-total row of a table (of one side, for two-sided tables).
 /// The numbered lists of a two-sided table's sides (a summary's `一、本年收入`
 /// over `1.一般公共预算拨款` … `5.单位资金`): a row numbered `一、` is the sum
 /// of the rows numbered `1.` (or `(一)`) below it, `本年收入合计` the sum
 /// of the `一、` rows above it, and the side's 总计 the sum of its `一、`
-/// rows when every other row is one of their lists or a `其中` breakdown
-/// (an unnumbered `年初结转和结余` may be added in: nothing is claimed).
-/// `其中` rows break an amount down only in part: they are never summed.
+/// rows when every other row is one of their lists or a breakdown of a
+/// numbered row (an unnumbered `年初结转和结余` may be added in: that sum
+/// is [`balances_below`]'s). Unnumbered lines (`其中:…`) break a numbered
+/// row down, perhaps only in part: they are never summed; one that does not
+/// fit under its row is an item printed without its number, and its group
+/// is not claimed.
 fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
     use normalize::OrdinalStyle::Chinese;
     for section in [Section::Income, Section::Expenditure] {
@@ -505,7 +507,7 @@ fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
         // Coded rows (`208 八、社会保障和就业支出`) are 类 rows: their sums
         // are column_total's and children_sum's, not tested twice.
         let coded = |i: &usize| table.rows[*i].code.is_some();
-        let lists = OrdinalLists::of(table, &rows);
+        let lists = OrdinalLists::of(table, &rows, table.columns_of(Some(section)));
         for (head, items) in &lists.groups {
             if !items.is_empty() && !coded(head) {
                 push(*head, items.clone(), out);
@@ -527,6 +529,7 @@ fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
             let item = &table.rows[i].item;
             item.starts_with("本年") && item.ends_with("合计")
         });
+        balances_below(ti, table, section, &rows, year, &lists, out);
         match year {
             Some(y) => {
                 let above = heads(&rows[..y]);
@@ -547,6 +550,72 @@ fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
     }
 }
 
+/// A side's 总计 = its year's subtotal (`本年收入合计`, or `小计`) + the
+/// balances below it (carried in: `年初结转和结余`; on the spending side,
+/// carried forward: `年末结转和结余`). The balance is the one unnumbered
+/// line between the two (a `一、` line under it is its breakdown), or the
+/// `一、` lines when none is unnumbered; with more unnumbered lines nothing
+/// is claimed.
+fn balances_below(
+    ti: usize,
+    table: &Table,
+    section: Section,
+    rows: &[usize],
+    year: Option<usize>,
+    lists: &OrdinalLists,
+    out: &mut Vec<Identity>,
+) {
+    let Some(sub) = year.or_else(|| rows.iter().position(|&i| table.rows[i].item == "小计"))
+    else {
+        return;
+    };
+    let Some(total) = rows.iter().rposition(|&i| table.rows[i].is_total()) else {
+        return;
+    };
+    if total <= sub {
+        return;
+    }
+    let between = &rows[sub + 1..total];
+    let is_line = |i: &usize| {
+        let item = &table.rows[*i].item;
+        !table.rows[*i].is_total() && !item.ends_with("合计") && !item.starts_with("其中")
+    };
+    let unnumbered: Vec<usize> = between
+        .iter()
+        .copied()
+        .filter(|i| is_line(i) && lists.style(*i).is_none())
+        .collect();
+    // Two unnumbered lines may be a balance and its breakdown (`上年结转` /
+    // `一般公共预算拨款`): which is which is not known, nothing is claimed.
+    let carried = match unnumbered.len() {
+        0 => between
+            .iter()
+            .copied()
+            .filter(|i| is_line(i) && lists.style(*i) == Some(normalize::OrdinalStyle::Chinese))
+            .collect(),
+        1 => unnumbered,
+        _ => return,
+    };
+    let (total_row, sub_row) = (&table.rows[rows[total]], &table.rows[rows[sub]]);
+    for m in table.columns_of(Some(section)) {
+        out.push(Identity {
+            rule: Rule::ColumnTotal,
+            table: ti,
+            subject: Subject::Text(format!(
+                "{}: {m} = {} + {} balance rows below it",
+                total_row.item,
+                sub_row.item,
+                carried.len()
+            )),
+            total: vec![cell(ti, rows[total], m)],
+            parts: std::iter::once(rows[sub])
+                .chain(carried.iter().copied())
+                .map(|j| cell(ti, j, m))
+                .collect(),
+        });
+    }
+}
+
 /// A side's numbered lists: each `一、` row with the rows of the next
 /// level below it (numbered from 1, strictly increasing), and how many rows
 /// are neither numbered, nor totals, nor a `其中` breakdown.
@@ -557,16 +626,30 @@ struct OrdinalLists {
 }
 
 impl OrdinalLists {
-    fn of(table: &Table, rows: &[usize]) -> Self {
+    /// `rows` are one side's rows of `table`, in order; `measures` its
+    /// columns.
+    fn of(table: &Table, rows: &[usize], measures: &[Measure]) -> Self {
         use normalize::OrdinalStyle::Chinese;
         let mut lists = OrdinalLists {
             groups: Vec::new(),
             styles: Vec::new(),
             unaccounted: 0,
         };
-        // The list being read: its style and last number.
+        let amounts = |i: usize| -> Vec<i64> {
+            let row = &table.rows[i];
+            measures
+                .iter()
+                .map(|m| row.value(m).map_or(0, |v| v.amount.cents.abs()))
+                .collect()
+        };
+        // The list being read: its style and last number; whether the last
+        // `一、` group is still open (a total row closes it).
         let mut level: Option<(normalize::OrdinalStyle, u32)> = None;
-        let mut in_breakdown = false;
+        let mut open = false;
+        // The numbered row being broken down by the unnumbered lines below
+        // it (`其中:一般财力` / `上级…转移支付`, or `单位资金` / `其他收入`),
+        // and what they add up to so far.
+        let mut breakdown: Option<(Vec<i64>, Vec<i64>)> = None;
         for &i in rows {
             let row = &table.rows[i];
             let ordinal = normalize::ordinal(&row.item);
@@ -576,23 +659,25 @@ impl OrdinalLists {
             match ordinal {
                 _ if row.is_total() || row.item.ends_with("合计") => {
                     level = None;
-                    in_breakdown = false;
+                    breakdown = None;
+                    open = false;
                 }
                 Some((Chinese, _)) => {
                     lists.groups.push((i, Vec::new()));
                     level = None;
-                    in_breakdown = false;
+                    breakdown = None;
+                    open = true;
                 }
                 Some((style, n)) => {
-                    in_breakdown = false;
                     let next = match level {
                         None => n == 1,
                         Some((s, last)) => s == style && n > last,
                     };
-                    match (next, lists.groups.last_mut()) {
+                    match (next, lists.groups.last_mut().filter(|_| open)) {
                         (true, Some((_, items))) => {
                             items.push(i);
                             level = Some((style, n));
+                            breakdown = Some((amounts(i), vec![0; measures.len()]));
                         }
                         // A list restarted, or of another style: the rows
                         // below the `一、` row are no plain breakdown of it;
@@ -603,12 +688,38 @@ impl OrdinalLists {
                             }
                             lists.unaccounted += 1;
                             level = Some((style, u32::MAX));
+                            breakdown = None;
                         }
                     }
                 }
-                None if row.item.starts_with("其中") => in_breakdown = true,
-                None if in_breakdown => {}
-                None => lists.unaccounted += 1,
+                // An unnumbered line breaks down the numbered row above it
+                // while the lines add up to no more than that row; one that
+                // would take them past it (or with no numbered row above
+                // it) is an item printed without its number: the group's
+                // numbered rows are not all of it.
+                None => {
+                    // A balance (`年初结转和结余`) breaks down only a balance.
+                    let balance = |r: &Row| r.item.contains("结转") || r.item.contains("结余");
+                    let parent_ok = !balance(row)
+                        || level.is_some()
+                            && lists.groups.last().is_some_and(|(_, items)| {
+                                items.last().is_some_and(|&p| balance(&table.rows[p]))
+                            });
+                    let fits = parent_ok
+                        && breakdown.as_mut().is_some_and(|(parent, sum)| {
+                            for (s, a) in sum.iter_mut().zip(amounts(i)) {
+                                *s += a;
+                            }
+                            sum.iter().zip(parent.iter()).all(|(s, p)| s <= p)
+                        });
+                    if !fits {
+                        lists.unaccounted += 1;
+                        breakdown = None;
+                        if let Some((_, items)) = lists.groups.last_mut().filter(|_| open) {
+                            items.clear();
+                        }
+                    }
+                }
             }
         }
         lists
@@ -619,6 +730,7 @@ impl OrdinalLists {
     }
 }
 
+/// The grand-total row of a table (of one side, for two-sided tables).
 fn grand_total(table: &Table, section: Option<Section>) -> Option<usize> {
     table
         .rows
@@ -832,31 +944,53 @@ fn stated_items(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
             continue;
         };
         let (from, table) = (&doc.tables[f], &doc.tables[t]);
-        let Some(total) = year_total(table, None) else {
+        // A side printing several columns (预算数 and 决算数) states which
+        // one the other table's figure is? Not known: nothing is claimed.
+        let [measure] = from.columns_of(ev.section) else {
             continue;
         };
         let mut stated: Vec<Measure> = Vec::new();
-        for (ri, row) in from.rows.iter().enumerate() {
-            let Some(v) = row
-                .values
-                .first()
-                .filter(|_| ev.section.is_none() || row.section == ev.section)
-            else {
+        let side_rows = from
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| ev.section.is_none() || r.section == ev.section);
+        // Below the first balance line (`二、上年结转结余`), a line names a
+        // part of the balance (`单位资金` under `非财政拨款结转结余`), not the
+        // year's figure, unless it is a balance itself (`1.财政拨款结转`).
+        let is_balance = |item: &str| item.contains("结转") || item.contains("结余");
+        let mut in_balances = false;
+        for (ri, row) in side_rows {
+            in_balances |= is_balance(&row.item);
+            if in_balances && !is_balance(&row.item) {
                 continue;
-            };
+            }
             for m in ev.measures_stated_by(&row.item) {
-                if stated.contains(&m) || !table.columns_of(None).contains(&m) {
+                // The first line of a label is the year's, printed or
+                // blank: a later one is a balance carried in.
+                if stated.contains(&m) {
                     continue;
                 }
                 stated.push(m);
+                // In a two-sided table, the total row of the side that
+                // prints the measure.
+                let side = [Section::Income, Section::Expenditure]
+                    .into_iter()
+                    .find(|s| table.sides.is_some() && table.columns_of(Some(*s)).contains(&m));
+                let Some(total) = year_total(table, side) else {
+                    continue;
+                };
+                if row.value(measure).is_none() || !table.columns_of(side).contains(&m) {
+                    continue;
+                }
                 out.push(Identity {
                     rule: Rule::CrossTable,
                     table: f,
                     subject: Subject::Text(format!(
-                        "{}: {}.{} = {}.{m}",
-                        row.item, ev.from, v.measure, ev.table
+                        "{}: {}.{measure} = {}.{m}",
+                        row.item, ev.from, ev.table
                     )),
-                    total: vec![cell(f, ri, v.measure)],
+                    total: vec![cell(f, ri, measure)],
                     parts: vec![cell(t, total, m)],
                 });
             }
@@ -1164,8 +1298,13 @@ mod tests {
         ]);
         assert_eq!(
             outcomes(&doc, &rules),
-            ["本年收入合计: budget = sum of 2 numbered rows above true"]
+            [
+                "总计: budget = 本年收入合计 + 1 balance rows below it true",
+                "本年收入合计: budget = sum of 2 numbered rows above true"
+            ]
         );
+        // A balance line inside a list is no breakdown of a numbered row:
+        // neither its group nor the side's total is claimed.
         let doc = income_side(&[
             ("一、财政拨款收入", 100),
             ("1.一般公共预算", 100),
@@ -1173,9 +1312,38 @@ mod tests {
             ("二、事业收入", 20),
             ("收入总计", 129),
         ]);
+        assert_eq!(outcomes(&doc, &rules), Vec::<String>::new());
+    }
+
+    #[test]
+    fn unnumbered_lines_claim_nothing_they_may_not_hold() {
+        let rules = [Rule::ChildrenSum, Rule::ColumnTotal];
+        // `财政专户核拨` and `单位资金` printed without their numbers: the
+        // 其中 lines of 1、 already add up to it, so they are items, and
+        // 一、 is more than its numbered rows. Nothing is claimed for it.
+        let doc = income_side(&[
+            ("一、本年收入", 1017),
+            ("1、一般公共预算拨款", 1010),
+            ("其中:一般财力", 1008),
+            ("上级一般公共预算安排转移支付", 2),
+            ("财政专户核拨", 4),
+            ("单位资金", 3),
+            ("收入总计", 1017),
+        ]);
+        assert_eq!(outcomes(&doc, &rules), Vec::<String>::new());
+        // A balance and its breakdown below 本年收入合计 (`上年结转` /
+        // `一般公共预算拨款`): which line is the balance is not known.
+        let doc = income_side(&[
+            ("一、一般公共预算拨款", 1010),
+            ("二、政府性基金预算拨款", 0),
+            ("本年收入合计", 1010),
+            ("上年结转", 20),
+            ("一般公共预算拨款", 20),
+            ("收入总计", 1030),
+        ]);
         assert_eq!(
             outcomes(&doc, &rules),
-            ["一、财政拨款收入: budget = sum of 1 rows below true"]
+            ["本年收入合计: budget = sum of 2 numbered rows above true"]
         );
     }
 
@@ -1275,7 +1443,9 @@ mod tests {
         assert_eq!(
             results(&doc),
             [
+                "总计: final = 本年收入合计 + 0 balance rows below it true",
                 "本年收入合计: final = sum of 1 numbered rows above true",
+                "总计: final = 本年支出合计 + 1 balance rows below it true",
                 "本年支出合计: final = sum of 2 类 rows true"
             ]
         );

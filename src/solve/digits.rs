@@ -77,7 +77,9 @@ pub fn restore_cut_digits(doc: &mut Document, ids: &[Identity]) {
 /// as a whole number in a table of whole numbers (元 tables: a last digit).
 fn printed_short(doc: &Document, c: &CellRef) -> bool {
     value(doc, c).is_some_and(|v| {
+        // `0` is no number with its last digit cut off.
         v.status == CellStatus::Ok
+            && v.amount.cents != 0
             && (v.amount.decimals == 1 || (v.amount.decimals == 0 && whole_numbers(doc, c.table)))
     })
 }
@@ -124,13 +126,13 @@ fn judge(doc: &mut Document, ids: &[Identity], c: CellRef) -> Option<Finding> {
         .filter(|id| id.cells().any(|x| *x == c))
         .collect();
     let printed = value(doc, &c)?.amount;
-    let failing_before = |doc: &Document| {
+    let failing = |doc: &Document| {
         involved
             .iter()
             .filter(|id| id.evaluate(doc).is_some_and(|e| !e.holds))
             .count()
     };
-    let before = failing_before(doc);
+    let before = failing(doc);
     let mut proven = Vec::new();
     let mut mends = false;
     for candidate in with_a_digit_more(printed) {
@@ -142,7 +144,7 @@ fn judge(doc: &mut Document, ids: &[Identity], c: CellRef) -> Option<Finding> {
         if evaluated.iter().all(|&h| h) && evaluated.len() >= 2 {
             proven.push(candidate);
         }
-        mends |= failing_before(doc) < before;
+        mends |= failing(doc) < before;
     }
     value_mut(doc, &c)?.amount = printed;
     match proven.as_slice() {
