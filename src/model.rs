@@ -172,6 +172,20 @@ impl Row {
     pub fn value(&self, measure: &str) -> Option<&Value> {
         self.values.iter().find(|v| v.measure == measure)
     }
+
+    pub fn value_mut(&mut self, measure: &str) -> Option<&mut Value> {
+        self.values.iter_mut().find(|v| v.measure == measure)
+    }
+
+    /// A balance line: carried in (`年初结转和结余`, `上年结转`) or forward.
+    pub fn is_balance(&self) -> bool {
+        self.item.contains("结转") || self.item.contains("结余")
+    }
+
+    /// A side's year subtotal: `本年收入合计` / `本年支出合计`.
+    pub fn is_year_subtotal(&self) -> bool {
+        self.code.is_none() && self.item.starts_with("本年") && self.item.ends_with("合计")
+    }
 }
 
 /// True for labels of grand-total rows: 合计, 总计, 小计, 收入总计, 支出合计 …

@@ -517,7 +517,7 @@ fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
             let heads: Vec<usize> = range
                 .iter()
                 .copied()
-                .filter(|&i| lists.style(i) == Some(Chinese))
+                .filter(|&i| ordinal_style(table, i) == Some(Chinese))
                 .collect();
             if heads.iter().any(coded) {
                 Vec::new()
@@ -525,11 +525,9 @@ fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
                 heads
             }
         };
-        let year = rows.iter().position(|&i| {
-            let item = &table.rows[i].item;
-            item.starts_with("本年") && item.ends_with("合计")
-        });
-        balances_below(ti, table, section, &rows, year, &lists, out);
+        let year = rows.iter().position(|&i| table.rows[i].is_year_subtotal());
+        let total = rows.iter().rposition(|&i| table.rows[i].is_total());
+        balances_below(ti, table, section, &rows, year, total, out);
         match year {
             Some(y) => {
                 let above = heads(&rows[..y]);
@@ -538,7 +536,7 @@ fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
                 }
             }
             None => {
-                let Some(total) = rows.iter().rposition(|&i| table.rows[i].is_total()) else {
+                let Some(total) = total else {
                     continue;
                 };
                 let above = heads(&rows[..total]);
@@ -555,35 +553,32 @@ fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
 /// carried forward: `年末结转和结余`). The balance is the one unnumbered
 /// line between the two (a `一、` line under it is its breakdown), or the
 /// `一、` lines when none is unnumbered; with more unnumbered lines nothing
-/// is claimed.
+/// is claimed. `year` and `total` are positions in the side's `rows`.
 fn balances_below(
     ti: usize,
     table: &Table,
     section: Section,
     rows: &[usize],
     year: Option<usize>,
-    lists: &OrdinalLists,
+    total: Option<usize>,
     out: &mut Vec<Identity>,
 ) {
     let Some(sub) = year.or_else(|| rows.iter().position(|&i| table.rows[i].item == "小计"))
     else {
         return;
     };
-    let Some(total) = rows.iter().rposition(|&i| table.rows[i].is_total()) else {
+    let Some(total) = total.filter(|&t| t > sub) else {
         return;
     };
-    if total <= sub {
-        return;
-    }
     let between = &rows[sub + 1..total];
     let is_line = |i: &usize| {
         let item = &table.rows[*i].item;
-        !table.rows[*i].is_total() && !item.ends_with("合计") && !item.starts_with("其中")
+        !is_total_line(&table.rows[*i]) && !item.starts_with("其中")
     };
     let unnumbered: Vec<usize> = between
         .iter()
         .copied()
-        .filter(|i| is_line(i) && lists.style(*i).is_none())
+        .filter(|&i| is_line(&i) && ordinal_style(table, i).is_none())
         .collect();
     // Two unnumbered lines may be a balance and its breakdown (`上年结转` /
     // `一般公共预算拨款`): which is which is not known, nothing is claimed.
@@ -591,7 +586,9 @@ fn balances_below(
         0 => between
             .iter()
             .copied()
-            .filter(|i| is_line(i) && lists.style(*i) == Some(normalize::OrdinalStyle::Chinese))
+            .filter(|&i| {
+                is_line(&i) && ordinal_style(table, i) == Some(normalize::OrdinalStyle::Chinese)
+            })
             .collect(),
         1 => unnumbered,
         _ => return,
@@ -616,12 +613,22 @@ fn balances_below(
     }
 }
 
+/// A total or subtotal line (`收入总计`, `小计`, `本年收入合计`): it ends a
+/// side's lists.
+fn is_total_line(row: &Row) -> bool {
+    row.is_total() || row.item.ends_with("合计")
+}
+
+/// How row `i`'s label is numbered, if it is.
+fn ordinal_style(table: &Table, i: usize) -> Option<normalize::OrdinalStyle> {
+    normalize::ordinal(&table.rows[i].item).map(|(style, _)| style)
+}
+
 /// A side's numbered lists: each `一、` row with the rows of the next
 /// level below it (numbered from 1, strictly increasing), and how many rows
-/// are neither numbered, nor totals, nor a `其中` breakdown.
+/// are neither numbered, nor totals, nor a breakdown of a numbered row.
 struct OrdinalLists {
     groups: Vec<(usize, Vec<usize>)>,
-    styles: Vec<(usize, normalize::OrdinalStyle)>,
     unaccounted: usize,
 }
 
@@ -632,7 +639,6 @@ impl OrdinalLists {
         use normalize::OrdinalStyle::Chinese;
         let mut lists = OrdinalLists {
             groups: Vec::new(),
-            styles: Vec::new(),
             unaccounted: 0,
         };
         let amounts = |i: usize| -> Vec<i64> {
@@ -652,12 +658,8 @@ impl OrdinalLists {
         let mut breakdown: Option<(Vec<i64>, Vec<i64>)> = None;
         for &i in rows {
             let row = &table.rows[i];
-            let ordinal = normalize::ordinal(&row.item);
-            if let Some((style, _)) = ordinal {
-                lists.styles.push((i, style));
-            }
-            match ordinal {
-                _ if row.is_total() || row.item.ends_with("合计") => {
+            match normalize::ordinal(&row.item) {
+                _ if is_total_line(row) => {
                     level = None;
                     breakdown = None;
                     open = false;
@@ -699,11 +701,10 @@ impl OrdinalLists {
                 // numbered rows are not all of it.
                 None => {
                     // A balance (`年初结转和结余`) breaks down only a balance.
-                    let balance = |r: &Row| r.item.contains("结转") || r.item.contains("结余");
-                    let parent_ok = !balance(row)
+                    let parent_ok = !row.is_balance()
                         || level.is_some()
                             && lists.groups.last().is_some_and(|(_, items)| {
-                                items.last().is_some_and(|&p| balance(&table.rows[p]))
+                                items.last().is_some_and(|&p| table.rows[p].is_balance())
                             });
                     let fits = parent_ok
                         && breakdown.as_mut().is_some_and(|(parent, sum)| {
@@ -723,10 +724,6 @@ impl OrdinalLists {
             }
         }
         lists
-    }
-
-    fn style(&self, row: usize) -> Option<normalize::OrdinalStyle> {
-        self.styles.iter().find(|(i, _)| *i == row).map(|(_, s)| *s)
     }
 }
 
@@ -754,12 +751,7 @@ fn year_total(table: &Table, section: Option<Section>) -> Option<usize> {
     table
         .rows
         .iter()
-        .position(|r| {
-            r.code.is_none()
-                && r.item.starts_with("本年")
-                && r.item.ends_with("合计")
-                && (section.is_none() || r.section == section)
-        })
+        .position(|r| r.is_year_subtotal() && (section.is_none() || r.section == section))
         .or_else(|| grand_total(table, section))
 }
 
@@ -958,11 +950,10 @@ fn stated_items(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
         // Below the first balance line (`二、上年结转结余`), a line names a
         // part of the balance (`单位资金` under `非财政拨款结转结余`), not the
         // year's figure, unless it is a balance itself (`1.财政拨款结转`).
-        let is_balance = |item: &str| item.contains("结转") || item.contains("结余");
         let mut in_balances = false;
         for (ri, row) in side_rows {
-            in_balances |= is_balance(&row.item);
-            if in_balances && !is_balance(&row.item) {
+            in_balances |= row.is_balance();
+            if in_balances && !row.is_balance() {
                 continue;
             }
             for m in ev.measures_stated_by(&row.item) {
@@ -1014,7 +1005,7 @@ pub fn check_and_flag(doc: &mut Document, g: &Grammar, ids: Vec<Identity>) -> Ve
     let (results, contradicted) = evaluate_all(doc, g, ids);
     for c in contradicted {
         let row = &mut doc.tables[c.table].rows[c.row];
-        if let Some(v) = row.values.iter_mut().find(|v| v.measure == c.measure) {
+        if let Some(v) = row.value_mut(c.measure) {
             v.status = CellStatus::Uncertain;
         }
     }

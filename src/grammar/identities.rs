@@ -105,10 +105,9 @@ pub struct Evidence {
 impl Evidence {
     /// The measures of `table`'s total row that a row of `from` labelled
     /// `item` states (its ordinal and `其中:` removed).
-    pub fn measures_stated_by<'a>(&'a self, item: &str) -> impl Iterator<Item = Measure> + 'a {
-        let item = normalize::strip_ordinal(item.trim_start_matches("其中:"))
-            .trim_start_matches("其中:")
-            .to_string();
+    pub fn measures_stated_by<'a>(&'a self, item: &'a str) -> impl Iterator<Item = Measure> + 'a {
+        let item =
+            normalize::strip_ordinal(item.trim_start_matches("其中:")).trim_start_matches("其中:");
         self.items
             .iter()
             .filter(move |(label, _)| *label == item)

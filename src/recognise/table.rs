@@ -175,14 +175,16 @@ pub fn same_texts(a: &[Cell], b: &[Cell]) -> bool {
 
 /// The most common row length (ties: the longer).
 fn typical_width(rows: &[Vec<Cell>]) -> usize {
+    commonest_length(rows).map_or(0, |(len, _)| len)
+}
+
+/// The most common row length (ties: the longer) and how many rows have it.
+fn commonest_length<R: AsRef<[Cell]>>(rows: &[R]) -> Option<(usize, usize)> {
     let mut counts = std::collections::BTreeMap::new();
     for r in rows {
-        *counts.entry(r.len()).or_insert(0usize) += 1;
+        *counts.entry(r.as_ref().len()).or_insert(0usize) += 1;
     }
-    counts
-        .into_iter()
-        .max_by_key(|(len, n)| (*n, *len))
-        .map_or(0, |(len, _)| len)
+    counts.into_iter().max_by_key(|(len, n)| (*n, *len))
 }
 
 /// Re-joins a row that a stray blank line cut in two: adjacent rows, both
@@ -538,47 +540,43 @@ impl Alignment {
         exact: bool,
         table: &mut Table,
     ) -> Self {
-        let mut lengths = std::collections::BTreeMap::new();
-        for r in body {
-            *lengths.entry(r.as_ref().len()).or_insert(0usize) += 1;
+        let usual = commonest_length(body)
+            .filter(|&(len, n)| len >= width && n * 4 >= body.len() * 3)
+            .map(|(len, _)| len);
+        let mut align = Alignment {
+            width,
+            usual,
+            exact,
+            table_floor: CellStatus::Ok,
+        };
+        let misfit = body.iter().filter(|r| !align.fits(r.as_ref())).count();
+        if !header_ok || misfit * 4 > body.len() {
+            align.table_floor = CellStatus::Uncertain;
         }
-        let usual = lengths
-            .iter()
-            .max_by_key(|(len, n)| (**n, **len))
-            .filter(|(len, n)| **len >= width && **n * 4 >= body.len() * 3)
-            .map(|(len, _)| *len);
-        let fits = |r: &R| Self::fits(r.as_ref(), width, usual, exact);
-        let misfit = body.iter().filter(|r| !fits(r)).count();
-        let unreliable = !header_ok || misfit * 4 > body.len();
         if misfit > 0 {
             table.issues.push(format!(
                 "{misfit} of {} rows do not have the table's {width} cells: their columns are uncertain",
                 body.len()
             ));
         }
-        Alignment {
-            width,
-            usual,
-            exact,
-            table_floor: if unreliable {
-                CellStatus::Uncertain
-            } else {
-                CellStatus::Ok
-            },
-        }
+        align
     }
 
     /// A row lines up when it has the table's cells; blank padding after
     /// them does not matter, unless nearly every row has one length and
     /// this one has another.
-    fn fits(cells: &[Cell], width: usize, usual: Option<usize>, exact: bool) -> bool {
+    fn fits(&self, cells: &[Cell]) -> bool {
+        let width = self.width;
         let lines_up = cells.len() == width
             || (cells.len() > width && cells[width..].iter().all(|c| normalize::is_blank(&c.text)));
-        lines_up && usual.is_none_or(|len| cells.len() == len || (!exact && cells.len() > len))
+        lines_up
+            && self
+                .usual
+                .is_none_or(|len| cells.len() == len || (!self.exact && cells.len() > len))
     }
 
     fn floor(&self, cells: &[Cell]) -> CellStatus {
-        if Self::fits(cells, self.width, self.usual, self.exact) {
+        if self.fits(cells) {
             self.table_floor
         } else {
             CellStatus::Uncertain

@@ -126,25 +126,24 @@ fn judge(doc: &mut Document, ids: &[Identity], c: CellRef) -> Option<Finding> {
         .filter(|id| id.cells().any(|x| *x == c))
         .collect();
     let printed = value(doc, &c)?.amount;
-    let failing = |doc: &Document| {
+    // Whether each identity that states something holds.
+    let outcomes = |doc: &Document| -> Vec<bool> {
         involved
             .iter()
-            .filter(|id| id.evaluate(doc).is_some_and(|e| !e.holds))
-            .count()
+            .filter_map(|id| id.evaluate(doc).map(|e| e.holds))
+            .collect()
     };
-    let before = failing(doc);
+    let failing = |outcomes: &[bool]| outcomes.iter().filter(|&&h| !h).count();
+    let before = failing(&outcomes(doc));
     let mut proven = Vec::new();
     let mut mends = false;
     for candidate in with_a_digit_more(printed) {
         value_mut(doc, &c)?.amount = candidate;
-        let evaluated: Vec<bool> = involved
-            .iter()
-            .filter_map(|id| id.evaluate(doc).map(|e| e.holds))
-            .collect();
-        if evaluated.iter().all(|&h| h) && evaluated.len() >= 2 {
+        let now = outcomes(doc);
+        if now.len() >= 2 && failing(&now) == 0 {
             proven.push(candidate);
         }
-        mends |= failing(doc) < before;
+        mends |= failing(&now) < before;
     }
     value_mut(doc, &c)?.amount = printed;
     match proven.as_slice() {
@@ -163,9 +162,7 @@ fn value_mut<'d>(doc: &'d mut Document, c: &CellRef) -> Option<&'d mut Value> {
         .get_mut(c.table)?
         .rows
         .get_mut(c.row)?
-        .values
-        .iter_mut()
-        .find(|v| v.measure == c.measure)
+        .value_mut(c.measure)
 }
 
 #[cfg(test)]
