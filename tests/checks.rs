@@ -9,11 +9,14 @@ use budget_harvest::grammar::Grammar;
 use budget_harvest::model::Document;
 use budget_harvest::pipeline;
 
-fn seed(name: &str) -> Document {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("samples")
-        .join(name);
-    pipeline::document(&std::fs::read(path).unwrap()).unwrap()
+        .join(name)
+}
+
+fn seed(name: &str) -> Document {
+    pipeline::document(&std::fs::read(sample(name)).unwrap()).unwrap()
 }
 
 /// (table, rule, subject, expected, actual) of every failed check.
@@ -319,10 +322,7 @@ fn a_perturbed_amount_fails_a_rule_naming_its_cell() {
 
 /// `seed` with the amount on 1-based `line` replaced (a publisher's slip).
 fn slipped(name: &str, line: usize, from: &str, to: &str) -> Document {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name);
-    let text = std::fs::read_to_string(path).unwrap();
+    let text = std::fs::read_to_string(sample(name)).unwrap();
     let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
     assert!(lines[line - 1].contains(from), "{}", lines[line - 1]);
     lines[line - 1] = lines[line - 1].replacen(from, to, 1);

@@ -1312,14 +1312,21 @@ fn encrypted_pdfs_open_with_an_empty_user_password() {
 /// A copy of `samples/<name>` with the amount on 1-based `line` cut short
 /// by its last digit, as a cell clipped at its edge prints it.
 fn with_cut_digit(dir: &Path, name: &str, line: usize, amount: &str) -> PathBuf {
-    let text = std::fs::read_to_string(root().join("samples").join(name)).unwrap();
-    let mut lines: Vec<&str> = text.split('\n').collect();
-    let cut = lines[line - 1].replacen(amount, &amount[..amount.len() - 1], 1);
-    assert_ne!(cut, lines[line - 1], "{amount} not on line {line}");
-    lines[line - 1] = &cut;
-    let path = dir.join(format!("cut_{line}_{name}"));
-    std::fs::write(&path, lines.join("\n")).unwrap();
-    path
+    let copy = dir.join(format!("cut_{line}_{name}"));
+    edited_copy(&root().join("samples").join(name), &copy, |lines| {
+        let cut = lines[line - 1].replacen(amount, &amount[..amount.len() - 1], 1);
+        assert_ne!(cut, lines[line - 1], "{amount} not on line {line}");
+        lines[line - 1] = cut;
+    });
+    copy
+}
+
+/// Writes `source`'s lines, changed by `edit`, to `copy`.
+fn edited_copy(source: &Path, copy: &Path, edit: impl FnOnce(&mut Vec<String>)) {
+    let text = std::fs::read_to_string(source).unwrap();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    edit(&mut lines);
+    std::fs::write(copy, lines.join("\n")).unwrap();
 }
 
 #[test]
@@ -1377,13 +1384,16 @@ fn a_row_that_lost_a_cell_among_padded_siblings_is_uncertain() {
     // last column. Line 288 with one empty cell dropped (`375 | | 375` →
     // `375 | 375`) still reaches the table's width, but its 375 now sits
     // under 工资福利支出, and the row sum holds either way.
-    let text = std::fs::read_to_string(root().join("samples/003_93f707ff5e41d323.txt")).unwrap();
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-    assert!(lines[287].contains("项目\t375\t\t375\t"), "{}", lines[287]);
-    lines[287] = lines[287].replacen("\t375\t\t375\t", "\t375\t375\t", 1);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("003_lost_cell.txt");
-    std::fs::write(&path, lines.join("\n")).unwrap();
+    edited_copy(
+        &root().join("samples/003_93f707ff5e41d323.txt"),
+        &path,
+        |lines| {
+            assert!(lines[287].contains("项目\t375\t\t375\t"), "{}", lines[287]);
+            lines[287] = lines[287].replacen("\t375\t\t375\t", "\t375\t375\t", 1);
+        },
+    );
     let run = extract(&[&path]);
     let row: Vec<(String, String, String)> = run
         .line_items()
@@ -1413,13 +1423,16 @@ fn a_row_with_a_stray_empty_cell_is_uncertain() {
     // cell before the second 12 moves it from 一般公共预算 to 政府性基金 and
     // pushes a blank off the row's end; the row sum holds either way, so
     // only the row's length (one more than every other row's) tells.
-    let text = std::fs::read_to_string(root().join("samples/004_9cf6d38fe078751d.txt")).unwrap();
-    let mut lines: Vec<&str> = text.split('\n').collect();
-    assert_eq!(lines[287..290], ["\t劳动保障监察", "\t12", "\t12"]);
-    lines.insert(289, "\t");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("004_stray_cell.txt");
-    std::fs::write(&path, lines.join("\n")).unwrap();
+    edited_copy(
+        &root().join("samples/004_9cf6d38fe078751d.txt"),
+        &path,
+        |lines| {
+            assert_eq!(lines[287..290], ["\t劳动保障监察", "\t12", "\t12"]);
+            lines.insert(289, "\t".to_string());
+        },
+    );
     let run = extract(&[&path]);
     let row: Vec<(String, String)> = run
         .line_items()
@@ -1448,17 +1461,16 @@ fn a_digit_cut_off_a_whole_yuan_amount_is_restored() {
         eprintln!("skipped: {} absent", path.display());
         return;
     }
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-    assert!(
-        lines[321].contains("行政运行 \t17,887,739 \t17,737,739"),
-        "{}",
-        lines[321]
-    );
-    lines[321] = lines[321].replacen("17,737,739", "1773773", 1);
     let dir = tempfile::tempdir().unwrap();
     let cut = dir.path().join("textdump_b_cut.txt");
-    std::fs::write(&cut, lines.join("\n")).unwrap();
+    edited_copy(&path, &cut, |lines| {
+        assert!(
+            lines[321].contains("行政运行 \t17,887,739 \t17,737,739"),
+            "{}",
+            lines[321]
+        );
+        lines[321] = lines[321].replacen("17,737,739", "1773773", 1);
+    });
     let run = extract(&[&cut]);
     let basic: Vec<(String, String)> = run
         .line_items()
