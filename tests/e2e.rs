@@ -1450,6 +1450,62 @@ fn a_row_with_a_stray_empty_cell_is_uncertain() {
 }
 
 #[test]
+fn a_stray_empty_cell_in_a_two_sided_table_leaves_its_columns_uncertain() {
+    // 003's 财政拨款收支总表, 221 住房保障支出 `80.72 | 80.72`: a stray empty
+    // cell between them moves the second 80.72 from 一般公共预算 to 政府性基金.
+    // The row sum holds either way, and two-sided rows may legitimately be
+    // longer (000's 总计 row prints a blank cell more after its amounts, and
+    // stays `ok`), so the row's sums must hold as printed and fail once the
+    // blank is taken out.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("003_two_sided_stray_cell.txt");
+    edited_copy(
+        &root().join("samples/003_93f707ff5e41d323.txt"),
+        &path,
+        |lines| {
+            assert_eq!(lines[187], "\t\t221 住房保障支出\t80.72\t80.72\t");
+            lines[187] = "\t\t221 住房保障支出\t80.72\t\t80.72\t".to_string();
+        },
+    );
+    let plain_000 = root().join("samples/000_530d8417aadfcef1.txt");
+    let run = extract(&[&path, &plain_000]);
+    let items = run.line_items();
+    let cells = |file: &Path, line: &str| -> Vec<(String, String, String)> {
+        let source = file.display().to_string();
+        items
+            .iter()
+            .filter(|r| {
+                r["source"] == source
+                    && r["table"] == "fiscal_summary"
+                    && r["section"] == "expenditure"
+                    && r["line"] == line
+            })
+            .map(|r| {
+                (
+                    r["measure"].clone(),
+                    r["amount"].clone(),
+                    r["status"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        cells(&path, "188"),
+        [
+            ("total".into(), "80.72".into(), "uncertain".into()),
+            ("gov_fund".into(), "80.72".into(), "uncertain".into()),
+        ]
+    );
+    assert_eq!(
+        cells(&plain_000, "1136"),
+        [
+            ("total".into(), "1644.68".into(), "ok".into()),
+            ("general_budget".into(), "1644.68".into(), "ok".into()),
+        ]
+    );
+}
+
+#[test]
 fn a_digit_cut_off_a_whole_yuan_amount_is_restored() {
     // The third-party dump of shared/real-pdfs (not redistributed): its
     // tables print whole 元. The expenditure row 2120101 行政运行

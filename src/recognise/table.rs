@@ -527,7 +527,8 @@ struct Alignment {
     /// Rows must have the usual length exactly: in a coded or a transposed
     /// “三公” table a longer row whose extra cells are blank may hold a stray
     /// empty cell that moved the amounts after it right (two-sided tables
-    /// print blank cells after a side's totals row: not for them).
+    /// print blank cells after a side's totals row: for them a longer row's
+    /// sums decide, see `reads_one_way`).
     exact: bool,
     table_floor: CellStatus,
 }
@@ -573,6 +574,13 @@ impl Alignment {
             && self
                 .usual
                 .is_none_or(|len| cells.len() == len || (!self.exact && cells.len() > len))
+    }
+
+    /// Longer than nearly every row (the extra cells blank): a two-sided
+    /// row may print a blank cell after its amounts (000's 总计) or hold a
+    /// stray one that moved them right; only the row's sums can tell.
+    fn is_longer(&self, cells: &[Cell]) -> bool {
+        self.usual.is_some_and(|len| cells.len() > len)
     }
 
     fn floor(&self, cells: &[Cell]) -> CellStatus {
@@ -1090,7 +1098,7 @@ fn two_sided(
                 at,
             });
         }
-        let exp_values = values(
+        let mut exp_values = values(
             g,
             Some(Section::Expenditure),
             cells,
@@ -1101,6 +1109,23 @@ fn two_sided(
         );
         if exp_values.is_empty() {
             continue;
+        }
+        if align.is_longer(cells)
+            && !reads_one_way(
+                g,
+                kind.key,
+                Section::Expenditure,
+                cells,
+                split + 1,
+                &expenditure,
+            )
+        {
+            table.issues.push(format!(
+                "line {at}: a row longer than the others, its sums not settling its expenditure columns: they are uncertain"
+            ));
+            for v in &mut exp_values {
+                v.status = CellStatus::Uncertain;
+            }
         }
         let (mut code, item) = split_code_prefix_raw(text(cells, split));
         if code.is_none() {
@@ -1115,6 +1140,53 @@ fn two_sided(
             at: cells.get(split).map_or(at, |c| c.at),
         });
     }
+}
+
+/// Whether a two-sided row longer than its siblings reads one way only on
+/// `section`'s side (its amounts from `from` under `cols`): its row sums hold
+/// as printed, and hold no more once a blank cell before an amount is taken
+/// out (a stray cell that moved the amounts after it right). 000's 总计 row
+/// prints one blank cell more, after its amounts: it passes.
+fn reads_one_way(
+    g: &Grammar,
+    kind: &str,
+    section: Section,
+    cells: &[Cell],
+    from: usize,
+    cols: &Columns,
+) -> bool {
+    let measures: Vec<Measure> = cols.measures.iter().flatten().copied().collect();
+    let rules: Vec<_> = g
+        .identities
+        .row_sums
+        .iter()
+        .filter(|r| r.section == Some(section) && r.applies(kind, |m| measures.contains(m)))
+        .collect();
+    let holds = |cells: &[Cell]| {
+        let cents = |m: &Measure| {
+            cols.measures
+                .iter()
+                .position(|c| c.as_ref() == Some(m))
+                .and_then(|i| cells.get(from + i))
+                .and_then(Reading::of)
+                .map_or(0, |r| r.amount().cents)
+        };
+        rules
+            .iter()
+            .all(|r| cents(&r.total) == r.parts.iter().map(cents).sum::<i64>())
+    };
+    if !holds(cells) {
+        return false;
+    }
+    let last_printed = cells.iter().rposition(|c| !normalize::is_blank(&c.text));
+    let shifted_holds = (from..last_printed.unwrap_or(0))
+        .filter(|&i| normalize::is_blank(&cells[i].text))
+        .any(|i| {
+            let mut without = cells.to_vec();
+            without.remove(i);
+            holds(&without)
+        });
+    !shifted_holds
 }
 
 /// The “三公” table: one row per category, or transposed (categories as columns).
