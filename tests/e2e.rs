@@ -1506,6 +1506,84 @@ fn a_stray_empty_cell_in_a_two_sided_table_leaves_its_columns_uncertain() {
 }
 
 #[test]
+fn a_coded_row_that_lost_a_blank_code_cell_is_put_back() {
+    // 000's income table, one cell per line: `208 | | | 社会保障和就业支出 |
+    // 1536.75 | 1514.13 | …` with one blank code cell dropped. The name now
+    // sits in the 项 column and every amount one column left; the row is one
+    // cell shorter than all its siblings, so the dropped cell was before the
+    // name. Its cells are put back, `repaired`, and the 款 row below keeps
+    // its code 20801.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("000_dropped_code_cell.txt");
+    edited_copy(
+        &root().join("samples/000_530d8417aadfcef1.txt"),
+        &path,
+        |lines| {
+            assert_eq!(
+                lines[218..222],
+                ["\t208", "\t", "\t", "\t社会保障和就业支出"]
+            );
+            lines.remove(219);
+        },
+    );
+    let run = extract(&[&path]);
+    let items = run.line_items();
+    let row = |code: &str| -> Vec<(String, String, String)> {
+        items
+            .iter()
+            .filter(|r| r["table"] == "income" && r["code"] == code)
+            .map(|r| {
+                (
+                    r["measure"].clone(),
+                    r["amount"].clone(),
+                    r["status"].clone(),
+                )
+            })
+            .collect()
+    };
+    let repaired = |m: &str, a: &str| (m.to_string(), a.to_string(), "repaired".to_string());
+    assert_eq!(
+        row("208"),
+        [
+            repaired("total", "1536.75"),
+            repaired("fiscal_subtotal", "1514.13"),
+            repaired("unit_funds", "22"),
+            repaired("carryover_fiscal", "0.62"),
+        ]
+    );
+    assert_eq!(
+        row("20801")[0],
+        ("total".into(), "1146.18".into(), "ok".into())
+    );
+}
+
+#[test]
+fn an_amount_where_a_row_label_belongs_leaves_the_row_uncertain() {
+    // 000's “三公” table: `公务用车购置及运行费` / `（小计）` / `6.99 | 6.99`
+    // is a row a blank line cut in two, rejoined by its length. With a stray
+    // empty cell (`6.99 | | 6.99`) it no longer rejoins, and its first 6.99
+    // lands where the label belongs: the amounts after it cannot be placed.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("000_amount_as_label.txt");
+    edited_copy(
+        &root().join("samples/000_530d8417aadfcef1.txt"),
+        &path,
+        |lines| {
+            assert_eq!(lines[2358..2360], ["\t6.99", "\t6.99"]);
+            lines.insert(2359, "\t".to_string());
+        },
+    );
+    let run = extract(&[&path]);
+    let statuses: Vec<(String, String)> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| r["table"] == "three_public" && r["line"] == "2359")
+        .map(|r| (r["item"].clone(), r["status"].clone()))
+        .collect();
+    assert_eq!(statuses, [("6.99".into(), "uncertain".into())]);
+}
+
+#[test]
 fn a_digit_cut_off_a_whole_yuan_amount_is_restored() {
     // The third-party dump of shared/real-pdfs (not redistributed): its
     // tables print whole 元. The expenditure row 2120101 行政运行

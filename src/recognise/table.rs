@@ -312,11 +312,17 @@ fn values(
     let mut joined = Vec::new();
     // Text in an amount column: this row's cells have shifted, so none of
     // its amounts is where its header says.
-    let shifted = (from..from + cols.measures.len()).any(|i| {
+    let text_in_amounts = (from..from + cols.measures.len()).any(|i| {
         cells
             .get(i)
             .is_some_and(|c| !normalize::is_blank(&c.text) && Reading::of(c).is_none())
     });
+    // An amount where the row's label belongs: its cells have shifted left.
+    let amount_as_label = from
+        .checked_sub(1)
+        .and_then(|i| cells.get(i))
+        .is_some_and(is_amount);
+    let shifted = text_in_amounts || amount_as_label;
     let floor = if shifted {
         CellStatus::Uncertain
     } else {
@@ -541,9 +547,7 @@ impl Alignment {
         exact: bool,
         table: &mut Table,
     ) -> Self {
-        let usual = commonest_length(body)
-            .filter(|&(len, n)| len >= width && n * 4 >= body.len() * 3)
-            .map(|(len, _)| len);
+        let usual = usual_length(body, width);
         let mut align = Alignment {
             width,
             usual,
@@ -621,6 +625,43 @@ fn realign_coded(
     out.resize(code_cols, Cell::new(String::new(), at));
     out.extend_from_slice(&row[name_at..]);
     Cow::Owned(out)
+}
+
+/// The length nearly every row has (three in four at least), when it is
+/// `width` or more.
+fn usual_length<R: AsRef<[Cell]>>(body: &[R], width: usize) -> Option<usize> {
+    commonest_length(body)
+        .filter(|&(len, n)| len >= width && n * 4 >= body.len() * 3)
+        .map(|(len, _)| len)
+}
+
+/// A coded row `d` cells shorter than the rows' usual length whose name sits
+/// `d` columns left, in a code column (`208 | | 社会保障和就业支出 | …` under
+/// 类 款 项): the dropped cells were blank code cells, so the name and every
+/// amount after it move back right by `d`. Any other short row is left to
+/// [`realign_coded`] and the alignment check.
+fn restore_dropped_code_cells(
+    row: &[Cell],
+    code_cols: usize,
+    usual: Option<usize>,
+) -> Option<Vec<Cell>> {
+    let missing = usual?.checked_sub(row.len())?;
+    if missing == 0 || missing > code_cols {
+        return None;
+    }
+    let name_at = code_cols - missing;
+    let name = row.get(name_at)?;
+    let is_code = |c: &Cell| {
+        let t = normalize::label(&c.text);
+        t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    if is_code(name) || is_amount(name) || !row[..name_at].iter().all(is_code) {
+        return None;
+    }
+    let mut out = row.to_vec();
+    let blank = Cell::new(String::new(), name.at);
+    out.splice(name_at..name_at, std::iter::repeat_n(blank, missing));
+    Some(out)
 }
 
 /// A two-sided row whose blank cells were dropped, rebuilt from what its
@@ -844,15 +885,24 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     // (or the column-number row) establishes.
     table.columns = cols.measures.iter().flatten().copied().collect();
     let expected = first + cols.measures.len();
-    let body: Vec<Cow<[Cell]>> = body
+    let usual = usual_length(body, expected);
+    let (body, restored): (Vec<Cow<[Cell]>>, Vec<bool>) = body
         .iter()
-        .map(|r| realign_coded(r, code_cols, project_col.is_some(), cols.measures.len()))
-        .collect();
+        .map(
+            |r| match realign_coded(r, code_cols, project_col.is_some(), cols.measures.len()) {
+                Cow::Borrowed(r) => match restore_dropped_code_cells(r, code_cols, usual) {
+                    Some(row) => (Cow::Owned(row), true),
+                    None => (Cow::Borrowed(r), false),
+                },
+                realigned => (realigned, false),
+            },
+        )
+        .unzip();
     let body = body.as_slice();
     let align = Alignment::new(body, expected, cols.problem.is_none(), true, table);
     let function_classes = kind.key != "general_budget_basic";
     let mut filler = CodeFiller { parts: Vec::new() };
-    for cells in body {
+    for (cells, restored) in body.iter().zip(restored) {
         // The code cells, normalised once for every test below.
         let mut joined_code = false;
         let mut codes: Vec<Cow<str>> = (0..code_cols)
@@ -887,6 +937,16 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             floor = CellStatus::Uncertain;
         }
         let mut code = filler.next(&codes);
+        if restored {
+            // Its columns rebuilt: `repaired`, unless its code digits now
+            // make no code (they were not where the blanks went).
+            let lost_code = code.is_none() && codes.iter().any(|t| !t.is_empty());
+            floor = floor.max(if lost_code {
+                CellStatus::Uncertain
+            } else {
+                CellStatus::Repaired
+            });
+        }
         // Code cells with digits that made no code: reported when one level
         // is printed at its full width (`7 | 11 | 02`, `301 | 2`), so the
         // rest is a code's misprint; a serial-number column is not a code.
@@ -1437,6 +1497,50 @@ mod tests {
         );
         let (c, n) = split_code_prefix_raw("支出总计");
         assert_eq!((c, n.as_str()), (None, "支出总计"));
+    }
+
+    fn cells(texts: &[&str]) -> Vec<Cell> {
+        texts
+            .iter()
+            .map(|t| Cell::new(*t, Provenance::Line(1)))
+            .collect()
+    }
+
+    fn texts(row: &[Cell]) -> Vec<&str> {
+        row.iter().map(|c| c.text.as_str()).collect()
+    }
+
+    #[test]
+    fn dropped_code_cells_are_put_back_before_the_name() {
+        // 类 款 项 | name | 3 amounts: seven cells usually.
+        let row = cells(&["208", "", "社会保障和就业支出", "1536.75", "", "22"]);
+        let restored = restore_dropped_code_cells(&row, 3, Some(7)).unwrap();
+        assert_eq!(
+            texts(&restored),
+            ["208", "", "", "社会保障和就业支出", "1536.75", "", "22"]
+        );
+        // Where the blanks went among the code cells is not known: `01` now
+        // sits under 类, makes no code, and `coded` leaves the row uncertain.
+        let kuan = cells(&["01", "人力资源和社会保障管理事务", "1146.18", "", ""]);
+        assert_eq!(
+            texts(&restore_dropped_code_cells(&kuan, 3, Some(7)).unwrap()),
+            [
+                "01",
+                "",
+                "",
+                "人力资源和社会保障管理事务",
+                "1146.18",
+                "",
+                ""
+            ]
+        );
+        // The name where it belongs: a cell was lost elsewhere.
+        let late = cells(&["208", "", "", "社会保障和就业支出", "1536.75", "22"]);
+        assert!(restore_dropped_code_cells(&late, 3, Some(7)).is_none());
+        // An amount where the name would be, or no usual length: left alone.
+        let shifted = cells(&["208", "", "1536.75", "", "22", "", ""]);
+        assert!(restore_dropped_code_cells(&shifted[..6], 3, Some(7)).is_none());
+        assert!(restore_dropped_code_cells(&row, 3, None).is_none());
     }
 
     #[test]
