@@ -1584,6 +1584,74 @@ fn an_amount_where_a_row_label_belongs_leaves_the_row_uncertain() {
 }
 
 #[test]
+fn two_amounts_printed_in_one_cell_are_split() {
+    // A tab printed as a space puts two amounts in one cell (`779.18 779.17`).
+    // A row short by exactly that many cells gets the cell split, its
+    // amounts `repaired`. Three places in 000, each in its own copy:
+    // general_budget 2080101 行政运行 (a coded table); the fiscal summary's
+    // 221 row (two-sided: before, the row vanished without a word); the
+    // “三公” 合计 row (before, taken for a header row and dropped).
+    let dir = tempfile::tempdir().unwrap();
+    let source = root().join("samples/000_530d8417aadfcef1.txt");
+    let merged = |name: &str, at: usize, expected: [&str; 2]| {
+        let path = dir.path().join(name);
+        edited_copy(&source, &path, |lines| {
+            assert_eq!(lines[at..at + 2], expected);
+            let joined = format!("{} {}", lines[at], lines[at + 1].trim_start());
+            lines.splice(at..at + 2, [joined]);
+        });
+        path
+    };
+    let coded = merged("coded.txt", 1187, ["\t779.18\u{3000}", "\t779.17\u{3000}"]);
+    let two_sided = merged(
+        "two_sided.txt",
+        1040,
+        ["\t77.65\u{3000}", "\t77.65\u{3000}"],
+    );
+    let totals = merged("totals.txt", 2338, ["\t7.59", "\t7.59"]);
+    let run = extract(&[&coded, &two_sided, &totals]);
+    let items = run.line_items();
+    let cells = |file: &Path, table: &str, item: &str| -> Vec<(String, String, String)> {
+        let source = file.display().to_string();
+        items
+            .iter()
+            .filter(|r| {
+                r["source"] == source
+                    && r["table"] == table
+                    && r["item"] == item
+                    && r["section"] != "income"
+            })
+            .map(|r| {
+                (
+                    r["measure"].clone(),
+                    r["amount"].clone(),
+                    r["status"].clone(),
+                )
+            })
+            .collect()
+    };
+    let repaired = |m: &str, a: &str| (m.to_string(), a.to_string(), "repaired".to_string());
+    assert_eq!(
+        cells(&coded, "general_budget", "行政运行"),
+        [repaired("total", "779.18"), repaired("basic", "779.17")]
+    );
+    assert_eq!(
+        cells(&two_sided, "fiscal_summary", "住房保障支出"),
+        [
+            repaired("total", "77.65"),
+            repaired("general_budget", "77.65")
+        ]
+    );
+    assert_eq!(
+        cells(&totals, "three_public", "合计"),
+        [
+            repaired("total", "7.59"),
+            repaired("general_budget", "7.59")
+        ]
+    );
+}
+
+#[test]
 fn a_digit_cut_off_a_whole_yuan_amount_is_restored() {
     // The third-party dump of shared/real-pdfs (not redistributed): its
     // tables print whole 元. The expenditure row 2120101 行政运行

@@ -135,10 +135,15 @@ pub fn is_amount(c: &Cell) -> bool {
     Reading::of(c).is_some()
 }
 
+/// An amount, or several printed in one cell.
+fn holds_amount(c: &Cell) -> bool {
+    is_amount(c) || merged_amounts(c).is_some()
+}
+
 /// The first row that carries data: an amount that is not a column number.
 fn first_data_row(rows: &[Vec<Cell>]) -> usize {
     rows.iter()
-        .position(|r| r.iter().any(is_amount) && !columns::is_column_number_row(r))
+        .position(|r| r.iter().any(holds_amount) && !columns::is_column_number_row(r))
         .unwrap_or(rows.len())
 }
 
@@ -196,7 +201,7 @@ fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
     while let Some(mut row) = rows.next() {
         if let Some(next) = rows.peek() {
             // The first half of a split row is its label: it holds no amount.
-            let label_only = !row.iter().any(is_amount);
+            let label_only = !row.iter().any(holds_amount);
             if label_only
                 && row.len() < width
                 && next.len() < width
@@ -635,6 +640,33 @@ fn usual_length<R: AsRef<[Cell]>>(body: &[R], width: usize) -> Option<usize> {
         .map(|(len, _)| len)
 }
 
+/// A row as many cells short of the rows' usual length as its cells hold
+/// extra amounts (`779.18 779.17`: the tab between two cells printed as a
+/// space) gets those cells split, one amount each.
+fn split_merged_amounts(row: &[Cell], usual: Option<usize>) -> Option<Vec<Cell>> {
+    let missing = usual?.checked_sub(row.len())?;
+    if missing == 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(row.len() + missing);
+    for c in row {
+        match merged_amounts(c) {
+            Some(parts) => out.extend(parts.map(|p| Cell::new(p, c.at))),
+            None => out.push(c.clone()),
+        }
+    }
+    (out.len() == row.len() + missing).then_some(out)
+}
+
+/// The amounts of a cell that holds two or more, space-separated.
+fn merged_amounts(c: &Cell) -> Option<std::str::SplitWhitespace<'_>> {
+    let parts = c.text.split_whitespace();
+    let merged = c.joined_at.is_none()
+        && parts.clone().nth(1).is_some()
+        && parts.clone().all(|p| Amount::parse(p).is_some());
+    merged.then_some(parts)
+}
+
 /// A coded row `d` cells shorter than the rows' usual length whose name sits
 /// `d` columns left, in a code column (`208 | | 社会保障和就业支出 | …` under
 /// 类 款 项): the dropped cells were blank code cells, so the name and every
@@ -694,6 +726,20 @@ fn realign_two_sided<'r>(
     let (income_width, exp_width) = (split - 1, width - split - 1);
     // Runs of the row: labels and the amounts after each.
     let mut runs: Vec<Run> = Vec::new();
+    // Digits that are no amount (`77.65 77.65`, two cells in one) are no
+    // label either: the row is left as it is, and reported.
+    let numeric = |c: &Cell| {
+        c.text
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || matches!(ch, '.' | ',' | '-') || ch.is_whitespace())
+    };
+    if filled
+        .iter()
+        .zip(&kinds)
+        .any(|(c, amount)| !amount && numeric(c))
+    {
+        return (Cow::Borrowed(row), CellStatus::Ok);
+    }
     for (c, amount) in filled.iter().zip(&kinds) {
         match (amount, runs.last_mut()) {
             (true, Some((_, amounts))) => amounts.push(c),
@@ -890,7 +936,9 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         .iter()
         .map(
             |r| match realign_coded(r, code_cols, project_col.is_some(), cols.measures.len()) {
-                Cow::Borrowed(r) => match restore_dropped_code_cells(r, code_cols, usual) {
+                Cow::Borrowed(r) => match split_merged_amounts(r, usual)
+                    .or_else(|| restore_dropped_code_cells(r, code_cols, usual))
+                {
                     Some(row) => (Cow::Owned(row), true),
                     None => (Cow::Borrowed(r), false),
                 },
@@ -938,8 +986,8 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         }
         let mut code = filler.next(&codes);
         if restored {
-            // Its columns rebuilt: `repaired`, unless its code digits now
-            // make no code (they were not where the blanks went).
+            // Its cells rebuilt: `repaired`, unless its code digits now make
+            // no code (they were not where the blanks went).
             let lost_code = code.is_none() && codes.iter().any(|t| !t.is_empty());
             floor = floor.max(if lost_code {
                 CellStatus::Uncertain
@@ -1128,9 +1176,13 @@ fn two_sided(
         income: income.measures.iter().flatten().copied().collect(),
         expenditure: expenditure.measures.iter().flatten().copied().collect(),
     });
+    let usual = usual_length(body, width);
     let (body, inferred): (Vec<Cow<[Cell]>>, Vec<CellStatus>) = body
         .iter()
-        .map(|r| realign_two_sided(g, r, width, split))
+        .map(|r| match split_merged_amounts(r, usual) {
+            Some(split_row) => (Cow::Owned(split_row), CellStatus::Repaired),
+            None => realign_two_sided(g, r, width, split),
+        })
         .unzip();
     let body = body.as_slice();
     let header_ok = income.problem.is_none() && expenditure.problem.is_none() && width >= 4;
@@ -1269,13 +1321,25 @@ fn three_public(
             table.issues.push(p.clone());
         }
         table.columns = cols.measures.iter().flatten().copied().collect();
-        let align = Alignment::new(body, width + 1, cols.problem.is_none(), true, table);
-        for cells in body {
+        let usual = usual_length(body, width + 1);
+        let (body, split): (Vec<Cow<[Cell]>>, Vec<bool>) = body
+            .iter()
+            .map(|r| match split_merged_amounts(r, usual) {
+                Some(split_row) => (Cow::Owned(split_row), true),
+                None => (Cow::Borrowed(r.as_slice()), false),
+            })
+            .unzip();
+        let align = Alignment::new(&body, width + 1, cols.problem.is_none(), true, table);
+        for (cells, split) in body.iter().zip(split) {
             let raw = text(cells, 0);
             let item = g
                 .three_public_category(raw)
                 .map_or_else(|| normalize::label(raw).into_owned(), str::to_string);
-            let values = values(g, None, cells, 1, &cols, align.floor(cells), table);
+            let mut floor = align.floor(cells);
+            if split {
+                floor = floor.max(CellStatus::Repaired);
+            }
+            let values = values(g, None, cells, 1, &cols, floor, table);
             if values.is_empty() {
                 continue;
             }
@@ -1313,11 +1377,13 @@ fn three_public(
         ));
     }
     for cells in body {
-        let floor = if cells.len() == columns.len() {
-            status
-        } else {
-            CellStatus::Uncertain
+        let split = split_merged_amounts(cells, Some(columns.len()));
+        let floor = match &split {
+            Some(_) => status.max(CellStatus::Repaired),
+            None if cells.len() == columns.len() => status,
+            None => CellStatus::Uncertain,
         };
+        let cells = split.as_deref().unwrap_or(cells);
         // One row per category, its measures in column order.
         let mut rows: Vec<Row> = Vec::new();
         for (cell, (category, measure)) in cells.iter().zip(&columns) {
@@ -1541,6 +1607,37 @@ mod tests {
         let shifted = cells(&["208", "", "1536.75", "", "22", "", ""]);
         assert!(restore_dropped_code_cells(&shifted[..6], 3, Some(7)).is_none());
         assert!(restore_dropped_code_cells(&row, 3, None).is_none());
+    }
+
+    #[test]
+    fn merged_amounts_are_split_when_the_row_is_short_by_as_many() {
+        let row = cells(&["行政运行", "779.18\u{3000} 779.17\u{3000}", "", ""]);
+        assert_eq!(
+            texts(&split_merged_amounts(&row, Some(5)).unwrap()),
+            ["行政运行", "779.18", "779.17", "", ""]
+        );
+        // Short by another count, or not short: left alone.
+        assert!(split_merged_amounts(&row, Some(6)).is_none());
+        assert!(split_merged_amounts(&row, Some(4)).is_none());
+        // Text with digits is no pair of amounts.
+        let label = cells(&["第 1 2 项", "5", ""]);
+        assert!(split_merged_amounts(&label, Some(4)).is_none());
+    }
+
+    #[test]
+    fn digits_that_are_no_amount_are_no_two_sided_label() {
+        // `221 住房保障支出 | 77.65 77.65` short of the table's 7 cells: the
+        // second cell is no label, so the row is not rebuilt (its cell is
+        // then reported as no number) rather than vanish as two labels.
+        let row = cells(&["221 住房保障支出", "77.65 77.65"]);
+        let (out, _) = realign_two_sided(Grammar::global(), &row, 7, 2);
+        assert!(matches!(out, Cow::Borrowed(_)));
+        let plain = cells(&["221 住房保障支出", "77.65", "77.65"]);
+        let (out, _) = realign_two_sided(Grammar::global(), &plain, 7, 2);
+        assert_eq!(
+            texts(&out),
+            ["", "", "221 住房保障支出", "77.65", "77.65", "", ""]
+        );
     }
 
     #[test]
