@@ -380,12 +380,15 @@ def main():
         renumbered = [k for k in m if k in p and m[k][2] != p[k][2]]
         tables = (plain_docs[seed]["tables"], docs[name]["tables"])
         retabled = not duplicate and tables[0] != tables[1]
-        total.update(documents=1, wrong_but_ok=len(wrong_ok), lost=len(lost), renumbered=len(renumbered), other_table_count=retabled, duplicates=duplicate)
+        # Cells gone from a document that reports nothing new: no input
+        # may be dropped without a word.
+        silent = bool(lost) and docs[name]["status"] == "ok" and docs[name]["error"] == plain_docs[seed]["error"]
+        total.update(documents=1, wrong_but_ok=len(wrong_ok), lost=len(lost), silently_lost=silent, renumbered=len(renumbered), other_table_count=retabled, duplicates=duplicate)
         total["status_" + docs[name]["status"]] += 1
         if wrong_ok or lost or renumbered or retabled:
-            print(f"{name} {change}: {len(wrong_ok)} wrong but ok {wrong_ok[:2]}, {len(lost)} lost, {len(renumbered)} renumbered, tables {tables[0]} -> {tables[1]}, document {docs[name]['status']}")
+            print(f"{name} {change}: {len(wrong_ok)} wrong but ok {wrong_ok[:2]}, {len(lost)} lost{' SILENTLY' if silent else ''} {lost[:2] if silent else ''}, {len(renumbered)} renumbered, tables {tables[0]} -> {tables[1]}, document {docs[name]['status']}")
     print(dict(total), "inputs in", inputs)
-    return 1 if total["wrong_but_ok"] or total["fixed"] else 0
+    return 1 if total["wrong_but_ok"] or total["fixed"] or total["silently_lost"] else 0
 
 
 if __name__ == "__main__":
