@@ -1418,11 +1418,13 @@ fn a_row_that_lost_a_cell_among_padded_siblings_is_uncertain() {
 }
 
 #[test]
-fn a_row_with_a_stray_empty_cell_is_uncertain() {
+fn a_row_with_a_stray_empty_cell_is_placed_by_the_table_sums() {
     // 004's income table, 2080105 劳动保障监察: `12 | 12 | …`. A stray empty
     // cell before the second 12 moves it from 一般公共预算 to 政府性基金 and
     // pushes a blank off the row's end; the row sum holds either way, so
-    // only the row's length (one more than every other row's) tells.
+    // the row's length (one more than every other row's) marks it, and its
+    // parent 20801 decides: its 一般公共预算 needs the 12, its 政府性基金
+    // has none. The cells go back, `repaired`, and the document says so.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("004_stray_cell.txt");
     edited_copy(
@@ -1434,18 +1436,30 @@ fn a_row_with_a_stray_empty_cell_is_uncertain() {
         },
     );
     let run = extract(&[&path]);
-    let row: Vec<(String, String)> = run
+    let row: Vec<(String, String, String)> = run
         .line_items()
         .into_iter()
         .filter(|r| r["table"] == "income" && r["code"] == "2080105")
-        .map(|r| (r["measure"].clone(), r["status"].clone()))
+        .map(|r| {
+            (
+                r["measure"].clone(),
+                r["amount"].clone(),
+                r["status"].clone(),
+            )
+        })
         .collect();
     assert_eq!(
         row,
         [
-            ("total".into(), "uncertain".into()),
-            ("gov_fund".into(), "uncertain".into()),
+            ("total".into(), "12".into(), "repaired".into()),
+            ("general_budget".into(), "12".into(), "repaired".into()),
         ]
+    );
+    let doc = &run.documents()[0];
+    assert!(
+        doc["error"].contains("the table's sums placed their amounts (repaired)"),
+        "{}",
+        doc["error"]
     );
 }
 

@@ -352,6 +352,7 @@ def main():
         seed, change = what[name]
         p, m = plain[seed], mut.get(name, {})
         duplicate = "same bytes" in docs[name]["error"]
+        slipped_cells = set()
         wrong_ok = [(k, m[k], p.get(k)) for k in m if m[k][1] == "ok" and not same_amount(p.get(k, ("",))[0], m[k][0]) and not matches_other_occurrence(p, k, m[k])]
         if name in slips:
             # The slipped cell, as printed: its plain amount ends in the old
@@ -360,6 +361,7 @@ def main():
             delta = Decimal(new) - Decimal(old)
             printed = [k for k in m if k in p and p[k][0].endswith(old) and Decimal(m[k][0]) - Decimal(p[k][0]) == delta]
             wrong_ok = [w for w in wrong_ok if w[0] not in printed[:1]]
+            slipped_cells = set(printed[:1])
             # The plain seed's cells the slipped amount can be (a flow row's
             # line is its first line, not the amount's): none, and it was
             # no table cell (a 绩效目标 table, prose).
@@ -383,7 +385,12 @@ def main():
         # Cells gone from a document that reports nothing new: no input
         # may be dropped without a word.
         silent = bool(lost) and docs[name]["status"] == "ok" and docs[name]["error"] == plain_docs[seed]["error"]
-        total.update(documents=1, wrong_but_ok=len(wrong_ok), lost=len(lost), silently_lost=silent, renumbered=len(renumbered), other_table_count=retabled, duplicates=duplicate)
+        # A repaired cell promises that every identity agreed: a wrong one
+        # is counted too (not a failure: check_and_flag may not see it).
+        wrong_repaired = [k for k in m if m[k][1] == "repaired" and not same_amount(p.get(k, ("",))[0], m[k][0]) and not matches_other_occurrence(p, k, m[k]) and k not in slipped_cells]
+        if wrong_repaired:
+            print(f"{name} {change}: {len(wrong_repaired)} wrong but repaired {[(k, m[k], p.get(k)) for k in wrong_repaired[:2]]}")
+        total.update(documents=1, wrong_but_ok=len(wrong_ok), wrong_but_repaired=len(wrong_repaired), lost=len(lost), silently_lost=silent, renumbered=len(renumbered), other_table_count=retabled, duplicates=duplicate)
         total["status_" + docs[name]["status"]] += 1
         if wrong_ok or lost or renumbered or retabled:
             print(f"{name} {change}: {len(wrong_ok)} wrong but ok {wrong_ok[:2]}, {len(lost)} lost{' SILENTLY' if silent else ''} {lost[:2] if silent else ''}, {len(renumbered)} renumbered, tables {tables[0]} -> {tables[1]}, document {docs[name]['status']}")

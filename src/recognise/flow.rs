@@ -284,19 +284,20 @@ fn choose_layout<'k>(g: &Grammar, layouts: &'k [Vec<Measure>], header: &str) -> 
         .map_or(&[][..], |l| l.as_slice())
 }
 
-fn row_rules(
+/// The grammar's row sums for `kind`'s `section`, over the columns `col`
+/// finds (rules whose total or every part is missing left out).
+pub(super) fn row_rules(
     g: &Grammar,
     kind: &str,
     section: Option<Section>,
-    layout: &[Measure],
+    col: impl Fn(&Measure) -> Option<usize>,
 ) -> Vec<RowRule> {
-    let col = |m: &Measure| layout.iter().position(|x| x == m);
     g.identities
         .row_sums
         .iter()
         .filter(|r| r.section == section && r.applies(kind, |m| col(m).is_some()))
         .filter_map(|r| {
-            let parts: Vec<usize> = r.parts.iter().filter_map(col).collect();
+            let parts: Vec<usize> = r.parts.iter().filter_map(&col).collect();
             Some(RowRule {
                 total: col(&r.total)?,
                 parts,
@@ -455,7 +456,7 @@ fn coded(
         return;
     }
     table.columns = layout.clone();
-    let rules = row_rules(g, kind.key, None, &layout);
+    let rules = row_rules(g, kind.key, None, |m| layout.iter().position(|x| x == m));
     let required: Vec<usize> = layout
         .iter()
         .position(|m| *m == "total")
@@ -584,7 +585,9 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
         income: vec![income_measure],
         expenditure: exp_layout.clone(),
     });
-    let rules = row_rules(g, kind.key, Some(Section::Expenditure), &exp_layout);
+    let rules = row_rules(g, kind.key, Some(Section::Expenditure), |m| {
+        exp_layout.iter().position(|x| x == m)
+    });
     let required: Vec<usize> = vec![0];
     let mut pending = String::new();
     let mut income_rows: Vec<Row> = Vec::new();

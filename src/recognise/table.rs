@@ -18,6 +18,10 @@ use crate::model::{
     Cell, CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, Unit, Value,
 };
 use crate::normalize;
+use crate::solve::{
+    self,
+    table::{settle, Resolution, SolveRow},
+};
 
 use super::columns::{self, Columns};
 
@@ -542,34 +546,46 @@ struct Alignment {
     /// sums decide, see `reads_one_way`).
     exact: bool,
     table_floor: CellStatus,
+    /// Rows that do not line up, of `rows`.
+    misfit: usize,
+    rows: usize,
 }
 
 impl Alignment {
-    fn new<R: AsRef<[Cell]>>(
-        body: &[R],
-        width: usize,
-        header_ok: bool,
-        exact: bool,
-        table: &mut Table,
-    ) -> Self {
+    fn new<R: AsRef<[Cell]>>(body: &[R], width: usize, header_ok: bool, exact: bool) -> Self {
         let usual = usual_length(body, width);
         let mut align = Alignment {
             width,
             usual,
             exact,
             table_floor: CellStatus::Ok,
+            misfit: 0,
+            rows: 0,
         };
-        let misfit = body.iter().filter(|r| !align.fits(r.as_ref())).count();
-        if !header_ok || misfit * 4 > body.len() {
+        align.misfit = body.iter().filter(|r| !align.fits(r.as_ref())).count();
+        align.rows = body.len();
+        if !header_ok || align.misfit * 4 > body.len() {
             align.table_floor = CellStatus::Uncertain;
         }
-        if misfit > 0 {
-            table.issues.push(format!(
-                "{misfit} of {} rows do not have the table's {width} cells: their columns are uncertain",
-                body.len()
-            ));
-        }
         align
+    }
+
+    /// Reports the rows that do not line up, `placed` of them put in their
+    /// columns by the table's sums.
+    fn report(&self, placed: usize, table: &mut Table) {
+        let (misfit, rows, width) = (self.misfit, self.rows, self.width);
+        match placed {
+            0 if misfit > 0 => table.issues.push(format!(
+                "{misfit} of {rows} rows do not have the table's {width} cells: their columns are uncertain"
+            )),
+            0 => {}
+            _ if placed == misfit => table.issues.push(format!(
+                "{misfit} of {rows} rows do not have the table's {width} cells: the table's sums placed their amounts (repaired)"
+            )),
+            _ => table.issues.push(format!(
+                "{misfit} of {rows} rows do not have the table's {width} cells: the table's sums placed {placed}'s amounts (repaired), the others' columns are uncertain"
+            )),
+        }
     }
 
     /// A row lines up when it has the table's cells; blank padding after
@@ -947,9 +963,10 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         )
         .unzip();
     let body = body.as_slice();
-    let align = Alignment::new(body, expected, cols.problem.is_none(), true, table);
+    let align = Alignment::new(body, expected, cols.problem.is_none(), true);
     let function_classes = kind.key != "general_budget_basic";
     let mut filler = CodeFiller { parts: Vec::new() };
+    let mut misfits = Vec::new();
     for (cells, restored) in body.iter().zip(restored) {
         // The code cells, normalised once for every test below.
         let mut joined_code = false;
@@ -1035,6 +1052,10 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         if values.is_empty() && code.is_none() {
             continue;
         }
+        // Its labels in place, its amounts maybe a column off.
+        if !align.fits(cells) && !restored && !joined_code && codes.iter().all(|t| digits(t)) {
+            misfits.push((table.rows.len(), cells.to_vec()));
+        }
         table.rows.push(Row {
             section: None,
             code,
@@ -1044,6 +1065,172 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             at: cells.first().map_or(table.at, |c| c.at),
         });
     }
+    let placed = match align.usual {
+        Some(usual) => {
+            let layout = Layout {
+                kind: kind.key,
+                cols: &cols,
+                first,
+                usual,
+            };
+            place_misfits(g, &layout, misfits, table)
+        }
+        None => 0,
+    };
+    align.report(placed, table);
+}
+
+/// Where a coded table's amounts sit.
+struct Layout<'a> {
+    kind: &'a str,
+    cols: &'a Columns,
+    /// The first amount column.
+    first: usize,
+    /// The length nearly every row has.
+    usual: usize,
+}
+
+impl Layout<'_> {
+    /// A misfit row's cells with one stray blank cell taken out of its
+    /// amounts, or one dropped blank put back among them, each way once.
+    fn candidates(&self, cells: &[Cell]) -> Vec<Vec<Cell>> {
+        let mut out: Vec<Vec<Cell>> = Vec::new();
+        let mut keep = |c: Vec<Cell>| {
+            let same = |o: &Vec<Cell>| o.iter().zip(&c).all(|(a, b)| a.text == b.text);
+            if !out.iter().any(same) {
+                out.push(c);
+            }
+        };
+        if cells.len() == self.usual + 1 {
+            for i in (self.first..cells.len()).filter(|&i| normalize::is_blank(&cells[i].text)) {
+                let mut c = cells.to_vec();
+                c.remove(i);
+                keep(c);
+            }
+        } else if cells.len() + 1 == self.usual && cells.len() >= self.first {
+            let at = cells.last().map_or(Provenance::Line(0), |c| c.at);
+            for i in self.first..=cells.len() {
+                let mut c = cells.to_vec();
+                c.insert(i, Cell::new(String::new(), at));
+                keep(c);
+            }
+        }
+        out
+    }
+
+    /// The amounts of `cells` as the solver reads them, one per column.
+    fn reading(&self, cells: &[Cell]) -> solve::Reading {
+        let values = (0..self.cols.measures.len())
+            .map(|i| {
+                cells
+                    .get(self.first + i)
+                    .and_then(Reading::of)
+                    .map(|r| solve::Placed {
+                        amount: r.amount(),
+                        pieces: 1,
+                        wrap: None,
+                        restored: false,
+                    })
+            })
+            .collect();
+        solve::Reading {
+            values,
+            doubtful: false,
+        }
+    }
+
+    /// A built row's values, one per column.
+    fn reading_of_row(&self, row: &Row) -> solve::Reading {
+        let values = self
+            .cols
+            .measures
+            .iter()
+            .map(|m| {
+                m.and_then(|m| row.value(m)).map(|v| solve::Placed {
+                    amount: v.amount,
+                    pieces: 1,
+                    wrap: None,
+                    restored: false,
+                })
+            })
+            .collect();
+        solve::Reading {
+            values,
+            doubtful: false,
+        }
+    }
+}
+
+/// Rows one cell longer or shorter than their siblings (a stray blank cell,
+/// or a dropped one, among the amounts): the ways to put them back that the
+/// row's sums allow are narrowed by the rest of the table (parent = its
+/// children, column by column). A row settled one way only gets its cells
+/// placed so, `repaired`; any other stays as printed, uncertain.
+fn place_misfits(
+    g: &Grammar,
+    layout: &Layout,
+    misfits: Vec<(usize, Vec<Cell>)>,
+    table: &mut Table,
+) -> usize {
+    if misfits.is_empty() {
+        return 0;
+    }
+    let column = |m: &Measure| {
+        layout
+            .cols
+            .measures
+            .iter()
+            .position(|c| c.as_ref() == Some(m))
+    };
+    let rules = super::flow::row_rules(g, layout.kind, None, column);
+    let mut options: Vec<Option<Vec<Vec<Cell>>>> = vec![None; table.rows.len()];
+    let mut solve_rows: Vec<SolveRow> = table
+        .rows
+        .iter()
+        .map(|row| SolveRow {
+            code: row.code.clone(),
+            is_total: row.is_total(),
+            readings: vec![layout.reading_of_row(row)],
+        })
+        .collect();
+    for (i, cells) in misfits {
+        // Within a cent of the row's sums: a publisher's slip leaves the
+        // placement to the table.
+        let fitting: Vec<Vec<Cell>> = layout
+            .candidates(&cells)
+            .into_iter()
+            .filter(|c| layout.reading(c).satisfies(&rules, 1))
+            .collect();
+        if fitting.is_empty() {
+            continue;
+        }
+        solve_rows[i].readings = fitting.iter().map(|c| layout.reading(c)).collect();
+        options[i] = Some(fitting);
+    }
+    let settled = settle(&solve_rows, &[], &[], &rules);
+    let mut placed = 0;
+    for (i, (settled, fitting)) in settled.iter().zip(options).enumerate() {
+        let (Some(fitting), Some(chosen), Resolution::Unique) =
+            (fitting, &settled.reading, settled.resolution)
+        else {
+            continue;
+        };
+        let Some(cells) = fitting.iter().find(|c| &layout.reading(c) == chosen) else {
+            continue;
+        };
+        let values = values(
+            g,
+            None,
+            cells,
+            layout.first,
+            layout.cols,
+            CellStatus::Repaired,
+            table,
+        );
+        table.rows[i].values = values;
+        placed += 1;
+    }
+    placed
 }
 
 fn code_digits(i: &str) -> IResult<&str, Vec<&str>> {
@@ -1186,7 +1373,8 @@ fn two_sided(
         .unzip();
     let body = body.as_slice();
     let header_ok = income.problem.is_none() && expenditure.problem.is_none() && width >= 4;
-    let align = Alignment::new(body, width, header_ok, false, table);
+    let align = Alignment::new(body, width, header_ok, false);
+    align.report(0, table);
     for (cells, inferred) in body.iter().zip(inferred) {
         let at = cells.first().map_or(table.at, |c| c.at);
         let floor = align.floor(cells).max(inferred);
@@ -1329,7 +1517,8 @@ fn three_public(
                 None => (Cow::Borrowed(r.as_slice()), false),
             })
             .unzip();
-        let align = Alignment::new(&body, width + 1, cols.problem.is_none(), true, table);
+        let align = Alignment::new(&body, width + 1, cols.problem.is_none(), true);
+        align.report(0, table);
         for (cells, split) in body.iter().zip(split) {
             let raw = text(cells, 0);
             let item = g
