@@ -1464,6 +1464,52 @@ fn a_row_with_a_stray_empty_cell_is_placed_by_the_table_sums() {
 }
 
 #[test]
+fn a_dropped_blank_project_cell_is_put_back_by_the_table_sums() {
+    // 002's project table, 总计 row: `| | | 总计 | | 82.46 | | | 82.46 | …`
+    // with its blank 项目名称 cell dropped: 82.46 lands in the project column
+    // and the row is one cell short. Putting a blank back anywhere from the
+    // project column on, only the placements whose row sum holds and whose
+    // 总计 equals its 类 rows survive: one.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("002_dropped_project_cell.txt");
+    edited_copy(
+        &root().join("samples/002_ef8a97d7800bc6c6.txt"),
+        &path,
+        |lines| {
+            assert!(
+                lines[304].starts_with("\t\t\t总计\t\t82.46\t"),
+                "{}",
+                lines[304]
+            );
+            lines[304] = lines[304].replacen("\t总计\t\t82.46", "\t总计\t82.46", 1);
+        },
+    );
+    let run = extract(&[&path]);
+    let row: Vec<(String, String, String, String)> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| r["table"] == "project" && r["line"] == "305")
+        .map(|r| {
+            (
+                r["project"].clone(),
+                r["measure"].clone(),
+                r["amount"].clone(),
+                r["status"].clone(),
+            )
+        })
+        .collect();
+    let repaired = |m: &str| {
+        (
+            String::new(),
+            m.to_string(),
+            "82.46".to_string(),
+            "repaired".to_string(),
+        )
+    };
+    assert_eq!(row, [repaired("total"), repaired("household_subsidy")]);
+}
+
+#[test]
 fn a_stray_empty_cell_in_a_two_sided_table_leaves_its_columns_uncertain() {
     // 003's 财政拨款收支总表, 221 住房保障支出 `80.72 | 80.72`: a stray empty
     // cell between them moves the second 80.72 from 一般公共预算 to 政府性基金.

@@ -712,6 +712,40 @@ fn restore_dropped_code_cells(
     Some(out)
 }
 
+/// A coded row one cell longer than the rows' usual length whose name sits
+/// one column right, a blank where it belongs (`208 | | | ⇥ | 社会保障和就业支出
+/// | …`): a stray blank cell before the name moved it and every amount
+/// after it right. Taken out, it puts them back — when every blank it can
+/// be leaves the same code cells (`⇥ | | 05 | |` is 款 05 or 项 05: left
+/// alone).
+fn remove_stray_label_cell(
+    row: &[Cell],
+    code_cols: usize,
+    usual: Option<usize>,
+) -> Option<Vec<Cell>> {
+    if usual? + 1 != row.len() || !normalize::is_blank(&row.get(code_cols)?.text) {
+        return None;
+    }
+    let name = row.get(code_cols + 1)?;
+    if normalize::is_blank(&name.text) || holds_amount(name) {
+        return None;
+    }
+    let codes_without = |stray: usize| -> Vec<String> {
+        (0..code_cols)
+            .map(|i| if i < stray { i } else { i + 1 })
+            .map(|i| normalize::label(&row[i].text).into_owned())
+            .collect()
+    };
+    let placed = codes_without(code_cols);
+    let blanks = (0..code_cols).filter(|&i| normalize::is_blank(&row[i].text));
+    if blanks.map(codes_without).any(|codes| codes != placed) {
+        return None;
+    }
+    let mut out = row.to_vec();
+    out.remove(code_cols);
+    Some(out)
+}
+
 /// A two-sided row whose blank cells were dropped, rebuilt from what its
 /// cells hold: `label | label | amount` is an income label without amount
 /// beside an expenditure row; `label | amount` is expenditure when the label
@@ -954,6 +988,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             |r| match realign_coded(r, code_cols, project_col.is_some(), cols.measures.len()) {
                 Cow::Borrowed(r) => match split_merged_amounts(r, usual)
                     .or_else(|| restore_dropped_code_cells(r, code_cols, usual))
+                    .or_else(|| remove_stray_label_cell(r, code_cols, usual))
                 {
                     Some(row) => (Cow::Owned(row), true),
                     None => (Cow::Borrowed(r), false),
@@ -1071,6 +1106,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
                 kind: kind.key,
                 cols: &cols,
                 first,
+                project: project_col,
                 usual,
             };
             place_misfits(g, &layout, misfits, table)
@@ -1086,30 +1122,38 @@ struct Layout<'a> {
     cols: &'a Columns,
     /// The first amount column.
     first: usize,
+    /// The 项目名称 column, before the amounts: a dropped blank there moves
+    /// an amount into it.
+    project: Option<usize>,
     /// The length nearly every row has.
     usual: usize,
 }
 
 impl Layout<'_> {
     /// A misfit row's cells with one stray blank cell taken out of its
-    /// amounts, or one dropped blank put back among them, each way once.
+    /// amounts, or one dropped blank put back among them (or in its
+    /// project column), each way once; never an amount as the project.
     fn candidates(&self, cells: &[Cell]) -> Vec<Vec<Cell>> {
         let mut out: Vec<Vec<Cell>> = Vec::new();
         let mut keep = |c: Vec<Cell>| {
             let same = |o: &Vec<Cell>| o.iter().zip(&c).all(|(a, b)| a.text == b.text);
-            if !out.iter().any(same) {
+            let amount_as_project = self
+                .project
+                .is_some_and(|p| c.get(p).is_some_and(is_amount));
+            if !amount_as_project && !out.iter().any(same) {
                 out.push(c);
             }
         };
+        let labels_end = self.project.unwrap_or(self.first);
         if cells.len() == self.usual + 1 {
             for i in (self.first..cells.len()).filter(|&i| normalize::is_blank(&cells[i].text)) {
                 let mut c = cells.to_vec();
                 c.remove(i);
                 keep(c);
             }
-        } else if cells.len() + 1 == self.usual && cells.len() >= self.first {
+        } else if cells.len() + 1 == self.usual && cells.len() >= labels_end {
             let at = cells.last().map_or(Provenance::Line(0), |c| c.at);
-            for i in self.first..=cells.len() {
+            for i in labels_end..=cells.len() {
                 let mut c = cells.to_vec();
                 c.insert(i, Cell::new(String::new(), at));
                 keep(c);
@@ -1228,6 +1272,9 @@ fn place_misfits(
             table,
         );
         table.rows[i].values = values;
+        if let Some(p) = layout.project {
+            table.rows[i].project = normalize::label(text(cells, p)).into_owned();
+        }
         placed += 1;
     }
     placed
@@ -1796,6 +1843,20 @@ mod tests {
         let shifted = cells(&["208", "", "1536.75", "", "22", "", ""]);
         assert!(restore_dropped_code_cells(&shifted[..6], 3, Some(7)).is_none());
         assert!(restore_dropped_code_cells(&row, 3, None).is_none());
+    }
+
+    #[test]
+    fn a_stray_cell_before_the_name_is_taken_out_when_the_codes_agree() {
+        let row = cells(&["208", "", "", "", "社会保障和就业支出", "1536.75", ""]);
+        assert_eq!(
+            texts(&remove_stray_label_cell(&row, 3, Some(6)).unwrap()),
+            ["208", "", "", "社会保障和就业支出", "1536.75", ""]
+        );
+        // `05` is 款 or 项 depending on which blank was the stray one.
+        let kuan = cells(&["", "", "05", "", "行政事业单位养老支出", "151.24", ""]);
+        assert!(remove_stray_label_cell(&kuan, 3, Some(6)).is_none());
+        // Not one cell longer than usual: left alone.
+        assert!(remove_stray_label_cell(&row, 3, Some(7)).is_none());
     }
 
     #[test]
