@@ -1087,8 +1087,10 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         if values.is_empty() && code.is_none() {
             continue;
         }
-        // Its labels in place, its amounts maybe a column off.
-        if !align.fits(cells) && !restored && !joined_code && codes.iter().all(|t| digits(t)) {
+        // Its labels in place (a name, code cells of digits), its amounts
+        // maybe a column off.
+        let labelled = !item.is_empty() && codes.iter().all(|t| digits(t));
+        if !align.fits(cells) && !restored && !joined_code && labelled {
             misfits.push((table.rows.len(), cells.to_vec()));
         }
         table.rows.push(Row {
@@ -1273,7 +1275,14 @@ fn place_misfits(
         );
         table.rows[i].values = values;
         if let Some(p) = layout.project {
-            table.rows[i].project = normalize::label(text(cells, p)).into_owned();
+            // A 合计 printed in the project column is the row's item.
+            let project = normalize::label(text(cells, p));
+            let row = &mut table.rows[i];
+            row.project = if project == row.item.as_str() && row.is_total() {
+                String::new()
+            } else {
+                project.into_owned()
+            };
         }
         placed += 1;
     }
