@@ -1510,13 +1510,13 @@ fn a_dropped_blank_project_cell_is_put_back_by_the_table_sums() {
 }
 
 #[test]
-fn a_stray_empty_cell_in_a_two_sided_table_leaves_its_columns_uncertain() {
+fn a_stray_empty_cell_in_a_two_sided_table_is_placed_by_the_table_sums() {
     // 003's 财政拨款收支总表, 221 住房保障支出 `80.72 | 80.72`: a stray empty
     // cell between them moves the second 80.72 from 一般公共预算 to 政府性基金.
     // The row sum holds either way, and two-sided rows may legitimately be
     // longer (000's 总计 row prints a blank cell more after its amounts, and
-    // stays `ok`), so the row's sums must hold as printed and fail once the
-    // blank is taken out.
+    // stays `ok`), so the row's own sums cannot settle it; the side's
+    // 支出总计 = its 类 rows, column by column, can: 政府性基金 is blank there.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("003_two_sided_stray_cell.txt");
     edited_copy(
@@ -1552,8 +1552,8 @@ fn a_stray_empty_cell_in_a_two_sided_table_leaves_its_columns_uncertain() {
     assert_eq!(
         cells(&path, "188"),
         [
-            ("total".into(), "80.72".into(), "uncertain".into()),
-            ("gov_fund".into(), "80.72".into(), "uncertain".into()),
+            ("total".into(), "80.72".into(), "repaired".into()),
+            ("general_budget".into(), "80.72".into(), "repaired".into()),
         ]
     );
     assert_eq!(

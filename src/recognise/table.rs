@@ -659,19 +659,27 @@ fn usual_length<R: AsRef<[Cell]>>(body: &[R], width: usize) -> Option<usize> {
 /// A row as many cells short of the rows' usual length as its cells hold
 /// extra amounts (`779.18 779.17`: the tab between two cells printed as a
 /// space) gets those cells split, one amount each.
-fn split_merged_amounts(row: &[Cell], usual: Option<usize>) -> Option<Vec<Cell>> {
+/// The split row is `repaired`, or `uncertain` when a split cell also reads
+/// as one amount a space cut (`22 0.62` is 220.62 or 22 and 0.62).
+fn split_merged_amounts(row: &[Cell], usual: Option<usize>) -> Option<(Vec<Cell>, CellStatus)> {
     let missing = usual?.checked_sub(row.len())?;
     if missing == 0 {
         return None;
     }
     let mut out = Vec::with_capacity(row.len() + missing);
+    let mut status = CellStatus::Repaired;
     for c in row {
         match merged_amounts(c) {
-            Some(parts) => out.extend(parts.map(|p| Cell::new(p, c.at))),
+            Some(parts) => {
+                if is_amount(c) {
+                    status = CellStatus::Uncertain;
+                }
+                out.extend(parts.map(|p| Cell::new(p, c.at)));
+            }
             None => out.push(c.clone()),
         }
     }
-    (out.len() == row.len() + missing).then_some(out)
+    (out.len() == row.len() + missing).then_some((out, status))
 }
 
 /// The amounts of a cell that holds two or more, space-separated.
@@ -703,7 +711,11 @@ fn restore_dropped_code_cells(
         let t = normalize::label(&c.text);
         t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
     };
-    if is_code(name) || is_amount(name) || !row[..name_at].iter().all(is_code) {
+    // A name that starts with digits (`01 行政运行`) holds a code of its
+    // own: the row is not short of code cells.
+    let starts_with_digit = normalize::label(&name.text).starts_with(|c: char| c.is_ascii_digit());
+    if is_code(name) || is_amount(name) || starts_with_digit || !row[..name_at].iter().all(is_code)
+    {
         return None;
     }
     let mut out = row.to_vec();
@@ -982,18 +994,26 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     table.columns = cols.measures.iter().flatten().copied().collect();
     let expected = first + cols.measures.len();
     let usual = usual_length(body, expected);
-    let (body, restored): (Vec<Cow<[Cell]>>, Vec<bool>) = body
+    // Rows rebuilt from their length, with the status that leaves them.
+    let (body, rebuilt): (Vec<Cow<[Cell]>>, Vec<Option<CellStatus>>) = body
         .iter()
         .map(
             |r| match realign_coded(r, code_cols, project_col.is_some(), cols.measures.len()) {
-                Cow::Borrowed(r) => match split_merged_amounts(r, usual)
-                    .or_else(|| restore_dropped_code_cells(r, code_cols, usual))
-                    .or_else(|| remove_stray_label_cell(r, code_cols, usual))
-                {
-                    Some(row) => (Cow::Owned(row), true),
-                    None => (Cow::Borrowed(r), false),
+                Cow::Borrowed(r) => match split_merged_amounts(r, usual).or_else(|| {
+                    restore_dropped_code_cells(r, code_cols, usual)
+                        .or_else(|| {
+                            // A blank name before a project is a merged 科目名称 cell.
+                            project_col
+                                .is_none()
+                                .then(|| remove_stray_label_cell(r, code_cols, usual))
+                                .flatten()
+                        })
+                        .map(|row| (row, CellStatus::Repaired))
+                }) {
+                    Some((row, status)) => (Cow::Owned(row), Some(status)),
+                    None => (Cow::Borrowed(r), None),
                 },
-                realigned => (realigned, false),
+                realigned => (realigned, None),
             },
         )
         .unzip();
@@ -1002,7 +1022,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     let function_classes = kind.key != "general_budget_basic";
     let mut filler = CodeFiller { parts: Vec::new() };
     let mut misfits = Vec::new();
-    for (cells, restored) in body.iter().zip(restored) {
+    for (cells, rebuilt) in body.iter().zip(rebuilt) {
         // The code cells, normalised once for every test below.
         let mut joined_code = false;
         let mut codes: Vec<Cow<str>> = (0..code_cols)
@@ -1037,14 +1057,14 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             floor = CellStatus::Uncertain;
         }
         let mut code = filler.next(&codes);
-        if restored {
+        if let Some(status) = rebuilt {
             // Its cells rebuilt: `repaired`, unless its code digits now make
             // no code (they were not where the blanks went).
             let lost_code = code.is_none() && codes.iter().any(|t| !t.is_empty());
             floor = floor.max(if lost_code {
                 CellStatus::Uncertain
             } else {
-                CellStatus::Repaired
+                status
             });
         }
         // Code cells with digits that made no code: reported when one level
@@ -1089,8 +1109,11 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         }
         // Its labels in place (a name, code cells of digits), its amounts
         // maybe a column off.
-        let labelled = !item.is_empty() && codes.iter().all(|t| digits(t));
-        if !align.fits(cells) && !restored && !joined_code && labelled {
+        let labelled = !item.is_empty()
+            && codes.iter().all(|t| digits(t))
+            && (code.is_some() || codes.iter().all(|t| t.is_empty()));
+        let only_length_in_doubt = align.table_floor == CellStatus::Ok && !joined_code;
+        if !align.fits(cells) && rebuilt.is_none() && only_length_in_doubt && labelled {
             misfits.push((table.rows.len(), cells.to_vec()));
         }
         table.rows.push(Row {
@@ -1106,12 +1129,13 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         Some(usual) => {
             let layout = Layout {
                 kind: kind.key,
+                section: None,
                 cols: &cols,
                 first,
                 project: project_col,
                 usual,
             };
-            place_misfits(g, &layout, misfits, table)
+            place_misfits(g, &layout, misfits, table).len()
         }
         None => 0,
     };
@@ -1121,6 +1145,8 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
 /// Where a coded table's amounts sit.
 struct Layout<'a> {
     kind: &'a str,
+    /// The side of a two-sided table the columns are, `None` otherwise.
+    section: Option<Section>,
     cols: &'a Columns,
     /// The first amount column.
     first: usize,
@@ -1217,9 +1243,9 @@ fn place_misfits(
     layout: &Layout,
     misfits: Vec<(usize, Vec<Cell>)>,
     table: &mut Table,
-) -> usize {
+) -> Vec<usize> {
     if misfits.is_empty() {
-        return 0;
+        return Vec::new();
     }
     let column = |m: &Measure| {
         layout
@@ -1228,18 +1254,39 @@ fn place_misfits(
             .iter()
             .position(|c| c.as_ref() == Some(m))
     };
-    let rules = super::flow::row_rules(g, layout.kind, None, column);
-    let mut options: Vec<Option<Vec<Vec<Cell>>>> = vec![None; table.rows.len()];
-    let mut solve_rows: Vec<SolveRow> = table
-        .rows
+    let rules = super::flow::row_rules(g, layout.kind, layout.section, column);
+    // The section's rows (a two-sided table's other side has its own 合计).
+    let members: Vec<usize> = (0..table.rows.len())
+        .filter(|&i| table.rows[i].section == layout.section)
+        .collect();
+    // The other rows are the evidence: a doubtful one could steer a
+    // placement wrong, so none is made.
+    let doubtful = members.iter().any(|&i| {
+        !misfits.iter().any(|(m, _)| *m == i)
+            && table.rows[i]
+                .values
+                .iter()
+                .any(|v| v.status == CellStatus::Uncertain)
+    });
+    if doubtful {
+        return Vec::new();
+    }
+    let mut options: Vec<Option<Vec<Vec<Cell>>>> = vec![None; members.len()];
+    let mut solve_rows: Vec<SolveRow> = members
         .iter()
-        .map(|row| SolveRow {
-            code: row.code.clone(),
-            is_total: row.is_total(),
-            readings: vec![layout.reading_of_row(row)],
+        .map(|&i| {
+            let row = &table.rows[i];
+            SolveRow {
+                code: row.code.clone(),
+                is_total: row.is_total(),
+                readings: vec![layout.reading_of_row(row)],
+            }
         })
         .collect();
-    for (i, cells) in misfits {
+    for (row, cells) in misfits {
+        let Some(i) = members.iter().position(|&m| m == row) else {
+            continue;
+        };
         // Within a cent of the row's sums: a publisher's slip leaves the
         // placement to the table.
         let fitting: Vec<Vec<Cell>> = layout
@@ -1254,8 +1301,8 @@ fn place_misfits(
         options[i] = Some(fitting);
     }
     let settled = settle(&solve_rows, &[], &[], &rules);
-    let mut placed = 0;
-    for (i, (settled, fitting)) in settled.iter().zip(options).enumerate() {
+    let mut placed = Vec::new();
+    for ((settled, fitting), i) in settled.iter().zip(options).zip(members) {
         let (Some(fitting), Some(chosen), Resolution::Unique) =
             (fitting, &settled.reading, settled.resolution)
         else {
@@ -1264,15 +1311,18 @@ fn place_misfits(
         let Some(cells) = fitting.iter().find(|c| &layout.reading(c) == chosen) else {
             continue;
         };
+        // The row's issues were reported when it was first read.
+        let reported = table.issues.len();
         let values = values(
             g,
-            None,
+            layout.section,
             cells,
             layout.first,
             layout.cols,
             CellStatus::Repaired,
             table,
         );
+        table.issues.truncate(reported);
         table.rows[i].values = values;
         if let Some(p) = layout.project {
             // A 合计 printed in the project column is the row's item.
@@ -1284,7 +1334,7 @@ fn place_misfits(
                 project.into_owned()
             };
         }
-        placed += 1;
+        placed.push(i);
     }
     placed
 }
@@ -1423,7 +1473,7 @@ fn two_sided(
     let (body, inferred): (Vec<Cow<[Cell]>>, Vec<CellStatus>) = body
         .iter()
         .map(|r| match split_merged_amounts(r, usual) {
-            Some(split_row) => (Cow::Owned(split_row), CellStatus::Repaired),
+            Some((split_row, status)) => (Cow::Owned(split_row), status),
             None => realign_two_sided(g, r, width, split),
         })
         .unzip();
@@ -1431,6 +1481,7 @@ fn two_sided(
     let header_ok = income.problem.is_none() && expenditure.problem.is_none() && width >= 4;
     let align = Alignment::new(body, width, header_ok, false);
     align.report(0, table);
+    let mut longer = Vec::new();
     for (cells, inferred) in body.iter().zip(inferred) {
         let at = cells.first().map_or(table.at, |c| c.at);
         let floor = align.floor(cells).max(inferred);
@@ -1476,12 +1527,10 @@ fn two_sided(
                 &expenditure,
             )
         {
-            table.issues.push(format!(
-                "line {at}: a row longer than the others, its sums not settling its expenditure columns: they are uncertain"
-            ));
             for v in &mut exp_values {
                 v.status = CellStatus::Uncertain;
             }
+            longer.push((table.rows.len(), cells.to_vec()));
         }
         let (mut code, item) = split_code_prefix_raw(text(cells, split));
         if code.is_none() {
@@ -1494,6 +1543,29 @@ fn two_sided(
             project: String::new(),
             values: exp_values,
             at: cells.get(split).map_or(at, |c| c.at),
+        });
+    }
+    // Longer rows whose sums did not settle them: the table's sums may.
+    let placed = match align.usual {
+        Some(usual) if !longer.is_empty() => {
+            let layout = Layout {
+                kind: kind.key,
+                section: Some(Section::Expenditure),
+                cols: &expenditure,
+                first: split + 1,
+                project: None,
+                usual,
+            };
+            place_misfits(g, &layout, longer.clone(), table)
+        }
+        _ => Vec::new(),
+    };
+    for (i, _) in longer {
+        let at = table.rows[i].at;
+        table.issues.push(if placed.contains(&i) {
+            format!("line {at}: a row longer than the others: the table's sums placed its expenditure amounts (repaired)")
+        } else {
+            format!("line {at}: a row longer than the others, its sums not settling its expenditure columns: they are uncertain")
         });
     }
 }
@@ -1566,11 +1638,11 @@ fn three_public(
         }
         table.columns = cols.measures.iter().flatten().copied().collect();
         let usual = usual_length(body, width + 1);
-        let (body, split): (Vec<Cow<[Cell]>>, Vec<bool>) = body
+        let (body, split): (Vec<Cow<[Cell]>>, Vec<CellStatus>) = body
             .iter()
             .map(|r| match split_merged_amounts(r, usual) {
-                Some(split_row) => (Cow::Owned(split_row), true),
-                None => (Cow::Borrowed(r.as_slice()), false),
+                Some((split_row, status)) => (Cow::Owned(split_row), status),
+                None => (Cow::Borrowed(r.as_slice()), CellStatus::Ok),
             })
             .unzip();
         let align = Alignment::new(&body, width + 1, cols.problem.is_none(), true);
@@ -1580,10 +1652,7 @@ fn three_public(
             let item = g
                 .three_public_category(raw)
                 .map_or_else(|| normalize::label(raw).into_owned(), str::to_string);
-            let mut floor = align.floor(cells);
-            if split {
-                floor = floor.max(CellStatus::Repaired);
-            }
+            let floor = align.floor(cells).max(split);
             let values = values(g, None, cells, 1, &cols, floor, table);
             if values.is_empty() {
                 continue;
@@ -1624,11 +1693,11 @@ fn three_public(
     for cells in body {
         let split = split_merged_amounts(cells, Some(columns.len()));
         let floor = match &split {
-            Some(_) => status.max(CellStatus::Repaired),
+            Some((_, split_status)) => status.max(*split_status),
             None if cells.len() == columns.len() => status,
             None => CellStatus::Uncertain,
         };
-        let cells = split.as_deref().unwrap_or(cells);
+        let cells = split.as_ref().map_or(&cells[..], |(c, _)| c.as_slice());
         // One row per category, its measures in column order.
         let mut rows: Vec<Row> = Vec::new();
         for (cell, (category, measure)) in cells.iter().zip(&columns) {
@@ -1845,6 +1914,10 @@ mod tests {
                 ""
             ]
         );
+        // A name that carries its own code (`01 行政运行`, two cells in one)
+        // is not short of code cells.
+        let own_code = cells(&["208", "01", "01 行政运行", "955.29", "955.29", ""]);
+        assert!(restore_dropped_code_cells(&own_code, 3, Some(7)).is_none());
         // The name where it belongs: a cell was lost elsewhere.
         let late = cells(&["208", "", "", "社会保障和就业支出", "1536.75", "22"]);
         assert!(restore_dropped_code_cells(&late, 3, Some(7)).is_none());
@@ -1872,9 +1945,19 @@ mod tests {
     fn merged_amounts_are_split_when_the_row_is_short_by_as_many() {
         let row = cells(&["行政运行", "779.18\u{3000} 779.17\u{3000}", "", ""]);
         assert_eq!(
-            texts(&split_merged_amounts(&row, Some(5)).unwrap()),
+            texts(&split_merged_amounts(&row, Some(5)).unwrap().0),
             ["行政运行", "779.18", "779.17", "", ""]
         );
+        assert_eq!(
+            split_merged_amounts(&row, Some(5)).unwrap().1,
+            CellStatus::Repaired
+        );
+        // `22 0.62` also reads as 220.62 (a number a space cut): split, but
+        // uncertain.
+        let either = cells(&["其他", "22 0.62", "", ""]);
+        let (split, status) = split_merged_amounts(&either, Some(5)).unwrap();
+        assert_eq!(texts(&split), ["其他", "22", "0.62", "", ""]);
+        assert_eq!(status, CellStatus::Uncertain);
         // Short by another count, or not short: left alone.
         assert!(split_merged_amounts(&row, Some(6)).is_none());
         assert!(split_merged_amounts(&row, Some(4)).is_none());
