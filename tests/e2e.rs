@@ -1712,6 +1712,47 @@ fn two_amounts_printed_in_one_cell_are_split() {
 }
 
 #[test]
+fn a_code_printed_in_the_name_cell_is_split_off() {
+    // 002's expenditure table, `208 | 01 | | 人力资源和社会保障管理事务 | …`
+    // printed `208 | 01 人力资源和社会保障管理事务 | …` (the column border lost):
+    // before, code 208 and item `01人力资源…`, `ok`. The code piece goes back
+    // to its column: 20801, `repaired`.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("002_code_in_name.txt");
+    edited_copy(
+        &root().join("samples/002_ef8a97d7800bc6c6.txt"),
+        &path,
+        |lines| {
+            assert!(lines[151].starts_with("208\t01\t\t人力"), "{}", lines[151]);
+            lines[151] = lines[151].replacen("208\t01\t\t人力", "208\t01 人力", 1);
+        },
+    );
+    let run = extract(&[&path]);
+    let row: Vec<(String, String, String, String)> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| r["table"] == "expenditure" && r["line"] == "152")
+        .map(|r| {
+            (
+                r["code"].clone(),
+                r["item"].clone(),
+                r["measure"].clone(),
+                r["status"].clone(),
+            )
+        })
+        .collect();
+    let cell = |m: &str| {
+        (
+            "20801".to_string(),
+            "人力资源和社会保障管理事务".to_string(),
+            m.to_string(),
+            "repaired".to_string(),
+        )
+    };
+    assert_eq!(row, [cell("total"), cell("basic"), cell("project")]);
+}
+
+#[test]
 fn a_digit_cut_off_a_whole_yuan_amount_is_restored() {
     // The third-party dump of shared/real-pdfs (not redistributed): its
     // tables print whole 元. The expenditure row 2120101 行政运行

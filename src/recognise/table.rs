@@ -691,6 +691,31 @@ fn merged_amounts(c: &Cell) -> Option<std::str::SplitWhitespace<'_>> {
     merged.then_some(parts)
 }
 
+/// A short coded row whose code piece and name share a cell (`208 社会保障
+/// 和就业支出`, `01 人力资源…`: the column border lost in extraction) gets
+/// them in two cells, the piece where a code cell belongs; the caller puts
+/// the row's cells back in place. A piece is 2 or 3 digits (a 类 or 款/项
+/// level), so `2020年…` is a name.
+fn split_code_from_name(row: &[Cell], code_cols: usize, expected: usize) -> Option<Vec<Cell>> {
+    if code_cols == 0 || row.len() >= expected {
+        return None;
+    }
+    let at = (0..=code_cols.min(row.len().saturating_sub(1))).find(|&i| {
+        let t = normalize::label(&row[i].text);
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        matches!(digits, 2 | 3)
+            && t[digits..].starts_with(|c: char| !c.is_ascii_digit() && c != '.' && c != ',')
+    })?;
+    let label = normalize::label(&row[at].text).into_owned();
+    let digits = label.bytes().take_while(u8::is_ascii_digit).count();
+    let (piece, name) = label.split_at(digits);
+    let mut out = row[..at].to_vec();
+    out.push(Cell::new(piece, row[at].at));
+    out.push(Cell::new(name, row[at].at));
+    out.extend_from_slice(&row[at + 1..]);
+    Some(out)
+}
+
 /// A coded row `d` cells shorter than the rows' usual length whose name sits
 /// `d` columns left, in a code column (`208 | | 社会保障和就业支出 | …` under
 /// 类 款 项): the dropped cells were blank code cells, so the name and every
@@ -994,11 +1019,31 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     table.columns = cols.measures.iter().flatten().copied().collect();
     let expected = first + cols.measures.len();
     let usual = usual_length(body, expected);
+    // A row whose code piece and name share a cell, split and put in place.
+    let parted = |r: &[Cell]| -> Option<Vec<Cell>> {
+        let parted = split_code_from_name(r, code_cols, expected)?;
+        Some(
+            match realign_coded(
+                &parted,
+                code_cols,
+                project_col.is_some(),
+                cols.measures.len(),
+            ) {
+                Cow::Owned(row) => row,
+                Cow::Borrowed(_) => {
+                    restore_dropped_code_cells(&parted, code_cols, usual).unwrap_or(parted)
+                }
+            },
+        )
+    };
     // Rows rebuilt from their length, with the status that leaves them.
     let (body, rebuilt): (Vec<Cow<[Cell]>>, Vec<Option<CellStatus>>) = body
         .iter()
-        .map(
-            |r| match realign_coded(r, code_cols, project_col.is_some(), cols.measures.len()) {
+        .map(|r| {
+            if let Some(row) = parted(r) {
+                return (Cow::Owned(row), Some(CellStatus::Repaired));
+            }
+            match realign_coded(r, code_cols, project_col.is_some(), cols.measures.len()) {
                 Cow::Borrowed(r) => match split_merged_amounts(r, usual).or_else(|| {
                     restore_dropped_code_cells(r, code_cols, usual)
                         .or_else(|| {
@@ -1014,8 +1059,8 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
                     None => (Cow::Borrowed(r), None),
                 },
                 realigned => (realigned, None),
-            },
-        )
+            }
+        })
         .unzip();
     let body = body.as_slice();
     let align = Alignment::new(body, expected, cols.problem.is_none(), true);
@@ -1939,6 +1984,38 @@ mod tests {
         assert!(remove_stray_label_cell(&kuan, 3, Some(6)).is_none());
         // Not one cell longer than usual: left alone.
         assert!(remove_stray_label_cell(&row, 3, Some(7)).is_none());
+    }
+
+    #[test]
+    fn a_code_piece_sharing_the_name_cell_is_split_off() {
+        let kuan = cells(&[
+            "208",
+            "01 人力资源和社会保障管理事务",
+            "376.92",
+            "376.61",
+            "0.31",
+        ]);
+        assert_eq!(
+            texts(&split_code_from_name(&kuan, 3, 7).unwrap()),
+            [
+                "208",
+                "01",
+                "人力资源和社会保障管理事务",
+                "376.92",
+                "376.61",
+                "0.31"
+            ]
+        );
+        let lei = cells(&["208 社会保障和就业支出", "933.34"]);
+        assert_eq!(
+            texts(&split_code_from_name(&lei, 3, 7).unwrap()),
+            ["208", "社会保障和就业支出", "933.34"]
+        );
+        // A year is no code piece, and a full row is left alone.
+        let year = cells(&["2020年结转", "5"]);
+        assert!(split_code_from_name(&year, 3, 7).is_none());
+        let full = cells(&["208", "01", "", "01 行政运行", "1", "1", ""]);
+        assert!(split_code_from_name(&full, 3, 7).is_none());
     }
 
     #[test]
