@@ -1237,44 +1237,22 @@ impl Layout<'_> {
 
     /// The amounts of `cells` as the solver reads them, one per column.
     fn reading(&self, cells: &[Cell]) -> solve::Reading {
-        let values = (0..self.cols.measures.len())
-            .map(|i| {
-                cells
-                    .get(self.first + i)
-                    .and_then(Reading::of)
-                    .map(|r| solve::Placed {
-                        amount: r.amount(),
-                        pieces: 1,
-                        wrap: None,
-                        restored: false,
-                    })
-            })
-            .collect();
-        solve::Reading {
-            values,
-            doubtful: false,
-        }
+        solve::Reading::printed((0..self.cols.measures.len()).map(|i| {
+            cells
+                .get(self.first + i)
+                .and_then(Reading::of)
+                .map(Reading::amount)
+        }))
     }
 
     /// A built row's values, one per column.
     fn reading_of_row(&self, row: &Row) -> solve::Reading {
-        let values = self
-            .cols
-            .measures
-            .iter()
-            .map(|m| {
-                m.and_then(|m| row.value(m)).map(|v| solve::Placed {
-                    amount: v.amount,
-                    pieces: 1,
-                    wrap: None,
-                    restored: false,
-                })
-            })
-            .collect();
-        solve::Reading {
-            values,
-            doubtful: false,
-        }
+        solve::Reading::printed(
+            self.cols
+                .measures
+                .iter()
+                .map(|m| m.and_then(|m| row.value(m)).map(|v| v.amount)),
+        )
     }
 }
 

@@ -69,7 +69,30 @@ pub struct Placed {
     pub restored: bool,
 }
 
+impl Placed {
+    /// An amount printed whole in its cell.
+    pub fn printed(amount: Amount) -> Placed {
+        Placed {
+            amount,
+            pieces: 1,
+            wrap: None,
+            restored: false,
+        }
+    }
+}
+
 impl Reading {
+    /// A reading of amounts each printed whole (`None` = blank).
+    pub fn printed(amounts: impl IntoIterator<Item = Option<Amount>>) -> Reading {
+        Reading {
+            values: amounts
+                .into_iter()
+                .map(|a| a.map(Placed::printed))
+                .collect(),
+            doubtful: false,
+        }
+    }
+
     /// Whether every value sits in one of `columns`.
     pub fn uses_only(&self, columns: &[usize]) -> bool {
         self.values
