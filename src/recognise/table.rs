@@ -1019,47 +1019,44 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     table.columns = cols.measures.iter().flatten().copied().collect();
     let expected = first + cols.measures.len();
     let usual = usual_length(body, expected);
-    // A row whose code piece and name share a cell, split and put in place.
-    let parted = |r: &[Cell]| -> Option<Vec<Cell>> {
-        let parted = split_code_from_name(r, code_cols, expected)?;
-        Some(
-            match realign_coded(
-                &parted,
-                code_cols,
-                project_col.is_some(),
-                cols.measures.len(),
-            ) {
-                Cow::Owned(row) => row,
-                Cow::Borrowed(_) => {
-                    restore_dropped_code_cells(&parted, code_cols, usual).unwrap_or(parted)
-                }
-            },
-        )
+    // The row realigned by `realign_coded`, if it changed it.
+    let realign = |r: &[Cell]| match realign_coded(
+        r,
+        code_cols,
+        project_col.is_some(),
+        cols.measures.len(),
+    ) {
+        Cow::Owned(row) => Some(row),
+        Cow::Borrowed(_) => None,
     };
-    // Rows rebuilt from their length, with the status that leaves them.
+    // A row rebuilt from its length, with the status that leaves it.
+    let rebuild = |r: &[Cell]| -> Option<(Vec<Cell>, Option<CellStatus>)> {
+        // A code piece sharing the name's cell, split off and put in place.
+        if let Some(parted) = split_code_from_name(r, code_cols, expected) {
+            let placed = realign(&parted)
+                .or_else(|| restore_dropped_code_cells(&parted, code_cols, usual))
+                .unwrap_or(parted);
+            return Some((placed, Some(CellStatus::Repaired)));
+        }
+        if let Some(row) = realign(r) {
+            return Some((row, None));
+        }
+        if let Some((row, status)) = split_merged_amounts(r, usual) {
+            return Some((row, Some(status)));
+        }
+        restore_dropped_code_cells(r, code_cols, usual)
+            // A blank name before a project is a merged 科目名称 cell.
+            .or_else(|| match project_col {
+                None => remove_stray_label_cell(r, code_cols, usual),
+                Some(_) => None,
+            })
+            .map(|row| (row, Some(CellStatus::Repaired)))
+    };
     let (body, rebuilt): (Vec<Cow<[Cell]>>, Vec<Option<CellStatus>>) = body
         .iter()
-        .map(|r| {
-            if let Some(row) = parted(r) {
-                return (Cow::Owned(row), Some(CellStatus::Repaired));
-            }
-            match realign_coded(r, code_cols, project_col.is_some(), cols.measures.len()) {
-                Cow::Borrowed(r) => match split_merged_amounts(r, usual).or_else(|| {
-                    restore_dropped_code_cells(r, code_cols, usual)
-                        .or_else(|| {
-                            // A blank name before a project is a merged 科目名称 cell.
-                            project_col
-                                .is_none()
-                                .then(|| remove_stray_label_cell(r, code_cols, usual))
-                                .flatten()
-                        })
-                        .map(|row| (row, CellStatus::Repaired))
-                }) {
-                    Some((row, status)) => (Cow::Owned(row), Some(status)),
-                    None => (Cow::Borrowed(r), None),
-                },
-                realigned => (realigned, None),
-            }
+        .map(|r| match rebuild(r) {
+            Some((row, status)) => (Cow::Owned(row), status),
+            None => (Cow::Borrowed(r.as_slice()), None),
         })
         .unzip();
     let body = body.as_slice();
@@ -1180,7 +1177,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
                 project: project_col,
                 usual,
             };
-            place_misfits(g, &layout, misfits, table).len()
+            place_misfits(g, &layout, &misfits, table).len()
         }
         None => 0,
     };
@@ -1264,7 +1261,7 @@ impl Layout<'_> {
 fn place_misfits(
     g: &Grammar,
     layout: &Layout,
-    misfits: Vec<(usize, Vec<Cell>)>,
+    misfits: &[(usize, Vec<Cell>)],
     table: &mut Table,
 ) -> Vec<usize> {
     if misfits.is_empty() {
@@ -1307,13 +1304,13 @@ fn place_misfits(
         })
         .collect();
     for (row, cells) in misfits {
-        let Some(i) = members.iter().position(|&m| m == row) else {
+        let Some(i) = members.iter().position(|m| m == row) else {
             continue;
         };
         // Within a cent of the row's sums: a publisher's slip leaves the
         // placement to the table.
         let fitting: Vec<Vec<Cell>> = layout
-            .candidates(&cells)
+            .candidates(cells)
             .into_iter()
             .filter(|c| layout.reading(c).satisfies(&rules, 1))
             .collect();
@@ -1325,13 +1322,21 @@ fn place_misfits(
     }
     let settled = settle(&solve_rows, &[], &[], &rules);
     let mut placed = Vec::new();
-    for ((settled, fitting), i) in settled.iter().zip(options).zip(members) {
+    for (((settled, fitting), solve_row), i) in
+        settled.iter().zip(options).zip(&solve_rows).zip(members)
+    {
         let (Some(fitting), Some(chosen), Resolution::Unique) =
             (fitting, &settled.reading, settled.resolution)
         else {
             continue;
         };
-        let Some(cells) = fitting.iter().find(|c| &layout.reading(c) == chosen) else {
+        // The candidates' readings are the row's readings, in order.
+        let Some(cells) = solve_row
+            .readings
+            .iter()
+            .position(|r| r == chosen)
+            .map(|k| &fitting[k])
+        else {
             continue;
         };
         // The row's issues were reported when it was first read.
@@ -1579,11 +1584,11 @@ fn two_sided(
                 project: None,
                 usual,
             };
-            place_misfits(g, &layout, longer.clone(), table)
+            place_misfits(g, &layout, &longer, table)
         }
         _ => Vec::new(),
     };
-    for (i, _) in longer {
+    for &(i, _) in &longer {
         let at = table.rows[i].at;
         table.issues.push(if placed.contains(&i) {
             format!("line {at}: a row longer than the others: the table's sums placed its expenditure amounts (repaired)")
