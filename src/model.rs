@@ -148,6 +148,11 @@ pub struct Value {
     pub at: Provenance,
     /// Other measures this value could belong to (column not certain).
     pub alternatives: Vec<Measure>,
+    /// The amount as printed, when a digit lost at the cell's edge was
+    /// restored while the row was read (`576.9` read as 576.95): the
+    /// restoration still has to be proved by the whole document's
+    /// identities (`solve::digits::confirm_restored`).
+    pub restored_from: Option<Amount>,
 }
 
 /// One logical row of a table (a two-sided physical row gives two).

@@ -243,6 +243,7 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     let mut doc = recognise::recognise(g, layer.items, &layer.text);
     doc.issues.extend(layer.notes);
     let ids = check::identities(&doc, g);
+    solve::digits::confirm_restored(&mut doc, &ids);
     solve::digits::restore_cut_digits(&mut doc, &ids);
     let results = check::check_and_flag(&mut doc, g, ids);
     finish(record, doc, results, layer.hint)

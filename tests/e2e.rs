@@ -1379,6 +1379,42 @@ fn a_digit_cut_at_a_cell_edge_is_restored_or_flagged() {
 }
 
 #[test]
+fn a_digit_restored_in_a_flow_dump_must_be_the_only_one_any_identity_allows() {
+    let dir = tempfile::tempdir().unwrap();
+    const FLOW: &str = "001_49a4b981723e56f6.txt";
+    // 20801 人力资源和社会保障管理事务 basic 499.91 printed `499.9`: its row
+    // (509.51 = basic + 9.60) asks for 1, and no identity for another digit.
+    let kept = with_cut_digit(dir.path(), FLOW, 1365, "499.91");
+    // general_budget 合计 basic 576.95 printed `576.9`: the row (9466.10 =
+    // basic + 8889.16, a publisher's 0.01 slip) asks for 4, the column of
+    // 类 rows for 5. Before, the row rule alone restored 576.94.
+    let contested = with_cut_digit(dir.path(), FLOW, 1580, "576.95");
+    let run = extract(&[&kept, &contested]);
+    let items = run.line_items();
+    let cell = |file: &Path, table: &str, item: &str, measure: &str| -> (String, String) {
+        let source = file.display().to_string();
+        let r = items
+            .iter()
+            .find(|r| {
+                r["source"] == source
+                    && r["table"] == table
+                    && r["item"] == item
+                    && r["measure"] == measure
+            })
+            .unwrap_or_else(|| panic!("{source} {table} {item} {measure}"));
+        (r["amount"].clone(), r["status"].clone())
+    };
+    assert_eq!(
+        cell(&kept, "expenditure", "人力资源和社会保障管理事务", "basic"),
+        ("499.91".into(), "repaired".into())
+    );
+    assert_eq!(
+        cell(&contested, "general_budget", "合计", "basic"),
+        ("576.9".into(), "uncertain".into())
+    );
+}
+
+#[test]
 fn a_row_that_lost_a_cell_among_padded_siblings_is_uncertain() {
     // 003's project table: every row carries blank cells after the table's
     // last column. Line 288 with one empty cell dropped (`375 | | 375` →

@@ -1106,6 +1106,7 @@ mod tests {
             status,
             at: Provenance::Line(1),
             alternatives: vec![],
+            restored_from: None,
         };
         let row = Row {
             section: None,
@@ -1195,6 +1196,7 @@ mod tests {
             status: CellStatus::Ok,
             at: Provenance::Line(1),
             alternatives: vec![],
+            restored_from: None,
         }
     }
 

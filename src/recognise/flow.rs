@@ -398,7 +398,7 @@ fn values(settled: &Settled, reading: &Reading, layout: &[Measure], at: Provenan
             let certain = settled.certain.get(c).copied().unwrap_or(false);
             let status = match settled.resolution {
                 _ if reading.doubtful => CellStatus::Uncertain,
-                Resolution::Unique if p.pieces == 1 && placed == layout.len() && !p.restored => {
+                Resolution::Unique if p.pieces == 1 && placed == layout.len() && p.restored_from.is_none() => {
                     CellStatus::Ok
                 }
                 Resolution::Unique => CellStatus::Repaired,
@@ -412,6 +412,7 @@ fn values(settled: &Settled, reading: &Reading, layout: &[Measure], at: Provenan
                 status,
                 at,
                 alternatives: vec![],
+                restored_from: p.restored_from,
             })
         })
         .collect()
@@ -637,6 +638,7 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
                         status,
                         at,
                         alternatives: vec![],
+                        restored_from: None,
                     }],
                     at,
                 });

@@ -374,6 +374,7 @@ fn values(
             status: cols.status.max(floor).max(status),
             at: cell.at,
             alternatives: cols.alternatives.get(i).cloned().unwrap_or_default(),
+            restored_from: None,
         });
     }
     // Last first: settling may take a value out of the row.
@@ -1752,6 +1753,7 @@ fn three_public(
                 status: floor.max(status),
                 at: cell.at,
                 alternatives: vec![],
+                restored_from: None,
             };
             match rows.iter_mut().find(|r| r.item == *category) {
                 Some(row) => row.values.push(value),

@@ -73,6 +73,76 @@ pub fn restore_cut_digits(doc: &mut Document, ids: &[Identity]) {
     }
 }
 
+/// Puts each digit restored while a row was read (a flow dump's row rule,
+/// a parent's column sum: `Value::restored_from`) before the whole
+/// document's identities. The restored amount stands only when no identity
+/// the cell takes part in holds with another reading of it (the amount as
+/// printed, another last digit). One rule alone cannot tell a lost digit
+/// from a publisher's slip elsewhere: `576.9` read as 576.94 because its
+/// row's total is 0.01 off, while the column it sits in adds up to 576.95.
+/// A contested restoration is undone: the amount as printed, `uncertain`.
+pub fn confirm_restored(doc: &mut Document, ids: &[Identity]) {
+    let restored: Vec<(CellRef, Amount, Amount)> = doc
+        .tables
+        .iter()
+        .enumerate()
+        .flat_map(|(ti, t)| {
+            t.rows.iter().enumerate().flat_map(move |(ri, r)| {
+                r.values.iter().filter_map(move |v| {
+                    let printed = v.restored_from?;
+                    let cell = CellRef {
+                        table: ti,
+                        row: ri,
+                        measure: v.measure,
+                    };
+                    Some((cell, v.amount, printed))
+                })
+            })
+        })
+        .collect();
+    for (c, amount, printed) in restored {
+        let Some(v) = value_mut(doc, &c) else { continue };
+        v.amount = printed;
+        let proven = uncontested(doc, ids, c, amount);
+        let Some(v) = value_mut(doc, &c) else { continue };
+        if proven {
+            v.amount = amount;
+        } else {
+            v.status = CellStatus::Uncertain;
+        }
+    }
+}
+
+/// Whether `restored` is the only reading of cell `c` (printed short, as it
+/// is in `doc` now) that any identity holds with: some identity holds with
+/// it, and none with the amount as printed or with another last digit.
+fn uncontested(doc: &mut Document, ids: &[Identity], c: CellRef, restored: Amount) -> bool {
+    let involved: Vec<&Identity> = ids
+        .iter()
+        .filter(|id| id.cells().any(|x| *x == c))
+        .collect();
+    let Some(printed) = value(doc, &c).map(|v| v.amount) else {
+        return false;
+    };
+    let mut supported = Vec::new();
+    for candidate in std::iter::once(printed).chain(with_a_digit_more(printed)) {
+        let Some(v) = value_mut(doc, &c) else {
+            return false;
+        };
+        v.amount = candidate;
+        if involved
+            .iter()
+            .any(|id| id.evaluate(doc).is_some_and(|e| e.holds))
+        {
+            supported.push(candidate);
+        }
+    }
+    if let Some(v) = value_mut(doc, &c) {
+        v.amount = printed;
+    }
+    supported == [restored]
+}
+
 /// `ok` and printed with one decimal (a second may have been cut off), or
 /// as a whole number in a table of whole numbers (元 tables: a last digit).
 fn printed_short(doc: &Document, c: &CellRef) -> bool {
@@ -189,6 +259,7 @@ mod tests {
                     status: CellStatus::Ok,
                     at: Provenance::Line(1),
                     alternatives: vec![],
+                    restored_from: None,
                 })
                 .collect(),
             at: Provenance::Line(1),
@@ -244,5 +315,46 @@ mod tests {
             restored(doc),
             [("1010".into(), Ok), ("505".into(), Ok), ("505".into(), Ok)]
         );
+    }
+
+    /// The 合计 row's basic as a flow dump's row rule restored it: printed
+    /// `printed`, read as `read`.
+    fn with_restored_total_basic(class: [&str; 3], total: [&str; 3], printed: &str) -> Document {
+        let mut doc = expenditure(class, Some(total));
+        let v = &mut doc.tables[0].rows[1].values[1];
+        v.restored_from = Amount::parse(printed);
+        v.status = CellStatus::Repaired;
+        doc
+    }
+
+    fn confirmed(mut doc: Document) -> (String, CellStatus) {
+        let ids = check::identities(&doc, Grammar::global());
+        confirm_restored(&mut doc, &ids);
+        let v = &doc.tables[0].rows[1].values[1];
+        (format!("{}", v.amount.cents), v.status)
+    }
+
+    #[test]
+    fn a_restored_digit_every_identity_agrees_on_is_kept() {
+        // 合计 100.00 = 59.95 + 40.05, and its 类 row's basic is 59.95.
+        let doc = with_restored_total_basic(
+            ["100.00", "59.95", "40.05"],
+            ["100.00", "59.95", "40.05"],
+            "59.9",
+        );
+        assert_eq!(confirmed(doc), ("5995".into(), CellStatus::Repaired));
+    }
+
+    #[test]
+    fn a_restored_digit_the_column_contradicts_is_undone() {
+        // The 合计 row's project is a publisher's 0.01 slip (40.01 for
+        // 40.05): its row rule alone asked for 59.99, the 类 row's basic
+        // says 59.95. No digit satisfies both: printed, uncertain.
+        let doc = with_restored_total_basic(
+            ["100.00", "59.95", "40.05"],
+            ["100.00", "59.99", "40.01"],
+            "59.9",
+        );
+        assert_eq!(confirmed(doc), ("5990".into(), CellStatus::Uncertain));
     }
 }

@@ -65,8 +65,9 @@ pub struct Placed {
     pub pieces: usize,
     /// Width of the fragments before the last (the column's wrap width).
     pub wrap: Option<usize>,
-    /// A digit lost at the cell's edge was restored from an identity.
-    pub restored: bool,
+    /// The amount as printed, when a digit lost at the cell's edge was
+    /// restored from an identity.
+    pub restored_from: Option<Amount>,
 }
 
 impl Placed {
@@ -76,7 +77,7 @@ impl Placed {
             amount,
             pieces: 1,
             wrap: None,
-            restored: false,
+            restored_from: None,
         }
     }
 }
@@ -258,7 +259,7 @@ pub fn restore_cut_digit(reading: &Reading, rules: &[RowRule]) -> Option<Reading
                     cents: p.amount.cents + d,
                     decimals: 2,
                 },
-                restored: true,
+                restored_from: Some(p.amount),
                 ..*p
             });
             if r.satisfies(rules, 0) {
@@ -367,7 +368,7 @@ impl Search<'_> {
                     amount,
                     pieces: end - i,
                     wrap,
-                    restored: false,
+                    restored_from: None,
                 });
                 if breaks(col, current) {
                     current[col] = None;
@@ -490,7 +491,7 @@ mod tests {
         let r = &readings_within(&["1541.7", "1244.71", "297"], 3, &rules, &[0], 1).unwrap()[0];
         let fixed = restore_cut_digit(r, &rules).unwrap();
         assert_eq!(
-            (fixed.value(0), fixed.values[0].unwrap().restored),
+            (fixed.value(0), fixed.values[0].unwrap().restored_from.is_some()),
             (154171, true)
         );
         // All amounts printed in full: a publisher's 0.01 slip, nothing to restore.

@@ -344,11 +344,11 @@ fn restore_across(
                 let mut fixed = options[row].clone();
                 for r in fixed.iter_mut() {
                     let v = r.values[col].as_mut()?;
+                    v.restored_from = v.restored_from.or(Some(v.amount));
                     v.amount = Amount {
                         cents: v.amount.cents + d,
                         decimals: 2,
                     };
-                    v.restored = true;
                 }
                 fixed.iter().all(|r| r.satisfies(rules, 0)).then_some(fixed)
             };
@@ -445,7 +445,7 @@ mod tests {
         ];
         let settled = settle(&rows, &[], &[], &[]);
         let v = settled[0].reading.as_ref().unwrap().values[0].unwrap();
-        assert_eq!((v.amount.cents, v.restored), (137137, true));
+        assert_eq!((v.amount.cents, v.restored_from.is_some()), (137137, true));
         // Two short amounts could each close the gap: neither is trusted.
         let rows = vec![
             one("208", "1371.3"),
