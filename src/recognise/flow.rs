@@ -398,7 +398,9 @@ fn values(settled: &Settled, reading: &Reading, layout: &[Measure], at: Provenan
             let certain = settled.certain.get(c).copied().unwrap_or(false);
             let status = match settled.resolution {
                 _ if reading.doubtful => CellStatus::Uncertain,
-                Resolution::Unique if p.pieces == 1 && placed == layout.len() && p.restored_from.is_none() => {
+                Resolution::Unique
+                    if p.pieces == 1 && placed == layout.len() && p.restored_from.is_none() =>
+                {
                     CellStatus::Ok
                 }
                 Resolution::Unique => CellStatus::Repaired,

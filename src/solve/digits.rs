@@ -101,10 +101,14 @@ pub fn confirm_restored(doc: &mut Document, ids: &[Identity]) {
         })
         .collect();
     for (c, amount, printed) in restored {
-        let Some(v) = value_mut(doc, &c) else { continue };
+        let Some(v) = value_mut(doc, &c) else {
+            continue;
+        };
         v.amount = printed;
         let proven = uncontested(doc, ids, c, amount);
-        let Some(v) = value_mut(doc, &c) else { continue };
+        let Some(v) = value_mut(doc, &c) else {
+            continue;
+        };
         if proven {
             v.amount = amount;
         } else {

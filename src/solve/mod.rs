@@ -491,7 +491,10 @@ mod tests {
         let r = &readings_within(&["1541.7", "1244.71", "297"], 3, &rules, &[0], 1).unwrap()[0];
         let fixed = restore_cut_digit(r, &rules).unwrap();
         assert_eq!(
-            (fixed.value(0), fixed.values[0].unwrap().restored_from.is_some()),
+            (
+                fixed.value(0),
+                fixed.values[0].unwrap().restored_from.is_some()
+            ),
             (154171, true)
         );
         // All amounts printed in full: a publisher's 0.01 slip, nothing to restore.
