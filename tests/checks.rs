@@ -368,7 +368,7 @@ fn a_slip_on_a_summary_income_side_is_reported() {
             ),
         ]
     );
-    // 二、上年结转结余 = 1.财政拨款结转 (its `其中` line is not summed).
+    // 二、上年结转结余 = 1.财政拨款结转 (its `其中` line still adds up to it).
     assert_eq!(
         new_failures(seed_000, 113, "5.24", "5.25"),
         vec![
@@ -389,19 +389,29 @@ fn a_slip_on_a_summary_income_side_is_reported() {
         ]
     );
     // 001: the summary's 上级一般公共预算安排转移支付 states the income
-    // table's general_budget_transfer 合计 (a flow dump: 7374.70 there).
+    // table's general_budget_transfer 合计 (a flow dump: 7374.70 there),
+    // and is the second `其中` line of 1.一般公共预算拨款 9466.10.
     assert_eq!(
         new_failures("001_49a4b981723e56f6.txt", 70, "7374.70", "7374.71")
             .into_iter()
             .filter(|f| f.0 == "summary")
             .collect::<Vec<_>>(),
-        vec![f(
-            "summary",
-            "cross_table",
-            "上级一般公共预算安排转移支付: summary.budget = income.general_budget_transfer",
-            "7374.71",
-            "7374.70"
-        )]
+        vec![
+            f(
+                "summary",
+                "children_sum",
+                "1.一般公共预算拨款: budget = sum of 2 rows below",
+                "9466.10",
+                "9466.11"
+            ),
+            f(
+                "summary",
+                "cross_table",
+                "上级一般公共预算安排转移支付: summary.budget = income.general_budget_transfer",
+                "7374.71",
+                "7374.70"
+            )
+        ]
     );
 }
 
