@@ -628,7 +628,7 @@ mod tests {
         .unwrap();
         assert_eq!((summary.documents(), summary.copies), (5, 1));
         assert_eq!(summary.cells, 2 * 272);
-        assert_eq!(seen[0], (272, 362, String::new()));
+        assert_eq!(seen[0], (272, 363, String::new()));
         let a = inputs[0].source.clone();
         assert_eq!(
             seen[1],

@@ -416,10 +416,27 @@ fn a_slip_on_a_summary_income_side_is_reported() {
 }
 
 #[test]
+fn a_slip_on_a_summary_line_the_fiscal_summary_prints_is_reported() {
+    // 004's summary prints 财政拨款(补助) 1541.71 over 一般公共预算 with no
+    // ordinals: no sum of its own side reaches the line, but the 财政拨款
+    // 收支总体情况表 prints the year's 财政拨款(补助) too.
+    assert_eq!(
+        new_failures("004_9cf6d38fe078751d.txt", 43, "1541.71", "1541.72"),
+        vec![f(
+            "summary",
+            "cross_table",
+            "财政拨款(补助): summary.budget = fiscal_summary.budget (财政拨款(补助))",
+            "1541.72",
+            "1541.71"
+        )]
+    );
+}
+
+#[test]
 fn a_slip_on_the_fiscal_summary_income_line_is_reported() {
     // 003, 财政拨款收支总体情况表: 一般公共预算 3108.21 is its own spending
-    // side's 一般公共预算 column total and the 一般公共预算支出表's 合计 in a
-    // budget.
+    // side's 一般公共预算 column total, the 一般公共预算支出表's 合计 in a
+    // budget, and the summary's 一般公共预算 line.
     assert_eq!(
         new_failures("003_93f707ff5e41d323.txt", 171, "3108.21", "3108.22"),
         vec![
@@ -436,6 +453,13 @@ fn a_slip_on_the_fiscal_summary_income_line_is_reported() {
                 "一般公共预算: fiscal_summary.budget = general_budget.total",
                 "3108.22",
                 "3108.21"
+            ),
+            f(
+                "summary",
+                "cross_table",
+                "一般公共预算: summary.budget = fiscal_summary.budget (一般公共预算)",
+                "3108.21",
+                "3108.22"
             ),
         ]
     );

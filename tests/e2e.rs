@@ -816,7 +816,7 @@ fn checks_csv_is_written_in_a_stable_order() {
     let text = String::from_utf8_lossy(&summary.stdout);
     assert!(
         text.contains(
-            "samples/002_ef8a97d7800bc6c6.txt [ok]: 296 rules tested, 296 passed, 0 failed"
+            "samples/002_ef8a97d7800bc6c6.txt [ok]: 297 rules tested, 297 passed, 0 failed"
         ),
         "{text}"
     );

@@ -313,6 +313,7 @@ pub fn identities(doc: &Document, g: &Grammar) -> Vec<Identity> {
     }
     cross_tables(g, doc, &mut out);
     stated_items(g, doc, &mut out);
+    same_lines(g, doc, &mut out);
     out
 }
 
@@ -1045,6 +1046,58 @@ fn stated_items(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
                     parts: vec![cell(t, total, m)],
                 });
             }
+        }
+    }
+}
+
+/// The grammar's `same_line`s: the year's line of a label group on one
+/// table's side against the other's. A side must print one column; a line
+/// met again below the first balance line is a balance carried in, not the
+/// year's.
+fn same_lines(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
+    for rule in &g.identities.same_lines {
+        let side = |(name, section): &(String, Option<Section>)| {
+            let ti = find_table(doc, name)?;
+            let table = &doc.tables[ti];
+            let [measure] = table.columns_of(*section) else {
+                return None;
+            };
+            // Each group's first line above the balances, if it has a value.
+            let mut lines: Vec<Option<usize>> = vec![None; rule.labels.len()];
+            let mut seen = vec![false; rule.labels.len()];
+            for (ri, row) in table.rows.iter().enumerate() {
+                if section.is_some() && row.section != *section {
+                    continue;
+                }
+                if row.is_balance() {
+                    break;
+                }
+                if let Some(gi) = rule.group_of(&row.item).filter(|&gi| !seen[gi]) {
+                    seen[gi] = true;
+                    lines[gi] = row.value(measure).is_some().then_some(ri);
+                }
+            }
+            Some((ti, *measure, lines))
+        };
+        let (Some((lt, lm, left)), Some((rt, rm, right))) = (side(&rule.left), side(&rule.right))
+        else {
+            continue;
+        };
+        for (l, r) in left.into_iter().zip(right) {
+            let (Some(l), Some(r)) = (l, r) else { continue };
+            out.push(Identity {
+                rule: Rule::CrossTable,
+                table: lt,
+                subject: Subject::Text(format!(
+                    "{}: {}.{lm} = {}.{rm} ({})",
+                    doc.tables[lt].rows[l].item,
+                    rule.left.0,
+                    rule.right.0,
+                    doc.tables[rt].rows[r].item
+                )),
+                total: vec![cell(lt, l, lm)],
+                parts: vec![cell(rt, r, rm)],
+            });
         }
     }
 }

@@ -64,6 +64,31 @@ pub struct CrossTable {
     pub only_in: Option<DocKind>,
 }
 
+/// A line two tables both print (the year's 财政拨款 on a summary's income
+/// side and on the 财政拨款收支总表's), found on each side by its label.
+#[derive(Debug, Clone)]
+pub struct SameLine {
+    pub left: (String, Option<Section>),
+    pub right: (String, Option<Section>),
+    /// Each group: the labels one line goes by (normalised).
+    pub labels: Vec<Vec<String>>,
+}
+
+impl SameLine {
+    /// The group of labels a row labelled `item` belongs to (its ordinal
+    /// and `其中:` removed).
+    pub fn group_of(&self, item: &str) -> Option<usize> {
+        let item = strip_label(item);
+        self.labels.iter().position(|g| g.iter().any(|l| l == item))
+    }
+}
+
+/// A row label without its ordinal and `其中:`, as the grammar's label
+/// lists give it.
+fn strip_label(item: &str) -> &str {
+    normalize::strip_ordinal(item.trim_start_matches("其中:")).trim_start_matches("其中:")
+}
+
 /// Which row a narrative figure restates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FigureRow {
@@ -106,8 +131,7 @@ impl Evidence {
     /// The measures of `table`'s total row that a row of `from` labelled
     /// `item` states (its ordinal and `其中:` removed).
     pub fn measures_stated_by<'a>(&'a self, item: &'a str) -> impl Iterator<Item = Measure> + 'a {
-        let item =
-            normalize::strip_ordinal(item.trim_start_matches("其中:")).trim_start_matches("其中:");
+        let item = strip_label(item);
         self.items
             .iter()
             .filter(move |(label, _)| *label == item)
@@ -121,6 +145,7 @@ pub struct IdentityGrammar {
     pub row_sums: Vec<RowSum>,
     pub item_sums: Vec<ItemSum>,
     pub cross_tables: Vec<CrossTable>,
+    pub same_lines: Vec<SameLine>,
     pub narrative: Vec<NarrativeSection>,
 }
 
@@ -132,6 +157,8 @@ struct File {
     item_sum: Vec<ItemSumFile>,
     #[serde(default)]
     cross_table: Vec<CrossTableFile>,
+    #[serde(default)]
+    same_line: Vec<SameLineFile>,
     #[serde(default)]
     narrative: Vec<NarrativeFile>,
     #[serde(default)]
@@ -171,6 +198,19 @@ struct SideFile {
     table: String,
     section: Option<String>,
     measures: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct LineSideFile {
+    table: String,
+    section: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SameLineFile {
+    left: LineSideFile,
+    right: LineSideFile,
+    labels: Vec<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -278,6 +318,20 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
                     right: side(&c.right)?,
                     rows: c.rows,
                     only_in,
+                })
+            })
+            .collect::<Result<_>>()?,
+        same_lines: f
+            .same_line
+            .iter()
+            .map(|l| {
+                let side = |s: &LineSideFile| -> Result<(String, Option<Section>)> {
+                    Ok((s.table.clone(), section(&s.section)?))
+                };
+                Ok(SameLine {
+                    left: side(&l.left)?,
+                    right: side(&l.right)?,
+                    labels: l.labels.iter().map(|g| label(g)).collect(),
                 })
             })
             .collect::<Result<_>>()?,
