@@ -31,6 +31,14 @@ impl Amount {
         Amount { cents, decimals: 2 }
     }
 
+    /// Whether this printed amount may state `cents`: equal, or printed
+    /// with one decimal and `cents` it with a last digit a cell's edge cut
+    /// off (`115.2` may state 115.23).
+    pub fn may_state(self, cents: i64) -> bool {
+        let cut = (cents - self.cents) * self.cents.signum();
+        cents == self.cents || (self.decimals == 1 && (1..=9).contains(&cut))
+    }
+
     /// Parses a printed amount: thousands separators, full-width digits,
     /// surrounding (ideographic) spaces and a leading minus are accepted.
     /// Returns `None` for anything that is not a number — including blanks,
@@ -182,6 +190,17 @@ impl fmt::Display for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_amount_may_state_what_its_cut_digit_made() {
+        let short = Amount::parse("115.2").unwrap();
+        assert!(short.may_state(11520) && short.may_state(11523) && short.may_state(11529));
+        assert!(!short.may_state(11530) && !short.may_state(11519));
+        let negative = Amount::parse("-115.2").unwrap();
+        assert!(negative.may_state(-11523) && !negative.may_state(-11517));
+        let whole = Amount::parse("115.20").unwrap();
+        assert!(whole.may_state(11520) && !whole.may_state(11523));
+    }
 
     #[test]
     fn fragments_of_a_cut_number() {

@@ -1462,6 +1462,59 @@ fn a_breakdown_line_cut_short_is_doubted() {
 }
 
 #[test]
+fn a_summary_line_cut_short_or_slipped_still_places_the_income_table() {
+    let dir = tempfile::tempdir().unwrap();
+    const FLOW: &str = "001_49a4b981723e56f6.txt";
+    // 001's summary `1.财政拨款结转 115.23` is the evidence that puts the flow
+    // income table's 合计 115.23 under carryover_fiscal. Cut to `115.2`, or
+    // slipped to `115.24`, it used to point nowhere: the 合计 row and 28
+    // rows of the table became uncertain, 11 cells under special_account.
+    let cut = with_cut_digit(dir.path(), FLOW, 104, "115.23");
+    let slipped = dir.path().join("slip_104.txt");
+    edited_copy(&root().join("samples").join(FLOW), &slipped, |lines| {
+        lines[103] = lines[103].replacen("115.23", "115.24", 1);
+    });
+    let run = extract(&[&cut, &slipped]);
+    let items = run.line_items();
+    for file in [&cut, &slipped] {
+        let source = file.display().to_string();
+        let cell = |table: &str, item: &str, measure: &str| {
+            items
+                .iter()
+                .find(|r| {
+                    r["source"] == source
+                        && r["table"] == table
+                        && r["item"] == item
+                        && r["measure"] == measure
+                })
+                .map(|r| (r["amount"].clone(), r["status"].clone()))
+        };
+        assert_eq!(
+            cell("income", "合计", "carryover_fiscal"),
+            Some(("115.23".into(), "repaired".into())),
+            "{source}"
+        );
+        assert_eq!(cell("income", "合计", "special_account"), None, "{source}");
+    }
+    let docs = run.documents();
+    let summary_line = |file: &Path| {
+        let source = file.display().to_string();
+        items
+            .iter()
+            .find(|r| r["source"] == source && r["item"] == "1.财政拨款结转")
+            .map(|r| (r["amount"].clone(), r["status"].clone()))
+            .unwrap()
+    };
+    // The cut line itself is doubted; the slip is printed and reported.
+    assert_eq!(summary_line(&cut), ("115.2".into(), "uncertain".into()));
+    assert_eq!(summary_line(&slipped).0, "115.24");
+    assert!(
+        docs.iter().all(|d| !d["error"].contains("表2 income")),
+        "{docs:?}"
+    );
+}
+
+#[test]
 fn a_row_that_lost_a_cell_among_padded_siblings_is_uncertain() {
     // 003's project table: every row carries blank cells after the table's
     // last column. Line 288 with one empty cell dropped (`375 | | 375` →

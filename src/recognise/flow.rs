@@ -307,9 +307,14 @@ pub(super) fn row_rules(
         .collect()
 }
 
-/// (column, cents) the earlier tables state for this table's 合计 row
+/// (column, amount) the earlier tables state for this table's 合计 row
 /// (figures stated only in another kind of document left out).
-fn evidence(g: &Grammar, kind: &str, layout: &[Measure], so_far: &Document) -> Vec<(usize, i64)> {
+fn evidence(
+    g: &Grammar,
+    kind: &str,
+    layout: &[Measure],
+    so_far: &Document,
+) -> Vec<(usize, Amount)> {
     let mut out = Vec::new();
     let applies = |e: &&Evidence| {
         e.table == kind && e.only_in.is_none_or(|k| so_far.kind.is_none_or(|d| d == k))
@@ -322,8 +327,8 @@ fn evidence(g: &Grammar, kind: &str, layout: &[Measure], so_far: &Document) -> V
     out
 }
 
-/// (column, cents) that `rows` state under the labels of one evidence entry.
-fn stated_by(ev: &Evidence, rows: &[Row], layout: &[Measure]) -> Vec<(usize, i64)> {
+/// (column, amount) that `rows` state under the labels of one evidence entry.
+fn stated_by(ev: &Evidence, rows: &[Row], layout: &[Measure]) -> Vec<(usize, Amount)> {
     let mut out = Vec::new();
     for row in rows
         .iter()
@@ -331,7 +336,7 @@ fn stated_by(ev: &Evidence, rows: &[Row], layout: &[Measure]) -> Vec<(usize, i64
     {
         for m in ev.measures_stated_by(&row.item) {
             if let (Some(c), Some(v)) = (layout.iter().position(|x| *x == m), row.values.first()) {
-                out.push((c, v.amount.cents));
+                out.push((c, v.amount));
             }
         }
     }
@@ -688,7 +693,7 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
         }
     }
     // The funds the income side names fix the 支出总计 row's columns.
-    let evidence: Vec<(usize, i64)> = g
+    let evidence: Vec<(usize, Amount)> = g
         .identities
         .evidence
         .iter()
@@ -757,6 +762,7 @@ fn verify_income(income: &mut [Row], expenditure: &[Row]) {
             match exp_total {
                 Some(t) if is_total && t == v.amount.cents => {}
                 Some(t) if is_total && (1..=9).contains(&(t - v.amount.cents)) => {
+                    v.restored_from = Some(v.amount);
                     v.amount = Amount {
                         cents: t,
                         decimals: 2,

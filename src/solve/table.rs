@@ -142,15 +142,17 @@ pub struct Settled {
     pub certain: Vec<bool>,
 }
 
-/// Settles every row. `evidence` lists (column, cents) pairs other tables
-/// state for the 合计 row. `prior` ranks the columns (lower = more often
+/// Settles every row. `evidence` lists (column, amount) pairs other tables
+/// state for the 合计 row. They only point at columns (the 合计 row keeps
+/// its own table's print), so a line printed short states any last digit,
+/// and one a cent off still points, more weakly. `prior` ranks the columns (lower = more often
 /// used): among readings the arithmetic cannot separate, the one using the
 /// best-ranked columns is reported first.
 ///
 /// Every reading of every row has the table's number of columns.
 pub fn settle(
     rows: &[SolveRow],
-    evidence: &[(usize, i64)],
+    evidence: &[(usize, Amount)],
     prior: &[usize],
     rules: &[RowRule],
 ) -> Vec<Settled> {
@@ -169,11 +171,18 @@ pub fn settle(
     // 1. The 合计 row, by evidence.
     if let Some(t) = rows.iter().position(|r| r.is_total) {
         if options[t].len() > 1 && !evidence.is_empty() {
-            let score = |r: &Reading| {
+            // A figure the other table states exactly (or cut short) counts
+            // twice; one a cent off (a publisher's slip there) once.
+            let score = |r: &Reading| -> usize {
                 evidence
                     .iter()
-                    .filter(|(c, v)| r.value(*c) == *v && r.values[*c].is_some())
-                    .count()
+                    .filter(|(c, _)| r.values[*c].is_some())
+                    .map(|(c, v)| match r.value(*c) {
+                        x if v.may_state(x) => 2,
+                        x if (x - v.cents).abs() == 1 => 1,
+                        _ => 0,
+                    })
+                    .sum()
             };
             let best = options[t].iter().map(score).max().unwrap_or(0);
             if best > 0 {
@@ -312,7 +321,7 @@ fn restore_across(
     kids: &[Vec<usize>],
     rules: &[RowRule],
     total_row: Option<usize>,
-    evidence: &[(usize, i64)],
+    evidence: &[(usize, Amount)],
 ) {
     for (p, ch) in kids.iter().enumerate() {
         if ch.is_empty() || options[p].is_empty() || ch.iter().any(|&c| options[c].is_empty()) {
@@ -371,7 +380,10 @@ fn restore_across(
                             let unconfirmed = (0..r.values.len())
                                 .filter(|&c| r.values[c].is_some_and(|v| v.amount.decimals == 1))
                                 .filter(|&c| {
-                                    !(Some(row) == total_row && evidence.contains(&(c, r.value(c))))
+                                    !(Some(row) == total_row
+                                        && evidence
+                                            .iter()
+                                            .any(|&(ec, a)| ec == c && a.cents == r.value(c)))
                                 })
                                 .count();
                             !rules.is_empty() && r.satisfies(rules, 0) && unconfirmed <= 1
@@ -427,6 +439,28 @@ mod tests {
             vec![Resolution::Unique; 3]
         );
         assert_eq!((cols(1), cols(2)), (Some((49991, 0)), Some((0, 960))));
+    }
+
+    #[test]
+    fn evidence_cut_short_or_a_cent_off_still_points_at_its_column() {
+        // A 合计 row of one amount in three columns; the summary states the
+        // second column's figure.
+        let total = SolveRow {
+            code: None,
+            is_total: true,
+            readings: readings(&["115.23"], 3, &[], &[]).unwrap(),
+        };
+        let column_of = |stated: &str| {
+            let evidence = [(1, Amount::parse(stated).unwrap())];
+            let settled = settle(std::slice::from_ref(&total), &evidence, &[], &[]);
+            let s = &settled[0];
+            let r = s.reading.as_ref().unwrap();
+            (s.resolution, (0..3).find(|&c| r.values[c].is_some()))
+        };
+        assert_eq!(column_of("115.23"), (Resolution::Unique, Some(1)));
+        assert_eq!(column_of("115.2"), (Resolution::Unique, Some(1)));
+        assert_eq!(column_of("115.24"), (Resolution::Unique, Some(1)));
+        assert_eq!(column_of("115.26").0, Resolution::Ambiguous);
     }
 
     #[test]
