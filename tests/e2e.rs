@@ -1321,6 +1321,27 @@ fn with_cut_digit(dir: &Path, name: &str, line: usize, amount: &str) -> PathBuf 
     copy
 }
 
+/// (amount, status) of `file`'s cell in `table` under `measure`, on the row
+/// whose `column` (`code` or `item`) is `key`.
+fn cell_in(
+    items: &[Record],
+    file: &Path,
+    table: &str,
+    (column, key): (&str, &str),
+    measure: &str,
+) -> Option<(String, String)> {
+    let source = file.display().to_string();
+    items
+        .iter()
+        .find(|r| {
+            r["source"] == source
+                && r["table"] == table
+                && r[column] == key
+                && r["measure"] == measure
+        })
+        .map(|r| (r["amount"].clone(), r["status"].clone()))
+}
+
 /// Writes `source`'s lines, changed by `edit`, to `copy`.
 fn edited_copy(source: &Path, copy: &Path, edit: impl FnOnce(&mut Vec<String>)) {
     let text = std::fs::read_to_string(source).unwrap();
@@ -1342,18 +1363,9 @@ fn a_digit_cut_at_a_cell_edge_is_restored_or_flagged() {
     let plain_003 = root().join("samples/003_93f707ff5e41d323.txt");
     let run = extract(&[&restored, &doubtful, &plain_003]);
     let items = run.line_items();
-    let cell = |file: &Path, table: &str, code: &str, measure: &str| -> (String, String) {
-        let source = file.display().to_string();
-        let r = items
-            .iter()
-            .find(|r| {
-                r["source"] == source
-                    && r["table"] == table
-                    && r["code"] == code
-                    && r["measure"] == measure
-            })
-            .unwrap_or_else(|| panic!("{source} {table} {code} {measure}"));
-        (r["amount"].clone(), r["status"].clone())
+    let cell = |file: &Path, table: &str, code: &str, measure: &str| {
+        cell_in(&items, file, table, ("code", code), measure)
+            .unwrap_or_else(|| panic!("{} {table} {code} {measure}", file.display()))
     };
     assert_eq!(
         cell(&restored, "summary", "210", "budget"),
@@ -1391,18 +1403,9 @@ fn a_digit_restored_in_a_flow_dump_must_be_the_only_one_any_identity_allows() {
     let contested = with_cut_digit(dir.path(), FLOW, 1580, "576.95");
     let run = extract(&[&kept, &contested]);
     let items = run.line_items();
-    let cell = |file: &Path, table: &str, item: &str, measure: &str| -> (String, String) {
-        let source = file.display().to_string();
-        let r = items
-            .iter()
-            .find(|r| {
-                r["source"] == source
-                    && r["table"] == table
-                    && r["item"] == item
-                    && r["measure"] == measure
-            })
-            .unwrap_or_else(|| panic!("{source} {table} {item} {measure}"));
-        (r["amount"].clone(), r["status"].clone())
+    let cell = |file: &Path, table: &str, item: &str, measure: &str| {
+        cell_in(&items, file, table, ("item", item), measure)
+            .unwrap_or_else(|| panic!("{} {table} {item} {measure}", file.display()))
     };
     assert_eq!(
         cell(&kept, "expenditure", "人力资源和社会保障管理事务", "basic"),
@@ -1479,15 +1482,7 @@ fn a_summary_line_cut_short_or_slipped_still_places_the_income_table() {
     for file in [&cut, &slipped] {
         let source = file.display().to_string();
         let cell = |table: &str, item: &str, measure: &str| {
-            items
-                .iter()
-                .find(|r| {
-                    r["source"] == source
-                        && r["table"] == table
-                        && r["item"] == item
-                        && r["measure"] == measure
-                })
-                .map(|r| (r["amount"].clone(), r["status"].clone()))
+            cell_in(&items, file, table, ("item", item), measure)
         };
         assert_eq!(
             cell("income", "合计", "carryover_fiscal"),
