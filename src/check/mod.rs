@@ -634,15 +634,25 @@ fn ordinal_style(table: &Table, i: usize) -> Option<normalize::OrdinalStyle> {
 /// lines under it for the lines to be taken as its whole breakdown: a line
 /// that lost its last digit (`5.24` printed `5.2`) or a publisher's slip
 /// misses by less. A `其中` list that leaves items out leaves more out, save
-/// by rare chance, which a gap of at most 1 % of the row makes rarer still
-/// (a row under 9.00 must be met within less, under 1.00 exactly).
+/// by rare chance, which a gap of at most 1 % of the row makes rarer still;
+/// a smaller row is met within the slack only where a cut digit explains
+/// the gap (the short side printed with one decimal).
 const BREAKDOWN_SLACK: i64 = 9;
 
 /// Whether `lines` come close enough to `row` (both without signs) to be
-/// its whole breakdown.
-fn within_slack(lines: i64, row: i64) -> bool {
+/// its whole breakdown; `cut`: the side that falls short was printed with
+/// one decimal.
+fn within_slack(lines: i64, row: i64, cut: bool) -> bool {
     let gap = (row - lines).abs();
-    gap <= BREAKDOWN_SLACK && gap * 100 <= row
+    gap == 0 || (gap <= BREAKDOWN_SLACK && (gap * 100 <= row || cut))
+}
+
+/// An amount of a row in one column: signed hundredths, and whether it
+/// was printed with one decimal (a digit may have been cut off).
+#[derive(Clone, Copy)]
+struct Printed {
+    cents: i64,
+    short: bool,
 }
 
 /// A side's numbered lists: each `一、` row with the rows of the next
@@ -659,10 +669,12 @@ struct OrdinalLists {
 /// A numbered row and the unnumbered lines read below it so far.
 struct Breakdown {
     row: usize,
-    /// The row's amounts, signed, column by column.
-    amounts: Vec<i64>,
+    /// The row's amounts, column by column.
+    amounts: Vec<Printed>,
     /// What the lines add up to, without their signs.
     sum: Vec<i64>,
+    /// A line printed with one decimal, per column.
+    short: Vec<bool>,
     /// A line's amount is of the other sign than the row's: the lines are
     /// no plain sum of it.
     mixed: bool,
@@ -670,40 +682,45 @@ struct Breakdown {
 }
 
 impl Breakdown {
-    fn new(row: usize, amounts: Vec<i64>) -> Self {
-        let sum = vec![0; amounts.len()];
+    fn new(row: usize, amounts: Vec<Printed>) -> Self {
+        let columns = amounts.len();
         Breakdown {
             row,
             amounts,
-            sum,
+            sum: vec![0; columns],
+            short: vec![false; columns],
             mixed: false,
             lines: Vec::new(),
         }
     }
 
-    /// Adds a line (signed amounts); whether the lines still fit under the
-    /// row: they add up to no more than it (or within the slack), signs
-    /// aside.
-    fn add(&mut self, line: usize, amounts: Vec<i64>) -> bool {
+    /// Adds a line; whether the lines still fit under the row: they add up
+    /// to no more than it (or within the slack), signs aside.
+    fn add(&mut self, line: usize, amounts: Vec<Printed>) -> bool {
         self.lines.push(line);
-        for ((s, a), p) in self.sum.iter_mut().zip(&amounts).zip(&self.amounts) {
-            *s += a.abs();
-            self.mixed |= a.signum() * p.signum() < 0;
+        for (c, a) in amounts.iter().enumerate() {
+            self.sum[c] += a.cents.abs();
+            self.short[c] |= a.short;
+            self.mixed |= a.cents.signum() * self.amounts[c].cents.signum() < 0;
         }
-        self.sum
-            .iter()
-            .zip(&self.amounts)
-            .all(|(s, p)| *s <= p.abs() || within_slack(*s, p.abs()))
+        (0..self.sum.len()).all(|c| self.sum[c] <= self.amounts[c].cents.abs() || self.close(c))
+    }
+
+    /// Whether the lines come within the slack of the row in column `c`.
+    fn close(&self, c: usize) -> bool {
+        let (lines, row) = (self.sum[c], self.amounts[c].cents.abs());
+        let cut = if lines < row {
+            self.short[c]
+        } else {
+            self.amounts[c].short
+        };
+        within_slack(lines, row, cut)
     }
 
     /// The row and its lines, when they add up to it (see
     /// [`BREAKDOWN_SLACK`]).
     fn complete(self) -> Option<(usize, Vec<usize>)> {
-        let whole = self
-            .sum
-            .iter()
-            .zip(&self.amounts)
-            .all(|(s, p)| within_slack(*s, p.abs()));
+        let whole = (0..self.sum.len()).all(|c| self.close(c));
         (whole && !self.mixed && !self.lines.is_empty()).then_some((self.row, self.lines))
     }
 }
@@ -718,11 +735,22 @@ impl OrdinalLists {
             unaccounted: 0,
             breakdowns: Vec::new(),
         };
-        let amounts = |i: usize| -> Vec<i64> {
+        let amounts = |i: usize| -> Vec<Printed> {
             let row = &table.rows[i];
             measures
                 .iter()
-                .map(|m| row.value(m).map_or(0, |v| v.amount.cents))
+                .map(|m| {
+                    row.value(m).map_or(
+                        Printed {
+                            cents: 0,
+                            short: false,
+                        },
+                        |v| Printed {
+                            cents: v.amount.cents,
+                            short: v.amount.decimals == 1,
+                        },
+                    )
+                })
                 .collect()
         };
         // The list being read: its style and last number; whether the last
@@ -1496,6 +1524,17 @@ mod tests {
         assert_eq!(
             outcomes(&doc, &rules),
             ["一、本年收入: budget = sum of 2 rows below true"]
+        );
+        // Unless the short side was printed with one decimal: 002's
+        // `单位资金 0.31` over `其他收入` printed `0.3`.
+        let mut doc = with_cents(&[("一、本年收入", 31), ("1.单位资金", 31), ("其他收入", 30)]);
+        doc.tables[0].rows[2].values[0].amount.decimals = 1;
+        assert_eq!(
+            outcomes(&doc, &rules),
+            [
+                "一、本年收入: budget = sum of 1 rows below true",
+                "1.单位资金: budget = sum of 1 rows below false"
+            ]
         );
         // A line of the other sign: the lines are no plain sum of the row.
         let doc = with_cents(&[
