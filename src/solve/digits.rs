@@ -121,30 +121,46 @@ pub fn confirm_restored(doc: &mut Document, ids: &[Identity]) {
 /// is in `doc` now) that any identity holds with: some identity holds with
 /// it, and none with the amount as printed or with another last digit.
 fn uncontested(doc: &mut Document, ids: &[Identity], c: CellRef, restored: Amount) -> bool {
+    let Some((readings, outcomes)) = outcomes_by_reading(doc, ids, c) else {
+        return false;
+    };
+    let supported: Vec<Amount> = readings
+        .into_iter()
+        .zip(&outcomes)
+        .filter(|(_, holds)| holds.contains(&true))
+        .map(|(reading, _)| reading)
+        .collect();
+    supported == [restored]
+}
+
+/// The readings of short cell `c` (as printed first, then with each last
+/// digit) and, for each, whether each identity the cell takes part in
+/// holds (those that state something). The cell is left as printed.
+fn outcomes_by_reading(
+    doc: &mut Document,
+    ids: &[Identity],
+    c: CellRef,
+) -> Option<(Vec<Amount>, Vec<Vec<bool>>)> {
     let involved: Vec<&Identity> = ids
         .iter()
         .filter(|id| id.cells().any(|x| *x == c))
         .collect();
-    let Some(printed) = value(doc, &c).map(|v| v.amount) else {
-        return false;
-    };
-    let mut supported = Vec::new();
-    for candidate in std::iter::once(printed).chain(with_a_digit_more(printed)) {
-        let Some(v) = value_mut(doc, &c) else {
-            return false;
-        };
-        v.amount = candidate;
-        if involved
-            .iter()
-            .any(|id| id.evaluate(doc).is_some_and(|e| e.holds))
-        {
-            supported.push(candidate);
-        }
+    let printed = value(doc, &c)?.amount;
+    let readings: Vec<Amount> = std::iter::once(printed)
+        .chain(with_a_digit_more(printed))
+        .collect();
+    let mut outcomes = Vec::with_capacity(readings.len());
+    for reading in &readings {
+        value_mut(doc, &c)?.amount = *reading;
+        outcomes.push(
+            involved
+                .iter()
+                .filter_map(|id| id.evaluate(doc).map(|e| e.holds))
+                .collect(),
+        );
     }
-    if let Some(v) = value_mut(doc, &c) {
-        v.amount = printed;
-    }
-    supported == [restored]
+    value_mut(doc, &c)?.amount = printed;
+    Some((readings, outcomes))
 }
 
 /// `ok` and printed with one decimal (a second may have been cut off), or
@@ -195,31 +211,18 @@ fn with_a_digit_more(printed: Amount) -> Vec<Amount> {
 }
 
 fn judge(doc: &mut Document, ids: &[Identity], c: CellRef) -> Option<Finding> {
-    let involved: Vec<&Identity> = ids
+    let (readings, outcomes) = outcomes_by_reading(doc, ids, c)?;
+    let failing = |holds: &[bool]| holds.iter().filter(|&&h| !h).count();
+    // The first reading is the amount as printed.
+    let before = failing(&outcomes[0]);
+    let proven: Vec<Amount> = readings
         .iter()
-        .filter(|id| id.cells().any(|x| *x == c))
+        .zip(&outcomes)
+        .skip(1)
+        .filter(|(_, holds)| holds.len() >= 2 && failing(holds) == 0)
+        .map(|(reading, _)| *reading)
         .collect();
-    let printed = value(doc, &c)?.amount;
-    // Whether each identity that states something holds.
-    let outcomes = |doc: &Document| -> Vec<bool> {
-        involved
-            .iter()
-            .filter_map(|id| id.evaluate(doc).map(|e| e.holds))
-            .collect()
-    };
-    let failing = |outcomes: &[bool]| outcomes.iter().filter(|&&h| !h).count();
-    let before = failing(&outcomes(doc));
-    let mut proven = Vec::new();
-    let mut mends = false;
-    for candidate in with_a_digit_more(printed) {
-        value_mut(doc, &c)?.amount = candidate;
-        let now = outcomes(doc);
-        if now.len() >= 2 && failing(&now) == 0 {
-            proven.push(candidate);
-        }
-        mends |= failing(&now) < before;
-    }
-    value_mut(doc, &c)?.amount = printed;
+    let mends = outcomes[1..].iter().any(|holds| failing(holds) < before);
     match proven.as_slice() {
         [one] => Some(Finding::Restored(*one)),
         _ if mends => Some(Finding::Doubtful),
