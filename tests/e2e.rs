@@ -266,21 +266,20 @@ fn documents_record_metadata_and_status() {
 fn transposed_three_public_table_of_004() {
     // 004_… prints 合计 9.2 | 因公出国 0 | 公务用车 合计 8.8, 购置 0, 运行 8.8 | 公务接待 0.4
     let run = extract(&[&root().join("samples/004_9cf6d38fe078751d.txt")]);
-    let got: Vec<(String, String)> = run
-        .line_items()
-        .into_iter()
-        .filter(|r| r["table"] == "three_public")
-        .map(|r| (r["item"].clone(), r["amount"].clone()))
-        .collect();
+    let got = picked(
+        &run.line_items(),
+        &[("table", "three_public")],
+        &["item", "amount"],
+    );
     let want = [
-        ("合计", "9.2"),
-        ("因公出国(境)费", "0"),
-        ("公务用车购置及运行费", "8.8"),
-        ("公务用车购置费", "0"),
-        ("公务用车运行费", "8.8"),
-        ("公务接待费", "0.4"),
+        ["合计", "9.2"],
+        ["因公出国(境)费", "0"],
+        ["公务用车购置及运行费", "8.8"],
+        ["公务用车购置费", "0"],
+        ["公务用车运行费", "8.8"],
+        ["公务接待费", "0.4"],
     ];
-    assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    assert_eq!(got, want);
 }
 
 /// Everything but the per-file identity columns.
@@ -1321,6 +1320,16 @@ fn with_cut_digit(dir: &Path, name: &str, line: usize, amount: &str) -> PathBuf 
     copy
 }
 
+/// `columns` of the line items whose every `(column, value)` of `filter`
+/// matches, in output order.
+fn picked(items: &[Record], filter: &[(&str, &str)], columns: &[&str]) -> Vec<Vec<String>> {
+    items
+        .iter()
+        .filter(|r| filter.iter().all(|(c, v)| r[*c] == *v))
+        .map(|r| columns.iter().map(|c| r[*c].clone()).collect())
+        .collect()
+}
+
 /// (amount, status) of `file`'s cell in `table` under `measure`, on the row
 /// whose `column` (`code` or `item`) is `key`.
 fn cell_in(
@@ -1331,15 +1340,14 @@ fn cell_in(
     measure: &str,
 ) -> Option<(String, String)> {
     let source = file.display().to_string();
-    items
-        .iter()
-        .find(|r| {
-            r["source"] == source
-                && r["table"] == table
-                && r[column] == key
-                && r["measure"] == measure
-        })
-        .map(|r| (r["amount"].clone(), r["status"].clone()))
+    let filter = [
+        ("source", source.as_str()),
+        ("table", table),
+        (column, key),
+        ("measure", measure),
+    ];
+    let mut cells = picked(items, &filter, &["amount", "status"]).into_iter();
+    cells.next().map(|c| (c[0].clone(), c[1].clone()))
 }
 
 /// Writes `source`'s lines, changed by `edit`, to `copy`.
@@ -1494,15 +1502,12 @@ fn a_summary_line_cut_short_or_slipped_still_places_the_income_table() {
     let docs = run.documents();
     let summary_line = |file: &Path| {
         let source = file.display().to_string();
-        items
-            .iter()
-            .find(|r| r["source"] == source && r["item"] == "1.财政拨款结转")
-            .map(|r| (r["amount"].clone(), r["status"].clone()))
-            .unwrap()
+        let filter = [("source", source.as_str()), ("item", "1.财政拨款结转")];
+        picked(&items, &filter, &["amount", "status"])
     };
     // The cut line itself is doubted; the slip is printed and reported.
-    assert_eq!(summary_line(&cut), ("115.2".into(), "uncertain".into()));
-    assert_eq!(summary_line(&slipped).0, "115.24");
+    assert_eq!(summary_line(&cut), [["115.2", "uncertain"]]);
+    assert_eq!(summary_line(&slipped)[0][0], "115.24");
     assert!(
         docs.iter().all(|d| !d["error"].contains("表2 income")),
         "{docs:?}"
@@ -1526,23 +1531,16 @@ fn a_row_that_lost_a_cell_among_padded_siblings_is_uncertain() {
         },
     );
     let run = extract(&[&path]);
-    let row: Vec<(String, String, String)> = run
-        .line_items()
-        .into_iter()
-        .filter(|r| r["table"] == "project" && r["line"] == "288")
-        .map(|r| {
-            (
-                r["measure"].clone(),
-                r["amount"].clone(),
-                r["status"].clone(),
-            )
-        })
-        .collect();
+    let row = picked(
+        &run.line_items(),
+        &[("table", "project"), ("line", "288")],
+        &["measure", "amount", "status"],
+    );
     assert_eq!(
         row,
         [
-            ("total".into(), "375".into(), "uncertain".into()),
-            ("wages_welfare".into(), "375".into(), "uncertain".into()),
+            ["total", "375", "uncertain"],
+            ["wages_welfare", "375", "uncertain"],
         ]
     );
     assert_eq!(run.documents()[0]["status"], "partial");
@@ -1567,23 +1565,16 @@ fn a_row_with_a_stray_empty_cell_is_placed_by_the_table_sums() {
         },
     );
     let run = extract(&[&path]);
-    let row: Vec<(String, String, String)> = run
-        .line_items()
-        .into_iter()
-        .filter(|r| r["table"] == "income" && r["code"] == "2080105")
-        .map(|r| {
-            (
-                r["measure"].clone(),
-                r["amount"].clone(),
-                r["status"].clone(),
-            )
-        })
-        .collect();
+    let row = picked(
+        &run.line_items(),
+        &[("table", "income"), ("code", "2080105")],
+        &["measure", "amount", "status"],
+    );
     assert_eq!(
         row,
         [
-            ("total".into(), "12".into(), "repaired".into()),
-            ("general_budget".into(), "12".into(), "repaired".into()),
+            ["total", "12", "repaired"],
+            ["general_budget", "12", "repaired"],
         ]
     );
     let doc = &run.documents()[0];
@@ -1616,27 +1607,12 @@ fn a_dropped_blank_project_cell_is_put_back_by_the_table_sums() {
         },
     );
     let run = extract(&[&path]);
-    let row: Vec<(String, String, String, String)> = run
-        .line_items()
-        .into_iter()
-        .filter(|r| r["table"] == "project" && r["line"] == "305")
-        .map(|r| {
-            (
-                r["project"].clone(),
-                r["measure"].clone(),
-                r["amount"].clone(),
-                r["status"].clone(),
-            )
-        })
-        .collect();
-    let repaired = |m: &str| {
-        (
-            String::new(),
-            m.to_string(),
-            "82.46".to_string(),
-            "repaired".to_string(),
-        )
-    };
+    let row = picked(
+        &run.line_items(),
+        &[("table", "project"), ("line", "305")],
+        &["project", "measure", "amount", "status"],
+    );
+    let repaired = |m| ["", m, "82.46", "repaired"];
     assert_eq!(row, [repaired("total"), repaired("household_subsidy")]);
 }
 
@@ -1661,37 +1637,28 @@ fn a_stray_empty_cell_in_a_two_sided_table_is_placed_by_the_table_sums() {
     let plain_000 = root().join("samples/000_530d8417aadfcef1.txt");
     let run = extract(&[&path, &plain_000]);
     let items = run.line_items();
-    let cells = |file: &Path, line: &str| -> Vec<(String, String, String)> {
+    let cells = |file: &Path, line: &str| {
         let source = file.display().to_string();
-        items
-            .iter()
-            .filter(|r| {
-                r["source"] == source
-                    && r["table"] == "fiscal_summary"
-                    && r["section"] == "expenditure"
-                    && r["line"] == line
-            })
-            .map(|r| {
-                (
-                    r["measure"].clone(),
-                    r["amount"].clone(),
-                    r["status"].clone(),
-                )
-            })
-            .collect()
+        let filter = [
+            ("source", source.as_str()),
+            ("table", "fiscal_summary"),
+            ("section", "expenditure"),
+            ("line", line),
+        ];
+        picked(&items, &filter, &["measure", "amount", "status"])
     };
     assert_eq!(
         cells(&path, "188"),
         [
-            ("total".into(), "80.72".into(), "repaired".into()),
-            ("general_budget".into(), "80.72".into(), "repaired".into()),
+            ["total", "80.72", "repaired"],
+            ["general_budget", "80.72", "repaired"],
         ]
     );
     assert_eq!(
         cells(&plain_000, "1136"),
         [
-            ("total".into(), "1644.68".into(), "ok".into()),
-            ("general_budget".into(), "1644.68".into(), "ok".into()),
+            ["total", "1644.68", "ok"],
+            ["general_budget", "1644.68", "ok"],
         ]
     );
 }
@@ -1719,20 +1686,14 @@ fn a_coded_row_that_lost_a_blank_code_cell_is_put_back() {
     );
     let run = extract(&[&path]);
     let items = run.line_items();
-    let row = |code: &str| -> Vec<(String, String, String)> {
-        items
-            .iter()
-            .filter(|r| r["table"] == "income" && r["code"] == code)
-            .map(|r| {
-                (
-                    r["measure"].clone(),
-                    r["amount"].clone(),
-                    r["status"].clone(),
-                )
-            })
-            .collect()
+    let row = |code: &str| {
+        picked(
+            &items,
+            &[("table", "income"), ("code", code)],
+            &["measure", "amount", "status"],
+        )
     };
-    let repaired = |m: &str, a: &str| (m.to_string(), a.to_string(), "repaired".to_string());
+    let repaired = |m, a| [m, a, "repaired"];
     assert_eq!(
         row("208"),
         [
@@ -1742,10 +1703,7 @@ fn a_coded_row_that_lost_a_blank_code_cell_is_put_back() {
             repaired("carryover_fiscal", "0.62"),
         ]
     );
-    assert_eq!(
-        row("20801")[0],
-        ("total".into(), "1146.18".into(), "ok".into())
-    );
+    assert_eq!(row("20801")[0], ["total", "1146.18", "ok"]);
 }
 
 #[test]
@@ -1765,13 +1723,12 @@ fn an_amount_where_a_row_label_belongs_leaves_the_row_uncertain() {
         },
     );
     let run = extract(&[&path]);
-    let statuses: Vec<(String, String)> = run
-        .line_items()
-        .into_iter()
-        .filter(|r| r["table"] == "three_public" && r["line"] == "2359")
-        .map(|r| (r["item"].clone(), r["status"].clone()))
-        .collect();
-    assert_eq!(statuses, [("6.99".into(), "uncertain".into())]);
+    let statuses = picked(
+        &run.line_items(),
+        &[("table", "three_public"), ("line", "2359")],
+        &["item", "status"],
+    );
+    assert_eq!(statuses, [["6.99", "uncertain"]]);
 }
 
 #[test]
@@ -1801,27 +1758,22 @@ fn two_amounts_printed_in_one_cell_are_split() {
     );
     let totals = merged("totals.txt", 2338, ["\t7.59", "\t7.59"]);
     let run = extract(&[&coded, &two_sided, &totals]);
-    let items = run.line_items();
-    let cells = |file: &Path, table: &str, item: &str| -> Vec<(String, String, String)> {
+    // Only the cells of a two-sided row's spending side.
+    let items: Vec<Record> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| r["section"] != "income")
+        .collect();
+    let cells = |file: &Path, table: &str, item: &str| {
         let source = file.display().to_string();
-        items
-            .iter()
-            .filter(|r| {
-                r["source"] == source
-                    && r["table"] == table
-                    && r["item"] == item
-                    && r["section"] != "income"
-            })
-            .map(|r| {
-                (
-                    r["measure"].clone(),
-                    r["amount"].clone(),
-                    r["status"].clone(),
-                )
-            })
-            .collect()
+        let filter = [
+            ("source", source.as_str()),
+            ("table", table),
+            ("item", item),
+        ];
+        picked(&items, &filter, &["measure", "amount", "status"])
     };
-    let repaired = |m: &str, a: &str| (m.to_string(), a.to_string(), "repaired".to_string());
+    let repaired = |m, a| [m, a, "repaired"];
     assert_eq!(
         cells(&coded, "general_budget", "行政运行"),
         [repaired("total", "779.18"), repaired("basic", "779.17")]
@@ -1859,27 +1811,12 @@ fn a_code_printed_in_the_name_cell_is_split_off() {
         },
     );
     let run = extract(&[&path]);
-    let row: Vec<(String, String, String, String)> = run
-        .line_items()
-        .into_iter()
-        .filter(|r| r["table"] == "expenditure" && r["line"] == "152")
-        .map(|r| {
-            (
-                r["code"].clone(),
-                r["item"].clone(),
-                r["measure"].clone(),
-                r["status"].clone(),
-            )
-        })
-        .collect();
-    let cell = |m: &str| {
-        (
-            "20801".to_string(),
-            "人力资源和社会保障管理事务".to_string(),
-            m.to_string(),
-            "repaired".to_string(),
-        )
-    };
+    let row = picked(
+        &run.line_items(),
+        &[("table", "expenditure"), ("line", "152")],
+        &["code", "item", "measure", "status"],
+    );
+    let cell = |m| ["20801", "人力资源和社会保障管理事务", m, "repaired"];
     assert_eq!(row, [cell("total"), cell("basic"), cell("project")]);
 }
 
@@ -1906,13 +1843,14 @@ fn a_digit_cut_off_a_whole_yuan_amount_is_restored() {
         lines[321] = lines[321].replacen("17,737,739", "1773773", 1);
     });
     let run = extract(&[&cut]);
-    let basic: Vec<(String, String)> = run
-        .line_items()
-        .into_iter()
-        .filter(|r| {
-            r["table"] == "expenditure" && r["code"] == "2120101" && r["measure"] == "basic"
-        })
-        .map(|r| (r["amount"].clone(), r["status"].clone()))
-        .collect();
-    assert_eq!(basic, [("17737739".to_string(), "repaired".to_string())]);
+    let basic = picked(
+        &run.line_items(),
+        &[
+            ("table", "expenditure"),
+            ("code", "2120101"),
+            ("measure", "basic"),
+        ],
+        &["amount", "status"],
+    );
+    assert_eq!(basic, [["17737739", "repaired"]]);
 }
