@@ -1279,6 +1279,49 @@ fn shanghai_budget_pdfs_read_whole() {
 }
 
 #[test]
+fn a_code_level_printed_without_its_leading_zero_is_read_in_order() {
+    // sh_putuo_wanlijiedao_2024_yusuan.pdf (../shared/real-pdfs, third-party;
+    // skipped when absent), p29: the 款 cells of 津贴补贴 and 绩效工资 print
+    // `2` and `7` between `01` and `08` (spreadsheet cells formatted as
+    // numbers). They read as 30102 and 30107, said so in the document's
+    // error, and 301's breakdown then adds up.
+    let pdf = root().join("../shared/real-pdfs/sh_putuo_wanlijiedao_2024_yusuan.pdf");
+    if !pdf.exists() {
+        eprintln!("skipped: {} absent", pdf.display());
+        return;
+    }
+    let run = extract(&[&pdf]);
+    let items = run.line_items();
+    let table = "general_budget_basic";
+    assert_eq!(
+        cell_in(&items, &pdf, table, ("code", "30102"), "total"),
+        Some(("16623810".into(), "ok".into()))
+    );
+    assert_eq!(
+        cell_in(&items, &pdf, table, ("code", "30107"), "total"),
+        Some(("11447100".into(), "ok".into()))
+    );
+    let error = &run.documents()[0]["error"];
+    assert!(
+        error
+            .contains("code cells '301 2' read as 30102: a level printed without its leading zero"),
+        "{error}"
+    );
+    let checks = read_csv(&run.out.path().join("checks.csv"));
+    let breakdown: Vec<_> = checks
+        .iter()
+        .filter(|c| {
+            c["table"] == table && c["subject"].starts_with("301 工资福利支出: total = sum of")
+        })
+        .map(|c| (c["subject"].as_str(), c["ok"].as_str()))
+        .collect();
+    assert_eq!(
+        breakdown,
+        [("301 工资福利支出: total = sum of 9 rows below", "true")]
+    );
+}
+
+#[test]
 fn encrypted_pdfs_open_with_an_empty_user_password() {
     // tests/fixtures/encrypted: the reportlab PDF of seed 002 encrypted by
     // qpdf (tests/pdf/README.md): AES-128 and AES-256 with an empty user

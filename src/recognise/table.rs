@@ -937,9 +937,17 @@ struct CodeFiller {
     parts: Vec<String>,
 }
 
+/// A row's code, and whether a level of it was printed without its leading
+/// zero (`301 | 2` for 301 02).
+#[derive(Debug)]
+struct Filled {
+    code: Code,
+    padded: bool,
+}
+
 impl CodeFiller {
     /// The code of a row's code cells, given normalised.
-    fn next<S: AsRef<str>>(&mut self, cells: &[S]) -> Option<Code> {
+    fn next<S: AsRef<str>>(&mut self, cells: &[S]) -> Option<Filled> {
         let parts: Vec<&str> = cells.iter().map(AsRef::as_ref).collect();
         let deepest = parts.iter().rposition(|p| !p.is_empty())?;
         if parts[..=deepest]
@@ -950,24 +958,46 @@ impl CodeFiller {
         }
         // One cell holding the whole code (`2080101`).
         if deepest == 0 && parts[0].len() > level_digits(0) {
-            return Code::new(parts[0]);
-        }
-        // A level printed shorter than its digits (`7 | 11 | 02` for 210 11
-        // 02, `301 | 2` for 301 02) names no code: none is made up from it.
-        let short = |(i, p): (usize, &&str)| !p.is_empty() && p.len() < level_digits(i);
-        if parts.iter().enumerate().any(short) {
-            return None;
+            return Code::new(parts[0]).map(|code| Filled {
+                code,
+                padded: false,
+            });
         }
         let mut full = Vec::with_capacity(deepest + 1);
+        let mut padded = false;
         for (i, p) in parts.iter().take(deepest + 1).enumerate() {
-            if p.is_empty() {
-                full.push(self.parts.get(i)?.clone());
+            let part = if p.is_empty() {
+                self.parts.get(i)?.clone()
+            } else if p.len() < level_digits(i) {
+                // A 款 or 项 printed without its leading zero (a spreadsheet
+                // cell formatted as a number: `301 | 2`) reads as `02` when
+                // it follows the row before it in order. A 类 printed short
+                // (`7 | 11 | 02` for 210 11 02) is a misprint: no code is
+                // made up from it, and it is no parent either.
+                let zero_dropped = i > 0 && p.len() == 1 && *p != "0";
+                let part = format!("0{p}");
+                if !zero_dropped || !self.follows(&full, &part) {
+                    return None;
+                }
+                padded = true;
+                part
             } else {
-                full.push(p.to_string());
-            }
+                p.to_string()
+            };
+            full.push(part);
         }
-        self.parts = full.clone();
-        Code::new(&full.concat())
+        let code = Code::new(&full.concat())?;
+        self.parts = full;
+        Some(Filled { code, padded })
+    }
+
+    /// Whether level `upper.len()` reading `part` under the levels `upper`
+    /// comes after the previous row's code there (codes are printed in
+    /// order; a first child has nothing before it).
+    fn follows(&self, upper: &[String], part: &str) -> bool {
+        let level = upper.len();
+        let same_parent = self.parts.len() > level && self.parts[..level] == *upper;
+        !same_parent || self.parts[level].as_str() < part
     }
 }
 
@@ -1099,7 +1129,9 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         if !codes.iter().all(|t| digits(t)) {
             floor = CellStatus::Uncertain;
         }
-        let mut code = filler.next(&codes);
+        let filled = filler.next(&codes);
+        let zero_padded = filled.as_ref().is_some_and(|f| f.padded);
+        let mut code = filled.map(|f| f.code);
         if let Some(status) = rebuilt {
             // Its cells rebuilt: `repaired`, unless its code digits now make
             // no code (they were not where the blanks went).
@@ -1127,6 +1159,19 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             table.issues.push(format!(
                 "line {at}: code cells '{}' name no classification code: the row has none",
                 shown.join(" ")
+            ));
+        }
+        if let (true, Some(c)) = (zero_padded, &code) {
+            let at = cells.first().map_or(table.at, |c| c.at);
+            let shown: Vec<&str> = codes
+                .iter()
+                .map(|t| &**t)
+                .filter(|t| !t.is_empty())
+                .collect();
+            table.issues.push(format!(
+                "line {at}: code cells '{}' read as {}: a level printed without its leading zero",
+                shown.join(" "),
+                c.as_str()
             ));
         }
         let mut item =
@@ -2047,16 +2092,43 @@ mod tests {
     #[test]
     fn code_filler_uses_parent_rows() {
         let mut f = CodeFiller { parts: vec![] };
-        assert_eq!(f.next(&["208", "", ""]).unwrap().as_str(), "208");
-        assert_eq!(f.next(&["", "01", ""]).unwrap().as_str(), "20801");
-        assert_eq!(f.next(&["208", "01", "01"]).unwrap().as_str(), "2080101");
-        assert_eq!(f.next(&["", "", "99"]).unwrap().as_str(), "2080199");
-        assert!(f.next(&["", "", ""]).is_none());
-        assert_eq!(f.next(&["2080101"]).unwrap().as_str(), "2080101");
-        // A level printed short names no code, and is no parent either.
-        assert_eq!(f.next(&["210", "11", "01"]).unwrap().as_str(), "2101101");
-        assert!(f.next(&["7", "11", "02"]).is_none());
-        assert!(f.next(&["301", "2", ""]).is_none());
-        assert_eq!(f.next(&["", "", "02"]).unwrap().as_str(), "2101102");
+        let mut next = |cells: &[&str]| {
+            f.next(cells)
+                .map(|c| (c.code.as_str().to_string(), c.padded))
+        };
+        let code = |s: &str, padded| Some((s.to_string(), padded));
+        assert_eq!(next(&["208", "", ""]), code("208", false));
+        assert_eq!(next(&["", "01", ""]), code("20801", false));
+        assert_eq!(next(&["208", "01", "01"]), code("2080101", false));
+        assert_eq!(next(&["", "", "99"]), code("2080199", false));
+        assert_eq!(next(&["", "", ""]), None);
+        assert_eq!(next(&["2080101"]), code("2080101", false));
+        // A 类 printed short names no code, and is no parent either.
+        assert_eq!(next(&["210", "11", "01"]), code("2101101", false));
+        assert_eq!(next(&["7", "11", "02"]), None);
+        assert_eq!(next(&["", "", "02"]), code("2101102", false));
+    }
+
+    #[test]
+    fn code_filler_reads_a_dropped_leading_zero_in_order() {
+        // sh_putuo_wanlijiedao_2024_yusuan.pdf, p29: `301 | 2` and `301 | 7`
+        // between 30101 and 30108.
+        let mut f = CodeFiller { parts: vec![] };
+        let mut next = |cells: &[&str]| {
+            f.next(cells)
+                .map(|c| (c.code.as_str().to_string(), c.padded))
+        };
+        let code = |s: &str, padded| Some((s.to_string(), padded));
+        assert_eq!(next(&["301", ""]), code("301", false));
+        assert_eq!(next(&["301", "01"]), code("30101", false));
+        assert_eq!(next(&["301", "2"]), code("30102", true));
+        assert_eq!(next(&["301", "7"]), code("30107", true));
+        assert_eq!(next(&["301", "08"]), code("30108", false));
+        // Out of order (after 30108) it is no code; nor is a lone 0.
+        assert_eq!(next(&["301", "3"]), None);
+        assert_eq!(next(&["301", "0"]), None);
+        // A first child has no sibling before it.
+        assert_eq!(next(&["302", ""]), code("302", false));
+        assert_eq!(next(&["302", "1"]), code("30201", true));
     }
 }
