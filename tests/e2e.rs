@@ -1322,6 +1322,60 @@ fn a_code_level_printed_without_its_leading_zero_is_read_in_order() {
 }
 
 #[test]
+fn code_cells_without_their_leading_zero_keep_their_codes_in_order() {
+    // 002's income table with three code rows edited as a spreadsheet's
+    // number cells print them: `208 | 5 | 1` (2080501) and `208 | 6 |`
+    // (20806) read back in order; `208 | 05 | 3` after 2080505 cannot be
+    // 2080503 and names no code, as before.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("002_zero.txt");
+    edited_copy(
+        &root().join("samples/002_ef8a97d7800bc6c6.txt"),
+        &copy,
+        |lines| {
+            for (at, from, to) in [
+                (
+                    117,
+                    "208\t05\t01\t行政单位离退休",
+                    "208\t5\t1\t行政单位离退休",
+                ),
+                (119, "208\t05\t06\t", "208\t05\t3\t"),
+                (120, "208\t06\t\t企业改革补助", "208\t6\t\t企业改革补助"),
+            ] {
+                assert!(lines[at].starts_with(from), "{}", lines[at]);
+                lines[at] = lines[at].replacen(from, to, 1);
+            }
+        },
+    );
+    let run = extract(&[&copy]);
+    let items = run.line_items();
+    let income = |column: &str, key: &str| cell_in(&items, &copy, "income", (column, key), "total");
+    assert_eq!(
+        income("code", "2080501"),
+        Some(("3.68".into(), "ok".into()))
+    );
+    assert_eq!(income("code", "20806"), Some(("82.46".into(), "ok".into())));
+    let unnamed = picked(
+        &items,
+        &[
+            ("table", "income"),
+            ("item", "机关事业单位职业年金缴费支出"),
+            ("measure", "total"),
+        ],
+        &["code", "amount"],
+    );
+    assert_eq!(unnamed, [["", "24.91"]]);
+    let error = &run.documents()[0]["error"];
+    for said in [
+        "code cells '208 5 1' read as 2080501: a level printed without its leading zero",
+        "code cells '208 6' read as 20806: a level printed without its leading zero",
+        "code cells '208 05 3' name no classification code",
+    ] {
+        assert!(error.contains(said), "{said}: {error}");
+    }
+}
+
+#[test]
 fn encrypted_pdfs_open_with_an_empty_user_password() {
     // tests/fixtures/encrypted: the reportlab PDF of seed 002 encrypted by
     // qpdf (tests/pdf/README.md): AES-128 and AES-256 with an empty user

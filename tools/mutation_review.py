@@ -210,6 +210,35 @@ def merge(lines, layout, rng):
     return lines, i + 1, f"cells {j} and {j + 1} merged"
 
 
+def zero(lines, layout, rng):
+    """A 款 or 项 code cell printed without its leading zero (`01` → `1`),
+    as a spreadsheet cell formatted as a number prints it: the row keeps
+    its code (read back as `01`) or, out of order, loses it and says so."""
+    code = lambda t: re.match(r"^\d{3}$", t) is not None
+    level = lambda t: re.match(r"^0[1-9]$", t) is not None
+    strip = lambda l: l[1:].strip("\u3000 \r")
+    if layout == "cell_per_line":
+        spots = [i for i in range(2, len(lines))
+                 if lines[i].startswith("\t") and level(strip(lines[i]))
+                 and lines[i - 1].startswith("\t")
+                 and (code(strip(lines[i - 1]))
+                      or (level(strip(lines[i - 1])) and code(strip(lines[i - 2])))
+                      and lines[i - 2].startswith("\t"))]
+        i = rng.choice(spots)
+        lines[i] = lines[i].replace("0", "", 1)
+        return lines, i + 1, f"code cell {strip(lines[i])!r} without its zero"
+    spots = []
+    for i, l in enumerate(lines):
+        cells = l.split("\t")
+        if len(cells) > 3 and code(cells[0].strip()):
+            spots += [(i, j) for j in (1, 2) if level(cells[j].strip())]
+    i, j = rng.choice(spots)
+    cells = lines[i].split("\t")
+    cells[j] = cells[j].replace("0", "", 1)
+    lines[i] = "\t".join(cells)
+    return lines, i + 1, f"code cell {j} {cells[j]!r} without its zero"
+
+
 def mutate(lines, layout, rng, kinds):
     """One change of a kind in `kinds`; returns (lines, line number, what,
     slip or None)."""
@@ -221,6 +250,8 @@ def mutate(lines, layout, rng, kinds):
         return extra(lines, layout, rng) + (None,)
     if kind == "merge":
         return merge(lines, layout, rng) + (None,)
+    if kind == "zero":
+        return zero(lines, layout, rng) + (None,)
     if kind in ("slip", "truncate"):
         return slip(lines, layout, rng, truncate=kind == "truncate")
     return mutate_layout(lines, layout, rng, kind) + (None,)
@@ -318,7 +349,7 @@ def main():
     ap.add_argument("--per-seed", type=int, default=60)
     ap.add_argument("--bin", default="target/release/budget-harvest")
     ap.add_argument("--samples", default="samples")
-    ap.add_argument("--kinds", default="cut", help="comma-separated: cut (a cut number or a page number), break (a page break repeating the header), numbered-break (with the table's number line), slip (a publisher's one-cent mistake), truncate (an amount's last digit lost), shift / extra (an empty cell dropped / inserted)")
+    ap.add_argument("--kinds", default="cut", help="comma-separated: cut (a cut number or a page number), break (a page break repeating the header), numbered-break (with the table's number line), slip (a publisher's one-cent mistake), truncate (an amount's last digit lost), shift / extra (an empty cell dropped / inserted), zero (a code cell's leading zero dropped)")
     a = ap.parse_args()
     kinds = a.kinds.split(",")
     rng = random.Random(a.seed)

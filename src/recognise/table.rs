@@ -974,30 +974,25 @@ impl CodeFiller {
                 // it follows the row before it in order. A 类 printed short
                 // (`7 | 11 | 02` for 210 11 02) is a misprint: no code is
                 // made up from it, and it is no parent either.
-                let zero_dropped = i > 0 && p.len() == 1 && *p != "0";
-                let part = format!("0{p}");
-                if !zero_dropped || !self.follows(&full, &part) {
+                if i == 0 || p.len() != 1 || *p == "0" {
                     return None;
                 }
                 padded = true;
-                part
+                format!("0{p}")
             } else {
                 p.to_string()
             };
             full.push(part);
         }
+        // Codes are printed in order: a level read with its zero restored
+        // must not put the row before the one above it (a project table
+        // repeats its rows' code).
+        if padded && full < self.parts {
+            return None;
+        }
         let code = Code::new(&full.concat())?;
         self.parts = full;
         Some(Filled { code, padded })
-    }
-
-    /// Whether level `upper.len()` reading `part` under the levels `upper`
-    /// comes after the previous row's code there (codes are printed in
-    /// order; a first child has nothing before it).
-    fn follows(&self, upper: &[String], part: &str) -> bool {
-        let level = upper.len();
-        let same_parent = self.parts.len() > level && self.parts[..level] == *upper;
-        !same_parent || self.parts[level].as_str() < part
     }
 }
 
@@ -2126,9 +2121,15 @@ mod tests {
         assert_eq!(next(&["301", "08"]), code("30108", false));
         // Out of order (after 30108) it is no code; nor is a lone 0.
         assert_eq!(next(&["301", "3"]), None);
+        // The same code again (a project table's next project) is in order.
+        assert_eq!(next(&["301", "8"]), code("30108", true));
         assert_eq!(next(&["301", "0"]), None);
         // A first child has no sibling before it.
         assert_eq!(next(&["302", ""]), code("302", false));
         assert_eq!(next(&["302", "1"]), code("30201", true));
+        // A 项 row repeats its 款: its code follows its parent's.
+        assert_eq!(next(&["208", "01", ""]), code("20801", false));
+        assert_eq!(next(&["208", "1", "01"]), code("2080101", true));
+        assert_eq!(next(&["208", "01", "2"]), code("2080102", true));
     }
 }
