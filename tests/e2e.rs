@@ -1376,6 +1376,45 @@ fn code_cells_without_their_leading_zero_keep_their_codes_in_order() {
 }
 
 #[test]
+fn a_flow_row_whose_code_lost_a_zero_still_starts_a_row() {
+    // 001 (a flow dump) with `208 01 01 行政运行` printed `208 1 01`: before,
+    // the line started no row, its code digits became amounts of 20801 and
+    // the row's cells were lost; now it reads as 2080101, as the plain seed.
+    let dir = tempfile::tempdir().unwrap();
+    let plain = root().join("samples/001_49a4b981723e56f6.txt");
+    let copy = dir.path().join("001_zero.txt");
+    edited_copy(&plain, &copy, |lines| {
+        assert!(
+            lines[382].starts_with("208 01 01 行政运行"),
+            "{}",
+            lines[382]
+        );
+        lines[382] = lines[382].replacen("208 01 01", "208 1 01", 1);
+    });
+    let run = extract(&[&plain, &copy]);
+    let items = run.line_items();
+    let rows = |file: &Path, code: &str| {
+        let source = file.display().to_string();
+        picked(
+            &items,
+            &[("source", source.as_str()), ("code", code)],
+            &["table", "item", "measure", "amount", "status"],
+        )
+    };
+    for code in ["20801", "2080101"] {
+        assert!(!rows(&plain, code).is_empty(), "{code}");
+        assert_eq!(rows(&copy, code), rows(&plain, code), "{code}");
+    }
+    let docs = run.documents();
+    let copied = copy.display().to_string();
+    let error = &docs.iter().find(|d| d["source"] == copied).unwrap()["error"];
+    assert!(
+        error.contains("line 383: code cells '208 1 01' read as 2080101"),
+        "{error}"
+    );
+}
+
+#[test]
 fn encrypted_pdfs_open_with_an_empty_user_password() {
     // tests/fixtures/encrypted: the reportlab PDF of seed 002 encrypted by
     // qpdf (tests/pdf/README.md): AES-128 and AES-256 with an empty user

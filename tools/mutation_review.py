@@ -217,6 +217,16 @@ def zero(lines, layout, rng):
     code = lambda t: re.match(r"^\d{3}$", t) is not None
     level = lambda t: re.match(r"^0[1-9]$", t) is not None
     strip = lambda l: l[1:].strip("\u3000 \r")
+    if layout == "flow":
+        # A row's first line: `208 01 01 行政运行 499.91`, `208 05`.
+        spots = [(i, k) for i, l in enumerate(lines)
+                 for k, t in enumerate(l.split(" ")[1:3], 1)
+                 if code(l.split(" ")[0]) and all(level(x) for x in l.split(" ")[1:k + 1])]
+        i, k = rng.choice(spots)
+        tokens = lines[i].split(" ")
+        tokens[k] = tokens[k][1:]
+        lines[i] = " ".join(tokens)
+        return lines, i + 1, f"code {' '.join(tokens[:k + 1])!r} without a zero"
     if layout == "cell_per_line":
         spots = [i for i in range(2, len(lines))
                  if lines[i].startswith("\t") and level(strip(lines[i]))
@@ -359,7 +369,7 @@ def main():
     what = {}
     slips = {}
     for seed, layout in SEEDS.items():
-        seed_kinds = [k for k in kinds if layout != "flow" or k in ("slip", "truncate")]
+        seed_kinds = [k for k in kinds if layout != "flow" or k in ("slip", "truncate", "zero")]
         if not seed_kinds:
             continue
         lines = open(os.path.join(a.samples, seed), encoding="utf-8").read().split("\n")

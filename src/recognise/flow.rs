@@ -84,16 +84,29 @@ struct FlowRow {
     is_total: bool,
     /// Project name (project tables).
     project: String,
+    /// The code tokens as printed, when a level of them lost its leading
+    /// zero (`208 1 01`): the table notes how they were read.
+    padded_code: Option<String>,
+}
+
+/// The start of a coded row: its code, how many tokens it took, and
+/// whether a level of it was printed without its leading zero.
+#[derive(Debug)]
+struct CodeStart {
+    code: Code,
+    used: usize,
+    padded: bool,
 }
 
 /// Whether `tokens` start a coded row: code digits (a known 类 for function
-/// tables, 3xx for economic ones) followed by a name.
+/// tables, 3xx for economic ones) followed by a name. A 款 or 项 of one
+/// digit (`208 1 01`, a spreadsheet number cell) reads as `0d`.
 fn code_start(
     g: &Grammar,
     tokens: &[&str],
     next_line_starts_text: bool,
     economic: bool,
-) -> Option<(Code, usize)> {
+) -> Option<CodeStart> {
     let first = tokens.first()?;
     let class_ok = |c: &str| {
         c.len() == 3
@@ -108,12 +121,20 @@ fn code_start(
     }
     let mut digits = first.to_string();
     let mut used = 1;
-    while used < tokens.len()
-        && used < 3
-        && tokens[used].len() == 2
-        && tokens[used].bytes().all(|b| b.is_ascii_digit())
-    {
-        digits.push_str(tokens[used]);
+    let mut padded = false;
+    while let Some(t) = tokens.get(used).filter(|_| used < 3) {
+        if !t.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        match t.len() {
+            2 => digits.push_str(t),
+            1 if *t != "0" => {
+                digits.push('0');
+                digits.push_str(t);
+                padded = true;
+            }
+            _ => break,
+        }
         used += 1;
     }
     let followed_by_text = match tokens.get(used) {
@@ -121,8 +142,9 @@ fn code_start(
         None => next_line_starts_text,
     };
     followed_by_text
-        .then(|| Code::new(&digits).map(|c| (c, used)))
+        .then(|| Code::new(&digits))
         .flatten()
+        .map(|code| CodeStart { code, used, padded })
 }
 
 fn is_total_start(token: &str) -> bool {
@@ -150,7 +172,16 @@ fn assemble(
     while i < lines.len() {
         let (at, line) = &lines[i];
         let tokens: Vec<&str> = line.split_whitespace().collect();
-        let start = code_start(g, &tokens, starts_text(i + 1), economic);
+        let mut start = code_start(g, &tokens, starts_text(i + 1), economic);
+        // Codes are printed in order: a level read with its zero restored
+        // must not put the row before the one above it.
+        let previous = rows.iter().rev().find_map(|r| r.code.as_ref());
+        if start
+            .as_ref()
+            .is_some_and(|s| s.padded && previous.is_some_and(|p| s.code.as_str() < p.as_str()))
+        {
+            start = None;
+        }
         // 合计 followed by numbers (a 总计 header cell is followed by text).
         let total = tokens.first().is_some_and(|t| is_total_start(t))
             && match tokens.get(1) {
@@ -178,10 +209,11 @@ fn assemble(
             continue;
         }
         let mut rest: &[&str] = &tokens;
-        if let Some((code, used)) = start {
+        if let Some(CodeStart { code, used, padded }) = start {
             rows.push(FlowRow {
                 code: Some(code),
                 at: Some(*at),
+                padded_code: padded.then(|| tokens[..used].join(" ")),
                 ..FlowRow::default()
             });
             rest = &tokens[used..];
@@ -456,6 +488,15 @@ fn coded(
 ) {
     let economic = kind.key == "general_budget_basic";
     let (header, mut rows) = assemble(g, lines, economic);
+    for row in &rows {
+        if let (Some(printed), Some(code)) = (&row.padded_code, &row.code) {
+            table.issues.push(format!(
+                "line {}: code cells '{printed}' read as {}: a level printed without its leading zero",
+                row.at.unwrap_or(table.at),
+                code.as_str()
+            ));
+        }
+    }
     if kind.has_project {
         split_project_rows(&mut rows, &so_far.tables);
     }
@@ -778,6 +819,31 @@ fn verify_income(income: &mut [Row], expenditure: &[Row]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_level_without_its_zero_starts_a_row() {
+        let g = Grammar::global();
+        let start = |line: &str| {
+            let tokens: Vec<&str> = line.split(' ').collect();
+            code_start(g, &tokens, false, false)
+                .map(|s| (s.code.as_str().to_string(), s.used, s.padded))
+        };
+        assert_eq!(
+            start("208 01 01 行政运行 499.91"),
+            Some(("2080101".into(), 3, false))
+        );
+        assert_eq!(
+            start("208 1 01 行政运行 499.91"),
+            Some(("2080101".into(), 3, true))
+        );
+        assert_eq!(
+            start("208 05 9 其他 1.00"),
+            Some(("2080509".into(), 3, true))
+        );
+        // A zero alone, or a number after the code, starts no row.
+        assert_eq!(start("208 0 01 行政运行"), None);
+        assert_eq!(start("208 01 01 499.91"), None);
+    }
 
     #[test]
     fn spaced_headings_close_up() {
