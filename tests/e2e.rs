@@ -1415,6 +1415,88 @@ fn a_flow_row_whose_code_lost_a_zero_still_starts_a_row() {
 }
 
 #[test]
+fn the_ministry_of_finance_template_reads_whole() {
+    // tests/fixtures/templates/mof_budget_2024.txt (README there): the
+    // national template's titles (部门收支总表 …) were all unknown before,
+    // the document `failed`; its `部门：X` line broke the header of a table
+    // with two header rows, and rows with their trailing blanks dropped were
+    // narrower than the header.
+    let file = root().join("tests/fixtures/templates/mof_budget_2024.txt");
+    let run = extract(&[&file]);
+    let doc = &run.documents()[0];
+    assert_eq!(
+        (
+            doc["status"].as_str(),
+            doc["tables"].as_str(),
+            doc["unknown_tables"].as_str()
+        ),
+        ("ok", "9", ""),
+        "{}",
+        doc["error"]
+    );
+    assert_eq!(
+        (
+            doc["agency"].as_str(),
+            doc["checks_failed"].as_str(),
+            doc["cells_uncertain"].as_str()
+        ),
+        ("某某县民政局", "0", "0")
+    );
+    let items = run.line_items();
+    let cell = |table: &str, key: (&str, &str), measure: &str| {
+        cell_in(&items, &file, table, key, measure).map(|(amount, _)| amount)
+    };
+    let expected = [
+        ("summary", ("item", "五、单位资金"), "budget", "12.00"),
+        ("summary", ("item", "收入总计"), "budget", "547.75"),
+        ("income", ("code", "208"), "unit_funds", "12.00"),
+        ("income", ("code", "208"), "general_budget", "480.00"),
+        ("income", ("item", "合计"), "general_budget", "535.75"),
+        ("expenditure", ("item", "合计"), "project", "182.00"),
+        (
+            "fiscal_summary",
+            ("code", "208"),
+            "general_budget",
+            "480.00",
+        ),
+        ("general_budget", ("code", "208"), "project", "170.00"),
+        (
+            "general_budget_basic",
+            ("code", "301"),
+            "personnel",
+            "315.75",
+        ),
+        (
+            "general_budget_basic",
+            ("item", "合计"),
+            "public_funds",
+            "50.00",
+        ),
+        ("three_public", ("item", "公务接待费"), "total", "2.00"),
+        ("three_public", ("item", "公务用车运行费"), "total", "8.00"),
+    ];
+    for (table, key, measure, amount) in expected {
+        assert_eq!(
+            cell(table, key, measure),
+            Some(amount.to_string()),
+            "{table} {key:?} {measure}"
+        );
+    }
+    // No cell in a column the rows left blank.
+    assert_eq!(
+        cell("expenditure", ("item", "合计"), "remit_to_superior"),
+        None
+    );
+    let checks = read_csv(&run.out.path().join("checks.csv"));
+    let narrative: Vec<&str> = checks
+        .iter()
+        .filter(|c| c["rule"] == "narrative")
+        .map(|c| c["ok"].as_str())
+        .collect();
+    assert_eq!(narrative, ["true"; 8]);
+}
+
+#[test]
 fn encrypted_pdfs_open_with_an_empty_user_password() {
     // tests/fixtures/encrypted: the reportlab PDF of seed 002 encrypted by
     // qpdf (tests/pdf/README.md): AES-128 and AES-256 with an empty user

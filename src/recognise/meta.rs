@@ -19,14 +19,20 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("valid regex"))
 }
 
-/// `编制部门：X  单位：万元` → X (the agency a table names).
+/// Labels that name a table's agency when they start its line (the
+/// Ministry of Finance template's `部门：X`), longest first.
+const LEADING_AGENCY_LABELS: [&str; 5] = ["部门名称", "单位名称", "预算部门", "预算单位", "部门"];
+
+/// `编制部门：X  单位：万元`, `部门：X` → X (the agency a table names).
 pub fn agency_in(line: &str) -> Option<String> {
     // Cheap pre-check: this runs on every line and cell.
-    if !(line.contains("编制") || line.contains("填报")) {
+    let trimmed = line.trim_start_matches(normalize::is_space);
+    let leading = LEADING_AGENCY_LABELS.iter().any(|l| trimmed.starts_with(l));
+    if !(leading || line.contains("编制") || line.contains("填报")) {
         return None;
     }
     let folded: String = line.chars().map(normalize::fold_char).collect();
-    let name = agency_field(&folded)?;
+    let name = agency_field(&folded).or_else(|| leading_agency_field(&folded))?;
     let name = name.trim_end_matches("单位").trim();
     let name = name.split("单位:").next().unwrap_or(name);
     (!name.is_empty()).then(|| name.to_string())
@@ -56,6 +62,19 @@ fn agency_field(folded: &str) -> Option<&str> {
         from = at + '编'.len_utf8();
     }
     None
+}
+
+/// The field after a leading label (`部门:X`), up to a blank or a colon.
+fn leading_agency_field(folded: &str) -> Option<&str> {
+    let trimmed = folded.trim_start();
+    let rest = LEADING_AGENCY_LABELS
+        .iter()
+        .find_map(|l| trimmed.strip_prefix(l)?.strip_prefix(':'))?
+        .trim_start();
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == ':')
+        .unwrap_or(rest.len());
+    Some(&rest[..end])
 }
 
 /// `单位：万元` / `金额单位：元` → the unit.
@@ -198,12 +217,17 @@ mod tests {
     fn agency_and_unit_read_as_their_regexes_do() {
         // The regexes these functions once ran, kept as the definition.
         let agency_re = Regex::new(r"(?:编制|填报)(?:部门|单位)(?:\(单位\))?:([^\s:]*)").unwrap();
+        let leading_re =
+            Regex::new(r"^\s*(?:部门名称|单位名称|预算部门|预算单位|部门):\s*([^\s:]*)").unwrap();
         let agency = |line: &str| -> Option<String> {
-            if !(line.contains("编制") || line.contains("填报")) {
+            let folded: String = line.chars().map(normalize::fold_char).collect();
+            if !(line.contains("编制") || line.contains("填报") || leading_re.is_match(&folded))
+            {
                 return None;
             }
-            let folded: String = line.chars().map(normalize::fold_char).collect();
-            let caps = agency_re.captures(&folded)?;
+            let caps = agency_re
+                .captures(&folded)
+                .or_else(|| leading_re.captures(&folded))?;
             let name = caps.get(1)?.as_str().trim_end_matches("单位").trim();
             let name = name.split("单位:").next().unwrap_or(name);
             (!name.is_empty()).then(|| name.to_string())
@@ -262,6 +286,16 @@ mod tests {
             Some("昌吉回族自治州人力资源和社会保障局")
         );
         assert_eq!(agency_in("编制部门："), None);
+        // The Ministry of Finance template's label, at the start of its line.
+        assert_eq!(
+            agency_in("部门：某某县民政局\t\t\t单位：万元").as_deref(),
+            Some("某某县民政局")
+        );
+        assert_eq!(
+            agency_in("单位名称： 某某县民政局").as_deref(),
+            Some("某某县民政局")
+        );
+        assert_eq!(agency_in("本部门：负责"), None);
         assert_eq!(
             unit_in("编制部门：X        单位：万元"),
             Some(Unit::WanYuan)

@@ -304,9 +304,9 @@ impl Segmenter<'_> {
     }
 
     fn note_metadata(&mut self, line: &str) -> bool {
-        // Each test below needs 编制, 填报 or 单位. An ASCII cell (an amount,
-        // a code: most cells) has none, and that is the cheapest test.
-        if line.is_ascii() || !line.contains(['编', '填', '单']) {
+        // Each test below needs 编制, 填报, 单位 or 部门. An ASCII cell (an
+        // amount, a code: most cells) has none, and that is the cheapest test.
+        if line.is_ascii() || !line.contains(['编', '填', '单', '部']) {
             return false;
         }
         let mut hit = false;
