@@ -522,6 +522,27 @@ mod tests {
     }
 
     #[test]
+    fn the_ministry_of_finance_template_titles_map_to_kinds() {
+        for (title, kind) in [
+            ("2024年某某县民政局部门收支总表", "summary"),
+            ("收支总表", "summary"),
+            ("部门收入总表", "income"),
+            ("部门支出总表", "expenditure"),
+            ("财政拨款收支总表", "fiscal_summary"),
+            ("一般公共预算支出表", "general_budget"),
+            ("一般公共预算财政拨款支出表", "general_budget"),
+            ("一般公共预算支出总表", "general_budget"),
+            ("一般公共预算基本支出表", "general_budget_basic"),
+            ("一般公共预算“三公”经费支出表", "three_public"),
+            ("一般公共预算“三公”经费财政拨款支出表", "three_public"),
+            ("政府性基金预算支出表", "gov_fund"),
+            ("国有资本经营预算支出表", "state_capital"),
+        ] {
+            assert_eq!(kind_of(title), Some(kind), "{title}");
+        }
+    }
+
+    #[test]
     fn titles_map_to_kinds() {
         assert_eq!(kind_of("部门收支总体情况表"), Some("summary"));
         assert_eq!(kind_of("单位收入总体情况表"), Some("income"));
