@@ -1497,6 +1497,41 @@ fn the_ministry_of_finance_template_reads_whole() {
 }
 
 #[test]
+fn the_templates_carryover_column_is_part_of_the_income_total() {
+    // tests/fixtures/templates/mof_budget_2024_carryover.txt: the income
+    // table's 上年结转 column (prior_carryover) is one of the sources its
+    // 合计 adds up (before: its row sums failed on every row holding it),
+    // and the narrative's 上年结转 figure is checked against it.
+    let file = root().join("tests/fixtures/templates/mof_budget_2024_carryover.txt");
+    let run = extract(&[&file]);
+    assert_eq!(run.documents()[0]["checks_failed"], "0");
+    let items = run.line_items();
+    let amount = |key: (&str, &str), measure: &str| {
+        cell_in(&items, &file, "income", key, measure).map(|(amount, _)| amount)
+    };
+    assert_eq!(
+        amount(("item", "合计"), "prior_carryover"),
+        Some("12.00".into())
+    );
+    assert_eq!(
+        amount(("code", "2089999"), "prior_carryover"),
+        Some("12.00".into())
+    );
+    let checks = read_csv(&run.out.path().join("checks.csv"));
+    let held: Vec<&str> = checks
+        .iter()
+        .filter(|c| {
+            c["table"] == "income"
+                && (c["subject"]
+                    == "合计: total = general_budget + gov_fund + state_capital + special_account + unit_funds + prior_carryover"
+                    || c["subject"].contains("“上年结转” 12.00万元"))
+        })
+        .map(|c| c["ok"].as_str())
+        .collect();
+    assert_eq!(held, ["true", "true"]);
+}
+
+#[test]
 fn encrypted_pdfs_open_with_an_empty_user_password() {
     // tests/fixtures/encrypted: the reportlab PDF of seed 002 encrypted by
     // qpdf (tests/pdf/README.md): AES-128 and AES-256 with an empty user
