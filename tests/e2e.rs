@@ -1504,7 +1504,13 @@ fn the_templates_carryover_column_is_part_of_the_income_total() {
     // and the narrative's 上年结转 figure is checked against it.
     let file = root().join("tests/fixtures/templates/mof_budget_2024_carryover.txt");
     let run = extract(&[&file]);
-    assert_eq!(run.documents()[0]["checks_failed"], "0");
+    let doc = &run.documents()[0];
+    assert_eq!(
+        (doc["status"].as_str(), doc["checks_failed"].as_str()),
+        ("ok", "0"),
+        "{}",
+        doc["error"]
+    );
     let items = run.line_items();
     let amount = |key: (&str, &str), measure: &str| {
         cell_in(&items, &file, "income", key, measure).map(|(amount, _)| amount)
