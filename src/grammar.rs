@@ -537,6 +537,13 @@ mod tests {
             ("一般公共预算“三公”经费财政拨款支出表", "three_public"),
             ("政府性基金预算支出表", "gov_fund"),
             ("国有资本经营预算支出表", "state_capital"),
+            // A kind's own title with 总 is not claimed by the generic
+            // 支出总表 / 收支总表 patterns.
+            ("一般公共预算基本支出总表", "general_budget_basic"),
+            ("政府性基金预算支出总表", "gov_fund"),
+            ("国有资本经营预算支出总表", "state_capital"),
+            ("政府性基金预算收支总表", "gov_fund"),
+            ("项目支出总表", "project"),
         ] {
             assert_eq!(kind_of(title), Some(kind), "{title}");
         }

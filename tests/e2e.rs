@@ -1419,8 +1419,7 @@ fn the_ministry_of_finance_template_reads_whole() {
     // tests/fixtures/templates/mof_budget_2024.txt (README there): the
     // national template's titles (部门收支总表 …) were all unknown before,
     // the document `failed`; its `部门：X` line broke the header of a table
-    // with two header rows, and rows with their trailing blanks dropped were
-    // narrower than the header.
+    // with two header rows.
     let file = root().join("tests/fixtures/templates/mof_budget_2024.txt");
     let run = extract(&[&file]);
     let doc = &run.documents()[0];

@@ -177,21 +177,6 @@ fn substitute(leaves: Vec<Token>, children: Vec<Token>) -> Vec<Token> {
     out
 }
 
-/// The amount columns' measures, when the header names every one of them
-/// (one measure per leaf): a dump that trims each row's trailing blank
-/// cells leaves the rows narrower than the table the header describes.
-pub fn named_columns(g: &Grammar, header_rows: &[&[Cell]]) -> Option<Vec<Measure>> {
-    let leaves = assemble_leaves(g, header_rows, 0);
-    let measures: Vec<Measure> = leaves
-        .iter()
-        .filter_map(|t| match t.candidates().as_slice() {
-            [only] => Some(*only),
-            _ => None,
-        })
-        .collect();
-    (!measures.is_empty() && measures.len() == leaves.len()).then_some(measures)
-}
-
 /// Resolves `width` amount columns whose header cells start at `from`.
 pub fn resolve(
     g: &Grammar,

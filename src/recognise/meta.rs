@@ -71,10 +71,19 @@ fn leading_agency_field(folded: &str) -> Option<&str> {
         .iter()
         .find_map(|l| trimmed.strip_prefix(l)?.strip_prefix(':'))?
         .trim_start();
+    // A sentence (`部门：X，主要负责…`) names its agency before the comma.
     let end = rest
-        .find(|c: char| c.is_whitespace() || c == ':')
+        .find(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | ';' | '。' | '、'))
         .unwrap_or(rest.len());
     Some(&rest[..end])
+}
+
+/// Whether `label` (normalised) starts with a leading agency label and its
+/// colon (`部门：`), named or not: a metadata cell either way.
+pub fn starts_with_agency_label(label: &str) -> bool {
+    LEADING_AGENCY_LABELS
+        .iter()
+        .any(|l| label.strip_prefix(l).is_some_and(|r| r.starts_with(':')))
 }
 
 /// `单位：万元` / `金额单位：元` → the unit.
@@ -218,7 +227,8 @@ mod tests {
         // The regexes these functions once ran, kept as the definition.
         let agency_re = Regex::new(r"(?:编制|填报)(?:部门|单位)(?:\(单位\))?:([^\s:]*)").unwrap();
         let leading_re =
-            Regex::new(r"^\s*(?:部门名称|单位名称|预算部门|预算单位|部门):\s*([^\s:]*)").unwrap();
+            Regex::new(r"^\s*(?:部门名称|单位名称|预算部门|预算单位|部门):\s*([^\s:,;。、]*)")
+                .unwrap();
         let agency = |line: &str| -> Option<String> {
             let folded: String = line.chars().map(normalize::fold_char).collect();
             if !(line.contains("编制") || line.contains("填报") || leading_re.is_match(&folded))
@@ -296,6 +306,10 @@ mod tests {
             Some("某某县民政局")
         );
         assert_eq!(agency_in("本部门：负责"), None);
+        assert_eq!(
+            agency_in("部门：某某县民政局，主要负责全县社会救助工作。").as_deref(),
+            Some("某某县民政局")
+        );
         assert_eq!(
             unit_in("编制部门：X        单位：万元"),
             Some(Unit::WanYuan)

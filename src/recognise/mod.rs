@@ -321,11 +321,13 @@ impl Segmenter<'_> {
             }
             hit = true;
         }
-        // An empty `编制部门：` line is metadata too.
-        hit || (line.contains("编制") && {
+        // An empty `编制部门：` (or `部门：`) line is metadata too.
+        hit || {
             let norm = normalize::label(line);
-            norm.starts_with("编制部门") || norm.starts_with("编制单位")
-        })
+            (line.contains("编制")
+                && (norm.starts_with("编制部门") || norm.starts_with("编制单位")))
+                || meta::starts_with_agency_label(&norm)
+        }
     }
 
     fn text(&mut self, line: &str, at: Provenance) {

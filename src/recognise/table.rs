@@ -996,56 +996,6 @@ impl CodeFiller {
     }
 }
 
-/// Rows with their trailing blank cells trimmed (a dump that drops them)
-/// are narrower than a header naming every column: given those cells back
-/// when the dump keeps blank cells (some row has one before an amount: a
-/// dump that drops every blank cell shifts amounts left instead), no row is
-/// wider than the header, and every row's sums hold so.
-fn trailing_blanks_restored(
-    g: &Grammar,
-    kind: &TableKind,
-    header: &[&[Cell]],
-    body: &[Vec<Cell>],
-    first: usize,
-    width: usize,
-) -> Option<Vec<Vec<Cell>>> {
-    let measures = columns::named_columns(g, header)?;
-    let named = measures.len();
-    if named <= width || body.iter().any(|r| r.len() > first + named) {
-        return None;
-    }
-    let keeps_blanks = body.iter().any(|r| {
-        let amounts = r.get(first..).unwrap_or_default();
-        amounts
-            .iter()
-            .position(|c| normalize::is_blank(&c.text))
-            .is_some_and(|b| amounts[b..].iter().any(is_amount))
-    });
-    if !keeps_blanks {
-        return None;
-    }
-    let column = |m: &Measure| measures.iter().position(|x| x == m);
-    let rules = super::flow::row_rules(g, kind.key, None, column);
-    let rows: Vec<Vec<Cell>> = body
-        .iter()
-        .map(|r| {
-            let mut row = r.clone();
-            let at = row.last().map(|c| c.at);
-            if let Some(at) = at {
-                row.resize_with(first + named, || Cell::new("", at));
-            }
-            row
-        })
-        .collect();
-    let holds = |r: &Vec<Cell>| {
-        let reading = solve::Reading::printed(
-            (0..named).map(|i| r.get(first + i).and_then(Reading::of).map(Reading::amount)),
-        );
-        reading.satisfies(&rules, 1)
-    };
-    rows.iter().all(holds).then_some(rows)
-}
-
 fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], table: &mut Table) {
     let code_cols = code_columns(header, body);
     let numbered = header.iter().find_map(|r| columns::column_numbers(r));
@@ -1071,21 +1021,6 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         let first = code_cols + 1 + usize::from(project_col.is_some());
         (first, typical_width(body).saturating_sub(first))
     });
-    let padded: Vec<Vec<Cell>>;
-    let (body, width) = match numbered
-        .is_none()
-        .then(|| trailing_blanks_restored(g, kind, header, body, first, width))
-        .flatten()
-    {
-        Some(rows) => {
-            padded = rows;
-            (
-                padded.as_slice(),
-                padded.first().map_or(width, |r| r.len() - first),
-            )
-        }
-        None => (body, width),
-    };
     let mut cols = columns::resolve(g, header, 0, width, &kind.layouts);
     // Trailing columns blank in every row may be padding: drop them while that
     // makes the header fit.
@@ -2147,42 +2082,6 @@ mod tests {
             texts(&out),
             ["", "", "221 住房保障支出", "77.65", "77.65", "", ""]
         );
-    }
-
-    #[test]
-    fn trailing_blanks_come_back_only_where_blanks_are_kept_and_sums_hold() {
-        let g = Grammar::global();
-        let kind = g.kind("expenditure").unwrap();
-        let header = cells(&[
-            "科目编码",
-            "科目名称",
-            "合计",
-            "基本支出",
-            "项目支出",
-            "上缴上级支出",
-        ]);
-        let header: Vec<&[Cell]> = vec![&header];
-        let trimmed = [
-            cells(&["208", "社会保障和就业支出", "492.00", "310.00", "182.00"]),
-            cells(&["2080201", "行政运行", "250.00", "250.00"]),
-            cells(&["2080208", "基层政权建设和社区治理", "170.00", "", "170.00"]),
-        ];
-        let rows = trailing_blanks_restored(g, kind, &header, &trimmed, 2, 3).unwrap();
-        assert!(rows.iter().all(|r| r.len() == 6));
-        assert_eq!(rows[1][4].text, "");
-        // Every blank dropped (`170.00 | 170.00`: no blank before an amount):
-        // the amounts may have moved left, nothing is padded.
-        let dropped = [
-            trimmed[0].clone(),
-            cells(&["2080208", "基层政权建设和社区治理", "170.00", "170.00"]),
-        ];
-        assert!(trailing_blanks_restored(g, kind, &header, &dropped, 2, 3).is_none());
-        // A row whose sums fail once padded is no trimmed row.
-        let broken = [
-            trimmed[2].clone(),
-            cells(&["2080201", "行政运行", "250.00", "25.00"]),
-        ];
-        assert!(trailing_blanks_restored(g, kind, &header, &broken, 2, 3).is_none());
     }
 
     #[test]
