@@ -1144,28 +1144,26 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             .iter()
             .enumerate()
             .any(|(i, t)| !t.is_empty() && digits(t) && t.len() == level_digits(i));
-        if code.is_none() && full_level && codes.iter().all(|t| digits(t)) {
+        // The row's code cells as printed, and where, for its notes.
+        let printed = || {
             let at = cells.first().map_or(table.at, |c| c.at);
             let shown: Vec<&str> = codes
                 .iter()
                 .map(|t| &**t)
                 .filter(|t| !t.is_empty())
                 .collect();
+            (at, shown.join(" "))
+        };
+        if code.is_none() && full_level && codes.iter().all(|t| digits(t)) {
+            let (at, shown) = printed();
             table.issues.push(format!(
-                "line {at}: code cells '{}' name no classification code: the row has none",
-                shown.join(" ")
+                "line {at}: code cells '{shown}' name no classification code: the row has none"
             ));
         }
         if let (true, Some(c)) = (zero_padded, &code) {
-            let at = cells.first().map_or(table.at, |c| c.at);
-            let shown: Vec<&str> = codes
-                .iter()
-                .map(|t| &**t)
-                .filter(|t| !t.is_empty())
-                .collect();
+            let (at, shown) = printed();
             table.issues.push(format!(
-                "line {at}: code cells '{}' read as {}: a level printed without its leading zero",
-                shown.join(" "),
+                "line {at}: code cells '{shown}' read as {}: a level printed without its leading zero",
                 c.as_str()
             ));
         }
@@ -2084,14 +2082,20 @@ mod tests {
         );
     }
 
+    /// The filler's next code and whether a level was padded.
+    fn filled(f: &mut CodeFiller, cells: &[&str]) -> Option<(String, bool)> {
+        f.next(cells)
+            .map(|c| (c.code.as_str().to_string(), c.padded))
+    }
+
+    fn code(s: &str, padded: bool) -> Option<(String, bool)> {
+        Some((s.to_string(), padded))
+    }
+
     #[test]
     fn code_filler_uses_parent_rows() {
         let mut f = CodeFiller { parts: vec![] };
-        let mut next = |cells: &[&str]| {
-            f.next(cells)
-                .map(|c| (c.code.as_str().to_string(), c.padded))
-        };
-        let code = |s: &str, padded| Some((s.to_string(), padded));
+        let mut next = |cells: &[&str]| filled(&mut f, cells);
         assert_eq!(next(&["208", "", ""]), code("208", false));
         assert_eq!(next(&["", "01", ""]), code("20801", false));
         assert_eq!(next(&["208", "01", "01"]), code("2080101", false));
@@ -2109,11 +2113,7 @@ mod tests {
         // sh_putuo_wanlijiedao_2024_yusuan.pdf, p29: `301 | 2` and `301 | 7`
         // between 30101 and 30108.
         let mut f = CodeFiller { parts: vec![] };
-        let mut next = |cells: &[&str]| {
-            f.next(cells)
-                .map(|c| (c.code.as_str().to_string(), c.padded))
-        };
-        let code = |s: &str, padded| Some((s.to_string(), padded));
+        let mut next = |cells: &[&str]| filled(&mut f, cells);
         assert_eq!(next(&["301", ""]), code("301", false));
         assert_eq!(next(&["301", "01"]), code("30101", false));
         assert_eq!(next(&["301", "2"]), code("30102", true));
