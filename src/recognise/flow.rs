@@ -846,6 +846,32 @@ mod tests {
     }
 
     #[test]
+    fn a_padded_code_out_of_order_starts_no_row() {
+        let g = Grammar::global();
+        let lines: Vec<(Provenance, String)> = [
+            "208 05 行政事业单位养老支出 3.00",
+            "208 05 05 机关事业单位基本养老保险缴费支出 1.00",
+            "208 5 6 机关事业单位职业年金缴费支出 2.00",
+            "208 05 3 其他 0.50",
+        ]
+        .iter()
+        .zip(1u32..)
+        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
+        .collect();
+        let (_, rows) = assemble(g, &lines, false);
+        let codes: Vec<&str> = rows
+            .iter()
+            .map(|r| r.code.as_ref().map_or("", |c| c.as_str()))
+            .collect();
+        // `208 5 6` follows 2080505: read as 2080506, and noted. `208 05 3`
+        // would come before it: no row starts there, and its tokens stay
+        // with the row above (whose sums then fail: it is doubted there).
+        assert_eq!(codes, ["20805", "2080505", "2080506"]);
+        assert_eq!(rows[2].padded_code.as_deref(), Some("208 5 6"));
+        assert!(rows[2].numbers.iter().any(|n| n == "3"));
+    }
+
+    #[test]
     fn spaced_headings_close_up() {
         assert_eq!(
             close_cjk_spaces("收 入 总 计 9466.10 支 出 总 计 9466.10"),
