@@ -126,14 +126,13 @@ fn code_start(
         if !t.bytes().all(|b| b.is_ascii_digit()) {
             break;
         }
-        match t.len() {
-            2 => digits.push_str(t),
-            1 if *t != "0" => {
-                digits.push('0');
-                digits.push_str(t);
-                padded = true;
-            }
-            _ => break,
+        if t.len() == 2 {
+            digits.push_str(t);
+        } else if let Some(level) = super::zero_restored(t) {
+            digits.push_str(&level);
+            padded = true;
+        } else {
+            break;
         }
         used += 1;
     }
@@ -490,11 +489,10 @@ fn coded(
     let (header, mut rows) = assemble(g, lines, economic);
     for row in &rows {
         if let (Some(printed), Some(code)) = (&row.padded_code, &row.code) {
-            table.issues.push(format!(
-                "line {}: code cells '{printed}' read as {}: a level printed without its leading zero",
-                row.at.unwrap_or(table.at),
-                code.as_str()
-            ));
+            let at = row.at.unwrap_or(table.at);
+            table
+                .issues
+                .push(super::zero_restored_note(at, printed, code));
         }
     }
     if kind.has_project {

@@ -78,9 +78,19 @@ fn leading_agency_field(folded: &str) -> Option<&str> {
     Some(&rest[..end])
 }
 
-/// Whether `label` (normalised) starts with a leading agency label and its
-/// colon (`部门：`), named or not: a metadata cell either way.
-pub fn starts_with_agency_label(label: &str) -> bool {
+/// Whether `line` starts, once normalised, with a leading agency label and
+/// its colon (`部门：`), named or not: a metadata cell either way.
+pub fn starts_with_agency_label(line: &str) -> bool {
+    // This runs on many lines and cells (any with 部 or 单): only those whose
+    // first character may start a label are normalised.
+    let first = line.trim_start_matches(normalize::is_space).chars().next();
+    if !LEADING_AGENCY_LABELS
+        .iter()
+        .any(|l| l.chars().next() == first)
+    {
+        return false;
+    }
+    let label = normalize::label(line);
     LEADING_AGENCY_LABELS
         .iter()
         .any(|l| label.strip_prefix(l).is_some_and(|r| r.starts_with(':')))

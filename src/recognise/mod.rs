@@ -322,12 +322,10 @@ impl Segmenter<'_> {
             hit = true;
         }
         // An empty `编制部门：` (or `部门：`) line is metadata too.
-        hit || {
+        hit || (line.contains("编制") && {
             let norm = normalize::label(line);
-            (line.contains("编制")
-                && (norm.starts_with("编制部门") || norm.starts_with("编制单位")))
-                || meta::starts_with_agency_label(&norm)
-        }
+            norm.starts_with("编制部门") || norm.starts_with("编制单位")
+        }) || meta::starts_with_agency_label(line)
     }
 
     fn text(&mut self, line: &str, at: Provenance) {
@@ -788,6 +786,23 @@ impl Segmenter<'_> {
         }
         Placement::Body
     }
+}
+
+/// A 款 or 项 code cell printed without its leading zero (`2`: a
+/// spreadsheet cell formatted as a number), as its two digits; `None` for
+/// anything else (`0` alone included).
+fn zero_restored(level: &str) -> Option<String> {
+    let digit = level.len() == 1 && level != "0" && level.bytes().all(|b| b.is_ascii_digit());
+    digit.then(|| format!("0{level}"))
+}
+
+/// The table's note on a row whose code was read with a level's leading
+/// zero restored (coded and flow tables say it alike).
+fn zero_restored_note(at: Provenance, printed: &str, code: &Code) -> String {
+    format!(
+        "line {at}: code cells '{printed}' read as {}: a level printed without its leading zero",
+        code.as_str()
+    )
 }
 
 /// The cell a row's amount may have been cut from, when `line` may be its

@@ -974,11 +974,11 @@ impl CodeFiller {
                 // it follows the row before it in order. A 类 printed short
                 // (`7 | 11 | 02` for 210 11 02) is a misprint: no code is
                 // made up from it, and it is no parent either.
-                if i == 0 || p.len() != 1 || *p == "0" {
+                if i == 0 {
                     return None;
                 }
                 padded = true;
-                format!("0{p}")
+                super::zero_restored(p)?
             } else {
                 p.to_string()
             };
@@ -1162,10 +1162,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         }
         if let (true, Some(c)) = (zero_padded, &code) {
             let (at, shown) = printed();
-            table.issues.push(format!(
-                "line {at}: code cells '{shown}' read as {}: a level printed without its leading zero",
-                c.as_str()
-            ));
+            table.issues.push(super::zero_restored_note(at, &shown, c));
         }
         let mut item =
             normalize::label(text(cells, if merged_total { 0 } else { code_cols })).into_owned();
