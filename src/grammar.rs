@@ -98,6 +98,10 @@ pub struct Grammar {
     pub three_public_categories: Vec<(&'static str, Vec<String>)>,
     /// Measure words ending a transposed “三公” header cell.
     three_public_heading_suffixes: Vec<String>,
+    /// Printed column orders of transposed “三公” tables (canonical
+    /// categories), tried against the table's identities when the header
+    /// does not name every amount column.
+    pub three_public_orders: Vec<Vec<&'static str>>,
     class_names: Vec<String>,
 }
 
@@ -143,6 +147,8 @@ struct ThreePublicFile {
     #[serde(default = "default_heading_suffixes")]
     heading_suffixes: Vec<String>,
     categories: Vec<(String, Vec<String>)>,
+    #[serde(default)]
+    orders: Vec<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -310,6 +316,36 @@ impl Grammar {
         // Longest first, so a prefix never shadows a longer name.
         class_names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
         let identities = identities::parse(identities, &keys)?;
+        let three_public_categories: Vec<(&'static str, Vec<String>)> = t
+            .three_public
+            .categories
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    leak(k),
+                    v.iter().map(|s| normalize::label(s).into_owned()).collect(),
+                )
+            })
+            .collect();
+        let three_public_orders = t
+            .three_public
+            .orders
+            .iter()
+            .map(|order| {
+                order
+                    .iter()
+                    .map(|name| {
+                        three_public_categories
+                            .iter()
+                            .find(|(k, _)| k == name)
+                            .map(|(k, _)| *k)
+                            .with_context(|| {
+                                format!("“三公” column order names unknown category {name}")
+                            })
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?;
         Ok(Grammar {
             identities,
             synonyms,
@@ -323,17 +359,8 @@ impl Grammar {
             ignored_titles: compile(&t.ignored.titles)?,
             class_by_name,
             three_public_heading_suffixes: t.three_public.heading_suffixes.clone(),
-            three_public_categories: t
-                .three_public
-                .categories
-                .into_iter()
-                .map(|(k, v)| {
-                    (
-                        leak(k),
-                        v.iter().map(|s| normalize::label(s).into_owned()).collect(),
-                    )
-                })
-                .collect(),
+            three_public_orders,
+            three_public_categories,
             class_names,
         })
     }

@@ -282,6 +282,48 @@ fn transposed_three_public_table_of_004() {
     assert_eq!(got, want);
 }
 
+#[test]
+fn three_public_columns_the_header_does_not_name_are_read_by_their_sums() {
+    // 004's “三公” header with its last category printed `接待费`, a name the
+    // grammar does not know: the header names 5 of the row's 6 columns. Of
+    // the printed orders only 合计 | 因公出国 | 公务用车 (购置, 运行) | 公务接待
+    // makes 9.2 = 0 + 8.8 + 0.4 and 8.8 = 0 + 8.8, so it is read, `repaired`
+    // (before: 5 amounts `uncertain`, 公务接待费's 0.4 lost).
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("004_short_heading.txt");
+    edited_copy(
+        &root().join("samples/004_9cf6d38fe078751d.txt"),
+        &copy,
+        |lines| {
+            assert_eq!(lines[1817], "\t公务接待费");
+            lines[1817] = "\t接待费".into();
+        },
+    );
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "three_public")],
+        &["item", "amount", "status"],
+    );
+    let want = [
+        ["合计", "9.2"],
+        ["因公出国(境)费", "0"],
+        ["公务用车购置及运行费", "8.8"],
+        ["公务用车购置费", "0"],
+        ["公务用车运行费", "8.8"],
+        ["公务接待费", "0.4"],
+    ]
+    .map(|[item, amount]| [item, amount, "repaired"]);
+    assert_eq!(got, want);
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["cells_uncertain"]],
+        ["ok", "0"],
+        "{}",
+        d["error"]
+    );
+}
+
 /// Everything but the per-file identity columns.
 fn content(rows: &[Record]) -> Vec<Vec<String>> {
     rows.iter()
@@ -982,17 +1024,11 @@ fn shanghai_dump_with_dropped_code_cells_reads_whole() {
     let items = run.line_items();
     let d = &run.documents()[0];
     // The “三公” table's header is scattered over five lines (its vehicle
-    // category apart from its row): 3 of its 7 amounts are read, uncertain,
-    // and the document says so.
+    // category apart from its row, 机关运行经费 wrapped): the table's sums
+    // pick the columns of its 7 amounts (below), so nothing is uncertain.
     assert_eq!(
         [&d["unit"], &d["cells_uncertain"], &d["status"]],
-        ["元", "3", "partial"],
-        "{}",
-        d["error"]
-    );
-    assert!(
-        d["error"]
-            .starts_with("three_public: “三公” header names 3 categories for 7 amount columns"),
+        ["元", "0", "ok"],
         "{}",
         d["error"]
     );
@@ -1043,10 +1079,26 @@ fn shanghai_dump_with_dropped_code_cells_reads_whole() {
         .iter()
         .filter(|r| r["table"] == "general_budget_basic");
     assert_eq!(basic.count(), 96);
-    assert_eq!(
-        get("three_public", "", "", "total"),
-        Some(("37.91".into(), "uncertain".into()))
+    // `37.91 ⇥0 ⇥1.35 ⇥36.56 ⇥15 ⇥21.56 ⇥464.64` under a header whose
+    // lines name 合计 | 因公出国(境)费 | 公务接待费 and, apart, the vehicles:
+    // 37.91 = 0 + 1.35 + 36.56 and 36.56 = 15 + 21.56 under one printed order
+    // only. Columns inferred from arithmetic are `repaired`.
+    let three_public = picked(
+        &items,
+        &[("table", "three_public")],
+        &["item", "amount", "status"],
     );
+    let want = [
+        ["合计", "37.91"],
+        ["因公出国(境)费", "0"],
+        ["公务接待费", "1.35"],
+        ["公务用车购置及运行费", "36.56"],
+        ["公务用车购置费", "15"],
+        ["公务用车运行费", "21.56"],
+        ["机关运行经费", "464.64"],
+    ]
+    .map(|[item, amount]| [item, amount, "repaired"]);
+    assert_eq!(three_public, want);
 }
 
 #[test]

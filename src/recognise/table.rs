@@ -13,6 +13,7 @@ use nom::{
 };
 
 use crate::amount::Amount;
+use crate::grammar::identities::ItemSum;
 use crate::grammar::{Grammar, HeaderMeaning, Measure, Shape, TableKind};
 use crate::model::{
     Cell, CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, Unit, Value,
@@ -20,6 +21,7 @@ use crate::model::{
 use crate::normalize;
 use crate::solve::{
     self,
+    categories::{self, HeaderHints},
     table::{settle, Resolution, SolveRow},
 };
 
@@ -1748,23 +1750,34 @@ fn three_public(
         }
     }
     table.columns = measures;
-    if status != CellStatus::Ok {
-        table.issues.push(format!(
-            "“三公” header names {} categories for {width} amount columns: categories uncertain",
-            columns.len()
-        ));
-    }
+    let hints = header_hints(g, header);
+    let mut unsolved = false;
     for cells in body {
         let split = split_merged_amounts(cells, Some(columns.len()));
-        let floor = match &split {
+        let mut floor = match &split {
             Some((_, split_status)) => status.max(*split_status),
             None if cells.len() == columns.len() => status,
             None => CellStatus::Uncertain,
         };
         let cells = split.as_ref().map_or(&cells[..], |(c, _)| c.as_slice());
+        let by_sums;
+        let columns = if floor == CellStatus::Ok {
+            &columns
+        } else if let Some(order) = order_by_sums(g, kind.key, &hints, cells) {
+            // Columns inferred from arithmetic: `repaired`.
+            floor = CellStatus::Repaired;
+            by_sums = order.into_iter().map(|c| (c, "total")).collect::<Vec<_>>();
+            if !table.columns.contains(&"total") {
+                table.columns.push("total");
+            }
+            &by_sums
+        } else {
+            unsolved = true;
+            &columns
+        };
         // One row per category, its measures in column order.
         let mut rows: Vec<Row> = Vec::new();
-        for (cell, (category, measure)) in cells.iter().zip(&columns) {
+        for (cell, (category, measure)) in cells.iter().zip(columns) {
             if normalize::is_blank(&cell.text) {
                 continue;
             }
@@ -1812,6 +1825,51 @@ fn three_public(
             }
         }
     }
+    if status != CellStatus::Ok && unsolved {
+        table.issues.push(format!(
+            "“三公” header names {} categories for {width} amount columns: categories uncertain",
+            columns.len()
+        ));
+    }
+}
+
+/// The categories each header line names, for the orders the table's sums
+/// choose among ([`categories::order_by_sums`]).
+fn header_hints(g: &Grammar, header: &[&[Cell]]) -> HeaderHints {
+    let lines = header
+        .iter()
+        .map(|r| {
+            let mut line: Vec<&'static str> = Vec::new();
+            for c in r.iter().filter_map(|c| g.three_public_heading(&c.text)) {
+                if !line.contains(&c) {
+                    line.push(c);
+                }
+            }
+            line
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    HeaderHints { lines }
+}
+
+/// A row's categories by the table's sums, when every cell is an amount.
+fn order_by_sums(
+    g: &Grammar,
+    kind: &str,
+    hints: &HeaderHints,
+    cells: &[Cell],
+) -> Option<Vec<&'static str>> {
+    let amounts: Vec<Amount> = cells
+        .iter()
+        .map(|c| Reading::of(c).map(Reading::amount))
+        .collect::<Option<_>>()?;
+    let sums: Vec<&ItemSum> = g
+        .identities
+        .item_sums
+        .iter()
+        .filter(|s| s.tables.iter().any(|t| t == kind))
+        .collect();
+    categories::order_by_sums(&g.three_public_orders, &sums, hints, &amounts)
 }
 
 /// The category (and measure) of each amount column of a transposed “三公”

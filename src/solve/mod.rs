@@ -16,6 +16,7 @@
 
 use crate::amount::Amount;
 
+pub mod categories;
 pub mod digits;
 pub mod table;
 

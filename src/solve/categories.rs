@@ -1,0 +1,191 @@
+//! The categories of a transposed “三公” row whose header lost its layout.
+//!
+//! A text dump of a “三公” table prints its categories as header cells that
+//! wrap over several lines (`机关运行经费预算` / `数`), so the lines no longer
+//! say which amount sits under which category. The grammar lists the column
+//! orders such tables print; the table's own sums (合计 = 因公出国(境)费 +
+//! 公务接待费 + 公务用车购置及运行费, the vehicles = 购置 + 运行) pick the
+//! order, as long as every order that fits says the same.
+
+use crate::amount::Amount;
+use crate::grammar::identities::ItemSum;
+
+/// What the header still tells: the categories it names, and their order
+/// within each header line (cells on one line keep their order).
+#[derive(Debug, Default)]
+pub struct HeaderHints {
+    /// Each header line's categories, in print order, without repeats.
+    pub lines: Vec<Vec<&'static str>>,
+}
+
+impl HeaderHints {
+    fn named(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.lines.iter().flatten().copied()
+    }
+
+    /// `order` holds every named category and keeps each line's order.
+    fn admit(&self, order: &[&'static str]) -> bool {
+        let position = |c: &str| order.iter().position(|o| *o == c);
+        self.named().all(|c| position(c).is_some())
+            && self
+                .lines
+                .iter()
+                .all(|line| line.windows(2).all(|w| position(w[0]) < position(w[1])))
+    }
+}
+
+/// The order in which `amounts` are the categories of `orders`: one of the
+/// right width that `hints` admit and under which every sum of `sums` whose
+/// rows are all present holds (at least one must). Several such orders must
+/// give every category the same amount, else the reading is `None`.
+pub fn order_by_sums(
+    orders: &[Vec<&'static str>],
+    sums: &[&ItemSum],
+    hints: &HeaderHints,
+    amounts: &[Amount],
+) -> Option<Vec<&'static str>> {
+    let mut chosen: Option<&Vec<&'static str>> = None;
+    for order in orders {
+        if order.len() != amounts.len() || !hints.admit(order) || !sums_hold(order, sums, amounts) {
+            continue;
+        }
+        match chosen {
+            None => chosen = Some(order),
+            Some(first) if same_reading(first, order, amounts) => {}
+            Some(_) => return None,
+        }
+    }
+    chosen.cloned()
+}
+
+fn amount_of(order: &[&str], amounts: &[Amount], category: &str) -> Option<i64> {
+    let i = order.iter().position(|c| *c == category)?;
+    Some(amounts[i].cents)
+}
+
+fn sums_hold(order: &[&str], sums: &[&ItemSum], amounts: &[Amount]) -> bool {
+    let mut applied = 0;
+    for sum in sums {
+        let Some(total) = amount_of(order, amounts, &sum.total) else {
+            continue;
+        };
+        let parts: Option<Vec<i64>> = sum
+            .parts
+            .iter()
+            .map(|p| amount_of(order, amounts, p))
+            .collect();
+        let Some(parts) = parts else { continue };
+        if parts.iter().sum::<i64>() != total {
+            return false;
+        }
+        applied += 1;
+    }
+    applied > 0
+}
+
+fn same_reading(a: &[&str], b: &[&str], amounts: &[Amount]) -> bool {
+    a.iter()
+        .all(|c| amount_of(a, amounts, c) == amount_of(b, amounts, c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::Grammar;
+
+    fn amounts(printed: &[&str]) -> Vec<Amount> {
+        printed
+            .iter()
+            .map(|p| Amount::parse(p).expect("amount"))
+            .collect()
+    }
+
+    fn solve(hints: &HeaderHints, printed: &[&str]) -> Option<Vec<&'static str>> {
+        let g = Grammar::global();
+        let sums: Vec<&ItemSum> = g
+            .identities
+            .item_sums
+            .iter()
+            .filter(|s| s.tables.iter().any(|t| t == "three_public"))
+            .collect();
+        order_by_sums(&g.three_public_orders, &sums, hints, &amounts(printed))
+    }
+
+    /// Shanghai's table (a real text dump): 合计, 因公出国(境)费, 公务接待费,
+    /// the vehicles with their two parts, then 机关运行经费.
+    #[test]
+    fn the_sums_pick_the_order_the_header_lost() {
+        let hints = HeaderHints {
+            lines: vec![
+                vec!["机关运行经费"],
+                vec!["合计", "因公出国(境)费", "公务接待费"],
+                vec!["公务用车购置及运行费"],
+                vec!["合计"],
+            ],
+        };
+        let order = solve(
+            &hints,
+            &["37.91", "0", "1.35", "36.56", "15", "21.56", "464.64"],
+        );
+        assert_eq!(
+            order.as_deref(),
+            Some(
+                &[
+                    "合计",
+                    "因公出国(境)费",
+                    "公务接待费",
+                    "公务用车购置及运行费",
+                    "公务用车购置费",
+                    "公务用车运行费",
+                    "机关运行经费"
+                ][..]
+            )
+        );
+        // The same amounts with the vehicles before 公务接待费: no order's
+        // sums hold with 机关运行经费 named.
+        assert_eq!(
+            solve(
+                &hints,
+                &["37.91", "0", "36.56", "1.35", "15", "21.56", "464.64"]
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn sums_that_several_orders_satisfy_read_nothing() {
+        // 合计 = the three others in any order: the header must tell.
+        let none = HeaderHints::default();
+        assert_eq!(solve(&none, &["10", "1", "2", "7"]), None);
+        // A line naming 合计 | 因公出国 | 公务用车 leaves 公务接待费 either
+        // side of the vehicles.
+        let three = HeaderHints {
+            lines: vec![vec!["合计", "因公出国(境)费", "公务用车购置及运行费"]],
+        };
+        assert_eq!(solve(&three, &["10", "1", "2", "7"]), None);
+        let line = HeaderHints {
+            lines: vec![vec!["公务用车购置及运行费", "公务接待费"]],
+        };
+        assert_eq!(
+            solve(&line, &["10", "1", "2", "7"]).as_deref(),
+            Some(
+                &[
+                    "合计",
+                    "因公出国(境)费",
+                    "公务用车购置及运行费",
+                    "公务接待费"
+                ][..]
+            )
+        );
+        // Amounts that add up under no order.
+        assert_eq!(solve(&line, &["10", "1", "2", "3"]), None);
+    }
+
+    #[test]
+    fn orders_agreeing_on_every_amount_are_one_reading() {
+        // All zero: both six-column orders hold and say the same.
+        let none = HeaderHints::default();
+        let order = solve(&none, &["0", "0", "0", "0", "0", "0"]);
+        assert!(order.is_some());
+    }
+}
