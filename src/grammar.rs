@@ -156,6 +156,18 @@ struct ClassesFile {
     classes: HashMap<String, Vec<String>>,
 }
 
+/// `2024年预算数` → `预算数`: a four-digit year and 年 (or 年度) before the
+/// rest, which must not be empty.
+fn strip_year(h: &str) -> Option<&str> {
+    let digits = h.bytes().take_while(u8::is_ascii_digit).count();
+    if digits != 4 {
+        return None;
+    }
+    let rest = h[digits..].strip_prefix('年')?;
+    let rest = rest.strip_prefix('度').unwrap_or(rest);
+    (!rest.is_empty()).then_some(rest)
+}
+
 static GLOBAL: OnceLock<Grammar> = OnceLock::new();
 
 fn leak(s: String) -> &'static str {
@@ -401,6 +413,10 @@ impl Grammar {
         }
         let h: &str = &h;
         if let Some(m) = self.synonyms.get(h) {
+            return HeaderMeaning::Measure(m);
+        }
+        // `2024年预算数`, `2023年执行数`: the measure after a year.
+        if let Some(m) = strip_year(h).and_then(|rest| self.synonyms.get(rest)) {
             return HeaderMeaning::Measure(m);
         }
         // Code and name columns: the listed headers, and any `…编码` / `…名称`
@@ -685,5 +701,30 @@ mod tests {
         );
         assert_eq!(g.three_public_heading("合计"), Some("合计"));
         assert_eq!(g.three_public_heading("预算数"), None);
+        assert_eq!(
+            g.three_public_category("1、因公出国(境)费用"),
+            Some("因公出国(境)费")
+        );
+        assert_eq!(
+            g.three_public_category("3.公务用车费"),
+            Some("公务用车购置及运行费")
+        );
+    }
+
+    #[test]
+    fn a_measure_after_a_year_is_that_measure() {
+        let g = Grammar::global();
+        let measure = |h: &str| match g.header(h) {
+            HeaderMeaning::Measure(m) => Some(m),
+            _ => None,
+        };
+        assert_eq!(measure("2024年预算数"), Some("budget"));
+        assert_eq!(measure("2024年度预算数"), Some("budget"));
+        assert_eq!(measure("2023年执行数"), Some("prior_year"));
+        assert_eq!(measure("上年预算数"), Some("prior_year"));
+        // Only a four-digit year, and something after it.
+        assert_eq!(measure("2024年"), None);
+        assert_eq!(measure("24年预算数"), None);
+        assert_eq!(measure("20245年预算数"), None);
     }
 }

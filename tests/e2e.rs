@@ -59,6 +59,9 @@ impl Run {
     fn documents(&self) -> Vec<Record> {
         read_csv(&self.out.path().join("documents.csv"))
     }
+    fn checks(&self) -> Vec<Record> {
+        read_csv(&self.out.path().join("checks.csv"))
+    }
 }
 
 /// The scorer's key normalisation (`../shared/tools/score.py`, `norm_item`).
@@ -319,6 +322,135 @@ fn three_public_columns_the_header_does_not_name_are_read_by_their_sums() {
     assert_eq!(
         [&d["status"], &d["cells_uncertain"]],
         ["ok", "0"],
+        "{}",
+        d["error"]
+    );
+}
+
+/// The template's “三公” table (tests/fixtures/templates/mof_budget_2024.txt)
+/// replaced by `rows`: an edited copy of the template.
+fn template_with_three_public(copy: &Path, rows: &str) {
+    edited_copy(
+        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
+        copy,
+        |lines| {
+            let at = lines
+                .iter()
+                .position(|l| l.starts_with("合计\t因公出国（境）费"))
+                .expect("the template's “三公” header");
+            assert_eq!(lines[at + 2], "10.00\t0.00\t8.00\t0.00\t8.00\t2.00");
+            lines.splice(at..at + 3, rows.lines().map(String::from));
+        },
+    );
+}
+
+#[test]
+fn three_public_blocks_for_last_year_and_this_year_are_told_apart() {
+    // The national template prints the categories twice, under 上年预算数
+    // and 本年预算数. Before, both blocks came out as each category's `total`,
+    // `ok` (two 合计 rows, 12.00 and 10.00).
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_three_public_two_years.txt");
+    template_with_three_public(
+        &copy,
+        "上年预算数\t\t\t\t\t\t本年预算数\t\t\t\t\t\n\
+         合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\t合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\n\
+         \t\t小计\t公务用车购置费\t公务用车运行费\t\t\t\t小计\t公务用车购置费\t公务用车运行费\t\n\
+         12.00\t1.00\t8.00\t0.00\t8.00\t3.00\t10.00\t0.00\t8.00\t0.00\t8.00\t2.00",
+    );
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "three_public")],
+        &["item", "measure", "amount", "status"],
+    );
+    let mut want = Vec::new();
+    for (item, prior, this) in [
+        ("合计", "12.00", "10.00"),
+        ("因公出国(境)费", "1.00", "0.00"),
+        ("公务用车购置及运行费", "8.00", "8.00"),
+        ("公务用车购置费", "0.00", "0.00"),
+        ("公务用车运行费", "8.00", "8.00"),
+        ("公务接待费", "3.00", "2.00"),
+    ] {
+        want.push([item, "prior_year", prior, "ok"]);
+        want.push([item, "total", this, "ok"]);
+    }
+    assert_eq!(got, want);
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"]],
+        ["ok", "0"],
+        "{}",
+        d["error"]
+    );
+    // Both years' sums are checked.
+    let checks = run.checks();
+    let sums: Vec<_> = checks
+        .iter()
+        .filter(|c| c["table"] == "three_public")
+        .map(|c| (c["subject"].as_str(), c["ok"].as_str()))
+        .collect();
+    assert!(sums.contains(&(
+        "合计.prior_year = 因公出国(境)费 + 公务接待费 + 公务用车购置及运行费",
+        "true"
+    )));
+    assert!(sums.contains(&(
+        "合计.total = 因公出国(境)费 + 公务接待费 + 公务用车购置及运行费",
+        "true"
+    )));
+    // Without the line naming the years, which block is which is not
+    // known: every cell is `uncertain`, none `ok`.
+    let unnamed = dir.path().join("mof_three_public_two_blocks.txt");
+    template_with_three_public(
+        &unnamed,
+        "合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\t合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\n\
+         \t\t小计\t公务用车购置费\t公务用车运行费\t\t\t\t小计\t公务用车购置费\t公务用车运行费\t\n\
+         12.00\t1.00\t8.00\t0.00\t8.00\t3.00\t10.00\t0.00\t8.00\t0.00\t8.00\t2.00",
+    );
+    let run = extract(&[&unnamed]);
+    let statuses: Vec<String> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| r["table"] == "three_public")
+        .map(|r| r["status"].clone())
+        .collect();
+    assert_eq!(statuses.len(), 12);
+    assert!(statuses.iter().all(|s| s == "uncertain"), "{statuses:?}");
+}
+
+#[test]
+fn a_row_wise_three_public_table_with_last_years_column() {
+    // `项目 | 2023年执行数 | 2024年预算数`, categories as rows with their
+    // numbering and variant names (`1、因公出国(境)费用`). Before, the header
+    // was not understood: the two columns were guessed as total and
+    // general_budget, all `uncertain`, and their checks failed.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_three_public_rows.txt");
+    template_with_three_public(
+        &copy,
+        "项目\t2023年执行数\t2024年预算数\n\
+         合计\t12.00\t10.00\n\
+         1、因公出国(境)费用\t1.00\t0.00\n\
+         2、公务接待费\t3.00\t2.00\n\
+         3、公务用车购置及运行费\t8.00\t8.00\n\
+         其中：公务用车运行维护费\t8.00\t8.00\n\
+         公务用车购置\t0\t0",
+    );
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "three_public"), ("item", "因公出国(境)费")],
+        &["measure", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [["prior_year", "1.00", "ok"], ["budget", "0.00", "ok"]]
+    );
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
+        ["ok", "0", "0"],
         "{}",
         d["error"]
     );
@@ -838,7 +970,7 @@ fn checks_csv_is_written_in_a_stable_order() {
     let b = extract(&[&root().join("samples")]);
     let read = |r: &Run| std::fs::read(r.out.path().join("checks.csv")).unwrap();
     assert_eq!(read(&a), read(&b));
-    let checks = read_csv(&a.out.path().join("checks.csv"));
+    let checks = a.checks();
     assert!(checks.len() > 1000);
     let docs = a.documents();
     let d = docs.iter().find(|d| d["source"].contains("003_")).unwrap();
@@ -1359,7 +1491,7 @@ fn a_code_level_printed_without_its_leading_zero_is_read_in_order() {
             .contains("code cells '301 2' read as 30102: a level printed without its leading zero"),
         "{error}"
     );
-    let checks = read_csv(&run.out.path().join("checks.csv"));
+    let checks = run.checks();
     let breakdown: Vec<_> = checks
         .iter()
         .filter(|c| {
@@ -1538,7 +1670,7 @@ fn the_ministry_of_finance_template_reads_whole() {
         cell("expenditure", ("item", "合计"), "remit_to_superior"),
         None
     );
-    let checks = read_csv(&run.out.path().join("checks.csv"));
+    let checks = run.checks();
     let narrative: Vec<&str> = checks
         .iter()
         .filter(|c| c["rule"] == "narrative")
@@ -1574,7 +1706,7 @@ fn the_templates_carryover_column_is_part_of_the_income_total() {
         amount(("code", "2089999"), "prior_carryover"),
         Some("12.00".into())
     );
-    let checks = read_csv(&run.out.path().join("checks.csv"));
+    let checks = run.checks();
     let held: Vec<&str> = checks
         .iter()
         .filter(|c| {
@@ -1753,7 +1885,7 @@ fn a_class_row_cut_short_is_caught_by_the_expenditure_table() {
         (&r["amount"][..], &r["status"][..]),
         ("3061.5", "uncertain")
     );
-    let checks = read_csv(&run.out.path().join("checks.csv"));
+    let checks = run.checks();
     let failed: Vec<&str> = checks
         .iter()
         .filter(|c| c["table"] == "income" && c["rule"] == "cross_table" && c["ok"] == "false")

@@ -1918,6 +1918,18 @@ fn column_categories(
             .collect();
         let lowest = headings.first()?;
         let above = headings[1..].iter().find_map(|h| category(h));
+        // A block of categories under `上年预算数` beside this year's: the
+        // comparison figures.
+        let measure = match measure {
+            "total"
+                if headings[1..]
+                    .iter()
+                    .any(|h| g.header(h) == HeaderMeaning::Measure("prior_year")) =>
+            {
+                "prior_year"
+            }
+            m => m,
+        };
         let name = match (category(lowest), above) {
             (Some("合计"), Some(group)) if group != "合计" => group,
             (Some(c), _) => c,
@@ -1975,7 +1987,11 @@ fn transposed_categories(
             cats.extend(PARTS);
         }
     }
-    let status = if cats.len() == width {
+    // A category named twice (two blocks of categories, for two years or
+    // two measures, whose headings were not read) says which amounts are
+    // whose only by position: never `ok`.
+    let repeated = cats.iter().enumerate().any(|(i, c)| cats[..i].contains(c));
+    let status = if cats.len() == width && !repeated {
         CellStatus::Ok
     } else {
         CellStatus::Uncertain
