@@ -456,6 +456,69 @@ fn a_row_wise_three_public_table_with_last_years_column() {
     );
 }
 
+#[test]
+fn a_coded_table_with_last_years_column_reads_it_as_prior_year() {
+    // The template's 一般公共预算支出表 with a `2023年执行数` column before
+    // this year's 合计 | 基本支出 | 项目支出 (figures: twice this year's, so
+    // its 类 = 款 sums hold). Before, the column was unknown: its amounts
+    // were reported as under no known header, the table's 31 others
+    // `uncertain`, the document `partial`.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_general_budget_prior_year.txt");
+    edited_copy(
+        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
+        &copy,
+        |lines| {
+            let title = lines
+                .iter()
+                .position(|l| l == "一般公共预算支出表")
+                .expect("the template's 一般公共预算支出表");
+            assert_eq!(
+                lines[title + 2],
+                "科目编码\t科目名称\t本年一般公共预算支出\t\t"
+            );
+            lines[title + 2] = "科目编码\t科目名称\t2023年执行数\t本年一般公共预算支出\t\t".into();
+            lines[title + 3] = format!("\t{}", lines[title + 3]);
+            for line in lines[title + 4..].iter_mut() {
+                if line.is_empty() {
+                    break;
+                }
+                let mut cells: Vec<String> = line.split('\t').map(String::from).collect();
+                let total: f64 = cells[2].parse().expect("the row's total");
+                cells.insert(2, format!("{:.2}", total * 2.0));
+                *line = cells.join("\t");
+            }
+        },
+    );
+    let run = extract(&[&copy]);
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
+        ["ok", "0", "0"],
+        "{}",
+        d["error"]
+    );
+    let got = picked(
+        &run.line_items(),
+        &[("table", "general_budget"), ("code", "20802")],
+        &["measure", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["prior_year", "840.00", "ok"],
+            ["total", "420.00", "ok"],
+            ["basic", "250.00", "ok"],
+            ["project", "170.00", "ok"],
+        ]
+    );
+    // Last year's column is summed like the others: 类 = its 款.
+    let checks = run.checks();
+    assert!(checks.iter().any(|c| c["table"] == "general_budget"
+        && c["subject"] == "208 社会保障和就业支出: prior_year = sum of 2 rows below"
+        && c["ok"] == "true"));
+}
+
 /// Everything but the per-file identity columns.
 fn content(rows: &[Record]) -> Vec<Vec<String>> {
     rows.iter()
