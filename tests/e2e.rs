@@ -519,6 +519,70 @@ fn a_coded_table_with_last_years_column_reads_it_as_prior_year() {
         && c["ok"] == "true"));
 }
 
+#[test]
+fn last_years_block_of_columns_is_never_read_as_this_years() {
+    // The template's 一般公共预算支出表 printed as two blocks, 上年预算数 and
+    // 本年预算数, each 合计 | 基本支出 | 项目支出 (last year's: twice this
+    // year's). Before, both blocks were read as total, basic and project,
+    // every cell `ok`: two totals per row.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_general_budget_two_years.txt");
+    edited_copy(
+        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
+        &copy,
+        |lines| {
+            let title = lines
+                .iter()
+                .position(|l| l == "一般公共预算支出表")
+                .expect("the template's 一般公共预算支出表");
+            lines[title + 2] = "科目编码\t科目名称\t上年预算数\t\t\t本年预算数\t\t".into();
+            lines[title + 3] = "\t\t合计\t基本支出\t项目支出\t合计\t基本支出\t项目支出".into();
+            for line in lines[title + 4..].iter_mut() {
+                if line.is_empty() {
+                    break;
+                }
+                let mut cells: Vec<String> = line.split('\t').map(String::from).collect();
+                cells.resize(5, String::new());
+                let last_year: Vec<String> = cells[2..5]
+                    .iter()
+                    .map(|c| match c.parse::<f64>() {
+                        Ok(v) => format!("{:.2}", v * 2.0),
+                        Err(_) => String::new(),
+                    })
+                    .collect();
+                cells.splice(2..2, last_year);
+                *line = cells.join("\t");
+            }
+        },
+    );
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "general_budget"), ("code", "20802")],
+        &["measure", "amount"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["prior_year", "840.00"],
+            ["total", "420.00"],
+            ["basic", "250.00"],
+            ["project", "170.00"],
+        ]
+    );
+    // Last year's 基本支出 and 项目支出 have no key: reported, not read.
+    let d = &run.documents()[0];
+    assert_eq!(d["status"], "partial");
+    assert!(
+        d["error"].starts_with(
+            "表5 general_budget: 2 column header(s) not recognised; \
+             表5 general_budget: line 84: amount 620.00 in a column with no known header"
+        ),
+        "{}",
+        d["error"]
+    );
+}
+
 /// Everything but the per-file identity columns.
 fn content(rows: &[Record]) -> Vec<Vec<String>> {
     rows.iter()

@@ -158,11 +158,24 @@ fn substitute(leaves: Vec<Token>, children: Vec<Token>) -> Vec<Token> {
     let mut used = 0;
     for (i, leaf) in leaves.iter().enumerate() {
         let end = leaves.get(i + 1).map_or(usize::MAX, |n| n.pos);
-        let under: Vec<Token> = children
+        let mut under: Vec<Token> = children
             .iter()
             .filter(|c| c.pos >= leaf.pos && c.pos < end)
             .cloned()
             .collect();
+        if leaf.meaning == HeaderMeaning::Measure("prior_year") && under.len() >= 2 {
+            // Last year's block (`上年预算数` over 合计 | 基本支出 | 项目支出):
+            // its 合计 is the year before's figure; its parts have no key
+            // of their own and stay unknown (reported, never read as this
+            // year's).
+            for c in &mut under {
+                c.meaning = if c.candidates() == ["total"] {
+                    HeaderMeaning::Measure("prior_year")
+                } else {
+                    HeaderMeaning::Other
+                };
+            }
+        }
         if under.len() >= 2 || (under.len() == 1 && leaf.is_group()) {
             used += under.len();
             out.extend(under);
@@ -192,6 +205,28 @@ pub fn resolve(
 
 /// Step 2: reconcile leaf candidates with the standard layouts.
 pub fn resolve_leaves(cands: &[Vec<Measure>], width: usize, layouts: &[Vec<Measure>]) -> Columns {
+    let columns = resolve_by_layouts(cands, width, layouts);
+    // A measure named by two columns (two blocks of columns whose headings
+    // were not told apart): which amount is which is not known.
+    let named = |m: &Measure| {
+        columns
+            .measures
+            .iter()
+            .flatten()
+            .filter(|n| *n == m)
+            .count()
+    };
+    match columns.measures.iter().flatten().find(|m| named(m) > 1) {
+        Some(twice) => Columns {
+            status: CellStatus::Uncertain,
+            problem: Some(format!("header names {twice} for two columns")),
+            ..columns
+        },
+        None => columns,
+    }
+}
+
+fn resolve_by_layouts(cands: &[Vec<Measure>], width: usize, layouts: &[Vec<Measure>]) -> Columns {
     let from_header = cands.len() == width && cands.iter().all(|c| c.len() == 1);
     if from_header {
         return Columns {
@@ -328,6 +363,36 @@ mod tests {
         let c = resolve(g, &[&r1, &r2], 0, 12, income_layouts());
         assert_eq!(measures(&c), income_layouts()[0]);
         assert_eq!(c.status, CellStatus::Ok);
+    }
+
+    #[test]
+    fn last_years_block_gives_its_total_only() {
+        // The national template's two years side by side.
+        let g = Grammar::global();
+        let r1 = row(&["上年预算数", "", "", "本年预算数", "", ""]);
+        let r2 = row(&[
+            "合计",
+            "基本支出",
+            "项目支出",
+            "合计",
+            "基本支出",
+            "项目支出",
+        ]);
+        let layouts = &g.kind("general_budget").unwrap().layouts;
+        let c = resolve(g, &[&r1, &r2], 0, 6, layouts);
+        assert_eq!(
+            measures(&c),
+            ["prior_year", "?", "?", "total", "basic", "project"]
+        );
+        assert!(c.problem.is_some());
+        // Without the years' headings both blocks name the same measures:
+        // never read as certain.
+        let c = resolve(g, &[&r2], 0, 6, layouts);
+        assert_eq!(c.status, CellStatus::Uncertain);
+        assert_eq!(
+            c.problem.as_deref(),
+            Some("header names total for two columns")
+        );
     }
 
     #[test]
