@@ -583,6 +583,62 @@ fn last_years_block_of_columns_is_never_read_as_this_years() {
     );
 }
 
+#[test]
+fn a_two_sided_summary_with_last_years_columns() {
+    // The template's 部门收支总表 with 上年预算数 | 本年预算数 on both sides
+    // (last year's: twice this year's). Before, the income side read both
+    // columns as budget: every cell `uncertain`, its checks failed.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_summary_two_years.txt");
+    edited_copy(
+        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
+        &copy,
+        |lines| {
+            let title = lines
+                .iter()
+                .position(|l| l == "部门收支总表")
+                .expect("the template's 部门收支总表");
+            assert_eq!(lines[title + 3], "项目\t预算数\t项目\t预算数");
+            lines[title + 2] = "收入\t\t\t支出\t\t".into();
+            lines[title + 3] = "项目\t上年预算数\t本年预算数\t项目\t上年预算数\t本年预算数".into();
+            let twice = |c: &str| match c.parse::<f64>() {
+                Ok(v) => format!("{:.2}", v * 2.0),
+                Err(_) => String::new(),
+            };
+            for line in lines[title + 4..].iter_mut() {
+                if line.is_empty() {
+                    break;
+                }
+                let mut c: Vec<String> = line.split('\t').map(String::from).collect();
+                c.resize(4, String::new());
+                *line = [&c[0], &twice(&c[1]), &c[1], &c[2], &twice(&c[3]), &c[3]]
+                    .map(String::as_str)
+                    .join("\t");
+            }
+        },
+    );
+    let run = extract(&[&copy]);
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
+        ["ok", "0", "0"],
+        "{}",
+        d["error"]
+    );
+    let got = picked(
+        &run.line_items(),
+        &[("table", "summary"), ("item", "本年收入合计")],
+        &["measure", "amount"],
+    );
+    assert_eq!(got, [["prior_year", "1095.50"], ["budget", "547.75"]]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "summary"), ("code", "208")],
+        &["measure", "amount"],
+    );
+    assert_eq!(got, [["prior_year", "984.00"], ["budget", "492.00"]]);
+}
+
 /// Everything but the per-file identity columns.
 fn content(rows: &[Record]) -> Vec<Vec<String>> {
     rows.iter()

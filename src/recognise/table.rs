@@ -1504,10 +1504,14 @@ fn two_sided(
             }
         }
     }
-    // Income amounts are `budget` (or `final` in a final account), whatever the header calls them.
+    // Income amounts are `budget` (or `final` in a final account), whatever
+    // the header calls them — last year's comparison column aside.
     let income_measures: Vec<Vec<Measure>> = if left.len() == split - 1 {
         left.iter()
-            .map(|c| vec![if c[0] == "final" { "final" } else { "budget" }])
+            .map(|c| match c[0] {
+                m @ ("final" | "prior_year") => vec![m],
+                _ => vec!["budget"],
+            })
             .collect()
     } else {
         vec![]
