@@ -512,6 +512,13 @@ fn a_coded_table_with_last_years_column_reads_it_as_prior_year() {
             ["project", "170.00", "ok"],
         ]
     );
+    // The wide file has a column for it.
+    let wide = read_csv(&run.out.path().join("tables/general_budget.csv"));
+    let row = wide.iter().find(|r| r["code"] == "20802").expect("20802");
+    assert_eq!(
+        [&row["total"], &row["prior_year"], &row["other_measures"]],
+        ["420.00", "840.00", ""]
+    );
     // Last year's column is summed like the others: 类 = its 款.
     let checks = run.checks();
     assert!(checks.iter().any(|c| c["table"] == "general_budget"

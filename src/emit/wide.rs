@@ -30,9 +30,10 @@ const KEY_COLUMNS: [&str; 11] = [
 pub fn measures(g: &Grammar, kind: &str) -> Vec<Measure> {
     let mut out: Vec<Measure> = Vec::new();
     if let Some(k) = g.kind(kind) {
+        // Any table may print last year's figures beside this year's.
         let extra: &[Measure] = match k.shape {
-            Shape::TwoSided | Shape::ThreePublic => &["budget", "final"],
-            Shape::Coded => &[],
+            Shape::TwoSided | Shape::ThreePublic => &["budget", "final", "prior_year"],
+            Shape::Coded => &["prior_year"],
         };
         for m in k
             .layouts
@@ -207,9 +208,9 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "doc_id,source,table_no,section,code,level,item,project_name,unit,status,line,total,basic,project,other_measures",
-                "d,a.pdf,3,,,,培训费,,万元,ok,p2,5,,5,",
-                "d,a.pdf,3,,,,培训费,,万元,ok,p2,7,,,extra_measure=1",
+                "doc_id,source,table_no,section,code,level,item,project_name,unit,status,line,total,basic,project,prior_year,other_measures",
+                "d,a.pdf,3,,,,培训费,,万元,ok,p2,5,,5,,",
+                "d,a.pdf,3,,,,培训费,,万元,ok,p2,7,,,,extra_measure=1",
             ]
         );
     }
