@@ -437,7 +437,38 @@ fn a_row_wise_three_public_table_with_last_years_column() {
          其中：公务用车运行维护费\t8.00\t8.00\n\
          公务用车购置\t0\t0",
     );
+    // A narrative section stating this year's figures: they are the
+    // table's `budget` (before: no `total` column, the figures were left
+    // out of checks.csv altogether).
+    let copy_with_text = dir.path().join("mof_three_public_rows_text.txt");
+    edited_copy(&copy, &copy_with_text, |lines| {
+        let part4 = lines
+            .iter()
+            .position(|l| l.starts_with("第四部分"))
+            .expect("第四部分");
+        lines.splice(
+            part4..part4,
+            [
+                "四、关于某某县民政局2024年“三公”经费预算情况说明".to_string(),
+                "2024年“三公”经费预算数为10.00万元，其中：公务接待费2.00万元。".to_string(),
+            ],
+        );
+    });
+    let copy = copy_with_text;
     let run = extract(&[&copy]);
+    let stated: Vec<_> = run
+        .checks()
+        .into_iter()
+        .filter(|c| c["table"] == "three_public" && c["rule"] == "narrative")
+        .map(|c| format!("{} {}", c["subject"], c["ok"]))
+        .collect();
+    assert_eq!(
+        stated,
+        [
+            "四 line 154: ““三公”经费预算数为” 10.00万元 = 合计.budget true",
+            "四 line 154: “公务接待费” 2.00万元 = 公务接待费.budget true",
+        ]
+    );
     let got = picked(
         &run.line_items(),
         &[("table", "three_public"), ("item", "因公出国(境)费")],

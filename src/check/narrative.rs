@@ -20,8 +20,8 @@ use regex::Regex;
 use super::{CheckResult, Identity, Outcome, Rule, Subject, Term};
 use crate::amount::Amount;
 use crate::grammar::identities::{Figure, FigureRow, NarrativeSection};
-use crate::grammar::Grammar;
-use crate::model::{Document, Provenance, Unit};
+use crate::grammar::{Grammar, Measure};
+use crate::model::{DocKind, Document, Provenance, Table, Unit};
 use crate::normalize;
 
 /// `1,010.70万元` / `0.6万元` / `3245.21元`.
@@ -149,6 +149,18 @@ fn target_row(g: &Grammar, doc: &Document, ti: usize, fig: &Figure, phrase: &str
     }
 }
 
+/// The table column a narrative figure states: the rule's, or — when the
+/// table has no such column, a budget document's table of 上年 | 本年预算数
+/// columns (`prior_year`, `budget`) — its `budget`. `None` (the figure is
+/// listed unchecked) when the table has neither.
+fn stated_measure(doc: &Document, table: &Table, measure: Measure) -> Option<Measure> {
+    if table.columns.contains(&measure) {
+        return Some(measure);
+    }
+    let budget = doc.kind == Some(DocKind::Budget) && table.columns.contains(&"budget");
+    budget.then_some("budget")
+}
+
 /// Narrative identities, and the figures no rule covers.
 pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>) {
     let mut ids = Vec::new();
@@ -197,9 +209,12 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
                 .and_then(|(rule, ti)| {
                     match_phrase(g, &rule.figures, before).map(|(f, p)| (ti, f, p))
                 })
-                .and_then(|(ti, f, p)| target_row(g, doc, ti, f, &p).map(|ri| (ti, ri, f, p)));
+                .and_then(|(ti, f, p)| target_row(g, doc, ti, f, &p).map(|ri| (ti, ri, f, p)))
+                .and_then(|(ti, ri, f, p)| {
+                    stated_measure(doc, &doc.tables[ti], f.measure).map(|m| (ti, ri, m, p))
+                });
             match matched {
-                Some((ti, ri, fig, phrase)) => ids.push(Identity {
+                Some((ti, ri, measure, phrase)) => ids.push(Identity {
                     rule: Rule::Narrative,
                     table: ti,
                     subject: Subject::Text(format!(
@@ -207,13 +222,13 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
                         heading_name(&section),
                         section.at,
                         doc.tables[ti].rows[ri].item,
-                        fig.measure
+                        measure
                     )),
                     total: vec![Term::Stated { amount, unit }],
                     parts: vec![Term::Cell(super::CellRef {
                         table: ti,
                         row: ri,
-                        measure: fig.measure,
+                        measure,
                     })],
                 }),
                 None => unchecked.push(CheckResult {
