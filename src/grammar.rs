@@ -415,8 +415,10 @@ impl Grammar {
         if let Some(m) = self.synonyms.get(h) {
             return HeaderMeaning::Measure(m);
         }
-        // `2024年预算数`, `2023年执行数`: the measure after a year.
-        if let Some(m) = strip_year(h).and_then(|rest| self.synonyms.get(rest)) {
+        // `2024年预算数`, `2023年执行数`: the measure after a year;
+        // `其中:财政拨款`: a part of the column before.
+        let qualified = strip_year(h).or_else(|| h.strip_prefix("其中:"));
+        if let Some(m) = qualified.and_then(|rest| self.synonyms.get(rest)) {
             return HeaderMeaning::Measure(m);
         }
         // Code and name columns: the listed headers, and any `…编码` / `…名称`
@@ -726,5 +728,6 @@ mod tests {
         assert_eq!(measure("2024年"), None);
         assert_eq!(measure("24年预算数"), None);
         assert_eq!(measure("20245年预算数"), None);
+        assert_eq!(measure("其中：公共预算财政拨款"), Some("general_budget"));
     }
 }

@@ -677,6 +677,42 @@ fn a_two_sided_summary_with_last_years_columns() {
     assert_eq!(got, [["prior_year", "984.00"], ["budget", "492.00"]]);
 }
 
+#[test]
+fn a_row_wise_three_public_table_with_its_fiscal_share() {
+    // `项 目 | 本年预算数 | 其中：公共预算财政拨款` (a county's layout):
+    // before, the second column's header was not known and the standard
+    // layout of two columns made it 决算数 (`final`), every cell `ok`.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("three_public_fiscal_share.txt");
+    template_with_three_public(
+        &copy,
+        "项 目\t本年预算数\t其中：公共预算财政拨款\n\
+         合 计\t10.00\t10.00\n\
+         1.因公出国(境)费用\t0\t0\n\
+         2.公务接待费\t2.00\t2.00\n\
+         3.公务用车费\t8.00\t8.00\n\
+         其中：(1)公务用车运行维护费\t8.00\t8.00\n\
+         (2)公务用车购置\t0\t0",
+    );
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "three_public"), ("item", "公务用车购置及运行费")],
+        &["measure", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [["budget", "8.00", "ok"], ["general_budget", "8.00", "ok"]]
+    );
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"]],
+        ["ok", "0"],
+        "{}",
+        d["error"]
+    );
+}
+
 /// Everything but the per-file identity columns.
 fn content(rows: &[Record]) -> Vec<Vec<String>> {
     rows.iter()

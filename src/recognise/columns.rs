@@ -32,6 +32,8 @@ pub struct Columns {
 struct Token {
     pos: usize,
     meaning: HeaderMeaning,
+    /// The header cell, normalised.
+    text: String,
 }
 
 impl Token {
@@ -96,10 +98,12 @@ fn tokens(g: &Grammar, cells: &[Cell], from: usize) -> Vec<Token> {
         .iter()
         .enumerate()
         .skip(from)
-        .filter(|(_, c)| !normalize::label(&c.text).is_empty())
-        .map(|(pos, c)| Token {
+        .map(|(pos, c)| (pos, c, normalize::label(&c.text)))
+        .filter(|(_, _, text)| !text.is_empty())
+        .map(|(pos, c, text)| Token {
             pos,
             meaning: g.header(&c.text),
+            text: text.into_owned(),
         })
         .filter(|t| t.meaning != HeaderMeaning::Label)
         .collect()
@@ -200,7 +204,37 @@ pub fn resolve(
 ) -> Columns {
     let leaves = assemble_leaves(g, header_rows, from);
     let cands: Vec<Vec<Measure>> = leaves.iter().map(Token::candidates).collect();
-    resolve_leaves(&cands, width, layouts)
+    let columns = resolve_leaves(&cands, width, layouts);
+    // A printed header the grammar does not know is the layout's column
+    // only when it reads as a variant of that column's name: more words
+    // around it (`单位上年结余(不包括国库集中支付额度结余)`) or fewer
+    // (`对社保基金补助`). One that names something else
+    // (`其中:公共预算财政拨款` where the layout has 决算数) leaves the
+    // reading uncertain.
+    let printed_unknown = cands.len() == width
+        && leaves.iter().zip(&columns.measures).any(|(leaf, m)| {
+            leaf.meaning == HeaderMeaning::Other
+                && m.is_some_and(|m| !g.synonyms_of(m).iter().any(|w| names_alike(&leaf.text, w)))
+        });
+    if printed_unknown && columns.status == CellStatus::Ok {
+        return Columns {
+            status: CellStatus::Uncertain,
+            ..columns
+        };
+    }
+    columns
+}
+
+/// Whether printed header `a` and a measure's name `b` name the same thing:
+/// one holds the other, or nearly all the characters of one are in the
+/// other (an abbreviation, a word dropped).
+fn names_alike(a: &str, b: &str) -> bool {
+    let share = |x: &str, y: &str| {
+        let n = x.chars().count();
+        let found = x.chars().filter(|c| y.contains(*c)).count();
+        n > 0 && found * 4 >= n * 3
+    };
+    a.contains(b) || b.contains(a) || share(a, b) || share(b, a)
 }
 
 /// Step 2: reconcile leaf candidates with the standard layouts.
@@ -363,6 +397,35 @@ mod tests {
         let c = resolve(g, &[&r1, &r2], 0, 12, income_layouts());
         assert_eq!(measures(&c), income_layouts()[0]);
         assert_eq!(c.status, CellStatus::Ok);
+    }
+
+    #[test]
+    fn a_printed_header_naming_something_else_is_not_filled_by_the_layout() {
+        let g = Grammar::global();
+        let layouts = &g.kind("three_public").unwrap().layouts;
+        // The only layout of this width with 预算数 first is 预算数 | 决算数:
+        // a second header that is no 决算数 leaves the reading uncertain.
+        let c = resolve(g, &[&row(&["本年预算数", "另列经费"])], 0, 2, layouts);
+        assert_eq!(measures(&c), ["budget", "final"]);
+        assert_eq!(c.status, CellStatus::Uncertain);
+        // A variant of the layout's own name is that column.
+        let c = resolve(g, &[&row(&["本年预算数", "决算数(调整后)"])], 0, 2, layouts);
+        assert_eq!(
+            (measures(&c), c.status),
+            (vec!["budget", "final"], CellStatus::Ok)
+        );
+    }
+
+    #[test]
+    fn names_alike_takes_variants_not_other_names() {
+        assert!(names_alike(
+            "单位上年结余(不包括国库集中支付额度结余)",
+            "单位上年结余"
+        ));
+        assert!(names_alike("对社保基金补助", "对社会保障基金补助"));
+        assert!(!names_alike("其中:公共预算财政拨款", "决算数"));
+        assert!(!names_alike("其中:公共预算财政拨款", "本年决算数"));
+        assert!(!names_alike("另列经费", "决算数"));
     }
 
     #[test]
