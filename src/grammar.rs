@@ -156,18 +156,6 @@ struct ClassesFile {
     classes: HashMap<String, Vec<String>>,
 }
 
-/// `2024年预算数` → `预算数`: a four-digit year and 年 (or 年度) before the
-/// rest, which must not be empty.
-fn strip_year(h: &str) -> Option<&str> {
-    let digits = h.bytes().take_while(u8::is_ascii_digit).count();
-    if digits != 4 {
-        return None;
-    }
-    let rest = h[digits..].strip_prefix('年')?;
-    let rest = rest.strip_prefix('度').unwrap_or(rest);
-    (!rest.is_empty()).then_some(rest)
-}
-
 static GLOBAL: OnceLock<Grammar> = OnceLock::new();
 
 fn leak(s: String) -> &'static str {
@@ -415,10 +403,13 @@ impl Grammar {
         if let Some(m) = self.synonyms.get(h) {
             return HeaderMeaning::Measure(m);
         }
-        // `2024年预算数`, `2023年执行数`: the measure after a year;
-        // `其中:财政拨款`: a part of the column before.
-        let qualified = strip_year(h).or_else(|| h.strip_prefix("其中:"));
-        if let Some(m) = qualified.and_then(|rest| self.synonyms.get(rest)) {
+        // `其中:财政拨款`: a part of the column before. (A year before the
+        // measure, `2023年执行数`, is made relative to the document's year
+        // before headers are read: `recognise::table`.)
+        if let Some(m) = h
+            .strip_prefix("其中:")
+            .and_then(|rest| self.synonyms.get(rest))
+        {
             return HeaderMeaning::Measure(m);
         }
         // Code and name columns: the listed headers, and any `…编码` / `…名称`
@@ -714,20 +705,18 @@ mod tests {
     }
 
     #[test]
-    fn a_measure_after_a_year_is_that_measure() {
+    fn last_years_and_partial_columns() {
         let g = Grammar::global();
         let measure = |h: &str| match g.header(h) {
             HeaderMeaning::Measure(m) => Some(m),
             _ => None,
         };
-        assert_eq!(measure("2024年预算数"), Some("budget"));
-        assert_eq!(measure("2024年度预算数"), Some("budget"));
-        assert_eq!(measure("2023年执行数"), Some("prior_year"));
         assert_eq!(measure("上年预算数"), Some("prior_year"));
-        // Only a four-digit year, and something after it.
-        assert_eq!(measure("2024年"), None);
-        assert_eq!(measure("24年预算数"), None);
-        assert_eq!(measure("20245年预算数"), None);
+        assert_eq!(measure("上年执行数"), Some("prior_year"));
+        // A bare 执行数 is this year's in a final account: not a key.
+        assert_eq!(measure("执行数"), None);
+        // Years are made relative before headers are read.
+        assert_eq!(measure("2024年预算数"), None);
         assert_eq!(measure("其中：公共预算财政拨款"), Some("general_budget"));
     }
 }

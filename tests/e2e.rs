@@ -420,6 +420,92 @@ fn three_public_blocks_for_last_year_and_this_year_are_told_apart() {
 }
 
 #[test]
+fn three_public_columns_no_heading_names_are_never_read_as_certain() {
+    // Found in review (each was `ok` or `repaired`). An amount under a
+    // heading the grammar does not know (`会议费`) was taken for
+    // 机关运行经费 by the sums, which it is in none of.
+    let dir = tempfile::tempdir().unwrap();
+    let extra = dir.path().join("three_public_meeting_fees.txt");
+    template_with_three_public(
+        &extra,
+        "合计\t因公出国（境）费\t公务用车购置及运行费\t公务接待费\t会议费\n\
+         10.00\t0.00\t8.00\t2.00\t5.00",
+    );
+    // Year headings shifted two cells right by the dump: the first two
+    // columns stand under no year, and the 上年/本年 blocks read one
+    // year's 合计 and 因公出国 as the other's.
+    let shifted = dir.path().join("three_public_shifted_years.txt");
+    template_with_three_public(
+        &shifted,
+        "\t\t上年预算数\t\t\t\t\t\t本年预算数\t\t\t\n\
+         合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\t合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\n\
+         \t\t小计\t公务用车购置费\t公务用车运行费\t\t\t\t小计\t公务用车购置费\t公务用车运行费\t\n\
+         10.00\t0.00\t8.00\t0.00\t8.00\t2.00\t12.00\t2.00\t8.00\t0.00\t8.00\t2.00",
+    );
+    for copy in [&extra, &shifted] {
+        let run = extract(&[copy]);
+        let items = run.line_items();
+        let three_public: Vec<_> = items
+            .iter()
+            .filter(|r| r["table"] == "three_public")
+            .collect();
+        assert!(!three_public.is_empty(), "{}", copy.display());
+        assert!(
+            three_public.iter().all(|r| r["status"] == "uncertain"),
+            "{}: {:?}",
+            copy.display(),
+            three_public
+        );
+        assert!(three_public.iter().all(|r| r["item"] != "机关运行经费"));
+        assert_eq!(run.documents()[0]["status"], "partial");
+    }
+}
+
+#[test]
+fn a_year_in_a_header_is_read_against_the_documents_year() {
+    // A 2024 budget's 一般公共预算支出表 headed `2023年预算数 | 2024年预算数`
+    // (合计 | 基本支出 | 项目支出 under 2024): 2023 is last year's column.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_general_budget_years.txt");
+    edited_copy(
+        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
+        &copy,
+        |lines| {
+            let title = lines
+                .iter()
+                .position(|l| l == "一般公共预算支出表")
+                .expect("the template's 一般公共预算支出表");
+            lines[title + 2] = "科目编码\t科目名称\t2023年预算数\t2024年预算数\t\t".into();
+            lines[title + 3] = format!("\t{}", lines[title + 3]);
+            for line in lines[title + 4..].iter_mut() {
+                if line.is_empty() {
+                    break;
+                }
+                let mut cells: Vec<String> = line.split('\t').map(String::from).collect();
+                let total: f64 = cells[2].parse().expect("the row's total");
+                cells.insert(2, format!("{:.2}", total * 2.0));
+                *line = cells.join("\t");
+            }
+        },
+    );
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "general_budget"), ("code", "208")],
+        &["measure", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["prior_year", "960.00", "ok"],
+            ["total", "480.00", "ok"],
+            ["basic", "310.00", "ok"],
+            ["project", "170.00", "ok"],
+        ]
+    );
+}
+
+#[test]
 fn a_row_wise_three_public_table_with_last_years_column() {
     // `项目 | 2023年执行数 | 2024年预算数`, categories as rows with their
     // numbering and variant names (`1、因公出国(境)费用`). Before, the header

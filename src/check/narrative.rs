@@ -149,15 +149,17 @@ fn target_row(g: &Grammar, doc: &Document, ti: usize, fig: &Figure, phrase: &str
     }
 }
 
-/// The table column a narrative figure states: the rule's, or — when the
-/// table has no such column, a budget document's table of 上年 | 本年预算数
-/// columns (`prior_year`, `budget`) — its `budget`. `None` (the figure is
-/// listed unchecked) when the table has neither.
+/// The table column a narrative figure states: the rule's, or — for a
+/// figure of a row's `total` in a budget document whose table has no total
+/// column but a 本年预算数 one (`上年 | 本年预算数`) — `budget`. `None` (the
+/// figure is listed unchecked) when the table has neither.
 fn stated_measure(doc: &Document, table: &Table, measure: Measure) -> Option<Measure> {
     if table.columns.contains(&measure) {
         return Some(measure);
     }
-    let budget = doc.kind == Some(DocKind::Budget) && table.columns.contains(&"budget");
+    let budget = measure == "total"
+        && doc.kind == Some(DocKind::Budget)
+        && table.columns.contains(&"budget");
     budget.then_some("budget")
 }
 

@@ -120,6 +120,9 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
         held: None,
         stray: None,
     };
+    // The year first: a table's header may name years (`2023年执行数`).
+    let (year, kind) = meta::year_and_kind(text);
+    s.doc.year = year;
     for item in items {
         s.feed(item);
     }
@@ -127,8 +130,6 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
     s.close();
     s.inherit_units();
     s.report_stray_rows();
-    let (year, kind) = meta::year_and_kind(text);
-    s.doc.year = year;
     s.doc.kind = kind;
     s.doc.agency = meta::most_common(&s.agencies)
         .or_else(|| text.lines().take(200).find_map(meta::agency_from_heading));
@@ -371,6 +372,7 @@ impl Segmenter<'_> {
             return;
         }
         if self.in_header(line) {
+            self.note_heading(line);
             return;
         }
         // Prose after an unknown title: it was a cover or a heading.
@@ -389,7 +391,11 @@ impl Segmenter<'_> {
         {
             return;
         }
-        // Any other line inside a table's body ends it (prose follows).
+        // Any other line inside a table's body ends it (prose follows); one
+        // before its first row may be its header's.
+        if matches!(&self.target, Target::Table(d) if d.rows.is_empty()) {
+            self.note_heading(line);
+        }
         self.end_body();
     }
 
@@ -707,6 +713,16 @@ impl Segmenter<'_> {
     }
 
     /// Ends the open table's body: later rows belong to no table.
+    /// Keeps a header line printed apart from the header's cells
+    /// (`Draft::headings`).
+    fn note_heading(&mut self, line: &str) {
+        if let Target::Table(d) = &mut self.target {
+            if !d.amounts_seen {
+                d.headings.push(line.trim().to_string());
+            }
+        }
+    }
+
     fn end_body(&mut self) {
         let has_rows = match &self.target {
             Target::Table(d) => !d.rows.is_empty(),

@@ -47,6 +47,10 @@ pub struct Draft {
     /// page break, unless what follows shows another table of the same
     /// title (`Draft::split_off_repeat`, `Segmenter::note_table_agency`).
     pub resumed: Option<Resumed>,
+    /// Lines of the header printed apart from its cells, before its first
+    /// amount (a heading on a line of its own, a wrapped one): a text
+    /// dump's “三公” header may name its categories there.
+    pub headings: Vec<String>,
 }
 
 /// The open table's title printed again (see `Draft::resumed`).
@@ -78,6 +82,7 @@ impl Draft {
             amounts_seen: false,
             agency: None,
             resumed: None,
+            headings: Vec::new(),
         }
     }
 
@@ -247,8 +252,38 @@ fn panel_width(header: &[&[Cell]], body: &[Vec<Cell>]) -> Option<usize> {
     (repeats && halves_start_alike).then_some(p)
 }
 
+/// Header cells naming a year (`2024年预算数`, `2023年执行数`) said relative
+/// to the document's year: its own year's drops the year (`预算数`), the
+/// year before's reads `上年…` (`上年执行数`, last year's figure). Other
+/// years, or a document whose year is not known, stay as printed (their
+/// columns unknown).
+fn relative_years(rows: &mut [Vec<Cell>], year: Option<u16>) {
+    let Some(year) = year else { return };
+    for cell in rows.iter_mut().flatten() {
+        let label = normalize::label(&cell.text);
+        let digits = label.bytes().take_while(u8::is_ascii_digit).count();
+        if digits != 4 {
+            continue;
+        }
+        let Some(rest) = label[digits..].strip_prefix('年') else {
+            continue;
+        };
+        let rest = rest.strip_prefix('度').unwrap_or(rest);
+        let printed: Option<u16> = label[..digits].parse().ok();
+        let relative = match printed {
+            _ if rest.is_empty() => None,
+            Some(y) if y == year => Some(rest.to_string()),
+            Some(y) if y + 1 == year => Some(format!("上年{rest}")),
+            _ => None,
+        };
+        if let Some(text) = relative {
+            cell.text = text;
+        }
+    }
+}
+
 /// Builds a table; `so_far` is the document read up to it (its tables and
-/// kind: evidence for the flow solver).
+/// kind: evidence for the flow solver; its year).
 pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
     if draft.rows.is_empty() && !draft.lines.is_empty() {
         return super::flow::build(g, &draft, so_far);
@@ -274,6 +309,7 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
     if body_owned.is_empty() {
         return table;
     }
+    relative_years(&mut rows, so_far.year);
     let mut header: Vec<&[Cell]> = rows.iter().map(|r| r.as_slice()).collect();
     // Two panels side by side (final accounts print 人员经费 | 公用经费 so):
     // read as one table, the left panel's rows before the right's.
@@ -297,7 +333,14 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
     match draft.kind.shape {
         Shape::Coded => coded(g, draft.kind, &header, &body_owned, &mut table),
         Shape::TwoSided => two_sided(g, draft.kind, &header, &body_owned, &mut table),
-        Shape::ThreePublic => three_public(g, draft.kind, &header, &body_owned, &mut table),
+        Shape::ThreePublic => three_public(
+            g,
+            draft.kind,
+            &header,
+            &draft.headings,
+            &body_owned,
+            &mut table,
+        ),
     }
     if table.declared_empty && table.rows.iter().any(|r| !r.values.is_empty()) {
         table
@@ -1692,6 +1735,7 @@ fn three_public(
     g: &Grammar,
     kind: &TableKind,
     header: &[&[Cell]],
+    headings: &[String],
     body: &[Vec<Cell>],
     table: &mut Table,
 ) {
@@ -1754,7 +1798,7 @@ fn three_public(
         }
     }
     table.columns = measures;
-    let hints = header_hints(g, header);
+    let hints = header_hints(g, header, headings);
     let mut unsolved = false;
     for cells in body {
         let split = split_merged_amounts(cells, Some(columns.len()));
@@ -1765,9 +1809,14 @@ fn three_public(
         };
         let cells = split.as_ref().map_or(&cells[..], |(c, _)| c.as_slice());
         let by_sums;
-        let columns = if floor == CellStatus::Ok {
+        // Only a header of categories alone (every measure `total`) leaves
+        // the columns to the sums: one naming 预算数/决算数 or a year per
+        // column would lose them.
+        let categories_only = columns.iter().all(|(_, m)| *m == "total");
+        let columns = if floor == CellStatus::Ok || !categories_only {
+            unsolved |= floor != CellStatus::Ok;
             &columns
-        } else if let Some(order) = order_by_sums(g, kind.key, &hints, cells) {
+        } else if let Some(order) = categories_by_sums(g, kind.key, &hints, cells) {
             // Columns inferred from arithmetic: `repaired`.
             floor = CellStatus::Repaired;
             by_sums = order.into_iter().map(|c| (c, "total")).collect::<Vec<_>>();
@@ -1830,34 +1879,51 @@ fn three_public(
         }
     }
     if status != CellStatus::Ok && unsolved {
-        table.issues.push(format!(
-            "“三公” header names {} categories for {width} amount columns: categories uncertain",
-            columns.len()
-        ));
+        let repeated = columns
+            .iter()
+            .enumerate()
+            .any(|(i, c)| columns[..i].contains(c));
+        table.issues.push(if repeated {
+            "“三公” header names a category twice (two blocks of categories whose \
+             years or measures are not printed over them): categories uncertain"
+                .to_string()
+        } else {
+            format!(
+                "“三公” header names {} categories for {width} amount columns: categories uncertain",
+                columns.len()
+            )
+        });
     }
 }
 
-/// The categories each header line names, for the orders the table's sums
-/// choose among ([`categories::order_by_sums`]).
-fn header_hints(g: &Grammar, header: &[&[Cell]]) -> HeaderHints {
-    let lines = header
+/// The categories each header line names (a heading printed on a line of
+/// its own among them), for the orders the table's sums choose among
+/// ([`categories::order_by_sums`]).
+fn header_hints(g: &Grammar, header: &[&[Cell]], headings: &[String]) -> HeaderHints {
+    let rows = header
         .iter()
-        .map(|r| {
-            let mut line: Vec<&'static str> = Vec::new();
-            for c in r.iter().filter_map(|c| g.three_public_heading(&c.text)) {
-                if !line.contains(&c) {
-                    line.push(c);
-                }
+        .map(|r| r.iter().map(|c| c.text.as_str()).collect::<Vec<_>>())
+        .chain(headings.iter().map(|h| vec![h.as_str()]));
+    let mut unnamed = Vec::new();
+    let mut lines = Vec::new();
+    for texts in rows {
+        let mut line: Vec<&'static str> = Vec::new();
+        for t in texts {
+            match g.three_public_heading(t) {
+                Some(c) if !line.contains(&c) => line.push(c),
+                Some(_) => {}
+                None => unnamed.push(normalize::label(t).into_owned()),
             }
-            line
-        })
-        .filter(|l| !l.is_empty())
-        .collect();
-    HeaderHints { lines }
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+    }
+    HeaderHints { lines, unnamed }
 }
 
 /// A row's categories by the table's sums, when every cell is an amount.
-fn order_by_sums(
+fn categories_by_sums(
     g: &Grammar,
     kind: &str,
     hints: &HeaderHints,
@@ -1903,6 +1969,8 @@ fn column_categories(
     // `2024年机关运行经费预算数` → 机关运行经费.
     let category = |text: &str| g.three_public_heading(text);
     let mut out: Vec<(&'static str, Measure)> = Vec::with_capacity(width);
+    // Whether each column has a year heading (上年预算数, 本年预算数) over it.
+    let mut years: Vec<bool> = Vec::with_capacity(width);
     for j in 0..width {
         let leaf_row = (0..rows.len()).rev().find(|&r| !blank(rows[r], j))?;
         let (measure, first) = match g.header(&rows[leaf_row][j].text) {
@@ -1924,16 +1992,19 @@ fn column_categories(
         let above = headings[1..].iter().find_map(|h| category(h));
         // A block of categories under `上年预算数` beside this year's: the
         // comparison figures.
+        let year_heading = |m: &'static str| {
+            headings[1..]
+                .iter()
+                .any(|h| g.header(h) == HeaderMeaning::Measure(m))
+        };
         let measure = match measure {
-            "total"
-                if headings[1..]
-                    .iter()
-                    .any(|h| g.header(h) == HeaderMeaning::Measure("prior_year")) =>
-            {
-                "prior_year"
-            }
+            "total" if year_heading("prior_year") => "prior_year",
             m => m,
         };
+        // In a table of two years, every column must sit under one of them:
+        // one whose year heading is not over it (a heading shifted by the
+        // dump) could be either year's.
+        years.push(year_heading("prior_year") || year_heading("budget") || year_heading("final"));
         let name = match (category(lowest), above) {
             (Some("合计"), Some(group)) if group != "合计" => group,
             (Some(c), _) => c,
@@ -1945,6 +2016,10 @@ fn column_categories(
             return None;
         }
         out.push((name, measure));
+    }
+    let two_years = out.iter().any(|(_, m)| *m == "prior_year");
+    if two_years && !years.iter().all(|&under_year| under_year) {
+        return None;
     }
     Some(out)
 }

@@ -16,6 +16,9 @@ use crate::grammar::identities::ItemSum;
 pub struct HeaderHints {
     /// Each header line's categories, in print order, without repeats.
     pub lines: Vec<Vec<&'static str>>,
+    /// The header's other cells, normalised: a category printed short
+    /// (`接待费`) is among them.
+    pub unnamed: Vec<String>,
 }
 
 impl HeaderHints {
@@ -23,10 +26,28 @@ impl HeaderHints {
         self.lines.iter().flatten().copied()
     }
 
-    /// `order` holds every named category and keeps each line's order.
+    /// `order` holds every named category, keeps each line's order, and
+    /// names nothing the header does not: an amount under a heading the
+    /// grammar does not know (`会议费`, `比上年增减`) must not become a
+    /// category only because no sum involves it. 合计 needs no heading (its
+    /// header cell is often a group heading's), nor do the vehicles' two
+    /// parts when the vehicles are named (`小计 | 购置费 | 运行费`); a
+    /// category printed short (`接待费`) is named.
     fn admit(&self, order: &[&'static str]) -> bool {
+        const VEHICLES: &str = "公务用车购置及运行费";
+        const PARTS: [&str; 2] = ["公务用车购置费", "公务用车运行费"];
         let position = |c: &str| order.iter().position(|o| *o == c);
+        let named = |c: &str| self.named().any(|n| n == c);
+        // `接待费` for 公务接待费: the name's end, three characters or more.
+        let printed_short = |c: &str| {
+            self.unnamed
+                .iter()
+                .any(|t| t.chars().count() >= 3 && c.ends_with(t.as_str()))
+        };
+        let unnamed_allowed =
+            |c: &str| c == "合计" || (PARTS.contains(&c) && named(VEHICLES)) || printed_short(c);
         self.named().all(|c| position(c).is_some())
+            && order.iter().all(|c| named(c) || unnamed_allowed(c))
             && self
                 .lines
                 .iter()
@@ -116,6 +137,7 @@ mod tests {
     #[test]
     fn the_sums_pick_the_order_the_header_lost() {
         let hints = HeaderHints {
+            unnamed: vec![],
             lines: vec![
                 vec!["机关运行经费"],
                 vec!["合计", "因公出国(境)费", "公务接待费"],
@@ -157,14 +179,19 @@ mod tests {
         // 合计 = the three others in any order: the header must tell.
         let none = HeaderHints::default();
         assert_eq!(solve(&none, &["10", "1", "2", "7"]), None);
-        // A line naming 合计 | 因公出国 | 公务用车 leaves 公务接待费 either
-        // side of the vehicles.
+        // A line naming 合计 | 因公出国 | 公务用车 and 公务接待费 printed
+        // short on another leaves it either side of the vehicles.
         let three = HeaderHints {
+            unnamed: vec!["接待费".into()],
             lines: vec![vec!["合计", "因公出国(境)费", "公务用车购置及运行费"]],
         };
         assert_eq!(solve(&three, &["10", "1", "2", "7"]), None);
         let line = HeaderHints {
-            lines: vec![vec!["公务用车购置及运行费", "公务接待费"]],
+            unnamed: vec![],
+            lines: vec![
+                vec!["因公出国(境)费"],
+                vec!["公务用车购置及运行费", "公务接待费"],
+            ],
         };
         assert_eq!(
             solve(&line, &["10", "1", "2", "7"]).as_deref(),
@@ -184,8 +211,55 @@ mod tests {
     #[test]
     fn orders_agreeing_on_every_amount_are_one_reading() {
         // All zero: both six-column orders hold and say the same.
-        let none = HeaderHints::default();
-        let order = solve(&none, &["0", "0", "0", "0", "0", "0"]);
+        let named = HeaderHints {
+            unnamed: vec![],
+            lines: vec![
+                vec!["因公出国(境)费", "公务用车购置及运行费"],
+                vec!["公务接待费"],
+            ],
+        };
+        let order = solve(&named, &["0", "0", "0", "0", "0", "0"]);
         assert!(order.is_some());
+    }
+
+    #[test]
+    fn an_amount_under_an_unknown_heading_is_no_category() {
+        // `合计 | 因公出国 | 公务用车 | 公务接待费 | 会议费`: the sums hold with
+        // 会议费's 5.00 as 机关运行经费, which the header does not name.
+        let hints = HeaderHints {
+            unnamed: vec![],
+            lines: vec![vec![
+                "合计",
+                "因公出国(境)费",
+                "公务用车购置及运行费",
+                "公务接待费",
+            ]],
+        };
+        assert_eq!(
+            solve(&hints, &["10.00", "0.00", "8.00", "2.00", "5.00"]),
+            None
+        );
+        let with_it = HeaderHints {
+            unnamed: vec![],
+            lines: vec![
+                vec![
+                    "合计",
+                    "因公出国(境)费",
+                    "公务用车购置及运行费",
+                    "公务接待费",
+                ],
+                vec!["机关运行经费"],
+            ],
+        };
+        assert!(solve(&with_it, &["10.00", "0.00", "8.00", "2.00", "5.00"]).is_some());
+        // `运行费` (a vehicle part's short name) is no 机关运行经费.
+        let parts = HeaderHints {
+            unnamed: vec!["运行费".into()],
+            ..hints
+        };
+        assert_eq!(
+            solve(&parts, &["10.00", "0.00", "8.00", "2.00", "5.00"]),
+            None
+        );
     }
 }
