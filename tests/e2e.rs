@@ -462,6 +462,48 @@ fn three_public_columns_no_heading_names_are_never_read_as_certain() {
 }
 
 #[test]
+fn a_summary_row_with_its_trailing_blanks_trimmed_does_not_end_the_table() {
+    // The template's 部门收支总表 as a dump that trims each row's trailing
+    // blank cells: `四、财政专户管理资金收入` stands alone on its line. It
+    // used to end the table: 单位资金 and both totals rows were lost and the
+    // document was still `ok` (found in review).
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_summary_trimmed.txt");
+    edited_copy(
+        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
+        &copy,
+        |lines| {
+            for line in lines.iter_mut().take(24).skip(15) {
+                *line = line.trim_end_matches('\t').to_string();
+            }
+            assert_eq!(lines[18], "四、财政专户管理资金收入");
+        },
+    );
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "summary"), ("section", "income")],
+        &["item", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["一、一般公共预算拨款收入", "535.75", "ok"],
+            ["五、单位资金", "12.00", "ok"],
+            ["本年收入合计", "547.75", "ok"],
+            ["收入总计", "547.75", "ok"],
+        ]
+    );
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["line_items"]],
+        ["ok", "157"],
+        "{}",
+        d["error"]
+    );
+}
+
+#[test]
 fn a_year_in_a_header_is_read_against_the_documents_year() {
     // A 2024 budget's 一般公共预算支出表 headed `2023年预算数 | 2024年预算数`
     // (合计 | 基本支出 | 项目支出 under 2024): 2023 is last year's column.

@@ -15,7 +15,7 @@ mod title;
 use std::collections::HashMap;
 
 use crate::amount::{self, Amount};
-use crate::grammar::{Grammar, TitleMeaning};
+use crate::grammar::{Grammar, Shape, TitleMeaning};
 use crate::layout::Item;
 use crate::model::{Cell, Code, Document, Provenance, Unit};
 use crate::normalize;
@@ -391,6 +391,9 @@ impl Segmenter<'_> {
         {
             return;
         }
+        if self.bare_numbered_row(line, at) {
+            return;
+        }
         // Any other line inside a table's body ends it (prose follows); one
         // before its first row may be its header's.
         if matches!(&self.target, Target::Table(d) if d.rows.is_empty()) {
@@ -713,6 +716,30 @@ impl Segmenter<'_> {
     }
 
     /// Ends the open table's body: later rows belong to no table.
+    /// A two-sided table's numbered row whose cells after the label are all
+    /// blank, printed by a dump that trims each row's trailing blanks
+    /// (`四、财政专户管理资金收入` on a line of its own, the rows after it
+    /// still to come): a row of the table, not the end of it (which lost
+    /// the rows after it, the document still `ok`).
+    fn bare_numbered_row(&mut self, line: &str, at: Provenance) -> bool {
+        let Target::Table(d) = &mut self.target else {
+            return false;
+        };
+        if d.kind.shape != Shape::TwoSided || !d.amounts_seen || is_prose(line) {
+            return false;
+        }
+        let label = normalize::label(line);
+        let unnumbered = normalize::strip_ordinal(&label);
+        let numbered = unnumbered.len() < label.len()
+            && !unnumbered.is_empty()
+            && unnumbered.chars().count() <= 24
+            && !unnumbered.bytes().any(|b| b.is_ascii_digit());
+        if numbered {
+            d.rows.push(vec![Cell::new(line.trim(), at)]);
+        }
+        numbered
+    }
+
     /// Keeps a header line printed apart from the header's cells
     /// (`Draft::headings`).
     fn note_heading(&mut self, line: &str) {
