@@ -504,6 +504,59 @@ fn a_summary_row_with_its_trailing_blanks_trimmed_does_not_end_the_table() {
 }
 
 #[test]
+fn a_subtotal_under_a_group_heading_is_the_groups() {
+    // The template's 部门收入总表 headed `合计 | 财政拨款（补助） | 单位资金`
+    // over `小计 | 一般公共预算 | 政府性基金 | 国有资本经营预算`: that 小计 is
+    // 财政拨款(补助)小计, fiscal_subtotal. It used to read as a second
+    // `total` (both `ok` before the duplicate guard, `uncertain` after).
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_income_subtotal.txt");
+    edited_copy(
+        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
+        &copy,
+        |lines| {
+            let title = lines
+                .iter()
+                .position(|l| l == "部门收入总表")
+                .expect("the template's 部门收入总表");
+            lines[title + 2] = "科目编码\t科目名称\t合计\t财政拨款（补助）\t\t\t\t单位资金\n\
+                 \t\t\t小计\t一般公共预算\t政府性基金\t国有资本经营预算\t"
+                .into();
+            for line in lines[title + 3..].iter_mut() {
+                if line.is_empty() {
+                    break;
+                }
+                // code | name | 合计 | 上年结转 | 一般 | 基金 | 国资 | 专户 | 单位资金
+                let c: Vec<&str> = line.split('\t').collect();
+                *line = [c[0], c[1], c[2], c[4], c[4], c[5], c[6], c[8]].join("\t");
+            }
+        },
+    );
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "income"), ("code", "208")],
+        &["measure", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["total", "492.00", "ok"],
+            ["fiscal_subtotal", "480.00", "ok"],
+            ["general_budget", "480.00", "ok"],
+            ["unit_funds", "12.00", "ok"],
+        ]
+    );
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"]],
+        ["ok", "0"],
+        "{}",
+        d["error"]
+    );
+}
+
+#[test]
 fn a_year_in_a_header_is_read_against_the_documents_year() {
     // A 2024 budget's 一般公共预算支出表 headed `2023年预算数 | 2024年预算数`
     // (合计 | 基本支出 | 项目支出 under 2024): 2023 is last year's column.

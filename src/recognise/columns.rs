@@ -128,13 +128,13 @@ fn assemble_leaves(g: &Grammar, rows: &[&[Cell]], from: usize) -> Vec<Token> {
         if children.is_empty() {
             continue;
         }
-        leaves = substitute(leaves, children);
+        leaves = substitute(g, leaves, children);
     }
     leaves
 }
 
 /// Puts `children` (a lower header row) in place of the heading they belong to.
-fn substitute(leaves: Vec<Token>, children: Vec<Token>) -> Vec<Token> {
+fn substitute(g: &Grammar, leaves: Vec<Token>, children: Vec<Token>) -> Vec<Token> {
     let groups: Vec<usize> = leaves
         .iter()
         .enumerate()
@@ -153,6 +153,7 @@ fn substitute(leaves: Vec<Token>, children: Vec<Token>) -> Vec<Token> {
         _ => None,
     };
     if let Some(i) = single {
+        let children = subtotals_named(g, &leaves[i], children);
         let mut out = leaves;
         out.splice(i..=i, children);
         return out;
@@ -182,7 +183,7 @@ fn substitute(leaves: Vec<Token>, children: Vec<Token>) -> Vec<Token> {
         }
         if under.len() >= 2 || (under.len() == 1 && leaf.is_group()) {
             used += under.len();
-            out.extend(under);
+            out.extend(subtotals_named(g, leaf, under));
         } else {
             out.push(leaf.clone());
         }
@@ -192,6 +193,27 @@ fn substitute(leaves: Vec<Token>, children: Vec<Token>) -> Vec<Token> {
         return children;
     }
     out
+}
+
+/// A `小计` (or `合计`) under a heading is that heading's subtotal, not the
+/// table's total: `财政拨款(补助)` over `小计 | 一般公共预算 | …` is
+/// `财政拨款(补助)小计`, fiscal_subtotal (two `total` columns otherwise).
+fn subtotals_named(g: &Grammar, heading: &Token, mut children: Vec<Token>) -> Vec<Token> {
+    for c in &mut children {
+        if c.candidates() != ["total"] {
+            continue;
+        }
+        let joined = format!("{}{}", heading.text, c.text);
+        let named = match (g.header(&joined), &heading.meaning) {
+            (HeaderMeaning::Measure(m), _) => Some(m),
+            (_, HeaderMeaning::Prefix(ms)) if ms.len() == 1 => Some(ms[0]),
+            _ => None,
+        };
+        if let Some(m) = named.filter(|m| *m != "total") {
+            c.meaning = HeaderMeaning::Measure(m);
+        }
+    }
+    children
 }
 
 /// Resolves `width` amount columns whose header cells start at `from`.
