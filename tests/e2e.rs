@@ -511,27 +511,16 @@ fn a_subtotal_under_a_group_heading_is_the_groups() {
     // `total` (both `ok` before the duplicate guard, `uncertain` after).
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("mof_income_subtotal.txt");
-    edited_copy(
-        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
-        &copy,
-        |lines| {
-            let title = lines
-                .iter()
-                .position(|l| l == "部门收入总表")
-                .expect("the template's 部门收入总表");
-            lines[title + 2] = "科目编码\t科目名称\t合计\t财政拨款（补助）\t\t\t\t单位资金\n\
+    template_table_edited(&copy, "部门收入总表", |lines, title| {
+        lines[title + 2] = "科目编码\t科目名称\t合计\t财政拨款（补助）\t\t\t\t单位资金\n\
                  \t\t\t小计\t一般公共预算\t政府性基金\t国有资本经营预算\t"
-                .into();
-            for line in lines[title + 3..].iter_mut() {
-                if line.is_empty() {
-                    break;
-                }
-                // code | name | 合计 | 上年结转 | 一般 | 基金 | 国资 | 专户 | 单位资金
-                let c: Vec<&str> = line.split('\t').collect();
-                *line = [c[0], c[1], c[2], c[4], c[4], c[5], c[6], c[8]].join("\t");
-            }
-        },
-    );
+            .into();
+        for line in table_rows(lines, title + 3) {
+            // code | name | 合计 | 上年结转 | 一般 | 基金 | 国资 | 专户 | 单位资金
+            let c: Vec<&str> = line.split('\t').collect();
+            *line = [c[0], c[1], c[2], c[4], c[4], c[5], c[6], c[8]].join("\t");
+        }
+    });
     let run = extract(&[&copy]);
     let got = picked(
         &run.line_items(),
@@ -562,27 +551,16 @@ fn a_year_in_a_header_is_read_against_the_documents_year() {
     // (合计 | 基本支出 | 项目支出 under 2024): 2023 is last year's column.
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("mof_general_budget_years.txt");
-    edited_copy(
-        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
-        &copy,
-        |lines| {
-            let title = lines
-                .iter()
-                .position(|l| l == "一般公共预算支出表")
-                .expect("the template's 一般公共预算支出表");
-            lines[title + 2] = "科目编码\t科目名称\t2023年预算数\t2024年预算数\t\t".into();
-            lines[title + 3] = format!("\t{}", lines[title + 3]);
-            for line in lines[title + 4..].iter_mut() {
-                if line.is_empty() {
-                    break;
-                }
-                let mut cells: Vec<String> = line.split('\t').map(String::from).collect();
-                let total: f64 = cells[2].parse().expect("the row's total");
-                cells.insert(2, format!("{:.2}", total * 2.0));
-                *line = cells.join("\t");
-            }
-        },
-    );
+    template_table_edited(&copy, "一般公共预算支出表", |lines, title| {
+        lines[title + 2] = "科目编码\t科目名称\t2023年预算数\t2024年预算数\t\t".into();
+        lines[title + 3] = format!("\t{}", lines[title + 3]);
+        for line in table_rows(lines, title + 4) {
+            let mut cells: Vec<String> = line.split('\t').map(String::from).collect();
+            let total: f64 = cells[2].parse().expect("the row's total");
+            cells.insert(2, format!("{:.2}", total * 2.0));
+            *line = cells.join("\t");
+        }
+    });
     let run = extract(&[&copy]);
     let got = picked(
         &run.line_items(),
@@ -677,31 +655,20 @@ fn a_coded_table_with_last_years_column_reads_it_as_prior_year() {
     // `uncertain`, the document `partial`.
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("mof_general_budget_prior_year.txt");
-    edited_copy(
-        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
-        &copy,
-        |lines| {
-            let title = lines
-                .iter()
-                .position(|l| l == "一般公共预算支出表")
-                .expect("the template's 一般公共预算支出表");
-            assert_eq!(
-                lines[title + 2],
-                "科目编码\t科目名称\t本年一般公共预算支出\t\t"
-            );
-            lines[title + 2] = "科目编码\t科目名称\t2023年执行数\t本年一般公共预算支出\t\t".into();
-            lines[title + 3] = format!("\t{}", lines[title + 3]);
-            for line in lines[title + 4..].iter_mut() {
-                if line.is_empty() {
-                    break;
-                }
-                let mut cells: Vec<String> = line.split('\t').map(String::from).collect();
-                let total: f64 = cells[2].parse().expect("the row's total");
-                cells.insert(2, format!("{:.2}", total * 2.0));
-                *line = cells.join("\t");
-            }
-        },
-    );
+    template_table_edited(&copy, "一般公共预算支出表", |lines, title| {
+        assert_eq!(
+            lines[title + 2],
+            "科目编码\t科目名称\t本年一般公共预算支出\t\t"
+        );
+        lines[title + 2] = "科目编码\t科目名称\t2023年执行数\t本年一般公共预算支出\t\t".into();
+        lines[title + 3] = format!("\t{}", lines[title + 3]);
+        for line in table_rows(lines, title + 4) {
+            let mut cells: Vec<String> = line.split('\t').map(String::from).collect();
+            let total: f64 = cells[2].parse().expect("the row's total");
+            cells.insert(2, format!("{:.2}", total * 2.0));
+            *line = cells.join("\t");
+        }
+    });
     let run = extract(&[&copy]);
     let d = &run.documents()[0];
     assert_eq!(
@@ -746,34 +713,23 @@ fn last_years_block_of_columns_is_never_read_as_this_years() {
     // every cell `ok`: two totals per row.
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("mof_general_budget_two_years.txt");
-    edited_copy(
-        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
-        &copy,
-        |lines| {
-            let title = lines
+    template_table_edited(&copy, "一般公共预算支出表", |lines, title| {
+        lines[title + 2] = "科目编码\t科目名称\t上年预算数\t\t\t本年预算数\t\t".into();
+        lines[title + 3] = "\t\t合计\t基本支出\t项目支出\t合计\t基本支出\t项目支出".into();
+        for line in table_rows(lines, title + 4) {
+            let mut cells: Vec<String> = line.split('\t').map(String::from).collect();
+            cells.resize(5, String::new());
+            let last_year: Vec<String> = cells[2..5]
                 .iter()
-                .position(|l| l == "一般公共预算支出表")
-                .expect("the template's 一般公共预算支出表");
-            lines[title + 2] = "科目编码\t科目名称\t上年预算数\t\t\t本年预算数\t\t".into();
-            lines[title + 3] = "\t\t合计\t基本支出\t项目支出\t合计\t基本支出\t项目支出".into();
-            for line in lines[title + 4..].iter_mut() {
-                if line.is_empty() {
-                    break;
-                }
-                let mut cells: Vec<String> = line.split('\t').map(String::from).collect();
-                cells.resize(5, String::new());
-                let last_year: Vec<String> = cells[2..5]
-                    .iter()
-                    .map(|c| match c.parse::<f64>() {
-                        Ok(v) => format!("{:.2}", v * 2.0),
-                        Err(_) => String::new(),
-                    })
-                    .collect();
-                cells.splice(2..2, last_year);
-                *line = cells.join("\t");
-            }
-        },
-    );
+                .map(|c| match c.parse::<f64>() {
+                    Ok(v) => format!("{:.2}", v * 2.0),
+                    Err(_) => String::new(),
+                })
+                .collect();
+            cells.splice(2..2, last_year);
+            *line = cells.join("\t");
+        }
+    });
     let run = extract(&[&copy]);
     let got = picked(
         &run.line_items(),
@@ -809,33 +765,22 @@ fn a_two_sided_summary_with_last_years_columns() {
     // columns as budget: every cell `uncertain`, its checks failed.
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("mof_summary_two_years.txt");
-    edited_copy(
-        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
-        &copy,
-        |lines| {
-            let title = lines
-                .iter()
-                .position(|l| l == "部门收支总表")
-                .expect("the template's 部门收支总表");
-            assert_eq!(lines[title + 3], "项目\t预算数\t项目\t预算数");
-            lines[title + 2] = "收入\t\t\t支出\t\t".into();
-            lines[title + 3] = "项目\t上年预算数\t本年预算数\t项目\t上年预算数\t本年预算数".into();
-            let twice = |c: &str| match c.parse::<f64>() {
-                Ok(v) => format!("{:.2}", v * 2.0),
-                Err(_) => String::new(),
-            };
-            for line in lines[title + 4..].iter_mut() {
-                if line.is_empty() {
-                    break;
-                }
-                let mut c: Vec<String> = line.split('\t').map(String::from).collect();
-                c.resize(4, String::new());
-                *line = [&c[0], &twice(&c[1]), &c[1], &c[2], &twice(&c[3]), &c[3]]
-                    .map(String::as_str)
-                    .join("\t");
-            }
-        },
-    );
+    template_table_edited(&copy, "部门收支总表", |lines, title| {
+        assert_eq!(lines[title + 3], "项目\t预算数\t项目\t预算数");
+        lines[title + 2] = "收入\t\t\t支出\t\t".into();
+        lines[title + 3] = "项目\t上年预算数\t本年预算数\t项目\t上年预算数\t本年预算数".into();
+        let twice = |c: &str| match c.parse::<f64>() {
+            Ok(v) => format!("{:.2}", v * 2.0),
+            Err(_) => String::new(),
+        };
+        for line in table_rows(lines, title + 4) {
+            let mut c: Vec<String> = line.split('\t').map(String::from).collect();
+            c.resize(4, String::new());
+            *line = [&c[0], &twice(&c[1]), &c[1], &c[2], &twice(&c[3]), &c[3]]
+                .map(String::as_str)
+                .join("\t");
+        }
+    });
     let run = extract(&[&copy]);
     let d = &run.documents()[0];
     assert_eq!(
@@ -2231,6 +2176,27 @@ fn cell_in(
 }
 
 /// Writes `source`'s lines, changed by `edit`, to `copy`.
+/// An edited copy of the template (tests/fixtures/templates/mof_budget_2024.txt):
+/// `edit` gets its lines and the line of the table titled `title`.
+fn template_table_edited(copy: &Path, title: &str, edit: impl FnOnce(&mut Vec<String>, usize)) {
+    edited_copy(
+        &root().join("tests/fixtures/templates/mof_budget_2024.txt"),
+        copy,
+        |lines| {
+            let at = lines
+                .iter()
+                .position(|l| l == title)
+                .unwrap_or_else(|| panic!("the template's {title}"));
+            edit(lines, at);
+        },
+    );
+}
+
+/// A table's lines from `from` to the blank line that ends it.
+fn table_rows(lines: &mut [String], from: usize) -> impl Iterator<Item = &mut String> {
+    lines[from..].iter_mut().take_while(|l| !l.is_empty())
+}
+
 fn edited_copy(source: &Path, copy: &Path, edit: impl FnOnce(&mut Vec<String>)) {
     let text = std::fs::read_to_string(source).unwrap();
     let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
