@@ -156,6 +156,12 @@ struct ClassesFile {
     classes: HashMap<String, Vec<String>>,
 }
 
+/// The “三公” vehicles category and its two parts, canonical names of
+/// `grammars/tables.toml` `[three_public] categories`: the transposed
+/// table's readers place the parts under the vehicles.
+pub const THREE_PUBLIC_VEHICLES: &str = "公务用车购置及运行费";
+pub const THREE_PUBLIC_VEHICLE_PARTS: [&str; 2] = ["公务用车购置费", "公务用车运行费"];
+
 static GLOBAL: OnceLock<Grammar> = OnceLock::new();
 
 fn leak(s: String) -> &'static str {
@@ -702,6 +708,14 @@ mod tests {
             g.three_public_category("3.公务用车费"),
             Some("公务用车购置及运行费")
         );
+    }
+
+    #[test]
+    fn the_vehicle_categories_are_the_grammars() {
+        let g = Grammar::global();
+        for name in std::iter::once(THREE_PUBLIC_VEHICLES).chain(THREE_PUBLIC_VEHICLE_PARTS) {
+            assert_eq!(g.three_public_category(name), Some(name));
+        }
     }
 
     #[test]

@@ -364,10 +364,7 @@ fn row_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
 }
 
 fn item_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
-    for rule in &g.identities.item_sums {
-        if !rule.tables.iter().any(|t| t == table.kind) {
-            continue;
-        }
+    for rule in g.identities.item_sums_of(table.kind) {
         let find = |item: &str| table.rows.iter().position(|r| r.item == item);
         let Some(total) = find(&rule.total) else {
             continue;

@@ -149,6 +149,15 @@ pub struct IdentityGrammar {
     pub narrative: Vec<NarrativeSection>,
 }
 
+impl IdentityGrammar {
+    /// The item sums of table kind `kind`.
+    pub fn item_sums_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a ItemSum> + 'a {
+        self.item_sums
+            .iter()
+            .filter(move |s| s.tables.iter().any(|t| t == kind))
+    }
+}
+
 #[derive(Deserialize)]
 struct File {
     #[serde(default)]

@@ -153,7 +153,7 @@ fn substitute(g: &Grammar, leaves: Vec<Token>, children: Vec<Token>) -> Vec<Toke
         _ => None,
     };
     if let Some(i) = single {
-        let children = subtotals_named(g, &leaves[i], children);
+        let children = under_heading(g, &leaves[i], children);
         let mut out = leaves;
         out.splice(i..=i, children);
         return out;
@@ -163,27 +163,14 @@ fn substitute(g: &Grammar, leaves: Vec<Token>, children: Vec<Token>) -> Vec<Toke
     let mut used = 0;
     for (i, leaf) in leaves.iter().enumerate() {
         let end = leaves.get(i + 1).map_or(usize::MAX, |n| n.pos);
-        let mut under: Vec<Token> = children
+        let under: Vec<Token> = children
             .iter()
             .filter(|c| c.pos >= leaf.pos && c.pos < end)
             .cloned()
             .collect();
-        if leaf.meaning == HeaderMeaning::Measure("prior_year") && under.len() >= 2 {
-            // Last year's block (`上年预算数` over 合计 | 基本支出 | 项目支出):
-            // its 合计 is the year before's figure; its parts have no key
-            // of their own and stay unknown (reported, never read as this
-            // year's).
-            for c in &mut under {
-                c.meaning = if c.candidates() == ["total"] {
-                    HeaderMeaning::Measure("prior_year")
-                } else {
-                    HeaderMeaning::Other
-                };
-            }
-        }
         if under.len() >= 2 || (under.len() == 1 && leaf.is_group()) {
             used += under.len();
-            out.extend(subtotals_named(g, leaf, under));
+            out.extend(under_heading(g, leaf, under));
         } else {
             out.push(leaf.clone());
         }
@@ -195,10 +182,27 @@ fn substitute(g: &Grammar, leaves: Vec<Token>, children: Vec<Token>) -> Vec<Toke
     out
 }
 
-/// A `小计` (or `合计`) under a heading is that heading's subtotal, not the
-/// table's total: `财政拨款(补助)` over `小计 | 一般公共预算 | …` is
-/// `财政拨款(补助)小计`, fiscal_subtotal (two `total` columns otherwise).
-fn subtotals_named(g: &Grammar, heading: &Token, mut children: Vec<Token>) -> Vec<Token> {
+/// What `children` mean under `heading`, which they replace.
+///
+/// Last year's block (`上年预算数` over 合计 | 基本支出 | 项目支出): its 合计
+/// is the year before's figure; its parts have no key of their own and stay
+/// unknown (reported, never read as this year's).
+///
+/// Otherwise a `小计` (or `合计`) under a heading is that heading's
+/// subtotal, not the table's total: `财政拨款(补助)` over `小计 | 一般公共预算
+/// | …` is `财政拨款(补助)小计`, fiscal_subtotal (two `total` columns
+/// otherwise).
+fn under_heading(g: &Grammar, heading: &Token, mut children: Vec<Token>) -> Vec<Token> {
+    if heading.meaning == HeaderMeaning::Measure("prior_year") && children.len() >= 2 {
+        for c in &mut children {
+            c.meaning = if c.candidates() == ["total"] {
+                HeaderMeaning::Measure("prior_year")
+            } else {
+                HeaderMeaning::Other
+            };
+        }
+        return children;
+    }
     for c in &mut children {
         if c.candidates() != ["total"] {
             continue;
@@ -264,15 +268,8 @@ pub fn resolve_leaves(cands: &[Vec<Measure>], width: usize, layouts: &[Vec<Measu
     let columns = resolve_by_layouts(cands, width, layouts);
     // A measure named by two columns (two blocks of columns whose headings
     // were not told apart): which amount is which is not known.
-    let named = |m: &Measure| {
-        columns
-            .measures
-            .iter()
-            .flatten()
-            .filter(|n| *n == m)
-            .count()
-    };
-    match columns.measures.iter().flatten().find(|m| named(m) > 1) {
+    let named: Vec<Measure> = columns.measures.iter().flatten().copied().collect();
+    match super::named_twice(&named) {
         Some(twice) => Columns {
             status: CellStatus::Uncertain,
             problem: Some(format!("header names {twice} for two columns")),

@@ -715,7 +715,6 @@ impl Segmenter<'_> {
         }
     }
 
-    /// Ends the open table's body: later rows belong to no table.
     /// A two-sided table's numbered row whose cells after the label are all
     /// blank, printed by a dump that trims each row's trailing blanks
     /// (`四、财政专户管理资金收入` on a line of its own, the rows after it
@@ -750,6 +749,7 @@ impl Segmenter<'_> {
         }
     }
 
+    /// Ends the open table's body: later rows belong to no table.
     fn end_body(&mut self) {
         let has_rows = match &self.target {
             Target::Table(d) => !d.rows.is_empty(),
@@ -829,6 +829,14 @@ impl Segmenter<'_> {
         }
         Placement::Body
     }
+}
+
+/// The first of `items` that stands in it more than once (a column, a
+/// category named twice).
+fn named_twice<T: PartialEq>(items: &[T]) -> Option<&T> {
+    items
+        .iter()
+        .find(|x| items.iter().filter(|y| y == x).count() > 1)
 }
 
 /// A 款 or 项 code cell printed without its leading zero (`2`: a

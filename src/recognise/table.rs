@@ -14,7 +14,10 @@ use nom::{
 
 use crate::amount::Amount;
 use crate::grammar::identities::ItemSum;
-use crate::grammar::{Grammar, HeaderMeaning, Measure, Shape, TableKind};
+use crate::grammar::{
+    Grammar, HeaderMeaning, Measure, Shape, TableKind, THREE_PUBLIC_VEHICLES,
+    THREE_PUBLIC_VEHICLE_PARTS,
+};
 use crate::model::{
     Cell, CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, Unit, Value,
 };
@@ -1799,6 +1802,11 @@ fn three_public(
     }
     table.columns = measures;
     let hints = header_hints(g, header, headings);
+    let sums: Vec<&ItemSum> = g.identities.item_sums_of(kind.key).collect();
+    // Only a header of categories alone (every measure `total`) leaves the
+    // columns to the sums: one naming 预算数/决算数 or a year per column
+    // would lose them.
+    let categories_only = columns.iter().all(|(_, m)| *m == "total");
     let mut unsolved = false;
     for cells in body {
         let split = split_merged_amounts(cells, Some(columns.len()));
@@ -1809,14 +1817,10 @@ fn three_public(
         };
         let cells = split.as_ref().map_or(&cells[..], |(c, _)| c.as_slice());
         let by_sums;
-        // Only a header of categories alone (every measure `total`) leaves
-        // the columns to the sums: one naming 预算数/决算数 or a year per
-        // column would lose them.
-        let categories_only = columns.iter().all(|(_, m)| *m == "total");
         let columns = if floor == CellStatus::Ok || !categories_only {
             unsolved |= floor != CellStatus::Ok;
             &columns
-        } else if let Some(order) = categories_by_sums(g, kind.key, &hints, cells) {
+        } else if let Some(order) = categories_by_sums(g, &sums, &hints, cells) {
             // Columns inferred from arithmetic: `repaired`.
             floor = CellStatus::Repaired;
             by_sums = order.into_iter().map(|c| (c, "total")).collect::<Vec<_>>();
@@ -1879,11 +1883,7 @@ fn three_public(
         }
     }
     if status != CellStatus::Ok && unsolved {
-        let repeated = columns
-            .iter()
-            .enumerate()
-            .any(|(i, c)| columns[..i].contains(c));
-        table.issues.push(if repeated {
+        table.issues.push(if super::named_twice(&columns).is_some() {
             "“三公” header names a category twice (two blocks of categories whose \
              years or measures are not printed over them): categories uncertain"
                 .to_string()
@@ -1925,7 +1925,7 @@ fn header_hints(g: &Grammar, header: &[&[Cell]], headings: &[String]) -> HeaderH
 /// A row's categories by the table's sums, when every cell is an amount.
 fn categories_by_sums(
     g: &Grammar,
-    kind: &str,
+    sums: &[&ItemSum],
     hints: &HeaderHints,
     cells: &[Cell],
 ) -> Option<Vec<&'static str>> {
@@ -1933,13 +1933,7 @@ fn categories_by_sums(
         .iter()
         .map(|c| Reading::of(c).map(Reading::amount))
         .collect::<Option<_>>()?;
-    let sums: Vec<&ItemSum> = g
-        .identities
-        .item_sums
-        .iter()
-        .filter(|s| s.tables.iter().any(|t| t == kind))
-        .collect();
-    categories::order_by_sums(&g.three_public_orders, &sums, hints, &amounts)
+    categories::order_by_sums(&g.three_public_orders, sums, hints, &amounts)
 }
 
 /// The category (and measure) of each amount column of a transposed “三公”
@@ -1954,7 +1948,7 @@ fn column_categories(
     header: &[&[Cell]],
     width: usize,
 ) -> Option<Vec<(&'static str, Measure)>> {
-    const VEHICLES: &str = "公务用车购置及运行费";
+    const VEHICLES: &str = THREE_PUBLIC_VEHICLES;
     // Every header row on the body's columns (blank padding aside), or the
     // layout is lost and a column's heading cannot be told.
     let fits = |r: &&[Cell]| {
@@ -2008,8 +2002,8 @@ fn column_categories(
         let name = match (category(lowest), above) {
             (Some("合计"), Some(group)) if group != "合计" => group,
             (Some(c), _) => c,
-            (None, Some(VEHICLES)) if lowest.contains("购置") => "公务用车购置费",
-            (None, Some(VEHICLES)) if lowest.contains("运行") => "公务用车运行费",
+            (None, Some(VEHICLES)) if lowest.contains("购置") => THREE_PUBLIC_VEHICLE_PARTS[0],
+            (None, Some(VEHICLES)) if lowest.contains("运行") => THREE_PUBLIC_VEHICLE_PARTS[1],
             _ => return None,
         };
         if out.contains(&(name, measure)) {
@@ -2033,8 +2027,8 @@ fn transposed_categories(
     header: &[&[Cell]],
     width: usize,
 ) -> (Vec<&'static str>, CellStatus) {
-    const VEHICLES: &str = "公务用车购置及运行费";
-    const PARTS: [&str; 2] = ["公务用车购置费", "公务用车运行费"];
+    const VEHICLES: &str = THREE_PUBLIC_VEHICLES;
+    const PARTS: [&str; 2] = THREE_PUBLIC_VEHICLE_PARTS;
     let rows: Vec<Vec<&'static str>> = header
         .iter()
         .map(|r| {
@@ -2069,8 +2063,7 @@ fn transposed_categories(
     // A category named twice (two blocks of categories, for two years or
     // two measures, whose headings were not read) says which amounts are
     // whose only by position: never `ok`.
-    let repeated = cats.iter().enumerate().any(|(i, c)| cats[..i].contains(c));
-    let status = if cats.len() == width && !repeated {
+    let status = if cats.len() == width && super::named_twice(&cats).is_none() {
         CellStatus::Ok
     } else {
         CellStatus::Uncertain

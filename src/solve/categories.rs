@@ -9,6 +9,7 @@
 
 use crate::amount::Amount;
 use crate::grammar::identities::ItemSum;
+use crate::grammar::{THREE_PUBLIC_VEHICLES, THREE_PUBLIC_VEHICLE_PARTS};
 
 /// What the header still tells: the categories it names, and their order
 /// within each header line (cells on one line keep their order).
@@ -34,8 +35,6 @@ impl HeaderHints {
     /// parts when the vehicles are named (`小计 | 购置费 | 运行费`); a
     /// category printed short (`接待费`) is named.
     fn admit(&self, order: &[&'static str]) -> bool {
-        const VEHICLES: &str = "公务用车购置及运行费";
-        const PARTS: [&str; 2] = ["公务用车购置费", "公务用车运行费"];
         let position = |c: &str| order.iter().position(|o| *o == c);
         let named = |c: &str| self.named().any(|n| n == c);
         // `接待费` for 公务接待费: the name's end, three characters or more.
@@ -44,8 +43,11 @@ impl HeaderHints {
                 .iter()
                 .any(|t| t.chars().count() >= 3 && c.ends_with(t.as_str()))
         };
-        let unnamed_allowed =
-            |c: &str| c == "合计" || (PARTS.contains(&c) && named(VEHICLES)) || printed_short(c);
+        let unnamed_allowed = |c: &str| {
+            c == "合计"
+                || (THREE_PUBLIC_VEHICLE_PARTS.contains(&c) && named(THREE_PUBLIC_VEHICLES))
+                || printed_short(c)
+        };
         self.named().all(|c| position(c).is_some())
             && order.iter().all(|c| named(c) || unnamed_allowed(c))
             && self
@@ -123,12 +125,7 @@ mod tests {
 
     fn solve(hints: &HeaderHints, printed: &[&str]) -> Option<Vec<&'static str>> {
         let g = Grammar::global();
-        let sums: Vec<&ItemSum> = g
-            .identities
-            .item_sums
-            .iter()
-            .filter(|s| s.tables.iter().any(|t| t == "three_public"))
-            .collect();
+        let sums: Vec<&ItemSum> = g.identities.item_sums_of("three_public").collect();
         order_by_sums(&g.three_public_orders, &sums, hints, &amounts(printed))
     }
 
