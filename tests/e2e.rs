@@ -2700,3 +2700,207 @@ fn a_digit_cut_off_a_whole_yuan_amount_is_restored() {
     );
     assert_eq!(basic, [["17737739", "repaired"]]);
 }
+
+#[test]
+fn a_row_wise_three_public_table_with_the_change_and_its_rate() {
+    // `项目 | 2023年预算数 | 2024年预算数 | 增减额 | 增减率(%)`. Before, the
+    // two change columns were unknown: every cell `uncertain`, the
+    // document `partial`, and the rates would have been summed like amounts.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_three_public_change.txt");
+    template_with_three_public(
+        &copy,
+        "项目\t2023年预算数\t2024年预算数\t增减额\t增减率(%)\n\
+         合计\t12.00\t10.00\t-2.00\t-16.67\n\
+         1、因公出国(境)费用\t1.00\t0.00\t-1.00\t-100.00\n\
+         2、公务接待费\t3.00\t2.00\t-1.00\t-33.3\n\
+         3、公务用车购置及运行费\t8.00\t8.00\t0.00\t0.00\n\
+         其中：公务用车运行维护费\t8.00\t8.00\t0.00\t0.00\n\
+         公务用车购置\t0\t0\t0\t",
+    );
+    let run = extract(&[&copy]);
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
+        ["ok", "0", "0"],
+        "{}",
+        d["error"]
+    );
+    let got = picked(
+        &run.line_items(),
+        &[("table", "three_public"), ("item", "公务接待费")],
+        &["measure", "amount", "unit", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["prior_year", "3.00", "万元", "ok"],
+            ["budget", "2.00", "万元", "ok"],
+            ["change", "-1.00", "万元", "ok"],
+            ["change_rate", "-33.3", "%", "ok"],
+        ]
+    );
+    let checks: Vec<String> = run
+        .checks()
+        .into_iter()
+        .filter(|c| c["table"] == "three_public")
+        .map(|c| {
+            format!(
+                "{} {} {} {}",
+                c["subject"], c["expected"], c["actual"], c["ok"]
+            )
+        })
+        .collect();
+    for want in [
+        "公务接待费: budget = prior_year + change 2.00 2.00 true",
+        "公务接待费: change_rate = 100 × change / prior_year -33.30 -33.30 true",
+        "合计.change = 因公出国(境)费 + 公务接待费 + 公务用车购置及运行费 -2.00 -2.00 true",
+    ] {
+        assert!(
+            checks.iter().any(|c| c == want),
+            "{want} not in {checks:#?}"
+        );
+    }
+    assert!(
+        !checks.iter().any(|c| c.contains(".change_rate =")),
+        "{checks:#?}"
+    );
+    // The wide file has both columns; the row's unit is its amounts'.
+    let wide = read_csv(&run.out.path().join("tables/three_public.csv"));
+    let row = wide.iter().find(|r| r["item"] == "合计").expect("合计");
+    assert_eq!(
+        [
+            &row["unit"],
+            &row["prior_year"],
+            &row["change"],
+            &row["change_rate"]
+        ],
+        ["万元", "12.00", "-2.00", "-16.67"]
+    );
+}
+
+#[test]
+fn a_coded_table_with_the_change_under_its_own_heading() {
+    // The template's 一般公共预算支出表 as `上年预算数 | 本年预算数 (合计 |
+    // 基本支出 | 项目支出) | 比上年增减 (增减额 | 增减率(%))`, rates printed
+    // with their sign, last year's figure the total plus the basic. One
+    // rate misprinted: the check says so, the cell keeps what was printed.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_general_budget_change.txt");
+    template_table_edited(&copy, "一般公共预算支出表", |lines, title| {
+        lines[title + 2] = "科目编码\t科目名称\t上年预算数\t本年预算数\t\t\t比上年增减\t".into();
+        lines[title + 3] = "\t\t\t合计\t基本支出\t项目支出\t增减额\t增减率(%)".into();
+        let cents = |c: &str| -> i64 { c.parse::<f64>().map_or(0, |v| (v * 100.0).round() as i64) };
+        let money = |c: i64| {
+            format!(
+                "{}{}.{:02}",
+                if c < 0 { "-" } else { "" },
+                c.abs() / 100,
+                c.abs() % 100
+            )
+        };
+        for line in table_rows(lines, title + 4) {
+            let mut c: Vec<String> = line.split('\t').map(String::from).collect();
+            c.resize(5, String::new());
+            let (total, basic) = (cents(&c[2]), cents(&c[3]));
+            let prior = total + basic;
+            let change = total - prior;
+            let rate = if c[0] == "20805" {
+                "-5.00%".to_string()
+            } else {
+                let r = (10_000.0 * change as f64 / prior as f64).round() as i64;
+                format!("{}%", money(r))
+            };
+            c.splice(2..2, [money(prior)]);
+            c.extend([money(change), rate]);
+            *line = c.join("\t");
+        }
+    });
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "general_budget"), ("code", "20802")],
+        &["measure", "amount", "unit", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["prior_year", "670.00", "万元", "ok"],
+            ["total", "420.00", "万元", "ok"],
+            ["basic", "250.00", "万元", "ok"],
+            ["project", "170.00", "万元", "ok"],
+            ["change", "-250.00", "万元", "ok"],
+            ["change_rate", "-37.31", "%", "ok"],
+        ]
+    );
+    let failed: Vec<String> = run
+        .checks()
+        .into_iter()
+        .filter(|c| c["ok"] == "false")
+        .map(|c| {
+            format!(
+                "{} {} {} {}",
+                c["table"], c["subject"], c["expected"], c["actual"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        ["general_budget 20805 行政事业单位养老支出: change_rate = 100 × change / prior_year -5.00 -50.00"]
+    );
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
+        ["ok", "1", "0"],
+        "{}",
+        d["error"]
+    );
+}
+
+#[test]
+fn three_public_blocks_for_two_years_and_the_change() {
+    // The national template's blocks of categories under 2023年预算数 and
+    // 2024年预算数, and a third under 比上年增减. Before, a category named
+    // three times made the whole table `uncertain`.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_three_public_three_blocks.txt");
+    let cats = "合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费";
+    let parts = "\t\t小计\t公务用车购置费\t公务用车运行费\t";
+    template_with_three_public(
+        &copy,
+        &[
+            "2023年预算数\t\t\t\t\t\t2024年预算数\t\t\t\t\t\t比上年增减\t\t\t\t\t".to_string(),
+            [cats; 3].join("\t"),
+            [parts; 3].join("\t"),
+            "12.00\t1.00\t8.00\t0.00\t8.00\t3.00\t10.00\t0.00\t8.00\t0.00\t8.00\t2.00\t\
+             -2.00\t-1.00\t0.00\t0.00\t0.00\t-1.00"
+                .to_string(),
+        ]
+        .join("\n"),
+    );
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "three_public"), ("item", "公务接待费")],
+        &["measure", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["prior_year", "3.00", "ok"],
+            ["total", "2.00", "ok"],
+            ["change", "-1.00", "ok"],
+        ]
+    );
+    assert!(run
+        .checks()
+        .iter()
+        .any(|c| c["subject"] == "合计: total = prior_year + change" && c["ok"] == "true"));
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
+        ["ok", "0", "0"],
+        "{}",
+        d["error"]
+    );
+}

@@ -29,6 +29,10 @@ pub enum Rule {
     ColumnTotal,
     CrossTable,
     Narrative,
+    /// A percentage column against its part and base (`增减率` = 100 ×
+    /// 增减额 / 上年数): `total` is the rate's cell, `parts` the part's and
+    /// the base's.
+    Ratio,
 }
 
 impl Rule {
@@ -39,6 +43,7 @@ impl Rule {
             Rule::ColumnTotal => "column_total",
             Rule::CrossTable => "cross_table",
             Rule::Narrative => "narrative",
+            Rule::Ratio => "ratio",
         }
     }
 }
@@ -178,6 +183,9 @@ impl Identity {
     /// Sums both sides; `None` when a side has no term the tables have, or
     /// when no cell of the identity is printed.
     pub fn evaluate(&self, doc: &Document) -> Option<Evaluation> {
+        if self.rule == Rule::Ratio {
+            return self.evaluate_ratio(doc);
+        }
         let side = |terms: &[Term]| -> Option<(i128, usize)> {
             let (mut sum, mut printed, mut present) = (0, 0, false);
             for t in terms {
@@ -215,6 +223,41 @@ impl Identity {
             actual,
             holds: expected == actual,
             printed,
+        })
+    }
+
+    /// A rate against its part and base, in hundredths of a percent: it
+    /// holds within one unit of the rate's last printed decimal (publishers
+    /// round or cut), and `actual` is 100 × part / base rounded to those
+    /// decimals. `None` without a printed rate and a printed, non-zero base.
+    /// A blank part is no change.
+    fn evaluate_ratio(&self, doc: &Document) -> Option<Evaluation> {
+        let printed = |t: &Term| match t {
+            Term::Cell(c) => doc.tables[c.table].rows[c.row]
+                .value(c.measure)
+                .map(|v| v.amount),
+            Term::Stated { .. } => None,
+        };
+        let ([rate], [part, base]) = (self.total.as_slice(), self.parts.as_slice()) else {
+            return None;
+        };
+        let rate = printed(rate)?;
+        let base = i128::from(printed(base)?.cents);
+        if base == 0 {
+            return None;
+        }
+        let part = printed(part);
+        // The rate is 10_000 × part / base hundredths of a percent; `step`
+        // hundredths are one unit of its last printed decimal.
+        let exact = 10_000 * i128::from(part.map_or(0, |p| p.cents));
+        let step = 10_i128.pow(u32::from(2 - rate.decimals.min(2)));
+        let expected = i128::from(rate.cents);
+        let holds = (expected * base - exact).abs() <= step * base.abs();
+        Some(Evaluation {
+            expected,
+            actual: rounded_div(exact, base * step) * step,
+            holds,
+            printed: 2 + usize::from(part.is_some()),
         })
     }
 
@@ -264,6 +307,17 @@ pub struct CheckResult {
     pub extraction_suspect: bool,
 }
 
+/// `n / d` rounded half away from zero (`d` ≠ 0).
+fn rounded_div(n: i128, d: i128) -> i128 {
+    let (n, d) = if d < 0 { (-n, -d) } else { (n, d) };
+    let q = (2 * n.abs() + d) / (2 * d);
+    if n < 0 {
+        -q
+    } else {
+        q
+    }
+}
+
 /// Formats hundredths of a 元 in `unit`, exactly: at least two decimals,
 /// more only when a 万元 amount needs them (`0.000005`).
 pub fn format_in(yuan_cents: i128, unit: Unit) -> String {
@@ -308,13 +362,40 @@ pub fn identities(doc: &Document, g: &Grammar) -> Vec<Identity> {
         row_sums(g, ti, table, &mut out);
         item_sums(g, ti, table, &mut out);
         children_sums(ti, table, &mut out);
-        ordinal_sums(ti, table, &mut out);
+        ordinal_sums(g, ti, table, &mut out);
         column_totals(ti, table, &mut out);
     }
     cross_tables(g, doc, &mut out);
     stated_items(g, doc, &mut out);
     same_lines(g, doc, &mut out);
+    // Percentages do not add up: no sum is taken over a rate column.
+    out.retain(|id| !id.cells().any(|c| g.identities.is_percentage(c.measure)));
+    for (ti, table) in doc.tables.iter().enumerate() {
+        ratios(g, ti, table, &mut out);
+    }
     out
+}
+
+/// Each row's rate against its part and base, where the table has all three.
+fn ratios(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
+    for r in &g.identities.ratios {
+        for (ri, row) in table.rows.iter().enumerate() {
+            let has = |m: &Measure| table.columns_of(row.section).contains(m);
+            if !(has(&r.rate) && has(&r.part) && has(&r.base)) {
+                continue;
+            }
+            out.push(Identity {
+                rule: Rule::Ratio,
+                table: ti,
+                subject: Subject::Row {
+                    row: ri,
+                    tail: format!(": {} = 100 × {} / {}", r.rate, r.part, r.base).into(),
+                },
+                total: vec![cell(ti, ri, r.rate)],
+                parts: vec![cell(ti, ri, r.part), cell(ti, ri, r.base)],
+            });
+        }
+    }
 }
 
 fn label(row: &Row) -> String {
@@ -468,7 +549,7 @@ fn children_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
 /// whose line lost its last digit); one that does not fit
 /// under its row is an item printed without its number, and its group is
 /// not claimed, for good.
-fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
+fn ordinal_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
     use normalize::OrdinalStyle::Chinese;
     for section in [Section::Income, Section::Expenditure] {
         let rows: Vec<usize> = (0..table.rows.len())
@@ -507,7 +588,14 @@ fn ordinal_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
         // Coded rows (`208 八、社会保障和就业支出`) are 类 rows: their sums
         // are column_total's and children_sum's, not tested twice.
         let coded = |i: &usize| table.rows[*i].code.is_some();
-        let lists = OrdinalLists::of(table, &rows, table.columns_of(Some(section)));
+        // Lists are found by their sums: over the columns that add up.
+        let summed: Vec<Measure> = table
+            .columns_of(Some(section))
+            .iter()
+            .copied()
+            .filter(|m| !g.identities.is_percentage(m))
+            .collect();
+        let lists = OrdinalLists::of(table, &rows, &summed);
         for (head, items) in &lists.groups {
             if !items.is_empty() && !coded(head) {
                 push(*head, items.clone(), out);
@@ -1209,12 +1297,17 @@ fn evaluate_all(
     let mut out: Vec<CheckResult> = evaluated()
         .map(|(id, ev)| {
             let table = &doc.tables[id.table];
+            // A rate is in hundredths of a percent whatever the table's unit.
+            let unit = match id.rule {
+                Rule::Ratio => Unit::Yuan,
+                _ => table.unit,
+            };
             CheckResult {
                 table: table.kind,
                 rule: id.rule,
                 subject: id.subject.describe(table),
-                expected: format_in(ev.expected, table.unit),
-                actual: format_in(ev.actual, table.unit),
+                expected: format_in(ev.expected, unit),
+                actual: format_in(ev.actual, unit),
                 outcome: if ev.holds {
                     Outcome::Pass
                 } else {
@@ -1412,6 +1505,123 @@ mod tests {
             tables: vec![table("summary", Unit::Yuan, rows, vec!["budget"], None)],
             ..Document::default()
         }
+    }
+
+    /// A general_budget table of 万元 with last year's figure, this year's,
+    /// the change and its rate, one row per (code, prior, total, rate as
+    /// printed: hundredths of a percent and decimals).
+    fn compared(rows: &[(&str, i64, i64, (i64, u8))]) -> Document {
+        let rows = rows
+            .iter()
+            .map(|&(code, prior, total, (rate, decimals))| {
+                let mut values = vec![
+                    v("prior_year", prior),
+                    v("total", total),
+                    v("change", total - prior),
+                ];
+                values.push(Value {
+                    amount: Amount {
+                        cents: rate,
+                        decimals,
+                    },
+                    ..v("change_rate", 0)
+                });
+                row(None, code, "", values)
+            })
+            .collect();
+        let columns = vec!["prior_year", "total", "change", "change_rate"];
+        Document {
+            tables: vec![table("general_budget", Unit::WanYuan, rows, columns, None)],
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn a_rate_is_checked_against_its_change_and_base_and_never_summed() {
+        // 208 = 20801 + 20802 in every amount column; the rates do not add up.
+        let doc = compared(&[
+            ("208", 300, 200, (-3333, 2)),
+            ("20801", 100, 50, (-500, 1)),
+            ("20802", 200, 150, (-2500, 0)),
+        ]);
+        let results = check_document(&doc, Grammar::global());
+        let got: Vec<String> = results
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {} {}",
+                    r.subject,
+                    r.expected,
+                    r.actual,
+                    r.outcome.as_str()
+                )
+            })
+            .collect();
+        let rate = |code: &str| {
+            got.iter()
+                .find(|s| {
+                    s.starts_with(code) && s.contains("change_rate = 100 × change / prior_year")
+                })
+                .cloned()
+        };
+        // -100/300 = -33.333…%: -33.33 printed, two decimals.
+        assert_eq!(
+            rate("208 ").as_deref(),
+            Some("208 : change_rate = 100 × change / prior_year -33.33 -33.33 true")
+        );
+        // -50/100 = -50%: `-5.0` is a misprint (or a misread column).
+        assert_eq!(
+            rate("20801").as_deref(),
+            Some("20801 : change_rate = 100 × change / prior_year -5.00 -50.00 false")
+        );
+        // -50/200 = -25%, printed whole.
+        assert_eq!(
+            rate("20802").as_deref(),
+            Some("20802 : change_rate = 100 × change / prior_year -25.00 -25.00 true")
+        );
+        // This year's = last year's + the change, on every row.
+        assert!(got.contains(&"208 : total = prior_year + change 200.00 200.00 true".to_string()));
+        // The change adds up like any amount; the rate never does.
+        assert!(
+            got.contains(&"208 : change = sum of 2 rows below -100.00 -100.00 true".to_string())
+        );
+        assert!(
+            !got.iter().any(|s| s.contains("change_rate = sum")),
+            "{got:#?}"
+        );
+    }
+
+    #[test]
+    fn a_rate_holds_within_one_unit_of_its_last_printed_decimal() {
+        // -1/3 = -33.333…%: publishers round (-33.33, -33.3, -33) or cut.
+        for (rate, holds) in [
+            ((-3333, 2), true),
+            ((-3334, 2), true),
+            ((-3330, 1), true),
+            ((-3300, 0), true),
+            ((-3335, 2), false),
+            ((-3320, 1), false),
+            ((3333, 2), false),
+        ] {
+            let doc = compared(&[("208", 300, 200, rate)]);
+            let results = check_document(&doc, Grammar::global());
+            let ratio: Vec<_> = results.iter().filter(|r| r.rule == Rule::Ratio).collect();
+            assert_eq!(ratio.len(), 1, "{rate:?}");
+            assert_eq!(ratio[0].outcome == Outcome::Pass, holds, "{rate:?}");
+        }
+        // No base, no rate to check.
+        let doc = compared(&[("208", 0, 200, (0, 2))]);
+        let results = check_document(&doc, Grammar::global());
+        assert!(!results.iter().any(|r| r.rule == Rule::Ratio));
+    }
+
+    #[test]
+    fn rounded_division_rounds_half_away_from_zero() {
+        assert_eq!(rounded_div(5, 2), 3);
+        assert_eq!(rounded_div(-5, 2), -3);
+        assert_eq!(rounded_div(4, 3), 1);
+        assert_eq!(rounded_div(-4, -3), 1);
+        assert_eq!(rounded_div(5, -2), -3);
     }
 
     #[test]

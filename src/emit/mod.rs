@@ -161,6 +161,7 @@ pub fn line_items(record: &DocumentRecord, doc: &Document) -> Vec<LineItem> {
     let mut out = Vec::with_capacity(cells);
     let doc_id = Shared::from(record.doc_id.as_str());
     let source = Shared::from(record.source.as_str());
+    let g = crate::grammar::Grammar::global();
     let rows = doc
         .tables
         .iter()
@@ -189,7 +190,12 @@ pub fn line_items(record: &DocumentRecord, doc: &Document) -> Vec<LineItem> {
                 project: project.clone(),
                 measure: v.measure,
                 amount: v.amount.to_string(),
-                unit: t.unit.as_str(),
+                // A rate (增减率) is a percentage, whatever the table's unit.
+                unit: if g.identities.is_percentage(v.measure) {
+                    PERCENT
+                } else {
+                    t.unit.as_str()
+                },
                 status: v.status.as_str(),
                 line: line.clone(),
                 row,
@@ -198,6 +204,9 @@ pub fn line_items(record: &DocumentRecord, doc: &Document) -> Vec<LineItem> {
     }
     out
 }
+
+/// The `unit` of a percentage column's cells.
+pub const PERCENT: &str = "%";
 
 /// Bytes the csv writer collects before each write to its file.
 const CSV_BUFFER: usize = 1 << 16;

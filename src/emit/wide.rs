@@ -30,10 +30,12 @@ const KEY_COLUMNS: [&str; 11] = [
 pub fn measures(g: &Grammar, kind: &str) -> Vec<Measure> {
     let mut out: Vec<Measure> = Vec::new();
     if let Some(k) = g.kind(kind) {
-        // Any table may print last year's figures beside this year's.
+        // Any table may print last year's figures beside this year's, and the change.
         let extra: &[Measure] = match k.shape {
-            Shape::TwoSided | Shape::ThreePublic => &["budget", "final", "prior_year"],
-            Shape::Coded => &["prior_year"],
+            Shape::TwoSided | Shape::ThreePublic => {
+                &["budget", "final", "prior_year", "change", "change_rate"]
+            }
+            Shape::Coded => &["prior_year", "change", "change_rate"],
         };
         for m in k
             .layouts
@@ -125,6 +127,12 @@ impl WideTables {
         }
         let file = self.files.get_mut(first.table).expect("inserted above");
         let status = cells.iter().fold("ok", |s, c| worst(s, c.status));
+        // The row's unit is its amounts' (a rate's `%` is its column's).
+        let unit = cells
+            .iter()
+            .map(|c| c.unit)
+            .find(|u| *u != super::PERCENT)
+            .unwrap_or(first.unit);
         let keys = [
             &*first.doc_id,
             &first.source,
@@ -134,7 +142,7 @@ impl WideTables {
             &first.level,
             &first.item,
             &first.project,
-            first.unit,
+            unit,
             status,
             &first.line,
         ];
@@ -208,9 +216,9 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "doc_id,source,table_no,section,code,level,item,project_name,unit,status,line,total,basic,project,prior_year,other_measures",
-                "d,a.pdf,3,,,,培训费,,万元,ok,p2,5,,5,,",
-                "d,a.pdf,3,,,,培训费,,万元,ok,p2,7,,,,extra_measure=1",
+                "doc_id,source,table_no,section,code,level,item,project_name,unit,status,line,total,basic,project,prior_year,change,change_rate,other_measures",
+                "d,a.pdf,3,,,,培训费,,万元,ok,p2,5,,5,,,,",
+                "d,a.pdf,3,,,,培训费,,万元,ok,p2,7,,,,,,extra_measure=1",
             ]
         );
     }

@@ -12,6 +12,7 @@ use crate::normalize;
 
 #[derive(Debug, Clone)]
 pub struct RowSum {
+    /// The table kinds the rule holds in; empty: every kind.
     pub tables: Vec<String>,
     pub section: Option<Section>,
     pub requires: Vec<Measure>,
@@ -25,11 +26,20 @@ impl RowSum {
     /// `has` says (for the rule's section): the table is one of the rule's,
     /// has its total and every column it requires, and none it excludes.
     pub fn applies(&self, kind: &str, has: impl Fn(&Measure) -> bool) -> bool {
-        self.tables.iter().any(|t| t == kind)
+        (self.tables.is_empty() || self.tables.iter().any(|t| t == kind))
             && has(&self.total)
             && self.requires.iter().all(&has)
             && !self.excludes.iter().any(&has)
     }
+}
+
+/// A column of percentages: `rate` = 100 × `part` / `base`, within the
+/// rounding of the rate's printed decimals (`增减率` = 增减额 / 上年数).
+#[derive(Debug, Clone)]
+pub struct Ratio {
+    pub rate: Measure,
+    pub part: Measure,
+    pub base: Measure,
 }
 
 #[derive(Debug, Clone)]
@@ -147,9 +157,16 @@ pub struct IdentityGrammar {
     pub cross_tables: Vec<CrossTable>,
     pub same_lines: Vec<SameLine>,
     pub narrative: Vec<NarrativeSection>,
+    pub ratios: Vec<Ratio>,
 }
 
 impl IdentityGrammar {
+    /// Whether `measure` is a column of percentages: never summed, written
+    /// with the unit `%`.
+    pub fn is_percentage(&self, measure: &str) -> bool {
+        self.ratios.iter().any(|r| r.rate == measure)
+    }
+
     /// The item sums of table kind `kind`.
     pub fn item_sums_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a ItemSum> + 'a {
         self.item_sums
@@ -172,6 +189,15 @@ struct File {
     narrative: Vec<NarrativeFile>,
     #[serde(default)]
     evidence: Vec<EvidenceFile>,
+    #[serde(default)]
+    ratio: Vec<RatioFile>,
+}
+
+#[derive(Deserialize)]
+struct RatioFile {
+    rate: String,
+    part: String,
+    base: String,
 }
 
 #[derive(Deserialize)]
@@ -185,6 +211,7 @@ struct EvidenceFile {
 
 #[derive(Deserialize)]
 struct RowSumFile {
+    #[serde(default)]
     tables: Vec<String>,
     section: Option<String>,
     #[serde(default)]
@@ -341,6 +368,17 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
                     left: side(&l.left)?,
                     right: side(&l.right)?,
                     labels: l.labels.iter().map(|g| label(g)).collect(),
+                })
+            })
+            .collect::<Result<_>>()?,
+        ratios: f
+            .ratio
+            .iter()
+            .map(|r| {
+                Ok(Ratio {
+                    rate: m(&r.rate)?,
+                    part: m(&r.part)?,
+                    base: m(&r.base)?,
                 })
             })
             .collect::<Result<_>>()?,

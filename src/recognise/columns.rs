@@ -147,7 +147,26 @@ fn substitute(g: &Grammar, leaves: Vec<Token>, children: Vec<Token>) -> Vec<Toke
         .filter(|(_, t)| t.is_weak())
         .map(|(i, _)| i)
         .collect();
+    // A comparison heading with columns of its own below it (`比上年增减`
+    // over 增减额 | 增减率, `上年预算数` over its block) heads a group too:
+    // then every heading takes the columns below it, by position. (Only
+    // these: in a cell-per-line dump a group's columns may sit under the
+    // measure heading beside it.)
+    let spans_several = |i: usize| {
+        let end = leaves.get(i + 1).map_or(usize::MAX, |n| n.pos);
+        let under = children
+            .iter()
+            .filter(|c| (leaves[i].pos..end).contains(&c.pos));
+        under.count() >= 2
+    };
+    let measure_groups = (0..leaves.len()).any(|i| {
+        matches!(
+            leaves[i].meaning,
+            HeaderMeaning::Measure("prior_year" | "change")
+        ) && spans_several(i)
+    });
     let single = match (groups.as_slice(), weak.as_slice()) {
+        _ if measure_groups => None,
         ([g], _) => Some(*g),
         ([], [w]) => Some(*w),
         _ => None,
@@ -474,6 +493,39 @@ mod tests {
         assert_eq!(
             c.problem.as_deref(),
             Some("header names total for two columns")
+        );
+    }
+
+    #[test]
+    fn a_change_heading_over_its_columns_takes_them_by_position() {
+        // `比上年增减` over 增减额 | 增减率 beside a group heading over this
+        // year's columns: each heading takes the columns below it (before,
+        // the group took all five and the header fitted no layout).
+        let g = Grammar::global();
+        let r1 = row(&[
+            "上年执行数",
+            "本年一般公共预算支出",
+            "",
+            "",
+            "比上年增减",
+            "",
+        ]);
+        let r2 = row(&["", "合计", "基本支出", "项目支出", "增减额", "增减率(%)"]);
+        let layouts = &g.kind("general_budget").unwrap().layouts;
+        let c = resolve(g, &[&r1, &r2], 0, 6, layouts);
+        assert_eq!(
+            (measures(&c), c.status),
+            (
+                vec![
+                    "prior_year",
+                    "total",
+                    "basic",
+                    "project",
+                    "change",
+                    "change_rate"
+                ],
+                CellStatus::Ok
+            )
         );
     }
 

@@ -369,10 +369,18 @@ fn values(
     let mut joined = Vec::new();
     // Text in an amount column: this row's cells have shifted, so none of
     // its amounts is where its header says.
-    let text_in_amounts = (from..from + cols.measures.len()).any(|i| {
+    // A percentage column's cells may print the sign (`-16.67%`).
+    let read = |cell: &Cell, measure: Option<Measure>| {
+        Reading::of(cell).or_else(|| {
+            measure
+                .filter(|m| g.identities.is_percentage(m))
+                .and_then(|_| Reading::of_percentage(cell))
+        })
+    };
+    let text_in_amounts = cols.measures.iter().enumerate().any(|(i, m)| {
         cells
-            .get(i)
-            .is_some_and(|c| !normalize::is_blank(&c.text) && Reading::of(c).is_none())
+            .get(from + i)
+            .is_some_and(|c| !normalize::is_blank(&c.text) && read(c, *m).is_none())
     });
     // An amount where the row's label belongs: its cells have shifted left.
     let amount_as_label = from
@@ -392,7 +400,7 @@ fn values(
         if normalize::is_blank(&cell.text) {
             continue;
         }
-        let Some(reading) = Reading::of(cell) else {
+        let Some(reading) = read(cell, *measure) else {
             table.issues.push(format!(
                 "line {}: '{}' in an amount column is not a number",
                 cell.at,
@@ -479,6 +487,15 @@ impl Reading {
             (Some(amount), None) | (None, Some(amount)) => Some(Reading::Rebuilt(amount)),
             (None, None) => None,
         }
+    }
+
+    /// A percentage printed with its sign (`-16.67%`, `5.2％`).
+    fn of_percentage(cell: &Cell) -> Option<Reading> {
+        let bare = cell
+            .text
+            .trim_matches(normalize::is_space)
+            .strip_suffix(['%', '％'])?;
+        Amount::parse(bare).map(Reading::Printed)
     }
 
     /// The reading kept until the row's sums are consulted: the joined one.
@@ -1991,14 +2008,18 @@ fn column_categories(
                 .iter()
                 .any(|h| g.header(h) == HeaderMeaning::Measure(m))
         };
-        let measure = match measure {
-            "total" if year_heading("prior_year") => "prior_year",
-            m => m,
+        // A block under `增减` (or `增减率`): the change from last year.
+        let compared = ["prior_year", "change", "change_rate"]
+            .into_iter()
+            .find(|m| year_heading(m));
+        let measure = match (measure, compared) {
+            ("total", Some(m)) => m,
+            (m, _) => m,
         };
-        // In a table of two years, every column must sit under one of them:
-        // one whose year heading is not over it (a heading shifted by the
-        // dump) could be either year's.
-        years.push(year_heading("prior_year") || year_heading("budget") || year_heading("final"));
+        // In a table of two years, every column must sit under one of them
+        // (or under the change): one whose year heading is not over it (a
+        // heading shifted by the dump) could be either year's.
+        years.push(compared.is_some() || year_heading("budget") || year_heading("final"));
         let name = match (category(lowest), above) {
             (Some("合计"), Some(group)) if group != "合计" => group,
             (Some(c), _) => c,
@@ -2011,7 +2032,9 @@ fn column_categories(
         }
         out.push((name, measure));
     }
-    let two_years = out.iter().any(|(_, m)| *m == "prior_year");
+    let two_years = out
+        .iter()
+        .any(|(_, m)| matches!(*m, "prior_year" | "change" | "change_rate"));
     if two_years && !years.iter().all(|&under_year| under_year) {
         return None;
     }
