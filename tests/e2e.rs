@@ -2904,3 +2904,73 @@ fn three_public_blocks_for_two_years_and_the_change() {
         d["error"]
     );
 }
+
+#[test]
+fn a_two_sided_summary_with_the_change_and_its_rate_on_both_sides() {
+    // The template's 部门收支总表 with 上年预算数 | 本年预算数 | 增减额 |
+    // 增减率(%) on both sides (last year's: twice this year's). Before, the
+    // income side read the change as a second budget: `uncertain`, partial.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_summary_change.txt");
+    template_table_edited(&copy, "部门收支总表", |lines, title| {
+        lines[title + 2] = "收入\t\t\t\t\t支出\t\t\t\t".into();
+        lines[title + 3] = ["项目\t上年预算数\t本年预算数\t增减额\t增减率(%)"; 2].join("\t");
+        let compared = |c: &str| -> [String; 4] {
+            match c.parse::<f64>() {
+                Ok(v) => [
+                    format!("{:.2}", v * 2.0),
+                    c.to_string(),
+                    format!("{:.2}", -v),
+                    "-50.00".to_string(),
+                ],
+                Err(_) => Default::default(),
+            }
+        };
+        for line in table_rows(lines, title + 4) {
+            let mut c: Vec<String> = line.split('\t').map(String::from).collect();
+            c.resize(4, String::new());
+            let mut row = vec![c[0].clone()];
+            row.extend(compared(&c[1]));
+            row.push(c[2].clone());
+            row.extend(compared(&c[3]));
+            *line = row.join("\t");
+        }
+    });
+    let run = extract(&[&copy]);
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
+        ["ok", "0", "0"],
+        "{}",
+        d["error"]
+    );
+    let got = picked(
+        &run.line_items(),
+        &[("table", "summary"), ("item", "本年收入合计")],
+        &["measure", "amount", "unit"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["prior_year", "1095.50", "万元"],
+            ["budget", "547.75", "万元"],
+            ["change", "-547.75", "万元"],
+            ["change_rate", "-50.00", "%"],
+        ]
+    );
+    let checks = run.checks();
+    let passed = |subject: &str| {
+        checks
+            .iter()
+            .any(|c| c["table"] == "summary" && c["subject"] == subject && c["ok"] == "true")
+    };
+    assert!(passed("本年收入合计: budget = prior_year + change"));
+    assert!(passed("支出总计: change_rate = 100 × change / prior_year"));
+    // The numbered lists add up in the amount columns, never in the rates.
+    assert!(passed(
+        "本年收入合计: change = sum of 2 numbered rows above"
+    ));
+    assert!(!checks
+        .iter()
+        .any(|c| c["subject"].contains("change_rate = sum")));
+}

@@ -1568,11 +1568,12 @@ fn two_sided(
         }
     }
     // Income amounts are `budget` (or `final` in a final account), whatever
-    // the header calls them — last year's comparison column aside.
+    // the header calls them — the comparison columns (last year's, the
+    // change) aside.
     let income_measures: Vec<Vec<Measure>> = if left.len() == split - 1 {
         left.iter()
             .map(|c| match c[0] {
-                m @ ("final" | "prior_year") => vec![m],
+                m @ ("final" | "prior_year" | "change" | "change_rate") => vec![m],
                 _ => vec!["budget"],
             })
             .collect()
