@@ -418,6 +418,9 @@ impl Grammar {
         {
             return HeaderMeaning::Measure(m);
         }
+        if let Some(m) = self.measure_with_suffix(h) {
+            return HeaderMeaning::Measure(m);
+        }
         // Code and name columns: the listed headers, and any `…编码` / `…名称`
         // (`支出功能分类科目编码`, `部门经济分类科目名称`).
         if self.label_headers.iter().any(|l| l == h) || h.ends_with("编码") || h.ends_with("名称")
@@ -444,6 +447,28 @@ impl Grammar {
             }
         }
         HeaderMeaning::Other
+    }
+
+    /// A measure's name followed by a unit: the table's (`增减额(万元)`,
+    /// `预算数(元)`) leaves the measure as it is; a percent sign after an
+    /// amount's name (`比上年增减(%)`, `增减%`) makes it the percentage a
+    /// ratio of the grammar takes of that amount (`change_rate`).
+    fn measure_with_suffix(&self, h: &str) -> Option<Measure> {
+        for unit in ["(万元)", "(元)"] {
+            if let Some(m) = h.strip_suffix(unit).and_then(|s| self.synonyms.get(s)) {
+                return Some(m);
+            }
+        }
+        let stem = h.strip_suffix("(%)").or_else(|| h.strip_suffix('%'))?;
+        let m = *self.synonyms.get(stem)?;
+        if self.identities.is_percentage(m) {
+            return Some(m);
+        }
+        self.identities
+            .ratios
+            .iter()
+            .find(|r| r.part == m)
+            .map(|r| r.rate)
     }
 
     /// Whether a line on its own can be part of a table's header: a header
@@ -732,5 +757,29 @@ mod tests {
         // Years are made relative before headers are read.
         assert_eq!(measure("2024年预算数"), None);
         assert_eq!(measure("其中：公共预算财政拨款"), Some("general_budget"));
+    }
+
+    #[test]
+    fn the_change_its_percentage_and_names_with_a_unit() {
+        let g = Grammar::global();
+        let measure = |h: &str| match g.header(h) {
+            HeaderMeaning::Measure(m) => Some(m),
+            _ => None,
+        };
+        assert_eq!(measure("增减额"), Some("change"));
+        assert_eq!(measure("比上年增减"), Some("change"));
+        assert_eq!(measure("增减率"), Some("change_rate"));
+        // A percent sign after the change, or after its rate.
+        assert_eq!(measure("比上年增减(%)"), Some("change_rate"));
+        assert_eq!(measure("增减（%）"), Some("change_rate"));
+        assert_eq!(measure("增减率%"), Some("change_rate"));
+        // A unit after a name leaves the name's measure.
+        assert_eq!(measure("增减额(万元)"), Some("change"));
+        assert_eq!(measure("本年预算数（万元）"), Some("budget"));
+        // Only the change has a percentage; a percent sign elsewhere is no key.
+        assert_eq!(measure("预算数(%)"), None);
+        assert_eq!(measure("金额(万元)"), None);
+        assert!(g.identities.is_percentage("change_rate"));
+        assert!(!g.identities.is_percentage("change"));
     }
 }

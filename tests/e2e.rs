@@ -2779,25 +2779,24 @@ fn a_row_wise_three_public_table_with_the_change_and_its_rate() {
     );
 }
 
-#[test]
-fn a_coded_table_with_the_change_under_its_own_heading() {
-    // The template's 一般公共预算支出表 as `上年预算数 | 本年预算数 (合计 |
-    // 基本支出 | 项目支出) | 比上年增减 (增减额 | 增减率(%))`, rates printed
-    // with their sign, last year's figure the total plus the basic. One
-    // rate misprinted: the check says so, the cell keeps what was printed.
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("mof_general_budget_change.txt");
-    template_table_edited(&copy, "一般公共预算支出表", |lines, title| {
+/// The template's 一般公共预算支出表 as `上年预算数 | 本年预算数 (合计 |
+/// 基本支出 | 项目支出) | 比上年增减 (…)`, the lower header's last two
+/// cells `change_headers`; last year's figure the total plus the basic,
+/// then the change and its rate followed by `percent` (20805's rate
+/// `misprint` when given).
+fn template_with_change_columns(
+    copy: &Path,
+    change_headers: &str,
+    percent: &str,
+    misprint: Option<&str>,
+) {
+    template_table_edited(copy, "一般公共预算支出表", |lines, title| {
         lines[title + 2] = "科目编码\t科目名称\t上年预算数\t本年预算数\t\t\t比上年增减\t".into();
-        lines[title + 3] = "\t\t\t合计\t基本支出\t项目支出\t增减额\t增减率(%)".into();
+        lines[title + 3] = format!("\t\t\t合计\t基本支出\t项目支出\t{change_headers}");
         let cents = |c: &str| -> i64 { c.parse::<f64>().map_or(0, |v| (v * 100.0).round() as i64) };
         let money = |c: i64| {
-            format!(
-                "{}{}.{:02}",
-                if c < 0 { "-" } else { "" },
-                c.abs() / 100,
-                c.abs() % 100
-            )
+            let sign = if c < 0 { "-" } else { "" };
+            format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
         };
         for line in table_rows(lines, title + 4) {
             let mut c: Vec<String> = line.split('\t').map(String::from).collect();
@@ -2805,17 +2804,27 @@ fn a_coded_table_with_the_change_under_its_own_heading() {
             let (total, basic) = (cents(&c[2]), cents(&c[3]));
             let prior = total + basic;
             let change = total - prior;
-            let rate = if c[0] == "20805" {
-                "-5.00%".to_string()
-            } else {
-                let r = (10_000.0 * change as f64 / prior as f64).round() as i64;
-                format!("{}%", money(r))
+            let rate = match misprint {
+                Some(rate) if c[0] == "20805" => rate.to_string(),
+                _ => {
+                    let r = (10_000.0 * change as f64 / prior as f64).round() as i64;
+                    format!("{}{percent}", money(r))
+                }
             };
             c.splice(2..2, [money(prior)]);
             c.extend([money(change), rate]);
             *line = c.join("\t");
         }
     });
+}
+
+#[test]
+fn a_coded_table_with_the_change_under_its_own_heading() {
+    // Rates printed with their sign; one misprinted: the check says so, the
+    // cell keeps what was printed.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_general_budget_change.txt");
+    template_with_change_columns(&copy, "增减额\t增减率(%)", "%", Some("-5.00%"));
     let run = extract(&[&copy]);
     let got = picked(
         &run.line_items(),
@@ -2855,6 +2864,61 @@ fn a_coded_table_with_the_change_under_its_own_heading() {
         "{}",
         d["error"]
     );
+}
+
+#[test]
+fn change_and_rate_headed_the_other_way_round_are_uncertain() {
+    // The same table with 增减率 printed over the change and 增减额 over the
+    // rate. Before the comparison checks, such a table was `partial` (its
+    // headers unknown); read as headed, every cell would be `ok` and wrong.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_general_budget_change_swapped.txt");
+    template_with_change_columns(&copy, "增减率(%)\t增减额", "", None);
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "general_budget"), ("code", "20802")],
+        &["measure", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["prior_year", "670.00", "uncertain"],
+            ["total", "420.00", "uncertain"],
+            ["basic", "250.00", "ok"],
+            ["project", "170.00", "ok"],
+            ["change_rate", "-250.00", "uncertain"],
+            ["change", "-37.31", "uncertain"],
+        ]
+    );
+    let d = &run.documents()[0];
+    assert_eq!(d["status"], "partial");
+    assert!(
+        d["error"].starts_with(
+            "check failed, likely extraction: general_budget 208 社会保障和就业支出: total = prior_year + change"
+        ),
+        "{}",
+        d["error"]
+    );
+    // Rates printed with their sign under the change's heading: not
+    // amounts, the rows are read as shifted.
+    let signed = dir
+        .path()
+        .join("mof_general_budget_change_swapped_signed.txt");
+    template_with_change_columns(&signed, "增减率(%)\t增减额", "%", None);
+    let run = extract(&[&signed]);
+    let d = &run.documents()[0];
+    assert_eq!(d["status"], "partial");
+    assert!(
+        d["error"].contains("'-37.31%' in an amount column is not a number"),
+        "{}",
+        d["error"]
+    );
+    assert!(run
+        .line_items()
+        .iter()
+        .filter(|r| r["table"] == "general_budget")
+        .all(|r| r["status"] == "uncertain"));
 }
 
 #[test]

@@ -12,7 +12,7 @@
 
 mod narrative;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use crate::amount::Amount;
@@ -1293,7 +1293,9 @@ fn evaluate_all(
             contradicted.extend(repaired);
         }
     }
-    let doubtful: HashSet<CellRef> = contradicted.difference(&confirmed).copied().collect();
+    let mut doubtful: HashSet<CellRef> = contradicted.difference(&confirmed).copied().collect();
+    let misread = systematic_failures(doc, g, evaluated());
+    doubtful.extend(misread.iter().flat_map(|id| id.cells()).copied());
     let mut out: Vec<CheckResult> = evaluated()
         .map(|(id, ev)| {
             let table = &doc.tables[id.table];
@@ -1321,8 +1323,59 @@ fn evaluate_all(
     (out, doubtful.into_iter().collect())
 }
 
+/// The failing identities of a comparison (this year's = last year's + the
+/// change; a rate against the change) that fails row after row of its table:
+/// on two rows at least, and on as many rows as it holds on with every part
+/// printed and non-zero (a row without change holds whichever way the
+/// columns are read). The columns are misread then (增减额 and 增减率, or
+/// 上年 and 本年, headed the other way round), not the publisher's figures,
+/// which slip on a row here and there: the cells are doubtful, `ok` ones
+/// too. (Other rules have their own test for a misread row:
+/// [`extraction_suspect`].)
+fn systematic_failures<'a>(
+    doc: &Document,
+    g: &Grammar,
+    evaluated: impl Iterator<Item = (&'a Identity, &'a Evaluation)>,
+) -> Vec<&'a Identity> {
+    let comparison = |m: Measure| {
+        g.identities
+            .ratios
+            .iter()
+            .any(|r| [r.rate, r.part, r.base].contains(&m))
+    };
+    let printed_nonzero = |t: &Term| match t {
+        Term::Cell(c) => doc.tables[c.table].rows[c.row]
+            .value(c.measure)
+            .is_some_and(|v| v.amount.cents != 0),
+        Term::Stated { .. } => false,
+    };
+    // (table, rule, equation) → (rows it tells something on, failing)
+    let mut rules: BTreeMap<(usize, Rule, &str), (usize, Vec<&Identity>)> = BTreeMap::new();
+    for (id, ev) in evaluated {
+        let Subject::Row { tail, .. } = &id.subject else {
+            continue;
+        };
+        if !id.cells().any(|c| comparison(c.measure)) {
+            continue;
+        }
+        let entry = rules.entry((id.table, id.rule, tail)).or_default();
+        if !ev.holds {
+            entry.0 += 1;
+            entry.1.push(id);
+        } else if id.parts.iter().all(printed_nonzero) {
+            entry.0 += 1;
+        }
+    }
+    rules
+        .into_values()
+        .filter(|(telling, failing)| failing.len() >= 2 && failing.len() * 2 >= *telling)
+        .flat_map(|(_, failing)| failing)
+        .collect()
+}
+
 /// Whether a failure more likely comes from extraction than from the
-/// publisher; `doubtful` are the repaired cells no identity backs.
+/// publisher; `doubtful` are the repaired cells no identity backs, and the
+/// cells of rules failing on most rows.
 fn extraction_suspect(doc: &Document, id: &Identity, doubtful: &HashSet<CellRef>) -> bool {
     let value = |c: &CellRef| doc.tables[c.table].rows[c.row].value(c.measure);
     // A reconstructed cell the arithmetic does not back.
@@ -1613,6 +1666,59 @@ mod tests {
         let doc = compared(&[("208", 0, 200, (0, 2))]);
         let results = check_document(&doc, Grammar::global());
         assert!(!results.iter().any(|r| r.rule == Rule::Ratio));
+    }
+
+    #[test]
+    fn a_comparison_failing_row_after_row_makes_its_cells_uncertain() {
+        // 增减额 and 增减率 headed the other way round: every row's change
+        // holds its rate and the other way round.
+        let rows = [
+            ("208", 300, 200, (-3333, 2)),
+            ("20801", 100, 50, (-5000, 2)),
+            ("20802", 200, 150, (-2500, 2)),
+        ];
+        let mut doc = compared(&rows);
+        for row in &mut doc.tables[0].rows {
+            let [.., change, rate] = row.values.as_mut_slice() else {
+                unreachable!()
+            };
+            std::mem::swap(&mut change.amount, &mut rate.amount);
+        }
+        let results = flag(&mut doc);
+        assert!(results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Fail)
+            .all(|r| r.extraction_suspect));
+        // (20801's change is -50.00 and its rate -50.00%: it reads the
+        // same either way, and holds.)
+        let statuses = |i: usize| -> Vec<CellStatus> {
+            doc.tables[0].rows[i]
+                .values
+                .iter()
+                .map(|v| v.status)
+                .collect()
+        };
+        assert_eq!(statuses(0), [CellStatus::Uncertain; 4]);
+        assert_eq!(statuses(1), [CellStatus::Ok; 4]);
+        assert_eq!(statuses(2), [CellStatus::Uncertain; 4]);
+        // One row's rate misprinted: the publisher's slip, cells as printed.
+        let mut doc = compared(&[
+            ("208", 300, 200, (-3333, 2)),
+            ("20801", 100, 50, (-500, 2)),
+            ("20802", 200, 150, (-2500, 2)),
+        ]);
+        let results = flag(&mut doc);
+        let failed: Vec<_> = results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Fail)
+            .collect();
+        assert_eq!(failed.len(), 1);
+        assert!(!failed[0].extraction_suspect);
+        assert!(doc.tables[0]
+            .rows
+            .iter()
+            .flat_map(|r| &r.values)
+            .all(|v| v.status == CellStatus::Ok));
     }
 
     #[test]
