@@ -3038,3 +3038,45 @@ fn a_two_sided_summary_with_the_change_and_its_rate_on_both_sides() {
         .iter()
         .any(|c| c["subject"].contains("change_rate = sum")));
 }
+
+#[test]
+fn a_year_printed_over_its_measure_is_that_years() {
+    // `2023年` above `预算数`, `2024年` above 合计 | 基本支出 | 项目支出 in a
+    // 2024 budget. Before, the year line was not read: last year's column
+    // came out as this year's `budget`, `ok`.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_general_budget_year_over_measure.txt");
+    template_table_edited(&copy, "一般公共预算支出表", |lines, title| {
+        lines[title + 2] = "科目编码\t科目名称\t2023年\t2024年\t\t".into();
+        lines[title + 3] = "\t\t预算数\t合计\t基本支出\t项目支出".into();
+        for line in table_rows(lines, title + 4) {
+            let mut c: Vec<String> = line.split('\t').map(String::from).collect();
+            c.resize(5, String::new());
+            let prior: f64 = c[2].parse::<f64>().unwrap_or(0.0) * 2.0;
+            c.insert(2, format!("{prior:.2}"));
+            *line = c.join("\t");
+        }
+    });
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "general_budget"), ("code", "20802")],
+        &["measure", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["prior_year", "840.00", "ok"],
+            ["total", "420.00", "ok"],
+            ["basic", "250.00", "ok"],
+            ["project", "170.00", "ok"],
+        ]
+    );
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
+        ["ok", "0", "0"],
+        "{}",
+        d["error"]
+    );
+}

@@ -147,23 +147,22 @@ fn substitute(g: &Grammar, leaves: Vec<Token>, children: Vec<Token>) -> Vec<Toke
         .filter(|(_, t)| t.is_weak())
         .map(|(i, _)| i)
         .collect();
-    // A comparison heading with columns of its own below it (`比上年增减`
-    // over 增减额 | 增减率, `上年预算数` over its block) heads a group too:
-    // then every heading takes the columns below it, by position. (Only
-    // these: in a cell-per-line dump a group's columns may sit under the
-    // measure heading beside it.)
-    let spans_several = |i: usize| {
+    // A comparison heading with a column of its own below it (`比上年增减`
+    // over 增减额 | 增减率, `上年预算数` over its block, `2023年` over
+    // `预算数`) heads a group too: then every heading takes the columns
+    // below it, by position. (Only these: in a cell-per-line dump a group's
+    // columns may sit under the measure heading beside it.)
+    let heads_columns = |i: usize| {
         let end = leaves.get(i + 1).map_or(usize::MAX, |n| n.pos);
-        let under = children
+        children
             .iter()
-            .filter(|c| (leaves[i].pos..end).contains(&c.pos));
-        under.count() >= 2
+            .any(|c| (leaves[i].pos..end).contains(&c.pos))
     };
     let measure_groups = (0..leaves.len()).any(|i| {
         matches!(
             leaves[i].meaning,
             HeaderMeaning::Measure("prior_year" | "change")
-        ) && spans_several(i)
+        ) && heads_columns(i)
     });
     let single = match (groups.as_slice(), weak.as_slice()) {
         _ if measure_groups => None,

@@ -259,7 +259,9 @@ fn panel_width(header: &[&[Cell]], body: &[Vec<Cell>]) -> Option<usize> {
 /// to the document's year: its own year's drops the year (`预算数`), the
 /// year before's reads `上年…` (`上年执行数`, last year's figure). Other
 /// years, or a document whose year is not known, stay as printed (their
-/// columns unknown).
+/// columns unknown). The year before alone, over the measure below it
+/// (`2023年` / `预算数`), is `上年数`: last year's heading (before, its
+/// column was read by the word below, as this year's budget).
 fn relative_years(rows: &mut [Vec<Cell>], year: Option<u16>) {
     let Some(year) = year else { return };
     for cell in rows.iter_mut().flatten() {
@@ -274,6 +276,7 @@ fn relative_years(rows: &mut [Vec<Cell>], year: Option<u16>) {
         let rest = rest.strip_prefix('度').unwrap_or(rest);
         let printed: Option<u16> = label[..digits].parse().ok();
         let relative = match printed {
+            Some(y) if rest.is_empty() && y + 1 == year => Some("上年数".to_string()),
             _ if rest.is_empty() => None,
             Some(y) if y == year => Some(rest.to_string()),
             Some(y) if y + 1 == year => Some(format!("上年{rest}")),
