@@ -2867,6 +2867,37 @@ fn a_coded_table_with_the_change_under_its_own_heading() {
 }
 
 #[test]
+fn a_rate_printed_as_a_slash_is_no_rate() {
+    // `/` where a rate cannot be given (nothing last year): no cell, no
+    // check, the row read (before, the whole row was `uncertain`).
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_general_budget_change_slash.txt");
+    template_with_change_columns(&copy, "金额\t比例", "", Some("/"));
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "general_budget"), ("code", "20805")],
+        &["measure", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["prior_year", "120.00", "ok"],
+            ["total", "60.00", "ok"],
+            ["basic", "60.00", "ok"],
+            ["change", "-60.00", "ok"],
+        ]
+    );
+    let d = &run.documents()[0];
+    assert_eq!(
+        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
+        ["ok", "0", "0"],
+        "{}",
+        d["error"]
+    );
+}
+
+#[test]
 fn change_and_rate_headed_the_other_way_round_are_uncertain() {
     // The same table with 增减率 printed over the change and 增减额 over the
     // rate. Before the comparison checks, such a table was `partial` (its

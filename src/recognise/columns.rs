@@ -123,6 +123,7 @@ fn assemble_leaves(g: &Grammar, rows: &[&[Cell]], from: usize) -> Vec<Token> {
         }
         let children: Vec<Token> = toks
             .into_iter()
+            .map(|t| named_by_heading(g, &leaves, t))
             .filter(|t| !t.candidates().is_empty())
             .collect();
         if children.is_empty() {
@@ -131,6 +132,34 @@ fn assemble_leaves(g: &Grammar, rows: &[&[Cell]], from: usize) -> Vec<Token> {
         leaves = substitute(g, leaves, children);
     }
     leaves
+}
+
+/// A lower header cell that names no measure by itself but does after the
+/// name of the measure heading over it (`比上年增减` over `金额 | 比例`:
+/// 增减金额, 增减比例) takes that meaning.
+fn named_by_heading(g: &Grammar, leaves: &[Token], mut t: Token) -> Token {
+    if !t.candidates().is_empty() {
+        return t;
+    }
+    let Some(HeaderMeaning::Measure(heading)) = leaves
+        .iter()
+        .rev()
+        .find(|l| l.pos <= t.pos)
+        .map(|l| &l.meaning)
+    else {
+        return t;
+    };
+    let named =
+        g.synonyms_of(heading)
+            .iter()
+            .find_map(|w| match g.header(&format!("{w}{}", t.text)) {
+                HeaderMeaning::Measure(m) => Some(m),
+                _ => None,
+            });
+    if let Some(m) = named {
+        t.meaning = HeaderMeaning::Measure(m);
+    }
+    t
 }
 
 /// Puts `children` (a lower header row) in place of the heading they belong to.
@@ -526,6 +555,26 @@ mod tests {
                 CellStatus::Ok
             )
         );
+    }
+
+    #[test]
+    fn words_under_a_change_heading_are_read_with_it() {
+        // `增减` over `金额 | 比例` (or `%`): 增减金额 and 增减比例.
+        let g = Grammar::global();
+        let layouts = &g.kind("general_budget").unwrap().layouts;
+        for rate in ["比例", "%", "百分比"] {
+            let r1 = row(&["上年预算数", "本年预算数", "增减", ""]);
+            let r2 = row(&["", "", "金额", rate]);
+            let c = resolve(g, &[&r1, &r2], 0, 4, layouts);
+            assert_eq!(
+                (measures(&c), c.status),
+                (
+                    vec!["prior_year", "budget", "change", "change_rate"],
+                    CellStatus::Ok
+                ),
+                "{rate}"
+            );
+        }
     }
 
     #[test]

@@ -370,20 +370,26 @@ fn values(
     let mut out = Vec::new();
     // Amounts the layout joined from two lines: (value index, first line's amount).
     let mut joined = Vec::new();
-    // Text in an amount column: this row's cells have shifted, so none of
-    // its amounts is where its header says.
-    // A percentage column's cells may print the sign (`-16.67%`).
+    // A percentage column's cells may print the sign (`-16.67%`), and a
+    // `/` where there is no rate (nothing last year).
+    let percentage = |m: Option<Measure>| m.is_some_and(|m| g.identities.is_percentage(m));
     let read = |cell: &Cell, measure: Option<Measure>| {
         Reading::of(cell).or_else(|| {
-            measure
-                .filter(|m| g.identities.is_percentage(m))
-                .and_then(|_| Reading::of_percentage(cell))
+            percentage(measure)
+                .then(|| Reading::of_percentage(cell))
+                .flatten()
         })
     };
+    let blank = |cell: &Cell, measure: Option<Measure>| {
+        normalize::is_blank(&cell.text)
+            || (percentage(measure) && matches!(cell.text.trim(), "/" | "／"))
+    };
+    // Text in an amount column: this row's cells have shifted, so none of
+    // its amounts is where its header says.
     let text_in_amounts = cols.measures.iter().enumerate().any(|(i, m)| {
         cells
             .get(from + i)
-            .is_some_and(|c| !normalize::is_blank(&c.text) && read(c, *m).is_none())
+            .is_some_and(|c| !blank(c, *m) && read(c, *m).is_none())
     });
     // An amount where the row's label belongs: its cells have shifted left.
     let amount_as_label = from
@@ -400,7 +406,7 @@ fn values(
         let Some(cell) = cells.get(from + i) else {
             continue;
         };
-        if normalize::is_blank(&cell.text) {
+        if blank(cell, *measure) {
             continue;
         }
         let Some(reading) = read(cell, *measure) else {
