@@ -2902,6 +2902,8 @@ fn change_and_rate_headed_the_other_way_round_are_uncertain() {
     // The same table with 增减率 printed over the change and 增减额 over the
     // rate. Before the comparison checks, such a table was `partial` (its
     // headers unknown); read as headed, every cell would be `ok` and wrong.
+    // A row whose comparison fails so may hold any amount in the wrong
+    // column: all its cells are `uncertain`.
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("mof_general_budget_change_swapped.txt");
     template_with_change_columns(&copy, "增减率(%)\t增减额", "", None);
@@ -2916,8 +2918,8 @@ fn change_and_rate_headed_the_other_way_round_are_uncertain() {
         [
             ["prior_year", "670.00", "uncertain"],
             ["total", "420.00", "uncertain"],
-            ["basic", "250.00", "ok"],
-            ["project", "170.00", "ok"],
+            ["basic", "250.00", "uncertain"],
+            ["project", "170.00", "uncertain"],
             ["change_rate", "-250.00", "uncertain"],
             ["change", "-37.31", "uncertain"],
         ]
@@ -3107,6 +3109,41 @@ fn a_year_printed_over_its_measure_is_that_years() {
     assert_eq!(
         [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
         ["ok", "0", "0"],
+        "{}",
+        d["error"]
+    );
+}
+
+#[test]
+fn a_year_alone_that_is_neither_this_nor_last_years_leaves_its_column_unknown() {
+    // `2022年 | 2023年 | 2024年` over `决算数 | 预算数 | 预算数` in a 2024
+    // budget. Before, the 2022 column was read by the word below it, as this
+    // document's `final`, `ok`.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_three_public_2022.txt");
+    template_with_three_public(
+        &copy,
+        "项目\t2022年\t2023年\t2024年\t增减额\n\
+         \t决算数\t预算数\t预算数\t\n\
+         合计\t9.00\t12.00\t10.00\t-2.00\n\
+         1、因公出国(境)费用\t0.00\t1.00\t0.00\t-1.00\n\
+         2、公务接待费\t1.00\t3.00\t2.00\t-1.00\n\
+         3、公务用车购置及运行费\t8.00\t8.00\t8.00\t0.00\n\
+         其中：公务用车运行维护费\t8.00\t8.00\t8.00\t0.00\n\
+         公务用车购置\t0\t0\t0\t0",
+    );
+    let run = extract(&[&copy]);
+    let items = run.line_items();
+    let measures: Vec<&str> = items
+        .iter()
+        .filter(|r| r["table"] == "three_public" && r["item"] == "合计")
+        .map(|r| r["measure"].as_str())
+        .collect();
+    assert_eq!(measures, ["prior_year", "budget", "change"]);
+    let d = &run.documents()[0];
+    assert_eq!(d["status"], "partial");
+    assert!(
+        d["error"].contains("amount 9.00 in a column with no known header"),
         "{}",
         d["error"]
     );

@@ -12,7 +12,7 @@
 
 mod narrative;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 use crate::amount::Amount;
@@ -227,10 +227,13 @@ impl Identity {
     }
 
     /// A rate against its part and base, in hundredths of a percent: it
-    /// holds within one unit of the rate's last printed decimal (publishers
-    /// round or cut), and `actual` is 100 × part / base rounded to those
-    /// decimals. `None` without a printed rate and a printed, non-zero base.
-    /// A blank part is no change.
+    /// holds when it is within one unit of its last printed decimal of 100 ×
+    /// part / base for some part and base within the rounding of their own
+    /// printed decimals (publishers round, or cut, and often work out rates
+    /// from figures before rounding: a small base rounds a long way).
+    /// `actual` is the rate of the printed figures, rounded to the rate's
+    /// decimals. `None` without a printed rate and a printed base that
+    /// cannot round to zero. A blank part is no change.
     fn evaluate_ratio(&self, doc: &Document) -> Option<Evaluation> {
         let printed = |t: &Term| match t {
             Term::Cell(c) => doc.tables[c.table].rows[c.row]
@@ -242,20 +245,38 @@ impl Identity {
             return None;
         };
         let rate = printed(rate)?;
-        let base = i128::from(printed(base)?.cents);
-        if base == 0 {
+        let base = printed(base)?;
+        let part = printed(part);
+        // Half a unit of an amount's last printed decimal, in halves of a
+        // hundredth (amounts below are doubled to keep it whole).
+        let half = |a: Amount| 10_i128.pow(u32::from(2 - a.decimals.min(2)));
+        let (mut c2, hc) = part.map_or((0, 0), |a| (2 * i128::from(a.cents), half(a)));
+        let (mut p2, hp) = (2 * i128::from(base.cents), half(base));
+        if p2 < 0 {
+            (c2, p2) = (-c2, -p2);
+        }
+        if p2 - hp <= 0 {
             return None;
         }
-        let part = printed(part);
-        // The rate is 10_000 × part / base hundredths of a percent; `step`
-        // hundredths are one unit of its last printed decimal.
-        let exact = 10_000 * i128::from(part.map_or(0, |p| p.cents));
+        // 10_000 × part / base over the box of roundings: least and greatest
+        // at its corners. The printed rate, ± `step`, must meet that range.
+        let corners = [
+            (c2 - hc, p2 - hp),
+            (c2 - hc, p2 + hp),
+            (c2 + hc, p2 - hp),
+            (c2 + hc, p2 + hp),
+        ];
         let step = 10_i128.pow(u32::from(2 - rate.decimals.min(2)));
         let expected = i128::from(rate.cents);
-        let holds = (expected * base - exact).abs() <= step * base.abs();
+        let holds = corners
+            .iter()
+            .any(|&(n, d)| 10_000 * n >= (expected - step) * d)
+            && corners
+                .iter()
+                .any(|&(n, d)| 10_000 * n <= (expected + step) * d);
         Some(Evaluation {
             expected,
-            actual: rounded_div(exact, base * step) * step,
+            actual: rounded_div(10_000 * c2, p2 * step) * step,
             holds,
             printed: 2 + usize::from(part.is_some()),
         })
@@ -1295,7 +1316,7 @@ fn evaluate_all(
     }
     let mut doubtful: HashSet<CellRef> = contradicted.difference(&confirmed).copied().collect();
     let misread = systematic_failures(doc, g, evaluated());
-    doubtful.extend(misread.iter().flat_map(|id| id.cells()).copied());
+    doubtful.extend(cells_of_rows(doc, &misread));
     let mut out: Vec<CheckResult> = evaluated()
         .map(|(id, ev)| {
             let table = &doc.tables[id.table];
@@ -1324,14 +1345,17 @@ fn evaluate_all(
 }
 
 /// The failing identities of a comparison (this year's = last year's + the
-/// change; a rate against the change) that fails row after row of its table:
-/// on two rows at least, and on as many rows as it holds on with every part
-/// printed and non-zero (a row without change holds whichever way the
-/// columns are read). The columns are misread then (增减额 and 增减率, or
-/// 上年 and 本年, headed the other way round), not the publisher's figures,
-/// which slip on a row here and there: the cells are doubtful, `ok` ones
-/// too. (Other rules have their own test for a misread row:
-/// [`extraction_suspect`].)
+/// change; a rate against the change) that fails row after row of its
+/// table: with two different sums at least, and with as many as the rows
+/// it holds on with every part printed and non-zero (a row without change
+/// holds whichever way the columns are read). The columns are misread then
+/// (增减额 and 增减率, or 上年 and 本年, headed the other way round, a block
+/// of columns shifted), not the publisher's figures, which slip on a row
+/// here and there (a slip copied down a chain of single children fails
+/// with the same sums). Only comparisons: other row sums fail row after row
+/// in print too (an income table whose total holds a source it has no
+/// column for), and a swap of their columns has its own test
+/// ([`extraction_suspect`]).
 fn systematic_failures<'a>(
     doc: &Document,
     g: &Grammar,
@@ -1349,8 +1373,15 @@ fn systematic_failures<'a>(
             .is_some_and(|v| v.amount.cents != 0),
         Term::Stated { .. } => false,
     };
-    // (table, rule, equation) → (rows it tells something on, failing)
-    let mut rules: BTreeMap<(usize, Rule, &str), (usize, Vec<&Identity>)> = BTreeMap::new();
+    #[derive(Default)]
+    struct Tally<'a> {
+        /// Rows it holds on with every part printed and non-zero.
+        telling_holds: usize,
+        /// (expected, actual) of the rows it fails on.
+        sums: BTreeSet<(i128, i128)>,
+        failing: Vec<&'a Identity>,
+    }
+    let mut rules: BTreeMap<(usize, Rule, &str), Tally> = BTreeMap::new();
     for (id, ev) in evaluated {
         let Subject::Row { tail, .. } = &id.subject else {
             continue;
@@ -1358,19 +1389,37 @@ fn systematic_failures<'a>(
         if !id.cells().any(|c| comparison(c.measure)) {
             continue;
         }
-        let entry = rules.entry((id.table, id.rule, tail)).or_default();
+        let tally = rules.entry((id.table, id.rule, tail)).or_default();
         if !ev.holds {
-            entry.0 += 1;
-            entry.1.push(id);
+            tally.sums.insert((ev.expected, ev.actual));
+            tally.failing.push(id);
         } else if id.parts.iter().all(printed_nonzero) {
-            entry.0 += 1;
+            tally.telling_holds += 1;
         }
     }
     rules
         .into_values()
-        .filter(|(telling, failing)| failing.len() >= 2 && failing.len() * 2 >= *telling)
-        .flat_map(|(_, failing)| failing)
+        .filter(|t| t.sums.len() >= 2 && t.sums.len() >= t.telling_holds)
+        .flat_map(|t| t.failing)
         .collect()
+}
+
+/// Every cell of the rows `ids` are about: a row whose comparison says its
+/// columns are misread may hold any of its amounts in the wrong column.
+fn cells_of_rows<'a>(
+    doc: &'a Document,
+    ids: &'a [&Identity],
+) -> impl Iterator<Item = CellRef> + 'a {
+    ids.iter().flat_map(|id| id.cells()).flat_map(move |c| {
+        doc.tables[c.table].rows[c.row]
+            .values
+            .iter()
+            .map(move |v| CellRef {
+                table: c.table,
+                row: c.row,
+                measure: v.measure,
+            })
+    })
 }
 
 /// Whether a failure more likely comes from extraction than from the
@@ -1564,13 +1613,26 @@ mod tests {
     /// the change and its rate, one row per (code, prior, total, rate as
     /// printed: hundredths of a percent and decimals).
     fn compared(rows: &[(&str, i64, i64, (i64, u8))]) -> Document {
+        let in_cents: Vec<_> = rows
+            .iter()
+            .map(|&(code, prior, total, rate)| (code, prior * 100, total * 100, rate))
+            .collect();
+        compared_cents(&in_cents)
+    }
+
+    /// As [`compared`], amounts in hundredths.
+    fn compared_cents(rows: &[(&str, i64, i64, (i64, u8))]) -> Document {
         let rows = rows
             .iter()
             .map(|&(code, prior, total, (rate, decimals))| {
+                let amount = |measure, cents| Value {
+                    amount: Amount::from_cents(cents),
+                    ..v(measure, 0)
+                };
                 let mut values = vec![
-                    v("prior_year", prior),
-                    v("total", total),
-                    v("change", total - prior),
+                    amount("prior_year", prior),
+                    amount("total", total),
+                    amount("change", total - prior),
                 ];
                 values.push(Value {
                     amount: Amount {
@@ -1587,6 +1649,51 @@ mod tests {
             tables: vec![table("general_budget", Unit::WanYuan, rows, columns, None)],
             ..Document::default()
         }
+    }
+
+    #[test]
+    fn a_rate_worked_out_before_rounding_holds() {
+        // 1.35 → 1.06 万元 (1.3549 → 1.0612 before rounding): -21.68% from
+        // the 元 figures, -21.48% from the printed ones. Any base and change
+        // within their rounding that give the printed rate make it hold;
+        // one beyond them does not.
+        for (rate, holds) in [(-2168, true), (-2148, true), (-2210, false)] {
+            let doc = compared_cents(&[("208", 135, 106, (rate, 2))]);
+            let results = check_document(&doc, Grammar::global());
+            let ratio: Vec<_> = results.iter().filter(|r| r.rule == Rule::Ratio).collect();
+            assert_eq!(ratio[0].outcome == Outcome::Pass, holds, "{rate}");
+        }
+    }
+
+    #[test]
+    fn a_slip_copied_down_a_chain_is_the_publishers() {
+        // 210 > 21011 > 2101101, one child each: the same misprinted change
+        // on the three rows fails with the same sums — a slip, not misread
+        // columns. Cells stay as printed.
+        let mut doc = compared(&[
+            ("208", 300, 200, (-3333, 2)),
+            ("20801", 300, 200, (-3333, 2)),
+            ("210", 400, 300, (-2000, 2)),
+            ("21011", 400, 300, (-2000, 2)),
+            ("2101101", 400, 300, (-2000, 2)),
+        ]);
+        for row in &mut doc.tables[0].rows[2..] {
+            row.values[2].amount = Amount::from_cents(-1000);
+        }
+        let results = flag(&mut doc);
+        assert_eq!(
+            results
+                .iter()
+                .filter(|r| r.outcome == Outcome::Fail)
+                .count(),
+            6
+        );
+        assert!(results.iter().all(|r| !r.extraction_suspect));
+        assert!(doc.tables[0]
+            .rows
+            .iter()
+            .flat_map(|r| &r.values)
+            .all(|v| v.status == CellStatus::Ok));
     }
 
     #[test]

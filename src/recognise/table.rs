@@ -263,6 +263,7 @@ fn panel_width(header: &[&[Cell]], body: &[Vec<Cell>]) -> Option<usize> {
 /// (`2023年` / `预算数`), is `上年数`: last year's heading (before, its
 /// column was read by the word below, as this year's budget).
 fn relative_years(rows: &mut [Vec<Cell>], year: Option<u16>) {
+    other_years_over_columns(rows, year);
     let Some(year) = year else { return };
     for cell in rows.iter_mut().flatten() {
         let label = normalize::label(&cell.text);
@@ -284,6 +285,45 @@ fn relative_years(rows: &mut [Vec<Cell>], year: Option<u16>) {
         };
         if let Some(text) = relative {
             cell.text = text;
+        }
+    }
+}
+
+/// The year of a header cell that prints a year alone (`2022年`, `2022年度`).
+fn bare_year(text: &str) -> Option<u16> {
+    let label = normalize::label(text);
+    let digits = label.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = label.get(digits..)?.strip_prefix('年')?;
+    (digits == 4 && matches!(rest, "" | "度"))
+        .then(|| label[..digits].parse().ok())
+        .flatten()
+}
+
+/// A year alone over the cells below it that is neither the document's nor
+/// the year before (`2022年` over `决算数` in a 2024 budget), or any when
+/// the document's year is not known: the cells below get the year
+/// (`2022年决算数`), so that their columns stay unknown instead of reading
+/// as this year's. It spans up to the next printed cell of its row.
+fn other_years_over_columns(rows: &mut [Vec<Cell>], year: Option<u16>) {
+    for r in 0..rows.len() {
+        for j in 0..rows[r].len() {
+            let Some(y) = bare_year(&rows[r][j].text) else {
+                continue;
+            };
+            if year.is_some_and(|doc| doc == y || doc == y + 1) {
+                continue;
+            }
+            let end = (j + 1..rows[r].len())
+                .find(|&k| !normalize::is_blank(&rows[r][k].text))
+                .unwrap_or(usize::MAX);
+            for below in &mut rows[r + 1..] {
+                let to = end.min(below.len());
+                for cell in below.get_mut(j..to).into_iter().flatten() {
+                    if !normalize::is_blank(&cell.text) {
+                        cell.text = format!("{y}年{}", cell.text.trim());
+                    }
+                }
+            }
         }
     }
 }
