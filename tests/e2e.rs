@@ -62,6 +62,29 @@ impl Run {
     fn checks(&self) -> Vec<Record> {
         read_csv(&self.out.path().join("checks.csv"))
     }
+    /// The run's only document has this status, checks failed and cells
+    /// uncertain (its error shown otherwise).
+    fn assert_document(&self, expected: [&str; 3]) {
+        let d = &self.documents()[0];
+        assert_eq!(
+            ["status", "checks_failed", "cells_uncertain"].map(|k| d[k].as_str()),
+            expected,
+            "{}",
+            d["error"]
+        );
+    }
+    /// `table subject expected actual ok` of the checks `keep` keeps.
+    fn check_lines(&self, keep: impl Fn(&Record) -> bool) -> Vec<String> {
+        self.checks()
+            .into_iter()
+            .filter(|c| keep(c))
+            .map(|c| {
+                let [t, s, e, a, ok] =
+                    ["table", "subject", "expected", "actual", "ok"].map(|k| &c[k]);
+                format!("{t} {s} {e} {a} {ok}")
+            })
+            .collect()
+    }
 }
 
 /// The scorer's key normalisation (`../shared/tools/score.py`, `norm_item`).
@@ -637,13 +660,7 @@ fn a_row_wise_three_public_table_with_last_years_column() {
         got,
         [["prior_year", "1.00", "ok"], ["budget", "0.00", "ok"]]
     );
-    let d = &run.documents()[0];
-    assert_eq!(
-        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
-        ["ok", "0", "0"],
-        "{}",
-        d["error"]
-    );
+    run.assert_document(["ok", "0", "0"]);
 }
 
 #[test]
@@ -670,13 +687,7 @@ fn a_coded_table_with_last_years_column_reads_it_as_prior_year() {
         }
     });
     let run = extract(&[&copy]);
-    let d = &run.documents()[0];
-    assert_eq!(
-        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
-        ["ok", "0", "0"],
-        "{}",
-        d["error"]
-    );
+    run.assert_document(["ok", "0", "0"]);
     let got = picked(
         &run.line_items(),
         &[("table", "general_budget"), ("code", "20802")],
@@ -782,13 +793,7 @@ fn a_two_sided_summary_with_last_years_columns() {
         }
     });
     let run = extract(&[&copy]);
-    let d = &run.documents()[0];
-    assert_eq!(
-        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
-        ["ok", "0", "0"],
-        "{}",
-        d["error"]
-    );
+    run.assert_document(["ok", "0", "0"]);
     let got = picked(
         &run.line_items(),
         &[("table", "summary"), ("item", "本年收入合计")],
@@ -2719,13 +2724,7 @@ fn a_row_wise_three_public_table_with_the_change_and_its_rate() {
          公务用车购置\t0\t0\t0\t",
     );
     let run = extract(&[&copy]);
-    let d = &run.documents()[0];
-    assert_eq!(
-        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
-        ["ok", "0", "0"],
-        "{}",
-        d["error"]
-    );
+    run.assert_document(["ok", "0", "0"]);
     let got = picked(
         &run.line_items(),
         &[("table", "three_public"), ("item", "公务接待费")],
@@ -2740,21 +2739,11 @@ fn a_row_wise_three_public_table_with_the_change_and_its_rate() {
             ["change_rate", "-33.3", "%", "ok"],
         ]
     );
-    let checks: Vec<String> = run
-        .checks()
-        .into_iter()
-        .filter(|c| c["table"] == "three_public")
-        .map(|c| {
-            format!(
-                "{} {} {} {}",
-                c["subject"], c["expected"], c["actual"], c["ok"]
-            )
-        })
-        .collect();
+    let checks = run.check_lines(|c| c["table"] == "three_public");
     for want in [
-        "公务接待费: budget = prior_year + change 2.00 2.00 true",
-        "公务接待费: change_rate = 100 × change / prior_year -33.30 -33.30 true",
-        "合计.change = 因公出国(境)费 + 公务接待费 + 公务用车购置及运行费 -2.00 -2.00 true",
+        "three_public 公务接待费: budget = prior_year + change 2.00 2.00 true",
+        "three_public 公务接待费: change_rate = 100 × change / prior_year -33.30 -33.30 true",
+        "three_public 合计.change = 因公出国(境)费 + 公务接待费 + 公务用车购置及运行费 -2.00 -2.00 true",
     ] {
         assert!(
             checks.iter().any(|c| c == want),
@@ -2842,28 +2831,12 @@ fn a_coded_table_with_the_change_under_its_own_heading() {
             ["change_rate", "-37.31", "%", "ok"],
         ]
     );
-    let failed: Vec<String> = run
-        .checks()
-        .into_iter()
-        .filter(|c| c["ok"] == "false")
-        .map(|c| {
-            format!(
-                "{} {} {} {}",
-                c["table"], c["subject"], c["expected"], c["actual"]
-            )
-        })
-        .collect();
+    let failed = run.check_lines(|c| c["ok"] == "false");
     assert_eq!(
         failed,
-        ["general_budget 20805 行政事业单位养老支出: change_rate = 100 × change / prior_year -5.00 -50.00"]
+        ["general_budget 20805 行政事业单位养老支出: change_rate = 100 × change / prior_year -5.00 -50.00 false"]
     );
-    let d = &run.documents()[0];
-    assert_eq!(
-        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
-        ["ok", "1", "0"],
-        "{}",
-        d["error"]
-    );
+    run.assert_document(["ok", "1", "0"]);
 }
 
 #[test]
@@ -2888,13 +2861,7 @@ fn a_rate_printed_as_a_slash_is_no_rate() {
             ["change", "-60.00", "ok"],
         ]
     );
-    let d = &run.documents()[0];
-    assert_eq!(
-        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
-        ["ok", "0", "0"],
-        "{}",
-        d["error"]
-    );
+    run.assert_document(["ok", "0", "0"]);
 }
 
 #[test]
@@ -2993,13 +2960,7 @@ fn three_public_blocks_for_two_years_and_the_change() {
         .checks()
         .iter()
         .any(|c| c["subject"] == "合计: total = prior_year + change" && c["ok"] == "true"));
-    let d = &run.documents()[0];
-    assert_eq!(
-        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
-        ["ok", "0", "0"],
-        "{}",
-        d["error"]
-    );
+    run.assert_document(["ok", "0", "0"]);
 }
 
 #[test]
@@ -3034,13 +2995,7 @@ fn a_two_sided_summary_with_the_change_and_its_rate_on_both_sides() {
         }
     });
     let run = extract(&[&copy]);
-    let d = &run.documents()[0];
-    assert_eq!(
-        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
-        ["ok", "0", "0"],
-        "{}",
-        d["error"]
-    );
+    run.assert_document(["ok", "0", "0"]);
     let got = picked(
         &run.line_items(),
         &[("table", "summary"), ("item", "本年收入合计")],
@@ -3105,13 +3060,7 @@ fn a_year_printed_over_its_measure_is_that_years() {
             ["project", "170.00", "ok"],
         ]
     );
-    let d = &run.documents()[0];
-    assert_eq!(
-        [&d["status"], &d["checks_failed"], &d["cells_uncertain"]],
-        ["ok", "0", "0"],
-        "{}",
-        d["error"]
-    );
+    run.assert_document(["ok", "0", "0"]);
 }
 
 #[test]
