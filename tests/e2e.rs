@@ -3097,3 +3097,38 @@ fn a_year_alone_that_is_neither_this_nor_last_years_leaves_its_column_unknown() 
         d["error"]
     );
 }
+
+#[test]
+fn years_alone_over_a_row_wise_three_public_table() {
+    // `项目 | 2023年 | 2024年 | 增减额 | 增减率(%)` in a 2024 budget: the
+    // year before is last year's figure, the document's year its budget
+    // (before, the 2024 column was unknown and the table `uncertain`).
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("mof_three_public_bare_years.txt");
+    template_with_three_public(
+        &copy,
+        "项目\t2023年\t2024年\t增减额\t增减率(%)\n\
+         合计\t12.00\t10.00\t-2.00\t-16.67\n\
+         1、因公出国(境)费用\t1.00\t0.00\t-1.00\t-100.00\n\
+         2、公务接待费\t3.00\t2.00\t-1.00\t-33.33\n\
+         3、公务用车购置及运行费\t8.00\t8.00\t0.00\t0.00\n\
+         其中：公务用车运行维护费\t8.00\t8.00\t0.00\t0.00\n\
+         公务用车购置\t0\t0\t0\t",
+    );
+    let run = extract(&[&copy]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "three_public"), ("item", "合计")],
+        &["measure", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["prior_year", "12.00", "ok"],
+            ["budget", "10.00", "ok"],
+            ["change", "-2.00", "ok"],
+            ["change_rate", "-16.67", "ok"],
+        ]
+    );
+    run.assert_document(["ok", "0", "0"]);
+}
