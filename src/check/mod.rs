@@ -1424,7 +1424,7 @@ fn cells_of_rows<'a>(
 
 /// Whether a failure more likely comes from extraction than from the
 /// publisher; `doubtful` are the repaired cells no identity backs, and the
-/// cells of rules failing on most rows.
+/// cells of the rows whose comparisons fail row after row.
 fn extraction_suspect(doc: &Document, id: &Identity, doubtful: &HashSet<CellRef>) -> bool {
     let value = |c: &CellRef| doc.tables[c.table].rows[c.row].value(c.measure);
     // A reconstructed cell the arithmetic does not back.
