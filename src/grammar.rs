@@ -449,16 +449,12 @@ impl Grammar {
         HeaderMeaning::Other
     }
 
-    /// A measure's name followed by a unit: the table's (`增减额(万元)`,
-    /// `预算数(元)`) leaves the measure as it is; a percent sign after an
-    /// amount's name (`比上年增减(%)`, `增减%`) makes it the percentage a
-    /// ratio of the grammar takes of that amount (`change_rate`).
+    /// A percent sign after an amount's name (`比上年增减(%)`, `增减%`)
+    /// makes it the percentage a ratio of the grammar takes of that amount
+    /// (`change_rate`); after a percentage's name it changes nothing. (A
+    /// unit after a name, `增减额(元)`, is no key: the column may not be in
+    /// the table's unit.)
     fn measure_with_suffix(&self, h: &str) -> Option<Measure> {
-        for unit in ["(万元)", "(元)"] {
-            if let Some(m) = h.strip_suffix(unit).and_then(|s| self.synonyms.get(s)) {
-                return Some(m);
-            }
-        }
         let stem = h.strip_suffix("(%)").or_else(|| h.strip_suffix('%'))?;
         let m = *self.synonyms.get(stem)?;
         if self.identities.is_percentage(m) {
@@ -773,9 +769,10 @@ mod tests {
         assert_eq!(measure("比上年增减(%)"), Some("change_rate"));
         assert_eq!(measure("增减（%）"), Some("change_rate"));
         assert_eq!(measure("增减率%"), Some("change_rate"));
-        // A unit after a name leaves the name's measure.
-        assert_eq!(measure("增减额(万元)"), Some("change"));
-        assert_eq!(measure("本年预算数（万元）"), Some("budget"));
+        // A unit after a name is no key: the column may be in another unit
+        // than the table's.
+        assert_eq!(measure("增减额(元)"), None);
+        assert_eq!(measure("本年预算数（万元）"), None);
         // Only the change has a percentage; a percent sign elsewhere is no key.
         assert_eq!(measure("预算数(%)"), None);
         assert_eq!(measure("金额(万元)"), None);

@@ -120,11 +120,9 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
         held: None,
         stray: None,
     };
-    // The year and kind first: a table's header may name years
-    // (`2023年执行数`, or `2024年` alone: this year's budget).
+    // The year first: a table's header may name years (`2023年执行数`).
     let (year, kind) = meta::year_and_kind(text);
     s.doc.year = year;
-    s.doc.kind = kind;
     for item in items {
         s.feed(item);
     }
@@ -132,6 +130,7 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
     s.close();
     s.inherit_units();
     s.report_stray_rows();
+    s.doc.kind = kind;
     s.doc.agency = meta::most_common(&s.agencies)
         .or_else(|| text.lines().take(200).find_map(meta::agency_from_heading));
     s.doc.staffing = meta::staffing(&s.overview);

@@ -19,7 +19,7 @@ use crate::grammar::{
     THREE_PUBLIC_VEHICLE_PARTS,
 };
 use crate::model::{
-    Cell, CellStatus, Code, DocKind, Document, Provenance, Row, Section, Sides, Table, Unit, Value,
+    Cell, CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, Unit, Value,
 };
 use crate::normalize;
 use crate::solve::{
@@ -261,16 +261,13 @@ fn panel_width(header: &[&[Cell]], body: &[Vec<Cell>]) -> Option<usize> {
 /// years, or a document whose year is not known, stay as printed (their
 /// columns unknown). The year before alone, over the measure below it
 /// (`2023年` / `预算数`), is `上年数`: last year's heading (before, its
-/// column was read by the word below, as this year's budget); the
-/// document's own year alone is this year's figure of its kind
-/// (`本年预算数` in a budget, `本年决算数` in a final account).
-fn relative_years(rows: &mut [Vec<Cell>], year: Option<u16>, kind: Option<DocKind>) {
+/// column was read by the word below, as this year's budget). The
+/// document's own year alone stays a heading: which measure it is (budget
+/// or final) would rest on the document's kind, which a sentence of its
+/// text may decide wrongly.
+fn relative_years(rows: &mut [Vec<Cell>], year: Option<u16>) {
     other_years_over_columns(rows, year);
     let Some(year) = year else { return };
-    let this_years = kind.map(|k| match k {
-        DocKind::Budget => "本年预算数",
-        DocKind::FinalAccount => "本年决算数",
-    });
     for cell in rows.iter_mut().flatten() {
         let label = normalize::label(&cell.text);
         let digits = label.bytes().take_while(u8::is_ascii_digit).count();
@@ -284,7 +281,6 @@ fn relative_years(rows: &mut [Vec<Cell>], year: Option<u16>, kind: Option<DocKin
         let printed: Option<u16> = label[..digits].parse().ok();
         let relative = match printed {
             Some(y) if rest.is_empty() && y + 1 == year => Some("上年数".to_string()),
-            Some(y) if rest.is_empty() && y == year => this_years.map(String::from),
             _ if rest.is_empty() => None,
             Some(y) if y == year => Some(rest.to_string()),
             Some(y) if y + 1 == year => Some(format!("上年{rest}")),
@@ -362,7 +358,7 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
     if body_owned.is_empty() {
         return table;
     }
-    relative_years(&mut rows, so_far.year, so_far.kind);
+    relative_years(&mut rows, so_far.year);
     let mut header: Vec<&[Cell]> = rows.iter().map(|r| r.as_slice()).collect();
     // Two panels side by side (final accounts print 人员经费 | 公用经费 so):
     // read as one table, the left panel's rows before the right's.
