@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::amount::Amount;
 use crate::grammar::identities::{RowSelector, Side};
 use crate::grammar::{Grammar, Measure};
-use crate::model::{CellStatus, Code, Document, Row, Section, Table, Unit};
+use crate::model::{CellStatus, Code, Document, Row, Section, Table, Unit, Value};
 use crate::normalize;
 
 /// The kind of identity (checks.csv `rule`).
@@ -56,6 +56,25 @@ pub struct CellRef {
     pub measure: Measure,
 }
 
+impl CellRef {
+    /// The cell's value in `doc`; `None` when blank (or not in `doc`).
+    pub fn value<'d>(&self, doc: &'d Document) -> Option<&'d Value> {
+        doc.tables
+            .get(self.table)?
+            .rows
+            .get(self.row)?
+            .value(self.measure)
+    }
+
+    pub fn value_mut<'d>(&self, doc: &'d mut Document) -> Option<&'d mut Value> {
+        doc.tables
+            .get_mut(self.table)?
+            .rows
+            .get_mut(self.row)?
+            .value_mut(self.measure)
+    }
+}
+
 /// A term of an identity.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Term {
@@ -65,6 +84,17 @@ pub enum Term {
         amount: Amount,
         unit: Unit,
     },
+}
+
+impl Term {
+    /// The printed cell this term names; `None` for a blank cell or a
+    /// stated figure.
+    fn printed<'d>(&self, doc: &'d Document) -> Option<&'d Value> {
+        match self {
+            Term::Cell(c) => c.value(doc),
+            Term::Stated { .. } => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -235,12 +265,7 @@ impl Identity {
     /// decimals. `None` without a printed rate and a printed base that
     /// cannot round to zero. A blank part is no change.
     fn evaluate_ratio(&self, doc: &Document) -> Option<Evaluation> {
-        let printed = |t: &Term| match t {
-            Term::Cell(c) => doc.tables[c.table].rows[c.row]
-                .value(c.measure)
-                .map(|v| v.amount),
-            Term::Stated { .. } => None,
-        };
+        let printed = |t: &Term| t.printed(doc).map(|v| v.amount);
         let ([rate], [part, base]) = (self.total.as_slice(), self.parts.as_slice()) else {
             return None;
         };
@@ -1273,8 +1298,7 @@ pub fn check_document(doc: &Document, g: &Grammar) -> Vec<CheckResult> {
 pub fn check_and_flag(doc: &mut Document, g: &Grammar, ids: Vec<Identity>) -> Vec<CheckResult> {
     let (results, contradicted) = evaluate_all(doc, g, ids);
     for c in contradicted {
-        let row = &mut doc.tables[c.table].rows[c.row];
-        if let Some(v) = row.value_mut(c.measure) {
+        if let Some(v) = c.value_mut(doc) {
             v.status = CellStatus::Uncertain;
         }
     }
@@ -1290,11 +1314,7 @@ fn evaluate_all(
 ) -> (Vec<CheckResult>, Vec<CellRef>) {
     let (stated, unchecked) = narrative::figures(doc, g);
     all.extend(stated);
-    let status = |c: &CellRef| {
-        doc.tables[c.table].rows[c.row]
-            .value(c.measure)
-            .map(|v| v.status)
-    };
+    let status = |c: &CellRef| c.value(doc).map(|v| v.status);
     let evaluations: Vec<_> = all.iter().map(|id| id.evaluate(doc)).collect();
     let evaluated = || {
         all.iter()
@@ -1367,12 +1387,7 @@ fn systematic_failures<'a>(
             .iter()
             .any(|r| [r.rate, r.part, r.base].contains(&m))
     };
-    let printed_nonzero = |t: &Term| match t {
-        Term::Cell(c) => doc.tables[c.table].rows[c.row]
-            .value(c.measure)
-            .is_some_and(|v| v.amount.cents != 0),
-        Term::Stated { .. } => false,
-    };
+    let printed_nonzero = |t: &Term| t.printed(doc).is_some_and(|v| v.amount.cents != 0);
     #[derive(Default)]
     struct Tally<'a> {
         /// Rows it holds on with every part printed and non-zero.
@@ -1426,7 +1441,7 @@ fn cells_of_rows<'a>(
 /// publisher; `doubtful` are the repaired cells no identity backs, and the
 /// cells of the rows whose comparisons fail row after row.
 fn extraction_suspect(doc: &Document, id: &Identity, doubtful: &HashSet<CellRef>) -> bool {
-    let value = |c: &CellRef| doc.tables[c.table].rows[c.row].value(c.measure);
+    let value = |c: &CellRef| c.value(doc);
     // A reconstructed cell the arithmetic does not back.
     if id.cells().any(|c| {
         doubtful.contains(c) || value(c).is_some_and(|v| v.status == CellStatus::Uncertain)

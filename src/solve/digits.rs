@@ -14,7 +14,7 @@
 
 use crate::amount::Amount;
 use crate::check::{CellRef, Identity};
-use crate::model::{CellStatus, Document, Value};
+use crate::model::{CellStatus, Document};
 
 /// What the identities say about one short amount.
 enum Finding {
@@ -61,7 +61,7 @@ pub fn restore_cut_digits(doc: &mut Document, ids: &[Identity]) {
         })
         .collect();
     for (c, restored) in decided {
-        if let Some(v) = value_mut(doc, &c) {
+        if let Some(v) = c.value_mut(doc) {
             match restored {
                 Some(amount) => {
                     v.amount = amount;
@@ -101,12 +101,12 @@ pub fn confirm_restored(doc: &mut Document, ids: &[Identity]) {
         })
         .collect();
     for (c, amount, printed) in restored {
-        let Some(v) = value_mut(doc, &c) else {
+        let Some(v) = c.value_mut(doc) else {
             continue;
         };
         v.amount = printed;
         let proven = uncontested(doc, ids, c, amount);
-        let Some(v) = value_mut(doc, &c) else {
+        let Some(v) = c.value_mut(doc) else {
             continue;
         };
         if proven {
@@ -145,13 +145,13 @@ fn outcomes_by_reading(
         .iter()
         .filter(|id| id.cells().any(|x| *x == c))
         .collect();
-    let printed = value(doc, &c)?.amount;
+    let printed = c.value(doc)?.amount;
     let readings: Vec<Amount> = std::iter::once(printed)
         .chain(with_a_digit_more(printed))
         .collect();
     let mut outcomes = Vec::with_capacity(readings.len());
     for reading in &readings {
-        value_mut(doc, &c)?.amount = *reading;
+        c.value_mut(doc)?.amount = *reading;
         outcomes.push(
             involved
                 .iter()
@@ -159,14 +159,14 @@ fn outcomes_by_reading(
                 .collect(),
         );
     }
-    value_mut(doc, &c)?.amount = printed;
+    c.value_mut(doc)?.amount = printed;
     Some((readings, outcomes))
 }
 
 /// `ok` and printed with one decimal (a second may have been cut off), or
 /// as a whole number in a table of whole numbers (元 tables: a last digit).
 fn printed_short(doc: &Document, c: &CellRef) -> bool {
-    value(doc, c).is_some_and(|v| {
+    c.value(doc).is_some_and(|v| {
         // `0` is no number with its last digit cut off.
         v.status == CellStatus::Ok
             && v.amount.cents != 0
@@ -230,24 +230,12 @@ fn judge(doc: &mut Document, ids: &[Identity], c: CellRef) -> Option<Finding> {
     }
 }
 
-fn value<'d>(doc: &'d Document, c: &CellRef) -> Option<&'d Value> {
-    doc.tables.get(c.table)?.rows.get(c.row)?.value(c.measure)
-}
-
-fn value_mut<'d>(doc: &'d mut Document, c: &CellRef) -> Option<&'d mut Value> {
-    doc.tables
-        .get_mut(c.table)?
-        .rows
-        .get_mut(c.row)?
-        .value_mut(c.measure)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check;
     use crate::grammar::Grammar;
-    use crate::model::{Code, Provenance, Row};
+    use crate::model::{Code, Provenance, Row, Value};
 
     /// An expenditure table: 类 208 (total, basic, project) and its 合计
     /// when given, amounts as printed.
