@@ -1381,12 +1381,6 @@ fn systematic_failures<'a>(
     g: &Grammar,
     evaluated: impl Iterator<Item = (&'a Identity, &'a Evaluation)>,
 ) -> Vec<&'a Identity> {
-    let comparison = |m: Measure| {
-        g.identities
-            .ratios
-            .iter()
-            .any(|r| [r.rate, r.part, r.base].contains(&m))
-    };
     let printed_nonzero = |t: &Term| t.printed(doc).is_some_and(|v| v.amount.cents != 0);
     #[derive(Default)]
     struct Tally<'a> {
@@ -1401,7 +1395,7 @@ fn systematic_failures<'a>(
         let Subject::Row { tail, .. } = &id.subject else {
             continue;
         };
-        if !id.cells().any(|c| comparison(c.measure)) {
+        if !id.cells().any(|c| g.identities.is_comparison(c.measure)) {
             continue;
         }
         let tally = rules.entry((id.table, id.rule, tail)).or_default();

@@ -30,21 +30,23 @@ const KEY_COLUMNS: [&str; 11] = [
 pub fn measures(g: &Grammar, kind: &str) -> Vec<Measure> {
     let mut out: Vec<Measure> = Vec::new();
     if let Some(k) = g.kind(kind) {
-        // Any table may print last year's figures beside this year's, and the change.
-        let extra: &[Measure] = match k.shape {
-            Shape::TwoSided | Shape::ThreePublic => {
-                &["budget", "final", "prior_year", "change", "change_rate"]
-            }
-            Shape::Coded => &["prior_year", "change", "change_rate"],
+        // Any table may print last year's figures beside this year's, the
+        // change and its rate (the grammar's comparisons); a two-sided or
+        // “三公” table, this year's as budget or final.
+        let this_years: &[Measure] = match k.shape {
+            Shape::TwoSided | Shape::ThreePublic => &["budget", "final"],
+            Shape::Coded => &[],
         };
+        let extra = this_years.iter().copied().chain(g.identities.comparisons());
         for m in k
             .layouts
             .iter()
             .chain(&k.expenditure_layouts)
             .flatten()
+            .copied()
             .chain(extra)
         {
-            if !out.contains(m) {
+            if !out.contains(&m) {
                 out.push(m);
             }
         }

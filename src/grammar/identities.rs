@@ -167,6 +167,17 @@ impl IdentityGrammar {
         self.ratios.iter().any(|r| r.rate == measure)
     }
 
+    /// The comparison measures, each ratio's base, part and rate in that
+    /// order (last year's figure, the change, its rate): columns printed
+    /// beside this year's figures.
+    pub fn comparisons(&self) -> impl Iterator<Item = Measure> + '_ {
+        self.ratios.iter().flat_map(|r| [r.base, r.part, r.rate])
+    }
+
+    pub fn is_comparison(&self, measure: &str) -> bool {
+        self.comparisons().any(|m| m == measure)
+    }
+
     /// The item sums of table kind `kind`.
     pub fn item_sums_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a ItemSum> + 'a {
         self.item_sums

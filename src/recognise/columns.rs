@@ -188,10 +188,8 @@ fn substitute(g: &Grammar, leaves: Vec<Token>, children: Vec<Token>) -> Vec<Toke
             .any(|c| (leaves[i].pos..end).contains(&c.pos))
     };
     let measure_groups = (0..leaves.len()).any(|i| {
-        matches!(
-            leaves[i].meaning,
-            HeaderMeaning::Measure("prior_year" | "change")
-        ) && heads_columns(i)
+        matches!(leaves[i].meaning, HeaderMeaning::Measure(m) if g.identities.is_comparison(m))
+            && heads_columns(i)
     });
     let single = match (groups.as_slice(), weak.as_slice()) {
         _ if measure_groups => None,

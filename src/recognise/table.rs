@@ -1625,7 +1625,7 @@ fn two_sided(
     let income_measures: Vec<Vec<Measure>> = if left.len() == split - 1 {
         left.iter()
             .map(|c| match c[0] {
-                m @ ("final" | "prior_year" | "change" | "change_rate") => vec![m],
+                m if m == "final" || g.identities.is_comparison(m) => vec![m],
                 _ => vec!["budget"],
             })
             .collect()
@@ -2062,9 +2062,7 @@ fn column_categories(
                 .any(|h| g.header(h) == HeaderMeaning::Measure(m))
         };
         // A block under `增减` (or `增减率`): the change from last year.
-        let compared = ["prior_year", "change", "change_rate"]
-            .into_iter()
-            .find(|m| year_heading(m));
+        let compared = g.identities.comparisons().find(|m| year_heading(m));
         let measure = match (measure, compared) {
             ("total", Some(m)) => m,
             (m, _) => m,
@@ -2085,9 +2083,7 @@ fn column_categories(
         }
         out.push((name, measure));
     }
-    let two_years = out
-        .iter()
-        .any(|(_, m)| matches!(*m, "prior_year" | "change" | "change_rate"));
+    let two_years = out.iter().any(|(_, m)| g.identities.is_comparison(m));
     if two_years && !years.iter().all(|&under_year| under_year) {
         return None;
     }
