@@ -272,11 +272,12 @@ impl Identity {
         let rate = printed(rate)?;
         let base = printed(base)?;
         let part = printed(part);
-        // Half a unit of an amount's last printed decimal, in halves of a
-        // hundredth (amounts below are doubled to keep it whole).
-        let half = |a: Amount| 10_i128.pow(u32::from(2 - a.decimals.min(2)));
-        let (mut c2, hc) = part.map_or((0, 0), |a| (2 * i128::from(a.cents), half(a)));
-        let (mut p2, hp) = (2 * i128::from(base.cents), half(base));
+        // One unit of an amount's last printed decimal, in hundredths — which
+        // is half a unit in halves of a hundredth: the part and the base are
+        // doubled below to keep their rounding whole.
+        let last_unit = |a: Amount| 10_i128.pow(u32::from(2 - a.decimals.min(2)));
+        let (mut c2, hc) = part.map_or((0, 0), |a| (2 * i128::from(a.cents), last_unit(a)));
+        let (mut p2, hp) = (2 * i128::from(base.cents), last_unit(base));
         if p2 < 0 {
             (c2, p2) = (-c2, -p2);
         }
@@ -291,7 +292,7 @@ impl Identity {
             (c2 + hc, p2 - hp),
             (c2 + hc, p2 + hp),
         ];
-        let step = 10_i128.pow(u32::from(2 - rate.decimals.min(2)));
+        let step = last_unit(rate);
         let expected = i128::from(rate.cents);
         let holds = corners
             .iter()
@@ -1413,19 +1414,24 @@ fn systematic_failures<'a>(
         .collect()
 }
 
-/// Every cell of the rows `ids` are about: a row whose comparison says its
-/// columns are misread may hold any of its amounts in the wrong column.
+/// Every cell of the rows `ids` are about (row identities): a row whose
+/// comparison says its columns are misread may hold any of its amounts in
+/// the wrong column.
 fn cells_of_rows<'a>(
     doc: &'a Document,
     ids: &'a [&Identity],
 ) -> impl Iterator<Item = CellRef> + 'a {
-    ids.iter().flat_map(|id| id.cells()).flat_map(move |c| {
-        doc.tables[c.table].rows[c.row]
+    let rows = ids.iter().filter_map(|id| match id.subject {
+        Subject::Row { row, .. } => Some((id.table, row)),
+        _ => None,
+    });
+    rows.flat_map(move |(table, row)| {
+        doc.tables[table].rows[row]
             .values
             .iter()
             .map(move |v| CellRef {
-                table: c.table,
-                row: c.row,
+                table,
+                row,
                 measure: v.measure,
             })
     })

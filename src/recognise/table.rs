@@ -270,20 +270,14 @@ fn relative_years(rows: &mut [Vec<Cell>], year: Option<u16>) {
     let Some(year) = year else { return };
     for cell in rows.iter_mut().flatten() {
         let label = normalize::label(&cell.text);
-        let digits = label.bytes().take_while(u8::is_ascii_digit).count();
-        if digits != 4 {
-            continue;
-        }
-        let Some(rest) = label[digits..].strip_prefix('年') else {
+        let Some((printed, rest)) = leading_year(&label) else {
             continue;
         };
-        let rest = rest.strip_prefix('度').unwrap_or(rest);
-        let printed: Option<u16> = label[..digits].parse().ok();
         let relative = match printed {
-            Some(y) if rest.is_empty() && y + 1 == year => Some("上年数".to_string()),
+            y if rest.is_empty() && y + 1 == year => Some("上年数".to_string()),
             _ if rest.is_empty() => None,
-            Some(y) if y == year => Some(rest.to_string()),
-            Some(y) if y + 1 == year => Some(format!("上年{rest}")),
+            y if y == year => Some(rest.to_string()),
+            y if y + 1 == year => Some(format!("上年{rest}")),
             _ => None,
         };
         if let Some(text) = relative {
@@ -292,14 +286,26 @@ fn relative_years(rows: &mut [Vec<Cell>], year: Option<u16>) {
     }
 }
 
+/// The year a normalised header label starts with, and what follows it:
+/// `2023年执行数` → (2023, `执行数`), `2022年度` → (2022, ``).
+fn leading_year(label: &str) -> Option<(u16, &str)> {
+    let digits = label.bytes().take_while(u8::is_ascii_digit).count();
+    if digits != 4 {
+        return None;
+    }
+    let rest = label[digits..].strip_prefix('年')?;
+    Some((
+        label[..digits].parse().ok()?,
+        rest.strip_prefix('度').unwrap_or(rest),
+    ))
+}
+
 /// The year of a header cell that prints a year alone (`2022年`, `2022年度`).
 fn bare_year(text: &str) -> Option<u16> {
-    let label = normalize::label(text);
-    let digits = label.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = label.get(digits..)?.strip_prefix('年')?;
-    (digits == 4 && matches!(rest, "" | "度"))
-        .then(|| label[..digits].parse().ok())
-        .flatten()
+    match leading_year(&normalize::label(text)) {
+        Some((year, "")) => Some(year),
+        _ => None,
+    }
 }
 
 /// A year alone over the cells below it that is neither the document's nor
