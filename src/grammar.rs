@@ -739,13 +739,16 @@ mod tests {
         }
     }
 
-    #[test]
-    fn last_years_and_partial_columns() {
-        let g = Grammar::global();
-        let measure = |h: &str| match g.header(h) {
+    /// The measure a header cell names by itself.
+    fn measure(h: &str) -> Option<Measure> {
+        match Grammar::global().header(h) {
             HeaderMeaning::Measure(m) => Some(m),
             _ => None,
-        };
+        }
+    }
+
+    #[test]
+    fn last_years_and_partial_columns() {
         assert_eq!(measure("上年预算数"), Some("prior_year"));
         assert_eq!(measure("上年执行数"), Some("prior_year"));
         // A bare 执行数 is this year's in a final account: not a key.
@@ -758,10 +761,6 @@ mod tests {
     #[test]
     fn the_change_its_percentage_and_names_with_a_unit() {
         let g = Grammar::global();
-        let measure = |h: &str| match g.header(h) {
-            HeaderMeaning::Measure(m) => Some(m),
-            _ => None,
-        };
         assert_eq!(measure("增减额"), Some("change"));
         assert_eq!(measure("比上年增减"), Some("change"));
         assert_eq!(measure("增减率"), Some("change_rate"));
