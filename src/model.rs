@@ -35,6 +35,10 @@ pub struct Cell {
     /// (`1536.` / `75`) or be a page number printed after it (`93` / `3`):
     /// the layout cannot tell, the row's arithmetic decides.
     pub joined_at: Option<usize>,
+    /// The layout guessed this cell's column: an aligned dump's row whose
+    /// spacing does not show where its empty cells are. Its amounts are
+    /// never surer than uncertain, whatever the row's sums say.
+    pub column_guessed: bool,
 }
 
 impl Cell {
@@ -44,6 +48,7 @@ impl Cell {
             text: text.into(),
             at,
             joined_at: None,
+            column_guessed: false,
         }
     }
 }

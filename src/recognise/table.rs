@@ -417,6 +417,16 @@ fn values(
     table: &mut Table,
 ) -> Vec<Value> {
     let mut out = Vec::new();
+    let floor = match cells.iter().find(|c| c.column_guessed) {
+        Some(cell) => {
+            table.issues.push(format!(
+                "line {}: the dump's spacing does not show this row's columns: its amounts are uncertain",
+                cell.at
+            ));
+            CellStatus::Uncertain
+        }
+        None => floor,
+    };
     // Amounts the layout joined from two lines: (value index, first line's amount).
     let mut joined = Vec::new();
     // A percentage column's cells may print the sign (`-16.67%`), and a
@@ -1314,7 +1324,8 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             && codes.iter().all(|t| digits(t))
             && (code.is_some() || codes.iter().all(|t| t.is_empty()));
         let only_length_in_doubt = align.table_floor == CellStatus::Ok && !joined_code;
-        if !align.fits(cells) && rebuilt.is_none() && only_length_in_doubt && labelled {
+        let guessed = cells.iter().any(|c| c.column_guessed);
+        if !align.fits(cells) && rebuilt.is_none() && only_length_in_doubt && labelled && !guessed {
             misfits.push((table.rows.len(), cells.to_vec()));
         }
         table.rows.push(Row {
@@ -1891,9 +1902,15 @@ fn three_public(
             None if cells.len() == columns.len() => status,
             None => CellStatus::Uncertain,
         };
+        // Columns the layout guessed: sums that hold for one order of the
+        // categories may hold for another with a blank elsewhere.
+        let guessed = cells.iter().any(|c| c.column_guessed);
+        if guessed {
+            floor = CellStatus::Uncertain;
+        }
         let cells = split.as_ref().map_or(&cells[..], |(c, _)| c.as_slice());
         let by_sums;
-        let columns = if floor == CellStatus::Ok || !categories_only {
+        let columns = if floor == CellStatus::Ok || !categories_only || guessed {
             unsolved |= floor != CellStatus::Ok;
             &columns
         } else if let Some(order) = categories_by_sums(g, &sums, &hints, cells) {

@@ -7,6 +7,8 @@
 //!   line; a line without the tab continues the previous cell (a wrapped label);
 //! - `flow`: pdftotext-style flowed text with no cell boundaries.
 
+mod aligned;
+
 use crate::amount;
 use crate::model::{Cell, Provenance};
 use crate::normalize;
@@ -15,6 +17,9 @@ use crate::normalize;
 pub enum LayoutKind {
     Tabbed,
     CellPerLine,
+    /// Columns aligned with runs of spaces (`pdftotext -layout`): read by
+    /// position, see [`aligned`].
+    Aligned,
     Flow,
 }
 
@@ -23,6 +28,7 @@ impl LayoutKind {
         match self {
             LayoutKind::Tabbed => "tabbed",
             LayoutKind::CellPerLine => "cell_per_line",
+            LayoutKind::Aligned => "aligned",
             LayoutKind::Flow => "flow",
         }
     }
@@ -59,7 +65,34 @@ pub fn detect(text: &str) -> LayoutKind {
         }
     }
     classify(tabs, opens_with_tab);
-    layout_of(single, multi)
+    match layout_of(single, multi) {
+        LayoutKind::Flow if aligned_lines(text) >= 10 => LayoutKind::Aligned,
+        layout => layout,
+    }
+}
+
+/// Lines that print two numbers apart by a run of spaces (`438,300
+/// 438,300`): table rows of an aligned dump. A flow dump puts one space
+/// between the numbers of a row, or a line break.
+fn aligned_lines(text: &str) -> usize {
+    text.lines()
+        .filter(|line| {
+            let b = line.as_bytes();
+            let mut i = 0;
+            while let Some(at) = memchr::memmem::find(&b[i..], b"  ") {
+                let start = i + at;
+                let end = start + b[start..].iter().take_while(|&&c| c == b' ').count();
+                if start > 0
+                    && b[start - 1].is_ascii_digit()
+                    && b.get(end).is_some_and(u8::is_ascii_digit)
+                {
+                    return true;
+                }
+                i = end;
+            }
+            false
+        })
+        .count()
 }
 
 /// The layout of a text with `single` lines holding one leading tab (cells
@@ -83,6 +116,7 @@ pub fn items(text: &str, layout: LayoutKind) -> Vec<Item> {
     let raw = match layout {
         LayoutKind::Tabbed => tabbed(lines),
         LayoutKind::CellPerLine => cell_per_line(lines),
+        LayoutKind::Aligned => aligned::items(text),
         LayoutKind::Flow => lines
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(at, l)| Item::Text {

@@ -1,0 +1,573 @@
+//! Aligned text dumps (`pdftotext -layout`, a spreadsheet printed to
+//! text): one table row per line, columns kept apart by runs of spaces, an
+//! empty cell left as spaces. Splitting a row at its gaps would lose those
+//! empty cells and shift every later amount one column left, so columns
+//! come from the whole table body instead: a character position that no
+//! body line prints on is a gutter, and the runs between gutters are the
+//! columns. Positions count characters, as the dump printed them; a header
+//! word (centred, its Chinese characters narrower than printed) goes to the
+//! column where it starts.
+
+use crate::model::{Cell, Provenance};
+
+use super::Item;
+
+/// Non-body lines (headers) above a table body that join its block.
+const MAX_HEADER_LINES: usize = 8;
+/// Body lines a block needs to show its columns on its own: with fewer,
+/// an empty cell's gap cannot be told from a gutter.
+const MIN_BODY_LINES: usize = 3;
+
+/// Text between runs of two or more spaces, at its character positions.
+#[derive(Debug, Clone, PartialEq)]
+struct Segment<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+struct Line<'a> {
+    at: Provenance,
+    /// Form feeds before this line: pdftotext sets each page at its own
+    /// offset, so a table's columns are found page by page.
+    page: usize,
+    segments: Vec<Segment<'a>>,
+}
+
+impl Line<'_> {
+    /// A table body line: two cells or more, one of them an amount.
+    fn is_body(&self) -> bool {
+        self.segments.len() >= 2 && self.segments.iter().any(|s| is_number(s.text))
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit()) && crate::amount::Amount::parse(text).is_some()
+}
+
+/// A word or two on a line of their own (`项目` over a repeated header):
+/// too short for a table's title.
+fn is_lone_heading(line: &Line) -> bool {
+    matches!(line.segments.as_slice(), [only] if only.text.chars().count() <= 4 && !is_number(only.text))
+}
+
+/// A page number printed on a line of its own: `- 3 -`, `第 3 页`, `3`.
+fn is_page_number(line: &Line) -> bool {
+    let text = match line.segments.as_slice() {
+        [only] => only.text,
+        _ => return false,
+    };
+    text.chars().count() <= 12
+        && text.chars().any(|c| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_whitespace() || "-—–－/第页共,，".contains(c))
+}
+
+/// Cuts a line at runs of two or more blanks, and at a single blank
+/// between an amount and text (`31,214,205.80 一、一般公共服务支出`: a
+/// tight column left pdftotext one space); positions in characters.
+fn segments(line: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    for s in gapped(line) {
+        let mut rest = s;
+        while let Some(cut) = amount_text_cut(rest.text) {
+            let (head, tail) = rest.text.split_at(cut);
+            let head_chars = head.chars().count();
+            out.push(Segment {
+                start: rest.start,
+                end: rest.start + head_chars,
+                text: head,
+            });
+            rest = Segment {
+                start: rest.start + head_chars + 1,
+                end: rest.end,
+                text: &tail[1..],
+            };
+        }
+        out.push(rest);
+    }
+    out
+}
+
+/// An amount as printed in a table: digits with a point or separators.
+fn is_printed_amount(word: &str) -> bool {
+    is_number(word) && word.contains(['.', ','])
+}
+
+/// Where a single space parts an amount from text, in bytes.
+fn amount_text_cut(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find(' ') {
+        let at = from + at;
+        let before = text[..at].rsplit(' ').next().unwrap_or("");
+        let after = text[at + 1..].split(' ').next().unwrap_or("");
+        if (is_printed_amount(before) && !is_number(after))
+            || (!is_number(before) && is_printed_amount(after))
+        {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Cuts a line at runs of two or more blanks.
+fn gapped(line: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    // (char position, byte offset) of the current segment's start and end.
+    let mut open: Option<(usize, usize)> = None;
+    let mut last_end = (0, 0);
+    let mut blanks = 0;
+    for (column, (offset, c)) in line.char_indices().enumerate() {
+        if c.is_whitespace() {
+            blanks += 1;
+            continue;
+        }
+        match open {
+            Some((start, from)) if blanks >= 2 => {
+                out.push(Segment {
+                    start,
+                    end: last_end.0,
+                    text: &line[from..last_end.1],
+                });
+                open = Some((column, offset));
+            }
+            None => open = Some((column, offset)),
+            Some(_) => {}
+        }
+        blanks = 0;
+        last_end = (column + 1, offset + c.len_utf8());
+    }
+    if let Some((start, from)) = open {
+        out.push(Segment {
+            start,
+            end: last_end.0,
+            text: &line[from..last_end.1],
+        });
+    }
+    out
+}
+
+/// Column spans of a table body: runs of character positions that some
+/// body line prints on (a segment's inner single spaces count as printed).
+/// A run of text on one line or two beside the label column (`合计`
+/// centred across the code and name columns) is part of that column, not
+/// a column of its own that would move every amount of its row one place
+/// right.
+fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
+    let width = body
+        .iter()
+        .flat_map(|l| l.segments.iter().map(|s| s.end))
+        .max()
+        .unwrap_or(0);
+    let mut printed = vec![false; width];
+    for s in body.iter().flat_map(|l| &l.segments) {
+        printed[s.start..s.end].iter_mut().for_each(|p| *p = true);
+    }
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (i, &p) in printed.iter().chain([&false]).enumerate() {
+        match (p, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                runs.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    // Per run: lines printing text there, lines printing a number there.
+    let tally = |&(a, b): &(usize, usize)| {
+        let within = |s: &&Segment| a <= s.start && s.start < b;
+        let count = |number: bool| {
+            body.iter()
+                .filter(|l| {
+                    l.segments
+                        .iter()
+                        .filter(within)
+                        .any(|s| is_number(s.text) == number)
+                })
+                .count()
+        };
+        (count(false), count(true))
+    };
+    let mut out: Vec<((usize, usize), (usize, usize))> = Vec::new();
+    for run in runs {
+        let (text, numbers) = tally(&run);
+        match out.last_mut() {
+            Some((last, (_, 0))) if numbers == 0 && text * 4 <= body.len().max(4) => {
+                last.1 = run.1;
+            }
+            _ => out.push((run, (text, numbers))),
+        }
+    }
+    out.into_iter().map(|(run, _)| run).collect()
+}
+
+/// Columns a text takes on the page: a Chinese character two.
+fn printed_width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Whether each column prints an amount on some body line.
+fn numeric_columns(body: &[&Line], columns: &[(usize, usize)]) -> Vec<bool> {
+    let mut out = vec![false; columns.len()];
+    for s in body
+        .iter()
+        .flat_map(|l| &l.segments)
+        .filter(|s| is_number(s.text))
+    {
+        out[column_of(columns, s)] = true;
+    }
+    out
+}
+
+/// The column a segment goes to: the one it starts in, else (it starts in
+/// a gutter) the first one it reaches, else the nearest.
+fn column_of(columns: &[(usize, usize)], s: &Segment) -> usize {
+    // Where the text ends on the page: pdftotext gives a Chinese character
+    // one column though it is set two wide, so a heading centred over its
+    // column starts in the gutter before it and reaches it only as printed.
+    let end = s.start + printed_width(s.text);
+    columns
+        .iter()
+        .position(|&(a, b)| a <= s.start && s.start < b)
+        .or_else(|| columns.iter().position(|&(a, _)| s.start < a && a < end))
+        .or_else(|| {
+            let distance = |&(a, b): &(usize, usize)| {
+                if end <= a {
+                    a - end
+                } else {
+                    s.start.saturating_sub(b)
+                }
+            };
+            (0..columns.len()).min_by_key(|&i| distance(&columns[i]))
+        })
+        .unwrap_or(0)
+}
+
+/// A line as a row of the block's columns. Two segments that land in one
+/// column mean the columns do not fit this line (a page set at another
+/// offset, a label run into the amounts): the line keeps its own segments
+/// as cells, which the recogniser flags as a row not of the table's width
+/// rather than read amounts out of their place.
+fn row(line: &Line, columns: &[(usize, usize)], numeric: &[bool], guessed: bool) -> Item {
+    let mut cells = vec![String::new(); columns.len()];
+    let mut fits = true;
+    let mut shared_amount_column = false;
+    for s in &line.segments {
+        let at = column_of(columns, s);
+        let cell = &mut cells[at];
+        if !cell.is_empty() {
+            fits = false;
+            shared_amount_column |= numeric.get(at).copied().unwrap_or(false);
+            cell.push(' ');
+        }
+        cell.push_str(s.text);
+    }
+    // Headings may share a column: a level no row uses (`项` over a table
+    // of 类 and 款) joins its neighbour harmlessly; two headings over one
+    // column of amounts (a column every row left empty, lost) keep their
+    // own cells, and the header no longer fits the table's columns.
+    if !fits && (line.is_body() || shared_amount_column) {
+        cells = line.segments.iter().map(|s| s.text.to_string()).collect();
+    }
+    let guessed = guessed || (!fits && line.is_body());
+    let cell = |text: String| Cell {
+        column_guessed: guessed,
+        ..Cell::new(text, line.at)
+    };
+    Item::Row {
+        cells: cells.into_iter().map(cell).collect(),
+        at: line.at,
+    }
+}
+
+/// Whether the lines' segments fall in a column each, overlapping no other
+/// column: a label longer, or an amount wider, than any on the page the
+/// columns come from still fits them.
+fn fit_loosely(lines: &[&Line], columns: &[(usize, usize)]) -> bool {
+    lines.iter().all(|l| {
+        !collides(l, columns)
+            && l.segments.iter().all(|s| {
+                let own = column_of(columns, s);
+                columns
+                    .iter()
+                    .enumerate()
+                    .all(|(i, &(a, b))| i == own || s.end <= a || b <= s.start)
+            })
+    })
+}
+
+/// Offsets to try between a table's previous page and this one: the shift
+/// of a header line both print (the header repeated), else none, then a
+/// character or two either way.
+fn page_offsets(above: &[Line], here: &[Line]) -> impl Iterator<Item = isize> {
+    let same = |a: &Line, b: &Line| {
+        a.segments
+            .iter()
+            .map(|s| s.text)
+            .eq(b.segments.iter().map(|s| s.text))
+    };
+    let repeated = here.iter().filter(|l| !l.is_body()).find_map(|l| {
+        above
+            .iter()
+            .find(|p| !p.is_body() && same(p, l))
+            .map(|p| l.segments[0].start as isize - p.segments[0].start as isize)
+    });
+    repeated.into_iter().chain([0, -1, 1, -2, 2, -3, 3])
+}
+
+/// Columns moved `by` characters (right when positive).
+fn shifted(columns: &[(usize, usize)], by: isize) -> Vec<(usize, usize)> {
+    let at = |x: usize| x.saturating_add_signed(by);
+    columns.iter().map(|&(a, b)| (at(a), at(b))).collect()
+}
+
+/// Whether two segments of a line fall in one column.
+fn collides(line: &Line, columns: &[(usize, usize)]) -> bool {
+    let mut used: Vec<usize> = line
+        .segments
+        .iter()
+        .map(|s| column_of(columns, s))
+        .collect();
+    let n = used.len();
+    used.dedup();
+    used.len() != n
+}
+
+/// Splits an aligned dump into items: table blocks as rows on their body's
+/// columns, other lines as text. A form feed (page break) is a blank.
+pub fn items(text: &str) -> Vec<Item> {
+    let mut page = 0;
+    let lines: Vec<Line> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            page += l.matches('\u{c}').count();
+            Line {
+                at: Provenance::Line(i as u32 + 1),
+                page,
+                segments: segments(l),
+            }
+        })
+        .filter(|l| !l.segments.is_empty())
+        .collect();
+    // Blocks: runs of body lines on one page, with the lines between them
+    // and the header lines above the first; a one-cell line (a title, a
+    // page number, a sentence) ends a block.
+    let mut in_block = vec![None; lines.len()];
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].is_body() {
+            i += 1;
+            continue;
+        }
+        let mut start = i;
+        let floor = blocks.last().map_or(0, |&(_, end)| end);
+        while start > floor
+            && i - start < MAX_HEADER_LINES
+            && lines[start - 1].page == lines[i].page
+            && lines[start - 1].segments.len() >= 2
+            && !lines[start - 1].is_body()
+        {
+            start -= 1;
+        }
+        let mut end = i + 1;
+        while end < lines.len()
+            && lines[end].page == lines[i].page
+            && (lines[end].segments.len() >= 2
+                || wraps(&lines[end - 1], &lines[end], lines.get(end + 1)))
+        {
+            end += 1;
+        }
+        for slot in &mut in_block[start..end] {
+            *slot = Some(blocks.len());
+        }
+        blocks.push((start, end));
+        i = end;
+    }
+    // A block of a few rows (a table's last rows on a new page, a one-row
+    // “三公” table) cannot show its empty cells' columns: it keeps the
+    // previous block's columns when they fit it, else its columns are a
+    // guess.
+    let mut spans: Vec<(Vec<(usize, usize)>, bool)> = Vec::new();
+    let mut numeric: Vec<Vec<bool>> = Vec::new();
+    for &(a, b) in &blocks {
+        let body: Vec<&Line> = lines[a..b].iter().filter(|l| l.is_body()).collect();
+        let own = columns(&body);
+        let few = body.len() < MIN_BODY_LINES;
+        // Only a table going on after a page break: a title or a sentence
+        // between the blocks starts another table.
+        let goes_on = |previous_end: usize| {
+            lines[previous_end..a]
+                .iter()
+                .all(|l| l.segments.len() >= 2 || is_page_number(l) || is_lone_heading(l))
+        };
+        let previous = spans
+            .last()
+            .zip(blocks.get(spans.len().wrapping_sub(1)))
+            .filter(|&(_, &(_, end))| goes_on(end))
+            .map(|((columns, _), &(start, end))| (columns, &lines[start..end]));
+        let span = match previous {
+            Some((columns, above)) if columns.len() > own.len() || few => {
+                // The previous page's columns, moved to this page's offset
+                // (pdftotext sets every page at its own), when this page's
+                // rows fit them: an amount column empty on this page alone
+                // keeps its place.
+                match page_offsets(above, &lines[a..b])
+                    .map(|d| shifted(columns, d))
+                    .find(|c| fit_loosely(&body, c))
+                {
+                    Some(c) => (c, false),
+                    None => (own, true),
+                }
+            }
+            // The table goes on with other columns than its previous page:
+            // the recogniser reads it on the first page's header, so which
+            // column is which is a guess.
+            Some((columns, _)) => {
+                let guessed = columns.len() != own.len();
+                (own, guessed)
+            }
+            None => (own, few),
+        };
+        numeric.push(numeric_columns(&body, &span.0));
+        spans.push(span);
+    }
+    let mut out: Vec<Item> = Vec::with_capacity(lines.len());
+    for (k, (line, block)) in lines.iter().zip(&in_block).enumerate() {
+        let item = match block {
+            Some(b) => {
+                let columns = &spans[*b].0;
+                if k > 0
+                    && in_block[k - 1] == *block
+                    && wraps(&lines[k - 1], line, lines.get(k + 1))
+                {
+                    if let Some(Item::Row { cells, .. }) = out.last_mut() {
+                        let at = column_of(columns, &line.segments[0]);
+                        if let Some(cell) = cells.get_mut(at) {
+                            cell.text.push_str(line.segments[0].text);
+                            continue;
+                        }
+                    }
+                }
+                row(line, columns, &numeric[*b], spans[*b].1)
+            }
+            None => Item::Text {
+                text: line
+                    .segments
+                    .iter()
+                    .map(|s| s.text)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                at: line.at,
+            },
+        };
+        out.push(item);
+    }
+    out
+}
+
+/// A label wrapped onto the next line: one piece of text, no amount, not
+/// an item of its own (`十、…`, `（一）…`, a code), starting where the body
+/// line above starts a piece of text — unless the body line below prints
+/// nothing there: then the label is set around that row's middle, half
+/// above it and half below, and is not the upper row's.
+fn wraps(above: &Line, line: &Line, below: Option<&Line>) -> bool {
+    let [only] = line.segments.as_slice() else {
+        return false;
+    };
+    let text_at = |l: &Line| {
+        l.segments
+            .iter()
+            .any(|s| s.start == only.start && !is_number(s.text))
+    };
+    above.is_body()
+        && !is_number(only.text)
+        && !starts_item(only.text)
+        && text_at(above)
+        && below.is_none_or(|b| !b.is_body() || text_at(b))
+}
+
+/// Text that opens an item: an enumeration (`十、`, `（一）`, `1.`) or a
+/// code.
+fn starts_item(text: &str) -> bool {
+    let numerals = |t: &str| {
+        t.chars()
+            .take_while(|c| "一二三四五六七八九十".contains(*c))
+            .count()
+    };
+    let t = text.trim_start_matches(['（', '(']);
+    text.starts_with(|c: char| c.is_ascii_digit())
+        || (numerals(t) > 0
+            && t[numerals(t) * '一'.len_utf8()..].starts_with(['、', '）', ')', '.', '．']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(items: &[Item]) -> Vec<Vec<&str>> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Row { cells, .. } => Some(cells.iter().map(|c| c.text.as_str()).collect()),
+                Item::Text { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn segments_are_cut_at_two_blanks() {
+        let s = segments("201   05  统计信息 事务    438,300");
+        let texts: Vec<&str> = s.iter().map(|s| s.text).collect();
+        assert_eq!(texts, ["201", "05", "统计信息 事务", "438,300"]);
+        assert_eq!((s[3].start, s[3].end), (21, 28));
+    }
+
+    #[test]
+    fn blank_cells_keep_their_column() {
+        // From `pdftotext -layout` of a 2025 Shanghai budget: 基本支出 is
+        // blank in the first row, 项目支出 in the second.
+        let text = "\
+2025年部门支出预算总表
+                   项目                     合计        基本支出        项目支出
+
+201             一般公共服务支出              3,296,600                 3,296,600
+
+201   05   01   行政运行                    438,300      438,300
+
+208             社会保障和就业支出            16,091,895   13,755,695    2,336,200
+";
+        let items = items(text);
+        assert!(matches!(&items[0], Item::Text { text, .. } if text == "2025年部门支出预算总表"));
+        assert_eq!(
+            rows(&items),
+            [
+                vec!["", "", "", "项目", "合计", "基本支出", "项目支出"],
+                vec![
+                    "201",
+                    "",
+                    "",
+                    "一般公共服务支出",
+                    "3,296,600",
+                    "",
+                    "3,296,600"
+                ],
+                vec!["201", "05", "01", "行政运行", "438,300", "438,300", ""],
+                vec![
+                    "208",
+                    "",
+                    "",
+                    "社会保障和就业支出",
+                    "16,091,895",
+                    "13,755,695",
+                    "2,336,200"
+                ],
+            ]
+        );
+    }
+}

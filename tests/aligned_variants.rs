@@ -1,0 +1,315 @@
+//! Aligned dumps against ground truth: the clean seeds' own tables printed
+//! the way `pdftotext -layout` prints a PDF table — every cell at its
+//! column's place, empty cells as spaces, numbers right-aligned, headings
+//! centred, Chinese characters one column each though they are set two
+//! wide, pages split by form feeds at their own offsets with the header
+//! repeated — must come back exactly or flagged, and no wrong cell may be
+//! marked `ok` or `repaired`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use budget_harvest::grammar::Grammar;
+use budget_harvest::model::{Document, Table};
+use budget_harvest::pipeline;
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next() % (hi - lo + 1) as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+fn seed(name: &str) -> Document {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name);
+    pipeline::document(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// Printed width: a Chinese character is set two columns wide.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// One printed line: pieces of text at physical columns. As pdftotext does,
+/// each piece starts at its column (padded with spaces), but its characters
+/// take one column each, so a Chinese piece ends early.
+#[derive(Default)]
+struct Line(Vec<(usize, String)>);
+
+impl Line {
+    fn put(&mut self, at: usize, text: &str) {
+        if !text.is_empty() {
+            self.0.push((at, text.to_string()));
+        }
+    }
+    fn left(&mut self, (start, _): (usize, usize), text: &str) {
+        self.put(start + 1, text);
+    }
+    fn right(&mut self, (_, end): (usize, usize), text: &str) {
+        self.put(end.saturating_sub(1 + width(text)), text);
+    }
+    fn centred(&mut self, (start, end): (usize, usize), text: &str) {
+        self.put((start + end).saturating_sub(width(text)) / 2, text);
+    }
+    fn render(mut self, offset: usize) -> String {
+        self.0.sort_by_key(|(at, _)| *at);
+        let mut out = String::new();
+        for (at, text) in self.0 {
+            let at = at + offset;
+            let len = out.chars().count();
+            let pad = if len == 0 {
+                at
+            } else {
+                at.saturating_sub(len).max(2)
+            };
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str(&text);
+        }
+        out
+    }
+}
+
+const KINDS: [&str; 5] = [
+    "income",
+    "expenditure",
+    "general_budget",
+    "general_budget_basic",
+    "gov_fund",
+];
+
+fn render_table(g: &Grammar, t: &Table, rng: &mut Rng, out: &mut Vec<String>) {
+    let coded = t.rows.iter().any(|r| r.code.is_some());
+    let names: Vec<String> = t
+        .columns
+        .iter()
+        .map(|m| g.synonyms_of(m).into_iter().next().unwrap_or(m).to_string())
+        .collect();
+    // Physical column spans: 类 款 项, the name, one per measure.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut x = 0;
+    let mut add = |w: usize| {
+        spans.push((x, x + w));
+        x += w;
+    };
+    // One column per level the codes use (an economic classification has
+    // 类 and 款 only).
+    let code_columns = t
+        .rows
+        .iter()
+        .filter_map(|r| r.code.as_ref())
+        .map(|c| (c.as_str().len() - 1) / 2)
+        .max()
+        .unwrap_or(0);
+    for _ in 0..code_columns {
+        add(rng.range(5, 7));
+    }
+    let name_width = t.rows.iter().map(|r| width(&r.item)).max().unwrap_or(8);
+    add(name_width + rng.range(2, 8));
+    for (i, m) in t.columns.iter().enumerate() {
+        let widest = t
+            .rows
+            .iter()
+            .flat_map(|r| r.values.iter().filter(|v| v.measure == *m))
+            .map(|v| v.amount.to_string().len())
+            .max()
+            .unwrap_or(4);
+        add(widest.max(width(&names[i])) + rng.range(2, 6));
+    }
+    let label_span = (0, spans[code_columns].1);
+    let header = |out: &mut Vec<String>, offset: usize| {
+        let mut top = Line::default();
+        top.centred(label_span, "项目");
+        out.push(top.render(offset));
+        let mut leaves = Line::default();
+        for (i, name) in names.iter().enumerate() {
+            leaves.centred(spans[code_columns + 1 + i], name);
+        }
+        if coded {
+            leaves.left(spans[code_columns], "科目名称");
+        }
+        out.push(leaves.render(offset));
+        if coded {
+            let mut levels = Line::default();
+            for (i, level) in ["类", "款", "项"].iter().take(code_columns).enumerate() {
+                levels.left(spans[i], level);
+            }
+            out.push(levels.render(offset));
+        }
+    };
+    let total = spans.last().map_or(80, |s| s.1);
+    let mut title = Line::default();
+    title.centred((0, total), &t.title);
+    out.push(title.render(0));
+    let mut meta = Line::default();
+    meta.put(0, "编制部门：测试单位");
+    meta.put(
+        total.saturating_sub(10),
+        &format!("单位：{}", t.unit.as_str()),
+    );
+    out.push(meta.render(0));
+    let spaced = rng.chance(50);
+    let page = rng.range(10, 30);
+    let mut offset = rng.range(0, 3);
+    header(out, offset);
+    for (i, row) in t.rows.iter().enumerate() {
+        if i > 0 && i % page == 0 {
+            out.push(format!("\u{c}{}", " ".repeat(20)));
+            offset = rng.range(0, 3);
+            header(out, offset);
+        }
+        let mut line = Line::default();
+        match &row.code {
+            Some(c) => {
+                let code = c.as_str();
+                let parts = [
+                    &code[..3],
+                    code.get(3..5).unwrap_or(""),
+                    code.get(5..7).unwrap_or(""),
+                ];
+                for (k, part) in parts.iter().take(code_columns).enumerate() {
+                    line.left(spans[k], part);
+                }
+                line.left(spans[code_columns], &row.item);
+            }
+            None => line.centred(label_span, &row.item),
+        }
+        for (k, m) in t.columns.iter().enumerate() {
+            if let Some(v) = row.values.iter().find(|v| v.measure == *m) {
+                line.right(spans[code_columns + 1 + k], &v.amount.to_string());
+            }
+        }
+        if spaced {
+            out.push(String::new());
+        }
+        out.push(line.render(offset));
+    }
+}
+
+fn render(doc: &Document, rng: &mut Rng) -> String {
+    let g = Grammar::global();
+    let mut out = vec!["第二部分 2024年部门预算公开表".to_string()];
+    for t in doc
+        .tables
+        .iter()
+        .filter(|t| KINDS.contains(&t.kind) && !t.rows.is_empty() && t.columns.len() >= 2)
+    {
+        render_table(g, t, rng, &mut out);
+        out.push("\u{c}".to_string());
+    }
+    out.push("第三部分 2024年部门预算情况说明".into());
+    out.join("\n")
+}
+
+fn keyed(doc: &Document, kinds: &[&str]) -> HashMap<String, (i64, String)> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = HashMap::new();
+    for t in doc.tables.iter().filter(|t| kinds.contains(&t.kind)) {
+        for r in &t.rows {
+            let label = match &r.code {
+                Some(c) => c.as_str().to_string(),
+                None if r.is_total() || r.item == "合计" => "合计".to_string(),
+                None => r.item.clone(),
+            };
+            for v in &r.values {
+                let base = format!("{}|{}|{}", t.kind, label, v.measure);
+                let n = seen.entry(base.clone()).or_default();
+                *n += 1;
+                out.insert(
+                    format!("{base}|{n}"),
+                    (v.amount.cents, v.status.as_str().to_string()),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn aligned_variants_are_read_by_position_or_flagged() {
+    let seeds = [
+        "000_530d8417aadfcef1.txt",
+        "002_ef8a97d7800bc6c6.txt",
+        "003_93f707ff5e41d323.txt",
+        "004_9cf6d38fe078751d.txt",
+    ];
+    let docs: Vec<Document> = seeds.iter().map(|s| seed(s)).collect();
+    let (mut cells, mut read_ok, mut flagged) = (0, 0, 0);
+    let mut by_kind: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for variant in 0..24u64 {
+        let clean = &docs[variant as usize % docs.len()];
+        let mut rng = Rng(0xA076_1D64_78BD_642F ^ (variant + 1));
+        let text = render(clean, &mut rng);
+        if let Some(dir) = std::env::var_os("BH_DUMP_DIR") {
+            std::fs::write(
+                PathBuf::from(dir).join(format!("aligned{variant}.txt")),
+                &text,
+            )
+            .unwrap();
+        }
+        let aligned = pipeline::document(text.as_bytes()).unwrap();
+        let kinds: Vec<&str> = KINDS
+            .iter()
+            .copied()
+            .filter(|k| {
+                clean
+                    .tables
+                    .iter()
+                    .any(|t| t.kind == *k && t.columns.len() >= 2)
+            })
+            .collect();
+        let want = keyed(clean, &kinds);
+        let got = keyed(&aligned, &kinds);
+        for (k, (cents, status)) in &got {
+            if status != "uncertain" {
+                assert_eq!(
+                    want.get(k).map(|w| w.0),
+                    Some(*cents),
+                    "variant {variant}: {k} wrong but {status}\n{text}"
+                );
+            }
+        }
+        for (k, (cents, _)) in &want {
+            cells += 1;
+            let kind = by_kind
+                .entry(k.split('|').next().unwrap_or("").to_string())
+                .or_default();
+            kind.0 += 1;
+            match got.get(k) {
+                Some((c, s)) if c == cents && s == "ok" => {
+                    read_ok += 1;
+                    kind.1 += 1;
+                }
+                Some((_, s)) if s != "ok" => flagged += 1,
+                _ => {}
+            }
+        }
+    }
+    eprintln!("24 aligned variants: {cells} cells, {read_ok} read ok, {flagged} flagged; by table (cells, read ok): {by_kind:?}");
+    // Measured: 3170 of 5028 cells read back `ok`, 72 flagged, none wrong;
+    // 3170 of the 3696 outside the income tables. An income table whose
+    // rows leave a column empty throughout (事业收入 in most budgets) is
+    // lost whole: its headings outnumber the body's columns, and nothing
+    // on the page says which heading the amounts stand under.
+    let outside_income: usize = by_kind
+        .iter()
+        .filter(|(k, _)| *k != "income")
+        .map(|(_, (n, _))| n)
+        .sum();
+    assert!(
+        read_ok * 100 >= outside_income * 80,
+        "only {read_ok} of {outside_income} cells read back outside the income tables"
+    );
+}
