@@ -570,4 +570,92 @@ mod tests {
             ]
         );
     }
+
+    fn guessed(items: &[Item]) -> Vec<bool> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Row { cells, .. } => Some(cells.iter().any(|c| c.column_guessed)),
+                Item::Text { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_wrapped_label_joins_its_row_and_a_centred_one_does_not() {
+        // pdftotext -layout of a 2024 Shanghai final account.
+        let text = "\
+2080502   事业单位离退休           28.11      28.11       0.00
+2080505   机关事业单位基本养老保      446.11     446.11       0.00
+          险缴费支出
+2080506   机关事业单位职业年金缴      225.12     225.12       0.00
+          费支出
+2080599   其他行政事业单位养老支出        0.88       0.88       0.00
+30107    绩效工资           1594.02
+         机关事业单位基本养老保
+30108                    446.11
+";
+        let items = items(text);
+        let rows = rows(&items);
+        assert_eq!(
+            rows[1],
+            [
+                "2080505",
+                "机关事业单位基本养老保险缴费支出",
+                "446.11",
+                "446.11",
+                "0.00"
+            ]
+        );
+        assert_eq!(
+            rows[2],
+            [
+                "2080506",
+                "机关事业单位职业年金缴费支出",
+                "225.12",
+                "225.12",
+                "0.00"
+            ]
+        );
+        // Set around the middle of the row below: not the row above's.
+        assert_eq!(rows[4][1], "绩效工资");
+        assert!(items
+            .iter()
+            .any(|i| matches!(i, Item::Text { text, .. } if text == "机关事业单位基本养老保")));
+    }
+
+    #[test]
+    fn a_one_row_table_has_its_columns_guessed() {
+        // A “三公” table: three amounts under seven headings.
+        let text = "\
+2025年部门“三公”经费和机关运行经费预算表
+   合计          因公出国(境)费   公务接待费
+                                     小计      购置费       运行费
+
+        0.95                  0.95                                229.43
+";
+        let items = items(text);
+        assert_eq!(guessed(&items).last(), Some(&true));
+    }
+
+    #[test]
+    fn a_table_going_on_keeps_its_columns_at_the_new_pages_offset() {
+        // The second page sets everything two characters further left and
+        // none of its rows has a 基本支出.
+        let text = "\
+  功能分类科目名称                  合计         基本支出          项目支出
+  201 一般公共服务支出           3,296,600                   3,296,600
+  201 统计信息事务               438,300       438,300
+  208 社会保障和就业支出         16,091,895    13,755,695     2,336,200
+\u{c}
+功能分类科目名称                  合计         基本支出          项目支出
+210 卫生健康支出             3,216,973                   3,216,973
+212 城乡社区支出           154,369,326                 154,369,326
+221 住房保障支出             9,364,732                   9,364,732
+";
+        let items = items(text);
+        let rows = rows(&items);
+        assert_eq!(rows[5], ["210 卫生健康支出", "3,216,973", "", "3,216,973"]);
+        assert!(guessed(&items).iter().all(|g| !g));
+    }
 }

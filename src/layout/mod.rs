@@ -5,6 +5,8 @@
 //! - `tabbed`: one table row per line, cells separated by tabs;
 //! - `cell_per_line`: one cell per tab-prefixed line, a row ended by a blank
 //!   line; a line without the tab continues the previous cell (a wrapped label);
+//! - `aligned`: one table row per line, columns kept apart by runs of
+//!   spaces (`pdftotext -layout`), read by position (see [`aligned`]);
 //! - `flow`: pdftotext-style flowed text with no cell boundaries.
 
 mod aligned;
