@@ -16,7 +16,7 @@ use regex::Regex;
 use super::table::Draft;
 use crate::amount::Amount;
 use crate::grammar::identities::Evidence;
-use crate::grammar::{Grammar, Measure, Shape, TableKind};
+use crate::grammar::{Grammar, HeaderMeaning, Measure, Shape, TableKind};
 use crate::model::{CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, Value};
 use crate::normalize;
 use crate::solve::table::{settle, Resolution, Settled, SolveRow};
@@ -610,19 +610,27 @@ fn logical_rows(lines: &[(Provenance, String)]) -> Vec<(Provenance, Vec<String>)
 }
 
 fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], table: &mut Table) {
-    let exp_layout: Vec<Measure> = kind
+    let mut exp_layout: Vec<Measure> = kind
         .expenditure_layouts
         .iter()
         .max_by_key(|l| l.len())
         .cloned()
         .unwrap_or_default();
-    let income_measure: Measure = kind
+    let mut income_measure: Measure = kind
         .layouts
         .first()
         .and_then(|l| l.first().copied())
         .unwrap_or("budget");
     if exp_layout.is_empty() {
         return;
+    }
+    // A header naming the one measure of both sides (决算数 in final
+    // accounts) names it, as it does in a tabbed table.
+    if let Some(named) = header_measure(g, lines) {
+        income_measure = named;
+        if exp_layout.len() == 1 {
+            exp_layout = vec![named];
+        }
     }
     table.columns = std::iter::once(income_measure)
         .chain(exp_layout.iter().copied())
@@ -671,6 +679,25 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
                     None => (None, CellStatus::Uncertain),
                 },
                 _ => (Amount::parse(&tokens.concat()), CellStatus::Uncertain),
+            };
+            // An income row that names an expenditure (`九、卫生健康支出`,
+            // or several items run together), nothing, or a heading
+            // (`决算数`): the line's two sides or the header were not told
+            // apart (no class code to split at), so its amount may be the
+            // expenditure side's or another row's.
+            // (Income items share names with income columns: only the
+            // document's own measure, 预算数/决算数, is a heading here.)
+            let heading = matches!(
+                g.header(&label),
+                HeaderMeaning::Measure("budget" | "final") | HeaderMeaning::Label
+            );
+            let status = if label.contains("支出") || label.is_empty() || heading {
+                table.issues.push(format!(
+                    "line {at}: income row '{label}' names an expenditure, a heading or nothing: its amount is uncertain"
+                ));
+                CellStatus::Uncertain
+            } else {
+                status
             };
             if let Some(amount) = amount {
                 income_rows.push(Row {
@@ -784,6 +811,19 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
     }
     table.rows = income_rows;
     table.rows.extend(exp_out);
+}
+
+/// The document's measure the header lines (those before the first row
+/// with numbers) name, when they name one: `决算数` → `final`.
+fn header_measure(g: &Grammar, lines: &[(Provenance, String)]) -> Option<Measure> {
+    lines
+        .iter()
+        .take_while(|(_, l)| !l.split_whitespace().any(is_number_fragment))
+        .flat_map(|(_, l)| l.split_whitespace())
+        .find_map(|t| match g.header(t) {
+            HeaderMeaning::Measure(m @ ("budget" | "final")) => Some(m),
+            _ => None,
+        })
 }
 
 /// The income side has one identity in the table: 收入总计 = 支出总计. An
@@ -913,5 +953,45 @@ mod tests {
         assert!(
             is_number_fragment(".09") && is_number_fragment("85.") && !is_number_fragment("合计")
         );
+    }
+
+    #[test]
+    fn a_two_sided_row_not_split_is_uncertain_and_the_header_names_the_measure() {
+        // pdfplumber's text of a 2024 Shanghai final account (one line per
+        // row, no class codes to split the two sides at).
+        let text = "\
+上海市规划和自然资源局 2024 年度部门决算表
+收入支出决算总表
+单位：万元
+收入 支出
+项目 决算数 项目 决算数
+一、一般公共预算财政拨款收入 9746.50 一、一般公共服务支出
+二、政府性基金预算财政拨款收入 二、外交支出
+八、其他收入 八、社会保障和就业支出 754.75
+九、卫生健康支出 236.63
+十一、城乡社区支出 3845.25
+";
+        let doc = crate::pipeline::document(text.as_bytes()).unwrap();
+        let table = doc.tables.iter().find(|t| t.kind == "summary").unwrap();
+        let value = |item: &str| {
+            let row = table.rows.iter().find(|r| r.item == item).unwrap();
+            (
+                row.values[0].measure,
+                row.values[0].amount.to_string(),
+                row.values[0].status,
+            )
+        };
+        assert_eq!(
+            value("一、一般公共预算财政拨款收入"),
+            ("final", "9746.50".to_string(), CellStatus::Ok)
+        );
+        assert_eq!(
+            value("九、卫生健康支出"),
+            ("final", "236.63".to_string(), CellStatus::Uncertain)
+        );
+        assert!(table
+            .issues
+            .iter()
+            .any(|i| i.contains("names an expenditure")));
     }
 }
