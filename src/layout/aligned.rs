@@ -66,7 +66,8 @@ fn is_page_number(line: &Line) -> bool {
 
 /// Cuts a line at runs of two or more blanks, and at a single blank
 /// between an amount and text (`31,214,205.80 一、一般公共服务支出`: a
-/// tight column left pdftotext one space); positions in characters.
+/// tight column left pdftotext one space) or between code cells and a name;
+/// positions in characters.
 fn segments(line: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
     for s in gapped(line) {
@@ -95,15 +96,22 @@ fn is_printed_amount(word: &str) -> bool {
     is_number(word) && word.contains(['.', ','])
 }
 
-/// Where a single space parts an amount from text, in bytes.
+/// Where a single space parts an amount from text, or code cells from a
+/// name, in bytes.
 fn amount_text_cut(text: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(at) = text[from..].find(' ') {
         let at = from + at;
         let before = text[..at].rsplit(' ').next().unwrap_or("");
         let after = text[at + 1..].split(' ').next().unwrap_or("");
+        // Code cells before a name (`17 公务接待费`, `201 05 07 专项普查活动`):
+        // a narrow code column left one space.
+        let codes = text[..at]
+            .split(' ')
+            .all(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_digit()));
         if (is_printed_amount(before) && !is_number(after))
             || (!is_number(before) && is_printed_amount(after))
+            || (codes && after.starts_with(|c: char| !c.is_ascii()))
         {
             return Some(at);
         }
@@ -285,17 +293,22 @@ fn row(line: &Line, columns: &[(usize, usize)], numeric: &[bool], guessed: bool)
 }
 
 /// Whether the lines' segments fall in a column each, overlapping no other
-/// column: a label longer, or an amount wider, than any on the page the
-/// columns come from still fits them.
+/// column, each amount ending where its column's amounts end: a label
+/// longer, or an amount wider, than any on the page the columns come from
+/// still fits them.
 fn fit_loosely(lines: &[&Line], columns: &[(usize, usize)]) -> bool {
     lines.iter().all(|l| {
         !collides(l, columns)
             && l.segments.iter().all(|s| {
                 let own = column_of(columns, s);
-                columns
-                    .iter()
-                    .enumerate()
-                    .all(|(i, &(a, b))| i == own || s.end <= a || b <= s.start)
+                // Amounts are set flush right: one that does not end where
+                // its column's amounts end is in another column.
+                let flush = !is_number(s.text) || columns[own].1 == s.end;
+                flush
+                    && columns
+                        .iter()
+                        .enumerate()
+                        .all(|(i, &(a, b))| i == own || s.end <= a || b <= s.start)
             })
     })
 }
@@ -316,7 +329,7 @@ fn page_offsets(above: &[Line], here: &[Line]) -> impl Iterator<Item = isize> {
             .find(|p| !p.is_body() && same(p, l))
             .map(|p| l.segments[0].start as isize - p.segments[0].start as isize)
     });
-    repeated.into_iter().chain([0, -1, 1, -2, 2, -3, 3])
+    repeated.into_iter().chain([0, -1, 1, -2, 2])
 }
 
 /// Columns moved `by` characters (right when positive).
@@ -655,7 +668,36 @@ mod tests {
 ";
         let items = items(text);
         let rows = rows(&items);
-        assert_eq!(rows[5], ["210 卫生健康支出", "3,216,973", "", "3,216,973"]);
+        assert_eq!(
+            rows[5],
+            ["210", "卫生健康支出", "3,216,973", "", "3,216,973"]
+        );
         assert!(guessed(&items).iter().all(|g| !g));
+    }
+
+    #[test]
+    fn a_page_set_narrower_is_not_fitted_to_the_previous_pages_columns() {
+        // pdftotext set the second page tighter: its 项目支出 amounts end
+        // under the first page's 基本支出. Fitted by where pieces start, they
+        // would be read as 基本支出; they end nowhere the first page's
+        // amounts end, so their columns are a guess.
+        let text = "\
+  功能分类科目名称                  合计         基本支出          项目支出
+  201 一般公共服务支出           3,296,600                   3,296,600
+  201 统计信息事务               438,300       438,300
+  208 社会保障和就业支出         16,091,895    13,755,695     2,336,200
+\u{c}
+210 卫生健康支出           3,216,973      3,216,973
+212 城乡社区支出         154,369,326    154,369,326
+221 住房保障支出           9,364,732      9,364,732
+";
+        let items = items(text);
+        let guessed = guessed(&items);
+        assert_eq!(guessed.len(), 7);
+        assert!(
+            guessed[..4].iter().all(|g| !g) && guessed[4..].iter().all(|g| *g),
+            "{guessed:?} {:?}",
+            rows(&items)
+        );
     }
 }
