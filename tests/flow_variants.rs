@@ -11,30 +11,8 @@ use budget_harvest::grammar::Grammar;
 use budget_harvest::model::{Document, Section, Table};
 use budget_harvest::pipeline;
 
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next() % (hi - lo + 1) as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
-
-fn seed(name: &str) -> Document {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name);
-    pipeline::document(&std::fs::read(path).unwrap()).unwrap()
-}
+mod common;
+use common::{clean_seeds, keyed, Rng};
 
 /// `s` cut into pieces of `width` characters.
 fn wrap(s: &str, width: usize) -> Vec<String> {
@@ -149,40 +127,9 @@ fn render(doc: &Document, rng: &mut Rng) -> String {
     out.join("\n")
 }
 
-/// Cells keyed like the scorer: (table, section, code or item, measure, occurrence).
-fn keyed(doc: &Document, kinds: &[&str]) -> HashMap<String, (i64, String)> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut out = HashMap::new();
-    for t in doc.tables.iter().filter(|t| kinds.contains(&t.kind)) {
-        for r in &t.rows {
-            let label = match &r.code {
-                Some(c) => c.as_str().to_string(),
-                None if r.is_total() || r.item == "合计" => "合计".to_string(),
-                None => r.item.clone(),
-            };
-            for v in &r.values {
-                let base = format!("{}|{:?}|{}|{}", t.kind, r.section, label, v.measure);
-                let n = seen.entry(base.clone()).or_default();
-                *n += 1;
-                out.insert(
-                    format!("{base}|{n}"),
-                    (v.amount.cents, v.status.as_str().to_string()),
-                );
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn fifty_reflowed_variants_are_rebuilt_or_flagged() {
-    let seeds = [
-        "000_530d8417aadfcef1.txt",
-        "002_ef8a97d7800bc6c6.txt",
-        "003_93f707ff5e41d323.txt",
-        "004_9cf6d38fe078751d.txt",
-    ];
-    let docs: Vec<Document> = seeds.iter().map(|s| seed(s)).collect();
+    let docs = clean_seeds();
     let (mut exact, mut flagged, mut cells, mut repaired) = (0, 0, 0, 0);
     // Seeds whose published arithmetic is consistent (002, 004): their
     // variants should come back exactly unless a cut digit leaves a choice.

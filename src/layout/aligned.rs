@@ -651,22 +651,27 @@ mod tests {
         assert_eq!(guessed(&items).last(), Some(&true));
     }
 
-    #[test]
-    fn a_table_going_on_keeps_its_columns_at_the_new_pages_offset() {
-        // The second page sets everything two characters further left and
-        // none of its rows has a 基本支出.
-        let text = "\
+    /// A table's first page, set two characters in.
+    const FIRST_PAGE: &str = "\
   功能分类科目名称                  合计         基本支出          项目支出
   201 一般公共服务支出           3,296,600                   3,296,600
   201 统计信息事务               438,300       438,300
   208 社会保障和就业支出         16,091,895    13,755,695     2,336,200
-\u{c}
+";
+
+    #[test]
+    fn a_table_going_on_keeps_its_columns_at_the_new_pages_offset() {
+        // The second page sets everything two characters further left and
+        // none of its rows has a 基本支出.
+        let text = format!(
+            "{FIRST_PAGE}\u{c}
 功能分类科目名称                  合计         基本支出          项目支出
 210 卫生健康支出             3,216,973                   3,216,973
 212 城乡社区支出           154,369,326                 154,369,326
 221 住房保障支出             9,364,732                   9,364,732
-";
-        let items = items(text);
+"
+        );
+        let items = items(&text);
         let rows = rows(&items);
         assert_eq!(
             rows[5],
@@ -681,17 +686,14 @@ mod tests {
         // under the first page's 基本支出. Fitted by where pieces start, they
         // would be read as 基本支出; they end nowhere the first page's
         // amounts end, so their columns are a guess.
-        let text = "\
-  功能分类科目名称                  合计         基本支出          项目支出
-  201 一般公共服务支出           3,296,600                   3,296,600
-  201 统计信息事务               438,300       438,300
-  208 社会保障和就业支出         16,091,895    13,755,695     2,336,200
-\u{c}
+        let text = format!(
+            "{FIRST_PAGE}\u{c}
 210 卫生健康支出           3,216,973      3,216,973
 212 城乡社区支出         154,369,326    154,369,326
 221 住房保障支出           9,364,732      9,364,732
-";
-        let items = items(text);
+"
+        );
+        let items = items(&text);
         let guessed = guessed(&items);
         assert_eq!(guessed.len(), 7);
         assert!(
