@@ -350,27 +350,11 @@ fn collides(line: &Line, columns: &[(usize, usize)]) -> bool {
     used.len() != n
 }
 
-/// Splits an aligned dump into items: table blocks as rows on their body's
-/// columns, other lines as text. A form feed (page break) is a blank.
-pub fn items(text: &str) -> Vec<Item> {
-    let mut page = 0;
-    let lines: Vec<Line> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| {
-            page += l.matches('\u{c}').count();
-            Line {
-                at: Provenance::Line(i as u32 + 1),
-                page,
-                segments: segments(l),
-            }
-        })
-        .filter(|l| !l.segments.is_empty())
-        .collect();
-    // Blocks: runs of body lines on one page, with the lines between them
-    // and the header lines above the first; a one-cell line (a title, a
-    // page number, a sentence) ends a block.
-    let mut in_block = vec![None; lines.len()];
+/// Table blocks, as ranges of `lines`: runs of body lines on one page, with
+/// the lines between them and the header lines above the first; a one-cell
+/// line (a title, a page number, a sentence) ends a block, unless it is a
+/// label wrapped from the row above.
+fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -396,34 +380,33 @@ pub fn items(text: &str) -> Vec<Item> {
         {
             end += 1;
         }
-        for slot in &mut in_block[start..end] {
-            *slot = Some(blocks.len());
-        }
         blocks.push((start, end));
         i = end;
     }
-    // A block of a few rows (a table's last rows on a new page, a one-row
-    // “三公” table) cannot show its empty cells' columns: it keeps the
-    // previous block's columns when they fit it, else its columns are a
-    // guess.
+    blocks
+}
+
+/// Each block's columns, and whether they are a guess. A block of a few
+/// rows (a table's last rows on a new page, a one-row “三公” table) cannot
+/// show its empty cells' columns: it keeps the previous block's columns
+/// when they fit it, else its columns are a guess.
+fn block_columns(lines: &[Line], blocks: &[(usize, usize)]) -> Vec<(Vec<(usize, usize)>, bool)> {
     let mut spans: Vec<(Vec<(usize, usize)>, bool)> = Vec::new();
-    let mut numeric: Vec<Vec<bool>> = Vec::new();
-    for &(a, b) in &blocks {
+    for (n, &(a, b)) in blocks.iter().enumerate() {
         let body: Vec<&Line> = lines[a..b].iter().filter(|l| l.is_body()).collect();
         let own = columns(&body);
         let few = body.len() < MIN_BODY_LINES;
         // Only a table going on after a page break: a title or a sentence
         // between the blocks starts another table.
-        let goes_on = |previous_end: usize| {
-            lines[previous_end..a]
-                .iter()
-                .all(|l| l.segments.len() >= 2 || is_page_number(l) || is_lone_heading(l))
-        };
-        let previous = spans
-            .last()
-            .zip(blocks.get(spans.len().wrapping_sub(1)))
-            .filter(|&(_, &(_, end))| goes_on(end))
-            .map(|((columns, _), &(start, end))| (columns, &lines[start..end]));
+        let previous = n
+            .checked_sub(1)
+            .map(|p| (&spans[p].0, blocks[p]))
+            .filter(|&(_, (_, end))| {
+                lines[end..a]
+                    .iter()
+                    .all(|l| l.segments.len() >= 2 || is_page_number(l) || is_lone_heading(l))
+            })
+            .map(|(columns, (start, end))| (columns, &lines[start..end]));
         let span = match previous {
             Some((columns, above)) if columns.len() > own.len() || few => {
                 // The previous page's columns, moved to this page's offset
@@ -447,9 +430,44 @@ pub fn items(text: &str) -> Vec<Item> {
             }
             None => (own, few),
         };
-        numeric.push(numeric_columns(&body, &span.0));
         spans.push(span);
     }
+    spans
+}
+
+/// Splits an aligned dump into items: table blocks as rows on their body's
+/// columns, other lines as text. A form feed (page break) is a blank.
+pub fn items(text: &str) -> Vec<Item> {
+    let mut page = 0;
+    let lines: Vec<Line> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            page += l.matches('\u{c}').count();
+            Line {
+                at: Provenance::Line(i as u32 + 1),
+                page,
+                segments: segments(l),
+            }
+        })
+        .filter(|l| !l.segments.is_empty())
+        .collect();
+    let blocks = blocks(&lines);
+    let mut in_block = vec![None; lines.len()];
+    for (n, &(start, end)) in blocks.iter().enumerate() {
+        for slot in &mut in_block[start..end] {
+            *slot = Some(n);
+        }
+    }
+    let spans = block_columns(&lines, &blocks);
+    let numeric: Vec<Vec<bool>> = blocks
+        .iter()
+        .zip(&spans)
+        .map(|(&(a, b), (columns, _))| {
+            let body: Vec<&Line> = lines[a..b].iter().filter(|l| l.is_body()).collect();
+            numeric_columns(&body, columns)
+        })
+        .collect();
     let mut out: Vec<Item> = Vec::with_capacity(lines.len());
     for (k, (line, block)) in lines.iter().zip(&in_block).enumerate() {
         let item = match block {
