@@ -122,6 +122,11 @@ fn split_plain(s: &str) -> Option<(bool, &str, &str)> {
     (digits(int) && frac.is_none_or(digits)).then_some((neg, int, frac.unwrap_or("")))
 }
 
+/// Whether printed text is a number: an amount with at least one digit.
+pub fn is_number(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit()) && Amount::parse(text).is_some()
+}
+
 /// Whether `text` could be one side of a number cut across two lines:
 /// digits (half- or full-width) and thousands commas with at most one
 /// decimal point, anywhere (`1536.`, `.75`, `93`, `1,0`), and surrounding

@@ -399,6 +399,16 @@ impl Grammar {
         }
     }
 
+    /// The document's own measure a heading names: `预算数` → `budget`,
+    /// `决算数` → `final` (a column of this year's figures, whatever else
+    /// the table prints beside it).
+    pub fn document_measure(&self, text: &str) -> Option<Measure> {
+        match self.header(text) {
+            HeaderMeaning::Measure(m @ ("budget" | "final")) => Some(m),
+            _ => None,
+        }
+    }
+
     /// Maps a header cell to its meaning.
     pub fn header(&self, text: &str) -> HeaderMeaning {
         let h = normalize::label(text);

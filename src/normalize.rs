@@ -125,6 +125,44 @@ pub fn is_bare_page_number(s: &str) -> bool {
     (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A page number printed between a table's rows: `第 3 页`, `第3页 共12页`,
+/// `共12页 第3页`, `3/12`, or a bare `3` (at most two digits: not a code
+/// like `208`; a split amount's tail carries its decimal point).
+pub fn is_page_number(line: &str) -> bool {
+    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let page = |s: &str| {
+        s.strip_prefix('第')
+            .and_then(|s| s.strip_suffix('页'))
+            .is_some_and(digits)
+    };
+    let total = |s: &str| {
+        s.strip_prefix('共')
+            .and_then(|s| s.strip_suffix('页'))
+            .is_some_and(digits)
+    };
+    is_bare_page_number(&t)
+        || page(&t)
+        || t.split_once('/')
+            .is_some_and(|(a, b)| digits(a) && digits(b))
+        || t.find('页').is_some_and(|i| {
+            let (a, b) = t.split_at(i + '页'.len_utf8());
+            page(a) && total(b) || total(a) && page(b)
+        })
+}
+
+/// A page footer (`- 6 -`) or a dump's page-break marker (`-- PAGE_BREAK --`):
+/// not text, not a row, and no end to a table.
+pub fn is_page_marker(line: &str) -> bool {
+    let t = line.trim();
+    let inner = t.trim_matches(|c: char| c == '-' || c == '—' || c == '－' || c.is_whitespace());
+    t.starts_with(['-', '—', '－'])
+        && t.ends_with(['-', '—', '－'])
+        && (inner.bytes().all(|b| b.is_ascii_digit()) && !inner.is_empty()
+            || inner.eq_ignore_ascii_case("page_break")
+            || inner.is_empty())
+}
+
 /// True when the cell holds nothing: blank, U+3000, `-` or `—`.
 pub fn is_blank(s: &str) -> bool {
     // Called for every cell: no allocation.
@@ -360,5 +398,32 @@ mod tests {
             "单位收支总体情况表"
         );
         assert_eq!(strip_ordinal("2024年"), "2024年");
+    }
+
+    #[test]
+    fn page_numbers() {
+        for line in [
+            "3",
+            " 12 ",
+            "第 3 页",
+            "第3页 共12页",
+            "共 12 页 第 3 页",
+            "3 / 12",
+        ] {
+            assert!(is_page_number(line), "{line}");
+        }
+        for line in ["2024", ".46", "82.46", "第三页", "208", "3/", "第3页共"] {
+            assert!(!is_page_number(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn page_markers() {
+        assert!(
+            is_page_marker("- 6 -")
+                && is_page_marker("-- PAGE_BREAK --")
+                && is_page_marker("— 12 —")
+        );
+        assert!(!is_page_marker("- 一、主要职能") && !is_page_marker("-5.00"));
     }
 }

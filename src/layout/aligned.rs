@@ -8,7 +8,9 @@
 //! word (centred, its Chinese characters narrower than printed) goes to the
 //! column where it starts.
 
+use crate::amount::is_number;
 use crate::model::{Cell, Provenance};
+use crate::normalize;
 
 use super::Item;
 
@@ -41,27 +43,16 @@ impl Line<'_> {
     }
 }
 
-fn is_number(text: &str) -> bool {
-    text.bytes().any(|b| b.is_ascii_digit()) && crate::amount::Amount::parse(text).is_some()
-}
-
 /// A word or two on a line of their own (`项目` over a repeated header):
 /// too short for a table's title.
 fn is_lone_heading(line: &Line) -> bool {
     matches!(line.segments.as_slice(), [only] if only.text.chars().count() <= 4 && !is_number(only.text))
 }
 
-/// A page number printed on a line of its own: `- 3 -`, `第 3 页`, `3`.
+/// A page number or footer on a line of its own (`3`, `第 3 页`, `- 3 -`).
 fn is_page_number(line: &Line) -> bool {
-    let text = match line.segments.as_slice() {
-        [only] => only.text,
-        _ => return false,
-    };
-    text.chars().count() <= 12
-        && text.chars().any(|c| c.is_ascii_digit())
-        && text
-            .chars()
-            .all(|c| c.is_ascii_digit() || c.is_whitespace() || "-—–－/第页共,，".contains(c))
+    matches!(line.segments.as_slice(), [only]
+        if normalize::is_page_number(only.text) || normalize::is_page_marker(only.text))
 }
 
 /// Cuts a line at runs of two or more blanks, and at a single blank
@@ -260,7 +251,8 @@ fn column_of(columns: &[(usize, usize)], s: &Segment) -> usize {
 /// offset, a label run into the amounts): the line keeps its own segments
 /// as cells, which the recogniser flags as a row not of the table's width
 /// rather than read amounts out of their place.
-fn row(line: &Line, columns: &[(usize, usize)], numeric: &[bool], guessed: bool) -> Item {
+fn row(line: &Line, block: &BlockColumns) -> Item {
+    let columns = &block.spans;
     let mut cells = vec![String::new(); columns.len()];
     let mut fits = true;
     let mut shared_amount_column = false;
@@ -269,7 +261,7 @@ fn row(line: &Line, columns: &[(usize, usize)], numeric: &[bool], guessed: bool)
         let cell = &mut cells[at];
         if !cell.is_empty() {
             fits = false;
-            shared_amount_column |= numeric.get(at).copied().unwrap_or(false);
+            shared_amount_column |= block.numeric.get(at).copied().unwrap_or(false);
             cell.push(' ');
         }
         cell.push_str(s.text);
@@ -281,7 +273,7 @@ fn row(line: &Line, columns: &[(usize, usize)], numeric: &[bool], guessed: bool)
     if !fits && (line.is_body() || shared_amount_column) {
         cells = line.segments.iter().map(|s| s.text.to_string()).collect();
     }
-    let guessed = guessed || (!fits && line.is_body());
+    let guessed = block.guessed || (!fits && line.is_body());
     let cell = |text: String| Cell {
         column_guessed: guessed,
         ..Cell::new(text, line.at)
@@ -386,12 +378,20 @@ fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
     blocks
 }
 
-/// Each block's columns, and whether they are a guess. A block of a few
-/// rows (a table's last rows on a new page, a one-row “三公” table) cannot
-/// show its empty cells' columns: it keeps the previous block's columns
-/// when they fit it, else its columns are a guess.
-fn block_columns(lines: &[Line], blocks: &[(usize, usize)]) -> Vec<(Vec<(usize, usize)>, bool)> {
-    let mut spans: Vec<(Vec<(usize, usize)>, bool)> = Vec::new();
+/// A block's columns: their spans, whether each prints an amount in the
+/// block's body, and whether they are a guess.
+struct BlockColumns {
+    spans: Vec<(usize, usize)>,
+    numeric: Vec<bool>,
+    guessed: bool,
+}
+
+/// Each block's columns. A block of a few rows (a table's last rows on a
+/// new page, a one-row “三公” table) cannot show its empty cells' columns:
+/// it keeps the previous block's columns when they fit it, else its
+/// columns are a guess.
+fn block_columns(lines: &[Line], blocks: &[(usize, usize)]) -> Vec<BlockColumns> {
+    let mut out: Vec<BlockColumns> = Vec::new();
     for (n, &(a, b)) in blocks.iter().enumerate() {
         let body: Vec<&Line> = lines[a..b].iter().filter(|l| l.is_body()).collect();
         let own = columns(&body);
@@ -400,14 +400,14 @@ fn block_columns(lines: &[Line], blocks: &[(usize, usize)]) -> Vec<(Vec<(usize, 
         // between the blocks starts another table.
         let previous = n
             .checked_sub(1)
-            .map(|p| (&spans[p].0, blocks[p]))
+            .map(|p| (&out[p].spans, blocks[p]))
             .filter(|&(_, (_, end))| {
                 lines[end..a]
                     .iter()
                     .all(|l| l.segments.len() >= 2 || is_page_number(l) || is_lone_heading(l))
             })
             .map(|(columns, (start, end))| (columns, &lines[start..end]));
-        let span = match previous {
+        let (spans, guessed) = match previous {
             Some((columns, above)) if columns.len() > own.len() || few => {
                 // The previous page's columns, moved to this page's offset
                 // (pdftotext sets every page at its own), when this page's
@@ -430,9 +430,13 @@ fn block_columns(lines: &[Line], blocks: &[(usize, usize)]) -> Vec<(Vec<(usize, 
             }
             None => (own, few),
         };
-        spans.push(span);
+        out.push(BlockColumns {
+            numeric: numeric_columns(&body, &spans),
+            spans,
+            guessed,
+        });
     }
-    spans
+    out
 }
 
 /// Splits an aligned dump into items: table blocks as rows on their body's
@@ -459,33 +463,25 @@ pub fn items(text: &str) -> Vec<Item> {
             *slot = Some(n);
         }
     }
-    let spans = block_columns(&lines, &blocks);
-    let numeric: Vec<Vec<bool>> = blocks
-        .iter()
-        .zip(&spans)
-        .map(|(&(a, b), (columns, _))| {
-            let body: Vec<&Line> = lines[a..b].iter().filter(|l| l.is_body()).collect();
-            numeric_columns(&body, columns)
-        })
-        .collect();
+    let columns = block_columns(&lines, &blocks);
     let mut out: Vec<Item> = Vec::with_capacity(lines.len());
-    for (k, (line, block)) in lines.iter().zip(&in_block).enumerate() {
-        let item = match block {
+    for (k, (line, slot)) in lines.iter().zip(&in_block).enumerate() {
+        let item = match slot {
             Some(b) => {
-                let columns = &spans[*b].0;
+                let block = &columns[*b];
                 if k > 0
-                    && in_block[k - 1] == *block
+                    && in_block[k - 1] == Some(*b)
                     && wraps(&lines[k - 1], line, lines.get(k + 1))
                 {
                     if let Some(Item::Row { cells, .. }) = out.last_mut() {
-                        let at = column_of(columns, &line.segments[0]);
+                        let at = column_of(&block.spans, &line.segments[0]);
                         if let Some(cell) = cells.get_mut(at) {
                             cell.text.push_str(line.segments[0].text);
                             continue;
                         }
                     }
                 }
-                row(line, columns, &numeric[*b], spans[*b].1)
+                row(line, block)
             }
             None => Item::Text {
                 text: line

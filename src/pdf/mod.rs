@@ -13,6 +13,7 @@ mod stream;
 
 use thiserror::Error;
 
+use crate::amount::is_number;
 use crate::layout::Item;
 use crate::model::{Cell, Provenance};
 
@@ -237,11 +238,6 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
         pages: pages.len(),
         scanned_pages,
     })
-}
-
-/// Whether printed text is a number: an amount with at least one digit.
-pub(crate) fn is_number(text: &str) -> bool {
-    text.chars().any(|c| c.is_ascii_digit()) && crate::amount::Amount::parse(text).is_some()
 }
 
 /// Appends `next` to a cell's text with `sep`, unless both are amounts: two

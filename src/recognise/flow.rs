@@ -6,7 +6,7 @@
 //! make the label, number fragments go to the solver, which joins them and
 //! places them in the kind's standard columns (see [`crate::solve`]).
 //! Headers repeated after a page break are dropped (page footers never get
-//! here: the segmenter consumes them, see `title::is_page_marker`).
+//! here: the segmenter consumes them, see `normalize::is_page_marker`).
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -687,10 +687,8 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
             // expenditure side's or another row's.
             // (Income items share names with income columns: only the
             // document's own measure, 预算数/决算数, is a heading here.)
-            let heading = matches!(
-                g.header(&label),
-                HeaderMeaning::Measure("budget" | "final") | HeaderMeaning::Label
-            );
+            let heading = g.document_measure(&label).is_some()
+                || matches!(g.header(&label), HeaderMeaning::Label);
             let status = if label.contains("支出") || label.is_empty() || heading {
                 table.issues.push(format!(
                     "line {at}: income row '{label}' names an expenditure, a heading or nothing: its amount is uncertain"
@@ -820,10 +818,7 @@ fn header_measure(g: &Grammar, lines: &[(Provenance, String)]) -> Option<Measure
         .iter()
         .take_while(|(_, l)| !l.split_whitespace().any(is_number_fragment))
         .flat_map(|(_, l)| l.split_whitespace())
-        .find_map(|t| match g.header(t) {
-            HeaderMeaning::Measure(m @ ("budget" | "final")) => Some(m),
-            _ => None,
-        })
+        .find_map(|t| g.document_measure(t))
 }
 
 /// The income side has one identity in the table: 收入总计 = 支出总计. An

@@ -171,8 +171,8 @@ impl Segmenter<'_> {
         }
         let furniture = |line: &str| {
             normalize::is_blank(line)
-                || title::is_page_marker(line)
-                || title::is_page_number(line)
+                || normalize::is_page_marker(line)
+                || normalize::is_page_number(line)
                 || meta::unit_in(line).is_some()
                 || meta::agency_in(line).is_some()
                 || line.trim() == held.line
@@ -387,7 +387,7 @@ impl Segmenter<'_> {
         // not end it, unless it may be the tail of an amount cut on the row
         // above (`82.4` / `6`).
         if matches!(&self.target, Target::Table(d) if !d.rows.is_empty() && !ends_cut(d))
-            && title::is_page_number(line)
+            && normalize::is_page_number(line)
         {
             return;
         }
@@ -450,7 +450,7 @@ impl Segmenter<'_> {
     fn structural(&mut self, line: &str, at: Provenance) -> bool {
         // A long line is a paragraph: only a part heading or an empty-table
         // declaration can matter there.
-        if title::is_page_marker(line) {
+        if normalize::is_page_marker(line) {
             return true;
         }
         let long = line.len() > 240;

@@ -2060,9 +2060,9 @@ fn column_categories(
     let mut years: Vec<bool> = Vec::with_capacity(width);
     for j in 0..width {
         let leaf_row = (0..rows.len()).rev().find(|&r| !blank(rows[r], j))?;
-        let (measure, first) = match g.header(&rows[leaf_row][j].text) {
-            HeaderMeaning::Measure(m @ ("budget" | "final")) => (m, leaf_row),
-            _ => ("total", leaf_row + 1),
+        let (measure, first) = match g.document_measure(&rows[leaf_row][j].text) {
+            Some(m) => (m, leaf_row),
+            None => ("total", leaf_row + 1),
         };
         // The headings over column j, lowest first: in each row above, the
         // nearest printed cell at or left of j, unless a heading higher up

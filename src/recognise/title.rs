@@ -76,18 +76,6 @@ pub fn parse_part(line: &str) -> Option<Part> {
     part_heading(line).ok().map(|(_, p)| p)
 }
 
-/// A page footer (`- 6 -`) or a dump's page-break marker (`-- PAGE_BREAK --`):
-/// not text, not a row, and no end to a table.
-pub fn is_page_marker(line: &str) -> bool {
-    let t = line.trim();
-    let inner = t.trim_matches(|c: char| c == '-' || c == '—' || c == '－' || c.is_whitespace());
-    t.starts_with(['-', '—', '－'])
-        && t.ends_with(['-', '—', '－'])
-        && (inner.bytes().all(|b| b.is_ascii_digit()) && !inner.is_empty()
-            || inner.eq_ignore_ascii_case("page_break")
-            || inner.is_empty())
-}
-
 /// A title no kind matches, unnumbered, but named like a budget table
 /// (`…一般公共预算基本支出经济科目明细表`): an unknown table, not prose, so its
 /// rows are not dropped unreported. A page label that numbers a table
@@ -100,32 +88,6 @@ pub fn names_a_budget_table(text: &str) -> bool {
     !name.ends_with(|c: char| c.is_ascii_digit())
         && name.chars().count() >= 5
         && WORDS.iter().any(|w| name.contains(w))
-}
-
-/// A page number printed between a table's rows: `第 3 页`, `第3页 共12页`,
-/// `共12页 第3页`, `3/12`, or a bare `3` (at most two digits: not a code
-/// like `208`; a split amount's tail carries its decimal point).
-pub fn is_page_number(line: &str) -> bool {
-    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let page = |s: &str| {
-        s.strip_prefix('第')
-            .and_then(|s| s.strip_suffix('页'))
-            .is_some_and(digits)
-    };
-    let total = |s: &str| {
-        s.strip_prefix('共')
-            .and_then(|s| s.strip_suffix('页'))
-            .is_some_and(digits)
-    };
-    normalize::is_bare_page_number(&t)
-        || page(&t)
-        || t.split_once('/')
-            .is_some_and(|(a, b)| digits(a) && digits(b))
-        || t.find('页').is_some_and(|i| {
-            let (a, b) = t.split_at(i + '页'.len_utf8());
-            page(a) && total(b) || total(a) && page(b)
-        })
 }
 
 /// A line named like a table that names no table's content: the
@@ -191,23 +153,6 @@ pub fn parse_title_line(norm: &str) -> Option<TitleLine<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn page_numbers() {
-        for line in [
-            "3",
-            " 12 ",
-            "第 3 页",
-            "第3页 共12页",
-            "共 12 页 第 3 页",
-            "3 / 12",
-        ] {
-            assert!(is_page_number(line), "{line}");
-        }
-        for line in ["2024", ".46", "82.46", "第三页", "208", "3/", "第3页共"] {
-            assert!(!is_page_number(line), "{line}");
-        }
-    }
 
     #[test]
     fn the_disclosure_title_names_no_table() {
@@ -295,16 +240,6 @@ mod tests {
             "2024 年没有使用国有资本经营预算拨款安排的支出，国有资本经营预算支出情况表为空表。"
         )
         .is_none());
-    }
-
-    #[test]
-    fn page_markers() {
-        assert!(
-            is_page_marker("- 6 -")
-                && is_page_marker("-- PAGE_BREAK --")
-                && is_page_marker("— 12 —")
-        );
-        assert!(!is_page_marker("- 一、主要职能") && !is_page_marker("-5.00"));
     }
 
     #[test]
