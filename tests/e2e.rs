@@ -2068,6 +2068,180 @@ fn the_ministry_of_finance_template_reads_whole() {
 }
 
 #[test]
+fn the_national_final_account_template_reads_whole() {
+    // tests/fixtures/templates/mof_final_2023.txt (README there). Before,
+    // every table of it came out empty: its `栏次` row was read as a body
+    // row, its `行次` columns as amounts (`1`, `32` …), the basic table's
+    // third panel and the “三公” table's 预算数 | 决算数 blocks were lost.
+    let file = root().join("tests/fixtures/templates/mof_final_2023.txt");
+    let run = extract(&[&file]);
+    let doc = &run.documents()[0];
+    assert_eq!(
+        (
+            doc["status"].as_str(),
+            doc["kind"].as_str(),
+            doc["tables"].as_str(),
+            doc["unknown_tables"].as_str(),
+            doc["line_items"].as_str(),
+            doc["cells_uncertain"].as_str(),
+            doc["checks_failed"].as_str(),
+        ),
+        ("ok", "final_account", "9", "", "151", "0", "0"),
+        "{}",
+        doc["error"]
+    );
+    let items = run.line_items();
+    // The summary's amounts are the year's outturn (`final`), its row
+    // numbers no amounts.
+    let summary = picked(
+        &items,
+        &[("table", "summary"), ("section", "income")],
+        &["item", "measure", "amount", "status"],
+    );
+    assert_eq!(
+        summary,
+        [
+            ["一、一般公共预算财政拨款收入", "final", "500.00", "ok"],
+            ["八、其他收入", "final", "50.00", "ok"],
+            ["本年收入合计", "final", "550.00", "ok"],
+            ["年初结转和结余", "final", "20.00", "ok"],
+            ["总计", "final", "570.00", "ok"],
+        ]
+    );
+    let cell = |table: &str, key: (&str, &str), measure: &str| {
+        cell_in(&items, &file, table, key, measure).map(|(amount, _)| amount)
+    };
+    let expected = [
+        ("summary", ("code", "221"), "final", "30.00"),
+        ("income", ("code", "208"), "other_income", "10.00"),
+        ("expenditure", ("code", "2010602"), "project", "60.00"),
+        (
+            "fiscal_summary",
+            ("code", "201"),
+            "general_budget",
+            "410.00",
+        ),
+        (
+            "fiscal_summary",
+            ("item", "年初财政拨款结转和结余"),
+            "final",
+            "15.00",
+        ),
+        ("general_budget", ("code", "201"), "basic", "350.00"),
+        ("general_budget_basic", ("code", "30108"), "final", "50.00"),
+        ("general_budget_basic", ("code", "31002"), "final", "10.00"),
+        (
+            "general_budget_basic",
+            ("item", "人员经费合计"),
+            "final",
+            "380.00",
+        ),
+        (
+            "general_budget_basic",
+            ("item", "公用经费合计"),
+            "final",
+            "70.00",
+        ),
+        ("three_public", ("item", "合计"), "budget", "12.00"),
+        ("three_public", ("item", "合计"), "total", "10.50"),
+        ("three_public", ("item", "公务用车运行费"), "total", "7.00"),
+    ];
+    for (table, key, measure, amount) in expected {
+        assert_eq!(
+            cell(table, key, measure),
+            Some(amount.to_string()),
+            "{table} {key:?} {measure}"
+        );
+    }
+    // The basic table's 公用经费合计 closes the third panel it spans.
+    let basic: Vec<Vec<String>> = picked(&items, &[("table", "general_budget_basic")], &["item"]);
+    assert_eq!(basic.last().map(|r| r[0].as_str()), Some("公用经费合计"));
+    // The narrative's figures, checked against the final account's tables.
+    let checks = run.checks();
+    let narrative: Vec<(&str, &str)> = checks
+        .iter()
+        .filter(|c| c["rule"] == "narrative")
+        .map(|c| (c["table"].as_str(), c["ok"].as_str()))
+        .collect();
+    assert_eq!(
+        narrative,
+        [
+            ("summary", "true"),
+            ("income", "true"),
+            ("income", "true"),
+            ("expenditure", "true"),
+            ("expenditure", "true"),
+            ("expenditure", "true"),
+            ("three_public", "true"),
+            ("income", "unchecked"),
+        ]
+    );
+}
+
+#[test]
+fn the_final_account_template_as_flow_reads_no_row_number_as_an_amount() {
+    // The same template as pdftotext prints it without its table layout
+    // (cells joined by spaces, blank cells gone), and one cell per line with
+    // the blank cells dropped (read as flow too). Its `行次` numbers (`1`,
+    // `32` …) came out as `ok` amounts of the summaries (`二、政府性基金预算
+    // 财政拨款收入 2`); now they are taken out, the sides split at them, and
+    // the amounts are the year's outturn. Whatever is emitted `ok` or
+    // `repaired` is what the tab-separated original gives.
+    let source = root().join("tests/fixtures/templates/mof_final_2023.txt");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let cells = |l: &str| -> Vec<String> {
+        l.split('\t')
+            .filter(|c| !c.trim().is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let flow: String = text.lines().map(|l| cells(l).join(" ") + "\n").collect();
+    let per_line: String = text
+        .lines()
+        .map(|l| {
+            if l.contains('\t') {
+                cells(l).join("\n") + "\n\n"
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let key = |r: &Record| ["table", "section", "code", "item", "measure"].map(|k| r[k].clone());
+    let clean: HashMap<[String; 5], String> = extract(&[&source])
+        .line_items()
+        .iter()
+        .map(|r| (key(r), r["amount"].clone()))
+        .collect();
+    for (name, body, at_least) in [("flow.txt", flow, 23), ("per_line.txt", per_line, 23)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        let run = extract(&[&path]);
+        let items = run.line_items();
+        let sure: Vec<&Record> = items
+            .iter()
+            .filter(|r| r["status"] == "ok" || r["status"] == "repaired")
+            .collect();
+        let wrong: Vec<String> = sure
+            .iter()
+            .filter(|r| clean.get(&key(r)) != Some(&r["amount"]))
+            .map(|r| format!("{:?} {}", key(r), r["amount"]))
+            .collect();
+        assert!(wrong.is_empty(), "{name}: {wrong:#?}");
+        let summaries = sure
+            .iter()
+            .filter(|r| r["table"].ends_with("summary"))
+            .count();
+        assert!(summaries >= at_least, "{name}: {summaries} summary cells");
+        assert!(sure
+            .iter()
+            .filter(|r| r["table"] == "summary")
+            .all(|r| r["measure"] == "final"));
+        assert_eq!(run.documents()[0]["layout"], "flow");
+    }
+}
+
+#[test]
 fn the_templates_carryover_column_is_part_of_the_income_total() {
     // tests/fixtures/templates/mof_budget_2024_carryover.txt: the income
     // table's 上年结转 column (prior_carryover) is one of the sources its

@@ -151,9 +151,16 @@ fn target_row(g: &Grammar, doc: &Document, ti: usize, fig: &Figure, phrase: &str
 
 /// The table column a narrative figure states: the rule's, or — for a
 /// figure of a row's `total` in a budget document whose table has no total
-/// column but a 本年预算数 one (`上年 | 本年预算数`) — `budget`. `None` (the
-/// figure is listed unchecked) when the table has neither.
+/// column but a 本年预算数 one (`上年 | 本年预算数`) — `budget`; a rule's
+/// `budget` or `total`, where the table has no such column, is a final
+/// account's `final` (its one 决算数 column).
+/// `None` (the figure is listed unchecked) when the table has neither.
 fn stated_measure(doc: &Document, table: &Table, measure: Measure) -> Option<Measure> {
+    let final_account = doc.kind == Some(DocKind::FinalAccount);
+    let measure = match measure {
+        "budget" | "total" if final_account && !table.columns.contains(&measure) => "final",
+        m => m,
+    };
     if table.columns.contains(&measure) {
         return Some(measure);
     }

@@ -54,16 +54,17 @@ impl Token {
     }
 }
 
-/// True for the column-number row (`※ ※ 1 2 3 …`).
+/// A column-number row's cell over a label column: `※`, `*`, the national
+/// final-account template's `栏次` / `行次` and its lettered label columns.
+fn is_column_number_marker(t: &str) -> bool {
+    matches!(
+        t,
+        "※" | "*" | "栏次" | "行次" | "栏号" | "甲" | "乙" | "丙" | "丁"
+    )
+}
+
+/// True for the column-number row (`※ ※ 1 2 3 …`, `栏次 | | 1 | 2 …`).
 pub fn is_column_number_row(cells: &[Cell]) -> bool {
-    let plausible = |c: &Cell| {
-        c.text.chars().all(|ch| {
-            ch.is_ascii_digit() || ch.is_whitespace() || matches!(ch, '※' | '*' | '\u{3000}')
-        })
-    };
-    if !cells.iter().all(plausible) {
-        return false;
-    }
     let filled: Vec<_> = cells
         .iter()
         .map(|c| normalize::label(&c.text))
@@ -72,10 +73,32 @@ pub fn is_column_number_row(cells: &[Cell]) -> bool {
     if filled.len() < 2 {
         return false;
     }
-    let stars = filled.iter().filter(|t| *t == "※" || *t == "*").count();
-    let numbers: Vec<u32> = filled.iter().filter_map(|t| t.parse().ok()).collect();
-    let sequential = numbers.windows(2).all(|w| w[1] == w[0] + 1) && numbers.first() == Some(&1);
-    stars + numbers.len() == filled.len() && sequential && (stars > 0 || numbers.len() >= 3)
+    // Numbered 1, 2, 3 …; a two-sided table numbers each side after its
+    // `栏次` (`栏次 | | 1 | 栏次 | | 2`), on or afresh from 1.
+    let (mut stars, mut numbers) = (0, 0);
+    let mut last: Option<u32> = None;
+    let mut after_marker = false;
+    for t in &filled {
+        if is_column_number_marker(t) {
+            stars += 1;
+            after_marker = true;
+            continue;
+        }
+        let Ok(n) = t.parse::<u32>() else {
+            return false;
+        };
+        let follows = match last {
+            None => n == 1,
+            Some(l) => n == l + 1 || (after_marker && n == 1),
+        };
+        if !follows {
+            return false;
+        }
+        last = Some(n);
+        after_marker = false;
+        numbers += 1;
+    }
+    numbers > 0 && (stars > 0 || numbers >= 3)
 }
 
 /// From a column-number row: (index of the first amount column, number of amount columns).
@@ -657,5 +680,19 @@ mod tests {
         );
         assert_eq!(column_numbers(&row(&["", "", "总计", "1,010.70"])), None);
         assert!(!is_column_number_row(&row(&["208", "01", "01"])));
+        // The national final-account template: `栏次` over the label
+        // columns, each side of a two-sided table numbered on.
+        assert_eq!(
+            column_numbers(&row(&["栏次", "", "1", "2", "3"])),
+            Some((2, 3))
+        );
+        assert!(is_column_number_row(&row(&[
+            "栏次", "", "1", "栏次", "", "2"
+        ])));
+        assert!(is_column_number_row(&row(&[
+            "栏次", "", "1", "栏次", "", "1"
+        ])));
+        assert!(!is_column_number_row(&row(&["1", "2", "1"])));
+        assert!(!is_column_number_row(&row(&["合计", "1", "2", "3"])));
     }
 }

@@ -461,7 +461,10 @@ pub fn build(g: &Grammar, draft: &Draft, so_far: &Document) -> Table {
     let mut table = draft.empty_table();
     match draft.kind.shape {
         Shape::Coded => coded(g, draft.kind, &draft.lines, so_far, &mut table),
-        Shape::TwoSided => two_sided(g, draft.kind, &draft.lines, &mut table),
+        Shape::TwoSided => {
+            let final_account = so_far.kind == Some(crate::model::DocKind::FinalAccount);
+            two_sided(g, draft.kind, &draft.lines, final_account, &mut table)
+        }
         Shape::ThreePublic => {
             if draft
                 .lines
@@ -609,7 +612,91 @@ fn logical_rows(lines: &[(Provenance, String)]) -> Vec<(Provenance, Vec<String>)
     out
 }
 
-fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], table: &mut Table) {
+/// True when a two-sided table numbers its rows (`项目 | 行次 | 金额`, the
+/// national final-account template).
+fn numbers_its_rows(lines: &[(Provenance, String)]) -> bool {
+    lines
+        .iter()
+        .any(|(_, l)| l.split_whitespace().any(|t| normalize::label(t) == "行次"))
+}
+
+/// A row of a table that numbers its rows, its row numbers taken out.
+struct NumberedRow {
+    tokens: Vec<String>,
+    /// Each row number and the index in `tokens` it stood before.
+    numbers: Vec<(usize, u32)>,
+}
+
+impl NumberedRow {
+    /// A row's tokens without its row numbers (`一、… 1 500.00 一、… 32
+    /// 450.00`): the first bare integer of each side (at the line's start or
+    /// after a label), and a last one after the other side's number or
+    /// after an amount (the empty side's number: `政府性基金… 8 40`,
+    /// `一般公共预算财政拨款 7 15.00 39`; not `… 4 942 3.7 9`, an amount
+    /// wrapped over lines). `None` for the `栏次 | 1 | 栏次 | 2` line.
+    fn read(tokens: Vec<String>) -> Option<NumberedRow> {
+        if tokens
+            .first()
+            .is_some_and(|t| normalize::label(t) == "栏次")
+        {
+            return None;
+        }
+        let complete = |t: &str| t.split_once('.').is_some_and(|(_, d)| d.len() == 2);
+        let last = tokens.len().saturating_sub(1);
+        let mut kept = Vec::with_capacity(tokens.len());
+        let mut numbers = Vec::new();
+        let mut dropped_before = false;
+        for (i, t) in tokens.into_iter().enumerate() {
+            let number = (t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| t.parse::<u32>().ok())
+                .flatten();
+            let previous = kept.last();
+            let after_label =
+                !dropped_before && previous.is_none_or(|p: &String| !is_number_fragment(p));
+            let after_amount = !dropped_before && previous.is_some_and(|p| complete(p));
+            match number {
+                Some(n) if after_label || (i == last && (dropped_before || after_amount)) => {
+                    numbers.push((kept.len(), n));
+                    dropped_before = true;
+                }
+                _ => {
+                    kept.push(t);
+                    dropped_before = false;
+                }
+            }
+        }
+        Some(NumberedRow {
+            tokens: kept,
+            numbers,
+        })
+    }
+
+    /// Where the expenditure side starts: at the first label after the
+    /// first row number (`一、… 1 500.00 | 一、… 32 …`, `9 | 九、…`), or
+    /// at once when the row's number leaps past the income side's last
+    /// (`年末结转和结余 44 10.00` after income row 13; the template numbers
+    /// the expenditure side from past the income side's end). A few numbers
+    /// may have been lost to the row before (a number alone on its line
+    /// joins it), and a label naming an income is the income side's.
+    fn split(&self, last_income: Option<u32>) -> Option<usize> {
+        const LEAP: u32 = 5;
+        let &(at, n) = self.numbers.first()?;
+        if let Some(label) = (at..self.tokens.len()).find(|&i| !is_number_fragment(&self.tokens[i]))
+        {
+            return Some(label);
+        }
+        let income_label = self.tokens.iter().any(|t| t.contains("收入"));
+        (!income_label && last_income.is_some_and(|l| n >= l + LEAP)).then_some(0)
+    }
+}
+
+fn two_sided(
+    g: &Grammar,
+    kind: &TableKind,
+    lines: &[(Provenance, String)],
+    final_account: bool,
+    table: &mut Table,
+) {
     let mut exp_layout: Vec<Measure> = kind
         .expenditure_layouts
         .iter()
@@ -626,12 +713,15 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
     }
     // A header naming the one measure of both sides (决算数 in final
     // accounts) names it, as it does in a tabbed table.
-    if let Some(named) = header_measure(g, lines) {
+    // Without one, a final account's are its outturn.
+    let named = header_measure(g, lines).or(final_account.then_some("final"));
+    if let Some(named) = named {
         income_measure = named;
         if exp_layout.len() == 1 {
             exp_layout = vec![named];
         }
     }
+    let numbered = numbers_its_rows(lines);
     table.columns = std::iter::once(income_measure)
         .chain(exp_layout.iter().copied())
         .collect();
@@ -648,8 +738,28 @@ fn two_sided(g: &Grammar, kind: &TableKind, lines: &[(Provenance, String)], tabl
     let mut income_rows: Vec<Row> = Vec::new();
     let mut exp_rows: Vec<(FlowRow, Vec<Reading>)> = Vec::new();
     let mut started = false;
+    let mut last_income: Option<u32> = None;
     for (at, tokens) in logical_rows(lines) {
-        let split = split_two_sided(g, &tokens);
+        let (tokens, split) = if numbered {
+            let Some(row) = NumberedRow::read(tokens) else {
+                continue;
+            };
+            let split = row.split(last_income);
+            if split != Some(0) {
+                last_income = row.numbers.first().map(|&(_, n)| n).or(last_income);
+            }
+            // A numbered row with no amounts is complete: its label is no
+            // beginning of the next row's.
+            if !row.numbers.is_empty() && !row.tokens.iter().any(|t| is_number_fragment(t)) {
+                pending.clear();
+                continue;
+            }
+            let split = split.or_else(|| split_two_sided(g, &row.tokens));
+            (row.tokens, split)
+        } else {
+            let split = split_two_sided(g, &tokens);
+            (tokens, split)
+        };
         let has_numbers = tokens.iter().any(|t| is_number_fragment(t));
         if !started && split.is_none() && !has_numbers {
             continue; // header
@@ -988,5 +1098,45 @@ mod tests {
             .issues
             .iter()
             .any(|i| i.contains("names an expenditure")));
+    }
+
+    #[test]
+    fn row_numbers_are_no_amounts() {
+        let row = |l: &str| NumberedRow::read(l.split(' ').map(String::from).collect());
+        let r =
+            row("一、一般公共预算财政拨款收入 1 500.00 一、一般公共服务支出 32 450.00").unwrap();
+        assert_eq!(
+            r.tokens,
+            [
+                "一、一般公共预算财政拨款收入",
+                "500.00",
+                "一、一般公共服务支出",
+                "450.00"
+            ]
+        );
+        assert_eq!(r.numbers, [(1, 1), (3, 32)]);
+        assert_eq!(r.split(None), Some(2));
+        // An empty income side, its number first.
+        let r = row("9 九、卫生健康支出 40 20.00").unwrap();
+        assert_eq!((r.tokens.len(), r.split(Some(8))), (2, Some(0)));
+        // The empty side's number after the other's, or after an amount.
+        assert_eq!(
+            row("政府性基金预算财政拨款 8 40").unwrap().tokens,
+            ["政府性基金预算财政拨款"]
+        );
+        assert_eq!(
+            row("一般公共预算财政拨款 7 15.00 39").unwrap().tokens,
+            ["一般公共预算财政拨款", "15.00"]
+        );
+        // A wrapped amount's fragments stay (`942` / `3.7` / `9`).
+        assert_eq!(
+            row("四、上级补助收入 4 942 3.7 9").unwrap().tokens,
+            ["四、上级补助收入", "942", "3.7", "9"]
+        );
+        // One side alone: its number leaps past the income side's last.
+        let r = row("年末结转和结余 44 10.00").unwrap();
+        assert_eq!((r.split(Some(13)), r.split(Some(43))), (Some(0), None));
+        assert_eq!(row("本年收入合计 11 550.00").unwrap().split(Some(2)), None);
+        assert!(row("栏次 1 栏次 2").is_none());
     }
 }

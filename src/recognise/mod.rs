@@ -123,6 +123,8 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
     // The year first: a table's header may name years (`2023年执行数`).
     let (year, kind) = meta::year_and_kind(text);
     s.doc.year = year;
+    // The kind too: a final account's unnamed amount columns are its outturn.
+    s.doc.kind = kind;
     for item in items {
         s.feed(item);
     }
@@ -130,7 +132,6 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
     s.close();
     s.inherit_units();
     s.report_stray_rows();
-    s.doc.kind = kind;
     s.doc.agency = meta::most_common(&s.agencies)
         .or_else(|| text.lines().take(200).find_map(meta::agency_from_heading));
     s.doc.staffing = meta::staffing(&s.overview);
@@ -485,20 +486,22 @@ impl Segmenter<'_> {
             self.end_body();
             return true;
         }
+        if let Some(n) = title::template_table_label(&norm) {
+            // Printed under the title it numbers (or above it, or at the
+            // top of a continuation page): a table with no rows yet takes
+            // the number; otherwise it is a bare table number.
+            if let Target::Table(d) = &mut self.target {
+                if !d.amounts_seen && d.number.is_none_or(|m| m == n) {
+                    d.number = Some(n);
+                    return true;
+                }
+            }
+            return self.bare_table_number(n);
+        }
         if let Some(t) = title::parse_title_line(&norm) {
             if t.text.is_empty() {
                 if let Some(n) = t.number {
-                    // A bare `表 2`: the title follows. The open table's own
-                    // number, once its rows have begun, may head its title
-                    // repeated over a page (`repeats_open_title`): the
-                    // table stays open until the title says otherwise.
-                    let own = matches!(&self.target, Target::Table(d) if d.amounts_seen && d.number == Some(n));
-                    if !own {
-                        self.close();
-                        self.target = Target::Skip;
-                    }
-                    self.pending_number = Some(n);
-                    return true;
+                    return self.bare_table_number(n);
                 }
             } else if self.continues_open_table(t.text) || self.repeats_open_title(&t, at) {
                 return true;
@@ -542,6 +545,20 @@ impl Segmenter<'_> {
             }
         }
         false
+    }
+
+    /// A bare `表 2`: the title follows. The open table's own number, once
+    /// its rows have begun, may head its title repeated over a page
+    /// (`repeats_open_title`): the table stays open until the title says
+    /// otherwise.
+    fn bare_table_number(&mut self, n: u32) -> bool {
+        let own = matches!(&self.target, Target::Table(d) if d.amounts_seen && d.number == Some(n));
+        if !own {
+            self.close();
+            self.target = Target::Skip;
+        }
+        self.pending_number = Some(n);
+        true
     }
 
     /// The open table's title marked as continued (`…情况表(续)`, or a bare

@@ -229,30 +229,76 @@ fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
     out
 }
 
-/// The width of one panel when a table prints two side by side: every
-/// header row repeats itself after `p` cells (`类 款 科目名称 决算数 | 类 款
-/// 科目名称 决算数`), and every body row is `2p` cells with a code or label
-/// starting each half.
+/// The width of one panel when a table prints two or three side by side
+/// (final accounts print 人员经费 | 公用经费, the national template 公用经费
+/// over two panels): every leaf header row repeats itself after `p` cells
+/// (`经济分类科目编码 科目名称 决算数 | 经济分类科目编码 科目名称 决算数`),
+/// and every body row is `n·p` cells with a code or label starting each
+/// panel. Rows naming the panels (`人员经费 | 公用经费`) are not compared.
 fn panel_width(header: &[&[Cell]], body: &[Vec<Cell>]) -> Option<usize> {
     let width = typical_width(body);
-    if width < 4 || !width.is_multiple_of(2) || header.is_empty() {
-        return None;
-    }
-    let p = width / 2;
     fn label(c: &Cell) -> std::borrow::Cow<'_, str> {
         normalize::label(&c.text)
     }
-    let repeats = header
+    (2..=3).find_map(|n: usize| {
+        if width < 2 * n || !width.is_multiple_of(n) {
+            return None;
+        }
+        let p = width / n;
+        let leaves: Vec<&&[Cell]> = header.iter().filter(|r| is_panel_leaf(r, p)).collect();
+        let repeats = !leaves.is_empty()
+            && leaves.iter().all(|r| {
+                r.len() == width
+                    && (1..n).all(|j| (0..p).all(|k| label(&r[k]) == label(&r[k + j * p])))
+            });
+        let panels_start_alike = body.iter().filter(|r| r.len() == width).all(|r| {
+            let coded = |c: &Cell| label(c).bytes().all(|b| b.is_ascii_digit());
+            (1..n).all(|j| coded(&r[0]) == coded(&r[j * p]) || normalize::is_blank(&r[j * p].text))
+        });
+        (repeats && panels_start_alike).then_some(p)
+    })
+}
+
+/// A header row naming a panel's columns (more than one cell in the first
+/// panel), not the panels themselves (`人员经费 | 公用经费`).
+fn is_panel_leaf(row: &[Cell], p: usize) -> bool {
+    row[..p.min(row.len())]
         .iter()
-        .all(|r| r.len() == width && (0..p).all(|k| label(&r[k]) == label(&r[k + p])))
-        && header
-            .iter()
-            .any(|r| r[..p].iter().any(|c| !normalize::is_blank(&c.text)));
-    let halves_start_alike = body.iter().filter(|r| r.len() == width).all(|r| {
-        let coded = |c: &Cell| label(c).bytes().all(|b| b.is_ascii_digit());
-        coded(&r[0]) == coded(&r[p]) || normalize::is_blank(&r[p].text)
-    });
-    (repeats && halves_start_alike).then_some(p)
+        .filter(|c| !normalize::is_blank(&c.text))
+        .count()
+        > 1
+}
+
+/// Splits a row of side-by-side panels into one row per panel. A panel
+/// with amounts but no label takes the label of the panel before it when
+/// that one has no amounts: a total printed across two panels (`公用经费合计`
+/// under the second, its amount under the third) closes the third.
+fn split_panels(mut row: Vec<Cell>, p: usize) -> Vec<Vec<Cell>> {
+    let mut panels = Vec::new();
+    while row.len() > p {
+        let rest = row.split_off(p);
+        panels.push(row);
+        row = rest;
+    }
+    panels.push(row);
+    // A panel's label cells, then its amount in the last cell.
+    let labelled = |r: &[Cell]| {
+        r.split_last()
+            .is_some_and(|(_, l)| l.iter().any(|c| !normalize::is_blank(&c.text)))
+    };
+    let priced = |r: &[Cell]| r.last().is_some_and(|c| !normalize::is_blank(&c.text));
+    for j in (1..panels.len()).rev() {
+        let (before, after) = panels.split_at_mut(j);
+        let (prev, this) = (&mut before[j - 1], &mut after[0]);
+        if !labelled(this) && priced(this) && labelled(prev) && !priced(prev) {
+            // The total closes the last panel it spans: the label moves.
+            let n = prev.len().min(this.len()) - 1;
+            for (a, b) in prev[..n].iter_mut().zip(&mut this[..n]) {
+                std::mem::swap(a, b);
+            }
+        }
+    }
+    panels
 }
 
 /// Header cells naming a year (`2024年预算数`, `2023年执行数`) said relative
@@ -364,30 +410,47 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
     if body_owned.is_empty() {
         return table;
     }
+    drop_row_number_columns(&mut rows, &mut body_owned);
     relative_years(&mut rows, so_far.year);
     let mut header: Vec<&[Cell]> = rows.iter().map(|r| r.as_slice()).collect();
-    // Two panels side by side (final accounts print 人员经费 | 公用经费 so):
-    // read as one table, the left panel's rows before the right's.
+    // Panels side by side (final accounts print 人员经费 | 公用经费 so): read
+    // as one table, the left panel's rows before the right's.
     if draft.kind.shape == Shape::Coded {
         if let Some(p) = panel_width(&header, &body_owned) {
-            header = header.iter().map(|r| &r[..p.min(r.len())]).collect();
-            let (left, right): (Vec<Vec<Cell>>, Vec<Vec<Cell>>) = body_owned
+            header = header
+                .iter()
+                .filter(|r| is_panel_leaf(r, p))
+                .map(|r| &r[..p.min(r.len())])
+                .collect();
+            let mut panels: Vec<Vec<Vec<Cell>>> = Vec::new();
+            for r in body_owned {
+                for (j, panel) in split_panels(r, p).into_iter().enumerate() {
+                    if panels.len() <= j {
+                        panels.push(Vec::new());
+                    }
+                    panels[j].push(panel);
+                }
+            }
+            body_owned = panels
                 .into_iter()
-                .map(|mut r| {
-                    let right = r.split_off(p.min(r.len()));
-                    (r, right)
-                })
-                .unzip();
-            body_owned = left
-                .into_iter()
-                .chain(right)
+                .flatten()
                 .filter(|r| r.iter().any(|c| !normalize::is_blank(&c.text)))
                 .collect();
         }
     }
     match draft.kind.shape {
         Shape::Coded => coded(g, draft.kind, &header, &body_owned, &mut table),
-        Shape::TwoSided => two_sided(g, draft.kind, &header, &body_owned, &mut table),
+        Shape::TwoSided => {
+            let final_account = so_far.kind == Some(crate::model::DocKind::FinalAccount);
+            two_sided(
+                g,
+                draft.kind,
+                &header,
+                &body_owned,
+                final_account,
+                &mut table,
+            )
+        }
         Shape::ThreePublic => three_public(
             g,
             draft.kind,
@@ -403,6 +466,38 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
             .push("table is declared empty but prints amounts".to_string());
     }
     table
+}
+
+/// Removes the `行次` columns of the national final-account template
+/// (`项目 | 行次 | 金额 | 项目 | 行次 | 金额`): they number the rows and hold
+/// no amounts. A column goes only when every body row has its row number
+/// (or nothing) there; a row that printed an amount there is not aligned
+/// with the header, and the table is read as printed.
+fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>]) {
+    let mut marked: Vec<usize> = header
+        .iter()
+        .filter(|r| !columns::is_column_number_row(r))
+        .flat_map(|r| {
+            r.iter()
+                .enumerate()
+                .filter(|(_, c)| normalize::label(&c.text) == "行次")
+                .map(|(p, _)| p)
+        })
+        .collect();
+    marked.sort_unstable();
+    marked.dedup();
+    let row_number = |c: &Cell| {
+        let t = normalize::label(&c.text);
+        t.is_empty() || (t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()))
+    };
+    marked.retain(|&p| body.iter().all(|r| r.get(p).is_none_or(row_number)));
+    for &p in marked.iter().rev() {
+        for r in header.iter_mut().chain(body.iter_mut()) {
+            if p < r.len() {
+                r.remove(p);
+            }
+        }
+    }
 }
 
 /// Reads the amount cells `cells[from..from+cols.len()]` into values, no
@@ -1576,16 +1671,33 @@ fn two_sided(
     kind: &TableKind,
     header: &[&[Cell]],
     body: &[Vec<Cell>],
+    final_account: bool,
     table: &mut Table,
 ) {
     // Full rows set the width (a dump may drop a row's blank cells), or the
     // header when trailing blank cells were trimmed from every row.
+    // A header cell naming no measure (`金额`) still holds its column: the
+    // last measure's position counts too, and so does a column-number row's
+    // last number (`栏次 | 1 | 栏次 | 2 | 3 | 4 | 5`).
     let header_width = header
         .iter()
         .map(|r| {
-            r.iter()
+            let named = r
+                .iter()
                 .filter(|c| !matches!(g.header(&c.text), HeaderMeaning::Other))
-                .count()
+                .count();
+            let last_measure = r
+                .iter()
+                .rposition(|c| matches!(g.header(&c.text), HeaderMeaning::Measure(_)))
+                .map_or(0, |p| p + 1);
+            let numbered = if columns::is_column_number_row(r) {
+                r.iter()
+                    .rposition(|c| !normalize::is_blank(&c.text))
+                    .map_or(0, |p| p + 1)
+            } else {
+                0
+            };
+            named.max(last_measure).max(numbered)
         })
         .max()
         .unwrap_or(0);
@@ -1649,9 +1761,22 @@ fn two_sided(
     } else {
         vec![]
     };
-    let income = columns::resolve_leaves(&income_measures, split - 1, &kind.layouts);
+    let mut income = columns::resolve_leaves(&income_measures, split - 1, &kind.layouts);
     let exp_width = width.saturating_sub(split + 1);
-    let expenditure = columns::resolve_leaves(&right, exp_width, &kind.expenditure_layouts);
+    let mut expenditure = columns::resolve_leaves(&right, exp_width, &kind.expenditure_layouts);
+    // A side whose header names no measure (`金额`) takes the layout's, which
+    // is the budget's: in a final account its amounts are the year's outturn.
+    if final_account {
+        for (cols, named) in [(&mut income, &income_measures), (&mut expenditure, &right)] {
+            if named.is_empty() {
+                for m in cols.measures.iter_mut().flatten() {
+                    if *m == "budget" {
+                        *m = "final";
+                    }
+                }
+            }
+        }
+    }
     for p in [&income.problem, &expenditure.problem]
         .into_iter()
         .flatten()
@@ -2043,21 +2168,36 @@ fn column_categories(
 ) -> Option<Vec<(&'static str, Measure)>> {
     const VEHICLES: &str = THREE_PUBLIC_VEHICLES;
     // Every header row on the body's columns (blank padding aside), or the
-    // layout is lost and a column's heading cannot be told.
+    // layout is lost and a column's heading cannot be told. A row of block
+    // headings alone (`预算数 | … | 决算数`) may have had its trailing blank
+    // cells trimmed; a row of categories so short has lost cells anywhere.
+    let block_headings = |r: &[Cell]| {
+        r.iter().all(|c| {
+            normalize::is_blank(&c.text) || matches!(g.header(&c.text), HeaderMeaning::Measure(_))
+        })
+    };
     let fits = |r: &&[Cell]| {
         r.len() == width
             || (r.len() > width && r[width..].iter().all(|c| normalize::is_blank(&c.text)))
+            || (r.len() < width && block_headings(r))
     };
     if width < 2 || header.is_empty() || !header.iter().all(fits) {
         return None;
     }
-    let rows: Vec<&[Cell]> = header.iter().map(|r| &r[..width]).collect();
-    let blank = |r: &[Cell], j: usize| normalize::is_blank(&r[j].text);
+    let rows: Vec<&[Cell]> = header
+        .iter()
+        .filter(|r| !columns::is_column_number_row(r))
+        .map(|r| &r[..width.min(r.len())])
+        .collect();
+    let blank = |r: &[Cell], j: usize| r.get(j).is_none_or(|c| normalize::is_blank(&c.text));
     // `2024年机关运行经费预算数` → 机关运行经费.
     let category = |text: &str| g.three_public_heading(text);
     let mut out: Vec<(&'static str, Measure)> = Vec::with_capacity(width);
     // Whether each column has a year heading (上年预算数, 本年预算数) over it.
     let mut years: Vec<bool> = Vec::with_capacity(width);
+    // Whether each column stands under `预算数`, and under `决算数`.
+    let mut under_budget: Vec<bool> = Vec::with_capacity(width);
+    let mut under_final: Vec<bool> = Vec::with_capacity(width);
     for j in 0..width {
         let leaf_row = (0..rows.len()).rev().find(|&r| !blank(rows[r], j))?;
         let (measure, first) = match g.document_measure(&rows[leaf_row][j].text) {
@@ -2094,6 +2234,8 @@ fn column_categories(
         // (or under the change): one whose year heading is not over it (a
         // heading shifted by the dump) could be either year's.
         years.push(compared.is_some() || year_heading("budget") || year_heading("final"));
+        under_budget.push(measure == "total" && year_heading("budget") && !year_heading("final"));
+        under_final.push(measure == "total" && year_heading("final") && !year_heading("budget"));
         let name = match (category(lowest), above) {
             (Some("合计"), Some(group)) if group != "合计" => group,
             (Some(c), _) => c,
@@ -2101,12 +2243,26 @@ fn column_categories(
             (None, Some(VEHICLES)) if lowest.contains("运行") => THREE_PUBLIC_VEHICLE_PARTS[1],
             _ => return None,
         };
-        if out.contains(&(name, measure)) {
-            return None;
-        }
         out.push((name, measure));
     }
-    let two_years = out.iter().any(|(_, m)| g.identities.is_comparison(m));
+    // A final account's categories under `预算数` and again under `决算数`
+    // (the national template): the budget's block is `budget`, the
+    // outturn's the table's own figure (`total`), as a budget's
+    // 上年预算数 block is `prior_year` beside its `total`.
+    let budget_and_final = under_budget.iter().any(|&b| b) && under_final.iter().any(|&f| f);
+    if budget_and_final {
+        for ((_, m), &b) in out.iter_mut().zip(&under_budget) {
+            if b {
+                *m = "budget";
+            }
+        }
+    }
+    for (i, c) in out.iter().enumerate() {
+        if out[..i].contains(c) {
+            return None;
+        }
+    }
+    let two_years = budget_and_final || out.iter().any(|(_, m)| g.identities.is_comparison(m));
     if two_years && !years.iter().all(|&under_year| under_year) {
         return None;
     }

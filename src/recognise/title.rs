@@ -58,6 +58,17 @@ pub fn table_number(i: &str) -> IResult<&str, u32> {
     )(i)
 }
 
+/// The national template's table label, printed beside a table's title
+/// (`公开01表`, `部门决算公开05表`): the table's number.
+pub fn template_table_label(norm: &str) -> Option<u32> {
+    let (before, rest) = norm.split_once("公开")?;
+    let digits = rest.strip_suffix('表')?;
+    let short_prefix = before.chars().count() <= 6 && !before.contains(char::is_whitespace);
+    (short_prefix && (1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
 /// `第二部分`, `第2部分`.
 fn part_heading(i: &str) -> IResult<&str, Part> {
     map(
@@ -187,6 +198,15 @@ mod tests {
         );
         assert_eq!(strip_continuation("续表:"), Some(""));
         assert_eq!(strip_continuation("一般公共预算支出情况表"), None);
+    }
+
+    #[test]
+    fn template_table_labels() {
+        assert_eq!(template_table_label("公开01表"), Some(1));
+        assert_eq!(template_table_label("部门决算公开12表"), Some(12));
+        assert_eq!(template_table_label("部门预算02表"), None);
+        assert_eq!(template_table_label("某县财政局2024年部门预算公开表"), None);
+        assert_eq!(template_table_label("公开表"), None);
     }
 
     #[test]
