@@ -515,8 +515,18 @@ fn wraps(above: &Line, line: &Line, below: Option<&Line>) -> bool {
     above.is_body()
         && !is_number(only.text)
         && !starts_item(only.text)
+        && !is_note(only.text)
         && text_at(above)
         && below.is_none_or(|b| !b.is_body() || text_at(b))
+}
+
+/// A note under a table (`注：本表反映…`) or a sentence: no label's end.
+fn is_note(text: &str) -> bool {
+    let t = text.trim_start();
+    ["注:", "注：", "备注", "说明:", "说明："]
+        .iter()
+        .any(|p| t.starts_with(p))
+        || t.contains('。')
 }
 
 /// Text that opens an item: an enumeration (`十、`, `（一）`, `1.`) or a
@@ -715,5 +725,15 @@ mod tests {
             "{guessed:?} {:?}",
             rows(&items)
         );
+    }
+
+    #[test]
+    fn a_note_under_a_table_is_no_wrapped_label() {
+        assert!(is_note(
+            "注：本表反映部门本年度的总收支和年末结转结余情况。"
+        ));
+        assert!(is_note("备注：无"));
+        assert!(!is_note("款收入"));
+        assert!(!is_note("注册登记事务"));
     }
 }

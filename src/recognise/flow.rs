@@ -628,12 +628,8 @@ struct NumberedRow {
 }
 
 impl NumberedRow {
-    /// A row's tokens without its row numbers (`一、… 1 500.00 一、… 32
-    /// 450.00`): the first bare integer of each side (at the line's start or
-    /// after a label), and a last one after the other side's number or
-    /// after an amount (the empty side's number: `政府性基金… 8 40`,
-    /// `一般公共预算财政拨款 7 15.00 39`; not `… 4 942 3.7 9`, an amount
-    /// wrapped over lines). `None` for the `栏次 | 1 | 栏次 | 2` line.
+    /// A row's tokens without its row numbers ([`super::row_numbers`]).
+    /// `None` for the `栏次 | 1 | 栏次 | 2` line.
     fn read(tokens: Vec<String>) -> Option<NumberedRow> {
         if tokens
             .first()
@@ -641,28 +637,13 @@ impl NumberedRow {
         {
             return None;
         }
-        let complete = |t: &str| t.split_once('.').is_some_and(|(_, d)| d.len() == 2);
-        let last = tokens.len().saturating_sub(1);
+        let flags = super::row_numbers(&tokens);
         let mut kept = Vec::with_capacity(tokens.len());
         let mut numbers = Vec::new();
-        let mut dropped_before = false;
-        for (i, t) in tokens.into_iter().enumerate() {
-            let number = (t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| t.parse::<u32>().ok())
-                .flatten();
-            let previous = kept.last();
-            let after_label =
-                !dropped_before && previous.is_none_or(|p: &String| !is_number_fragment(p));
-            let after_amount = !dropped_before && previous.is_some_and(|p| complete(p));
-            match number {
-                Some(n) if after_label || (i == last && (dropped_before || after_amount)) => {
-                    numbers.push((kept.len(), n));
-                    dropped_before = true;
-                }
-                _ => {
-                    kept.push(t);
-                    dropped_before = false;
-                }
+        for (t, is_number) in tokens.into_iter().zip(flags) {
+            match is_number.then(|| t.parse::<u32>().ok()).flatten() {
+                Some(n) => numbers.push((kept.len(), n)),
+                None => kept.push(t),
             }
         }
         Some(NumberedRow {
@@ -740,6 +721,15 @@ fn two_sided(
     let mut started = false;
     let mut last_income: Option<u32> = None;
     for (at, tokens) in logical_rows(lines) {
+        // The column numbers (`栏次 1 栏次 2`) end the header: a label
+        // without amounts after them is the first row's, wrapped.
+        if tokens
+            .first()
+            .is_some_and(|t| normalize::label(t) == "栏次")
+        {
+            started = true;
+            continue;
+        }
         let (tokens, split) = if numbered {
             let Some(row) = NumberedRow::read(tokens) else {
                 continue;

@@ -461,9 +461,17 @@ impl Segmenter<'_> {
         if !long && self.note_metadata(line) {
             return true;
         }
+        // A note under a table (`注：本表反映…`) ends its body, prose or not.
+        let trimmed = line.trim_start_matches(normalize::is_space);
+        if ["注:", "注：", "备注"]
+            .iter()
+            .any(|p| trimmed.starts_with(p))
+        {
+            self.end_body();
+            return true;
+        }
         // Prose (most lines) can only be a part heading or an empty-table
         // declaration: test those cheaply before normalising anything.
-        let trimmed = line.trim_start_matches(normalize::is_space);
         let prose = line.contains(['。', '，', '；', ';']);
         if prose && !trimmed.starts_with('第') && !line.contains("为空表") {
             return false;
@@ -479,10 +487,6 @@ impl Segmenter<'_> {
             if let Target::Table(d) = &mut self.target {
                 d.declared_empty = true;
             }
-            self.end_body();
-            return true;
-        }
-        if norm.starts_with("备注") || norm.starts_with("注:") {
             self.end_body();
             return true;
         }
@@ -938,6 +942,46 @@ fn is_coded_row(filled: &[&str]) -> bool {
 /// A sentence, not a heading or a cell.
 fn is_prose(line: &str) -> bool {
     line.contains(['。', '，', '；', ';']) || normalize::label_len(line) > 60
+}
+
+/// Which of a row's cells (or tokens) are its row numbers, in a table that
+/// numbers its rows (`项目 | 行次 | 金额`) but whose empty cells are gone
+/// (`一、… 1 500.00 一、… 32 450.00`): the first bare integer of each side
+/// (at the row's start or after a label), and a last one after the other
+/// side's number or after an amount (the empty side's number: `政府性基金…
+/// 8 40`, `一般公共预算财政拨款 7 15.00 39`; not `… 4 942 3.7 9`, an amount
+/// wrapped over lines). Blank cells are passed over.
+pub(crate) fn row_numbers<S: AsRef<str>>(cells: &[S]) -> Vec<bool> {
+    let numeric = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    };
+    let complete = |t: &str| t.split_once('.').is_some_and(|(_, d)| d.len() == 2);
+    let last = cells
+        .iter()
+        .rposition(|c| !normalize::is_blank(c.as_ref()))
+        .unwrap_or(0);
+    let mut flags = vec![false; cells.len()];
+    let mut previous: Option<&str> = None;
+    let mut dropped_before = false;
+    for (i, c) in cells.iter().enumerate() {
+        let t = c.as_ref().trim();
+        if normalize::is_blank(t) {
+            continue;
+        }
+        let after_label = !dropped_before && previous.is_none_or(|p| !numeric(p));
+        let after_amount = !dropped_before && previous.is_some_and(complete);
+        let is_number = t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit());
+        if is_number && (after_label || (i == last && (dropped_before || after_amount))) {
+            flags[i] = true;
+            dropped_before = true;
+        } else {
+            previous = Some(t);
+            dropped_before = false;
+        }
+    }
+    flags
 }
 
 #[cfg(test)]
@@ -1450,5 +1494,34 @@ mod tests {
         let rows = kinds_and_rows(&d);
         assert_eq!(rows, [("expenditure", 1), ("general_budget", 1)]);
         assert_eq!(d.unknown_tables, ["一般公共预算基本支出经济科目明细表"]);
+    }
+
+    #[test]
+    fn code_cells_off_the_headers_columns_leave_the_row_uncertain() {
+        // `类` printed left of the code column (a dump's header set apart
+        // from its body): every code sits a cell to the right of the
+        // header's 类, the 类 in the 款 column and a 项 where the name goes.
+        // The rows were `ok` with no code and a digit for a name.
+        let text = "支出决算表\n单位：万元\n\
+                    类\t款\t项\t\t科目名称\t本年支出合计\t基本支出\t项目支出\n\
+                    栏次\t\t\t\t\t1\t2\t3\n\
+                    \t\t\t\t合计\t10.00\t6.00\t4.00\n\
+                    \t201\t\t\t一般公共服务支出\t10.00\t6.00\t4.00\n\
+                    \t201\t03\t\t政府办公厅(室)及相关机构事务\t10.00\t6.00\t4.00\n\
+                    \t201\t03\t50\t事业运行\t10.00\t6.00\t4.00\n\
+                    注：本表反映部门本年度各项支出情况。\n";
+        let d = doc(text);
+        let t = &d.tables[0];
+        // The 合计 row too: its label is not where the header puts names.
+        assert_eq!(t.rows.len(), 4, "{:?}", t.rows);
+        assert!(t
+            .rows
+            .iter()
+            .flat_map(|r| &r.values)
+            .all(|v| v.status == crate::model::CellStatus::Uncertain));
+        assert!(t
+            .issues
+            .iter()
+            .any(|i| i.contains("sit off the header's columns")));
     }
 }

@@ -470,9 +470,10 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
 
 /// Removes the `行次` columns of the national final-account template
 /// (`项目 | 行次 | 金额 | 项目 | 行次 | 金额`): they number the rows and hold
-/// no amounts. A column goes only when every body row has its row number
-/// (or nothing) there; a row that printed an amount there is not aligned
-/// with the header, and the table is read as printed.
+/// no amounts. A row as wide as the header loses those columns, when every
+/// such row has its row number (or nothing) there; a shorter row (its blank
+/// cells dropped, or the layout lost) loses the cells that read as its row
+/// numbers ([`super::row_numbers`]) and keeps its other cells in order.
 fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>]) {
     let mut marked: Vec<usize> = header
         .iter()
@@ -484,18 +485,45 @@ fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>]) {
                 .map(|(p, _)| p)
         })
         .collect();
+    if marked.is_empty() {
+        return;
+    }
     marked.sort_unstable();
     marked.dedup();
+    let width = header
+        .iter()
+        .filter(|r| !columns::is_column_number_row(r))
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0);
     let row_number = |c: &Cell| {
         let t = normalize::label(&c.text);
         t.is_empty() || (t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()))
     };
-    marked.retain(|&p| body.iter().all(|r| r.get(p).is_none_or(row_number)));
-    for &p in marked.iter().rev() {
-        for r in header.iter_mut().chain(body.iter_mut()) {
+    let positional = body
+        .iter()
+        .filter(|r| r.len() >= width)
+        .all(|r| marked.iter().all(|&p| r.get(p).is_none_or(row_number)));
+    if !positional {
+        return;
+    }
+    for r in header.iter_mut() {
+        for &p in marked.iter().rev() {
             if p < r.len() {
                 r.remove(p);
             }
+        }
+    }
+    for r in body.iter_mut() {
+        if r.len() >= width {
+            for &p in marked.iter().rev() {
+                r.remove(p);
+            }
+        } else {
+            let texts: Vec<&str> = r.iter().map(|c| c.text.as_str()).collect();
+            let flags = super::row_numbers(&texts);
+            let mut flags = flags.into_iter();
+            r.retain(|_| !flags.next().unwrap_or(false));
         }
     }
 }
@@ -1408,6 +1436,27 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         }
         if code.is_none() && function_classes {
             code = g.class_code(&item).and_then(Code::new);
+        }
+        // A 类 in the 款 column (`| 201 | 03`), or code digits where the name
+        // goes: the row's cells sit a column off the header's, and its
+        // amounts may too.
+        let shifted = code.is_none()
+            && (codes
+                .iter()
+                .enumerate()
+                .any(|(i, t)| i > 0 && digits(t) && t.len() > level_digits(i))
+                || (!item.is_empty() && digits(&item) && item.len() <= 3)
+                || (item.is_empty()
+                    && !merged_total
+                    && (code_cols + 1..first)
+                        .filter(|&i| Some(i) != project_col)
+                        .any(|i| !normalize::is_blank(text(cells, i)))));
+        if shifted {
+            let (at, shown) = printed();
+            floor = CellStatus::Uncertain;
+            table.issues.push(format!(
+                "line {at}: code cells '{shown}' and name '{item}' sit off the header's columns: the row's amounts are uncertain"
+            ));
         }
         let values = values(g, None, cells, first, &cols, floor, table);
         if values.is_empty() && code.is_none() {
@@ -2525,5 +2574,50 @@ mod tests {
         assert_eq!(next(&["208", "01", ""]), code("20801", false));
         assert_eq!(next(&["208", "1", "01"]), code("2080101", true));
         assert_eq!(next(&["208", "01", "2"]), code("2080102", true));
+    }
+
+    #[test]
+    fn row_number_columns_are_dropped() {
+        let texts = |rows: &[Vec<Cell>]| -> Vec<Vec<String>> {
+            rows.iter()
+                .map(|r| r.iter().map(|c| c.text.clone()).collect())
+                .collect()
+        };
+        let mut header = vec![cells(&["项目", "行次", "金额", "项目", "行次", "金额"])];
+        let mut body = vec![
+            cells(&[
+                "一、一般公共预算财政拨款收入",
+                "1",
+                "500.00",
+                "一、一般公共服务支出",
+                "32",
+                "450.00",
+            ]),
+            // Blank cells dropped: the row numbers go by what they read as.
+            cells(&["二、政府性基金预算财政拨款", "2", "20"]),
+            cells(&["款收入", "3", "三、社会保险基金支出", "17"]),
+        ];
+        drop_row_number_columns(&mut header, &mut body);
+        assert_eq!(texts(&header), [["项目", "金额", "项目", "金额"]]);
+        assert_eq!(
+            texts(&body),
+            vec![
+                vec![
+                    "一、一般公共预算财政拨款收入",
+                    "500.00",
+                    "一、一般公共服务支出",
+                    "450.00"
+                ],
+                vec!["二、政府性基金预算财政拨款"],
+                vec!["款收入", "三、社会保险基金支出"],
+            ]
+        );
+        // An amount where the header has 行次: the columns are not the
+        // header's, and nothing is dropped.
+        let mut header = vec![cells(&["项目", "行次", "金额"])];
+        let mut body = vec![cells(&["一、一般公共预算财政拨款收入", "500.00", ""])];
+        drop_row_number_columns(&mut header, &mut body);
+        assert_eq!(header[0].len(), 3);
+        assert_eq!(body[0].len(), 3);
     }
 }
