@@ -134,7 +134,27 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
             return (year, Some(kind));
         }
     }
-    (None, None)
+    (None, kind_from_titles(text))
+}
+
+/// Without a `2023年度部门决算` phrase (a table saved on its own, a page
+/// without the cover): the family the first table title names
+/// (`财政拨款收入支出决算总表`, `一般公共预算支出预算表`).
+fn kind_from_titles(text: &str) -> Option<DocKind> {
+    text.lines().take(400).find_map(|line| {
+        let norm = normalize::label(line);
+        let title = norm.strip_suffix('表')?;
+        if title.chars().count() > 40 {
+            return None;
+        }
+        if title.contains("决算") {
+            Some(DocKind::FinalAccount)
+        } else if title.contains("预算") {
+            Some(DocKind::Budget)
+        } else {
+            None
+        }
+    })
 }
 
 /// The most frequent agency named by the tables' 编制部门 lines.
@@ -344,5 +364,15 @@ mod tests {
             year_and_kind("上海市普陀区2023年区级部门预算\n…比2022年部门预算增加…\n"),
             (Some(2023), Some(DocKind::Budget))
         );
+        // No such phrase: the first table title names the family.
+        assert_eq!(
+            year_and_kind("财政拨款收入支出决算总表\n单位：万元\n"),
+            (None, Some(DocKind::FinalAccount))
+        );
+        assert_eq!(
+            year_and_kind("部门收支预算总表\n"),
+            (None, Some(DocKind::Budget))
+        );
+        assert_eq!(year_and_kind("收支总表\n"), (None, None));
     }
 }
