@@ -620,6 +620,44 @@ fn numbers_its_rows(lines: &[(Provenance, String)]) -> bool {
         .any(|(_, l)| l.split_whitespace().any(|t| normalize::label(t) == "行次"))
 }
 
+/// A summary label that opens an item: an ordinal (`三、`, `(一)`, `1.`) or
+/// one of the lines every summary prints (本年收入合计, 年初结转和结余 …).
+fn opens_item(label: &str) -> bool {
+    const LINES: [&str; 6] = ["本年", "年初", "年末", "使用", "结余分配", "总计"];
+    normalize::strip_ordinal(label).len() < label.len()
+        || LINES.iter().any(|w| label.starts_with(w))
+        || label.ends_with("合计")
+}
+
+/// Puts a label tail wrapped below its row back on that row: on the
+/// expenditure side when it completes a 类 name there, else on the income
+/// side; dropped when the row above printed no amount.
+fn attach_tail(
+    g: &Grammar,
+    tail: &str,
+    (income, expenditure): (Option<usize>, Option<usize>),
+    income_rows: &mut [Row],
+    exp_rows: &mut [(FlowRow, Vec<Reading>)],
+) {
+    if let Some(row) = expenditure
+        .and_then(|i| exp_rows.get_mut(i))
+        .map(|(r, _)| r)
+    {
+        let joined = format!("{}{tail}", row.label);
+        if row.code.is_none() {
+            if let Some(code) = g.class_code(&joined).and_then(Code::new) {
+                row.label = joined;
+                row.code = Some(code);
+                row.is_total = false;
+                return;
+            }
+        }
+    }
+    if let Some(row) = income.and_then(|i| income_rows.get_mut(i)) {
+        row.item.push_str(tail);
+    }
+}
+
 /// A row of a table that numbers its rows, its row numbers taken out.
 struct NumberedRow {
     tokens: Vec<String>,
@@ -720,6 +758,9 @@ fn two_sided(
     let mut exp_rows: Vec<(FlowRow, Vec<Reading>)> = Vec::new();
     let mut started = false;
     let mut last_income: Option<u32> = None;
+    // The income and expenditure rows the previous line made, for a label
+    // tail wrapped below it.
+    let mut previous: (Option<usize>, Option<usize>) = (None, None);
     for (at, tokens) in logical_rows(lines) {
         // The column numbers (`栏次 1 栏次 2`) end the header: a label
         // without amounts after them is the first row's, wrapped.
@@ -742,6 +783,7 @@ fn two_sided(
             // beginning of the next row's.
             if !row.numbers.is_empty() && !row.tokens.iter().any(|t| is_number_fragment(t)) {
                 pending.clear();
+                previous = (None, None);
                 continue;
             }
             let split = split.or_else(|| split_two_sided(g, &row.tokens));
@@ -763,11 +805,37 @@ fn two_sided(
             .collect();
         let income_numbers: Vec<&String> =
             income.iter().filter(|t| is_number_fragment(t)).collect();
+        // In a table numbering its rows, a label line with neither number nor
+        // amount that opens no item, before a line that opens one (`使用非财政
+        // 11 0.00` | `拨款结余` | `年初结转和结余 12 …`), is the tail of
+        // the row above, wrapped below its numbers. Before a line that opens
+        // none it may be that or the next row's head: both rows' income
+        // amounts are then uncertain.
+        let tail = numbered && !pending.is_empty() && !opens_item(&pending);
         if income_numbers.is_empty() && expenditure.is_empty() {
+            if tail && opens_item(&income_text) {
+                attach_tail(g, &pending, previous, &mut income_rows, &mut exp_rows);
+                pending.clear();
+                previous = (None, None);
+            }
             pending.push_str(&income_text);
             continue;
         }
-        let label = std::mem::take(&mut pending) + &income_text;
+        let mut head = std::mem::take(&mut pending);
+        let mut wrap_in_doubt = false;
+        if tail && opens_item(&income_text) {
+            attach_tail(g, &head, previous, &mut income_rows, &mut exp_rows);
+            head.clear();
+        } else if tail && previous != (None, None) {
+            wrap_in_doubt = true;
+            if let Some(row) = previous.0.and_then(|i| income_rows.get_mut(i)) {
+                for v in &mut row.values {
+                    v.status = CellStatus::Uncertain;
+                }
+            }
+        }
+        previous = (None, None);
+        let label = head + &income_text;
         if !income_numbers.is_empty() {
             // One income column: all fragments make one amount.
             let tokens: Vec<&str> = income_numbers.iter().map(|s| s.as_str()).collect();
@@ -789,15 +857,24 @@ fn two_sided(
             // document's own measure, 预算数/决算数, is a heading here.)
             let heading = g.document_measure(&label).is_some()
                 || matches!(g.header(&label), HeaderMeaning::Label);
+            if wrap_in_doubt {
+                table.issues.push(format!(
+                    "line {at}: '{head_shown}' may end the row above or begin '{label}': both rows' income amounts are uncertain",
+                    head_shown = label.strip_suffix(income_text.as_str()).unwrap_or(&label)
+                ));
+            }
             let status = if label.contains("支出") || label.is_empty() || heading {
                 table.issues.push(format!(
                     "line {at}: income row '{label}' names an expenditure, a heading or nothing: its amount is uncertain"
                 ));
                 CellStatus::Uncertain
+            } else if wrap_in_doubt {
+                CellStatus::Uncertain
             } else {
                 status
             };
             if let Some(amount) = amount {
+                previous.0 = Some(income_rows.len());
                 income_rows.push(Row {
                     section: Some(Section::Income),
                     code: None,
@@ -843,6 +920,7 @@ fn two_sided(
             let code = code.or_else(|| g.class_code(&item).and_then(Code::new));
             let is_total = code.is_none() && crate::model::is_total_label(&item);
             let (found, _) = solve_row(&numbers, exp_layout.len(), &rules, &required);
+            previous.1 = Some(exp_rows.len());
             exp_rows.push((
                 FlowRow {
                     code,
@@ -1128,5 +1206,75 @@ mod tests {
         assert_eq!((r.split(Some(13)), r.split(Some(43))), (Some(0), None));
         assert_eq!(row("本年收入合计 11 550.00").unwrap().split(Some(2)), None);
         assert!(row("栏次 1 栏次 2").is_none());
+    }
+
+    #[test]
+    fn wrapped_labels_of_a_numbered_summary() {
+        let g = Grammar::global();
+        let kind = g.kind("summary").unwrap();
+        let lines: Vec<(Provenance, String)> = [
+            "项目 行次 金额 项目 行次 金额",
+            "栏次 1 栏次 2",
+            // A head above its row, right after the column numbers.
+            "一、一般公共预算",
+            "财政拨款收入 1 100.00 一、一般公共服务支出 9 90.00",
+            "二、其他收入 2 10.00",
+            // A tail below its row, before a row that opens an item.
+            "本年收入合计 3 110.00 本年支出合计 10 90.00",
+            "使用非财政 4 5.00 结余分配 11",
+            "拨款结余",
+            "年初结转和结余 5 20.00 年末结转和结余 12 45.00",
+            // Tail or head: both rows in doubt.
+            "一般公共预算 6 20.00",
+            "财政",
+            "拨款 7 0.00",
+            "总计 8 135.00 总计 13 135.00",
+        ]
+        .iter()
+        .zip(1u32..)
+        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
+        .collect();
+        let mut table = Table {
+            number: None,
+            kind: "summary",
+            title: String::new(),
+            unit: Default::default(),
+            at: Provenance::Line(1),
+            rows: Vec::new(),
+            declared_empty: false,
+            columns: Vec::new(),
+            sides: None,
+            issues: Vec::new(),
+        };
+        two_sided(g, kind, &lines, true, &mut table);
+        let income: Vec<(&str, i64, CellStatus)> = table
+            .rows
+            .iter()
+            .filter(|r| r.section == Some(Section::Income))
+            .map(|r| {
+                (
+                    r.item.as_str(),
+                    r.values[0].amount.cents,
+                    r.values[0].status,
+                )
+            })
+            .collect();
+        assert_eq!(
+            income,
+            [
+                ("一、一般公共预算财政拨款收入", 10000, CellStatus::Ok),
+                ("二、其他收入", 1000, CellStatus::Ok),
+                ("本年收入合计", 11000, CellStatus::Ok),
+                ("使用非财政拨款结余", 500, CellStatus::Ok),
+                ("年初结转和结余", 2000, CellStatus::Ok),
+                ("一般公共预算", 2000, CellStatus::Uncertain),
+                ("财政拨款", 0, CellStatus::Uncertain),
+                ("总计", 13500, CellStatus::Ok),
+            ]
+        );
+        assert!(table
+            .rows
+            .iter()
+            .all(|r| r.values.iter().all(|v| v.measure == "final")));
     }
 }
