@@ -292,6 +292,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// A final account (决算): its amounts are the year's outturn.
+    pub fn is_final_account(&self) -> bool {
+        self.kind == Some(DocKind::FinalAccount)
+    }
+
     /// The unit most of the document's tables state.
     pub fn unit(&self) -> Option<Unit> {
         let wan = self

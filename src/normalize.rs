@@ -163,6 +163,16 @@ pub fn is_page_marker(line: &str) -> bool {
             || inner.is_empty())
 }
 
+/// A note under a table (`注：本表反映…`, `备注：…`), which ends it. Only a
+/// line starting so is normalised (`注 ：` reads `注:`).
+pub fn is_table_note(line: &str) -> bool {
+    let t = line.trim_start_matches(is_space);
+    (t.starts_with('注') || t.starts_with("备注")) && {
+        let norm = label(t);
+        norm.starts_with("注:") || norm.starts_with("备注")
+    }
+}
+
 /// True when the cell holds nothing: blank, U+3000, `-` or `—`.
 pub fn is_blank(s: &str) -> bool {
     // Called for every cell: no allocation.
@@ -425,5 +435,14 @@ mod tests {
                 && is_page_marker("— 12 —")
         );
         assert!(!is_page_marker("- 一、主要职能") && !is_page_marker("-5.00"));
+    }
+
+    #[test]
+    fn table_notes() {
+        assert!(is_table_note("注：本表反映部门本年度各项支出情况。"));
+        assert!(is_table_note("  注 ：无"));
+        assert!(is_table_note("备注：无内容应公开空表并说明情况。"));
+        assert!(!is_table_note("注册登记事务"));
+        assert!(!is_table_note("说明：略"));
     }
 }

@@ -156,7 +156,7 @@ fn target_row(g: &Grammar, doc: &Document, ti: usize, fig: &Figure, phrase: &str
 /// account's `final` (its one 决算数 column).
 /// `None` (the figure is listed unchecked) when the table has neither.
 fn stated_measure(doc: &Document, table: &Table, measure: Measure) -> Option<Measure> {
-    let final_account = doc.kind == Some(DocKind::FinalAccount);
+    let final_account = doc.is_final_account();
     let measure = match measure {
         "budget" | "total" if final_account && !table.columns.contains(&measure) => "final",
         m => m,

@@ -523,9 +523,8 @@ fn wraps(above: &Line, line: &Line, below: Option<&Line>) -> bool {
 /// A note under a table (`注：本表反映…`) or a sentence: no label's end.
 fn is_note(text: &str) -> bool {
     let t = text.trim_start();
-    ["注:", "注：", "备注", "说明:", "说明："]
-        .iter()
-        .any(|p| t.starts_with(p))
+    normalize::is_table_note(t)
+        || ["说明:", "说明："].iter().any(|p| t.starts_with(p))
         || t.contains('。')
 }
 

@@ -461,10 +461,13 @@ pub fn build(g: &Grammar, draft: &Draft, so_far: &Document) -> Table {
     let mut table = draft.empty_table();
     match draft.kind.shape {
         Shape::Coded => coded(g, draft.kind, &draft.lines, so_far, &mut table),
-        Shape::TwoSided => {
-            let final_account = so_far.kind == Some(crate::model::DocKind::FinalAccount);
-            two_sided(g, draft.kind, &draft.lines, final_account, &mut table)
-        }
+        Shape::TwoSided => two_sided(
+            g,
+            draft.kind,
+            &draft.lines,
+            so_far.is_final_account(),
+            &mut table,
+        ),
         Shape::ThreePublic => {
             if draft
                 .lines
@@ -665,16 +668,17 @@ struct NumberedRow {
     numbers: Vec<(usize, u32)>,
 }
 
+/// The column-number line of a table that numbers its columns (`栏次 1
+/// 栏次 2`): no row.
+fn lists_column_numbers(tokens: &[String]) -> bool {
+    tokens
+        .first()
+        .is_some_and(|t| normalize::label(t) == "栏次")
+}
+
 impl NumberedRow {
     /// A row's tokens without its row numbers ([`super::row_numbers`]).
-    /// `None` for the `栏次 | 1 | 栏次 | 2` line.
-    fn read(tokens: Vec<String>) -> Option<NumberedRow> {
-        if tokens
-            .first()
-            .is_some_and(|t| normalize::label(t) == "栏次")
-        {
-            return None;
-        }
+    fn read(tokens: Vec<String>) -> NumberedRow {
         let flags = super::row_numbers(&tokens);
         let mut kept = Vec::with_capacity(tokens.len());
         let mut numbers = Vec::new();
@@ -684,10 +688,10 @@ impl NumberedRow {
                 None => kept.push(t),
             }
         }
-        Some(NumberedRow {
+        NumberedRow {
             tokens: kept,
             numbers,
-        })
+        }
     }
 
     /// Where the expenditure side starts: at the first label after the
@@ -762,19 +766,14 @@ fn two_sided(
     // tail wrapped below it.
     let mut previous: (Option<usize>, Option<usize>) = (None, None);
     for (at, tokens) in logical_rows(lines) {
-        // The column numbers (`栏次 1 栏次 2`) end the header: a label
-        // without amounts after them is the first row's, wrapped.
-        if tokens
-            .first()
-            .is_some_and(|t| normalize::label(t) == "栏次")
-        {
+        // The column numbers end the header: a label without amounts after
+        // them is the first row's, wrapped.
+        if lists_column_numbers(&tokens) {
             started = true;
             continue;
         }
         let (tokens, split) = if numbered {
-            let Some(row) = NumberedRow::read(tokens) else {
-                continue;
-            };
+            let row = NumberedRow::read(tokens);
             let split = row.split(last_income);
             if split != Some(0) {
                 last_income = row.numbers.first().map(|&(_, n)| n).or(last_income);
@@ -1170,9 +1169,9 @@ mod tests {
 
     #[test]
     fn row_numbers_are_no_amounts() {
-        let row = |l: &str| NumberedRow::read(l.split(' ').map(String::from).collect());
-        let r =
-            row("一、一般公共预算财政拨款收入 1 500.00 一、一般公共服务支出 32 450.00").unwrap();
+        let tokens = |l: &str| -> Vec<String> { l.split(' ').map(String::from).collect() };
+        let row = |l: &str| NumberedRow::read(tokens(l));
+        let r = row("一、一般公共预算财政拨款收入 1 500.00 一、一般公共服务支出 32 450.00");
         assert_eq!(
             r.tokens,
             [
@@ -1185,27 +1184,30 @@ mod tests {
         assert_eq!(r.numbers, [(1, 1), (3, 32)]);
         assert_eq!(r.split(None), Some(2));
         // An empty income side, its number first.
-        let r = row("9 九、卫生健康支出 40 20.00").unwrap();
+        let r = row("9 九、卫生健康支出 40 20.00");
         assert_eq!((r.tokens.len(), r.split(Some(8))), (2, Some(0)));
         // The empty side's number after the other's, or after an amount.
         assert_eq!(
-            row("政府性基金预算财政拨款 8 40").unwrap().tokens,
+            row("政府性基金预算财政拨款 8 40").tokens,
             ["政府性基金预算财政拨款"]
         );
         assert_eq!(
-            row("一般公共预算财政拨款 7 15.00 39").unwrap().tokens,
+            row("一般公共预算财政拨款 7 15.00 39").tokens,
             ["一般公共预算财政拨款", "15.00"]
         );
         // A wrapped amount's fragments stay (`942` / `3.7` / `9`).
         assert_eq!(
-            row("四、上级补助收入 4 942 3.7 9").unwrap().tokens,
+            row("四、上级补助收入 4 942 3.7 9").tokens,
             ["四、上级补助收入", "942", "3.7", "9"]
         );
         // One side alone: its number leaps past the income side's last.
-        let r = row("年末结转和结余 44 10.00").unwrap();
+        let r = row("年末结转和结余 44 10.00");
         assert_eq!((r.split(Some(13)), r.split(Some(43))), (Some(0), None));
-        assert_eq!(row("本年收入合计 11 550.00").unwrap().split(Some(2)), None);
-        assert!(row("栏次 1 栏次 2").is_none());
+        assert_eq!(row("本年收入合计 11 550.00").split(Some(2)), None);
+        assert!(lists_column_numbers(&tokens("栏次 1 栏次 2")));
+        assert!(!lists_column_numbers(&tokens(
+            "一、一般公共预算财政拨款收入 1 500.00"
+        )));
     }
 
     #[test]

@@ -462,14 +462,11 @@ impl Segmenter<'_> {
             return true;
         }
         // A note under a table (`注：本表反映…`) ends its body, prose or not.
-        let trimmed = line.trim_start_matches(normalize::is_space);
-        if ["注:", "注：", "备注"]
-            .iter()
-            .any(|p| trimmed.starts_with(p))
-        {
+        if normalize::is_table_note(line) {
             self.end_body();
             return true;
         }
+        let trimmed = line.trim_start_matches(normalize::is_space);
         // Prose (most lines) can only be a part heading or an empty-table
         // declaration: test those cheaply before normalising anything.
         let prose = line.contains(['。', '，', '；', ';']);
@@ -944,6 +941,11 @@ fn is_prose(line: &str) -> bool {
     line.contains(['。', '，', '；', ';']) || normalize::label_len(line) > 60
 }
 
+/// A row number (`行次`): up to three digits, nothing else.
+pub(crate) fn is_row_number(t: &str) -> bool {
+    t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Which of a row's cells (or tokens) are its row numbers, in a table that
 /// numbers its rows (`项目 | 行次 | 金额`) but whose empty cells are gone
 /// (`一、… 1 500.00 一、… 32 450.00`): the first bare integer of each side
@@ -972,7 +974,7 @@ pub(crate) fn row_numbers<S: AsRef<str>>(cells: &[S]) -> Vec<bool> {
         }
         let after_label = !dropped_before && previous.is_none_or(|p| !numeric(p));
         let after_amount = !dropped_before && previous.is_some_and(complete);
-        let is_number = t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit());
+        let is_number = is_row_number(t);
         if is_number && (after_label || (i == last && (dropped_before || after_amount))) {
             flags[i] = true;
             dropped_before = true;

@@ -440,17 +440,14 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
     }
     match draft.kind.shape {
         Shape::Coded => coded(g, draft.kind, &header, &body_owned, &mut table),
-        Shape::TwoSided => {
-            let final_account = so_far.kind == Some(crate::model::DocKind::FinalAccount);
-            two_sided(
-                g,
-                draft.kind,
-                &header,
-                &body_owned,
-                final_account,
-                &mut table,
-            )
-        }
+        Shape::TwoSided => two_sided(
+            g,
+            draft.kind,
+            &header,
+            &body_owned,
+            so_far.is_final_account(),
+            &mut table,
+        ),
         Shape::ThreePublic => three_public(
             g,
             draft.kind,
@@ -496,10 +493,8 @@ fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>]) {
         .map(Vec::len)
         .max()
         .unwrap_or(0);
-    let row_number = |c: &Cell| {
-        let t = normalize::label(&c.text);
-        t.is_empty() || (t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()))
-    };
+    // A blank cell passes too (an empty string has no other byte).
+    let row_number = |c: &Cell| super::is_row_number(&normalize::label(&c.text));
     let positional = body
         .iter()
         .filter(|r| r.len() >= width)
@@ -1728,36 +1723,33 @@ fn two_sided(
     // A header cell naming no measure (`金额`) still holds its column: the
     // last measure's position counts too, and so does a column-number row's
     // last number (`栏次 | 1 | 栏次 | 2 | 3 | 4 | 5`).
-    let header_width = header
-        .iter()
-        .map(|r| {
-            let named = r
-                .iter()
-                .filter(|c| !matches!(g.header(&c.text), HeaderMeaning::Other))
-                .count();
-            let last_measure = r
-                .iter()
-                .rposition(|c| matches!(g.header(&c.text), HeaderMeaning::Measure(_)))
-                .map_or(0, |p| p + 1);
-            let numbered = if columns::is_column_number_row(r) {
-                r.iter()
-                    .rposition(|c| !normalize::is_blank(&c.text))
-                    .map_or(0, |p| p + 1)
-            } else {
-                0
-            };
-            named.max(last_measure).max(numbered)
-        })
-        .max()
-        .unwrap_or(0);
-    let filled_width = |r: &Vec<Cell>| {
+    let filled_width = |r: &[Cell]| {
         r.iter()
             .rposition(|c| !normalize::is_blank(&c.text))
             .map_or(0, |i| i + 1)
     };
+    let header_width = header
+        .iter()
+        .map(|r| {
+            if columns::is_column_number_row(r) {
+                return filled_width(r);
+            }
+            let meanings: Vec<HeaderMeaning> = r.iter().map(|c| g.header(&c.text)).collect();
+            let named = meanings
+                .iter()
+                .filter(|m| !matches!(m, HeaderMeaning::Other))
+                .count();
+            let last_measure = meanings
+                .iter()
+                .rposition(|m| matches!(m, HeaderMeaning::Measure(_)))
+                .map_or(0, |p| p + 1);
+            named.max(last_measure)
+        })
+        .max()
+        .unwrap_or(0);
     let width = body
         .iter()
-        .map(filled_width)
+        .map(|r| filled_width(r))
         .max()
         .unwrap_or(0)
         .max(header_width);
