@@ -39,6 +39,11 @@ pub struct Cell {
     /// spacing does not show where its empty cells are. Its amounts are
     /// never surer than uncertain, whatever the row's sums say.
     pub column_guessed: bool,
+    /// The layout could not tell whether a line of label text printed
+    /// between two rows ends the upper row's label or starts the lower's
+    /// (an aligned dump's wrapped label): the row's amounts are never surer
+    /// than uncertain, as its label may be another's.
+    pub label_in_doubt: bool,
 }
 
 impl Cell {
@@ -49,6 +54,7 @@ impl Cell {
             at,
             joined_at: None,
             column_guessed: false,
+            label_in_doubt: false,
         }
     }
 }

@@ -187,6 +187,14 @@ pub fn is_blank(s: &str) -> bool {
     true
 }
 
+/// Whether a label starts with one of the lines every summary prints
+/// (本年收入合计, 年初结转和结余, 使用非财政拨款结余, 结余分配, 总计): such a
+/// label opens an item of its own, it is no label wrapped from the row above.
+pub fn opens_summary_line(label: &str) -> bool {
+    const LINES: [&str; 6] = ["本年", "年初", "年末", "使用", "结余分配", "总计"];
+    LINES.iter().any(|w| label.starts_with(w))
+}
+
 /// Drops a leading list ordinal: `一、` `(三)` `1.` `2、` `- `.
 pub fn strip_ordinal(s: &str) -> &str {
     let mut rest = s.trim_start_matches(['-', '•', '·', ' ']);

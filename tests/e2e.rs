@@ -2252,6 +2252,153 @@ fn the_final_account_template_as_flow_reads_no_row_number_as_an_amount() {
     }
 }
 
+/// The template's tables as `pdftotext -layout` prints them: each cell at
+/// its column's place (a Chinese character set two wide but printed as one
+/// character), amounts and row numbers right-aligned, and on every row with amounts its
+/// first label longer than seven characters wrapped on two lines: the tail
+/// printed below the row, or (`head_above`) the head above it, the row's
+/// amounts set at the cell's middle.
+fn printed_with_wrapped_labels(text: &str, head_above: bool) -> String {
+    let width = |s: &str| -> usize { s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum() };
+    let is_amount = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    };
+    let render = |mut pieces: Vec<(usize, String)>| {
+        pieces.sort();
+        let mut line = String::new();
+        for (at, text) in pieces {
+            let len = line.chars().count();
+            let pad = if len == 0 {
+                at
+            } else {
+                at.saturating_sub(len).max(2)
+            };
+            line.extend(std::iter::repeat_n(' ', pad));
+            line.push_str(&text);
+        }
+        line
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].contains('\t') {
+            out.push(lines[i].to_string());
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && lines[i].contains('\t') {
+            i += 1;
+        }
+        let rows: Vec<Vec<&str>> = lines[start..i]
+            .iter()
+            .map(|l| l.split('\t').collect())
+            .collect();
+        let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut spans = Vec::new();
+        let mut x = 0;
+        for c in 0..columns {
+            let w = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|t| width(t))
+                .max()
+                .unwrap_or(0);
+            spans.push((x, x + w.max(2) + 2));
+            x += w.max(2) + 2;
+        }
+        for row in rows {
+            let body = row.iter().any(|c| c.contains('.') && is_amount(c));
+            let wrapped = row
+                .iter()
+                .position(|c| !is_amount(c) && c.chars().count() > 7)
+                .filter(|_| body);
+            let (mut own, mut other) = (Vec::new(), Vec::new());
+            for (c, cell) in row.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+                let (start, end) = spans[c];
+                if cell.contains('.') || is_amount(cell) && cell.len() <= 2 {
+                    own.push((end - 2 - cell.len(), cell.to_string()));
+                } else if Some(c) == wrapped {
+                    let head: String = cell.chars().take(6).collect();
+                    let tail: String = cell.chars().skip(6).collect();
+                    let (here, apart) = if head_above {
+                        (tail, head)
+                    } else {
+                        (head, tail)
+                    };
+                    own.push((start, here));
+                    other.push((start, apart));
+                } else {
+                    own.push((start, cell.to_string()));
+                }
+            }
+            let (own, other) = (render(own), render(other));
+            if head_above && !other.is_empty() {
+                out.push(other.clone());
+            }
+            out.push(own);
+            if !head_above && !other.is_empty() {
+                out.push(other);
+            }
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+#[test]
+fn wrapped_labels_of_an_aligned_final_account_go_to_their_rows() {
+    // The national template printed by `pdftotext -layout` with its long
+    // labels wrapped, their second line under the row or their first line
+    // over it (`一、一般公共` / `预算财政拨款收入  1  500.00`). A head over
+    // its row was read as the row above's tail: `合计` became `合计一般公共
+    // 服务`, 9 cells `ok` under that label; now the head goes to its row
+    // (124 cells `ok`, none wrong). Whatever is emitted `ok` or `repaired`
+    // is what the tab-separated original gives.
+    let source = root().join("tests/fixtures/templates/mof_final_2023.txt");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let key = |r: &Record| {
+        let row = if r["code"].is_empty() {
+            &r["item"]
+        } else {
+            &r["code"]
+        };
+        [&r["table"], &r["section"], row, &r["measure"]].map(|k| k.clone())
+    };
+    let clean: HashMap<[String; 4], String> = extract(&[&source])
+        .line_items()
+        .iter()
+        .map(|r| (key(r), r["amount"].clone()))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, head_above, at_least) in [
+        ("tail_below.txt", false, 130),
+        ("head_above.txt", true, 120),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, printed_with_wrapped_labels(&text, head_above)).unwrap();
+        if let Some(keep) = std::env::var_os("BH_DUMP_DIR") {
+            std::fs::copy(&path, PathBuf::from(keep).join(name)).unwrap();
+        }
+        let run = extract(&[&path]);
+        assert_eq!(run.documents()[0]["layout"], "aligned");
+        let items = run.line_items();
+        let sure: Vec<&Record> = items
+            .iter()
+            .filter(|r| r["status"] == "ok" || r["status"] == "repaired")
+            .collect();
+        let wrong: Vec<String> = sure
+            .iter()
+            .filter(|r| clean.get(&key(r)) != Some(&r["amount"]))
+            .map(|r| format!("{:?} {}", key(r), r["amount"]))
+            .collect();
+        assert!(wrong.is_empty(), "{name}: {wrong:#?}");
+        assert!(sure.len() >= at_least, "{name}: {} cells", sure.len());
+    }
+}
+
 #[test]
 fn the_templates_carryover_column_is_part_of_the_income_total() {
     // tests/fixtures/templates/mof_budget_2024_carryover.txt: the income

@@ -359,8 +359,17 @@ fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
         while start > floor
             && i - start < MAX_HEADER_LINES
             && lines[start - 1].page == lines[i].page
-            && lines[start - 1].segments.len() >= 2
-            && !lines[start - 1].is_body()
+            && ((lines[start - 1].segments.len() >= 2 && !lines[start - 1].is_body())
+                || (start == i
+                    && matches!(
+                        label_line(
+                            start.checked_sub(2).map(|a| &lines[a]),
+                            &lines[start - 1],
+                            Some(&lines[start]),
+                            None,
+                        ),
+                        Some(LabelLine::Head { .. })
+                    )))
         {
             start -= 1;
         }
@@ -368,7 +377,13 @@ fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
         while end < lines.len()
             && lines[end].page == lines[i].page
             && (lines[end].segments.len() >= 2
-                || wraps(&lines[end - 1], &lines[end], lines.get(end + 1)))
+                || label_line(
+                    Some(&lines[end - 1]),
+                    &lines[end],
+                    lines.get(end + 1),
+                    head_taken(lines, end - 1),
+                )
+                .is_some())
         {
             end += 1;
         }
@@ -376,6 +391,18 @@ fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
         i = end;
     }
     blocks
+}
+
+/// Where the head that line `k` took from the line above it starts.
+fn head_taken(lines: &[Line], k: usize) -> Option<usize> {
+    let h = k.checked_sub(1)?;
+    let head = label_line(
+        h.checked_sub(1).map(|a| &lines[a]),
+        &lines[h],
+        lines.get(k),
+        None,
+    );
+    matches!(head, Some(LabelLine::Head { .. })).then(|| lines[h].segments[0].start)
 }
 
 /// A block's columns: their spans, whether each prints an amount in the
@@ -465,59 +492,185 @@ pub fn items(text: &str) -> Vec<Item> {
     }
     let columns = block_columns(&lines, &blocks);
     let mut out: Vec<Item> = Vec::with_capacity(lines.len());
+    // A label's head held for the row below; a column whose label the row
+    // below shares in doubt with the row above.
+    let mut head: Option<&Segment> = None;
+    let mut doubt: Option<&Segment> = None;
+    // Where the last row's head, taken from the line above it, starts.
+    let mut headed_at: Option<usize> = None;
     for (k, (line, slot)) in lines.iter().zip(&in_block).enumerate() {
         let item = match slot {
             Some(b) => {
                 let block = &columns[*b];
-                if k > 0
-                    && in_block[k - 1] == Some(*b)
-                    && wraps(&lines[k - 1], line, lines.get(k + 1))
-                {
-                    if let Some(Item::Row { cells, .. }) = out.last_mut() {
-                        let at = column_of(&block.spans, &line.segments[0]);
-                        if let Some(cell) = cells.get_mut(at) {
-                            cell.text.push_str(line.segments[0].text);
-                            continue;
+                let above = k
+                    .checked_sub(1)
+                    .filter(|&a| in_block[a] == *slot)
+                    .map(|a| &lines[a]);
+                let below_in_block = in_block.get(k + 1) == Some(slot);
+                match label_line(above, line, lines.get(k + 1), headed_at) {
+                    Some(LabelLine::Head { in_doubt }) if below_in_block => {
+                        head = line.segments.first();
+                        if in_doubt {
+                            doubt = head;
+                        }
+                        continue;
+                    }
+                    Some(LabelLine::Tail { in_doubt }) => {
+                        let piece = &line.segments[0];
+                        let at = column_of(&block.spans, piece);
+                        if let Some(Item::Row { cells, .. }) = out.last_mut() {
+                            if let Some(cell) = cells.get_mut(at) {
+                                cell.text.push_str(piece.text);
+                                cell.label_in_doubt |= in_doubt;
+                                if in_doubt {
+                                    doubt = Some(piece);
+                                }
+                                continue;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                let mut item = row(line, block);
+                headed_at = head.map(|h| h.start);
+                if let Item::Row { cells, .. } = &mut item {
+                    if let Some(h) = head.take() {
+                        if let Some(cell) = cells.get_mut(column_of(&block.spans, h)) {
+                            cell.text.insert_str(0, h.text);
+                        }
+                    }
+                    if let Some(d) = doubt.take() {
+                        if let Some(cell) = cells.get_mut(column_of(&block.spans, d)) {
+                            cell.label_in_doubt = true;
                         }
                     }
                 }
-                row(line, block)
+                item
             }
-            None => Item::Text {
-                text: line
-                    .segments
-                    .iter()
-                    .map(|s| s.text)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                at: line.at,
-            },
+            None => {
+                head = None;
+                headed_at = None;
+                doubt = None;
+                Item::Text {
+                    text: line
+                        .segments
+                        .iter()
+                        .map(|s| s.text)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    at: line.at,
+                }
+            }
         };
         out.push(item);
     }
     out
 }
 
-/// A label wrapped onto the next line: one piece of text, no amount, not
-/// an item of its own (`十、…`, `（一）…`, a code), starting where the body
-/// line above starts a piece of text — unless the body line below prints
-/// nothing there: then the label is set around that row's middle, half
-/// above it and half below, and is not the upper row's.
-fn wraps(above: &Line, line: &Line, below: Option<&Line>) -> bool {
+/// What a line of one piece of text and no amount is to the table rows
+/// around it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum LabelLine {
+    /// The start of the row below's label, wrapped above it (the row's
+    /// amounts set at the cell's middle, the label's second line on theirs).
+    /// `in_doubt` when it reads whole: it may be a row of its own.
+    Head { in_doubt: bool },
+    /// The end of the row above's label. `in_doubt` when the label above
+    /// reads whole and the line could as well start the row below's label
+    /// (which opens no item) or be a row of its own (it reads whole too).
+    Tail { in_doubt: bool },
+    /// A row of its own, its amounts left blank: it opens an item, between
+    /// two rows of the table.
+    Own,
+}
+
+/// Classifies a line of one piece of text between table lines;
+/// `above_head` is where a head the line above took starts.
+///
+/// A tail starts where the body line above starts a piece of text and
+/// opens no item (`十、…`, `（一）…`, a code, `本年…`, `年初…`) — unless the
+/// body line below prints a cell before it (its code) and nothing there:
+/// then the label is set around that row's middle, half above it and half
+/// below, and is not the upper row's. A head
+/// sits over a label piece of the body line below that opens no item (or
+/// over a line of amounts only, the label set around them), and
+/// either opens an item itself (`十一、援助其他地`, `年初财政拨`) or sits
+/// under a total, which never goes on (`合计` / `社会保障和` / `208 就业支出`);
+/// a head that reads as a whole label (`…收入`, `…拨款`) may be a row of its
+/// own. Another line that opens an item between two rows is a row of its
+/// own, its amounts left blank.
+fn label_line<'a>(
+    above: Option<&Line<'a>>,
+    line: &Line<'a>,
+    below: Option<&Line<'a>>,
+    above_head: Option<usize>,
+) -> Option<LabelLine> {
     let [only] = line.segments.as_slice() else {
-        return false;
+        return None;
     };
-    let text_at = |l: &Line| {
-        l.segments
-            .iter()
-            .any(|s| s.start == only.start && !is_number(s.text))
-    };
-    above.is_body()
-        && !is_number(only.text)
-        && !starts_item(only.text)
-        && !is_note(only.text)
-        && text_at(above)
-        && below.is_none_or(|b| !b.is_body() || text_at(b))
+    if is_number(only.text) || is_note(only.text) {
+        return None;
+    }
+    let label_at = |l: &Line<'a>| text_starting_at(l, only.start);
+    let above_body = above.filter(|a| a.is_body());
+    let above_label = above_body.and_then(label_at);
+    let below_label = below.filter(|b| b.is_body()).and_then(label_at);
+    let below_goes_on = below_label.is_some_and(|t| !opens_item(t));
+    // The row below prints only amounts: the label is set around them.
+    let below_unlabelled = below.is_some_and(|b| {
+        b.is_body()
+            && b.segments
+                .iter()
+                .all(|s| s.start > only.start && is_number(s.text))
+    });
+    let whole = reads_whole(only.text);
+    let opens = opens_item(only.text) && !only.text.starts_with(|c: char| c.is_ascii_digit());
+    if (below_goes_on || below_unlabelled)
+        && (opens || (!whole && above_label.is_some_and(is_total)))
+    {
+        return Some(LabelLine::Head { in_doubt: whole });
+    }
+    if opens {
+        let between_rows = above_body.is_some() && below.is_some_and(|b| b.is_body());
+        return between_rows.then_some(LabelLine::Own);
+    }
+    let above_labelled =
+        above_label.is_some() || (above_body.is_some() && above_head == Some(only.start));
+    let tail = above_labelled
+        && below.is_none_or(|b| {
+            !b.is_body() || below_label.is_some() || b.segments.iter().all(|s| s.start > only.start)
+        });
+    tail.then(|| LabelLine::Tail {
+        in_doubt: above_label.is_some_and(reads_whole) && (below_goes_on || whole),
+    })
+}
+
+/// The piece of text (no amount) a line prints from character `start`.
+fn text_starting_at<'a>(line: &Line<'a>, start: usize) -> Option<&'a str> {
+    line.segments
+        .iter()
+        .find(|s| s.start == start && !is_number(s.text))
+        .map(|s| s.text)
+}
+
+/// Text that opens an item: an enumeration (`十、`, `（一）`, `1.`), a code,
+/// or one of the lines every summary prints (`本年收入合计`, `年初结转和结余`).
+fn opens_item(text: &str) -> bool {
+    starts_item(text) || normalize::opens_summary_line(text)
+}
+
+/// A total's label: no label goes on after it.
+fn is_total(text: &str) -> bool {
+    ["合计", "总计", "小计"].iter().any(|w| text.ends_with(w))
+}
+
+/// A label that reads as a whole item: it ends the way items end.
+fn reads_whole(text: &str) -> bool {
+    [
+        "收入", "支出", "合计", "总计", "小计", "结余", "拨款", "经费",
+    ]
+    .iter()
+    .any(|w| text.ends_with(w))
 }
 
 /// A note under a table (`注：本表反映…`) or a sentence: no label's end.
@@ -734,5 +887,229 @@ mod tests {
         assert!(is_note("备注：无"));
         assert!(!is_note("款收入"));
         assert!(!is_note("注册登记事务"));
+    }
+
+    fn labels_in_doubt(items: &[Item]) -> Vec<bool> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Row { cells, .. } => Some(cells.iter().any(|c| c.label_in_doubt)),
+                Item::Text { .. } => None,
+            })
+            .collect()
+    }
+
+    /// A dump from lines of pieces at character columns, as pdftotext sets
+    /// them.
+    fn dump(lines: &[&[(usize, &str)]]) -> String {
+        let mut out = String::new();
+        for pieces in lines {
+            let mut line = String::new();
+            for (at, text) in pieces.iter() {
+                let len = line.chars().count();
+                line.extend(std::iter::repeat_n(
+                    ' ',
+                    at.saturating_sub(len).max(usize::from(len > 0) * 2),
+                ));
+                line.push_str(text);
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn a_label_wrapped_above_its_row_heads_that_row() {
+        // A two-sided summary whose cells centre their text: a label's first
+        // line prints above the row's amounts, its second line on theirs.
+        let text = dump(&[
+            &[
+                (0, "本年收入合计"),
+                (14, "4"),
+                (20, "264300"),
+                (30, "本年支出合计"),
+                (44, "25"),
+                (50, "261800"),
+            ],
+            &[(0, "年初财政拨")],
+            &[
+                (0, "款结转和结余"),
+                (14, "5"),
+                (23, "300"),
+                (30, "年末财政拨款结转和结余"),
+                (44, "26"),
+                (52, "2800"),
+            ],
+            &[
+                (0, "九、其他收入"),
+                (14, "6"),
+                (23, "100"),
+                (30, "九、农林水支出"),
+                (44, "27"),
+                (53, "100"),
+            ],
+            &[(30, "十一、援助其他地")],
+            &[
+                (14, "7"),
+                (24, "10"),
+                (30, "区支出"),
+                (44, "28"),
+                (54, "10"),
+            ],
+        ]);
+        let items = items(&text);
+        let rows = rows(&items);
+        assert_eq!(rows[0][0], "本年收入合计");
+        assert_eq!(rows[1][0], "年初财政拨款结转和结余");
+        assert_eq!(rows[3][3], "十一、援助其他地区支出");
+        assert!(labels_in_doubt(&items).iter().all(|d| !d));
+    }
+
+    #[test]
+    fn a_label_under_a_total_heads_the_row_below() {
+        // `合计` never goes on: the line under it starts the next row's label.
+        let text = dump(&[
+            &[
+                (10, "合计"),
+                (26, "90,722.22"),
+                (37, "80,276.17"),
+                (48, "10,446.05"),
+            ],
+            &[(10, "社会保障和")],
+            &[
+                (2, "208"),
+                (10, "就业支出"),
+                (26, "90,722.22"),
+                (37, "80,276.17"),
+                (48, "10,446.05"),
+            ],
+            &[
+                (2, "20805"),
+                (10, "养老支出"),
+                (26, "87,444.63"),
+                (37, "76,998.58"),
+                (48, "10,446.05"),
+            ],
+        ]);
+        let read = items(&text);
+        let rows = rows(&read);
+        assert_eq!(rows[0][1], "合计");
+        assert_eq!(rows[1][..2], ["208", "社会保障和就业支出"]);
+    }
+
+    #[test]
+    fn a_label_set_around_a_line_of_amounts_is_that_lines() {
+        // pdftotext -layout of a 2023 Shanghai budget: a three-line cell,
+        // the amounts on the middle line alone.
+        let text = dump(&[
+            &[
+                (0, "一、一般公共预算资金"),
+                (14, "164,978,640"),
+                (28, "一、一般公共服务支出"),
+                (44, "2,976,800"),
+                (56, "2,976,800"),
+            ],
+            &[
+                (0, "二、政府性基金"),
+                (28, "二、公共安全支出"),
+                (44, "1,252,300"),
+                (56, "1,252,300"),
+            ],
+            &[
+                (0, "三、国有资本经营预算"),
+                (28, "三、科学技术支出"),
+                (46, "100,000"),
+                (58, "100,000"),
+            ],
+            &[(28, "四、文化旅游体育与传媒")],
+            &[(46, "200,000"), (58, "200,000")],
+            &[(28, "支出")],
+            &[
+                (28, "五、社会保障和就业支出"),
+                (43, "27,073,236"),
+                (55, "27,073,236"),
+            ],
+        ]);
+        let read = items(&text);
+        let rows = rows(&read);
+        let labelled = rows.iter().find(|r| r.contains(&"200,000")).unwrap();
+        assert!(
+            labelled.contains(&"四、文化旅游体育与传媒支出"),
+            "{labelled:?}"
+        );
+    }
+
+    #[test]
+    fn a_label_line_either_row_could_own_leaves_both_in_doubt() {
+        // `政府性基金` ends the whole label above it, or starts the one below.
+        let text = dump(&[
+            &[
+                (0, "年初财政拨款结转和结余"),
+                (16, "7"),
+                (22, "5000"),
+                (30, "年末结转和结余"),
+                (44, "25"),
+                (50, "100"),
+            ],
+            &[
+                (0, "一般公共预算财政拨款"),
+                (16, "8"),
+                (22, "5000"),
+                (44, "26"),
+            ],
+            &[(0, "政府性基金")],
+            &[(0, "预算财政拨款"), (16, "9"), (44, "27")],
+            &[
+                (0, "总计"),
+                (16, "11"),
+                (22, "5100"),
+                (30, "总计"),
+                (44, "29"),
+                (50, "5100"),
+            ],
+        ]);
+        assert_eq!(labels_in_doubt(&items(&text)), [false, true, true, false]);
+        // The classic wrap, a label cut mid-word, is no doubt.
+        let text = "\
+2080505   机关事业单位基本养老保      446.11     446.11       0.00
+          险缴费支出
+2080506   机关事业单位职业年金缴      225.12     225.12       0.00
+          费支出
+2080599   其他行政事业单位养老支出        0.88       0.88       0.00
+";
+        assert!(labels_in_doubt(&items(text)).iter().all(|d| !d));
+    }
+
+    #[test]
+    fn an_item_without_amounts_between_rows_is_a_row_of_its_own() {
+        // No `行次`, zeros left blank: `二、政府性基金` is a row, not the tail
+        // of the row above, and the table goes on past it.
+        let text = dump(&[
+            &[
+                (0, "一、一般公共预算资金"),
+                (14, "164,978,640"),
+                (28, "一、一般公共服务支出"),
+                (44, "2,976,800"),
+            ],
+            &[(0, "二、政府性基金")],
+            &[
+                (0, "三、国有资本经营预算"),
+                (20, "1,000"),
+                (28, "二、公共安全支出"),
+                (44, "1,252,300"),
+            ],
+            &[
+                (0, "四、其他收入"),
+                (20, "2,000"),
+                (28, "三、科学技术支出"),
+                (46, "100,000"),
+            ],
+        ]);
+        let read = items(&text);
+        let rows = rows(&read);
+        assert_eq!(rows[0][0], "一、一般公共预算资金");
+        assert_eq!(rows[1][0], "二、政府性基金");
+        assert_eq!(rows[2][0], "三、国有资本经营预算");
     }
 }

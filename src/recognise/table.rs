@@ -523,6 +523,22 @@ fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>]) {
     }
 }
 
+/// A row keyed by its label (no code) whose label cells the layout could
+/// not tell from a neighbour's ([`Cell::label_in_doubt`]) is uncertain:
+/// its amounts may be filed under another row's label.
+fn label_floor(labels: &[Cell], floor: CellStatus, table: &mut Table) -> CellStatus {
+    match labels.iter().find(|c| c.label_in_doubt) {
+        Some(cell) => {
+            table.issues.push(format!(
+                "line {}: a label line printed between this row and the next may be either's: the row's amounts are uncertain",
+                cell.at
+            ));
+            CellStatus::Uncertain
+        }
+        None => floor,
+    }
+}
+
 /// Reads the amount cells `cells[from..from+cols.len()]` into values, no
 /// surer than `floor` (a row whose cells do not line up is `Uncertain`).
 fn values(
@@ -1453,6 +1469,9 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
                 "line {at}: code cells '{shown}' and name '{item}' sit off the header's columns: the row's amounts are uncertain"
             ));
         }
+        if code.is_none() {
+            floor = label_floor(&cells[..first.min(cells.len())], floor, table);
+        }
         let values = values(g, None, cells, first, &cols, floor, table);
         if values.is_empty() && code.is_none() {
             continue;
@@ -1860,7 +1879,7 @@ fn two_sided(
             &cells[..split.min(cells.len())],
             1,
             &income,
-            floor,
+            label_floor(&cells[..1.min(cells.len())], floor, table),
             table,
         );
         let label = normalize::label(text(cells, 0)).into_owned();
@@ -1874,13 +1893,20 @@ fn two_sided(
                 at,
             });
         }
+        let exp_label = cells.get(split..=split).unwrap_or_default();
+        let exp_floor = if exp_label.iter().all(|c| normalize::is_blank(&c.text)) {
+            // Amounts under no label: a label the layout could not place.
+            CellStatus::Uncertain
+        } else {
+            label_floor(exp_label, floor, table)
+        };
         let mut exp_values = values(
             g,
             Some(Section::Expenditure),
             cells,
             split + 1,
             &expenditure,
-            floor,
+            exp_floor,
             table,
         );
         if exp_values.is_empty() {
