@@ -65,9 +65,14 @@ fn is_column_number_marker(t: &str) -> bool {
 
 /// True for the column-number row (`※ ※ 1 2 3 …`, `栏次 | | 1 | 2 …`).
 pub fn is_column_number_row(cells: &[Cell]) -> bool {
-    let filled: Vec<_> = cells
-        .iter()
-        .map(|c| normalize::label(&c.text))
+    lists_column_numbers(cells.iter().map(|c| c.text.as_str()))
+}
+
+/// True for the texts of a column-number row, blank cells left out or not
+/// (a flow dump's `栏次 1 栏次 2`, `甲 1 乙 2`).
+pub fn lists_column_numbers<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
+    let filled: Vec<_> = texts
+        .map(normalize::label)
         .filter(|t| !t.is_empty())
         .collect();
     if filled.len() < 2 {

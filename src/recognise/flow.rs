@@ -578,9 +578,11 @@ fn coded(
     }
 }
 
-/// Where the expenditure side of a two-sided row starts.
+/// Where the expenditure side of a two-sided row starts: at a class code
+/// or name, or a 支出总计; else at the first label after the income
+/// label's amount (`年初结转和结余 63.18 年末结转和结余`).
 fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
-    tokens.iter().enumerate().position(|(i, t)| {
+    let named = tokens.iter().enumerate().position(|(i, t)| {
         let class = t.len() == 3
             && g.class_names_by_code(t)
             && tokens.get(i + 1).is_some_and(|n| !is_number_fragment(n));
@@ -592,6 +594,12 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
             .iter()
             .any(|k| normalize::label(t).starts_with(k));
         class || glued || total || g.class_code(t).is_some() && i > 0
+    });
+    named.or_else(|| {
+        let first_amount = tokens.iter().position(|t| is_number_fragment(t))?;
+        (first_amount > 0)
+            .then(|| (first_amount..tokens.len()).find(|&i| !is_number_fragment(&tokens[i])))
+            .flatten()
     })
 }
 
@@ -626,10 +634,33 @@ fn numbers_its_rows(lines: &[(Provenance, String)]) -> bool {
 /// A summary label that opens an item: an ordinal (`三、`, `(一)`, `1.`) or
 /// one of the lines every summary prints (本年收入合计, 年初结转和结余 …).
 fn opens_item(label: &str) -> bool {
-    const LINES: [&str; 6] = ["本年", "年初", "年末", "使用", "结余分配", "总计"];
     normalize::strip_ordinal(label).len() < label.len()
-        || LINES.iter().any(|w| label.starts_with(w))
+        || normalize::opens_summary_line(label)
         || label.ends_with("合计")
+}
+
+/// Makes uncertain an income row whose label may have lost its tail.
+fn doubt_income_row(row: Option<&mut Row>) {
+    for v in row.into_iter().flat_map(|r| &mut r.values) {
+        v.status = CellStatus::Uncertain;
+    }
+}
+
+/// Whether a line of a two-sided table opens an item: its income label
+/// does, or, with nothing on the income side, its expenditure label does
+/// (`10 十、自然资源海洋气象等支出 35 0.00`).
+fn side_labels_open(income: &[String], expenditure: &[String], income_numbers: &[&String]) -> bool {
+    let label = |side: &[String]| -> String {
+        side.iter()
+            .take_while(|t| !is_number_fragment(t))
+            .map(|t| normalize::label(t))
+            .collect()
+    };
+    let income_label = label(income);
+    if !income_label.is_empty() || !income_numbers.is_empty() {
+        return opens_item(&income_label);
+    }
+    opens_item(&label(expenditure))
 }
 
 /// Puts a label tail wrapped below its row back on that row: on the
@@ -674,6 +705,7 @@ fn lists_column_numbers(tokens: &[String]) -> bool {
     tokens
         .first()
         .is_some_and(|t| normalize::label(t) == "栏次")
+        || super::columns::lists_column_numbers(tokens.iter().map(String::as_str))
 }
 
 impl NumberedRow {
@@ -758,6 +790,9 @@ fn two_sided(
     });
     let required: Vec<usize> = vec![0];
     let mut pending = String::new();
+    // An expenditure label printed on a line of its own with the income
+    // side's row number, before its own number and amounts.
+    let mut exp_head = String::new();
     let mut income_rows: Vec<Row> = Vec::new();
     let mut exp_rows: Vec<(FlowRow, Vec<Reading>)> = Vec::new();
     let mut started = false;
@@ -779,8 +814,22 @@ fn two_sided(
                 last_income = row.numbers.first().map(|&(_, n)| n).or(last_income);
             }
             // A numbered row with no amounts is complete: its label is no
-            // beginning of the next row's.
+            // beginning of the next row's, and a label line before it is the
+            // row above's tail. When it prints one row number and an
+            // expenditure label after it, that side's number and amounts
+            // went to the next line: the label heads that line's.
             if !row.numbers.is_empty() && !row.tokens.iter().any(|t| is_number_fragment(t)) {
+                let at = split.unwrap_or(row.tokens.len()).min(row.tokens.len());
+                let (income, expenditure) = row.tokens.split_at(at);
+                let opens = side_labels_open(income, expenditure, &[]);
+                if !pending.is_empty() && !opens_item(&pending) && opens {
+                    attach_tail(g, &pending, previous, &mut income_rows, &mut exp_rows);
+                }
+                exp_head = if row.numbers.len() == 1 {
+                    expenditure.iter().map(|t| normalize::label(t)).collect()
+                } else {
+                    String::new()
+                };
                 pending.clear();
                 previous = (None, None);
                 continue;
@@ -811,6 +860,8 @@ fn two_sided(
         // none it may be that or the next row's head: both rows' income
         // amounts are then uncertain.
         let tail = numbered && !pending.is_empty() && !opens_item(&pending);
+        let line_opens = side_labels_open(income, expenditure, &income_numbers);
+        let exp_head = std::mem::take(&mut exp_head);
         if income_numbers.is_empty() && expenditure.is_empty() {
             if tail && opens_item(&income_text) {
                 attach_tail(g, &pending, previous, &mut income_rows, &mut exp_rows);
@@ -822,16 +873,24 @@ fn two_sided(
         }
         let mut head = std::mem::take(&mut pending);
         let mut wrap_in_doubt = false;
-        if tail && opens_item(&income_text) {
+        let mut sides_run_together = false;
+        if tail && line_opens {
             attach_tail(g, &head, previous, &mut income_rows, &mut exp_rows);
+            head.clear();
+        } else if !numbered && !head.is_empty() && line_opens {
+            // Label lines before a line that opens an item are no head of
+            // its label: rows of their own whose amounts were left blank,
+            // or — when they open no item — maybe the row above's tail.
+            if !opens_item(&head) {
+                doubt_income_row(previous.0.and_then(|i| income_rows.get_mut(i)));
+            }
+            // Expenditure labels among them: the dump ran the two sides
+            // together, and this line's amount may be either side's.
+            sides_run_together = head.contains("支出");
             head.clear();
         } else if tail && previous != (None, None) {
             wrap_in_doubt = true;
-            if let Some(row) = previous.0.and_then(|i| income_rows.get_mut(i)) {
-                for v in &mut row.values {
-                    v.status = CellStatus::Uncertain;
-                }
-            }
+            doubt_income_row(previous.0.and_then(|i| income_rows.get_mut(i)));
         }
         previous = (None, None);
         let label = head + &income_text;
@@ -862,7 +921,11 @@ fn two_sided(
                     head_shown = label.strip_suffix(income_text.as_str()).unwrap_or(&label)
                 ));
             }
-            let status = if label.contains("支出") || label.is_empty() || heading {
+            let status = if label.contains("支出")
+                || sides_run_together
+                || label.is_empty()
+                || heading
+            {
                 table.issues.push(format!(
                     "line {at}: income row '{label}' names an expenditure, a heading or nothing: its amount is uncertain"
                 ));
@@ -907,6 +970,12 @@ fn two_sided(
             } else {
                 (None, first.as_str())
             };
+            let exp_head = if code.is_none() && !opens_item(first_name) {
+                exp_head.as_str()
+            } else {
+                ""
+            };
+            name_tokens.push(exp_head);
             name_tokens.push(first_name);
             for t in rest {
                 if is_number_fragment(t) {
@@ -1205,6 +1274,7 @@ mod tests {
         assert_eq!((r.split(Some(13)), r.split(Some(43))), (Some(0), None));
         assert_eq!(row("本年收入合计 11 550.00").split(Some(2)), None);
         assert!(lists_column_numbers(&tokens("栏次 1 栏次 2")));
+        assert!(lists_column_numbers(&tokens("甲 1 乙 2")));
         assert!(!lists_column_numbers(&tokens(
             "一、一般公共预算财政拨款收入 1 500.00"
         )));
@@ -1278,5 +1348,109 @@ mod tests {
             .rows
             .iter()
             .all(|r| r.values.iter().all(|v| v.measure == "final")));
+    }
+
+    /// The summary rows `two_sided` reads from `lines` (column numbers
+    /// first), as (section, item, amount in cents, status).
+    fn summary_rows(lines: &[&str]) -> Vec<(Section, String, i64, CellStatus)> {
+        let g = Grammar::global();
+        let kind = g.kind("summary").unwrap();
+        let lines: Vec<(Provenance, String)> = lines
+            .iter()
+            .zip(1u32..)
+            .map(|(l, i)| (Provenance::Line(i), l.to_string()))
+            .collect();
+        let mut table = Table {
+            number: None,
+            kind: "summary",
+            title: String::new(),
+            unit: Default::default(),
+            at: Provenance::Line(1),
+            rows: Vec::new(),
+            declared_empty: false,
+            columns: Vec::new(),
+            sides: None,
+            issues: Vec::new(),
+        };
+        two_sided(g, kind, &lines, true, &mut table);
+        table
+            .rows
+            .iter()
+            .map(|r| {
+                let v = &r.values[0];
+                (r.section.unwrap(), r.item.clone(), v.amount.cents, v.status)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wrapped_expenditure_labels_of_a_numbered_summary() {
+        let rows = summary_rows(&[
+            "项目 行次 金额 项目 行次 金额",
+            "栏次 1 栏次 2",
+            "一、一般公共预算财政拨款收入 1 100.00 一、一般公共服务支出 9 60.00",
+            // A tail before a line whose income side is empty.
+            "2 二、援助其 10 0.00",
+            "他地区支出",
+            "3 三、住房保障支出 11 40.00",
+            // A tail before a line with no amounts, then that line's
+            // expenditure label heading the next line's.
+            "4 四、粮油物 12 0.00",
+            "资储备支出",
+            "5 五、灾害防治",
+            "及应急管理支出 13 0.00",
+            "本年收入合计 6 100.00 本年支出合计 14 100.00",
+        ]);
+        let expenditure: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.0 == Section::Expenditure)
+            .map(|r| r.1.as_str())
+            .collect();
+        assert_eq!(
+            expenditure,
+            [
+                "一、一般公共服务支出",
+                "二、援助其他地区支出",
+                "三、住房保障支出",
+                "四、粮油物资储备支出",
+                "五、灾害防治及应急管理支出",
+                "本年支出合计",
+            ]
+        );
+    }
+
+    #[test]
+    fn unnumbered_lines_without_amounts_head_no_item() {
+        // No `行次`: lines without amounts are rows of their own when the
+        // line after them opens an item; a label after an amount starts
+        // the expenditure side.
+        let rows = summary_rows(&[
+            "项目 决算数 项目 决算数",
+            "一、财政拨款收入 100.00 一、一般公共服务支出 100.00",
+            "本年收入合计 100.00 本年支出合计 100.00",
+            "使用非财政拨款结余 结余分配",
+            "年初结转和结余 20.00 年末结转和结余",
+            "总计 120.00 总计 120.00",
+        ]);
+        let income: Vec<(&str, i64, CellStatus)> = rows
+            .iter()
+            .filter(|r| r.0 == Section::Income)
+            .map(|r| (r.1.as_str(), r.2, r.3))
+            .collect();
+        assert_eq!(
+            income,
+            [
+                ("一、财政拨款收入", 10000, CellStatus::Ok),
+                ("本年收入合计", 10000, CellStatus::Ok),
+                ("年初结转和结余", 2000, CellStatus::Ok),
+                ("总计", 12000, CellStatus::Ok),
+            ]
+        );
+        let g = Grammar::global();
+        let tokens: Vec<String> = "年初结转和结余 63.18 年末结转和结余"
+            .split(' ')
+            .map(String::from)
+            .collect();
+        assert_eq!(split_two_sided(g, &tokens), Some(2));
     }
 }
