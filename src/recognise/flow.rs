@@ -45,6 +45,29 @@ fn close_cjk_spaces(line: &str) -> String {
     re.replace_all(&once, "$1$2").into_owned()
 }
 
+/// [`close_cjk_spaces`] for a line of a two-sided table, keeping the space
+/// before a word that opens an item when the word before it is no lone
+/// spaced character: `八、其他收入 八、农林水支出 502.98` and `年初结转和结余
+/// 年末结转和结余 185.27` print both sides' labels, not one label.
+fn close_cjk_spaces_between_items(line: &str) -> String {
+    const KEPT: char = '\u{1}';
+    let mut kept = String::with_capacity(line.len());
+    let mut words = line.split(' ').peekable();
+    while let Some(word) = words.next() {
+        kept.push_str(word);
+        let Some(next) = words.peek() else { break };
+        let item = normalize::strip_ordinal(next).len() < next.len()
+            || normalize::opens_summary_line(next);
+        let whole_word = word.chars().count() >= 2 && !word.contains(KEPT);
+        kept.push(if item && whole_word && !next.is_empty() {
+            KEPT
+        } else {
+            ' '
+        });
+    }
+    close_cjk_spaces(&kept).replace(KEPT, " ")
+}
+
 /// Whether some run of spaces in `line` sits between two characters the
 /// regex of [`close_cjk_spaces`] may join: both non-ASCII (every Han
 /// character and `（）“”` is) or an ASCII parenthesis. Most lines of a flow
@@ -580,7 +603,8 @@ fn coded(
 
 /// Where the expenditure side of a two-sided row starts: at a class code
 /// or name, or a 支出总计; else at the first label after the income
-/// label's amount (`年初结转和结余 63.18 年末结转和结余`).
+/// label's amount (`年初结转和结余 63.18 年末结转和结余`), or at a label
+/// opening an item right after another label.
 fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
     let named = tokens.iter().enumerate().position(|(i, t)| {
         let class = t.len() == 3
@@ -595,12 +619,24 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
             .any(|k| normalize::label(t).starts_with(k));
         class || glued || total || g.class_code(t).is_some() && i > 0
     });
-    named.or_else(|| {
-        let first_amount = tokens.iter().position(|t| is_number_fragment(t))?;
-        (first_amount > 0)
-            .then(|| (first_amount..tokens.len()).find(|&i| !is_number_fragment(&tokens[i])))
-            .flatten()
-    })
+    named
+        .or_else(|| {
+            let first_amount = tokens.iter().position(|t| is_number_fragment(t))?;
+            (first_amount > 0)
+                .then(|| (first_amount..tokens.len()).find(|&i| !is_number_fragment(&tokens[i])))
+                .flatten()
+        })
+        .or_else(|| {
+            // Two labels in a row, the second opening an item (`年初结转和结余
+            // 年末结转和结余 185.27`): the income side printed no amount.
+            (1..tokens.len()).find(|&i| {
+                let t = normalize::label(&tokens[i]);
+                !is_number_fragment(&tokens[i - 1])
+                    && !is_number_fragment(&t)
+                    && (normalize::strip_ordinal(&t).len() < t.len()
+                        || normalize::opens_summary_line(&t))
+            })
+        })
 }
 
 /// Lines of a two-sided table grouped into logical rows: a line with text
@@ -609,7 +645,7 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
 fn logical_rows(lines: &[(Provenance, String)]) -> Vec<(Provenance, Vec<String>)> {
     let mut out: Vec<(Provenance, Vec<String>)> = Vec::new();
     for (at, raw) in lines {
-        let line = close_cjk_spaces(raw.trim());
+        let line = close_cjk_spaces_between_items(raw.trim());
         if line.is_empty() {
             continue;
         }
@@ -673,23 +709,28 @@ fn attach_tail(
     income_rows: &mut [Row],
     exp_rows: &mut [(FlowRow, Vec<Reading>)],
 ) {
-    if let Some(row) = expenditure
-        .and_then(|i| exp_rows.get_mut(i))
-        .map(|(r, _)| r)
-    {
-        let joined = format!("{}{tail}", row.label);
-        if row.code.is_none() {
-            if let Some(code) = g.class_code(&joined).and_then(Code::new) {
-                row.label = joined;
-                row.code = Some(code);
-                row.is_total = false;
-                return;
-            }
-        }
+    if completes_class(g, tail, expenditure.and_then(|i| exp_rows.get_mut(i))) {
+        return;
     }
     if let Some(row) = income.and_then(|i| income_rows.get_mut(i)) {
         row.item.push_str(tail);
     }
+}
+
+/// Puts `tail` on an expenditure row without a code when the two make a
+/// 类 name (`六、文化旅游体育与` + `传媒支出`).
+fn completes_class(g: &Grammar, tail: &str, row: Option<&mut (FlowRow, Vec<Reading>)>) -> bool {
+    let Some((row, _)) = row.filter(|(r, _)| r.code.is_none()) else {
+        return false;
+    };
+    let joined = format!("{}{tail}", row.label);
+    let Some(code) = g.class_code(&joined).and_then(Code::new) else {
+        return false;
+    };
+    row.label = joined;
+    row.code = Some(code);
+    row.is_total = false;
+    true
 }
 
 /// A row of a table that numbers its rows, its row numbers taken out.
@@ -723,6 +764,25 @@ impl NumberedRow {
         NumberedRow {
             tokens: kept,
             numbers,
+        }
+    }
+
+    /// Takes out a bare integer closing a row that numbered only its
+    /// income side, right after the income amount, when it is the number
+    /// the expenditure side is due (`一般公共预算财政拨款 8 15 28` after
+    /// expenditure row 27): the empty expenditure side's row number, not
+    /// the income amount's second half.
+    fn take_next_number(&mut self, due: u32) {
+        let [(_, _)] = self.numbers.as_slice() else {
+            return;
+        };
+        let n = self.tokens.len();
+        if n >= 2
+            && self.tokens[n - 1].parse::<u32>() == Ok(due)
+            && is_number_fragment(&self.tokens[n - 2])
+        {
+            self.tokens.pop();
+            self.numbers.push((n - 1, due));
         }
     }
 
@@ -797,6 +857,7 @@ fn two_sided(
     let mut exp_rows: Vec<(FlowRow, Vec<Reading>)> = Vec::new();
     let mut started = false;
     let mut last_income: Option<u32> = None;
+    let mut last_expenditure: Option<u32> = None;
     // The income and expenditure rows the previous line made, for a label
     // tail wrapped below it.
     let mut previous: (Option<usize>, Option<usize>) = (None, None);
@@ -808,11 +869,18 @@ fn two_sided(
             continue;
         }
         let (tokens, split) = if numbered {
-            let row = NumberedRow::read(tokens);
+            let mut row = NumberedRow::read(tokens);
+            if let Some(last) = last_expenditure {
+                row.take_next_number(last + 1);
+            }
             let split = row.split(last_income);
             if split != Some(0) {
                 last_income = row.numbers.first().map(|&(_, n)| n).or(last_income);
             }
+            last_expenditure = match (row.numbers.as_slice(), split) {
+                ([_, (_, n)], _) | ([(_, n)], Some(0)) => Some(*n),
+                _ => last_expenditure,
+            };
             // A numbered row with no amounts is complete: its label is no
             // beginning of the next row's, and a label line before it is the
             // row above's tail. When it prints one row number and an
@@ -880,9 +948,20 @@ fn two_sided(
         } else if !numbered && !head.is_empty() && line_opens {
             // Label lines before a line that opens an item are no head of
             // its label: rows of their own whose amounts were left blank,
-            // or — when they open no item — maybe the row above's tail.
-            if !opens_item(&head) {
+            // or — when they open no item — the row above's tail (sure when
+            // it completes a 类 name there, else both its sides in doubt).
+            if !opens_item(&head)
+                && !completes_class(g, &head, previous.1.and_then(|i| exp_rows.get_mut(i)))
+            {
                 doubt_income_row(previous.0.and_then(|i| income_rows.get_mut(i)));
+                for reading in previous
+                    .1
+                    .and_then(|i| exp_rows.get_mut(i))
+                    .into_iter()
+                    .flat_map(|(_, r)| r)
+                {
+                    reading.doubtful = true;
+                }
             }
             // Expenditure labels among them: the dump ran the two sides
             // together, and this line's amount may be either side's.
@@ -1447,10 +1526,70 @@ mod tests {
             ]
         );
         let g = Grammar::global();
-        let tokens: Vec<String> = "年初结转和结余 63.18 年末结转和结余"
-            .split(' ')
-            .map(String::from)
+        let split = |line: &str| {
+            let tokens: Vec<String> = close_cjk_spaces_between_items(line)
+                .split(' ')
+                .map(String::from)
+                .collect();
+            split_two_sided(g, &tokens)
+        };
+        assert_eq!(split("年初结转和结余 63.18 年末结转和结余"), Some(2));
+        // Two labels, the second opening an item: the amount is its.
+        assert_eq!(split("年初结转和结余 年末结转和结余 185.27"), Some(1));
+        assert_eq!(split("八、其他收入 八、农林水支出 502.98"), Some(1));
+        // A spaced heading still closes up.
+        assert_eq!(
+            close_cjk_spaces_between_items("收 入 总 计 9466.10 支 出 总 计"),
+            "收入总计 9466.10 支出总计"
+        );
+    }
+
+    #[test]
+    fn an_empty_sides_row_number_after_an_integer_amount_is_no_digits_of_it() {
+        let rows = summary_rows(&[
+            "项目 行次 金额 项目 行次 金额",
+            "栏次 1 栏次 2",
+            "年初财政拨款结转和结余 1 15 年末财政拨款结转和结余 27 30.00",
+            "一般公共预算财政拨款 2 15 28",
+            "总计 3 45 总计 29 45",
+        ]);
+        let income: Vec<(&str, i64)> = rows
+            .iter()
+            .filter(|r| r.0 == Section::Income)
+            .map(|r| (r.1.as_str(), r.2))
             .collect();
-        assert_eq!(split_two_sided(g, &tokens), Some(2));
+        assert_eq!(
+            income,
+            [
+                ("年初财政拨款结转和结余", 1500),
+                ("一般公共预算财政拨款", 1500),
+                ("总计", 4500)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unnumbered_tail_that_completes_a_class_name_goes_to_its_row() {
+        let rows = summary_rows(&[
+            "项目 决算数 项目 决算数",
+            "六、经营收入 六、文化旅游体育与 105.00",
+            "传媒支出",
+            "七、其他收入 七、社会保障和",
+            "就业 20.00",
+            "八、附属单位上缴收入 八、卫生健康支出 5.00",
+        ]);
+        let expenditure: Vec<(&str, CellStatus)> = rows
+            .iter()
+            .filter(|r| r.0 == Section::Expenditure)
+            .map(|r| (r.1.as_str(), r.3))
+            .collect();
+        assert_eq!(
+            expenditure[0],
+            ("六、文化旅游体育与传媒支出", CellStatus::Ok)
+        );
+        assert_eq!(
+            expenditure.last(),
+            Some(&("八、卫生健康支出", CellStatus::Ok))
+        );
     }
 }
