@@ -495,7 +495,7 @@ pub fn items(text: &str) -> Vec<Item> {
     // A label's head held for the row below; a column whose label the row
     // below shares in doubt with the row above.
     let mut head: Option<&Segment> = None;
-    let mut doubt: Option<&Segment> = None;
+    let mut doubt: Vec<&Segment> = Vec::new();
     // Where the last row's head, taken from the line above it, starts.
     let mut headed_at: Option<usize> = None;
     for (k, (line, slot)) in lines.iter().zip(&in_block).enumerate() {
@@ -510,9 +510,7 @@ pub fn items(text: &str) -> Vec<Item> {
                 match label_line(above, line, lines.get(k + 1), headed_at) {
                     Some(LabelLine::Head { in_doubt }) if below_in_block => {
                         head = line.segments.first();
-                        if in_doubt {
-                            doubt = head;
-                        }
+                        doubt.extend(head.filter(|_| in_doubt));
                         continue;
                     }
                     Some(LabelLine::Tail { in_doubt }) => {
@@ -523,7 +521,7 @@ pub fn items(text: &str) -> Vec<Item> {
                                 cell.text.push_str(piece.text);
                                 cell.label_in_doubt |= in_doubt;
                                 if in_doubt {
-                                    doubt = Some(piece);
+                                    doubt.push(piece);
                                 }
                                 continue;
                             }
@@ -531,6 +529,38 @@ pub fn items(text: &str) -> Vec<Item> {
                     }
                     _ => {}
                 }
+                // Label pieces of both sides between two rows (wrapped
+                // labels side by side): heads or tails, the layout cannot
+                // tell; the rows around them are in doubt.
+                // Pieces that each open an item over labels that do too
+                // (`使用非财政拨款结余  结余分配`) are rows of their own.
+                let goes_on = |s: &Segment| {
+                    !opens_item(s.text)
+                        || lines
+                            .get(k + 1)
+                            .and_then(|b| text_starting_at(b, s.start))
+                            .is_some_and(|t| !opens_item(t))
+                };
+                let labels_only = line.segments.len() >= 2
+                    && line.segments.iter().all(|s| !is_number(s.text))
+                    && line.segments.iter().any(goes_on);
+                let between_rows = above.is_some_and(|a| a.is_body())
+                    && below_in_block
+                    && lines.get(k + 1).is_some_and(|b| b.is_body());
+                if labels_only && between_rows {
+                    if let Some(Item::Row { cells, .. }) = out.last_mut() {
+                        for s in &line.segments {
+                            if let Some(cell) = cells.get_mut(column_of(&block.spans, s)) {
+                                cell.label_in_doubt = true;
+                            }
+                        }
+                    }
+                }
+                let carried: Vec<&Segment> = if labels_only && between_rows {
+                    line.segments.iter().collect()
+                } else {
+                    Vec::new()
+                };
                 let mut item = row(line, block);
                 headed_at = head.map(|h| h.start);
                 if let Item::Row { cells, .. } = &mut item {
@@ -539,18 +569,19 @@ pub fn items(text: &str) -> Vec<Item> {
                             cell.text.insert_str(0, h.text);
                         }
                     }
-                    if let Some(d) = doubt.take() {
+                    for d in doubt.drain(..) {
                         if let Some(cell) = cells.get_mut(column_of(&block.spans, d)) {
                             cell.label_in_doubt = true;
                         }
                     }
                 }
+                doubt.extend(carried);
                 item
             }
             None => {
                 head = None;
                 headed_at = None;
-                doubt = None;
+                doubt.clear();
                 Item::Text {
                     text: line
                         .segments
@@ -1070,6 +1101,48 @@ mod tests {
             ],
         ]);
         assert_eq!(labels_in_doubt(&items(&text)), [false, true, true, false]);
+        // Both sides' tails on one line: neither row's label is sure.
+        let text = dump(&[
+            &[
+                (0, "一、一般公共预算"),
+                (16, "1"),
+                (22, "500.00"),
+                (30, "一、一般公共服务"),
+                (44, "32"),
+                (50, "450.00"),
+            ],
+            &[(0, "财政拨款收入"), (30, "支出")],
+            &[
+                (0, "二、其他收入"),
+                (16, "2"),
+                (22, "50.00"),
+                (30, "二、外交支出"),
+                (44, "33"),
+                (50, "50.00"),
+            ],
+        ]);
+        assert_eq!(labels_in_doubt(&items(&text)), [true, false, true]);
+        // Rows of their own, side by side, leave no doubt.
+        let text = dump(&[
+            &[
+                (0, "本年收入合计"),
+                (16, "1"),
+                (22, "500.00"),
+                (30, "本年支出合计"),
+                (44, "32"),
+                (50, "450.00"),
+            ],
+            &[(0, "使用非财政拨款结余"), (30, "结余分配")],
+            &[
+                (0, "年初结转和结余"),
+                (16, "2"),
+                (22, "50.00"),
+                (30, "年末结转和结余"),
+                (44, "33"),
+                (50, "50.00"),
+            ],
+        ]);
+        assert!(labels_in_doubt(&items(&text)).iter().all(|d| !d));
         // The classic wrap, a label cut mid-word, is no doubt.
         let text = "\
 2080505   机关事业单位基本养老保      446.11     446.11       0.00

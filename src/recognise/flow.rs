@@ -621,10 +621,13 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
     });
     named
         .or_else(|| {
+            // The label must open an item: a wrapped label's tail after
+            // the amount (`其他收入 137.00 与传媒支出`) splits nothing.
             let first_amount = tokens.iter().position(|t| is_number_fragment(t))?;
             (first_amount > 0)
                 .then(|| (first_amount..tokens.len()).find(|&i| !is_number_fragment(&tokens[i])))
                 .flatten()
+                .filter(|&i| opens_item(&normalize::label(&tokens[i])))
         })
         .or_else(|| {
             // Two labels in a row, the second opening an item (`年初结转和结余
@@ -712,7 +715,12 @@ fn attach_tail(
     if completes_class(g, tail, expenditure.and_then(|i| exp_rows.get_mut(i))) {
         return;
     }
-    if let Some(row) = income.and_then(|i| income_rows.get_mut(i)) {
+    let row = income.and_then(|i| income_rows.get_mut(i));
+    if tail.contains("支出") {
+        // Both sides' tails run together (`财政拨款收入 支出`): which part
+        // is the income label's the line does not show.
+        doubt_income_row(row);
+    } else if let Some(row) = row {
         row.item.push_str(tail);
     }
 }
@@ -853,6 +861,8 @@ fn two_sided(
     // An expenditure label printed on a line of its own with the income
     // side's row number, before its own number and amounts.
     let mut exp_head = String::new();
+    // The same, from a line whose income side printed its number and amount.
+    let mut next_head = String::new();
     let mut income_rows: Vec<Row> = Vec::new();
     let mut exp_rows: Vec<(FlowRow, Vec<Reading>)> = Vec::new();
     let mut started = false;
@@ -903,7 +913,26 @@ fn two_sided(
                 continue;
             }
             let split = split.or_else(|| split_two_sided(g, &row.tokens));
-            (row.tokens, split)
+            let mut tokens = row.tokens;
+            next_head.clear();
+            // An expenditure label after the income side's number and
+            // amount, with no number or amount of its own (`五、事业收入 5
+            // 1808.71 五、社会保障和`): they went to the next line, and the
+            // label heads that line's.
+            if let (Some(at), [_]) = (split, row.numbers.as_slice()) {
+                if at > 0
+                    && at < tokens.len()
+                    && tokens[..at].iter().any(|t| is_number_fragment(t))
+                    && !tokens[at..].iter().any(|t| is_number_fragment(t))
+                {
+                    next_head = tokens
+                        .split_off(at)
+                        .iter()
+                        .map(|t| normalize::label(t))
+                        .collect();
+                }
+            }
+            (tokens, split)
         } else {
             let split = split_two_sided(g, &tokens);
             (tokens, split)
@@ -929,7 +958,7 @@ fn two_sided(
         // amounts are then uncertain.
         let tail = numbered && !pending.is_empty() && !opens_item(&pending);
         let line_opens = side_labels_open(income, expenditure, &income_numbers);
-        let exp_head = std::mem::take(&mut exp_head);
+        let exp_head = std::mem::replace(&mut exp_head, std::mem::take(&mut next_head));
         if income_numbers.is_empty() && expenditure.is_empty() {
             if tail && opens_item(&income_text) {
                 attach_tail(g, &pending, previous, &mut income_rows, &mut exp_rows);
@@ -1478,7 +1507,11 @@ mod tests {
             "资储备支出",
             "5 五、灾害防治",
             "及应急管理支出 13 0.00",
-            "本年收入合计 6 100.00 本年支出合计 14 100.00",
+            // An expenditure label after the income side's amount, its own
+            // number and amount on the next line.
+            "六、其他收入 6 0.00 六、社会保障和",
+            "就业支出 14 0.00",
+            "本年收入合计 7 100.00 本年支出合计 15 100.00",
         ]);
         let expenditure: Vec<&str> = rows
             .iter()
@@ -1493,6 +1526,7 @@ mod tests {
                 "三、住房保障支出",
                 "四、粮油物资储备支出",
                 "五、灾害防治及应急管理支出",
+                "六、社会保障和就业支出",
                 "本年支出合计",
             ]
         );
@@ -1537,11 +1571,30 @@ mod tests {
         // Two labels, the second opening an item: the amount is its.
         assert_eq!(split("年初结转和结余 年末结转和结余 185.27"), Some(1));
         assert_eq!(split("八、其他收入 八、农林水支出 502.98"), Some(1));
+        // A wrapped label's tail after the amount splits nothing.
+        assert_eq!(split("其他收入 137.00 与传媒支出"), None);
         // A spaced heading still closes up.
         assert_eq!(
             close_cjk_spaces_between_items("收 入 总 计 9466.10 支 出 总 计"),
             "收入总计 9466.10 支出总计"
         );
+    }
+
+    #[test]
+    fn both_sides_tails_on_one_line_leave_the_income_row_in_doubt() {
+        let rows = summary_rows(&[
+            "项目 行次 金额 项目 行次 金额",
+            "栏次 1 栏次 2",
+            "一、一般公共预算 1 500.00 一、一般公共服务 9 450.00",
+            "财政拨款收入 支出",
+            "本年收入合计 2 500.00 本年支出合计 10 450.00",
+        ]);
+        let first = &rows[0];
+        assert_eq!(
+            (first.0, first.2, first.3),
+            (Section::Income, 50000, CellStatus::Uncertain)
+        );
+        assert!(!first.1.contains("支出"));
     }
 
     #[test]

@@ -1873,13 +1873,25 @@ fn two_sided(
     for (cells, inferred) in body.iter().zip(inferred) {
         let at = cells.first().map_or(table.at, |c| c.at);
         let floor = align.floor(cells).max(inferred);
+        // Amounts under no label, or an income "amount" that is the code of
+        // the class the expenditure label names (`221 住房保障支出` set one
+        // space apart): the layout lost where the row's cells go.
+        let exp_class = cells
+            .get(split)
+            .and_then(|c| g.class_code(&c.text))
+            .filter(|code| text(cells, 1).trim() == *code);
+        let income_floor = if normalize::is_blank(text(cells, 0)) || exp_class.is_some() {
+            CellStatus::Uncertain
+        } else {
+            label_floor(&cells[..1.min(cells.len())], floor, table)
+        };
         let income_values = values(
             g,
             Some(Section::Income),
             &cells[..split.min(cells.len())],
             1,
             &income,
-            label_floor(&cells[..1.min(cells.len())], floor, table),
+            income_floor,
             table,
         );
         let label = normalize::label(text(cells, 0)).into_owned();
