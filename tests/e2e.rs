@@ -2178,6 +2178,25 @@ fn the_national_final_account_template_reads_whole() {
     );
 }
 
+/// The `ok` or `repaired` cells of `items`, and those of them whose key
+/// the clean reading gives another amount or none.
+fn sure_and_wrong<'r, K: std::hash::Hash + Eq + std::fmt::Debug>(
+    items: &'r [Record],
+    clean: &HashMap<K, String>,
+    key: impl Fn(&Record) -> K,
+) -> (Vec<&'r Record>, Vec<String>) {
+    let sure: Vec<&Record> = items
+        .iter()
+        .filter(|r| r["status"] == "ok" || r["status"] == "repaired")
+        .collect();
+    let wrong = sure
+        .iter()
+        .filter(|r| clean.get(&key(r)) != Some(&r["amount"]))
+        .map(|r| format!("{:?} {}", key(r), r["amount"]))
+        .collect();
+    (sure, wrong)
+}
+
 #[test]
 fn the_final_account_template_as_flow_reads_no_row_number_as_an_amount() {
     // The same template as pdftotext prints it without its table layout
@@ -2229,15 +2248,7 @@ fn the_final_account_template_as_flow_reads_no_row_number_as_an_amount() {
         std::fs::write(&path, body).unwrap();
         let run = extract(&[&path]);
         let items = run.line_items();
-        let sure: Vec<&Record> = items
-            .iter()
-            .filter(|r| r["status"] == "ok" || r["status"] == "repaired")
-            .collect();
-        let wrong: Vec<String> = sure
-            .iter()
-            .filter(|r| clean.get(&key(r)) != Some(&r["amount"]))
-            .map(|r| format!("{:?} {}", key(r), r["amount"]))
-            .collect();
+        let (sure, wrong) = sure_and_wrong(&items, &clean, key);
         assert!(wrong.is_empty(), "{name}: {wrong:#?}");
         let summaries = sure
             .iter()
@@ -2385,15 +2396,7 @@ fn wrapped_labels_of_an_aligned_final_account_go_to_their_rows() {
         let run = extract(&[&path]);
         assert_eq!(run.documents()[0]["layout"], "aligned");
         let items = run.line_items();
-        let sure: Vec<&Record> = items
-            .iter()
-            .filter(|r| r["status"] == "ok" || r["status"] == "repaired")
-            .collect();
-        let wrong: Vec<String> = sure
-            .iter()
-            .filter(|r| clean.get(&key(r)) != Some(&r["amount"]))
-            .map(|r| format!("{:?} {}", key(r), r["amount"]))
-            .collect();
+        let (sure, wrong) = sure_and_wrong(&items, &clean, key);
         assert!(wrong.is_empty(), "{name}: {wrong:#?}");
         assert!(sure.len() >= at_least, "{name}: {} cells", sure.len());
     }

@@ -1390,9 +1390,7 @@ mod tests {
 
     #[test]
     fn wrapped_labels_of_a_numbered_summary() {
-        let g = Grammar::global();
-        let kind = g.kind("summary").unwrap();
-        let lines: Vec<(Provenance, String)> = [
+        let table = read_summary(&[
             "项目 行次 金额 项目 行次 金额",
             "栏次 1 栏次 2",
             // A head above its row, right after the column numbers.
@@ -1409,24 +1407,7 @@ mod tests {
             "财政",
             "拨款 7 0.00",
             "总计 8 135.00 总计 13 135.00",
-        ]
-        .iter()
-        .zip(1u32..)
-        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
-        .collect();
-        let mut table = Table {
-            number: None,
-            kind: "summary",
-            title: String::new(),
-            unit: Default::default(),
-            at: Provenance::Line(1),
-            rows: Vec::new(),
-            declared_empty: false,
-            columns: Vec::new(),
-            sides: None,
-            issues: Vec::new(),
-        };
-        two_sided(g, kind, &lines, true, &mut table);
+        ]);
         let income: Vec<(&str, i64, CellStatus)> = table
             .rows
             .iter()
@@ -1458,9 +1439,8 @@ mod tests {
             .all(|r| r.values.iter().all(|v| v.measure == "final")));
     }
 
-    /// The summary rows `two_sided` reads from `lines` (column numbers
-    /// first), as (section, item, amount in cents, status).
-    fn summary_rows(lines: &[&str]) -> Vec<(Section, String, i64, CellStatus)> {
+    /// The summary table `two_sided` reads from `lines` (a final account's).
+    fn read_summary(lines: &[&str]) -> Table {
         let g = Grammar::global();
         let kind = g.kind("summary").unwrap();
         let lines: Vec<(Provenance, String)> = lines
@@ -1482,6 +1462,12 @@ mod tests {
         };
         two_sided(g, kind, &lines, true, &mut table);
         table
+    }
+
+    /// The summary rows `two_sided` reads from `lines` (column numbers
+    /// first), as (section, item, amount in cents, status).
+    fn summary_rows(lines: &[&str]) -> Vec<(Section, String, i64, CellStatus)> {
+        read_summary(lines)
             .rows
             .iter()
             .map(|r| {
