@@ -195,6 +195,12 @@ pub fn opens_summary_line(label: &str) -> bool {
     LINES.iter().any(|w| label.starts_with(w))
 }
 
+/// Whether a label opens an item: a list ordinal (`三、`, `(一)`, `1.`) or
+/// one of the lines every summary prints.
+pub fn opens_item(label: &str) -> bool {
+    strip_ordinal(label).len() < label.len() || opens_summary_line(label)
+}
+
 /// Drops a leading list ordinal: `一、` `(三)` `1.` `2、` `- `.
 pub fn strip_ordinal(s: &str) -> &str {
     let mut rest = s.trim_start_matches(['-', '•', '·', ' ']);

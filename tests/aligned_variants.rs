@@ -13,12 +13,7 @@ use budget_harvest::model::{Document, Table};
 use budget_harvest::pipeline;
 
 mod common;
-use common::{clean_seeds, keyed, Rng};
-
-/// Printed width: a Chinese character is set two columns wide.
-fn width(s: &str) -> usize {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
-}
+use common::{clean_seeds, keyed, printed_width as width, set_at_columns, Rng};
 
 /// One printed line: pieces of text at physical columns. As pdftotext does,
 /// each piece starts at its column (padded with spaces), but its characters
@@ -41,21 +36,8 @@ impl Line {
     fn centred(&mut self, (start, end): (usize, usize), text: &str) {
         self.put((start + end).saturating_sub(width(text)) / 2, text);
     }
-    fn render(mut self, offset: usize) -> String {
-        self.0.sort_by_key(|(at, _)| *at);
-        let mut out = String::new();
-        for (at, text) in self.0 {
-            let at = at + offset;
-            let len = out.chars().count();
-            let pad = if len == 0 {
-                at
-            } else {
-                at.saturating_sub(len).max(2)
-            };
-            out.extend(std::iter::repeat_n(' ', pad));
-            out.push_str(&text);
-        }
-        out
+    fn render(self, offset: usize) -> String {
+        set_at_columns(self.0.into_iter().map(|(at, t)| (at + offset, t)).collect())
     }
 }
 

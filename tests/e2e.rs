@@ -7,6 +7,9 @@ use std::process::Command;
 
 use regex::Regex;
 
+mod common;
+use common::{printed_width, set_at_columns};
+
 const BIN: &str = env!("CARGO_BIN_EXE_budget-harvest");
 
 fn root() -> PathBuf {
@@ -2270,26 +2273,10 @@ fn the_final_account_template_as_flow_reads_no_row_number_as_an_amount() {
 /// printed below the row, or (`head_above`) the head above it, the row's
 /// amounts set at the cell's middle.
 fn printed_with_wrapped_labels(text: &str, head_above: bool) -> String {
-    let width = |s: &str| -> usize { s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum() };
     let is_amount = |s: &str| {
         !s.is_empty()
             && s.chars()
                 .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-    };
-    let render = |mut pieces: Vec<(usize, String)>| {
-        pieces.sort();
-        let mut line = String::new();
-        for (at, text) in pieces {
-            let len = line.chars().count();
-            let pad = if len == 0 {
-                at
-            } else {
-                at.saturating_sub(len).max(2)
-            };
-            line.extend(std::iter::repeat_n(' ', pad));
-            line.push_str(&text);
-        }
-        line
     };
     let lines: Vec<&str> = text.lines().collect();
     let mut out: Vec<String> = Vec::new();
@@ -2315,7 +2302,7 @@ fn printed_with_wrapped_labels(text: &str, head_above: bool) -> String {
             let w = rows
                 .iter()
                 .filter_map(|r| r.get(c))
-                .map(|t| width(t))
+                .map(|t| printed_width(t))
                 .max()
                 .unwrap_or(0);
             spans.push((x, x + w.max(2) + 2));
@@ -2346,7 +2333,7 @@ fn printed_with_wrapped_labels(text: &str, head_above: bool) -> String {
                     own.push((start, cell.to_string()));
                 }
             }
-            let (own, other) = (render(own), render(other));
+            let (own, other) = (set_at_columns(own), set_at_columns(other));
             if head_above && !other.is_empty() {
                 out.push(other.clone());
             }

@@ -547,6 +547,7 @@ pub fn items(text: &str) -> Vec<Item> {
                 let between_rows = above.is_some_and(|a| a.is_body())
                     && below_in_block
                     && lines.get(k + 1).is_some_and(|b| b.is_body());
+                let mut carried: Vec<&Segment> = Vec::new();
                 if labels_only && between_rows {
                     if let Some(Item::Row { cells, .. }) = out.last_mut() {
                         for s in &line.segments {
@@ -555,12 +556,8 @@ pub fn items(text: &str) -> Vec<Item> {
                             }
                         }
                     }
+                    carried.extend(&line.segments);
                 }
-                let carried: Vec<&Segment> = if labels_only && between_rows {
-                    line.segments.iter().collect()
-                } else {
-                    Vec::new()
-                };
                 let mut item = row(line, block);
                 headed_at = head.map(|h| h.start);
                 if let Item::Row { cells, .. } = &mut item {

@@ -56,8 +56,7 @@ fn close_cjk_spaces_between_items(line: &str) -> String {
     while let Some(word) = words.next() {
         kept.push_str(word);
         let Some(next) = words.peek() else { break };
-        let item = normalize::strip_ordinal(next).len() < next.len()
-            || normalize::opens_summary_line(next);
+        let item = normalize::opens_item(next);
         let whole_word = word.chars().count() >= 2 && !word.contains(KEPT);
         kept.push(if item && whole_word && !next.is_empty() {
             KEPT
@@ -636,8 +635,7 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
                 let t = normalize::label(&tokens[i]);
                 !is_number_fragment(&tokens[i - 1])
                     && !is_number_fragment(&t)
-                    && (normalize::strip_ordinal(&t).len() < t.len()
-                        || normalize::opens_summary_line(&t))
+                    && normalize::opens_item(&t)
             })
         })
 }
@@ -670,12 +668,10 @@ fn numbers_its_rows(lines: &[(Provenance, String)]) -> bool {
         .any(|(_, l)| l.split_whitespace().any(|t| normalize::label(t) == "行次"))
 }
 
-/// A summary label that opens an item: an ordinal (`三、`, `(一)`, `1.`) or
-/// one of the lines every summary prints (本年收入合计, 年初结转和结余 …).
+/// A summary label that opens an item ([`normalize::opens_item`]), or a
+/// total (`本年收入合计`).
 fn opens_item(label: &str) -> bool {
-    normalize::strip_ordinal(label).len() < label.len()
-        || normalize::opens_summary_line(label)
-        || label.ends_with("合计")
+    normalize::opens_item(label) || label.ends_with("合计")
 }
 
 /// Makes uncertain an income row whose label may have lost its tail.

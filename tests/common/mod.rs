@@ -1,6 +1,7 @@
-//! Helpers shared by the variant tests (`flow_variants`, `aligned_variants`):
-//! a deterministic generator, the clean seeds, and a document's cells keyed
-//! for comparison.
+//! Helpers shared by the variant tests (`flow_variants`, `aligned_variants`)
+//! and the end-to-end tests: a deterministic generator, the clean seeds, a
+//! document's cells keyed for comparison, and lines set the way
+//! `pdftotext -layout` sets them.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -71,6 +72,31 @@ pub fn keyed(doc: &Document, kinds: &[&str]) -> HashMap<String, (i64, String)> {
                 );
             }
         }
+    }
+    out
+}
+
+/// Printed width: a Chinese character is set two columns wide.
+pub fn printed_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// One printed line from pieces of text at physical columns. As pdftotext
+/// does, each piece starts at its column (padded with spaces, two at
+/// least), but its characters take one column each, so a Chinese piece
+/// ends early.
+pub fn set_at_columns(mut pieces: Vec<(usize, String)>) -> String {
+    pieces.sort_by_key(|(at, _)| *at);
+    let mut out = String::new();
+    for (at, text) in pieces {
+        let len = out.chars().count();
+        let pad = if len == 0 {
+            at
+        } else {
+            at.saturating_sub(len).max(2)
+        };
+        out.extend(std::iter::repeat_n(' ', pad));
+        out.push_str(&text);
     }
     out
 }
