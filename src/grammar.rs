@@ -14,6 +14,7 @@ use anyhow::{bail, Context, Result};
 use regex::Regex;
 use serde::Deserialize;
 
+use crate::model::Unit;
 use crate::normalize;
 
 /// A canonical measure key such as `total` or `general_budget`.
@@ -415,7 +416,9 @@ impl Grammar {
         if h.is_empty() {
             return HeaderMeaning::Other;
         }
-        let h: &str = &h;
+        // A unit after the name (`总计（万元）`) is the table's business
+        // (`recognise::units`), not the column's meaning.
+        let (h, _) = Unit::split_suffix(&h);
         if let Some(m) = self.synonyms.get(h) {
             return HeaderMeaning::Measure(m);
         }
@@ -461,9 +464,7 @@ impl Grammar {
 
     /// A percent sign after an amount's name (`比上年增减(%)`, `增减%`)
     /// makes it the percentage a ratio of the grammar takes of that amount
-    /// (`change_rate`); after a percentage's name it changes nothing. (A
-    /// unit after a name, `增减额(元)`, is no key: the column may not be in
-    /// the table's unit.)
+    /// (`change_rate`); after a percentage's name it changes nothing.
     fn measure_with_suffix(&self, h: &str) -> Option<Measure> {
         let stem = h.strip_suffix("(%)").or_else(|| h.strip_suffix('%'))?;
         let m = *self.synonyms.get(stem)?;
@@ -544,8 +545,9 @@ impl Grammar {
         if let Some(rest) = l.strip_prefix("其中:") {
             l = rest.to_string();
         }
-        let l = l.trim_end_matches("(小计)").to_string();
-        let l = normalize::strip_ordinal(&l);
+        let (l, _) = Unit::split_suffix(&l);
+        let l = l.trim_end_matches("(小计)");
+        let l = normalize::strip_ordinal(l);
         self.three_public_categories
             .iter()
             .find(|(_, names)| names.iter().any(|n| n == l))
@@ -778,13 +780,15 @@ mod tests {
         assert_eq!(measure("比上年增减(%)"), Some("change_rate"));
         assert_eq!(measure("增减（%）"), Some("change_rate"));
         assert_eq!(measure("增减率%"), Some("change_rate"));
-        // A unit after a name is no key: the column may be in another unit
-        // than the table's.
-        assert_eq!(measure("增减额(元)"), None);
-        assert_eq!(measure("本年预算数（万元）"), None);
+        // A unit after a name leaves its meaning (the unit is the table's
+        // business: `recognise::units`), cut short at the cell's edge too.
+        assert_eq!(measure("增减额(元)"), Some("change"));
+        assert_eq!(measure("本年预算数（万元）"), Some("budget"));
+        assert_eq!(measure("总计（单位：万元）"), Some("total"));
+        assert_eq!(measure("合计(万"), Some("total"));
+        assert_eq!(measure("金额(千元)"), None);
         // Only the change has a percentage; a percent sign elsewhere is no key.
         assert_eq!(measure("预算数(%)"), None);
-        assert_eq!(measure("金额(万元)"), None);
         assert!(g.identities.is_percentage("change_rate"));
         assert!(!g.identities.is_percentage("change"));
     }

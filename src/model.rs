@@ -111,6 +111,30 @@ impl Unit {
             Unit::Yuan => "元",
         }
     }
+
+    /// A header's name and the unit printed after it, from a normalised
+    /// label: `总计(万元)` → (`总计`, 万元), `金额(单位:元)` → (`金额`, 元),
+    /// and one cut at the cell's edge (`合计(万`). A label without one
+    /// comes back whole.
+    pub fn split_suffix(label: &str) -> (&str, Option<Unit>) {
+        const SUFFIXES: [(&str, Unit); 8] = [
+            ("(单位:万元)", Unit::WanYuan),
+            ("(单位:万元", Unit::WanYuan),
+            ("(单位:元)", Unit::Yuan),
+            ("(单位:元", Unit::Yuan),
+            ("(万元)", Unit::WanYuan),
+            ("(万元", Unit::WanYuan),
+            ("(万", Unit::WanYuan),
+            ("(元)", Unit::Yuan),
+        ];
+        SUFFIXES
+            .iter()
+            .find_map(|(suffix, unit)| {
+                let name = label.strip_suffix(suffix)?;
+                (!name.is_empty()).then_some((name, Some(*unit)))
+            })
+            .unwrap_or((label, None))
+    }
 }
 
 /// A classification code, digits only (`208 01 01` → `2080101`).
@@ -316,5 +340,36 @@ impl Document {
             (w, y) if y > w => Some(Unit::Yuan),
             _ => Some(Unit::WanYuan),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unit_after_a_headers_name() {
+        assert_eq!(
+            Unit::split_suffix("总计(万元)"),
+            ("总计", Some(Unit::WanYuan))
+        );
+        assert_eq!(
+            Unit::split_suffix("金额(单位:元)"),
+            ("金额", Some(Unit::Yuan))
+        );
+        assert_eq!(
+            Unit::split_suffix("增减额(元)"),
+            ("增减额", Some(Unit::Yuan))
+        );
+        // Cut at the cell's edge.
+        assert_eq!(Unit::split_suffix("合计(万"), ("合计", Some(Unit::WanYuan)));
+        assert_eq!(
+            Unit::split_suffix("合计(万元"),
+            ("合计", Some(Unit::WanYuan))
+        );
+        // No name before it, another unit, a percentage: no unit.
+        assert_eq!(Unit::split_suffix("(万元)"), ("(万元)", None));
+        assert_eq!(Unit::split_suffix("金额(千元)"), ("金额(千元)", None));
+        assert_eq!(Unit::split_suffix("增减(%)"), ("增减(%)", None));
     }
 }

@@ -11,6 +11,7 @@ mod flow;
 mod meta;
 mod table;
 mod title;
+mod units;
 
 use std::collections::HashMap;
 
@@ -251,8 +252,10 @@ impl Segmenter<'_> {
             };
             for draft in std::iter::once(draft).chain(second) {
                 if !draft.is_phantom() {
-                    self.unit_stated.push(draft.unit.is_some());
-                    let built = table::build(self.g, draft, &self.doc);
+                    let (line_unit, header_units) = (draft.unit, units::header_units(&draft));
+                    let mut built = table::build(self.g, draft, &self.doc);
+                    let stated = units::settle(self.g, &mut built, line_unit, &header_units);
+                    self.unit_stated.push(stated);
                     self.doc.tables.push(built);
                 }
             }
@@ -1000,6 +1003,73 @@ mod tests {
     /// Each table's kind and number of rows.
     fn kinds_and_rows(d: &Document) -> Vec<(&str, usize)> {
         d.tables.iter().map(|t| (t.kind, t.rows.len())).collect()
+    }
+
+    #[test]
+    fn a_unit_printed_in_the_header_is_the_tables_unless_a_unit_line_disagrees() {
+        let table = |unit_line: &str, total: &str, basic: &str| {
+            format!(
+                "表1\n部门支出总体情况表\n{unit_line}\n科目\t\t\t名称\t{total}\t{basic}\t项目支出\n\
+                 类\t款\t项\t\t\t\t\n201\t\t\t一般公共服务支出\t3,296,600\t3,296,600\t\n"
+            )
+        };
+        let statuses = |d: &Document| -> Vec<CellStatus> {
+            d.tables[0].rows[0]
+                .values
+                .iter()
+                .map(|v| v.status)
+                .collect()
+        };
+        // No unit line: the header's unit is the table's, its names read.
+        let d = doc(&table("", "合计（元）", "基本支出(元)"));
+        assert_eq!(d.tables[0].unit, Unit::Yuan);
+        assert!(d.tables[0].issues.is_empty(), "{:?}", d.tables[0].issues);
+        let measures: Vec<&str> = d.tables[0].rows[0]
+            .values
+            .iter()
+            .map(|v| v.measure)
+            .collect();
+        assert_eq!(measures, ["total", "basic"]);
+        assert_eq!(statuses(&d), [CellStatus::Ok; 2]);
+        // The same unit as the unit line's: nothing to say.
+        let d = doc(&table("单位：元", "合计(单位:元)", "基本支出"));
+        assert_eq!(d.tables[0].unit, Unit::Yuan);
+        assert_eq!(statuses(&d), [CellStatus::Ok; 2]);
+        // A column in 元 under `单位：万元`, or columns in both units: which
+        // unit the amounts are in is not known.
+        for (unit_line, total, basic, issue) in [
+            (
+                "单位：万元",
+                "合计",
+                "基本支出（元）",
+                "header prints amounts in 元 but the unit line states 万元",
+            ),
+            (
+                "",
+                "合计（万元）",
+                "基本支出（元）",
+                "header prints amounts in 万元 and 元",
+            ),
+        ] {
+            let d = doc(&table(unit_line, total, basic));
+            assert_eq!(statuses(&d), [CellStatus::Uncertain; 2], "{basic}");
+            assert_eq!(d.tables[0].issues, [format!("{issue}: amounts uncertain")]);
+        }
+    }
+
+    #[test]
+    fn a_flow_tables_header_units() {
+        let text =
+            "表1\n部门支出总体情况表\n科目编码 科目名称 合计（元） 基本支出（元） 项目支出（元）\n\
+                    201 一般公共服务支出 3296600.00 3000000.00 296600.00\n";
+        let items = layout::items(text, LayoutKind::Flow);
+        let d = recognise(Grammar::global(), items, text);
+        assert_eq!(d.tables[0].unit, Unit::Yuan);
+        assert!(d.tables[0].issues.is_empty(), "{:?}", d.tables[0].issues);
+        assert_eq!(
+            d.tables[0].rows[0].value("total").map(|v| v.amount.cents),
+            Some(329_660_000)
+        );
     }
 
     #[test]

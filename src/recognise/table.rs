@@ -155,7 +155,7 @@ fn holds_amount(c: &Cell) -> bool {
 }
 
 /// The first row that carries data: an amount that is not a column number.
-fn first_data_row(rows: &[Vec<Cell>]) -> usize {
+pub(super) fn first_data_row(rows: &[Vec<Cell>]) -> usize {
     rows.iter()
         .position(|r| r.iter().any(holds_amount) && !columns::is_column_number_row(r))
         .unwrap_or(rows.len())

@@ -1,0 +1,79 @@
+//! A table's unit: its unit line (`单位：万元`), else the unit its header's
+//! cells print after their names (`总计（万元）`, `金额(单位:元)`).
+//!
+//! The header's units must agree with the table's: a column headed in 元
+//! under `单位：万元` is either in another unit than the rest or the unit
+//! line is wrong, and the tool cannot tell which. Its amounts are kept as
+//! printed and marked `uncertain`, with the reason among the table's issues.
+
+use crate::amount::Amount;
+use crate::grammar::Grammar;
+use crate::model::{CellStatus, Table, Unit};
+use crate::normalize;
+
+use super::table::{first_data_row, Draft};
+
+/// The distinct units the draft's header prints after its names, in the
+/// order first seen: the cells above the first row of amounts, or a flow
+/// table's lines before its first amount with a decimal point.
+pub fn header_units(draft: &Draft) -> Vec<Unit> {
+    let mut units = Vec::new();
+    let mut note = |text: &str| {
+        if let (_, Some(u)) = Unit::split_suffix(&normalize::label(text)) {
+            if !units.contains(&u) {
+                units.push(u);
+            }
+        }
+    };
+    if draft.rows.is_empty() {
+        let decimal = |t: &str| t.contains('.') && Amount::parse(t).is_some();
+        let header = draft
+            .lines
+            .iter()
+            .take_while(|(_, line)| !line.split_whitespace().any(decimal));
+        for (_, line) in header {
+            line.split_whitespace().for_each(&mut note);
+        }
+    } else {
+        for row in &draft.rows[..first_data_row(&draft.rows)] {
+            row.iter().for_each(|c| note(&c.text));
+        }
+    }
+    units
+}
+
+/// Gives `table` the unit of its unit line, else the one unit its header
+/// prints; returns whether the table states a unit (one that states none
+/// takes the document's). A header unit other than the table's leaves the
+/// table's amounts (percentages aside) `uncertain`.
+pub fn settle(g: &Grammar, table: &mut Table, line: Option<Unit>, header: &[Unit]) -> bool {
+    let unit = line.or(match header {
+        [only] => Some(*only),
+        _ => None,
+    });
+    if let Some(u) = unit {
+        table.unit = u;
+    }
+    let others: Vec<&str> = header
+        .iter()
+        .filter(|h| Some(**h) != unit)
+        .map(|h| h.as_str())
+        .collect();
+    if !others.is_empty() {
+        let issue = match line {
+            Some(u) => format!(
+                "header prints amounts in {} but the unit line states {}",
+                others.join(" and "),
+                u.as_str()
+            ),
+            None => format!("header prints amounts in {}", others.join(" and ")),
+        };
+        table.issues.push(format!("{issue}: amounts uncertain"));
+        for v in table.rows.iter_mut().flat_map(|r| r.values.iter_mut()) {
+            if !g.identities.is_percentage(v.measure) {
+                v.status = CellStatus::Uncertain;
+            }
+        }
+    }
+    unit.is_some()
+}
