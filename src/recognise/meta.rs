@@ -96,6 +96,34 @@ pub fn starts_with_agency_label(line: &str) -> bool {
         .any(|l| label.strip_prefix(l).is_some_and(|r| r.starts_with(':')))
 }
 
+/// A table's title with its unit on the same line (`…情况表（单位：万元）`,
+/// `…预算表 单位：元` from a unit cell beside the title's): the title,
+/// normalised, and the unit. `None` unless what comes before the unit
+/// ends like a title (`表`, `表(续)`).
+pub fn title_and_unit(line: &str) -> Option<(String, Unit)> {
+    const CLAUSES: [(&str, Unit); 10] = [
+        ("(金额单位:万元)", Unit::WanYuan),
+        ("(金额单位:元)", Unit::Yuan),
+        ("(单位:万元)", Unit::WanYuan),
+        ("(单位:元)", Unit::Yuan),
+        ("金额单位:万元", Unit::WanYuan),
+        ("金额单位:元", Unit::Yuan),
+        ("单位:万元", Unit::WanYuan),
+        ("单位:元", Unit::Yuan),
+        ("(万元)", Unit::WanYuan),
+        ("(元)", Unit::Yuan),
+    ];
+    if !line.contains('元') {
+        return None;
+    }
+    let norm = normalize::label(line);
+    let (title, unit) = CLAUSES
+        .iter()
+        .find_map(|(clause, unit)| Some((norm.strip_suffix(clause)?, *unit)))?;
+    let reads_as_title = ["表", "表(续)", "续表"].iter().any(|e| title.ends_with(e));
+    reads_as_title.then(|| (title.to_string(), unit))
+}
+
 /// `单位：万元` / `金额单位：元` → the unit.
 pub fn unit_in(line: &str) -> Option<Unit> {
     if !line.contains("单位") {
@@ -312,6 +340,22 @@ mod tests {
                 assert_eq!(unit_in(line), unit(line), "{line:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_title_with_its_unit_on_its_line() {
+        let yuan = Some(("一般公共预算支出表".to_string(), Unit::Yuan));
+        assert_eq!(title_and_unit("一般公共预算支出表（单位：元）"), yuan);
+        assert_eq!(title_and_unit("一般公共预算支出表    单位：元"), yuan);
+        assert_eq!(title_and_unit("一般公共预算支出表(元)"), yuan);
+        assert_eq!(
+            title_and_unit("收支总体情况表(续) 金额单位：万元"),
+            Some(("收支总体情况表(续)".to_string(), Unit::WanYuan))
+        );
+        // Not a title before the unit: an agency line, a header cell.
+        assert_eq!(title_and_unit("编制部门：某局  单位：万元"), None);
+        assert_eq!(title_and_unit("合计（万元）"), None);
+        assert_eq!(title_and_unit("一般公共预算支出表"), None);
     }
 
     #[test]

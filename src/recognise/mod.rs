@@ -461,8 +461,20 @@ impl Segmenter<'_> {
         if long && !line.trim_start().starts_with('第') && !line.contains("为空表") {
             return false;
         }
-        if !long && self.note_metadata(line) {
-            return true;
+        if !long {
+            if let Some((title, unit)) = meta::title_and_unit(line) {
+                if self.structural(&title, at) {
+                    if let Target::Table(d) = &mut self.target {
+                        if !d.amounts_seen {
+                            d.unit.get_or_insert(unit);
+                        }
+                    }
+                    return true;
+                }
+            }
+            if self.note_metadata(line) {
+                return true;
+            }
         }
         // A note under a table (`注：本表反映…`) ends its body, prose or not.
         if normalize::is_table_note(line) {
@@ -842,6 +854,16 @@ impl Segmenter<'_> {
                     return Placement::Consumed;
                 }
             }
+            // `一般公共预算支出表 | 单位：万元`: a title with the table's unit
+            // beside it.
+            if let [title, unit] = filled {
+                if meta::unit_in(unit).is_some()
+                    && meta::title_and_unit(&format!("{title}{unit}")).is_some()
+                    && self.structural(&format!("{title} {unit}"), at)
+                {
+                    return Placement::Consumed;
+                }
+            }
             // Metadata sometimes shares a row with blank cells (`编制部门：X | 单位：万元`).
             let meta_cells = filled.iter().filter(|t| self.note_metadata(t)).count();
             if meta_cells > 0 && meta_cells == filled.len() {
@@ -1054,6 +1076,22 @@ mod tests {
             let d = doc(&table(unit_line, total, basic));
             assert_eq!(statuses(&d), [CellStatus::Uncertain; 2], "{basic}");
             assert_eq!(d.tables[0].issues, [format!("{issue}: amounts uncertain")]);
+        }
+    }
+
+    #[test]
+    fn a_title_with_its_unit_on_its_line_opens_its_table_in_that_unit() {
+        for title in [
+            "部门支出总体情况表（单位：元）",
+            "部门支出总体情况表\t\t\t单位：元",
+        ] {
+            let text = format!(
+                "{title}\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                 类\t款\t项\t\t\t\t\n201\t\t\t一般公共服务支出\t3,296,600\t3,296,600\t\n"
+            );
+            let d = doc(&text);
+            assert_eq!(kinds_and_rows(&d), [("expenditure", 1)], "{title}");
+            assert_eq!(d.tables[0].unit, Unit::Yuan, "{title}");
         }
     }
 
