@@ -383,6 +383,11 @@ impl Grammar {
         if !(title.ends_with('表') || title.ends_with(')')) {
             return None;
         }
+        // `…明细表（按功能科目）`: how the rows are classified, not the table.
+        let title = match title.rfind("(按") {
+            Some(at) if title.ends_with(')') && title[..at].ends_with('表') => &title[..at],
+            _ => title,
+        };
         let title = strip_quotes(title);
         let longest =
             |patterns: &[TitlePattern]| patterns.iter().filter_map(|p| p.match_len(&title)).max();
@@ -622,6 +627,50 @@ mod tests {
         ] {
             assert_eq!(kind_of(title), Some(kind), "{title}");
         }
+    }
+
+    #[test]
+    fn provincial_template_titles_map_to_kinds() {
+        for (title, kind) in [
+            ("部门收支预算表", "summary"),
+            ("部门收入预算表", "income"),
+            ("部门支出预算表", "expenditure"),
+            ("部门收入预算总表", "income"),
+            ("财政拨款收支预算表", "fiscal_summary"),
+            ("一般公共预算财政拨款支出预算表", "general_budget"),
+            ("一般公共预算支出预算明细表", "general_budget"),
+            (
+                "部门综合预算一般公共预算支出明细表（按功能科目）",
+                "general_budget",
+            ),
+            ("一般公共预算财政拨款基本支出预算表", "general_budget_basic"),
+            ("一般公共预算基本支出经济科目预算表", "general_budget_basic"),
+            (
+                "部门综合预算一般公共预算基本支出明细表（按经济科目）",
+                "general_budget_basic",
+            ),
+            ("一般公共预算项目支出预算表", "project"),
+            ("部门预算项目支出表", "project"),
+            ("一般公共预算“三公”经费支出预算表", "three_public"),
+            ("“三公”经费支出预算表", "three_public"),
+            ("一般公共预算“三公”经费财政拨款支出预算表", "three_public"),
+            ("政府性基金支出预算表", "gov_fund"),
+            ("政府性基金预算财政拨款支出预算表", "gov_fund"),
+            ("部门综合预算政府性基金收支表", "gov_fund"),
+            ("国有资本经营支出预算表", "state_capital"),
+            ("国有资本经营预算财政拨款支出预算表", "state_capital"),
+            // Other tables with names the generic patterns would claim.
+            ("一般公共预算机关运行经费支出预算表", "ignored"),
+            ("机关运行经费预算表", "ignored"),
+            ("政府采购预算表", "ignored"),
+            ("部门政府采购预算明细表", "ignored"),
+            ("政府购买服务预算表", "ignored"),
+            ("“三公”经费和机关运行经费预算表", "three_public"),
+        ] {
+            assert_eq!(kind_of(title), Some(kind), "{title}");
+        }
+        // A clause that is no classification stays part of the title.
+        assert_eq!(kind_of("部门支出预算表（草案）"), None);
     }
 
     #[test]
