@@ -490,3 +490,44 @@ fn a_slip_in_a_sides_subtotal_is_reported() {
         ]
     );
 }
+
+/// A final account's 支出决算表: its total adds 上缴上级支出, 经营支出 and
+/// 对附属单位补助支出 to basic and project spending.
+#[test]
+fn a_final_accounts_expenditure_total_counts_its_other_columns() {
+    let table = |row_201: &str| {
+        let mut text = String::from(
+            "2023年度部门决算\n表3\n支出决算表\n单位：万元\n\
+             科目编码\t科目名称\t本年支出合计\t基本支出\t项目支出\t上缴上级支出\t经营支出\t对附属单位补助支出\n\
+             \t合计\t400.00\t200.00\t120.00\t20.00\t40.00\t20.00\n",
+        );
+        text.push_str(row_201);
+        text.push('\n');
+        for code in ["20101", "205", "20502", "206", "20601", "207", "20701"] {
+            text.push_str(&format!(
+                "{code}\t事务\t100.00\t50.00\t30.00\t5.00\t10.00\t5.00\n"
+            ));
+        }
+        pipeline::document(text.as_bytes()).unwrap()
+    };
+    let row_sum_failures = |doc: &Document| {
+        failures(doc)
+            .into_iter()
+            .filter(|f| f.0 == "expenditure" && f.1 == "row_sum")
+            .map(|f| (f.2, f.3, f.4))
+            .collect::<Vec<_>>()
+    };
+    let fine = table("201\t一般公共服务支出\t100.00\t50.00\t30.00\t5.00\t10.00\t5.00");
+    assert_eq!(fine.tables[0].rows.len(), 9);
+    assert_eq!(row_sum_failures(&fine), []);
+    // 经营支出 printed 11.00: the row no longer adds up.
+    let slipped = table("201\t一般公共服务支出\t100.00\t50.00\t30.00\t5.00\t11.00\t5.00");
+    assert_eq!(
+        row_sum_failures(&slipped),
+        [(
+            "201 一般公共服务支出: total = basic + project + remit_to_superior + operating_expenditure + affiliate_subsidy".to_string(),
+            "100.00".to_string(),
+            "101.00".to_string()
+        )]
+    );
+}
