@@ -73,6 +73,23 @@ pub fn detect(text: &str) -> LayoutKind {
     }
 }
 
+/// Whether a tab-separated dump trims each row's trailing blank cells
+/// (exports that stop a row at its last filled cell): ten lines at least
+/// hold a tab after some text, and no line ends with a tab. Such a dump
+/// prints a row with only a label (`因公出国（境）费`, its amounts blank) as a
+/// line without tabs.
+pub fn trims_trailing_blanks(text: &str) -> bool {
+    let mut rows = 0;
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.ends_with('\t') {
+            return false;
+        }
+        rows += usize::from(line.find('\t').is_some_and(|at| at > 0));
+    }
+    rows >= 10
+}
+
 /// Lines that print two numbers apart by a run of spaces (`438,300
 /// 438,300`): table rows of an aligned dump. A flow dump puts one space
 /// between the numbers of a row, or a line break.
@@ -226,6 +243,20 @@ fn is_blank_row(item: &Item) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dump_trimming_trailing_blank_cells() {
+        let rows = "科目\t名称\t合计\n".repeat(10);
+        assert!(trims_trailing_blanks(&format!(
+            "标题\n{rows}因公出国（境）费\n"
+        )));
+        // One line ending with a tab: blank cells are kept.
+        assert!(!trims_trailing_blanks(&format!("{rows}公务接待费\t\t\n")));
+        assert!(!trims_trailing_blanks(&format!("{rows}公务接待费\t\t\r\n")));
+        // One cell per line (tab-prefixed), or too few rows: not a tabbed dump.
+        assert!(!trims_trailing_blanks(&"\t10.00\n".repeat(30)));
+        assert!(!trims_trailing_blanks(&"科目\t名称\n".repeat(9)));
+    }
 
     fn texts(items: &[Item]) -> Vec<String> {
         items

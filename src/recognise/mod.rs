@@ -67,6 +67,10 @@ struct Segmenter<'t> {
     unit_stated: Vec<bool>,
     /// Flow layout: a table's lines are collected, not ended by prose.
     flow: bool,
+    /// A tab-separated dump that trims each row's trailing blank cells
+    /// (`layout::trims_trailing_blanks`): a line without tabs inside a
+    /// table may be a row with only its label.
+    trimmed_rows: bool,
     /// The last item fed was a row (blank lines are no items): a line now
     /// comes straight after it.
     after_row: bool,
@@ -104,6 +108,7 @@ const HOLD_LIMIT: usize = 12;
 /// value: table rows move into their tables).
 pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document {
     let flow = !items.iter().any(|i| matches!(i, Item::Row { .. }));
+    let trimmed_rows = !flow && crate::layout::trims_trailing_blanks(text);
     let mut s = Segmenter {
         g,
         text,
@@ -117,6 +122,7 @@ pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document 
         overview: String::new(),
         unit_stated: Vec::new(),
         flow,
+        trimmed_rows,
         after_row: false,
         held: None,
         stray: None,
@@ -245,6 +251,7 @@ impl Segmenter<'_> {
 
     fn close(&mut self) {
         if let Target::Table(mut draft) = std::mem::replace(&mut self.target, Target::None) {
+            draft.trimmed_rows = self.trimmed_rows;
             let second = if draft.repeat_is_another_table() {
                 draft.split_off_repeat(None)
             } else {
@@ -396,6 +403,15 @@ impl Segmenter<'_> {
             return;
         }
         if self.bare_numbered_row(line, at) {
+            return;
+        }
+        // A row with only its label, its blank cells trimmed: a row of one
+        // cell, as the untrimmed dump's row would be.
+        if self.trimmed_rows
+            && !is_prose(line)
+            && matches!(&self.target, Target::Table(d) if d.amounts_seen)
+        {
+            self.row(vec![Cell::new(line.trim(), at)], at);
             return;
         }
         // Any other line inside a table's body ends it (prose follows); one

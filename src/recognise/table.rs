@@ -54,6 +54,9 @@ pub struct Draft {
     /// amount (a heading on a line of its own, a wrapped one): a text
     /// dump's “三公” header may name its categories there.
     pub headings: Vec<String>,
+    /// The dump trims each row's trailing blank cells
+    /// (`layout::trims_trailing_blanks`): short rows are padded back.
+    pub trimmed_rows: bool,
 }
 
 /// The open table's title printed again (see `Draft::resumed`).
@@ -86,6 +89,7 @@ impl Draft {
             agency: None,
             resumed: None,
             headings: Vec::new(),
+            trimmed_rows: false,
         }
     }
 
@@ -116,6 +120,7 @@ impl Draft {
         next.unit = self.unit;
         next.amounts_seen = next.rows.iter().any(|row| row.iter().any(is_amount));
         next.agency = agency;
+        next.trimmed_rows = self.trimmed_rows;
         Some(next)
     }
 
@@ -204,6 +209,43 @@ fn commonest_length<R: AsRef<[Cell]>>(rows: &[R]) -> Option<(usize, usize)> {
         *counts.entry(r.as_ref().len()).or_insert(0usize) += 1;
     }
     counts.into_iter().max_by_key(|(len, n)| (*n, *len))
+}
+
+/// Pads back the empty cells a dump trimmed off the ends of its rows
+/// (exports that stop each row at its last filled cell). Such a table's
+/// rows all end filled and differ in length, while empty cells before
+/// filled ones (a 类 row's blank 款 and 项, a blank column between two
+/// amounts, a header's blank cells under a group heading) show that the
+/// dump keeps the blanks it does not trim: every cell is
+/// still in its column, and the missing ones are the last columns'. A
+/// dump that drops every blank cell has no empty cell before a filled
+/// one, and is left as it is.
+fn pad_trimmed_rows(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>]) {
+    let empty = |c: &Cell| c.text.trim().is_empty();
+    let width = header
+        .iter()
+        .chain(body.iter())
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0);
+    // An empty cell before a filled one, in the header or the body.
+    let keeps_blanks = |r: &Vec<Cell>| {
+        r.iter()
+            .position(empty)
+            .is_some_and(|e| r[e..].iter().any(|c| !empty(c)))
+    };
+    let trimmed = !body.is_empty()
+        && body.iter().all(|r| r.last().is_some_and(|c| !empty(c)))
+        && body.iter().any(|r| r.len() < width)
+        && header.iter().chain(body.iter()).any(keeps_blanks);
+    if !trimmed {
+        return;
+    }
+    for row in header.iter_mut().chain(body.iter_mut()) {
+        if let Some(at) = row.last().map(|c| c.at) {
+            row.resize_with(width, || Cell::new("", at));
+        }
+    }
 }
 
 /// Re-joins a row that a stray blank line cut in two: adjacent rows, both
@@ -405,6 +447,9 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
             || (filled > 0 && rows.iter().any(|h| same_texts(h, r)));
         !columns::is_column_number_row(r) && !repeats_header
     });
+    if draft.trimmed_rows {
+        pad_trimmed_rows(&mut rows, &mut body_owned);
+    }
     let mut body_owned = rejoin_split_rows(body_owned);
     body_owned.retain(|r| !is_repeated_header(g, r));
     if body_owned.is_empty() {
@@ -2429,6 +2474,40 @@ mod tests {
 
     fn texts(row: &[Cell]) -> Vec<&str> {
         row.iter().map(|c| c.text.as_str()).collect()
+    }
+
+    #[test]
+    fn rows_trimmed_of_their_trailing_blanks_are_padded_back() {
+        let header = || vec![cells(&["科目", "", "名称", "合计", "基本支出", "项目支出"])];
+        let body = || {
+            vec![
+                cells(&["208", "", "社会保障和就业支出", "10.00", "10.00"]),
+                cells(&["208", "05", "行政事业单位养老支出", "10.00", "", "10.00"]),
+            ]
+        };
+        let (mut h, mut b) = (header(), body());
+        pad_trimmed_rows(&mut h, &mut b);
+        assert_eq!(
+            texts(&b[0]),
+            ["208", "", "社会保障和就业支出", "10.00", "10.00", ""]
+        );
+        assert_eq!(b[1], body()[1]);
+        // A row that ends blank: the dump does not trim.
+        let (mut h, mut b) = (header(), body());
+        b[1].push(Cell::new("", Provenance::Line(1)));
+        pad_trimmed_rows(&mut h, &mut b);
+        assert_eq!(b[0].len(), 5);
+        // No empty cell before a filled one: the dump drops every blank
+        // cell, and a short row's amounts may be any columns'.
+        let (mut h, mut b) = (
+            vec![cells(&["名称", "合计", "基本支出", "项目支出"])],
+            vec![
+                cells(&["社会保障和就业支出", "10.00", "10.00"]),
+                cells(&["行政事业单位养老支出", "10.00", "4.00", "6.00"]),
+            ],
+        );
+        pad_trimmed_rows(&mut h, &mut b);
+        assert_eq!(b[0].len(), 3);
     }
 
     #[test]
