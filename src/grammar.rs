@@ -659,6 +659,12 @@ mod tests {
             ("部门综合预算政府性基金收支表", "gov_fund"),
             ("国有资本经营支出预算表", "state_capital"),
             ("国有资本经营预算财政拨款支出预算表", "state_capital"),
+            // Final accounts' summaries printed without 总: not the
+            // expenditure table's `支出决算表`.
+            ("收入支出决算表", "summary"),
+            ("财政拨款收入支出决算表", "fiscal_summary"),
+            ("政府性基金预算财政拨款收入支出决算表", "gov_fund"),
+            ("支出决算表", "expenditure"),
             // Other tables with names the generic patterns would claim.
             ("一般公共预算机关运行经费支出预算表", "ignored"),
             ("机关运行经费预算表", "ignored"),

@@ -853,6 +853,44 @@ impl Segmenter<'_> {
         }
     }
 
+    /// A row of a table number (`表1`, the national template's `公开02表`),
+    /// a title and a unit cell, the number or the unit left out: handled as
+    /// the lines they make.
+    fn title_row(&mut self, filled: &[&str], at: Provenance) -> bool {
+        let label = |t: &str| normalize::label(t).into_owned();
+        let numbered =
+            |t: &str| title::table_number(&label(t)).is_ok_and(|(left, _)| left.is_empty());
+        let template = |t: &str| title::template_table_label(&label(t)).is_some();
+        let (number, rest) = match filled {
+            [n, rest @ ..] if numbered(n) || template(n) => (Some(*n), rest),
+            _ => (None, filled),
+        };
+        let title = match rest {
+            [title] if number.is_some() => title.to_string(),
+            [title, unit] if meta::unit_in(unit).is_some() => {
+                let line = format!("{title} {unit}");
+                if meta::title_and_unit(&line).is_none() {
+                    return false;
+                }
+                line
+            }
+            _ => return false,
+        };
+        match number {
+            // A template label numbers the title after it, as on a line of
+            // its own.
+            Some(n) if template(n) => {
+                if !self.structural(n, at) {
+                    return false;
+                }
+                self.structural(&title, at);
+                true
+            }
+            Some(n) => self.structural(&format!("{n} {title}"), at),
+            None => self.structural(&title, at),
+        }
+    }
+
     /// Whether a row's filled cells were taken as structure or metadata.
     fn placement(&mut self, filled: &[&str], at: Provenance) -> Placement {
         // A one-cell row may be a title, a table number or a unit line.
@@ -861,24 +899,11 @@ impl Segmenter<'_> {
                 return Placement::Consumed;
             }
         } else {
-            // `表6 | 一般公共预算基本支出情况表`: a table number set apart from
-            // its title on one line (a PDF line cut at the gap).
-            if let [number, rest] = filled {
-                let numbered = title::table_number(&normalize::label(number))
-                    .is_ok_and(|(left, _)| left.is_empty());
-                if numbered && self.structural(&format!("{number} {rest}"), at) {
-                    return Placement::Consumed;
-                }
-            }
-            // `一般公共预算支出表 | 单位：万元`: a title with the table's unit
-            // beside it.
-            if let [title, unit] = filled {
-                if meta::unit_in(unit).is_some()
-                    && meta::title_and_unit(&format!("{title}{unit}")).is_some()
-                    && self.structural(&format!("{title} {unit}"), at)
-                {
-                    return Placement::Consumed;
-                }
+            // A title set apart from its table number or its unit on one row
+            // (`表6 | 一般公共预算基本支出情况表 | 单位：万元`; a PDF line cut
+            // at the gaps).
+            if self.title_row(filled, at) {
+                return Placement::Consumed;
             }
             // Metadata sometimes shares a row with blank cells (`编制部门：X | 单位：万元`).
             let meta_cells = filled.iter().filter(|t| self.note_metadata(t)).count();
@@ -1109,6 +1134,18 @@ mod tests {
             assert_eq!(kinds_and_rows(&d), [("expenditure", 1)], "{title}");
             assert_eq!(d.tables[0].unit, Unit::Yuan, "{title}");
         }
+    }
+
+    #[test]
+    fn a_title_row_with_its_number_and_unit_opens_its_table() {
+        let text = "表1\t部门支出总体情况表\t单位：元\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    类\t款\t项\t\t\t\t\n201\t\t\t一般公共服务支出\t3,296,600\t3,296,600\t\n";
+        let d = doc(text);
+        assert_eq!(kinds_and_rows(&d), [("expenditure", 1)]);
+        assert_eq!(
+            (d.tables[0].number, d.tables[0].unit),
+            (Some(1), Unit::Yuan)
+        );
     }
 
     #[test]
