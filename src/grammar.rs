@@ -439,9 +439,12 @@ impl Grammar {
         if let Some(m) = self.measure_with_suffix(h) {
             return HeaderMeaning::Measure(m);
         }
-        // Code and name columns: the listed headers, and any `…编码` / `…名称`
-        // (`支出功能分类科目编码`, `部门经济分类科目名称`).
-        if self.label_headers.iter().any(|l| l == h) || h.ends_with("编码") || h.ends_with("名称")
+        // Code and name columns: the listed headers, and any `…编码` /
+        // `…代码` / `…名称` (`支出功能分类科目编码`, `科目代码`, `部门经济分类科目名称`).
+        if self.label_headers.iter().any(|l| l == h)
+            || h.ends_with("编码")
+            || h.ends_with("代码")
+            || h.ends_with("名称")
         {
             return HeaderMeaning::Label;
         }
@@ -737,6 +740,7 @@ mod tests {
             HeaderMeaning::Measure("general_budget")
         );
         assert_eq!(g.header("功能分类科目编"), HeaderMeaning::Label);
+        assert_eq!(g.header("科目代码"), HeaderMeaning::Label);
         assert_eq!(g.header("一般公共预算基本支出"), HeaderMeaning::Other);
     }
 
