@@ -2174,8 +2174,8 @@ fn the_national_final_account_template_reads_whole() {
             "70.00",
         ),
         ("three_public", ("item", "合计"), "budget", "12.00"),
-        ("three_public", ("item", "合计"), "total", "10.50"),
-        ("three_public", ("item", "公务用车运行费"), "total", "7.00"),
+        ("three_public", ("item", "合计"), "final", "10.50"),
+        ("three_public", ("item", "公务用车运行费"), "final", "7.00"),
     ];
     for (table, key, measure, amount) in expected {
         assert_eq!(

@@ -2370,14 +2370,15 @@ fn column_categories(
         out.push((name, measure));
     }
     // A final account's categories under `预算数` and again under `决算数`
-    // (the national template): the budget's block is `budget`, the
-    // outturn's the table's own figure (`total`), as a budget's
-    // 上年预算数 block is `prior_year` beside its `total`.
+    // (the national template): the blocks are `budget` and `final`, as
+    // when each category prints both (SCHEMA.md).
     let budget_and_final = under_budget.iter().any(|&b| b) && under_final.iter().any(|&f| f);
     if budget_and_final {
-        for ((_, m), &b) in out.iter_mut().zip(&under_budget) {
+        for (((_, m), &b), &f) in out.iter_mut().zip(&under_budget).zip(&under_final) {
             if b {
                 *m = "budget";
+            } else if f {
+                *m = "final";
             }
         }
     }
