@@ -137,6 +137,29 @@ impl Unit {
     }
 }
 
+/// The number printed before a table's title: `表3` → 3, and a part's
+/// `表1-1` → 1-1 (Sichuan numbers the tables under a summary so).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TableNo {
+    pub major: u32,
+    pub minor: Option<u32>,
+}
+
+impl From<u32> for TableNo {
+    fn from(major: u32) -> Self {
+        TableNo { major, minor: None }
+    }
+}
+
+impl fmt::Display for TableNo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.minor {
+            Some(minor) => write!(f, "{}-{minor}", self.major),
+            None => write!(f, "{}", self.major),
+        }
+    }
+}
+
 /// A classification code, digits only (`208 01 01` → `2080101`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Code(String);
@@ -239,8 +262,8 @@ pub fn is_total_label(item: &str) -> bool {
 /// A recognised table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Table {
-    /// Number printed before the title (`表1`, `表一：` → 1).
-    pub number: Option<u32>,
+    /// Number printed before the title (`表1`, `表一：` → 1, `表1-1`).
+    pub number: Option<TableNo>,
     pub kind: &'static str,
     pub title: String,
     pub unit: Unit,

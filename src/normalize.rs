@@ -308,6 +308,12 @@ fn chinese_number(s: &str) -> Option<u32> {
     }
 }
 
+/// A sentence, not a heading or a cell: sentence punctuation, or longer
+/// than any label.
+pub fn is_prose(line: &str) -> bool {
+    line.contains(['。', '，', '；', ';']) || label_len(line) > 60
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use crate::model::{Document, Provenance, Row, Table, Unit};
 pub fn expenditure_document(rows: Vec<Row>) -> Document {
     Document {
         tables: vec![Table {
-            number: Some(3),
+            number: Some(3.into()),
             kind: "expenditure",
             title: "支出总体情况表".into(),
             unit: Unit::WanYuan,

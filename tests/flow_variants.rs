@@ -36,7 +36,7 @@ const FLOWED: [&str; 7] = [
 /// Renders one table as flowed text; returns the cells it printed in full
 /// and the cells whose last digit it cut.
 fn render_table(g: &Grammar, t: &Table, rng: &mut Rng, out: &mut Vec<String>) {
-    out.push(format!("表 {}", t.number.unwrap_or(0)));
+    out.push(format!("表 {}", t.number.unwrap_or(0.into())));
     out.push(t.title.clone());
     out.push(format!("编制部门：测试单位 单位：{}", t.unit.as_str()));
     let two_sided = t.rows.iter().any(|r| r.section.is_some());

@@ -133,6 +133,7 @@ pub fn items(text: &str, layout: LayoutKind) -> Vec<Item> {
         .enumerate()
         .map(|(i, l)| (Provenance::Line(i as u32 + 1), l));
     let raw = match layout {
+        LayoutKind::Tabbed if trims_trailing_blanks(text) => label_rows(tabbed(lines)),
         LayoutKind::Tabbed => tabbed(lines),
         LayoutKind::CellPerLine => cell_per_line(lines),
         LayoutKind::Aligned => aligned::items(text),
@@ -163,6 +164,36 @@ fn tabbed<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<Item> {
             });
         }
     }
+    out
+}
+
+/// In a dump that trims each row's trailing blank cells, a row with only
+/// its label (`因公出国（境）费`, amounts blank) has no tab left: the lines of
+/// a run between two rows (blank lines aside) are rows of one cell, as the
+/// untrimmed dump's would be, prose aside. (A title between two tables'
+/// rows becomes a row of one cell too, and reads as a title.)
+fn label_rows(items: Vec<Item>) -> Vec<Item> {
+    let is_row = |i: &Item| matches!(i, Item::Row { .. });
+    let mut out: Vec<Item> = Vec::with_capacity(items.len());
+    let mut run: Vec<Item> = Vec::new();
+    for item in items {
+        if !is_row(&item) {
+            run.push(item);
+            continue;
+        }
+        let after_row = out.last().is_some_and(is_row);
+        for held in run.drain(..) {
+            out.push(match held {
+                Item::Text { text, at } if after_row && !normalize::is_prose(&text) => Item::Row {
+                    cells: vec![Cell::new(text, at)],
+                    at,
+                },
+                other => other,
+            });
+        }
+        out.push(item);
+    }
+    out.extend(run);
     out
 }
 

@@ -12,7 +12,7 @@
 //!    header is missing or cut short.
 
 use crate::grammar::{Grammar, HeaderMeaning, Measure};
-use crate::model::{Cell, CellStatus};
+use crate::model::{Cell, CellStatus, Unit};
 use crate::normalize;
 
 /// The measure of each amount column, and how sure we are.
@@ -264,7 +264,7 @@ fn substitute(g: &Grammar, leaves: Vec<Token>, children: Vec<Token>) -> Vec<Toke
 /// Otherwise a `小计` (or `合计`) under a heading is that heading's
 /// subtotal, not the table's total: `财政拨款(补助)` over `小计 | 一般公共预算
 /// | …` is `财政拨款(补助)小计`, fiscal_subtotal (two `total` columns
-/// otherwise).
+/// otherwise), and `基本支出` over `小计 | 人员经费 | 公用经费` is `basic`.
 fn under_heading(g: &Grammar, heading: &Token, mut children: Vec<Token>) -> Vec<Token> {
     if heading.meaning == HeaderMeaning::Measure("prior_year") && children.len() >= 2 {
         for c in &mut children {
@@ -284,6 +284,17 @@ fn under_heading(g: &Grammar, heading: &Token, mut children: Vec<Token>) -> Vec<
         let named = match (g.header(&joined), &heading.meaning) {
             (HeaderMeaning::Measure(m), _) => Some(m),
             (_, HeaderMeaning::Prefix(ms)) if ms.len() == 1 => Some(ms[0]),
+            // `基本支出` over `小计 | 人员经费 | 公用经费`: the heading's own.
+            // Not a `合计` (`基本支出` over `合计 | 人员经费 | 公用经费` heads
+            // the basic table's total), nor under a year's heading
+            // (`本年预算数` over `小计 | 基本支出 | …`).
+            (_, HeaderMeaning::Measure(m))
+                if Unit::split_suffix(&c.text).0 == "小计"
+                    && !matches!(*m, "budget" | "final")
+                    && !g.identities.is_comparison(m) =>
+            {
+                Some(*m)
+            }
             _ => None,
         };
         if let Some(m) = named.filter(|m| *m != "total") {
@@ -518,6 +529,26 @@ mod tests {
         assert!(!names_alike("其中:公共预算财政拨款", "决算数"));
         assert!(!names_alike("其中:公共预算财政拨款", "本年决算数"));
         assert!(!names_alike("另列经费", "决算数"));
+    }
+
+    #[test]
+    fn a_subtotal_under_a_measure_heading_is_that_measure() {
+        // Sichuan's 一般公共预算支出预算表: `基本支出` over `小计 | 人员经费 |
+        // 公用经费` (the 小计 read as a second total before).
+        let g = Grammar::global();
+        let r1 = row(&["合计", "基本支出", "", "", "项目支出"]);
+        let r2 = row(&["", "小计", "人员经费", "公用经费", ""]);
+        let layouts = &g.kind("general_budget").unwrap().layouts;
+        let c = resolve(g, &[&r1, &r2], 0, 5, layouts);
+        assert_eq!(
+            measures(&c),
+            ["total", "basic", "personnel", "public_funds", "project"]
+        );
+        assert_eq!((c.status, c.problem), (CellStatus::Ok, None));
+        // With a unit after it.
+        let r2 = row(&["", "小计（元）", "人员经费", "公用经费", ""]);
+        let c = resolve(g, &[&r1, &r2], 0, 5, layouts);
+        assert_eq!(measures(&c)[1], "basic");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use crate::amount::{self, Amount};
 use crate::grammar::{Grammar, Shape, TitleMeaning};
 use crate::layout::Item;
-use crate::model::{Cell, Code, Document, Provenance, Unit};
+use crate::model::{Cell, Code, Document, Provenance, TableNo, Unit};
 use crate::normalize;
 use title::TitleLine;
 
@@ -59,7 +59,7 @@ struct Segmenter<'t> {
     doc: Document,
     target: Target,
     /// A bare `表 2` line waiting for its title.
-    pending_number: Option<u32>,
+    pending_number: Option<TableNo>,
     agencies: Vec<String>,
     part: Option<Part>,
     overview: String,
@@ -68,8 +68,8 @@ struct Segmenter<'t> {
     /// Flow layout: a table's lines are collected, not ended by prose.
     flow: bool,
     /// A tab-separated dump that trims each row's trailing blank cells
-    /// (`layout::trims_trailing_blanks`): a line without tabs inside a
-    /// table may be a row with only its label.
+    /// (`layout::trims_trailing_blanks`): its tables' short rows are
+    /// padded back (`Draft::trimmed_rows`).
     trimmed_rows: bool,
     /// The last item fed was a row (blank lines are no items): a line now
     /// comes straight after it.
@@ -405,15 +405,6 @@ impl Segmenter<'_> {
         if self.bare_numbered_row(line, at) {
             return;
         }
-        // A row with only its label, its blank cells trimmed: a row of one
-        // cell, as the untrimmed dump's row would be.
-        if self.trimmed_rows
-            && !is_prose(line)
-            && matches!(&self.target, Target::Table(d) if d.amounts_seen)
-        {
-            self.row(vec![Cell::new(line.trim(), at)], at);
-            return;
-        }
         // Any other line inside a table's body ends it (prose follows); one
         // before its first row may be its header's.
         if matches!(&self.target, Target::Table(d) if d.rows.is_empty()) {
@@ -583,7 +574,7 @@ impl Segmenter<'_> {
     /// its rows have begun, may head its title repeated over a page
     /// (`repeats_open_title`): the table stays open until the title says
     /// otherwise.
-    fn bare_table_number(&mut self, n: u32) -> bool {
+    fn bare_table_number(&mut self, n: TableNo) -> bool {
         let own = matches!(&self.target, Target::Table(d) if d.amounts_seen && d.number == Some(n));
         if !own {
             self.close();
@@ -1002,10 +993,7 @@ fn is_coded_row(filled: &[&str]) -> bool {
             .any(|t| t.contains('.') && Amount::parse(t).is_some())
 }
 
-/// A sentence, not a heading or a cell.
-fn is_prose(line: &str) -> bool {
-    line.contains(['。', '，', '；', ';']) || normalize::label_len(line) > 60
-}
+use normalize::is_prose;
 
 /// A row number (`行次`): up to three digits, nothing else.
 pub(crate) fn is_row_number(t: &str) -> bool {
@@ -1144,7 +1132,7 @@ mod tests {
         assert_eq!(kinds_and_rows(&d), [("expenditure", 1)]);
         assert_eq!(
             (d.tables[0].number, d.tables[0].unit),
-            (Some(1), Unit::Yuan)
+            (Some(1.into()), Unit::Yuan)
         );
     }
 
@@ -1173,7 +1161,7 @@ mod tests {
         let units: Vec<(Option<u32>, &str)> = d
             .tables
             .iter()
-            .map(|t| (t.number, t.unit.as_str()))
+            .map(|t| (t.number.map(|n| n.major), t.unit.as_str()))
             .collect();
         assert_eq!(
             units,
@@ -1420,7 +1408,7 @@ mod tests {
         );
         let d = doc(&text);
         assert_eq!(kinds_and_rows(&d), [("income", 2)]);
-        assert_eq!(d.tables[0].number, Some(2));
+        assert_eq!(d.tables[0].number, Some(2.into()));
         assert!(d.tables[0].issues.is_empty(), "{:?}", d.tables[0].issues);
         // The same title for another agency (a department printing one
         // table per unit) is another table.
@@ -1451,7 +1439,7 @@ mod tests {
         let d = doc(&text);
         assert_eq!(kinds_and_rows(&d), [("income", 3), ("income", 2)]);
         let numbers: Vec<_> = d.tables.iter().map(|t| t.number).collect();
-        assert_eq!(numbers, [Some(2), None]);
+        assert_eq!(numbers, [Some(2.into()), None]);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::grammar::{
     THREE_PUBLIC_VEHICLE_PARTS,
 };
 use crate::model::{
-    Cell, CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, Unit, Value,
+    Cell, CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, TableNo, Unit, Value,
 };
 use crate::normalize;
 use crate::solve::{
@@ -33,7 +33,7 @@ use super::columns::{self, Columns};
 /// A table as segmented from the document, before its rows are understood.
 #[derive(Debug)]
 pub struct Draft {
-    pub number: Option<u32>,
+    pub number: Option<TableNo>,
     pub kind: &'static TableKind,
     pub title: String,
     pub unit: Option<Unit>,
@@ -66,12 +66,12 @@ pub struct Resumed {
     pub rows: usize,
     pub at: Provenance,
     /// The number printed with it (the table's own, or none).
-    pub number: Option<u32>,
+    pub number: Option<TableNo>,
 }
 
 impl Draft {
     pub fn new(
-        number: Option<u32>,
+        number: Option<TableNo>,
         kind: &'static TableKind,
         title: String,
         at: Provenance,

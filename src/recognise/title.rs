@@ -10,6 +10,7 @@ use nom::{
     IResult,
 };
 
+use crate::model::TableNo;
 use crate::normalize;
 
 /// Which part of the document a heading opens.
@@ -50,23 +51,31 @@ fn number(i: &str) -> IResult<&str, u32> {
     alt((map_res(digit1, str::parse::<u32>), chinese_numeral))(i)
 }
 
-/// `表1`, `表 1`, `表一：`, `附表1`.
-pub fn table_number(i: &str) -> IResult<&str, u32> {
+/// `表1`, `表 1`, `表一：`, `附表1`, and a part's `表1-1`.
+pub fn table_number(i: &str) -> IResult<&str, TableNo> {
+    let part = preceded(one_of("-－—"), number);
     preceded(
         tuple((opt(tag("附")), tag("表"), space0)),
-        terminated(number, tuple((space0, opt(one_of(":：、.")), space0))),
+        terminated(
+            map(tuple((number, opt(part))), |(major, minor)| TableNo {
+                major,
+                minor,
+            }),
+            tuple((space0, opt(one_of(":：、.")), space0)),
+        ),
     )(i)
 }
 
 /// The national template's table label, printed beside a table's title
 /// (`公开01表`, `部门决算公开05表`): the table's number.
-pub fn template_table_label(norm: &str) -> Option<u32> {
+pub fn template_table_label(norm: &str) -> Option<TableNo> {
     let (before, rest) = norm.split_once("公开")?;
     let digits = rest.strip_suffix('表')?;
     let short_prefix = before.chars().count() <= 6 && !before.contains(char::is_whitespace);
     (short_prefix && (1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.parse().ok())
+        .then(|| digits.parse::<u32>().ok())
         .flatten()
+        .map(TableNo::from)
 }
 
 /// `第二部分`, `第2部分`.
@@ -142,7 +151,7 @@ pub fn strip_continuation(text: &str) -> Option<&str> {
 /// A line that may be a table title: its optional number and the title text.
 #[derive(Debug, PartialEq, Eq)]
 pub struct TitleLine<'a> {
-    pub number: Option<u32>,
+    pub number: Option<TableNo>,
     /// Normalised, list bullets and ordinals removed.
     pub text: &'a str,
 }
@@ -202,8 +211,8 @@ mod tests {
 
     #[test]
     fn template_table_labels() {
-        assert_eq!(template_table_label("公开01表"), Some(1));
-        assert_eq!(template_table_label("部门决算公开12表"), Some(12));
+        assert_eq!(template_table_label("公开01表"), Some(1.into()));
+        assert_eq!(template_table_label("部门决算公开12表"), Some(12.into()));
         assert_eq!(template_table_label("部门预算02表"), None);
         assert_eq!(template_table_label("某县财政局2024年部门预算公开表"), None);
         assert_eq!(template_table_label("公开表"), None);
@@ -219,9 +228,12 @@ mod tests {
             ("表10", 10),
             ("附表3", 3),
         ] {
-            assert_eq!(table_number(s).map(|(_, n)| n), Ok(n), "{s}");
+            assert_eq!(table_number(s).map(|(_, n)| n), Ok(n.into()), "{s}");
         }
         assert!(table_number("表格").is_err());
+        // A part of a table: `表1-1` is the first under 表1.
+        let (rest, n) = table_number("表1-1部门收入总表").unwrap();
+        assert_eq!((n.to_string(), rest), ("1-1".to_string(), "部门收入总表"));
     }
 
     #[test]
@@ -249,13 +261,16 @@ mod tests {
     fn title_lines() {
         let line = normalize::label("表6                    一般公共预算基本支出情况表");
         let t = parse_title_line(&line).unwrap();
-        assert_eq!((t.number, t.text), (Some(6), "一般公共预算基本支出情况表"));
+        assert_eq!(
+            (t.number, t.text),
+            (Some(6.into()), "一般公共预算基本支出情况表")
+        );
         let line = normalize::label("- 四、 财政拨款收支预算总体情况表");
         let t = parse_title_line(&line).unwrap();
         assert_eq!((t.number, t.text), (None, "财政拨款收支预算总体情况表"));
         let line = normalize::label("表一：");
         let t = parse_title_line(&line).unwrap();
-        assert_eq!((t.number, t.text), (Some(1), ""));
+        assert_eq!((t.number, t.text), (Some(1.into()), ""));
         assert!(parse_title_line(
             "2024 年没有使用国有资本经营预算拨款安排的支出，国有资本经营预算支出情况表为空表。"
         )
