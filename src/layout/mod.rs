@@ -79,6 +79,11 @@ pub fn detect(text: &str) -> LayoutKind {
 /// prints a row with only a label (`因公出国（境）费`, its amounts blank) as a
 /// line without tabs.
 pub fn trims_trailing_blanks(text: &str) -> bool {
+    // Most dumps end a tabbed line with a tab early on: stop there. A text
+    // without tabs is no tabbed dump.
+    if memchr::memchr(b'\t', text.as_bytes()).is_none() {
+        return false;
+    }
     let mut rows = 0;
     for line in text.lines() {
         let line = line.trim_end_matches('\r');
