@@ -120,7 +120,12 @@ pub fn title_and_unit(line: &str) -> Option<(String, Unit)> {
     let (title, unit) = CLAUSES
         .iter()
         .find_map(|(clause, unit)| Some((norm.strip_suffix(clause)?, *unit)))?;
-    let reads_as_title = ["表", "表(续)", "续表"].iter().any(|e| title.ends_with(e));
+    // A classification clause after the name (`…明细表(按功能科目)`) too.
+    let name = match title.rfind("(按") {
+        Some(at) if title.ends_with(')') => &title[..at],
+        _ => title,
+    };
+    let reads_as_title = ["表", "表(续)", "续表"].iter().any(|e| name.ends_with(e));
     reads_as_title.then(|| (title.to_string(), unit))
 }
 
@@ -351,6 +356,13 @@ mod tests {
         assert_eq!(
             title_and_unit("收支总体情况表(续) 金额单位：万元"),
             Some(("收支总体情况表(续)".to_string(), Unit::WanYuan))
+        );
+        assert_eq!(
+            title_and_unit("一般公共预算支出明细表（按功能科目） 单位：万元"),
+            Some((
+                "一般公共预算支出明细表(按功能科目)".to_string(),
+                Unit::WanYuan
+            ))
         );
         // Not a title before the unit: an agency line, a header cell.
         assert_eq!(title_and_unit("编制部门：某局  单位：万元"), None);
