@@ -3488,3 +3488,75 @@ fn years_alone_over_a_row_wise_three_public_table() {
         d["error"]
     );
 }
+
+#[test]
+fn provincial_templates_read_whole() {
+    // tests/fixtures/provinces (README there): documents in other
+    // provinces' templates, each with every cell's expected value. Before
+    // 2026-12-02: Hunan's `…明细表（按功能科目）` title beside its unit was
+    // lost and its rows ran into the table above; the national final
+    // account's `公开02表 | 收入决算表 | 金额单位：元` rows opened no table and
+    // its `科目代码` header was an amount column (every table lost); Sichuan's
+    // `表1-1` numbers lost their titles, its `基本支出` over `小计（元）` read
+    // as a second total, and its headers' units went unread.
+    let dir = root().join("tests/fixtures/provinces");
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    inputs.sort();
+    let run = extract(&inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+    let items = run.line_items();
+    let docs = run.documents();
+    let mut read = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(stem) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".gold.csv"))
+        else {
+            continue;
+        };
+        read += 1;
+        let s = score(&path, &rows_of(&items, stem));
+        assert!(
+            s.f1 >= 0.999,
+            "{stem}: F1 {:.4}, misses {:?}",
+            s.f1,
+            s.misses
+        );
+        assert_eq!(s.silent, 0, "{stem}: wrong cells marked ok");
+        let d = docs
+            .iter()
+            .find(|d| d["source"].ends_with(&format!("{stem}.txt")))
+            .unwrap();
+        assert_eq!(
+            [&d["status"], &d["cells_uncertain"]],
+            ["ok", "0"],
+            "{stem}: {}",
+            d["error"]
+        );
+    }
+    assert_eq!(read, 4);
+    let unit_of = |stem: &str| -> Vec<String> {
+        let mut units: Vec<String> = rows_of(&items, stem)
+            .iter()
+            .map(|r| r["unit"].clone())
+            .collect();
+        units.dedup();
+        units
+    };
+    // No unit line: the headers' `合计（元）` make the tables' unit.
+    assert_eq!(unit_of("sichuan_budget_header_units"), ["元"]);
+    let numbers: std::collections::BTreeSet<String> =
+        rows_of(&items, "sichuan_budget_part_numbers")
+            .iter()
+            .map(|r| r["table_no"].clone())
+            .collect();
+    assert!(
+        numbers.contains("1-1") && numbers.contains("2-1"),
+        "{numbers:?}"
+    );
+}
