@@ -383,10 +383,14 @@ impl Grammar {
         if !(title.ends_with('表') || title.ends_with(')')) {
             return None;
         }
-        // `…明细表（按功能科目）`: how the rows are classified, not the table.
-        let title = match title.rfind("(按") {
-            Some(at) if title.ends_with(')') && title[..at].ends_with('表') => &title[..at],
-            _ => title,
+        // `…明细表（按功能科目）`: how the rows are classified, not the table;
+        // but a table of another classification than its kind's is none of
+        // ours (`部门支出预算表（按经济科目）`).
+        let (title, clause) = match title.rfind("(按") {
+            Some(at) if title.ends_with(')') && title[..at].ends_with('表') => {
+                (&title[..at], &title[at..])
+            }
+            _ => (title, ""),
         };
         let title = strip_quotes(title);
         let longest =
@@ -396,7 +400,12 @@ impl Grammar {
             .iter()
             .filter_map(|k| longest(&k.titles).map(|len| (len, k)))
             .max_by_key(|(len, _)| *len);
+        let economic = |k: &TableKind| k.key == "general_budget_basic";
+        let other_classification = |k: &TableKind| {
+            (clause.contains("经济") && !economic(k)) || (clause.contains("功能") && economic(k))
+        };
         match (best, longest(&self.ignored_titles)) {
+            (Some((_, k)), _) if other_classification(k) => None,
             (Some((len, k)), ignored) if ignored.is_none_or(|i| i < len) => {
                 Some(TitleMeaning::Kind(k))
             }
@@ -678,8 +687,27 @@ mod tests {
         ] {
             assert_eq!(kind_of(title), Some(kind), "{title}");
         }
-        // A clause that is no classification stays part of the title.
+        // A clause that is no classification stays part of the title; one of
+        // another classification than the kind's makes another table.
         assert_eq!(kind_of("部门支出预算表（草案）"), None);
+        assert_eq!(kind_of("部门支出预算表（按经济科目）"), None);
+        assert_eq!(kind_of("一般公共预算基本支出明细表（按功能科目）"), None);
+        // The generic names only after the document's own words.
+        for title in [
+            "部门基本支出预算表",
+            "基本支出预算表",
+            "财政拨款支出预算表",
+            "专项资金支出预算表",
+            "部门经济分类支出预算表",
+            "政府性基金收入预算表",
+            "一般公共预算收支预算表",
+            "财政专户管理资金收入支出决算表",
+        ] {
+            assert_eq!(kind_of(title), None, "{title}");
+        }
+        assert_eq!(kind_of("某县教育局收入预算表"), Some("income"));
+        assert_eq!(kind_of("2024年支出预算表"), Some("expenditure"));
+        assert_eq!(kind_of("支出预算表"), Some("expenditure"));
     }
 
     #[test]

@@ -75,13 +75,14 @@ pub fn detect(text: &str) -> LayoutKind {
 
 /// Whether a tab-separated dump trims each row's trailing blank cells
 /// (exports that stop a row at its last filled cell): ten lines at least
-/// hold a tab after some text, and no line ends with a tab. Such a dump
-/// prints a row with only a label (`因公出国（境）费`, its amounts blank) as a
-/// line without tabs.
+/// hold a tab after some text, no line ends with a tab, and empty cells
+/// are kept elsewhere (two tabs in a row: a dump that drops every blank
+/// cell is another thing). Such a dump prints a row with only a label
+/// (`因公出国（境）费`, its amounts blank) as a line without tabs.
 pub fn trims_trailing_blanks(text: &str) -> bool {
     // Most dumps end a tabbed line with a tab early on: stop there. A text
-    // without tabs is no tabbed dump.
-    if memchr::memchr(b'\t', text.as_bytes()).is_none() {
+    // without two tabs in a row keeps no empty cell.
+    if memchr::memmem::find(text.as_bytes(), b"\t\t").is_none() {
         return false;
     }
     let mut rows = 0;
@@ -282,10 +283,12 @@ mod tests {
 
     #[test]
     fn a_dump_trimming_trailing_blank_cells() {
-        let rows = "科目\t名称\t合计\n".repeat(10);
+        let rows = "科目\t\t名称\t合计\n".repeat(10);
         assert!(trims_trailing_blanks(&format!(
             "标题\n{rows}因公出国（境）费\n"
         )));
+        // Every empty cell dropped: no trimming to undo.
+        assert!(!trims_trailing_blanks(&"科目\t名称\t合计\n".repeat(10)));
         // One line ending with a tab: blank cells are kept.
         assert!(!trims_trailing_blanks(&format!("{rows}公务接待费\t\t\n")));
         assert!(!trims_trailing_blanks(&format!("{rows}公务接待费\t\t\r\n")));

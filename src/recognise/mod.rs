@@ -259,7 +259,8 @@ impl Segmenter<'_> {
             };
             for draft in std::iter::once(draft).chain(second) {
                 if !draft.is_phantom() {
-                    let (line_unit, header_units) = (draft.unit, units::header_units(&draft));
+                    let (line_unit, header_units) =
+                        (draft.unit, units::header_units(self.g, &draft));
                     let mut built = table::build(self.g, draft, &self.doc);
                     let stated = units::settle(self.g, &mut built, line_unit, &header_units);
                     self.unit_stated.push(stated);

@@ -5,7 +5,7 @@ use nom::{
     branch::alt,
     bytes::complete::{tag, take_while1},
     character::complete::{char, digit1, one_of, space0},
-    combinator::{map, map_res, opt, rest},
+    combinator::{map, map_res, not, opt, rest, verify},
     sequence::{preceded, terminated, tuple},
     IResult,
 };
@@ -53,7 +53,11 @@ fn number(i: &str) -> IResult<&str, u32> {
 
 /// `表1`, `表 1`, `表一：`, `附表1`, and a part's `表1-1`.
 pub fn table_number(i: &str) -> IResult<&str, TableNo> {
-    let part = preceded(one_of("-－—"), number);
+    // `表1-1`, not `表1-2024年…` (a year after the number).
+    let part = terminated(
+        verify(preceded(one_of("-－—"), number), |n| *n < 100),
+        not(one_of("0123456789年")),
+    );
     preceded(
         tuple((opt(tag("附")), tag("表"), space0)),
         terminated(
@@ -234,6 +238,12 @@ mod tests {
         // A part of a table: `表1-1` is the first under 表1.
         let (rest, n) = table_number("表1-1部门收入总表").unwrap();
         assert_eq!((n.to_string(), rest), ("1-1".to_string(), "部门收入总表"));
+        // A year after a dash is no part number.
+        let (rest, n) = table_number("表1-2024年单位支出总体情况表").unwrap();
+        assert_eq!(
+            (n.to_string(), rest),
+            ("1".to_string(), "-2024年单位支出总体情况表")
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! printed and marked `uncertain`, with the reason among the table's issues.
 
 use crate::amount::Amount;
-use crate::grammar::Grammar;
+use crate::grammar::{Grammar, HeaderMeaning};
 use crate::model::{CellStatus, Table, Unit};
 use crate::normalize;
 
@@ -15,14 +15,22 @@ use super::table::{first_data_row, Draft};
 
 /// The distinct units the draft's header prints after its names, in the
 /// order first seen: the cells above the first row of amounts, or a flow
-/// table's lines before its first amount with a decimal point.
-pub fn header_units(draft: &Draft) -> Vec<Unit> {
+/// table's lines before its first amount with a decimal point. Only after
+/// a column's name (a measure, a “三公” category): a row label before the
+/// first amounts (`人均标准（元）`) says nothing of the table's unit.
+pub fn header_units(g: &Grammar, draft: &Draft) -> Vec<Unit> {
     let mut units = Vec::new();
     let mut note = |text: &str| {
-        if let (_, Some(u)) = Unit::split_suffix(&normalize::label(text)) {
-            if !units.contains(&u) {
-                units.push(u);
-            }
+        let label = normalize::label(text);
+        let (name, Some(u)) = Unit::split_suffix(&label) else {
+            return;
+        };
+        let names_a_column = matches!(
+            g.header(name),
+            HeaderMeaning::Measure(_) | HeaderMeaning::Prefix(_)
+        ) || g.three_public_category(name).is_some();
+        if names_a_column && !units.contains(&u) {
+            units.push(u);
         }
     };
     if draft.rows.is_empty() {
