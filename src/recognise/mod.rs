@@ -69,7 +69,7 @@ struct Segmenter<'t> {
     flow: bool,
     /// A tab-separated dump that trims each row's trailing blank cells
     /// (`layout::trims_trailing_blanks`): its tables' short rows are
-    /// padded back (`Draft::trimmed_rows`).
+    /// padded back (`table::build`).
     trimmed_rows: bool,
     /// The last item fed was a row (blank lines are no items): a line now
     /// comes straight after it.
@@ -251,7 +251,6 @@ impl Segmenter<'_> {
 
     fn close(&mut self) {
         if let Target::Table(mut draft) = std::mem::replace(&mut self.target, Target::None) {
-            draft.trimmed_rows = self.trimmed_rows;
             let second = if draft.repeat_is_another_table() {
                 draft.split_off_repeat(None)
             } else {
@@ -261,7 +260,7 @@ impl Segmenter<'_> {
                 if !draft.is_phantom() {
                     let (line_unit, header_units) =
                         (draft.unit, units::header_units(self.g, &draft));
-                    let mut built = table::build(self.g, draft, &self.doc);
+                    let mut built = table::build(self.g, draft, &self.doc, self.trimmed_rows);
                     let stated = units::settle(self.g, &mut built, line_unit, &header_units);
                     self.unit_stated.push(stated);
                     self.doc.tables.push(built);

@@ -54,9 +54,6 @@ pub struct Draft {
     /// amount (a heading on a line of its own, a wrapped one): a text
     /// dump's “三公” header may name its categories there.
     pub headings: Vec<String>,
-    /// The dump trims each row's trailing blank cells
-    /// (`layout::trims_trailing_blanks`): short rows are padded back.
-    pub trimmed_rows: bool,
 }
 
 /// The open table's title printed again (see `Draft::resumed`).
@@ -89,7 +86,6 @@ impl Draft {
             agency: None,
             resumed: None,
             headings: Vec::new(),
-            trimmed_rows: false,
         }
     }
 
@@ -120,7 +116,6 @@ impl Draft {
         next.unit = self.unit;
         next.amounts_seen = next.rows.iter().any(|row| row.iter().any(is_amount));
         next.agency = agency;
-        next.trimmed_rows = self.trimmed_rows;
         Some(next)
     }
 
@@ -427,7 +422,9 @@ fn other_years_over_columns(rows: &mut [Vec<Cell>], year: Option<u16>) {
 
 /// Builds a table; `so_far` is the document read up to it (its tables and
 /// kind: evidence for the flow solver; its year).
-pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
+/// `trimmed_rows`: the dump trims each row's trailing blank cells
+/// (`layout::trims_trailing_blanks`), so short rows are padded back.
+pub fn build(g: &Grammar, draft: Draft, so_far: &Document, trimmed_rows: bool) -> Table {
     if draft.rows.is_empty() && !draft.lines.is_empty() {
         return super::flow::build(g, &draft, so_far);
     }
@@ -447,7 +444,7 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document) -> Table {
             || (filled > 0 && rows.iter().any(|h| same_texts(h, r)));
         !columns::is_column_number_row(r) && !repeats_header
     });
-    if draft.trimmed_rows {
+    if trimmed_rows {
         pad_trimmed_rows(&mut rows, &mut body_owned);
     }
     let mut body_owned = rejoin_split_rows(body_owned);
