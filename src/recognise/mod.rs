@@ -815,6 +815,14 @@ impl Segmenter<'_> {
         let has_amount = || filled.iter().any(|t| Amount::parse(t).is_some());
         match &mut self.target {
             Target::Table(d) => {
+                // Another table's header after this one's rows: its title
+                // was lost. Its rows are no one's (`report_stray_rows`),
+                // not more of this table's.
+                if d.amounts_seen && !has_amount() && table::heads_another_table(self.g, d, &cells)
+                {
+                    self.close();
+                    return;
+                }
                 // Only until the first amount: the header's rows are few.
                 if !d.amounts_seen {
                     d.amounts_seen = !columns::is_column_number_row(&cells) && has_amount();
@@ -1537,6 +1545,45 @@ mod tests {
             flow,
         );
         assert!(d.tables.is_empty(), "{:?}", d.tables);
+    }
+
+    #[test]
+    fn another_tables_header_ends_the_open_table() {
+        // The expenditure table's title is lost: its header, under the
+        // income table's rows, names columns the income table has not.
+        // Its rows are not the income table's (a dump that trims trailing
+        // blanks would pad them to its width); they are reported.
+        let income =
+            "部门收入总体情况表\n科目\t\t\t名称\t合计\t一般公共预算拨款\t政府性基金预算拨款\n\
+                      类\t款\t项\t\t\t\t\n208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n\
+                      208\t05\t\t行政事业单位养老支出\t10.00\t10.00\t\n";
+        let expenditure = "科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n\
+                           208\t\t\t社会保障和就业支出\t10.00\t4.00\t6.00\n\
+                           208\t05\t\t行政事业单位养老支出\t10.00\t4.00\t6.00\n";
+        let d = doc(&format!("第二部分 部门预算公开表\n{income}{expenditure}"));
+        assert_eq!(d.tables.len(), 1);
+        assert_eq!(d.tables[0].rows.len(), 2, "{:?}", d.tables[0].rows);
+        assert_eq!(
+            d.issues,
+            ["2 rows with codes and amounts, the first at line 9, are in no table the grammar knows: not extracted"]
+        );
+        // The table's own header repeated at a page break, in full or in
+        // part, does not end it.
+        for repeat in [
+            "科目\t\t\t名称\t合计\t一般公共预算拨款\t政府性基金预算拨款\n",
+            "\t\t\t\t合计\t一般公共预算拨款\t\n",
+        ] {
+            let rows =
+                "221\t\t\t住房保障支出\t5.00\t5.00\t\n221\t02\t\t住房改革支出\t5.00\t5.00\t\n";
+            let d = doc(&format!("第二部分 部门预算公开表\n{income}{repeat}{rows}"));
+            assert_eq!(
+                d.tables[0].rows.len(),
+                4,
+                "{repeat}: {:?}",
+                d.tables[0].rows
+            );
+            assert!(d.issues.is_empty(), "{repeat}: {:?}", d.issues);
+        }
     }
 
     #[test]

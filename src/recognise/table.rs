@@ -182,6 +182,32 @@ pub fn is_repeated_header(g: &Grammar, cells: &[Cell]) -> bool {
         || (no_code && meanings.first() == Some(&HeaderMeaning::Label) && filled.len() <= 3)
 }
 
+/// A header row, in the body of the open table, that names a column its
+/// own header does not (`合计 | 基本支出 | 项目支出` under an income table's
+/// rows): the header of a table whose title the dump lost. A header
+/// repeated at a page break names the table's own columns, in part or in
+/// full; a table whose header named no column is not judged.
+pub fn heads_another_table(g: &Grammar, draft: &Draft, cells: &[Cell]) -> bool {
+    if !is_repeated_header(g, cells) {
+        return false;
+    }
+    let measures = |cells: &[Cell]| -> Vec<Measure> {
+        cells
+            .iter()
+            .flat_map(|c| match g.header(&c.text) {
+                HeaderMeaning::Measure(m) => vec![m],
+                HeaderMeaning::Prefix(ms) => ms,
+                _ => Vec::new(),
+            })
+            .collect()
+    };
+    let header = &draft.rows[..first_data_row(&draft.rows)];
+    let own: Vec<Measure> = header.iter().flat_map(|r| measures(r)).collect();
+    !own.is_empty()
+        && !header.iter().any(|r| same_texts(r, cells))
+        && measures(cells).iter().any(|m| !own.contains(m))
+}
+
 /// Whether two rows print the same cells (blank cells ignored).
 pub fn same_texts(a: &[Cell], b: &[Cell]) -> bool {
     fn filled(r: &[Cell]) -> impl Iterator<Item = &str> {
