@@ -891,6 +891,43 @@ fn a_dump_that_trims_every_rows_trailing_blanks_gives_identical_line_items() {
 }
 
 #[test]
+fn a_row_cut_at_the_tab_after_its_label_keeps_its_amounts() {
+    // Seed 002's income row `208 05 行政事业单位养老支出 78.41 78.41 78.41`
+    // with its amounts on the next line, as printed and trimmed. The
+    // label half's codes read as numbers and it was never joined: the row
+    // lost its three amounts (trimmed: the document still `ok`).
+    let text = std::fs::read_to_string(root().join("samples/002_ef8a97d7800bc6c6.txt")).unwrap();
+    let trim = |t: &str| -> String {
+        t.lines()
+            .map(|l| format!("{}\n", l.trim_end_matches('\t')))
+            .collect()
+    };
+    let label = "208\t05\t\t行政事业单位养老支出\t78.41\t78.41\t78.41\t\t";
+    assert_eq!(text.matches(label).count(), 1);
+    let label = "208\t05\t\t行政事业单位养老支出\t";
+    let cut = text.replacen(label, &format!("{}\n", label.trim_end()), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for (name, body) in [
+        ("whole", text.clone()),
+        ("cut", cut.clone()),
+        ("cut-trimmed", trim(&cut)),
+    ] {
+        let path = dir.path().join(format!("{name}.txt"));
+        std::fs::write(&path, body).unwrap();
+        let run = extract(&[&path]);
+        let d = &run.documents()[0];
+        // Every line after the cut is one further down.
+        let mut cells = content(&run.line_items());
+        cells.iter_mut().for_each(|c| drop(c.pop()));
+        outputs.push((cells, d["status"].clone()));
+    }
+    assert_eq!(outputs[0].0.len(), 272);
+    assert_eq!(outputs[1], outputs[0]);
+    assert_eq!(outputs[2], outputs[0]);
+}
+
+#[test]
 fn a_lost_table_title_puts_no_row_under_the_table_above() {
     // Seed 003 without its 备注 lines (most publishers print none), each
     // table's `表N：` and title removed in turn, as printed and with every

@@ -269,6 +269,45 @@ fn pad_trimmed_rows(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>]) {
     }
 }
 
+/// The first half of a row cut in two: its label, with the codes before
+/// it (which read as numbers), and no amount.
+fn is_label_half(row: &[Cell]) -> bool {
+    let code = |c: &Cell| {
+        let t = c.text.trim();
+        (1..=7).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    let ends_in_text = row
+        .iter()
+        .rev()
+        .find(|c| !normalize::is_blank(&c.text))
+        .is_some_and(|c| !holds_amount(c));
+    !row.iter().any(holds_amount)
+        || (ends_in_text && row.iter().all(|c| code(c) || !holds_amount(c)))
+}
+
+/// In a dump that trims each row's trailing blanks, a row cut in two at a
+/// tab: its label half, then its amounts on the next line. No row of a
+/// table starts with an amount with decimals (its code or label comes
+/// first), and the trimmed halves together are no wider than the table.
+fn rejoin_trimmed_split_rows(header: &[Vec<Cell>], rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
+    let width = header.iter().chain(&rows).map(Vec::len).max().unwrap_or(0);
+    let starts_with_amount = |r: &[Cell]| {
+        r.first()
+            .is_some_and(|c| c.text.contains(['.', ',']) && is_amount(c))
+    };
+    let mut out: Vec<Vec<Cell>> = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while let Some(mut row) = rows.next() {
+        if let Some(next) = rows.peek() {
+            if is_label_half(&row) && starts_with_amount(next) && row.len() + next.len() <= width {
+                row.extend(rows.next().unwrap_or_default());
+            }
+        }
+        out.push(row);
+    }
+    out
+}
+
 /// Re-joins a row that a stray blank line cut in two: adjacent rows, both
 /// shorter than the table, whose lengths add up to its width.
 fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
@@ -277,9 +316,7 @@ fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
     let mut rows = rows.into_iter().peekable();
     while let Some(mut row) = rows.next() {
         if let Some(next) = rows.peek() {
-            // The first half of a split row is its label: it holds no amount.
-            let label_only = !row.iter().any(holds_amount);
-            if label_only
+            if is_label_half(&row)
                 && row.len() < width
                 && next.len() < width
                 && row.len() + next.len() == width
@@ -471,6 +508,7 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document, trimmed_rows: bool) -
         !columns::is_column_number_row(r) && !repeats_header
     });
     if trimmed_rows {
+        body_owned = rejoin_trimmed_split_rows(&rows, body_owned);
         pad_trimmed_rows(&mut rows, &mut body_owned);
     }
     let mut body_owned = rejoin_split_rows(body_owned);
@@ -2532,6 +2570,50 @@ mod tests {
         );
         pad_trimmed_rows(&mut h, &mut b);
         assert_eq!(b[0].len(), 3);
+    }
+
+    #[test]
+    fn a_row_cut_at_a_tab_is_joined_again() {
+        let header = vec![cells(&["科目", "", "名称", "合计", "基本支出", "项目支出"])];
+        let label_half = || cells(&["208", "05", "行政事业单位养老支出"]);
+        // Trimmed: the amounts' line starts with an amount.
+        let joined = rejoin_trimmed_split_rows(
+            &header,
+            vec![label_half(), cells(&["10.00", "4.00", "6.00"])],
+        );
+        assert_eq!(
+            joined.iter().map(|r| texts(r)).collect::<Vec<_>>(),
+            [["208", "05", "行政事业单位养老支出", "10.00", "4.00", "6.00"]]
+        );
+        // A row whose amounts are all blank, then the next row: not joined.
+        let next = cells(&["208", "05", "01", "行政单位离退休", "10.00"]);
+        assert_eq!(
+            rejoin_trimmed_split_rows(&header, vec![label_half(), next.clone()]).len(),
+            2
+        );
+        // A row of amounts after a full row (a transposed table's) is its
+        // own; so are halves wider than the table together.
+        let full = cells(&["208", "05", "行政事业单位养老支出", "10.00"]);
+        assert_eq!(
+            rejoin_trimmed_split_rows(&header, vec![full, cells(&["4.00", "6.00"])]).len(),
+            2
+        );
+        let wide = cells(&["10.00", "4.00", "6.00", "0.00"]);
+        assert_eq!(
+            rejoin_trimmed_split_rows(&header, vec![label_half(), wide]).len(),
+            2
+        );
+        // As printed (blanks kept): the codes do not stop the label half
+        // from taking the amounts half that completes the table's width.
+        let row = cells(&["208", "05", "01", "行政单位离退休", "10.00", "4.00"]);
+        let rows = vec![
+            label_half(),
+            cells(&["10.00", "4.00", "6.00"]),
+            row.clone(),
+            row,
+        ];
+        let joined = rejoin_split_rows(rows);
+        assert_eq!(joined.iter().map(Vec::len).collect::<Vec<_>>(), [6, 6, 6]);
     }
 
     #[test]
