@@ -182,13 +182,18 @@ pub fn is_repeated_header(g: &Grammar, cells: &[Cell]) -> bool {
         || (no_code && meanings.first() == Some(&HeaderMeaning::Label) && filled.len() <= 3)
 }
 
-/// A header row, in the body of the open table, that names a column its
-/// own header does not (`合计 | 基本支出 | 项目支出` under an income table's
-/// rows): the header of a table whose title the dump lost. A header
-/// repeated at a page break names the table's own columns, in part or in
-/// full; a table whose header named no column is not judged.
+/// A header row, in the body of the open table, that heads a label column
+/// and names an amount column its own header does not (`科目名称 | 合计 |
+/// 基本支出 | 项目支出` under an income table's rows): the header of a
+/// table whose title the dump lost. A header repeated at a page break
+/// names the table's own columns, in part or in full; a table whose header
+/// named no column is not judged; a row of labels that are also column
+/// names (a 决算 summary's `年初结转和结余 | 年末结转和结余`) heads nothing.
 pub fn heads_another_table(g: &Grammar, draft: &Draft, cells: &[Cell]) -> bool {
-    if !is_repeated_header(g, cells) {
+    let heads_labels = cells
+        .iter()
+        .any(|c| g.header(&c.text) == HeaderMeaning::Label);
+    if !heads_labels || !is_repeated_header(g, cells) {
         return false;
     }
     let measures = |cells: &[Cell]| -> Vec<Measure> {
@@ -285,22 +290,46 @@ fn is_label_half(row: &[Cell]) -> bool {
         || (ends_in_text && row.iter().all(|c| code(c) || !holds_amount(c)))
 }
 
-/// In a dump that trims each row's trailing blanks, a row cut in two at a
-/// tab: its label half, then its amounts on the next line. No row of a
-/// table starts with an amount with decimals (its code or label comes
-/// first), and the trimmed halves together are no wider than the table.
+/// In a dump that trims each row's trailing blanks, a row cut in two: its
+/// label half, then its amounts on the next line, cut at a tab or inside
+/// its label (a cell's text wrapped: `208 | 05 | | 行政事业单位` then
+/// `养老支出 | 78.41 | …`). No row of a table starts with an amount with
+/// decimals (its code or label comes first), nor, in a table whose row
+/// began with a code, with bare text and an amount right after it; the
+/// halves together are no wider than the table.
 fn rejoin_trimmed_split_rows(header: &[Vec<Cell>], rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
     let width = header.iter().chain(&rows).map(Vec::len).max().unwrap_or(0);
-    let starts_with_amount = |r: &[Cell]| {
-        r.first()
-            .is_some_and(|c| c.text.contains(['.', ',']) && is_amount(c))
+    let decimal = |c: &Cell| c.text.contains(['.', ',']) && is_amount(c);
+    let coded = |r: &[Cell]| {
+        r.first().is_some_and(|c| {
+            let t = c.text.trim();
+            !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    let label_rest = |r: &[Cell]| match r {
+        [text, amount, ..] => {
+            !normalize::is_blank(&text.text)
+                && !text.text.bytes().any(|b| b.is_ascii_digit())
+                && decimal(amount)
+        }
+        _ => false,
     };
     let mut out: Vec<Vec<Cell>> = Vec::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();
     while let Some(mut row) = rows.next() {
         if let Some(next) = rows.peek() {
-            if is_label_half(&row) && starts_with_amount(next) && row.len() + next.len() <= width {
-                row.extend(rows.next().unwrap_or_default());
+            // Cells of the joined row (the label's two parts are one).
+            let joined = row.len() + next.len();
+            if is_label_half(&row) && joined <= width + 1 {
+                if next.first().is_some_and(decimal) && joined <= width {
+                    row.extend(rows.next().unwrap_or_default());
+                } else if coded(&row) && label_rest(next) {
+                    let mut rest = rows.next().unwrap_or_default().into_iter();
+                    if let (Some(label), Some(tail)) = (row.last_mut(), rest.next()) {
+                        label.text.push_str(tail.text.trim());
+                    }
+                    row.extend(rest);
+                }
             }
         }
         out.push(row);
@@ -2598,6 +2627,25 @@ mod tests {
             rejoin_trimmed_split_rows(&header, vec![full, cells(&["4.00", "6.00"])]).len(),
             2
         );
+        // The label wrapped: its rest starts the amounts' line.
+        let joined = rejoin_trimmed_split_rows(
+            &header,
+            vec![
+                cells(&["208", "05", "行政事业单位"]),
+                cells(&["养老支出", "10.00", "4.00", "6.00"]),
+            ],
+        );
+        assert_eq!(
+            joined.iter().map(|r| texts(r)).collect::<Vec<_>>(),
+            [["208", "05", "行政事业单位养老支出", "10.00", "4.00", "6.00"]]
+        );
+        // Not after a row without a code (a two-sided table's `一、本年收入`
+        // then `1.一般公共预算拨款 | 10.00`).
+        let rows = vec![
+            cells(&["一、本年收入"]),
+            cells(&["一般公共预算拨款", "10.00"]),
+        ];
+        assert_eq!(rejoin_trimmed_split_rows(&header, rows).len(), 2);
         let wide = cells(&["10.00", "4.00", "6.00", "0.00"]);
         assert_eq!(
             rejoin_trimmed_split_rows(&header, vec![label_half(), wide]).len(),
