@@ -1584,6 +1584,17 @@ mod tests {
             );
             assert!(d.issues.is_empty(), "{repeat}: {:?}", d.issues);
         }
+        // A row of labels that are other tables' column names heads no
+        // table: the 决算 summary goes on to its 总计 row.
+        let summary =
+            "第二部分 部门决算表\n收入支出决算总表\n收入\t\t支出\t\n项目\t决算数\t项目\t决算数\n\
+                       一、一般公共预算财政拨款收入\t10.00\t一、一般公共服务支出\t10.00\n\
+                       本年收入合计\t10.00\t本年支出合计\t10.00\n\
+                       年初结转和结余\t-\t年末结转和结余\t-\n\
+                       总计\t10.00\t总计\t10.00\n";
+        let d = doc(summary);
+        let totals = d.tables[0].rows.iter().filter(|r| r.item == "总计").count();
+        assert_eq!(totals, 2, "{:?}", d.tables[0].rows);
     }
 
     #[test]
