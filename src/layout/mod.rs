@@ -220,7 +220,16 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
         if !line.contains('\t') && line.trim().is_empty() {
             flush(&mut row, &mut out);
         } else if let Some(cell) = line.strip_prefix('\t') {
+            // A table's title printed as a cell stands alone: the header's
+            // cells may follow it with no blank line between.
+            let title = is_title(cell);
+            if title {
+                flush(&mut row, &mut out);
+            }
             row.push(Cell::new(cell, at));
+            if title {
+                flush(&mut row, &mut out);
+            }
         } else if let (Some(last), true) = (row.last_mut(), is_continuation(line)) {
             if is_printed_blank(&last.text) && normalize::is_bare_page_number(line) {
                 // A page number after a row whose last cell printed a blank
@@ -263,13 +272,39 @@ fn is_printed_blank(cell: &str) -> bool {
 /// a table's title (`表3`, or a title repeated at the top of a page:
 /// `部门支出总体情况表`) does not. (A label's wrapped end may end in 表 too:
 /// `统计调查报表`; only a title's endings count.)
+/// Nor does a unit or agency line (`单位：万元`, `编制单位：…`).
 fn is_continuation(line: &str) -> bool {
-    const TITLE_ENDS: [&str; 5] = ["情况表", "明细表", "总表", "预算表", "决算表"];
+    const METADATA: [&str; 7] = [
+        "单位",
+        "金额单位",
+        "编制单位",
+        "编制部门",
+        "填报单位",
+        "填报部门",
+        "部门名称",
+    ];
     let trimmed = line.trim_matches(normalize::is_space);
+    let metadata = METADATA.iter().any(|m| {
+        trimmed
+            .strip_prefix(m)
+            .is_some_and(|rest| rest.starts_with([':', '：']))
+    });
     normalize::label_len(line) <= 16
         && !line.contains('。')
         && !trimmed.starts_with('表')
+        && !metadata
         && !TITLE_ENDS.iter().any(|end| trimmed.ends_with(end))
+}
+
+/// How a table's title ends (a label's wrapped end may end in 表 too:
+/// `统计调查报表`).
+const TITLE_ENDS: [&str; 5] = ["情况表", "明细表", "总表", "预算表", "决算表"];
+
+/// A table's title printed in a cell (`⇥一般公共预算支出情况表`): a title's
+/// ending after a name of some length (a header's `预算表` alone is none).
+fn is_title(cell: &str) -> bool {
+    let trimmed = cell.trim_matches(normalize::is_space);
+    normalize::label_len(cell) >= 6 && TITLE_ENDS.iter().any(|end| trimmed.ends_with(end))
 }
 
 /// Rows with nothing in them (padding rows of an empty table).
@@ -341,6 +376,28 @@ mod tests {
                 at: Provenance::Line(6),
             }
         );
+    }
+
+    #[test]
+    fn a_title_printed_as_a_cell_stands_alone() {
+        // `⇥title`, its agency and unit lines without a tab, then the
+        // header's cells with no blank line between: the title and the
+        // metadata are not the header's first cell.
+        let text = "表 3\n\t单位支出总体情况表\n编制单位：某局\n单位：万元\n\t项目\n\t合计\n\n";
+        let items = items(text, LayoutKind::CellPerLine);
+        assert_eq!(
+            texts(&items),
+            vec![
+                "T:表 3",
+                "R:单位支出总体情况表",
+                "T:编制单位：某局",
+                "T:单位：万元",
+                "R:项目|合计"
+            ]
+        );
+        // Inside a row, a unit line is no wrapped cell's end either.
+        let items = super::items("\t合计\n单位：万元\n\t7.59\n\n", LayoutKind::CellPerLine);
+        assert_eq!(texts(&items), vec!["R:合计", "T:单位：万元", "R:7.59"]);
     }
 
     #[test]

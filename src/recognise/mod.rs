@@ -834,7 +834,16 @@ impl Segmenter<'_> {
                 }
                 d.rows.push(cells);
             }
-            Target::Skip => {}
+            Target::Skip => {
+                // A table number, then amounts, and no title read between
+                // them: the table is not extracted, and the document says so.
+                if let (Some(n), true) = (self.pending_number, has_amount()) {
+                    self.pending_number = None;
+                    self.doc.issues.push(format!(
+                        "表{n} at line {at}: amounts under no title the grammar knows: not extracted"
+                    ));
+                }
+            }
             Target::Unknown(_) => {
                 if has_amount() {
                     self.confirm_unknown();
@@ -1595,6 +1604,25 @@ mod tests {
         let d = doc(summary);
         let totals = d.tables[0].rows.iter().filter(|r| r.item == "总计").count();
         assert_eq!(totals, 2, "{:?}", d.tables[0].rows);
+    }
+
+    #[test]
+    fn amounts_after_a_table_number_without_a_title_are_reported() {
+        // 表3's title is lost (or unreadable): its rows are not extracted,
+        // and the document says so rather than staying `ok`.
+        let text =
+            "第二部分 部门预算公开表\n表3\n单位：万元\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n";
+        let d = doc(text);
+        assert!(d.tables.is_empty(), "{:?}", d.tables);
+        assert_eq!(
+            d.issues,
+            ["表3 at line 5: amounts under no title the grammar knows: not extracted"]
+        );
+        // With its title, the table is read and nothing is said.
+        let d = doc(&text.replace("表3\n", "表3\n部门支出总体情况表\n"));
+        assert_eq!(d.tables.len(), 1);
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
     }
 
     #[test]
