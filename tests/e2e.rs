@@ -891,6 +891,49 @@ fn a_dump_that_trims_every_rows_trailing_blanks_gives_identical_line_items() {
 }
 
 #[test]
+fn a_spreadsheets_empty_first_column_moves_no_amount() {
+    // Seeds 002 and 003 exported with an empty first column (a margin):
+    // every row of cells starts with a tab, as printed and with trailing
+    // blanks trimmed. The “三公” table's amounts came out one column to
+    // the right of their headers, `ok`; a trimmed dump's rows were not
+    // padded back (its rows had no text before their first tab).
+    let dir = tempfile::tempdir().unwrap();
+    for seed in ["002_ef8a97d7800bc6c6.txt", "003_93f707ff5e41d323.txt"] {
+        let text = std::fs::read_to_string(root().join("samples").join(seed)).unwrap();
+        let margin = |trim: bool| -> String {
+            text.lines()
+                .map(|l| {
+                    // A row of cells keeps its margin cell when trimmed to
+                    // one cell (`⇥因公出国（境）费`).
+                    let row = l.contains('\t');
+                    let l = if trim { l.trim_end_matches('\t') } else { l };
+                    if row {
+                        format!("\t{l}\n")
+                    } else {
+                        format!("{l}\n")
+                    }
+                })
+                .collect()
+        };
+        let mut outputs = Vec::new();
+        for (name, body) in [
+            ("whole", text.clone()),
+            ("margin", margin(false)),
+            ("margin-trimmed", margin(true)),
+        ] {
+            let path = dir.path().join(format!("{name}-{seed}"));
+            std::fs::write(&path, body).unwrap();
+            let run = extract(&[&path]);
+            let d = &run.documents()[0];
+            outputs.push((content(&run.line_items()), d["status"].clone()));
+        }
+        assert!(outputs[0].0.len() > 200, "{seed}");
+        assert_eq!(outputs[1], outputs[0], "{seed}");
+        assert_eq!(outputs[2], outputs[0], "{seed}");
+    }
+}
+
+#[test]
 fn a_row_cut_at_the_tab_after_its_label_keeps_its_amounts() {
     // Seed 002's income row `208 05 行政事业单位养老支出 78.41 78.41 78.41`
     // with its amounts on the next line, as printed and trimmed. The

@@ -91,7 +91,9 @@ pub fn trims_trailing_blanks(text: &str) -> bool {
         if line.ends_with('\t') {
             return false;
         }
-        rows += usize::from(line.find('\t').is_some_and(|at| at > 0));
+        // A tab after some text (after a spreadsheet's empty first
+        // column's too): a row of cells, not a one-cell-per-line dump's cell.
+        rows += usize::from(line.trim_start_matches('\t').contains('\t'));
     }
     rows >= 10
 }

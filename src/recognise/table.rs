@@ -274,6 +274,23 @@ fn pad_trimmed_rows(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>]) {
     }
 }
 
+/// A spreadsheet's empty first column (a margin): every row of the table,
+/// header and body, starts with a blank cell. It is no column of the
+/// table's: left in, it would put each amount one column to the right of
+/// its header's (a “三公” table's header and its one row of amounts both
+/// start after it; a coded table's 类 rows print their code there).
+fn drop_margin_column(rows: &mut [Vec<Cell>]) {
+    let margin = rows.iter().any(|r| r.len() > 1)
+        && rows
+            .iter()
+            .all(|r| r.first().is_none_or(|c| c.text.trim().is_empty()));
+    if margin {
+        for r in rows.iter_mut().filter(|r| !r.is_empty()) {
+            r.remove(0);
+        }
+    }
+}
+
 /// The first half of a row cut in two: its label, with the codes before
 /// it (which read as numbers), and no amount.
 fn is_label_half(row: &[Cell]) -> bool {
@@ -522,6 +539,7 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document, trimmed_rows: bool) -
     }
     let mut table = draft.empty_table();
     let mut rows = draft.rows;
+    drop_margin_column(&mut rows);
     let split = first_data_row(&rows);
     // `rows` keeps the header; the body rows move out of it.
     // Header rows repeated at a page break go before rows are rejoined:
@@ -2599,6 +2617,24 @@ mod tests {
         );
         pad_trimmed_rows(&mut h, &mut b);
         assert_eq!(b[0].len(), 3);
+    }
+
+    #[test]
+    fn an_empty_first_column_is_a_margin() {
+        let mut rows = vec![
+            cells(&["", "合计", "因公出国(境)费", "公务接待费"]),
+            cells(&["", "8.93", "", "2.00"]),
+        ];
+        drop_margin_column(&mut rows);
+        assert_eq!(texts(&rows[0]), ["合计", "因公出国(境)费", "公务接待费"]);
+        assert_eq!(texts(&rows[1]), ["8.93", "", "2.00"]);
+        // A 类 row prints its code in the first column: no margin.
+        let mut rows = vec![
+            cells(&["", "01", "", "人力资源和社会保障管理事务", "10.00"]),
+            cells(&["208", "", "", "社会保障和就业支出", "10.00"]),
+        ];
+        drop_margin_column(&mut rows);
+        assert_eq!(rows[1].len(), 5);
     }
 
     #[test]
