@@ -1607,6 +1607,32 @@ mod tests {
     }
 
     #[test]
+    fn a_three_public_label_wrapped_before_its_subtotal_mark() {
+        // `公务用车购置及运行费` with its cells blank, then `（小计）` and the
+        // amounts: the row is the category's, not one named `(小计)`.
+        let text =
+            "第二部分 部门预算公开表\n一般公共预算“三公”经费支出情况表\n项目\t合计\t一般公共预算\n\
+                    合计\t38.32\t38.32\n因公出国（境）费\t0.00\t0.00\n\
+                    公务用车购置及运行费\t\t\n（小计）\t34.56\t34.56\n\
+                    其中：公务用车购置费\t20.42\t20.42\n公务用车运行费\t14.14\t14.14\n\
+                    公务接待费\t3.76\t3.76\n";
+        let d = doc(text);
+        let items: Vec<&str> = d.tables[0].rows.iter().map(|r| r.item.as_str()).collect();
+        assert_eq!(
+            items,
+            [
+                "合计",
+                "因公出国(境)费",
+                "公务用车购置及运行费",
+                "公务用车购置费",
+                "公务用车运行费",
+                "公务接待费"
+            ]
+        );
+        assert_eq!(d.tables[0].rows[2].values[0].amount.cents, 3456);
+    }
+
+    #[test]
     fn amounts_after_a_table_number_without_a_title_are_reported() {
         // 表3's title is lost (or unreadable): its rows are not extracted,
         // and the document says so rather than staying `ok`.

@@ -2208,13 +2208,18 @@ fn three_public(
             .unzip();
         let align = Alignment::new(&body, width + 1, cols.problem.is_none(), true);
         align.report(0, table);
+        // A category printed without amounts, its label's wrapped end
+        // (`（小计）`) starting the next row, which holds them.
+        let mut wrapped: Option<&str> = None;
         for (cells, split) in body.iter().zip(split) {
             let raw = text(cells, 0);
-            let item = g
+            let category = g
                 .three_public_category(raw)
-                .map_or_else(|| normalize::label(raw).into_owned(), str::to_string);
+                .or_else(|| wrapped.filter(|_| normalize::label(raw) == "(小计)"));
+            let item = category.map_or_else(|| normalize::label(raw).into_owned(), str::to_string);
             let floor = align.floor(cells).max(split);
             let values = values(g, None, cells, 1, &cols, floor, table);
+            wrapped = category.filter(|_| values.is_empty());
             if values.is_empty() {
                 continue;
             }
