@@ -34,6 +34,9 @@ struct Token {
     meaning: HeaderMeaning,
     /// The header cell, normalised.
     text: String,
+    /// Named only with the measure heading over it (`财政拨款` over `结转`):
+    /// the heading's cell wrapped, or the column's own heading.
+    joins_heading: bool,
 }
 
 impl Token {
@@ -132,6 +135,7 @@ fn tokens(g: &Grammar, cells: &[Cell], from: usize) -> Vec<Token> {
             pos,
             meaning: g.header(&c.text),
             text: text.into_owned(),
+            joins_heading: false,
         })
         .filter(|t| t.meaning != HeaderMeaning::Label)
         .collect()
@@ -186,6 +190,7 @@ fn named_by_heading(g: &Grammar, leaves: &[Token], mut t: Token) -> Token {
             });
     if let Some(m) = named {
         t.meaning = HeaderMeaning::Measure(m);
+        t.joins_heading = true;
     }
     t
 }
@@ -241,7 +246,10 @@ fn substitute(g: &Grammar, leaves: Vec<Token>, children: Vec<Token>) -> Vec<Toke
             .filter(|c| c.pos >= leaf.pos && c.pos < end)
             .cloned()
             .collect();
-        if under.len() >= 2 || (under.len() == 1 && leaf.is_group()) {
+        // One cell that names a measure only with this heading's name
+        // (`财政拨款` over `结转`: 财政拨款结转) is the column's whole name.
+        let named_with_it = matches!(under.as_slice(), [only] if only.joins_heading);
+        if under.len() >= 2 || (under.len() == 1 && (leaf.is_group() || named_with_it)) {
             used += under.len();
             out.extend(under_heading(g, leaf, under));
         } else {
@@ -632,6 +640,36 @@ mod tests {
                 "{rate}"
             );
         }
+    }
+
+    #[test]
+    fn a_heading_wrapped_onto_a_second_line_is_read_whole() {
+        // An aligned dump's `财政拨款` / `结转` (财政拨款结转) beside headings
+        // wrapped mid-word (`一般公共预` / `算资金`): not 财政拨款's column.
+        let g = Grammar::global();
+        let r1 = row(&[
+            "合计",
+            "一般公共预",
+            "政府性基",
+            "国有资本",
+            "财政专户",
+            "单位资金",
+            "财政拨款",
+        ]);
+        let r2 = row(&["", "算资金", "金", "经营预算", "管理资金", "", "结转"]);
+        let c = resolve(g, &[&r1, &r2], 0, 7, income_layouts());
+        assert_eq!(
+            measures(&c),
+            [
+                "total",
+                "general_budget",
+                "gov_fund",
+                "state_capital",
+                "special_account",
+                "unit_funds",
+                "carryover_fiscal"
+            ]
+        );
     }
 
     #[test]
