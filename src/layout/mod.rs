@@ -224,7 +224,8 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
         } else if let Some(cell) = line.strip_prefix('\t') {
             // A table's title printed as a cell stands alone: the header's
             // cells may follow it with no blank line between.
-            let title = is_title(cell);
+            // (Only at a row's start: a project's name may end in 明细表.)
+            let title = row.is_empty() && is_title(cell);
             if title {
                 flush(&mut row, &mut out);
             }
@@ -306,7 +307,7 @@ const TITLE_ENDS: [&str; 5] = ["情况表", "明细表", "总表", "预算表", 
 /// ending after a name of some length (a header's `预算表` alone is none).
 fn is_title(cell: &str) -> bool {
     let trimmed = cell.trim_matches(normalize::is_space);
-    normalize::label_len(cell) >= 6 && TITLE_ENDS.iter().any(|end| trimmed.ends_with(end))
+    TITLE_ENDS.iter().any(|end| trimmed.ends_with(end)) && normalize::label_len(cell) >= 6
 }
 
 /// Rows with nothing in them (padding rows of an empty table).
@@ -396,6 +397,15 @@ mod tests {
                 "T:单位：万元",
                 "R:项目|合计"
             ]
+        );
+        // Inside a row, a project named like a table is a cell.
+        let items = super::items(
+            "\t208\n\t印制社会保险待遇发放明细表\n\t10.00\n\n",
+            LayoutKind::CellPerLine,
+        );
+        assert_eq!(
+            texts(&items),
+            vec!["R:208|印制社会保险待遇发放明细表|10.00"]
         );
         // Inside a row, a unit line is no wrapped cell's end either.
         let items = super::items("\t合计\n单位：万元\n\t7.59\n\n", LayoutKind::CellPerLine);

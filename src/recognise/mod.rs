@@ -816,10 +816,17 @@ impl Segmenter<'_> {
         match &mut self.target {
             Target::Table(d) => {
                 // Another table's header after this one's rows: its title
-                // was lost. Its rows are no one's (`report_stray_rows`),
-                // not more of this table's.
+                // was lost. Its rows are no one's, not more of this table's;
+                // the document says so.
                 if d.amounts_seen && !has_amount() && table::heads_another_table(self.g, d, &cells)
                 {
+                    let open = d
+                        .number
+                        .map_or_else(|| d.kind.key.to_string(), |n| format!("表{n}"));
+                    self.doc.issues.push(format!(
+                        "line {at}: another table's header under {open}'s rows (its title lost?): \
+                         the rows after it are not extracted"
+                    ));
                     self.close();
                     return;
                 }
@@ -1574,13 +1581,17 @@ mod tests {
         assert_eq!(d.tables[0].rows.len(), 2, "{:?}", d.tables[0].rows);
         assert_eq!(
             d.issues,
-            ["2 rows with codes and amounts, the first at line 9, are in no table the grammar knows: not extracted"]
+            [
+                "line 7: another table's header under income's rows (its title lost?): the rows after it are not extracted",
+                "2 rows with codes and amounts, the first at line 9, are in no table the grammar knows: not extracted"
+            ]
         );
-        // The table's own header repeated at a page break, in full or in
-        // part, does not end it.
+        // The table's own header repeated at a page break, in full, in
+        // part, or with one name reworded, does not end it.
         for repeat in [
             "科目\t\t\t名称\t合计\t一般公共预算拨款\t政府性基金预算拨款\n",
             "\t\t\t\t合计\t一般公共预算拨款\t\n",
+            "科目\t\t\t名称\t合计\t一般公共预算拨款\t上级补助收入\n",
         ] {
             let rows =
                 "221\t\t\t住房保障支出\t5.00\t5.00\t\n221\t02\t\t住房改革支出\t5.00\t5.00\t\n";

@@ -183,13 +183,24 @@ pub fn is_repeated_header(g: &Grammar, cells: &[Cell]) -> bool {
 }
 
 /// A header row, in the body of the open table, that heads a label column
-/// and names an amount column its own header does not (`科目名称 | 合计 |
-/// 基本支出 | 项目支出` under an income table's rows): the header of a
-/// table whose title the dump lost. A header repeated at a page break
-/// names the table's own columns, in part or in full; a table whose header
-/// named no column is not judged; a row of labels that are also column
-/// names (a 决算 summary's `年初结转和结余 | 年末结转和结余`) heads nothing.
+/// and names mostly amount columns its own header does not (`科目名称 |
+/// 合计 | 基本支出 | 项目支出` under an income table's rows): the header of
+/// a table whose title the dump lost. A header repeated at a page break
+/// names the table's own columns, in part or in full (one of them perhaps
+/// reworded); a table whose header named no column is not judged; a row of
+/// labels that are also column names (a 决算 summary's `年初结转和结余 |
+/// 年末结转和结余`) heads nothing.
 pub fn heads_another_table(g: &Grammar, draft: &Draft, cells: &[Cell]) -> bool {
+    // A label column's heading and a measure's: two cells at least (most
+    // rows without amounts are blank or a label alone).
+    if cells
+        .iter()
+        .filter(|c| !normalize::is_blank(&c.text))
+        .count()
+        < 2
+    {
+        return false;
+    }
     let heads_labels = cells
         .iter()
         .any(|c| g.header(&c.text) == HeaderMeaning::Label);
@@ -208,9 +219,13 @@ pub fn heads_another_table(g: &Grammar, draft: &Draft, cells: &[Cell]) -> bool {
     };
     let header = &draft.rows[..first_data_row(&draft.rows)];
     let own: Vec<Measure> = header.iter().flat_map(|r| measures(r)).collect();
-    !own.is_empty()
-        && !header.iter().any(|r| same_texts(r, cells))
-        && measures(cells).iter().any(|m| !own.contains(m))
+    // Most of what it names is new: a header repeated with one name
+    // reworded (`财政拨款` for `财政拨款（补助）`) is the table's own.
+    let mut named = measures(cells);
+    named.sort_unstable();
+    named.dedup();
+    let new = named.iter().filter(|m| !own.contains(m)).count();
+    !own.is_empty() && !header.iter().any(|r| same_texts(r, cells)) && new * 2 > named.len()
 }
 
 /// Whether two rows print the same cells (blank cells ignored).
@@ -298,22 +313,23 @@ fn is_label_half(row: &[Cell]) -> bool {
         let t = c.text.trim();
         (1..=7).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
     };
-    let ends_in_text = row
-        .iter()
-        .rev()
-        .find(|c| !normalize::is_blank(&c.text))
-        .is_some_and(|c| !holds_amount(c));
+    let ends_in_text = || {
+        row.iter()
+            .rev()
+            .find(|c| !normalize::is_blank(&c.text))
+            .is_some_and(|c| !holds_amount(c))
+    };
     !row.iter().any(holds_amount)
-        || (ends_in_text && row.iter().all(|c| code(c) || !holds_amount(c)))
+        || (ends_in_text() && row.iter().all(|c| code(c) || !holds_amount(c)))
 }
 
 /// In a dump that trims each row's trailing blanks, a row cut in two: its
 /// label half, then its amounts on the next line, cut at a tab or inside
 /// its label (a cell's text wrapped: `208 | 05 | | 行政事业单位` then
-/// `养老支出 | 78.41 | …`). No row of a table starts with an amount with
-/// decimals (its code or label comes first), nor, in a table whose row
-/// began with a code, with bare text and an amount right after it; the
-/// halves together are no wider than the table.
+/// `养老支出 | 78.41 | …`). After a row that starts with a code, no row of
+/// a table starts with an amount with decimals (its code or label comes
+/// first), nor with bare text other than a total's and an amount right
+/// after it; the halves together are no wider than the table.
 fn rejoin_trimmed_split_rows(header: &[Vec<Cell>], rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
     let width = header.iter().chain(&rows).map(Vec::len).max().unwrap_or(0);
     let decimal = |c: &Cell| c.text.contains(['.', ',']) && is_amount(c);
@@ -323,10 +339,16 @@ fn rejoin_trimmed_split_rows(header: &[Vec<Cell>], rows: Vec<Vec<Cell>>) -> Vec<
             !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
         })
     };
+    // Not a total row's label (`合计 | 3245.21 | …` printed without the
+    // code cells its label spans).
     let label_rest = |r: &[Cell]| match r {
         [text, amount, ..] => {
-            !normalize::is_blank(&text.text)
-                && !text.text.bytes().any(|b| b.is_ascii_digit())
+            let label = normalize::label(&text.text);
+            !label.is_empty()
+                && !label.bytes().any(|b| b.is_ascii_digit())
+                && !["合计", "总计", "小计"]
+                    .iter()
+                    .any(|t| label.starts_with(t))
                 && decimal(amount)
         }
         _ => false,
@@ -337,10 +359,12 @@ fn rejoin_trimmed_split_rows(header: &[Vec<Cell>], rows: Vec<Vec<Cell>>) -> Vec<
         if let Some(next) = rows.peek() {
             // Cells of the joined row (the label's two parts are one).
             let joined = row.len() + next.len();
-            if is_label_half(&row) && joined <= width + 1 {
+            // Only a coded row's halves: a transposed “三公” table's rows of
+            // amounts follow a label line (`上年预算数`) of their own.
+            if joined <= width + 1 && coded(&row) && is_label_half(&row) {
                 if next.first().is_some_and(decimal) && joined <= width {
                     row.extend(rows.next().unwrap_or_default());
-                } else if coded(&row) && label_rest(next) {
+                } else if label_rest(next) {
                     let mut rest = rows.next().unwrap_or_default().into_iter();
                     if let (Some(label), Some(tail)) = (row.last_mut(), rest.next()) {
                         label.text.push_str(tail.text.trim());
@@ -362,10 +386,10 @@ fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
     let mut rows = rows.into_iter().peekable();
     while let Some(mut row) = rows.next() {
         if let Some(next) = rows.peek() {
-            if is_label_half(&row)
-                && row.len() < width
+            if row.len() < width
                 && next.len() < width
                 && row.len() + next.len() == width
+                && is_label_half(&row)
             {
                 row.extend(rows.next().unwrap_or_default());
             }
@@ -2685,6 +2709,15 @@ mod tests {
         let rows = vec![
             cells(&["一、本年收入"]),
             cells(&["一般公共预算拨款", "10.00"]),
+        ];
+        assert_eq!(rejoin_trimmed_split_rows(&header, rows).len(), 2);
+        // Nor a transposed “三公” table's `上年预算数` and its amounts, nor a
+        // total row's label after a coded row with blank amounts.
+        let rows = vec![cells(&["上年预算数"]), cells(&["30000.00", "", "30000.00"])];
+        assert_eq!(rejoin_trimmed_split_rows(&header, rows).len(), 2);
+        let rows = vec![
+            cells(&["221", "02", "住房公积金"]),
+            cells(&["合计", "10.00", "4.00", "6.00"]),
         ];
         assert_eq!(rejoin_trimmed_split_rows(&header, rows).len(), 2);
         let wide = cells(&["10.00", "4.00", "6.00", "0.00"]);
