@@ -222,13 +222,10 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
         if !line.contains('\t') && line.trim().is_empty() {
             flush(&mut row, &mut out);
         } else if let Some(cell) = line.strip_prefix('\t') {
-            // A table's title printed as a cell stands alone: the header's
-            // cells may follow it with no blank line between.
-            // (Only at a row's start: a project's name may end in 明细表.)
+            // A table's title printed as a cell, at a row's start, stands
+            // alone: the header's cells may follow it with no blank line
+            // between. (Inside a row, a project's name may end in 明细表.)
             let title = row.is_empty() && is_title(cell);
-            if title {
-                flush(&mut row, &mut out);
-            }
             row.push(Cell::new(cell, at));
             if title {
                 flush(&mut row, &mut out);

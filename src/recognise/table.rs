@@ -201,16 +201,14 @@ pub fn heads_another_table(g: &Grammar, draft: &Draft, cells: &[Cell]) -> bool {
     {
         return false;
     }
-    let heads_labels = cells
-        .iter()
-        .any(|c| g.header(&c.text) == HeaderMeaning::Label);
-    if !heads_labels || !is_repeated_header(g, cells) {
+    let meanings: Vec<HeaderMeaning> = cells.iter().map(|c| g.header(&c.text)).collect();
+    if !meanings.contains(&HeaderMeaning::Label) || !is_repeated_header(g, cells) {
         return false;
     }
-    let measures = |cells: &[Cell]| -> Vec<Measure> {
-        cells
-            .iter()
-            .flat_map(|c| match g.header(&c.text) {
+    let measures = |meanings: Vec<HeaderMeaning>| -> Vec<Measure> {
+        meanings
+            .into_iter()
+            .flat_map(|m| match m {
                 HeaderMeaning::Measure(m) => vec![m],
                 HeaderMeaning::Prefix(ms) => ms,
                 _ => Vec::new(),
@@ -218,10 +216,13 @@ pub fn heads_another_table(g: &Grammar, draft: &Draft, cells: &[Cell]) -> bool {
             .collect()
     };
     let header = &draft.rows[..first_data_row(&draft.rows)];
-    let own: Vec<Measure> = header.iter().flat_map(|r| measures(r)).collect();
+    let own: Vec<Measure> = header
+        .iter()
+        .flat_map(|r| measures(r.iter().map(|c| g.header(&c.text)).collect()))
+        .collect();
     // Most of what it names is new: a header repeated with one name
     // reworded (`财政拨款` for `财政拨款（补助）`) is the table's own.
-    let mut named = measures(cells);
+    let mut named = measures(meanings);
     named.sort_unstable();
     named.dedup();
     let new = named.iter().filter(|m| !own.contains(m)).count();
