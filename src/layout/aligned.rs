@@ -251,13 +251,34 @@ fn column_of(columns: &[(usize, usize)], s: &Segment) -> usize {
 /// offset, a label run into the amounts): the line keeps its own segments
 /// as cells, which the recogniser flags as a row not of the table's width
 /// rather than read amounts out of their place.
-fn row(line: &Line, block: &BlockColumns) -> Item {
+///
+/// A header line's piece set where a piece of the header line above it is
+/// set (same start, or same middle: a name wrapped in its cell, left or
+/// centred) goes to that piece's column: over a column the body leaves
+/// empty, its own place may be nearer the column beside. `stacked` is
+/// where the header line above put its pieces; the return value, where
+/// this line put its own (nothing for a body line, or a line whose pieces
+/// kept their own cells).
+fn row(line: &Line, block: &BlockColumns, stacked: &[Placed]) -> (Item, Vec<Placed>) {
     let columns = &block.spans;
     let mut cells = vec![String::new(); columns.len()];
     let mut fits = true;
     let mut shared_amount_column = false;
+    let heading = !line.is_body();
+    let mut placed = Vec::new();
     for s in &line.segments {
-        let at = column_of(columns, s);
+        let middle = s.start + printed_width(s.text) / 2;
+        let at = stacked
+            .iter()
+            .find(|p| heading && (p.start == s.start || p.middle.abs_diff(middle) <= 1))
+            .map_or_else(|| column_of(columns, s), |p| p.column);
+        if heading {
+            placed.push(Placed {
+                start: s.start,
+                middle,
+                column: at,
+            });
+        }
         let cell = &mut cells[at];
         if !cell.is_empty() {
             fits = false;
@@ -272,16 +293,26 @@ fn row(line: &Line, block: &BlockColumns) -> Item {
     // own cells, and the header no longer fits the table's columns.
     if !fits && (line.is_body() || shared_amount_column) {
         cells = line.segments.iter().map(|s| s.text.to_string()).collect();
+        placed.clear();
     }
     let guessed = block.guessed || (!fits && line.is_body());
     let cell = |text: String| Cell {
         column_guessed: guessed,
         ..Cell::new(text, line.at)
     };
-    Item::Row {
+    let item = Item::Row {
         cells: cells.into_iter().map(cell).collect(),
         at: line.at,
-    }
+    };
+    (item, placed)
+}
+
+/// Where a header line's piece of text went: its start and middle on the
+/// line, and its column.
+struct Placed {
+    start: usize,
+    middle: usize,
+    column: usize,
 }
 
 /// Whether the lines' segments fall in a column each, overlapping no other
@@ -360,6 +391,7 @@ fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
             && i - start < MAX_HEADER_LINES
             && lines[start - 1].page == lines[i].page
             && ((lines[start - 1].segments.len() >= 2 && !lines[start - 1].is_body())
+                || ends_wrapped_heading(&lines[..start])
                 || (start == i
                     && matches!(
                         label_line(
@@ -391,6 +423,25 @@ fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
         i = end;
     }
     blocks
+}
+
+/// Whether the last of `lines` is the end of a header cell wrapped in a
+/// narrow column (`对附属单` / `位补助支` / `出`): a word or two under a
+/// header line's cell, on its page.
+fn ends_wrapped_heading(lines: &[Line]) -> bool {
+    let [.., above, last] = lines else {
+        return false;
+    };
+    let ([piece], true) = (last.segments.as_slice(), is_lone_heading(last)) else {
+        return false;
+    };
+    above.page == last.page
+        && above.segments.len() >= 2
+        && !above.is_body()
+        && above
+            .segments
+            .iter()
+            .any(|s| s.start <= piece.start && piece.start < s.end)
 }
 
 /// Where the head that line `k` took from the line above it starts.
@@ -498,6 +549,8 @@ pub fn items(text: &str) -> Vec<Item> {
     let mut doubt: Vec<&Segment> = Vec::new();
     // Where the last row's head, taken from the line above it, starts.
     let mut headed_at: Option<usize> = None;
+    // Which line last made a row, and where it put its header pieces.
+    let mut stacked: (Option<usize>, Vec<Placed>) = (None, Vec::new());
     for (k, (line, slot)) in lines.iter().zip(&in_block).enumerate() {
         let item = match slot {
             Some(b) => {
@@ -558,7 +611,12 @@ pub fn items(text: &str) -> Vec<Item> {
                     }
                     carried.extend(&line.segments);
                 }
-                let mut item = row(line, block);
+                let above_placed = match stacked {
+                    (Some(a), ref placed) if above.is_some() && a + 1 == k => placed.as_slice(),
+                    _ => &[],
+                };
+                let (mut item, placed) = row(line, block, above_placed);
+                stacked = (Some(k), placed);
                 headed_at = head.map(|h| h.start);
                 if let Item::Row { cells, .. } = &mut item {
                     if let Some(h) = head.take() {
@@ -735,6 +793,42 @@ mod tests {
                 Item::Text { .. } => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_headings_wrapped_pieces_stay_in_its_column() {
+        // Names wrapped in narrow columns, set at the column's left; the
+        // body leaves 上级补助收入 and 事业收入 empty, so only the column
+        // numbers place those columns. `收入` under `上级补助` was nearer
+        // the column before (its own piece collided there and the line
+        // kept its pieces as cells); `出`, alone on its line, ended the
+        // header's lines.
+        let text = "\
+收入决算表
+科目名称                本年收入        财政拨款        上级补助        事业收入        对附属单
+                    合计          收入          收入                      位补助支
+                                                                    出
+栏次                          1           2           3           4           5
+一般公共服务支出               440.00      400.00                               40.00
+财政事务                   440.00      400.00                               40.00
+行政运行                   440.00      400.00                               40.00
+";
+        let items = items(text);
+        let rows = rows(&items);
+        assert_eq!(
+            rows[0],
+            [
+                "科目名称",
+                "本年收入",
+                "财政拨款",
+                "上级补助",
+                "事业收入",
+                "对附属单"
+            ]
+        );
+        assert_eq!(rows[1], ["", "合计", "收入", "收入", "", "位补助支"]);
+        assert_eq!(rows[2], ["", "", "", "", "", "出"]);
+        assert_eq!(rows[4][0], "一般公共服务支出");
     }
 
     #[test]

@@ -14,6 +14,7 @@
 use crate::grammar::{Grammar, HeaderMeaning, Measure};
 use crate::model::{Cell, CellStatus, Unit};
 use crate::normalize;
+use std::borrow::Cow;
 
 /// The measure of each amount column, and how sure we are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,6 +313,71 @@ fn under_heading(g: &Grammar, heading: &Token, mut children: Vec<Token>) -> Vec<
     children
 }
 
+/// Header rows with every row that only continues the cells above it
+/// (`本年收入合` / `计`, `附属单位` / `上缴收入`: text wrapped inside a
+/// narrow column) joined to that row, cell by cell.
+pub fn join_wrapped_rows<'a>(g: &Grammar, rows: &[&'a [Cell]]) -> Vec<Cow<'a, [Cell]>> {
+    let mut out: Vec<Cow<'a, [Cell]>> = Vec::with_capacity(rows.len());
+    for &row in rows {
+        match out.last_mut() {
+            Some(upper) if continues_cells(g, upper, row) => {
+                let joined: Vec<Cell> = upper
+                    .iter()
+                    .zip(row.iter().map(Some).chain(std::iter::repeat(None)))
+                    .map(|(u, l)| {
+                        let mut c = u.clone();
+                        if let Some(l) = l.filter(|l| !normalize::is_blank(&l.text)) {
+                            c.text = format!("{}{}", c.text.trim_end(), l.text.trim_start());
+                        }
+                        c
+                    })
+                    .collect();
+                *upper = Cow::Owned(joined);
+            }
+            _ => out.push(Cow::Borrowed(row)),
+        }
+    }
+    out
+}
+
+/// Whether `lower` is the wrapped end of `upper`'s cells: each of its
+/// cells sits under a cell of `upper`, and each that holds a name joins
+/// the cell above into a measure's or a label column's name (or its
+/// start, wrapped again on the next row) that the
+/// upper cell alone is not (`上级补助` + `收入`), or names nothing alone
+/// (`财政拨款` + `结转`). A row of the heading's parts (`基本支出` over
+/// `人员经费 | 公用经费`) names measures alone, and its cells that stand
+/// under blanks (a merged heading) are no wrapped ends.
+fn continues_cells(g: &Grammar, upper: &[Cell], lower: &[Cell]) -> bool {
+    if lower.len() > upper.len() || is_column_number_row(lower) || is_column_number_row(upper) {
+        return false;
+    }
+    let mut joins = 0;
+    for (u, l) in upper.iter().zip(lower) {
+        if normalize::is_blank(&l.text) {
+            continue;
+        }
+        if normalize::is_blank(&u.text) {
+            return false;
+        }
+        // Still cut short (`对附属单` / `位补助支` / `出`): a prefix.
+        let joined = g.header(&format!("{}{}", u.text.trim_end(), l.text.trim_start()));
+        if joined == HeaderMeaning::Other {
+            return false;
+        }
+        let upper_names = matches!(
+            g.header(&u.text),
+            HeaderMeaning::Measure(_) | HeaderMeaning::Label
+        );
+        let lower_names = !matches!(g.header(&l.text), HeaderMeaning::Other);
+        if upper_names && lower_names {
+            return false;
+        }
+        joins += 1;
+    }
+    joins > 0
+}
+
 /// Resolves `width` amount columns whose header cells start at `from`.
 pub fn resolve(
     g: &Grammar,
@@ -470,6 +536,86 @@ mod tests {
 
     fn income_layouts() -> &'static [Vec<Measure>] {
         &Grammar::global().kind("income").unwrap().layouts
+    }
+
+    #[test]
+    fn cells_wrapped_in_narrow_columns_are_joined() {
+        // 33_final_aligned of the review corpus: the 决算 income header,
+        // each name wrapped in its column. Read row by row, `收入` (a label
+        // word) and `上缴收入` (no name) left eight columns for seven.
+        let g = Grammar::global();
+        let r1 = row(&[
+            "科目代",
+            "科目名称",
+            "本年收入合",
+            "财政拨款收",
+            "上级补助",
+            "事业收入",
+            "经营收入",
+            "附属单位",
+            "其他收入",
+        ]);
+        let r2 = row(&["码", "", "计", "入", "收入", "", "", "上缴收入", ""]);
+        let r3 = row(&["", "", "", "", "", "", "", "", ""]);
+        let joined = join_wrapped_rows(g, &[&r1, &r2, &r3]);
+        assert_eq!(joined.len(), 2);
+        let texts: Vec<&str> = joined[0].iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "科目代码",
+                "科目名称",
+                "本年收入合计",
+                "财政拨款收入",
+                "上级补助收入",
+                "事业收入",
+                "经营收入",
+                "附属单位上缴收入",
+                "其他收入"
+            ]
+        );
+        let header: Vec<&[Cell]> = joined.iter().map(|r| &**r).collect();
+        let cols = resolve(g, &header, 2, 7, income_layouts());
+        assert_eq!(cols.problem, None);
+        assert_eq!(
+            measures(&cols),
+            [
+                "total",
+                "fiscal_grant",
+                "superior_subsidy",
+                "business_income",
+                "operating_income",
+                "affiliate_remittance",
+                "other_income"
+            ]
+        );
+        // Three lines: `对附属单` / `位补助支` / `出`.
+        let e1 = row(&["本年支出合", "对附属单"]);
+        let e2 = row(&["计", "位补助支"]);
+        let e3 = row(&["", "出"]);
+        let joined = join_wrapped_rows(g, &[&e1, &e2, &e3]);
+        let texts: Vec<&str> = joined[0].iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            (joined.len(), texts),
+            (1, vec!["本年支出合计", "对附属单位补助支出"])
+        );
+    }
+
+    #[test]
+    fn a_groups_parts_are_no_wrapped_ends() {
+        let g = Grammar::global();
+        // Parts that name measures alone, under a heading that does too.
+        let r1 = row(&["合计", "基本支出", "", "项目支出"]);
+        let r2 = row(&["", "人员经费", "公用经费", ""]);
+        assert_eq!(join_wrapped_rows(g, &[&r1, &r2]).len(), 2);
+        // A part under a blank (the merged heading's span) is no wrapped end.
+        let r1 = row(&["合计", "财政拨款（补助）", "", ""]);
+        let r2 = row(&["", "小计", "一般公共预算", "政府性基金"]);
+        assert_eq!(join_wrapped_rows(g, &[&r1, &r2]).len(), 2);
+        // A subtotal under a measure that names itself is no wrapped end.
+        let r1 = row(&["基本支出"]);
+        let r2 = row(&["小计"]);
+        assert_eq!(join_wrapped_rows(g, &[&r1, &r2]).len(), 2);
     }
 
     #[test]

@@ -590,7 +590,9 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document, trimmed_rows: bool) -
     }
     drop_row_number_columns(&mut rows, &mut body_owned);
     relative_years(&mut rows, so_far.year);
-    let mut header: Vec<&[Cell]> = rows.iter().map(|r| r.as_slice()).collect();
+    let slices: Vec<&[Cell]> = rows.iter().map(|r| r.as_slice()).collect();
+    let joined = columns::join_wrapped_rows(g, &slices);
+    let mut header: Vec<&[Cell]> = joined.iter().map(|r| &**r).collect();
     // Panels side by side (final accounts print 人员经费 | 公用经费 so): read
     // as one table, the left panel's rows before the right's.
     if draft.kind.shape == Shape::Coded {
@@ -1988,12 +1990,13 @@ fn two_sided(
     }
     // Income amounts are `budget` (or `final` in a final account), whatever
     // the header calls them — the comparison columns (last year's, the
-    // change) aside.
+    // change) and a final account's own budget column (`年初预算数`) aside.
+    let own = if final_account { "final" } else { "budget" };
     let income_measures: Vec<Vec<Measure>> = if left.len() == split - 1 {
         left.iter()
             .map(|c| match c[0] {
-                m if m == "final" || g.identities.is_comparison(m) => vec![m],
-                _ => vec!["budget"],
+                m if m == "final" || m == "budget" || g.identities.is_comparison(m) => vec![m],
+                _ => vec![own],
             })
             .collect()
     } else {
