@@ -260,19 +260,17 @@ fn aligned_variants_are_read_by_position_or_flagged() {
         }
     }
     eprintln!("24 aligned variants: {cells} cells, {read_ok} read ok, {flagged} flagged; by table (cells, read ok): {by_kind:?}");
-    // Measured: 3170 of 5028 cells read back `ok`, 72 flagged, none wrong;
-    // 3170 of the 3696 outside the income tables. An income table whose
-    // rows leave a column empty throughout (事业收入 in most budgets) is
-    // lost whole: its headings outnumber the body's columns, and nothing
-    // on the page says which heading the amounts stand under.
-    let outside_income: usize = by_kind
-        .iter()
-        .filter(|(k, _)| *k != "income")
-        .map(|(_, (n, _))| n)
-        .sum();
+    // Measured: 4345 of 5028 cells read back `ok`, 95 flagged, none wrong;
+    // 1137 of the income tables' 1332. An income table whose rows leave a
+    // column empty throughout (事业收入 in most budgets) has more headings
+    // than its body has columns: each heading over no amount is a column
+    // of its own. (Before: 3170, none of the income tables'.) A table
+    // where a short amount stands under no heading (set right in a wide
+    // column) is still flagged.
+    let income = by_kind.get("income").copied().unwrap_or_default();
     assert!(
-        read_ok * 100 >= outside_income * 80,
-        "only {read_ok} of {outside_income} cells read back outside the income tables"
+        read_ok * 100 >= cells * 80 && income.1 * 100 >= income.0 * 80,
+        "only {read_ok} of {cells} cells read back, {income:?} of the income tables"
     );
 }
 
@@ -292,7 +290,6 @@ fn aligned_headers_wrapped_in_narrow_columns_are_read_whole() {
         let kinds: Vec<&str> = KINDS
             .iter()
             .copied()
-            .filter(|k| *k != "income")
             .filter(|k| {
                 clean
                     .tables
@@ -318,9 +315,12 @@ fn aligned_headers_wrapped_in_narrow_columns_are_read_whole() {
             }
         }
     }
-    eprintln!("12 wrapped-header variants: {cells} cells outside income, {read_ok} read ok");
+    eprintln!("12 wrapped-header variants: {cells} cells, {read_ok} read ok");
+    // Measured: 1898 of 2514, none wrong. Income tables under wrapped
+    // headings over empty columns are read less often (a heading's pieces
+    // on two lines may each stand over no amount).
     assert!(
-        read_ok * 100 >= cells * 80,
+        read_ok * 100 >= cells * 70,
         "only {read_ok} of {cells} cells read back under wrapped headers"
     );
 }

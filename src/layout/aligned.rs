@@ -204,6 +204,61 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
     out.into_iter().map(|(run, _)| run).collect()
 }
 
+/// The body's columns with a column of its own for each heading that stands
+/// over none of them: a column every row of the table leaves empty (事业收入,
+/// 其他收入 in most income tables) shows only in the header. Only the
+/// amounts' part of the table counts: from the first column that prints
+/// an amount with a point or separators (codes have neither), under the
+/// headings that start right of the label columns. Pieces are matched on
+/// where they print (a Chinese character two columns wide). `None` when
+/// those headings fit the amount columns, or when a heading stands over
+/// two amount columns, or an amount column under two headings or none
+/// (a short amount set right in a wide column could be the heading's
+/// before it or after it): then where the amounts stand cannot be told
+/// from the page.
+fn with_heading_columns(
+    header: &[&Line],
+    body: &[&Line],
+    spans: &[(usize, usize)],
+) -> Option<Vec<(usize, usize)>> {
+    let widest = header
+        .iter()
+        .filter(|l| !l.is_body())
+        .max_by_key(|l| l.segments.len())?;
+    let prints_amount = |&(a, b): &(usize, usize)| {
+        body.iter()
+            .flat_map(|l| &l.segments)
+            .any(|s| a <= s.start && s.start < b && is_printed_amount(s.text))
+    };
+    let first_amount = spans.iter().position(prints_amount)?;
+    let (labels, amounts) = spans.split_at(first_amount);
+    let labels_end = labels.last().map_or(0, |&(_, end)| end);
+    let headings: Vec<&Segment> = widest
+        .segments
+        .iter()
+        .filter(|s| s.start >= labels_end)
+        .collect();
+    if headings.len() <= amounts.len() {
+        return None;
+    }
+    let printed = |s: &Segment| (s.start, s.start + printed_width(s.text));
+    let overlaps = |(a, b): (usize, usize), (c, d): (usize, usize)| a < d && c < b;
+    let mut out: Vec<(usize, usize)> = spans.to_vec();
+    for s in &headings {
+        match amounts.iter().filter(|&&c| overlaps(printed(s), c)).count() {
+            0 => out.push(printed(s)),
+            1 => {}
+            _ => return None,
+        }
+    }
+    let headed_once = amounts
+        .iter()
+        .all(|&c| headings.iter().filter(|s| overlaps(printed(s), c)).count() == 1);
+    out.sort_unstable();
+    let apart = out.windows(2).all(|w| w[0].1 <= w[1].0);
+    (headed_once && apart).then_some(out)
+}
+
 /// Columns a text takes on the page: a Chinese character two.
 fn printed_width(text: &str) -> usize {
     text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
@@ -473,6 +528,9 @@ fn block_columns(lines: &[Line], blocks: &[(usize, usize)]) -> Vec<BlockColumns>
     for (n, &(a, b)) in blocks.iter().enumerate() {
         let body: Vec<&Line> = lines[a..b].iter().filter(|l| l.is_body()).collect();
         let own = columns(&body);
+        // Header lines: those above the block's first body line.
+        let header: Vec<&Line> = lines[a..b].iter().take_while(|l| !l.is_body()).collect();
+        let own = with_heading_columns(&header, &body, &own).unwrap_or(own);
         let few = body.len() < MIN_BODY_LINES;
         // Only a table going on after a page break: a title or a sentence
         // between the blocks starts another table.
@@ -829,6 +887,54 @@ mod tests {
         assert_eq!(rows[1], ["", "合计", "收入", "收入", "", "位补助支"]);
         assert_eq!(rows[2], ["", "", "", "", "", "出"]);
         assert_eq!(rows[4][0], "一般公共服务支出");
+    }
+
+    #[test]
+    fn a_heading_over_no_amount_is_a_column_of_its_own() {
+        // An income table whose rows leave 政府性基金预算, 事业收入 and
+        // 其他收入 empty: the body shows two amount columns, the header
+        // five headings. Each heading over no amount is a column of its
+        // own, so the header and the rows have one width (before: the
+        // header kept its pieces as seven cells, the rows four).
+        let text = "\
+部门收入总表
+科目编码        科目名称                     合计        一般公共预算       政府性基金预算          事业收入          其他收入
+201         一般公共服务支出                   440.00        440.00
+20101       人大事务                       440.00        440.00
+208         社会保障和就业支出                   60.00         60.00
+";
+        let got = items(text);
+        let got = rows(&got);
+        assert_eq!(
+            got[0],
+            [
+                "科目编码",
+                "科目名称",
+                "合计",
+                "一般公共预算",
+                "政府性基金预算",
+                "事业收入",
+                "其他收入"
+            ]
+        );
+        assert_eq!(
+            got[1],
+            ["201", "一般公共服务支出", "440.00", "440.00", "", "", ""]
+        );
+        // An amount under no heading (between 事业收入 and 其他收入): which
+        // heading's it is cannot be told, the columns stay the body's.
+        let text = "\
+部门收入总表
+科目编码        科目名称                     合计        一般公共预算       政府性基金预算          事业收入          其他收入
+201         一般公共服务支出                   440.00        440.00
+20101       人大事务                       440.00        440.00
+208         社会保障和就业支出                   60.00         60.00
+209         其他支出                       440.00        430.00                           10.00
+";
+        let got = items(text);
+        let got = rows(&got);
+        assert_eq!(got[1].len(), 5);
+        assert_eq!(got[4], ["209", "其他支出", "440.00", "430.00", "10.00"]);
     }
 
     #[test]
