@@ -481,22 +481,25 @@ fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
 }
 
 /// Whether the last of `lines` is the end of a header cell wrapped in a
-/// narrow column (`对附属单` / `位补助支` / `出`): a word or two under a
-/// header line's cell, on its page.
+/// narrow column (`对附属单` / `位补助支` / `出`, `功能分` / `类科目` /
+/// `编码`): a word or two under a header line's cell on its page, or under
+/// such a word under it.
 fn ends_wrapped_heading(lines: &[Line]) -> bool {
-    let [.., above, last] = lines else {
+    let Some((last, above)) = lines.split_last() else {
         return false;
     };
     let ([piece], true) = (last.segments.as_slice(), is_lone_heading(last)) else {
         return false;
     };
-    above.page == last.page
-        && above.segments.len() >= 2
-        && !above.is_body()
-        && above
-            .segments
+    let under = |l: &Line| {
+        l.segments
             .iter()
-            .any(|s| s.start <= piece.start && piece.start < s.end)
+            .any(|s| s.start <= piece.start && piece.start < s.end.max(s.start + 2))
+    };
+    let Some(up) = above.last().filter(|l| l.page == last.page && under(l)) else {
+        return false;
+    };
+    (up.segments.len() >= 2 && !up.is_body()) || ends_wrapped_heading(above)
 }
 
 /// Where the head that line `k` took from the line above it starts.
@@ -587,7 +590,9 @@ pub fn items(text: &str) -> Vec<Item> {
             Line {
                 at: Provenance::Line(i as u32 + 1),
                 page,
-                segments: segments(l),
+                // pdftotext ends a page with a form feed: the next page's
+                // first line starts with it, its columns counted after it.
+                segments: segments(l.trim_start_matches('\u{c}')),
             }
         })
         .filter(|l| !l.segments.is_empty())
@@ -935,6 +940,32 @@ mod tests {
         let got = rows(&got);
         assert_eq!(got[1].len(), 5);
         assert_eq!(got[4], ["209", "其他支出", "440.00", "430.00", "10.00"]);
+    }
+
+    #[test]
+    fn a_header_wrapped_on_three_lines_after_a_page_break_heads_its_rows() {
+        // 26_mof_aligned of the review corpus: the 支出总表 goes on after a
+        // page break under its header again, `功能分` / `类科目` / `编码`
+        // wrapped in the code column. The form feed opening the page
+        // counted as a column (every piece of that line one place right of
+        // its column), and a lone `编码` under a lone `类科目` ended the
+        // header's lines: the header was read as text, the table closed,
+        // and its 22 rows on that page were reported as rows of no table.
+        let text = concat!(
+            "\u{c}功能分                  功能分类科目名称                        合计       基本支出       项目支出\n",
+            "类科目\n",
+            " 编码\n",
+            " 栏次                                                   1          2          3\n",
+            "2110101   　　行政运行                                    1311.31    1311.31\n",
+            "2110104   　　生态环境保护宣传                                 457.92       0.00     457.92\n",
+            "2110199   　　其他环境保护管理事务支出                             474.33       0.00     474.33\n",
+        );
+        let got = items(text);
+        let got = rows(&got);
+        assert_eq!(got[0][0], "功能分");
+        assert_eq!(got[1][0], "类科目");
+        assert_eq!(got[2][0], "编码");
+        assert_eq!(got[4][..3], ["2110101", "行政运行", "1311.31"]);
     }
 
     #[test]
