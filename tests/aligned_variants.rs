@@ -205,6 +205,36 @@ fn render(doc: &Document, wrap: Option<(usize, bool)>, rng: &mut Rng) -> String 
     out.join("\n")
 }
 
+/// The clean document's cells and the aligned text's, keyed alike; panics
+/// on a cell read wrong but not marked `uncertain`.
+fn read_back(clean: &Document, text: &str, variant: u64) -> (Keyed, Keyed) {
+    let aligned = pipeline::document(text.as_bytes()).unwrap();
+    let kinds: Vec<&str> = KINDS
+        .iter()
+        .copied()
+        .filter(|k| {
+            clean
+                .tables
+                .iter()
+                .any(|t| t.kind == *k && t.columns.len() >= 2)
+        })
+        .collect();
+    let want = keyed(clean, &kinds);
+    let got = keyed(&aligned, &kinds);
+    for (k, (cents, status)) in &got {
+        if status != "uncertain" {
+            assert_eq!(
+                want.get(k).map(|w| w.0),
+                Some(*cents),
+                "variant {variant}: {k} wrong but {status}\n{text}"
+            );
+        }
+    }
+    (want, got)
+}
+
+type Keyed = std::collections::HashMap<String, (i64, String)>;
+
 #[test]
 fn aligned_variants_are_read_by_position_or_flagged() {
     let docs = clean_seeds();
@@ -221,28 +251,7 @@ fn aligned_variants_are_read_by_position_or_flagged() {
             )
             .unwrap();
         }
-        let aligned = pipeline::document(text.as_bytes()).unwrap();
-        let kinds: Vec<&str> = KINDS
-            .iter()
-            .copied()
-            .filter(|k| {
-                clean
-                    .tables
-                    .iter()
-                    .any(|t| t.kind == *k && t.columns.len() >= 2)
-            })
-            .collect();
-        let want = keyed(clean, &kinds);
-        let got = keyed(&aligned, &kinds);
-        for (k, (cents, status)) in &got {
-            if status != "uncertain" {
-                assert_eq!(
-                    want.get(k).map(|w| w.0),
-                    Some(*cents),
-                    "variant {variant}: {k} wrong but {status}\n{text}"
-                );
-            }
-        }
+        let (want, got) = read_back(clean, &text, variant);
         for (k, (cents, _)) in &want {
             cells += 1;
             let kind = by_kind
@@ -286,28 +295,7 @@ fn aligned_headers_wrapped_in_narrow_columns_are_read_whole() {
         let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B ^ (variant + 1));
         let wrap = (3 + variant as usize % 3, variant % 2 == 0);
         let text = render(clean, Some(wrap), &mut rng);
-        let aligned = pipeline::document(text.as_bytes()).unwrap();
-        let kinds: Vec<&str> = KINDS
-            .iter()
-            .copied()
-            .filter(|k| {
-                clean
-                    .tables
-                    .iter()
-                    .any(|t| t.kind == *k && t.columns.len() >= 2)
-            })
-            .collect();
-        let want = keyed(clean, &kinds);
-        let got = keyed(&aligned, &kinds);
-        for (k, (cents, status)) in &got {
-            if status != "uncertain" {
-                assert_eq!(
-                    want.get(k).map(|w| w.0),
-                    Some(*cents),
-                    "variant {variant}: {k} wrong but {status}\n{text}"
-                );
-            }
-        }
+        let (want, got) = read_back(clean, &text, variant);
         for (k, (cents, _)) in &want {
             cells += 1;
             if got.get(k) == Some(&(*cents, "ok".to_string())) {

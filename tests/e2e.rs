@@ -2529,6 +2529,30 @@ fn printed_with_wrapped_labels(text: &str, head_above: bool) -> String {
     out.join("\n") + "\n"
 }
 
+/// A line item's place in the national 决算 template: table, section, code
+/// (or item), measure.
+fn template_cell(r: &Record) -> [String; 4] {
+    let row = if r["code"].is_empty() {
+        &r["item"]
+    } else {
+        &r["code"]
+    };
+    [&r["table"], &r["section"], row, &r["measure"]].map(|k| k.clone())
+}
+
+/// The national 决算 template's text and its tab-separated reading, by
+/// [`template_cell`].
+fn final_account_template() -> (String, HashMap<[String; 4], String>) {
+    let source = root().join("tests/fixtures/templates/mof_final_2023.txt");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let clean = extract(&[&source])
+        .line_items()
+        .iter()
+        .map(|r| (template_cell(r), r["amount"].clone()))
+        .collect();
+    (text, clean)
+}
+
 #[test]
 fn wrapped_labels_of_an_aligned_final_account_go_to_their_rows() {
     // The national template printed by `pdftotext -layout` with its long
@@ -2538,21 +2562,8 @@ fn wrapped_labels_of_an_aligned_final_account_go_to_their_rows() {
     // 服务`, 9 cells `ok` under that label; now the head goes to its row
     // (124 cells `ok`, none wrong). Whatever is emitted `ok` or `repaired`
     // is what the tab-separated original gives.
-    let source = root().join("tests/fixtures/templates/mof_final_2023.txt");
-    let text = std::fs::read_to_string(&source).unwrap();
-    let key = |r: &Record| {
-        let row = if r["code"].is_empty() {
-            &r["item"]
-        } else {
-            &r["code"]
-        };
-        [&r["table"], &r["section"], row, &r["measure"]].map(|k| k.clone())
-    };
-    let clean: HashMap<[String; 4], String> = extract(&[&source])
-        .line_items()
-        .iter()
-        .map(|r| (key(r), r["amount"].clone()))
-        .collect();
+    let (text, clean) = final_account_template();
+    let key = template_cell;
     let dir = tempfile::tempdir().unwrap();
     for (name, head_above, at_least) in [
         ("tail_below.txt", false, 130),
@@ -2668,21 +2679,8 @@ fn an_aligned_final_accounts_headers_wrapped_in_narrow_columns_are_read_whole() 
     // headings over columns the body leaves empty went to the column
     // beside. Whatever is emitted `ok` or `repaired` is what the
     // tab-separated original gives.
-    let source = root().join("tests/fixtures/templates/mof_final_2023.txt");
-    let text = std::fs::read_to_string(&source).unwrap();
-    let key = |r: &Record| {
-        let row = if r["code"].is_empty() {
-            &r["item"]
-        } else {
-            &r["code"]
-        };
-        [&r["table"], &r["section"], row, &r["measure"]].map(|k| k.clone())
-    };
-    let clean: HashMap<[String; 4], String> = extract(&[&source])
-        .line_items()
-        .iter()
-        .map(|r| (key(r), r["amount"].clone()))
-        .collect();
+    let (text, clean) = final_account_template();
+    let key = template_cell;
     let dir = tempfile::tempdir().unwrap();
     for wide in [3, 4, 5] {
         let name = format!("wrapped_headers_{wide}.txt");
