@@ -2449,6 +2449,46 @@ fn the_final_account_template_as_flow_reads_no_row_number_as_an_amount() {
     }
 }
 
+/// A text's lines as printed: a line without a tab, or a run of
+/// tab-separated lines (a table) as rows of cells.
+enum Printed<'a> {
+    Line(&'a str),
+    Rows(Vec<Vec<&'a str>>),
+}
+
+fn tab_runs(text: &str) -> Vec<Printed<'_>> {
+    let mut runs = Vec::new();
+    for line in text.lines() {
+        match (line.contains('\t'), runs.last_mut()) {
+            (false, _) => runs.push(Printed::Line(line)),
+            (true, Some(Printed::Rows(rows))) => rows.push(line.split('\t').collect()),
+            (true, _) => runs.push(Printed::Rows(vec![line.split('\t').collect()])),
+        }
+    }
+    runs
+}
+
+/// Columns on the page for cells given as (column, text): each as wide as
+/// its widest text as printed (two at least), and two blanks.
+fn column_spans<'a>(cells: impl Iterator<Item = (usize, &'a str)>) -> Vec<(usize, usize)> {
+    let mut widths: Vec<usize> = Vec::new();
+    for (c, text) in cells {
+        if widths.len() <= c {
+            widths.resize(c + 1, 0);
+        }
+        widths[c] = widths[c].max(printed_width(text));
+    }
+    let mut x = 0;
+    widths
+        .into_iter()
+        .map(|w| {
+            let span = (x, x + w.max(2) + 2);
+            x = span.1;
+            span
+        })
+        .collect()
+}
+
 /// The template's tables as `pdftotext -layout` prints them: each cell at
 /// its column's place (a Chinese character set two wide but printed as one
 /// character), amounts and row numbers right-aligned, and on every row with amounts its
@@ -2461,36 +2501,16 @@ fn printed_with_wrapped_labels(text: &str, head_above: bool) -> String {
             && s.chars()
                 .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
     };
-    let lines: Vec<&str> = text.lines().collect();
     let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        if !lines[i].contains('\t') {
-            out.push(lines[i].to_string());
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < lines.len() && lines[i].contains('\t') {
-            i += 1;
-        }
-        let rows: Vec<Vec<&str>> = lines[start..i]
-            .iter()
-            .map(|l| l.split('\t').collect())
-            .collect();
-        let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let mut spans = Vec::new();
-        let mut x = 0;
-        for c in 0..columns {
-            let w = rows
-                .iter()
-                .filter_map(|r| r.get(c))
-                .map(|t| printed_width(t))
-                .max()
-                .unwrap_or(0);
-            spans.push((x, x + w.max(2) + 2));
-            x += w.max(2) + 2;
-        }
+    for run in tab_runs(text) {
+        let rows = match run {
+            Printed::Line(line) => {
+                out.push(line.to_string());
+                continue;
+            }
+            Printed::Rows(rows) => rows,
+        };
+        let spans = column_spans(rows.iter().flat_map(|r| r.iter().copied().enumerate()));
         for row in rows {
             let body = row.iter().any(|c| c.contains('.') && is_amount(c));
             let wrapped = row
@@ -2589,23 +2609,15 @@ fn wrapped_labels_of_an_aligned_final_account_go_to_their_rows() {
 /// characters, its pieces on the lines below, each at its column's left.
 fn printed_with_wrapped_headers(text: &str, wide: usize) -> String {
     let has_amount = |row: &[&str]| row.iter().any(|c| c.contains('.'));
-    let lines: Vec<&str> = text.lines().collect();
     let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        if !lines[i].contains('\t') {
-            out.push(lines[i].to_string());
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < lines.len() && lines[i].contains('\t') {
-            i += 1;
-        }
-        let rows: Vec<Vec<&str>> = lines[start..i]
-            .iter()
-            .map(|l| l.split('\t').collect())
-            .collect();
+    for run in tab_runs(text) {
+        let rows = match run {
+            Printed::Line(line) => {
+                out.push(line.to_string());
+                continue;
+            }
+            Printed::Rows(rows) => rows,
+        };
         let first_body = rows.iter().position(|r| has_amount(r)).unwrap_or(0);
         // Each row as printed lines of cell pieces.
         let printed: Vec<Vec<Vec<String>>> = rows
@@ -2633,20 +2645,12 @@ fn printed_with_wrapped_headers(text: &str, wide: usize) -> String {
                     .collect()
             })
             .collect();
-        let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let mut spans = Vec::new();
-        let mut x = 0;
-        for c in 0..columns {
-            let w = printed
+        let spans = column_spans(
+            printed
                 .iter()
                 .flatten()
-                .filter_map(|line: &Vec<String>| line.get(c))
-                .map(|t| printed_width(t))
-                .max()
-                .unwrap_or(0);
-            spans.push((x, x + w.max(2) + 2));
-            x += w.max(2) + 2;
-        }
+                .flat_map(|line| line.iter().map(String::as_str).enumerate()),
+        );
         for line in printed.iter().flatten() {
             let pieces = line
                 .iter()

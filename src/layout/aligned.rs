@@ -43,6 +43,14 @@ impl Line<'_> {
     }
 }
 
+impl Segment<'_> {
+    /// Where the text lies on the page: pdftotext gives a Chinese
+    /// character one column though it is set two wide.
+    fn printed_span(&self) -> (usize, usize) {
+        (self.start, self.start + printed_width(self.text))
+    }
+}
+
 /// A word or two on a line of their own (`项目` over a repeated header):
 /// too short for a table's title.
 fn is_lone_heading(line: &Line) -> bool {
@@ -215,16 +223,13 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
 /// two amount columns, or an amount column under two headings or none
 /// (a short amount set right in a wide column could be the heading's
 /// before it or after it): then where the amounts stand cannot be told
-/// from the page.
+/// from the page. `header`: the block's lines above its first body line.
 fn with_heading_columns(
     header: &[&Line],
     body: &[&Line],
     spans: &[(usize, usize)],
 ) -> Option<Vec<(usize, usize)>> {
-    let widest = header
-        .iter()
-        .filter(|l| !l.is_body())
-        .max_by_key(|l| l.segments.len())?;
+    let widest = header.iter().max_by_key(|l| l.segments.len())?;
     let prints_amount = |&(a, b): &(usize, usize)| {
         body.iter()
             .flat_map(|l| &l.segments)
@@ -241,7 +246,7 @@ fn with_heading_columns(
     if headings.len() <= amounts.len() {
         return None;
     }
-    let printed = |s: &Segment| (s.start, s.start + printed_width(s.text));
+    let printed = Segment::printed_span;
     let overlaps = |(a, b): (usize, usize), (c, d): (usize, usize)| a < d && c < b;
     let mut out: Vec<(usize, usize)> = spans.to_vec();
     for s in &headings {
@@ -280,10 +285,9 @@ fn numeric_columns(body: &[&Line], columns: &[(usize, usize)]) -> Vec<bool> {
 /// The column a segment goes to: the one it starts in, else (it starts in
 /// a gutter) the first one it reaches, else the nearest.
 fn column_of(columns: &[(usize, usize)], s: &Segment) -> usize {
-    // Where the text ends on the page: pdftotext gives a Chinese character
-    // one column though it is set two wide, so a heading centred over its
-    // column starts in the gutter before it and reaches it only as printed.
-    let end = s.start + printed_width(s.text);
+    // Where the text ends on the page: a heading centred over its column
+    // starts in the gutter before it and reaches it only as printed.
+    let (_, end) = s.printed_span();
     columns
         .iter()
         .position(|&(a, b)| a <= s.start && s.start < b)
@@ -322,7 +326,8 @@ fn row(line: &Line, block: &BlockColumns, stacked: &[Placed]) -> (Item, Vec<Plac
     let heading = !line.is_body();
     let mut placed = Vec::new();
     for s in &line.segments {
-        let middle = s.start + printed_width(s.text) / 2;
+        let (start, end) = s.printed_span();
+        let middle = (start + end) / 2;
         let at = stacked
             .iter()
             .find(|p| heading && (p.start == s.start || p.middle.abs_diff(middle) <= 1))

@@ -327,7 +327,7 @@ pub fn join_wrapped_rows<'a>(g: &Grammar, rows: &[&'a [Cell]]) -> Vec<Cow<'a, [C
                     .map(|(u, l)| {
                         let mut c = u.clone();
                         if let Some(l) = l.filter(|l| !normalize::is_blank(&l.text)) {
-                            c.text = format!("{}{}", c.text.trim_end(), l.text.trim_start());
+                            c.text = wrapped_text(&u.text, &l.text);
                         }
                         c
                     })
@@ -338,6 +338,11 @@ pub fn join_wrapped_rows<'a>(g: &Grammar, rows: &[&'a [Cell]]) -> Vec<Cow<'a, [C
         }
     }
     out
+}
+
+/// A cell's text and its wrapped end on the row below, as one name.
+fn wrapped_text(upper: &str, lower: &str) -> String {
+    format!("{}{}", upper.trim_end(), lower.trim_start())
 }
 
 /// Whether `lower` is the wrapped end of `upper`'s cells: each of its
@@ -361,7 +366,7 @@ fn continues_cells(g: &Grammar, upper: &[Cell], lower: &[Cell]) -> bool {
             return false;
         }
         // Still cut short (`对附属单` / `位补助支` / `出`): a prefix.
-        let joined = g.header(&format!("{}{}", u.text.trim_end(), l.text.trim_start()));
+        let joined = g.header(&wrapped_text(&u.text, &l.text));
         if joined == HeaderMeaning::Other {
             return false;
         }
