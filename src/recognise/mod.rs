@@ -509,6 +509,9 @@ impl Segmenter<'_> {
             self.end_body();
             return true;
         }
+        if title::form_page_label(&norm) {
+            return true;
+        }
         if let Some(n) = title::template_table_label(&norm) {
             // Printed under the title it numbers (or above it, or at the
             // top of a continuation page): a table with no rows yet takes

@@ -82,6 +82,20 @@ pub fn template_table_label(norm: &str) -> Option<TableNo> {
         .map(TableNo::from)
 }
 
+/// A page label numbering a table's form (`部门预算01表`, `单位决算3表`),
+/// printed at the top or foot of each of its pages: neither a title nor a
+/// row, and no evidence of which table is open (a footer follows its rows).
+pub fn form_page_label(norm: &str) -> bool {
+    let Some(name) = norm.strip_suffix('表') else {
+        return false;
+    };
+    let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let prefix = &name[..name.len() - digits];
+    (1..=2).contains(&digits)
+        && (prefix.ends_with("预算") || prefix.ends_with("决算"))
+        && prefix.chars().count() <= 6
+}
+
 /// `第二部分`, `第2部分`.
 fn part_heading(i: &str) -> IResult<&str, Part> {
     map(
@@ -220,6 +234,9 @@ mod tests {
         assert_eq!(template_table_label("部门预算02表"), None);
         assert_eq!(template_table_label("某县财政局2024年部门预算公开表"), None);
         assert_eq!(template_table_label("公开表"), None);
+        assert!(form_page_label("部门预算01表") && form_page_label("单位决算3表"));
+        assert!(!form_page_label("部门预算表") && !form_page_label("2025年部门收入预算总表"));
+        assert!(!form_page_label("公开01表") && !form_page_label("上海市普陀区2025年部门预算01表"));
     }
 
     #[test]

@@ -117,19 +117,31 @@ impl Reading {
 
 /// A fragment can start a number (not `.09`) or continue one.
 fn valid_number(s: &str) -> bool {
-    let mut parts = s.splitn(2, '.');
-    let int = parts.next().unwrap_or("");
-    let frac = parts.next();
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
+    let (int, frac) = match s.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (s, None),
+    };
+    valid_integer(int)
         && frac
             .is_none_or(|f| f.len() <= 2 && f.bytes().all(|b| b.is_ascii_digit()) && !f.is_empty())
 }
 
+/// Digits, plain or grouped by thousands separators (`3,296,600`, how
+/// tables in 元 print): a comma anywhere else belongs to no number.
+fn valid_integer(int: &str) -> bool {
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or("");
+    if !int.contains(',') {
+        return digits(first);
+    }
+    first.len() <= 3 && digits(first) && groups.all(|g| g.len() == 3 && digits(g))
+}
+
 /// The longest text a joined number can have: 15 integer digits (all
-/// [`Amount::parse`] takes; [`valid_number`] admits no separators), a point
+/// [`Amount::parse`] takes) with their four thousands separators, a point
 /// and two decimals.
-const MAX_NUMBER_LEN: usize = 18;
+const MAX_NUMBER_LEN: usize = 22;
 
 /// Every join of `tokens[i..j]` into one number that obeys the wrap rule.
 fn joins(tokens: &[&str], i: usize) -> Vec<(usize, String, Option<usize>)> {
@@ -143,7 +155,7 @@ fn joins(tokens: &[&str], i: usize) -> Vec<(usize, String, Option<usize>)> {
             break;
         }
         text.push_str(t);
-        // No amount is longer (15 digits, a point, 2 decimals): a row of
+        // No amount is longer (15 digits, their separators, a point, 2 decimals): a row of
         // thousands of one-digit fragments must not join them all.
         if text.len() > MAX_NUMBER_LEN {
             break;
@@ -510,6 +522,12 @@ mod tests {
                 && valid_number("85")
                 && !valid_number(".09")
                 && !valid_number("1.234")
+                && valid_number("3,296,600")
+                && valid_number("38,454,900.00")
+                && !valid_number("3,2966")
+                && !valid_number("438,300438,300")
+                && !valid_number(",300")
+                && !valid_number("1234,567")
         );
         let j: Vec<String> = joins(&["942", "3.7", "9"], 0)
             .into_iter()
