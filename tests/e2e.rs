@@ -1821,28 +1821,13 @@ fn a_pdf_gives_the_same_cells_as_a_text_dump_of_it() {
         eprintln!("skipped: {} absent", dir.display());
         return;
     }
-    let keyed = |path: &Path| -> HashMap<String, String> {
-        let run = extract(&[path]);
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        run.line_items()
+    let amounts = |path: &Path| -> HashMap<String, String> {
+        cells_by_key(path)
             .into_iter()
-            .map(|r| {
-                let label = if r["code"].is_empty() {
-                    r["item"].clone()
-                } else {
-                    r["code"].clone()
-                };
-                let base = format!(
-                    "{}|{}|{}|{}|{}",
-                    r["table"], r["section"], label, r["project"], r["measure"]
-                );
-                let n = seen.entry(base.clone()).or_default();
-                *n += 1;
-                (format!("{base}|{n}"), r["amount"].clone())
-            })
+            .map(|(k, (amount, _))| (k, amount))
             .collect()
     };
-    let (from_pdf, from_dump) = (keyed(&pdf), keyed(&dump));
+    let (from_pdf, from_dump) = (amounts(&pdf), amounts(&dump));
     assert!(from_dump.len() > 700);
     let differ: Vec<&String> = from_dump
         .keys()
@@ -1862,6 +1847,75 @@ fn a_pdf_gives_the_same_cells_as_a_text_dump_of_it() {
         ["pdf", "pdf", "2025", "元"]
     );
     assert!(run.line_items().iter().all(|r| r["line"].starts_with('p')));
+}
+
+/// One file's cells by table, section, code (or label), project, measure and
+/// occurrence: the amount and status.
+fn cells_by_key(path: &Path) -> HashMap<String, (String, String)> {
+    let run = extract(&[path]);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    run.line_items()
+        .into_iter()
+        .map(|r| {
+            let label = if r["code"].is_empty() {
+                r["item"].clone()
+            } else {
+                r["code"].clone()
+            };
+            let base = format!(
+                "{}|{}|{}|{}|{}",
+                r["table"], r["section"], label, r["project"], r["measure"]
+            );
+            let n = seen.entry(base.clone()).or_default();
+            *n += 1;
+            (
+                format!("{base}|{n}"),
+                (r["amount"].clone(), r["status"].clone()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_lossy_dump_with_thousands_separators_is_read_where_it_can_be() {
+    // Another third-party dump of the same PDF (shared/real-pdfs, not
+    // redistributed; skipped when absent): one row per line, cells apart by
+    // one space, amounts in 元 with separators (`3,296,600`), zero cells
+    // dropped, titles printed after their first page's rows, the form label
+    // `部门预算01表` at a page's foot. No amount with a separator was read:
+    // 2 cells, both uncertain; and each table's first page went to the
+    // table before. Where zeros are dropped, `438,300 438,300` under
+    // 合计 | 基本支出 | 项目支出 cannot say which part it is: uncertain, but
+    // never a wrong cell read for sure.
+    let dir = root().join("../shared/real-pdfs");
+    let (lossy, whole) = (
+        dir.join("sh_putuo_wanlijiedao_2025_yusuan_textdump_a.txt"),
+        dir.join("sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt"),
+    );
+    if !lossy.exists() || !whole.exists() {
+        eprintln!("skipped: {} absent", dir.display());
+        return;
+    }
+    let (got, want) = (cells_by_key(&lossy), cells_by_key(&whole));
+    let sure: Vec<(&String, &String)> = got
+        .iter()
+        .filter(|(_, (_, status))| status != "uncertain")
+        .map(|(k, (amount, _))| (k, amount))
+        .collect();
+    // Measured: 342 cells, 102 of them ok or repaired.
+    assert!(got.len() > 330, "{} cells", got.len());
+    assert!(sure.len() >= 100, "{} sure cells", sure.len());
+    let wrong: Vec<_> = sure
+        .iter()
+        .filter(|(k, amount)| want.get(*k).map(|w| &w.0) != Some(*amount))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:?}");
+    assert!(got.keys().all(|k| !k.contains("部门预算01表")));
+    // The first page's rows are the income table's, not the summary's.
+    assert_eq!(
+        got.get("income||201||total|1"),
+        Some(&("3296600".to_string(), "repaired".to_string()))
+    );
 }
 
 /// Line items without their provenance: what a PDF and its text must share.

@@ -43,6 +43,15 @@ pub enum Item {
     Row { cells: Vec<Cell>, at: Provenance },
 }
 
+impl Item {
+    /// Where the line or row stands in the source.
+    pub fn at(&self) -> Provenance {
+        match self {
+            Item::Text { at, .. } | Item::Row { at, .. } => *at,
+        }
+    }
+}
+
 /// Chooses the layout from how the lines use tabs.
 pub fn detect(text: &str) -> LayoutKind {
     let bytes = text.as_bytes();

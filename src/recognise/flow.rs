@@ -188,6 +188,7 @@ fn assemble(
     let starts_text = |i: usize| first_token(i).is_some_and(|t| !is_number_fragment(t));
     let starts_number = |i: usize| first_token(i).is_some_and(is_number_fragment);
     let mut header: Vec<String> = Vec::new();
+    let mut header_text = String::new();
     let mut rows: Vec<FlowRow> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -211,13 +212,18 @@ fn assemble(
             };
         if start.is_none() && !total && rows.is_empty() {
             header.push(normalize::label(line).into_owned());
+            header_text = header.concat();
             i += 1;
             continue;
         }
-        // A header repeated after a page break: two or more header lines in a row.
+        // A header repeated after a page break: two or more header lines in
+        // a row, each a line of the header or a run of four characters or
+        // more of it (a page may break the header's lines elsewhere).
         let is_header = |l: &str| {
             let n = normalize::label(l);
-            !n.bytes().any(|b| b.is_ascii_digit()) && header.iter().any(|h| *h == n)
+            !n.bytes().any(|b| b.is_ascii_digit())
+                && (header.iter().any(|h| *h == n)
+                    || n.chars().count() >= 4 && header_text.contains(n.as_ref()))
         };
         if start.is_none()
             && !total

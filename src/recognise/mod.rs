@@ -9,6 +9,7 @@
 mod columns;
 mod flow;
 mod meta;
+mod pages;
 mod table;
 mod title;
 mod units;
@@ -106,7 +107,15 @@ const HOLD_LIMIT: usize = 12;
 
 /// Recognises tables and metadata in the items of one document (taken by
 /// value: table rows move into their tables).
-pub fn recognise(g: &'static Grammar, items: Vec<Item>, text: &str) -> Document {
+pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Document {
+    // A text dump's lines come in the order its extractor wrote them; a
+    // PDF's are read by position.
+    if items
+        .first()
+        .is_some_and(|i| matches!(i.at(), Provenance::Line(_)))
+    {
+        pages::raise_foot_titles(g, &mut items);
+    }
     let flow = !items.iter().any(|i| matches!(i, Item::Row { .. }));
     let trimmed_rows = !flow && crate::layout::trims_trailing_blanks(text);
     let mut s = Segmenter {
