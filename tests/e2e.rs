@@ -2061,6 +2061,18 @@ fn shanghai_budget_pdfs_read_whole() {
             "{measure}"
         );
     }
+    // Its expenditure and general_budget tables print the 合计 row's basic
+    // `22,118,861` among amounts with two decimals; its row and its column
+    // both need 22,118,861.34: restored, and marked.
+    let total_basic: Vec<[String; 2]> = rows_of(&items, danwei)
+        .into_iter()
+        .filter(|r| r["item"] == "合计" && r["measure"] == "basic")
+        .map(|r| [r["amount"].clone(), r["status"].clone()])
+        .collect();
+    assert_eq!(
+        total_basic,
+        [["22118861.34", "repaired"], ["22118861.34", "repaired"]].map(|r| r.map(String::from))
+    );
     assert_eq!(
         value(
             "wanlijiedao_2025_yusuan",

@@ -2,8 +2,10 @@
 //! dump's cell, a PDF's glyphs clipped by the cell box): `79.75` printed
 //! `79.7`.
 //!
-//! A short amount (one decimal; in a table of whole 元, a whole number)
-//! that takes part in a failing identity is given each last digit in turn; the one digit under which every identity
+//! A short amount (one decimal; in a table of whole 元, a whole number) that
+//! takes part in a failing identity is given each last digit in turn (a
+//! whole number among amounts printed with two decimals, each pair of
+//! decimals: `22,118,861` for `22,118,861.34`); the one digit under which every identity
 //! it takes part in holds, two of them at least, is restored and the cell
 //! marked `repaired`. When a digit mends a failing identity but no single
 //! digit proves itself so (one identity only, several digits or several
@@ -147,7 +149,7 @@ fn outcomes_by_reading(
         .collect();
     let printed = c.value(doc)?.amount;
     let readings: Vec<Amount> = std::iter::once(printed)
-        .chain(with_a_digit_more(printed))
+        .chain(with_digits_more(printed, hundredths(doc, c.table)))
         .collect();
     let mut outcomes = Vec::with_capacity(readings.len());
     for reading in &readings {
@@ -164,35 +166,55 @@ fn outcomes_by_reading(
 }
 
 /// `ok` and printed with one decimal (a second may have been cut off), or
-/// as a whole number in a table of whole numbers (元 tables: a last digit).
+/// as a whole number in a table of whole numbers (元 tables: a last digit)
+/// or of hundredths (`22,118,861` among `14,348,853.34`: the decimals).
 fn printed_short(doc: &Document, c: &CellRef) -> bool {
     c.value(doc).is_some_and(|v| {
         // `0` is no number with its last digit cut off.
         v.status == CellStatus::Ok
             && v.amount.cents != 0
-            && (v.amount.decimals == 1 || (v.amount.decimals == 0 && whole_numbers(doc, c.table)))
+            && (v.amount.decimals == 1
+                || (v.amount.decimals == 0
+                    && (whole_numbers(doc, c.table) || hundredths(doc, c.table))))
     })
 }
 
 /// Nearly every amount of the table is printed without decimals.
 fn whole_numbers(doc: &Document, table: usize) -> bool {
+    nearly_all_printed_with(doc, table, 0)
+}
+
+/// Nearly every amount of the table is printed with two decimals.
+fn hundredths(doc: &Document, table: usize) -> bool {
+    nearly_all_printed_with(doc, table, 2)
+}
+
+fn nearly_all_printed_with(doc: &Document, table: usize, decimals: u8) -> bool {
     let Some(t) = doc.tables.get(table) else {
         return false;
     };
-    let (whole, all) = t
+    let (like, all) = t
         .rows
         .iter()
         .flat_map(|r| &r.values)
-        .fold((0, 0), |(w, a), v| {
-            (w + usize::from(v.amount.decimals == 0), a + 1)
+        .fold((0, 0), |(n, a), v| {
+            (n + usize::from(v.amount.decimals == decimals), a + 1)
         });
-    all > 0 && whole * 10 >= all * 9
+    all > 0 && like * 10 >= all * 9
 }
 
-/// The amounts `printed` may have been before its last digit was cut off.
-fn with_a_digit_more(printed: Amount) -> Vec<Amount> {
+/// The amounts `printed` may have been before digits were cut off: its
+/// last digit, or, a whole number in a table of hundredths, its decimals.
+fn with_digits_more(printed: Amount, hundredths: bool) -> Vec<Amount> {
     let sign = if printed.cents < 0 { -1 } else { 1 };
     match printed.decimals {
+        // 22118861 → 22118861.01 … 22118861.99 (`.00` is as printed).
+        0 if hundredths => (1..=99)
+            .map(|d| Amount {
+                cents: printed.cents + sign * d,
+                decimals: 2,
+            })
+            .collect(),
         // 79.7 → 79.71 … 79.79 (79.70 is 79.7).
         1 => (1..=9)
             .map(|d| Amount {
@@ -237,10 +259,9 @@ mod tests {
     use crate::grammar::Grammar;
     use crate::model::{Code, Provenance, Row, Value};
 
-    /// An expenditure table: 类 208 (total, basic, project) and its 合计
-    /// when given, amounts as printed.
-    fn expenditure(class: [&str; 3], total: Option<[&str; 3]>) -> Document {
-        let row = |code: &str, item: &str, printed: [&str; 3]| Row {
+    /// A row of an expenditure table (total, basic, project), as printed.
+    fn row(code: &str, item: &str, printed: [&str; 3]) -> Row {
+        Row {
             section: None,
             code: Code::new(code),
             item: item.into(),
@@ -258,7 +279,12 @@ mod tests {
                 })
                 .collect(),
             at: Provenance::Line(1),
-        };
+        }
+    }
+
+    /// An expenditure table: 类 208 (total, basic, project) and its 合计
+    /// when given, amounts as printed.
+    fn expenditure(class: [&str; 3], total: Option<[&str; 3]>) -> Document {
         crate::testing::expenditure_document(
             std::iter::once(row("208", "社会保障和就业支出", class))
                 .chain(total.map(|t| row("", "合计", t)))
@@ -310,6 +336,62 @@ mod tests {
             restored(doc),
             [("1010".into(), Ok), ("505".into(), Ok), ("505".into(), Ok)]
         );
+    }
+
+    #[test]
+    fn decimals_lost_from_a_whole_number_among_hundredths_are_restored() {
+        use CellStatus::{Ok, Repaired};
+        // sh_putuo_sifaju_2026_yusuan_danwei.pdf: the 合计 row's basic is
+        // printed `22,118,861`, every other amount with two decimals; its
+        // row (total − project) and its column (the 类 rows) both say .34.
+        let table = |total: Option<[&str; 3]>| {
+            let mut rows = vec![
+                row(
+                    "204",
+                    "公共安全支出",
+                    ["79189400.34", "14348853.34", "64840547.00"],
+                ),
+                row(
+                    "20406",
+                    "司法",
+                    ["79189400.34", "14348853.34", "64840547.00"],
+                ),
+                row(
+                    "2040601",
+                    "行政运行",
+                    ["14348853.34", "14348853.34", "0.00"],
+                ),
+                row(
+                    "2040604",
+                    "基层司法业务",
+                    ["64840547.00", "0.00", "64840547.00"],
+                ),
+                row(
+                    "208",
+                    "社会保障和就业支出",
+                    ["7770008.00", "7770008.00", "0.00"],
+                ),
+            ];
+            rows.extend(total.map(|t| row("", "合计", t)));
+            crate::testing::expenditure_document(rows)
+        };
+        let total_basic = |mut doc: Document| {
+            let ids = check::identities(&doc, Grammar::global());
+            restore_cut_digits(&mut doc, &ids);
+            let v = &doc.tables[0].rows[5].values[1];
+            (v.amount.to_string(), v.status)
+        };
+        let doc = table(Some(["86959408.34", "22118861", "64840547.00"]));
+        assert_eq!(total_basic(doc), ("22118861.34".into(), Repaired));
+        // Its row asks for .34 but its column adds up as printed (the 类
+        // rows say .00): a slip elsewhere, the amount stays as printed.
+        let mut doc = table(Some(["86959408.34", "22118861", "64840547.00"]));
+        doc.tables[0].rows[0].values[1].amount = Amount::parse("14348853.00").unwrap();
+        doc.tables[0].rows[0].values[0].amount = Amount::parse("79189400.00").unwrap();
+        assert_eq!(total_basic(doc), ("22118861".into(), Ok));
+        // A whole amount that adds up is the publisher's format.
+        let doc = table(Some(["86959408.34", "22118861", "64840547.34"]));
+        assert_eq!(total_basic(doc).1, Ok);
     }
 
     /// The 合计 row's basic as a flow dump's row rule restored it: printed
