@@ -173,6 +173,58 @@ fn is_total_start(token: &str) -> bool {
     t.starts_with("合计") || t.starts_with("总计")
 }
 
+/// A code printed one level a line (`204` / `06` / `01` / `行政运行`, an
+/// extractor that writes each cell on a line of its own) joined into one
+/// line, as a dump that keeps the row's cells together prints it: a 类 (or
+/// economic class) alone on its line, then one or two lines of a two-digit
+/// level, then the row's name.
+fn join_code_lines(
+    g: &Grammar,
+    lines: Vec<(Provenance, String)>,
+    economic: bool,
+) -> Vec<(Provenance, String)> {
+    let alone = |l: &str, len: usize| l.len() == len && l.bytes().all(|b| b.is_ascii_digit());
+    let class = |l: &str| {
+        alone(l, 3)
+            && if economic {
+                l.starts_with('3')
+            } else {
+                g.class_names_by_code(l)
+            }
+    };
+    let mut out: Vec<(Provenance, String)> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let (at, line) = &lines[i];
+        let levels = if class(line) {
+            lines[i + 1..]
+                .iter()
+                .take(2)
+                .take_while(|(_, l)| alone(l, 2))
+                .count()
+        } else {
+            0
+        };
+        let named = lines
+            .get(i + 1 + levels)
+            .and_then(|(_, l)| l.split_whitespace().next())
+            .is_some_and(|t| !is_number_fragment(t));
+        if levels > 0 && named {
+            let mut joined = line.clone();
+            for (_, level) in &lines[i + 1..=i + levels] {
+                joined.push(' ');
+                joined.push_str(level);
+            }
+            out.push((*at, joined));
+            i += 1 + levels;
+        } else {
+            out.push((*at, line.clone()));
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Splits the table's lines into header lines and rows.
 fn assemble(
     g: &Grammar,
@@ -184,6 +236,7 @@ fn assemble(
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(at, l)| (*at, close_cjk_spaces(l.trim())))
         .collect();
+    let lines = join_code_lines(g, lines, economic);
     let first_token = |i: usize| lines.get(i).and_then(|(_, l)| l.split_whitespace().next());
     let starts_text = |i: usize| first_token(i).is_some_and(|t| !is_number_fragment(t));
     let starts_number = |i: usize| first_token(i).is_some_and(is_number_fragment);
@@ -589,8 +642,15 @@ fn coded(
         table.rows.push(Row {
             section: None,
             code: row.code.clone(),
+            // The total's own word (`合计`, or `总计` where the table prints
+            // that), not what a wrapped line ran into it.
             item: if row.is_total {
-                "合计".to_string()
+                if row.label.starts_with("总计") {
+                    "总计"
+                } else {
+                    "合计"
+                }
+                .to_string()
             } else {
                 row.label.clone()
             },
@@ -619,7 +679,10 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
             && t.is_char_boundary(3)
             && g.class_names_by_code(&t[..3])
             && !is_number_fragment(t);
-        let total = ["支出总计", "支出合计"]
+        // A total or an item only the expenditure side prints: the
+        // year-end balance (`年末结转和结余`, the income side has 年初…)
+        // and its allocation (`结余分配`).
+        let total = ["支出总计", "支出合计", "年末", "结余分配"]
             .iter()
             .any(|k| normalize::label(t).starts_with(k));
         class || glued || total || g.class_code(t).is_some() && i > 0
@@ -677,7 +740,7 @@ fn numbers_its_rows(lines: &[(Provenance, String)]) -> bool {
 /// A summary label that opens an item ([`normalize::opens_item`]), or a
 /// total (`本年收入合计`).
 fn opens_item(label: &str) -> bool {
-    normalize::opens_item(label) || label.ends_with("合计")
+    normalize::opens_item(label) || label.ends_with("合计") || label.ends_with("总计")
 }
 
 /// Makes uncertain an income row whose label may have lost its tail.
@@ -860,6 +923,11 @@ fn two_sided(
     });
     let required: Vec<usize> = vec![0];
     let mut pending = String::new();
+    // How many of the pending label lines open an item (`二、事业收入`,
+    // `三、…`), and whether the first does: an item after another, or
+    // after a line that opens none, is a row of its own, not one label.
+    let mut pending_items = 0usize;
+    let mut pending_opens = false;
     // An expenditure label printed on a line of its own with the income
     // side's row number, before its own number and amounts.
     let mut exp_head = String::new();
@@ -911,6 +979,7 @@ fn two_sided(
                     String::new()
                 };
                 pending.clear();
+                pending_items = 0;
                 previous = (None, None);
                 continue;
             }
@@ -936,7 +1005,17 @@ fn two_sided(
             }
             (tokens, split)
         } else {
-            let split = split_two_sided(g, &tokens);
+            // A second 总计 (each cell a line of its own): the income side
+            // has printed its own, this one is the expenditure side's.
+            let second_total = || {
+                let label: String = tokens
+                    .iter()
+                    .filter(|t| !is_number_fragment(t))
+                    .map(|t| normalize::label(t))
+                    .collect();
+                label == "总计" && income_rows.iter().any(|r| r.item == "总计")
+            };
+            let split = split_two_sided(g, &tokens).or_else(|| second_total().then_some(0));
             (tokens, split)
         };
         let has_numbers = tokens.iter().any(|t| is_number_fragment(t));
@@ -965,12 +1044,19 @@ fn two_sided(
             if tail && opens_item(&income_text) {
                 attach_tail(g, &pending, previous, &mut income_rows, &mut exp_rows);
                 pending.clear();
+                pending_items = 0;
                 previous = (None, None);
             }
+            if pending.is_empty() {
+                pending_opens = opens_item(&income_text);
+            }
+            pending_items += usize::from(opens_item(&income_text));
             pending.push_str(&income_text);
             continue;
         }
         let mut head = std::mem::take(&mut pending);
+        let head_items = std::mem::take(&mut pending_items);
+        let head_opens = std::mem::take(&mut pending_opens);
         let mut wrap_in_doubt = false;
         let mut sides_run_together = false;
         if tail && line_opens {
@@ -1003,6 +1089,13 @@ fn two_sided(
             doubt_income_row(previous.0.and_then(|i| income_rows.get_mut(i)));
         }
         previous = (None, None);
+        // Several items' labels and then one amount, no label of its own
+        // (a dump that prints a side's labels before its amounts), or an
+        // item's label after a line that opens none (`单位上年结余…` /
+        // `收入总计`): whose amount it is cannot be told.
+        let several_items = !head.is_empty()
+            && income_text.is_empty()
+            && (head_items >= 2 || head_items == 1 && !head_opens);
         let label = head + &income_text;
         if !income_numbers.is_empty() {
             // One income column: all fragments make one amount.
@@ -1033,11 +1126,12 @@ fn two_sided(
             }
             let status = if label.contains("支出")
                 || sides_run_together
+                || several_items
                 || label.is_empty()
                 || heading
             {
                 table.issues.push(format!(
-                    "line {at}: income row '{label}' names an expenditure, a heading or nothing: its amount is uncertain"
+                    "line {at}: income row '{label}' names an expenditure, several items, a heading or nothing: its amount is uncertain"
                 ));
                 CellStatus::Uncertain
             } else if wrap_in_doubt {
@@ -1232,6 +1326,52 @@ mod tests {
         // A zero alone, or a number after the code, starts no row.
         assert_eq!(start("208 0 01 行政运行"), None);
         assert_eq!(start("208 01 01 499.91"), None);
+    }
+
+    #[test]
+    fn a_code_printed_a_level_a_line_starts_its_row() {
+        let g = Grammar::global();
+        let lines: Vec<(Provenance, String)> = [
+            "204",
+            "公共安全支出",
+            "79,189,400.34",
+            "204",
+            "06",
+            "司法",
+            "79,189,400.34",
+            "204",
+            "06",
+            "01",
+            "行政运行",
+            "14,348,853.34",
+            // A 类 and a level before an amount, not a name: no code.
+            "208",
+            "05",
+            "2,925,857.00",
+        ]
+        .iter()
+        .zip(1u32..)
+        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
+        .collect();
+        let (_, rows) = assemble(g, &lines, false);
+        let read: Vec<(&str, &str, usize)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.code.as_ref().map_or("", |c| c.as_str()),
+                    r.label.as_str(),
+                    r.numbers.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("204", "公共安全支出", 1),
+                ("20406", "司法", 1),
+                ("2040601", "行政运行", 4)
+            ]
+        );
     }
 
     #[test]
@@ -1477,6 +1617,73 @@ mod tests {
                 (r.section.unwrap(), r.item.clone(), v.amount.cents, v.status)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_summary_printed_a_cell_a_line_keeps_its_sides() {
+        use CellStatus::{Ok, Uncertain};
+        use Section::{Expenditure, Income};
+        // PyMuPDF's dump of a 收入支出决算总表: each cell a line of its own.
+        let rows = summary_rows(&[
+            "收入",
+            "支出",
+            "项目",
+            "决算数",
+            "项目",
+            "决算数",
+            "一、一般公共预算财政拨款收入",
+            "2,940.05",
+            "一、一般公共服务支出",
+            "2,940.05",
+            "本年收入合计",
+            "2,940.05",
+            "本年支出合计",
+            "2,940.05",
+            // Only the expenditure side prints a year-end balance; the
+            // second 总计 is that side's.
+            "年初结转和结余",
+            "49.14",
+            "年末结转和结余",
+            "49.14",
+            "总计",
+            "2,989.19",
+            "总计",
+            "2,989.19",
+        ]);
+        // A line of an expenditure's name alone is not told from the income
+        // side's (no code to split at): its amount is uncertain, not wrong.
+        let want = [
+            (Income, "一、一般公共预算财政拨款收入", 294005, Ok),
+            (Income, "一、一般公共服务支出", 294005, Uncertain),
+            (Income, "本年收入合计", 294005, Ok),
+            (Income, "本年支出合计", 294005, Uncertain),
+            (Income, "年初结转和结余", 4914, Ok),
+            (Income, "总计", 298919, Ok),
+            (Expenditure, "年末结转和结余", 4914, Ok),
+            (Expenditure, "总计", 298919, Ok),
+        ];
+        let mut got: Vec<_> = rows
+            .iter()
+            .map(|(s, i, c, st)| (*s, i.as_str(), *c, *st))
+            .collect();
+        got.sort_by_key(|r| r.0 == Expenditure);
+        assert_eq!(got, want);
+        // A side's labels printed before its amounts (pdfminer): the one
+        // amount after several items' labels is no one row's for sure.
+        let rows = summary_rows(&[
+            "项目",
+            "预算数",
+            "项目",
+            "预算数",
+            "一、财政拨款收入",
+            "二、事业收入",
+            "三、其他收入",
+            "1,897.50 一、一般公共服务支出",
+        ]);
+        assert_eq!(
+            rows.iter().find(|r| r.0 == Income).map(|r| (r.2, r.3)),
+            Some((189750, Uncertain))
+        );
     }
 
     #[test]

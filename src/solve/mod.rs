@@ -127,11 +127,16 @@ fn valid_number(s: &str) -> bool {
 }
 
 /// Digits, plain or grouped by thousands separators (`3,296,600`, how
-/// tables in 元 print): a comma anywhere else belongs to no number.
+/// tables in 元 print): a comma anywhere else belongs to no number. No
+/// amount is printed with a leading zero: `02` is a code's level (a dump
+/// that prints a column's cells apart from their rows).
 fn valid_integer(int: &str) -> bool {
     let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
     let mut groups = int.split(',');
     let first = groups.next().unwrap_or("");
+    if first.len() > 1 && first.starts_with('0') {
+        return false;
+    }
     if !int.contains(',') {
         return digits(first);
     }
@@ -528,6 +533,9 @@ mod tests {
                 && !valid_number("438,300438,300")
                 && !valid_number(",300")
                 && !valid_number("1234,567")
+                && !valid_number("02")
+                && valid_number("0.50")
+                && valid_number("0")
         );
         let j: Vec<String> = joins(&["942", "3.7", "9"], 0)
             .into_iter()
