@@ -345,33 +345,36 @@ mod tests {
         // printed `22,118,861`, every other amount with two decimals; its
         // row (total − project) and its column (the 类 rows) both say .34.
         let table = |total: Option<[&str; 3]>| {
-            let mut rows = vec![
-                row(
+            let mut rows: Vec<Row> = [
+                (
                     "204",
                     "公共安全支出",
                     ["79189400.34", "14348853.34", "64840547.00"],
                 ),
-                row(
+                (
                     "20406",
                     "司法",
                     ["79189400.34", "14348853.34", "64840547.00"],
                 ),
-                row(
+                (
                     "2040601",
                     "行政运行",
                     ["14348853.34", "14348853.34", "0.00"],
                 ),
-                row(
+                (
                     "2040604",
                     "基层司法业务",
                     ["64840547.00", "0.00", "64840547.00"],
                 ),
-                row(
+                (
                     "208",
                     "社会保障和就业支出",
                     ["7770008.00", "7770008.00", "0.00"],
                 ),
-            ];
+            ]
+            .into_iter()
+            .map(|(code, item, printed)| row(code, item, printed))
+            .collect();
             rows.extend(total.map(|t| row("", "合计", t)));
             crate::testing::expenditure_document(rows)
         };
