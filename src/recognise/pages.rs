@@ -45,12 +45,13 @@ pub fn raise_foot_titles(g: &Grammar, items: &mut [Item]) {
                 page[top..tail].rotate_right(tail - t);
             }
         }
-        for item in page.iter() {
-            if holds_amount(item) {
-                title_waiting = false;
-            } else if names_a_table(g, item) {
-                title_waiting = true;
-            }
+        // The page's last amount or title says whether a title waits.
+        if let Some(last) = page
+            .iter()
+            .rev()
+            .find(|i| holds_amount(i) || names_a_table(g, i))
+        {
+            title_waiting = !holds_amount(last);
         }
         start = end;
     }
@@ -111,6 +112,8 @@ fn numbers_a_table(item: &Item) -> bool {
 /// A line or row printing an amount (`201 一般公共服务支出 3,296,600`).
 fn holds_amount(item: &Item) -> bool {
     match item {
+        // Most lines of a disclosure are prose without a digit.
+        Item::Text { text, .. } if !text.bytes().any(|b| b.is_ascii_digit()) => false,
         Item::Text { text, .. } => text
             .split(normalize::is_space)
             .any(|t| t.contains(|c: char| c.is_ascii_digit()) && Amount::parse(t).is_some()),
