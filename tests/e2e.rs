@@ -1721,11 +1721,9 @@ fn flow_dump_001_is_rebuilt_from_its_fragments() {
 fn shanghai_dump_with_dropped_code_cells_reads_whole() {
     // A third-party dump (shared/real-pdfs, not redistributed): amounts in 元
     // with separators, empty code cells and trailing blanks dropped.
-    let path = root().join("../shared/real-pdfs/sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt");
-    if !path.exists() {
-        eprintln!("skipped: {} absent", path.display());
+    let Some([path]) = real_pdfs(["sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt"]) else {
         return;
-    }
+    };
     let run = extract(&[&path]);
     let items = run.line_items();
     let d = &run.documents()[0];
@@ -1812,15 +1810,12 @@ fn a_pdf_gives_the_same_cells_as_a_text_dump_of_it() {
     // shared/real-pdfs holds a Shanghai budget PDF and a third-party text dump
     // of it (not redistributed; skipped when absent). Read straight from the
     // PDF's content streams, every cell of the dump comes back, same value.
-    let dir = root().join("../shared/real-pdfs");
-    let (pdf, dump) = (
-        dir.join("sh_putuo_wanlijiedao_2025_yusuan.pdf"),
-        dir.join("sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt"),
-    );
-    if !pdf.exists() || !dump.exists() {
-        eprintln!("skipped: {} absent", dir.display());
+    let Some([pdf, dump]) = real_pdfs([
+        "sh_putuo_wanlijiedao_2025_yusuan.pdf",
+        "sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt",
+    ]) else {
         return;
-    }
+    };
     let amounts = |path: &Path| -> HashMap<String, String> {
         cells_by_key(path)
             .into_iter()
@@ -1847,6 +1842,20 @@ fn a_pdf_gives_the_same_cells_as_a_text_dump_of_it() {
         ["pdf", "pdf", "2025", "元"]
     );
     assert!(run.line_items().iter().all(|r| r["line"].starts_with('p')));
+}
+
+/// The third-party files of `../shared/real-pdfs` named (not
+/// redistributed): `None`, said on stderr, when one is absent, and the
+/// test that needs them is skipped.
+fn real_pdfs<const N: usize>(names: [&str; N]) -> Option<[PathBuf; N]> {
+    let paths = names.map(|n| root().join("../shared/real-pdfs").join(n));
+    match paths.iter().find(|p| !p.exists()) {
+        Some(absent) => {
+            eprintln!("skipped: {} absent", absent.display());
+            None
+        }
+        None => Some(paths),
+    }
 }
 
 /// One file's cells by table, section, code (or label), project, measure and
@@ -1887,15 +1896,12 @@ fn a_lossy_dump_with_thousands_separators_is_read_where_it_can_be() {
     // table before. Where zeros are dropped, `438,300 438,300` under
     // 合计 | 基本支出 | 项目支出 cannot say which part it is: uncertain, but
     // never a wrong cell read for sure.
-    let dir = root().join("../shared/real-pdfs");
-    let (lossy, whole) = (
-        dir.join("sh_putuo_wanlijiedao_2025_yusuan_textdump_a.txt"),
-        dir.join("sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt"),
-    );
-    if !lossy.exists() || !whole.exists() {
-        eprintln!("skipped: {} absent", dir.display());
+    let Some([lossy, whole]) = real_pdfs([
+        "sh_putuo_wanlijiedao_2025_yusuan_textdump_a.txt",
+        "sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt",
+    ]) else {
         return;
-    }
+    };
     let (got, want) = (cells_by_key(&lossy), cells_by_key(&whole));
     let sure: Vec<(&String, &String)> = got
         .iter()
@@ -2041,7 +2047,6 @@ fn shanghai_budget_pdfs_read_whole() {
     // thousands separators, a transposed “三公” table with 机关运行经费, and
     // a 财务收支预算总表 whose expenditure side splits into personnel,
     // public funds and project. Values checked against `pdftotext -layout`.
-    let dir = root().join("../shared/real-pdfs");
     let names = [
         "sh_putuo_caizhengju_2025_yusuan.pdf",
         "sh_putuo_sifaju_2026_yusuan_bumen.pdf",
@@ -2051,11 +2056,9 @@ fn shanghai_budget_pdfs_read_whole() {
         "sh_putuo_zhengfubangongshi_2025_yusuan_bumen.pdf",
         "sh_putuo_zhengfubangongshi_2025_yusuan_danwei.pdf",
     ];
-    let paths: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
-    if !paths.iter().all(|p| p.exists()) {
-        eprintln!("skipped: {} absent", dir.display());
+    let Some(paths) = real_pdfs(names) else {
         return;
-    }
+    };
     let run = extract(&paths.iter().map(PathBuf::as_path).collect::<Vec<_>>());
     for d in run.documents() {
         assert_eq!(d["status"], "ok", "{}: {}", d["source"], d["error"]);
@@ -2124,7 +2127,9 @@ fn shanghai_budget_pdfs_read_whole() {
     );
     // A final-account (决算) “三公” table: 预算数 and 决算数 under every
     // category, the headings stacked out of order by vertical centring.
-    let juesuan = dir.join("sh_putuo_guihuaziyuan_2024_juesuan.pdf");
+    let Some([juesuan]) = real_pdfs(["sh_putuo_guihuaziyuan_2024_juesuan.pdf"]) else {
+        return;
+    };
     let run = extract(&[&juesuan]);
     let items = run.line_items();
     let value = |label: &str, measure: &str| -> Vec<String> {
@@ -2149,11 +2154,9 @@ fn a_code_level_printed_without_its_leading_zero_is_read_in_order() {
     // `2` and `7` between `01` and `08` (spreadsheet cells formatted as
     // numbers). They read as 30102 and 30107, said so in the document's
     // error, and 301's breakdown then adds up.
-    let pdf = root().join("../shared/real-pdfs/sh_putuo_wanlijiedao_2024_yusuan.pdf");
-    if !pdf.exists() {
-        eprintln!("skipped: {} absent", pdf.display());
+    let Some([pdf]) = real_pdfs(["sh_putuo_wanlijiedao_2024_yusuan.pdf"]) else {
         return;
-    }
+    };
     let run = extract(&[&pdf]);
     let items = run.line_items();
     let table = "general_budget_basic";
@@ -3428,11 +3431,9 @@ fn a_digit_cut_off_a_whole_yuan_amount_is_restored() {
     // `17,887,739 | 17,737,739 | 150,000` with its basic amount cut to
     // `1773773`: one last digit (9) makes its row, its 款 and the other
     // tables agree.
-    let path = root().join("../shared/real-pdfs/sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt");
-    if !path.exists() {
-        eprintln!("skipped: {} absent", path.display());
+    let Some([path]) = real_pdfs(["sh_putuo_wanlijiedao_2025_yusuan_textdump_b.txt"]) else {
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     let cut = dir.path().join("textdump_b_cut.txt");
     edited_copy(&path, &cut, |lines| {

@@ -130,15 +130,7 @@ fn code_start(
     economic: bool,
 ) -> Option<CodeStart> {
     let first = tokens.first()?;
-    let class_ok = |c: &str| {
-        c.len() == 3
-            && if economic {
-                c.starts_with('3')
-            } else {
-                g.class_names_by_code(c)
-            }
-    };
-    if !class_ok(first) {
+    if !is_class(g, first, economic) {
         return None;
     }
     let mut digits = first.to_string();
@@ -168,6 +160,17 @@ fn code_start(
         .map(|code| CodeStart { code, used, padded })
 }
 
+/// A code's first level: a known 类 of a function table, a 3xx class of an
+/// economic one.
+fn is_class(g: &Grammar, code: &str, economic: bool) -> bool {
+    code.len() == 3
+        && if economic {
+            code.starts_with('3')
+        } else {
+            g.class_names_by_code(code)
+        }
+}
+
 fn is_total_start(token: &str) -> bool {
     let t = normalize::label(token);
     t.starts_with("合计") || t.starts_with("总计")
@@ -184,19 +187,11 @@ fn join_code_lines(
     economic: bool,
 ) -> Vec<(Provenance, String)> {
     let alone = |l: &str, len: usize| l.len() == len && l.bytes().all(|b| b.is_ascii_digit());
-    let class = |l: &str| {
-        alone(l, 3)
-            && if economic {
-                l.starts_with('3')
-            } else {
-                g.class_names_by_code(l)
-            }
-    };
     let mut out: Vec<(Provenance, String)> = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
         let (at, line) = &lines[i];
-        let levels = if class(line) {
+        let levels = if alone(line, 3) && is_class(g, line, economic) {
             lines[i + 1..]
                 .iter()
                 .take(2)
@@ -205,11 +200,13 @@ fn join_code_lines(
         } else {
             0
         };
-        let named = lines
-            .get(i + 1 + levels)
-            .and_then(|(_, l)| l.split_whitespace().next())
-            .is_some_and(|t| !is_number_fragment(t));
-        if levels > 0 && named {
+        let named = || {
+            lines
+                .get(i + 1 + levels)
+                .and_then(|(_, l)| l.split_whitespace().next())
+                .is_some_and(|t| !is_number_fragment(t))
+        };
+        if levels > 0 && named() {
             let mut joined = line.clone();
             for (_, level) in &lines[i + 1..=i + levels] {
                 joined.push(' ');
@@ -225,12 +222,9 @@ fn join_code_lines(
     out
 }
 
-/// Splits the table's lines into header lines and rows.
-fn assemble(
-    g: &Grammar,
-    lines: &[(Provenance, String)],
-    economic: bool,
-) -> (Vec<String>, Vec<FlowRow>) {
+/// Splits the table's lines into the header (its lines' text, run
+/// together) and rows.
+fn assemble(g: &Grammar, lines: &[(Provenance, String)], economic: bool) -> (String, Vec<FlowRow>) {
     let lines: Vec<(Provenance, String)> = lines
         .iter()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -264,8 +258,9 @@ fn assemble(
                 None => starts_number(i + 1),
             };
         if start.is_none() && !total && rows.is_empty() {
-            header.push(normalize::label(line).into_owned());
-            header_text = header.concat();
+            let label = normalize::label(line).into_owned();
+            header_text.push_str(&label);
+            header.push(label);
             i += 1;
             continue;
         }
@@ -317,7 +312,7 @@ fn assemble(
         }
         i += 1;
     }
-    (header, rows)
+    (header_text, rows)
 }
 
 /// A digit-only fragment between text (`补助` `2023` `年城`) belongs to a name.
@@ -589,7 +584,7 @@ fn coded(
     if kind.has_project {
         split_project_rows(&mut rows, &so_far.tables);
     }
-    let layout = choose_layout(g, &kind.layouts, &header.concat()).to_vec();
+    let layout = choose_layout(g, &kind.layouts, &header).to_vec();
     if layout.is_empty() || rows.is_empty() {
         return;
     }
@@ -686,9 +681,10 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
         // A total or an item only the expenditure side prints: the
         // year-end balance (`年末结转和结余`, the income side has 年初…)
         // and its allocation (`结余分配`).
+        let norm = normalize::label(t);
         let total = ["支出总计", "支出合计", "年末", "结余分配"]
             .iter()
-            .any(|k| normalize::label(t).starts_with(k));
+            .any(|k| norm.starts_with(k));
         class || glued || total || g.class_code(t).is_some() && i > 0
     });
     named
@@ -745,6 +741,33 @@ fn numbers_its_rows(lines: &[(Provenance, String)]) -> bool {
 /// total (`本年收入合计`).
 fn opens_item(label: &str) -> bool {
     normalize::opens_item(label) || label.ends_with("合计") || label.ends_with("总计")
+}
+
+/// Label lines of a two-sided table with no amount yet, run together.
+#[derive(Default)]
+struct PendingLabel {
+    text: String,
+    /// How many of the lines open an item (`二、事业收入`, `三、…`).
+    items: usize,
+    /// Whether the first line does.
+    first_opens: bool,
+}
+
+impl PendingLabel {
+    fn push(&mut self, line: &str) {
+        let opens = opens_item(line);
+        if self.text.is_empty() {
+            self.first_opens = opens;
+        }
+        self.items += usize::from(opens);
+        self.text.push_str(line);
+    }
+
+    /// An item after another, or after a line that opens none: rows of
+    /// their own, not one label.
+    fn runs_items_together(&self) -> bool {
+        self.items >= 2 || self.items == 1 && !self.first_opens
+    }
 }
 
 /// Makes uncertain an income row whose label may have lost its tail.
@@ -926,12 +949,7 @@ fn two_sided(
         exp_layout.iter().position(|x| x == m)
     });
     let required: Vec<usize> = vec![0];
-    let mut pending = String::new();
-    // How many of the pending label lines open an item (`二、事业收入`,
-    // `三、…`), and whether the first does: an item after another, or
-    // after a line that opens none, is a row of its own, not one label.
-    let mut pending_items = 0usize;
-    let mut pending_opens = false;
+    let mut pending = PendingLabel::default();
     // An expenditure label printed on a line of its own with the income
     // side's row number, before its own number and amounts.
     let mut exp_head = String::new();
@@ -974,16 +992,15 @@ fn two_sided(
                 let at = split.unwrap_or(row.tokens.len()).min(row.tokens.len());
                 let (income, expenditure) = row.tokens.split_at(at);
                 let opens = side_labels_open(income, expenditure, &[]);
-                if !pending.is_empty() && !opens_item(&pending) && opens {
-                    attach_tail(g, &pending, previous, &mut income_rows, &mut exp_rows);
+                if !pending.text.is_empty() && !opens_item(&pending.text) && opens {
+                    attach_tail(g, &pending.text, previous, &mut income_rows, &mut exp_rows);
                 }
                 exp_head = if row.numbers.len() == 1 {
                     expenditure.iter().map(|t| normalize::label(t)).collect()
                 } else {
                     String::new()
                 };
-                pending.clear();
-                pending_items = 0;
+                pending = PendingLabel::default();
                 previous = (None, None);
                 continue;
             }
@@ -1041,26 +1058,21 @@ fn two_sided(
         // the row above, wrapped below its numbers. Before a line that opens
         // none it may be that or the next row's head: both rows' income
         // amounts are then uncertain.
-        let tail = numbered && !pending.is_empty() && !opens_item(&pending);
+        let tail = numbered && !pending.text.is_empty() && !opens_item(&pending.text);
         let line_opens = side_labels_open(income, expenditure, &income_numbers);
         let exp_head = std::mem::replace(&mut exp_head, std::mem::take(&mut next_head));
         if income_numbers.is_empty() && expenditure.is_empty() {
             if tail && opens_item(&income_text) {
-                attach_tail(g, &pending, previous, &mut income_rows, &mut exp_rows);
-                pending.clear();
-                pending_items = 0;
+                attach_tail(g, &pending.text, previous, &mut income_rows, &mut exp_rows);
+                pending = PendingLabel::default();
                 previous = (None, None);
             }
-            if pending.is_empty() {
-                pending_opens = opens_item(&income_text);
-            }
-            pending_items += usize::from(opens_item(&income_text));
-            pending.push_str(&income_text);
+            pending.push(&income_text);
             continue;
         }
-        let mut head = std::mem::take(&mut pending);
-        let head_items = std::mem::take(&mut pending_items);
-        let head_opens = std::mem::take(&mut pending_opens);
+        let pending_label = std::mem::take(&mut pending);
+        let runs_items_together = pending_label.runs_items_together();
+        let mut head = pending_label.text;
         let mut wrap_in_doubt = false;
         let mut sides_run_together = false;
         if tail && line_opens {
@@ -1097,9 +1109,7 @@ fn two_sided(
         // (a dump that prints a side's labels before its amounts), or an
         // item's label after a line that opens none (`单位上年结余…` /
         // `收入总计`): whose amount it is cannot be told.
-        let several_items = !head.is_empty()
-            && income_text.is_empty()
-            && (head_items >= 2 || head_items == 1 && !head_opens);
+        let several_items = !head.is_empty() && income_text.is_empty() && runs_items_together;
         let label = head + &income_text;
         if !income_numbers.is_empty() {
             // One income column: all fragments make one amount.

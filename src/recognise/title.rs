@@ -70,30 +70,37 @@ pub fn table_number(i: &str) -> IResult<&str, TableNo> {
     )(i)
 }
 
+/// A form's label: `<prefix><one or two digits>表` → the prefix and the
+/// number.
+fn numbered_form(norm: &str) -> Option<(&str, u32)> {
+    let name = norm.strip_suffix('表')?;
+    let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (prefix, number) = name.split_at(name.len() - digits);
+    (1..=2)
+        .contains(&digits)
+        .then(|| number.parse().ok())
+        .flatten()
+        .map(|n| (prefix, n))
+}
+
 /// The national template's table label, printed beside a table's title
 /// (`公开01表`, `部门决算公开05表`): the table's number.
 pub fn template_table_label(norm: &str) -> Option<TableNo> {
-    let (before, rest) = norm.split_once("公开")?;
-    let digits = rest.strip_suffix('表')?;
-    let short_prefix = before.chars().count() <= 6 && !before.contains(char::is_whitespace);
-    (short_prefix && (1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.parse::<u32>().ok())
-        .flatten()
-        .map(TableNo::from)
+    let (prefix, number) = numbered_form(norm)?;
+    let before = prefix.strip_suffix("公开")?;
+    let short_prefix = before.chars().count() <= 6
+        && !before.contains(char::is_whitespace)
+        && !before.contains("公开");
+    short_prefix.then(|| TableNo::from(number))
 }
 
 /// A page label numbering a table's form (`部门预算01表`, `单位决算3表`),
 /// printed at the top or foot of each of its pages: neither a title nor a
 /// row, and no evidence of which table is open (a footer follows its rows).
 pub fn form_page_label(norm: &str) -> bool {
-    let Some(name) = norm.strip_suffix('表') else {
-        return false;
-    };
-    let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    let prefix = &name[..name.len() - digits];
-    (1..=2).contains(&digits)
-        && (prefix.ends_with("预算") || prefix.ends_with("决算"))
-        && prefix.chars().count() <= 6
+    numbered_form(norm).is_some_and(|(prefix, _)| {
+        (prefix.ends_with("预算") || prefix.ends_with("决算")) && prefix.chars().count() <= 6
+    })
 }
 
 /// `第二部分`, `第2部分`.
