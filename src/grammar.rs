@@ -556,6 +556,26 @@ impl Grammar {
             .or_else(|| self.three_public_category(stripped))
     }
 
+    /// The category a header cell cut at its line's end begins to name
+    /// (`2024年机关运行经`, its `费预算数` printed elsewhere): the one category
+    /// whose name starts with its four or more characters.
+    pub fn three_public_heading_cut(&self, text: &str) -> Option<&'static str> {
+        let label = normalize::label(text);
+        let label = label
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches('年');
+        if label.chars().count() < 4 {
+            return None;
+        }
+        let mut named = self
+            .three_public_categories
+            .iter()
+            .filter(|(_, names)| names.iter().any(|n| n.starts_with(label)))
+            .map(|(k, _)| *k);
+        let first = named.next()?;
+        named.next().is_none().then_some(first)
+    }
+
     /// The canonical “三公” category a printed label names.
     pub fn three_public_category(&self, label: &str) -> Option<&'static str> {
         let mut l = normalize::label(label).replace(['“', '”', '"'], "");
@@ -574,6 +594,19 @@ impl Grammar {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cut_three_public_heading_names_its_category_when_only_one_starts_so() {
+        let g = Grammar::global();
+        assert_eq!(
+            g.three_public_heading_cut("2024年机关运行经"),
+            Some("机关运行经费")
+        );
+        // 公务用车购置费 and 公务用车购置及运行费 both start so.
+        assert_eq!(g.three_public_heading_cut("公务用车购"), None);
+        // Too short to tell.
+        assert_eq!(g.three_public_heading_cut("公务"), None);
+    }
+
     use super::*;
 
     fn kind_of(title: &str) -> Option<&'static str> {

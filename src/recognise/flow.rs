@@ -17,9 +17,11 @@ use super::table::Draft;
 use crate::amount::Amount;
 use crate::grammar::identities::Evidence;
 use crate::grammar::{Grammar, HeaderMeaning, Measure, Shape, TableKind};
-use crate::model::{CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, Value};
+use crate::model::{
+    Cell, CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, Value,
+};
 use crate::normalize;
-use crate::solve::table::{settle, Resolution, Settled, SolveRow};
+use crate::solve::table::{settle, settle_families, Resolution, Settled, SolveRow};
 use crate::solve::{
     first_readings, readings, readings_within, restore_cut_digit, Reading, RowRule,
 };
@@ -548,20 +550,292 @@ pub fn build(g: &Grammar, draft: &Draft, so_far: &Document) -> Table {
             so_far.is_final_account(),
             &mut table,
         ),
-        Shape::ThreePublic => {
-            if draft
-                .lines
-                .iter()
-                .any(|(_, l)| l.split_whitespace().any(is_number_fragment))
-                && !draft.declared_empty
-            {
-                table
-                    .issues
-                    .push("flow layout: “三公” table not reconstructed".into());
-            }
-        }
+        Shape::ThreePublic => three_public(g, draft, &mut table),
     }
     table
+}
+
+/// A label of a flow “三公” table and the amounts after it: a line of
+/// words, and the lines of amounts only that follow it.
+#[derive(Debug)]
+struct CategoryLine {
+    /// The words as printed (a header line's cells).
+    words: Vec<String>,
+    /// The words run together: a category's label.
+    label: String,
+    numbers: Vec<(Provenance, String)>,
+    at: Provenance,
+}
+
+/// The lines of a flow “三公” table, each line of amounts only joined to
+/// the line of words above it, a category's wrapped label
+/// (`公务用车购置及运行费` / `（小计）`, `2023年机关运行经` / `费预算数`) to
+/// its start.
+fn category_lines(g: &Grammar, lines: &[(Provenance, String)]) -> Vec<CategoryLine> {
+    let numbering = column_numbering(lines);
+    let mut out: Vec<CategoryLine> = Vec::new();
+    for ((at, line), numbering) in lines.iter().zip(numbering) {
+        if numbering {
+            continue;
+        }
+        // The narrative after the table (`“三公”经费预算数为22.91万元，…`).
+        if normalize::is_prose(line) {
+            if out.iter().any(|l| !l.numbers.is_empty()) {
+                break;
+            }
+            continue;
+        }
+        let (numbers, words): (Vec<&str>, Vec<&str>) =
+            line.split_whitespace().partition(|t| is_number_fragment(t));
+        let numbers = numbers.into_iter().map(|n| (*at, n.to_string()));
+        let label = words.concat();
+        match out.last_mut() {
+            _ if words.is_empty() && numbers.len() == 0 => {}
+            Some(last) if words.is_empty() => last.numbers.extend(numbers),
+            Some(last)
+                if last.numbers.is_empty()
+                    && g.three_public_heading(&label).is_none()
+                    && g.three_public_heading(&format!("{}{label}", last.label))
+                        .is_some() =>
+            {
+                last.label.push_str(&label);
+                last.words.extend(words.iter().map(|w| w.to_string()));
+                last.numbers.extend(numbers);
+            }
+            _ => out.push(CategoryLine {
+                words: words.iter().map(|w| w.to_string()).collect(),
+                label,
+                numbers: numbers.collect(),
+                at: *at,
+            }),
+        }
+    }
+    out
+}
+
+/// The lines that number the columns (`※ 1 2 3 4`, or `1` / `2` / `3` a
+/// line), not amounts.
+fn column_numbering(lines: &[(Provenance, String)]) -> Vec<bool> {
+    let integers = |line: &str| -> Option<Vec<u32>> {
+        line.split_whitespace()
+            .filter(|t| !matches!(*t, "※" | "栏次" | "行次"))
+            .map(|t| t.parse::<u32>().ok())
+            .collect()
+    };
+    let counts_up = |n: &[u32]| n.len() >= 2 && n.iter().zip(1..).all(|(a, b)| *a == b);
+    let mut out: Vec<bool> = lines
+        .iter()
+        .map(|(_, l)| integers(l).is_some_and(|n| counts_up(&n)))
+        .collect();
+    // One number a line: a run 1, 2, 3 … of three or more.
+    let single = |i: usize| match integers(&lines[i].1).as_deref() {
+        Some([n]) => Some(*n),
+        _ => None,
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        if single(i) != Some(1) {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < lines.len() && single(end) == Some((end - i + 1) as u32) {
+            end += 1;
+        }
+        if end - i >= 3 {
+            out[i..end].iter_mut().for_each(|o| *o = true);
+        }
+        i = end;
+    }
+    out
+}
+
+/// A flow “三公” table. Printed one row per category, each label followed
+/// by its amounts (blank cells vanished), it is solved like a coded table,
+/// the category sums (合计 = 因公出国(境)费 + 公务接待费 + 公务用车购置及运行费;
+/// the vehicles = 购置费 + 运行费) in the place of the codes' parents.
+/// Transposed (the header names the categories, then one row of amounts),
+/// the sums order the amounts ([`super::table`]'s “三公” reading).
+fn three_public(g: &Grammar, draft: &Draft, table: &mut Table) {
+    let lines = category_lines(g, &draft.lines);
+    let category_rows = lines
+        .iter()
+        .filter(|l| !l.numbers.is_empty() && g.three_public_category(&l.label).is_some())
+        .count();
+    if category_rows >= 2 {
+        three_public_rows(g, draft.kind, &lines, table);
+        return;
+    }
+    // The row of amounts: the lines of amounts after the header. Words
+    // after them are no longer the table's.
+    let Some(row) = lines.iter().position(|l| !l.numbers.is_empty()) else {
+        return;
+    };
+    let lines = &lines[..=row];
+    let amounts: Vec<Cell> = lines[row]
+        .numbers
+        .iter()
+        .map(|(at, n)| Cell::new(n.as_str(), *at))
+        .collect();
+    // A line naming one category is one cell (`因公出国 (境) 费`, a cell a
+    // line); any other line's words are its cells (`合计 因公出国（境）费
+    // 公务用车购置及运行费 公务接待费`).
+    let header: Vec<Vec<Cell>> = lines
+        .iter()
+        .filter(|l| !l.words.is_empty())
+        .map(|l| match g.three_public_heading(&l.label) {
+            Some(_) => vec![Cell::new(l.label.as_str(), l.at)],
+            None => header_cells(g, &l.words)
+                .into_iter()
+                .map(|w| Cell::new(w, l.at))
+                .collect(),
+        })
+        .collect();
+    let named = header
+        .iter()
+        .flatten()
+        .filter(|c| g.three_public_heading(&c.text).is_some())
+        .count();
+    if named < 2 {
+        // No header of categories: not a “三公” table's amounts (a
+        // contents entry's title before prose, `下属 5 家预算单位`).
+        table
+            .issues
+            .push("flow layout: “三公” table not reconstructed (no categories named)".into());
+        return;
+    }
+    let header: Vec<&[Cell]> = header.iter().map(Vec::as_slice).collect();
+    super::table::three_public(
+        g,
+        draft.kind,
+        &header,
+        &draft.headings,
+        &[amounts],
+        true,
+        table,
+    );
+}
+
+/// A header line's words as cells, the words of a category printed with
+/// spaces in it (`因公出国 (境) 费`, `公务用车购 置费`) joined.
+fn header_cells(g: &Grammar, words: &[String]) -> Vec<String> {
+    /// A category's name spans at most this many words.
+    const MOST_WORDS: usize = 4;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let end = (i + 2..=(i + MOST_WORDS).min(words.len()))
+            .rev()
+            .find(|&end| g.three_public_heading(&words[i..end].concat()).is_some())
+            .unwrap_or(i + 1);
+        out.push(words[i..end].concat());
+        i = end;
+    }
+    out
+}
+
+/// A row-wise flow “三公” table: each category's amounts placed in the
+/// layout's columns by its row sum (合计 = the funds) and the category sums.
+fn three_public_rows(g: &Grammar, kind: &TableKind, lines: &[CategoryLine], table: &mut Table) {
+    let first_row = lines
+        .iter()
+        .position(|l| !l.numbers.is_empty() && g.three_public_category(&l.label).is_some())
+        .unwrap_or(lines.len());
+    let header: String = lines[..first_row]
+        .iter()
+        .map(|l| l.label.as_str())
+        .collect();
+    let layout = choose_layout(g, &kind.layouts, &header).to_vec();
+    if layout.is_empty() {
+        return;
+    }
+    table.columns = layout.clone();
+    let body = &lines[first_row..];
+    let items: Vec<String> = body
+        .iter()
+        .map(|l| {
+            g.three_public_category(&l.label)
+                .map_or_else(|| normalize::label(&l.label).into_owned(), str::to_string)
+        })
+        .collect();
+    let rules = row_rules(g, kind.key, None, |m| layout.iter().position(|x| x == m));
+    let required: Vec<usize> = layout
+        .iter()
+        .position(|m| *m == "total")
+        .into_iter()
+        .collect();
+    let mut fallbacks = Vec::new();
+    let solve_rows: Vec<SolveRow> = body
+        .iter()
+        .zip(&items)
+        .map(|(l, item)| {
+            let numbers: Vec<String> = l.numbers.iter().map(|(_, n)| n.clone()).collect();
+            let (mut found, fallback) = solve_row(&numbers, layout.len(), &rules, &required);
+            if numbers.is_empty() {
+                // A category printed without amounts: every cell blank.
+                found.push(Reading {
+                    values: vec![None; layout.len()],
+                    doubtful: false,
+                });
+            }
+            fallbacks.push(fallback);
+            SolveRow {
+                code: None,
+                is_total: item == "合计",
+                readings: found,
+            }
+        })
+        .collect();
+    // Each category sum's total row, and the rows of its parts.
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); body.len()];
+    for sum in g.identities.item_sums_of(kind.key) {
+        if let Some(total) = items.iter().position(|i| *i == sum.total) {
+            kids[total] = (0..items.len())
+                .filter(|&j| j != total && sum.parts.contains(&items[j]))
+                .collect();
+        }
+    }
+    let prior: Vec<usize> = layout
+        .iter()
+        .map(|m| {
+            kind.column_prior
+                .iter()
+                .position(|x| x == m)
+                .unwrap_or(kind.column_prior.len())
+        })
+        .collect();
+    let settled = settle_families(&solve_rows, &kids, &[], &prior, &rules);
+    let mut unsettled = 0;
+    for (((line, item), settled), fallback) in body.iter().zip(items).zip(settled).zip(fallbacks) {
+        if line.numbers.is_empty() {
+            continue;
+        }
+        if settled.resolution != Resolution::Unique {
+            unsettled += 1;
+        }
+        let values = settled
+            .reading
+            .as_ref()
+            .or(fallback.as_ref())
+            .map(|r| values(&settled, r, &layout, line.at))
+            .unwrap_or_default();
+        if values.is_empty() {
+            continue;
+        }
+        table.rows.push(Row {
+            section: None,
+            code: None,
+            item,
+            project: String::new(),
+            values,
+            at: line.at,
+        });
+    }
+    if unsettled > 0 {
+        table.issues.push(format!(
+            "flow layout: {unsettled} rows could not be placed with certainty"
+        ));
+    }
 }
 
 fn coded(
@@ -1874,6 +2148,158 @@ mod tests {
         assert_eq!(
             expenditure.last(),
             Some(&("八、卫生健康支出", CellStatus::Ok))
+        );
+    }
+
+    /// The “三公” table of a flow dump, (item, amount, status) per cell.
+    fn three_public_cells(text: &str) -> Vec<(String, &'static str, String, CellStatus)> {
+        let doc = crate::pipeline::document(text.as_bytes()).unwrap();
+        let table = doc
+            .tables
+            .iter()
+            .find(|t| t.kind == "three_public")
+            .unwrap();
+        table
+            .rows
+            .iter()
+            .flat_map(|r| {
+                r.values
+                    .iter()
+                    .map(|v| (r.item.clone(), v.measure, v.amount.to_string(), v.status))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_flow_three_public_table_row_wise_with_its_blank_funds_dropped() {
+        // Seed 000's table as PyMuPDF dumps its PDF: a cell a line. Each
+        // row prints 合计 and one fund: which fund the sums cannot say.
+        let text = "\
+表10
+财政拨款“三公”经费支出情况表
+编制部门：昌吉州社会保险管理局 单位：万元
+三公支出内容
+合计
+资金来源
+一般公共预算
+政府性基金
+国有资本经营预算
+合计
+7.59
+7.59
+因公出国（境）费
+0
+0
+公务接待费
+0.6
+0.6
+公务用车购置及运行费（小计）
+6.99
+6.99
+";
+        let cells = three_public_cells(text);
+        let cell = |item: &str, measure: &str| {
+            cells
+                .iter()
+                .find(|c| c.0 == item && c.1 == measure)
+                .map(|c| (c.2.as_str(), c.3))
+        };
+        assert_eq!(cell("合计", "total"), Some(("7.59", CellStatus::Repaired)));
+        assert_eq!(
+            cell("合计", "general_budget"),
+            Some(("7.59", CellStatus::Uncertain))
+        );
+        assert_eq!(
+            cell("公务用车购置及运行费", "total"),
+            Some(("6.99", CellStatus::Repaired))
+        );
+        assert_eq!(cells.len(), 8);
+    }
+
+    #[test]
+    fn a_flow_three_public_table_transposed_is_ordered_by_its_sums() {
+        // Seed 004's table as pdfplumber dumps its PDF: the header's cells
+        // a line each row, then the row of amounts.
+        let text = "\
+表8
+一般公共预算“三公”经费支出情况表
+编制部门（单位）：昌吉回族自治州人力资源和社会保障局 单位：万元
+合 计 因公出国（境）费 公务用车购置及运行费 公务接待费
+合计 合 计 公务用车购置费 公务用车运行费
+9.2 0 8.8 0 8.8 0.4
+备注：无内容应公开空表并说明情况。
+";
+        let cells: Vec<(String, String, CellStatus)> = three_public_cells(text)
+            .into_iter()
+            .map(|(item, _, amount, status)| (item, amount, status))
+            .collect();
+        let repaired =
+            |item: &str, amount: &str| (item.to_string(), amount.to_string(), CellStatus::Repaired);
+        assert_eq!(
+            cells,
+            [
+                repaired("合计", "9.2"),
+                repaired("因公出国(境)费", "0"),
+                repaired("公务用车购置及运行费", "8.8"),
+                repaired("公务用车购置费", "0"),
+                repaired("公务用车运行费", "8.8"),
+                repaired("公务接待费", "0.4"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_heading_cut_by_another_line_still_names_its_category() {
+        // A Shanghai table as pdfplumber dumps it: `2024年机关运行经` and its
+        // `费预算数` two lines apart, the blank 公务用车购置费 dropped. Read
+        // as six of the first six categories, the sums would hold with
+        // 6.4 under 购置费; with 机关运行经费 named, 6.4 may be 购置费's or
+        // 运行费's, and is uncertain.
+        let text = "\
+单位“三公”经费和机关运行经费预算表
+编制单位：上海市普陀区社会福利院 单位:万元
+2024年“三公”经费预算数
+2024年机关运行经
+公务用车购置及运行费
+费预算数
+合计 因公出国(境)费 公务接待费
+小计 购置费 运行费
+6.4 0 0 6.4 6.4 0
+其他相关情况说明
+一、2024年“三公”经费预算情况说明
+2024年“三公”经费预算数为6.4万元，比2023年预算持平。
+";
+        let cells = three_public_cells(text);
+        let status = |item: &str| {
+            cells
+                .iter()
+                .find(|c| c.0 == item)
+                .map(|c| (c.2.as_str(), c.3))
+        };
+        assert_eq!(status("合计"), Some(("6.4", CellStatus::Repaired)));
+        assert_eq!(
+            status("公务用车购置及运行费"),
+            Some(("6.4", CellStatus::Repaired))
+        );
+        let vehicle_parts: Vec<_> = cells
+            .iter()
+            .filter(|c| c.0 == "公务用车购置费" || c.0 == "公务用车运行费")
+            .collect();
+        assert!(!vehicle_parts.is_empty());
+        assert!(vehicle_parts.iter().all(|c| c.3 == CellStatus::Uncertain));
+    }
+
+    #[test]
+    fn column_numbers_are_no_amounts() {
+        let lines: Vec<(Provenance, String)> =
+            ["※", "1", "2", "3", "4", "合计", "1.08", "※ 1 2 3", "2"]
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (Provenance::Line(i as u32 + 1), l.to_string()))
+                .collect();
+        assert_eq!(
+            column_numbering(&lines),
+            [false, true, true, true, true, false, false, true, false]
         );
     }
 }

@@ -634,6 +634,7 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document, trimmed_rows: bool) -
             &header,
             &draft.headings,
             &body_owned,
+            false,
             &mut table,
         ),
     }
@@ -2206,12 +2207,18 @@ fn reads_one_way(
 }
 
 /// The “三公” table: one row per category, or transposed (categories as columns).
-fn three_public(
+///
+/// `layout_lost`: the header's cells are a flow dump's words, in print
+/// order but not on the amounts' columns. The header then only hints at the
+/// categories; the table's sums place them (`repaired`), or they stay
+/// `uncertain`.
+pub(super) fn three_public(
     g: &Grammar,
     kind: &TableKind,
     header: &[&[Cell]],
     headings: &[String],
     body: &[Vec<Cell>],
+    layout_lost: bool,
     table: &mut Table,
 ) {
     let row_wise = body
@@ -2264,10 +2271,18 @@ fn three_public(
     }
     // Transposed: the header names the categories, a data row holds the amounts.
     let width = typical_width(body);
-    let (columns, status) = match column_categories(g, header, width) {
+    let on_columns = (!layout_lost)
+        .then(|| column_categories(g, header, width))
+        .flatten();
+    let (columns, status) = match on_columns {
         Some(c) => (c, CellStatus::Ok),
         None => {
             let (cats, status) = transposed_categories(g, header, width);
+            let status = if layout_lost {
+                CellStatus::Uncertain
+            } else {
+                status
+            };
             (cats.into_iter().map(|c| (c, "total")).collect(), status)
         }
     };
@@ -2284,6 +2299,14 @@ fn three_public(
     // columns to the sums: one naming 预算数/决算数 or a year per column
     // would lose them.
     let categories_only = columns.iter().all(|(_, m)| *m == "total");
+    // Measures printed per category (`预算数 | 决算数` under each), not one
+    // heading over them all (`2023年“三公”经费预算数`).
+    let measures_per_category = header
+        .iter()
+        .flat_map(|r| r.iter())
+        .filter(|c| matches!(g.header(&c.text), HeaderMeaning::Measure(m) if m != "total"))
+        .count()
+        >= 2;
     let mut unsolved = false;
     for cells in body {
         let split = split_merged_amounts(cells, Some(columns.len()));
@@ -2300,24 +2323,43 @@ fn three_public(
         }
         let cells = split.as_ref().map_or(&cells[..], |(c, _)| c.as_slice());
         let by_sums;
-        let columns = if floor == CellStatus::Ok || !categories_only || guessed {
-            unsolved |= floor != CellStatus::Ok;
-            &columns
-        } else if let Some(order) = categories_by_sums(g, &sums, &hints, cells) {
-            // Columns inferred from arithmetic: `repaired`.
-            floor = CellStatus::Repaired;
-            by_sums = order.into_iter().map(|c| (c, "total")).collect::<Vec<_>>();
-            if !table.columns.contains(&"total") {
-                table.columns.push("total");
-            }
-            &by_sums
+        // Amounts whose category another reading of the sums changes.
+        let mut open = vec![false; cells.len()];
+        let by_sums_order = if floor == CellStatus::Ok || !categories_only || guessed {
+            None
+        } else if layout_lost {
+            // A flow dump prints nothing for a blank cell: a row as wide as
+            // an order may still have lost one of a longer order's. (Under
+            // measures per category the blanks leave both the category and
+            // the measure open.)
+            (!measures_per_category)
+                .then(|| categories_with_blanks(g, &sums, &hints, cells))
+                .flatten()
+                .map(|(order, agreed)| {
+                    open = agreed.iter().map(|a| !a).collect();
+                    order
+                })
         } else {
-            unsolved = true;
-            &columns
+            categories_by_sums(g, &sums, &hints, cells)
+        };
+        let columns = match by_sums_order {
+            Some(order) => {
+                // Columns inferred from arithmetic: `repaired`.
+                floor = CellStatus::Repaired;
+                by_sums = order.into_iter().map(|c| (c, "total")).collect::<Vec<_>>();
+                if !table.columns.contains(&"total") {
+                    table.columns.push("total");
+                }
+                &by_sums
+            }
+            None => {
+                unsolved |= floor != CellStatus::Ok;
+                &columns
+            }
         };
         // One row per category, its measures in column order.
         let mut rows: Vec<Row> = Vec::new();
-        for (cell, (category, measure)) in cells.iter().zip(columns) {
+        for ((cell, (category, measure)), open) in cells.iter().zip(columns).zip(&open) {
             if normalize::is_blank(&cell.text) {
                 continue;
             }
@@ -2335,10 +2377,15 @@ fn three_public(
                 Reading::Rebuilt(_) => CellStatus::Repaired,
                 Reading::Either { .. } => CellStatus::Uncertain,
             };
+            let status = if *open {
+                CellStatus::Uncertain
+            } else {
+                floor.max(status)
+            };
             let value = Value {
                 measure,
                 amount: reading.amount(),
-                status: floor.max(status),
+                status,
                 at: cell.at,
                 alternatives: vec![],
                 restored_from: None,
@@ -2366,7 +2413,11 @@ fn three_public(
         }
     }
     if status != CellStatus::Ok && unsolved {
-        table.issues.push(if super::named_twice(&columns).is_some() {
+        table.issues.push(if layout_lost {
+            "flow layout: the “三公” sums do not fix which amount is which category: \
+             categories uncertain"
+                .to_string()
+        } else if super::named_twice(&columns).is_some() {
             "“三公” header names a category twice (two blocks of categories whose \
              years or measures are not printed over them): categories uncertain"
                 .to_string()
@@ -2392,7 +2443,10 @@ fn header_hints(g: &Grammar, header: &[&[Cell]], headings: &[String]) -> HeaderH
     for texts in rows {
         let mut line: Vec<&'static str> = Vec::new();
         for t in texts {
-            match g.three_public_heading(t) {
+            let named = g
+                .three_public_heading(t)
+                .or_else(|| g.three_public_heading_cut(t));
+            match named {
                 Some(c) if !line.contains(&c) => line.push(c),
                 Some(_) => {}
                 None => unnamed.push(normalize::label(t).into_owned()),
@@ -2403,6 +2457,21 @@ fn header_hints(g: &Grammar, header: &[&[Cell]], headings: &[String]) -> HeaderH
         }
     }
     HeaderHints { lines, unnamed }
+}
+
+/// A flow row's categories by the table's sums, its blank cells vanished
+/// ([`categories::categories_with_blanks`]), when every cell is an amount.
+fn categories_with_blanks(
+    g: &Grammar,
+    sums: &[&ItemSum],
+    hints: &HeaderHints,
+    cells: &[Cell],
+) -> Option<(Vec<&'static str>, Vec<bool>)> {
+    let amounts: Vec<Amount> = cells
+        .iter()
+        .map(|c| Reading::of(c).map(Reading::amount))
+        .collect::<Option<_>>()?;
+    categories::categories_with_blanks(&g.three_public_orders, sums, hints, &amounts)
 }
 
 /// A row's categories by the table's sums, when every cell is an amount.

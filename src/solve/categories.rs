@@ -81,6 +81,87 @@ pub fn order_by_sums(
     chosen.cloned()
 }
 
+/// [`order_by_sums`] for a row whose blank cells vanished (a flow dump
+/// prints nothing for them): the category of each of `amounts`, a
+/// subsequence of an order `hints` admit under which every sum touching a
+/// printed amount holds, the categories left out being blank (0). With the
+/// first such reading, whether every reading gives each amount's category
+/// that amount: two blanks may leave an amount's category open (`6.93`
+/// under 公务用车购置费 or 运行费 when the vehicles print 6.93).
+pub fn categories_with_blanks(
+    orders: &[Vec<&'static str>],
+    sums: &[&ItemSum],
+    hints: &HeaderHints,
+    amounts: &[Amount],
+) -> Option<(Vec<&'static str>, Vec<bool>)> {
+    let mut found: Vec<Vec<&'static str>> = Vec::new();
+    for order in orders {
+        if order.len() < amounts.len() || !hints.admit(order) {
+            continue;
+        }
+        for picked in subsequences(order.len(), amounts.len()) {
+            let reading: Vec<&'static str> = picked.iter().map(|&i| order[i]).collect();
+            let seen = found.iter().any(|f| same_reading(f, &reading, amounts));
+            if !seen && sums_hold_with_blanks(&reading, sums, amounts) {
+                found.push(reading);
+            }
+        }
+    }
+    let first = found.first()?.clone();
+    let agreed = first
+        .iter()
+        .zip(amounts)
+        .map(|(c, a)| {
+            found
+                .iter()
+                .all(|f| amount_of(f, amounts, c) == Some(a.cents))
+        })
+        .collect();
+    Some((first, agreed))
+}
+
+/// The increasing index sequences of length `k` into `0..n`.
+fn subsequences(n: usize, k: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut picked: Vec<usize> = (0..k).collect();
+    if k > n {
+        return out;
+    }
+    loop {
+        out.push(picked.clone());
+        // The right-most index that can still move right.
+        let Some(i) = (0..k).rev().find(|&i| picked[i] < n - k + i) else {
+            return out;
+        };
+        picked[i] += 1;
+        for j in i + 1..k {
+            picked[j] = picked[j - 1] + 1;
+        }
+    }
+}
+
+/// Every sum with a printed amount among its rows holds, the categories
+/// `reading` leaves out counting 0; at least one such sum.
+fn sums_hold_with_blanks(reading: &[&str], sums: &[&ItemSum], amounts: &[Amount]) -> bool {
+    let mut applied = 0;
+    for sum in sums {
+        let total = amount_of(reading, amounts, &sum.total);
+        let parts: Vec<Option<i64>> = sum
+            .parts
+            .iter()
+            .map(|p| amount_of(reading, amounts, p))
+            .collect();
+        if total.is_none() && parts.iter().all(Option::is_none) {
+            continue;
+        }
+        if parts.iter().flatten().sum::<i64>() != total.unwrap_or(0) {
+            return false;
+        }
+        applied += 1;
+    }
+    applied > 0
+}
+
 fn amount_of(order: &[&str], amounts: &[Amount], category: &str) -> Option<i64> {
     let i = order.iter().position(|c| *c == category)?;
     Some(amounts[i].cents)
@@ -258,5 +339,65 @@ mod tests {
             solve(&parts, &["10.00", "0.00", "8.00", "2.00", "5.00"]),
             None
         );
+    }
+
+    fn with_blanks(
+        hints: &HeaderHints,
+        printed: &[&str],
+    ) -> Option<(Vec<&'static str>, Vec<bool>)> {
+        let g = Grammar::global();
+        let sums: Vec<&ItemSum> = g.identities.item_sums_of("three_public").collect();
+        categories_with_blanks(&g.three_public_orders, &sums, hints, &amounts(printed))
+    }
+
+    #[test]
+    fn blanks_a_flow_dump_dropped_leave_open_only_what_the_sums_do() {
+        // Seed 003's “三公” row in a pdfplumber dump: `8.93 6.93 6.93 2`, the
+        // blank 因公出国(境)费 and 公务用车购置费 gone. 6.93 is 运行费's in the
+        // seed, but 购置费 6.93 with 运行费 blank adds up as well.
+        let hints = HeaderHints {
+            unnamed: vec![],
+            lines: vec![
+                vec![
+                    "合计",
+                    "因公出国(境)费",
+                    "公务用车购置及运行费",
+                    "公务接待费",
+                ],
+                vec!["合计", "公务用车购置费", "公务用车运行费"],
+            ],
+        };
+        let (order, agreed) = with_blanks(&hints, &["8.93", "6.93", "6.93", "2"]).unwrap();
+        assert_eq!(order[0], "合计");
+        assert_eq!(order[1], "公务用车购置及运行费");
+        assert!(["公务用车购置费", "公务用车运行费"].contains(&order[2]));
+        assert_eq!(order[3], "公务接待费");
+        assert_eq!(agreed, [true, true, false, true]);
+        // Nothing adds up: no reading.
+        assert_eq!(with_blanks(&hints, &["8.93", "6.93", "5.93", "2"]), None);
+        // Every cell printed: the one order, agreed throughout.
+        let (order, agreed) = with_blanks(&hints, &["9.2", "0", "8.8", "0", "8.8", "0.4"]).unwrap();
+        assert_eq!(
+            order,
+            [
+                "合计",
+                "因公出国(境)费",
+                "公务用车购置及运行费",
+                "公务用车购置费",
+                "公务用车运行费",
+                "公务接待费"
+            ]
+        );
+        assert!(agreed.iter().all(|a| *a));
+    }
+
+    #[test]
+    fn subsequences_in_order() {
+        assert_eq!(
+            subsequences(4, 2),
+            [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]
+        );
+        assert_eq!(subsequences(3, 3), [[0, 1, 2]]);
+        assert!(subsequences(2, 3).is_empty());
     }
 }

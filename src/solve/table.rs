@@ -156,6 +156,19 @@ pub fn settle(
     prior: &[usize],
     rules: &[RowRule],
 ) -> Vec<Settled> {
+    settle_families(rows, &children(rows), evidence, prior, rules)
+}
+
+/// [`settle`] with each row's children given (`kids[i]`, the rows that add
+/// up to row `i`): for tables whose rows are named, not coded (the “三公”
+/// categories).
+pub fn settle_families(
+    rows: &[SolveRow],
+    kids: &[Vec<usize>],
+    evidence: &[(usize, Amount)],
+    prior: &[usize],
+    rules: &[RowRule],
+) -> Vec<Settled> {
     let width = rows
         .iter()
         .find_map(|r| r.readings.first())
@@ -207,7 +220,6 @@ pub fn settle(
     }
 
     // 3. Parents and children, until nothing changes.
-    let kids = children(rows);
     // How often each row's readings were narrowed, and the sum of its
     // family's counts when a parent was last enumerated: a family nothing
     // has narrowed since gives the same winners again (the narrowing keeps
@@ -271,7 +283,7 @@ pub fn settle(
     }
 
     let total_row = rows.iter().position(|r| r.is_total);
-    restore_across(&mut options, &kids, rules, total_row, evidence);
+    restore_across(&mut options, kids, rules, total_row, evidence);
     let rank = |r: &Reading| -> usize {
         (0..r.values.len())
             .filter(|&c| r.values[c].is_some())
