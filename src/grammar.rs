@@ -536,6 +536,42 @@ impl Grammar {
             .collect()
     }
 
+    /// How many item names `label` runs together: the header names of the
+    /// measures that are items of a table's side (`政府性基金预算`, `事业收入`,
+    /// `用事业基金弥补收支差额`; not 预算数, 合计 or a comparison), each the
+    /// longest starting where the last ended, other text skipped.
+    pub fn item_names_in(&self, label: &str) -> usize {
+        /// Measures that are no item: the document's measure, totals and
+        /// comparisons.
+        const NOT_ITEMS: [&str; 6] = [
+            "budget",
+            "final",
+            "total",
+            "prior_year",
+            "change",
+            "change_rate",
+        ];
+        let mut count = 0;
+        let mut rest = label;
+        while let Some(first) = rest.chars().next() {
+            let longest = self
+                .synonym_list
+                .iter()
+                .filter(|(w, m)| !NOT_ITEMS.contains(m) && w.chars().count() >= 4)
+                .filter(|(w, _)| rest.starts_with(w.as_str()))
+                .map(|(w, _)| w.len())
+                .max();
+            match longest {
+                Some(n) => {
+                    count += 1;
+                    rest = &rest[n..];
+                }
+                None => rest = &rest[first.len_utf8()..],
+            }
+        }
+        count
+    }
+
     /// Function-class names, longest first.
     pub fn class_names(&self) -> &[String] {
         &self.class_names
@@ -594,6 +630,19 @@ impl Grammar {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn item_names_run_together_are_counted() {
+        let g = Grammar::global();
+        assert_eq!(g.item_names_in("政府性基金预算国有资本经营预算"), 2);
+        assert_eq!(g.item_names_in("其中:事业收入事业单位经营收入"), 2);
+        assert_eq!(g.item_names_in("其他收入用事业基金弥补收支差额"), 2);
+        // One name, the longest that fits.
+        assert_eq!(g.item_names_in("上级一般公共预算安排转移支付"), 1);
+        assert_eq!(g.item_names_in("一般公共预算财政拨款收入"), 1);
+        assert_eq!(g.item_names_in("2、非财政拨款结转结余"), 1);
+        assert_eq!(g.item_names_in("一、本年收入"), 0);
+    }
+
     #[test]
     fn a_cut_three_public_heading_names_its_category_when_only_one_starts_so() {
         let g = Grammar::global();

@@ -279,6 +279,10 @@ pub struct Table {
     pub sides: Option<Sides>,
     /// Problems that make the table's extraction incomplete.
     pub issues: Vec<String>,
+    /// The rows and columns of its amounts were inferred from the order of
+    /// a flow dump's words, not read off its cells: an `ok` amount there is
+    /// as sure as the identities it takes part in (`check`).
+    pub placed_by_order: bool,
 }
 
 /// The amount columns of each side of a two-sided table.

@@ -19,6 +19,7 @@ pub fn expenditure_document(rows: Vec<Row>) -> Document {
             columns: vec!["total", "basic", "project"],
             sides: None,
             issues: vec![],
+            placed_by_order: false,
         }],
         ..Document::default()
     }

@@ -1306,8 +1306,9 @@ pub fn check_and_flag(doc: &mut Document, g: &Grammar, ids: Vec<Identity>) -> Ve
     results
 }
 
-/// The results, and the repaired cells that failing identities take part in
-/// and no holding identity does.
+/// The results, and the repaired cells (and `ok` ones a flow dump's order
+/// placed) that failing identities take part in and no holding identity
+/// does.
 fn evaluate_all(
     doc: &Document,
     g: &Grammar,
@@ -1315,7 +1316,14 @@ fn evaluate_all(
 ) -> (Vec<CheckResult>, Vec<CellRef>) {
     let (stated, unchecked) = narrative::figures(doc, g);
     all.extend(stated);
-    let status = |c: &CellRef| c.value(doc).map(|v| v.status);
+    // A repaired amount, or one a flow dump's order placed: only as sure
+    // as the identities it takes part in.
+    let placed = |c: &CellRef| {
+        c.value(doc).is_some_and(|v| {
+            v.status == CellStatus::Repaired
+                || (v.status == CellStatus::Ok && doc.tables[c.table].placed_by_order)
+        })
+    };
     let evaluations: Vec<_> = all.iter().map(|id| id.evaluate(doc)).collect();
     let evaluated = || {
         all.iter()
@@ -1325,10 +1333,7 @@ fn evaluate_all(
     let mut contradicted = HashSet::new();
     let mut confirmed = HashSet::new();
     for (id, ev) in evaluated() {
-        let repaired = id
-            .cells()
-            .filter(|c| status(c) == Some(CellStatus::Repaired))
-            .copied();
+        let repaired = id.cells().filter(|c| placed(c)).copied();
         if ev.holds {
             confirmed.extend(repaired);
         } else {
@@ -1558,6 +1563,26 @@ mod tests {
         assert_eq!(statuses(&doc), vec![CellStatus::Repaired; 3]);
     }
 
+    #[test]
+    fn an_ok_cell_a_flow_dumps_order_placed_is_as_sure_as_its_identities() {
+        let statuses = |doc: &Document| -> Vec<CellStatus> {
+            doc.tables[0].rows[0]
+                .values
+                .iter()
+                .map(|v| v.status)
+                .collect()
+        };
+        let mut doc = expenditure_row(1000, 500, 499, CellStatus::Ok);
+        doc.tables[0].placed_by_order = true;
+        flag(&mut doc);
+        assert_eq!(statuses(&doc), vec![CellStatus::Uncertain; 3]);
+        // Its identity holds: it stays `ok`.
+        let mut doc = expenditure_row(1000, 500, 500, CellStatus::Ok);
+        doc.tables[0].placed_by_order = true;
+        flag(&mut doc);
+        assert_eq!(statuses(&doc), vec![CellStatus::Ok; 3]);
+    }
+
     /// An `ok` value of `amount` whole units (元 or 万元, the table's).
     fn v(measure: Measure, amount: i64) -> Value {
         Value {
@@ -1599,6 +1624,7 @@ mod tests {
             columns,
             sides,
             issues: vec![],
+            placed_by_order: false,
         }
     }
 

@@ -541,6 +541,7 @@ fn values(settled: &Settled, reading: &Reading, layout: &[Measure], at: Provenan
 /// Builds a table of a flow dump. `so_far` is the document read up to it.
 pub fn build(g: &Grammar, draft: &Draft, so_far: &Document) -> Table {
     let mut table = draft.empty_table();
+    table.placed_by_order = true;
     match draft.kind.shape {
         Shape::Coded => coded(g, draft.kind, &draft.lines, so_far, &mut table),
         Shape::TwoSided => two_sided(
@@ -805,6 +806,17 @@ fn three_public_rows(g: &Grammar, kind: &TableKind, lines: &[CategoryLine], tabl
         })
         .collect();
     let settled = settle_families(&solve_rows, &kids, &[], &prior, &rules);
+    // A row named like a column (`政府性基金`): the header's words among the
+    // rows, its columns not what the layout says. (pdftotext without
+    // `-layout` prints such a table column by column.)
+    let header_in_body = items.iter().any(|i| {
+        g.three_public_category(i).is_none() && matches!(g.header(i), HeaderMeaning::Measure(_))
+    });
+    if header_in_body {
+        table.issues.push(
+            "flow layout: “三公” header words among its rows: its columns are uncertain".into(),
+        );
+    }
     let mut unsettled = 0;
     for (((line, item), settled), fallback) in body.iter().zip(items).zip(settled).zip(fallbacks) {
         if line.numbers.is_empty() {
@@ -813,7 +825,7 @@ fn three_public_rows(g: &Grammar, kind: &TableKind, lines: &[CategoryLine], tabl
         if settled.resolution != Resolution::Unique {
             unsettled += 1;
         }
-        let values = settled
+        let mut values = settled
             .reading
             .as_ref()
             .or(fallback.as_ref())
@@ -821,6 +833,13 @@ fn three_public_rows(g: &Grammar, kind: &TableKind, lines: &[CategoryLine], tabl
             .unwrap_or_default();
         if values.is_empty() {
             continue;
+        }
+        // Only the categories' rows are known to be rows (no other label
+        // is checked by a sum).
+        if header_in_body || g.three_public_category(&item).is_none() {
+            for v in &mut values {
+                v.status = CellStatus::Uncertain;
+            }
         }
         table.rows.push(Row {
             section: None,
@@ -869,8 +888,14 @@ fn coded(
         .position(|m| *m == "total")
         .into_iter()
         .collect();
+    let repeated = if kind.has_project {
+        // Projects share their function's code.
+        vec![false; rows.len()]
+    } else {
+        codes_read_again(&rows)
+    };
     let mut fallbacks = Vec::new();
-    let solve_rows: Vec<SolveRow> = rows
+    let mut solve_rows: Vec<SolveRow> = rows
         .iter()
         .map(|r| {
             let (found, fallback) = solve_row(&r.numbers, layout.len(), &rules, &required);
@@ -882,6 +907,15 @@ fn coded(
             }
         })
         .collect();
+    // A row whose code was read again stays out of the table's tree (it
+    // would be its parent's sibling): it is settled by its own sums alone.
+    let alone: Vec<(usize, SolveRow)> = repeated
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, r)| **r)
+        .map(|(i, _)| (i, solve_rows.remove(i)))
+        .collect();
     let prior: Vec<usize> = layout
         .iter()
         .map(|m| {
@@ -891,17 +925,39 @@ fn coded(
                 .unwrap_or(kind.column_prior.len())
         })
         .collect();
-    let settled = settle(
+    let mut settled = settle(
         &solve_rows,
         &evidence(g, kind.key, &layout, so_far),
         &prior,
         &rules,
     );
+    for (i, row) in alone.into_iter().rev() {
+        // Never surer than uncertain: its code is not what was printed.
+        let width = layout.len();
+        settled.insert(
+            i,
+            Settled {
+                reading: row.readings.into_iter().next(),
+                resolution: Resolution::Ambiguous,
+                certain: vec![false; width],
+            },
+        );
+    }
     let mut unsettled = 0;
-    for ((row, settled), fallback) in rows.iter().zip(settled).zip(fallbacks) {
+    for (((row, settled), fallback), repeated) in
+        rows.iter().zip(settled).zip(fallbacks).zip(repeated)
+    {
         let at = row.at.unwrap_or(table.at);
         if settled.resolution != Resolution::Unique && !row.numbers.is_empty() {
             unsettled += 1;
+        }
+        if let (true, Some(code)) = (repeated, &row.code) {
+            table.issues.push(format!(
+                "line {at}: code {} read a second time ({}): a level of it lost in the dump, \
+                 or a sub-item printed with its parent's code; its amounts are uncertain",
+                code.as_str(),
+                row.label
+            ));
         }
         let values = settled
             .reading
@@ -937,6 +993,25 @@ fn coded(
             "flow layout: {unsettled} rows could not be placed with certainty"
         ));
     }
+}
+
+/// Rows whose code an earlier row of the table has: the dump lost a level
+/// of it (`208` / `07` / `公益性岗位补贴`, the 项's `05` gone, reads as its
+/// 款 again), or the publisher printed a sub-item under its parent's code
+/// (seed 003's `301 02 保留地方津贴` under `301 02 国家规定津贴补贴`). Either
+/// way the row is no child of the code's parent.
+fn codes_read_again(rows: &[FlowRow]) -> Vec<bool> {
+    let mut seen: Vec<&Code> = Vec::new();
+    rows.iter()
+        .map(|r| match &r.code {
+            Some(c) if seen.contains(&c) => true,
+            Some(c) => {
+                seen.push(c);
+                false
+            }
+            None => false,
+        })
+        .collect()
 }
 
 /// Where the expenditure side of a two-sided row starts: at a class code
@@ -1042,6 +1117,23 @@ impl PendingLabel {
     fn runs_items_together(&self) -> bool {
         self.items >= 2 || self.items == 1 && !self.first_opens
     }
+}
+
+/// An income label that runs several labels together, as a dump printing
+/// a column's cells one after another gives them (`政府性基金预算国有资本经营
+/// 预算`): two item names, an item and a heading (`…预算数`, `合计一般公共预算…`,
+/// `预算数其中:…`), or an item before a total (`单位上年结余(…)收入总计`).
+pub(super) fn runs_labels_together(g: &Grammar, label: &str) -> bool {
+    let items = g.item_names_in(label);
+    let heading_inside = ["预算数", "决算数"]
+        .iter()
+        .any(|h| label.contains(h) && label != *h);
+    let total_first = ["合计", "小计", "总计"]
+        .iter()
+        .any(|t| label.starts_with(t) && label != *t);
+    let total_last = items > 0 && (label.ends_with("合计") || label.ends_with("总计"));
+    let such_as_inside = label.find("其中").is_some_and(|at| at > 0);
+    items >= 2 || heading_inside || total_first || total_last || such_as_inside
 }
 
 /// Makes uncertain an income row whose label may have lost its tail.
@@ -1385,6 +1477,7 @@ fn two_sided(
         // `收入总计`): whose amount it is cannot be told.
         let several_items = !head.is_empty() && income_text.is_empty() && runs_items_together;
         let label = head + &income_text;
+        let several_items = several_items || runs_labels_together(g, &label);
         if !income_numbers.is_empty() {
             // One income column: all fragments make one amount.
             let tokens: Vec<&str> = income_numbers.iter().map(|s| s.as_str()).collect();
@@ -1911,6 +2004,7 @@ mod tests {
             columns: Vec::new(),
             sides: None,
             issues: Vec::new(),
+            placed_by_order: true,
         };
         two_sided(g, kind, &lines, true, &mut table);
         table
@@ -2301,5 +2395,86 @@ mod tests {
             column_numbering(&lines),
             [false, true, true, true, true, false, false, true, false]
         );
+    }
+
+    #[test]
+    fn a_code_read_twice_is_no_child_of_its_parent_and_uncertain() {
+        // pdftotext without `-layout`, a cell a paragraph: a Shanghai 项
+        // row lost its `05` and reads as its 款 `208 07` again.
+        let text = "\
+表3
+部门支出预算表
+编制部门：测试街道办事处
+单位：元
+功能分类科目编码
+功能分类科目名称
+合计
+基本支出
+项目支出
+合计
+4,256,700
+0
+4,256,700
+208
+社会保障和就业支出
+4,256,700
+0
+4,256,700
+208
+07
+就业补助
+4,212,300
+0
+4,212,300
+208
+07
+公益性岗位补贴
+4,212,300
+0
+4,212,300
+208
+16
+退役军人管理事务
+44,400
+0
+44,400
+";
+        let doc = crate::pipeline::document(text.as_bytes()).unwrap();
+        let table = &doc.tables[0];
+        let statuses = |item: &str| -> Vec<CellStatus> {
+            let row = table.rows.iter().find(|r| r.item == item).unwrap();
+            row.values.iter().map(|v| v.status).collect()
+        };
+        assert_eq!(statuses("就业补助"), [CellStatus::Ok; 3]);
+        assert_eq!(statuses("公益性岗位补贴"), [CellStatus::Uncertain; 3]);
+        assert_eq!(statuses("退役军人管理事务"), [CellStatus::Ok; 3]);
+        assert!(table
+            .issues
+            .iter()
+            .any(|i| i.contains("code 20807 read a second time")));
+    }
+
+    #[test]
+    fn labels_run_together_are_told() {
+        let g = Grammar::global();
+        for label in [
+            "政府性基金预算国有资本经营预算",
+            "合计一般公共预算政府性基金预算",
+            "上级一般公共预算安排转移支付预算数",
+            "预算数其中:一般财力",
+            "单位上年结余(不包括国库集中支付额度结余)收入总计",
+        ] {
+            assert!(runs_labels_together(g, label), "{label}");
+        }
+        for label in [
+            "一般公共预算",
+            "其中:一般公共预算拨款",
+            "上级一般公共预算安排转移支付",
+            "本年收入合计",
+            "收入总计",
+            "2、非财政拨款结转结余",
+        ] {
+            assert!(!runs_labels_together(g, label), "{label}");
+        }
     }
 }

@@ -103,6 +103,7 @@ impl Draft {
             columns: Vec::new(),
             sides: None,
             issues: Vec::new(),
+            placed_by_order: false,
         }
     }
 
@@ -2062,11 +2063,22 @@ fn two_sided(
             .get(split)
             .and_then(|c| g.class_code(&c.text))
             .filter(|code| text(cells, 1).trim() == *code);
-        let income_floor = if normalize::is_blank(text(cells, 0)) || exp_class.is_some() {
-            CellStatus::Uncertain
-        } else {
-            label_floor(&cells[..1.min(cells.len())], floor, table)
-        };
+        // A label that runs two rows' labels together (an aligned dump
+        // joining `单位上年结余(…)` to the `收入总计` below it): its amount is
+        // either row's.
+        let run_together = super::flow::runs_labels_together(g, &normalize::label(text(cells, 0)));
+        if run_together {
+            table.issues.push(format!(
+                "line {at}: income label '{}' runs several labels together: its amount is uncertain",
+                normalize::label(text(cells, 0))
+            ));
+        }
+        let income_floor =
+            if normalize::is_blank(text(cells, 0)) || exp_class.is_some() || run_together {
+                CellStatus::Uncertain
+            } else {
+                label_floor(&cells[..1.min(cells.len())], floor, table)
+            };
         let income_values = values(
             g,
             Some(Section::Income),

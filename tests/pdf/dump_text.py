@@ -2,6 +2,7 @@
 """Dump the reportlab PDF fixtures' text the way users' Python tools do.
 
     pip install pymupdf==2.0 pdfplumber==0.11.10
+    apt-get install poppler-utils
     python3 tests/pdf/dump_text.py
 
 Output: tests/fixtures/dumps/<seedstem>.<tool>.txt, for the four seeds'
@@ -12,12 +13,18 @@ Output: tests/fixtures/dumps/<seedstem>.<tool>.txt, for the four seeds'
   amount on a line of its own; pages joined with a newline.
 * pdfplumber - `page.extract_text()` (pdfplumber 0.11.10): one table row a line,
   cells apart by one space, empty cells dropped; pages joined with a newline.
+* pdftotext - `pdftotext FILE.pdf` (poppler-utils 22.12, Debian 12), no
+  options: text in reading order, which for these tables is often column
+  by column, each cell a paragraph of its own.
+* pdftotext-layout - `pdftotext -layout FILE.pdf`: rows kept on their lines,
+  cells apart by runs of spaces.
 
 These are text dumps a user gets from the same PDFs that budget-harvest
 reads itself (tests/e2e.rs compares the two readings).
 """
 
 import pathlib
+import subprocess
 
 import pdfplumber
 import pymupdf
@@ -37,6 +44,9 @@ def main() -> None:
         with pdfplumber.open(pdf) as doc:
             text = "\n".join(page.extract_text() or "" for page in doc.pages)
         (out / f"{seed}.pdfplumber.txt").write_text(text, encoding="utf-8")
+        for tool, options in [("pdftotext", []), ("pdftotext-layout", ["-layout"])]:
+            dump = out / f"{seed}.{tool}.txt"
+            subprocess.run(["pdftotext", *options, str(pdf), str(dump)], check=True)
 
 
 if __name__ == "__main__":
