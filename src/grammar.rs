@@ -91,6 +91,9 @@ pub struct Grammar {
     pub identities: identities::IdentityGrammar,
     synonyms: HashMap<String, Measure>,
     synonym_list: Vec<(String, Measure)>,
+    /// The synonyms that name an item of a table's side (`item_names_in`),
+    /// by their first character, longest first.
+    item_names: HashMap<char, Vec<String>>,
     label_headers: Vec<String>,
     pub kinds: Vec<TableKind>,
     ignored_titles: Vec<TitlePattern>,
@@ -353,10 +356,34 @@ impl Grammar {
                     .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?;
+        /// Measures that are no item: the document's measure, totals and
+        /// comparisons.
+        const NOT_ITEMS: [&str; 6] = [
+            "budget",
+            "final",
+            "total",
+            "prior_year",
+            "change",
+            "change_rate",
+        ];
+        let mut item_names: HashMap<char, Vec<String>> = HashMap::new();
+        for (w, m) in &synonym_list {
+            if let (false, Some(first), true) = (
+                NOT_ITEMS.contains(m),
+                w.chars().next(),
+                w.chars().count() >= 4,
+            ) {
+                item_names.entry(first).or_default().push(w.clone());
+            }
+        }
+        for names in item_names.values_mut() {
+            names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        }
         Ok(Grammar {
             identities,
             synonyms,
             synonym_list,
+            item_names,
             label_headers: m
                 .label_headers
                 .iter()
@@ -541,30 +568,17 @@ impl Grammar {
     /// `用事业基金弥补收支差额`; not 预算数, 合计 or a comparison), each the
     /// longest starting where the last ended, other text skipped.
     pub fn item_names_in(&self, label: &str) -> usize {
-        /// Measures that are no item: the document's measure, totals and
-        /// comparisons.
-        const NOT_ITEMS: [&str; 6] = [
-            "budget",
-            "final",
-            "total",
-            "prior_year",
-            "change",
-            "change_rate",
-        ];
         let mut count = 0;
         let mut rest = label;
         while let Some(first) = rest.chars().next() {
             let longest = self
-                .synonym_list
-                .iter()
-                .filter(|(w, m)| !NOT_ITEMS.contains(m) && w.chars().count() >= 4)
-                .filter(|(w, _)| rest.starts_with(w.as_str()))
-                .map(|(w, _)| w.len())
-                .max();
+                .item_names
+                .get(&first)
+                .and_then(|names| names.iter().find(|n| rest.starts_with(n.as_str())));
             match longest {
                 Some(n) => {
                     count += 1;
-                    rest = &rest[n..];
+                    rest = &rest[n.len()..];
                 }
                 None => rest = &rest[first.len_utf8()..],
             }
