@@ -279,10 +279,23 @@ pub struct Table {
     pub sides: Option<Sides>,
     /// Problems that make the table's extraction incomplete.
     pub issues: Vec<String>,
-    /// The rows and columns of its amounts were inferred from the order of
-    /// a flow dump's words, not read off its cells: an `ok` amount there is
-    /// as sure as the identities it takes part in (`check`).
-    pub placed_by_order: bool,
+    /// How its amounts came to their rows and columns.
+    pub placement: Placement,
+}
+
+/// How a table's amounts came to their rows and columns: what an `ok`
+/// amount of it promises (`check` holds it to that).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Placement {
+    /// Read off the table's cells (tabs, aligned columns, PDF positions).
+    #[default]
+    Cells,
+    /// Inferred from the order of a flow dump's words: an `ok` amount is as
+    /// sure as the identities it takes part in.
+    Order,
+    /// Inferred from an order the dump visibly broke (a side's labels and
+    /// amounts out of step): an amount no identity confirms is uncertain.
+    BrokenOrder,
 }
 
 /// The amount columns of each side of a two-sided table.

@@ -2,7 +2,7 @@
 
 use std::ops::RangeInclusive;
 
-use crate::model::{Document, Provenance, Row, Table, Unit};
+use crate::model::{Document, Placement, Provenance, Row, Table, Unit};
 
 /// A document holding one expenditure table (表3, 万元, total / basic /
 /// project) of `rows`.
@@ -19,7 +19,7 @@ pub fn expenditure_document(rows: Vec<Row>) -> Document {
             columns: vec!["total", "basic", "project"],
             sides: None,
             issues: vec![],
-            placed_by_order: false,
+            placement: Placement::Cells,
         }],
         ..Document::default()
     }

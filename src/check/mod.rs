@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::amount::Amount;
 use crate::grammar::identities::{RowSelector, Side};
 use crate::grammar::{Grammar, Measure};
-use crate::model::{CellStatus, Code, Document, Row, Section, Table, Unit, Value};
+use crate::model::{CellStatus, Code, Document, Placement, Row, Section, Table, Unit, Value};
 use crate::normalize;
 
 /// The kind of identity (checks.csv `rule`).
@@ -1321,7 +1321,7 @@ fn evaluate_all(
     let placed = |c: &CellRef| {
         c.value(doc).is_some_and(|v| {
             v.status == CellStatus::Repaired
-                || (v.status == CellStatus::Ok && doc.tables[c.table].placed_by_order)
+                || (v.status == CellStatus::Ok && doc.tables[c.table].placement != Placement::Cells)
         })
     };
     let evaluations: Vec<_> = all.iter().map(|id| id.evaluate(doc)).collect();
@@ -1341,6 +1341,7 @@ fn evaluate_all(
         }
     }
     let mut doubtful: HashSet<CellRef> = contradicted.difference(&confirmed).copied().collect();
+    doubtful.extend(unconfirmed_in_broken_order(doc, &confirmed));
     let misread = systematic_failures(doc, g, evaluated());
     doubtful.extend(cells_of_rows(doc, &misread));
     let mut out: Vec<CheckResult> = evaluated()
@@ -1422,6 +1423,31 @@ fn systematic_failures<'a>(
 /// Every cell of the rows `ids` are about (row identities): a row whose
 /// comparison says its columns are misread may hold any of its amounts in
 /// the wrong column.
+/// The sure cells of the tables whose dump broke the order that placed
+/// them ([`Placement::BrokenOrder`]) that no holding identity confirms.
+fn unconfirmed_in_broken_order<'a>(
+    doc: &'a Document,
+    confirmed: &'a HashSet<CellRef>,
+) -> impl Iterator<Item = CellRef> + 'a {
+    doc.tables
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.placement == Placement::BrokenOrder)
+        .flat_map(|(table, t)| {
+            t.rows.iter().enumerate().flat_map(move |(row, r)| {
+                r.values
+                    .iter()
+                    .filter(|v| v.status != CellStatus::Uncertain)
+                    .map(move |v| CellRef {
+                        table,
+                        row,
+                        measure: v.measure,
+                    })
+            })
+        })
+        .filter(|c| !confirmed.contains(c))
+}
+
 fn cells_of_rows<'a>(
     doc: &'a Document,
     ids: &'a [&Identity],
@@ -1573,14 +1599,48 @@ mod tests {
                 .collect()
         };
         let mut doc = expenditure_row(1000, 500, 499, CellStatus::Ok);
-        doc.tables[0].placed_by_order = true;
+        doc.tables[0].placement = Placement::Order;
         flag(&mut doc);
         assert_eq!(statuses(&doc), vec![CellStatus::Uncertain; 3]);
         // Its identity holds: it stays `ok`.
         let mut doc = expenditure_row(1000, 500, 500, CellStatus::Ok);
-        doc.tables[0].placed_by_order = true;
+        doc.tables[0].placement = Placement::Order;
         flag(&mut doc);
         assert_eq!(statuses(&doc), vec![CellStatus::Ok; 3]);
+    }
+
+    #[test]
+    fn a_sure_cell_of_a_broken_order_holds_only_where_an_identity_confirms_it() {
+        let statuses = |doc: &Document| -> Vec<CellStatus> {
+            doc.tables[0].rows[0]
+                .values
+                .iter()
+                .map(|v| v.status)
+                .collect()
+        };
+        // A cell no identity takes part in (a measure the table's rules do
+        // not name) beside three its row sum confirms.
+        let with_unchecked_cell = |placement| {
+            let mut doc = expenditure_row(1000, 500, 500, CellStatus::Ok);
+            let mut lone = doc.tables[0].rows[0].values[0].clone();
+            lone.measure = "personnel";
+            doc.tables[0].rows[0].values.push(lone);
+            doc.tables[0].placement = placement;
+            doc
+        };
+        let mut doc = with_unchecked_cell(Placement::BrokenOrder);
+        flag(&mut doc);
+        use CellStatus::{Ok, Uncertain};
+        assert_eq!(statuses(&doc), vec![Ok, Ok, Ok, Uncertain]);
+        // Placed by an order the dump kept: only failing identities demote.
+        let mut doc = with_unchecked_cell(Placement::Order);
+        flag(&mut doc);
+        assert_eq!(statuses(&doc), vec![Ok; 4]);
+        // A repaired cell of a broken order no identity backs: uncertain.
+        let mut doc = with_unchecked_cell(Placement::BrokenOrder);
+        doc.tables[0].rows[0].values[3].status = CellStatus::Repaired;
+        flag(&mut doc);
+        assert_eq!(statuses(&doc), vec![Ok, Ok, Ok, Uncertain]);
     }
 
     /// An `ok` value of `amount` whole units (元 or 万元, the table's).
@@ -1624,7 +1684,7 @@ mod tests {
             columns,
             sides,
             issues: vec![],
-            placed_by_order: false,
+            placement: Placement::Cells,
         }
     }
 

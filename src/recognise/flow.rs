@@ -18,7 +18,7 @@ use crate::amount::Amount;
 use crate::grammar::identities::Evidence;
 use crate::grammar::{Grammar, HeaderMeaning, Measure, Shape, TableKind};
 use crate::model::{
-    Cell, CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, Value,
+    Cell, CellStatus, Code, Document, Placement, Provenance, Row, Section, Sides, Table, Value,
 };
 use crate::normalize;
 use crate::solve::table::{settle, settle_families, Resolution, Settled, SolveRow};
@@ -226,7 +226,12 @@ fn join_code_lines(
 
 /// Splits the table's lines into the header (its lines' text, run
 /// together) and rows.
-fn assemble(g: &Grammar, lines: &[(Provenance, String)], economic: bool) -> (String, Vec<FlowRow>) {
+fn assemble(
+    g: &Grammar,
+    lines: &[(Provenance, String)],
+    economic: bool,
+    layouts: &[Vec<Measure>],
+) -> (String, Vec<FlowRow>) {
     let lines: Vec<(Provenance, String)> = lines
         .iter()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -285,6 +290,20 @@ fn assemble(g: &Grammar, lines: &[(Provenance, String)], economic: bool) -> (Str
             }
             continue;
         }
+        // The header's lines after the first code (`208` / `合 计` / `基本支出`
+        // / `项目支出` / `项` / `社会保障和就业支出`: the 类 column's code
+        // printed beside the header's last lines) belong to the header, not
+        // to the row's name.
+        let row_unnamed = rows
+            .last()
+            .is_some_and(|r| r.code.is_some() && r.label.is_empty() && r.numbers.is_empty());
+        if start.is_none() && !total && row_unnamed && names_a_column(g, line, layouts) {
+            let label = normalize::label(line).into_owned();
+            header_text.push_str(&label);
+            header.push(label);
+            i += 1;
+            continue;
+        }
         let mut rest: &[&str] = &tokens;
         if let Some(CodeStart { code, used, padded }) = start {
             rows.push(FlowRow {
@@ -315,6 +334,17 @@ fn assemble(g: &Grammar, lines: &[(Provenance, String)], economic: bool) -> (Str
         i += 1;
     }
     (header_text, rows)
+}
+
+/// Whether a line is a header cell of the table: a label column's header
+/// (`科目名称`, `项`) or a measure of one of the kind's layouts (`合计`,
+/// `基本支出`).
+fn names_a_column(g: &Grammar, line: &str, layouts: &[Vec<Measure>]) -> bool {
+    match g.header(line) {
+        HeaderMeaning::Label => true,
+        HeaderMeaning::Measure(m) => layouts.iter().flatten().any(|x| *x == m),
+        _ => false,
+    }
 }
 
 /// A digit-only fragment between text (`补助` `2023` `年城`) belongs to a name.
@@ -541,7 +571,7 @@ fn values(settled: &Settled, reading: &Reading, layout: &[Measure], at: Provenan
 /// Builds a table of a flow dump. `so_far` is the document read up to it.
 pub fn build(g: &Grammar, draft: &Draft, so_far: &Document) -> Table {
     let mut table = draft.empty_table();
-    table.placed_by_order = true;
+    table.placement = Placement::Order;
     match draft.kind.shape {
         Shape::Coded => coded(g, draft.kind, &draft.lines, so_far, &mut table),
         Shape::TwoSided => two_sided(
@@ -796,15 +826,7 @@ fn three_public_rows(g: &Grammar, kind: &TableKind, lines: &[CategoryLine], tabl
                 .collect();
         }
     }
-    let prior: Vec<usize> = layout
-        .iter()
-        .map(|m| {
-            kind.column_prior
-                .iter()
-                .position(|x| x == m)
-                .unwrap_or(kind.column_prior.len())
-        })
-        .collect();
+    let prior = column_ranks(kind, &layout);
     let settled = settle_families(&solve_rows, &kids, &[], &prior, &rules);
     // A row named like a column (`政府性基金`): the header's words among the
     // rows, its columns not what the layout says. (pdftotext without
@@ -865,7 +887,7 @@ fn coded(
     table: &mut Table,
 ) {
     let economic = kind.key == "general_budget_basic";
-    let (header, mut rows) = assemble(g, lines, economic);
+    let (header, mut rows) = assemble(g, lines, economic, &kind.layouts);
     for row in &rows {
         if let (Some(printed), Some(code)) = (&row.padded_code, &row.code) {
             let at = row.at.unwrap_or(table.at);
@@ -916,15 +938,7 @@ fn coded(
         .filter(|(_, r)| **r)
         .map(|(i, _)| (i, solve_rows.remove(i)))
         .collect();
-    let prior: Vec<usize> = layout
-        .iter()
-        .map(|m| {
-            kind.column_prior
-                .iter()
-                .position(|x| x == m)
-                .unwrap_or(kind.column_prior.len())
-        })
-        .collect();
+    let prior = column_ranks(kind, &layout);
     let mut settled = settle(
         &solve_rows,
         &evidence(g, kind.key, &layout, so_far),
@@ -993,6 +1007,20 @@ fn coded(
             "flow layout: {unsettled} rows could not be placed with certainty"
         ));
     }
+}
+
+/// Each layout column's rank in the kind's column prior (lower = more often
+/// used; a column the prior does not list after all it does).
+fn column_ranks(kind: &TableKind, layout: &[Measure]) -> Vec<usize> {
+    layout
+        .iter()
+        .map(|m| {
+            kind.column_prior
+                .iter()
+                .position(|x| x == m)
+                .unwrap_or(kind.column_prior.len())
+        })
+        .collect()
 }
 
 /// Rows whose code an earlier row of the table has: the dump lost a level
@@ -1322,6 +1350,7 @@ fn two_sided(
     // The same, from a line whose income side printed its number and amount.
     let mut next_head = String::new();
     let mut income_rows: Vec<Row> = Vec::new();
+    let mut unpaired_income = 0usize;
     let mut exp_rows: Vec<(FlowRow, Vec<Reading>)> = Vec::new();
     let mut started = false;
     let mut last_income: Option<u32> = None;
@@ -1511,6 +1540,7 @@ fn two_sided(
                 || label.is_empty()
                 || heading
             {
+                unpaired_income += 1;
                 table.issues.push(format!(
                     "line {at}: income row '{label}' names an expenditure, several items, a heading or nothing: its amount is uncertain"
                 ));
@@ -1640,6 +1670,17 @@ fn two_sided(
     }
     table.rows = income_rows;
     table.rows.extend(exp_out);
+    // Two or more income rows that could not be paired with their amount:
+    // the dump printed the sides' labels and amounts out of step (pdftotext
+    // reading a column's labels before its amounts), so no pairing in this
+    // table holds unless the arithmetic confirms it, not even where the
+    // names look right.
+    if unpaired_income >= 2 {
+        table.issues.push(format!(
+            "flow layout: {unpaired_income} income rows could not be paired with their amounts: the dump prints the two sides out of step, an amount no identity confirms is uncertain"
+        ));
+        table.placement = Placement::BrokenOrder;
+    }
 }
 
 /// The document's measure the header lines (those before the first row
@@ -1756,7 +1797,7 @@ mod tests {
         .zip(1u32..)
         .map(|(l, i)| (Provenance::Line(i), l.to_string()))
         .collect();
-        let (_, rows) = assemble(g, &lines, false);
+        let (_, rows) = assemble(g, &lines, false, &[]);
         let read: Vec<(&str, &str, usize)> = rows
             .iter()
             .map(|r| {
@@ -1790,7 +1831,7 @@ mod tests {
         .zip(1u32..)
         .map(|(l, i)| (Provenance::Line(i), l.to_string()))
         .collect();
-        let (_, rows) = assemble(g, &lines, false);
+        let (_, rows) = assemble(g, &lines, false, &[]);
         let codes: Vec<&str> = rows
             .iter()
             .map(|r| r.code.as_ref().map_or("", |c| c.as_str()))
@@ -2004,7 +2045,7 @@ mod tests {
             columns: Vec::new(),
             sides: None,
             issues: Vec::new(),
-            placed_by_order: true,
+            placement: Placement::Order,
         };
         two_sided(g, kind, &lines, true, &mut table);
         table
@@ -2088,6 +2129,107 @@ mod tests {
             rows.iter().find(|r| r.0 == Income).map(|r| (r.2, r.3)),
             Some((189750, Uncertain))
         );
+    }
+
+    #[test]
+    fn a_summary_whose_sides_run_out_of_step_is_placed_in_broken_order() {
+        // pdftotext (no options) on a 收入支出决算总表: the expenditure
+        // side's labels and amounts interleave with the income side's, out
+        // of step with them (guihuaziyuan 2024; 9759.38 is 本年支出合计's,
+        // 112.88 年初结转和结余's, 9859.38 总计's).
+        let lines = [
+            "收入",
+            "支出",
+            "项目",
+            "决算数",
+            "一、一般公共预算财政拨款收入",
+            "一、一般公共服务支出",
+            "八、其他收入",
+            "八、社会保障和就业支出",
+            "754.75",
+            "九、卫生健康支出",
+            "236.63",
+            "本年收入合计",
+            "9746.50",
+            "年初结转和结余",
+            "9759.38",
+            "结余分配",
+            "112.88",
+            "年末结转和结余",
+            "9859.38",
+        ];
+        let table = read_summary(&lines);
+        assert_eq!(
+            table.placement,
+            Placement::BrokenOrder,
+            "{:?}",
+            table.issues
+        );
+        assert!(table.issues.iter().any(|i| i.contains("out of step")));
+        // The same side printed in step: its order holds.
+        let table = read_summary(&[
+            "收入",
+            "支出",
+            "项目",
+            "决算数",
+            "一、一般公共预算财政拨款收入 9746.50 一、一般公共服务支出 9746.50",
+            "本年收入合计 9746.50 本年支出合计 9746.50",
+        ]);
+        assert_eq!(table.placement, Placement::Order, "{:?}", table.issues);
+    }
+
+    #[test]
+    fn header_lines_after_the_first_code_stay_the_header() {
+        // pdftotext (no options) on a 一般公共预算支出情况表 (fpdf2): the 类
+        // column's first code printed between the header's lines.
+        let g = Grammar::global();
+        let kind = g.kind("general_budget").unwrap();
+        let lines: Vec<(Provenance, String)> = [
+            "功能分类科目编码",
+            "功能分类科目名称",
+            "类",
+            "款",
+            "208",
+            "合 计",
+            "基本支出",
+            "项目支出",
+            "项",
+            "社会保障和就业支出",
+            "1371.37",
+            "1074.37",
+            "297",
+            "208",
+            "01",
+            "人力资源和社会保障管理事务",
+            "163",
+        ]
+        .iter()
+        .zip(1u32..)
+        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
+        .collect();
+        let (header, rows) = assemble(g, &lines, false, &kind.layouts);
+        assert!(header.ends_with("类款合计基本支出项目支出项"), "{header}");
+        let read: Vec<(&str, &str, usize)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.code.as_ref().map_or("", |c| c.as_str()),
+                    r.label.as_str(),
+                    r.numbers.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("208", "社会保障和就业支出", 3),
+                ("20801", "人力资源和社会保障管理事务", 1),
+            ]
+        );
+        // Without the kind's layouts the words are the row's name, as the
+        // header cannot be told from it.
+        let (_, rows) = assemble(g, &lines, false, &[]);
+        assert!(rows[0].label.starts_with("合计"));
     }
 
     #[test]

@@ -19,7 +19,8 @@ use crate::grammar::{
     THREE_PUBLIC_VEHICLE_PARTS,
 };
 use crate::model::{
-    Cell, CellStatus, Code, Document, Provenance, Row, Section, Sides, Table, TableNo, Unit, Value,
+    Cell, CellStatus, Code, Document, Placement, Provenance, Row, Section, Sides, Table, TableNo,
+    Unit, Value,
 };
 use crate::normalize;
 use crate::solve::{
@@ -103,7 +104,7 @@ impl Draft {
             columns: Vec::new(),
             sides: None,
             issues: Vec::new(),
-            placed_by_order: false,
+            placement: Placement::Cells,
         }
     }
 
