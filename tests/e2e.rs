@@ -2046,6 +2046,35 @@ fn pdftotext_dumps_of_a_pdf_mark_no_wrong_cell_ok() {
     assert!(total >= 350, "{total} cells read for sure");
 }
 
+#[test]
+fn pdftotext_dumps_keep_the_header_out_of_the_rows() {
+    // pdftotext without `-layout` prints a coded table's header lines around
+    // its first code and the column numbers (`1` / `2` / … a line) after
+    // them: 003's 301 was named `一般公共预算基本支出经济分类科目名称小计人员
+    // 经费公用经费工资福利支出`, and 002's project table read its column
+    // numbers `1` … `11` as 2080699's amounts (total 123, `repaired`).
+    let dumps = root().join("tests/fixtures/dumps");
+    let run = extract(&[&dumps.join("003_93f707ff5e41d323.pdftotext.txt")]);
+    let items = run.line_items();
+    let row_301: Vec<(&str, &str)> = items
+        .iter()
+        .filter(|r| r["table"] == "general_budget_basic" && r["code"] == "301")
+        .map(|r| (r["item"].as_str(), r["amount"].as_str()))
+        .collect();
+    assert_eq!(
+        row_301,
+        [("工资福利支出", "1002.59"), ("工资福利支出", "1002.59")]
+    );
+    let run = extract(&[&dumps.join("002_ef8a97d7800bc6c6.pdftotext.txt")]);
+    let project_rows: Vec<String> = run
+        .line_items()
+        .iter()
+        .filter(|r| r["table"] == "project" && r["code"] == "2080699")
+        .map(|r| format!("{} {} {}", r["item"], r["measure"], r["amount"]))
+        .collect();
+    assert!(project_rows.is_empty(), "{project_rows:?}");
+}
+
 /// Line items without their provenance: what a PDF and its text must share.
 fn cells_without_line(rows: &[Record]) -> Vec<Vec<String>> {
     content(rows)

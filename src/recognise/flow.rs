@@ -230,7 +230,7 @@ fn assemble(
     g: &Grammar,
     lines: &[(Provenance, String)],
     economic: bool,
-    layouts: &[Vec<Measure>],
+    words: &HeaderWords,
 ) -> (String, Vec<FlowRow>) {
     let lines: Vec<(Provenance, String)> = lines
         .iter()
@@ -290,18 +290,18 @@ fn assemble(
             }
             continue;
         }
-        // The header's lines after the first code (`208` / `合 计` / `基本支出`
-        // / `项目支出` / `项` / `社会保障和就业支出`: the 类 column's code
-        // printed beside the header's last lines) belong to the header, not
-        // to the row's name.
-        let row_unnamed = rows
-            .last()
-            .is_some_and(|r| r.code.is_some() && r.label.is_empty() && r.numbers.is_empty());
-        if start.is_none() && !total && row_unnamed && names_a_column(g, line, layouts) {
-            let label = normalize::label(line).into_owned();
-            header_text.push_str(&label);
-            header.push(label);
-            i += 1;
+        let header_lines = if start.is_none() && !total {
+            words.header_lines_at(g, &rows, &lines, i)
+        } else {
+            0
+        };
+        if header_lines > 0 {
+            for (_, l) in &lines[i..i + header_lines] {
+                let label = normalize::label(l).into_owned();
+                header_text.push_str(&label);
+                header.push(label);
+            }
+            i += header_lines;
             continue;
         }
         let mut rest: &[&str] = &tokens;
@@ -336,14 +336,79 @@ fn assemble(
     (header_text, rows)
 }
 
-/// Whether a line is a header cell of the table: a label column's header
-/// (`科目名称`, `项`) or a measure of one of the kind's layouts (`合计`,
-/// `基本支出`).
-fn names_a_column(g: &Grammar, line: &str, layouts: &[Vec<Measure>]) -> bool {
-    match g.header(line) {
-        HeaderMeaning::Label => true,
-        HeaderMeaning::Measure(m) => layouts.iter().flatten().any(|x| *x == m),
-        _ => false,
+/// What tells the header's lines that a dump printed among a coded table's
+/// rows: the measures of the kind's layouts and the table's title.
+struct HeaderWords<'a> {
+    layouts: &'a [Vec<Measure>],
+    /// The title, normalised.
+    title: String,
+}
+
+impl<'a> HeaderWords<'a> {
+    fn new(layouts: &'a [Vec<Measure>], title: &str) -> Self {
+        HeaderWords {
+            layouts,
+            title: normalize::label(title).into_owned(),
+        }
+    }
+
+    /// A measure of one of the kind's layouts, exactly (`合计`, `基本支出`).
+    fn names_measure(&self, g: &Grammar, text: &str) -> bool {
+        matches!(g.header(text), HeaderMeaning::Measure(m) if self.layouts.iter().flatten().any(|x| *x == m))
+    }
+
+    /// A header cell of the table: a label column's header (`科目名称`,
+    /// `项`) or a measure of the kind's layouts.
+    fn names_column(&self, g: &Grammar, text: &str) -> bool {
+        matches!(g.header(text), HeaderMeaning::Label) || self.names_measure(g, text)
+    }
+
+    /// A piece of the title of four characters or more: a group heading
+    /// over columns (`一般公共预算基本支出` over 合计 / 人员经费 / 公用经费).
+    fn in_title(&self, text: &str) -> bool {
+        text.chars().count() >= 4
+            && !text.bytes().any(|b| b.is_ascii_digit())
+            && self.title.contains(text)
+    }
+
+    /// How many lines from `i` are the table's header printed among its
+    /// rows rather than a coded row's name: pdftotext prints the 类
+    /// column's first code beside the header's last lines (`208` / `合 计` /
+    /// `基本支出` / `项目支出` / `项` / `社会保障和就业支出`, or `301` /
+    /// `一般公共预算基本支出` / `合计` / `人员经费` / `工资福利支出` / the
+    /// amounts / `公用经费`), and a right-hand column's heading after a row's
+    /// amounts (`事业收入` / `事业单位` / `经营收入`). Before the amounts, a
+    /// column's heading on a row still unnamed, a measure's heading or a
+    /// title piece on the first row; after them, only a measure's heading, a
+    /// line or two lines joined, on any row: a wrapped name's tail (`支出`,
+    /// `项`) may look like a label column's heading, never like a measure's.
+    fn header_lines_at(
+        &self,
+        g: &Grammar,
+        rows: &[FlowRow],
+        lines: &[(Provenance, String)],
+        i: usize,
+    ) -> usize {
+        let Some(row) = rows.last().filter(|r| r.code.is_some()) else {
+            return 0;
+        };
+        let line = normalize::label(&lines[i].1);
+        let first = rows.len() == 1;
+        if row.numbers.is_empty() {
+            let heading = row.label.is_empty() && self.names_column(g, &line)
+                || first && (self.names_measure(g, &line) || self.in_title(&line));
+            return usize::from(heading);
+        }
+        if self.names_measure(g, &line) {
+            return 1;
+        }
+        let joined = lines
+            .get(i + 1)
+            .map(|(_, next)| format!("{line}{}", normalize::label(next)));
+        if joined.is_some_and(|j| self.names_measure(g, &j)) {
+            return 2;
+        }
+        0
     }
 }
 
@@ -887,7 +952,21 @@ fn coded(
     table: &mut Table,
 ) {
     let economic = kind.key == "general_budget_basic";
-    let (header, mut rows) = assemble(g, lines, economic, &kind.layouts);
+    let words = HeaderWords::new(&kind.layouts, &table.title);
+    // The column numbers (`1` / `2` / … `11` a line under the header) are
+    // no amounts of the row the header's lines ran into.
+    let lines: Vec<(Provenance, String)> = lines
+        .iter()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .cloned()
+        .collect();
+    let numbering = column_numbering(&lines);
+    let lines: Vec<(Provenance, String)> = lines
+        .into_iter()
+        .zip(numbering)
+        .filter_map(|(line, numbers_columns)| (!numbers_columns).then_some(line))
+        .collect();
+    let (header, mut rows) = assemble(g, &lines, economic, &words);
     for row in &rows {
         if let (Some(printed), Some(code)) = (&row.padded_code, &row.code) {
             let at = row.at.unwrap_or(table.at);
@@ -973,7 +1052,7 @@ fn coded(
                 row.label
             ));
         }
-        let values = settled
+        let mut values = settled
             .reading
             .as_ref()
             .or(fallback.as_ref())
@@ -981,6 +1060,18 @@ fn coded(
             .unwrap_or_default();
         if values.is_empty() && row.code.is_none() {
             continue;
+        }
+        // A code without a name: the dump printed it apart from its row (a
+        // column of codes, then the names), and the fragments after it may
+        // be other codes (`210` / `11` read as 21011).
+        if let (Some(code), true) = (&row.code, row.label.is_empty() && !values.is_empty()) {
+            table.issues.push(format!(
+                "line {at}: code {} has no name: the dump printed it apart from its row; its amounts are uncertain",
+                code.as_str()
+            ));
+            for value in &mut values {
+                value.status = CellStatus::Uncertain;
+            }
         }
         table.rows.push(Row {
             section: None,
@@ -1797,7 +1888,7 @@ mod tests {
         .zip(1u32..)
         .map(|(l, i)| (Provenance::Line(i), l.to_string()))
         .collect();
-        let (_, rows) = assemble(g, &lines, false, &[]);
+        let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
         let read: Vec<(&str, &str, usize)> = rows
             .iter()
             .map(|r| {
@@ -1831,7 +1922,7 @@ mod tests {
         .zip(1u32..)
         .map(|(l, i)| (Provenance::Line(i), l.to_string()))
         .collect();
-        let (_, rows) = assemble(g, &lines, false, &[]);
+        let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
         let codes: Vec<&str> = rows
             .iter()
             .map(|r| r.code.as_ref().map_or("", |c| c.as_str()))
@@ -2207,7 +2298,7 @@ mod tests {
         .zip(1u32..)
         .map(|(l, i)| (Provenance::Line(i), l.to_string()))
         .collect();
-        let (header, rows) = assemble(g, &lines, false, &kind.layouts);
+        let (header, rows) = assemble(g, &lines, false, &HeaderWords::new(&kind.layouts, ""));
         assert!(header.ends_with("类款合计基本支出项目支出项"), "{header}");
         let read: Vec<(&str, &str, usize)> = rows
             .iter()
@@ -2228,8 +2319,61 @@ mod tests {
         );
         // Without the kind's layouts the words are the row's name, as the
         // header cannot be told from it.
-        let (_, rows) = assemble(g, &lines, false, &[]);
+        let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
         assert!(rows[0].label.starts_with("合计"));
+        // A right-hand column's heading after a row's amounts, on one line
+        // or two (`事业单位` / `经营收入`), is the header's; a name's tail
+        // that looks like a label column's heading (`支出`) is the name's.
+        let income = g.kind("income").unwrap();
+        let lines: Vec<(Provenance, String)> = [
+            "收入预算总表",
+            "科目编码",
+            "208",
+            "社会保障和就业",
+            "支出",
+            "14,820.00",
+            "14,820.00",
+            "事业收入",
+            "事业单位",
+            "经营收入",
+            "其他收入",
+            "210",
+            "卫生健康支出",
+            "1,097,073.43 1,097,073.43",
+        ]
+        .iter()
+        .zip(1u32..)
+        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
+        .collect();
+        let (header, rows) = assemble(g, &lines, false, &HeaderWords::new(&income.layouts, ""));
+        assert!(
+            header.ends_with("事业收入事业单位经营收入其他收入"),
+            "{header}"
+        );
+        let labels: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(labels, ["社会保障和就业支出", "卫生健康支出"]);
+        // A piece of the title over the first row's columns is the header's.
+        let basic = g.kind("general_budget_basic").unwrap();
+        let lines: Vec<(Provenance, String)> = [
+            "部门经济分类科目名称",
+            "301",
+            "一般公共预算基本支出",
+            "合计",
+            "人员经费",
+            "工资福利支出",
+            "21,170,337.81 21,170,337.81",
+            "公用经费",
+        ]
+        .iter()
+        .zip(1u32..)
+        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
+        .collect();
+        let words = HeaderWords::new(
+            &basic.layouts,
+            "2025年预算单位一般公共预算基本支出部门预算经济分类预算表",
+        );
+        let (_, rows) = assemble(g, &lines, true, &words);
+        assert_eq!(rows[0].label, "工资福利支出");
     }
 
     #[test]
@@ -2404,6 +2548,101 @@ mod tests {
                     .map(|v| (r.item.clone(), v.measure, v.amount.to_string(), v.status))
             })
             .collect()
+    }
+
+    #[test]
+    fn a_code_without_a_name_has_uncertain_amounts() {
+        // pdftotext printed a page's codes apart from their names: `210` /
+        // `07` / `17`, the page's header again, then the next rows' code
+        // levels (`210` / `11` / `210` / `11` / `01`): the first code has
+        // no name, and the fragments after it are codes, not amounts (in
+        // the Shanghai dump they read as 21011, `repaired`).
+        let text = "\
+表5
+一般公共预算支出情况表
+单位：元
+项目
+一般公共预算支出
+功能分类科目编码
+功能分类科目名称
+合计
+基本支出
+项目支出
+210
+卫生健康支出
+3,223,657
+3,023,657
+200,000
+210
+07
+计划生育事务
+200,000
+0
+200,000
+210
+07
+17
+项目
+一般公共预算支出
+功能分类科目编码
+功能分类科目名称
+210
+11
+210
+11
+01
+行政单位医疗
+3,023,657
+3,023,657
+0
+合计
+3,223,657
+3,023,657
+200,000
+";
+        let doc = crate::pipeline::document(text.as_bytes()).unwrap();
+        let table = &doc.tables[0];
+        let nameless = table
+            .rows
+            .iter()
+            .find(|r| r.code.as_ref().is_some_and(|c| c.as_str() == "2100717"))
+            .unwrap();
+        assert_eq!(nameless.item, "");
+        assert!(!nameless.values.is_empty());
+        assert!(nameless
+            .values
+            .iter()
+            .all(|v| v.status == CellStatus::Uncertain));
+        assert!(
+            table
+                .issues
+                .iter()
+                .any(|i| i.contains("code 2100717 has no name")),
+            "{:?}",
+            table.issues
+        );
+        // The named rows around it keep their amounts.
+        let named: Vec<(&str, String, CellStatus)> = table
+            .rows
+            .iter()
+            .filter(|r| !r.item.is_empty())
+            .map(|r| {
+                (
+                    r.item.as_str(),
+                    r.values[0].amount.to_string(),
+                    r.values[0].status,
+                )
+            })
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("卫生健康支出", "3223657".to_string(), CellStatus::Ok),
+                ("计划生育事务", "200000".to_string(), CellStatus::Ok),
+                ("行政单位医疗", "3023657".to_string(), CellStatus::Ok),
+                ("合计", "3223657".to_string(), CellStatus::Ok),
+            ]
+        );
     }
 
     #[test]
