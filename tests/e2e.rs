@@ -2040,10 +2040,11 @@ fn pdftotext_dumps_of_a_pdf_mark_no_wrong_cell_ok() {
     }
     eprintln!("{figures:?}");
     assert!(wrong_ok.is_empty(), "{wrong_ok:?}");
-    // Measured: 29 (004 without -layout) to 101 (000 with it) cells read
-    // for sure; 002's `-layout` dump none (not looked into).
+    // Measured: 27 (004 without -layout) to 152 (000 with it) cells read
+    // for sure, 594 in all; 002's `-layout` dump none before 2026-12-03,
+    // when its 项 codes shared a column with the 类 rows' names (108 now).
     let total: usize = figures.iter().map(|(_, n)| n).sum();
-    assert!(total >= 350, "{total} cells read for sure");
+    assert!(total >= 550, "{total} cells read for sure");
 }
 
 #[test]

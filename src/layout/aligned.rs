@@ -169,7 +169,14 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
         .max()
         .unwrap_or(0);
     let mut printed = vec![false; width];
-    for s in body.iter().flat_map(|l| &l.segments) {
+    // A column-number row's markers (`※ ※ ※ 1 2 3`) are centred in the
+    // label columns, off the codes and names they head: they would cut
+    // gutters of their own there.
+    for s in body
+        .iter()
+        .flat_map(|l| &l.segments)
+        .filter(|s| !matches!(s.text, "※" | "栏次" | "行次"))
+    {
         printed[s.start..s.end].iter_mut().for_each(|p| *p = true);
     }
     let mut runs = Vec::new();
@@ -184,6 +191,7 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
             _ => {}
         }
     }
+    let runs = split_code_levels(runs, body);
     // Per run: lines printing text there, lines printing a number there.
     let tally = |&(a, b): &(usize, usize)| {
         let within = |s: &&Segment| a <= s.start && s.start < b;
@@ -210,6 +218,50 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
         }
     }
     out.into_iter().map(|(run, _)| run).collect()
+}
+
+/// Runs where a code level and a name both start on one line (`01 行政运行`
+/// beside `社会保障和就业支出`, a 类 row's name starting under the 项 rows'
+/// codes: LibreOffice's PDFs as pdftotext sets them) are cut where the
+/// codes end, so the 项 column and the name column stay apart; a run is
+/// cut only where no other text starts inside the codes' span.
+fn split_code_levels(runs: Vec<(usize, usize)>, body: &[&Line]) -> Vec<(usize, usize)> {
+    let is_level = |t: &str| (1..=3).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit());
+    let mut out = Vec::with_capacity(runs.len());
+    for (a, b) in runs {
+        let within = |s: &Segment| a <= s.start && s.start < b;
+        // The ends of code levels followed on their line by a name in the run.
+        let ends: Vec<usize> = body
+            .iter()
+            .flat_map(|l| l.segments.windows(2))
+            .filter(|w| {
+                within(&w[0]) && within(&w[1]) && is_level(w[0].text) && !is_number(w[1].text)
+            })
+            .map(|w| w[0].end)
+            .collect();
+        let Some(&cut) = ends.iter().max() else {
+            out.push((a, b));
+            continue;
+        };
+        let apart = body
+            .iter()
+            .flat_map(|l| &l.segments)
+            .filter(|s| within(s))
+            .all(|s| {
+                if is_level(s.text) {
+                    s.end <= cut
+                } else {
+                    s.start >= cut
+                }
+            });
+        if apart && a < cut && cut < b {
+            out.push((a, cut));
+            out.push((cut, b));
+        } else {
+            out.push((a, b));
+        }
+    }
+    out
 }
 
 /// The body's columns with a column of its own for each heading that stands
@@ -1075,6 +1127,96 @@ mod tests {
         assert!(items
             .iter()
             .any(|i| matches!(i, Item::Text { text, .. } if text == "机关事业单位基本养老保")));
+    }
+
+    #[test]
+    fn code_levels_and_column_markers_keep_the_label_columns_apart() {
+        // Seed 002's income table from its LibreOffice PDF, as `pdftotext
+        // -layout` prints it: the 项 codes (`01 行政运行`) start two
+        // characters left of where the 类 rows' names start, and the
+        // column-number row centres its `※` in the code columns. Before,
+        // the 项 codes and the names shared a column (every 项 row's
+        // columns `guessed`), and the `※` cut columns of their own, away
+        // from the codes.
+        let text = r"                   单位收入总体情况表
+编制单位：奇台县社会保险管理局
+
+单位：万元
+                                                                                                              财政专户                   非财政拨
+功能分类                                                        财政拨款                                                            财政拨款
+                          功能分类科目名称             总计                                                             （教育收   单位资金            款结转结
+科                                                           （补助）                                                            结转
+                                                                                                              费）                     余
+                                                                                                                                             上级国有
+                                                                                                上级政府
+                                                            财政拨款                                                                             资本经营
+                                                                  一般公共预 上级一般             政府性基   性基金安   国有资本
+类          款        项                                       （补助）小                                                                            预算安排
+                                                                  算     公共预算             金预算    排的转移   经营预算
+                                                            计                                                                                的转移支
+                                                                                                支付
+                                                                                                                                             付
+※          ※        ※     ※                            1           2         3      4       5      6      7      8      9      10       11      12
+                          总计                   1,010.70     1,010.39   1,008.93   1.46                                        0.31
+     208                  社会保障和就业支出             933.34       933.03     931.57    1.46                                        0.31
+     208       01         人力资源和社会保障管理事务         376.92       376.61     376.61                                                0.31
+     208       01       01 行政运行                 376.61       376.61     376.61
+     208       01       99 其他人力资源和社会保障管理事务支出         0.31                                                                     0.31
+     208       05         行政事业单位养老支出                78.41     78.41      78.41
+     208       05       01 行政单位离退休                   3.68       3.68       3.68
+";
+        let items = items(text);
+        let rows = rows(&items);
+        let row = |name: &str| {
+            rows.iter().find(|r| r.contains(&name)).map(|r| {
+                r.iter()
+                    .filter(|c| !c.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            row("行政运行"),
+            Some(vec![
+                "208",
+                "01",
+                "01",
+                "行政运行",
+                "376.61",
+                "376.61",
+                "376.61"
+            ])
+        );
+        assert_eq!(
+            row("社会保障和就业支出"),
+            Some(vec![
+                "208",
+                "社会保障和就业支出",
+                "933.34",
+                "933.03",
+                "931.57",
+                "1.46",
+                "0.31"
+            ])
+        );
+        // The 项 code and the 类 row's name each keep their own column.
+        // The last cell holding `text` (the 项 code is the second `01`).
+        let column = |name: &str, text: &str| {
+            rows.iter()
+                .find(|r| r.contains(&name))
+                .and_then(|r| r.iter().rposition(|c| *c == text))
+        };
+        assert_eq!(
+            column("行政运行", "01").map(|c| c + 1),
+            column("行政运行", "行政运行")
+        );
+        assert_eq!(
+            column("行政运行", "行政运行"),
+            column("社会保障和就业支出", "社会保障和就业支出")
+        );
+        // The column numbers' `※` head the 类, 款, 项 and name columns, one each.
+        assert_eq!(rows[0][..5], ["※", "※", "※", "※", "1"]);
+        assert!(guessed(&items).iter().all(|g| !g));
     }
 
     #[test]
