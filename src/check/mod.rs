@@ -1420,9 +1420,6 @@ fn systematic_failures<'a>(
         .collect()
 }
 
-/// Every cell of the rows `ids` are about (row identities): a row whose
-/// comparison says its columns are misread may hold any of its amounts in
-/// the wrong column.
 /// The sure cells of the tables whose dump broke the order that placed
 /// them ([`Placement::BrokenOrder`]) that no holding identity confirms.
 fn unconfirmed_in_broken_order<'a>(
@@ -1433,38 +1430,44 @@ fn unconfirmed_in_broken_order<'a>(
         .iter()
         .enumerate()
         .filter(|(_, t)| t.placement == Placement::BrokenOrder)
-        .flat_map(|(table, t)| {
-            t.rows.iter().enumerate().flat_map(move |(row, r)| {
-                r.values
-                    .iter()
-                    .filter(|v| v.status != CellStatus::Uncertain)
-                    .map(move |v| CellRef {
-                        table,
-                        row,
-                        measure: v.measure,
-                    })
-            })
+        .flat_map(move |(table, t)| {
+            (0..t.rows.len()).flat_map(move |row| row_cells(doc, table, row))
         })
+        .filter(|(_, v)| v.status != CellStatus::Uncertain)
+        .map(|(c, _)| c)
         .filter(|c| !confirmed.contains(c))
 }
 
+/// Every cell of the rows `ids` are about (row identities): a row whose
+/// comparison says its columns are misread may hold any of its amounts in
+/// the wrong column.
 fn cells_of_rows<'a>(
     doc: &'a Document,
     ids: &'a [&Identity],
 ) -> impl Iterator<Item = CellRef> + 'a {
-    let rows = ids.iter().filter_map(|id| match id.subject {
-        Subject::Row { row, .. } => Some((id.table, row)),
-        _ => None,
-    });
-    rows.flat_map(move |(table, row)| {
-        doc.tables[table].rows[row]
-            .values
-            .iter()
-            .map(move |v| CellRef {
+    ids.iter()
+        .filter_map(|id| match id.subject {
+            Subject::Row { row, .. } => Some((id.table, row)),
+            _ => None,
+        })
+        .flat_map(move |(table, row)| row_cells(doc, table, row).map(|(c, _)| c))
+}
+
+/// The cells of row `row` of table `table`, with their values.
+fn row_cells(
+    doc: &Document,
+    table: usize,
+    row: usize,
+) -> impl Iterator<Item = (CellRef, &Value)> + '_ {
+    doc.tables[table].rows[row].values.iter().map(move |v| {
+        (
+            CellRef {
                 table,
                 row,
                 measure: v.measure,
-            })
+            },
+            v,
+        )
     })
 }
 
@@ -1498,7 +1501,16 @@ fn extraction_suspect(doc: &Document, id: &Identity, doubtful: &HashSet<CellRef>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DocKind, Provenance, Sides, Value};
+    use crate::model::{DocKind, Provenance, Sides};
+
+    /// The statuses of the first table's `row`'s cells, in order.
+    fn row_statuses(doc: &Document, row: usize) -> Vec<CellStatus> {
+        doc.tables[0].rows[row]
+            .values
+            .iter()
+            .map(|v| v.status)
+            .collect()
+    }
 
     fn expenditure_row(total: i64, basic: i64, project: i64, status: CellStatus) -> Document {
         let v = |measure, cents| Value {
@@ -1557,27 +1569,20 @@ mod tests {
 
     #[test]
     fn a_repaired_cell_a_failing_identity_contradicts_becomes_uncertain() {
-        let statuses = |doc: &Document| -> Vec<CellStatus> {
-            doc.tables[0].rows[0]
-                .values
-                .iter()
-                .map(|v| v.status)
-                .collect()
-        };
         // The identity holds: repaired stays repaired.
         let mut doc = expenditure_row(1000, 500, 500, CellStatus::Repaired);
         flag(&mut doc);
-        assert_eq!(statuses(&doc), vec![CellStatus::Repaired; 3]);
+        assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Repaired; 3]);
         // It fails by 0.01: a repaired cell is now doubtful, and the failure
         // is put down to extraction, not to the publisher.
         let mut doc = expenditure_row(1000, 500, 499, CellStatus::Repaired);
         let results = flag(&mut doc);
-        assert_eq!(statuses(&doc), vec![CellStatus::Uncertain; 3]);
+        assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Uncertain; 3]);
         assert!(results[0].extraction_suspect);
         // Printed cells stay as printed.
         let mut doc = expenditure_row(1000, 500, 499, CellStatus::Ok);
         flag(&mut doc);
-        assert_eq!(statuses(&doc), vec![CellStatus::Ok; 3]);
+        assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Ok; 3]);
         // The row's sum holds, its 款 below add up to 0.01 less (a
         // publisher's rounding): the row sum confirms the repaired cells.
         let mut doc = expenditure_row(1000, 500, 500, CellStatus::Repaired);
@@ -1586,38 +1591,24 @@ mod tests {
         doc.tables[0].rows.push(child);
         let results = flag(&mut doc);
         assert!(results.iter().any(|r| r.outcome == Outcome::Fail));
-        assert_eq!(statuses(&doc), vec![CellStatus::Repaired; 3]);
+        assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Repaired; 3]);
     }
 
     #[test]
     fn an_ok_cell_a_flow_dumps_order_placed_is_as_sure_as_its_identities() {
-        let statuses = |doc: &Document| -> Vec<CellStatus> {
-            doc.tables[0].rows[0]
-                .values
-                .iter()
-                .map(|v| v.status)
-                .collect()
-        };
         let mut doc = expenditure_row(1000, 500, 499, CellStatus::Ok);
         doc.tables[0].placement = Placement::Order;
         flag(&mut doc);
-        assert_eq!(statuses(&doc), vec![CellStatus::Uncertain; 3]);
+        assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Uncertain; 3]);
         // Its identity holds: it stays `ok`.
         let mut doc = expenditure_row(1000, 500, 500, CellStatus::Ok);
         doc.tables[0].placement = Placement::Order;
         flag(&mut doc);
-        assert_eq!(statuses(&doc), vec![CellStatus::Ok; 3]);
+        assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Ok; 3]);
     }
 
     #[test]
     fn a_sure_cell_of_a_broken_order_holds_only_where_an_identity_confirms_it() {
-        let statuses = |doc: &Document| -> Vec<CellStatus> {
-            doc.tables[0].rows[0]
-                .values
-                .iter()
-                .map(|v| v.status)
-                .collect()
-        };
         // A cell no identity takes part in (a measure the table's rules do
         // not name) beside three its row sum confirms.
         let with_unchecked_cell = |placement| {
@@ -1631,16 +1622,16 @@ mod tests {
         let mut doc = with_unchecked_cell(Placement::BrokenOrder);
         flag(&mut doc);
         use CellStatus::{Ok, Uncertain};
-        assert_eq!(statuses(&doc), vec![Ok, Ok, Ok, Uncertain]);
+        assert_eq!(row_statuses(&doc, 0), vec![Ok, Ok, Ok, Uncertain]);
         // Placed by an order the dump kept: only failing identities demote.
         let mut doc = with_unchecked_cell(Placement::Order);
         flag(&mut doc);
-        assert_eq!(statuses(&doc), vec![Ok; 4]);
+        assert_eq!(row_statuses(&doc, 0), vec![Ok; 4]);
         // A repaired cell of a broken order no identity backs: uncertain.
         let mut doc = with_unchecked_cell(Placement::BrokenOrder);
         doc.tables[0].rows[0].values[3].status = CellStatus::Repaired;
         flag(&mut doc);
-        assert_eq!(statuses(&doc), vec![Ok, Ok, Ok, Uncertain]);
+        assert_eq!(row_statuses(&doc, 0), vec![Ok, Ok, Ok, Uncertain]);
     }
 
     /// An `ok` value of `amount` whole units (元 or 万元, the table's).
@@ -1903,16 +1894,9 @@ mod tests {
             .all(|r| r.extraction_suspect));
         // (20801's change is -50.00 and its rate -50.00%: it reads the
         // same either way, and holds.)
-        let statuses = |i: usize| -> Vec<CellStatus> {
-            doc.tables[0].rows[i]
-                .values
-                .iter()
-                .map(|v| v.status)
-                .collect()
-        };
-        assert_eq!(statuses(0), [CellStatus::Uncertain; 4]);
-        assert_eq!(statuses(1), [CellStatus::Ok; 4]);
-        assert_eq!(statuses(2), [CellStatus::Uncertain; 4]);
+        assert_eq!(row_statuses(&doc, 0), [CellStatus::Uncertain; 4]);
+        assert_eq!(row_statuses(&doc, 1), [CellStatus::Ok; 4]);
+        assert_eq!(row_statuses(&doc, 2), [CellStatus::Uncertain; 4]);
         // One row's rate misprinted: the publisher's slip, cells as printed.
         let mut doc = compared(&[
             ("208", 300, 200, (-3333, 2)),

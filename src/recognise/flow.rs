@@ -1816,6 +1816,15 @@ fn verify_income(income: &mut [Row], expenditure: &[Row]) {
 mod tests {
     use super::*;
 
+    /// `lines` as a dump's lines, numbered from 1.
+    fn numbered(lines: &[&str]) -> Vec<(Provenance, String)> {
+        lines
+            .iter()
+            .zip(1u32..)
+            .map(|(l, i)| (Provenance::Line(i), l.to_string()))
+            .collect()
+    }
+
     #[test]
     fn a_code_level_without_its_zero_starts_a_row() {
         let g = Grammar::global();
@@ -1866,7 +1875,7 @@ mod tests {
     #[test]
     fn a_code_printed_a_level_a_line_starts_its_row() {
         let g = Grammar::global();
-        let lines: Vec<(Provenance, String)> = [
+        let lines = numbered(&[
             "204",
             "公共安全支出",
             "79,189,400.34",
@@ -1883,11 +1892,7 @@ mod tests {
             "208",
             "05",
             "2,925,857.00",
-        ]
-        .iter()
-        .zip(1u32..)
-        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
-        .collect();
+        ]);
         let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
         let read: Vec<(&str, &str, usize)> = rows
             .iter()
@@ -1912,16 +1917,12 @@ mod tests {
     #[test]
     fn a_padded_code_out_of_order_starts_no_row() {
         let g = Grammar::global();
-        let lines: Vec<(Provenance, String)> = [
+        let lines = numbered(&[
             "208 05 行政事业单位养老支出 3.00",
             "208 05 05 机关事业单位基本养老保险缴费支出 1.00",
             "208 5 6 机关事业单位职业年金缴费支出 2.00",
             "208 05 3 其他 0.50",
-        ]
-        .iter()
-        .zip(1u32..)
-        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
-        .collect();
+        ]);
         let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
         let codes: Vec<&str> = rows
             .iter()
@@ -2120,11 +2121,7 @@ mod tests {
     fn read_summary(lines: &[&str]) -> Table {
         let g = Grammar::global();
         let kind = g.kind("summary").unwrap();
-        let lines: Vec<(Provenance, String)> = lines
-            .iter()
-            .zip(1u32..)
-            .map(|(l, i)| (Provenance::Line(i), l.to_string()))
-            .collect();
+        let lines = numbered(lines);
         let mut table = Table {
             number: None,
             kind: "summary",
@@ -2275,7 +2272,7 @@ mod tests {
         // column's first code printed between the header's lines.
         let g = Grammar::global();
         let kind = g.kind("general_budget").unwrap();
-        let lines: Vec<(Provenance, String)> = [
+        let lines = numbered(&[
             "功能分类科目编码",
             "功能分类科目名称",
             "类",
@@ -2293,11 +2290,7 @@ mod tests {
             "01",
             "人力资源和社会保障管理事务",
             "163",
-        ]
-        .iter()
-        .zip(1u32..)
-        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
-        .collect();
+        ]);
         let (header, rows) = assemble(g, &lines, false, &HeaderWords::new(&kind.layouts, ""));
         assert!(header.ends_with("类款合计基本支出项目支出项"), "{header}");
         let read: Vec<(&str, &str, usize)> = rows
@@ -2325,7 +2318,7 @@ mod tests {
         // or two (`事业单位` / `经营收入`), is the header's; a name's tail
         // that looks like a label column's heading (`支出`) is the name's.
         let income = g.kind("income").unwrap();
-        let lines: Vec<(Provenance, String)> = [
+        let lines = numbered(&[
             "收入预算总表",
             "科目编码",
             "208",
@@ -2340,11 +2333,7 @@ mod tests {
             "210",
             "卫生健康支出",
             "1,097,073.43 1,097,073.43",
-        ]
-        .iter()
-        .zip(1u32..)
-        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
-        .collect();
+        ]);
         let (header, rows) = assemble(g, &lines, false, &HeaderWords::new(&income.layouts, ""));
         assert!(
             header.ends_with("事业收入事业单位经营收入其他收入"),
@@ -2354,7 +2343,7 @@ mod tests {
         assert_eq!(labels, ["社会保障和就业支出", "卫生健康支出"]);
         // A piece of the title over the first row's columns is the header's.
         let basic = g.kind("general_budget_basic").unwrap();
-        let lines: Vec<(Provenance, String)> = [
+        let lines = numbered(&[
             "部门经济分类科目名称",
             "301",
             "一般公共预算基本支出",
@@ -2363,11 +2352,7 @@ mod tests {
             "工资福利支出",
             "21,170,337.81 21,170,337.81",
             "公用经费",
-        ]
-        .iter()
-        .zip(1u32..)
-        .map(|(l, i)| (Provenance::Line(i), l.to_string()))
-        .collect();
+        ]);
         let words = HeaderWords::new(
             &basic.layouts,
             "2025年预算单位一般公共预算基本支出部门预算经济分类预算表",
