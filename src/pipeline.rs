@@ -307,7 +307,21 @@ fn finish(
         problems.push(format!("{uncertain} cells uncertain"));
     }
     let uncertain = uncertain > 0;
-    let status = if doc.tables.is_empty() && doc.titles_seen == 0 {
+    let recognised = !doc.tables.is_empty() || doc.titles_seen > 0;
+    if recognised && line_items.is_empty() {
+        // Titles and headers read, not one amount: a blank template, or
+        // tables printed as images beside a text layer. Not `ok`: the user
+        // gets no figures from it.
+        let read = match doc.tables.len() {
+            0 => "table titles seen, no table read".to_string(),
+            n => format!("no amounts read from the {n} tables recognised"),
+        };
+        problems.insert(
+            0,
+            format!("{read}: blank tables, or tables printed as images?"),
+        );
+    }
+    let status = if !recognised {
         // What was noticed on the way (scanned pages) and what the file
         // looks like (an HTML page) may say why.
         let why: Vec<String> = problems
@@ -353,6 +367,7 @@ fn summarise(problems: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amount::Amount;
 
     #[test]
     fn a_panic_inside_a_document_fails_only_that_document() {
@@ -406,6 +421,39 @@ mod tests {
         // Prose without tables still fails with the plain reason.
         let o = process_bytes("第一部分 部门概况\n一、主要职能\n".as_bytes(), "prose.txt");
         assert_eq!(o.document.error, "no budget tables recognised");
+    }
+
+    #[test]
+    fn tables_without_a_single_amount_are_not_ok() {
+        // Seed 003's 三公 table with its amounts blanked (a blank template,
+        // or the figures printed as an image under the title).
+        let sample = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/003_93f707ff5e41d323.txt"
+        ))
+        .unwrap();
+        let o = process_bytes(sample.as_bytes(), "003.txt");
+        assert_eq!(o.status, Status::Ok);
+        let blank: String = sample
+            .lines()
+            .map(|l| {
+                let cells: Vec<&str> = l
+                    .split('\t')
+                    .map(|c| if Amount::parse(c).is_some() { "" } else { c })
+                    .collect();
+                cells.join("\t") + "\n"
+            })
+            .collect();
+        let o = process_bytes(blank.as_bytes(), "003-blank.txt");
+        assert!(o.line_items.is_empty());
+        assert_eq!(o.status, Status::Partial);
+        assert!(
+            o.document
+                .error
+                .starts_with("no amounts read from the 8 tables recognised: "),
+            "{}",
+            o.document.error
+        );
     }
 
     #[test]
