@@ -306,6 +306,20 @@ pub struct Sides {
 }
 
 impl Table {
+    /// Whether a sure amount of it that no holding identity confirms is
+    /// doubtful: an order the dump visibly broke, or a two-sided table
+    /// placed by order — its sides' labels and amounts interleave in the
+    /// dump (pdfminer prints the income amounts between the expenditure
+    /// labels: `1,010.39` / `202 外交支出`), so only the arithmetic shows
+    /// which label an amount belongs to.
+    pub fn needs_confirmation(&self) -> bool {
+        match self.placement {
+            Placement::Cells => false,
+            Placement::Order => self.sides.is_some(),
+            Placement::BrokenOrder => true,
+        }
+    }
+
     /// The measures of the amount columns `section` has: one side's for a
     /// two-sided table, else all of them.
     pub fn columns_of(&self, section: Option<Section>) -> &[Measure] {

@@ -1341,7 +1341,7 @@ fn evaluate_all(
         }
     }
     let mut doubtful: HashSet<CellRef> = contradicted.difference(&confirmed).copied().collect();
-    doubtful.extend(unconfirmed_in_broken_order(doc, &confirmed));
+    doubtful.extend(unconfirmed(doc, &confirmed));
     let misread = systematic_failures(doc, g, evaluated());
     doubtful.extend(cells_of_rows(doc, &misread));
     let mut out: Vec<CheckResult> = evaluated()
@@ -1420,16 +1420,16 @@ fn systematic_failures<'a>(
         .collect()
 }
 
-/// The sure cells of the tables whose dump broke the order that placed
-/// them ([`Placement::BrokenOrder`]) that no holding identity confirms.
-fn unconfirmed_in_broken_order<'a>(
+/// The sure cells no holding identity confirms of the tables whose
+/// placement needs it ([`Table::needs_confirmation`]).
+fn unconfirmed<'a>(
     doc: &'a Document,
     confirmed: &'a HashSet<CellRef>,
 ) -> impl Iterator<Item = CellRef> + 'a {
     doc.tables
         .iter()
         .enumerate()
-        .filter(|(_, t)| t.placement == Placement::BrokenOrder)
+        .filter(|(_, t)| t.needs_confirmation())
         .flat_map(move |(table, t)| {
             (0..t.rows.len()).flat_map(move |row| row_cells(doc, table, row))
         })
@@ -1608,7 +1608,8 @@ mod tests {
     }
 
     #[test]
-    fn a_sure_cell_of_a_broken_order_holds_only_where_an_identity_confirms_it() {
+    fn a_sure_cell_of_a_broken_order_or_two_sided_flow_table_holds_only_where_an_identity_confirms_it(
+    ) {
         // A cell no identity takes part in (a measure the table's rules do
         // not name) beside three its row sum confirms.
         let with_unchecked_cell = |placement| {
@@ -1627,6 +1628,12 @@ mod tests {
         let mut doc = with_unchecked_cell(Placement::Order);
         flag(&mut doc);
         assert_eq!(row_statuses(&doc, 0), vec![Ok; 4]);
+        // ... unless the table has two sides, whose labels and amounts
+        // interleave in a flow dump: then only the arithmetic places them.
+        let mut doc = with_unchecked_cell(Placement::Order);
+        doc.tables[0].sides = Some(Sides::default());
+        flag(&mut doc);
+        assert_eq!(row_statuses(&doc, 0), vec![Ok, Ok, Ok, Uncertain]);
         // A repaired cell of a broken order no identity backs: uncertain.
         let mut doc = with_unchecked_cell(Placement::BrokenOrder);
         doc.tables[0].rows[0].values[3].status = CellStatus::Repaired;

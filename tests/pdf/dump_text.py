@@ -18,6 +18,10 @@ Output: tests/fixtures/dumps/<seedstem>.<tool>.txt, for the four seeds'
   by column, each cell a paragraph of its own.
 * pdftotext-layout - `pdftotext -layout FILE.pdf`: rows kept on their lines,
   cells apart by runs of spaces.
+* pdfminer - `pdf2txt.py -o OUT FILE.pdf` (pdfminer.six 20260107, as pdfplumber
+  installs it), default layout analysis: text boxes in its reading order,
+  so a table prints column by column and one column's amounts may fall
+  between another's labels.
 
 These are text dumps a user gets from the same PDFs that budget-harvest
 reads itself (tests/e2e.rs compares the two readings).
@@ -47,6 +51,8 @@ def main() -> None:
         for tool, options in [("pdftotext", []), ("pdftotext-layout", ["-layout"])]:
             dump = out / f"{seed}.{tool}.txt"
             subprocess.run(["pdftotext", *options, str(pdf), str(dump)], check=True)
+        dump = out / f"{seed}.pdfminer.txt"
+        subprocess.run(["pdf2txt.py", "-o", str(dump), str(pdf)], check=True)
 
 
 if __name__ == "__main__":
