@@ -182,7 +182,9 @@ fn is_total_start(token: &str) -> bool {
 /// extractor that writes each cell on a line of its own) joined into one
 /// line, as a dump that keeps the row's cells together prints it: a 类 (or
 /// economic class) alone on its line, then one or two lines of a two-digit
-/// level, then the row's name.
+/// level, then the row's name — which may carry the last levels itself
+/// (`208` / `01` / `01 行政运行`: PyMuPDF and pdftotext on PDFs that set a
+/// 项 code and its name in one cell).
 fn join_code_lines(
     g: &Grammar,
     lines: Vec<(Provenance, String)>,
@@ -193,7 +195,8 @@ fn join_code_lines(
     let mut i = 0;
     while i < lines.len() {
         let (at, line) = &lines[i];
-        let levels = if alone(line, 3) && is_class(g, line, economic) {
+        let class = alone(line, 3) && is_class(g, line, economic);
+        let levels = if class {
             lines[i + 1..]
                 .iter()
                 .take(2)
@@ -202,20 +205,30 @@ fn join_code_lines(
         } else {
             0
         };
+        // The name line: the levels still missing, if any, then a name;
+        // `Some(levels it carries)`.
         let named = || {
-            lines
-                .get(i + 1 + levels)
-                .and_then(|(_, l)| l.split_whitespace().next())
-                .is_some_and(|t| !is_number_fragment(t))
+            lines.get(i + 1 + levels).and_then(|(_, l)| {
+                let tokens: Vec<&str> = l.split_whitespace().collect();
+                let inline = tokens
+                    .iter()
+                    .take(2 - levels)
+                    .take_while(|t| alone(t, 2))
+                    .count();
+                (levels + inline > 0 && tokens.get(inline).is_some_and(|t| !is_number_fragment(t)))
+                    .then_some(inline)
+            })
         };
-        if levels > 0 && named() {
+        if let Some(inline) = named().filter(|_| class) {
+            // A name line carrying levels joins the code's line whole.
+            let through = i + levels + usize::from(inline > 0);
             let mut joined = line.clone();
-            for (_, level) in &lines[i + 1..=i + levels] {
+            for (_, level) in &lines[i + 1..=through] {
                 joined.push(' ');
                 joined.push_str(level);
             }
             out.push((*at, joined));
-            i += 1 + levels;
+            i = through + 1;
         } else {
             out.push((*at, line.clone()));
             i += 1;
@@ -1910,6 +1923,54 @@ mod tests {
                 ("204", "公共安全支出", 1),
                 ("20406", "司法", 1),
                 ("2040601", "行政运行", 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_code_whose_last_levels_share_the_names_line_starts_its_row() {
+        // PyMuPDF's and pdftotext's dumps of PDFs that set a 项 code and
+        // its name in one cell (002 from fpdf2 and LibreOffice): before,
+        // `01 行政运行` started no row, and the 款's row took every 项's
+        // name and amounts.
+        let g = Grammar::global();
+        let lines = numbered(&[
+            "208",
+            "社会保障和就业支出",
+            "933.34",
+            "208",
+            "01 人力资源和社会保障管理事务",
+            "376.92",
+            "208",
+            "01",
+            "01 行政运行",
+            "376.61",
+            "208",
+            "01",
+            "99 其他人力资源和社会保障管理事务支出",
+            "0.31",
+            // A level before an amount, not a name: no code.
+            "208",
+            "05 2,925,857.00",
+        ]);
+        let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
+        let read: Vec<(&str, &str, usize)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.code.as_ref().map_or("", |c| c.as_str()),
+                    r.label.as_str(),
+                    r.numbers.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("208", "社会保障和就业支出", 1),
+                ("20801", "人力资源和社会保障管理事务", 1),
+                ("2080101", "行政运行", 1),
+                ("2080199", "其他人力资源和社会保障管理事务支出", 4)
             ]
         );
     }
