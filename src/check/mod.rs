@@ -2171,7 +2171,8 @@ mod tests {
     fn a_final_accounts_year_totals_are_what_its_classes_sum_to() {
         // 决算 summary: the 类 rows sum to 本年支出合计; 总计 adds the
         // balance carried forward. Income and spending differ by the
-        // year's balance, which is no error in a final account.
+        // year's balance, which is no error in a final account; the two
+        // sides' 总计 are equal all the same.
         let (income, spending) = (Some(Section::Income), Some(Section::Expenditure));
         let summary = vec![
             row(
@@ -2208,9 +2209,16 @@ mod tests {
                 "总计: final = 本年收入合计 + 0 balance rows below it true",
                 "本年收入合计: final = sum of 1 numbered rows above true",
                 "总计: final = 本年支出合计 + 1 balance rows below it true",
-                "本年支出合计: final = sum of 2 类 rows true"
+                "本年支出合计: final = sum of 2 类 rows true",
+                "grand total: summary.final = summary.final true"
             ]
         );
+        // The 总计 of one side a cent off: reported.
+        doc.tables[0].rows[6].values[0].amount = Amount::from_cents(9_999);
+        assert!(
+            results(&doc).contains(&"grand total: summary.final = summary.final false".to_string())
+        );
+        doc.tables[0].rows[6].values[0].amount = Amount::from_cents(10_000);
         // In a budget, income and spending must meet.
         doc.kind = Some(DocKind::Budget);
         assert!(results(&doc)

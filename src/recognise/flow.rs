@@ -1885,6 +1885,19 @@ mod tests {
         assert_eq!(choose_layout(g, &kind.layouts, header).len(), 7);
     }
 
+    /// Each row's code, label and number of amount fragments.
+    fn code_label_count(rows: &[FlowRow]) -> Vec<(&str, &str, usize)> {
+        rows.iter()
+            .map(|r| {
+                (
+                    r.code.as_ref().map_or("", |c| c.as_str()),
+                    r.label.as_str(),
+                    r.numbers.len(),
+                )
+            })
+            .collect()
+    }
+
     #[test]
     fn a_code_printed_a_level_a_line_starts_its_row() {
         let g = Grammar::global();
@@ -1907,18 +1920,8 @@ mod tests {
             "2,925,857.00",
         ]);
         let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
-        let read: Vec<(&str, &str, usize)> = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.code.as_ref().map_or("", |c| c.as_str()),
-                    r.label.as_str(),
-                    r.numbers.len(),
-                )
-            })
-            .collect();
         assert_eq!(
-            read,
+            code_label_count(&rows),
             [
                 ("204", "公共安全支出", 1),
                 ("20406", "司法", 1),
@@ -1954,18 +1957,8 @@ mod tests {
             "05 2,925,857.00",
         ]);
         let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
-        let read: Vec<(&str, &str, usize)> = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.code.as_ref().map_or("", |c| c.as_str()),
-                    r.label.as_str(),
-                    r.numbers.len(),
-                )
-            })
-            .collect();
         assert_eq!(
-            read,
+            code_label_count(&rows),
             [
                 ("208", "社会保障和就业支出", 1),
                 ("20801", "人力资源和社会保障管理事务", 1),
@@ -2354,18 +2347,8 @@ mod tests {
         ]);
         let (header, rows) = assemble(g, &lines, false, &HeaderWords::new(&kind.layouts, ""));
         assert!(header.ends_with("类款合计基本支出项目支出项"), "{header}");
-        let read: Vec<(&str, &str, usize)> = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.code.as_ref().map_or("", |c| c.as_str()),
-                    r.label.as_str(),
-                    r.numbers.len(),
-                )
-            })
-            .collect();
         assert_eq!(
-            read,
+            code_label_count(&rows),
             [
                 ("208", "社会保障和就业支出", 3),
                 ("20801", "人力资源和社会保障管理事务", 1),
