@@ -425,8 +425,9 @@ mod tests {
 
     #[test]
     fn tables_without_a_single_amount_are_not_ok() {
-        // Seed 003's 三公 table with its amounts blanked (a blank template,
-        // or the figures printed as an image under the title).
+        // Seed 003 with every tab-separated amount (and code) blanked: its
+        // tables' titles and headers stay (a blank template, or figures
+        // printed as images under the titles).
         let sample = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/samples/003_93f707ff5e41d323.txt"

@@ -219,7 +219,7 @@ fn join_code_lines(
                     .then_some(inline)
             })
         };
-        if let Some(inline) = named().filter(|_| class) {
+        if let Some(inline) = class.then(named).flatten() {
             // A name line carrying levels joins the code's line whole.
             let through = i + levels + usize::from(inline > 0);
             let mut joined = line.clone();
