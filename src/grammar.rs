@@ -61,6 +61,10 @@ pub struct TableKind {
     /// Columns in order of how often they hold amounts: the prior for a
     /// guess the arithmetic leaves open.
     pub column_prior: Vec<Measure>,
+    /// Words naming what the table reports (`政府性基金`): a sentence with
+    /// one of them and a word of absence (`Grammar::absence_words`) says
+    /// the table is empty, so its not being printed is no loss.
+    pub subjects: Vec<String>,
 }
 
 /// What a header cell says about its column.
@@ -107,6 +111,8 @@ pub struct Grammar {
     /// does not name every amount column.
     pub three_public_orders: Vec<Vec<&'static str>>,
     class_names: Vec<String>,
+    /// Words saying there is nothing to report (`没有`, `为空表`).
+    pub absence_words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -120,6 +126,12 @@ struct TablesFile {
     kind: Vec<KindFile>,
     ignored: IgnoredFile,
     three_public: ThreePublicFile,
+    absence: AbsenceFile,
+}
+
+#[derive(Deserialize)]
+struct AbsenceFile {
+    words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +146,8 @@ struct KindFile {
     expenditure_layouts: Vec<Vec<String>>,
     #[serde(default)]
     column_prior: Vec<String>,
+    #[serde(default)]
+    subjects: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -311,6 +325,7 @@ impl Grammar {
                     .iter()
                     .map(|n| measure(n))
                     .collect::<Result<_>>()?,
+                subjects: k.subjects,
             });
         }
         let mut class_by_name = HashMap::new();
@@ -393,6 +408,7 @@ impl Grammar {
             ignored_titles: compile(&t.ignored.titles)?,
             class_by_name,
             three_public_heading_suffixes: t.three_public.heading_suffixes.clone(),
+            absence_words: t.absence.words,
             three_public_orders,
             three_public_categories,
             class_names,

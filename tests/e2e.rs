@@ -1046,6 +1046,74 @@ fn a_lost_table_title_puts_no_row_under_the_table_above() {
 }
 
 #[test]
+fn a_table_named_in_the_contents_but_not_printed_is_reported() {
+    // Seed 002 with one table's rows gone in turn, its `表 N` and title
+    // kept: a table printed as an image leaves that in a PDF's text layer.
+    // Its contents list names every table, so the loss is reported; 002
+    // and 003 whole stay `ok` (their contents name a 政府性基金 table they
+    // do not print, and their text says it is empty).
+    let seed = root().join("samples/002_ef8a97d7800bc6c6.txt");
+    let text = std::fs::read_to_string(&seed).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let numbers: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("表 "))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases = Vec::new();
+    // 表 1 to 表 6: each one's rows end at the next `表 N`.
+    for w in numbers.windows(2).take(6) {
+        let title = lines[w[0] + 2];
+        let kept: Vec<&str> = lines[..=w[0] + 2]
+            .iter()
+            .chain(&lines[w[1]..])
+            .copied()
+            .collect();
+        let path = dir
+            .path()
+            .join(format!("without-{}.txt", lines[w[0]].replace(' ', "")));
+        std::fs::write(&path, kept.join("\n")).unwrap();
+        cases.push((path, title));
+    }
+    let whole = [seed, root().join("samples/003_93f707ff5e41d323.txt")];
+    let mut inputs: Vec<&Path> = whole.iter().map(|p| p.as_path()).collect();
+    inputs.extend(cases.iter().map(|(p, _)| p.as_path()));
+    let run = extract(&inputs);
+    let documents = run.documents();
+    let doc = |p: &Path| {
+        documents
+            .iter()
+            .find(|d| d["source"] == p.to_string_lossy())
+            .unwrap()
+    };
+    for p in &whole {
+        assert_eq!(doc(p)["status"], "ok", "{}", doc(p)["error"]);
+    }
+    for (path, title) in &cases {
+        let d = doc(path);
+        assert_eq!(d["status"], "partial", "{title}");
+        assert!(
+            d["error"].contains(&format!(
+                "not in the document (printed as images, or lost in extraction?): \
+                 {title} (named at line"
+            )),
+            "{title}: {}",
+            d["error"]
+        );
+    }
+    assert_eq!(
+        cases.iter().map(|(_, t)| *t).collect::<Vec<_>>(),
+        [
+            "单位收支总体情况表",
+            "单位收入总体情况表",
+            "单位支出总体情况表",
+            "财政拨款收支预算总体情况表",
+            "一般公共预算支出情况表",
+            "一般公共预算基本支出情况表"
+        ]
+    );
+}
+
+#[test]
 fn encodings_and_line_ends_give_identical_line_items() {
     let dir = tempfile::tempdir().unwrap();
     for seed in [

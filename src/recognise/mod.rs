@@ -6,6 +6,7 @@
 //! heading or prose line. Titles with no rows after them are table-of-contents
 //! entries and vanish.
 
+mod absent;
 mod columns;
 mod flow;
 mod meta;
@@ -81,6 +82,9 @@ struct Segmenter<'t> {
     /// Rows with a code and amounts that no table title went before: where
     /// the first was, and how many.
     stray: Option<(Provenance, usize)>,
+    /// Known titles with no rows after them: contents entries, or tables
+    /// printed as images (`absent`).
+    named: Vec<absent::Named>,
 }
 
 /// A line named like a table that came between an open table's rows: a
@@ -135,6 +139,7 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
         after_row: false,
         held: None,
         stray: None,
+        named: Vec::new(),
     };
     // The year first: a table's header may name years (`2023年执行数`).
     let (year, kind) = meta::year_and_kind(text);
@@ -148,6 +153,7 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
     s.close();
     s.inherit_units();
     s.report_stray_rows();
+    absent::report_missing(g, &mut s.doc, &s.named, text);
     s.doc.agency = meta::most_common(&s.agencies)
         .or_else(|| text.lines().take(200).find_map(meta::agency_from_heading));
     s.doc.staffing = meta::staffing(&s.overview);
@@ -266,7 +272,13 @@ impl Segmenter<'_> {
                 None
             };
             for draft in std::iter::once(draft).chain(second) {
-                if !draft.is_phantom() {
+                if draft.is_phantom() {
+                    self.named.push(absent::Named {
+                        kind: draft.kind,
+                        title: draft.title,
+                        at: draft.at,
+                    });
+                } else {
                     let (line_unit, header_units) =
                         (draft.unit, units::header_units(self.g, &draft));
                     let mut built = table::build(self.g, draft, &self.doc, self.trimmed_rows);
@@ -494,6 +506,12 @@ impl Segmenter<'_> {
         }
         // A note under a table (`注：本表反映…`) ends its body, prose or not.
         if normalize::is_table_note(line) {
+            // `注：本部门无政府性基金预算财政拨款安排的预算，故本表为空表。`
+            if line.contains("为空表") || line.contains("本表无数据") {
+                if let Target::Table(d) = &mut self.target {
+                    d.declared_empty = true;
+                }
+            }
             self.end_body();
             return true;
         }
@@ -1232,6 +1250,44 @@ mod tests {
             [("expenditure", false, 1), ("state_capital", true, 0)]
         );
         assert_eq!(d.unknown_tables, ["部门采购预算明细表"]);
+    }
+
+    #[test]
+    fn a_table_the_contents_name_but_the_document_lacks_is_reported() {
+        // The contents name four tables: 收支总体 is nowhere, 政府性基金
+        // is not printed but said to be empty, and the 国有资本经营 table's
+        // note declares it empty.
+        let text = "目录\n- 一、部门收支总体情况表\n- 二、部门支出总体情况表\n\
+                    - 三、政府性基金预算支出情况表\n- 四、国有资本经营预算支出情况表\n\
+                    第二部分 表\n表1\n部门支出总体情况表\n单位：万元\n\
+                    科目\t\t\t名称\t合计\t基本支出\t项目支出\n类\t款\t项\t\t\t\t\n\
+                    208\t\t\t社会保障和就业支出\t10\t10\t\n表3\n国有资本经营预算支出情况表\n\
+                    科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    注:本部门无国有资本经营预算财政拨款安排的预算，故本表为空表。\n\
+                    本部门没有政府性基金预算拨款安排的支出。\n";
+        let d = doc(text);
+        let kinds: Vec<(&str, bool)> = d
+            .tables
+            .iter()
+            .map(|t| (t.kind, t.declared_empty))
+            .collect();
+        assert_eq!(kinds, [("expenditure", false), ("state_capital", true)]);
+        assert_eq!(
+            d.issues,
+            [
+                "not in the document (printed as images, or lost in extraction?): \
+              部门收支总体情况表 (named at line 2)"
+            ]
+        );
+        // Without the sentence, the 政府性基金 table is missing too.
+        let d = doc(text.replace("没有", "有").as_str());
+        assert_eq!(
+            d.issues,
+            [
+                "not in the document (printed as images, or lost in extraction?): \
+              部门收支总体情况表 (named at line 2), 政府性基金预算支出情况表 (named at line 4)"
+            ]
+        );
     }
 
     #[test]
