@@ -1113,6 +1113,98 @@ fn a_table_named_in_the_contents_but_not_printed_is_reported() {
     );
 }
 
+/// Seed 002 with each coded table's code cells and name printed in one
+/// cell, as `code(digits, name)` writes them: its 类/款/项 header row
+/// dropped, header rows keeping their first label cell.
+fn codes_in_the_name_cell(text: &str, code: impl Fn(&str, &str) -> String) -> String {
+    let mut code_cols = 0;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let cells: Vec<&str> = line.split('\t').collect();
+        if line.starts_with("表 ") {
+            code_cols = 0;
+        }
+        let levels = cells
+            .iter()
+            .take_while(|c| ["类", "款", "项"].contains(c))
+            .count();
+        if levels >= 2 {
+            code_cols = levels;
+            continue;
+        }
+        if code_cols == 0 || cells.len() <= code_cols + 1 {
+            out.push(line.to_string());
+            continue;
+        }
+        let (labels, rest) = cells.split_at(code_cols + 1);
+        let digits: String = labels[..code_cols].concat();
+        let first = if digits.chars().all(|c| c.is_ascii_digit()) && !digits.is_empty() {
+            code(&digits, labels[code_cols])
+        } else if digits.is_empty() || digits.chars().all(|c| c == '※') {
+            labels[code_cols].to_string()
+        } else {
+            labels[0].to_string()
+        };
+        out.push(
+            std::iter::once(first.as_str())
+                .chain(rest.iter().copied())
+                .collect::<Vec<_>>()
+                .join("\t"),
+        );
+    }
+    out.join("\n")
+}
+
+#[test]
+fn codes_printed_in_the_name_cell_are_read_as_codes() {
+    // `2080101 行政运行`, `2080101行政运行` and `[2080101]行政运行` in one
+    // cell: the same cells as the seed's 类 | 款 | 项 | name columns, all
+    // `ok` (the 7-digit run was split `208` `010` and the bracketed code
+    // not read before: the row had no code).
+    let seed = root().join("samples/002_ef8a97d7800bc6c6.txt");
+    let text = std::fs::read_to_string(&seed).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    type Printer = fn(&str, &str) -> String;
+    let variants: [(&str, Printer); 3] = [
+        ("spaced", |d, n| format!("{d} {n}")),
+        ("joined", |d, n| format!("{d}{n}")),
+        ("bracketed", |d, n| format!("[{d}]{n}")),
+    ];
+    let mut paths = vec![seed.clone()];
+    for (name, code) in variants {
+        let path = dir.path().join(format!("{name}.txt"));
+        let printed = codes_in_the_name_cell(&text, code);
+        assert!(printed.contains(&code("2080101", "行政运行")), "{name}");
+        std::fs::write(&path, printed).unwrap();
+        paths.push(path);
+    }
+    let refs: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
+    let items = extract(&refs).line_items();
+    let cells = |p: &Path| -> Vec<[String; 6]> {
+        let mut v: Vec<[String; 6]> = items
+            .iter()
+            .filter(|r| r["source"] == p.to_string_lossy())
+            .map(|r| {
+                ["table", "code", "item", "project", "measure", "amount"].map(|k| r[k].clone())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let whole = cells(&seed);
+    assert_eq!(whole.len(), 272);
+    let coded = whole.iter().filter(|c| c[1] == "2080101").count();
+    assert_eq!(coded, 7);
+    for p in &paths[1..] {
+        assert_eq!(cells(p), whole, "{}", p.display());
+        let not_ok = items
+            .iter()
+            .filter(|r| r["source"] == p.to_string_lossy() && r["status"] != "ok")
+            .count();
+        assert_eq!(not_ok, 0, "{}", p.display());
+    }
+}
+
 #[test]
 fn encodings_and_line_ends_give_identical_line_items() {
     let dir = tempfile::tempdir().unwrap();

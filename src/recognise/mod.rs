@@ -1040,7 +1040,7 @@ fn ends_cut(d: &Draft) -> bool {
 fn is_coded_row(filled: &[&str]) -> bool {
     let coded = filled
         .first()
-        .is_some_and(|first| Code::is_valid(first.split_whitespace().next().unwrap_or("")));
+        .is_some_and(|first| table::starts_with_code(first));
     coded
         && filled
             .iter()
