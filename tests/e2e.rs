@@ -1170,27 +1170,51 @@ fn codes_printed_in_the_name_cell_are_read_as_codes() {
         ("joined", |d, n| format!("{d}{n}")),
         ("bracketed", |d, n| format!("[{d}]{n}")),
     ];
+    // The same as a flow dump prints it: a row's cells on one line,
+    // spaces between them.
+    let flow = |text: &str| -> String {
+        text.lines()
+            .map(|l| {
+                let cells: Vec<&str> = l.split('\t').filter(|c| !c.trim().is_empty()).collect();
+                cells.join(" ") + "\n"
+            })
+            .collect()
+    };
     let mut paths = vec![seed.clone()];
+    let mut flows = vec![dir.path().join("flow.txt")];
+    std::fs::write(&flows[0], flow(&text)).unwrap();
     for (name, code) in variants {
         let path = dir.path().join(format!("{name}.txt"));
         let printed = codes_in_the_name_cell(&text, code);
         assert!(printed.contains(&code("2080101", "行政运行")), "{name}");
+        let flow_path = dir.path().join(format!("{name}-flow.txt"));
+        std::fs::write(&flow_path, flow(&printed)).unwrap();
+        flows.push(flow_path);
         std::fs::write(&path, printed).unwrap();
         paths.push(path);
     }
-    let refs: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
+    let refs: Vec<&Path> = paths.iter().chain(&flows).map(|p| p.as_path()).collect();
     let items = extract(&refs).line_items();
-    let cells = |p: &Path| -> Vec<[String; 6]> {
-        let mut v: Vec<[String; 6]> = items
+    let cells = |p: &Path| -> Vec<[String; 7]> {
+        let mut v: Vec<[String; 7]> = items
             .iter()
             .filter(|r| r["source"] == p.to_string_lossy())
             .map(|r| {
-                ["table", "code", "item", "project", "measure", "amount"].map(|k| r[k].clone())
+                [
+                    "table", "code", "item", "project", "measure", "amount", "status",
+                ]
+                .map(|k| r[k].clone())
             })
             .collect();
         v.sort();
         v
     };
+    // The flow dumps read less surely than the seed, each the same.
+    let flow_cells = cells(&flows[0]);
+    assert!(flow_cells.len() > 250, "{}", flow_cells.len());
+    for p in &flows[1..] {
+        assert_eq!(cells(p), flow_cells, "{}", p.display());
+    }
     let whole = cells(&seed);
     assert_eq!(whole.len(), 272);
     let coded = whole.iter().filter(|c| c[1] == "2080101").count();

@@ -132,13 +132,17 @@ fn code_start(
     economic: bool,
 ) -> Option<CodeStart> {
     let first = tokens.first()?;
-    if !is_class(g, first, economic) {
+    // A code printed as one run of digits (`2080101 行政运行`).
+    let run = matches!(first.len(), 5 | 7)
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && is_class(g, &first[..3], economic);
+    if !run && !is_class(g, first, economic) {
         return None;
     }
     let mut digits = first.to_string();
     let mut used = 1;
     let mut padded = false;
-    while let Some(t) = tokens.get(used).filter(|_| used < 3) {
+    while let Some(t) = tokens.get(used).filter(|_| used < 3 && !run) {
         if !t.bytes().all(|b| b.is_ascii_digit()) {
             break;
         }
@@ -237,6 +241,23 @@ fn join_code_lines(
     out
 }
 
+/// A code in brackets or run into its name (`[2080101]行政运行`,
+/// `【208】社会保障和就业支出`, `210卫生健康支出`) printed as the code, a space
+/// and the name: a row's tokens then start with its code.
+fn separate_code(line: String) -> String {
+    let first = line.split_whitespace().next().unwrap_or("");
+    let bracketed = line.starts_with(['[', '【']);
+    let run_in = first.starts_with(|c: char| c.is_ascii_digit())
+        && first.contains(|c: char| !c.is_ascii_digit() && c != '.' && c != ',');
+    if !(bracketed || run_in) {
+        return line;
+    }
+    match super::table::code_and_name(&line) {
+        Some((code, name)) => format!("{} {name}", code.as_str()),
+        None => line,
+    }
+}
+
 /// Splits the table's lines into the header (its lines' text, run
 /// together) and rows.
 fn assemble(
@@ -248,7 +269,7 @@ fn assemble(
     let lines: Vec<(Provenance, String)> = lines
         .iter()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(at, l)| (*at, close_cjk_spaces(l.trim())))
+        .map(|(at, l)| (*at, separate_code(close_cjk_spaces(l.trim()))))
         .collect();
     let lines = join_code_lines(g, lines, economic);
     let first_token = |i: usize| lines.get(i).and_then(|(_, l)| l.split_whitespace().next());
@@ -644,6 +665,66 @@ fn values(settled: &Settled, reading: &Reading, layout: &[Measure], at: Provenan
             })
         })
         .collect()
+}
+
+/// A flow row's name is put together from fragments a dump may print out
+/// of order (a wrapped name's head above its code line, its tail after the
+/// amounts, another row's head after that), and a row put together wrongly
+/// may hold the wrong amounts. The same code names the same item in every
+/// table: a coded row whose name more tables contradict than confirm has
+/// its `ok` cells made `uncertain`, and says so.
+pub(super) fn doubt_names_tables_disagree_on(g: &Grammar, doc: &mut Document) {
+    use std::collections::HashMap;
+    // A two-sided table numbers its 类 (`一、公共安全支出`).
+    let name = |row: &Row| normalize::strip_ordinal(&row.item).to_string();
+    let mut names: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+    for (t, table) in doc.tables.iter().enumerate() {
+        for row in table.rows.iter().filter(|r| r.project.is_empty()) {
+            if let (Some(code), false) = (&row.code, row.item.is_empty()) {
+                let entry = names.entry(code.as_str().to_string()).or_default();
+                if !entry.iter().any(|(u, _)| *u == t) {
+                    entry.push((t, name(row)));
+                }
+            }
+        }
+    }
+    for (t, table) in doc.tables.iter_mut().enumerate() {
+        let mut notes = Vec::new();
+        for row in table.rows.iter_mut().filter(|r| r.project.is_empty()) {
+            let Some(code) = &row.code else {
+                continue;
+            };
+            // A 类 named as the grammar names it is confirmed.
+            if g.class_code(&row.item) == Some(code.as_str()) {
+                continue;
+            }
+            let Some(named) = names.get(code.as_str()) else {
+                continue;
+            };
+            let own = name(row);
+            let others = || named.iter().filter(|(u, _)| *u != t);
+            let agree = others().filter(|(_, n)| *n == own).count();
+            let Some((_, other)) = others().find(|(_, n)| *n != own) else {
+                continue;
+            };
+            if others().count() - agree <= agree {
+                continue;
+            }
+            let mut doubted = false;
+            for v in row.values.iter_mut().filter(|v| v.status == CellStatus::Ok) {
+                v.status = CellStatus::Uncertain;
+                doubted = true;
+            }
+            if doubted {
+                notes.push(format!(
+                    "line {}: name '{}' is '{other}' in another table: the row may be put \
+                     together wrongly, its amounts are uncertain",
+                    row.at, row.item
+                ));
+            }
+        }
+        table.issues.extend(notes);
+    }
 }
 
 /// Builds a table of a flow dump. `so_far` is the document read up to it.
@@ -1861,6 +1942,17 @@ mod tests {
         // A zero alone, or a number after the code, starts no row.
         assert_eq!(start("208 0 01 行政运行"), None);
         assert_eq!(start("208 01 01 499.91"), None);
+        // A code printed as one run of digits, under a known 类.
+        assert_eq!(
+            start("2080101 行政运行 499.91"),
+            Some(("2080101".into(), 1, false))
+        );
+        assert_eq!(
+            start("20801 人力资源和社会保障管理事务 499.91").map(|s| s.1),
+            Some(1)
+        );
+        assert_eq!(start("2080101 499.91"), None);
+        assert_eq!(start("9990101 行政运行 499.91"), None);
     }
 
     #[test]

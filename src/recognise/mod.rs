@@ -153,6 +153,9 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
     s.close();
     s.inherit_units();
     s.report_stray_rows();
+    if s.flow {
+        flow::doubt_names_tables_disagree_on(g, &mut s.doc);
+    }
     absent::report_missing(g, &mut s.doc, &s.named, text);
     s.doc.agency = meta::most_common(&s.agencies)
         .or_else(|| text.lines().take(200).find_map(meta::agency_from_heading));
@@ -1202,6 +1205,72 @@ mod tests {
         assert_eq!(
             d.tables[0].rows[0].value("total").map(|v| v.amount.cents),
             Some(329_660_000)
+        );
+    }
+
+    #[test]
+    fn a_flow_dumps_codes_printed_as_one_run_or_in_brackets() {
+        // Three tables of one layout; the 项's name in 表3 took a fragment
+        // printed after its amounts: the two other tables contradict it.
+        let table = |n: u8, title: &str, row: &str| {
+            format!(
+                "表{n}\n{title}\n科目编码 科目名称 合计 基本支出 项目支出\n\
+                 合计 10.00 6.00 4.00\n208 社会保障和就业支出 10.00 6.00 4.00\n\
+                 20801 人力资源和社会保障管理事务 10.00 6.00 4.00\n{row}\n"
+            )
+        };
+        let text = [
+            table(1, "部门支出总体情况表", "2080101行政运行 10.00 6.00 4.00"),
+            table(
+                2,
+                "一般公共预算支出情况表",
+                "[2080101]行政运行 10.00 6.00 4.00",
+            ),
+            table(
+                3,
+                "政府性基金预算支出情况表",
+                "【2080101】 行政运行 10.00 6.00 4.00\n补助",
+            ),
+        ]
+        .concat();
+        let items = layout::items(&text, LayoutKind::Flow);
+        let d = recognise(Grammar::global(), items, &text);
+        let rows: Vec<(&str, Option<&str>, &str, Vec<CellStatus>)> = d
+            .tables
+            .iter()
+            .flat_map(|t| t.rows.iter().map(move |r| (t.kind, r)))
+            .filter(|(_, r)| r.code.as_ref().is_some_and(|c| c.level() == 3))
+            .map(|(k, r)| {
+                let statuses = r.values.iter().map(|v| v.status).collect();
+                (
+                    k,
+                    r.code.as_ref().map(|c| c.as_str()),
+                    r.item.as_str(),
+                    statuses,
+                )
+            })
+            .collect();
+        let ok = vec![CellStatus::Ok; 3];
+        assert_eq!(
+            rows,
+            [
+                ("expenditure", Some("2080101"), "行政运行", ok.clone()),
+                ("general_budget", Some("2080101"), "行政运行", ok),
+                (
+                    "gov_fund",
+                    Some("2080101"),
+                    "行政运行补助",
+                    vec![CellStatus::Uncertain; 3]
+                ),
+            ]
+        );
+        assert!(
+            d.tables[2]
+                .issues
+                .iter()
+                .any(|i| i.contains("name '行政运行补助' is '行政运行' in another table")),
+            "{:?}",
+            d.tables[2].issues
         );
     }
 

@@ -1913,7 +1913,7 @@ fn printed_code(i: &str) -> IResult<&str, String> {
 
 /// A valid code printed before a name, and the name (trimmed), if the text
 /// starts so.
-fn code_and_name(text: &str) -> Option<(Code, &str)> {
+pub(super) fn code_and_name(text: &str) -> Option<(Code, &str)> {
     let (name, digits) = printed_code(text).ok()?;
     let name = name.trim();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
