@@ -510,12 +510,7 @@ impl Segmenter<'_> {
         // A note under a table (`注：本表反映…`) ends its body, prose or not.
         if normalize::is_table_note(line) {
             // `注：本部门无政府性基金预算财政拨款安排的预算，故本表为空表。`
-            if line.contains("为空表") || line.contains("本表无数据") {
-                if let Target::Table(d) = &mut self.target {
-                    d.declared_empty = true;
-                }
-            }
-            self.end_body();
+            self.end_body_declared(line.contains("为空表") || line.contains("本表无数据"));
             return true;
         }
         let trimmed = line.trim_start_matches(normalize::is_space);
@@ -533,10 +528,7 @@ impl Segmenter<'_> {
             return true;
         }
         if norm.contains("为空表") {
-            if let Target::Table(d) = &mut self.target {
-                d.declared_empty = true;
-            }
-            self.end_body();
+            self.end_body_declared(true);
             return true;
         }
         if title::form_page_label(&norm) {
@@ -820,6 +812,15 @@ impl Segmenter<'_> {
                 d.headings.push(line.trim().to_string());
             }
         }
+    }
+
+    /// Ends the open table's body; `empty` when the line ending it says
+    /// the table is empty (`…为空表`).
+    fn end_body_declared(&mut self, empty: bool) {
+        if let (true, Target::Table(d)) = (empty, &mut self.target) {
+            d.declared_empty = true;
+        }
+        self.end_body();
     }
 
     /// Ends the open table's body: later rows belong to no table.

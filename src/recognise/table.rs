@@ -1925,9 +1925,11 @@ pub(super) fn code_and_name(text: &str) -> Option<(Code, &str)> {
 /// Whether a row's first cell starts with a code: alone (`208`), or
 /// before its name.
 pub(super) fn starts_with_code(text: &str) -> bool {
-    let text = text.trim();
-    code_and_name(text).is_some()
-        || printed_code(text).is_ok_and(|(rest, digits)| rest.is_empty() && Code::is_valid(&digits))
+    printed_code(text.trim()).is_ok_and(|(rest, digits)| {
+        let name = rest.trim();
+        Code::is_valid(&digits)
+            && (name.is_empty() || !name.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+    })
 }
 
 /// `201 一般公共服务支出` / `208 01 行政运行` / `210卫生健康支出` /
