@@ -16,12 +16,16 @@ use crate::batch::{self, Options};
 use crate::decode;
 
 /// Multiplies every printed decimal amount by `k`, keeping its printed form:
-/// sums stay sums, so the documents keep their arithmetic.
+/// sums stay sums, so the documents keep their arithmetic. A percentage
+/// (`增长8.81%`) is a ratio of amounts and stays as it is.
 pub fn scale_amounts(text: &str, k: i64) -> String {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"\d[\d,]*\.\d{1,2}").expect("valid regex"));
+    let re = RE.get_or_init(|| Regex::new(r"\d[\d,]*\.\d{1,2}[%％]?").expect("valid regex"));
     re.replace_all(text, |c: &regex::Captures| {
         let printed = &c[0];
+        if printed.ends_with(['%', '％']) {
+            return printed.to_string();
+        }
         match Amount::parse(printed) {
             Some(a) => Amount {
                 cents: a.cents * k,
@@ -224,6 +228,10 @@ mod tests {
             "合计⇥3032.10⇥2783.79⇥248.31⇥2024年⇥208"
         );
         assert_eq!(scale_amounts("3.4", 2), "6.80");
+        assert_eq!(
+            scale_amounts("增加63.10万元，增长8.81%", 2),
+            "增加126.20万元，增长8.81%"
+        );
     }
 
     #[test]

@@ -186,6 +186,49 @@ fn seed_000_publisher_inconsistencies() {
     );
 }
 
+/// (outcome, expected, actual) of the narrative checks whose subject holds `needle`.
+fn narrative(doc: &Document, needle: &str) -> Vec<(Outcome, String, String)> {
+    check::check_document(doc, Grammar::global())
+        .into_iter()
+        .filter(|c| c.rule.as_str() == "narrative" && c.subject.contains(needle))
+        .map(|c| (c.outcome, c.expected, c.actual))
+        .collect()
+}
+
+#[test]
+fn the_narrative_names_its_rows_by_classification_and_states_rates() {
+    // Seed 002's 一般公共预算 narrative: `1.社会保障和就业支出(类)人力资源和
+    // 社会保障管理事务(款)行政运行(项):2024年预算数为376.61万元,比上年预算
+    // 减少11.74万元,下降3.02%`: the figure is that row of the table, and
+    // 11.74 on 388.35 is 3.02 %.
+    let doc = seed("002_ef8a97d7800bc6c6.txt");
+    let pass = |v: &str| vec![(Outcome::Pass, v.to_string(), v.to_string())];
+    assert_eq!(
+        narrative(&doc, "“预算数为” 376.61万元 = 行政运行.total"),
+        pass("376.61")
+    );
+    assert_eq!(
+        narrative(&doc, "376.61万元,比上年预算减少11.74万元,下降3.02%”"),
+        pass("3.02%")
+    );
+    // No rate for a new item (`增加24.91万元,增长100.00%`): the change stays unchecked.
+    assert_eq!(
+        narrative(&doc, "24.91万元,比上年预算增加” 24.91万元"),
+        vec![(Outcome::Unchecked, "24.91万元".to_string(), String::new())]
+    );
+}
+
+#[test]
+fn a_flow_dumps_wrapped_narrative_headings_are_read() {
+    // Seed 001 wraps `二、关于…部门 2023 年收入` / `预算情况说明`: the section is
+    // the income table's, and its figures are checked (none were).
+    let doc = seed("001_49a4b981723e56f6.txt");
+    assert_eq!(
+        narrative(&doc, "二 line 2510: “收入预算” 9581.33万元 = 合计.total"),
+        vec![(Outcome::Pass, "9581.33".to_string(), "9581.33".to_string())]
+    );
+}
+
 #[test]
 fn seed_003_publisher_inconsistencies() {
     // A second `208 社会保障和就业支出` row (115.88) is really the parent of
@@ -194,7 +237,11 @@ fn seed_003_publisher_inconsistencies() {
     // 137.00; the expenditure 208 row prints the grand-total basic 1347.71;
     // the narrative says 3245.21 元 (not 万元) and 3061.52 for a 2924.52 class;
     // the summary's 其他收入 137.00 is printed in the income table's 事业单位
-    // 经营收入 column (line 124), so its 其他收入 column totals nothing.
+    // 经营收入 column (line 124), so its 其他收入 column totals nothing;
+    // the narrative's 行政运行(项) is the expenditure table's 895.96 (with the
+    // 137.00 of other funds), not the 一般公共预算 table's 758.96, and its
+    // 社会保险经办机构(项) rises by 910 to 1897.5: 92 %, printed 192 % (this
+    // year's as a share of last year's).
     let income_sum = "total = general_budget + gov_fund + special_account + business_income + operating_income + other_income + business_fund_offset + prior_balance";
     assert_eq!(
         failures(&seed("003_93f707ff5e41d323.txt")),
@@ -218,6 +265,8 @@ fn seed_003_publisher_inconsistencies() {
             f("expenditure", "narrative", "三 line 329: “支出预算” 3245.21元 = 合计.total", "0.324521", "3245.21"),
             f("fiscal_summary", "narrative", "四 line 339: “社会保障和就业支出” 3061.52万元 = 社会保障和就业支出.total", "3061.52", "2924.52"),
             f("general_budget", "narrative", "五 line 351: “社会保障和就业支出” 3061.52万元 = 社会保障和就业支出.total", "3061.52", "2924.52"),
+            f("general_budget", "narrative", "五 line 351: “预算数为” 895.96万元 = 行政运行.total", "895.96", "758.96"),
+            f("general_budget", "narrative", "五 line 351: “…办机构(项):2020年预算数为1897.5万元,比上年执行数增加910万元,增长192%”: rate = 100 × change / last year's", "192.00%", "92.00%"),
         ]
     );
 }

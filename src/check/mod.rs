@@ -270,42 +270,10 @@ impl Identity {
             return None;
         };
         let rate = printed(rate)?;
-        let base = printed(base)?;
+        let base = Rounded::of(printed(base)?);
         let part = printed(part);
-        // One unit of an amount's last printed decimal, in hundredths — which
-        // is half a unit in halves of a hundredth: the part and the base are
-        // doubled below to keep their rounding whole.
-        let last_unit = |a: Amount| 10_i128.pow(u32::from(2 - a.decimals.min(2)));
-        let (mut c2, hc) = part.map_or((0, 0), |a| (2 * i128::from(a.cents), last_unit(a)));
-        let (mut p2, hp) = (2 * i128::from(base.cents), last_unit(base));
-        if p2 < 0 {
-            (c2, p2) = (-c2, -p2);
-        }
-        if p2 - hp <= 0 {
-            return None;
-        }
-        // 10_000 × part / base over the box of roundings: least and greatest
-        // at its corners. The printed rate, ± `step`, must meet that range.
-        let corners = [
-            (c2 - hc, p2 - hp),
-            (c2 - hc, p2 + hp),
-            (c2 + hc, p2 - hp),
-            (c2 + hc, p2 + hp),
-        ];
-        let step = last_unit(rate);
-        let expected = i128::from(rate.cents);
-        let holds = corners
-            .iter()
-            .any(|&(n, d)| 10_000 * n >= (expected - step) * d)
-            && corners
-                .iter()
-                .any(|&(n, d)| 10_000 * n <= (expected + step) * d);
-        Some(Evaluation {
-            expected,
-            actual: rounded_div(10_000 * c2, p2 * step) * step,
-            holds,
-            printed: 2 + usize::from(part.is_some()),
-        })
+        let count = 2 + usize::from(part.is_some());
+        rate_evaluation(rate, part.map_or(Rounded::ZERO, Rounded::of), base, count)
     }
 
     /// The cells the identity involves.
@@ -318,6 +286,79 @@ impl Identity {
                 Term::Stated { .. } => None,
             })
     }
+}
+
+/// An amount known to within its printed rounding, doubled so that half a
+/// unit of its last printed decimal stays whole: `twice` ± `half_unit`
+/// (both in hundredths, of a 元 or of whatever unit all terms share).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Rounded {
+    pub twice: i128,
+    pub half_unit: i128,
+}
+
+impl Rounded {
+    const ZERO: Rounded = Rounded {
+        twice: 0,
+        half_unit: 0,
+    };
+
+    /// A printed amount, in hundredths of its unit: one unit of its last
+    /// printed decimal, in hundredths, is half a unit in halves.
+    pub fn of(a: Amount) -> Rounded {
+        Rounded {
+            twice: 2 * i128::from(a.cents),
+            half_unit: last_unit(a),
+        }
+    }
+}
+
+/// One unit of an amount's last printed decimal, in hundredths.
+fn last_unit(a: Amount) -> i128 {
+    10_i128.pow(u32::from(2 - a.decimals.min(2)))
+}
+
+/// A printed rate (hundredths of a percent) against its part and base: it
+/// holds when it is within one unit of its last printed decimal of 100 ×
+/// part / base for some part and base within their rounding. `actual` is
+/// the rate of the printed figures, rounded to the rate's decimals. `None`
+/// when the base can round to zero.
+pub(super) fn rate_evaluation(
+    rate: Amount,
+    part: Rounded,
+    base: Rounded,
+    printed: usize,
+) -> Option<Evaluation> {
+    let (mut c2, hc) = (part.twice, part.half_unit);
+    let (mut p2, hp) = (base.twice, base.half_unit);
+    if p2 < 0 {
+        (c2, p2) = (-c2, -p2);
+    }
+    if p2 - hp <= 0 {
+        return None;
+    }
+    // 10_000 × part / base over the box of roundings: least and greatest
+    // at its corners. The printed rate, ± `step`, must meet that range.
+    let corners = [
+        (c2 - hc, p2 - hp),
+        (c2 - hc, p2 + hp),
+        (c2 + hc, p2 - hp),
+        (c2 + hc, p2 + hp),
+    ];
+    let step = last_unit(rate);
+    let expected = i128::from(rate.cents);
+    let holds = corners
+        .iter()
+        .any(|&(n, d)| 10_000 * n >= (expected - step) * d)
+        && corners
+            .iter()
+            .any(|&(n, d)| 10_000 * n <= (expected + step) * d);
+    Some(Evaluation {
+        expected,
+        actual: rounded_div(10_000 * c2, p2 * step) * step,
+        holds,
+        printed,
+    })
 }
 
 /// Outcome of one tested identity (checks.csv `ok`).
@@ -1314,7 +1355,7 @@ fn evaluate_all(
     g: &Grammar,
     mut all: Vec<Identity>,
 ) -> (Vec<CheckResult>, Vec<CellRef>) {
-    let (stated, unchecked) = narrative::figures(doc, g);
+    let (stated, narrative_results) = narrative::figures(doc, g);
     all.extend(stated);
     // A repaired amount, or one a flow dump's order placed: only as sure
     // as the identities it takes part in.
@@ -1367,7 +1408,7 @@ fn evaluate_all(
             }
         })
         .collect();
-    out.extend(unchecked);
+    out.extend(narrative_results);
     (out, doubtful.into_iter().collect())
 }
 

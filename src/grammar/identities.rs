@@ -107,6 +107,9 @@ pub enum FigureRow {
     Class,
     /// A row named by its item.
     Item(String),
+    /// The row the sentence names by its classification just before the
+    /// phrase: `…(类)…(款)行政运行(项):2024年预算数为`.
+    Classified,
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +119,9 @@ pub struct Figure {
     pub section: Option<Section>,
     pub row: FigureRow,
     pub measure: Measure,
+    /// Stated only in documents of this kind (as [`CrossTable::only_in`]):
+    /// a budget's 预算数 is not a final account's 决算数.
+    pub only_in: Option<DocKind>,
 }
 
 #[derive(Debug, Clone)]
@@ -274,6 +280,7 @@ struct FigureFile {
     section: Option<String>,
     row: String,
     measure: String,
+    only_in: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -410,9 +417,11 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
                                 row: match fig.row.as_str() {
                                     "grand_total" => FigureRow::GrandTotal,
                                     "class" => FigureRow::Class,
+                                    "classified" => FigureRow::Classified,
                                     item => FigureRow::Item(normalize::label(item).into_owned()),
                                 },
                                 measure: m(&fig.measure)?,
+                                only_in: doc_kind(fig.only_in.as_deref())?,
                             })
                         })
                         .collect::<Result<_>>()?,
