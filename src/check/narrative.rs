@@ -404,12 +404,19 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
                 .rev()
                 .collect();
             let stated = format!("{number}{}", unit.as_str());
+            // The first figure whose phrase matches decides; a `classified`
+            // one whose sentence names no row of the table passes on.
             let matched = section.rule.zip(table).and_then(|(rule, ti)| {
-                matching_phrases(g, doc, &rule.figures, before).find_map(|(f, p)| {
-                    let ri = target_row(g, doc, ti, f, p, before)?;
-                    let measure = stated_measure(doc, &doc.tables[ti], f.measure)?;
-                    Some((ti, ri, measure, p.to_string()))
-                })
+                for (f, p) in matching_phrases(g, doc, &rule.figures, before) {
+                    let cell = target_row(g, doc, ti, f, p, before).and_then(|ri| {
+                        let measure = stated_measure(doc, &doc.tables[ti], f.measure)?;
+                        Some((ti, ri, measure, p.to_string()))
+                    });
+                    if cell.is_some() || f.row != FigureRow::Classified {
+                        return cell;
+                    }
+                }
+                None
             });
             match matched {
                 Some((ti, ri, measure, phrase)) => ids.push(Identity {
