@@ -885,6 +885,18 @@ mod tests {
     }
 
     #[test]
+    fn narrative_rules_name_known_tables() {
+        let g = Grammar::global();
+        for section in &g.identities.narrative {
+            let tables = std::iter::once(&section.table)
+                .chain(section.figures.iter().filter_map(|f| f.table.as_ref()));
+            for t in tables {
+                assert!(g.kind(t).is_some(), "{:?}: {t}", section.heading);
+            }
+        }
+    }
+
+    #[test]
     fn class_names_give_codes() {
         let g = Grammar::global();
         assert_eq!(g.class_code("八、社会保障和就业支出"), Some("208"));

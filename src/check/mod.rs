@@ -251,9 +251,29 @@ impl Identity {
         Some(Evaluation {
             expected,
             actual,
-            holds: expected == actual,
+            holds: (expected - actual).abs() <= self.rounding(doc),
             printed,
         })
+    }
+
+    /// How far the sides may differ: nothing, but a figure the narrative
+    /// states in 万元 for a table in 元 (Shanghai: `收入预算3,121.42万元` for
+    /// 31,214,205.80 元) is that cell rounded to its printed decimals: half a
+    /// unit of its last decimal, in hundredths of a 元.
+    fn rounding(&self, doc: &Document) -> i128 {
+        let in_yuan_table = self.cells().any(|c| doc.tables[c.table].unit == Unit::Yuan);
+        self.total
+            .iter()
+            .chain(&self.parts)
+            .filter_map(|t| match t {
+                Term::Stated {
+                    amount,
+                    unit: Unit::WanYuan,
+                } if in_yuan_table => Some(last_unit(*amount) * 5_000),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     /// A rate against its part and base, in hundredths of a percent: it
@@ -1583,6 +1603,46 @@ mod tests {
         let results = check_document(doc, Grammar::global());
         assert_eq!(results.len(), 1, "{results:?}");
         results.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn a_figure_in_wan_yuan_is_its_yuan_cell_rounded() {
+        // Shanghai: tables in 元, the narrative in 万元 to two decimals.
+        let narrated = |total_cents: i64, stated: &str| {
+            let mut doc = expenditure_row(total_cents, total_cents, 0, CellStatus::Ok);
+            doc.tables[0].unit = Unit::Yuan;
+            doc.tables[0].rows[0].code = None;
+            doc.tables[0].rows[0].item = "合计".into();
+            doc.narrative = vec![
+                (
+                    Provenance::Line(2),
+                    "三、关于某局2025年支出预算情况说明".into(),
+                ),
+                (
+                    Provenance::Line(3),
+                    format!("2025年支出预算{stated}，其中："),
+                ),
+            ];
+            check_document(&doc, Grammar::global())
+                .into_iter()
+                .filter(|r| r.rule == Rule::Narrative)
+                .map(|r| (r.outcome, r.actual))
+                .collect::<Vec<_>>()
+        };
+        let held = |actual: &str| vec![(Outcome::Pass, actual.to_string())];
+        // 31,214,205.80 元 is 3,121.420580 万元: 3,121.42 万元 rounded.
+        assert_eq!(narrated(3_121_420_580, "3,121.42万元"), held("31214205.80"));
+        assert_eq!(narrated(3_121_424_999, "3,121.42万元"), held("31214249.99"));
+        // 51 元 more rounds to 3,121.43: a mismatch.
+        assert_eq!(
+            narrated(3_121_425_100, "3,121.42万元"),
+            vec![(Outcome::Fail, "31214251.00".to_string())]
+        );
+        // Stated in 元, or in 万元 of a table in 万元: exact.
+        assert_eq!(
+            narrated(3_121_420_580, "31,214,205.00元"),
+            vec![(Outcome::Fail, "31214205.80".to_string())]
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ use crate::grammar::identities::{Figure, FigureRow, NarrativeSection};
 use crate::grammar::{Grammar, Measure};
 use crate::model::{DocKind, Document, Provenance, Table, Unit};
 use crate::normalize;
+use crate::recognise::standalone_narrative_heading;
 
 /// `1,010.70万元` / `0.6万元` / `3245.21元`.
 fn amount_with_unit(i: &str) -> IResult<&str, (&str, Unit)> {
@@ -82,8 +83,9 @@ fn sections<'g>(doc: &Document, g: &'g Grammar) -> Vec<Section<'g>> {
     let mut lines = doc.narrative.iter().peekable();
     while let Some((at, line)) = lines.next() {
         normalize::label_into(&mut norm, line);
-        // Only top-level headings (`三、`) switch the topic; `(一)` sub-headings stay in it.
-        if is_heading(&norm) && !norm.starts_with('(') {
+        // Only top-level headings (`三、`, or one standing alone:
+        // `2025年部门预算编制说明`) switch the topic; `(一)` sub-headings stay in it.
+        if (is_heading(&norm) && !norm.starts_with('(')) || standalone_narrative_heading(&norm) {
             let mut heading = norm.clone();
             if let Some((_, next)) = lines.peek() {
                 let next = normalize::label(next);
@@ -267,11 +269,22 @@ fn classified_row(g: &Grammar, table: &Table, before: &str) -> Option<usize> {
         (true, Some(c)) => code.starts_with(c),
         (true, None) => true,
     };
-    let mut named = (0..rows.len())
+    let named: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].item == xiang.name)
-        .filter(|&i| code_of(i).is_none_or(under));
-    let first = named.next()?;
-    named.next().is_none().then_some(first)
+        .filter(|&i| code_of(i).is_none_or(under))
+        .collect();
+    // A 款 and its one 项 may share a name (`208 99` / `208 99 99
+    // 其他社会保障和就业支出`): the 项 is meant.
+    let xiang_level = |i: &usize| code_of(*i).is_some_and(|c| c.len() == 7);
+    let named: Vec<usize> = if named.iter().any(xiang_level) {
+        named.into_iter().filter(xiang_level).collect()
+    } else {
+        named
+    };
+    match named[..] {
+        [only] => Some(only),
+        _ => None,
+    }
 }
 
 /// The table column a narrative figure states: the rule's, or — for a
@@ -406,9 +419,14 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
             let stated = format!("{number}{}", unit.as_str());
             // The first figure whose phrase matches decides; a `classified`
             // one whose sentence names no row of the table passes on.
-            let matched = section.rule.zip(table).and_then(|(rule, ti)| {
+            let matched = section.rule.and_then(|rule| {
                 for (f, p) in matching_phrases(g, doc, &rule.figures, before) {
-                    let cell = target_row(g, doc, ti, f, p, before).and_then(|ri| {
+                    let ti = match &f.table {
+                        Some(kind) => doc.tables.iter().position(|t| t.kind == kind.as_str()),
+                        None => table,
+                    };
+                    let cell = ti.and_then(|ti| {
+                        let ri = target_row(g, doc, ti, f, p, before)?;
                         let measure = stated_measure(doc, &doc.tables[ti], f.measure)?;
                         Some((ti, ri, measure, p.to_string()))
                     });
@@ -482,13 +500,20 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
     (ids, results)
 }
 
+/// How a check names its section: a numbered heading by its ordinal
+/// (`三`), one standing alone by its first words, less a year
+/// (`2025年部门预算编制说明` → `部门预算编制`).
 fn heading_name(s: &Section) -> String {
-    s.heading
-        .chars()
-        .take(4)
-        .collect::<String>()
-        .trim_end_matches(['、', '关', '于'])
-        .to_string()
+    match s.heading.split_once('、') {
+        Some((ordinal, _)) if ordinal.chars().count() <= 3 => ordinal.to_string(),
+        _ => {
+            let words = s.heading.trim_start_matches(|c: char| c.is_ascii_digit());
+            let words = words
+                .strip_prefix("年度")
+                .or_else(|| words.strip_prefix('年'));
+            words.unwrap_or(&s.heading).chars().take(6).collect()
+        }
+    }
 }
 
 /// The grammar's static key for a table kind name.
@@ -565,6 +590,8 @@ mod tests {
             ("221", "住房保障支出"),
             ("22102", "住房改革支出"),
             ("2210201", "住房公积金"),
+            ("20899", "其他社会保障和就业支出"),
+            ("2089999", "其他社会保障和就业支出"),
             ("224", "灾害防治及应急管理支出"),
             ("22401", "应急管理事务"),
             ("2240101", "行政运行"),
@@ -581,7 +608,16 @@ mod tests {
                 &t,
                 "灾害防治及应急管理支出(类)应急管理事务(款)行政运行(项):2024年预算数为"
             ),
-            Some(13)
+            Some(15)
+        );
+        // A 款 named like its 项: the 项.
+        assert_eq!(
+            classified_row(
+                g,
+                &t,
+                "社会保障和就业支出(类)其他社会保障和就业支出(款)其他社会保障和就业支出(项)”科目"
+            ),
+            Some(12)
         );
         // By the 类 alone when the 款 is unnamed.
         assert_eq!(

@@ -116,6 +116,9 @@ pub enum FigureRow {
 pub struct Figure {
     /// Normalised phrases; `@class` stands for any 类 name.
     pub phrases: Vec<String>,
+    /// The table the figure restates, when not the section's (a summary
+    /// section states several tables' totals).
+    pub table: Option<String>,
     pub section: Option<Section>,
     pub row: FigureRow,
     pub measure: Measure,
@@ -277,6 +280,7 @@ struct CrossTableFile {
 #[derive(Deserialize)]
 struct FigureFile {
     phrase: Vec<String>,
+    table: Option<String>,
     section: Option<String>,
     row: String,
     measure: String,
@@ -413,6 +417,7 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
                         .map(|fig| {
                             Ok(Figure {
                                 phrases: label(&fig.phrase),
+                                table: fig.table.clone(),
                                 section: section(&fig.section)?,
                                 row: match fig.row.as_str() {
                                     "grand_total" => FigureRow::GrandTotal,

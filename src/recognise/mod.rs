@@ -24,7 +24,7 @@ use crate::model::{Cell, Code, Document, Provenance, TableNo, Unit};
 use crate::normalize;
 use title::TitleLine;
 
-pub use title::Part;
+pub use title::{standalone_narrative_heading, Part};
 
 use table::Draft;
 
@@ -85,6 +85,10 @@ struct Segmenter<'t> {
     /// Known titles with no rows after them: contents entries, or tables
     /// printed as images (`absent`).
     named: Vec<absent::Named>,
+    /// In a document without parts, a narrative heading standing alone
+    /// (`2025年部门预算编制说明`) opened the narrative; the next table title
+    /// or part heading closes it.
+    in_standalone_narrative: bool,
 }
 
 /// A line named like a table that came between an open table's rows: a
@@ -140,6 +144,7 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
         held: None,
         stray: None,
         named: Vec::new(),
+        in_standalone_narrative: false,
     };
     // The year first: a table's header may name years (`2023年执行数`).
     let (year, kind) = meta::year_and_kind(text);
@@ -365,6 +370,12 @@ impl Segmenter<'_> {
     }
 
     fn text(&mut self, line: &str, at: Provenance) {
+        if self.part.is_none()
+            && line.contains("说明")
+            && title::standalone_narrative_heading(&normalize::label(line))
+        {
+            self.in_standalone_narrative = true;
+        }
         match self.part {
             Some(Part::Overview) => {
                 self.overview.push_str(line);
@@ -373,7 +384,14 @@ impl Segmenter<'_> {
             Some(Part::Narrative) => self.doc.narrative.push((at, line.to_string())),
             _ => {}
         }
-        if self.structural(line, at) {
+        // A standalone narrative takes its lines unless one closes it (a
+        // table's title).
+        let standalone = self.part.is_none() && self.in_standalone_narrative;
+        let structural = self.structural(line, at);
+        if standalone && self.in_standalone_narrative {
+            self.doc.narrative.push((at, line.to_string()));
+        }
+        if structural {
             return;
         }
         if self.flow {
@@ -523,6 +541,7 @@ impl Segmenter<'_> {
         let norm = normalize::label(line);
         if let Some(part) = title::parse_part(&norm) {
             self.close();
+            self.in_standalone_narrative = false;
             self.part = Some(part);
             self.pending_number = None;
             return true;
@@ -560,6 +579,7 @@ impl Segmenter<'_> {
                 .or_else(|| self.title_without_biao(&t, &norm))
             {
                 self.close();
+                self.in_standalone_narrative = false;
                 self.doc.titles_seen += 1;
                 let number = t.number.or(self.pending_number.take());
                 self.target = match meaning {
@@ -1656,6 +1676,35 @@ mod tests {
                 Some((34500, Uncertain))
             ]
         );
+    }
+
+    #[test]
+    fn a_narrative_heading_standing_alone_opens_the_narrative_until_a_table() {
+        // Shanghai: no 第N部分; the narrative block comes before the tables,
+        // another after them.
+        let text = "一、部门主要职能\n负责财政工作。\n\
+                    2025年部门预算编制说明\n\
+                    2025年，某局收入预算10.00万元。\n\
+                    部门支出总体情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                    208\t\t\t社会保障和就业支出\t10.00\t10.00\t\n\
+                    本表反映部门支出情况。\n\
+                    其他相关情况说明\n\
+                    一、2025年“三公”经费预算情况说明\n";
+        let d = doc(text);
+        assert_eq!(kinds_and_rows(&d), [("expenditure", 1)]);
+        let narrative: Vec<&str> = d.narrative.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(
+            narrative,
+            [
+                "2025年部门预算编制说明",
+                "2025年，某局收入预算10.00万元。",
+                "其他相关情况说明",
+                "一、2025年“三公”经费预算情况说明",
+            ]
+        );
+        // With parts, 第三部分 alone holds the narrative.
+        let d = doc(&format!("第一部分 概况\n{text}"));
+        assert!(d.narrative.is_empty(), "{:?}", d.narrative);
     }
 
     #[test]

@@ -116,6 +116,18 @@ fn part_heading(i: &str) -> IResult<&str, Part> {
     )(i)
 }
 
+/// A narrative heading standing alone on its line, as documents without
+/// parts print them (Shanghai: `2025年部门预算编制说明` before the tables,
+/// `其他相关情况说明`, `项目经费情况说明` after them): short, unnumbered, no
+/// sentence, ending in 说明. `norm` is [`normalize::label`]led.
+pub fn standalone_narrative_heading(norm: &str) -> bool {
+    norm.ends_with("说明")
+        && norm.chars().count() <= 30
+        && !norm.contains(['。', ',', ';', ':', '…'])
+        && normalize::strip_ordinal(norm).len() == norm.len()
+        && parse_part(norm).is_none()
+}
+
 /// Classifies a line (after [`normalize::label`]) as a part heading.
 pub fn parse_part(line: &str) -> Option<Part> {
     part_heading(line).ok().map(|(_, p)| p)
@@ -326,5 +338,25 @@ mod tests {
             Some(Part::Narrative)
         );
         assert_eq!(parse_part("一、主要职能"), None);
+    }
+
+    #[test]
+    fn standalone_narrative_headings() {
+        for heading in [
+            "2025年部门预算编制说明",
+            "其他相关情况说明",
+            "人民调解项目经费情况说明",
+        ] {
+            assert!(standalone_narrative_heading(heading), "{heading}");
+        }
+        for line in [
+            "四、部门预算编制说明",
+            "第三部分2024年单位预算情况说明",
+            "说明:本表反映部门本年度的总收支",
+            "四、部门预算编制说明…………………3",
+            "财政拨款收入支出增加的主要原因是项目调整,具体见以下说明",
+        ] {
+            assert!(!standalone_narrative_heading(line), "{line}");
+        }
     }
 }
