@@ -184,7 +184,8 @@ fn target_row(
                 .filter(in_section)
                 .find(|&i| t.rows[i].code.as_ref().is_some_and(|c| c.as_str() == code))
         }
-        FigureRow::Classified => classified_row(g, t, before),
+        // A final account states the 项's 年初预算 before its 决算.
+        FigureRow::Classified => classified_row(g, t, before, usize::from(doc.is_final_account())),
     }
 }
 
@@ -221,13 +222,25 @@ impl<'a> ClassifiedName<'a> {
 /// (项)`). A printed 项 code names the row (its name must agree); otherwise
 /// the 项 name, narrowed by the 款 and 类 named, must name exactly one row.
 /// `None` when the sentence names no 项, or no one row.
-fn classified_row(g: &Grammar, table: &Table, before: &str) -> Option<usize> {
+/// `figures_between`: how many other figures may stand between the 项 and
+/// this one.
+fn classified_row(
+    g: &Grammar,
+    table: &Table,
+    before: &str,
+    figures_between: usize,
+) -> Option<usize> {
     const XIANG: &str = "(项)";
     let at = before.rfind(XIANG)?;
     // The figure follows its 项 closely (`(项):2024年预算数为`, `(项)”科目`,
-    // `(项)。主要用于:…。年初预算为…,支出决算为`), with no other level named between.
+    // `(项)。主要用于:…。年初预算为…,支出决算为`), with no other level named
+    // between (nor a part of it: `…,其中…预算数为`).
     let gap = &before[at + XIANG.len()..];
-    if gap.chars().count() > 80 || gap.contains("(类)") || gap.contains("(款)") {
+    if gap.chars().count() > 80
+        || gap.contains("(类)")
+        || gap.contains("(款)")
+        || gap.matches('元').count() > figures_between
+    {
         return None;
     }
     let chain = &before[..at];
@@ -596,7 +609,7 @@ mod tests {
             ("22401", "应急管理事务"),
             ("2240101", "行政运行"),
         ]);
-        let row = |before: &str| classified_row(g, &t, before).map(|i| t.rows[i].item.clone());
+        let row = |before: &str| classified_row(g, &t, before, 0).map(|i| t.rows[i].item.clone());
         // By names: 行政运行 is under two 款; the 款 named picks one.
         assert_eq!(
             row("。1.社会保障和就业支出(类)人力资源和社会保障管理事务(款)行政运行(项):2024年预算数为"),
@@ -606,7 +619,8 @@ mod tests {
             classified_row(
                 g,
                 &t,
-                "灾害防治及应急管理支出(类)应急管理事务(款)行政运行(项):2024年预算数为"
+                "灾害防治及应急管理支出(类)应急管理事务(款)行政运行(项):2024年预算数为",
+                0
             ),
             Some(15)
         );
@@ -615,44 +629,56 @@ mod tests {
             classified_row(
                 g,
                 &t,
-                "社会保障和就业支出(类)其他社会保障和就业支出(款)其他社会保障和就业支出(项)”科目"
+                "社会保障和就业支出(类)其他社会保障和就业支出(款)其他社会保障和就业支出(项)”科目",
+                0
             ),
             Some(12)
         );
         // By the 类 alone when the 款 is unnamed.
         assert_eq!(
-            classified_row(g, &t, "住房保障支出(类)住房公积金(项)预算数为"),
+            classified_row(g, &t, "住房保障支出(类)住房公积金(项)预算数为", 0),
             Some(10)
         );
         // By printed codes, ordinal before the 类 code; and the Shanghai form.
         assert_eq!(
-            classified_row(g, &t, "4.208社会保障和就业支出(类)20805行政事业单位养老支出(款)2080501行政单位离退休(项):2023年预算数为"),
+            classified_row(g, &t, "4.208社会保障和就业支出(类)20805行政事业单位养老支出(款)2080501行政单位离退休(项):2023年预算数为", 0),
             Some(4)
         );
         assert_eq!(
             classified_row(
                 g,
                 &t,
-                "12.“卫生健康支出(类)行政事业单位医疗(款)行政单位医疗(项)”科目"
+                "12.“卫生健康支出(类)行政事业单位医疗(款)行政单位医疗(项)”科目",
+                0
             ),
             Some(7)
         );
         // Ambiguous, contradicted, or no 项 named: no row.
-        assert_eq!(classified_row(g, &t, "行政运行(项):2024年预算数为"), None);
         assert_eq!(
-            classified_row(g, &t, "2080101住房公积金(项):2024年预算数为"),
+            classified_row(g, &t, "行政运行(项):2024年预算数为", 0),
             None
         );
         assert_eq!(
-            classified_row(g, &t, "社会保障和就业支出(类)预算数为"),
+            classified_row(g, &t, "2080101住房公积金(项):2024年预算数为", 0),
             None
         );
+        assert_eq!(
+            classified_row(g, &t, "社会保障和就业支出(类)预算数为", 0),
+            None
+        );
+        // A figure after the 项's own is a part of it; a final account
+        // states the 项's 年初预算 before its 决算.
+        let after_one =
+            "住房保障支出(类)住房改革支出(款)住房公积金(项):年初预算为80.00万元,支出决算为";
+        assert_eq!(classified_row(g, &t, after_one, 0), None);
+        assert_eq!(classified_row(g, &t, after_one, 1), Some(10));
         // The 项 is a sentence back, then a new item begins with a 款.
         assert_eq!(
             classified_row(
                 g,
                 &t,
-                "住房公积金(项)。住房保障支出(类)住房改革支出(款)预算数为"
+                "住房公积金(项)。住房保障支出(类)住房改革支出(款)预算数为",
+                0
             ),
             None
         );
