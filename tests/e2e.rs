@@ -2070,9 +2070,14 @@ fn a_shanghai_budgets_narrative_before_its_tables_is_checked() {
         outcome("““三公”经费预算数为” 37.91万元 = 合计.total"),
         holds("37.91", "37.91")
     );
-    // The block's 8 totals, all 33 项 of its list, the 6 “三公” figures.
+    // The block's 8 totals, all 33 项 of its list, the 6 “三公” figures and
+    // 机关运行经费 (a line of its “三公” table).
     let listed = narrative.iter().filter(|c| c["subject"].contains("“科目”"));
-    assert_eq!((narrative.len(), listed.count()), (47, 33));
+    assert_eq!((narrative.len(), listed.count()), (48, 33));
+    assert_eq!(
+        outcome("“机关运行经费预算为” 464.64万元 = 机关运行经费.total"),
+        holds("464.64", "464.64")
+    );
     let failed: Vec<&String> = narrative
         .iter()
         .filter(|c| c["ok"] != "true")

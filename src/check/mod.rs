@@ -251,16 +251,21 @@ impl Identity {
         Some(Evaluation {
             expected,
             actual,
-            holds: (expected - actual).abs() <= self.rounding(doc),
+            holds: match self.rounding(doc) {
+                // A cell rounded, or cut, to the stated figure's decimals.
+                Some(half) => (-half..2 * half).contains(&(actual - expected)),
+                None => expected == actual,
+            },
             printed,
         })
     }
 
-    /// How far the sides may differ: nothing, but a figure the narrative
-    /// states in 万元 for a table in 元 (Shanghai: `收入预算3,121.42万元` for
-    /// 31,214,205.80 元) is that cell rounded to its printed decimals: half a
-    /// unit of its last decimal, in hundredths of a 元.
-    fn rounding(&self, doc: &Document) -> i128 {
+    /// Whether the sides may differ: they may not, but a figure the
+    /// narrative states in 万元 for a table in 元 (Shanghai:
+    /// `收入预算3,121.42万元` for 31,214,205.80 元) is that cell rounded, or
+    /// cut (`87.70万元` for 877,080 元), to its printed decimals. Half a unit
+    /// of its last decimal, in hundredths of a 元.
+    fn rounding(&self, doc: &Document) -> Option<i128> {
         let in_yuan_table = self.cells().any(|c| doc.tables[c.table].unit == Unit::Yuan);
         self.total
             .iter()
@@ -273,7 +278,6 @@ impl Identity {
                 _ => None,
             })
             .max()
-            .unwrap_or(0)
     }
 
     /// A rate against its part and base, in hundredths of a percent: it
@@ -1633,11 +1637,14 @@ mod tests {
         // 31,214,205.80 元 is 3,121.420580 万元: 3,121.42 万元 rounded.
         assert_eq!(narrated(3_121_420_580, "3,121.42万元"), held("31214205.80"));
         assert_eq!(narrated(3_121_424_999, "3,121.42万元"), held("31214249.99"));
-        // 51 元 more rounds to 3,121.43: a mismatch.
-        assert_eq!(
-            narrated(3_121_425_100, "3,121.42万元"),
-            vec![(Outcome::Fail, "31214251.00".to_string())]
-        );
+        // Cut, not rounded (Shanghai's 财政局 cuts): 3,121.4299 万元.
+        assert_eq!(narrated(3_121_429_900, "3,121.42万元"), held("31214299.00"));
+        // 3,121.43 万元, or 3,121.4149 (3,121.41 either way): a mismatch.
+        for cents in [3_121_430_000, 3_121_414_900] {
+            let r = narrated(cents, "3,121.42万元");
+            assert_eq!(r.len(), 1);
+            assert_eq!(r[0].0, Outcome::Fail, "{cents}");
+        }
         // Stated in 元, or in 万元 of a table in 万元: exact.
         assert_eq!(
             narrated(3_121_420_580, "31,214,205.00元"),
