@@ -186,12 +186,16 @@ enum TermValue {
     Absent,
 }
 
-fn yuan_cents(amount: Amount, unit: Unit) -> i128 {
-    let c = i128::from(amount.cents);
+/// Hundredths of a 元 per hundredth of `unit`.
+fn yuan_factor(unit: Unit) -> i128 {
     match unit {
-        Unit::WanYuan => c * 10_000,
-        Unit::Yuan => c,
+        Unit::WanYuan => 10_000,
+        Unit::Yuan => 1,
     }
+}
+
+fn yuan_cents(amount: Amount, unit: Unit) -> i128 {
+    i128::from(amount.cents) * yuan_factor(unit)
 }
 
 fn term_value(doc: &Document, term: &Term) -> TermValue {
@@ -274,7 +278,8 @@ impl Identity {
                 Term::Stated {
                     amount,
                     unit: Unit::WanYuan,
-                } if in_yuan_table => Some(last_unit(*amount) * 5_000),
+                    // `half_unit` is in halves: half of it is half a unit.
+                } if in_yuan_table => Some(Rounded::in_yuan(*amount, Unit::WanYuan).half_unit / 2),
                 _ => None,
             })
             .max()
@@ -333,6 +338,15 @@ impl Rounded {
         Rounded {
             twice: 2 * i128::from(a.cents),
             half_unit: last_unit(a),
+        }
+    }
+
+    /// A printed amount of `unit`, in hundredths of a 元.
+    pub fn in_yuan(a: Amount, unit: Unit) -> Rounded {
+        let (r, k) = (Rounded::of(a), yuan_factor(unit));
+        Rounded {
+            twice: r.twice * k,
+            half_unit: r.half_unit * k,
         }
     }
 }
@@ -395,6 +409,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// A tested rule's outcome.
+    pub fn of(holds: bool) -> Outcome {
+        if holds {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Pass => "true",
@@ -1423,11 +1446,7 @@ fn evaluate_all(
                 subject: id.subject.describe(table),
                 expected: format_in(ev.expected, unit),
                 actual: format_in(ev.actual, unit),
-                outcome: if ev.holds {
-                    Outcome::Pass
-                } else {
-                    Outcome::Fail
-                },
+                outcome: Outcome::of(ev.holds),
                 extraction_suspect: !ev.holds && extraction_suspect(doc, id, &doubtful),
             }
         })

@@ -42,17 +42,16 @@ fn amount_with_unit(i: &str) -> IResult<&str, (&str, Unit)> {
         )),
     ))(i)?;
     let (i, unit) = alt((tag("万元"), tag("元")))(i)?;
-    Ok((
-        i,
-        (
-            number,
-            if unit == "万元" {
-                Unit::WanYuan
-            } else {
-                Unit::Yuan
-            },
-        ),
-    ))
+    Ok((i, (number, unit_named(unit))))
+}
+
+/// The unit a figure's word names: `万元`, else `元`.
+fn unit_named(word: &str) -> Unit {
+    if word == "万元" {
+        Unit::WanYuan
+    } else {
+        Unit::Yuan
+    }
 }
 
 /// A numbered heading of the narrative (`三、关于…说明`, `(一)…情况`).
@@ -348,11 +347,7 @@ fn comparison(after: &str) -> Option<Comparison<'_>> {
     Some(Comparison {
         text: c.get(0)?.as_str(),
         change: Amount::parse(&c[2])?,
-        change_unit: if &c[3] == "万元" {
-            Unit::WanYuan
-        } else {
-            Unit::Yuan
-        },
+        change_unit: unit_named(&c[3]),
         increase: matches!(&c[1], "增加" | "增长" | "上升"),
         rate: Amount::parse(&c[4])?,
     })
@@ -363,19 +358,8 @@ fn comparison(after: &str) -> Option<Comparison<'_>> {
 /// `None` when last year's figure can round to zero (`增加22万元,增长100%`:
 /// new this year, the rate is a convention).
 fn rate_of_change(figure: Amount, unit: Unit, c: &Comparison) -> Option<Evaluation> {
-    let in_yuan = |a: Amount, unit: Unit| {
-        let r = Rounded::of(a);
-        let k = match unit {
-            Unit::WanYuan => 10_000,
-            Unit::Yuan => 1,
-        };
-        Rounded {
-            twice: r.twice * k,
-            half_unit: r.half_unit * k,
-        }
-    };
-    let figure = in_yuan(figure, unit);
-    let change = in_yuan(c.change, c.change_unit);
+    let figure = Rounded::in_yuan(figure, unit);
+    let change = Rounded::in_yuan(c.change, c.change_unit);
     let last_year = Rounded {
         twice: if c.increase {
             figure.twice - change.twice
@@ -500,11 +484,7 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
                     ),
                     expected: percent(ev.expected),
                     actual: percent(ev.actual),
-                    outcome: if ev.holds {
-                        Outcome::Pass
-                    } else {
-                        Outcome::Fail
-                    },
+                    outcome: Outcome::of(ev.holds),
                     extraction_suspect: false,
                 });
             }
