@@ -9,6 +9,7 @@
 //! column where it starts.
 
 use crate::amount::is_number;
+use crate::grammar::{Grammar, HeaderMeaning};
 use crate::model::{Cell, Provenance};
 use crate::normalize;
 
@@ -49,6 +50,15 @@ impl Segment<'_> {
     fn printed_span(&self) -> (usize, usize) {
         (self.start, self.start + printed_width(self.text))
     }
+}
+
+/// A heading the grammar reads as naming a label column (`功能分类科目名称`,
+/// `科目编码`): over the codes and names however far right it is centred.
+fn is_label_heading(text: &str) -> bool {
+    matches!(
+        Grammar::global().header(&normalize::label(text)),
+        HeaderMeaning::Label
+    )
 }
 
 /// A word or two on a line of their own (`项目` over a repeated header):
@@ -290,10 +300,16 @@ fn with_heading_columns(
     let first_amount = spans.iter().position(prints_amount)?;
     let (labels, amounts) = spans.split_at(first_amount);
     let labels_end = labels.last().map_or(0, |&(_, end)| end);
+    // A label column's heading centred past the names' end, before the
+    // first amounts (short names under a wide `功能分类科目名称`), heads no
+    // empty column; a two-sided table's second `项目` is a column's.
+    let first_amount_start = amounts.first().map_or(usize::MAX, |&(a, _)| a);
     let headings: Vec<&Segment> = widest
         .segments
         .iter()
-        .filter(|s| s.start >= labels_end)
+        .filter(|s| {
+            s.start >= labels_end && !(s.start < first_amount_start && is_label_heading(s.text))
+        })
         .collect();
     if headings.len() <= amounts.len() {
         return None;
@@ -949,6 +965,35 @@ mod tests {
         assert_eq!(rows[1], ["", "合计", "收入", "收入", "", "位补助支"]);
         assert_eq!(rows[2], ["", "", "", "", "", "出"]);
         assert_eq!(rows[4][0], "一般公共服务支出");
+    }
+
+    #[test]
+    fn a_label_heading_centred_past_short_names_heads_no_empty_column() {
+        // Shanghai's 支出预算总表 as `pdftotext -layout` sets it: the names
+        // on the page are short, so `功能分类科目名称`, centred over its
+        // column, ends right of every name, just before `合计`. It is a
+        // label column's heading, not one over a column every row left
+        // empty (before: it took a column of its own, `合计` with it, and
+        // every amount of the table stood in a column with no heading).
+        let text = "\
+                              2025年部门支出预算总表
+                         功能分类科目名称       合计           基本支出       项目支出
+类     款    项
+
+201             一般公共服务支出                 3,296,600          0    3,296,600
+
+201   05        统计信息事务                    438,300           0      438,300
+
+201   05   07   专项普查活动                    438,300           0      438,300
+";
+        let got = items(text);
+        let got = rows(&got);
+        // The header's pieces apart: the recogniser reads them by name.
+        assert_eq!(got[0], ["功能分类科目名称", "合计", "基本支出", "项目支出"]);
+        assert_eq!(
+            got[4],
+            ["201", "05", "07", "专项普查活动", "438,300", "0", "438,300"]
+        );
     }
 
     #[test]

@@ -444,6 +444,9 @@ impl Segmenter<'_> {
         {
             return;
         }
+        if self.repeats_heading(line) {
+            return;
+        }
         if self.bare_numbered_row(line, at) {
             return;
         }
@@ -466,6 +469,18 @@ impl Segmenter<'_> {
             return false;
         };
         !d.rows.is_empty() && !d.amounts_seen && self.g.is_heading(line)
+    }
+
+    /// A line of the open table's header, printed apart from its cells
+    /// before its first row (`功能分类科目编码` on a line of its own), again
+    /// between its rows: the header repeated over a new page, not the end
+    /// of the table.
+    fn repeats_heading(&self, line: &str) -> bool {
+        let Target::Table(d) = &self.target else {
+            return false;
+        };
+        let line = normalize::label(line);
+        d.amounts_seen && d.headings.iter().any(|h| normalize::label(h) == line)
     }
 
     /// A short fragment inside a table is the wrapped end of the cell above
@@ -1060,7 +1075,8 @@ fn ends_cut(d: &Draft) -> bool {
 }
 
 /// A table body's row: a classification code (`208`, `20801`, `2080101`, or
-/// `208 社会保障和就业支出`) and an amount with decimals.
+/// `208 社会保障和就业支出`) and an amount with decimals or separators
+/// (`2,878,025`: a table in 元).
 fn is_coded_row(filled: &[&str]) -> bool {
     let coded = filled
         .first()
@@ -1068,7 +1084,7 @@ fn is_coded_row(filled: &[&str]) -> bool {
     coded
         && filled
             .iter()
-            .any(|t| t.contains('.') && Amount::parse(t).is_some())
+            .any(|t| t.contains(['.', ',']) && Amount::parse(t).is_some())
 }
 
 use normalize::is_prose;
@@ -1184,6 +1200,66 @@ mod tests {
             assert_eq!(statuses(&d), [CellStatus::Uncertain; 2], "{basic}");
             assert_eq!(d.tables[0].issues, [format!("{issue}: amounts uncertain")]);
         }
+    }
+
+    #[test]
+    fn the_headers_own_line_again_between_rows_is_a_page_break() {
+        // Shanghai's tables as `pdftotext -layout` sets them: each page
+        // prints `功能分类科目编码` on a line of its own over the header's
+        // cells. Between the rows it is the header repeated, and the table
+        // goes on (before: it ended the table, and the next page's rows
+        // were dropped unsaid).
+        let page = |first: &str| {
+            format!(
+                "                       项目                         一般公共预算支出\n\n{first}\n\
+                 \x20                        功能分类科目名称   合计            基本支出       项目支出\n\
+                 类     款    项\n\n"
+            )
+        };
+        let rows = "\
+201             一般公共服务支出              3,296,600           0    3,296,600
+201   05        统计信息事务                 438,300            0      438,300
+201   05   07   专项普查活动                 438,300            0      438,300
+";
+        let more = "\
+204             公共安全支出              2,878,025                0    2,878,025
+204   06        司法                    300,000                0      300,000
+204   06   07   公共法律服务                300,000                0      300,000
+";
+        let title = "2025年部门一般公共预算支出功能分类预算表\n单位：元\n";
+        let aligned = |text: &str| {
+            let items = layout::items(text, LayoutKind::Aligned);
+            recognise(Grammar::global(), items, text)
+        };
+        let text = |second: &str| {
+            format!(
+                "{title}{}{rows}\u{c}{}{more}",
+                page("功能分类科目编码"),
+                page(second)
+            )
+        };
+        let d = aligned(&text("功能分类科目编码"));
+        assert_eq!(kinds_and_rows(&d), [("general_budget", 6)]);
+        let last = &d.tables[0].rows[5];
+        let values: Vec<(&str, i64)> = last
+            .values
+            .iter()
+            .map(|v| (v.measure, v.amount.cents))
+            .collect();
+        assert_eq!(
+            values,
+            [("total", 30_000_000), ("basic", 0), ("project", 30_000_000)]
+        );
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
+        // Another line ends the table; the rows after it, amounts in 元
+        // printed with separators, are reported (before: only amounts with
+        // decimals made a stray row).
+        let d = aligned(&text("其他说明：以下各行另见附件。"));
+        assert_eq!(kinds_and_rows(&d), [("general_budget", 3)]);
+        assert_eq!(
+            d.issues,
+            ["3 rows with codes and amounts, the first at line 18, are in no table the grammar knows: not extracted"]
+        );
     }
 
     #[test]
