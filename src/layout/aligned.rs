@@ -75,7 +75,8 @@ fn is_page_number(line: &Line) -> bool {
 
 /// Cuts a line at runs of two or more blanks, and at a single blank
 /// between an amount and text (`31,214,205.80 一、一般公共服务支出`: a
-/// tight column left pdftotext one space) or between code cells and a name;
+/// tight column left pdftotext one space), between two amounts
+/// (`82,096,797.42 82,096,797.42`) or between code cells and a name;
 /// positions in characters.
 fn segments(line: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
@@ -105,8 +106,8 @@ fn is_printed_amount(word: &str) -> bool {
     is_number(word) && word.contains(['.', ','])
 }
 
-/// Where a single space parts an amount from text, or code cells from a
-/// name, in bytes.
+/// Where a single space parts an amount from text or from another
+/// amount, or code cells from a name, in bytes.
 fn amount_text_cut(text: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(at) = text[from..].find(' ') {
@@ -120,6 +121,7 @@ fn amount_text_cut(text: &str) -> Option<usize> {
             .all(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_digit()));
         if (is_printed_amount(before) && !is_number(after))
             || (!is_number(before) && is_printed_amount(after))
+            || (is_printed_amount(before) && is_printed_amount(after))
             || (codes && after.starts_with(|c: char| !c.is_ascii()))
         {
             return Some(at);
@@ -1076,6 +1078,29 @@ mod tests {
         let texts: Vec<&str> = s.iter().map(|s| s.text).collect();
         assert_eq!(texts, ["201", "05", "统计信息 事务", "438,300"]);
         assert_eq!((s[3].start, s[3].end), (21, 28));
+    }
+
+    #[test]
+    fn two_amounts_one_blank_apart_are_two_cells() {
+        // A wide amount in a tight column leaves pdftotext one blank
+        // before the next (Shanghai's 收入预算总表: 合计 | 财政拨款收入).
+        let s = segments("201   03   01   行政运行               12,029,501.84 12,029,501.84");
+        let texts: Vec<&str> = s.iter().map(|s| s.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "201",
+                "03",
+                "01",
+                "行政运行",
+                "12,029,501.84",
+                "12,029,501.84"
+            ]
+        );
+        assert_eq!((s[5].start, s[5].end), (49, 62));
+        // Not digits a blank apart that are no printed amounts.
+        let s = segments("二〇二五年 1 2 3");
+        assert_eq!(s.len(), 1);
     }
 
     #[test]
