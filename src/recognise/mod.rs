@@ -479,8 +479,11 @@ impl Segmenter<'_> {
         let Target::Table(d) = &self.target else {
             return false;
         };
+        if !d.amounts_seen || d.headings.is_empty() {
+            return false;
+        }
         let line = normalize::label(line);
-        d.amounts_seen && d.headings.iter().any(|h| normalize::label(h) == line)
+        d.headings.iter().any(|h| normalize::label(h) == line)
     }
 
     /// A short fragment inside a table is the wrapped end of the cell above
