@@ -270,8 +270,9 @@ impl Identity {
     /// cut (`87.70万元` for 877,080 元), to its printed decimals. Half a unit
     /// of its last decimal, in hundredths of a 元.
     fn rounding(&self, doc: &Document) -> Option<i128> {
-        let in_yuan_table = self.cells().any(|c| doc.tables[c.table].unit == Unit::Yuan);
-        self.total
+        // Most identities state nothing: their cells are not looked at.
+        let half = self
+            .total
             .iter()
             .chain(&self.parts)
             .filter_map(|t| match t {
@@ -279,10 +280,12 @@ impl Identity {
                     amount,
                     unit: Unit::WanYuan,
                     // `half_unit` is in halves: half of it is half a unit.
-                } if in_yuan_table => Some(Rounded::in_yuan(*amount, Unit::WanYuan).half_unit / 2),
+                } => Some(Rounded::in_yuan(*amount, Unit::WanYuan).half_unit / 2),
                 _ => None,
             })
-            .max()
+            .max()?;
+        let in_yuan_table = self.cells().any(|c| doc.tables[c.table].unit == Unit::Yuan);
+        in_yuan_table.then_some(half)
     }
 
     /// A rate against its part and base, in hundredths of a percent: it

@@ -380,6 +380,8 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
         let table = section
             .rule
             .and_then(|r| doc.tables.iter().position(|t| t.kind == r.table));
+        // The kind the section's results name (unchecked figures, rates).
+        let kind = section.rule.map_or("", |r| leak_kind(g, &r.table));
         let mut i = 0;
         let text = &section.text;
         while i < text.len() {
@@ -452,7 +454,7 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
                     })],
                 }),
                 None => results.push(CheckResult {
-                    table: section.rule.map_or("", |r| leak_kind(g, &r.table)),
+                    table: kind,
                     rule: Rule::Narrative,
                     subject: format!(
                         "{} line {}: “…{context}” {stated}",
@@ -474,7 +476,7 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
                 i += c.text.len();
                 let percent = |v: i128| format!("{}%", format_in(v, Unit::Yuan));
                 results.push(CheckResult {
-                    table: section.rule.map_or("", |r| leak_kind(g, &r.table)),
+                    table: kind,
                     rule: Rule::Narrative,
                     subject: format!(
                         "{} line {}: “…{context}{stated}{}”: rate = 100 × change / last year's",

@@ -385,10 +385,10 @@ impl Segmenter<'_> {
             _ => {}
         }
         // A standalone narrative takes its lines unless one closes it (a
-        // table's title).
-        let standalone = self.part.is_none() && self.in_standalone_narrative;
+        // table's title or a part heading: either clears the flag, which is
+        // only ever set outside parts).
         let structural = self.structural(line, at);
-        if standalone && self.in_standalone_narrative {
+        if self.in_standalone_narrative {
             self.doc.narrative.push((at, line.to_string()));
         }
         if structural {
