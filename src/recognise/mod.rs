@@ -1266,6 +1266,72 @@ mod tests {
     }
 
     #[test]
+    fn an_aligned_one_row_three_public_table_is_ordered_by_its_sums() {
+        // `pdftotext -layout` of a Shanghai budget: the header stacked over
+        // several lines, one row of amounts whose columns no other row
+        // confirms. Its amounts are read as a flow row's, placed by the
+        // sums (`repaired`; before: three cells, all `uncertain`).
+        let header = "\
+                       部门“三公”经费和机关运行经费预算表
+编制部门：上海市普陀区人民政府万里街道办事处                    单位:万元
+
+                               2024年“三公”经费预算数
+
+                                                                                2024年机关运行经
+                                                  公务用车购置及运行费
+                                                                                    费预算数
+   合计           因公出国(境)费       公务接待费
+                                          小计           购置费        运行费
+
+
+";
+        let cells = |row: &str| {
+            let text = format!("{header}{row}\n");
+            let items = layout::items(&text, LayoutKind::Aligned);
+            let d = recognise(Grammar::global(), items, &text);
+            d.tables[0]
+                .rows
+                .iter()
+                .flat_map(|r| {
+                    r.values
+                        .iter()
+                        .map(move |v| (r.item.clone(), v.amount.cents, v.status))
+                })
+                .collect::<Vec<_>>()
+        };
+        let row = "        47.91              0       1.35        46.56         25         21.56         443.18";
+        let repaired = |item: &str, cents| (item.to_string(), cents, CellStatus::Repaired);
+        assert_eq!(
+            cells(row),
+            [
+                repaired("合计", 4791),
+                repaired("因公出国(境)费", 0),
+                repaired("公务接待费", 135),
+                repaired("公务用车购置及运行费", 4656),
+                repaired("公务用车购置费", 2500),
+                repaired("公务用车运行费", 2156),
+                repaired("机关运行经费", 44318),
+            ]
+        );
+        // Blank cells vanish from such a row: an amount the sums cannot
+        // place (购置费 or 运行费, one of them blank) stays `uncertain`.
+        let row = "        8.93                        6.93                   6.93          2";
+        let got = cells(row);
+        assert_eq!(got.len(), 4, "{got:?}");
+        let uncertain: Vec<i64> = got
+            .iter()
+            .filter(|c| c.2 == CellStatus::Uncertain)
+            .map(|c| c.1)
+            .collect();
+        assert_eq!(uncertain, [693], "{got:?}");
+        assert!(got.contains(&repaired("合计", 893)), "{got:?}");
+        assert!(
+            got.contains(&repaired("公务用车购置及运行费", 693)),
+            "{got:?}"
+        );
+    }
+
+    #[test]
     fn a_title_with_its_unit_on_its_line_opens_its_table_in_that_unit() {
         for title in [
             "部门支出总体情况表（单位：元）",

@@ -2374,9 +2374,12 @@ pub(super) fn three_public(
         let by_sums;
         // Amounts whose category another reading of the sums changes.
         let mut open = vec![false; cells.len()];
-        let by_sums_order = if floor == CellStatus::Ok || !categories_only || guessed {
+        // A row whose columns the layout guessed (one row: no other row
+        // shows where its blank cells are) is read as a flow row is, its
+        // blanks vanished.
+        let by_sums_order = if floor == CellStatus::Ok || !categories_only {
             None
-        } else if layout_lost {
+        } else if layout_lost || guessed {
             // A flow dump prints nothing for a blank cell: a row as wide as
             // an order may still have lost one of a longer order's. (Under
             // measures per category the blanks leave both the category and
