@@ -111,6 +111,101 @@ struct FlowRow {
     /// The code tokens as printed, when a level of them lost its leading
     /// zero (`208 1 01`): the table notes how they were read.
     padded_code: Option<String>,
+    /// Which of the table's side-by-side panels the row is in (see
+    /// [`panel_count`]); 0 in a table of one.
+    panel: usize,
+    /// The row was split off the line's row before it, one panel right.
+    beside: bool,
+}
+
+/// How many panels a final account's economic table prints side by side
+/// (`经济分类科目编码 科目名称 决算数 | 经济分类科目编码 科目名称 决算数`,
+/// 人员经费 | 公用经费): the header names the name column once a panel.
+fn panel_count(header_text: &str) -> usize {
+    header_text.matches("科目名称").count().max(1)
+}
+
+/// Whether a row of a panelled table goes on with the next panel at
+/// `rest`: after an amount, a code followed by its name (`4816.14 302
+/// 商品和服务支出`), or a panel's total (`4884.09 公用经费合计`). `Some`
+/// the code's start (`None` inside: a total).
+fn next_panel(
+    g: &Grammar,
+    row: &FlowRow,
+    rest: &[&str],
+    next_line: Option<&str>,
+) -> Option<Option<CodeStart>> {
+    // Only after an amount: after a name, a code may be an amount or a
+    // code whose own name the dump set on other lines.
+    if !row.tokens.last().is_some_and(|t| is_number_fragment(t)) {
+        return None;
+    }
+    let starts_text = next_line.is_some_and(|t| !is_number_fragment(t));
+    if let Some(start) = code_start(g, rest, starts_text, true) {
+        return Some(Some(start));
+    }
+    is_panel_total(rest, next_line.is_some_and(is_number_fragment)).then_some(None)
+}
+
+/// A panel's total and its amount (`人员经费合计 2,152.26`, the amount
+/// maybe on the next line): a row of its own, never the end of the name
+/// above it.
+fn is_panel_total(rest: &[&str], next_line_starts_number: bool) -> bool {
+    let amount_follows = match rest.get(1) {
+        Some(amount) => is_number_fragment(amount),
+        None => next_line_starts_number,
+    };
+    rest.first().is_some_and(|label| {
+        !is_number_fragment(label) && normalize::label(label).ends_with("合计")
+    }) && amount_follows
+}
+
+/// Puts each panel's rows after the panel before it's, as the table reads
+/// (a 类 then its 款, which the solver sums). A row starting a line is in
+/// the panel its class was first seen in; a new class is in the first panel
+/// when the line goes on to the next, else (the first panels have ended)
+/// in the panel of the row above. A cell-a-line dump starts every row on
+/// a line of its own: its coded rows are placed by their classes.
+fn order_panels(rows: &mut [FlowRow], panels: usize) {
+    let mut class_panel: Vec<(String, usize)> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let chain = 1 + rows[i + 1..].iter().take_while(|r| r.beside).count();
+        let class = rows[i].code.as_ref().map(|c| c.as_str()[..3].to_string());
+        let seen = class
+            .as_ref()
+            .and_then(|c| class_panel.iter().find(|(k, _)| k == c).map(|(_, p)| *p));
+        let base = match seen {
+            Some(p) => p,
+            None if chain == 1 && i > 0 => rows[i - 1].panel,
+            None => 0,
+        };
+        for (k, row) in rows[i..i + chain].iter_mut().enumerate() {
+            row.panel = (base + k).min(panels - 1);
+            if let Some(code) = &row.code {
+                let class = &code.as_str()[..3];
+                if !class_panel.iter().any(|(k, _)| k == class) {
+                    class_panel.push((class.to_string(), row.panel));
+                }
+            }
+        }
+        i += chain;
+    }
+    // Panel totals (`人员经费合计`, `公用经费合计`): the n-th closes the n-th
+    // panel, the last the last panel (a total spanning the national
+    // template's two 公用经费 panels), after the panel's coded rows.
+    let is_panel_total = |r: &FlowRow| r.code.is_none() && !r.is_total;
+    let totals: Vec<usize> = (0..rows.len())
+        .filter(|&i| is_panel_total(&rows[i]))
+        .collect();
+    for (n, &i) in totals.iter().enumerate() {
+        rows[i].panel = if n + 1 == totals.len() {
+            panels - 1
+        } else {
+            n.min(panels - 1)
+        };
+    }
+    rows.sort_by_key(|r| (r.panel, is_panel_total(r)));
 }
 
 /// The start of a coded row: its code, how many tokens it took, and
@@ -278,6 +373,8 @@ fn assemble(
     let mut header: Vec<String> = Vec::new();
     let mut header_text = String::new();
     let mut rows: Vec<FlowRow> = Vec::new();
+    // Panels side by side (economic tables), counted once the header is read.
+    let mut panels: Option<usize> = None;
     let mut i = 0;
     while i < lines.len() {
         let (at, line) = &lines[i];
@@ -338,6 +435,11 @@ fn assemble(
             i += header_lines;
             continue;
         }
+        let panels = if economic {
+            *panels.get_or_insert_with(|| panel_count(&header_text))
+        } else {
+            1
+        };
         let mut rest: &[&str] = &tokens;
         if let Some(CodeStart { code, used, padded }) = start {
             rows.push(FlowRow {
@@ -353,19 +455,53 @@ fn assemble(
                 at: Some(*at),
                 ..FlowRow::default()
             });
+        } else if panels > 1 && is_panel_total(rest, starts_number(i + 1)) {
+            rows.push(FlowRow {
+                at: Some(*at),
+                ..FlowRow::default()
+            });
         }
-        if let Some(row) = rows.last_mut() {
-            row.tokens.extend(rest.iter().map(|t| t.to_string()));
-            for t in rest {
-                if is_number_fragment(t) {
-                    row.numbers.push(t.to_string());
-                } else {
-                    // A wrapped name may continue after the first amounts.
-                    row.label.push_str(&normalize::label(t));
+        let mut k = 0;
+        while k < rest.len() {
+            let Some(row) = rows.last_mut() else { break };
+            if panels > 1 {
+                match next_panel(g, row, &rest[k..], first_token(i + 1)) {
+                    Some(Some(CodeStart { code, used, padded })) => {
+                        rows.push(FlowRow {
+                            code: Some(code),
+                            at: Some(*at),
+                            padded_code: padded.then(|| rest[k..k + used].join(" ")),
+                            beside: true,
+                            ..FlowRow::default()
+                        });
+                        k += used;
+                        continue;
+                    }
+                    Some(None) => {
+                        rows.push(FlowRow {
+                            at: Some(*at),
+                            beside: true,
+                            ..FlowRow::default()
+                        });
+                        continue;
+                    }
+                    None => {}
                 }
             }
+            let t = rest[k];
+            row.tokens.push(t.to_string());
+            if is_number_fragment(t) {
+                row.numbers.push(t.to_string());
+            } else {
+                // A wrapped name may continue after the first amounts.
+                row.label.push_str(&normalize::label(t));
+            }
+            k += 1;
         }
         i += 1;
+    }
+    if let Some(panels @ 2..) = panels {
+        order_panels(&mut rows, panels);
     }
     (header_text, rows)
 }
@@ -1072,7 +1208,10 @@ fn coded(
     if kind.has_project {
         split_project_rows(&mut rows, &so_far.tables);
     }
-    let layout = choose_layout(g, &kind.layouts, &header).to_vec();
+    let layout = match panel_measure(g, economic, &header, &lines) {
+        Some(measure) => vec![measure],
+        None => choose_layout(g, &kind.layouts, &header).to_vec(),
+    };
     if layout.is_empty() || rows.is_empty() {
         return;
     }
@@ -1192,6 +1331,19 @@ fn coded(
             "flow layout: {unsettled} rows could not be placed with certainty"
         ));
     }
+}
+
+/// The one measure of a panelled economic table (`决算数` under each
+/// panel): its column in every panel, as the header prints it.
+fn panel_measure(
+    g: &Grammar,
+    economic: bool,
+    header_text: &str,
+    lines: &[(Provenance, String)],
+) -> Option<Measure> {
+    (economic && panel_count(header_text) > 1)
+        .then(|| header_measure(g, lines))
+        .flatten()
 }
 
 /// Each layout column's rank in the kind's column prior (lower = more often
@@ -2650,6 +2802,78 @@ mod tests {
             expenditure.last(),
             Some(&("八、卫生健康支出", CellStatus::Ok))
         );
+    }
+
+    /// (code or item, measure, amount, status) of each cell of a flow
+    /// document's table of `kind`.
+    fn table_cells(text: &str, kind: &str) -> Vec<(String, &'static str, String, CellStatus)> {
+        let doc = crate::pipeline::document(text.as_bytes()).unwrap();
+        let table = doc.tables.iter().find(|t| t.kind == kind).unwrap();
+        table
+            .rows
+            .iter()
+            .flat_map(|r| {
+                let name = r
+                    .code
+                    .as_ref()
+                    .map_or_else(|| r.item.clone(), |c| c.as_str().to_string());
+                r.values
+                    .iter()
+                    .map(move |v| (name.clone(), v.measure, v.amount.to_string(), v.status))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_final_accounts_panels_side_by_side_are_read_panel_by_panel() {
+        // 一般公共预算财政拨款基本支出决算表 prints 人员经费 | 公用经费 side by
+        // side: pdfplumber runs both panels' cells into one line, PyMuPDF
+        // sets the next panel's code after the amount (`4816.14 302`).
+        // Before: one row per line, the right panel's code read as an amount.
+        let title = "一般公共预算财政拨款基本支出决算表\n单位：万元\n";
+        let plumber = format!(
+            "{title}经济分类 经济分类\n科目名称 决算数 科目名称 决算数\n科目编码 科目编码\n\
+             301 工资福利支出 4816.14 302 商品和服务支出 440.90\n\
+             30101 基本工资 537.64 30201 办公费 84.62\n\
+             30102 津贴补贴 4278.50 30299 其他商品和服务支出 356.28\n\
+             310 资本性支出 39.76\n\
+             31002 办公设备购置 39.76\n\
+             人员经费合计 4816.14 公用经费合计 480.66\n"
+        );
+        let pymupdf = format!(
+            "{title}经济分类\n科目编码\n科目名称\n决算数\n经济分类\n科目编码\n科目名称\n决算数\n\
+             301\n工资福利支出\n4816.14 302\n商品和服务支出\n440.90\n\
+             30101\n  基本工资\n537.64 30201\n  办公费\n84.62\n\
+             30102\n  津贴补贴\n4278.50 30299\n  其他商品和服务支出\n356.28\n\
+             310\n资本性支出\n39.76\n31002\n  办公设备购置\n39.76\n\
+             人员经费合计\n4816.14\n公用经费合计\n480.66\n"
+        );
+        let ok = |name: &str, amount: &str| {
+            (
+                name.to_string(),
+                "final",
+                amount.to_string(),
+                CellStatus::Ok,
+            )
+        };
+        for text in [plumber, pymupdf] {
+            assert_eq!(
+                table_cells(&text, "general_budget_basic"),
+                [
+                    ok("301", "4816.14"),
+                    ok("30101", "537.64"),
+                    ok("30102", "4278.50"),
+                    ok("人员经费合计", "4816.14"),
+                    ok("302", "440.90"),
+                    ok("30201", "84.62"),
+                    ok("30299", "356.28"),
+                    ok("310", "39.76"),
+                    ok("31002", "39.76"),
+                    ok("公用经费合计", "480.66"),
+                ],
+                "{text}"
+            );
+        }
     }
 
     /// The “三公” table of a flow dump, (item, amount, status) per cell.
