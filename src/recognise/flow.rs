@@ -1396,10 +1396,10 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
         // year-end balance (`年末结转和结余`, the income side has 年初…)
         // and its allocation (`结余分配`).
         let norm = normalize::label(t);
-        let total = ["支出总计", "支出合计", "年末", "结余分配"]
+        let total = ["支出总计", "支出合计", "本年支出合计", "年末", "结余分配"]
             .iter()
             .any(|k| norm.starts_with(k));
-        class || glued || total || g.class_code(t).is_some() && i > 0
+        class || glued || total || g.class_code(t).is_some()
     });
     named
         .or_else(|| {
@@ -1688,6 +1688,9 @@ fn two_sided(
     let mut next_head = String::new();
     let mut income_rows: Vec<Row> = Vec::new();
     let mut unpaired_income = 0usize;
+    // Income items printed without an amount (`八、其他收入` alone), once
+    // the rows have begun.
+    let mut blank_income_items = 0usize;
     let mut exp_rows: Vec<(FlowRow, Vec<Reading>)> = Vec::new();
     let mut started = false;
     let mut last_income: Option<u32> = None;
@@ -1792,6 +1795,9 @@ fn two_sided(
         // amounts are then uncertain.
         let tail = numbered && !pending.text.is_empty() && !opens_item(&pending.text);
         let line_opens = side_labels_open(income, expenditure, &income_numbers);
+        if income_numbers.is_empty() && opens_item(&income_text) {
+            blank_income_items += 1;
+        }
         let exp_head = std::mem::replace(&mut exp_head, std::mem::take(&mut next_head));
         if income_numbers.is_empty() && expenditure.is_empty() {
             if tail && opens_item(&income_text) {
@@ -2005,6 +2011,17 @@ fn two_sided(
             "flow layout: {unsettled} rows could not be placed with certainty"
         ));
     }
+    // Income items all printed without amounts, yet the year's income
+    // total has one: the amounts went elsewhere (a dump that prints each
+    // side's labels before its amounts, its expenditure labels then taking
+    // amounts not theirs).
+    let items_priced = income_rows.iter().any(|r| {
+        !r.is_year_subtotal() && !r.is_balance() && !crate::model::is_total_label(&r.item)
+    });
+    let year_priced = income_rows
+        .iter()
+        .any(|r| r.is_year_subtotal() && r.values.iter().any(|v| v.amount.cents != 0));
+    let items_unpriced = !items_priced && year_priced;
     table.rows = income_rows;
     table.rows.extend(exp_out);
     // Two or more income rows that could not be paired with their amount:
@@ -2015,6 +2032,11 @@ fn two_sided(
     if unpaired_income >= 2 {
         table.issues.push(format!(
             "flow layout: {unpaired_income} income rows could not be paired with their amounts: the dump prints the two sides out of step, an amount no identity confirms is uncertain"
+        ));
+        table.placement = Placement::BrokenOrder;
+    } else if items_unpriced {
+        table.issues.push(format!(
+            "flow layout: no income item has an amount ({blank_income_items} printed without), yet the year's income total has one: the dump prints the two sides out of step, an amount no identity confirms is uncertain"
         ));
         table.placement = Placement::BrokenOrder;
     }
@@ -2281,9 +2303,10 @@ mod tests {
     }
 
     #[test]
-    fn a_two_sided_row_not_split_is_uncertain_and_the_header_names_the_measure() {
+    fn a_line_starting_with_an_expenditure_is_that_sides_and_the_header_names_the_measure() {
         // pdfplumber's text of a 2024 Shanghai final account (one line per
-        // row, no class codes to split the two sides at).
+        // row, no class codes to split the two sides at: the 类 names with
+        // their ordinals split them).
         let text = "\
 上海市规划和自然资源局 2024 年度部门决算表
 收入支出决算总表
@@ -2310,14 +2333,29 @@ mod tests {
             value("一、一般公共预算财政拨款收入"),
             ("final", "9746.50".to_string(), CellStatus::Ok)
         );
+        // Before 2026-12-03 the income side's, `uncertain`.
+        let row = table
+            .rows
+            .iter()
+            .find(|r| r.item == "九、卫生健康支出")
+            .unwrap();
+        assert_eq!(row.section, Some(Section::Expenditure));
         assert_eq!(
             value("九、卫生健康支出"),
-            ("final", "236.63".to_string(), CellStatus::Uncertain)
+            ("final", "236.63".to_string(), CellStatus::Ok)
         );
-        assert!(table
-            .issues
-            .iter()
-            .any(|i| i.contains("names an expenditure")));
+        assert_eq!(
+            value("八、社会保障和就业支出"),
+            ("final", "754.75".to_string(), CellStatus::Ok)
+        );
+        assert!(
+            !table
+                .issues
+                .iter()
+                .any(|i| i.contains("names an expenditure")),
+            "{:?}",
+            table.issues
+        );
     }
 
     #[test]
@@ -2481,15 +2519,16 @@ mod tests {
             "总计",
             "2,989.19",
         ]);
-        // A line of an expenditure's name alone is not told from the income
-        // side's (no code to split at): its amount is uncertain, not wrong.
+        // A line of an expenditure's name alone (a 类 with its ordinal,
+        // 本年支出合计) is the expenditure side's, the income side left
+        // empty (before 2026-12-03: read as the income side's, uncertain).
         let want = [
             (Income, "一、一般公共预算财政拨款收入", 294005, Ok),
-            (Income, "一、一般公共服务支出", 294005, Uncertain),
             (Income, "本年收入合计", 294005, Ok),
-            (Income, "本年支出合计", 294005, Uncertain),
             (Income, "年初结转和结余", 4914, Ok),
             (Income, "总计", 298919, Ok),
+            (Expenditure, "一、一般公共服务支出", 294005, Ok),
+            (Expenditure, "本年支出合计", 294005, Ok),
             (Expenditure, "年末结转和结余", 4914, Ok),
             (Expenditure, "总计", 298919, Ok),
         ];
@@ -2552,6 +2591,17 @@ mod tests {
             table.issues
         );
         assert!(table.issues.iter().any(|i| i.contains("out of step")));
+        // Told since 2026-12-03 by the income side itself: its items print
+        // no amount, its 本年收入合计 does (the expenditure labels, read as
+        // that side's, no longer count as unpaired income rows).
+        assert!(
+            table
+                .issues
+                .iter()
+                .any(|i| i.contains("no income item has an amount")),
+            "{:?}",
+            table.issues
+        );
         // The same side printed in step: its order holds.
         let table = read_summary(&[
             "收入",
