@@ -2875,6 +2875,41 @@ mod tests {
     }
 
     #[test]
+    fn a_final_accounts_fiscal_summary_funds_fix_the_spending_columns() {
+        // pdfplumber's text of a 财政拨款收入支出决算总表: the income side
+        // names its funds `…财政拨款` (a budget's `…拨款`); an expenditure
+        // line's two amounts are its 合计 and one fund's, which the income
+        // side's one fund names (before 2026-12-03 that fund was a guess,
+        // `uncertain`).
+        let text = "\
+财政拨款收入支出决算总表
+单位：万元
+收入 支出
+项目 决算数 项目 合计 一般公共预算财政拨款 政府性基金预算财政拨款 国有资本经营预算财政拨款
+一、一般公共预算财政拨款 9746.50 一、一般公共服务支出
+二、政府性基金预算财政拨款 二、外交支出
+三、国有资本经营预算财政拨款 三、国防支出
+八、社会保障和就业支出 754.75 754.75
+十一、城乡社区支出 8991.75 8991.75
+本年收入合计 9746.50 本年支出合计 9746.50 9746.50
+总计 9746.50 总计 9746.50 9746.50
+";
+        let cells = table_cells(text, "fiscal_summary");
+        let fund = |name: &str| {
+            cells
+                .iter()
+                .find(|c| c.0 == name && c.1 == "general_budget")
+                .map(|c| (c.2.as_str(), c.3))
+        };
+        assert_eq!(fund("208"), Some(("754.75", CellStatus::Repaired)));
+        assert_eq!(fund("212"), Some(("8991.75", CellStatus::Repaired)));
+        assert_eq!(
+            fund("本年支出合计"),
+            Some(("9746.50", CellStatus::Repaired))
+        );
+    }
+
+    #[test]
     fn a_final_accounts_panels_side_by_side_are_read_panel_by_panel() {
         // 一般公共预算财政拨款基本支出决算表 prints 人员经费 | 公用经费 side by
         // side: pdfplumber runs both panels' cells into one line, PyMuPDF
