@@ -194,9 +194,9 @@ fn order_panels(rows: &mut [FlowRow], panels: usize) {
     // Panel totals (`人员经费合计`, `公用经费合计`): the n-th closes the n-th
     // panel, the last the last panel (a total spanning the national
     // template's two 公用经费 panels), after the panel's coded rows.
-    let is_panel_total = |r: &FlowRow| r.code.is_none() && !r.is_total;
+    let closes_panel = |r: &FlowRow| r.code.is_none() && !r.is_total;
     let totals: Vec<usize> = (0..rows.len())
-        .filter(|&i| is_panel_total(&rows[i]))
+        .filter(|&i| closes_panel(&rows[i]))
         .collect();
     for (n, &i) in totals.iter().enumerate() {
         rows[i].panel = if n + 1 == totals.len() {
@@ -205,7 +205,7 @@ fn order_panels(rows: &mut [FlowRow], panels: usize) {
             n.min(panels - 1)
         };
     }
-    rows.sort_by_key(|r| (r.panel, is_panel_total(r)));
+    rows.sort_by_key(|r| (r.panel, closes_panel(r)));
 }
 
 /// The start of a coded row: its code, how many tokens it took, and
