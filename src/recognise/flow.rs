@@ -353,14 +353,22 @@ fn separate_code(line: String) -> String {
     }
 }
 
-/// Splits the table's lines into the header (its lines' text, run
-/// together) and rows.
+/// A flow table's lines split up by [`assemble`].
+struct Assembled {
+    /// The header's lines' text, run together.
+    header: String,
+    rows: Vec<FlowRow>,
+    /// Panels printed side by side (see [`panel_count`]), 1 when none.
+    panels: usize,
+}
+
+/// Splits the table's lines into the header and rows.
 fn assemble(
     g: &Grammar,
     lines: &[(Provenance, String)],
     economic: bool,
     words: &HeaderWords,
-) -> (String, Vec<FlowRow>) {
+) -> Assembled {
     let lines: Vec<(Provenance, String)> = lines
         .iter()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -500,10 +508,15 @@ fn assemble(
         }
         i += 1;
     }
-    if let Some(panels @ 2..) = panels {
+    let panels = panels.unwrap_or(1);
+    if panels > 1 {
         order_panels(&mut rows, panels);
     }
-    (header_text, rows)
+    Assembled {
+        header: header_text,
+        rows,
+        panels,
+    }
 }
 
 /// What tells the header's lines that a dump printed among a coded table's
@@ -1196,7 +1209,11 @@ fn coded(
         .zip(numbering)
         .filter_map(|(line, numbers_columns)| (!numbers_columns).then_some(line))
         .collect();
-    let (header, mut rows) = assemble(g, &lines, economic, &words);
+    let Assembled {
+        header,
+        mut rows,
+        panels,
+    } = assemble(g, &lines, economic, &words);
     for row in &rows {
         if let (Some(printed), Some(code)) = (&row.padded_code, &row.code) {
             let at = row.at.unwrap_or(table.at);
@@ -1208,7 +1225,7 @@ fn coded(
     if kind.has_project {
         split_project_rows(&mut rows, &so_far.tables);
     }
-    let layout = match panel_measure(g, economic, &header, &lines) {
+    let layout = match panel_measure(g, panels, &lines) {
         Some(measure) => vec![measure],
         None => choose_layout(g, &kind.layouts, &header).to_vec(),
     };
@@ -1335,15 +1352,8 @@ fn coded(
 
 /// The one measure of a panelled economic table (`决算数` under each
 /// panel): its column in every panel, as the header prints it.
-fn panel_measure(
-    g: &Grammar,
-    economic: bool,
-    header_text: &str,
-    lines: &[(Provenance, String)],
-) -> Option<Measure> {
-    (economic && panel_count(header_text) > 1)
-        .then(|| header_measure(g, lines))
-        .flatten()
+fn panel_measure(g: &Grammar, panels: usize, lines: &[(Provenance, String)]) -> Option<Measure> {
+    (panels > 1).then(|| header_measure(g, lines)).flatten()
 }
 
 /// Each layout column's rank in the kind's column prior (lower = more often
@@ -2185,7 +2195,7 @@ mod tests {
             "05",
             "2,925,857.00",
         ]);
-        let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
+        let rows = assemble(g, &lines, false, &HeaderWords::new(&[], "")).rows;
         assert_eq!(
             code_label_count(&rows),
             [
@@ -2222,7 +2232,7 @@ mod tests {
             "208",
             "05 2,925,857.00",
         ]);
-        let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
+        let rows = assemble(g, &lines, false, &HeaderWords::new(&[], "")).rows;
         assert_eq!(
             code_label_count(&rows),
             [
@@ -2243,7 +2253,7 @@ mod tests {
             "208 5 6 机关事业单位职业年金缴费支出 2.00",
             "208 05 3 其他 0.50",
         ]);
-        let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
+        let rows = assemble(g, &lines, false, &HeaderWords::new(&[], "")).rows;
         let codes: Vec<&str> = rows
             .iter()
             .map(|r| r.code.as_ref().map_or("", |c| c.as_str()))
@@ -2639,7 +2649,8 @@ mod tests {
             "人力资源和社会保障管理事务",
             "163",
         ]);
-        let (header, rows) = assemble(g, &lines, false, &HeaderWords::new(&kind.layouts, ""));
+        let Assembled { header, rows, .. } =
+            assemble(g, &lines, false, &HeaderWords::new(&kind.layouts, ""));
         assert!(header.ends_with("类款合计基本支出项目支出项"), "{header}");
         assert_eq!(
             code_label_count(&rows),
@@ -2650,7 +2661,7 @@ mod tests {
         );
         // Without the kind's layouts the words are the row's name, as the
         // header cannot be told from it.
-        let (_, rows) = assemble(g, &lines, false, &HeaderWords::new(&[], ""));
+        let rows = assemble(g, &lines, false, &HeaderWords::new(&[], "")).rows;
         assert!(rows[0].label.starts_with("合计"));
         // A right-hand column's heading after a row's amounts, on one line
         // or two (`事业单位` / `经营收入`), is the header's; a name's tail
@@ -2672,7 +2683,8 @@ mod tests {
             "卫生健康支出",
             "1,097,073.43 1,097,073.43",
         ]);
-        let (header, rows) = assemble(g, &lines, false, &HeaderWords::new(&income.layouts, ""));
+        let Assembled { header, rows, .. } =
+            assemble(g, &lines, false, &HeaderWords::new(&income.layouts, ""));
         assert!(
             header.ends_with("事业收入事业单位经营收入其他收入"),
             "{header}"
@@ -2695,7 +2707,7 @@ mod tests {
             &basic.layouts,
             "2025年预算单位一般公共预算基本支出部门预算经济分类预算表",
         );
-        let (_, rows) = assemble(g, &lines, true, &words);
+        let rows = assemble(g, &lines, true, &words).rows;
         assert_eq!(rows[0].label, "工资福利支出");
     }
 
