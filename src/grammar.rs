@@ -565,6 +565,18 @@ impl Grammar {
             .copied()
     }
 
+    /// Whether `text` opens a name of the 类 `code` (a name wrapped over
+    /// lines starts with it): at least two characters, ordinal allowed.
+    pub fn opens_class_name(&self, code: &str, text: &str) -> bool {
+        let n = normalize::label(text);
+        let n = normalize::strip_ordinal(&n);
+        n.chars().count() >= 2
+            && self
+                .class_by_name
+                .iter()
+                .any(|(name, c)| *c == code && name.starts_with(n))
+    }
+
     /// Whether `code` is a 类 of the function classification.
     pub fn class_names_by_code(&self, code: &str) -> bool {
         self.class_by_name.values().any(|c| *c == code)
@@ -902,6 +914,10 @@ mod tests {
         assert_eq!(g.class_code("八、社会保障和就业支出"), Some("208"));
         assert_eq!(g.class_code("住房保障支出"), Some("221"));
         assert_eq!(g.class_code("行政运行"), None);
+        assert!(g.opens_class_name("208", "社会保障和就"));
+        assert!(g.opens_class_name("208", "八、社会保障和就业支出"));
+        assert!(!g.opens_class_name("208", "社"));
+        assert!(!g.opens_class_name("210", "社会保障和就"));
     }
 
     #[test]

@@ -226,6 +226,16 @@ fn code_start(
     next_line_starts_text: bool,
     economic: bool,
 ) -> Option<CodeStart> {
+    let start = leading_code(g, tokens, economic)?;
+    let followed_by_text = match tokens.get(start.used) {
+        Some(t) => !is_number_fragment(t),
+        None => next_line_starts_text,
+    };
+    followed_by_text.then_some(start)
+}
+
+/// The code `tokens` open with, whatever follows it.
+fn leading_code(g: &Grammar, tokens: &[&str], economic: bool) -> Option<CodeStart> {
     let first = tokens.first()?;
     // A code printed as one run of digits (`2080101 行政运行`).
     let run = matches!(first.len(), 5 | 7)
@@ -251,14 +261,7 @@ fn code_start(
         }
         used += 1;
     }
-    let followed_by_text = match tokens.get(used) {
-        Some(t) => !is_number_fragment(t),
-        None => next_line_starts_text,
-    };
-    followed_by_text
-        .then(|| Code::new(&digits))
-        .flatten()
-        .map(|code| CodeStart { code, used, padded })
+    Code::new(&digits).map(|code| CodeStart { code, used, padded })
 }
 
 /// A code's first level: a known 类 of a function table, a 3xx class of an
@@ -336,6 +339,84 @@ fn join_code_lines(
     out
 }
 
+/// Rows whose name is printed on a line of its own above the row's code
+/// and amounts (pdfplumber, when a name cell sits higher than its row's
+/// other cells: `一般公共服务支出` / `201 2,112.86 2,106.66 6.20`; a long
+/// name's end may follow the code: `机关事业单位基本养老保险` /
+/// `208 05 05 缴费支出 160.75 160.75`) joined as code, name and amounts.
+/// A name set centred on its row may also go on below the code line
+/// (`社会保障和就` / `208 754.75 754.75` / `业支出`): that line is the
+/// row's, as a wrapped name's end is. Only a table printed so throughout
+/// is joined: every code line has a line of text above it, and a 类 line
+/// with no name after its code has (the start of) that 类's name above.
+/// In a dump printing codes and names together the line above a code is
+/// the row before's wrapped name, or another row.
+fn join_names_above_codes(
+    g: &Grammar,
+    lines: Vec<(Provenance, String)>,
+    economic: bool,
+) -> Vec<(Provenance, String)> {
+    if economic {
+        return lines;
+    }
+    let text_only = |l: &str| {
+        let mut tokens = l.split_whitespace();
+        tokens.clone().next().is_some_and(|t| !is_total_start(t)) && !tokens.any(is_number_fragment)
+    };
+    // Each line's code, and whether an amount (or nothing) follows it.
+    let codes: Vec<Option<(CodeStart, bool)>> = lines
+        .iter()
+        .map(|(_, l)| {
+            let tokens: Vec<&str> = l.split_whitespace().collect();
+            leading_code(g, &tokens, economic).map(|start| {
+                let bare = tokens.get(start.used).is_none_or(|t| is_number_fragment(t));
+                (start, bare)
+            })
+        })
+        .collect();
+    let named_above = |i: usize| i > 0 && codes[i - 1].is_none() && text_only(&lines[i - 1].1);
+    let coded = codes.iter().flatten().count();
+    let named = (0..lines.len())
+        .filter(|&i| codes[i].is_some() && named_above(i))
+        .count();
+    // Each 类 printed bare under a name: whether that is (the start of) the
+    // 类's name — a name set centred on its row may go on below the code.
+    let mut class_names = codes.iter().enumerate().filter_map(|(i, c)| {
+        let (start, bare) = c.as_ref()?;
+        (*bare && start.code.as_str().len() == 3 && named_above(i))
+            .then(|| g.opens_class_name(start.code.as_str(), &lines[i - 1].1))
+    });
+    let classes_named = class_names.clone().next().is_some() && class_names.all(|named| named);
+    if !(classes_named && named == coded) {
+        return lines;
+    }
+    let mut out: Vec<(Provenance, String)> = Vec::with_capacity(lines.len());
+    for (i, (at, line)) in lines.iter().enumerate() {
+        let Some((start, _)) = &codes[i] else {
+            out.push((*at, line.clone()));
+            continue;
+        };
+        if !named_above(i) {
+            out.push((*at, line.clone()));
+            continue;
+        }
+        let Some((name_at, name)) = out.pop() else {
+            out.push((*at, line.clone()));
+            continue;
+        };
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        let mut joined = tokens[..start.used].join(" ");
+        joined.push(' ');
+        joined.push_str(&name);
+        for t in &tokens[start.used..] {
+            joined.push(' ');
+            joined.push_str(t);
+        }
+        out.push((name_at, joined));
+    }
+    out
+}
+
 /// A code in brackets or run into its name (`[2080101]行政运行`,
 /// `【208】社会保障和就业支出`, `210卫生健康支出`) printed as the code, a space
 /// and the name: a row's tokens then start with its code.
@@ -367,6 +448,7 @@ fn assemble(
     g: &Grammar,
     lines: &[(Provenance, String)],
     economic: bool,
+    projects: bool,
     words: &HeaderWords,
 ) -> Assembled {
     let lines: Vec<(Provenance, String)> = lines
@@ -375,6 +457,13 @@ fn assemble(
         .map(|(at, l)| (*at, separate_code(close_cjk_spaces(l.trim()))))
         .collect();
     let lines = join_code_lines(g, lines, economic);
+    // A project table's two names side by side cannot be told apart
+    // when both are set centred on their row.
+    let lines = if projects {
+        lines
+    } else {
+        join_names_above_codes(g, lines, economic)
+    };
     let first_token = |i: usize| lines.get(i).and_then(|(_, l)| l.split_whitespace().next());
     let starts_text = |i: usize| first_token(i).is_some_and(|t| !is_number_fragment(t));
     let starts_number = |i: usize| first_token(i).is_some_and(is_number_fragment);
@@ -1213,7 +1302,7 @@ fn coded(
         header,
         mut rows,
         panels,
-    } = assemble(g, &lines, economic, &words);
+    } = assemble(g, &lines, economic, kind.has_project, &words);
     for row in &rows {
         if let (Some(printed), Some(code)) = (&row.padded_code, &row.code) {
             let at = row.at.unwrap_or(table.at);
@@ -2195,7 +2284,7 @@ mod tests {
             "05",
             "2,925,857.00",
         ]);
-        let rows = assemble(g, &lines, false, &HeaderWords::new(&[], "")).rows;
+        let rows = assemble(g, &lines, false, false, &HeaderWords::new(&[], "")).rows;
         assert_eq!(
             code_label_count(&rows),
             [
@@ -2232,7 +2321,7 @@ mod tests {
             "208",
             "05 2,925,857.00",
         ]);
-        let rows = assemble(g, &lines, false, &HeaderWords::new(&[], "")).rows;
+        let rows = assemble(g, &lines, false, false, &HeaderWords::new(&[], "")).rows;
         assert_eq!(
             code_label_count(&rows),
             [
@@ -2253,7 +2342,7 @@ mod tests {
             "208 5 6 机关事业单位职业年金缴费支出 2.00",
             "208 05 3 其他 0.50",
         ]);
-        let rows = assemble(g, &lines, false, &HeaderWords::new(&[], "")).rows;
+        let rows = assemble(g, &lines, false, false, &HeaderWords::new(&[], "")).rows;
         let codes: Vec<&str> = rows
             .iter()
             .map(|r| r.code.as_ref().map_or("", |c| c.as_str()))
@@ -2649,8 +2738,13 @@ mod tests {
             "人力资源和社会保障管理事务",
             "163",
         ]);
-        let Assembled { header, rows, .. } =
-            assemble(g, &lines, false, &HeaderWords::new(&kind.layouts, ""));
+        let Assembled { header, rows, .. } = assemble(
+            g,
+            &lines,
+            false,
+            false,
+            &HeaderWords::new(&kind.layouts, ""),
+        );
         assert!(header.ends_with("类款合计基本支出项目支出项"), "{header}");
         assert_eq!(
             code_label_count(&rows),
@@ -2661,7 +2755,7 @@ mod tests {
         );
         // Without the kind's layouts the words are the row's name, as the
         // header cannot be told from it.
-        let rows = assemble(g, &lines, false, &HeaderWords::new(&[], "")).rows;
+        let rows = assemble(g, &lines, false, false, &HeaderWords::new(&[], "")).rows;
         assert!(rows[0].label.starts_with("合计"));
         // A right-hand column's heading after a row's amounts, on one line
         // or two (`事业单位` / `经营收入`), is the header's; a name's tail
@@ -2683,8 +2777,13 @@ mod tests {
             "卫生健康支出",
             "1,097,073.43 1,097,073.43",
         ]);
-        let Assembled { header, rows, .. } =
-            assemble(g, &lines, false, &HeaderWords::new(&income.layouts, ""));
+        let Assembled { header, rows, .. } = assemble(
+            g,
+            &lines,
+            false,
+            false,
+            &HeaderWords::new(&income.layouts, ""),
+        );
         assert!(
             header.ends_with("事业收入事业单位经营收入其他收入"),
             "{header}"
@@ -2707,7 +2806,7 @@ mod tests {
             &basic.layouts,
             "2025年预算单位一般公共预算基本支出部门预算经济分类预算表",
         );
-        let rows = assemble(g, &lines, true, &words).rows;
+        let rows = assemble(g, &lines, true, false, &words).rows;
         assert_eq!(rows[0].label, "工资福利支出");
     }
 
@@ -2918,6 +3017,130 @@ mod tests {
         assert_eq!(
             fund("本年支出合计"),
             Some(("9746.50", CellStatus::Repaired))
+        );
+    }
+
+    #[test]
+    fn names_printed_above_their_codes_go_with_the_code_below() {
+        // pdfplumber's text of a 决算 whose name cells sit higher than
+        // their rows' amounts (上海普陀 财政局 2024): each name on a line of
+        // its own above its code and amounts, a long name's end after the
+        // code. Before 2026-12-03 no row was read (a code straight before
+        // an amount starts no row) and only 合计 came out.
+        let above = "\
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+类 款 项
+一般公共服务支出
+201 2,106.66 1,503.52 603.14
+财政事务
+201 06 2,106.66 1,503.52 603.14
+行政运行
+201 06 01 1,511.89 1,503.52 8.37
+财政委托业务支出
+201 06 08 594.77 594.77
+社会保障和就业支出
+208 160.75 160.75
+行政事业单位养老支出
+208 05 160.75 160.75
+机关事业单位基本养老保险
+208 05 05 缴费支出 160.75 160.75
+合计
+2,267.41 1,664.27 603.14
+";
+        let cells = table_cells(above, "general_budget");
+        let find = |code: &str, measure: &str| {
+            cells
+                .iter()
+                .find(|c| c.0 == code && c.1 == measure)
+                .map(|c| (c.2.as_str(), c.3))
+        };
+        assert_eq!(find("201", "total"), Some(("2106.66", CellStatus::Ok)));
+        assert_eq!(find("2010601", "project"), Some(("8.37", CellStatus::Ok)));
+        // Two amounts of three: the 款's sums put the second under 项目支出.
+        assert_eq!(
+            find("2010608", "project"),
+            Some(("594.77", CellStatus::Repaired))
+        );
+        assert_eq!(
+            find("2080505", "basic"),
+            Some(("160.75", CellStatus::Repaired))
+        );
+        let doc = crate::pipeline::document(above.as_bytes()).unwrap();
+        let table = doc
+            .tables
+            .iter()
+            .find(|t| t.kind == "general_budget")
+            .unwrap();
+        let names: Vec<&str> = table.rows.iter().map(|r| r.item.as_str()).collect();
+        assert_eq!(names[0], "一般公共服务支出");
+        assert_eq!(names[6], "机关事业单位基本养老保险缴费支出");
+
+        // The same rows with each name centred on its row: a name of two
+        // lines goes on below the code line (规划资源局 2024).
+        let centred = "\
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+社会保障和就
+208 754.75 754.75 0.00
+业支出
+行政事业单位
+20805 754.75 754.75 0.00
+养老支出
+行政单位离退
+2080501 54.53 54.53 0.00
+休
+机关事业单位
+2080505 基本养老保险 700.22 700.22 0.00
+缴费支出
+合计 754.75 754.75 0.00
+";
+        let doc = crate::pipeline::document(centred.as_bytes()).unwrap();
+        let table = doc
+            .tables
+            .iter()
+            .find(|t| t.kind == "general_budget")
+            .unwrap();
+        let rows: Vec<(&str, &str)> = table
+            .rows
+            .iter()
+            .map(|r| (r.code.as_ref().map_or("", |c| c.as_str()), r.item.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("208", "社会保障和就业支出"),
+                ("20805", "行政事业单位养老支出"),
+                ("2080501", "行政单位离退休"),
+                ("2080505", "机关事业单位基本养老保险缴费支出"),
+                ("", "合计"),
+            ]
+        );
+
+        // Codes and names printed together, every name wrapped: the line
+        // above a code is the row before's, and stays with it.
+        let together = "\
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+208 社会保障和就业 754.75 754.75 0.00
+支出
+20805 行政事业单位养 754.75 754.75 0.00
+老支出
+合计 754.75 754.75 0.00
+";
+        let doc = crate::pipeline::document(together.as_bytes()).unwrap();
+        let table = doc
+            .tables
+            .iter()
+            .find(|t| t.kind == "general_budget")
+            .unwrap();
+        let names: Vec<&str> = table.rows.iter().map(|r| r.item.as_str()).collect();
+        assert_eq!(
+            names,
+            ["社会保障和就业支出", "行政事业单位养老支出", "合计"]
         );
     }
 
