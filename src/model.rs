@@ -96,12 +96,16 @@ impl Section {
     }
 }
 
-/// Monetary unit a table states.
+/// Monetary unit a table states. Output is in 万元 or 元 (the schema's
+/// two); a table printed in 千元 or 亿元 is given in 元 (see
+/// [`Unit::yuan_multiple`]) before it leaves recognition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Unit {
     #[default]
     WanYuan,
     Yuan,
+    QianYuan,
+    YiYuan,
 }
 
 impl Unit {
@@ -109,6 +113,17 @@ impl Unit {
         match self {
             Unit::WanYuan => "万元",
             Unit::Yuan => "元",
+            Unit::QianYuan => "千元",
+            Unit::YiYuan => "亿元",
+        }
+    }
+
+    /// How many 元 one of a unit the output does not keep is (千元: 1000).
+    pub fn yuan_multiple(self) -> Option<i64> {
+        match self {
+            Unit::WanYuan | Unit::Yuan => None,
+            Unit::QianYuan => Some(1_000),
+            Unit::YiYuan => Some(100_000_000),
         }
     }
 

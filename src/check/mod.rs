@@ -191,6 +191,8 @@ fn yuan_factor(unit: Unit) -> i128 {
     match unit {
         Unit::WanYuan => 10_000,
         Unit::Yuan => 1,
+        Unit::QianYuan => 1_000,
+        Unit::YiYuan => 100_000_000,
     }
 }
 
@@ -461,7 +463,9 @@ fn rounded_div(n: i128, d: i128) -> i128 {
 pub fn format_in(yuan_cents: i128, unit: Unit) -> String {
     let scale: usize = match unit {
         Unit::Yuan => 2,
+        Unit::QianYuan => 5,
         Unit::WanYuan => 6,
+        Unit::YiYuan => 10,
     };
     // Every check formats two amounts: the digits are written by hand, not
     // through `format!`, and 128-bit division runs only beyond 64 bits.

@@ -129,7 +129,7 @@ pub fn title_and_unit(line: &str) -> Option<(String, Unit)> {
     reads_as_title.then(|| (title.to_string(), unit))
 }
 
-/// `单位：万元` / `金额单位：元` → the unit.
+/// `单位：万元` / `金额单位：元` / `单位：人民币千元` / `单位（元）` → the unit.
 pub fn unit_in(line: &str) -> Option<Unit> {
     if !line.contains("单位") {
         return None;
@@ -137,16 +137,23 @@ pub fn unit_in(line: &str) -> Option<Unit> {
     // The leftmost `单位:万元` or `单位:元` (a `单位:` followed by anything
     // else, `单位:人`, does not stop the search).
     let norm = normalize::label(line);
-    norm.match_indices("单位:").find_map(|(at, label)| {
+    norm.match_indices("单位").find_map(|(at, label)| {
         let rest = &norm[at + label.len()..];
-        if rest.starts_with("万元") {
-            Some(Unit::WanYuan)
-        } else if rest.starts_with('元') {
-            Some(Unit::Yuan)
-        } else {
-            None
-        }
+        let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('('))?;
+        unit_word(rest.strip_prefix("人民币").unwrap_or(rest))
     })
+}
+
+/// The unit `text` starts with.
+fn unit_word(text: &str) -> Option<Unit> {
+    [
+        ("万元", Unit::WanYuan),
+        ("千元", Unit::QianYuan),
+        ("亿元", Unit::YiYuan),
+        ("元", Unit::Yuan),
+    ]
+    .into_iter()
+    .find_map(|(word, unit)| text.starts_with(word).then_some(unit))
 }
 
 /// Year and family from the first `2024年部门预算` / `2023年度部门决算` phrase.
@@ -305,13 +312,15 @@ mod tests {
             let name = name.split("单位:").next().unwrap_or(name);
             (!name.is_empty()).then(|| name.to_string())
         };
-        let unit_re = Regex::new(r"单位:(万元|元)").unwrap();
+        let unit_re = Regex::new(r"单位[:(](?:人民币)?(万元|千元|亿元|元)").unwrap();
         let unit = |line: &str| -> Option<Unit> {
             if !line.contains("单位") {
                 return None;
             }
             match unit_re.captures(&normalize::label(line))?.get(1)?.as_str() {
                 "万元" => Some(Unit::WanYuan),
+                "千元" => Some(Unit::QianYuan),
+                "亿元" => Some(Unit::YiYuan),
                 _ => Some(Unit::Yuan),
             }
         };
@@ -330,6 +339,8 @@ mod tests {
             "编",
             "万元",
             "元",
+            "千元",
+            "人民币",
             "(",
         ];
         let mut n = 0;
@@ -402,6 +413,13 @@ mod tests {
         );
         assert_eq!(unit_in("金额单位：元"), Some(Unit::Yuan));
         assert_eq!(unit_in("编制单位：奇台县社会保险管理局"), None);
+        // Other ways publishers state it (before 2026-12-03 each was read
+        // as no unit, and the tables took 万元).
+        assert_eq!(unit_in("单位：人民币元"), Some(Unit::Yuan));
+        assert_eq!(unit_in("单位（元）"), Some(Unit::Yuan));
+        assert_eq!(unit_in("单位：千元"), Some(Unit::QianYuan));
+        assert_eq!(unit_in("金额单位：人民币亿元"), Some(Unit::YiYuan));
+        assert_eq!(unit_in("单位(本级)"), None);
     }
 
     #[test]

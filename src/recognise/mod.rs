@@ -67,6 +67,8 @@ struct Segmenter<'t> {
     overview: String,
     /// Per recognised table: whether it stated its own unit.
     unit_stated: Vec<bool>,
+    /// The last unit stated outside a table (a part's heading).
+    loose_unit: Option<Unit>,
     /// Flow layout: a table's lines are collected, not ended by prose.
     flow: bool,
     /// A tab-separated dump that trims each row's trailing blank cells
@@ -138,6 +140,7 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
         part: None,
         overview: String::new(),
         unit_stated: Vec::new(),
+        loose_unit: None,
         flow,
         trimmed_rows,
         after_row: false,
@@ -298,26 +301,30 @@ impl Segmenter<'_> {
         }
     }
 
-    /// A table that states no unit takes the unit most tables state.
+    /// A table that states no unit takes the one stated outside the
+    /// tables (`第二部分 部门预算表（金额单位：元）`), else the unit most
+    /// tables state (万元 when as many state it as another). Then a table
+    /// in a unit the output does not keep is given in 元.
     fn inherit_units(&mut self) {
-        let stated: Vec<Unit> = self
-            .doc
-            .tables
-            .iter()
-            .zip(&self.unit_stated)
-            .filter(|(_, s)| **s)
-            .map(|(t, _)| t.unit)
-            .collect();
-        let yuan = stated.iter().filter(|u| **u == Unit::Yuan).count();
-        let default = if yuan * 2 > stated.len() {
-            Unit::Yuan
-        } else {
-            Unit::WanYuan
+        let stated = || {
+            self.doc
+                .tables
+                .iter()
+                .zip(&self.unit_stated)
+                .filter(|(_, s)| **s)
+                .map(|(t, _)| t.unit)
         };
+        let count = |unit: Unit| stated().filter(|u| *u == unit).count();
+        let most = stated()
+            .map(|u| (count(u), u != Unit::WanYuan, u))
+            .min_by_key(|&(n, not_wan, _)| (std::cmp::Reverse(n), not_wan))
+            .map(|(_, _, u)| u);
+        let default = self.loose_unit.or(most).unwrap_or_default();
         for (t, s) in self.doc.tables.iter_mut().zip(&self.unit_stated) {
             if !s {
                 t.unit = default;
             }
+            units::give_in_yuan(self.g, t);
         }
     }
 
@@ -357,8 +364,11 @@ impl Segmenter<'_> {
             hit = true;
         }
         if let Some(u) = meta::unit_in(line) {
-            if let Target::Table(d) = &mut self.target {
-                d.unit.get_or_insert(u);
+            match &mut self.target {
+                Target::Table(d) => {
+                    d.unit.get_or_insert(u);
+                }
+                _ => self.loose_unit = Some(u),
             }
             hit = true;
         }
@@ -531,10 +541,14 @@ impl Segmenter<'_> {
         if !long {
             if let Some((title, unit)) = meta::title_and_unit(line) {
                 if self.structural(&title, at) {
-                    if let Target::Table(d) = &mut self.target {
-                        if !d.amounts_seen {
-                            d.unit.get_or_insert(unit);
+                    match &mut self.target {
+                        Target::Table(d) => {
+                            if !d.amounts_seen {
+                                d.unit.get_or_insert(unit);
+                            }
                         }
+                        // A part's heading (`第二部分 部门预算公开表（单位：元）`).
+                        _ => self.loose_unit = Some(unit),
                     }
                     return true;
                 }
@@ -1151,6 +1165,40 @@ mod tests {
     /// Each table's kind and number of rows.
     fn kinds_and_rows(d: &Document) -> Vec<(&str, usize)> {
         d.tables.iter().map(|t| (t.kind, t.rows.len())).collect()
+    }
+
+    #[test]
+    fn tables_in_thousands_of_yuan_are_given_in_yuan_and_a_parts_unit_is_inherited() {
+        let table = |unit_line: &str| {
+            format!(
+                "表1\n部门支出总体情况表\n{unit_line}\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
+                 类\t款\t项\t\t\t\t\n201\t\t\t一般公共服务支出\t3,296.6\t3,000.25\t296.35\n"
+            )
+        };
+        let amounts = |d: &Document| -> Vec<String> {
+            d.tables[0].rows[0]
+                .values
+                .iter()
+                .map(|v| v.amount.to_string())
+                .collect()
+        };
+        // 千元 is no unit of the output: the amounts are given in 元, exactly,
+        // and the table says so (before 2026-12-03: read as 万元, `ok`).
+        let d = doc(&table("单位：千元"));
+        assert_eq!(d.tables[0].unit, Unit::Yuan);
+        assert_eq!(amounts(&d), ["3296600", "3000250", "296350"]);
+        assert!(
+            d.tables[0].issues.iter().any(|i| i.contains("千元")),
+            "{:?}",
+            d.tables[0].issues
+        );
+        // A unit stated only in the part's heading is the tables'.
+        let d = doc(&format!(
+            "第二部分 2024年部门预算公开表（金额单位：元）\n{}",
+            table("")
+        ));
+        assert_eq!(d.tables[0].unit, Unit::Yuan);
+        assert_eq!(amounts(&d), ["3296.6", "3000.25", "296.35"]);
     }
 
     #[test]

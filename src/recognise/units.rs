@@ -85,3 +85,27 @@ pub fn settle(g: &Grammar, table: &mut Table, line: Option<Unit>, header: &[Unit
     }
     unit.is_some()
 }
+
+/// A table printed in a unit the output does not keep (千元, 亿元) given
+/// in 元: every amount (percentages aside) multiplied out exactly, and the
+/// table's issues saying so.
+pub fn give_in_yuan(g: &Grammar, table: &mut Table) {
+    let Some(multiple) = table.unit.yuan_multiple() else {
+        return;
+    };
+    let scale = |a: Amount| Amount {
+        cents: a.cents * multiple,
+        decimals: 0,
+    };
+    for v in table.rows.iter_mut().flat_map(|r| r.values.iter_mut()) {
+        if !g.identities.is_percentage(v.measure) {
+            v.amount = scale(v.amount);
+            v.restored_from = v.restored_from.map(scale);
+        }
+    }
+    table.issues.push(format!(
+        "amounts printed in {} are given in 元 (× {multiple})",
+        table.unit.as_str()
+    ));
+    table.unit = Unit::Yuan;
+}
