@@ -3,13 +3,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use nom::{
-    bytes::complete::{tag, take_while_m_n},
-    character::complete::digit1,
-    combinator::{map_res, opt},
-    sequence::{preceded, tuple},
-    IResult,
-};
+use nom::{bytes::complete::tag, character::complete::digit1, combinator::map_res, IResult};
 use regex::Regex;
 
 use crate::model::{DocKind, Staffing, Unit};
@@ -218,26 +212,44 @@ pub fn agency_from_heading(line: &str) -> Option<String> {
     Some(caps[1].to_string())
 }
 
-/// A figure after a keyword: `编制数59人`, `编制数 13`, `在职：57人`.
+/// A figure after a keyword: `编制数59人`, `编制数 13`, `在职：57人`,
+/// `在职人员68人`, `实有人数共计116人`.
 fn figure(i: &str) -> IResult<&str, u32> {
-    preceded(
-        tuple((opt(take_while_m_n(1, 3, |c: char| {
-            "人员数为是:共计有".contains(c)
-        })),)),
-        map_res(digit1, str::parse),
-    )(i)
+    // Up to three linking characters, counted as characters: nom's
+    // `take_while_m_n` measures a multi-byte match in bytes against its
+    // limit and took a digit with them (`人员68` read as 8).
+    let linking: usize = i
+        .chars()
+        .take(3)
+        .take_while(|c| "人员数为是:共计有职工干部".contains(*c))
+        .map(char::len_utf8)
+        .sum();
+    map_res(digit1, str::parse)(&i[linking..])
 }
 
 fn figure_after(text: &str, keyword: &str) -> Option<u32> {
+    figure_after_unless(text, keyword, "")
+}
+
+/// The figure after the first `keyword` not preceded by `unless` (`退休`
+/// but not `离退休`, which counts 离休 and 退休 together).
+fn figure_after_unless(text: &str, keyword: &str, unless: &str) -> Option<u32> {
     let mut from = 0;
     while let Some(off) = text[from..].find(keyword) {
-        let after = &text[from + off + keyword.len()..];
-        if let Ok((_, n)) = figure(after) {
+        let at = from + off;
+        let after = &text[at + keyword.len()..];
+        let excluded = !unless.is_empty() && text[..at].ends_with(unless);
+        if let (false, Ok((_, n))) = (excluded, figure(after)) {
             return Some(n);
         }
-        from += off + keyword.len();
+        from = at + keyword.len();
     }
     None
+}
+
+/// The figure after the first of `keywords` that has one.
+fn figure_after_any(text: &str, keywords: &[&str]) -> Option<u32> {
+    keywords.iter().find_map(|k| figure_after(text, k))
 }
 
 /// Staffing figures from the overview text (whitespace and line breaks removed first).
@@ -254,10 +266,10 @@ pub fn staffing(overview: &str) -> Staffing {
         })
     });
     Staffing {
-        quota: figure_after(&t, "编制数").or_else(|| figure_after(&t, "核定编制")),
-        actual: figure_after(&t, "实有人数"),
+        quota: figure_after_any(&t, &["编制数", "核定编制", "编制人数"]),
+        actual: figure_after_any(&t, &["实有人数", "实有人员", "现有人员", "现有人数"]),
         active: figure_after(&t, "在职"),
-        retired: figure_after(&t, "退休"),
+        retired: figure_after_unless(&t, "退休", "离"),
         honorary_retired: honorary,
     }
 }
@@ -288,6 +300,31 @@ mod tests {
                 active: Some(48),
                 retired: Some(10),
                 honorary_retired: Some(0)
+            }
+        );
+        // 离退休 counts both: the 退休 figure is the one given alone.
+        let s = staffing(
+            "编制人数32人，现有人员38人，其中：在职29人；离退休人员9人，其中离休1人、退休8人。",
+        );
+        assert_eq!(
+            (s.quota, s.actual, s.retired, s.honorary_retired),
+            (Some(32), Some(38), Some(8), Some(1))
+        );
+        let s = staffing("编制数32人，实有人数38人，其中：在职人员29人，离退休人员9人。");
+        assert_eq!(s.retired, None);
+        // A word between the keyword and its figure (before 2026-12-03 the
+        // figure lost its first digit: 68 → 8, 116 → 16, 47 → 7).
+        let s = staffing(
+            "编制数70人，实有人数共计116人，其中：在职人员68人，退休职工47人，离休干部1人。",
+        );
+        assert_eq!(
+            s,
+            Staffing {
+                quota: Some(70),
+                actual: Some(116),
+                active: Some(68),
+                retired: Some(47),
+                honorary_retired: Some(1)
             }
         );
     }
