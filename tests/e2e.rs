@@ -891,6 +891,45 @@ fn a_dump_that_trims_every_rows_trailing_blanks_gives_identical_line_items() {
 }
 
 #[test]
+fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
+    // Seed 001 (pdftotext flow) with a footer at each of its page tops —
+    // `第 7 页 共 48 页`, as a PDF prints it: before 2026-12-03 the footer
+    // ran into the name it interrupted (`…缴费支出第7页共48页`, 16 cells).
+    let dir = tempfile::tempdir().unwrap();
+    let seed = "001_49a4b981723e56f6.txt";
+    let text = std::fs::read_to_string(root().join("samples").join(seed)).unwrap();
+    let mut page = 6;
+    let mut footed = String::new();
+    for (i, line) in text.lines().enumerate() {
+        // A page's first line in this dump is indented (` 功能分类`).
+        if (100..2500).contains(&i) && line.starts_with(' ') {
+            page += 1;
+            footed.push_str(&format!("第{page}页 共48页\n"));
+        }
+        footed.push_str(line);
+        footed.push('\n');
+    }
+    assert!(page > 10, "{page}");
+    let without_lines = |rows: &[Record]| -> Vec<Vec<String>> {
+        content(rows)
+            .into_iter()
+            .map(|mut r| {
+                r.pop();
+                r
+            })
+            .collect()
+    };
+    let mut outputs = Vec::new();
+    for (name, body) in [("plain", &text), ("footed", &footed)] {
+        let path = dir.path().join(format!("{name}-{seed}"));
+        std::fs::write(&path, body).unwrap();
+        outputs.push(without_lines(&extract(&[&path]).line_items()));
+    }
+    assert!(outputs[0].len() > 250);
+    assert_eq!(outputs[1], outputs[0]);
+}
+
+#[test]
 fn a_spreadsheets_empty_first_column_moves_no_amount() {
     // Seeds 002 and 003 exported with an empty first column (a margin):
     // every row of cells starts with a tab, as printed and with trailing

@@ -406,6 +406,14 @@ impl Segmenter<'_> {
         }
         if self.flow {
             match &mut self.target {
+                // A page's footer (`第 7 页 共 48 页`, `7/48`) between a flow
+                // table's lines is no part of a name. A bare number may be
+                // an amount's tail (`942` / `3.7` / `9`): the reader decides.
+                Target::Table(_)
+                    if normalize::is_page_number(line) && !normalize::is_bare_page_number(line) =>
+                {
+                    return;
+                }
                 Target::Table(d) => {
                     d.lines.push((at, line.to_string()));
                     return;
