@@ -392,27 +392,20 @@ fn join_names_above_codes(
     }
     let mut out: Vec<(Provenance, String)> = Vec::with_capacity(lines.len());
     for (i, (at, line)) in lines.iter().enumerate() {
-        let Some((start, _)) = &codes[i] else {
-            out.push((*at, line.clone()));
-            continue;
-        };
-        if !named_above(i) {
-            out.push((*at, line.clone()));
-            continue;
-        }
-        let Some((name_at, name)) = out.pop() else {
+        // The line above went out unchanged (it has no code): take it back.
+        let named = codes[i]
+            .as_ref()
+            .filter(|_| named_above(i))
+            .and_then(|(start, _)| Some((start.used, out.pop()?)));
+        let Some((used, (name_at, name))) = named else {
             out.push((*at, line.clone()));
             continue;
         };
         let tokens: Vec<&str> = line.split_whitespace().collect();
-        let mut joined = tokens[..start.used].join(" ");
-        joined.push(' ');
-        joined.push_str(&name);
-        for t in &tokens[start.used..] {
-            joined.push(' ');
-            joined.push_str(t);
-        }
-        out.push((name_at, joined));
+        let mut parts = tokens[..used].to_vec();
+        parts.push(&name);
+        parts.extend(&tokens[used..]);
+        out.push((name_at, parts.join(" ")));
     }
     out
 }
@@ -2967,10 +2960,14 @@ mod tests {
 
     /// (code or item, measure, amount, status) of each cell of a flow
     /// document's table of `kind`.
-    fn table_cells(text: &str, kind: &str) -> Vec<(String, &'static str, String, CellStatus)> {
+    /// The first table of `kind` read from `text`.
+    fn table_of(text: &str, kind: &str) -> Table {
         let doc = crate::pipeline::document(text.as_bytes()).unwrap();
-        let table = doc.tables.iter().find(|t| t.kind == kind).unwrap();
-        table
+        doc.tables.into_iter().find(|t| t.kind == kind).unwrap()
+    }
+
+    fn table_cells(text: &str, kind: &str) -> Vec<(String, &'static str, String, CellStatus)> {
+        table_of(text, kind)
             .rows
             .iter()
             .flat_map(|r| {
@@ -3067,12 +3064,7 @@ mod tests {
             find("2080505", "basic"),
             Some(("160.75", CellStatus::Repaired))
         );
-        let doc = crate::pipeline::document(above.as_bytes()).unwrap();
-        let table = doc
-            .tables
-            .iter()
-            .find(|t| t.kind == "general_budget")
-            .unwrap();
+        let table = table_of(above, "general_budget");
         let names: Vec<&str> = table.rows.iter().map(|r| r.item.as_str()).collect();
         assert_eq!(names[0], "一般公共服务支出");
         assert_eq!(names[6], "机关事业单位基本养老保险缴费支出");
@@ -3097,12 +3089,7 @@ mod tests {
 缴费支出
 合计 754.75 754.75 0.00
 ";
-        let doc = crate::pipeline::document(centred.as_bytes()).unwrap();
-        let table = doc
-            .tables
-            .iter()
-            .find(|t| t.kind == "general_budget")
-            .unwrap();
+        let table = table_of(centred, "general_budget");
         let rows: Vec<(&str, &str)> = table
             .rows
             .iter()
@@ -3131,12 +3118,7 @@ mod tests {
 老支出
 合计 754.75 754.75 0.00
 ";
-        let doc = crate::pipeline::document(together.as_bytes()).unwrap();
-        let table = doc
-            .tables
-            .iter()
-            .find(|t| t.kind == "general_budget")
-            .unwrap();
+        let table = table_of(together, "general_budget");
         let names: Vec<&str> = table.rows.iter().map(|r| r.item.as_str()).collect();
         assert_eq!(
             names,
