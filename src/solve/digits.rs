@@ -4,7 +4,7 @@
 //!
 //! A short amount (one decimal; in a table of whole 元, a whole number) that
 //! takes part in a failing identity is given each last digit in turn (a
-//! whole number among amounts printed with two decimals, each pair of
+//! whole number in a table where other amounts print decimals, each pair of
 //! decimals: `22,118,861` for `22,118,861.34`); the one digit under which every identity
 //! it takes part in holds, two of them at least, is restored and the cell
 //! marked `repaired`. When a digit mends a failing identity but no single
@@ -149,7 +149,7 @@ fn outcomes_by_reading(
         .collect();
     let printed = c.value(doc)?.amount;
     let readings: Vec<Amount> = std::iter::once(printed)
-        .chain(with_digits_more(printed, hundredths(doc, c.table)))
+        .chain(with_digits_more(printed, some_with_decimals(doc, c.table)))
         .collect();
     let mut outcomes = Vec::with_capacity(readings.len());
     for reading in &readings {
@@ -167,7 +167,7 @@ fn outcomes_by_reading(
 
 /// `ok` and printed with one decimal (a second may have been cut off), or
 /// as a whole number in a table of whole numbers (元 tables: a last digit)
-/// or of hundredths (`22,118,861` among `14,348,853.34`: the decimals).
+/// or of decimals (`22,118,861` among `14,348,853.34`: the decimals).
 fn printed_short(doc: &Document, c: &CellRef) -> bool {
     c.value(doc).is_some_and(|v| {
         // `0` is no number with its last digit cut off.
@@ -175,18 +175,26 @@ fn printed_short(doc: &Document, c: &CellRef) -> bool {
             && v.amount.cents != 0
             && (v.amount.decimals == 1
                 || (v.amount.decimals == 0
-                    && (whole_numbers(doc, c.table) || hundredths(doc, c.table))))
+                    && (whole_numbers(doc, c.table) || some_with_decimals(doc, c.table))))
+    })
+}
+
+/// Some of the table's amounts print decimals: a whole number among them
+/// may have lost its own (`238` for `238.71`), even where the publisher
+/// drops trailing zeros (`345`, `20.54`). Only a difference of less than
+/// one makes it a suspect, and only all its identities restore it.
+fn some_with_decimals(doc: &Document, table: usize) -> bool {
+    doc.tables.get(table).is_some_and(|t| {
+        t.rows
+            .iter()
+            .flat_map(|r| &r.values)
+            .any(|v| v.amount.decimals > 0 && v.amount.cents % 100 != 0)
     })
 }
 
 /// Nearly every amount of the table is printed without decimals.
 fn whole_numbers(doc: &Document, table: usize) -> bool {
     nearly_all_printed_with(doc, table, 0)
-}
-
-/// Nearly every amount of the table is printed with two decimals.
-fn hundredths(doc: &Document, table: usize) -> bool {
-    nearly_all_printed_with(doc, table, 2)
 }
 
 fn nearly_all_printed_with(doc: &Document, table: usize, decimals: u8) -> bool {
@@ -204,7 +212,7 @@ fn nearly_all_printed_with(doc: &Document, table: usize, decimals: u8) -> bool {
 }
 
 /// The amounts `printed` may have been before digits were cut off: its
-/// last digit, or, a whole number in a table of hundredths, its decimals.
+/// last digit, or, a whole number in a table of decimals, its decimals.
 fn with_digits_more(printed: Amount, hundredths: bool) -> Vec<Amount> {
     let sign = if printed.cents < 0 { -1 } else { 1 };
     match printed.decimals {
@@ -395,6 +403,29 @@ mod tests {
         // A whole amount that adds up is the publisher's format.
         let doc = table(Some(["86959408.34", "22118861", "64840547.34"]));
         assert_eq!(total_basic(doc).1, Ok);
+    }
+
+    #[test]
+    fn decimals_lost_where_the_publisher_drops_trailing_zeros_are_restored() {
+        use CellStatus::{Ok, Repaired, Uncertain};
+        // Seed 000's project table prints `345`, `20.54`, `583.71`: its
+        // 238.71 cut to `238` broke its row and its 合计's column, and was
+        // read `ok` before 2026-12-03.
+        let doc = expenditure(["583.71", "345", "238"], Some(["583.71", "345", "238.71"]));
+        assert_eq!(
+            restored(doc),
+            [
+                ("58371".into(), Ok),
+                ("34500".into(), Ok),
+                ("23871".into(), Repaired)
+            ]
+        );
+        // One identity only: doubted, left as printed.
+        let doc = expenditure(["583.71", "345", "238"], None);
+        assert_eq!(restored(doc)[2], ("23800".into(), Uncertain));
+        // A difference of one or more is no cut decimal: a slip, reported.
+        let doc = expenditure(["584.71", "345", "238"], None);
+        assert_eq!(restored(doc)[2], ("23800".into(), Ok));
     }
 
     /// The 合计 row's basic as a flow dump's row rule restored it: printed
