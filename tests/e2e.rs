@@ -891,6 +891,82 @@ fn a_dump_that_trims_every_rows_trailing_blanks_gives_identical_line_items() {
 }
 
 #[test]
+fn a_summary_printed_expenditure_side_first_reads_as_printed_income_first() {
+    // `支 出 | | 收 入 |`: before 2026-12-03 the expenditure rows were read
+    // as income and the income rows as expenditure, all `ok`.
+    let dir = tempfile::tempdir().unwrap();
+    for seed in ["002_ef8a97d7800bc6c6.txt", "003_93f707ff5e41d323.txt"] {
+        let text = std::fs::read_to_string(root().join("samples").join(seed)).unwrap();
+        let mut in_summary = false;
+        let mut swapped_rows = 0;
+        let mut swapped = String::new();
+        for line in text.lines() {
+            if line.ends_with("收支总体情况表") && !line.starts_with('-') {
+                // The first is the summary; 财政拨款收支总体情况表 is not.
+                in_summary = !line.contains("财政拨款") && swapped_rows == 0;
+            } else if line.ends_with("情况表") {
+                in_summary = false;
+            }
+            let cells: Vec<&str> = line.split('\t').collect();
+            if in_summary && cells.len() == 4 {
+                swapped.push_str(&[cells[2], cells[3], cells[0], cells[1]].join("\t"));
+                swapped_rows += 1;
+            } else {
+                swapped.push_str(line);
+            }
+            swapped.push('\n');
+        }
+        assert!(swapped_rows > 30, "{seed}: {swapped_rows}");
+        let mut outputs = Vec::new();
+        for (name, body) in [("plain", &text), ("swapped", &swapped)] {
+            let path = dir.path().join(format!("{name}-{seed}"));
+            std::fs::write(&path, body).unwrap();
+            let run = extract(&[&path]);
+            outputs.push((
+                content(&run.line_items()),
+                run.documents()[0]["checks_failed"].clone(),
+            ));
+        }
+        assert!(
+            outputs[0].0.iter().filter(|r| r[0] == "1").count() > 5,
+            "{seed}"
+        );
+        assert_eq!(outputs[1], outputs[0], "{seed}");
+    }
+}
+
+#[test]
+fn summary_rows_that_lost_their_leading_blank_cells_keep_their_side() {
+    // Every line's tabs stripped at both ends: `221 住房保障支出 | 80.72`
+    // was padded at its end and read as an income row, `ok`, before
+    // 2026-12-03.
+    let dir = tempfile::tempdir().unwrap();
+    let seed = "003_93f707ff5e41d323.txt";
+    let text = std::fs::read_to_string(root().join("samples").join(seed)).unwrap();
+    let stripped: String = text
+        .lines()
+        .map(|l| format!("{}\n", l.trim_matches('\t')))
+        .collect();
+    assert!(stripped.contains("\n221 住房保障支出\t80.72\n"));
+    let summary = |body: &str, name: &str| {
+        let path = dir.path().join(format!("{name}-{seed}"));
+        std::fs::write(&path, body).unwrap();
+        let rows: Vec<Vec<String>> = content(&extract(&[&path]).line_items())
+            .into_iter()
+            .filter(|r| r[0] == "1")
+            .map(|mut r| {
+                r.pop();
+                r
+            })
+            .collect();
+        rows
+    };
+    let plain = summary(&text, "plain");
+    assert_eq!(plain.len(), 9);
+    assert_eq!(summary(&stripped, "stripped"), plain);
+}
+
+#[test]
 fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
     // Seed 001 (pdftotext flow) with a footer at each of its page tops —
     // `第 7 页 共 48 页`, as a PDF prints it: before 2026-12-03 the footer

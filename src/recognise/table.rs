@@ -622,14 +622,27 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document, trimmed_rows: bool) -
     }
     match draft.kind.shape {
         Shape::Coded => coded(g, draft.kind, &header, &body_owned, &mut table),
-        Shape::TwoSided => two_sided(
-            g,
-            draft.kind,
-            &header,
-            &body_owned,
-            so_far.is_final_account(),
-            &mut table,
-        ),
+        Shape::TwoSided => {
+            // Sides printed expenditure first are read income first.
+            let (header_rotated, body_rotated) = match expenditure_first(&header, &body_owned) {
+                Some(at) => (rotate_rows(&header, at), rotate_rows(&body_owned, at)),
+                None => (Vec::new(), Vec::new()),
+            };
+            let rotated = !header_rotated.is_empty();
+            let header_rows: Vec<&[Cell]> = if rotated {
+                header_rotated.iter().map(Vec::as_slice).collect()
+            } else {
+                header
+            };
+            two_sided(
+                g,
+                draft.kind,
+                &header_rows,
+                if rotated { &body_rotated } else { &body_owned },
+                so_far.is_final_account(),
+                &mut table,
+            )
+        }
         Shape::ThreePublic => three_public(
             g,
             draft.kind,
@@ -646,6 +659,55 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document, trimmed_rows: bool) -
             .push("table is declared empty but prints amounts".to_string());
     }
     table
+}
+
+/// Where the income side starts when a two-sided table prints its
+/// expenditure side first (`支 出 | | 收 入 |`): the column of the header's
+/// `收入` cell, right of its `支出` cell. `None` for the usual order.
+fn expenditure_first<R: AsRef<[Cell]>>(header: &[R], body: &[Vec<Cell>]) -> Option<usize> {
+    let side_of = |c: &Cell| {
+        let t = normalize::label(&c.text);
+        match (t.contains("收入"), t.contains("支出")) {
+            (true, false) => Some(true),
+            (false, true) => Some(false),
+            _ => None,
+        }
+    };
+    header.iter().find_map(|r| {
+        let r = r.as_ref();
+        let first_income = r.iter().position(|c| side_of(c) == Some(true))?;
+        let first_expenditure = r.iter().position(|c| side_of(c) == Some(false))?;
+        // The income side must have room: its label and an amount.
+        let widest = body.iter().map(Vec::len).max().unwrap_or(0);
+        (first_expenditure < first_income && first_income + 1 < widest.max(r.len()))
+            .then_some(first_income)
+    })
+}
+
+/// Each row with its cells from `at` on moved before the others, both
+/// parts padded to their widest (a dump drops a row's trailing blanks:
+/// `201 一般公共服务支出 |` keeps its place on the right).
+fn rotate_rows<R: AsRef<[Cell]>>(rows: &[R], at: usize) -> Vec<Vec<Cell>> {
+    let right = rows
+        .iter()
+        .map(|r| r.as_ref().len().saturating_sub(at))
+        .max()
+        .unwrap_or(0);
+    rows.iter()
+        .map(|r| {
+            let r = r.as_ref();
+            let blank = Cell::new(
+                String::new(),
+                r.first().map_or(Provenance::Line(0), |c| c.at),
+            );
+            let (left, tail) = r.split_at(at.min(r.len()));
+            let mut out: Vec<Cell> = tail.to_vec();
+            out.resize(right, blank.clone());
+            out.extend_from_slice(left);
+            out.resize(right + at, blank);
+            out
+        })
+        .collect()
 }
 
 /// Removes the `行次` columns of the national final-account template
@@ -1248,7 +1310,17 @@ fn realign_two_sided<'r>(
     width: usize,
     split: usize,
 ) -> (Cow<'r, [Cell]>, CellStatus) {
-    if row.len() >= width {
+    let is_expenditure_label = |c: &Cell| {
+        let t = normalize::label(&c.text);
+        g.class_code(&t).is_some() || split_code_prefix(&t).is_some() || t.starts_with("支出")
+    };
+    // A full-width row may be an expenditure row that lost its leading
+    // blank cells and was padded at its end (`221 住房保障支出 | 80.72 | |`).
+    let expenditure_on_the_left = row.first().is_some_and(is_expenditure_label)
+        && row
+            .get(split..)
+            .is_some_and(|r| r.iter().all(|c| normalize::is_blank(&c.text)));
+    if row.len() >= width && !expenditure_on_the_left {
         return (Cow::Borrowed(row), CellStatus::Ok);
     }
     let at = row.first().map_or(Provenance::Line(0), |c| c.at);
@@ -1257,10 +1329,6 @@ fn realign_two_sided<'r>(
         .filter(|c| !normalize::is_blank(&c.text))
         .collect();
     let kinds: Vec<bool> = filled.iter().map(|c| is_amount(c)).collect();
-    let is_expenditure_label = |c: &Cell| {
-        let t = normalize::label(&c.text);
-        g.class_code(&t).is_some() || split_code_prefix(&t).is_some() || t.starts_with("支出")
-    };
     let (income_width, exp_width) = (split - 1, width - split - 1);
     // Runs of the row: labels and the amounts after each.
     let mut runs: Vec<Run> = Vec::new();
