@@ -967,6 +967,47 @@ fn summary_rows_that_lost_their_leading_blank_cells_keep_their_side() {
 }
 
 #[test]
+fn a_second_disclosure_bound_into_the_same_file_is_reported_not_mixed_in() {
+    // Seed 002 (奇台县, 2024) with seed 003 (自治区, 2020) after it: before
+    // 2026-12-03 both documents' tables came out under 002's doc_id, agency
+    // and year, and 39 checks paired one document's tables with the other's.
+    let dir = tempfile::tempdir().unwrap();
+    let read = |seed: &str| std::fs::read_to_string(root().join("samples").join(seed)).unwrap();
+    let first = read("002_ef8a97d7800bc6c6.txt");
+    let both = format!("{first}{}", read("003_93f707ff5e41d323.txt"));
+    let mut runs = Vec::new();
+    for (name, body) in [("alone.txt", &first), ("both.txt", &both)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        runs.push(extract(&[&path]));
+    }
+    let (alone, bound) = (&runs[0], &runs[1]);
+    assert!(alone.line_items().len() > 250);
+    assert_eq!(content(&bound.line_items()), content(&alone.line_items()));
+    let d = &bound.documents()[0];
+    assert_eq!(d["agency"], "奇台县社会保险管理局");
+    assert_eq!(d["year"], "2024");
+    assert_eq!(d["checks_failed"], "0");
+    assert_eq!(d["status"], "partial");
+    // The first 第一部分 of 003 (its contents' entry).
+    let part_one = |l: &&str| l.starts_with("第一部分");
+    let in_first = first.lines().filter(part_one).count();
+    let second_starts = 1 + both
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| part_one(l))
+        .nth(in_first)
+        .unwrap()
+        .0;
+    assert!(
+        d["error"].contains(&format!("second disclosure from line {second_starts}")),
+        "{}",
+        d["error"]
+    );
+    assert_eq!(alone.documents()[0]["status"], "ok");
+}
+
+#[test]
 fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
     // Seed 001 (pdftotext flow) with a footer at each of its page tops —
     // `第 7 页 共 48 页`, as a PDF prints it: before 2026-12-03 the footer

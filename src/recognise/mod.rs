@@ -91,6 +91,9 @@ struct Segmenter<'t> {
     /// (`2025年部门预算编制说明`) opened the narrative; the next table title
     /// or part heading closes it.
     in_standalone_narrative: bool,
+    /// A second disclosure's 第一部分, after this one's tables: where, and
+    /// the heading. Nothing after it is read (see [`Segmenter::second_disclosure`]).
+    second_disclosure: Option<(Provenance, String)>,
 }
 
 /// A line named like a table that came between an open table's rows: a
@@ -148,6 +151,7 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
         stray: None,
         named: Vec::new(),
         in_standalone_narrative: false,
+        second_disclosure: None,
     };
     // The year first: a table's header may name years (`2023年执行数`).
     let (year, kind) = meta::year_and_kind(text);
@@ -155,10 +159,22 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
     // The kind too: a final account's unnamed amount columns are its outturn.
     s.doc.kind = kind;
     for item in items {
+        if s.second_disclosure.is_some() {
+            break;
+        }
         s.feed(item);
     }
     s.release(Verdict::NewTable);
     s.close();
+    if let Some((at, heading)) = &s.second_disclosure {
+        let place = match at {
+            Provenance::Line(n) => format!("line {n}"),
+            Provenance::Page(n) => format!("page {n}"),
+        };
+        s.doc.issues.push(format!(
+            "the file holds a second disclosure from {place} ({heading}): only the first was read; split the file to read the others"
+        ));
+    }
     s.inherit_units();
     s.report_stray_rows();
     if s.flow {
@@ -580,6 +596,11 @@ impl Segmenter<'_> {
         }
         let norm = normalize::label(line);
         if let Some(part) = title::parse_part(&norm) {
+            if self.second_disclosure(part, &norm) {
+                self.close();
+                self.second_disclosure = Some((at, norm.into_owned()));
+                return true;
+            }
             self.close();
             self.in_standalone_narrative = false;
             self.part = Some(part);
@@ -653,6 +674,25 @@ impl Segmenter<'_> {
             }
         }
         false
+    }
+
+    /// Whether part heading `part` (`heading`, a label) opens a second
+    /// disclosure bound into the same file (a 部门 budget followed by its
+    /// units' own): a 第一部分 heading after a later part's heading and
+    /// after tables with amounts. Its tables would pair with this
+    /// document's in every check, under this document's agency and year.
+    fn second_disclosure(&self, part: Part, heading: &str) -> bool {
+        let amounts_read = self
+            .doc
+            .tables
+            .iter()
+            .any(|t| t.rows.iter().any(|r| !r.values.is_empty()))
+            || matches!(&self.target, Target::Table(d) if d.amounts_seen);
+        part == Part::Overview
+            && self.part.is_some_and(|p| p > Part::Overview)
+            && amounts_read
+            && !heading.contains(['。', ','])
+            && heading.chars().count() <= 40
     }
 
     /// A bare `表 2`: the title follows. The open table's own number, once
