@@ -157,18 +157,26 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
         &RE,
         r"(20\d\d)年度?(?:[区县市省州旗]级|本级)?(?:部门|单位)?(?:\(单位\))?(?:综合)?(预算|决算)",
     );
-    for line in text.lines().take(400) {
-        if let Some(c) = re.captures(&normalize::label(line)) {
-            let year = c[1].parse().ok();
-            let kind = if &c[2] == "决算" {
-                DocKind::FinalAccount
-            } else {
-                DocKind::Budget
-            };
-            return (year, Some(kind));
-        }
-    }
-    (None, kind_from_titles(text))
+    let read = |line: &str| {
+        let norm = normalize::label(line);
+        let c = re.captures(&norm)?;
+        let kind = if &c[2] == "决算" {
+            DocKind::FinalAccount
+        } else {
+            DocKind::Budget
+        };
+        Some((c[1].parse().ok(), Some(kind)))
+    };
+    // A heading or title says what the document is; a sentence may name
+    // another year's (`本单位已公开2022年度部门决算`): read only when no
+    // heading does.
+    let sentence = |line: &&str| line.contains(['。', '，', ',', '；', ';']);
+    let lines = || text.lines().take(400);
+    lines()
+        .filter(|l| !sentence(l))
+        .find_map(read)
+        .or_else(|| lines().filter(sentence).find_map(read))
+        .unwrap_or_else(|| (None, kind_from_titles(text)))
 }
 
 /// Without a `2023年度部门决算` phrase (a table saved on its own, a page
@@ -206,10 +214,15 @@ pub fn most_common(names: &[String]) -> Option<String> {
 /// Agency from the overview heading: `第一部分 昌吉州社会保险管理局概况`.
 pub fn agency_from_heading(line: &str) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = re(&RE, r"^第[一1]部分(.+?)(?:部门|单位)?概况$");
+    // `第一部分 2024 年奇台县社会保险管理局单位概况`: the year is no part of
+    // the name.
+    let re = re(&RE, r"^第[一1]部分(?:20\d\d年度?)?(.+?)(?:部门|单位)?概况$");
     let norm = normalize::label(line);
     let caps = re.captures(&norm)?;
-    Some(caps[1].to_string())
+    // `第一部分 部门概况`, `第一部分 部门(单位)基本概况` name no one.
+    let name = caps[1].trim_end_matches("基本");
+    let generic = ["部门", "单位", "部门(单位)", "本部门", "本单位"].contains(&name);
+    (!generic && !name.is_empty()).then(|| name.to_string())
 }
 
 /// A figure after a keyword: `编制数59人`, `编制数 13`, `在职：57人`,
@@ -327,6 +340,23 @@ mod tests {
                 honorary_retired: Some(1)
             }
         );
+    }
+
+    #[test]
+    fn the_overview_heading_names_the_agency_without_its_year() {
+        // Seed 002's heading, read when no 编制单位 line names the agency
+        // (before 2026-12-03: `2024年奇台县社会保险管理局`).
+        assert_eq!(
+            agency_from_heading("第一部分 2024 年奇台县社会保险管理局单位概况").as_deref(),
+            Some("奇台县社会保险管理局")
+        );
+        assert_eq!(
+            agency_from_heading(" 第一部分 新疆维吾尔自治区喀什地区喀什市社会保险中心部门概况")
+                .as_deref(),
+            Some("新疆维吾尔自治区喀什地区喀什市社会保险中心")
+        );
+        assert_eq!(agency_from_heading("第一部分 部门概况"), None);
+        assert_eq!(agency_from_heading("第一部分 部门（单位）基本概况"), None);
     }
 
     #[test]
@@ -485,5 +515,18 @@ mod tests {
             (None, Some(DocKind::Budget))
         );
         assert_eq!(year_and_kind("收支总表\n"), (None, None));
+        // A sentence naming another year's final account before the first
+        // heading that names this document (before 2026-12-03: 2022, 决算).
+        assert_eq!(
+            year_and_kind(
+                "本单位已公开2022年度部门决算，详见网站。\n第二部分 2023年部门预算公开表\n"
+            ),
+            (Some(2023), Some(DocKind::Budget))
+        );
+        // No heading names it: a sentence does.
+        assert_eq!(
+            year_and_kind("现将本单位2023年部门预算公开如下。\n"),
+            (Some(2023), Some(DocKind::Budget))
+        );
     }
 }
