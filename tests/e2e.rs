@@ -1008,6 +1008,65 @@ fn a_second_disclosure_bound_into_the_same_file_is_reported_not_mixed_in() {
 }
 
 #[test]
+fn coded_rows_whose_names_wrap_onto_the_next_line_keep_their_codes() {
+    // Seed 003 with each long name of a coded row wrapped after five
+    // characters, the amounts on the second line (`208 | 01 | | 人力资源和社`
+    // over `| | | 会保障管理事务 | 2945.64 | …`) or on the first. Before
+    // 2026-12-03 the first way read `会保障管理事务` without its code, `ok`.
+    let dir = tempfile::tempdir().unwrap();
+    let seed = "003_93f707ff5e41d323.txt";
+    let text = std::fs::read_to_string(root().join("samples").join(seed)).unwrap();
+    let wrap = |amounts_below: bool| {
+        let mut wrapped = 0;
+        let mut out = String::new();
+        for line in text.lines() {
+            let cells: Vec<&str> = line.split('\t').collect();
+            let coded = cells.len() > 5
+                && cells[..3]
+                    .iter()
+                    .any(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()));
+            let name: Vec<char> = cells.get(3).map_or(vec![], |c| c.chars().collect());
+            // A project's row (its project beside the name) is left whole:
+            // a row with a project and no code is no name's end.
+            let project = cells
+                .get(4)
+                .is_some_and(|c| !c.is_empty() && c.parse::<f64>().is_err());
+            if !coded || project || name.len() < 8 {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+            wrapped += 1;
+            let (start, end): (String, String) =
+                (name[..5].iter().collect(), name[5..].iter().collect());
+            let (codes, rest) = (cells[..3].join("\t"), cells[4..].join("\t"));
+            if amounts_below {
+                out.push_str(&format!("{codes}\t{start}\n\t\t\t{end}\t{rest}\n"));
+            } else {
+                out.push_str(&format!("{codes}\t{start}\t{rest}\n\t\t\t{end}\n"));
+            }
+        }
+        assert!(wrapped > 20, "{wrapped}");
+        out
+    };
+    let without_lines = |body: &str, name: &str| -> Vec<Vec<String>> {
+        let path = dir.path().join(format!("{name}-{seed}"));
+        std::fs::write(&path, body).unwrap();
+        content(&extract(&[&path]).line_items())
+            .into_iter()
+            .map(|mut r| {
+                r.pop();
+                r
+            })
+            .collect()
+    };
+    let plain = without_lines(&text, "plain");
+    assert!(plain.len() > 200);
+    assert_eq!(without_lines(&wrap(true), "below"), plain);
+    assert_eq!(without_lines(&wrap(false), "above"), plain);
+}
+
+#[test]
 fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
     // Seed 001 (pdftotext flow) with a footer at each of its page tops —
     // `第 7 页 共 48 页`, as a PDF prints it: before 2026-12-03 the footer

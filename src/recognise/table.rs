@@ -402,6 +402,69 @@ fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
     out
 }
 
+/// Re-joins a coded row whose name wrapped onto the next line. With the
+/// amounts after the name's end: `208 | 01 | | 人力资源和社` over `| | |
+/// 会保障管理事务 | 2945.64 | …` (the first row has codes and the name's
+/// start but no amount; the second, blank code cells, the name's end in the
+/// same column, then the amounts). Or with the name's start:
+/// `| 01 | | 人力资源和社 | 2945.64 | …` over `| | | 会保障管理事务` (nothing
+/// but the name's end). In a project table the name's end must have no
+/// project beside it: a project's own row under its coded row has none
+/// of the codes either.
+fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<Vec<Cell>> {
+    let is_code = |c: &Cell| {
+        let t = c.text.trim();
+        (1..=7).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    let blank = |c: &Cell| normalize::is_blank(&c.text);
+    // A row's own label: its code (`210卫生健康支出`) or ordinal (`一、`).
+    let starts_a_label = |t: &str| {
+        let t = normalize::label(t);
+        t.starts_with(|c: char| c.is_ascii_digit()) || normalize::strip_ordinal(&t).len() != t.len()
+    };
+    // The name's column of a row that starts with codes.
+    let name_at = |r: &[Cell]| {
+        let at = r.iter().position(|c| !blank(c) && !is_code(c))?;
+        (at > 0 && r[..at].iter().any(is_code) && !holds_amount(&r[at])).then_some(at)
+    };
+    // A name's end in column `at`, blank before it; `with_amounts`: then
+    // amounts (none otherwise).
+    let name_end = |r: &[Cell], at: usize, with_amounts: bool| {
+        let after = r.get(at + 1..).unwrap_or_default();
+        r.len() > at
+            && r[..at].iter().all(blank)
+            && !blank(&r[at])
+            && !holds_amount(&r[at])
+            && !starts_a_label(&r[at].text)
+            && (!projects || after.first().is_none_or(blank))
+            && after.iter().any(holds_amount) == with_amounts
+            && (with_amounts || after.iter().all(blank))
+    };
+    let mut out: Vec<Vec<Cell>> = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while let Some(mut row) = rows.next() {
+        if let Some(at) = name_at(&row) {
+            let amounts_here = row[at + 1..].iter().any(holds_amount);
+            if rows
+                .peek()
+                .is_some_and(|next| name_end(next, at, !amounts_here))
+            {
+                let next = rows.next().unwrap_or_default();
+                let mut tail = next.into_iter().skip(at);
+                if let Some(end) = tail.next() {
+                    row[at].text.push_str(end.text.trim());
+                }
+                if !amounts_here {
+                    row.truncate(at + 1);
+                    row.extend(tail);
+                }
+            }
+        }
+        out.push(row);
+    }
+    out
+}
+
 /// The width of one panel when a table prints two or three side by side
 /// (final accounts print 人员经费 | 公用经费, the national template 公用经费
 /// over two panels): every leaf header row repeats itself after `p` cells
@@ -586,6 +649,9 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document, trimmed_rows: bool) -
         pad_trimmed_rows(&mut rows, &mut body_owned);
     }
     let mut body_owned = rejoin_split_rows(body_owned);
+    if draft.kind.shape == Shape::Coded {
+        body_owned = rejoin_wrapped_names(body_owned, draft.kind.has_project);
+    }
     body_owned.retain(|r| !is_repeated_header(g, r));
     if body_owned.is_empty() {
         return table;
