@@ -40,7 +40,9 @@ impl Amount {
     }
 
     /// Parses a printed amount: thousands separators, full-width digits,
-    /// surrounding (ideographic) spaces and a leading minus are accepted.
+    /// surrounding (ideographic) spaces, a leading minus, a unit after the
+    /// number (`933.34万元`) and an accounting negative (`(0.31)`) are
+    /// accepted.
     /// Returns `None` for anything that is not a number — including blanks,
     /// `-` and `—`, which mean "no amount".
     pub fn parse(text: &str) -> Option<Amount> {
@@ -52,6 +54,24 @@ impl Amount {
                 .all(|b| b.is_ascii_digit() || matches!(b, b',' | b'.' | b'-'))
         {
             return Self::parse_folded(trimmed);
+        }
+        // The unit written into the cell (`933.34万元`), and an accounting
+        // negative (`(0.31)`; with a decimal point: `(1)` is an ordinal).
+        let text = text.trim_matches(crate::normalize::is_space);
+        let text = text
+            .strip_suffix("万元")
+            .or_else(|| text.strip_suffix('元'))
+            .unwrap_or(text);
+        let bracketed = text
+            .strip_prefix(['(', '（'])
+            .and_then(|t| t.strip_suffix([')', '）']))
+            .filter(|t| t.contains(['.', '．']));
+        if let Some(inner) = bracketed {
+            let a = Self::parse(inner)?;
+            return (a.cents > 0).then_some(Amount {
+                cents: -a.cents,
+                ..a
+            });
         }
         // A number holds only digits, `,`, `.` and `-` once folded: any
         // other character (a label, most cells that get here) rules it out
@@ -255,6 +275,12 @@ mod tests {
         assert_eq!(p("3061.52"), Some("3061.52".into()));
         assert_eq!(p("12,345,678.9"), Some("12345678.9".into()));
         assert_eq!(Amount::parse("1,010.70").map(|a| a.cents), Some(101070));
+        // Before 2026-12-03 these cells were no amounts, and lost.
+        assert_eq!(p("933.34万元"), Some("933.34".into()));
+        assert_eq!(p("9,333,400.00元"), Some("9333400.00".into()));
+        assert_eq!(p("(0.31)"), Some("-0.31".into()));
+        assert_eq!(p("（1,010.70）"), Some("-1010.70".into()));
+        assert_eq!(p("\u{200B}933.34\u{FEFF}"), Some("933.34".into()));
     }
 
     #[test]
@@ -288,7 +314,8 @@ mod tests {
     #[test]
     fn rejects_non_numbers() {
         for s in [
-            "", "\u{3000}", "-", "—", "合计", "12.345", "1,01.5", "12%", "2024年",
+            "", "\u{3000}", "-", "—", "合计", "12.345", "1,01.5", "12%", "2024年", "万元", "(1)",
+            "(-0.31)", "()", "元",
         ] {
             assert_eq!(Amount::parse(s), None, "{s:?}");
         }

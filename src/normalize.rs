@@ -10,9 +10,16 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
-/// Characters the `item` normalisation drops: whitespace, U+3000 included.
+/// Characters the `item` normalisation drops: whitespace, U+3000 included,
+/// and the invisible zero-width characters a web page or word processor
+/// leaves in text (U+200B–U+200D, U+2060, a stray U+FEFF): they would
+/// make `人力资源` and `人力\u{200B}资源` two items, `933.34` no number.
 pub fn is_space(c: char) -> bool {
-    c.is_whitespace() || c == '\u{3000}'
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{3000}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        )
 }
 
 /// The `item` normalisation: all whitespace (incl. U+3000) removed and
