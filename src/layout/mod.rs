@@ -254,6 +254,11 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
             // page number after an amount (`93` / `3`). After an empty cell,
             // a page-number-like line is the cell's wrapped content or, at
             // a page's foot, a page number (`⇥` / `27`).
+            // A dash printed for "no amount" is no minus sign: the wrapped
+            // amount takes the cell (`⇥-` / `779.18` is 779.18, not -779.18).
+            if matches!(last.text.trim(), "-" | "－" | "—") && amount::is_fragment(line) {
+                last.text.clear();
+            }
             let after_digits = amount::is_fragment(line) && amount::is_fragment(&last.text);
             let after_empty = last.text.is_empty() && normalize::is_bare_page_number(line);
             last.joined_at = (after_digits || after_empty).then_some(last.text.len());
@@ -444,6 +449,15 @@ mod tests {
             texts(&wrapped),
             vec!["R:208|信息化建设及社会保险统计调查报表|93"]
         );
+    }
+
+    #[test]
+    fn a_wrapped_amount_after_a_printed_dash_is_no_negative() {
+        // `⇥-` / `779.18`: before 2026-12-03, -779.18 (a seed 000 variant
+        // printing `-` in its empty cells read three amounts negative, ok).
+        let text = "\t20801\n\t1146.18\n\t-\n779.18\n\t—\n367\n\n";
+        let items = items(text, LayoutKind::CellPerLine);
+        assert_eq!(texts(&items), vec!["R:20801|1146.18|779.18|367"]);
     }
 
     #[test]
