@@ -67,7 +67,8 @@ pub fn label_into(out: &mut String, s: &str) {
 /// `replacement: None` drops the character.
 ///
 /// Reads bytes: every such character is named below by its UTF-8 encoding
-/// (the whitespace of `char::is_whitespace`, U+3000, and U+FF01–U+FF5E),
+/// (the whitespace of `char::is_whitespace`, U+3000, the zero-width
+/// characters, and U+FF01–U+FF5E),
 /// so prose full of `，。、` is never decoded.
 #[inline(always)]
 fn for_each_edit(s: &str, mut edit: impl FnMut(usize, usize, Option<char>) -> bool) {
@@ -84,11 +85,13 @@ fn for_each_edit(s: &str, mut edit: impl FnMut(usize, usize, Option<char>) -> bo
             // U+0085, U+00A0.
             [0xC2, 0x85 | 0xA0, ..] => (2, Some(None)),
             [0xC2, ..] => (2, None),
-            // U+1680; U+2000–U+200A, U+2028, U+2029, U+202F; U+205F; U+3000.
+            // U+1680; U+2000–U+200A, U+2028, U+2029, U+202F; U+205F; U+3000;
+            // zero-width U+200B–U+200D, U+2060, U+FEFF.
             [0xE1, 0x9A, 0x80, ..]
-            | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
-            | [0xE2, 0x81, 0x9F, ..]
-            | [0xE3, 0x80, 0x80, ..] => (3, Some(None)),
+            | [0xE2, 0x80, 0x80..=0x8D | 0xA8 | 0xA9 | 0xAF, ..]
+            | [0xE2, 0x81, 0x9F | 0xA0, ..]
+            | [0xE3, 0x80, 0x80, ..]
+            | [0xEF, 0xBB, 0xBF, ..] => (3, Some(None)),
             // U+FF01–U+FF3F and U+FF40–U+FF5E fold to U+0021–U+007E.
             [0xEF, 0xBC, x @ 0x81..=0xBF, ..] => (3, Some(Some(char::from(x - 0x60)))),
             [0xEF, 0xBD, x @ 0x80..=0x9E, ..] => (3, Some(Some(char::from(x - 0x20)))),
@@ -106,7 +109,7 @@ fn for_each_edit(s: &str, mut edit: impl FnMut(usize, usize, Option<char>) -> bo
 
 /// Bytes that can start a character [`label`] changes: ASCII whitespace, and
 /// the UTF-8 lead bytes `C2` (U+0085, U+00A0), `E1` (U+1680), `E2`
-/// (U+2000–U+205F), `E3` (U+3000) and `EF` (U+FF01–U+FF5E). No other byte —
+/// (U+2000–U+2060), `E3` (U+3000) and `EF` (U+FEFF, U+FF01–U+FF5E). No other byte —
 /// no continuation byte — starts one, so the text between them (Chinese
 /// characters, digits) is skipped a byte at a time without decoding it.
 const MAY_START_EDIT: [bool; 256] = {

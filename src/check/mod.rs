@@ -249,8 +249,12 @@ impl Identity {
             Rule::RowSum | Rule::ChildrenSum | Rule::ColumnTotal
         );
         let stated = |terms: &[Term]| terms.iter().any(|t| matches!(t, Term::Stated { .. }));
+        // A parent printing an amount over children that all leave its
+        // column blank (but exist) contradicts them: an amount moved out of
+        // its column, or a child's amount lost.
+        let blank_children = self.rule == Rule::ChildrenSum && printed_total > 0 && expected != 0;
         let both_sides = (printed_total > 0 || stated(&self.total))
-            && (printed_parts > 0 || stated(&self.parts));
+            && (printed_parts > 0 || stated(&self.parts) || blank_children);
         if printed == 0 || (hierarchical && !both_sides) {
             return None;
         }
@@ -1818,6 +1822,44 @@ mod tests {
             issues: vec![],
             placement: Placement::Cells,
         }
+    }
+
+    #[test]
+    fn a_parent_amount_over_children_that_leave_its_column_blank_fails() {
+        // Seed 002's 行政运行 with its amount moved from basic to project
+        // (`208 01 01 行政运行 | 376.61 | | 376.61`): the 款 prints basic
+        // 376.61 over a 项 with none. Before 2026-12-03 nothing was tested.
+        let rows = vec![
+            row(
+                None,
+                "20801",
+                "人力资源和社会保障管理事务",
+                vec![v("total", 376), v("basic", 376)],
+            ),
+            row(
+                None,
+                "2080101",
+                "行政运行",
+                vec![v("total", 376), v("project", 376)],
+            ),
+        ];
+        let doc = Document {
+            tables: vec![table(
+                "expenditure",
+                Unit::Yuan,
+                rows,
+                vec!["total", "basic", "project"],
+                None,
+            )],
+            ..Document::default()
+        };
+        assert_eq!(
+            outcomes(&doc, &[Rule::ChildrenSum]),
+            [
+                "20801 人力资源和社会保障管理事务: total = sum of 1 rows below true",
+                "20801 人力资源和社会保障管理事务: basic = sum of 1 rows below false"
+            ]
+        );
     }
 
     /// `subject outcome` of each check of `rules` on `doc`.
