@@ -154,9 +154,31 @@ fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     };
     check_textual(&text)?;
     Ok(Decoded {
-        text: normalise_newlines(text),
+        text: fold_fullwidth_digits(normalise_newlines(text)),
         encoding: encoding.name(),
     })
+}
+
+/// Full-width digits and decimal points (`９５８１．３３`) as ASCII, so that
+/// every layout reads them as numbers (a flow dump's fragments are found
+/// by their digits). Line and character positions do not move. Item names
+/// fold these characters anyway (SCHEMA.md, `item`).
+fn fold_fullwidth_digits(text: String) -> String {
+    // `０`–`９` are EF BC 90–99 in UTF-8, `．` EF BC 8E.
+    let is_fullwidth_digit = |rest: &[u8]| matches!(rest, [0x8E | 0x90..=0x99, ..]);
+    let bytes = text.as_bytes();
+    let any = memchr::memmem::find_iter(bytes, b"\xEF\xBC")
+        .any(|at| is_fullwidth_digit(&bytes[at + 2..]));
+    if !any {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - 0xFF10 + u32::from(b'0')).unwrap_or(c),
+            '．' => '.',
+            _ => c,
+        })
+        .collect()
 }
 
 /// Whether decoded text is an HTML page (`<!DOCTYPE html>` or `<html` near
@@ -251,6 +273,15 @@ fn normalise_newlines(text: Cow<'_, str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fullwidth_digits_are_read_as_ascii() {
+        let d =
+            decode("收入总计 ９５８１．３３ 支出总计 ９，５８１．３３\n（一）".as_bytes()).unwrap();
+        assert_eq!(d.text, "收入总计 9581.33 支出总计 9，581.33\n（一）");
+        let plain = "收入总计，（一）：9581.33\n";
+        assert_eq!(decode(plain.as_bytes()).unwrap().text, plain);
+    }
 
     #[test]
     fn detects_encodings() {
