@@ -278,8 +278,16 @@ pub fn staffing(overview: &str) -> Staffing {
             no_retirees(before.rsplit(['，', ';', '；', ',']).next().unwrap_or("")).then_some(0)
         })
     });
+    // `核定行政编制20名、事业编制12名`: the quota is the kinds' sum.
+    let by_kind = || {
+        let kinds: Vec<u32> = ["行政编制", "事业编制", "工勤编制"]
+            .iter()
+            .filter_map(|k| figure_after(&t, k))
+            .collect();
+        (!kinds.is_empty()).then(|| kinds.iter().sum())
+    };
     Staffing {
-        quota: figure_after_any(&t, &["编制数", "核定编制", "编制人数"]),
+        quota: figure_after_any(&t, &["编制数", "核定编制", "编制人数"]).or_else(by_kind),
         actual: figure_after_any(&t, &["实有人数", "实有人员", "现有人员", "现有人数"]),
         active: figure_after(&t, "在职"),
         retired: figure_after_unless(&t, "退休", "离"),
@@ -323,6 +331,14 @@ mod tests {
             (s.quota, s.actual, s.retired, s.honorary_retired),
             (Some(32), Some(38), Some(8), Some(1))
         );
+        // The quota given by kind of post.
+        let s = staffing("核定行政编制20名、事业编制12名，实有人员30人，其中在职25人。");
+        assert_eq!(
+            (s.quota, s.actual, s.active),
+            (Some(32), Some(30), Some(25))
+        );
+        let s = staffing("核定编制：行政编制8名，实有人数8人。");
+        assert_eq!(s.quota, Some(8));
         let s = staffing("编制数32人，实有人数38人，其中：在职人员29人，离退休人员9人。");
         assert_eq!(s.retired, None);
         // A word between the keyword and its figure (before 2026-12-03 the
