@@ -193,8 +193,17 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
             layout: "pdf",
         });
     }
-    let decoded = decode::decode(bytes)?;
-    let layout = layout::detect(&decoded.text);
+    let mut decoded = decode::decode(bytes)?;
+    let mut layout = layout::detect(&decoded.text);
+    if matches!(
+        layout,
+        layout::LayoutKind::Flow | layout::LayoutKind::Aligned
+    ) {
+        if let Some(tabbed) = layout::restore_expanded_tabs(&decoded.text) {
+            decoded.text = tabbed;
+            layout = layout::detect(&decoded.text);
+        }
+    }
     let hint = if decode::looks_like_html(&decoded.text) {
         Some("an HTML page: its markup hides its tables (save the page as text or PDF)")
     } else {

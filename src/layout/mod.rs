@@ -82,6 +82,58 @@ pub fn detect(text: &str) -> LayoutKind {
     }
 }
 
+/// A tab-separated dump whose every tab was turned into `k` spaces (a
+/// copy through an editor or a web page: `208    01  行政运行  376.61`
+/// for `208⇥⇥01⇥行政运行⇥376.61`), given back its tabs: runs of `m·k`
+/// spaces become `m` tabs (the publisher's own double spaces, when `k`
+/// is 4 or 8, stay). Recognised when the text has no tab and nine in ten
+/// runs of two spaces or more (fifty at least) are a multiple of `k`
+/// (8, 4 or 2, the largest that fits), twenty lines at least cut in three
+/// pieces or more (rows of cells, not a heading's `目  录`). A `pdftotext -layout` dump pads its
+/// columns with runs of every length, a flow dump has one space between
+/// words: neither is touched. `None` when the text is no such dump.
+pub fn restore_expanded_tabs(text: &str) -> Option<String> {
+    if memchr::memchr(b'\t', text.as_bytes()).is_some() {
+        return None;
+    }
+    // Runs of spaces per line, lines of spaces alone aside.
+    let lines: Vec<Vec<usize>> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let (bytes, mut i, mut runs) = (l.as_bytes(), 0, Vec::new());
+            while let Some(at) = memchr::memmem::find(&bytes[i..], b"  ") {
+                let start = i + at;
+                let len = bytes[start..].iter().take_while(|&&c| c == b' ').count();
+                runs.push(len);
+                i = start + len;
+            }
+            runs
+        })
+        .collect();
+    let runs = || lines.iter().flatten();
+    // Rows of cells: lines cut in three pieces or more.
+    let rows = lines.iter().filter(|r| r.len() >= 2).count();
+    let k = [8, 4, 2].into_iter().find(|&k| {
+        let multiples = runs().filter(|&&n| n % k == 0).count();
+        rows >= 20 && multiples >= 50 && multiples * 10 >= runs().count() * 9
+    })?;
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("  ") {
+        out.push_str(&rest[..at]);
+        let len = rest[at..].bytes().take_while(|&c| c == b' ').count();
+        if len % k == 0 {
+            out.extend(std::iter::repeat_n('\t', len / k));
+        } else {
+            out.push_str(&rest[at..at + len]);
+        }
+        rest = &rest[at + len..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// Whether a tab-separated dump trims each row's trailing blank cells
 /// (exports that stop a row at its last filled cell): ten lines at least
 /// hold a tab after some text, no line ends with a tab, and empty cells
@@ -449,6 +501,34 @@ mod tests {
             texts(&wrapped),
             vec!["R:208|信息化建设及社会保险统计调查报表|93"]
         );
+    }
+
+    #[test]
+    fn tabs_turned_into_spaces_are_given_back() {
+        let row = "208\t01\t\t行政运行\t376.61\t\n";
+        let tabbed = row.repeat(30);
+        for k in [2, 4] {
+            let spaced = tabbed.replace('\t', &" ".repeat(k));
+            assert_eq!(
+                restore_expanded_tabs(&spaced).as_deref(),
+                Some(tabbed.as_str()),
+                "{k}"
+            );
+        }
+        // An aligned dump's padding comes in every length; tabs stay tabs.
+        let aligned: String = (0..60)
+            .map(|i| {
+                format!(
+                    "行政运行{}376.61{}376.61\n",
+                    " ".repeat(2 + i % 7),
+                    " ".repeat(3 + i % 5)
+                )
+            })
+            .collect();
+        assert_eq!(restore_expanded_tabs(&aligned), None);
+        // Words spaced apart (`目  录`, PyMuPDF), one gap a line: no cells.
+        assert_eq!(restore_expanded_tabs(&"目  录\n预  算\n".repeat(40)), None);
+        assert_eq!(restore_expanded_tabs(&tabbed), None);
     }
 
     #[test]
