@@ -89,31 +89,46 @@ pub fn detect(text: &str) -> LayoutKind {
 /// is 4 or 8, stay). Recognised when the text has no tab and nine in ten
 /// runs of two spaces or more (fifty at least) are a multiple of `k`
 /// (8, 4 or 2, the largest that fits), twenty lines at least cut in three
-/// pieces or more (rows of cells, not a heading's `目  录`). A `pdftotext -layout` dump pads its
+/// pieces or more, one of them a number, or a number alone after its
+/// line's leading run (rows of cells, or a cell-per-line dump's; not a
+/// heading's `目  录` or a label spaced out, `收  入  总  计`). A `pdftotext -layout` dump pads its
 /// columns with runs of every length, a flow dump has one space between
 /// words: neither is touched. `None` when the text is no such dump.
 pub fn restore_expanded_tabs(text: &str) -> Option<String> {
     if memchr::memchr(b'\t', text.as_bytes()).is_some() {
         return None;
     }
-    // Runs of spaces per line, lines of spaces alone aside.
-    let lines: Vec<Vec<usize>> = text
+    // Runs of spaces per line, lines of spaces alone aside; and whether a
+    // piece between them is a number.
+    let lines: Vec<(Vec<usize>, bool)> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let (bytes, mut i, mut runs) = (l.as_bytes(), 0, Vec::new());
+            let mut number = false;
             while let Some(at) = memchr::memmem::find(&bytes[i..], b"  ") {
                 let start = i + at;
                 let len = bytes[start..].iter().take_while(|&&c| c == b' ').count();
+                number |= amount::is_number(l[i..start].trim());
                 runs.push(len);
                 i = start + len;
             }
-            runs
+            number |= amount::is_number(l[i..].trim());
+            (runs, number)
         })
         .collect();
-    let runs = || lines.iter().flatten();
-    // Rows of cells: lines cut in three pieces or more.
-    let rows = lines.iter().filter(|r| r.len() >= 2).count();
+    let runs = || lines.iter().flat_map(|(r, _)| r);
+    // Rows of cells: lines cut in three pieces or more, one a number (not
+    // a label spaced out: `收  入  总  计`).
+    // Or a cell-per-line dump's amount cell, its leading tab turned into
+    // spaces (`  801.18`).
+    let amount_cell = |l: &str| l.starts_with("  ") && amount::is_number(l.trim());
+    let cells = text.lines().filter(|l| amount_cell(l)).count();
+    let rows = lines
+        .iter()
+        .filter(|(r, number)| r.len() >= 2 && *number)
+        .count()
+        .max(cells);
     let k = [8, 4, 2].into_iter().find(|&k| {
         let multiples = runs().filter(|&&n| n % k == 0).count();
         rows >= 20 && multiples >= 50 && multiples * 10 >= runs().count() * 9
@@ -528,6 +543,15 @@ mod tests {
         assert_eq!(restore_expanded_tabs(&aligned), None);
         // Words spaced apart (`目  录`, PyMuPDF), one gap a line: no cells.
         assert_eq!(restore_expanded_tabs(&"目  录\n预  算\n".repeat(40)), None);
+        // A cell-per-line dump's lines (`⇥801.18`).
+        let cells = "\t行政运行\n\t801.18\n\t779.18\n\n".repeat(30);
+        let spaced = cells.replace('\t', "  ");
+        assert_eq!(
+            restore_expanded_tabs(&spaced).as_deref(),
+            Some(cells.as_str())
+        );
+        // Labels spaced out, no number among their pieces: no cells.
+        assert_eq!(restore_expanded_tabs(&"收  入  总  计\n".repeat(60)), None);
         assert_eq!(restore_expanded_tabs(&tabbed), None);
     }
 
