@@ -951,14 +951,8 @@ fn summary_rows_that_lost_their_leading_blank_cells_keep_their_side() {
     let summary = |body: &str, name: &str| {
         let path = dir.path().join(format!("{name}-{seed}"));
         std::fs::write(&path, body).unwrap();
-        let rows: Vec<Vec<String>> = content(&extract(&[&path]).line_items())
-            .into_iter()
-            .filter(|r| r[0] == "1")
-            .map(|mut r| {
-                r.pop();
-                r
-            })
-            .collect();
+        let mut rows = cells_without_line(&extract(&[&path]).line_items());
+        rows.retain(|r| r[0] == "1");
         rows
     };
     let plain = summary(&text, "plain");
@@ -1052,13 +1046,7 @@ fn coded_rows_whose_names_wrap_onto_the_next_line_keep_their_codes() {
     let without_lines = |body: &str, name: &str| -> Vec<Vec<String>> {
         let path = dir.path().join(format!("{name}-{seed}"));
         std::fs::write(&path, body).unwrap();
-        content(&extract(&[&path]).line_items())
-            .into_iter()
-            .map(|mut r| {
-                r.pop();
-                r
-            })
-            .collect()
+        cells_without_line(&extract(&[&path]).line_items())
     };
     let plain = without_lines(&text, "plain");
     assert!(plain.len() > 200);
@@ -1115,20 +1103,11 @@ fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
         footed.push('\n');
     }
     assert!(page > 10, "{page}");
-    let without_lines = |rows: &[Record]| -> Vec<Vec<String>> {
-        content(rows)
-            .into_iter()
-            .map(|mut r| {
-                r.pop();
-                r
-            })
-            .collect()
-    };
     let mut outputs = Vec::new();
     for (name, body) in [("plain", &text), ("footed", &footed)] {
         let path = dir.path().join(format!("{name}-{seed}"));
         std::fs::write(&path, body).unwrap();
-        outputs.push(without_lines(&extract(&[&path]).line_items()));
+        outputs.push(cells_without_line(&extract(&[&path]).line_items()));
     }
     assert!(outputs[0].len() > 250);
     assert_eq!(outputs[1], outputs[0]);

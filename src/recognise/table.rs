@@ -309,13 +309,15 @@ fn drop_margin_column(rows: &mut [Vec<Cell>]) {
     }
 }
 
+/// A cell of classification digits (`208`, `01`, `2080101`).
+fn is_code_cell(c: &Cell) -> bool {
+    let t = c.text.trim();
+    (1..=7).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The first half of a row cut in two: its label, with the codes before
 /// it (which read as numbers), and no amount.
 fn is_label_half(row: &[Cell]) -> bool {
-    let code = |c: &Cell| {
-        let t = c.text.trim();
-        (1..=7).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
-    };
     let ends_in_text = || {
         row.iter()
             .rev()
@@ -323,7 +325,7 @@ fn is_label_half(row: &[Cell]) -> bool {
             .is_some_and(|c| !holds_amount(c))
     };
     !row.iter().any(holds_amount)
-        || (ends_in_text() && row.iter().all(|c| code(c) || !holds_amount(c)))
+        || (ends_in_text() && row.iter().all(|c| is_code_cell(c) || !holds_amount(c)))
 }
 
 /// In a dump that trims each row's trailing blanks, a row cut in two: its
@@ -412,10 +414,6 @@ fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
 /// project beside it: a project's own row under its coded row has none
 /// of the codes either.
 fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<Vec<Cell>> {
-    let is_code = |c: &Cell| {
-        let t = c.text.trim();
-        (1..=7).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
-    };
     let blank = |c: &Cell| normalize::is_blank(&c.text);
     // A row's own label: its code (`210卫生健康支出`) or ordinal (`一、`).
     let starts_a_label = |t: &str| {
@@ -424,8 +422,8 @@ fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<Vec<Cell>> 
     };
     // The name's column of a row that starts with codes.
     let name_at = |r: &[Cell]| {
-        let at = r.iter().position(|c| !blank(c) && !is_code(c))?;
-        (at > 0 && r[..at].iter().any(is_code) && !holds_amount(&r[at])).then_some(at)
+        let at = r.iter().position(|c| !blank(c) && !is_code_cell(c))?;
+        (at > 0 && r[..at].iter().any(is_code_cell) && !holds_amount(&r[at])).then_some(at)
     };
     // A name's end in column `at`, blank before it; `with_amounts`: then
     // amounts (none otherwise).
