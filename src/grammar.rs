@@ -102,6 +102,8 @@ pub struct Grammar {
     pub kinds: Vec<TableKind>,
     ignored_titles: Vec<TitlePattern>,
     class_by_name: HashMap<String, &'static str>,
+    /// 类 codes of the economic classifications (`301`, `502`).
+    economic_classes: Vec<String>,
     /// “三公” categories: (canonical item, printed variants).
     pub three_public_categories: Vec<(&'static str, Vec<String>)>,
     /// Measure words ending a transposed “三公” header cell.
@@ -172,6 +174,8 @@ struct ThreePublicFile {
 #[derive(Deserialize)]
 struct ClassesFile {
     classes: HashMap<String, Vec<String>>,
+    /// Economic classes: only their codes are used (a class row's code).
+    economic_classes: HashMap<String, Vec<String>>,
 }
 
 /// The “三公” vehicles category and its two parts, canonical names of
@@ -407,6 +411,11 @@ impl Grammar {
             kinds,
             ignored_titles: compile(&t.ignored.titles)?,
             class_by_name,
+            economic_classes: {
+                let mut codes: Vec<String> = c.economic_classes.into_keys().collect();
+                codes.sort();
+                codes
+            },
             three_public_heading_suffixes: t.three_public.heading_suffixes.clone(),
             absence_words: t.absence.words,
             three_public_orders,
@@ -580,6 +589,14 @@ impl Grammar {
     /// Whether `code` is a 类 of the function classification.
     pub fn class_names_by_code(&self, code: &str) -> bool {
         self.class_by_name.values().any(|c| *c == code)
+    }
+
+    /// Whether `code` is a 类 of an economic classification (department
+    /// 3xx or government 5xx).
+    pub fn is_economic_class(&self, code: &str) -> bool {
+        self.economic_classes
+            .binary_search_by(|c| c.as_str().cmp(code))
+            .is_ok()
     }
 
     /// The (normalised) header synonyms of a measure.
@@ -918,6 +935,19 @@ mod tests {
         assert!(g.opens_class_name("208", "八、社会保障和就业支出"));
         assert!(!g.opens_class_name("208", "社"));
         assert!(!g.opens_class_name("210", "社会保障和就"));
+    }
+
+    #[test]
+    fn economic_classes_of_both_classifications() {
+        let g = Grammar::global();
+        for code in [
+            "301", "302", "303", "310", "399", "501", "502", "509", "599",
+        ] {
+            assert!(g.is_economic_class(code), "{code}");
+        }
+        for code in ["208", "300", "315", "500", "520", "30101"] {
+            assert!(!g.is_economic_class(code), "{code}");
+        }
     }
 
     #[test]

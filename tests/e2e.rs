@@ -1084,6 +1084,65 @@ fn a_dump_whose_tabs_became_spaces_reads_as_the_tabbed_one() {
 }
 
 #[test]
+fn a_basic_table_in_the_government_economic_classification_keeps_its_rows() {
+    // The basic-expenditure table printed in 政府预算支出经济分类 (501 机关工资
+    // 福利支出, 502 …, 509 …) instead of 301/302/303: before 2026-12-04 a
+    // flow dump (seed 001) and a PyMuPDF dump (seed 003) kept only its 合计
+    // row, 3 of 43 and of 59 cells. The codes are the only change.
+    let dir = tempfile::tempdir().unwrap();
+    let government = |text: &str, title: &str, end: &str| -> String {
+        let start = text.rfind(title).unwrap();
+        let stop = start + text[start..].find(end).unwrap();
+        let mut table = String::new();
+        for line in text[start..stop].split_inclusive('\n') {
+            let code = line.trim_start();
+            let indent = &line[..line.len() - code.len()];
+            // A code token (301, 30101), never an amount such as 301.50.
+            let token = code.split_whitespace().next().unwrap_or("");
+            let is_code =
+                matches!(token.len(), 3 | 5 | 7) && token.bytes().all(|b| b.is_ascii_digit());
+            let swapped = [("301", "501"), ("302", "502"), ("303", "509")]
+                .iter()
+                .find(|(from, _)| is_code && code.starts_with(from))
+                .map(|(from, to)| format!("{indent}{to}{}", &code[from.len()..]));
+            table.push_str(swapped.as_deref().unwrap_or(line));
+        }
+        format!("{}{table}{}", &text[..start], &text[stop..])
+    };
+    for (path, end) in [
+        (
+            root().join("samples/001_49a4b981723e56f6.txt"),
+            "合计 576.95",
+        ),
+        (
+            root().join("tests/fixtures/dumps/003_93f707ff5e41d323.pymupdf.txt"),
+            "项目支出情况表",
+        ),
+    ] {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let changed = government(&text, "一般公共预算基本支出情况表", end);
+        assert!(changed.contains("\n509"), "{}", path.display());
+        let mut outputs = Vec::new();
+        for (name, body) in [("department", &text), ("government", &changed)] {
+            let file = dir.path().join(format!("{name}.txt"));
+            std::fs::write(&file, body).unwrap();
+            let basic: Vec<Vec<String>> = cells_without_line(&extract(&[&file]).line_items())
+                .into_iter()
+                .filter(|r| r[1] == "general_budget_basic")
+                .map(|mut r| {
+                    r[3] = r[3].replacen("501", "301", 1).replacen("502", "302", 1);
+                    r[3] = r[3].replacen("509", "303", 1);
+                    r
+                })
+                .collect();
+            outputs.push(basic);
+        }
+        assert!(outputs[0].len() > 40, "{}", path.display());
+        assert_eq!(outputs[1], outputs[0], "{}", path.display());
+    }
+}
+
+#[test]
 fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
     // Seed 001 (pdftotext flow) with a footer at each of its page tops —
     // `第 7 页 共 48 页`, as a PDF prints it: before 2026-12-03 the footer

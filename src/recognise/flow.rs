@@ -264,12 +264,12 @@ fn leading_code(g: &Grammar, tokens: &[&str], economic: bool) -> Option<CodeStar
     Code::new(&digits).map(|code| CodeStart { code, used, padded })
 }
 
-/// A code's first level: a known 类 of a function table, a 3xx class of an
-/// economic one.
+/// A code's first level: a known 类 of a function table, or of an economic
+/// one (3xx department, 5xx government classification).
 fn is_class(g: &Grammar, code: &str, economic: bool) -> bool {
     code.len() == 3
         && if economic {
-            code.starts_with('3')
+            g.is_economic_class(code)
         } else {
             g.class_names_by_code(code)
         }
