@@ -1143,6 +1143,45 @@ fn a_basic_table_in_the_government_economic_classification_keeps_its_rows() {
 }
 
 #[test]
+fn a_continuation_label_with_its_number_continues_the_table() {
+    // `表三（续）：` and `续表三` over a table's second page: before
+    // 2026-12-04 the first opened an unknown table `(续):` (seed 003: the
+    // rows after it left 表3, 3 more checks failed; seed 001, a flow dump:
+    // 49 fewer cells) and the second was read as a row (2 cells uncertain).
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "003_93f707ff5e41d323.txt",
+            "210\t",
+            "表三（续）：\n\n部门支出总体情况表\n",
+        ),
+        ("003_93f707ff5e41d323.txt", "210\t", "续表三\n"),
+        ("001_49a4b981723e56f6.txt", "208 05", "表 3（续）：\n\n"),
+    ];
+    for (seed, row, label) in cases {
+        let text = std::fs::read_to_string(root().join("samples").join(seed)).unwrap();
+        let table = text.find("\n部门支出总体情况表\n").unwrap();
+        let at = table + text[table..].find(&format!("\n{row}")).unwrap() + 1;
+        let continued = format!("{}{label}{}", &text[..at], &text[at..]);
+        let mut outputs = Vec::new();
+        for (name, body) in [("plain", &text), ("continued", &continued)] {
+            let path = dir.path().join(format!("{name}-{seed}"));
+            std::fs::write(&path, body).unwrap();
+            let run = extract(&[&path]);
+            let d = &run.documents()[0];
+            outputs.push((
+                cells_without_line(&run.line_items()),
+                d["tables"].clone(),
+                d["unknown_tables"].clone(),
+                d["checks_failed"].clone(),
+            ));
+        }
+        assert!(outputs[0].0.len() > 200, "{seed} {label}");
+        assert_eq!(outputs[1], outputs[0], "{seed} {label}");
+    }
+}
+
+#[test]
 fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
     // Seed 001 (pdftotext flow) with a footer at each of its page tops —
     // `第 7 页 共 48 页`, as a PDF prints it: before 2026-12-03 the footer

@@ -176,12 +176,23 @@ pub fn names_the_disclosure(text: &str, agencies: &[String]) -> bool {
 
 /// A title marked as a table's continuation on a later page
 /// (`一般公共预算支出情况表(续)`, `续表`): the title without the mark.
+/// A colon may follow the mark (`表三(续):`, after the number is split
+/// off), and a table number may follow a leading `续表` (`续表三`, `续表3-1`).
 pub fn strip_continuation(text: &str) -> Option<&str> {
+    let text = text.trim_end_matches([':', '：', ' ']);
     let stripped = text
         .strip_suffix("(续)")
         .or_else(|| text.strip_suffix("(续表)"))
         .or_else(|| text.strip_suffix("续表"))
-        .or_else(|| text.strip_prefix("续表"))?;
+        .or_else(|| {
+            let rest = text.strip_prefix("续表")?;
+            // Only a number that is all there is: `续表一般公共…` is a title.
+            let numbered = tuple((space0, number, opt(preceded(one_of("-－—"), digit1))))(rest);
+            Some(match numbered {
+                Ok((after, _)) if after.trim_start_matches([':', '：', ' ']).is_empty() => "",
+                _ => rest,
+            })
+        })?;
     Some(stripped.trim_start_matches([':', '：', ' ']))
 }
 
@@ -243,6 +254,14 @@ mod tests {
             Some("一般公共预算支出情况表")
         );
         assert_eq!(strip_continuation("续表:"), Some(""));
+        assert_eq!(
+            strip_continuation("续表一般公共预算支出情况表"),
+            Some("一般公共预算支出情况表")
+        );
+        assert_eq!(strip_continuation("(续):"), Some(""));
+        for numbered in ["续表三", "续表3", "续表 3-1:", "续表十二"] {
+            assert_eq!(strip_continuation(numbered), Some(""), "{numbered}");
+        }
         assert_eq!(strip_continuation("一般公共预算支出情况表"), None);
     }
 
