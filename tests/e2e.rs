@@ -1182,6 +1182,55 @@ fn a_continuation_label_with_its_number_continues_the_table() {
 }
 
 #[test]
+fn parts_named_by_their_words_whatever_their_numbers() {
+    // Seed 003 reordered as Sichuan's final accounts print their parts:
+    // 第一部分 概况, 第二部分 情况说明, 第三部分 名词解释, 第四部分 附件,
+    // 第五部分 附表. Before 2026-12-04 parts went by number alone: the
+    // narrative, read as the tables' part, was never checked (0 of 141
+    // narrative checks).
+    let dir = tempfile::tempdir().unwrap();
+    let seed = "003_93f707ff5e41d323.txt";
+    let text = std::fs::read_to_string(root().join("samples").join(seed)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // The body's parts (the contents list is lines 8–39).
+    let part = |from: usize, to: usize, heading: &str| -> Vec<String> {
+        let mut part: Vec<String> = lines[from..to].iter().map(|l| l.to_string()).collect();
+        assert!(part[0].starts_with('第'), "{}", part[0]);
+        part[0] = heading.to_string();
+        part
+    };
+    let mut reordered: Vec<String> = lines[..39].iter().map(|l| l.to_string()).collect();
+    reordered.extend(part(39, 51, "第一部分 单位概况"));
+    reordered.extend(part(308, 718, "第二部分 2020 年部门预算情况说明"));
+    reordered.extend(part(718, lines.len(), "第三部分 名词解释"));
+    reordered.push("第四部分 附件".into());
+    reordered.extend(part(51, 308, "第五部分 附表"));
+    let mut outputs = Vec::new();
+    for (name, body) in [("plain", text.clone()), ("reordered", reordered.join("\n"))] {
+        let path = dir.path().join(format!("{name}-{seed}"));
+        std::fs::write(&path, body).unwrap();
+        let run = extract(&[&path]);
+        let narrative_checks = run
+            .checks()
+            .iter()
+            .filter(|c| c["rule"] == "narrative")
+            .count();
+        outputs.push((
+            cells_without_line(&run.line_items()),
+            narrative_checks,
+            run.documents()[0]["checks_failed"].clone(),
+            run.documents()[0]["staff_quota"].clone(),
+        ));
+    }
+    assert!(
+        outputs[0].0.len() > 200 && outputs[0].1 > 100,
+        "{}",
+        outputs[0].1
+    );
+    assert_eq!(outputs[1], outputs[0]);
+}
+
+#[test]
 fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
     // Seed 001 (pdftotext flow) with a footer at each of its page tops —
     // `第 7 页 共 48 页`, as a PDF prints it: before 2026-12-03 the footer

@@ -103,17 +103,47 @@ pub fn form_page_label(norm: &str) -> bool {
     })
 }
 
-/// `第二部分`, `第2部分`.
+/// `第二部分`, `第2部分`: the part its words name (`附表`, `情况说明`,
+/// `名词解释`, `概况`), or else the part its number has in most
+/// disclosures (一 overview, 二 tables, 三 narrative, 四 on definitions).
+/// Templates differ: Sichuan's final accounts print 第二部分 情况说明,
+/// 第三部分 名词解释, 第四部分 附件 and 第五部分 附表.
 fn part_heading(i: &str) -> IResult<&str, Part> {
     map(
-        tuple((char('第'), number, tag("部分"))),
-        |(_, n, _)| match n {
-            1 => Part::Overview,
-            2 => Part::Tables,
-            3 => Part::Narrative,
-            _ => Part::Definitions,
+        tuple((char('第'), number, tag("部分"), rest)),
+        |(_, n, _, words)| {
+            named_part(words).unwrap_or(match n {
+                1 => Part::Overview,
+                2 => Part::Tables,
+                3 => Part::Narrative,
+                _ => Part::Definitions,
+            })
         },
     )(i)
+}
+
+/// The one part a heading's words name, if they name exactly one.
+fn named_part(words: &str) -> Option<Part> {
+    // A contents line ends in leaders and a page number.
+    let words = words
+        .trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '…' | '·' | '-' | ' '));
+    let named = [
+        (Part::Overview, ["概况", "基本情况", "主要职能"].as_slice()),
+        (Part::Tables, ["表"].as_slice()),
+        (Part::Narrative, ["说明", "情况分析"].as_slice()),
+        (Part::Definitions, ["名词解释", "附件"].as_slice()),
+    ];
+    let mut parts = named.iter().filter(|(part, words_of)| {
+        if *part == Part::Tables {
+            words.ends_with('表') || words.contains("附表")
+        } else {
+            words_of.iter().any(|w| words.contains(w))
+        }
+    });
+    match (parts.next(), parts.next()) {
+        (Some((part, _)), None) => Some(*part),
+        _ => None,
+    }
 }
 
 /// A narrative heading standing alone on its line, as documents without
@@ -357,6 +387,24 @@ mod tests {
             Some(Part::Narrative)
         );
         assert_eq!(parse_part("一、主要职能"), None);
+        // The parts as Sichuan's final accounts order them.
+        for (heading, part) in [
+            ("第一部分单位概况", Part::Overview),
+            ("第二部分2023年度单位决算情况说明", Part::Narrative),
+            ("第三部分名词解释", Part::Definitions),
+            ("第四部分附件", Part::Definitions),
+            ("第五部分附表", Part::Tables),
+            ("第二部分2023年度单位决算情况说明……………4", Part::Narrative),
+            ("第四部分2024年部门预算公开表", Part::Tables),
+        ] {
+            assert_eq!(parse_part(heading), Some(part), "{heading}");
+        }
+        // Words naming no part, or two, leave it to the number.
+        assert_eq!(parse_part("第二部分"), Some(Part::Tables));
+        assert_eq!(
+            parse_part("第三部分部门概况及预算公开表"),
+            Some(Part::Narrative)
+        );
     }
 
     #[test]
