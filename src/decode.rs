@@ -39,7 +39,7 @@ pub enum DecodeError {
 const SIGNATURES: &[(&[u8], &str)] = &[
     (
         b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
-        "an OLE compound file (.doc, .xls, .wps, .et), not a text dump or PDF: save it as PDF or text",
+        "an OLE compound file (.doc, .wps, .et, or an .xls that cannot be read as a workbook), not a text dump or PDF: save it as PDF or text",
     ),
     (b"\x89PNG\r\n\x1A\n", "a PNG image: a scan needs OCR"),
     (b"\xFF\xD8\xFF", "a JPEG image: a scan needs OCR"),
@@ -79,7 +79,7 @@ pub fn other_format(bytes: &[u8]) -> Option<&'static str> {
 /// the end-of-directory record in its last 64 KiB), or, without one (a
 /// truncated file), the name in its first local header. Only names are
 /// read; nothing is decompressed, and a damaged directory gives fewer names.
-fn zip_member_names(bytes: &[u8]) -> Vec<&[u8]> {
+pub(crate) fn zip_member_names(bytes: &[u8]) -> Vec<&[u8]> {
     let u16_at = |at: usize| {
         bytes
             .get(at..at + 2)

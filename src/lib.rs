@@ -21,6 +21,7 @@ pub mod pdf;
 pub mod pipeline;
 pub mod recognise;
 pub mod report;
+pub mod sheet;
 pub mod solve;
 #[cfg(test)]
 mod testing;

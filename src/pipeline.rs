@@ -17,6 +17,7 @@ use crate::layout::{self, Item};
 use crate::model::{CellStatus, Document};
 use crate::pdf::PdfError;
 use crate::recognise;
+use crate::sheet::{self, SheetError};
 use crate::solve;
 
 /// Final state of a document.
@@ -152,6 +153,8 @@ pub enum ReadError {
     Decode(#[from] DecodeError),
     #[error(transparent)]
     Pdf(#[from] PdfError),
+    #[error(transparent)]
+    Sheet(#[from] SheetError),
 }
 
 /// What recognition reads, and how the input was read: a decoded text dump
@@ -192,6 +195,25 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
             encoding: "",
             layout: "pdf",
         });
+    }
+    if let Some(format) = sheet::format_of(bytes) {
+        match sheet::to_text(bytes) {
+            Ok(text) => {
+                let layout = layout::detect(&text);
+                return Ok(TextLayer {
+                    notes: Vec::new(),
+                    hint: None,
+                    items: layout::items(&text, layout),
+                    text,
+                    format,
+                    encoding: "",
+                    layout: layout.as_str(),
+                });
+            }
+            // An OLE2 file that is no workbook (a .doc) is named below.
+            Err(_) if format == "xls" => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     let mut decoded = decode::decode(bytes)?;
     let mut layout = layout::detect(&decoded.text);
@@ -240,6 +262,8 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
         // Kept on failure too: a user filtering on format sees every PDF.
         record.format = "pdf";
         record.layout = "pdf";
+    } else if let Some(format @ ("xlsx" | "ods")) = sheet::format_of(bytes) {
+        record.format = format;
     }
     let layer = match text_layer(bytes) {
         Ok(layer) => layer,
@@ -253,7 +277,10 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     doc.issues.extend(layer.notes);
     let ids = check::identities(&doc, g);
     solve::digits::confirm_restored(&mut doc, &ids);
-    solve::digits::restore_cut_digits(&mut doc, &ids);
+    // A workbook's cells hold their values whole: no digit was cut.
+    if !sheet::is_sheet_format(layer.format) {
+        solve::digits::restore_cut_digits(&mut doc, &ids);
+    }
     let results = check::check_and_flag(&mut doc, g, ids);
     finish(record, doc, results, layer.hint)
 }

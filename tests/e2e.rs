@@ -1231,6 +1231,58 @@ fn parts_named_by_their_words_whatever_their_numbers() {
 }
 
 #[test]
+fn spreadsheets_read_as_their_tab_separated_text() {
+    // tests/fixtures/xlsx (tests/xlsx/generate.py): seeds 002 and 003 as a
+    // one-sheet .xlsx, a sheet-per-table .xlsx and an Excel 97 .xls, amounts
+    // stored as numbers shown with two decimals (`137.00` is the number
+    // 137). Every cell, status and check is the text's; before 2026-12-04 a
+    // workbook failed ("an Excel workbook (.xlsx), not a text dump").
+    let dir = root().join("tests/fixtures/xlsx");
+    for seed in ["002_ef8a97d7800bc6c6", "003_93f707ff5e41d323"] {
+        let text = extract(&[&root().join("samples").join(format!("{seed}.txt"))]);
+        let cells = |run: &Run| -> Vec<Vec<String>> {
+            cells_without_line(&run.line_items())
+                .into_iter()
+                .map(|mut r| {
+                    // The amount as a number: `137.00` and `137` are one.
+                    let cents = (r[8].parse::<f64>().unwrap() * 100.0).round();
+                    r[8] = format!("{cents}");
+                    r
+                })
+                .collect()
+        };
+        let expected = cells(&text);
+        assert!(expected.len() > 200, "{seed}");
+        for (file, format) in [
+            (format!("{seed}.xlsx"), "xlsx"),
+            (format!("{seed}.sheets.xlsx"), "xlsx"),
+            (format!("{seed}.xls"), "xls"),
+        ] {
+            let run = extract(&[&dir.join(&file)]);
+            let d = &run.documents()[0];
+            assert_eq!(d["format"], format, "{file}");
+            assert_eq!(d["layout"], "tabbed", "{file}");
+            assert_eq!(d["status"], text.documents()[0]["status"], "{file}");
+            assert_eq!(
+                d["checks_failed"],
+                text.documents()[0]["checks_failed"],
+                "{file}"
+            );
+            assert_eq!(cells(&run), expected, "{file}");
+        }
+    }
+    // A damaged workbook fails alone, saying so.
+    let tmp = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(dir.join("003_93f707ff5e41d323.xlsx")).unwrap();
+    let cut = tmp.path().join("cut.xlsx");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let run = extract(&[&cut]);
+    let d = &run.documents()[0];
+    assert_eq!(d["status"], "failed");
+    assert!(d["error"].contains("workbook"), "{}", d["error"]);
+}
+
+#[test]
 fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
     // Seed 001 (pdftotext flow) with a footer at each of its page tops —
     // `第 7 页 共 48 页`, as a PDF prints it: before 2026-12-03 the footer

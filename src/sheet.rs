@@ -1,0 +1,181 @@
+//! Spreadsheets (.xlsx, .xls, .ods) as tab-separated text.
+//!
+//! Many counties publish their tables as an Excel attachment. Each sheet's
+//! rows become lines of tab-separated cells, sheets one after another with a
+//! blank line between them: the text a spreadsheet copied as text gives,
+//! which the tabbed layout already reads. A merged cell holds its value in
+//! its first cell and leaves the others empty, as in such a copy.
+//!
+//! The workbook is read by calamine; only the values are kept (no formulas,
+//! no formats). A numeric cell is written as its shortest decimal, rounded
+//! to hundredths when it carries more digits than that (a formula's
+//! `3245.2100000001`, shown as `3245.21`): amounts are printed in hundredths.
+//! `375.00` shown by a cell's format is written `375`, so no digit of a
+//! workbook is ever taken for cut (the pipeline skips that repair), and a
+//! code stored as a number (`208`) stays a code.
+//!
+//! A line of the text is a row of its sheet; the first sheet's line numbers
+//! are its row numbers, a later sheet's follow on from the sheet before.
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Sheets};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum SheetError {
+    #[error("the workbook cannot be read: {0}")]
+    Unreadable(String),
+    #[error("the workbook holds no cell with a value")]
+    Empty,
+}
+
+/// Which spreadsheet format the bytes are, if any: a zip holding `xl/`
+/// (xlsx), a zip whose `mimetype` names an OpenDocument spreadsheet (ods),
+/// or an OLE2 compound file (xls, which may also be an old .doc: calamine
+/// then says it cannot read it).
+pub fn format_of(bytes: &[u8]) -> Option<&'static str> {
+    const OLE2: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    if bytes.starts_with(OLE2) {
+        return Some("xls");
+    }
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let names = crate::decode::zip_member_names(bytes);
+    // A truncated workbook has lost its directory, not its local headers,
+    // whose names are stored uncompressed.
+    let truncated_workbook = || {
+        memchr::memmem::find_iter(bytes, b"PK\x03\x04").any(|at| {
+            let name_len = bytes
+                .get(at + 26..at + 28)
+                .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])));
+            bytes
+                .get(at + 30..at + 30 + name_len)
+                .is_some_and(|name| name.starts_with(b"xl/"))
+        })
+    };
+    if names.iter().any(|n| n.starts_with(b"xl/")) || truncated_workbook() {
+        Some("xlsx")
+    } else if bytes
+        .get(30..)
+        .is_some_and(|b| b.starts_with(b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"))
+    {
+        Some("ods")
+    } else {
+        None
+    }
+}
+
+/// Whether a document's `format` is a spreadsheet's.
+pub fn is_sheet_format(format: &str) -> bool {
+    matches!(format, "xlsx" | "xls" | "ods")
+}
+
+/// The workbook's sheets as tab-separated lines (see the module
+/// documentation).
+pub fn to_text(bytes: &[u8]) -> Result<String, SheetError> {
+    let unreadable = |e: &dyn std::fmt::Display| SheetError::Unreadable(e.to_string());
+    let data = Cursor::new(bytes);
+    let mut book = match format_of(bytes) {
+        Some("xlsx") => Sheets::Xlsx(open_workbook_from_rs(data).map_err(|e| unreadable(&e))?),
+        Some("ods") => Sheets::Ods(open_workbook_from_rs(data).map_err(|e| unreadable(&e))?),
+        _ => Sheets::Xls(open_workbook_from_rs(data).map_err(|e| unreadable(&e))?),
+    };
+    let mut text = String::new();
+    let mut any_value = false;
+    for name in book.sheet_names() {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| SheetError::Unreadable(format!("sheet {name}: {e}")))?;
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        // The range starts at the sheet's first used cell: the rows and
+        // columns before it are put back, so that lines are the sheet's
+        // rows and an empty first column stays a column.
+        let (first_row, first_column) = range.start().unwrap_or((0, 0));
+        for _ in 0..first_row {
+            text.push('\n');
+        }
+        let indent = vec![String::new(); first_column as usize];
+        for row in range.rows() {
+            let cells: Vec<String> = indent
+                .iter()
+                .cloned()
+                .chain(row.iter().map(cell_text))
+                .collect();
+            let used = cells
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map_or(0, |i| i + 1);
+            any_value |= used > 0;
+            text.push_str(&cells[..used].join("\t"));
+            text.push('\n');
+        }
+    }
+    if any_value {
+        Ok(text)
+    } else {
+        Err(SheetError::Empty)
+    }
+}
+
+/// One cell's value as text: line breaks and tabs inside it become spaces.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) => s.replace(['\t', '\r', '\n'], " ").trim().to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A numeric cell's shortest decimal, rounded to hundredths when it has
+/// more digits than that.
+fn number_text(f: f64) -> String {
+    if !f.is_finite() {
+        return String::new();
+    }
+    let shortest = f.to_string();
+    let decimals = shortest.split_once('.').map_or(0, |(_, d)| d.len());
+    if decimals <= 2 || shortest.contains('e') {
+        shortest
+    } else {
+        format!("{f:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_as_printed_in_hundredths() {
+        assert_eq!(number_text(3245.21), "3245.21");
+        assert_eq!(number_text(375.0), "375");
+        assert_eq!(number_text(0.3 + 0.6), "0.90");
+        assert_eq!(number_text(3245.2100000001), "3245.21");
+        assert_eq!(number_text(-12.5), "-12.5");
+    }
+
+    #[test]
+    fn cells_lose_their_line_breaks() {
+        assert_eq!(
+            cell_text(&Data::String("一般公共\n预算拨款".into())),
+            "一般公共 预算拨款"
+        );
+        assert_eq!(cell_text(&Data::Empty), "");
+    }
+
+    #[test]
+    fn formats_are_told_by_their_bytes() {
+        assert_eq!(
+            format_of(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"),
+            Some("xls")
+        );
+        assert_eq!(format_of(b"%PDF-1.7"), None);
+        assert_eq!(format_of(b"PK\x03\x04"), None);
+    }
+}
