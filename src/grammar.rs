@@ -599,6 +599,30 @@ impl Grammar {
             .is_ok()
     }
 
+    /// Every measure a header's text names, left to right, repeats kept: at
+    /// each place the longest synonym printed there, so that `一般公共预算
+    /// 财政拨款` names general_budget, not also fiscal_grant.
+    pub fn measures_named(&self, header: &str) -> Vec<Measure> {
+        let text = normalize::label(header);
+        let mut measures = Vec::new();
+        let mut rest: &str = &text;
+        while let Some(c) = rest.chars().next() {
+            let longest = self
+                .synonym_list
+                .iter()
+                .filter(|(w, _)| rest.starts_with(w.as_str()))
+                .max_by_key(|(w, _)| w.len());
+            match longest {
+                Some((w, m)) => {
+                    measures.push(*m);
+                    rest = &rest[w.len()..];
+                }
+                None => rest = &rest[c.len_utf8()..],
+            }
+        }
+        measures
+    }
+
     /// The (normalised) header synonyms of a measure.
     pub fn synonyms_of(&self, measure: &str) -> Vec<&str> {
         self.synonym_list
@@ -935,6 +959,37 @@ mod tests {
         assert!(g.opens_class_name("208", "八、社会保障和就业支出"));
         assert!(!g.opens_class_name("208", "社"));
         assert!(!g.opens_class_name("210", "社会保障和就"));
+    }
+
+    #[test]
+    fn measures_named_by_a_header_line_in_order() {
+        let g = Grammar::global();
+        assert_eq!(
+            g.measures_named(
+                "科目编码 科目名称 合计 上年结转 一般公共预算拨款收入 政府性基金预算拨款收入 \
+                 国有资本经营预算拨款收入 事业收入 事业单位经营收入 其他收入"
+            ),
+            [
+                "total",
+                "prior_carryover",
+                "general_budget",
+                "gov_fund",
+                "state_capital",
+                "business_income",
+                "operating_income",
+                "other_income"
+            ]
+        );
+        assert_eq!(
+            g.measures_named("功能分类科目名称 合 计 基本支出 项目支出"),
+            ["total", "basic", "project"]
+        );
+        // The longest synonym at each place: no fiscal_grant inside.
+        assert_eq!(g.measures_named("一般公共预算财政拨款"), ["general_budget"]);
+        assert_eq!(
+            g.measures_named("合计 预算数 合计"),
+            ["total", "budget", "total"]
+        );
     }
 
     #[test]

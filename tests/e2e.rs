@@ -1283,6 +1283,60 @@ fn spreadsheets_read_as_their_tab_separated_text() {
 }
 
 #[test]
+fn a_flow_income_table_with_a_column_no_standard_layout_has() {
+    // tests/fixtures/provinces/dumps: the Sichuan income table (合计 | 上年结转
+    // | 一般公共预算拨款收入 | … | 其他收入, every cell printed, 0.00 included)
+    // rendered by fpdf2 and dumped by PyMuPDF and pdfplumber. Before
+    // 2026-12-04 a standard layout without 上年结转 was taken: 55 cells one
+    // column off, all `ok`, in each dump. Now PyMuPDF's header, in column
+    // order, gives the columns; pdfplumber's, wrapped out of order, leaves
+    // the amounts right of the total uncertain.
+    let dir = root().join("tests/fixtures/provinces");
+    let gold: Vec<Record> = read_csv(&dir.join("sichuan_budget_part_numbers.gold.csv"))
+        .into_iter()
+        .filter(|r| r["table"] == "income")
+        .collect();
+    assert!(gold.len() > 40);
+    for (dump, all_read) in [("pymupdf", true), ("pdfplumber", false)] {
+        let path = dir.join(format!(
+            "dumps/sichuan_budget_part_numbers.fpdf2.{dump}.txt"
+        ));
+        let income: Vec<Record> = extract(&[&path])
+            .line_items()
+            .into_iter()
+            .filter(|r| r["table"] == "income")
+            .collect();
+        let gold_file = tempfile::NamedTempFile::new().unwrap();
+        {
+            let mut w = csv::Writer::from_path(gold_file.path()).unwrap();
+            w.write_record([
+                "table", "section", "code", "item", "project", "measure", "amount",
+            ])
+            .unwrap();
+            for r in &gold {
+                let cols = [
+                    "table", "section", "code", "item", "project", "measure", "amount",
+                ];
+                w.write_record(cols.iter().map(|c| r[*c].as_str())).unwrap();
+            }
+        }
+        let s = score(gold_file.path(), &income);
+        assert_eq!(s.silent, 0, "{dump}: wrong cells marked ok");
+        if all_read {
+            assert!(
+                s.misses.is_empty(),
+                "{dump}: {:?}",
+                &s.misses[..s.misses.len().min(5)]
+            );
+            assert!(income.iter().all(|r| r["status"] == "ok"), "{dump}");
+        } else {
+            let uncertain = income.iter().filter(|r| r["status"] == "uncertain").count();
+            assert!(uncertain >= 40, "{dump}: {uncertain}");
+        }
+    }
+}
+
+#[test]
 fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
     // Seed 001 (pdftotext flow) with a footer at each of its page tops —
     // `第 7 页 共 48 页`, as a PDF prints it: before 2026-12-03 the footer

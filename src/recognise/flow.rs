@@ -742,6 +742,26 @@ fn split_project_rows(rows: &mut [FlowRow], earlier: &[Table]) {
 
 /// The kind's standard layout whose column names the header mentions most
 /// (ties: the one with the fewest columns the header does not name).
+/// The header's own columns, when it names one that no standard layout of
+/// the kind has (a Sichuan income table's 上年结转 column): the measures it
+/// names in order (`named`, each once), taken when they are as many as the
+/// widest row's amounts. A standard layout would move every amount after that column
+/// one measure along.
+fn printed_layout(kind: &TableKind, named: &[Measure], rows: &[FlowRow]) -> Option<Vec<Measure>> {
+    let mut printed: Vec<Measure> = Vec::new();
+    for m in named {
+        if printed.contains(m) {
+            return None;
+        }
+        printed.push(m);
+    }
+    let unknown_to_layouts = printed
+        .iter()
+        .any(|m| !kind.layouts.iter().flatten().any(|x| x == m));
+    let widest = rows.iter().map(|r| r.numbers.len()).max()?;
+    (unknown_to_layouts && printed.contains(&"total") && widest == printed.len()).then_some(printed)
+}
+
 fn choose_layout<'k>(g: &Grammar, layouts: &'k [Vec<Measure>], header: &str) -> &'k [Measure] {
     let score = |l: &Vec<Measure>| {
         l.iter()
@@ -1307,10 +1327,31 @@ fn coded(
     if kind.has_project {
         split_project_rows(&mut rows, &so_far.tables);
     }
-    let layout = match panel_measure(g, panels, &lines) {
-        Some(measure) => vec![measure],
-        None => choose_layout(g, &kind.layouts, &header).to_vec(),
+    // The measures the header names, less those the title names: a group
+    // heading repeats it over the columns (`本年一般公共预算支出` over 合计 /
+    // 基本支出 / 项目支出).
+    let titled = g.measures_named(&table.title);
+    let mut named = g.measures_named(&header);
+    named.retain(|m| !titled.contains(m));
+    let printed = printed_layout(kind, &named, &rows);
+    let layout = match (panel_measure(g, panels, &lines), &printed) {
+        (Some(measure), _) => vec![measure],
+        (None, Some(printed)) => printed.clone(),
+        (None, None) => choose_layout(g, &kind.layouts, &header).to_vec(),
     };
+    // A column the header names that the layout taken lacks (its words
+    // wrapped out of order): every amount right of the total may sit one
+    // column along.
+    named.sort_unstable();
+    named.dedup();
+    // (A header naming more columns than the layout has is a wider table
+    // whose rows leave columns blank: its rows are placed by their sums.)
+    let unplaced: Vec<Measure> = if named.len() <= layout.len() {
+        named.into_iter().filter(|m| !layout.contains(m)).collect()
+    } else {
+        Vec::new()
+    };
+    let mut shifted_rows = 0;
     if layout.is_empty() || rows.is_empty() {
         return;
     }
@@ -1393,6 +1434,16 @@ fn coded(
         if values.is_empty() && row.code.is_none() {
             continue;
         }
+        // A row with an amount in every column is read by position: with
+        // a column missing from the layout, each amount right of the total
+        // may be one column off. (A sparser row is placed by its sums, its
+        // cells `repaired` at best.)
+        if !unplaced.is_empty() && row.numbers.len() == layout.len() {
+            shifted_rows += 1;
+            for value in values.iter_mut().filter(|v| v.measure != "total") {
+                value.status = CellStatus::Uncertain;
+            }
+        }
         // A code without a name: the dump printed it apart from its row (a
         // column of codes, then the names), and the fragments after it may
         // be other codes (`210` / `11` read as 21011).
@@ -1428,6 +1479,14 @@ fn coded(
     if unsettled > 0 {
         table.issues.push(format!(
             "flow layout: {unsettled} rows could not be placed with certainty"
+        ));
+    }
+    if shifted_rows > 0 {
+        table.issues.push(format!(
+            "the header names {} (a column no standard layout of the table has) in words \
+             the dump wrapped out of order: in {shifted_rows} rows with an amount in every \
+             column, the amounts right of the total are uncertain",
+            unplaced.join(", ")
         ));
     }
 }
