@@ -127,6 +127,7 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
         .first()
         .is_some_and(|i| matches!(i.at(), Provenance::Line(_)))
     {
+        pages::rejoin_titles_split_by_labels(g, &mut items);
         pages::raise_foot_titles(g, &mut items);
     }
     let flow = !items.iter().any(|i| matches!(i, Item::Row { .. }));

@@ -21,6 +21,71 @@ use crate::normalize;
 
 use super::{meta, title};
 
+/// Rejoins a title wrapped around the line beside it: a title cell too
+/// narrow for its words wraps, and the number or unit printed beside it
+/// comes out between its pieces (`部门综合预算财政拨` / `表4 单位：万元` /
+/// `款收支总表`), or before them (`表4` / `部门综合预算财政拨` /
+/// `款收支总表`). The pieces become the title, after that line.
+pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
+    let text = |i: &Item| match i {
+        Item::Text { text, .. } => Some(normalize::label(text).into_owned()),
+        Item::Row { .. } => None,
+    };
+    let piece = |t: &str, n: usize| {
+        let chars = t.chars().count();
+        (2..=n).contains(&chars)
+            && !t.bytes().any(|b| b.is_ascii_digit())
+            && !t.contains(['。', ',', ';', ':', '、'])
+    };
+    let kind = |t: &str| match g.match_title(t) {
+        Some(TitleMeaning::Kind(k)) => Some(k.key),
+        _ => None,
+    };
+    let mut i = 0;
+    while i + 2 < items.len() {
+        let (Some(head), Some(between), Some(tail)) =
+            (text(&items[i]), text(&items[i + 1]), text(&items[i + 2]))
+        else {
+            i += 1;
+            continue;
+        };
+        let labels_only = |t: &str| {
+            t.chars().count() <= 16
+                && (meta::unit_in(t).is_some()
+                    || title::parse_title_line(t)
+                        .is_some_and(|t| t.number.is_some() && t.text.is_empty()))
+        };
+        // The tail may read as a title of its own (`款收支总表` as 收支总表):
+        // joined, it must name another table, and the head none.
+        let title_of = |head: &str, tail: &str| {
+            let joined = format!("{head}{tail}");
+            let joined_kind = kind(&joined);
+            (piece(head, 30)
+                && piece(tail, 12)
+                && tail.ends_with('表')
+                && g.match_title(head).is_none()
+                && joined_kind.is_some()
+                && kind(tail) != joined_kind)
+                .then_some(joined)
+        };
+        if let Some(joined) = title_of(&head, &tail).filter(|_| labels_only(&between)) {
+            let at = items[i].at();
+            items[i] = Item::Text { text: joined, at };
+            items.remove(i + 2);
+            items.swap(i, i + 1);
+            i += 2;
+        } else if let Some(joined) = title_of(&between, &tail).filter(|_| labels_only(&head)) {
+            // `表4` / `部门综合预算财政拨` / `款收支总表`: wrapped under its number.
+            let at = items[i + 1].at();
+            items[i + 1] = Item::Text { text: joined, at };
+            items.remove(i + 2);
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+}
+
 /// Moves each title printed at the foot of its table's first page to the
 /// top of that page (see the module documentation).
 pub fn raise_foot_titles(g: &Grammar, items: &mut [Item]) {
@@ -144,6 +209,36 @@ mod tests {
                 Item::Row { .. } => "<row>",
             })
             .collect()
+    }
+
+    #[test]
+    fn a_title_wrapped_around_its_number_is_rejoined() {
+        let g = Grammar::global();
+        // Around the number and unit (pdfplumber), under the number (PyMuPDF).
+        for (dump, rejoined) in [
+            (
+                "02 01 住房公积金 36.11\n部门综合预算财政拨\n表4 单位：万元\n款收支总表\n编制部门：某办公室",
+                vec!["02 01 住房公积金 36.11", "表4 单位：万元", "部门综合预算财政拨款收支总表", "编制部门：某办公室"],
+            ),
+            (
+                "表4\n部门综合预算财政拨\n款收支总表\n单位：万元",
+                vec!["表4", "部门综合预算财政拨款收支总表", "单位：万元"],
+            ),
+        ] {
+            let mut items = items(dump);
+            rejoin_titles_split_by_labels(g, &mut items);
+            assert_eq!(lines(&items), rejoined);
+        }
+        // A tail that names the same table alone, or no table joined, stays.
+        for dump in [
+            "住房公积金\n表4\n收支总表",
+            "行政运行\n单位：万元\n其他表",
+            "部门综合预算财政拨\n说明：本表\n款收支总表",
+        ] {
+            let mut items = items(dump);
+            rejoin_titles_split_by_labels(g, &mut items);
+            assert_eq!(lines(&items), dump.lines().collect::<Vec<_>>(), "{dump}");
+        }
     }
 
     const INCOME_PAGE: &str = "编制部门：某街道办事处\n项目 收入预算\n\
