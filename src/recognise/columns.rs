@@ -75,7 +75,9 @@ pub fn is_column_number_row(cells: &[Cell]) -> bool {
 /// True for the texts of a column-number row, blank cells left out or not
 /// (a flow dump's `栏次 1 栏次 2`, `甲 1 乙 2`).
 pub fn lists_column_numbers<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
+    // A cell may hold two, run together by the dump's spacing (`1 栏次`).
     let filled: Vec<_> = texts
+        .flat_map(|t| t.split(normalize::is_space))
         .map(normalize::label)
         .filter(|t| !t.is_empty())
         .collect();
@@ -919,5 +921,10 @@ mod tests {
         ])));
         assert!(!is_column_number_row(&row(&["1", "2", "1"])));
         assert!(!is_column_number_row(&row(&["合计", "1", "2", "3"])));
+        // A pdftotext -layout cell running two together (`1 栏次`).
+        assert!(is_column_number_row(&row(&[
+            "栏次", "1 栏次", "2", "3", "4", "5"
+        ])));
+        assert!(!is_column_number_row(&row(&["合计", "1 栏", "2"])));
     }
 }
