@@ -1341,6 +1341,27 @@ fn a_flow_income_table_with_a_column_no_standard_layout_has() {
 }
 
 #[test]
+fn a_line_after_a_blank_is_no_wrapped_label_in_an_aligned_dump() {
+    // Seed 000's pdftotext -layout dump: `表5` and `第三部分 …情况说明`, each
+    // after a blank line under a table's last row, were glued to that row's
+    // label before 2026-12-04: 表5 lost its number and the narrative was
+    // never read (no narrative check).
+    let path = root().join("tests/fixtures/dumps/000_530d8417aadfcef1.pdftotext-layout.txt");
+    let run = extract(&[&path]);
+    let items = run.line_items();
+    assert!(items
+        .iter()
+        .any(|r| r["table"] == "general_budget" && r["table_no"] == "5"));
+    assert!(items.iter().all(|r| !r["item"].contains("部分")));
+    let narrative = run
+        .checks()
+        .iter()
+        .filter(|c| c["rule"] == "narrative")
+        .count();
+    assert!(narrative > 100, "{narrative}");
+}
+
+#[test]
 fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
     // Seed 001 (pdftotext flow) with a footer at each of its page tops —
     // `第 7 页 共 48 页`, as a PDF prints it: before 2026-12-03 the footer

@@ -860,7 +860,14 @@ fn label_line<'a>(
     }
     let above_labelled =
         above_label.is_some() || (above_body.is_some() && above_head == Some(only.start));
+    // A wrapped label's lines come one under the other; after a blank line
+    // the text is the page's own (`第三部分 …情况说明` under the last row).
+    let right_under = above.is_some_and(|a| match (a.at, line.at) {
+        (Provenance::Line(a), Provenance::Line(l)) => l == a + 1,
+        _ => true,
+    });
     let tail = above_labelled
+        && right_under
         && below.is_none_or(|b| {
             !b.is_body() || below_label.is_some() || b.segments.iter().all(|s| s.start > only.start)
         });
