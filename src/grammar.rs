@@ -95,6 +95,8 @@ pub struct Grammar {
     pub identities: identities::IdentityGrammar,
     synonyms: HashMap<String, Measure>,
     synonym_list: Vec<(String, Measure)>,
+    /// `synonym_list` by first character, longest first (`measures_named`).
+    synonyms_by_first: HashMap<char, Vec<(String, Measure)>>,
     /// The synonyms that name an item of a table's side (`item_names_in`),
     /// by their first character, longest first.
     item_names: HashMap<char, Vec<String>>,
@@ -401,6 +403,18 @@ impl Grammar {
         Ok(Grammar {
             identities,
             synonyms,
+            synonyms_by_first: {
+                let mut by_first: HashMap<char, Vec<(String, Measure)>> = HashMap::new();
+                for (w, m) in &synonym_list {
+                    if let Some(c) = w.chars().next() {
+                        by_first.entry(c).or_default().push((w.clone(), m));
+                    }
+                }
+                for list in by_first.values_mut() {
+                    list.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+                }
+                by_first
+            },
             synonym_list,
             item_names,
             label_headers: m
@@ -608,10 +622,9 @@ impl Grammar {
         let mut rest: &str = &text;
         while let Some(c) = rest.chars().next() {
             let longest = self
-                .synonym_list
-                .iter()
-                .filter(|(w, _)| rest.starts_with(w.as_str()))
-                .max_by_key(|(w, _)| w.len());
+                .synonyms_by_first
+                .get(&c)
+                .and_then(|list| list.iter().find(|(w, _)| rest.starts_with(w.as_str())));
             match longest {
                 Some((w, m)) => {
                     measures.push(*m);

@@ -27,9 +27,10 @@ use super::{meta, title};
 /// `款收支总表`), or before them (`表4` / `部门综合预算财政拨` /
 /// `款收支总表`). The pieces become the title, after that line.
 pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
+    // Pieces and labels are short: prose is skipped before any work.
     let text = |i: &Item| match i {
-        Item::Text { text, .. } => Some(normalize::label(text).into_owned()),
-        Item::Row { .. } => None,
+        Item::Text { text, .. } if text.len() <= 120 => Some(normalize::label(text).into_owned()),
+        _ => None,
     };
     let piece = |t: &str, n: usize| {
         let chars = t.chars().count();
@@ -41,8 +42,15 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
         Some(TitleMeaning::Kind(k)) => Some(k.key),
         _ => None,
     };
+    let ends_in_biao =
+        |i: &Item| matches!(i, Item::Text { text, .. } if text.trim_end().ends_with('表'));
     let mut i = 0;
     while i + 2 < items.len() {
+        // Every title ends in 表: most lines are passed over here.
+        if !ends_in_biao(&items[i + 2]) {
+            i += 1;
+            continue;
+        }
         let (Some(head), Some(between), Some(tail)) =
             (text(&items[i]), text(&items[i + 1]), text(&items[i + 2]))
         else {
