@@ -77,7 +77,7 @@ pub fn other_format(bytes: &[u8]) -> Option<&'static str> {
 
 /// The member names a zip file lists in its central directory (found from
 /// the end-of-directory record in its last 64 KiB), or, without one (a
-/// truncated file), the name in its first local header. Only names are
+/// truncated file), the names in its local headers. Only names are
 /// read; nothing is decompressed, and a damaged directory gives fewer names.
 pub(crate) fn zip_member_names(bytes: &[u8]) -> Vec<&[u8]> {
     let u16_at = |at: usize| {
@@ -114,8 +114,11 @@ pub(crate) fn zip_member_names(bytes: &[u8]) -> Vec<&[u8]> {
         }
     }
     if names.is_empty() {
-        if let Some(n) = u16_at(26).and_then(|len| bytes.get(30..30 + len)) {
-            names.push(n);
+        // Its local headers, whose names are stored uncompressed, remain.
+        for at in memchr::memmem::find_iter(bytes, b"PK\x03\x04") {
+            if let Some(n) = u16_at(at + 26).and_then(|len| bytes.get(at + 30..at + 30 + len)) {
+                names.push(n);
+            }
         }
     }
     names

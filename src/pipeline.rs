@@ -197,7 +197,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
         });
     }
     if let Some(format) = sheet::format_of(bytes) {
-        match sheet::to_text(bytes) {
+        match sheet::to_text(bytes, format) {
             Ok(text) => {
                 let layout = layout::detect(&text);
                 return Ok(TextLayer {

@@ -42,19 +42,7 @@ pub fn format_of(bytes: &[u8]) -> Option<&'static str> {
         return None;
     }
     let names = crate::decode::zip_member_names(bytes);
-    // A truncated workbook has lost its directory, not its local headers,
-    // whose names are stored uncompressed.
-    let truncated_workbook = || {
-        memchr::memmem::find_iter(bytes, b"PK\x03\x04").any(|at| {
-            let name_len = bytes
-                .get(at + 26..at + 28)
-                .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])));
-            bytes
-                .get(at + 30..at + 30 + name_len)
-                .is_some_and(|name| name.starts_with(b"xl/"))
-        })
-    };
-    if names.iter().any(|n| n.starts_with(b"xl/")) || truncated_workbook() {
+    if names.iter().any(|n| n.starts_with(b"xl/")) {
         Some("xlsx")
     } else if bytes
         .get(30..)
@@ -72,13 +60,13 @@ pub fn is_sheet_format(format: &str) -> bool {
 }
 
 /// The workbook's sheets as tab-separated lines (see the module
-/// documentation).
-pub fn to_text(bytes: &[u8]) -> Result<String, SheetError> {
+/// documentation); `format` as [`format_of`] named it.
+pub fn to_text(bytes: &[u8], format: &str) -> Result<String, SheetError> {
     let unreadable = |e: &dyn std::fmt::Display| SheetError::Unreadable(e.to_string());
     let data = Cursor::new(bytes);
-    let mut book = match format_of(bytes) {
-        Some("xlsx") => Sheets::Xlsx(open_workbook_from_rs(data).map_err(|e| unreadable(&e))?),
-        Some("ods") => Sheets::Ods(open_workbook_from_rs(data).map_err(|e| unreadable(&e))?),
+    let mut book = match format {
+        "xlsx" => Sheets::Xlsx(open_workbook_from_rs(data).map_err(|e| unreadable(&e))?),
+        "ods" => Sheets::Ods(open_workbook_from_rs(data).map_err(|e| unreadable(&e))?),
         _ => Sheets::Xls(open_workbook_from_rs(data).map_err(|e| unreadable(&e))?),
     };
     let mut text = String::new();

@@ -740,13 +740,11 @@ fn split_project_rows(rows: &mut [FlowRow], earlier: &[Table]) {
     }
 }
 
-/// The kind's standard layout whose column names the header mentions most
-/// (ties: the one with the fewest columns the header does not name).
 /// The header's own columns, when it names one that no standard layout of
 /// the kind has (a Sichuan income table's 上年结转 column): the measures it
 /// names in order (`named`, each once), taken when they are as many as the
-/// widest row's amounts. A standard layout would move every amount after that column
-/// one measure along.
+/// widest row's amounts. A standard layout would move every amount after
+/// that column one measure along.
 fn printed_layout(kind: &TableKind, named: &[Measure], rows: &[FlowRow]) -> Option<Vec<Measure>> {
     let mut printed: Vec<Measure> = Vec::new();
     for m in named {
@@ -762,6 +760,8 @@ fn printed_layout(kind: &TableKind, named: &[Measure], rows: &[FlowRow]) -> Opti
     (unknown_to_layouts && printed.contains(&"total") && widest == printed.len()).then_some(printed)
 }
 
+/// The kind's standard layout whose column names the header mentions most
+/// (ties: the one with the fewest columns the header does not name).
 fn choose_layout<'k>(g: &Grammar, layouts: &'k [Vec<Measure>], header: &str) -> &'k [Measure] {
     let score = |l: &Vec<Measure>| {
         l.iter()

@@ -42,6 +42,25 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
         Some(TitleMeaning::Kind(k)) => Some(k.key),
         _ => None,
     };
+    let labels_only = |t: &str| {
+        t.chars().count() <= 16
+            && (meta::unit_in(t).is_some()
+                || title::parse_title_line(t)
+                    .is_some_and(|t| t.number.is_some() && t.text.is_empty()))
+    };
+    // The tail may read as a title of its own (`款收支总表` as 收支总表):
+    // joined, it must name another table, and the head none.
+    let title_of = |head: &str, tail: &str| {
+        let joined = format!("{head}{tail}");
+        let joined_kind = kind(&joined);
+        (piece(head, 30)
+            && piece(tail, 12)
+            && tail.ends_with('表')
+            && g.match_title(head).is_none()
+            && joined_kind.is_some()
+            && kind(tail) != joined_kind)
+            .then_some(joined)
+    };
     let ends_in_biao =
         |i: &Item| matches!(i, Item::Text { text, .. } if text.trim_end().ends_with('表'));
     let mut i = 0;
@@ -56,25 +75,6 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
         else {
             i += 1;
             continue;
-        };
-        let labels_only = |t: &str| {
-            t.chars().count() <= 16
-                && (meta::unit_in(t).is_some()
-                    || title::parse_title_line(t)
-                        .is_some_and(|t| t.number.is_some() && t.text.is_empty()))
-        };
-        // The tail may read as a title of its own (`款收支总表` as 收支总表):
-        // joined, it must name another table, and the head none.
-        let title_of = |head: &str, tail: &str| {
-            let joined = format!("{head}{tail}");
-            let joined_kind = kind(&joined);
-            (piece(head, 30)
-                && piece(tail, 12)
-                && tail.ends_with('表')
-                && g.match_title(head).is_none()
-                && joined_kind.is_some()
-                && kind(tail) != joined_kind)
-                .then_some(joined)
         };
         if let Some(joined) = title_of(&head, &tail).filter(|_| labels_only(&between)) {
             let at = items[i].at();
