@@ -744,8 +744,15 @@ fn split_project_rows(rows: &mut [FlowRow], earlier: &[Table]) {
 /// the kind has (a Sichuan income table's 上年结转 column): the measures it
 /// names in order (`named`, each once), taken when they are as many as the
 /// widest row's amounts. A standard layout would move every amount after
-/// that column one measure along.
-fn printed_layout(kind: &TableKind, named: &[Measure], rows: &[FlowRow]) -> Option<Vec<Measure>> {
+/// that column one measure along. The header must name the table's total,
+/// or only this year's figures and their comparisons (a final account's
+/// `年初预算数` / `决算数`).
+fn printed_layout(
+    g: &Grammar,
+    kind: &TableKind,
+    named: &[Measure],
+    rows: &[FlowRow],
+) -> Option<Vec<Measure>> {
     let mut printed: Vec<Measure> = Vec::new();
     for m in named {
         if printed.contains(m) {
@@ -756,8 +763,14 @@ fn printed_layout(kind: &TableKind, named: &[Measure], rows: &[FlowRow]) -> Opti
     let unknown_to_layouts = printed
         .iter()
         .any(|m| !kind.layouts.iter().flatten().any(|x| x == m));
+    let this_year = |m: &Measure| matches!(*m, "budget" | "final");
+    let whole = printed.contains(&"total")
+        || (printed.iter().any(this_year)
+            && printed
+                .iter()
+                .all(|m| this_year(m) || g.identities.is_comparison(m)));
     let widest = rows.iter().map(|r| r.numbers.len()).max()?;
-    (unknown_to_layouts && printed.contains(&"total") && widest == printed.len()).then_some(printed)
+    (unknown_to_layouts && whole && widest == printed.len()).then_some(printed)
 }
 
 /// The kind's standard layout whose column names the header mentions most
@@ -1333,7 +1346,7 @@ fn coded(
     let titled = g.measures_named(&table.title);
     let mut named = g.measures_named(&header);
     named.retain(|m| !titled.contains(m));
-    let printed = printed_layout(kind, &named, &rows);
+    let printed = printed_layout(g, kind, &named, &rows);
     let layout = match (panel_measure(g, panels, &lines), &printed) {
         (Some(measure), _) => vec![measure],
         (None, Some(printed)) => printed.clone(),
@@ -3254,6 +3267,64 @@ mod tests {
                     .map(|v| (r.item.clone(), v.measure, v.amount.to_string(), v.status))
             })
             .collect()
+    }
+
+    #[test]
+    fn a_final_accounts_budget_and_final_columns_are_the_headers_own() {
+        // PyMuPDF's dump of the national template's 一般公共预算财政拨款支出
+        // 决算表 (its title wrapped under `公开05表`): 年初预算数 and 决算数,
+        // no total. Before, the kind's standard layout (合计 | 基本支出 |
+        // 项目支出) was taken and every amount was uncertain.
+        let text = "\
+公开05表
+一般公共
+预算财政
+拨款支出
+决算表
+金额单位：元
+科目代码
+科目名称
+年初预算数
+决算数
+栏次
+1
+2
+合计
+9063283.97
+9051060.22
+208 社会保障和就业支出
+1437583.86
+1521482.80
+20805 行政事业单位养老支出
+1437583.86
+1521482.80
+210 卫生健康支出
+7625700.11
+7529577.42
+";
+        let doc = crate::pipeline::document(text.as_bytes()).unwrap();
+        let table = &doc.tables[0];
+        assert_eq!(table.kind, "general_budget");
+        assert_eq!(table.number, Some(5.into()));
+        assert_eq!(table.columns, ["budget", "final"]);
+        let row = |code: &str| {
+            let r = table
+                .rows
+                .iter()
+                .find(|r| r.code.as_ref().is_some_and(|c| c.as_str() == code))
+                .unwrap();
+            r.values
+                .iter()
+                .map(|v| (v.measure, v.amount.to_string(), v.status))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            row("208"),
+            [
+                ("budget", "1437583.86".to_string(), CellStatus::Ok),
+                ("final", "1521482.80".to_string(), CellStatus::Ok)
+            ]
+        );
     }
 
     #[test]

@@ -93,7 +93,8 @@ pub fn starts_with_agency_label(line: &str) -> bool {
 /// A table's title with its unit on the same line (`…情况表（单位：万元）`,
 /// `…预算表 单位：元` from a unit cell beside the title's): the title,
 /// normalised, and the unit. `None` unless what comes before the unit
-/// ends like a title (`表`, `表(续)`).
+/// ends like a title (`表`, `表(续)`) or is a table's number alone (`表1-2
+/// 单位：万元`, its title wrapped onto the lines around it).
 pub fn title_and_unit(line: &str) -> Option<(String, Unit)> {
     const CLAUSES: [(&str, Unit); 10] = [
         ("(金额单位:万元)", Unit::WanYuan),
@@ -119,7 +120,9 @@ pub fn title_and_unit(line: &str) -> Option<(String, Unit)> {
         Some(at) if title.ends_with(')') => &title[..at],
         _ => title,
     };
-    let reads_as_title = ["表", "表(续)", "续表"].iter().any(|e| name.ends_with(e));
+    let reads_as_title = ["表", "表(续)", "续表"].iter().any(|e| name.ends_with(e))
+        || super::title::parse_title_line(name)
+            .is_some_and(|t| t.number.is_some() && t.text.is_empty());
     reads_as_title.then(|| (title.to_string(), unit))
 }
 
@@ -457,6 +460,11 @@ mod tests {
                 "一般公共预算支出明细表(按功能科目)".to_string(),
                 Unit::WanYuan
             ))
+        );
+        // A table's number alone, its title wrapped around this line.
+        assert_eq!(
+            title_and_unit("表1-2 单位：万元"),
+            Some(("表1-2".to_string(), Unit::WanYuan))
         );
         // Not a title before the unit: an agency line, a header cell.
         assert_eq!(title_and_unit("编制部门：某局  单位：万元"), None);

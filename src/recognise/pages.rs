@@ -17,81 +17,179 @@
 use crate::amount::Amount;
 use crate::grammar::{Grammar, TitleMeaning};
 use crate::layout::Item;
+use crate::model::Provenance;
 use crate::normalize;
 
 use super::{meta, title};
 
-/// Rejoins a title wrapped around the line beside it: a title cell too
+/// Lines a wrapped title spans at most, with its number and unit lines.
+const WRAPPED_TITLE_LINES: usize = 6;
+
+/// Rejoins a title wrapped around the lines beside it: a title cell too
 /// narrow for its words wraps, and the number or unit printed beside it
 /// comes out between its pieces (`部门综合预算财政拨` / `表4 单位：万元` /
-/// `款收支总表`), or before them (`表4` / `部门综合预算财政拨` /
-/// `款收支总表`). The pieces become the title, after that line.
+/// `款收支总表`), before them (`表4` / `部门综合预算财政拨` / `款收支总表`),
+/// or on the same line as one (`表5 部门综合预算一般 单位：万元` /
+/// `公共预算支出明细` / `表（按功能科目）`). The number and unit lines
+/// among the pieces come first, then the title, where the first piece was.
 pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
-    // Pieces and labels are short: prose is skipped before any work.
-    let text = |i: &Item| match i {
-        Item::Text { text, .. } if text.len() <= 120 => Some(normalize::label(text).into_owned()),
-        _ => None,
+    // Every title's last piece holds a 表: most windows are passed over.
+    let has_biao = |i: &Item| match i {
+        Item::Text { text, .. } => text.contains('表'),
+        Item::Row { cells, .. } => cells.iter().any(|c| c.text.contains('表')),
     };
-    let piece = |t: &str, n: usize| {
-        let chars = t.chars().count();
-        (2..=n).contains(&chars)
-            && !t.bytes().any(|b| b.is_ascii_digit())
-            && !t.contains(['。', ',', ';', ':', '、'])
-    };
+    let mut next_biao = None;
+    let mut i = 0;
+    while i < items.len() {
+        if next_biao.is_none_or(|b| b < i) {
+            next_biao = items[i..].iter().position(has_biao).map(|p| p + i);
+        }
+        let Some(b) = next_biao else {
+            return;
+        };
+        if b - i >= WRAPPED_TITLE_LINES {
+            i = b + 1 - WRAPPED_TITLE_LINES;
+            continue;
+        }
+        let Some(w) = wrapped_title(g, &items[i..]) else {
+            i += 1;
+            continue;
+        };
+        // A row label before the pieces is none of them: the title the
+        // next line starts, ending where this one does, is the same.
+        let later = wrapped_title(g, &items[i + 1..]);
+        if later.is_some_and(|v| v.kind == w.kind && v.span + 1 == w.span) {
+            i += 1;
+            continue;
+        }
+        let at = items[i + w.first_piece].at();
+        let labels = w
+            .labels
+            .into_iter()
+            .map(|(text, at)| Item::Text { text, at });
+        let title = Item::Text { text: w.title, at };
+        let placed = labels.chain(std::iter::once(title)).collect::<Vec<_>>();
+        let n = placed.len();
+        items.splice(i..i + w.span, placed);
+        i += n;
+        next_biao = None;
+    }
+}
+
+/// A title found wrapped over the first `span` items of a window.
+struct WrappedTitle {
+    title: String,
+    kind: &'static str,
+    /// The number and unit lines (or cells) among its pieces, in order.
+    labels: Vec<(String, Provenance)>,
+    first_piece: usize,
+    span: usize,
+}
+
+/// The wrapped title the window opens with: two or more pieces that name
+/// a table only together, with nothing but number and unit labels between
+/// them. The last piece read alone must not name that table (a row label
+/// before `收支总表` is no piece of it), nor the first name any table.
+fn wrapped_title(g: &Grammar, window: &[Item]) -> Option<WrappedTitle> {
     let kind = |t: &str| match g.match_title(t) {
         Some(TitleMeaning::Kind(k)) => Some(k.key),
         _ => None,
     };
-    let labels_only = |t: &str| {
-        t.chars().count() <= 16
-            && (meta::unit_in(t).is_some()
-                || title::parse_title_line(t)
-                    .is_some_and(|t| t.number.is_some() && t.text.is_empty()))
-    };
-    // The tail may read as a title of its own (`款收支总表` as 收支总表):
-    // joined, it must name another table, and the head none.
-    let title_of = |head: &str, tail: &str| {
-        let joined = format!("{head}{tail}");
-        let joined_kind = kind(&joined);
-        (piece(head, 30)
-            && piece(tail, 12)
-            && tail.ends_with('表')
-            && g.match_title(head).is_none()
-            && joined_kind.is_some()
-            && kind(tail) != joined_kind)
-            .then_some(joined)
-    };
-    let ends_in_biao =
-        |i: &Item| matches!(i, Item::Text { text, .. } if text.trim_end().ends_with('表'));
-    let mut i = 0;
-    while i + 2 < items.len() {
-        // Every title ends in 表: most lines are passed over here.
-        if !ends_in_biao(&items[i + 2]) {
-            i += 1;
-            continue;
+    let mut pieces: Vec<String> = Vec::new();
+    let mut labels = Vec::new();
+    let mut first_piece = 0;
+    let mut found = None;
+    for (n, item) in window.iter().take(WRAPPED_TITLE_LINES).enumerate() {
+        let Some(line) = TitleFragment::of(item) else {
+            break;
+        };
+        if !line.labels.is_empty() {
+            labels.push((line.labels.join(" "), item.at()));
         }
-        let (Some(head), Some(between), Some(tail)) =
-            (text(&items[i]), text(&items[i + 1]), text(&items[i + 2]))
-        else {
-            i += 1;
+        let Some(piece) = line.piece else {
             continue;
         };
-        if let Some(joined) = title_of(&head, &tail).filter(|_| labels_only(&between)) {
-            let at = items[i].at();
-            items[i] = Item::Text { text: joined, at };
-            items.remove(i + 2);
-            items.swap(i, i + 1);
-            i += 2;
-        } else if let Some(joined) = title_of(&between, &tail).filter(|_| labels_only(&head)) {
-            // `表4` / `部门综合预算财政拨` / `款收支总表`: wrapped under its number.
-            let at = items[i + 1].at();
-            items[i + 1] = Item::Text { text: joined, at };
-            items.remove(i + 2);
-            i += 2;
-        } else {
-            i += 1;
+        if pieces.is_empty() {
+            if piece.chars().count() < 2 || g.match_title(&piece).is_some() {
+                return None;
+            }
+            first_piece = n;
+        }
+        pieces.push(piece);
+        let joined = pieces.concat();
+        let last = pieces.last().map_or("", String::as_str);
+        let named = kind(&joined).filter(|&k| kind(last) != Some(k));
+        if let (true, Some(kind)) = (pieces.len() >= 2, named) {
+            found = Some(WrappedTitle {
+                title: joined,
+                kind,
+                labels: labels.clone(),
+                first_piece,
+                span: n + 1,
+            });
         }
     }
+    found
+}
+
+/// A short line as a piece of a wrapped title: at most one piece of words,
+/// and any number of table-number and unit labels beside it.
+struct TitleFragment {
+    piece: Option<String>,
+    labels: Vec<String>,
+}
+
+impl TitleFragment {
+    fn of(item: &Item) -> Option<TitleFragment> {
+        let words: Vec<&str> = match item {
+            Item::Text { text, .. } if text.len() <= 120 => text.split_whitespace().collect(),
+            Item::Row { cells, .. } if cells.len() <= 4 => {
+                cells.iter().map(|c| c.text.as_str()).collect()
+            }
+            _ => return None,
+        };
+        let mut line = TitleFragment {
+            piece: None,
+            labels: Vec::new(),
+        };
+        let mut words = words.into_iter();
+        while let Some(word) = words.next() {
+            let mut norm = normalize::label(word).into_owned();
+            let mut printed = word.to_string();
+            // `单位：` `万元`: a unit spaced from its label.
+            if norm.ends_with("单位:") || norm == "单位" {
+                if let Some(next) = words.next() {
+                    norm.push_str(&normalize::label(next));
+                    printed = format!("{word} {next}");
+                }
+            }
+            if is_label(&norm) {
+                line.labels.push(printed);
+            } else if line.piece.is_none() && is_piece(&norm) {
+                line.piece = Some(norm);
+            } else {
+                return None;
+            }
+        }
+        (line.piece.is_some() || !line.labels.is_empty()).then_some(line)
+    }
+}
+
+/// A table number or unit printed beside a title (`表4`, `公开05表`,
+/// `单位：万元`).
+fn is_label(norm: &str) -> bool {
+    norm.chars().count() <= 16
+        && (meta::unit_in(norm).is_some()
+            || title::template_table_label(norm).is_some()
+            || title::parse_title_line(norm)
+                .is_some_and(|t| t.number.is_some() && t.text.is_empty()))
+}
+
+/// Words that may be a piece of a title: short, no digit, no sentence.
+fn is_piece(norm: &str) -> bool {
+    (1..=30).contains(&norm.chars().count())
+        && !norm.bytes().any(|b| b.is_ascii_digit())
+        && !norm.contains(['。', ',', ';', ':', '、'])
 }
 
 /// Moves each title printed at the foot of its table's first page to the
@@ -231,6 +329,34 @@ mod tests {
             (
                 "表4\n部门综合预算财政拨\n款收支总表\n单位：万元",
                 vec!["表4", "部门综合预算财政拨款收支总表", "单位：万元"],
+            ),
+            // The number and unit on the first piece's line (pdftotext
+            // -layout, pdfplumber), over three lines with its clause.
+            (
+                "表5 部门综合预算一般 单位：万元\n公共预算支出明细\n表（按功能科目）\n编制部门：某办公室",
+                vec!["表5 单位：万元", "部门综合预算一般公共预算支出明细表(按功能科目)", "编制部门：某办公室"],
+            ),
+            (
+                "部门综合预算一般公\n表5 共预算支出明细表 单位：万元\n（按功能科目）",
+                vec!["表5 单位：万元", "部门综合预算一般公共预算支出明细表(按功能科目)"],
+            ),
+            (
+                "部门综合预算一般\n公共预算基本支出\n表6 单位：万元\n明细表（按经济科\n目）",
+                vec!["表6 单位：万元", "部门综合预算一般公共预算基本支出明细表(按经济科目)"],
+            ),
+            // The national template's label; a last piece of one character.
+            (
+                "公开05表 一般公共预 金额单位：元\n算财政拨款\n支出决算表",
+                vec!["公开05表 金额单位：元", "一般公共预算财政拨款支出决算表"],
+            ),
+            (
+                "部门支出总\n表1-2 单位：万元\n表",
+                vec!["表1-2 单位：万元", "部门支出总表"],
+            ),
+            // A row's wrapped label before the pieces is none of them.
+            (
+                "住房公积金\n部门综合预算财政拨\n款收支总表",
+                vec!["住房公积金", "部门综合预算财政拨款收支总表"],
             ),
         ] {
             let mut items = items(dump);
