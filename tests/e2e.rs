@@ -1343,6 +1343,49 @@ fn a_flow_income_table_with_a_column_no_standard_layout_has() {
 }
 
 #[test]
+fn an_unruled_aligned_dump_with_titles_wrapped_beside_their_numbers() {
+    // tests/fixtures/provinces/dumps: the Hunan fixture rendered by
+    // reportlab (no rules, centred headings) and dumped by pdftotext
+    // -layout. Its titles wrap beside their numbers and units (`表5 部门综合
+    // 预算一般 单位：万元` / `公共预算支出明细` / `表（按功能科目）`), and 基本支出
+    // is centred over 人员经费 and 公用经费, apart from their amounts. Before
+    // 2026-12-04, 表3's number was lost, 表4 was read as a `款收支总表`
+    // summary, 表6 was not read and 表5's 68 cells were lost.
+    let dir = root().join("tests/fixtures/provinces");
+    let path = dir.join("dumps/hunan_comprehensive_budget.reportlab.layout.txt");
+    let run = extract(&[&path]);
+    let numbers: Vec<String> = {
+        let mut n: Vec<String> = run
+            .line_items()
+            .iter()
+            .map(|r| format!("{} {}", r["table_no"], r["table"]))
+            .collect();
+        n.dedup();
+        n
+    };
+    assert_eq!(
+        numbers,
+        [
+            "1 summary",
+            "2 income",
+            "3 expenditure",
+            "4 fiscal_summary",
+            "5 general_budget",
+            "6 general_budget_basic",
+            "8 three_public"
+        ]
+    );
+    let s = score(
+        &dir.join("hunan_comprehensive_budget.gold.csv"),
+        &run.line_items(),
+    );
+    assert_eq!(s.silent, 0, "wrong cells marked ok");
+    let missed = |table: &str| s.misses.iter().filter(|k| k.starts_with(table)).count();
+    assert_eq!(missed("general_budget|"), 0, "{:?}", s.misses);
+    assert_eq!(missed("general_budget_basic|"), 0, "{:?}", s.misses);
+}
+
+#[test]
 fn a_line_after_a_blank_is_no_wrapped_label_in_an_aligned_dump() {
     // Seed 000's pdftotext -layout dump: `表5` and `第三部分 …情况说明`, each
     // after a blank line under a table's last row, were glued to that row's

@@ -396,6 +396,11 @@ pub fn resolve(
     let leaves = assemble_leaves(g, header_rows, from);
     let cands: Vec<Vec<Measure>> = leaves.iter().map(Token::candidates).collect();
     let columns = resolve_leaves(&cands, width, layouts);
+    if columns.measures.iter().all(Option::is_none) {
+        if let Some(named) = layout_named_wholly(g, header_rows, from, width, layouts) {
+            return named;
+        }
+    }
     // A printed header the grammar does not know is the layout's column
     // only when it reads as a variant of that column's name: more words
     // around it (`单位上年结余(不包括国库集中支付额度结余)`) or fewer
@@ -414,6 +419,38 @@ pub fn resolve(
         };
     }
     columns
+}
+
+/// The one standard layout of `width` columns whose every measure the
+/// header's cells name, wherever they stand: a header whose cells the
+/// dump's spacing set apart from their columns (an unruled table, centred
+/// headings over a group: `基本支出` over `人员经费` / `公用经费`) still
+/// names its columns. The rows' sums check the reading.
+fn layout_named_wholly(
+    g: &Grammar,
+    header_rows: &[&[Cell]],
+    from: usize,
+    width: usize,
+    layouts: &[Vec<Measure>],
+) -> Option<Columns> {
+    let text: String = header_rows
+        .iter()
+        .flat_map(|row| row.iter().skip(from))
+        .map(|c| c.text.as_str())
+        .collect();
+    let named = g.measures_named(&text);
+    let mut wholly = layouts
+        .iter()
+        .filter(|l| l.len() == width && width >= 3 && l.iter().all(|m| named.contains(m)));
+    match (wholly.next(), wholly.next()) {
+        (Some(only), None) => Some(Columns {
+            measures: only.iter().map(|m| Some(*m)).collect(),
+            status: CellStatus::Ok,
+            alternatives: vec![vec![]; width],
+            problem: None,
+        }),
+        _ => None,
+    }
 }
 
 /// Whether printed header `a` and a measure's name `b` name the same thing:

@@ -774,8 +774,17 @@ fn printed_layout(
 }
 
 /// The kind's standard layout whose column names the header mentions most
-/// (ties: the one with the fewest columns the header does not name).
-fn choose_layout<'k>(g: &Grammar, layouts: &'k [Vec<Measure>], header: &str) -> &'k [Measure] {
+/// (ties: the one with the fewest columns the header does not name). A
+/// layout of three columns or more that the header names wholly and as
+/// wide as the widest row comes first: a group heading over its columns
+/// (`基本支出` over `人员经费` / `公用经费`) names a column the table may
+/// not print.
+fn choose_layout<'k>(
+    g: &Grammar,
+    layouts: &'k [Vec<Measure>],
+    header: &str,
+    widest: Option<usize>,
+) -> &'k [Measure] {
     let score = |l: &Vec<Measure>| {
         l.iter()
             .filter(|m| g.synonyms_of(m).iter().any(|s| header.contains(*s)))
@@ -786,7 +795,10 @@ fn choose_layout<'k>(g: &Grammar, layouts: &'k [Vec<Measure>], header: &str) -> 
     // also five of the seven a final account's income table has).
     layouts
         .iter()
-        .max_by_key(|l| (score(l), std::cmp::Reverse(l.len() - score(l))))
+        .max_by_key(|l| {
+            let fits = l.len() >= 3 && score(l) == l.len() && widest == Some(l.len());
+            (fits, score(l), std::cmp::Reverse(l.len() - score(l)))
+        })
         .map_or(&[][..], |l| l.as_slice())
 }
 
@@ -1199,7 +1211,7 @@ fn three_public_rows(g: &Grammar, kind: &TableKind, lines: &[CategoryLine], tabl
         .iter()
         .map(|l| l.label.as_str())
         .collect();
-    let layout = choose_layout(g, &kind.layouts, &header).to_vec();
+    let layout = choose_layout(g, &kind.layouts, &header, None).to_vec();
     if layout.is_empty() {
         return;
     }
@@ -1350,7 +1362,10 @@ fn coded(
     let layout = match (panel_measure(g, panels, &lines), &printed) {
         (Some(measure), _) => vec![measure],
         (None, Some(printed)) => printed.clone(),
-        (None, None) => choose_layout(g, &kind.layouts, &header).to_vec(),
+        (None, None) => {
+            let widest = rows.iter().map(|r| r.numbers.len()).max();
+            choose_layout(g, &kind.layouts, &header, widest).to_vec()
+        }
     };
     // A column the header names that the layout taken lacks (its words
     // wrapped out of order): every amount right of the total may sit one
@@ -2302,7 +2317,7 @@ mod tests {
         let kind = g.kind("income").unwrap();
         let header = "项目收入预算功能分类科目编码功能分类科目名称合计财政拨款收入事业收入事业单位经营收入其他收入类款项";
         assert_eq!(
-            choose_layout(g, &kind.layouts, header),
+            choose_layout(g, &kind.layouts, header, None),
             [
                 "total",
                 "fiscal_grant",
@@ -2312,7 +2327,23 @@ mod tests {
             ]
         );
         let header = "合计财政拨款收入上级补助收入事业收入经营收入附属单位上缴收入其他收入";
-        assert_eq!(choose_layout(g, &kind.layouts, header).len(), 7);
+        assert_eq!(choose_layout(g, &kind.layouts, header, None).len(), 7);
+        // 基本支出 over 人员经费 and 公用经费: Hunan prints the two alone
+        // (rows of four amounts), Sichuan with their 小计 (rows of five).
+        let kind = g.kind("general_budget").unwrap();
+        let header = "科目编码科目名称合计基本支出项目支出类款项人员经费公用经费";
+        assert_eq!(
+            choose_layout(g, &kind.layouts, header, Some(4)),
+            ["total", "personnel", "public_funds", "project"]
+        );
+        assert_eq!(
+            choose_layout(g, &kind.layouts, header, Some(5)),
+            ["total", "basic", "personnel", "public_funds", "project"]
+        );
+        // A row of one amount decides nothing (a project table's 合计).
+        let kind = g.kind("project").unwrap();
+        let header = "项目名称项目支出合计工资福利支出商品和服务支出资本性支出";
+        assert_eq!(choose_layout(g, &kind.layouts, header, Some(1)).len(), 11);
     }
 
     /// Each row's code, label and number of amount fragments.

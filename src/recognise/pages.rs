@@ -88,8 +88,10 @@ struct WrappedTitle {
 
 /// The wrapped title the window opens with: two or more pieces that name
 /// a table only together, with nothing but number and unit labels between
-/// them. The last piece read alone must not name that table (a row label
-/// before `收支总表` is no piece of it), nor the first name any table.
+/// them. The first must not name a table, nor the last read alone name the
+/// same table (a row label before `收支总表` is no piece of it) unless the
+/// first is printed beside the title's number or unit (`表3 部门综合预算
+/// 单位：万元` / `支出总表`).
 fn wrapped_title(g: &Grammar, window: &[Item]) -> Option<WrappedTitle> {
     let kind = |t: &str| match g.match_title(t) {
         Some(TitleMeaning::Kind(k)) => Some(k.key),
@@ -98,6 +100,8 @@ fn wrapped_title(g: &Grammar, window: &[Item]) -> Option<WrappedTitle> {
     let mut pieces: Vec<String> = Vec::new();
     let mut labels = Vec::new();
     let mut first_piece = 0;
+    // The first piece printed beside a number or unit: a title's line.
+    let mut head_labelled = false;
     let mut found = None;
     for (n, item) in window.iter().take(WRAPPED_TITLE_LINES).enumerate() {
         let Some(line) = TitleFragment::of(item) else {
@@ -114,11 +118,12 @@ fn wrapped_title(g: &Grammar, window: &[Item]) -> Option<WrappedTitle> {
                 return None;
             }
             first_piece = n;
+            head_labelled = !line.labels.is_empty();
         }
         pieces.push(piece);
         let joined = pieces.concat();
         let last = pieces.last().map_or("", String::as_str);
-        let named = kind(&joined).filter(|&k| kind(last) != Some(k));
+        let named = kind(&joined).filter(|&k| head_labelled || kind(last) != Some(k));
         if let (true, Some(kind)) = (pieces.len() >= 2, named) {
             found = Some(WrappedTitle {
                 title: joined,
@@ -143,11 +148,16 @@ impl TitleFragment {
     fn of(item: &Item) -> Option<TitleFragment> {
         let words: Vec<&str> = match item {
             Item::Text { text, .. } if text.len() <= 120 => text.split_whitespace().collect(),
-            Item::Row { cells, .. } if cells.len() <= 4 => {
-                cells.iter().map(|c| c.text.as_str()).collect()
-            }
+            Item::Row { cells, .. } => cells
+                .iter()
+                .map(|c| c.text.as_str())
+                .filter(|t| !t.trim().is_empty())
+                .collect(),
             _ => return None,
         };
+        if words.len() > 4 {
+            return None;
+        }
         let mut line = TitleFragment {
             piece: None,
             labels: Vec::new(),
@@ -352,6 +362,12 @@ mod tests {
             (
                 "部门支出总\n表1-2 单位：万元\n表",
                 vec!["表1-2 单位：万元", "部门支出总表"],
+            ),
+            // Its tail alone names the same table, but the head is
+            // printed on the title's line.
+            (
+                "表3 部门综合预算 单位：万元\n支出总表",
+                vec!["表3 单位：万元", "部门综合预算支出总表"],
             ),
             // A row's wrapped label before the pieces is none of them.
             (
