@@ -1572,12 +1572,20 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
             && g.class_names_by_code(&t[..3])
             && !is_number_fragment(t);
         // A total or an item only the expenditure side prints: the
-        // year-end balance (`年末结转和结余`, the income side has 年初…)
-        // and its allocation (`结余分配`).
+        // year-end balance (`年末结转和结余`, `年终结转结余`, `结转下年`; the
+        // income side has 年初… and 上年结转) and its allocation (`结余分配`).
         let norm = normalize::label(t);
-        let total = ["支出总计", "支出合计", "本年支出合计", "年末", "结余分配"]
-            .iter()
-            .any(|k| norm.starts_with(k));
+        let total = [
+            "支出总计",
+            "支出合计",
+            "本年支出合计",
+            "年末",
+            "年终结转",
+            "结转下年",
+            "结余分配",
+        ]
+        .iter()
+        .any(|k| norm.starts_with(k));
         class || glued || total || g.class_code(t).is_some()
     });
     named
@@ -2983,6 +2991,9 @@ mod tests {
             split_two_sided(g, &tokens)
         };
         assert_eq!(split("年初结转和结余 63.18 年末结转和结余"), Some(2));
+        // The expenditure side's carry-forward, printed blank.
+        assert_eq!(split("上年结转 12.00 结转下年"), Some(2));
+        assert_eq!(split("上年结转结余 12.00 年终结转结余"), Some(2));
         // Two labels, the second opening an item: the amount is its.
         assert_eq!(split("年初结转和结余 年末结转和结余 185.27"), Some(1));
         assert_eq!(split("八、其他收入 八、农林水支出 502.98"), Some(1));
