@@ -425,7 +425,8 @@ pub fn resolve(
 /// header's cells name, wherever they stand: a header whose cells the
 /// dump's spacing set apart from their columns (an unruled table, centred
 /// headings over a group: `基本支出` over `人员经费` / `公用经费`) still
-/// names its columns. The rows' sums check the reading.
+/// names its columns. Each header line must name them in the layout's
+/// order: the rows' sums cannot tell two parts of one total apart.
 fn layout_named_wholly(
     g: &Grammar,
     header_rows: &[&[Cell]],
@@ -433,15 +434,33 @@ fn layout_named_wholly(
     width: usize,
     layouts: &[Vec<Measure>],
 ) -> Option<Columns> {
-    let text: String = header_rows
+    if width < 3 {
+        return None;
+    }
+    let lines: Vec<Vec<Measure>> = header_rows
         .iter()
-        .flat_map(|row| row.iter().skip(from))
-        .map(|c| c.text.as_str())
+        .map(|row| {
+            let text: String = row.iter().skip(from).map(|c| c.text.as_str()).collect();
+            g.measures_named(&text)
+        })
         .collect();
-    let named = g.measures_named(&text);
-    let mut wholly = layouts
-        .iter()
-        .filter(|l| l.len() == width && width >= 3 && l.iter().all(|m| named.contains(m)));
+    let in_order = |layout: &[Measure]| {
+        lines.iter().all(|named| {
+            let places: Vec<usize> = named
+                .iter()
+                .filter_map(|m| layout.iter().position(|x| x == m))
+                .collect();
+            places.windows(2).all(|w| w[0] < w[1])
+        })
+    };
+    let named_wholly = |layout: &&Vec<Measure>| {
+        layout.len() == width
+            && layout
+                .iter()
+                .all(|m| lines.iter().flatten().any(|n| n == m))
+            && in_order(layout)
+    };
+    let mut wholly = layouts.iter().filter(named_wholly);
     match (wholly.next(), wholly.next()) {
         (Some(only), None) => Some(Columns {
             measures: only.iter().map(|m| Some(*m)).collect(),
@@ -747,6 +766,28 @@ mod tests {
         let r2 = row(&["", "小计（元）", "人员经费", "公用经费", ""]);
         let c = resolve(g, &[&r1, &r2], 0, 5, layouts);
         assert_eq!(measures(&c)[1], "basic");
+    }
+
+    #[test]
+    fn a_header_set_apart_from_its_amounts_names_its_layout_in_order() {
+        // Hunan's table in an unruled dump: 基本支出 centred over 人员经费
+        // and 公用经费, every cell off its amounts' column (three leaves
+        // for four columns).
+        let g = Grammar::global();
+        let layouts = &g.kind("general_budget").unwrap().layouts;
+        let r1 = row(&["合计", "", "基本支出", "项目支出"]);
+        let r2 = row(&["", "人员经费", "公用经费", ""]);
+        let c = resolve(g, &[&r1, &r2], 0, 4, layouts);
+        assert_eq!(
+            measures(&c),
+            ["total", "personnel", "public_funds", "project"]
+        );
+        assert_eq!((c.status, c.problem), (CellStatus::Ok, None));
+        // Named out of the layout's order: the sums cannot tell which part
+        // is which, and nothing is taken.
+        let r2 = row(&["", "公用经费", "人员经费", ""]);
+        let c = resolve(g, &[&r1, &r2], 0, 4, layouts);
+        assert!(c.measures.iter().all(Option::is_none), "{:?}", c.measures);
     }
 
     #[test]

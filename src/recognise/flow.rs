@@ -751,7 +751,7 @@ fn printed_layout(
     g: &Grammar,
     kind: &TableKind,
     named: &[Measure],
-    rows: &[FlowRow],
+    widest: Option<usize>,
 ) -> Option<Vec<Measure>> {
     let mut printed: Vec<Measure> = Vec::new();
     for m in named {
@@ -769,8 +769,7 @@ fn printed_layout(
             && printed
                 .iter()
                 .all(|m| this_year(m) || g.identities.is_comparison(m)));
-    let widest = rows.iter().map(|r| r.numbers.len()).max()?;
-    (unknown_to_layouts && whole && widest == printed.len()).then_some(printed)
+    (unknown_to_layouts && whole && widest == Some(printed.len())).then_some(printed)
 }
 
 /// The kind's standard layout whose column names the header mentions most
@@ -796,8 +795,9 @@ fn choose_layout<'k>(
     layouts
         .iter()
         .max_by_key(|l| {
-            let fits = l.len() >= 3 && score(l) == l.len() && widest == Some(l.len());
-            (fits, score(l), std::cmp::Reverse(l.len() - score(l)))
+            let named = score(l);
+            let fits = l.len() >= 3 && named == l.len() && widest == Some(l.len());
+            (fits, named, std::cmp::Reverse(l.len() - named))
         })
         .map_or(&[][..], |l| l.as_slice())
 }
@@ -1358,14 +1358,12 @@ fn coded(
     let titled = g.measures_named(&table.title);
     let mut named = g.measures_named(&header);
     named.retain(|m| !titled.contains(m));
-    let printed = printed_layout(g, kind, &named, &rows);
+    let widest = rows.iter().map(|r| r.numbers.len()).max();
+    let printed = printed_layout(g, kind, &named, widest);
     let layout = match (panel_measure(g, panels, &lines), &printed) {
         (Some(measure), _) => vec![measure],
         (None, Some(printed)) => printed.clone(),
-        (None, None) => {
-            let widest = rows.iter().map(|r| r.numbers.len()).max();
-            choose_layout(g, &kind.layouts, &header, widest).to_vec()
-        }
+        (None, None) => choose_layout(g, &kind.layouts, &header, widest).to_vec(),
     };
     // A column the header names that the layout taken lacks (its words
     // wrapped out of order): every amount right of the total may sit one
@@ -1482,6 +1480,21 @@ fn coded(
             ));
             for value in &mut values {
                 value.status = CellStatus::Uncertain;
+            }
+        }
+        // A row's only amount a bare 类 code (`合计` / `208`, the next
+        // row's code, its name and amounts set elsewhere in the dump).
+        if let [only] = row.numbers.as_slice() {
+            let class_code = only.len() == 3
+                && only.bytes().all(|b| b.is_ascii_digit())
+                && (g.class_names_by_code(only) || g.is_economic_class(only));
+            if class_code && !values.is_empty() {
+                table.issues.push(format!(
+                    "line {at}: the row's only amount, {only}, reads as a class's code: it is uncertain"
+                ));
+                for value in &mut values {
+                    value.status = CellStatus::Uncertain;
+                }
             }
         }
         table.rows.push(Row {
@@ -1892,6 +1905,16 @@ fn two_sided(
             started = true;
             continue;
         }
+        // A second 总计 (each cell a line of its own): the income side has
+        // printed its own, this one is the expenditure side's.
+        let second_total = |tokens: &[String]| {
+            let label: String = tokens
+                .iter()
+                .filter(|t| !is_number_fragment(t))
+                .map(|t| normalize::label(t))
+                .collect();
+            label == "总计" && income_rows.iter().any(|r| r.item == "总计")
+        };
         let (tokens, split) = if numbered {
             let mut row = NumberedRow::read(tokens);
             if let Some(last) = last_expenditure {
@@ -1926,7 +1949,9 @@ fn two_sided(
                 previous = (None, None);
                 continue;
             }
-            let split = split.or_else(|| split_two_sided(g, &row.tokens));
+            let split = split
+                .or_else(|| split_two_sided(g, &row.tokens))
+                .or_else(|| second_total(&row.tokens).then_some(0));
             let mut tokens = row.tokens;
             next_head.clear();
             // An expenditure label after the income side's number and
@@ -1948,17 +1973,7 @@ fn two_sided(
             }
             (tokens, split)
         } else {
-            // A second 总计 (each cell a line of its own): the income side
-            // has printed its own, this one is the expenditure side's.
-            let second_total = || {
-                let label: String = tokens
-                    .iter()
-                    .filter(|t| !is_number_fragment(t))
-                    .map(|t| normalize::label(t))
-                    .collect();
-                label == "总计" && income_rows.iter().any(|r| r.item == "总计")
-            };
-            let split = split_two_sided(g, &tokens).or_else(|| second_total().then_some(0));
+            let split = split_two_sided(g, &tokens).or_else(|| second_total(&tokens).then_some(0));
             (tokens, split)
         };
         let has_numbers = tokens.iter().any(|t| is_number_fragment(t));
@@ -2689,6 +2704,151 @@ mod tests {
                 (r.section.unwrap(), r.item.clone(), v.amount.cents, v.status)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_table_number_under_its_title_numbers_it() {
+        // `表3 单位：万元` printed under the title (pdfplumber sets a larger
+        // title above its number and unit). Before 2026-12-04 the number was
+        // dropped; for a moment it closed the table, read as one before the
+        // next title.
+        let text = "\
+某局2024年部门预算公开
+部门综合预算支出总表
+表3 单位：万元
+科目编码
+科目名称
+合计
+基本支出
+项目支出
+合计
+100.00
+60.00
+40.00
+208 社会保障和就业支出
+100.00
+60.00
+40.00
+部门综合预算一般公共预算支出明细表
+表4 单位：万元
+科目编码
+科目名称
+合计
+基本支出
+项目支出
+合计
+100.00
+60.00
+40.00
+208 社会保障和就业支出
+100.00
+60.00
+40.00
+";
+        let doc = crate::pipeline::document(text.as_bytes()).unwrap();
+        let tables: Vec<_> = doc
+            .tables
+            .iter()
+            .map(|t| (t.number, t.kind, t.rows.len()))
+            .collect();
+        assert_eq!(
+            tables,
+            [
+                (Some(3.into()), "expenditure", 2),
+                (Some(4.into()), "general_budget", 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_numbered_summarys_second_grand_total_is_the_expenditure_sides() {
+        // PyMuPDF's dump of the national template's 收入支出决算表 (行次
+        // columns), each cell a line: the two 总计 rows come last, without
+        // row numbers. Before, both were read as income, the first uncertain.
+        let text = "\
+公开01表
+收入支出决算表
+金额单位：元
+编制单位：泗洪县卫生健康委员会
+收入
+支出
+项目
+行次
+金额
+项目
+行次
+金额
+栏次
+1
+栏次
+2
+一、一般公共预算财政拨款收入
+1
+9051060.22
+一、社会保障和就业支出
+12
+1521482.80
+二、政府性基金预算财政拨款收入
+2
+-
+二、卫生健康支出
+13
+7092275.04
+三、国有资本经营预算财政拨款收入
+3
+-
+三、住房保障支出
+14
+816175.89
+四、上级补助收入
+4
+-
+本年支出合计
+15
+9429933.73
+五、事业收入
+5
+241193.82
+年末结转和结余
+16
+-
+六、经营收入
+6
+-
+七、附属单位上缴收入
+7
+-
+八、其他收入
+8
+137679.69
+本年收入合计
+9
+9429933.73
+使用非财政拨款结余
+10
+-
+年初结转和结余
+11
+-
+总计
+9429933.73
+总计
+9429933.73
+";
+        let doc = crate::pipeline::document(text.as_bytes()).unwrap();
+        let totals: Vec<_> = doc.tables[0]
+            .rows
+            .iter()
+            .filter(|r| r.item == "总计")
+            .map(|r| (r.section, r.values[0].amount.cents, r.values[0].status))
+            .collect();
+        assert_eq!(
+            totals,
+            [
+                (Some(Section::Income), 942993373, CellStatus::Ok),
+                (Some(Section::Expenditure), 942993373, CellStatus::Ok)
+            ]
+        );
     }
 
     #[test]

@@ -696,11 +696,27 @@ impl Segmenter<'_> {
             && heading.chars().count() <= 40
     }
 
-    /// A bare `表 2`: the title follows. The open table's own number, once
+    /// A bare `表 2`: the title follows, or came just before. The open
+    /// table's own number, once
     /// its rows have begun, may head its title repeated over a page
     /// (`repeats_open_title`): the table stays open until the title says
     /// otherwise.
     fn bare_table_number(&mut self, n: TableNo) -> bool {
+        // Printed under its title (`部门支出总表` / `表3 单位：万元`): a table
+        // with no rows and no number yet takes it, as it does a template's
+        // `公开03表`.
+        if let Target::Table(d) = &mut self.target {
+            // (A flow table's lines are read when it closes: none may hold
+            // a figure yet.)
+            let no_figures = !d.amounts_seen
+                && d.lines
+                    .iter()
+                    .all(|(_, l)| !l.bytes().any(|b| b.is_ascii_digit()));
+            if no_figures && d.number.is_none() && self.pending_number.is_none() {
+                d.number = Some(n);
+                return true;
+            }
+        }
         let own = matches!(&self.target, Target::Table(d) if d.amounts_seen && d.number == Some(n));
         if !own {
             self.close();

@@ -33,7 +33,8 @@ const WRAPPED_TITLE_LINES: usize = 6;
 /// `公共预算支出明细` / `表（按功能科目）`). The number and unit lines
 /// among the pieces come first, then the title, where the first piece was.
 pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
-    // Every title's last piece holds a 表: most windows are passed over.
+    // A wrapped title has a piece with 表 in it (its last, or the one before
+    // a clause such as `（按功能科目）`): windows without one are passed over.
     let has_biao = |i: &Item| match i {
         Item::Text { text, .. } => text.contains('表'),
         Item::Row { cells, .. } => cells.iter().any(|c| c.text.contains('表')),
@@ -56,9 +57,10 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
             continue;
         };
         // A row label before the pieces is none of them: the title the
-        // next line starts, ending where this one does, is the same.
-        let later = wrapped_title(g, &items[i + 1..]);
-        if later.is_some_and(|v| v.kind == w.kind && v.span + 1 == w.span) {
+        // next line starts, ending where this one does, is the same. (Not
+        // a first piece printed beside the title's number or unit.)
+        let later = || wrapped_title(g, &items[i + 1..]);
+        if !w.head_labelled && later().is_some_and(|v| v.kind == w.kind && v.span + 1 == w.span) {
             i += 1;
             continue;
         }
@@ -83,6 +85,8 @@ struct WrappedTitle {
     /// The number and unit lines (or cells) among its pieces, in order.
     labels: Vec<(String, Provenance)>,
     first_piece: usize,
+    /// The first piece is printed beside the title's number or unit.
+    head_labelled: bool,
     span: usize,
 }
 
@@ -113,6 +117,14 @@ fn wrapped_title(g: &Grammar, window: &[Item]) -> Option<WrappedTitle> {
         let Some(piece) = line.piece else {
             continue;
         };
+        // Every piece but the last names no table alone (`项目支出` /
+        // `…明细表` / `（按功能科目）` is a header cell before a title), and
+        // none is a part's heading.
+        if pieces.last().is_some_and(|p| g.match_title(p).is_some())
+            || title::parse_part(&piece).is_some()
+        {
+            break;
+        }
         if pieces.is_empty() {
             if piece.chars().count() < 2 || g.match_title(&piece).is_some() {
                 return None;
@@ -130,6 +142,7 @@ fn wrapped_title(g: &Grammar, window: &[Item]) -> Option<WrappedTitle> {
                 kind,
                 labels: labels.clone(),
                 first_piece,
+                head_labelled,
                 span: n + 1,
             });
         }
@@ -195,7 +208,8 @@ fn is_label(norm: &str) -> bool {
                 .is_some_and(|t| t.number.is_some() && t.text.is_empty()))
 }
 
-/// Words that may be a piece of a title: short, no digit, no sentence.
+/// Words that may be a piece of a title: 30 characters at most, no digit,
+/// no sentence. (A first piece needs two: see `wrapped_title`.)
 fn is_piece(norm: &str) -> bool {
     (1..=30).contains(&norm.chars().count())
         && !norm.bytes().any(|b| b.is_ascii_digit())
@@ -369,6 +383,12 @@ mod tests {
                 "表3 部门综合预算 单位：万元\n支出总表",
                 vec!["表3 单位：万元", "部门综合预算支出总表"],
             ),
+            // A head on the title's line is kept, though the pieces after
+            // it name the table alone.
+            (
+                "表5 部门综合预算 单位：万元\n一般公共预算支出\n明细表（按功能科目）",
+                vec!["表5 单位：万元", "部门综合预算一般公共预算支出明细表(按功能科目)"],
+            ),
             // A row's wrapped label before the pieces is none of them.
             (
                 "住房公积金\n部门综合预算财政拨\n款收支总表",
@@ -384,6 +404,10 @@ mod tests {
             "住房公积金\n表4\n收支总表",
             "行政运行\n单位：万元\n其他表",
             "部门综合预算财政拨\n说明：本表\n款收支总表",
+            // A whole title between a heading or header cell and its
+            // clause: nothing is wrapped.
+            "第二部分\n表5\n部门综合预算一般公共预算支出明细表\n（按功能科目）\n单位：万元",
+            "项目支出\n部门综合预算一般公共预算支出明细表\n（按功能科目）",
         ] {
             let mut items = items(dump);
             rejoin_titles_split_by_labels(g, &mut items);
