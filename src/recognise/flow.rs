@@ -2712,39 +2712,12 @@ mod tests {
         // title above its number and unit). Before 2026-12-04 the number was
         // dropped; for a moment it closed the table, read as one before the
         // next title.
-        let text = "\
-某局2024年部门预算公开
-部门综合预算支出总表
-表3 单位：万元
-科目编码
-科目名称
-合计
-基本支出
-项目支出
-合计
-100.00
-60.00
-40.00
-208 社会保障和就业支出
-100.00
-60.00
-40.00
-部门综合预算一般公共预算支出明细表
-表4 单位：万元
-科目编码
-科目名称
-合计
-基本支出
-项目支出
-合计
-100.00
-60.00
-40.00
-208 社会保障和就业支出
-100.00
-60.00
-40.00
-";
+        let body = "科目编码\n科目名称\n合计\n基本支出\n项目支出\n合计\n100.00\n60.00\n40.00\n\
+                    208 社会保障和就业支出\n100.00\n60.00\n40.00\n";
+        let text = format!(
+            "某局2024年部门预算公开\n部门综合预算支出总表\n表3 单位：万元\n{body}\
+             部门综合预算一般公共预算支出明细表\n表4 单位：万元\n{body}"
+        );
         let doc = crate::pipeline::document(text.as_bytes()).unwrap();
         let tables: Vec<_> = doc
             .tables
