@@ -485,9 +485,15 @@ impl Grammar {
     /// the table prints beside it).
     pub fn document_measure(&self, text: &str) -> Option<Measure> {
         match self.header(text) {
-            HeaderMeaning::Measure(m @ ("budget" | "final")) => Some(m),
+            HeaderMeaning::Measure(m) if Self::is_document_measure(m) => Some(m),
             _ => None,
         }
+    }
+
+    /// Whether `measure` is this year's figure of the document: `budget`
+    /// (预算数) or `final` (决算数).
+    pub fn is_document_measure(measure: &str) -> bool {
+        matches!(measure, "budget" | "final")
     }
 
     /// Maps a header cell to its meaning.

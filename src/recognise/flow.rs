@@ -763,7 +763,7 @@ fn printed_layout(
     let unknown_to_layouts = printed
         .iter()
         .any(|m| !kind.layouts.iter().flatten().any(|x| x == m));
-    let this_year = |m: &Measure| matches!(*m, "budget" | "final");
+    let this_year = |m: &Measure| Grammar::is_document_measure(m);
     let whole = printed.contains(&"total")
         || (printed.iter().any(this_year)
             && printed

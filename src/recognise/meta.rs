@@ -121,8 +121,7 @@ pub fn title_and_unit(line: &str) -> Option<(String, Unit)> {
         _ => title,
     };
     let reads_as_title = ["表", "表(续)", "续表"].iter().any(|e| name.ends_with(e))
-        || super::title::parse_title_line(name)
-            .is_some_and(|t| t.number.is_some() && t.text.is_empty());
+        || super::title::is_bare_table_number(name);
     reads_as_title.then(|| (title.to_string(), unit))
 }
 

@@ -202,10 +202,7 @@ impl TitleFragment {
 /// `单位：万元`).
 fn is_label(norm: &str) -> bool {
     norm.chars().count() <= 16
-        && (meta::unit_in(norm).is_some()
-            || title::template_table_label(norm).is_some()
-            || title::parse_title_line(norm)
-                .is_some_and(|t| t.number.is_some() && t.text.is_empty()))
+        && (meta::unit_in(norm).is_some() || title::is_bare_table_number(norm))
 }
 
 /// Words that may be a piece of a title: 30 characters at most, no digit,
@@ -299,9 +296,7 @@ fn numbers_a_table(item: &Item) -> bool {
     let Item::Text { text, .. } = item else {
         return false;
     };
-    let norm = normalize::label(text);
-    title::parse_title_line(&norm).is_some_and(|t| t.text.is_empty() && t.number.is_some())
-        || title::template_table_label(&norm).is_some()
+    title::is_bare_table_number(&normalize::label(text))
 }
 
 /// A line or row printing an amount (`201 一般公共服务支出 3,296,600`).

@@ -83,6 +83,13 @@ fn numbered_form(norm: &str) -> Option<(&str, u32)> {
         .map(|n| (prefix, n))
 }
 
+/// A table's number printed alone (`表4`, `表 1-2`, `公开05表`): its title
+/// is on the lines around it.
+pub fn is_bare_table_number(norm: &str) -> bool {
+    parse_title_line(norm).is_some_and(|t| t.number.is_some() && t.text.is_empty())
+        || template_table_label(norm).is_some()
+}
+
 /// The national template's table label, printed beside a table's title
 /// (`公开01表`, `部门决算公开05表`): the table's number.
 pub fn template_table_label(norm: &str) -> Option<TableNo> {
