@@ -180,6 +180,15 @@ pub struct Evaluation {
     pub printed: usize,
 }
 
+/// An identity's two sides summed, with the cells printed on each.
+#[derive(Clone, Copy)]
+struct Sums {
+    expected: i128,
+    actual: i128,
+    printed_total: usize,
+    printed_parts: usize,
+}
+
 enum TermValue {
     Printed(i128),
     Blank,
@@ -222,6 +231,65 @@ impl Identity {
         if self.rule == Rule::Ratio {
             return self.evaluate_ratio(doc);
         }
+        self.judge(self.sums(doc)?, self.rounding(doc))
+    }
+
+    /// The identity evaluated with each of `readings` in place of the
+    /// printed cell `c` (one of its cells): what `evaluate` gives after
+    /// writing each reading into the cell. The sides are summed once and
+    /// shifted by each reading's difference from the printed amount (a
+    /// sum is linear in its cells); a ratio is evaluated afresh each time.
+    pub fn evaluate_readings(
+        &self,
+        doc: &mut Document,
+        c: &CellRef,
+        readings: &[Amount],
+    ) -> Vec<Option<Evaluation>> {
+        let Some(printed) = c.value(doc).map(|v| v.amount) else {
+            return vec![None; readings.len()];
+        };
+        if self.rule == Rule::Ratio {
+            let evaluations = readings
+                .iter()
+                .map(|&reading| {
+                    c.value_mut(doc)?.amount = reading;
+                    self.evaluate(doc)
+                })
+                .collect();
+            if let Some(v) = c.value_mut(doc) {
+                v.amount = printed;
+            }
+            return evaluations;
+        }
+        let unit = doc.tables[c.table].unit;
+        let times = |terms: &[Term]| {
+            let n = terms
+                .iter()
+                .filter(|t| matches!(t, Term::Cell(x) if x == c))
+                .count();
+            i128::try_from(n).unwrap_or(0)
+        };
+        let (in_total, in_parts) = (times(&self.total), times(&self.parts));
+        let sums = self.sums(doc);
+        let rounding = self.rounding(doc);
+        readings
+            .iter()
+            .map(|&reading| {
+                let sums = sums?;
+                let delta = yuan_cents(reading, unit) - yuan_cents(printed, unit);
+                let shifted = Sums {
+                    expected: sums.expected + in_total * delta,
+                    actual: sums.actual + in_parts * delta,
+                    ..sums
+                };
+                self.judge(shifted, rounding)
+            })
+            .collect()
+    }
+
+    /// Both sides summed, in hundredths of a 元; `None` when a side has no
+    /// term the tables have.
+    fn sums(&self, doc: &Document) -> Option<Sums> {
         let side = |terms: &[Term]| -> Option<(i128, usize)> {
             let (mut sum, mut printed, mut present) = (0, 0, false);
             for t in terms {
@@ -239,6 +307,23 @@ impl Identity {
         };
         let (expected, printed_total) = side(&self.total)?;
         let (actual, printed_parts) = side(&self.parts)?;
+        Some(Sums {
+            expected,
+            actual,
+            printed_total,
+            printed_parts,
+        })
+    }
+
+    /// Whether the summed sides state something, and whether they agree
+    /// (within `rounding`: see [`Identity::rounding`]).
+    fn judge(&self, sums: Sums, rounding: Option<i128>) -> Option<Evaluation> {
+        let Sums {
+            expected,
+            actual,
+            printed_total,
+            printed_parts,
+        } = sums;
         let printed = printed_total + printed_parts;
         // Sums within a table need both sides printed: a subtotal row that
         // prints only its total (or a breakdown without its total) states
@@ -261,7 +346,7 @@ impl Identity {
         Some(Evaluation {
             expected,
             actual,
-            holds: match self.rounding(doc) {
+            holds: match rounding {
                 // A cell rounded, or cut, to the stated figure's decimals.
                 Some(half) => (-half..2 * half).contains(&(actual - expected)),
                 None => expected == actual,
@@ -2450,5 +2535,40 @@ mod tests {
             format_in(i128::from(u64::MAX) * 10 + 1, Unit::Yuan),
             "1844674407370955161.51"
         );
+    }
+
+    /// `evaluate_readings` gives what writing each reading into the cell
+    /// and evaluating gives: every identity of the real samples, each of its
+    /// printed cells, readings around and far from the printed amount.
+    #[test]
+    fn readings_evaluated_as_if_written() {
+        let mut compared = 0;
+        for text in crate::testing::sample_texts() {
+            let mut doc = crate::pipeline::document(text.as_bytes()).expect("a sample");
+            let ids = identities(&doc, Grammar::global());
+            for id in &ids {
+                for c in id.cells() {
+                    let Some(printed) = c.value(&doc).map(|v| v.amount) else {
+                        continue;
+                    };
+                    let readings: Vec<Amount> = [0, 1, -7, 99, 123_456]
+                        .iter()
+                        .map(|d| Amount {
+                            cents: printed.cents + d,
+                            decimals: 2,
+                        })
+                        .collect();
+                    let shifted = id.evaluate_readings(&mut doc, c, &readings);
+                    for (reading, got) in readings.iter().zip(shifted) {
+                        let v = c.value_mut(&mut doc).expect("printed");
+                        v.amount = *reading;
+                        assert_eq!(got, id.evaluate(&doc), "{:?} {c:?}", id.subject);
+                        compared += 1;
+                    }
+                    c.value_mut(&mut doc).expect("printed").amount = printed;
+                }
+            }
+        }
+        assert!(compared > 10_000, "{compared} readings compared");
     }
 }

@@ -14,6 +14,8 @@
 //! amount whose identities all hold is a publisher's format (`1897.5`) and
 //! is left alone, as is every publisher's slip no single digit explains.
 
+use std::collections::HashMap;
+
 use crate::amount::Amount;
 use crate::check::{CellRef, Identity};
 use crate::model::{CellStatus, Document};
@@ -39,9 +41,10 @@ pub fn restore_cut_digits(doc: &mut Document, ids: &[Identity]) {
             suspects.push(*c);
         }
     }
+    let involved = involving(ids, &suspects);
     let findings: Vec<(CellRef, Finding)> = suspects
         .into_iter()
-        .filter_map(|c| judge(doc, ids, c).map(|f| (c, f)))
+        .filter_map(|c| judge(doc, &involved[&c], c).map(|f| (c, f)))
         .collect();
     // Two cells of one failing identity each restorable: which one lost
     // its digit is not known.
@@ -102,12 +105,14 @@ pub fn confirm_restored(doc: &mut Document, ids: &[Identity]) {
             })
         })
         .collect();
+    let cells: Vec<CellRef> = restored.iter().map(|(c, _, _)| *c).collect();
+    let involved = involving(ids, &cells);
     for (c, amount, printed) in restored {
         let Some(v) = c.value_mut(doc) else {
             continue;
         };
         v.amount = printed;
-        let proven = uncontested(doc, ids, c, amount);
+        let proven = uncontested(doc, &involved[&c], c, amount);
         let Some(v) = c.value_mut(doc) else {
             continue;
         };
@@ -122,8 +127,8 @@ pub fn confirm_restored(doc: &mut Document, ids: &[Identity]) {
 /// Whether `restored` is the only reading of cell `c` (printed short, as it
 /// is in `doc` now) that any identity holds with: some identity holds with
 /// it, and none with the amount as printed or with another last digit.
-fn uncontested(doc: &mut Document, ids: &[Identity], c: CellRef, restored: Amount) -> bool {
-    let Some((readings, outcomes)) = outcomes_by_reading(doc, ids, c) else {
+fn uncontested(doc: &mut Document, involved: &[&Identity], c: CellRef, restored: Amount) -> bool {
+    let Some((readings, outcomes)) = outcomes_by_reading(doc, involved, c) else {
         return false;
     };
     let supported: Vec<Amount> = readings
@@ -135,33 +140,44 @@ fn uncontested(doc: &mut Document, ids: &[Identity], c: CellRef, restored: Amoun
     supported == [restored]
 }
 
+/// For each of `cells`, the identities it takes part in, in order (one
+/// pass over the identities, however many cells).
+fn involving<'i>(ids: &'i [Identity], cells: &[CellRef]) -> HashMap<CellRef, Vec<&'i Identity>> {
+    let mut involved: HashMap<CellRef, Vec<&Identity>> =
+        cells.iter().map(|c| (*c, Vec::new())).collect();
+    for id in ids {
+        for c in id.cells() {
+            if let Some(list) = involved.get_mut(c) {
+                // A cell named twice in one identity lists it once.
+                if !list.last().is_some_and(|last| std::ptr::eq(*last, id)) {
+                    list.push(id);
+                }
+            }
+        }
+    }
+    involved
+}
+
 /// The readings of short cell `c` (as printed first, then with each last
-/// digit) and, for each, whether each identity the cell takes part in
-/// holds (those that state something). The cell is left as printed.
+/// digit) and, for each, whether each identity it takes part in
+/// (`involved`) holds (those that state something). The cell is left as
+/// printed.
 fn outcomes_by_reading(
     doc: &mut Document,
-    ids: &[Identity],
+    involved: &[&Identity],
     c: CellRef,
 ) -> Option<(Vec<Amount>, Vec<Vec<bool>>)> {
-    let involved: Vec<&Identity> = ids
-        .iter()
-        .filter(|id| id.cells().any(|x| *x == c))
-        .collect();
     let printed = c.value(doc)?.amount;
     let readings: Vec<Amount> = std::iter::once(printed)
         .chain(with_digits_more(printed, some_with_decimals(doc, c.table)))
         .collect();
-    let mut outcomes = Vec::with_capacity(readings.len());
-    for reading in &readings {
-        c.value_mut(doc)?.amount = *reading;
-        outcomes.push(
-            involved
-                .iter()
-                .filter_map(|id| id.evaluate(doc).map(|e| e.holds))
-                .collect(),
-        );
+    let mut outcomes = vec![Vec::with_capacity(involved.len()); readings.len()];
+    for id in involved {
+        let evaluations = id.evaluate_readings(doc, &c, &readings);
+        for (holds, e) in outcomes.iter_mut().zip(evaluations) {
+            holds.extend(e.map(|e| e.holds));
+        }
     }
-    c.value_mut(doc)?.amount = printed;
     Some((readings, outcomes))
 }
 
@@ -240,8 +256,8 @@ fn with_digits_more(printed: Amount, hundredths: bool) -> Vec<Amount> {
     }
 }
 
-fn judge(doc: &mut Document, ids: &[Identity], c: CellRef) -> Option<Finding> {
-    let (readings, outcomes) = outcomes_by_reading(doc, ids, c)?;
+fn judge(doc: &mut Document, involved: &[&Identity], c: CellRef) -> Option<Finding> {
+    let (readings, outcomes) = outcomes_by_reading(doc, involved, c)?;
     let failing = |holds: &[bool]| holds.iter().filter(|&&h| !h).count();
     // The first reading is the amount as printed.
     let before = failing(&outcomes[0]);
