@@ -242,27 +242,37 @@ fn sniff_without_bom(bytes: &[u8]) -> Sniffed<'_> {
 }
 
 /// Rejects decoded text that is mostly control characters (a binary file
-/// that happened to decode), or blank. One pass: this runs on every input.
+/// that happened to decode), or blank. This runs on every input, so it
+/// counts bytes (loops the compiler vectorises) rather than decoding
+/// characters: a character starts at every byte that continues none, a C0
+/// control is one byte, a C1 control (U+0080–U+009F) is `C2 80`–`C2 9F`.
 fn check_textual(text: &str) -> Result<(), DecodeError> {
-    let (mut total, mut control, mut nul, mut blank) = (0usize, 0usize, false, true);
-    for c in text.chars() {
-        total += 1;
-        nul |= c == '\0';
-        blank &= c.is_whitespace();
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
-            control += 1;
-        }
-    }
+    let bytes = text.as_bytes();
+    let total = bytes.iter().filter(|&&b| !is_continuation(b)).count();
+    let c0 = bytes
+        .iter()
+        .filter(|&&b| (b < 0x20 || b == 0x7F) && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
+        .count();
+    let c1 = memchr::memchr_iter(0xC2, bytes)
+        .filter(|&at| bytes.get(at + 1).is_some_and(|b| (0x80..=0x9F).contains(b)))
+        .count();
+    let control = c0 + c1;
+    let nul = memchr::memchr(0, bytes).is_some();
     let total = total.max(1);
     if nul || control * 100 > total {
         return Err(DecodeError::Binary(format!(
             "{control} control characters in {total}"
         )));
     }
-    if blank {
+    if text.chars().all(char::is_whitespace) {
         return Err(DecodeError::Empty);
     }
     Ok(())
+}
+
+/// A byte that continues a UTF-8 sequence (`10xxxxxx`).
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 /// `\r\n` and lone `\r` line ends become `\n` (most files have none).
@@ -303,6 +313,39 @@ mod tests {
         let d = decode(&le).unwrap();
         assert_eq!(d.encoding, "UTF-16LE");
         assert!(d.text.starts_with("表1\t"));
+    }
+
+    /// The byte counts agree with counting characters: every character,
+    /// and `char::is_control` but line ends, tabs and form feeds.
+    #[test]
+    fn control_characters_counted_as_characters() {
+        let by_chars = |text: &str| {
+            let total = text.chars().count().max(1);
+            let control = text
+                .chars()
+                .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+                .count();
+            format!("{control} control characters in {total}")
+        };
+        let mut texts = crate::testing::sample_texts();
+        texts.push("a\u{1}\u{7f}\u{80}\u{9f}\u{a0}é表\u{c}\u{b}\u{85}\u{3000}".repeat(30));
+        for text in texts {
+            let counted = match check_textual(&text) {
+                Err(DecodeError::Binary(counted)) => counted,
+                // A text passes: its counts are in no message; make one fail
+                // by adding one control character per 99 others.
+                _ => {
+                    let n = text.chars().count();
+                    let worse = format!("{text}{}", "\u{1}".repeat(n / 99 + 1));
+                    let Err(DecodeError::Binary(counted)) = check_textual(&worse) else {
+                        panic!("not refused");
+                    };
+                    assert_eq!(counted, by_chars(&worse));
+                    continue;
+                }
+            };
+            assert_eq!(counted, by_chars(&text));
+        }
     }
 
     #[test]
