@@ -200,13 +200,36 @@ struct TitlePattern {
     /// ending with their last plain characters cannot match, and most lines
     /// tested are not titles. Empty when no such text can be read off.
     suffix: String,
+    /// A pattern that is its suffix alone (`收支总表$`, `^收入预算表$`)
+    /// matches without running the regex (most of the grammar's).
+    literal: Option<Literal>,
+}
+
+/// How a plain pattern matches: a title ending with its suffix, or equal
+/// to it (anchored at the start too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Literal {
+    Ending,
+    Whole,
 }
 
 impl TitlePattern {
     fn new(pattern: &str) -> Result<Self, regex::Error> {
+        let suffix = required_suffix(pattern);
+        let body = pattern.strip_suffix('$').unwrap_or(pattern);
+        let literal = if suffix.is_empty() {
+            None
+        } else if body == suffix {
+            Some(Literal::Ending)
+        } else if body.strip_prefix('^') == Some(suffix.as_str()) {
+            Some(Literal::Whole)
+        } else {
+            None
+        };
         Ok(TitlePattern {
             regex: Regex::new(pattern)?,
-            suffix: required_suffix(pattern),
+            suffix,
+            literal,
         })
     }
 
@@ -215,7 +238,13 @@ impl TitlePattern {
         if !title.ends_with(self.suffix.as_str()) {
             return None;
         }
-        self.regex.find(title).map(|m| m.len())
+        match self.literal {
+            // Every match ends where the title does: the leftmost is the
+            // suffix itself.
+            Some(Literal::Ending) => Some(self.suffix.len()),
+            Some(Literal::Whole) => (title.len() == self.suffix.len()).then_some(title.len()),
+            None => self.regex.find(title).map(|m| m.len()),
+        }
     }
 }
 
@@ -795,6 +824,35 @@ mod tests {
             .chain(&g.ignored_titles);
         let with_suffix = patterns.filter(|p| !p.suffix.is_empty()).count();
         assert!(with_suffix > 20, "{with_suffix}");
+    }
+
+    /// A plain pattern's match, found without its regex, is the regex's:
+    /// every shipped pattern against titles built from every pattern's text.
+    #[test]
+    fn plain_title_patterns_match_as_their_regexes() {
+        let g = Grammar::global();
+        let patterns: Vec<&TitlePattern> = g
+            .kinds
+            .iter()
+            .flat_map(|k| &k.titles)
+            .chain(&g.ignored_titles)
+            .collect();
+        let plain = patterns.iter().filter(|p| p.literal.is_some()).count();
+        assert!(plain > 100, "{plain} plain patterns");
+        let mut titles = vec![String::new(), "表".to_string()];
+        for p in &patterns {
+            for head in ["", "2024年", "某局", "表"] {
+                for tail in ["", "表", "(2024)"] {
+                    titles.push(format!("{head}{}{tail}", p.suffix));
+                }
+            }
+        }
+        for p in &patterns {
+            for t in &titles {
+                let by_regex = p.regex.find(t).map(|m| m.len());
+                assert_eq!(p.match_len(t), by_regex, "{:?} on {t}", p.regex.as_str());
+            }
+        }
     }
 
     #[test]
