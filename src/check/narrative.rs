@@ -334,6 +334,12 @@ struct Comparison<'t> {
 }
 
 fn comparison(after: &str) -> Option<Comparison<'_>> {
+    // What the pattern opens with, looked at before the pattern runs (it
+    // runs after every figure of the narrative).
+    let opening = after.strip_prefix(',').unwrap_or(after);
+    if !opening.starts_with(['占', '比', '较']) {
+        return None;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(concat!(
