@@ -717,34 +717,30 @@ fn scope(rows: &[Row], i: usize) -> Vec<usize> {
     out
 }
 
-/// The nearest row above `j` (within `i` and its scope) that `j` belongs to.
-fn parent_of(rows: &[Row], candidates: &[usize], j: usize) -> Option<usize> {
+/// The nearest row from `from` up to `j` (exclusive) that `j` belongs to:
+/// a shorter code it extends, or the same code without the project `j`
+/// names.
+fn parent_within(rows: &[Row], from: usize, j: usize) -> Option<usize> {
     let c: &Code = rows[j].code.as_ref()?;
-    candidates
-        .iter()
-        .copied()
-        .filter(|&k| k < j)
-        .rev()
-        .find(|&k| {
-            let Some(ck) = &rows[k].code else {
-                return false;
-            };
-            let holds_project =
-                ck == c && rows[k].project.is_empty() && !rows[j].project.is_empty();
-            holds_project || (ck.level() < c.level() && c.as_str().starts_with(ck.as_str()))
-        })
+    (from..j).rev().find(|&k| {
+        let Some(ck) = &rows[k].code else {
+            return false;
+        };
+        let holds_project = ck == c && rows[k].project.is_empty() && !rows[j].project.is_empty();
+        holds_project || (ck.level() < c.level() && c.as_str().starts_with(ck.as_str()))
+    })
 }
 
 fn children_sums(ti: usize, table: &Table, out: &mut Vec<Identity>) {
     let rows = &table.rows;
+    // Each row's parent, found the first time the row is in a scope: a row
+    // in the scope of `i` belongs to `i`, so its nearest parent from `i` on
+    // is its nearest parent from any row whose scope it is in.
+    let mut parent: Vec<Option<Option<usize>>> = vec![None; rows.len()];
     for i in 0..rows.len() {
-        let scope = scope(rows, i);
-        let mut candidates = vec![i];
-        candidates.extend(&scope);
-        let children: Vec<usize> = scope
-            .iter()
-            .copied()
-            .filter(|&j| parent_of(rows, &candidates, j) == Some(i))
+        let children: Vec<usize> = scope(rows, i)
+            .into_iter()
+            .filter(|&j| *parent[j].get_or_insert_with(|| parent_within(rows, i, j)) == Some(i))
             .collect();
         if children.is_empty() {
             continue;
