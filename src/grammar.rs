@@ -103,6 +103,7 @@ pub struct Grammar {
     label_headers: Vec<String>,
     pub kinds: Vec<TableKind>,
     ignored_titles: Vec<TitlePattern>,
+    title_index: TitleIndex,
     class_by_name: HashMap<String, &'static str>,
     /// 类 codes of the economic classifications (`301`, `502`).
     economic_classes: Vec<String>,
@@ -248,6 +249,72 @@ impl TitlePattern {
     }
 }
 
+/// Where a title pattern is kept: a kind's list (by the kind's index), or
+/// the ignored titles.
+#[derive(Debug, Clone, Copy)]
+enum PatternOwner {
+    Kind(usize),
+    Ignored,
+}
+
+/// The title patterns by the text every match of them ends with, so that a
+/// title is tried only against the patterns it can match (the grammar has
+/// hundreds, and most lines tested name no table).
+#[derive(Debug)]
+struct TitleIndex {
+    by_suffix: HashMap<String, Vec<(PatternOwner, usize)>>,
+    /// Patterns without a suffix: tried against every title.
+    always: Vec<(PatternOwner, usize)>,
+    /// The longest suffix, in characters.
+    longest: usize,
+}
+
+impl TitleIndex {
+    fn new(kinds: &[TableKind], ignored: &[TitlePattern]) -> Self {
+        let lists = kinds
+            .iter()
+            .enumerate()
+            .map(|(k, kind)| (PatternOwner::Kind(k), kind.titles.as_slice()))
+            .chain(std::iter::once((PatternOwner::Ignored, ignored)));
+        let mut index = TitleIndex {
+            by_suffix: HashMap::new(),
+            always: Vec::new(),
+            longest: 0,
+        };
+        for (owner, patterns) in lists {
+            for (i, p) in patterns.iter().enumerate() {
+                if p.suffix.is_empty() {
+                    index.always.push((owner, i));
+                } else {
+                    index.longest = index.longest.max(p.suffix.chars().count());
+                    index
+                        .by_suffix
+                        .entry(p.suffix.clone())
+                        .or_default()
+                        .push((owner, i));
+                }
+            }
+        }
+        index
+    }
+
+    /// The patterns `title` may match: those whose suffix it ends with,
+    /// and those without one.
+    fn candidates<'a>(
+        &'a self,
+        title: &'a str,
+    ) -> impl Iterator<Item = (PatternOwner, usize)> + 'a {
+        title
+            .char_indices()
+            .rev()
+            .take(self.longest)
+            .filter_map(|(at, _)| self.by_suffix.get(&title[at..]))
+            .flatten()
+            .chain(&self.always)
+            .copied()
+    }
+}
+
 /// The plain characters before the final `$` of an end-anchored pattern
 /// (`(预算)?总体情况表$` → `总体情况表`): every match ends with them. Empty
 /// for a pattern this cannot be read off safely: not end-anchored, an
@@ -341,6 +408,7 @@ impl Grammar {
                 })
                 .collect()
         };
+        let ignored_titles = compile(&t.ignored.titles)?;
         let mut kinds = Vec::new();
         for k in t.kind {
             let layouts = |ls: &[Vec<String>]| -> Result<Vec<Vec<Measure>>> {
@@ -451,8 +519,9 @@ impl Grammar {
                 .iter()
                 .map(|s| normalize::label(s).into_owned())
                 .collect(),
+            title_index: TitleIndex::new(&kinds, &ignored_titles),
             kinds,
-            ignored_titles: compile(&t.ignored.titles)?,
+            ignored_titles,
             class_by_name,
             economic_classes: {
                 let mut codes: Vec<String> = c.economic_classes.into_keys().collect();
@@ -488,18 +557,30 @@ impl Grammar {
             _ => (title, ""),
         };
         let title = strip_quotes(title);
-        let longest =
-            |patterns: &[TitlePattern]| patterns.iter().filter_map(|p| p.match_len(&title)).max();
+        // The longest match of each kind's patterns, and of the ignored.
+        let mut per_kind: Vec<Option<usize>> = vec![None; self.kinds.len()];
+        let mut ignored = None;
+        for (owner, i) in self.title_index.candidates(&title) {
+            let (pattern, longest) = match owner {
+                PatternOwner::Kind(k) => (&self.kinds[k].titles[i], &mut per_kind[k]),
+                PatternOwner::Ignored => (&self.ignored_titles[i], &mut ignored),
+            };
+            if let Some(len) = pattern.match_len(&title) {
+                *longest = (*longest).max(Some(len));
+            }
+        }
+        // Of kinds matching as long, the last listed (as `max_by_key`).
         let best = self
             .kinds
             .iter()
-            .filter_map(|k| longest(&k.titles).map(|len| (len, k)))
+            .zip(&per_kind)
+            .filter_map(|(k, len)| len.map(|len| (len, k)))
             .max_by_key(|(len, _)| *len);
         let economic = |k: &TableKind| k.key == "general_budget_basic";
         let other_classification = |k: &TableKind| {
             (clause.contains("经济") && !economic(k)) || (clause.contains("功能") && economic(k))
         };
-        match (best, longest(&self.ignored_titles)) {
+        match (best, ignored) {
             (Some((_, k)), _) if other_classification(k) => None,
             (Some((len, k)), ignored) if ignored.is_none_or(|i| i < len) => {
                 Some(TitleMeaning::Kind(k))
@@ -853,6 +934,56 @@ mod tests {
                 assert_eq!(p.match_len(t), by_regex, "{:?} on {t}", p.regex.as_str());
             }
         }
+    }
+
+    /// The index offers every pattern that matches a title (it may offer
+    /// more): all shipped patterns, titles built from all of them and the
+    /// samples' lines.
+    #[test]
+    fn title_index_offers_every_matching_pattern() {
+        let g = Grammar::global();
+        let owners = g
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(k, kind)| (PatternOwner::Kind(k), &kind.titles))
+            .chain(std::iter::once((PatternOwner::Ignored, &g.ignored_titles)));
+        let all: Vec<(PatternOwner, usize, &TitlePattern)> = owners
+            .flat_map(|(owner, list)| list.iter().enumerate().map(move |(i, p)| (owner, i, p)))
+            .collect();
+        let mut titles: Vec<String> = crate::testing::sample_texts()
+            .iter()
+            .flat_map(|t| {
+                t.lines()
+                    .map(|l| strip_quotes(&normalize::label(l)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (_, _, p) in &all {
+            for head in ["", "2024年", "某局"] {
+                titles.push(format!("{head}{}", p.suffix));
+            }
+        }
+        let same = |a: PatternOwner, b: PatternOwner| match (a, b) {
+            (PatternOwner::Kind(x), PatternOwner::Kind(y)) => x == y,
+            (PatternOwner::Ignored, PatternOwner::Ignored) => true,
+            _ => false,
+        };
+        let mut matched = 0;
+        for t in &titles {
+            let offered: Vec<(PatternOwner, usize)> = g.title_index.candidates(t).collect();
+            for (owner, i, p) in &all {
+                if p.match_len(t).is_some() {
+                    matched += 1;
+                    assert!(
+                        offered.iter().any(|(o, j)| same(*o, *owner) && j == i),
+                        "{:?} not offered for {t}",
+                        p.regex.as_str()
+                    );
+                }
+            }
+        }
+        assert!(matched > 300, "{matched} matches");
     }
 
     #[test]
