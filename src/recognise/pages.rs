@@ -40,6 +40,9 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
         Item::Row { cells, .. } => cells.iter().any(|c| c.text.contains('表')),
     };
     let mut next_biao = None;
+    // Each item read as a title fragment once, however many windows it
+    // falls in (`None`: not read yet).
+    let mut fragments: Vec<Option<Option<TitleFragment>>> = items.iter().map(|_| None).collect();
     let mut i = 0;
     while i < items.len() {
         if next_biao.is_none_or(|b| b < i) {
@@ -52,14 +55,16 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
             i = b + 1 - WRAPPED_TITLE_LINES;
             continue;
         }
-        let Some(w) = wrapped_title(g, &items[i..]) else {
+        read_fragments(items, &mut fragments, i);
+        let Some(w) = wrapped_title(g, &items[i..], &fragments[i..]) else {
             i += 1;
             continue;
         };
         // A row label before the pieces is none of them: the title the
         // next line starts, ending where this one does, is the same. (Not
         // a first piece printed beside the title's number or unit.)
-        let later = || wrapped_title(g, &items[i + 1..]);
+        read_fragments(items, &mut fragments, i + 1);
+        let later = || wrapped_title(g, &items[i + 1..], &fragments[i + 1..]);
         if !w.head_labelled && later().is_some_and(|v| v.kind == w.kind && v.span + 1 == w.span) {
             i += 1;
             continue;
@@ -73,8 +78,23 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
         let placed = labels.chain(std::iter::once(title)).collect::<Vec<_>>();
         let n = placed.len();
         items.splice(i..i + w.span, placed);
+        fragments.splice(i..i + w.span, (0..n).map(|_| None));
         i += n;
         next_biao = None;
+    }
+}
+
+/// Reads the items a window from `from` may reach as title fragments,
+/// those not read yet.
+fn read_fragments(items: &[Item], fragments: &mut [Option<Option<TitleFragment>>], from: usize) {
+    let to = (from + WRAPPED_TITLE_LINES).min(items.len());
+    for (item, fragment) in items[from.min(to)..to]
+        .iter()
+        .zip(&mut fragments[from.min(to)..to])
+    {
+        if fragment.is_none() {
+            *fragment = Some(TitleFragment::of(item));
+        }
     }
 }
 
@@ -96,7 +116,13 @@ struct WrappedTitle {
 /// same table (a row label before `收支总表` is no piece of it) unless the
 /// first is printed beside the title's number or unit (`表3 部门综合预算
 /// 单位：万元` / `支出总表`).
-fn wrapped_title(g: &Grammar, window: &[Item]) -> Option<WrappedTitle> {
+/// `fragments` holds the window's items read as fragments (as far as the
+/// window may reach).
+fn wrapped_title(
+    g: &Grammar,
+    window: &[Item],
+    fragments: &[Option<Option<TitleFragment>>],
+) -> Option<WrappedTitle> {
     let kind = |t: &str| match g.match_title(t) {
         Some(TitleMeaning::Kind(k)) => Some(k.key),
         _ => None,
@@ -108,13 +134,13 @@ fn wrapped_title(g: &Grammar, window: &[Item]) -> Option<WrappedTitle> {
     let mut head_labelled = false;
     let mut found = None;
     for (n, item) in window.iter().take(WRAPPED_TITLE_LINES).enumerate() {
-        let Some(line) = TitleFragment::of(item) else {
+        let Some(Some(Some(line))) = fragments.get(n) else {
             break;
         };
         if !line.labels.is_empty() {
             labels.push((line.labels.join(" "), item.at()));
         }
-        let Some(piece) = line.piece else {
+        let Some(piece) = line.piece.clone() else {
             continue;
         };
         // Every piece but the last names no table alone (`项目支出` /
