@@ -784,22 +784,55 @@ fn choose_layout<'k>(
     header: &str,
     widest: Option<usize>,
 ) -> &'k [Measure] {
-    let score = |l: &Vec<Measure>| {
-        l.iter()
-            .filter(|m| g.synonyms_of(m).iter().any(|s| header.contains(*s)))
-            .count()
-    };
     // Among layouts the header names as many columns of, the one with the
     // fewest columns it does not name (Shanghai's five income columns are
     // also five of the seven a final account's income table has).
     layouts
         .iter()
-        .max_by_key(|l| {
-            let named = score(l);
-            let fits = l.len() >= 3 && named == l.len() && widest == Some(l.len());
-            (fits, named, std::cmp::Reverse(l.len() - named))
-        })
+        .max_by_key(|l| layout_rank(g, l, header, widest))
         .map_or(&[][..], |l| l.as_slice())
+}
+
+/// How well `header` supports layout `l` (higher is better): named wholly
+/// and as wide as the widest row, then columns named, then fewest unnamed.
+fn layout_rank(
+    g: &Grammar,
+    l: &[Measure],
+    header: &str,
+    widest: Option<usize>,
+) -> (bool, usize, std::cmp::Reverse<usize>) {
+    let named = l
+        .iter()
+        .filter(|m| g.synonyms_of(m).iter().any(|s| header.contains(*s)))
+        .count();
+    let fits = l.len() >= 3 && named == l.len() && widest == Some(l.len());
+    (fits, named, std::cmp::Reverse(l.len() - named))
+}
+
+/// The columns of `chosen` that another standard layout of its width,
+/// which the header supports as well, gives another measure: the header
+/// does not tell which of the two the table prints (`上年结转` second or
+/// not at all, its words lost in the dump), so amounts read into those
+/// columns are a guess.
+fn contested_columns(
+    g: &Grammar,
+    layouts: &[Vec<Measure>],
+    header: &str,
+    widest: Option<usize>,
+    chosen: &[Measure],
+) -> Vec<usize> {
+    let rank = layout_rank(g, chosen, header, widest);
+    let rivals: Vec<&Vec<Measure>> = layouts
+        .iter()
+        .filter(|l| {
+            l.len() == chosen.len()
+                && l.as_slice() != chosen
+                && layout_rank(g, l, header, widest) == rank
+        })
+        .collect();
+    (0..chosen.len())
+        .filter(|&i| rivals.iter().any(|l| l[i] != chosen[i]))
+        .collect()
 }
 
 /// The grammar's row sums for `kind`'s `section`, over the columns `col`
@@ -1360,10 +1393,14 @@ fn coded(
     named.retain(|m| !titled.contains(m));
     let widest = rows.iter().map(|r| r.numbers.len()).max();
     let printed = printed_layout(g, kind, &named, widest);
-    let layout = match (panel_measure(g, panels, &lines), &printed) {
-        (Some(measure), _) => vec![measure],
-        (None, Some(printed)) => printed.clone(),
-        (None, None) => choose_layout(g, &kind.layouts, &header, widest).to_vec(),
+    let (layout, contested) = match (panel_measure(g, panels, &lines), &printed) {
+        (Some(measure), _) => (vec![measure], Vec::new()),
+        (None, Some(printed)) => (printed.clone(), Vec::new()),
+        (None, None) => {
+            let layout = choose_layout(g, &kind.layouts, &header, widest);
+            let contested = contested_columns(g, &kind.layouts, &header, widest, layout);
+            (layout.to_vec(), contested)
+        }
     };
     // A column the header names that the layout taken lacks (its words
     // wrapped out of order): every amount right of the total may sit one
@@ -1378,6 +1415,7 @@ fn coded(
         Vec::new()
     };
     let mut shifted_rows = 0;
+    let mut contested_rows = 0;
     if layout.is_empty() || rows.is_empty() {
         return;
     }
@@ -1470,6 +1508,18 @@ fn coded(
                 value.status = CellStatus::Uncertain;
             }
         }
+        // A column another layout as well supported gives another measure:
+        // which of the two it is, is a guess.
+        let mut guessed = values
+            .iter_mut()
+            .filter(|v| contested.iter().any(|&i| layout[i] == v.measure))
+            .peekable();
+        if guessed.peek().is_some() {
+            contested_rows += 1;
+        }
+        for value in guessed {
+            value.status = CellStatus::Uncertain;
+        }
         // A code without a name: the dump printed it apart from its row (a
         // column of codes, then the names), and the fragments after it may
         // be other codes (`210` / `11` read as 21011).
@@ -1520,6 +1570,19 @@ fn coded(
     if unsettled > 0 {
         table.issues.push(format!(
             "flow layout: {unsettled} rows could not be placed with certainty"
+        ));
+    }
+    if contested_rows > 0 {
+        let columns: Vec<String> = contested
+            .iter()
+            .map(|&i| format!("{} ({})", i + 1, layout[i]))
+            .collect();
+        table.issues.push(format!(
+            "flow layout: the header, as the dump prints it, fits another standard layout \
+             of {} columns as well, which gives columns {} other measures: in {contested_rows} \
+             rows their amounts are uncertain",
+            layout.len(),
+            columns.join(", ")
         ));
     }
     if shifted_rows > 0 {
@@ -2367,6 +2430,27 @@ mod tests {
         let kind = g.kind("project").unwrap();
         let header = "项目名称项目支出合计工资福利支出商品和服务支出资本性支出";
         assert_eq!(choose_layout(g, &kind.layouts, header, Some(1)).len(), 11);
+    }
+
+    #[test]
+    fn a_header_two_layouts_fit_as_well_leaves_their_differing_columns_contested() {
+        let g = Grammar::global();
+        let kind = g.kind("income").unwrap();
+        // Sichuan's eight columns (上年结转 second) and the 2022 style's
+        // eight (专户 fifth) share 事业收入 … 其他收入: a header naming only
+        // those does not tell the first five apart.
+        let header = "科目编码科目名称政府性基金预算拨款收入事业收入事业单位经营收入其他收入";
+        let chosen = choose_layout(g, &kind.layouts, header, Some(8));
+        assert_eq!(chosen.len(), 8);
+        assert_eq!(
+            contested_columns(g, &kind.layouts, header, Some(8), chosen),
+            [1, 2, 3, 4]
+        );
+        // Naming 上年结转 settles it.
+        let header = format!("{header}上年结转");
+        let chosen = choose_layout(g, &kind.layouts, &header, Some(8));
+        assert_eq!(chosen[1], "prior_carryover");
+        assert!(contested_columns(g, &kind.layouts, &header, Some(8), chosen).is_empty());
     }
 
     /// Each row's code, label and number of amount fragments.
