@@ -1283,6 +1283,35 @@ fn spreadsheets_read_as_their_tab_separated_text() {
 }
 
 #[test]
+fn row_numbers_under_a_header_of_words_are_no_amounts() {
+    // tests/fixtures/provinces/dumps: the national template rendered by
+    // fpdf2 and dumped by `pdftotext -layout`. Its 财政拨款收入支出决算表's
+    // header is a line of words (`项目 行次 金额 项目 行次 合计 …`), and an
+    // empty income side's dash stands beside its row number (`2 -`). Before
+    // round 32 the expenditure side's row numbers 5 and 6 were read as the
+    // totals of 210 and 221, `ok`.
+    let path =
+        root().join("tests/fixtures/provinces/dumps/national_final_account.fpdf2.layout.txt");
+    let totals: Vec<(String, String)> = extract(&[&path])
+        .line_items()
+        .into_iter()
+        .filter(|r| r["table"] == "fiscal_summary" && r["measure"] == "total")
+        .map(|r| (r["code"].clone(), r["amount"].clone()))
+        .collect();
+    let expected = [
+        ("208", "1521482.80"),
+        ("210", "6713401.53"),
+        ("221", "816175.89"),
+        ("", "9051060.22"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(c, a)| (c.to_string(), a.to_string()))
+        .collect();
+    assert_eq!(totals, expected);
+}
+
+#[test]
 fn a_flow_income_table_with_a_column_no_standard_layout_has() {
     // tests/fixtures/provinces/dumps: the Sichuan income table (合计 | 上年结转
     // | 一般公共预算拨款收入 | … | 其他收入, every cell printed, 0.00 included)

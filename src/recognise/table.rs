@@ -654,7 +654,7 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document, trimmed_rows: bool) -
     if body_owned.is_empty() {
         return table;
     }
-    drop_row_number_columns(&mut rows, &mut body_owned);
+    drop_row_number_columns(&mut rows, &mut body_owned, &draft.headings);
     relative_years(&mut rows, so_far.year);
     let slices: Vec<&[Cell]> = rows.iter().map(|r| r.as_slice()).collect();
     let joined = columns::join_wrapped_rows(g, &slices);
@@ -780,7 +780,7 @@ fn rotate_rows<R: AsRef<[Cell]>>(rows: &[R], at: usize) -> Vec<Vec<Cell>> {
 /// such row has its row number (or nothing) there; a shorter row (its blank
 /// cells dropped, or the layout lost) loses the cells that read as its row
 /// numbers ([`super::row_numbers`]) and keeps its other cells in order.
-fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>]) {
+fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>], headings: &[String]) {
     let mut marked: Vec<usize> = header
         .iter()
         .filter(|r| !columns::is_column_number_row(r))
@@ -792,6 +792,22 @@ fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>]) {
         })
         .collect();
     if marked.is_empty() {
+        // A header read as lines, not cells (an unruled PDF's `-layout`
+        // dump: `项目 行次 金额 项目 行次 合计 …`): each row's numbers are
+        // found by their place beside its labels.
+        let names_row_numbers = |text: &str| {
+            text.split_whitespace()
+                .any(|t| normalize::label(t) == "行次")
+        };
+        let named = header.iter().flatten().any(|c| names_row_numbers(&c.text))
+            || headings.iter().any(|h| names_row_numbers(h));
+        if named {
+            for r in body.iter_mut() {
+                let texts: Vec<&str> = r.iter().map(|c| c.text.as_str()).collect();
+                let mut flags = super::row_numbers(&texts).into_iter();
+                r.retain(|_| !flags.next().unwrap_or(false));
+            }
+        }
         return;
     }
     marked.sort_unstable();
@@ -3226,7 +3242,7 @@ mod tests {
             cells(&["二、政府性基金预算财政拨款", "2", "20"]),
             cells(&["款收入", "3", "三、社会保险基金支出", "17"]),
         ];
-        drop_row_number_columns(&mut header, &mut body);
+        drop_row_number_columns(&mut header, &mut body, &[]);
         assert_eq!(texts(&header), [["项目", "金额", "项目", "金额"]]);
         assert_eq!(
             texts(&body),
@@ -3245,8 +3261,58 @@ mod tests {
         // header's, and nothing is dropped.
         let mut header = vec![cells(&["项目", "行次", "金额"])];
         let mut body = vec![cells(&["一、一般公共预算财政拨款收入", "500.00", ""])];
-        drop_row_number_columns(&mut header, &mut body);
+        drop_row_number_columns(&mut header, &mut body, &[]);
         assert_eq!(header[0].len(), 3);
         assert_eq!(body[0].len(), 3);
+    }
+
+    #[test]
+    fn row_numbers_are_dropped_when_the_header_is_a_line_of_words() {
+        // `pdftotext -layout` of an unruled national template: the header a
+        // line of words, a row number beside an empty side's dash.
+        let headings = vec!["项目 行次 金额 项目 行次 合计 政府性基金预算财政拨款".to_string()];
+        let mut header: Vec<Vec<Cell>> = Vec::new();
+        let mut body = vec![
+            cells(&[
+                "一、一般公共预算财政拨款",
+                "1",
+                "9051060.22",
+                "一、社会保障和就业支出",
+                "4",
+                "1521482.80",
+                "-",
+            ]),
+            cells(&[
+                "二、政府性基金预算财政拨款",
+                "2 -",
+                "二、卫生健康支出",
+                "5",
+                "6713401.53",
+                "-",
+            ]),
+        ];
+        let before = body.clone();
+        drop_row_number_columns(&mut header, &mut body, &[]);
+        assert_eq!(body, before, "no 行次 named: nothing dropped");
+        drop_row_number_columns(&mut header, &mut body, &headings);
+        assert_eq!(
+            body.iter().map(|r| texts(r)).collect::<Vec<_>>(),
+            vec![
+                vec![
+                    "一、一般公共预算财政拨款",
+                    "9051060.22",
+                    "一、社会保障和就业支出",
+                    "1521482.80",
+                    "-"
+                ],
+                vec![
+                    "二、政府性基金预算财政拨款",
+                    "2 -",
+                    "二、卫生健康支出",
+                    "6713401.53",
+                    "-"
+                ],
+            ]
+        );
     }
 }
