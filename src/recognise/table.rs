@@ -1390,9 +1390,13 @@ fn realign_two_sided<'r>(
     width: usize,
     split: usize,
 ) -> (Cow<'r, [Cell]>, CellStatus) {
+    // A class, a code, or words naming spending and no income (`本年支出
+    // 合计` printed alone on the right).
     let is_expenditure_label = |c: &Cell| {
         let t = normalize::label(&c.text);
-        g.class_code(&t).is_some() || split_code_prefix(&t).is_some() || t.starts_with("支出")
+        g.class_code(&t).is_some()
+            || split_code_prefix(&t).is_some()
+            || (t.contains("支出") && !t.contains("收入") && !t.contains("收支"))
     };
     // A full-width row may be an expenditure row that lost its leading
     // blank cells and was padded at its end (`221 住房保障支出 | 80.72 | |`).
@@ -3168,6 +3172,22 @@ mod tests {
             texts(&out),
             ["", "", "221 住房保障支出", "77.65", "77.65", "", ""]
         );
+    }
+
+    #[test]
+    fn a_spending_total_printed_alone_goes_to_the_expenditure_side() {
+        // `pdftotext -layout`: `本年支出合计 1110.87` alone on its line
+        // under the expenditure column (Sichuan's summary); income's own
+        // totals and a 收支 balance stay on the income side.
+        let g = Grammar::global();
+        let row = cells(&["本年支出合计", "1110.87"]);
+        let (out, _) = realign_two_sided(g, &row, 4, 2);
+        assert_eq!(texts(&out), ["", "", "本年支出合计", "1110.87"]);
+        for income in ["本年收入合计", "上年结转", "用事业基金弥补收支差额"] {
+            let row = cells(&[income, "5.00"]);
+            let (out, _) = realign_two_sided(g, &row, 4, 2);
+            assert_eq!(texts(&out), [income, "5.00", "", ""]);
+        }
     }
 
     /// The filler's next code and whether a level was padded.
