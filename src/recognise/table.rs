@@ -802,9 +802,22 @@ fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>], hea
         let named = header.iter().flatten().any(|c| names_row_numbers(&c.text))
             || headings.iter().any(|h| names_row_numbers(h));
         if named {
+            // A row number counts the rows of both sides: one past that (a
+            // 总计's `900`, a last `137` after `8`) or a `0` is an amount.
+            let most = 2 * body.len();
+            let numbers_a_row = |t: &str| {
+                normalize::label(t)
+                    .parse::<usize>()
+                    .is_ok_and(|n| (1..=most).contains(&n))
+            };
             for r in body.iter_mut() {
                 let texts: Vec<&str> = r.iter().map(|c| c.text.as_str()).collect();
-                let mut flags = super::row_numbers(&texts).into_iter();
+                let flags: Vec<bool> = super::row_numbers(&texts)
+                    .into_iter()
+                    .zip(&texts)
+                    .map(|(flag, t)| flag && numbers_a_row(t))
+                    .collect();
+                let mut flags = flags.into_iter();
                 r.retain(|_| !flags.next().unwrap_or(false));
             }
         }
@@ -3310,10 +3323,35 @@ mod tests {
                 "6713401.53",
                 "-",
             ]),
+            cells(&[
+                "三、国有资本经营预算财政拨款",
+                "3 -",
+                "三、住房保障支出",
+                "6",
+                "816175.89",
+                "-",
+            ]),
+            // No row number: a whole amount beside the label stays when it
+            // is too large to number a row (a `7` could).
+            cells(&["总计", "900", "总计", "900", "900", "-"]),
         ];
         let before = body.clone();
         drop_row_number_columns(&mut header, &mut body, &[]);
         assert_eq!(body, before, "no 行次 named: nothing dropped");
+        // Amounts that read as row numbers beside a label but are too
+        // large to number the table's rows (or zero) stay.
+        let mut totals = vec![
+            cells(&["总计", "900", "总计", "900", "900", "-"]),
+            cells(&["三、其他收入", "3", "137", "二、经营支出", "4", "0"]),
+        ];
+        drop_row_number_columns(&mut Vec::new(), &mut totals, &headings);
+        assert_eq!(
+            totals.iter().map(|r| texts(r)).collect::<Vec<_>>(),
+            vec![
+                vec!["总计", "900", "总计", "900", "900", "-"],
+                vec!["三、其他收入", "137", "二、经营支出", "0"],
+            ]
+        );
         drop_row_number_columns(&mut header, &mut body, &headings);
         assert_eq!(
             body.iter().map(|r| texts(r)).collect::<Vec<_>>(),
@@ -3332,6 +3370,14 @@ mod tests {
                     "6713401.53",
                     "-"
                 ],
+                vec![
+                    "三、国有资本经营预算财政拨款",
+                    "3 -",
+                    "三、住房保障支出",
+                    "816175.89",
+                    "-"
+                ],
+                vec!["总计", "900", "总计", "900", "900", "-"],
             ]
         );
     }
