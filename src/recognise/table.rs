@@ -779,7 +779,9 @@ fn rotate_rows<R: AsRef<[Cell]>>(rows: &[R], at: usize) -> Vec<Vec<Cell>> {
 /// no amounts. A row as wide as the header loses those columns, when every
 /// such row has its row number (or nothing) there; a shorter row (its blank
 /// cells dropped, or the layout lost) loses the cells that read as its row
-/// numbers ([`super::row_numbers`]) and keeps its other cells in order.
+/// numbers ([`super::row_numbers`]) and keeps its other cells in order. A
+/// header with no `行次` cell may name it in a line of words (see
+/// [`drop_row_numbers_under_words`]).
 fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>], headings: &[String]) {
     let mut marked: Vec<usize> = header
         .iter()
@@ -792,35 +794,7 @@ fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>], hea
         })
         .collect();
     if marked.is_empty() {
-        // A header read as lines, not cells (an unruled PDF's `-layout`
-        // dump: `项目 行次 金额 项目 行次 合计 …`): each row's numbers are
-        // found by their place beside its labels.
-        let names_row_numbers = |text: &str| {
-            text.split_whitespace()
-                .any(|t| normalize::label(t) == "行次")
-        };
-        let named = header.iter().flatten().any(|c| names_row_numbers(&c.text))
-            || headings.iter().any(|h| names_row_numbers(h));
-        if named {
-            // A row number counts the rows of both sides: one past that (a
-            // 总计's `900`, a last `137` after `8`) or a `0` is an amount.
-            let most = 2 * body.len();
-            let numbers_a_row = |t: &str| {
-                normalize::label(t)
-                    .parse::<usize>()
-                    .is_ok_and(|n| (1..=most).contains(&n))
-            };
-            for r in body.iter_mut() {
-                let texts: Vec<&str> = r.iter().map(|c| c.text.as_str()).collect();
-                let flags: Vec<bool> = super::row_numbers(&texts)
-                    .into_iter()
-                    .zip(&texts)
-                    .map(|(flag, t)| flag && numbers_a_row(t))
-                    .collect();
-                let mut flags = flags.into_iter();
-                r.retain(|_| !flags.next().unwrap_or(false));
-            }
-        }
+        drop_row_numbers_under_words(header, body, headings);
         return;
     }
     marked.sort_unstable();
@@ -853,12 +827,49 @@ fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>], hea
                 r.remove(p);
             }
         } else {
-            let texts: Vec<&str> = r.iter().map(|c| c.text.as_str()).collect();
-            let flags = super::row_numbers(&texts);
-            let mut flags = flags.into_iter();
-            r.retain(|_| !flags.next().unwrap_or(false));
+            drop_cells_read_as_row_numbers(r, |_| true);
         }
     }
+}
+
+/// A header read as lines, not cells (an unruled PDF's `-layout` dump:
+/// `项目 行次 金额 项目 行次 合计 …`): each row's numbers are found by their
+/// place beside its labels. A row number counts the rows of both sides:
+/// one past that (a 总计's `900`, a last `137` after `8`) or a `0` is an
+/// amount.
+fn drop_row_numbers_under_words(header: &[Vec<Cell>], body: &mut [Vec<Cell>], headings: &[String]) {
+    let names_row_numbers = |text: &str| {
+        text.split_whitespace()
+            .any(|t| normalize::label(t) == "行次")
+    };
+    let named = header.iter().flatten().any(|c| names_row_numbers(&c.text))
+        || headings.iter().any(|h| names_row_numbers(h));
+    if !named {
+        return;
+    }
+    let most = 2 * body.len();
+    for r in body.iter_mut() {
+        drop_cells_read_as_row_numbers(r, |t| {
+            normalize::label(t)
+                .parse::<usize>()
+                .is_ok_and(|n| (1..=most).contains(&n))
+        });
+    }
+}
+
+/// Drops the cells of `row` that read as its row numbers by their place
+/// ([`super::row_numbers`]) and that `numbers_a_row` accepts.
+fn drop_cells_read_as_row_numbers(row: &mut Vec<Cell>, numbers_a_row: impl Fn(&str) -> bool) {
+    let flags: Vec<bool> = {
+        let texts: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
+        super::row_numbers(&texts)
+            .into_iter()
+            .zip(&texts)
+            .map(|(flag, t)| flag && numbers_a_row(t))
+            .collect()
+    };
+    let mut flags = flags.into_iter();
+    row.retain(|_| !flags.next().unwrap_or(false));
 }
 
 /// A row keyed by its label (no code) whose label cells the layout could
