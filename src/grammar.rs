@@ -251,7 +251,7 @@ impl TitlePattern {
 
 /// Where a title pattern is kept: a kind's list (by the kind's index), or
 /// the ignored titles.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PatternOwner {
     Kind(usize),
     Ignored,
@@ -964,11 +964,6 @@ mod tests {
                 titles.push(format!("{head}{}", p.suffix));
             }
         }
-        let same = |a: PatternOwner, b: PatternOwner| match (a, b) {
-            (PatternOwner::Kind(x), PatternOwner::Kind(y)) => x == y,
-            (PatternOwner::Ignored, PatternOwner::Ignored) => true,
-            _ => false,
-        };
         let mut matched = 0;
         for t in &titles {
             let offered: Vec<(PatternOwner, usize)> = g.title_index.candidates(t).collect();
@@ -976,7 +971,7 @@ mod tests {
                 if p.match_len(t).is_some() {
                     matched += 1;
                     assert!(
-                        offered.iter().any(|(o, j)| same(*o, *owner) && j == i),
+                        offered.contains(&(*owner, *i)),
                         "{:?} not offered for {t}",
                         p.regex.as_str()
                     );
