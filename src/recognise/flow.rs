@@ -1161,19 +1161,38 @@ fn three_public(g: &Grammar, draft: &Draft, table: &mut Table) {
         .iter()
         .filter(|l| !l.numbers.is_empty() && g.three_public_category(&l.label).is_some())
         .count();
-    if category_rows >= 2 {
+    if category_rows >= 2 && !header_names_categories(g, &lines) {
         three_public_rows(g, draft.kind, &lines, table);
         return;
     }
     // The row of amounts: the lines of amounts after the header. Words
-    // after them are no longer the table's.
-    let Some(row) = lines.iter().position(|l| !l.numbers.is_empty()) else {
+    // after them are no longer the table's, unless they name a category
+    // the header has not: its last cells printed among the amounts
+    // (pdftotext without `-layout`: `公务用车购置费` / `62,443.34` /
+    // `公务用车运行费` / `62,443.34`).
+    let Some(first) = lines.iter().position(|l| !l.numbers.is_empty()) else {
         return;
     };
-    let lines = &lines[..=row];
-    let amounts: Vec<Cell> = lines[row]
-        .numbers
+    let mut named: Vec<&str> = lines[..=first]
         .iter()
+        .flat_map(|l| header_cells(g, &l.words))
+        .filter_map(|w| g.three_public_heading(&w))
+        .collect();
+    let last = lines[first + 1..]
+        .iter()
+        .take_while(|l| match g.three_public_heading(&l.label) {
+            Some(c) if !named.contains(&c) => {
+                named.push(c);
+                true
+            }
+            _ => false,
+        })
+        .count()
+        + first;
+    let lines = &lines[..=last];
+    let amounts: Vec<Cell> = lines[first..]
+        .iter()
+        .flat_map(|l| &l.numbers)
         .map(|(at, n)| Cell::new(n.as_str(), *at))
         .collect();
     // A line naming one category is one cell (`因公出国 (境) 费`, a cell a
@@ -1213,6 +1232,24 @@ fn three_public(g: &Grammar, draft: &Draft, table: &mut Table) {
         true,
         table,
     );
+}
+
+/// Whether the lines before the first category printed with amounts name
+/// two categories besides 合计 on lines of their own, without amounts: a
+/// transposed table's header (categories as columns), its amounts printed
+/// among its last cells. A row-wise table's header names the funds; its
+/// categories come after it.
+fn header_names_categories(g: &Grammar, lines: &[CategoryLine]) -> bool {
+    let mut named: Vec<&str> = lines
+        .iter()
+        .take_while(|l| l.numbers.is_empty() || g.three_public_category(&l.label).is_none())
+        .filter(|l| l.numbers.is_empty())
+        .filter_map(|l| g.three_public_heading(&l.label))
+        .filter(|c| *c != "合计")
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    named.len() >= 2
 }
 
 /// A header line's words as cells, the words of a category printed with
@@ -3725,6 +3762,54 @@ mod tests {
             Some(("6.99", CellStatus::Repaired))
         );
         assert_eq!(cells.len(), 8);
+    }
+
+    #[test]
+    fn a_transposed_three_public_header_printed_among_its_amounts() {
+        // The Sichuan header-units fixture's table as pdftotext (no
+        // options) dumps its fpdf2 PDF: the header's cells a line each,
+        // the last one (`公务用车运行费`) after the amounts. Read row-wise,
+        // 62,443.34 was 购置费's total and general_budget, `ok`. The sums
+        // place 合计 and the vehicles; 购置费 or 运行费 they cannot tell.
+        let text = "\
+表3-2
+一般公共预算“三公”经费支出预算表
+编制部门：怀柔区农业农村局
+合计（元）
+
+因公出国（境）费
+
+公务用车购置及运行费
+
+公务接待费
+
+小计
+
+公务用车购置费
+
+62,443.34
+
+62,443.34
+
+公务用车运行费
+62,443.34
+";
+        let cells: Vec<(String, String, CellStatus)> = three_public_cells(text)
+            .into_iter()
+            .map(|(item, measure, amount, status)| {
+                assert_eq!(measure, "total");
+                (item, amount, status)
+            })
+            .collect();
+        let cell = |item: &str, status| (item.to_string(), "62443.34".to_string(), status);
+        assert_eq!(
+            cells,
+            [
+                cell("合计", CellStatus::Repaired),
+                cell("公务用车购置及运行费", CellStatus::Repaired),
+                cell("公务用车购置费", CellStatus::Uncertain),
+            ]
+        );
     }
 
     #[test]
