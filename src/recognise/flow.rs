@@ -1726,21 +1726,47 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
 /// Lines of a two-sided table grouped into logical rows: a line with text
 /// starts one, a line of number fragments only continues the previous one
 /// (a wrapped amount).
-fn logical_rows(lines: &[(Provenance, String)]) -> Vec<(Provenance, Vec<String>)> {
+fn logical_rows(lines: &[(Provenance, String)], numbered: bool) -> Vec<(Provenance, Vec<String>)> {
     let mut out: Vec<(Provenance, Vec<String>)> = Vec::new();
     for (at, raw) in lines {
         let line = close_cjk_spaces_between_items(raw.trim());
         if line.is_empty() {
             continue;
         }
-        let tokens: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        let mut tokens: Vec<String> = line.split_whitespace().map(str::to_string).collect();
         let numbers_only = tokens.iter().all(|t| is_number_fragment(t));
         match out.last_mut() {
             Some((_, prev)) if numbers_only => prev.extend(tokens),
+            Some((_, prev)) if numbered && holds_only_row_numbers(prev) => {
+                // The row above printed its label and row number, its
+                // amount went to the head of this line, before the
+                // expenditure side's label (PyMuPDF: `一、一般公共预算财政拨款
+                // 收入` / `1` / `9051060.22 一、社会保障和就业支出`).
+                let lead = tokens.iter().take_while(|t| is_number_fragment(t)).count();
+                if tokens[..lead].iter().any(|t| is_amount_like(t)) {
+                    prev.extend(tokens.drain(..lead));
+                }
+                out.push((*at, tokens));
+            }
             _ => out.push((*at, tokens)),
         }
     }
     out
+}
+
+/// A logical row with a label and bare whole numbers only (its row
+/// number): no amount, not even a dash for zero.
+fn holds_only_row_numbers(tokens: &[String]) -> bool {
+    tokens.iter().any(|t| !is_number_fragment(t))
+        && !tokens
+            .iter()
+            .any(|t| is_amount_like(t) || t.chars().all(|c| matches!(c, '-' | '－' | '—')))
+}
+
+/// A number fragment no row number looks like: with a decimal point or a
+/// thousands separator.
+fn is_amount_like(token: &str) -> bool {
+    is_number_fragment(token) && token.contains(['.', ','])
 }
 
 /// True when a two-sided table numbers its rows (`项目 | 行次 | 金额`, the
@@ -1998,7 +2024,7 @@ fn two_sided(
     // The income and expenditure rows the previous line made, for a label
     // tail wrapped below it.
     let mut previous: (Option<usize>, Option<usize>) = (None, None);
-    for (at, tokens) in logical_rows(lines) {
+    for (at, tokens) in logical_rows(lines, numbered) {
         // The column numbers end the header: a label without amounts after
         // them is the first row's, wrapped.
         if lists_column_numbers(&tokens) {
@@ -2222,9 +2248,12 @@ fn two_sided(
         if let Some((first, rest)) = expenditure.split_first() {
             let mut name_tokens: Vec<&str> = Vec::new();
             let mut numbers = Vec::new();
+            // A 类 code glued to its name (`208社会保障和就业支出`), not
+            // an amount's first digits.
             let (code, first_name) = if first.len() >= 3
                 && first.is_char_boundary(3)
                 && first[..3].bytes().all(|b| b.is_ascii_digit())
+                && !first[3..].starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',')
             {
                 (Code::new(&first[..3]), &first[3..])
             } else {
@@ -2941,6 +2970,93 @@ mod tests {
             [
                 (Some(Section::Income), 942993373, CellStatus::Ok),
                 (Some(Section::Expenditure), 942993373, CellStatus::Ok)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_numbered_rows_amount_printed_before_the_next_label_is_its_own() {
+        // PyMuPDF's dump of the national fixture's fpdf2 PDF: the first
+        // row's amount shares a line with the expenditure side's label.
+        // Before, `9051060.22` went to the expenditure side and was read
+        // as the code 905 of an item `1060.22一、社会保障和就业支出`, `ok`.
+        let text = "\
+公开01表
+收入支出决算表
+金额单位：元
+收入
+支出
+项目
+行次
+金额
+项目
+行次
+金额
+栏次
+1 栏次
+2
+一、一般公共预算财政拨款收入
+1
+9051060.22 一、社会保障和就业支出
+12
+1521482.80
+二、政府性基金预算财政拨款收入
+2 -
+二、卫生健康支出
+13
+7092275.04
+三、国有资本经营预算财政拨款收入
+3 -
+三、住房保障支出
+14
+816175.89
+";
+        let doc = crate::pipeline::document(text.as_bytes()).unwrap();
+        let rows: Vec<_> = doc.tables[0]
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.section,
+                    r.code.as_ref().map(|c| c.as_str().to_string()),
+                    r.item.as_str(),
+                    r.values[0].amount.cents,
+                    r.values[0].status,
+                )
+            })
+            .collect();
+        let code = |c: &str| Some(c.to_string());
+        assert_eq!(
+            rows,
+            [
+                (
+                    Some(Section::Income),
+                    None,
+                    "一、一般公共预算财政拨款收入",
+                    905106022,
+                    CellStatus::Ok
+                ),
+                (
+                    Some(Section::Expenditure),
+                    code("208"),
+                    "一、社会保障和就业支出",
+                    152148280,
+                    CellStatus::Ok
+                ),
+                (
+                    Some(Section::Expenditure),
+                    code("210"),
+                    "二、卫生健康支出",
+                    709227504,
+                    CellStatus::Ok
+                ),
+                (
+                    Some(Section::Expenditure),
+                    code("221"),
+                    "三、住房保障支出",
+                    81617589,
+                    CellStatus::Ok
+                ),
             ]
         );
     }
