@@ -1210,8 +1210,15 @@ impl Alignment {
     /// this one has another.
     fn fits(&self, cells: &[Cell]) -> bool {
         let width = self.width;
+        // Under exact rows a dash past the table's width is a printed cell:
+        // the row's cells do not line up with the columns (an unruled
+        // table's dash set left in its cell, read as a column of its own).
+        let extra_is_blank = |c: &Cell| match self.exact {
+            true => c.text.trim().is_empty(),
+            false => normalize::is_blank(&c.text),
+        };
         let lines_up = cells.len() == width
-            || (cells.len() > width && cells[width..].iter().all(|c| normalize::is_blank(&c.text)));
+            || (cells.len() > width && cells[width..].iter().all(extra_is_blank));
         lines_up
             && self
                 .usual
@@ -1232,6 +1239,27 @@ impl Alignment {
             CellStatus::Uncertain
         }
     }
+}
+
+/// A row wider than the table whose cells after the labels print exactly
+/// one amount or dash per amount column: those cells in order, the empty
+/// ones between them dropped. An unruled page sets a dash left in its cell
+/// and an amount right (`1037421.86 -`, pdftotext `-layout`): the columns
+/// the page's spacing suggests split a column in two, while the row still
+/// prints every cell in its order.
+fn printed_in_order(row: &[Cell], first: usize, amounts: usize) -> Option<Vec<Cell>> {
+    if amounts == 0 || row.len() <= first + amounts {
+        return None;
+    }
+    let printed: Vec<&Cell> = row[first..]
+        .iter()
+        .filter(|c| !c.text.trim().is_empty())
+        .collect();
+    let all_amounts = printed
+        .iter()
+        .all(|c| normalize::is_blank(&c.text) || is_amount(c));
+    (printed.len() == amounts && all_amounts)
+        .then(|| row[..first].iter().chain(printed).cloned().collect())
 }
 
 /// A coded row that omits its empty code cells (`201 | 05 | 统计信息事务 |
@@ -1695,6 +1723,13 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         }
         if let Some((row, status)) = split_merged_amounts(r, usual) {
             return Some((row, Some(status)));
+        }
+        if let Some(row) = printed_in_order(r, first, cols.measures.len()) {
+            // `repaired` when an amount moved; dashes (zeros) moving alone
+            // leave the row as the page placed it.
+            let moved = (first..row.len())
+                .any(|i| !normalize::is_blank(&row[i].text) && row[i].text != text(r, i));
+            return Some((row, moved.then_some(CellStatus::Repaired)));
         }
         restore_dropped_code_cells(r, code_cols, usual)
             // A blank name before a project is a merged 科目名称 cell.
@@ -2948,6 +2983,49 @@ mod tests {
 
     fn texts(row: &[Cell]) -> Vec<&str> {
         row.iter().map(|c| c.text.as_str()).collect()
+    }
+
+    #[test]
+    fn a_row_printing_one_cell_per_column_is_read_in_order() {
+        // `pdftotext -layout` of an unruled page: 项目支出's amount sits in
+        // a span of its own, its dash in another, as does the next column's.
+        let row = cells(&[
+            "",
+            "合计",
+            "9429933.73",
+            "8392511.87",
+            "",
+            "",
+            "1037421.86",
+            "-",
+            "",
+            "",
+            "-",
+            "",
+            "-",
+            "",
+        ]);
+        let read = printed_in_order(&row, 2, 6).unwrap();
+        assert_eq!(
+            texts(&read),
+            [
+                "",
+                "合计",
+                "9429933.73",
+                "8392511.87",
+                "1037421.86",
+                "-",
+                "-",
+                "-"
+            ]
+        );
+        // One cell short or one too many, or a word among them: no order.
+        assert!(printed_in_order(&row, 2, 5).is_none());
+        assert!(printed_in_order(&row, 2, 7).is_none());
+        let worded = cells(&["", "合计", "1.00", "", "注", "-", "", "-", "-", "-"]);
+        assert!(printed_in_order(&worded, 2, 6).is_none());
+        // As wide as the table: nothing to do.
+        assert!(printed_in_order(&read, 2, 6).is_none());
     }
 
     #[test]
