@@ -2952,6 +2952,42 @@ fn pdftotext_and_pdfminer_dumps_of_a_pdf_mark_no_wrong_cell_ok() {
 }
 
 #[test]
+fn parts_printed_without_their_total_are_uncertain() {
+    // tests/fixtures/dumps: seed 003's fpdf2 PDF as pdfplumber prints it
+    // with `layout=True`. On its 基本支出 table's first page each row prints
+    // 小计 and 人员经费 only, and the page's spacing sets them under 人员经费
+    // and 公用经费. Before round 33 they were read so, 8 rows `ok`: a row
+    // prints its total wherever it prints a part, and a blank one now
+    // leaves its row uncertain.
+    let want = cells_by_key(&root().join("samples/003_93f707ff5e41d323.txt"));
+    let path = root().join("tests/fixtures/dumps/003_93f707ff5e41d323.fpdf2.pdfplumber-layout.txt");
+    let got = cells_by_key(&path);
+    let wrong_ok: Vec<_> = got
+        .iter()
+        .filter(|(key, (amount, status))| {
+            status == "ok"
+                && want
+                    .get(*key)
+                    .is_none_or(|w| w.0.parse::<f64>().ok() != amount.parse::<f64>().ok())
+        })
+        .collect();
+    assert!(wrong_ok.is_empty(), "{wrong_ok:?}");
+    let row_301: Vec<&(String, String)> = got
+        .iter()
+        .filter(|(k, _)| k.starts_with("general_budget_basic||301|"))
+        .map(|(_, v)| v)
+        .collect();
+    assert!(!row_301.is_empty());
+    assert!(
+        row_301.iter().all(|(_, status)| status == "uncertain"),
+        "{row_301:?}"
+    );
+    // Measured: 124 cells ok, the same as the seed's.
+    let ok = got.values().filter(|(_, s)| s == "ok").count();
+    assert!(ok >= 120, "{ok} cells ok");
+}
+
+#[test]
 fn pdftotext_dumps_keep_the_header_out_of_the_rows() {
     // pdftotext without `-layout` prints a coded table's header lines around
     // its first code and the column numbers (`1` / `2` / … a line) after

@@ -1145,6 +1145,35 @@ fn row_sums_miss(
     miss
 }
 
+/// The total of a row sum of the table's kind that the table has a column
+/// for, left blank in a row that prints one of its parts above zero. A
+/// table prints a row's total wherever it prints a part: a blank one means
+/// the amounts are not in the columns the page's spacing gave them (an
+/// amount set right under the next column's heading).
+fn blank_total(
+    g: &Grammar,
+    table: &Table,
+    section: Option<Section>,
+    values: &[Value],
+) -> Option<Measure> {
+    let columns = table.columns_of(section);
+    let has = |m: &Measure| columns.contains(m);
+    let printed = |m: &Measure| values.iter().find(|v| v.measure == *m);
+    g.identities
+        .row_sums
+        .iter()
+        .filter(|rule| rule.section == section && rule.applies(table.kind, has))
+        .find(|rule| {
+            has(&rule.total)
+                && printed(&rule.total).is_none()
+                && rule
+                    .parts
+                    .iter()
+                    .any(|m| printed(m).is_some_and(|v| v.amount.cents > 0))
+        })
+        .map(|rule| rule.total)
+}
+
 /// How far a table's cell positions can be trusted. Dumps that drop empty
 /// cells (pdftotext-like) shift amounts left; such rows are shorter than the
 /// table. A row of the wrong length is uncertain; when many are, or the header
@@ -1866,9 +1895,18 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         if code.is_none() {
             floor = label_floor(&cells[..first.min(cells.len())], floor, table);
         }
-        let values = values(g, None, cells, first, &cols, floor, table);
+        let mut values = values(g, None, cells, first, &cols, floor, table);
         if values.is_empty() && code.is_none() {
             continue;
+        }
+        if let Some(total) = blank_total(g, table, None, &values) {
+            let at = cells.first().map_or(table.at, |c| c.at);
+            table.issues.push(format!(
+                "line {at}: the row prints parts of {total} but no {total}: its columns are uncertain"
+            ));
+            for v in &mut values {
+                v.status = CellStatus::Uncertain;
+            }
         }
         // Its labels in place (a name, code cells of digits), its amounts
         // maybe a column off.
