@@ -1173,22 +1173,19 @@ fn three_public(g: &Grammar, draft: &Draft, table: &mut Table) {
     let Some(first) = lines.iter().position(|l| !l.numbers.is_empty()) else {
         return;
     };
-    let mut named: Vec<&str> = lines[..=first]
+    let mut header_categories: Vec<&str> = lines[..=first]
         .iter()
         .flat_map(|l| header_cells(g, &l.words))
         .filter_map(|w| g.three_public_heading(&w))
         .collect();
-    let last = lines[first + 1..]
-        .iter()
-        .take_while(|l| match g.three_public_heading(&l.label) {
-            Some(c) if !named.contains(&c) => {
-                named.push(c);
-                true
-            }
-            _ => false,
-        })
-        .count()
-        + first;
+    let mut last = first;
+    for line in &lines[first + 1..] {
+        match g.three_public_heading(&line.label) {
+            Some(c) if !header_categories.contains(&c) => header_categories.push(c),
+            _ => break,
+        }
+        last += 1;
+    }
     let lines = &lines[..=last];
     let amounts: Vec<Cell> = lines[first..]
         .iter()
@@ -1234,22 +1231,26 @@ fn three_public(g: &Grammar, draft: &Draft, table: &mut Table) {
     );
 }
 
-/// Whether the lines before the first category printed with amounts name
-/// two categories besides 合计 on lines of their own, without amounts: a
-/// transposed table's header (categories as columns), its amounts printed
-/// among its last cells. A row-wise table's header names the funds; its
-/// categories come after it.
+/// Whether the lines before the first amounts name two categories besides
+/// 合计 on lines of their own, and no fund: a transposed table's header
+/// (categories as columns), its amounts printed among its last cells. A
+/// row-wise table's header names the funds (一般公共预算, 政府性基金) or
+/// nothing, its categories come after it, and its total row (`“三公”经费合计
+/// 5.00`) ends the header.
 fn header_names_categories(g: &Grammar, lines: &[CategoryLine]) -> bool {
-    let mut named: Vec<&str> = lines
-        .iter()
-        .take_while(|l| l.numbers.is_empty() || g.three_public_category(&l.label).is_none())
-        .filter(|l| l.numbers.is_empty())
+    let header = lines.iter().take_while(|l| l.numbers.is_empty());
+    let names_fund = header.clone().any(|l| {
+        header_cells(g, &l.words)
+            .iter()
+            .any(|w| matches!(g.header(w), HeaderMeaning::Measure(m) if m != "total"))
+    });
+    let mut categories: Vec<&str> = header
         .filter_map(|l| g.three_public_heading(&l.label))
         .filter(|c| *c != "合计")
         .collect();
-    named.sort_unstable();
-    named.dedup();
-    named.len() >= 2
+    categories.sort_unstable();
+    categories.dedup();
+    categories.len() >= 2 && !names_fund
 }
 
 /// A header line's words as cells, the words of a category printed with
@@ -3924,6 +3925,49 @@ mod tests {
                 cell("合计", CellStatus::Repaired),
                 cell("公务用车购置及运行费", CellStatus::Repaired),
                 cell("公务用车购置费", CellStatus::Uncertain),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_wise_three_public_table_with_blank_categories_stays_row_wise() {
+        // A reviewer's case: the total row named `“三公”经费合计`, then two
+        // categories printed blank before the first with amounts. The
+        // header names the funds: the table is row-wise, not transposed
+        // (read so, three categories the page leaves blank got 5.00).
+        let text = "\
+表10
+财政拨款“三公”经费支出情况表
+编制部门：某某局 单位：万元
+项目
+合计
+一般公共预算
+政府性基金
+“三公”经费合计
+5.00
+5.00
+因公出国（境）费
+公务接待费
+公务用车购置及运行费
+5.00
+5.00
+公务用车购置费
+公务用车运行费
+5.00
+5.00
+";
+        let cells: Vec<(String, &str, String)> = three_public_cells(text)
+            .into_iter()
+            .map(|(item, measure, amount, _)| (item, measure, amount))
+            .collect();
+        let cell = |item: &str, measure| (item.to_string(), measure, "5.00".to_string());
+        assert_eq!(
+            cells,
+            [
+                cell("公务用车购置及运行费", "total"),
+                cell("公务用车购置及运行费", "general_budget"),
+                cell("公务用车运行费", "total"),
+                cell("公务用车运行费", "general_budget"),
             ]
         );
     }

@@ -1239,15 +1239,8 @@ impl Alignment {
     /// this one has another.
     fn fits(&self, cells: &[Cell]) -> bool {
         let width = self.width;
-        // Under exact rows a dash past the table's width is a printed cell:
-        // the row's cells do not line up with the columns (an unruled
-        // table's dash set left in its cell, read as a column of its own).
-        let extra_is_blank = |c: &Cell| match self.exact {
-            true => c.text.trim().is_empty(),
-            false => normalize::is_blank(&c.text),
-        };
         let lines_up = cells.len() == width
-            || (cells.len() > width && cells[width..].iter().all(extra_is_blank));
+            || (cells.len() > width && cells[width..].iter().all(|c| normalize::is_blank(&c.text)));
         lines_up
             && self
                 .usual
@@ -1271,24 +1264,53 @@ impl Alignment {
 }
 
 /// A row wider than the table whose cells after the labels print exactly
-/// one amount or dash per amount column: those cells in order, the empty
-/// ones between them dropped. An unruled page sets a dash left in its cell
-/// and an amount right (`1037421.86 -`, pdftotext `-layout`): the columns
-/// the page's spacing suggests split a column in two, while the row still
-/// prints every cell in its order.
-fn printed_in_order(row: &[Cell], first: usize, amounts: usize) -> Option<Vec<Cell>> {
+/// one amount or dash per amount column, under a header that prints one
+/// heading per column the same way (`headings`: where its headings stand):
+/// those cells in order, the empty ones between them dropped. An unruled
+/// page sets a dash left in its cell and an amount right (`1037421.86 -`,
+/// pdftotext `-layout`), and the columns its spacing suggests split a
+/// column in two. A cell under a heading must be that heading's; one in a
+/// gap between headings, a neighbour's.
+fn printed_in_order(row: &[Cell], first: usize, headings: &[usize]) -> Option<Vec<Cell>> {
+    let printed = printed_cells(row, first, headings.len())?;
+    let fits_headings =
+        printed
+            .iter()
+            .enumerate()
+            .all(|(k, &(at, _))| match headings.binary_search(&at) {
+                Ok(h) => h == k,
+                Err(_) => {
+                    let after_previous = k == 0 || headings[k - 1] < at;
+                    let before_next = headings.get(k + 1).is_none_or(|&next| at < next);
+                    after_previous && before_next
+                }
+            });
+    let amounts = printed
+        .iter()
+        .all(|(_, c)| normalize::is_blank(&c.text) || is_amount(c));
+    (fits_headings && amounts).then(|| {
+        row[..first]
+            .iter()
+            .chain(printed.into_iter().map(|(_, c)| c))
+            .cloned()
+            .collect()
+    })
+}
+
+/// The cells after the labels that print something, with their places,
+/// when the row is wider than the table and they are exactly as many as
+/// its amount columns.
+fn printed_cells(row: &[Cell], first: usize, amounts: usize) -> Option<Vec<(usize, &Cell)>> {
     if amounts == 0 || row.len() <= first + amounts {
         return None;
     }
-    let printed: Vec<&Cell> = row[first..]
+    let printed: Vec<(usize, &Cell)> = row
         .iter()
-        .filter(|c| !c.text.trim().is_empty())
+        .enumerate()
+        .skip(first)
+        .filter(|(_, c)| !c.text.trim().is_empty())
         .collect();
-    let all_amounts = printed
-        .iter()
-        .all(|c| normalize::is_blank(&c.text) || is_amount(c));
-    (printed.len() == amounts && all_amounts)
-        .then(|| row[..first].iter().chain(printed).cloned().collect())
+    (printed.len() == amounts).then_some(printed)
 }
 
 /// A coded row that omits its empty code cells (`201 | 05 | 统计信息事务 |
@@ -1738,6 +1760,15 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         Cow::Owned(row) => Some(row),
         Cow::Borrowed(_) => None,
     };
+    // Where the header's headings stand, when a header line prints one per
+    // amount column (with blank cells between them where an unruled page's
+    // spacing split its columns).
+    let split_headings: Option<Vec<usize>> = header.iter().find_map(|h| {
+        let places: Vec<usize> = (first..h.len())
+            .filter(|&i| !h[i].text.trim().is_empty())
+            .collect();
+        (places.len() == cols.measures.len()).then_some(places)
+    });
     // A row rebuilt from its length, with the status that leaves it.
     let rebuild = |r: &[Cell]| -> Option<(Vec<Cell>, Option<CellStatus>)> {
         // A code piece sharing the name's cell, split off and put in place.
@@ -1753,7 +1784,10 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         if let Some((row, status)) = split_merged_amounts(r, usual) {
             return Some((row, Some(status)));
         }
-        if let Some(row) = printed_in_order(r, first, cols.measures.len()) {
+        if let Some(row) = split_headings
+            .as_ref()
+            .and_then(|headings| printed_in_order(r, first, headings))
+        {
             // `repaired` when an amount moved; dashes (zeros) moving alone
             // leave the row as the page placed it.
             let moved = (first..row.len())
@@ -3027,6 +3061,7 @@ mod tests {
     fn a_row_printing_one_cell_per_column_is_read_in_order() {
         // `pdftotext -layout` of an unruled page: 项目支出's amount sits in
         // a span of its own, its dash in another, as does the next column's.
+        let headings = [2, 3, 6, 8, 10, 12];
         let row = cells(&[
             "",
             "合计",
@@ -3043,7 +3078,7 @@ mod tests {
             "-",
             "",
         ]);
-        let read = printed_in_order(&row, 2, 6).unwrap();
+        let read = printed_in_order(&row, 2, &headings).unwrap();
         assert_eq!(
             texts(&read),
             [
@@ -3057,13 +3092,28 @@ mod tests {
                 "-"
             ]
         );
-        // One cell short or one too many, or a word among them: no order.
-        assert!(printed_in_order(&row, 2, 5).is_none());
-        assert!(printed_in_order(&row, 2, 7).is_none());
-        let worded = cells(&["", "合计", "1.00", "", "注", "-", "", "-", "-", "-"]);
-        assert!(printed_in_order(&worded, 2, 6).is_none());
-        // As wide as the table: nothing to do.
-        assert!(printed_in_order(&read, 2, 6).is_none());
+        // A dash in the gap before 项目支出's heading is 项目支出's.
+        let dashed = cells(&[
+            "208", "名称", "1.00", "1.00", "-", "", "", "", "-", "", "-", "", "-", "",
+        ]);
+        let read = printed_in_order(&dashed, 2, &headings).unwrap();
+        assert_eq!(texts(&read)[2..], ["1.00", "1.00", "-", "-", "-", "-"]);
+        // An amount under 项目支出's heading is never read as 基本支出's,
+        // even when a stray dash makes the count (it is past the last
+        // heading).
+        let stray = cells(&[
+            "210", "名称", "1.00", "", "", "", "1.00", "-", "", "", "-", "", "-", "", "-",
+        ]);
+        assert!(printed_in_order(&stray, 2, &headings).is_none());
+        // One cell short, or a word among them: no order.
+        let short = cells(&[
+            "", "合计", "1.00", "", "", "", "1.00", "-", "", "", "-", "", "", "",
+        ]);
+        assert!(printed_in_order(&short, 2, &headings).is_none());
+        let worded = cells(&[
+            "", "合计", "1.00", "注", "", "", "1.00", "-", "", "", "-", "", "-", "",
+        ]);
+        assert!(printed_in_order(&worded, 2, &headings).is_none());
     }
 
     #[test]
