@@ -1726,7 +1726,8 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
 
 /// Lines of a two-sided table grouped into logical rows: a line with text
 /// starts one, a line of number fragments only continues the previous one
-/// (a wrapped amount).
+/// (a wrapped amount). In a table that numbers its rows, amounts at the
+/// head of a line go to a row above that has no amount yet.
 fn logical_rows(lines: &[(Provenance, String)], numbered: bool) -> Vec<(Provenance, Vec<String>)> {
     let mut out: Vec<(Provenance, Vec<String>)> = Vec::new();
     for (at, raw) in lines {
@@ -1738,7 +1739,7 @@ fn logical_rows(lines: &[(Provenance, String)], numbered: bool) -> Vec<(Provenan
         let numbers_only = tokens.iter().all(|t| is_number_fragment(t));
         match out.last_mut() {
             Some((_, prev)) if numbers_only => prev.extend(tokens),
-            Some((_, prev)) if numbered && holds_only_row_numbers(prev) => {
+            Some((_, prev)) if numbered && has_no_amount_yet(prev) => {
                 // The row above printed its label and row number, its
                 // amount went to the head of this line, before the
                 // expenditure side's label (PyMuPDF: `一、一般公共预算财政拨款
@@ -1757,7 +1758,7 @@ fn logical_rows(lines: &[(Provenance, String)], numbered: bool) -> Vec<(Provenan
 
 /// A logical row with a label and bare whole numbers only (its row
 /// number): no amount, not even a dash for zero.
-fn holds_only_row_numbers(tokens: &[String]) -> bool {
+fn has_no_amount_yet(tokens: &[String]) -> bool {
     tokens.iter().any(|t| !is_number_fragment(t))
         && !tokens
             .iter()
@@ -1765,9 +1766,10 @@ fn holds_only_row_numbers(tokens: &[String]) -> bool {
 }
 
 /// A number fragment no row number looks like: with a decimal point or a
-/// thousands separator.
+/// thousands separator, or a whole number of four digits or more (the
+/// templates number fewer than a thousand rows).
 fn is_amount_like(token: &str) -> bool {
-    is_number_fragment(token) && token.contains(['.', ','])
+    is_number_fragment(token) && (token.contains(['.', ',']) || token.len() >= 4)
 }
 
 /// True when a two-sided table numbers its rows (`项目 | 行次 | 金额`, the
