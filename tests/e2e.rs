@@ -142,6 +142,25 @@ fn keyed(rows: &[Record]) -> HashMap<String, (i64, String)> {
     out
 }
 
+/// A table's cells of one measure as (code, amount, status), in order.
+fn code_amount_status<'a>(
+    items: &'a [Record],
+    table: &str,
+    measure: &str,
+) -> Vec<(&'a str, &'a str, &'a str)> {
+    items
+        .iter()
+        .filter(|r| r["table"] == table && r["measure"] == measure)
+        .map(|r| {
+            (
+                r["code"].as_str(),
+                r["amount"].as_str(),
+                r["status"].as_str(),
+            )
+        })
+        .collect()
+}
+
 struct Score {
     f1: f64,
     silent: usize,
@@ -1328,17 +1347,7 @@ fn an_unruled_rows_dashes_set_apart_from_its_amounts_keep_their_order() {
     let missed = |table: &str| s.misses.iter().filter(|k| k.starts_with(table)).count();
     assert_eq!(missed("expenditure|"), 0, "{:?}", s.misses);
     assert_eq!(missed("general_budget_basic|"), 0, "{:?}", s.misses);
-    let project: Vec<(&str, &str, &str)> = items
-        .iter()
-        .filter(|r| r["table"] == "expenditure" && r["measure"] == "project")
-        .map(|r| {
-            (
-                r["code"].as_str(),
-                r["amount"].as_str(),
-                r["status"].as_str(),
-            )
-        })
-        .collect();
+    let project = code_amount_status(&items, "expenditure", "project");
     // The rows whose amount moved are `repaired`; rows where only dashes
     // moved keep `ok`.
     assert_eq!(
@@ -1419,17 +1428,7 @@ fn a_flow_income_table_with_a_column_no_standard_layout_has() {
             assert!(income.iter().all(|r| r["status"] == "ok"), "{dump}");
         } else {
             // The three rows read, every cell in its column.
-            let read: Vec<(&str, &str, &str)> = income
-                .iter()
-                .filter(|r| r["measure"] == "general_budget")
-                .map(|r| {
-                    (
-                        r["code"].as_str(),
-                        r["amount"].as_str(),
-                        r["status"].as_str(),
-                    )
-                })
-                .collect();
+            let read = code_amount_status(&income, "income", "general_budget");
             assert_eq!(
                 read,
                 [

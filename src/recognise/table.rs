@@ -13,7 +13,7 @@ use nom::{
 };
 
 use crate::amount::Amount;
-use crate::grammar::identities::ItemSum;
+use crate::grammar::identities::{ItemSum, RowSum};
 use crate::grammar::{
     Grammar, HeaderMeaning, Measure, Shape, TableKind, THREE_PUBLIC_VEHICLES,
     THREE_PUBLIC_VEHICLE_PARTS,
@@ -1128,10 +1128,7 @@ fn row_sums_miss(
             .map(|v| v.amount.cents)
     };
     let mut miss = None;
-    for rule in &g.identities.row_sums {
-        if rule.section != section || !rule.applies(table.kind, has) {
-            continue;
-        }
+    for rule in applicable_row_sums(g, table, section) {
         let parts: Vec<Option<i64>> = rule.parts.iter().filter(|m| has(m)).map(printed).collect();
         let Some(total) = printed(&rule.total) else {
             continue;
@@ -1143,6 +1140,19 @@ fn row_sums_miss(
         miss = Some(miss.unwrap_or(0) + (total - sum).abs());
     }
     miss
+}
+
+/// The row sums of the table's kind for `section` that its columns allow.
+fn applicable_row_sums<'a>(
+    g: &'a Grammar,
+    table: &'a Table,
+    section: Option<Section>,
+) -> impl Iterator<Item = &'a RowSum> {
+    let columns = table.columns_of(section);
+    let kind = table.kind;
+    g.identities.row_sums.iter().filter(move |rule| {
+        rule.section == section && rule.applies(kind, |m: &Measure| columns.contains(m))
+    })
 }
 
 /// The total of a row sum of the table's kind that the table has a column
@@ -1157,14 +1167,10 @@ fn blank_total(
     values: &[Value],
 ) -> Option<Measure> {
     let columns = table.columns_of(section);
-    let has = |m: &Measure| columns.contains(m);
     let printed = |m: &Measure| values.iter().find(|v| v.measure == *m);
-    g.identities
-        .row_sums
-        .iter()
-        .filter(|rule| rule.section == section && rule.applies(table.kind, has))
+    applicable_row_sums(g, table, section)
         .find(|rule| {
-            has(&rule.total)
+            columns.contains(&rule.total)
                 && printed(&rule.total).is_none()
                 && rule
                     .parts
