@@ -1310,13 +1310,17 @@ fn printed_cells(row: &[Cell], first: usize, amounts: usize) -> Option<Vec<(usiz
     if amounts == 0 || row.len() <= first + amounts {
         return None;
     }
-    let printed: Vec<(usize, &Cell)> = row
-        .iter()
+    let printed: Vec<(usize, &Cell)> = filled_after(row, first).collect();
+    (printed.len() == amounts).then_some(printed)
+}
+
+/// The cells from `first` on that print anything (a dash too), with their
+/// places.
+fn filled_after(row: &[Cell], first: usize) -> impl Iterator<Item = (usize, &Cell)> {
+    row.iter()
         .enumerate()
         .skip(first)
         .filter(|(_, c)| !c.text.trim().is_empty())
-        .collect();
-    (printed.len() == amounts).then_some(printed)
 }
 
 /// A coded row that omits its empty code cells (`201 | 05 | 统计信息事务 |
@@ -1770,9 +1774,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     // amount column (with blank cells between them where an unruled page's
     // spacing split its columns).
     let split_headings: Option<Vec<usize>> = header.iter().find_map(|h| {
-        let places: Vec<usize> = (first..h.len())
-            .filter(|&i| !h[i].text.trim().is_empty())
-            .collect();
+        let places: Vec<usize> = filled_after(h, first).map(|(at, _)| at).collect();
         (places.len() == cols.measures.len()).then_some(places)
     });
     // A row rebuilt from its length, with the status that leaves it.
