@@ -58,6 +58,10 @@ pub struct TableKind {
     pub layouts: Vec<Vec<Measure>>,
     /// Two-sided tables: standard layouts of the expenditure side.
     pub expenditure_layouts: Vec<Vec<Measure>>,
+    /// How many of `expenditure_layouts`, the last ones, hold only where the
+    /// header names their columns (a flow dump's reader, which otherwise
+    /// takes the widest layout, checks).
+    pub named_expenditure_layouts: usize,
     /// Columns in order of how often they hold amounts: the prior for a
     /// guess the arithmetic leaves open.
     pub column_prior: Vec<Measure>,
@@ -149,6 +153,8 @@ struct KindFile {
     layouts: Vec<Vec<String>>,
     #[serde(default)]
     expenditure_layouts: Vec<Vec<String>>,
+    #[serde(default)]
+    named_expenditure_layouts: Vec<Vec<String>>,
     #[serde(default)]
     column_prior: Vec<String>,
     #[serde(default)]
@@ -422,7 +428,10 @@ impl Grammar {
                 shape: k.shape,
                 has_project: k.project,
                 layouts: layouts(&k.layouts)?,
-                expenditure_layouts: layouts(&k.expenditure_layouts)?,
+                expenditure_layouts: layouts(
+                    &[k.expenditure_layouts, k.named_expenditure_layouts.clone()].concat(),
+                )?,
+                named_expenditure_layouts: k.named_expenditure_layouts.len(),
                 column_prior: k
                     .column_prior
                     .iter()

@@ -2403,6 +2403,76 @@ fn checks_csv_is_written_in_a_stable_order() {
 }
 
 #[test]
+fn a_shanghai_summary_splitting_its_spending_reads_the_four_columns() {
+    // Shanghai's 预算单位财务收支预算总表 as `pdftotext -layout` prints it
+    // (the layout of sh_putuo_sifaju_2026_yusuan_danwei.pdf, the amounts
+    // made up): the year's spending in 合计 | 基本支出 (人员经费, 公用经费)
+    // | 项目支出, the headings set on three lines as each cell's middle
+    // falls. Before, no standard layout had four expenditure columns: the
+    // side's 40 cells were lost and the income side `uncertain`.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shanghai_unit_summary.txt");
+    std::fs::write(&path, SHANGHAI_UNIT_SUMMARY).unwrap();
+    let run = extract(&[&path]);
+    run.assert_document(["ok", "0", "0"]);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "summary"), ("item", "七、城乡社区支出")],
+        &["measure", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["total", "145000.00", "ok"],
+            ["personnel", "0.00", "ok"],
+            ["public_funds", "25000.00", "ok"],
+            ["project", "120000.00", "ok"],
+        ]
+    );
+    let got = picked(
+        &run.line_items(),
+        &[("table", "summary"), ("item", "支出总计")],
+        &["measure", "amount"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["total", "6518000.00"],
+            ["personnel", "4320000.00"],
+            ["public_funds", "540000.00"],
+            ["project", "1658000.00"],
+        ]
+    );
+    // The split is checked row by row.
+    let sums = run.check_lines(|c| c["table"] == "summary" && c["rule"] == "row_sum");
+    assert_eq!(sums.len(), 10, "{sums:?}");
+    assert!(sums.iter().all(|l| l.ends_with("true")), "{sums:?}");
+}
+
+const SHANGHAI_UNIT_SUMMARY: &str = "\
+                                2026年预算单位财务收支预算总表
+编制单位：某区某局                                                                                         单位：元
+
+         本年收入                                  本年支出
+                                                                      预算数
+    项目             预算数                 项目                              基本支出
+                                                  合计                                      项目支出
+                                                                 人员经费         公用经费
+一、财政拨款收入          6,518,000.00 一、公共安全支出         5,000,000.00   3,000,000.00  500,000.00 1,500,000.00
+1、一般公共预算          6,518,000.00 二、教育支出              20,000.00      20,000.00        0.00        0.00
+2、政府性基金预算                 0.00 三、文化旅游体育与传媒支出       15,000.00           0.00   15,000.00        0.00
+3、国有资本经营预算                0.00 四、社会保障和就业支出        800,000.00     800,000.00        0.00        0.00
+二、事业收入                    0.00 五、卫生健康支出           200,000.00     200,000.00        0.00        0.00
+三、事业单位经营收入                0.00 六、节能环保支出            30,000.00           0.00        0.00   30,000.00
+四、其他收入                    0.00 七、城乡社区支出           145,000.00           0.00   25,000.00  120,000.00
+                               八、农林水支出              8,000.00           0.00        0.00    8,000.00
+                               九、住房保障支出           300,000.00     300,000.00        0.00        0.00
+
+
+   收入总计           6,518,000.00       支出总计       6,518,000.00   4,320,000.00  540,000.00 1,658,000.00
+";
+
+#[test]
 fn flow_dump_001_is_rebuilt_from_its_fragments() {
     // Values read off samples/001_…txt by hand. Table 2, row 208 prints
     // `9509.1 / 2 / 942 / 3.7 / 9 / 2049 / .09 / 7374.70 / 85. / 33`.
@@ -2447,6 +2517,12 @@ fn flow_dump_001_is_rebuilt_from_its_fragments() {
     assert_eq!(
         budget_harvest::amount::Amount::parse(&total["amount"]).map(|a| a.cents),
         Some(946610)
+    );
+    // The summary's one expenditure column is its 预算数: the header names
+    // no 人员经费 or 公用经费, so the wider Shanghai layout is not taken.
+    assert_eq!(
+        cell("summary", "208", "budget"),
+        Some(("9509.12".to_string(), "ok".to_string()))
     );
     // 20807 就业补助 29.62 is carried over (the summary: 85.33 = 55.71 + 29.62).
     assert_eq!(

@@ -1972,9 +1972,16 @@ fn two_sided(
     final_account: bool,
     table: &mut Table,
 ) {
+    // The widest layout, of those that need no header naming them and
+    // those the header names wholly.
+    let header_names = header_measures(g, lines);
+    let by_default = kind.expenditure_layouts.len() - kind.named_expenditure_layouts;
     let mut exp_layout: Vec<Measure> = kind
         .expenditure_layouts
         .iter()
+        .enumerate()
+        .filter(|(i, l)| *i < by_default || l.iter().all(|m| header_names.contains(m)))
+        .map(|(_, l)| l)
         .max_by_key(|l| l.len())
         .cloned()
         .unwrap_or_default();
@@ -2379,11 +2386,24 @@ fn two_sided(
 /// The document's measure the header lines (those before the first row
 /// with numbers) name, when they name one: `决算数` → `final`.
 fn header_measure(g: &Grammar, lines: &[(Provenance, String)]) -> Option<Measure> {
+    header_lines(lines)
+        .flat_map(|l| l.split_whitespace())
+        .find_map(|t| g.document_measure(t))
+}
+
+/// A flow table's lines above its first figure.
+fn header_lines(lines: &[(Provenance, String)]) -> impl Iterator<Item = &str> {
     lines
         .iter()
-        .take_while(|(_, l)| !l.split_whitespace().any(is_number_fragment))
-        .flat_map(|(_, l)| l.split_whitespace())
-        .find_map(|t| g.document_measure(t))
+        .map(|(_, l)| l.as_str())
+        .take_while(|l| !l.split_whitespace().any(is_number_fragment))
+}
+
+/// Every measure a flow table's header lines name.
+fn header_measures(g: &Grammar, lines: &[(Provenance, String)]) -> Vec<Measure> {
+    header_lines(lines)
+        .flat_map(|l| g.measures_named(l))
+        .collect()
 }
 
 /// The income side has one identity in the table: 收入总计 = 支出总计. An
