@@ -2449,6 +2449,66 @@ fn a_shanghai_summary_splitting_its_spending_reads_the_four_columns() {
     assert!(sums.iter().all(|l| l.ends_with("true")), "{sums:?}");
 }
 
+#[test]
+fn an_income_table_whose_last_columns_no_row_fills_reads_on_its_next_page() {
+    // Shanghai's 部门收入预算总表 as `pdftotext -layout` prints it (the
+    // header of sh_putuo_wanlijiedao_2023_yusuan.pdf, the rows made up):
+    // five amount columns named, only 合计 and 财政拨款收入 filled, so the
+    // rows print two amounts and stop. On the next page pdftotext set each
+    // amount a character off (ending at 44 and 55 where the first page's
+    // end at 43 and 56). Before, the header's five columns fitted no
+    // layout of two (the real table: 134 cells lost), and the second page
+    // kept no columns (every amount `uncertain`).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shanghai_income.txt");
+    std::fs::write(&path, SHANGHAI_INCOME).unwrap();
+    let run = extract(&[&path]);
+    run.assert_document(["ok", "0", "0"]);
+    let items = run.line_items();
+    for code in ["201", "2010507", "204", "2080501"] {
+        let got = picked(&items, &[("code", code)], &["measure", "status"]);
+        assert_eq!(got, [["total", "ok"], ["fiscal_grant", "ok"]], "{code}");
+    }
+    let got = picked(&items, &[("code", "2040607")], &["amount"]);
+    assert_eq!(got, [["1234500"], ["1234500"]]);
+}
+
+const SHANGHAI_INCOME: &str = "\
+                              2023年部门收入预算总表
+编制部门：某区某街道办事处                                                                                       单位：元
+
+                  项目                                       收入预算
+
+功能分类科目编码                                                          事业单位
+                   功能分类科目名称       合计          财政拨款收入       事业收入          其他收入
+类     款    项                                                      经营收入
+
+201             一般公共服务支出          1,500,000    1,500,000
+
+201   05        统计信息事务              600,000      600,000
+
+201   05   06   统计管理                200,000      200,000
+
+201   05   07   专项普查活动              400,000      400,000
+
+201   29        群众团体事务              900,000      900,000
+
+201   29   02   一般行政管理事务            900,000      900,000
+
+\u{c}204             公共安全支出             1,234,500  1,234,500
+
+204   06        司法                 1,234,500  1,234,500
+
+204   06   07   公共法律服务             1,234,500  1,234,500
+
+208             社会保障和就业支出          5,000,000  5,000,000
+
+208   05        行政事业单位养老支出         5,000,000  5,000,000
+
+208   05   01   行政单位离退休            5,000,000  5,000,000
+
+";
+
 const SHANGHAI_UNIT_SUMMARY: &str = "\
                                 2026年预算单位财务收支预算总表
 编制单位：某区某局                                                                                         单位：元

@@ -455,8 +455,14 @@ fn fit_loosely(lines: &[&Line], columns: &[(usize, usize)]) -> bool {
             && l.segments.iter().all(|s| {
                 let own = column_of(columns, s);
                 // Amounts are set flush right: one that does not end where
-                // its column's amounts end is in another column.
-                let flush = !is_number(s.text) || columns[own].1 == s.end;
+                // its column's amounts end is in another column. (pdftotext
+                // rounds each piece's place: a column's right edge wavers
+                // by a character, for an amount with a point or separators;
+                // a bare number may be a code.)
+                let end = columns[own].1;
+                let flush = !is_number(s.text)
+                    || end == s.end
+                    || (is_printed_amount(s.text) && end.abs_diff(s.end) <= 1);
                 flush
                     && columns
                         .iter()

@@ -1752,6 +1752,36 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
             cols = narrower;
         }
     }
+    // Trailing columns every row leaves blank may be missing from the rows
+    // (a `-layout` dump's blank cells at a row's end are no text): widen to
+    // the header's columns while that makes it fit a layout.
+    let header_width = header
+        .iter()
+        .filter(|r| !columns::is_column_number_row(r))
+        .map(|r| r.len())
+        .max()
+        .unwrap_or(0);
+    // Only rows that line up: a name in the name column, nothing but
+    // amounts and blanks after it.
+    let rows_line_up = || {
+        body.iter().filter(|r| r.len() > first).all(|r| {
+            let named = r
+                .get(first - 1)
+                .is_some_and(|c| !is_amount(c) && !normalize::is_blank(&c.text));
+            named
+                && r[first..]
+                    .iter()
+                    .all(|c| is_amount(c) || normalize::is_blank(&c.text))
+        })
+    };
+    if cols.problem.is_some() && numbered.is_none() && first > 0 && rows_line_up() {
+        if let Some(wider) = (width + 1..=header_width.saturating_sub(first))
+            .map(|w| columns::resolve(g, header, 0, w, &kind.layouts))
+            .find(|c| c.problem.is_none())
+        {
+            cols = wider;
+        }
+    }
     if let Some(p) = &cols.problem {
         table.issues.push(p.clone());
     }
