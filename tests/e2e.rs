@@ -2473,6 +2473,81 @@ fn an_income_table_whose_last_columns_no_row_fills_reads_on_its_next_page() {
     assert_eq!(got, [["1234500"], ["1234500"]]);
 }
 
+#[test]
+fn a_final_accounts_header_cell_centred_on_three_lines_and_a_narrower_next_page() {
+    // Shanghai's 收入决算表 as `pdftotext -layout` prints it (the header
+    // of sh_putuo_guihuaziyuan_2024_juesuan.pdf, the rows made up): the
+    // header's tall band sets `科目编码` on a line of its own under the
+    // others, and `附属单位` / `上缴收入` above and below the line of the
+    // other headings, between two of them; the small font packs the
+    // headings closer than their printed width. The next page is set at a
+    // narrower scale. Before, the header was no part of the table (every
+    // cell lost); now its seven columns are read, the second page's rows in
+    // the first two.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shanghai_final_income.txt");
+    std::fs::write(&path, SHANGHAI_FINAL_INCOME).unwrap();
+    let run = extract(&[&path]);
+    run.assert_document(["ok", "0", "0"]);
+    let items = run.line_items();
+    for (code, amount) in [
+        ("2080505", "314.20"),
+        ("212", "2130.55"),
+        ("2210201", "96.75"),
+    ] {
+        let got = picked(&items, &[("code", code)], &["measure", "amount", "status"]);
+        assert_eq!(
+            got,
+            [["total", amount, "ok"], ["fiscal_grant", amount, "ok"]],
+            "{code}"
+        );
+    }
+}
+
+const SHANGHAI_FINAL_INCOME: &str = "\
+                                      收入决算表
+                                                                           单位：万元
+            项目
+
+                                                                         附属单位
+  功能分类                    本年收入合计      财政拨款收入      上级补助收入   事业收入   经营收入          其他收入
+                 科目名称                                                    上缴收入
+  科目编码
+
+
+            合计              2828.00     2828.00
+208       社会保障和就业支出          512.40      512.40
+
+20805     行政事业单位养老支出         512.40      512.40
+
+2080501   行政单位离退休             40.10       40.10
+
+2080505   机关事业单位基本养老保险缴费支出   314.20      314.20
+
+2080506   机关事业单位职业年金缴费支出     158.10      158.10
+
+210       卫生健康支出              88.30       88.30
+
+21011     行政事业单位医疗            88.30       88.30
+
+2101101   行政单位医疗              88.30       88.30
+
+\u{c}212       城乡社区支出        2130.55   2130.55
+
+21201     城乡社区管理事务      2130.55   2130.55
+
+2120101   行政运行          1200.00   1200.00
+
+2120104   城乡社区规划与管理      930.55    930.55
+
+221       住房保障支出          96.75     96.75
+
+22102     住房改革支出          96.75     96.75
+
+2210201   住房公积金           96.75     96.75
+
+";
+
 const SHANGHAI_INCOME: &str = "\
                               2023年部门收入预算总表
 编制部门：某区某街道办事处                                                                                       单位：元

@@ -313,11 +313,44 @@ fn with_heading_columns(
             s.start >= labels_end && !(s.start < first_amount_start && is_label_heading(s.text))
         })
         .collect();
-    if headings.len() <= amounts.len() {
-        return None;
-    }
     let printed = Segment::printed_span;
     let overlaps = |(a, b): (usize, usize), (c, d): (usize, usize)| a < d && c < b;
+    // A heading set between two of the widest line's, on a line above or
+    // below it (`附属单位` / `上缴收入`, a cell of two lines centred where
+    // the widest line's cells have one): pdftotext rounds each piece's
+    // place, so it may reach a column into either neighbour.
+    // (A piece apart from a heading may reach a column into it from either
+    // side, no further.)
+    let reaches_into = |(a, b): (usize, usize), (c, d): (usize, usize)| !(d <= a + 1 || b <= c + 1);
+    let mut between: Vec<(usize, usize)> = Vec::new();
+    for (k, s) in header
+        .iter()
+        .enumerate()
+        .flat_map(|(k, l)| l.segments.iter().map(move |s| (k, s)))
+    {
+        let span = printed(s);
+        // Its other line starts where it does.
+        let partnered = header
+            .iter()
+            .enumerate()
+            .any(|(j, l)| j != k && l.segments.iter().any(|p| p.start.abs_diff(s.start) <= 1));
+        let apart = partnered
+            && s.text.chars().count() >= 2
+            && s.start >= labels_end
+            && !is_number(s.text)
+            && !is_label_heading(s.text)
+            && headings.iter().all(|h| !reaches_into(printed(h), span))
+            && amounts.iter().all(|&c| !overlaps(span, c))
+            && between.iter().all(|&b| !overlaps(b, span))
+            && headings.iter().any(|h| h.start < s.start)
+            && headings.iter().any(|h| h.start > s.start);
+        if apart {
+            between.push(span);
+        }
+    }
+    if headings.len() + between.len() <= amounts.len() {
+        return None;
+    }
     let mut out: Vec<(usize, usize)> = spans.to_vec();
     for s in &headings {
         match amounts.iter().filter(|&&c| overlaps(printed(s), c)).count() {
@@ -329,7 +362,18 @@ fn with_heading_columns(
     let headed_once = amounts
         .iter()
         .all(|&c| headings.iter().filter(|s| overlaps(printed(s), c)).count() == 1);
+    out.extend(&between);
     out.sort_unstable();
+    // A heading printed wider than the dump set it (a small font) reaches
+    // into the next heading's column: each heading's own column ends
+    // where the next one starts.
+    let heading_column = |c: &(usize, usize)| !spans.contains(c);
+    for i in 1..out.len() {
+        let (before, after) = (out[i - 1], out[i]);
+        if heading_column(&before) && heading_column(&after) && before.1 > after.0 {
+            out[i - 1].1 = after.0;
+        }
+    }
     let apart = out.windows(2).all(|w| w[0].1 <= w[1].0);
     (headed_once && apart).then_some(out)
 }
@@ -528,6 +572,8 @@ fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
             && lines[start - 1].page == lines[i].page
             && ((lines[start - 1].segments.len() >= 2 && !lines[start - 1].is_body())
                 || ends_wrapped_heading(&lines[..start])
+                || heads_label_column(&lines[..start])
+                || opens_wrapped_heading(&lines[start - 1..])
                 || (start == i
                     && matches!(
                         label_line(
@@ -583,6 +629,44 @@ fn ends_wrapped_heading(lines: &[Line]) -> bool {
     (up.segments.len() >= 2 && !up.is_body()) || ends_wrapped_heading(above)
 }
 
+/// Whether the last of `lines` is a label column's heading on a line of
+/// its own (`科目编码` set low in a tall header cell) under a header line
+/// of several cells on its page.
+fn heads_label_column(lines: &[Line]) -> bool {
+    let Some((last, above)) = lines.split_last() else {
+        return false;
+    };
+    let header_above = above
+        .last()
+        .is_some_and(|l| l.page == last.page && l.segments.len() >= 2 && !l.is_body());
+    header_above && is_lone_heading(last) && is_label_heading(last.segments[0].text)
+}
+
+/// Whether the first of `lines` is the start of a header cell set on three
+/// lines (`附属单位` / the header line / `上缴收入`): a word or two on a line
+/// of its own, over a gap of the header line below it, where the line
+/// under that starts a piece too.
+fn opens_wrapped_heading(lines: &[Line]) -> bool {
+    let [first, header, end, ..] = lines else {
+        return false;
+    };
+    let ([piece], true) = (first.segments.as_slice(), is_lone_heading(first)) else {
+        return false;
+    };
+    let on_page = first.page == header.page && header.page == end.page;
+    let header_line = header.segments.len() >= 2 && !header.is_body() && !end.is_body();
+    let (a, b) = piece.printed_span();
+    let in_gap = header.segments.iter().all(|s| {
+        let (c, d) = s.printed_span();
+        b.min(d) <= a.max(c) + 1
+    });
+    let wraps_below = end
+        .segments
+        .iter()
+        .any(|s| s.start.abs_diff(piece.start) <= 1);
+    on_page && header_line && in_gap && wraps_below
+}
+
 /// Where the head that line `k` took from the line above it starts.
 fn head_taken(lines: &[Line], k: usize) -> Option<usize> {
     let h = k.checked_sub(1)?;
@@ -601,6 +685,9 @@ struct BlockColumns {
     spans: Vec<(usize, usize)>,
     numeric: Vec<bool>,
     guessed: bool,
+    /// How many columns the body prints in, when the columns only the
+    /// header shows all come after them (else all of them).
+    printed: usize,
 }
 
 /// Each block's columns. A block of a few rows (a table's last rows on a
@@ -611,47 +698,70 @@ fn block_columns(lines: &[Line], blocks: &[(usize, usize)]) -> Vec<BlockColumns>
     let mut out: Vec<BlockColumns> = Vec::new();
     for (n, &(a, b)) in blocks.iter().enumerate() {
         let body: Vec<&Line> = lines[a..b].iter().filter(|l| l.is_body()).collect();
-        let own = columns(&body);
+        let printed_by_body = columns(&body);
         // Header lines: those above the block's first body line.
         let header: Vec<&Line> = lines[a..b].iter().take_while(|l| !l.is_body()).collect();
-        let own = with_heading_columns(&header, &body, &own).unwrap_or(own);
+        let own = with_heading_columns(&header, &body, &printed_by_body)
+            .unwrap_or_else(|| printed_by_body.clone());
+        let printed = if own.starts_with(&printed_by_body) {
+            printed_by_body.len()
+        } else {
+            own.len()
+        };
         let few = body.len() < MIN_BODY_LINES;
         // Only a table going on after a page break: a title or a sentence
         // between the blocks starts another table.
         let previous = n
             .checked_sub(1)
-            .map(|p| (&out[p].spans, blocks[p]))
+            .map(|p| (&out[p], blocks[p]))
             .filter(|&(_, (_, end))| {
                 lines[end..a]
                     .iter()
                     .all(|l| l.segments.len() >= 2 || is_page_number(l) || is_lone_heading(l))
             })
             .map(|(columns, (start, end))| (columns, &lines[start..end]));
-        let (spans, guessed) = match previous {
-            Some((columns, above)) if columns.len() > own.len() || few => {
+        let (spans, guessed, printed) = match previous {
+            Some((columns, above)) if columns.spans.len() > own.len() || few => {
                 // The previous page's columns, moved to this page's offset
                 // (pdftotext sets every page at its own), when this page's
                 // rows fit them: an amount column empty on this page alone
                 // keeps its place.
                 match page_offsets(above, &lines[a..b])
-                    .map(|d| shifted(columns, d))
+                    .map(|d| shifted(&columns.spans, d))
                     .find(|c| fit_loosely(&body, c))
                 {
-                    Some(c) => (c, false),
-                    None => (own, true),
+                    Some(c) => (c, false, columns.printed),
+                    // This page set its columns narrower (pdftotext's
+                    // scale), the same ones the previous page's body
+                    // printed in, its columns named by the header alone
+                    // coming after them: the rows keep their order.
+                    None if !few
+                        && own.len() == columns.printed
+                        && columns.printed < columns.spans.len() =>
+                    {
+                        // Those header columns stay, blank, past this page's.
+                        let end = own.last().map_or(0, |&(_, b)| b);
+                        let blank = (columns.printed..columns.spans.len())
+                            .map(|i| (end + 2 * i, end + 2 * i + 1));
+                        let mut spans = own;
+                        spans.extend(blank);
+                        (spans, false, columns.printed)
+                    }
+                    None => (own, true, printed),
                 }
             }
             // The table goes on with other columns than its previous page:
             // the recogniser reads it on the first page's header, so which
             // column is which is a guess.
             Some((columns, _)) => {
-                let guessed = columns.len() != own.len();
-                (own, guessed)
+                let guessed = columns.spans.len() != own.len();
+                (own, guessed, printed)
             }
-            None => (own, few),
+            None => (own, few, printed),
         };
         out.push(BlockColumns {
             numeric: numeric_columns(&body, &spans),
+            printed,
             spans,
             guessed,
         });
@@ -794,7 +904,68 @@ pub fn items(text: &str) -> Vec<Item> {
         };
         out.push(item);
     }
+    join_centred_headings(&mut out);
     out
+}
+
+/// A header cell of two lines set at the middle of a header band whose
+/// other cells have one (`附属单位` / `上缴收入` around `经营收入  其他收入`):
+/// its lines fall above and below the band's widest line, which leaves that
+/// column blank. The two pieces join there, when together they name a
+/// measure the first piece alone does not.
+fn join_centred_headings(items: &mut [Item]) {
+    let line_of = |item: &Item| match item {
+        Item::Row {
+            at: Provenance::Line(n),
+            ..
+        } => Some(*n),
+        _ => None,
+    };
+    let holds_amount = |item: &Item| matches!(item, Item::Row { cells, .. } if cells.iter().any(|c| is_number(&c.text)));
+    let filled = |item: &Item| match item {
+        Item::Row { cells, .. } => cells.iter().filter(|c| !c.text.is_empty()).count(),
+        Item::Text { .. } => 0,
+    };
+    let g = Grammar::global();
+    let mut i = 1;
+    while i + 1 < items.len() {
+        let lines = [&items[i - 1], &items[i], &items[i + 1]].map(line_of);
+        let header = [&items[i - 1], &items[i], &items[i + 1]]
+            .iter()
+            .all(|it| !holds_amount(it));
+        let adjacent = matches!(lines, [Some(a), Some(b), Some(c)] if a + 1 == b && b + 1 == c);
+        let widest = filled(&items[i]) > filled(&items[i - 1]).max(filled(&items[i + 1]));
+        if !(header && adjacent && widest) {
+            i += 1;
+            continue;
+        }
+        let (before, rest) = items.split_at_mut(i);
+        let (middle, after) = rest.split_at_mut(1);
+        let (
+            Item::Row { cells: above, .. },
+            Item::Row { cells: row, .. },
+            Item::Row { cells: below, .. },
+        ) = (&mut before[i - 1], &mut middle[0], &mut after[0])
+        else {
+            i += 1;
+            continue;
+        };
+        if above.len() == row.len() && row.len() == below.len() {
+            for c in 0..row.len() {
+                if !row[c].text.is_empty() || above[c].text.is_empty() || below[c].text.is_empty() {
+                    continue;
+                }
+                let joined = format!("{}{}", above[c].text, below[c].text);
+                let names = |t: &str| matches!(g.header(t), HeaderMeaning::Measure(_));
+                if names(&joined) && !names(&above[c].text) {
+                    row[c].text = joined;
+                    above[c].text.clear();
+                    below[c].text.clear();
+                }
+            }
+        }
+        i += 1;
+    }
 }
 
 /// What a line of one piece of text and no amount is to the table rows

@@ -1753,8 +1753,8 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
         }
     }
     // Trailing columns every row leaves blank may be missing from the rows
-    // (a `-layout` dump's blank cells at a row's end are no text): widen to
-    // the header's columns while that makes it fit a layout.
+    // (a `-layout` dump's blank cells at a row's end are no text): widen,
+    // as far as the header's columns, to the widest that fits a layout.
     let header_width = header
         .iter()
         .filter(|r| !columns::is_column_number_row(r))
@@ -1776,6 +1776,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     };
     if cols.problem.is_some() && numbered.is_none() && first > 0 && rows_line_up() {
         if let Some(wider) = (width + 1..=header_width.saturating_sub(first))
+            .rev()
             .map(|w| columns::resolve(g, header, 0, w, &kind.layouts))
             .find(|c| c.problem.is_none())
         {
