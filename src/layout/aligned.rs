@@ -1580,6 +1580,79 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_set_on_three_lines_joins_on_the_middle_one() {
+        // A final account's 收入决算表 header (Shanghai, pdftotext -layout):
+        // `附属单位` / `上缴收入` above and below the line of the other
+        // headings, between 经营收入 and 其他收入; `科目编码` alone below.
+        // Only the first two amount columns print; the rest are headed only.
+        let text = dump(&[
+            &[(73, "附属单位")],
+            &[
+                (2, "功能分类"),
+                (26, "本年收入合计"),
+                (38, "财政拨款收入"),
+                (50, "上级补助收入"),
+                (59, "事业收入"),
+                (66, "经营收入"),
+                (80, "其他收入"),
+            ],
+            &[(17, "科目名称"), (73, "上缴收入")],
+            &[(2, "科目编码")],
+            &[],
+            &[
+                (0, "208"),
+                (10, "社会保障和就业支出"),
+                (29, "754.75"),
+                (41, "754.75"),
+            ],
+            &[
+                (0, "20805"),
+                (10, "行政事业单位养老支出"),
+                (29, "754.75"),
+                (41, "754.75"),
+            ],
+            &[
+                (0, "2080501"),
+                (10, "行政单位离退休"),
+                (30, "54.53"),
+                (42, "54.53"),
+            ],
+        ]);
+        let items = items(&text);
+        let rows = rows(&items);
+        assert_eq!(
+            rows[1],
+            [
+                "功能分类",
+                "",
+                "本年收入合计",
+                "财政拨款收入",
+                "上级补助收入",
+                "事业收入",
+                "经营收入",
+                "附属单位上缴收入",
+                "其他收入"
+            ]
+        );
+        assert!(rows[0].iter().all(|c| c.is_empty()), "{rows:?}");
+        assert_eq!(rows[3][0], "科目编码");
+        assert_eq!(
+            rows[4],
+            [
+                "208",
+                "社会保障和就业支出",
+                "754.75",
+                "754.75",
+                "",
+                "",
+                "",
+                "",
+                ""
+            ]
+        );
+    }
+
+    #[test]
     fn a_label_wrapped_above_its_row_heads_that_row() {
         // A two-sided summary whose cells centre their text: a label's first
         // line prints above the row's amounts, its second line on theirs.
