@@ -55,6 +55,14 @@ fn extract(inputs: &[&Path]) -> Run {
     }
 }
 
+/// Extracts one text document, written to a file named `name`.
+fn extract_text(name: &str, text: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    extract(&[&path])
+}
+
 impl Run {
     fn line_items(&self) -> Vec<Record> {
         read_csv(&self.out.path().join("line_items.csv"))
@@ -2410,10 +2418,7 @@ fn a_shanghai_summary_splitting_its_spending_reads_the_four_columns() {
     // | 项目支出, the headings set on three lines as each cell's middle
     // falls. Before, no standard layout had four expenditure columns: the
     // side's 40 cells were lost and the income side `uncertain`.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shanghai_unit_summary.txt");
-    std::fs::write(&path, SHANGHAI_UNIT_SUMMARY).unwrap();
-    let run = extract(&[&path]);
+    let run = extract_text("shanghai_unit_summary.txt", SHANGHAI_UNIT_SUMMARY);
     run.assert_document(["ok", "0", "0"]);
     let got = picked(
         &run.line_items(),
@@ -2459,10 +2464,7 @@ fn an_income_table_whose_last_columns_no_row_fills_reads_on_its_next_page() {
     // end at 43 and 56). Before, the header's five columns fitted no
     // layout of two (the real table: 134 cells lost), and the second page
     // kept no columns (every amount `uncertain`).
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shanghai_income.txt");
-    std::fs::write(&path, SHANGHAI_INCOME).unwrap();
-    let run = extract(&[&path]);
+    let run = extract_text("shanghai_income.txt", SHANGHAI_INCOME);
     run.assert_document(["ok", "0", "0"]);
     let items = run.line_items();
     for code in ["201", "2010507", "204", "2080501"] {
@@ -2484,10 +2486,7 @@ fn a_final_accounts_header_cell_centred_on_three_lines_and_a_narrower_next_page(
     // narrower scale. Before, the header was no part of the table (every
     // cell lost); now its seven columns are read, the second page's rows in
     // the first two.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shanghai_final_income.txt");
-    std::fs::write(&path, SHANGHAI_FINAL_INCOME).unwrap();
-    let run = extract(&[&path]);
+    let run = extract_text("shanghai_final_income.txt", SHANGHAI_FINAL_INCOME);
     run.assert_document(["ok", "0", "0"]);
     let items = run.line_items();
     for (code, amount) in [
