@@ -422,16 +422,17 @@ impl Grammar {
                     .map(|l| l.iter().map(|n| measure(n)).collect())
                     .collect()
             };
+            let named_expenditure_layouts = k.named_expenditure_layouts.len();
+            let mut expenditure_layouts = k.expenditure_layouts;
+            expenditure_layouts.extend(k.named_expenditure_layouts);
             kinds.push(TableKind {
                 key: leak(k.key),
                 titles: compile(&k.titles)?,
                 shape: k.shape,
                 has_project: k.project,
                 layouts: layouts(&k.layouts)?,
-                expenditure_layouts: layouts(
-                    &[k.expenditure_layouts, k.named_expenditure_layouts.clone()].concat(),
-                )?,
-                named_expenditure_layouts: k.named_expenditure_layouts.len(),
+                expenditure_layouts: layouts(&expenditure_layouts)?,
+                named_expenditure_layouts,
                 column_prior: k
                     .column_prior
                     .iter()

@@ -317,11 +317,7 @@ fn with_heading_columns(
     let overlaps = |(a, b): (usize, usize), (c, d): (usize, usize)| a < d && c < b;
     // A heading set between two of the widest line's, on a line above or
     // below it (`附属单位` / `上缴收入`, a cell of two lines centred where
-    // the widest line's cells have one): pdftotext rounds each piece's
-    // place, so it may reach a column into either neighbour.
-    // (A piece apart from a heading may reach a column into it from either
-    // side, no further.)
-    let reaches_into = |(a, b): (usize, usize), (c, d): (usize, usize)| !(d <= a + 1 || b <= c + 1);
+    // the widest line's cells have one).
     let mut between: Vec<(usize, usize)> = Vec::new();
     for (k, s) in header
         .iter()
@@ -376,6 +372,13 @@ fn with_heading_columns(
     }
     let apart = out.windows(2).all(|w| w[0].1 <= w[1].0);
     (headed_once && apart).then_some(out)
+}
+
+/// Whether two printed spans share more than pdftotext's rounding: each
+/// piece's place is rounded, so a piece apart from another may reach a
+/// column into it from either side, no further.
+fn reaches_into((a, b): (usize, usize), (c, d): (usize, usize)) -> bool {
+    !(d <= a + 1 || b <= c + 1)
 }
 
 /// Columns a text takes on the page: a Chinese character two.
@@ -655,11 +658,10 @@ fn opens_wrapped_heading(lines: &[Line]) -> bool {
     };
     let on_page = first.page == header.page && header.page == end.page;
     let header_line = header.segments.len() >= 2 && !header.is_body() && !end.is_body();
-    let (a, b) = piece.printed_span();
-    let in_gap = header.segments.iter().all(|s| {
-        let (c, d) = s.printed_span();
-        b.min(d) <= a.max(c) + 1
-    });
+    let in_gap = header
+        .segments
+        .iter()
+        .all(|s| !reaches_into(s.printed_span(), piece.printed_span()));
     let wraps_below = end
         .segments
         .iter()
@@ -741,8 +743,8 @@ fn block_columns(lines: &[Line], blocks: &[(usize, usize)]) -> Vec<BlockColumns>
                     {
                         // Those header columns stay, blank, past this page's.
                         let end = own.last().map_or(0, |&(_, b)| b);
-                        let blank = (columns.printed..columns.spans.len())
-                            .map(|i| (end + 2 * i, end + 2 * i + 1));
+                        let blank = (1..=columns.spans.len() - columns.printed)
+                            .map(|k| (end + 2 * k - 1, end + 2 * k));
                         let mut spans = own;
                         spans.extend(blank);
                         (spans, false, columns.printed)
@@ -929,10 +931,9 @@ fn join_centred_headings(items: &mut [Item]) {
     let g = Grammar::global();
     let mut i = 1;
     while i + 1 < items.len() {
-        let lines = [&items[i - 1], &items[i], &items[i + 1]].map(line_of);
-        let header = [&items[i - 1], &items[i], &items[i + 1]]
-            .iter()
-            .all(|it| !holds_amount(it));
+        let trio = [&items[i - 1], &items[i], &items[i + 1]];
+        let lines = trio.map(line_of);
+        let header = trio.iter().all(|it| !holds_amount(it));
         let adjacent = matches!(lines, [Some(a), Some(b), Some(c)] if a + 1 == b && b + 1 == c);
         let widest = filled(&items[i]) > filled(&items[i - 1]).max(filled(&items[i + 1]));
         if !(header && adjacent && widest) {

@@ -1973,8 +1973,12 @@ fn two_sided(
     table: &mut Table,
 ) {
     // The widest layout, of those that need no header naming them and
-    // those the header names wholly.
-    let header_names = header_measures(g, lines);
+    // those the header names wholly (its words read only for those).
+    let header_names = if kind.named_expenditure_layouts > 0 {
+        header_measures(g, lines)
+    } else {
+        Vec::new()
+    };
     let by_default = kind.expenditure_layouts.len() - kind.named_expenditure_layouts;
     let mut exp_layout: Vec<Measure> = kind
         .expenditure_layouts

@@ -246,6 +246,17 @@ fn typical_width(rows: &[Vec<Cell>]) -> usize {
     commonest_length(rows).map_or(0, |(len, _)| len)
 }
 
+/// The length of the longest header row, a column-number row left out.
+fn widest_header_row<R: AsRef<[Cell]>>(header: &[R]) -> usize {
+    header
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|r| !columns::is_column_number_row(r))
+        .map(<[Cell]>::len)
+        .max()
+        .unwrap_or(0)
+}
+
 /// The most common row length (ties: the longer) and how many rows have it.
 fn commonest_length<R: AsRef<[Cell]>>(rows: &[R]) -> Option<(usize, usize)> {
     let mut counts = std::collections::BTreeMap::new();
@@ -799,12 +810,7 @@ fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>], hea
     }
     marked.sort_unstable();
     marked.dedup();
-    let width = header
-        .iter()
-        .filter(|r| !columns::is_column_number_row(r))
-        .map(Vec::len)
-        .max()
-        .unwrap_or(0);
+    let width = widest_header_row(header);
     // A blank cell passes too (an empty string has no other byte).
     let row_number = |c: &Cell| super::is_row_number(&normalize::label(&c.text));
     let positional = body
@@ -1755,12 +1761,7 @@ fn coded(g: &Grammar, kind: &TableKind, header: &[&[Cell]], body: &[Vec<Cell>], 
     // Trailing columns every row leaves blank may be missing from the rows
     // (a `-layout` dump's blank cells at a row's end are no text): widen,
     // as far as the header's columns, to the widest that fits a layout.
-    let header_width = header
-        .iter()
-        .filter(|r| !columns::is_column_number_row(r))
-        .map(|r| r.len())
-        .max()
-        .unwrap_or(0);
+    let header_width = widest_header_row(header);
     // Only rows that line up: a name in the name column, nothing but
     // amounts and blanks after it.
     let rows_line_up = || {
