@@ -5227,3 +5227,96 @@ fn provincial_templates_read_whole() {
         "{numbers:?}"
     );
 }
+
+#[test]
+fn a_summary_read_cell_by_cell_places_a_two_amount_income_table() {
+    // Shanghai's 财务收支预算总表 as PyMuPDF prints it (the layout of
+    // sh_putuo_wanlijiedao_2023_yusuan.pdf, the amounts made up): each
+    // income label on a line of its own, its amount heading the next line
+    // before the expenditure label, `1. 一般公共预算` with a space after the
+    // ordinal. Then the 部门收入预算总表 as `pdftotext -raw` prints it: rows
+    // of 合计 and one more amount, under five columns. Before, the first
+    // income label was read as the header, `1.` as the first piece of an
+    // amount, and with no summary figure for 财政拨款收入 every income row's
+    // second amount could be any of four columns (the real table: 67 cells
+    // `uncertain`).
+    let run = extract_text("shanghai_summary_cells.txt", SHANGHAI_SUMMARY_CELLS);
+    run.assert_document(["ok", "0", "0"]);
+    let items = run.line_items();
+    let got = picked(
+        &items,
+        &[("table", "summary"), ("section", "income")],
+        &["item", "amount", "status"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["一、财政拨款收入", "1900000", "ok"],
+            ["1.一般公共预算", "1900000", "ok"],
+            ["收入总计", "1900000", "ok"],
+        ]
+    );
+    for code in ["201", "2010506", "208", "2080501"] {
+        let got = picked(
+            &items,
+            &[("table", "income"), ("code", code)],
+            &["measure", "status"],
+        );
+        assert_eq!(
+            got,
+            [["total", "repaired"], ["fiscal_grant", "repaired"]],
+            "{code}"
+        );
+    }
+    // The summary's 财政拨款收入 is the income table's column total.
+    let evidence = run.check_lines(|c| c["subject"].contains("income.fiscal_grant"));
+    assert_eq!(
+        evidence,
+        ["summary 一、财政拨款收入: summary.budget = income.fiscal_grant 1900000.00 1900000.00 true"]
+    );
+}
+
+const SHANGHAI_SUMMARY_CELLS: &str = "\
+2023年部门财务收支预算总表
+编制部门：某区某街道办事处
+单位：元
+本年收入
+本年支出
+项目
+预算数
+项目
+预算数
+一、财政拨款收入
+1,900,000 一、一般公共服务支出
+700,000 
+1. 一般公共预算
+1,900,000 二、社会保障和就业支出
+1,200,000 
+2. 政府性基金
+3. 国有资本经营预算
+二、事业收入
+三、事业单位经营收入
+四、其他收入
+收入总计
+1,900,000 
+支出总计
+1,900,000 
+2023年部门收入预算总表
+编制部门：某区某街道办事处 单位：元
+项目 收入预算
+功能分类科目编码
+功能分类科目名称 合计 财政拨款收入 事业收入
+事业单位
+经营收入
+其他收入
+类 款 项
+201 一般公共服务支出 700,000 700,000
+201 05 统计信息事务 700,000 700,000
+201 05 06 统计管理 300,000 300,000
+201 05 07 专项普查活动 400,000 400,000
+208 社会保障和就业支出 1,200,000 1,200,000
+208 05 行政事业单位养老支出 1,200,000 1,200,000
+208 05 01 行政单位离退休 500,000 500,000
+208 05 02 事业单位离退休 700,000 700,000
+合计 1,900,000 1,900,000
+";

@@ -1736,6 +1736,7 @@ fn logical_rows(lines: &[(Provenance, String)], numbered: bool) -> Vec<(Provenan
             continue;
         }
         let mut tokens: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        join_leading_ordinal(&mut tokens);
         let numbers_only = tokens.iter().all(|t| is_number_fragment(t));
         match out.last_mut() {
             Some((_, prev)) if numbers_only => prev.extend(tokens),
@@ -1754,6 +1755,21 @@ fn logical_rows(lines: &[(Provenance, String)], numbered: bool) -> Vec<(Provenan
         }
     }
     out
+}
+
+/// Joins a line's leading list ordinal set apart from its label (`1.
+/// 一般公共预算` in a `pdftotext -raw` dump) to the label, so that the
+/// ordinal is not read as the first piece of the row's amount.
+fn join_leading_ordinal(tokens: &mut Vec<String>) {
+    let is_ordinal = |t: &str| {
+        t.strip_suffix('.')
+            .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let opens_label = |t: &str| t.chars().next().is_some_and(|c| !c.is_ascii());
+    if tokens.len() >= 2 && is_ordinal(&tokens[0]) && opens_label(&tokens[1]) {
+        let label = tokens.remove(1);
+        tokens[0].push_str(&label);
+    }
 }
 
 /// A logical row with a label and bare whole numbers only (its row
@@ -2117,7 +2133,13 @@ fn two_sided(
             (tokens, split)
         };
         let has_numbers = tokens.iter().any(|t| is_number_fragment(t));
-        if !started && split.is_none() && !has_numbers {
+        // Header lines until the first amount, but for the first item's
+        // label on a line of its own (PyMuPDF: `一、财政拨款收入` /
+        // `164,978,640 一、一般公共服务支出`): a list ordinal opens it.
+        let opens_numbered_item = tokens
+            .first()
+            .is_some_and(|t| normalize::strip_ordinal(t).len() < t.len());
+        if !started && split.is_none() && !has_numbers && !opens_numbered_item {
             continue; // header
         }
         started = true;
@@ -2449,6 +2471,32 @@ mod tests {
             .zip(1u32..)
             .map(|(l, i)| (Provenance::Line(i), l.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn an_ordinal_set_apart_from_its_label_is_no_piece_of_the_amount() {
+        // Shanghai's 财务收支预算总表 as `pdftotext -raw` prints it.
+        let lines = numbered(&[
+            "1. 一般公共预算 164,978,640 二、公共安全支出 1,252,300",
+            "2. 政府性基金 三、科学技术支出 100,000",
+            "1. 5",
+        ]);
+        let rows: Vec<Vec<String>> = logical_rows(&lines, false)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        assert_eq!(
+            rows[0],
+            [
+                "1.一般公共预算",
+                "164,978,640",
+                "二、公共安全支出",
+                "1,252,300"
+            ]
+        );
+        assert_eq!(rows[1][0], "2.政府性基金");
+        // Pieces of a wrapped amount stay pieces.
+        assert_eq!(rows[1].last().map(String::as_str), Some("5"));
     }
 
     #[test]
