@@ -205,6 +205,23 @@ pub fn opens_summary_line(label: &str) -> bool {
     LINES.iter().any(|w| label.starts_with(w))
 }
 
+/// Whether a label names a line only a summary's expenditure side prints:
+/// its totals, the year-end balance (`年末结转和结余`, `年终结转结余`,
+/// `结转下年`; the income side has 年初… and 上年结转) and its allocation
+/// (`结余分配`).
+pub fn names_expenditure_side_line(label: &str) -> bool {
+    const LINES: [&str; 7] = [
+        "支出总计",
+        "支出合计",
+        "本年支出合计",
+        "年末",
+        "年终结转",
+        "结转下年",
+        "结余分配",
+    ];
+    LINES.iter().any(|k| label.starts_with(k))
+}
+
 /// Whether a label opens an item: a list ordinal (`三、`, `(一)`, `1.`) or
 /// one of the lines every summary prints.
 pub fn opens_item(label: &str) -> bool {

@@ -5320,3 +5320,137 @@ const SHANGHAI_SUMMARY_CELLS: &str = "\
 208 05 02 事业单位离退休 700,000 700,000
 合计 1,900,000 1,900,000
 ";
+
+#[test]
+fn a_final_accounts_row_numbers_set_in_amount_columns_are_no_amounts() {
+    // The national template's 财政拨款收入支出决算总表, re-rendered and read
+    // by pdfplumber's layout mode: on the rows whose expenditure side is
+    // blank, the layout set that side's 行次 (`40`, `41`) in the income
+    // amount column. Before, they were read as income of 40 and 41, `ok`.
+    // The table prints every amount with decimals: a bare whole number in
+    // an amount column, with the row's own 行次 cell blank, is that row
+    // number.
+    let run = extract_text(
+        "national_fiscal_summary.txt",
+        NATIONAL_FISCAL_SUMMARY_PLUMBER,
+    );
+    let items = run.line_items();
+    let got = picked(
+        &items,
+        &[("table", "fiscal_summary"), ("section", "income")],
+        &["item", "amount"],
+    );
+    assert_eq!(
+        got,
+        [
+            ["一、一般公共预算财政拨款", "500.00"],
+            ["本年收入合计", "500.00"],
+            ["年初财政拨款结转和结余", "15.00"],
+            ["一般公共预算财政拨款", "15.00"],
+            ["总计", "515.00"],
+        ]
+    );
+}
+
+const NATIONAL_FISCAL_SUMMARY_PLUMBER: &str = "\
+    某县财政局2023年度部门决算公开
+    财政拨款收入支出决算总表
+    公开04表
+    部门：某县财政局                                                                     金额单位：万元
+    收入                                       支出
+    项目                      行次      金额       项目      行次      合计 一般公共预算财政拨款 政府性基金预算财政拨款 国有资本经营预算财政拨款
+    栏次                                1      栏次               2        3       4       5
+    一、一般公共预算财政拨款              1    500.00 一、一般公共服务支出  33    410.00  410.00
+    二、政府性基金预算财政拨款             2     二、社会保障和就业支出       34     50.00   50.00
+    三、国有资本经营预算财政拨款            3        三、卫生健康支出       35     20.00   20.00
+                              4        四、住房保障支出       36     30.00   30.00
+    本年收入合计                    5    500.00 本年支出合计      37    510.00  510.00
+    年初财政拨款结转和结余               6     15.00 年末财政拨款结转和结余 38     5.00    5.00
+    一般公共预算财政拨款                7     15.00             39
+    政府性基金预算财政拨款               8                       40
+    国有资本经营预算财政拨款              9                       41
+    总计                       10    515.00    总计       42    515.00  515.00
+    注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年末结转结余情况。
+";
+
+#[test]
+fn a_year_end_balance_printed_alone_on_the_right_is_the_expenditure_sides() {
+    // A Sichuan-style 部门收支总表 re-rendered and read by `pdftotext
+    // -layout`: past the income side's last row, the expenditure labels
+    // stand alone on their lines. `年终结转结余` names no spending, but only
+    // the expenditure side prints the year-end balance. Before, it was read
+    // as an income row (with the next table's first rows below, whose
+    // columns the layout read with the summary's).
+    let run = extract_text("sichuan_summary_layout.txt", SICHUAN_SUMMARY_LAYOUT);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "summary"), ("item", "年终结转结余")],
+        &["section", "amount", "status"],
+    );
+    assert_eq!(got, [["expenditure", "0.00", "ok"]]);
+}
+
+const SICHUAN_SUMMARY_LAYOUT: &str = "\
+平江县民政局2024年部门预算公开
+
+第一部分 部门概况
+
+一、主要职能
+平江县民政局主要负责贯彻落实上级决策部署，承担本行政区域内相关行政管理工作。
+
+二、机构设置及人员情况
+平江县民政局编制数46人，实有人数54人，其中在职49人，退休5人。
+
+第二部分 2024年部门预算表
+
+表1                     部门收支总表    单位：万元
+
+编制部门：平江县民政局
+
+收入                                     支出
+项目                        预算数          项目       预算数
+一、一般公共预算拨款收入              578.42 一般公共服务支出         0.00
+二、政府性基金预算拨款收入             532.45     外交支出         0.00
+三、国有资本经营预算拨款收入              0.00     国防支出         0.00
+四、事业收入                      0.00   公共安全支出         0.00
+五、事业单位经营收入                  0.00     教育支出         0.00
+六、其他收入                      0.00   科学技术支出         0.00
+本年收入合计                   1110.87 文化旅游体育与传媒支出      0.00
+上年结转                        0.00 社会保障和就业支出      506.40
+                                   卫生健康支出        13.15
+                                   节能环保支出         0.00
+                                   城乡社区支出         0.00
+                                    农林水支出         0.00
+                                   交通运输支出         0.00
+                           资源勘探工业信息等支出            0.00
+                                 商业服务业等支出         0.00
+                                     金融支出         0.00
+                                 援助其他地区支出         0.00
+                           自然资源海洋气象等支出            0.00
+                                   住房保障支出        58.87
+                                 粮油物资储备支出         0.00
+                           灾害防治及应急管理支出            0.00
+                                      预备费         0.00
+                                     其他支出       532.45
+                                   本年支出合计      1110.87
+                                   年终结转结余         0.00
+收入总计                     1110.87     支出总计      1110.87
+
+表1-1                   部门收入总表    单位：万元
+
+编制部门：平江县民政局
+
+科目编码                                          科目名称      合计        上年结转 一般公共预算拨款收入 政府性基金预算拨款收入 国有资本经营预算拨款收入 事业收入 事业单位经营收入 其他收入
+类                           款            项
+※                           ※            ※         ※         1          2         3       4        5        6        7        8
+208                                      社会保障和就业支出      506.40       0.00    506.40    0.00     0.00     0.00     0.00     0.00
+208                         01       人力资源和社会保障管理事务      316.84       0.00    316.84    0.00     0.00     0.00     0.00     0.00
+208                         01          01     行政运行     316.84       0.00    316.84    0.00     0.00     0.00     0.00     0.00
+208                         05          行政事业单位养老支出      140.22       0.00    140.22    0.00     0.00     0.00     0.00     0.00
+208                         05          05 机关事业单位基本养老保险缴费支出 83.64    0.00     83.64    0.00     0.00     0.00     0.00     0.00
+208                         05          06 机关事业单位职业年金缴费支出 56.58      0.00     56.58    0.00     0.00     0.00     0.00     0.00
+208                         08                   抚恤      49.34       0.00     49.34    0.00     0.00     0.00     0.00     0.00
+208                   08           01    死亡抚恤       49.34             0.00     49.34        0.00   0.00     0.00   0.00   0.00
+210                                    卫生健康支出       13.15             0.00     13.15        0.00   0.00     0.00   0.00   0.00
+210                   11             行政事业单位医疗       13.15             0.00     13.15        0.00   0.00     0.00   0.00   0.00
+";

@@ -80,9 +80,9 @@ fn is_page_number(line: &Line) -> bool {
 /// positions in characters.
 fn segments(line: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
-    for s in gapped(line) {
+    for (k, s) in gapped(line).into_iter().enumerate() {
         let mut rest = s;
-        while let Some(cut) = amount_text_cut(rest.text) {
+        while let Some(cut) = amount_text_cut(rest.text, k > 0 || !out.is_empty()) {
             let (head, tail) = rest.text.split_at(cut);
             let head_chars = head.chars().count();
             out.push(Segment {
@@ -107,8 +107,11 @@ fn is_printed_amount(word: &str) -> bool {
 }
 
 /// Where a single space parts an amount from text or from another
-/// amount, or code cells from a name, in bytes.
-fn amount_text_cut(text: &str) -> Option<usize> {
+/// amount, or code cells from a name, in bytes. Past the line's first cell
+/// (`after_first`), a printed dash (a blank amount) parts from what follows
+/// too (`2            - 二、卫生健康支出`): there a dash is no bullet
+/// before a label.
+fn amount_text_cut(text: &str, after_first: bool) -> Option<usize> {
     let mut from = 0;
     while let Some(at) = text[from..].find(' ') {
         let at = from + at;
@@ -123,12 +126,18 @@ fn amount_text_cut(text: &str) -> Option<usize> {
             || (!is_number(before) && is_printed_amount(after))
             || (is_printed_amount(before) && is_printed_amount(after))
             || (codes && after.starts_with(|c: char| !c.is_ascii()))
+            || (after_first && is_dash(before) && !after.is_empty())
         {
             return Some(at);
         }
         from = at + 1;
     }
     None
+}
+
+/// A dash printed for a blank amount (`-`, `—`, `－`, `--`).
+fn is_dash(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(|c| matches!(c, '-' | '—' | '－'))
 }
 
 /// Cuts a line at runs of two or more blanks.
@@ -1263,6 +1272,29 @@ mod tests {
         let texts: Vec<&str> = s.iter().map(|s| s.text).collect();
         assert_eq!(texts, ["201", "05", "统计信息 事务", "438,300"]);
         assert_eq!((s[3].start, s[3].end), (21, 28));
+    }
+
+    #[test]
+    fn a_dash_one_blank_before_a_label_is_a_cell_of_its_own() {
+        // A final account's 财政拨款收支总表 re-rendered and read by
+        // pdftotext: the income side's blank amount set one blank before
+        // the expenditure label.
+        let texts = |line| -> Vec<&str> { segments(line).iter().map(|s| s.text).collect() };
+        assert_eq!(
+            texts("二、政府性基金预算财政拨款   2   - 二、卫生健康支出   5   6713401.53 - -"),
+            [
+                "二、政府性基金预算财政拨款",
+                "2",
+                "-",
+                "二、卫生健康支出",
+                "5",
+                "6713401.53",
+                "-",
+                "-"
+            ]
+        );
+        // A line's first cell may open with a dash as a bullet.
+        assert_eq!(texts("- 其中：培训费   1.00"), ["- 其中：培训费", "1.00"]);
     }
 
     #[test]

@@ -1685,21 +1685,8 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
             && t.is_char_boundary(3)
             && g.class_names_by_code(&t[..3])
             && !is_number_fragment(t);
-        // A total or an item only the expenditure side prints: the
-        // year-end balance (`年末结转和结余`, `年终结转结余`, `结转下年`; the
-        // income side has 年初… and 上年结转) and its allocation (`结余分配`).
-        let norm = normalize::label(t);
-        let total = [
-            "支出总计",
-            "支出合计",
-            "本年支出合计",
-            "年末",
-            "年终结转",
-            "结转下年",
-            "结余分配",
-        ]
-        .iter()
-        .any(|k| norm.starts_with(k));
+        // A total or an item only the expenditure side prints.
+        let total = normalize::names_expenditure_side_line(&normalize::label(t));
         class || glued || total || g.class_code(t).is_some()
     });
     named
@@ -1745,8 +1732,15 @@ fn logical_rows(lines: &[(Provenance, String)], numbered: bool) -> Vec<(Provenan
                 // amount went to the head of this line, before the
                 // expenditure side's label (PyMuPDF: `一、一般公共预算财政拨款
                 // 收入` / `1` / `9051060.22 一、社会保障和就业支出`).
-                let lead = tokens.iter().take_while(|t| is_number_fragment(t)).count();
-                if tokens[..lead].iter().any(|t| is_amount_like(t)) {
+                // A dash there is its blank amount (`2` / `- 二、卫生健康支出`).
+                let lead = tokens
+                    .iter()
+                    .take_while(|t| is_number_fragment(t) || is_dash(t))
+                    .count();
+                if tokens[..lead]
+                    .iter()
+                    .any(|t| is_amount_like(t) || is_dash(t))
+                {
                     prev.extend(tokens.drain(..lead));
                 }
                 out.push((*at, tokens));
@@ -1772,13 +1766,16 @@ fn join_leading_ordinal(tokens: &mut Vec<String>) {
     }
 }
 
+/// A dash printed for a blank amount.
+fn is_dash(token: &str) -> bool {
+    !token.is_empty() && token.chars().all(|c| matches!(c, '-' | '－' | '—'))
+}
+
 /// A logical row with a label and bare whole numbers only (its row
 /// number): no amount, not even a dash for zero.
 fn has_no_amount_yet(tokens: &[String]) -> bool {
     tokens.iter().any(|t| !is_number_fragment(t))
-        && !tokens
-            .iter()
-            .any(|t| is_amount_like(t) || t.chars().all(|c| matches!(c, '-' | '－' | '—')))
+        && !tokens.iter().any(|t| is_amount_like(t) || is_dash(t))
 }
 
 /// A number fragment no row number looks like: with a decimal point or a
@@ -2497,6 +2494,31 @@ mod tests {
         assert_eq!(rows[1][0], "2.政府性基金");
         // Pieces of a wrapped amount stay pieces.
         assert_eq!(rows[1].last().map(String::as_str), Some("5"));
+    }
+
+    #[test]
+    fn a_dash_heading_the_next_line_is_the_numbered_rows_blank_amount() {
+        // PyMuPDF's dump of the national template's summary: the income
+        // side's row number on a line of its own, its blank amount's dash
+        // before the expenditure label.
+        let lines = numbered(&[
+            "二、政府性基金预算财政拨款收入",
+            "2",
+            "- 二、卫生健康支出",
+            "13",
+            "7092275.04",
+        ]);
+        let rows: Vec<Vec<String>> = logical_rows(&lines, true)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["二、政府性基金预算财政拨款收入", "2", "-"],
+                vec!["二、卫生健康支出", "13", "7092275.04"],
+            ]
+        );
     }
 
     #[test]

@@ -827,13 +827,46 @@ fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>], hea
             }
         }
     }
+    let decimals_only = prints_decimals_only(body);
     for r in body.iter_mut() {
         if r.len() >= width {
+            if decimals_only && marked.iter().any(|&p| normalize::is_blank(&r[p].text)) {
+                blank_displaced_row_numbers(r, &marked);
+            }
             for &p in marked.iter().rev() {
                 r.remove(p);
             }
         } else {
             drop_cells_read_as_row_numbers(r, |_| true);
+        }
+    }
+}
+
+/// Whether a table's amounts all print decimals (`15.00`): some amount
+/// has a point and no whole number longer than a row number's three digits
+/// prints without one. A bare whole number there is a row number, not an
+/// amount.
+fn prints_decimals_only(body: &[Vec<Cell>]) -> bool {
+    let numbers = || {
+        body.iter().flatten().map(|c| c.text.trim()).filter(|t| {
+            !t.is_empty()
+                && t.bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        })
+    };
+    numbers().any(|t| t.contains('.')) && numbers().all(|t| t.contains(['.', ',']) || t.len() <= 3)
+}
+
+/// A row as wide as the header whose `行次` cell is blank while the row
+/// numbers it ([`super::row_numbers`]) sit in amount columns (`政府性基金预算
+/// 财政拨款 | 8 | 40 | | …`: the layout set the empty side's `40` a column
+/// left of its own): those cells are blanked, not read as amounts.
+fn blank_displaced_row_numbers(row: &mut [Cell], marked: &[usize]) {
+    let texts: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
+    let flags = super::row_numbers(&texts);
+    for (p, flag) in flags.into_iter().enumerate() {
+        if flag && !marked.contains(&p) {
+            row[p].text.clear();
         }
     }
 }
@@ -1509,13 +1542,14 @@ fn realign_two_sided<'r>(
     width: usize,
     split: usize,
 ) -> (Cow<'r, [Cell]>, CellStatus) {
-    // A class, a code, or words naming spending and no income (`本年支出
-    // 合计` printed alone on the right).
+    // A class, a code, words naming spending and no income (`本年支出
+    // 合计` printed alone on the right), or the year-end balance.
     let is_expenditure_label = |c: &Cell| {
         let t = normalize::label(&c.text);
         g.class_code(&t).is_some()
             || split_code_prefix(&t).is_some()
             || (t.contains("支出") && !t.contains("收入") && !t.contains("收支"))
+            || normalize::names_expenditure_side_line(&t)
     };
     // A full-width row may be an expenditure row that lost its leading
     // blank cells and was padded at its end (`221 住房保障支出 | 80.72 | |`).
