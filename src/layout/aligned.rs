@@ -1091,12 +1091,35 @@ fn reads_whole(text: &str) -> bool {
     .any(|w| text.ends_with(w))
 }
 
-/// A note under a table (`注：本表反映…`) or a sentence: no label's end.
+/// A note under a table (`注：本表反映…`), a sentence or a part's heading
+/// (`第三部分 2024年部门预算情况说明` right under the last row): no label's
+/// end.
 fn is_note(text: &str) -> bool {
     let t = text.trim_start();
     normalize::is_table_note(t)
         || ["说明:", "说明："].iter().any(|p| t.starts_with(p))
         || t.contains('。')
+        || opens_part(t)
+        || numbers_a_table(t)
+}
+
+/// A table's number on a line of its own (`表2`, `表3-1`): the next
+/// table's, no label's end.
+fn numbers_a_table(text: &str) -> bool {
+    text.strip_prefix('表').is_some_and(|n| {
+        !n.is_empty()
+            && n.split('-')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// `第三部分…`, `第3部分…`.
+fn opens_part(text: &str) -> bool {
+    text.strip_prefix('第').is_some_and(|rest| {
+        let numeral = rest
+            .trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+        numeral.len() < rest.len() && numeral.starts_with("部分")
+    })
 }
 
 /// Text that opens an item: an enumeration (`十、`, `（一）`, `1.`) or a
@@ -1580,6 +1603,12 @@ mod tests {
         assert!(is_note("备注：无"));
         assert!(!is_note("款收入"));
         assert!(!is_note("注册登记事务"));
+        assert!(is_note("第三部分 2024年部门预算情况说明"));
+        assert!(is_note("第3部分 名词解释"));
+        assert!(!is_note("第一"));
+        assert!(is_note("表2"));
+        assert!(is_note("表3-1"));
+        assert!(!is_note("表"));
     }
 
     fn labels_in_doubt(items: &[Item]) -> Vec<bool> {
