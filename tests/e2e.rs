@@ -5454,3 +5454,61 @@ const SICHUAN_SUMMARY_LAYOUT: &str = "\
 210                                    卫生健康支出       13.15             0.00     13.15        0.00   0.00     0.00   0.00   0.00
 210                   11             行政事业单位医疗       13.15             0.00     13.15        0.00   0.00     0.00   0.00   0.00
 ";
+
+#[test]
+fn a_final_accounts_three_public_headings_set_apart_are_read_by_each_measures_sums() {
+    // Shanghai's 财政拨款“三公”经费支出决算表 as `pdftotext -layout` prints it
+    // (the layout of sh_putuo_guihuaziyuan_2024_juesuan.pdf, the amounts
+    // made up): 预算数 | 决算数 under each of six categories, whose headings
+    // wrapped over four lines, set off their columns. The header names two
+    // categories for twelve amounts. Each measure's six amounts are ordered
+    // by the “三公” sums on their own (公务接待费 last: 合计 = 因公出国 +
+    // 公务用车 + 公务接待费 holds for both measures only so), `repaired`.
+    // Before, two amounts were read, `uncertain`, and ten lost.
+    let run = extract_text("three_public_final.txt", THREE_PUBLIC_FINAL_LAYOUT);
+    let got = picked(
+        &run.line_items(),
+        &[("table", "three_public")],
+        &["item", "measure", "amount", "status"],
+    );
+    let row = |item: &str, measure: &str, amount: &str| {
+        [item, measure, amount, "repaired"]
+            .map(String::from)
+            .to_vec()
+    };
+    assert_eq!(
+        got,
+        [
+            row("合计", "budget", "9.85"),
+            row("合计", "final", "7.39"),
+            row("因公出国(境)费", "budget", "0.00"),
+            row("因公出国(境)费", "final", "0.00"),
+            row("公务用车购置及运行费", "budget", "5.00"),
+            row("公务用车购置及运行费", "final", "4.00"),
+            row("公务用车购置费", "budget", "0.00"),
+            row("公务用车购置费", "final", "1.00"),
+            row("公务用车运行费", "budget", "5.00"),
+            row("公务用车运行费", "final", "3.00"),
+            row("公务接待费", "budget", "4.85"),
+            row("公务接待费", "final", "3.39"),
+        ]
+    );
+}
+
+const THREE_PUBLIC_FINAL_LAYOUT: &str = "\
+某局2024年度部门决算
+
+                                 财政拨款“三公”经费支出决算表
+                                                                                         单位：万元
+                                       财政拨款“三公”经费
+                                           公务用车购置及运行维护费
+                      因公出国
+         合计                                          公务用车            公务用车           公务接待费
+                      （境）费            小计
+                                                      购置费           运行维护费
+
+   预算数        决算数   预算数   决算数   预算数        决算数     预算数     决算数     预算数     决算数     预算数     决算数
+
+     9.85 7.39 0.00 0.00  5.00              4.00    0.00    1.00    5.00    3.00    4.85    3.39
+注：本表反映部门本年度“三公”经费支出预决算情况。
+";

@@ -2751,8 +2751,31 @@ pub(super) fn three_public(
         } else {
             categories_by_sums(g, &sums, &hints, cells)
         };
-        let columns = match by_sums_order {
-            Some(order) => {
+        // Measures printed per category over a row the header's categories
+        // do not cover (their headings wrapped over lines set apart):
+        // each measure's amounts are read by the sums on their own.
+        let paired = if by_sums_order.is_none() && measures_per_category && floor != CellStatus::Ok
+        {
+            categories_per_measure(g, header, &sums, &hints, cells)
+        } else {
+            None
+        };
+        let columns = match (by_sums_order, paired) {
+            (None, Some(paired)) => {
+                floor = CellStatus::Repaired;
+                by_sums = paired;
+                // The header's reading (one `total` per category named) is
+                // not this row's.
+                let mut measures: Vec<Measure> = Vec::new();
+                for (_, m) in &by_sums {
+                    if !measures.contains(m) {
+                        measures.push(m);
+                    }
+                }
+                table.columns = measures;
+                &by_sums
+            }
+            (Some(order), _) => {
                 // Columns inferred from arithmetic: `repaired`.
                 floor = CellStatus::Repaired;
                 by_sums = order.into_iter().map(|c| (c, "total")).collect::<Vec<_>>();
@@ -2761,7 +2784,7 @@ pub(super) fn three_public(
                 }
                 &by_sums
             }
-            None => {
+            (None, None) => {
                 unsolved |= floor != CellStatus::Ok;
                 &columns
             }
@@ -2881,6 +2904,51 @@ fn categories_with_blanks(
         .map(|c| Reading::of(c).map(Reading::amount))
         .collect::<Option<_>>()?;
     categories::categories_with_blanks(&g.three_public_orders, sums, hints, &amounts)
+}
+
+/// The (category, measure) of each cell of a row under a header whose
+/// lowest line prints the same measures for every category (`预算数 决算数`
+/// six times over in a final account): the cells of each measure are
+/// ordered by the sums on their own ([`categories_by_sums`]), and every
+/// measure must take the same order.
+fn categories_per_measure(
+    g: &Grammar,
+    header: &[&[Cell]],
+    sums: &[&ItemSum],
+    hints: &HeaderHints,
+    cells: &[Cell],
+) -> Option<Vec<(&'static str, Measure)>> {
+    let measures: Vec<Measure> = header.iter().rev().find_map(|r| {
+        let printed: Vec<&Cell> = r.iter().filter(|c| !normalize::is_blank(&c.text)).collect();
+        let measures: Vec<Measure> = printed
+            .iter()
+            .filter_map(|c| g.document_measure(&c.text))
+            .collect();
+        (measures.len() == cells.len() && measures.len() == printed.len()).then_some(measures)
+    })?;
+    // The measures' cycle: `预算数 决算数`, repeated.
+    let period = (1..measures.len()).find(|&p| {
+        measures.len().is_multiple_of(p)
+            && measures.iter().skip(p).zip(&measures).all(|(a, b)| a == b)
+    })?;
+    if period < 2 || period == measures.len() {
+        return None;
+    }
+    let orders: Vec<Vec<&'static str>> = (0..period)
+        .map(|phase| {
+            let own: Vec<Cell> = cells.iter().skip(phase).step_by(period).cloned().collect();
+            categories_by_sums(g, sums, hints, &own)
+        })
+        .collect::<Option<_>>()?;
+    if orders.windows(2).any(|w| w[0] != w[1]) {
+        return None;
+    }
+    let order = &orders[0];
+    Some(
+        (0..cells.len())
+            .map(|i| (order[i / period], measures[i % period]))
+            .collect(),
+    )
 }
 
 /// A row's categories by the table's sums, when every cell is an amount.
