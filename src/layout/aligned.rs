@@ -190,6 +190,11 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
         .max()
         .unwrap_or(0);
     let mut printed = vec![false; width];
+    // Whether some segment prints on both position i and i + 1: a segment
+    // ending right where another line's starts (an amount pdftotext set a
+    // character wider, `96,282,213.44 一、公共安全支出` over `0.00 二、社会
+    // 保障和就业支出`) leaves no blank between them, but is no run with it.
+    let mut joined = vec![false; width];
     // A column-number row's markers (`※ ※ ※ 1 2 3`) are centred in the
     // label columns, off the codes and names they head: they would cut
     // gutters of their own there.
@@ -199,7 +204,24 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
         .filter(|s| !matches!(s.text, "※" | "栏次" | "行次"))
     {
         printed[s.start..s.end].iter_mut().for_each(|p| *p = true);
+        if let Some(last) = s.end.checked_sub(1).filter(|&l| l >= s.start) {
+            joined[s.start..last].iter_mut().for_each(|p| *p = true);
+        }
     }
+    // An amount column abutting a label column: amounts end at i + 1 where
+    // labels start, and no segment runs across.
+    let segments = || body.iter().flat_map(|l| &l.segments);
+    let abutting = |i: usize| {
+        !joined[i]
+            && segments().any(|s| s.end == i + 1)
+            && segments()
+                .filter(|s| s.end == i + 1)
+                .all(|s| is_printed_amount(s.text))
+            && segments()
+                .filter(|s| s.start == i + 1)
+                .all(|s| s.text.starts_with(|c: char| !c.is_ascii()))
+            && segments().any(|s| s.start == i + 1)
+    };
     let mut runs = Vec::new();
     let mut start = None;
     for (i, &p) in printed.iter().chain([&false]).enumerate() {
@@ -210,6 +232,11 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
                 start = None;
             }
             _ => {}
+        }
+        if p && i + 1 < width && printed[i + 1] && abutting(i) {
+            if let Some(s) = start.take() {
+                runs.push((s, i + 1));
+            }
         }
     }
     let runs = split_code_levels(runs, body);
@@ -1341,6 +1368,53 @@ mod tests {
         // Not digits a blank apart that are no printed amounts.
         let s = segments("二〇二五年 1 2 3");
         assert_eq!(s.len(), 1);
+    }
+
+    #[test]
+    fn an_amount_column_abutting_a_label_column_is_two_columns() {
+        // Shanghai's 财政拨款收支预算总表 as `pdftotext -layout` prints it
+        // (sh_putuo_sifaju_2026_yusuan_bumen.pdf, the amounts made up): the
+        // first income amount ends a character right of the others, right
+        // where the other rows' expenditure labels start. No blank parts the
+        // two columns; before, they ran together and every row's columns
+        // were guessed.
+        let text = "\
+2026年部门财政拨款收支预算总表
+            财政拨款收入                                          财政拨款支出
+     项目              预算数                   项目      合计             一般公共预算           政府性基金预算   国有资本经营预算
+一、一般公共预算              51,234,567.89 一、公共安全支出      46,219,626.89    46,219,626.89
+二、政府性基金预算                     0.00 二、社会保障和就业支出     3,114,941.00     3,114,941.00
+三、国有资本经营预算                    0.00 三、卫生健康支出        1,000,000.00     1,000,000.00
+                                      四、住房保障支出       900,000.00       900,000.00
+
+";
+        let items = items(text);
+        let rows = rows(&items);
+        assert_eq!(
+            rows[2],
+            [
+                "一、一般公共预算",
+                "51,234,567.89",
+                "一、公共安全支出",
+                "46,219,626.89",
+                "46,219,626.89",
+                "",
+                ""
+            ]
+        );
+        assert_eq!(
+            rows[3],
+            [
+                "二、政府性基金预算",
+                "0.00",
+                "二、社会保障和就业支出",
+                "3,114,941.00",
+                "3,114,941.00",
+                "",
+                ""
+            ]
+        );
+        assert_eq!(guessed(&items), vec![false; rows.len()]);
     }
 
     #[test]
