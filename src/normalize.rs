@@ -183,6 +183,12 @@ pub fn is_table_note(line: &str) -> bool {
     }
 }
 
+/// A dash printed for a blank amount (`-`, `—`, `－`, `--`): no more
+/// than two, as [`is_blank`] takes them.
+pub fn is_dash(s: &str) -> bool {
+    (1..=2).contains(&s.chars().count()) && s.chars().all(|c| matches!(c, '-' | '—' | '－'))
+}
+
 /// True when the cell holds nothing: blank, U+3000, `-` or `—`.
 pub fn is_blank(s: &str) -> bool {
     // Called for every cell: no allocation.

@@ -76,7 +76,8 @@ fn is_page_number(line: &Line) -> bool {
 /// Cuts a line at runs of two or more blanks, and at a single blank
 /// between an amount and text (`31,214,205.80 一、一般公共服务支出`: a
 /// tight column left pdftotext one space), between two amounts
-/// (`82,096,797.42 82,096,797.42`) or between code cells and a name;
+/// (`82,096,797.42 82,096,797.42`), between code cells and a name, or
+/// after a dash past the line's first cell (`- 二、卫生健康支出`);
 /// positions in characters.
 fn segments(line: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
@@ -108,9 +109,10 @@ fn is_printed_amount(word: &str) -> bool {
 
 /// Where a single space parts an amount from text or from another
 /// amount, or code cells from a name, in bytes. Past the line's first cell
-/// (`after_first`), a printed dash (a blank amount) parts from what follows
-/// too (`2            - 二、卫生健康支出`): there a dash is no bullet
-/// before a label.
+/// (`after_first`), a printed dash (a blank amount, after nothing but
+/// numbers and dashes) parts from what follows too (`2            - 二、
+/// 卫生健康支出`): there a dash is no bullet before a label, and a hyphen
+/// inside a label (`城市更新 - 老旧小区改造`) stays in it.
 fn amount_text_cut(text: &str, after_first: bool) -> Option<usize> {
     let mut from = 0;
     while let Some(at) = text[from..].find(' ') {
@@ -126,7 +128,10 @@ fn amount_text_cut(text: &str, after_first: bool) -> Option<usize> {
             || (!is_number(before) && is_printed_amount(after))
             || (is_printed_amount(before) && is_printed_amount(after))
             || (codes && after.starts_with(|c: char| !c.is_ascii()))
-            || (after_first && is_dash(before) && !after.is_empty())
+            || (after_first
+                && normalize::is_dash(before)
+                && numbers_or_dashes(&text[..at])
+                && !after.is_empty())
         {
             return Some(at);
         }
@@ -135,9 +140,11 @@ fn amount_text_cut(text: &str, after_first: bool) -> Option<usize> {
     None
 }
 
-/// A dash printed for a blank amount (`-`, `—`, `－`, `--`).
-fn is_dash(word: &str) -> bool {
-    !word.is_empty() && word.chars().all(|c| matches!(c, '-' | '—' | '－'))
+/// Words that are all numbers or dashes (`-`, `2 -`): a row number and a
+/// blank amount set one blank apart, no words of a label (`城市更新 -`).
+fn numbers_or_dashes(text: &str) -> bool {
+    text.split(' ')
+        .all(|w| normalize::is_dash(w) || (!w.is_empty() && is_number(w)))
 }
 
 /// Cuts a line at runs of two or more blanks.
@@ -1343,8 +1350,13 @@ mod tests {
                 "-"
             ]
         );
-        // A line's first cell may open with a dash as a bullet.
+        // A line's first cell may open with a dash as a bullet, and a label
+        // may hold one.
         assert_eq!(texts("- 其中：培训费   1.00"), ["- 其中：培训费", "1.00"]);
+        assert_eq!(
+            texts("合计   1.00   城市更新 - 老旧小区改造   1.00"),
+            ["合计", "1.00", "城市更新 - 老旧小区改造", "1.00"]
+        );
     }
 
     #[test]

@@ -1686,7 +1686,8 @@ fn split_two_sided(g: &Grammar, tokens: &[String]) -> Option<usize> {
             && g.class_names_by_code(&t[..3])
             && !is_number_fragment(t);
         // A total or an item only the expenditure side prints.
-        let total = normalize::names_expenditure_side_line(&normalize::label(t));
+        let total =
+            normalize::names_expenditure_side_line(normalize::strip_ordinal(&normalize::label(t)));
         class || glued || total || g.class_code(t).is_some()
     });
     named
@@ -1735,15 +1736,17 @@ fn logical_rows(lines: &[(Provenance, String)], numbered: bool) -> Vec<(Provenan
                 // A dash there is its blank amount (`2` / `- 二、卫生健康支出`).
                 let lead = tokens
                     .iter()
-                    .take_while(|t| is_number_fragment(t) || is_dash(t))
+                    .take_while(|t| is_number_fragment(t) || normalize::is_dash(t))
                     .count();
                 if tokens[..lead]
                     .iter()
-                    .any(|t| is_amount_like(t) || is_dash(t))
+                    .any(|t| is_amount_like(t) || normalize::is_dash(t))
                 {
                     prev.extend(tokens.drain(..lead));
                 }
-                out.push((*at, tokens));
+                if !tokens.is_empty() {
+                    out.push((*at, tokens));
+                }
             }
             _ => out.push((*at, tokens)),
         }
@@ -1766,16 +1769,13 @@ fn join_leading_ordinal(tokens: &mut Vec<String>) {
     }
 }
 
-/// A dash printed for a blank amount.
-fn is_dash(token: &str) -> bool {
-    !token.is_empty() && token.chars().all(|c| matches!(c, '-' | '－' | '—'))
-}
-
 /// A logical row with a label and bare whole numbers only (its row
 /// number): no amount, not even a dash for zero.
 fn has_no_amount_yet(tokens: &[String]) -> bool {
     tokens.iter().any(|t| !is_number_fragment(t))
-        && !tokens.iter().any(|t| is_amount_like(t) || is_dash(t))
+        && !tokens
+            .iter()
+            .any(|t| is_amount_like(t) || normalize::is_dash(t))
 }
 
 /// A number fragment no row number looks like: with a decimal point or a
@@ -2133,9 +2133,10 @@ fn two_sided(
         // Header lines until the first amount, but for the first item's
         // label on a line of its own (PyMuPDF: `一、财政拨款收入` /
         // `164,978,640 一、一般公共服务支出`): a list ordinal opens it.
-        let opens_numbered_item = tokens
-            .first()
-            .is_some_and(|t| normalize::strip_ordinal(t).len() < t.len());
+        let opens_numbered_item = tokens.first().is_some_and(|t| {
+            let label = normalize::label(t);
+            normalize::ordinal(&label).is_some() && !label.contains('表')
+        });
         if !started && split.is_none() && !has_numbers && !opens_numbered_item {
             continue; // header
         }

@@ -827,7 +827,7 @@ fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>], hea
             }
         }
     }
-    let decimals_only = prints_decimals_only(body);
+    let decimals_only = prints_decimals_only(body, &marked);
     for r in body.iter_mut() {
         if r.len() >= width {
             if decimals_only && marked.iter().any(|&p| normalize::is_blank(&r[p].text)) {
@@ -842,19 +842,33 @@ fn drop_row_number_columns(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>], hea
     }
 }
 
-/// Whether a table's amounts all print decimals (`15.00`): some amount
-/// has a point and no whole number longer than a row number's three digits
-/// prints without one. A bare whole number there is a row number, not an
-/// amount.
-fn prints_decimals_only(body: &[Vec<Cell>]) -> bool {
-    let numbers = || {
-        body.iter().flatten().map(|c| c.text.trim()).filter(|t| {
-            !t.is_empty()
-                && t.bytes()
-                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+/// Whether a table's amounts all print decimals (`15.00`): on the rows
+/// whose `行次` cells (`marked`) all hold row numbers, some amount has a
+/// point and every number outside those cells has one. A bare whole number
+/// in an amount column of such a table is no amount.
+fn prints_decimals_only(body: &[Vec<Cell>], marked: &[usize]) -> bool {
+    let numbered = |r: &&Vec<Cell>| {
+        marked.iter().all(|&p| {
+            r.get(p).is_some_and(|c| {
+                let t = normalize::label(&c.text);
+                !t.is_empty() && super::is_row_number(&t)
+            })
         })
     };
-    numbers().any(|t| t.contains('.')) && numbers().all(|t| t.contains(['.', ',']) || t.len() <= 3)
+    let numbers = || {
+        body.iter().filter(numbered).flat_map(|r| {
+            r.iter()
+                .enumerate()
+                .filter(|(p, _)| !marked.contains(p))
+                .map(|(_, c)| c.text.trim())
+                .filter(|t| {
+                    !t.is_empty()
+                        && t.bytes()
+                            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+                })
+        })
+    };
+    numbers().next().is_some() && numbers().all(|t| t.contains('.'))
 }
 
 /// A row as wide as the header whose `行次` cell is blank while the row
@@ -1543,13 +1557,14 @@ fn realign_two_sided<'r>(
     split: usize,
 ) -> (Cow<'r, [Cell]>, CellStatus) {
     // A class, a code, words naming spending and no income (`本年支出
-    // 合计` printed alone on the right), or the year-end balance.
+    // 合计` printed alone on the right), or a line only the expenditure
+    // side prints (the year-end balance, 结余分配).
     let is_expenditure_label = |c: &Cell| {
         let t = normalize::label(&c.text);
         g.class_code(&t).is_some()
             || split_code_prefix(&t).is_some()
             || (t.contains("支出") && !t.contains("收入") && !t.contains("收支"))
-            || normalize::names_expenditure_side_line(&t)
+            || normalize::names_expenditure_side_line(normalize::strip_ordinal(&t))
     };
     // A full-width row may be an expenditure row that lost its leading
     // blank cells and was padded at its end (`221 住房保障支出 | 80.72 | |`).
@@ -2714,6 +2729,7 @@ pub(super) fn three_public(
         .count()
         >= 2;
     let mut unsolved = false;
+    let mut read_per_measure = false;
     for cells in body {
         let split = split_merged_amounts(cells, Some(columns.len()));
         let mut floor = match &split {
@@ -2764,15 +2780,12 @@ pub(super) fn three_public(
             (None, Some(paired)) => {
                 floor = CellStatus::Repaired;
                 by_sums = paired;
-                // The header's reading (one `total` per category named) is
-                // not this row's.
-                let mut measures: Vec<Measure> = Vec::new();
+                read_per_measure = true;
                 for (_, m) in &by_sums {
-                    if !measures.contains(m) {
-                        measures.push(m);
+                    if !table.columns.contains(m) {
+                        table.columns.push(m);
                     }
                 }
-                table.columns = measures;
                 &by_sums
             }
             (Some(order), _) => {
@@ -2843,6 +2856,15 @@ pub(super) fn three_public(
                 ));
             }
         }
+    }
+    // The header's reading (one `total` per category named) may be no
+    // row's once rows were read measure by measure.
+    if read_per_measure {
+        let rows = &table.rows;
+        table.columns.retain(|m| {
+            rows.iter()
+                .any(|r| r.values.iter().any(|v| v.measure == *m))
+        });
     }
     if status != CellStatus::Ok && unsolved {
         table.issues.push(if layout_lost {
@@ -3137,6 +3159,47 @@ fn transposed_categories(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_whole_number_is_a_row_number_only_where_amounts_print_decimals() {
+        let at = Provenance::Line(1);
+        let row =
+            |cells: &[&str]| -> Vec<Cell> { cells.iter().map(|t| Cell::new(*t, at)).collect() };
+        // The national template's 财政拨款收入支出决算总表: 项目 | 行次 | 金额 |
+        // 项目 | 行次 | 合计 | …, the empty side's 行次 set in the income
+        // amount column.
+        let marked = [1, 4];
+        let body = vec![
+            row(&[
+                "一、一般公共预算财政拨款",
+                "1",
+                "500.00",
+                "一、一般公共服务支出",
+                "33",
+                "410.00",
+            ]),
+            row(&["政府性基金预算财政拨款", "8", "40", "", "", ""]),
+        ];
+        assert!(prints_decimals_only(&body, &marked));
+        let mut displaced = body[1].clone();
+        blank_displaced_row_numbers(&mut displaced, &marked);
+        assert_eq!(displaced[1].text, "8");
+        assert_eq!(displaced[2].text, "");
+        // A table printing some amounts whole (a spreadsheet's General
+        // format): its bare numbers may be amounts.
+        let mixed = vec![
+            row(&[
+                "一、一般公共预算财政拨款",
+                "1",
+                "1808.71",
+                "一、一般公共服务支出",
+                "33",
+                "500",
+            ]),
+            row(&["政府性基金预算财政拨款", "8", "40", "", "", ""]),
+        ];
+        assert!(!prints_decimals_only(&mixed, &marked));
+    }
 
     #[test]
     fn code_prefixes() {
