@@ -2471,18 +2471,25 @@ mod tests {
             .collect()
     }
 
+    /// The tokens of each logical row [`logical_rows`] makes of `lines`.
+    fn logical_tokens(lines: &[&str], numbers_rows: bool) -> Vec<Vec<String>> {
+        logical_rows(&numbered(lines), numbers_rows)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect()
+    }
+
     #[test]
     fn an_ordinal_set_apart_from_its_label_is_no_piece_of_the_amount() {
         // Shanghai's 财务收支预算总表 as `pdftotext -raw` prints it.
-        let lines = numbered(&[
-            "1. 一般公共预算 164,978,640 二、公共安全支出 1,252,300",
-            "2. 政府性基金 三、科学技术支出 100,000",
-            "1. 5",
-        ]);
-        let rows: Vec<Vec<String>> = logical_rows(&lines, false)
-            .into_iter()
-            .map(|(_, t)| t)
-            .collect();
+        let rows = logical_tokens(
+            &[
+                "1. 一般公共预算 164,978,640 二、公共安全支出 1,252,300",
+                "2. 政府性基金 三、科学技术支出 100,000",
+                "1. 5",
+            ],
+            false,
+        );
         assert_eq!(
             rows[0],
             [
@@ -2502,17 +2509,16 @@ mod tests {
         // PyMuPDF's dump of the national template's summary: the income
         // side's row number on a line of its own, its blank amount's dash
         // before the expenditure label.
-        let lines = numbered(&[
-            "二、政府性基金预算财政拨款收入",
-            "2",
-            "- 二、卫生健康支出",
-            "13",
-            "7092275.04",
-        ]);
-        let rows: Vec<Vec<String>> = logical_rows(&lines, true)
-            .into_iter()
-            .map(|(_, t)| t)
-            .collect();
+        let rows = logical_tokens(
+            &[
+                "二、政府性基金预算财政拨款收入",
+                "2",
+                "- 二、卫生健康支出",
+                "13",
+                "7092275.04",
+            ],
+            true,
+        );
         assert_eq!(
             rows,
             [
