@@ -81,9 +81,9 @@ fn is_page_number(line: &Line) -> bool {
 /// positions in characters.
 fn segments(line: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
-    for (k, s) in gapped(line).into_iter().enumerate() {
+    for s in gapped(line) {
         let mut rest = s;
-        while let Some(cut) = amount_text_cut(rest.text, k > 0 || !out.is_empty()) {
+        while let Some(cut) = amount_text_cut(rest.text, !out.is_empty()) {
             let (head, tail) = rest.text.split_at(cut);
             let head_chars = head.chars().count();
             out.push(Segment {
@@ -215,20 +215,20 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
             joined[s.start..last].iter_mut().for_each(|p| *p = true);
         }
     }
-    // An amount column abutting a label column: amounts end at i + 1 where
-    // labels start, and no segment runs across.
-    let segments = || body.iter().flat_map(|l| &l.segments);
-    let abutting = |i: usize| {
-        !joined[i]
-            && segments().any(|s| s.end == i + 1)
-            && segments()
-                .filter(|s| s.end == i + 1)
-                .all(|s| is_printed_amount(s.text))
-            && segments()
-                .filter(|s| s.start == i + 1)
-                .all(|s| s.text.starts_with(|c: char| !c.is_ascii()))
-            && segments().any(|s| s.start == i + 1)
-    };
+    // An amount column abutting a label column: at i + 1 segments end that
+    // are all amounts and start that are all labels, and none runs across.
+    // Per position: whether a segment ends (starts) there, and whether all
+    // that do are amounts (labels).
+    let mut ends = vec![(false, true); width + 1];
+    let mut starts = vec![(false, true); width + 1];
+    for s in body.iter().flat_map(|l| &l.segments) {
+        let end = &mut ends[s.end];
+        *end = (true, end.1 && is_printed_amount(s.text));
+        let start = &mut starts[s.start];
+        *start = (true, start.1 && s.text.starts_with(|c: char| !c.is_ascii()));
+    }
+    let abutting =
+        |i: usize| !joined[i] && ends[i + 1] == (true, true) && starts[i + 1] == (true, true);
     let mut runs = Vec::new();
     let mut start = None;
     for (i, &p) in printed.iter().chain([&false]).enumerate() {

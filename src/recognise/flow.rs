@@ -90,10 +90,7 @@ fn may_space_cjk(line: &str) -> bool {
 /// Digits, points and separators: a whole amount or a piece of a wrapped one
 /// (a lone `.` included).
 fn is_number_fragment(t: &str) -> bool {
-    !t.is_empty()
-        && t != ","
-        && t.bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    t != "," && super::is_digit_run(t)
 }
 
 /// A row of a flow table before solving.

@@ -1171,6 +1171,14 @@ fn is_coded_row(filled: &[&str]) -> bool {
 
 use normalize::is_prose;
 
+/// Digits, points and thousands separators only: an amount as printed, or
+/// a piece of one wrapped over lines.
+pub(crate) fn is_digit_run(t: &str) -> bool {
+    !t.is_empty()
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+}
+
 /// A row number (`行次`): up to three digits, nothing else.
 pub(crate) fn is_row_number(t: &str) -> bool {
     t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
@@ -1184,11 +1192,6 @@ pub(crate) fn is_row_number(t: &str) -> bool {
 /// 8 40`, `一般公共预算财政拨款 7 15.00 39`; not `… 4 942 3.7 9`, an amount
 /// wrapped over lines). Blank cells are passed over.
 pub(crate) fn row_numbers<S: AsRef<str>>(cells: &[S]) -> Vec<bool> {
-    let numeric = |t: &str| {
-        !t.is_empty()
-            && t.bytes()
-                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-    };
     let complete = |t: &str| t.split_once('.').is_some_and(|(_, d)| d.len() == 2);
     let last = cells
         .iter()
@@ -1202,7 +1205,7 @@ pub(crate) fn row_numbers<S: AsRef<str>>(cells: &[S]) -> Vec<bool> {
         if normalize::is_blank(t) {
             continue;
         }
-        let after_label = !dropped_before && previous.is_none_or(|p| !numeric(p));
+        let after_label = !dropped_before && previous.is_none_or(|p| !is_digit_run(p));
         let after_amount = !dropped_before && previous.is_some_and(complete);
         let is_number = is_row_number(t);
         if is_number && (after_label || (i == last && (dropped_before || after_amount))) {

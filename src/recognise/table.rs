@@ -861,11 +861,7 @@ fn prints_decimals_only(body: &[Vec<Cell>], marked: &[usize]) -> bool {
                 .enumerate()
                 .filter(|(p, _)| !marked.contains(p))
                 .map(|(_, c)| c.text.trim())
-                .filter(|t| {
-                    !t.is_empty()
-                        && t.bytes()
-                            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-                })
+                .filter(|t| super::is_digit_run(t))
         })
     };
     numbers().next().is_some() && numbers().all(|t| t.contains('.'))
