@@ -762,6 +762,34 @@ impl Grammar {
         measures
     }
 
+    /// Whether a header's text is nothing but measures' and label columns'
+    /// names run together (`科目编码科目名称合计一般公共预算拨款…其他收入`):
+    /// then the measures it names are all the columns it has. A header
+    /// wrapped out of order, or naming a column the grammar does not know,
+    /// leaves other text.
+    pub fn names_only_columns(&self, header: &str) -> bool {
+        let text = normalize::label(header);
+        let mut rest: &str = &text;
+        while let Some(c) = rest.chars().next() {
+            let measure = self
+                .synonyms_by_first
+                .get(&c)
+                .and_then(|list| list.iter().find(|(w, _)| rest.starts_with(w.as_str())))
+                .map(|(w, _)| w.len());
+            let label = self
+                .label_headers
+                .iter()
+                .filter(|l| rest.starts_with(l.as_str()))
+                .map(String::len)
+                .max();
+            match measure.max(label) {
+                Some(len) => rest = &rest[len..],
+                None => return false,
+            }
+        }
+        true
+    }
+
     /// The (normalised) header synonyms of a measure.
     pub fn synonyms_of(&self, measure: &str) -> Vec<&str> {
         self.synonym_list

@@ -261,6 +261,97 @@ fn leading_code(g: &Grammar, tokens: &[&str], economic: bool) -> Option<CodeStar
     Code::new(&digits).map(|code| CodeStart { code, used, padded })
 }
 
+/// A row's code printed without its 类 (`03 01 行政运行` under `201 一般公共
+/// 服务支出`: a table whose 类 cell is left blank under the 类's own row):
+/// the lower levels continue the code of the row above. Two levels are a
+/// 款 and its 项; one level is a 款 under a 类's row, or wherever the table
+/// prints a 项 with its 款 (`paired_levels`), and the only level an economic
+/// code has under its class. The code must come after the one above, and
+/// its parent must be a row read already (`read`): a dump that printed a
+/// 类's code away from its row leaves the levels no 类 to continue.
+fn continued_code(
+    tokens: &[&str],
+    rows: &[FlowRow],
+    economic: bool,
+    paired_levels: bool,
+) -> Option<CodeStart> {
+    let previous = rows.iter().rev().find_map(|r| r.code.as_ref())?;
+    let levels = tokens.iter().take(2).take_while(|t| is_level(t)).count();
+    let named = tokens
+        .get(levels)
+        .is_some_and(|t| !is_number_fragment(t) && !is_total_start(t));
+    let single = match previous.level() {
+        1 => true,
+        _ => economic || paired_levels,
+    };
+    let allowed = match levels {
+        1 => single,
+        2 => !economic,
+        _ => false,
+    };
+    if !(named && allowed) {
+        return None;
+    }
+    let class = previous.as_str().get(..3)?;
+    let digits: String = std::iter::once(class)
+        .chain(tokens[..levels].iter().copied())
+        .collect();
+    let code = Code::new(&digits).filter(|c| c.as_str() > previous.as_str())?;
+    let parent = code.parent()?;
+    let read = |c: &Code| rows.iter().any(|r| r.code.as_ref() == Some(c));
+    read(&parent).then_some(CodeStart {
+        code,
+        used: levels,
+        padded: false,
+    })
+}
+
+/// Whether a table prints its 项 rows' code as 款 and 项 with the 类 left
+/// blank (`03 01 行政运行`, or a level a line): then a lone level is a 款.
+fn pairs_levels(lines: &[(Provenance, String)]) -> bool {
+    (0..lines.len()).any(|i| {
+        stacked_levels(lines, i).is_some_and(|(tokens, _)| {
+            tokens.len() > 2
+                && tokens[..2].iter().all(|t| is_level(t))
+                && !is_number_fragment(tokens[2])
+        })
+    })
+}
+
+/// An amount printed whole to its two decimals (`458.28`, `0.00`).
+fn ends_in_cents(t: &str) -> bool {
+    t.rsplit_once('.').is_some_and(|(whole, cents)| {
+        whole.ends_with(|c: char| c.is_ascii_digit())
+            && cents.len() == 2
+            && cents.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// A code's level without its 类: two digits.
+fn is_level(t: &str) -> bool {
+    t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The tokens of line `i` with the lines it opens, when it holds one or
+/// two levels (`03 01 行政运行`) or is a level alone on its line (`03` /
+/// `01 行政运行`, `01` / `04` / `事业运行`): the levels, then the line
+/// that names the row; and how many lines they took.
+fn stacked_levels(lines: &[(Provenance, String)], i: usize) -> Option<(Vec<&str>, usize)> {
+    let mut tokens: Vec<&str> = Vec::new();
+    for (used, (_, line)) in lines.iter().skip(i).take(3).enumerate() {
+        tokens.extend(line.split_whitespace());
+        let levels = tokens.iter().take(2).take_while(|t| is_level(t)).count();
+        if levels == 0 {
+            return None;
+        }
+        // Something after the levels: the row's name, if the caller finds one.
+        if tokens.len() > levels {
+            return Some((tokens, used + 1));
+        }
+    }
+    None
+}
+
 /// A code's first level: a known 类 of a function table, or of an economic
 /// one (3xx department, 5xx government classification).
 fn is_class(g: &Grammar, code: &str, economic: bool) -> bool {
@@ -454,6 +545,7 @@ fn assemble(
     } else {
         join_names_above_codes(g, lines, economic)
     };
+    let paired_levels = pairs_levels(&lines);
     let first_token = |i: usize| lines.get(i).and_then(|(_, l)| l.split_whitespace().next());
     let starts_text = |i: usize| first_token(i).is_some_and(|t| !is_number_fragment(t));
     let starts_number = |i: usize| first_token(i).is_some_and(is_number_fragment);
@@ -465,7 +557,25 @@ fn assemble(
     let mut i = 0;
     while i < lines.len() {
         let (at, line) = &lines[i];
-        let tokens: Vec<&str> = line.split_whitespace().collect();
+        let mut tokens: Vec<&str> = line.split_whitespace().collect();
+        // A code's lower levels alone on their lines, its name (or the
+        // next level and name) on the next: one row, once the row above
+        // has all the amounts any row has had, or ends on an amount with
+        // its two decimals (a level is no amount, nor a piece of one).
+        let widest = rows.iter().map(|r| r.numbers.len()).max().unwrap_or(0);
+        let row_complete = rows.last().is_some_and(|r| {
+            (widest > 0 && r.numbers.len() >= widest)
+                || r.numbers.last().is_some_and(|n| ends_in_cents(n))
+        });
+        let mut extra_lines = 0;
+        if row_complete {
+            if let Some((joined, used)) = stacked_levels(&lines, i) {
+                if continued_code(&joined, &rows, economic, paired_levels).is_some() {
+                    tokens = joined;
+                    extra_lines = used - 1;
+                }
+            }
+        }
         let mut start = code_start(g, &tokens, starts_text(i + 1), economic);
         // Codes are printed in order: a level read with its zero restored
         // must not put the row before the one above it.
@@ -475,6 +585,14 @@ fn assemble(
             .is_some_and(|s| s.padded && previous.is_some_and(|p| s.code.as_str() < p.as_str()))
         {
             start = None;
+        }
+        // (Only straight after a coded row with its amounts: not across
+        // lines the table could not read.)
+        let after_coded_row = rows
+            .last()
+            .is_some_and(|r| r.code.is_some() && !r.numbers.is_empty());
+        if start.is_none() && after_coded_row {
+            start = continued_code(&tokens, &rows, economic, paired_levels);
         }
         // 合计 followed by numbers (a 总计 header cell is followed by text).
         let total = tokens.first().is_some_and(|t| is_total_start(t))
@@ -585,7 +703,7 @@ fn assemble(
             }
             k += 1;
         }
-        i += 1;
+        i += 1 + extra_lines;
     }
     let panels = panels.unwrap_or(1);
     if panels > 1 {
@@ -738,15 +856,17 @@ fn split_project_rows(rows: &mut [FlowRow], earlier: &[Table]) {
 }
 
 /// The header's own columns, when it names one that no standard layout of
-/// the kind has (a Sichuan income table's 上年结转 column): the measures it
-/// names in order (`named`, each once), taken when they are as many as the
-/// widest row's amounts. A standard layout would move every amount after
+/// the kind has (a Sichuan income table's 上年结转 column), or names only
+/// columns and no layout as printed: the measures it names in order
+/// (`named`, each once), taken when they are as many as the widest row's
+/// amounts. A standard layout would move every amount after
 /// that column one measure along. The header must name the table's total,
 /// or only this year's figures and their comparisons (a final account's
 /// `年初预算数` / `决算数`).
 fn printed_layout(
     g: &Grammar,
     kind: &TableKind,
+    header: &str,
     named: &[Measure],
     widest: Option<usize>,
 ) -> Option<Vec<Measure>> {
@@ -760,13 +880,16 @@ fn printed_layout(
     let unknown_to_layouts = printed
         .iter()
         .any(|m| !kind.layouts.iter().flatten().any(|x| x == m));
+    // Or the header's own choice of the kind's columns (a Jiangsu income
+    // table's seven of eight), when it names nothing else.
+    let chosen = !kind.layouts.contains(&printed) && g.names_only_columns(header);
     let this_year = |m: &Measure| Grammar::is_document_measure(m);
     let whole = printed.contains(&"total")
         || (printed.iter().any(this_year)
             && printed
                 .iter()
                 .all(|m| this_year(m) || g.identities.is_comparison(m)));
-    (unknown_to_layouts && whole && widest == Some(printed.len())).then_some(printed)
+    ((unknown_to_layouts || chosen) && whole && widest == Some(printed.len())).then_some(printed)
 }
 
 /// The kind's standard layout whose column names the header mentions most
@@ -1279,7 +1402,10 @@ fn three_public_rows(g: &Grammar, kind: &TableKind, lines: &[CategoryLine], tabl
         .iter()
         .map(|l| l.label.as_str())
         .collect();
-    let layout = choose_layout(g, &kind.layouts, &header, None).to_vec();
+    let widest = lines[first_row..].iter().map(|l| l.numbers.len()).max();
+    let named = g.measures_named(&header);
+    let layout = printed_layout(g, kind, &header, &named, widest)
+        .unwrap_or_else(|| choose_layout(g, &kind.layouts, &header, widest).to_vec());
     if layout.is_empty() {
         return;
     }
@@ -1427,7 +1553,7 @@ fn coded(
     let mut named = g.measures_named(&header);
     named.retain(|m| !titled.contains(m));
     let widest = rows.iter().map(|r| r.numbers.len()).max();
-    let printed = printed_layout(g, kind, &named, widest);
+    let printed = printed_layout(g, kind, &header, &named, widest);
     let (layout, contested) = match (panel_measure(g, panels, &lines), &printed) {
         (Some(measure), _) => (vec![measure], Vec::new()),
         (None, Some(printed)) => (printed.clone(), Vec::new()),
@@ -2457,6 +2583,75 @@ fn verify_income(income: &mut [Row], expenditure: &[Row]) {
 
 #[cfg(test)]
 mod tests {
+
+    fn coded_row(code: &str) -> FlowRow {
+        FlowRow {
+            code: Code::new(code),
+            numbers: vec!["1.00".into()],
+            ..FlowRow::default()
+        }
+    }
+
+    #[test]
+    fn levels_printed_without_their_class_continue_the_row_above() {
+        let rows = [coded_row("201"), coded_row("20103")];
+        let code = |tokens: &[&str], rows: &[FlowRow], paired: bool| {
+            continued_code(tokens, rows, false, paired).map(|c| c.code.as_str().to_string())
+        };
+        // A 款 under its 类's row, a 项 under its 款's.
+        assert_eq!(
+            code(&["03", "政府办公厅"], &rows[..1], false).as_deref(),
+            Some("20103")
+        );
+        assert_eq!(
+            code(&["03", "01", "行政运行"], &rows, false).as_deref(),
+            Some("2010301")
+        );
+        // A lone level after a 款: a 款 only where the table pairs 款 and 项.
+        assert_eq!(code(&["05", "其他"], &rows, false), None);
+        assert_eq!(
+            code(&["05", "01", "其他"], &rows, true),
+            None,
+            "no 20105 row read"
+        );
+        // Amounts, not a name, after the levels; a code before the one above.
+        assert_eq!(code(&["03", "01", "458.28"], &rows, false), None);
+        assert_eq!(
+            code(&["02", "一般"], &rows[..1], false),
+            Some("20102".into())
+        );
+        assert_eq!(
+            code(
+                &["01", "一般"],
+                &[coded_row("201"), coded_row("20103")],
+                true
+            ),
+            None
+        );
+        // An economic code has one level under its class.
+        assert_eq!(
+            continued_code(&["03", "奖金"], &[coded_row("301")], true, false).map(|c| c.code),
+            Code::new("30103")
+        );
+        assert!(continued_code(&["03", "01", "奖金"], &[coded_row("301")], true, false).is_none());
+    }
+
+    #[test]
+    fn levels_alone_on_their_lines_are_read_with_the_name_below() {
+        let lines: Vec<(Provenance, String)> = ["03", "01", "行政运行", "458.28"]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (Provenance::Line(i as u32 + 1), l.to_string()))
+            .collect();
+        assert_eq!(
+            stacked_levels(&lines, 0),
+            Some((vec!["03", "01", "行政运行"], 3))
+        );
+        assert_eq!(stacked_levels(&lines, 1), Some((vec!["01", "行政运行"], 2)));
+        assert_eq!(stacked_levels(&lines, 2), None);
+        assert!(pairs_levels(&lines));
+        assert!(!pairs_levels(&lines[1..]));
+    }
     use super::*;
 
     /// `lines` as a dump's lines, numbered from 1.
