@@ -40,6 +40,18 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
         Item::Row { cells, .. } => cells.iter().any(|c| c.text.contains('表')),
     };
     let mut next_biao = None;
+    // The document's titles printed whole on a line (`表2 部门综合预算收入总表
+    // 单位：万元`): a first piece that opens one of them is a title's.
+    let whole_titles: Vec<String> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text { text, .. } if text.contains('表') => Some(text),
+            _ => None,
+        })
+        .flat_map(|t| t.split_whitespace())
+        .filter(|w| g.match_title(w).is_some())
+        .map(|w| normalize::label(w).into_owned())
+        .collect();
     // Each item read as a title fragment once, however many windows it
     // falls in (`None`: not read yet).
     let mut fragments: Vec<Option<Option<TitleFragment>>> = items.iter().map(|_| None).collect();
@@ -56,7 +68,7 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
             continue;
         }
         read_fragments(items, &mut fragments, i);
-        let Some(w) = wrapped_title(g, &items[i..], &fragments[i..]) else {
+        let Some(w) = wrapped_title(g, &items[i..], &fragments[i..], &whole_titles) else {
             i += 1;
             continue;
         };
@@ -64,7 +76,7 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
         // next line starts, ending where this one does, is the same. (Not
         // a first piece printed beside the title's number or unit.)
         read_fragments(items, &mut fragments, i + 1);
-        let later = || wrapped_title(g, &items[i + 1..], &fragments[i + 1..]);
+        let later = || wrapped_title(g, &items[i + 1..], &fragments[i + 1..], &whole_titles);
         if !w.head_labelled && later().is_some_and(|v| v.kind == w.kind && v.span + 1 == w.span) {
             i += 1;
             continue;
@@ -105,7 +117,8 @@ struct WrappedTitle {
     /// The number and unit lines (or cells) among its pieces, in order.
     labels: Vec<(String, Provenance)>,
     first_piece: usize,
-    /// The first piece is printed beside the title's number or unit.
+    /// The first piece is a title's for sure: printed beside the title's
+    /// number or unit, or opening a title the document prints whole.
     head_labelled: bool,
     span: usize,
 }
@@ -115,13 +128,16 @@ struct WrappedTitle {
 /// them. The first must not name a table, nor the last read alone name the
 /// same table (a row label before `收支总表` is no piece of it) unless the
 /// first is printed beside the title's number or unit (`表3 部门综合预算
-/// 单位：万元` / `支出总表`).
+/// 单位：万元` / `支出总表`), or opens a title the document prints whole
+/// (`whole_titles`: `部门综合预算` / `表3 单位：万元` / `支出总表` where
+/// `部门综合预算收入总表` is printed on a line).
 /// `fragments` holds the window's items read as fragments (as far as the
 /// window may reach).
 fn wrapped_title(
     g: &Grammar,
     window: &[Item],
     fragments: &[Option<Option<TitleFragment>>],
+    whole_titles: &[String],
 ) -> Option<WrappedTitle> {
     let kind = |t: &str| match g.match_title(t) {
         Some(TitleMeaning::Kind(k)) => Some(k.key),
@@ -156,7 +172,14 @@ fn wrapped_title(
                 return None;
             }
             first_piece = n;
-            head_labelled = !line.labels.is_empty();
+            let opens_a_title = || {
+                let head = normalize::label(&piece);
+                head.chars().count() >= 4
+                    && whole_titles
+                        .iter()
+                        .any(|t| t.len() > head.len() && t.starts_with(head.as_ref()))
+            };
+            head_labelled = !line.labels.is_empty() || opens_a_title();
         }
         pieces.push(piece);
         let joined = pieces.concat();
@@ -414,6 +437,17 @@ mod tests {
             (
                 "住房公积金\n部门综合预算财政拨\n款收支总表",
                 vec!["住房公积金", "部门综合预算财政拨款收支总表"],
+            ),
+            // Its tail alone names the same table, but the head opens a
+            // title the document prints whole (pdfplumber); a row's label
+            // does not.
+            (
+                "表2 部门综合预算收入总表 单位：万元\n02 01 住房公积金 36.11\n部门综合预算\n表3 单位：万元\n支出总表",
+                vec!["表2 部门综合预算收入总表 单位：万元", "02 01 住房公积金 36.11", "表3 单位：万元", "部门综合预算支出总表"],
+            ),
+            (
+                "表2 部门综合预算收入总表 单位：万元\n住房公积金支出\n表3 单位：万元\n支出总表",
+                vec!["表2 部门综合预算收入总表 单位：万元", "住房公积金支出", "表3 单位：万元", "支出总表"],
             ),
         ] {
             let mut items = items(dump);
