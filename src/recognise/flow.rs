@@ -519,6 +519,8 @@ fn separate_code(line: String) -> String {
 struct Assembled {
     /// The header's lines' text, run together.
     header: String,
+    /// The header's first lines as printed, before the rows begin.
+    header_lines: Vec<String>,
     rows: Vec<FlowRow>,
     /// Panels printed side by side (see [`panel_count`]), 1 when none.
     panels: usize,
@@ -532,6 +534,7 @@ fn assemble(
     projects: bool,
     words: &HeaderWords,
 ) -> Assembled {
+    let printed = lines;
     let lines: Vec<(Provenance, String)> = lines
         .iter()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -550,6 +553,7 @@ fn assemble(
     let starts_text = |i: usize| first_token(i).is_some_and(|t| !is_number_fragment(t));
     let starts_number = |i: usize| first_token(i).is_some_and(is_number_fragment);
     let mut header: Vec<String> = Vec::new();
+    let mut header_lines: Vec<String> = Vec::new();
     let mut header_text = String::new();
     let mut rows: Vec<FlowRow> = Vec::new();
     // Panels side by side (economic tables), counted once the header is read.
@@ -604,6 +608,12 @@ fn assemble(
             let label = normalize::label(line).into_owned();
             header_text.push_str(&label);
             header.push(label);
+            // (As printed: its words' spacing pairs a wrapped header's lines.)
+            let as_printed = printed
+                .iter()
+                .find(|(p, _)| p == at)
+                .map_or(line, |(_, l)| l);
+            header_lines.push(as_printed.trim().to_string());
             i += 1;
             continue;
         }
@@ -711,6 +721,7 @@ fn assemble(
     }
     Assembled {
         header: header_text,
+        header_lines,
         rows,
         panels,
     }
@@ -890,6 +901,78 @@ fn printed_layout(
                 .iter()
                 .all(|m| this_year(m) || g.identities.is_comparison(m)));
     ((unknown_to_layouts || chosen) && whole && widest == Some(printed.len())).then_some(printed)
+}
+
+/// The columns of a header whose wrapped headings lost their places: the
+/// measures it names ([`wrapped_header_measures`]), as many as the widest
+/// row's amounts, in the order of the kind's layouts that hold them all
+/// (which must agree). pdfplumber prints a header whose one-line headings
+/// are centred beside two-line ones as three lines, so the order the
+/// lines give is not the columns'.
+fn selected_layout(
+    g: &Grammar,
+    kind: &TableKind,
+    lines: &[String],
+    widest: Option<usize>,
+) -> Option<Vec<Measure>> {
+    let named = wrapped_header_measures(g, lines)?;
+    if widest != Some(named.len()) || !named.contains(&"total") {
+        return None;
+    }
+    let mut orders = kind
+        .layouts
+        .iter()
+        .filter(|l| named.iter().all(|m| l.contains(m)))
+        .map(|l| {
+            l.iter()
+                .copied()
+                .filter(|m| named.contains(m))
+                .collect::<Vec<_>>()
+        });
+    let first = orders.next()?;
+    orders.all(|o| o == first).then_some(first)
+}
+
+/// The measures named by a header printed as lines of words, when two of
+/// its lines hold as many words and each word of the first, joined with
+/// the word at its place on the second, names a measure (`一般公共预算` +
+/// `拨款`, `政府性基金预` + `算拨款`): the wrapped headings, and every
+/// measure the other lines name. Each measure once; `None` when no two
+/// lines pair so, or a measure is named twice.
+fn wrapped_header_measures(g: &Grammar, lines: &[String]) -> Option<Vec<Measure>> {
+    let words: Vec<Vec<&str>> = lines
+        .iter()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let pair = |a: usize, c: usize| -> Option<Vec<Measure>> {
+        let (upper, lower) = (&words[a], &words[c]);
+        if upper.len() < 2 || upper.len() != lower.len() {
+            return None;
+        }
+        let mut wrapped = false;
+        let mut named = Vec::new();
+        for (u, l) in upper.iter().zip(lower) {
+            let HeaderMeaning::Measure(m) = g.header(&format!("{u}{l}")) else {
+                return None;
+            };
+            wrapped |= g.header(u) != HeaderMeaning::Measure(m);
+            named.push(m);
+        }
+        wrapped.then_some(named)
+    };
+    let (a, c, wrapped) = (0..words.len())
+        .flat_map(|a| (a + 1..words.len()).map(move |c| (a, c)))
+        .find_map(|(a, c)| pair(a, c).map(|named| (a, c, named)))?;
+    let mut named = wrapped;
+    for (i, line) in lines.iter().enumerate() {
+        if i != a && i != c {
+            named.extend(g.measures_named(line));
+        }
+    }
+    let mut distinct = named.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    (distinct.len() == named.len()).then_some(named)
 }
 
 /// The kind's standard layout whose column names the header mentions most
@@ -1532,6 +1615,7 @@ fn coded(
         .collect();
     let Assembled {
         header,
+        header_lines,
         mut rows,
         panels,
     } = assemble(g, &lines, economic, kind.has_project, &words);
@@ -1553,7 +1637,8 @@ fn coded(
     let mut named = g.measures_named(&header);
     named.retain(|m| !titled.contains(m));
     let widest = rows.iter().map(|r| r.numbers.len()).max();
-    let printed = printed_layout(g, kind, &header, &named, widest);
+    let printed = printed_layout(g, kind, &header, &named, widest)
+        .or_else(|| selected_layout(g, kind, &header_lines, widest));
     let (layout, contested) = match (panel_measure(g, panels, &lines), &printed) {
         (Some(measure), _) => (vec![measure], Vec::new()),
         (None, Some(printed)) => (printed.clone(), Vec::new()),
@@ -2590,6 +2675,54 @@ mod tests {
             numbers: vec!["1.00".into()],
             ..FlowRow::default()
         }
+    }
+
+    #[test]
+    fn a_header_wrapped_around_its_one_line_headings_names_its_columns() {
+        let g = Grammar::global();
+        let lines: Vec<String> = [
+            "一般公共预算 政府性基金预 国有资本经营 财政专户管理",
+            "科目编码 科目名称 合计 事业收入 其他收入",
+            "拨款 算拨款 预算拨款 资金收入",
+            "类 款 项",
+        ]
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+        assert_eq!(
+            wrapped_header_measures(g, &lines).unwrap(),
+            [
+                "general_budget",
+                "gov_fund",
+                "state_capital",
+                "special_account",
+                "total",
+                "business_income",
+                "other_income"
+            ]
+        );
+        let income = g.kind("income").unwrap();
+        // In the order of the layouts holding them (eight columns with
+        // 事业单位经营收入), as wide as the widest row.
+        assert_eq!(
+            selected_layout(g, income, &lines, Some(7)).unwrap(),
+            [
+                "total",
+                "general_budget",
+                "gov_fund",
+                "state_capital",
+                "special_account",
+                "business_income",
+                "other_income"
+            ]
+        );
+        assert_eq!(selected_layout(g, income, &lines, Some(8)), None);
+        // Lines of words that pair into no measures.
+        let plain = [
+            "科目编码 科目名称 合计 基本支出 项目支出".to_string(),
+            "类 款 项".to_string(),
+        ];
+        assert_eq!(wrapped_header_measures(g, &plain), None);
     }
 
     #[test]
