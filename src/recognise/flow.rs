@@ -261,35 +261,75 @@ fn leading_code(g: &Grammar, tokens: &[&str], economic: bool) -> Option<CodeStar
     Code::new(&digits).map(|code| CodeStart { code, used, padded })
 }
 
-/// A row's code printed without its 类 (`03 01 行政运行` under `201 一般公共
-/// 服务支出`: a table whose 类 cell is left blank under the 类's own row):
-/// the lower levels continue the code of the row above. Two levels are a
-/// 款 and its 项; one level is a 款 under a 类's row, or wherever the table
-/// prints a 项 with its 款 (`paired_levels`), and the only level an economic
-/// code has under its class. The code must come after the one above, and
-/// its parent must be a row read already (`read`): a dump that printed a
-/// 类's code away from its row leaves the levels no 类 to continue.
+/// A row whose code is printed without its 类, at line `i`: its code, its
+/// tokens (the levels and the rest of the line, or of the lines the levels
+/// stand alone on: `03` / `01 行政运行`), and how many lines it takes.
+/// Only straight after a row read whole ([`row_read_whole`]): a level may
+/// otherwise be another row's, or follow a 类 the dump set elsewhere.
+fn classless_row<'l>(
+    lines: &'l [(Provenance, String)],
+    i: usize,
+    rows: &[FlowRow],
+    economic: bool,
+    paired_levels: bool,
+) -> Option<(CodeStart, Vec<&'l str>, usize)> {
+    let (tokens, used) = stacked_levels(lines, i)?;
+    let (above, expected) = row_read_whole(rows)?;
+    // Levels alone on their lines: the row above holds all its amounts,
+    // or ends on one printed to its cents (a level is no piece of one).
+    let complete =
+        above.numbers.len() == expected || above.numbers.last().is_some_and(|n| ends_in_cents(n));
+    if used > 1 && !complete {
+        return None;
+    }
+    let code = continued_code(&tokens, rows, economic, paired_levels)?;
+    Some((code, tokens, used))
+}
+
+/// The row above and the table's row width (its total row's amounts, else
+/// the widest row's), when that row was read whole: coded, with amounts,
+/// no more than the width, no text after them (another row's name run
+/// into it), and none bare where the total prints cents (a level the dump
+/// set on its line: `207.13 0.00 207.13 03`).
+fn row_read_whole(rows: &[FlowRow]) -> Option<(&FlowRow, usize)> {
+    let above = rows
+        .last()
+        .filter(|r| r.code.is_some() && !r.numbers.is_empty())?;
+    let total = rows.iter().find(|r| r.is_total && !r.numbers.is_empty());
+    let expected = match total {
+        Some(total) => total.numbers.len(),
+        None => rows.iter().map(|r| r.numbers.len()).max()?,
+    };
+    let cents = total.is_some_and(|t| t.numbers.iter().all(|n| ends_in_cents(n)));
+    let text_after_amounts = above
+        .tokens
+        .iter()
+        .skip_while(|t| !is_number_fragment(t))
+        .any(|t| !is_number_fragment(t));
+    let bare = cents && !above.numbers.iter().all(|n| ends_in_cents(n));
+    (above.numbers.len() <= expected && !text_after_amounts && !bare).then_some((above, expected))
+}
+
+/// The code of a row printed without its 类 (`03 01 行政运行` under `201
+/// 一般公共服务支出`: a table whose 类 cell is left blank under the 类's own
+/// row): the lower levels continue the code of the row above. Two levels
+/// are a 款 and its 项; one level is a 款 under a 类's row, or wherever the
+/// table prints a 项 with its 款 (`paired_levels`), and the only level an
+/// economic code has under its class. The code must come after the one
+/// above, and its parent must be the nearest row a level up.
 fn continued_code(
     tokens: &[&str],
     rows: &[FlowRow],
     economic: bool,
     paired_levels: bool,
 ) -> Option<CodeStart> {
-    let previous = rows.iter().rev().find_map(|r| r.code.as_ref())?;
+    let mut codes = rows.iter().rev().filter_map(|r| r.code.as_ref());
+    let previous = codes.clone().next()?;
     let levels = tokens.iter().take(2).take_while(|t| is_level(t)).count();
     let named = tokens
         .get(levels)
         .is_some_and(|t| !is_number_fragment(t) && !is_total_start(t));
-    let single = match previous.level() {
-        1 => true,
-        _ => economic || paired_levels,
-    };
-    let allowed = match levels {
-        1 => single,
-        2 => !economic,
-        _ => false,
-    };
-    if !(named && allowed) {
+    if !(named && levels_allowed(previous, levels, economic, paired_levels)) {
         return None;
     }
     let class = previous.as_str().get(..3)?;
@@ -298,24 +338,36 @@ fn continued_code(
         .collect();
     let code = Code::new(&digits).filter(|c| c.as_str() > previous.as_str())?;
     let parent = code.parent()?;
-    let read = |c: &Code| rows.iter().any(|r| r.code.as_ref() == Some(c));
-    read(&parent).then_some(CodeStart {
+    let nearest_above = codes.find(|c| c.level() < code.level())?;
+    (*nearest_above == parent).then_some(CodeStart {
         code,
         used: levels,
         padded: false,
     })
 }
 
+/// Whether `levels` printed without a 类 may follow a row coded `previous`.
+fn levels_allowed(previous: &Code, levels: usize, economic: bool, paired_levels: bool) -> bool {
+    match levels {
+        1 => previous.level() == 1 || economic || paired_levels,
+        2 => !economic,
+        _ => false,
+    }
+}
+
 /// Whether a table prints its 项 rows' code as 款 and 项 with the 类 left
-/// blank (`03 01 行政运行`, or a level a line): then a lone level is a 款.
+/// blank (`03 01 行政运行`, or a level a line), in two rows or more: then a
+/// lone level is a 款.
 fn pairs_levels(lines: &[(Provenance, String)]) -> bool {
-    (0..lines.len()).any(|i| {
+    let mut pairs = (0..lines.len()).filter(|&i| {
         stacked_levels(lines, i).is_some_and(|(tokens, _)| {
             tokens.len() > 2
                 && tokens[..2].iter().all(|t| is_level(t))
                 && !is_number_fragment(tokens[2])
         })
-    })
+    });
+    // Two rows at least: one such line may be a date or a footnote.
+    pairs.next().is_some() && pairs.next().is_some()
 }
 
 /// An amount printed whole to its two decimals (`458.28`, `0.00`).
@@ -562,24 +614,6 @@ fn assemble(
     while i < lines.len() {
         let (at, line) = &lines[i];
         let mut tokens: Vec<&str> = line.split_whitespace().collect();
-        // A code's lower levels alone on their lines, its name (or the
-        // next level and name) on the next: one row, once the row above
-        // has all the amounts any row has had, or ends on an amount with
-        // its two decimals (a level is no amount, nor a piece of one).
-        let widest = rows.iter().map(|r| r.numbers.len()).max().unwrap_or(0);
-        let row_complete = rows.last().is_some_and(|r| {
-            (widest > 0 && r.numbers.len() >= widest)
-                || r.numbers.last().is_some_and(|n| ends_in_cents(n))
-        });
-        let mut extra_lines = 0;
-        if row_complete {
-            if let Some((joined, used)) = stacked_levels(&lines, i) {
-                if continued_code(&joined, &rows, economic, paired_levels).is_some() {
-                    tokens = joined;
-                    extra_lines = used - 1;
-                }
-            }
-        }
         let mut start = code_start(g, &tokens, starts_text(i + 1), economic);
         // Codes are printed in order: a level read with its zero restored
         // must not put the row before the one above it.
@@ -590,13 +624,15 @@ fn assemble(
         {
             start = None;
         }
-        // (Only straight after a coded row with its amounts: not across
-        // lines the table could not read.)
-        let after_coded_row = rows
-            .last()
-            .is_some_and(|r| r.code.is_some() && !r.numbers.is_empty());
-        if start.is_none() && after_coded_row {
-            start = continued_code(&tokens, &rows, economic, paired_levels);
+        let mut extra_lines = 0;
+        if start.is_none() {
+            if let Some((classless, joined, used)) =
+                classless_row(&lines, i, &rows, economic, paired_levels)
+            {
+                start = Some(classless);
+                tokens = joined;
+                extra_lines = used - 1;
+            }
         }
         // 合计 followed by numbers (a 总计 header cell is followed by text).
         let total = tokens.first().is_some_and(|t| is_total_start(t))
@@ -891,9 +927,17 @@ fn printed_layout(
     let unknown_to_layouts = printed
         .iter()
         .any(|m| !kind.layouts.iter().flatten().any(|x| x == m));
-    // Or the header's own choice of the kind's columns (a Jiangsu income
-    // table's seven of eight), when it names nothing else.
-    let chosen = !kind.layouts.contains(&printed) && g.names_only_columns(header);
+    // Or the header's own choice of a layout's columns, in that layout's
+    // order (a Jiangsu income table's seven of eight), when it names
+    // nothing else. (A header of two rows, `合计 基本支出 项目支出` over
+    // `人员经费 公用经费`, names its columns out of order.)
+    let in_order_of = |layout: &Vec<Measure>| {
+        let mut rest = layout.iter();
+        printed.iter().all(|m| rest.any(|x| x == m))
+    };
+    let chosen = !kind.layouts.contains(&printed)
+        && kind.layouts.iter().any(in_order_of)
+        && g.names_only_columns(header);
     let this_year = |m: &Measure| Grammar::is_document_measure(m);
     let whole = printed.contains(&"total")
         || (printed.iter().any(this_year)
@@ -2668,6 +2712,7 @@ fn verify_income(income: &mut [Row], expenditure: &[Row]) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     fn coded_row(code: &str) -> FlowRow {
         FlowRow {
@@ -2767,6 +2812,74 @@ mod tests {
             Code::new("30103")
         );
         assert!(continued_code(&["03", "01", "奖金"], &[coded_row("301")], true, false).is_none());
+        // The parent must be the nearest row a level up: 20103's 项 after
+        // 2080101 (a 类 the dump set elsewhere) is none.
+        let later = [coded_row("201"), coded_row("20103"), coded_row("2010301")];
+        assert_eq!(
+            code(&["03", "02", "一般"], &later, false).as_deref(),
+            Some("2010302")
+        );
+        let elsewhere = [coded_row("201"), coded_row("20103"), coded_row("2080501")];
+        assert_eq!(code(&["05", "05", "缴费"], &elsewhere, true), None);
+    }
+
+    #[test]
+    fn a_row_that_took_more_than_its_own_continues_no_code() {
+        let lines: Vec<(Provenance, String)> = ["50 事业运行 288.19 275.03 13.16"]
+            .iter()
+            .map(|l| (Provenance::Line(9), l.to_string()))
+            .collect();
+        let total = || FlowRow {
+            is_total: true,
+            numbers: vec!["1,178.68".into(), "843.76".into(), "334.92".into()],
+            ..FlowRow::default()
+        };
+        let row = |code: &str, tokens: &[&str]| FlowRow {
+            code: Code::new(code),
+            numbers: tokens
+                .iter()
+                .filter(|t| is_number_fragment(t))
+                .map(|t| t.to_string())
+                .collect(),
+            tokens: tokens.iter().map(|t| t.to_string()).collect(),
+            ..FlowRow::default()
+        };
+        let read = |above: FlowRow| {
+            let rows = [
+                total(),
+                row("201", &["一般", "953.60"]),
+                row("20103", &["政府", "953.60"]),
+                above,
+            ];
+            classless_row(&lines, 0, &rows, false, true)
+                .map(|(c, _, _)| c.code.as_str().to_string())
+        };
+        // Its own amounts: a lone level below, in a table that prints 项
+        // with their 款, is a 款.
+        assert_eq!(
+            read(row(
+                "2010302",
+                &["一般行政管理事务", "207.13", "0.00", "207.13"]
+            ))
+            .as_deref(),
+            Some("20150")
+        );
+        // A level set on its line (`… 207.13 03`) or another row's name
+        // run into it: the level below may not be the row's own.
+        assert_eq!(
+            read(row(
+                "2010302",
+                &["一般行政管理事务", "207.13", "0.00", "207.13", "03"]
+            )),
+            None
+        );
+        assert_eq!(
+            read(row(
+                "2010302",
+                &["一般行政管理事务", "207.13", "0.00", "207.13", "事业运行"]
+            )),
+            None
+        );
     }
 
     #[test]
@@ -2782,11 +2895,12 @@ mod tests {
         );
         assert_eq!(stacked_levels(&lines, 1), Some((vec!["01", "行政运行"], 2)));
         assert_eq!(stacked_levels(&lines, 2), None);
-        assert!(pairs_levels(&lines));
+        // One 款 and 项 pair may be a date or a note: two make the table's way.
+        assert!(!pairs_levels(&lines));
+        let twice: Vec<(Provenance, String)> = lines.iter().chain(&lines).cloned().collect();
+        assert!(pairs_levels(&twice));
         assert!(!pairs_levels(&lines[1..]));
     }
-    use super::*;
-
     /// `lines` as a dump's lines, numbered from 1.
     fn numbered(lines: &[&str]) -> Vec<(Provenance, String)> {
         lines

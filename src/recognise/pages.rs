@@ -40,9 +40,10 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
         Item::Row { cells, .. } => cells.iter().any(|c| c.text.contains('表')),
     };
     let mut next_biao = None;
-    // The document's titles printed whole on a line (`表2 部门综合预算收入总表
-    // 单位：万元`): a first piece that opens one of them is a title's.
-    let whole_titles: Vec<String> = items
+    // The words of the document's titles printed on a line (`表2 部门综合
+    // 预算收入总表 单位：万元`): a first piece that opens one of them, with
+    // the title's number or unit line before the last piece, is a title's.
+    let title_words: Vec<String> = items
         .iter()
         .filter_map(|i| match i {
             Item::Text { text, .. } if text.contains('表') => Some(text),
@@ -68,7 +69,7 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
             continue;
         }
         read_fragments(items, &mut fragments, i);
-        let Some(w) = wrapped_title(g, &items[i..], &fragments[i..], &whole_titles) else {
+        let Some(w) = wrapped_title(g, &items[i..], &fragments[i..], &title_words) else {
             i += 1;
             continue;
         };
@@ -76,7 +77,7 @@ pub fn rejoin_titles_split_by_labels(g: &Grammar, items: &mut Vec<Item>) {
         // next line starts, ending where this one does, is the same. (Not
         // a first piece printed beside the title's number or unit.)
         read_fragments(items, &mut fragments, i + 1);
-        let later = || wrapped_title(g, &items[i + 1..], &fragments[i + 1..], &whole_titles);
+        let later = || wrapped_title(g, &items[i + 1..], &fragments[i + 1..], &title_words);
         if !w.head_labelled && later().is_some_and(|v| v.kind == w.kind && v.span + 1 == w.span) {
             i += 1;
             continue;
@@ -128,8 +129,9 @@ struct WrappedTitle {
 /// them. The first must not name a table, nor the last read alone name the
 /// same table (a row label before `收支总表` is no piece of it) unless the
 /// first is printed beside the title's number or unit (`表3 部门综合预算
-/// 单位：万元` / `支出总表`), or opens a title the document prints whole
-/// (`whole_titles`: `部门综合预算` / `表3 单位：万元` / `支出总表` where
+/// 单位：万元` / `支出总表`), or opens a title the document prints on a
+/// line, its number or unit among the pieces (`title_words`: `部门综合预算`
+/// / `表3 单位：万元` / `支出总表` where
 /// `部门综合预算收入总表` is printed on a line).
 /// `fragments` holds the window's items read as fragments (as far as the
 /// window may reach).
@@ -137,7 +139,7 @@ fn wrapped_title(
     g: &Grammar,
     window: &[Item],
     fragments: &[Option<Option<TitleFragment>>],
-    whole_titles: &[String],
+    title_words: &[String],
 ) -> Option<WrappedTitle> {
     let kind = |t: &str| match g.match_title(t) {
         Some(TitleMeaning::Kind(k)) => Some(k.key),
@@ -148,6 +150,10 @@ fn wrapped_title(
     let mut first_piece = 0;
     // The first piece printed beside a number or unit: a title's line.
     let mut head_labelled = false;
+    // The first piece opens one of `title_words`, and a number or unit
+    // line follows it among the pieces.
+    let mut opens_a_title = false;
+    let mut labels_after_head = false;
     let mut found = None;
     for (n, item) in window.iter().take(WRAPPED_TITLE_LINES).enumerate() {
         let Some(Some(Some(line))) = fragments.get(n) else {
@@ -155,6 +161,7 @@ fn wrapped_title(
         };
         if !line.labels.is_empty() {
             labels.push((line.labels.join(" "), item.at()));
+            labels_after_head |= !pieces.is_empty();
         }
         let Some(piece) = line.piece.clone() else {
             continue;
@@ -172,26 +179,25 @@ fn wrapped_title(
                 return None;
             }
             first_piece = n;
-            let opens_a_title = || {
-                let head = normalize::label(&piece);
-                head.chars().count() >= 4
-                    && whole_titles
-                        .iter()
-                        .any(|t| t.len() > head.len() && t.starts_with(head.as_ref()))
-            };
-            head_labelled = !line.labels.is_empty() || opens_a_title();
+            head_labelled = !line.labels.is_empty();
+            let head = normalize::label(&piece);
+            opens_a_title = head.chars().count() >= 4
+                && title_words
+                    .iter()
+                    .any(|t| t.len() > head.len() && t.starts_with(head.as_ref()));
         }
         pieces.push(piece);
         let joined = pieces.concat();
         let last = pieces.last().map_or("", String::as_str);
-        let named = kind(&joined).filter(|&k| head_labelled || kind(last) != Some(k));
+        let head_titled = head_labelled || (opens_a_title && labels_after_head);
+        let named = kind(&joined).filter(|&k| head_titled || kind(last) != Some(k));
         if let (true, Some(kind)) = (pieces.len() >= 2, named) {
             found = Some(WrappedTitle {
                 title: joined,
                 kind,
                 labels: labels.clone(),
                 first_piece,
-                head_labelled,
+                head_labelled: head_titled,
                 span: n + 1,
             });
         }
