@@ -175,6 +175,21 @@ struct Score {
     misses: Vec<String>,
 }
 
+/// A gold file holding `rows` (a part of a fixture's gold), for [`score`].
+fn gold_file_of(rows: &[Record]) -> tempfile::NamedTempFile {
+    let cols = [
+        "table", "section", "code", "item", "project", "measure", "amount",
+    ];
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let mut w = csv::Writer::from_path(file.path()).unwrap();
+    w.write_record(cols).unwrap();
+    for r in rows {
+        w.write_record(cols.iter().map(|c| r[*c].as_str())).unwrap();
+    }
+    w.flush().unwrap();
+    file
+}
+
 fn score(gold_file: &Path, predicted: &[Record]) -> Score {
     let gold = keyed(&read_csv(gold_file));
     let pred = keyed(predicted);
@@ -1405,20 +1420,7 @@ fn a_flow_income_table_with_a_column_no_standard_layout_has() {
             .into_iter()
             .filter(|r| r["table"] == "income")
             .collect();
-        let gold_file = tempfile::NamedTempFile::new().unwrap();
-        {
-            let mut w = csv::Writer::from_path(gold_file.path()).unwrap();
-            w.write_record([
-                "table", "section", "code", "item", "project", "measure", "amount",
-            ])
-            .unwrap();
-            for r in &gold {
-                let cols = [
-                    "table", "section", "code", "item", "project", "measure", "amount",
-                ];
-                w.write_record(cols.iter().map(|c| r[*c].as_str())).unwrap();
-            }
-        }
+        let gold_file = gold_file_of(&gold);
         let s = score(gold_file.path(), &income);
         assert_eq!(s.silent, 0, "{dump}: wrong cells marked ok");
         // Its titles wrapped under their numbers (`表2-1` / `一般公共预算
@@ -1467,17 +1469,7 @@ fn a_flow_dump_whose_rows_print_codes_without_their_class() {
         .filter(|r| r["table"] != "summary")
         .collect();
     assert_eq!(gold.len(), 319);
-    let gold_file = tempfile::NamedTempFile::new().unwrap();
-    {
-        let cols = [
-            "table", "section", "code", "item", "project", "measure", "amount",
-        ];
-        let mut w = csv::Writer::from_path(gold_file.path()).unwrap();
-        w.write_record(cols).unwrap();
-        for r in &gold {
-            w.write_record(cols.iter().map(|c| r[*c].as_str())).unwrap();
-        }
-    }
+    let gold_file = gold_file_of(&gold);
     // pdfplumber prints the income table's header as three lines, its
     // one-line headings centred between the wrapped ones' halves
     // (`一般公共预算 政府性基金预 …` / `科目编码 科目名称 合计 事业收入 其他收入`
