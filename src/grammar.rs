@@ -739,6 +739,14 @@ impl Grammar {
             .is_ok()
     }
 
+    /// The longest synonym `rest` starts with, and its measure.
+    fn synonym_at(&self, rest: &str) -> Option<&(String, Measure)> {
+        let first = rest.chars().next()?;
+        self.synonyms_by_first
+            .get(&first)
+            .and_then(|list| list.iter().find(|(w, _)| rest.starts_with(w.as_str())))
+    }
+
     /// Every measure a header's text names, left to right, repeats kept: at
     /// each place the longest synonym printed there, so that `一般公共预算
     /// 财政拨款` names general_budget, not also fiscal_grant.
@@ -747,11 +755,7 @@ impl Grammar {
         let mut measures = Vec::new();
         let mut rest: &str = &text;
         while let Some(c) = rest.chars().next() {
-            let longest = self
-                .synonyms_by_first
-                .get(&c)
-                .and_then(|list| list.iter().find(|(w, _)| rest.starts_with(w.as_str())));
-            match longest {
+            match self.synonym_at(rest) {
                 Some((w, m)) => {
                     measures.push(*m);
                     rest = &rest[w.len()..];
@@ -764,18 +768,15 @@ impl Grammar {
 
     /// Whether a header's text is nothing but measures' and label columns'
     /// names run together (`科目编码科目名称合计一般公共预算拨款…其他收入`):
-    /// then the measures it names are all the columns it has. A header
-    /// wrapped out of order, or naming a column the grammar does not know,
-    /// leaves other text.
+    /// then the measures it names are all the columns it has (in whatever
+    /// order: a header of two rows names them row by row). A heading
+    /// wrapped apart, or a column the grammar does not know, leaves other
+    /// text.
     pub fn names_only_columns(&self, header: &str) -> bool {
         let text = normalize::label(header);
         let mut rest: &str = &text;
-        while let Some(c) = rest.chars().next() {
-            let measure = self
-                .synonyms_by_first
-                .get(&c)
-                .and_then(|list| list.iter().find(|(w, _)| rest.starts_with(w.as_str())))
-                .map(|(w, _)| w.len());
+        while !rest.is_empty() {
+            let measure = self.synonym_at(rest).map(|(w, _)| w.len());
             let label = self
                 .label_headers
                 .iter()

@@ -175,6 +175,16 @@ struct Score {
     misses: Vec<String>,
 }
 
+/// Every gold cell was read (`s` scores `items`), every item `ok`.
+fn assert_every_gold_cell_read_ok(s: &Score, items: &[Record], dump: &str) {
+    assert!(
+        s.misses.is_empty(),
+        "{dump}: {:?}",
+        &s.misses[..s.misses.len().min(5)]
+    );
+    assert!(items.iter().all(|r| r["status"] == "ok"), "{dump}");
+}
+
 /// A gold file holding `rows` (a part of a fixture's gold), for [`score`].
 fn gold_file_of(rows: &[Record]) -> tempfile::NamedTempFile {
     let cols = [
@@ -1430,12 +1440,7 @@ fn a_flow_income_table_with_a_column_no_standard_layout_has() {
         let run = extract(&[&path]);
         assert_eq!(run.documents()[0]["tables"], "9", "{dump}");
         if all_read {
-            assert!(
-                s.misses.is_empty(),
-                "{dump}: {:?}",
-                &s.misses[..s.misses.len().min(5)]
-            );
-            assert!(income.iter().all(|r| r["status"] == "ok"), "{dump}");
+            assert_every_gold_cell_read_ok(&s, &income, dump);
         } else {
             // The three rows read, every cell in its column.
             let read = code_amount_status(&income, "income", "general_budget");
@@ -1490,12 +1495,7 @@ fn a_flow_dump_whose_rows_print_codes_without_their_class() {
         let s = score(gold_file.path(), &items);
         assert_eq!(s.silent, 0, "{dump}: wrong cells marked ok");
         if all_read {
-            assert!(
-                s.misses.is_empty(),
-                "{dump}: {:?}",
-                &s.misses[..s.misses.len().min(5)]
-            );
-            assert!(items.iter().all(|r| r["status"] == "ok"), "{dump}");
+            assert_every_gold_cell_read_ok(&s, &items, dump);
             let expenditure = code_amount_status(&items, "expenditure", "project");
             assert_eq!(
                 expenditure[..5],

@@ -442,7 +442,7 @@ fn join_code_lines(
             lines[i + 1..]
                 .iter()
                 .take(2)
-                .take_while(|(_, l)| alone(l, 2))
+                .take_while(|(_, l)| is_level(l))
                 .count()
         } else {
             0
@@ -455,7 +455,7 @@ fn join_code_lines(
                 let inline = tokens
                     .iter()
                     .take(2 - levels)
-                    .take_while(|t| alone(t, 2))
+                    .take_while(|t| is_level(t))
                     .count();
                 (levels + inline > 0 && tokens.get(inline).is_some_and(|t| !is_number_fragment(t)))
                     .then_some(inline)
