@@ -258,12 +258,15 @@ class TableLayout:
 
 
 def layout_table(tb: TableBlock, measure_at: Callable[[str, float], float], hpad: float = CELL_HPAD,
-                 extra: float = 0.0, usable: float = USABLE_W) -> TableLayout:
-    """hpad: left/right cell padding; extra: additional slack per column."""
+                 extra: float = 0.0, usable: float = USABLE_W,
+                 label_em: Optional[float] = None) -> TableLayout:
+    """hpad: left/right cell padding; extra: additional slack per column;
+    label_em: columns of names at most this many em wide (names wrap in them;
+    a column whose longest text would take more than four lines keeps its width)."""
     for pt in TABLE_PT_FALLBACKS:
         m = lambda s, pt=pt: measure_at(s, pt)  # noqa: E731
         pad = 2 * hpad + extra
-        mins, maxs = [], []
+        mins, maxs, amount_cols = [], [], []
         for j in range(tb.ncols):
             cells = [r[j] for r in tb.rows if r[j]]
             nums = [c for c in cells if is_number(c)]
@@ -273,6 +276,8 @@ def layout_table(tb: TableBlock, measure_at: Callable[[str, float], float], hpad
             text_tok = max((min_token_width(c, m) for c in texts), default=0.0)
             floor = min(text_nat, 4 * pt)  # prefer >= 4 CJK chars for text
             lo = max(num_need, text_tok, floor, 2 * pt) + pad
+            # a column of names (not of sentences) that label_em may narrow
+            amount_cols.append(len(nums) >= len(texts) or text_nat > 4 * (label_em or 0) * pt)
             if len(nums) >= len(texts):
                 # amount column: as wide as its widest amount (plus the floor);
                 # its header cells wrap rather than take width from labels
@@ -297,6 +302,10 @@ def layout_table(tb: TableBlock, measure_at: Callable[[str, float], float], hpad
         room = usable - sum(mins)
         tot = sum(want)
         widths = [lo + (room * w / tot if tot else room / len(mins)) for lo, w in zip(mins, want)]
+    if label_em is not None:
+        cap = label_em * pt + 2 * hpad + extra
+        widths = [w if kept else min(w, max(cap, lo))
+                  for w, lo, kept in zip(widths, mins, amount_cols)]
     return TableLayout(font_pt=pt, widths=widths)
 
 
@@ -536,7 +545,7 @@ def render_libreoffice(stem: str, blocks: List[Block], out_pdf: Path, keep_dir: 
 # ==================================================================== fpdf2
 
 
-def render_fpdf2(stem: str, blocks: List[Block], out_pdf: Path) -> None:
+def render_fpdf2(stem: str, blocks: List[Block], out_pdf: Path, label_em: Optional[float] = None) -> None:
     import logging
 
     import fpdf
@@ -596,7 +605,7 @@ def render_fpdf2(stem: str, blocks: List[Block], out_pdf: Path) -> None:
             pdf.set_font("wqy", size=size)
             pdf.ln(3 if not b.title else 4)
             continue
-        lay = layout_table(b, measure_at)
+        lay = layout_table(b, measure_at, label_em=label_em)
         pt = lay.font_pt
         pdf.set_font("wqy", size=pt)
         pdf.ln(2)
@@ -757,6 +766,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     help="row dumps used instead of a seed whose dump is one cell per line")
     ap.add_argument("--out", type=Path, default=REPO / "tests" / "fixtures" / "pdf")
     ap.add_argument("--keep-fodt", type=Path, default=None, help="also copy the .fodt sources here")
+    ap.add_argument("--narrow-labels", type=float, default=None, metavar="EM",
+                    help="fpdf2 only: text columns at most EM em wide, so names wrap around "
+                         "their row's vertically centred amounts (output <stem>.fpdf2-narrow.pdf)")
     args = ap.parse_args(argv)
 
     styles = args.style or STYLES
@@ -773,6 +785,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             out = args.out / f"{stem}.{style}.pdf"
             if style == "libreoffice":
                 render_libreoffice(stem, blocks, out, args.keep_fodt)
+            elif style == "fpdf2" and args.narrow_labels is not None:
+                out = args.out / f"{stem}.fpdf2-narrow.pdf"
+                render_fpdf2(stem, blocks, out, label_em=args.narrow_labels)
             elif style == "fpdf2":
                 render_fpdf2(stem, blocks, out)
             else:
