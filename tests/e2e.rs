@@ -1458,6 +1458,81 @@ fn a_flow_income_table_with_a_column_no_standard_layout_has() {
 }
 
 #[test]
+fn names_wrapped_around_their_rows_amounts_are_their_rows() {
+    // tests/fixtures/pdf/…fpdf2-narrow.pdf: seed 003 with its name columns
+    // six characters wide (tests/pdf/generate.py --narrow-labels 6), cells
+    // centred on their row: `社会保障和` / `208 3061.52 2808.64` / `就业支出`
+    // as pdfplumber prints it (…fpdf2-narrow.pdfplumber.txt). Before
+    // 2026-12-05 each name line went to the row above (`理事务行政运行`), a
+    // 款 printed without its 类 ran into it: about 32 of the coded tables'
+    // 116 gold cells came out right. The PDF itself reads whole.
+    let gold: Vec<Record> = read_csv(&root().join("tests/fixtures/003_93f707ff5e41d323.gold.csv"));
+    let pdf = root().join("tests/fixtures/pdf/003_93f707ff5e41d323.fpdf2-narrow.pdf");
+    let dump = root().join("tests/fixtures/dumps/003_93f707ff5e41d323.fpdf2-narrow.pdfplumber.txt");
+    let gold_file = gold_file_of(&gold);
+    let items = extract(&[&pdf]).line_items();
+    let s = score(gold_file.path(), &items);
+    assert_every_gold_cell_read_ok(&s, &items, "pdf");
+
+    let coded = ["expenditure", "general_budget", "income"];
+    let gold: Vec<Record> = gold
+        .into_iter()
+        .filter(|r| coded.contains(&r["table"].as_str()))
+        .collect();
+    assert_eq!(gold.len(), 116);
+    let gold_file = gold_file_of(&gold);
+    let run = extract(&[&dump]);
+    let all = run.line_items();
+    let items: Vec<Record> = all
+        .iter()
+        .filter(|r| coded.contains(&r["table"].as_str()))
+        .cloned()
+        .collect();
+    let s = score(gold_file.path(), &items);
+    assert_eq!(
+        score(
+            &root().join("tests/fixtures/003_93f707ff5e41d323.gold.csv"),
+            &all
+        )
+        .silent,
+        0
+    );
+    // The one income amount under 事业单位经营收入 (137.00, its row's and
+    // the total's) prints with no blank columns around it: which of the
+    // four is not told by the dump, and the reader says so.
+    let mut misses = s.misses.clone();
+    misses.sort();
+    assert_eq!(
+        misses,
+        [
+            "income||2080101||operating_income|1",
+            "income||合计||operating_income|1"
+        ]
+    );
+    let doubted: Vec<&str> = items
+        .iter()
+        .filter(|r| r["amount"] == "137.00" && r["table"] == "income")
+        .map(|r| r["status"].as_str())
+        .collect();
+    assert_eq!(doubted, ["uncertain", "uncertain"]);
+    let names: Vec<(&str, &str)> = items
+        .iter()
+        .filter(|r| r["table"] == "general_budget" && r["measure"] == "total")
+        .map(|r| (r["code"].as_str(), r["item"].as_str()))
+        .take(4)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("208", "社会保障和就业支出"),
+            ("20801", "人力资源和社会保障管理事务"),
+            ("2080101", "行政运行"),
+            ("2080109", "社会保险经办机构"),
+        ]
+    );
+}
+
+#[test]
 fn a_flow_dump_whose_rows_print_codes_without_their_class() {
     // tests/fixtures/provinces/dumps: the Hunan fixture (类 | 款 | 项 cells,
     // the 类 left blank under its own row: `03 01 行政运行`) rendered by

@@ -13,6 +13,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+mod centred;
+
 use super::table::Draft;
 use crate::amount::Amount;
 use crate::grammar::identities::Evidence;
@@ -498,6 +500,9 @@ fn join_names_above_codes(
 ) -> Vec<(Provenance, String)> {
     if economic {
         return lines;
+    }
+    if let Some(joined) = centred::join_centred_names(g, &lines) {
+        return joined;
     }
     let text_only = |l: &str| {
         let mut tokens = l.split_whitespace();

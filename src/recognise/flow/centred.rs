@@ -1,0 +1,360 @@
+//! Coded tables whose cells centre their text on the row, as a dump that
+//! sorts text by its line prints them (pdfplumber, PyMuPDF sorted): a name
+//! wrapped on two lines prints one line above its row's code and amounts
+//! and one below, the row's own line bare; wrapped on three, its middle
+//! line on the row's.
+//!
+//! ```text
+//! 社会保障和
+//! 208 3061.52 2808.64
+//! 就业支出
+//! 人力资源和
+//! 01 社会保障管 2945.64 2808.64
+//! 理事务
+//! ```
+//!
+//! Read in order, each name line would go to the row above. A table shows
+//! the style when a bare row has a name line right over and right under
+//! it, with no row right over those. Then the name lines between two rows
+//! are the upper row's, as many as it took above itself, then the lower
+//! row's (a bare row takes one at least). Each row's name is joined on its
+//! line after its code, as a reader that keeps a cell's lines together
+//! prints it. The reading stands only when it names more 类 rows by their
+//! class's name than the reading in order does: names printed over their
+//! rows, or a line low, look alike line by line.
+
+use super::{is_level, is_number_fragment, is_total_start, leading_code};
+use crate::grammar::Grammar;
+use crate::model::Provenance;
+
+/// What a line of the table's body is to the centred reading.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Line {
+    /// Text only: a piece of a name (or of the header, before the rows).
+    Name,
+    /// A row: its code's tokens, and whether nothing but amounts follow.
+    Row { code_tokens: usize, bare: bool },
+    /// A total row (`合计 …` and amounts): its name is on its line.
+    Total,
+    /// Anything else (a page number, amounts alone).
+    Other,
+}
+
+fn classify(g: &Grammar, line: &str) -> Line {
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    let Some(first) = tokens.first() else {
+        return Line::Other;
+    };
+    let amounts = tokens.iter().any(|t| is_number_fragment(t));
+    if is_total_start(first) {
+        // `合计` over its amounts' line, or heading a header's columns.
+        return if amounts { Line::Total } else { Line::Other };
+    }
+    if !amounts {
+        return Line::Name;
+    }
+    let code_tokens = match leading_code(g, &tokens, false) {
+        Some(start) => start.used,
+        None => tokens.iter().take(2).take_while(|t| is_level(t)).count(),
+    };
+    let rest = &tokens[code_tokens..];
+    if code_tokens == 0 || rest.is_empty() {
+        return Line::Other;
+    }
+    Line::Row {
+        code_tokens,
+        bare: rest.iter().all(|t| is_number_fragment(t)),
+    }
+}
+
+/// A row of the output: its code's tokens, its whole name, its amounts.
+struct JoinedRow {
+    /// The row's line in the table's lines.
+    line: usize,
+    at: Provenance,
+    code: Vec<String>,
+    name: String,
+    amounts: Vec<String>,
+}
+
+enum Out {
+    Line((Provenance, String)),
+    Row(JoinedRow),
+}
+
+/// The table's lines with each centred row's name lines joined into its
+/// line, after its code (`208 社会保障和就业支出 3061.52 2808.64`); `None`
+/// when the table does not show the style, or when reading its names so
+/// names no more 类 rows right than reading each row's name from the line
+/// over it on (names printed over their rows, `行政运行` / `201 06 01
+/// 1,511.89 …`, or a line low).
+pub(super) fn join_centred_names(
+    g: &Grammar,
+    lines: &[(Provenance, String)],
+) -> Option<Vec<(Provenance, String)>> {
+    let kinds: Vec<Line> = lines.iter().map(|(_, l)| classify(g, l)).collect();
+    if !shows_style(&kinds) {
+        return None;
+    }
+    let mut out: Vec<Out> = Vec::with_capacity(lines.len());
+    // Name lines since the last row.
+    let mut pending: Vec<&(Provenance, String)> = Vec::new();
+    // The last row: where it is in `out`, the lines it took above itself,
+    // and those it took below so far.
+    let mut last: Option<(usize, usize, usize)> = None;
+    let mut seen_row = false;
+    for (i, (line, kind)) in lines.iter().zip(&kinds).enumerate() {
+        let owed = last.map_or(0, |(_, heads, tails)| heads.saturating_sub(tails));
+        let (code_tokens, bare) = match *kind {
+            Line::Name => {
+                pending.push(line);
+                continue;
+            }
+            Line::Row { code_tokens, bare } => (code_tokens, bare),
+            Line::Total | Line::Other => {
+                // The last row's tails, then the line.
+                let total = *kind == Line::Total;
+                let tails = if total {
+                    pending.len()
+                } else {
+                    owed.min(pending.len())
+                };
+                attach_tails(&mut out, &mut last, pending.drain(..tails));
+                out.extend(pending.drain(..).map(|l| Out::Line(l.clone())));
+                out.push(Out::Line(line.clone()));
+                if total {
+                    last = None;
+                    seen_row = true;
+                }
+                continue;
+            }
+        };
+        let n = pending.len();
+        let (tails, heads) = if seen_row {
+            let tails = owed.min(n.saturating_sub(usize::from(bare)));
+            (tails, n - tails)
+        } else {
+            // Over the first row, only its name's line: the header's are
+            // above it.
+            (0, usize::from(bare).min(n))
+        };
+        attach_tails(&mut out, &mut last, pending.drain(..tails));
+        out.extend(
+            pending
+                .drain(..n - heads - tails)
+                .map(|l| Out::Line(l.clone())),
+        );
+        let names = std::mem::take(&mut pending);
+        let (at, text) = line;
+        let tokens: Vec<&str> = text.split_whitespace().collect();
+        let (inline, amounts): (Vec<&str>, Vec<&str>) = tokens[code_tokens..]
+            .iter()
+            .partition(|t| !is_number_fragment(t));
+        let mut name: String = names.iter().map(|(_, t)| t.trim()).collect();
+        name.extend(inline);
+        out.push(Out::Row(JoinedRow {
+            line: i,
+            at: names.first().map_or(*at, |(a, _)| *a),
+            code: tokens[..code_tokens]
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
+            name,
+            amounts: amounts.iter().map(|t| t.to_string()).collect(),
+        }));
+        last = Some((out.len() - 1, heads, 0));
+        seen_row = true;
+    }
+    let owed = last.map_or(0, |(_, heads, tails)| heads.saturating_sub(tails));
+    attach_tails(
+        &mut out,
+        &mut last,
+        pending.drain(..owed.min(pending.len())),
+    );
+    out.extend(pending.drain(..).map(|l| Out::Line(l.clone())));
+    if !names_more_classes(g, lines, &kinds, &out) {
+        return None;
+    }
+    Some(
+        out.into_iter()
+            .map(|o| match o {
+                Out::Line(l) => l,
+                Out::Row(r) => {
+                    let mut parts = r.code;
+                    parts.extend((!r.name.is_empty()).then_some(r.name));
+                    parts.extend(r.amounts);
+                    (r.at, parts.join(" "))
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Name lines under the last row that end its name (counted in `last`);
+/// with no row (over the first one), lines as they are.
+fn attach_tails<'l>(
+    out: &mut Vec<Out>,
+    last: &mut Option<(usize, usize, usize)>,
+    tails: impl Iterator<Item = &'l (Provenance, String)>,
+) {
+    for tail in tails {
+        match last {
+            Some((row, _, taken)) => {
+                if let Some(Out::Row(r)) = out.get_mut(*row) {
+                    r.name.push_str(tail.1.trim());
+                    *taken += 1;
+                }
+            }
+            None => out.push(Out::Line(tail.clone())),
+        }
+    }
+}
+
+/// Whether a bare row stands between two name lines with no row right
+/// over them, and two rows somewhere have two name lines or more between
+/// them (one's end, the next one's start: a table whose names print over
+/// their rows has one line at most between two rows).
+fn shows_style(kinds: &[Line]) -> bool {
+    let is_row = |k: &Line| matches!(k, Line::Row { .. } | Line::Total);
+    let around = (2..kinds.len().saturating_sub(1)).any(|i| {
+        matches!(kinds[i], Line::Row { bare: true, .. })
+            && kinds[i - 1] == Line::Name
+            && kinds[i + 1] == Line::Name
+            && !is_row(&kinds[i - 2])
+    });
+    let rows: Vec<usize> = (0..kinds.len()).filter(|&i| is_row(&kinds[i])).collect();
+    let wide_gap = rows
+        .windows(2)
+        .any(|w| w[1] - w[0] > 2 && kinds[w[0] + 1..w[1]].iter().all(|k| *k == Line::Name));
+    around && wide_gap
+}
+
+/// Whether the centred reading (`out`) names more 类 rows (a class code
+/// alone) by their class's name than the reading in order does, where a
+/// row's name goes on in the name lines under it (a table whose names
+/// pdftotext set a line low).
+fn names_more_classes(
+    g: &Grammar,
+    lines: &[(Provenance, String)],
+    kinds: &[Line],
+    out: &[Out],
+) -> bool {
+    let class_of = |i: usize| {
+        let code = lines[i].1.split_whitespace().next()?;
+        matches!(kinds[i], Line::Row { code_tokens: 1, .. })
+            .then_some(code)
+            .filter(|c| c.len() == 3 && g.class_names_by_code(c))
+    };
+    let names = |code: &str, name: &str| g.class_code(name) == Some(code);
+    let centred = out
+        .iter()
+        .filter(|o| matches!(o, Out::Row(r) if class_of(r.line).is_some_and(|code| names(code, &r.name))))
+        .count();
+    let in_order = (0..lines.len())
+        .filter(|&i| {
+            class_of(i).is_some_and(|code| {
+                let inline = lines[i].1.split_whitespace().skip(1);
+                let mut name: String = inline.filter(|t| !is_number_fragment(t)).collect();
+                let below = (i + 1..lines.len()).take_while(|&j| kinds[j] == Line::Name);
+                name.extend(below.map(|j| lines[j].1.trim()));
+                names(code, &name)
+            })
+        })
+        .count();
+    centred > in_order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbered(text: &str) -> Vec<(Provenance, String)> {
+        text.lines()
+            .enumerate()
+            .map(|(i, l)| (Provenance::Line(i as u32 + 1), l.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn centred_names_join_their_rows() {
+        let g = Grammar::global();
+        let lines = numbered(
+            "类 款 项
+社会保障和
+208 3061.52 2808.64
+就业支出
+人力资源和
+01 社会保障管 2945.64 2808.64
+理事务
+208 01 01 行政运行 895.96 758.96
+社会保险经
+208 01 09 1897.5 1897.5
+办机构
+其他人力资
+源和社会保
+208 01 99 152.18 152.18
+障管理事务
+支出
+合计 3245.21 3108.21",
+        );
+        let joined = join_centred_names(g, &lines).expect("centred");
+        let text: Vec<&str> = joined.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(
+            text,
+            [
+                "类 款 项",
+                "208 社会保障和就业支出 3061.52 2808.64",
+                "01 人力资源和社会保障管理事务 2945.64 2808.64",
+                "208 01 01 行政运行 895.96 758.96",
+                "208 01 09 社会保险经办机构 1897.5 1897.5",
+                "208 01 99 其他人力资源和社会保障管理事务支出 152.18 152.18",
+                "合计 3245.21 3108.21",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_printed_over_their_rows_are_no_centred_names() {
+        // Each name wholly over its row (a long one's end on the row's
+        // line): read as centred, row after row would take fewer lines
+        // below than above.
+        let g = Grammar::global();
+        let lines = numbered(
+            "类 款 项
+一般公共服务支出
+201 2,106.66 1,503.52 603.14
+财政事务
+201 06 2,106.66 1,503.52 603.14
+行政运行
+201 06 01 1,511.89 1,503.52 8.37
+一般行政管理事务
+201 06 02 10.00 10.00
+社会保障和就业支出
+208 326.72 326.72
+行政单位离退休
+208 05 01 84.65 84.65
+机关事业单位基本养老保险
+208 05 05 缴费支出 160.75 160.75",
+        );
+        assert!(join_centred_names(g, &lines).is_none());
+    }
+
+    #[test]
+    fn names_set_a_line_low_are_no_centred_names() {
+        // Each bare row's name under it: the line over a 类 row is the
+        // row above's, and opens no class name.
+        let g = Grammar::global();
+        let lines = numbered(
+            "类 款 项
+208 05 01 行政单位离退休 84.65 84.65
+208 05 05 160.75 160.75
+机关事业单位基本养老保险
+缴费支出
+210 60.99 60.99
+卫生健康支出
+210 11 60.99 60.99
+行政事业单位医疗",
+        );
+        assert!(join_centred_names(g, &lines).is_none());
+    }
+}
