@@ -111,6 +111,8 @@ pub struct Grammar {
     class_by_name: HashMap<String, &'static str>,
     /// 类 codes of the economic classifications (`301`, `502`).
     economic_classes: Vec<String>,
+    /// Their names (`工资福利支出` → `301`).
+    economic_class_by_name: HashMap<String, String>,
     /// “三公” categories: (canonical item, printed variants).
     pub three_public_categories: Vec<(&'static str, Vec<String>)>,
     /// Measure words ending a transposed “三公” header cell.
@@ -533,6 +535,15 @@ impl Grammar {
             kinds,
             ignored_titles,
             class_by_name,
+            economic_class_by_name: c
+                .economic_classes
+                .iter()
+                .flat_map(|(code, names)| {
+                    names
+                        .iter()
+                        .map(move |n| (normalize::label(n).into_owned(), code.clone()))
+                })
+                .collect(),
             economic_classes: {
                 let mut codes: Vec<String> = c.economic_classes.into_keys().collect();
                 codes.sort();
@@ -729,6 +740,14 @@ impl Grammar {
     /// Whether `code` is a 类 of the function classification.
     pub fn class_names_by_code(&self, code: &str) -> bool {
         self.class_by_name.values().any(|c| *c == code)
+    }
+
+    /// The 类 code of an economic classification's class name
+    /// (`工资福利支出` → `301`).
+    pub fn economic_class_code(&self, name: &str) -> Option<&str> {
+        self.economic_class_by_name
+            .get(normalize::label(name).as_ref())
+            .map(String::as_str)
     }
 
     /// Whether `code` is a 类 of an economic classification (department
@@ -1245,6 +1264,9 @@ mod tests {
         for code in ["208", "300", "315", "500", "520", "30101"] {
             assert!(!g.is_economic_class(code), "{code}");
         }
+        assert_eq!(g.economic_class_code("工资福利支出"), Some("301"));
+        assert_eq!(g.economic_class_code("商品 服务支出"), Some("302"));
+        assert_eq!(g.economic_class_code("工资福利"), None);
     }
 
     #[test]

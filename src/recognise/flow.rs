@@ -498,11 +498,11 @@ fn join_names_above_codes(
     lines: Vec<(Provenance, String)>,
     economic: bool,
 ) -> Vec<(Provenance, String)> {
+    if let Some(joined) = centred::join_centred_names(g, &lines, economic) {
+        return joined;
+    }
     if economic {
         return lines;
-    }
-    if let Some(joined) = centred::join_centred_names(g, &lines) {
-        return joined;
     }
     let text_only = |l: &str| {
         let mut tokens = l.split_whitespace();

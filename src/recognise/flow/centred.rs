@@ -40,7 +40,7 @@ enum Line {
     Other,
 }
 
-fn classify(g: &Grammar, line: &str) -> Line {
+fn classify(g: &Grammar, line: &str, economic: bool) -> Line {
     let tokens: Vec<&str> = line.split_whitespace().collect();
     let Some(first) = tokens.first() else {
         return Line::Other;
@@ -53,7 +53,7 @@ fn classify(g: &Grammar, line: &str) -> Line {
     if !amounts {
         return Line::Name;
     }
-    let code_tokens = match leading_code(g, &tokens, false) {
+    let code_tokens = match leading_code(g, &tokens, economic) {
         Some(start) => start.used,
         None => tokens.iter().take(2).take_while(|t| is_level(t)).count(),
     };
@@ -91,9 +91,13 @@ enum Out {
 pub(super) fn join_centred_names(
     g: &Grammar,
     lines: &[(Provenance, String)],
+    economic: bool,
 ) -> Option<Vec<(Provenance, String)>> {
-    let kinds: Vec<Line> = lines.iter().map(|(_, l)| classify(g, l)).collect();
-    if !shows_style(&kinds) {
+    let kinds: Vec<Line> = lines
+        .iter()
+        .map(|(_, l)| classify(g, l, economic))
+        .collect();
+    if !shows_style(&kinds) || prints_after_amounts(lines, &kinds) {
         return None;
     }
     let mut out: Vec<Out> = Vec::with_capacity(lines.len());
@@ -172,7 +176,7 @@ pub(super) fn join_centred_names(
         pending.drain(..owed.min(pending.len())),
     );
     out.extend(pending.drain(..).map(|l| Out::Line(l.clone())));
-    if !names_more_classes(g, lines, &kinds, &out) {
+    if !names_more_classes(g, lines, &kinds, &out, economic) {
         return None;
     }
     Some(
@@ -229,6 +233,20 @@ fn shows_style(kinds: &[Line]) -> bool {
     around && wide_gap
 }
 
+/// Whether a row line prints text after an amount (a second panel's row
+/// beside the first, `301 工资福利支出 1002.59 302 商品服务支出 133.85`):
+/// not a line the joining may reorder.
+fn prints_after_amounts(lines: &[(Provenance, String)], kinds: &[Line]) -> bool {
+    lines.iter().zip(kinds).any(|((_, l), k)| match *k {
+        Line::Row { code_tokens, .. } => l
+            .split_whitespace()
+            .skip(code_tokens)
+            .skip_while(|t| !is_number_fragment(t))
+            .any(|t| !is_number_fragment(t)),
+        _ => false,
+    })
+}
+
 /// Whether the centred reading (`out`) names more 类 rows (a class code
 /// alone) by their class's name than the reading in order does, where a
 /// row's name goes on in the name lines under it (a table whose names
@@ -238,14 +256,30 @@ fn names_more_classes(
     lines: &[(Provenance, String)],
     kinds: &[Line],
     out: &[Out],
+    economic: bool,
 ) -> bool {
+    let is_class = |c: &str| {
+        c.len() == 3
+            && if economic {
+                g.is_economic_class(c)
+            } else {
+                g.class_names_by_code(c)
+            }
+    };
     let class_of = |i: usize| {
         let code = lines[i].1.split_whitespace().next()?;
         matches!(kinds[i], Line::Row { code_tokens: 1, .. })
             .then_some(code)
-            .filter(|c| c.len() == 3 && g.class_names_by_code(c))
+            .filter(|c| is_class(c))
     };
-    let names = |code: &str, name: &str| g.class_code(name) == Some(code);
+    let names = |code: &str, name: &str| {
+        let named = if economic {
+            g.economic_class_code(name)
+        } else {
+            g.class_code(name)
+        };
+        named == Some(code)
+    };
     let centred = out
         .iter()
         .filter(|o| matches!(o, Out::Row(r) if class_of(r.line).is_some_and(|code| names(code, &r.name))))
@@ -297,7 +331,7 @@ mod tests {
 支出
 合计 3245.21 3108.21",
         );
-        let joined = join_centred_names(g, &lines).expect("centred");
+        let joined = join_centred_names(g, &lines, false).expect("centred");
         let text: Vec<&str> = joined.iter().map(|(_, l)| l.as_str()).collect();
         assert_eq!(
             text,
@@ -336,7 +370,49 @@ mod tests {
 机关事业单位基本养老保险
 208 05 05 缴费支出 160.75 160.75",
         );
-        assert!(join_centred_names(g, &lines).is_none());
+        assert!(join_centred_names(g, &lines, false).is_none());
+    }
+
+    #[test]
+    fn an_economic_tables_centred_names_join_their_rows() {
+        let g = Grammar::global();
+        let lines = numbered(
+            "类 款 小计 人员经费 公用经费
+目名称
+工资福利支
+301 1002.59 1002.59
+出
+301 01 基本工资 356.28 356.28
+国家规定津
+301 02 36.55 36.55
+贴补贴
+商品服务支
+302 133.85 133.85
+出
+302 01 办公费 6.99 6.99",
+        );
+        let joined = join_centred_names(g, &lines, true).expect("centred");
+        let text: Vec<&str> = joined.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(
+            text[2..],
+            [
+                "301 工资福利支出 1002.59 1002.59",
+                "301 01 基本工资 356.28 356.28",
+                "301 02 国家规定津贴补贴 36.55 36.55",
+                "302 商品服务支出 133.85 133.85",
+                "302 01 办公费 6.99 6.99",
+            ]
+        );
+        // Two panels side by side: nothing is joined.
+        let panels = numbered(
+            "工资福利支
+301 1002.59 302 商品服务支出 133.85
+出
+国家规定津
+301 02 36.55 36.55
+贴补贴",
+        );
+        assert!(join_centred_names(g, &panels, true).is_none());
     }
 
     #[test]
@@ -355,6 +431,6 @@ mod tests {
 210 11 60.99 60.99
 行政事业单位医疗",
         );
-        assert!(join_centred_names(g, &lines).is_none());
+        assert!(join_centred_names(g, &lines, false).is_none());
     }
 }
