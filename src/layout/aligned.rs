@@ -15,16 +15,11 @@ use crate::normalize;
 
 use super::Item;
 
-mod centred;
-use centred::CentredLabels;
-
 /// Non-body lines (headers) above a table body that join its block.
 const MAX_HEADER_LINES: usize = 8;
 /// Body lines a block needs to show its columns on its own: with fewer,
 /// an empty cell's gap cannot be told from a gutter.
 const MIN_BODY_LINES: usize = 3;
-/// Lines a label wrapped under its row's line may take, at most.
-const MAX_TAILS: usize = 4;
 
 /// Text between runs of two or more spaces, at its character positions.
 #[derive(Debug, Clone, PartialEq)]
@@ -608,7 +603,7 @@ fn collides(line: &Line, columns: &[(usize, usize)]) -> bool {
 /// the lines between them and the header lines above the first; a one-cell
 /// line (a title, a page number, a sentence) ends a block, unless it is a
 /// label wrapped from the row above.
-fn blocks(lines: &[Line], centred: &CentredLabels) -> Vec<(usize, usize)> {
+fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -625,7 +620,6 @@ fn blocks(lines: &[Line], centred: &CentredLabels) -> Vec<(usize, usize)> {
                 || ends_wrapped_heading(&lines[..start])
                 || heads_label_column(&lines[..start])
                 || opens_wrapped_heading(&lines[start - 1..])
-                || centred.is_label(lines, start - 1)
                 || (start == i
                     && matches!(
                         label_line(
@@ -647,10 +641,9 @@ fn blocks(lines: &[Line], centred: &CentredLabels) -> Vec<(usize, usize)> {
                     Some(&lines[end - 1]),
                     &lines[end],
                     lines.get(end + 1),
-                    continued_at(lines, end - 1),
+                    head_taken(lines, end - 1),
                 )
-                .is_some()
-                || centred.is_label(lines, end))
+                .is_some())
         {
             end += 1;
         }
@@ -719,28 +712,8 @@ fn opens_wrapped_heading(lines: &[Line]) -> bool {
     on_page && header_line && in_gap && wraps_below
 }
 
-/// Where the label line `k` goes on starts: the head a row took from the
-/// line above it, or a tail line's own piece (a label wrapped on three
-/// lines goes on under its second), up to `MAX_TAILS` tails down.
-fn continued_at(lines: &[Line], k: usize) -> Option<usize> {
-    continued_within(lines, k, MAX_TAILS)
-}
-
-fn continued_within(lines: &[Line], k: usize, tails: usize) -> Option<usize> {
-    let line = &lines[k];
-    if !line.is_body() {
-        let above = k.checked_sub(1).filter(|_| tails > 0)?;
-        if line.segments.len() != 1 {
-            return None;
-        }
-        let tail = label_line(
-            Some(&lines[above]),
-            line,
-            lines.get(k + 1),
-            continued_within(lines, above, tails - 1),
-        );
-        return matches!(tail, Some(LabelLine::Tail { .. })).then(|| line.segments[0].start);
-    }
+/// Where the head that line `k` took from the line above it starts.
+fn head_taken(lines: &[Line], k: usize) -> Option<usize> {
     let h = k.checked_sub(1)?;
     let head = label_line(
         h.checked_sub(1).map(|a| &lines[a]),
@@ -860,8 +833,7 @@ pub fn items(text: &str) -> Vec<Item> {
         })
         .filter(|l| !l.segments.is_empty())
         .collect();
-    let centred = CentredLabels::find(&lines);
-    let blocks = blocks(&lines, &centred);
+    let blocks = blocks(&lines);
     let mut in_block = vec![None; lines.len()];
     for (n, &(start, end)) in blocks.iter().enumerate() {
         for slot in &mut in_block[start..end] {
@@ -870,18 +842,12 @@ pub fn items(text: &str) -> Vec<Item> {
     }
     let columns = block_columns(&lines, &blocks);
     let mut out: Vec<Item> = Vec::with_capacity(lines.len());
-    // A label's head held for the row below (on a page that centres its
-    // labels, its lines); a column whose label the row below shares in
-    // doubt with the row above.
-    let mut heads: Vec<&Segment> = Vec::new();
+    // A label's head held for the row below; a column whose label the row
+    // below shares in doubt with the row above.
+    let mut head: Option<&Segment> = None;
     let mut doubt: Vec<&Segment> = Vec::new();
-    // Where the last row's head, taken from the line above it, starts (or
-    // the last tail line's piece).
+    // Where the last row's head, taken from the line above it, starts.
     let mut headed_at: Option<usize> = None;
-    // On a page that centres its labels: the lines a row took above it,
-    // which it takes as many of below it.
-    let mut centred_heads = 0usize;
-    let mut tails_owed = 0usize;
     // Which line last made a row, and where it put its header pieces.
     let mut stacked: (Option<usize>, Vec<Placed>) = (None, Vec::new());
     for (k, (line, slot)) in lines.iter().zip(&in_block).enumerate() {
@@ -893,28 +859,10 @@ pub fn items(text: &str) -> Vec<Item> {
                     .filter(|&a| in_block[a] == *slot)
                     .map(|a| &lines[a]);
                 let below_in_block = in_block.get(k + 1) == Some(slot);
-                let centred_run = centred.label_run(&lines, k);
-                let centred_label = centred_run.is_some();
-                let role = match centred_run {
-                    Some(run) if run.is_tail(tails_owed) => {
-                        Some(LabelLine::Tail { in_doubt: false })
-                    }
-                    Some(_) if below_in_block => {
-                        // The row above took no more lines: no tail owed.
-                        tails_owed = 0;
-                        Some(LabelLine::Head { in_doubt: false })
-                    }
-                    _ => label_line(above, line, lines.get(k + 1), headed_at),
-                };
-                match role {
+                match label_line(above, line, lines.get(k + 1), headed_at) {
                     Some(LabelLine::Head { in_doubt }) if below_in_block => {
-                        if centred_label {
-                            centred_heads += 1;
-                        } else {
-                            heads.clear();
-                        }
-                        heads.extend(line.segments.first());
-                        doubt.extend(line.segments.first().filter(|_| in_doubt));
+                        head = line.segments.first();
+                        doubt.extend(head.filter(|_| in_doubt));
                         continue;
                     }
                     Some(LabelLine::Tail { in_doubt }) => {
@@ -927,8 +875,6 @@ pub fn items(text: &str) -> Vec<Item> {
                                 if in_doubt {
                                     doubt.push(piece);
                                 }
-                                tails_owed = tails_owed.saturating_sub(1);
-                                headed_at = Some(piece.start);
                                 continue;
                             }
                         }
@@ -970,16 +916,13 @@ pub fn items(text: &str) -> Vec<Item> {
                 };
                 let (mut item, placed) = row(line, block, above_placed);
                 stacked = (Some(k), placed);
-                headed_at = heads.first().map(|h| h.start);
-                tails_owed = std::mem::take(&mut centred_heads);
+                headed_at = head.map(|h| h.start);
                 if let Item::Row { cells, .. } = &mut item {
-                    if let Some(&first) = heads.first() {
-                        if let Some(cell) = cells.get_mut(column_of(&block.spans, first)) {
-                            let label: String = heads.iter().map(|h| h.text).collect();
-                            cell.text.insert_str(0, &label);
+                    if let Some(h) = head.take() {
+                        if let Some(cell) = cells.get_mut(column_of(&block.spans, h)) {
+                            cell.text.insert_str(0, h.text);
                         }
                     }
-                    heads.clear();
                     for d in doubt.drain(..) {
                         if let Some(cell) = cells.get_mut(column_of(&block.spans, d)) {
                             cell.label_in_doubt = true;
@@ -990,10 +933,8 @@ pub fn items(text: &str) -> Vec<Item> {
                 item
             }
             None => {
-                heads.clear();
+                head = None;
                 headed_at = None;
-                centred_heads = 0;
-                tails_owed = 0;
                 doubt.clear();
                 Item::Text {
                     text: line
@@ -1089,8 +1030,7 @@ enum LabelLine {
 }
 
 /// Classifies a line of one piece of text between table lines;
-/// `above_head` is where the label the line above goes on starts (a head
-/// its row took, or its own piece when it is a tail).
+/// `above_head` is where a head the line above took starts.
 ///
 /// A tail starts where the body line above starts a piece of text and
 /// opens no item (`十、…`, `（一）…`, a code, `本年…`, `年初…`) — unless the
@@ -1140,30 +1080,21 @@ fn label_line<'a>(
         return between_rows.then_some(LabelLine::Own);
     }
     let above_labelled =
-        above_label.is_some() || (above.is_some() && above_head == Some(only.start));
+        above_label.is_some() || (above_body.is_some() && above_head == Some(only.start));
     // A wrapped label's lines come one under the other; after a blank line
     // the text is the page's own (`第三部分 …情况说明` under the last row).
-    let right_under = above.is_some_and(|a| right_under(a, line));
-    // A table's number or title, a unit or agency line under the last
-    // row is no label's end.
+    let right_under = above.is_some_and(|a| match (a.at, line.at) {
+        (Provenance::Line(a), Provenance::Line(l)) => l == a + 1,
+        _ => true,
+    });
     let tail = above_labelled
         && right_under
-        && super::is_continuation(only.text)
         && below.is_none_or(|b| {
             !b.is_body() || below_label.is_some() || b.segments.iter().all(|s| s.start > only.start)
         });
     tail.then(|| LabelLine::Tail {
         in_doubt: above_label.is_some_and(reads_whole) && (below_goes_on || whole),
     })
-}
-
-/// Whether `line` is the dump's line right under `above` (no blank line
-/// between them).
-fn right_under(above: &Line, line: &Line) -> bool {
-    match (above.at, line.at) {
-        (Provenance::Line(a), Provenance::Line(l)) => l == a + 1,
-        _ => true,
-    }
 }
 
 /// The piece of text (no amount) a line prints from character `start`.
@@ -2071,31 +2002,6 @@ mod tests {
 2080599   其他行政事业单位养老支出        0.88       0.88       0.00
 ";
         assert!(labels_in_doubt(&items(text)).iter().all(|d| !d));
-    }
-
-    #[test]
-    fn a_label_wrapped_on_three_lines_under_its_row_goes_on() {
-        // The label's third line goes on under its second: the block does
-        // not end there, and the rows below keep the table's columns.
-        let text = "\
-科目编码   科目名称                合计          基本支出       项目支出
-208        社会保障和就业支出        754.75       754.75      0.00
-2080505    机关事业单位基本养        446.11       446.11      0.00
-           老保险缴费支
-           出
-2080506    机关事业单位职业年        308.64       308.64      0.00
-           金缴费支出
-2080599    其他养老支出                0.00         0.00      0.00
-";
-        let read = items(text);
-        let rows = rows(&read);
-        assert_eq!(
-            rows[2][..2],
-            ["2080505", "机关事业单位基本养老保险缴费支出"]
-        );
-        assert_eq!(rows[3][..2], ["2080506", "机关事业单位职业年金缴费支出"]);
-        assert_eq!(rows[4][..2], ["2080599", "其他养老支出"]);
-        assert!(guessed(&read).iter().all(|g| !g));
     }
 
     #[test]

@@ -74,6 +74,8 @@ struct JoinedRow {
     at: Provenance,
     code: Vec<String>,
     name: String,
+    /// The name's pieces' lengths, line by line.
+    pieces: Vec<usize>,
     amounts: Vec<String>,
 }
 
@@ -100,6 +102,20 @@ pub(super) fn join_centred_names(
     if !shows_style(&kinds) || prints_after_amounts(lines, &kinds) {
         return None;
     }
+    // A wrapped name's lines are all as long as its column is wide but its
+    // last: a shorter line over a row is a whole name (`行政运行`), owing
+    // none below.
+    let first_row = kinds.iter().position(|k| matches!(k, Line::Row { .. }))?;
+    let width = (first_row..lines.len())
+        .filter(|&i| kinds[i] == Line::Name)
+        .map(|i| lines[i].1.trim().chars().count())
+        .max()
+        .unwrap_or(0);
+    // Whether every row took as many lines below as it owed, and every
+    // bare row one line above at least: else the style is not this one.
+    let mut consistent = true;
+    let settled =
+        |last: Option<(usize, usize, usize)>| last.is_none_or(|(_, owed, taken)| owed == taken);
     let mut out: Vec<Out> = Vec::with_capacity(lines.len());
     // Name lines since the last row.
     let mut pending: Vec<&(Provenance, String)> = Vec::new();
@@ -118,16 +134,12 @@ pub(super) fn join_centred_names(
             Line::Total | Line::Other => {
                 // The last row's tails, then the line.
                 let total = *kind == Line::Total;
-                let tails = if total {
-                    pending.len()
-                } else {
-                    owed.min(pending.len())
-                };
+                let tails = owed.min(pending.len());
                 attach_tails(&mut out, &mut last, pending.drain(..tails));
                 out.extend(pending.drain(..).map(|l| Out::Line(l.clone())));
                 out.push(Out::Line(line.clone()));
                 if total {
-                    last = None;
+                    consistent &= settled(last.take());
                     seen_row = true;
                 }
                 continue;
@@ -143,6 +155,12 @@ pub(super) fn join_centred_names(
             (0, usize::from(bare).min(n))
         };
         attach_tails(&mut out, &mut last, pending.drain(..tails));
+        // A bare row keeps the one line it needs: the row above, a whole
+        // name as wide as the column (`卫生健康支出` over `210 236.64`),
+        // owed it no more.
+        let kept_for_bare = bare && heads == 1 && owed == tails + 1;
+        consistent &= settled(last.take()) || kept_for_bare;
+        consistent &= !bare || heads > 0;
         out.extend(
             pending
                 .drain(..n - heads - tails)
@@ -155,7 +173,13 @@ pub(super) fn join_centred_names(
             .iter()
             .partition(|t| !is_number_fragment(t));
         let mut name: String = names.iter().map(|(_, t)| t.trim()).collect();
-        name.extend(inline);
+        let mut pieces: Vec<usize> = names
+            .iter()
+            .map(|(_, t)| t.trim().chars().count())
+            .collect();
+        let inline: String = inline.concat();
+        pieces.extend((!inline.is_empty()).then(|| inline.chars().count()));
+        name.push_str(&inline);
         out.push(Out::Row(JoinedRow {
             line: i,
             at: names.first().map_or(*at, |(a, _)| *a),
@@ -164,9 +188,13 @@ pub(super) fn join_centred_names(
                 .map(|t| t.to_string())
                 .collect(),
             name,
+            pieces,
             amounts: amounts.iter().map(|t| t.to_string()).collect(),
         }));
-        last = Some((out.len() - 1, heads, 0));
+        let whole = names
+            .last()
+            .is_some_and(|(_, t)| t.trim().chars().count() < width);
+        last = Some((out.len() - 1, if whole { 0 } else { heads }, 0));
         seen_row = true;
     }
     let owed = last.map_or(0, |(_, heads, tails)| heads.saturating_sub(tails));
@@ -175,8 +203,18 @@ pub(super) fn join_centred_names(
         &mut last,
         pending.drain(..owed.min(pending.len())),
     );
+    consistent &= settled(last.take());
     out.extend(pending.drain(..).map(|l| Out::Line(l.clone())));
-    if !names_more_classes(g, lines, &kinds, &out, economic) {
+    // Each name's lines but its last fill the column (a character short
+    // at most: a line may not end before some punctuation).
+    let filled = out.iter().all(|o| match o {
+        Out::Row(r) => r
+            .pieces
+            .split_last()
+            .is_none_or(|(_, before)| before.iter().all(|&c| c + 1 >= width)),
+        Out::Line(_) => true,
+    });
+    if !consistent || !filled || !names_more_classes(g, lines, &kinds, &out, economic) {
         return None;
     }
     Some(
@@ -206,6 +244,7 @@ fn attach_tails<'l>(
             Some((row, _, taken)) => {
                 if let Some(Out::Row(r)) = out.get_mut(*row) {
                     r.name.push_str(tail.1.trim());
+                    r.pieces.push(tail.1.trim().chars().count());
                     *taken += 1;
                 }
             }
@@ -248,9 +287,10 @@ fn prints_after_amounts(lines: &[(Provenance, String)], kinds: &[Line]) -> bool 
 }
 
 /// Whether the centred reading (`out`) names more 类 rows (a class code
-/// alone) by their class's name than the reading in order does, where a
-/// row's name goes on in the name lines under it (a table whose names
-/// pdftotext set a line low).
+/// alone) by their class's name than either other reading: in order,
+/// where a row's name goes on in the name lines under it (a table whose
+/// names pdftotext set a line low), or from the name lines over it (a
+/// table printing its names over their rows).
 fn names_more_classes(
     g: &Grammar,
     lines: &[(Provenance, String)],
@@ -295,7 +335,26 @@ fn names_more_classes(
             })
         })
         .count();
-    centred > in_order
+    // Each row named by the name lines over it (a table printing its names
+    // over their rows); the first row by the one line right over it.
+    let first_row = kinds.iter().position(|k| matches!(k, Line::Row { .. }));
+    let over_rows = (0..lines.len())
+        .filter(|&i| {
+            class_of(i).is_some_and(|code| {
+                let above = (0..i).rev().take_while(|&j| kinds[j] == Line::Name);
+                let above: Vec<usize> = if Some(i) == first_row {
+                    above.take(1).collect()
+                } else {
+                    above.collect()
+                };
+                let mut name: String = above.iter().rev().map(|&j| lines[j].1.trim()).collect();
+                let inline = lines[i].1.split_whitespace().skip(1);
+                name.extend(inline.filter(|t| !is_number_fragment(t)));
+                names(code, &name)
+            })
+        })
+        .count();
+    centred > in_order.max(over_rows)
 }
 
 #[cfg(test)]
@@ -413,6 +472,35 @@ mod tests {
 贴补贴",
         );
         assert!(join_centred_names(g, &panels, true).is_none());
+    }
+
+    #[test]
+    fn a_line_either_row_could_own_leaves_the_lines_as_they_are() {
+        // `事业单位离退休` is a whole name as wide as the column over its bare
+        // row; `机关事业单位基` opens the next row's three-line name. Read as
+        // centred, the first row would take it below, and `支出` would
+        // open the row after it: a name line shorter than the column before
+        // another of its lines, which no wrapped name prints.
+        let g = Grammar::global();
+        let lines = numbered(
+            "类 款 项
+社会保障和就业
+208 754.75 754.75 0.00
+支出
+行政单位离退休
+2080501 54.53 54.53 0.00
+事业单位离退休
+2080502 28.11 28.11 0.00
+机关事业单位基
+2080505 本养老保险缴费 446.11 446.11 0.00
+支出
+机关事业单位职
+2080506 225.12 225.12 0.00
+业年金缴费支出
+卫生健康支出
+210 236.64 236.64 0.00",
+        );
+        assert!(join_centred_names(g, &lines, false).is_none());
     }
 
     #[test]
