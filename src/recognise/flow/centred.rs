@@ -409,8 +409,8 @@ mod tests {
     #[test]
     fn names_printed_over_their_rows_are_no_centred_names() {
         // Each name wholly over its row (a long one's end on the row's
-        // line): read as centred, row after row would take fewer lines
-        // below than above.
+        // line): one name line at most between two rows, none split
+        // around its row.
         let g = Grammar::global();
         let lines = numbered(
             "类 款 项
