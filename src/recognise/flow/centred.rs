@@ -15,12 +15,16 @@
 //!
 //! Read in order, each name line would go to the row above. A table shows
 //! the style when a bare row has a name line right over and right under
-//! it, with no row right over those. Then the name lines between two rows
-//! are the upper row's, as many as it took above itself, then the lower
-//! row's (a bare row takes one at least). Each row's name is joined on its
-//! line after its code, as a reader that keeps a cell's lines together
-//! prints it. The reading stands only when it names more 类 rows by their
-//! class's name than the reading in order does: names printed over their
+//! it, with no row right over those, and two rows somewhere have two name
+//! lines or more between them. Then the name lines between two rows are
+//! the upper row's, as many as it took above itself (none after a whole
+//! name shorter than the column), then the lower row's (a bare row keeps
+//! one at least). Each row's name is joined on its line after its code, as
+//! a reader that keeps a cell's lines together prints it. The reading
+//! stands only when it holds together (every bare row named, every row
+//! given the lines it owes, every name's lines but its last as wide as the
+//! column) and names more 类 rows by their class's name than reading each
+//! name from the lines under its row or over it: names printed over their
 //! rows, or a line low, look alike line by line.
 
 use super::{is_level, is_number_fragment, is_total_start, leading_code};
