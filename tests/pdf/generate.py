@@ -266,7 +266,7 @@ def layout_table(tb: TableBlock, measure_at: Callable[[str, float], float], hpad
     for pt in TABLE_PT_FALLBACKS:
         m = lambda s, pt=pt: measure_at(s, pt)  # noqa: E731
         pad = 2 * hpad + extra
-        mins, maxs, amount_cols = [], [], []
+        mins, maxs, keeps_width = [], [], []
         for j in range(tb.ncols):
             cells = [r[j] for r in tb.rows if r[j]]
             nums = [c for c in cells if is_number(c)]
@@ -276,8 +276,8 @@ def layout_table(tb: TableBlock, measure_at: Callable[[str, float], float], hpad
             text_tok = max((min_token_width(c, m) for c in texts), default=0.0)
             floor = min(text_nat, 4 * pt)  # prefer >= 4 CJK chars for text
             lo = max(num_need, text_tok, floor, 2 * pt) + pad
-            # a column of names (not of sentences) that label_em may narrow
-            amount_cols.append(len(nums) >= len(texts) or text_nat > 4 * (label_em or 0) * pt)
+            # amounts, or sentences: a column label_em leaves as wide as it is
+            keeps_width.append(len(nums) >= len(texts) or text_nat > 4 * (label_em or 0) * pt)
             if len(nums) >= len(texts):
                 # amount column: as wide as its widest amount (plus the floor);
                 # its header cells wrap rather than take width from labels
@@ -305,7 +305,7 @@ def layout_table(tb: TableBlock, measure_at: Callable[[str, float], float], hpad
     if label_em is not None:
         cap = label_em * pt + 2 * hpad + extra
         widths = [w if kept else min(w, max(cap, lo))
-                  for w, lo, kept in zip(widths, mins, amount_cols)]
+                  for w, lo, kept in zip(widths, mins, keeps_width)]
     return TableLayout(font_pt=pt, widths=widths)
 
 

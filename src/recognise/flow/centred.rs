@@ -27,7 +27,7 @@
 //! name from the lines under its row or over it: names printed over their
 //! rows, or a line low, look alike line by line.
 
-use super::{is_level, is_number_fragment, is_total_start, leading_code};
+use super::{is_class, is_level, is_number_fragment, is_total_start, leading_code};
 use crate::grammar::Grammar;
 use crate::model::Provenance;
 
@@ -71,16 +71,41 @@ fn classify(g: &Grammar, line: &str, economic: bool) -> Line {
     }
 }
 
-/// A row of the output: its code's tokens, its whole name, its amounts.
+/// A row of the output: its code's tokens, its name's pieces line by
+/// line, its amounts.
 struct JoinedRow {
     /// The row's line in the table's lines.
     line: usize,
     at: Provenance,
     code: Vec<String>,
-    name: String,
-    /// The name's pieces' lengths, line by line.
-    pieces: Vec<usize>,
+    pieces: Vec<String>,
     amounts: Vec<String>,
+}
+
+impl JoinedRow {
+    fn name(&self) -> String {
+        self.pieces.concat()
+    }
+}
+
+/// The last row read: where it is in the output, the name lines it owes
+/// below itself, and those it took there so far.
+#[derive(Clone, Copy)]
+struct LastRow {
+    at: usize,
+    owed: usize,
+    taken: usize,
+}
+
+impl LastRow {
+    fn still_owed(last: Option<LastRow>) -> usize {
+        last.map_or(0, |r| r.owed.saturating_sub(r.taken))
+    }
+
+    /// Whether the row took as many lines below as it owed.
+    fn settled(last: Option<LastRow>) -> bool {
+        last.is_none_or(|r| r.owed == r.taken)
+    }
 }
 
 enum Out {
@@ -90,10 +115,10 @@ enum Out {
 
 /// The table's lines with each centred row's name lines joined into its
 /// line, after its code (`208 社会保障和就业支出 3061.52 2808.64`); `None`
-/// when the table does not show the style, or when reading its names so
-/// names no more 类 rows right than reading each row's name from the line
-/// over it on (names printed over their rows, `行政运行` / `201 06 01
-/// 1,511.89 …`, or a line low).
+/// when the table does not show the style, when the reading does not
+/// hold together, or when it names no more 类 rows right than reading
+/// each row's name from the lines under it or over it (names printed a
+/// line low, or over their rows: `行政运行` / `201 06 01 1,511.89 …`).
 pub(super) fn join_centred_names(
     g: &Grammar,
     lines: &[(Provenance, String)],
@@ -118,17 +143,13 @@ pub(super) fn join_centred_names(
     // Whether every row took as many lines below as it owed, and every
     // bare row one line above at least: else the style is not this one.
     let mut consistent = true;
-    let settled =
-        |last: Option<(usize, usize, usize)>| last.is_none_or(|(_, owed, taken)| owed == taken);
     let mut out: Vec<Out> = Vec::with_capacity(lines.len());
     // Name lines since the last row.
     let mut pending: Vec<&(Provenance, String)> = Vec::new();
-    // The last row: where it is in `out`, the lines it took above itself,
-    // and those it took below so far.
-    let mut last: Option<(usize, usize, usize)> = None;
+    let mut last: Option<LastRow> = None;
     let mut seen_row = false;
     for (i, (line, kind)) in lines.iter().zip(&kinds).enumerate() {
-        let owed = last.map_or(0, |(_, heads, tails)| heads.saturating_sub(tails));
+        let owed = LastRow::still_owed(last);
         let (code_tokens, bare) = match *kind {
             Line::Name => {
                 pending.push(line);
@@ -143,7 +164,7 @@ pub(super) fn join_centred_names(
                 out.extend(pending.drain(..).map(|l| Out::Line(l.clone())));
                 out.push(Out::Line(line.clone()));
                 if total {
-                    consistent &= settled(last.take());
+                    consistent &= LastRow::settled(last.take());
                     seen_row = true;
                 }
                 continue;
@@ -163,7 +184,7 @@ pub(super) fn join_centred_names(
         // name as wide as the column (`卫生健康支出` over `210 236.64`),
         // owed it no more.
         let kept_for_bare = bare && heads == 1 && owed == tails + 1;
-        consistent &= settled(last.take()) || kept_for_bare;
+        consistent &= LastRow::settled(last.take()) || kept_for_bare;
         consistent &= !bare || heads > 0;
         out.extend(
             pending
@@ -176,14 +197,9 @@ pub(super) fn join_centred_names(
         let (inline, amounts): (Vec<&str>, Vec<&str>) = tokens[code_tokens..]
             .iter()
             .partition(|t| !is_number_fragment(t));
-        let mut name: String = names.iter().map(|(_, t)| t.trim()).collect();
-        let mut pieces: Vec<usize> = names
-            .iter()
-            .map(|(_, t)| t.trim().chars().count())
-            .collect();
+        let mut pieces: Vec<String> = names.iter().map(|(_, t)| t.trim().to_string()).collect();
         let inline: String = inline.concat();
-        pieces.extend((!inline.is_empty()).then(|| inline.chars().count()));
-        name.push_str(&inline);
+        pieces.extend((!inline.is_empty()).then_some(inline));
         out.push(Out::Row(JoinedRow {
             line: i,
             at: names.first().map_or(*at, |(a, _)| *a),
@@ -191,23 +207,26 @@ pub(super) fn join_centred_names(
                 .iter()
                 .map(|t| t.to_string())
                 .collect(),
-            name,
             pieces,
             amounts: amounts.iter().map(|t| t.to_string()).collect(),
         }));
         let whole = names
             .last()
             .is_some_and(|(_, t)| t.trim().chars().count() < width);
-        last = Some((out.len() - 1, if whole { 0 } else { heads }, 0));
+        last = Some(LastRow {
+            at: out.len() - 1,
+            owed: if whole { 0 } else { heads },
+            taken: 0,
+        });
         seen_row = true;
     }
-    let owed = last.map_or(0, |(_, heads, tails)| heads.saturating_sub(tails));
+    let owed = LastRow::still_owed(last);
     attach_tails(
         &mut out,
         &mut last,
         pending.drain(..owed.min(pending.len())),
     );
-    consistent &= settled(last.take());
+    consistent &= LastRow::settled(last.take());
     out.extend(pending.drain(..).map(|l| Out::Line(l.clone())));
     // Each name's lines but its last fill the column (a character short
     // at most: a line may not end before some punctuation).
@@ -215,10 +234,11 @@ pub(super) fn join_centred_names(
         Out::Row(r) => r
             .pieces
             .split_last()
-            .is_none_or(|(_, before)| before.iter().all(|&c| c + 1 >= width)),
+            .is_none_or(|(_, before)| before.iter().all(|p| p.chars().count() + 1 >= width)),
         Out::Line(_) => true,
     });
-    if !consistent || !filled || !names_more_classes(g, lines, &kinds, &out, economic) {
+    let named = names_more_classes(g, lines, &kinds, first_row, &out, economic);
+    if !consistent || !filled || !named {
         return None;
     }
     Some(
@@ -226,8 +246,9 @@ pub(super) fn join_centred_names(
             .map(|o| match o {
                 Out::Line(l) => l,
                 Out::Row(r) => {
+                    let name = r.name();
                     let mut parts = r.code;
-                    parts.extend((!r.name.is_empty()).then_some(r.name));
+                    parts.extend((!name.is_empty()).then_some(name));
                     parts.extend(r.amounts);
                     (r.at, parts.join(" "))
                 }
@@ -240,16 +261,15 @@ pub(super) fn join_centred_names(
 /// with no row (over the first one), lines as they are.
 fn attach_tails<'l>(
     out: &mut Vec<Out>,
-    last: &mut Option<(usize, usize, usize)>,
+    last: &mut Option<LastRow>,
     tails: impl Iterator<Item = &'l (Provenance, String)>,
 ) {
     for tail in tails {
         match last {
-            Some((row, _, taken)) => {
-                if let Some(Out::Row(r)) = out.get_mut(*row) {
-                    r.name.push_str(tail.1.trim());
-                    r.pieces.push(tail.1.trim().chars().count());
-                    *taken += 1;
+            Some(row) => {
+                if let Some(Out::Row(r)) = out.get_mut(row.at) {
+                    r.pieces.push(tail.1.trim().to_string());
+                    row.taken += 1;
                 }
             }
             None => out.push(Out::Line(tail.clone())),
@@ -299,22 +319,15 @@ fn names_more_classes(
     g: &Grammar,
     lines: &[(Provenance, String)],
     kinds: &[Line],
+    first_row: usize,
     out: &[Out],
     economic: bool,
 ) -> bool {
-    let is_class = |c: &str| {
-        c.len() == 3
-            && if economic {
-                g.is_economic_class(c)
-            } else {
-                g.class_names_by_code(c)
-            }
-    };
     let class_of = |i: usize| {
         let code = lines[i].1.split_whitespace().next()?;
         matches!(kinds[i], Line::Row { code_tokens: 1, .. })
             .then_some(code)
-            .filter(|c| is_class(c))
+            .filter(|c| is_class(g, c, economic))
     };
     let names = |code: &str, name: &str| {
         let named = if economic {
@@ -324,40 +337,38 @@ fn names_more_classes(
         };
         named == Some(code)
     };
+    // The class rows a reading (a row's line → its name) names right.
+    let named_by = |name_of: &dyn Fn(usize) -> String| {
+        (0..lines.len())
+            .filter(|&i| class_of(i).is_some_and(|code| names(code, &name_of(i))))
+            .count()
+    };
+    let name_lines = |range: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
+        range.take_while(|&j| kinds[j] == Line::Name).collect()
+    };
+    let inline = |i: usize| -> String {
+        let tokens = lines[i].1.split_whitespace().skip(1);
+        tokens.filter(|t| !is_number_fragment(t)).collect()
+    };
     let centred = out
         .iter()
-        .filter(|o| matches!(o, Out::Row(r) if class_of(r.line).is_some_and(|code| names(code, &r.name))))
+        .filter(|o| matches!(o, Out::Row(r) if class_of(r.line).is_some_and(|code| names(code, &r.name()))))
         .count();
-    let in_order = (0..lines.len())
-        .filter(|&i| {
-            class_of(i).is_some_and(|code| {
-                let inline = lines[i].1.split_whitespace().skip(1);
-                let mut name: String = inline.filter(|t| !is_number_fragment(t)).collect();
-                let below = (i + 1..lines.len()).take_while(|&j| kinds[j] == Line::Name);
-                name.extend(below.map(|j| lines[j].1.trim()));
-                names(code, &name)
-            })
-        })
-        .count();
+    let in_order = named_by(&|i| {
+        let below = name_lines(&mut (i + 1..lines.len()));
+        let below = below.iter().map(|&j| lines[j].1.trim());
+        inline(i) + &below.collect::<String>()
+    });
     // Each row named by the name lines over it (a table printing its names
     // over their rows); the first row by the one line right over it.
-    let first_row = kinds.iter().position(|k| matches!(k, Line::Row { .. }));
-    let over_rows = (0..lines.len())
-        .filter(|&i| {
-            class_of(i).is_some_and(|code| {
-                let above = (0..i).rev().take_while(|&j| kinds[j] == Line::Name);
-                let above: Vec<usize> = if Some(i) == first_row {
-                    above.take(1).collect()
-                } else {
-                    above.collect()
-                };
-                let mut name: String = above.iter().rev().map(|&j| lines[j].1.trim()).collect();
-                let inline = lines[i].1.split_whitespace().skip(1);
-                name.extend(inline.filter(|t| !is_number_fragment(t)));
-                names(code, &name)
-            })
-        })
-        .count();
+    let over_rows = named_by(&|i| {
+        let mut above = name_lines(&mut (0..i).rev());
+        if i == first_row {
+            above.truncate(1);
+        }
+        let above: String = above.iter().rev().map(|&j| lines[j].1.trim()).collect();
+        above + &inline(i)
+    });
     centred > in_order.max(over_rows)
 }
 
