@@ -52,10 +52,13 @@ const KINDS: [&str; 5] = [
 /// `wrap`: header names printed at most this many characters a line, in
 /// columns only as wide as their amounts (a PDF's narrow columns), and
 /// whether the pieces are centred (else set at the column's left).
+/// `names_under`: a coded row's name longer than this many characters is
+/// printed under the row, a line a piece, the row's own name cell blank.
 fn render_table(
     g: &Grammar,
     t: &Table,
     wrap: Option<(usize, bool)>,
+    names_under: Option<usize>,
     rng: &mut Rng,
     out: &mut Vec<String>,
 ) {
@@ -84,7 +87,10 @@ fn render_table(
     for _ in 0..code_columns {
         add(rng.range(5, 7));
     }
-    let name_width = t.rows.iter().map(|r| width(&r.item)).max().unwrap_or(8);
+    let name_width = match names_under {
+        Some(n) => 2 * n,
+        None => t.rows.iter().map(|r| width(&r.item)).max().unwrap_or(8),
+    };
     add(name_width + rng.range(2, 8));
     for (i, m) in t.columns.iter().enumerate() {
         let widest = t
@@ -163,6 +169,7 @@ fn render_table(
             header(out, offset);
         }
         let mut line = Line::default();
+        let mut under: Vec<String> = Vec::new();
         match &row.code {
             Some(c) => {
                 let code = c.as_str();
@@ -174,7 +181,13 @@ fn render_table(
                 for (k, part) in parts.iter().take(code_columns).enumerate() {
                     line.left(spans[k], part);
                 }
-                line.left(spans[code_columns], &row.item);
+                let chars: Vec<char> = row.item.chars().collect();
+                match names_under {
+                    Some(n) if chars.len() > n => {
+                        under = chars.chunks(n).map(|c| c.iter().collect()).collect();
+                    }
+                    _ => line.left(spans[code_columns], &row.item),
+                }
             }
             None => line.centred(label_span, &row.item),
         }
@@ -187,10 +200,20 @@ fn render_table(
             out.push(String::new());
         }
         out.push(line.render(offset));
+        for piece in &under {
+            let mut line = Line::default();
+            line.left(spans[code_columns], piece);
+            out.push(line.render(offset));
+        }
     }
 }
 
-fn render(doc: &Document, wrap: Option<(usize, bool)>, rng: &mut Rng) -> String {
+fn render(
+    doc: &Document,
+    wrap: Option<(usize, bool)>,
+    names_under: Option<usize>,
+    rng: &mut Rng,
+) -> String {
     let g = Grammar::global();
     let mut out = vec!["第二部分 2024年部门预算公开表".to_string()];
     for t in doc
@@ -198,7 +221,7 @@ fn render(doc: &Document, wrap: Option<(usize, bool)>, rng: &mut Rng) -> String 
         .iter()
         .filter(|t| KINDS.contains(&t.kind) && !t.rows.is_empty() && t.columns.len() >= 2)
     {
-        render_table(g, t, wrap, rng, &mut out);
+        render_table(g, t, wrap, names_under, rng, &mut out);
         out.push("\u{c}".to_string());
     }
     out.push("第三部分 2024年部门预算情况说明".into());
@@ -243,7 +266,7 @@ fn aligned_variants_are_read_by_position_or_flagged() {
     for variant in 0..24u64 {
         let clean = &docs[variant as usize % docs.len()];
         let mut rng = Rng(0xA076_1D64_78BD_642F ^ (variant + 1));
-        let text = render(clean, None, &mut rng);
+        let text = render(clean, None, None, &mut rng);
         if let Some(dir) = std::env::var_os("BH_DUMP_DIR") {
             std::fs::write(
                 PathBuf::from(dir).join(format!("aligned{variant}.txt")),
@@ -294,7 +317,7 @@ fn aligned_headers_wrapped_in_narrow_columns_are_read_whole() {
         let clean = &docs[variant as usize % docs.len()];
         let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B ^ (variant + 1));
         let wrap = (3 + variant as usize % 3, variant % 2 == 0);
-        let text = render(clean, Some(wrap), &mut rng);
+        let text = render(clean, Some(wrap), None, &mut rng);
         let (want, got) = read_back(clean, &text, variant);
         for (k, (cents, _)) in &want {
             cells += 1;
@@ -310,5 +333,69 @@ fn aligned_headers_wrapped_in_narrow_columns_are_read_whole() {
     assert!(
         read_ok * 100 >= cells * 70,
         "only {read_ok} of {cells} cells read back under wrapped headers"
+    );
+}
+
+/// Names longer than a narrow name column printed under their rows, a
+/// piece a line, the row's own name cell blank (a PDF that sets a row's
+/// code and amounts at the top of a cell its name makes several lines
+/// high): each row is read under its whole name, or flagged.
+#[test]
+fn aligned_names_under_their_unnamed_rows_are_read_whole() {
+    let docs = clean_seeds();
+    let (mut cells, mut read_ok, mut named) = (0, 0, 0);
+    for variant in 0..12u64 {
+        let clean = &docs[variant as usize % docs.len()];
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ (variant + 1));
+        let text = render(clean, None, Some(4 + variant as usize % 3), &mut rng);
+        let (want, got) = read_back(clean, &text, variant);
+        for (k, (cents, _)) in &want {
+            cells += 1;
+            if got.get(k) == Some(&(*cents, "ok".to_string())) {
+                read_ok += 1;
+            }
+        }
+        // A row read with any amount surer than `uncertain` is read under
+        // its own whole name (a code printed twice: the same time's name).
+        let aligned = pipeline::document(text.as_bytes()).unwrap();
+        let names = |doc: &Document, sure: bool| {
+            let mut out: std::collections::HashMap<String, Vec<Option<String>>> =
+                Default::default();
+            for t in doc.tables.iter().filter(|t| KINDS.contains(&t.kind)) {
+                for r in &t.rows {
+                    if let Some(code) = &r.code {
+                        let read =
+                            !sure || r.values.iter().any(|v| v.status.as_str() != "uncertain");
+                        out.entry(format!("{}|{}", t.kind, code.as_str()))
+                            .or_default()
+                            .push(read.then(|| r.item.clone()));
+                    }
+                }
+            }
+            out
+        };
+        let printed = names(clean, false);
+        for (key, items) in names(&aligned, true) {
+            for (n, item) in items.iter().enumerate() {
+                let Some(item) = item else { continue };
+                let want = printed.get(&key).and_then(|p| p.get(n)).cloned().flatten();
+                assert_eq!(
+                    want.as_ref(),
+                    Some(item),
+                    "variant {variant}: {key} #{n}\n{text}"
+                );
+                named += 1;
+            }
+        }
+    }
+    eprintln!(
+        "12 names-under variants: {cells} cells, {read_ok} read ok, {named} coded rows named"
+    );
+    // Measured: 1878 of 2514 cells read back `ok`, 860 coded rows named,
+    // none wrongly (23 cells and 10 rows before names under their rows
+    // were read: each such name ended its table).
+    assert!(
+        read_ok * 100 >= cells * 70,
+        "only {read_ok} of {cells} cells read back with names under their rows"
     );
 }

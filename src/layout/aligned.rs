@@ -599,11 +599,94 @@ fn collides(line: &Line, columns: &[(usize, usize)]) -> bool {
     used.len() != n
 }
 
+/// How many lines a name printed under its unnamed row may take.
+const MAX_NAME_LINES: usize = 6;
+
+/// A coded row's name printed on the lines under it, its own name cell
+/// blank (`208   05   05         160.75` / `机关事业单位基本养老保险` /
+/// `缴费支出`: the PDF set the row's code and amounts at the top of a cell
+/// two lines high, pdftotext the name after them). For each line, whether
+/// it is a piece of such a name.
+///
+/// A row is unnamed when it prints a code first, then only amounts, and
+/// nothing where the line under it starts its text; the name's pieces
+/// follow right under each other, each starting under the first piece.
+/// Not when the name may be set around its row instead (a name centred on
+/// its row, half over it): a line right over the row at the name's place
+/// that no row above took. A table of centred names has one over its first
+/// unnamed row, and each unnamed row after it the line its name begins
+/// with, which the row above did not take.
+fn names_below(lines: &[Line]) -> Vec<bool> {
+    let mut out = vec![false; lines.len()];
+    for k in 0..lines.len() {
+        let Some(first) = lines.get(k + 1).and_then(name_piece) else {
+            continue;
+        };
+        if !unnamed_at(&lines[k], first) || !right_under(&lines[k], &lines[k + 1]) {
+            continue;
+        }
+        let (from, to) = (first.start, first.end);
+        let mut end = k + 2;
+        while end < lines.len()
+            && end - (k + 1) < MAX_NAME_LINES
+            && right_under(&lines[end - 1], &lines[end])
+            && name_piece(&lines[end]).is_some_and(|p| from <= p.start && p.start < to)
+        {
+            end += 1;
+        }
+        let head_above = k.checked_sub(1).is_some_and(|a| {
+            !out[a]
+                && right_under(&lines[a], &lines[k])
+                && name_piece(&lines[a]).is_some_and(|p| p.start.abs_diff(first.start) <= 1)
+        });
+        if !head_above {
+            out[k + 1..end].fill(true);
+        }
+    }
+    out
+}
+
+/// A line's one piece of label text: no amount, no note or heading.
+fn name_piece<'l, 'a>(line: &'l Line<'a>) -> Option<&'l Segment<'a>> {
+    match line.segments.as_slice() {
+        [only] if !is_number(only.text) && !is_note(only.text) && !opens_item(only.text) => {
+            Some(only)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a body line prints a code, then amounts only, and nothing over
+/// `name`: a row whose name cell is blank where `name` is set.
+fn unnamed_at(row: &Line, name: &Segment) -> bool {
+    // Positions as the dump prints them: a Chinese character one column.
+    let (from, to) = (name.start, name.end);
+    let [code, rest @ ..] = row.segments.as_slice() else {
+        return false;
+    };
+    row.is_body()
+        && code.text.bytes().all(|b| b.is_ascii_digit())
+        && code.end <= from
+        && row.segments.iter().all(|s| {
+            (is_number(s.text) || normalize::is_dash(s.text)) && (s.end <= from || to <= s.start)
+        })
+        && rest.iter().any(|s| s.start >= to)
+}
+
+/// Whether `below` is the line right after `above` in the dump.
+fn right_under(above: &Line, below: &Line) -> bool {
+    match (above.at, below.at) {
+        (Provenance::Line(a), Provenance::Line(b)) => b == a + 1,
+        _ => false,
+    }
+}
+
 /// Table blocks, as ranges of `lines`: runs of body lines on one page, with
 /// the lines between them and the header lines above the first; a one-cell
 /// line (a title, a page number, a sentence) ends a block, unless it is a
-/// label wrapped from the row above.
-fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
+/// label wrapped from the row above or a name under its unnamed row
+/// (`names`: `names_below`).
+fn blocks(lines: &[Line], names: &[bool]) -> Vec<(usize, usize)> {
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -637,6 +720,7 @@ fn blocks(lines: &[Line]) -> Vec<(usize, usize)> {
         while end < lines.len()
             && lines[end].page == lines[i].page
             && (lines[end].segments.len() >= 2
+                || names[end]
                 || label_line(
                     Some(&lines[end - 1]),
                     &lines[end],
@@ -833,7 +917,8 @@ pub fn items(text: &str) -> Vec<Item> {
         })
         .filter(|l| !l.segments.is_empty())
         .collect();
-    let blocks = blocks(&lines);
+    let names = names_below(&lines);
+    let blocks = blocks(&lines, &names);
     let mut in_block = vec![None; lines.len()];
     for (n, &(start, end)) in blocks.iter().enumerate() {
         for slot in &mut in_block[start..end] {
@@ -859,6 +944,13 @@ pub fn items(text: &str) -> Vec<Item> {
                     .filter(|&a| in_block[a] == *slot)
                     .map(|a| &lines[a]);
                 let below_in_block = in_block.get(k + 1) == Some(slot);
+                if let (true, Some(Item::Row { cells, .. })) = (names[k], out.last_mut()) {
+                    let piece = &line.segments[0];
+                    if let Some(cell) = cells.get_mut(column_of(&block.spans, piece)) {
+                        cell.text.push_str(piece.text);
+                        continue;
+                    }
+                }
                 match label_line(above, line, lines.get(k + 1), headed_at) {
                     Some(LabelLine::Head { in_doubt }) if below_in_block => {
                         head = line.segments.first();
@@ -2034,5 +2126,67 @@ mod tests {
         assert_eq!(rows[0][0], "一、一般公共预算资金");
         assert_eq!(rows[1][0], "二、政府性基金");
         assert_eq!(rows[2][0], "三、国有资本经营预算");
+    }
+
+    #[test]
+    fn a_name_under_its_unnamed_row_is_that_rows() {
+        // pdftotext -layout of a 2024 Shanghai final account: a row's code
+        // and amounts at the top of a cell its name makes two lines high,
+        // the name under them.
+        let text = concat!(
+            "208   05        行政事业单位养老支出       326.72       326.72\n",
+            "208   05   01   行政单位离退休           84.65        84.65\n",
+            "\n",
+            "208   05   05                   160.75       160.75\n",
+            "                机关事业单位基本养老保险\n",
+            "                缴费支出\n",
+            "\n",
+            "208   05   06                    80.38        80.38\n",
+            "                机关事业单位职业年金缴费\n",
+            "                支出\n",
+            "208   05   99   其他行政事业单位养老支出      0.94         0.94\n",
+        );
+        let read = items(text);
+        assert!(
+            read.iter().all(|i| matches!(i, Item::Row { .. })),
+            "{read:?}"
+        );
+        let rows = rows(&read);
+        let named = |amount: &str| rows.iter().find(|r| r.contains(&amount)).unwrap()[3];
+        assert_eq!(named("84.65"), "行政单位离退休");
+        assert_eq!(named("160.75"), "机关事业单位基本养老保险缴费支出");
+        assert_eq!(named("80.38"), "机关事业单位职业年金缴费支出");
+        assert_eq!(named("0.94"), "其他行政事业单位养老支出");
+    }
+
+    #[test]
+    fn names_centred_on_unnamed_rows_are_not_read_under_them() {
+        // The same year's final account of another bureau: each name set
+        // around its row, a line over it and a line under. The line under
+        // a row is no name of its own.
+        let text = concat!(
+            "           社会保障和就\n",
+            "208                     754.75       754.75      0.00\n",
+            "           业支出\n",
+            "           行政事业单位\n",
+            "20805                   754.75       754.75      0.00\n",
+            "           养老支出\n",
+            "           行政单位离退\n",
+            "2080501                  54.53        54.53      0.00\n",
+            "           休\n",
+            "           事业单位离退\n",
+            "2080502                  28.11        28.11      0.00\n",
+            "           休\n",
+            "           机关事业单位\n",
+            "2080505    基本养老保险       446.11       446.11      0.00\n",
+            "           缴费支出\n",
+            "           机关事业单位\n",
+            "2080506    职业年金缴费       225.12       225.12      0.00\n",
+            "           支出\n",
+        );
+        let read = items(text);
+        for row in rows(&read) {
+            assert!(!row.iter().any(|c| c.contains("业支出行政")), "{row:?}");
+        }
     }
 }
