@@ -348,11 +348,20 @@ fn aligned_names_under_their_unnamed_rows_are_read_whole() {
         let clean = &docs[variant as usize % docs.len()];
         let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ (variant + 1));
         let text = render(clean, None, Some(4 + variant as usize % 3), &mut rng);
+        if let Some(dir) = std::env::var_os("BH_DUMP_DIR") {
+            std::fs::write(
+                PathBuf::from(dir).join(format!("names_under{variant}.txt")),
+                &text,
+            )
+            .unwrap();
+        }
         let (want, got) = read_back(clean, &text, variant);
         for (k, (cents, _)) in &want {
             cells += 1;
             if got.get(k) == Some(&(*cents, "ok".to_string())) {
                 read_ok += 1;
+            } else if std::env::var_os("BH_DUMP_DIR").is_some() {
+                eprintln!("variant {variant}: {k} not read ok: {:?}", got.get(k));
             }
         }
         // A row read with any amount surer than `uncertain` is read under
@@ -391,11 +400,12 @@ fn aligned_names_under_their_unnamed_rows_are_read_whole() {
     eprintln!(
         "12 names-under variants: {cells} cells, {read_ok} read ok, {named} coded rows named"
     );
-    // Measured: 1878 of 2514 cells read back `ok`, 860 coded rows named,
+    // Measured: 2225 of 2514 cells read back `ok`, 1019 coded rows named,
     // none wrongly (23 cells and 10 rows before names under their rows
-    // were read: each such name ended its table).
+    // were read: each such name ended its table; 1878 before a total
+    // centred left of the narrow name column joined that column).
     assert!(
-        read_ok * 100 >= cells * 70,
+        read_ok * 100 >= cells * 85,
         "only {read_ok} of {cells} cells read back with names under their rows"
     );
 }

@@ -187,9 +187,9 @@ fn gapped(line: &str) -> Vec<Segment<'_>> {
 /// Column spans of a table body: runs of character positions that some
 /// body line prints on (a segment's inner single spaces count as printed).
 /// A run of text on one line or two beside the label column (`合计`
-/// centred across the code and name columns) is part of that column, not
-/// a column of its own that would move every amount of its row one place
-/// right.
+/// centred across the code and name columns), after it or before it, is
+/// part of that column, not a column of its own that would move every
+/// amount of its row one place right.
 fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
     let width = body
         .iter()
@@ -270,6 +270,26 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
                 last.1 = run.1;
             }
             _ => out.push((run, (text, numbers))),
+        }
+    }
+    // A total's label before the label column: after the code columns, the
+    // name column narrower than the label centred across both.
+    let few = |(text, numbers): (usize, usize)| numbers == 0 && text * 4 <= body.len().max(4);
+    let totals_only = |(a, b): (usize, usize)| {
+        body.iter()
+            .flat_map(|l| &l.segments)
+            .filter(|s| a <= s.start && s.start < b)
+            .all(|s| is_total(s.text))
+    };
+    let mut k = 1;
+    while k < out.len() {
+        let (run, tally) = out[k - 1];
+        let (next, (text, numbers)) = out[k];
+        if few(tally) && totals_only(run) && numbers == 0 && !few((text, numbers)) {
+            out[k - 1] = ((run.0, next.1), (tally.0 + text, 0));
+            out.remove(k);
+        } else {
+            k += 1;
         }
     }
     out.into_iter().map(|(run, _)| run).collect()
@@ -2188,5 +2208,31 @@ mod tests {
         for row in rows(&read) {
             assert!(!row.iter().any(|c| c.contains("业支出行政")), "{row:?}");
         }
+    }
+
+    #[test]
+    fn a_total_centred_before_a_narrow_name_column_is_in_that_column() {
+        // `总计` centred across the code and name columns starts left of
+        // the names: no column of its own, or its amounts would shift.
+        let text = concat!(
+            "               科目名称             总计       人员经费      公用经费\n",
+            " 类      款\n",
+            "            总计                   927.93    905.30      22.63\n",
+            " 301                             506.07    506.07\n",
+            "               工资福利\n",
+            "               支出\n",
+            " 301    01     基本工资              129.10    129.10\n",
+            " 301    02     津贴补贴               93.29     93.29\n",
+            " 301    03     奖金                 99.96     99.96\n",
+            " 301    07     绩效工资               30.52     30.52\n",
+        );
+        let read = items(text);
+        let rows = rows(&read);
+        let row = |text: &str| rows.iter().find(|r| r.contains(&text)).unwrap();
+        let (total, named) = (row("927.93"), row("基本工资"));
+        let at = |row: &Vec<&str>, text: &str| row.iter().position(|c| *c == text);
+        assert_eq!(total.len(), named.len(), "{rows:?}");
+        assert_eq!(at(total, "总计"), at(named, "基本工资"), "{rows:?}");
+        assert_eq!(at(total, "927.93"), at(named, "129.10"), "{rows:?}");
     }
 }
