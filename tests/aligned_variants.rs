@@ -292,16 +292,16 @@ fn aligned_variants_are_read_by_position_or_flagged() {
         }
     }
     eprintln!("24 aligned variants: {cells} cells, {read_ok} read ok, {flagged} flagged; by table (cells, read ok): {by_kind:?}");
-    // Measured: 4345 of 5028 cells read back `ok`, 95 flagged, none wrong;
-    // 1137 of the income tables' 1332. An income table whose rows leave a
-    // column empty throughout (事业收入 in most budgets) has more headings
-    // than its body has columns: each heading over no amount is a column
-    // of its own. (Before: 3170, none of the income tables'.) A table
-    // where a short amount stands under no heading (set right in a wide
-    // column) is still flagged.
+    // Measured: 4854 of 5028 cells read back `ok`, none flagged, none
+    // wrong; 1158 of the income tables' 1332. A header repeated at a
+    // page's top under `项目` on a line of its own stays in the table
+    // (4345 before: `项目` ended the table). An income table whose rows
+    // leave a column empty throughout (事业收入 in most budgets) has more
+    // headings than its body has columns: each heading over no amount is
+    // a column of its own.
     let income = by_kind.get("income").copied().unwrap_or_default();
     assert!(
-        read_ok * 100 >= cells * 80 && income.1 * 100 >= income.0 * 80,
+        read_ok * 100 >= cells * 95 && income.1 * 100 >= income.0 * 80,
         "only {read_ok} of {cells} cells read back, {income:?} of the income tables"
     );
 }
@@ -327,11 +327,12 @@ fn aligned_headers_wrapped_in_narrow_columns_are_read_whole() {
         }
     }
     eprintln!("12 wrapped-header variants: {cells} cells, {read_ok} read ok");
-    // Measured: 1898 of 2514, none wrong. Income tables under wrapped
-    // headings over empty columns are read less often (a heading's pieces
-    // on two lines may each stand over no amount).
+    // Measured: 2146 of 2514, none wrong (1898 before a page's repeated
+    // header under a lone `项目` stayed in its table). Income tables under
+    // wrapped headings over empty columns are read less often (a
+    // heading's pieces on two lines may each stand over no amount).
     assert!(
-        read_ok * 100 >= cells * 70,
+        read_ok * 100 >= cells * 80,
         "only {read_ok} of {cells} cells read back under wrapped headers"
     );
 }

@@ -723,6 +723,7 @@ fn blocks(lines: &[Line], names: &[bool]) -> Vec<(usize, usize)> {
                 || ends_wrapped_heading(&lines[..start])
                 || heads_label_column(&lines[..start])
                 || opens_wrapped_heading(&lines[start - 1..])
+                || heads_header_line(&lines[start - 1..])
                 || (start == i
                     && matches!(
                         label_line(
@@ -790,6 +791,20 @@ fn heads_label_column(lines: &[Line]) -> bool {
         .last()
         .is_some_and(|l| l.page == last.page && l.segments.len() >= 2 && !l.is_body());
     header_above && is_lone_heading(last) && is_label_heading(last.segments[0].text)
+}
+
+/// Whether the first of `lines` is a label column's heading on a line of
+/// its own (`项目`, centred over the code and name columns at the top of a
+/// page) over a header line of several cells.
+fn heads_header_line(lines: &[Line]) -> bool {
+    let [first, header, ..] = lines else {
+        return false;
+    };
+    first.page == header.page
+        && is_lone_heading(first)
+        && is_label_heading(first.segments[0].text)
+        && header.segments.len() >= 2
+        && !header.is_body()
 }
 
 /// Whether the first of `lines` is the start of a header cell set on three
@@ -2234,5 +2249,26 @@ mod tests {
         assert_eq!(total.len(), named.len(), "{rows:?}");
         assert_eq!(at(total, "总计"), at(named, "基本工资"), "{rows:?}");
         assert_eq!(at(total, "927.93"), at(named, "129.10"), "{rows:?}");
+    }
+
+    #[test]
+    fn a_label_heading_over_a_repeated_header_is_the_headers() {
+        // A page's top: the header again, `项目` on a line of its own over
+        // the line naming the columns. It stays in the table's block.
+        let text = concat!(
+            "    302   06     电费                   10                       10\n",
+            "    302   07     邮电费                 7.4                      7.4\n",
+            "    302   08     取暖费               46.59                    46.59\n",
+            "\u{c}                    \n",
+            "             项目\n",
+            "                 科目名称           总计        人员经费         公用经费\n",
+            "    类     款\n",
+            "    302   09     物业管理费               0.2                      0.2\n",
+        );
+        let read = items(text);
+        assert!(
+            read.iter().all(|i| matches!(i, Item::Row { .. })),
+            "{read:?}"
+        );
     }
 }
