@@ -625,19 +625,30 @@ const MAX_NAME_LINES: usize = 6;
 /// A coded row's name printed on the lines under it, its own name cell
 /// blank (`208   05   05         160.75` / `机关事业单位基本养老保险` /
 /// `缴费支出`: the PDF set the row's code and amounts at the top of a cell
-/// two lines high, pdftotext the name after them). For each line, whether
-/// it is a piece of such a name.
+/// two lines high, pdftotext the name after them).
 ///
 /// A row is unnamed when it prints a code first, then only amounts, and
 /// nothing where the line under it starts its text; the name's pieces
-/// follow right under each other, each starting under the first piece.
-/// Not when the name may be set around its row instead (a name centred on
-/// its row, half over it): a line right over the row at the name's place
-/// that no row above took. A table of centred names has one over its first
-/// unnamed row, and each unnamed row after it the line its name begins
-/// with, which the row above did not take.
+/// follow right under each other, each starting under the first piece,
+/// and each but the last as long as the first, give or take a character
+/// (a wrapped name fills its column). Not when the name may be set around
+/// its row instead (names centred on their rows, half over them): a line
+/// right over the row, where the name is set, that no row above took.
+///
+/// The names are taken only when every coded row printing only amounts
+/// in the stretch of table lines around them took one, every name ended
+/// where a gap or the next row begins, each piece of a name but its last
+/// is as wide as the stretch's widest piece, and no row printing its name has
+/// a piece right under it: a row left over, a name going on, or a name
+/// wrapped under its row's line (top-aligned, or set over its row and
+/// ending on it) means the pieces may belong to the rows below them or
+/// take in other text. Else none is taken: its lines end the table, as
+/// any line it cannot place does.
 fn names_below(lines: &[Line]) -> Vec<bool> {
     let mut out = vec![false; lines.len()];
+    // Per name taken: its row, the line after it, and whether it ended
+    // where the next row or a gap begins.
+    let mut names: Vec<(usize, usize, bool)> = Vec::new();
     for k in 0..lines.len() {
         let Some(first) = lines.get(k + 1).and_then(name_piece) else {
             continue;
@@ -645,25 +656,91 @@ fn names_below(lines: &[Line]) -> Vec<bool> {
         if !unnamed_at(&lines[k], first) || !right_under(&lines[k], &lines[k + 1]) {
             continue;
         }
+        let width = first.text.chars().count();
         let (from, to) = (first.start, first.end);
         let mut end = k + 2;
+        let mut last = width;
         while end < lines.len()
             && end - (k + 1) < MAX_NAME_LINES
+            && last + 1 >= width
             && right_under(&lines[end - 1], &lines[end])
-            && name_piece(&lines[end]).is_some_and(|p| from <= p.start && p.start < to)
         {
+            let Some(piece) = name_piece(&lines[end]).filter(|p| from <= p.start && p.start < to)
+            else {
+                break;
+            };
+            last = piece.text.chars().count();
             end += 1;
         }
         let head_above = k.checked_sub(1).is_some_and(|a| {
             !out[a]
                 && right_under(&lines[a], &lines[k])
-                && name_piece(&lines[a]).is_some_and(|p| p.start.abs_diff(first.start) <= 1)
+                && name_piece(&lines[a]).is_some_and(|p| p.start < to && from < p.end)
         });
-        if !head_above {
-            out[k + 1..end].fill(true);
+        if head_above {
+            continue;
+        }
+        let goes_on = lines
+            .get(end)
+            .is_some_and(|next| right_under(&lines[end - 1], next) && !next.is_body());
+        out[k + 1..end].fill(true);
+        names.push((k, end, !goes_on));
+    }
+    // Stretches of table lines: body lines and one-piece text lines.
+    let in_stretch = |l: &Line| l.is_body() || name_piece(l).is_some();
+    let mut k = 0;
+    while k < lines.len() {
+        if !in_stretch(&lines[k]) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < lines.len() && in_stretch(&lines[k]) {
+            k += 1;
+        }
+        let named: Vec<&(usize, usize, bool)> = names
+            .iter()
+            .filter(|(row, _, _)| (start..k).contains(row))
+            .collect();
+        let every_row_named = (start..k)
+            .filter(|&r| prints_code_and_amounts(&lines[r]))
+            .all(|r| named.iter().any(|(row, _, _)| *row == r));
+        // A piece right under a row that prints its name: that name wraps
+        // (set at the top of its cell, or over its row and ending on it).
+        let wraps_elsewhere = (start + 1..k).any(|r| {
+            name_piece(&lines[r]).is_some()
+                && lines[r - 1].is_body()
+                && !prints_code_and_amounts(&lines[r - 1])
+                && right_under(&lines[r - 1], &lines[r])
+        });
+        // Each piece of a name but its last fills the column: as wide as
+        // the widest piece, give or take a half-width character.
+        let width = |r: usize| name_piece(&lines[r]).map_or(0, |p| printed_width(p.text));
+        let widest = (start..k).map(width).max().unwrap_or(0);
+        let filled = named
+            .iter()
+            .all(|&&(row, end, _)| (row + 1..end - 1).all(|r| width(r) + 1 >= widest));
+        let ended = named.iter().all(|(_, _, ended)| *ended);
+        if !(every_row_named && !wraps_elsewhere && filled && ended) {
+            for &&(row, end, _) in &named {
+                out[row + 1..end].fill(false);
+            }
         }
     }
     out
+}
+
+/// A table line of a code, then amounts (or dashes) only.
+fn prints_code_and_amounts(line: &Line) -> bool {
+    line.is_body()
+        && line
+            .segments
+            .first()
+            .is_some_and(|c| c.text.bytes().all(|b| b.is_ascii_digit()))
+        && line
+            .segments
+            .iter()
+            .all(|s| is_number(s.text) || normalize::is_dash(s.text))
 }
 
 /// A line's one piece of label text: no amount, no note or heading.
