@@ -267,6 +267,13 @@ fn read_back(clean: &Document, text: &str, variant: u64) -> (Keyed, Keyed) {
 
 type Keyed = std::collections::HashMap<String, (i64, String)>;
 
+/// Writes a generated dump to `$BH_DUMP_DIR`, when set, to read it by hand.
+fn keep_dump(name: &str, text: &str) {
+    if let Some(dir) = std::env::var_os("BH_DUMP_DIR") {
+        std::fs::write(PathBuf::from(dir).join(name), text).unwrap();
+    }
+}
+
 #[test]
 fn aligned_variants_are_read_by_position_or_flagged() {
     let docs = clean_seeds();
@@ -276,13 +283,7 @@ fn aligned_variants_are_read_by_position_or_flagged() {
         let clean = &docs[variant as usize % docs.len()];
         let mut rng = Rng(0xA076_1D64_78BD_642F ^ (variant + 1));
         let text = render(clean, None, None, &mut rng);
-        if let Some(dir) = std::env::var_os("BH_DUMP_DIR") {
-            std::fs::write(
-                PathBuf::from(dir).join(format!("aligned{variant}.txt")),
-                &text,
-            )
-            .unwrap();
-        }
+        keep_dump(&format!("aligned{variant}.txt"), &text);
         let (want, got) = read_back(clean, &text, variant);
         for (k, (cents, _)) in &want {
             cells += 1;
@@ -358,13 +359,7 @@ fn aligned_names_under_their_unnamed_rows_are_read_whole() {
         let clean = &docs[variant as usize % docs.len()];
         let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ (variant + 1));
         let text = render(clean, None, Some(4 + variant as usize % 3), &mut rng);
-        if let Some(dir) = std::env::var_os("BH_DUMP_DIR") {
-            std::fs::write(
-                PathBuf::from(dir).join(format!("names_under{variant}.txt")),
-                &text,
-            )
-            .unwrap();
-        }
+        keep_dump(&format!("names_under{variant}.txt"), &text);
         let (want, got) = read_back(clean, &text, variant);
         for (k, (cents, _)) in &want {
             cells += 1;
