@@ -646,9 +646,7 @@ const MAX_NAME_LINES: usize = 6;
 /// any line it cannot place does.
 fn names_below(lines: &[Line]) -> Vec<bool> {
     let mut out = vec![false; lines.len()];
-    // Per name taken: its row, the line after it, and whether it ended
-    // where the next row or a gap begins.
-    let mut names: Vec<(usize, usize, bool)> = Vec::new();
+    let mut names: Vec<NameUnder> = Vec::new();
     for k in 0..lines.len() {
         let Some(first) = lines.get(k + 1).and_then(name_piece) else {
             continue;
@@ -684,7 +682,11 @@ fn names_below(lines: &[Line]) -> Vec<bool> {
             .get(end)
             .is_some_and(|next| right_under(&lines[end - 1], next) && !next.is_body());
         out[k + 1..end].fill(true);
-        names.push((k, end, !goes_on));
+        names.push(NameUnder {
+            row: k,
+            end,
+            ended: !goes_on,
+        });
     }
     // Stretches of table lines: body lines and one-piece text lines.
     let in_stretch = |l: &Line| l.is_body() || name_piece(l).is_some();
@@ -698,13 +700,13 @@ fn names_below(lines: &[Line]) -> Vec<bool> {
         while k < lines.len() && in_stretch(&lines[k]) {
             k += 1;
         }
-        let named: Vec<&(usize, usize, bool)> = names
+        let named: Vec<&NameUnder> = names
             .iter()
-            .filter(|(row, _, _)| (start..k).contains(row))
+            .filter(|n| (start..k).contains(&n.row))
             .collect();
         let every_row_named = (start..k)
             .filter(|&r| prints_code_and_amounts(&lines[r]))
-            .all(|r| named.iter().any(|(row, _, _)| *row == r));
+            .all(|r| named.iter().any(|n| n.row == r));
         // A piece right under a row that prints its name: that name wraps
         // (set at the top of its cell, or over its row and ending on it).
         let wraps_elsewhere = (start + 1..k).any(|r| {
@@ -719,15 +721,24 @@ fn names_below(lines: &[Line]) -> Vec<bool> {
         let widest = (start..k).map(width).max().unwrap_or(0);
         let filled = named
             .iter()
-            .all(|&&(row, end, _)| (row + 1..end - 1).all(|r| width(r) + 1 >= widest));
-        let ended = named.iter().all(|(_, _, ended)| *ended);
+            .all(|n| (n.row + 1..n.end - 1).all(|r| width(r) + 1 >= widest));
+        let ended = named.iter().all(|n| n.ended);
         if !(every_row_named && !wraps_elsewhere && filled && ended) {
-            for &&(row, end, _) in &named {
-                out[row + 1..end].fill(false);
+            for n in &named {
+                out[n.row + 1..n.end].fill(false);
             }
         }
     }
     out
+}
+
+/// A name `names_below` read under its row: the row's line, the line
+/// after the name's last piece, and whether the name ended where a gap or
+/// the next row begins.
+struct NameUnder {
+    row: usize,
+    end: usize,
+    ended: bool,
 }
 
 /// A table line of a code, then amounts (or dashes) only.
