@@ -42,6 +42,11 @@ impl Line<'_> {
     fn is_body(&self) -> bool {
         self.segments.len() >= 2 && self.segments.iter().any(|s| is_number(s.text))
     }
+
+    /// A table header line: two cells or more, no amount.
+    fn is_header_line(&self) -> bool {
+        self.segments.len() >= 2 && !self.is_body()
+    }
 }
 
 impl Segment<'_> {
@@ -262,11 +267,13 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
         };
         (count(false), count(true))
     };
+    // Text on a line or few, no amount: a total's label.
+    let few = |(text, numbers): (usize, usize)| numbers == 0 && text * 4 <= body.len().max(4);
     let mut out: Vec<((usize, usize), (usize, usize))> = Vec::new();
     for run in runs {
         let (text, numbers) = tally(&run);
         match out.last_mut() {
-            Some((last, (_, 0))) if numbers == 0 && text * 4 <= body.len().max(4) => {
+            Some((last, (_, 0))) if few((text, numbers)) => {
                 last.1 = run.1;
             }
             _ => out.push((run, (text, numbers))),
@@ -274,7 +281,6 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
     }
     // A total's label before the label column: after the code columns, the
     // name column narrower than the label centred across both.
-    let few = |(text, numbers): (usize, usize)| numbers == 0 && text * 4 <= body.len().max(4);
     let totals_only = |(a, b): (usize, usize)| {
         body.iter()
             .flat_map(|l| &l.segments)
@@ -688,6 +694,9 @@ fn names_below(lines: &[Line]) -> Vec<bool> {
             ended: !goes_on,
         });
     }
+    if names.is_empty() {
+        return out;
+    }
     // Stretches of table lines: body lines and one-piece text lines.
     let in_stretch = |l: &Line| l.is_body() || name_piece(l).is_some();
     let mut k = 0;
@@ -772,16 +781,14 @@ fn unnamed_at(row: &Line, name: &Segment) -> bool {
     let [code, rest @ ..] = row.segments.as_slice() else {
         return false;
     };
-    row.is_body()
-        && code.text.bytes().all(|b| b.is_ascii_digit())
+    prints_code_and_amounts(row)
         && code.end <= from
-        && row.segments.iter().all(|s| {
-            (is_number(s.text) || normalize::is_dash(s.text)) && (s.end <= from || to <= s.start)
-        })
+        && row.segments.iter().all(|s| s.end <= from || to <= s.start)
         && rest.iter().any(|s| s.start >= to)
 }
 
-/// Whether `below` is the line right after `above` in the dump.
+/// Whether `below` is the line right after `above` in the dump (every line
+/// here is numbered: `items` makes them from the text's lines).
 fn right_under(above: &Line, below: &Line) -> bool {
     match (above.at, below.at) {
         (Provenance::Line(a), Provenance::Line(b)) => b == a + 1,
@@ -807,7 +814,7 @@ fn blocks(lines: &[Line], names: &[bool]) -> Vec<(usize, usize)> {
         while start > floor
             && i - start < MAX_HEADER_LINES
             && lines[start - 1].page == lines[i].page
-            && ((lines[start - 1].segments.len() >= 2 && !lines[start - 1].is_body())
+            && (lines[start - 1].is_header_line()
                 || ends_wrapped_heading(&lines[..start])
                 || heads_label_column(&lines[..start])
                 || opens_wrapped_heading(&lines[start - 1..])
@@ -865,7 +872,7 @@ fn ends_wrapped_heading(lines: &[Line]) -> bool {
     let Some(up) = above.last().filter(|l| l.page == last.page && under(l)) else {
         return false;
     };
-    (up.segments.len() >= 2 && !up.is_body()) || ends_wrapped_heading(above)
+    up.is_header_line() || ends_wrapped_heading(above)
 }
 
 /// Whether the last of `lines` is a label column's heading on a line of
@@ -877,8 +884,8 @@ fn heads_label_column(lines: &[Line]) -> bool {
     };
     let header_above = above
         .last()
-        .is_some_and(|l| l.page == last.page && l.segments.len() >= 2 && !l.is_body());
-    header_above && is_lone_heading(last) && is_label_heading(last.segments[0].text)
+        .is_some_and(|l| l.page == last.page && l.is_header_line());
+    header_above && is_lone_label_heading(last)
 }
 
 /// Whether the first of `lines` is a label column's heading on a line of
@@ -888,11 +895,12 @@ fn heads_header_line(lines: &[Line]) -> bool {
     let [first, header, ..] = lines else {
         return false;
     };
-    first.page == header.page
-        && is_lone_heading(first)
-        && is_label_heading(first.segments[0].text)
-        && header.segments.len() >= 2
-        && !header.is_body()
+    first.page == header.page && is_lone_label_heading(first) && header.is_header_line()
+}
+
+/// A label column's heading (`项目`, `科目编码`) alone on its line.
+fn is_lone_label_heading(line: &Line) -> bool {
+    is_lone_heading(line) && is_label_heading(line.segments[0].text)
 }
 
 /// Whether the first of `lines` is the start of a header cell set on three
@@ -907,7 +915,7 @@ fn opens_wrapped_heading(lines: &[Line]) -> bool {
         return false;
     };
     let on_page = first.page == header.page && header.page == end.page;
-    let header_line = header.segments.len() >= 2 && !header.is_body() && !end.is_body();
+    let header_line = header.is_header_line() && !end.is_body();
     let in_gap = header
         .segments
         .iter()
@@ -1298,12 +1306,8 @@ fn label_line<'a>(
         above_label.is_some() || (above_body.is_some() && above_head == Some(only.start));
     // A wrapped label's lines come one under the other; after a blank line
     // the text is the page's own (`第三部分 …情况说明` under the last row).
-    let right_under = above.is_some_and(|a| match (a.at, line.at) {
-        (Provenance::Line(a), Provenance::Line(l)) => l == a + 1,
-        _ => true,
-    });
     let tail = above_labelled
-        && right_under
+        && above.is_some_and(|a| right_under(a, line))
         && below.is_none_or(|b| {
             !b.is_body() || below_label.is_some() || b.segments.iter().all(|s| s.start > only.start)
         });
