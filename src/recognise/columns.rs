@@ -339,7 +339,44 @@ pub fn join_wrapped_rows<'a>(g: &Grammar, rows: &[&'a [Cell]]) -> Vec<Cow<'a, [C
             _ => out.push(Cow::Borrowed(row)),
         }
     }
+    join_interleaved_cells(g, &mut out);
     out
+}
+
+/// Joins, column by column, a cell wrapped in a narrow column whose lines
+/// came out between the lines of a taller cell beside it (`本年收入合` /
+/// `支出功能分类` / `计`, `附属单` / `本年收入合` / `位上` / `计` / `缴收入`:
+/// cells set at their middles, pdftotext interleaves them), so no row
+/// continues the one above as a whole: a cell joins the nearest text above
+/// it in its column, blanks between, when together they name a measure or
+/// a label column (or its start) and not both name something alone.
+fn join_interleaved_cells(g: &Grammar, rows: &mut [Cow<'_, [Cell]>]) {
+    let width = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    for c in 0..width {
+        let mut above: Option<usize> = None;
+        for j in 0..rows.len() {
+            let Some(lower) = rows[j].get(c).filter(|l| !normalize::is_blank(&l.text)) else {
+                continue;
+            };
+            let joined = above.and_then(|i| {
+                let upper = &rows[i][c].text;
+                let text = wrapped_text(upper, &lower.text);
+                let names = |t: &str| !matches!(g.header(t), HeaderMeaning::Other);
+                let upper_names = matches!(
+                    g.header(upper),
+                    HeaderMeaning::Measure(_) | HeaderMeaning::Label
+                );
+                (names(&text) && !(upper_names && names(&lower.text))).then_some((i, text))
+            });
+            match joined {
+                Some((i, text)) => {
+                    rows[i].to_mut()[c].text = text;
+                    rows[j].to_mut()[c].text.clear();
+                }
+                None => above = Some(j),
+            }
+        }
+    }
 }
 
 /// A cell's text and its wrapped end on the row below, as one name.
@@ -387,6 +424,63 @@ fn continues_cells(g: &Grammar, upper: &[Cell], lower: &[Cell]) -> bool {
 
 /// Resolves `width` amount columns whose header cells start at `from`.
 pub fn resolve(
+    g: &Grammar,
+    header_rows: &[&[Cell]],
+    from: usize,
+    width: usize,
+    layouts: &[Vec<Measure>],
+) -> Columns {
+    // A header whose amount columns each hold one heading, set on
+    // different lines (cells of one line and of two centred in a tall
+    // band): one row of headings, not a heading over its parts.
+    if let Some(flat) = flat_header(g, header_rows, from) {
+        let columns = resolve_rows(g, &[flat.as_slice()], from, width, layouts);
+        let whole = columns.measures.iter().all(Option::is_some);
+        if whole && columns.problem.is_none() && columns.status == CellStatus::Ok {
+            return columns;
+        }
+    }
+    resolve_rows(g, header_rows, from, width, layouts)
+}
+
+/// The header rows as one, when each column from `from` holds one name
+/// of a measure (or its start) at most and two rows or more hold some:
+/// the other text (label headings, words the grammar does not know) left
+/// out.
+fn flat_header(g: &Grammar, rows: &[&[Cell]], from: usize) -> Option<Vec<Cell>> {
+    let names = |c: &Cell| {
+        matches!(
+            g.header(&c.text),
+            HeaderMeaning::Measure(_) | HeaderMeaning::Prefix(_)
+        )
+    };
+    let naming_rows = rows
+        .iter()
+        .filter(|r| r.iter().skip(from).any(names))
+        .count();
+    if naming_rows < 2 {
+        return None;
+    }
+    let width = rows.iter().map(|r| r.len()).max()?;
+    let mut flat: Vec<Cell> = rows.iter().find(|r| r.len() == width)?.to_vec();
+    for (c, cell) in flat.iter_mut().enumerate() {
+        cell.text.clear();
+        if c < from {
+            continue;
+        }
+        let mut pieces = rows.iter().filter_map(|r| r.get(c)).filter(|x| names(x));
+        if let Some(piece) = pieces.next() {
+            cell.text.clone_from(&piece.text);
+        }
+        if pieces.next().is_some() {
+            return None;
+        }
+    }
+    Some(flat)
+}
+
+/// `resolve` on the header rows as given.
+fn resolve_rows(
     g: &Grammar,
     header_rows: &[&[Cell]],
     from: usize,
@@ -662,6 +756,116 @@ mod tests {
             (joined.len(), texts),
             (1, vec!["本年支出合计", "对附属单位补助支出"])
         );
+    }
+
+    #[test]
+    fn cells_wrapped_between_another_cells_lines_are_joined() {
+        // The 2024 Shanghai 财政局 final account's income header, as its
+        // -layout dump set it: each narrow cell's lines interleaved with
+        // the tall label cells' (`附属单` / `位上` / `缴收入`), so no row
+        // continues the one above as a whole.
+        let g = Grammar::global();
+        let r1 = row(&["", "", "", "项目", "", "", "", "", "", "附属单", ""]);
+        let r2 = row(&[
+            "",
+            "",
+            "",
+            "",
+            "本年收入合",
+            "财政拨款收",
+            "上级补助",
+            "事业收",
+            "经营收",
+            "",
+            "其他收",
+        ]);
+        let r3 = row(&["支出功能分类", "", "", "", "", "", "", "", "", "位上", ""]);
+        let r4 = row(&[
+            "",
+            "",
+            "",
+            "科目名称",
+            "计",
+            "入",
+            "收入",
+            "入",
+            "入",
+            "",
+            "入",
+        ]);
+        let r5 = row(&["", "科目编码", "", "", "", "", "", "", "", "缴收入", ""]);
+        let joined = join_wrapped_rows(g, &[&r1, &r2, &r3, &r4, &r5]);
+        let texts = |r: &[Cell]| r.iter().map(|c| c.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&joined[0])[9], "附属单位上缴收入");
+        assert_eq!(
+            texts(&joined[1])[4..9],
+            [
+                "本年收入合计",
+                "财政拨款收入",
+                "上级补助收入",
+                "事业收入",
+                "经营收入"
+            ]
+        );
+        assert_eq!(texts(&joined[1])[10], "其他收入");
+        // The label headings stay where they were.
+        assert_eq!(texts(&joined[2])[0], "支出功能分类");
+        assert_eq!(texts(&joined[3])[3], "科目名称");
+        let header: Vec<&[Cell]> = joined.iter().map(|r| &**r).collect();
+        let cols = resolve(g, &header, 4, 7, income_layouts());
+        assert_eq!(cols.problem, None);
+        assert_eq!(
+            measures(&cols),
+            [
+                "total",
+                "fiscal_grant",
+                "superior_subsidy",
+                "business_income",
+                "operating_income",
+                "affiliate_remittance",
+                "other_income"
+            ]
+        );
+    }
+
+    #[test]
+    fn headings_one_to_a_column_on_several_lines_are_one_header_row() {
+        // The same account's expenditure header once its wrapped cells are
+        // joined: 基本支出 (one line) on another line than the two-line
+        // headings beside it, 对附属单位补助支出 over them all. Read as
+        // heading over parts, 基本支出 was lost and every amount after the
+        // total went a column off.
+        let g = Grammar::global();
+        let r1 = row(&["项目", "", "", "", "", "", "对附属单位补助支出"]);
+        let r2 = row(&[
+            "",
+            "本年支出合计",
+            "",
+            "项目支出",
+            "上缴上级支出",
+            "经营支出",
+            "",
+        ]);
+        let r3 = row(&["支出功能分类", "", "基本支出", "", "", "", ""]);
+        let layouts = &g.kind("expenditure").unwrap().layouts;
+        let cols = resolve(g, &[&r1, &r2, &r3], 1, 6, layouts);
+        assert_eq!(cols.problem, None);
+        assert_eq!(
+            measures(&cols),
+            [
+                "total",
+                "basic",
+                "project",
+                "remit_to_superior",
+                "operating_expenditure",
+                "affiliate_subsidy"
+            ]
+        );
+        // A heading over its parts is no flat header: 基本支出's column
+        // holds 人员经费 under it.
+        let r1 = row(&["合计", "基本支出", "", "项目支出"]);
+        let r2 = row(&["", "人员经费", "公用经费", ""]);
+        assert_eq!(flat_header(g, &[&r1, &r2], 0), None);
     }
 
     #[test]
