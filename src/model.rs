@@ -44,6 +44,11 @@ pub struct Cell {
     /// (an aligned dump's wrapped label): the row's amounts are never surer
     /// than uncertain, as its label may be another's.
     pub label_in_doubt: bool,
+    /// The layout moved this amount onto its row from a line of its own
+    /// beside it (an aligned dump's cell set half a line off its row),
+    /// because with it the row's sums hold: it is no surer than repaired,
+    /// as sure as the identities it takes part in.
+    pub moved: bool,
 }
 
 impl Cell {
@@ -55,6 +60,7 @@ impl Cell {
             joined_at: None,
             column_guessed: false,
             label_in_doubt: false,
+            moved: false,
         }
     }
 }

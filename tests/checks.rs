@@ -580,3 +580,105 @@ fn a_final_accounts_expenditure_total_counts_its_other_columns() {
         )]
     );
 }
+
+/// Lines of the 2024 Shanghai 财政局 final account's 支出决算表 as
+/// `pdftotext -layout` set them (the PDF is third-party: not in the repo):
+/// the basic and project amounts of every row that fills both, and the
+/// 合计 row's, half a line over their row.
+const OFFSET_AMOUNTS_TABLE: &str = "\
+                                支出决算表
+
+                                                                             单位：万元
+
+                项目                                                           对附属单位
+                                本年支出合                 项目支      上缴上级支   经营支
+   支出功能分类                                  基本支出                                补
+                       科目名称       计                    出         出      出
+    科目编码                                                                      助支出
+                                           2,336.91   603.14
+                                2,940.05
+ 类    款   项
+                        合计
+                                           1,503.52   603.14
+201             一般公共服务支出        2,106.66
+                                           1,503.52   603.14
+201   06        财政事务            2,106.66
+                                           1,503.52
+201   06   01   行政运行            1,511.89               8.37
+201   06   02   一般行政管理事务          10.00               10.00
+                                                      135.25
+201   06   07   信息化建设            135.25
+                                                      449.52
+201   06   08   财政委托业务支出         449.52
+208             社会保障和就业支出        833.39    833.39
+208   05        行政事业单位养老支出       833.39    833.39
+208   05   01   行政单位离退休           84.65     84.65
+208   05   02   事业单位离退休          748.74    748.74
+";
+
+#[test]
+fn amounts_set_off_their_row_are_read_on_it_and_repaired_by_its_sums() {
+    let g = Grammar::global();
+    let mut doc = pipeline::document(OFFSET_AMOUNTS_TABLE.as_bytes()).unwrap();
+    let ids = check::identities(&doc, g);
+    let results = check::check_and_flag(&mut doc, g, ids);
+    let table = doc
+        .tables
+        .iter()
+        .find(|t| t.kind == "expenditure")
+        .expect("the expenditure table is read");
+    let cell = |item: &str, measure: &str| {
+        table
+            .rows
+            .iter()
+            .filter(|r| r.item == item)
+            .flat_map(|r| &r.values)
+            .find(|v| v.measure == measure)
+            .map(|v| (v.amount.to_string(), v.status.as_str()))
+    };
+    let cells =
+        |item: &str| ["total", "basic", "project"].map(|m| cell(item, m).unwrap_or_default());
+    let s = |a: &str, st: &'static str| (a.to_string(), st);
+    // The row's own amounts are as printed; those moved onto it from a
+    // line of their own are repaired, the sums of their row and of the
+    // rows under them holding. (The 合计 row's two lines of amounts, both
+    // unlabelled, make one row: the lone total's line joined its parts'.)
+    assert_eq!(
+        cells("合计"),
+        [
+            s("2940.05", "repaired"),
+            s("2336.91", "ok"),
+            s("603.14", "ok")
+        ]
+    );
+    assert_eq!(
+        cells("一般公共服务支出"),
+        [
+            s("2106.66", "ok"),
+            s("1503.52", "repaired"),
+            s("603.14", "repaired")
+        ]
+    );
+    assert_eq!(
+        cells("行政运行"),
+        [
+            s("1511.89", "ok"),
+            s("1503.52", "repaired"),
+            s("8.37", "ok")
+        ]
+    );
+    assert_eq!(cell("信息化建设", "project"), Some(s("135.25", "repaired")));
+    assert_eq!(cell("事业单位离退休", "basic"), Some(s("748.74", "ok")));
+    assert_eq!(
+        table.rows.iter().map(|r| r.values.len()).sum::<usize>(),
+        26,
+        "{:?}",
+        table.rows
+    );
+    let failed: Vec<_> = results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Fail)
+        .map(|r| &r.subject)
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+}

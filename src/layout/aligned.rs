@@ -8,7 +8,7 @@
 //! word (centred, its Chinese characters narrower than printed) goes to the
 //! column where it starts.
 
-use crate::amount::is_number;
+use crate::amount::{is_number, Amount};
 use crate::grammar::{Grammar, HeaderMeaning};
 use crate::model::{Cell, Provenance};
 use crate::normalize;
@@ -27,6 +27,9 @@ struct Segment<'a> {
     start: usize,
     end: usize,
     text: &'a str,
+    /// The line an amount was printed on, when `rows_take_offset_amounts`
+    /// moved it onto the row of another line.
+    moved_from: Option<Provenance>,
 }
 
 struct Line<'a> {
@@ -95,11 +98,13 @@ fn segments(line: &str) -> Vec<Segment<'_>> {
                 start: rest.start,
                 end: rest.start + head_chars,
                 text: head,
+                moved_from: None,
             });
             rest = Segment {
                 start: rest.start + head_chars + 1,
                 end: rest.end,
                 text: &tail[1..],
+                moved_from: None,
             };
         }
         out.push(rest);
@@ -170,6 +175,7 @@ fn gapped(line: &str) -> Vec<Segment<'_>> {
                     start,
                     end: last_end.0,
                     text: &line[from..last_end.1],
+                    moved_from: None,
                 });
                 open = Some((column, offset));
             }
@@ -184,6 +190,7 @@ fn gapped(line: &str) -> Vec<Segment<'_>> {
             start,
             end: last_end.0,
             text: &line[from..last_end.1],
+            moved_from: None,
         });
     }
     out
@@ -408,11 +415,34 @@ fn with_heading_columns(
             && amounts.iter().all(|&c| !overlaps(span, c))
             && between.iter().all(|&b| !overlaps(b, span))
             && headings.iter().any(|h| h.start < s.start)
-            && headings.iter().any(|h| h.start > s.start);
+            && headings
+                .iter()
+                .any(|h| h.start > s.start || printed(h).1 + 1 < s.start);
         if apart {
             between.push(span);
         }
     }
+    // A heading of one line on another line than the widest (`基本支出`
+    // set at the middle of a band of two-line headings): over an amount
+    // column none of the widest line's headings stands over.
+    let unheaded = |c: &(usize, usize)| headings.iter().all(|h| !overlaps(printed(h), *c));
+    let lone: Vec<(usize, usize)> = header
+        .iter()
+        .filter(|l| !std::ptr::eq(**l, *widest))
+        .flat_map(|l| &l.segments)
+        .filter(|s| {
+            s.text.chars().count() >= 2
+                && s.start >= labels_end
+                && !is_number(s.text)
+                && !is_label_heading(s.text)
+        })
+        .map(printed)
+        .filter(|&span| {
+            let over: Vec<&(usize, usize)> =
+                amounts.iter().filter(|&&c| overlaps(span, c)).collect();
+            matches!(over.as_slice(), [c] if unheaded(c))
+        })
+        .collect();
     if headings.len() + between.len() <= amounts.len() {
         return None;
     }
@@ -424,9 +454,16 @@ fn with_heading_columns(
             _ => return None,
         }
     }
-    let headed_once = amounts
-        .iter()
-        .all(|&c| headings.iter().filter(|s| overlaps(printed(s), c)).count() == 1);
+    let headed_once = amounts.iter().all(|&c| {
+        let over = |&span: &(usize, usize)| overlaps(span, c);
+        headings
+            .iter()
+            .map(|s| printed(s))
+            .chain(lone.iter().copied())
+            .filter(over)
+            .count()
+            == 1
+    });
     out.extend(&between);
     out.sort_unstable();
     // A heading printed wider than the dump set it (a small font) reaches
@@ -507,6 +544,8 @@ fn column_of(columns: &[(usize, usize)], s: &Segment) -> usize {
 fn row(line: &Line, block: &BlockColumns, stacked: &[Placed]) -> (Item, Vec<Placed>) {
     let columns = &block.spans;
     let mut cells = vec![String::new(); columns.len()];
+    // The line a cell's amount was moved from, if it was.
+    let mut moved_from = vec![None; columns.len()];
     let mut fits = true;
     let mut shared_amount_column = false;
     let heading = !line.is_body();
@@ -532,6 +571,7 @@ fn row(line: &Line, block: &BlockColumns, stacked: &[Placed]) -> (Item, Vec<Plac
             cell.push(' ');
         }
         cell.push_str(s.text);
+        moved_from[at] = moved_from[at].or(s.moved_from);
     }
     // Headings may share a column: a level no row uses (`项` over a table
     // of 类 and 款) joins its neighbour harmlessly; two headings over one
@@ -539,15 +579,17 @@ fn row(line: &Line, block: &BlockColumns, stacked: &[Placed]) -> (Item, Vec<Plac
     // own cells, and the header no longer fits the table's columns.
     if !fits && (line.is_body() || shared_amount_column) {
         cells = line.segments.iter().map(|s| s.text.to_string()).collect();
+        moved_from = line.segments.iter().map(|s| s.moved_from).collect();
         placed.clear();
     }
     let guessed = block.guessed || (!fits && line.is_body());
-    let cell = |text: String| Cell {
+    let cell = |(text, from): (String, Option<Provenance>)| Cell {
         column_guessed: guessed,
-        ..Cell::new(text, line.at)
+        moved: from.is_some(),
+        ..Cell::new(text, from.unwrap_or(line.at))
     };
     let item = Item::Row {
-        cells: cells.into_iter().map(cell).collect(),
+        cells: cells.into_iter().zip(moved_from).map(cell).collect(),
         at: line.at,
     };
     (item, placed)
@@ -623,6 +665,122 @@ fn collides(line: &Line, columns: &[(usize, usize)]) -> bool {
     let n = used.len();
     used.dedup();
     used.len() != n
+}
+
+/// Amounts printed half a line off their row, on a line of their own
+/// (`1,503.52` over `201 06 01 行政运行  1,511.89  8.37`: the PDF set those
+/// cells' text higher than the row's, pdftotext put it on a line of its
+/// own), join the row right over or under them whose sums they complete:
+/// the row's amounts alone do not add up, and with the line's they do (its
+/// largest amount is the sum of others, each moved amount among them). Not
+/// when the line's amounts add up on their own (a row whose label is
+/// printed elsewhere), nor when they fit the rows on both sides. The moved
+/// amounts keep their printed line and are no surer than repaired: the
+/// check stage confirms them by the table's identities or marks them
+/// uncertain.
+fn rows_take_offset_amounts(lines: &mut Vec<Line>) {
+    let mut k = 0;
+    while k < lines.len() {
+        if !prints_only_amounts(&lines[k]) || adds_up(&amounts_of(&lines[k]), 0) {
+            k += 1;
+            continue;
+        }
+        let completes = |t: usize| completes_row(&lines[k], &lines[t]);
+        let up = k.checked_sub(1).filter(|&t| completes(t));
+        let down = Some(k + 1).filter(|&t| t < lines.len() && completes(t));
+        let target = match (up, down) {
+            (Some(t), None) | (None, Some(t)) => t,
+            _ => {
+                k += 1;
+                continue;
+            }
+        };
+        let moved = lines.remove(k);
+        let row = &mut lines[if target > k { target - 1 } else { target }];
+        let from = Some(moved.at);
+        row.segments
+            .extend(moved.segments.into_iter().map(|s| Segment {
+                moved_from: from,
+                ..s
+            }));
+        row.segments.sort_by_key(|s| s.start);
+    }
+}
+
+/// A line of nothing but printed amounts (`1,503.52   603.14`).
+fn prints_only_amounts(line: &Line) -> bool {
+    line.segments.iter().all(|s| is_printed_amount(s.text))
+}
+
+/// A line's printed amounts, in cents, in order.
+fn amounts_of(line: &Line) -> Vec<i64> {
+    line.segments
+        .iter()
+        .filter(|s| is_printed_amount(s.text))
+        .filter_map(|s| Amount::parse(s.text).map(|a| a.cents))
+        .collect()
+}
+
+/// Whether the amounts of `line`, on the line right over or under `row`,
+/// complete that row's sums: `row` prints a label or code and amounts that
+/// do not add up, no amount of `line` sits where `row` prints, and the two
+/// lines' amounts add up together, each of `line`'s taking part.
+fn completes_row(line: &Line, row: &Line) -> bool {
+    let (Provenance::Line(a), Provenance::Line(b)) = (line.at, row.at) else {
+        return false;
+    };
+    let apart = line.segments.iter().all(|s| {
+        row.segments
+            .iter()
+            .all(|t| s.end < t.start || t.end < s.start)
+    });
+    if line.page != row.page || a.abs_diff(b) != 1 || !row.is_body() || !apart {
+        return false;
+    }
+    let own = amounts_of(row);
+    if adds_up(&own, 0) {
+        return false;
+    }
+    let moved = amounts_of(line);
+    let n = moved.len();
+    let together = [moved, own].concat();
+    // Two lines of amounts alone (a total over its parts, each half a
+    // line off the label): three amounts at least, as two equal amounts
+    // on lines of their own are more likely two rows.
+    let labelled = row.segments.iter().any(|s| !is_printed_amount(s.text));
+    (labelled || together.len() >= 3) && adds_up(&together, n)
+}
+
+/// Most amounts a row's sums are sought among (2^(n-1) subsets).
+const MAX_ROW_AMOUNTS: usize = 12;
+
+/// Whether the largest of `amounts` is the sum of some of the others, the
+/// first `must` of them (when not the largest) among those.
+fn adds_up(amounts: &[i64], must: usize) -> bool {
+    let n = amounts.len();
+    if !(2..=MAX_ROW_AMOUNTS).contains(&n) {
+        return false;
+    }
+    let Some((top, &total)) = amounts.iter().enumerate().max_by_key(|&(_, a)| *a) else {
+        return false;
+    };
+    let others: Vec<usize> = (0..n).filter(|&i| i != top).collect();
+    let required: u32 = others
+        .iter()
+        .enumerate()
+        .filter(|&(_, &i)| i < must)
+        .map(|(bit, _)| 1 << bit)
+        .sum();
+    (1u32..1 << others.len()).any(|mask| {
+        mask & required == required
+            && others
+                .iter()
+                .enumerate()
+                .filter(|&(bit, _)| mask & (1 << bit) != 0)
+                .map(|(_, &i)| amounts[i])
+                .sum::<i64>()
+                == total
+    })
 }
 
 /// How many lines a name printed under its unnamed row may take.
@@ -716,10 +874,18 @@ fn names_below(lines: &[Line]) -> Vec<bool> {
         let every_row_named = (start..k)
             .filter(|&r| prints_code_and_amounts(&lines[r]))
             .all(|r| named.iter().any(|n| n.row == r));
-        // A piece right under a row that prints its name: that name wraps
-        // (set at the top of its cell, or over its row and ending on it).
+        // A piece right under a row that prints its name, starting under
+        // that name: the name wraps (set at the top of its cell, or over
+        // its row and ending on it). (A title after the table's last row,
+        // centred on the page, is no name's end.)
+        let under_name = |row: &Line, piece: &Segment| {
+            row.segments
+                .iter()
+                .find(|s| !is_number(s.text))
+                .is_some_and(|name| name.start <= piece.start && piece.start < name.end)
+        };
         let wraps_elsewhere = (start + 1..k).any(|r| {
-            name_piece(&lines[r]).is_some()
+            name_piece(&lines[r]).is_some_and(|p| under_name(&lines[r - 1], p))
                 && lines[r - 1].is_body()
                 && !prints_code_and_amounts(&lines[r - 1])
                 && right_under(&lines[r - 1], &lines[r])
@@ -837,6 +1003,7 @@ fn blocks(lines: &[Line], names: &[bool]) -> Vec<(usize, usize)> {
             && lines[end].page == lines[i].page
             && (lines[end].segments.len() >= 2
                 || names[end]
+                || total_between_rows(&lines[end..])
                 || label_line(
                     Some(&lines[end - 1]),
                     &lines[end],
@@ -851,6 +1018,37 @@ fn blocks(lines: &[Line], names: &[bool]) -> Vec<(usize, usize)> {
         i = end;
     }
     blocks
+}
+
+/// Whether the first of `lines` is a total's label alone on its line
+/// (`合计`) over a table row on its page: the label of a row whose amounts
+/// were set apart from it (over the header's last line), not the end of
+/// the table.
+fn total_between_rows(lines: &[Line]) -> bool {
+    let [first, next, ..] = lines else {
+        return false;
+    };
+    let total = matches!(first.segments.as_slice(), [only] if is_total(only.text));
+    total && next.page == first.page && next.is_body()
+}
+
+/// The line of amounts whose label line `k` is: a total's label alone on
+/// its line over a table row (`total_between_rows`), under a line of
+/// amounts only, or under a header line under one (`2,940.05  2,336.91` /
+/// `类  款  项` / `合计`: the total row's amounts set over the header's last
+/// line).
+fn total_label_of(lines: &[Line], k: usize) -> Option<usize> {
+    if !total_between_rows(&lines[k..]) {
+        return None;
+    }
+    let amounts = |l: &Line| l.is_body() && prints_only_amounts(l);
+    let same_page = |j: usize| lines[j].page == lines[k].page;
+    let above = k.checked_sub(1).filter(|&j| same_page(j))?;
+    if amounts(&lines[above]) {
+        return Some(above);
+    }
+    let two_above = above.checked_sub(1).filter(|&j| same_page(j))?;
+    (lines[above].is_header_line() && amounts(&lines[two_above])).then_some(two_above)
 }
 
 /// Whether the last of `lines` is the end of a header cell wrapped in a
@@ -1033,7 +1231,7 @@ fn block_columns(lines: &[Line], blocks: &[(usize, usize)]) -> Vec<BlockColumns>
 /// columns, other lines as text. A form feed (page break) is a blank.
 pub fn items(text: &str) -> Vec<Item> {
     let mut page = 0;
-    let lines: Vec<Line> = text
+    let mut lines: Vec<Line> = text
         .lines()
         .enumerate()
         .map(|(i, l)| {
@@ -1048,6 +1246,7 @@ pub fn items(text: &str) -> Vec<Item> {
         })
         .filter(|l| !l.segments.is_empty())
         .collect();
+    rows_take_offset_amounts(&mut lines);
     let names = names_below(&lines);
     let blocks = blocks(&lines, &names);
     let mut in_block = vec![None; lines.len()];
@@ -1075,6 +1274,16 @@ pub fn items(text: &str) -> Vec<Item> {
                     .filter(|&a| in_block[a] == *slot)
                     .map(|a| &lines[a]);
                 let below_in_block = in_block.get(k + 1) == Some(slot);
+                if let Some(at) = total_label_of(&lines, k).map(|r| lines[r].at) {
+                    let piece = &line.segments[0];
+                    let row = out.iter_mut().rev().find(|it| it.at() == at);
+                    if let Some(Item::Row { cells, .. }) = row {
+                        if let Some(cell) = cells.get_mut(column_of(&block.spans, piece)) {
+                            cell.text.push_str(piece.text);
+                            continue;
+                        }
+                    }
+                }
                 if let (true, Some(Item::Row { cells, .. })) = (names[k], out.last_mut()) {
                     let piece = &line.segments[0];
                     if let Some(cell) = cells.get_mut(column_of(&block.spans, piece)) {
@@ -2360,6 +2569,163 @@ mod tests {
         let read = items(text);
         assert!(
             read.iter().all(|i| matches!(i, Item::Row { .. })),
+            "{read:?}"
+        );
+    }
+
+    /// Lines of the 2024 Shanghai 财政局 final account's 支出决算表 as
+    /// pdftotext -layout set them: the basic and project amounts of rows
+    /// whose both are filled half a line over their row.
+    const OFFSET_AMOUNTS: &str = concat!(
+        "                                           1,503.52   603.14\n",
+        "201             一般公共服务支出        2,106.66\n",
+        "                                           1,503.52   603.14\n",
+        "201   06        财政事务            2,106.66\n",
+        "                                           1,503.52\n",
+        "201   06   01   行政运行            1,511.89               8.37\n",
+        "201   06   02   一般行政管理事务          10.00               10.00\n",
+        "                                                      135.25\n",
+        "201   06   07   信息化建设            135.25\n",
+        "208             社会保障和就业支出        326.72    326.72\n",
+        "208   05        行政事业单位养老支出       326.72    326.72\n",
+    );
+
+    #[test]
+    fn amounts_set_half_a_line_over_their_row_join_it() {
+        let read = items(OFFSET_AMOUNTS);
+        let rows = rows(&read);
+        let row = |code: &str, name: &str| {
+            rows.iter()
+                .find(|r| r.contains(&code) && r.contains(&name))
+                .unwrap_or_else(|| panic!("{name}: {rows:?}"))
+                .iter()
+                .filter(|t| t.contains('.'))
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            row("201", "一般公共服务支出"),
+            ["2,106.66", "1,503.52", "603.14"]
+        );
+        assert_eq!(row("01", "行政运行"), ["1,511.89", "1,503.52", "8.37"]);
+        assert_eq!(row("07", "信息化建设"), ["135.25", "135.25"]);
+        // Every line of amounts went to its row: no row without a label.
+        assert_eq!(rows.len(), 7, "{rows:?}");
+        // The moved amounts keep their own line and are marked moved; the
+        // row's own are not.
+        let moved: Vec<(String, Provenance)> = read
+            .iter()
+            .filter_map(|i| match i {
+                Item::Row { cells, .. } => Some(cells),
+                Item::Text { .. } => None,
+            })
+            .flatten()
+            .filter(|c| c.moved)
+            .map(|c| (c.text.clone(), c.at))
+            .collect();
+        assert_eq!(
+            moved,
+            [
+                ("1,503.52".to_string(), Provenance::Line(1)),
+                ("603.14".to_string(), Provenance::Line(1)),
+                ("1,503.52".to_string(), Provenance::Line(3)),
+                ("603.14".to_string(), Provenance::Line(3)),
+                ("1,503.52".to_string(), Provenance::Line(5)),
+                ("135.25".to_string(), Provenance::Line(8)),
+            ]
+        );
+    }
+
+    #[test]
+    fn amounts_that_complete_no_row_or_add_up_alone_stay_apart() {
+        // A line of amounts that adds up on its own is a row of its own
+        // (its label printed elsewhere), and one whose amounts complete
+        // neither row beside it stays where it is.
+        let text = concat!(
+            "201             一般公共服务支出        2,106.66\n",
+            "                                2,106.66   1,503.52   603.14\n",
+            "201   06        财政事务            2,106.66\n",
+            "                                           1,000.00\n",
+            "201   06   01   行政运行            1,511.89               8.37\n",
+        );
+        let read = items(text);
+        assert!(
+            read.iter()
+                .flat_map(|i| match i {
+                    Item::Row { cells, .. } => cells.as_slice(),
+                    Item::Text { .. } => &[],
+                })
+                .all(|c| !c.moved),
+            "{read:?}"
+        );
+    }
+
+    #[test]
+    fn a_total_set_apart_from_its_amounts_labels_them() {
+        // The same table's header and 合计 row: the row's amounts set over
+        // the header's last line (`类 款 项`), its label under it; the
+        // header's cells of one line and of two centred in one band.
+        let text = concat!(
+            "                                支出决算表\n",
+            "\n",
+            "                项目                                                           对附属单位\n",
+            "                                本年支出合                 项目支      上缴上级支   经营支\n",
+            "   支出功能分类                                  基本支出                                补\n",
+            "                       科目名称       计                    出         出      出\n",
+            "    科目编码                                                                      助支出\n",
+            "                                           2,336.91   603.14\n",
+            "                                2,940.05\n",
+            " 类    款   项\n",
+            "                        合计\n",
+            "                                           1,503.52   603.14\n",
+            "201             一般公共服务支出        2,106.66\n",
+            "201   06   02   一般行政管理事务          10.00               10.00\n",
+            "208             社会保障和就业支出        326.72    326.72\n",
+            "208   05        行政事业单位养老支出       326.72    326.72\n",
+        );
+        let read = items(text);
+        let rows = rows(&read);
+        let total = rows
+            .iter()
+            .find(|r| r.contains(&"合计"))
+            .unwrap_or_else(|| panic!("{rows:?}"));
+        let at = |t: &str| total.iter().position(|c| *c == t);
+        assert!(at("2,940.05") < at("2,336.91") && at("2,336.91") < at("603.14"));
+        // The header's headings over their own columns: 基本支出 over the
+        // basic amounts, the three empty columns after the project column.
+        let column = |t: &str| {
+            rows.iter()
+                .find_map(|r| r.iter().position(|c| c.contains(t)))
+                .unwrap_or_else(|| panic!("{t}: {rows:?}"))
+        };
+        assert_eq!(column("基本支出"), column("2,336.91"));
+        assert_eq!(column("项目支"), column("603.14"));
+        assert_eq!(column("本年支出合"), column("2,940.05"));
+        assert!(column("项目支") < column("上缴上级支"));
+        assert!(column("上缴上级支") < column("经营支"));
+        assert!(column("经营支") < column("对附属单位"));
+        // The table is one block: every row on its columns.
+        assert!(read
+            .iter()
+            .filter(|i| matches!(i, Item::Row { .. }))
+            .all(|i| matches!(i, Item::Row { cells, .. } if cells.len() == total.len())));
+    }
+
+    #[test]
+    fn a_title_after_a_tables_last_row_leaves_names_under_rows_read() {
+        let text = concat!(
+            "208   05   01   行政单位离退休           84.65        84.65\n",
+            "208   05   05                   160.75       160.75\n",
+            "                机关事业单位基本养老保险\n",
+            "                缴费支出\n",
+            "221   02   03   购房补贴           258.50   258.50\n",
+            "                            财政拨款收入支出决算总表\n",
+        );
+        let read = items(text);
+        let rows = rows(&read);
+        assert!(
+            rows.iter()
+                .any(|r| r.contains(&"机关事业单位基本养老保险缴费支出")),
             "{read:?}"
         );
     }

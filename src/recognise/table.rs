@@ -1017,6 +1017,7 @@ fn values(
             continue;
         };
         let status = match reading {
+            Reading::Printed(_) if cell.moved => CellStatus::Repaired,
             Reading::Printed(_) => CellStatus::Ok,
             Reading::Rebuilt(_) => CellStatus::Repaired,
             Reading::Either { head, .. } => {
