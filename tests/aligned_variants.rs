@@ -49,20 +49,29 @@ const KINDS: [&str; 5] = [
     "gov_fund",
 ];
 
-/// `wrap`: header names printed at most this many characters a line, in
-/// columns only as wide as their amounts (a PDF's narrow columns), and
-/// whether the pieces are centred (else set at the column's left).
-/// `names_under`: a coded row's name wider than this many Chinese
-/// characters is printed under the row, a line a piece, the row's own name
-/// cell blank.
-fn render_table(
-    g: &Grammar,
-    t: &Table,
+/// How a table is printed beyond pdftotext's usual setting.
+#[derive(Clone, Copy, Default)]
+struct Style {
+    /// Header names printed at most this many characters a line, in
+    /// columns only as wide as their amounts (a PDF's narrow columns), and
+    /// whether the pieces are centred (else set at the column's left).
     wrap: Option<(usize, bool)>,
+    /// A coded row's name wider than this many Chinese characters is
+    /// printed under the row, a line a piece, the row's own name cell
+    /// blank.
     names_under: Option<usize>,
-    rng: &mut Rng,
-    out: &mut Vec<String>,
-) {
+    /// A row that fills two amount columns after its first prints them
+    /// (or the first of them) half a line off, on a line of its own over
+    /// the row or, now and then, under it.
+    offset_amounts: bool,
+}
+
+fn render_table(g: &Grammar, t: &Table, style: Style, rng: &mut Rng, out: &mut Vec<String>) {
+    let Style {
+        wrap,
+        names_under,
+        offset_amounts,
+    } = style;
     let coded = t.rows.iter().any(|r| r.code.is_some());
     let names: Vec<String> = t
         .columns
@@ -200,15 +209,56 @@ fn render_table(
             }
             None => line.centred(label_span, &row.item),
         }
+        // Amounts after the first, when two or more are filled: set off
+        // the row (all of them, or the first only).
+        let parts_filled = t.columns[1..]
+            .iter()
+            .filter(|m| row.values.iter().any(|v| v.measure == **m))
+            .count();
+        // Only where the parts are flat (total = basic + project): with a
+        // subtotal beside its parts a row adds up without the subtotal,
+        // and an amount set off it is left off (not read, not misread).
+        // And only a row whose printed sums hold: the reader places an
+        // amount set off by its row's sums (a publisher's slip leaves it
+        // where it is, a row of its own, and a later row of the same code
+        // would be keyed as this one).
+        let flat = matches!(t.kind, "expenditure" | "general_budget");
+        let cents = |m: &str| {
+            row.values
+                .iter()
+                .find(|v| v.measure == m)
+                .map_or(0, |v| v.amount.cents)
+        };
+        let adds_up = cents(t.columns[0]) == t.columns[1..].iter().map(|m| cents(m)).sum::<i64>();
+        let set_off = offset_amounts && flat && adds_up && parts_filled >= 2;
+        // (No draw unless amounts are set off: the other tests' tables
+        // stay as they were.)
+        let only_first = set_off && rng.chance(30);
+        let below = set_off && rng.chance(25);
+        let mut off = Line::default();
+        let mut moved = 0;
         for (k, m) in t.columns.iter().enumerate() {
             if let Some(v) = row.values.iter().find(|v| v.measure == *m) {
-                line.right(spans[code_columns + 1 + k], &v.amount.to_string());
+                let target = if set_off && k > 0 && !(only_first && moved > 0) {
+                    moved += 1;
+                    &mut off
+                } else {
+                    &mut line
+                };
+                target.right(spans[code_columns + 1 + k], &v.amount.to_string());
             }
         }
         if spaced {
             out.push(String::new());
         }
+        let off = set_off.then(|| off.render(offset));
+        if !below {
+            out.extend(off.clone());
+        }
         out.push(line.render(offset));
+        if below {
+            out.extend(off);
+        }
         for piece in &under {
             let mut line = Line::default();
             line.left(spans[code_columns], piece);
@@ -217,12 +267,7 @@ fn render_table(
     }
 }
 
-fn render(
-    doc: &Document,
-    wrap: Option<(usize, bool)>,
-    names_under: Option<usize>,
-    rng: &mut Rng,
-) -> String {
+fn render(doc: &Document, style: Style, rng: &mut Rng) -> String {
     let g = Grammar::global();
     let mut out = vec!["第二部分 2024年部门预算公开表".to_string()];
     for t in doc
@@ -230,7 +275,7 @@ fn render(
         .iter()
         .filter(|t| KINDS.contains(&t.kind) && !t.rows.is_empty() && t.columns.len() >= 2)
     {
-        render_table(g, t, wrap, names_under, rng, &mut out);
+        render_table(g, t, style, rng, &mut out);
         out.push("\u{c}".to_string());
     }
     out.push("第三部分 2024年部门预算情况说明".into());
@@ -282,7 +327,7 @@ fn aligned_variants_are_read_by_position_or_flagged() {
     for variant in 0..24u64 {
         let clean = &docs[variant as usize % docs.len()];
         let mut rng = Rng(0xA076_1D64_78BD_642F ^ (variant + 1));
-        let text = render(clean, None, None, &mut rng);
+        let text = render(clean, Style::default(), &mut rng);
         keep_dump(&format!("aligned{variant}.txt"), &text);
         let (want, got) = read_back(clean, &text, variant);
         for (k, (cents, _)) in &want {
@@ -327,7 +372,11 @@ fn aligned_headers_wrapped_in_narrow_columns_are_read_whole() {
         let clean = &docs[variant as usize % docs.len()];
         let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B ^ (variant + 1));
         let wrap = (3 + variant as usize % 3, variant % 2 == 0);
-        let text = render(clean, Some(wrap), None, &mut rng);
+        let style = Style {
+            wrap: Some(wrap),
+            ..Style::default()
+        };
+        let text = render(clean, style, &mut rng);
         let (want, got) = read_back(clean, &text, variant);
         for (k, (cents, _)) in &want {
             cells += 1;
@@ -358,7 +407,11 @@ fn aligned_names_under_their_unnamed_rows_are_read_whole() {
     for variant in 0..12u64 {
         let clean = &docs[variant as usize % docs.len()];
         let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ (variant + 1));
-        let text = render(clean, None, Some(4 + variant as usize % 3), &mut rng);
+        let style = Style {
+            names_under: Some(4 + variant as usize % 3),
+            ..Style::default()
+        };
+        let text = render(clean, style, &mut rng);
         keep_dump(&format!("names_under{variant}.txt"), &text);
         let (want, got) = read_back(clean, &text, variant);
         for (k, (cents, _)) in &want {
@@ -418,5 +471,47 @@ fn aligned_names_under_their_unnamed_rows_are_read_whole() {
     assert!(
         read_ok * 100 >= cells * 55,
         "only {read_ok} of {cells} cells read back with names under their rows"
+    );
+}
+
+/// Amounts printed half a line off their row (the basic and project
+/// amounts of a row that fills both set higher than its code, name and
+/// total, as some PDFs do and pdftotext puts on a line of their own): each
+/// is read on its row, `repaired` when its row's sums confirm it, or
+/// flagged; none wrong.
+#[test]
+fn aligned_amounts_set_off_their_rows_are_read_on_them() {
+    let docs = clean_seeds();
+    let (mut cells, mut read, mut repaired) = (0, 0, 0);
+    for variant in 0..12u64 {
+        let clean = &docs[variant as usize % docs.len()];
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (variant + 1));
+        let style = Style {
+            offset_amounts: true,
+            ..Style::default()
+        };
+        let text = render(clean, style, &mut rng);
+        keep_dump(&format!("offset_amounts{variant}.txt"), &text);
+        let (want, got) = read_back(clean, &text, variant);
+        for (k, (cents, _)) in &want {
+            cells += 1;
+            match got.get(k) {
+                Some((c, s)) if c == cents && s == "ok" => read += 1,
+                Some((c, s)) if c == cents && s == "repaired" => {
+                    read += 1;
+                    repaired += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    eprintln!("12 offset-amount variants: {cells} cells, {read} read ok or repaired ({repaired} repaired)");
+    // Measured: 2262 of 2514 cells read back `ok` or `repaired` (71
+    // repaired), none wrong. On the same dumps' expenditure tables the
+    // command line (checks run) gives 1070 `ok` and 71 `repaired`; before
+    // amounts set off were moved onto their rows, 928 and 5.
+    assert!(
+        read * 100 >= cells * 85,
+        "only {read} of {cells} cells read back with amounts set off their rows"
     );
 }
