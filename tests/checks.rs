@@ -682,3 +682,45 @@ fn amounts_set_off_their_row_are_read_on_it_and_repaired_by_its_sums() {
         .collect();
     assert!(failed.is_empty(), "{failed:?}");
 }
+
+/// A reviewer's generated dump: 行政运行's amounts set half a line over it
+/// (a line that adds up alone, so left where it is), and the 合计 row
+/// right under the row left with no amounts.
+const TOTAL_UNDER_AN_EMPTY_ROW: &str = "\
+                                一般公共预算财政拨款支出决算表
+编制单位：测试局                                                            单位：万元
+          项目
+
+                                          合计            基本支出           项目支出
+ 功能分类
+               科目名称
+ 科目编码
+208         社会保障和就业支出                   10.00           9.00           1.00
+20805       行政事业单位养老支出                 10.00           9.00           1.00
+2080501     行政单位离退休                       10.00           9.00           1.00
+210         卫生健康支出                         24.00          16.00           8.00
+21011       行政事业单位医疗                     24.00          16.00           8.00
+2101101     行政单位医疗                          9.00           4.00           5.00
+2101102     事业单位医疗                         15.00          12.00           3.00
+212         城乡社区支出                         27.00          15.00          12.00
+21201       城乡社区管理事务                     27.00          15.00          12.00
+                                                 27.00          15.00          12.00
+2120101     行政运行
+                合计                             61.00          40.00          21.00
+注：本表反映部门本年度财政拨款支出情况。
+";
+
+#[test]
+fn a_total_row_is_no_name_wrapped_from_the_row_over_it() {
+    let doc = pipeline::document(TOTAL_UNDER_AN_EMPTY_ROW.as_bytes()).unwrap();
+    let table = &doc.tables[0];
+    let items: Vec<&str> = table.rows.iter().map(|r| r.item.as_str()).collect();
+    assert!(items.contains(&"合计"), "{items:?}");
+    assert!(
+        !items.iter().any(|i| i.contains("行政运行合计")),
+        "{items:?}"
+    );
+    let total = table.rows.iter().find(|r| r.item == "合计").unwrap();
+    assert_eq!(total.code, None);
+    assert_eq!(total.values[0].amount.to_string(), "61.00");
+}

@@ -907,6 +907,192 @@ fn names_below(lines: &[Line]) -> Vec<bool> {
     out
 }
 
+/// Where a name piece `names_around` read stands to its row.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Around {
+    /// The start of the row below's name, set over its line.
+    Head,
+    /// The end of the row above's name, set under its line.
+    Tail,
+}
+
+/// Names centred on their rows in cells two lines high (`社会保障和就` /
+/// `208   754.75   754.75   0.00` / `业支出`: pdftotext sets the row's
+/// code and amounts between the name's two lines; a one-line name
+/// centred so, over the row's line). Read over a run of coded rows and
+/// one-piece lines set one under the other, left-aligned in one column:
+/// before the first row, one piece at most, its head; between two rows,
+/// none, one or two (the upper row's tail, then the lower's head); after
+/// the last, one at most, its tail. A lone piece between two rows is the
+/// lower row's head when it fills the column (a name's first piece), else
+/// the upper's tail. The run is read only when every row printing no name
+/// (a code, then amounts) took a piece; else its pieces are left to the
+/// other rules. `taken`: lines `names_below` read.
+fn names_around(lines: &[Line], taken: &[bool]) -> Vec<Option<Around>> {
+    let mut out = vec![None; lines.len()];
+    let coded = |l: &Line| {
+        l.is_body()
+            && l.segments
+                .first()
+                .is_some_and(|c| c.text.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let piece = |k: usize| name_piece(&lines[k]).filter(|p| !taken[k] && !is_total(p.text));
+    let mut k = 0;
+    while k < lines.len() {
+        // A run: lines right under each other on a page, each a coded row
+        // or a piece; not starting at a header's label heading (`科目编码`).
+        let start = k;
+        let in_run = |j: usize| coded(&lines[j]) || piece(j).is_some();
+        let heading = piece(k).is_some_and(|p| is_label_heading(p.text));
+        if !in_run(k) || heading {
+            k += 1;
+            continue;
+        }
+        k += 1;
+        while k < lines.len()
+            && in_run(k)
+            && right_under(&lines[k - 1], &lines[k])
+            && lines[k].page == lines[start].page
+        {
+            k += 1;
+        }
+        read_run(lines, start..k, &piece, &mut out);
+    }
+    out
+}
+
+/// `names_around` on one run of lines.
+fn read_run<'a>(
+    lines: &[Line<'a>],
+    run: std::ops::Range<usize>,
+    piece: &dyn Fn(usize) -> Option<&'a Segment<'a>>,
+    out: &mut [Option<Around>],
+) {
+    let rows: Vec<usize> = run.clone().filter(|&j| piece(j).is_none()).collect();
+    let (Some(&first), Some(&last)) = (rows.first(), rows.last()) else {
+        return;
+    };
+    let pieces: Vec<usize> = run.clone().filter(|&j| piece(j).is_some()).collect();
+    let Some(left) = pieces.first().and_then(|&j| piece(j)).map(|p| p.start) else {
+        return;
+    };
+    // One column, its pieces left-aligned; the widest fills it.
+    let aligned = pieces
+        .iter()
+        .all(|&j| piece(j).is_some_and(|p| p.start.abs_diff(left) <= 1));
+    let widest = pieces
+        .iter()
+        .filter_map(|&j| piece(j))
+        .map(|p| printed_width(p.text))
+        .max()
+        .unwrap_or(0);
+    let fills = |j: usize| piece(j).is_some_and(|p| printed_width(p.text) + 1 >= widest);
+    if !aligned || first - run.start > 1 || run.end - last > 2 {
+        return;
+    }
+    let unnamed = |r: usize| prints_code_and_amounts(&lines[r]);
+    let mut read: Vec<(usize, Around)> = Vec::new();
+    if first > run.start {
+        read.push((run.start, Around::Head));
+    }
+    for pair in rows.windows(2) {
+        let (upper, lower) = (pair[0], pair[1]);
+        // The upper row's name goes on under it when its head filled the
+        // column (a wrapped name's first piece: centred, as many lines
+        // under the row as over it), or when it has no name yet.
+        // A row printing its name with no head over it: a piece under it
+        // may end its name (wrapped at the top of its cell) or start the
+        // next row's; left to the other rules, unless the next row prints
+        // no name and so needs it.
+        let headed = read
+            .last()
+            .filter(|&&(j, a)| a == Around::Head && j + 1 == upper);
+        let goes_on = match headed {
+            Some(&(j, _)) => Some(fills(j)),
+            None if unnamed(upper) => Some(true),
+            None => None,
+        };
+        match (lower - upper - 1, goes_on) {
+            (0, _) => {}
+            // A row printing no name has its name's first piece over it;
+            // a piece that could as well end the name over it is either's.
+            // Under a row printing its name with no head, a piece may end
+            // that name (wrapped at the top of its cell) or start the next
+            // row's: left to the other rules, unless the next row prints
+            // no name: then it is that row's head when it fills the column
+            // (a wrapped name's first piece), else either's.
+            (1, None) if unnamed(lower) && fills(upper + 1) => {
+                read.push((upper + 1, Around::Head));
+            }
+            (1, Some(true) | None) if unnamed(lower) => return,
+            (1, None) => {}
+            (1, _) if unnamed(lower) => read.push((upper + 1, Around::Head)),
+            (1, Some(true)) => read.push((upper + 1, Around::Tail)),
+            (1, Some(false)) => read.push((upper + 1, Around::Head)),
+            (2, Some(_)) => {
+                read.push((upper + 1, Around::Tail));
+                read.push((upper + 2, Around::Head));
+            }
+            _ => return,
+        }
+    }
+    // A piece after the last row ends its name, unless a coded row
+    // follows on the next page and the last row's name may have ended:
+    // the piece may start that row's name.
+    let row_follows = lines.get(run.end).is_some_and(|l| {
+        l.page != lines[last].page
+            && l.is_body()
+            && l.segments
+                .first()
+                .is_some_and(|c| c.text.bytes().all(|b| b.is_ascii_digit()))
+    });
+    let last_goes_on = match read.last() {
+        Some(&(j, Around::Head)) if j + 1 == last => fills(j),
+        _ => unnamed(last),
+    };
+    if run.end > last + 1 && (last_goes_on || !row_follows) {
+        read.push((last + 1, Around::Tail));
+    }
+    // Centred names, as many lines over the row as under it: a row
+    // printing its name took a head and a tail or neither; a row printing
+    // none took a head, and a tail or not (a name of one line set over
+    // its row). Names wholly under their rows are `names_below`'s; names
+    // set over their rows and ending on them, or wrapped under, break this.
+    let took = |r: usize, around: Around| {
+        read.iter().any(|&(j, a)| {
+            a == around
+                && match a {
+                    Around::Head => j + 1 == r,
+                    Around::Tail => j == r + 1,
+                }
+        })
+    };
+    // A name's pieces but its last fill the column: a row's head when it
+    // took a tail, and the name it prints between them.
+    let inline_fills = |r: usize| {
+        lines[r]
+            .segments
+            .iter()
+            .find(|s| !is_number(s.text))
+            .is_some_and(|s| printed_width(s.text) + 1 >= widest)
+    };
+    let centred = rows.iter().all(|&r| {
+        let (head, tail) = (took(r, Around::Head), took(r, Around::Tail));
+        let wrapped = !tail || (fills(r - 1) && (unnamed(r) || inline_fills(r)));
+        // A head filling the column over a row printing no name goes on
+        // under it (else the rest may be cut off, or be the next row's).
+        let ended = !(unnamed(r) && head && !tail && fills(r - 1));
+        wrapped && ended && if unnamed(r) { head } else { head == tail }
+    });
+    let some_unnamed = rows.iter().any(|&r| unnamed(r));
+    if !some_unnamed || !centred {
+        return;
+    }
+    for (j, a) in read {
+        out[j] = Some(a);
+    }
+}
+
 /// A name `names_below` read under its row: the row's line, the line
 /// after the name's last piece, and whether the name ended where a gap or
 /// the next row begins.
@@ -981,6 +1167,7 @@ fn blocks(lines: &[Line], names: &[bool]) -> Vec<(usize, usize)> {
             && i - start < MAX_HEADER_LINES
             && lines[start - 1].page == lines[i].page
             && (lines[start - 1].is_header_line()
+                || names[start - 1]
                 || ends_wrapped_heading(&lines[..start])
                 || heads_label_column(&lines[..start])
                 || opens_wrapped_heading(&lines[start - 1..])
@@ -1075,15 +1262,17 @@ fn ends_wrapped_heading(lines: &[Line]) -> bool {
 
 /// Whether the last of `lines` is a label column's heading on a line of
 /// its own (`科目编码` set low in a tall header cell) under a header line
-/// of several cells on its page.
+/// of several cells on its page, or under such headings under one
+/// (`功能分类` / `科目名称` / `科目编码`, each on its own line).
 fn heads_label_column(lines: &[Line]) -> bool {
     let Some((last, above)) = lines.split_last() else {
         return false;
     };
-    let header_above = above
-        .last()
-        .is_some_and(|l| l.page == last.page && l.is_header_line());
-    header_above && is_lone_label_heading(last)
+    let Some(up) = above.last().filter(|l| l.page == last.page) else {
+        return false;
+    };
+    is_lone_label_heading(last)
+        && (up.is_header_line() || (is_lone_label_heading(up) && heads_label_column(above)))
 }
 
 /// Whether the first of `lines` is a label column's heading on a line of
@@ -1248,7 +1437,13 @@ pub fn items(text: &str) -> Vec<Item> {
         .collect();
     rows_take_offset_amounts(&mut lines);
     let names = names_below(&lines);
-    let blocks = blocks(&lines, &names);
+    let around = names_around(&lines, &names);
+    let claimed: Vec<bool> = names
+        .iter()
+        .zip(&around)
+        .map(|(n, a)| *n || a.is_some())
+        .collect();
+    let blocks = blocks(&lines, &claimed);
     let mut in_block = vec![None; lines.len()];
     for (n, &(start, end)) in blocks.iter().enumerate() {
         for slot in &mut in_block[start..end] {
@@ -1283,6 +1478,22 @@ pub fn items(text: &str) -> Vec<Item> {
                             continue;
                         }
                     }
+                }
+                match around[k] {
+                    Some(Around::Head) if below_in_block => {
+                        head = line.segments.first();
+                        continue;
+                    }
+                    Some(Around::Tail) => {
+                        let piece = &line.segments[0];
+                        if let Some(Item::Row { cells, .. }) = out.last_mut() {
+                            if let Some(cell) = cells.get_mut(column_of(&block.spans, piece)) {
+                                cell.text.push_str(piece.text);
+                                continue;
+                            }
+                        }
+                    }
+                    _ => {}
                 }
                 if let (true, Some(Item::Row { cells, .. })) = (names[k], out.last_mut()) {
                     let piece = &line.segments[0];
@@ -1493,12 +1704,15 @@ fn label_line<'a>(
     let above_label = above_body.and_then(label_at);
     let below_label = below.filter(|b| b.is_body()).and_then(label_at);
     let below_goes_on = below_label.is_some_and(|t| !opens_item(t));
-    // The row below prints only amounts: the label is set around them.
+    // The row below prints only amounts, or a code and amounts with
+    // nothing where the label stands: the label is set around them.
     let below_unlabelled = below.is_some_and(|b| {
         b.is_body()
-            && b.segments
+            && (b
+                .segments
                 .iter()
                 .all(|s| s.start > only.start && is_number(s.text))
+                || unnamed_at(b, only))
     });
     let whole = reads_whole(only.text);
     let opens = opens_item(only.text) && !only.text.starts_with(|c: char| c.is_ascii_digit());
@@ -2728,5 +2942,107 @@ mod tests {
                 .any(|r| r.contains(&"机关事业单位基本养老保险缴费支出")),
             "{read:?}"
         );
+    }
+
+    /// pdftotext -layout of the 2024 Shanghai 规划资源局 final account's
+    /// 一般公共预算财政拨款支出决算表: rows two lines high, each name
+    /// centred in its cell, the code and amounts between a two-line name's
+    /// lines; a one-line name over its row (`行政运行`).
+    const CENTRED_NAMES: &str = concat!(
+        "                       合计          基本支出       项目支出\n",
+        " 功能分类\n",
+        "               科目名称\n",
+        " 科目编码\n",
+        "\n",
+        "           社会保障和就\n",
+        "208                     754.75       754.75      0.00\n",
+        "           业支出\n",
+        "           行政事业单位\n",
+        "20805                   754.75       754.75      0.00\n",
+        "           养老支出\n",
+        "           行政单位离退\n",
+        "2080501                  54.53        54.53      0.00\n",
+        "           休\n",
+        "           事业单位离退\n",
+        "2080502                  28.11        28.11      0.00\n",
+        "           休\n",
+        "           机关事业单位\n",
+        "2080505    基本养老保险       446.11       446.11      0.00\n",
+        "           缴费支出\n",
+        "           机关事业单位\n",
+        "2080506    职业年金缴费       225.12       225.12      0.00\n",
+        "           支出\n",
+        "           其他行政事业\n",
+        "2080599                     0.88       0.88      0.00\n",
+        "           单位养老支出\n",
+        "210        卫生健康支出       236.64       236.64      0.00\n",
+        "           行政事业单位\n",
+        "21011                   236.64       236.64      0.00\n",
+        "           医疗\n",
+        "2101101    行政单位医疗        40.35        40.35      0.00\n",
+        "\n",
+        "2101102    事业单位医疗       196.29       196.29      0.00\n",
+        "\n",
+        "212        城乡社区支出      3832.36      1572.70    2259.65\n",
+        "           城乡社区管理\n",
+        "21201                  1092.80      1084.02      8.77\n",
+        "           事务\n",
+        "           行政运行\n",
+        "2120101                1092.80      1084.02      8.77\n",
+        "           城乡社区规划\n",
+        "21202                  2739.56       488.68    2250.88\n",
+        "           与管理\n",
+    );
+
+    #[test]
+    fn names_centred_on_their_rows_are_read_whole() {
+        let read = items(CENTRED_NAMES);
+        let rows = rows(&read);
+        let name = |code: &str| {
+            rows.iter()
+                .find(|r| r.first() == Some(&code))
+                .and_then(|r| r.iter().find(|c| !c.is_empty() && !is_number(c)))
+                .copied()
+                .unwrap_or_else(|| panic!("{code}: {rows:?}"))
+        };
+        assert_eq!(name("208"), "社会保障和就业支出");
+        assert_eq!(name("2080505"), "机关事业单位基本养老保险缴费支出");
+        assert_eq!(name("2080599"), "其他行政事业单位养老支出");
+        assert_eq!(name("210"), "卫生健康支出");
+        assert_eq!(name("21201"), "城乡社区管理事务");
+        assert_eq!(name("2120101"), "行政运行");
+        assert_eq!(name("21202"), "城乡社区规划与管理");
+        // The header's label headings on lines of their own stay in it:
+        // the table is one block, its rows on the header's columns.
+        assert!(
+            read.iter().all(|i| matches!(i, Item::Row { .. })),
+            "{read:?}"
+        );
+    }
+
+    #[test]
+    fn a_piece_either_row_could_own_leaves_centred_names_unread() {
+        // `业支出` ends 208's name or is 20805's, which prints none: the
+        // run is not read as centred names (the old rules take it).
+        let text = concat!(
+            "           社会保障和就\n",
+            "208                     754.75       754.75      0.00\n",
+            "           业支出\n",
+            "20805                   754.75       754.75      0.00\n",
+            "           行政单位离退\n",
+            "2080501                  54.53        54.53      0.00\n",
+            "           休\n",
+        );
+        let lines: Vec<Line> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| Line {
+                at: Provenance::Line(i as u32 + 1),
+                page: 0,
+                segments: segments(l),
+            })
+            .collect();
+        let around = names_around(&lines, &vec![false; lines.len()]);
+        assert!(around.iter().all(Option::is_none), "{around:?}");
     }
 }

@@ -445,6 +445,8 @@ fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<Vec<Cell>> 
             && !blank(&r[at])
             && !holds_amount(&r[at])
             && !starts_a_label(&r[at].text)
+            // A total's row (`合计`) ends no name: it is the table's own.
+            && !crate::model::is_total_label(normalize::label(&r[at].text).as_ref())
             && (!projects || after.first().is_none_or(blank))
             && after.iter().any(holds_amount) == with_amounts
             && (with_amounts || after.iter().all(blank))
@@ -2815,6 +2817,7 @@ pub(super) fn three_public(
             };
             // No row sum runs across a category's cells to settle a join.
             let status = match reading {
+                Reading::Printed(_) if cell.moved => CellStatus::Repaired,
                 Reading::Printed(_) => CellStatus::Ok,
                 Reading::Rebuilt(_) => CellStatus::Repaired,
                 Reading::Either { .. } => CellStatus::Uncertain,
