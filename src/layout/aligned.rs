@@ -2714,26 +2714,7 @@ mod tests {
         // The same year's final account of another bureau: each name set
         // around its row, a line over it and a line under. The line under
         // a row is no name of its own.
-        let text = concat!(
-            "           社会保障和就\n",
-            "208                     754.75       754.75      0.00\n",
-            "           业支出\n",
-            "           行政事业单位\n",
-            "20805                   754.75       754.75      0.00\n",
-            "           养老支出\n",
-            "           行政单位离退\n",
-            "2080501                  54.53        54.53      0.00\n",
-            "           休\n",
-            "           事业单位离退\n",
-            "2080502                  28.11        28.11      0.00\n",
-            "           休\n",
-            "           机关事业单位\n",
-            "2080505    基本养老保险       446.11       446.11      0.00\n",
-            "           缴费支出\n",
-            "           机关事业单位\n",
-            "2080506    职业年金缴费       225.12       225.12      0.00\n",
-            "           支出\n",
-        );
+        let text = CENTRED_NAMES;
         let read = items(text);
         for row in rows(&read) {
             assert!(!row.iter().any(|c| c.contains("业支出行政")), "{row:?}");

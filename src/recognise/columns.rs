@@ -691,6 +691,17 @@ mod tests {
         c.measures.iter().map(|m| m.unwrap_or("?")).collect()
     }
 
+    /// A 决算 income table's seven measures, in their standard order.
+    const INCOME_MEASURES: [&str; 7] = [
+        "total",
+        "fiscal_grant",
+        "superior_subsidy",
+        "business_income",
+        "operating_income",
+        "affiliate_remittance",
+        "other_income",
+    ];
+
     fn income_layouts() -> &'static [Vec<Measure>] {
         &Grammar::global().kind("income").unwrap().layouts
     }
@@ -734,18 +745,7 @@ mod tests {
         let header: Vec<&[Cell]> = joined.iter().map(|r| &**r).collect();
         let cols = resolve(g, &header, 2, 7, income_layouts());
         assert_eq!(cols.problem, None);
-        assert_eq!(
-            measures(&cols),
-            [
-                "total",
-                "fiscal_grant",
-                "superior_subsidy",
-                "business_income",
-                "operating_income",
-                "affiliate_remittance",
-                "other_income"
-            ]
-        );
+        assert_eq!(measures(&cols), INCOME_MEASURES);
         // Three lines: `对附属单` / `位补助支` / `出`.
         let e1 = row(&["本年支出合", "对附属单"]);
         let e2 = row(&["计", "位补助支"]);
@@ -814,18 +814,7 @@ mod tests {
         let header: Vec<&[Cell]> = joined.iter().map(|r| &**r).collect();
         let cols = resolve(g, &header, 4, 7, income_layouts());
         assert_eq!(cols.problem, None);
-        assert_eq!(
-            measures(&cols),
-            [
-                "total",
-                "fiscal_grant",
-                "superior_subsidy",
-                "business_income",
-                "operating_income",
-                "affiliate_remittance",
-                "other_income"
-            ]
-        );
+        assert_eq!(measures(&cols), INCOME_MEASURES);
     }
 
     #[test]
