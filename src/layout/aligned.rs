@@ -924,25 +924,20 @@ enum Around {
 /// before the first row, one piece at most, its head; between two rows,
 /// none, one or two (the upper row's tail, then the lower's head); after
 /// the last, one at most, its tail. A lone piece between two rows is the
-/// lower row's head when it fills the column (a name's first piece), else
-/// the upper's tail. The run is read only when every row printing no name
-/// (a code, then amounts) took a piece; else its pieces are left to the
+/// upper row's tail when that row's name goes on (its head fills the
+/// column, or it has none yet), else the lower row's head; a piece either
+/// could own leaves the run alone. The run is read only when it fits
+/// centred names wholly (`read_run`); else its pieces are left to the
 /// other rules. `taken`: lines `names_below` read.
 fn names_around(lines: &[Line], taken: &[bool]) -> Vec<Option<Around>> {
     let mut out = vec![None; lines.len()];
-    let coded = |l: &Line| {
-        l.is_body()
-            && l.segments
-                .first()
-                .is_some_and(|c| c.text.bytes().all(|b| b.is_ascii_digit()))
-    };
     let piece = |k: usize| name_piece(&lines[k]).filter(|p| !taken[k] && !is_total(p.text));
     let mut k = 0;
     while k < lines.len() {
         // A run: lines right under each other on a page, each a coded row
         // or a piece; not starting at a header's label heading (`科目编码`).
         let start = k;
-        let in_run = |j: usize| coded(&lines[j]) || piece(j).is_some();
+        let in_run = |j: usize| prints_code_first(&lines[j]) || piece(j).is_some();
         let heading = piece(k).is_some_and(|p| is_label_heading(p.text));
         if !in_run(k) || heading {
             k += 1;
@@ -999,11 +994,8 @@ fn read_run<'a>(
         let (upper, lower) = (pair[0], pair[1]);
         // The upper row's name goes on under it when its head filled the
         // column (a wrapped name's first piece: centred, as many lines
-        // under the row as over it), or when it has no name yet.
-        // A row printing its name with no head over it: a piece under it
-        // may end its name (wrapped at the top of its cell) or start the
-        // next row's; left to the other rules, unless the next row prints
-        // no name and so needs it.
+        // under the row as over it), or when it has no name yet; `None`
+        // for a row printing its name with no head over it.
         let headed = read
             .last()
             .filter(|&&(j, a)| a == Around::Head && j + 1 == upper);
@@ -1026,7 +1018,6 @@ fn read_run<'a>(
             }
             (1, Some(true) | None) if unnamed(lower) => return,
             (1, None) => {}
-            (1, _) if unnamed(lower) => read.push((upper + 1, Around::Head)),
             (1, Some(true)) => read.push((upper + 1, Around::Tail)),
             (1, Some(false)) => read.push((upper + 1, Around::Head)),
             (2, Some(_)) => {
@@ -1039,13 +1030,9 @@ fn read_run<'a>(
     // A piece after the last row ends its name, unless a coded row
     // follows on the next page and the last row's name may have ended:
     // the piece may start that row's name.
-    let row_follows = lines.get(run.end).is_some_and(|l| {
-        l.page != lines[last].page
-            && l.is_body()
-            && l.segments
-                .first()
-                .is_some_and(|c| c.text.bytes().all(|b| b.is_ascii_digit()))
-    });
+    let row_follows = lines
+        .get(run.end)
+        .is_some_and(|l| l.page != lines[last].page && prints_code_first(l));
     let last_goes_on = match read.last() {
         Some(&(j, Around::Head)) if j + 1 == last => fills(j),
         _ => unnamed(last),
@@ -1078,7 +1065,8 @@ fn read_run<'a>(
     };
     let centred = rows.iter().all(|&r| {
         let (head, tail) = (took(r, Around::Head), took(r, Around::Tail));
-        let wrapped = !tail || (fills(r - 1) && (unnamed(r) || inline_fills(r)));
+        // (A head stands on the line right over its row: `r - 1`.)
+        let wrapped = !tail || (head && fills(r - 1) && (unnamed(r) || inline_fills(r)));
         // A head filling the column over a row printing no name goes on
         // under it (else the rest may be cut off, or be the next row's).
         let ended = !(unnamed(r) && head && !tail && fills(r - 1));
@@ -1102,13 +1090,18 @@ struct NameUnder {
     ended: bool,
 }
 
-/// A table line of a code, then amounts (or dashes) only.
-fn prints_code_and_amounts(line: &Line) -> bool {
+/// A table line that starts with a code (`208`, `2080505`).
+fn prints_code_first(line: &Line) -> bool {
     line.is_body()
         && line
             .segments
             .first()
             .is_some_and(|c| c.text.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A table line of a code, then amounts (or dashes) only.
+fn prints_code_and_amounts(line: &Line) -> bool {
+    prints_code_first(line)
         && line
             .segments
             .iter()
@@ -1479,23 +1472,14 @@ pub fn items(text: &str) -> Vec<Item> {
                         }
                     }
                 }
-                match around[k] {
-                    Some(Around::Head) if below_in_block => {
-                        head = line.segments.first();
-                        continue;
-                    }
-                    Some(Around::Tail) => {
-                        let piece = &line.segments[0];
-                        if let Some(Item::Row { cells, .. }) = out.last_mut() {
-                            if let Some(cell) = cells.get_mut(column_of(&block.spans, piece)) {
-                                cell.text.push_str(piece.text);
-                                continue;
-                            }
-                        }
-                    }
-                    _ => {}
+                if around[k] == Some(Around::Head) && below_in_block {
+                    head = line.segments.first();
+                    continue;
                 }
-                if let (true, Some(Item::Row { cells, .. })) = (names[k], out.last_mut()) {
+                // A name's piece under its row (`names_below`, or the end
+                // of a centred name) joins that row's name.
+                let ends_name = names[k] || around[k] == Some(Around::Tail);
+                if let (true, Some(Item::Row { cells, .. })) = (ends_name, out.last_mut()) {
                     let piece = &line.segments[0];
                     if let Some(cell) = cells.get_mut(column_of(&block.spans, piece)) {
                         cell.text.push_str(piece.text);
@@ -3024,6 +3008,32 @@ mod tests {
             })
             .collect();
         let around = names_around(&lines, &vec![false; lines.len()]);
+        assert!(around.iter().all(Option::is_none), "{around:?}");
+    }
+
+    #[test]
+    fn a_run_starting_with_a_row_and_its_tail_is_read_safely() {
+        // The text's first line a row with a piece under it and no head:
+        // the run is no centred names (and reading it must not look over
+        // the first line).
+        let text = concat!(
+            "208                     754.75       754.75      0.00\n",
+            "           业支出\n",
+            "20805      行政事业单位    754.75       754.75      0.00\n",
+            "           养老支出\n",
+        );
+        let lines: Vec<Line> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| Line {
+                at: Provenance::Line(i as u32 + 1),
+                page: 0,
+                segments: segments(l),
+            })
+            .collect();
+        let taken = names_below(&lines);
+        assert!(taken.iter().all(|t| !t));
+        let around = names_around(&lines, &taken);
         assert!(around.iter().all(Option::is_none), "{around:?}");
     }
 }

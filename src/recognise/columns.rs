@@ -360,13 +360,7 @@ fn join_interleaved_cells(g: &Grammar, rows: &mut [Cow<'_, [Cell]>]) {
             };
             let joined = above.and_then(|i| {
                 let upper = &rows[i][c].text;
-                let text = wrapped_text(upper, &lower.text);
-                let names = |t: &str| !matches!(g.header(t), HeaderMeaning::Other);
-                let upper_names = matches!(
-                    g.header(upper),
-                    HeaderMeaning::Measure(_) | HeaderMeaning::Label
-                );
-                (names(&text) && !(upper_names && names(&lower.text))).then_some((i, text))
+                continues_cell(g, upper, &lower.text).then(|| (i, wrapped_text(upper, &lower.text)))
             });
             match joined {
                 Some((i, text)) => {
@@ -404,22 +398,24 @@ fn continues_cells(g: &Grammar, upper: &[Cell], lower: &[Cell]) -> bool {
         if normalize::is_blank(&u.text) {
             return false;
         }
-        // Still cut short (`对附属单` / `位补助支` / `出`): a prefix.
-        let joined = g.header(&wrapped_text(&u.text, &l.text));
-        if joined == HeaderMeaning::Other {
-            return false;
-        }
-        let upper_names = matches!(
-            g.header(&u.text),
-            HeaderMeaning::Measure(_) | HeaderMeaning::Label
-        );
-        let lower_names = !matches!(g.header(&l.text), HeaderMeaning::Other);
-        if upper_names && lower_names {
+        if !continues_cell(g, &u.text, &l.text) {
             return false;
         }
         joins += 1;
     }
     joins > 0
+}
+
+/// Whether header text `lower` is the wrapped end of `upper`: together
+/// they name a measure or a label column, or its start (still cut short:
+/// `对附属单` / `位补助支` / `出`), and not both name something alone.
+fn continues_cell(g: &Grammar, upper: &str, lower: &str) -> bool {
+    let names = |t: &str| !matches!(g.header(t), HeaderMeaning::Other);
+    let upper_names = matches!(
+        g.header(upper),
+        HeaderMeaning::Measure(_) | HeaderMeaning::Label
+    );
+    names(&wrapped_text(upper, lower)) && !(upper_names && names(lower))
 }
 
 /// Resolves `width` amount columns whose header cells start at `from`.
