@@ -952,8 +952,169 @@ fn names_around(lines: &[Line], taken: &[bool]) -> Vec<Option<Around>> {
             k += 1;
         }
         read_run(lines, start..k, &piece, &mut out);
+        if out[start..k].iter().all(Option::is_none) {
+            read_run_over(lines, start..k, &piece, &mut out);
+        }
+        if out[start..k].iter().all(Option::is_none) {
+            read_run_under(lines, start..k, &piece, &mut out);
+        }
     }
     out
+}
+
+/// Names set over their rows and ending on them (`社会保障和` /
+/// `208  就业支出  754.75 …`): a cell whose text sits at its bottom, a
+/// spreadsheet's default, wraps upwards, its last piece on the row's line;
+/// a row printing no name has its name over it (text set at the top of a
+/// row whose amounts sit at the bottom). In such a run of coded rows every
+/// piece is the head of the row below it. Read only when the run fits that
+/// reading wholly and not the usual one (a name wrapped under its row):
+/// the pieces and the names start in one column, no piece follows the
+/// run's last row, a row printing no name has one over it, every piece
+/// but such a name's last fills the column, and some row's name, narrower
+/// than the column, has a piece under it (a name wrapped at the top of its
+/// cell fills the column on the row's line), or the run is one row and
+/// the pieces over it, blank lines around them.
+fn read_run_over<'a>(
+    lines: &[Line<'a>],
+    run: std::ops::Range<usize>,
+    piece: &dyn Fn(usize) -> Option<&'a Segment<'a>>,
+    out: &mut [Option<Around>],
+) {
+    let rows: Vec<usize> = run.clone().filter(|&j| piece(j).is_none()).collect();
+    let Some(&last) = rows.last() else {
+        return;
+    };
+    let heads: Vec<&Segment> = run.clone().filter_map(piece).collect();
+    let Some(left) = heads.first().map(|p| p.start) else {
+        return;
+    };
+    let in_column = |p: &Segment| p.start.abs_diff(left) <= 1;
+    let Some(names) = names_in_column(lines, &rows, left) else {
+        return;
+    };
+    let widest = heads
+        .iter()
+        .copied()
+        .chain(names.iter().flatten().copied())
+        .map(|p| printed_width(p.text))
+        .max()
+        .unwrap_or(0);
+    let fills = |p: &Segment| printed_width(p.text) + 1 >= widest;
+    // Walking the rows with the lines over each: the pieces but an
+    // unnamed row's last fill the column, an unnamed row has a head, a
+    // name spans a cell's lines at most.
+    let mut above = run.start;
+    let mut fits = heads.iter().all(|p| in_column(p)) && last + 1 == run.end;
+    let mut ends_short = false;
+    for (&r, name) in rows.iter().zip(&names) {
+        let over = above..r;
+        let last_head = match name {
+            Some(_) => None,
+            None => over.clone().last(),
+        };
+        fits &= over.len() < MAX_NAME_LINES
+            && (name.is_some() || !over.is_empty())
+            && over
+                .filter(|&j| Some(j) != last_head)
+                .all(|j| piece(j).is_some_and(fills));
+        ends_short |= r < last && piece(r + 1).is_some() && name.is_some_and(|n| !fills(n));
+        above = r + 1;
+    }
+    // Or one row with its pieces over it, set apart from the lines around
+    // by blank ones: no row above can own them.
+    let apart = |above: usize, below: usize| {
+        lines
+            .get(below)
+            .is_none_or(|b| !right_under(&lines[above], b))
+    };
+    let alone = rows.len() == 1
+        && last > run.start
+        && run.start.checked_sub(1).is_none_or(|a| apart(a, run.start))
+        && apart(last, last + 1);
+    if fits && (ends_short || alone) {
+        for j in run.filter(|&j| piece(j).is_some()) {
+            out[j] = Some(Around::Head);
+        }
+    }
+}
+
+/// Names wrapped under their rows over more than one line (`2080505` /
+/// `机关事业单位` on the row's line, `基本养老保险` and `缴费支出` under
+/// it: a cell whose text sits at its top). In a run of coded rows each
+/// printing its name, every piece is then the end of the row above's
+/// name. Read only when the run fits that reading wholly and not a name
+/// set over its row: the pieces and the names start in one column, no
+/// piece comes before the run's first row, each name's pieces but its
+/// last fill the column (the row's own line too), some name ends
+/// narrower than the column (a name set over its row would fill it
+/// there), and some name has two pieces under its row (one is the other
+/// rules' to read: `label_line`).
+fn read_run_under<'a>(
+    lines: &[Line<'a>],
+    run: std::ops::Range<usize>,
+    piece: &dyn Fn(usize) -> Option<&'a Segment<'a>>,
+    out: &mut [Option<Around>],
+) {
+    let rows: Vec<usize> = run.clone().filter(|&j| piece(j).is_none()).collect();
+    let (Some(&first), Some(left)) = (rows.first(), run.clone().find_map(piece)) else {
+        return;
+    };
+    let left = left.start;
+    let Some(names) = names_in_column(lines, &rows, left) else {
+        return;
+    };
+    let Some(names) = names.into_iter().collect::<Option<Vec<&Segment>>>() else {
+        return;
+    };
+    let tails: Vec<Vec<&Segment>> = rows
+        .iter()
+        .map(|&r| (r + 1..run.end).map_while(piece).collect())
+        .collect();
+    let widest = tails
+        .iter()
+        .flatten()
+        .chain(&names)
+        .map(|p| printed_width(p.text))
+        .max()
+        .unwrap_or(0);
+    let fills = |p: &Segment| printed_width(p.text) + 1 >= widest;
+    let mut fits = first == run.start
+        && tails.iter().flatten().all(|p| p.start.abs_diff(left) <= 1)
+        && tails.iter().all(|t| t.len() < MAX_NAME_LINES);
+    let mut ends_short = false;
+    for (name, tail) in names.iter().zip(&tails) {
+        let pieces: Vec<&Segment> = std::iter::once(*name).chain(tail.iter().copied()).collect();
+        if let Some((last, before)) = pieces.split_last() {
+            fits &= before.iter().all(|p| fills(p));
+            ends_short |= !tail.is_empty() && !fills(last);
+        }
+    }
+    if fits && ends_short && tails.iter().any(|t| t.len() >= 2) {
+        for j in run.filter(|&j| piece(j).is_some()) {
+            out[j] = Some(Around::Tail);
+        }
+    }
+}
+
+/// Each row's name printed after its code (`None`: it prints none), when
+/// every name printed starts in the column at `left` (give or take one).
+fn names_in_column<'l, 'a>(
+    lines: &'l [Line<'a>],
+    rows: &[usize],
+    left: usize,
+) -> Option<Vec<Option<&'l Segment<'a>>>> {
+    rows.iter()
+        .map(|&r| {
+            let name = lines[r].segments[1..]
+                .iter()
+                .find(|s| !is_number(s.text) && !normalize::is_dash(s.text));
+            match name {
+                Some(n) if n.start.abs_diff(left) > 1 => None,
+                _ => Some(name),
+            }
+        })
+        .collect()
 }
 
 /// `names_around` on one run of lines.
@@ -1447,7 +1608,7 @@ pub fn items(text: &str) -> Vec<Item> {
     let mut out: Vec<Item> = Vec::with_capacity(lines.len());
     // A label's head held for the row below; a column whose label the row
     // below shares in doubt with the row above.
-    let mut head: Option<&Segment> = None;
+    let mut head: Vec<&Segment> = Vec::new();
     let mut doubt: Vec<&Segment> = Vec::new();
     // Where the last row's head, taken from the line above it, starts.
     let mut headed_at: Option<usize> = None;
@@ -1473,7 +1634,7 @@ pub fn items(text: &str) -> Vec<Item> {
                     }
                 }
                 if around[k] == Some(Around::Head) && below_in_block {
-                    head = line.segments.first();
+                    head.extend(line.segments.first());
                     continue;
                 }
                 // A name's piece under its row (`names_below`, or the end
@@ -1488,8 +1649,8 @@ pub fn items(text: &str) -> Vec<Item> {
                 }
                 match label_line(above, line, lines.get(k + 1), headed_at) {
                     Some(LabelLine::Head { in_doubt }) if below_in_block => {
-                        head = line.segments.first();
-                        doubt.extend(head.filter(|_| in_doubt));
+                        head = line.segments.first().into_iter().collect();
+                        doubt.extend(head.iter().filter(|_| in_doubt));
                         continue;
                     }
                     Some(LabelLine::Tail { in_doubt }) => {
@@ -1543,9 +1704,10 @@ pub fn items(text: &str) -> Vec<Item> {
                 };
                 let (mut item, placed) = row(line, block, above_placed);
                 stacked = (Some(k), placed);
-                headed_at = head.map(|h| h.start);
+                headed_at = head.first().map(|h| h.start);
                 if let Item::Row { cells, .. } = &mut item {
-                    if let Some(h) = head.take() {
+                    // A head of several lines joins in print order.
+                    for h in head.drain(..).rev() {
                         if let Some(cell) = cells.get_mut(column_of(&block.spans, h)) {
                             cell.text.insert_str(0, h.text);
                         }
@@ -1560,7 +1722,7 @@ pub fn items(text: &str) -> Vec<Item> {
                 item
             }
             None => {
-                head = None;
+                head.clear();
                 headed_at = None;
                 doubt.clear();
                 Item::Text {
@@ -3009,6 +3171,103 @@ mod tests {
             .collect();
         let around = names_around(&lines, &vec![false; lines.len()]);
         assert!(around.iter().all(Option::is_none), "{around:?}");
+    }
+
+    /// The name each coded row of `text` is read under.
+    fn names_read(text: &str) -> Vec<(String, String)> {
+        rows(&items(text))
+            .iter()
+            .filter(|r| {
+                r.first()
+                    .is_some_and(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
+            })
+            .map(|r| {
+                let name = r[1..].iter().find(|c| !c.is_empty() && !is_number(c));
+                (r[0].to_string(), name.map_or("", |n| n).to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_set_over_their_rows_and_ending_on_them_are_read_whole() {
+        // A spreadsheet's cells, text at the bottom: a name's last piece
+        // on its row's line, the rest over it; a row printing no name has
+        // its whole name over it. Before 2026-12-05 each piece went to the
+        // row above (`就业支出行政事业单`) and `位基本养老` ended the table.
+        let text = concat!(
+            "           科目名称        合计          基本支出       项目支出
+",
+            "           社会保障和
+",
+            "208        就业支出        754.75       754.75      0.00
+",
+            "           行政事业单
+",
+            "20805      位养老支出       754.75       754.75      0.00
+",
+            "           机关事业单
+",
+            "           位基本养老
+",
+            "           保险缴费支
+",
+            "2080505    出           446.11       446.11      0.00
+",
+            "           行政运行
+",
+            "2080506                 308.64       308.64      0.00
+",
+            "           合计           754.75       754.75      0.00
+",
+        );
+        assert_eq!(
+            names_read(text),
+            [
+                ("208", "社会保障和就业支出"),
+                ("20805", "行政事业单位养老支出"),
+                ("2080505", "机关事业单位基本养老保险缴费支出"),
+                ("2080506", "行政运行"),
+            ]
+            .map(|(c, n)| (c.to_string(), n.to_string()))
+        );
+    }
+
+    #[test]
+    fn names_wrapped_under_their_rows_over_several_lines_are_read_whole() {
+        // Text at the top of its cell: a name's first piece on its row's
+        // line, two more under it. Before 2026-12-05 the row kept its
+        // first piece under it only and the third ended the table.
+        let text = concat!(
+            "           科目名称        合计          基本支出       项目支出
+",
+            "208        社会保障和就       754.75       754.75      0.00
+",
+            "           业支出
+",
+            "2080505    机关事业单位       446.11       446.11      0.00
+",
+            "           基本养老保险
+",
+            "           缴费支出
+",
+            "2080506    机关事业单位       308.64       308.64      0.00
+",
+            "           职业年金缴费
+",
+            "           支出
+",
+            "           合计           754.75       754.75      0.00
+",
+        );
+        assert_eq!(
+            names_read(text),
+            [
+                ("208", "社会保障和就业支出"),
+                ("2080505", "机关事业单位基本养老保险缴费支出"),
+                ("2080506", "机关事业单位职业年金缴费支出"),
+            ]
+            .map(|(c, n)| (c.to_string(), n.to_string()))
+        );
     }
 
     #[test]
