@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 mod centred;
+mod over;
 
 use super::table::Draft;
 use crate::amount::Amount;
@@ -499,6 +500,9 @@ fn join_names_above_codes(
     economic: bool,
 ) -> Vec<(Provenance, String)> {
     if let Some(joined) = centred::join_centred_names(g, &lines, economic) {
+        return joined;
+    }
+    if let Some(joined) = over::join_names_over(g, &lines, economic) {
         return joined;
     }
     if economic {
@@ -4156,6 +4160,59 @@ mod tests {
             names,
             ["社会保障和就业支出", "行政事业单位养老支出", "合计"]
         );
+    }
+
+    #[test]
+    fn names_set_over_their_rows_and_ending_on_them_go_with_the_row_below() {
+        // A spreadsheet's cells, text at the bottom, four characters a
+        // line, as pdfplumber prints them: a name's last line on its row's,
+        // the rest over it; a one-line name over a row printing none.
+        // Before 2026-12-05 each name line went to the row above
+        // (`208 出行政事业单位养老`), the cells `ok`.
+        let over = "\
+一般公共预算财政拨款支出决算表
+单位：万元
+项目
+合计 基本支出 项目支出
+功能分类
+科目名称
+科目编码
+社会保障
+和就业支
+208 出 754.75 754.75 0.00
+行政事业
+单位养老
+20805 支出 754.75 754.75 0.00
+行政单位
+2080501 离退休 54.53 54.53 0.00
+事业单位
+2080502 离退休 700.22 700.22 0.00
+城乡社区
+212 支出 1092.80 1084.02 8.77
+行政运行
+2120101 1092.80 1084.02 8.77
+合计 1847.55 1838.77 8.77
+";
+        let table = table_of(over, "general_budget");
+        let rows: Vec<(&str, &str)> = table
+            .rows
+            .iter()
+            .map(|r| (r.code.as_ref().map_or("", |c| c.as_str()), r.item.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("208", "社会保障和就业支出"),
+                ("20805", "行政事业单位养老支出"),
+                ("2080501", "行政单位离退休"),
+                ("2080502", "事业单位离退休"),
+                ("212", "城乡社区支出"),
+                ("2120101", "行政运行"),
+                ("", "合计"),
+            ]
+        );
+        let cells = table_cells(over, "general_budget");
+        assert!(cells.contains(&("2120101".into(), "project", "8.77".into(), CellStatus::Ok)));
     }
 
     #[test]

@@ -33,7 +33,7 @@ use crate::model::Provenance;
 
 /// What a line of the table's body is to the centred reading.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Line {
+pub(super) enum Line {
     /// Text only: a piece of a name (or of the header, before the rows).
     Name,
     /// A row: its code's tokens, and whether nothing but amounts follow.
@@ -44,7 +44,7 @@ enum Line {
     Other,
 }
 
-fn classify(g: &Grammar, line: &str, economic: bool) -> Line {
+pub(super) fn classify(g: &Grammar, line: &str, economic: bool) -> Line {
     let tokens: Vec<&str> = line.split_whitespace().collect();
     let Some(first) = tokens.first() else {
         return Line::Other;
@@ -299,7 +299,7 @@ fn shows_style(kinds: &[Line]) -> bool {
 /// Whether a row line prints text after an amount (a second panel's row
 /// beside the first, `301 工资福利支出 1002.59 302 商品服务支出 133.85`):
 /// not a line the joining may reorder.
-fn prints_after_amounts(lines: &[(Provenance, String)], kinds: &[Line]) -> bool {
+pub(super) fn prints_after_amounts(lines: &[(Provenance, String)], kinds: &[Line]) -> bool {
     lines.iter().zip(kinds).any(|((_, l), k)| match *k {
         Line::Row { code_tokens, .. } => l
             .split_whitespace()

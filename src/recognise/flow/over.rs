@@ -1,0 +1,222 @@
+//! Coded tables whose names are set over their rows and end on them, as a
+//! dump that sorts text by its line prints a cell whose text sits at its
+//! bottom (a spreadsheet's default alignment): a name wrapped on several
+//! lines prints all but its last above its row, the last after the row's
+//! code; a row printing no name after its code has its whole name above.
+//!
+//! ```text
+//! 社会保障和
+//! 208 就业支出 754.75 754.75 0.00
+//! 行政事业单
+//! 20805 位养老支出 754.75 754.75 0.00
+//! ```
+//!
+//! Read in order, each name line would go to the row above. The lines
+//! between two rows are the lower row's when the table reads so wholly and
+//! cannot read the usual way: every name line but a bare row's last is as
+//! wide as the column (none ends a name), no name line follows the last
+//! row, and some row's name, narrower than the column, has a name line
+//! under it (a name wrapped under its row fills the column on the row's
+//! line). Reading the names so must name as many 类 rows by their class
+//! as reading them from the lines under each row.
+
+use super::centred::{classify, prints_after_amounts, Line};
+use super::{is_class, is_number_fragment};
+use crate::grammar::{Grammar, HeaderMeaning};
+use crate::model::Provenance;
+
+/// Lines a wrapped name spans at most.
+const MAX_NAME_LINES: usize = 6;
+
+/// The table's lines with each row's name lines joined into its line after
+/// its code (`208 社会保障和就业支出 754.75 …`); `None` when the table does
+/// not read as names set over their rows.
+pub(super) fn join_names_over(
+    g: &Grammar,
+    lines: &[(Provenance, String)],
+    economic: bool,
+) -> Option<Vec<(Provenance, String)>> {
+    let kinds: Vec<Line> = lines
+        .iter()
+        .map(|(_, l)| classify(g, l, economic))
+        .collect();
+    if prints_after_amounts(lines, &kinds) {
+        return None;
+    }
+    let first_row = kinds.iter().position(|k| matches!(k, Line::Row { .. }))?;
+    let text = |i: usize| lines[i].1.trim();
+    // A line that may be a piece of a name: one word, not a heading the
+    // header prints (`科目编码`, `项目`; a name may start like a heading cut
+    // short: `事业单位`).
+    let piece = |i: usize| {
+        let heading = matches!(
+            g.header(text(i)),
+            HeaderMeaning::Measure(_) | HeaderMeaning::Label
+        );
+        kinds[i] == Line::Name && !text(i).contains(char::is_whitespace) && !heading
+    };
+    let inline = |i: usize| -> String {
+        let Line::Row { code_tokens, .. } = kinds[i] else {
+            return String::new();
+        };
+        let tokens = lines[i].1.split_whitespace().skip(code_tokens);
+        tokens.filter(|t| !is_number_fragment(t)).collect()
+    };
+    let width = (first_row..lines.len())
+        .map(|i| match kinds[i] {
+            Line::Name if piece(i) => text(i).chars().count(),
+            Line::Row { .. } => inline(i).chars().count(),
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    let fills = |s: &str| s.chars().count() + 1 >= width;
+    // Over the first row, the name lines right above it that fill the
+    // column (the header's lines are above those).
+    let heads_of_first = (0..first_row)
+        .rev()
+        .take_while(|&i| piece(i) && fills(text(i)))
+        .take(MAX_NAME_LINES - 1)
+        .count();
+    let mut out: Vec<(Provenance, String)> = lines[..first_row - heads_of_first].to_vec();
+    let mut pending: Vec<usize> = (first_row - heads_of_first..first_row).collect();
+    let mut ends_short = false;
+    // Class rows named right by this reading, and by reading in order.
+    let (mut named_over, mut named_in_order) = (0, 0);
+    let names_class = |code: &str, name: &str| {
+        let named = if economic {
+            g.economic_class_code(name)
+        } else {
+            g.class_code(name)
+        };
+        is_class(g, code, economic) && named == Some(code)
+    };
+    for (i, (at, line)) in lines.iter().enumerate().skip(first_row) {
+        let Line::Row { code_tokens, bare } = kinds[i] else {
+            if piece(i) {
+                pending.push(i);
+                continue;
+            }
+            // A total, a header line, a page number: no name goes on
+            // over it.
+            if !pending.is_empty() {
+                return None;
+            }
+            out.push((*at, line.clone()));
+            continue;
+        };
+        let own = inline(i);
+        // Every head fills the column but a bare row's last (its name's).
+        let (last, before) = match pending.split_last() {
+            Some((&last, before)) if bare => (Some(last), before),
+            _ => (None, pending.as_slice()),
+        };
+        if pending.len() >= MAX_NAME_LINES
+            || (bare && last.is_none())
+            || !before.iter().all(|&j| fills(text(j)))
+            || last.is_some_and(|j| !piece(j))
+        {
+            return None;
+        }
+        let heads: String = pending.iter().map(|&j| text(j)).collect();
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        let under: Vec<usize> = (i + 1..lines.len()).take_while(|&j| piece(j)).collect();
+        ends_short |= !bare && !under.is_empty() && !fills(&own);
+        if code_tokens == 1 {
+            let in_order = own.clone() + &under.iter().map(|&j| text(j)).collect::<String>();
+            named_over += usize::from(names_class(tokens[0], &(heads.clone() + &own)));
+            named_in_order += usize::from(names_class(tokens[0], &in_order));
+        }
+        let mut parts: Vec<&str> = tokens[..code_tokens].to_vec();
+        let name = heads + &own;
+        parts.extend((!name.is_empty()).then_some(name.as_str()));
+        parts.extend(
+            tokens[code_tokens..]
+                .iter()
+                .filter(|t| is_number_fragment(t)),
+        );
+        out.push((*at, parts.join(" ")));
+        pending.clear();
+    }
+    (pending.is_empty() && ends_short && named_over >= named_in_order).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbered(text: &str) -> Vec<(Provenance, String)> {
+        text.lines()
+            .enumerate()
+            .map(|(i, l)| (Provenance::Line(i as u32 + 1), l.to_string()))
+            .collect()
+    }
+
+    fn joined(text: &str) -> Option<Vec<String>> {
+        let lines = numbered(text);
+        let out = join_names_over(Grammar::global(), &lines, false)?;
+        Some(out.into_iter().map(|(_, l)| l).collect())
+    }
+
+    #[test]
+    fn names_over_their_rows_join_the_row_below() {
+        // A spreadsheet's bottom-aligned cells, five characters a line.
+        let out = joined(
+            "科目编码 科目名称 合计 基本支出 项目支出
+社会保障和
+208 就业支出 754.75 754.75 0.00
+行政事业单
+20805 位养老支出 754.75 754.75 0.00
+机关事业单
+位基本养老
+保险缴费支
+2080505 出 446.11 446.11 0.00
+行政运行
+2080506 308.64 308.64 0.00
+合计 754.75 754.75 0.00",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            [
+                "科目编码 科目名称 合计 基本支出 项目支出",
+                "208 社会保障和就业支出 754.75 754.75 0.00",
+                "20805 行政事业单位养老支出 754.75 754.75 0.00",
+                "2080505 机关事业单位基本养老保险缴费支出 446.11 446.11 0.00",
+                "2080506 行政运行 308.64 308.64 0.00",
+                "合计 754.75 754.75 0.00",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_wrapped_under_their_rows_are_left_alone() {
+        // Top-aligned: each name's first line fills the column on its
+        // row's line, its end under it.
+        assert_eq!(
+            joined(
+                "科目编码 科目名称 合计 基本支出 项目支出
+208 社会保障和 754.75 754.75 0.00
+就业支出
+20805 行政事业单 754.75 754.75 0.00
+位养老支出
+2080501 行政运行 54.53 54.53 0.00
+合计 754.75 754.75 0.00",
+            ),
+            None
+        );
+        // A name line after the last row ends that row's name.
+        assert_eq!(
+            joined(
+                "科目编码 科目名称 合计
+社会保障和
+208 就业支出 754.75
+行政事业单
+20805 位养老 754.75
+支出
+合计 754.75",
+            ),
+            None
+        );
+    }
+}
