@@ -56,20 +56,36 @@ struct Style {
     /// columns only as wide as their amounts (a PDF's narrow columns), and
     /// whether the pieces are centred (else set at the column's left).
     wrap: Option<(usize, bool)>,
-    /// A coded row's name wider than this many Chinese characters is
-    /// printed under the row, a line a piece, the row's own name cell
-    /// blank.
-    names_under: Option<usize>,
+    /// Where a coded row's name goes when it is wrapped.
+    names: Names,
     /// A row that fills two amount columns after its first prints them
     /// (or the first of them) half a line off, on a line of its own over
     /// the row or, now and then, under it.
     offset_amounts: bool,
 }
 
+/// Where a coded row's name is printed.
+#[derive(Clone, Copy, Debug, Default)]
+enum Names {
+    /// Whole, on the row's line.
+    #[default]
+    Inline,
+    /// A name wider than this many Chinese characters under the row, a
+    /// line a piece, the row's own name cell blank.
+    Under(usize),
+    /// Wrapped at this many characters in a cell whose text sits at its
+    /// top: the first piece on the row's line, the rest under it.
+    Top(usize),
+    /// Wrapped so in a cell whose text sits at its bottom (a
+    /// spreadsheet's default): the last piece on the row's line, the rest
+    /// over it.
+    Bottom(usize),
+}
+
 fn render_table(g: &Grammar, t: &Table, style: Style, rng: &mut Rng, out: &mut Vec<String>) {
     let Style {
         wrap,
-        names_under,
+        names: placed,
         offset_amounts,
     } = style;
     let coded = t.rows.iter().any(|r| r.code.is_some());
@@ -97,9 +113,9 @@ fn render_table(g: &Grammar, t: &Table, style: Style, rng: &mut Rng, out: &mut V
     for _ in 0..code_columns {
         add(rng.range(5, 7));
     }
-    let name_width = match names_under {
-        Some(n) => 2 * n,
-        None => t.rows.iter().map(|r| width(&r.item)).max().unwrap_or(8),
+    let name_width = match placed {
+        Names::Under(n) | Names::Top(n) | Names::Bottom(n) => 2 * n,
+        Names::Inline => t.rows.iter().map(|r| width(&r.item)).max().unwrap_or(8),
     };
     add(name_width + rng.range(2, 8));
     for (i, m) in t.columns.iter().enumerate() {
@@ -179,7 +195,7 @@ fn render_table(g: &Grammar, t: &Table, style: Style, rng: &mut Rng, out: &mut V
             header(out, offset);
         }
         let mut line = Line::default();
-        let mut under: Vec<String> = Vec::new();
+        let (mut over, mut under): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
         match &row.code {
             Some(c) => {
                 let code = c.as_str();
@@ -191,18 +207,30 @@ fn render_table(g: &Grammar, t: &Table, style: Style, rng: &mut Rng, out: &mut V
                 for (k, part) in parts.iter().take(code_columns).enumerate() {
                     line.left(spans[k], part);
                 }
-                match names_under {
-                    // Wrapped as a PDF wraps a cell: at the column's width,
-                    // a Chinese character two wide.
-                    Some(n) if width(&row.item) > 2 * n => {
-                        let mut piece = String::new();
-                        for c in row.item.chars() {
-                            if width(&piece) + width(&c.to_string()) > 2 * n {
-                                under.push(std::mem::take(&mut piece));
-                            }
-                            piece.push(c);
+                // Wrapped as a PDF wraps a cell: at the column's width,
+                // a Chinese character two wide.
+                let wrapped = |n: usize| {
+                    let mut pieces = vec![String::new()];
+                    for c in row.item.chars() {
+                        if pieces
+                            .last()
+                            .is_some_and(|p| width(p) + width(&c.to_string()) > 2 * n)
+                        {
+                            pieces.push(String::new());
                         }
-                        under.push(piece);
+                        pieces.last_mut().unwrap().push(c);
+                    }
+                    pieces
+                };
+                match placed {
+                    Names::Under(n) if width(&row.item) > 2 * n => under = wrapped(n),
+                    Names::Top(n) => {
+                        under = wrapped(n);
+                        line.left(spans[code_columns], &under.remove(0));
+                    }
+                    Names::Bottom(n) => {
+                        over = wrapped(n);
+                        line.left(spans[code_columns], &over.pop().unwrap());
                     }
                     _ => line.left(spans[code_columns], &row.item),
                 }
@@ -250,6 +278,11 @@ fn render_table(g: &Grammar, t: &Table, style: Style, rng: &mut Rng, out: &mut V
         }
         if spaced {
             out.push(String::new());
+        }
+        for piece in &over {
+            let mut line = Line::default();
+            line.left(spans[code_columns], piece);
+            out.push(line.render(offset));
         }
         let off = set_off.then(|| off.render(offset));
         if !below {
@@ -408,7 +441,7 @@ fn aligned_names_under_their_unnamed_rows_are_read_whole() {
         let clean = &docs[variant as usize % docs.len()];
         let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ (variant + 1));
         let style = Style {
-            names_under: Some(4 + variant as usize % 3),
+            names: Names::Under(4 + variant as usize % 3),
             ..Style::default()
         };
         let text = render(clean, style, &mut rng);
@@ -422,42 +455,7 @@ fn aligned_names_under_their_unnamed_rows_are_read_whole() {
                 eprintln!("variant {variant}: {k} not read ok: {:?}", got.get(k));
             }
         }
-        // A row read with any amount surer than `uncertain` is read under
-        // its own whole name or none (a code printed twice: the same
-        // time's name).
-        let aligned = pipeline::document(text.as_bytes()).unwrap();
-        let names = |doc: &Document, sure: bool| {
-            let mut out: std::collections::HashMap<String, Vec<Option<String>>> =
-                Default::default();
-            for t in doc.tables.iter().filter(|t| KINDS.contains(&t.kind)) {
-                for r in &t.rows {
-                    if let Some(code) = &r.code {
-                        let read =
-                            !sure || r.values.iter().any(|v| v.status.as_str() != "uncertain");
-                        out.entry(format!("{}|{}", t.kind, code.as_str()))
-                            .or_default()
-                            .push(read.then(|| r.item.clone()));
-                    }
-                }
-            }
-            out
-        };
-        let printed = names(clean, false);
-        for (key, items) in names(&aligned, true) {
-            for (n, item) in items.iter().enumerate() {
-                // A name the layout could not place stays blank.
-                let Some(item) = item.as_ref().filter(|i| !i.is_empty()) else {
-                    continue;
-                };
-                let want = printed.get(&key).and_then(|p| p.get(n)).cloned().flatten();
-                assert_eq!(
-                    want.as_ref(),
-                    Some(item),
-                    "variant {variant}: {key} #{n}\n{text}"
-                );
-                named += 1;
-            }
-        }
+        named += assert_names_read_whole(clean, &text, variant);
     }
     eprintln!(
         "12 names-under variants: {cells} cells, {read_ok} read ok, {named} coded rows named"
@@ -472,6 +470,91 @@ fn aligned_names_under_their_unnamed_rows_are_read_whole() {
         read_ok * 100 >= cells * 55,
         "only {read_ok} of {cells} cells read back with names under their rows"
     );
+}
+
+/// Panics unless every coded row read with an amount surer than
+/// `uncertain` is read under its own whole name or none (a code printed
+/// twice: the same time's name); the rows named.
+fn assert_names_read_whole(clean: &Document, text: &str, variant: u64) -> usize {
+    let aligned = pipeline::document(text.as_bytes()).unwrap();
+    let names = |doc: &Document, sure: bool| {
+        let mut out: std::collections::HashMap<String, Vec<Option<String>>> = Default::default();
+        for t in doc.tables.iter().filter(|t| KINDS.contains(&t.kind)) {
+            for r in &t.rows {
+                if let Some(code) = &r.code {
+                    let read = !sure || r.values.iter().any(|v| v.status.as_str() != "uncertain");
+                    out.entry(format!("{}|{}", t.kind, code.as_str()))
+                        .or_default()
+                        .push(read.then(|| r.item.clone()));
+                }
+            }
+        }
+        out
+    };
+    let printed = names(clean, false);
+    let mut named = 0;
+    for (key, items) in names(&aligned, true) {
+        for (n, item) in items.iter().enumerate() {
+            // A name the layout could not place stays blank.
+            let Some(item) = item.as_ref().filter(|i| !i.is_empty()) else {
+                continue;
+            };
+            let want = printed.get(&key).and_then(|p| p.get(n)).cloned().flatten();
+            assert_eq!(
+                want.as_ref(),
+                Some(item),
+                "variant {variant}: {key} #{n}\n{text}"
+            );
+            named += 1;
+        }
+    }
+    named
+}
+
+/// Names wrapped in their cells (a PDF's narrow name column): set at the
+/// cell's top, the first piece on the row's line and the rest under it;
+/// or at its bottom, a spreadsheet's default, the last piece on the row's
+/// line and the rest over it. Each row is read under its whole name, or
+/// flagged.
+#[test]
+fn aligned_names_wrapped_at_the_top_or_bottom_of_their_cells_are_read_whole() {
+    let docs = clean_seeds();
+    for (style, name) in [
+        (Names::Top as fn(usize) -> Names, "top"),
+        (Names::Bottom, "bottom"),
+    ] {
+        let (mut cells, mut read_ok, mut named) = (0, 0, 0);
+        for variant in 0..12u64 {
+            let clean = &docs[variant as usize % docs.len()];
+            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (variant + 1));
+            let style = Style {
+                names: style(4 + variant as usize % 3),
+                ..Style::default()
+            };
+            let text = render(clean, style, &mut rng);
+            keep_dump(&format!("names_{name}{variant}.txt"), &text);
+            let (want, got) = read_back(clean, &text, variant);
+            for (k, (cents, _)) in &want {
+                cells += 1;
+                if got.get(k) == Some(&(*cents, "ok".to_string())) {
+                    read_ok += 1;
+                } else if std::env::var_os("BH_DUMP_DIR").is_some() {
+                    eprintln!(
+                        "{name} variant {variant}: {k} not read ok: {:?}",
+                        got.get(k)
+                    );
+                }
+            }
+            named += assert_names_read_whole(clean, &text, variant);
+        }
+        eprintln!(
+            "12 names-{name} variants: {cells} cells, {read_ok} read ok, {named} coded rows named"
+        );
+        assert!(
+            read_ok * 100 >= cells * 50,
+            "only {read_ok} of {cells} cells read back with names at the {name} of their cells"
+        );
+    }
 }
 
 /// Amounts printed half a line off their row (the basic and project
