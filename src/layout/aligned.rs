@@ -970,11 +970,12 @@ fn names_around(lines: &[Line], taken: &[bool]) -> Vec<Option<Around>> {
 /// piece is the head of the row below it. Read only when the run fits that
 /// reading wholly and not the usual one (a name wrapped under its row):
 /// the pieces and the names start in one column, no piece follows the
-/// run's last row, a row printing no name has one over it, every piece
+/// run's last row, a row printing no name has one over it (or is blank,
+/// with no piece under it either), every piece
 /// but such a name's last fills the column, and some row's name, narrower
 /// than the column, has a piece under it (a name wrapped at the top of its
-/// cell fills the column on the row's line), or the run is one row and
-/// the pieces over it, blank lines around them.
+/// cell fills the column on the row's line), or the run is one row ending
+/// its name on its line and the pieces over it, blank lines around them.
 fn read_run_over<'a>(
     lines: &[Line<'a>],
     run: std::ops::Range<usize>,
@@ -1002,8 +1003,9 @@ fn read_run_over<'a>(
         .unwrap_or(0);
     let fills = |p: &Segment| printed_width(p.text) + 1 >= widest;
     // Walking the rows with the lines over each: the pieces but an
-    // unnamed row's last fill the column, an unnamed row has a head, a
-    // name spans a cell's lines at most.
+    // unnamed row's last fill the column, an unnamed row has a head (or
+    // no piece under it either: its name is blank), a name spans a cell's
+    // lines at most.
     let mut above = run.start;
     let mut fits = heads.iter().all(|p| in_column(p)) && last + 1 == run.end;
     let mut ends_short = false;
@@ -1014,21 +1016,24 @@ fn read_run_over<'a>(
             None => over.clone().last(),
         };
         fits &= over.len() < MAX_NAME_LINES
-            && (name.is_some() || !over.is_empty())
+            && (name.is_some() || !over.is_empty() || r + 1 == run.end || piece(r + 1).is_none())
             && over
                 .filter(|&j| Some(j) != last_head)
                 .all(|j| piece(j).is_some_and(fills));
         ends_short |= r < last && piece(r + 1).is_some() && name.is_some_and(|n| !fills(n));
         above = r + 1;
     }
-    // Or one row with its pieces over it, set apart from the lines around
-    // by blank ones: no row above can own them.
+    // Or one row ending its name on its line, with the pieces over it set
+    // apart from the lines around by blank ones: no row above can own
+    // them. (A row printing no name may have its name a line low, after a
+    // blank line: the pieces are the row above's.)
     let apart = |above: usize, below: usize| {
         lines
             .get(below)
             .is_none_or(|b| !right_under(&lines[above], b))
     };
     let alone = rows.len() == 1
+        && names[0].is_some()
         && last > run.start
         && run.start.checked_sub(1).is_none_or(|a| apart(a, run.start))
         && apart(last, last + 1);
