@@ -174,27 +174,7 @@ fn boundaries(block: &[Vec<Unit>], continues: &[bool], size: f32) -> Vec<f32> {
     let mut out = vec![lo - 1.0];
     out.extend(inner);
     out.push(hi + 1.0);
-    without_empty_columns(out, block)
-}
-
-/// The boundaries less those of columns no unit of the block falls in: the
-/// gap between a column of codes or amounts, ending at its right edge, and
-/// the next column's heading centred over it is no column of the table.
-fn without_empty_columns(mut bounds: Vec<f32>, block: &[Vec<Unit>]) -> Vec<f32> {
-    let mut filled = vec![false; bounds.len().saturating_sub(1)];
-    for line in block {
-        for (f, cell) in filled.iter_mut().zip(place(line, &bounds)) {
-            *f |= !cell.is_empty();
-        }
-    }
-    // An empty column merges into the one before it (the first, into the
-    // one after): no unit changes column.
-    for i in (0..filled.len()).rev() {
-        if !filled[i] && filled.len() > 1 {
-            bounds.remove(if i == 0 { 1 } else { i });
-        }
-    }
-    bounds
+    out
 }
 
 /// The cells of one line on the block's columns: a unit goes to the column
@@ -340,33 +320,21 @@ fn rebuild(
     let row_pitch = (pitches.len() >= 2).then(|| pitches[pitches.len() / 2]);
     let mut continues = vec![false; lines.len()];
     let mut row_numeric = false;
-    // Whether the row so far has a line of several words and no number: a
-    // header's, which a table's first row never goes on.
-    let mut row_heading = false;
     for k in 0..lines.len() {
         let numeric = units[k].iter().any(Unit::numeric);
-        let heading = units[k].len() >= 2 && !numeric;
         let pitch = if k > 0 {
             lines[k - 1].mid - lines[k].mid
         } else {
             f32::INFINITY
         };
-        // (A line a leading apart wraps a cell in rows set wider than that
-        // by a little: cells padded by a point or two.)
-        let tight = pitch <= 1.4 * sizes[k]
-            && row_pitch.is_none_or(|row| {
-                pitch < 0.85 * row || (pitch <= 1.25 * sizes[k] && pitch < row - 0.15 * sizes[k])
-            });
-        continues[k] =
-            k > 0 && tight && !(row_numeric && numeric) && !(row_heading && is_body(&units[k]));
-        row_heading = heading || (continues[k] && row_heading);
+        let tight = pitch <= 1.4 * sizes[k] && row_pitch.is_none_or(|row| pitch < 0.85 * row);
+        continues[k] = k > 0 && tight && !(row_numeric && numeric);
         row_numeric = if continues[k] {
             row_numeric || numeric
         } else {
             numeric
         };
     }
-    heads_join_the_row_below(units, lines, size, &mut continues);
     let bounds = match continued.filter(|b| b.len() >= 3 && fits(b)) {
         Some(b) => {
             let lo = units
@@ -396,49 +364,6 @@ fn rebuild(
         line.continues = continues[k];
     }
     Some(bounds)
-}
-
-/// Lines of text between two rows of numbers (or the header and the first
-/// row), each set tighter than a row apart, went on the row above; where the widest gap among them (a cell's
-/// padding) falls before one of them, the lines from there on are the row
-/// below's: its cell's text wraps upwards (set at the bottom of the cell,
-/// a spreadsheet's default, or centred on the row). A gap wider than the
-/// others by a tenth of the font size at least; else they stay above.
-fn heads_join_the_row_below(
-    units: &[Vec<Unit>],
-    lines: &[Line],
-    size: f32,
-    continues: &mut [bool],
-) {
-    let numeric = |k: usize| units[k].iter().any(Unit::numeric);
-    let heading = |k: usize| units[k].len() >= 2 && !numeric(k);
-    let gap = |k: usize| lines[k - 1].mid - lines[k].mid;
-    let mut p = 0;
-    while p < lines.len() {
-        // A row of numbers (or the header), the text lines going on from
-        // it, and a row of numbers of its own after them.
-        let n = (p + 1..lines.len()).find(|&k| !continues[k] || numeric(k));
-        let Some(n) =
-            n.filter(|&n| (numeric(p) || heading(p)) && numeric(n) && !continues[n] && n > p + 1)
-        else {
-            p += 1;
-            continue;
-        };
-        let widest = (p + 1..=n).max_by(|&a, &b| gap(a).total_cmp(&gap(b)));
-        // Under the header, only pieces of one cell (a name's) go down:
-        // a header's own lines keep to it.
-        let pieces = |w: usize| numeric(p) || (w..n).all(|k| units[k].len() == 1);
-        if let Some(w) = widest.filter(|&w| w < n && pieces(w)) {
-            let clear = (p + 1..=n)
-                .filter(|&k| k != w)
-                .all(|k| gap(w) >= gap(k) + 0.1 * size);
-            if clear {
-                continues[w] = false;
-                continues[n] = true;
-            }
-        }
-        p = n;
-    }
 }
 
 #[cfg(test)]
@@ -555,85 +480,6 @@ mod tests {
         assert!(lines.iter().all(|l| !l.continues), "{lines:?}");
         assert_eq!(lines[1].cells, ["一般公共预算", "5.00", "6.00"]);
         assert_eq!(lines[4].cells, ["其中：", "", ""]);
-    }
-
-    #[test]
-    fn a_heading_centred_over_its_amounts_makes_no_empty_column() {
-        // Codes end at 40, names start at 60 (their heading with them);
-        // `合计` centred over amounts ending at 200 starts at 168. The gaps
-        // between a column's right edge and the next heading held no text:
-        // before 2026-12-05 they were columns of their own, and the table
-        // was read blank.
-        let glyphs = vec![
-            line(
-                100.0,
-                &[
-                    (0.0, "科目编码"),
-                    (60.0, "科目名称"),
-                    (168.0, "合计"),
-                    (232.0, "基本支出"),
-                ],
-            ),
-            line(
-                88.0,
-                &[
-                    (0.0, "208"),
-                    (60.0, "社会保障和就业支出"),
-                    (176.0, "754.75"),
-                    (240.0, "754.75"),
-                ],
-            ),
-            line(
-                76.0,
-                &[
-                    (0.0, "2080501"),
-                    (60.0, "行政运行"),
-                    (180.0, "54.53"),
-                    (244.0, "54.53"),
-                ],
-            ),
-        ];
-        let mut lines = unruled(&glyphs);
-        realign(&glyphs, &mut lines, &mut None);
-        assert_eq!(lines[0].cells, ["科目编码", "科目名称", "合计", "基本支出"]);
-        assert_eq!(
-            lines[1].cells,
-            ["208", "社会保障和就业支出", "754.75", "754.75"]
-        );
-        assert_eq!(lines[2].cells, ["2080501", "行政运行", "54.53", "54.53"]);
-    }
-
-    #[test]
-    fn a_name_set_at_the_bottom_of_its_cell_goes_with_the_row_below() {
-        // 8 pt type, 10 pt leading, rows padded by 1 pt: a name wrapped on
-        // two lines ends on its row's line (a spreadsheet's bottom-aligned
-        // cell), its first line 10 pt over it and 11 pt under the row
-        // above: both tighter than a row apart here (no two rows of numbers
-        // follow each other to show a row's pitch). The wider gap is the
-        // cell's padding: before 2026-12-05 each first line went on the row
-        // above.
-        let glyphs = vec![
-            line(
-                130.0,
-                &[(0.0, "科目编码"), (60.0, "科目名称"), (168.0, "合计")],
-            ),
-            line(
-                118.0,
-                &[(0.0, "2080501"), (60.0, "行政运行"), (180.0, "54.53")],
-            ),
-            line(107.0, &[(60.0, "社会保障和")]),
-            line(97.0, &[(0.0, "208"), (60.0, "就业支出"), (176.0, "754.75")]),
-            line(86.0, &[(60.0, "机关事业单")]),
-            line(76.0, &[(60.0, "位职业年金")]),
-            line(
-                66.0,
-                &[(0.0, "2080506"), (60.0, "缴费支出"), (176.0, "225.12")],
-            ),
-        ];
-        let mut lines = unruled(&glyphs);
-        realign(&glyphs, &mut lines, &mut None);
-        let continues: Vec<bool> = lines.iter().map(|l| l.continues).collect();
-        assert_eq!(continues, [false, false, false, true, false, true, true]);
     }
 
     #[test]
