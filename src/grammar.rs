@@ -6,7 +6,7 @@
 //! replaced at run time with `--grammars DIR`, so adding a synonym needs no
 //! code change.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -111,8 +111,10 @@ pub struct Grammar {
     class_by_name: HashMap<String, &'static str>,
     /// 类 codes of the economic classifications (`301`, `502`).
     economic_classes: Vec<String>,
-    /// Their names (`工资福利支出` → `301`).
-    economic_class_by_name: HashMap<String, String>,
+    /// Their names, each with every class printing it (`工资福利支出` →
+    /// `301`; `对个人和家庭的补助` → `303`, `509`: the department's and the
+    /// government's classifications share names).
+    economic_class_by_name: HashMap<String, Vec<String>>,
     /// “三公” categories: (canonical item, printed variants).
     pub three_public_categories: Vec<(&'static str, Vec<String>)>,
     /// Measure words ending a transposed “三公” header cell.
@@ -128,7 +130,9 @@ pub struct Grammar {
 
 #[derive(Deserialize)]
 struct MeasuresFile {
-    synonyms: HashMap<String, Vec<String>>,
+    // Ordered: a word two measures list, or a name two classes do, must
+    // resolve the same way on every run (a HashMap's order is random).
+    synonyms: BTreeMap<String, Vec<String>>,
     label_headers: Vec<String>,
 }
 
@@ -184,9 +188,9 @@ struct ThreePublicFile {
 
 #[derive(Deserialize)]
 struct ClassesFile {
-    classes: HashMap<String, Vec<String>>,
+    classes: BTreeMap<String, Vec<String>>,
     /// Economic classes: only their codes are used (a class row's code).
-    economic_classes: HashMap<String, Vec<String>>,
+    economic_classes: BTreeMap<String, Vec<String>>,
 }
 
 /// The “三公” vehicles category and its two parts, canonical names of
@@ -535,15 +539,18 @@ impl Grammar {
             kinds,
             ignored_titles,
             class_by_name,
-            economic_class_by_name: c
-                .economic_classes
-                .iter()
-                .flat_map(|(code, names)| {
-                    names
-                        .iter()
-                        .map(move |n| (normalize::label(n).into_owned(), code.clone()))
-                })
-                .collect(),
+            economic_class_by_name: c.economic_classes.iter().fold(
+                HashMap::new(),
+                |mut by_name: HashMap<String, Vec<String>>, (code, names)| {
+                    for n in names {
+                        by_name
+                            .entry(normalize::label(n).into_owned())
+                            .or_default()
+                            .push(code.clone());
+                    }
+                    by_name
+                },
+            ),
             economic_classes: {
                 let mut codes: Vec<String> = c.economic_classes.into_keys().collect();
                 codes.sort();
@@ -742,12 +749,12 @@ impl Grammar {
         self.class_by_name.values().any(|c| *c == code)
     }
 
-    /// The 类 code of an economic classification's class name
-    /// (`工资福利支出` → `301`).
-    pub fn economic_class_code(&self, name: &str) -> Option<&str> {
+    /// Whether `name` is the name of the economic class `code`
+    /// (`工资福利支出`, `301`; `对个人和家庭的补助`, `303` or `509`).
+    pub fn names_economic_class(&self, name: &str, code: &str) -> bool {
         self.economic_class_by_name
             .get(normalize::label(name).as_ref())
-            .map(String::as_str)
+            .is_some_and(|codes| codes.iter().any(|c| c == code))
     }
 
     /// Whether `code` is a 类 of an economic classification (department
@@ -1264,9 +1271,13 @@ mod tests {
         for code in ["208", "300", "315", "500", "520", "30101"] {
             assert!(!g.is_economic_class(code), "{code}");
         }
-        assert_eq!(g.economic_class_code("工资福利支出"), Some("301"));
-        assert_eq!(g.economic_class_code("商品 服务支出"), Some("302"));
-        assert_eq!(g.economic_class_code("工资福利"), None);
+        assert!(g.names_economic_class("工资福利支出", "301"));
+        assert!(g.names_economic_class("商品 服务支出", "302"));
+        assert!(!g.names_economic_class("工资福利", "301"));
+        // A name both classifications print names both classes.
+        assert!(g.names_economic_class("对个人和家庭的补助", "303"));
+        assert!(g.names_economic_class("对个人和家庭的补助", "509"));
+        assert!(!g.names_economic_class("对个人和家庭的补助", "301"));
     }
 
     #[test]

@@ -409,6 +409,16 @@ fn stacked_levels(lines: &[(Provenance, String)], i: usize) -> Option<(Vec<&str>
 
 /// A code's first level: a known 类 of a function table, or of an economic
 /// one (3xx department, 5xx government classification).
+/// Whether `name` is the name of the 类 `code`, of the function
+/// classification or (`economic`) an economic one.
+fn names_class(g: &Grammar, code: &str, name: &str, economic: bool) -> bool {
+    if economic {
+        g.names_economic_class(name, code)
+    } else {
+        g.class_code(name) == Some(code)
+    }
+}
+
 fn is_class(g: &Grammar, code: &str, economic: bool) -> bool {
     code.len() == 3
         && if economic {
@@ -4213,6 +4223,56 @@ mod tests {
         );
         let cells = table_cells(over, "general_budget");
         assert!(cells.contains(&("2120101".into(), "project", "8.77".into(), CellStatus::Ok)));
+    }
+
+    #[test]
+    fn an_economic_class_both_classifications_name_is_named_by_either() {
+        // Names centred on their rows (bare rows between a name's two
+        // lines) in a department's economic table. `对个人和家庭的补助` is
+        // the name of 303 and of the government's 509: the grammar kept
+        // one of the two, whichever its hash map gave last, so on some runs
+        // 303 was not named by its class, the centred reading lost to the
+        // others and seven rows went missing (a review, 2026-12-05).
+        let text = "\
+一般公共预算财政拨款基本支出决算表
+单位：万元
+科目编码 科目名称 合计 人员经费 公用经费
+301 工资福利支出 3373.72 3373.72 0.00
+30101 基本工资 82.12 82.12 0.00
+30102 津贴补贴 347.48 347.48 0.00
+30103 奖金 748.08 748.08 0.00
+机关事业单位基本
+30108 728.64 728.64 0.00
+养老保险缴费
+30109 职业年金缴费 389.42 389.42 0.00
+职工基本医疗保险
+30110 731.10 731.10 0.00
+缴费
+30113 住房公积金 346.88 346.88 0.00
+302 商品和服务支出 2606.78 0.00 2606.78
+30201 办公费 414.57 0.00 414.57
+30211 差旅费 568.00 0.00 568.00
+30228 工会经费 710.42 0.00 710.42
+30239 其他交通费用 876.63 0.00 876.63
+其他商品和服务支
+30299 37.16 0.00 37.16
+出
+对个人和家庭的补
+303 921.52 921.52 0.00
+助
+30302 退休费 360.44 360.44 0.00
+30305 生活补助 561.08 561.08 0.00
+合计 6902.02 4295.24 2606.78
+";
+        let table = table_of(text, "general_budget_basic");
+        let rows: Vec<(&str, &str)> = table
+            .rows
+            .iter()
+            .map(|r| (r.code.as_ref().map_or("", |c| c.as_str()), r.item.as_str()))
+            .collect();
+        assert_eq!(rows.len(), 18, "{rows:?}");
+        assert!(rows.contains(&("30108", "机关事业单位基本养老保险缴费")));
+        assert!(rows.contains(&("303", "对个人和家庭的补助")));
     }
 
     #[test]

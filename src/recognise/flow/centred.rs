@@ -27,7 +27,7 @@
 //! name from the lines under its row or over it: names printed over their
 //! rows, or a line low, look alike line by line.
 
-use super::{is_class, is_level, is_number_fragment, is_total_start, leading_code};
+use super::{is_class, is_level, is_number_fragment, is_total_start, leading_code, names_class};
 use crate::grammar::Grammar;
 use crate::model::Provenance;
 
@@ -329,14 +329,7 @@ fn names_more_classes(
             .then_some(code)
             .filter(|c| is_class(g, c, economic))
     };
-    let names = |code: &str, name: &str| {
-        let named = if economic {
-            g.economic_class_code(name)
-        } else {
-            g.class_code(name)
-        };
-        named == Some(code)
-    };
+    let names = |code: &str, name: &str| names_class(g, code, name, economic);
     // The class rows a reading (a row's line → its name) names right.
     let named_by = |name_of: &dyn Fn(usize) -> String| {
         (0..lines.len())

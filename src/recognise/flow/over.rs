@@ -21,7 +21,7 @@
 //! as reading them from the lines under each row.
 
 use super::centred::{classify, prints_after_amounts, Line};
-use super::{is_class, is_number_fragment};
+use super::{is_class, is_number_fragment, names_class};
 use crate::grammar::{Grammar, HeaderMeaning};
 use crate::model::Provenance;
 
@@ -84,12 +84,7 @@ pub(super) fn join_names_over(
     // Class rows named right by this reading, and by reading in order.
     let (mut named_over, mut named_in_order) = (0, 0);
     let names_class = |code: &str, name: &str| {
-        let named = if economic {
-            g.economic_class_code(name)
-        } else {
-            g.class_code(name)
-        };
-        is_class(g, code, economic) && named == Some(code)
+        is_class(g, code, economic) && names_class(g, code, name, economic)
     };
     for (i, (at, line)) in lines.iter().enumerate().skip(first_row) {
         let Line::Row { code_tokens, bare } = kinds[i] else {
