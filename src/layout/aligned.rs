@@ -1024,8 +1024,8 @@ fn read_run_over<'a>(
         above = r + 1;
     }
     // Or one row ending its name on its line, with the pieces over it set
-    // apart from the lines around by blank ones: no row above can own
-    // them. (A row printing no name may have its name a line low, after a
+    // apart from the lines around by blank ones (or under the header's
+    // label heading, `科目编码`): no row above can own them. (A row printing no name may have its name a line low, after a
     // blank line: the pieces are the row above's.)
     let apart = |above: usize, below: usize| {
         lines
@@ -1035,7 +1035,10 @@ fn read_run_over<'a>(
     let alone = rows.len() == 1
         && names[0].is_some()
         && last > run.start
-        && run.start.checked_sub(1).is_none_or(|a| apart(a, run.start))
+        && run
+            .start
+            .checked_sub(1)
+            .is_none_or(|a| apart(a, run.start) || is_lone_label_heading(&lines[a]))
         && apart(last, last + 1);
     if fits && (ends_short || alone) {
         for j in run.filter(|&j| piece(j).is_some()) {
