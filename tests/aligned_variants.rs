@@ -447,14 +447,8 @@ fn aligned_names_under_their_unnamed_rows_are_read_whole() {
         let text = render(clean, style, &mut rng);
         keep_dump(&format!("names_under{variant}.txt"), &text);
         let (want, got) = read_back(clean, &text, variant);
-        for (k, (cents, _)) in &want {
-            cells += 1;
-            if got.get(k) == Some(&(*cents, "ok".to_string())) {
-                read_ok += 1;
-            } else if std::env::var_os("BH_DUMP_DIR").is_some() {
-                eprintln!("variant {variant}: {k} not read ok: {:?}", got.get(k));
-            }
-        }
+        let (n, ok) = count_read_ok(&want, &got, &format!("variant {variant}"));
+        (cells, read_ok) = (cells + n, read_ok + ok);
         named += assert_names_read_whole(clean, &text, variant);
     }
     eprintln!(
@@ -470,6 +464,20 @@ fn aligned_names_under_their_unnamed_rows_are_read_whole() {
         read_ok * 100 >= cells * 55,
         "only {read_ok} of {cells} cells read back with names under their rows"
     );
+}
+
+/// The cells `want` holds, and how many of them `got` reads right and
+/// `ok` (with `$BH_DUMP_DIR` set, the others named on stderr).
+fn count_read_ok(want: &Keyed, got: &Keyed, variant: &str) -> (usize, usize) {
+    let mut read_ok = 0;
+    for (k, (cents, _)) in want {
+        if got.get(k) == Some(&(*cents, "ok".to_string())) {
+            read_ok += 1;
+        } else if std::env::var_os("BH_DUMP_DIR").is_some() {
+            eprintln!("{variant}: {k} not read ok: {:?}", got.get(k));
+        }
+    }
+    (want.len(), read_ok)
 }
 
 /// Panics unless every coded row read with an amount surer than
@@ -534,17 +542,8 @@ fn aligned_names_wrapped_at_the_top_or_bottom_of_their_cells_are_read_whole() {
             let text = render(clean, style, &mut rng);
             keep_dump(&format!("names_{name}{variant}.txt"), &text);
             let (want, got) = read_back(clean, &text, variant);
-            for (k, (cents, _)) in &want {
-                cells += 1;
-                if got.get(k) == Some(&(*cents, "ok".to_string())) {
-                    read_ok += 1;
-                } else if std::env::var_os("BH_DUMP_DIR").is_some() {
-                    eprintln!(
-                        "{name} variant {variant}: {k} not read ok: {:?}",
-                        got.get(k)
-                    );
-                }
-            }
+            let (n, ok) = count_read_ok(&want, &got, &format!("{name} variant {variant}"));
+            (cells, read_ok) = (cells + n, read_ok + ok);
             named += assert_names_read_whole(clean, &text, variant);
         }
         eprintln!(

@@ -4012,6 +4012,15 @@ mod tests {
         doc.tables.into_iter().find(|t| t.kind == kind).unwrap()
     }
 
+    /// Each row's code (blank for none) and name.
+    fn codes_and_names(table: &Table) -> Vec<(&str, &str)> {
+        table
+            .rows
+            .iter()
+            .map(|r| (r.code.as_ref().map_or("", |c| c.as_str()), r.item.as_str()))
+            .collect()
+    }
+
     fn table_cells(text: &str, kind: &str) -> Vec<(String, &'static str, String, CellStatus)> {
         table_of(text, kind)
             .rows
@@ -4136,11 +4145,7 @@ mod tests {
 合计 754.75 754.75 0.00
 ";
         let table = table_of(centred, "general_budget");
-        let rows: Vec<(&str, &str)> = table
-            .rows
-            .iter()
-            .map(|r| (r.code.as_ref().map_or("", |c| c.as_str()), r.item.as_str()))
-            .collect();
+        let rows = codes_and_names(&table);
         assert_eq!(
             rows,
             [
@@ -4204,11 +4209,7 @@ mod tests {
 合计 1847.55 1838.77 8.77
 ";
         let table = table_of(over, "general_budget");
-        let rows: Vec<(&str, &str)> = table
-            .rows
-            .iter()
-            .map(|r| (r.code.as_ref().map_or("", |c| c.as_str()), r.item.as_str()))
-            .collect();
+        let rows = codes_and_names(&table);
         assert_eq!(
             rows,
             [
@@ -4265,11 +4266,7 @@ mod tests {
 合计 6902.02 4295.24 2606.78
 ";
         let table = table_of(text, "general_budget_basic");
-        let rows: Vec<(&str, &str)> = table
-            .rows
-            .iter()
-            .map(|r| (r.code.as_ref().map_or("", |c| c.as_str()), r.item.as_str()))
-            .collect();
+        let rows = codes_and_names(&table);
         assert_eq!(rows.len(), 18, "{rows:?}");
         assert!(rows.contains(&("30108", "机关事业单位基本养老保险缴费")));
         assert!(rows.contains(&("303", "对个人和家庭的补助")));

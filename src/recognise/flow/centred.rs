@@ -44,7 +44,7 @@ pub(super) enum Line {
     Other,
 }
 
-pub(super) fn classify(g: &Grammar, line: &str, economic: bool) -> Line {
+fn classify(g: &Grammar, line: &str, economic: bool) -> Line {
     let tokens: Vec<&str> = line.split_whitespace().collect();
     let Some(first) = tokens.first() else {
         return Line::Other;
@@ -69,6 +69,18 @@ pub(super) fn classify(g: &Grammar, line: &str, economic: bool) -> Line {
         code_tokens,
         bare: rest.iter().all(|t| is_number_fragment(t)),
     }
+}
+
+/// Each of the table's lines classified.
+pub(super) fn classify_all(
+    g: &Grammar,
+    lines: &[(Provenance, String)],
+    economic: bool,
+) -> Vec<Line> {
+    lines
+        .iter()
+        .map(|(_, l)| classify(g, l, economic))
+        .collect()
 }
 
 /// A row of the output: its code's tokens, its name's pieces line by
@@ -124,10 +136,7 @@ pub(super) fn join_centred_names(
     lines: &[(Provenance, String)],
     economic: bool,
 ) -> Option<Vec<(Provenance, String)>> {
-    let kinds: Vec<Line> = lines
-        .iter()
-        .map(|(_, l)| classify(g, l, economic))
-        .collect();
+    let kinds = classify_all(g, lines, economic);
     if !shows_style(&kinds) || prints_after_amounts(lines, &kinds) {
         return None;
     }

@@ -20,7 +20,7 @@
 //! line). Reading the names so must name as many 类 rows by their class
 //! as reading them from the lines under each row.
 
-use super::centred::{classify, prints_after_amounts, Line};
+use super::centred::{classify_all, prints_after_amounts, Line};
 use super::{is_class, is_number_fragment, names_class};
 use crate::grammar::{Grammar, HeaderMeaning};
 use crate::model::Provenance;
@@ -36,10 +36,7 @@ pub(super) fn join_names_over(
     lines: &[(Provenance, String)],
     economic: bool,
 ) -> Option<Vec<(Provenance, String)>> {
-    let kinds: Vec<Line> = lines
-        .iter()
-        .map(|(_, l)| classify(g, l, economic))
-        .collect();
+    let kinds = classify_all(g, lines, economic);
     if prints_after_amounts(lines, &kinds) {
         return None;
     }
