@@ -971,11 +971,11 @@ fn names_around(lines: &[Line], taken: &[bool]) -> Vec<Option<Around>> {
 /// reading wholly and not the usual one (a name wrapped under its row):
 /// the pieces and the names start in one column, no piece follows the
 /// run's last row, a row printing no name has one over it (or is blank,
-/// with no piece under it either), every piece
-/// but such a name's last fills the column, and some row's name, narrower
-/// than the column, has a piece under it (a name wrapped at the top of its
-/// cell fills the column on the row's line), or the run is one row ending
-/// its name on its line and the pieces over it, blank lines around them.
+/// with no piece under it either), every piece but such a name's last
+/// fills the column, and some row's name, narrower than the column, has a
+/// piece under it (a name wrapped at the top of its cell fills the column
+/// on the row's line); or the run is one row ending its name on its line
+/// and the pieces over it, blank lines around them.
 fn read_run_over<'a>(
     lines: &[Line<'a>],
     run: std::ops::Range<usize>,
@@ -1025,8 +1025,9 @@ fn read_run_over<'a>(
     }
     // Or one row ending its name on its line, with the pieces over it set
     // apart from the lines around by blank ones (or under the header's
-    // label heading, `科目编码`): no row above can own them. (A row printing no name may have its name a line low, after a
-    // blank line: the pieces are the row above's.)
+    // label heading, `科目编码`): no row above can own them. (A row
+    // printing no name may have its name a line low, after a blank line:
+    // the pieces are the row above's.)
     let apart = |above: usize, below: usize| {
         lines
             .get(below)

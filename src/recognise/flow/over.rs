@@ -80,7 +80,7 @@ pub(super) fn join_names_over(
     let mut ends_short = false;
     // Class rows named right by this reading, and by reading in order.
     let (mut named_over, mut named_in_order) = (0, 0);
-    let names_class = |code: &str, name: &str| {
+    let names_its_class = |code: &str, name: &str| {
         is_class(g, code, economic) && names_class(g, code, name, economic)
     };
     for (i, (at, line)) in lines.iter().enumerate().skip(first_row) {
@@ -116,8 +116,8 @@ pub(super) fn join_names_over(
         ends_short |= !bare && !under.is_empty() && !fills(&own);
         if code_tokens == 1 {
             let in_order = own.clone() + &under.iter().map(|&j| text(j)).collect::<String>();
-            named_over += usize::from(names_class(tokens[0], &(heads.clone() + &own)));
-            named_in_order += usize::from(names_class(tokens[0], &in_order));
+            named_over += usize::from(names_its_class(tokens[0], &(heads.clone() + &own)));
+            named_in_order += usize::from(names_its_class(tokens[0], &in_order));
         }
         let mut parts: Vec<&str> = tokens[..code_tokens].to_vec();
         let name = heads + &own;
