@@ -411,12 +411,8 @@ fn aligned_headers_wrapped_in_narrow_columns_are_read_whole() {
         };
         let text = render(clean, style, &mut rng);
         let (want, got) = read_back(clean, &text, variant);
-        for (k, (cents, _)) in &want {
-            cells += 1;
-            if got.get(k) == Some(&(*cents, "ok".to_string())) {
-                read_ok += 1;
-            }
-        }
+        let (n, ok) = count_read_ok(&want, &got, &format!("variant {variant}"));
+        (cells, read_ok) = (cells + n, read_ok + ok);
     }
     eprintln!("12 wrapped-header variants: {cells} cells, {read_ok} read ok");
     // Measured: 2146 of 2514, none wrong (1898 before a page's repeated
@@ -435,22 +431,9 @@ fn aligned_headers_wrapped_in_narrow_columns_are_read_whole() {
 /// high): each row is read under its whole name, or flagged.
 #[test]
 fn aligned_names_under_their_unnamed_rows_are_read_whole() {
-    let docs = clean_seeds();
-    let (mut cells, mut read_ok, mut named) = (0, 0, 0);
-    for variant in 0..12u64 {
-        let clean = &docs[variant as usize % docs.len()];
-        let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ (variant + 1));
-        let style = Style {
-            names: Names::Under(4 + variant as usize % 3),
-            ..Style::default()
-        };
-        let text = render(clean, style, &mut rng);
-        keep_dump(&format!("names_under{variant}.txt"), &text);
-        let (want, got) = read_back(clean, &text, variant);
-        let (n, ok) = count_read_ok(&want, &got, &format!("variant {variant}"));
-        (cells, read_ok) = (cells + n, read_ok + ok);
-        named += assert_names_read_whole(clean, &text, variant);
-    }
+    let (cells, read_ok, named) = read_name_variants(0x2545_F491_4F6C_DD1D, "under", |variant| {
+        Names::Under(4 + variant as usize % 3)
+    });
     eprintln!(
         "12 names-under variants: {cells} cells, {read_ok} read ok, {named} coded rows named"
     );
@@ -464,6 +447,34 @@ fn aligned_names_under_their_unnamed_rows_are_read_whole() {
         read_ok * 100 >= cells * 55,
         "only {read_ok} of {cells} cells read back with names under their rows"
     );
+}
+
+/// Twelve variants of the clean seeds with names placed by `names`
+/// (`rng` seeded from `seed`): the cells, those read back right and `ok`,
+/// and the coded rows read under their whole names (any read under
+/// another name panics). `label` names the dumps `$BH_DUMP_DIR` keeps.
+fn read_name_variants(
+    seed: u64,
+    label: &str,
+    names: impl Fn(u64) -> Names,
+) -> (usize, usize, usize) {
+    let docs = clean_seeds();
+    let (mut cells, mut read_ok, mut named) = (0, 0, 0);
+    for variant in 0..12u64 {
+        let clean = &docs[variant as usize % docs.len()];
+        let mut rng = Rng(seed ^ (variant + 1));
+        let style = Style {
+            names: names(variant),
+            ..Style::default()
+        };
+        let text = render(clean, style, &mut rng);
+        keep_dump(&format!("names_{label}{variant}.txt"), &text);
+        let (want, got) = read_back(clean, &text, variant);
+        let (n, ok) = count_read_ok(&want, &got, &format!("{label} variant {variant}"));
+        (cells, read_ok) = (cells + n, read_ok + ok);
+        named += assert_names_read_whole(clean, &text, variant);
+    }
+    (cells, read_ok, named)
 }
 
 /// The cells `want` holds, and how many of them `got` reads right and
@@ -526,26 +537,13 @@ fn assert_names_read_whole(clean: &Document, text: &str, variant: u64) -> usize 
 /// flagged.
 #[test]
 fn aligned_names_wrapped_at_the_top_or_bottom_of_their_cells_are_read_whole() {
-    let docs = clean_seeds();
     for (style, name) in [
         (Names::Top as fn(usize) -> Names, "top"),
         (Names::Bottom, "bottom"),
     ] {
-        let (mut cells, mut read_ok, mut named) = (0, 0, 0);
-        for variant in 0..12u64 {
-            let clean = &docs[variant as usize % docs.len()];
-            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (variant + 1));
-            let style = Style {
-                names: style(4 + variant as usize % 3),
-                ..Style::default()
-            };
-            let text = render(clean, style, &mut rng);
-            keep_dump(&format!("names_{name}{variant}.txt"), &text);
-            let (want, got) = read_back(clean, &text, variant);
-            let (n, ok) = count_read_ok(&want, &got, &format!("{name} variant {variant}"));
-            (cells, read_ok) = (cells + n, read_ok + ok);
-            named += assert_names_read_whole(clean, &text, variant);
-        }
+        let (cells, read_ok, named) = read_name_variants(0x9E37_79B9_7F4A_7C15, name, |variant| {
+            style(4 + variant as usize % 3)
+        });
         eprintln!(
             "12 names-{name} variants: {cells} cells, {read_ok} read ok, {named} coded rows named"
         );

@@ -951,12 +951,14 @@ fn names_around(lines: &[Line], taken: &[bool]) -> Vec<Option<Around>> {
         {
             k += 1;
         }
-        read_run(lines, start..k, &piece, &mut out);
+        // The run's coded rows (its lines that are no piece).
+        let rows: Vec<usize> = (start..k).filter(|&j| piece(j).is_none()).collect();
+        read_run(lines, start..k, &rows, &piece, &mut out);
         if out[start..k].iter().all(Option::is_none) {
-            read_run_over(lines, start..k, &piece, &mut out);
+            read_run_over(lines, start..k, &rows, &piece, &mut out);
         }
         if out[start..k].iter().all(Option::is_none) {
-            read_run_under(lines, start..k, &piece, &mut out);
+            read_run_under(lines, start..k, &rows, &piece, &mut out);
         }
     }
     out
@@ -979,10 +981,10 @@ fn names_around(lines: &[Line], taken: &[bool]) -> Vec<Option<Around>> {
 fn read_run_over<'a>(
     lines: &[Line<'a>],
     run: std::ops::Range<usize>,
+    rows: &[usize],
     piece: &dyn Fn(usize) -> Option<&'a Segment<'a>>,
     out: &mut [Option<Around>],
 ) {
-    let rows: Vec<usize> = run.clone().filter(|&j| piece(j).is_none()).collect();
     let Some(&last) = rows.last() else {
         return;
     };
@@ -991,7 +993,7 @@ fn read_run_over<'a>(
         return;
     };
     let in_column = |p: &Segment| p.start.abs_diff(left) <= 1;
-    let Some(names) = names_in_column(lines, &rows, left) else {
+    let Some(names) = names_in_column(lines, rows, left) else {
         return;
     };
     let widest = heads
@@ -1062,15 +1064,15 @@ fn read_run_over<'a>(
 fn read_run_under<'a>(
     lines: &[Line<'a>],
     run: std::ops::Range<usize>,
+    rows: &[usize],
     piece: &dyn Fn(usize) -> Option<&'a Segment<'a>>,
     out: &mut [Option<Around>],
 ) {
-    let rows: Vec<usize> = run.clone().filter(|&j| piece(j).is_none()).collect();
     let (Some(&first), Some(left)) = (rows.first(), run.clone().find_map(piece)) else {
         return;
     };
     let left = left.start;
-    let Some(names) = names_in_column(lines, &rows, left) else {
+    let Some(names) = names_in_column(lines, rows, left) else {
         return;
     };
     let Some(names) = names.into_iter().collect::<Option<Vec<&Segment>>>() else {
@@ -1130,10 +1132,10 @@ fn names_in_column<'l, 'a>(
 fn read_run<'a>(
     lines: &[Line<'a>],
     run: std::ops::Range<usize>,
+    rows: &[usize],
     piece: &dyn Fn(usize) -> Option<&'a Segment<'a>>,
     out: &mut [Option<Around>],
 ) {
-    let rows: Vec<usize> = run.clone().filter(|&j| piece(j).is_none()).collect();
     let (Some(&first), Some(&last)) = (rows.first(), rows.last()) else {
         return;
     };
@@ -3133,13 +3135,13 @@ mod tests {
     #[test]
     fn names_centred_on_their_rows_are_read_whole() {
         let read = items(CENTRED_NAMES);
-        let rows = rows(&read);
+        let names = names_read(CENTRED_NAMES);
         let name = |code: &str| {
-            rows.iter()
-                .find(|r| r.first() == Some(&code))
-                .and_then(|r| r.iter().find(|c| !c.is_empty() && !is_number(c)))
-                .copied()
-                .unwrap_or_else(|| panic!("{code}: {rows:?}"))
+            names
+                .iter()
+                .find(|(c, _)| c == code)
+                .map(|(_, n)| n.as_str())
+                .unwrap_or_else(|| panic!("{code}: {names:?}"))
         };
         assert_eq!(name("208"), "社会保障和就业支出");
         assert_eq!(name("2080505"), "机关事业单位基本养老保险缴费支出");
@@ -3169,17 +3171,29 @@ mod tests {
             "2080501                  54.53        54.53      0.00\n",
             "           休\n",
         );
-        let lines: Vec<Line> = text
-            .lines()
+        let lines = lines_of(text);
+        let around = names_around(&lines, &vec![false; lines.len()]);
+        assert!(around.iter().all(Option::is_none), "{around:?}");
+    }
+
+    /// The lines of `text`, numbered from 1, on one page.
+    fn lines_of(text: &str) -> Vec<Line<'_>> {
+        text.lines()
             .enumerate()
             .map(|(i, l)| Line {
                 at: Provenance::Line(i as u32 + 1),
                 page: 0,
                 segments: segments(l),
             })
-            .collect();
-        let around = names_around(&lines, &vec![false; lines.len()]);
-        assert!(around.iter().all(Option::is_none), "{around:?}");
+            .collect()
+    }
+
+    /// Panics unless the coded rows of `text` are read under `want`'s
+    /// names, in order.
+    fn assert_names(text: &str, want: &[(&str, &str)]) {
+        let read = names_read(text);
+        let read: Vec<(&str, &str)> = read.iter().map(|(c, n)| (c.as_str(), n.as_str())).collect();
+        assert_eq!(read, want);
     }
 
     /// The name each coded row of `text` is read under.
@@ -3229,15 +3243,14 @@ mod tests {
             "           合计           754.75       754.75      0.00
 ",
         );
-        assert_eq!(
-            names_read(text),
-            [
+        assert_names(
+            text,
+            &[
                 ("208", "社会保障和就业支出"),
                 ("20805", "行政事业单位养老支出"),
                 ("2080505", "机关事业单位基本养老保险缴费支出"),
                 ("2080506", "行政运行"),
-            ]
-            .map(|(c, n)| (c.to_string(), n.to_string()))
+            ],
         );
     }
 
@@ -3268,14 +3281,13 @@ mod tests {
             "           合计           754.75       754.75      0.00
 ",
         );
-        assert_eq!(
-            names_read(text),
-            [
+        assert_names(
+            text,
+            &[
                 ("208", "社会保障和就业支出"),
                 ("2080505", "机关事业单位基本养老保险缴费支出"),
                 ("2080506", "机关事业单位职业年金缴费支出"),
-            ]
-            .map(|(c, n)| (c.to_string(), n.to_string()))
+            ],
         );
     }
 
@@ -3290,15 +3302,7 @@ mod tests {
             "20805      行政事业单位    754.75       754.75      0.00\n",
             "           养老支出\n",
         );
-        let lines: Vec<Line> = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| Line {
-                at: Provenance::Line(i as u32 + 1),
-                page: 0,
-                segments: segments(l),
-            })
-            .collect();
+        let lines = lines_of(text);
         let taken = names_below(&lines);
         assert!(taken.iter().all(|t| !t));
         let around = names_around(&lines, &taken);

@@ -409,6 +409,17 @@ fn stacked_levels(lines: &[(Provenance, String)], i: usize) -> Option<(Vec<&str>
 
 /// A code's first level: a known 类 of a function table, or of an economic
 /// one (3xx department, 5xx government classification).
+/// `lines` as a dump's lines, numbered from 1 (for this module's tests
+/// and its readers').
+#[cfg(test)]
+fn numbered(lines: impl IntoIterator<Item = impl AsRef<str>>) -> Vec<(Provenance, String)> {
+    lines
+        .into_iter()
+        .zip(1u32..)
+        .map(|(l, i)| (Provenance::Line(i), l.as_ref().to_string()))
+        .collect()
+}
+
 /// Whether `name` is the name of the 类 `code`, of the function
 /// classification or (`economic`) an economic one.
 fn names_class(g: &Grammar, code: &str, name: &str, economic: bool) -> bool {
@@ -2920,15 +2931,6 @@ mod tests {
         assert!(pairs_levels(&twice));
         assert!(!pairs_levels(&lines[1..]));
     }
-    /// `lines` as a dump's lines, numbered from 1.
-    fn numbered(lines: &[&str]) -> Vec<(Provenance, String)> {
-        lines
-            .iter()
-            .zip(1u32..)
-            .map(|(l, i)| (Provenance::Line(i), l.to_string()))
-            .collect()
-    }
-
     /// The tokens of each logical row [`logical_rows`] makes of `lines`.
     fn logical_tokens(lines: &[&str], numbers_rows: bool) -> Vec<Vec<String>> {
         logical_rows(&numbered(lines), numbers_rows)
@@ -3097,7 +3099,7 @@ mod tests {
     #[test]
     fn a_code_printed_a_level_a_line_starts_its_row() {
         let g = Grammar::global();
-        let lines = numbered(&[
+        let lines = numbered([
             "204",
             "公共安全支出",
             "79,189,400.34",
@@ -3133,7 +3135,7 @@ mod tests {
         // `01 行政运行` started no row, and the 款's row took every 项's
         // name and amounts.
         let g = Grammar::global();
-        let lines = numbered(&[
+        let lines = numbered([
             "208",
             "社会保障和就业支出",
             "933.34",
@@ -3167,7 +3169,7 @@ mod tests {
     #[test]
     fn a_padded_code_out_of_order_starts_no_row() {
         let g = Grammar::global();
-        let lines = numbered(&[
+        let lines = numbered([
             "208 05 行政事业单位养老支出 3.00",
             "208 05 05 机关事业单位基本养老保险缴费支出 1.00",
             "208 5 6 机关事业单位职业年金缴费支出 2.00",
@@ -3755,7 +3757,7 @@ mod tests {
         // column's first code printed between the header's lines.
         let g = Grammar::global();
         let kind = g.kind("general_budget").unwrap();
-        let lines = numbered(&[
+        let lines = numbered([
             "功能分类科目编码",
             "功能分类科目名称",
             "类",
@@ -3797,7 +3799,7 @@ mod tests {
         // or two (`事业单位` / `经营收入`), is the header's; a name's tail
         // that looks like a label column's heading (`支出`) is the name's.
         let income = g.kind("income").unwrap();
-        let lines = numbered(&[
+        let lines = numbered([
             "收入预算总表",
             "科目编码",
             "208",
@@ -3828,7 +3830,7 @@ mod tests {
         assert_eq!(labels, ["社会保障和就业支出", "卫生健康支出"]);
         // A piece of the title over the first row's columns is the header's.
         let basic = g.kind("general_budget_basic").unwrap();
-        let lines = numbered(&[
+        let lines = numbered([
             "部门经济分类科目名称",
             "301",
             "一般公共预算基本支出",

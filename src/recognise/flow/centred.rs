@@ -377,13 +377,7 @@ fn names_more_classes(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn numbered(text: &str) -> Vec<(Provenance, String)> {
-        text.lines()
-            .enumerate()
-            .map(|(i, l)| (Provenance::Line(i as u32 + 1), l.to_string()))
-            .collect()
-    }
+    use crate::recognise::flow::numbered;
 
     #[test]
     fn centred_names_join_their_rows() {
@@ -405,7 +399,8 @@ mod tests {
 208 01 99 152.18 152.18
 障管理事务
 支出
-合计 3245.21 3108.21",
+合计 3245.21 3108.21"
+                .lines(),
         );
         let joined = join_centred_names(g, &lines, false).expect("centred");
         let text: Vec<&str> = joined.iter().map(|(_, l)| l.as_str()).collect();
@@ -444,7 +439,8 @@ mod tests {
 行政单位离退休
 208 05 01 84.65 84.65
 机关事业单位基本养老保险
-208 05 05 缴费支出 160.75 160.75",
+208 05 05 缴费支出 160.75 160.75"
+                .lines(),
         );
         assert!(join_centred_names(g, &lines, false).is_none());
     }
@@ -465,7 +461,8 @@ mod tests {
 商品服务支
 302 133.85 133.85
 出
-302 01 办公费 6.99 6.99",
+302 01 办公费 6.99 6.99"
+                .lines(),
         );
         let joined = join_centred_names(g, &lines, true).expect("centred");
         let text: Vec<&str> = joined.iter().map(|(_, l)| l.as_str()).collect();
@@ -486,7 +483,8 @@ mod tests {
 出
 国家规定津
 301 02 36.55 36.55
-贴补贴",
+贴补贴"
+                .lines(),
         );
         assert!(join_centred_names(g, &panels, true).is_none());
     }
@@ -515,7 +513,8 @@ mod tests {
 2080506 225.12 225.12 0.00
 业年金缴费支出
 卫生健康支出
-210 236.64 236.64 0.00",
+210 236.64 236.64 0.00"
+                .lines(),
         );
         assert!(join_centred_names(g, &lines, false).is_none());
     }
@@ -534,7 +533,8 @@ mod tests {
 210 60.99 60.99
 卫生健康支出
 210 11 60.99 60.99
-行政事业单位医疗",
+行政事业单位医疗"
+                .lines(),
         );
         assert!(join_centred_names(g, &lines, false).is_none());
     }

@@ -136,16 +136,10 @@ pub(super) fn join_names_over(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn numbered(text: &str) -> Vec<(Provenance, String)> {
-        text.lines()
-            .enumerate()
-            .map(|(i, l)| (Provenance::Line(i as u32 + 1), l.to_string()))
-            .collect()
-    }
+    use crate::recognise::flow::numbered;
 
     fn joined(text: &str) -> Option<Vec<String>> {
-        let lines = numbered(text);
+        let lines = numbered(text.lines());
         let out = join_names_over(Grammar::global(), &lines, false)?;
         Some(out.into_iter().map(|(_, l)| l).collect())
     }
