@@ -72,6 +72,27 @@ fn close_cjk_spaces_between_items(line: &str) -> String {
     close_cjk_spaces(&kept).replace(KEPT, " ")
 }
 
+/// [`close_cjk_spaces`] for a line of a project table, keeping the space
+/// between two words of two characters or more: `行政运行 社会保险经办服务`
+/// prints a function name and a project name side by side, where a spaced
+/// heading spaces single characters (`合 计`).
+fn close_cjk_spaces_between_words(line: &str) -> String {
+    const KEPT: char = '\u{1}';
+    let mut kept = String::with_capacity(line.len());
+    let mut words = line.split(' ').peekable();
+    while let Some(word) = words.next() {
+        kept.push_str(word);
+        let Some(next) = words.peek() else { break };
+        let word_of_two = |w: &str| w.chars().count() >= 2;
+        kept.push(if word_of_two(word) && word_of_two(next) {
+            KEPT
+        } else {
+            ' '
+        });
+    }
+    close_cjk_spaces(&kept).replace(KEPT, " ")
+}
+
 /// Whether some run of spaces in `line` sits between two characters the
 /// regex of [`close_cjk_spaces`] may join: both non-ASCII (every Han
 /// character and `（）“”` is) or an ASCII parenthesis. Most lines of a flow
@@ -104,10 +125,15 @@ struct FlowRow {
     numbers: Vec<String>,
     /// Every token after the code, in order (project tables re-read them).
     tokens: Vec<String>,
+    /// The index of the line each of `tokens` was printed on.
+    token_lines: Vec<usize>,
     at: Option<Provenance>,
     is_total: bool,
     /// Project name (project tables).
     project: String,
+    /// A project table's row whose function name and project name could not
+    /// be told apart: its amounts are uncertain.
+    names_apart_unsure: bool,
     /// The code tokens as printed, when a level of them lost its leading
     /// zero (`208 1 01`): the table notes how they were read.
     padded_code: Option<String>,
@@ -620,7 +646,14 @@ fn assemble(
     let lines: Vec<(Provenance, String)> = lines
         .iter()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(at, l)| (*at, separate_code(close_cjk_spaces(l.trim()))))
+        .map(|(at, l)| {
+            let closed = if projects {
+                close_cjk_spaces_between_words(l.trim())
+            } else {
+                close_cjk_spaces(l.trim())
+            };
+            (*at, separate_code(closed))
+        })
         .collect();
     let lines = join_code_lines(g, lines, economic);
     // A project table's two names side by side cannot be told apart
@@ -771,6 +804,7 @@ fn assemble(
             }
             let t = rest[k];
             row.tokens.push(t.to_string());
+            row.token_lines.push(i);
             if is_number_fragment(t) {
                 row.numbers.push(t.to_string());
             } else {
@@ -897,10 +931,29 @@ fn strip_subsequence(label: &str, name: &str) -> Option<String> {
 }
 
 /// Project tables: the amounts are the row's number fragments that are not
-/// part of a name; the label is the function name (known from the other
-/// tables) plus the project name.
+/// part of a name; the label is the function name plus the project name.
+/// The function name is known from the other tables when they print the
+/// code; otherwise a table whose names all fit their row's line prints the
+/// two names as its line's two words. In a table whose names wrap, the
+/// pieces of the two names interleave (and a name's pieces may be printed
+/// on a neighbour's lines): such a row keeps its words run together and is
+/// marked for doubt.
 fn split_project_rows(rows: &mut [FlowRow], earlier: &[Table]) {
+    let name_words = |row: &FlowRow| -> Vec<(usize, String)> {
+        row.tokens
+            .iter()
+            .enumerate()
+            .filter(|&(i, t)| !is_number_fragment(t) || is_name_digits(&row.tokens, i))
+            .map(|(i, t)| (row.token_lines[i], normalize::label(t).into_owned()))
+            .collect()
+    };
+    // Whether any name of the table goes on past its row's first line.
+    let wraps = rows.iter().filter(|r| !r.is_total).any(|r| {
+        let words = name_words(r);
+        words.windows(2).any(|w| w[0].0 != w[1].0)
+    });
     for row in rows.iter_mut() {
+        let words = name_words(row);
         let (mut label, mut numbers) = (String::new(), Vec::new());
         for (i, t) in row.tokens.iter().enumerate() {
             if is_number_fragment(t) && !is_name_digits(&row.tokens, i) {
@@ -927,7 +980,18 @@ fn split_project_rows(rows: &mut [FlowRow], earlier: &[Table]) {
                 row.label = name;
                 row.project = rest;
             }
-            None => row.label = label,
+            None => match words.as_slice() {
+                [(_, name), (_, project)] if !wraps => {
+                    row.label = name.clone();
+                    row.project = project.clone();
+                }
+                _ => {
+                    // Two words on one of the row's lines: two names.
+                    row.names_apart_unsure =
+                        words.windows(2).any(|w| w[0].0 == w[1].0) || (wraps && row.code.is_some());
+                    row.label = label;
+                }
+            },
         }
     }
 }
@@ -1847,6 +1911,17 @@ fn coded(
             table.issues.push(format!(
                 "line {at}: code {} has no name: the dump printed it apart from its row; its amounts are uncertain",
                 code.as_str()
+            ));
+            for value in &mut values {
+                value.status = CellStatus::Uncertain;
+            }
+        }
+        if row.names_apart_unsure && values.iter().any(|v| v.status == CellStatus::Ok) {
+            table.issues.push(format!(
+                "line {at}: '{}' runs a function name and a project name together in an \
+                 order the dump does not show: the row may be put together wrongly, its \
+                 amounts are uncertain",
+                row.label
             ));
             for value in &mut values {
                 value.status = CellStatus::Uncertain;
@@ -4072,6 +4147,103 @@ mod tests {
             fund("本年支出合计"),
             Some(("9746.50", CellStatus::Repaired))
         );
+    }
+
+    /// A project table as pdftotext prints it without `-layout`: a row's
+    /// cells on one line, spaced apart.
+    const PROJECTS_ON_ONE_LINE: &str = "\
+一般公共预算项目支出预算表
+单位：万元
+科目编码 科目名称 项目名称 合计 工资福利支出 商品和服务支出
+合计 1022.46 502.63 519.83
+201 一般公共服务支出 1022.46 502.63 519.83
+20103 政府办公厅（室）及相关机构事务 1022.46 502.63 519.83
+2010301 行政运行 社会保险经办服务 645.09 179.27 465.82
+2010302 一般行政管理事务 专项审计 377.37 323.36 54.01
+";
+
+    #[test]
+    fn a_project_tables_two_names_on_one_line_are_told_apart_by_their_space() {
+        // Before 2026-12-05 the two names ran together into the item
+        // (`行政运行社会保险经办服务`), `ok`.
+        let table = table_of(PROJECTS_ON_ONE_LINE, "project");
+        let names: Vec<(&str, &str, &str)> = table
+            .rows
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.code.as_ref()?.as_str(),
+                    r.item.as_str(),
+                    r.project.as_str(),
+                ))
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("201", "一般公共服务支出", ""),
+                ("20103", "政府办公厅(室)及相关机构事务", ""),
+                ("2010301", "行政运行", "社会保险经办服务"),
+                ("2010302", "一般行政管理事务", "专项审计"),
+            ]
+        );
+        let cells = table_cells(PROJECTS_ON_ONE_LINE, "project");
+        assert!(cells.contains(&(
+            "2010302".into(),
+            "goods_services",
+            "54.01".into(),
+            CellStatus::Ok
+        )));
+    }
+
+    #[test]
+    fn a_project_tables_names_wrapped_side_by_side_leave_their_rows_uncertain() {
+        // The same table with names wrapped three characters a line: a
+        // line's two pieces are one of each name, but a lone piece may be
+        // either's, and a name's pieces may sit on its neighbours' lines.
+        // Before 2026-12-05 the pieces ran together (`行政运社会保行险经办
+        // 服务`), `ok`.
+        let wrapped = "\
+一般公共预算项目支出预算表
+单位：万元
+科目编码 科目名称 项目名称 合计 工资福利支出 商品和服务支出
+合计 1022.46 502.63 519.83
+201 一般公 1022.46 502.63 519.83
+共服务
+支出
+20103 政府办 1022.46 502.63 519.83
+公厅（
+室）及
+相关机
+构事务
+2010301 行政运 社会保 645.09 179.27 465.82
+行 险经办
+服务
+2010302 一般行 专项审 377.37 323.36 54.01
+政管理 计
+事务
+";
+        let table = table_of(wrapped, "project");
+        let row = table
+            .rows
+            .iter()
+            .find(|r| r.code.as_ref().is_some_and(|c| c.as_str() == "2010301"))
+            .unwrap();
+        assert_eq!(row.values.len(), 3);
+        assert!(row.values.iter().all(|v| v.status == CellStatus::Uncertain));
+        assert!(table
+            .issues
+            .iter()
+            .any(|i| i.contains("行政运社会保行险经办服务")
+                && i.contains("its amounts are uncertain")));
+        // The amounts are still the row's, as printed.
+        let cells = table_cells(wrapped, "project");
+        assert!(cells.contains(&(
+            "2010301".into(),
+            "total",
+            "645.09".into(),
+            CellStatus::Uncertain
+        )));
     }
 
     #[test]
