@@ -689,6 +689,15 @@ impl Grammar {
         HeaderMeaning::Other
     }
 
+    /// Whether `text` holds a label column's heading of four characters or
+    /// more (`科目编码`, `功能分类`): a header's words run together
+    /// (`科目编码科目名称合计…`), never a budget line's name.
+    pub fn mentions_label_column(&self, text: &str) -> bool {
+        self.label_headers
+            .iter()
+            .any(|l| l.chars().count() >= 4 && text.contains(l.as_str()))
+    }
+
     /// A percent sign after an amount's name (`比上年增减(%)`, `增减%`)
     /// makes it the percentage a ratio of the grammar takes of that amount
     /// (`change_rate`); after a percentage's name it changes nothing.

@@ -15,6 +15,7 @@ use regex::Regex;
 
 mod centred;
 mod over;
+mod widths;
 
 use super::table::Draft;
 use crate::amount::Amount;
@@ -131,9 +132,9 @@ struct FlowRow {
     is_total: bool,
     /// Project name (project tables).
     project: String,
-    /// A project table's row whose function name and project name could not
-    /// be told apart: its amounts are uncertain.
-    names_apart_unsure: bool,
+    /// Why the row's name may be put together wrongly (its amounts are
+    /// then uncertain).
+    name_doubt: Option<NameDoubt>,
     /// The code tokens as printed, when a level of them lost its leading
     /// zero (`208 1 01`): the table notes how they were read.
     padded_code: Option<String>,
@@ -142,6 +143,17 @@ struct FlowRow {
     panel: usize,
     /// The row was split off the line's row before it, one panel right.
     beside: bool,
+}
+
+/// Why a flow row's name, and so the row, may be put together wrongly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum NameDoubt {
+    /// A project table's function name and project name wrapped side by
+    /// side: the dump does not show which piece is whose.
+    ProjectNamesInterleaved,
+    /// A name ends on a line as wide as the column, and the lines after it
+    /// may end it or start the next row's name either way.
+    WhereNameEnds,
 }
 
 /// How many panels a final account's economic table prints side by side
@@ -529,6 +541,10 @@ fn join_code_lines(
     out
 }
 
+/// A table's lines with each row's name joined into its line, and where
+/// the rows whose names may be joined wrongly are printed.
+type JoinedLines = (Vec<(Provenance, String)>, Vec<Provenance>);
+
 /// Rows whose name is printed on a line of its own above the row's code
 /// and amounts (pdfplumber, when a name cell sits higher than its row's
 /// other cells: `一般公共服务支出` / `201 2,112.86 2,106.66 6.20`; a long
@@ -540,20 +556,26 @@ fn join_code_lines(
 /// is joined: every code line has a line of text above it, and a 类 line
 /// with no name after its code has (the start of) that 类's name above.
 /// In a dump printing codes and names together the line above a code is
-/// the row before's wrapped name, or another row.
+/// the row before's wrapped name, or another row. Tried first: names
+/// centred on bare rows ([`centred`]), set over their rows ([`over`]), and
+/// cut where a line is narrower than the column ([`widths`], the one
+/// reading that may leave rows in doubt).
 fn join_names_above_codes(
     g: &Grammar,
     lines: Vec<(Provenance, String)>,
     economic: bool,
-) -> Vec<(Provenance, String)> {
+) -> JoinedLines {
     if let Some(joined) = centred::join_centred_names(g, &lines, economic) {
+        return (joined, Vec::new());
+    }
+    if let Some(joined) = widths::join_names_by_width(g, &lines, economic) {
         return joined;
     }
     if let Some(joined) = over::join_names_over(g, &lines, economic) {
-        return joined;
+        return (joined, Vec::new());
     }
     if economic {
-        return lines;
+        return (lines, Vec::new());
     }
     let text_only = |l: &str| {
         let mut tokens = l.split_whitespace();
@@ -584,7 +606,7 @@ fn join_names_above_codes(
     });
     let classes_named = class_names.clone().next().is_some() && class_names.all(|named| named);
     if !(classes_named && named == coded) {
-        return lines;
+        return (lines, Vec::new());
     }
     let mut out: Vec<(Provenance, String)> = Vec::with_capacity(lines.len());
     for (i, (at, line)) in lines.iter().enumerate() {
@@ -603,7 +625,7 @@ fn join_names_above_codes(
         parts.extend(&tokens[used..]);
         out.push((name_at, parts.join(" ")));
     }
-    out
+    (out, Vec::new())
 }
 
 /// A code in brackets or run into its name (`[2080101]行政运行`,
@@ -658,8 +680,8 @@ fn assemble(
     let lines = join_code_lines(g, lines, economic);
     // A project table's two names side by side cannot be told apart
     // when both are set centred on their row.
-    let lines = if projects {
-        lines
+    let (lines, doubted) = if projects {
+        (lines, Vec::new())
     } else {
         join_names_above_codes(g, lines, economic)
     };
@@ -760,6 +782,7 @@ fn assemble(
                 code: Some(code),
                 at: Some(*at),
                 padded_code: padded.then(|| tokens[..used].join(" ")),
+                name_doubt: doubted.contains(at).then_some(NameDoubt::WhereNameEnds),
                 ..FlowRow::default()
             });
             rest = &tokens[used..];
@@ -987,8 +1010,11 @@ fn split_project_rows(rows: &mut [FlowRow], earlier: &[Table]) {
                 }
                 _ => {
                     // Two words on one of the row's lines: two names.
-                    row.names_apart_unsure =
+                    let interleaved =
                         words.windows(2).any(|w| w[0].0 == w[1].0) || (wraps && row.code.is_some());
+                    if interleaved {
+                        row.name_doubt = Some(NameDoubt::ProjectNamesInterleaved);
+                    }
                     row.label = label;
                 }
             },
@@ -1916,11 +1942,23 @@ fn coded(
                 value.status = CellStatus::Uncertain;
             }
         }
-        if row.names_apart_unsure && values.iter().any(|v| v.status == CellStatus::Ok) {
+        if let (Some(doubt), true) = (
+            row.name_doubt,
+            values.iter().any(|v| v.status == CellStatus::Ok),
+        ) {
+            let why = match doubt {
+                NameDoubt::ProjectNamesInterleaved => {
+                    "runs a function name and a project name together in an order the dump \
+                     does not show"
+                }
+                NameDoubt::WhereNameEnds => {
+                    "is put together from name lines as wide as their column: the dump does \
+                     not show where one name ends and the next begins"
+                }
+            };
             table.issues.push(format!(
-                "line {at}: '{}' runs a function name and a project name together in an \
-                 order the dump does not show: the row may be put together wrongly, its \
-                 amounts are uncertain",
+                "line {at}: '{}' {why}: the row may be put together wrongly, its amounts are \
+                 uncertain",
                 row.label
             ));
             for value in &mut values {
@@ -4244,6 +4282,92 @@ mod tests {
             "645.09".into(),
             CellStatus::Uncertain
         )));
+    }
+
+    #[test]
+    fn names_centred_on_rows_are_joined_and_a_name_ending_unseen_is_doubted() {
+        // pdftotext's flow of a table whose names are centred on their
+        // rows, three characters a line, a line more over a row than under
+        // it (行政运 / 2010301 行). Before 2026-12-05 these rows were read
+        // as names set over their rows (`20103 事务政府办公厅（`), `ok`.
+        let centred = "\
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+合计 1480.74 1162.30 318.44
+一般公
+201 共服务 1480.74 1162.30 318.44
+支出
+行政运
+2010301 行 392.40 392.40 0.00
+一般行
+2010302 政管理 41.39 41.39 0.00
+事务
+政府办
+20103 公厅（ 1046.95 728.51 318.44
+室）
+一般行
+2010304 政事务 41.39 41.39 0.00
+";
+        let rows = |text: &str| -> Vec<(String, String, CellStatus)> {
+            table_of(text, "general_budget")
+                .rows
+                .iter()
+                .filter_map(|r| {
+                    let status = r.values.first()?.status;
+                    Some((
+                        r.code.as_ref()?.as_str().to_string(),
+                        r.item.clone(),
+                        status,
+                    ))
+                })
+                .collect()
+        };
+        let read = |rows: &[(&str, &str, CellStatus)]| -> Vec<(String, String, CellStatus)> {
+            rows.iter()
+                .map(|(c, n, s)| (c.to_string(), n.to_string(), *s))
+                .collect()
+        };
+        assert_eq!(
+            rows(centred),
+            read(&[
+                ("201", "一般公共服务支出", CellStatus::Ok),
+                ("2010301", "行政运行", CellStatus::Ok),
+                ("2010302", "一般行政管理事务", CellStatus::Ok),
+                ("20103", "政府办公厅(室)", CellStatus::Ok),
+                ("2010304", "一般行政事务", CellStatus::Ok),
+            ])
+        );
+        // 住房改革支出 ends on a full line: 提租补 may start the next name
+        // (提租补贴) or end this one, 贴 then a whole name. The rows are read
+        // one way, and their amounts are uncertain.
+        let unseen_end = "\
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+合计 456.82 456.82 0.00
+一般公
+201 共服务 392.40 392.40 0.00
+支出
+行政运
+2010301 行 392.40 392.40 0.00
+住房改
+22102 革支出 64.42 64.42 0.00
+提租补
+2210202 贴 64.42 64.42 0.00
+";
+        let table = table_of(unseen_end, "general_budget");
+        let doubted: Vec<&str> = table
+            .rows
+            .iter()
+            .filter(|r| r.values.iter().all(|v| v.status == CellStatus::Uncertain))
+            .filter_map(|r| Some(r.code.as_ref()?.as_str()))
+            .collect();
+        assert_eq!(doubted, ["22102", "2210202"]);
+        assert!(table
+            .issues
+            .iter()
+            .any(|i| i.contains("does not show where one name ends")));
     }
 
     #[test]

@@ -40,34 +40,12 @@ pub(super) fn join_names_over(
     if prints_after_amounts(lines, &kinds) {
         return None;
     }
-    let first_row = kinds.iter().position(|k| matches!(k, Line::Row { .. }))?;
-    let text = |i: usize| lines[i].1.trim();
-    // A line that may be a piece of a name: one word, not a heading the
-    // header prints (`科目编码`, `项目`; a name may start like a heading cut
-    // short: `事业单位`).
-    let piece = |i: usize| {
-        let heading = matches!(
-            g.header(text(i)),
-            HeaderMeaning::Measure(_) | HeaderMeaning::Label
-        );
-        kinds[i] == Line::Name && !text(i).contains(char::is_whitespace) && !heading
-    };
-    let inline = |i: usize| -> String {
-        let Line::Row { code_tokens, .. } = kinds[i] else {
-            return String::new();
-        };
-        let tokens = lines[i].1.split_whitespace().skip(code_tokens);
-        tokens.filter(|t| !is_number_fragment(t)).collect()
-    };
-    let width = (first_row..lines.len())
-        .map(|i| match kinds[i] {
-            Line::Name if piece(i) => text(i).chars().count(),
-            Line::Row { .. } => inline(i).chars().count(),
-            _ => 0,
-        })
-        .max()
-        .unwrap_or(0);
-    let fills = |s: &str| s.chars().count() + 1 >= width;
+    let body = NameLines::new(g, lines, &kinds)?;
+    let first_row = body.first_row;
+    let text = |i: usize| body.text(i);
+    let piece = |i: usize| body.piece(i);
+    let inline = |i: usize| body.inline(i);
+    let fills = |s: &str| body.fills(s);
     // Over the first row, the name lines right above it that fill the
     // column (the header's lines are above those).
     let heads_of_first = (0..first_row)
@@ -119,18 +97,144 @@ pub(super) fn join_names_over(
             named_over += usize::from(names_its_class(tokens[0], &(heads.clone() + &own)));
             named_in_order += usize::from(names_its_class(tokens[0], &in_order));
         }
+        out.push((*at, body.rejoined(i, &(heads + &own))));
+        pending.clear();
+    }
+    (pending.is_empty() && ends_short && named_over >= named_in_order).then_some(out)
+}
+
+/// A coded table's lines as name pieces and rows, for the readings that
+/// join a row's name lines into its line.
+pub(super) struct NameLines<'a> {
+    g: &'a Grammar,
+    lines: &'a [(Provenance, String)],
+    kinds: &'a [Line],
+    /// The first row's line.
+    pub first_row: usize,
+    /// The name column's width in characters: its widest piece.
+    pub width: usize,
+    /// Its width as printed (a Chinese character two columns).
+    printed_width: usize,
+}
+
+impl<'a> NameLines<'a> {
+    /// `None` for a table without rows.
+    pub fn new(
+        g: &'a Grammar,
+        lines: &'a [(Provenance, String)],
+        kinds: &'a [Line],
+    ) -> Option<Self> {
+        let first_row = kinds.iter().position(|k| matches!(k, Line::Row { .. }))?;
+        let mut body = NameLines {
+            g,
+            lines,
+            kinds,
+            first_row,
+            width: 0,
+            printed_width: 0,
+        };
+        let name_lines = (first_row..lines.len()).map(|i| match kinds[i] {
+            Line::Name if body.piece(i) => body.text(i).to_string(),
+            Line::Row { .. } => body.inline(i),
+            _ => String::new(),
+        });
+        for name in name_lines.collect::<Vec<_>>() {
+            body.width = body.width.max(name.chars().count());
+            body.printed_width = body.printed_width.max(printed_width(&name));
+        }
+        Some(body)
+    }
+
+    pub fn text(&self, i: usize) -> &'a str {
+        self.lines[i].1.trim()
+    }
+
+    /// A line that may be a piece of a name: one word, not a heading the
+    /// header prints (`科目编码`, `项目`; a name may start like a heading
+    /// cut short: `事业单位`).
+    pub fn piece(&self, i: usize) -> bool {
+        let heading = matches!(
+            self.g.header(self.text(i)),
+            HeaderMeaning::Measure(_) | HeaderMeaning::Label
+        );
+        self.kinds[i] == Line::Name
+            && !self.text(i).contains(char::is_whitespace)
+            && !heading
+            && !self.g.mentions_label_column(self.text(i))
+    }
+
+    /// [`Self::piece`], or a heading's word among a table's names (a name
+    /// may end like one: `支出`), between a name's piece or a row and
+    /// another or the table's total: a header repeated after a page break
+    /// prints its lines together, by the page's foot.
+    pub fn piece_or_lone_heading(&self, i: usize) -> bool {
+        let in_names = |j: usize| {
+            matches!(self.kinds.get(j), Some(Line::Row { .. } | Line::Total)) || self.piece(j)
+        };
+        self.piece(i)
+            || (self.kinds[i] == Line::Name
+                && !self.text(i).contains(char::is_whitespace)
+                && i > 0
+                && in_names(i - 1)
+                && (i + 1 == self.lines.len() || in_names(i + 1)))
+    }
+
+    /// The name a row's line prints after its code.
+    pub fn inline(&self, i: usize) -> String {
+        let Line::Row { code_tokens, .. } = self.kinds[i] else {
+            return String::new();
+        };
+        let tokens = self.lines[i].1.split_whitespace().skip(code_tokens);
+        tokens.filter(|t| !is_number_fragment(t)).collect()
+    }
+
+    /// Whether a line of a name fills the column (a character short at
+    /// most: a line may not end before some punctuation).
+    pub fn fills(&self, s: &str) -> bool {
+        s.chars().count() + 1 >= self.width
+    }
+
+    /// Whether a line of a name is as wide as the column as printed (an
+    /// ASCII character short at most).
+    pub fn fills_printed(&self, s: &str) -> bool {
+        printed_width(s) + 1 >= self.printed_width
+    }
+
+    /// Whether a line is as wide as the column as printed and no wider
+    /// (over the first row: a header's words run together are wider).
+    pub fn fills_just(&self, s: &str) -> bool {
+        self.fills_printed(s) && printed_width(s) <= self.printed_width
+    }
+
+    /// The text a line gives a name: a piece's, or what a row's line
+    /// prints after its code.
+    pub fn name_text(&self, i: usize) -> String {
+        match self.kinds[i] {
+            Line::Row { .. } => self.inline(i),
+            _ => self.text(i).to_string(),
+        }
+    }
+
+    /// Row line `i` printed again with `name` after its code.
+    pub fn rejoined(&self, i: usize, name: &str) -> String {
+        let Line::Row { code_tokens, .. } = self.kinds[i] else {
+            return self.lines[i].1.clone();
+        };
+        let tokens: Vec<&str> = self.lines[i].1.split_whitespace().collect();
         let mut parts: Vec<&str> = tokens[..code_tokens].to_vec();
-        let name = heads + &own;
-        parts.extend((!name.is_empty()).then_some(name.as_str()));
+        parts.extend((!name.is_empty()).then_some(name));
         parts.extend(
             tokens[code_tokens..]
                 .iter()
                 .filter(|t| is_number_fragment(t)),
         );
-        out.push((*at, parts.join(" ")));
-        pending.clear();
+        parts.join(" ")
     }
-    (pending.is_empty() && ends_short && named_over >= named_in_order).then_some(out)
+}
+
+/// Columns a text takes on the page: a Chinese character two.
+fn printed_width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 #[cfg(test)]

@@ -1,0 +1,465 @@
+//! Coded tables whose wrapped names sit anywhere in their cells: at the
+//! top, centred (a line more below or above), or at the bottom, as a dump
+//! that sorts text by its line prints them. Each name's lines interleave
+//! with the rows' lines, and a row's own line prints the piece of its name
+//! that is level with its amounts, or none.
+//!
+//! ```text
+//! 一般公
+//! 201 共服务 1480.74 1162.30 318.44
+//! 支出
+//! 行政运
+//! 2010301 行 392.40 392.40 0.00
+//! ```
+//!
+//! Read in order, the lines over a row would go to the row above. But a
+//! wrapped name's lines all fill the column but its last: a line narrower
+//! than the column ends a name. Cut there, the name lines (the rows' own
+//! pieces among them) fall into runs, most of them one row's name: the row
+//! prints a piece of it on its line or, printing none, stands between two
+//! of its pieces (or right under a run with no row). Those names show how
+//! the table sets a name on its row (top, bottom, centred a line more
+//! below or above), and a run holding several rows (a name ending on a
+//! line as wide as the column) is cut the one way that sets every name so.
+//! The reading is taken only when it holds together that way, some name
+//! starts over its row, and it names at least as many 类 rows by their
+//! class's name as reading in order.
+
+use super::centred::{classify_all, prints_after_amounts, Line};
+use super::over::NameLines;
+use super::{is_class, names_class, JoinedLines};
+use crate::grammar::Grammar;
+use crate::model::Provenance;
+
+/// Lines a wrapped name spans at most.
+const MAX_NAME_LINES: usize = 8;
+
+/// Lines a run of names (each but its last ending on a line as wide as the
+/// column) spans at most.
+const MAX_RUN_LINES: usize = 64;
+
+/// A line of a run of name lines.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Piece {
+    /// A line printing a piece of a name only.
+    Text(usize),
+    /// A row's line printing a piece of its name.
+    OnRow(usize),
+    /// A row's line printing none.
+    Bare(usize),
+}
+
+impl Piece {
+    fn line(self) -> usize {
+        match self {
+            Piece::Text(i) | Piece::OnRow(i) | Piece::Bare(i) => i,
+        }
+    }
+    fn row(self) -> Option<usize> {
+        match self {
+            Piece::Text(_) => None,
+            Piece::OnRow(i) | Piece::Bare(i) => Some(i),
+        }
+    }
+}
+
+/// How a table sets a wrapped name on its row's line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Setting {
+    Top,
+    Bottom,
+    /// Centred, an odd line more above the row than below.
+    CentredHigh,
+    /// Centred, an odd line more below.
+    CentredLow,
+}
+
+impl Setting {
+    const ALL: [Setting; 4] = [
+        Setting::Top,
+        Setting::Bottom,
+        Setting::CentredHigh,
+        Setting::CentredLow,
+    ];
+
+    /// Whether a name of `lines` lines, `over` of them over its row's
+    /// line, is set so; `on_row` when the row's line prints one of them.
+    fn sets(self, lines: usize, over: usize, on_row: bool) -> bool {
+        if lines == 0 {
+            return !on_row;
+        }
+        // Lines under the row's.
+        let under = lines - over - usize::from(on_row);
+        match self {
+            Setting::Top => over == 0 && on_row,
+            Setting::Bottom => under == 0,
+            Setting::CentredHigh => over == under || (on_row && over == under + 1),
+            Setting::CentredLow => over == under || (on_row && under == over + 1),
+        }
+    }
+}
+
+/// One row's name in a run: its row, its lines, and how many of them are
+/// over the row's line.
+fn fits(name: &[Piece], row: Piece, setting: Setting) -> bool {
+    let lines = name.iter().filter(|p| !matches!(p, Piece::Bare(_))).count();
+    if lines > MAX_NAME_LINES {
+        return false;
+    }
+    let over = name.iter().take_while(|p| p.line() < row.line()).count();
+    let on_row = matches!(row, Piece::OnRow(_));
+    setting.sets(lines, over, on_row)
+}
+
+/// The ways to cut `run` into one name a row (each row's line within its
+/// name's, no other row's in it) that set every name by `setting`: the
+/// cuts, each name's end.
+fn cuts(run: &[Piece], setting: Setting) -> Vec<Vec<usize>> {
+    let rows: Vec<usize> = (0..run.len()).filter(|&k| run[k].row().is_some()).collect();
+    let mut found = Vec::new();
+    let mut ends = Vec::new();
+    cut_from(run, &rows, 0, 0, setting, &mut ends, &mut found);
+    found
+}
+
+fn cut_from(
+    run: &[Piece],
+    rows: &[usize],
+    from: usize,
+    next_row: usize,
+    setting: Setting,
+    ends: &mut Vec<usize>,
+    found: &mut Vec<Vec<usize>>,
+) {
+    let Some(&row) = rows.get(next_row) else {
+        if from == run.len() {
+            found.push(ends.clone());
+        }
+        return;
+    };
+    let last_row = next_row + 1 == rows.len();
+    // The name holds its row's line and stops before the next row's.
+    let until = rows.get(next_row + 1).copied().unwrap_or(run.len());
+    for end in row + 1..=until {
+        if last_row && end != run.len() {
+            continue;
+        }
+        let name = &run[from..end];
+        if fits(name, run[row], setting) {
+            ends.push(end);
+            cut_from(run, rows, end, next_row + 1, setting, ends, found);
+            ends.pop();
+        }
+    }
+}
+
+/// The table's lines with each row's name joined into its line after its
+/// code (`201 一般公共服务支出 1480.74 …`); `None` when the table does not
+/// read so wholly.
+pub(super) fn join_names_by_width(
+    g: &Grammar,
+    lines: &[(Provenance, String)],
+    economic: bool,
+) -> Option<JoinedLines> {
+    let kinds = classify_all(g, lines, economic);
+    if prints_after_amounts(lines, &kinds) {
+        return None;
+    }
+    let body = NameLines::new(g, lines, &kinds)?;
+    let first_row = body.first_row;
+    // Over the first row, the name lines right above it that fill the
+    // column (the header's lines are above those).
+    let heads_of_first = (0..first_row)
+        .rev()
+        .take_while(|&i| body.piece(i) && body.fills_just(body.text(i)))
+        .take(MAX_NAME_LINES - 1)
+        .count();
+    let runs = runs(&body, &kinds, first_row - heads_of_first)?;
+    // The settings some cut of every run fits.
+    let settings: Vec<Setting> = Setting::ALL
+        .into_iter()
+        .filter(|&s| runs.iter().all(|run| !cuts(run, s).is_empty()))
+        .collect();
+    // Each row line's name: the lines of its pieces in order (its own
+    // line's among them).
+    let mut names_of: Vec<Option<Vec<usize>>> = vec![None; lines.len()];
+    // Rows that two ways of cutting their run name otherwise.
+    let mut doubted_rows: Vec<usize> = Vec::new();
+    let mut heads_over_a_row = false;
+    for run in &runs {
+        let mut ways: Vec<Vec<usize>> = settings.iter().flat_map(|&s| cuts(run, s)).collect();
+        ways.sort_unstable();
+        ways.dedup();
+        // Several ways: the ones naming the most 类 rows by their class.
+        if ways.len() > 1 {
+            let classes_named = |ends: &Vec<usize>| {
+                names(run, ends)
+                    .filter(|(row, pieces)| {
+                        let code = lines[*row].1.split_whitespace().next().unwrap_or_default();
+                        let name: String = pieces.iter().map(|&j| body.name_text(j)).collect();
+                        matches!(kinds[*row], Line::Row { code_tokens: 1, .. })
+                            && is_class(g, code, economic)
+                            && names_class(g, code, &name, economic)
+                    })
+                    .count()
+            };
+            let most = ways.iter().map(classes_named).max().unwrap_or(0);
+            ways.retain(|w| classes_named(w) == most);
+        }
+        let (first, others) = ways.split_first()?;
+        for (row, pieces) in names(run, first) {
+            heads_over_a_row |= pieces.first().is_some_and(|&j| j < row);
+            // A row another way names otherwise.
+            if others
+                .iter()
+                .any(|w| names(run, w).any(|(r, p)| r == row && p != pieces))
+            {
+                doubted_rows.push(row);
+            }
+            names_of[row] = Some(pieces);
+        }
+    }
+    if !heads_over_a_row {
+        return None;
+    }
+    // Every row named, and 类 rows named by their class as often as in
+    // order (each row's own piece and the name lines under it).
+    let (mut by_width, mut in_order) = (0, 0);
+    for i in first_row..lines.len() {
+        let Line::Row { code_tokens, .. } = kinds[i] else {
+            continue;
+        };
+        let pieces = names_of[i].as_ref()?;
+        let code = lines[i].1.split_whitespace().next().unwrap_or_default();
+        if code_tokens == 1 && is_class(g, code, economic) {
+            let name: String = pieces.iter().map(|&j| body.name_text(j)).collect();
+            let under: String = (i + 1..lines.len())
+                .take_while(|&j| body.piece(j))
+                .map(|j| body.text(j))
+                .collect();
+            by_width += usize::from(names_class(g, code, &name, economic));
+            in_order += usize::from(names_class(g, code, &(body.inline(i) + &under), economic));
+        }
+    }
+    if by_width < in_order {
+        return None;
+    }
+    let mut in_a_name = vec![false; lines.len()];
+    for &j in names_of.iter().flatten().flatten() {
+        in_a_name[j] = true;
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    let mut doubted = Vec::new();
+    for (i, (at, line)) in lines.iter().enumerate() {
+        match &names_of[i] {
+            Some(pieces) => {
+                let name: String = pieces.iter().map(|&j| body.name_text(j)).collect();
+                let at = pieces.first().map_or(*at, |&j| lines[j].0);
+                if doubted_rows.contains(&i) {
+                    doubted.push(at);
+                }
+                out.push((at, body.rejoined(i, &name)));
+            }
+            None if in_a_name[i] => {}
+            None => out.push((*at, line.clone())),
+        }
+    }
+    Some((out, doubted))
+}
+
+/// Each row of `run` cut at `ends` with its name's lines.
+fn names<'r>(
+    run: &'r [Piece],
+    ends: &'r [usize],
+) -> impl Iterator<Item = (usize, Vec<usize>)> + 'r {
+    let starts = std::iter::once(0).chain(ends.iter().copied());
+    starts.zip(ends).filter_map(move |(from, &end)| {
+        let name = &run[from..end];
+        let row = name.iter().find_map(|p| p.row())?;
+        let pieces = name.iter().filter(|p| !matches!(p, Piece::Bare(_)));
+        Some((row, pieces.map(|p| p.line()).collect()))
+    })
+}
+
+/// The name lines from `start` on, cut after each line narrower than the
+/// column; a run with no row joins the row printing no name right under
+/// it. `None` when a run has no row that way, or runs into a total.
+fn runs(body: &NameLines, kinds: &[Line], start: usize) -> Option<Vec<Vec<Piece>>> {
+    let mut runs: Vec<Vec<Piece>> = Vec::new();
+    let mut current: Vec<Piece> = Vec::new();
+    // A run ended with no row in it, waiting for a row printing none.
+    let mut unowned: Option<Vec<Piece>> = None;
+    for (i, kind) in kinds.iter().enumerate().skip(start) {
+        let (piece, ends) = match *kind {
+            Line::Name if body.piece_or_lone_heading(i) => {
+                (Piece::Text(i), !body.fills_printed(body.text(i)))
+            }
+            Line::Row { bare: true, .. } => (Piece::Bare(i), false),
+            Line::Row { .. } => (Piece::OnRow(i), !body.fills_printed(&body.inline(i))),
+            // A name goes on over a page's foot and the header repeated.
+            Line::Other | Line::Name => continue,
+            // A total ends the name before it.
+            Line::Total if unowned.is_none() => {
+                if !current.is_empty() {
+                    if !current.iter().any(|p| p.row().is_some()) {
+                        return None;
+                    }
+                    runs.push(std::mem::take(&mut current));
+                }
+                continue;
+            }
+            Line::Total => return None,
+        };
+        if let Some(mut run) = unowned.take() {
+            if !matches!(piece, Piece::Bare(_)) || !current.is_empty() {
+                return None;
+            }
+            run.push(piece);
+            runs.push(run);
+            continue;
+        }
+        current.push(piece);
+        if current.len() > MAX_RUN_LINES {
+            return None;
+        }
+        if ends {
+            let run = std::mem::take(&mut current);
+            if run.iter().any(|p| p.row().is_some()) {
+                runs.push(run);
+            } else {
+                unowned = Some(run);
+            }
+        }
+    }
+    if unowned.is_some() {
+        return None;
+    }
+    // The last name may end on a line as wide as the column.
+    if !current.is_empty() {
+        if !current.iter().any(|p| p.row().is_some()) {
+            return None;
+        }
+        runs.push(current);
+    }
+    Some(runs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognise::flow::numbered;
+
+    fn joined(text: &str) -> Option<Vec<String>> {
+        let lines = numbered(text.lines());
+        let (out, doubted) = join_names_by_width(Grammar::global(), &lines, false)?;
+        assert!(doubted.is_empty());
+        Some(out.into_iter().map(|(_, l)| l).collect())
+    }
+
+    #[test]
+    fn names_centred_on_rows_that_print_their_middle_join_their_rows() {
+        // Three characters a line, each name centred on its row, the
+        // row's line printing the piece level with it, a line more over it
+        // than under it (事业运 / 行). 政府办公厅（室）及相关机构事务 ends on a
+        // line as wide as the column: where the next name starts is the
+        // one place that sets both names so.
+        let out = joined(
+            "科目编码 科目名称 合计 基本支出 项目支出
+合计 1480.74 1162.30 318.44
+一般公
+201 共服务 1480.74 1162.30 318.44
+支出
+政府办
+公厅（
+20103 室）及 1480.74 1162.30 318.44
+相关机
+构事务
+行政运
+2010301 行 392.40 392.40 0.00
+一般行
+2010302 政管理 41.39 41.39 0.00
+事务
+事业运
+2010350 行 1046.95 728.51 318.44",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            [
+                "科目编码 科目名称 合计 基本支出 项目支出",
+                "合计 1480.74 1162.30 318.44",
+                "201 一般公共服务支出 1480.74 1162.30 318.44",
+                "20103 政府办公厅（室）及相关机构事务 1480.74 1162.30 318.44",
+                "2010301 行政运行 392.40 392.40 0.00",
+                "2010302 一般行政管理事务 41.39 41.39 0.00",
+                "2010350 事业运行 1046.95 728.51 318.44",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_at_the_bottom_of_their_cells_join_the_row_below() {
+        let out = joined(
+            "科目编码 科目名称 合计 基本支出 项目支出
+一般公共
+201 服务支出 1480.74 1162.30 318.44
+2010301 行政运行 392.40 392.40 0.00
+一般行政
+2010302 管理事务 41.39 41.39 0.00
+2010350 1046.95 728.51 318.44
+合计 1480.74 1162.30 318.44",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            [
+                "科目编码 科目名称 合计 基本支出 项目支出",
+                "201 一般公共服务支出 1480.74 1162.30 318.44",
+                "2010301 行政运行 392.40 392.40 0.00",
+                "2010302 一般行政管理事务 41.39 41.39 0.00",
+                "2010350 1046.95 728.51 318.44",
+                "合计 1480.74 1162.30 318.44",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_read_in_order_already_are_left_alone() {
+        // Names wrapped under their rows.
+        assert_eq!(
+            joined(
+                "科目编码 科目名称 合计
+201 一般公 1480.74
+共服务
+支出
+2010301 行政运 392.40
+行",
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn names_a_width_cannot_cut_one_way_are_doubted() {
+        // Every line as wide as the column: where one name ends and the
+        // next begins is not printed. The rows are joined one way, and
+        // both are doubted.
+        let lines = numbered(
+            "科目编码 科目名称 合计
+一般公
+201 共服务 1480.74
+支出政
+2010301 府办公 392.40
+厅事务"
+                .lines(),
+        );
+        let (out, doubted) = join_names_by_width(Grammar::global(), &lines, false).unwrap();
+        let rows: Vec<Provenance> = out
+            .iter()
+            .filter(|(_, l)| l.starts_with("201"))
+            .map(|(at, _)| *at)
+            .collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(doubted, rows);
+    }
+}
