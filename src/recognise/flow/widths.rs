@@ -116,40 +116,66 @@ fn fits(name: &[Piece], row: Piece, setting: Setting) -> bool {
 /// cuts, each name's end.
 fn cuts(run: &[Piece], setting: Setting) -> Vec<Vec<usize>> {
     let rows: Vec<usize> = (0..run.len()).filter(|&k| run[k].row().is_some()).collect();
-    let mut found = Vec::new();
-    let mut ends = Vec::new();
-    cut_from(run, &rows, 0, 0, setting, &mut ends, &mut found);
-    found
+    let mut search = CutSearch {
+        run,
+        rows: &rows,
+        setting,
+        dead: vec![false; (run.len() + 1) * (rows.len() + 1)],
+        ends: Vec::new(),
+        found: Vec::new(),
+    };
+    search.from(0, 0);
+    search.found
 }
 
-fn cut_from(
-    run: &[Piece],
-    rows: &[usize],
-    from: usize,
-    next_row: usize,
+/// A depth-first search of a run's cuts that remembers the places no cut
+/// completes from: a run of many full lines is not searched again from
+/// each of them (the search was exponential in the run's rows).
+struct CutSearch<'r> {
+    run: &'r [Piece],
+    rows: &'r [usize],
     setting: Setting,
-    ends: &mut Vec<usize>,
-    found: &mut Vec<Vec<usize>>,
-) {
-    let Some(&row) = rows.get(next_row) else {
-        if from == run.len() {
-            found.push(ends.clone());
+    /// (name start, next row) pairs from which no cut completes.
+    dead: Vec<bool>,
+    ends: Vec<usize>,
+    found: Vec<Vec<usize>>,
+}
+
+impl CutSearch<'_> {
+    /// Whether some cut completes from `from`, the next name row
+    /// `next_row`'s; each one found is kept.
+    fn from(&mut self, from: usize, next_row: usize) -> bool {
+        let key = from * (self.rows.len() + 1) + next_row;
+        if self.dead[key] {
+            return false;
         }
-        return;
-    };
-    let last_row = next_row + 1 == rows.len();
-    // The name holds its row's line and stops before the next row's.
-    let until = rows.get(next_row + 1).copied().unwrap_or(run.len());
-    for end in row + 1..=until {
-        if last_row && end != run.len() {
-            continue;
+        let Some(&row) = self.rows.get(next_row) else {
+            let complete = from == self.run.len();
+            if complete {
+                self.found.push(self.ends.clone());
+            }
+            return complete;
+        };
+        let last_row = next_row + 1 == self.rows.len();
+        // The name holds its row's line and stops before the next row's.
+        let until = self
+            .rows
+            .get(next_row + 1)
+            .copied()
+            .unwrap_or(self.run.len());
+        let mut completes = false;
+        for end in row + 1..=until {
+            if last_row && end != self.run.len() {
+                continue;
+            }
+            if fits(&self.run[from..end], self.run[row], self.setting) {
+                self.ends.push(end);
+                completes |= self.from(end, next_row + 1);
+                self.ends.pop();
+            }
         }
-        let name = &run[from..end];
-        if fits(name, run[row], setting) {
-            ends.push(end);
-            cut_from(run, rows, end, next_row + 1, setting, ends, found);
-            ends.pop();
-        }
+        self.dead[key] = !completes;
+        completes
     }
 }
 
