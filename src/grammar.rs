@@ -698,6 +698,26 @@ impl Grammar {
             .any(|l| l.chars().count() >= 4 && text.contains(l.as_str()))
     }
 
+    /// Whether `text` is a header's words run together on one line
+    /// (`科目编码科目名称合计基本支出…`): a label column's heading of four
+    /// characters or more and, besides it, another heading of a column.
+    pub fn is_run_together_header(&self, text: &str) -> bool {
+        let Some(label) = self
+            .label_headers
+            .iter()
+            .filter(|l| l.chars().count() >= 4)
+            .find(|l| text.contains(l.as_str()))
+        else {
+            return false;
+        };
+        let rest = text.replacen(label.as_str(), " ", 1);
+        self.mentions_label_column(&rest)
+            || self
+                .synonym_list
+                .iter()
+                .any(|(s, _)| s.chars().count() >= 2 && rest.contains(s.as_str()))
+    }
+
     /// A percent sign after an amount's name (`比上年增减(%)`, `增减%`)
     /// makes it the percentage a ratio of the grammar takes of that amount
     /// (`change_rate`); after a percentage's name it changes nothing.

@@ -572,7 +572,7 @@ fn join_names_above_codes(
         return joined;
     }
     if let Some(joined) = over::join_names_over(g, &lines, economic) {
-        return (joined, Vec::new());
+        return joined;
     }
     if economic {
         return (lines, Vec::new());
@@ -719,11 +719,13 @@ fn assemble(
                 extra_lines = used - 1;
             }
         }
-        // 合计 followed by numbers (a 总计 header cell is followed by text).
+        // 合计 followed by numbers (a 总计 header cell is followed by text;
+        // a header's line run together, `合计人员经费公用经费项目支出`, names
+        // more columns than the total).
         let total = tokens.first().is_some_and(|t| is_total_start(t))
             && match tokens.get(1) {
                 Some(t) => is_number_fragment(t),
-                None => starts_number(i + 1),
+                None => starts_number(i + 1) && g.measures_named(tokens[0]).len() <= 1,
             };
         if start.is_none() && !total && rows.is_empty() {
             let label = normalize::label(line).into_owned();
@@ -747,6 +749,24 @@ fn assemble(
                 && (header.iter().any(|h| *h == n)
                     || n.chars().count() >= 4 && header_text.contains(n.as_ref()))
         };
+        // Or the header's words run together on one line
+        // (`科目编码科目名称合计…`: no name holds a label column's heading;
+        // `合计人员经费公用经费`: nothing but two columns' names or more, not
+        // a total's label, `人员经费合计`).
+        let whole_header_line = |l: &str| {
+            let label = normalize::label(l);
+            let totals = ["合计", "小计", "总计"];
+            !rows.is_empty()
+                && !l.bytes().any(|b| b.is_ascii_digit())
+                && (g.is_run_together_header(&label)
+                    || g.names_only_columns(&label)
+                        && g.measures_named(&label).len() >= 2
+                        && !totals.iter().any(|t| label.ends_with(t)))
+        };
+        if start.is_none() && !total && whole_header_line(line) {
+            i += 1;
+            continue;
+        }
         if start.is_none()
             && !total
             && is_header(line)
@@ -4282,6 +4302,61 @@ mod tests {
             "645.09".into(),
             CellStatus::Uncertain
         )));
+    }
+
+    #[test]
+    fn a_header_line_starting_with_its_total_column_is_the_header_and_repeated_it_is_no_name() {
+        // The header's headings on two lines, the second starting with 合计
+        // (before 2026-12-05 it was read as the total's label, its amounts
+        // the first row's: the table took a layout of three columns, its
+        // four-amount rows unplaced and a three-amount row `ok` under
+        // 基本支出). Repeated after a page break with its words run
+        // together, it was glued to a row's name, `ok`.
+        let text = "\
+一般公共预算支出功能分类预算表
+单位：万元
+科目编码 科目名称
+合计 人员经费 公用经费 项目支出
+2081001 儿童福利 872.24 100.82 37.89 733.53
+2081002 老年福利 4943.74 183.13 31.90 4728.71
+- 3 -
+科目编码科目名称合计人员经费公用经费项目支出
+2081004 殡葬 300.00 150.00 100.00 50.00
+合计人员经费公用经费项目支出
+2081099 其他社会福利支出 200.00 100.00 50.00 50.00
+";
+        let table = table_of(text, "general_budget");
+        assert_eq!(
+            codes_and_names(&table),
+            [
+                ("2081001", "儿童福利"),
+                ("2081002", "老年福利"),
+                ("2081004", "殡葬"),
+                ("2081099", "其他社会福利支出"),
+            ]
+        );
+        let cells = table_cells(text, "general_budget");
+        assert_eq!(
+            cells[..4],
+            [
+                ("2081001".into(), "total", "872.24".into(), CellStatus::Ok),
+                (
+                    "2081001".into(),
+                    "personnel",
+                    "100.82".into(),
+                    CellStatus::Ok
+                ),
+                (
+                    "2081001".into(),
+                    "public_funds",
+                    "37.89".into(),
+                    CellStatus::Ok
+                ),
+                ("2081001".into(), "project", "733.53".into(), CellStatus::Ok),
+            ]
+        );
+        assert!(cells.iter().all(|c| c.3 == CellStatus::Ok));
+        assert_eq!(cells.len(), 16);
     }
 
     #[test]

@@ -21,7 +21,7 @@
 //! as reading them from the lines under each row.
 
 use super::centred::{classify_all, prints_after_amounts, Line};
-use super::{is_class, is_number_fragment, names_class};
+use super::{is_class, is_number_fragment, names_class, JoinedLines};
 use crate::grammar::{Grammar, HeaderMeaning};
 use crate::model::Provenance;
 
@@ -35,7 +35,7 @@ pub(super) fn join_names_over(
     g: &Grammar,
     lines: &[(Provenance, String)],
     economic: bool,
-) -> Option<Vec<(Provenance, String)>> {
+) -> Option<JoinedLines> {
     let kinds = classify_all(g, lines, economic);
     if prints_after_amounts(lines, &kinds) {
         return None;
@@ -56,6 +56,11 @@ pub(super) fn join_names_over(
     let mut out: Vec<(Provenance, String)> = lines[..first_row - heads_of_first].to_vec();
     let mut pending: Vec<usize> = (first_row - heads_of_first..first_row).collect();
     let mut ends_short = false;
+    // The last row read, while its name may go on under it (it ends on a
+    // line as wide as the column): its lines may be a row set otherwise
+    // (centred), and the next row's heads its name's end.
+    let mut open_above: Option<Provenance> = None;
+    let mut doubted = Vec::new();
     // Class rows named right by this reading, and by reading in order.
     let (mut named_over, mut named_in_order) = (0, 0);
     let names_its_class = |code: &str, name: &str| {
@@ -97,10 +102,21 @@ pub(super) fn join_names_over(
             named_over += usize::from(names_its_class(tokens[0], &(heads.clone() + &own)));
             named_in_order += usize::from(names_its_class(tokens[0], &in_order));
         }
+        if let Some(above) = open_above.take().filter(|_| !pending.is_empty()) {
+            doubted.extend([above, *at]);
+        }
+        let last_line = if bare {
+            pending.last().map(|&j| text(j))
+        } else {
+            Some(own.as_str())
+        };
+        open_above = last_line
+            .is_some_and(|l| body.fills_printed(l))
+            .then_some(*at);
         out.push((*at, body.rejoined(i, &(heads + &own))));
         pending.clear();
     }
-    (pending.is_empty() && ends_short && named_over >= named_in_order).then_some(out)
+    (pending.is_empty() && ends_short && named_over >= named_in_order).then_some((out, doubted))
 }
 
 /// A coded table's lines as name pieces and rows, for the readings that
@@ -166,17 +182,26 @@ impl<'a> NameLines<'a> {
     /// [`Self::piece`], or a heading's word among a table's names (a name
     /// may end like one: `支出`), between a name's piece or a row and
     /// another or the table's total: a header repeated after a page break
-    /// prints its lines together, by the page's foot.
+    /// prints its lines together, by the page's foot (or its words run
+    /// together on one line, never a name's).
     pub fn piece_or_lone_heading(&self, i: usize) -> bool {
         let in_names = |j: usize| {
             matches!(self.kinds.get(j), Some(Line::Row { .. } | Line::Total)) || self.piece(j)
         };
+        // The next line but a row's amounts wrapped onto lines of their own.
+        let next = (i + 1..self.lines.len()).find(|&j| !self.amounts_only(j));
         self.piece(i)
             || (self.kinds[i] == Line::Name
                 && !self.text(i).contains(char::is_whitespace)
+                && !self.g.mentions_label_column(self.text(i))
                 && i > 0
                 && in_names(i - 1)
-                && (i + 1 == self.lines.len() || in_names(i + 1)))
+                && next.is_none_or(in_names))
+    }
+
+    /// Whether line `i` prints amounts or their pieces only.
+    fn amounts_only(&self, i: usize) -> bool {
+        self.kinds[i] == Line::Other && self.lines[i].1.split_whitespace().all(is_number_fragment)
     }
 
     /// The name a row's line prints after its code.
@@ -244,7 +269,7 @@ mod tests {
 
     fn joined(text: &str) -> Option<Vec<String>> {
         let lines = numbered(text.lines());
-        let out = join_names_over(Grammar::global(), &lines, false)?;
+        let (out, _) = join_names_over(Grammar::global(), &lines, false)?;
         Some(out.into_iter().map(|(_, l)| l).collect())
     }
 
@@ -277,6 +302,34 @@ mod tests {
                 "合计 754.75 754.75 0.00",
             ]
         );
+    }
+
+    #[test]
+    fn a_name_ending_as_wide_as_the_column_leaves_its_row_and_the_next_doubted() {
+        // 21208's name is centred in a table setting its names at the
+        // bottom: 排的支出 ends it, but the lines over 2120803 read as its.
+        // Where 21208's name ends is not printed: both rows are doubted.
+        let lines = numbered(
+            "科目编码 科目名称 合计 基本支出 项目支出
+城乡社区
+212 支出 4885.13 0.00 4885.13
+国有土地
+使用权出
+21208 让收入安 4885.13 0.00 4885.13
+排的支出
+城市建设
+2120803 支出 198.86 0.00 198.86
+合计 4885.13 0.00 4885.13"
+                .lines(),
+        );
+        let (out, doubted) = join_names_over(Grammar::global(), &lines, false).unwrap();
+        let doubted: Vec<&str> = out
+            .iter()
+            .filter(|(at, _)| doubted.contains(at))
+            .filter_map(|(_, l)| l.split_whitespace().next())
+            .collect();
+        assert_eq!(doubted, ["21208", "2120803"]);
+        assert_eq!(out[1].1, "212 城乡社区支出 4885.13 0.00 4885.13");
     }
 
     #[test]

@@ -27,7 +27,7 @@
 
 use super::centred::{classify_all, prints_after_amounts, Line};
 use super::over::NameLines;
-use super::{is_class, names_class, JoinedLines};
+use super::{is_class, is_number_fragment, names_class, JoinedLines};
 use crate::grammar::Grammar;
 use crate::model::Provenance;
 
@@ -233,6 +233,19 @@ pub(super) fn join_names_by_width(
             ways.retain(|w| classes_named(w) == most);
         }
         let (first, others) = ways.split_first()?;
+        // Name lines between two rows of a run: where the upper name ends
+        // among them is the table's setting, guessed from its other names,
+        // and a row may be set otherwise (both rows are doubted).
+        let rows_in_run: Vec<usize> = names(run, first).map(|(row, _)| row).collect();
+        for pair in rows_in_run.windows(2) {
+            let (upper, lower) = (pair[0], pair[1]);
+            if run
+                .iter()
+                .any(|p| matches!(*p, Piece::Text(j) if upper < j && j < lower))
+            {
+                doubted_rows.extend([upper, lower]);
+            }
+        }
         for (row, pieces) in names(run, first) {
             heads_over_a_row |= pieces.first().is_some_and(|&j| j < row);
             // A row another way names otherwise.
@@ -315,13 +328,25 @@ fn runs(body: &NameLines, kinds: &[Line], start: usize) -> Option<Vec<Vec<Piece>
     let mut current: Vec<Piece> = Vec::new();
     // A run ended with no row in it, waiting for a row printing none.
     let mut unowned: Option<Vec<Piece>> = None;
+    // Right after a line of amounts no row of the grammar's prints.
+    let mut after_unread_row = false;
     for (i, kind) in kinds.iter().enumerate().skip(start) {
         let (piece, ends) = match *kind {
             Line::Name if body.piece_or_lone_heading(i) => {
-                (Piece::Text(i), !body.fills_printed(body.text(i)))
+                (Piece::Text(i), ends_a_name(body, body.text(i)))
             }
             Line::Row { bare: true, .. } => (Piece::Bare(i), false),
-            Line::Row { .. } => (Piece::OnRow(i), !body.fills_printed(&body.inline(i))),
+            Line::Row { .. } => (Piece::OnRow(i), ends_a_name(body, &body.inline(i))),
+            // A line of amounts after a label no row of the grammar's, or
+            // a row's amounts with no code or label (a row not read as
+            // one): a name would cross a row.
+            Line::Other if prints_unread_row(body.text(i)) => {
+                if !current.is_empty() || unowned.is_some() {
+                    return None;
+                }
+                after_unread_row = true;
+                continue;
+            }
             // A name goes on over a page's foot and the header repeated.
             Line::Other | Line::Name => continue,
             // A total ends the name before it.
@@ -336,6 +361,10 @@ fn runs(body: &NameLines, kinds: &[Line], start: usize) -> Option<Vec<Vec<Piece>
             }
             Line::Total => return None,
         };
+        // Name lines right under that row may be its own name's end.
+        if std::mem::take(&mut after_unread_row) && matches!(piece, Piece::Text(_)) {
+            return None;
+        }
         if let Some(mut run) = unowned.take() {
             if !matches!(piece, Piece::Bare(_)) || !current.is_empty() {
                 return None;
@@ -370,16 +399,56 @@ fn runs(body: &NameLines, kinds: &[Line], start: usize) -> Option<Vec<Vec<Piece>
     Some(runs)
 }
 
+/// Whether a name's line is narrower than the column: narrower as printed
+/// and, holding Latin letters or digits (whose printed width a font sets),
+/// in characters too (`PPP项` over `目运营补`).
+fn ends_a_name(body: &NameLines, text: &str) -> bool {
+    let has_ascii = text.chars().any(|c| c.is_ascii_alphanumeric());
+    let may_fill = body.fills_printed(text) || has_ascii && body.fills(text);
+    !may_fill
+}
+
+/// Whether a line is a row the table's rows do not read: a label and an
+/// amount, or amounts alone, two or more whole ones (not a split amount's
+/// pieces).
+fn prints_unread_row(text: &str) -> bool {
+    let whole_amounts = text
+        .split_whitespace()
+        .filter(|t| {
+            let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+            frac.len() == 2 && !int.is_empty() && is_number_fragment(t)
+        })
+        .count();
+    let amounts_alone = text.split_whitespace().all(is_number_fragment);
+    prints_labelled_amounts(text) || (amounts_alone && whole_amounts >= 2)
+}
+
+/// Whether a line prints a label and then an amount or its head
+/// (`其他支出 12.00`, `支出 210.`), not a page's number (`第 3 页`).
+fn prints_labelled_amounts(text: &str) -> bool {
+    let mut tokens = text.split_whitespace();
+    let labelled = tokens.next().is_some_and(|t| {
+        t.chars()
+            .any(|c| !c.is_ascii_digit() && !c.is_ascii_punctuation())
+    });
+    labelled && tokens.any(|t| is_number_fragment(t) && (t.contains('.') || t.len() >= 3))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::recognise::flow::numbered;
 
-    fn joined(text: &str) -> Option<Vec<String>> {
+    /// The joined lines, and the codes of the rows doubted.
+    fn joined(text: &str) -> Option<(Vec<String>, Vec<String>)> {
         let lines = numbered(text.lines());
         let (out, doubted) = join_names_by_width(Grammar::global(), &lines, false)?;
-        assert!(doubted.is_empty());
-        Some(out.into_iter().map(|(_, l)| l).collect())
+        let codes = out
+            .iter()
+            .filter(|(at, _)| doubted.contains(at))
+            .map(|(_, l)| l.split_whitespace().next().unwrap_or_default().to_string())
+            .collect();
+        Some((out.into_iter().map(|(_, l)| l).collect(), codes))
     }
 
     #[test]
@@ -388,8 +457,9 @@ mod tests {
         // row's line printing the piece level with it, a line more over it
         // than under it (事业运 / 行). 政府办公厅（室）及相关机构事务 ends on a
         // line as wide as the column: where the next name starts is the
-        // one place that sets both names so.
-        let out = joined(
+        // one place that sets both names so, but a row may be set unlike
+        // the others, and both rows are doubted.
+        let (out, doubted) = joined(
             "科目编码 科目名称 合计 基本支出 项目支出
 合计 1480.74 1162.30 318.44
 一般公
@@ -421,11 +491,14 @@ mod tests {
                 "2010350 事业运行 1046.95 728.51 318.44",
             ]
         );
+        assert_eq!(doubted, ["20103", "2010301"]);
     }
 
     #[test]
     fn names_at_the_bottom_of_their_cells_join_the_row_below() {
-        let out = joined(
+        // 一般行政 fills the column: it may end 行政运行's name (set on top)
+        // as well as start the next row's.
+        let (out, doubted) = joined(
             "科目编码 科目名称 合计 基本支出 项目支出
 一般公共
 201 服务支出 1480.74 1162.30 318.44
@@ -447,6 +520,7 @@ mod tests {
                 "合计 1480.74 1162.30 318.44",
             ]
         );
+        assert_eq!(doubted, ["2010301", "2010302"]);
     }
 
     #[test]
@@ -463,6 +537,67 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn a_row_the_grammar_does_not_read_stops_the_reading() {
+        // An uncoded row (其中：非税收入) among names centred on their rows:
+        // its name's head (其中非) would go on into the next row's name.
+        let head_over_it = "科目编码 科目名称 合计 基本支出 项目支出
+一般公
+201 共服务 100.00 60.00 40.00
+支出
+其中非
+税收入 10.00 6.00 4.00
+行政运
+2010301 行 90.00 54.00 36.00";
+        assert_eq!(joined(head_over_it), None);
+        // Its name's end under it would start the next row's.
+        let end_under_it = "科目编码 科目名称 合计 基本支出 项目支出
+一般公
+201 共服务 100.00 60.00 40.00
+支出
+非税收 10.00 6.00 4.00
+入安排
+行政运
+2010301 行 90.00 54.00 36.00";
+        assert_eq!(joined(end_under_it), None);
+        // Its amounts printed on a line of their own, its name centred on
+        // them.
+        let amounts_alone = "科目编码 科目名称 合计 基本支出 项目支出
+一般公
+201 共服务 100.00 60.00 40.00
+支出
+其中非
+10.00 6.00 4.00
+税收入
+行政运
+2010301 行 90.00 54.00 36.00";
+        assert_eq!(joined(amounts_alone), None);
+    }
+
+    #[test]
+    fn a_line_with_latin_letters_ends_no_name_by_its_width_alone() {
+        // `PPP项` is four characters of a four-character column, but
+        // narrower as printed (a font sets Latin letters narrower).
+        let (out, doubted) = joined(
+            "科目编码 科目名称 合计
+灾害防治
+224 及应急管 100.00
+理支出
+PPP项
+2240106 目运营补 100.00
+贴支出",
+        )
+        .unwrap();
+        assert_eq!(
+            out[1..],
+            [
+                "224 灾害防治及应急管理支出 100.00",
+                "2240106 PPP项目运营补贴支出 100.00"
+            ]
+        );
+        assert!(doubted.is_empty());
     }
 
     #[test]
