@@ -154,6 +154,9 @@ enum NameDoubt {
     /// A name ends on a line as wide as the column, and the lines after it
     /// may end it or start the next row's name either way.
     WhereNameEnds,
+    /// Read in order, a name goes on past a line narrower than its column
+    /// (where a wrapped name ends), or the name above it did so and ran on.
+    ReadPastItsEnd,
 }
 
 /// How many panels a final account's economic table prints side by side
@@ -545,6 +548,14 @@ fn join_code_lines(
 /// the rows whose names may be joined wrongly are printed.
 type JoinedLines = (Vec<(Provenance, String)>, Vec<Provenance>);
 
+/// Whether a coded table's names are read in order (each name line the
+/// row's above it) or were joined into their rows' lines.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum NameReading {
+    InOrder,
+    Rejoined,
+}
+
 /// Rows whose name is printed on a line of its own above the row's code
 /// and amounts (pdfplumber, when a name cell sits higher than its row's
 /// other cells: `一般公共服务支出` / `201 2,112.86 2,106.66 6.20`; a long
@@ -564,18 +575,18 @@ fn join_names_above_codes(
     g: &Grammar,
     lines: Vec<(Provenance, String)>,
     economic: bool,
-) -> JoinedLines {
+) -> (JoinedLines, NameReading) {
     if let Some(joined) = centred::join_centred_names(g, &lines, economic) {
-        return (joined, Vec::new());
+        return ((joined, Vec::new()), NameReading::Rejoined);
     }
     if let Some(joined) = widths::join_names_by_width(g, &lines, economic) {
-        return joined;
+        return (joined, NameReading::Rejoined);
     }
     if let Some(joined) = over::join_names_over(g, &lines, economic) {
-        return joined;
+        return (joined, NameReading::Rejoined);
     }
     if economic {
-        return (lines, Vec::new());
+        return ((lines, Vec::new()), NameReading::InOrder);
     }
     let text_only = |l: &str| {
         let mut tokens = l.split_whitespace();
@@ -606,7 +617,7 @@ fn join_names_above_codes(
     });
     let classes_named = class_names.clone().next().is_some() && class_names.all(|named| named);
     if !(classes_named && named == coded) {
-        return (lines, Vec::new());
+        return ((lines, Vec::new()), NameReading::InOrder);
     }
     let mut out: Vec<(Provenance, String)> = Vec::with_capacity(lines.len());
     for (i, (at, line)) in lines.iter().enumerate() {
@@ -625,7 +636,7 @@ fn join_names_above_codes(
         parts.extend(&tokens[used..]);
         out.push((name_at, parts.join(" ")));
     }
-    (out, Vec::new())
+    ((out, Vec::new()), NameReading::Rejoined)
 }
 
 /// A code in brackets or run into its name (`[2080101]行政运行`,
@@ -680,8 +691,8 @@ fn assemble(
     let lines = join_code_lines(g, lines, economic);
     // A project table's two names side by side cannot be told apart
     // when both are set centred on their row.
-    let (lines, doubted) = if projects {
-        (lines, Vec::new())
+    let ((lines, doubted), reading) = if projects {
+        ((lines, Vec::new()), NameReading::Rejoined)
     } else {
         join_names_above_codes(g, lines, economic)
     };
@@ -861,6 +872,8 @@ fn assemble(
     let panels = panels.unwrap_or(1);
     if panels > 1 {
         order_panels(&mut rows, panels);
+    } else if reading == NameReading::InOrder {
+        doubt_names_read_past_their_end(&mut rows);
     }
     Assembled {
         header: header_text,
@@ -868,6 +881,66 @@ fn assemble(
         rows,
         panels,
     }
+}
+
+/// Rows whose names, read in order, go on past a line narrower than the
+/// name column: a wrapped name fills the column on every line but its
+/// last, so the lines after it are another row's name (set over or centred
+/// on its row, or a row the table sets otherwise). The row is doubted, and
+/// the next when the name read ends on a full line.
+fn doubt_names_read_past_their_end(rows: &mut [FlowRow]) {
+    let names: Vec<Vec<String>> = rows.iter().map(name_lines).collect();
+    let Some(width) = names.iter().flatten().map(|l| printed_width(l)).max() else {
+        return;
+    };
+    // Narrower by more than a Chinese character (a line may wrap early
+    // before punctuation); Latin letters and digits, which a font sets
+    // narrower, narrower in characters too.
+    let narrow = |l: &str| {
+        let chars = l.chars().count() * 2;
+        let latin = l.chars().any(|c| c.is_ascii_alphanumeric());
+        printed_width(l) + 2 < width && !(latin && chars + 2 >= width)
+    };
+    let coded: Vec<usize> = (0..rows.len())
+        .filter(|&k| rows[k].code.is_some())
+        .collect();
+    for (n, &k) in coded.iter().enumerate() {
+        let Some((last, before)) = names[k].split_last() else {
+            continue;
+        };
+        if !before.iter().any(|l| narrow(l)) {
+            continue;
+        }
+        // Ending on a line as wide as the column, the last name read runs
+        // on into the next row's: that row's name lost its head.
+        let runs_on = !narrow(last);
+        let next = coded.get(n + 1).filter(|_| runs_on);
+        for &doubted in std::iter::once(&k).chain(next) {
+            rows[doubted]
+                .name_doubt
+                .get_or_insert(NameDoubt::ReadPastItsEnd);
+        }
+    }
+}
+
+/// A row's name as printed, line by line.
+fn name_lines(row: &FlowRow) -> Vec<String> {
+    let mut lines: Vec<(usize, String)> = Vec::new();
+    for (t, &line) in row.tokens.iter().zip(&row.token_lines) {
+        if is_number_fragment(t) {
+            continue;
+        }
+        match lines.last_mut() {
+            Some((l, text)) if *l == line => text.push_str(t),
+            _ => lines.push((line, t.clone())),
+        }
+    }
+    lines.into_iter().map(|(_, text)| text).collect()
+}
+
+/// Columns a text takes on the page: a Chinese character two.
+fn printed_width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 /// What tells the header's lines that a dump printed among a coded table's
@@ -1974,6 +2047,10 @@ fn coded(
                 NameDoubt::WhereNameEnds => {
                     "is put together from name lines as wide as their column: the dump does \
                      not show where one name ends and the next begins"
+                }
+                NameDoubt::ReadPastItsEnd => {
+                    "is read on past a name line narrower than its column, where a wrapped \
+                     name ends (or the name above was): its lines may be two rows' names"
                 }
             };
             table.issues.push(format!(
@@ -4302,6 +4379,46 @@ mod tests {
             "645.09".into(),
             CellStatus::Uncertain
         )));
+    }
+
+    #[test]
+    fn names_read_in_order_past_a_narrower_line_are_doubted() {
+        // Names wrapped under their rows, but 2050199's set at its bottom
+        // and 213's centred: read in order, 20501 takes 其他教育管理事务
+        // after 事务, a line narrower than the column that ends its name,
+        // and 2050199 ends on 农林水支, as wide as the column (213's name's
+        // head). Those rows and 213, whose name lost its head, are doubted
+        // (before 2026-12-05 all were `ok`).
+        let text = "\
+一般公共预算支出功能分类预算表
+单位：万元
+科目编码 科目名称 合计 人员经费 公用经费 项目支出
+205 教育支出 1007.52 291.58 619.31 96.63
+20501 教育管理 1007.52 291.58 619.31 96.63
+事务
+其他教育
+管理事务
+2050199 支出 1007.52 291.58 619.31 96.63
+农林水支
+213 出 5540.77 540.03 2011.27 2989.47
+21301 农业农村 5540.77 540.03 2011.27 2989.47
+";
+        let table = table_of(text, "general_budget");
+        let statuses: Vec<(&str, CellStatus)> = table
+            .rows
+            .iter()
+            .filter_map(|r| Some((r.code.as_ref()?.as_str(), r.values.first()?.status)))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("205", CellStatus::Ok),
+                ("20501", CellStatus::Uncertain),
+                ("2050199", CellStatus::Uncertain),
+                ("213", CellStatus::Uncertain),
+                ("21301", CellStatus::Ok),
+            ]
+        );
     }
 
     #[test]

@@ -1494,6 +1494,8 @@ mod tests {
     fn a_flow_dumps_codes_printed_as_one_run_or_in_brackets() {
         // Three tables of one layout; the 项's name in 表3 took a fragment
         // printed after its amounts: the two other tables contradict it.
+        // (On a line of its own the fragment would read past a name's end,
+        // `doubt_names_read_past_their_end`.)
         let table = |n: u8, title: &str, row: &str| {
             format!(
                 "表{n}\n{title}\n科目编码 科目名称 合计 基本支出 项目支出\n\
@@ -1511,7 +1513,7 @@ mod tests {
             table(
                 3,
                 "政府性基金预算支出情况表",
-                "【2080101】 行政运行 10.00 6.00 4.00\n补助",
+                "【2080101】 行政运行 10.00 6.00 4.00 补助",
             ),
         ]
         .concat();
