@@ -21,7 +21,7 @@
 //! as reading them from the lines under each row.
 
 use super::centred::{classify_all, prints_after_amounts, Line};
-use super::{is_class, is_number_fragment, names_class, JoinedLines};
+use super::{is_class, is_number_fragment, names_class, printed_width, JoinedLines};
 use crate::grammar::{Grammar, HeaderMeaning};
 use crate::model::Provenance;
 
@@ -255,11 +255,6 @@ impl<'a> NameLines<'a> {
         );
         parts.join(" ")
     }
-}
-
-/// Columns a text takes on the page: a Chinese character two.
-fn printed_width(text: &str) -> usize {
-    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 #[cfg(test)]

@@ -541,39 +541,26 @@ mod tests {
 
     #[test]
     fn a_row_the_grammar_does_not_read_stops_the_reading() {
-        // An uncoded row (其中：非税收入) among names centred on their rows:
-        // its name's head (其中非) would go on into the next row's name.
-        let head_over_it = "科目编码 科目名称 合计 基本支出 项目支出
+        // Names centred on their rows, and an uncoded row (其中：非税收入)
+        // between two of them.
+        let around = |unread: &str| {
+            format!(
+                "科目编码 科目名称 合计 基本支出 项目支出
 一般公
 201 共服务 100.00 60.00 40.00
 支出
-其中非
-税收入 10.00 6.00 4.00
+{unread}
 行政运
-2010301 行 90.00 54.00 36.00";
-        assert_eq!(joined(head_over_it), None);
+2010301 行 90.00 54.00 36.00"
+            )
+        };
+        // Its name's head (其中非) would go on into the next row's name.
+        assert_eq!(joined(&around("其中非\n税收入 10.00 6.00 4.00")), None);
         // Its name's end under it would start the next row's.
-        let end_under_it = "科目编码 科目名称 合计 基本支出 项目支出
-一般公
-201 共服务 100.00 60.00 40.00
-支出
-非税收 10.00 6.00 4.00
-入安排
-行政运
-2010301 行 90.00 54.00 36.00";
-        assert_eq!(joined(end_under_it), None);
+        assert_eq!(joined(&around("非税收 10.00 6.00 4.00\n入安排")), None);
         // Its amounts printed on a line of their own, its name centred on
         // them.
-        let amounts_alone = "科目编码 科目名称 合计 基本支出 项目支出
-一般公
-201 共服务 100.00 60.00 40.00
-支出
-其中非
-10.00 6.00 4.00
-税收入
-行政运
-2010301 行 90.00 54.00 36.00";
-        assert_eq!(joined(amounts_alone), None);
+        assert_eq!(joined(&around("其中非\n10.00 6.00 4.00\n税收入")), None);
     }
 
     #[test]
