@@ -1442,12 +1442,15 @@ fn a_flow_income_table_with_a_column_no_standard_layout_has() {
         if all_read {
             assert_every_gold_cell_read_ok(&s, &income, dump);
         } else {
-            // The three rows read, every cell in its column.
+            // The three rows read, every cell in its column. Names the
+            // dump prints before their rows are read past their ends in this
+            // table (2026-12-05): its wrapped names are guesses, and
+            // 2080505's two lines leave it uncertain.
             let read = code_amount_status(&income, "income", "general_budget");
             assert_eq!(
                 read,
                 [
-                    ("2080505", "83.64", "ok"),
+                    ("2080505", "83.64", "uncertain"),
                     ("2080506", "56.58", "ok"),
                     ("20808", "49.34", "ok")
                 ],

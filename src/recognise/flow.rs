@@ -736,7 +736,7 @@ fn assemble(
         let total = tokens.first().is_some_and(|t| is_total_start(t))
             && match tokens.get(1) {
                 Some(t) => is_number_fragment(t),
-                None => starts_number(i + 1) && g.measures_named(tokens[0]).len() <= 1,
+                None => starts_number(i + 1) && !is_header_run_together(g, tokens[0]),
             };
         if start.is_none() && !total && rows.is_empty() {
             let label = normalize::label(line).into_owned();
@@ -765,14 +765,9 @@ fn assemble(
         // `合计人员经费公用经费`: nothing but two columns' names or more, not
         // a total's label, `人员经费合计`).
         let whole_header_line = |l: &str| {
-            let label = normalize::label(l);
-            let totals = ["合计", "小计", "总计"];
             !rows.is_empty()
                 && !l.bytes().any(|b| b.is_ascii_digit())
-                && (g.is_run_together_header(&label)
-                    || g.names_only_columns(&label)
-                        && g.measures_named(&label).len() >= 2
-                        && !totals.iter().any(|t| label.ends_with(t)))
+                && (g.is_run_together_header(&normalize::label(l)) || is_header_run_together(g, l))
         };
         if start.is_none() && !total && whole_header_line(line) {
             i += 1;
@@ -883,20 +878,41 @@ fn assemble(
     }
 }
 
-/// Rows whose names, read in order, go on past a line narrower than the
-/// name column: a wrapped name fills the column on every line but its
-/// last, so the lines after it are another row's name (set over or centred
-/// on its row, or a row the table sets otherwise). The row is doubted, and
-/// the next when the name read ends on a full line.
+/// Whether `text` is nothing but two columns' names or more run together
+/// (`合计人员经费公用经费项目支出`), not a total's label (`人员经费合计`,
+/// `合计（含上年结转）`).
+fn is_header_run_together(g: &Grammar, text: &str) -> bool {
+    let label = normalize::label(text);
+    let totals = ["合计", "小计", "总计"];
+    g.names_only_columns(&label)
+        && g.measures_named(&label).len() >= 2
+        && !totals.iter().any(|t| label.ends_with(t))
+}
+
+/// Rows whose names, read in order, may hold two rows' names. A wrapped
+/// name fills the name column on every line but its last: a name read on
+/// past a narrower line holds another row's (set over or centred on its
+/// row), and the table does not set its names in order. Then every
+/// wrapped name read is a guess: those rows are doubted, and the next row
+/// when the name read ends on a line as wide as the column (its head may be
+/// the next name's).
 fn doubt_names_read_past_their_end(rows: &mut [FlowRow]) {
     let names: Vec<Vec<String>> = rows.iter().map(name_lines).collect();
-    let Some(width) = names.iter().flatten().map(|l| printed_width(l)).max() else {
+    let Some(widest) = names.iter().flatten().map(|l| printed_width(l)).max() else {
         return;
     };
+    // The width names wrap at: the widest line a name goes on after.
+    let wrap = names
+        .iter()
+        .filter_map(|n| n.split_last())
+        .flat_map(|(_, before)| before)
+        .map(|l| printed_width(l))
+        .max()
+        .unwrap_or(widest);
     // Narrower by more than a Chinese character (a line may wrap early
     // before punctuation); Latin letters and digits, which a font sets
     // narrower, narrower in characters too.
-    let narrow = |l: &str| {
+    let narrower = |l: &str, width: usize| {
         let chars = l.chars().count() * 2;
         let latin = l.chars().any(|c| c.is_ascii_alphanumeric());
         printed_width(l) + 2 < width && !(latin && chars + 2 >= width)
@@ -904,16 +920,22 @@ fn doubt_names_read_past_their_end(rows: &mut [FlowRow]) {
     let coded: Vec<usize> = (0..rows.len())
         .filter(|&k| rows[k].code.is_some())
         .collect();
+    let read_past = |k: usize| {
+        names[k]
+            .split_last()
+            .is_some_and(|(_, before)| before.iter().any(|l| narrower(l, widest)))
+    };
+    if !coded.iter().any(|&k| read_past(k)) {
+        return;
+    }
     for (n, &k) in coded.iter().enumerate() {
-        let Some((last, before)) = names[k].split_last() else {
+        let [.., last] = names[k].as_slice() else {
             continue;
         };
-        if !before.iter().any(|l| narrow(l)) {
+        if names[k].len() < 2 {
             continue;
         }
-        // Ending on a line as wide as the column, the last name read runs
-        // on into the next row's: that row's name lost its head.
-        let runs_on = !narrow(last);
+        let runs_on = !narrower(last, wrap);
         let next = coded.get(n + 1).filter(|_| runs_on);
         for &doubted in std::iter::once(&k).chain(next) {
             rows[doubted]
@@ -4417,6 +4439,63 @@ mod tests {
                 ("2050199", CellStatus::Uncertain),
                 ("213", CellStatus::Uncertain),
                 ("21301", CellStatus::Ok),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_name_read_past_its_end_leaves_every_wrapped_name_of_the_table_doubted() {
+        // 221's name is read on past 支出, narrower than the column: the
+        // table does not set its names in order, and 205's two full lines
+        // may be its name and 20501's head (教育支出 / 教育管理 / 20501 事务).
+        let text = "\
+一般公共预算支出功能分类预算表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+205 教育支出 100.00 60.00 40.00
+教育管理
+20501 事务 100.00 60.00 40.00
+2050101 行政运行 100.00 60.00 40.00
+221 支出 80.00 80.00 0.00
+住房改革
+";
+        let table = table_of(text, "general_budget");
+        let statuses: Vec<(&str, CellStatus)> = table
+            .rows
+            .iter()
+            .filter_map(|r| Some((r.code.as_ref()?.as_str(), r.values.first()?.status)))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("205", CellStatus::Uncertain),
+                ("20501", CellStatus::Uncertain),
+                ("2050101", CellStatus::Ok),
+                ("221", CellStatus::Uncertain),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_total_labelled_with_what_it_holds_is_the_total() {
+        // `合计（含上年结转）` names two measures, but it is no header: its
+        // amounts follow on the next line.
+        let text = "\
+一般公共预算支出功能分类预算表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+合计（含上年结转）
+300.00 200.00 100.00
+201 一般公共服务支出 300.00 200.00 100.00
+20101 人大事务 300.00 200.00 100.00
+";
+        let cells = table_cells(text, "general_budget");
+        assert_eq!(
+            cells[..3],
+            [
+                ("合计".into(), "total", "300.00".into(), CellStatus::Ok),
+                ("合计".into(), "basic", "200.00".into(), CellStatus::Ok),
+                ("合计".into(), "project", "100.00".into(), CellStatus::Ok),
             ]
         );
     }

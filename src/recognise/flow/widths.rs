@@ -339,10 +339,15 @@ fn runs(body: &NameLines, kinds: &[Line], start: usize) -> Option<Vec<Vec<Piece>
             Line::Row { .. } => (Piece::OnRow(i), ends_a_name(body, &body.inline(i))),
             // A line of amounts after a label no row of the grammar's, or
             // a row's amounts with no code or label (a row not read as
-            // one): a name would cross a row.
+            // one): a name open over it would cross a row.
             Line::Other if prints_unread_row(body.text(i)) => {
-                if !current.is_empty() || unowned.is_some() {
+                // It ends a name on the row's line before it, like a total.
+                let on_a_row = current.last().is_some_and(|p| p.row().is_some());
+                if unowned.is_some() || !current.is_empty() && !on_a_row {
                     return None;
+                }
+                if on_a_row {
+                    runs.push(std::mem::take(&mut current));
                 }
                 after_unread_row = true;
                 continue;
@@ -561,6 +566,28 @@ mod tests {
         // Its amounts printed on a line of their own, its name centred on
         // them.
         assert_eq!(joined(&around("其中非\n10.00 6.00 4.00\n税收入")), None);
+    }
+
+    #[test]
+    fn a_row_the_grammar_does_not_read_ends_the_name_on_the_row_above() {
+        // A subtotal under the last row, whose name ends on its line (set
+        // at the bottom): like a total, it ends that name.
+        let (out, _) = joined(
+            "科目编码 科目名称 合计 基本支出 项目支出
+一般公共
+201 服务支出 433.79 433.79 0.00
+一般行政
+2010302 管理事务 433.79 433.79 0.00
+基本支出小计 433.79 433.79 0.00",
+        )
+        .unwrap();
+        assert_eq!(
+            out[1..3],
+            [
+                "201 一般公共服务支出 433.79 433.79 0.00",
+                "2010302 一般行政管理事务 433.79 433.79 0.00",
+            ]
+        );
     }
 
     #[test]
