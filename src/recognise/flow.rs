@@ -4255,6 +4255,15 @@ mod tests {
             .collect()
     }
 
+    /// Each coded row's code and its first cell's status.
+    fn first_statuses(table: &Table) -> Vec<(&str, CellStatus)> {
+        table
+            .rows
+            .iter()
+            .filter_map(|r| Some((r.code.as_ref()?.as_str(), r.values.first()?.status)))
+            .collect()
+    }
+
     fn table_cells(text: &str, kind: &str) -> Vec<(String, &'static str, String, CellStatus)> {
         table_of(text, kind)
             .rows
@@ -4425,14 +4434,8 @@ mod tests {
 213 出 5540.77 540.03 2011.27 2989.47
 21301 农业农村 5540.77 540.03 2011.27 2989.47
 ";
-        let table = table_of(text, "general_budget");
-        let statuses: Vec<(&str, CellStatus)> = table
-            .rows
-            .iter()
-            .filter_map(|r| Some((r.code.as_ref()?.as_str(), r.values.first()?.status)))
-            .collect();
         assert_eq!(
-            statuses,
+            first_statuses(&table_of(text, "general_budget")),
             [
                 ("205", CellStatus::Ok),
                 ("20501", CellStatus::Uncertain),
@@ -4459,14 +4462,8 @@ mod tests {
 221 支出 80.00 80.00 0.00
 住房改革
 ";
-        let table = table_of(text, "general_budget");
-        let statuses: Vec<(&str, CellStatus)> = table
-            .rows
-            .iter()
-            .filter_map(|r| Some((r.code.as_ref()?.as_str(), r.values.first()?.status)))
-            .collect();
         assert_eq!(
-            statuses,
+            first_statuses(&table_of(text, "general_budget")),
             [
                 ("205", CellStatus::Uncertain),
                 ("20501", CellStatus::Uncertain),
