@@ -576,13 +576,15 @@ fn join_names_above_codes(
     lines: Vec<(Provenance, String)>,
     economic: bool,
 ) -> (JoinedLines, NameReading) {
-    if let Some(joined) = centred::join_centred_names(g, &lines, economic) {
+    // Each line classified once, for the three readings.
+    let kinds = centred::classify_all(g, &lines, economic);
+    if let Some(joined) = centred::join_centred_names(g, &lines, &kinds, economic) {
         return ((joined, Vec::new()), NameReading::Rejoined);
     }
-    if let Some(joined) = widths::join_names_by_width(g, &lines, economic) {
+    if let Some(joined) = widths::join_names_by_width(g, &lines, &kinds, economic) {
         return (joined, NameReading::Rejoined);
     }
-    if let Some(joined) = over::join_names_over(g, &lines, economic) {
+    if let Some(joined) = over::join_names_over(g, &lines, &kinds, economic) {
         return (joined, NameReading::Rejoined);
     }
     if economic {

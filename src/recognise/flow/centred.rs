@@ -134,10 +134,10 @@ enum Out {
 pub(super) fn join_centred_names(
     g: &Grammar,
     lines: &[(Provenance, String)],
+    kinds: &[Line],
     economic: bool,
 ) -> Option<Vec<(Provenance, String)>> {
-    let kinds = classify_all(g, lines, economic);
-    if !shows_style(&kinds) || prints_after_amounts(lines, &kinds) {
+    if !shows_style(kinds) || prints_after_amounts(lines, kinds) {
         return None;
     }
     // A wrapped name's lines are all as long as its column is wide but its
@@ -157,7 +157,7 @@ pub(super) fn join_centred_names(
     let mut pending: Vec<&(Provenance, String)> = Vec::new();
     let mut last: Option<LastRow> = None;
     let mut seen_row = false;
-    for (i, (line, kind)) in lines.iter().zip(&kinds).enumerate() {
+    for (i, (line, kind)) in lines.iter().zip(kinds).enumerate() {
         let owed = LastRow::still_owed(last);
         let (code_tokens, bare) = match *kind {
             Line::Name => {
@@ -246,7 +246,7 @@ pub(super) fn join_centred_names(
             .is_none_or(|(_, before)| before.iter().all(|p| p.chars().count() + 1 >= width)),
         Out::Line(_) => true,
     });
-    let named = names_more_classes(g, lines, &kinds, first_row, &out, economic);
+    let named = names_more_classes(g, lines, kinds, first_row, &out, economic);
     if !consistent || !filled || !named {
         return None;
     }
@@ -402,7 +402,8 @@ mod tests {
 合计 3245.21 3108.21"
                 .lines(),
         );
-        let joined = join_centred_names(g, &lines, false).expect("centred");
+        let joined =
+            join_centred_names(g, &lines, &classify_all(g, &lines, false), false).expect("centred");
         let text: Vec<&str> = joined.iter().map(|(_, l)| l.as_str()).collect();
         assert_eq!(
             text,
@@ -442,7 +443,7 @@ mod tests {
 208 05 05 缴费支出 160.75 160.75"
                 .lines(),
         );
-        assert!(join_centred_names(g, &lines, false).is_none());
+        assert!(join_centred_names(g, &lines, &classify_all(g, &lines, false), false).is_none());
     }
 
     #[test]
@@ -464,7 +465,8 @@ mod tests {
 302 01 办公费 6.99 6.99"
                 .lines(),
         );
-        let joined = join_centred_names(g, &lines, true).expect("centred");
+        let joined =
+            join_centred_names(g, &lines, &classify_all(g, &lines, true), true).expect("centred");
         let text: Vec<&str> = joined.iter().map(|(_, l)| l.as_str()).collect();
         assert_eq!(
             text[2..],
@@ -486,7 +488,7 @@ mod tests {
 贴补贴"
                 .lines(),
         );
-        assert!(join_centred_names(g, &panels, true).is_none());
+        assert!(join_centred_names(g, &panels, &classify_all(g, &panels, true), true).is_none());
     }
 
     #[test]
@@ -516,7 +518,7 @@ mod tests {
 210 236.64 236.64 0.00"
                 .lines(),
         );
-        assert!(join_centred_names(g, &lines, false).is_none());
+        assert!(join_centred_names(g, &lines, &classify_all(g, &lines, false), false).is_none());
     }
 
     #[test]
@@ -536,6 +538,6 @@ mod tests {
 行政事业单位医疗"
                 .lines(),
         );
-        assert!(join_centred_names(g, &lines, false).is_none());
+        assert!(join_centred_names(g, &lines, &classify_all(g, &lines, false), false).is_none());
     }
 }

@@ -20,7 +20,7 @@
 //! line). Reading the names so must name as many 类 rows by their class
 //! as reading them from the lines under each row.
 
-use super::centred::{classify_all, prints_after_amounts, Line};
+use super::centred::{prints_after_amounts, Line};
 use super::{is_class, is_number_fragment, names_class, printed_width, JoinedLines};
 use crate::grammar::{Grammar, HeaderMeaning};
 use crate::model::Provenance;
@@ -34,13 +34,10 @@ const MAX_NAME_LINES: usize = 6;
 pub(super) fn join_names_over(
     g: &Grammar,
     lines: &[(Provenance, String)],
+    kinds: &[Line],
     economic: bool,
 ) -> Option<JoinedLines> {
-    let kinds = classify_all(g, lines, economic);
-    if prints_after_amounts(lines, &kinds) {
-        return None;
-    }
-    let body = NameLines::new(g, lines, &kinds)?;
+    let body = NameLines::new(g, lines, kinds)?;
     let first_row = body.first_row;
     let text = |i: usize| body.text(i);
     let piece = |i: usize| body.piece(i);
@@ -134,12 +131,16 @@ pub(super) struct NameLines<'a> {
 }
 
 impl<'a> NameLines<'a> {
-    /// `None` for a table without rows.
+    /// `None` for a table without rows, or whose rows print text after
+    /// their amounts (a name there is no wrapped name's piece).
     pub fn new(
         g: &'a Grammar,
         lines: &'a [(Provenance, String)],
         kinds: &'a [Line],
     ) -> Option<Self> {
+        if prints_after_amounts(lines, kinds) {
+            return None;
+        }
         let first_row = kinds.iter().position(|k| matches!(k, Line::Row { .. }))?;
         let mut body = NameLines {
             g,
@@ -260,11 +261,13 @@ impl<'a> NameLines<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::recognise::flow::centred::classify_all;
     use crate::recognise::flow::numbered;
 
     fn joined(text: &str) -> Option<Vec<String>> {
         let lines = numbered(text.lines());
-        let (out, _) = join_names_over(Grammar::global(), &lines, false)?;
+        let g = Grammar::global();
+        let (out, _) = join_names_over(g, &lines, &classify_all(g, &lines, false), false)?;
         Some(out.into_iter().map(|(_, l)| l).collect())
     }
 
@@ -317,7 +320,9 @@ mod tests {
 合计 4885.13 0.00 4885.13"
                 .lines(),
         );
-        let (out, doubted) = join_names_over(Grammar::global(), &lines, false).unwrap();
+        let g = Grammar::global();
+        let kinds = classify_all(g, &lines, false);
+        let (out, doubted) = join_names_over(g, &lines, &kinds, false).unwrap();
         let doubted: Vec<&str> = out
             .iter()
             .filter(|(at, _)| doubted.contains(at))

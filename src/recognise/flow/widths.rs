@@ -25,7 +25,7 @@
 //! starts over its row, and it names at least as many 类 rows by their
 //! class's name as reading in order.
 
-use super::centred::{classify_all, prints_after_amounts, Line};
+use super::centred::Line;
 use super::over::NameLines;
 use super::{is_class, is_number_fragment, names_class, JoinedLines};
 use crate::grammar::Grammar;
@@ -185,13 +185,10 @@ impl CutSearch<'_> {
 pub(super) fn join_names_by_width(
     g: &Grammar,
     lines: &[(Provenance, String)],
+    kinds: &[Line],
     economic: bool,
 ) -> Option<JoinedLines> {
-    let kinds = classify_all(g, lines, economic);
-    if prints_after_amounts(lines, &kinds) {
-        return None;
-    }
-    let body = NameLines::new(g, lines, &kinds)?;
+    let body = NameLines::new(g, lines, kinds)?;
     let first_row = body.first_row;
     // Over the first row, the name lines right above it that fill the
     // column (the header's lines are above those).
@@ -200,7 +197,7 @@ pub(super) fn join_names_by_width(
         .take_while(|&i| body.piece(i) && body.fills_just(body.text(i)))
         .take(MAX_NAME_LINES - 1)
         .count();
-    let runs = runs(&body, &kinds, first_row - heads_of_first)?;
+    let runs = runs(&body, kinds, first_row - heads_of_first)?;
     // The settings some cut of every run fits.
     let settings: Vec<Setting> = Setting::ALL
         .into_iter()
@@ -442,12 +439,15 @@ fn prints_labelled_amounts(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::recognise::flow::centred::classify_all;
     use crate::recognise::flow::numbered;
 
     /// The joined lines, and the codes of the rows doubted.
     fn joined(text: &str) -> Option<(Vec<String>, Vec<String>)> {
         let lines = numbered(text.lines());
-        let (out, doubted) = join_names_by_width(Grammar::global(), &lines, false)?;
+        let g = Grammar::global();
+        let (out, doubted) =
+            join_names_by_width(g, &lines, &classify_all(g, &lines, false), false)?;
         let codes = out
             .iter()
             .filter(|(at, _)| doubted.contains(at))
@@ -628,7 +628,9 @@ PPP项
 厅事务"
                 .lines(),
         );
-        let (out, doubted) = join_names_by_width(Grammar::global(), &lines, false).unwrap();
+        let g = Grammar::global();
+        let kinds = classify_all(g, &lines, false);
+        let (out, doubted) = join_names_by_width(g, &lines, &kinds, false).unwrap();
         let rows: Vec<Provenance> = out
             .iter()
             .filter(|(_, l)| l.starts_with("201"))
