@@ -693,24 +693,26 @@ impl Grammar {
     /// more (`科目编码`, `功能分类`): a header's words run together
     /// (`科目编码科目名称合计…`), never a budget line's name.
     pub fn mentions_label_column(&self, text: &str) -> bool {
+        self.label_column_in(text).is_some()
+    }
+
+    /// The first label column's heading of four characters or more that
+    /// `text` holds.
+    fn label_column_in(&self, text: &str) -> Option<&str> {
         self.label_headers
             .iter()
-            .any(|l| l.chars().count() >= 4 && text.contains(l.as_str()))
+            .map(String::as_str)
+            .find(|l| l.chars().count() >= 4 && text.contains(l))
     }
 
     /// Whether `text` is a header's words run together on one line
     /// (`科目编码科目名称合计基本支出…`): a label column's heading of four
     /// characters or more and, besides it, another heading of a column.
     pub fn is_run_together_header(&self, text: &str) -> bool {
-        let Some(label) = self
-            .label_headers
-            .iter()
-            .filter(|l| l.chars().count() >= 4)
-            .find(|l| text.contains(l.as_str()))
-        else {
+        let Some(label) = self.label_column_in(text) else {
             return false;
         };
-        let rest = text.replacen(label.as_str(), " ", 1);
+        let rest = text.replacen(label, " ", 1);
         self.mentions_label_column(&rest)
             || self
                 .synonym_list

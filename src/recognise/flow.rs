@@ -738,7 +738,9 @@ fn assemble(
         let total = tokens.first().is_some_and(|t| is_total_start(t))
             && match tokens.get(1) {
                 Some(t) => is_number_fragment(t),
-                None => starts_number(i + 1) && !is_header_run_together(g, tokens[0]),
+                None => {
+                    starts_number(i + 1) && !is_header_run_together(g, &normalize::label(tokens[0]))
+                }
             };
         if start.is_none() && !total && rows.is_empty() {
             let label = normalize::label(line).into_owned();
@@ -767,9 +769,10 @@ fn assemble(
         // `合计人员经费公用经费`: nothing but two columns' names or more, not
         // a total's label, `人员经费合计`).
         let whole_header_line = |l: &str| {
+            let label = normalize::label(l);
             !rows.is_empty()
                 && !l.bytes().any(|b| b.is_ascii_digit())
-                && (g.is_run_together_header(&normalize::label(l)) || is_header_run_together(g, l))
+                && (g.is_run_together_header(&label) || is_header_run_together(g, &label))
         };
         if start.is_none() && !total && whole_header_line(line) {
             i += 1;
@@ -880,14 +883,13 @@ fn assemble(
     }
 }
 
-/// Whether `text` is nothing but two columns' names or more run together
-/// (`合计人员经费公用经费项目支出`), not a total's label (`人员经费合计`,
-/// `合计（含上年结转）`).
-fn is_header_run_together(g: &Grammar, text: &str) -> bool {
-    let label = normalize::label(text);
+/// Whether `label` (normalised) is nothing but two columns' names or more
+/// run together (`合计人员经费公用经费项目支出`), not a total's label
+/// (`人员经费合计`, `合计(含上年结转)`).
+fn is_header_run_together(g: &Grammar, label: &str) -> bool {
     let totals = ["合计", "小计", "总计"];
-    g.names_only_columns(&label)
-        && g.measures_named(&label).len() >= 2
+    g.names_only_columns(label)
+        && g.measures_named(label).len() >= 2
         && !totals.iter().any(|t| label.ends_with(t))
 }
 
@@ -931,12 +933,10 @@ fn doubt_names_read_past_their_end(rows: &mut [FlowRow]) {
         return;
     }
     for (n, &k) in coded.iter().enumerate() {
-        let [.., last] = names[k].as_slice() else {
+        // A wrapped name: two lines or more.
+        let [_, .., last] = names[k].as_slice() else {
             continue;
         };
-        if names[k].len() < 2 {
-            continue;
-        }
         let runs_on = !narrower(last, wrap);
         let next = coded.get(n + 1).filter(|_| runs_on);
         for &doubted in std::iter::once(&k).chain(next) {

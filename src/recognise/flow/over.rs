@@ -174,9 +174,13 @@ impl<'a> NameLines<'a> {
             self.g.header(self.text(i)),
             HeaderMeaning::Measure(_) | HeaderMeaning::Label
         );
+        self.one_word(i) && !heading
+    }
+
+    /// A line of text alone, one word, and no header's words run together.
+    fn one_word(&self, i: usize) -> bool {
         self.kinds[i] == Line::Name
             && !self.text(i).contains(char::is_whitespace)
-            && !heading
             && !self.g.mentions_label_column(self.text(i))
     }
 
@@ -191,13 +195,7 @@ impl<'a> NameLines<'a> {
         };
         // The next line but a row's amounts wrapped onto lines of their own.
         let next = (i + 1..self.lines.len()).find(|&j| !self.amounts_only(j));
-        self.piece(i)
-            || (self.kinds[i] == Line::Name
-                && !self.text(i).contains(char::is_whitespace)
-                && !self.g.mentions_label_column(self.text(i))
-                && i > 0
-                && in_names(i - 1)
-                && next.is_none_or(in_names))
+        self.piece(i) || (self.one_word(i) && i > 0 && in_names(i - 1) && next.is_none_or(in_names))
     }
 
     /// Whether line `i` prints amounts or their pieces only.
