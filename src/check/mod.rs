@@ -1483,7 +1483,64 @@ pub fn check_and_flag(doc: &mut Document, g: &Grammar, ids: Vec<Identity>) -> Ve
             v.status = CellStatus::Uncertain;
         }
     }
+    for table in &mut doc.tables {
+        doubt_parts_holding_their_total(table, g);
+    }
     results
+}
+
+/// A table with no column for a row sum's total, whose rows show one of
+/// the parts' columns holding the sum of the others: the header's columns
+/// are not the amounts' (a garbled header read off its columns names the
+/// 合计 column as a part). No identity can say which amount is which, so
+/// every amount of the table is uncertain.
+fn doubt_parts_holding_their_total(table: &mut Table, g: &Grammar) {
+    let kind = table.kind;
+    let mut found = None;
+    for rule in &g.identities.row_sums {
+        let (mut telling, mut holding, mut sure) = (0, 0, false);
+        for row in &table.rows {
+            let columns = table.columns_of(row.section);
+            let lost_total = rule.section == row.section
+                && !columns.contains(&rule.total)
+                && rule.applies(kind, |m| *m == rule.total || columns.contains(m));
+            if !lost_total {
+                continue;
+            }
+            let parts: Vec<i64> = rule
+                .parts
+                .iter()
+                .filter_map(|m| row.value(m))
+                .map(|v| v.amount.cents)
+                .filter(|&c| c > 0)
+                .collect();
+            let Some(&max) = parts.iter().max() else {
+                continue;
+            };
+            if parts.len() < 2 {
+                continue;
+            }
+            telling += 1;
+            if parts.iter().sum::<i64>() - max == max {
+                holding += 1;
+                // Three parts or more: no coincidence of two equal amounts.
+                sure |= parts.len() >= 3;
+            }
+        }
+        if sure || (holding >= 2 && holding * 2 >= telling) {
+            found = Some((rule.total, holding));
+            break;
+        }
+    }
+    let Some((total, rows)) = found else {
+        return;
+    };
+    table.issues.push(format!(
+        "the table has no {total} column, yet in {rows} row(s) one part's column holds the sum of the others: the header's columns are not the amounts'; every amount is uncertain"
+    ));
+    for v in table.rows.iter_mut().flat_map(|r| r.values.iter_mut()) {
+        v.status = CellStatus::Uncertain;
+    }
 }
 
 /// The results, and the repaired cells (and `ok` ones a flow dump's order
@@ -1524,6 +1581,16 @@ fn evaluate_all(
     doubtful.extend(unconfirmed(doc, &confirmed));
     let misread = systematic_failures(doc, g, evaluated());
     doubtful.extend(cells_of_rows(doc, &misread));
+    // A row sum that another column assignment of the row's amounts would
+    // make hold: the row's columns are in doubt (a layout that lost them,
+    // or a publisher's swap: either way not sure).
+    let reassignable: Vec<&Identity> = evaluated()
+        .filter(|(id, ev)| {
+            !ev.holds && (another_assignment_holds(doc, id) || an_outside_amount_fits(doc, id))
+        })
+        .map(|(id, _)| id)
+        .collect();
+    doubtful.extend(cells_of_rows(doc, &reassignable));
     let mut out: Vec<CheckResult> = evaluated()
         .map(|(id, ev)| {
             let table = &doc.tables[id.table];
@@ -1658,11 +1725,16 @@ fn extraction_suspect(doc: &Document, id: &Identity, doubtful: &HashSet<CellRef>
     }) {
         return true;
     }
+    another_assignment_holds(doc, id)
+}
+
+/// Whether another column assignment of a row sum's amounts would make it
+/// hold: the largest printed amount equals the sum of the others.
+fn another_assignment_holds(doc: &Document, id: &Identity) -> bool {
+    let value = |c: &CellRef| c.value(doc);
     if id.rule != Rule::RowSum {
         return false;
     }
-    // Another column assignment of the same amounts would make it hold:
-    // the largest printed amount equals the sum of the others.
     let amounts: Vec<i64> = id
         .cells()
         .filter_map(|c| value(c).map(|v| v.amount.cents))
@@ -1672,6 +1744,49 @@ fn extraction_suspect(doc: &Document, id: &Identity, doubtful: &HashSet<CellRef>
     };
     let rest: i64 = amounts.iter().sum::<i64>() - max;
     max == rest
+}
+
+/// Whether a failing row sum would hold with an amount its row prints in
+/// another column put in place of one of its cells (printed or blank): a
+/// layout that set that amount one column off (`项目支出`'s amount under
+/// 公用经费, its own column left blank).
+fn an_outside_amount_fits(doc: &Document, id: &Identity) -> bool {
+    let Subject::Row { row, .. } = id.subject else {
+        return false;
+    };
+    if id.rule != Rule::RowSum {
+        return false;
+    }
+    let cells = |terms: &[Term]| -> Vec<(Measure, i128)> {
+        terms
+            .iter()
+            .filter_map(|t| match t {
+                Term::Cell(c) => Some((
+                    c.measure,
+                    c.value(doc).map_or(0, |v| i128::from(v.amount.cents)),
+                )),
+                Term::Stated { .. } => None,
+            })
+            .collect()
+    };
+    let (totals, parts) = (cells(&id.total), cells(&id.parts));
+    let inside = |m: Measure| totals.iter().chain(&parts).any(|(x, _)| *x == m);
+    let sum = |cells: &[(Measure, i128)]| cells.iter().map(|(_, a)| a).sum::<i128>();
+    let short = sum(&totals) - sum(&parts);
+    // Within one in the last printed digit: the publisher's own slip may
+    // sit on the same row (a total 1 元 off its parts).
+    let whole = totals.iter().chain(&parts).all(|(_, a)| a % 100 == 0);
+    let slip = if whole { 100 } else { 1 };
+    // (A sum off by no more than a slip is the publisher's: no amount
+    // is out of place.)
+    let fits = |d: i128| short.abs() > slip && (d - short).abs() <= slip;
+    row_cells(doc, id.table, row)
+        .filter(|(c, v)| !inside(c.measure) && v.amount.cents != 0)
+        .map(|(_, v)| i128::from(v.amount.cents))
+        .any(|outside| {
+            parts.iter().any(|(_, a)| fits(outside - a))
+                || totals.iter().any(|(_, a)| fits(a - outside))
+        })
 }
 
 #[cfg(test)]
@@ -1784,6 +1899,103 @@ mod tests {
         assert!(r.extraction_suspect);
         let r = only_result(&expenditure_row(1000, 500, 500, CellStatus::Ok));
         assert_eq!(r.outcome, Outcome::Pass);
+    }
+
+    /// A row of `measures` (amounts in cents), all printed `ok`.
+    fn row_of(code: &str, measures: &[(Measure, i64)]) -> Row {
+        Row {
+            section: None,
+            code: Code::new(code),
+            item: "社会保障和就业支出".into(),
+            project: String::new(),
+            values: measures
+                .iter()
+                .map(|&(measure, cents)| Value {
+                    measure,
+                    amount: Amount::from_cents(cents),
+                    status: CellStatus::Ok,
+                    at: Provenance::Line(1),
+                    alternatives: vec![],
+                    restored_from: None,
+                })
+                .collect(),
+            at: Provenance::Line(1),
+        }
+    }
+
+    #[test]
+    fn a_row_sum_an_amount_in_another_column_would_make_hold_is_uncertain() {
+        // Shanghai's 一般公共预算支出表 in a `pdftotext -fixed 3` dump: 项目支出
+        // read under 公用经费, its own column blank.
+        let statuses = |total: i64, basic: i64, public_funds: i64| {
+            let mut doc = crate::testing::expenditure_document(vec![row_of(
+                "208",
+                &[
+                    ("total", total),
+                    ("basic", basic),
+                    ("public_funds", public_funds),
+                ],
+            )]);
+            doc.tables[0].kind = "general_budget";
+            doc.tables[0].unit = Unit::Yuan;
+            doc.tables[0].columns = vec!["total", "basic", "personnel", "public_funds", "project"];
+            flag(&mut doc);
+            row_statuses(&doc, 0)
+        };
+        let uncertain = vec![CellStatus::Uncertain; 3];
+        assert_eq!(
+            statuses(2_707_323_600, 1_828_573_600, 878_750_000),
+            uncertain
+        );
+        // The publisher's total 1 元 off its parts besides.
+        assert_eq!(
+            statuses(9_499_579_000, 7_738_154_600, 1_761_424_300),
+            uncertain
+        );
+        // No amount of the row fills the gap: as printed.
+        assert_eq!(statuses(10_000, 6_000, 3_000), vec![CellStatus::Ok; 3]);
+    }
+
+    #[test]
+    fn a_table_whose_part_column_holds_the_others_sum_is_uncertain() {
+        // 支出决算表 of a garbled header: no 合计 column, and the column read
+        // as 对附属单位补助支出 holds 项目支出 + 上缴上级支出.
+        let table = |columns: Vec<Measure>, rows: Vec<Row>| {
+            let mut doc = crate::testing::expenditure_document(rows);
+            doc.tables[0].columns = columns;
+            flag(&mut doc);
+            doc.tables.remove(0)
+        };
+        let garbled = vec!["affiliate_subsidy", "project", "remit_to_superior", "basic"];
+        let t = table(
+            garbled.clone(),
+            vec![row_of(
+                "201",
+                &[
+                    ("affiliate_subsidy", 210_666),
+                    ("project", 150_352),
+                    ("remit_to_superior", 60_314),
+                ],
+            )],
+        );
+        assert!(t.rows[0]
+            .values
+            .iter()
+            .all(|v| v.status == CellStatus::Uncertain));
+        assert!(t.issues[0].contains("no total column"), "{:?}", t.issues);
+        // Two equal parts in one row of three: a coincidence, not a column.
+        let rows = vec![
+            row_of("208", &[("basic", 32_672), ("project", 32_672)]),
+            row_of("210", &[("basic", 6_099), ("project", 100)]),
+            row_of("221", &[("basic", 44_569), ("project", 2_000)]),
+        ];
+        let t = table(vec!["basic", "project"], rows);
+        assert!(t.issues.is_empty(), "{:?}", t.issues);
+        assert!(t
+            .rows
+            .iter()
+            .flat_map(|r| &r.values)
+            .all(|v| v.status == CellStatus::Ok));
     }
 
     #[test]
