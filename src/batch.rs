@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::emit::parquet::{self as pq, ParquetSink};
 use crate::emit::wide::WideTables;
-use crate::emit::{self, CheckRecord, CsvSink, DocumentRecord, LineItem};
+use crate::emit::{self, CheckRecord, CsvSink, DocumentRecord, IssueRecord, LineItem};
 use crate::grammar::Grammar;
 use crate::pipeline::{self, Outcome, Status};
 
@@ -243,6 +243,7 @@ struct CsvOutputs {
     items: CsvSink<LineItem>,
     docs: CsvSink<DocumentRecord>,
     checks: CsvSink<CheckRecord>,
+    issues: CsvSink<IssueRecord>,
     wide: WideTables,
 }
 
@@ -251,6 +252,7 @@ struct ParquetOutputs {
     items: ParquetSink,
     docs: ParquetSink,
     checks: ParquetSink,
+    issues: ParquetSink,
 }
 
 /// Every output file of a run, fed one document at a time.
@@ -274,6 +276,7 @@ impl Outputs {
                 )?,
                 docs: CsvSink::create(dir, "documents.csv", opts.excel, &emit::DOCUMENT_COLUMNS)?,
                 checks: CsvSink::create(dir, "checks.csv", opts.excel, &emit::CHECK_COLUMNS)?,
+                issues: CsvSink::create(dir, "issues.csv", opts.excel, &emit::ISSUE_COLUMNS)?,
                 wide: WideTables::create(dir, opts.excel)?,
             }),
             false => None,
@@ -298,6 +301,12 @@ impl Outputs {
                     &emit::CHECK_COLUMNS,
                     &pq::CHECK_KINDS,
                 )?,
+                issues: ParquetSink::create(
+                    dir,
+                    "issues.parquet",
+                    &emit::ISSUE_COLUMNS,
+                    &pq::ISSUE_KINDS,
+                )?,
             }),
             false => None,
         };
@@ -313,6 +322,9 @@ impl Outputs {
             for c in &o.checks {
                 csv.checks.write(c)?;
             }
+            for i in &o.issues {
+                csv.issues.write(i)?;
+            }
             csv.wide.write(Grammar::global(), &o.line_items)?;
         }
         if let Some(pq) = &mut self.parquet {
@@ -322,6 +334,9 @@ impl Outputs {
             pq.docs.write(&o.document)?;
             for c in &o.checks {
                 pq.checks.write(c)?;
+            }
+            for i in &o.issues {
+                pq.issues.write(i)?;
             }
         }
         Ok(())
@@ -337,12 +352,14 @@ impl Outputs {
             csv.items.finish()?;
             csv.docs.finish()?;
             csv.checks.finish()?;
+            csv.issues.finish()?;
             kinds = csv.wide.finish()?;
         }
         if let Some(pq) = self.parquet {
             pq.items.finish()?;
             pq.docs.finish()?;
             pq.checks.finish()?;
+            pq.issues.finish()?;
         }
         // Only once every file of this run is in place.
         let written = emit::stale::Written {
@@ -378,6 +395,7 @@ impl FirstCopies {
         };
         o.line_items.clear();
         o.checks.clear();
+        o.issues.clear();
         let d = &mut o.document;
         (
             d.line_items,
@@ -565,7 +583,15 @@ mod tests {
         assert_eq!(names("tables"), ["expenditure.csv"]);
         // A file of the user's own in tables/ is left alone.
         std::fs::write(out.join("tables/my_notes.csv"), "mine").unwrap();
-        assert_eq!(names(""), ["checks.csv", "documents.csv", "line_items.csv"]);
+        assert_eq!(
+            names(""),
+            [
+                "checks.csv",
+                "documents.csv",
+                "issues.csv",
+                "line_items.csv"
+            ]
+        );
         // Run 3: Parquet only.
         let parquet = Options {
             formats: Formats {
@@ -577,7 +603,12 @@ mod tests {
         run(&discover(&[one]), &parquet, |_| {}).unwrap();
         assert_eq!(
             names(""),
-            ["checks.parquet", "documents.parquet", "line_items.parquet"]
+            [
+                "checks.parquet",
+                "documents.parquet",
+                "issues.parquet",
+                "line_items.parquet"
+            ]
         );
         assert_eq!(names("tables"), ["my_notes.csv"]);
     }

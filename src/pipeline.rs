@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::check::{self, Outcome as CheckOutcome};
 use crate::decode::{self, DecodeError};
-use crate::emit::{CheckRecord, DocumentRecord, LineItem};
+use crate::emit::{CheckRecord, DocumentRecord, IssueRecord, LineItem, Shared};
 use crate::grammar::Grammar;
 use crate::layout::{self, Item};
 use crate::model::{CellStatus, Document};
@@ -44,7 +44,67 @@ pub struct Outcome {
     pub document: DocumentRecord,
     pub line_items: Vec<LineItem>,
     pub checks: Vec<CheckRecord>,
+    /// Every problem noticed (documents.csv `error` shows the first three).
+    pub issues: Vec<IssueRecord>,
     pub status: Status,
+}
+
+/// A problem noticed in a document, and the table it concerns.
+struct Problem {
+    /// The table's printed number, when it has one.
+    table_no: String,
+    /// The table's kind; empty for the document as a whole.
+    table: &'static str,
+    text: String,
+}
+
+impl Problem {
+    fn of_document(text: String) -> Self {
+        Problem {
+            table_no: String::new(),
+            table: "",
+            text,
+        }
+    }
+
+    /// As documents.csv `error` lists it: `表3 expenditure: …`.
+    fn summary(&self) -> String {
+        let number = match self.table_no.as_str() {
+            "" => String::new(),
+            n => format!("表{n} "),
+        };
+        match self.table {
+            "" => self.text.clone(),
+            kind => format!("{number}{kind}: {}", self.text),
+        }
+    }
+
+    fn record(self, doc_id: &Shared, source: &Shared) -> IssueRecord {
+        IssueRecord {
+            doc_id: doc_id.clone(),
+            source: source.clone(),
+            table_no: self.table_no,
+            table: self.table,
+            issue: self.text,
+        }
+    }
+}
+
+/// The issue records of `problems`, and the summary documents.csv shows.
+fn report(record: &DocumentRecord, mut problems: Vec<Problem>) -> (Vec<IssueRecord>, String) {
+    // Once each: two cells of one row may be in doubt for the same reason.
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| seen.insert(p.summary()));
+    let summaries: Vec<String> = problems.iter().map(Problem::summary).collect();
+    let (doc_id, source) = (
+        Shared::from(record.doc_id.as_str()),
+        Shared::from(record.source.as_str()),
+    );
+    let issues = problems
+        .into_iter()
+        .map(|p| p.record(&doc_id, &source))
+        .collect();
+    (issues, summarise(&summaries))
 }
 
 /// First 16 hex digits of the SHA-256 of the input bytes.
@@ -137,11 +197,13 @@ pub fn process_bytes(bytes: &[u8], source: &str) -> Outcome {
 
 fn failed(mut record: DocumentRecord, error: String) -> Outcome {
     record.status = Status::Failed.as_str();
+    let (issues, _) = report(&record, vec![Problem::of_document(error.clone())]);
     record.error = error;
     Outcome {
         document: record,
         line_items: Vec::new(),
         checks: Vec::new(),
+        issues,
         status: Status::Failed,
     }
 }
@@ -299,10 +361,14 @@ fn finish(
         .count();
     // Failures another column assignment would fix point at extraction, not
     // at the publisher: the document is then only partially trustworthy.
-    let suspects: Vec<String> = results
+    let suspects: Vec<Problem> = results
         .iter()
         .filter(|c| c.extraction_suspect)
-        .map(|c| format!("check failed, likely extraction: {} {}", c.table, c.subject))
+        .map(|c| Problem {
+            table_no: c.table_no.map(|n| n.to_string()).unwrap_or_default(),
+            table: c.table,
+            text: format!("check failed, likely extraction: {}", c.subject),
+        })
         .collect();
     let doc_id = crate::emit::Shared::from(record.doc_id.as_str());
     let checks: Vec<CheckRecord> = results
@@ -317,19 +383,17 @@ fn finish(
             ok: c.outcome.as_str(),
         })
         .collect();
-    let mut problems: Vec<String> = doc
+    let mut problems: Vec<Problem> = doc
         .issues
         .iter()
         .cloned()
+        .map(Problem::of_document)
         .chain(doc.tables.iter().flat_map(|t| {
-            let label = format!(
-                "{} {}",
-                t.number.map(|n| format!("表{n}")).unwrap_or_default(),
-                t.kind
-            );
-            t.issues
-                .iter()
-                .map(move |i| format!("{}: {i}", label.trim()))
+            t.issues.iter().map(|i| Problem {
+                table_no: t.number.map(|n| n.to_string()).unwrap_or_default(),
+                table: t.kind,
+                text: i.clone(),
+            })
         }))
         .chain(suspects)
         .collect();
@@ -340,7 +404,7 @@ fn finish(
         .filter(|l| l.status == CellStatus::Uncertain.as_str())
         .count();
     if uncertain > 0 && problems.is_empty() {
-        problems.push(format!("{uncertain} cells uncertain"));
+        problems.push(Problem::of_document(format!("{uncertain} cells uncertain")));
     }
     let uncertain = uncertain > 0;
     let recognised = !doc.tables.is_empty() || doc.titles_seen > 0;
@@ -354,33 +418,40 @@ fn finish(
         };
         problems.insert(
             0,
-            format!("{read}: blank tables, or tables printed as images?"),
+            Problem::of_document(format!(
+                "{read}: blank tables, or tables printed as images?"
+            )),
         );
     }
-    let status = if !recognised {
+    let (status, issues) = if !recognised {
         // What was noticed on the way (scanned pages) and what the file
         // looks like (an HTML page) may say why.
-        let why: Vec<String> = problems
-            .iter()
-            .cloned()
-            .chain(hint.map(String::from))
+        let why: Vec<Problem> = problems
+            .into_iter()
+            .chain(hint.map(|h| Problem::of_document(h.into())))
             .collect();
-        record.error = match why.as_slice() {
-            [] => "no budget tables recognised".into(),
-            _ => format!("no budget tables recognised: {}", summarise(&why)),
+        let (why, said) = report(&record, why);
+        let failure = Problem::of_document("no budget tables recognised".into());
+        let (mut issues, _) = report(&record, vec![failure]);
+        issues.extend(why);
+        record.error = match said.as_str() {
+            "" => "no budget tables recognised".into(),
+            _ => format!("no budget tables recognised: {said}"),
         };
-        Status::Failed
+        (Status::Failed, issues)
     } else if !problems.is_empty() || uncertain {
-        record.error = summarise(&problems);
-        Status::Partial
+        let (issues, said) = report(&record, problems);
+        record.error = said;
+        (Status::Partial, issues)
     } else {
-        Status::Ok
+        (Status::Ok, Vec::new())
     };
     record.status = status.as_str();
     Outcome {
         document: record,
         line_items,
         checks,
+        issues,
         status,
     }
 }

@@ -73,6 +73,9 @@ impl Run {
     fn checks(&self) -> Vec<Record> {
         read_csv(&self.out.path().join("checks.csv"))
     }
+    fn issues(&self) -> Vec<Record> {
+        read_csv(&self.out.path().join("issues.csv"))
+    }
     /// The run's only document has this status, checks failed and cells
     /// uncertain (its error shown otherwise).
     fn assert_document(&self, expected: [&str; 3]) {
@@ -236,6 +239,44 @@ fn rows_of(rows: &[Record], stem: &str) -> Vec<Record> {
         .filter(|r| r["source"].contains(stem))
         .cloned()
         .collect()
+}
+
+#[test]
+fn issues_csv_lists_every_problem_documents_csv_summarises() {
+    // The flow seed: four problems, documents.csv shows three of them.
+    let run = extract(&[&root().join("samples/001_49a4b981723e56f6.txt")]);
+    let error = run.documents()[0]["error"].clone();
+    assert!(error.ends_with("; and 1 more"), "{error}");
+    let issues = run.issues();
+    let shown: Vec<String> = issues
+        .iter()
+        .map(|i| {
+            let number = match i["table_no"].as_str() {
+                "" => String::new(),
+                n => format!("表{n} "),
+            };
+            format!("{number}{}: {}", i["table"], i["issue"])
+        })
+        .collect();
+    assert_eq!(shown.len(), 4, "{shown:#?}");
+    assert_eq!(shown[..3].join("; ") + "; and 1 more", error);
+    assert_eq!(
+        shown[0],
+        "表7 project: flow layout: 9 rows could not be placed with certainty"
+    );
+    assert!(
+        shown[3].starts_with("表2 income: check failed, likely extraction: 20801"),
+        "{}",
+        shown[3]
+    );
+    // A clean document has none; a failed one has its error.
+    let run = extract(&[&root().join("samples/002_ef8a97d7800bc6c6.txt")]);
+    assert!(run.issues().is_empty());
+    let run = extract_text("empty.txt", "");
+    let issues = run.issues();
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0]["issue"], run.documents()[0]["error"]);
+    assert_eq!(issues[0]["table"], "");
 }
 
 #[test]
@@ -5062,8 +5103,8 @@ fn change_and_rate_headed_the_other_way_round_are_uncertain() {
     let d = &run.documents()[0];
     assert_eq!(d["status"], "partial");
     assert!(
-        d["error"].starts_with(
-            "check failed, likely extraction: general_budget 208 社会保障和就业支出: total = prior_year + change"
+        d["error"].contains(
+            "general_budget: check failed, likely extraction: 208 社会保障和就业支出: total = prior_year + change"
         ),
         "{}",
         d["error"]

@@ -96,7 +96,7 @@ fn as_csv_text(f: &Field) -> String {
 fn parquet_reads_back_equal_to_the_csv() {
     let dir = tempfile::tempdir().unwrap();
     extract(&["--format", "csv,parquet", "-q"], dir.path());
-    for name in ["line_items", "documents", "checks"] {
+    for name in ["line_items", "documents", "checks", "issues"] {
         let mut csv = csv::Reader::from_path(dir.path().join(format!("{name}.csv"))).unwrap();
         let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
         let csv_rows: Vec<Vec<String>> = csv
@@ -147,6 +147,7 @@ fn excel_csvs_start_with_a_bom_and_wide_tables_have_one_column_per_measure() {
         "line_items.csv",
         "documents.csv",
         "checks.csv",
+        "issues.csv",
         "tables/expenditure.csv",
     ] {
         let bytes = std::fs::read(dir.path().join(f)).unwrap();

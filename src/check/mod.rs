@@ -525,6 +525,8 @@ impl Outcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckResult {
     pub table: &'static str,
+    /// The table's printed number (`3` for 表3), when it has one.
+    pub table_no: Option<crate::model::TableNo>,
     pub rule: Rule,
     pub subject: String,
     pub expected: String,
@@ -1498,7 +1500,10 @@ fn doubt_parts_holding_their_total(table: &mut Table, g: &Grammar) {
     let kind = table.kind;
     let mut found = None;
     for rule in &g.identities.row_sums {
-        let (mut telling, mut holding, mut sure) = (0, 0, false);
+        // Counted once per set of amounts: a 类 with one 款 of one 项
+        // repeats a coincidence three times.
+        let mut telling = BTreeSet::new();
+        let mut holding = BTreeSet::new();
         for row in &table.rows {
             let columns = table.columns_of(row.section);
             let lost_total = rule.section == row.section
@@ -1507,28 +1512,30 @@ fn doubt_parts_holding_their_total(table: &mut Table, g: &Grammar) {
             if !lost_total {
                 continue;
             }
-            let parts: Vec<i64> = rule
+            let mut parts: Vec<i64> = rule
                 .parts
                 .iter()
                 .filter_map(|m| row.value(m))
                 .map(|v| v.amount.cents)
                 .filter(|&c| c > 0)
                 .collect();
-            let Some(&max) = parts.iter().max() else {
+            parts.sort_unstable();
+            let Some(&max) = parts.last() else {
                 continue;
             };
             if parts.len() < 2 {
                 continue;
             }
-            telling += 1;
             if parts.iter().sum::<i64>() - max == max {
-                holding += 1;
-                // Three parts or more: no coincidence of two equal amounts.
-                sure |= parts.len() >= 3;
+                holding.insert(parts.clone());
             }
+            telling.insert(parts);
         }
-        if sure || (holding >= 2 && holding * 2 >= telling) {
-            found = Some((rule.total, holding));
+        // Two sets of amounts at least, and half those with two parts or
+        // more: one coincidence (two equal parts, or a third that happens
+        // to add up) does not make a column.
+        if holding.len() >= 2 && holding.len() * 2 >= telling.len() {
+            found = Some((rule.total, holding.len()));
             break;
         }
     }
@@ -1601,6 +1608,7 @@ fn evaluate_all(
             };
             CheckResult {
                 table: table.kind,
+                table_no: table.number,
                 rule: id.rule,
                 subject: id.subject.describe(table),
                 expected: format_in(ev.expected, unit),
@@ -1780,9 +1788,13 @@ fn an_outside_amount_fits(doc: &Document, id: &Identity) -> bool {
     // (A sum off by no more than a slip is the publisher's: no amount
     // is out of place.)
     let fits = |d: i128| short.abs() > slip && (d - short).abs() <= slip;
+    // An amount the identity already prints is no new one: 人员经费 equal
+    // to 基本支出 would stand in for any total the row's slip left short.
+    let printed = |a: i128| totals.iter().chain(&parts).any(|(_, x)| *x == a);
     row_cells(doc, id.table, row)
         .filter(|(c, v)| !inside(c.measure) && v.amount.cents != 0)
         .map(|(_, v)| i128::from(v.amount.cents))
+        .filter(|&outside| !printed(outside))
         .any(|outside| {
             parts.iter().any(|(_, a)| fits(outside - a))
                 || totals.iter().any(|(_, a)| fits(a - outside))
@@ -1954,6 +1966,16 @@ mod tests {
         );
         // No amount of the row fills the gap: as printed.
         assert_eq!(statuses(10_000, 6_000, 3_000), vec![CellStatus::Ok; 3]);
+        // 人员经费 equal to 基本支出 (no 公用经费, no 项目支出) under a
+        // publisher's wrong total: it stands in for nothing new.
+        let mut doc = crate::testing::expenditure_document(vec![row_of(
+            "20808",
+            &[("total", 12_000), ("basic", 10_000), ("personnel", 10_000)],
+        )]);
+        doc.tables[0].kind = "general_budget";
+        doc.tables[0].columns = vec!["total", "basic", "personnel", "public_funds", "project"];
+        flag(&mut doc);
+        assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Ok; 3]);
     }
 
     #[test]
@@ -1969,23 +1991,37 @@ mod tests {
         let garbled = vec!["affiliate_subsidy", "project", "remit_to_superior", "basic"];
         let t = table(
             garbled.clone(),
-            vec![row_of(
-                "201",
-                &[
-                    ("affiliate_subsidy", 210_666),
-                    ("project", 150_352),
-                    ("remit_to_superior", 60_314),
-                ],
-            )],
+            vec![
+                row_of(
+                    "201",
+                    &[
+                        ("affiliate_subsidy", 210_666),
+                        ("project", 150_352),
+                        ("remit_to_superior", 60_314),
+                    ],
+                ),
+                row_of(
+                    "2010601",
+                    &[
+                        ("affiliate_subsidy", 151_189),
+                        ("project", 150_352),
+                        ("remit_to_superior", 837),
+                    ],
+                ),
+            ],
         );
-        assert!(t.rows[0]
-            .values
+        assert!(t
+            .rows
             .iter()
+            .flat_map(|r| &r.values)
             .all(|v| v.status == CellStatus::Uncertain));
         assert!(t.issues[0].contains("no total column"), "{:?}", t.issues);
-        // Two equal parts in one row of three: a coincidence, not a column.
+        // Two equal parts down one chain of codes, among rows that differ:
+        // one coincidence, not a column.
         let rows = vec![
             row_of("208", &[("basic", 32_672), ("project", 32_672)]),
+            row_of("20805", &[("basic", 32_672), ("project", 32_672)]),
+            row_of("2080501", &[("basic", 32_672), ("project", 32_672)]),
             row_of("210", &[("basic", 6_099), ("project", 100)]),
             row_of("221", &[("basic", 44_569), ("project", 2_000)]),
         ];

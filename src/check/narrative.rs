@@ -461,6 +461,7 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
                 }),
                 None => results.push(CheckResult {
                     table: kind,
+                    table_no: None,
                     rule: Rule::Narrative,
                     subject: format!(
                         "{} line {}: “…{context}” {stated}",
@@ -483,6 +484,7 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
                 let percent = |v: i128| format!("{}%", format_in(v, Unit::Yuan));
                 results.push(CheckResult {
                     table: kind,
+                    table_no: None,
                     rule: Rule::Narrative,
                     subject: format!(
                         "{} line {}: “…{context}{stated}{}”: rate = 100 × change / last year's",

@@ -65,6 +65,19 @@ pub struct CheckRecord {
     pub ok: &'static str,
 }
 
+/// One row of `issues.csv`: one problem noticed in a document (documents.csv
+/// `error` shows the first three of them), with the table it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueRecord {
+    pub doc_id: Shared,
+    pub source: Shared,
+    /// The table's printed number (`3` for 表3), when it has one.
+    pub table_no: String,
+    /// The table's kind; empty for the document as a whole.
+    pub table: &'static str,
+    pub issue: String,
+}
+
 /// One row of `documents.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentRecord {
@@ -272,10 +285,11 @@ impl<T: Fields> CsvSink<T> {
 
 /// The three record tables, by file stem (`.csv` / `.parquet`) and columns:
 /// what a run writes at the top of its output folder.
-pub const RECORD_TABLES: [(&str, &[&str]); 3] = [
+pub const RECORD_TABLES: [(&str, &[&str]); 4] = [
     ("line_items", &LINE_ITEM_COLUMNS),
     ("documents", &DOCUMENT_COLUMNS),
     ("checks", &CHECK_COLUMNS),
+    ("issues", &ISSUE_COLUMNS),
 ];
 
 pub const LINE_ITEM_COLUMNS: [&str; 14] = [
@@ -286,6 +300,8 @@ pub const LINE_ITEM_COLUMNS: [&str; 14] = [
 pub const CHECK_COLUMNS: [&str; 7] = [
     "doc_id", "table", "rule", "subject", "expected", "actual", "ok",
 ];
+
+pub const ISSUE_COLUMNS: [&str; 5] = ["doc_id", "source", "table_no", "table", "issue"];
 
 pub const DOCUMENT_COLUMNS: [&str; 22] = [
     "doc_id",
@@ -346,6 +362,21 @@ impl Fields for CheckRecord {
             &self.expected,
             &self.actual,
             self.ok,
+        ]
+        .into_iter()
+        .map(Cow::Borrowed)
+        .collect()
+    }
+}
+
+impl Fields for IssueRecord {
+    fn fields(&self) -> Vec<Cow<'_, str>> {
+        [
+            &*self.doc_id,
+            &self.source,
+            &self.table_no,
+            self.table,
+            &self.issue,
         ]
         .into_iter()
         .map(Cow::Borrowed)

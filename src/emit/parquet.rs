@@ -1,4 +1,4 @@
-//! Parquet output: the same three tables as the CSVs, same column names.
+//! Parquet output: the same four tables as the CSVs, same column names.
 //! `amount` is decimal(18,2); counts and years are integers; codes stay
 //! strings; an empty text cell is null. Rows are buffered and written in
 //! row groups, so memory stays bounded.
@@ -35,6 +35,8 @@ pub const LINE_ITEM_KINDS: [Kind; 14] = {
 };
 
 pub const CHECK_KINDS: [Kind; 7] = [Kind::Text; 7];
+
+pub const ISSUE_KINDS: [Kind; 5] = [Kind::Text; 5];
 
 pub const DOCUMENT_KINDS: [Kind; 22] = {
     use Kind::*;

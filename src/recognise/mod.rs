@@ -64,6 +64,9 @@ struct Segmenter<'t> {
     pending_number: Option<TableNo>,
     agencies: Vec<String>,
     part: Option<Part>,
+    /// A table title was read since the last part heading (the tables'
+    /// own heading may be lost: tables under 第一部分).
+    titled_in_part: bool,
     overview: String,
     /// Per recognised table: whether it stated its own unit.
     unit_stated: Vec<bool>,
@@ -142,6 +145,7 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
         pending_number: None,
         agencies: Vec::new(),
         part: None,
+        titled_in_part: false,
         overview: String::new(),
         unit_stated: Vec::new(),
         loose_unit: None,
@@ -605,6 +609,7 @@ impl Segmenter<'_> {
             self.close();
             self.in_standalone_narrative = false;
             self.part = Some(part);
+            self.titled_in_part = false;
             self.pending_number = None;
             return true;
         }
@@ -646,6 +651,7 @@ impl Segmenter<'_> {
                 let number = t.number.or(self.pending_number.take());
                 self.target = match meaning {
                     TitleMeaning::Kind(kind) => {
+                        self.titled_in_part = true;
                         Target::Table(Draft::new(number, kind, t.text.to_string(), at))
                     }
                     TitleMeaning::Ignored => Target::Skip,
@@ -790,13 +796,16 @@ impl Segmenter<'_> {
         }
     }
 
-    /// Outside the overview, the narrative and the appendices: where a
-    /// coded row with amounts can only be a table's.
+    /// Outside the overview (unless a table was titled in it), the
+    /// narrative and the appendices: where a coded row with amounts can
+    /// only be a table's.
     fn may_hold_tables(&self) -> bool {
-        !matches!(
-            self.part,
-            Some(Part::Overview | Part::Narrative | Part::Definitions)
-        )
+        match self.part {
+            // Tables after the overview whose 第二部分 heading was lost.
+            Some(Part::Overview) => self.titled_in_part,
+            Some(Part::Narrative | Part::Definitions) => false,
+            _ => true,
+        }
     }
 
     /// Rows of codes and amounts that no title went before are not
@@ -2135,6 +2144,18 @@ mod tests {
         let d = doc(&format!("第二部分 部门预算公开表\n{table}"));
         assert!(d.issues.is_empty(), "{:?}", d.issues);
         let d = doc(&format!("第三部分 情况说明\n{table}{second}"));
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
+        // Tables under the overview (their 第二部分 heading lost, as in a
+        // `pdftotext -layout` dump of Shanghai's 决算): once a table is
+        // titled there, its lost rows are reported too; before, a coded
+        // line of the overview is not.
+        let overview = "第一部分 某局概况\n一、主要职能\n";
+        let d = doc(&format!("{overview}{table}{second}"));
+        assert_eq!(d.issues.len(), 1, "{:?}", d.issues);
+        let d = doc(&format!(
+            "{overview}{}{second}",
+            &table[table.find("208").unwrap()..]
+        ));
         assert!(d.issues.is_empty(), "{:?}", d.issues);
     }
 
