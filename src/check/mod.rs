@@ -1598,6 +1598,7 @@ fn evaluate_all(
         .map(|(id, _)| id)
         .collect();
     doubtful.extend(cells_of_rows(doc, &reassignable));
+    doubtful.extend(moved_between_columns(doc, &all));
     let mut out: Vec<CheckResult> = evaluated()
         .map(|(id, ev)| {
             let table = &doc.tables[id.table];
@@ -1752,6 +1753,58 @@ fn another_assignment_holds(doc: &Document, id: &Identity) -> bool {
     };
     let rest: i64 = amounts.iter().sum::<i64>() - max;
     max == rest
+}
+
+/// The cells of two columns whose sums under one row are off by the same
+/// amount, one short and one over (`政府性基金` 756 over its 款, `单位资金`
+/// 756 short): an amount read one column off, the row sums still holding.
+/// Which cell moved is not known: the row's and its children's cells of
+/// both columns. (Blank cells count as zero here: the column a moved
+/// amount left is often blank.)
+fn moved_between_columns(doc: &Document, all: &[Identity]) -> Vec<CellRef> {
+    let side = |terms: &[Term]| {
+        terms
+            .iter()
+            .try_fold(0i128, |sum, t| match term_value(doc, t) {
+                TermValue::Printed(v) => Some(sum + v),
+                TermValue::Blank => Some(sum),
+                TermValue::Absent => None,
+            })
+    };
+    // Per parent row: each column's (over or short, identity).
+    let mut by_row: BTreeMap<(usize, usize), Vec<(i128, &Identity)>> = BTreeMap::new();
+    for id in all {
+        let (Rule::ChildrenSum, Subject::Children { row, .. }) = (id.rule, &id.subject) else {
+            continue;
+        };
+        let (Some(total), Some(parts)) = (side(&id.total), side(&id.parts)) else {
+            continue;
+        };
+        if total != parts {
+            by_row
+                .entry((id.table, *row))
+                .or_default()
+                .push((total - parts, id));
+        }
+    }
+    // A row already in doubt explains its own sums: its children stand.
+    let in_doubt = |id: &Identity| {
+        id.total.iter().any(|t| {
+            t.printed(doc)
+                .is_some_and(|v| v.status == CellStatus::Uncertain)
+        })
+    };
+    let mut moved = Vec::new();
+    for off in by_row.values() {
+        for (i, (over, a)) in off.iter().enumerate() {
+            for (short, b) in &off[i + 1..] {
+                if *over == -*short && !in_doubt(a) && !in_doubt(b) {
+                    moved.extend(a.cells().chain(b.cells()).copied());
+                }
+            }
+        }
+    }
+    moved
 }
 
 /// Whether a failing row sum would hold with an amount its row prints in
@@ -1976,6 +2029,50 @@ mod tests {
         doc.tables[0].columns = vec!["total", "basic", "personnel", "public_funds", "project"];
         flag(&mut doc);
         assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Ok; 3]);
+    }
+
+    #[test]
+    fn an_amount_read_one_column_off_under_holding_row_sums_is_uncertain() {
+        // 201's 项目支出 read under 基本支出 (its own column blank): the row
+        // sum holds, the two columns' sums over its 款 are off by 400 each
+        // way.
+        let rows = |parent: &[(Measure, i64)]| {
+            vec![
+                row_of("201", parent),
+                row_of("20101", &[("total", 150), ("project", 150)]),
+                row_of("20102", &[("total", 250), ("project", 250)]),
+            ]
+        };
+        let statuses = |doc: &Document| -> Vec<Vec<CellStatus>> {
+            (0..3).map(|r| row_statuses(doc, r)).collect()
+        };
+        let mut doc = crate::testing::expenditure_document(rows(&[("total", 400), ("basic", 400)]));
+        flag(&mut doc);
+        use CellStatus::{Ok, Uncertain};
+        assert_eq!(
+            statuses(&doc),
+            [
+                vec![Ok, Uncertain],
+                vec![Ok, Uncertain],
+                vec![Ok, Uncertain]
+            ]
+        );
+        // Read right: nothing in doubt.
+        let mut doc =
+            crate::testing::expenditure_document(rows(&[("total", 400), ("project", 400)]));
+        flag(&mut doc);
+        assert_eq!(statuses(&doc), [vec![Ok, Ok], vec![Ok, Ok], vec![Ok, Ok]]);
+        // The parent already in doubt (its own reading) explains the sums:
+        // its children stand.
+        let mut doc = crate::testing::expenditure_document(rows(&[("total", 400), ("basic", 400)]));
+        for v in &mut doc.tables[0].rows[0].values {
+            v.status = Uncertain;
+        }
+        flag(&mut doc);
+        assert_eq!(
+            statuses(&doc),
+            [vec![Uncertain, Uncertain], vec![Ok, Ok], vec![Ok, Ok]]
+        );
     }
 
     #[test]
