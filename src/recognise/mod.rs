@@ -2122,6 +2122,50 @@ mod tests {
     }
 
     #[test]
+    fn two_categories_run_together_leave_their_amounts_uncertain() {
+        // An aligned dump of a row-wise “三公” table: 因公出国（境）费,
+        // printed without amounts, is joined to the row under it.
+        let text = "\
+                  财政拨款“三公”经费支出情况表
+编制单位：某局                                    单位：万元
+
+“三公”经费支出内容                                合计            一般公共预算
+合计                                     25.00             25.00
+因公出国（境）费
+公务接待费                                   5.00              5.00
+公务用车购置及运行费（小计）                         20.00             20.00
+其中：公务用车购置费                             13.00             13.00
+公务用车运行费                                 7.00              7.00
+";
+        let items = layout::items(text, LayoutKind::Aligned);
+        let d = recognise(Grammar::global(), items, text);
+        let t = &d.tables[0];
+        let rows: Vec<(&str, Vec<CellStatus>)> = t
+            .rows
+            .iter()
+            .map(|r| (r.item.as_str(), r.values.iter().map(|v| v.status).collect()))
+            .collect();
+        let ok = vec![CellStatus::Ok; 2];
+        assert_eq!(
+            rows,
+            [
+                ("合计", ok.clone()),
+                ("因公出国(境)费公务接待费", vec![CellStatus::Uncertain; 2]),
+                ("公务用车购置及运行费", ok.clone()),
+                ("公务用车购置费", ok.clone()),
+                ("公务用车运行费", ok),
+            ]
+        );
+        assert!(
+            t.issues
+                .iter()
+                .any(|i| i.contains("runs two categories together")),
+            "{:?}",
+            t.issues
+        );
+    }
+
+    #[test]
     fn coded_rows_after_no_title_are_reported() {
         // A sentence inside a table ends it; the coded rows after it belong
         // to no table. They are not extracted, and the document says so.

@@ -2632,6 +2632,15 @@ fn reads_one_way(
 /// order but not on the amounts' columns. The header then only hints at the
 /// categories; the table's sums place them (`repaired`), or they stay
 /// `uncertain`.
+/// Whether `label` is two “三公” categories' labels run together
+/// (`因公出国(境)费公务接待费`).
+fn runs_categories_together(g: &Grammar, label: &str) -> bool {
+    label.char_indices().skip(1).any(|(at, _)| {
+        g.three_public_category(&label[..at]).is_some()
+            && g.three_public_category(&label[at..]).is_some()
+    })
+}
+
 pub(super) fn three_public(
     g: &Grammar,
     kind: &TableKind,
@@ -2672,7 +2681,17 @@ pub(super) fn three_public(
                 .three_public_category(raw)
                 .or_else(|| wrapped.filter(|_| normalize::label(raw) == "(小计)"));
             let item = category.map_or_else(|| normalize::label(raw).into_owned(), str::to_string);
-            let floor = align.floor(cells).max(split);
+            let mut floor = align.floor(cells).max(split);
+            // Two categories' labels on one row (an aligned dump joining a
+            // category printed without amounts to the row under or over
+            // it): the amounts are either's.
+            if category.is_none() && runs_categories_together(g, &item) {
+                let at = cells.first().map_or(table.at, |c| c.at);
+                table.issues.push(format!(
+                    "line {at}: '{item}' runs two categories together: its amounts are either's, uncertain"
+                ));
+                floor = CellStatus::Uncertain;
+            }
             let values = values(g, None, cells, 1, &cols, floor, table);
             wrapped = category.filter(|_| values.is_empty());
             if values.is_empty() {
