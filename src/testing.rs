@@ -2,7 +2,21 @@
 
 use std::ops::RangeInclusive;
 
-use crate::model::{Document, Placement, Provenance, Row, Table, Unit};
+use crate::amount::Amount;
+use crate::grammar::Measure;
+use crate::model::{CellStatus, Document, Placement, Provenance, Row, Table, Unit, Value};
+
+/// A cell of `measure` printed at line 1.
+pub fn value(measure: Measure, amount: Amount, status: CellStatus) -> Value {
+    Value {
+        measure,
+        amount,
+        status,
+        at: Provenance::Line(1),
+        alternatives: vec![],
+        restored_from: None,
+    }
+}
 
 /// A document holding one expenditure table (表3, 万元, total / basic /
 /// project) of `rows`.

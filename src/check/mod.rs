@@ -1869,14 +1869,7 @@ mod tests {
     }
 
     fn expenditure_row(total: i64, basic: i64, project: i64, status: CellStatus) -> Document {
-        let v = |measure, cents| Value {
-            measure,
-            amount: Amount::from_cents(cents),
-            status,
-            at: Provenance::Line(1),
-            alternatives: vec![],
-            restored_from: None,
-        };
+        let v = |measure, cents| crate::testing::value(measure, Amount::from_cents(cents), status);
         let row = Row {
             section: None,
             code: Code::new("208"),
@@ -1975,13 +1968,8 @@ mod tests {
             project: String::new(),
             values: measures
                 .iter()
-                .map(|&(measure, cents)| Value {
-                    measure,
-                    amount: Amount::from_cents(cents),
-                    status: CellStatus::Ok,
-                    at: Provenance::Line(1),
-                    alternatives: vec![],
-                    restored_from: None,
+                .map(|&(measure, cents)| {
+                    crate::testing::value(measure, Amount::from_cents(cents), CellStatus::Ok)
                 })
                 .collect(),
             at: Provenance::Line(1),

@@ -281,7 +281,7 @@ mod tests {
     use super::*;
     use crate::check;
     use crate::grammar::Grammar;
-    use crate::model::{Code, Provenance, Row, Value};
+    use crate::model::{Code, Provenance, Row};
 
     /// A row of an expenditure table (total, basic, project), as printed.
     fn row(code: &str, item: &str, printed: [&str; 3]) -> Row {
@@ -293,13 +293,8 @@ mod tests {
             values: ["total", "basic", "project"]
                 .into_iter()
                 .zip(printed)
-                .map(|(measure, text)| Value {
-                    measure,
-                    amount: Amount::parse(text).unwrap(),
-                    status: CellStatus::Ok,
-                    at: Provenance::Line(1),
-                    alternatives: vec![],
-                    restored_from: None,
+                .map(|(measure, text)| {
+                    crate::testing::value(measure, Amount::parse(text).unwrap(), CellStatus::Ok)
                 })
                 .collect(),
             at: Provenance::Line(1),
