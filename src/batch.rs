@@ -404,6 +404,14 @@ impl FirstCopies {
             d.checks_failed,
         ) = (0, 0, 0, 0);
         let note = format!("same bytes as {first}: its rows are written once, under that source");
+        // Its own problems are the first copy's, listed there.
+        o.issues.push(IssueRecord {
+            doc_id: d.doc_id.as_str().into(),
+            source: d.source.as_str().into(),
+            table_no: String::new(),
+            table: "",
+            issue: note.clone(),
+        });
         d.error = if d.error.is_empty() {
             note
         } else {
@@ -653,8 +661,10 @@ mod tests {
         let out = dir.path().join("out");
         let inputs = discover(&[dir.path().to_path_buf()]);
         let mut seen = Vec::new();
+        let mut issues = Vec::new();
         let summary = run(&inputs, &Options::csv(out.clone()), |o| {
-            seen.push((o.line_items.len(), o.checks.len(), o.document.error.clone()))
+            seen.push((o.line_items.len(), o.checks.len(), o.document.error.clone()));
+            issues.push(o.issues.iter().map(|i| i.issue.clone()).collect::<Vec<_>>());
         })
         .unwrap();
         assert_eq!((summary.documents(), summary.copies), (5, 1));
@@ -669,6 +679,9 @@ mod tests {
                 format!("same bytes as {a}: its rows are written once, under that source")
             )
         );
+        // Its one issue says whose copy it is (a clean seed: no other).
+        assert_eq!(issues[0], Vec::<String>::new());
+        assert_eq!(issues[1], [seen[1].2.clone()]);
         assert_eq!((seen[2].0, seen[2].2.as_str()), (272, ""));
         assert_eq!(
             (seen[3].2.as_str(), seen[4].2.as_str()),

@@ -1519,14 +1519,11 @@ fn doubt_parts_holding_their_total(table: &mut Table, g: &Grammar) {
                 .map(|v| v.amount.cents)
                 .filter(|&c| c > 0)
                 .collect();
-            parts.sort_unstable();
-            let Some(&max) = parts.last() else {
-                continue;
-            };
             if parts.len() < 2 {
                 continue;
             }
-            if parts.iter().sum::<i64>() - max == max {
+            parts.sort_unstable();
+            if largest_is_the_rest(&parts) {
                 holding.insert(parts.clone());
             }
             telling.insert(parts);
@@ -1593,7 +1590,7 @@ fn evaluate_all(
     // or a publisher's swap: either way not sure).
     let reassignable: Vec<&Identity> = evaluated()
         .filter(|(id, ev)| {
-            !ev.holds && (another_assignment_holds(doc, id) || an_outside_amount_fits(doc, id))
+            !ev.holds && (another_assignment_holds(doc, id) || an_outside_amount_fits(doc, g, id))
         })
         .map(|(id, _)| id)
         .collect();
@@ -1748,43 +1745,41 @@ fn another_assignment_holds(doc: &Document, id: &Identity) -> bool {
         .cells()
         .filter_map(|c| value(c).map(|v| v.amount.cents))
         .collect();
+    largest_is_the_rest(&amounts)
+}
+
+/// Whether, of two amounts or more, the largest equals the sum of the
+/// others: one of them may be the others' total.
+fn largest_is_the_rest(amounts: &[i64]) -> bool {
     let (Some(&max), true) = (amounts.iter().max(), amounts.len() >= 2) else {
         return false;
     };
-    let rest: i64 = amounts.iter().sum::<i64>() - max;
-    max == rest
+    amounts.iter().sum::<i64>() - max == max
 }
 
 /// The cells of two columns whose sums under one row are off by the same
-/// amount, one short and one over (`政府性基金` 756 over its 款, `单位资金`
-/// 756 short): an amount read one column off, the row sums still holding.
+/// amount, one over and one short (`政府性基金` 756 over its 款, `单位资金`
+/// 756 short): an amount read one column off, which a row sum cannot show.
 /// Which cell moved is not known: the row's and its children's cells of
 /// both columns. (Blank cells count as zero here: the column a moved
-/// amount left is often blank.)
+/// amount left is often blank.) Offsets of one unit in the last printed
+/// digit are rounding, the publisher's.
 fn moved_between_columns(doc: &Document, all: &[Identity]) -> Vec<CellRef> {
-    let side = |terms: &[Term]| {
-        terms
-            .iter()
-            .try_fold(0i128, |sum, t| match term_value(doc, t) {
-                TermValue::Printed(v) => Some(sum + v),
-                TermValue::Blank => Some(sum),
-                TermValue::Absent => None,
-            })
-    };
-    // Per parent row: each column's (over or short, identity).
+    // Per parent row: each column's offset (total − parts) and identity.
     let mut by_row: BTreeMap<(usize, usize), Vec<(i128, &Identity)>> = BTreeMap::new();
     for id in all {
         let (Rule::ChildrenSum, Subject::Children { row, .. }) = (id.rule, &id.subject) else {
             continue;
         };
-        let (Some(total), Some(parts)) = (side(&id.total), side(&id.parts)) else {
+        let Some(sums) = id.sums(doc) else {
             continue;
         };
-        if total != parts {
+        let offset = sums.expected - sums.actual;
+        if offset.abs() > last_digit(doc, id) {
             by_row
                 .entry((id.table, *row))
                 .or_default()
-                .push((total - parts, id));
+                .push((offset, id));
         }
     }
     // A row already in doubt explains its own sums: its children stand.
@@ -1795,10 +1790,10 @@ fn moved_between_columns(doc: &Document, all: &[Identity]) -> Vec<CellRef> {
         })
     };
     let mut moved = Vec::new();
-    for off in by_row.values() {
-        for (i, (over, a)) in off.iter().enumerate() {
-            for (short, b) in &off[i + 1..] {
-                if *over == -*short && !in_doubt(a) && !in_doubt(b) {
+    for offsets in by_row.values() {
+        for (i, (offset_a, a)) in offsets.iter().enumerate() {
+            for (offset_b, b) in &offsets[i + 1..] {
+                if *offset_a == -*offset_b && !in_doubt(a) && !in_doubt(b) {
                     moved.extend(a.cells().chain(b.cells()).copied());
                 }
             }
@@ -1807,50 +1802,66 @@ fn moved_between_columns(doc: &Document, all: &[Identity]) -> Vec<CellRef> {
     moved
 }
 
+/// One unit in the last digit an identity's cells print, in 元-hundredths:
+/// 1 元 where every amount is whole, else a hundredth of the table's unit.
+fn last_digit(doc: &Document, id: &Identity) -> i128 {
+    let whole = id
+        .cells()
+        .filter_map(|c| c.value(doc))
+        .all(|v| v.amount.cents % 100 == 0);
+    yuan_factor(doc.tables[id.table].unit) * if whole { 100 } else { 1 }
+}
+
 /// Whether a failing row sum would hold with an amount its row prints in
 /// another column put in place of one of its cells (printed or blank): a
 /// layout that set that amount one column off (`项目支出`'s amount under
 /// 公用经费, its own column left blank).
-fn an_outside_amount_fits(doc: &Document, id: &Identity) -> bool {
+fn an_outside_amount_fits(doc: &Document, g: &Grammar, id: &Identity) -> bool {
     let Subject::Row { row, .. } = id.subject else {
         return false;
     };
     if id.rule != Rule::RowSum {
         return false;
     }
-    let cells = |terms: &[Term]| -> Vec<(Measure, i128)> {
+    // The identity's cells: (measure, amount in the table's hundredths, 0
+    // when blank).
+    let cells_of = |terms: &[Term]| -> Vec<(Measure, i128)> {
         terms
             .iter()
             .filter_map(|t| match t {
-                Term::Cell(c) => Some((
-                    c.measure,
-                    c.value(doc).map_or(0, |v| i128::from(v.amount.cents)),
-                )),
+                Term::Cell(c) => Some((c.measure, t.printed(doc).map_or(0, |v| v.amount.cents))),
                 Term::Stated { .. } => None,
             })
+            .map(|(m, cents)| (m, i128::from(cents)))
             .collect()
     };
-    let (totals, parts) = (cells(&id.total), cells(&id.parts));
-    let inside = |m: Measure| totals.iter().chain(&parts).any(|(x, _)| *x == m);
+    let (totals, parts) = (cells_of(&id.total), cells_of(&id.parts));
     let sum = |cells: &[(Measure, i128)]| cells.iter().map(|(_, a)| a).sum::<i128>();
-    let short = sum(&totals) - sum(&parts);
+    let gap = sum(&totals) - sum(&parts);
+    let own = || totals.iter().chain(&parts);
     // Within one in the last printed digit: the publisher's own slip may
-    // sit on the same row (a total 1 元 off its parts).
-    let whole = totals.iter().chain(&parts).all(|(_, a)| a % 100 == 0);
-    let slip = if whole { 100 } else { 1 };
-    // (A sum off by no more than a slip is the publisher's: no amount
-    // is out of place.)
-    let fits = |d: i128| short.abs() > slip && (d - short).abs() <= slip;
-    // An amount the identity already prints is no new one: 人员经费 equal
-    // to 基本支出 would stand in for any total the row's slip left short.
-    let printed = |a: i128| totals.iter().chain(&parts).any(|(_, x)| *x == a);
+    // sit on the same row (a total 1 元 off its parts). A sum off by no
+    // more than that is the publisher's: no amount is out of place.
+    let slip = if own().all(|(_, a)| a % 100 == 0) {
+        100
+    } else {
+        1
+    };
+    let closes = |d: i128| gap.abs() > slip && (d - gap).abs() <= slip;
+    // Amounts of money only (not a rate, nor last year's or the change),
+    // in a column not the identity's, and new to it: 人员经费 equal to
+    // 基本支出 would stand in for any total a slip left short.
+    let candidate = |m: Measure, a: i128| {
+        !g.identities.is_percentage(m)
+            && !g.identities.is_comparison(m)
+            && own().all(|(x, amount)| *x != m && *amount != a)
+    };
     row_cells(doc, id.table, row)
-        .filter(|(c, v)| !inside(c.measure) && v.amount.cents != 0)
-        .map(|(_, v)| i128::from(v.amount.cents))
-        .filter(|&outside| !printed(outside))
-        .any(|outside| {
-            parts.iter().any(|(_, a)| fits(outside - a))
-                || totals.iter().any(|(_, a)| fits(a - outside))
+        .map(|(c, v)| (c.measure, i128::from(v.amount.cents)))
+        .filter(|&(m, a)| a != 0 && candidate(m, a))
+        .any(|(_, outside)| {
+            parts.iter().any(|(_, a)| closes(outside - a))
+                || totals.iter().any(|(_, a)| closes(a - outside))
         })
 }
 
@@ -2007,6 +2018,20 @@ mod tests {
         );
         // No amount of the row fills the gap: as printed.
         assert_eq!(statuses(10_000, 6_000, 3_000), vec![CellStatus::Ok; 3]);
+        // The largest amount is the others' sum: read one column off.
+        let mut doc = expenditure_row(500, 1000, 500, CellStatus::Ok);
+        flag(&mut doc);
+        assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Uncertain; 3]);
+        // A rate is no amount of money: 4.17 % does not fill 5 元.
+        let mut doc = crate::testing::expenditure_document(vec![row_of(
+            "208",
+            &[("total", 100_000), ("basic", 99_500), ("change_rate", 417)],
+        )]);
+        doc.tables[0].kind = "general_budget";
+        doc.tables[0].unit = Unit::Yuan;
+        doc.tables[0].columns = vec!["total", "basic", "project", "change_rate"];
+        flag(&mut doc);
+        assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Ok; 3]);
         // 人员经费 equal to 基本支出 (no 公用经费, no 项目支出) under a
         // publisher's wrong total: it stands in for nothing new.
         let mut doc = crate::testing::expenditure_document(vec![row_of(
@@ -2050,6 +2075,19 @@ mod tests {
             crate::testing::expenditure_document(rows(&[("total", 400), ("project", 400)]));
         flag(&mut doc);
         assert_eq!(statuses(&doc), [vec![Ok, Ok], vec![Ok, Ok], vec![Ok, Ok]]);
+        // Off by 0.01 each way: the publisher's rounding, as printed.
+        let child = |code| row_of(code, &[("total", 150), ("basic", 50), ("project", 100)]);
+        let mut doc = crate::testing::expenditure_document(vec![
+            row_of("201", &[("total", 300), ("basic", 101), ("project", 199)]),
+            child("20101"),
+            child("20102"),
+        ]);
+        flag(&mut doc);
+        assert!(doc.tables[0]
+            .rows
+            .iter()
+            .flat_map(|r| &r.values)
+            .all(|v| v.status == Ok));
         // The parent already in doubt (its own reading) explains the sums:
         // its children stand.
         let mut doc = crate::testing::expenditure_document(rows(&[("total", 400), ("basic", 400)]));
