@@ -90,21 +90,21 @@ impl Problem {
     }
 }
 
-/// The issue records of `problems`, and the summary documents.csv shows.
-fn report(record: &DocumentRecord, mut problems: Vec<Problem>) -> (Vec<IssueRecord>, String) {
-    // Once each: two cells of one row may be in doubt for the same reason.
-    let mut seen = std::collections::HashSet::new();
-    problems.retain(|p| seen.insert(p.summary()));
-    let summaries: Vec<String> = problems.iter().map(Problem::summary).collect();
+/// The issue records of `problems`, each listed once (two cells of one row
+/// may be in doubt for the same reason), and their summaries as
+/// documents.csv `error` shows them.
+fn report(record: &DocumentRecord, problems: Vec<Problem>) -> (Vec<IssueRecord>, Vec<String>) {
     let (doc_id, source) = (
         Shared::from(record.doc_id.as_str()),
         Shared::from(record.source.as_str()),
     );
-    let issues = problems
+    let mut seen = std::collections::HashSet::new();
+    problems
         .into_iter()
-        .map(|p| p.record(&doc_id, &source))
-        .collect();
-    (issues, summarise(&summaries))
+        .map(|p| (p.summary(), p))
+        .filter(|(summary, _)| seen.insert(summary.clone()))
+        .map(|(summary, p)| (p.record(&doc_id, &source), summary))
+        .unzip()
 }
 
 /// First 16 hex digits of the SHA-256 of the input bytes.
@@ -426,22 +426,20 @@ fn finish(
     let (status, issues) = if !recognised {
         // What was noticed on the way (scanned pages) and what the file
         // looks like (an HTML page) may say why.
-        let why: Vec<Problem> = problems
-            .into_iter()
+        let failure = "no budget tables recognised";
+        let all: Vec<Problem> = std::iter::once(Problem::of_document(failure.into()))
+            .chain(problems)
             .chain(hint.map(|h| Problem::of_document(h.into())))
             .collect();
-        let (why, said) = report(&record, why);
-        let failure = Problem::of_document("no budget tables recognised".into());
-        let (mut issues, _) = report(&record, vec![failure]);
-        issues.extend(why);
-        record.error = match said.as_str() {
-            "" => "no budget tables recognised".into(),
-            _ => format!("no budget tables recognised: {said}"),
+        let (issues, said) = report(&record, all);
+        record.error = match &said[1..] {
+            [] => failure.into(),
+            why => format!("{failure}: {}", summarise(why)),
         };
         (Status::Failed, issues)
     } else if !problems.is_empty() || uncertain {
         let (issues, said) = report(&record, problems);
-        record.error = said;
+        record.error = summarise(&said);
         (Status::Partial, issues)
     } else {
         (Status::Ok, Vec::new())

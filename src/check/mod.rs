@@ -1823,30 +1823,27 @@ fn an_outside_amount_fits(doc: &Document, g: &Grammar, id: &Identity) -> bool {
     if id.rule != Rule::RowSum {
         return false;
     }
-    // The identity's cells: (measure, amount in the table's hundredths, 0
-    // when blank).
+    let Some(sums) = id.sums(doc) else {
+        return false;
+    };
+    let gap = sums.expected - sums.actual;
+    // The identity's cells: (measure, amount in 元-hundredths, 0 when blank).
     let cells_of = |terms: &[Term]| -> Vec<(Measure, i128)> {
         terms
             .iter()
-            .filter_map(|t| match t {
-                Term::Cell(c) => Some((c.measure, t.printed(doc).map_or(0, |v| v.amount.cents))),
-                Term::Stated { .. } => None,
+            .filter_map(|t| match (t, term_value(doc, t)) {
+                (Term::Cell(c), TermValue::Printed(v)) => Some((c.measure, v)),
+                (Term::Cell(c), _) => Some((c.measure, 0)),
+                (Term::Stated { .. }, _) => None,
             })
-            .map(|(m, cents)| (m, i128::from(cents)))
             .collect()
     };
     let (totals, parts) = (cells_of(&id.total), cells_of(&id.parts));
-    let sum = |cells: &[(Measure, i128)]| cells.iter().map(|(_, a)| a).sum::<i128>();
-    let gap = sum(&totals) - sum(&parts);
     let own = || totals.iter().chain(&parts);
     // Within one in the last printed digit: the publisher's own slip may
     // sit on the same row (a total 1 元 off its parts). A sum off by no
     // more than that is the publisher's: no amount is out of place.
-    let slip = if own().all(|(_, a)| a % 100 == 0) {
-        100
-    } else {
-        1
-    };
+    let slip = last_digit(doc, id);
     let closes = |d: i128| gap.abs() > slip && (d - gap).abs() <= slip;
     // Amounts of money only (not a rate, nor last year's or the change),
     // in a column not the identity's, and new to it: 人员经费 equal to
@@ -1856,8 +1853,9 @@ fn an_outside_amount_fits(doc: &Document, g: &Grammar, id: &Identity) -> bool {
             && !g.identities.is_comparison(m)
             && own().all(|(x, amount)| *x != m && *amount != a)
     };
+    let unit = doc.tables[id.table].unit;
     row_cells(doc, id.table, row)
-        .map(|(c, v)| (c.measure, i128::from(v.amount.cents)))
+        .map(|(c, v)| (c.measure, yuan_cents(v.amount, unit)))
         .filter(|&(m, a)| a != 0 && candidate(m, a))
         .any(|(_, outside)| {
             parts.iter().any(|(_, a)| closes(outside - a))
