@@ -6,13 +6,16 @@
 //! replaced at run time with `--grammars DIR`, so adding a synonym needs no
 //! code change.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 
 use anyhow::{bail, Context, Result};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
+use thread_local::ThreadLocal;
 
 use crate::model::Unit;
 use crate::normalize;
@@ -126,6 +129,30 @@ pub struct Grammar {
     class_names: Vec<String>,
     /// Words saying there is nothing to report (`没有`, `为空表`).
     pub absence_words: Vec<String>,
+    /// Answers already given on this thread: the same header words and
+    /// titles come back many times in a document, and in every document.
+    memo: ThreadLocal<RefCell<Memo>>,
+}
+
+/// What `header` and `match_title` answered, by the text asked about.
+#[derive(Debug, Default)]
+struct Memo {
+    headers: FxHashMap<String, HeaderMeaning>,
+    titles: FxHashMap<String, Option<TitleAnswer>>,
+}
+
+impl Memo {
+    /// Enough for every distinct header and title of a large batch's
+    /// documents; past it the memo starts again (documents of an unusual
+    /// kind may name columns and tables in endless ways).
+    const MOST: usize = 20_000;
+}
+
+/// `TitleMeaning` by the kind's index: what the memo keeps.
+#[derive(Debug, Clone, Copy)]
+enum TitleAnswer {
+    Kind(usize),
+    Ignored,
 }
 
 #[derive(Deserialize)]
@@ -558,6 +585,7 @@ impl Grammar {
             },
             three_public_heading_suffixes: t.three_public.heading_suffixes.clone(),
             absence_words: t.absence.words,
+            memo: ThreadLocal::new(),
             three_public_orders,
             three_public_categories,
             class_names,
@@ -570,11 +598,30 @@ impl Grammar {
 
     /// Which table a (normalised) title names; the longest pattern match wins.
     pub fn match_title(&self, title: &str) -> Option<TitleMeaning<'_>> {
-        // Every title pattern ends in 表 or a parenthesised year: skip the
-        // regexes for the many lines that cannot be titles.
+        // Every title pattern ends in 表 or a parenthesised year: the many
+        // lines that cannot be titles are neither matched nor remembered.
         if !(title.ends_with('表') || title.ends_with(')')) {
             return None;
         }
+        let memo = self.memo.get_or_default();
+        let known = memo.borrow().titles.get(title).copied();
+        let answer = known.unwrap_or_else(|| {
+            let answer = self.title_answer(title);
+            let titles = &mut memo.borrow_mut().titles;
+            if titles.len() >= Memo::MOST {
+                titles.clear();
+            }
+            titles.insert(title.to_string(), answer);
+            answer
+        });
+        answer.map(|a| match a {
+            TitleAnswer::Kind(k) => TitleMeaning::Kind(&self.kinds[k]),
+            TitleAnswer::Ignored => TitleMeaning::Ignored,
+        })
+    }
+
+    /// `match_title` worked out.
+    fn title_answer(&self, title: &str) -> Option<TitleAnswer> {
         // `…明细表（按功能科目）`: how the rows are classified, not the table;
         // but a table of another classification than its kind's is none of
         // ours (`部门支出预算表（按经济科目）`).
@@ -601,6 +648,7 @@ impl Grammar {
         let best = self
             .kinds
             .iter()
+            .enumerate()
             .zip(&per_kind)
             .filter_map(|(k, len)| len.map(|len| (len, k)))
             .max_by_key(|(len, _)| *len);
@@ -609,11 +657,11 @@ impl Grammar {
             (clause.contains("经济") && !economic(k)) || (clause.contains("功能") && economic(k))
         };
         match (best, ignored) {
-            (Some((_, k)), _) if other_classification(k) => None,
-            (Some((len, k)), ignored) if ignored.is_none_or(|i| i < len) => {
-                Some(TitleMeaning::Kind(k))
+            (Some((_, (_, k))), _) if other_classification(k) => None,
+            (Some((len, (i, _))), ignored) if ignored.is_none_or(|i| i < len) => {
+                Some(TitleAnswer::Kind(i))
             }
-            (_, Some(_)) => Some(TitleMeaning::Ignored),
+            (_, Some(_)) => Some(TitleAnswer::Ignored),
             _ => None,
         }
     }
@@ -636,6 +684,21 @@ impl Grammar {
 
     /// Maps a header cell to its meaning.
     pub fn header(&self, text: &str) -> HeaderMeaning {
+        let memo = self.memo.get_or_default();
+        if let Some(known) = memo.borrow().headers.get(text) {
+            return known.clone();
+        }
+        let meaning = self.header_meaning(text);
+        let headers = &mut memo.borrow_mut().headers;
+        if headers.len() >= Memo::MOST {
+            headers.clear();
+        }
+        headers.insert(text.to_string(), meaning.clone());
+        meaning
+    }
+
+    /// `header` worked out.
+    fn header_meaning(&self, text: &str) -> HeaderMeaning {
         let h = normalize::label(text);
         if h.is_empty() {
             return HeaderMeaning::Other;
