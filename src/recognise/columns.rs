@@ -76,21 +76,19 @@ pub fn is_column_number_row(cells: &[Cell]) -> bool {
 /// (a flow dump's `栏次 1 栏次 2`, `甲 1 乙 2`).
 pub fn lists_column_numbers<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
     // A cell may hold two, run together by the dump's spacing (`1 栏次`).
-    let filled: Vec<_> = texts
+    // Read one at a time: most rows fail at their first word.
+    let words = texts
         .flat_map(|t| t.split(normalize::is_space))
         .map(normalize::label)
-        .filter(|t| !t.is_empty())
-        .collect();
-    if filled.len() < 2 {
-        return false;
-    }
+        .filter(|t| !t.is_empty());
     // Numbered 1, 2, 3 …; a two-sided table numbers each side after its
     // `栏次` (`栏次 | | 1 | 栏次 | | 2`), on or afresh from 1.
-    let (mut stars, mut numbers) = (0, 0);
+    let (mut filled, mut stars, mut numbers) = (0, 0, 0);
     let mut last: Option<u32> = None;
     let mut after_marker = false;
-    for t in &filled {
-        if is_column_number_marker(t) {
+    for t in words {
+        filled += 1;
+        if is_column_number_marker(&t) {
             stars += 1;
             after_marker = true;
             continue;
@@ -109,7 +107,7 @@ pub fn lists_column_numbers<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
         after_marker = false;
         numbers += 1;
     }
-    numbers > 0 && (stars > 0 || numbers >= 3)
+    filled >= 2 && numbers > 0 && (stars > 0 || numbers >= 3)
 }
 
 /// From a column-number row: (index of the first amount column, number of amount columns).

@@ -172,16 +172,19 @@ pub fn is_repeated_header(g: &Grammar, cells: &[Cell]) -> bool {
     if filled.is_empty() || filled.iter().any(|c| is_amount(c)) {
         return false;
     }
-    let meanings: Vec<HeaderMeaning> = filled.iter().map(|c| g.header(&c.text)).collect();
     // Every cell a header word, or a label-column heading (项目, 类 …) beside
     // a group heading (`项目 | 一般公共预算支出`), with no code in the row.
-    let no_code = filled.iter().all(|c| {
-        !normalize::label(&c.text)
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-    });
-    meanings.iter().all(|m| *m != HeaderMeaning::Other)
-        || (no_code && meanings.first() == Some(&HeaderMeaning::Label) && filled.len() <= 3)
+    let no_code = || {
+        filled.iter().all(|c| {
+            !normalize::label(&c.text)
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+    };
+    filled
+        .iter()
+        .all(|c| g.header(&c.text) != HeaderMeaning::Other)
+        || (filled.len() <= 3 && g.header(&filled[0].text) == HeaderMeaning::Label && no_code())
 }
 
 /// A header row, in the body of the open table, that heads a label column
