@@ -18,7 +18,11 @@ fn main() -> anyhow::Result<()> {
         let items = layout::items(&decoded.text, kind);
         (items, decoded.text, kind)
     };
-    let decoded = decode::Decoded { text, encoding: "" };
+    let decoded = decode::Decoded {
+        text,
+        encoding: "",
+        damage: None,
+    };
     if args.get(2).map(String::as_str) == Some("tsv") {
         // The layout stage's rows as tab-separated lines (one-cell rows keep a
         // trailing tab): what tests/pdf/generate.py renders as PDF tables.

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use thiserror::Error;
 
 /// Decoded text of one input file.
@@ -15,6 +15,43 @@ pub struct Decoded {
     pub text: String,
     /// Encoding name as recorded in `documents.encoding`.
     pub encoding: &'static str,
+    /// Bytes the encoding does not allow, each run replaced by U+FFFD: a
+    /// few in a file that is otherwise text (a dump cut off inside a
+    /// character, a damaged download). The lines holding them are doubtful.
+    pub damage: Option<Damage>,
+}
+
+/// Invalid byte sequences in a text that was still read (see
+/// [`Decoded::damage`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Damage {
+    /// How many bytes were not valid (each invalid sequence is one U+FFFD).
+    pub bytes: usize,
+    /// The byte offset of the first, in the file.
+    pub first_byte: usize,
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = if self.bytes == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{} invalid byte{s}, the first at offset {}",
+            self.bytes, self.first_byte
+        )
+    }
+}
+
+impl Damage {
+    /// At most one invalid byte per this many characters outside ASCII: a
+    /// damaged file, not one in another encoding. (A GB18030 dump read as
+    /// UTF-8 has more invalid sequences than valid characters; a UTF-8 dump
+    /// read as GB18030, one in about every fifteen characters.)
+    const CHARACTERS_PER_BYTE: usize = 100;
+
+    fn is_slight(&self, non_ascii: usize) -> bool {
+        self.bytes * Self::CHARACTERS_PER_BYTE <= non_ascii
+    }
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -147,18 +184,33 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 
 /// [`decode`] without naming the file types that are not text.
 fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    let (encoding, text) = match Encoding::for_bom(bytes) {
-        Some((enc, bom_len)) => (enc, decode_strictly(enc, &bytes[bom_len..])?),
+    let (encoding, text, damage) = match Encoding::for_bom(bytes) {
+        Some((enc, bom_len)) => {
+            let (text, damage) = decode_leniently(enc, &bytes[bom_len..], bom_len)
+                .map_err(|d| not_text(format!("bytes are not valid {} text ({d})", enc.name())))?;
+            (enc, text, damage)
+        }
         None => match sniff_without_bom(bytes) {
             // Validated once, while sniffing: borrowed, not decoded again.
-            Sniffed::Utf8(text) => (UTF_8, Cow::Borrowed(text)),
-            Sniffed::Other(enc) => (enc, decode_strictly(enc, bytes)?),
+            Sniffed::Utf8(text) => (UTF_8, Cow::Borrowed(text), None),
+            Sniffed::DamagedUtf8(damage) => (UTF_8, String::from_utf8_lossy(bytes), Some(damage)),
+            Sniffed::Other(enc, utf8) => {
+                let (text, damage) = decode_leniently(enc, bytes, 0).map_err(|d| match utf8 {
+                    Some(u) => not_text(format!(
+                        "bytes are neither UTF-8 ({u}) nor {} text ({d})",
+                        enc.name()
+                    )),
+                    None => not_text(format!("bytes are not valid {} text ({d})", enc.name())),
+                })?;
+                (enc, text, damage)
+            }
         },
     };
     check_textual(&text)?;
     Ok(Decoded {
         text: fold_fullwidth_digits(normalise_newlines(text)),
         encoding: encoding.name(),
+        damage,
     })
 }
 
@@ -195,30 +247,70 @@ pub fn looks_like_html(text: &str) -> bool {
     memchr::memchr_iter(b'<', head).any(|at| opens(at, b"<!doctype html") || opens(at, b"<html"))
 }
 
-/// Decodes `body` as `encoding`, refusing bytes that are not valid in it.
-fn decode_strictly<'b>(
+/// Bytes that are no text in the encodings tried: `why` says which, and
+/// how much of each was not valid.
+fn not_text(why: String) -> DecodeError {
+    DecodeError::Binary(why)
+}
+
+/// Decodes `body` (found `offset` bytes into the file) as `encoding`; the
+/// damage when more than slight (see [`Damage`]).
+fn decode_leniently<'b>(
     encoding: &'static Encoding,
     body: &'b [u8],
-) -> Result<Cow<'b, str>, DecodeError> {
+    offset: usize,
+) -> Result<(Cow<'b, str>, Option<Damage>), Damage> {
     let (text, had_errors) = encoding.decode_without_bom_handling(body);
-    if had_errors {
-        return Err(DecodeError::Binary(format!(
-            "bytes are not valid {} text",
-            encoding.name()
-        )));
+    if !had_errors {
+        return Ok((text, None));
     }
-    Ok(text)
+    // Where the invalid sequences are: decoded again, stopping at each (rare).
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut invalid, mut first_byte, mut at) = (0, None, 0);
+    loop {
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&body[at..], &mut out, true);
+        at += read;
+        match result {
+            DecoderResult::InputEmpty => break,
+            DecoderResult::OutputFull => out.reserve((body.len() - at) * 3 + 16),
+            DecoderResult::Malformed(bad, after) => {
+                invalid += usize::from(bad);
+                let start = at.saturating_sub(usize::from(bad) + usize::from(after));
+                first_byte.get_or_insert(offset + start);
+            }
+        }
+    }
+    let damage = Damage {
+        bytes: invalid.max(1),
+        first_byte: first_byte.unwrap_or(offset),
+    };
+    let non_ascii = text
+        .chars()
+        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+        .count();
+    if !damage.is_slight(non_ascii) {
+        return Err(damage);
+    }
+    Ok((text, Some(damage)))
 }
 
 /// What the bytes of a file without a BOM look like.
 enum Sniffed<'b> {
     /// Valid UTF-8 (the text itself).
     Utf8(&'b str),
-    /// UTF-16 by its NUL bytes, or else GB18030.
-    Other(&'static Encoding),
+    /// UTF-8 but for a slight damage.
+    DamagedUtf8(Damage),
+    /// UTF-16 by its NUL bytes, or else GB18030 (with how much of the bytes
+    /// was not UTF-8).
+    Other(&'static Encoding, Option<Damage>),
 }
 
-/// Without a BOM: UTF-16 if every other byte is NUL, UTF-8 if valid, else GB18030.
+/// Without a BOM: UTF-16 if every other byte is NUL, UTF-8 if valid or
+/// slightly damaged, else GB18030. (A damaged UTF-8 dump is often valid
+/// GB18030, which takes almost any pair of high bytes: it would be read
+/// as nonsense.)
 fn sniff_without_bom(bytes: &[u8]) -> Sniffed<'_> {
     let sample = &bytes[..bytes.len().min(4096)];
     let nul_even = sample.iter().step_by(2).filter(|b| **b == 0).count();
@@ -230,14 +322,42 @@ fn sniff_without_bom(bytes: &[u8]) -> Sniffed<'_> {
         .count();
     let half = sample.len() / 2;
     if half > 8 && nul_odd * 10 > half * 3 && nul_even * 10 < half {
-        return Sniffed::Other(UTF_16LE);
+        return Sniffed::Other(UTF_16LE, None);
     }
     if half > 8 && nul_even * 10 > half * 3 && nul_odd * 10 < half {
-        return Sniffed::Other(UTF_16BE);
+        return Sniffed::Other(UTF_16BE, None);
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Sniffed::Utf8(text),
-        Err(_) => Sniffed::Other(GB18030),
+        Err(_) => match utf8_damage(bytes) {
+            Ok(damage) => Sniffed::DamagedUtf8(damage),
+            Err(damage) => Sniffed::Other(GB18030, Some(damage)),
+        },
+    }
+}
+
+/// The damage of bytes that are not valid UTF-8: `Err` when more than
+/// slight.
+fn utf8_damage(bytes: &[u8]) -> Result<Damage, Damage> {
+    let (mut invalid, mut first_byte, mut non_ascii, mut at) = (0, None, 0, 0);
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        non_ascii += valid.chars().filter(|c| !c.is_ascii()).count();
+        at += valid.len();
+        if !chunk.invalid().is_empty() {
+            invalid += chunk.invalid().len();
+            first_byte.get_or_insert(at);
+            at += chunk.invalid().len();
+        }
+    }
+    let damage = Damage {
+        bytes: invalid,
+        first_byte: first_byte.unwrap_or(0),
+    };
+    if damage.is_slight(non_ascii) {
+        Ok(damage)
+    } else {
+        Err(damage)
     }
 }
 
@@ -313,6 +433,43 @@ mod tests {
         let d = decode(&le).unwrap();
         assert_eq!(d.encoding, "UTF-16LE");
         assert!(d.text.starts_with("表1\t"));
+    }
+
+    #[test]
+    fn slightly_damaged_text_is_read_with_its_damage() {
+        let s = "表1\t收支总体情况表\n单位：万元\n".repeat(20);
+        // UTF-8 with one stray byte (often valid GB18030 as a whole: read
+        // as that, it would be nonsense).
+        let mut bytes = s.as_bytes().to_vec();
+        bytes.insert(8, 0xB0);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(
+            d.damage,
+            Some(Damage {
+                bytes: 1,
+                first_byte: 8
+            })
+        );
+        assert!(d.text.starts_with("表1\t收\u{FFFD}支总体"));
+        // GB18030 with a lead byte before a line end.
+        let (gb, _, _) = GB18030.encode(&s);
+        let mut bytes = gb.into_owned();
+        let line_end = bytes.iter().position(|&b| b == b'\n').unwrap();
+        bytes.insert(line_end, 0x81);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.encoding, "gb18030");
+        assert_eq!(d.damage.map(|d| d.first_byte), Some(line_end));
+        assert!(d.text.contains("情况表\u{FFFD}\n单位"));
+        // Undamaged text has none; damage in every other character is
+        // no text at all.
+        assert_eq!(decode(s.as_bytes()).unwrap().damage, None);
+        let mut bytes = Vec::new();
+        for c in s.chars() {
+            bytes.extend(c.to_string().as_bytes());
+            bytes.push(0xFF);
+        }
+        assert!(matches!(decode(&bytes), Err(DecodeError::Binary(_))));
     }
 
     /// The byte counts agree with counting characters: every character,

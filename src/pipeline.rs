@@ -10,11 +10,11 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::check::{self, Outcome as CheckOutcome};
-use crate::decode::{self, DecodeError};
+use crate::decode::{self, Damage, DecodeError};
 use crate::emit::{CheckRecord, DocumentRecord, IssueRecord, LineItem, Shared};
 use crate::grammar::Grammar;
 use crate::layout::{self, Item};
-use crate::model::{CellStatus, Document};
+use crate::model::{CellStatus, Document, Provenance};
 use crate::pdf::PdfError;
 use crate::recognise;
 use crate::sheet::{self, SheetError};
@@ -224,6 +224,8 @@ pub enum ReadError {
 struct TextLayer {
     /// Problems of the layer itself (a PDF's scanned pages).
     notes: Vec<String>,
+    /// Lines holding bytes the decoder replaced: their amounts are doubtful.
+    damaged_lines: Vec<u32>,
     /// What the file looks like when it is no disclosure (an HTML page, an
     /// RTF document): said only if no table is found.
     hint: Option<&'static str>,
@@ -250,6 +252,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
         };
         return Ok(TextLayer {
             notes,
+            damaged_lines: Vec::new(),
             hint: None,
             items: pdf.items,
             text: pdf.text,
@@ -264,6 +267,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
                 let layout = layout::detect(&text);
                 return Ok(TextLayer {
                     notes: Vec::new(),
+                    damaged_lines: Vec::new(),
                     hint: None,
                     items: layout::items(&text, layout),
                     text,
@@ -293,8 +297,13 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
     } else {
         decode::other_format(bytes)
     };
+    let (notes, damaged_lines) = match decoded.damage {
+        Some(damage) => damage_note(damage, decoded.encoding, &decoded.text),
+        None => (Vec::new(), Vec::new()),
+    };
     Ok(TextLayer {
-        notes: Vec::new(),
+        notes,
+        damaged_lines,
         hint,
         items: layout::items(&decoded.text, layout),
         text: decoded.text,
@@ -302,6 +311,47 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
         encoding: decoded.encoding,
         layout: layout.as_str(),
     })
+}
+
+/// What a user is told about bytes replaced while decoding, and the lines
+/// holding them.
+fn damage_note(damage: Damage, encoding: &str, text: &str) -> (Vec<String>, Vec<u32>) {
+    let lines: Vec<u32> = text
+        .lines()
+        .zip(1u32..)
+        .filter(|(line, _)| line.contains('\u{FFFD}'))
+        .map(|(_, n)| n)
+        .collect();
+    let shown: Vec<String> = lines.iter().take(5).map(u32::to_string).collect();
+    let more = match lines.len() {
+        n if n > 5 => format!(" and {} more", n - 5),
+        _ => String::new(),
+    };
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let note = format!(
+        "{} byte{} not valid {encoding} (the first at offset {}) read as U+FFFD: a damaged or cut-off file; amounts on line{} {}{more} are uncertain",
+        damage.bytes,
+        plural(damage.bytes),
+        damage.first_byte,
+        plural(lines.len()),
+        shown.join(", "),
+    );
+    (vec![note], lines)
+}
+
+/// Lowers to `uncertain` every amount read from a line holding replaced
+/// bytes (`damaged`, sorted): a digit or separator may be among them.
+fn doubt_damaged_lines(doc: &mut Document, damaged: &[u32]) {
+    let on_damaged =
+        |at: Provenance| matches!(at, Provenance::Line(n) if damaged.binary_search(&n).is_ok());
+    for row in doc.tables.iter_mut().flat_map(|t| t.rows.iter_mut()) {
+        let row_damaged = on_damaged(row.at);
+        for v in &mut row.values {
+            if row_damaged || on_damaged(v.at) {
+                v.status = CellStatus::Uncertain;
+            }
+        }
+    }
 }
 
 /// Reads and recognises one input (text dump or PDF), for callers that work
@@ -336,7 +386,10 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     record.layout = layer.layout;
     let g = Grammar::global();
     let mut doc = recognise::recognise(g, layer.items, &layer.text);
-    doc.issues.extend(layer.notes);
+    // What went wrong reading the file comes first: it may be why
+    // recognition missed something.
+    doc.issues.splice(0..0, layer.notes);
+    let damaged_lines = layer.damaged_lines;
     let ids = check::identities(&doc, g);
     solve::digits::confirm_restored(&mut doc, &ids);
     // A workbook's cells hold their values whole: no digit was cut.
@@ -344,6 +397,7 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
         solve::digits::restore_cut_digits(&mut doc, &ids);
     }
     let results = check::check_and_flag(&mut doc, g, ids);
+    doubt_damaged_lines(&mut doc, &damaged_lines);
     finish(record, doc, results, layer.hint)
 }
 
@@ -526,6 +580,65 @@ mod tests {
         // Prose without tables still fails with the plain reason.
         let o = process_bytes("第一部分 部门概况\n一、主要职能\n".as_bytes(), "prose.txt");
         assert_eq!(o.document.error, "no budget tables recognised");
+    }
+
+    /// A text dump with a few bytes that are not UTF-8 is read, not
+    /// refused: the lines holding them are named and their amounts are
+    /// `uncertain`; every other cell reads as in the undamaged file.
+    #[test]
+    fn a_damaged_byte_doubts_its_line_only() {
+        let sample = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/002_ef8a97d7800bc6c6.txt"
+        ))
+        .unwrap();
+        let plain = process_bytes(sample.as_bytes(), "002.txt");
+        assert_eq!(plain.status, Status::Ok);
+        // A stray byte inside the name of 行政运行 (a row with amounts).
+        let (n, line) = sample
+            .lines()
+            .zip(1..)
+            .map(|(l, n)| (n, l))
+            .find(|(_, l)| l.starts_with("2010301") || l.contains("\t行政运行\t"))
+            .expect("a 行政运行 row");
+        let at = sample.find(line).unwrap() + line.find("行政").unwrap() + "行政".len();
+        let mut damaged = sample.as_bytes().to_vec();
+        damaged.insert(at, 0xFF);
+        let o = process_bytes(&damaged, "002-damaged.txt");
+        assert_eq!(o.status, Status::Partial);
+        assert_eq!(o.document.encoding, "UTF-8");
+        assert_eq!(
+            o.issues[0].issue,
+            format!(
+                "1 byte not valid UTF-8 (the first at offset {at}) read as U+FFFD: \
+                 a damaged or cut-off file; amounts on line {n} are uncertain"
+            )
+        );
+        assert_eq!(o.line_items.len(), plain.line_items.len());
+        let on_line = |i: &LineItem| *i.line == *n.to_string();
+        assert!(o.line_items.iter().filter(|i| on_line(i)).count() >= 2);
+        for (d, p) in o.line_items.iter().zip(&plain.line_items) {
+            assert_eq!(d.amount, p.amount);
+            let expected = if on_line(d) { "uncertain" } else { p.status };
+            assert_eq!((d.status, &*d.line), (expected, &*p.line));
+        }
+        // Cut off inside its last character: read up to it.
+        let cut = sample.len() / 2;
+        let cut = (cut..).find(|&i| !sample.is_char_boundary(i)).unwrap();
+        let o = process_bytes(&sample.as_bytes()[..cut], "002-cut.txt");
+        let whole = (0..cut)
+            .rev()
+            .find(|&i| sample.is_char_boundary(i))
+            .unwrap();
+        let p = process_bytes(&sample.as_bytes()[..whole], "002-cut-whole.txt");
+        assert_eq!(o.line_items.len(), p.line_items.len());
+        let lost = match cut - whole {
+            1 => "1 byte".to_string(),
+            n => format!("{n} bytes"),
+        };
+        assert!(o.issues.iter().any(|i| i.issue.starts_with(&format!(
+            "{lost} not valid UTF-8 (the first at offset {whole})"
+        ))));
     }
 
     #[test]
