@@ -641,6 +641,39 @@ mod tests {
         ))));
     }
 
+    /// A number broken over two lines of a tab-separated dump (`3` /
+    /// `108.21`): every figure the `3` should equal prints 3108.21, so it
+    /// is uncertain; the same cell read whole is ok.
+    #[test]
+    fn a_number_broken_over_two_lines_is_doubted() {
+        let sample = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/003_93f707ff5e41d323.txt"
+        ))
+        .unwrap();
+        // Its second printing, in 财政拨款收支总表 (the first is the
+        // summary's).
+        let line = "一般公共预算\t3108.21\t202 外交支出";
+        let at = sample.rfind(line).unwrap();
+        assert_ne!(sample.find(line), Some(at));
+        let broken = format!(
+            "{}一般公共预算\t3\n108.21\t202 外交支出{}",
+            &sample[..at],
+            &sample[at + line.len()..]
+        );
+        let cell = |o: &Outcome| {
+            o.line_items
+                .iter()
+                .filter(|i| i.table == "fiscal_summary" && &*i.item == "一般公共预算")
+                .map(|i| (i.amount.clone(), i.status))
+                .collect::<Vec<_>>()
+        };
+        let whole = process_bytes(sample.as_bytes(), "003.txt");
+        assert_eq!(cell(&whole), [("3108.21".to_string(), "ok")]);
+        let o = process_bytes(broken.as_bytes(), "003-broken.txt");
+        assert_eq!(cell(&o), [("3".to_string(), "uncertain")]);
+    }
+
     #[test]
     fn tables_without_a_single_amount_are_not_ok() {
         // Seed 003 with every tab-separated amount (and code) blanked: its

@@ -12,7 +12,7 @@
 
 mod narrative;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::amount::Amount;
@@ -1596,6 +1596,7 @@ fn evaluate_all(
         .collect();
     doubtful.extend(cells_of_rows(doc, &reassignable));
     doubtful.extend(moved_between_columns(doc, &all));
+    doubtful.extend(singled_out(doc, evaluated()));
     let mut out: Vec<CheckResult> = evaluated()
         .map(|(id, ev)| {
             let table = &doc.tables[id.table];
@@ -1757,6 +1758,99 @@ fn largest_is_the_rest(amounts: &[i64]) -> bool {
     amounts.iter().sum::<i64>() - max == max
 }
 
+/// The cells that every identity they take part in, two at least,
+/// contradicts, each by wanting the same other amount in the cell, whose
+/// digits begin or end with the printed ones (`3` where the summary, the
+/// expenditure side and the table of general budget spending all print
+/// 3108.21: a number split over two lines, read up to the break). A cell
+/// the identities want otherwise is the publisher's slip, left `ok` with
+/// its failing checks. Identities stated to a rounding (a narrative's 万元
+/// figure against a table in 元) and rates want no one amount, and count
+/// for nothing.
+fn singled_out<'a>(
+    doc: &Document,
+    evaluated: impl Iterator<Item = (&'a Identity, &'a Evaluation)>,
+) -> Vec<CellRef> {
+    /// Per cell: whether an identity holds on it, and the amounts (in
+    /// hundredths of the cell's unit) the failing ones want in it.
+    #[derive(Default)]
+    struct Verdicts {
+        held: bool,
+        wanted: Vec<Option<i64>>,
+    }
+    let mut by_cell: HashMap<CellRef, Verdicts> = HashMap::new();
+    for (id, ev) in evaluated {
+        for c in id.cells() {
+            let verdicts = by_cell.entry(*c).or_default();
+            if ev.holds {
+                verdicts.held = true;
+            } else {
+                verdicts.wanted.push(wanted_in(doc, id, ev, c));
+            }
+        }
+    }
+    by_cell
+        .into_iter()
+        .filter(|(c, v)| {
+            let (false, [Some(wanted), rest @ ..]) = (v.held, v.wanted.as_slice()) else {
+                return false;
+            };
+            !rest.is_empty()
+                && rest.iter().all(|w| *w == Some(*wanted))
+                && c.value(doc)
+                    .is_some_and(|p| part_of_the_digits(p.amount, Amount::from_cents(*wanted)))
+        })
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// Whether the digits of `printed`, as printed, begin or end those of
+/// `wanted`, and are fewer (`3` and `108.21` of 3108.21, `576.9` of
+/// 576.95: a number broken at a line or cell edge, or cut). Not `27.70`
+/// for 27.71: a slip of the last digit is the publisher's. Leading zeros
+/// do not count.
+fn part_of_the_digits(printed: Amount, wanted: Amount) -> bool {
+    let digits = |a: Amount| {
+        format!("{a}")
+            .replace('.', "")
+            .trim_start_matches(['-', '0'])
+            .to_string()
+    };
+    let wanted = Amount {
+        decimals: 2,
+        ..wanted
+    };
+    let (p, w) = (digits(printed), digits(wanted));
+    !p.is_empty() && p.len() < w.len() && (w.starts_with(&p) || w.ends_with(&p))
+}
+
+/// The amount, in hundredths of its table's unit, that `c` would need for
+/// the failing `id` to hold: `None` for a rate, an identity stated to a
+/// rounding, a cell counted more than once, or an amount its unit cannot
+/// print.
+fn wanted_in(doc: &Document, id: &Identity, ev: &Evaluation, c: &CellRef) -> Option<i64> {
+    if id.rule == Rule::Ratio || id.rounding(doc).is_some() {
+        return None;
+    }
+    let times = |terms: &[Term]| {
+        terms
+            .iter()
+            .filter(|t| matches!(t, Term::Cell(x) if x == c))
+            .count()
+    };
+    let printed = yuan_cents(c.value(doc)?.amount, doc.tables[c.table].unit);
+    let off = ev.actual - ev.expected;
+    let wanted = match (times(&id.total), times(&id.parts)) {
+        (1, 0) => printed + off,
+        (0, 1) => printed - off,
+        _ => return None,
+    };
+    let factor = yuan_factor(doc.tables[c.table].unit);
+    (wanted % factor == 0)
+        .then(|| i64::try_from(wanted / factor).ok())
+        .flatten()
+}
+
 /// The cells of two columns whose sums under one row are off by the same
 /// amount, one over and one short (`政府性基金` 756 over its 款, `单位资金`
 /// 756 short): an amount read one column off, which a row sum cannot show.
@@ -1866,6 +1960,21 @@ fn an_outside_amount_fits(doc: &Document, g: &Grammar, id: &Identity) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_broken_number_is_part_of_the_digits_a_slip_is_not() {
+        let a = |s: &str| Amount::parse(s).unwrap();
+        let w = |s: &str| a(s);
+        assert!(part_of_the_digits(a("3"), w("3108.21")));
+        assert!(part_of_the_digits(a("108.21"), w("3108.21")));
+        assert!(part_of_the_digits(a("576.9"), w("576.95")));
+        assert!(part_of_the_digits(a("0.62"), w("62.5")));
+        // The publisher's slips: the last digit, or another number.
+        assert!(!part_of_the_digits(a("27.70"), w("27.71")));
+        assert!(!part_of_the_digits(a("22"), w("0.62")));
+        assert!(!part_of_the_digits(a("3108.21"), w("3108.21")));
+        assert!(!part_of_the_digits(a("0"), w("3108.21")));
+    }
     use crate::model::{DocKind, Provenance, Sides};
 
     /// The statuses of the first table's `row`'s cells, in order.
