@@ -3,6 +3,7 @@
 //! Never fails: whatever goes wrong becomes the document's `status` and
 //! `error`, so a batch always accounts for every input.
 
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
@@ -329,7 +330,7 @@ fn damage_note(damage: Damage, encoding: &str, text: &str) -> (Vec<String>, Vec<
     };
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let note = format!(
-        "{} byte{} not valid {encoding} (the first at offset {}) read as U+FFFD: a damaged or cut-off file; amounts on line{} {}{more} are uncertain",
+        "{} byte{} not valid {encoding} (the first at offset {}) read as U+FFFD: a damaged or cut-off file; the amounts read from line{} {}{more} are uncertain",
         damage.bytes,
         plural(damage.bytes),
         damage.first_byte,
@@ -340,15 +341,41 @@ fn damage_note(damage: Damage, encoding: &str, text: &str) -> (Vec<String>, Vec<
 }
 
 /// Lowers to `uncertain` every amount read from a line holding replaced
-/// bytes (`damaged`, sorted): a digit or separator may be among them.
+/// bytes (`damaged`, sorted): a digit or separator may be among them. A
+/// damaged line inside a table that holds none of its rows (a header, a
+/// code column's heading) decides where every amount goes: the whole
+/// table's amounts are uncertain then.
 fn doubt_damaged_lines(doc: &mut Document, damaged: &[u32]) {
-    let on_damaged =
-        |at: Provenance| matches!(at, Provenance::Line(n) if damaged.binary_search(&n).is_ok());
-    for row in doc.tables.iter_mut().flat_map(|t| t.rows.iter_mut()) {
-        let row_damaged = on_damaged(row.at);
-        for v in &mut row.values {
-            if row_damaged || on_damaged(v.at) {
-                v.status = CellStatus::Uncertain;
+    let line = |at: Provenance| match at {
+        Provenance::Line(n) => Some(n),
+        Provenance::Page(_) => None,
+    };
+    let is_damaged = |at: Provenance| line(at).is_some_and(|n| damaged.binary_search(&n).is_ok());
+    for table in &mut doc.tables {
+        let row_lines: BTreeSet<u32> = table
+            .rows
+            .iter()
+            .flat_map(|r| std::iter::once(r.at).chain(r.values.iter().map(|v| v.at)))
+            .filter_map(line)
+            .collect();
+        let (Some(&first), Some(&last)) = (row_lines.first(), row_lines.last()) else {
+            continue;
+        };
+        let start = line(table.at).map_or(first, |at| at.min(first));
+        let inside = damaged
+            .iter()
+            .find(|&&n| (start..=last).contains(&n) && !row_lines.contains(&n));
+        if let Some(n) = inside {
+            table.issues.push(format!(
+                "line {n}, inside the table and none of its rows, holds damaged bytes (a header line places every amount): all its amounts are uncertain"
+            ));
+        }
+        for row in &mut table.rows {
+            let row_damaged = inside.is_some() || is_damaged(row.at);
+            for v in &mut row.values {
+                if row_damaged || is_damaged(v.at) {
+                    v.status = CellStatus::Uncertain;
+                }
             }
         }
     }
@@ -389,7 +416,10 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     // What went wrong reading the file comes first: it may be why
     // recognition missed something.
     doc.issues.splice(0..0, layer.notes);
-    let damaged_lines = layer.damaged_lines;
+    // Before the checks, whose attribution of failures to extraction
+    // counts uncertain cells. (The arithmetic may still restore a cut digit
+    // on such a line: `repaired`.)
+    doubt_damaged_lines(&mut doc, &layer.damaged_lines);
     let ids = check::identities(&doc, g);
     solve::digits::confirm_restored(&mut doc, &ids);
     // A workbook's cells hold their values whole: no digit was cut.
@@ -397,7 +427,6 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
         solve::digits::restore_cut_digits(&mut doc, &ids);
     }
     let results = check::check_and_flag(&mut doc, g, ids);
-    doubt_damaged_lines(&mut doc, &damaged_lines);
     finish(record, doc, results, layer.hint)
 }
 
@@ -611,7 +640,7 @@ mod tests {
             o.issues[0].issue,
             format!(
                 "1 byte not valid UTF-8 (the first at offset {at}) read as U+FFFD: \
-                 a damaged or cut-off file; amounts on line {n} are uncertain"
+                 a damaged or cut-off file; the amounts read from line {n} are uncertain"
             )
         );
         assert_eq!(o.line_items.len(), plain.line_items.len());
@@ -622,6 +651,26 @@ mod tests {
             let expected = if on_line(d) { "uncertain" } else { p.status };
             assert_eq!((d.status, &*d.line), (expected, &*p.line));
         }
+        // A stray byte in a header word (单位资金): where every amount of the
+        // table goes is in doubt.
+        let at = sample.find("\t单位资金\t财政拨款结转").unwrap() + "\t单位".len();
+        let mut damaged = sample.as_bytes().to_vec();
+        damaged.insert(at, 0xFF);
+        let o = process_bytes(&damaged, "002-header.txt");
+        let table = "income";
+        assert!(
+            o.issues
+                .iter()
+                .any(|i| i.table == table
+                    && i.issue.contains("inside the table and none of its rows"))
+        );
+        let statuses: std::collections::BTreeSet<&str> = o
+            .line_items
+            .iter()
+            .filter(|i| i.table == table)
+            .map(|i| i.status)
+            .collect();
+        assert_eq!(statuses, ["uncertain"].into());
         // Cut off inside its last character: read up to it.
         let cut = sample.len() / 2;
         let cut = (cut..).find(|&i| !sample.is_char_boundary(i)).unwrap();
@@ -672,6 +721,47 @@ mod tests {
         assert_eq!(cell(&whole), [("3108.21".to_string(), "ok")]);
         let o = process_bytes(broken.as_bytes(), "003-broken.txt");
         assert_eq!(cell(&o), [("3".to_string(), "uncertain")]);
+    }
+
+    /// The 基本支出 table of seed 004 with its header's 人员经费 and 公用经费
+    /// swapped: every row's sum still holds, but wages (301) sit under
+    /// 公用经费 and goods and services (302) under 人员经费, row after row.
+    /// The two columns' amounts are uncertain; read as printed, they are
+    /// ok.
+    #[test]
+    fn classes_in_each_others_columns_doubt_the_columns() {
+        let sample = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/004_9cf6d38fe078751d.txt"
+        ))
+        .unwrap();
+        let header = "\t人员经费\n\t公用经费\n";
+        assert_eq!(sample.matches(header).count(), 1);
+        let swapped = sample.replace(header, "\t公用经费\n\t人员经费\n");
+        let statuses = |o: &Outcome| {
+            o.line_items
+                .iter()
+                .filter(|i| i.table == "general_budget_basic")
+                .map(|i| (i.measure, i.status))
+                .collect::<std::collections::BTreeSet<_>>()
+        };
+        let plain = process_bytes(sample.as_bytes(), "004.txt");
+        assert_eq!(
+            statuses(&plain),
+            [("personnel", "ok"), ("public_funds", "ok"), ("total", "ok")].into()
+        );
+        let o = process_bytes(swapped.as_bytes(), "004-swapped.txt");
+        assert_eq!(
+            statuses(&o),
+            [
+                ("personnel", "uncertain"),
+                ("public_funds", "uncertain"),
+                ("total", "ok")
+            ]
+            .into()
+        );
+        assert!(o.issues.iter().any(|i| i.table == "general_budget_basic"
+            && i.issue.starts_with("16 rows of 301/303 print their amount outside personnel (0 in it); 17 rows of 302 print their amount outside public_funds (0 in it)")), "{:?}", o.issues);
     }
 
     #[test]

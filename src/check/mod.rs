@@ -1487,8 +1487,88 @@ pub fn check_and_flag(doc: &mut Document, g: &Grammar, ids: Vec<Identity>) -> Ve
     }
     for table in &mut doc.tables {
         doubt_parts_holding_their_total(table, g);
+        doubt_classes_in_each_others_columns(table, g);
     }
     results
+}
+
+/// A table whose rows of an economic class sit, row after row, in another
+/// class's column (goods and services, 302, under 人员经费; wages, 301,
+/// under 公用经费: `class_column` in identities.toml): the columns are
+/// misread (a header printed or read swapped, a flow dump's amounts all
+/// placed in one column). Each row's sum holds either way; the classes do
+/// not. Three rows of a class at least, and more than sit in its own
+/// column (some publishers count a row or two of 302, 福利费, as 人员经费).
+/// Every amount of those columns is uncertain.
+fn doubt_classes_in_each_others_columns(table: &mut Table, g: &Grammar) {
+    let rules = &g.identities.class_columns;
+    let measures: Vec<Measure> = rules.iter().map(|r| r.measure).collect();
+    let rule_of = |row: &Row| {
+        let class = row.code.as_ref()?.as_str().get(..3)?;
+        rules
+            .iter()
+            .position(|r| r.classes.iter().any(|c| c == class))
+    };
+    let printed = |row: &Row, m: Measure| row.value(m).is_some_and(|v| v.amount.cents != 0);
+    // Per rule: rows in their own column, rows in another's.
+    let mut tally = vec![(0, 0); rules.len()];
+    for row in &table.rows {
+        let columns = table.columns_of(row.section);
+        if !measures.iter().all(|m| columns.contains(m)) {
+            continue;
+        }
+        let Some(r) = rule_of(row) else {
+            continue;
+        };
+        if printed(row, rules[r].measure) {
+            tally[r].0 += 1;
+        } else if measures
+            .iter()
+            .any(|&m| m != rules[r].measure && printed(row, m))
+        {
+            tally[r].1 += 1;
+        }
+    }
+    let misplaced: Vec<usize> = (0..rules.len())
+        .filter(|&r| tally[r].1 >= 3 && tally[r].1 > tally[r].0)
+        .collect();
+    if misplaced.is_empty() {
+        return;
+    }
+    let said: Vec<String> = misplaced
+        .iter()
+        .map(|&r| {
+            let (own, other) = tally[r];
+            format!(
+                "{other} rows of {} print their amount outside {} ({own} in it)",
+                rules[r].classes.join("/"),
+                rules[r].measure
+            )
+        })
+        .collect();
+    // Every class misplaced: the columns are swapped, the totals' (合计)
+    // with them. Otherwise only the misplaced classes' rows are in doubt.
+    let swapped = misplaced.len() == rules.len();
+    table.issues.push(format!(
+        "{}: the {} columns are misread there; those rows' amounts in them{} are uncertain",
+        said.join("; "),
+        measures.join(" / "),
+        if swapped { ", and the totals'," } else { "" }
+    ));
+    for row in &mut table.rows {
+        let doubted = match rule_of(row) {
+            Some(r) => misplaced.contains(&r),
+            None => swapped,
+        };
+        if !doubted {
+            continue;
+        }
+        for v in &mut row.values {
+            if measures.contains(&v.measure) {
+                v.status = CellStatus::Uncertain;
+            }
+        }
+    }
 }
 
 /// A table with no column for a row sum's total, whose rows show one of
@@ -1765,8 +1845,8 @@ fn largest_is_the_rest(amounts: &[i64]) -> bool {
 /// 3108.21: a number split over two lines, read up to the break). A cell
 /// the identities want otherwise is the publisher's slip, left `ok` with
 /// its failing checks. Identities stated to a rounding (a narrative's 万元
-/// figure against a table in 元) and rates want no one amount, and count
-/// for nothing.
+/// figure against a table in 元) and rates want no one amount: a cell one
+/// of them contradicts is not singled out.
 fn singled_out<'a>(
     doc: &Document,
     evaluated: impl Iterator<Item = (&'a Identity, &'a Evaluation)>,
@@ -1805,23 +1885,33 @@ fn singled_out<'a>(
 }
 
 /// Whether the digits of `printed`, as printed, begin or end those of
-/// `wanted`, and are fewer (`3` and `108.21` of 3108.21, `576.9` of
-/// 576.95: a number broken at a line or cell edge, or cut). Not `27.70`
-/// for 27.71: a slip of the last digit is the publisher's. Leading zeros
-/// do not count.
+/// `wanted`, and are fewer (`3` and `108.21` of 3108.21, `108` of 3108,
+/// `576.9` of 576.95: a number broken at a line or cell edge, or cut). Not
+/// `27.70` for 27.71: a slip of the last digit is the publisher's. (Nor a
+/// dropped leading digit, `58.96` for 758.96, which this cannot tell from
+/// a cut one: left uncertain.) A fraction's trailing zeros are not digits
+/// of `wanted`; an amount under 1 has no digits to share.
 fn part_of_the_digits(printed: Amount, wanted: Amount) -> bool {
-    let digits = |a: Amount| {
-        format!("{a}")
-            .replace('.', "")
-            .trim_start_matches(['-', '0'])
-            .to_string()
+    let digits = |a: Amount| format!("{a}").replace(['.', '-'], "");
+    let wanted = {
+        let text = format!(
+            "{}",
+            Amount {
+                decimals: 2,
+                ..wanted
+            }
+        );
+        match text.split_once('.') {
+            Some((whole, frac)) => format!("{whole}{}", frac.trim_end_matches('0')),
+            None => text,
+        }
+        .replace('-', "")
     };
-    let wanted = Amount {
-        decimals: 2,
-        ..wanted
-    };
-    let (p, w) = (digits(printed), digits(wanted));
-    !p.is_empty() && p.len() < w.len() && (w.starts_with(&p) || w.ends_with(&p))
+    if printed.cents.abs() < 100 {
+        return false;
+    }
+    let (p, w) = (digits(printed), wanted);
+    p.len() < w.len() && (w.starts_with(&p) || w.ends_with(&p))
 }
 
 /// The amount, in hundredths of its table's unit, that `c` would need for
@@ -1968,7 +2058,8 @@ mod tests {
         assert!(part_of_the_digits(a("3"), w("3108.21")));
         assert!(part_of_the_digits(a("108.21"), w("3108.21")));
         assert!(part_of_the_digits(a("576.9"), w("576.95")));
-        assert!(part_of_the_digits(a("0.62"), w("62.5")));
+        assert!(part_of_the_digits(a("108"), w("3108")));
+        assert!(!part_of_the_digits(a("0.62"), w("62.5")));
         // The publisher's slips: the last digit, or another number.
         assert!(!part_of_the_digits(a("27.70"), w("27.71")));
         assert!(!part_of_the_digits(a("22"), w("0.62")));

@@ -33,6 +33,14 @@ impl RowSum {
     }
 }
 
+/// Economic classes (`301`, `303`) whose amounts belong in one column of a
+/// table that splits basic spending (`personnel`: 人员经费).
+#[derive(Debug, Clone)]
+pub struct ClassColumn {
+    pub classes: Vec<String>,
+    pub measure: Measure,
+}
+
 /// A column of percentages: `rate` = 100 × `part` / `base`, within the
 /// rounding of the rate's printed decimals (`增减率` = 增减额 / 上年数).
 #[derive(Debug, Clone)]
@@ -167,6 +175,7 @@ pub struct IdentityGrammar {
     pub same_lines: Vec<SameLine>,
     pub narrative: Vec<NarrativeSection>,
     pub ratios: Vec<Ratio>,
+    pub class_columns: Vec<ClassColumn>,
 }
 
 impl IdentityGrammar {
@@ -211,6 +220,14 @@ struct File {
     evidence: Vec<EvidenceFile>,
     #[serde(default)]
     ratio: Vec<RatioFile>,
+    #[serde(default)]
+    class_column: Vec<ClassColumnFile>,
+}
+
+#[derive(Deserialize)]
+struct ClassColumnFile {
+    classes: Vec<String>,
+    measure: String,
 }
 
 #[derive(Deserialize)]
@@ -390,6 +407,16 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
                     left: side(&l.left)?,
                     right: side(&l.right)?,
                     labels: l.labels.iter().map(|g| label(g)).collect(),
+                })
+            })
+            .collect::<Result<_>>()?,
+        class_columns: f
+            .class_column
+            .iter()
+            .map(|c| {
+                Ok(ClassColumn {
+                    classes: c.classes.clone(),
+                    measure: m(&c.measure)?,
                 })
             })
             .collect::<Result<_>>()?,
