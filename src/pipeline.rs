@@ -576,11 +576,7 @@ mod tests {
              (save the page as text or PDF)"
         );
         // A page that holds a readable dump is read as before: no note.
-        let sample = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/samples/002_ef8a97d7800bc6c6.txt"
-        ))
-        .unwrap();
+        let sample = crate::testing::sample_text("002_ef8a97d7800bc6c6.txt");
         let o = process_bytes(format!("<HTML>\n{sample}").as_bytes(), "dump.html");
         let plain = process_bytes(sample.as_bytes(), "dump.txt");
         assert_eq!(
@@ -616,11 +612,7 @@ mod tests {
     /// `uncertain`; every other cell reads as in the undamaged file.
     #[test]
     fn a_damaged_byte_doubts_its_line_only() {
-        let sample = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/samples/002_ef8a97d7800bc6c6.txt"
-        ))
-        .unwrap();
+        let sample = crate::testing::sample_text("002_ef8a97d7800bc6c6.txt");
         let plain = process_bytes(sample.as_bytes(), "002.txt");
         assert_eq!(plain.status, Status::Ok);
         // A stray byte inside the name of 行政运行 (a row with amounts).
@@ -695,11 +687,7 @@ mod tests {
     /// is uncertain; the same cell read whole is ok.
     #[test]
     fn a_number_broken_over_two_lines_is_doubted() {
-        let sample = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/samples/003_93f707ff5e41d323.txt"
-        ))
-        .unwrap();
+        let sample = crate::testing::sample_text("003_93f707ff5e41d323.txt");
         // Its second printing, in 财政拨款收支总表 (the first is the
         // summary's).
         let line = "一般公共预算\t3108.21\t202 外交支出";
@@ -730,11 +718,7 @@ mod tests {
     /// ok.
     #[test]
     fn classes_in_each_others_columns_doubt_the_columns() {
-        let sample = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/samples/004_9cf6d38fe078751d.txt"
-        ))
-        .unwrap();
+        let sample = crate::testing::sample_text("004_9cf6d38fe078751d.txt");
         let header = "\t人员经费\n\t公用经费\n";
         assert_eq!(sample.matches(header).count(), 1);
         let swapped = sample.replace(header, "\t公用经费\n\t人员经费\n");
@@ -769,11 +753,7 @@ mod tests {
         // Seed 003 with every tab-separated amount (and code) blanked: its
         // tables' titles and headers stay (a blank template, or figures
         // printed as images under the titles).
-        let sample = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/samples/003_93f707ff5e41d323.txt"
-        ))
-        .unwrap();
+        let sample = crate::testing::sample_text("003_93f707ff5e41d323.txt");
         let o = process_bytes(sample.as_bytes(), "003.txt");
         assert_eq!(o.status, Status::Ok);
         let blank: String = sample

@@ -58,6 +58,12 @@ pub fn strings_of<'p>(
     })
 }
 
+/// The text of the seed `name` in `samples/`.
+pub fn sample_text(name: &str) -> String {
+    let path = format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 /// The texts of the five real dumps in `samples/` (all of them, so a test
 /// that reads them cannot pass on an empty folder).
 pub fn sample_texts() -> Vec<String> {
