@@ -186,8 +186,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     let (encoding, text, damage) = match Encoding::for_bom(bytes) {
         Some((enc, bom_len)) => {
-            let (text, damage) = decode_leniently(enc, &bytes[bom_len..], bom_len)
-                .map_err(|d| not_text(format!("bytes are not valid {} text ({d})", enc.name())))?;
+            let (text, damage) =
+                decode_leniently(enc, &bytes[bom_len..], bom_len).map_err(|d| {
+                    DecodeError::Binary(format!("bytes are not valid {} text ({d})", enc.name()))
+                })?;
             (enc, text, damage)
         }
         None => match sniff_without_bom(bytes) {
@@ -196,11 +198,14 @@ fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             Sniffed::DamagedUtf8(damage) => (UTF_8, String::from_utf8_lossy(bytes), Some(damage)),
             Sniffed::Other(enc, utf8) => {
                 let (text, damage) = decode_leniently(enc, bytes, 0).map_err(|d| match utf8 {
-                    Some(u) => not_text(format!(
+                    Some(u) => DecodeError::Binary(format!(
                         "bytes are neither UTF-8 ({u}) nor {} text ({d})",
                         enc.name()
                     )),
-                    None => not_text(format!("bytes are not valid {} text ({d})", enc.name())),
+                    None => DecodeError::Binary(format!(
+                        "bytes are not valid {} text ({d})",
+                        enc.name()
+                    )),
                 })?;
                 (enc, text, damage)
             }
@@ -245,12 +250,6 @@ pub fn looks_like_html(text: &str) -> bool {
             .is_some_and(|b| b.eq_ignore_ascii_case(tag))
     };
     memchr::memchr_iter(b'<', head).any(|at| opens(at, b"<!doctype html") || opens(at, b"<html"))
-}
-
-/// Bytes that are no text in the encodings tried: `why` says which, and
-/// how much of each was not valid.
-fn not_text(why: String) -> DecodeError {
-    DecodeError::Binary(why)
 }
 
 /// Decodes `body` (found `offset` bytes into the file) as `encoding`; the
