@@ -209,6 +209,14 @@ fn yuan_cents(amount: Amount, unit: Unit) -> i128 {
     i128::from(amount.cents) * yuan_factor(unit)
 }
 
+/// How many times the cell `c` is among `terms`.
+fn occurrences(terms: &[Term], c: &CellRef) -> usize {
+    terms
+        .iter()
+        .filter(|t| matches!(t, Term::Cell(x) if x == c))
+        .count()
+}
+
 fn term_value(doc: &Document, term: &Term) -> TermValue {
     match term {
         Term::Stated { amount, unit } => TermValue::Printed(yuan_cents(*amount, *unit)),
@@ -262,13 +270,7 @@ impl Identity {
             return evaluations;
         }
         let unit = doc.tables[c.table].unit;
-        let times = |terms: &[Term]| {
-            let n = terms
-                .iter()
-                .filter(|t| matches!(t, Term::Cell(x) if x == c))
-                .count();
-            i128::try_from(n).unwrap_or(0)
-        };
+        let times = |terms: &[Term]| i128::try_from(occurrences(terms, c)).unwrap_or(0);
         let (in_total, in_parts) = (times(&self.total), times(&self.parts));
         let sums = self.sums(doc);
         let rounding = self.rounding(doc);
@@ -1892,25 +1894,17 @@ fn singled_out<'a>(
 /// a cut one: left uncertain.) A fraction's trailing zeros are not digits
 /// of `wanted`; an amount under 1 has no digits to share.
 fn part_of_the_digits(printed: Amount, wanted: Amount) -> bool {
-    let digits = |a: Amount| format!("{a}").replace(['.', '-'], "");
-    let wanted = {
-        let text = format!(
-            "{}",
-            Amount {
-                decimals: 2,
-                ..wanted
-            }
-        );
-        match text.split_once('.') {
-            Some((whole, frac)) => format!("{whole}{}", frac.trim_end_matches('0')),
-            None => text,
-        }
-        .replace('-', "")
-    };
     if printed.cents.abs() < 100 {
         return false;
     }
-    let (p, w) = (digits(printed), wanted);
+    let digits = |text: &str| text.replace(['.', '-'], "");
+    let p = digits(&printed.to_string());
+    let wanted = Amount {
+        decimals: 2,
+        ..wanted
+    }
+    .to_string();
+    let w = digits(wanted.trim_end_matches('0').trim_end_matches('.'));
     p.len() < w.len() && (w.starts_with(&p) || w.ends_with(&p))
 }
 
@@ -1922,15 +1916,9 @@ fn wanted_in(doc: &Document, id: &Identity, ev: &Evaluation, c: &CellRef) -> Opt
     if id.rule == Rule::Ratio || id.rounding(doc).is_some() {
         return None;
     }
-    let times = |terms: &[Term]| {
-        terms
-            .iter()
-            .filter(|t| matches!(t, Term::Cell(x) if x == c))
-            .count()
-    };
     let printed = yuan_cents(c.value(doc)?.amount, doc.tables[c.table].unit);
     let off = ev.actual - ev.expected;
-    let wanted = match (times(&id.total), times(&id.parts)) {
+    let wanted = match (occurrences(&id.total, c), occurrences(&id.parts, c)) {
         (1, 0) => printed + off,
         (0, 1) => printed - off,
         _ => return None,
@@ -2054,17 +2042,16 @@ mod tests {
     #[test]
     fn a_broken_number_is_part_of_the_digits_a_slip_is_not() {
         let a = |s: &str| Amount::parse(s).unwrap();
-        let w = |s: &str| a(s);
-        assert!(part_of_the_digits(a("3"), w("3108.21")));
-        assert!(part_of_the_digits(a("108.21"), w("3108.21")));
-        assert!(part_of_the_digits(a("576.9"), w("576.95")));
-        assert!(part_of_the_digits(a("108"), w("3108")));
-        assert!(!part_of_the_digits(a("0.62"), w("62.5")));
+        assert!(part_of_the_digits(a("3"), a("3108.21")));
+        assert!(part_of_the_digits(a("108.21"), a("3108.21")));
+        assert!(part_of_the_digits(a("576.9"), a("576.95")));
+        assert!(part_of_the_digits(a("108"), a("3108")));
+        assert!(!part_of_the_digits(a("0.62"), a("62.5")));
         // The publisher's slips: the last digit, or another number.
-        assert!(!part_of_the_digits(a("27.70"), w("27.71")));
-        assert!(!part_of_the_digits(a("22"), w("0.62")));
-        assert!(!part_of_the_digits(a("3108.21"), w("3108.21")));
-        assert!(!part_of_the_digits(a("0"), w("3108.21")));
+        assert!(!part_of_the_digits(a("27.70"), a("27.71")));
+        assert!(!part_of_the_digits(a("22"), a("0.62")));
+        assert!(!part_of_the_digits(a("3108.21"), a("3108.21")));
+        assert!(!part_of_the_digits(a("0"), a("3108.21")));
     }
     use crate::model::{DocKind, Provenance, Sides};
 
@@ -2189,20 +2176,18 @@ mod tests {
     fn a_row_sum_an_amount_in_another_column_would_make_hold_is_uncertain() {
         // Shanghai's 一般公共预算支出表 in a `pdftotext -fixed 3` dump: 项目支出
         // read under 公用经费, its own column blank.
+        let all_columns = || vec!["total", "basic", "personnel", "public_funds", "project"];
         let statuses = |total: i64, basic: i64, public_funds: i64| {
-            let mut doc = crate::testing::expenditure_document(vec![row_of(
+            general_budget_row_statuses(
+                Unit::Yuan,
+                all_columns(),
                 "208",
                 &[
                     ("total", total),
                     ("basic", basic),
                     ("public_funds", public_funds),
                 ],
-            )]);
-            doc.tables[0].kind = "general_budget";
-            doc.tables[0].unit = Unit::Yuan;
-            doc.tables[0].columns = vec!["total", "basic", "personnel", "public_funds", "project"];
-            flag(&mut doc);
-            row_statuses(&doc, 0)
+            )
         };
         let uncertain = vec![CellStatus::Uncertain; 3];
         assert_eq!(
@@ -2221,25 +2206,39 @@ mod tests {
         flag(&mut doc);
         assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Uncertain; 3]);
         // A rate is no amount of money: 4.17 % does not fill 5 元.
-        let mut doc = crate::testing::expenditure_document(vec![row_of(
+        let statuses = general_budget_row_statuses(
+            Unit::Yuan,
+            vec!["total", "basic", "project", "change_rate"],
             "208",
             &[("total", 100_000), ("basic", 99_500), ("change_rate", 417)],
-        )]);
-        doc.tables[0].kind = "general_budget";
-        doc.tables[0].unit = Unit::Yuan;
-        doc.tables[0].columns = vec!["total", "basic", "project", "change_rate"];
-        flag(&mut doc);
-        assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Ok; 3]);
+        );
+        assert_eq!(statuses, vec![CellStatus::Ok; 3]);
         // 人员经费 equal to 基本支出 (no 公用经费, no 项目支出) under a
         // publisher's wrong total: it stands in for nothing new.
-        let mut doc = crate::testing::expenditure_document(vec![row_of(
+        let statuses = general_budget_row_statuses(
+            Unit::WanYuan,
+            all_columns(),
             "20808",
             &[("total", 12_000), ("basic", 10_000), ("personnel", 10_000)],
-        )]);
-        doc.tables[0].kind = "general_budget";
-        doc.tables[0].columns = vec!["total", "basic", "personnel", "public_funds", "project"];
+        );
+        assert_eq!(statuses, vec![CellStatus::Ok; 3]);
+    }
+
+    /// The statuses, once flagged, of the one row `code` printing `amounts`
+    /// in a 一般公共预算支出 table in `unit` with `columns`.
+    fn general_budget_row_statuses(
+        unit: Unit,
+        columns: Vec<Measure>,
+        code: &str,
+        amounts: &[(Measure, i64)],
+    ) -> Vec<CellStatus> {
+        let mut doc = crate::testing::expenditure_document(vec![row_of(code, amounts)]);
+        let table = &mut doc.tables[0];
+        table.kind = "general_budget";
+        table.unit = unit;
+        table.columns = columns;
         flag(&mut doc);
-        assert_eq!(row_statuses(&doc, 0), vec![CellStatus::Ok; 3]);
+        row_statuses(&doc, 0)
     }
 
     #[test]
