@@ -3417,6 +3417,58 @@ fn pdftotext_dumps_keep_the_header_out_of_the_rows() {
     assert!(project_rows.is_empty(), "{project_rows:?}");
 }
 
+#[test]
+fn a_flow_dumps_class_rows_printed_name_first_are_read_whole() {
+    // tests/fixtures/dumps: seed 002's reportlab PDF as `pdftotext` prints
+    // it. Its 基本支出 table prints each economic class's name and amounts
+    // before the class's code (`商品和服务支出` / `22.63` / `22.63` / `302` /
+    // `302` / `01` / `办公费`, 303's code between its two amounts, 301's among
+    // the header's words). Before 2026-12-05 the class names ran on from the
+    // row above (`住房公积金商品和服务支出`, no amounts), 总计 took
+    // 工资福利支出's amounts and was lost, and the 302 rows were read under
+    // 人员经费: 28 of the table's 57 cells were lost, the rest `uncertain`.
+    // Now every cell comes back as the seed prints it, placed by the
+    // table's sums (`repaired`: the dump does not show the columns).
+    let dumps = root().join("tests/fixtures/dumps");
+    let basic = |cells: HashMap<String, (String, String)>| -> HashMap<String, (String, String)> {
+        cells
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("general_budget_basic|"))
+            .collect()
+    };
+    let want = basic(cells_by_key(
+        &root().join("samples/002_ef8a97d7800bc6c6.txt"),
+    ));
+    let got = basic(cells_by_key(
+        &dumps.join("002_ef8a97d7800bc6c6.pdftotext.txt"),
+    ));
+    assert_eq!(want.len(), 57);
+    let mut differ: Vec<String> = want
+        .iter()
+        .filter(|(k, (amount, _))| got.get(*k).is_none_or(|(a, _)| a != amount))
+        .map(|(k, (amount, _))| format!("{k} {amount} read {:?}", got.get(k)))
+        .collect();
+    differ.extend(got.keys().filter(|k| !want.contains_key(*k)).cloned());
+    assert!(differ.is_empty(), "{differ:?}");
+    // 总计 prints all three amounts: `ok`.
+    let unsure: Vec<_> = got
+        .iter()
+        .filter(|(k, (_, status))| {
+            status
+                != if k.contains("|总计|") {
+                    "ok"
+                } else {
+                    "repaired"
+                }
+        })
+        .collect();
+    assert!(unsure.is_empty(), "{unsure:?}");
+    assert_eq!(
+        got.get("general_budget_basic||30201||public_funds|1"),
+        Some(&("4.79".to_string(), "repaired".to_string()))
+    );
+}
+
 /// Line items without their provenance: what a PDF and its text must share.
 fn cells_without_line(rows: &[Record]) -> Vec<Vec<String>> {
     content(rows)

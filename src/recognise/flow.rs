@@ -544,6 +544,73 @@ fn join_code_lines(
     out
 }
 
+/// An economic class's row printed name first, its code after its amounts
+/// (`商品和服务支出` / `1,932,777.54` / `1,932,777.54` / `302` / `302 01
+/// 办公费`: pdftotext's flow, when the class's code cell sits lower on the
+/// page than its name and amounts) or not at all (its code read into the
+/// header; `工资福利支出` / `506.07` / `506.07` / `301 01 基本工资`), with the
+/// code put before the name, as the dump prints its other rows. Read as it
+/// comes, the name and amounts would run on from the row above (its name
+/// `其他工资福利支出商品和服务支出`, five amounts no reading fits). Only a
+/// name that is wholly a class's, after a line of amounts, whose code the
+/// next row's code confirms.
+fn front_class_codes(g: &Grammar, lines: Vec<(Provenance, String)>) -> Vec<(Provenance, String)> {
+    let line = |i: usize| lines.get(i).map_or("", |(_, l)| l.trim());
+    let numbers_only = |i: usize| {
+        let l = line(i);
+        !l.is_empty() && l.split_whitespace().all(is_number_fragment)
+    };
+    let is_class_code = |t: &str| t.len() == 3 && g.is_economic_class(t);
+    // The class a row's code opens (`302 01 办公费`, `30201 办公费`, `302`).
+    let opens = |i: usize| {
+        let code = line(i).split_whitespace().next()?;
+        (code.len() >= 3 && code.bytes().all(|b| b.is_ascii_digit())).then(|| &code[..3])
+    };
+    // (line, class code, the code's own line when printed after the amounts)
+    let mut fronted: Vec<(usize, &str, Option<usize>)> = Vec::new();
+    for i in 1..lines.len() {
+        let text_only = !line(i).is_empty() && !line(i).split_whitespace().any(is_number_fragment);
+        if !text_only || !numbers_only(i - 1) || is_class_code(line(i - 1)) {
+            continue;
+        }
+        let name = normalize::label(line(i));
+        let names = |c: &str| g.names_economic_class(&name, c);
+        // The class's code alone on a line, before the next row's code of
+        // that class (`303` among `399.23` / `303` / `399.23` / `303 02`).
+        let own_code = |j: usize| is_class_code(line(j)) && names(line(j));
+        // The next row: a line not all amounts, or opening the class.
+        let next = (i + 1..lines.len())
+            .find(|&j| !numbers_only(j) || opens(j).is_some_and(names) && !own_code(j))
+            .unwrap_or(lines.len());
+        let Some(class) = opens(next).filter(|c| names(c)) else {
+            continue;
+        };
+        let own: Vec<usize> = (i + 1..next).filter(|&j| line(j) == class).collect();
+        if own.len() > 1 || next - (i + 1) - own.len() == 0 {
+            continue;
+        }
+        fronted.push((i, class, own.first().copied()));
+    }
+    if fronted.is_empty() {
+        return lines;
+    }
+    let fronted: Vec<(usize, String, Option<usize>)> = fronted
+        .into_iter()
+        .map(|(i, class, trailing)| (i, format!("{class} {}", line(i)), trailing))
+        .collect();
+    lines
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !fronted.iter().any(|(_, _, t)| *t == Some(*i)))
+        .map(
+            |(i, (at, l))| match fronted.iter().find(|(f, _, _)| *f == i) {
+                Some((_, with_code, _)) => (at, with_code.clone()),
+                None => (at, l),
+            },
+        )
+        .collect()
+}
+
 /// A table's lines with each row's name joined into its line, and where
 /// the rows whose names may be joined wrongly are printed.
 type JoinedLines = (Vec<(Provenance, String)>, Vec<Provenance>);
@@ -691,6 +758,11 @@ fn assemble(
         })
         .collect();
     let lines = join_code_lines(g, lines, economic);
+    let lines = if economic {
+        front_class_codes(g, lines)
+    } else {
+        lines
+    };
     // A project table's two names side by side cannot be told apart
     // when both are set centred on their row.
     let ((lines, doubted), reading) = if projects {
@@ -1900,6 +1972,7 @@ fn coded(
         mut rows,
         panels,
     } = assemble(g, &lines, economic, kind.has_project, &words);
+    drop_bare_codes_read_again(&mut rows);
     for row in &rows {
         if let (Some(printed), Some(code)) = (&row.padded_code, &row.code) {
             let at = row.at.unwrap_or(table.at);
@@ -2167,6 +2240,25 @@ fn column_ranks(kind: &TableKind, layout: &[Measure]) -> Vec<usize> {
                 .unwrap_or(kind.column_prior.len())
         })
         .collect()
+}
+
+/// A code read alone, with no name or amounts, whose row comes later with
+/// its name (a 类's code cell printed among the header's words, the row's
+/// name and amounts after it): the later row's, not a row of its own.
+fn drop_bare_codes_read_again(rows: &mut Vec<FlowRow>) {
+    let bare = |r: &FlowRow| r.code.is_some() && r.label.is_empty() && r.tokens.is_empty();
+    let mut i = 0;
+    while i < rows.len() {
+        let again = bare(&rows[i])
+            && rows[i + 1..]
+                .iter()
+                .any(|r| r.code == rows[i].code && !r.label.is_empty());
+        if again {
+            rows.remove(i);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// Rows whose code an earlier row of the table has: the dump lost a level
@@ -4792,6 +4884,78 @@ mod tests {
         );
         let cells = table_cells(over, "general_budget");
         assert!(cells.contains(&("2120101".into(), "project", "8.77".into(), CellStatus::Ok)));
+    }
+
+    #[test]
+    fn a_class_name_printed_before_its_code_gets_the_code_in_front() {
+        // pdftotext's flow of a Shanghai 基本支出 table (2025, 元): a class's
+        // name and amounts come before its code, the code alone on a line
+        // (302) or between the amounts (303), and the first class's code
+        // among the header's words (301, the next row's code names it).
+        let g = Grammar::global();
+        let lines = numbered([
+            "22.63",
+            "工资福利支出",
+            "506.07",
+            "506.07",
+            "301 01 基本工资",
+            "129.10",
+            "其他工资福利支出",
+            "1,193,509.00",
+            "1,193,509.00",
+            "商品和服务支出",
+            "1,932,777.54",
+            "1,932,777.54",
+            "302",
+            "302 01",
+            "办公费",
+            "2.91",
+            "对个人和家庭的补助",
+            "399.23",
+            "303",
+            "399.23",
+            "303 02 退休费",
+            // A class's code before its one item's, its name after both:
+            // not this shape, left as printed.
+            "1,188,720.00",
+            "310",
+            "310 02",
+            "资本性支出",
+            "200,000.00",
+        ]);
+        let fronted: Vec<String> = front_class_codes(g, lines)
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        assert_eq!(
+            fronted,
+            [
+                "22.63",
+                "301 工资福利支出",
+                "506.07",
+                "506.07",
+                "301 01 基本工资",
+                "129.10",
+                "其他工资福利支出",
+                "1,193,509.00",
+                "1,193,509.00",
+                "302 商品和服务支出",
+                "1,932,777.54",
+                "1,932,777.54",
+                "302 01",
+                "办公费",
+                "2.91",
+                "303 对个人和家庭的补助",
+                "399.23",
+                "399.23",
+                "303 02 退休费",
+                "1,188,720.00",
+                "310",
+                "310 02",
+                "资本性支出",
+                "200,000.00",
+            ]
+        );
     }
 
     #[test]
