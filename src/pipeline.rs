@@ -384,12 +384,20 @@ fn doubt_damaged_lines(doc: &mut Document, damaged: &[u32]) {
 /// Reads and recognises one input (text dump or PDF), for callers that work
 /// on the records themselves (the check engine's tests, the solver).
 pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
-    let layer = text_layer(bytes)?;
-    Ok(recognise::recognise(
-        Grammar::global(),
-        layer.items,
-        &layer.text,
-    ))
+    Ok(recognised(Grammar::global(), text_layer(bytes)?))
+}
+
+/// The text layer's tables, with what went wrong reading the file: its
+/// notes first (they may be why recognition missed something), amounts
+/// read from damaged lines `uncertain`.
+fn recognised(g: &'static Grammar, layer: TextLayer) -> Document {
+    let mut doc = recognise::recognise(g, layer.items, &layer.text);
+    doc.issues.splice(0..0, layer.notes);
+    // Before the checks, whose attribution of failures to extraction
+    // counts uncertain cells. (The arithmetic may still restore a cut digit
+    // on such a line: `repaired`.)
+    doubt_damaged_lines(&mut doc, &layer.damaged_lines);
+    doc
 }
 
 fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
@@ -412,22 +420,17 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     record.encoding = layer.encoding;
     record.layout = layer.layout;
     let g = Grammar::global();
-    let mut doc = recognise::recognise(g, layer.items, &layer.text);
-    // What went wrong reading the file comes first: it may be why
-    // recognition missed something.
-    doc.issues.splice(0..0, layer.notes);
-    // Before the checks, whose attribution of failures to extraction
-    // counts uncertain cells. (The arithmetic may still restore a cut digit
-    // on such a line: `repaired`.)
-    doubt_damaged_lines(&mut doc, &layer.damaged_lines);
+    let format = layer.format;
+    let hint = layer.hint;
+    let mut doc = recognised(g, layer);
     let ids = check::identities(&doc, g);
     solve::digits::confirm_restored(&mut doc, &ids);
     // A workbook's cells hold their values whole: no digit was cut.
-    if !sheet::is_sheet_format(layer.format) {
+    if !sheet::is_sheet_format(format) {
         solve::digits::restore_cut_digits(&mut doc, &ids);
     }
     let results = check::check_and_flag(&mut doc, g, ids);
-    finish(record, doc, results, layer.hint)
+    finish(record, doc, results, hint)
 }
 
 fn finish(
@@ -636,6 +639,9 @@ mod tests {
             )
         );
         assert_eq!(o.line_items.len(), plain.line_items.len());
+        // The records' entry point reads it the same way.
+        let doc = document(&damaged).unwrap();
+        assert_eq!(doc.issues.first(), Some(&o.issues[0].issue));
         let on_line = |i: &LineItem| *i.line == *n.to_string();
         assert!(o.line_items.iter().filter(|i| on_line(i)).count() >= 2);
         for (d, p) in o.line_items.iter().zip(&plain.line_items) {
