@@ -754,6 +754,59 @@ mod tests {
             && i.issue.starts_with("16 rows of 301/303 print their amount outside personnel (0 in it); 17 rows of 302 print their amount outside public_funds (0 in it)")), "{:?}", o.issues);
     }
 
+    /// Seed 003's income table prints 137.00 under 事业单位经营收入, its
+    /// summary (and narrative) under 其他收入; no other line states
+    /// 经营收入. Printed by position, in a dump whose header lost a heading,
+    /// the same happens to the amounts of the last column left: the
+    /// column's amounts are uncertain (they were `ok`). With the summary
+    /// stating them as 经营收入 they stay `ok`.
+    #[test]
+    fn a_column_the_summary_states_as_another_measure_is_doubted() {
+        let sample = crate::testing::sample_text("003_93f707ff5e41d323.txt");
+        let statuses = |o: &Outcome| {
+            o.line_items
+                .iter()
+                .filter(|i| i.table == "income")
+                .map(|i| (i.measure, i.status))
+                .collect::<std::collections::BTreeSet<_>>()
+        };
+        let o = process_bytes(sample.as_bytes(), "003.txt");
+        assert_eq!(
+            statuses(&o),
+            [
+                ("general_budget", "ok"),
+                ("operating_income", "uncertain"),
+                ("total", "ok")
+            ]
+            .into()
+        );
+        assert!(
+            o.issues.iter().any(|i| i.table == "income"
+                && i.issue.starts_with(
+                    "summary states 137.00 for other_income (其他收入) and nothing for \
+                     operating_income, whose column adds up to that amount"
+                )),
+            "{:?}",
+            o.issues
+        );
+        let lines = "事业单位经营收入\t\t206 科学技术支出\t\n其他收入\t137.00\t";
+        assert_eq!(sample.matches(lines).count(), 1);
+        let stated = sample.replace(
+            lines,
+            "事业单位经营收入\t137.00\t206 科学技术支出\t\n其他收入\t\t",
+        );
+        let o = process_bytes(stated.as_bytes(), "003-stated.txt");
+        assert_eq!(
+            statuses(&o),
+            [
+                ("general_budget", "ok"),
+                ("operating_income", "ok"),
+                ("total", "ok")
+            ]
+            .into()
+        );
+    }
+
     #[test]
     fn tables_without_a_single_amount_are_not_ok() {
         // Seed 003 with every tab-separated amount (and code) blanked: its

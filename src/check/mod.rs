@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::amount::Amount;
-use crate::grammar::identities::{RowSelector, Side};
+use crate::grammar::identities::{Evidence, RowSelector, Side};
 use crate::grammar::{Grammar, Measure};
 use crate::model::{CellStatus, Code, Document, Placement, Row, Section, Table, Unit, Value};
 use crate::normalize;
@@ -1368,49 +1368,131 @@ fn stated_items(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
         let [measure] = from.columns_of(ev.section) else {
             continue;
         };
-        let mut stated: Vec<Measure> = Vec::new();
-        let side_rows = from
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| ev.section.is_none() || r.section == ev.section);
-        // Below the first balance line (`二、上年结转结余`), a line names a
-        // part of the balance (`单位资金` under `非财政拨款结转结余`), not the
-        // year's figure, unless it is a balance itself (`1.财政拨款结转`).
-        let mut in_balances = false;
-        for (ri, row) in side_rows {
-            in_balances |= row.is_balance();
-            if in_balances && !row.is_balance() {
+        for (ri, m) in stated_lines(ev, from) {
+            let row = &from.rows[ri];
+            // In a two-sided table, the total row of the side that prints
+            // the measure.
+            let side = [Section::Income, Section::Expenditure]
+                .into_iter()
+                .find(|s| table.sides.is_some() && table.columns_of(Some(*s)).contains(&m));
+            let Some(total) = year_total(table, side) else {
+                continue;
+            };
+            if row.value(measure).is_none() || !table.columns_of(side).contains(&m) {
                 continue;
             }
-            for m in ev.measures_stated_by(&row.item) {
-                // The first line of a label is the year's, printed or
-                // blank: a later one is a balance carried in.
-                if stated.contains(&m) {
-                    continue;
+            out.push(Identity {
+                rule: Rule::CrossTable,
+                table: f,
+                subject: Subject::Text(format!(
+                    "{}: {}.{measure} = {}.{m}",
+                    row.item, ev.from, ev.table
+                )),
+                total: vec![cell(f, ri, measure)],
+                parts: vec![cell(t, total, m)],
+            });
+        }
+    }
+}
+
+/// The lines of `from` that state a figure of `ev.table`'s total row, and
+/// the measure each states: a label's first line, printed or blank (a
+/// later one is a balance carried in). Below the first balance line
+/// (`二、上年结转结余`), a line names a part of the balance (`单位资金` under
+/// `非财政拨款结转结余`), not the year's figure, unless it is a balance
+/// itself (`1.财政拨款结转`).
+fn stated_lines(ev: &Evidence, from: &Table) -> Vec<(usize, Measure)> {
+    let mut stated: Vec<(usize, Measure)> = Vec::new();
+    let mut in_balances = false;
+    let side_rows = from
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| ev.section.is_none() || r.section == ev.section);
+    for (ri, row) in side_rows {
+        in_balances |= row.is_balance();
+        if in_balances && !row.is_balance() {
+            continue;
+        }
+        for m in ev.measures_stated_by(&row.item) {
+            if !stated.iter().any(|(_, s)| *s == m) {
+                stated.push((ri, m));
+            }
+        }
+    }
+    stated
+}
+
+/// A column whose total is just what another table states for another
+/// measure, while that table states nothing for the column itself, and the
+/// other measure's column (if the table prints one) does not hold it: the
+/// summary's `单位资金 0.96`, and an income table whose header was cut
+/// before 单位资金, its amounts read under 政府性基金预算, the last heading
+/// left (or amounts set off their headings). Each row's sum holds either
+/// way. The column's heading is not its amounts': every amount of the
+/// column is uncertain. A column's total is its total row's, else the sum
+/// of its 类 rows.
+fn doubt_columns_stated_as_another_measure(doc: &mut Document, g: &Grammar) {
+    for ev in &g.identities.evidence {
+        if ev.only_in.is_some_and(|k| doc.kind.is_some_and(|d| d != k)) {
+            continue;
+        }
+        let (Some(f), Some(t)) = (find_table(doc, &ev.from), find_table(doc, &ev.table)) else {
+            continue;
+        };
+        let (from, table) = (&doc.tables[f], &doc.tables[t]);
+        let ([measure], None, true) = (from.columns_of(ev.section), &table.sides, f != t) else {
+            continue;
+        };
+        let columns = table.columns_of(None);
+        let lines = stated_lines(ev, from);
+        let column_total = |m: Measure| -> Option<i128> {
+            if !columns.contains(&m) {
+                return None;
+            }
+            let rows = match year_total(table, None) {
+                Some(total) => vec![total],
+                None => class_rows(table, None),
+            };
+            let cents = rows.iter().filter_map(|&r| table.rows[r].value(m));
+            (!rows.is_empty()).then(|| cents.map(|v| yuan_cents(v.amount, table.unit)).sum())
+        };
+        // Figures stated for measures whose column does not hold them.
+        let unplaced: Vec<(i128, usize, Measure)> = lines
+            .iter()
+            .filter_map(|&(ri, m)| {
+                let v = yuan_cents(from.rows[ri].value(measure)?.amount, from.unit);
+                (v != 0 && column_total(m) != Some(v)).then_some((v, ri, m))
+            })
+            .collect();
+        let doubted: Vec<(Measure, String)> = columns
+            .iter()
+            .filter(|c| ev.items.iter().any(|(_, m)| m == *c))
+            .filter(|c| !lines.iter().any(|(_, m)| m == *c))
+            .filter_map(|&c| {
+                let total = column_total(c)?;
+                let (_, ri, m) = unplaced.iter().find(|(v, _, _)| *v == total)?;
+                let row = &from.rows[*ri];
+                let stated = row.value(measure)?.amount;
+                Some((
+                    c,
+                    format!(
+                        "{} states {stated} for {m} ({}) and nothing for {c}, whose column \
+                         adds up to that amount: the {c} column's amounts may not be its \
+                         heading's (a heading cut or lost, amounts set off their headings, a \
+                         publisher's slip); they are uncertain",
+                        ev.from, row.item
+                    ),
+                ))
+            })
+            .collect();
+        let table = &mut doc.tables[t];
+        for (c, issue) in doubted {
+            table.issues.push(issue);
+            for row in table.rows.iter_mut().filter(|r| r.section.is_none()) {
+                for v in row.values.iter_mut().filter(|v| v.measure == c) {
+                    v.status = CellStatus::Uncertain;
                 }
-                stated.push(m);
-                // In a two-sided table, the total row of the side that
-                // prints the measure.
-                let side = [Section::Income, Section::Expenditure]
-                    .into_iter()
-                    .find(|s| table.sides.is_some() && table.columns_of(Some(*s)).contains(&m));
-                let Some(total) = year_total(table, side) else {
-                    continue;
-                };
-                if row.value(measure).is_none() || !table.columns_of(side).contains(&m) {
-                    continue;
-                }
-                out.push(Identity {
-                    rule: Rule::CrossTable,
-                    table: f,
-                    subject: Subject::Text(format!(
-                        "{}: {}.{measure} = {}.{m}",
-                        row.item, ev.from, ev.table
-                    )),
-                    total: vec![cell(f, ri, measure)],
-                    parts: vec![cell(t, total, m)],
-                });
             }
         }
     }
@@ -1491,6 +1573,7 @@ pub fn check_and_flag(doc: &mut Document, g: &Grammar, ids: Vec<Identity>) -> Ve
         doubt_parts_holding_their_total(table, g);
         doubt_classes_in_each_others_columns(table, g);
     }
+    doubt_columns_stated_as_another_measure(doc, g);
     results
 }
 
