@@ -1431,8 +1431,11 @@ fn stated_lines(ev: &Evidence, from: &Table) -> Vec<(usize, Measure)> {
 /// left (or amounts set off their headings). Each row's sum holds either
 /// way. The column's heading is not its amounts': every amount of the
 /// column is uncertain. A column's total is its total row's, else the sum
-/// of its 类 rows.
-fn doubt_columns_stated_as_another_measure(doc: &mut Document, g: &Grammar) {
+/// of its 类 rows. For layouts that place amounts by their position (an
+/// aligned or flow dump, a PDF): a table of explicit cells prints its
+/// amounts where they are, and the summary's failing cross-table check
+/// reports the publisher's inconsistency.
+pub fn doubt_columns_stated_as_another_measure(doc: &mut Document, g: &Grammar) {
     for ev in &g.identities.evidence {
         if ev.only_in.is_some_and(|k| doc.kind.is_some_and(|d| d != k)) {
             continue;
@@ -1573,7 +1576,6 @@ pub fn check_and_flag(doc: &mut Document, g: &Grammar, ids: Vec<Identity>) -> Ve
         doubt_parts_holding_their_total(table, g);
         doubt_classes_in_each_others_columns(table, g);
     }
-    doubt_columns_stated_as_another_measure(doc, g);
     results
 }
 
