@@ -436,10 +436,11 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     finish(record, doc, results, hint)
 }
 
-/// Whether the layout placed amounts in their columns by where they were
-/// printed (spacing, word order, glyph positions), not by explicit cells.
+/// Whether a text dump's layout placed amounts in their columns by where
+/// they were printed (spacing, word order), not by explicit cells (tabs,
+/// lines, a PDF's cells under its headings).
 fn places_by_position(layout: &str) -> bool {
-    matches!(layout, "aligned" | "flow" | "pdf")
+    matches!(layout, "aligned" | "flow")
 }
 
 fn finish(

@@ -1432,7 +1432,7 @@ fn stated_lines(ev: &Evidence, from: &Table) -> Vec<(usize, Measure)> {
 /// way. The column's heading is not its amounts': every amount of the
 /// column is uncertain. A column's total is its total row's, else the sum
 /// of its 类 rows. For layouts that place amounts by their position (an
-/// aligned or flow dump, a PDF): a table of explicit cells prints its
+/// aligned or flow dump): a table of explicit cells prints its
 /// amounts where they are, and the summary's failing cross-table check
 /// reports the publisher's inconsistency.
 pub fn doubt_columns_stated_as_another_measure(doc: &mut Document, g: &Grammar) {
