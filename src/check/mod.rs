@@ -1355,13 +1355,7 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
 /// them. A label met twice (a 上年结转 line under the year's income) counts
 /// the first time: the year's figure comes before the balances carried in.
 fn stated_items(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
-    for ev in &g.identities.evidence {
-        if ev.only_in.is_some_and(|k| doc.kind.is_some_and(|d| d != k)) {
-            continue;
-        }
-        let (Some(f), Some(t)) = (find_table(doc, &ev.from), find_table(doc, &ev.table)) else {
-            continue;
-        };
+    for (ev, f, t) in evidence_tables(g, doc) {
         let (from, table) = (&doc.tables[f], &doc.tables[t]);
         // A side printing several columns (预算数 and 决算数) states which
         // one the other table's figure is? Not known: nothing is claimed.
@@ -1393,6 +1387,20 @@ fn stated_items(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
             });
         }
     }
+}
+
+/// The grammar's evidence that applies to the document, with the indices
+/// of the table stating the figures and of the table they are of.
+fn evidence_tables<'g, 'd>(
+    g: &'g Grammar,
+    doc: &'d Document,
+) -> impl Iterator<Item = (&'g Evidence, usize, usize)> + use<'g, 'd> {
+    g.identities.evidence.iter().filter_map(|ev| {
+        if ev.only_in.is_some_and(|k| doc.kind.is_some_and(|d| d != k)) {
+            return None;
+        }
+        Some((ev, find_table(doc, &ev.from)?, find_table(doc, &ev.table)?))
+    })
 }
 
 /// The lines of `from` that state a figure of `ev.table`'s total row, and
@@ -1436,13 +1444,8 @@ fn stated_lines(ev: &Evidence, from: &Table) -> Vec<(usize, Measure)> {
 /// amounts where they are, and the summary's failing cross-table check
 /// reports the publisher's inconsistency.
 pub fn doubt_columns_stated_as_another_measure(doc: &mut Document, g: &Grammar) {
-    for ev in &g.identities.evidence {
-        if ev.only_in.is_some_and(|k| doc.kind.is_some_and(|d| d != k)) {
-            continue;
-        }
-        let (Some(f), Some(t)) = (find_table(doc, &ev.from), find_table(doc, &ev.table)) else {
-            continue;
-        };
+    let found: Vec<(&Evidence, usize, usize)> = evidence_tables(g, doc).collect();
+    for (ev, f, t) in found {
         let (from, table) = (&doc.tables[f], &doc.tables[t]);
         let ([measure], None, true) = (from.columns_of(ev.section), &table.sides, f != t) else {
             continue;
