@@ -1438,8 +1438,10 @@ fn stated_lines(ev: &Evidence, from: &Table) -> Vec<(usize, Measure)> {
 /// before 单位资金, its amounts read under 政府性基金预算, the last heading
 /// left (or amounts set off their headings). Each row's sum holds either
 /// way. The column's heading is not its amounts': every amount of the
-/// column is uncertain. A column's total is its total row's, else the sum
-/// of its 类 rows. For layouts that place amounts by their position (an
+/// column is uncertain. A column's total is its total row's amount (a
+/// blank one zero), or in a table without one the sum of its 类 rows'. A
+/// funding source made of
+/// the other (`measure_parts`: 财政拨款 of 一般公共预算) is no sign. For layouts that place amounts by their position (an
 /// aligned or flow dump): a table of explicit cells prints its
 /// amounts where they are, and the summary's failing cross-table check
 /// reports the publisher's inconsistency.
@@ -1452,6 +1454,8 @@ pub fn doubt_columns_stated_as_another_measure(doc: &mut Document, g: &Grammar) 
         };
         let columns = table.columns_of(None);
         let lines = stated_lines(ev, from);
+        // The total row's amount in the column (blank: zero), or without a
+        // total row the sum of the 类 rows'.
         let column_total = |m: Measure| -> Option<i128> {
             if !columns.contains(&m) {
                 return None;
@@ -1477,7 +1481,9 @@ pub fn doubt_columns_stated_as_another_measure(doc: &mut Document, g: &Grammar) 
             .filter(|c| !lines.iter().any(|(_, m)| m == *c))
             .filter_map(|&c| {
                 let total = column_total(c)?;
-                let (_, ri, m) = unplaced.iter().find(|(v, _, _)| *v == total)?;
+                let (_, ri, m) = unplaced
+                    .iter()
+                    .find(|(v, _, m)| *v == total && !g.identities.one_holds_the_other(c, *m))?;
                 let row = &from.rows[*ri];
                 let stated = row.value(measure)?.amount;
                 Some((

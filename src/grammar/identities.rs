@@ -41,6 +41,14 @@ pub struct ClassColumn {
     pub measure: Measure,
 }
 
+/// A funding source made of others (`财政拨款` of `一般公共预算`, `政府性基金`
+/// and `国有资本经营`): with one part only, the whole's figure is the part's.
+#[derive(Debug, Clone)]
+pub struct MeasureParts {
+    pub whole: Measure,
+    pub parts: Vec<Measure>,
+}
+
 /// A column of percentages: `rate` = 100 × `part` / `base`, within the
 /// rounding of the rate's printed decimals (`增减率` = 增减额 / 上年数).
 #[derive(Debug, Clone)]
@@ -176,9 +184,18 @@ pub struct IdentityGrammar {
     pub narrative: Vec<NarrativeSection>,
     pub ratios: Vec<Ratio>,
     pub class_columns: Vec<ClassColumn>,
+    pub measure_parts: Vec<MeasureParts>,
 }
 
 impl IdentityGrammar {
+    /// Whether one of the two funding sources is made of the other
+    /// (`measure_parts`).
+    pub fn one_holds_the_other(&self, a: Measure, b: Measure) -> bool {
+        self.measure_parts.iter().any(|w| {
+            (w.whole == a && w.parts.contains(&b)) || (w.whole == b && w.parts.contains(&a))
+        })
+    }
+
     /// Whether `measure` is a column of percentages: never summed, written
     /// with the unit `%`.
     pub fn is_percentage(&self, measure: &str) -> bool {
@@ -222,6 +239,14 @@ struct File {
     ratio: Vec<RatioFile>,
     #[serde(default)]
     class_column: Vec<ClassColumnFile>,
+    #[serde(default)]
+    measure_parts: Vec<MeasurePartsFile>,
+}
+
+#[derive(Deserialize)]
+struct MeasurePartsFile {
+    whole: String,
+    parts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -417,6 +442,16 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
                 Ok(ClassColumn {
                     classes: c.classes.clone(),
                     measure: m(&c.measure)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+        measure_parts: f
+            .measure_parts
+            .iter()
+            .map(|w| {
+                Ok(MeasureParts {
+                    whole: m(&w.whole)?,
+                    parts: w.parts.iter().map(|p| m(p)).collect::<Result<_>>()?,
                 })
             })
             .collect::<Result<_>>()?,
