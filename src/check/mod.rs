@@ -1483,7 +1483,7 @@ pub fn doubt_columns_stated_as_another_measure(doc: &mut Document, g: &Grammar) 
                 let total = column_total(c)?;
                 let (_, ri, m) = unplaced
                     .iter()
-                    .find(|(v, _, m)| *v == total && !g.identities.one_holds_the_other(c, *m))?;
+                    .find(|(v, _, m)| *v == total && !g.identities.one_holds_the_other(c, m))?;
                 let row = &from.rows[*ri];
                 let stated = row.value(measure)?.amount;
                 Some((
