@@ -1440,11 +1440,13 @@ fn stated_lines(ev: &Evidence, from: &Table) -> Vec<(usize, Measure)> {
 /// way. The column's heading is not its amounts': every amount of the
 /// column is uncertain. A column's total is its total row's amount (a
 /// blank one zero), or in a table without one the sum of its 类 rows'. A
-/// funding source made of
-/// the other (`measure_parts`: 财政拨款 of 一般公共预算) is no sign. For layouts that place amounts by their position (an
-/// aligned or flow dump): a table of explicit cells prints its
-/// amounts where they are, and the summary's failing cross-table check
-/// reports the publisher's inconsistency.
+/// funding source made of the other (`measure_parts`: 财政拨款 of
+/// 一般公共预算) is no sign.
+///
+/// For layouts that place amounts by their position (an aligned or flow
+/// dump): a table of explicit cells prints its amounts where they are, and
+/// the summary's failing cross-table check reports the publisher's
+/// inconsistency.
 pub fn doubt_columns_stated_as_another_measure(doc: &mut Document, g: &Grammar) {
     let found: Vec<(&Evidence, usize, usize)> = evidence_tables(g, doc).collect();
     for (ev, f, t) in found {
