@@ -740,6 +740,15 @@ mod tests {
         assert_eq!(cell(&o), [("3".to_string(), "uncertain")]);
     }
 
+    /// The (measure, status) pairs of a table's line items.
+    fn measure_statuses(o: &Outcome, table: &str) -> BTreeSet<(&'static str, &'static str)> {
+        o.line_items
+            .iter()
+            .filter(|i| i.table == table)
+            .map(|i| (i.measure, i.status))
+            .collect()
+    }
+
     /// The 基本支出 table of seed 004 with its header's 人员经费 and 公用经费
     /// swapped: every row's sum still holds, but wages (301) sit under
     /// 公用经费 and goods and services (302) under 人员经费, row after row.
@@ -751,13 +760,7 @@ mod tests {
         let header = "\t人员经费\n\t公用经费\n";
         assert_eq!(sample.matches(header).count(), 1);
         let swapped = sample.replace(header, "\t公用经费\n\t人员经费\n");
-        let statuses = |o: &Outcome| {
-            o.line_items
-                .iter()
-                .filter(|i| i.table == "general_budget_basic")
-                .map(|i| (i.measure, i.status))
-                .collect::<std::collections::BTreeSet<_>>()
-        };
+        let statuses = |o: &Outcome| measure_statuses(o, "general_budget_basic");
         let plain = process_bytes(sample.as_bytes(), "004.txt");
         assert_eq!(
             statuses(&plain),
@@ -825,13 +828,7 @@ mod tests {
 210   11   01   行政单位医疗                           97.33         97.33
 210   11   03   公务员医疗补助                         186.80        186.80
 "#;
-        let statuses = |o: &Outcome| {
-            o.line_items
-                .iter()
-                .filter(|i| i.table == "income")
-                .map(|i| (i.measure, i.status))
-                .collect::<std::collections::BTreeSet<_>>()
-        };
+        let statuses = |o: &Outcome| measure_statuses(o, "income");
         let o = process_bytes(text.as_bytes(), "cut.txt");
         assert_eq!(o.document.layout, "aligned");
         assert_eq!(

@@ -1458,16 +1458,16 @@ pub fn doubt_columns_stated_as_another_measure(doc: &mut Document, g: &Grammar) 
         let lines = stated_lines(ev, from);
         // The total row's amount in the column (blank: zero), or without a
         // total row the sum of the 类 rows'.
+        let total_rows = match year_total(table, None) {
+            Some(total) => vec![total],
+            None => class_rows(table, None),
+        };
         let column_total = |m: Measure| -> Option<i128> {
-            if !columns.contains(&m) {
+            if !columns.contains(&m) || total_rows.is_empty() {
                 return None;
             }
-            let rows = match year_total(table, None) {
-                Some(total) => vec![total],
-                None => class_rows(table, None),
-            };
-            let cents = rows.iter().filter_map(|&r| table.rows[r].value(m));
-            (!rows.is_empty()).then(|| cents.map(|v| yuan_cents(v.amount, table.unit)).sum())
+            let cents = total_rows.iter().filter_map(|&r| table.rows[r].value(m));
+            Some(cents.map(|v| yuan_cents(v.amount, table.unit)).sum())
         };
         // Figures stated for measures whose column does not hold them.
         let unplaced: Vec<(i128, usize, Measure)> = lines

@@ -566,8 +566,10 @@ fn front_class_codes(g: &Grammar, lines: Vec<(Provenance, String)>) -> Vec<(Prov
         let code = line(i).split_whitespace().next()?;
         (code.len() >= 3 && code.bytes().all(|b| b.is_ascii_digit())).then(|| &code[..3])
     };
-    // (line, class code, the code's own line when printed after the amounts)
-    let mut fronted: Vec<(usize, &str, Option<usize>)> = Vec::new();
+    // Each fronted line with its code; the codes' own lines printed after
+    // the amounts, dropped.
+    let mut fronted: Vec<(usize, String)> = Vec::new();
+    let mut dropped: Vec<usize> = Vec::new();
     for i in 1..lines.len() {
         let text_only = !line(i).is_empty() && !line(i).split_whitespace().any(is_number_fragment);
         if !text_only || !numbers_only(i - 1) || is_class_code(line(i - 1)) {
@@ -589,26 +591,19 @@ fn front_class_codes(g: &Grammar, lines: Vec<(Provenance, String)>) -> Vec<(Prov
         if own.len() > 1 || next - (i + 1) - own.len() == 0 {
             continue;
         }
-        fronted.push((i, class, own.first().copied()));
+        fronted.push((i, format!("{class} {}", line(i))));
+        dropped.extend(own.first());
     }
-    if fronted.is_empty() {
-        return lines;
+    let mut lines = lines;
+    for (i, with_code) in fronted {
+        lines[i].1 = with_code;
     }
-    let fronted: Vec<(usize, String, Option<usize>)> = fronted
-        .into_iter()
-        .map(|(i, class, trailing)| (i, format!("{class} {}", line(i)), trailing))
-        .collect();
+    let mut i = 0;
+    lines.retain(|_| {
+        i += 1;
+        !dropped.contains(&(i - 1))
+    });
     lines
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| !fronted.iter().any(|(_, _, t)| *t == Some(*i)))
-        .map(
-            |(i, (at, l))| match fronted.iter().find(|(f, _, _)| *f == i) {
-                Some((_, with_code, _)) => (at, with_code.clone()),
-                None => (at, l),
-            },
-        )
-        .collect()
 }
 
 /// A table's lines with each row's name joined into its line, and where
