@@ -89,7 +89,21 @@ fn is_page_number(line: &Line) -> bool {
 /// positions in characters.
 fn segments(line: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
-    for s in gapped(line) {
+    let gaps = gapped(line);
+    // A part's heading spread across the page (`第三部分      上海市X局
+    // 2024   年度部门决算`, pdftotext `-fixed`) is one piece: no row whose
+    // year is an amount, no label the row above could take.
+    if let [first, .., last] = gaps.as_slice() {
+        if opens_part(first.text) {
+            return vec![Segment {
+                start: first.start,
+                end: last.end,
+                text: line.trim(),
+                moved_from: None,
+            }];
+        }
+    }
+    for s in gaps {
         let mut rest = s;
         while let Some(cut) = amount_text_cut(rest.text, !out.is_empty()) {
             let (head, tail) = rest.text.split_at(cut);
@@ -2494,6 +2508,31 @@ mod tests {
         assert!(is_note("表2"));
         assert!(is_note("表3-1"));
         assert!(!is_note("表"));
+    }
+
+    #[test]
+    fn a_part_heading_spread_across_the_page_is_one_line_of_text() {
+        // pdftotext `-fixed 3` of a contents page: the heading's year sits
+        // in a column of its own, under the last contents entry.
+        let text = "      八、政府性基金预算财政拨款收入支出决算表\n\n      九、国有资本经营预算财政拨款收入支出决算表\n\n      \
+                    第三部分         上海市X局                2024        年度部门决算\n\n      情况说明\n";
+        let items = items(text);
+        let texts: Vec<&str> = items
+            .iter()
+            .map(|i| match i {
+                Item::Text { text, .. } => text.as_str(),
+                Item::Row { .. } => "(row)",
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "八、政府性基金预算财政拨款收入支出决算表",
+                "九、国有资本经营预算财政拨款收入支出决算表",
+                "第三部分         上海市X局                2024        年度部门决算",
+                "情况说明",
+            ]
+        );
     }
 
     fn labels_in_doubt(items: &[Item]) -> Vec<bool> {
