@@ -17,6 +17,10 @@ use super::Item;
 
 /// Non-body lines (headers) above a table body that join its block.
 const MAX_HEADER_LINES: usize = 8;
+/// Columns between a centred name's pieces that still set them in one
+/// column (`-fixed` dumps round wide characters differently line by line).
+const NEAR: usize = 4;
+
 /// Body lines a block needs to show its columns on its own: with fewer,
 /// an empty cell's gap cannot be told from a gutter.
 const MIN_BODY_LINES: usize = 3;
@@ -975,7 +979,51 @@ fn names_around(lines: &[Line], taken: &[bool]) -> Vec<Option<Around>> {
             read_run_under(lines, start..k, &rows, &piece, &mut out);
         }
     }
+    names_around_blank_cells(lines, &piece, &mut out);
     out
+}
+
+/// A name centred on its row in one column of a table printing others
+/// beside it (a two-sided 基本支出 table: `机关事业单位基本养老保` /
+/// `30108   446.11   30206   电费   18.86` / `险缴费`): a piece over a coded
+/// row and a piece under it, in one column, where the row prints nothing
+/// but prints cells on either side. The runs' rules need rows that print
+/// only codes and amounts; here the other side's name is in the row.
+fn names_around_blank_cells<'a>(
+    lines: &[Line<'a>],
+    piece: &dyn Fn(usize) -> Option<&'a Segment<'a>>,
+    out: &mut [Option<Around>],
+) {
+    for k in 0..lines.len().saturating_sub(2) {
+        let (Some(head), Some(tail)) = (piece(k), piece(k + 2)) else {
+            continue;
+        };
+        let row = &lines[k + 1];
+        // As printed (a Chinese character two columns wide): a `-layout`
+        // dump counts it one, and sets the row's amount under the name's
+        // printed end, where no column can tell the two apart.
+        let (from, to) = (
+            head.start.min(tail.start),
+            head.printed_span().1.max(tail.printed_span().1),
+        );
+        // Centred under each other, give or take the dump's rounding of
+        // wide characters to columns.
+        let overlaps = head.start < tail.end + NEAR && tail.start < head.end + NEAR;
+        let blank_between = row.segments.iter().all(|s| s.end <= from || to <= s.start)
+            && row.segments.iter().any(|s| s.end <= from)
+            && row.segments.iter().any(|s| s.start >= to);
+        let free = out[k].is_none() && out[k + 2].is_none();
+        if free
+            && overlaps
+            && blank_between
+            && prints_code_first(row)
+            && right_under(&lines[k], row)
+            && right_under(row, &lines[k + 2])
+        {
+            out[k] = Some(Around::Head);
+            out[k + 2] = Some(Around::Tail);
+        }
+    }
 }
 
 /// Names set over their rows and ending on them (`社会保障和` /
@@ -3195,6 +3243,53 @@ mod tests {
             read.iter().all(|i| matches!(i, Item::Row { .. })),
             "{read:?}"
         );
+    }
+
+    /// A two-sided 基本支出 table as pdftotext `-fixed 3` sets it: the left
+    /// side's 30108 prints its name around its line, the right side's
+    /// name beside it.
+    const TWO_SIDED_CENTRED: &str = "\
+  经济分类                                                      经济分类
+  科目编码        科目名称                           决算数            科目编码        科目名称                           决算数
+  301         工资福利支出                     4816.14            302         商品和服务支出                     440.90
+  30107       绩效工资                       1594.02            30205       水费                            0.92
+                机关事业单位基本养老保
+  30108                                   446.11            30206       电费                           18.86
+             险缴费
+  30109       职业年金缴费                      225.12            30207       邮电费                           8.05
+";
+
+    #[test]
+    fn a_name_centred_on_its_row_beside_the_other_sides_name_is_read_whole() {
+        let read = items(TWO_SIDED_CENTRED);
+        let rows = rows(&read);
+        let row = |code: &str| {
+            rows.iter()
+                .find(|r| r.first() == Some(&code))
+                .unwrap_or_else(|| panic!("{code}: {rows:?}"))
+                .clone()
+        };
+        assert_eq!(
+            row("30108"),
+            [
+                "30108",
+                "机关事业单位基本养老保险缴费",
+                "446.11",
+                "30206",
+                "电费",
+                "18.86"
+            ]
+        );
+        assert_eq!(
+            row("30107"),
+            ["30107", "绩效工资", "1594.02", "30205", "水费", "0.92"]
+        );
+        assert_eq!(
+            row("30109"),
+            ["30109", "职业年金缴费", "225.12", "30207", "邮电费", "8.05"]
+        );
+        // One block: no line of the table is left as text.
+        assert_eq!(rows.len(), 6, "{rows:?}");
     }
 
     #[test]
