@@ -8,6 +8,8 @@
 //! word (centred, its Chinese characters narrower than printed) goes to the
 //! column where it starts.
 
+use std::collections::HashMap;
+
 use crate::amount::{is_number, Amount};
 use crate::grammar::{Grammar, HeaderMeaning};
 use crate::model::{Cell, Provenance};
@@ -20,6 +22,10 @@ const MAX_HEADER_LINES: usize = 8;
 /// Columns between a centred name's pieces that still set them in one
 /// column (`-fixed` dumps round wide characters differently line by line).
 const NEAR: usize = 4;
+
+/// Amounts a digit width must line up, at least, to be taken for a
+/// fixed-pitch dump's (and twice as many as the dump lines up as printed).
+const MIN_LINED_UP: usize = 10;
 
 /// Body lines a block needs to show its columns on its own: with fewer,
 /// an empty cell's gap cannot be told from a gutter.
@@ -683,6 +689,77 @@ fn collides(line: &Line, columns: &[(usize, usize)]) -> bool {
     let n = used.len();
     used.dedup();
     used.len() != n
+}
+
+/// Widths, in halves of a column, that a fixed-pitch dump may give a
+/// digit (`pdftotext -fixed 3` sets a 9-point digit two columns wide).
+const FIXED_PITCH_DIGIT_WIDTHS: [usize; 4] = [3, 4, 5, 6];
+
+/// A fixed-pitch dump (`pdftotext -fixed N`) starts each piece where the
+/// page does, but prints it a character a column however wide its glyphs
+/// are: amounts set flush right in one column end at different places by
+/// their length (`0` at 219, `259,320` at 213, `13,755,600` at 210). The
+/// digit width that lines up the ends of amounts of different lengths is
+/// the dump's, and each amount then spans what it covers on the page. A
+/// dump that keeps the page's alignment (`-layout`) lines them up as
+/// printed, and is left alone.
+fn widen_amounts_to_their_printed_width(lines: &mut [Line]) {
+    let end_at = |s: &Segment, half_columns: usize| {
+        s.start + (half_columns * s.text.chars().count()).div_ceil(2)
+    };
+    let lined_up = |half_columns: usize| {
+        // Per page and right edge: the lengths of the amounts ending there.
+        let mut ends: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        for l in lines.iter() {
+            for s in amounts_set_flush_right(l) {
+                ends.entry((l.page, end_at(s, half_columns)))
+                    .or_default()
+                    .push(s.text.len());
+            }
+        }
+        ends.values()
+            .filter(|lengths| lengths.iter().any(|&n| n != lengths[0]))
+            .map(Vec::len)
+            .sum::<usize>()
+    };
+    let as_printed = lined_up(2);
+    let Some((width, best)) = FIXED_PITCH_DIGIT_WIDTHS
+        .iter()
+        .map(|&w| (w, lined_up(w)))
+        .max_by_key(|&(_, n)| n)
+    else {
+        return;
+    };
+    if best < MIN_LINED_UP || best <= 2 * as_printed {
+        return;
+    }
+    for l in lines.iter_mut() {
+        let amounts: Vec<bool> = (0..l.segments.len())
+            .map(|i| is_flush_right(&l.segments, i))
+            .collect();
+        for (s, _) in l.segments.iter_mut().zip(amounts).filter(|(_, a)| *a) {
+            s.end = end_at(s, width);
+        }
+    }
+}
+
+/// A line's amounts: numbers set flush right in their cells.
+fn amounts_set_flush_right<'l, 'a>(line: &'l Line<'a>) -> impl Iterator<Item = &'l Segment<'a>> {
+    (0..line.segments.len())
+        .filter(|&i| is_flush_right(&line.segments, i))
+        .map(|i| &line.segments[i])
+}
+
+/// Whether `segments[i]` is an amount, not a code set flush left: a bare
+/// number before the row's name (`201  05  07  专项普查活动`, `30108  446.11
+/// 30206  电费`), or right before a name (the other side's code) is a code.
+fn is_flush_right(segments: &[Segment], i: usize) -> bool {
+    let s = &segments[i];
+    let digits_only = s.text.bytes().all(|b| b.is_ascii_digit());
+    let is_text = |t: &Segment| !is_number(t.text);
+    let code = digits_only
+        && (!segments[..i].iter().any(is_text) || segments.get(i + 1).is_some_and(is_text));
+    is_number(s.text) && !code
 }
 
 /// Amounts printed half a line off their row, on a line of their own
@@ -1512,9 +1589,11 @@ fn heads_header_line(lines: &[Line]) -> bool {
     first.page == header.page && is_lone_label_heading(first) && header.is_header_line()
 }
 
-/// A label column's heading (`项目`, `科目编码`) alone on its line.
+/// A label column's heading (`项目`, `科目编码`, `功能分类科目编码`) alone
+/// on its line.
 fn is_lone_label_heading(line: &Line) -> bool {
-    is_lone_heading(line) && is_label_heading(line.segments[0].text)
+    matches!(line.segments.as_slice(), [only]
+        if only.text.chars().count() <= 10 && !is_number(only.text) && is_label_heading(only.text))
 }
 
 /// Whether the first of `lines` is the start of a header cell set on three
@@ -1662,6 +1741,7 @@ pub fn items(text: &str) -> Vec<Item> {
         })
         .filter(|l| !l.segments.is_empty())
         .collect();
+    widen_amounts_to_their_printed_width(&mut lines);
     rows_take_offset_amounts(&mut lines);
     let names = names_below(&lines);
     let around = names_around(&lines, &names);
@@ -2580,6 +2660,91 @@ mod tests {
                 "第三部分         上海市X局                2024        年度部门决算",
                 "情况说明",
             ]
+        );
+    }
+
+    /// A fixed-pitch dump's line: each piece at its column, amounts
+    /// starting where a digit two columns wide starts them flush right at
+    /// `ends`.
+    fn fixed_pitch_line(code: &str, name: &str, amounts: &[&str], ends: &[usize]) -> String {
+        let mut line = format!("  {code:<12}{name}");
+        for (a, end) in amounts.iter().zip(ends) {
+            let start = end - 2 * a.len();
+            let width = line.chars().count();
+            line.push_str(&" ".repeat(start.saturating_sub(width).max(2)));
+            line.push_str(a);
+        }
+        line
+    }
+
+    #[test]
+    fn a_fixed_pitch_dumps_amounts_line_up_at_the_width_their_digits_are_printed() {
+        // `pdftotext -fixed 3`: `0`, `438,300` and `3,296,600` are flush
+        // right in one column, but each ends where its characters run out.
+        // The next page prints amounts of other lengths in those columns.
+        let ends = [80, 110, 140];
+        let printed: [(&str, &str, [&str; 3]); 8] = [
+            ("201", "一般公共服务支出", ["3,296,600", "0", "3,296,600"]),
+            ("20105", "统计信息事务", ["438,300", "0", "438,300"]),
+            ("2010507", "专项普查活动", ["438,300", "0", "438,300"]),
+            ("20129", "群众团体事务", ["2,858,300", "0", "2,858,300"]),
+            (
+                "208",
+                "社会保障和就业支出",
+                ["16,091,800", "13,755,600", "2,336,200"],
+            ),
+            (
+                "20805",
+                "行政事业单位养老支出",
+                ["7,589,470", "7,589,470", "0"],
+            ),
+            ("2080501", "行政单位离退休", ["259,320", "259,320", "0"]),
+            (
+                "20899",
+                "其他社会保障和就业支出",
+                ["8,502,330", "6,166,130", "2,336,200"],
+            ),
+        ];
+        let mut text = String::from(
+            "  功能分类科目编码    功能分类科目名称              合计              基本支出              项目支出\n",
+        );
+        for (k, (code, name, amounts)) in printed.iter().enumerate() {
+            if k == 4 {
+                text.push('\u{c}');
+            }
+            text.push_str(&fixed_pitch_line(code, name, amounts, &ends));
+            text.push('\n');
+        }
+        let read = items(&text);
+        let got = rows(&read);
+        let want: Vec<Vec<&str>> = printed
+            .iter()
+            .map(|(code, name, a)| vec![*code, *name, a[0], a[1], a[2]])
+            .collect();
+        assert_eq!(&got[1..], &want[..], "{text}");
+    }
+
+    #[test]
+    fn a_long_label_heading_alone_over_the_header_heads_the_code_columns() {
+        // `功能分类科目编码` set high in a tall header cell, on a line of its
+        // own: the header's, over the code columns, not a line of text.
+        let text = "\
+                   项目                                     支出预算
+  功能分类科目编码
+                       功能分类科目名称              合计         基本支出           项目支出
+   类     款     项
+  201                  一般公共服务支出         3,296,600             0      3,296,600
+  201    05            统计信息事务             438,300             0        438,300
+  201    05    07      专项普查活动             438,300             0        438,300
+";
+        let read = items(text);
+        let got = rows(&read);
+        assert_eq!(got.len(), 7, "{read:?}");
+        assert_eq!(got[1][0], "功能分类科目编码");
+        assert_eq!(got[3][..3], ["类", "款", "项"]);
+        assert_eq!(
+            got[6],
+            ["201", "05", "07", "专项普查活动", "438,300", "0", "438,300"]
         );
     }
 
