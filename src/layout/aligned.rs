@@ -707,25 +707,44 @@ fn widen_amounts_to_their_printed_width(lines: &mut [Line]) {
     let end_at = |s: &Segment, half_columns: usize| {
         s.start + (half_columns * s.text.chars().count()).div_ceil(2)
     };
+    // Amounts ending where another of a different length ends, or `None`
+    // when at this width more than one amount in twenty would run into the
+    // piece after it: amounts set flush left or centred line up across
+    // columns by chance at some width, where they overlap their
+    // neighbours. (A real dump's rounding overlaps a few.)
     let lined_up = |half_columns: usize| {
         // Per page and right edge: the lengths of the amounts ending there.
         let mut ends: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        let (mut amounts, mut overlapping) = (0, 0);
         for l in lines.iter() {
-            for s in amounts_set_flush_right(l) {
-                ends.entry((l.page, end_at(s, half_columns)))
+            for (i, s) in l.segments.iter().enumerate() {
+                if !is_flush_right(&l.segments, i) {
+                    continue;
+                }
+                let end = end_at(s, half_columns);
+                amounts += 1;
+                if l.segments.get(i + 1).is_some_and(|next| end > next.start) {
+                    overlapping += 1;
+                }
+                ends.entry((l.page, end))
                     .or_default()
-                    .push(s.text.len());
+                    .push(s.text.chars().count());
             }
         }
-        ends.values()
-            .filter(|lengths| lengths.iter().any(|&n| n != lengths[0]))
-            .map(Vec::len)
-            .sum::<usize>()
+        if overlapping * 20 > amounts {
+            return None;
+        }
+        Some(
+            ends.values()
+                .filter(|lengths| lengths.iter().any(|&n| n != lengths[0]))
+                .map(Vec::len)
+                .sum::<usize>(),
+        )
     };
-    let as_printed = lined_up(2);
+    let as_printed = lined_up(2).unwrap_or(0);
     let Some((width, best)) = FIXED_PITCH_DIGIT_WIDTHS
         .iter()
-        .map(|&w| (w, lined_up(w)))
+        .filter_map(|&w| lined_up(w).map(|n| (w, n)))
         .max_by_key(|&(_, n)| n)
     else {
         return;
@@ -741,13 +760,6 @@ fn widen_amounts_to_their_printed_width(lines: &mut [Line]) {
             s.end = end_at(s, width);
         }
     }
-}
-
-/// A line's amounts: numbers set flush right in their cells.
-fn amounts_set_flush_right<'l, 'a>(line: &'l Line<'a>) -> impl Iterator<Item = &'l Segment<'a>> {
-    (0..line.segments.len())
-        .filter(|&i| is_flush_right(&line.segments, i))
-        .map(|i| &line.segments[i])
 }
 
 /// Whether `segments[i]` is an amount, not a code set flush left: a bare
@@ -1087,12 +1099,35 @@ fn names_around_blank_cells<'a>(
         // wide characters to columns.
         let overlaps = head.start < tail.end + NEAR && tail.start < head.end + NEAR;
         let blank_between = row.segments.iter().all(|s| s.end <= from || to <= s.start)
-            && row.segments.iter().any(|s| s.end <= from)
-            && row.segments.iter().any(|s| s.start >= to);
+            && row.segments.iter().any(|s| s.end <= from);
+        // The other side's name, past the blank; or rows named in the
+        // column right over and right under the three lines, which want
+        // no piece. Otherwise the pieces may be the rows around's: the
+        // runs' to read, or to leave in doubt.
+        let names_beside = row
+            .segments
+            .iter()
+            .any(|s| s.start >= to && !is_number(s.text));
+        let named = |j: usize| {
+            lines.get(j).is_some_and(|l| {
+                l.is_body()
+                    && l.segments
+                        .iter()
+                        .any(|s| !is_number(s.text) && s.start < to && from < s.end)
+            })
+        };
+        let named_around = k
+            .checked_sub(1)
+            .is_some_and(|a| named(a) && right_under(&lines[a], &lines[k]))
+            && named(k + 3)
+            && right_under(&lines[k + 2], &lines[k + 3]);
         let free = out[k].is_none() && out[k + 2].is_none();
+        let on_one_page = lines[k].page == row.page && row.page == lines[k + 2].page;
         if free
             && overlaps
             && blank_between
+            && (names_beside || named_around)
+            && on_one_page
             && prints_code_first(row)
             && right_under(&lines[k], row)
             && right_under(row, &lines[k + 2])
@@ -2725,6 +2760,32 @@ mod tests {
     }
 
     #[test]
+    fn amounts_set_flush_left_are_not_widened_where_they_line_up_by_chance() {
+        // At two columns a digit, each 12-character amount would end where
+        // the `0.00` sixteen columns to its right ends: it would run over
+        // it. A `-layout` dump's columns stay as printed.
+        let text: String = (0..12)
+            .map(|k| {
+                format!(
+                    "2010{k:02}  行政运行{k:<6}          {:<16}0.00            {:<12}\n",
+                    "1,234,567.89", "1,234,567.89"
+                )
+            })
+            .collect();
+        let mut lines = lines_of(&text);
+        let before: Vec<Vec<(usize, usize)>> = lines
+            .iter()
+            .map(|l| l.segments.iter().map(|s| (s.start, s.end)).collect())
+            .collect();
+        widen_amounts_to_their_printed_width(&mut lines);
+        let after: Vec<Vec<(usize, usize)>> = lines
+            .iter()
+            .map(|l| l.segments.iter().map(|s| (s.start, s.end)).collect())
+            .collect();
+        assert_eq!(before, after, "{text}");
+    }
+
+    #[test]
     fn a_long_label_heading_alone_over_the_header_heads_the_code_columns() {
         // `功能分类科目编码` set high in a tall header cell, on a line of its
         // own: the header's, over the code columns, not a line of text.
@@ -3455,6 +3516,25 @@ mod tests {
         );
         // One block: no line of the table is left as text.
         assert_eq!(rows.len(), 6, "{rows:?}");
+    }
+
+    #[test]
+    fn a_name_centred_on_a_row_between_named_rows_is_read_whole() {
+        // The rows over and under print their names in the column: the
+        // pieces around the unnamed row are its own.
+        let text = concat!(
+            "208   05        行政事业单位养老支出          754.75      754.75      0.00\n",
+            "                行政单位离退\n",
+            "208   05   01                            54.53       54.53      0.00\n",
+            "                休\n",
+            "208   05   05   机关事业单位基本养老保险缴费支出  500.22      500.22      0.00\n",
+        );
+        let lines = lines_of(text);
+        let around = names_around(&lines, &vec![false; lines.len()]);
+        assert_eq!(
+            around,
+            [None, Some(Around::Head), None, Some(Around::Tail), None]
+        );
     }
 
     #[test]
