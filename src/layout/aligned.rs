@@ -1072,12 +1072,13 @@ fn names_around(lines: &[Line], taken: &[bool]) -> Vec<Option<Around>> {
     out
 }
 
-/// A name centred on its row in one column of a table printing others
-/// beside it (a two-sided 基本支出 table: `机关事业单位基本养老保` /
-/// `30108   446.11   30206   电费   18.86` / `险缴费`): a piece over a coded
-/// row and a piece under it, in one column, where the row prints nothing
-/// but prints cells on either side. The runs' rules need rows that print
-/// only codes and amounts; here the other side's name is in the row.
+/// A name centred on a coded row that prints none (`机关事业单位基本养老保`
+/// / `30108   446.11   30206   电费   18.86` / `险缴费`): a piece over the
+/// row and a piece under it, in one column the row leaves blank. Read pair
+/// by pair where the runs' rules cannot: the row prints the other side's
+/// name (a two-sided 基本支出 table; the runs take rows of codes and
+/// amounts only), or the rows right over and under print their names in
+/// that column (so neither wants a piece).
 fn names_around_blank_cells<'a>(
     lines: &[Line<'a>],
     piece: &dyn Fn(usize) -> Option<&'a Segment<'a>>,
