@@ -3521,20 +3521,36 @@ mod tests {
 
     #[test]
     fn a_name_centred_on_a_row_between_named_rows_is_read_whole() {
-        // The rows over and under print their names in the column: the
-        // pieces around the unnamed row are its own.
-        let text = concat!(
-            "208   05        行政事业单位养老支出          754.75      754.75      0.00\n",
-            "                行政单位离退\n",
-            "208   05   01                            54.53       54.53      0.00\n",
-            "                休\n",
-            "208   05   05   机关事业单位基本养老保险缴费支出  500.22      500.22      0.00\n",
-        );
+        // The right side's 31007 prints no name; the rows over and under it
+        // print theirs in the column: the pieces around it are its own.
+        // (The left side's centred name, in another column, keeps the run
+        // rules from reading the stretch.)
+        let text = "\
+  30107       绩效工资                       1594.02            30205       水费                            0.92
+                机关事业单位基本养老保
+  30108                                   446.11            30206       电费                           18.86
+             险缴费
+  30109       职业年金缴费                      225.12            31003       专用设备购置                        0.00
+                                                                        信息网络及软件购置
+                                                            31007                                     0.00
+                                                                          更新
+                                                            31013       公务用车购置                        0.00
+";
         let lines = lines_of(text);
         let around = names_around(&lines, &vec![false; lines.len()]);
         assert_eq!(
             around,
-            [None, Some(Around::Head), None, Some(Around::Tail), None]
+            [
+                None,
+                Some(Around::Head),
+                None,
+                Some(Around::Tail),
+                None,
+                Some(Around::Head),
+                None,
+                Some(Around::Tail),
+                None
+            ]
         );
     }
 
