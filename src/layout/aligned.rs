@@ -707,6 +707,17 @@ fn widen_amounts_to_their_printed_width(lines: &mut [Line]) {
     let end_at = |s: &Segment, half_columns: usize| {
         s.start + (half_columns * s.text.chars().count()).div_ceil(2)
     };
+    // Which segments are amounts does not depend on the width: (line,
+    // segment) of each, found once.
+    let amounts: Vec<(usize, usize)> = lines
+        .iter()
+        .enumerate()
+        .flat_map(|(k, l)| {
+            (0..l.segments.len())
+                .filter(|&i| is_flush_right(&l.segments, i))
+                .map(move |i| (k, i))
+        })
+        .collect();
     // Amounts ending where another of a different length ends, or `None`
     // when at this width more than one amount in twenty would run into the
     // piece after it: amounts set flush left or centred line up across
@@ -715,23 +726,18 @@ fn widen_amounts_to_their_printed_width(lines: &mut [Line]) {
     let lined_up = |half_columns: usize| {
         // Per page and right edge: the lengths of the amounts ending there.
         let mut ends: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-        let (mut amounts, mut overlapping) = (0, 0);
-        for l in lines.iter() {
-            for (i, s) in l.segments.iter().enumerate() {
-                if !is_flush_right(&l.segments, i) {
-                    continue;
-                }
-                let end = end_at(s, half_columns);
-                amounts += 1;
-                if l.segments.get(i + 1).is_some_and(|next| end > next.start) {
-                    overlapping += 1;
-                }
-                ends.entry((l.page, end))
-                    .or_default()
-                    .push(s.text.chars().count());
+        let mut overlapping = 0;
+        for &(k, i) in &amounts {
+            let (l, s) = (&lines[k], &lines[k].segments[i]);
+            let end = end_at(s, half_columns);
+            if l.segments.get(i + 1).is_some_and(|next| end > next.start) {
+                overlapping += 1;
             }
+            ends.entry((l.page, end))
+                .or_default()
+                .push(s.text.chars().count());
         }
-        if overlapping * 20 > amounts {
+        if overlapping * 20 > amounts.len() {
             return None;
         }
         Some(
@@ -752,13 +758,9 @@ fn widen_amounts_to_their_printed_width(lines: &mut [Line]) {
     if best < MIN_LINED_UP || best <= 2 * as_printed {
         return;
     }
-    for l in lines.iter_mut() {
-        let amounts: Vec<bool> = (0..l.segments.len())
-            .map(|i| is_flush_right(&l.segments, i))
-            .collect();
-        for (s, _) in l.segments.iter_mut().zip(amounts).filter(|(_, a)| *a) {
-            s.end = end_at(s, width);
-        }
+    for (k, i) in amounts {
+        let s = &mut lines[k].segments[i];
+        s.end = end_at(s, width);
     }
 }
 
@@ -2774,16 +2776,15 @@ mod tests {
             })
             .collect();
         let mut lines = lines_of(&text);
-        let before: Vec<Vec<(usize, usize)>> = lines
-            .iter()
-            .map(|l| l.segments.iter().map(|s| (s.start, s.end)).collect())
-            .collect();
+        let spans = |lines: &[Line]| -> Vec<Vec<(usize, usize)>> {
+            lines
+                .iter()
+                .map(|l| l.segments.iter().map(|s| (s.start, s.end)).collect())
+                .collect()
+        };
+        let before = spans(&lines);
         widen_amounts_to_their_printed_width(&mut lines);
-        let after: Vec<Vec<(usize, usize)>> = lines
-            .iter()
-            .map(|l| l.segments.iter().map(|s| (s.start, s.end)).collect())
-            .collect();
-        assert_eq!(before, after, "{text}");
+        assert_eq!(before, spans(&lines), "{text}");
     }
 
     #[test]
