@@ -15,6 +15,7 @@ use regex::Regex;
 
 mod centred;
 mod over;
+mod streams;
 mod widths;
 
 use super::table::Draft;
@@ -2015,6 +2016,22 @@ fn coded(
         return;
     }
     table.columns = layout.clone();
+    if panels == 1 && !kind.has_project && streams::runs_rows_together(&rows, layout.len()) {
+        // The lines before the first row's.
+        let first = rows.first().and_then(|r| r.at);
+        let header_end = lines.iter().position(|(at, _)| Some(*at) == first);
+        let header_region = &lines[..header_end.unwrap_or(0)];
+        if let Some(read) =
+            streams::read_streams(g, header_region, &header, &rows, &layout, economic)
+        {
+            table.issues.push(
+                "flow layout: the dump printed the table's names, amounts and codes out of \
+                 step; its rows were paired again in printed order, as their sums confirm"
+                    .to_string(),
+            );
+            rows = read;
+        }
+    }
     let rules = row_rules(g, kind.key, None, |m| layout.iter().position(|x| x == m));
     let required: Vec<usize> = layout
         .iter()

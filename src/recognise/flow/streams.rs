@@ -1,0 +1,495 @@
+//! A coded table whose names, amounts and codes the dump printed as three
+//! streams, each in row order but out of step with the others.
+//!
+//! pdftotext's flow order on some producers' PDFs (WPS on Shanghai's
+//! disclosures) keeps a row's name and amounts together only for some rows:
+//! a 类's and a 款's codes come out after their names and amounts, a few rows
+//! at a time (`社会保障和就业支出` / amounts / `行政事业单位养老支出` /
+//! amounts / `208` / `208` / `05` / `208` / `05` / `01` / `行政单位离退休`),
+//! or a run of names before their amounts. Read row by row, those rows run
+//! together into the coded row before them, with a dozen amounts and no
+//! code of their own.
+//!
+//! Each stream still lists the rows in printed order, so the table is read
+//! again by pairing the i-th name with the i-th run of the table's width of
+//! amounts and (the total aside) the i-th code. That reading is taken only
+//! when it is whole and proves itself: every amount printed whole, as many
+//! names as runs of amounts and (the total aside) codes, the codes a tree
+//! listed in order, class names their codes', every parent's total the sum
+//! of its children's and the total the classes'. Anything else leaves the
+//! rows as read before.
+
+use crate::amount::Amount;
+use crate::grammar::{Grammar, Measure};
+use crate::model::{Code, Provenance};
+
+use super::{is_total_start, names_class, FlowRow};
+
+/// One token of the table's body, as [`read_streams`] sorts them.
+enum Token<'a> {
+    /// A code's level as printed: `204` (a class) or `06` (a 款 or 项).
+    Level(&'a str),
+    Amount(&'a str),
+    Text(&'a str),
+}
+
+fn classify(t: &str) -> Token<'_> {
+    let digits = |n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+    if digits(3) || digits(2) {
+        Token::Level(t)
+    } else if super::is_number_fragment(t) {
+        Token::Amount(t)
+    } else {
+        Token::Text(t)
+    }
+}
+
+/// A whole amount (`6,084,184`, `0.00`, `-12.5`), not a piece of one split
+/// across lines (`942` / `3.7` / `9` fail the counts instead) nor a code's
+/// level (two or three digits alone: see [`classify`]).
+fn is_amount(t: &str) -> bool {
+    if !matches!(classify(t), Token::Amount(_)) {
+        return false;
+    }
+    let (whole, decimals) = t.split_once('.').unwrap_or((t, "1"));
+    let whole = whole.strip_prefix('-').unwrap_or(whole);
+    whole.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && whole.bytes().all(|b| b.is_ascii_digit() || b == b',')
+        && (1..=2).contains(&decimals.len())
+        && decimals.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `rows` show the symptom: a row holding more than one row's
+/// amounts (the rows after it printed without their codes).
+pub(super) fn runs_rows_together(rows: &[FlowRow], width: usize) -> bool {
+    width > 0 && rows.iter().any(|r| r.numbers.len() > width)
+}
+
+/// The table's rows read again from its three streams (see the module
+/// docs), or `None` when that reading is not whole or does not add up.
+///
+/// `header` is the table's lines before its first row: the first rows'
+/// names and amounts may come out among the header's last words
+/// (`合计` / `财政拨款收入` / `公共安全支出` / amounts / `司法` / amounts / `项`).
+/// `header_text` is the header's words run together (see
+/// [`strip_header_word`]).
+pub(super) fn read_streams(
+    g: &Grammar,
+    header: &[(Provenance, String)],
+    header_text: &str,
+    rows: &[FlowRow],
+    layout: &[Measure],
+    economic: bool,
+) -> Option<Vec<FlowRow>> {
+    let width = layout.len();
+    let total_column = layout.iter().position(|m| *m == "total")?;
+    // Each row's code first (its levels as printed), then its tokens.
+    let mut levels: Vec<String> = Vec::new();
+    let mut codes: Vec<Code> = Vec::new();
+    let mut names: Vec<Name> = Vec::new();
+    let mut amounts: Vec<&str> = Vec::new();
+    // How many names were read before each amount.
+    let mut names_before: Vec<usize> = Vec::new();
+    let mut naming = false;
+    // In the header, a name is a line of text right before an amount: the
+    // header's own words are not.
+    let header: Vec<(Provenance, &str)> = header
+        .iter()
+        .flat_map(|(at, l)| l.split_whitespace().map(move |t| (*at, t)))
+        .collect();
+    let first_name = header
+        .windows(2)
+        .position(|w| matches!(classify(w[0].1), Token::Text(_)) && is_amount(w[1].1));
+    for (k, &(at, t)) in header
+        .iter()
+        .enumerate()
+        .skip(first_name.unwrap_or(header.len()))
+    {
+        match classify(t) {
+            Token::Level(level) => push_level(&mut levels, &mut codes, level)?,
+            Token::Amount(a) => {
+                if !is_amount(a) {
+                    return None;
+                }
+                amounts.push(a);
+                names_before.push(names.len());
+            }
+            Token::Text(text) => {
+                if header.get(k + 1).is_some_and(|(_, next)| is_amount(next)) {
+                    names.push(Name {
+                        label: crate::normalize::label(text).into_owned(),
+                        at: Some(at),
+                        line: None,
+                    });
+                }
+            }
+        }
+    }
+    for row in rows {
+        if let Some(code) = &row.code {
+            let digits = code.as_str();
+            push_level(&mut levels, &mut codes, &digits[..3])?;
+            for level in digits.as_bytes()[3..].chunks(2) {
+                push_level(&mut levels, &mut codes, std::str::from_utf8(level).ok()?)?;
+            }
+            naming = false;
+        }
+        for (k, t) in row.tokens.iter().enumerate() {
+            match classify(t) {
+                Token::Level(level) => {
+                    push_level(&mut levels, &mut codes, level)?;
+                    naming = false;
+                }
+                Token::Amount(a) => {
+                    if !is_amount(a) {
+                        return None;
+                    }
+                    amounts.push(a);
+                    names_before.push(names.len());
+                    naming = false;
+                }
+                Token::Text(text) => {
+                    let piece = crate::normalize::label(text);
+                    match names.last_mut() {
+                        Some(name) if naming => name.label.push_str(&piece),
+                        _ => names.push(Name {
+                            label: piece.into_owned(),
+                            at: row.at,
+                            line: row.token_lines.get(k).copied(),
+                        }),
+                    }
+                    naming = true;
+                }
+            }
+        }
+    }
+    finish_code(&mut levels, &mut codes)?;
+    let mut totals = names.iter().filter(|n| is_total_start(&n.label)).count();
+    // The total's amounts last, its label lost to the dump (printed after
+    // the table's end): a run of amounts after every name.
+    let unnamed_total = names.len() * width;
+    if totals == 0
+        && amounts.len() == unnamed_total + width
+        && names_before.get(unnamed_total) == Some(&names.len())
+    {
+        names.push(Name {
+            label: "合计".to_string(),
+            at: names.last().and_then(|n| n.at),
+            line: None,
+        });
+        totals = 1;
+    }
+    if names.is_empty()
+        || totals > 1
+        || amounts.len() != names.len() * width
+        || codes.len() + totals != names.len()
+    {
+        return None;
+    }
+    // The codes a tree listed in order: each after the one before, each
+    // under a code already read.
+    for (i, code) in codes.iter().enumerate() {
+        let in_order = i == 0 || codes[i - 1].as_str() < code.as_str();
+        let placed = code.parent().is_none_or(|p| codes[..i].contains(&p));
+        if !in_order || !placed {
+            return None;
+        }
+    }
+    let mut codes = codes.into_iter();
+    let read: Vec<FlowRow> = names
+        .into_iter()
+        .zip(amounts.chunks(width))
+        .enumerate()
+        .map(|(i, (mut name, run))| {
+            let is_total = is_total_start(&name.label);
+            let code = if is_total { None } else { codes.next() };
+            if let Some(code) = &code {
+                strip_header_word(g, code, &mut name.label, header_text, i == 0, economic);
+            }
+            let mut tokens = vec![name.label.clone()];
+            tokens.extend(run.iter().map(|a| a.to_string()));
+            FlowRow {
+                code,
+                numbers: run.iter().map(|a| a.to_string()).collect(),
+                token_lines: name.line.map_or_else(Vec::new, |l| vec![l; tokens.len()]),
+                tokens,
+                label: name.label,
+                at: name.at,
+                is_total,
+                ..FlowRow::default()
+            }
+        })
+        .collect();
+    (names_their_classes(g, &read, economic) && adds_up(&read, total_column)).then_some(read)
+}
+
+/// A class's name that a header word wrapped onto the line before it ran
+/// into (`事业单位` of `事业单位经营收入`, then `公共安全支出`): the class's
+/// name alone, where the rest is a piece of the header or the name is the
+/// table's first (no row's name comes before it to have run on).
+fn strip_header_word(
+    g: &Grammar,
+    code: &Code,
+    label: &mut String,
+    header: &str,
+    first: bool,
+    economic: bool,
+) {
+    if code.level() != 1 || names_class(g, code.as_str(), label, economic) {
+        return;
+    }
+    let split = label.char_indices().map(|(i, _)| i).skip(1).find(|&i| {
+        (first || header.contains(&label[..i]))
+            && names_class(g, code.as_str(), &label[i..], economic)
+    });
+    if let Some(i) = split {
+        label.drain(..i);
+    }
+}
+
+/// A name as [`read_streams`] reads it: the text tokens between two other
+/// tokens, run together.
+struct Name {
+    label: String,
+    at: Option<Provenance>,
+    line: Option<usize>,
+}
+
+/// Adds a printed level to the code being read: a class starts a new code,
+/// a two-digit level extends it (at most to a 项).
+fn push_level(levels: &mut Vec<String>, codes: &mut Vec<Code>, level: &str) -> Option<()> {
+    if level.len() == 3 {
+        finish_code(levels, codes)?;
+    } else if levels.is_empty() || levels.len() >= 3 {
+        return None;
+    }
+    levels.push(level.to_string());
+    Some(())
+}
+
+fn finish_code(levels: &mut Vec<String>, codes: &mut Vec<Code>) -> Option<()> {
+    if levels.is_empty() {
+        return Some(());
+    }
+    codes.push(Code::new(&levels.concat())?);
+    levels.clear();
+    Some(())
+}
+
+/// Every class row whose name the grammar knows as a class's is that
+/// class's (a stream out of step by a row would pair a class's code with a
+/// 款's name), and at least one class's name confirms its code.
+fn names_their_classes(g: &Grammar, rows: &[FlowRow], economic: bool) -> bool {
+    let mut confirmed = false;
+    for row in rows {
+        let Some(code) = row.code.as_ref().filter(|c| c.level() == 1) else {
+            continue;
+        };
+        if names_class(g, code.as_str(), &row.label, economic) {
+            confirmed = true;
+        } else if !economic && g.class_code(&row.label).is_some() {
+            return false;
+        }
+    }
+    confirmed
+}
+
+/// Every parent's total is the sum of its children's, and the total row's
+/// the sum of the classes' (where the table prints one).
+fn adds_up(rows: &[FlowRow], total_column: usize) -> bool {
+    let total_of = |row: &FlowRow| {
+        row.numbers
+            .get(total_column)
+            .and_then(|a| Amount::parse(a))
+            .map(|a| a.cents)
+    };
+    let mut parents = 0;
+    for parent in rows {
+        let Some(code) = &parent.code else { continue };
+        let children: Vec<&FlowRow> = rows
+            .iter()
+            .filter(|r| r.code.as_ref().and_then(Code::parent).as_ref() == Some(code))
+            .collect();
+        if children.is_empty() {
+            continue;
+        }
+        let sum: Option<i64> = children.iter().map(|r| total_of(r)).sum();
+        if sum != total_of(parent) {
+            return false;
+        }
+        parents += 1;
+    }
+    let classes: Option<i64> = rows
+        .iter()
+        .filter(|r| r.code.as_ref().is_some_and(|c| c.level() == 1))
+        .map(total_of)
+        .sum();
+    let total_holds = rows
+        .iter()
+        .filter(|r| r.is_total)
+        .all(|r| total_of(r) == classes);
+    parents > 0 && total_holds
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{CellStatus, Table};
+
+    /// pdftotext's flow of a Shanghai 收入预算总表 (WPS, 元), cut down: the
+    /// first class's code among the header's words, its and its 款's names
+    /// and amounts before the header's last words end, then codes, names
+    /// and amounts out of step (`208` / `208` / `05` after two rows that
+    /// print none), the total's amounts last and its `合计` lost past the
+    /// table's end.
+    const OUT_OF_STEP: &str = "\
+2026年部门收入预算总表
+编制部门：上海市普陀区某局
+单位：元
+项目
+功能分类科目编码
+类
+款
+功能分类科目名称
+项
+204
+收入预算
+合计
+财政拨款收入
+事业收入
+事业单位
+经营收入
+其他收入
+公共安全支出
+300.00
+300.00
+0.00
+0.00
+0.00
+司法
+300.00
+300.00
+0.00
+0.00
+0.00
+204
+06
+204
+06
+01
+行政运行
+100.00
+100.00
+0.00
+0.00
+0.00
+204
+06
+04
+基层司法业务
+200.00
+200.00
+0.00
+0.00
+0.00
+社会保障和就业支出
+50.00
+50.00
+0.00
+0.00
+0.00
+行政事业单位养老支出
+50.00
+50.00
+0.00
+0.00
+0.00
+208
+208
+05
+208
+05
+01
+行政单位离退休
+20.00
+20.00
+0.00
+0.00
+0.00
+208
+05
+05
+机关事业单位基本养老保险缴费支出
+30.00
+30.00
+0.00
+0.00
+0.00
+350.00
+350.00
+0.00
+0.00
+0.00
+";
+
+    fn income(text: &str) -> Table {
+        let doc = crate::pipeline::document(text.as_bytes()).unwrap();
+        doc.tables.into_iter().find(|t| t.kind == "income").unwrap()
+    }
+
+    /// Each row's code (blank for none), name, total and the total's status.
+    fn totals(table: &Table) -> Vec<(String, String, String, CellStatus)> {
+        table
+            .rows
+            .iter()
+            .map(|r| {
+                let total = r.values.iter().find(|v| v.measure == "total");
+                (
+                    r.code.as_ref().map_or("", |c| c.as_str()).to_string(),
+                    r.item.clone(),
+                    total.map_or(String::new(), |v| v.amount.to_string()),
+                    total.map_or(CellStatus::Uncertain, |v| v.status),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_amounts_and_codes_out_of_step_are_paired_in_order() {
+        let ok = CellStatus::Ok;
+        let row = |code: &str, name: &str, total: &str| {
+            (code.to_string(), name.to_string(), total.to_string(), ok)
+        };
+        assert_eq!(
+            totals(&income(OUT_OF_STEP)),
+            [
+                // (`事业单位`, the header's wrapped word, is no part of it.)
+                row("204", "公共安全支出", "300.00"),
+                row("20406", "司法", "300.00"),
+                row("2040601", "行政运行", "100.00"),
+                row("2040604", "基层司法业务", "200.00"),
+                row("208", "社会保障和就业支出", "50.00"),
+                row("20805", "行政事业单位养老支出", "50.00"),
+                row("2080501", "行政单位离退休", "20.00"),
+                row("2080505", "机关事业单位基本养老保险缴费支出", "30.00"),
+                row("", "合计", "350.00"),
+            ]
+        );
+    }
+
+    #[test]
+    fn streams_that_do_not_add_up_or_count_out_are_not_paired() {
+        // A 款 that is not the sum of its 项 (a leaf's amount changed), and
+        // a name missing: either way the rows are left as read before, the
+        // rows without codes run into the coded row before them.
+        let unequal = OUT_OF_STEP.replacen("20.00\n20.00\n", "21.00\n21.00\n", 1);
+        let unnamed = OUT_OF_STEP.replacen("行政事业单位养老支出\n", "", 1);
+        for text in [unequal, unnamed] {
+            let table = income(&text);
+            assert!(
+                !table.rows.iter().any(|r| r.item == "社会保障和就业支出"),
+                "{:?}",
+                totals(&table)
+            );
+        }
+    }
+}
