@@ -843,12 +843,17 @@ impl Grammar {
         self.class_by_name.values().any(|c| *c == code)
     }
 
+    /// The economic classes (of either classification) `name` names.
+    pub fn economic_class_codes(&self, name: &str) -> &[String] {
+        self.economic_class_by_name
+            .get(normalize::label(name).as_ref())
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Whether `name` is the name of the economic class `code`
     /// (`工资福利支出`, `301`; `对个人和家庭的补助`, `303` or `509`).
     pub fn names_economic_class(&self, name: &str, code: &str) -> bool {
-        self.economic_class_by_name
-            .get(normalize::label(name).as_ref())
-            .is_some_and(|codes| codes.iter().any(|c| c == code))
+        self.economic_class_codes(name).iter().any(|c| c == code)
     }
 
     /// Whether `code` is a 类 of an economic classification (department

@@ -129,6 +129,9 @@ struct FlowRow {
     tokens: Vec<String>,
     /// The index of the line each of `tokens` was printed on.
     token_lines: Vec<usize>,
+    /// Where each of `tokens` was printed (rows paired again from the
+    /// table's streams take their names' places, see [`streams`]).
+    token_at: Vec<Provenance>,
     at: Option<Provenance>,
     is_total: bool,
     /// Project name (project tables).
@@ -927,6 +930,7 @@ fn assemble(
             let t = rest[k];
             row.tokens.push(t.to_string());
             row.token_lines.push(i);
+            row.token_at.push(*at);
             if is_number_fragment(t) {
                 row.numbers.push(t.to_string());
             } else {

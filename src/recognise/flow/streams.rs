@@ -6,9 +6,10 @@
 //! a 类's and a 款's codes come out after their names and amounts, a few rows
 //! at a time (`社会保障和就业支出` / amounts / `行政事业单位养老支出` /
 //! amounts / `208` / `208` / `05` / `208` / `05` / `01` / `行政单位离退休`),
-//! or a run of names before their amounts. Read row by row, those rows run
-//! together into the coded row before them, with a dozen amounts and no
-//! code of their own.
+//! or names (each after its code) before their amounts. Read row by row,
+//! those rows run together into the coded row before them, with a dozen
+//! amounts and no code of their own. Rows that print only the cells they
+//! fill are split by their totals (see [`amount_runs`]).
 //!
 //! Each stream still lists the rows in printed order, so the table is read
 //! again by pairing the i-th name with the i-th run of the table's width of
@@ -20,8 +21,9 @@
 //! rows as read before.
 
 use crate::amount::Amount;
-use crate::grammar::{Grammar, Measure};
+use crate::grammar::{Grammar, HeaderMeaning, Measure};
 use crate::model::{Code, Provenance};
+use crate::normalize;
 
 use super::{is_total_start, names_class, FlowRow};
 
@@ -91,23 +93,30 @@ pub(super) fn read_streams(
     // How many names were read before each amount.
     let mut names_before: Vec<usize> = Vec::new();
     let mut naming = false;
-    // In the header, a name is a line of text right before an amount: the
-    // header's own words are not.
-    let header: Vec<(Provenance, &str)> = header
+    // In the header, a row's name is the last text before an amount that
+    // is none of the header's words (`公共安全支出` / `其他收入` / amounts:
+    // `其他收入` heads a column); nothing counts before the first name.
+    let mut pending: Option<(Provenance, &str)> = None;
+    let header_tokens = header
         .iter()
-        .flat_map(|(at, l)| l.split_whitespace().map(move |t| (*at, t)))
-        .collect();
-    let first_name = header
-        .windows(2)
-        .position(|w| matches!(classify(w[0].1), Token::Text(_)) && is_amount(w[1].1));
-    for (k, &(at, t)) in header
-        .iter()
-        .enumerate()
-        .skip(first_name.unwrap_or(header.len()))
-    {
+        .flat_map(|(at, l)| l.split_whitespace().map(move |t| (*at, t)));
+    for (at, t) in header_tokens {
         match classify(t) {
-            Token::Level(level) => push_level(&mut levels, &mut codes, level)?,
+            Token::Level(level) if !names.is_empty() => {
+                push_level(&mut levels, &mut codes, level)?;
+            }
+            Token::Level(_) => {}
             Token::Amount(a) => {
+                if let Some((at, text)) = pending.take() {
+                    names.push(Name {
+                        label: normalize::label(text).into_owned(),
+                        at: Some(at),
+                        line: None,
+                    });
+                }
+                if names.is_empty() {
+                    continue;
+                }
                 if !is_amount(a) {
                     return None;
                 }
@@ -115,12 +124,13 @@ pub(super) fn read_streams(
                 names_before.push(names.len());
             }
             Token::Text(text) => {
-                if header.get(k + 1).is_some_and(|(_, next)| is_amount(next)) {
-                    names.push(Name {
-                        label: crate::normalize::label(text).into_owned(),
-                        at: Some(at),
-                        line: None,
-                    });
+                // (A class's name may head a column of some layouts:
+                // `工资福利支出`.)
+                let label = normalize::label(text);
+                let class =
+                    g.class_code(&label).is_some() || !g.economic_class_codes(&label).is_empty();
+                if class || matches!(g.header(&label), HeaderMeaning::Other) {
+                    pending = Some((at, text));
                 }
             }
         }
@@ -149,12 +159,12 @@ pub(super) fn read_streams(
                     naming = false;
                 }
                 Token::Text(text) => {
-                    let piece = crate::normalize::label(text);
+                    let piece = normalize::label(text);
                     match names.last_mut() {
                         Some(name) if naming => name.label.push_str(&piece),
                         _ => names.push(Name {
                             label: piece.into_owned(),
-                            at: row.at,
+                            at: row.token_at.get(k).copied().or(row.at),
                             line: row.token_lines.get(k).copied(),
                         }),
                     }
@@ -165,12 +175,16 @@ pub(super) fn read_streams(
     }
     finish_code(&mut levels, &mut codes)?;
     let mut totals = names.iter().filter(|n| is_total_start(&n.label)).count();
+    let runs = amount_runs(&amounts, names.len(), width, total_column)?;
     // The total's amounts last, its label lost to the dump (printed after
     // the table's end): a run of amounts after every name.
-    let unnamed_total = names.len() * width;
+    let last_run = runs
+        .len()
+        .checked_sub(1)
+        .map(|i| runs[..i].iter().map(|r| r.len()).sum());
     if totals == 0
-        && amounts.len() == unnamed_total + width
-        && names_before.get(unnamed_total) == Some(&names.len())
+        && runs.len() == names.len() + 1
+        && last_run.and_then(|at: usize| names_before.get(at)) == Some(&names.len())
     {
         names.push(Name {
             label: "合计".to_string(),
@@ -181,7 +195,7 @@ pub(super) fn read_streams(
     }
     if names.is_empty()
         || totals > 1
-        || amounts.len() != names.len() * width
+        || runs.len() != names.len()
         || codes.len() + totals != names.len()
     {
         return None;
@@ -198,7 +212,7 @@ pub(super) fn read_streams(
     let mut codes = codes.into_iter();
     let read: Vec<FlowRow> = names
         .into_iter()
-        .zip(amounts.chunks(width))
+        .zip(runs)
         .enumerate()
         .map(|(i, (mut name, run))| {
             let is_total = is_total_start(&name.label);
@@ -220,7 +234,8 @@ pub(super) fn read_streams(
             }
         })
         .collect();
-    (names_their_classes(g, &read, economic) && adds_up(&read, total_column)).then_some(read)
+    (names_fit_their_levels(g, &read, economic) && adds_up(&read, width, total_column))
+        .then_some(read)
 }
 
 /// A class's name that a header word wrapped onto the line before it ran
@@ -245,6 +260,47 @@ fn strip_header_word(
     if let Some(i) = split {
         label.drain(..i);
     }
+}
+
+/// The amounts split into rows' runs, for `names` rows (or one more, a
+/// total whose label the dump lost). Every row prints every column (`0.00`
+/// in a blank one): runs of the table's width. Or a row prints only the
+/// cells it fills, its total first: a run is the total and the amounts
+/// after it up to the one that makes their sum the total, as many as the
+/// columns at most; the solver places them.
+fn amount_runs<'a, 's>(
+    amounts: &'s [&'a str],
+    names: usize,
+    width: usize,
+    total_column: usize,
+) -> Option<Vec<&'s [&'a str]>> {
+    if amounts.len() == names * width || amounts.len() == (names + 1) * width {
+        return Some(amounts.chunks(width).collect());
+    }
+    if total_column != 0 || width < 2 {
+        return None;
+    }
+    let cents: Vec<i64> = amounts
+        .iter()
+        .map(|a| Amount::parse(a).map(|a| a.cents))
+        .collect::<Option<_>>()?;
+    let mut runs = Vec::new();
+    let mut start = 0;
+    while start < amounts.len() {
+        let total = cents[start];
+        let mut sum = 0;
+        let mut end = start + 1;
+        while sum != total {
+            if end == amounts.len() || end - start == width {
+                return None;
+            }
+            sum += cents[end];
+            end += 1;
+        }
+        runs.push(&amounts[start..end]);
+        start = end;
+    }
+    Some(runs)
 }
 
 /// A name as [`read_streams`] reads it: the text tokens between two other
@@ -276,32 +332,47 @@ fn finish_code(levels: &mut Vec<String>, codes: &mut Vec<Code>) -> Option<()> {
     Some(())
 }
 
-/// Every class row whose name the grammar knows as a class's is that
-/// class's (a stream out of step by a row would pair a class's code with a
-/// 款's name), and at least one class's name confirms its code.
-fn names_their_classes(g: &Grammar, rows: &[FlowRow], economic: bool) -> bool {
-    let mut confirmed = false;
-    for row in rows {
-        let Some(code) = row.code.as_ref().filter(|c| c.level() == 1) else {
-            continue;
-        };
-        if names_class(g, code.as_str(), &row.label, economic) {
-            confirmed = true;
-        } else if !economic && g.class_code(&row.label).is_some() {
-            return false;
+/// Every class row is named as its class, and no other row as a class
+/// other than its own (a stream out of step pairs a class's code with a
+/// 款's name, or the other way round; `22999 其他支出` under `229 其他支出`
+/// is its own class's name).
+fn names_fit_their_levels(g: &Grammar, rows: &[FlowRow], economic: bool) -> bool {
+    rows.iter().all(|row| {
+        let Some(code) = &row.code else { return true };
+        let class = &code.as_str()[..3];
+        if code.level() == 1 {
+            return names_class(g, class, &row.label, economic);
         }
-    }
-    confirmed
+        if economic {
+            let named = g.economic_class_codes(&row.label);
+            named.is_empty() || named.iter().any(|c| c == class)
+        } else {
+            g.class_code(&row.label).is_none_or(|c| c == class)
+        }
+    })
 }
 
-/// Every parent's total is the sum of its children's, and the total row's
-/// the sum of the classes' (where the table prints one).
-fn adds_up(rows: &[FlowRow], total_column: usize) -> bool {
-    let total_of = |row: &FlowRow| {
+/// Every parent's amounts are the sums of its children's, column by column,
+/// and the total row's the sums of the classes' (where the table prints
+/// one). Rows that print only the cells they fill are summed by their
+/// totals alone (their other columns are the solver's to place).
+fn adds_up(rows: &[FlowRow], width: usize, total_column: usize) -> bool {
+    let whole = rows.iter().all(|r| r.numbers.len() == width);
+    let columns: Vec<usize> = if whole {
+        (0..width).collect()
+    } else {
+        vec![total_column]
+    };
+    let cell = |row: &FlowRow, column: usize| {
         row.numbers
-            .get(total_column)
+            .get(column)
             .and_then(|a| Amount::parse(a))
             .map(|a| a.cents)
+    };
+    let sums_to = |of: &FlowRow, parts: &[&FlowRow]| {
+        columns
+            .iter()
+            .all(|&c| parts.iter().map(|r| cell(r, c)).sum::<Option<i64>>() == cell(of, c))
     };
     let mut parents = 0;
     for parent in rows {
@@ -313,22 +384,20 @@ fn adds_up(rows: &[FlowRow], total_column: usize) -> bool {
         if children.is_empty() {
             continue;
         }
-        let sum: Option<i64> = children.iter().map(|r| total_of(r)).sum();
-        if sum != total_of(parent) {
+        if !sums_to(parent, &children) {
             return false;
         }
         parents += 1;
     }
-    let classes: Option<i64> = rows
+    let classes: Vec<&FlowRow> = rows
         .iter()
         .filter(|r| r.code.as_ref().is_some_and(|c| c.level() == 1))
-        .map(total_of)
-        .sum();
-    let total_holds = rows
-        .iter()
-        .filter(|r| r.is_total)
-        .all(|r| total_of(r) == classes);
-    parents > 0 && total_holds
+        .collect();
+    parents > 0
+        && rows
+            .iter()
+            .filter(|r| r.is_total)
+            .all(|r| sums_to(r, &classes))
 }
 
 #[cfg(test)]
@@ -431,9 +500,62 @@ mod tests {
 0.00
 ";
 
-    fn income(text: &str) -> Table {
+    /// A 基本支出 table of the same dumps, cut down: the first class's
+    /// name and amounts among the header's words, then `302` / `302` / `01`
+    /// after the class it codes.
+    const ECONOMIC: &str = "\
+2026年部门一般公共预算基本支出部门预算经济分类预算表
+单位：元
+项目
+经济分类科目编码
+类
+经济分类科目名称
+合计
+人员经费
+工资福利支出
+30.00
+30.00
+0.00
+款
+301
+一般公共预算基本支出
+公用经费
+301
+01
+基本工资
+10.00
+10.00
+0.00
+301
+02
+津贴补贴
+20.00
+20.00
+0.00
+商品和服务支出
+5.00
+0.00
+5.00
+302
+302
+01
+办公费
+5.00
+0.00
+5.00
+35.00
+30.00
+5.00
+合计
+";
+
+    fn table(text: &str, kind: &str) -> Table {
         let doc = crate::pipeline::document(text.as_bytes()).unwrap();
-        doc.tables.into_iter().find(|t| t.kind == "income").unwrap()
+        doc.tables.into_iter().find(|t| t.kind == kind).unwrap()
+    }
+
+    fn income(text: &str) -> Table {
+        table(text, "income")
     }
 
     /// Each row's code (blank for none), name, total and the total's status.
@@ -477,13 +599,86 @@ mod tests {
     }
 
     #[test]
+    fn rows_printing_only_their_filled_cells_are_split_by_their_totals() {
+        let amounts = ["82.00", "82.00", "10.00", "4.00", "6.00", "5.00", "5.00"];
+        let runs = super::amount_runs(&amounts, 3, 3, 0).unwrap();
+        assert_eq!(
+            runs,
+            [&amounts[0..2], &amounts[2..5], &amounts[5..7]],
+            "{runs:?}"
+        );
+        // No split makes every run's parts its total.
+        assert!(super::amount_runs(&amounts[..6], 3, 3, 0).is_none());
+        // More parts than the table has columns.
+        let wide = ["10.00", "1.00", "2.00", "3.00", "4.00"];
+        assert!(super::amount_runs(&wide, 1, 3, 0).is_none());
+    }
+
+    #[test]
+    fn a_header_word_between_a_name_and_its_amounts_is_no_name() {
+        // The first class's code after its and its 款's rows, so both are
+        // read among the header's words; a column's heading, `其他收入`,
+        // between the class's name and its amounts.
+        let text = OUT_OF_STEP
+            .replacen("项\n204\n", "", 1)
+            .replacen(
+                "204\n06\n204\n06\n01\n",
+                "项\n204\n204\n06\n204\n06\n01\n",
+                1,
+            )
+            .replacen("其他收入\n公共安全支出\n", "公共安全支出\n其他收入\n", 1);
+        let read = totals(&income(&text));
+        assert_eq!(read.len(), 9, "{read:?}");
+        assert_eq!(read[0].1, "公共安全支出");
+    }
+
+    #[test]
+    fn an_economic_tables_streams_are_paired_and_its_classes_checked() {
+        let ok = CellStatus::Ok;
+        let row = |code: &str, name: &str, total: &str| {
+            (code.to_string(), name.to_string(), total.to_string(), ok)
+        };
+        assert_eq!(
+            totals(&table(ECONOMIC, "general_budget_basic")),
+            [
+                row("301", "工资福利支出", "30.00"),
+                row("30101", "基本工资", "10.00"),
+                row("30102", "津贴补贴", "20.00"),
+                row("302", "商品和服务支出", "5.00"),
+                row("30201", "办公费", "5.00"),
+                row("", "合计", "35.00"),
+            ]
+        );
+        // Two classes' names exchanged: each class row then names the
+        // other class, and the rows are left as read before.
+        let swapped = ECONOMIC
+            .replacen("工资福利支出", "X", 1)
+            .replacen("商品和服务支出", "工资福利支出", 1)
+            .replacen("X", "商品和服务支出", 1);
+        let read = totals(&table(&swapped, "general_budget_basic"));
+        assert!(!read.iter().any(|r| r.0 == "302"), "{read:?}");
+    }
+
+    #[test]
     fn streams_that_do_not_add_up_or_count_out_are_not_paired() {
-        // A 款 that is not the sum of its 项 (a leaf's amount changed), and
-        // a name missing: either way the rows are left as read before, the
-        // rows without codes run into the coded row before them.
+        // A 款 that is not the sum of its 项 (a leaf's amount changed); a
+        // leaf whose amount moved a column, its total still its parts' sum
+        // but its 款's columns no longer its 项's; a name missing; a
+        // class's name on its 款's row and the 款's on the class's: either
+        // way the rows are left as read before, the rows without codes run
+        // into the coded row before them.
         let unequal = OUT_OF_STEP.replacen("20.00\n20.00\n", "21.00\n21.00\n", 1);
+        let moved = OUT_OF_STEP.replacen(
+            "20.00\n20.00\n0.00\n0.00\n0.00\n",
+            "20.00\n0.00\n20.00\n0.00\n0.00\n",
+            1,
+        );
         let unnamed = OUT_OF_STEP.replacen("行政事业单位养老支出\n", "", 1);
-        for text in [unequal, unnamed] {
+        let exchanged = OUT_OF_STEP
+            .replacen("社会保障和就业支出", "X", 1)
+            .replacen("行政事业单位养老支出", "社会保障和就业支出", 1)
+            .replacen("X", "行政事业单位养老支出", 1);
+        for text in [unequal, moved, unnamed, exchanged] {
             let table = income(&text);
             assert!(
                 !table.rows.iter().any(|r| r.item == "社会保障和就业支出"),
