@@ -575,12 +575,18 @@ mod tests {
             .collect()
     }
 
+    /// A row as [`totals`] gives it, its total `ok`.
+    fn row(code: &str, name: &str, total: &str) -> (String, String, String, CellStatus) {
+        (
+            code.to_string(),
+            name.to_string(),
+            total.to_string(),
+            CellStatus::Ok,
+        )
+    }
+
     #[test]
     fn names_amounts_and_codes_out_of_step_are_paired_in_order() {
-        let ok = CellStatus::Ok;
-        let row = |code: &str, name: &str, total: &str| {
-            (code.to_string(), name.to_string(), total.to_string(), ok)
-        };
         assert_eq!(
             totals(&income(OUT_OF_STEP)),
             [
@@ -634,10 +640,6 @@ mod tests {
 
     #[test]
     fn an_economic_tables_streams_are_paired_and_its_classes_checked() {
-        let ok = CellStatus::Ok;
-        let row = |code: &str, name: &str, total: &str| {
-            (code.to_string(), name.to_string(), total.to_string(), ok)
-        };
         assert_eq!(
             totals(&table(ECONOMIC, "general_budget_basic")),
             [
