@@ -129,8 +129,8 @@ struct FlowRow {
     tokens: Vec<String>,
     /// The index of the line each of `tokens` was printed on.
     token_lines: Vec<usize>,
-    /// Where each of `tokens` was printed (rows paired again from the
-    /// table's streams take their names' places, see [`streams`]).
+    /// Where each of `tokens` was printed (a row paired again from the
+    /// table's streams takes its name's place from it, see [`streams`]).
     token_at: Vec<Provenance>,
     at: Option<Provenance>,
     is_total: bool,

@@ -25,7 +25,7 @@ use crate::grammar::{Grammar, HeaderMeaning, Measure};
 use crate::model::{Code, Provenance};
 use crate::normalize;
 
-use super::{is_total_start, names_class, FlowRow};
+use super::{is_total_start, names_class, FlowRow, NameDoubt};
 
 /// One token of the table's body, as [`read_streams`] sorts them.
 enum Token<'a> {
@@ -46,19 +46,24 @@ fn classify(t: &str) -> Token<'_> {
     }
 }
 
-/// A whole amount (`6,084,184`, `0.00`, `-12.5`), not a piece of one split
-/// across lines (`942` / `3.7` / `9` fail the counts instead) nor a code's
-/// level (two or three digits alone: see [`classify`]).
+/// A whole amount (`6,084,184`, `0.00`, `12.5`) that parses, not a piece
+/// of one split across lines (`3.7`, `.9`) nor a code's level (two or three
+/// digits alone, see [`classify`]: a table printing such whole-number
+/// amounts fails the counts and is not read this way).
 fn is_amount(t: &str) -> bool {
-    if !matches!(classify(t), Token::Amount(_)) {
+    if !matches!(classify(t), Token::Amount(_)) || Amount::parse(t).is_none() {
         return false;
     }
-    let (whole, decimals) = t.split_once('.').unwrap_or((t, "1"));
-    let whole = whole.strip_prefix('-').unwrap_or(whole);
-    whole.bytes().next().is_some_and(|b| b.is_ascii_digit())
+    let (whole, decimals_fit) = match t.split_once('.') {
+        Some((whole, decimals)) => (
+            whole,
+            (1..=2).contains(&decimals.len()) && decimals.bytes().all(|b| b.is_ascii_digit()),
+        ),
+        None => (t, true),
+    };
+    decimals_fit
+        && whole.bytes().next().is_some_and(|b| b.is_ascii_digit())
         && whole.bytes().all(|b| b.is_ascii_digit() || b == b',')
-        && (1..=2).contains(&decimals.len())
-        && decimals.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether `rows` show the symptom: a row holding more than one row's
@@ -70,14 +75,14 @@ pub(super) fn runs_rows_together(rows: &[FlowRow], width: usize) -> bool {
 /// The table's rows read again from its three streams (see the module
 /// docs), or `None` when that reading is not whole or does not add up.
 ///
-/// `header` is the table's lines before its first row: the first rows'
+/// `header_region` is the table's lines before its first row: the first rows'
 /// names and amounts may come out among the header's last words
 /// (`合计` / `财政拨款收入` / `公共安全支出` / amounts / `司法` / amounts / `项`).
 /// `header_text` is the header's words run together (see
 /// [`strip_header_word`]).
 pub(super) fn read_streams(
     g: &Grammar,
-    header: &[(Provenance, String)],
+    header_region: &[(Provenance, String)],
     header_text: &str,
     rows: &[FlowRow],
     layout: &[Measure],
@@ -90,14 +95,17 @@ pub(super) fn read_streams(
     let mut codes: Vec<Code> = Vec::new();
     let mut names: Vec<Name> = Vec::new();
     let mut amounts: Vec<&str> = Vec::new();
-    // How many names were read before each amount.
+    // Where each amount was printed, and how many names were read before it.
+    let mut amounts_at: Vec<Option<Provenance>> = Vec::new();
     let mut names_before: Vec<usize> = Vec::new();
-    let mut naming = false;
     // In the header, a row's name is the last text before an amount that
-    // is none of the header's words (`公共安全支出` / `其他收入` / amounts:
-    // `其他收入` heads a column); nothing counts before the first name.
+    // the grammar knows as no header word (`公共安全支出` / `其他收入` /
+    // amounts: `其他收入` heads a column); nothing counts before the first
+    // name. Two such texts since the last amount, the last no class's name,
+    // leave the name in doubt (a name wrapped, or a header piece after it).
     let mut pending: Option<(Provenance, &str)> = None;
-    let header_tokens = header
+    let mut candidates = 0;
+    let header_tokens = header_region
         .iter()
         .flat_map(|(at, l)| l.split_whitespace().map(move |t| (*at, t)));
     for (at, t) in header_tokens {
@@ -108,12 +116,18 @@ pub(super) fn read_streams(
             Token::Level(_) => {}
             Token::Amount(a) => {
                 if let Some((at, text)) = pending.take() {
+                    let label = normalize::label(text).into_owned();
+                    if candidates > 1 && !names_a_class(g, &label) {
+                        return None;
+                    }
                     names.push(Name {
-                        label: normalize::label(text).into_owned(),
+                        label,
                         at: Some(at),
                         line: None,
+                        doubt: None,
                     });
                 }
+                candidates = 0;
                 if names.is_empty() {
                     continue;
                 }
@@ -121,28 +135,29 @@ pub(super) fn read_streams(
                     return None;
                 }
                 amounts.push(a);
+                amounts_at.push(Some(at));
                 names_before.push(names.len());
             }
             Token::Text(text) => {
                 // (A class's name may head a column of some layouts:
                 // `工资福利支出`.)
                 let label = normalize::label(text);
-                let class =
-                    g.class_code(&label).is_some() || !g.economic_class_codes(&label).is_empty();
-                if class || matches!(g.header(&label), HeaderMeaning::Other) {
+                if names_a_class(g, &label) || matches!(g.header(&label), HeaderMeaning::Other) {
                     pending = Some((at, text));
+                    candidates += 1;
                 }
             }
         }
     }
     for row in rows {
+        // Whether the last token was a name's (a name ends at its row's end).
+        let mut naming = false;
         if let Some(code) = &row.code {
             let digits = code.as_str();
             push_level(&mut levels, &mut codes, &digits[..3])?;
             for level in digits.as_bytes()[3..].chunks(2) {
                 push_level(&mut levels, &mut codes, std::str::from_utf8(level).ok()?)?;
             }
-            naming = false;
         }
         for (k, t) in row.tokens.iter().enumerate() {
             match classify(t) {
@@ -155,17 +170,22 @@ pub(super) fn read_streams(
                         return None;
                     }
                     amounts.push(a);
+                    amounts_at.push(row.token_at.get(k).copied().or(row.at));
                     names_before.push(names.len());
                     naming = false;
                 }
                 Token::Text(text) => {
                     let piece = normalize::label(text);
                     match names.last_mut() {
-                        Some(name) if naming => name.label.push_str(&piece),
+                        Some(name) if naming => {
+                            name.label.push_str(&piece);
+                            name.doubt = name.doubt.or(row.name_doubt);
+                        }
                         _ => names.push(Name {
                             label: piece.into_owned(),
                             at: row.token_at.get(k).copied().or(row.at),
                             line: row.token_lines.get(k).copied(),
+                            doubt: None,
                         }),
                     }
                     naming = true;
@@ -188,8 +208,9 @@ pub(super) fn read_streams(
     {
         names.push(Name {
             label: "合计".to_string(),
-            at: names.last().and_then(|n| n.at),
+            at: last_run.and_then(|at| amounts_at.get(at).copied().flatten()),
             line: None,
+            doubt: None,
         });
         totals = 1;
     }
@@ -219,6 +240,10 @@ pub(super) fn read_streams(
             let code = if is_total { None } else { codes.next() };
             if let Some(code) = &code {
                 strip_header_word(g, code, &mut name.label, header_text, i == 0, economic);
+                // A class row named wholly as its class: its name ends there.
+                if code.level() == 1 && names_class(g, code.as_str(), &name.label, economic) {
+                    name.doubt = None;
+                }
             }
             let mut tokens = vec![name.label.clone()];
             tokens.extend(run.iter().map(|a| a.to_string()));
@@ -230,6 +255,7 @@ pub(super) fn read_streams(
                 label: name.label,
                 at: name.at,
                 is_total,
+                name_doubt: name.doubt,
                 ..FlowRow::default()
             }
         })
@@ -238,10 +264,17 @@ pub(super) fn read_streams(
         .then_some(read)
 }
 
+/// Whether `label` names a class, of the function classification or an
+/// economic one.
+fn names_a_class(g: &Grammar, label: &str) -> bool {
+    g.class_code(label).is_some() || !g.economic_class_codes(label).is_empty()
+}
+
 /// A class's name that a header word wrapped onto the line before it ran
 /// into (`事业单位` of `事业单位经营收入`, then `公共安全支出`): the class's
-/// name alone, where the rest is a piece of the header or the name is the
-/// table's first (no row's name comes before it to have run on).
+/// name alone, where the rest is a piece of the header two characters or
+/// more long, or the name is the table's first (no row's name comes before
+/// it to have run on).
 fn strip_header_word(
     g: &Grammar,
     code: &Code,
@@ -254,7 +287,7 @@ fn strip_header_word(
         return;
     }
     let split = label.char_indices().map(|(i, _)| i).skip(1).find(|&i| {
-        (first || header.contains(&label[..i]))
+        (first || label[..i].chars().nth(1).is_some() && header.contains(&label[..i]))
             && names_class(g, code.as_str(), &label[i..], economic)
     });
     if let Some(i) = split {
@@ -309,6 +342,10 @@ struct Name {
     label: String,
     at: Option<Provenance>,
     line: Option<usize>,
+    /// The doubt of the row it was read in, for a name put together from
+    /// pieces (see [`NameDoubt`]: where a wrapped name ends); a name of one
+    /// piece, between amounts or codes, has none.
+    doubt: Option<NameDoubt>,
 }
 
 /// Adds a printed level to the code being read: a class starts a new code,
@@ -370,9 +407,10 @@ fn adds_up(rows: &[FlowRow], width: usize, total_column: usize) -> bool {
             .map(|a| a.cents)
     };
     let sums_to = |of: &FlowRow, parts: &[&FlowRow]| {
-        columns
-            .iter()
-            .all(|&c| parts.iter().map(|r| cell(r, c)).sum::<Option<i64>>() == cell(of, c))
+        columns.iter().all(|&c| {
+            let sum = parts.iter().map(|r| cell(r, c)).sum::<Option<i64>>();
+            matches!((sum, cell(of, c)), (Some(a), Some(b)) if a == b)
+        })
     };
     let mut parents = 0;
     for parent in rows {
