@@ -75,8 +75,8 @@ pub(super) fn runs_rows_together(rows: &[FlowRow], width: usize) -> bool {
 /// The table's rows read again from its three streams (see the module
 /// docs), or `None` when that reading is not whole or does not add up.
 ///
-/// `header_region` is the table's lines before its first row: the first rows'
-/// names and amounts may come out among the header's last words
+/// `header_region` is the table's lines before its first row: the first
+/// rows' names and amounts may come out among the header's last words
 /// (`合计` / `财政拨款收入` / `公共安全支出` / amounts / `司法` / amounts / `项`).
 /// `header_text` is the header's words run together (see
 /// [`strip_header_word`]).
@@ -102,7 +102,8 @@ pub(super) fn read_streams(
     // the grammar knows as no header word (`公共安全支出` / `其他收入` /
     // amounts: `其他收入` heads a column); nothing counts before the first
     // name. Two such texts since the last amount, the last no class's name,
-    // leave the name in doubt (a name wrapped, or a header piece after it).
+    // leave the table unread this way (a name wrapped, or a header piece
+    // after it: which is the name, the dump does not show).
     let mut pending: Option<(Provenance, &str)> = None;
     let mut candidates = 0;
     let header_tokens = header_region
