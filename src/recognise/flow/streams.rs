@@ -20,6 +20,8 @@
 //! of its children's and the total the classes'. Anything else leaves the
 //! rows as read before.
 
+use std::borrow::Cow;
+
 use crate::amount::Amount;
 use crate::grammar::{Grammar, HeaderMeaning, Measure};
 use crate::model::{Code, Provenance};
@@ -46,12 +48,15 @@ fn classify(t: &str) -> Token<'_> {
     }
 }
 
-/// A whole amount (`6,084,184`, `0.00`, `12.5`) that parses, not a piece
-/// of one split across lines (`3.7`, `.9`) nor a code's level (two or three
-/// digits alone, see [`classify`]: a table printing such whole-number
-/// amounts fails the counts and is not read this way).
+/// Whether an amount token (see [`classify`]: two or three digits alone
+/// are a code's level, so a table printing such whole-number amounts fails
+/// the counts and is not read this way) is printed whole: it parses, digits
+/// and thousands commas then at most two decimals (`6,084,184`, `0.00`,
+/// `12.5`; not `.9`). A piece of an amount split across lines may still
+/// look whole (`3.7` of `942` / `3.7` / `9`): the counts and sums reject
+/// the reading then.
 fn is_amount(t: &str) -> bool {
-    if !matches!(classify(t), Token::Amount(_)) || Amount::parse(t).is_none() {
+    if Amount::parse(t).is_none() {
         return false;
     }
     let (whole, decimals_fit) = match t.split_once('.') {
@@ -104,7 +109,7 @@ pub(super) fn read_streams(
     // name. Two such texts since the last amount, the last no class's name,
     // leave the table unread this way (a name wrapped, or a header piece
     // after it: which is the name, the dump does not show).
-    let mut pending: Option<(Provenance, &str)> = None;
+    let mut pending: Option<(Provenance, Cow<str>)> = None;
     let mut candidates = 0;
     let header_tokens = header_region
         .iter()
@@ -116,13 +121,12 @@ pub(super) fn read_streams(
             }
             Token::Level(_) => {}
             Token::Amount(a) => {
-                if let Some((at, text)) = pending.take() {
-                    let label = normalize::label(text).into_owned();
+                if let Some((at, label)) = pending.take() {
                     if candidates > 1 && !names_a_class(g, &label) {
                         return None;
                     }
                     names.push(Name {
-                        label,
+                        label: label.into_owned(),
                         at: Some(at),
                         line: None,
                         doubt: None,
@@ -144,7 +148,7 @@ pub(super) fn read_streams(
                 // `工资福利支出`.)
                 let label = normalize::label(text);
                 if names_a_class(g, &label) || matches!(g.header(&label), HeaderMeaning::Other) {
-                    pending = Some((at, text));
+                    pending = Some((at, label));
                     candidates += 1;
                 }
             }
@@ -239,12 +243,12 @@ pub(super) fn read_streams(
         .map(|(i, (mut name, run))| {
             let is_total = is_total_start(&name.label);
             let code = if is_total { None } else { codes.next() };
-            if let Some(code) = &code {
-                strip_header_word(g, code, &mut name.label, header_text, i == 0, economic);
-                // A class row named wholly as its class: its name ends there.
-                if code.level() == 1 && names_class(g, code.as_str(), &name.label, economic) {
-                    name.doubt = None;
-                }
+            // A class row named wholly as its class: its name ends there.
+            let named_as_class = code.as_ref().is_some_and(|code| {
+                strip_header_word(g, code, &mut name.label, header_text, i == 0, economic)
+            });
+            if named_as_class {
+                name.doubt = None;
             }
             let mut tokens = vec![name.label.clone()];
             tokens.extend(run.iter().map(|a| a.to_string()));
@@ -275,7 +279,8 @@ fn names_a_class(g: &Grammar, label: &str) -> bool {
 /// into (`事业单位` of `事业单位经营收入`, then `公共安全支出`): the class's
 /// name alone, where the rest is a piece of the header two characters or
 /// more long, or the name is the table's first (no row's name comes before
-/// it to have run on).
+/// it to have run on). Whether `label` is then a class row's name as its
+/// class (as it was, or with the header word stripped).
 fn strip_header_word(
     g: &Grammar,
     code: &Code,
@@ -283,9 +288,12 @@ fn strip_header_word(
     header: &str,
     first: bool,
     economic: bool,
-) {
-    if code.level() != 1 || names_class(g, code.as_str(), label, economic) {
-        return;
+) -> bool {
+    if code.level() != 1 {
+        return false;
+    }
+    if names_class(g, code.as_str(), label, economic) {
+        return true;
     }
     let split = label.char_indices().map(|(i, _)| i).skip(1).find(|&i| {
         (first || label[..i].chars().nth(1).is_some() && header.contains(&label[..i]))
@@ -294,6 +302,7 @@ fn strip_header_word(
     if let Some(i) = split {
         label.drain(..i);
     }
+    split.is_some()
 }
 
 /// The amounts split into rows' runs, for `names` rows (or one more, a
