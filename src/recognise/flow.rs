@@ -142,6 +142,9 @@ struct FlowRow {
     /// The code tokens as printed, when a level of them lost its leading
     /// zero (`208 1 01`): the table notes how they were read.
     padded_code: Option<String>,
+    /// The row's 项 was read from a column of 项 codes printed apart from
+    /// the rows, in the dump's order: no sum proves it (see [`streams`]).
+    xiang_in_doubt: bool,
     /// Which of the table's side-by-side panels the row is in (see
     /// [`panel_count`]); 0 in a table of one.
     panel: usize,
@@ -161,6 +164,10 @@ enum NameDoubt {
     /// Read in order, a name goes on past a line narrower than its column
     /// (where a wrapped name ends), or the name above it did so and ran on.
     ReadPastItsEnd,
+    /// The dump printed the table's names out of step with its codes and
+    /// amounts, and the name was paired again with another row's place
+    /// (see [`streams`]).
+    OutOfStep,
 }
 
 /// How many panels a final account's economic table prints side by side
@@ -2148,6 +2155,16 @@ fn coded(
                 value.status = CellStatus::Uncertain;
             }
         }
+        if let (Some(code), true) = (&row.code, row.xiang_in_doubt && !values.is_empty()) {
+            table.issues.push(format!(
+                "line {at}: {}'s 项 was read from the dump's column of 项 codes, printed apart \
+                 from the rows, in its order: no sum proves it, its amounts are uncertain",
+                code.as_str()
+            ));
+            for value in &mut values {
+                value.status = CellStatus::Uncertain;
+            }
+        }
         if let (Some(doubt), true) = (
             row.name_doubt,
             values.iter().any(|v| v.status == CellStatus::Ok),
@@ -2164,6 +2181,10 @@ fn coded(
                 NameDoubt::ReadPastItsEnd => {
                     "is read on past a name line narrower than its column, where a wrapped \
                      name ends (or the name above was): its lines may be two rows' names"
+                }
+                NameDoubt::OutOfStep => {
+                    "was printed out of step with its row's code and amounts, a class's name \
+                     moved in between: it may be another row's name"
                 }
             };
             table.issues.push(format!(

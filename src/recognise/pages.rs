@@ -292,13 +292,15 @@ pub fn raise_foot_titles(g: &Grammar, items: &mut [Item]) {
                 page[top..tail].rotate_right(tail - t);
             }
         }
-        // The page's last amount or title says whether a title waits.
+        // The page's last amount or title says whether a title waits; a
+        // title whose note says its table is empty (`故本表为空表`) waits
+        // for nothing.
         if let Some(last) = page
             .iter()
             .rev()
-            .find(|i| holds_amount(i) || names_a_table(g, i))
+            .find(|i| holds_amount(i) || declares_empty(i) || names_a_table(g, i))
         {
-            title_waiting = !holds_amount(last);
+            title_waiting = !holds_amount(last) && !declares_empty(last);
         }
         start = end;
     }
@@ -352,6 +354,12 @@ fn numbers_a_table(item: &Item) -> bool {
         return false;
     };
     title::is_bare_table_number(&normalize::label(text))
+}
+
+/// A note saying the table is empty (`注：本部门无政府性基金预算财政拨款
+/// 安排的预算，故本表为空表。`).
+fn declares_empty(item: &Item) -> bool {
+    matches!(item, Item::Text { text, .. } if text.contains("为空表") || text.contains("本表无数据"))
 }
 
 /// A line or row printing an amount (`201 一般公共服务支出 3,296,600`).
@@ -500,6 +508,34 @@ mod tests {
                 "注：本表无政府性基金收入。"
             ]
         );
+    }
+
+    #[test]
+    fn a_title_after_an_empty_tables_page_is_raised() {
+        // The table before is declared empty on its page (万里街道 2025,
+        // a third-party dump): its title waits for no rows, and the foot
+        // title of the next page heads that page's rows.
+        let text = "-- PAGE_BREAK --\n编制部门：某街道\n项目 国有资本经营预算支出\n合计\n\
+            2025年部门国有资本经营预算支出功能分类预算表\n\
+            注:本部门2025年无国有资本经营预算财政拨款安排的预算，故本表为空表。\n\
+            -- PAGE_BREAK --\n编制部门：某街道\n项目 一般公共预算基本支出\n\
+            301 工资福利支出 90,238,584 90,238,584\n\
+            2025年部门一般公共预算基本支出部门预算经济分类预算表\n";
+        let mut got = items(text);
+        raise_foot_titles(Grammar::global(), &mut got);
+        let got = lines(&got);
+        assert_eq!(
+            got[7..9],
+            [
+                "2025年部门一般公共预算基本支出部门预算经济分类预算表",
+                "编制部门：某街道"
+            ]
+        );
+        // Without the note, the empty table's title would claim the rows.
+        let waiting = text.replace("故本表为空表。", "故本表无内容。");
+        let mut kept = items(&waiting);
+        raise_foot_titles(Grammar::global(), &mut kept);
+        assert_eq!(lines(&kept), lines(&items(&waiting)));
     }
 
     #[test]

@@ -21,6 +21,7 @@
 //! rows as read before.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use crate::amount::Amount;
 use crate::grammar::{Grammar, HeaderMeaning, Measure};
@@ -95,9 +96,11 @@ pub(super) fn read_streams(
 ) -> Option<Vec<FlowRow>> {
     let width = layout.len();
     let total_column = layout.iter().position(|m| *m == "total")?;
-    // Each row's code first (its levels as printed), then its tokens.
+    // The codes' levels as printed, in order (each row's code as read
+    // first, then its tokens); those among the header's words before the
+    // first name are counted only when the levels are read as columns.
     let mut levels: Vec<String> = Vec::new();
-    let mut codes: Vec<Code> = Vec::new();
+    let mut levels_before_names = 0;
     let mut names: Vec<Name> = Vec::new();
     let mut amounts: Vec<&str> = Vec::new();
     // Where each amount was printed, and how many names were read before it.
@@ -116,10 +119,12 @@ pub(super) fn read_streams(
         .flat_map(|(at, l)| l.split_whitespace().map(move |t| (*at, t)));
     for (at, t) in header_tokens {
         match classify(t) {
-            Token::Level(level) if !names.is_empty() => {
-                push_level(&mut levels, &mut codes, level)?;
+            Token::Level(level) => {
+                levels.push(level.to_string());
+                if names.is_empty() {
+                    levels_before_names = levels.len();
+                }
             }
-            Token::Level(_) => {}
             Token::Amount(a) => {
                 if let Some((at, label)) = pending.take() {
                     if candidates > 1 && !names_a_class(g, &label) {
@@ -159,15 +164,15 @@ pub(super) fn read_streams(
         let mut naming = false;
         if let Some(code) = &row.code {
             let digits = code.as_str();
-            push_level(&mut levels, &mut codes, &digits[..3])?;
+            levels.push(digits[..3].to_string());
             for level in digits.as_bytes()[3..].chunks(2) {
-                push_level(&mut levels, &mut codes, std::str::from_utf8(level).ok()?)?;
+                levels.push(std::str::from_utf8(level).ok()?.to_string());
             }
         }
         for (k, t) in row.tokens.iter().enumerate() {
             match classify(t) {
                 Token::Level(level) => {
-                    push_level(&mut levels, &mut codes, level)?;
+                    levels.push(level.to_string());
                     naming = false;
                 }
                 Token::Amount(a) => {
@@ -198,7 +203,6 @@ pub(super) fn read_streams(
             }
         }
     }
-    finish_code(&mut levels, &mut codes)?;
     let mut totals = names.iter().filter(|n| is_total_start(&n.label)).count();
     let runs = amount_runs(&amounts, names.len(), width, total_column)?;
     // The total's amounts last, its label lost to the dump (printed after
@@ -219,25 +223,75 @@ pub(super) fn read_streams(
         });
         totals = 1;
     }
-    if names.is_empty()
-        || totals > 1
-        || runs.len() != names.len()
-        || codes.len() + totals != names.len()
-    {
+    if names.is_empty() || totals > 1 || runs.len() != names.len() {
         return None;
     }
-    // The codes a tree listed in order: each after the one before, each
-    // under a code already read.
-    for (i, code) in codes.iter().enumerate() {
-        let in_order = i == 0 || codes[i - 1].as_str() < code.as_str();
-        let placed = code.parent().is_none_or(|p| codes[..i].contains(&p));
-        if !in_order || !placed {
+    let coded_rows = names.len() - totals;
+    // The codes read row by row; failing that, as columns each in row
+    // order, then the one reading whose rows add up.
+    let in_row_order = codes_in_row_order(&levels[levels_before_names..])
+        .filter(|codes| codes.len() == coded_rows && is_listed_tree(codes));
+    let as_columns = in_row_order.is_none();
+    let candidates = match in_row_order {
+        Some(codes) => vec![codes],
+        None => {
+            // The coded rows' amounts the sums compare: every column where
+            // every row prints every column, else the total alone.
+            let whole = runs.iter().all(|r| r.len() == width);
+            let sums: Option<Vec<Vec<i64>>> = names
+                .iter()
+                .zip(&runs)
+                .filter(|(name, _)| !is_total_start(&name.label))
+                .map(|(_, run)| {
+                    let compared = if whole { &run[..] } else { &run[..1] };
+                    compared
+                        .iter()
+                        .map(|a| Amount::parse(a).map(|a| a.cents))
+                        .collect()
+                })
+                .collect();
+            codes_as_columns(&levels, &sums?, economic)
+        }
+    };
+    let pair = |names: &[Name], codes: Vec<Code>| {
+        let mut read = pair(g, names, &runs, codes, header_text, economic);
+        // The 项 column's order is the dump's alone: the sums prove a
+        // row's level and 款, not which 项 it is.
+        for row in read.iter_mut().filter(|_| as_columns) {
+            row.xiang_in_doubt = row.code.as_ref().is_some_and(|c| c.level() == 3);
+        }
+        read
+    };
+    let mut readings = candidates.into_iter().filter_map(|codes| {
+        let read = pair(&names, codes.clone());
+        if !adds_up(&read, width, total_column) {
             return None;
         }
-    }
+        if names_fit_their_levels(g, &read, economic) {
+            return Some(read);
+        }
+        let moved = move_class_names(g, &names, &codes, economic)?;
+        let read = pair(&moved, codes);
+        names_fit_their_levels(g, &read, economic).then_some(read)
+    });
+    let read = readings.next()?;
+    readings.next().is_none().then_some(read)
+}
+
+/// The i-th name paired with the i-th run of amounts and (the total aside)
+/// the i-th code.
+fn pair(
+    g: &Grammar,
+    names: &[Name],
+    runs: &[&[&str]],
+    codes: Vec<Code>,
+    header_text: &str,
+    economic: bool,
+) -> Vec<FlowRow> {
     let mut codes = codes.into_iter();
-    let read: Vec<FlowRow> = names
-        .into_iter()
+    names
+        .iter()
+        .cloned()
         .zip(runs)
         .enumerate()
         .map(|(i, (mut name, run))| {
@@ -264,9 +318,83 @@ pub(super) fn read_streams(
                 ..FlowRow::default()
             }
         })
+        .collect()
+}
+
+/// The names again with each class's name moved to its class's row, the
+/// other names in order on the other rows, when the name stream alone is
+/// out of step (`司法` … `行政事业单位养老支出` / `公共安全支出` /
+/// `行政单位离退休`: the class's name printed pages late, its amounts and
+/// code in place). Every class row needs its name printed once; the names
+/// of the rows a class's name passed on its way are in doubt (the dump may
+/// have moved more than the class's name). None when the names do not fit
+/// so.
+fn move_class_names(
+    g: &Grammar,
+    names: &[Name],
+    codes: &[Code],
+    economic: bool,
+) -> Option<Vec<Name>> {
+    let mut row_codes = codes.iter();
+    let codes_of_rows: Vec<Option<&Code>> = names
+        .iter()
+        .map(|n| {
+            (!is_total_start(&n.label))
+                .then(|| row_codes.next())
+                .flatten()
+        })
         .collect();
-    (names_fit_their_levels(g, &read, economic) && adds_up(&read, width, total_column))
-        .then_some(read)
+    let classes: Vec<&Code> = codes.iter().filter(|c| c.level() == 1).collect();
+    // The class names out of the stream, each once; the rest in order.
+    let mut class_names: Vec<(&Code, &Name)> = Vec::new();
+    let mut rest: Vec<(usize, &Name)> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if codes_of_rows[i].is_none() {
+            continue;
+        }
+        let named: Vec<&&Code> = classes
+            .iter()
+            .filter(|c| names_class(g, c.as_str(), &name.label, economic))
+            .collect();
+        match named.as_slice() {
+            [] => rest.push((i, name)),
+            [class] if !class_names.iter().any(|(c, _)| c == *class) => {
+                class_names.push((class, name));
+            }
+            _ => return None,
+        }
+    }
+    let mut rest = rest.into_iter();
+    let mut moved = Vec::with_capacity(names.len());
+    // The rows a class's name passed on its way to its row.
+    let mut passed = vec![false; names.len()];
+    for (i, name) in names.iter().enumerate() {
+        let Some(code) = codes_of_rows[i] else {
+            moved.push(name.clone());
+            continue;
+        };
+        if code.level() == 1 {
+            let (_, class_name) = class_names.iter().find(|(c, _)| *c == code)?;
+            let read_at = names.iter().position(|n| std::ptr::eq(n, *class_name))?;
+            for p in &mut passed[read_at.min(i)..=read_at.max(i)] {
+                *p = true;
+            }
+            moved.push((*class_name).clone());
+        } else {
+            let (read_for, name) = rest.next()?;
+            let mut name = name.clone();
+            if read_for != i {
+                name.doubt = Some(NameDoubt::OutOfStep);
+            }
+            moved.push(name);
+        }
+    }
+    for (i, name) in moved.iter_mut().enumerate() {
+        if passed[i] && codes_of_rows[i].is_some_and(|c| c.level() != 1) {
+            name.doubt = Some(NameDoubt::OutOfStep);
+        }
+    }
+    rest.next().is_none().then_some(moved)
 }
 
 /// Whether `label` names a class, of the function classification or an
@@ -348,6 +476,7 @@ fn amount_runs<'a, 's>(
 
 /// A name as [`read_streams`] reads it: the text tokens between two other
 /// tokens, run together.
+#[derive(Clone)]
 struct Name {
     label: String,
     at: Option<Provenance>,
@@ -358,25 +487,378 @@ struct Name {
     doubt: Option<NameDoubt>,
 }
 
-/// Adds a printed level to the code being read: a class starts a new code,
-/// a two-digit level extends it (at most to a 项).
-fn push_level(levels: &mut Vec<String>, codes: &mut Vec<Code>, level: &str) -> Option<()> {
-    if level.len() == 3 {
-        finish_code(levels, codes)?;
-    } else if levels.is_empty() || levels.len() >= 3 {
-        return None;
+/// The codes of levels printed row by row: a class starts a new code, a
+/// two-digit level extends it (at most to a 项).
+fn codes_in_row_order(levels: &[String]) -> Option<Vec<Code>> {
+    let mut codes = Vec::new();
+    let mut code = String::new();
+    for level in levels {
+        if level.len() == 3 {
+            if !code.is_empty() {
+                codes.push(Code::new(&code)?);
+            }
+            code.clear();
+        } else if code.is_empty() || code.len() >= 7 {
+            return None;
+        }
+        code.push_str(level);
     }
-    levels.push(level.to_string());
-    Some(())
+    if !code.is_empty() {
+        codes.push(Code::new(&code)?);
+    }
+    Some(codes)
 }
 
-fn finish_code(levels: &mut Vec<String>, codes: &mut Vec<Code>) -> Option<()> {
-    if levels.is_empty() {
-        return Some(());
+/// Whether `codes` are a tree listed in order: each after the one before,
+/// each under a code already read.
+fn is_listed_tree(codes: &[Code]) -> bool {
+    codes.iter().enumerate().all(|(i, code)| {
+        let in_order = i == 0 || codes[i - 1].as_str() < code.as_str();
+        in_order && code.parent().is_none_or(|p| codes[..i].contains(&p))
+    })
+}
+
+/// Readings at most for [`codes_as_columns`]: a dump allowing more (or
+/// needing more than [`COLUMN_STEPS`] steps to tell) is not read this way.
+const COLUMN_READINGS: usize = 8;
+const COLUMN_STEPS: usize = 200_000;
+
+/// The codes of the rows whose levels pdftotext printed column by column,
+/// the columns' pieces interleaved (`201` / `05` / `201` / `05` / … / `项`
+/// / `07` / `02` … of a Shanghai 支出预算总表: the 类 and 款 columns row
+/// by row, the 项 column after them). Each column lists its rows in order:
+/// the three-digit levels are every row's 类 (a class's first row is the
+/// class); the two-digit ones interleave the 款 of every row under a class
+/// with the 项 of every row under a 款.
+///
+/// The sums say which rows are 款 and which 项 (`sums`: each coded row's
+/// amounts compared, see [`levels_by_sums`]). A class's two-digit levels
+/// are printed after its first 类 and before the next class's; every way
+/// of splitting them that fits (a 款 row's 款 greater than the 款
+/// before it, a 项 row's the same as its 款's, each 项 after its row's 款
+/// and the 项 under a 款 in order) is a reading. None when there are too
+/// many to tell.
+fn codes_as_columns(levels: &[String], sums: &[Vec<i64>], economic: bool) -> Vec<Vec<Code>> {
+    let classes: Vec<&str> = levels
+        .iter()
+        .filter(|l| l.len() == 3)
+        .map(String::as_str)
+        .collect();
+    if classes.len() != sums.len() || classes.windows(2).any(|w| w[0] > w[1]) {
+        return Vec::new();
     }
-    codes.push(Code::new(&levels.concat())?);
-    levels.clear();
-    Some(())
+    let Some(shapes) = levels_by_sums(&classes, sums, !economic) else {
+        return Vec::new();
+    };
+    // A class's pieces are printed between its first 类 and the next
+    // class's (those before the first class's, its).
+    let mut pieces: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut class = None;
+    for level in levels {
+        if level.len() == 3 {
+            if class.is_some_and(|c| c != level.as_str()) {
+                pieces.push(Vec::new());
+            }
+            class = Some(level.as_str());
+        } else if let Some(block) = pieces.last_mut() {
+            block.push(level.as_str());
+        }
+    }
+    let mut readings = Vec::new();
+    for shape in shapes {
+        // Each class's readings, then every way of putting them together.
+        let mut whole: Vec<Vec<Code>> = vec![Vec::new()];
+        let mut start = 0;
+        for block in &pieces {
+            let end = (start..classes.len())
+                .find(|&r| classes[r] != classes[start])
+                .unwrap_or(classes.len());
+            let mut split = ColumnSplit {
+                classes: &classes[start..end],
+                pieces: block,
+                shape: &shape[start..end],
+                kuan: vec![None; end - start],
+                xiang: Vec::new(),
+                readings: Vec::new(),
+                dead: HashSet::new(),
+                steps: 0,
+            };
+            split.search(0, 0, 0);
+            if split.readings.len() >= COLUMN_READINGS || split.steps > COLUMN_STEPS {
+                return Vec::new();
+            }
+            whole = whole
+                .iter()
+                .flat_map(|codes| {
+                    split.readings.iter().map(move |more| {
+                        let mut codes = codes.clone();
+                        codes.extend_from_slice(more);
+                        codes
+                    })
+                })
+                .collect();
+            if whole.len() >= COLUMN_READINGS {
+                return Vec::new();
+            }
+            start = end;
+        }
+        if start == classes.len() {
+            readings.extend(whole);
+        }
+    }
+    readings.sort_by(|a, b| {
+        let key = |c: &Vec<Code>| c.iter().map(|c| c.as_str().to_string()).collect::<Vec<_>>();
+        key(a).cmp(&key(b))
+    });
+    readings.dedup();
+    readings
+}
+
+/// Each row's level (1 a class, 2 a 款, 3 a 项) as the sums allow: a
+/// class's first row is the class (`classes`: each row's 类), every 款
+/// with rows under it is their sum and every class the sum of its 款.
+/// `xiang`: whether the table has a third level. None when there are
+/// too many ways to tell.
+fn levels_by_sums(classes: &[&str], sums: &[Vec<i64>], xiang: bool) -> Option<Vec<Vec<u8>>> {
+    let mut shapes = vec![Vec::new()];
+    let mut start = 0;
+    while start < classes.len() {
+        let end = (start..classes.len())
+            .find(|&r| classes[r] != classes[start])
+            .unwrap_or(classes.len());
+        let mut block = BlockLevels {
+            sums: &sums[start..end],
+            xiang,
+            levels: vec![1],
+            found: Vec::new(),
+            steps: 0,
+        };
+        block.search(1, None, None, None);
+        if block.found.is_empty()
+            || block.found.len() >= COLUMN_READINGS
+            || block.steps > COLUMN_STEPS
+        {
+            return None;
+        }
+        shapes = shapes
+            .iter()
+            .flat_map(|shape| {
+                block.found.iter().map(move |levels| {
+                    let mut shape = shape.clone();
+                    shape.extend_from_slice(levels);
+                    shape
+                })
+            })
+            .collect();
+        if shapes.len() >= COLUMN_READINGS {
+            return None;
+        }
+        start = end;
+    }
+    Some(shapes)
+}
+
+/// The search of [`levels_by_sums`] in one class's rows (its first, the
+/// class, at 0).
+struct BlockLevels<'a> {
+    sums: &'a [Vec<i64>],
+    xiang: bool,
+    levels: Vec<u8>,
+    found: Vec<Vec<u8>>,
+    steps: usize,
+}
+
+impl BlockLevels<'_> {
+    /// Reads on from `row`: `kuan` the open 款, `under` the sum of the
+    /// rows under it (None while none), `kuans` the sum of the 款 closed.
+    fn search(
+        &mut self,
+        row: usize,
+        kuan: Option<usize>,
+        under: Option<Vec<i64>>,
+        kuans: Option<Vec<i64>>,
+    ) {
+        self.steps += 1;
+        if self.found.len() >= COLUMN_READINGS || self.steps > COLUMN_STEPS {
+            return;
+        }
+        // The open 款 closes: its rows add up to it; it adds to the class.
+        let close = |kuan: Option<usize>, under: &Option<Vec<i64>>, kuans: &Option<Vec<i64>>| {
+            let Some(k) = kuan else {
+                return Some(kuans.clone());
+            };
+            if under.as_ref().is_some_and(|u| *u != self.sums[k]) {
+                return None;
+            }
+            Some(Some(add(kuans.as_deref(), &self.sums[k])))
+        };
+        if row == self.sums.len() {
+            if let Some(Some(total)) = close(kuan, &under, &kuans) {
+                if total == self.sums[0] {
+                    self.found.push(self.levels.clone());
+                }
+            } else if kuan.is_none() && self.sums.len() == 1 {
+                self.found.push(self.levels.clone());
+            }
+            return;
+        }
+        // The row as a 款 of its own.
+        if let Some(closed) = close(kuan, &under, &kuans) {
+            self.levels.push(2);
+            self.search(row + 1, Some(row), None, closed);
+            self.levels.pop();
+        }
+        // The row under the open 款.
+        if let (true, Some(_)) = (self.xiang, kuan) {
+            let under = Some(add(under.as_deref(), &self.sums[row]));
+            self.levels.push(3);
+            self.search(row + 1, kuan, under, kuans);
+            self.levels.pop();
+        }
+    }
+}
+
+/// `sum` plus `amounts`, column by column (`None`: nothing yet).
+fn add(sum: Option<&[i64]>, amounts: &[i64]) -> Vec<i64> {
+    match sum {
+        Some(sum) => sum.iter().zip(amounts).map(|(a, b)| a + b).collect(),
+        None => amounts.to_vec(),
+    }
+}
+
+/// The search of [`codes_as_columns`] for one shape of levels.
+struct ColumnSplit<'a> {
+    classes: &'a [&'a str],
+    pieces: &'a [&'a str],
+    /// Each row's level, from the sums.
+    shape: &'a [u8],
+    /// Each row's 款 (`None` for a class row, or a row not reached).
+    kuan: Vec<Option<&'a str>>,
+    /// The rows read as 项, in order, with their 项 once read.
+    xiang: Vec<(usize, Option<&'a str>)>,
+    readings: Vec<Vec<Code>>,
+    /// States from which no reading was found (see [`ColumnSplit::state`]).
+    dead: HashSet<SplitState<'a>>,
+    steps: usize,
+}
+
+/// What the rest of a search depends on: the next piece and row, the 款
+/// of the row before it, the last 项 read with its row's class and 款,
+/// and the rows waiting for their 项 with their 款.
+type SplitState<'a> = (
+    usize,
+    usize,
+    Option<&'a str>,
+    Option<(&'a str, &'a str, &'a str)>,
+    Vec<(usize, &'a str)>,
+);
+
+impl<'a> ColumnSplit<'a> {
+    /// Reads on from the `piece`-th two-digit level, `row` the next row to
+    /// take a 款, `filled` the 项 rows given their 项. Whether a reading was
+    /// found.
+    fn search(&mut self, piece: usize, row: usize, filled: usize) -> bool {
+        self.steps += 1;
+        if self.readings.len() >= COLUMN_READINGS || self.steps > COLUMN_STEPS {
+            return true;
+        }
+        // Class rows take no two-digit level.
+        let mut row = row;
+        while row < self.classes.len() && self.is_class_row(row) {
+            row += 1;
+        }
+        if piece == self.pieces.len() {
+            let whole = row == self.classes.len() && filled == self.xiang.len();
+            // (Pieces alike split two ways read alike.)
+            let codes = self.codes();
+            if whole && !self.readings.contains(&codes) {
+                self.readings.push(codes);
+            }
+            return whole;
+        }
+        let state = self.state(piece, row, filled);
+        if self.dead.contains(&state) {
+            return false;
+        }
+        let level = self.pieces[piece];
+        let mut found = false;
+        // The piece as the next row's 款: a 款 row's greater than the 款
+        // before it in its class, a 项 row's its 款's.
+        if row < self.classes.len() {
+            let before = self.kuan[row - 1].filter(|_| self.classes[row - 1] == self.classes[row]);
+            let under_kuan = self.shape[row] == 3;
+            let takes = if under_kuan {
+                before == Some(level)
+            } else {
+                before.is_none_or(|b| level > b)
+            };
+            if takes {
+                self.kuan[row] = Some(level);
+                if under_kuan {
+                    self.xiang.push((row, None));
+                }
+                found |= self.search(piece + 1, row + 1, filled);
+                if under_kuan {
+                    self.xiang.pop();
+                }
+                self.kuan[row] = None;
+            }
+        }
+        // The piece as the next 项 (its row's 款 read), in order under it.
+        if filled < self.xiang.len() {
+            let at = self.xiang[filled].0;
+            let in_order = filled == 0 || {
+                let (prev, prev_level) = self.xiang[filled - 1];
+                self.kuan[prev] != self.kuan[at]
+                    || self.classes[prev] != self.classes[at]
+                    || prev_level.is_some_and(|p| p < level)
+            };
+            if in_order {
+                self.xiang[filled].1 = Some(level);
+                found |= self.search(piece + 1, row, filled + 1);
+                self.xiang[filled].1 = None;
+            }
+        }
+        if !found {
+            self.dead.insert(state);
+        }
+        found
+    }
+
+    fn state(&self, piece: usize, row: usize, filled: usize) -> SplitState<'a> {
+        let before = row
+            .checked_sub(1)
+            .and_then(|r| self.kuan.get(r).copied().flatten());
+        let last = filled.checked_sub(1).and_then(|f| {
+            let (r, level) = self.xiang[f];
+            Some((self.classes[r], self.kuan[r]?, level?))
+        });
+        let waiting = self.xiang[filled..]
+            .iter()
+            .filter_map(|&(r, _)| Some((r, self.kuan[r]?)))
+            .collect();
+        (piece, row, before, last, waiting)
+    }
+
+    /// A class's first row is the class.
+    fn is_class_row(&self, row: usize) -> bool {
+        row == 0 || self.classes[row - 1] != self.classes[row]
+    }
+
+    fn codes(&self) -> Vec<Code> {
+        (0..self.classes.len())
+            .filter_map(|row| {
+                let mut digits = self.classes[row].to_string();
+                if let Some(kuan) = self.kuan[row] {
+                    digits.push_str(kuan);
+                }
+                if let Some((_, Some(xiang))) = self.xiang.iter().find(|(r, _)| *r == row) {
+                    digits.push_str(xiang);
+                }
+                Code::new(&digits)
+            })
+            .collect()
+    }
 }
 
 /// Every class row is named as its class, and no other row as a class
@@ -597,6 +1079,125 @@ mod tests {
 合计
 ";
 
+    /// A 支出预算总表 whose codes pdftotext printed as columns apart from
+    /// the rows (万里街道's, cut down): each class's 类 and 款 row by row,
+    /// then its 项 (`204` / `204` / `06` / `204` / `06` / `204` / `06` /
+    /// `项` / `01` / `04`), the names and amounts in order.
+    const COLUMNS: &str = "\
+2026年部门支出预算总表
+编制部门：上海市普陀区某局
+单位：元
+项目
+功能分类科目编码
+类
+款
+功能分类科目名称
+支出预算
+合计
+基本支出
+项目支出
+公共安全支出
+300.00
+100.00
+200.00
+司法
+300.00
+100.00
+200.00
+行政运行
+100.00
+100.00
+0.00
+基层司法业务
+200.00
+0.00
+200.00
+204
+204
+06
+204
+06
+204
+06
+项
+01
+04
+社会保障和就业支出
+50.00
+50.00
+0.00
+行政事业单位养老支出
+50.00
+50.00
+0.00
+行政单位离退休
+20.00
+20.00
+0.00
+机关事业单位基本养老保险缴费支出
+30.00
+30.00
+0.00
+208
+208
+05
+208
+05
+208
+05
+01
+05
+350.00
+150.00
+200.00
+";
+
+    #[test]
+    fn codes_printed_as_columns_are_read_by_the_sums() {
+        let expenditure = |text: &str| totals(&table(text, "expenditure"));
+        // The sums say which rows are 款 and which 项; the 项 column's
+        // order is the dump's alone, so those rows are uncertain.
+        let xiang = |code: &str, name: &str, total: &str| {
+            (
+                code.to_string(),
+                name.to_string(),
+                total.to_string(),
+                CellStatus::Uncertain,
+            )
+        };
+        let read = [
+            row("204", "公共安全支出", "300.00"),
+            row("20406", "司法", "300.00"),
+            xiang("2040601", "行政运行", "100.00"),
+            xiang("2040604", "基层司法业务", "200.00"),
+            row("208", "社会保障和就业支出", "50.00"),
+            row("20805", "行政事业单位养老支出", "50.00"),
+            xiang("2080501", "行政单位离退休", "20.00"),
+            xiang("2080505", "机关事业单位基本养老保险缴费支出", "30.00"),
+            row("", "合计", "350.00"),
+        ];
+        assert_eq!(expenditure(COLUMNS), read);
+        // A class's name printed after its 款's (with that 款's amounts):
+        // it goes to its class's row, and the name it passed is in doubt.
+        let moved = COLUMNS.replace(
+            "社会保障和就业支出\n50.00\n50.00\n0.00\n行政事业单位养老支出",
+            "行政事业单位养老支出\n50.00\n50.00\n0.00\n社会保障和就业支出",
+        );
+        let mut doubted = read.clone();
+        doubted[5].3 = CellStatus::Uncertain;
+        assert_eq!(expenditure(&moved), doubted);
+        // A 款 that is not the sum of its 项: not read this way.
+        let off = COLUMNS.replace("20.00\n20.00\n0.00", "21.00\n21.00\n0.00");
+        assert!(!expenditure(&off).iter().any(|r| r.0 == "2080501"));
+        // Two 项 printed before their rows' 款 (`01` / `04` / `204` / `06`):
+        // no split fits.
+        let early = COLUMNS.replace(
+            "204\n06\n204\n06\n项\n01\n04",
+            "项\n01\n04\n204\n06\n204\n06",
+        );
+        assert!(!expenditure(&early).iter().any(|r| r.0 == "2040601"));
+    }
+
     fn table(text: &str, kind: &str) -> Table {
         let doc = crate::pipeline::document(text.as_bytes()).unwrap();
         doc.tables.into_iter().find(|t| t.kind == kind).unwrap()
@@ -699,13 +1300,36 @@ mod tests {
                 row("", "合计", "35.00"),
             ]
         );
-        // Two classes' names exchanged: each class row then names the
-        // other class, and the rows are left as read before.
+        // Two classes' names exchanged: each goes to its class's row, and
+        // the rows between, which the dump may have scrambled too, are in
+        // doubt.
         let swapped = ECONOMIC
             .replacen("工资福利支出", "X", 1)
             .replacen("商品和服务支出", "工资福利支出", 1)
             .replacen("X", "商品和服务支出", 1);
         let read = totals(&table(&swapped, "general_budget_basic"));
+        let doubted = |code: &str, name: &str, total: &str| {
+            (
+                code.to_string(),
+                name.to_string(),
+                total.to_string(),
+                CellStatus::Uncertain,
+            )
+        };
+        assert_eq!(
+            read,
+            [
+                row("301", "工资福利支出", "30.00"),
+                doubted("30101", "基本工资", "10.00"),
+                doubted("30102", "津贴补贴", "20.00"),
+                row("302", "商品和服务支出", "5.00"),
+                row("30201", "办公费", "5.00"),
+                row("", "合计", "35.00"),
+            ]
+        );
+        // A class's name twice (one a 款's): not paired again.
+        let twice = swapped.replacen("基本工资", "工资福利支出", 1);
+        let read = totals(&table(&twice, "general_budget_basic"));
         assert!(!read.iter().any(|r| r.0 == "302"), "{read:?}");
     }
 
