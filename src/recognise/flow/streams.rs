@@ -159,6 +159,11 @@ pub(super) fn read_streams(
             }
         }
     }
+    // The first row's name last among the header's words, no amount after
+    // it there: the header's words that run on into the rows (`财政拨款收入`
+    // / `事业单位` / `项` / `合计` / `其他收入`) pass it by, and it names the
+    // first run of amounts.
+    let mut waiting = pending.filter(|(_, label)| names.is_empty() && names_a_class(g, label));
     for row in rows {
         // Whether the last token was a name's (a name ends at its row's end).
         let mut naming = false;
@@ -179,6 +184,14 @@ pub(super) fn read_streams(
                     if !is_amount(a) {
                         return None;
                     }
+                    if let Some((at, label)) = waiting.take() {
+                        names.push(Name {
+                            label: label.into_owned(),
+                            at: Some(at),
+                            line: None,
+                            doubt: None,
+                        });
+                    }
                     amounts.push(a);
                     amounts_at.push(row.token_at.get(k).copied().or(row.at));
                     names_before.push(names.len());
@@ -186,6 +199,12 @@ pub(super) fn read_streams(
                 }
                 Token::Text(text) => {
                     let piece = normalize::label(text);
+                    if waiting.is_some() {
+                        if is_header_word(g, &piece) {
+                            continue;
+                        }
+                        waiting = None;
+                    }
                     match names.last_mut() {
                         Some(name) if naming => {
                             name.label.push_str(&piece);
@@ -274,8 +293,41 @@ pub(super) fn read_streams(
         let read = pair(&moved, codes);
         names_fit_their_levels(g, &read, economic).then_some(read)
     });
-    let read = readings.next()?;
-    readings.next().is_none().then_some(read)
+    let mut read = readings.next()?;
+    if readings.next().is_some() {
+        return None;
+    }
+    // A row the dump printed whole, its code beside its name, confirms
+    // the pairing of those two: its doubts from the streams' order go. A
+    // 项 the column's order gave another row of its 款 and name is the
+    // printed row's (that order is the dump's alone).
+    for row in read.iter_mut().filter(|r| r.xiang_in_doubt) {
+        let Some(code) = &row.code else { continue };
+        let printed = rows.iter().find_map(|r| {
+            let c = r.code.as_ref()?;
+            let same_kuan = c.level() == 3 && c.as_str()[..5] == code.as_str()[..5];
+            (same_kuan && normalize::label(&r.label) == row.label).then(|| c.clone())
+        });
+        if let Some(printed) = printed {
+            row.code = Some(printed);
+        }
+    }
+    let codes: Vec<Code> = read.iter().filter_map(|r| r.code.clone()).collect();
+    if !is_listed_tree(&codes) {
+        return None;
+    }
+    for row in &mut read {
+        let printed_whole = rows.iter().any(|r| {
+            r.code.is_some() && r.code == row.code && normalize::label(&r.label) == row.label
+        });
+        if printed_whole {
+            row.xiang_in_doubt = false;
+            if row.name_doubt == Some(NameDoubt::OutOfStep) {
+                row.name_doubt = None;
+            }
+        }
+    }
+    Some(read)
 }
 
 /// The i-th name paired with the i-th run of amounts and (the total aside)
@@ -326,9 +378,10 @@ fn pair(
 /// out of step (`司法` … `行政事业单位养老支出` / `公共安全支出` /
 /// `行政单位离退休`: the class's name printed pages late, its amounts and
 /// code in place). Every class row needs its name printed once; the names
-/// of the rows a class's name passed on its way are in doubt (the dump may
-/// have moved more than the class's name). None when the names do not fit
-/// so.
+/// of the rows in the class blocks a class's name passed on its way, and in
+/// the block before, are in doubt (the dump may have moved more than the
+/// class's name, and one name crossing the class's from the block before
+/// looks the same). None when the names do not fit so.
 fn move_class_names(
     g: &Grammar,
     names: &[Name],
@@ -376,7 +429,15 @@ fn move_class_names(
         if code.level() == 1 {
             let (_, class_name) = class_names.iter().find(|(c, _)| *c == code)?;
             let read_at = names.iter().position(|n| std::ptr::eq(n, *class_name))?;
-            for p in &mut passed[read_at.min(i)..=read_at.max(i)] {
+            // From the class before the stretch the name moved over to the
+            // class after it: a name crossing the class's from the block
+            // before looks the same as the class's name moving.
+            let is_class = |r: &usize| codes_of_rows[*r].is_some_and(|c| c.level() == 1);
+            let from = (0..read_at.min(i)).rev().find(is_class).unwrap_or(0);
+            let to = (read_at.max(i) + 1..names.len())
+                .find(is_class)
+                .unwrap_or(names.len());
+            for p in &mut passed[from..to] {
                 *p = true;
             }
             moved.push((*class_name).clone());
@@ -395,6 +456,12 @@ fn move_class_names(
         }
     }
     rest.next().is_none().then_some(moved)
+}
+
+/// Whether `label` is a header's word: a measure, a piece of one, or a
+/// label column's (`项`).
+fn is_header_word(g: &Grammar, label: &str) -> bool {
+    !matches!(g.header(label), HeaderMeaning::Other)
 }
 
 /// Whether `label` names a class, of the function classification or an
@@ -1184,8 +1251,46 @@ mod tests {
             "行政事业单位养老支出\n50.00\n50.00\n0.00\n社会保障和就业支出",
         );
         let mut doubted = read.clone();
+        // (The rows from the block before, which a name crossing from
+        // there would shift the same way, on.)
+        doubted[1].3 = CellStatus::Uncertain;
         doubted[5].3 = CellStatus::Uncertain;
         assert_eq!(expenditure(&moved), doubted);
+        // A 款's name printed in the block before, inside a run: the class
+        // names then look moved by one; no row it shifted is `ok`.
+        let crossing = COLUMNS.replacen("行政事业单位养老支出\n", "", 1).replacen(
+            "公共安全支出\n300.00\n",
+            "公共安全支出\n300.00\n行政事业单位养老支出\n",
+            1,
+        );
+        for got in expenditure(&crossing) {
+            assert!(got.3 != CellStatus::Ok || read.contains(&got), "{got:?}");
+        }
+        // The first class's name printed among the header's words, the
+        // rest of them after it (the header region ends at the name): they
+        // pass it by.
+        let first = COLUMNS
+            .replacen("公共安全支出\n", "", 1)
+            .replace("204\n204\n06\n204\n06\n204\n06\n项\n01\n04\n", "")
+            .replace(
+                "款\n功能分类科目名称\n支出预算\n合计\n基本支出\n项目支出\n",
+                "款\n公共安全支出\n06\n204\n06\n204\n06\n204\n\
+                 支出预算\n合计\n基本支出\n项目支出\n项\n204\n01\n04\n",
+            );
+        assert_eq!(expenditure(&first), read);
+        // A word no header knows after it: which is the name, the dump
+        // does not show.
+        let unknown = first.replace("项目支出\n项", "项目支出\n附注\n项");
+        assert!(!expenditure(&unknown).iter().any(|r| r.0 == "2040601"));
+        // A 项 row the dump printed whole, its code beside its name: the
+        // pairing is confirmed.
+        let whole = COLUMNS.replace(
+            "机关事业单位基本养老保险缴费支出\n30.00\n30.00\n0.00\n208\n208\n05\n208\n05\n208\n05\n01\n05\n",
+            "208\n208\n05\n208\n05\n01\n208\n05\n05\n机关事业单位基本养老保险缴费支出\n30.00\n30.00\n0.00\n",
+        );
+        let mut confirmed = read.clone();
+        confirmed[7].3 = CellStatus::Ok;
+        assert_eq!(expenditure(&whole), confirmed);
         // A 款 that is not the sum of its 项: not read this way.
         let off = COLUMNS.replace("20.00\n20.00\n0.00", "21.00\n21.00\n0.00");
         assert!(!expenditure(&off).iter().any(|r| r.0 == "2080501"));
@@ -1196,6 +1301,62 @@ mod tests {
             "项\n01\n04\n204\n06\n204\n06",
         );
         assert!(!expenditure(&early).iter().any(|r| r.0 == "2040601"));
+    }
+
+    #[test]
+    fn a_xiang_printed_beside_its_name_overrules_the_columns_order() {
+        use super::super::FlowRow;
+        use crate::grammar::Grammar;
+        use crate::model::Code;
+        // The 项 column out of row order (`17`, 计划生育服务's, printed
+        // last); 行政单位医疗 printed whole, its code beside its name.
+        let flow_row = |code: Option<&str>, label: &str, tokens: &str| FlowRow {
+            code: code.and_then(Code::new),
+            label: label.to_string(),
+            tokens: tokens.split(' ').map(str::to_string).collect(),
+            ..FlowRow::default()
+        };
+        let rows = [
+            flow_row(
+                None,
+                "卫生健康支出",
+                "卫生健康支出 40.00 40.00 0.00 计划生育事务 10.00 10.00 0.00 \
+                 计划生育服务 10.00 10.00 0.00 行政事业单位医疗 30.00 30.00 0.00 \
+                 210 210 07 210 07 210 11",
+            ),
+            flow_row(
+                Some("2101101"),
+                "行政单位医疗",
+                "行政单位医疗 12.00 12.00 0.00",
+            ),
+            flow_row(None, "", "210 11 02 17 事业单位医疗 18.00 18.00 0.00"),
+        ];
+        let layout = ["total", "basic", "project"];
+        let read =
+            super::read_streams(Grammar::global(), &[], "", &rows, &layout, false).expect("read");
+        let got: Vec<(&str, &str, bool)> = read
+            .iter()
+            .map(|r| {
+                (
+                    r.code.as_ref().map_or("", |c| c.as_str()),
+                    r.label.as_str(),
+                    r.xiang_in_doubt,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("210", "卫生健康支出", false),
+                ("21007", "计划生育事务", false),
+                // The columns' order gives it `01`: in doubt.
+                ("2100701", "计划生育服务", true),
+                ("21011", "行政事业单位医疗", false),
+                // The columns' order gives it `02`; printed `01` beside it.
+                ("2101101", "行政单位医疗", false),
+                ("2101117", "事业单位医疗", true),
+            ]
+        );
     }
 
     fn table(text: &str, kind: &str) -> Table {
@@ -1301,8 +1462,8 @@ mod tests {
             ]
         );
         // Two classes' names exchanged: each goes to its class's row, and
-        // the rows between, which the dump may have scrambled too, are in
-        // doubt.
+        // the rows of the blocks they crossed, which the dump may have
+        // scrambled too, are in doubt.
         let swapped = ECONOMIC
             .replacen("工资福利支出", "X", 1)
             .replacen("商品和服务支出", "工资福利支出", 1)
@@ -1320,7 +1481,8 @@ mod tests {
             read,
             [
                 row("301", "工资福利支出", "30.00"),
-                doubted("30101", "基本工资", "10.00"),
+                // (Printed beside its code: confirmed.)
+                row("30101", "基本工资", "10.00"),
                 doubted("30102", "津贴补贴", "20.00"),
                 row("302", "商品和服务支出", "5.00"),
                 row("30201", "办公费", "5.00"),
