@@ -297,28 +297,20 @@ pub(super) fn read_streams(
     if readings.next().is_some() {
         return None;
     }
-    // A row the dump printed whole, its code beside its name, confirms
-    // the pairing of those two: its doubts from the streams' order go. A
-    // 项 the column's order gave another row of its 款 and name is the
-    // printed row's (that order is the dump's alone).
-    for row in read.iter_mut().filter(|r| r.xiang_in_doubt) {
-        let Some(code) = &row.code else { continue };
-        let printed = rows.iter().find_map(|r| {
-            let c = r.code.as_ref()?;
-            let same_kuan = c.level() == 3 && c.as_str()[..5] == code.as_str()[..5];
-            (same_kuan && normalize::label(&r.label) == row.label).then(|| c.clone())
-        });
-        if let Some(printed) = printed {
-            row.code = Some(printed);
-        }
-    }
-    let codes: Vec<Code> = read.iter().filter_map(|r| r.code.clone()).collect();
-    if !is_listed_tree(&codes) {
-        return None;
-    }
-    for row in &mut read {
+    // A row the dump printed whole, its code beside its name and its own
+    // amounts next (other rows' may run on after them), confirms the row's
+    // pairing: the doubts from the
+    // streams' order go. (One giving a 项 row another 项 shows the column's
+    // order wrong there: the row stays in doubt, as every 项 so read. The
+    // amounts count: the row reader pairs a name moved among the codes with
+    // the codes beside it just as the moved names are paired.)
+    for row in read.iter_mut() {
         let printed_whole = rows.iter().any(|r| {
-            r.code.is_some() && r.code == row.code && normalize::label(&r.label) == row.label
+            r.code.is_some()
+                && r.code == row.code
+                && !row.numbers.is_empty()
+                && r.numbers.starts_with(&row.numbers)
+                && normalize::label(&r.label) == row.label
         });
         if printed_whole {
             row.xiang_in_doubt = false;
@@ -637,9 +629,7 @@ fn codes_as_columns(levels: &[String], sums: &[Vec<i64>], economic: bool) -> Vec
         let mut whole: Vec<Vec<Code>> = vec![Vec::new()];
         let mut start = 0;
         for block in &pieces {
-            let end = (start..classes.len())
-                .find(|&r| classes[r] != classes[start])
-                .unwrap_or(classes.len());
+            let end = class_block_end(&classes, start);
             let mut split = ColumnSplit {
                 classes: &classes[start..end],
                 pieces: block,
@@ -654,16 +644,7 @@ fn codes_as_columns(levels: &[String], sums: &[Vec<i64>], economic: bool) -> Vec
             if split.readings.len() >= COLUMN_READINGS || split.steps > COLUMN_STEPS {
                 return Vec::new();
             }
-            whole = whole
-                .iter()
-                .flat_map(|codes| {
-                    split.readings.iter().map(move |more| {
-                        let mut codes = codes.clone();
-                        codes.extend_from_slice(more);
-                        codes
-                    })
-                })
-                .collect();
+            whole = each_followed_by_each(&whole, &split.readings);
             if whole.len() >= COLUMN_READINGS {
                 return Vec::new();
             }
@@ -673,12 +654,30 @@ fn codes_as_columns(levels: &[String], sums: &[Vec<i64>], economic: bool) -> Vec
             readings.extend(whole);
         }
     }
-    readings.sort_by(|a, b| {
-        let key = |c: &Vec<Code>| c.iter().map(|c| c.as_str().to_string()).collect::<Vec<_>>();
-        key(a).cmp(&key(b))
-    });
+    readings.sort();
     readings.dedup();
     readings
+}
+
+/// Every reading of `heads` followed by every reading of `tails`.
+fn each_followed_by_each<T: Clone>(heads: &[Vec<T>], tails: &[Vec<T>]) -> Vec<Vec<T>> {
+    heads
+        .iter()
+        .flat_map(|head| {
+            tails.iter().map(move |tail| {
+                let mut whole = head.clone();
+                whole.extend_from_slice(tail);
+                whole
+            })
+        })
+        .collect()
+}
+
+/// Where the block of rows of the class at `start` ends.
+fn class_block_end(classes: &[&str], start: usize) -> usize {
+    (start..classes.len())
+        .find(|&r| classes[r] != classes[start])
+        .unwrap_or(classes.len())
 }
 
 /// Each row's level (1 a class, 2 a 款, 3 a 项) as the sums allow: a
@@ -690,9 +689,7 @@ fn levels_by_sums(classes: &[&str], sums: &[Vec<i64>], xiang: bool) -> Option<Ve
     let mut shapes = vec![Vec::new()];
     let mut start = 0;
     while start < classes.len() {
-        let end = (start..classes.len())
-            .find(|&r| classes[r] != classes[start])
-            .unwrap_or(classes.len());
+        let end = class_block_end(classes, start);
         let mut block = BlockLevels {
             sums: &sums[start..end],
             xiang,
@@ -707,16 +704,7 @@ fn levels_by_sums(classes: &[&str], sums: &[Vec<i64>], xiang: bool) -> Option<Ve
         {
             return None;
         }
-        shapes = shapes
-            .iter()
-            .flat_map(|shape| {
-                block.found.iter().map(move |levels| {
-                    let mut shape = shape.clone();
-                    shape.extend_from_slice(levels);
-                    shape
-                })
-            })
-            .collect();
+        shapes = each_followed_by_each(&shapes, &block.found);
         if shapes.len() >= COLUMN_READINGS {
             return None;
         }
@@ -1304,33 +1292,38 @@ mod tests {
     }
 
     #[test]
-    fn a_xiang_printed_beside_its_name_overrules_the_columns_order() {
+    fn a_xiang_printed_beside_another_keeps_the_row_in_doubt() {
         use super::super::FlowRow;
         use crate::grammar::Grammar;
         use crate::model::Code;
         // The 项 column out of row order (`17`, 计划生育服务's, printed
-        // last); 行政单位医疗 printed whole, its code beside its name.
+        // last); 行政单位医疗 printed whole, its code beside its name and
+        // its amounts after them.
         let flow_row = |code: Option<&str>, label: &str, tokens: &str| FlowRow {
             code: code.and_then(Code::new),
             label: label.to_string(),
             tokens: tokens.split(' ').map(str::to_string).collect(),
+            numbers: tokens
+                .split(' ')
+                .filter(|t| t.contains('.'))
+                .map(str::to_string)
+                .collect(),
             ..FlowRow::default()
         };
-        let rows = [
-            flow_row(
-                None,
-                "卫生健康支出",
-                "卫生健康支出 40.00 40.00 0.00 计划生育事务 10.00 10.00 0.00 \
+        let rows_printing = |whole: &str| {
+            [
+                flow_row(
+                    None,
+                    "卫生健康支出",
+                    "卫生健康支出 40.00 40.00 0.00 计划生育事务 10.00 10.00 0.00 \
                  计划生育服务 10.00 10.00 0.00 行政事业单位医疗 30.00 30.00 0.00 \
                  210 210 07 210 07 210 11",
-            ),
-            flow_row(
-                Some("2101101"),
-                "行政单位医疗",
-                "行政单位医疗 12.00 12.00 0.00",
-            ),
-            flow_row(None, "", "210 11 02 17 事业单位医疗 18.00 18.00 0.00"),
-        ];
+                ),
+                flow_row(Some(whole), "行政单位医疗", "行政单位医疗 12.00 12.00 0.00"),
+                flow_row(None, "", "210 11 02 17 事业单位医疗 18.00 18.00 0.00"),
+            ]
+        };
+        let rows = rows_printing("2101101");
         let layout = ["total", "basic", "project"];
         let read =
             super::read_streams(Grammar::global(), &[], "", &rows, &layout, false).expect("read");
@@ -1352,11 +1345,18 @@ mod tests {
                 // The columns' order gives it `01`: in doubt.
                 ("2100701", "计划生育服务", true),
                 ("21011", "行政事业单位医疗", false),
-                // The columns' order gives it `02`; printed `01` beside it.
-                ("2101101", "行政单位医疗", false),
+                // The columns' order gives it `02`, printed `01` beside it:
+                // that order is wrong here, and no reading sure.
+                ("2101102", "行政单位医疗", true),
                 ("2101117", "事业单位医疗", true),
             ]
         );
+        // Printed whole with the 项 the columns give it: confirmed.
+        let agreeing = rows_printing("2101102");
+        let read = super::read_streams(Grammar::global(), &[], "", &agreeing, &layout, false)
+            .expect("read");
+        assert!(!read[4].xiang_in_doubt);
+        assert!(read[5].xiang_in_doubt);
     }
 
     fn table(text: &str, kind: &str) -> Table {
