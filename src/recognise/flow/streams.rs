@@ -1212,23 +1212,15 @@ mod tests {
         let expenditure = |text: &str| totals(&table(text, "expenditure"));
         // The sums say which rows are 款 and which 项; the 项 column's
         // order is the dump's alone, so those rows are uncertain.
-        let xiang = |code: &str, name: &str, total: &str| {
-            (
-                code.to_string(),
-                name.to_string(),
-                total.to_string(),
-                CellStatus::Uncertain,
-            )
-        };
         let read = [
             row("204", "公共安全支出", "300.00"),
             row("20406", "司法", "300.00"),
-            xiang("2040601", "行政运行", "100.00"),
-            xiang("2040604", "基层司法业务", "200.00"),
+            uncertain("2040601", "行政运行", "100.00"),
+            uncertain("2040604", "基层司法业务", "200.00"),
             row("208", "社会保障和就业支出", "50.00"),
             row("20805", "行政事业单位养老支出", "50.00"),
-            xiang("2080501", "行政单位离退休", "20.00"),
-            xiang("2080505", "机关事业单位基本养老保险缴费支出", "30.00"),
+            uncertain("2080501", "行政单位离退休", "20.00"),
+            uncertain("2080505", "机关事业单位基本养老保险缴费支出", "30.00"),
             row("", "合计", "350.00"),
         ];
         assert_eq!(expenditure(COLUMNS), read);
@@ -1385,6 +1377,12 @@ mod tests {
             .collect()
     }
 
+    /// A row as [`totals`] gives it, its total `uncertain`.
+    fn uncertain(code: &str, name: &str, total: &str) -> (String, String, String, CellStatus) {
+        let (code, name, total, _) = row(code, name, total);
+        (code, name, total, CellStatus::Uncertain)
+    }
+
     /// A row as [`totals`] gives it, its total `ok`.
     fn row(code: &str, name: &str, total: &str) -> (String, String, String, CellStatus) {
         (
@@ -1469,21 +1467,13 @@ mod tests {
             .replacen("商品和服务支出", "工资福利支出", 1)
             .replacen("X", "商品和服务支出", 1);
         let read = totals(&table(&swapped, "general_budget_basic"));
-        let doubted = |code: &str, name: &str, total: &str| {
-            (
-                code.to_string(),
-                name.to_string(),
-                total.to_string(),
-                CellStatus::Uncertain,
-            )
-        };
         assert_eq!(
             read,
             [
                 row("301", "工资福利支出", "30.00"),
                 // (Printed beside its code: confirmed.)
                 row("30101", "基本工资", "10.00"),
-                doubted("30102", "津贴补贴", "20.00"),
+                uncertain("30102", "津贴补贴", "20.00"),
                 row("302", "商品和服务支出", "5.00"),
                 row("30201", "办公费", "5.00"),
                 row("", "合计", "35.00"),
