@@ -19,6 +19,13 @@
 //! listed in order, class names their codes', every parent's total the sum
 //! of its children's and the total the classes'. Anything else leaves the
 //! rows as read before.
+//!
+//! Some dumps print the codes as columns instead (each class's 类 and 款
+//! row by row, its 项 after them): the sums then say each row's level and
+//! the levels are split into their columns ([`codes_as_columns`]), the 项
+//! rows so read `uncertain` (their column's order is the dump's alone). A
+//! class's name printed out of step goes to its class's row, the rows it
+//! crossed in doubt ([`move_class_names`]).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -272,7 +279,7 @@ pub(super) fn read_streams(
             codes_as_columns(&levels, &sums?, economic)
         }
     };
-    let pair = |names: &[Name], codes: Vec<Code>| {
+    let pair_doubting = |names: &[Name], codes: Vec<Code>| {
         let mut read = pair(g, names, &runs, codes, header_text, economic);
         // The 项 column's order is the dump's alone: the sums prove a
         // row's level and 款, not which 项 it is.
@@ -282,7 +289,7 @@ pub(super) fn read_streams(
         read
     };
     let mut readings = candidates.into_iter().filter_map(|codes| {
-        let read = pair(&names, codes.clone());
+        let read = pair_doubting(&names, codes.clone());
         if !adds_up(&read, width, total_column) {
             return None;
         }
@@ -290,7 +297,7 @@ pub(super) fn read_streams(
             return Some(read);
         }
         let moved = move_class_names(g, &names, &codes, economic)?;
-        let read = pair(&moved, codes);
+        let read = pair_doubting(&moved, codes);
         names_fit_their_levels(g, &read, economic).then_some(read)
     });
     let mut read = readings.next()?;
@@ -299,11 +306,11 @@ pub(super) fn read_streams(
     }
     // A row the dump printed whole, its code beside its name and its own
     // amounts next (other rows' may run on after them), confirms the row's
-    // pairing: the doubts from the
-    // streams' order go. (One giving a 项 row another 项 shows the column's
-    // order wrong there: the row stays in doubt, as every 项 so read. The
-    // amounts count: the row reader pairs a name moved among the codes with
-    // the codes beside it just as the moved names are paired.)
+    // pairing: the doubts from the streams' order go. (One giving a 项 row
+    // another 项 shows the column's order wrong there: the row stays in
+    // doubt, as every 项 so read. The amounts count: the row reader pairs a
+    // name moved among the codes with the codes beside it just as the moved
+    // names are paired.)
     for row in read.iter_mut() {
         let printed_whole = rows.iter().any(|r| {
             r.code.is_some()
