@@ -137,12 +137,7 @@ pub(super) fn read_streams(
                     if candidates > 1 && !names_a_class(g, &label) {
                         return None;
                     }
-                    names.push(Name {
-                        label: label.into_owned(),
-                        at: Some(at),
-                        line: None,
-                        doubt: None,
-                    });
+                    names.push(Name::printed_at(label.into_owned(), Some(at)));
                 }
                 candidates = 0;
                 if names.is_empty() {
@@ -192,12 +187,7 @@ pub(super) fn read_streams(
                         return None;
                     }
                     if let Some((at, label)) = waiting.take() {
-                        names.push(Name {
-                            label: label.into_owned(),
-                            at: Some(at),
-                            line: None,
-                            doubt: None,
-                        });
+                        names.push(Name::printed_at(label.into_owned(), Some(at)));
                     }
                     amounts.push(a);
                     amounts_at.push(row.token_at.get(k).copied().or(row.at));
@@ -241,12 +231,8 @@ pub(super) fn read_streams(
         && runs.len() == names.len() + 1
         && last_run.and_then(|at: usize| names_before.get(at)) == Some(&names.len())
     {
-        names.push(Name {
-            label: "合计".to_string(),
-            at: last_run.and_then(|at| amounts_at.get(at).copied().flatten()),
-            line: None,
-            doubt: None,
-        });
+        let at = last_run.and_then(|at| amounts_at.get(at).copied().flatten());
+        names.push(Name::printed_at("合计".to_string(), at));
         totals = 1;
     }
     if names.is_empty() || totals > 1 || runs.len() != names.len() {
@@ -283,8 +269,10 @@ pub(super) fn read_streams(
         let mut read = pair(g, names, &runs, codes, header_text, economic);
         // The 项 column's order is the dump's alone: the sums prove a
         // row's level and 款, not which 项 it is.
-        for row in read.iter_mut().filter(|_| as_columns) {
-            row.xiang_in_doubt = row.code.as_ref().is_some_and(|c| c.level() == 3);
+        if as_columns {
+            for row in &mut read {
+                row.xiang_in_doubt = row.code.as_ref().is_some_and(|c| c.level() == 3);
+            }
         }
         read
     };
@@ -398,8 +386,9 @@ fn move_class_names(
         .collect();
     let classes: Vec<&Code> = codes.iter().filter(|c| c.level() == 1).collect();
     // The class names out of the stream, each once; the rest in order.
-    let mut class_names: Vec<(&Code, &Name)> = Vec::new();
-    let mut rest: Vec<(usize, &Name)> = Vec::new();
+    // (Each with where it was read.)
+    let mut class_names: Vec<(&Code, usize)> = Vec::new();
+    let mut rest: Vec<&Name> = Vec::new();
     for (i, name) in names.iter().enumerate() {
         if codes_of_rows[i].is_none() {
             continue;
@@ -409,16 +398,17 @@ fn move_class_names(
             .filter(|c| names_class(g, c.as_str(), &name.label, economic))
             .collect();
         match named.as_slice() {
-            [] => rest.push((i, name)),
+            [] => rest.push(name),
             [class] if !class_names.iter().any(|(c, _)| c == *class) => {
-                class_names.push((class, name));
+                class_names.push((class, i));
             }
             _ => return None,
         }
     }
     let mut rest = rest.into_iter();
     let mut moved = Vec::with_capacity(names.len());
-    // The rows a class's name passed on its way to its row.
+    // The rows a class's name passed on its way to its row (every name
+    // read for another row than it lands on among them).
     let mut passed = vec![false; names.len()];
     for (i, name) in names.iter().enumerate() {
         let Some(code) = codes_of_rows[i] else {
@@ -426,8 +416,7 @@ fn move_class_names(
             continue;
         };
         if code.level() == 1 {
-            let (_, class_name) = class_names.iter().find(|(c, _)| *c == code)?;
-            let read_at = names.iter().position(|n| std::ptr::eq(n, *class_name))?;
+            let &(_, read_at) = class_names.iter().find(|(c, _)| *c == code)?;
             // From the class before the stretch the name moved over to the
             // class after it: a name crossing the class's from the block
             // before looks the same as the class's name moving.
@@ -439,14 +428,9 @@ fn move_class_names(
             for p in &mut passed[from..to] {
                 *p = true;
             }
-            moved.push((*class_name).clone());
+            moved.push(names[read_at].clone());
         } else {
-            let (read_for, name) = rest.next()?;
-            let mut name = name.clone();
-            if read_for != i {
-                name.doubt = Some(NameDoubt::OutOfStep);
-            }
-            moved.push(name);
+            moved.push(rest.next()?.clone());
         }
     }
     for (i, name) in moved.iter_mut().enumerate() {
@@ -553,6 +537,18 @@ struct Name {
     doubt: Option<NameDoubt>,
 }
 
+impl Name {
+    /// A name of one piece, printed at `at`.
+    fn printed_at(label: String, at: Option<Provenance>) -> Name {
+        Name {
+            label,
+            at,
+            line: None,
+            doubt: None,
+        }
+    }
+}
+
 /// The codes of levels printed row by row: a class starts a new code, a
 /// two-digit level extends it (at most to a 项).
 fn codes_in_row_order(levels: &[String]) -> Option<Vec<Code>> {
@@ -638,7 +634,8 @@ fn codes_as_columns(levels: &[String], sums: &[Vec<i64>], economic: bool) -> Vec
         for block in &pieces {
             let end = class_block_end(&classes, start);
             let mut split = ColumnSplit {
-                classes: &classes[start..end],
+                class: classes[start],
+                rows: end - start,
                 pieces: block,
                 shape: &shape[start..end],
                 kuan: vec![None; end - start],
@@ -647,7 +644,8 @@ fn codes_as_columns(levels: &[String], sums: &[Vec<i64>], economic: bool) -> Vec
                 dead: HashSet::new(),
                 steps: 0,
             };
-            split.search(0, 0, 0);
+            // (Its first row, the class, takes none.)
+            split.search(0, 1, 0);
             if split.readings.len() >= COLUMN_READINGS || split.steps > COLUMN_STEPS {
                 return Vec::new();
             }
@@ -788,9 +786,11 @@ fn add(sum: Option<&[i64]>, amounts: &[i64]) -> Vec<i64> {
     }
 }
 
-/// The search of [`codes_as_columns`] for one shape of levels.
+/// The search of [`codes_as_columns`] in one class's rows (its first, the
+/// class, at 0) for one shape of levels.
 struct ColumnSplit<'a> {
-    classes: &'a [&'a str],
+    class: &'a str,
+    rows: usize,
     pieces: &'a [&'a str],
     /// Each row's level, from the sums.
     shape: &'a [u8],
@@ -805,13 +805,13 @@ struct ColumnSplit<'a> {
 }
 
 /// What the rest of a search depends on: the next piece and row, the 款
-/// of the row before it, the last 项 read with its row's class and 款,
-/// and the rows waiting for their 项 with their 款.
+/// of the row before it, the last 项 read with its row's 款, and the rows
+/// waiting for their 项 with their 款.
 type SplitState<'a> = (
     usize,
     usize,
     Option<&'a str>,
-    Option<(&'a str, &'a str, &'a str)>,
+    Option<(&'a str, &'a str)>,
     Vec<(usize, &'a str)>,
 );
 
@@ -824,17 +824,14 @@ impl<'a> ColumnSplit<'a> {
         if self.readings.len() >= COLUMN_READINGS || self.steps > COLUMN_STEPS {
             return true;
         }
-        // Class rows take no two-digit level.
-        let mut row = row;
-        while row < self.classes.len() && self.is_class_row(row) {
-            row += 1;
-        }
         if piece == self.pieces.len() {
-            let whole = row == self.classes.len() && filled == self.xiang.len();
-            // (Pieces alike split two ways read alike.)
-            let codes = self.codes();
-            if whole && !self.readings.contains(&codes) {
-                self.readings.push(codes);
+            let whole = row == self.rows && filled == self.xiang.len();
+            if whole {
+                // (Pieces alike split two ways read alike.)
+                let codes = self.codes();
+                if !self.readings.contains(&codes) {
+                    self.readings.push(codes);
+                }
             }
             return whole;
         }
@@ -846,8 +843,8 @@ impl<'a> ColumnSplit<'a> {
         let mut found = false;
         // The piece as the next row's 款: a 款 row's greater than the 款
         // before it in its class, a 项 row's its 款's.
-        if row < self.classes.len() {
-            let before = self.kuan[row - 1].filter(|_| self.classes[row - 1] == self.classes[row]);
+        if row < self.rows {
+            let before = self.kuan[row - 1];
             let under_kuan = self.shape[row] == 3;
             let takes = if under_kuan {
                 before == Some(level)
@@ -871,9 +868,7 @@ impl<'a> ColumnSplit<'a> {
             let at = self.xiang[filled].0;
             let in_order = filled == 0 || {
                 let (prev, prev_level) = self.xiang[filled - 1];
-                self.kuan[prev] != self.kuan[at]
-                    || self.classes[prev] != self.classes[at]
-                    || prev_level.is_some_and(|p| p < level)
+                self.kuan[prev] != self.kuan[at] || prev_level.is_some_and(|p| p < level)
             };
             if in_order {
                 self.xiang[filled].1 = Some(level);
@@ -893,7 +888,7 @@ impl<'a> ColumnSplit<'a> {
             .and_then(|r| self.kuan.get(r).copied().flatten());
         let last = filled.checked_sub(1).and_then(|f| {
             let (r, level) = self.xiang[f];
-            Some((self.classes[r], self.kuan[r]?, level?))
+            Some((self.kuan[r]?, level?))
         });
         let waiting = self.xiang[filled..]
             .iter()
@@ -902,15 +897,10 @@ impl<'a> ColumnSplit<'a> {
         (piece, row, before, last, waiting)
     }
 
-    /// A class's first row is the class.
-    fn is_class_row(&self, row: usize) -> bool {
-        row == 0 || self.classes[row - 1] != self.classes[row]
-    }
-
     fn codes(&self) -> Vec<Code> {
-        (0..self.classes.len())
+        (0..self.rows)
             .filter_map(|row| {
-                let mut digits = self.classes[row].to_string();
+                let mut digits = self.class.to_string();
                 if let Some(kuan) = self.kuan[row] {
                     digits.push_str(kuan);
                 }
