@@ -26,6 +26,11 @@
 //! rows so read `uncertain` (their column's order is the dump's alone). A
 //! class's name printed out of step goes to its class's row, the rows it
 //! crossed in doubt ([`move_class_names`]).
+//!
+//! The sums are compared exactly first; when no reading adds up so, each
+//! may be off by one unit of the table's last printed place (万里街道 2025
+//! prints a 款 one 元 over its 项): what was printed is read, and the checks
+//! report the sum.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -244,27 +249,22 @@ pub(super) fn read_streams(
     let in_row_order = codes_in_row_order(&levels[levels_before_names..])
         .filter(|codes| codes.len() == coded_rows && is_listed_tree(codes));
     let as_columns = in_row_order.is_none();
-    let candidates = match in_row_order {
-        Some(codes) => vec![codes],
-        None => {
-            // The coded rows' amounts the sums compare: every column where
-            // every row prints every column, else the total alone.
-            let whole = runs.iter().all(|r| r.len() == width);
-            let sums: Option<Vec<Vec<i64>>> = names
+    // The coded rows' amounts the sums compare: every column where every
+    // row prints every column, else the total alone.
+    let whole = runs.iter().all(|r| r.len() == width);
+    let sums: Option<Vec<Vec<i64>>> = names
+        .iter()
+        .zip(&runs)
+        .filter(|(name, _)| !is_total_start(&name.label))
+        .map(|(_, run)| {
+            let compared = if whole { &run[..] } else { &run[..1] };
+            compared
                 .iter()
-                .zip(&runs)
-                .filter(|(name, _)| !is_total_start(&name.label))
-                .map(|(_, run)| {
-                    let compared = if whole { &run[..] } else { &run[..1] };
-                    compared
-                        .iter()
-                        .map(|a| Amount::parse(a).map(|a| a.cents))
-                        .collect()
-                })
-                .collect();
-            codes_as_columns(&levels, &sums?, economic)
-        }
-    };
+                .map(|a| Amount::parse(a).map(|a| a.cents))
+                .collect()
+        })
+        .collect();
+    let sums = sums?;
     let pair_doubting = |names: &[Name], codes: Vec<Code>| {
         let mut read = pair(g, names, &runs, codes, header_text, economic);
         // The 项 column's order is the dump's alone: the sums prove a
@@ -276,22 +276,37 @@ pub(super) fn read_streams(
         }
         read
     };
-    let mut readings = candidates.into_iter().filter_map(|codes| {
-        let read = pair_doubting(&names, codes.clone());
-        if !adds_up(&read, width, total_column) {
-            return None;
+    // The sums exactly first; failing that, each off by at most one unit
+    // of the table's last printed place (a publisher rounding a 款 up:
+    // what was printed is read, and the checks report the sum).
+    let mut read = None;
+    for slack in [0, last_place(&amounts)] {
+        let candidates = match &in_row_order {
+            Some(codes) => vec![codes.clone()],
+            None => codes_as_columns(&levels, &sums, economic, slack),
+        };
+        let mut readings = candidates.into_iter().filter_map(|codes| {
+            let read = pair_doubting(&names, codes.clone());
+            if !adds_up(&read, width, total_column, slack) {
+                return None;
+            }
+            if names_fit_their_levels(g, &read, economic) {
+                return Some(read);
+            }
+            let moved = move_class_names(g, &names, &codes, economic)?;
+            let read = pair_doubting(&moved, codes);
+            names_fit_their_levels(g, &read, economic).then_some(read)
+        });
+        match (readings.next(), readings.next()) {
+            (Some(only), None) => {
+                read = Some(only);
+                break;
+            }
+            (Some(_), Some(_)) => return None,
+            (None, _) => {}
         }
-        if names_fit_their_levels(g, &read, economic) {
-            return Some(read);
-        }
-        let moved = move_class_names(g, &names, &codes, economic)?;
-        let read = pair_doubting(&moved, codes);
-        names_fit_their_levels(g, &read, economic).then_some(read)
-    });
-    let mut read = readings.next()?;
-    if readings.next().is_some() {
-        return None;
     }
+    let mut read = read?;
     // A row the dump printed whole, its code beside its name and its own
     // amounts next (other rows' may run on after them), confirms the row's
     // pairing: the doubts from the streams' order go. (One giving a 项 row
@@ -594,13 +609,19 @@ const COLUMN_STEPS: usize = 200_000;
 /// with the 项 of every row under a 款.
 ///
 /// The sums say which rows are 款 and which 项 (`sums`: each coded row's
-/// amounts compared, see [`levels_by_sums`]). A class's two-digit levels
-/// are printed after its first 类 and before the next class's; every way
-/// of splitting them that fits (a 款 row's 款 greater than the 款
-/// before it, a 项 row's the same as its 款's, each 项 after its row's 款
-/// and the 项 under a 款 in order) is a reading. None when there are too
-/// many to tell.
-fn codes_as_columns(levels: &[String], sums: &[Vec<i64>], economic: bool) -> Vec<Vec<Code>> {
+/// amounts compared, see [`levels_by_sums`]; `slack`, how far a sum may
+/// be off). Every way of splitting the two-digit levels that fits is a
+/// reading: a 款 row's 款 greater than the 款 before it in its class and
+/// printed under its class (after its 类 and before the next class's), a
+/// 项 row's 款 its 款's, each 项 after its row's 款 (under its class or a
+/// later one) and the 项 under a 款 in order. None when there are too many
+/// to tell.
+fn codes_as_columns(
+    levels: &[String],
+    sums: &[Vec<i64>],
+    economic: bool,
+    slack: i64,
+) -> Vec<Vec<Code>> {
     let classes: Vec<&str> = levels
         .iter()
         .filter(|l| l.len() == 3)
@@ -609,55 +630,43 @@ fn codes_as_columns(levels: &[String], sums: &[Vec<i64>], economic: bool) -> Vec
     if classes.len() != sums.len() || classes.windows(2).any(|w| w[0] > w[1]) {
         return Vec::new();
     }
-    let Some(shapes) = levels_by_sums(&classes, sums, !economic) else {
+    let Some(shapes) = levels_by_sums(&classes, sums, !economic, slack) else {
         return Vec::new();
     };
-    // A class's pieces are printed between its first 类 and the next
-    // class's (those before the first class's, its).
-    let mut pieces: Vec<Vec<&str>> = vec![Vec::new()];
-    let mut class = None;
+    // Each two-digit level with the class it is printed under: the last
+    // 类 before it (the first class for those before every 类). A 款 is
+    // printed under its class; a 项 may come out later, under the classes
+    // after its own (万里街道 2025 prints 207's last 项 after 208's first
+    // 款, and three of 212's 项 after the first `221`).
+    let mut pieces: Vec<&str> = Vec::new();
+    let mut under: Vec<&str> = Vec::new();
+    let mut class = classes[0];
     for level in levels {
         if level.len() == 3 {
-            if class.is_some_and(|c| c != level.as_str()) {
-                pieces.push(Vec::new());
-            }
-            class = Some(level.as_str());
-        } else if let Some(block) = pieces.last_mut() {
-            block.push(level.as_str());
+            class = level.as_str();
+        } else {
+            pieces.push(level.as_str());
+            under.push(class);
         }
     }
     let mut readings = Vec::new();
     for shape in shapes {
-        // Each class's readings, then every way of putting them together.
-        let mut whole: Vec<Vec<Code>> = vec![Vec::new()];
-        let mut start = 0;
-        for block in &pieces {
-            let end = class_block_end(&classes, start);
-            let mut split = ColumnSplit {
-                class: classes[start],
-                rows: end - start,
-                pieces: block,
-                shape: &shape[start..end],
-                kuan: vec![None; end - start],
-                xiang: Vec::new(),
-                readings: Vec::new(),
-                dead: HashSet::new(),
-                steps: 0,
-            };
-            // (Its first row, the class, takes none.)
-            split.search(0, 1, 0);
-            if split.readings.len() >= COLUMN_READINGS || split.steps > COLUMN_STEPS {
-                return Vec::new();
-            }
-            whole = each_followed_by_each(&whole, &split.readings);
-            if whole.len() >= COLUMN_READINGS {
-                return Vec::new();
-            }
-            start = end;
+        let mut split = ColumnSplit {
+            classes: &classes,
+            pieces: &pieces,
+            under: &under,
+            shape: &shape,
+            kuan: vec![None; classes.len()],
+            xiang: Vec::new(),
+            readings: Vec::new(),
+            dead: HashSet::new(),
+            steps: 0,
+        };
+        split.search(0, 0, 0);
+        if split.readings.len() >= COLUMN_READINGS || split.steps > COLUMN_STEPS {
+            return Vec::new();
         }
-        if start == classes.len() {
-            readings.extend(whole);
-        }
+        readings.extend(split.readings);
     }
     readings.sort();
     readings.dedup();
@@ -688,9 +697,14 @@ fn class_block_end(classes: &[&str], start: usize) -> usize {
 /// Each row's level (1 a class, 2 a 款, 3 a 项) as the sums allow: a
 /// class's first row is the class (`classes`: each row's 类), every 款
 /// with rows under it is their sum and every class the sum of its 款.
-/// `xiang`: whether the table has a third level. None when there are
-/// too many ways to tell.
-fn levels_by_sums(classes: &[&str], sums: &[Vec<i64>], xiang: bool) -> Option<Vec<Vec<u8>>> {
+/// `xiang`: whether the table has a third level; `slack`, how far a sum
+/// may be off. None when there are too many ways to tell.
+fn levels_by_sums(
+    classes: &[&str],
+    sums: &[Vec<i64>],
+    xiang: bool,
+    slack: i64,
+) -> Option<Vec<Vec<u8>>> {
     let mut shapes = vec![Vec::new()];
     let mut start = 0;
     while start < classes.len() {
@@ -698,6 +712,7 @@ fn levels_by_sums(classes: &[&str], sums: &[Vec<i64>], xiang: bool) -> Option<Ve
         let mut block = BlockLevels {
             sums: &sums[start..end],
             xiang,
+            slack,
             levels: vec![1],
             found: Vec::new(),
             steps: 0,
@@ -723,6 +738,8 @@ fn levels_by_sums(classes: &[&str], sums: &[Vec<i64>], xiang: bool) -> Option<Ve
 struct BlockLevels<'a> {
     sums: &'a [Vec<i64>],
     xiang: bool,
+    /// How far a sum may be off (see [`within`]).
+    slack: i64,
     levels: Vec<u8>,
     found: Vec<Vec<u8>>,
     steps: usize,
@@ -747,14 +764,17 @@ impl BlockLevels<'_> {
             let Some(k) = kuan else {
                 return Some(kuans.clone());
             };
-            if under.as_ref().is_some_and(|u| *u != self.sums[k]) {
+            if under
+                .as_ref()
+                .is_some_and(|u| !within(u, &self.sums[k], self.slack))
+            {
                 return None;
             }
             Some(Some(add(kuans.as_deref(), &self.sums[k])))
         };
         if row == self.sums.len() {
             if let Some(Some(total)) = close(kuan, &under, &kuans) {
-                if total == self.sums[0] {
+                if within(&total, &self.sums[0], self.slack) {
                     self.found.push(self.levels.clone());
                 }
             } else if kuan.is_none() && self.sums.len() == 1 {
@@ -778,6 +798,23 @@ impl BlockLevels<'_> {
     }
 }
 
+/// Whether the sums `a` and `b` differ by at most `slack` in every column.
+fn within(a: &[i64], b: &[i64], slack: i64) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= slack)
+}
+
+/// One unit of the last place `amounts` print, in hundredths: 100 when
+/// none prints decimals (a table in 元), 1 when one prints two.
+fn last_place(amounts: &[&str]) -> i64 {
+    let decimals = amounts
+        .iter()
+        .filter_map(|a| Amount::parse(a))
+        .map(|a| a.decimals)
+        .max()
+        .unwrap_or(2);
+    10_i64.pow(2 - u32::from(decimals.min(2)))
+}
+
 /// `sum` plus `amounts`, column by column (`None`: nothing yet).
 fn add(sum: Option<&[i64]>, amounts: &[i64]) -> Vec<i64> {
     match sum {
@@ -786,12 +823,13 @@ fn add(sum: Option<&[i64]>, amounts: &[i64]) -> Vec<i64> {
     }
 }
 
-/// The search of [`codes_as_columns`] in one class's rows (its first, the
-/// class, at 0) for one shape of levels.
+/// The search of [`codes_as_columns`] for one shape of levels.
 struct ColumnSplit<'a> {
-    class: &'a str,
-    rows: usize,
+    /// Each row's 类.
+    classes: &'a [&'a str],
     pieces: &'a [&'a str],
+    /// The class each piece is printed under.
+    under: &'a [&'a str],
     /// Each row's level, from the sums.
     shape: &'a [u8],
     /// Each row's 款 (`None` for a class row, or a row not reached).
@@ -805,27 +843,29 @@ struct ColumnSplit<'a> {
 }
 
 /// What the rest of a search depends on: the next piece and row, the 款
-/// of the row before it, the last 项 read with its row's 款, and the rows
-/// waiting for their 项 with their 款.
+/// of the row before it, the last 项 read with its row's 类 and 款, and
+/// the rows waiting for their 项 with their 款.
 type SplitState<'a> = (
     usize,
     usize,
     Option<&'a str>,
-    Option<(&'a str, &'a str)>,
+    Option<(&'a str, &'a str, &'a str)>,
     Vec<(usize, &'a str)>,
 );
 
 impl<'a> ColumnSplit<'a> {
     /// Reads on from the `piece`-th two-digit level, `row` the next row to
-    /// take a 款, `filled` the 项 rows given their 项. Whether a reading was
-    /// found.
+    /// take a 款 (class rows take none), `filled` the 项 rows given their
+    /// 项. Whether a reading was found.
     fn search(&mut self, piece: usize, row: usize, filled: usize) -> bool {
+        let rows = self.classes.len();
+        let row = (row..rows).find(|&r| self.shape[r] != 1).unwrap_or(rows);
         self.steps += 1;
         if self.readings.len() >= COLUMN_READINGS || self.steps > COLUMN_STEPS {
             return true;
         }
         if piece == self.pieces.len() {
-            let whole = row == self.rows && filled == self.xiang.len();
+            let whole = row == rows && filled == self.xiang.len();
             if whole {
                 // (Pieces alike split two ways read alike.)
                 let codes = self.codes();
@@ -841,9 +881,10 @@ impl<'a> ColumnSplit<'a> {
         }
         let level = self.pieces[piece];
         let mut found = false;
-        // The piece as the next row's 款: a 款 row's greater than the 款
-        // before it in its class, a 项 row's its 款's.
-        if row < self.rows {
+        // The piece as the next row's 款, printed under its class: a 款
+        // row's greater than the 款 before it in its class (a class row
+        // has none), a 项 row's its 款's.
+        if row < rows && self.under[piece] == self.classes[row] {
             let before = self.kuan[row - 1];
             let under_kuan = self.shape[row] == 3;
             let takes = if under_kuan {
@@ -868,7 +909,9 @@ impl<'a> ColumnSplit<'a> {
             let at = self.xiang[filled].0;
             let in_order = filled == 0 || {
                 let (prev, prev_level) = self.xiang[filled - 1];
-                self.kuan[prev] != self.kuan[at] || prev_level.is_some_and(|p| p < level)
+                self.classes[prev] != self.classes[at]
+                    || self.kuan[prev] != self.kuan[at]
+                    || prev_level.is_some_and(|p| p < level)
             };
             if in_order {
                 self.xiang[filled].1 = Some(level);
@@ -888,7 +931,7 @@ impl<'a> ColumnSplit<'a> {
             .and_then(|r| self.kuan.get(r).copied().flatten());
         let last = filled.checked_sub(1).and_then(|f| {
             let (r, level) = self.xiang[f];
-            Some((self.kuan[r]?, level?))
+            Some((self.classes[r], self.kuan[r]?, level?))
         });
         let waiting = self.xiang[filled..]
             .iter()
@@ -898,9 +941,9 @@ impl<'a> ColumnSplit<'a> {
     }
 
     fn codes(&self) -> Vec<Code> {
-        (0..self.rows)
+        (0..self.classes.len())
             .filter_map(|row| {
-                let mut digits = self.class.to_string();
+                let mut digits = self.classes[row].to_string();
                 if let Some(kuan) = self.kuan[row] {
                     digits.push_str(kuan);
                 }
@@ -935,9 +978,10 @@ fn names_fit_their_levels(g: &Grammar, rows: &[FlowRow], economic: bool) -> bool
 
 /// Every parent's amounts are the sums of its children's, column by column,
 /// and the total row's the sums of the classes' (where the table prints
-/// one). Rows that print only the cells they fill are summed by their
-/// totals alone (their other columns are the solver's to place).
-fn adds_up(rows: &[FlowRow], width: usize, total_column: usize) -> bool {
+/// one), each within `slack` hundredths. Rows that print only the cells
+/// they fill are summed by their totals alone (their other columns are the
+/// solver's to place).
+fn adds_up(rows: &[FlowRow], width: usize, total_column: usize, slack: i64) -> bool {
     let whole = rows.iter().all(|r| r.numbers.len() == width);
     let columns: Vec<usize> = if whole {
         (0..width).collect()
@@ -953,7 +997,7 @@ fn adds_up(rows: &[FlowRow], width: usize, total_column: usize) -> bool {
     let sums_to = |of: &FlowRow, parts: &[&FlowRow]| {
         columns.iter().all(|&c| {
             let sum = parts.iter().map(|r| cell(r, c)).sum::<Option<i64>>();
-            matches!((sum, cell(of, c)), (Some(a), Some(b)) if a == b)
+            matches!((sum, cell(of, c)), (Some(a), Some(b)) if (a - b).abs() <= slack)
         })
     };
     let mut parents = 0;
@@ -1271,6 +1315,28 @@ mod tests {
         // A 款 that is not the sum of its 项: not read this way.
         let off = COLUMNS.replace("20.00\n20.00\n0.00", "21.00\n21.00\n0.00");
         assert!(!expenditure(&off).iter().any(|r| r.0 == "2080501"));
+        // Off by one unit of the last printed place (a publisher rounding):
+        // read as printed, for the checks to report.
+        let rounded = COLUMNS.replace("20.00\n20.00\n0.00", "20.01\n20.01\n0.00");
+        let mut as_printed = read.clone();
+        as_printed[6].2 = "20.01".to_string();
+        assert_eq!(expenditure(&rounded), as_printed);
+        // A 项 printed late, under the next class's first 款 (万里街道
+        // 2025): the 项 column is still in row order.
+        let late = COLUMNS
+            .replace("项\n01\n04\n", "项\n01\n")
+            .replace("208\n208\n05\n208", "208\n208\n05\n04\n208");
+        assert_eq!(expenditure(&late), read);
+        // A 款 is read only from the pieces printed under its class: the
+        // `01` under 204 is 行政运行's 项, not 208's 款 (which would leave
+        // `04` / `05` for 204's 项: two readings, none taken).
+        let leaf = COLUMNS
+            .replace("行政单位离退休\n20.00\n20.00\n0.00\n", "")
+            .replace("机关事业单位基本养老保险缴费支出\n30.00\n30.00\n0.00\n", "")
+            .replace("208\n05\n208\n05\n208\n05\n01\n05\n", "208\n05\n");
+        let mut without = read.to_vec();
+        without.drain(6..8);
+        assert_eq!(expenditure(&leaf), without);
         // Two 项 printed before their rows' 款 (`01` / `04` / `204` / `06`):
         // no split fits.
         let early = COLUMNS.replace(
