@@ -1689,10 +1689,17 @@ fn column_numbering(lines: &[(Provenance, String)]) -> Vec<bool> {
         .iter()
         .map(|(_, l)| integers(l).is_some_and(|n| counts_up(&n)))
         .collect();
-    // One number a line: a run 1, 2, 3 … of three or more.
-    let single = |i: usize| match integers(&lines[i].1).as_deref() {
-        Some([n]) => Some(*n),
-        _ => None,
+    // One number a line: a run 1, 2, 3 … of three or more, printed as
+    // numbers (`01` / `02` / `03` a line is a column of 项 codes).
+    let single = |i: usize| {
+        let mut numbers = lines[i]
+            .1
+            .split_whitespace()
+            .filter(|t| !matches!(*t, "※" | "栏次" | "行次"));
+        match (numbers.next(), numbers.next()) {
+            (Some(t), None) => t.parse::<u32>().ok().filter(|n| n.to_string() == t),
+            _ => None,
+        }
     };
     let mut i = 0;
     while i < lines.len() {
@@ -5487,6 +5494,13 @@ mod tests {
             column_numbering(&lines),
             [false, true, true, true, true, false, false, true, false]
         );
+        // `01` / `02` / `03` a line: a column of 项 codes, kept.
+        let codes: Vec<(Provenance, String)> = ["项", "01", "02", "03", "社会保障和就业支出"]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (Provenance::Line(i as u32 + 1), l.to_string()))
+            .collect();
+        assert_eq!(column_numbering(&codes), [false; 5]);
     }
 
     #[test]
