@@ -638,9 +638,12 @@ fn codes_as_columns(
     // printed under its class; a 项 may come out later, under the classes
     // after its own (万里街道 2025 prints 207's last 项 after 208's first
     // 款, and three of 212's 项 after the first `221`).
+    let Some(&first) = classes.first() else {
+        return Vec::new();
+    };
     let mut pieces: Vec<&str> = Vec::new();
     let mut under: Vec<&str> = Vec::new();
-    let mut class = classes[0];
+    let mut class = first;
     for level in levels {
         if level.len() == 3 {
             class = level.as_str();
@@ -885,7 +888,7 @@ impl<'a> ColumnSplit<'a> {
         // row's greater than the 款 before it in its class (a class row
         // has none), a 项 row's its 款's.
         if row < rows && self.under[piece] == self.classes[row] {
-            let before = self.kuan[row - 1];
+            let before = row.checked_sub(1).and_then(|r| self.kuan[r]);
             let under_kuan = self.shape[row] == 3;
             let takes = if under_kuan {
                 before == Some(level)
