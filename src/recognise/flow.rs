@@ -15,6 +15,7 @@ use regex::Regex;
 
 mod centred;
 mod over;
+mod sides;
 mod streams;
 mod widths;
 
@@ -2673,6 +2674,7 @@ fn two_sided(
         }
     }
     let numbered = numbers_its_rows(lines);
+    let issues_before = table.issues.len();
     table.columns = std::iter::once(income_measure)
         .chain(exp_layout.iter().copied())
         .collect();
@@ -3039,6 +3041,21 @@ fn two_sided(
         .iter()
         .any(|r| r.is_year_subtotal() && r.values.iter().any(|v| v.amount.cents != 0));
     let items_unpriced = !items_priced && year_priced;
+    // Rows the reading above could not place: the sides' labels and
+    // amounts may be streams out of step, read again in printed order
+    // when the sums prove that reading (`flow/sides.rs`).
+    if unpaired_income > 0 || unsettled > 0 || items_unpriced {
+        if let Some(rows) = sides::read_sides(g, lines, income_measure, &exp_layout) {
+            table.issues.truncate(issues_before);
+            table.issues.push(
+                "flow layout: the dump printed the two sides' labels and amounts out of \
+                 step; the rows were paired again in printed order, as their sums confirm"
+                    .to_string(),
+            );
+            table.rows = rows;
+            return;
+        }
+    }
     table.rows = income_rows;
     table.rows.extend(exp_out);
     // Two or more income rows that could not be paired with their amount:

@@ -68,7 +68,7 @@ fn classify(t: &str) -> Token<'_> {
 /// `12.5`; not `.9`). A piece of an amount split across lines may still
 /// look whole (`3.7` of `942` / `3.7` / `9`): the counts and sums reject
 /// the reading then.
-fn is_amount(t: &str) -> bool {
+pub(super) fn is_amount(t: &str) -> bool {
     if Amount::parse(t).is_none() {
         return false;
     }
