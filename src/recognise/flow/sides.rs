@@ -95,7 +95,7 @@ pub(super) fn read_sides(
     // The runs: the table's width, or the columns the header named before
     // the amounts when they are the layout's first ones.
     let rows = expenditure.len() + 1;
-    if expenditure.is_empty() || amounts.len() % rows != 0 {
+    if expenditure.is_empty() || !amounts.len().is_multiple_of(rows) {
         return None;
     }
     let width = amounts.len() / rows;
