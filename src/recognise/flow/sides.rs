@@ -16,7 +16,7 @@
 //! expenditure label on its line (or the income total's, after `收入总计`).
 //! That reading is taken only when it proves itself: every text a header
 //! word, an item or a total; the expenditure items classes in the order of
-//! their codes; as many runs as items and the total; every run's total
+//! their codes, the income items numbered one list in order; as many runs as items and the total; every run's total
 //! the sum of its other columns, the total run the sum of the others; the
 //! income items adding up to the income total, and that to the
 //! expenditure total.
@@ -120,14 +120,25 @@ pub(super) fn read_sides(
     let (total_run, item_runs) = runs.split_last()?;
     let total_adds_up = (0..width)
         .all(|c| item_runs.iter().map(|r| cents(r, c)).sum::<i64>() == cents(total_run, c));
+    // Each side's items in their printed order: the expenditure's by
+    // their codes, the income's by their ordinals (`一、` `二、` `三、`,
+    // one list: the amounts went to them in this order).
     let codes_in_order = expenditure.windows(2).all(|w| w[0].1 < w[1].1);
+    let ordinals: Option<Vec<(normalize::OrdinalStyle, u32)>> = income
+        .iter()
+        .map(|(item, _, _)| normalize::ordinal(item))
+        .collect();
+    let income_in_order = ordinals.is_some_and(|o| {
+        o.windows(2)
+            .all(|w| w[0].0 == w[1].0 && w[1].1 == w[0].1 + 1)
+    });
     let income_adds_up = income
         .iter()
         .filter_map(|(_, _, a)| a.map(|a| a.cents))
         .sum::<i64>()
         == income_total.cents
         && income_total.cents == cents(total_run, 0);
-    if !(parts_add_up && total_adds_up && codes_in_order && income_adds_up) {
+    if !(parts_add_up && total_adds_up && codes_in_order && income_in_order && income_adds_up) {
         return None;
     }
     let value = |measure: Measure, (at, amount): (Provenance, Amount)| Value {
@@ -292,5 +303,14 @@ mod tests {
         assert!(!rows(&fiscal_summary(&off))
             .iter()
             .any(|r| r.0 == "210" && r.3));
+        // Two income items' labels exchanged (`二、` before `一、`): the
+        // amount would go to the wrong item; not read this way.
+        let swapped = OUT_OF_STEP
+            .replace("一、一般公共预算资金\n", "二、政府性基金X\n")
+            .replace("二、政府性基金\n", "一、一般公共预算资金\n")
+            .replace("二、政府性基金X\n", "二、政府性基金\n");
+        assert!(!rows(&fiscal_summary(&swapped))
+            .iter()
+            .any(|r| r.1 == "二、政府性基金" && r.2 == ["3500.00"] && r.3));
     }
 }
