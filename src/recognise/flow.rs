@@ -1692,15 +1692,9 @@ fn column_numbering(lines: &[(Provenance, String)]) -> Vec<bool> {
         .collect();
     // One number a line: a run 1, 2, 3 … of three or more, printed as
     // numbers (`01` / `02` / `03` a line is a column of 项 codes).
-    let single = |i: usize| {
-        let mut numbers = lines[i]
-            .1
-            .split_whitespace()
-            .filter(|t| !matches!(*t, "※" | "栏次" | "行次"));
-        match (numbers.next(), numbers.next()) {
-            (Some(t), None) => t.parse::<u32>().ok().filter(|n| n.to_string() == t),
-            _ => None,
-        }
+    let single = |i: usize| match integers(&lines[i].1).as_deref() {
+        Some([n]) if lines[i].1.split_whitespace().any(|t| t == n.to_string()) => Some(*n),
+        _ => None,
     };
     let mut i = 0;
     while i < lines.len() {

@@ -106,10 +106,9 @@ pub(super) fn read_sides(
         layout.to_vec()
     } else {
         let first: Vec<Measure> = layout.iter().take(width).copied().collect();
-        let mut named_columns = named.clone();
-        named_columns.retain(|m| layout.contains(m));
-        named_columns.dedup();
-        (named_columns == first).then_some(first)?
+        named.retain(|m| layout.contains(m));
+        named.dedup();
+        (named == first).then_some(first)?
     };
     let runs: Vec<&[(Provenance, Amount)]> = amounts.chunks(width).collect();
     let cents = |run: &[(Provenance, Amount)], c: usize| run[c].1.cents;
