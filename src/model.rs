@@ -37,7 +37,8 @@ pub struct Cell {
     pub joined_at: Option<usize>,
     /// The layout guessed this cell's column: an aligned dump's row whose
     /// spacing does not show where its empty cells are. Its amounts are
-    /// never surer than uncertain, whatever the row's sums say.
+    /// never surer than uncertain, whatever the row's sums say, unless it
+    /// prints one in every column (then they go in order).
     pub column_guessed: bool,
     /// The layout could not tell whether a line of label text printed
     /// between two rows ends the upper row's label or starts the lower's

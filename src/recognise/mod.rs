@@ -1457,6 +1457,75 @@ mod tests {
     }
 
     #[test]
+    fn an_aligned_row_printing_every_column_shows_its_columns() {
+        // PyMuPDF's `get_text(sort=True)` of a Shanghai budget: spaces
+        // stand for the page's gaps, but not to scale, so no two rows set
+        // their amounts at the same places and the layout cannot tell the
+        // columns. A row printing an amount in every column still shows
+        // which is which; one with a blank cell does not.
+        let text = |last_row: &str| {
+            format!(
+                "\
+                  2026年部门收入预算总表
+
+编制部门：上海市普陀区司法局                                            单位：元
+
+            项目                            收入预算
+
+功能分类科目编码                                          事业单位
+             功能分类科目名称       合计    财政拨款收入   事业收入          其他收入
+ 类  款  项                                           经营收入
+
+ 204       公共安全支出                           87267272.44       87267272.44            0.00            0.00            0.00
+
+ 204   06    司法                                    87267272.44       87267272.44            0.00            0.00            0.00
+
+ 204   06    01 行政运行                                16726725.44       16726725.44            0.00            0.00            0.00
+
+ 204   06    04 基层司法业务                           21703947.00       21703947.00            0.00            0.00            0.00
+
+{last_row}
+"
+            )
+        };
+        let cells = |text: &str| {
+            let items = layout::items(text, LayoutKind::Aligned);
+            let d = recognise(Grammar::global(), items, text);
+            d.tables[0]
+                .rows
+                .iter()
+                .flat_map(|r| {
+                    r.values.iter().map(move |v| {
+                        (
+                            r.code.as_ref().map(|c| c.as_str().to_string()),
+                            v.measure,
+                            v.amount.cents,
+                            v.status,
+                        )
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let last = " 204   06    05 普法宣传                                 1242900.00        1242900.00            0.00            0.00";
+        let got = cells(&text(&format!("{last}            0.00")));
+        assert_eq!(got.len(), 25, "{got:?}");
+        assert!(got.iter().all(|c| c.3 == CellStatus::Ok), "{got:?}");
+        let ok =
+            |code: &str, measure, cents| (Some(code.to_string()), measure, cents, CellStatus::Ok);
+        assert_eq!(got[21], ok("2040605", "fiscal_grant", 124_290_000));
+        assert_eq!(got[24], ok("2040605", "other_income", 0));
+        // The last row's last cell blank: which of its zeros is which is a
+        // guess, and so are its columns.
+        let got = cells(&text(last));
+        assert_eq!(got.len(), 24, "{got:?}");
+        assert!(got[..20].iter().all(|c| c.3 == CellStatus::Ok), "{got:?}");
+        assert!(
+            got[20..].iter().all(|c| c.3 == CellStatus::Uncertain),
+            "{got:?}"
+        );
+    }
+
+    #[test]
     fn a_title_with_its_unit_on_its_line_opens_its_table_in_that_unit() {
         for title in [
             "部门支出总体情况表（单位：元）",

@@ -954,16 +954,6 @@ fn values(
     table: &mut Table,
 ) -> Vec<Value> {
     let mut out = Vec::new();
-    let floor = match cells.iter().find(|c| c.column_guessed) {
-        Some(cell) => {
-            table.issues.push(format!(
-                "line {}: the dump's spacing does not show this row's columns: its amounts are uncertain",
-                cell.at
-            ));
-            CellStatus::Uncertain
-        }
-        None => floor,
-    };
     // Amounts the layout joined from two lines: (value index, first line's amount).
     let mut joined = Vec::new();
     // A percentage column's cells may print the sign (`-16.67%`), and a
@@ -993,6 +983,24 @@ fn values(
         .and_then(|i| cells.get(i))
         .is_some_and(is_amount);
     let shifted = text_in_amounts || amount_as_label;
+    // A row printing an amount in every column, and nothing after them,
+    // shows its columns whatever the spacing: its amounts go in order.
+    let fills_every_column = cells.len() == from + cols.measures.len()
+        && cols.measures.iter().enumerate().all(|(i, m)| {
+            cells
+                .get(from + i)
+                .is_some_and(|c| !blank(c, *m) && read(c, *m).is_some())
+        });
+    let floor = match cells.iter().find(|c| c.column_guessed) {
+        Some(cell) if !fills_every_column => {
+            table.issues.push(format!(
+                "line {}: the dump's spacing does not show this row's columns: its amounts are uncertain",
+                cell.at
+            ));
+            CellStatus::Uncertain
+        }
+        _ => floor,
+    };
     let floor = if shifted {
         CellStatus::Uncertain
     } else {
