@@ -420,8 +420,44 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     record.encoding = layer.encoding;
     record.layout = layer.layout;
     let g = Grammar::global();
-    let format = layer.format;
     let hint = layer.hint;
+    let as_flow = spacing_in_doubt(&layer).then(|| {
+        let text = single_spaced(&layer.text);
+        TextLayer {
+            notes: layer.notes.clone(),
+            damaged_lines: layer.damaged_lines.clone(),
+            items: layout::items(&text, layout::LayoutKind::Flow),
+            text,
+            layout: layout::LayoutKind::Flow.as_str(),
+            ..layer
+        }
+    });
+    let (mut doc, mut results) = checked(g, layer);
+    if let Some(flow) = as_flow {
+        let (flow_doc, flow_results) = checked(g, flow);
+        let (placed, placed_as_flow) = (placed_cells(&doc), placed_cells(&flow_doc));
+        let pass = |r: &[check::CheckResult]| count(r, CheckOutcome::Pass);
+        let fail = |r: &[check::CheckResult]| count(r, CheckOutcome::Fail);
+        // The words in order must place more cells, prove more of them,
+        // and hold together: at most one check in ten failing (words out of
+        // their rows, as a dump of text blocks prints them, fail many).
+        let (passed, failed) = (pass(&flow_results), fail(&flow_results));
+        if placed_as_flow > placed && passed > pass(&results) && 10 * failed <= passed + failed {
+            doc = flow_doc;
+            results = flow_results;
+            doc.issues.push(format!(
+                "the dump's spacing does not show the columns of most rows ({placed} cells placed by it): its words were read in order, the arithmetic placing the amounts ({placed_as_flow} cells)"
+            ));
+        }
+    }
+    finish(record, doc, results, hint)
+}
+
+/// A text layer recognised and checked: its document, its cells flagged by
+/// the checks, and the checks' results.
+fn checked(g: &'static Grammar, layer: TextLayer) -> (Document, Vec<check::CheckResult>) {
+    let format = layer.format;
+    let by_position = places_by_position(layer.layout);
     let mut doc = recognised(g, layer);
     let ids = check::identities(&doc, g);
     solve::digits::confirm_restored(&mut doc, &ids);
@@ -430,10 +466,58 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
         solve::digits::restore_cut_digits(&mut doc, &ids);
     }
     let results = check::check_and_flag(&mut doc, g, ids);
-    if places_by_position(record.layout) {
+    if by_position {
         check::doubt_columns_stated_as_another_measure(&mut doc, g);
     }
-    finish(record, doc, results, hint)
+    (doc, results)
+}
+
+/// Whether an aligned dump's spacing leaves most rows' columns a guess:
+/// spaces that do not scale with the page (PyMuPDF's sorted text) set no
+/// two rows alike. Its words may then be read in order, as a flow dump's
+/// are, the arithmetic placing the amounts.
+fn spacing_in_doubt(layer: &TextLayer) -> bool {
+    let rows = layer.items.iter().filter_map(|i| match i {
+        Item::Row { cells, .. } => Some(cells.iter().any(|c| c.column_guessed)),
+        Item::Text { .. } => None,
+    });
+    let (guessed, all) = rows.fold((0, 0), |(g, n), guessed| (g + usize::from(guessed), n + 1));
+    layer.layout == layout::LayoutKind::Aligned.as_str() && 2 * guessed > all
+}
+
+/// Each line with its runs of spaces made one, as a flow dump sets its
+/// words (line numbers kept; a page's form feed stays on its first word).
+fn single_spaced(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let words = line.trim_start_matches('\u{c}');
+        out.push_str(&line[..line.len() - words.len()]);
+        let mut words = words.split(' ').filter(|w| !w.is_empty());
+        if let Some(first) = words.next() {
+            out.push_str(first);
+            for w in words {
+                out.push(' ');
+                out.push_str(w);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Cells a reading placed with certainty (`ok` or `repaired`).
+fn placed_cells(doc: &Document) -> usize {
+    doc.tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .flat_map(|r| &r.values)
+        .filter(|v| v.status != CellStatus::Uncertain)
+        .count()
+}
+
+/// How many checks came out `outcome`.
+fn count(results: &[check::CheckResult], outcome: CheckOutcome) -> usize {
+    results.iter().filter(|c| c.outcome == outcome).count()
 }
 
 /// Whether a text dump's layout placed amounts in their columns by where
@@ -926,6 +1010,74 @@ mod tests {
                 .starts_with("no amounts read from the 8 tables recognised: "),
             "{}",
             o.document.error
+        );
+    }
+
+    /// PyMuPDF's sorted text (`get_text(sort=True)`) of a Shanghai
+    /// expenditure table: spaces that do not scale with the page set no two
+    /// rows' amounts at the same places, so the spacing shows no row's
+    /// columns and a row printing two of three amounts is a guess. Its
+    /// words read in order, as a flow dump's, the sums place every amount.
+    #[test]
+    fn an_aligned_dump_whose_spacing_shows_no_columns_is_read_in_order() {
+        let text = "\
+                 2025年部门支出预算总表
+编制部门：上海市普陀区人民政府办公室                                       单位：元
+               项目                            支出预算
+ 功能分类科目编码
+                功能分类科目名称           合计       基本支出      项目支出
+ 类  款  项
+ 201       一般公共服务支出                                   82,096,797.42      15,686,797.42       66,410,000.00
+ 201    03    政府办公厅（室）及相关机构事务                     82,096,797.42      15,686,797.42       66,410,000.00
+ 201    03    01 行政运行                                           12,029,501.84      11,919,501.84          110,000.00
+ 201    03    02 一般行政管理事务                                   46,140,000.00                          46,140,000.00
+ 201    03    50 事业运行                                            3,807,295.58       3,767,295.58           40,000.00
+ 201    03    99 其他政府办公厅（室）及相关机构事务支出             20,120,000.00                          20,120,000.00
+ 208       社会保障和就业支出                                  4,213,779.28       4,213,779.28
+ 208    05    行政事业单位养老支出                                4,213,779.28       4,213,779.28
+ 208    05    01 行政单位离退休                                      1,554,220.00       1,554,220.00
+ 208    05    05 机关事业单位基本养老保险缴费支出                    1,763,159.52       1,763,159.52
+ 208    05    06 机关事业单位职业年金缴费支出                          881,579.76         881,579.76
+ 208    05    99 其他行政事业单位养老支出                               14,820.00          14,820.00
+210       卫生健康支出                                        1,097,073.43       1,097,073.43
+210    11    行政事业单位医疗                                    1,097,073.43       1,097,073.43
+210    11    01 行政单位医疗                                          782,855.28         782,855.28
+210    11    02 事业单位医疗                                          314,218.15         314,218.15
+221       住房保障支出                                        3,609,125.22       3,609,125.22
+221    02    住房改革支出                                        3,609,125.22       3,609,125.22
+221    02    01 住房公积金                                          1,741,445.22       1,741,445.22
+221    02    03 购房补贴                                            1,867,680.00       1,867,680.00
+              合计                                    91,016,775.35      24,606,775.35       66,410,000.00
+";
+        let o = process_bytes(text.as_bytes(), "mupdf-sorted.txt");
+        let cell = |code: &str, measure: &str| {
+            o.line_items
+                .iter()
+                .filter(|i| i.table == "expenditure" && &*i.code == code && i.measure == measure)
+                .map(|i| (i.amount.as_str(), i.status))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(cell("2010301", "basic"), [("11919501.84", "ok")]);
+        assert_eq!(cell("2010302", "project"), [("46140000.00", "repaired")]);
+        assert_eq!(cell("2010302", "basic"), []);
+        assert_eq!(cell("2080599", "basic"), [("14820.00", "repaired")]);
+        assert_eq!(o.line_items.len(), 47);
+        assert!(o.line_items.iter().all(|i| i.status != "uncertain"));
+        assert!(
+            o.issues.iter().any(|i| i.issue.starts_with(
+                "the dump's spacing does not show the columns of most rows (0 cells placed by it)"
+            )),
+            "{:?}",
+            o.issues
+        );
+        assert_eq!(o.document.layout, "aligned");
+    }
+
+    #[test]
+    fn single_spacing_keeps_lines_and_page_breaks() {
+        assert_eq!(
+            single_spaced(" 201    03  行政运行   12.00\n\n\u{c}   合计  12.00\n"),
+            "201 03 行政运行 12.00\n\n\u{c}合计 12.00\n"
         );
     }
 
