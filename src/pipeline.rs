@@ -458,7 +458,14 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
 fn checked(g: &'static Grammar, layer: TextLayer) -> (Document, Vec<check::CheckResult>) {
     let format = layer.format;
     let by_position = places_by_position(layer.layout);
+    let aligned = layer.layout == layout::LayoutKind::Aligned.as_str();
     let mut doc = recognised(g, layer);
+    if aligned {
+        recognise::doubt::codes_printed_again(&mut doc);
+    }
+    if by_position {
+        recognise::doubt::codes_no_other_table_has(&mut doc);
+    }
     let ids = check::identities(&doc, g);
     solve::digits::confirm_restored(&mut doc, &ids);
     // A workbook's cells hold their values whole: no digit was cut.

@@ -8,6 +8,7 @@
 
 mod absent;
 mod columns;
+pub mod doubt;
 mod flow;
 mod meta;
 mod pages;

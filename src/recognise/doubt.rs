@@ -1,0 +1,228 @@
+//! Doubts cast on rows a positional dump (aligned or flow) may have read
+//! with a wrong code: the layout lost a level of it, and the amounts,
+//! though they add up, belong to another code than the one output. Applied
+//! to the recognised document, before the checks (whose attribution of a
+//! failure to extraction counts uncertain cells).
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::model::{CellStatus, Document, Row};
+use crate::normalize;
+
+/// An aligned dump's row whose code an earlier row of its table has (not
+/// a project sharing its function's code) lost a level of it (`302 39
+/// 其他交通费用` read as `302` when its `39` is gone) or repeats a row over
+/// a page: either way its amounts are not surely the code's, and its cells
+/// are no surer than `uncertain`. (A flow dump's rows are doubted so as
+/// they are read.)
+pub fn codes_printed_again(doc: &mut Document) {
+    for table in &mut doc.tables {
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut again = Vec::new();
+        for (i, row) in table.rows.iter().enumerate() {
+            if let (Some(code), true) = (&row.code, row.project.is_empty()) {
+                if !seen.insert(code.as_str()) {
+                    again.push(i);
+                }
+            }
+        }
+        for i in again {
+            let row = &mut table.rows[i];
+            let mut doubted = false;
+            for v in row
+                .values
+                .iter_mut()
+                .filter(|v| v.status != CellStatus::Uncertain)
+            {
+                v.status = CellStatus::Uncertain;
+                doubted = true;
+            }
+            if doubted {
+                let code = row.code.as_ref().map_or("", |c| c.as_str());
+                table.issues.push(format!(
+                    "line {}: code {code} printed on an earlier row too: this row may have lost a level of its code, its amounts are uncertain",
+                    row.at
+                ));
+            }
+        }
+    }
+}
+
+/// Whether two codes are of one classification: functional (`2…`) or
+/// economic (`3…`, `5…`) codes name some items alike (`住房公积金` is
+/// 2210201 and 30113).
+fn same_scheme(a: &str, b: &str) -> bool {
+    a.bytes().next() == b.bytes().next()
+}
+
+/// A coded row whose code no other table prints, while other tables print
+/// its name under another code (`208 06 机关事业单位职业年金缴费支出`, its
+/// `05` lost, where the other tables print `2080506`; codes of one
+/// classification): the code lost a
+/// level, and its cells are no surer than `uncertain`. A code another table
+/// prints too is the document's own, whatever its name.
+pub fn codes_no_other_table_has(doc: &mut Document) {
+    // A two-sided table numbers its 类 (`一、公共安全支出`).
+    let name = |row: &Row| normalize::strip_ordinal(&row.item).to_string();
+    let coded = |row: &&Row| row.project.is_empty() && row.code.is_some() && !row.item.is_empty();
+    // Per code and per name: the tables printing it.
+    let mut tables_of_code: HashMap<&str, BTreeSet<usize>> = HashMap::new();
+    let mut codes_of_name: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+    for (t, table) in doc.tables.iter().enumerate() {
+        for row in table.rows.iter().filter(coded) {
+            let code = row.code.as_ref().map_or("", |c| c.as_str());
+            tables_of_code.entry(code).or_default().insert(t);
+            codes_of_name
+                .entry(name(row))
+                .or_default()
+                .push((t, code.to_string()));
+        }
+    }
+    let mut doubted: Vec<(usize, usize, String)> = Vec::new();
+    for (t, table) in doc.tables.iter().enumerate() {
+        let coded_table = table.rows.iter().any(|r| coded(&r));
+        for (i, row) in table.rows.iter().enumerate() {
+            if !row.project.is_empty() || row.item.is_empty() || row.is_total() {
+                continue;
+            }
+            let code = row.code.as_ref().map(|c| c.as_str());
+            if code.is_some_and(|c| {
+                tables_of_code
+                    .get(c)
+                    .is_some_and(|ts| ts.iter().any(|u| *u != t))
+            }) {
+                continue;
+            }
+            // A row of a coded table printed without its code: its code's
+            // levels all lost (a name another table codes).
+            if code.is_none() && !coded_table {
+                continue;
+            }
+            let elsewhere = codes_of_name.get(&name(row)).and_then(|cs| {
+                cs.iter().find(|(u, c)| {
+                    // Against one other table's code, which is the lost
+                    // level's is a toss-up; against two, it is this row's.
+                    let printed_more = || {
+                        tables_of_code
+                            .get(c.as_str())
+                            .is_some_and(|ts| ts.len() > 1)
+                    };
+                    *u != t
+                        && code
+                            .is_none_or(|code| c != code && same_scheme(c, code) && printed_more())
+                })
+            });
+            if let Some((_, other)) = elsewhere {
+                doubted.push((t, i, other.clone()));
+            }
+        }
+    }
+    for (t, i, other) in doubted {
+        let table = &mut doc.tables[t];
+        let row = &mut table.rows[i];
+        let mut any = false;
+        for v in row
+            .values
+            .iter_mut()
+            .filter(|v| v.status != CellStatus::Uncertain)
+        {
+            v.status = CellStatus::Uncertain;
+            any = true;
+        }
+        if any {
+            let printed = match &row.code {
+                Some(c) => format!("code {} is in no other table", c.as_str()),
+                None => "printed without a code".to_string(),
+            };
+            table.issues.push(format!(
+                "line {}: {printed}, while other tables print '{}' as {other}: the row may have lost its code or a level of it, its amounts are uncertain",
+                row.at, row.item
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::amount::Amount;
+    use crate::model::{Code, Provenance};
+    use crate::testing::{expenditure_document, value};
+
+    fn row(code: &str, item: &str, line: u32) -> Row {
+        Row {
+            section: None,
+            code: Code::new(code),
+            item: item.into(),
+            project: String::new(),
+            values: vec![value("total", Amount::from_cents(100), CellStatus::Ok)],
+            at: Provenance::Line(line),
+        }
+    }
+
+    fn statuses(doc: &Document, t: usize) -> Vec<CellStatus> {
+        doc.tables[t]
+            .rows
+            .iter()
+            .map(|r| r.values[0].status)
+            .collect()
+    }
+
+    #[test]
+    fn a_code_printed_again_doubts_the_later_row() {
+        // `302 39 其他交通费用` with its `39` lost reads as 302 again.
+        let mut doc = expenditure_document(vec![
+            row("302", "商品和服务支出", 1),
+            row("30201", "办公费", 2),
+            row("302", "其他交通费用", 3),
+        ]);
+        codes_printed_again(&mut doc);
+        use CellStatus::*;
+        assert_eq!(statuses(&doc, 0), [Ok, Ok, Uncertain]);
+        assert!(
+            doc.tables[0].issues[0].starts_with("line 3: code 302 printed on an earlier row too")
+        );
+    }
+
+    #[test]
+    fn a_code_no_other_table_prints_for_a_name_they_code_otherwise_is_doubted() {
+        let other = |rows| expenditure_document(rows).tables.remove(0);
+        let mut doc = expenditure_document(vec![
+            row("208", "社会保障和就业支出", 1),
+            // Its `05` lost: 2080506 read as 20806.
+            row("20806", "机关事业单位职业年金缴费支出", 2),
+            // Economic and functional codes name items alike.
+            row("30113", "住房公积金", 3),
+            // A code the other table prints too is the document's.
+            row("2210201", "住房公积金", 4),
+            // Every level lost: the name alone, in a coded table.
+            row("", "行政单位医疗", 5),
+            row("", "合计", 6),
+        ]);
+        let others = || {
+            other(vec![
+                row("208", "社会保障和就业支出", 1),
+                row("2080506", "机关事业单位职业年金缴费支出", 2),
+                row("2210201", "住房公积金", 3),
+                row("2101101", "行政单位医疗", 4),
+            ])
+        };
+        // One other table printing 2080506: which code lost a level is a
+        // toss-up, and neither is doubted.
+        let mut two = doc.clone();
+        two.tables.push(others());
+        codes_no_other_table_has(&mut two);
+        use CellStatus::*;
+        assert_eq!(statuses(&two, 0), [Ok, Ok, Ok, Ok, Uncertain, Ok]);
+        assert_eq!(statuses(&two, 1), [Ok; 4]);
+        doc.tables.push(others());
+        doc.tables.push(others());
+        codes_no_other_table_has(&mut doc);
+        assert_eq!(statuses(&doc, 0), [Ok, Uncertain, Ok, Ok, Uncertain, Ok]);
+        assert_eq!(statuses(&doc, 1), [Ok; 4]);
+        assert_eq!(statuses(&doc, 2), [Ok; 4]);
+        assert_eq!(doc.tables[0].issues.len(), 2, "{:?}", doc.tables[0].issues);
+        assert!(doc.tables[0].issues[0].contains("code 20806 is in no other table"));
+        assert!(doc.tables[0].issues[1].contains("printed without a code"));
+    }
+}
