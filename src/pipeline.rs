@@ -421,6 +421,8 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     record.layout = layer.layout;
     let g = Grammar::global();
     let hint = layer.hint;
+    let format = layer.format;
+    let by_position = places_by_position(layer.layout);
     let as_flow = spacing_in_doubt(&layer).then(|| {
         let text = single_spaced(&layer.text);
         TextLayer {
@@ -432,39 +434,105 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
             ..layer
         }
     });
-    let (mut doc, mut results) = checked(g, layer);
-    if let Some(flow) = as_flow {
-        let (flow_doc, flow_results) = checked(g, flow);
-        let (placed, placed_as_flow) = (placed_cells(&doc), placed_cells(&flow_doc));
-        let pass = |r: &[check::CheckResult]| count(r, CheckOutcome::Pass);
-        let fail = |r: &[check::CheckResult]| count(r, CheckOutcome::Fail);
-        // The words in order must place more cells, prove more of them,
-        // and hold together: at most one check in ten failing (words out of
-        // their rows, as a dump of text blocks prints them, fail many).
-        let (passed, failed) = (pass(&flow_results), fail(&flow_results));
-        if placed_as_flow > placed && passed > pass(&results) && 10 * failed <= passed + failed {
-            doc = flow_doc;
-            results = flow_results;
-            doc.issues.push(format!(
-                "the dump's spacing does not show the columns of most rows ({placed} cells placed by it): its words were read in order, the arithmetic placing the amounts ({placed_as_flow} cells)"
-            ));
-        }
+    let doc = read(g, layer);
+    let flow = as_flow.map(|flow| read(g, flow));
+    let merged = flow
+        .as_ref()
+        .and_then(|flow| with_tables_placing_more(&doc, flow));
+    let (mut doc, mut results) = checked(g, doc, format, by_position);
+    // The readings in order: the whole dump's words in order, then only
+    // the tables the spacing left in doubt (preferred when they place as
+    // many cells: the other tables keep the cells their columns placed).
+    let readings = flow
+        .map(|flow| (flow, None))
+        .into_iter()
+        .chain(merged.map(|(merged, swapped)| (merged, Some(swapped))))
+        .map(|(d, swapped)| (checked(g, d, format, by_position), swapped));
+    let pass = |r: &[check::CheckResult]| count(r, CheckOutcome::Pass);
+    let fail = |r: &[check::CheckResult]| count(r, CheckOutcome::Fail);
+    let (placed, passed) = (placed_cells(&doc), pass(&results));
+    // A reading must place more cells, prove more of them, and hold
+    // together: at most one check in ten failing (words out of their rows,
+    // as a dump of text blocks prints them, fail many).
+    let better = readings
+        .map(|((d, r), swapped)| (placed_cells(&d), d, r, swapped))
+        .filter(|(placed_now, _, r, _)| {
+            let (p, f) = (pass(r), fail(r));
+            *placed_now > placed && p > passed && 10 * f <= p + f
+        })
+        .max_by_key(|(placed_now, ..)| *placed_now);
+    if let Some((placed_now, better_doc, better_results, swapped)) = better {
+        doc = better_doc;
+        results = better_results;
+        let read = match swapped {
+            Some(n) => format!("{n} table(s) the spacing left in doubt read"),
+            None => "read".to_string(),
+        };
+        doc.issues.push(format!(
+            "the dump's spacing does not show the columns of most rows: {read} with the words in order, the arithmetic placing the amounts ({placed} cells placed → {placed_now})"
+        ));
     }
     finish(record, doc, results, hint)
 }
 
-/// A text layer recognised and checked: its document, its cells flagged by
-/// the checks, and the checks' results.
-fn checked(g: &'static Grammar, layer: TextLayer) -> (Document, Vec<check::CheckResult>) {
-    let format = layer.format;
-    let by_position = places_by_position(layer.layout);
+/// A text layer recognised, with the doubts of its layout cast.
+fn read(g: &'static Grammar, layer: TextLayer) -> Document {
     let aligned = layer.layout == layout::LayoutKind::Aligned.as_str();
     let mut doc = recognised(g, layer);
     if aligned {
         recognise::doubt::codes_printed_again(&mut doc);
     }
+    doc
+}
+
+/// The aligned reading with each table whose cells it left mostly
+/// uncertain (or lost) and the flow reading of the same text placed more
+/// of (the same kind's n-th table) taken from the flow reading, and how
+/// many were; `None` when none was. A table the spacing did show keeps its
+/// reading, cells placed by their columns.
+fn with_tables_placing_more(aligned: &Document, flow: &Document) -> Option<(Document, usize)> {
+    let count = |t: &crate::model::Table, uncertain: bool| {
+        t.rows
+            .iter()
+            .flat_map(|r| &r.values)
+            .filter(|v| (v.status == CellStatus::Uncertain) == uncertain)
+            .count()
+    };
+    let placed = |t: &crate::model::Table| count(t, false);
+    let in_doubt = |t: &crate::model::Table| count(t, true) >= placed(t);
+    let nth = |tables: &[crate::model::Table], i: usize| {
+        tables[..i]
+            .iter()
+            .filter(|t| t.kind == tables[i].kind)
+            .count()
+    };
+    let mut merged = aligned.clone();
+    let mut swapped = 0;
+    for (i, table) in flow.tables.iter().enumerate() {
+        let n = nth(&flow.tables, i);
+        let same = (0..merged.tables.len())
+            .find(|&j| merged.tables[j].kind == table.kind && nth(&merged.tables, j) == n);
+        if let Some(j) = same {
+            if in_doubt(&merged.tables[j]) && placed(table) > placed(&merged.tables[j]) {
+                merged.tables[j] = table.clone();
+                swapped += 1;
+            }
+        }
+    }
+    (swapped > 0).then_some((merged, swapped))
+}
+
+/// A recognised document checked: its cells flagged by the checks, and
+/// the checks' results.
+fn checked(
+    g: &'static Grammar,
+    mut doc: Document,
+    format: &str,
+    by_position: bool,
+) -> (Document, Vec<check::CheckResult>) {
     if by_position {
         recognise::doubt::codes_no_other_table_has(&mut doc);
+        recognise::doubt::names_tables_disagree_on(g, &mut doc);
     }
     let ids = check::identities(&doc, g);
     solve::digits::confirm_restored(&mut doc, &ids);
@@ -1072,7 +1140,7 @@ mod tests {
         assert!(o.line_items.iter().all(|i| i.status != "uncertain"));
         assert!(
             o.issues.iter().any(|i| i.issue.starts_with(
-                "the dump's spacing does not show the columns of most rows (0 cells placed by it)"
+                "the dump's spacing does not show the columns of most rows: 1 table(s) the spacing left in doubt read with the words in order, the arithmetic placing the amounts (0 cells placed → 47)"
             )),
             "{:?}",
             o.issues

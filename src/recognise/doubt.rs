@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::grammar::Grammar;
 use crate::model::{CellStatus, Document, Row};
 use crate::normalize;
 
@@ -46,6 +47,15 @@ pub fn codes_printed_again(doc: &mut Document) {
             }
         }
     }
+}
+
+/// A coded row whose name more tables contradict than confirm (a code
+/// token moved onto another row: `204 06 13 公共法律服务` where the other
+/// tables print 2040613 as 信息化建设): its `ok` cells are `uncertain`.
+/// A flow dump's tables get this when read; an aligned dump's tables, and
+/// a mix of both readings, here (again for a flow table: no change).
+pub fn names_tables_disagree_on(g: &Grammar, doc: &mut Document) {
+    super::flow::doubt_names_tables_disagree_on(g, doc);
 }
 
 /// Whether two codes are of one classification: functional (`2…`) or
