@@ -464,12 +464,12 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     if let Some((placed_now, better_doc, better_results, swapped)) = better {
         doc = better_doc;
         results = better_results;
-        let read = match swapped {
+        let what = match swapped {
             Some(n) => format!("{n} table(s) the spacing left in doubt read"),
             None => "read".to_string(),
         };
         doc.issues.push(format!(
-            "the dump's spacing does not show the columns of most rows: {read} with the words in order, the arithmetic placing the amounts ({placed} cells placed → {placed_now})"
+            "the dump's spacing does not show the columns of most rows: {what} with the words in order, the arithmetic placing the amounts ({placed} cells placed → {placed_now})"
         ));
     }
     finish(record, doc, results, hint)
@@ -491,15 +491,15 @@ fn read(g: &'static Grammar, layer: TextLayer) -> Document {
 /// many were; `None` when none was. A table the spacing did show keeps its
 /// reading, cells placed by their columns.
 fn with_tables_placing_more(aligned: &Document, flow: &Document) -> Option<(Document, usize)> {
-    let count = |t: &crate::model::Table, uncertain: bool| {
+    let cells = |t: &crate::model::Table, uncertain: bool| {
         t.rows
             .iter()
             .flat_map(|r| &r.values)
             .filter(|v| (v.status == CellStatus::Uncertain) == uncertain)
             .count()
     };
-    let placed = |t: &crate::model::Table| count(t, false);
-    let in_doubt = |t: &crate::model::Table| count(t, true) >= placed(t);
+    let placed = |t: &crate::model::Table| cells(t, false);
+    let in_doubt = |t: &crate::model::Table| cells(t, true) >= placed(t);
     let nth = |tables: &[crate::model::Table], i: usize| {
         tables[..i]
             .iter()

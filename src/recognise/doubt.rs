@@ -29,16 +29,7 @@ pub fn codes_printed_again(doc: &mut Document) {
         }
         for i in again {
             let row = &mut table.rows[i];
-            let mut doubted = false;
-            for v in row
-                .values
-                .iter_mut()
-                .filter(|v| v.status != CellStatus::Uncertain)
-            {
-                v.status = CellStatus::Uncertain;
-                doubted = true;
-            }
-            if doubted {
+            if doubt(row) {
                 let code = row.code.as_ref().map_or("", |c| c.as_str());
                 table.issues.push(format!(
                     "line {}: code {code} printed on an earlier row too: this row may have lost a level of its code, its amounts are uncertain",
@@ -47,6 +38,20 @@ pub fn codes_printed_again(doc: &mut Document) {
             }
         }
     }
+}
+
+/// Makes a row's sure cells `uncertain`; whether it had any.
+fn doubt(row: &mut Row) -> bool {
+    let mut any = false;
+    for v in row
+        .values
+        .iter_mut()
+        .filter(|v| v.status != CellStatus::Uncertain)
+    {
+        v.status = CellStatus::Uncertain;
+        any = true;
+    }
+    any
 }
 
 /// A coded row whose name more tables contradict than confirm (a code
@@ -65,11 +70,12 @@ fn same_scheme(a: &str, b: &str) -> bool {
     a.bytes().next() == b.bytes().next()
 }
 
-/// A coded row whose code no other table prints, while other tables print
-/// its name under another code (`208 06 机关事业单位职业年金缴费支出`, its
-/// `05` lost, where the other tables print `2080506`; codes of one
-/// classification): the code lost a
-/// level, and its cells are no surer than `uncertain`. A code another table
+/// A coded row whose code no other table prints, while two other tables
+/// print its name under another code of its classification (`208 06
+/// 机关事业单位职业年金缴费支出`, its `05` lost, where the other tables print
+/// `2080506`), lost a level of its code; a row of a coded table printed
+/// without a code whose name another table codes lost all of them. Either
+/// way its cells are no surer than `uncertain`. A code another table
 /// prints too is the document's own, whatever its name.
 pub fn codes_no_other_table_has(doc: &mut Document) {
     // A two-sided table numbers its 类 (`一、公共安全支出`).
@@ -130,16 +136,7 @@ pub fn codes_no_other_table_has(doc: &mut Document) {
     for (t, i, other) in doubted {
         let table = &mut doc.tables[t];
         let row = &mut table.rows[i];
-        let mut any = false;
-        for v in row
-            .values
-            .iter_mut()
-            .filter(|v| v.status != CellStatus::Uncertain)
-        {
-            v.status = CellStatus::Uncertain;
-            any = true;
-        }
-        if any {
+        if doubt(row) {
             let printed = match &row.code {
                 Some(c) => format!("code {} is in no other table", c.as_str()),
                 None => "printed without a code".to_string(),
