@@ -421,8 +421,7 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     record.layout = layer.layout;
     let g = Grammar::global();
     let hint = layer.hint;
-    let format = layer.format;
-    let by_position = places_by_position(layer.layout);
+    let (format, layout) = (layer.format, layer.layout);
     let as_flow = spacing_in_doubt(&layer).then(|| {
         let text = single_spaced(&layer.text);
         TextLayer {
@@ -439,7 +438,7 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     let merged = flow
         .as_ref()
         .and_then(|flow| with_tables_placing_more(&doc, flow));
-    let (mut doc, mut results) = checked(g, doc, format, by_position);
+    let (mut doc, mut results) = checked(g, doc, format, layout);
     // The readings in order: the whole dump's words in order, then only
     // the tables the spacing left in doubt (preferred when they place as
     // many cells: the other tables keep the cells their columns placed).
@@ -447,7 +446,7 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
         .map(|flow| (flow, None))
         .into_iter()
         .chain(merged.map(|(merged, swapped)| (merged, Some(swapped))))
-        .map(|(d, swapped)| (checked(g, d, format, by_position), swapped));
+        .map(|(d, swapped)| (checked(g, d, format, layout), swapped));
     let pass = |r: &[check::CheckResult]| count(r, CheckOutcome::Pass);
     let fail = |r: &[check::CheckResult]| count(r, CheckOutcome::Fail);
     let (placed, passed) = (placed_cells(&doc), pass(&results));
@@ -523,15 +522,20 @@ fn with_tables_placing_more(aligned: &Document, flow: &Document) -> Option<(Docu
 }
 
 /// A recognised document checked: its cells flagged by the checks, and
-/// the checks' results.
+/// the checks' results. `layout`: the dump's, as detected (a reading of an
+/// aligned dump in word order is still an aligned dump's).
 fn checked(
     g: &'static Grammar,
     mut doc: Document,
     format: &str,
-    by_position: bool,
+    layout: &str,
 ) -> (Document, Vec<check::CheckResult>) {
+    let by_position = places_by_position(layout);
     if by_position {
         recognise::doubt::codes_no_other_table_has(&mut doc);
+    }
+    // (A flow dump's tables were so doubted as they were recognised.)
+    if layout == layout::LayoutKind::Aligned.as_str() {
         recognise::doubt::names_tables_disagree_on(g, &mut doc);
     }
     let ids = check::identities(&doc, g);

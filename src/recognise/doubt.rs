@@ -57,8 +57,9 @@ fn doubt(row: &mut Row) -> bool {
 /// A coded row whose name more tables contradict than confirm (a code
 /// token moved onto another row: `204 06 13 公共法律服务` where the other
 /// tables print 2040613 as 信息化建设): its `ok` cells are `uncertain`.
-/// A flow dump's tables get this when read; an aligned dump's tables, and
-/// a mix of both readings, here (again for a flow table: no change).
+/// A flow dump's tables get this when read; an aligned dump's readings
+/// here (its tables read in word order again: no change, the rule reads
+/// names and codes, not statuses).
 pub fn names_tables_disagree_on(g: &Grammar, doc: &mut Document) {
     super::flow::doubt_names_tables_disagree_on(g, doc);
 }

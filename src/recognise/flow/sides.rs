@@ -16,10 +16,10 @@
 //! expenditure label on its line (or the income total's, after `收入总计`).
 //! That reading is taken only when it proves itself: every text a header
 //! word, an item or a total; the expenditure items classes in the order of
-//! their codes, the income items numbered one list in order; as many runs as items and the total; every run's total
-//! the sum of its other columns, the total run the sum of the others; the
-//! income items adding up to the income total, and that to the
-//! expenditure total.
+//! their codes, the income items numbered one list in order; as many runs
+//! as items and the total; every run's total the sum of its other columns,
+//! the total run the sum of the others; the income items adding up to the
+//! income total, and that to the expenditure total.
 
 use crate::amount::Amount;
 use crate::grammar::{Grammar, HeaderMeaning, Measure};
@@ -52,7 +52,8 @@ pub(super) fn read_sides(
                 .then(|| Amount::parse(t))
                 .flatten()?;
             let next = tokens.get(k + 1).filter(|(next_at, _)| *next_at == at);
-            let before_expenditure = next.is_some_and(|(_, n)| class_item(g, n).is_some());
+            let before_expenditure =
+                next.is_some_and(|(_, n)| class_item(g, &normalize::label(n)).is_some());
             if after_income_total {
                 income_total = Some((at, amount));
             } else if before_expenditure {
@@ -72,7 +73,7 @@ pub(super) fn read_sides(
             "收入总计" => after_income_total = income_total.is_none(),
             "支出总计" => expenditure_total = Some(at),
             _ => {
-                if let Some(code) = class_item(g, t) {
+                if let Some(code) = class_item(g, &label) {
                     expenditure.push((label.into_owned(), code, at));
                 } else if normalize::strip_ordinal(&label).len() < label.len() {
                     income.push((label.into_owned(), at, None));
@@ -202,10 +203,10 @@ pub(super) fn read_sides(
     Some(out)
 }
 
-/// The class an expenditure item names (`一、一般公共服务支出` → 201).
-fn class_item(g: &Grammar, text: &str) -> Option<Code> {
-    let label = normalize::label(text);
-    let name = normalize::strip_ordinal(&label);
+/// The class an expenditure item names (`一、一般公共服务支出` → 201), its
+/// label normalised.
+fn class_item(g: &Grammar, label: &str) -> Option<Code> {
+    let name = normalize::strip_ordinal(label);
     if name.len() == label.len() {
         return None;
     }

@@ -249,22 +249,26 @@ pub(super) fn read_streams(
     let in_row_order = codes_in_row_order(&levels[levels_before_names..])
         .filter(|codes| codes.len() == coded_rows && is_listed_tree(codes));
     let as_columns = in_row_order.is_none();
-    // The coded rows' amounts the sums compare: every column where every
-    // row prints every column, else the total alone.
+    // Codes read as columns: the coded rows' amounts the sums compare,
+    // every column where every row prints every column, else the total
+    // alone (read once for both passes below).
     let whole = runs.iter().all(|r| r.len() == width);
-    let sums: Option<Vec<Vec<i64>>> = names
-        .iter()
-        .zip(&runs)
-        .filter(|(name, _)| !is_total_start(&name.label))
-        .map(|(_, run)| {
-            let compared = if whole { &run[..] } else { &run[..1] };
-            compared
-                .iter()
-                .map(|a| Amount::parse(a).map(|a| a.cents))
-                .collect()
-        })
-        .collect();
-    let sums = sums?;
+    let sums: Vec<Vec<i64>> = if as_columns {
+        names
+            .iter()
+            .zip(&runs)
+            .filter(|(name, _)| !is_total_start(&name.label))
+            .map(|(_, run)| {
+                let compared = if whole { &run[..] } else { &run[..1] };
+                compared
+                    .iter()
+                    .map(|a| Amount::parse(a).map(|a| a.cents))
+                    .collect()
+            })
+            .collect::<Option<_>>()?
+    } else {
+        Vec::new()
+    };
     let pair_doubting = |names: &[Name], codes: Vec<Code>| {
         let mut read = pair(g, names, &runs, codes, header_text, economic);
         // The 项 column's order is the dump's alone: the sums prove a
