@@ -98,6 +98,11 @@ pub fn restore_expanded_tabs(text: &str) -> Option<String> {
     if memchr::memchr(b'\t', text.as_bytes()).is_some() {
         return None;
     }
+    // Fifty runs are needed: a text with fewer (a flow dump's single
+    // spaces) is passed over before its lines are read.
+    if space_runs(text).take(50).count() < 50 {
+        return None;
+    }
     // Runs of spaces per line, lines of spaces alone aside; and whether a
     // piece between them is a number.
     let lines: Vec<(Vec<usize>, bool)> = text
@@ -178,24 +183,35 @@ pub fn trims_trailing_blanks(text: &str) -> bool {
 /// 438,300`): table rows of an aligned dump. A flow dump puts one space
 /// between the numbers of a row, or a line break.
 fn aligned_lines(text: &str) -> usize {
-    text.lines()
-        .filter(|line| {
-            let b = line.as_bytes();
-            let mut i = 0;
-            while let Some(at) = memchr::memmem::find(&b[i..], b"  ") {
-                let start = i + at;
-                let end = start + b[start..].iter().take_while(|&&c| c == b' ').count();
-                if start > 0
-                    && b[start - 1].is_ascii_digit()
-                    && b.get(end).is_some_and(u8::is_ascii_digit)
-                {
-                    return true;
-                }
-                i = end;
-            }
-            false
-        })
-        .count()
+    // One scan of the text for its runs (this runs on every text without
+    // tabs); a line counts once, however many runs it prints.
+    let b = text.as_bytes();
+    let mut counted_to = 0;
+    let mut lines = 0;
+    for (start, end) in space_runs(text) {
+        if start < counted_to {
+            continue;
+        }
+        if start > 0 && b[start - 1].is_ascii_digit() && b.get(end).is_some_and(u8::is_ascii_digit)
+        {
+            lines += 1;
+            counted_to = memchr::memchr(b'\n', &b[end..]).map_or(b.len(), |n| end + n);
+        }
+    }
+    lines
+}
+
+/// The runs of two spaces or more in `text`, as byte ranges (`start`,
+/// `end`), in order.
+fn space_runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    let (finder, mut from) = (memchr::memmem::Finder::new(b"  "), 0);
+    std::iter::from_fn(move || {
+        let start = from + finder.find(&b[from..])?;
+        let end = start + b[start..].iter().take_while(|&&c| c == b' ').count();
+        from = end;
+        Some((start, end))
+    })
 }
 
 /// The layout of a text with `single` lines holding one leading tab (cells
