@@ -108,6 +108,8 @@ pub struct Grammar {
     /// by their first character, longest first.
     item_names: HashMap<char, Vec<String>>,
     label_headers: Vec<String>,
+    /// Those of four characters or more, in order (`label_column_in`).
+    long_label_headers: Vec<String>,
     pub kinds: Vec<TableKind>,
     ignored_titles: Vec<TitlePattern>,
     title_index: TitleIndex,
@@ -557,6 +559,12 @@ impl Grammar {
             },
             synonym_list,
             item_names,
+            long_label_headers: m
+                .label_headers
+                .iter()
+                .map(|s| normalize::label(s).into_owned())
+                .filter(|l| l.chars().count() >= 4)
+                .collect(),
             label_headers: m
                 .label_headers
                 .iter()
@@ -762,10 +770,10 @@ impl Grammar {
     /// The first label column's heading of four characters or more that
     /// `text` holds.
     fn label_column_in(&self, text: &str) -> Option<&str> {
-        self.label_headers
+        self.long_label_headers
             .iter()
             .map(String::as_str)
-            .find(|l| l.chars().count() >= 4 && text.contains(l))
+            .find(|l| text.contains(l))
     }
 
     /// Whether `text` is a header's words run together on one line

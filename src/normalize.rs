@@ -164,13 +164,15 @@ pub fn is_page_number(line: &str) -> bool {
 /// A page footer (`- 6 -`) or a dump's page-break marker (`-- PAGE_BREAK --`):
 /// not text, not a row, and no end to a table.
 pub fn is_page_marker(line: &str) -> bool {
+    // Called on every line: most start with no dash.
     let t = line.trim();
+    if !(t.starts_with(['-', '—', '－']) && t.ends_with(['-', '—', '－'])) {
+        return false;
+    }
     let inner = t.trim_matches(|c: char| c == '-' || c == '—' || c == '－' || c.is_whitespace());
-    t.starts_with(['-', '—', '－'])
-        && t.ends_with(['-', '—', '－'])
-        && (inner.bytes().all(|b| b.is_ascii_digit()) && !inner.is_empty()
-            || inner.eq_ignore_ascii_case("page_break")
-            || inner.is_empty())
+    inner.bytes().all(|b| b.is_ascii_digit()) && !inner.is_empty()
+        || inner.eq_ignore_ascii_case("page_break")
+        || inner.is_empty()
 }
 
 /// A note under a table (`注：本表反映…`, `备注：…`), which ends it. Only a

@@ -119,7 +119,6 @@ pub(super) fn join_names_over(
 /// A coded table's lines as name pieces and rows, for the readings that
 /// join a row's name lines into its line.
 pub(super) struct NameLines<'a> {
-    g: &'a Grammar,
     lines: &'a [(Provenance, String)],
     kinds: &'a [Line],
     /// The first row's line.
@@ -128,6 +127,10 @@ pub(super) struct NameLines<'a> {
     pub width: usize,
     /// Its width as printed (a Chinese character two columns).
     printed_width: usize,
+    /// Per line, [`Self::one_word`] and [`Self::piece`], worked out once:
+    /// the readings ask them of every line again and again.
+    one_words: Vec<bool>,
+    pieces: Vec<bool>,
 }
 
 impl<'a> NameLines<'a> {
@@ -142,13 +145,31 @@ impl<'a> NameLines<'a> {
             return None;
         }
         let first_row = kinds.iter().position(|k| matches!(k, Line::Row { .. }))?;
+        let one_words: Vec<bool> = (0..lines.len())
+            .map(|i| {
+                let text = lines[i].1.trim();
+                kinds[i] == Line::Name
+                    && !text.contains(char::is_whitespace)
+                    && !g.mentions_label_column(text)
+            })
+            .collect();
+        let pieces = (0..lines.len())
+            .map(|i| {
+                one_words[i]
+                    && !matches!(
+                        g.header(lines[i].1.trim()),
+                        HeaderMeaning::Measure(_) | HeaderMeaning::Label
+                    )
+            })
+            .collect();
         let mut body = NameLines {
-            g,
             lines,
             kinds,
             first_row,
             width: 0,
             printed_width: 0,
+            one_words,
+            pieces,
         };
         let name_lines = (first_row..lines.len()).map(|i| match kinds[i] {
             Line::Name if body.piece(i) => body.text(i).to_string(),
@@ -170,18 +191,12 @@ impl<'a> NameLines<'a> {
     /// header prints (`科目编码`, `项目`; a name may start like a heading
     /// cut short: `事业单位`).
     pub fn piece(&self, i: usize) -> bool {
-        let heading = matches!(
-            self.g.header(self.text(i)),
-            HeaderMeaning::Measure(_) | HeaderMeaning::Label
-        );
-        self.one_word(i) && !heading
+        self.pieces[i]
     }
 
     /// A line of text alone, one word, and no header's words run together.
     fn one_word(&self, i: usize) -> bool {
-        self.kinds[i] == Line::Name
-            && !self.text(i).contains(char::is_whitespace)
-            && !self.g.mentions_label_column(self.text(i))
+        self.one_words[i]
     }
 
     /// [`Self::piece`], or a heading's word among a table's names (a name
