@@ -240,20 +240,25 @@ pub fn opens_item(label: &str) -> bool {
 pub fn strip_ordinal(s: &str) -> &str {
     let mut rest = s.trim_start_matches(['-', '•', '·', ' ']);
     loop {
-        let before = rest;
+        let before = rest.len();
         rest = strip_one_ordinal(rest);
-        if rest == before {
+        // A suffix of what it was: as long, it is the same.
+        if rest.len() == before {
             return rest;
         }
     }
 }
 
 fn strip_one_ordinal(s: &str) -> &str {
-    const CN: &str = "一二三四五六七八九十";
     let inner = s.strip_prefix('(').unwrap_or(s);
     let numeral_len: usize = inner
         .char_indices()
-        .take_while(|(_, c)| CN.contains(*c) || c.is_ascii_digit())
+        .take_while(|(_, c)| {
+            matches!(
+                c,
+                '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+            ) || c.is_ascii_digit()
+        })
         .map(|(_, c)| c.len_utf8())
         .sum();
     if numeral_len == 0 {

@@ -151,9 +151,14 @@ impl WideTables {
         let mut other = Vec::new();
         let mut values = vec![""; file.measures.len()];
         for c in cells {
-            // Measures are interned by the grammar: compare addresses first.
-            let same = |m: &&str| std::ptr::eq(*m, c.measure) || *m == c.measure;
-            match file.measures.iter().position(same) {
+            // Measures are interned by the grammar: addresses first, then
+            // (no two columns name one measure) the text.
+            let at = file
+                .measures
+                .iter()
+                .position(|m| std::ptr::eq(*m, c.measure))
+                .or_else(|| file.measures.iter().position(|m| *m == c.measure));
+            match at {
                 Some(i) => values[i] = &c.amount,
                 None => other.push(format!("{}={}", c.measure, c.amount)),
             }
