@@ -380,16 +380,27 @@ fn is_continuation(line: &str) -> bool {
         "填报部门",
         "部门名称",
     ];
+    // At most sixteen characters besides spaces: counted no further (a
+    // line of prose is long).
+    if line
+        .chars()
+        .filter(|&c| !normalize::is_space(c))
+        .nth(16)
+        .is_some()
+    {
+        return false;
+    }
     let trimmed = line.trim_matches(normalize::is_space);
-    let metadata = METADATA.iter().any(|m| {
-        trimmed
-            .strip_prefix(m)
-            .is_some_and(|rest| rest.starts_with([':', '：']))
-    });
-    normalize::label_len(line) <= 16
-        && !line.contains('。')
+    let metadata = || {
+        METADATA.iter().any(|m| {
+            trimmed
+                .strip_prefix(m)
+                .is_some_and(|rest| rest.starts_with([':', '：']))
+        })
+    };
+    !line.contains('。')
         && !trimmed.starts_with('表')
-        && !metadata
+        && !metadata()
         && !TITLE_ENDS.iter().any(|end| trimmed.ends_with(end))
 }
 
