@@ -197,15 +197,20 @@ fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             Sniffed::Utf8(text) => (UTF_8, Cow::Borrowed(text), None),
             Sniffed::DamagedUtf8(damage) => (UTF_8, String::from_utf8_lossy(bytes), Some(damage)),
             Sniffed::Other(enc, utf8) => {
-                let (text, damage) = decode_leniently(enc, bytes, 0).map_err(|d| match utf8 {
-                    Some(u) => DecodeError::Binary(format!(
-                        "bytes are neither UTF-8 ({u}) nor {} text ({d})",
-                        enc.name()
-                    )),
-                    None => DecodeError::Binary(format!(
-                        "bytes are not valid {} text ({d})",
-                        enc.name()
-                    )),
+                let (text, damage) = decode_leniently(enc, bytes, 0).map_err(|d| {
+                    if utf8 {
+                        // How much was not UTF-8, counted whole for the message.
+                        let (Ok(u) | Err(u)) = utf8_damage(bytes);
+                        DecodeError::Binary(format!(
+                            "bytes are neither UTF-8 ({u}) nor {} text ({d})",
+                            enc.name()
+                        ))
+                    } else {
+                        DecodeError::Binary(format!(
+                            "bytes are not valid {} text ({d})",
+                            enc.name()
+                        ))
+                    }
                 })?;
                 (enc, text, damage)
             }
@@ -301,9 +306,9 @@ enum Sniffed<'b> {
     Utf8(&'b str),
     /// UTF-8 but for a slight damage.
     DamagedUtf8(Damage),
-    /// UTF-16 by its NUL bytes, or else GB18030 (with how much of the bytes
-    /// was not UTF-8).
-    Other(&'static Encoding, Option<Damage>),
+    /// UTF-16 by its NUL bytes, or else GB18030 (`true`: the bytes were
+    /// read as UTF-8 first, too damaged to be).
+    Other(&'static Encoding, bool),
 }
 
 /// Without a BOM: UTF-16 if every other byte is NUL, UTF-8 if valid or
@@ -321,18 +326,39 @@ fn sniff_without_bom(bytes: &[u8]) -> Sniffed<'_> {
         .count();
     let half = sample.len() / 2;
     if half > 8 && nul_odd * 10 > half * 3 && nul_even * 10 < half {
-        return Sniffed::Other(UTF_16LE, None);
+        return Sniffed::Other(UTF_16LE, false);
     }
     if half > 8 && nul_even * 10 > half * 3 && nul_odd * 10 < half {
-        return Sniffed::Other(UTF_16BE, None);
+        return Sniffed::Other(UTF_16BE, false);
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Sniffed::Utf8(text),
+        // Text in another encoding is told from damaged UTF-8 within its
+        // first characters: not scanned whole.
+        Err(_) if surely_not_slight_utf8(bytes) => Sniffed::Other(GB18030, true),
         Err(_) => match utf8_damage(bytes) {
             Ok(damage) => Sniffed::DamagedUtf8(damage),
-            Err(damage) => Sniffed::Other(GB18030, Some(damage)),
+            Err(_) => Sniffed::Other(GB18030, true),
         },
     }
+}
+
+/// Whether [`utf8_damage`] must find more than slight damage, known before
+/// the end: the invalid bytes so far outnumber what the characters still
+/// to come (two bytes each at least) could excuse.
+fn surely_not_slight_utf8(bytes: &[u8]) -> bool {
+    let (mut invalid, mut non_ascii, mut at) = (0, 0, 0);
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        non_ascii += valid.chars().filter(|c| !c.is_ascii()).count();
+        at += valid.len() + chunk.invalid().len();
+        invalid += chunk.invalid().len();
+        let at_most = non_ascii + (bytes.len() - at) / 2;
+        if invalid * Damage::CHARACTERS_PER_BYTE > at_most {
+            return true;
+        }
+    }
+    false
 }
 
 /// The damage of bytes that are not valid UTF-8: `Err` when more than
@@ -432,6 +458,40 @@ mod tests {
         let d = decode(&le).unwrap();
         assert_eq!(d.encoding, "UTF-16LE");
         assert!(d.text.starts_with("表1\t"));
+    }
+
+    #[test]
+    fn damage_is_judged_early_only_when_the_whole_count_agrees() {
+        let text = "表1\t收支总体情况表\n单位：万元\n".repeat(40);
+        let (gb, _, _) = GB18030.encode(&text);
+        let mut damaged = text.as_bytes().to_vec();
+        damaged.insert(8, 0xB0);
+        let mut late = text.as_bytes().to_vec();
+        late.extend(gb.iter());
+        for bytes in [&gb[..], &damaged, &late, &[0xFF; 300][..], b"abc"] {
+            if surely_not_slight_utf8(bytes) {
+                assert!(
+                    utf8_damage(bytes).is_err(),
+                    "{:?}",
+                    &bytes[..8.min(bytes.len())]
+                );
+            }
+        }
+        assert!(surely_not_slight_utf8(&gb));
+        assert!(!surely_not_slight_utf8(&damaged));
+    }
+
+    #[test]
+    fn bytes_neither_utf8_nor_gb18030_are_named_with_both_damages() {
+        let text = "收支总体情况表\n".repeat(40);
+        let (gb, _, _) = GB18030.encode(&text);
+        let bytes: Vec<u8> = gb.iter().flat_map(|&b| [b, 0xFF]).collect();
+        let utf8 = utf8_damage(&bytes).unwrap_err();
+        let message = decode(&bytes).unwrap_err().to_string();
+        assert!(
+            message.contains(&format!("neither UTF-8 ({utf8}) nor gb18030")),
+            "{message}"
+        );
     }
 
     #[test]
