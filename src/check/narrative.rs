@@ -413,14 +413,8 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
                 continue;
             };
             let before = &text[..text.len() - rest.len()];
-            let context: String = before
-                .chars()
-                .rev()
-                .take(16)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            // Its last sixteen characters.
+            let context = &before[before.char_indices().rev().nth(15).map_or(0, |(at, _)| at)..];
             let stated = format!("{number}{}", unit.as_str());
             // The first figure whose phrase matches decides; a `classified`
             // one whose sentence names no row of the table passes on.
