@@ -139,6 +139,13 @@ pub fn is_bare_page_number(s: &str) -> bool {
 /// `共12页 第3页`, `3/12`, or a bare `3` (at most two digits: not a code
 /// like `208`; a split amount's tail carries its decimal point).
 pub fn is_page_number(line: &str) -> bool {
+    // Every form below prints only these: any other character rules the
+    // line out before it is copied.
+    let page_char =
+        |c: char| c.is_whitespace() || c.is_ascii_digit() || matches!(c, '第' | '页' | '共' | '/');
+    if !line.chars().all(page_char) {
+        return false;
+    }
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let page = |s: &str| {

@@ -12,8 +12,10 @@
 
 mod narrative;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::amount::Amount;
 use crate::grammar::identities::{Evidence, RowSelector, Side};
@@ -1749,8 +1751,8 @@ fn evaluate_all(
             .zip(&evaluations)
             .filter_map(|(id, ev)| ev.as_ref().map(|ev| (id, ev)))
     };
-    let mut contradicted = HashSet::new();
-    let mut confirmed = HashSet::new();
+    let mut contradicted = FxHashSet::default();
+    let mut confirmed = FxHashSet::default();
     for (id, ev) in evaluated() {
         let repaired = id.cells().filter(|c| placed(c)).copied();
         if ev.holds {
@@ -1759,7 +1761,7 @@ fn evaluate_all(
             contradicted.extend(repaired);
         }
     }
-    let mut doubtful: HashSet<CellRef> = contradicted.difference(&confirmed).copied().collect();
+    let mut doubtful: FxHashSet<CellRef> = contradicted.difference(&confirmed).copied().collect();
     doubtful.extend(unconfirmed(doc, &confirmed));
     let misread = systematic_failures(doc, g, evaluated());
     doubtful.extend(cells_of_rows(doc, &misread));
@@ -1852,7 +1854,7 @@ fn systematic_failures<'a>(
 /// placement needs it ([`Table::needs_confirmation`]).
 fn unconfirmed<'a>(
     doc: &'a Document,
-    confirmed: &'a HashSet<CellRef>,
+    confirmed: &'a FxHashSet<CellRef>,
 ) -> impl Iterator<Item = CellRef> + 'a {
     doc.tables
         .iter()
@@ -1902,7 +1904,7 @@ fn row_cells(
 /// Whether a failure more likely comes from extraction than from the
 /// publisher; `doubtful` are the repaired cells no identity backs, and the
 /// cells of the rows whose comparisons fail row after row.
-fn extraction_suspect(doc: &Document, id: &Identity, doubtful: &HashSet<CellRef>) -> bool {
+fn extraction_suspect(doc: &Document, id: &Identity, doubtful: &FxHashSet<CellRef>) -> bool {
     let value = |c: &CellRef| c.value(doc);
     // A reconstructed cell the arithmetic does not back.
     if id.cells().any(|c| {
@@ -1956,7 +1958,7 @@ fn singled_out<'a>(
         held: bool,
         wanted: Vec<Option<i64>>,
     }
-    let mut by_cell: HashMap<CellRef, Verdicts> = HashMap::new();
+    let mut by_cell: FxHashMap<CellRef, Verdicts> = FxHashMap::default();
     for (id, ev) in evaluated {
         for c in id.cells() {
             let verdicts = by_cell.entry(*c).or_default();

@@ -14,7 +14,7 @@
 //! amount whose identities all hold is a publisher's format (`1897.5`) and
 //! is left alone, as is every publisher's slip no single digit explains.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::amount::Amount;
 use crate::check::{CellRef, Identity};
@@ -142,8 +142,8 @@ fn uncontested(doc: &mut Document, involved: &[&Identity], c: CellRef, restored:
 
 /// For each of `cells`, the identities it takes part in, in order (one
 /// pass over the identities, however many cells).
-fn involving<'i>(ids: &'i [Identity], cells: &[CellRef]) -> HashMap<CellRef, Vec<&'i Identity>> {
-    let mut involved: HashMap<CellRef, Vec<&Identity>> =
+fn involving<'i>(ids: &'i [Identity], cells: &[CellRef]) -> FxHashMap<CellRef, Vec<&'i Identity>> {
+    let mut involved: FxHashMap<CellRef, Vec<&Identity>> =
         cells.iter().map(|c| (*c, Vec::new())).collect();
     for id in ids {
         for c in id.cells() {
