@@ -108,7 +108,12 @@ pub fn title_and_unit(line: &str) -> Option<(String, Unit)> {
         ("(万元)", Unit::WanYuan),
         ("(元)", Unit::Yuan),
     ];
-    if !line.contains('元') {
+    // Every clause ends the line in 元 or a bracket (full-width too,
+    // before folding): prose citing amounts is passed over unnormalised.
+    let ends_so = line
+        .trim_end_matches(normalize::is_space)
+        .ends_with(['元', ')', '）']);
+    if !ends_so || !line.contains('元') {
         return None;
     }
     let norm = normalize::label(line);

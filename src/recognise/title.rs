@@ -246,12 +246,17 @@ pub struct TitleLine<'a> {
 /// or with sentence punctuation).
 pub fn parse_title_line(norm: &str) -> Option<TitleLine<'_>> {
     let norm = norm.trim_start_matches(['-', '•', '·']);
-    let (number, text) = match tuple((table_number, rest))(norm) {
-        Ok((_, (n, text))) => (Some(n), text),
-        Err(_) => (None, norm),
+    // A number opens with 表 or 附表: most lines are passed over unparsed.
+    let parsed = norm
+        .starts_with(['表', '附'])
+        .then(|| tuple((table_number, rest))(norm).ok())
+        .flatten();
+    let (number, text) = match parsed {
+        Some((_, (n, text))) => (Some(n), text),
+        None => (None, norm),
     };
     let text = normalize::strip_ordinal(text);
-    let prose = text.chars().count() > 60 || text.contains(['。', ',', '，', ';', '；']);
+    let prose = text.chars().nth(60).is_some() || text.contains(['。', ',', '，', ';', '；']);
     (!prose).then_some(TitleLine { number, text })
 }
 
