@@ -57,7 +57,7 @@ impl Amount {
         }
         // The unit written into the cell (`933.34万元`), and an accounting
         // negative (`(0.31)`; with a decimal point: `(1)` is an ordinal).
-        let text = text.trim_matches(crate::normalize::is_space);
+        let text = trimmed;
         let text = text
             .strip_suffix("万元")
             .or_else(|| text.strip_suffix('元'))
