@@ -541,10 +541,12 @@ fn checked(
     let ids = check::identities(&doc, g);
     solve::digits::confirm_restored(&mut doc, &ids);
     // A workbook's cells hold their values whole: no digit was cut.
-    if !sheet::is_sheet_format(format) {
-        solve::digits::restore_cut_digits(&mut doc, &ids);
-    }
-    let results = check::check_and_flag(&mut doc, g, ids);
+    let known = if sheet::is_sheet_format(format) {
+        None
+    } else {
+        solve::digits::restore_cut_digits(&mut doc, &ids)
+    };
+    let results = check::check_and_flag(&mut doc, g, ids, known);
     if by_position {
         check::doubt_columns_stated_as_another_measure(&mut doc, g);
     }

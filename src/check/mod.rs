@@ -1568,7 +1568,7 @@ fn same_lines(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
 
 /// Tests every identity of the document and the narrative figures.
 pub fn check_document(doc: &Document, g: &Grammar) -> Vec<CheckResult> {
-    evaluate_all(doc, g, identities(doc, g)).0
+    evaluate_all(doc, g, identities(doc, g), None).0
 }
 
 /// Tests every identity, then marks `uncertain` each repaired cell that a
@@ -1578,8 +1578,15 @@ pub fn check_document(doc: &Document, g: &Grammar) -> Vec<CheckResult> {
 /// publisher's rounding cent (seed 001).
 /// `ids` are the document's [`identities`] (built once by the caller, which
 /// may have used them to restore cut digits).
-pub fn check_and_flag(doc: &mut Document, g: &Grammar, ids: Vec<Identity>) -> Vec<CheckResult> {
-    let (results, contradicted) = evaluate_all(doc, g, ids);
+/// `known`: the evaluations of `ids` on the document as it stands, when
+/// the caller has them.
+pub fn check_and_flag(
+    doc: &mut Document,
+    g: &Grammar,
+    ids: Vec<Identity>,
+    known: Option<Vec<Option<Evaluation>>>,
+) -> Vec<CheckResult> {
+    let (results, contradicted) = evaluate_all(doc, g, ids, known);
     for c in contradicted {
         if let Some(v) = c.value_mut(doc) {
             v.status = CellStatus::Uncertain;
@@ -1734,8 +1741,10 @@ fn evaluate_all(
     doc: &Document,
     g: &Grammar,
     mut all: Vec<Identity>,
+    known: Option<Vec<Option<Evaluation>>>,
 ) -> (Vec<CheckResult>, Vec<CellRef>) {
     let (stated, narrative_results) = narrative::figures(doc, g);
+    let given = all.len();
     all.extend(stated);
     // A repaired amount, or one a flow dump's order placed: only as sure
     // as the identities it takes part in.
@@ -1745,7 +1754,13 @@ fn evaluate_all(
                 || (v.status == CellStatus::Ok && doc.tables[c.table].placement != Placement::Cells)
         })
     };
-    let evaluations: Vec<_> = all.iter().map(|id| id.evaluate(doc)).collect();
+    let evaluations: Vec<Option<Evaluation>> = match known {
+        Some(known) if known.len() == given => known
+            .into_iter()
+            .chain(all[given..].iter().map(|id| id.evaluate(doc)))
+            .collect(),
+        _ => all.iter().map(|id| id.evaluate(doc)).collect(),
+    };
     let evaluated = || {
         all.iter()
             .zip(&evaluations)
@@ -1951,12 +1966,15 @@ fn singled_out<'a>(
     doc: &Document,
     evaluated: impl Iterator<Item = (&'a Identity, &'a Evaluation)>,
 ) -> Vec<CellRef> {
-    /// Per cell: whether an identity holds on it, and the amounts (in
-    /// hundredths of the cell's unit) the failing ones want in it.
+    /// Per cell: whether an identity holds on it, and what the failing
+    /// ones want in it (in hundredths of the cell's unit): how many, the
+    /// first's amount, and whether every other wants the same.
     #[derive(Default)]
     struct Verdicts {
         held: bool,
-        wanted: Vec<Option<i64>>,
+        failing: usize,
+        first: Option<i64>,
+        all_alike: bool,
     }
     let mut by_cell: FxHashMap<CellRef, Verdicts> = FxHashMap::default();
     for (id, ev) in evaluated {
@@ -1964,21 +1982,27 @@ fn singled_out<'a>(
             let verdicts = by_cell.entry(*c).or_default();
             if ev.holds {
                 verdicts.held = true;
-            } else {
-                verdicts.wanted.push(wanted_in(doc, id, ev, c));
+                continue;
             }
+            let wanted = wanted_in(doc, id, ev, c);
+            if verdicts.failing == 0 {
+                (verdicts.first, verdicts.all_alike) = (wanted, true);
+            } else {
+                verdicts.all_alike &= wanted == verdicts.first;
+            }
+            verdicts.failing += 1;
         }
     }
     by_cell
         .into_iter()
         .filter(|(c, v)| {
-            let (false, [Some(wanted), rest @ ..]) = (v.held, v.wanted.as_slice()) else {
+            let (false, Some(wanted)) = (v.held, v.first) else {
                 return false;
             };
-            !rest.is_empty()
-                && rest.iter().all(|w| *w == Some(*wanted))
+            v.failing >= 2
+                && v.all_alike
                 && c.value(doc)
-                    .is_some_and(|p| part_of_the_digits(p.amount, Amount::from_cents(*wanted)))
+                    .is_some_and(|p| part_of_the_digits(p.amount, Amount::from_cents(wanted)))
         })
         .map(|(c, _)| c)
         .collect()
@@ -2178,7 +2202,7 @@ mod tests {
     /// `check_and_flag` as the pipeline calls it.
     fn flag(doc: &mut Document) -> Vec<CheckResult> {
         let ids = identities(doc, Grammar::global());
-        check_and_flag(doc, Grammar::global(), ids)
+        check_and_flag(doc, Grammar::global(), ids, None)
     }
 
     fn only_result(doc: &Document) -> CheckResult {

@@ -17,7 +17,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::amount::Amount;
-use crate::check::{CellRef, Identity};
+use crate::check::{CellRef, Evaluation, Identity};
 use crate::model::{CellStatus, Document};
 
 /// What the identities say about one short amount.
@@ -30,10 +30,16 @@ enum Finding {
 
 /// Restores or flags the short amounts the failing identities among `ids`
 /// point at (see the module documentation).
-pub fn restore_cut_digits(doc: &mut Document, ids: &[Identity]) {
+///
+/// Returns the identities' evaluations when no amount was restored (they
+/// still stand: the checks need not work them out again).
+pub fn restore_cut_digits(doc: &mut Document, ids: &[Identity]) -> Option<Vec<Option<Evaluation>>> {
+    let evaluations: Vec<Option<Evaluation>> = ids.iter().map(|id| id.evaluate(doc)).collect();
     let failing: Vec<&Identity> = ids
         .iter()
-        .filter(|id| id.evaluate(doc).is_some_and(|e| !e.holds))
+        .zip(&evaluations)
+        .filter(|(_, e)| e.as_ref().is_some_and(|e| !e.holds))
+        .map(|(id, _)| id)
         .collect();
     let mut suspects: Vec<CellRef> = Vec::new();
     for c in failing.iter().flat_map(|id| id.cells()) {
@@ -65,6 +71,8 @@ pub fn restore_cut_digits(doc: &mut Document, ids: &[Identity]) {
             _ => (*c, None),
         })
         .collect();
+    // (A status is no term of an identity: only an amount changes one.)
+    let restores = decided.iter().any(|(_, restored)| restored.is_some());
     for (c, restored) in decided {
         if let Some(v) = c.value_mut(doc) {
             match restored {
@@ -76,6 +84,7 @@ pub fn restore_cut_digits(doc: &mut Document, ids: &[Identity]) {
             }
         }
     }
+    (!restores).then_some(evaluations)
 }
 
 /// Puts each digit restored while a row was read (a flow dump's row rule,
