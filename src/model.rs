@@ -248,6 +248,13 @@ pub struct Row {
     pub at: Provenance,
 }
 
+/// `a == b`, answered without comparing bytes when both are the grammar's
+/// one copy of a measure's name (most lookups: every cell's lookup goes
+/// through here).
+fn same_measure(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b)
+}
+
 impl Row {
     /// 合计/总计 rows (and the two-sided grand totals).
     pub fn is_total(&self) -> bool {
@@ -255,11 +262,13 @@ impl Row {
     }
 
     pub fn value(&self, measure: &str) -> Option<&Value> {
-        self.values.iter().find(|v| v.measure == measure)
+        self.values.iter().find(|v| same_measure(v.measure, measure))
     }
 
     pub fn value_mut(&mut self, measure: &str) -> Option<&mut Value> {
-        self.values.iter_mut().find(|v| v.measure == measure)
+        self.values
+            .iter_mut()
+            .find(|v| same_measure(v.measure, measure))
     }
 
     /// A balance line: carried in (`年初结转和结余`, `上年结转`) or forward.
