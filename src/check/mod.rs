@@ -145,7 +145,16 @@ impl Subject {
     /// The subject's words; rows are those of `table`.
     pub fn describe(&self, table: &Table) -> String {
         match self {
-            Subject::Row { row, tail } => [label(&table.rows[*row]).as_str(), tail].concat(),
+            Subject::Row { row, tail } => {
+                // Every check describes its subject: one string, built once.
+                let row = &table.rows[*row];
+                let mut out = String::with_capacity(
+                    row.item.len() + row.project.len() + tail.len() + 16,
+                );
+                push_label(&mut out, row);
+                out.push_str(tail);
+                out
+            }
             Subject::Children {
                 row,
                 measure,
@@ -636,10 +645,21 @@ fn ratios(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
 }
 
 fn label(row: &Row) -> String {
-    match (&row.code, row.project.is_empty()) {
-        (Some(c), true) => format!("{} {}", c.as_str(), row.item),
-        (Some(c), false) => format!("{} {} / {}", c.as_str(), row.item, row.project),
-        (None, _) => row.item.clone(),
+    let mut out = String::new();
+    push_label(&mut out, row);
+    out
+}
+
+/// [`label`] onto `out`.
+fn push_label(out: &mut String, row: &Row) {
+    if let Some(c) = &row.code {
+        out.push_str(c.as_str());
+        out.push(' ');
+    }
+    out.push_str(&row.item);
+    if row.code.is_some() && !row.project.is_empty() {
+        out.push_str(" / ");
+        out.push_str(&row.project);
     }
 }
 
