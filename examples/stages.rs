@@ -51,8 +51,8 @@ fn main() -> Result<()> {
         let s = Instant::now();
         // As the pipeline: identities built once, cut digits restored.
         let ids = check::identities(&doc, g);
-        budget_harvest::solve::digits::restore_cut_digits(&mut doc, &ids);
-        let results = check::check_and_flag(&mut doc, g, ids);
+        let known = budget_harvest::solve::digits::restore_cut_digits(&mut doc, &ids);
+        let results = check::check_and_flag_evaluated(&mut doc, g, ids, known);
         lap(3, s);
         let s = Instant::now();
         let record = emit::DocumentRecord::new(pipeline::doc_id(&bytes), "x");

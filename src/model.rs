@@ -262,7 +262,9 @@ impl Row {
     }
 
     pub fn value(&self, measure: &str) -> Option<&Value> {
-        self.values.iter().find(|v| same_measure(v.measure, measure))
+        self.values
+            .iter()
+            .find(|v| same_measure(v.measure, measure))
     }
 
     pub fn value_mut(&mut self, measure: &str) -> Option<&mut Value> {

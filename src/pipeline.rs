@@ -546,7 +546,7 @@ fn checked(
     } else {
         solve::digits::restore_cut_digits(&mut doc, &ids)
     };
-    let results = check::check_and_flag(&mut doc, g, ids, known);
+    let results = check::check_and_flag_evaluated(&mut doc, g, ids, known);
     if by_position {
         check::doubt_columns_stated_as_another_measure(&mut doc, g);
     }

@@ -148,9 +148,8 @@ impl Subject {
             Subject::Row { row, tail } => {
                 // Every check describes its subject: one string, built once.
                 let row = &table.rows[*row];
-                let mut out = String::with_capacity(
-                    row.item.len() + row.project.len() + tail.len() + 16,
-                );
+                let mut out =
+                    String::with_capacity(row.item.len() + row.project.len() + tail.len() + 16);
                 push_label(&mut out, row);
                 out.push_str(tail);
                 out
@@ -1598,9 +1597,14 @@ pub fn check_document(doc: &Document, g: &Grammar) -> Vec<CheckResult> {
 /// publisher's rounding cent (seed 001).
 /// `ids` are the document's [`identities`] (built once by the caller, which
 /// may have used them to restore cut digits).
-/// `known`: the evaluations of `ids` on the document as it stands, when
-/// the caller has them.
-pub fn check_and_flag(
+pub fn check_and_flag(doc: &mut Document, g: &Grammar, ids: Vec<Identity>) -> Vec<CheckResult> {
+    check_and_flag_evaluated(doc, g, ids, None)
+}
+
+/// [`check_and_flag`], given `known`: the evaluations of `ids` on the
+/// document as it stands, when the caller has them
+/// ([`crate::solve::digits::restore_cut_digits`] returns them).
+pub fn check_and_flag_evaluated(
     doc: &mut Document,
     g: &Grammar,
     ids: Vec<Identity>,
@@ -2222,7 +2226,7 @@ mod tests {
     /// `check_and_flag` as the pipeline calls it.
     fn flag(doc: &mut Document) -> Vec<CheckResult> {
         let ids = identities(doc, Grammar::global());
-        check_and_flag(doc, Grammar::global(), ids, None)
+        check_and_flag(doc, Grammar::global(), ids)
     }
 
     fn only_result(doc: &Document) -> CheckResult {
