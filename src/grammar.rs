@@ -542,6 +542,16 @@ impl Grammar {
         for names in item_names.values_mut() {
             names.sort_by_key(|n| std::cmp::Reverse(n.len()));
         }
+        let label_headers: Vec<String> = m
+            .label_headers
+            .iter()
+            .map(|s| normalize::label(s).into_owned())
+            .collect();
+        let long_label_headers = label_headers
+            .iter()
+            .filter(|l| l.chars().count() >= 4)
+            .cloned()
+            .collect();
         Ok(Grammar {
             identities,
             synonyms,
@@ -559,17 +569,8 @@ impl Grammar {
             },
             synonym_list,
             item_names,
-            long_label_headers: m
-                .label_headers
-                .iter()
-                .map(|s| normalize::label(s).into_owned())
-                .filter(|l| l.chars().count() >= 4)
-                .collect(),
-            label_headers: m
-                .label_headers
-                .iter()
-                .map(|s| normalize::label(s).into_owned())
-                .collect(),
+            long_label_headers,
+            label_headers,
             title_index: TitleIndex::new(&kinds, &ignored_titles),
             kinds,
             ignored_titles,

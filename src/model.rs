@@ -248,10 +248,10 @@ pub struct Row {
     pub at: Provenance,
 }
 
-/// `a == b`, answered without comparing bytes when both are the grammar's
-/// one copy of a measure's name (most lookups: every cell's lookup goes
-/// through here).
-fn same_measure(a: &str, b: &str) -> bool {
+/// `a == b` for measure names, answered without comparing bytes when both
+/// are the grammar's one copy of a name (most lookups: every cell's lookup
+/// goes through here, and every wide-file cell's column).
+pub fn same_measure(a: &str, b: &str) -> bool {
     a.len() == b.len() && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b)
 }
 

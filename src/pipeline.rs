@@ -15,7 +15,7 @@ use crate::decode::{self, Damage, DecodeError};
 use crate::emit::{CheckRecord, DocumentRecord, IssueRecord, LineItem, Shared};
 use crate::grammar::Grammar;
 use crate::layout::{self, Item};
-use crate::model::{CellStatus, Document, Provenance};
+use crate::model::{CellStatus, Document, Provenance, Table};
 use crate::pdf::PdfError;
 use crate::recognise;
 use crate::sheet::{self, SheetError};
@@ -490,16 +490,10 @@ fn read(g: &'static Grammar, layer: TextLayer) -> Document {
 /// many were; `None` when none was. A table the spacing did show keeps its
 /// reading, cells placed by their columns.
 fn with_tables_placing_more(aligned: &Document, flow: &Document) -> Option<(Document, usize)> {
-    let cells = |t: &crate::model::Table, uncertain: bool| {
-        t.rows
-            .iter()
-            .flat_map(|r| &r.values)
-            .filter(|v| (v.status == CellStatus::Uncertain) == uncertain)
-            .count()
-    };
-    let placed = |t: &crate::model::Table| cells(t, false);
-    let in_doubt = |t: &crate::model::Table| cells(t, true) >= placed(t);
-    let nth = |tables: &[crate::model::Table], i: usize| {
+    let placed = certain_cells;
+    // As many of its cells uncertain as placed, or more.
+    let in_doubt = |t: &Table| 2 * placed(t) <= t.rows.iter().map(|r| r.values.len()).sum();
+    let nth = |tables: &[Table], i: usize| {
         tables[..i]
             .iter()
             .filter(|t| t.kind == tables[i].kind)
@@ -588,9 +582,13 @@ fn single_spaced(text: &str) -> String {
 
 /// Cells a reading placed with certainty (`ok` or `repaired`).
 fn placed_cells(doc: &Document) -> usize {
-    doc.tables
+    doc.tables.iter().map(certain_cells).sum()
+}
+
+/// A table's cells placed with certainty (`ok` or `repaired`).
+fn certain_cells(t: &Table) -> usize {
+    t.rows
         .iter()
-        .flat_map(|t| &t.rows)
         .flat_map(|r| &r.values)
         .filter(|v| v.status != CellStatus::Uncertain)
         .count()

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 
 use super::{CsvSink, LineItem};
 use crate::grammar::{Grammar, Measure, Shape};
-use crate::model::CellStatus;
+use crate::model::{same_measure, CellStatus};
 
 const KEY_COLUMNS: [&str; 11] = [
     "doc_id",
@@ -151,14 +151,11 @@ impl WideTables {
         let mut other = Vec::new();
         let mut values = vec![""; file.measures.len()];
         for c in cells {
-            // Measures are interned by the grammar: addresses first, then
-            // (no two columns name one measure) the text.
-            let at = file
+            match file
                 .measures
                 .iter()
-                .position(|m| std::ptr::eq(*m, c.measure))
-                .or_else(|| file.measures.iter().position(|m| *m == c.measure));
-            match at {
+                .position(|m| same_measure(m, c.measure))
+            {
                 Some(i) => values[i] = &c.amount,
                 None => other.push(format!("{}={}", c.measure, c.amount)),
             }
