@@ -3552,6 +3552,127 @@ fn generated_pdfs_give_the_text_versions_line_items() {
     );
 }
 
+/// `pdf` printed sideways, into `out`: each page's content turned
+/// `quarters(page)` quarter turns counterclockwise on a page box turned with
+/// it, with no /Rotate to show it upright — as a bound report prints its
+/// wide tables across portrait pages.
+fn printed_sideways(pdf: &Path, quarters: impl Fn(u32) -> u8, out: &Path) {
+    use lopdf::{Document, Object};
+    let mut doc = Document::load(pdf).unwrap_or_else(|e| panic!("{}: {e}", pdf.display()));
+    for (number, id) in doc.get_pages() {
+        // The page's box, inherited from the page tree if not its own.
+        let mut node = id;
+        let media = loop {
+            let dict = doc.get_dictionary(node).unwrap();
+            if let Ok(b) = dict.get(b"MediaBox") {
+                let b = doc.dereference(b).unwrap().1.as_array().unwrap().clone();
+                break b
+                    .iter()
+                    .map(|o| o.as_float().unwrap())
+                    .collect::<Vec<f32>>();
+            }
+            node = dict.get(b"Parent").unwrap().as_reference().unwrap();
+        };
+        assert_eq!((media[0], media[1]), (0.0, 0.0), "{}", pdf.display());
+        let (w, h) = (media[2], media[3]);
+        let (turn, box_w, box_h) = match quarters(number) {
+            0 => continue,
+            1 => ([0.0, 1.0, -1.0, 0.0, h, 0.0], h, w),
+            2 => ([-1.0, 0.0, 0.0, -1.0, w, h], w, h),
+            3 => ([0.0, -1.0, 1.0, 0.0, 0.0, w], h, w),
+            _ => unreachable!("no turn, a quarter turn, two or three"),
+        };
+        let mut content =
+            format!("q {} cm\n", turn.map(|v: f32| v.to_string()).join(" ")).into_bytes();
+        content.extend(doc.get_page_content(id).unwrap());
+        content.extend(b"\nQ\n");
+        doc.change_page_content(id, content).unwrap();
+        let page = doc.get_dictionary_mut(id).unwrap();
+        page.set(
+            "MediaBox",
+            vec![0.into(), 0.into(), Object::Real(box_w), Object::Real(box_h)],
+        );
+        page.remove(b"CropBox");
+        page.remove(b"Rotate");
+    }
+    doc.save(out).unwrap();
+}
+
+/// Each PDF of `pdfs` printed sideways — every page a quarter, half or
+/// three quarters turn, or every other page three quarters — reads as it
+/// does upright: every cell, page numbers included, and the document's
+/// status, error, tables and failed checks.
+fn assert_sideways_reads_as_upright(pdfs: &[PathBuf]) {
+    let turns = ["1", "2", "3", "0-3"];
+    let sideways = tempfile::tempdir().unwrap();
+    for pdf in pdfs {
+        let stem = pdf.file_stem().unwrap().to_str().unwrap();
+        for turn in turns {
+            let out = sideways.path().join(format!("{stem}.turned{turn}.pdf"));
+            let quarters = |page: u32| match turn {
+                "0-3" => 3 * (1 - page as u8 % 2),
+                _ => turn.parse().unwrap(),
+            };
+            printed_sideways(pdf, quarters, &out);
+        }
+    }
+    let mut inputs: Vec<&Path> = pdfs.iter().map(PathBuf::as_path).collect();
+    inputs.push(sideways.path());
+    let run = extract(&inputs);
+    let items = run.line_items();
+    let docs = run.documents();
+    let doc = |name: &str| docs.iter().find(|d| d["source"].ends_with(name)).unwrap();
+    for pdf in pdfs {
+        let name = pdf.file_stem().unwrap().to_str().unwrap();
+        let upright = content(&rows_of(&items, &format!("/{name}.pdf")));
+        assert!(upright.len() > 150, "{name}");
+        let upright_doc = doc(&format!("/{name}.pdf"));
+        for turn in turns {
+            let turned = format!("{name}.turned{turn}.pdf");
+            assert_eq!(content(&rows_of(&items, &turned)), upright, "{turned}");
+            for field in ["status", "error", "tables", "checks_failed"] {
+                assert_eq!(doc(&turned)[field], upright_doc[field], "{turned}: {field}");
+            }
+        }
+    }
+}
+
+#[test]
+fn tables_printed_sideways_read_as_printed_upright() {
+    // The generated PDFs of tests/fixtures/pdf turned on their pages (no
+    // /Rotate sets them upright: a wide table across a portrait page),
+    // ruled and unruled, in the three producers' fonts.
+    let mut pdfs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/pdf"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    pdfs.sort();
+    assert_eq!(pdfs.len(), 13);
+    assert_sideways_reads_as_upright(&pdfs);
+}
+
+#[test]
+fn shanghai_pdfs_printed_sideways_read_as_printed_upright() {
+    // The real WPS/Word PDFs of ../shared/real-pdfs (skipped when absent):
+    // budgets and final accounts, ruled, in 元 and 万元.
+    let Some(pdfs) = real_pdfs([
+        "sh_putuo_caizhengju_2024_juesuan.pdf",
+        "sh_putuo_caizhengju_2025_yusuan.pdf",
+        "sh_putuo_guihuaziyuan_2024_juesuan.pdf",
+        "sh_putuo_shehuifuliyuan_2024_yusuan_danwei.pdf",
+        "sh_putuo_sifaju_2026_yusuan_bumen.pdf",
+        "sh_putuo_sifaju_2026_yusuan_danwei.pdf",
+        "sh_putuo_wanlijiedao_2023_yusuan.pdf",
+        "sh_putuo_wanlijiedao_2024_yusuan.pdf",
+        "sh_putuo_wanlijiedao_2025_yusuan.pdf",
+        "sh_putuo_zhengfubangongshi_2025_yusuan_bumen.pdf",
+        "sh_putuo_zhengfubangongshi_2025_yusuan_danwei.pdf",
+    ]) else {
+        return;
+    };
+    assert_sideways_reads_as_upright(&pdfs);
+}
+
 #[test]
 fn shanghai_budget_pdfs_read_whole() {
     // The Shanghai 部门/单位预算 PDFs of ../shared/real-pdfs (third-party, not

@@ -55,6 +55,17 @@ fn mul(a: &Matrix, b: &Matrix) -> Matrix {
     ]
 }
 
+/// The quarter turns (counterclockwise, 0–3) nearest the direction `(x, y)`
+/// (none for no direction: a glyph of size 0).
+fn quarter_turns(x: f32, y: f32) -> usize {
+    match (x.abs() >= y.abs(), x >= 0.0, y > 0.0) {
+        (true, true, _) => 0,
+        (true, false, _) => 2,
+        (false, _, true) => 1,
+        (false, _, false) => 3,
+    }
+}
+
 fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 }
@@ -127,6 +138,9 @@ pub struct Interpreter<'d> {
     pub rules: Vec<Rule>,
     /// Images drawn (XObjects and inline): a page of them and no text is a scan.
     pub images: usize,
+    /// Glyphs shown, by the quarter turns (counterclockwise) their baseline
+    /// runs at in page space: a page printed sideways shows most under 1 or 3.
+    turns: [usize; 4],
     /// Operators left for this page: forms drawing forms many times over
     /// cannot stall the batch.
     budget: usize,
@@ -146,6 +160,7 @@ impl<'d> Interpreter<'d> {
             error: None,
             rules: Vec::new(),
             images: 0,
+            turns: [0; 4],
             budget: PAGE_BUDGET,
         }
     }
@@ -175,8 +190,20 @@ impl<'d> Interpreter<'d> {
         self.rules.clear();
         self.unmapped = 0;
         self.images = 0;
+        self.turns = [0; 4];
         self.error = None;
         self.budget = PAGE_BUDGET;
+    }
+
+    /// The quarter turns (counterclockwise) most of this page's text runs
+    /// at, when that is not upright: the turns clockwise that set the page
+    /// upright to read it. (A stray line of another direction, a watermark
+    /// or a page number, does not turn a page.)
+    pub fn sideways(&self) -> Option<i64> {
+        let shown: usize = self.turns.iter().sum();
+        (1..4)
+            .find(|&q| 2 * self.turns[q] > shown)
+            .map(|q| q as i64)
     }
 
     /// Runs a content stream with its resources under `ctm`.
@@ -425,10 +452,12 @@ impl<'d> Interpreter<'d> {
                 + if space { state.word_space } else { 0.0 })
                 * state.scale;
             let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
-            let advance = mul(&[tx, 0.0, 0.0, 1.0, 0.0, 0.0], tm);
-            let width =
-                ((advance[0] * state.ctm[0]).powi(2) + (advance[0] * state.ctm[1]).powi(2)).sqrt();
+            // The advance in page space: through a text matrix that turns
+            // the text (`0 1 -1 0 x y Tm`) as through a turned page.
+            let advance = mul(&mul(&[tx, 0.0, 0.0, 1.0, 0.0, 0.0], tm), &state.ctm);
+            let width = (advance[0] * advance[0] + advance[1] * advance[1]).sqrt();
             if !text.is_empty() {
+                self.turns[quarter_turns(trm[0], trm[1])] += 1;
                 self.glyphs.push(Glyph {
                     text,
                     x: trm[4],
@@ -439,5 +468,61 @@ impl<'d> Interpreter<'d> {
             }
             *tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], tm);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    /// The glyphs `content` shows with Helvetica as /F1, and the quarter
+    /// turns that would set the page upright.
+    fn shown(content: &str) -> (Vec<Glyph>, Option<i64>) {
+        let mut doc = Document::with_version("1.5");
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        });
+        let resources = dictionary! { "Font" => dictionary! { "F1" => font } };
+        let mut interp = Interpreter::new(&doc);
+        interp.run(content.as_bytes(), &resources, IDENTITY, 0);
+        let sideways = interp.sideways();
+        (interp.glyphs, sideways)
+    }
+
+    #[test]
+    fn text_turned_by_its_matrix_keeps_its_advances_and_turns_the_page() {
+        let (upright, none) = shown("BT /F1 12 Tf 1 0 0 1 100 200 Tm (Total) Tj ET");
+        assert_eq!(none, None);
+        let widths: Vec<f32> = upright.iter().map(|g| g.width).collect();
+        assert!(widths.iter().all(|&w| w > 3.0), "{widths:?}");
+        for (matrix, quarters) in [("0 1 -1 0", 1), ("-1 0 0 -1", 2), ("0 -1 1 0", 3)] {
+            let (turned, sideways) =
+                shown(&format!("BT /F1 12 Tf {matrix} 100 200 Tm (Total) Tj ET"));
+            assert_eq!(sideways, Some(quarters), "{matrix}");
+            let turned_widths: Vec<f32> = turned.iter().map(|g| g.width).collect();
+            assert_eq!(turned_widths, widths, "{matrix}");
+            assert!(turned.iter().all(|g| g.size == 12.0), "{matrix}");
+        }
+        // Up the page, glyph after glyph, each its advance further on.
+        let (up, _) = shown("BT /F1 12 Tf 0 1 -1 0 100 200 Tm (Total) Tj ET");
+        assert_eq!(up[1].y - up[0].y, widths[0]);
+        assert!(up.iter().all(|g| g.x == 100.0));
+    }
+
+    #[test]
+    fn a_line_of_another_direction_does_not_turn_the_page() {
+        // A page number printed upright under a sideways table turns the
+        // page; a sideways margin note beside upright text does not.
+        let (_, turned) = shown(
+            "BT /F1 12 Tf 0 1 -1 0 100 200 Tm (Total 1,010.70) Tj ET \
+             BT /F1 12 Tf 300 20 Td (- 3 -) Tj ET",
+        );
+        assert_eq!(turned, Some(1));
+        let (_, upright) = shown(
+            "BT /F1 12 Tf 100 700 Td (Total 1,010.70) Tj ET \
+             BT /F1 12 Tf 0 1 -1 0 20 200 Tm (draft) Tj ET",
+        );
+        assert_eq!(upright, None);
     }
 }

@@ -60,8 +60,9 @@ fn inherited<'d>(
 }
 
 /// The page's initial matrix: the CropBox (else MediaBox) origin moved to
-/// (0, 0) and /Rotate undone, so text reads upright in every page.
-fn page_matrix(doc: &lopdf::Document, page: lopdf::ObjectId) -> [f32; 6] {
+/// (0, 0) and /Rotate undone, so text reads upright in every page, then
+/// `quarters` more quarter turns clockwise (a page printed sideways).
+fn page_matrix(doc: &lopdf::Document, page: lopdf::ObjectId, quarters: i64) -> [f32; 6] {
     let num = interp::num;
     let bbox = [b"CropBox".as_slice(), b"MediaBox"]
         .iter()
@@ -86,7 +87,7 @@ fn page_matrix(doc: &lopdf::Document, page: lopdf::ObjectId) -> [f32; 6] {
         .unwrap_or([0.0, 0.0, 612.0, 792.0]);
     let [x0, y0, x1, y1] = bbox;
     let rotate = inherited(doc, page, b"Rotate").map(num).unwrap_or(0.0) as i64;
-    match rotate.rem_euclid(360) {
+    match (rotate.rem_euclid(360) + 90 * quarters).rem_euclid(360) {
         90 => [0.0, -1.0, 1.0, 0.0, -y0, x1],
         180 => [-1.0, 0.0, 0.0, -1.0, x1, y1],
         270 => [0.0, 1.0, -1.0, 0.0, y1, -x0],
@@ -169,7 +170,18 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
             .cloned()
             .unwrap_or_default();
         let content = page_content(&doc, *page_id)?;
-        interp.run(&content, &resources, page_matrix(&doc, *page_id), 0);
+        interp.run(&content, &resources, page_matrix(&doc, *page_id, 0), 0);
+        // Printed sideways (a wide table across a portrait page, with no
+        // /Rotate to show it upright): read again, turned upright.
+        if let Some(quarters) = interp.sideways() {
+            interp.next_page();
+            interp.run(
+                &content,
+                &resources,
+                page_matrix(&doc, *page_id, quarters),
+                0,
+            );
+        }
         if let Some(e) = interp.error.take() {
             return Err(e);
         }
@@ -416,7 +428,7 @@ mod tests {
             "CropBox" => vec![10.into(), 20.into(), 600.into(), 800.into()],
             "Rotate" => Object::Integer(90),
         });
-        let m = page_matrix(&doc, page);
+        let m = page_matrix(&doc, page, 0);
         // The unrotated top-left corner (10, 800) ends up top-right of the
         // rotated view: x = 800 - 20 (its width), y = 600 - 10 (its height).
         let (x, y) = (10.0, 800.0);
