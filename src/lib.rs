@@ -14,6 +14,7 @@ pub mod check;
 pub mod decode;
 pub mod emit;
 pub mod grammar;
+pub mod html;
 pub mod layout;
 pub mod model;
 pub mod normalize;

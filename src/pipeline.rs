@@ -283,6 +283,12 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
         }
     }
     let mut decoded = decode::decode(bytes)?;
+    let format = if crate::html::holds_tables(&decoded.text) {
+        decoded.text = crate::html::to_text(&decoded.text);
+        "html"
+    } else {
+        "text"
+    };
     let mut layout = layout::detect(&decoded.text);
     if matches!(
         layout,
@@ -293,7 +299,9 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
             layout = layout::detect(&decoded.text);
         }
     }
-    let hint = if decode::looks_like_html(&decoded.text) {
+    let hint = if format == "html" {
+        Some("a web page: none of its tables is a budget table")
+    } else if decode::looks_like_html(&decoded.text) {
         Some("an HTML page: its markup hides its tables (save the page as text or PDF)")
     } else {
         decode::other_format(bytes)
@@ -308,7 +316,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
         hint,
         items: layout::items(&decoded.text, layout),
         text: decoded.text,
-        format: "text",
+        format,
         encoding: decoded.encoding,
         layout: layout.as_str(),
     })
@@ -534,8 +542,7 @@ fn checked(
     }
     let ids = check::identities(&doc, g);
     solve::digits::confirm_restored(&mut doc, &ids);
-    // A workbook's cells hold their values whole: no digit was cut.
-    let known = if sheet::is_sheet_format(format) {
+    let known = if holds_cells_whole(format) {
         None
     } else {
         solve::digits::restore_cut_digits(&mut doc, &ids)
@@ -597,6 +604,12 @@ fn certain_cells(t: &Table) -> usize {
 /// How many checks came out `outcome`.
 fn count(results: &[check::CheckResult], outcome: CheckOutcome) -> usize {
     results.iter().filter(|c| c.outcome == outcome).count()
+}
+
+/// Whether a format's cells hold their text whole (a workbook's values, a
+/// web page's table cells): no digit was cut at a column's edge.
+fn holds_cells_whole(format: &str) -> bool {
+    sheet::is_sheet_format(format) || format == "html"
 }
 
 /// Whether a text dump's layout placed amounts in their columns by where
@@ -746,6 +759,15 @@ mod tests {
         let html = "<!DOCTYPE html>\n<html><body><table><tr><td>项目</td><td>金额</td></tr></table></body></html>";
         let o = process_bytes(html.as_bytes(), "page.html");
         assert_eq!(o.status, Status::Failed);
+        assert_eq!(o.document.format, "html");
+        assert_eq!(
+            o.document.error,
+            "no budget tables recognised: a web page: none of its tables is a budget table"
+        );
+        // A page whose markup draws its tables some other way says so.
+        let divs =
+            "<!DOCTYPE html>\n<html><body><div class=\"row\"><span>项目</span></div></body></html>";
+        let o = process_bytes(divs.as_bytes(), "page.html");
         assert_eq!(
             o.document.error,
             "no budget tables recognised: an HTML page: its markup hides its tables \

@@ -1375,6 +1375,122 @@ fn spreadsheets_read_as_their_tab_separated_text() {
     assert!(d["error"].contains("workbook"), "{}", d["error"]);
 }
 
+/// A tab-separated dump as a county's web page: each run of tab lines a
+/// `<table>`, other lines paragraphs. `dressed`: as a site's CMS writes
+/// it — the body set in a layout table, a cell followed by empty ones
+/// merged by `colspan`, empty cells `&nbsp;`, uppercase tags, a script and
+/// a style, CRLF line ends, GB18030 with a `<meta>` charset.
+fn as_web_page(text: &str, dressed: bool) -> Vec<u8> {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let nl = if dressed { "\r\n" } else { "\n" };
+    let mut page = String::from("<!DOCTYPE html>");
+    page += nl;
+    page += "<html><head><meta charset=\"gb2312\"><title>部门预算公开</title>";
+    if dressed {
+        page +=
+            "<style>td { border: 1px solid }</style><script>var x = 1 < 2 ? '<td>' : '';</script>";
+    }
+    page += "</head><body>";
+    page += nl;
+    if dressed {
+        page += "<TABLE width=\"100%\"><TR><TD>";
+    }
+    let mut in_table = false;
+    for line in text.lines() {
+        if !line.contains('\t') {
+            if in_table {
+                page += "</table>";
+                page += nl;
+                in_table = false;
+            }
+            page += &format!("<p>{}</p>{nl}", escape(line));
+            continue;
+        }
+        if !in_table {
+            page += "<table border=\"1\">";
+            in_table = true;
+        }
+        page += "<tr>";
+        let cells: Vec<&str> = line.split('\t').collect();
+        let mut i = 0;
+        while i < cells.len() {
+            let mut span = 1;
+            while dressed && i + span < cells.len() && cells[i + span].is_empty() {
+                span += 1;
+            }
+            let cell = match escape(cells[i]) {
+                c if c.is_empty() && dressed => "&nbsp;".to_string(),
+                c => c,
+            };
+            page += &match span {
+                1 => format!("<td>{cell}</td>"),
+                _ => format!("<TD colspan=\"{span}\">{cell}</TD>"),
+            };
+            i += span;
+        }
+        page += "</tr>";
+        page += nl;
+    }
+    if in_table {
+        page += "</table>";
+    }
+    if dressed {
+        page += "</TD></TR></TABLE>";
+    }
+    page += "</body></html>";
+    page += nl;
+    if dressed {
+        encoding_rs::GB18030.encode(&page).0.into_owned()
+    } else {
+        page.into_bytes()
+    }
+}
+
+#[test]
+fn web_pages_read_as_their_tables_text() {
+    // Seeds 002 and 003 as the web pages a county publishes (`as_web_page`),
+    // plain and dressed as a CMS writes them: every cell, status and check
+    // is the text's. Before, a page failed ("an HTML page: its markup hides
+    // its tables").
+    let tmp = tempfile::tempdir().unwrap();
+    for seed in ["002_ef8a97d7800bc6c6", "003_93f707ff5e41d323"] {
+        let path = root().join("samples").join(format!("{seed}.txt"));
+        let text = extract(&[&path]);
+        let expected = cells_without_line(&text.line_items());
+        assert!(expected.len() > 200, "{seed}");
+        let seed_text = std::fs::read_to_string(&path).unwrap();
+        for dressed in [false, true] {
+            let page = tmp.path().join(format!("{seed}.{dressed}.html"));
+            std::fs::write(&page, as_web_page(&seed_text, dressed)).unwrap();
+            let run = extract(&[&page]);
+            let d = &run.documents()[0];
+            let t = &text.documents()[0];
+            assert_eq!(d["format"], "html", "{seed} {dressed}");
+            assert_eq!(d["layout"], "tabbed", "{seed} {dressed}");
+            assert_eq!(d["encoding"], if dressed { "gb18030" } else { "UTF-8" });
+            for field in [
+                "status",
+                "error",
+                "agency",
+                "year",
+                "tables",
+                "checks_failed",
+            ] {
+                assert_eq!(d[field], t[field], "{seed} {dressed}: {field}");
+            }
+            assert_eq!(
+                cells_without_line(&run.line_items()),
+                expected,
+                "{seed} {dressed}"
+            );
+        }
+    }
+}
+
 #[test]
 fn row_numbers_under_a_header_of_words_are_no_amounts() {
     // tests/fixtures/provinces/dumps: the national template rendered by
