@@ -12,8 +12,15 @@ fn main() -> anyhow::Result<()> {
     let (items, text, kind) = if decode::is_pdf(&bytes) {
         let pdf = budget_harvest::pdf::extract(&bytes)?;
         (pdf.items, pdf.text, layout::LayoutKind::Tabbed)
+    } else if budget_harvest::word::is_docx(&bytes) {
+        let text = budget_harvest::word::to_text(&bytes)?;
+        let kind = layout::detect(&text);
+        (layout::items(&text, kind), text, kind)
     } else {
-        let decoded = decode::decode(&bytes)?;
+        let mut decoded = decode::decode(&bytes)?;
+        if budget_harvest::html::holds_tables(&decoded.text) {
+            decoded.text = budget_harvest::html::to_text(&decoded.text);
+        }
         let kind = layout::detect(&decoded.text);
         let items = layout::items(&decoded.text, kind);
         (items, decoded.text, kind)

@@ -19,6 +19,8 @@
 
 use html5gum::{Token, Tokenizer};
 
+use crate::markup::{Span, TableText};
+
 /// Whether decoded text is a page whose tables the markup holds: it looks
 /// like HTML and opens a `<table>`. (A dump merely wrapped in `<html>` is
 /// read as text.)
@@ -63,112 +65,10 @@ pub fn to_text(page: &str) -> String {
     page_text.finish()
 }
 
-/// How many columns and rows a cell covers (`colspan`, `rowspan`).
-#[derive(Debug, Clone, Copy)]
-struct Span {
-    columns: usize,
-    rows: usize,
-}
-
-/// No page lays out more columns than this: a `colspan` past it is a typo.
-const MAX_COLUMNS: usize = 256;
-/// Nor spans more rows.
-const MAX_ROWS: usize = 10_000;
-
-/// One open table.
-#[derive(Debug, Default)]
-struct Table {
-    /// Holds a table: its cells are the page's layout.
-    layout: bool,
-    /// The row being read: its cells, the last one open.
-    row: Option<Vec<String>>,
-    /// Whether a cell of the row is open (text goes into it).
-    in_cell: bool,
-    /// Per column, how many rows below the current one a cell above still
-    /// covers.
-    covered: Vec<usize>,
-    /// Per column, whether a cell above covers it in the current row.
-    covered_now: Vec<bool>,
-}
-
-impl Table {
-    fn start_row(&mut self) {
-        self.covered_now = self.covered.iter().map(|&n| n > 0).collect();
-        for n in &mut self.covered {
-            *n = n.saturating_sub(1);
-        }
-        self.row = Some(Vec::new());
-        self.in_cell = false;
-    }
-
-    /// Opens a cell in the current row, after the columns cells above
-    /// cover, followed by the empty cells of its column span.
-    fn start_cell(&mut self, span: Span) {
-        if self.row.is_none() {
-            self.start_row();
-        }
-        let Some(row) = self.row.as_mut() else {
-            return;
-        };
-        while self.covered_now.get(row.len()).copied().unwrap_or(false) {
-            row.push(String::new());
-        }
-        let at = row.len();
-        let columns = span.columns.clamp(1, MAX_COLUMNS);
-        let below = span.rows.clamp(1, MAX_ROWS) - 1;
-        if self.covered.len() < at + columns {
-            self.covered.resize(at + columns, 0);
-        }
-        for n in &mut self.covered[at..at + columns] {
-            *n = (*n).max(below);
-        }
-        row.push(String::new());
-        // The spanned columns' empty cells follow once the cell is read:
-        // kept apart by `pending_empty`.
-        for _ in 1..columns {
-            row.push(String::from(SPANNED));
-        }
-        self.in_cell = true;
-    }
-
-    /// The cell the page's text goes into, if one is open.
-    fn open_cell(&mut self) -> Option<&mut String> {
-        if !self.in_cell || self.layout {
-            return None;
-        }
-        let row = self.row.as_mut()?;
-        let last = row.iter().rposition(|c| c != SPANNED)?;
-        row.get_mut(last)
-    }
-
-    /// The current row as a line, if it holds any text.
-    fn end_row(&mut self) -> Option<String> {
-        let row = self.row.take()?;
-        self.in_cell = false;
-        let cells: Vec<String> = row
-            .into_iter()
-            .map(|c| if c == SPANNED { String::new() } else { c })
-            .map(|c| c.trim().replace(BLOCK_BREAK, " "))
-            .collect();
-        let last = cells.iter().rposition(|c| !c.is_empty())?;
-        Some(cells[..=last].join("\t"))
-    }
-}
-
-/// Stands for an empty cell a column span adds, until the row is written.
-const SPANNED: &str = "\u{0}";
-
-/// A block's end inside a cell (`<br>`, `<p>`): a space in a table of
-/// figures, a line when the table turns out to be the page's layout.
-const BLOCK_BREAK: char = '\n';
-
-/// The page's lines as they are read.
+/// The page's text as its tags open and close.
 #[derive(Debug, Default)]
 struct PageText {
-    lines: Vec<String>,
-    /// Text outside any table's cells, up to the next block's start.
-    paragraph: String,
-    tables: Vec<Table>,
+    text: TableText,
     /// Inside a `<pre>`: its spacing and lines are kept.
     pre: usize,
     /// Inside the page's head, a script, a style: no text.
@@ -185,52 +85,17 @@ impl PageText {
             // The head ends where the body begins, its end tag printed or not.
             b"body" => {
                 self.hidden = 0;
-                self.break_line();
+                self.text.break_line();
             }
-            b"table" => {
-                self.end_paragraph();
-                if let Some(outer) = self.tables.last_mut() {
-                    // A table inside a cell: the outer one is the page's
-                    // layout. The cell's text so far is a paragraph.
-                    if !outer.layout {
-                        outer.layout = true;
-                        let before = outer.row.take().unwrap_or_default();
-                        let paragraphs = before.iter().flat_map(|c| c.split(BLOCK_BREAK));
-                        self.lines.extend(
-                            paragraphs
-                                .map(str::trim)
-                                .filter(|p| !p.is_empty() && *p != SPANNED)
-                                .map(String::from),
-                        );
-                    }
-                }
-                self.tables.push(Table::default());
-            }
-            b"tr" => {
-                self.end_paragraph();
-                if let Some(t) = self.tables.last_mut() {
-                    if !t.layout {
-                        let line = t.end_row();
-                        self.lines.extend(line);
-                        if let Some(t) = self.tables.last_mut() {
-                            t.start_row();
-                        }
-                    }
-                }
-            }
-            b"td" | b"th" => {
-                self.end_paragraph();
-                match self.tables.last_mut() {
-                    Some(t) if !t.layout => t.start_cell(span),
-                    _ => {}
-                }
-            }
-            b"br" => self.break_line(),
+            b"table" => self.text.open_table(),
+            b"tr" => self.text.open_row(),
+            b"td" | b"th" => self.text.open_cell(span),
+            b"br" => self.text.break_line(),
             b"pre" => {
-                self.end_paragraph();
+                self.text.end_paragraph();
                 self.pre += 1;
             }
-            _ if is_block(name) => self.break_line(),
+            _ if is_block(name) => self.text.break_line(),
             _ => {}
         }
     }
@@ -240,101 +105,28 @@ impl PageText {
             b"head" | b"script" | b"style" | b"noscript" | b"template" | b"title" => {
                 self.hidden = self.hidden.saturating_sub(1);
             }
-            b"table" => {
-                self.end_paragraph();
-                if let Some(mut t) = self.tables.pop() {
-                    if !t.layout {
-                        self.lines.extend(t.end_row());
-                    }
-                }
-            }
-            b"tr" => {
-                self.end_paragraph();
-                if let Some(t) = self.tables.last_mut() {
-                    if !t.layout {
-                        let line = t.end_row();
-                        self.lines.extend(line);
-                    }
-                }
-            }
-            b"td" | b"th" => {
-                self.end_paragraph();
-                if let Some(t) = self.tables.last_mut() {
-                    t.in_cell = false;
-                }
-            }
+            b"table" => self.text.close_table(),
+            b"tr" => self.text.close_row(),
+            b"td" | b"th" => self.text.close_cell(),
             b"pre" => {
-                self.end_paragraph();
+                self.text.end_paragraph_keeping_spaces();
                 self.pre = self.pre.saturating_sub(1);
             }
-            _ if is_block(name) => self.break_line(),
+            _ if is_block(name) => self.text.break_line(),
             _ => {}
         }
     }
 
     fn text(&mut self, text: &str) {
-        if self.hidden > 0 {
-            return;
-        }
-        if let Some(cell) = self.tables.last_mut().and_then(Table::open_cell) {
-            push_collapsed(cell, text);
-            return;
-        }
-        let in_layout_or_outside = self.tables.last().is_none_or(|t| t.layout || !t.in_cell);
-        if !in_layout_or_outside {
-            return;
-        }
-        if self.pre > 0 {
-            let mut lines = text.split('\n');
-            if let Some(first) = lines.next() {
-                self.paragraph.push_str(first.trim_end_matches('\r'));
-            }
-            for line in lines {
-                self.end_paragraph();
-                self.paragraph.push_str(line.trim_end_matches('\r'));
-            }
-        } else {
-            push_collapsed(&mut self.paragraph, text);
+        match (self.hidden, self.pre) {
+            (0, 0) => self.text.text(text),
+            (0, _) => self.text.preformatted(text),
+            _ => {}
         }
     }
 
-    /// A line break: inside a cell a [`BLOCK_BREAK`], elsewhere the end of
-    /// a line.
-    fn break_line(&mut self) {
-        match self.tables.last_mut().and_then(Table::open_cell) {
-            Some(cell) => {
-                let trimmed = cell.trim_end_matches(' ').len();
-                cell.truncate(trimmed);
-                if !cell.is_empty() && !cell.ends_with(BLOCK_BREAK) {
-                    cell.push(BLOCK_BREAK);
-                }
-            }
-            None => self.end_paragraph(),
-        }
-    }
-
-    fn end_paragraph(&mut self) {
-        let line = std::mem::take(&mut self.paragraph);
-        let line = if self.pre > 0 {
-            line.trim_end()
-        } else {
-            line.trim()
-        };
-        if !line.is_empty() {
-            self.lines.push(line.to_string());
-        }
-    }
-
-    fn finish(mut self) -> String {
-        self.end_paragraph();
-        while let Some(mut t) = self.tables.pop() {
-            if !t.layout {
-                self.lines.extend(t.end_row());
-            }
-        }
-        let mut text = self.lines.join("\n");
-        text.push('\n');
-        text
+    fn finish(self) -> String {
+        self.text.finish()
     }
 }
 
@@ -371,20 +163,6 @@ fn is_block(name: &[u8]) -> bool {
             | b"figure"
             | b"figcaption"
     )
-}
-
-/// Appends text with its runs of white space (newlines, tabs, no-break
-/// spaces) made one space, as a browser shows it.
-fn push_collapsed(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !out.is_empty() && !out.ends_with([' ', BLOCK_BREAK]) {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -444,7 +222,7 @@ mod tests {
         assert_eq!(text.lines().next(), Some("1"));
         assert_eq!(
             text.lines().nth(1).map(|l| l.split('\t').count()),
-            Some(MAX_COLUMNS + 1)
+            Some(crate::markup::MAX_COLUMNS + 1)
         );
     }
 }

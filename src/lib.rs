@@ -16,6 +16,7 @@ pub mod emit;
 pub mod grammar;
 pub mod html;
 pub mod layout;
+mod markup;
 pub mod model;
 pub mod normalize;
 pub mod pdf;
@@ -26,3 +27,4 @@ pub mod sheet;
 pub mod solve;
 #[cfg(test)]
 mod testing;
+pub mod word;

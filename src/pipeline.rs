@@ -218,6 +218,8 @@ pub enum ReadError {
     Pdf(#[from] PdfError),
     #[error(transparent)]
     Sheet(#[from] SheetError),
+    #[error(transparent)]
+    Word(#[from] crate::word::WordError),
 }
 
 /// What recognition reads, and how the input was read: a decoded text dump
@@ -281,6 +283,20 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
             Err(_) if format == "xls" => {}
             Err(e) => return Err(e.into()),
         }
+    }
+    if crate::word::is_docx(bytes) {
+        let text = crate::word::to_text(bytes)?;
+        let layout = layout::detect(&text);
+        return Ok(TextLayer {
+            notes: Vec::new(),
+            damaged_lines: Vec::new(),
+            hint: Some("a Word document: none of its tables is a budget table"),
+            items: layout::items(&text, layout),
+            text,
+            format: "docx",
+            encoding: "",
+            layout: layout.as_str(),
+        });
     }
     let mut decoded = decode::decode(bytes)?;
     let format = if crate::html::holds_tables(&decoded.text) {
@@ -419,6 +435,8 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
         record.layout = "pdf";
     } else if let Some(format @ ("xlsx" | "ods")) = sheet::format_of(bytes) {
         record.format = format;
+    } else if crate::word::is_docx(bytes) {
+        record.format = "docx";
     }
     let layer = match text_layer(bytes) {
         Ok(layer) => layer,
@@ -607,9 +625,10 @@ fn count(results: &[check::CheckResult], outcome: CheckOutcome) -> usize {
 }
 
 /// Whether a format's cells hold their text whole (a workbook's values, a
-/// web page's table cells): no digit was cut at a column's edge.
+/// web page's or a Word document's table cells): no digit was cut at a
+/// column's edge.
 fn holds_cells_whole(format: &str) -> bool {
-    sheet::is_sheet_format(format) || format == "html"
+    sheet::is_sheet_format(format) || matches!(format, "html" | "docx")
 }
 
 /// Whether a text dump's layout placed amounts in their columns by where
@@ -788,7 +807,8 @@ mod tests {
             o.document.error,
             "no budget tables recognised: an RTF document, not a text dump or PDF: save it as PDF or text"
         );
-        // A .docx (a zip whose first member is under word/) is named.
+        // A .docx (a zip whose first member is under word/) cut short fails
+        // as a Word document.
         let mut docx = b"PK\x03\x04".to_vec();
         docx.extend_from_slice(&[0; 22]);
         docx.extend_from_slice(&17u16.to_le_bytes());
@@ -796,9 +816,13 @@ mod tests {
         docx.extend_from_slice(b"word/document.xml\x00\x9c\xff\xfe\x01");
         let o = process_bytes(&docx, "a.docx");
         assert_eq!(o.status, Status::Failed);
-        assert_eq!(
-            o.document.error,
-            "a Word document (.docx), not a text dump or PDF: save it as PDF or text"
+        assert_eq!(o.document.format, "docx");
+        assert!(
+            o.document
+                .error
+                .starts_with("the Word document cannot be read: "),
+            "{}",
+            o.document.error
         );
         // Prose without tables still fails with the plain reason.
         let o = process_bytes("第一部分 部门概况\n一、主要职能\n".as_bytes(), "prose.txt");

@@ -1492,6 +1492,52 @@ fn web_pages_read_as_their_tables_text() {
 }
 
 #[test]
+fn word_documents_read_as_their_tables_text() {
+    // tests/fixtures/docx (tests/docx/generate.py): seeds 002 and 003 as
+    // Word documents written by python-docx, their headings merged across
+    // and down (`w:gridSpan`, `w:vMerge`), cell texts split into runs, empty
+    // cells `<w:p/>`. Every cell, status and check is the text's; before, a
+    // .docx failed ("a Word document (.docx), not a text dump or PDF").
+    let dir = root().join("tests/fixtures/docx");
+    for seed in ["002_ef8a97d7800bc6c6", "003_93f707ff5e41d323"] {
+        let text = extract(&[&root().join("samples").join(format!("{seed}.txt"))]);
+        let expected = cells_without_line(&text.line_items());
+        assert!(expected.len() > 200, "{seed}");
+        let run = extract(&[&dir.join(format!("{seed}.docx"))]);
+        let (d, t) = (&run.documents()[0], &text.documents()[0]);
+        assert_eq!(d["format"], "docx", "{seed}");
+        assert_eq!(d["layout"], "tabbed", "{seed}");
+        for field in [
+            "status",
+            "error",
+            "agency",
+            "year",
+            "tables",
+            "checks_failed",
+        ] {
+            assert_eq!(d[field], t[field], "{seed}: {field}");
+        }
+        assert_eq!(cells_without_line(&run.line_items()), expected, "{seed}");
+    }
+    // A damaged document fails alone, saying so.
+    let tmp = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(dir.join("003_93f707ff5e41d323.docx")).unwrap();
+    let cut = tmp.path().join("cut.docx");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let run = extract(&[&cut]);
+    let d = &run.documents()[0];
+    assert_eq!(
+        (d["status"].as_str(), d["format"].as_str()),
+        ("failed", "docx")
+    );
+    assert!(
+        d["error"].starts_with("the Word document cannot be read"),
+        "{}",
+        d["error"]
+    );
+}
+
+#[test]
 fn row_numbers_under_a_header_of_words_are_no_amounts() {
     // tests/fixtures/provinces/dumps: the national template rendered by
     // fpdf2 and dumped by `pdftotext -layout`. Its 财政拨款收入支出决算表's
