@@ -12,6 +12,9 @@ fn main() -> anyhow::Result<()> {
     let (items, text, kind) = if decode::is_pdf(&bytes) {
         let pdf = budget_harvest::pdf::extract(&bytes)?;
         (pdf.items, pdf.text, layout::LayoutKind::Tabbed)
+    } else if let Ok(Some(text)) = budget_harvest::doc::to_text(&bytes) {
+        let kind = layout::detect(&text);
+        (layout::items(&text, kind), text, kind)
     } else if budget_harvest::word::is_docx(&bytes) {
         let text = budget_harvest::word::to_text(&bytes)?;
         let kind = layout::detect(&text);

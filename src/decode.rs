@@ -76,7 +76,7 @@ pub enum DecodeError {
 const SIGNATURES: &[(&[u8], &str)] = &[
     (
         b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
-        "an OLE compound file (.doc, .wps, .et, or an .xls that cannot be read as a workbook), not a text dump or PDF: save it as PDF or text",
+        "an OLE compound file (.wps, .et, .ppt, or a damaged .doc or .xls), not a text dump or PDF: save it as PDF or text",
     ),
     (b"\x89PNG\r\n\x1A\n", "a PNG image: a scan needs OCR"),
     (b"\xFF\xD8\xFF", "a JPEG image: a scan needs OCR"),

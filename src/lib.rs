@@ -12,6 +12,7 @@ pub mod batch;
 pub mod bench;
 pub mod check;
 pub mod decode;
+pub mod doc;
 pub mod emit;
 pub mod grammar;
 pub mod html;

@@ -220,6 +220,8 @@ pub enum ReadError {
     Sheet(#[from] SheetError),
     #[error(transparent)]
     Word(#[from] crate::word::WordError),
+    #[error(transparent)]
+    Doc(#[from] crate::doc::DocError),
 }
 
 /// What recognition reads, and how the input was read: a decoded text dump
@@ -266,37 +268,22 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
     }
     if let Some(format) = sheet::format_of(bytes) {
         match sheet::to_text(bytes, format) {
-            Ok(text) => {
-                let layout = layout::detect(&text);
-                return Ok(TextLayer {
-                    notes: Vec::new(),
-                    damaged_lines: Vec::new(),
-                    hint: None,
-                    items: layout::items(&text, layout),
-                    text,
-                    format,
-                    encoding: "",
-                    layout: layout.as_str(),
-                });
+            Ok(text) => return Ok(converted(text, format, None)),
+            // An OLE2 file that is no workbook may be a Word 97 document;
+            // another is named below.
+            Err(_) if format == "xls" => {
+                if let Some(text) = crate::doc::to_text(bytes)? {
+                    let hint = Some("a Word document: none of its tables is a budget table");
+                    return Ok(converted(text, "doc", hint));
+                }
             }
-            // An OLE2 file that is no workbook (a .doc) is named below.
-            Err(_) if format == "xls" => {}
             Err(e) => return Err(e.into()),
         }
     }
     if crate::word::is_docx(bytes) {
         let text = crate::word::to_text(bytes)?;
-        let layout = layout::detect(&text);
-        return Ok(TextLayer {
-            notes: Vec::new(),
-            damaged_lines: Vec::new(),
-            hint: Some("a Word document: none of its tables is a budget table"),
-            items: layout::items(&text, layout),
-            text,
-            format: "docx",
-            encoding: "",
-            layout: layout.as_str(),
-        });
+        let hint = Some("a Word document: none of its tables is a budget table");
+        return Ok(converted(text, "docx", hint));
     }
     let mut decoded = decode::decode(bytes)?;
     let format = if crate::html::holds_tables(&decoded.text) {
@@ -336,6 +323,21 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
         encoding: decoded.encoding,
         layout: layout.as_str(),
     })
+}
+
+/// The text a workbook or a Word document gave, laid out.
+fn converted(text: String, format: &'static str, hint: Option<&'static str>) -> TextLayer {
+    let layout = layout::detect(&text);
+    TextLayer {
+        notes: Vec::new(),
+        damaged_lines: Vec::new(),
+        hint,
+        items: layout::items(&text, layout),
+        text,
+        format,
+        encoding: "",
+        layout: layout.as_str(),
+    }
 }
 
 /// What a user is told about bytes replaced while decoding, and the lines
@@ -628,7 +630,7 @@ fn count(results: &[check::CheckResult], outcome: CheckOutcome) -> usize {
 /// web page's or a Word document's table cells): no digit was cut at a
 /// column's edge.
 fn holds_cells_whole(format: &str) -> bool {
-    sheet::is_sheet_format(format) || matches!(format, "html" | "docx")
+    sheet::is_sheet_format(format) || matches!(format, "html" | "docx" | "doc")
 }
 
 /// Whether a text dump's layout placed amounts in their columns by where

@@ -1496,29 +1496,36 @@ fn word_documents_read_as_their_tables_text() {
     // tests/fixtures/docx (tests/docx/generate.py): seeds 002 and 003 as
     // Word documents written by python-docx, their headings merged across
     // and down (`w:gridSpan`, `w:vMerge`), cell texts split into runs, empty
-    // cells `<w:p/>`. Every cell, status and check is the text's; before, a
-    // .docx failed ("a Word document (.docx), not a text dump or PDF").
-    let dir = root().join("tests/fixtures/docx");
+    // cells `<w:p/>`; tests/fixtures/doc: the same saved as Word 97 by
+    // LibreOffice (merged headings as wider cells, rows' edges rounded a
+    // twip apart). Every cell, status and check is the text's; before, a
+    // .docx failed ("a Word document (.docx), not a text dump or PDF") and
+    // a .doc too ("an OLE compound file …").
     for seed in ["002_ef8a97d7800bc6c6", "003_93f707ff5e41d323"] {
         let text = extract(&[&root().join("samples").join(format!("{seed}.txt"))]);
         let expected = cells_without_line(&text.line_items());
         assert!(expected.len() > 200, "{seed}");
-        let run = extract(&[&dir.join(format!("{seed}.docx"))]);
-        let (d, t) = (&run.documents()[0], &text.documents()[0]);
-        assert_eq!(d["format"], "docx", "{seed}");
-        assert_eq!(d["layout"], "tabbed", "{seed}");
-        for field in [
-            "status",
-            "error",
-            "agency",
-            "year",
-            "tables",
-            "checks_failed",
-        ] {
-            assert_eq!(d[field], t[field], "{seed}: {field}");
+        for format in ["docx", "doc"] {
+            let file = root().join(format!("tests/fixtures/{format}/{seed}.{format}"));
+            let run = extract(&[&file]);
+            let (d, t) = (&run.documents()[0], &text.documents()[0]);
+            assert_eq!(d["format"], format, "{seed}");
+            assert_eq!(d["layout"], "tabbed", "{seed}.{format}");
+            for field in [
+                "status",
+                "error",
+                "agency",
+                "year",
+                "tables",
+                "checks_failed",
+            ] {
+                assert_eq!(d[field], t[field], "{seed}.{format}: {field}");
+            }
+            let cells = cells_without_line(&run.line_items());
+            assert_eq!(cells, expected, "{seed}.{format}");
         }
-        assert_eq!(cells_without_line(&run.line_items()), expected, "{seed}");
     }
+    let dir = root().join("tests/fixtures/docx");
     // A damaged document fails alone, saying so.
     let tmp = tempfile::tempdir().unwrap();
     let bytes = std::fs::read(dir.join("003_93f707ff5e41d323.docx")).unwrap();

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Write the tab-separated seeds 002 and 003 as Word documents, the way
 counties attach their disclosures: tests/fixtures/docx/<seed>.docx, written
-by python-docx on Word's default template.
+by python-docx on Word's default template, and tests/fixtures/doc/<seed>.doc,
+that document saved as Word 97 by LibreOffice.
 
     pip install python-docx
+    apt-get install --no-install-recommends libreoffice-writer-nogui
     python3 tests/docx/generate.py
 
 Each run of tab-separated lines is a Word table, every other line a
@@ -16,6 +18,7 @@ The text a copy of the document gives is the seed's. Output is ours
 (derived from samples/), not third-party.
 """
 import re
+import subprocess
 from pathlib import Path
 
 import docx
@@ -92,6 +95,12 @@ def main():
                 document.add_paragraph(block)
         document.save(OUT / f"{seed}.docx")
         print(OUT / f"{seed}.docx")
+        doc_dir = OUT.parent / "doc"
+        doc_dir.mkdir(exist_ok=True)
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", "doc", "--outdir", str(doc_dir), str(OUT / f"{seed}.docx")],
+            check=True,
+        )
 
 
 if __name__ == "__main__":
