@@ -22,7 +22,7 @@ fn main() -> anyhow::Result<()> {
     } else {
         let mut decoded = decode::decode(&bytes)?;
         if budget_harvest::html::holds_tables(&decoded.text) {
-            decoded.text = budget_harvest::html::to_text(&decoded.text);
+            decoded.text = budget_harvest::html::to_text(&decoded.text)?;
         }
         let kind = layout::detect(&decoded.text);
         let items = layout::items(&decoded.text, kind);

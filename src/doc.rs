@@ -19,7 +19,7 @@ use std::io::{Cursor, Read};
 
 use thiserror::Error;
 
-use crate::markup::{Span, TableText};
+use crate::markup::{Span, TableText, TooLarge};
 
 #[derive(Debug, Error)]
 pub enum DocError {
@@ -29,6 +29,8 @@ pub enum DocError {
     Encrypted,
     #[error("the Word 97 document holds no text")]
     Empty,
+    #[error("the Word 97 document is larger than {} MB as text", crate::markup::MAX_TEXT >> 20)]
+    TooLarge,
 }
 
 /// A stream is read up to this size.
@@ -60,7 +62,7 @@ pub fn to_text(bytes: &[u8]) -> Result<Option<String>, DocError> {
     };
     let papx = ParagraphProperties::read(&table, fib.plcf_bte_papx, &word, &data)?;
     let chars = main_text(&word, &pieces, fib.ccp_text);
-    let text = lines(&chars, &papx);
+    let text = lines(&chars, &papx).map_err(|_| DocError::TooLarge)?;
     if text.trim().is_empty() {
         return Err(DocError::Empty);
     }
@@ -112,6 +114,10 @@ impl Fib {
     fn read(word: &[u8]) -> Result<Fib, DocError> {
         if u16_at(word, 0) != Some(0xA5EC) {
             return Err(bad("no Word 97 file information block"));
+        }
+        // Word 6 and 95 (nFib 101–105) set their blocks out otherwise.
+        if u16_at(word, 2).is_some_and(|n| n < 0x00C0) {
+            return Err(bad("a Word 6 or Word 95 document: save it as .docx or PDF"));
         }
         let flags = u16_at(word, 0x0A).ok_or_else(|| bad("short FIB"))?;
         if flags & 0x0100 != 0 {
@@ -195,15 +201,21 @@ struct Char {
     fc: usize,
 }
 
-/// The main document's characters, `ccp_text` of them at most.
+/// The main document's characters, `ccp_text` of them at most (and no
+/// more than the stream has bytes: pieces that overlap cannot multiply a
+/// file's text).
 fn main_text(word: &[u8], pieces: &[Piece], ccp_text: usize) -> Vec<Char> {
+    let limit = ccp_text.min(word.len());
     let mut out = Vec::new();
     for p in pieces {
+        if out.len() >= limit {
+            break;
+        }
         let end = p.cp_end.min(ccp_text);
         if p.cp >= end {
             continue;
         }
-        let count = end - p.cp;
+        let count = (end - p.cp).min(limit - out.len());
         if p.compressed {
             let Some(bytes) = word.get(p.fc..p.fc + count) else {
                 continue;
@@ -316,7 +328,9 @@ impl<'w> ParagraphProperties<'w> {
                 hi = mid;
             }
         }
-        let run = lo.checked_sub(1).filter(|&j| j < crun && fc < fc_at(j + 1))?;
+        let run = lo
+            .checked_sub(1)
+            .filter(|&j| j < crun && fc < fc_at(j + 1))?;
         let b_offset = usize::from(*page.get(4 * (crun + 1) + 13 * run)?);
         if b_offset == 0 {
             return None;
@@ -382,28 +396,38 @@ fn read_sprms(grpprl: &[u8]) -> InTable {
 
 /// The characters as lines: paragraphs, and table rows as tab-separated
 /// cells.
-fn lines(chars: &[Char], papx: &ParagraphProperties) -> String {
+fn lines(chars: &[Char], papx: &ParagraphProperties) -> Result<String, TooLarge> {
     let mut out = TableText::default();
     // A table's rows: each row's cells' texts, then the row's cell edges.
     let mut rows: Vec<(Vec<String>, Vec<i16>)> = Vec::new();
     let mut cells: Vec<String> = Vec::new();
     let mut text = String::new();
     // The fields open around a character, each whether in its code
-    // (`\x13` code `\x14` result `\x15`): a code is left out.
+    // (`\x13` code `\x14` result `\x15`), and how many are: a code is
+    // left out. A paragraph's end ends them (no code holds one; a field
+    // left open would hide the rest of the document).
     let mut fields: Vec<bool> = Vec::new();
+    let mut in_code = 0usize;
     for ch in chars {
         match ch.c {
-            '\u{13}' => fields.push(true),
+            '\u{13}' => {
+                fields.push(true);
+                in_code += 1;
+            }
             '\u{14}' => {
-                if let Some(code) = fields.last_mut() {
+                if let Some(code) = fields.last_mut().filter(|c| **c) {
                     *code = false;
+                    in_code -= 1;
                 }
             }
             '\u{15}' => {
-                fields.pop();
+                if fields.pop() == Some(true) {
+                    in_code -= 1;
+                }
             }
-            _ if fields.contains(&true) => {}
             '\r' | '\u{7}' | '\u{c}' => {
+                fields.clear();
+                in_code = 0;
                 let props = papx.at(ch.fc);
                 if ch.c == '\u{7}' && props.row_end {
                     rows.push((std::mem::take(&mut cells), props.edges));
@@ -423,6 +447,7 @@ fn lines(chars: &[Char], papx: &ParagraphProperties) -> String {
                     out.end_paragraph();
                 }
             }
+            _ if in_code > 0 => {}
             '\u{b}' => text.push('\n'),
             '\u{1e}' => text.push('-'),
             '\u{1}' | '\u{2}' | '\u{5}' | '\u{8}' | '\u{1f}' => {}
@@ -462,6 +487,16 @@ fn write_table(out: &mut TableText, rows: &mut Vec<(Vec<String>, Vec<i16>)>) {
     out.open_table();
     for (cells, edges) in rows.drain(..) {
         out.open_row();
+        // A row starting right of the table's left edge (Word's width
+        // before) leaves the columns before it empty.
+        let before = edges.first().map_or(0, |&a| {
+            let a = i32::from(a);
+            grid.iter().filter(|&&g| g < a - EDGE_TOLERANCE).count()
+        });
+        for _ in 0..before.min(crate::markup::MAX_COLUMNS) {
+            out.open_cell(Span::ONE);
+            out.close_cell();
+        }
         for (i, cell) in cells.iter().enumerate() {
             let columns = match (edges.get(i), edges.get(i + 1)) {
                 (Some(&a), Some(&b)) => {
@@ -529,8 +564,12 @@ mod tests {
                 vec![0, 1001, 2000, 3000],
             ),
         ];
+        rows.push((vec!["9.00".into()], vec![2000, 3000]));
         write_table(&mut out, &mut rows);
-        assert_eq!(out.finish(), "项目\t预算数\n\t合计\t基本 支出\n");
+        assert_eq!(
+            out.finish().unwrap(),
+            "项目\t预算数\n\t合计\t基本 支出\n\t\t9.00\n"
+        );
     }
 
     #[test]
@@ -547,6 +586,20 @@ mod tests {
         let fib = find(&damaged, &[0xEC, 0xA5]).expect("a FIB");
         damaged[fib] = 0;
         assert!(matches!(to_text(&damaged), Err(DocError::Unreadable(_))));
+    }
+
+    #[test]
+    fn field_codes_are_left_out_and_end_with_their_paragraph() {
+        let chars: Vec<Char> = "合\u{13} PAGE \u{14}3\u{15}计\r\u{13}未完\r正文\r"
+            .chars()
+            .map(|c| Char { c, fc: 0 })
+            .collect();
+        let none = ParagraphProperties {
+            word: &[],
+            data: &[],
+            pages: Vec::new(),
+        };
+        assert_eq!(lines(&chars, &none).unwrap(), "合3计\n正文\n");
     }
 
     fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

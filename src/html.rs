@@ -19,7 +19,7 @@
 
 use html5gum::{Token, Tokenizer};
 
-use crate::markup::{Span, TableText};
+use crate::markup::{Span, TableText, TooLarge};
 
 /// Whether decoded text is a page whose tables the markup holds: it looks
 /// like HTML and opens a `<table>`. (A dump merely wrapped in `<html>` is
@@ -36,7 +36,7 @@ fn contains_ignoring_case(text: &str, needle: &str) -> bool {
 
 /// The page as lines: table rows as tab-separated cells, other blocks of
 /// text as lines (see the module documentation).
-pub fn to_text(page: &str) -> String {
+pub fn to_text(page: &str) -> Result<String, TooLarge> {
     // Scripts, styles and the like are raw text up to their end tag.
     let mut emitter = html5gum::DefaultEmitter::default();
     emitter.naively_switch_states(true);
@@ -45,11 +45,16 @@ pub fn to_text(page: &str) -> String {
     for token in tokenizer.flatten() {
         match token {
             Token::StartTag(tag) => {
+                // As a browser reads it: the leading digits (`2px` is 2).
                 let attribute = |name: &str| {
-                    tag.attributes
-                        .get(name.as_bytes())
-                        .and_then(|v| std::str::from_utf8(&v.value).ok())
-                        .and_then(|v| v.trim().parse::<usize>().ok())
+                    let v = tag.attributes.get(name.as_bytes())?;
+                    let digits: String = String::from_utf8_lossy(&v.value)
+                        .trim()
+                        .chars()
+                        .take_while(char::is_ascii_digit)
+                        .take(6)
+                        .collect();
+                    digits.parse::<usize>().ok()
                 };
                 let span = Span {
                     columns: attribute("colspan").unwrap_or(1),
@@ -71,21 +76,29 @@ struct PageText {
     text: TableText,
     /// Inside a `<pre>`: its spacing and lines are kept.
     pre: usize,
-    /// Inside the page's head, a script, a style: no text.
+    /// Inside a script, a style, the title: no text.
     hidden: usize,
+    /// Inside the page's head, up to its end or the first tag of a body
+    /// (an end tag a page may leave out): no text.
+    in_head: bool,
 }
 
 impl PageText {
     fn start(&mut self, name: &[u8], span: Span) {
         match name {
+            b"head" => self.in_head = true,
             // (`<script/>` opens a script all the same, as in a browser.)
-            b"head" | b"script" | b"style" | b"noscript" | b"template" | b"title" => {
+            b"script" | b"style" | b"noscript" | b"template" | b"title" => {
                 self.hidden += 1;
             }
             // The head ends where the body begins, its end tag printed or not.
             b"body" => {
-                self.hidden = 0;
+                self.in_head = false;
                 self.text.break_line();
+            }
+            _ if self.in_head && starts_body(name) => {
+                self.in_head = false;
+                self.start(name, span);
             }
             b"table" => self.text.open_table(),
             b"tr" => self.text.open_row(),
@@ -102,7 +115,8 @@ impl PageText {
 
     fn end(&mut self, name: &[u8]) {
         match name {
-            b"head" | b"script" | b"style" | b"noscript" | b"template" | b"title" => {
+            b"head" => self.in_head = false,
+            b"script" | b"style" | b"noscript" | b"template" | b"title" => {
                 self.hidden = self.hidden.saturating_sub(1);
             }
             b"table" => self.text.close_table(),
@@ -118,6 +132,9 @@ impl PageText {
     }
 
     fn text(&mut self, text: &str) {
+        if self.in_head {
+            return;
+        }
         match (self.hidden, self.pre) {
             (0, 0) => self.text.text(text),
             (0, _) => self.text.preformatted(text),
@@ -125,9 +142,17 @@ impl PageText {
         }
     }
 
-    fn finish(self) -> String {
+    fn finish(self) -> Result<String, TooLarge> {
         self.text.finish()
     }
+}
+
+/// Tags that only a page's body holds: the head ended before them.
+fn starts_body(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"table" | b"tr" | b"td" | b"th" | b"br" | b"pre" | b"span" | b"font"
+    ) || is_block(name)
 }
 
 /// Elements that start a block of text of their own (a line).
@@ -180,7 +205,7 @@ mod tests {
             <tr><td>合计<td>1,010.70<td>3.00</tr></table><p>备注：无</p></body></html>";
         assert!(holds_tables(page));
         assert_eq!(
-            to_text(page),
+            to_text(page).unwrap(),
             "表1 部门收支总体情况表\n单位：万元\n项目\t预算数\n\t合计\t基本 支出\n\
              一般公共 服务\t1,010.70\n合计\t1,010.70\t3.00\n备注：无\n"
         );
@@ -193,16 +218,35 @@ mod tests {
             <table><tr><td>208</td><td>社会保障和就业支出</td><td>9.50</td></tr></table>\
             <p>说明</p></td><td>右栏</td></tr></table></body></html>";
         assert_eq!(
-            to_text(page),
+            to_text(page).unwrap(),
             "表2 收入总体情况表\n单位：万元\n编制部门：某局\n208\t社会保障和就业支出\t9.50\n说明\n右栏\n"
         );
+    }
+
+    #[test]
+    fn a_head_left_open_ends_at_the_body_and_spans_read_as_browsers_do() {
+        let page = "<html><head><meta charset=gbk><title>预算</title>\
+            <h3>表1 收支总体情况表</h3><table><tr><td colspan=\"2px\">项目</td><td>金额</td></tr></table>";
+        assert_eq!(to_text(page).unwrap(), "表1 收支总体情况表\n项目\t\t金额\n");
+    }
+
+    #[test]
+    fn a_page_spanning_too_much_fails_as_too_large() {
+        // 12 MB of rows, each a cell spanning 256 columns: 77 MB of text.
+        let rows = "<tr><td colspan=256>1</td><td>2</td></tr>".repeat(300_000);
+        let page = format!("<html><table>{rows}</table></html>");
+        assert!(to_text(&page).is_err());
+        let fewer = "<tr><td colspan=256>1</td><td>2</td></tr>".repeat(1_000);
+        let page = format!("<html><table>{fewer}</table></html>");
+        // `1`, 255 empty cells, `2`: 258 bytes and a newline a row.
+        assert_eq!(to_text(&page).unwrap().len(), 1_000 * 259);
     }
 
     #[test]
     fn preformatted_text_keeps_its_lines_and_tabs() {
         let page =
             "<html><body><pre>表1\t收支总体情况表\n项目\t金额\n</pre><table></table></body></html>";
-        assert_eq!(to_text(page), "表1\t收支总体情况表\n项目\t金额\n");
+        assert_eq!(to_text(page).unwrap(), "表1\t收支总体情况表\n项目\t金额\n");
     }
 
     #[test]
@@ -218,7 +262,7 @@ mod tests {
     fn hostile_spans_are_bounded() {
         let page = "<html><table><tr><td colspan=99999999 rowspan=99999999>1</td></tr>\
             <tr><td>2</td></tr></table></html>";
-        let text = to_text(page);
+        let text = to_text(page).unwrap();
         assert_eq!(text.lines().next(), Some("1"));
         assert_eq!(
             text.lines().nth(1).map(|l| l.split('\t').count()),

@@ -17,7 +17,7 @@ pub mod emit;
 pub mod grammar;
 pub mod html;
 pub mod layout;
-mod markup;
+pub mod markup;
 pub mod model;
 pub mod normalize;
 pub mod pdf;

@@ -26,8 +26,11 @@ const MAX_ROWS: usize = 10_000;
 struct Table {
     /// Holds a table: its cells are the page's layout.
     layout: bool,
-    /// The row being read: its cells, the last one open.
+    /// The row being read: its cells.
     row: Option<Vec<String>>,
+    /// The row's cell text goes into (a spanned column's empty cells
+    /// follow it).
+    open: usize,
     /// Whether a cell of the row is open (text goes into it).
     in_cell: bool,
     /// Per column, how many rows below the current one a cell above still
@@ -48,7 +51,8 @@ impl Table {
     }
 
     /// Opens a cell in the current row, after the columns cells above
-    /// cover, followed by the empty cells of its column span.
+    /// cover, followed by the empty cells of its column span. A row is
+    /// [`MAX_COLUMNS`] wide at most: past it a cell spans nothing.
     fn start_cell(&mut self, span: Span) {
         if self.row.is_none() {
             self.start_row();
@@ -60,20 +64,17 @@ impl Table {
             row.push(String::new());
         }
         let at = row.len();
-        let columns = span.columns.clamp(1, MAX_COLUMNS);
+        let columns = span.columns.clamp(1, MAX_COLUMNS.saturating_sub(at).max(1));
         let below = span.rows.clamp(1, MAX_ROWS) - 1;
-        if self.covered.len() < at + columns {
-            self.covered.resize(at + columns, 0);
+        let covers = at..(at + columns).min(MAX_COLUMNS);
+        if self.covered.len() < covers.end {
+            self.covered.resize(covers.end, 0);
         }
-        for n in &mut self.covered[at..at + columns] {
+        for n in self.covered.get_mut(covers).unwrap_or_default() {
             *n = (*n).max(below);
         }
-        row.push(String::new());
-        // The spanned columns' empty cells, told apart from the open cell
-        // until the row is written.
-        for _ in 1..columns {
-            row.push(String::from(SPANNED));
-        }
+        row.resize(at + columns, String::new());
+        self.open = at;
         self.in_cell = true;
     }
 
@@ -82,9 +83,7 @@ impl Table {
         if !self.in_cell || self.layout {
             return None;
         }
-        let row = self.row.as_mut()?;
-        let last = row.iter().rposition(|c| c != SPANNED)?;
-        row.get_mut(last)
+        self.row.as_mut()?.get_mut(self.open)
     }
 
     /// The current row as a line, if it holds any text.
@@ -93,16 +92,12 @@ impl Table {
         self.in_cell = false;
         let cells: Vec<String> = row
             .into_iter()
-            .map(|c| if c == SPANNED { String::new() } else { c })
             .map(|c| c.trim().replace(BLOCK_BREAK, " "))
             .collect();
         let last = cells.iter().rposition(|c| !c.is_empty())?;
         Some(cells[..=last].join("\t"))
     }
 }
-
-/// Stands for an empty cell a column span adds, until the row is written.
-const SPANNED: &str = "\u{0}";
 
 /// A block's end inside a cell (`<br>`, `<p>`): a space in a table of
 /// figures, a line when the table turns out to be the page's layout.
@@ -116,10 +111,21 @@ impl Span {
     };
 }
 
+/// A document's text is kept up to this many bytes: spans multiply cells,
+/// and a small file must not fill the memory.
+pub const MAX_TEXT: usize = 64 << 20;
+
+/// A document whose text would be larger than [`MAX_TEXT`].
+#[derive(Debug, thiserror::Error)]
+#[error("the document is larger than {} MB as text", MAX_TEXT >> 20)]
+pub struct TooLarge;
+
 /// The document's lines as its tables and paragraphs are read.
 #[derive(Debug, Default)]
 pub struct TableText {
     lines: Vec<String>,
+    /// Bytes of text so far, kept or not.
+    size: usize,
     /// Text outside any table's cells, up to the next block's start.
     paragraph: String,
     tables: Vec<Table>,
@@ -135,12 +141,9 @@ impl TableText {
                 outer.layout = true;
                 let before = outer.row.take().unwrap_or_default();
                 let paragraphs = before.iter().flat_map(|c| c.split(BLOCK_BREAK));
-                self.lines.extend(
-                    paragraphs
-                        .map(str::trim)
-                        .filter(|p| !p.is_empty() && *p != SPANNED)
-                        .map(String::from),
-                );
+                for p in paragraphs.map(str::trim).filter(|p| !p.is_empty()) {
+                    self.push_line(p.to_string());
+                }
             }
         }
         self.tables.push(Table::default());
@@ -150,7 +153,9 @@ impl TableText {
         self.end_paragraph();
         if let Some(mut t) = self.tables.pop() {
             if !t.layout {
-                self.lines.extend(t.end_row());
+                if let Some(line) = t.end_row() {
+                    self.push_line(line);
+                }
             }
         }
     }
@@ -167,7 +172,9 @@ impl TableText {
         self.end_paragraph();
         if let Some(t) = self.tables.last_mut().filter(|t| !t.layout) {
             let line = t.end_row();
-            self.lines.extend(line);
+            if let Some(line) = line {
+                self.push_line(line);
+            }
         }
     }
 
@@ -255,7 +262,7 @@ impl TableText {
         let line = std::mem::take(&mut self.paragraph);
         let line = line.trim();
         if !line.is_empty() {
-            self.lines.push(line.to_string());
+            self.push_line(line.to_string());
         }
     }
 
@@ -264,21 +271,34 @@ impl TableText {
         let line = std::mem::take(&mut self.paragraph);
         let line = line.trim_end();
         if !line.is_empty() {
-            self.lines.push(line.to_string());
+            self.push_line(line.to_string());
         }
     }
 
-    /// The lines, each ended by a newline.
-    pub fn finish(mut self) -> String {
+    fn push_line(&mut self, line: String) {
+        self.size = self.size.saturating_add(line.len() + 1);
+        if self.size <= MAX_TEXT {
+            self.lines.push(line);
+        }
+    }
+
+    /// The lines, each ended by a newline; an error when they would be
+    /// larger than [`MAX_TEXT`].
+    pub fn finish(mut self) -> Result<String, TooLarge> {
         self.end_paragraph();
         while let Some(mut t) = self.tables.pop() {
             if !t.layout {
-                self.lines.extend(t.end_row());
+                if let Some(line) = t.end_row() {
+                    self.push_line(line);
+                }
             }
+        }
+        if self.size > MAX_TEXT {
+            return Err(TooLarge);
         }
         let mut text = self.lines.join("\n");
         text.push('\n');
-        text
+        Ok(text)
     }
 }
 
@@ -286,6 +306,9 @@ impl TableText {
 /// spaces) made one space, as a browser shows it.
 fn push_collapsed(out: &mut String, text: &str) {
     for c in text.chars() {
+        if c == '\0' {
+            continue;
+        }
         if c.is_whitespace() {
             if !out.is_empty() && !out.ends_with([' ', BLOCK_BREAK]) {
                 out.push(' ');

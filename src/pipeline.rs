@@ -222,6 +222,8 @@ pub enum ReadError {
     Word(#[from] crate::word::WordError),
     #[error(transparent)]
     Doc(#[from] crate::doc::DocError),
+    #[error(transparent)]
+    Markup(#[from] crate::markup::TooLarge),
 }
 
 /// What recognition reads, and how the input was read: a decoded text dump
@@ -287,7 +289,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
     }
     let mut decoded = decode::decode(bytes)?;
     let format = if crate::html::holds_tables(&decoded.text) {
-        decoded.text = crate::html::to_text(&decoded.text);
+        decoded.text = crate::html::to_text(&decoded.text)?;
         "html"
     } else {
         "text"

@@ -19,13 +19,13 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use thiserror::Error;
 
-use crate::markup::{Span, TableText};
+use crate::markup::{Span, TableText, TooLarge};
 
 #[derive(Debug, Error)]
 pub enum WordError {
     #[error("the Word document cannot be read: {0}")]
     Unreadable(String),
-    #[error("the Word document's text is larger than {} MB", MAX_XML / (1 << 20))]
+    #[error("the Word document is larger than {} MB as text", MAX_XML / (1 << 20))]
     TooLarge,
     #[error("the Word document holds no text")]
     Empty,
@@ -57,7 +57,7 @@ pub fn to_text(bytes: &[u8]) -> Result<String, WordError> {
     if xml.len() as u64 > MAX_XML {
         return Err(WordError::TooLarge);
     }
-    let text = body_text(&xml).map_err(|e| unreadable(&format!("word/document.xml: {e}")))?;
+    let text = body_text(&xml)?;
     if text.trim().is_empty() {
         return Err(WordError::Empty);
     }
@@ -65,7 +65,13 @@ pub fn to_text(bytes: &[u8]) -> Result<String, WordError> {
 }
 
 /// `word/document.xml` as lines.
-fn body_text(xml: &str) -> Result<String, quick_xml::Error> {
+fn body_text(xml: &str) -> Result<String, WordError> {
+    let text =
+        body_lines(xml).map_err(|e| WordError::Unreadable(format!("word/document.xml: {e}")))?;
+    text.map_err(|_| WordError::TooLarge)
+}
+
+fn body_lines(xml: &str) -> Result<Result<String, TooLarge>, quick_xml::Error> {
     let mut reader = Reader::from_str(xml);
     let mut out = TableText::default();
     // Inside `w:t` (text), in text that is no part of the document
@@ -80,7 +86,7 @@ fn body_text(xml: &str) -> Result<String, quick_xml::Error> {
                 let empty = matches!(event, Event::Empty(_));
                 let name = e.local_name();
                 match name.as_ref() {
-                    b"delText" | b"instrText" | b"Fallback" | b"del" if !empty => skipped += 1,
+                    name if is_skipped(name) && !empty => skipped += 1,
                     _ if skipped > 0 => {}
                     b"t" if !empty => in_text = true,
                     b"tbl" if !empty => out.open_table(),
@@ -108,9 +114,7 @@ fn body_text(xml: &str) -> Result<String, quick_xml::Error> {
             Event::End(e) => {
                 let name = e.local_name();
                 match name.as_ref() {
-                    b"delText" | b"instrText" | b"Fallback" | b"del" => {
-                        skipped = skipped.saturating_sub(1);
-                    }
+                    name if is_skipped(name) => skipped = skipped.saturating_sub(1),
                     _ if skipped > 0 => {}
                     b"t" => in_text = false,
                     b"p" => out.break_line(),
@@ -143,6 +147,27 @@ fn body_text(xml: &str) -> Result<String, quick_xml::Error> {
         }
     }
     Ok(out.finish())
+}
+
+/// Elements whose content is no part of the document as it reads now:
+/// text deleted or moved away under revision marks, the properties a
+/// revision replaced (their spans are not the table's), a field's code, a
+/// drawing's fallback (its alternative content read once).
+fn is_skipped(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"del"
+            | b"delText"
+            | b"moveFrom"
+            | b"instrText"
+            | b"Fallback"
+            | b"tcPrChange"
+            | b"trPrChange"
+            | b"tblPrChange"
+            | b"pPrChange"
+            | b"rPrChange"
+            | b"sectPrChange"
+    )
 }
 
 /// An element's `w:val` as a count.
@@ -208,8 +233,22 @@ mod tests {
         let body = "<w:p><w:r><w:t>合</w:t></w:r><w:del><w:r><w:delText>旧</w:delText></w:r></w:del>\
             <w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:t>计</w:t></w:r>\
             <mc:AlternateContent><mc:Choice><w:t>图</w:t></mc:Choice><mc:Fallback><w:t>图</w:t></mc:Fallback></mc:AlternateContent></w:p>\
-            <w:p><w:r><w:t>一</w:t><w:tab/><w:t>二</w:t><w:br/><w:t>三</w:t></w:r></w:p>";
-        assert_eq!(body_text(&document(body)).unwrap(), "合计图\n一 二\n三\n");
+            <w:p><w:r><w:t>一</w:t><w:tab/><w:t>二</w:t><w:br/><w:t>三</w:t></w:r></w:p>\
+            <w:p><w:moveFrom><w:r><w:t>移走</w:t></w:r></w:moveFrom><w:r><w:t>留下</w:t></w:r></w:p>";
+        assert_eq!(
+            body_text(&document(body)).unwrap(),
+            "合计图\n一 二\n三\n留下\n"
+        );
+        // A cell's span as a revision left it, not as it was.
+        let row = format!(
+            "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+            tc(
+                "<w:gridSpan w:val=\"2\"/><w:tcPrChange><w:tcPr><w:gridSpan w:val=\"3\"/></w:tcPr></w:tcPrChange>",
+                "预算数"
+            ),
+            tc("", "9.00"),
+        );
+        assert_eq!(body_text(&document(&row)).unwrap(), "预算数\t\t9.00\n");
     }
 
     #[test]

@@ -55,15 +55,20 @@ fn mul(a: &Matrix, b: &Matrix) -> Matrix {
     ]
 }
 
-/// The quarter turns (counterclockwise, 0–3) nearest the direction `(x, y)`
-/// (none for no direction: a glyph of size 0).
-fn quarter_turns(x: f32, y: f32) -> usize {
-    match (x.abs() >= y.abs(), x >= 0.0, y > 0.0) {
-        (true, true, _) => 0,
-        (true, false, _) => 2,
-        (false, _, true) => 1,
-        (false, _, false) => 3,
+/// The quarter turns (counterclockwise, 0–3) of the direction `(x, y)`,
+/// when it is within a few degrees of one: slanted text (a watermark) and
+/// a glyph of size 0 turn no page.
+fn quarter_turns(x: f32, y: f32) -> Option<usize> {
+    let (major, minor) = if x.abs() >= y.abs() { (x, y) } else { (y, x) };
+    if major == 0.0 || minor.abs() > 0.1 * major.abs() {
+        return None;
     }
+    Some(match (x.abs() >= y.abs(), major > 0.0) {
+        (true, true) => 0,
+        (true, false) => 2,
+        (false, true) => 1,
+        (false, false) => 3,
+    })
 }
 
 fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
@@ -457,7 +462,9 @@ impl<'d> Interpreter<'d> {
             let advance = mul(&mul(&[tx, 0.0, 0.0, 1.0, 0.0, 0.0], tm), &state.ctm);
             let width = (advance[0] * advance[0] + advance[1] * advance[1]).sqrt();
             if !text.is_empty() {
-                self.turns[quarter_turns(trm[0], trm[1])] += 1;
+                if let Some(q) = quarter_turns(trm[0], trm[1]) {
+                    self.turns[q] += 1;
+                }
                 self.glyphs.push(Glyph {
                     text,
                     x: trm[4],
@@ -524,5 +531,11 @@ mod tests {
              BT /F1 12 Tf 0 1 -1 0 20 200 Tm (draft) Tj ET",
         );
         assert_eq!(upright, None);
+        // A watermark slanted at 60 degrees, however long, turns nothing.
+        let (_, slanted) = shown(
+            "BT /F1 12 Tf 100 700 Td (Total) Tj ET \
+             BT /F1 40 Tf 0.5 0.866 -0.866 0.5 100 100 Tm (CONFIDENTIAL DRAFT COPY) Tj ET",
+        );
+        assert_eq!(slanted, None);
     }
 }
