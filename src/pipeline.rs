@@ -275,8 +275,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
             // another is named below.
             Err(_) if format == "xls" => {
                 if let Some(text) = crate::doc::to_text(bytes)? {
-                    let hint = Some("a Word document: none of its tables is a budget table");
-                    return Ok(converted(text, "doc", hint));
+                    return Ok(converted(text, "doc", Some(NO_BUDGET_TABLE_IN_WORD)));
                 }
             }
             Err(e) => return Err(e.into()),
@@ -284,8 +283,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
     }
     if crate::word::is_docx(bytes) {
         let text = crate::word::to_text(bytes)?;
-        let hint = Some("a Word document: none of its tables is a budget table");
-        return Ok(converted(text, "docx", hint));
+        return Ok(converted(text, "docx", Some(NO_BUDGET_TABLE_IN_WORD)));
     }
     let mut decoded = decode::decode(bytes)?;
     let format = if crate::html::holds_tables(&decoded.text) {
@@ -326,6 +324,9 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
         layout: layout.as_str(),
     })
 }
+
+/// Why a Word document gave no budget table: its tables were read.
+const NO_BUDGET_TABLE_IN_WORD: &str = "a Word document: none of its tables is a budget table";
 
 /// The text a workbook or a Word document gave, laid out.
 fn converted(text: String, format: &'static str, hint: Option<&'static str>) -> TextLayer {
