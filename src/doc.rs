@@ -437,12 +437,7 @@ fn lines(chars: &[Char], papx: &ParagraphProperties) -> Result<String, TooLarge>
                 } else if props.in_table {
                     text.push('\n');
                 } else {
-                    // Cells no row's end closed (properties not read) are
-                    // a row all the same: no cell is dropped.
-                    if !cells.is_empty() {
-                        rows.push((std::mem::take(&mut cells), Vec::new()));
-                    }
-                    write_table(&mut out, &mut rows);
+                    write_table(&mut out, &mut rows, &mut cells);
                     out.text(&std::mem::take(&mut text));
                     out.end_paragraph();
                 }
@@ -454,10 +449,7 @@ fn lines(chars: &[Char], papx: &ParagraphProperties) -> Result<String, TooLarge>
             c => text.push(c),
         }
     }
-    if !cells.is_empty() {
-        rows.push((cells, Vec::new()));
-    }
-    write_table(&mut out, &mut rows);
+    write_table(&mut out, &mut rows, &mut cells);
     out.text(&text);
     out.finish()
 }
@@ -466,8 +458,17 @@ fn lines(chars: &[Char], papx: &ParagraphProperties) -> Result<String, TooLarge>
 const EDGE_TOLERANCE: i32 = 30;
 
 /// A table's rows, each cell followed by the empty cells of the columns
-/// it spans: the columns are all the rows' cell edges together.
-fn write_table(out: &mut TableText, rows: &mut Vec<(Vec<String>, Vec<i16>)>) {
+/// it spans: the columns are all the rows' cell edges together. Cells no
+/// row's end closed (properties not read) are a row all the same: no cell
+/// is dropped.
+fn write_table(
+    out: &mut TableText,
+    rows: &mut Vec<(Vec<String>, Vec<i16>)>,
+    cells: &mut Vec<String>,
+) {
+    if !cells.is_empty() {
+        rows.push((std::mem::take(cells), Vec::new()));
+    }
     if rows.is_empty() {
         return;
     }
@@ -484,27 +485,22 @@ fn write_table(out: &mut TableText, rows: &mut Vec<(Vec<String>, Vec<i16>)>) {
             grid.push(e);
         }
     }
+    // The grid columns starting from `from` (the table's left, if none)
+    // up to an edge at `to`.
+    let columns = |from: Option<i16>, to: i16| {
+        let low = from.map_or(i32::MIN, |a| i32::from(a) - EDGE_TOLERANCE);
+        let high = i32::from(to) - EDGE_TOLERANCE;
+        grid.iter().filter(|&&g| low <= g && g < high).count()
+    };
     out.open_table();
     for (cells, edges) in rows.drain(..) {
         out.open_row();
         // A row starting right of the table's left edge (Word's width
         // before) leaves the columns before it empty.
-        let before = edges.first().map_or(0, |&a| {
-            let a = i32::from(a);
-            grid.iter().filter(|&&g| g < a - EDGE_TOLERANCE).count()
-        });
-        for _ in 0..before.min(crate::markup::MAX_COLUMNS) {
-            out.open_cell(Span::ONE);
-            out.close_cell();
-        }
+        out.empty_cells(edges.first().map_or(0, |&a| columns(None, a)));
         for (i, cell) in cells.iter().enumerate() {
             let columns = match (edges.get(i), edges.get(i + 1)) {
-                (Some(&a), Some(&b)) => {
-                    let (a, b) = (i32::from(a), i32::from(b));
-                    grid.iter()
-                        .filter(|&&g| a - EDGE_TOLERANCE <= g && g < b - EDGE_TOLERANCE)
-                        .count()
-                }
+                (Some(&a), Some(&b)) => columns(Some(a), b),
                 _ => 1,
             };
             out.open_cell(Span {
@@ -565,7 +561,7 @@ mod tests {
             ),
         ];
         rows.push((vec!["9.00".into()], vec![2000, 3000]));
-        write_table(&mut out, &mut rows);
+        write_table(&mut out, &mut rows, &mut Vec::new());
         assert_eq!(
             out.finish().unwrap(),
             "项目\t预算数\n\t合计\t基本 支出\n\t\t9.00\n"

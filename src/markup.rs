@@ -16,6 +16,14 @@ pub struct Span {
     pub rows: usize,
 }
 
+impl Span {
+    /// A cell of one column and one row.
+    pub const ONE: Span = Span {
+        columns: 1,
+        rows: 1,
+    };
+}
+
 /// No page lays out more columns than this: a `colspan` past it is a typo.
 pub const MAX_COLUMNS: usize = 256;
 /// Nor spans more rows.
@@ -78,9 +86,14 @@ impl Table {
         self.in_cell = true;
     }
 
+    /// Whether a cell of this table of figures is open.
+    fn has_open_cell(&self) -> bool {
+        self.in_cell && !self.layout && self.row.is_some()
+    }
+
     /// The cell the page's text goes into, if one is open.
     fn open_cell(&mut self) -> Option<&mut String> {
-        if !self.in_cell || self.layout {
+        if !self.has_open_cell() {
             return None;
         }
         self.row.as_mut()?.get_mut(self.open)
@@ -102,14 +115,6 @@ impl Table {
 /// A block's end inside a cell (`<br>`, `<p>`): a space in a table of
 /// figures, a line when the table turns out to be the page's layout.
 const BLOCK_BREAK: char = '\n';
-
-impl Span {
-    /// A cell of one column and one row.
-    pub const ONE: Span = Span {
-        columns: 1,
-        rows: 1,
-    };
-}
 
 /// A document's text is kept up to this many bytes: spans multiply cells,
 /// and a small file must not fill the memory.
@@ -170,11 +175,13 @@ impl TableText {
 
     pub fn close_row(&mut self) {
         self.end_paragraph();
-        if let Some(t) = self.tables.last_mut().filter(|t| !t.layout) {
-            let line = t.end_row();
-            if let Some(line) = line {
-                self.push_line(line);
-            }
+        let line = self
+            .tables
+            .last_mut()
+            .filter(|t| !t.layout)
+            .and_then(Table::end_row);
+        if let Some(line) = line {
+            self.push_line(line);
         }
     }
 
@@ -194,6 +201,15 @@ impl TableText {
             .is_some_and(|t| !t.layout && !t.in_cell && t.row.is_some());
         if in_row {
             self.open_cell(span);
+        }
+    }
+
+    /// `n` empty cells: the grid columns a row leaves out before its
+    /// first cell (at most a row's width).
+    pub fn empty_cells(&mut self, n: usize) {
+        for _ in 0..n.min(MAX_COLUMNS) {
+            self.open_cell(Span::ONE);
+            self.close_cell();
         }
     }
 
@@ -227,20 +243,16 @@ impl TableText {
 
     /// Whether a cell of a table of figures is open.
     fn in_cell(&self) -> bool {
-        self.tables
-            .last()
-            .is_some_and(|t| !t.layout && t.in_cell && t.row.is_some())
+        self.tables.last().is_some_and(Table::has_open_cell)
     }
 
     /// Where text goes: the open cell, else the paragraph (outside tables,
     /// in a layout table, a caption).
     fn target(&mut self) -> &mut String {
-        if self.in_cell() {
-            if let Some(cell) = self.tables.last_mut().and_then(Table::open_cell) {
-                return cell;
-            }
+        match self.tables.last_mut().and_then(Table::open_cell) {
+            Some(cell) => cell,
+            None => &mut self.paragraph,
         }
-        &mut self.paragraph
     }
 
     /// A line break: inside a cell a [`BLOCK_BREAK`], elsewhere the end of
@@ -286,12 +298,8 @@ impl TableText {
     /// larger than [`MAX_TEXT`].
     pub fn finish(mut self) -> Result<String, TooLarge> {
         self.end_paragraph();
-        while let Some(mut t) = self.tables.pop() {
-            if !t.layout {
-                if let Some(line) = t.end_row() {
-                    self.push_line(line);
-                }
-            }
+        while !self.tables.is_empty() {
+            self.close_table();
         }
         if self.size > MAX_TEXT {
             return Err(TooLarge);

@@ -19,7 +19,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use thiserror::Error;
 
-use crate::markup::{Span, TableText, TooLarge};
+use crate::markup::{Span, TableText};
 
 #[derive(Debug, Error)]
 pub enum WordError {
@@ -66,17 +66,18 @@ pub fn to_text(bytes: &[u8]) -> Result<String, WordError> {
 
 /// `word/document.xml` as lines.
 fn body_text(xml: &str) -> Result<String, WordError> {
-    let text =
-        body_lines(xml).map_err(|e| WordError::Unreadable(format!("word/document.xml: {e}")))?;
-    text.map_err(|_| WordError::TooLarge)
+    body_lines(xml)
+        .map_err(|e| WordError::Unreadable(format!("word/document.xml: {e}")))?
+        .finish()
+        .map_err(|_| WordError::TooLarge)
 }
 
-fn body_lines(xml: &str) -> Result<Result<String, TooLarge>, quick_xml::Error> {
+/// The body's tables and paragraphs, read.
+fn body_lines(xml: &str) -> Result<TableText, quick_xml::Error> {
     let mut reader = Reader::from_str(xml);
     let mut out = TableText::default();
-    // Inside `w:t` (text), in text that is no part of the document
-    // (deleted, a field's code, a drawing's fallback), in a row's or a
-    // cell's properties.
+    // Inside `w:t` (text); how deep in elements whose content is no part
+    // of the document (`is_skipped`).
     let (mut in_text, mut skipped) = (false, 0usize);
     let mut span = Span::ONE;
     loop {
@@ -91,13 +92,8 @@ fn body_lines(xml: &str) -> Result<Result<String, TooLarge>, quick_xml::Error> {
                     b"t" if !empty => in_text = true,
                     b"tbl" if !empty => out.open_table(),
                     b"tr" if !empty => out.open_row(),
-                    b"gridBefore" => {
-                        // Grid columns the row leaves out before its cells.
-                        for _ in 0..value(e).unwrap_or(0).min(crate::markup::MAX_COLUMNS) {
-                            out.open_cell(Span::ONE);
-                            out.close_cell();
-                        }
-                    }
+                    // Grid columns the row leaves out before its cells.
+                    b"gridBefore" => out.empty_cells(value(e).unwrap_or(0)),
                     b"tc" if !empty => span = Span::ONE,
                     b"gridSpan" => {
                         span.columns = value(e).unwrap_or(1);
@@ -146,7 +142,7 @@ fn body_lines(xml: &str) -> Result<Result<String, TooLarge>, quick_xml::Error> {
             _ => {}
         }
     }
-    Ok(out.finish())
+    Ok(out)
 }
 
 /// Elements whose content is no part of the document as it reads now:
