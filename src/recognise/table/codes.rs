@@ -1,0 +1,138 @@
+//! Classification codes printed before a row's name: `208 01 01 行政运行`,
+//! `2080101 行政运行`, `210卫生健康支出`, `[2080101]行政运行` (nom parsers).
+
+use nom::{
+    branch::alt,
+    character::complete::{digit1, one_of, space0},
+    combinator::{map, verify},
+    multi::many1,
+    sequence::{delimited, pair, terminated},
+    IResult,
+};
+
+use crate::model::Code;
+use crate::normalize;
+
+/// A code's levels printed apart (`208 01 01`), or the 类 alone (`210`).
+fn code_levels(i: &str) -> IResult<&str, String> {
+    map(
+        many1(terminated(
+            verify(digit1, |d: &str| (2..=3).contains(&d.len())),
+            space0,
+        )),
+        |levels: Vec<&str>| levels.concat(),
+    )(i)
+}
+
+/// A code printed as one run of digits (`2080101`).
+fn code_run(i: &str) -> IResult<&str, String> {
+    map(
+        terminated(verify(digit1, Code::is_valid), space0),
+        str::to_string,
+    )(i)
+}
+
+fn bare_code(i: &str) -> IResult<&str, String> {
+    alt((code_levels, code_run))(i)
+}
+
+/// The digits of a code printed before a name: `208 01 01 行政运行`,
+/// `2080101 行政运行`, `210卫生健康支出`, either in brackets
+/// (`[2080101]行政运行`, `【208】社会保障和就业支出`, as some finance systems
+/// export them).
+fn printed_code(i: &str) -> IResult<&str, String> {
+    let open = pair(one_of("[【"), space0);
+    let close = pair(one_of("]】"), space0);
+    alt((delimited(open, bare_code, close), bare_code))(i)
+}
+
+/// A valid code printed before a name, and the name (trimmed), if the text
+/// starts so.
+pub(in crate::recognise) fn code_and_name(text: &str) -> Option<(Code, &str)> {
+    let (name, digits) = printed_code(text).ok()?;
+    let name = name.trim();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    Some((Code::new(&digits)?, name))
+}
+
+/// Whether a row's first cell starts with a code: alone (`208`), or
+/// before its name.
+pub(in crate::recognise) fn starts_with_code(text: &str) -> bool {
+    printed_code(text.trim()).is_ok_and(|(rest, digits)| {
+        let name = rest.trim();
+        Code::is_valid(&digits)
+            && (name.is_empty() || !name.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+    })
+}
+
+/// `201 一般公共服务支出` / `208 01 行政运行` / `210卫生健康支出` /
+/// `[2080101]行政运行` → code and name.
+pub(super) fn split_code_prefix(label: &str) -> Option<(Code, String)> {
+    let (code, name) = code_and_name(label)?;
+    Some((code, normalize::label(name).into_owned()))
+}
+
+pub(super) fn split_code_prefix_raw(text: &str) -> (Option<Code>, String) {
+    let spaced: String = text.trim().replace('\u{3000}', " ");
+    match code_and_name(&spaced) {
+        Some((c, name)) => (Some(c), normalize::label(name).into_owned()),
+        None => (None, normalize::label(text).into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_prefixes() {
+        assert_eq!(
+            split_code_prefix("210卫生健康支出").map(|(c, n)| (c.as_str().to_string(), n)),
+            Some(("210".into(), "卫生健康支出".into()))
+        );
+        let (c, n) = split_code_prefix_raw("208 01 01 行政运行");
+        assert_eq!(
+            (c.map(|c| c.as_str().to_string()), n.as_str()),
+            (Some("2080101".into()), "行政运行")
+        );
+        let (c, n) = split_code_prefix_raw("支出总计");
+        assert_eq!((c, n.as_str()), (None, "支出总计"));
+        // One run of digits, and the brackets some finance systems print.
+        let split = |t: &str| {
+            let (c, n) = split_code_prefix_raw(t);
+            (c.map(|c| c.as_str().to_string()), n)
+        };
+        for printed in [
+            "2080101 行政运行",
+            "2080101行政运行",
+            "[2080101]行政运行",
+            "【2080101】 行政运行",
+            "[208 01 01] 行政运行",
+        ] {
+            assert_eq!(
+                split(printed),
+                (Some("2080101".into()), "行政运行".into()),
+                "{printed}"
+            );
+        }
+        assert_eq!(
+            split("[20805]行政事业单位养老支出"),
+            (Some("20805".into()), "行政事业单位养老支出".into())
+        );
+        // Not codes: a year, a row number, an amount, digits with no name.
+        for printed in [
+            "2024年预算数",
+            "1、一般公共预算拨款",
+            "208.50",
+            "20801 01 01 行政运行",
+        ] {
+            assert_eq!(split(printed).0, None, "{printed}");
+        }
+        assert!(starts_with_code("208") && starts_with_code("[2080101]行政运行"));
+        assert!(
+            starts_with_code("[208]") && !starts_with_code("2024") && !starts_with_code("2024年")
+        );
+    }
+}
