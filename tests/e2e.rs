@@ -4727,7 +4727,6 @@ fn cell_in(
     cells.next().map(|c| (c[0].clone(), c[1].clone()))
 }
 
-/// Writes `source`'s lines, changed by `edit`, to `copy`.
 /// An edited copy of the template (tests/fixtures/templates/mof_budget_2024.txt):
 /// `edit` gets its lines and the line of the table titled `title`.
 fn template_table_edited(copy: &Path, title: &str, edit: impl FnOnce(&mut Vec<String>, usize)) {
@@ -4749,6 +4748,7 @@ fn table_rows(lines: &mut [String], from: usize) -> impl Iterator<Item = &mut St
     lines[from..].iter_mut().take_while(|l| !l.is_empty())
 }
 
+/// Writes `source`'s lines, changed by `edit`, to `copy`.
 fn edited_copy(source: &Path, copy: &Path, edit: impl FnOnce(&mut Vec<String>)) {
     let text = std::fs::read_to_string(source).unwrap();
     let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();

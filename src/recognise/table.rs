@@ -89,7 +89,6 @@ impl Draft {
         }
     }
 
-    /// A title with no rows is a table-of-contents entry, not a table.
     /// The table this draft heads, before any row is read.
     pub fn empty_table(&self) -> Table {
         Table {
@@ -137,6 +136,7 @@ impl Draft {
         before.iter().any(total) && after.iter().any(total)
     }
 
+    /// A title with no rows is a table-of-contents entry, not a table.
     pub fn is_phantom(&self) -> bool {
         self.rows.is_empty() && self.lines.is_empty() && !self.declared_empty
     }
@@ -1002,14 +1002,14 @@ fn remove_stray_label_cell(
     Some(out)
 }
 
+/// A label and the amounts printed after it.
+type Run<'a> = (&'a Cell, Vec<&'a Cell>);
+
 /// A two-sided row whose blank cells were dropped, rebuilt from what its
 /// cells hold: `label | label | amount` is an income label without amount
 /// beside an expenditure row; `label | amount` is expenditure when the label
 /// names a 类 (or 支出总计), income otherwise. Rows that match no such
 /// pattern are left alone (and reported uncertain).
-/// A label and the amounts printed after it.
-type Run<'a> = (&'a Cell, Vec<&'a Cell>);
-
 fn realign_two_sided<'r>(
     g: &Grammar,
     row: &'r [Cell],
