@@ -2,10 +2,16 @@
 //! → clean, checked, analysis-ready records.
 //!
 //! Stages, one module each, data flowing one way:
-//! [`decode`] (bytes → text) → [`layout`] (lines → rows of cells) →
-//! [`recognise`] (parts, titles, headers → measures, body rows) →
-//! [`emit`] (CSV). The table kinds, header synonyms and layouts live in
-//! `grammars/` ([`grammar`]).
+//! [`decode`] (bytes → text; [`pdf`] for PDFs) → [`layout`] (lines → rows
+//! of cells) → [`recognise`] (parts, titles, headers → measures, body rows)
+//! → [`solve`] (arithmetic: numbers put back where the layout lost them) →
+//! [`check`] (identities tested, doubtful cells marked) → [`emit`] (CSV,
+//! Parquet). The table kinds, header synonyms, layouts and identities live
+//! in `grammars/` ([`grammar`]). `ARCHITECTURE.md` maps the modules.
+
+// The crate is a tool, not a published library: its docs are read with
+// `cargo doc --document-private-items`, where links to private items work.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod amount;
 pub mod batch;

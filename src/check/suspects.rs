@@ -66,7 +66,7 @@ pub(super) fn systematic_failures<'a>(
 }
 
 /// The sure cells no holding identity confirms of the tables whose
-/// placement needs it ([`Table::needs_confirmation`]).
+/// placement needs it ([`Table::needs_confirmation`](crate::model::Table::needs_confirmation)).
 pub(super) fn unconfirmed<'a>(
     doc: &'a Document,
     confirmed: &'a FxHashSet<CellRef>,

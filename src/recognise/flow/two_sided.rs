@@ -266,7 +266,7 @@ fn lists_column_numbers(tokens: &[String]) -> bool {
 }
 
 impl NumberedRow {
-    /// A row's tokens without its row numbers ([`super::row_numbers`]).
+    /// A row's tokens without its row numbers ([`super::super::row_numbers`]).
     fn read(tokens: Vec<String>) -> NumberedRow {
         let flags = row_numbers(&tokens);
         let mut kept = Vec::with_capacity(tokens.len());
