@@ -52,7 +52,7 @@ pub fn discover_except(args: &[PathBuf], out_dir: Option<&Path>) -> Vec<Input> {
         } else {
             walker.out.push(Input {
                 path: arg.clone(),
-                source: arg.to_string_lossy().into_owned(),
+                source: source_name(arg),
             });
         }
     }
@@ -60,6 +60,31 @@ pub fn discover_except(args: &[PathBuf], out_dir: Option<&Path>) -> Vec<Input> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The name a file is reported under. A name that is not UTF-8 is, as a
+/// rule, a GBK name an archive made on Chinese Windows left (`奇台县预算.txt`
+/// as GBK bytes): each part of the path that reads as GB18030 is shown so,
+/// any other byte that is not UTF-8 as U+FFFD. (The file is still read by
+/// its path; `doc_id` tells two files whose names show alike apart.)
+fn source_name(path: &Path) -> String {
+    #[cfg(unix)]
+    if path.to_str().is_none() {
+        use std::os::unix::ffi::OsStrExt;
+        return path
+            .as_os_str()
+            .as_bytes()
+            .split(|&b| b == b'/')
+            .map(|part| match std::str::from_utf8(part) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => encoding_rs::GB18030
+                    .decode_without_bom_handling_and_without_replacement(part)
+                    .unwrap_or_else(|| String::from_utf8_lossy(part)),
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+    }
+    path.to_string_lossy().into_owned()
 }
 
 /// The names a run writes in its output folder (`.NAME.partial` while
@@ -94,7 +119,7 @@ impl Walker {
         let Ok(entries) = std::fs::read_dir(dir) else {
             self.out.push(Input {
                 path: dir.to_path_buf(),
-                source: dir.to_string_lossy().into_owned(),
+                source: source_name(dir),
             });
             return;
         };
@@ -107,7 +132,7 @@ impl Walker {
                 self.walk(&path);
             } else {
                 self.out.push(Input {
-                    source: path.to_string_lossy().into_owned(),
+                    source: source_name(&path),
                     path,
                 });
             }
@@ -501,6 +526,41 @@ mod tests {
     /// A text sample every test here can read.
     fn seed() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_gbk_file_name_is_reported_as_its_chinese_name() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        // 奇台县 in GBK, in a folder and a file name; a byte no encoding
+        // reads (0xFF); a UTF-8 name beside them.
+        let gbk_dir = dir
+            .path()
+            .join(OsStr::from_bytes(b"\xc6\xe6\xcc\xa8\xcf\xd8"));
+        std::fs::create_dir(&gbk_dir).unwrap();
+        for name in [
+            &b"\xd4\xa4\xcb\xe3.txt"[..],
+            b"bad\xff.txt",
+            "决算.txt".as_bytes(),
+        ] {
+            std::fs::copy(seed(), gbk_dir.join(OsStr::from_bytes(name))).unwrap();
+        }
+        let root = dir.path().to_str().unwrap();
+        let sources: Vec<String> = discover(&[dir.path().to_path_buf()])
+            .into_iter()
+            .map(|i| i.source.strip_prefix(root).unwrap().to_string())
+            .collect();
+        // In the order of the paths' bytes (GBK 预算 before UTF-8 决算).
+        assert_eq!(
+            sources,
+            [
+                "/奇台县/bad\u{fffd}.txt",
+                "/奇台县/预算.txt",
+                "/奇台县/决算.txt"
+            ]
+        );
     }
 
     #[cfg(unix)]
