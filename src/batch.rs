@@ -15,6 +15,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::archive::{self, Member};
 use crate::emit::parquet::{self as pq, ParquetSink};
 use crate::emit::wide::WideTables;
 use crate::emit::{self, CheckRecord, CsvSink, DocumentRecord, IssueRecord, LineItem};
@@ -25,9 +26,40 @@ use crate::pipeline::{self, Outcome, Status};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Input {
     pub path: PathBuf,
+    /// A file inside the zip archive at `path`, which is then no input of
+    /// its own (see [`crate::archive`]).
+    pub member: Option<Member>,
     /// The path as given on the command line (joined with the entries of a
-    /// directory argument).
+    /// directory argument; for a member, the archive's then the member's
+    /// name).
     pub source: String,
+}
+
+impl Input {
+    /// The file at `path`, or the files inside it when it is a zip archive.
+    fn of_file(path: PathBuf, out: &mut Vec<Input>) {
+        let source = source_name(&path);
+        match archive::members(&path) {
+            Some(members) => out.extend(members.into_iter().map(|m| Input {
+                path: path.clone(),
+                source: format!("{source}/{}", m.name),
+                member: Some(m),
+            })),
+            None => out.push(Input {
+                path,
+                member: None,
+                source,
+            }),
+        }
+    }
+
+    /// Reads and processes the input: its outcome and its size in bytes.
+    pub fn process(&self, max_bytes: u64) -> (Outcome, u64) {
+        match &self.member {
+            Some(m) => pipeline::process_member(&self.path, m.index, &self.source, max_bytes),
+            None => pipeline::process_path(&self.path, &self.source, max_bytes),
+        }
+    }
 }
 
 /// Expands files and directories (recursively) into a sorted list of inputs.
@@ -50,10 +82,7 @@ pub fn discover_except(args: &[PathBuf], out_dir: Option<&Path>) -> Vec<Input> {
         if arg.is_dir() {
             walker.walk(arg);
         } else {
-            walker.out.push(Input {
-                path: arg.clone(),
-                source: source_name(arg),
-            });
+            Input::of_file(arg.clone(), &mut walker.out);
         }
     }
     let mut out = walker.out;
@@ -119,6 +148,7 @@ impl Walker {
         let Ok(entries) = std::fs::read_dir(dir) else {
             self.out.push(Input {
                 path: dir.to_path_buf(),
+                member: None,
                 source: source_name(dir),
             });
             return;
@@ -131,10 +161,7 @@ impl Walker {
             if path.is_dir() {
                 self.walk(&path);
             } else {
-                self.out.push(Input {
-                    source: source_name(&path),
-                    path,
-                });
+                Input::of_file(path, &mut self.out);
             }
         }
     }
@@ -494,7 +521,7 @@ pub fn run(
     let compute = |part: &[Input]| -> Vec<(Outcome, u64)> {
         part.par_iter()
             .map(|i| {
-                let done = pipeline::process_path(&i.path, &i.source, opts.max_file_bytes);
+                let done = i.process(opts.max_file_bytes);
                 bar.inc(1);
                 done
             })

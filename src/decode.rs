@@ -103,7 +103,7 @@ pub fn other_format(bytes: &[u8]) -> Option<&'static str> {
         } else if names.iter().any(|n| *n == b"OFD.xml") {
             "an OFD document (.ofd), not a text dump or PDF: save it as PDF or text"
         } else {
-            "a zip archive: unpack it first"
+            "a zip archive that cannot be listed, or one inside an archive: unpack it"
         });
     }
     SIGNATURES
@@ -639,7 +639,10 @@ mod tests {
         let mut data = noise.clone();
         data.extend_from_slice(b"xl/word/");
         let archive = zip(&[("password/2024年部门预算.pdf", &data)]);
-        assert_eq!(named(&archive), "a zip archive: unpack it first");
+        assert_eq!(
+            named(&archive),
+            "a zip archive that cannot be listed, or one inside an archive: unpack it"
+        );
         // A truncated zip: its first local header still names a member.
         let mut truncated = b"PK\x03\x04".to_vec();
         truncated.extend_from_slice(&[0; 22]);

@@ -14,6 +14,7 @@
 #![allow(rustdoc::private_intra_doc_links)]
 
 pub mod amount;
+pub mod archive;
 pub mod batch;
 pub mod bench;
 pub mod check;

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use crate::archive;
 use crate::check::{self, Outcome as CheckOutcome};
 use crate::decode::{self, Damage, DecodeError};
 use crate::emit::{CheckRecord, DocumentRecord, IssueRecord, LineItem, Shared};
@@ -164,6 +165,27 @@ pub fn process_path(path: &Path, source: &str, max_bytes: u64) -> (Outcome, u64)
         Err(e) => unread(format!("cannot read file: {e}")),
     };
     (outcome, size)
+}
+
+/// Reads and processes file `index` of the zip archive at `path` (see
+/// [`archive`]); `source` names it. Returns the outcome and the file's size
+/// (0 when it cannot be read).
+pub fn process_member(path: &Path, index: usize, source: &str, max_bytes: u64) -> (Outcome, u64) {
+    match archive::read(path, index, max_bytes) {
+        Ok((bytes, size)) if bytes.len() as u64 > max_bytes => {
+            let mut hasher = Sha256::new();
+            let hashed = archive::with_member(path, index, |r, _| std::io::copy(r, &mut hasher));
+            let id = hashed.map_or_else(|_| String::new(), |_| hex_prefix(&hasher.finalize()));
+            let record = DocumentRecord::new(id, source);
+            let size = size.max(bytes.len() as u64);
+            (failed(record, too_large(size, max_bytes)), size)
+        }
+        Ok((bytes, _)) => (process_bytes(&bytes, source), bytes.len() as u64),
+        Err(e) => (
+            failed(DocumentRecord::new(String::new(), source), e.to_string()),
+            0,
+        ),
+    }
 }
 
 fn too_large(size: u64, max_bytes: u64) -> String {
@@ -769,6 +791,40 @@ fn summarise(problems: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::amount::Amount;
+
+    #[test]
+    fn a_file_in_an_archive_over_the_limit_fails_with_its_whole_files_doc_id() {
+        use std::io::Write;
+        let seed = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt"),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.zip");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        zip.start_file("002.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&seed).unwrap();
+        zip.finish().unwrap();
+        let (o, size) = process_member(&path, 0, "a.zip/002.txt", 1000);
+        assert_eq!(o.status, Status::Failed);
+        assert_eq!(size, seed.len() as u64);
+        assert_eq!(o.document.doc_id, doc_id(&seed));
+        let error = o.document.error.as_str();
+        assert!(error.starts_with("file of 32206 bytes exceeds"), "{error}");
+        // Under the limit it reads as the file does.
+        let (o, _) = process_member(&path, 0, "a.zip/002.txt", 1 << 20);
+        let alone = process_bytes(&seed, "a.zip/002.txt");
+        assert_eq!(o.status, alone.status);
+        assert_eq!(o.line_items.len(), alone.line_items.len());
+        assert!(o.line_items.len() > 200);
+        // A member the archive does not have.
+        let (o, _) = process_member(&path, 7, "a.zip/nothing", 1 << 20);
+        assert!(o
+            .document
+            .error
+            .starts_with("cannot read it from its archive"));
+    }
 
     #[test]
     fn a_panic_inside_a_document_fails_only_that_document() {

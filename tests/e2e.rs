@@ -6040,3 +6040,106 @@ const THREE_PUBLIC_FINAL_LAYOUT: &str = "\
      9.85 7.39 0.00 0.00  5.00              4.00    0.00    1.00    5.00    3.00    4.85    3.39
 注：本表反映部门本年度“三公”经费支出预决算情况。
 ";
+
+#[test]
+fn the_files_of_a_zip_archive_are_read_as_documents_of_their_own() {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    // A county's disclosures published as one .zip made on Chinese Windows:
+    // a text dump under a folder named in GBK (no UTF-8 flag), one under a
+    // UTF-8 name, a Word document, an archive inside the archive, a folder
+    // entry. Each file is a document named `ARCHIVE/NAME`, read exactly as
+    // the file itself is; before, the whole archive failed ("a zip archive:
+    // unpack it first").
+    let dir = tempfile::tempdir().unwrap();
+    let seed = |name: &str| std::fs::read(root().join("samples").join(name)).unwrap();
+    let docx = std::fs::read(root().join("tests/fixtures/docx/003_93f707ff5e41d323.docx")).unwrap();
+    let opts = SimpleFileOptions::default();
+    let mut inner = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    inner.start_file("002.txt", opts).unwrap();
+    inner.write_all(&seed("002_ef8a97d7800bc6c6.txt")).unwrap();
+    let inner = inner.finish().unwrap().into_inner();
+    let archive = dir.path().join("县级部门预算.zip");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.add_directory("XXXX/", opts).unwrap();
+    for (name, bytes) in [
+        ("XXXX/002.txt", seed("002_ef8a97d7800bc6c6.txt")),
+        ("决算/003.txt", seed("003_93f707ff5e41d323.txt")),
+        ("XXXX/003.docx", docx),
+        ("inner.zip", inner),
+    ] {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(&bytes).unwrap();
+    }
+    let mut raw = zip.finish().unwrap().into_inner();
+    // 预算 in GBK where the placeholder was (in the local headers and the
+    // central directory): an ASCII name is stored unflagged, as Windows
+    // stores a GBK one.
+    let mut replaced = 0;
+    while let Some(i) = raw.windows(4).position(|w| w == b"XXXX") {
+        raw[i..i + 4].copy_from_slice(b"\xd4\xa4\xcb\xe3");
+        replaced += 1;
+    }
+    assert_eq!(replaced, 6);
+    // A copy cut in half: its directory is gone.
+    std::fs::write(dir.path().join("broken.zip"), &raw[..raw.len() / 2]).unwrap();
+    std::fs::write(&archive, raw).unwrap();
+
+    let run = extract(&[dir.path()]);
+    let docs = run.documents();
+    let prefix = format!("{}/", dir.path().display());
+    let sources: Vec<&str> = docs
+        .iter()
+        .map(|d| d["source"].strip_prefix(&prefix).unwrap_or(&d["source"]))
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "broken.zip",
+            "县级部门预算.zip/inner.zip",
+            "县级部门预算.zip/决算/003.txt",
+            "县级部门预算.zip/预算/002.txt",
+            "县级部门预算.zip/预算/003.docx"
+        ]
+    );
+    for d in &docs[..2] {
+        assert_eq!(d["status"], "failed");
+        assert!(
+            d["error"].contains("zip archive that cannot be listed, or one inside an archive"),
+            "{}",
+            d["error"]
+        );
+    }
+    let items = run.line_items();
+    for (at, file, format) in [
+        (2, "samples/003_93f707ff5e41d323.txt", "text"),
+        (3, "samples/002_ef8a97d7800bc6c6.txt", "text"),
+        (4, "tests/fixtures/docx/003_93f707ff5e41d323.docx", "docx"),
+    ] {
+        let alone = extract(&[&root().join(file)]);
+        let (d, a) = (&docs[at], &alone.documents()[0]);
+        assert_eq!(d["format"], format, "{file}");
+        for field in [
+            "doc_id",
+            "status",
+            "error",
+            "agency",
+            "year",
+            "tables",
+            "checks_failed",
+        ] {
+            assert_eq!(d[field], a[field], "{file}: {field}");
+        }
+        let of_member: Vec<Record> = items
+            .iter()
+            .filter(|r| r["doc_id"] == d["doc_id"] && r["source"] == d["source"])
+            .cloned()
+            .collect();
+        assert!(of_member.len() > 200, "{file}");
+        assert_eq!(
+            cells_without_line(&of_member),
+            cells_without_line(&alone.line_items()),
+            "{file}"
+        );
+    }
+}
