@@ -33,10 +33,14 @@ pub enum ArchiveError {
 }
 
 /// The files of the zip archive at `path`, in name order; `None` when the
-/// file is no zip archive, cannot be listed (it fails as a file, named by
-/// its bytes), lists no file, or is an office document in zip form
-/// (`.docx`, `.xlsx`, `.ods`, `.ofd`: read or named as a whole).
+/// path is no regular file, no zip archive, cannot be listed (it fails as
+/// a file, named by its bytes), lists no file, or is an office document in
+/// zip form (`.docx`, `.xlsx`, `.ods`, `.ofd`: read or named as a whole).
 pub fn members(path: &Path) -> Option<Vec<Member>> {
+    // Only a regular file is opened: opening a pipe would wait for a writer.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     let mut file = File::open(path).ok()?;
     let mut magic = [0u8; 4];
     file.read_exact(&mut magic).ok()?;

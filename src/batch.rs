@@ -592,6 +592,30 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn a_pipe_among_the_inputs_is_listed_unopened_and_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("p");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        // Opening a pipe for reading waits for a writer: listing the inputs
+        // (which looks for zip archives) must not open it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let root = dir.path().to_path_buf();
+        std::thread::spawn(move || tx.send(discover(&[root])).unwrap());
+        let inputs = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("listing the inputs returns");
+        assert_eq!(inputs.len(), 1);
+        let (o, _) = inputs[0].process(1 << 20);
+        assert_eq!(o.status, Status::Failed);
+        assert!(o.document.error.starts_with("not a regular file"));
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn a_symlink_loop_lists_each_file_once() {
         let dir = tempfile::tempdir().unwrap();
         let sub = dir.path().join("a");
