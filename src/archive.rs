@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use zip::ZipArchive;
@@ -19,8 +19,41 @@ use zip::ZipArchive;
 pub struct Member {
     /// Its name in the archive, as text.
     pub name: String,
-    /// Its place in the archive's directory (names may repeat).
-    pub index: usize,
+    /// Where to read it (its place among the archive's distinct names), or
+    /// why it cannot be read.
+    pub index: Result<usize, Unreadable>,
+}
+
+/// Why a file the archive lists cannot be read from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unreadable {
+    /// Another file of the same name comes after it: a zip reader gives the
+    /// last one.
+    Shadowed,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreadable::Shadowed => write!(
+                f,
+                "the archive holds another file of this name after it, which is read in its place: unpack the archive to read both"
+            ),
+        }
+    }
+}
+
+/// What a file found among the inputs holds.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// No zip archive to open: a file read as a whole (a document, a zip
+    /// that is an office document, or one that cannot be listed and fails
+    /// as a file, named by its bytes).
+    NotArchive,
+    /// A zip archive holding no file (folders at most).
+    Empty,
+    /// A zip archive's files, in name order.
+    Files(Vec<Member>),
 }
 
 /// Why a member could not be read.
@@ -30,38 +63,117 @@ pub enum ArchiveError {
     Open(#[from] std::io::Error),
     #[error("cannot read it from its archive: {0}")]
     Zip(#[from] zip::result::ZipError),
+    #[error("cannot read it from its archive: {0}")]
+    Read(std::io::Error),
 }
 
-/// The files of the zip archive at `path`, in name order; `None` when the
-/// path is no regular file, no zip archive, cannot be listed (it fails as
-/// a file, named by its bytes), lists no file, or is an office document in
-/// zip form (`.docx`, `.xlsx`, `.ods`, `.ofd`: read or named as a whole).
-pub fn members(path: &Path) -> Option<Vec<Member>> {
-    // Only a regular file is opened: opening a pipe would wait for a writer.
+/// The bytes of the central directory read at most: its records are some
+/// hundred bytes a file.
+const MAX_DIRECTORY: u64 = 64 << 20;
+
+/// What the file at `path` holds: a zip archive's files, or a file to read
+/// as a whole. Only a regular file is opened: opening a pipe would wait for
+/// a writer.
+pub fn list(path: &Path) -> Listing {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return None;
+        return Listing::NotArchive;
     }
-    let mut file = File::open(path).ok()?;
-    let mut magic = [0u8; 4];
-    file.read_exact(&mut magic).ok()?;
-    if &magic != b"PK\x03\x04" {
-        return None;
+    let starts_zip = File::open(path).and_then(|mut f| {
+        let mut magic = [0u8; 4];
+        f.read_exact(&mut magic).map(|()| &magic == b"PK\x03\x04")
+    });
+    if !starts_zip.unwrap_or(false) {
+        return Listing::NotArchive;
     }
-    let mut zip = ZipArchive::new(BufReader::new(File::open(path).ok()?)).ok()?;
+    let Ok(mut zip) = File::open(path)
+        .and_then(|f| ZipArchive::new(BufReader::new(f)).map_err(std::io::Error::other))
+    else {
+        return Listing::NotArchive;
+    };
     if zip.file_names().any(is_document_part) {
+        return Listing::NotArchive;
+    }
+    let mut files = directory_names(path, zip.central_directory_start())
+        .and_then(|names| members_of(names, zip.len()))
+        .unwrap_or_else(|| crate_members(&mut zip));
+    files.sort();
+    if files.is_empty() {
+        Listing::Empty
+    } else {
+        Listing::Files(files)
+    }
+}
+
+/// The raw names of the records of the central directory starting at
+/// `start`, in their order; `None` when the records do not follow each
+/// other as the format says.
+fn directory_names(path: &Path, start: u64) -> Option<Vec<Vec<u8>>> {
+    let mut file = File::open(path).ok()?;
+    file.seek(SeekFrom::Start(start)).ok()?;
+    let mut dir = Vec::new();
+    file.take(MAX_DIRECTORY).read_to_end(&mut dir).ok()?;
+    let field = |at: usize| -> Option<usize> {
+        Some(usize::from(u16::from_le_bytes(
+            dir.get(at..at + 2)?.try_into().ok()?,
+        )))
+    };
+    let mut names = Vec::new();
+    let mut at = 0;
+    while dir.get(at..at + 4) == Some(b"PK\x01\x02") {
+        let (name, extra, comment) = (field(at + 28)?, field(at + 30)?, field(at + 32)?);
+        names.push(dir.get(at + 46..at + 46 + name)?.to_vec());
+        at += 46 + name + extra + comment;
+    }
+    Some(names)
+}
+
+/// The members of an archive whose directory lists `names`, given the zip
+/// reader's count of distinct names: a name listed twice reads as its last
+/// copy, the earlier ones are [`Unreadable::Shadowed`]. `None` when the
+/// counts disagree (the reader's index could not be told).
+fn members_of(names: Vec<Vec<u8>>, distinct: usize) -> Option<Vec<Member>> {
+    let mut index_of: std::collections::HashMap<&[u8], usize> = Default::default();
+    let mut last_of: std::collections::HashMap<&[u8], usize> = Default::default();
+    for (at, name) in names.iter().enumerate() {
+        let next = index_of.len();
+        index_of.entry(name.as_slice()).or_insert(next);
+        last_of.insert(name.as_slice(), at);
+    }
+    if index_of.len() != distinct {
         return None;
     }
-    let mut out: Vec<Member> = (0..zip.len())
-        .filter_map(|index| {
-            let file = zip.by_index_raw(index).ok()?;
-            (!file.is_dir()).then(|| Member {
-                name: text_of_name(file.name_raw()),
-                index,
-            })
+    let members = names
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| !name.ends_with(b"/"))
+        .map(|(at, name)| Member {
+            name: text_of_name(name),
+            index: if last_of[name.as_slice()] == at {
+                Ok(index_of[name.as_slice()])
+            } else {
+                Err(Unreadable::Shadowed)
+            },
         })
         .collect();
-    out.sort();
-    (!out.is_empty()).then_some(out)
+    Some(members)
+}
+
+/// The members as the zip reader lists them (each distinct name once),
+/// when the directory cannot be walked here.
+fn crate_members(zip: &mut ZipArchive<BufReader<File>>) -> Vec<Member> {
+    (0..zip.len())
+        .filter_map(|index| {
+            let raw = zip.by_index_raw(index).map(|f| text_of_name(f.name_raw()));
+            let name = match raw {
+                Ok(name) => name,
+                Err(_) => zip.name_for_index(index)?.to_string(),
+            };
+            (!name.ends_with('/')).then_some(Member {
+                name,
+                index: Ok(index),
+            })
+        })
+        .collect()
 }
 
 /// A name the zip stores: UTF-8 (flagged or plain ASCII), else the GBK a
@@ -79,13 +191,11 @@ pub fn text_of_name(raw: &[u8]) -> String {
     }
 }
 
-/// A member an office format keeps in its zip: the file is one document.
+/// A member only an office format keeps at its zip's root (OOXML's content
+/// types, OpenDocument's mimetype, OFD's entry point): the file is one
+/// document, not an archive of files.
 fn is_document_part(name: &str) -> bool {
-    name.starts_with("word/")
-        || name.starts_with("xl/")
-        || name == "[Content_Types].xml"
-        || name == "mimetype"
-        || name == "OFD.xml"
+    matches!(name, "[Content_Types].xml" | "mimetype" | "OFD.xml")
 }
 
 thread_local! {
@@ -115,7 +225,7 @@ pub fn with_member<T>(
         };
         let mut member = zip.by_index(index)?;
         let size = member.size();
-        Ok(f(&mut member, size)?)
+        f(&mut member, size).map_err(ArchiveError::Read)
     })
 }
 
@@ -124,7 +234,9 @@ pub fn with_member<T>(
 /// its size as its directory states it.
 pub fn read(path: &Path, index: usize, max_bytes: u64) -> Result<(Vec<u8>, u64), ArchiveError> {
     with_member(path, index, |member, size| {
-        let mut bytes = Vec::with_capacity(usize::try_from(size.min(max_bytes)).unwrap_or(0));
+        // The size a directory states is not trusted beyond 64 MB ahead.
+        let ahead = size.min(max_bytes).min(64 << 20);
+        let mut bytes = Vec::with_capacity(usize::try_from(ahead).unwrap_or(0));
         member
             .take(max_bytes.saturating_add(1))
             .read_to_end(&mut bytes)?;
@@ -137,53 +249,136 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    /// Writes a zip of `files` (name, contents) to `path`.
+    /// Writes a zip of `files` (name, contents) to `path`; a name ending
+    /// in `/` is a folder.
     fn zip_of(path: &Path, files: &[(&str, &[u8])]) {
         let mut zip = zip::ZipWriter::new(File::create(path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
         for (name, body) in files {
-            zip.start_file(*name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            zip.write_all(body).unwrap();
+            if name.ends_with('/') {
+                zip.add_directory(*name, opts).unwrap();
+            } else {
+                zip.start_file(*name, opts).unwrap();
+                zip.write_all(body).unwrap();
+            }
         }
         zip.finish().unwrap();
+    }
+
+    fn files(path: &Path) -> Vec<Member> {
+        match list(path) {
+            Listing::Files(files) => files,
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
     fn an_archives_files_are_listed_in_name_order_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("county.zip");
+        // A folder named like a Word document's is only a folder here.
         zip_of(
             &path,
             &[
-                ("预算/b.txt", b"second"),
-                ("预算/a.txt", b"first"),
                 ("预算/", b""),
+                ("预算/b.txt", b"second"),
+                ("word/a.txt", b"first"),
             ],
         );
-        let members = members(&path).unwrap();
+        let members = files(&path);
         let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(names, ["预算/a.txt", "预算/b.txt"]);
-        assert_eq!(read(&path, members[0].index, 100).unwrap().0, b"first");
+        assert_eq!(names, ["word/a.txt", "预算/b.txt"]);
+        let index = |m: &Member| m.index.unwrap();
+        assert_eq!(read(&path, index(&members[0]), 100).unwrap().0, b"first");
         assert_eq!(
-            read(&path, members[1].index, 100).unwrap(),
+            read(&path, index(&members[1]), 100).unwrap(),
             (b"second".to_vec(), 6)
         );
         // One byte past the limit, no more.
-        assert_eq!(read(&path, members[1].index, 3).unwrap().0, b"seco");
+        assert_eq!(read(&path, index(&members[1]), 3).unwrap().0, b"seco");
     }
 
     #[test]
-    fn office_documents_and_other_files_are_no_archives_to_expand() {
+    fn a_name_listed_twice_reads_as_its_last_copy_and_the_first_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("twice.zip");
+        let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        // The writer refuses a name twice: write two, then make the first
+        // name the second's (same length).
+        for (name, body) in [
+            ("d.txx", b"first"),
+            ("d.txt", b"later"),
+            ("e.txt", b"other"),
+        ] {
+            zip.start_file(name, opts).unwrap();
+            zip.write_all(body).unwrap();
+        }
+        let mut raw = zip.finish().unwrap();
+        raw.flush().unwrap();
+        drop(raw);
+        let mut bytes = std::fs::read(&path).unwrap();
+        while let Some(i) = bytes.windows(5).position(|w| w == b"d.txx") {
+            bytes[i + 4] = b't';
+        }
+        std::fs::write(&path, bytes).unwrap();
+        let members = files(&path);
+        let shown: Vec<(&str, Result<usize, Unreadable>)> =
+            members.iter().map(|m| (m.name.as_str(), m.index)).collect();
+        assert_eq!(
+            shown,
+            [
+                ("d.txt", Ok(0)),
+                ("d.txt", Err(Unreadable::Shadowed)),
+                ("e.txt", Ok(1))
+            ]
+        );
+        assert_eq!(read(&path, 0, 100).unwrap().0, b"later");
+    }
+
+    #[test]
+    fn documents_in_zip_form_folders_only_and_other_files_are_told_apart() {
         let dir = tempfile::tempdir().unwrap();
         let docx = dir.path().join("a.zip");
-        zip_of(&docx, &[("word/document.xml", b"<w:document/>")]);
-        assert_eq!(members(&docx), None);
+        zip_of(
+            &docx,
+            &[
+                ("[Content_Types].xml", b"<Types/>"),
+                ("word/document.xml", b"<w:document/>"),
+            ],
+        );
+        assert_eq!(list(&docx), Listing::NotArchive);
         let text = dir.path().join("b.zip");
         std::fs::write(&text, "PK not really").unwrap();
-        assert_eq!(members(&text), None);
-        let empty = dir.path().join("c.zip");
-        zip_of(&empty, &[]);
-        assert_eq!(members(&empty), None);
+        assert_eq!(list(&text), Listing::NotArchive);
+        let folders = dir.path().join("c.zip");
+        zip_of(&folders, &[("预算/", b"")]);
+        assert_eq!(list(&folders), Listing::Empty);
+        assert_eq!(list(dir.path()), Listing::NotArchive);
+    }
+
+    #[test]
+    fn a_member_whose_header_is_damaged_is_listed_and_fails_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.zip");
+        zip_of(&path, &[("a.txt", b"aaaa"), ("b.txt", b"bbbb")]);
+        let mut bytes = std::fs::read(&path).unwrap();
+        // The second local header's signature.
+        let second = bytes
+            .windows(4)
+            .enumerate()
+            .filter(|(_, w)| *w == b"PK\x03\x04")
+            .nth(1)
+            .unwrap()
+            .0;
+        bytes[second] = b'X';
+        std::fs::write(&path, bytes).unwrap();
+        let members = files(&path);
+        assert_eq!(members.len(), 2);
+        let error = read(&path, members[1].index.unwrap(), 100).unwrap_err();
+        assert!(error
+            .to_string()
+            .starts_with("cannot read it from its archive"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::archive::{self, Member};
+use crate::archive::{self, Listing, Member};
 use crate::emit::parquet::{self as pq, ParquetSink};
 use crate::emit::wide::WideTables;
 use crate::emit::{self, CheckRecord, CsvSink, DocumentRecord, IssueRecord, LineItem};
@@ -26,28 +26,42 @@ use crate::pipeline::{self, Outcome, Status};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Input {
     pub path: PathBuf,
-    /// A file inside the zip archive at `path`, which is then no input of
-    /// its own (see [`crate::archive`]).
-    pub member: Option<Member>,
+    pub kind: InputKind,
     /// The path as given on the command line (joined with the entries of a
-    /// directory argument; for a member, the archive's then the member's
-    /// name).
+    /// directory argument; for a file in an archive, the archive's then the
+    /// file's name).
     pub source: String,
+}
+
+/// What an input is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InputKind {
+    /// The file at `path`.
+    File,
+    /// A file inside the zip archive at `path` (see [`crate::archive`]).
+    Member(Member),
+    /// An archive that holds no file: it fails, saying so.
+    EmptyArchive,
 }
 
 impl Input {
     /// The file at `path`, or the files inside it when it is a zip archive.
     fn of_file(path: PathBuf, out: &mut Vec<Input>) {
         let source = source_name(&path);
-        match archive::members(&path) {
-            Some(members) => out.extend(members.into_iter().map(|m| Input {
+        match archive::list(&path) {
+            Listing::Files(members) => out.extend(members.into_iter().map(|m| Input {
                 path: path.clone(),
                 source: format!("{source}/{}", m.name),
-                member: Some(m),
+                kind: InputKind::Member(m),
             })),
-            None => out.push(Input {
+            Listing::Empty => out.push(Input {
                 path,
-                member: None,
+                kind: InputKind::EmptyArchive,
+                source,
+            }),
+            Listing::NotArchive => out.push(Input {
+                path,
+                kind: InputKind::File,
                 source,
             }),
         }
@@ -55,9 +69,16 @@ impl Input {
 
     /// Reads and processes the input: its outcome and its size in bytes.
     pub fn process(&self, max_bytes: u64) -> (Outcome, u64) {
-        match &self.member {
-            Some(m) => pipeline::process_member(&self.path, m.index, &self.source, max_bytes),
-            None => pipeline::process_path(&self.path, &self.source, max_bytes),
+        match &self.kind {
+            InputKind::File => pipeline::process_path(&self.path, &self.source, max_bytes),
+            InputKind::Member(m) => match m.index {
+                Ok(index) => pipeline::process_member(&self.path, index, &self.source, max_bytes),
+                Err(why) => (pipeline::unread(&self.source, why.to_string()), 0),
+            },
+            InputKind::EmptyArchive => {
+                let why = "a zip archive that holds no file (folders at most)";
+                (pipeline::unread(&self.source, why.to_string()), 0)
+            }
         }
     }
 }
@@ -148,7 +169,7 @@ impl Walker {
         let Ok(entries) = std::fs::read_dir(dir) else {
             self.out.push(Input {
                 path: dir.to_path_buf(),
-                member: None,
+                kind: InputKind::File,
                 source: source_name(dir),
             });
             return;

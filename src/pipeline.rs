@@ -134,7 +134,7 @@ fn doc_id_of_file(path: &Path) -> std::io::Result<String> {
 /// file over `max_bytes` is hashed in pieces for its `doc_id` and failed
 /// without being read whole.
 pub fn process_path(path: &Path, source: &str, max_bytes: u64) -> (Outcome, u64) {
-    let unread = |error: String| failed(DocumentRecord::new(String::new(), source), error);
+    let unread = |error: String| unread(source, error);
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) => return (unread(format!("cannot read file: {e}")), 0),
@@ -167,24 +167,47 @@ pub fn process_path(path: &Path, source: &str, max_bytes: u64) -> (Outcome, u64)
     (outcome, size)
 }
 
+/// An input that fails unread (no `doc_id`), with the reason.
+pub fn unread(source: &str, error: String) -> Outcome {
+    failed(DocumentRecord::new(String::new(), source), error)
+}
+
 /// Reads and processes file `index` of the zip archive at `path` (see
 /// [`archive`]); `source` names it. Returns the outcome and the file's size
 /// (0 when it cannot be read).
 pub fn process_member(path: &Path, index: usize, source: &str, max_bytes: u64) -> (Outcome, u64) {
-    match archive::read(path, index, max_bytes) {
-        Ok((bytes, size)) if bytes.len() as u64 > max_bytes => {
-            let mut hasher = Sha256::new();
-            let hashed = archive::with_member(path, index, |r, _| std::io::copy(r, &mut hasher));
-            let id = hashed.map_or_else(|_| String::new(), |_| hex_prefix(&hasher.finalize()));
-            let record = DocumentRecord::new(id, source);
+    // A crafted archive must not stop the batch: a panic reading it is this
+    // file's failure, as one in a stage is.
+    let read = panic::catch_unwind(AssertUnwindSafe(|| archive::read(path, index, max_bytes)));
+    match read {
+        Ok(Ok((bytes, size))) if bytes.len() as u64 > max_bytes => {
             let size = size.max(bytes.len() as u64);
+            let record = DocumentRecord::new(member_doc_id(path, index), source);
             (failed(record, too_large(size, max_bytes)), size)
         }
-        Ok((bytes, _)) => (process_bytes(&bytes, source), bytes.len() as u64),
-        Err(e) => (
-            failed(DocumentRecord::new(String::new(), source), e.to_string()),
-            0,
-        ),
+        Ok(Ok((bytes, _))) => (process_bytes(&bytes, source), bytes.len() as u64),
+        Ok(Err(e)) => (unread(source, e.to_string()), 0),
+        Err(payload) => {
+            let error = format!("internal error: {}", panic_message(payload.as_ref()));
+            (unread(source, error), 0)
+        }
+    }
+}
+
+/// Bytes of a file in an archive hashed at most for its `doc_id` when it is
+/// over the size limit: a zip bomb's output is not followed further.
+const MAX_MEMBER_HASHED: u64 = 4 << 30;
+
+/// [`doc_id`] of file `index` of the archive at `path`, read in pieces;
+/// empty when it cannot be read or is over [`MAX_MEMBER_HASHED`].
+fn member_doc_id(path: &Path, index: usize) -> String {
+    let mut hasher = Sha256::new();
+    let hashed = archive::with_member(path, index, |r, _| {
+        std::io::copy(&mut r.take(MAX_MEMBER_HASHED + 1), &mut hasher)
+    });
+    match hashed {
+        Ok(n) if n <= MAX_MEMBER_HASHED => hex_prefix(&hasher.finalize()),
+        _ => String::new(),
     }
 }
 
@@ -207,15 +230,20 @@ pub fn process_bytes(bytes: &[u8], source: &str) -> Outcome {
     match panic::catch_unwind(AssertUnwindSafe(|| run(bytes, record.clone()))) {
         Ok(outcome) => outcome,
         Err(payload) => {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            let first_line = msg.lines().next().unwrap_or("").to_string();
-            failed(record, format!("internal error: {first_line}"))
+            let error = format!("internal error: {}", panic_message(payload.as_ref()));
+            failed(record, error)
         }
     }
+}
+
+/// The first line of a caught panic's message.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    msg.lines().next().unwrap_or("").to_string()
 }
 
 fn failed(mut record: DocumentRecord, error: String) -> Outcome {

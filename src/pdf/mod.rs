@@ -153,11 +153,8 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
             .map_err(|e| PdfError::Encrypted(e.to_string()))?;
     }
     let pages = doc.get_pages();
-    let mut items = Vec::new();
-    let mut text = String::new();
-    let mut glyph_count = 0;
+    let mut layout = PageLayout::default();
     let mut unmapped = 0;
-    let (mut carry, mut unruled_carry) = (None, None);
     let mut scanned_pages = Vec::new();
     let mut interp = Interpreter::new(&doc);
     for (number, page_id) in &pages {
@@ -188,52 +185,15 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
         if interp.glyphs.is_empty() && interp.images > 0 {
             scanned_pages.push(*number);
         }
-        glyph_count += interp.glyphs.len();
         unmapped += interp.unmapped;
-        let (verticals, horizontals): (Vec<Rule>, Vec<Rule>) =
-            interp.rules.iter().partition(|r| r.is_vertical());
-        let mut glyph_lines = lines(std::mem::take(&mut interp.glyphs));
-        let mut page_lines: Vec<grid::Line> = glyph_lines
-            .iter()
-            .map(|l| grid::cut(l, &verticals, cells))
-            .collect();
-        // Page numbers printed below or above the text are not content.
-        let page_number = |l: &grid::Line| l.bounds.is_none() && is_page_number(&l.cells);
-        if page_lines.last().is_some_and(page_number) {
-            page_lines.pop();
-            glyph_lines.pop();
-        }
-        if page_lines.first().is_some_and(page_number) {
-            page_lines.remove(0);
-            glyph_lines.remove(0);
-        }
-        align::realign(&glyph_lines, &mut page_lines, &mut unruled_carry);
-        let mut rows = grid::rows(page_lines, &horizontals, &mut carry)
-            .into_iter()
-            .peekable();
-        // A table row split by the page break: its rest joins the row.
-        if let (Some(next), Some(Item::Row { cells: prev, .. })) = (rows.peek(), items.last_mut()) {
-            if continues_row(prev, next) {
-                for (p, t) in prev.iter_mut().zip(next) {
-                    p.text.push_str(t);
-                }
-                rows.next();
-            }
-        }
-        for cells in rows {
-            let at = Provenance::Page(*number);
-            text.push_str(&cells.join("\t"));
-            text.push('\n');
-            if cells.len() >= 2 {
-                items.push(Item::Row {
-                    cells: cells.into_iter().map(|t| Cell::new(t, at)).collect(),
-                    at,
-                });
-            } else if let Some(t) = cells.into_iter().next() {
-                items.push(Item::Text { text: t, at });
-            }
-        }
+        layout.add_page(*number, std::mem::take(&mut interp.glyphs), &interp.rules);
     }
+    let PageLayout {
+        items,
+        text,
+        glyph_count,
+        ..
+    } = layout;
     if glyph_count == 0 {
         return if unmapped > 0 {
             Err(PdfError::Garbled)
@@ -250,6 +210,74 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
         pages: pages.len(),
         scanned_pages,
     })
+}
+
+/// Pages of positioned glyphs and rulings (a PDF's, an OFD's) → the items
+/// of a text dump: glyphs into lines, lines into cells (cut at vertical
+/// rulings, or aligned as an unruled table), rows across rulings; page
+/// numbers dropped, a row split by a page break joined again.
+#[derive(Default)]
+pub(crate) struct PageLayout {
+    pub(crate) items: Vec<Item>,
+    /// The rows as tab-separated lines.
+    pub(crate) text: String,
+    pub(crate) glyph_count: usize,
+    /// A ruled table going on from the previous page.
+    carry: Option<Vec<f32>>,
+    /// An unruled table's columns going on from the previous page.
+    unruled_carry: Option<Vec<f32>>,
+}
+
+impl PageLayout {
+    /// Lays out page `number`: its glyphs and rulings, in page space (y up).
+    pub(crate) fn add_page(&mut self, number: u32, glyphs: Vec<Glyph>, rules: &[Rule]) {
+        self.glyph_count += glyphs.len();
+        let (verticals, horizontals): (Vec<Rule>, Vec<Rule>) =
+            rules.iter().partition(|r| r.is_vertical());
+        let mut glyph_lines = lines(glyphs);
+        let mut page_lines: Vec<grid::Line> = glyph_lines
+            .iter()
+            .map(|l| grid::cut(l, &verticals, cells))
+            .collect();
+        // Page numbers printed below or above the text are not content.
+        let page_number = |l: &grid::Line| l.bounds.is_none() && is_page_number(&l.cells);
+        if page_lines.last().is_some_and(page_number) {
+            page_lines.pop();
+            glyph_lines.pop();
+        }
+        if page_lines.first().is_some_and(page_number) {
+            page_lines.remove(0);
+            glyph_lines.remove(0);
+        }
+        align::realign(&glyph_lines, &mut page_lines, &mut self.unruled_carry);
+        let mut rows = grid::rows(page_lines, &horizontals, &mut self.carry)
+            .into_iter()
+            .peekable();
+        // A table row split by the page break: its rest joins the row.
+        if let (Some(next), Some(Item::Row { cells: prev, .. })) =
+            (rows.peek(), self.items.last_mut())
+        {
+            if continues_row(prev, next) {
+                for (p, t) in prev.iter_mut().zip(next) {
+                    p.text.push_str(t);
+                }
+                rows.next();
+            }
+        }
+        for cells in rows {
+            let at = Provenance::Page(number);
+            self.text.push_str(&cells.join("\t"));
+            self.text.push('\n');
+            if cells.len() >= 2 {
+                self.items.push(Item::Row {
+                    cells: cells.into_iter().map(|t| Cell::new(t, at)).collect(),
+                    at,
+                });
+            } else if let Some(t) = cells.into_iter().next() {
+                self.items.push(Item::Text { text: t, at });
+            }
+        }
+    }
 }
 
 /// Appends `next` to a cell's text with `sep`, unless both are amounts: two
