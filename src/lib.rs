@@ -27,6 +27,7 @@ pub mod layout;
 pub mod markup;
 pub mod model;
 pub mod normalize;
+pub mod ofd;
 pub mod pdf;
 pub mod pipeline;
 pub mod recognise;

@@ -267,6 +267,8 @@ pub enum ReadError {
     #[error(transparent)]
     Pdf(#[from] PdfError),
     #[error(transparent)]
+    Ofd(#[from] crate::ofd::OfdError),
+    #[error(transparent)]
     Sheet(#[from] SheetError),
     #[error(transparent)]
     Word(#[from] crate::word::WordError),
@@ -294,8 +296,14 @@ struct TextLayer {
 }
 
 fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
-    if decode::is_pdf(bytes) {
-        let pdf = crate::pdf::extract(bytes)?;
+    let positioned = if decode::is_pdf(bytes) {
+        Some((crate::pdf::extract(bytes)?, "pdf"))
+    } else if crate::ofd::is_ofd(bytes) {
+        Some((crate::ofd::extract(bytes)?, "ofd"))
+    } else {
+        None
+    };
+    if let Some((pdf, format)) = positioned {
         let notes = match pdf.scanned_pages.as_slice() {
             [] => Vec::new(),
             pages => vec![format!(
@@ -313,7 +321,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
             hint: None,
             items: pdf.items,
             text: pdf.text,
-            format: "pdf",
+            format,
             encoding: "",
             layout: "pdf",
         });
@@ -492,6 +500,9 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
         record.format = format;
     } else if crate::word::is_docx(bytes) {
         record.format = "docx";
+    } else if crate::ofd::is_ofd(bytes) {
+        record.format = "ofd";
+        record.layout = "pdf";
     }
     let layer = match text_layer(bytes) {
         Ok(layer) => layer,

@@ -6143,3 +6143,77 @@ fn the_files_of_a_zip_archive_are_read_as_documents_of_their_own() {
         );
     }
 }
+
+#[test]
+fn ofd_documents_read_as_the_pdfs_they_were_made_from() {
+    // tests/fixtures/ofd (tests/ofd/generate.py): a ruled PDF (LibreOffice)
+    // and an unruled one (reportlab) of the seeds written as OFD: each span
+    // a TextObject with its glyphs' advances (DeltaX, `g N d` runs), every
+    // other page's objects through a CTM, one page's rulings in a template
+    // page. Every cell, status, problem and check is the PDF's; before, an
+    // OFD failed ("an OFD document (.ofd), not a text dump or PDF").
+    for stem in [
+        "002_ef8a97d7800bc6c6.libreoffice",
+        "003_93f707ff5e41d323.reportlab",
+    ] {
+        let ofd = extract(&[&root().join(format!("tests/fixtures/ofd/{stem}.ofd"))]);
+        let pdf = extract(&[&root().join(format!("tests/fixtures/pdf/{stem}.pdf"))]);
+        let (d, p) = (&ofd.documents()[0], &pdf.documents()[0]);
+        assert_eq!((d["format"].as_str(), d["layout"].as_str()), ("ofd", "pdf"));
+        for field in [
+            "status",
+            "error",
+            "agency",
+            "year",
+            "tables",
+            "checks_failed",
+        ] {
+            assert_eq!(d[field], p[field], "{stem}: {field}");
+        }
+        assert!(ofd.line_items().len() > 200, "{stem}");
+        assert_eq!(
+            content(&ofd.line_items()),
+            content(&pdf.line_items()),
+            "{stem}"
+        );
+        let checks = |run: &Run| run.check_lines(|_| true);
+        assert_eq!(checks(&ofd), checks(&pdf), "{stem}");
+    }
+    // A damaged OFD, and one whose pages are images only, fail saying so.
+    let d = document_of_first_half(
+        &root().join("tests/fixtures/ofd/003_93f707ff5e41d323.reportlab.ofd"),
+    );
+    assert_eq!(
+        (d["status"].as_str(), d["format"].as_str()),
+        ("failed", "ofd")
+    );
+    assert!(
+        d["error"].starts_with("the OFD document cannot be read"),
+        "{}",
+        d["error"]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("scan.ofd");
+    {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&scan).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, xml) in [
+            ("OFD.xml", "<ofd:OFD xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"),
+            ("Doc_0/Document.xml", "<ofd:Document xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:Pages><ofd:Page ID=\"1\" BaseLoc=\"Pages/Page_0/Content.xml\"/></ofd:Pages></ofd:Document>"),
+            ("Doc_0/Pages/Page_0/Content.xml", "<ofd:Page xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:Content><ofd:Layer ID=\"2\"><ofd:ImageObject ID=\"3\" ResourceID=\"4\" Boundary=\"0 0 210 297\" CTM=\"210 0 0 297 0 0\"/></ofd:Layer></ofd:Content></ofd:Page>"),
+        ] {
+            zip.start_file(name, opts).unwrap();
+            zip.write_all(xml.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let d = &extract(&[&scan]).documents()[0];
+    assert_eq!(
+        (d["status"].as_str(), d["error"].as_str()),
+        (
+            "failed",
+            "no text layer on 1 pages of the OFD document (a scan?): needs OCR"
+        )
+    );
+}

@@ -17,7 +17,8 @@ use crate::amount::is_number;
 use crate::layout::Item;
 use crate::model::{Cell, Provenance};
 
-use interp::{Glyph, Interpreter, Rule};
+use interp::Interpreter;
+pub(crate) use interp::{Glyph, Rule};
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PdfError {
