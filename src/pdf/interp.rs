@@ -85,7 +85,7 @@ fn max4(v: [f32; 4]) -> f32 {
 
 /// A segment as a ruling, if it is (nearly) horizontal or vertical and long
 /// enough to separate cells.
-fn rule(a: (f32, f32), b: (f32, f32)) -> Option<Rule> {
+pub(crate) fn rule(a: (f32, f32), b: (f32, f32)) -> Option<Rule> {
     let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
     if dy <= 0.5 && dx >= 2.0 {
         let y = (a.1 + b.1) / 2.0;

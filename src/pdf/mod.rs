@@ -18,7 +18,7 @@ use crate::layout::Item;
 use crate::model::{Cell, Provenance};
 
 use interp::Interpreter;
-pub(crate) use interp::{Glyph, Rule};
+pub(crate) use interp::{rule, Glyph, Rule};
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PdfError {
@@ -324,7 +324,7 @@ fn continues_row(prev: &[Cell], next: &[String]) -> bool {
 /// Why a decoded text layer is garbage rather than Chinese: most letters
 /// private-use, replacement or accented Latin (GBK bytes read as Latin-1)
 /// and almost none CJK.
-fn mojibake(text: &str) -> Option<String> {
+pub(crate) fn mojibake(text: &str) -> Option<String> {
     let (mut cjk, mut odd, mut letters) = (0usize, 0usize, 0usize);
     for c in text
         .chars()
