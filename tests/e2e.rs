@@ -1332,6 +1332,17 @@ fn document_of_first_half(file: &Path) -> Record {
     extract(&[&cut]).documents().remove(0)
 }
 
+/// The first half of `file` fails alone, as `format`, its error starting
+/// with `reason`.
+fn assert_first_half_fails(file: &Path, format: &str, reason: &str) {
+    let d = document_of_first_half(file);
+    assert_eq!(
+        (d["status"].as_str(), d["format"].as_str()),
+        ("failed", format)
+    );
+    assert!(d["error"].starts_with(reason), "{}", d["error"]);
+}
+
 #[test]
 fn spreadsheets_read_as_their_tab_separated_text() {
     // tests/fixtures/xlsx (tests/xlsx/generate.py): seeds 002 and 003 as a
@@ -1519,15 +1530,10 @@ fn word_documents_read_as_their_tables_text() {
         }
     }
     // A damaged document fails alone, saying so.
-    let d = document_of_first_half(&root().join("tests/fixtures/docx/003_93f707ff5e41d323.docx"));
-    assert_eq!(
-        (d["status"].as_str(), d["format"].as_str()),
-        ("failed", "docx")
-    );
-    assert!(
-        d["error"].starts_with("the Word document cannot be read"),
-        "{}",
-        d["error"]
+    assert_first_half_fails(
+        &root().join("tests/fixtures/docx/003_93f707ff5e41d323.docx"),
+        "docx",
+        "the Word document cannot be read",
     );
 }
 
@@ -6180,17 +6186,10 @@ fn ofd_documents_read_as_the_pdfs_they_were_made_from() {
         assert_eq!(checks(&ofd), checks(&pdf), "{stem}");
     }
     // A damaged OFD, and one whose pages are images only, fail saying so.
-    let d = document_of_first_half(
+    assert_first_half_fails(
         &root().join("tests/fixtures/ofd/003_93f707ff5e41d323.reportlab.ofd"),
-    );
-    assert_eq!(
-        (d["status"].as_str(), d["format"].as_str()),
-        ("failed", "ofd")
-    );
-    assert!(
-        d["error"].starts_with("the OFD document cannot be read"),
-        "{}",
-        d["error"]
+        "ofd",
+        "the OFD document cannot be read",
     );
     let dir = tempfile::tempdir().unwrap();
     let scan = dir.path().join("scan.ofd");
