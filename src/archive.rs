@@ -4,7 +4,7 @@
 //!
 //! A member is reported as `ARCHIVE/NAME` (`预算公开.zip/教育局/预算.pdf`).
 //! Names a zip made on Chinese Windows stores as GBK bytes (no UTF-8 flag)
-//! are read as GB18030, as file names are (`batch::source_name`).
+//! are read as GB18030, as file names are ([`crate::decode::name_text`]).
 //! Archives inside an archive are not opened: such a member fails, named.
 
 use std::cell::RefCell;
@@ -13,6 +13,8 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use zip::ZipArchive;
+
+use crate::decode::name_text;
 
 /// A file inside a zip archive.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -147,7 +149,7 @@ fn members_of(names: Vec<Vec<u8>>, distinct: usize) -> Option<Vec<Member>> {
         .enumerate()
         .filter(|(_, name)| !name.ends_with(b"/"))
         .map(|(at, name)| Member {
-            name: text_of_name(name),
+            name: name_text(name),
             index: if last_of[name.as_slice()] == at {
                 Ok(index_of[name.as_slice()])
             } else {
@@ -163,7 +165,7 @@ fn members_of(names: Vec<Vec<u8>>, distinct: usize) -> Option<Vec<Member>> {
 fn crate_members(zip: &mut ZipArchive<BufReader<File>>) -> Vec<Member> {
     (0..zip.len())
         .filter_map(|index| {
-            let raw = zip.by_index_raw(index).map(|f| text_of_name(f.name_raw()));
+            let raw = zip.by_index_raw(index).map(|f| name_text(f.name_raw()));
             let name = match raw {
                 Ok(name) => name,
                 Err(_) => zip.name_for_index(index)?.to_string(),
@@ -174,21 +176,6 @@ fn crate_members(zip: &mut ZipArchive<BufReader<File>>) -> Vec<Member> {
             })
         })
         .collect()
-}
-
-/// A name the zip stores: UTF-8 (flagged or plain ASCII), else the GBK a
-/// zip made on Chinese Windows writes, else with U+FFFD for bytes neither
-/// reads.
-pub fn text_of_name(raw: &[u8]) -> String {
-    match std::str::from_utf8(raw) {
-        Ok(name) => name.to_string(),
-        Err(_) => encoding_rs::GB18030
-            .decode_without_bom_handling_and_without_replacement(raw)
-            .map_or_else(
-                || String::from_utf8_lossy(raw).into_owned(),
-                |n| n.into_owned(),
-            ),
-    }
 }
 
 /// A member only an office format keeps at its zip's root (OOXML's content
@@ -379,12 +366,5 @@ mod tests {
         assert!(error
             .to_string()
             .starts_with("cannot read it from its archive"));
-    }
-
-    #[test]
-    fn a_gbk_name_reads_as_gb18030() {
-        assert_eq!(text_of_name(b"\xd4\xa4\xcb\xe3.txt"), "预算.txt");
-        assert_eq!(text_of_name("决算.txt".as_bytes()), "决算.txt");
-        assert_eq!(text_of_name(b"bad\xff.txt"), "bad\u{fffd}.txt");
     }
 }

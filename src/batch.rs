@@ -125,12 +125,7 @@ fn source_name(path: &Path) -> String {
             .as_os_str()
             .as_bytes()
             .split(|&b| b == b'/')
-            .map(|part| match std::str::from_utf8(part) {
-                Ok(text) => std::borrow::Cow::Borrowed(text),
-                Err(_) => encoding_rs::GB18030
-                    .decode_without_bom_handling_and_without_replacement(part)
-                    .unwrap_or_else(|| String::from_utf8_lossy(part)),
-            })
+            .map(crate::decode::name_text)
             .collect::<Vec<_>>()
             .join("/");
     }

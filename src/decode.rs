@@ -90,6 +90,21 @@ const SIGNATURES: &[(&[u8], &str)] = &[
     (b"{\\rtf", "an RTF document, not a text dump or PDF: save it as PDF or text"),
 ];
 
+/// A file's (or a zip member's) name as text: UTF-8 as it is, else the
+/// GBK Chinese Windows writes (an archive made there stores names so, with
+/// no UTF-8 flag), else with U+FFFD for each byte neither reads.
+pub fn name_text(raw: &[u8]) -> String {
+    match std::str::from_utf8(raw) {
+        Ok(name) => name.to_string(),
+        Err(_) => GB18030
+            .decode_without_bom_handling_and_without_replacement(raw)
+            .map_or_else(
+                || String::from_utf8_lossy(raw).into_owned(),
+                |n| n.into_owned(),
+            ),
+    }
+}
+
 /// Names a file type from its bytes (see [`SIGNATURES`]); zip containers
 /// are told apart by the names of their members.
 pub fn other_format(bytes: &[u8]) -> Option<&'static str> {
@@ -431,6 +446,13 @@ fn normalise_newlines(text: Cow<'_, str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gbk_name_reads_as_gb18030() {
+        assert_eq!(name_text(b"\xd4\xa4\xcb\xe3.txt"), "预算.txt");
+        assert_eq!(name_text("决算.txt".as_bytes()), "决算.txt");
+        assert_eq!(name_text(b"bad\xff.txt"), "bad\u{fffd}.txt");
+    }
 
     #[test]
     fn fullwidth_digits_are_read_as_ascii() {
