@@ -303,8 +303,8 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
     } else {
         None
     };
-    if let Some((pdf, format)) = positioned {
-        let notes = match pdf.scanned_pages.as_slice() {
+    if let Some((page_text, format)) = positioned {
+        let notes = match page_text.scanned_pages.as_slice() {
             [] => Vec::new(),
             pages => vec![format!(
                 "pages {} have no text layer (scans?): need OCR",
@@ -319,8 +319,8 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
             notes,
             damaged_lines: Vec::new(),
             hint: None,
-            items: pdf.items,
-            text: pdf.text,
+            items: page_text.items,
+            text: page_text.text,
             format,
             encoding: "",
             layout: "pdf",
