@@ -77,6 +77,12 @@ const MAX_DIRECTORY: u64 = 64 << 20;
 /// as a whole. Only a regular file is opened: opening a pipe would wait for
 /// a writer.
 pub fn list(path: &Path) -> Listing {
+    // A crafted archive must not stop the run while inputs are found: a
+    // panic listing it leaves it a file, read (and failed) as one.
+    std::panic::catch_unwind(|| list_unguarded(path)).unwrap_or(Listing::NotArchive)
+}
+
+fn list_unguarded(path: &Path) -> Listing {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return Listing::NotArchive;
     }
@@ -95,8 +101,20 @@ pub fn list(path: &Path) -> Listing {
     if zip.file_names().any(is_document_part) {
         return Listing::NotArchive;
     }
+    // The directory as written, when its names are the zip reader's where
+    // both are plain text (a name the reader takes from a Unicode extra
+    // field may differ: the reader's own list then).
+    let agrees = |members: &Vec<Member>| {
+        members.iter().all(|m| match m.index {
+            Ok(i) if !m.name.contains('\u{fffd}') => zip
+                .name_for_index(i)
+                .is_none_or(|n| n == m.name || !n.is_ascii() || !m.name.is_ascii()),
+            _ => true,
+        })
+    };
     let mut files = directory_names(path, zip.central_directory_start())
         .and_then(|names| members_of(names, zip.len()))
+        .filter(agrees)
         .unwrap_or_else(|| crate_members(&mut zip));
     files.sort();
     if files.is_empty() {

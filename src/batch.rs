@@ -525,7 +525,7 @@ pub fn run(
             let o = &o;
             outputs.write(o)?;
             summary.add(o);
-            summary.bytes += bytes;
+            summary.bytes = summary.bytes.saturating_add(bytes);
             bar.suspend(|| report(o));
             if opts.fail_fast && o.status == Status::Failed {
                 summary.stopped_early = true;
@@ -595,7 +595,7 @@ mod tests {
             .into_iter()
             .map(|i| i.source.strip_prefix(root).unwrap().to_string())
             .collect();
-        // In the order of the paths' bytes (GBK 预算 before UTF-8 决算).
+        // In path order, a part's bytes deciding (GBK 预算 before UTF-8 决算).
         assert_eq!(
             sources,
             [

@@ -96,12 +96,7 @@ const SIGNATURES: &[(&[u8], &str)] = &[
 pub fn name_text(raw: &[u8]) -> String {
     match std::str::from_utf8(raw) {
         Ok(name) => name.to_string(),
-        Err(_) => GB18030
-            .decode_without_bom_handling_and_without_replacement(raw)
-            .map_or_else(
-                || String::from_utf8_lossy(raw).into_owned(),
-                |n| n.into_owned(),
-            ),
+        Err(_) => GB18030.decode_without_bom_handling(raw).0.into_owned(),
     }
 }
 
@@ -116,7 +111,7 @@ pub fn other_format(bytes: &[u8]) -> Option<&'static str> {
         } else if has(b"xl/") {
             "an Excel workbook (.xlsx), not a text dump or PDF: save it as PDF or text"
         } else if names.iter().any(|n| *n == b"OFD.xml") {
-            "an OFD document (.ofd), not a text dump or PDF: save it as PDF or text"
+            "an OFD document (.ofd): read by the OFD reader, not as text"
         } else {
             "a zip archive that cannot be listed, or one inside an archive: unpack it"
         });
@@ -452,6 +447,8 @@ mod tests {
         assert_eq!(name_text(b"\xd4\xa4\xcb\xe3.txt"), "预算.txt");
         assert_eq!(name_text("决算.txt".as_bytes()), "决算.txt");
         assert_eq!(name_text(b"bad\xff.txt"), "bad\u{fffd}.txt");
+        // A GBK name with a byte neither reads keeps its characters.
+        assert_eq!(name_text(b"\xd4\xa4\xcb\xe3\xff.txt"), "预算\u{fffd}.txt");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! → clean, checked, analysis-ready records.
 //!
 //! Stages, one module each, data flowing one way:
-//! [`decode`] (bytes → text; [`pdf`] for PDFs) → [`layout`] (lines → rows
+//! [`decode`] (bytes → text; [`pdf`] and [`ofd`] for positioned pages;
+//! [`archive`] opens zip archives into inputs) → [`layout`] (lines → rows
 //! of cells) → [`recognise`] (parts, titles, headers → measures, body rows)
 //! → [`solve`] (arithmetic: numbers put back where the layout lost them) →
 //! [`check`] (identities tested, doubtful cells marked) → [`emit`] (CSV,

@@ -326,7 +326,7 @@ fn number(a: &Attributes, key: &str) -> Option<f32> {
         .filter(|v| v.is_finite())
 }
 
-/// `DeltaX` (or `DeltaY`) as advances, `g N d` expanded to N copies of d;
+/// `DeltaX` as advances, `g N d` expanded to N copies of d;
 /// at most `glyphs` of them (one per glyph of its text code is all that is
 /// used).
 fn deltas(text: &str, glyphs: usize) -> Vec<f32> {
@@ -397,6 +397,10 @@ struct Drawing {
     images: usize,
     /// The page's box (`x y w h`, mm), when the document gives it.
     page_box: Option<Vec<f32>>,
+    /// Glyphs this drawing may still add (see [`MAX_GLYPHS`]); a text code
+    /// that would pass it sets `over`.
+    room: usize,
+    over: bool,
 }
 
 /// The text object being read.
@@ -415,6 +419,7 @@ impl Drawing {
     /// Reads the objects of a page's (or a template's) content;
     /// `glyphs_before` the document's pages drew before this one.
     fn read(&mut self, xml: &str, glyphs_before: usize) -> Result<(), DrawError> {
+        self.room = MAX_GLYPHS.saturating_sub(glyphs_before);
         let mut reader = Reader::from_str(xml);
         let mut text: Option<TextObject> = None;
         let mut path: Option<Attributes> = None;
@@ -467,7 +472,7 @@ impl Drawing {
                     b"TextCode" => {
                         if let (Some(object), Some((a, t))) = (text.as_mut(), code.take()) {
                             self.text_code(object, &a, &t);
-                            if glyphs_before + self.glyphs.len() > MAX_GLYPHS {
+                            if self.over {
                                 return Err(DrawError::TooLarge);
                             }
                         }
@@ -532,6 +537,10 @@ impl Drawing {
                 .iter()
                 .all(|v| v.abs() < 1e7);
             if !ch.is_control() && on_a_page {
+                if self.glyphs.len() >= self.room {
+                    self.over = true;
+                    return;
+                }
                 self.glyphs.push(glyph);
             }
             x += advance.unwrap_or(own);

@@ -178,14 +178,24 @@ pub fn unread(source: &str, error: String) -> Outcome {
 pub fn process_member(path: &Path, index: usize, source: &str, max_bytes: u64) -> (Outcome, u64) {
     // A crafted archive must not stop the batch: a panic reading it is this
     // file's failure, as one in a stage is.
-    let read = panic::catch_unwind(AssertUnwindSafe(|| archive::read(path, index, max_bytes)));
+    let read = panic::catch_unwind(AssertUnwindSafe(|| {
+        let (bytes, size) = archive::read(path, index, max_bytes)?;
+        let over = bytes.len() as u64 > max_bytes;
+        let doc_id = if over {
+            member_doc_id(path, index)
+        } else {
+            String::new()
+        };
+        Ok::<_, archive::ArchiveError>((bytes, size, doc_id))
+    }));
     match read {
-        Ok(Ok((bytes, size))) if bytes.len() as u64 > max_bytes => {
-            let size = size.max(bytes.len() as u64);
-            let record = DocumentRecord::new(member_doc_id(path, index), source);
-            (failed(record, too_large(size, max_bytes)), size)
+        Ok(Ok((bytes, stated, doc_id))) if bytes.len() as u64 > max_bytes => {
+            // The size the archive states, in the message only: it may lie.
+            let record = DocumentRecord::new(doc_id, source);
+            let error = too_large(stated.max(bytes.len() as u64), max_bytes);
+            (failed(record, error), bytes.len() as u64)
         }
-        Ok(Ok((bytes, _))) => (process_bytes(&bytes, source), bytes.len() as u64),
+        Ok(Ok((bytes, _, _))) => (process_bytes(&bytes, source), bytes.len() as u64),
         Ok(Err(e)) => (unread(source, e.to_string()), 0),
         Err(payload) => {
             let error = format!("internal error: {}", panic_message(payload.as_ref()));
@@ -847,7 +857,9 @@ mod tests {
         zip.finish().unwrap();
         let (o, size) = process_member(&path, 0, "a.zip/002.txt", 1000);
         assert_eq!(o.status, Status::Failed);
-        assert_eq!(size, seed.len() as u64);
+        // The bytes read (one past the limit), not the size the archive
+        // states, which may lie; the message gives the stated size.
+        assert_eq!(size, 1001);
         assert_eq!(o.document.doc_id, doc_id(&seed));
         let error = o.document.error.as_str();
         assert!(error.starts_with("file of 32206 bytes exceeds"), "{error}");

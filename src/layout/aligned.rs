@@ -900,7 +900,7 @@ fn adds_up(amounts: &[i64], must: usize) -> bool {
 /// the lines between them and the header lines above the first; a one-cell
 /// line (a title, a page number, a sentence) ends a block, unless it is a
 /// label wrapped from the row above or a name under its unnamed row
-/// (`names`: `names_below`).
+/// (`names`: [`names::names_below`]).
 fn blocks(lines: &[Line], names: &[bool]) -> Vec<(usize, usize)> {
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;

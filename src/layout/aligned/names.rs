@@ -356,7 +356,7 @@ fn read_run_over<'a>(
 /// last fill the column (the row's own line too), some name ends
 /// narrower than the column (a name set over its row would fill it
 /// there), and some name has two pieces under its row (one is the other
-/// rules' to read: `label_line`).
+/// rules' to read: [`super::label_line`]).
 fn read_run_under<'a>(
     lines: &[Line<'a>],
     run: std::ops::Range<usize>,
@@ -601,7 +601,7 @@ pub(super) fn unnamed_at(row: &Line, name: &Segment) -> bool {
 }
 
 /// Whether `below` is the line right after `above` in the dump (every line
-/// here is numbered: `items` makes them from the text's lines).
+/// here is numbered: [`super::items`] makes them from the text's lines).
 pub(super) fn right_under(above: &Line, below: &Line) -> bool {
     match (above.at, below.at) {
         (Provenance::Line(a), Provenance::Line(b)) => b == a + 1,

@@ -1,6 +1,7 @@
-//! A table's rows before they are read: margins, row-number columns and
-//! repeated panels dropped, rows split at a page break or wrapped rejoined,
-//! years named relative to the document's, sides put income first.
+//! A table's rows before they are read: margins and row-number columns
+//! dropped, side-by-side panels split into rows of their own, rows split
+//! at a page break or wrapped rejoined, years named relative to the
+//! document's, sides put income first.
 
 use crate::model::{Cell, Provenance};
 use crate::normalize;
