@@ -256,6 +256,19 @@ pub fn same_measure(a: &str, b: &str) -> bool {
 }
 
 impl Row {
+    /// A row a “三公” table prints: a category's label and its amounts, no
+    /// code, no side.
+    pub fn category(item: String, values: Vec<Value>, at: Provenance) -> Row {
+        Row {
+            section: None,
+            code: None,
+            item,
+            project: String::new(),
+            values,
+            at,
+        }
+    }
+
     /// 合计/总计 rows (and the two-sided grand totals).
     pub fn is_total(&self) -> bool {
         self.code.is_none() && is_total_label(&self.item)

@@ -1604,6 +1604,16 @@ pub(super) fn doubt_names_tables_disagree_on(g: &Grammar, doc: &mut Document) {
     }
 }
 
+/// The columns a coded row must fill when it prints amounts: its total's,
+/// where the layout has one.
+fn total_required(layout: &[Measure]) -> Vec<usize> {
+    layout
+        .iter()
+        .position(|m| *m == "total")
+        .into_iter()
+        .collect()
+}
+
 /// Builds a table of a flow dump. `so_far` is the document read up to it.
 pub fn build(g: &Grammar, draft: &Draft, so_far: &Document) -> Table {
     let mut table = draft.empty_table();
@@ -1753,11 +1763,7 @@ fn coded(
         }
     }
     let rules = row_rules(g, kind.key, None, |m| layout.iter().position(|x| x == m));
-    let required: Vec<usize> = layout
-        .iter()
-        .position(|m| *m == "total")
-        .into_iter()
-        .collect();
+    let required = total_required(&layout);
     let repeated = if kind.has_project {
         // Projects share their function's code.
         vec![false; rows.len()]

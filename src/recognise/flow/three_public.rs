@@ -11,7 +11,7 @@ use crate::solve::Reading;
 use super::super::table::{self, Draft};
 use super::{
     choose_layout, column_numbering, column_ranks, is_number_fragment, printed_layout, row_rules,
-    solve_row, values,
+    solve_row, total_required, values,
 };
 
 /// A label of a flow “三公” table and the amounts after it: a line of
@@ -222,11 +222,7 @@ fn three_public_rows(g: &Grammar, kind: &TableKind, lines: &[CategoryLine], tabl
         })
         .collect();
     let rules = row_rules(g, kind.key, None, |m| layout.iter().position(|x| x == m));
-    let required: Vec<usize> = layout
-        .iter()
-        .position(|m| *m == "total")
-        .into_iter()
-        .collect();
+    let required = total_required(&layout);
     let mut fallbacks = Vec::new();
     let solve_rows: Vec<SolveRow> = body
         .iter()
@@ -295,14 +291,7 @@ fn three_public_rows(g: &Grammar, kind: &TableKind, lines: &[CategoryLine], tabl
                 v.status = CellStatus::Uncertain;
             }
         }
-        table.rows.push(Row {
-            section: None,
-            code: None,
-            item,
-            project: String::new(),
-            values,
-            at: line.at,
-        });
+        table.rows.push(Row::category(item, values, line.at));
     }
     if unsettled > 0 {
         table.issues.push(format!(

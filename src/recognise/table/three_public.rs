@@ -89,14 +89,8 @@ pub(in crate::recognise) fn three_public(
             if values.is_empty() {
                 continue;
             }
-            table.rows.push(Row {
-                section: None,
-                code: None,
-                item,
-                project: String::new(),
-                values,
-                at: cells.first().map_or(table.at, |c| c.at),
-            });
+            let at = cells.first().map_or(table.at, |c| c.at);
+            table.rows.push(Row::category(item, values, at));
         }
         return;
     }
@@ -248,14 +242,7 @@ pub(in crate::recognise) fn three_public(
             };
             match rows.iter_mut().find(|r| r.item == *category) {
                 Some(row) => row.values.push(value),
-                None => rows.push(Row {
-                    section: None,
-                    code: None,
-                    item: category.to_string(),
-                    project: String::new(),
-                    values: vec![value],
-                    at: cell.at,
-                }),
+                None => rows.push(Row::category(category.to_string(), vec![value], cell.at)),
             }
         }
         table.rows.extend(rows);
