@@ -305,13 +305,42 @@ struct TextLayer {
     layout: &'static str,
 }
 
-fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
-    let positioned = if decode::is_pdf(bytes) {
-        Some((crate::pdf::extract(bytes)?, "pdf"))
-    } else if crate::ofd::is_ofd(bytes) {
-        Some((crate::ofd::extract(bytes)?, "ofd"))
-    } else {
-        None
+/// What kind of file the bytes are, told once (a zip's kind from its
+/// member names): the reader to use, and the format `documents.csv` keeps
+/// even when reading fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Pdf,
+    Ofd,
+    /// A workbook (`xlsx`, `ods`, or an OLE2 file: `xls`, or a Word 97
+    /// document).
+    Sheet(&'static str),
+    Docx,
+    /// Text, in some encoding (or a file that fails decoding, named then).
+    Text,
+}
+
+impl Container {
+    fn of(bytes: &[u8]) -> Container {
+        if decode::is_pdf(bytes) {
+            Container::Pdf
+        } else if crate::ofd::is_ofd(bytes) {
+            Container::Ofd
+        } else if let Some(format) = sheet::format_of(bytes) {
+            Container::Sheet(format)
+        } else if crate::word::is_docx(bytes) {
+            Container::Docx
+        } else {
+            Container::Text
+        }
+    }
+}
+
+fn text_layer(bytes: &[u8], container: Container) -> Result<TextLayer, ReadError> {
+    let positioned = match container {
+        Container::Pdf => Some((crate::pdf::extract(bytes)?, "pdf")),
+        Container::Ofd => Some((crate::ofd::extract(bytes)?, "ofd")),
+        _ => None,
     };
     if let Some((page_text, format)) = positioned {
         let notes = match page_text.scanned_pages.as_slice() {
@@ -336,7 +365,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
             layout: "pdf",
         });
     }
-    if let Some(format) = sheet::format_of(bytes) {
+    if let Container::Sheet(format) = container {
         match sheet::to_text(bytes, format) {
             Ok(text) => return Ok(converted(text, format, None)),
             // An OLE2 file that is no workbook may be a Word 97 document;
@@ -349,7 +378,7 @@ fn text_layer(bytes: &[u8]) -> Result<TextLayer, ReadError> {
             Err(e) => return Err(e.into()),
         }
     }
-    if crate::word::is_docx(bytes) {
+    if container == Container::Docx {
         let text = crate::word::to_text(bytes)?;
         return Ok(converted(text, "docx", Some(NO_BUDGET_TABLE_IN_WORD)));
     }
@@ -481,7 +510,10 @@ fn doubt_damaged_lines(doc: &mut Document, damaged: &[u32]) {
 /// Reads and recognises one input (text dump or PDF), for callers that work
 /// on the records themselves (the check engine's tests, the solver).
 pub fn document(bytes: &[u8]) -> Result<Document, ReadError> {
-    Ok(recognised(Grammar::global(), text_layer(bytes)?))
+    Ok(recognised(
+        Grammar::global(),
+        text_layer(bytes, Container::of(bytes))?,
+    ))
 }
 
 /// The text layer's tables, with what went wrong reading the file: its
@@ -502,19 +534,17 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     if bytes.starts_with(b"BUDGET-HARVEST-TEST-PANIC") {
         panic!("test hook: parser panic");
     }
-    if decode::is_pdf(bytes) {
-        // Kept on failure too: a user filtering on format sees every PDF.
-        record.format = "pdf";
-        record.layout = "pdf";
-    } else if let Some(format @ ("xlsx" | "ods")) = sheet::format_of(bytes) {
-        record.format = format;
-    } else if crate::word::is_docx(bytes) {
-        record.format = "docx";
-    } else if crate::ofd::is_ofd(bytes) {
-        record.format = "ofd";
-        record.layout = "pdf";
+    // Kept on failure too: a user filtering on format sees every PDF (an
+    // OLE2 file is named only once read: a workbook or a Word document).
+    let container = Container::of(bytes);
+    match container {
+        Container::Pdf => (record.format, record.layout) = ("pdf", "pdf"),
+        Container::Ofd => (record.format, record.layout) = ("ofd", "pdf"),
+        Container::Sheet(format @ ("xlsx" | "ods")) => record.format = format,
+        Container::Docx => record.format = "docx",
+        Container::Sheet(_) | Container::Text => {}
     }
-    let layer = match text_layer(bytes) {
+    let layer = match text_layer(bytes, container) {
         Ok(layer) => layer,
         Err(e) => return failed(record, e.to_string()),
     };
