@@ -86,14 +86,18 @@ fn list_unguarded(path: &Path) -> Listing {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return Listing::NotArchive;
     }
-    let starts_zip = File::open(path).and_then(|mut f| {
+    // One open file: its first bytes, then (a second handle on it) the zip
+    // reader, then the directory as written.
+    let opened = File::open(path).and_then(|mut file| {
         let mut magic = [0u8; 4];
-        f.read_exact(&mut magic).map(|()| &magic == b"PK\x03\x04")
+        file.read_exact(&mut magic)?;
+        Ok((file, &magic == b"PK\x03\x04"))
     });
-    if !starts_zip.unwrap_or(false) {
+    let Ok((mut file, true)) = opened else {
         return Listing::NotArchive;
-    }
-    let Ok(mut zip) = File::open(path)
+    };
+    let Ok(mut zip) = file
+        .try_clone()
         .and_then(|f| ZipArchive::new(BufReader::new(f)).map_err(std::io::Error::other))
     else {
         return Listing::NotArchive;
@@ -112,7 +116,7 @@ fn list_unguarded(path: &Path) -> Listing {
             _ => true,
         })
     };
-    let mut files = directory_names(path, zip.central_directory_start())
+    let mut files = directory_names(&mut file, zip.central_directory_start())
         .and_then(|names| members_of(names, zip.len()))
         .filter(agrees)
         .unwrap_or_else(|| crate_members(&mut zip));
@@ -127,8 +131,7 @@ fn list_unguarded(path: &Path) -> Listing {
 /// The raw names of the records of the central directory starting at
 /// `start`, in their order; `None` when the records do not follow each
 /// other as the format says.
-fn directory_names(path: &Path, start: u64) -> Option<Vec<Vec<u8>>> {
-    let mut file = File::open(path).ok()?;
+fn directory_names(file: &mut File, start: u64) -> Option<Vec<Vec<u8>>> {
     file.seek(SeekFrom::Start(start)).ok()?;
     let mut dir = Vec::new();
     file.take(MAX_DIRECTORY).read_to_end(&mut dir).ok()?;
