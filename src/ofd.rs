@@ -100,26 +100,22 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, OfdError> {
             page_box: page_box.clone(),
             ..Drawing::default()
         };
-        // Templates first: what they draw is under the page's own content.
-        // Each once, however often the page names it.
-        let mut drawn_templates: Vec<&str> = Vec::new();
-        for a in elements(&content, b"Template").map_err(|e| xml_error(page, &e))? {
-            let loc = a
-                .get("TemplateID")
-                .and_then(|id| templates.iter().find(|(t, _)| t == id));
-            if let Some((_, loc)) = loc {
-                if !drawn_templates.contains(&loc.as_str()) {
-                    drawn_templates.push(loc);
-                    let template = package.xml(loc)?;
-                    drawn
-                        .read(&template, layout.glyph_count)
-                        .map_err(|e| e.at(loc))?;
-                }
-            }
-        }
         drawn
             .read(&content, layout.glyph_count)
             .map_err(|e| e.at(page))?;
+        // The templates the page names, each part once (the order things are
+        // drawn in does not matter: the layout places them by position).
+        let mut read: Vec<&str> = Vec::new();
+        for id in std::mem::take(&mut drawn.templates) {
+            let loc = templates.iter().find(|(t, _)| *t == id).map(|(_, loc)| loc);
+            if let Some(loc) = loc.filter(|loc| !read.contains(&loc.as_str())) {
+                read.push(loc);
+                let template = package.xml(loc)?;
+                drawn
+                    .read(&template, layout.glyph_count)
+                    .map_err(|e| e.at(loc))?;
+            }
+        }
         if drawn.glyphs.is_empty() && drawn.images > 0 {
             scanned_pages.push(number);
         }
@@ -401,6 +397,8 @@ struct Drawing {
     /// that would pass it sets `over`.
     room: usize,
     over: bool,
+    /// The templates the content names (`Template TemplateID`), each once.
+    templates: Vec<String>,
 }
 
 /// The text object being read.
@@ -454,10 +452,15 @@ impl Drawing {
                         b"PathObject" => path = Some(a),
                         b"AbbreviatedData" => data = Some(String::new()),
                         b"ImageObject" => self.images += 1,
+                        b"Template" => self.names_template(&a),
                         _ => {}
                     }
                 }
-                Event::Empty(e) if clips == 0 && local(&e) == b"ImageObject" => self.images += 1,
+                Event::Empty(e) if clips == 0 => match local(&e).as_slice() {
+                    b"ImageObject" => self.images += 1,
+                    b"Template" => self.names_template(&attributes(&e)),
+                    _ => {}
+                },
                 event @ (Event::Text(_) | Event::GeneralRef(_) | Event::CData(_)) => {
                     if let Some((_, t)) = code.as_mut() {
                         push_text(t, &event);
@@ -487,6 +490,14 @@ impl Drawing {
                 },
                 Event::Eof => return Ok(()),
                 _ => {}
+            }
+        }
+    }
+
+    fn names_template(&mut self, a: &Attributes) {
+        if let Some(id) = a.get("TemplateID") {
+            if !self.templates.contains(id) {
+                self.templates.push(id.clone());
             }
         }
     }
@@ -531,12 +542,7 @@ impl Drawing {
                 width: width * points,
                 size: size * points,
             };
-            // A place or size out of any page's range (a CTM of 1e38) is
-            // no glyph of it.
-            let on_a_page = [glyph.x, glyph.y, glyph.width, glyph.size]
-                .iter()
-                .all(|v| v.abs() < 1e7);
-            if !ch.is_control() && on_a_page {
+            if !ch.is_control() && on_a_page(&[glyph.x, glyph.y, glyph.width, glyph.size]) {
                 if self.glyphs.len() >= self.room {
                     self.over = true;
                     return;
@@ -582,17 +588,26 @@ impl Drawing {
                 let x = (x0 + x1) / 2.0;
                 ((x, y0), (x, y1))
             };
-            self.rules.extend(
-                rule(from, to).filter(|r| [r.x0, r.y0, r.x1, r.y1].iter().all(|v| v.abs() < 1e7)),
-            );
+            self.rules.extend(rule(from, to).filter(rule_on_a_page));
             return;
         }
         self.rules.extend(
             edges
                 .into_iter()
-                .filter_map(|(a, b)| rule(page(a), page(b))),
+                .filter_map(|(a, b)| rule(page(a), page(b)))
+                .filter(rule_on_a_page),
         );
     }
+}
+
+/// Whether places and sizes (points) lie in any page's range: a CTM of
+/// 1e38 puts what it draws on no page.
+fn on_a_page(values: &[f32]) -> bool {
+    values.iter().all(|v| v.abs() < 1e7)
+}
+
+fn rule_on_a_page(r: &Rule) -> bool {
+    on_a_page(&[r.x0, r.y0, r.x1, r.y1])
 }
 
 /// The straight segments of a path's `AbbreviatedData`: `M`/`S` move, `L`
