@@ -1,29 +1,36 @@
-//! Zip archives of disclosures (a county's budget files published as one
-//! `.zip`): each file inside is an input of its own, listed when the batch
-//! finds its inputs and read when its turn comes.
+//! Zip and RAR archives of disclosures (a county's budget files published
+//! as one `.zip` or `.rar`): each file inside is an input of its own, listed
+//! when the batch finds its inputs and read when its turn comes. An archive
+//! is told by its first bytes, not its name.
 //!
 //! A member is reported as `ARCHIVE/NAME` (`预算公开.zip/教育局/预算.pdf`).
-//! Names a zip made on Chinese Windows stores as GBK bytes (no UTF-8 flag)
-//! are read as GB18030, as file names are ([`crate::decode::name_text`]).
-//! Archives inside an archive are not opened: such a member fails, named.
+//! Names an archiver on Chinese Windows stores as GBK bytes (a zip without
+//! its UTF-8 flag, a RAR 4 without a Unicode name) are read as GB18030, as
+//! file names are ([`crate::decode::name_text`]). Archives inside an
+//! archive are not opened: such a member fails, named.
+
+mod rar;
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use zip::ZipArchive;
 
 use crate::decode::name_text;
 
-/// A file inside a zip archive.
+/// A file inside an archive.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Member {
     /// Its name in the archive, as text.
     pub name: String,
-    /// Where to read it (its place among the archive's distinct names), or
-    /// why it cannot be read.
+    /// Where to read it (its place among a zip's distinct names, its place
+    /// in a RAR), or why it cannot be read.
     pub index: Result<usize, Unreadable>,
+    /// Its place in the archive's listing: two files of one name that
+    /// cannot be read for one reason are still two inputs.
+    pub place: usize,
 }
 
 /// Why a file the archive lists cannot be read from it.
@@ -32,6 +39,12 @@ pub enum Unreadable {
     /// Another file of the same name comes after it: a zip reader gives the
     /// last one.
     Shadowed,
+    /// Encrypted (RAR): no password is tried.
+    Encrypted,
+    /// Begun or continued in another volume of a multi-volume RAR.
+    SplitAcrossVolumes,
+    /// A link to another file (RAR), not a file.
+    Link,
 }
 
 impl std::fmt::Display for Unreadable {
@@ -41,6 +54,12 @@ impl std::fmt::Display for Unreadable {
                 f,
                 "the archive holds another file of this name after it, which is read in its place: unpack the archive to read both"
             ),
+            Unreadable::Encrypted => write!(f, "encrypted in its archive: unpack it with its password"),
+            Unreadable::SplitAcrossVolumes => write!(
+                f,
+                "split across the volumes of a multi-volume archive: unpack the volumes together"
+            ),
+            Unreadable::Link => write!(f, "a link to another file in its archive, not a file"),
         }
     }
 }
@@ -52,9 +71,9 @@ pub enum Listing {
     /// that is an office document, or one that cannot be listed and fails
     /// as a file, named by its bytes).
     NotArchive,
-    /// A zip archive holding no file (folders at most).
+    /// An archive holding no file (folders at most).
     Empty,
-    /// A zip archive's files, in name order.
+    /// An archive's files, in name order.
     Files(Vec<Member>),
 }
 
@@ -67,14 +86,16 @@ pub enum ArchiveError {
     Zip(#[from] zip::result::ZipError),
     #[error("cannot read it from its archive: {0}")]
     Read(std::io::Error),
+    #[error("cannot read it from its archive: {0}")]
+    Rar(String),
 }
 
 /// The bytes of the central directory read at most: its records are some
 /// hundred bytes a file.
 const MAX_DIRECTORY: u64 = 64 << 20;
 
-/// What the file at `path` holds: a zip archive's files, or a file to read
-/// as a whole. Only a regular file is opened: opening a pipe would wait for
+/// What the file at `path` holds: an archive's files, or a file to read as
+/// a whole. Only a regular file is opened: opening a pipe would wait for
 /// a writer.
 pub fn list(path: &Path) -> Listing {
     // A crafted archive must not stop the run while inputs are found: a
@@ -89,13 +110,20 @@ fn list_unguarded(path: &Path) -> Listing {
     // One open file: its first bytes, then (a second handle on it) the zip
     // reader, then the directory as written.
     let opened = File::open(path).and_then(|mut file| {
-        let mut magic = [0u8; 4];
-        file.read_exact(&mut magic)?;
-        Ok((file, &magic == b"PK\x03\x04"))
+        let mut magic = Vec::with_capacity(8);
+        (&mut file).take(8).read_to_end(&mut magic)?;
+        Ok((file, magic))
     });
-    let Ok((mut file, true)) = opened else {
+    let Ok((mut file, magic)) = opened else {
         return Listing::NotArchive;
     };
+    if magic.starts_with(rar::MAGIC) {
+        drop(file);
+        return rar::list(path).map_or(Listing::NotArchive, sorted);
+    }
+    if !magic.starts_with(b"PK\x03\x04") {
+        return Listing::NotArchive;
+    }
     let Ok(mut zip) = file
         .try_clone()
         .and_then(|f| ZipArchive::new(BufReader::new(f)).map_err(std::io::Error::other))
@@ -116,10 +144,15 @@ fn list_unguarded(path: &Path) -> Listing {
             _ => true,
         })
     };
-    let mut files = directory_names(&mut file, zip.central_directory_start())
+    let files = directory_names(&mut file, zip.central_directory_start())
         .and_then(|names| members_of(names, zip.len()))
         .filter(agrees)
         .unwrap_or_else(|| crate_members(&mut zip));
+    sorted(files)
+}
+
+/// An archive's listing: its files in name order, or empty.
+fn sorted(mut files: Vec<Member>) -> Listing {
     files.sort();
     if files.is_empty() {
         Listing::Empty
@@ -176,6 +209,7 @@ fn members_of(names: Vec<Vec<u8>>, distinct: usize) -> Option<Vec<Member>> {
             } else {
                 Err(Unreadable::Shadowed)
             },
+            place: at,
         })
         .collect();
     Some(members)
@@ -194,6 +228,7 @@ fn crate_members(zip: &mut ZipArchive<BufReader<File>>) -> Vec<Member> {
             (!name.ends_with('/')).then_some(Member {
                 name,
                 index: Ok(index),
+                place: index,
             })
         })
         .collect()
@@ -214,9 +249,9 @@ thread_local! {
         const { RefCell::new(None) };
 }
 
-/// Runs `f` on a reader of member `index` of the archive at `path`, with
-/// the member's size as its directory states it.
-pub fn with_member<T>(
+/// Runs `f` on a reader of member `index` of the zip archive at `path`,
+/// with the member's size as its directory states it.
+fn with_member<T>(
     path: &Path,
     index: usize,
     f: impl FnOnce(&mut dyn Read, u64) -> std::io::Result<T>,
@@ -239,8 +274,12 @@ pub fn with_member<T>(
 
 /// The bytes of member `index` of the archive at `path`, at most
 /// `max_bytes + 1` of them (one past the limit says it is too large), and
-/// its size as its directory states it.
+/// its size as its archive states it.
 pub fn read(path: &Path, index: usize, max_bytes: u64) -> Result<(Vec<u8>, u64), ArchiveError> {
+    if is_rar(path)? {
+        let (bytes, _, stated) = rar::copy(path, index, max_bytes, Vec::new())?;
+        return Ok((bytes, stated));
+    }
     with_member(path, index, |member, size| {
         // The size a directory states is not trusted beyond 64 MB ahead.
         let ahead = size.min(max_bytes).min(64 << 20);
@@ -250,6 +289,34 @@ pub fn read(path: &Path, index: usize, max_bytes: u64) -> Result<(Vec<u8>, u64),
             .read_to_end(&mut bytes)?;
         Ok((bytes, size))
     })
+}
+
+/// Writes member `index` of the archive at `path` into `sink`, at most
+/// `limit + 1` bytes of it, without holding them: the sink and the bytes
+/// written.
+pub fn copy<W: Write + 'static>(
+    path: &Path,
+    index: usize,
+    limit: u64,
+    mut sink: W,
+) -> Result<(W, u64), ArchiveError> {
+    if is_rar(path)? {
+        let (sink, written, _) = rar::copy(path, index, limit, sink)?;
+        return Ok((sink, written));
+    }
+    let written = with_member(path, index, |member, _| {
+        std::io::copy(&mut member.take(limit.saturating_add(1)), &mut sink)
+    })?;
+    Ok((sink, written))
+}
+
+/// Whether the file at `path` begins as a RAR archive.
+fn is_rar(path: &Path) -> Result<bool, ArchiveError> {
+    let mut magic = Vec::with_capacity(rar::MAGIC.len());
+    File::open(path)?
+        .take(rar::MAGIC.len() as u64)
+        .read_to_end(&mut magic)?;
+    Ok(magic == rar::MAGIC)
 }
 
 #[cfg(test)]

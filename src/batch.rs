@@ -38,14 +38,14 @@ pub struct Input {
 pub enum InputKind {
     /// The file at `path`.
     File,
-    /// A file inside the zip archive at `path` (see [`crate::archive`]).
+    /// A file inside the archive at `path` (see [`crate::archive`]).
     Member(Member),
     /// An archive that holds no file: it fails, saying so.
     EmptyArchive,
 }
 
 impl Input {
-    /// The file at `path`, or the files inside it when it is a zip archive.
+    /// The file at `path`, or the files inside it when it is an archive.
     fn of_file(path: PathBuf, out: &mut Vec<Input>) {
         let source = source_name(&path);
         match archive::list(&path) {
@@ -76,7 +76,7 @@ impl Input {
                 Err(why) => (pipeline::unread(&self.source, why.to_string()), 0),
             },
             InputKind::EmptyArchive => {
-                let why = "a zip archive that holds no file (folders at most)";
+                let why = "an archive that holds no file (folders at most)";
                 (pipeline::unread(&self.source, why.to_string()), 0)
             }
         }

@@ -172,7 +172,7 @@ pub fn unread(source: &str, error: String) -> Outcome {
     failed(DocumentRecord::new(String::new(), source), error)
 }
 
-/// Reads and processes file `index` of the zip archive at `path` (see
+/// Reads and processes file `index` of the archive at `path` (see
 /// [`archive`]); `source` names it. Returns the outcome and the file's size
 /// (0 when it cannot be read).
 pub fn process_member(path: &Path, index: usize, source: &str, max_bytes: u64) -> (Outcome, u64) {
@@ -211,12 +211,8 @@ const MAX_MEMBER_HASHED: u64 = 4 << 30;
 /// [`doc_id`] of file `index` of the archive at `path`, read in pieces;
 /// empty when it cannot be read or is over [`MAX_MEMBER_HASHED`].
 fn member_doc_id(path: &Path, index: usize) -> String {
-    let mut hasher = Sha256::new();
-    let hashed = archive::with_member(path, index, |r, _| {
-        std::io::copy(&mut r.take(MAX_MEMBER_HASHED + 1), &mut hasher)
-    });
-    match hashed {
-        Ok(n) if n <= MAX_MEMBER_HASHED => hex_prefix(&hasher.finalize()),
+    match archive::copy(path, index, MAX_MEMBER_HASHED, Sha256::new()) {
+        Ok((hasher, n)) if n <= MAX_MEMBER_HASHED => hex_prefix(&hasher.finalize()),
         _ => String::new(),
     }
 }
@@ -905,6 +901,28 @@ mod tests {
             .document
             .error
             .starts_with("cannot read it from its archive"));
+    }
+
+    #[test]
+    fn a_file_in_a_rar_archive_over_the_limit_is_hashed_whole_for_its_doc_id() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let seed = std::fs::read(root.join("samples/003_93f707ff5e41d323.txt")).unwrap();
+        // Place 2 of a solid archive: decoded after the file before it.
+        let path = root.join("tests/fixtures/rar/county_rar5_solid.rar");
+        let (o, size) = process_member(&path, 2, "r.rar/决算/003.txt", 1000);
+        assert_eq!(o.status, Status::Failed);
+        assert_eq!(size, 1001);
+        assert_eq!(o.document.doc_id, doc_id(&seed));
+        let error = o.document.error.as_str();
+        assert!(error.starts_with("file of 45936 bytes exceeds"), "{error}");
+        // The folder entry at place 0 is no file; place 9 is nothing.
+        for index in [0, 9] {
+            let (o, _) = process_member(&path, index, "r.rar/x", 1 << 20);
+            assert_eq!(
+                o.document.error,
+                "cannot read it from its archive: no such file"
+            );
+        }
     }
 
     #[test]

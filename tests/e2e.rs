@@ -6148,6 +6148,82 @@ fn the_files_of_a_zip_archive_are_read_as_documents_of_their_own() {
 }
 
 #[test]
+fn the_files_of_a_rar_archive_are_read_as_documents_of_their_own() {
+    // tests/fixtures/rar (tests/rar/generate.py): a solid RAR 5 with a
+    // folder entry and UTF-8 names, a RAR 4 whose name is GBK bytes (WinRAR
+    // 4 on Chinese Windows), an encrypted RAR 4, one with its names
+    // encrypted, and (here) a copy of the first cut short. Each file is a
+    // document named `ARCHIVE/NAME`, read exactly as the file itself is;
+    // before, every RAR failed ("a RAR archive: unpack it first").
+    let fixture = |name: &str| root().join("tests/fixtures/rar").join(name);
+    for (archive, members) in [
+        (
+            "county_rar5_solid.rar",
+            &[
+                ("决算/003.txt", "samples/003_93f707ff5e41d323.txt"),
+                ("预算/002.txt", "samples/002_ef8a97d7800bc6c6.txt"),
+            ][..],
+        ),
+        (
+            "county_rar4_gbk.rar",
+            &[("预算/002.txt", "samples/002_ef8a97d7800bc6c6.txt")][..],
+        ),
+    ] {
+        let path = fixture(archive);
+        let run = extract(&[&path]);
+        let docs = run.documents();
+        let items = run.line_items();
+        assert_eq!(docs.len(), members.len(), "{archive}");
+        for (d, (name, file)) in docs.iter().zip(members) {
+            assert_eq!(d["source"], format!("{}/{name}", path.display()));
+            let alone = extract(&[&root().join(file)]);
+            let a = &alone.documents()[0];
+            assert_eq!(d["doc_id"], a["doc_id"], "{archive}/{name}");
+            assert_same_document(d, a, file);
+            let of_member: Vec<Record> = items
+                .iter()
+                .filter(|r| r["source"] == d["source"])
+                .cloned()
+                .collect();
+            assert!(of_member.len() > 200, "{archive}/{name}");
+            assert_eq!(
+                cells_without_line(&of_member),
+                cells_without_line(&alone.line_items()),
+                "{archive}/{name}"
+            );
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(fixture("county_rar5_solid.rar")).unwrap();
+    std::fs::write(dir.path().join("cut.rar"), &whole[..whole.len() / 2]).unwrap();
+    for name in ["encrypted_rar4.rar", "encrypted_names_rar5.rar"] {
+        std::fs::copy(fixture(name), dir.path().join(name)).unwrap();
+    }
+    let run = extract(&[dir.path()]);
+    let prefix = format!("{}/", dir.path().display());
+    let docs = run.documents();
+    let failed: Vec<(&str, &str, &str)> = docs
+        .iter()
+        .map(|d| {
+            let source = d["source"].strip_prefix(&prefix).unwrap_or(&d["source"]);
+            (source, d["status"].as_str(), d["error"].as_str())
+        })
+        .collect();
+    let encrypted = "encrypted in its archive: unpack it with its password";
+    let unlisted = "a RAR archive that cannot be listed (damaged, cut short or its names encrypted), or one inside an archive: unpack it";
+    assert_eq!(
+        failed,
+        [
+            ("cut.rar", "failed", unlisted),
+            ("encrypted_names_rar5.rar", "failed", unlisted),
+            // Two files of one name: two inputs.
+            ("encrypted_rar4.rar/a.txt", "failed", encrypted),
+            ("encrypted_rar4.rar/a.txt", "failed", encrypted),
+        ]
+    );
+}
+
+#[test]
 fn ofd_documents_read_as_the_pdfs_they_were_made_from() {
     // tests/fixtures/ofd (tests/ofd/generate.py): a ruled PDF (LibreOffice)
     // and an unruled one (reportlab) of the seeds written as OFD: each span

@@ -1,0 +1,301 @@
+//! RAR archives (RAR 1.5 to RAR 7, through the `rars` crate): the format
+//! county websites publish their disclosures in as often as zip.
+//!
+//! A member is found by its place in the archive (folders included), so two
+//! files of one name are both read. In a solid archive a member is decoded
+//! after the members before it (their bytes discarded): reading every file
+//! of a solid archive of n files decodes about n²/2 of them, and a member
+//! behind more than [`MAX_DECODED_BEFORE`] of them fails, named.
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rars::{Archive, ArchiveReadOptions, ArchiveReader, ExtractionDecision};
+
+use super::{ArchiveError, Member, Unreadable};
+use crate::decode::name_text;
+
+/// The first bytes of a RAR archive (RAR 1.5 to 4 add `\0`, RAR 5 `\x01\0`).
+pub(super) const MAGIC: &[u8] = b"Rar!\x1A\x07";
+
+/// Limits on what a crafted archive may make the reader hold: header bytes
+/// (some hundred a file, as a zip's directory), a RAR 5 dictionary (WinRAR's
+/// default is 32 MB; one over 256 MB fails, named, before it is made), and
+/// the RAR 5 member decoded whole in memory (a larger one streams: a tiny
+/// archive of a file of zeros must not take a gigabyte a thread).
+fn options() -> ArchiveReadOptions<'static> {
+    ArchiveReadOptions::new()
+        .with_max_header_bytes(64 << 20)
+        .with_max_header_count(1 << 20)
+        .with_rar50_dictionary_size_limit(256 << 20)
+        .with_rar50_buffered_decode_limit(8 << 20)
+}
+
+/// Bytes of the files before a member of a solid archive decoded (and
+/// discarded) at most to reach it: 2 GB, some seconds of decoding.
+const MAX_DECODED_BEFORE: u64 = 2 << 30;
+
+/// The files of the RAR archive at `path`, in archive order (not sorted);
+/// `None` when it cannot be listed (damaged, cut short, or its headers
+/// encrypted).
+pub(super) fn list(path: &Path) -> Option<Vec<Member>> {
+    let archive = ArchiveReader::read_path_with_options(path, options()).ok()?;
+    let members = archive
+        .members()
+        .enumerate()
+        .filter(|(_, m)| !m.meta.is_directory)
+        .map(|(index, m)| {
+            let meta = &m.meta;
+            let why = if meta.is_redirection {
+                Some(Unreadable::Link)
+            } else if meta.is_encrypted {
+                Some(Unreadable::Encrypted)
+            } else if meta.is_split_before || meta.is_split_after {
+                Some(Unreadable::SplitAcrossVolumes)
+            } else {
+                None
+            };
+            Member {
+                name: member_name(&meta.name),
+                index: why.map_or(Ok(index), Err),
+                place: index,
+            }
+        })
+        .collect();
+    Some(members)
+}
+
+/// A member's name as text: Unicode names are UTF-8 here, names a RAR 4
+/// made on Chinese Windows stores as GBK bytes read as GB18030 (as file
+/// names are), and RAR 4's `\` between folders shown as `/`.
+fn member_name(raw: &[u8]) -> String {
+    name_text(raw).replace('\\', "/")
+}
+
+thread_local! {
+    /// The RAR archive this thread read a member of last (its headers are
+    /// parsed once per run of its members).
+    static OPEN: RefCell<Option<(PathBuf, Arc<Archive>)>> = const { RefCell::new(None) };
+}
+
+fn open(path: &Path) -> Result<Arc<Archive>, ArchiveError> {
+    OPEN.with(|open| {
+        let mut open = open.borrow_mut();
+        if let Some((p, archive)) = &*open {
+            if p == path {
+                return Ok(Arc::clone(archive));
+            }
+        }
+        *open = None;
+        let archive = ArchiveReader::read_path_with_options(path, options())
+            .map(Arc::new)
+            .map_err(|e| ArchiveError::Rar(e.root_cause().to_string()))?;
+        *open = Some((path.to_path_buf(), Arc::clone(&archive)));
+        Ok(archive)
+    })
+}
+
+/// A writer that passes at most `limit + 1` bytes on to `sink`, then fails:
+/// the member's decoding stops one byte past the limit.
+struct Capped<W> {
+    sink: W,
+    written: u64,
+    limit: u64,
+    error: Option<std::io::Error>,
+}
+
+/// [`Capped`] shared with the extraction, which wants to own its writer.
+struct SharedCapped<W>(Arc<Mutex<Capped<W>>>);
+
+impl<W: Write> Write for SharedCapped<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut capped = self
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?;
+        let room = capped
+            .limit
+            .saturating_add(1)
+            .saturating_sub(capped.written);
+        let take = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        if let Err(e) = capped.sink.write_all(&buf[..take]) {
+            let shown = std::io::Error::new(e.kind(), e.to_string());
+            capped.error = Some(e);
+            return Err(shown);
+        }
+        capped.written += take as u64;
+        if take < buf.len() || capped.written > capped.limit {
+            return Err(std::io::Error::other("past the size limit"));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Decodes member `index` of the RAR archive at `path` into `sink`, at most
+/// `limit + 1` bytes of it (one past the limit says it is too large).
+/// Returns the sink, the bytes written and the member's size as its header
+/// states it.
+pub(super) fn copy<W: Write + 'static>(
+    path: &Path,
+    index: usize,
+    limit: u64,
+    sink: W,
+) -> Result<(W, u64, u64), ArchiveError> {
+    let archive = open(path)?;
+    let stated = archive
+        .members()
+        .nth(index)
+        .filter(|m| !m.meta.is_directory && !m.meta.is_redirection)
+        .ok_or_else(|| ArchiveError::Rar("no such file".into()))?
+        .meta
+        .unpacked_size;
+    let solid = archive.is_solid();
+    let capped = Arc::new(Mutex::new(Capped {
+        sink,
+        written: 0,
+        limit,
+        error: None,
+    }));
+    let mut sink = Some(SharedCapped(Arc::clone(&capped)));
+    // The files before it, decoded and discarded, stop the decoding past
+    // their budget.
+    let before = Arc::new(Mutex::new(Capped {
+        sink: std::io::sink(),
+        written: 0,
+        limit: MAX_DECODED_BEFORE,
+        error: None,
+    }));
+    let mut at = 0usize;
+    let outcome = archive.extract_with_control(options(), |member| {
+        let this = at;
+        at += 1;
+        let is_file = !member.meta.is_directory && !member.meta.is_redirection;
+        Ok(match this.cmp(&index) {
+            Ordering::Less if solid && is_file => {
+                ExtractionDecision::Extract(Box::new(SharedCapped(Arc::clone(&before))))
+            }
+            Ordering::Less => ExtractionDecision::Skip,
+            Ordering::Equal => match sink.take() {
+                Some(sink) => ExtractionDecision::Extract(Box::new(sink)),
+                None => ExtractionDecision::Stop,
+            },
+            Ordering::Greater => ExtractionDecision::Stop,
+        })
+    });
+    // The extraction has let go of its writers; the one it never took is
+    // this function's.
+    drop((archive, sink));
+    let decoded_before = before.lock().map_or(0, |b| b.written);
+    if decoded_before > MAX_DECODED_BEFORE {
+        return Err(ArchiveError::Rar(format!(
+            "a solid archive decodes more than {} GB of the files before it first: unpack it",
+            MAX_DECODED_BEFORE >> 30
+        )));
+    }
+    let capped = Arc::try_unwrap(capped)
+        .ok()
+        .and_then(|m| m.into_inner().ok())
+        .ok_or_else(|| ArchiveError::Rar("the decoder kept its output".into()))?;
+    if let Some(e) = capped.error {
+        return Err(ArchiveError::Read(e));
+    }
+    match outcome {
+        // Stopped one byte past the limit: the caller tells it too large.
+        Err(_) if capped.written > limit => {}
+        // The cause alone: the source already names the file, and the
+        // crate's own reading of a GBK name would garble it.
+        Err(e) => return Err(ArchiveError::Rar(e.root_cause().to_string())),
+        Ok(_) if at <= index => return Err(ArchiveError::Rar("no such file".into())),
+        Ok(_) => {}
+    }
+    Ok((capped.sink, capped.written, stated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/rar")
+            .join(name)
+    }
+
+    #[test]
+    fn a_gbk_name_in_a_rar4_archive_reads_as_chinese_with_slashes() {
+        assert_eq!(member_name("预算\\a.txt".as_bytes()), "预算/a.txt");
+        // GBK bytes of 预算, as WinRAR 4 on Chinese Windows stores them.
+        assert_eq!(member_name(b"\xd4\xa4\xcb\xe3\\a.txt"), "预算/a.txt");
+    }
+
+    #[test]
+    fn files_are_listed_by_their_place_with_why_one_cannot_be_read() {
+        let listed = |name: &str| -> Vec<(String, Result<usize, Unreadable>)> {
+            let members = list(&fixture(name)).unwrap();
+            members.into_iter().map(|m| (m.name, m.index)).collect()
+        };
+        // The folder entry is place 0.
+        assert_eq!(
+            listed("county_rar5_solid.rar"),
+            [
+                ("预算/002.txt".into(), Ok(1)),
+                ("决算/003.txt".into(), Ok(2))
+            ]
+        );
+        assert_eq!(
+            listed("county_rar4_gbk.rar"),
+            [("预算/002.txt".into(), Ok(0))]
+        );
+        // Two files of one name, each its own input.
+        let encrypted = ("a.txt".to_string(), Err(Unreadable::Encrypted));
+        assert_eq!(listed("encrypted_rar4.rar"), [encrypted.clone(), encrypted]);
+        let places: Vec<usize> = list(&fixture("encrypted_rar4.rar"))
+            .unwrap()
+            .iter()
+            .map(|m| m.place)
+            .collect();
+        assert_eq!(places, [0, 1]);
+        assert_eq!(
+            listed("solid_link_rar5.rar"),
+            [
+                ("a.txt".into(), Ok(0)),
+                ("link".into(), Err(Unreadable::Link)),
+                ("b.txt".into(), Ok(2))
+            ]
+        );
+        assert!(list(&fixture("encrypted_names_rar5.rar")).is_none());
+    }
+
+    #[test]
+    fn a_member_is_read_whole_or_one_byte_past_the_limit() {
+        let path = fixture("county_rar5_solid.rar");
+        let members = list(&path).unwrap();
+        let index = members[1].index.unwrap();
+        let (bytes, written, stated) = copy(&path, index, u64::MAX, Vec::new()).unwrap();
+        assert_eq!(bytes.len() as u64, written);
+        assert_eq!(written, stated);
+        let (cut, written, _) = copy(&path, index, 10, Vec::new()).unwrap();
+        assert_eq!((cut.len(), written), (11, 11));
+        assert_eq!(cut, bytes[..11]);
+    }
+
+    #[test]
+    fn a_file_after_a_link_in_a_solid_archive_is_read() {
+        // The link is skipped, the file before it decoded and discarded.
+        let path = fixture("solid_link_rar5.rar");
+        let (bytes, _, _) = copy(&path, 2, 100, Vec::new()).unwrap();
+        assert_eq!(bytes, b"second");
+        let error = copy(&path, 1, 100, Vec::new()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot read it from its archive: no such file"
+        );
+    }
+}
