@@ -1,5 +1,5 @@
-//! Zip and RAR archives of disclosures (a county's budget files published
-//! as one `.zip` or `.rar`): each file inside is an input of its own, listed
+//! Zip, RAR and 7-Zip archives of disclosures (a county's budget files
+//! published as one `.zip`, `.rar` or `.7z`): each file inside is an input of its own, listed
 //! when the batch finds its inputs and read when its turn comes. An archive
 //! is told by its first bytes, not its name.
 //!
@@ -10,6 +10,7 @@
 //! archive are not opened: such a member fails, named.
 
 mod rar;
+mod sevenz;
 
 use std::cell::RefCell;
 use std::fs::File;
@@ -88,6 +89,8 @@ pub enum ArchiveError {
     Read(std::io::Error),
     #[error("cannot read it from its archive: {0}")]
     Rar(String),
+    #[error("cannot read it from its archive: {0}")]
+    SevenZip(String),
 }
 
 /// The bytes of the central directory read at most: its records are some
@@ -120,6 +123,10 @@ fn list_unguarded(path: &Path) -> Listing {
     if magic.starts_with(rar::MAGIC) {
         drop(file);
         return rar::list(path).map_or(Listing::NotArchive, sorted);
+    }
+    if magic.starts_with(sevenz::MAGIC) {
+        drop(file);
+        return sevenz::list(path).map_or(Listing::NotArchive, sorted);
     }
     if !magic.starts_with(b"PK\x03\x04") {
         return Listing::NotArchive;
@@ -276,9 +283,16 @@ fn with_member<T>(
 /// `max_bytes + 1` of them (one past the limit says it is too large), and
 /// its size as its archive states it.
 pub fn read(path: &Path, index: usize, max_bytes: u64) -> Result<(Vec<u8>, u64), ArchiveError> {
-    if is_rar(path)? {
-        let (bytes, _, stated) = rar::copy(path, index, max_bytes, Vec::new())?;
-        return Ok((bytes, stated));
+    match Format::of(path)? {
+        Format::Zip => {}
+        Format::Rar => {
+            let (bytes, _, stated) = rar::copy(path, index, max_bytes, Vec::new())?;
+            return Ok((bytes, stated));
+        }
+        Format::SevenZip => {
+            let (bytes, _, stated) = sevenz::copy(path, index, max_bytes, Vec::new())?;
+            return Ok((bytes, stated));
+        }
     }
     with_member(path, index, |member, size| {
         // The size a directory states is not trusted beyond 64 MB ahead.
@@ -300,9 +314,16 @@ pub fn copy<W: Write + 'static>(
     limit: u64,
     mut sink: W,
 ) -> Result<(W, u64), ArchiveError> {
-    if is_rar(path)? {
-        let (sink, written, _) = rar::copy(path, index, limit, sink)?;
-        return Ok((sink, written));
+    match Format::of(path)? {
+        Format::Zip => {}
+        Format::Rar => {
+            let (sink, written, _) = rar::copy(path, index, limit, sink)?;
+            return Ok((sink, written));
+        }
+        Format::SevenZip => {
+            let (sink, written, _) = sevenz::copy(path, index, limit, sink)?;
+            return Ok((sink, written));
+        }
     }
     let written = with_member(path, index, |member, _| {
         std::io::copy(&mut member.take(limit.saturating_add(1)), &mut sink)
@@ -310,13 +331,26 @@ pub fn copy<W: Write + 'static>(
     Ok((sink, written))
 }
 
-/// Whether the file at `path` begins as a RAR archive.
-fn is_rar(path: &Path) -> Result<bool, ArchiveError> {
-    let mut magic = Vec::with_capacity(rar::MAGIC.len());
-    File::open(path)?
-        .take(rar::MAGIC.len() as u64)
-        .read_to_end(&mut magic)?;
-    Ok(magic == rar::MAGIC)
+/// The kind of archive a listed file is.
+enum Format {
+    Zip,
+    Rar,
+    SevenZip,
+}
+
+impl Format {
+    /// Told by the first bytes of the file at `path` (a listed archive's).
+    fn of(path: &Path) -> Result<Format, ArchiveError> {
+        let mut magic = Vec::with_capacity(8);
+        File::open(path)?.take(8).read_to_end(&mut magic)?;
+        Ok(if magic.starts_with(rar::MAGIC) {
+            Format::Rar
+        } else if magic.starts_with(sevenz::MAGIC) {
+            Format::SevenZip
+        } else {
+            Format::Zip
+        })
+    }
 }
 
 #[cfg(test)]

@@ -88,7 +88,10 @@ const SIGNATURES: &[(&[u8], &str)] = &[
         b"Rar!\x1A\x07",
         "a RAR archive that cannot be listed (damaged, cut short or its names encrypted), or one inside an archive: unpack it",
     ),
-    (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive: unpack it first"),
+    (
+        b"7z\xBC\xAF\x27\x1C",
+        "a 7-Zip archive that cannot be listed (damaged, cut short or its names encrypted), or one inside an archive: unpack it",
+    ),
     (b"\x1F\x8B", "a gzip file: unpack it first"),
     (b"{\\rtf", "an RTF document, not a text dump or PDF: save it as PDF or text"),
 ];

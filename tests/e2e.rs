@@ -6147,6 +6147,48 @@ fn the_files_of_a_zip_archive_are_read_as_documents_of_their_own() {
     }
 }
 
+/// Asserts that the archive at `path` holds the documents `members` (its
+/// name for each, in order, and the file it holds), each read exactly as
+/// the file alone is: same doc_id, statuses and cells.
+fn assert_archive_reads_as_its_files(path: &Path, members: &[(&str, &str)]) {
+    let run = extract(&[path]);
+    let docs = run.documents();
+    let items = run.line_items();
+    assert_eq!(docs.len(), members.len(), "{}", path.display());
+    for (d, (name, file)) in docs.iter().zip(members) {
+        assert_eq!(d["source"], format!("{}/{name}", path.display()));
+        let alone = extract(&[&root().join(file)]);
+        let a = &alone.documents()[0];
+        assert_eq!(d["doc_id"], a["doc_id"], "{name}");
+        assert_same_document(d, a, file);
+        let of_member: Vec<Record> = items
+            .iter()
+            .filter(|r| r["source"] == d["source"])
+            .cloned()
+            .collect();
+        assert!(of_member.len() > 200, "{name}");
+        assert_eq!(
+            cells_without_line(&of_member),
+            cells_without_line(&alone.line_items()),
+            "{name}"
+        );
+    }
+}
+
+/// The sources, statuses and errors of a run over `dir`'s files, named
+/// from `dir`.
+fn outcomes_in(dir: &Path) -> Vec<(String, String, String)> {
+    let prefix = format!("{}/", dir.display());
+    extract(&[dir])
+        .documents()
+        .iter()
+        .map(|d| {
+            let source = d["source"].strip_prefix(&prefix).unwrap_or(&d["source"]);
+            (source.to_string(), d["status"].clone(), d["error"].clone())
+        })
+        .collect()
+}
+
 #[test]
 fn the_files_of_a_rar_archive_are_read_as_documents_of_their_own() {
     // tests/fixtures/rar (tests/rar/generate.py): a solid RAR 5 with a
@@ -6156,69 +6198,67 @@ fn the_files_of_a_rar_archive_are_read_as_documents_of_their_own() {
     // document named `ARCHIVE/NAME`, read exactly as the file itself is;
     // before, every RAR failed ("a RAR archive: unpack it first").
     let fixture = |name: &str| root().join("tests/fixtures/rar").join(name);
-    for (archive, members) in [
-        (
-            "county_rar5_solid.rar",
-            &[
-                ("决算/003.txt", "samples/003_93f707ff5e41d323.txt"),
-                ("预算/002.txt", "samples/002_ef8a97d7800bc6c6.txt"),
-            ][..],
-        ),
-        (
-            "county_rar4_gbk.rar",
-            &[("预算/002.txt", "samples/002_ef8a97d7800bc6c6.txt")][..],
-        ),
-    ] {
-        let path = fixture(archive);
-        let run = extract(&[&path]);
-        let docs = run.documents();
-        let items = run.line_items();
-        assert_eq!(docs.len(), members.len(), "{archive}");
-        for (d, (name, file)) in docs.iter().zip(members) {
-            assert_eq!(d["source"], format!("{}/{name}", path.display()));
-            let alone = extract(&[&root().join(file)]);
-            let a = &alone.documents()[0];
-            assert_eq!(d["doc_id"], a["doc_id"], "{archive}/{name}");
-            assert_same_document(d, a, file);
-            let of_member: Vec<Record> = items
-                .iter()
-                .filter(|r| r["source"] == d["source"])
-                .cloned()
-                .collect();
-            assert!(of_member.len() > 200, "{archive}/{name}");
-            assert_eq!(
-                cells_without_line(&of_member),
-                cells_without_line(&alone.line_items()),
-                "{archive}/{name}"
-            );
-        }
-    }
+    let (s002, s003) = (
+        "samples/002_ef8a97d7800bc6c6.txt",
+        "samples/003_93f707ff5e41d323.txt",
+    );
+    assert_archive_reads_as_its_files(
+        &fixture("county_rar5_solid.rar"),
+        &[("决算/003.txt", s003), ("预算/002.txt", s002)],
+    );
+    assert_archive_reads_as_its_files(&fixture("county_rar4_gbk.rar"), &[("预算/002.txt", s002)]);
     let dir = tempfile::tempdir().unwrap();
     let whole = std::fs::read(fixture("county_rar5_solid.rar")).unwrap();
     std::fs::write(dir.path().join("cut.rar"), &whole[..whole.len() / 2]).unwrap();
     for name in ["encrypted_rar4.rar", "encrypted_names_rar5.rar"] {
         std::fs::copy(fixture(name), dir.path().join(name)).unwrap();
     }
-    let run = extract(&[dir.path()]);
-    let prefix = format!("{}/", dir.path().display());
-    let docs = run.documents();
-    let failed: Vec<(&str, &str, &str)> = docs
-        .iter()
-        .map(|d| {
-            let source = d["source"].strip_prefix(&prefix).unwrap_or(&d["source"]);
-            (source, d["status"].as_str(), d["error"].as_str())
-        })
-        .collect();
+    let failed = |source: &str, why: &str| (source.into(), "failed".into(), why.into());
     let encrypted = "encrypted in its archive: unpack it with its password";
     let unlisted = "a RAR archive that cannot be listed (damaged, cut short or its names encrypted), or one inside an archive: unpack it";
     assert_eq!(
-        failed,
+        outcomes_in(dir.path()),
         [
-            ("cut.rar", "failed", unlisted),
-            ("encrypted_names_rar5.rar", "failed", unlisted),
+            failed("cut.rar", unlisted),
+            failed("encrypted_names_rar5.rar", unlisted),
             // Two files of one name: two inputs.
-            ("encrypted_rar4.rar/a.txt", "failed", encrypted),
-            ("encrypted_rar4.rar/a.txt", "failed", encrypted),
+            failed("encrypted_rar4.rar/a.txt", encrypted),
+            failed("encrypted_rar4.rar/a.txt", encrypted),
+        ]
+    );
+}
+
+#[test]
+fn the_files_of_a_7z_archive_are_read_as_documents_of_their_own() {
+    // tests/fixtures/7z (tests/7z/generate.sh, made by 7-Zip itself): its
+    // defaults (LZMA2, one solid block, a folder entry), LZMA a block a
+    // file, an encrypted archive, one with its names encrypted, and (here)
+    // a copy cut short. Before, every 7z failed ("a 7-Zip archive: unpack
+    // it first").
+    let fixture = |name: &str| root().join("tests/fixtures/7z").join(name);
+    let members = [
+        ("决算/003.txt", "samples/003_93f707ff5e41d323.txt"),
+        ("预算/002.txt", "samples/002_ef8a97d7800bc6c6.txt"),
+    ];
+    assert_archive_reads_as_its_files(&fixture("county_solid.7z"), &members);
+    assert_archive_reads_as_its_files(&fixture("county_lzma_blocks.7z"), &members);
+    let dir = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(fixture("county_solid.7z")).unwrap();
+    std::fs::write(dir.path().join("cut.7z"), &whole[..whole.len() / 2]).unwrap();
+    for name in ["encrypted.7z", "encrypted_names.7z"] {
+        std::fs::copy(fixture(name), dir.path().join(name)).unwrap();
+    }
+    let failed = |source: &str, why: &str| (source.into(), "failed".into(), why.into());
+    let unlisted = "a 7-Zip archive that cannot be listed (damaged, cut short or its names encrypted), or one inside an archive: unpack it";
+    assert_eq!(
+        outcomes_in(dir.path()),
+        [
+            failed("cut.7z", unlisted),
+            failed(
+                "encrypted.7z/a.txt",
+                "encrypted in its archive: unpack it with its password"
+            ),
+            failed("encrypted_names.7z", unlisted),
         ]
     );
 }

@@ -1,0 +1,229 @@
+//! 7-Zip archives (`.7z`, through the `sevenz-rust2` crate, LZMA and LZMA2
+//! only): county files are sometimes published as these too.
+//!
+//! A member is found by its place in the archive's file list. 7-Zip packs
+//! files into blocks, solid by default: a member is decoded after the files
+//! before it in its block (their bytes discarded), at most
+//! [`MAX_DECODED_BEFORE`] of them, by their stated sizes.
+
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use sevenz_rust2::{Archive, BlockDecoder, EncoderMethod, Password};
+
+use super::{ArchiveError, Member, Unreadable};
+
+/// The first bytes of a 7-Zip archive.
+pub(super) const MAGIC: &[u8] = b"7z\xBC\xAF\x27\x1C";
+
+/// Header buffers and a decoder's dictionary allowed, in KiB (7-Zip's
+/// largest preset dictionary is 64 MB, for `-mx9`).
+const MEMORY_LIMIT_KB: usize = 256 << 10;
+
+/// Bytes of the files before a member in its block decoded (and discarded)
+/// at most to reach it: 2 GB, some seconds of decoding.
+const MAX_DECODED_BEFORE: u64 = 2 << 30;
+
+fn open_archive(path: &Path) -> Result<(Archive, BufReader<File>), ArchiveError> {
+    let mut file = BufReader::new(File::open(path)?);
+    let archive = Archive::read_with_memory_limit(&mut file, &Password::empty(), MEMORY_LIMIT_KB)
+        .map_err(|e| ArchiveError::SevenZip(e.to_string()))?;
+    Ok((archive, file))
+}
+
+/// The files of the 7-Zip archive at `path`, in archive order (not
+/// sorted); `None` when it cannot be listed (damaged, cut short, or its
+/// names encrypted).
+pub(super) fn list(path: &Path) -> Option<Vec<Member>> {
+    let (archive, _) = open_archive(path).ok()?;
+    let members = archive
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.is_directory && !f.is_anti_item)
+        .map(|(index, f)| Member {
+            name: f.name.replace('\\', "/"),
+            index: if is_encrypted(&archive, index) {
+                Err(Unreadable::Encrypted)
+            } else {
+                Ok(index)
+            },
+            place: index,
+        })
+        .collect();
+    Some(members)
+}
+
+/// Whether file `index`'s block is encrypted (AES): no password is tried.
+fn is_encrypted(archive: &Archive, index: usize) -> bool {
+    let block = archive
+        .stream_map
+        .file_block_index
+        .get(index)
+        .copied()
+        .flatten();
+    block.and_then(|b| archive.blocks.get(b)).is_some_and(|b| {
+        b.coders
+            .iter()
+            .any(|c| c.encoder_method_id() == EncoderMethod::ID_AES256_SHA256)
+    })
+}
+
+thread_local! {
+    /// The 7-Zip archive this thread read a member of last (its headers are
+    /// read once per run of its members).
+    static OPEN: RefCell<Option<(PathBuf, Archive, BufReader<File>)>> = const { RefCell::new(None) };
+}
+
+/// Decodes member `index` of the 7-Zip archive at `path` into `sink`, at
+/// most `limit + 1` bytes of it (one past the limit says it is too large).
+/// Returns the sink, the bytes written and the member's stated size.
+pub(super) fn copy<W: Write>(
+    path: &Path,
+    index: usize,
+    limit: u64,
+    mut sink: W,
+) -> Result<(W, u64, u64), ArchiveError> {
+    OPEN.with(|open| {
+        let mut open = open.borrow_mut();
+        let (archive, file) = match &mut *open {
+            Some((p, archive, file)) if p == path => (archive, file),
+            slot => {
+                *slot = None;
+                let (archive, file) = open_archive(path)?;
+                let (_, archive, file) = slot.insert((path.to_path_buf(), archive, file));
+                (archive, file)
+            }
+        };
+        let entry = archive
+            .files
+            .get(index)
+            .filter(|f| !f.is_directory && !f.is_anti_item)
+            .ok_or_else(|| ArchiveError::SevenZip("no such file".into()))?;
+        let stated = entry.size;
+        // An empty file is in no block.
+        let Some(block) = archive.stream_map.file_block_index[index] else {
+            return Ok((sink, 0, stated));
+        };
+        let first = archive.stream_map.block_first_file_index[block];
+        let before: u64 = archive.files[first..index].iter().map(|f| f.size).sum();
+        if before > MAX_DECODED_BEFORE {
+            return Err(ArchiveError::SevenZip(format!(
+                "a solid archive decodes more than {} GB of the files before it first: unpack it",
+                MAX_DECODED_BEFORE >> 30
+            )));
+        }
+        let password = Password::empty();
+        let mut decoder = BlockDecoder::new_with_memory_limit(
+            1,
+            MEMORY_LIMIT_KB,
+            block,
+            archive,
+            &password,
+            file,
+        );
+        decoder.set_thread_count(1);
+        let mut at = first;
+        let mut written = None;
+        let decoded = decoder.for_each_entries(&mut |_, reader: &mut dyn Read| {
+            let this = at;
+            at += 1;
+            if this < index {
+                // Decoded and discarded (the block reads on from its end).
+                return Ok(true);
+            }
+            let n = std::io::copy(&mut reader.take(limit.saturating_add(1)), &mut sink)
+                .map_err(sevenz_rust2::Error::from)?;
+            written = Some(n);
+            Ok(false)
+        });
+        match (decoded, written) {
+            (_, Some(n)) if n > limit => Ok((sink, n, stated)),
+            (Ok(_), Some(n)) => Ok((sink, n, stated)),
+            (Ok(_), None) => Err(ArchiveError::SevenZip("no such file".into())),
+            (Err(e), _) => Err(ArchiveError::SevenZip(reason(&e))),
+        }
+    })
+}
+
+/// Why a member could not be decoded, in words.
+fn reason(error: &sevenz_rust2::Error) -> String {
+    match error {
+        sevenz_rust2::Error::UnsupportedCompressionMethod(method) => {
+            format!(
+                "compressed with {method}, which is not read here (LZMA and LZMA2 are): unpack it"
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/7z")
+            .join(name)
+    }
+
+    fn listed(name: &str) -> Vec<(String, Result<usize, Unreadable>)> {
+        let members = list(&fixture(name)).unwrap();
+        members.into_iter().map(|m| (m.name, m.index)).collect()
+    }
+
+    #[test]
+    fn files_are_listed_by_their_place_with_why_one_cannot_be_read() {
+        // 7-Zip lists the folder 预算 and puts it first (place 0).
+        assert_eq!(
+            listed("county_solid.7z"),
+            [
+                ("决算/003.txt".into(), Ok(1)),
+                ("预算/002.txt".into(), Ok(2))
+            ]
+        );
+        assert_eq!(
+            listed("encrypted.7z"),
+            [("a.txt".into(), Err(Unreadable::Encrypted))]
+        );
+        assert!(list(&fixture("encrypted_names.7z")).is_none());
+    }
+
+    #[test]
+    fn a_member_is_read_whole_or_one_byte_past_the_limit() {
+        let seed = |name: &str| {
+            std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("samples")
+                    .join(name),
+            )
+            .unwrap()
+        };
+        let (s002, s003) = (
+            seed("002_ef8a97d7800bc6c6.txt"),
+            seed("003_93f707ff5e41d323.txt"),
+        );
+        for (archive, places) in [
+            ("county_solid.7z", [1, 2]),
+            ("county_lzma_blocks.7z", [0, 1]),
+        ] {
+            let path = fixture(archive);
+            // The second of a solid block is decoded after the first.
+            for (place, whole) in places.into_iter().zip([&s003, &s002]) {
+                let (bytes, written, stated) = copy(&path, place, u64::MAX, Vec::new()).unwrap();
+                assert!(&bytes == whole, "{archive} {place}");
+                assert_eq!((written, stated), (whole.len() as u64, whole.len() as u64));
+                let (cut, written, _) = copy(&path, place, 10, Vec::new()).unwrap();
+                assert_eq!((cut.as_slice(), written), (&whole[..11], 11));
+            }
+        }
+        let error = copy(&fixture("county_solid.7z"), 0, 100, Vec::new()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot read it from its archive: no such file"
+        );
+    }
+}
