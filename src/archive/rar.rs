@@ -3,9 +3,9 @@
 //!
 //! A member is found by its place in the archive (folders included), so two
 //! files of one name are both read. In a solid archive a member is decoded
-//! after the members before it (their bytes discarded): reading every file
-//! of a solid archive of n files decodes about n²/2 of them, and a member
-//! behind more than [`MAX_DECODED_BEFORE`] of them fails, named.
+//! after the members before it, at most [`MAX_DECODED_BEFORE`] of them, and
+//! the files decoded on the way are kept for the members that follow
+//! ([`Kept`]).
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use rars::{Archive, ArchiveReadOptions, ArchiveReader, ExtractionDecision};
 
-use super::{ArchiveError, Member, Unreadable};
+use super::{copy_kept, ArchiveError, Kept, Member, Unreadable};
 use crate::decode::name_text;
 
 /// The first bytes of a RAR archive (RAR 1.5 to 4 add `\0`, RAR 5 `\x01\0`).
@@ -34,8 +34,8 @@ fn options() -> ArchiveReadOptions<'static> {
         .with_rar50_buffered_decode_limit(8 << 20)
 }
 
-/// Bytes of the files before a member of a solid archive decoded (and
-/// discarded) at most to reach it: 2 GB, some seconds of decoding.
+/// Bytes of the files before a member of a solid archive decoded at most
+/// to reach it: 2 GB, some seconds to a minute of decoding.
 const MAX_DECODED_BEFORE: u64 = 2 << 30;
 
 /// The files of the RAR archive at `path`, in archive order (not sorted);
@@ -156,6 +156,40 @@ pub(super) fn copy<W: Write + 'static>(
         .ok_or_else(|| ArchiveError::Rar("no such file".into()))?
         .meta
         .unpacked_size;
+    KEPT.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        // A solid archive is one block.
+        if let Some(bytes) = kept.get(path, 0, index) {
+            let (sink, n) = copy_kept(bytes, limit, sink)?;
+            return Ok((sink, n, stated));
+        }
+        if archive.is_solid() {
+            kept.start(path, 0);
+        }
+        let (sink, n) = decode(&archive, index, limit, sink, &mut kept)?;
+        Ok((sink, n, stated))
+    })
+}
+
+thread_local! {
+    /// The files of the solid archive this thread decoded last.
+    static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
+}
+
+/// A shared buffer for one file the extraction decodes (it wants to own
+/// its writers).
+type Collected = Arc<Mutex<Capped<Vec<u8>>>>;
+
+/// Decodes member `index` of `archive` into `sink` as [`copy`] says; in a
+/// solid archive, keeping the other files it decodes, and those after it,
+/// while `kept` has room for each.
+fn decode<W: Write + 'static>(
+    archive: &Archive,
+    index: usize,
+    limit: u64,
+    sink: W,
+    kept: &mut Kept,
+) -> Result<(W, u64), ArchiveError> {
     let solid = archive.is_solid();
     let capped = Arc::new(Mutex::new(Capped {
         sink,
@@ -164,7 +198,7 @@ pub(super) fn copy<W: Write + 'static>(
         error: None,
     }));
     let mut sink = Some(SharedCapped(Arc::clone(&capped)));
-    // The files before it, decoded and discarded, stop the decoding past
+    // The files before it decoded and discarded stop the decoding past
     // their budget.
     let before = Arc::new(Mutex::new(Capped {
         sink: std::io::sink(),
@@ -172,11 +206,31 @@ pub(super) fn copy<W: Write + 'static>(
         limit: MAX_DECODED_BEFORE,
         error: None,
     }));
+    let mut collected: Vec<(usize, u64, Collected)> = Vec::new();
+    let mut planned = 0u64;
     let mut at = 0usize;
     let outcome = archive.extract_with_control(options(), |member| {
         let this = at;
         at += 1;
         let is_file = !member.meta.is_directory && !member.meta.is_redirection;
+        let size = member.meta.unpacked_size;
+        let room = solid
+            && is_file
+            && this != index
+            && !kept.contains(this)
+            && kept.has_room(planned, size);
+        if room {
+            planned += size;
+            let buffer = Arc::new(Mutex::new(Capped {
+                // Its stated size is at most Kept::MAX_FILE here.
+                sink: Vec::with_capacity(size as usize),
+                written: 0,
+                limit: Kept::MAX_FILE,
+                error: None,
+            }));
+            collected.push((this, size, Arc::clone(&buffer)));
+            return Ok(ExtractionDecision::Extract(Box::new(SharedCapped(buffer))));
+        }
         Ok(match this.cmp(&index) {
             Ordering::Less if solid && is_file => {
                 ExtractionDecision::Extract(Box::new(SharedCapped(Arc::clone(&before))))
@@ -191,7 +245,16 @@ pub(super) fn copy<W: Write + 'static>(
     });
     // The extraction has let go of its writers; the one it never took is
     // this function's.
-    drop((archive, sink));
+    drop(sink);
+    // A file kept is one decoded whole (as long as its header says).
+    for (place, size, buffer) in collected {
+        if let Ok(buffer) = Arc::try_unwrap(buffer).map(Mutex::into_inner) {
+            match buffer {
+                Ok(b) if b.error.is_none() && b.written == size => kept.keep(place, b.sink),
+                _ => {}
+            }
+        }
+    }
     let decoded_before = before.lock().map_or(0, |b| b.written);
     if decoded_before > MAX_DECODED_BEFORE {
         return Err(ArchiveError::Rar(format!(
@@ -209,13 +272,17 @@ pub(super) fn copy<W: Write + 'static>(
     match outcome {
         // Stopped one byte past the limit: the caller tells it too large.
         Err(_) if capped.written > limit => {}
+        // Read and checked, and the extraction went on to a later file:
+        // an error after it is that file's, which fails when its turn
+        // comes.
+        Err(_) if at > index + 1 => {}
         // The cause alone: the source already names the file, and the
         // crate's own reading of a GBK name would garble it.
         Err(e) => return Err(ArchiveError::Rar(e.root_cause().to_string())),
         Ok(_) if at <= index => return Err(ArchiveError::Rar("no such file".into())),
         Ok(_) => {}
     }
-    Ok((capped.sink, capped.written, stated))
+    Ok((capped.sink, capped.written))
 }
 
 #[cfg(test)]
@@ -284,6 +351,14 @@ mod tests {
         let (cut, written, _) = copy(&path, index, 10, Vec::new()).unwrap();
         assert_eq!((cut.len(), written), (11, 11));
         assert_eq!(cut, bytes[..11]);
+        // On a thread of its own (its own kept files): reading the first
+        // file keeps the one after it, the same bytes.
+        let first = members[0].index.unwrap();
+        let kept_after = std::thread::spawn(move || {
+            copy(&path, first, u64::MAX, Vec::new()).unwrap();
+            KEPT.with(|k| k.borrow().get(&path, 0, index).map(<[u8]>::to_vec))
+        });
+        assert_eq!(kept_after.join().unwrap(), Some(bytes));
     }
 
     #[test]
@@ -292,6 +367,12 @@ mod tests {
         let path = fixture("solid_link_rar5.rar");
         let (bytes, _, _) = copy(&path, 2, 100, Vec::new()).unwrap();
         assert_eq!(bytes, b"second");
+        // Decoding the last file kept the first, which then reads from
+        // memory.
+        let kept = |place| KEPT.with(|k| k.borrow().get(&path, 0, place).map(<[u8]>::to_vec));
+        assert_eq!(kept(0), Some(b"first".to_vec()));
+        let (bytes, written, stated) = copy(&path, 0, 3, Vec::new()).unwrap();
+        assert_eq!((bytes.as_slice(), written, stated), (&b"firs"[..], 4, 5));
         let error = copy(&path, 1, 100, Vec::new()).unwrap_err();
         assert_eq!(
             error.to_string(),

@@ -1,10 +1,12 @@
-//! 7-Zip archives (`.7z`, through the `sevenz-rust2` crate, LZMA and LZMA2
-//! only): county files are sometimes published as these too.
+//! 7-Zip archives (`.7z`, through the `sevenz-rust2` crate: LZMA, LZMA2
+//! and stored files, with 7-Zip's filters such as BCJ, BCJ2 and Delta; not
+//! BZip2, PPMd or Deflate): county files are sometimes published as these.
 //!
 //! A member is found by its place in the archive's file list. 7-Zip packs
 //! files into blocks, solid by default: a member is decoded after the files
-//! before it in its block (their bytes discarded), at most
-//! [`MAX_DECODED_BEFORE`] of them, by their stated sizes.
+//! before it in its block, at most [`MAX_DECODED_BEFORE`] of them by their
+//! stated sizes, and the files passed on the way are kept for the members
+//! that follow ([`Kept`]).
 
 use std::cell::RefCell;
 use std::fs::File;
@@ -13,17 +15,18 @@ use std::path::{Path, PathBuf};
 
 use sevenz_rust2::{Archive, BlockDecoder, EncoderMethod, Password};
 
-use super::{ArchiveError, Member, Unreadable};
+use super::{copy_kept, ArchiveError, Kept, Member, Unreadable};
 
 /// The first bytes of a 7-Zip archive.
 pub(super) const MAGIC: &[u8] = b"7z\xBC\xAF\x27\x1C";
 
-/// Header buffers and a decoder's dictionary allowed, in KiB (7-Zip's
-/// largest preset dictionary is 64 MB, for `-mx9`).
-const MEMORY_LIMIT_KB: usize = 256 << 10;
+/// Header buffers and a decoder's memory allowed, in KiB: a 256 MB
+/// dictionary and its decoder (7-Zip's largest preset dictionary is 64 MB,
+/// for `-mx9`).
+const MEMORY_LIMIT_KB: usize = 257 << 10;
 
-/// Bytes of the files before a member in its block decoded (and discarded)
-/// at most to reach it: 2 GB, some seconds of decoding.
+/// Bytes of the files before a member in its block decoded at most to
+/// reach it: 2 GB, about a minute of decoding.
 const MAX_DECODED_BEFORE: u64 = 2 << 30;
 
 fn open_archive(path: &Path) -> Result<(Archive, BufReader<File>), ArchiveError> {
@@ -57,7 +60,15 @@ pub(super) fn list(path: &Path) -> Option<Vec<Member>> {
 }
 
 /// Whether file `index`'s block is encrypted (AES): no password is tried.
+/// An empty file is not, whatever block it is listed in.
 fn is_encrypted(archive: &Archive, index: usize) -> bool {
+    if !archive
+        .files
+        .get(index)
+        .is_some_and(|f| f.has_stream && f.size > 0)
+    {
+        return false;
+    }
     let block = archive
         .stream_map
         .file_block_index
@@ -75,6 +86,8 @@ thread_local! {
     /// The 7-Zip archive this thread read a member of last (its headers are
     /// read once per run of its members).
     static OPEN: RefCell<Option<(PathBuf, Archive, BufReader<File>)>> = const { RefCell::new(None) };
+    /// The files of the solid block this thread decoded last.
+    static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
 }
 
 /// Decodes member `index` of the 7-Zip archive at `path` into `sink`, at
@@ -84,7 +97,7 @@ pub(super) fn copy<W: Write>(
     path: &Path,
     index: usize,
     limit: u64,
-    mut sink: W,
+    sink: W,
 ) -> Result<(W, u64, u64), ArchiveError> {
     OPEN.with(|open| {
         let mut open = open.borrow_mut();
@@ -103,59 +116,102 @@ pub(super) fn copy<W: Write>(
             .filter(|f| !f.is_directory && !f.is_anti_item)
             .ok_or_else(|| ArchiveError::SevenZip("no such file".into()))?;
         let stated = entry.size;
-        // An empty file is in no block.
-        let Some(block) = archive.stream_map.file_block_index[index] else {
+        // An empty file is in no block, or (some writers' way) in a block,
+        // with or without a stream of its own: nothing to decode.
+        let block = archive.stream_map.file_block_index[index];
+        let Some(block) = block.filter(|_| entry.has_stream && entry.size > 0) else {
             return Ok((sink, 0, stated));
         };
-        let first = archive.stream_map.block_first_file_index[block];
-        let before: u64 = archive.files[first..index].iter().map(|f| f.size).sum();
-        if before > MAX_DECODED_BEFORE {
-            return Err(ArchiveError::SevenZip(format!(
-                "a solid archive decodes more than {} GB of the files before it first: unpack it",
-                MAX_DECODED_BEFORE >> 30
-            )));
-        }
-        let password = Password::empty();
-        let mut decoder = BlockDecoder::new_with_memory_limit(
-            1,
-            MEMORY_LIMIT_KB,
-            block,
-            archive,
-            &password,
-            file,
-        );
-        decoder.set_thread_count(1);
-        let mut at = first;
-        let mut written = None;
-        let decoded = decoder.for_each_entries(&mut |_, reader: &mut dyn Read| {
-            let this = at;
-            at += 1;
-            if this < index {
-                // Decoded and discarded (the block reads on from its end).
-                return Ok(true);
+        KEPT.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            if let Some(bytes) = kept.get(path, block, index) {
+                let (sink, n) = copy_kept(bytes, limit, sink)?;
+                return Ok((sink, n, stated));
             }
-            let n = std::io::copy(&mut reader.take(limit.saturating_add(1)), &mut sink)
-                .map_err(sevenz_rust2::Error::from)?;
-            written = Some(n);
-            Ok(false)
-        });
-        match (decoded, written) {
-            (_, Some(n)) if n > limit => Ok((sink, n, stated)),
-            (Ok(_), Some(n)) => Ok((sink, n, stated)),
-            (Ok(_), None) => Err(ArchiveError::SevenZip("no such file".into())),
-            (Err(e), _) => Err(ArchiveError::SevenZip(reason(&e))),
-        }
+            kept.start(path, block);
+            decode(archive, file, block, index, limit, sink, &mut kept).map(|(s, n)| (s, n, stated))
+        })
     })
 }
 
-/// Why a member could not be decoded, in words.
-fn reason(error: &sevenz_rust2::Error) -> String {
-    match error {
-        sevenz_rust2::Error::UnsupportedCompressionMethod(method) => {
-            format!(
-                "compressed with {method}, which is not read here (LZMA and LZMA2 are): unpack it"
-            )
+/// Decodes `block` of `archive` up to file `index`, into `sink` as
+/// [`copy`] says, keeping the other files it decodes, and those after it,
+/// while `kept` has room for each.
+fn decode<W: Write>(
+    archive: &Archive,
+    file: &mut BufReader<File>,
+    block: usize,
+    index: usize,
+    limit: u64,
+    mut sink: W,
+    kept: &mut Kept,
+) -> Result<(W, u64), ArchiveError> {
+    let first = archive.stream_map.block_first_file_index[block];
+    let before: u64 = archive.files[first..index].iter().map(|f| f.size).sum();
+    if before > MAX_DECODED_BEFORE {
+        return Err(ArchiveError::SevenZip(format!(
+            "a solid archive decodes more than {} GB of the files before it first: unpack it",
+            MAX_DECODED_BEFORE >> 30
+        )));
+    }
+    let password = Password::empty();
+    let mut decoder =
+        BlockDecoder::new_with_memory_limit(1, MEMORY_LIMIT_KB, block, archive, &password, file);
+    decoder.set_thread_count(1);
+    // A block of one file is not kept: nothing else comes from it.
+    let solid = decoder.entry_count() > 1;
+    let mut at = first;
+    let mut written = None;
+    let decoded = decoder.for_each_entries(&mut |entry, reader: &mut dyn Read| {
+        let this = at;
+        at += 1;
+        if this == index {
+            let n = std::io::copy(&mut reader.take(limit.saturating_add(1)), &mut sink)?;
+            written = Some(n);
+            // On to keep the files after it, when it was read whole.
+            return Ok(solid && n <= limit);
         }
+        if solid && entry.has_stream && kept.has_room(0, entry.size) && !kept.contains(this) {
+            // Its stated size is at most Kept::MAX_FILE here.
+            let mut bytes = Vec::with_capacity(entry.size as usize);
+            reader
+                .take(entry.size.saturating_add(1))
+                .read_to_end(&mut bytes)?;
+            kept.keep(this, bytes);
+            return Ok(true);
+        }
+        // Before it: decoded and discarded (the block reads on from its
+        // end); after it: the rest of the block is left.
+        Ok(this < index)
+    });
+    match (decoded, written) {
+        // Read (its checksum checked as its last byte was): an error after
+        // it is a later file's, which fails when its turn comes.
+        (_, Some(n)) => Ok((sink, n)),
+        (Ok(_), None) => Err(ArchiveError::SevenZip("no such file".into())),
+        (Err(e), None) => Err(ArchiveError::SevenZip(reason(&e))),
+    }
+}
+
+/// Why a member could not be decoded, in words (the crate shows its
+/// errors as Rust source).
+fn reason(error: &sevenz_rust2::Error) -> String {
+    use sevenz_rust2::Error as E;
+    let damaged = "its data does not match its checksum: the archive is damaged";
+    match error {
+        E::UnsupportedCompressionMethod(method) => {
+            format!("compressed with {method}, which is not read here: unpack it")
+        }
+        E::MaxMemLimited { actaul_kb, .. } => format!(
+            "decoding it takes {} MB, more than the {} MB allowed: unpack it",
+            actaul_kb >> 10,
+            MEMORY_LIMIT_KB >> 10
+        ),
+        E::ChecksumVerificationFailed => damaged.to_string(),
+        E::PasswordRequired | E::MaybeBadPassword(_) => Unreadable::Encrypted.to_string(),
+        E::Io(e, _) if e.to_string().contains("ChecksumVerificationFailed") => damaged.to_string(),
+        E::Io(e, _) => format!("the archive is damaged: {e}"),
+        E::Other(text) | E::Unsupported(text) => text.to_string(),
         other => other.to_string(),
     }
 }
@@ -220,6 +276,17 @@ mod tests {
                 assert_eq!((cut.as_slice(), written), (&whole[..11], 11));
             }
         }
+        // Reading the first file of the solid block kept the second, which
+        // then reads from memory, the same bytes; not so for a block a file.
+        let path = fixture("county_solid.7z");
+        copy(&path, 1, u64::MAX, Vec::new()).unwrap();
+        assert!(KEPT.with(|k| k.borrow().get(&path, 0, 2).is_some_and(|b| b == s002)));
+        let (bytes, ..) = copy(&path, 2, u64::MAX, Vec::new()).unwrap();
+        assert!(bytes == s002);
+        let (cut, written, _) = copy(&path, 2, 10, Vec::new()).unwrap();
+        assert_eq!((cut.as_slice(), written), (&s002[..11], 11));
+        copy(&fixture("county_lzma_blocks.7z"), 0, u64::MAX, Vec::new()).unwrap();
+        assert!(KEPT.with(|k| k.borrow().files.is_empty()));
         let error = copy(&fixture("county_solid.7z"), 0, 100, Vec::new()).unwrap_err();
         assert_eq!(
             error.to_string(),
