@@ -1,7 +1,7 @@
 //! Zip, RAR and 7-Zip archives of disclosures (a county's budget files
-//! published as one `.zip`, `.rar` or `.7z`): each file inside is an input of its own, listed
-//! when the batch finds its inputs and read when its turn comes. An archive
-//! is told by its first bytes, not its name.
+//! published as one `.zip`, `.rar` or `.7z`): each file inside is an input
+//! of its own, listed when the batch finds its inputs and read when its
+//! turn comes. An archive is told by its first bytes, not its name.
 //!
 //! A member is reported as `ARCHIVE/NAME` (`预算公开.zip/教育局/预算.pdf`).
 //! Names an archiver on Chinese Windows stores as GBK bytes (a zip without
