@@ -331,40 +331,48 @@ pub fn copy<W: Write + 'static>(
     Ok((sink, written))
 }
 
-/// Files of one solid block (a 7z block, a solid RAR) a thread decoded on
-/// its way to a member: the block's next members come from here, not from
-/// decoding the block again from its start (which made reading every file
-/// of a solid archive cost n²/2 files' decoding: 59 s for 60 files of 1 MB).
-/// At most [`Kept::MAX_BYTES`] a thread, files of [`Kept::MAX_FILE`] at
-/// most; a member past that is decoded again.
+/// Files of solid blocks (a 7z's blocks, a solid RAR) a thread decoded on
+/// its way to a member of the archive it reads: the next members come from
+/// here, not from decoding a block again from its start (which made reading
+/// every file of a solid archive cost n²/2 files' decoding: 59 s for 60
+/// files of 1 MB). At most [`Kept::MAX_BYTES`] a thread, files of
+/// [`Kept::MAX_FILE`] at most, each given out once; forgotten when the
+/// thread reads another archive. A member past that is decoded again.
 #[derive(Default)]
 struct Kept {
-    block: Option<(PathBuf, usize)>,
-    files: std::collections::HashMap<usize, Vec<u8>>,
+    path: Option<PathBuf>,
+    /// By block, then place in the archive's list.
+    files: std::collections::HashMap<(usize, usize), Vec<u8>>,
     bytes: u64,
+}
+
+thread_local! {
+    /// The files this thread keeps (one store for every format).
+    static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
 }
 
 impl Kept {
     const MAX_BYTES: u64 = 128 << 20;
     const MAX_FILE: u64 = 32 << 20;
 
-    /// The kept bytes of file `index` of `block` of the archive at `path`.
-    fn get(&self, path: &Path, block: usize, index: usize) -> Option<&[u8]> {
-        let (p, b) = self.block.as_ref()?;
-        (p == path && *b == block)
-            .then(|| self.files.get(&index).map(Vec::as_slice))
-            .flatten()
+    /// Takes the kept bytes of file `index` of `block` of the archive at
+    /// `path` (a member is read once, and once more when over the size
+    /// limit, then decoded again).
+    fn take(&mut self, path: &Path, block: usize, index: usize) -> Option<Vec<u8>> {
+        if self.path.as_deref() != Some(path) {
+            return None;
+        }
+        let bytes = self.files.remove(&(block, index))?;
+        self.bytes -= bytes.len() as u64;
+        Some(bytes)
     }
 
-    /// Starts keeping the files of another block (forgetting the last's).
-    fn start(&mut self, path: &Path, block: usize) {
-        if self
-            .block
-            .as_ref()
-            .is_none_or(|(p, b)| p != path || *b != block)
-        {
+    /// Starts keeping the files of the archive at `path`, forgetting
+    /// another's.
+    fn start(&mut self, path: &Path) {
+        if self.path.as_deref() != Some(path) {
             *self = Kept {
-                block: Some((path.to_path_buf(), block)),
+                path: Some(path.to_path_buf()),
                 ..Kept::default()
             };
         }
@@ -377,14 +385,27 @@ impl Kept {
         size <= Kept::MAX_FILE && after <= Kept::MAX_BYTES
     }
 
-    /// Whether file `index` of the block started is kept.
-    fn contains(&self, index: usize) -> bool {
-        self.files.contains_key(&index)
+    /// Whether file `index` of `block` of the archive started is kept.
+    fn contains(&self, block: usize, index: usize) -> bool {
+        self.files.contains_key(&(block, index))
     }
 
-    fn keep(&mut self, index: usize, bytes: Vec<u8>) {
+    fn keep(&mut self, block: usize, index: usize, bytes: Vec<u8>) {
         self.bytes += bytes.len() as u64;
-        self.files.insert(index, bytes);
+        if let Some(old) = self.files.insert((block, index), bytes) {
+            self.bytes -= old.len() as u64;
+        }
+    }
+
+    /// The kept bytes of a file, left kept (for tests).
+    #[cfg(test)]
+    fn peek(path: &Path, block: usize, index: usize) -> Option<Vec<u8>> {
+        KEPT.with(|k| {
+            let k = k.borrow();
+            (k.path.as_deref() == Some(path))
+                .then(|| k.files.get(&(block, index)).cloned())
+                .flatten()
+        })
     }
 }
 

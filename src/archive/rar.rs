@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use rars::{Archive, ArchiveReadOptions, ArchiveReader, ExtractionDecision};
 
-use super::{copy_kept, ArchiveError, Kept, Member, Unreadable};
+use super::{copy_kept, ArchiveError, Kept, Member, Unreadable, KEPT};
 use crate::decode::name_text;
 
 /// The first bytes of a RAR archive (RAR 1.5 to 4 add `\0`, RAR 5 `\x01\0`).
@@ -159,21 +159,14 @@ pub(super) fn copy<W: Write + 'static>(
     KEPT.with(|kept| {
         let mut kept = kept.borrow_mut();
         // A solid archive is one block.
-        if let Some(bytes) = kept.get(path, 0, index) {
-            let (sink, n) = copy_kept(bytes, limit, sink)?;
+        if let Some(bytes) = kept.take(path, 0, index) {
+            let (sink, n) = copy_kept(&bytes, limit, sink)?;
             return Ok((sink, n, stated));
         }
-        if archive.is_solid() {
-            kept.start(path, 0);
-        }
+        kept.start(path);
         let (sink, n) = decode(&archive, index, limit, sink, &mut kept)?;
         Ok((sink, n, stated))
     })
-}
-
-thread_local! {
-    /// The files of the solid archive this thread decoded last.
-    static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
 }
 
 /// A shared buffer for one file the extraction decodes (it wants to own
@@ -214,10 +207,12 @@ fn decode<W: Write + 'static>(
         at += 1;
         let is_file = !member.meta.is_directory && !member.meta.is_redirection;
         let size = member.meta.unpacked_size;
+        // Only files after it: those before it were most likely read
+        // already (a block's files are in name order, as the batch reads).
         let room = solid
             && is_file
-            && this != index
-            && !kept.contains(this)
+            && this > index
+            && !kept.contains(0, this)
             && kept.has_room(planned, size);
         if room {
             planned += size;
@@ -240,18 +235,25 @@ fn decode<W: Write + 'static>(
                 Some(sink) => ExtractionDecision::Extract(Box::new(sink)),
                 None => ExtractionDecision::Stop,
             },
+            // A folder or link between kept files: on to the next.
+            Ordering::Greater if solid && !is_file => ExtractionDecision::Skip,
             Ordering::Greater => ExtractionDecision::Stop,
         })
     });
     // The extraction has let go of its writers; the one it never took is
     // this function's.
     drop(sink);
-    // A file kept is one decoded whole (as long as its header says).
+    // A file kept is one decoded whole (as long as its header says) and
+    // checked: the extraction checks a file before it asks about the next,
+    // so when it failed, the file it was on when it did is not kept.
+    let failed_at = outcome.is_err().then(|| at.saturating_sub(1));
     for (place, size, buffer) in collected {
-        if let Ok(buffer) = Arc::try_unwrap(buffer).map(Mutex::into_inner) {
-            match buffer {
-                Ok(b) if b.error.is_none() && b.written == size => kept.keep(place, b.sink),
-                _ => {}
+        if failed_at.is_some_and(|f| place >= f) {
+            continue;
+        }
+        if let Ok(Ok(b)) = Arc::try_unwrap(buffer).map(Mutex::into_inner) {
+            if b.error.is_none() && b.written == size {
+                kept.keep(0, place, b.sink);
             }
         }
     }
@@ -356,7 +358,7 @@ mod tests {
         let first = members[0].index.unwrap();
         let kept_after = std::thread::spawn(move || {
             copy(&path, first, u64::MAX, Vec::new()).unwrap();
-            KEPT.with(|k| k.borrow().get(&path, 0, index).map(<[u8]>::to_vec))
+            Kept::peek(&path, 0, index)
         });
         assert_eq!(kept_after.join().unwrap(), Some(bytes));
     }
@@ -367,12 +369,14 @@ mod tests {
         let path = fixture("solid_link_rar5.rar");
         let (bytes, _, _) = copy(&path, 2, 100, Vec::new()).unwrap();
         assert_eq!(bytes, b"second");
-        // Decoding the last file kept the first, which then reads from
-        // memory.
-        let kept = |place| KEPT.with(|k| k.borrow().get(&path, 0, place).map(<[u8]>::to_vec));
-        assert_eq!(kept(0), Some(b"first".to_vec()));
-        let (bytes, written, stated) = copy(&path, 0, 3, Vec::new()).unwrap();
-        assert_eq!((bytes.as_slice(), written, stated), (&b"firs"[..], 4, 5));
+        // Decoding the first file kept the last, past the link, which then
+        // reads from memory, once.
+        let (bytes, _, _) = copy(&path, 0, 100, Vec::new()).unwrap();
+        assert_eq!(bytes, b"first");
+        assert_eq!(Kept::peek(&path, 0, 2), Some(b"second".to_vec()));
+        let (bytes, written, stated) = copy(&path, 2, 3, Vec::new()).unwrap();
+        assert_eq!((bytes.as_slice(), written, stated), (&b"seco"[..], 4, 6));
+        assert_eq!(Kept::peek(&path, 0, 2), None);
         let error = copy(&path, 1, 100, Vec::new()).unwrap_err();
         assert_eq!(
             error.to_string(),

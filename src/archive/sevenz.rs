@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use sevenz_rust2::{Archive, BlockDecoder, EncoderMethod, Password};
 
-use super::{copy_kept, ArchiveError, Kept, Member, Unreadable};
+use super::{copy_kept, ArchiveError, Kept, Member, Unreadable, KEPT};
 
 /// The first bytes of a 7-Zip archive.
 pub(super) const MAGIC: &[u8] = b"7z\xBC\xAF\x27\x1C";
@@ -86,8 +86,6 @@ thread_local! {
     /// The 7-Zip archive this thread read a member of last (its headers are
     /// read once per run of its members).
     static OPEN: RefCell<Option<(PathBuf, Archive, BufReader<File>)>> = const { RefCell::new(None) };
-    /// The files of the solid block this thread decoded last.
-    static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
 }
 
 /// Decodes member `index` of the 7-Zip archive at `path` into `sink`, at
@@ -124,11 +122,11 @@ pub(super) fn copy<W: Write>(
         };
         KEPT.with(|kept| {
             let mut kept = kept.borrow_mut();
-            if let Some(bytes) = kept.get(path, block, index) {
-                let (sink, n) = copy_kept(bytes, limit, sink)?;
+            if let Some(bytes) = kept.take(path, block, index) {
+                let (sink, n) = copy_kept(&bytes, limit, sink)?;
                 return Ok((sink, n, stated));
             }
-            kept.start(path, block);
+            kept.start(path);
             decode(archive, file, block, index, limit, sink, &mut kept).map(|(s, n)| (s, n, stated))
         })
     })
@@ -171,13 +169,19 @@ fn decode<W: Write>(
             // On to keep the files after it, when it was read whole.
             return Ok(solid && n <= limit);
         }
-        if solid && entry.has_stream && kept.has_room(0, entry.size) && !kept.contains(this) {
+        if !entry.has_stream || entry.size == 0 {
+            // Nothing to decode (an empty file, a folder): on to the next.
+            return Ok(true);
+        }
+        // Only files after it: those before it were most likely read
+        // already (a block's files are in name order, as the batch reads).
+        if solid && this > index && kept.has_room(0, entry.size) && !kept.contains(block, this) {
             // Its stated size is at most Kept::MAX_FILE here.
             let mut bytes = Vec::with_capacity(entry.size as usize);
             reader
                 .take(entry.size.saturating_add(1))
                 .read_to_end(&mut bytes)?;
-            kept.keep(this, bytes);
+            kept.keep(block, this, bytes);
             return Ok(true);
         }
         // Before it: decoded and discarded (the block reads on from its
@@ -280,7 +284,7 @@ mod tests {
         // then reads from memory, the same bytes; not so for a block a file.
         let path = fixture("county_solid.7z");
         copy(&path, 1, u64::MAX, Vec::new()).unwrap();
-        assert!(KEPT.with(|k| k.borrow().get(&path, 0, 2).is_some_and(|b| b == s002)));
+        assert!(Kept::peek(&path, 0, 2).is_some_and(|b| b == s002));
         let (bytes, ..) = copy(&path, 2, u64::MAX, Vec::new()).unwrap();
         assert!(bytes == s002);
         let (cut, written, _) = copy(&path, 2, 10, Vec::new()).unwrap();
