@@ -87,11 +87,22 @@ pub enum ArchiveError {
     Zip(#[from] zip::result::ZipError),
     #[error("cannot read it from its archive: {0}")]
     Read(std::io::Error),
+    /// A RAR or 7z member that could not be decoded, in words.
     #[error("cannot read it from its archive: {0}")]
-    Rar(String),
-    #[error("cannot read it from its archive: {0}")]
-    SevenZip(String),
+    Decode(String),
+    #[error("cannot read it from its archive: no such file")]
+    NoSuchFile,
+    #[error(
+        "cannot read it from its archive: a solid archive decodes more than {} GB of the files before it first: unpack it",
+        MAX_DECODED_BEFORE >> 30
+    )]
+    FarInSolidBlock,
 }
+
+/// Bytes of the files before a member of a solid block (a solid RAR, a 7z
+/// block) decoded at most to reach it: 2 GB, some seconds to a minute of
+/// decoding.
+const MAX_DECODED_BEFORE: u64 = 2 << 30;
 
 /// The bytes of the central directory read at most: its records are some
 /// hundred bytes a file.
@@ -120,16 +131,11 @@ fn list_unguarded(path: &Path) -> Listing {
     let Ok((mut file, magic)) = opened else {
         return Listing::NotArchive;
     };
-    if magic.starts_with(rar::MAGIC) {
-        drop(file);
-        return rar::list(path).map_or(Listing::NotArchive, sorted);
-    }
-    if magic.starts_with(sevenz::MAGIC) {
-        drop(file);
-        return sevenz::list(path).map_or(Listing::NotArchive, sorted);
-    }
-    if !magic.starts_with(b"PK\x03\x04") {
-        return Listing::NotArchive;
+    match Format::of_magic(&magic) {
+        Some(Format::Zip) => {}
+        Some(Format::Rar) => return rar::list(path).map_or(Listing::NotArchive, sorted),
+        Some(Format::SevenZip) => return sevenz::list(path).map_or(Listing::NotArchive, sorted),
+        None => return Listing::NotArchive,
     }
     let Ok(mut zip) = file
         .try_clone()
@@ -283,16 +289,10 @@ fn with_member<T>(
 /// `max_bytes + 1` of them (one past the limit says it is too large), and
 /// its size as its archive states it.
 pub fn read(path: &Path, index: usize, max_bytes: u64) -> Result<(Vec<u8>, u64), ArchiveError> {
-    match Format::of(path)? {
-        Format::Zip => {}
-        Format::Rar => {
-            let (bytes, _, stated) = rar::copy(path, index, max_bytes, Vec::new())?;
-            return Ok((bytes, stated));
-        }
-        Format::SevenZip => {
-            let (bytes, _, stated) = sevenz::copy(path, index, max_bytes, Vec::new())?;
-            return Ok((bytes, stated));
-        }
+    let format = Format::of(path)?;
+    if !matches!(format, Format::Zip) {
+        let (bytes, _, stated) = copy_stated(format, path, index, max_bytes, Vec::new())?;
+        return Ok((bytes, stated));
     }
     with_member(path, index, |member, size| {
         // The size a directory states is not trusted beyond 64 MB ahead.
@@ -312,23 +312,32 @@ pub fn copy<W: Write + 'static>(
     path: &Path,
     index: usize,
     limit: u64,
-    mut sink: W,
+    sink: W,
 ) -> Result<(W, u64), ArchiveError> {
-    match Format::of(path)? {
-        Format::Zip => {}
-        Format::Rar => {
-            let (sink, written, _) = rar::copy(path, index, limit, sink)?;
-            return Ok((sink, written));
-        }
-        Format::SevenZip => {
-            let (sink, written, _) = sevenz::copy(path, index, limit, sink)?;
-            return Ok((sink, written));
+    let (sink, written, _) = copy_stated(Format::of(path)?, path, index, limit, sink)?;
+    Ok((sink, written))
+}
+
+/// [`copy`] from an archive of `format`, with the member's size as its
+/// archive states it.
+fn copy_stated<W: Write + 'static>(
+    format: Format,
+    path: &Path,
+    index: usize,
+    limit: u64,
+    mut sink: W,
+) -> Result<(W, u64, u64), ArchiveError> {
+    match format {
+        Format::Rar => rar::copy(path, index, limit, sink),
+        Format::SevenZip => sevenz::copy(path, index, limit, sink),
+        Format::Zip => {
+            let (written, size) = with_member(path, index, |member, size| {
+                let n = std::io::copy(&mut member.take(limit.saturating_add(1)), &mut sink)?;
+                Ok((n, size))
+            })?;
+            Ok((sink, written, size))
         }
     }
-    let written = with_member(path, index, |member, _| {
-        std::io::copy(&mut member.take(limit.saturating_add(1)), &mut sink)
-    })?;
-    Ok((sink, written))
 }
 
 /// Files of solid blocks (a 7z's blocks, a solid RAR) a thread decoded on
@@ -427,17 +436,25 @@ enum Format {
 }
 
 impl Format {
-    /// Told by the first bytes of the file at `path` (a listed archive's).
+    /// Told by a file's first bytes (8 suffice); `None`: no archive.
+    fn of_magic(magic: &[u8]) -> Option<Format> {
+        if magic.starts_with(rar::MAGIC) {
+            Some(Format::Rar)
+        } else if magic.starts_with(sevenz::MAGIC) {
+            Some(Format::SevenZip)
+        } else if magic.starts_with(b"PK\x03\x04") {
+            Some(Format::Zip)
+        } else {
+            None
+        }
+    }
+
+    /// The format of a listed archive at `path` (a zip unless its first
+    /// bytes say otherwise, as when it was listed).
     fn of(path: &Path) -> Result<Format, ArchiveError> {
         let mut magic = Vec::with_capacity(8);
         File::open(path)?.take(8).read_to_end(&mut magic)?;
-        Ok(if magic.starts_with(rar::MAGIC) {
-            Format::Rar
-        } else if magic.starts_with(sevenz::MAGIC) {
-            Format::SevenZip
-        } else {
-            Format::Zip
-        })
+        Ok(Format::of_magic(&magic).unwrap_or(Format::Zip))
     }
 }
 

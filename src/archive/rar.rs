@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use rars::{Archive, ArchiveReadOptions, ArchiveReader, ExtractionDecision};
 
-use super::{copy_kept, ArchiveError, Kept, Member, Unreadable, KEPT};
+use super::{copy_kept, ArchiveError, Kept, Member, Unreadable, KEPT, MAX_DECODED_BEFORE};
 use crate::decode::name_text;
 
 /// The first bytes of a RAR archive (RAR 1.5 to 4 add `\0`, RAR 5 `\x01\0`).
@@ -33,10 +33,6 @@ fn options() -> ArchiveReadOptions<'static> {
         .with_rar50_dictionary_size_limit(256 << 20)
         .with_rar50_buffered_decode_limit(8 << 20)
 }
-
-/// Bytes of the files before a member of a solid archive decoded at most
-/// to reach it: 2 GB, some seconds to a minute of decoding.
-const MAX_DECODED_BEFORE: u64 = 2 << 30;
 
 /// The files of the RAR archive at `path`, in archive order (not sorted);
 /// `None` when it cannot be listed (damaged, cut short, or its headers
@@ -92,7 +88,7 @@ fn open(path: &Path) -> Result<Arc<Archive>, ArchiveError> {
         *open = None;
         let archive = ArchiveReader::read_path_with_options(path, options())
             .map(Arc::new)
-            .map_err(|e| ArchiveError::Rar(e.root_cause().to_string()))?;
+            .map_err(|e| ArchiveError::Decode(e.root_cause().to_string()))?;
         *open = Some((path.to_path_buf(), Arc::clone(&archive)));
         Ok(archive)
     })
@@ -153,7 +149,7 @@ pub(super) fn copy<W: Write + 'static>(
         .members()
         .nth(index)
         .filter(|m| !m.meta.is_directory && !m.meta.is_redirection)
-        .ok_or_else(|| ArchiveError::Rar("no such file".into()))?
+        .ok_or(ArchiveError::NoSuchFile)?
         .meta
         .unpacked_size;
     KEPT.with(|kept| {
@@ -259,15 +255,12 @@ fn decode<W: Write + 'static>(
     }
     let decoded_before = before.lock().map_or(0, |b| b.written);
     if decoded_before > MAX_DECODED_BEFORE {
-        return Err(ArchiveError::Rar(format!(
-            "a solid archive decodes more than {} GB of the files before it first: unpack it",
-            MAX_DECODED_BEFORE >> 30
-        )));
+        return Err(ArchiveError::FarInSolidBlock);
     }
     let capped = Arc::try_unwrap(capped)
         .ok()
         .and_then(|m| m.into_inner().ok())
-        .ok_or_else(|| ArchiveError::Rar("the decoder kept its output".into()))?;
+        .ok_or_else(|| ArchiveError::Decode("the decoder kept its output".into()))?;
     if let Some(e) = capped.error {
         return Err(ArchiveError::Read(e));
     }
@@ -280,8 +273,8 @@ fn decode<W: Write + 'static>(
         Err(_) if at > index + 1 => {}
         // The cause alone: the source already names the file, and the
         // crate's own reading of a GBK name would garble it.
-        Err(e) => return Err(ArchiveError::Rar(e.root_cause().to_string())),
-        Ok(_) if at <= index => return Err(ArchiveError::Rar("no such file".into())),
+        Err(e) => return Err(ArchiveError::Decode(e.root_cause().to_string())),
+        Ok(_) if at <= index => return Err(ArchiveError::NoSuchFile),
         Ok(_) => {}
     }
     Ok((capped.sink, capped.written))

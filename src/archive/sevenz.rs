@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use sevenz_rust2::{Archive, BlockDecoder, EncoderMethod, Password};
 
-use super::{copy_kept, ArchiveError, Kept, Member, Unreadable, KEPT};
+use super::{copy_kept, ArchiveError, Kept, Member, Unreadable, KEPT, MAX_DECODED_BEFORE};
 
 /// The first bytes of a 7-Zip archive.
 pub(super) const MAGIC: &[u8] = b"7z\xBC\xAF\x27\x1C";
@@ -25,14 +25,10 @@ pub(super) const MAGIC: &[u8] = b"7z\xBC\xAF\x27\x1C";
 /// for `-mx9`).
 const MEMORY_LIMIT_KB: usize = 257 << 10;
 
-/// Bytes of the files before a member in its block decoded at most to
-/// reach it: 2 GB, about a minute of decoding.
-const MAX_DECODED_BEFORE: u64 = 2 << 30;
-
 fn open_archive(path: &Path) -> Result<(Archive, BufReader<File>), ArchiveError> {
     let mut file = BufReader::new(File::open(path)?);
     let archive = Archive::read_with_memory_limit(&mut file, &Password::empty(), MEMORY_LIMIT_KB)
-        .map_err(|e| ArchiveError::SevenZip(e.to_string()))?;
+        .map_err(|e| ArchiveError::Decode(e.to_string()))?;
     Ok((archive, file))
 }
 
@@ -112,7 +108,7 @@ pub(super) fn copy<W: Write>(
             .files
             .get(index)
             .filter(|f| !f.is_directory && !f.is_anti_item)
-            .ok_or_else(|| ArchiveError::SevenZip("no such file".into()))?;
+            .ok_or(ArchiveError::NoSuchFile)?;
         let stated = entry.size;
         // An empty file is in no block, or (some writers' way) in a block,
         // with or without a stream of its own: nothing to decode.
@@ -147,10 +143,7 @@ fn decode<W: Write>(
     let first = archive.stream_map.block_first_file_index[block];
     let before: u64 = archive.files[first..index].iter().map(|f| f.size).sum();
     if before > MAX_DECODED_BEFORE {
-        return Err(ArchiveError::SevenZip(format!(
-            "a solid archive decodes more than {} GB of the files before it first: unpack it",
-            MAX_DECODED_BEFORE >> 30
-        )));
+        return Err(ArchiveError::FarInSolidBlock);
     }
     let password = Password::empty();
     let mut decoder =
@@ -192,8 +185,8 @@ fn decode<W: Write>(
         // Read (its checksum checked as its last byte was): an error after
         // it is a later file's, which fails when its turn comes.
         (_, Some(n)) => Ok((sink, n)),
-        (Ok(_), None) => Err(ArchiveError::SevenZip("no such file".into())),
-        (Err(e), None) => Err(ArchiveError::SevenZip(reason(&e))),
+        (Ok(_), None) => Err(ArchiveError::NoSuchFile),
+        (Err(e), None) => Err(ArchiveError::Decode(reason(&e))),
     }
 }
 
