@@ -708,7 +708,7 @@ struct Alignment {
     /// “三公” table a longer row whose extra cells are blank may hold a stray
     /// empty cell that moved the amounts after it right (two-sided tables
     /// print blank cells after a side's totals row: for them a longer row's
-    /// sums decide, see [`two_sided::reads_one_way`]).
+    /// sums decide, see `two_sided::reads_one_way`).
     exact: bool,
     table_floor: CellStatus,
     /// Rows that do not line up, of `rows`.
