@@ -6,8 +6,10 @@
 //! A member is reported as `ARCHIVE/NAME` (`预算公开.zip/教育局/预算.pdf`).
 //! Names an archiver on Chinese Windows stores as GBK bytes (a zip without
 //! its UTF-8 flag, a RAR 4 without a Unicode name) are read as GB18030, as
-//! file names are ([`crate::decode::name_text`]). Archives inside an
-//! archive are not opened: such a member fails, named.
+//! file names are ([`crate::decode::name_text`]). An archive inside an
+//! archive (named `.zip`, `.rar` or `.7z`) is unpacked for the run and its
+//! files listed in its place (`县.zip/教育局.rar/预算.pdf`; see
+//! `crate::batch`).
 
 mod rar;
 mod sevenz;
@@ -247,6 +249,15 @@ fn crate_members(zip: &mut ZipArchive<BufReader<File>>) -> Vec<Member> {
         .collect()
 }
 
+/// Whether a file in an archive is, by its name, an archive: unpacked and
+/// listed in its place.
+pub fn is_archive_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".zip", ".rar", ".7z"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
 /// A member only an office format keeps at its zip's root (OOXML's content
 /// types, OpenDocument's mimetype, OFD's entry point): the file is one
 /// document, not an archive of files.
@@ -442,7 +453,8 @@ impl Format {
             Some(Format::Rar)
         } else if magic.starts_with(sevenz::MAGIC) {
             Some(Format::SevenZip)
-        } else if magic.starts_with(b"PK\x03\x04") {
+        } else if magic.starts_with(b"PK\x03\x04") || magic.starts_with(b"PK\x05\x06") {
+            // A zip's first file, or the end record of a zip of none.
             Some(Format::Zip)
         } else {
             None

@@ -8,7 +8,9 @@
 
 use std::collections::hash_map::{Entry, HashMap};
 use std::io::IsTerminal;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -22,15 +24,19 @@ use crate::emit::{self, CheckRecord, CsvSink, DocumentRecord, IssueRecord, LineI
 use crate::grammar::Grammar;
 use crate::pipeline::{self, Outcome, Status};
 
-/// One input file and the name it is reported under.
+/// One input file and the name it is reported under. Inputs sort by
+/// path, then by the name reported (an archive's files, and those of the
+/// archives inside it, in name order).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Input {
+    /// The file found among the inputs (for a file inside an archive, the
+    /// outermost archive).
     pub path: PathBuf,
-    pub kind: InputKind,
     /// The path as given on the command line (joined with the entries of a
     /// directory argument; for a file in an archive, the archive's then the
     /// file's name).
     pub source: String,
+    pub kind: InputKind,
 }
 
 /// What an input is.
@@ -40,30 +46,94 @@ pub enum InputKind {
     File,
     /// A file inside the archive at `path` (see [`crate::archive`]).
     Member(Member),
+    /// A file inside an archive that is itself a file of an archive (a
+    /// county's `.zip` of its departments' `.rar`s), unpacked for the run.
+    NestedMember(Arc<Unpacked>, Member),
     /// An archive that holds no file: it fails, saying so.
     EmptyArchive,
 }
 
+/// Archives inside archives are opened this many levels down (a zip in a
+/// zip is two); a deeper one (or a zip that holds itself) is a file that
+/// fails, named.
+const MAX_NESTING: usize = 4;
+
+/// An archive's file that is an archive, unpacked to a temporary file that
+/// lives as long as an input read from it (deleted when the run drops its
+/// inputs).
+#[derive(Debug)]
+pub struct Unpacked(tempfile::TempPath);
+
+impl Unpacked {
+    /// File `index` of the archive at `archive`, unpacked; `None` when it
+    /// cannot be (it is then an input of its own, which fails naming why)
+    /// or is over `max_bytes` (it fails so).
+    fn member(archive: &Path, index: usize, max_bytes: u64) -> Option<Unpacked> {
+        let file = tempfile::Builder::new()
+            .prefix(".budget-harvest-")
+            .suffix(".unpacked")
+            .tempfile()
+            .ok()?;
+        let (file, path) = file.into_parts();
+        let sink = std::io::BufWriter::new(file);
+        let (mut sink, written) = archive::copy(archive, index, max_bytes, sink).ok()?;
+        sink.flush().ok()?;
+        (written <= max_bytes).then_some(Unpacked(path))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+/// Two unpackings of one archive's file are one input (its outermost path
+/// and reported name decide the order): a file named twice on the command
+/// line is read once.
+impl PartialEq for Unpacked {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Unpacked {}
+
+impl PartialOrd for Unpacked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Unpacked {
+    fn cmp(&self, _: &Self) -> std::cmp::Ordering {
+        std::cmp::Ordering::Equal
+    }
+}
+
 impl Input {
-    /// The file at `path`, or the files inside it when it is an archive.
-    fn of_file(path: PathBuf, out: &mut Vec<Input>) {
+    /// The file at `path`, or the files inside it when it is an archive
+    /// (and inside the archives it holds); a file in an archive over
+    /// `max_bytes` is not unpacked.
+    fn of_file(path: PathBuf, max_bytes: u64, out: &mut Vec<Input>) {
         let source = source_name(&path);
         match archive::list(&path) {
-            Listing::Files(members) => out.extend(members.into_iter().map(|m| Input {
-                path: path.clone(),
-                source: format!("{source}/{}", m.name),
-                kind: InputKind::Member(m),
-            })),
-            Listing::Empty => out.push(Input {
-                path,
-                kind: InputKind::EmptyArchive,
-                source,
-            }),
             Listing::NotArchive => out.push(Input {
                 path,
-                kind: InputKind::File,
                 source,
+                kind: InputKind::File,
             }),
+            Listing::Empty => out.push(Input {
+                path,
+                source,
+                kind: InputKind::EmptyArchive,
+            }),
+            Listing::Files(members) => {
+                let outer = Container {
+                    path: &path,
+                    unpacked: None,
+                    max_bytes,
+                };
+                outer.push_files(members, &source, 1, out);
+            }
         }
     }
 
@@ -75,6 +145,12 @@ impl Input {
                 Ok(index) => pipeline::process_member(&self.path, index, &self.source, max_bytes),
                 Err(why) => (pipeline::unread(&self.source, why.to_string()), 0),
             },
+            InputKind::NestedMember(archive, m) => match m.index {
+                Ok(index) => {
+                    pipeline::process_member(archive.path(), index, &self.source, max_bytes)
+                }
+                Err(why) => (pipeline::unread(&self.source, why.to_string()), 0),
+            },
             InputKind::EmptyArchive => {
                 let why = "an archive that holds no file (folders at most)";
                 (pipeline::unread(&self.source, why.to_string()), 0)
@@ -83,27 +159,89 @@ impl Input {
     }
 }
 
+/// The archive a listing was read from: a file found among the inputs, or
+/// one unpacked from an archive there.
+struct Container<'a> {
+    /// The outermost archive, found among the inputs.
+    path: &'a Path,
+    /// The archive listed, when it was unpacked from another.
+    unpacked: Option<Arc<Unpacked>>,
+    max_bytes: u64,
+}
+
+impl Container<'_> {
+    /// The archive read from.
+    fn archive(&self) -> &Path {
+        self.unpacked.as_ref().map_or(self.path, |u| u.path())
+    }
+
+    /// The inputs of the files of the archive reported as `source`,
+    /// `depth` archives down: an archive among them is unpacked and its
+    /// files listed in its place.
+    fn push_files(&self, files: Vec<Member>, source: &str, depth: usize, out: &mut Vec<Input>) {
+        let input = |source: String, kind: InputKind| Input {
+            path: self.path.to_path_buf(),
+            source,
+            kind,
+        };
+        for m in files {
+            let source = format!("{source}/{}", m.name);
+            let inner = self.unpack(&m, depth);
+            match inner.as_ref().map(|inner| archive::list(inner.path())) {
+                None | Some(Listing::NotArchive) => out.push(input(
+                    source,
+                    match &self.unpacked {
+                        None => InputKind::Member(m),
+                        Some(archive) => InputKind::NestedMember(Arc::clone(archive), m),
+                    },
+                )),
+                Some(Listing::Empty) => out.push(input(source, InputKind::EmptyArchive)),
+                Some(Listing::Files(files)) => {
+                    let inner = Container {
+                        unpacked: inner.map(Arc::new),
+                        ..*self
+                    };
+                    inner.push_files(files, &source, depth + 1, out);
+                }
+            }
+        }
+    }
+
+    /// File `m`, unpacked, when its name says it is an archive and it is
+    /// not too deep: the files of an archive are not unpacked on the
+    /// chance (a solid archive's files cost the decoding of those before
+    /// them).
+    fn unpack(&self, m: &Member, depth: usize) -> Option<Unpacked> {
+        let index = *m.index.as_ref().ok()?;
+        (depth < MAX_NESTING && archive::is_archive_name(&m.name))
+            .then(|| Unpacked::member(self.archive(), index, self.max_bytes))
+            .flatten()
+    }
+}
+
 /// Expands files and directories (recursively) into a sorted list of inputs.
 /// A path that does not exist is still an input: it is reported as failed.
 pub fn discover(args: &[PathBuf]) -> Vec<Input> {
-    discover_except(args, None)
+    discover_except(args, None, pipeline::DEFAULT_MAX_FILE_BYTES)
 }
 
 /// Like [`discover`], leaving out the files a run writes into `out_dir`
 /// when that folder lies among the inputs (or is one): a rerun must not read
 /// the last run's CSVs as disclosures. A file named on the command line is
-/// an input wherever it lies.
-pub fn discover_except(args: &[PathBuf], out_dir: Option<&Path>) -> Vec<Input> {
+/// an input wherever it lies. An archive inside an archive over `max_bytes`
+/// is not unpacked (it fails as too large).
+pub fn discover_except(args: &[PathBuf], out_dir: Option<&Path>, max_bytes: u64) -> Vec<Input> {
     let mut walker = Walker {
         out: Vec::new(),
         walked: std::collections::HashSet::new(),
         out_dir: out_dir.and_then(|d| std::fs::canonicalize(d).ok()),
+        max_bytes,
     };
     for arg in args {
         if arg.is_dir() {
             walker.walk(arg);
         } else {
-            Input::of_file(arg.clone(), &mut walker.out);
+            Input::of_file(arg.clone(), max_bytes, &mut walker.out);
         }
     }
     let mut out = walker.out;
@@ -147,6 +285,8 @@ struct Walker {
     walked: std::collections::HashSet<PathBuf>,
     /// The run's output folder, canonical.
     out_dir: Option<PathBuf>,
+    /// Files of archives over this are not unpacked.
+    max_bytes: u64,
 }
 
 impl Walker {
@@ -177,7 +317,7 @@ impl Walker {
             if path.is_dir() {
                 self.walk(&path);
             } else {
-                Input::of_file(path, &mut self.out);
+                Input::of_file(path, self.max_bytes, &mut self.out);
             }
         }
     }
@@ -571,6 +711,103 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt")
     }
 
+    /// A zip (in memory) of `files` (name, contents).
+    fn zip_bytes(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in files {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn archives_inside_an_archive_are_unpacked_for_the_run_and_listed_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = std::fs::read(seed()).unwrap();
+        let inner = zip_bytes(&[("002.txt", &text)]);
+        // Six zips, each inside the next: four levels are opened.
+        let mut deep = inner.clone();
+        for level in 0..6 {
+            deep = zip_bytes(&[(&format!("l{level}.zip"), &deep)]);
+        }
+        let outer = zip_bytes(&[
+            ("a.txt", &text),
+            ("b/inner.ZIP", &inner),
+            ("c/empty.zip", &zip_bytes(&[])),
+            ("d/cut.zip", &inner[..inner.len() / 2]),
+            ("e/deep.zip", &deep),
+            // Named as no archive: a file, not unpacked.
+            ("f/inner.bin", &inner),
+        ]);
+        std::fs::write(dir.path().join("县.zip"), outer).unwrap();
+        let inputs = discover(&[dir.path().to_path_buf()]);
+        let shown: Vec<(String, &str)> = inputs
+            .iter()
+            .map(|i| {
+                let source = i.source.rsplit_once("县.zip/").unwrap().1.to_string();
+                let kind = match &i.kind {
+                    InputKind::File => "file",
+                    InputKind::Member(_) => "member",
+                    InputKind::NestedMember(..) => "nested",
+                    InputKind::EmptyArchive => "empty",
+                };
+                (source, kind)
+            })
+            .collect();
+        let expected = [
+            ("a.txt", "member"),
+            ("b/inner.ZIP/002.txt", "nested"),
+            ("c/empty.zip", "empty"),
+            ("d/cut.zip", "member"),
+            ("e/deep.zip/l5.zip/l4.zip/l3.zip", "nested"),
+            ("f/inner.bin", "member"),
+        ];
+        let expected: Vec<(String, &str)> =
+            expected.iter().map(|&(s, k)| (s.to_string(), k)).collect();
+        assert_eq!(shown, expected);
+        assert!(inputs.iter().all(|i| i.path == dir.path().join("县.zip")));
+        // The file in the zip in the zip reads as the file itself.
+        let (nested, _) = inputs[1].process(1 << 30);
+        let (alone, _) = pipeline::process_path(&seed(), "alone", 1 << 30);
+        assert_eq!(nested.status, Status::Ok);
+        assert_eq!(nested.document.doc_id, alone.document.doc_id);
+        assert_eq!(nested.line_items.len(), alone.line_items.len());
+        // The deepest zip is a file that fails, named.
+        let (deepest, _) = inputs[4].process(1 << 30);
+        assert!(
+            deepest
+                .document
+                .error
+                .contains("nested more than four deep"),
+            "{}",
+            deepest.document.error
+        );
+        // The unpacked archives are deleted with the inputs.
+        let unpacked: Vec<PathBuf> = inputs
+            .iter()
+            .filter_map(|i| match &i.kind {
+                InputKind::NestedMember(archive, _) => Some(archive.path().to_path_buf()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(unpacked.len(), 2);
+        assert!(unpacked.iter().all(|p| p.exists()));
+        drop(inputs);
+        assert!(unpacked.iter().all(|p| !p.exists()));
+        // Over the size limit, an archive inside is not unpacked: a member
+        // that fails as too large.
+        let small = discover_except(&[dir.path().to_path_buf()], None, 100);
+        assert!(matches!(small[1].kind, InputKind::Member(_)));
+        let (o, _) = small[1].process(100);
+        assert!(
+            o.document.error.contains("--max-file-mb"),
+            "{}",
+            o.document.error
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_gbk_file_name_is_reported_as_its_chinese_name() {
@@ -652,21 +889,25 @@ mod tests {
         let args = [dir.path().to_path_buf()];
         // Twice: the second run must not take the first run's CSVs as inputs.
         for _ in 0..2 {
-            let inputs = discover_except(&args, Some(&out));
+            let inputs = discover_except(&args, Some(&out), pipeline::DEFAULT_MAX_FILE_BYTES);
             assert_eq!(inputs.len(), 1);
             let summary = run(&inputs, &Options::csv(out.clone()), |_| {}).unwrap();
             assert_eq!((summary.ok, summary.failed), (1, 0));
         }
         // Named on the command line, a file there is an input.
         let named = [out.join("documents.csv")];
-        assert_eq!(discover_except(&named, Some(&out)).len(), 1);
+        assert_eq!(
+            discover_except(&named, Some(&out), pipeline::DEFAULT_MAX_FILE_BYTES).len(),
+            1
+        );
         // The output folder is the input folder (`extract . -o .`): its
         // disclosures are inputs, the run's own files are not.
         let same = tempfile::tempdir().unwrap();
         std::fs::copy(&seed, same.path().join("a.txt")).unwrap();
         let args = [same.path().to_path_buf()];
         for _ in 0..2 {
-            let inputs = discover_except(&args, Some(same.path()));
+            let inputs =
+                discover_except(&args, Some(same.path()), pipeline::DEFAULT_MAX_FILE_BYTES);
             let names: Vec<_> = inputs.iter().map(|i| i.path.clone()).collect();
             assert_eq!(names, [same.path().join("a.txt")]);
             run(&inputs, &Options::csv(same.path().to_path_buf()), |_| {}).unwrap();

@@ -86,11 +86,11 @@ const SIGNATURES: &[(&[u8], &str)] = &[
     (b"GIF89a", "a GIF image: a scan needs OCR"),
     (
         b"Rar!\x1A\x07",
-        "a RAR archive that cannot be listed (damaged, cut short or its names encrypted), or one inside an archive: unpack it",
+        "a RAR archive that cannot be listed (damaged, cut short or its names encrypted), or one in an archive not named .rar or nested more than four deep: unpack it",
     ),
     (
         b"7z\xBC\xAF\x27\x1C",
-        "a 7-Zip archive that cannot be listed (damaged, cut short or its names encrypted), or one inside an archive: unpack it",
+        "a 7-Zip archive that cannot be listed (damaged, cut short or its names encrypted), or one in an archive not named .7z or nested more than four deep: unpack it",
     ),
     (b"\x1F\x8B", "a gzip file: unpack it first"),
     (b"{\\rtf", "an RTF document, not a text dump or PDF: save it as PDF or text"),
@@ -119,7 +119,7 @@ pub fn other_format(bytes: &[u8]) -> Option<&'static str> {
         } else if names.iter().any(|n| *n == b"OFD.xml") {
             "an OFD document (.ofd): read by the OFD reader, not as text"
         } else {
-            "a zip archive that cannot be listed, or one inside an archive: unpack it"
+            "a zip archive that cannot be listed (damaged or cut short), or one in an archive not named .zip or nested more than four deep: unpack it"
         });
     }
     SIGNATURES
@@ -666,7 +666,7 @@ mod tests {
         let archive = zip(&[("password/2024年部门预算.pdf", &data)]);
         assert_eq!(
             named(&archive),
-            "a zip archive that cannot be listed, or one inside an archive: unpack it"
+            "a zip archive that cannot be listed (damaged or cut short), or one in an archive not named .zip or nested more than four deep: unpack it"
         );
         // A truncated zip: its first local header still names a member.
         let mut truncated = b"PK\x03\x04".to_vec();

@@ -166,7 +166,8 @@ fn main() -> ExitCode {
                     .build_global();
             }
             let paths = inputs;
-            let inputs = batch::discover_except(&paths, Some(&out));
+            let max_file_bytes = max_file_mb.saturating_mul(1 << 20);
+            let inputs = batch::discover_except(&paths, Some(&out), max_file_bytes);
             if inputs.is_empty() {
                 // Empty outputs are still written (with headers), but a typo
                 // in a folder name should not pass for an empty corpus.
@@ -189,7 +190,7 @@ fn main() -> ExitCode {
                 excel,
                 fail_fast,
                 progress: !quiet,
-                max_file_bytes: max_file_mb.saturating_mul(1 << 20),
+                max_file_bytes,
             };
             let result = batch::run(&inputs, &opts, |o| {
                 if o.status == Status::Failed {

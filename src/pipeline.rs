@@ -167,6 +167,19 @@ pub fn process_path(path: &Path, source: &str, max_bytes: u64) -> (Outcome, u64)
     (outcome, size)
 }
 
+/// Whether a file's name is that of a piece of a split archive
+/// (`预算.7z.001`, `.zip.002`, `.rar.003`, as 7-Zip splits): no piece
+/// reads alone.
+fn is_split_volume(source: &str) -> bool {
+    let Some((stem, number)) = source.rsplit_once('.') else {
+        return false;
+    };
+    let archive = stem
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ["7z", "zip", "rar"].contains(&ext.to_ascii_lowercase().as_str()));
+    archive && number.len() == 3 && number.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// An input that fails unread (no `doc_id`), with the reason.
 pub fn unread(source: &str, error: String) -> Outcome {
     failed(DocumentRecord::new(String::new(), source), error)
@@ -542,6 +555,10 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     }
     let layer = match text_layer(bytes, container) {
         Ok(layer) => layer,
+        Err(_) if is_split_volume(&record.source) => {
+            let error = "a piece of an archive split in pieces (.7z.001, .7z.002 …): join the pieces in order into one file (cat, or copy /b on Windows) and read that";
+            return failed(record, error.to_string());
+        }
         Err(e) => return failed(record, e.to_string()),
     };
     record.format = layer.format;
@@ -866,6 +883,36 @@ fn summarise(problems: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::amount::Amount;
+
+    #[test]
+    fn a_piece_of_a_split_archive_fails_saying_to_join_the_pieces() {
+        for name in ["预算.7z.001", "a/预算.ZIP.002", "x.rar.010"] {
+            assert!(is_split_volume(name), "{name}");
+        }
+        for name in [
+            "预算.001",
+            "预算.7z",
+            "预算.7z.01",
+            "预算.txt.001",
+            "7z.001",
+        ] {
+            assert!(!is_split_volume(name), "{name}");
+        }
+        // A middle piece: bytes of a compressed stream, no text.
+        let piece: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        let o = process_bytes(&piece, "县/预算.7z.002");
+        assert_eq!(o.status, Status::Failed);
+        assert!(o
+            .document
+            .error
+            .starts_with("a piece of an archive split in pieces"));
+        assert!(!process_bytes(&piece, "县/预算.bin")
+            .document
+            .error
+            .contains("piece"));
+    }
 
     #[test]
     fn a_file_in_an_archive_over_the_limit_fails_with_its_whole_files_doc_id() {

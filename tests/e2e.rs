@@ -6062,14 +6062,15 @@ fn the_files_of_a_zip_archive_are_read_as_documents_of_their_own() {
     // UTF-8 name, a Word document, an archive inside the archive, a folder
     // entry. Each file is a document named `ARCHIVE/NAME`, read exactly as
     // the file itself is; before, the whole archive failed ("a zip archive:
-    // unpack it first").
+    // unpack it first"). The archive inside is unpacked and its file read
+    // as `ARCHIVE/inner.zip/NAME` (before, it failed: "unpack it").
     let dir = tempfile::tempdir().unwrap();
     let seed = |name: &str| std::fs::read(root().join("samples").join(name)).unwrap();
     let docx = std::fs::read(root().join("tests/fixtures/docx/003_93f707ff5e41d323.docx")).unwrap();
     let opts = SimpleFileOptions::default();
     let mut inner = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    inner.start_file("002.txt", opts).unwrap();
-    inner.write_all(&seed("002_ef8a97d7800bc6c6.txt")).unwrap();
+    inner.start_file("000.txt", opts).unwrap();
+    inner.write_all(&seed("000_530d8417aadfcef1.txt")).unwrap();
     let inner = inner.finish().unwrap().into_inner();
     let archive = dir.path().join("县级部门预算.zip");
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -6108,22 +6109,23 @@ fn the_files_of_a_zip_archive_are_read_as_documents_of_their_own() {
         sources,
         [
             "broken.zip",
-            "县级部门预算.zip/inner.zip",
+            "县级部门预算.zip/inner.zip/000.txt",
             "县级部门预算.zip/决算/003.txt",
             "县级部门预算.zip/预算/002.txt",
             "县级部门预算.zip/预算/003.docx"
         ]
     );
-    for d in &docs[..2] {
+    for d in &docs[..1] {
         assert_eq!(d["status"], "failed");
         assert!(
-            d["error"].contains("zip archive that cannot be listed, or one inside an archive"),
+            d["error"].contains("zip archive that cannot be listed (damaged or cut short)"),
             "{}",
             d["error"]
         );
     }
     let items = run.line_items();
     for (at, file, format) in [
+        (1, "samples/000_530d8417aadfcef1.txt", "text"),
         (2, "samples/003_93f707ff5e41d323.txt", "text"),
         (3, "samples/002_ef8a97d7800bc6c6.txt", "text"),
         (4, "tests/fixtures/docx/003_93f707ff5e41d323.docx", "docx"),
@@ -6215,7 +6217,7 @@ fn the_files_of_a_rar_archive_are_read_as_documents_of_their_own() {
     }
     let failed = |source: &str, why: &str| (source.into(), "failed".into(), why.into());
     let encrypted = "encrypted in its archive: unpack it with its password";
-    let unlisted = "a RAR archive that cannot be listed (damaged, cut short or its names encrypted), or one inside an archive: unpack it";
+    let unlisted = "a RAR archive that cannot be listed (damaged, cut short or its names encrypted), or one in an archive not named .rar or nested more than four deep: unpack it";
     assert_eq!(
         outcomes_in(dir.path()),
         [
@@ -6225,6 +6227,50 @@ fn the_files_of_a_rar_archive_are_read_as_documents_of_their_own() {
             failed("encrypted_rar4.rar/a.txt", encrypted),
             failed("encrypted_rar4.rar/a.txt", encrypted),
         ]
+    );
+}
+
+#[test]
+fn the_files_of_archives_inside_an_archive_are_read_as_documents_of_their_own() {
+    use std::io::Write;
+    // A county's .zip of its departments' archives (a RAR, a 7z, a zip
+    // holding a 7z): each file inside is a document named
+    // `OUTER/INNER/NAME`, read exactly as the file itself is; before, each
+    // archive inside failed ("… or one inside an archive: unpack it").
+    let dir = tempfile::tempdir().unwrap();
+    let zip_of = |files: &[(&str, Vec<u8>)]| {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in files {
+            let opts = zip::write::SimpleFileOptions::default();
+            zip.start_file(*name, opts).unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    };
+    let fixture = |name: &str| std::fs::read(root().join("tests/fixtures").join(name)).unwrap();
+    let (s002, s003) = (
+        "samples/002_ef8a97d7800bc6c6.txt",
+        "samples/003_93f707ff5e41d323.txt",
+    );
+    let rar = dir.path().join("县.zip");
+    let rar_inside = [("部门/教育局.rar", fixture("rar/county_rar5_solid.rar"))];
+    std::fs::write(&rar, zip_of(&rar_inside)).unwrap();
+    assert_archive_reads_as_its_files(
+        &rar,
+        &[
+            ("部门/教育局.rar/决算/003.txt", s003),
+            ("部门/教育局.rar/预算/002.txt", s002),
+        ],
+    );
+    let sevenz = dir.path().join("市.zip");
+    let county = zip_of(&[("民政局.7z", fixture("7z/county_solid.7z"))]);
+    std::fs::write(&sevenz, zip_of(&[("县.zip", county)])).unwrap();
+    assert_archive_reads_as_its_files(
+        &sevenz,
+        &[
+            ("县.zip/民政局.7z/决算/003.txt", s003),
+            ("县.zip/民政局.7z/预算/002.txt", s002),
+        ],
     );
 }
 
@@ -6249,7 +6295,7 @@ fn the_files_of_a_7z_archive_are_read_as_documents_of_their_own() {
         std::fs::copy(fixture(name), dir.path().join(name)).unwrap();
     }
     let failed = |source: &str, why: &str| (source.into(), "failed".into(), why.into());
-    let unlisted = "a 7-Zip archive that cannot be listed (damaged, cut short or its names encrypted), or one inside an archive: unpack it";
+    let unlisted = "a 7-Zip archive that cannot be listed (damaged, cut short or its names encrypted), or one in an archive not named .7z or nested more than four deep: unpack it";
     assert_eq!(
         outcomes_in(dir.path()),
         [

@@ -36,7 +36,12 @@ fn open_archive(path: &Path) -> Result<(Archive, BufReader<File>), ArchiveError>
 /// sorted); `None` when it cannot be listed (damaged, cut short, or its
 /// names encrypted).
 pub(super) fn list(path: &Path) -> Option<Vec<Member>> {
-    let (archive, _) = open_archive(path).ok()?;
+    let (archive, _) = match open_archive(path) {
+        Ok(opened) => opened,
+        // 7-Zip's archive of nothing, which the crate does not open.
+        Err(_) if is_empty_archive(path) => return Some(Vec::new()),
+        Err(_) => return None,
+    };
     let members = archive
         .files
         .iter()
@@ -53,6 +58,23 @@ pub(super) fn list(path: &Path) -> Option<Vec<Member>> {
         })
         .collect();
     Some(members)
+}
+
+/// Whether the file at `path` is a 7z of nothing: its signature header
+/// alone (32 bytes), stating no header after it (offset, size and CRC 0,
+/// under their CRC).
+fn is_empty_archive(path: &Path) -> bool {
+    const NOTHING_AFTER: [u8; 24] = {
+        let mut tail = [0; 24];
+        // The CRC-32 of the 20 zero bytes that follow it.
+        [tail[0], tail[1], tail[2], tail[3]] = [0x8d, 0x9b, 0xd5, 0x0f];
+        tail
+    };
+    // A damaged archive is not read whole to tell.
+    std::fs::metadata(path).is_ok_and(|m| m.len() == 32)
+        && std::fs::read(path).is_ok_and(|bytes| {
+            bytes.len() == 32 && bytes.starts_with(MAGIC) && bytes[8..] == NOTHING_AFTER
+        })
 }
 
 /// Whether file `index`'s block is encrypted (AES): no password is tried.
@@ -226,6 +248,25 @@ mod tests {
     fn listed(name: &str) -> Vec<(String, Result<usize, Unreadable>)> {
         let members = list(&fixture(name)).unwrap();
         members.into_iter().map(|m| (m.name, m.index)).collect()
+    }
+
+    #[test]
+    fn an_archive_of_nothing_is_listed_empty_and_a_cut_one_is_not_listed() {
+        // 7-Zip's archive of no file: the signature header alone.
+        let mut nothing = MAGIC.to_vec();
+        nothing.extend_from_slice(&[0, 4, 0x8d, 0x9b, 0xd5, 0x0f]);
+        nothing.resize(32, 0);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nothing.7z");
+        std::fs::write(&path, &nothing).unwrap();
+        assert_eq!(list(&path), Some(Vec::new()));
+        // Its CRC wrong, or a real archive cut to 32 bytes: not listed.
+        nothing[8] ^= 1;
+        std::fs::write(&path, &nothing).unwrap();
+        assert_eq!(list(&path), None);
+        let whole = std::fs::read(fixture("county_solid.7z")).unwrap();
+        std::fs::write(&path, &whole[..32]).unwrap();
+        assert_eq!(list(&path), None);
     }
 
     #[test]
