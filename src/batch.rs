@@ -8,7 +8,6 @@
 
 use std::collections::hash_map::{Entry, HashMap};
 use std::io::IsTerminal;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,6 +22,7 @@ use crate::emit::wide::WideTables;
 use crate::emit::{self, CheckRecord, CsvSink, DocumentRecord, IssueRecord, LineItem};
 use crate::grammar::Grammar;
 use crate::pipeline::{self, Outcome, Status};
+use crate::unpack::{self, NotUnpacked, Unpacked, Unpacking};
 
 /// One input file and the name it is reported under. Inputs sort by
 /// path, then by the name reported (an archive's files, and those of the
@@ -51,6 +51,9 @@ pub enum InputKind {
     NestedMember(Arc<Unpacked>, Member),
     /// An archive that holds no file: it fails, saying so.
     EmptyArchive,
+    /// An archive inside an archive that could not be unpacked for a reason
+    /// of the run's (its disk): it fails, saying so.
+    NotUnpacked(String),
 }
 
 /// Archives inside archives are opened this many levels down (a zip in a
@@ -58,62 +61,11 @@ pub enum InputKind {
 /// fails, named.
 const MAX_NESTING: usize = 4;
 
-/// An archive's file that is an archive, unpacked to a temporary file that
-/// lives as long as an input read from it (deleted when the run drops its
-/// inputs).
-#[derive(Debug)]
-pub struct Unpacked(tempfile::TempPath);
-
-impl Unpacked {
-    /// File `index` of the archive at `archive`, unpacked; `None` when it
-    /// cannot be (it is then an input of its own, which fails naming why)
-    /// or is over `max_bytes` (it fails so).
-    fn member(archive: &Path, index: usize, max_bytes: u64) -> Option<Unpacked> {
-        let file = tempfile::Builder::new()
-            .prefix(".budget-harvest-")
-            .suffix(".unpacked")
-            .tempfile()
-            .ok()?;
-        let (file, path) = file.into_parts();
-        let sink = std::io::BufWriter::new(file);
-        let (mut sink, written) = archive::copy(archive, index, max_bytes, sink).ok()?;
-        sink.flush().ok()?;
-        (written <= max_bytes).then_some(Unpacked(path))
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-/// Two unpackings of one archive's file are one input (its outermost path
-/// and reported name decide the order): a file named twice on the command
-/// line is read once.
-impl PartialEq for Unpacked {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for Unpacked {}
-
-impl PartialOrd for Unpacked {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Unpacked {
-    fn cmp(&self, _: &Self) -> std::cmp::Ordering {
-        std::cmp::Ordering::Equal
-    }
-}
-
 impl Input {
     /// The file at `path`, or the files inside it when it is an archive
     /// (and inside the archives it holds); a file in an archive over
     /// `max_bytes` is not unpacked.
-    fn of_file(path: PathBuf, max_bytes: u64, out: &mut Vec<Input>) {
+    fn of_file(path: PathBuf, unpacking: &mut Unpacking, out: &mut Vec<Input>) {
         let source = source_name(&path);
         match archive::list(&path) {
             Listing::NotArchive => out.push(Input {
@@ -130,9 +82,8 @@ impl Input {
                 let outer = Container {
                     path: &path,
                     unpacked: None,
-                    max_bytes,
                 };
-                outer.push_files(members, &source, 1, out);
+                outer.push_files(members, &source, 1, unpacking, out);
             }
         }
     }
@@ -155,6 +106,7 @@ impl Input {
                 let why = "an archive that holds no file (folders at most)";
                 (pipeline::unread(&self.source, why.to_string()), 0)
             }
+            InputKind::NotUnpacked(why) => (pipeline::unread(&self.source, why.clone()), 0),
         }
     }
 }
@@ -166,7 +118,6 @@ struct Container<'a> {
     path: &'a Path,
     /// The archive listed, when it was unpacked from another.
     unpacked: Option<Arc<Unpacked>>,
-    max_bytes: u64,
 }
 
 impl Container<'_> {
@@ -178,7 +129,14 @@ impl Container<'_> {
     /// The inputs of the files of the archive reported as `source`,
     /// `depth` archives down: an archive among them is unpacked and its
     /// files listed in its place.
-    fn push_files(&self, files: Vec<Member>, source: &str, depth: usize, out: &mut Vec<Input>) {
+    fn push_files(
+        &self,
+        files: Vec<Member>,
+        source: &str,
+        depth: usize,
+        unpacking: &mut Unpacking,
+        out: &mut Vec<Input>,
+    ) {
         let input = |source: String, kind: InputKind| Input {
             path: self.path.to_path_buf(),
             source,
@@ -186,7 +144,13 @@ impl Container<'_> {
         };
         for m in files {
             let source = format!("{source}/{}", m.name);
-            let inner = self.unpack(&m, depth);
+            let inner = match self.unpack(&m, depth, unpacking) {
+                Ok(inner) => inner,
+                Err(why) => {
+                    out.push(input(source, InputKind::NotUnpacked(why.to_string())));
+                    continue;
+                }
+            };
             match inner.as_ref().map(|inner| archive::list(inner.path())) {
                 None | Some(Listing::NotArchive) => out.push(input(
                     source,
@@ -198,10 +162,10 @@ impl Container<'_> {
                 Some(Listing::Empty) => out.push(input(source, InputKind::EmptyArchive)),
                 Some(Listing::Files(files)) => {
                     let inner = Container {
+                        path: self.path,
                         unpacked: inner.map(Arc::new),
-                        ..*self
                     };
-                    inner.push_files(files, &source, depth + 1, out);
+                    inner.push_files(files, &source, depth + 1, unpacking, out);
                 }
             }
         }
@@ -211,11 +175,24 @@ impl Container<'_> {
     /// not too deep: the files of an archive are not unpacked on the
     /// chance (a solid archive's files cost the decoding of those before
     /// them).
-    fn unpack(&self, m: &Member, depth: usize) -> Option<Unpacked> {
-        let index = *m.index.as_ref().ok()?;
-        (depth < MAX_NESTING && archive::is_archive_name(&m.name))
-            .then(|| Unpacked::member(self.archive(), index, self.max_bytes))
-            .flatten()
+    fn unpack(
+        &self,
+        m: &Member,
+        depth: usize,
+        unpacking: &mut Unpacking,
+    ) -> Result<Option<Unpacked>, NotUnpacked> {
+        let Ok(index) = m.index else {
+            return Ok(None);
+        };
+        if depth >= MAX_NESTING || !archive::is_archive_name(&m.name) {
+            return Ok(None);
+        }
+        let mut places = self
+            .unpacked
+            .as_ref()
+            .map_or(Vec::new(), |u| u.places().to_vec());
+        places.push(m.place);
+        unpacking.member(self.archive(), index, places)
     }
 }
 
@@ -231,17 +208,20 @@ pub fn discover(args: &[PathBuf]) -> Vec<Input> {
 /// an input wherever it lies. An archive inside an archive over `max_bytes`
 /// is not unpacked (it fails as too large).
 pub fn discover_except(args: &[PathBuf], out_dir: Option<&Path>, max_bytes: u64) -> Vec<Input> {
+    if let Some(dir) = out_dir {
+        unpack::remove_left_over(dir);
+    }
     let mut walker = Walker {
         out: Vec::new(),
         walked: std::collections::HashSet::new(),
         out_dir: out_dir.and_then(|d| std::fs::canonicalize(d).ok()),
-        max_bytes,
+        unpacking: Unpacking::new(out_dir, max_bytes),
     };
     for arg in args {
         if arg.is_dir() {
             walker.walk(arg);
         } else {
-            Input::of_file(arg.clone(), max_bytes, &mut walker.out);
+            Input::of_file(arg.clone(), &mut walker.unpacking, &mut walker.out);
         }
     }
     let mut out = walker.out;
@@ -276,7 +256,10 @@ fn is_output_name(name: &str) -> bool {
     let record = name.rsplit_once('.').is_some_and(|(stem, ext)| {
         matches!(ext, "csv" | "parquet") && emit::RECORD_TABLES.iter().any(|(s, _)| *s == stem)
     });
-    record || name == "tables" || (name.starts_with('.') && name.ends_with(".partial"))
+    record
+        || name == "tables"
+        || (name.starts_with('.') && name.ends_with(".partial"))
+        || name.starts_with(unpack::FOLDER_PREFIX)
 }
 
 struct Walker {
@@ -285,8 +268,8 @@ struct Walker {
     walked: std::collections::HashSet<PathBuf>,
     /// The run's output folder, canonical.
     out_dir: Option<PathBuf>,
-    /// Files of archives over this are not unpacked.
-    max_bytes: u64,
+    /// Where archives inside archives are unpacked.
+    unpacking: Unpacking,
 }
 
 impl Walker {
@@ -317,7 +300,7 @@ impl Walker {
             if path.is_dir() {
                 self.walk(&path);
             } else {
-                Input::of_file(path, self.max_bytes, &mut self.out);
+                Input::of_file(path, &mut self.unpacking, &mut self.out);
             }
         }
     }
@@ -713,6 +696,7 @@ mod tests {
 
     /// A zip (in memory) of `files` (name, contents).
     fn zip_bytes(files: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for (name, bytes) in files {
             zip.start_file(*name, zip::write::SimpleFileOptions::default())
@@ -752,6 +736,7 @@ mod tests {
                     InputKind::Member(_) => "member",
                     InputKind::NestedMember(..) => "nested",
                     InputKind::EmptyArchive => "empty",
+                    InputKind::NotUnpacked(_) => "not unpacked",
                 };
                 (source, kind)
             })
@@ -796,6 +781,29 @@ mod tests {
         assert!(unpacked.iter().all(|p| p.exists()));
         drop(inputs);
         assert!(unpacked.iter().all(|p| !p.exists()));
+        // With an output folder, unpacked there (in one hidden folder, gone
+        // with the inputs); one a killed run left there is removed.
+        let out = dir.path().join("out");
+        let left = out.join(format!("{}-killed", unpack::FOLDER_PREFIX));
+        std::fs::create_dir_all(&left).unwrap();
+        std::fs::write(left.join("x.unpacked"), "x").unwrap();
+        let unpacking_folders = || {
+            std::fs::read_dir(&out)
+                .unwrap()
+                .flatten()
+                .filter(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(unpack::FOLDER_PREFIX)
+                })
+                .count()
+        };
+        let inputs = discover_except(&[dir.path().join("县.zip")], Some(&out), 1 << 30);
+        assert!(!left.exists());
+        assert_eq!(unpacking_folders(), 1);
+        assert_eq!(inputs.len(), 6);
+        drop(inputs);
+        assert_eq!(unpacking_folders(), 0);
         // Over the size limit, an archive inside is not unpacked: a member
         // that fails as too large.
         let small = discover_except(&[dir.path().to_path_buf()], None, 100);
@@ -805,6 +813,46 @@ mod tests {
             o.document.error.contains("--max-file-mb"),
             "{}",
             o.document.error
+        );
+    }
+
+    #[test]
+    fn two_archives_of_one_name_inside_an_archive_are_both_read() {
+        // A 7z listing 部门.zip twice (tests/7z/generate.sh): one holds 002,
+        // the other 003; both are inputs (once, one was dropped as a
+        // duplicate of the other).
+        let twins = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/7z/twin_zips.7z");
+        let inputs = discover(&[twins]);
+        let read: Vec<(String, String)> = inputs
+            .iter()
+            .map(|i| {
+                let (o, _) = i.process(1 << 30);
+                assert_eq!(o.status, Status::Ok, "{}", i.source);
+                let name = i.source.rsplit_once("twin_zips.7z/").unwrap().1;
+                (name.to_string(), o.document.doc_id)
+            })
+            .collect();
+        let id = |name: &str| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("samples")
+                .join(name);
+            pipeline::process_path(&path, name, 1 << 30)
+                .0
+                .document
+                .doc_id
+        };
+        assert_eq!(
+            read,
+            [
+                (
+                    "部门.zip/决算/003.txt".to_string(),
+                    id("003_93f707ff5e41d323.txt")
+                ),
+                (
+                    "部门.zip/预算/002.txt".to_string(),
+                    id("002_ef8a97d7800bc6c6.txt")
+                ),
+            ]
         );
     }
 

@@ -122,6 +122,9 @@ pub fn other_format(bytes: &[u8]) -> Option<&'static str> {
             "a zip archive that cannot be listed (damaged or cut short), or one in an archive not named .zip or nested more than four deep: unpack it"
         });
     }
+    if bytes.get(257..262) == Some(b"ustar") {
+        return Some("a tar archive: unpack it");
+    }
     SIGNATURES
         .iter()
         .find(|(magic, _)| bytes.starts_with(magic))

@@ -37,4 +37,5 @@ pub mod sheet;
 pub mod solve;
 #[cfg(test)]
 mod testing;
+pub mod unpack;
 pub mod word;

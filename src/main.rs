@@ -165,6 +165,9 @@ fn main() -> ExitCode {
                     .num_threads(n.max(1))
                     .build_global();
             }
+            // An interrupted run removes the archives it unpacked (the
+            // destructors that would have do not run); Ctrl-C's status.
+            let _ = ctrlc::set_handler(|| budget_harvest::unpack::remove_all_and_exit(130));
             let paths = inputs;
             let max_file_bytes = max_file_mb.saturating_mul(1 << 20);
             let inputs = batch::discover_except(&paths, Some(&out), max_file_bytes);

@@ -161,7 +161,7 @@ pub fn process_path(path: &Path, source: &str, max_bytes: u64) -> (Outcome, u64)
             let record = DocumentRecord::new(doc_id(&bytes), source);
             failed(record, too_large(n as u64, max_bytes))
         }
-        Ok(_) => process_bytes(&bytes, source),
+        Ok(_) => process_read(&bytes, source, max_bytes),
         Err(e) => unread(format!("cannot read file: {e}")),
     };
     (outcome, size)
@@ -208,7 +208,7 @@ pub fn process_member(path: &Path, index: usize, source: &str, max_bytes: u64) -
             let error = too_large(stated.max(bytes.len() as u64), max_bytes);
             (failed(record, error), bytes.len() as u64)
         }
-        Ok(Ok((bytes, _, _))) => (process_bytes(&bytes, source), bytes.len() as u64),
+        Ok(Ok((bytes, _, _))) => (process_read(&bytes, source, max_bytes), bytes.len() as u64),
         Ok(Err(e)) => (unread(source, e.to_string()), 0),
         Err(payload) => {
             let error = format!("internal error: {}", panic_message(payload.as_ref()));
@@ -240,6 +240,46 @@ fn too_large(size: u64, max_bytes: u64) -> String {
         shown(size),
         shown(max_bytes)
     )
+}
+
+/// The first bytes of a gzip stream.
+const GZIP_MAGIC: &[u8] = b"\x1F\x8B\x08";
+
+/// Processes the bytes read of an input, at most `max_bytes`: a gzip file
+/// (a dump compressed to be kept, `预算.txt.gz`, or a page saved as a server
+/// sent it) is the file it holds, unpacked (`doc_id` and all), as a file in
+/// an archive is.
+fn process_read(bytes: &[u8], source: &str, max_bytes: u64) -> Outcome {
+    if !bytes.starts_with(GZIP_MAGIC) {
+        return process_bytes(bytes, source);
+    }
+    let mut inner = Vec::new();
+    let unpacked = flate2::read::MultiGzDecoder::new(bytes)
+        .take(max_bytes.saturating_add(1))
+        .read_to_end(&mut inner);
+    match unpacked {
+        Ok(_) if inner.len() as u64 > max_bytes => {
+            let mut hasher = Sha256::new();
+            let whole = std::io::copy(
+                &mut flate2::read::MultiGzDecoder::new(bytes).take(MAX_MEMBER_HASHED + 1),
+                &mut hasher,
+            );
+            let (id, size) = match whole {
+                Ok(n) if n <= MAX_MEMBER_HASHED => (hex_prefix(&hasher.finalize()), n),
+                _ => (String::new(), inner.len() as u64),
+            };
+            let error = format!("gzip: its {}", too_large(size, max_bytes));
+            failed(DocumentRecord::new(id, source), error)
+        }
+        Ok(_) => process_bytes(&inner, source),
+        Err(e) => {
+            let record = DocumentRecord::new(doc_id(bytes), source);
+            failed(
+                record,
+                format!("a gzip file that cannot be unpacked (damaged or cut short): {e}"),
+            )
+        }
+    }
 }
 
 /// Processes the bytes of one input. A panic inside a stage is caught and
@@ -543,6 +583,12 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     if bytes.starts_with(b"BUDGET-HARVEST-TEST-PANIC") {
         panic!("test hook: parser panic");
     }
+    // A piece of a split archive is not read, though a piece of files
+    // stored uncompressed holds text: its rows would be a fragment's.
+    if is_split_volume(&record.source) {
+        let error = "a piece of an archive split in pieces (.7z.001, .7z.002 …): join the pieces in order into one file (cat, or copy /b on Windows) and read that";
+        return failed(record, error.to_string());
+    }
     // Kept on failure too: a user filtering on format sees every PDF (an
     // OLE2 file is named only once read: a workbook or a Word document).
     let container = Container::of(bytes);
@@ -555,10 +601,6 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     }
     let layer = match text_layer(bytes, container) {
         Ok(layer) => layer,
-        Err(_) if is_split_volume(&record.source) => {
-            let error = "a piece of an archive split in pieces (.7z.001, .7z.002 …): join the pieces in order into one file (cat, or copy /b on Windows) and read that";
-            return failed(record, error.to_string());
-        }
         Err(e) => return failed(record, e.to_string()),
     };
     record.format = layer.format;
@@ -885,6 +927,56 @@ mod tests {
     use crate::amount::Amount;
 
     #[test]
+    fn a_gzip_file_is_read_as_the_file_it_holds() {
+        use flate2::write::GzEncoder;
+        use std::io::Write;
+        let seed = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt"),
+        )
+        .unwrap();
+        let gzip = |bytes: &[u8]| {
+            let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
+            gz.write_all(bytes).unwrap();
+            gz.finish().unwrap()
+        };
+        let alone = process_bytes(&seed, "预算.txt");
+        assert_eq!(alone.status, Status::Ok);
+        // One stream, and two (a file compressed in two pieces, as `cat
+        // a.gz b.gz` makes): the file itself, same doc_id and cells.
+        let mut two = gzip(&seed[..1000]);
+        two.extend(gzip(&seed[1000..]));
+        for packed in [gzip(&seed), two] {
+            let o = process_read(&packed, "预算.txt.gz", 1 << 30);
+            assert_eq!(o.status, Status::Ok);
+            assert_eq!(o.document.doc_id, alone.document.doc_id);
+            assert_eq!(o.line_items.len(), alone.line_items.len());
+            assert_eq!(o.document.checks_failed, alone.document.checks_failed);
+        }
+        // Over the limit once unpacked: failed, with the file's doc_id.
+        let o = process_read(&gzip(&seed), "预算.txt.gz", 1000);
+        assert_eq!(o.status, Status::Failed);
+        assert_eq!(o.document.doc_id, alone.document.doc_id);
+        assert!(
+            o.document.error.starts_with("gzip: its file of"),
+            "{}",
+            o.document.error
+        );
+        // Cut short: failed, named.
+        let packed = gzip(&seed);
+        let o = process_read(&packed[..packed.len() / 2], "预算.txt.gz", 1 << 30);
+        assert!(o
+            .document
+            .error
+            .starts_with("a gzip file that cannot be unpacked"));
+        // A tar inside (`.tar.gz`): named.
+        let mut tar = vec![0u8; 1024];
+        tar[..7].copy_from_slice(b"002.txt");
+        tar[257..263].copy_from_slice(b"ustar\0");
+        let o = process_read(&gzip(&tar), "预算.tar.gz", 1 << 30);
+        assert_eq!(o.document.error, "a tar archive: unpack it");
+    }
+
+    #[test]
     fn a_piece_of_a_split_archive_fails_saying_to_join_the_pieces() {
         for name in ["预算.7z.001", "a/预算.ZIP.002", "x.rar.010"] {
             assert!(is_split_volume(name), "{name}");
@@ -908,6 +1000,14 @@ mod tests {
             .document
             .error
             .starts_with("a piece of an archive split in pieces"));
+        // A piece of text files stored uncompressed: not read either.
+        let stored = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt"),
+        )
+        .unwrap();
+        let o = process_bytes(&stored, "县/预算.zip.003");
+        assert_eq!(o.status, Status::Failed);
+        assert!(o.line_items.is_empty());
         assert!(!process_bytes(&piece, "县/预算.bin")
             .document
             .error

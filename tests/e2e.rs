@@ -6230,6 +6230,110 @@ fn the_files_of_a_rar_archive_are_read_as_documents_of_their_own() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_removes_the_archives_it_unpacked() {
+    use std::io::Write;
+    // A zip of 300 zips, each holding a sample: the run unpacks them into a
+    // hidden folder in the output folder, which Ctrl-C (SIGINT) removes.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read(root().join("samples/002_ef8a97d7800bc6c6.txt")).unwrap();
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut outer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for n in 0..300 {
+        let mut inner = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        inner.start_file("预算.txt", opts).unwrap();
+        inner.write_all(&text).unwrap();
+        writeln!(inner, "{n}").unwrap();
+        outer.start_file(format!("{n:03}.zip"), opts).unwrap();
+        outer
+            .write_all(&inner.finish().unwrap().into_inner())
+            .unwrap();
+    }
+    let archive = dir.path().join("县.zip");
+    std::fs::write(&archive, outer.finish().unwrap().into_inner()).unwrap();
+    let out = dir.path().join("out");
+    let mut run = Command::new(BIN)
+        .arg("extract")
+        .arg(&archive)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let unpacking = || {
+        std::fs::read_dir(&out).ok().and_then(|entries| {
+            entries
+                .flatten()
+                .find(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(".budget-harvest-unpacked")
+                })
+                .map(|e| e.path())
+        })
+    };
+    let started = std::time::Instant::now();
+    let folder = loop {
+        if let Some(folder) = unpacking() {
+            break folder;
+        }
+        assert!(
+            run.try_wait().unwrap().is_none(),
+            "the run ended before it could be interrupted"
+        );
+        assert!(started.elapsed().as_secs() < 60);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let sent = Command::new("kill")
+        .args(["-INT", &run.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = run.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(!folder.exists(), "{}", folder.display());
+}
+
+#[test]
+fn a_gzip_file_is_read_as_the_file_it_holds() {
+    use std::io::Write;
+    // A dump kept compressed (`预算.txt.gz`), alone and inside a zip: the
+    // file itself (same doc_id, statuses and cells); before, it failed ("a
+    // gzip file: unpack it first").
+    let dir = tempfile::tempdir().unwrap();
+    let file = "samples/003_93f707ff5e41d323.txt";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&std::fs::read(root().join(file)).unwrap())
+        .unwrap();
+    let packed = gz.finish().unwrap();
+    let alone = dir.path().join("预算.txt.gz");
+    std::fs::write(&alone, &packed).unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("县/预算.txt.gz", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(&packed).unwrap();
+    let archive = dir.path().join("县.zip");
+    std::fs::write(&archive, zip.finish().unwrap().into_inner()).unwrap();
+    let expected = extract(&[&root().join(file)]);
+    for (path, source) in [
+        (&alone, alone.display().to_string()),
+        (&archive, format!("{}/县/预算.txt.gz", archive.display())),
+    ] {
+        let run = extract(&[path]);
+        let (d, e) = (&run.documents()[0], &expected.documents()[0]);
+        assert_eq!(d["source"], source);
+        assert_eq!(d["doc_id"], e["doc_id"]);
+        assert_same_document(d, e, file);
+        assert!(run.line_items().len() > 200);
+        assert_eq!(
+            cells_without_line(&run.line_items()),
+            cells_without_line(&expected.line_items())
+        );
+    }
+}
+
 #[test]
 fn the_files_of_archives_inside_an_archive_are_read_as_documents_of_their_own() {
     use std::io::Write;

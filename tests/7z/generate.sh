@@ -10,6 +10,9 @@
 # - county_lzma_blocks.7z: LZMA, not solid (a block a file).
 # - encrypted.7z: a password (names readable, contents not).
 # - encrypted_names.7z: a password with the names encrypted too (-mhe).
+# - twin_zips.7z: two zips of one name, 部门.zip (7-Zip lists a name
+#   twice when told to rename one file to another's name): one holds
+#   002.txt, the other 003.txt.
 # File times are fixed so a second run writes the same bytes (bar the
 # encrypted ones' random salts). Output is ours (the seeds), not third-party.
 set -euo pipefail
@@ -28,4 +31,9 @@ cd "$work"
 7zz a -bso0 -ms=off -m0=lzma "$out/county_lzma_blocks.7z" 预算/002.txt 决算/003.txt
 7zz a -bso0 -psecret "$out/encrypted.7z" a.txt
 7zz a -bso0 -psecret -mhe=on "$out/encrypted_names.7z" a.txt
+7zz a -bso0 -tzip "$work/one.zip" 预算/002.txt
+7zz a -bso0 -tzip "$work/two.zip" 决算/003.txt
+touch -d '2023-11-14 00:00:00' "$work/one.zip" "$work/two.zip"
+7zz a -bso0 "$out/twin_zips.7z" one.zip two.zip
+7zz rn -bso0 "$out/twin_zips.7z" one.zip 部门.zip two.zip 部门.zip
 ls -l "$out"
