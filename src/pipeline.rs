@@ -167,17 +167,25 @@ pub fn process_path(path: &Path, source: &str, max_bytes: u64) -> (Outcome, u64)
     (outcome, size)
 }
 
-/// Whether a file's name is that of a piece of a split archive
-/// (`预算.7z.001`, `.zip.002`, `.rar.003`, as 7-Zip splits): no piece
-/// reads alone.
-fn is_split_volume(source: &str) -> bool {
-    let Some((stem, number)) = source.rsplit_once('.') else {
-        return false;
-    };
+/// What to do with a piece of a split archive, told by its name: 7-Zip's
+/// pieces (`预算.7z.001`, `.zip.002`, `.rar.003`) join by concatenation;
+/// a split zip's (`.z01`) and an old RAR set's (`.r00`) by their
+/// archiver. No piece reads alone. `None`: no piece.
+fn split_piece(source: &str) -> Option<&'static str> {
+    let (stem, ext) = source.rsplit_once('.')?;
+    let ext = ext.to_ascii_lowercase();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let archive = stem
         .rsplit_once('.')
-        .is_some_and(|(_, ext)| ["7z", "zip", "rar"].contains(&ext.to_ascii_lowercase().as_str()));
-    archive && number.len() == 3 && number.bytes().all(|b| b.is_ascii_digit())
+        .is_some_and(|(_, e)| ["7z", "zip", "rar"].contains(&e.to_ascii_lowercase().as_str()));
+    if archive && ext.len() == 3 && digits(&ext) {
+        Some("a piece of an archive split in pieces (.7z.001, .7z.002 …): join the pieces in order into one file (cat, or copy /b on Windows) and read that")
+    } else if ext.len() == 3 && (ext.starts_with('z') || ext.starts_with('r')) && digits(&ext[1..])
+    {
+        Some("a piece of a split zip or RAR set (.z01, .r00 …): unpack the set with its archiver (7-Zip or WinRAR opening its .zip or .rar) and read its files")
+    } else {
+        None
+    }
 }
 
 /// An input that fails unread (no `doc_id`), with the reason.
@@ -585,8 +593,7 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     }
     // A piece of a split archive is not read, though a piece of files
     // stored uncompressed holds text: its rows would be a fragment's.
-    if is_split_volume(&record.source) {
-        let error = "a piece of an archive split in pieces (.7z.001, .7z.002 …): join the pieces in order into one file (cat, or copy /b on Windows) and read that";
+    if let Some(error) = split_piece(&record.source) {
         return failed(record, error.to_string());
     }
     // Kept on failure too: a user filtering on format sees every PDF (an
@@ -979,7 +986,13 @@ mod tests {
     #[test]
     fn a_piece_of_a_split_archive_fails_saying_to_join_the_pieces() {
         for name in ["预算.7z.001", "a/预算.ZIP.002", "x.rar.010"] {
-            assert!(is_split_volume(name), "{name}");
+            assert!(split_piece(name).unwrap().contains("cat"), "{name}");
+        }
+        for name in ["预算.z01", "预算.Z12", "预算.r00"] {
+            assert!(
+                split_piece(name).unwrap().contains("its archiver"),
+                "{name}"
+            );
         }
         for name in [
             "预算.001",
@@ -987,8 +1000,12 @@ mod tests {
             "预算.7z.01",
             "预算.txt.001",
             "7z.001",
+            "预算.zip",
+            "预算.rar",
+            "预算.r1",
+            "预算.zip/001",
         ] {
-            assert!(!is_split_volume(name), "{name}");
+            assert_eq!(split_piece(name), None, "{name}");
         }
         // A middle piece: bytes of a compressed stream, no text.
         let piece: Vec<u8> = (0..4096u32)
