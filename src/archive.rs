@@ -249,6 +249,18 @@ fn crate_members(zip: &mut ZipArchive<BufReader<File>>) -> Vec<Member> {
         .collect()
 }
 
+/// Whether `bytes` are an archive of files (a zip that is an office or
+/// OFD document is not).
+pub fn is_archive(bytes: &[u8]) -> bool {
+    match Format::of_magic(bytes) {
+        Some(Format::Zip) => !crate::decode::zip_member_names(bytes)
+            .iter()
+            .any(|name| std::str::from_utf8(name).is_ok_and(is_document_part)),
+        Some(_) => true,
+        None => false,
+    }
+}
+
 /// Whether a file in an archive is, by its name, an archive: unpacked and
 /// listed in its place.
 pub fn is_archive_name(name: &str) -> bool {

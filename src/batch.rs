@@ -199,35 +199,73 @@ impl Container<'_> {
 /// Expands files and directories (recursively) into a sorted list of inputs.
 /// A path that does not exist is still an input: it is reported as failed.
 pub fn discover(args: &[PathBuf]) -> Vec<Input> {
-    discover_except(args, None, pipeline::DEFAULT_MAX_FILE_BYTES)
+    discover_with(
+        args,
+        &Discovery {
+            out_dir: None,
+            max_bytes: pipeline::DEFAULT_MAX_FILE_BYTES,
+            progress: false,
+        },
+    )
 }
 
-/// Like [`discover`], leaving out the files a run writes into `out_dir`
-/// when that folder lies among the inputs (or is one): a rerun must not read
-/// the last run's CSVs as disclosures. A file named on the command line is
-/// an input wherever it lies. An archive inside an archive over `max_bytes`
-/// is not unpacked (it fails as too large).
-pub fn discover_except(args: &[PathBuf], out_dir: Option<&Path>, max_bytes: u64) -> Vec<Input> {
-    if let Some(dir) = out_dir {
+/// How a run finds its inputs.
+pub struct Discovery<'a> {
+    /// The run's output folder: the files a run writes there are not
+    /// inputs when that folder lies among them (or is one), and archives
+    /// inside archives are unpacked there.
+    pub out_dir: Option<&'a Path>,
+    /// An archive inside an archive over this is not unpacked (it fails as
+    /// too large).
+    pub max_bytes: u64,
+    /// A spinner on stderr (when it is a terminal) while inputs are found:
+    /// a folder of tens of thousands of files, or archives unpacked, take
+    /// a while before the progress bar can count them.
+    pub progress: bool,
+}
+
+/// Like [`discover`], as `how` says: a rerun must not read the last run's
+/// CSVs as disclosures. A file named on the command line is an input
+/// wherever it lies.
+pub fn discover_with(args: &[PathBuf], how: &Discovery) -> Vec<Input> {
+    if let Some(dir) = how.out_dir {
         unpack::remove_left_over(dir);
     }
     let mut walker = Walker {
         out: Vec::new(),
         walked: std::collections::HashSet::new(),
-        out_dir: out_dir.and_then(|d| std::fs::canonicalize(d).ok()),
-        unpacking: Unpacking::new(out_dir, max_bytes),
+        out_dir: how.out_dir.and_then(|d| std::fs::canonicalize(d).ok()),
+        unpacking: Unpacking::new(how.out_dir, how.max_bytes),
+        spinner: spinner(how.progress),
     };
     for arg in args {
         if arg.is_dir() {
             walker.walk(arg);
         } else {
-            Input::of_file(arg.clone(), &mut walker.unpacking, &mut walker.out);
+            walker.add(arg.clone());
         }
     }
+    walker.spinner.finish_and_clear();
     let mut out = walker.out;
     out.sort();
     out.dedup();
     out
+}
+
+/// The spinner shown while inputs are found (hidden unless `show` and
+/// stderr is a terminal).
+fn spinner(show: bool) -> ProgressBar {
+    if !show || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} finding inputs: {pos} files · {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    // Drawn on a timer: an archive unpacked for a minute still shows life.
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    spinner
 }
 
 /// The name a file is reported under. A name that is not UTF-8 is, as a
@@ -256,10 +294,7 @@ fn is_output_name(name: &str) -> bool {
     let record = name.rsplit_once('.').is_some_and(|(stem, ext)| {
         matches!(ext, "csv" | "parquet") && emit::RECORD_TABLES.iter().any(|(s, _)| *s == stem)
     });
-    record
-        || name == "tables"
-        || (name.starts_with('.') && name.ends_with(".partial"))
-        || name.starts_with(unpack::FOLDER_PREFIX)
+    record || name == "tables" || (name.starts_with('.') && name.ends_with(".partial"))
 }
 
 struct Walker {
@@ -270,9 +305,17 @@ struct Walker {
     out_dir: Option<PathBuf>,
     /// Where archives inside archives are unpacked.
     unpacking: Unpacking,
+    spinner: ProgressBar,
 }
 
 impl Walker {
+    /// The file at `path`, or the files inside it.
+    fn add(&mut self, path: PathBuf) {
+        self.spinner.set_message(source_name(&path));
+        Input::of_file(path, &mut self.unpacking, &mut self.out);
+        self.spinner.set_position(self.out.len() as u64);
+    }
+
     /// Symbolic links are followed; a directory reached again (a link to a
     /// parent, or two links to one folder) is walked once, so no file is
     /// listed twice through a loop.
@@ -293,14 +336,19 @@ impl Walker {
             return;
         };
         for entry in entries.flatten() {
-            if in_out_dir && is_output_name(&entry.file_name().to_string_lossy()) {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            // A run's unpacking folder, wherever it lies (made in the output
+            // folder as the walk goes on, or left by a killed run): never
+            // inputs.
+            if name.starts_with(unpack::FOLDER_PREFIX) || (in_out_dir && is_output_name(&name)) {
                 continue;
             }
             let path = entry.path();
             if path.is_dir() {
                 self.walk(&path);
             } else {
-                Input::of_file(path, &mut self.unpacking, &mut self.out);
+                self.add(path);
             }
         }
     }
@@ -617,10 +665,17 @@ fn progress_bar(total: usize, show: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} files · {per_sec} · ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    // A rate in whole files a second (indicatif's own shows four decimals).
+    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} files · {rate} · ETA {eta}")
+        .map(|style| {
+            style.with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} files/s", state.per_sec());
+                },
+            )
+        });
+    bar.set_style(style.unwrap_or_else(|_| ProgressStyle::default_bar()));
     bar
 }
 
@@ -688,6 +743,16 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Inputs found for a run into `out_dir`, archives inside archives up
+    /// to `max_bytes` unpacked.
+    fn found_in(out_dir: Option<&Path>, max_bytes: u64) -> Discovery<'_> {
+        Discovery {
+            out_dir,
+            max_bytes,
+            progress: false,
+        }
+    }
 
     /// A text sample every test here can read.
     fn seed() -> PathBuf {
@@ -798,15 +863,25 @@ mod tests {
                 })
                 .count()
         };
-        let inputs = discover_except(&[dir.path().join("县.zip")], Some(&out), 1 << 30);
+        let inputs = discover_with(&[dir.path().join("县.zip")], &found_in(Some(&out), 1 << 30));
         assert!(!left.exists());
         assert_eq!(unpacking_folders(), 1);
         assert_eq!(inputs.len(), 6);
+        // A walk that reaches an unpacking folder (the output folder among
+        // the inputs, made as the walk goes on, or one a killed run left
+        // elsewhere) takes nothing from it.
+        let among = discover_with(&[dir.path().to_path_buf()], &found_in(None, 1 << 30));
+        assert_eq!(
+            among.len(),
+            6,
+            "{:?}",
+            among.iter().map(|i| &i.source).collect::<Vec<_>>()
+        );
         drop(inputs);
         assert_eq!(unpacking_folders(), 0);
         // Over the size limit, an archive inside is not unpacked: a member
         // that fails as too large.
-        let small = discover_except(&[dir.path().to_path_buf()], None, 100);
+        let small = discover_with(&[dir.path().to_path_buf()], &found_in(None, 100));
         assert!(matches!(small[1].kind, InputKind::Member(_)));
         let (o, _) = small[1].process(100);
         assert!(
@@ -937,7 +1012,10 @@ mod tests {
         let args = [dir.path().to_path_buf()];
         // Twice: the second run must not take the first run's CSVs as inputs.
         for _ in 0..2 {
-            let inputs = discover_except(&args, Some(&out), pipeline::DEFAULT_MAX_FILE_BYTES);
+            let inputs = discover_with(
+                &args,
+                &found_in(Some(&out), pipeline::DEFAULT_MAX_FILE_BYTES),
+            );
             assert_eq!(inputs.len(), 1);
             let summary = run(&inputs, &Options::csv(out.clone()), |_| {}).unwrap();
             assert_eq!((summary.ok, summary.failed), (1, 0));
@@ -945,7 +1023,11 @@ mod tests {
         // Named on the command line, a file there is an input.
         let named = [out.join("documents.csv")];
         assert_eq!(
-            discover_except(&named, Some(&out), pipeline::DEFAULT_MAX_FILE_BYTES).len(),
+            discover_with(
+                &named,
+                &found_in(Some(&out), pipeline::DEFAULT_MAX_FILE_BYTES)
+            )
+            .len(),
             1
         );
         // The output folder is the input folder (`extract . -o .`): its
@@ -954,8 +1036,10 @@ mod tests {
         std::fs::copy(&seed, same.path().join("a.txt")).unwrap();
         let args = [same.path().to_path_buf()];
         for _ in 0..2 {
-            let inputs =
-                discover_except(&args, Some(same.path()), pipeline::DEFAULT_MAX_FILE_BYTES);
+            let inputs = discover_with(
+                &args,
+                &found_in(Some(same.path()), pipeline::DEFAULT_MAX_FILE_BYTES),
+            );
             let names: Vec<_> = inputs.iter().map(|i| i.path.clone()).collect();
             assert_eq!(names, [same.path().join("a.txt")]);
             run(&inputs, &Options::csv(same.path().to_path_buf()), |_| {}).unwrap();

@@ -23,6 +23,7 @@ pub mod decode;
 pub mod doc;
 pub mod emit;
 pub mod grammar;
+pub mod gzip;
 pub mod html;
 pub mod layout;
 pub mod markup;

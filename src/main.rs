@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use budget_harvest::batch::{self, Formats, Options};
+use budget_harvest::batch::{self, Discovery, Formats, Options};
 use budget_harvest::grammar::Grammar;
 use budget_harvest::pipeline::Status;
 
@@ -170,7 +170,12 @@ fn main() -> ExitCode {
             let _ = ctrlc::set_handler(|| budget_harvest::unpack::remove_all_and_exit(130));
             let paths = inputs;
             let max_file_bytes = max_file_mb.saturating_mul(1 << 20);
-            let inputs = batch::discover_except(&paths, Some(&out), max_file_bytes);
+            let how = Discovery {
+                out_dir: Some(&out),
+                max_bytes: max_file_bytes,
+                progress: !quiet,
+            };
+            let inputs = batch::discover_with(&paths, &how);
             if inputs.is_empty() {
                 // Empty outputs are still written (with headers), but a typo
                 // in a folder name should not pass for an empty corpus.

@@ -15,6 +15,7 @@ use crate::check::{self, Outcome as CheckOutcome};
 use crate::decode::{self, Damage, DecodeError};
 use crate::emit::{CheckRecord, DocumentRecord, IssueRecord, LineItem, Shared};
 use crate::grammar::Grammar;
+use crate::gzip;
 use crate::layout::{self, Item};
 use crate::model::{CellStatus, Document, Provenance, Table};
 use crate::pdf::PdfError;
@@ -179,7 +180,7 @@ fn split_piece(source: &str) -> Option<&'static str> {
         .rsplit_once('.')
         .is_some_and(|(_, e)| ["7z", "zip", "rar"].contains(&e.to_ascii_lowercase().as_str()));
     if archive && ext.len() == 3 && digits(&ext) {
-        Some("a piece of an archive split in pieces (.7z.001, .7z.002 …): join the pieces in order into one file (cat, or copy /b on Windows) and read that")
+        Some("a piece of an archive split in pieces (.7z.001, .zip.002 …): join the pieces in order into one file (cat, or copy /b on Windows) and read that")
     } else if ext.len() == 3 && (ext.starts_with('z') || ext.starts_with('r')) && digits(&ext[1..])
     {
         Some("a piece of a split zip or RAR set (.z01, .r00 …): unpack the set with its archiver (7-Zip or WinRAR opening its .zip or .rar) and read its files")
@@ -250,44 +251,51 @@ fn too_large(size: u64, max_bytes: u64) -> String {
     )
 }
 
-/// The first bytes of a gzip stream.
-const GZIP_MAGIC: &[u8] = b"\x1F\x8B\x08";
-
 /// Processes the bytes read of an input, at most `max_bytes`: a gzip file
-/// (a dump compressed to be kept, `预算.txt.gz`, or a page saved as a server
-/// sent it) is the file it holds, unpacked (`doc_id` and all), as a file in
-/// an archive is.
+/// (see [`gzip`]) is the file it holds, unpacked (`doc_id` and all), as a
+/// file in an archive is.
 fn process_read(bytes: &[u8], source: &str, max_bytes: u64) -> Outcome {
-    if !bytes.starts_with(GZIP_MAGIC) {
+    if !gzip::is_gzip(bytes) {
         return process_bytes(bytes, source);
     }
-    let mut inner = Vec::new();
-    let unpacked = flate2::read::MultiGzDecoder::new(bytes)
-        .take(max_bytes.saturating_add(1))
-        .read_to_end(&mut inner);
-    match unpacked {
-        Ok(_) if inner.len() as u64 > max_bytes => {
-            let mut hasher = Sha256::new();
-            let whole = std::io::copy(
-                &mut flate2::read::MultiGzDecoder::new(bytes).take(MAX_MEMBER_HASHED + 1),
-                &mut hasher,
-            );
-            let (id, size) = match whole {
-                Ok(n) if n <= MAX_MEMBER_HASHED => (hex_prefix(&hasher.finalize()), n),
-                _ => (String::new(), inner.len() as u64),
-            };
+    let damaged = |e: std::io::Error| {
+        let record = DocumentRecord::new(doc_id(bytes), source);
+        let error = format!("a gzip file that cannot be unpacked (damaged or cut short): {e}");
+        failed(record, error)
+    };
+    // Its size first (and its doc_id, should it be too large), then the
+    // file: memory holds the file, never more (a gzip of 5 GB of zeros is
+    // 5 MB).
+    let mut hasher = Sha256::new();
+    let size = match gzip::copy(bytes, MAX_MEMBER_HASHED, &mut hasher) {
+        Ok(size) => size,
+        Err(e) => return damaged(e),
+    };
+    if size > max_bytes {
+        let (id, error) = if size <= MAX_MEMBER_HASHED {
             let error = format!("gzip: its {}", too_large(size, max_bytes));
-            failed(DocumentRecord::new(id, source), error)
-        }
-        Ok(_) => process_bytes(&inner, source),
-        Err(e) => {
-            let record = DocumentRecord::new(doc_id(bytes), source);
-            failed(
-                record,
-                format!("a gzip file that cannot be unpacked (damaged or cut short): {e}"),
-            )
-        }
+            (hex_prefix(&hasher.finalize()), error)
+        } else {
+            let more = MAX_MEMBER_HASHED >> 30;
+            let error = format!(
+                "gzip: its file of more than {more} GB exceeds the --max-file-mb limit: not read"
+            );
+            (String::new(), error)
+        };
+        return failed(DocumentRecord::new(id, source), error);
     }
+    let mut inner = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    if let Err(e) = gzip::copy(bytes, max_bytes, &mut inner) {
+        return damaged(e);
+    }
+    if archive::is_archive(&inner) {
+        let error = "a gzip file holding an archive (.zip.gz, .7z.gz …): unpack it (gunzip) and read the archive";
+        return failed(
+            DocumentRecord::new(doc_id(&inner), source),
+            error.to_string(),
+        );
+    }
+    process_bytes(&inner, source)
 }
 
 /// Processes the bytes of one input. A panic inside a stage is caught and
@@ -981,6 +989,17 @@ mod tests {
         tar[257..263].copy_from_slice(b"ustar\0");
         let o = process_read(&gzip(&tar), "预算.tar.gz", 1 << 30);
         assert_eq!(o.document.error, "a tar archive: unpack it");
+        // An archive inside (`.zip.gz`): named, not taken for a damaged one.
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file("002.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&seed).unwrap();
+        let zip = zip.finish().unwrap().into_inner();
+        let o = process_read(&gzip(&zip), "预算.zip.gz", 1 << 30);
+        assert!(o
+            .document
+            .error
+            .starts_with("a gzip file holding an archive"));
     }
 
     #[test]

@@ -28,8 +28,7 @@ pub const FOLDER_PREFIX: &str = ".budget-harvest-unpacked";
 pub const MAX_TOTAL_BYTES: u64 = 8 << 30;
 
 /// The unpacking folders of this process, for [`remove_all_and_exit`];
-/// held while a file is unpacked, so none is written after they are
-/// removed.
+/// held while a file is made in one, so none is made as they are removed.
 static FOLDERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 fn folders() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
@@ -40,7 +39,8 @@ fn folders() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 
 /// Removes every unpacking folder of this process and exits with `code`
 /// (an interrupted run: the destructors that would remove them do not
-/// run). No file is unpacked after.
+/// run). A copy under way writes on into its file, unlinked, until the
+/// exit.
 pub fn remove_all_and_exit(code: i32) -> ! {
     let folders = folders();
     for folder in folders.iter() {
@@ -180,17 +180,19 @@ impl Unpacking {
             return Err(NotUnpacked::TotalTooLarge);
         }
         let folder = self.folder()?;
-        // Not while an interrupted run removes the folder.
-        let _unpacking = folders();
         let write_error = |e: std::io::Error| NotUnpacked::Write {
             folder: folder.dir.path().display().to_string(),
             error: e.to_string(),
         };
-        let (file, path) = tempfile::Builder::new()
-            .suffix(".unpacked")
-            .tempfile_in(folder.dir.path())
-            .map_err(write_error)?
-            .into_parts();
+        // Not while an interrupted run removes the folder (which a file made
+        // meanwhile would keep); the copy after is not waited for.
+        let made = {
+            let _removing = folders();
+            tempfile::Builder::new()
+                .suffix(".unpacked")
+                .tempfile_in(folder.dir.path())
+        };
+        let (file, path) = made.map_err(write_error)?.into_parts();
         // The disk's errors told from the archive's.
         let failed = Rc::new(RefCell::new(None));
         let sink = Noting {
@@ -228,6 +230,8 @@ impl Unpacking {
             return Ok(Arc::clone(folder));
         }
         let parent = self.parent.clone().unwrap_or_else(std::env::temp_dir);
+        // Made and noted at once: an interrupted run removes it.
+        let mut folders = folders();
         let dir = std::fs::create_dir_all(&parent)
             .and_then(|()| {
                 tempfile::Builder::new()
@@ -238,7 +242,8 @@ impl Unpacking {
                 folder: parent.display().to_string(),
                 error: e.to_string(),
             })?;
-        folders().push(dir.path().to_path_buf());
+        folders.push(dir.path().to_path_buf());
+        drop(folders);
         let folder = Arc::new(Folder { dir });
         self.folder = Some(Arc::clone(&folder));
         Ok(folder)
