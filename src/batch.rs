@@ -311,7 +311,9 @@ struct Walker {
 impl Walker {
     /// The file at `path`, or the files inside it.
     fn add(&mut self, path: PathBuf) {
-        self.spinner.set_message(source_name(&path));
+        if !self.spinner.is_hidden() {
+            self.spinner.set_message(source_name(&path));
+        }
         Input::of_file(path, &mut self.unpacking, &mut self.out);
         self.spinner.set_position(self.out.len() as u64);
     }

@@ -7,8 +7,9 @@
 //! in the system's temporary folder. Each unpacked file is deleted when the
 //! last input read from it is dropped, the folder when the run ends; an
 //! interrupted run removes it on its way out ([`remove_all_and_exit`],
-//! called on Ctrl-C), and a run killed outright leaves it for the next run into the
-//! same output folder to remove ([`remove_left_over`]).
+//! called on Ctrl-C), and a run killed outright leaves it for the next run
+//! into the same output folder to remove ([`remove_left_over`]). No run
+//! reads such a folder as inputs (`crate::batch` passes it over).
 
 use std::cell::RefCell;
 use std::io::Write;
