@@ -266,17 +266,18 @@ fn process_read(bytes: &[u8], source: &str, max_bytes: u64) -> Outcome {
     // Its size first (and its doc_id, should it be too large), then the
     // file: memory holds the file, never more (a gzip of 5 GB of zeros is
     // 5 MB).
+    let counted = MAX_MEMBER_HASHED.max(max_bytes);
     let mut hasher = Sha256::new();
-    let size = match gzip::copy(bytes, MAX_MEMBER_HASHED, &mut hasher) {
+    let size = match gzip::copy(bytes, counted, &mut hasher) {
         Ok(size) => size,
         Err(e) => return damaged(e),
     };
     if size > max_bytes {
-        let (id, error) = if size <= MAX_MEMBER_HASHED {
+        let (id, error) = if size <= counted {
             let error = format!("gzip: its {}", too_large(size, max_bytes));
             (hex_prefix(&hasher.finalize()), error)
         } else {
-            let more = MAX_MEMBER_HASHED >> 30;
+            let more = counted >> 30;
             let error = format!(
                 "gzip: its file of more than {more} GB exceeds the --max-file-mb limit: not read"
             );
