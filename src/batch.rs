@@ -260,7 +260,7 @@ fn spinner(show: bool) -> ProgressBar {
     }
     let spinner = ProgressBar::new_spinner();
     spinner.set_style(
-        ProgressStyle::with_template("{spinner} finding inputs: {pos} files · {msg}")
+        ProgressStyle::with_template("{spinner} finding inputs: {pos} found · {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     // Drawn on a timer: an archive unpacked for a minute still shows life.
