@@ -176,10 +176,7 @@ fn split_piece(source: &str) -> Option<&'static str> {
     let (stem, ext) = source.rsplit_once('.')?;
     let ext = ext.to_ascii_lowercase();
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let archive = stem
-        .rsplit_once('.')
-        .is_some_and(|(_, e)| ["7z", "zip", "rar"].contains(&e.to_ascii_lowercase().as_str()));
-    if archive && ext.len() == 3 && digits(&ext) {
+    if archive::is_archive_name(stem) && ext.len() == 3 && digits(&ext) {
         Some("a piece of an archive split in pieces (.7z.001, .zip.002 …): join the pieces in order into one file (cat, or copy /b on Windows) and read that")
     } else if ext.len() == 3 && (ext.starts_with('z') || ext.starts_with('r')) && digits(&ext[1..])
     {
