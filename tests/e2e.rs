@@ -1573,6 +1573,59 @@ fn row_numbers_under_a_header_of_words_are_no_amounts() {
 }
 
 #[test]
+fn a_template_label_run_into_its_title_numbers_that_table() {
+    // `pdftotext -layout` sets the national template's label, its title and
+    // its unit on one line (`公开01表   收入支出决算表   金额单位：元`), and the
+    // line is read as one text: `公开01表收入支出决算表`. Before round 56 that
+    // was an unknown table (`收入支出决算表` alone is a title only when
+    // nothing precedes it), and its rows were lost or read into the
+    // previous table's columns: F1 0.63. The label is now parted from the
+    // title and numbers it.
+    let dir = root().join("tests/fixtures/provinces");
+    let run = extract(&[&dir.join("dumps/national_final_account.fpdf2.layout.txt")]);
+    let items = run.line_items();
+    let docs = run.documents();
+    assert_eq!(docs[0]["unknown_tables"], "");
+    let s = score(&dir.join("national_final_account.gold.csv"), &items);
+    assert_eq!(s.silent, 0, "wrong cells marked ok");
+    for table in [
+        "income|",
+        "expenditure|",
+        "fiscal_summary|",
+        "general_budget|",
+        "general_budget_basic|",
+    ] {
+        let missed: Vec<_> = s.misses.iter().filter(|k| k.starts_with(table)).collect();
+        assert!(missed.is_empty(), "{table} {missed:?}");
+    }
+    let summary: Vec<_> = items.iter().filter(|r| r["table"] == "summary").collect();
+    assert_eq!(summary.len(), 10);
+    assert!(summary.iter().all(|r| r["table_no"] == "1"));
+    // An empty income side's dash beside its row number (`2 -`) is no
+    // piece of the expenditure label after it.
+    let labels: Vec<&str> = summary
+        .iter()
+        .filter(|r| r["section"] == "expenditure")
+        .map(|r| r["item"].as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "一、社会保障和就业支出",
+            "二、卫生健康支出",
+            "三、住房保障支出",
+            "本年支出合计",
+            "总计"
+        ]
+    );
+    let income_total = summary
+        .iter()
+        .find(|r| r["section"] == "income" && r["item"] == "本年收入合计")
+        .map(|r| (r["amount"].as_str(), r["status"].as_str()));
+    assert_eq!(income_total, Some(("9429933.73", "ok")));
+}
+
+#[test]
 fn an_unruled_rows_dashes_set_apart_from_its_amounts_keep_their_order() {
     // tests/fixtures/provinces/dumps: the national template rendered by
     // reportlab (no rules: amounts set right in their cells, dashes left)

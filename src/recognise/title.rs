@@ -101,6 +101,23 @@ pub fn template_table_label(norm: &str) -> Option<TableNo> {
     short_prefix.then(|| TableNo::from(number))
 }
 
+/// A template label run into its title (`公开01表收入支出决算表`, a
+/// `pdftotext -layout` line joined): the label's number and the title.
+fn leading_template_label(norm: &str) -> Option<(&str, (TableNo, &str))> {
+    if !norm.contains("公开") {
+        return None;
+    }
+    norm.char_indices()
+        .take(16)
+        .filter(|&(_, c)| c == '表')
+        .map(|(at, c)| at + c.len_utf8())
+        .find_map(|end| {
+            let n = template_table_label(&norm[..end])?;
+            let text = &norm[end..];
+            (!text.is_empty()).then_some(("", (n, text)))
+        })
+}
+
 /// A page label numbering a table's form (`部门预算01表`, `单位决算3表`),
 /// printed at the top or foot of each of its pages: neither a title nor a
 /// row, and no evidence of which table is open (a footer follows its rows).
@@ -251,7 +268,7 @@ pub fn parse_title_line(norm: &str) -> Option<TitleLine<'_>> {
         .starts_with(['表', '附'])
         .then(|| tuple((table_number, rest))(norm).ok())
         .flatten();
-    let (number, text) = match parsed {
+    let (number, text) = match parsed.or_else(|| leading_template_label(norm)) {
         Some((_, (n, text))) => (Some(n), text),
         None => (None, norm),
     };
@@ -378,6 +395,19 @@ mod tests {
         let line = normalize::label("表一：");
         let t = parse_title_line(&line).unwrap();
         assert_eq!((t.number, t.text), (Some(1.into()), ""));
+        // `pdftotext -layout` runs the national template's label into the
+        // title it numbers.
+        let line = normalize::label("公开01表                  收入支出决算表");
+        let t = parse_title_line(&line).unwrap();
+        assert_eq!((t.number, t.text), (Some(1.into()), "收入支出决算表"));
+        let line = normalize::label("部门决算公开05表一般公共预算财政拨款支出决算表");
+        let t = parse_title_line(&line).unwrap();
+        assert_eq!(
+            (t.number, t.text),
+            (Some(5.into()), "一般公共预算财政拨款支出决算表")
+        );
+        let t = parse_title_line("某县财政局2024年部门预算公开表").unwrap();
+        assert_eq!(t.number, None);
         assert!(parse_title_line(
             "2024 年没有使用国有资本经营预算拨款安排的支出，国有资本经营预算支出情况表为空表。"
         )

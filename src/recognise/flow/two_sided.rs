@@ -312,8 +312,10 @@ impl NumberedRow {
     fn split(&self, last_income: Option<u32>) -> Option<usize> {
         const LEAP: u32 = 5;
         let &(at, n) = self.numbers.first()?;
-        if let Some(label) = (at..self.tokens.len()).find(|&i| !is_number_fragment(&self.tokens[i]))
-        {
+        // A dash after the number is the income side's blank amount (`2 -
+        // 二、卫生健康支出`), no piece of the expenditure label.
+        let amount = |t: &String| is_number_fragment(t) || normalize::is_dash(t);
+        if let Some(label) = (at..self.tokens.len()).find(|&i| !amount(&self.tokens[i])) {
             return Some(label);
         }
         let income_label = self.tokens.iter().any(|t| t.contains("收入"));
@@ -877,6 +879,21 @@ mod tests {
                 vec!["二、卫生健康支出", "13", "7092275.04"],
             ]
         );
+    }
+
+    #[test]
+    fn a_dash_after_the_income_row_number_is_the_income_sides_blank_amount() {
+        // The national template's summary, its spacing lost (`pdftotext
+        // -layout` read with single spaces): the income side's row number,
+        // its blank amount's dash, then the expenditure side. Before round
+        // 56 the dash opened the expenditure label (`-二、卫生健康支出`).
+        let tokens = |line: &str| line.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let row = NumberedRow::read(tokens(
+            "二、政府性基金预算财政拨款收入 2 - 二、卫生健康支出 13 7092275.04",
+        ));
+        let at = row.split(None).unwrap();
+        assert_eq!(row.tokens[at], "二、卫生健康支出");
+        assert_eq!(row.tokens[..at].last().map(String::as_str), Some("-"));
     }
 
     #[test]
