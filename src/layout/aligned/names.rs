@@ -7,8 +7,8 @@ use crate::model::Provenance;
 use crate::normalize;
 
 use super::{
-    is_label_heading, is_lone_label_heading, is_note, is_printed_amount, is_total, opens_item,
-    printed_width, Line, Segment, NEAR,
+    is_label_heading, is_lone_label_heading, is_note, is_total, opens_item, printed_width, Line,
+    Segment, NEAR,
 };
 
 /// How many lines a name printed under its unnamed row may take.
@@ -220,13 +220,8 @@ fn names_around_blank_cells<'a>(
         // Centred under each other, give or take the dump's rounding of
         // wide characters to columns.
         let overlaps = head.start < tail.end + NEAR && tail.start < head.end + NEAR;
-        // An amount may start short of the printed end, past the end as
-        // counted (`险缴费`'s row: its 446.11 under the head's last
-        // characters as printed).
-        let counted_end = head.end.max(tail.end);
-        let blank_between = row.segments.iter().all(|s| {
-            s.end <= from || to <= s.start || (counted_end <= s.start && is_printed_amount(s.text))
-        }) && row.segments.iter().any(|s| s.end <= from);
+        let blank_between = row.segments.iter().all(|s| s.end <= from || to <= s.start)
+            && row.segments.iter().any(|s| s.end <= from);
         // The other side's name, past the blank; or rows named in the
         // column right over and right under the three lines, which want
         // no piece. Otherwise the pieces may be the rows around's: the
