@@ -114,7 +114,11 @@ fn leading_template_label(norm: &str) -> Option<(&str, (TableNo, &str))> {
         .find_map(|end| {
             let n = template_table_label(&norm[..end])?;
             let text = &norm[end..];
-            (!text.is_empty()).then_some(("", (n, text)))
+            // A title (`…决算表`, `…决算表(续)`), not whatever a page prints
+            // beside the label (`2023年度`, `第1页`, the agency's name):
+            // such a line is read as before.
+            let title = strip_continuation(text).unwrap_or(text);
+            (title.chars().count() > 1 && title.ends_with('表')).then_some(("", (n, text)))
         })
 }
 
@@ -408,6 +412,17 @@ mod tests {
         );
         let t = parse_title_line("某县财政局2024年部门预算公开表").unwrap();
         assert_eq!(t.number, None);
+        // What a page prints beside the label is no title.
+        for beside in [
+            "公开05表2023年度",
+            "公开05表第1页",
+            "公开05表部门:某县卫生健康委员会",
+        ] {
+            let t = parse_title_line(beside).unwrap();
+            assert_eq!((t.number, t.text), (None, beside), "{beside}");
+        }
+        let t = parse_title_line("公开05表一般公共预算财政拨款支出决算表(续)").unwrap();
+        assert_eq!(t.number, Some(5.into()));
         assert!(parse_title_line(
             "2024 年没有使用国有资本经营预算拨款安排的支出，国有资本经营预算支出情况表为空表。"
         )
