@@ -1626,6 +1626,43 @@ fn a_template_label_run_into_its_title_numbers_that_table() {
 }
 
 #[test]
+fn a_template_label_beside_words_that_are_no_title_leaves_the_table_open() {
+    // A review's case (round 56): the national template's label printed
+    // beside the year under the title it numbers. Parting the label from
+    // any text after it made `2023年度` an unknown table, which closed this
+    // one: its 16 cells were lost.
+    let text = "\
+某县卫生健康委员会2023年度部门决算公开
+第二部分 2023年部门决算表
+                         一般公共预算财政拨款支出决算表
+公开05表                                2023年度
+                                                               金额单位：元
+科目代码               科目名称                           年初预算数                           决算数
+                   合计                                             9063283.97                       9051060.22
+              208 社会保障和就业支出                                       1437583.86                       1521482.80
+            20805 行政事业单位养老支出                                      1437583.86                       1521482.80
+           2080505 机关事业单位基本养老保险缴费支出                                779062.53                        785015.78
+           2080506 机关事业单位职业年金缴费支出                                  658521.33                        736467.02
+              210 卫生健康支出                                          7625700.11                       7529577.42
+            21001 卫生健康管理事务                                        7625700.11                       7529577.42
+           2100101 行政运行                                           7625700.11                       7529577.42
+";
+    let run = extract_text("label_beside_year.txt", text);
+    let docs = run.documents();
+    assert_eq!(docs[0]["unknown_tables"], "");
+    let items = run.line_items();
+    assert_eq!(items.len(), 16);
+    assert!(items
+        .iter()
+        .all(|r| r["table"] == "general_budget" && r["status"] == "ok"));
+    let total = items
+        .iter()
+        .find(|r| r["item"] == "合计" && r["measure"] == "final")
+        .map(|r| r["amount"].as_str());
+    assert_eq!(total, Some("9051060.22"));
+}
+
+#[test]
 fn an_unruled_rows_dashes_set_apart_from_its_amounts_keep_their_order() {
     // tests/fixtures/provinces/dumps: the national template rendered by
     // reportlab (no rules: amounts set right in their cells, dashes left)
