@@ -419,6 +419,9 @@ pub struct Document {
     pub narrative: Vec<(Provenance, String)>,
     /// Document-level problems (layout not supported …).
     pub issues: Vec<String>,
+    /// Rows of codes and amounts read in no table (their title or their
+    /// table's reading lost).
+    pub stray_rows: usize,
 }
 
 impl Document {

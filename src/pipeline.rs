@@ -622,7 +622,7 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     let g = Grammar::global();
     let hint = layer.hint;
     let (format, layout) = (layer.format, layer.layout);
-    let as_flow = spacing_in_doubt(&layer).then(|| {
+    let as_flow = |layer: &TextLayer| {
         let text = single_spaced(&layer.text);
         TextLayer {
             notes: layer.notes.clone(),
@@ -630,11 +630,19 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
             items: layout::items(&text, layout::LayoutKind::Flow),
             text,
             layout: layout::LayoutKind::Flow.as_str(),
-            ..layer
+            ..*layer
         }
-    });
+    };
+    let in_doubt = spacing_in_doubt(&layer);
+    // The words in order, for a second look when the spacing lost rows:
+    // coded rows with amounts in no table (a table's reading ended early).
+    let second_look = (!in_doubt && layer.layout == layout::LayoutKind::Aligned.as_str())
+        .then(|| as_flow(&layer));
+    let mut flow = in_doubt.then(|| read(g, as_flow(&layer)));
     let doc = read(g, layer);
-    let flow = as_flow.map(|flow| read(g, flow));
+    if flow.is_none() && doc.stray_rows >= MIN_STRAY_ROWS_IN_DOUBT {
+        flow = second_look.map(|flow| read(g, flow));
+    }
     let merged = flow
         .as_ref()
         .and_then(|flow| with_tables_placing_more(&doc, flow));
@@ -687,8 +695,10 @@ fn read(g: &'static Grammar, layer: TextLayer) -> Document {
 /// The aligned reading with each table whose cells it left mostly
 /// uncertain (or lost) and the flow reading of the same text placed more
 /// of (the same kind's n-th table) taken from the flow reading, and how
-/// many were; `None` when none was. A table the spacing did show keeps its
-/// reading, cells placed by their columns.
+/// many were; `None` when none was. When the aligned reading left coded
+/// rows in no table, a table the flow reading places more than twice as
+/// many cells of is taken too (its aligned reading ended early). A table
+/// the spacing did show keeps its reading, cells placed by their columns.
 fn with_tables_placing_more(aligned: &Document, flow: &Document) -> Option<(Document, usize)> {
     let placed = certain_cells;
     // As many of its cells uncertain as placed, or more.
@@ -706,7 +716,14 @@ fn with_tables_placing_more(aligned: &Document, flow: &Document) -> Option<(Docu
         let same = (0..merged.tables.len())
             .find(|&j| merged.tables[j].kind == table.kind && nth(&merged.tables, j) == n);
         if let Some(j) = same {
-            if in_doubt(&merged.tables[j]) && placed(table) > placed(&merged.tables[j]) {
+            // Or the spacing lost most of its rows (rows in no table
+            // after it): the words in order place more than twice as
+            // many cells.
+            let lost_rows = aligned.stray_rows >= MIN_STRAY_ROWS_IN_DOUBT
+                && placed(table) > 2 * placed(&merged.tables[j]);
+            if (in_doubt(&merged.tables[j]) || lost_rows)
+                && placed(table) > placed(&merged.tables[j])
+            {
                 merged.tables[j] = table.clone();
                 swapped += 1;
             }
@@ -745,6 +762,9 @@ fn checked(
     }
     (doc, results)
 }
+
+/// Coded rows in no table that make an aligned reading doubt its spacing.
+const MIN_STRAY_ROWS_IN_DOUBT: usize = 5;
 
 /// Whether an aligned dump's spacing leaves most rows' columns a guess:
 /// spaces that do not scale with the page (PyMuPDF's sorted text) set no

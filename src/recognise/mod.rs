@@ -814,6 +814,7 @@ impl Segmenter<'_> {
     /// one the grammar cannot read) must not drop a table unsaid.
     fn report_stray_rows(&mut self) {
         if let Some((first, count)) = self.stray {
+            self.doc.stray_rows = count;
             if count >= 2 {
                 self.doc.issues.push(format!(
                     "{count} rows with codes and amounts, the first at line {first}, \
