@@ -711,6 +711,8 @@ fn with_tables_placing_more(aligned: &Document, flow: &Document) -> Option<(Docu
     };
     let mut merged = aligned.clone();
     let mut swapped = 0;
+    // Of them, tables taken for the rows their aligned reading lost.
+    let mut lost = 0;
     for (i, table) in flow.tables.iter().enumerate() {
         let n = nth(&flow.tables, i);
         let same = (0..merged.tables.len())
@@ -726,8 +728,21 @@ fn with_tables_placing_more(aligned: &Document, flow: &Document) -> Option<(Docu
             {
                 merged.tables[j] = table.clone();
                 swapped += 1;
+                lost += usize::from(lost_rows);
             }
         }
+    }
+    if lost > 0 {
+        // The rows the aligned reading left in no table were the swapped
+        // tables': the report of rows in no table is the flow reading's.
+        merged.issues.retain(|i| !recognise::reports_stray_rows(i));
+        merged.issues.extend(
+            flow.issues
+                .iter()
+                .filter(|i| recognise::reports_stray_rows(i))
+                .cloned(),
+        );
+        merged.stray_rows = flow.stray_rows;
     }
     (swapped > 0).then_some((merged, swapped))
 }

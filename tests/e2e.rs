@@ -1991,6 +1991,24 @@ fn an_aligned_reading_that_leaves_coded_rows_in_no_table_is_read_again_in_word_o
 }
 
 #[test]
+fn rows_a_second_reading_placed_are_not_reported_in_no_table() {
+    // Seed 003 printed by fpdf2 and dumped by pdfplumber with its layout:
+    // the aligned reading leaves the income table's rows from line 126
+    // (2080199 其他人力资源和社会保障管理事务支出 on) in no table; the words-in-order reading of that table, swapped in,
+    // places them. The document no longer reports them lost (a review's
+    // finding, round 56: the aligned reading's report stayed).
+    let path = root().join("tests/fixtures/dumps/003_93f707ff5e41d323.fpdf2.pdfplumber-layout.txt");
+    let run = extract(&[&path]);
+    let error = run.documents()[0]["error"].clone();
+    assert!(error.contains("read with the words in order"), "{error}");
+    assert!(!error.contains("in no table"), "{error}");
+    assert!(run
+        .line_items()
+        .iter()
+        .any(|r| r["table"] == "income" && r["code"] == "2080199"));
+}
+
+#[test]
 fn page_footers_inside_a_flow_dumps_tables_change_no_cell() {
     // Seed 001 (pdftotext flow) with a footer at each of its page tops —
     // `第 7 页 共 48 页`, as a PDF prints it: before 2026-12-03 the footer

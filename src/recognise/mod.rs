@@ -122,6 +122,15 @@ enum Verdict {
 /// rows and column numbers come before the first row of amounts.
 const HOLD_LIMIT: usize = 12;
 
+/// How a document's issue ends that reports rows in no table.
+const STRAY_ROWS: &str = "are in no table the grammar knows: not extracted";
+
+/// Whether a document's issue reports rows of codes and amounts read in no
+/// table (a second reading that placed them replaces it).
+pub fn reports_stray_rows(issue: &str) -> bool {
+    issue.ends_with(STRAY_ROWS)
+}
+
 /// Recognises tables and metadata in the items of one document (taken by
 /// value: table rows move into their tables).
 pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Document {
@@ -817,8 +826,7 @@ impl Segmenter<'_> {
             self.doc.stray_rows = count;
             if count >= 2 {
                 self.doc.issues.push(format!(
-                    "{count} rows with codes and amounts, the first at line {first}, \
-                     are in no table the grammar knows: not extracted"
+                    "{count} rows with codes and amounts, the first at line {first}, {STRAY_ROWS}"
                 ));
             }
         }
