@@ -90,18 +90,15 @@ impl Input {
 
     /// Reads and processes the input: its outcome and its size in bytes.
     pub fn process(&self, max_bytes: u64) -> (Outcome, u64) {
+        // File `m` of the archive at `archive`.
+        let member = |archive: &Path, m: &Member| match m.index {
+            Ok(index) => pipeline::process_member(archive, index, &self.source, max_bytes),
+            Err(why) => (pipeline::unread(&self.source, why.to_string()), 0),
+        };
         match &self.kind {
             InputKind::File => pipeline::process_path(&self.path, &self.source, max_bytes),
-            InputKind::Member(m) => match m.index {
-                Ok(index) => pipeline::process_member(&self.path, index, &self.source, max_bytes),
-                Err(why) => (pipeline::unread(&self.source, why.to_string()), 0),
-            },
-            InputKind::NestedMember(archive, m) => match m.index {
-                Ok(index) => {
-                    pipeline::process_member(archive.path(), index, &self.source, max_bytes)
-                }
-                Err(why) => (pipeline::unread(&self.source, why.to_string()), 0),
-            },
+            InputKind::Member(m) => member(&self.path, m),
+            InputKind::NestedMember(archive, m) => member(archive.path(), m),
             InputKind::EmptyArchive => {
                 let why = "an archive that holds no file (folders at most)";
                 (pipeline::unread(&self.source, why.to_string()), 0)

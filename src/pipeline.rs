@@ -634,14 +634,21 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
         }
     };
     let in_doubt = spacing_in_doubt(&layer);
-    // The words in order, for a second look when the spacing lost rows:
-    // coded rows with amounts in no table (a table's reading ended early).
-    let second_look = (!in_doubt && layer.layout == layout::LayoutKind::Aligned.as_str())
-        .then(|| as_flow(&layer));
+    // The text kept (not yet read in word order) for a second look when
+    // the spacing lost rows: coded rows with amounts in no table (a
+    // table's reading ended early).
+    let kept =
+        (!in_doubt && layer.layout == layout::LayoutKind::Aligned.as_str()).then(|| TextLayer {
+            notes: layer.notes.clone(),
+            damaged_lines: layer.damaged_lines.clone(),
+            items: Vec::new(),
+            text: layer.text.clone(),
+            ..layer
+        });
     let mut flow = in_doubt.then(|| read(g, as_flow(&layer)));
     let doc = read(g, layer);
     if flow.is_none() && doc.stray_rows >= MIN_STRAY_ROWS_IN_DOUBT {
-        flow = second_look.map(|flow| read(g, flow));
+        flow = kept.map(|kept| read(g, as_flow(&kept)));
     }
     let merged = flow
         .as_ref()
