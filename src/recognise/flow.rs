@@ -150,6 +150,11 @@ struct FlowRow {
     /// The row's 项 was read from a column of 项 codes printed apart from
     /// the rows, in the dump's order: no sum proves it (see [`streams`]).
     xiang_in_doubt: bool,
+    /// The layout's columns (indexes) whose sums over the row's family fail
+    /// in a table paired again from its streams by its totals alone (see
+    /// [`streams`]): the publisher's slip or the dump's, the amounts there
+    /// are uncertain.
+    columns_in_doubt: Vec<usize>,
     /// Which of the table's side-by-side panels the row is in (see
     /// [`panel_count`]); 0 in a table of one.
     panel: usize,
@@ -1754,12 +1759,17 @@ fn coded(
         if let Some(read) =
             streams::read_streams(g, header_region, &header, &rows, &layout, economic)
         {
-            table.issues.push(
+            let proof = match read.proof {
+                streams::Compared::Every => "as their sums confirm",
+                streams::Compared::Totals => {
+                    "as their totals' sums confirm (another column's sums fail: see the checks)"
+                }
+            };
+            table.issues.push(format!(
                 "flow layout: the dump printed the table's names, amounts and codes out of \
-                 step; its rows were paired again in printed order, as their sums confirm"
-                    .to_string(),
-            );
-            rows = read;
+                 step; its rows were paired again in printed order, {proof}"
+            ));
+            rows = read.rows;
         }
     }
     let rules = row_rules(g, kind.key, None, |m| layout.iter().position(|x| x == m));
@@ -1877,6 +1887,34 @@ fn coded(
                 code.as_str()
             ));
             for value in &mut values {
+                value.status = CellStatus::Uncertain;
+            }
+        }
+        let unproved: Vec<&mut Value> = values
+            .iter_mut()
+            .filter(|v| {
+                v.status != CellStatus::Uncertain
+                    && row
+                        .columns_in_doubt
+                        .iter()
+                        .any(|&c| layout.get(c) == Some(&v.measure))
+            })
+            .collect();
+        if !unproved.is_empty() {
+            let measures: Vec<&str> = unproved.iter().map(|v| v.measure).collect();
+            let amounts = if measures.len() == 1 {
+                "amount does"
+            } else {
+                "amounts do"
+            };
+            table.issues.push(format!(
+                "line {at}: '{}' was paired with its amounts in the dump's order, which the \
+                 totals prove; its {} {amounts} not add up with its parent's or children's \
+                 (its total does): uncertain",
+                row.label,
+                measures.join(", ")
+            ));
+            for value in unproved {
                 value.status = CellStatus::Uncertain;
             }
         }

@@ -105,7 +105,7 @@ pub(super) fn read_streams(
     rows: &[FlowRow],
     layout: &[Measure],
     economic: bool,
-) -> Option<Vec<FlowRow>> {
+) -> Option<StreamReading> {
     let width = layout.len();
     let total_column = layout.iter().position(|m| *m == "total")?;
     // The codes' levels as printed, in order (each row's code as read
@@ -282,16 +282,28 @@ pub(super) fn read_streams(
     };
     // The sums exactly first; failing that, each off by at most one unit
     // of the table's last printed place (a publisher rounding a 款 up:
-    // what was printed is read, and the checks report the sum).
+    // what was printed is read, and the checks report the sum). Last, rows
+    // printed whole and coded in row order whose totals add up exactly:
+    // the totals fix every run, so a column other than the total that does
+    // not add up is the publisher's (司法局 2026 prints 行政运行's 项目支出
+    // as its 款's), read as printed for the checks to report.
+    let mut attempts = vec![
+        (0, Compared::Every),
+        (last_place(&amounts), Compared::Every),
+    ];
+    if whole && in_row_order.is_some() {
+        attempts.push((0, Compared::Totals));
+    }
     let mut read = None;
-    for slack in [0, last_place(&amounts)] {
+    let mut proof = Compared::Every;
+    for (slack, compared) in attempts {
         let candidates = match &in_row_order {
             Some(codes) => vec![codes.clone()],
             None => codes_as_columns(&levels, &sums, economic, slack),
         };
         let mut readings = candidates.into_iter().filter_map(|codes| {
             let read = pair_doubting(&names, codes.clone());
-            if !adds_up(&read, width, total_column, slack) {
+            if !adds_up(&read, width, total_column, slack, compared) {
                 return None;
             }
             if names_fit_their_levels(g, &read, economic) {
@@ -304,6 +316,7 @@ pub(super) fn read_streams(
         match (readings.next(), readings.next()) {
             (Some(only), None) => {
                 read = Some(only);
+                proof = compared;
                 break;
             }
             (Some(_), Some(_)) => return None,
@@ -311,6 +324,9 @@ pub(super) fn read_streams(
         }
     }
     let mut read = read?;
+    if proof == Compared::Totals {
+        doubt_failing_columns(&mut read, width, total_column);
+    }
     // A row the dump printed whole, its code beside its name and its own
     // amounts next (other rows' may run on after them), confirms the row's
     // pairing: the doubts from the streams' order go. (One giving a 项 row
@@ -333,7 +349,15 @@ pub(super) fn read_streams(
             }
         }
     }
-    Some(read)
+    Some(StreamReading { rows: read, proof })
+}
+
+/// A table's rows as [`read_streams`] paired them, and what proved them.
+pub(super) struct StreamReading {
+    pub(super) rows: Vec<FlowRow>,
+    /// Which columns add up over the rows' tree: every column, or (rows
+    /// printed whole, a column the publisher got wrong) the totals alone.
+    pub(super) proof: Compared,
 }
 
 /// The i-th name paired with the i-th run of amounts and (the total aside)
@@ -983,54 +1007,105 @@ fn names_fit_their_levels(g: &Grammar, rows: &[FlowRow], economic: bool) -> bool
     })
 }
 
+/// Which columns [`adds_up`] compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Compared {
+    /// Every column, where every row prints every column.
+    Every,
+    /// The total column alone.
+    Totals,
+}
+
 /// Every parent's amounts are the sums of its children's, column by column,
 /// and the total row's the sums of the classes' (where the table prints
 /// one), each within `slack` hundredths. Rows that print only the cells
 /// they fill are summed by their totals alone (their other columns are the
-/// solver's to place).
-fn adds_up(rows: &[FlowRow], width: usize, total_column: usize, slack: i64) -> bool {
+/// solver's to place), as are all rows when `compared` says so.
+fn adds_up(
+    rows: &[FlowRow],
+    width: usize,
+    total_column: usize,
+    slack: i64,
+    compared: Compared,
+) -> bool {
     let whole = rows.iter().all(|r| r.numbers.len() == width);
-    let columns: Vec<usize> = if whole {
+    let columns: Vec<usize> = if whole && compared == Compared::Every {
         (0..width).collect()
     } else {
         vec![total_column]
     };
-    let cell = |row: &FlowRow, column: usize| {
-        row.numbers
-            .get(column)
-            .and_then(|a| Amount::parse(a))
-            .map(|a| a.cents)
-    };
-    let sums_to = |of: &FlowRow, parts: &[&FlowRow]| {
-        columns.iter().all(|&c| {
-            let sum = parts.iter().map(|r| cell(r, c)).sum::<Option<i64>>();
-            matches!((sum, cell(of, c)), (Some(a), Some(b)) if (a - b).abs() <= slack)
-        })
-    };
-    let mut parents = 0;
-    for parent in rows {
-        let Some(code) = &parent.code else { continue };
-        let children: Vec<&FlowRow> = rows
+    let families = families(rows);
+    families.iter().any(|f| !rows[f.parent].is_total)
+        && families
             .iter()
-            .filter(|r| r.code.as_ref().and_then(Code::parent).as_ref() == Some(code))
-            .collect();
-        if children.is_empty() {
-            continue;
+            .all(|f| columns.iter().all(|&c| f.sums_to(rows, c, slack)))
+}
+
+/// Marks, in every family whose column other than the total does not add
+/// up, that column in doubt on the parent and its children.
+fn doubt_failing_columns(rows: &mut [FlowRow], width: usize, total_column: usize) {
+    for family in families(rows) {
+        for column in (0..width).filter(|&c| c != total_column) {
+            if family.sums_to(rows, column, 0) {
+                continue;
+            }
+            for &i in std::iter::once(&family.parent).chain(&family.children) {
+                if !rows[i].columns_in_doubt.contains(&column) {
+                    rows[i].columns_in_doubt.push(column);
+                }
+            }
         }
-        if !sums_to(parent, &children) {
-            return false;
-        }
-        parents += 1;
     }
-    let classes: Vec<&FlowRow> = rows
+}
+
+/// A row and the rows its amounts are the sums of: a coded parent's
+/// children, or the total row's classes.
+struct Family {
+    parent: usize,
+    children: Vec<usize>,
+}
+
+impl Family {
+    /// Whether the parent's amount in `column` is its children's sum,
+    /// within `slack` hundredths.
+    fn sums_to(&self, rows: &[FlowRow], column: usize, slack: i64) -> bool {
+        let cell = |i: usize| {
+            rows[i]
+                .numbers
+                .get(column)
+                .and_then(|a| Amount::parse(a))
+                .map(|a| a.cents)
+        };
+        let sum = self.children.iter().map(|&i| cell(i)).sum::<Option<i64>>();
+        matches!((sum, cell(self.parent)), (Some(a), Some(b)) if (a - b).abs() <= slack)
+    }
+}
+
+/// The coded parents with children, then the total rows with the classes.
+fn families(rows: &[FlowRow]) -> Vec<Family> {
+    let mut families: Vec<Family> = rows
         .iter()
-        .filter(|r| r.code.as_ref().is_some_and(|c| c.level() == 1))
+        .enumerate()
+        .filter_map(|(parent, row)| {
+            let code = row.code.as_ref()?;
+            let children: Vec<usize> = (0..rows.len())
+                .filter(|&i| rows[i].code.as_ref().and_then(Code::parent).as_ref() == Some(code))
+                .collect();
+            (!children.is_empty()).then_some(Family { parent, children })
+        })
         .collect();
-    parents > 0
-        && rows
-            .iter()
-            .filter(|r| r.is_total)
-            .all(|r| sums_to(r, &classes))
+    let classes: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].code.as_ref().is_some_and(|c| c.level() == 1))
+        .collect();
+    families.extend(
+        (0..rows.len())
+            .filter(|&i| rows[i].is_total)
+            .map(|parent| Family {
+                parent,
+                children: classes.clone(),
+            }),
+    );
+    families
 }
 
 #[cfg(test)]
@@ -1387,8 +1462,9 @@ mod tests {
         };
         let rows = rows_printing("2101101");
         let layout = ["total", "basic", "project"];
-        let read =
-            super::read_streams(Grammar::global(), &[], "", &rows, &layout, false).expect("read");
+        let read = super::read_streams(Grammar::global(), &[], "", &rows, &layout, false)
+            .expect("read")
+            .rows;
         let got: Vec<(&str, &str, bool)> = read
             .iter()
             .map(|r| {
@@ -1416,7 +1492,8 @@ mod tests {
         // Printed whole with the 项 the columns give it: confirmed.
         let agreeing = rows_printing("2101102");
         let read = super::read_streams(Grammar::global(), &[], "", &agreeing, &layout, false)
-            .expect("read");
+            .expect("read")
+            .rows;
         assert!(!read[4].xiang_in_doubt);
         assert!(read[5].xiang_in_doubt);
     }
@@ -1558,23 +1635,17 @@ mod tests {
     #[test]
     fn streams_that_do_not_add_up_or_count_out_are_not_paired() {
         // A 款 that is not the sum of its 项 (a leaf's amount changed); a
-        // leaf whose amount moved a column, its total still its parts' sum
-        // but its 款's columns no longer its 项's; a name missing; a
+        // name missing; a
         // class's name on its 款's row and the 款's on the class's: either
         // way the rows are left as read before, the rows without codes run
         // into the coded row before them.
         let unequal = OUT_OF_STEP.replacen("20.00\n20.00\n", "21.00\n21.00\n", 1);
-        let moved = OUT_OF_STEP.replacen(
-            "20.00\n20.00\n0.00\n0.00\n0.00\n",
-            "20.00\n0.00\n20.00\n0.00\n0.00\n",
-            1,
-        );
         let unnamed = OUT_OF_STEP.replacen("行政事业单位养老支出\n", "", 1);
         let exchanged = OUT_OF_STEP
             .replacen("社会保障和就业支出", "X", 1)
             .replacen("行政事业单位养老支出", "社会保障和就业支出", 1)
             .replacen("X", "行政事业单位养老支出", 1);
-        for text in [unequal, moved, unnamed, exchanged] {
+        for text in [unequal, unnamed, exchanged] {
             let table = income(&text);
             assert!(
                 !table.rows.iter().any(|r| r.item == "社会保障和就业支出"),
@@ -1582,5 +1653,48 @@ mod tests {
                 totals(&table)
             );
         }
+    }
+    #[test]
+    fn a_column_that_does_not_add_up_where_the_totals_do_is_read_in_doubt() {
+        // A leaf's 财政拨款收入 printed under 事业收入 (司法局 2026 prints
+        // 行政运行's 项目支出 as its 款's): every total still adds up, so
+        // the runs are paired as printed; the two columns that no longer
+        // add up are uncertain in that 款's family, every other cell sure.
+        let moved = OUT_OF_STEP.replacen(
+            "20.00\n20.00\n0.00\n0.00\n0.00\n",
+            "20.00\n0.00\n20.00\n0.00\n0.00\n",
+            1,
+        );
+        let table = income(&moved);
+        assert_eq!(totals(&table)[6], row("2080501", "行政单位离退休", "20.00"));
+        let status = |code: &str, measure: &str| {
+            let row = table
+                .rows
+                .iter()
+                .find(|r| r.code.as_ref().is_some_and(|c| c.as_str() == code));
+            row.and_then(|r| r.values.iter().find(|v| v.measure == measure))
+                .map(|v| (v.amount.to_string(), v.status))
+        };
+        let doubted = [
+            ("20805", "fiscal_grant", "50.00"),
+            ("2080501", "fiscal_grant", "0.00"),
+            ("2080501", "business_income", "20.00"),
+            ("2080505", "fiscal_grant", "30.00"),
+        ];
+        for (code, measure, amount) in doubted {
+            assert_eq!(
+                status(code, measure),
+                Some((amount.to_string(), CellStatus::Uncertain)),
+                "{code} {measure}"
+            );
+        }
+        assert_eq!(
+            status("20406", "fiscal_grant"),
+            Some(("300.00".to_string(), CellStatus::Ok))
+        );
+        assert!(table
+            .issues
+            .iter()
+            .any(|i| i.contains("as their totals' sums confirm")));
     }
 }
