@@ -24,8 +24,11 @@
 //! row by row, its 项 after them): the sums then say each row's level and
 //! the levels are split into their columns ([`codes_as_columns`]), the 项
 //! rows so read `uncertain` (their column's order is the dump's alone). A
-//! class's name printed out of step goes to its class's row, the rows it
-//! crossed in doubt ([`move_class_names`]).
+//! 项 row printed whole among them, its code beside its name (万里街道 2023:
+//! `208` / `05` / `01` / `行政单位离退休` / amounts), keeps its 项 and is
+//! sure; the column's 项 go to the other rows in order. A class's name
+//! printed out of step goes to its class's row, the rows it crossed in
+//! doubt ([`move_class_names`]).
 //!
 //! The sums are compared exactly first; when no reading adds up so, each
 //! may be off by one unit of the table's last printed place (万里街道 2025
@@ -112,6 +115,9 @@ pub(super) fn read_streams(
     // first, then its tokens); those among the header's words before the
     // first name are counted only when the levels are read as columns.
     let mut levels: Vec<String> = Vec::new();
+    // Whether each level is one of a 项 row's code that the row reader read
+    // whole, beside the row's name (`208` / `05` / `01` / `行政单位离退休`).
+    let mut in_whole_code: Vec<bool> = Vec::new();
     let mut levels_before_names = 0;
     let mut names: Vec<Name> = Vec::new();
     let mut amounts: Vec<&str> = Vec::new();
@@ -133,6 +139,7 @@ pub(super) fn read_streams(
         match classify(t) {
             Token::Level(level) => {
                 levels.push(level.to_string());
+                in_whole_code.push(false);
                 if names.is_empty() {
                     levels_before_names = levels.len();
                 }
@@ -176,15 +183,19 @@ pub(super) fn read_streams(
         let mut naming = false;
         if let Some(code) = &row.code {
             let digits = code.as_str();
+            let whole = code.level() == 3;
             levels.push(digits[..3].to_string());
+            in_whole_code.push(whole);
             for level in digits.as_bytes()[3..].chunks(2) {
                 levels.push(std::str::from_utf8(level).ok()?.to_string());
+                in_whole_code.push(whole);
             }
         }
         for (k, t) in row.tokens.iter().enumerate() {
             match classify(t) {
                 Token::Level(level) => {
                     levels.push(level.to_string());
+                    in_whole_code.push(false);
                     naming = false;
                 }
                 Token::Amount(a) => {
@@ -299,7 +310,7 @@ pub(super) fn read_streams(
     for (slack, compared) in attempts {
         let candidates = match &in_row_order {
             Some(codes) => vec![codes.clone()],
-            None => codes_as_columns(&levels, &sums, economic, slack),
+            None => codes_as_columns(&levels, &in_whole_code, &sums, economic, slack),
         };
         let mut readings = candidates.into_iter().filter_map(|codes| {
             let read = pair_doubting(&names, codes.clone());
@@ -646,6 +657,7 @@ const COLUMN_STEPS: usize = 200_000;
 /// to tell.
 fn codes_as_columns(
     levels: &[String],
+    in_whole_code: &[bool],
     sums: &[Vec<i64>],
     economic: bool,
     slack: i64,
@@ -671,13 +683,20 @@ fn codes_as_columns(
     };
     let mut pieces: Vec<&str> = Vec::new();
     let mut under: Vec<&str> = Vec::new();
+    let mut whole: Vec<Option<WholePart>> = Vec::new();
     let mut class = first;
-    for level in levels {
+    for (level, &in_whole) in levels.iter().zip(in_whole_code) {
         if level.len() == 3 {
             class = level.as_str();
         } else {
+            // A whole code's pieces come in order: its 款, then its 项.
+            let part = in_whole.then(|| match whole.last() {
+                Some(Some(WholePart::Kuan)) => WholePart::Xiang,
+                _ => WholePart::Kuan,
+            });
             pieces.push(level.as_str());
             under.push(class);
+            whole.push(part);
         }
     }
     let mut readings = Vec::new();
@@ -686,9 +705,11 @@ fn codes_as_columns(
             classes: &classes,
             pieces: &pieces,
             under: &under,
+            whole: &whole,
             shape: &shape,
             kuan: vec![None; classes.len()],
             xiang: Vec::new(),
+            inline: Vec::new(),
             readings: Vec::new(),
             dead: HashSet::new(),
             steps: 0,
@@ -699,6 +720,9 @@ fn codes_as_columns(
         }
         readings.extend(split.readings);
     }
+    // (Rows whose 项 were read whole keep them: the others' may then come
+    // out of order around them.)
+    readings.retain(|codes| is_listed_tree(codes));
     readings.sort();
     readings.dedup();
     readings
@@ -861,16 +885,27 @@ struct ColumnSplit<'a> {
     pieces: &'a [&'a str],
     /// The class each piece is printed under.
     under: &'a [&'a str],
+    /// Each piece's part of a code the row reader read whole, if it is.
+    whole: &'a [Option<WholePart>],
     /// Each row's level, from the sums.
     shape: &'a [u8],
     /// Each row's 款 (`None` for a class row, or a row not reached).
     kuan: Vec<Option<&'a str>>,
     /// The rows read as 项, in order, with their 项 once read.
     xiang: Vec<(usize, Option<&'a str>)>,
+    /// The 项 rows whose 项 was read whole with their 款, and that 项.
+    inline: Vec<(usize, &'a str)>,
     readings: Vec<Vec<Code>>,
     /// States from which no reading was found (see [`ColumnSplit::state`]).
     dead: HashSet<SplitState<'a>>,
     steps: usize,
+}
+
+/// Which level of a code the row reader read whole a piece is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WholePart {
+    Kuan,
+    Xiang,
 }
 
 /// What the rest of a search depends on: the next piece and row, the 款
@@ -911,32 +946,42 @@ impl<'a> ColumnSplit<'a> {
             return false;
         }
         let level = self.pieces[piece];
+        let part = self.whole[piece];
         let mut found = false;
         // The piece as the next row's 款, printed under its class: a 款
         // row's greater than the 款 before it in its class (a class row
-        // has none), a 项 row's its 款's.
-        if row < rows && self.under[piece] == self.classes[row] {
+        // has none), a 项 row's its 款's. A 款 read whole is a 项 row's,
+        // and its 项 (the next piece) is that row's.
+        if part != Some(WholePart::Xiang) && row < rows && self.under[piece] == self.classes[row] {
             let before = row.checked_sub(1).and_then(|r| self.kuan[r]);
             let under_kuan = self.shape[row] == 3;
             let takes = if under_kuan {
                 before == Some(level)
             } else {
-                before.is_none_or(|b| level > b)
+                part.is_none() && before.is_none_or(|b| level > b)
             };
             if takes {
                 self.kuan[row] = Some(level);
-                if under_kuan {
-                    self.xiang.push((row, None));
-                }
-                found |= self.search(piece + 1, row + 1, filled);
-                if under_kuan {
-                    self.xiang.pop();
+                if part == Some(WholePart::Kuan) {
+                    if let Some(&xiang) = self.pieces.get(piece + 1) {
+                        self.inline.push((row, xiang));
+                        found |= self.search(piece + 2, row + 1, filled);
+                        self.inline.pop();
+                    }
+                } else {
+                    if under_kuan {
+                        self.xiang.push((row, None));
+                    }
+                    found |= self.search(piece + 1, row + 1, filled);
+                    if under_kuan {
+                        self.xiang.pop();
+                    }
                 }
                 self.kuan[row] = None;
             }
         }
         // The piece as the next 项 (its row's 款 read), in order under it.
-        if filled < self.xiang.len() {
+        if part.is_none() && filled < self.xiang.len() {
             let at = self.xiang[filled].0;
             let in_order = filled == 0 || {
                 let (prev, prev_level) = self.xiang[filled - 1];
@@ -978,7 +1023,9 @@ impl<'a> ColumnSplit<'a> {
                 if let Some(kuan) = self.kuan[row] {
                     digits.push_str(kuan);
                 }
-                if let Some((_, Some(xiang))) = self.xiang.iter().find(|(r, _)| *r == row) {
+                let deferred = self.xiang.iter().find(|(r, _)| *r == row).and_then(|x| x.1);
+                let inline = self.inline.iter().find(|(r, _)| *r == row).map(|x| x.1);
+                if let Some(xiang) = deferred.or(inline) {
                     digits.push_str(xiang);
                 }
                 Code::new(&digits)
@@ -1429,13 +1476,14 @@ mod tests {
     }
 
     #[test]
-    fn a_xiang_printed_beside_another_keeps_the_row_in_doubt() {
+    fn a_xiang_column_out_of_row_order_leaves_its_rows_in_doubt() {
         use super::super::FlowRow;
         use crate::grammar::Grammar;
         use crate::model::Code;
         // The 项 column out of row order (`17`, 计划生育服务's, printed
         // last); 行政单位医疗 printed whole, its code beside its name and
-        // its amounts after them.
+        // its amounts after them: it keeps its `01`, and the column's `02`
+        // and `17` go to the other 项 rows in order, wrongly.
         let flow_row = |code: Option<&str>, label: &str, tokens: &str| FlowRow {
             code: code.and_then(Code::new),
             label: label.to_string(),
@@ -1447,20 +1495,21 @@ mod tests {
                 .collect(),
             ..FlowRow::default()
         };
-        let rows_printing = |whole: &str| {
-            [
-                flow_row(
-                    None,
-                    "卫生健康支出",
-                    "卫生健康支出 40.00 40.00 0.00 计划生育事务 10.00 10.00 0.00 \
+        let rows = [
+            flow_row(
+                None,
+                "卫生健康支出",
+                "卫生健康支出 40.00 40.00 0.00 计划生育事务 10.00 10.00 0.00 \
                  计划生育服务 10.00 10.00 0.00 行政事业单位医疗 30.00 30.00 0.00 \
                  210 210 07 210 07 210 11",
-                ),
-                flow_row(Some(whole), "行政单位医疗", "行政单位医疗 12.00 12.00 0.00"),
-                flow_row(None, "", "210 11 02 17 事业单位医疗 18.00 18.00 0.00"),
-            ]
-        };
-        let rows = rows_printing("2101101");
+            ),
+            flow_row(
+                Some("2101101"),
+                "行政单位医疗",
+                "行政单位医疗 12.00 12.00 0.00",
+            ),
+            flow_row(None, "", "210 11 02 17 事业单位医疗 18.00 18.00 0.00"),
+        ];
         let layout = ["total", "basic", "project"];
         let read = super::read_streams(Grammar::global(), &[], "", &rows, &layout, false)
             .expect("read")
@@ -1480,22 +1529,14 @@ mod tests {
             [
                 ("210", "卫生健康支出", false),
                 ("21007", "计划生育事务", false),
-                // The columns' order gives it `01`: in doubt.
-                ("2100701", "计划生育服务", true),
+                // The column's order gives it `02`: in doubt.
+                ("2100702", "计划生育服务", true),
                 ("21011", "行政事业单位医疗", false),
-                // The columns' order gives it `02`, printed `01` beside it:
-                // that order is wrong here, and no reading sure.
-                ("2101102", "行政单位医疗", true),
+                // Its own 项, printed beside its name: sure.
+                ("2101101", "行政单位医疗", false),
                 ("2101117", "事业单位医疗", true),
             ]
         );
-        // Printed whole with the 项 the columns give it: confirmed.
-        let agreeing = rows_printing("2101102");
-        let read = super::read_streams(Grammar::global(), &[], "", &agreeing, &layout, false)
-            .expect("read")
-            .rows;
-        assert!(!read[4].xiang_in_doubt);
-        assert!(read[5].xiang_in_doubt);
     }
 
     fn table(text: &str, kind: &str) -> Table {
@@ -1696,5 +1737,85 @@ mod tests {
             .issues
             .iter()
             .any(|i| i.contains("as their totals' sums confirm")));
+    }
+    /// A Shanghai 支出预算总表 as pdftotext's flow prints it (万里街道 2023,
+    /// cut down): the first rows' names and amounts, then their codes'
+    /// levels as columns, then rows printed whole (`208` / `05` / `01` /
+    /// `行政单位离退休` / amounts), and the 项 of the row printed without
+    /// one (`06`, 社会组织管理's) after them.
+    const WHOLE_AMONG_COLUMNS: &str = "\
+2023年部门支出预算总表
+编制部门：上海市普陀区某街道办事处
+单位：元
+项目
+功能分类科目编码
+类
+款
+功能分类科目名称
+支出预算
+合计
+基本支出
+项目支出
+项
+社会保障和就业支出
+60.00
+50.00
+10.00
+民政管理事务
+10.00
+0.00
+10.00
+社会组织管理
+10.00
+0.00
+10.00
+行政事业单位养老支出
+50.00
+50.00
+0.00
+208
+208
+02
+208
+02
+208
+05
+208
+05
+01
+行政单位离退休
+20.00
+20.00
+0.00
+208
+05
+05
+机关事业单位基本养老保险缴费支出
+30.00
+30.00
+0.00
+06
+60.00
+50.00
+10.00
+";
+
+    #[test]
+    fn a_xiang_row_printed_whole_among_codes_printed_as_columns_keeps_its_own_xiang() {
+        // Read as a column in row order, `01` would be 社会组织管理's 项 and
+        // no split would fit; a row printed whole keeps its 项, sure, and
+        // the column's 项 go to the others in order, in doubt.
+        assert_eq!(
+            totals(&table(WHOLE_AMONG_COLUMNS, "expenditure")),
+            [
+                row("208", "社会保障和就业支出", "60.00"),
+                row("20802", "民政管理事务", "10.00"),
+                uncertain("2080206", "社会组织管理", "10.00"),
+                row("20805", "行政事业单位养老支出", "50.00"),
+                row("2080501", "行政单位离退休", "20.00"),
+                row("2080505", "机关事业单位基本养老保险缴费支出", "30.00"),
+                row("", "合计", "60.00"),
+            ]
+        );
     }
 }
