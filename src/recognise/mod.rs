@@ -1902,7 +1902,11 @@ mod tests {
 
     #[test]
     fn a_continued_title_continues_its_table() {
-        for mark in ["一般公共预算支出情况表（续）", "续表"] {
+        for mark in [
+            "一般公共预算支出情况表（续）",
+            "续表",
+            "一般公共预算支出情况表 续",
+        ] {
             let text = format!(
                 "一般公共预算支出情况表\n科目\t\t\t名称\t合计\t基本支出\t项目支出\n\
                  208\t\t\t社会保障和就业支出\t10\t10\t\n\

@@ -236,12 +236,18 @@ pub fn names_the_disclosure(text: &str, agencies: &[String]) -> bool {
 /// (`一般公共预算支出情况表(续)`, `续表`): the title without the mark.
 /// A colon may follow the mark (`表三(续):`, after the number is split
 /// off), and a table number may follow a leading `续表` (`续表三`, `续表3-1`).
+/// A bare `续` marks a title that ends in 表 (`一般公共预算支出情况表 续`).
 pub fn strip_continuation(text: &str) -> Option<&str> {
     let text = text.trim_end_matches([':', '：', ' ']);
     let stripped = text
         .strip_suffix("(续)")
         .or_else(|| text.strip_suffix("(续表)"))
         .or_else(|| text.strip_suffix("续表"))
+        // A bare mark only after a title (`…情况表 续`): `…手续` is a word.
+        .or_else(|| {
+            let title = text.strip_suffix('续')?.trim_end();
+            title.ends_with('表').then_some(title)
+        })
         .or_else(|| {
             let rest = text.strip_prefix("续表")?;
             // Only a number that is all there is: `续表一般公共…` is a title.
@@ -326,6 +332,11 @@ mod tests {
             assert_eq!(strip_continuation(numbered), Some(""), "{numbered}");
         }
         assert_eq!(strip_continuation("一般公共预算支出情况表"), None);
+        assert_eq!(
+            strip_continuation("一般公共预算支出情况表 续"),
+            Some("一般公共预算支出情况表")
+        );
+        assert_eq!(strip_continuation("收费手续"), None);
     }
 
     #[test]
