@@ -64,6 +64,12 @@ pub fn names_tables_disagree_on(g: &Grammar, doc: &mut Document) {
     super::flow::doubt_names_tables_disagree_on(g, doc);
 }
 
+/// Whether a row may confirm another table's: not every amount of it is
+/// `uncertain` (a row read without amounts counts).
+pub(crate) fn is_witness(row: &Row) -> bool {
+    row.values.is_empty() || row.values.iter().any(|v| v.status != CellStatus::Uncertain)
+}
+
 /// Whether two codes are of one classification: functional (`2…`) or
 /// economic (`3…`, `5…`) codes name some items alike (`住房公积金` is
 /// 2210201 and 30113).
@@ -77,18 +83,25 @@ fn same_scheme(a: &str, b: &str) -> bool {
 /// `2080506`), lost a level of its code; a row of a coded table printed
 /// without a code whose name another table codes lost all of them. Either
 /// way its cells are no surer than `uncertain`. A code another table
-/// prints too is the document's own, whatever its name.
+/// prints too, on a row not wholly in doubt itself, is the document's own,
+/// whatever its name (a row whose every amount is `uncertain` may be put
+/// together wrongly: it confirms nothing).
 pub fn codes_no_other_table_has(doc: &mut Document) {
     // A two-sided table numbers its 类 (`一、公共安全支出`).
     let name = |row: &Row| normalize::strip_ordinal(&row.item).to_string();
     let coded = |row: &&Row| row.project.is_empty() && row.code.is_some() && !row.item.is_empty();
-    // Per code and per name: the tables printing it.
+    // Per code and per name: the tables printing it (and those printing
+    // it on a row not wholly in doubt).
     let mut tables_of_code: HashMap<&str, BTreeSet<usize>> = HashMap::new();
+    let mut sure_tables_of_code: HashMap<&str, BTreeSet<usize>> = HashMap::new();
     let mut codes_of_name: HashMap<String, Vec<(usize, String)>> = HashMap::new();
     for (t, table) in doc.tables.iter().enumerate() {
         for row in table.rows.iter().filter(coded) {
             let code = row.code.as_ref().map_or("", |c| c.as_str());
             tables_of_code.entry(code).or_default().insert(t);
+            if is_witness(row) {
+                sure_tables_of_code.entry(code).or_default().insert(t);
+            }
             codes_of_name
                 .entry(name(row))
                 .or_default()
@@ -104,7 +117,7 @@ pub fn codes_no_other_table_has(doc: &mut Document) {
             }
             let code = row.code.as_ref().map(|c| c.as_str());
             if code.is_some_and(|c| {
-                tables_of_code
+                sure_tables_of_code
                     .get(c)
                     .is_some_and(|ts| ts.iter().any(|u| *u != t))
             }) {
@@ -232,5 +245,47 @@ mod tests {
         assert_eq!(doc.tables[0].issues.len(), 2, "{:?}", doc.tables[0].issues);
         assert!(doc.tables[0].issues[0].contains("code 20806 is in no other table"));
         assert!(doc.tables[0].issues[1].contains("printed without a code"));
+    }
+    #[test]
+    fn a_row_wholly_in_doubt_confirms_no_other_tables_row() {
+        let table = |rows| expenditure_document(rows).tables.remove(0);
+        let in_doubt = |mut row: Row| {
+            row.values[0].status = CellStatus::Uncertain;
+            row
+        };
+        // 2080501's `01` lost; a stream reading that shifted its names
+        // prints 20805 with the same name in two tables, every amount in
+        // doubt; two tables print the name as 2080501 (and 20805 under its own name,
+        // or not at all).
+        let document = |kuan_printed: bool| {
+            let mut doc = expenditure_document(vec![
+                row("208", "社会保障和就业支出", 1),
+                row("20805", "行政单位离退休", 2),
+            ]);
+            for _ in 0..2 {
+                doc.tables.push(table(vec![
+                    row("208", "社会保障和就业支出", 1),
+                    in_doubt(row("20805", "行政单位离退休", 2)),
+                ]));
+            }
+            for _ in 0..2 {
+                let mut rows = vec![row("208", "社会保障和就业支出", 1)];
+                if kuan_printed {
+                    rows.push(row("20805", "行政事业单位养老支出", 2));
+                }
+                rows.push(row("2080501", "行政单位离退休", 3));
+                doc.tables.push(table(rows));
+            }
+            doc
+        };
+        use CellStatus::*;
+        let mut doc = document(false);
+        codes_no_other_table_has(&mut doc);
+        assert_eq!(statuses(&doc, 0), [Ok, Uncertain]);
+        // The tables' names for 20805: two in doubt agreeing, two sure
+        // disagreeing.
+        let mut doc = document(true);
+        names_tables_disagree_on(Grammar::global(), &mut doc);
+        assert_eq!(statuses(&doc, 0), [Ok, Uncertain]);
     }
 }

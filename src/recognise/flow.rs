@@ -150,11 +150,10 @@ struct FlowRow {
     /// The row's 项 was read from a column of 项 codes printed apart from
     /// the rows, in the dump's order: no sum proves it (see [`streams`]).
     xiang_in_doubt: bool,
-    /// The layout's columns (indexes) whose sums over the row's family fail
-    /// in a table paired again from its streams by its totals alone (see
-    /// [`streams`]): the publisher's slip or the dump's, the amounts there
-    /// are uncertain.
-    columns_in_doubt: Vec<usize>,
+    /// The row was paired with its amounts by the table's totals alone, a
+    /// column's sums failing (see [`streams`]): the publisher's slip or the
+    /// dump's, its amounts are uncertain.
+    paired_by_totals: bool,
     /// Which of the table's side-by-side panels the row is in (see
     /// [`panel_count`]); 0 in a table of one.
     panel: usize,
@@ -1559,13 +1558,15 @@ pub(super) fn doubt_names_tables_disagree_on(g: &Grammar, doc: &mut Document) {
     use std::collections::HashMap;
     // A two-sided table numbers its 类 (`一、公共安全支出`).
     let name = |row: &Row| normalize::strip_ordinal(&row.item).to_string();
-    let mut names: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+    // Per code: each table's name for it, and whether that row may
+    // confirm another's (a row wholly in doubt may contradict, not confirm).
+    let mut names: HashMap<String, Vec<(usize, String, bool)>> = HashMap::new();
     for (t, table) in doc.tables.iter().enumerate() {
         for row in table.rows.iter().filter(|r| r.project.is_empty()) {
             if let (Some(code), false) = (&row.code, row.item.is_empty()) {
                 let entry = names.entry(code.as_str().to_string()).or_default();
-                if !entry.iter().any(|(u, _)| *u == t) {
-                    entry.push((t, name(row)));
+                if !entry.iter().any(|(u, _, _)| *u == t) {
+                    entry.push((t, name(row), super::doubt::is_witness(row)));
                 }
             }
         }
@@ -1584,12 +1585,13 @@ pub(super) fn doubt_names_tables_disagree_on(g: &Grammar, doc: &mut Document) {
                 continue;
             };
             let own = name(row);
-            let others = || named.iter().filter(|(u, _)| *u != t);
-            let agree = others().filter(|(_, n)| *n == own).count();
-            let Some((_, other)) = others().find(|(_, n)| *n != own) else {
+            let others = || named.iter().filter(|(u, _, _)| *u != t);
+            let agree = others().filter(|(_, n, sure)| *n == own && *sure).count();
+            let disagree = others().filter(|(_, n, _)| *n != own).count();
+            let Some((_, other, _)) = others().find(|(_, n, _)| *n != own) else {
                 continue;
             };
-            if others().count() - agree <= agree {
+            if disagree <= agree {
                 continue;
             }
             let mut doubted = false;
@@ -1762,7 +1764,8 @@ fn coded(
             let proof = match read.proof {
                 streams::Compared::Every => "as their sums confirm",
                 streams::Compared::Totals => {
-                    "as their totals' sums confirm (another column's sums fail: see the checks)"
+                    "as their totals' sums alone confirm (another column's sums fail, see the \
+                     checks): every amount is uncertain"
                 }
             };
             table.issues.push(format!(
@@ -1890,31 +1893,8 @@ fn coded(
                 value.status = CellStatus::Uncertain;
             }
         }
-        let unproved: Vec<&mut Value> = values
-            .iter_mut()
-            .filter(|v| {
-                v.status != CellStatus::Uncertain
-                    && row
-                        .columns_in_doubt
-                        .iter()
-                        .any(|&c| layout.get(c) == Some(&v.measure))
-            })
-            .collect();
-        if !unproved.is_empty() {
-            let measures: Vec<&str> = unproved.iter().map(|v| v.measure).collect();
-            let amounts = if measures.len() == 1 {
-                "amount does"
-            } else {
-                "amounts do"
-            };
-            table.issues.push(format!(
-                "line {at}: '{}' was paired with its amounts in the dump's order, which the \
-                 totals prove; its {} {amounts} not add up with its parent's or children's \
-                 (its total does): uncertain",
-                row.label,
-                measures.join(", ")
-            ));
-            for value in unproved {
+        if row.paired_by_totals {
+            for value in &mut values {
                 value.status = CellStatus::Uncertain;
             }
         }

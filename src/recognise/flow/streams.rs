@@ -294,10 +294,11 @@ pub(super) fn read_streams(
     // The sums exactly first; failing that, each off by at most one unit
     // of the table's last printed place (a publisher rounding a 款 up:
     // what was printed is read, and the checks report the sum). Last, rows
-    // printed whole and coded in row order whose totals add up exactly:
-    // the totals fix every run, so a column other than the total that does
-    // not add up is the publisher's (司法局 2026 prints 行政运行's 项目支出
-    // as its 款's), read as printed for the checks to report.
+    // printed whole and coded in row order whose totals add up exactly,
+    // another column not (司法局 2026 prints 行政运行's 项目支出 as its
+    // 款's): read as printed for the checks to report, every amount
+    // uncertain (a run shifted among rows whose other columns are zero
+    // keeps the totals adding up).
     let mut attempts = vec![
         (0, Compared::Every),
         (last_place(&amounts), Compared::Every),
@@ -307,36 +308,105 @@ pub(super) fn read_streams(
     }
     let mut read = None;
     let mut proof = Compared::Every;
+    // Codes read as columns keep the 项 of the rows the row reader read
+    // whole (a function table's: an economic code has no 项); failing
+    // that, the column's order alone gives every 项 (`Pins::None`). The
+    // row reader can set a neighbour's 项 beside a name, so a whole-read
+    // 项 is sure only where the column's order gives it too.
+    let mut pinned = false;
+    let mut column_order: Option<Vec<Code>> = None;
     for (slack, compared) in attempts {
-        let candidates = match &in_row_order {
-            Some(codes) => vec![codes.clone()],
-            None => codes_as_columns(&levels, &in_whole_code, &sums, economic, slack),
+        // The one reading of `candidates` that adds up and fits its names;
+        // `Err` when more than one does.
+        let settle = |candidates: Vec<Vec<Code>>| -> Result<Option<Vec<FlowRow>>, ()> {
+            let mut readings = candidates.into_iter().filter_map(|codes| {
+                let read = pair_doubting(&names, codes.clone());
+                if !adds_up(&read, width, total_column, slack, compared) {
+                    return None;
+                }
+                if names_fit_their_levels(g, &read, economic) {
+                    return Some(read);
+                }
+                let moved = move_class_names(g, &names, &codes, economic)?;
+                let read = pair_doubting(&moved, codes);
+                names_fit_their_levels(g, &read, economic).then_some(read)
+            });
+            match (readings.next(), readings.next()) {
+                (Some(only), None) => Ok(Some(only)),
+                (Some(_), Some(_)) => Err(()),
+                (None, _) => Ok(None),
+            }
         };
-        let mut readings = candidates.into_iter().filter_map(|codes| {
-            let read = pair_doubting(&names, codes.clone());
-            if !adds_up(&read, width, total_column, slack, compared) {
-                return None;
+        let settled = match &in_row_order {
+            Some(codes) => settle(vec![codes.clone()]),
+            None => {
+                let columns = |pins| codes_as_columns(&levels, pins, &sums, economic, slack);
+                let by_order = settle(columns(Pins::None));
+                let kept_whole = if economic {
+                    Ok(None)
+                } else {
+                    settle(columns(Pins::WholeCodes(&in_whole_code)))
+                };
+                match kept_whole {
+                    Ok(Some(read)) => {
+                        pinned = true;
+                        column_order = by_order
+                            .ok()
+                            .flatten()
+                            .map(|rows| rows.into_iter().filter_map(|r| r.code).collect());
+                        Ok(Some(read))
+                    }
+                    _ => by_order,
+                }
             }
-            if names_fit_their_levels(g, &read, economic) {
-                return Some(read);
-            }
-            let moved = move_class_names(g, &names, &codes, economic)?;
-            let read = pair_doubting(&moved, codes);
-            names_fit_their_levels(g, &read, economic).then_some(read)
-        });
-        match (readings.next(), readings.next()) {
-            (Some(only), None) => {
+        };
+        match settled {
+            Ok(Some(only)) => {
                 read = Some(only);
                 proof = compared;
                 break;
             }
-            (Some(_), Some(_)) => return None,
-            (None, _) => {}
+            Err(()) => return None,
+            Ok(None) => {}
         }
     }
     let mut read = read?;
     if proof == Compared::Totals {
-        doubt_failing_columns(&mut read, width, total_column);
+        // The totals alone fix no run where a column repeats them (a row's
+        // other columns zero): every row the dump printed whole, its code,
+        // name and amounts together, must have been paired with its own.
+        let contradicted = rows.iter().any(|r| {
+            let Some(code) = &r.code else { return false };
+            let name_first = r
+                .tokens
+                .first()
+                .is_some_and(|t| !super::is_number_fragment(t));
+            // The amounts right after its name (a code's levels or another
+            // row's name after them: not printed whole).
+            let own: Vec<&str> = r
+                .tokens
+                .iter()
+                .skip_while(|t| !super::is_number_fragment(t))
+                .take(width)
+                .map(String::as_str)
+                .collect();
+            let amounts = own.len() == width
+                && own
+                    .iter()
+                    .all(|t| matches!(classify(t), Token::Amount(a) if is_amount(a)));
+            if r.label.is_empty() || !name_first || !amounts {
+                return false;
+            }
+            !read
+                .iter()
+                .any(|row| row.code.as_ref() == Some(code) && row.numbers == own)
+        });
+        if contradicted {
+            return None;
+        }
+        for row in &mut read {
+            row.paired_by_totals = true;
+        }
     }
     // A row the dump printed whole, its code beside its name and its own
     // amounts next (other rows' may run on after them), confirms the row's
@@ -345,7 +415,17 @@ pub(super) fn read_streams(
     // doubt, as every 项 so read. The amounts count: the row reader pairs a
     // name moved among the codes with the codes beside it just as the moved
     // names are paired.)
-    for row in read.iter_mut() {
+    let coded: Vec<Option<Code>> = read.iter().map(|r| r.code.clone()).collect();
+    for (i, row) in read.iter_mut().enumerate() {
+        // (A 项 kept from a whole-read code is sure where the column's
+        // order gives the row the same code.)
+        if pinned && row.code.as_ref().is_some_and(|c| c.level() == 3) {
+            let k = coded[..i].iter().filter(|c| c.is_some()).count();
+            let agrees = column_order.as_ref().and_then(|codes| codes.get(k)) == row.code.as_ref();
+            if !agrees {
+                continue;
+            }
+        }
         let printed_whole = rows.iter().any(|r| {
             r.code.is_some()
                 && r.code == row.code
@@ -657,7 +737,7 @@ const COLUMN_STEPS: usize = 200_000;
 /// to tell.
 fn codes_as_columns(
     levels: &[String],
-    in_whole_code: &[bool],
+    pins: Pins,
     sums: &[Vec<i64>],
     economic: bool,
     slack: i64,
@@ -685,7 +765,11 @@ fn codes_as_columns(
     let mut under: Vec<&str> = Vec::new();
     let mut whole: Vec<Option<WholePart>> = Vec::new();
     let mut class = first;
-    for (level, &in_whole) in levels.iter().zip(in_whole_code) {
+    for (k, level) in levels.iter().enumerate() {
+        let in_whole = match pins {
+            Pins::None => false,
+            Pins::WholeCodes(whole) => whole.get(k).copied().unwrap_or(false),
+        };
         if level.len() == 3 {
             class = level.as_str();
         } else {
@@ -901,6 +985,16 @@ struct ColumnSplit<'a> {
     steps: usize,
 }
 
+/// Which levels [`codes_as_columns`] keeps as the row reader read them.
+#[derive(Clone, Copy)]
+enum Pins<'a> {
+    /// None: the columns' order alone.
+    None,
+    /// The levels of 项 codes read whole beside their names (`true`, one a
+    /// level): each such 项 row keeps its 款 and 项.
+    WholeCodes(&'a [bool]),
+}
+
 /// Which level of a code the row reader read whole a piece is.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum WholePart {
@@ -1086,23 +1180,6 @@ fn adds_up(
         && families
             .iter()
             .all(|f| columns.iter().all(|&c| f.sums_to(rows, c, slack)))
-}
-
-/// Marks, in every family whose column other than the total does not add
-/// up, that column in doubt on the parent and its children.
-fn doubt_failing_columns(rows: &mut [FlowRow], width: usize, total_column: usize) {
-    for family in families(rows) {
-        for column in (0..width).filter(|&c| c != total_column) {
-            if family.sums_to(rows, column, 0) {
-                continue;
-            }
-            for &i in std::iter::once(&family.parent).chain(&family.children) {
-                if !rows[i].columns_in_doubt.contains(&column) {
-                    rows[i].columns_in_doubt.push(column);
-                }
-            }
-        }
-    }
 }
 
 /// A row and the rows its amounts are the sums of: a coded parent's
@@ -1483,7 +1560,8 @@ mod tests {
         // The 项 column out of row order (`17`, 计划生育服务's, printed
         // last); 行政单位医疗 printed whole, its code beside its name and
         // its amounts after them: it keeps its `01`, and the column's `02`
-        // and `17` go to the other 项 rows in order, wrongly.
+        // and `17` go to the other 项 rows in order, wrongly. Read by the
+        // column's order alone it would be `02`: nothing confirms it.
         let flow_row = |code: Option<&str>, label: &str, tokens: &str| FlowRow {
             code: code.and_then(Code::new),
             label: label.to_string(),
@@ -1532,8 +1610,8 @@ mod tests {
                 // The column's order gives it `02`: in doubt.
                 ("2100702", "计划生育服务", true),
                 ("21011", "行政事业单位医疗", false),
-                // Its own 项, printed beside its name: sure.
-                ("2101101", "行政单位医疗", false),
+                // Its own 项, printed beside its name: in doubt all the same.
+                ("2101101", "行政单位医疗", true),
                 ("2101117", "事业单位医疗", true),
             ]
         );
@@ -1699,45 +1777,34 @@ mod tests {
     fn a_column_that_does_not_add_up_where_the_totals_do_is_read_in_doubt() {
         // A leaf's 财政拨款收入 printed under 事业收入 (司法局 2026 prints
         // 行政运行's 项目支出 as its 款's): every total still adds up, so
-        // the runs are paired as printed; the two columns that no longer
-        // add up are uncertain in that 款's family, every other cell sure.
+        // the runs are paired as printed, every amount uncertain.
         let moved = OUT_OF_STEP.replacen(
             "20.00\n20.00\n0.00\n0.00\n0.00\n",
             "20.00\n0.00\n20.00\n0.00\n0.00\n",
             1,
         );
         let table = income(&moved);
-        assert_eq!(totals(&table)[6], row("2080501", "行政单位离退休", "20.00"));
-        let status = |code: &str, measure: &str| {
-            let row = table
-                .rows
-                .iter()
-                .find(|r| r.code.as_ref().is_some_and(|c| c.as_str() == code));
-            row.and_then(|r| r.values.iter().find(|v| v.measure == measure))
-                .map(|v| (v.amount.to_string(), v.status))
-        };
-        let doubted = [
-            ("20805", "fiscal_grant", "50.00"),
-            ("2080501", "fiscal_grant", "0.00"),
-            ("2080501", "business_income", "20.00"),
-            ("2080505", "fiscal_grant", "30.00"),
-        ];
-        for (code, measure, amount) in doubted {
-            assert_eq!(
-                status(code, measure),
-                Some((amount.to_string(), CellStatus::Uncertain)),
-                "{code} {measure}"
-            );
-        }
         assert_eq!(
-            status("20406", "fiscal_grant"),
-            Some(("300.00".to_string(), CellStatus::Ok))
+            totals(&table)[6],
+            uncertain("2080501", "行政单位离退休", "20.00")
         );
+        let leaf = table.rows.iter().find(|r| r.item == "行政单位离退休");
+        let business = leaf.and_then(|r| r.values.iter().find(|v| v.measure == "business_income"));
+        assert_eq!(
+            business.map(|v| v.amount.to_string()),
+            Some("20.00".to_string())
+        );
+        assert!(table
+            .rows
+            .iter()
+            .flat_map(|r| &r.values)
+            .all(|v| v.status == CellStatus::Uncertain));
         assert!(table
             .issues
             .iter()
-            .any(|i| i.contains("as their totals' sums confirm")));
+            .any(|i| i.contains("totals' sums alone confirm")));
     }
+
     /// A Shanghai 支出预算总表 as pdftotext's flow prints it (万里街道 2023,
     /// cut down): the first rows' names and amounts, then their codes'
     /// levels as columns, then rows printed whole (`208` / `05` / `01` /
@@ -1803,19 +1870,40 @@ mod tests {
     #[test]
     fn a_xiang_row_printed_whole_among_codes_printed_as_columns_keeps_its_own_xiang() {
         // Read as a column in row order, `01` would be 社会组织管理's 项 and
-        // no split would fit; a row printed whole keeps its 项, sure, and
-        // the column's 项 go to the others in order, in doubt.
+        // no split would fit; a row printed whole keeps its 项, and the
+        // column's 项 go to the others in order. The row reader can set a
+        // neighbour's 项 beside a name, and the column's order confirms
+        // none of them here: every 项 row is in doubt.
+        let expenditure = |text: &str| totals(&table(text, "expenditure"));
+        let read = [
+            row("208", "社会保障和就业支出", "60.00"),
+            row("20802", "民政管理事务", "10.00"),
+            uncertain("2080206", "社会组织管理", "10.00"),
+            row("20805", "行政事业单位养老支出", "50.00"),
+            uncertain("2080501", "行政单位离退休", "20.00"),
+            uncertain("2080505", "机关事业单位基本养老保险缴费支出", "30.00"),
+            row("", "合计", "60.00"),
+        ];
+        assert_eq!(expenditure(WHOLE_AMONG_COLUMNS), read);
+        // A neighbour's 项 beside a name (万里街道 2023's 收入预算总表 sets
+        // `208` / `05` / `06` beside 机关事业单位基本养老保险缴费支出): read,
+        // in doubt.
+        let foreign = WHOLE_AMONG_COLUMNS
+            .replacen("05\n机关", "06\n机关", 1)
+            .replacen("0.00\n06\n", "0.00\n05\n", 1);
+        let got = expenditure(&foreign);
         assert_eq!(
-            totals(&table(WHOLE_AMONG_COLUMNS, "expenditure")),
-            [
-                row("208", "社会保障和就业支出", "60.00"),
-                row("20802", "民政管理事务", "10.00"),
-                uncertain("2080206", "社会组织管理", "10.00"),
-                row("20805", "行政事业单位养老支出", "50.00"),
-                row("2080501", "行政单位离退休", "20.00"),
-                row("2080505", "机关事业单位基本养老保险缴费支出", "30.00"),
-                row("", "合计", "60.00"),
-            ]
+            got[5],
+            uncertain("2080506", "机关事业单位基本养老保险缴费支出", "30.00")
+        );
+        // A whole code's levels printed out of order (`05` / `208` / `01`):
+        // no split keeps it, and the column's order alone reads the table.
+        let garbled = WHOLE_AMONG_COLUMNS.replacen("208\n05\n01\n", "05\n208\n01\n", 1);
+        let got = expenditure(&garbled);
+        assert!(
+            got.iter()
+                .all(|r| r.3 != CellStatus::Ok || read.contains(r)),
+            "{got:?}"
         );
     }
 }
