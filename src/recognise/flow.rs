@@ -150,6 +150,9 @@ struct FlowRow {
     /// The row's 项 was read from a column of 项 codes printed apart from
     /// the rows, in the dump's order: no sum proves it (see [`streams`]).
     xiang_in_doubt: bool,
+    /// That 项 was read beside the row's name, a code the row reader read
+    /// whole that the column's order does not give it (see [`streams`]).
+    xiang_beside_name: bool,
     /// The row was paired with its amounts by the table's totals alone, a
     /// column's sums failing (see [`streams`]): the publisher's slip or the
     /// dump's, its amounts are uncertain.
@@ -1884,9 +1887,15 @@ fn coded(
             }
         }
         if let (Some(code), true) = (&row.code, row.xiang_in_doubt && !values.is_empty()) {
+            let read_from = if row.xiang_beside_name {
+                "beside its name, where the dump may set another row's 项, and the dump's \
+                 column of 项 codes does not give it"
+            } else {
+                "from the dump's column of 项 codes, printed apart from the rows, in its order"
+            };
             table.issues.push(format!(
-                "line {at}: {}'s 项 was read from the dump's column of 项 codes, printed apart \
-                 from the rows, in its order: no sum proves it, its amounts are uncertain",
+                "line {at}: {}'s 项 was read {read_from}: no sum proves it, its amounts are \
+                 uncertain",
                 code.as_str()
             ));
             for value in &mut values {

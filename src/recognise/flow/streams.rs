@@ -423,6 +423,7 @@ pub(super) fn read_streams(
             let k = coded[..i].iter().filter(|c| c.is_some()).count();
             let agrees = column_order.as_ref().and_then(|codes| codes.get(k)) == row.code.as_ref();
             if !agrees {
+                row.xiang_beside_name = rows.iter().any(|r| r.code.is_some() && r.code == row.code);
                 continue;
             }
         }
@@ -1892,6 +1893,13 @@ mod tests {
             .replacen("05\n机关", "06\n机关", 1)
             .replacen("0.00\n06\n", "0.00\n05\n", 1);
         let got = expenditure(&foreign);
+        let issues = table(&foreign, "expenditure").issues;
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.contains("2080506's 项 was read beside its name")),
+            "{issues:?}"
+        );
         assert_eq!(
             got[5],
             uncertain("2080506", "机关事业单位基本养老保险缴费支出", "30.00")
