@@ -1457,7 +1457,6 @@ mod tests {
 
     #[test]
     fn codes_printed_as_columns_are_read_by_the_sums() {
-        let expenditure = |text: &str| totals(&table(text, "expenditure"));
         // The sums say which rows are 款 and which 项; the 项 column's
         // order is the dump's alone, so those rows are uncertain.
         let read = [
@@ -1625,6 +1624,11 @@ mod tests {
 
     fn income(text: &str) -> Table {
         table(text, "income")
+    }
+
+    /// The rows of the text's 支出预算总表, as [`totals`] gives them.
+    fn expenditure(text: &str) -> Vec<(String, String, String, CellStatus)> {
+        totals(&table(text, "expenditure"))
     }
 
     /// Each row's code (blank for none), name, total and the total's status.
@@ -1875,7 +1879,6 @@ mod tests {
         // column's 项 go to the others in order. The row reader can set a
         // neighbour's 项 beside a name, and the column's order confirms
         // none of them here: every 项 row is in doubt.
-        let expenditure = |text: &str| totals(&table(text, "expenditure"));
         let read = [
             row("208", "社会保障和就业支出", "60.00"),
             row("20802", "民政管理事务", "10.00"),
