@@ -25,8 +25,10 @@
 //! the levels are split into their columns ([`codes_as_columns`]), the 项
 //! rows so read `uncertain` (their column's order is the dump's alone). A
 //! 项 row printed whole among them, its code beside its name (万里街道 2023:
-//! `208` / `05` / `01` / `行政单位离退休` / amounts), keeps its 项 and is
-//! sure; the column's 项 go to the other rows in order. A class's name
+//! `208` / `05` / `01` / `行政单位离退休` / amounts), keeps its 项 and the
+//! column's 项 go to the other rows in order; the row is sure only where
+//! the column's order alone gives it that 项 too (the dump can set a
+//! neighbour's 项 beside a name). A class's name
 //! printed out of step goes to its class's row, the rows it crossed in
 //! doubt ([`move_class_names`]).
 //!
