@@ -153,10 +153,6 @@ struct FlowRow {
     /// That 项 was read beside the row's name, a code the row reader read
     /// whole that the column's order does not give it (see [`streams`]).
     xiang_beside_name: bool,
-    /// The row was paired with its amounts by the table's totals alone, a
-    /// column's sums failing (see [`streams`]): the publisher's slip or the
-    /// dump's, its amounts are uncertain.
-    paired_by_totals: bool,
     /// Which of the table's side-by-side panels the row is in (see
     /// [`panel_count`]); 0 in a table of one.
     panel: usize,
@@ -1756,6 +1752,10 @@ fn coded(
         return;
     }
     table.columns = layout.clone();
+    // Rows paired with their amounts by the table's totals alone, a
+    // column's sums failing (see [`streams`]): the publisher's slip or the
+    // dump's, every amount is uncertain.
+    let mut paired_by_totals = false;
     if panels == 1 && !kind.has_project && streams::runs_rows_together(&rows, layout.len()) {
         // The lines before the first row's.
         let first = rows.first().and_then(|r| r.at);
@@ -1775,6 +1775,7 @@ fn coded(
                 "flow layout: the dump printed the table's names, amounts and codes out of \
                  step; its rows were paired again in printed order, {proof}"
             ));
+            paired_by_totals = read.proof == streams::Compared::Totals;
             rows = read.rows;
         }
     }
@@ -1902,7 +1903,7 @@ fn coded(
                 value.status = CellStatus::Uncertain;
             }
         }
-        if row.paired_by_totals {
+        if paired_by_totals {
             for value in &mut values {
                 value.status = CellStatus::Uncertain;
             }

@@ -406,9 +406,6 @@ pub(super) fn read_streams(
         if contradicted {
             return None;
         }
-        for row in &mut read {
-            row.paired_by_totals = true;
-        }
     }
     // A row the dump printed whole, its code beside its name and its own
     // amounts next (other rows' may run on after them), confirms the row's
@@ -417,12 +414,15 @@ pub(super) fn read_streams(
     // doubt, as every 项 so read. The amounts count: the row reader pairs a
     // name moved among the codes with the codes beside it just as the moved
     // names are paired.)
-    let coded: Vec<Option<Code>> = read.iter().map(|r| r.code.clone()).collect();
-    for (i, row) in read.iter_mut().enumerate() {
+    // (The column's order lists the coded rows' codes: the k-th is the
+    // k-th coded row's.)
+    let mut coded_rows = 0;
+    for row in read.iter_mut() {
+        let k = coded_rows;
+        coded_rows += usize::from(row.code.is_some());
         // (A 项 kept from a whole-read code is sure where the column's
         // order gives the row the same code.)
         if pinned && row.code.as_ref().is_some_and(|c| c.level() == 3) {
-            let k = coded[..i].iter().filter(|c| c.is_some()).count();
             let agrees = column_order.as_ref().and_then(|codes| codes.get(k)) == row.code.as_ref();
             if !agrees {
                 row.xiang_beside_name = rows.iter().any(|r| r.code.is_some() && r.code == row.code);
