@@ -3560,6 +3560,39 @@ fn python_tools_text_dumps_of_a_pdf_are_read_where_they_can_be() {
 }
 
 #[test]
+fn a_flow_income_subtotal_printed_without_its_funds_keeps_its_column() {
+    // tests/fixtures/dumps/000_…pymupdf.txt: seed 000's income table fills
+    // 财政拨款(补助) 小计 and leaves 一般公共预算 … blank. Before 2026-12-07
+    // the subtotal's rule demanded its funds, so the flow reading put every
+    // subtotal under 财政专户 (special_account), and 20801's 22 there too.
+    // Now the subtotal stands alone (`parts_optional` in identities.toml)
+    // and the column prior prefers 单位资金 to 财政专户: uncertain, each the
+    // seed's column.
+    let path = root().join("tests/fixtures/dumps/000_530d8417aadfcef1.pymupdf.txt");
+    let items = extract(&[&path]).line_items();
+    let subtotal = code_amount_status(&items, "income", "fiscal_subtotal");
+    assert_eq!(
+        subtotal[..3],
+        [
+            ("208", "1514.13", "uncertain"),
+            ("20801", "1124.18", "uncertain"),
+            ("2080101", "779.18", "uncertain"),
+        ]
+    );
+    assert_eq!(subtotal.len(), 22);
+    assert!(code_amount_status(&items, "income", "special_account").is_empty());
+    let unit = code_amount_status(&items, "income", "unit_funds");
+    assert_eq!(
+        unit[..3],
+        [
+            ("208", "22", "repaired"),
+            ("20801", "22", "uncertain"),
+            ("2080101", "22", "uncertain"),
+        ]
+    );
+}
+
+#[test]
 fn python_tools_dumps_three_public_tables_are_rebuilt_by_their_sums() {
     // The “三公” tables of tests/fixtures/dumps. Flow “三公” tables were
     // not rebuilt before 2026-12-02 (no cell). Now every cell read for sure

@@ -19,6 +19,9 @@ pub struct RowSum {
     pub excludes: Vec<Measure>,
     pub total: Measure,
     pub parts: Vec<Measure>,
+    /// Publishers may print the total and leave every part blank (a
+    /// 财政拨款(补助) 小计 without its funds): the row then states no sum.
+    pub parts_optional: bool,
 }
 
 impl RowSum {
@@ -282,6 +285,8 @@ struct RowSumFile {
     excludes: Vec<String>,
     total: String,
     parts: Vec<String>,
+    #[serde(default)]
+    parts_optional: bool,
 }
 
 #[derive(Deserialize)]
@@ -396,6 +401,7 @@ pub fn parse(text: &str, measures: &HashMap<String, Measure>) -> Result<Identity
                     excludes: ms(&r.excludes)?,
                     total: m(&r.total)?,
                     parts: ms(&r.parts)?,
+                    parts_optional: r.parts_optional,
                 })
             })
             .collect::<Result<_>>()?,

@@ -1423,6 +1423,7 @@ pub(super) fn row_rules(
             Some(RowRule {
                 total: col(&r.total)?,
                 parts,
+                parts_optional: r.parts_optional,
             })
             .filter(|r| !r.parts.is_empty())
         })

@@ -28,6 +28,9 @@ pub const MAX_NODES: usize = 200_000;
 pub struct RowRule {
     pub total: usize,
     pub parts: Vec<usize>,
+    /// The total may be printed with every part blank (a subtotal printed
+    /// without its breakdown): such a row satisfies the rule.
+    pub parts_optional: bool,
 }
 
 impl RowRule {
@@ -35,10 +38,12 @@ impl RowRule {
         std::iter::once(self.total).chain(self.parts.iter().copied())
     }
 
-    /// Holds within `tolerance` hundredths, or none of its columns is printed.
+    /// Holds within `tolerance` hundredths, or none of its columns is
+    /// printed, or (when parts are optional) none of its parts is.
     fn holds(&self, values: &[Option<Placed>], tolerance: i64) -> bool {
         let value = |c: usize| cents_at(values, c);
         !self.columns().any(|c| values[c].is_some())
+            || (self.parts_optional && !self.parts.iter().any(|&c| values[c].is_some()))
             || (value(self.total) - self.parts.iter().map(|&c| value(c)).sum::<i64>()).abs()
                 <= tolerance
     }
@@ -417,10 +422,12 @@ mod tests {
             RowRule {
                 total: 1,
                 parts: vec![2, 3, 4, 5, 6, 7],
+                parts_optional: false,
             },
             RowRule {
                 total: 0,
                 parts: vec![1, 8, 9, 10, 11],
+                parts_optional: false,
             },
         ]
     }
@@ -483,11 +490,34 @@ mod tests {
     }
 
     #[test]
+    fn a_subtotal_printed_without_its_funds_is_a_reading_only_where_allowed() {
+        // 000_…, table 2: `1536.75 1514.13 22 0.62` — 财政拨款(补助) 小计
+        // printed, its funds left blank by the publisher.
+        let tokens = ["1536.75", "1514.13", "22", "0.62"];
+        let subtotal_alone = |rules: &[RowRule]| {
+            readings(&tokens, 12, rules, &[0])
+                .unwrap()
+                .iter()
+                .any(|r| r.value(1) == 151413 && (2..8).all(|c| r.values[c].is_none()))
+        };
+        assert!(!subtotal_alone(&income_rules()));
+        let mut optional = income_rules();
+        optional[0].parts_optional = true;
+        assert!(subtotal_alone(&optional));
+        // A part printed still has to add up to the subtotal.
+        let rs = readings(&tokens, 12, &optional, &[0]).unwrap();
+        assert!(rs.iter().all(|r| r.values[1].is_none()
+            || (2..8).all(|c| r.values[c].is_none())
+            || r.value(1) == (2..8).map(|c| r.value(c)).sum::<i64>()));
+    }
+
+    #[test]
     fn an_unsplit_row_with_a_lost_column_stays_ambiguous_alone() {
         // 001_…, table 3: `208 01 01 行政运行 499.91 499.91` — basic or project?
         let rules = vec![RowRule {
             total: 0,
             parts: vec![1, 2],
+            parts_optional: false,
         }];
         let rs = readings(&["499.91", "499.91"], 3, &rules, &[0]).unwrap();
         assert_eq!(
@@ -505,6 +535,7 @@ mod tests {
         let rules = vec![RowRule {
             total: 0,
             parts: vec![1, 2],
+            parts_optional: false,
         }];
         let r = &readings_within(&["1541.7", "1244.71", "297"], 3, &rules, &[0], 1).unwrap()[0];
         let fixed = restore_cut_digit(r, &rules).unwrap();

@@ -423,6 +423,7 @@ mod tests {
         let rules = [RowRule {
             total: 0,
             parts: vec![1, 2],
+            parts_optional: false,
         }];
         SolveRow {
             code: Code::new(code),
