@@ -881,6 +881,12 @@ impl Grammar {
             .and_then(|list| list.iter().find(|(w, _)| rest.starts_with(w.as_str())))
     }
 
+    /// The measure `text` (normalised) is a synonym of, exactly: no prefix
+    /// of a heading cut short, no unit suffix.
+    pub fn synonym(&self, text: &str) -> Option<Measure> {
+        self.synonyms.get(text).copied()
+    }
+
     /// Every measure a header's text names, left to right, repeats kept: at
     /// each place the longest synonym printed there, so that `一般公共预算
     /// 财政拨款` names general_budget, not also fiscal_grant.

@@ -3567,8 +3567,21 @@ fn a_flow_income_subtotal_printed_without_its_funds_keeps_its_column() {
     // subtotal under 财政专户 (special_account), and 20801's 22 there too.
     // Now the subtotal stands alone (`parts_optional` in identities.toml)
     // and the column prior prefers 单位资金 to 财政专户: uncertain, each the
-    // seed's column.
-    let path = root().join("tests/fixtures/dumps/000_530d8417aadfcef1.pymupdf.txt");
+    // seed's column. pdfplumber and `pdftotext -layout` print the header a
+    // row of words a line, its headings wrapped (`单位资` / `金`): before,
+    // the layout of 财政拨款收入 … was taken, every income amount off its
+    // column, and rows 208 and 20801 (a name wrapped below the amounts,
+    // then `01 人力资源和社会 …`) were run into one. Now the headings are
+    // rejoined, and 20801 starts a row of its own.
+    for tool in ["pymupdf", "pdfplumber", "pdftotext-layout"] {
+        income_subtotal_read_into_its_column(tool);
+    }
+}
+
+fn income_subtotal_read_into_its_column(tool: &str) {
+    let path = root().join(format!(
+        "tests/fixtures/dumps/000_530d8417aadfcef1.{tool}.txt"
+    ));
     let items = extract(&[&path]).line_items();
     let subtotal = code_amount_status(&items, "income", "fiscal_subtotal");
     assert_eq!(
@@ -3579,8 +3592,9 @@ fn a_flow_income_subtotal_printed_without_its_funds_keeps_its_column() {
             ("2080101", "779.18", "uncertain"),
         ]
     );
-    assert_eq!(subtotal.len(), 22);
+    assert_eq!(subtotal.len(), 22, "{tool}");
     assert!(code_amount_status(&items, "income", "special_account").is_empty());
+    assert!(code_amount_status(&items, "income", "fiscal_grant").is_empty());
     let unit = code_amount_status(&items, "income", "unit_funds");
     assert_eq!(
         unit[..3],
@@ -3588,7 +3602,8 @@ fn a_flow_income_subtotal_printed_without_its_funds_keeps_its_column() {
             ("208", "22", "repaired"),
             ("20801", "22", "uncertain"),
             ("2080101", "22", "uncertain"),
-        ]
+        ],
+        "{tool}"
     );
 }
 

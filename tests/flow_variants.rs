@@ -280,10 +280,13 @@ fn thousands_separators_read_like_plain_amounts() {
         .flat_map(|v| v.values())
         .filter(|c| sure(c))
         .count();
-    // Measured: 11,074 of the 11,973 cells read for sure (`ok` or
+    // Measured: 10,956 of the 11,973 cells read for sure (`ok` or
     // `repaired`) in the plain style; with separators, the same amounts.
+    // (11,074 before 2026-12-07: seed 000's income subtotals, printed
+    // without their funds, were read under 财政专户, `repaired` and wrong;
+    // now they are read in their column, `uncertain`.)
     eprintln!("{sure_cells} cells read for sure");
-    assert!(sure_cells > 11_000, "{sure_cells} cells read for sure");
+    assert!(sure_cells > 10_900, "{sure_cells} cells read for sure");
     assert!(
         lost.is_empty(),
         "{} of {sure_cells} sure cells lost: {:?}",

@@ -9,6 +9,7 @@
 //! here: the segmenter consumes them, see `normalize::is_page_marker`).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -337,7 +338,17 @@ fn classless_row<'l>(
     paired_levels: bool,
 ) -> Option<(CodeStart, Vec<&'l str>, usize)> {
     let (tokens, used) = stacked_levels(lines, i)?;
-    let (above, expected) = row_read_whole(rows)?;
+    // A row printed whole on its line (levels, name, amounts: `01 人力资源
+    // 和社会 1146.18 1124.18 22`) may follow one whose name wrapped below
+    // its amounts (`208 社会保障和就业 1536.75 …` / `支出`).
+    let levels = tokens.iter().take(2).take_while(|t| is_level(t)).count();
+    let whole_line = used == 1
+        && tokens
+            .get(levels)
+            .is_some_and(|t| !is_number_fragment(t) && !is_total_start(t))
+        && tokens[levels..].iter().any(|t| is_number_fragment(t));
+    let (above, expected) =
+        row_read_whole(rows, false).or_else(|| row_read_whole(rows, whole_line))?;
     // Levels alone on their lines: the row above holds all its amounts,
     // or ends on one printed to its cents (a level is no piece of one).
     let complete =
@@ -352,9 +363,10 @@ fn classless_row<'l>(
 /// The row above and the table's row width (its total row's amounts, else
 /// the widest row's), when that row was read whole: coded, with amounts,
 /// no more than the width, no text after them (another row's name run
-/// into it), and none bare where the total prints cents (a level the dump
-/// set on its line: `207.13 0.00 207.13 03`).
-fn row_read_whole(rows: &[FlowRow]) -> Option<(&FlowRow, usize)> {
+/// into it; with `wrapped_tail`, text on the lines below its amounts'
+/// may be its name's end), and none bare where the total prints cents (a
+/// level the dump set on its line: `207.13 0.00 207.13 03`).
+fn row_read_whole(rows: &[FlowRow], wrapped_tail: bool) -> Option<(&FlowRow, usize)> {
     let above = rows
         .last()
         .filter(|r| r.code.is_some() && !r.numbers.is_empty())?;
@@ -364,11 +376,22 @@ fn row_read_whole(rows: &[FlowRow]) -> Option<(&FlowRow, usize)> {
         None => rows.iter().map(|r| r.numbers.len()).max()?,
     };
     let cents = total.is_some_and(|t| t.numbers.iter().all(|n| ends_in_cents(n)));
+    let line_of = |i: usize| above.token_lines.get(i).copied();
+    let last_amount_line = above
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| is_number_fragment(t))
+        .map(|(i, _)| line_of(i))
+        .last()
+        .flatten();
+    let below_amounts = |i: usize| line_of(i).is_some_and(|l| Some(l) > last_amount_line);
     let text_after_amounts = above
         .tokens
         .iter()
-        .skip_while(|t| !is_number_fragment(t))
-        .any(|t| !is_number_fragment(t));
+        .enumerate()
+        .skip_while(|(_, t)| !is_number_fragment(t))
+        .any(|(i, t)| !is_number_fragment(t) && !(wrapped_tail && below_amounts(i)));
     let bare = cents && !above.numbers.iter().all(|n| ends_in_cents(n));
     (above.numbers.len() <= expected && !text_after_amounts && !bare).then_some((above, expected))
 }
@@ -1343,6 +1366,78 @@ fn wrapped_header_measures(g: &Grammar, lines: &[String]) -> Option<Vec<Measure>
     (distinct.len() == named.len()).then_some(named)
 }
 
+/// A header printed a row of words a line, its headings wrapped onto the
+/// next line or two (`单位资` / `金`, `财政拨` / `款(补助)` / `小计`: pdfplumber
+/// and `pdftotext`): its text with each wrapped heading whole, in the place
+/// of its first line's word, the other words as printed. A heading is a
+/// word of a line joined with one of the next line's (and one of the line
+/// after's) that together are exactly a measure's synonym; the longest are
+/// joined first, each word once. `None` when no line holds two words (a
+/// cell a line runs its headings together already) or nothing was joined.
+fn rejoin_wrapped_headings(g: &Grammar, lines: &[String]) -> Option<String> {
+    let words: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| {
+            l.split_whitespace()
+                .map(|w| normalize::label(w).into_owned())
+                .collect()
+        })
+        .collect();
+    if words.iter().all(|w| w.len() < 2) {
+        return None;
+    }
+    // (text, its words as (line, index)), longest first. A heading's piece
+    // before the last is two characters or more: a header spaced a
+    // character a word (`事 业 收 入`) pairs anything.
+    let piece = |w: &String| w.chars().nth(1).is_some();
+    let mut candidates: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
+    for i in 0..words.len().saturating_sub(1) {
+        for (a, first) in words[i].iter().enumerate().filter(|(_, w)| piece(w)) {
+            for (b, second) in words[i + 1].iter().enumerate() {
+                let two = format!("{first}{second}");
+                if g.synonym(&two).is_some() {
+                    candidates.push((two.clone(), vec![(i, a), (i + 1, b)]));
+                }
+                if !piece(second) {
+                    continue;
+                }
+                for (c, third) in words.get(i + 2).into_iter().flatten().enumerate() {
+                    let three = format!("{two}{third}");
+                    if g.synonym(&three).is_some() {
+                        candidates.push((three, vec![(i, a), (i + 1, b), (i + 2, c)]));
+                    }
+                }
+            }
+        }
+    }
+    candidates.sort_by_key(|(text, at)| (std::cmp::Reverse(text.chars().count()), at.clone()));
+    let mut used: Vec<Vec<bool>> = words.iter().map(|w| vec![false; w.len()]).collect();
+    let mut joined: HashMap<(usize, usize), String> = HashMap::new();
+    for (text, at) in candidates {
+        if at.iter().any(|&(l, w)| used[l][w]) {
+            continue;
+        }
+        for &(l, w) in &at {
+            used[l][w] = true;
+        }
+        joined.insert(at[0], text);
+    }
+    if joined.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for (l, line) in words.iter().enumerate() {
+        for (w, word) in line.iter().enumerate() {
+            match joined.get(&(l, w)) {
+                Some(text) => out.push_str(text),
+                None if used[l][w] => {}
+                None => out.push_str(word),
+            }
+        }
+    }
+    Some(out)
+}
+
 /// The kind's standard layout whose column names the header mentions most
 /// (ties: the one with the fewest columns the header does not name). A
 /// layout of three columns or more that the header names wholly and as
@@ -1720,6 +1815,16 @@ fn coded(
     // The measures the header names, less those the title names: a group
     // heading repeats it over the columns (`本年一般公共预算支出` over 合计 /
     // 基本支出 / 项目支出).
+    // Headings wrapped onto the next lines, rejoined (the header's first
+    // lines; any printed among the rows follow as they were).
+    let before_rows: String = header_lines.iter().map(|l| normalize::label(l)).collect();
+    let header = match header.strip_prefix(before_rows.as_str()) {
+        Some(rest) => match rejoin_wrapped_headings(g, &header_lines) {
+            Some(rejoined) => rejoined + rest,
+            None => header,
+        },
+        None => header,
+    };
     let titled = g.measures_named(&table.title);
     let mut named = g.measures_named(&header);
     named.retain(|m| !titled.contains(m));
@@ -2231,6 +2336,81 @@ mod tests {
             )),
             None
         );
+    }
+
+    #[test]
+    fn a_row_printed_whole_on_its_line_follows_a_name_wrapped_below_amounts() {
+        // tests/fixtures/dumps/000_…pdfplumber.txt: `208 社会保障和就业 1536.75
+        // 1514.13 22 0.62` / `支出` / `01 人力资源和社会 1146.18 1124.18 22`.
+        let above = |token_lines: Vec<usize>| FlowRow {
+            code: Code::new("208"),
+            numbers: ["1536.75", "1514.13", "22", "0.62"]
+                .map(String::from)
+                .to_vec(),
+            tokens: ["社会保障和就业", "1536.75", "1514.13", "22", "0.62", "支出"]
+                .map(String::from)
+                .to_vec(),
+            token_lines,
+            ..FlowRow::default()
+        };
+        let read = |line: &str| {
+            let lines = numbered([line]);
+            classless_row(&lines, 0, &[above(vec![0, 0, 0, 0, 0, 1])], false, false)
+                .map(|(c, _, _)| c.code.as_str().to_string())
+        };
+        assert_eq!(
+            read("01 人力资源和社会 1146.18 1124.18 22").as_deref(),
+            Some("20801")
+        );
+        // A level and a name alone: the text below the amounts may be the
+        // next row's name, the level another's.
+        assert_eq!(read("01 人力资源和社会保障管理事务"), None);
+        // Text after the amounts on their own line: another row run in.
+        let lines = numbered(["01 人力资源和社会 1146.18 1124.18 22"]);
+        assert!(classless_row(&lines, 0, &[above(vec![0; 6])], false, false).is_none());
+    }
+
+    #[test]
+    fn wrapped_headings_printed_as_rows_of_words_are_rejoined() {
+        let g = Grammar::global();
+        // tests/fixtures/dumps/000_…pdfplumber.txt, the income table's header.
+        let lines = [
+            "功能分 功能分类科目名 总 计 财 政 拨 财政专户 单位资 财政拨 非财政拨款",
+            "类科目 称 款 ( 补 （教育收 金 款结转 结转结余",
+            "编码 助 ) 费）",
+            "类 款 项 财政拨 一般公共 上级一般公共预 政府性基 上级政府性基 国有资本经 上级国有资本经",
+            "款(补助) 预算 算安排的转移支 金预算 金安排的转移 营预算 营预算安排的转",
+            "小计 付 支付 移支付",
+        ]
+        .map(String::from);
+        let rejoined = rejoin_wrapped_headings(g, &lines).unwrap();
+        let named = g.measures_named(&rejoined);
+        for m in [
+            "total",
+            "fiscal_subtotal",
+            "general_budget",
+            "general_budget_transfer",
+            "gov_fund",
+            "gov_fund_transfer",
+            "state_capital",
+            "state_capital_transfer",
+            "special_account",
+            "unit_funds",
+            "carryover_fiscal",
+            "carryover_nonfiscal",
+        ] {
+            assert!(named.contains(&m), "{m} in {rejoined}");
+        }
+        // Run together as printed, the header names two of them.
+        let plain: String = lines.iter().map(|l| normalize::label(l)).collect();
+        assert!(!g.measures_named(&plain).contains(&"unit_funds"));
+        // A header spaced a character a word pairs nothing: one-character
+        // pieces are no heading's start.
+        let spaced = ["事 业 单 位", "经 营 收 入"].map(String::from);
+        assert_eq!(rejoin_wrapped_headings(g, &spaced), None);
+        // A cell a line: nothing to rejoin (the lines run together already).
+        let cells = ["单位资", "金"].map(String::from);
+        assert_eq!(rejoin_wrapped_headings(g, &cells), None);
     }
 
     #[test]
