@@ -647,7 +647,11 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
         });
     let mut flow = in_doubt.then(|| read(g, as_flow(&layer)));
     let doc = read(g, layer);
-    if flow.is_none() && doc.stray_rows >= MIN_STRAY_ROWS_IN_DOUBT {
+    // Or the spacing left a table's amounts mostly in doubt (a two-sided
+    // summary whose amounts abut the other side's codes).
+    if flow.is_none()
+        && (doc.stray_rows >= MIN_STRAY_ROWS_IN_DOUBT || doc.tables.iter().any(amounts_in_doubt))
+    {
         flow = kept.map(|kept| read(g, as_flow(&kept)));
     }
     let merged = flow
@@ -819,6 +823,13 @@ fn single_spaced(text: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Whether a table has amounts and as many of them uncertain as placed,
+/// or more.
+fn amounts_in_doubt(t: &Table) -> bool {
+    let amounts: usize = t.rows.iter().map(|r| r.values.len()).sum();
+    amounts > 0 && 2 * certain_cells(t) <= amounts
 }
 
 /// Cells a reading placed with certainty (`ok` or `repaired`).

@@ -338,17 +338,28 @@ fn classless_row<'l>(
     paired_levels: bool,
 ) -> Option<(CodeStart, Vec<&'l str>, usize)> {
     let (tokens, used) = stacked_levels(lines, i)?;
-    // A row printed whole on its line (levels, name, amounts: `01 人力资源
-    // 和社会 1146.18 1124.18 22`) may follow one whose name wrapped below
-    // its amounts (`208 社会保障和就业 1536.75 …` / `支出`).
-    let levels = tokens.iter().take(2).take_while(|t| is_level(t)).count();
-    let whole_line = used == 1
-        && tokens
-            .get(levels)
-            .is_some_and(|t| !is_number_fragment(t) && !is_total_start(t))
-        && tokens[levels..].iter().any(|t| is_number_fragment(t));
-    let (above, expected) =
-        row_read_whole(rows, false).or_else(|| row_read_whole(rows, whole_line))?;
+    let (above, expected) = match row_read_whole(rows, false) {
+        Some(read) => read,
+        None => {
+            // A row printed whole on its line (its levels, name and
+            // amounts: `01 人力资源和社会 1146.18 1124.18 22`) may follow
+            // one whose name wrapped below its amounts (`208 社会保障和就业
+            // 1536.75 …` / `支出`): as a 款 and 项, or as a 款 under a 类
+            // (a lone level under a 项 may be a 项 whose 款 cell is merged).
+            let levels = tokens.iter().take(2).take_while(|t| is_level(t)).count();
+            let whole_line = used == 1
+                && tokens[levels..].iter().any(|t| is_number_fragment(t))
+                && (levels >= 2
+                    || rows
+                        .last()
+                        .and_then(|r| r.code.as_ref())
+                        .is_some_and(|c| c.level() == 1));
+            if !whole_line {
+                return None;
+            }
+            row_read_whole(rows, true)?
+        }
+    };
     // Levels alone on their lines: the row above holds all its amounts,
     // or ends on one printed to its cents (a level is no piece of one).
     let complete =
@@ -385,7 +396,8 @@ fn row_read_whole(rows: &[FlowRow], wrapped_tail: bool) -> Option<(&FlowRow, usi
         .map(|(i, _)| line_of(i))
         .last()
         .flatten();
-    let below_amounts = |i: usize| line_of(i).is_some_and(|l| Some(l) > last_amount_line);
+    let below_amounts =
+        |i: usize| line_of(i).is_some_and(|l| last_amount_line.is_some_and(|a| l > a));
     let text_after_amounts = above
         .tokens
         .iter()
@@ -971,8 +983,9 @@ fn assemble(
             row.token_at.push(*at);
             if is_number_fragment(t) {
                 row.numbers.push(t.to_string());
-            } else {
-                // A wrapped name may continue after the first amounts.
+            } else if !normalize::is_dash(t) {
+                // A wrapped name may continue after the first amounts (a
+                // dash is a blank cell's, no name's).
                 row.label.push_str(&normalize::label(t));
             }
             k += 1;
@@ -1208,7 +1221,7 @@ fn split_project_rows(rows: &mut [FlowRow], earlier: &[Table]) {
         for (i, t) in row.tokens.iter().enumerate() {
             if is_number_fragment(t) && !is_name_digits(&row.tokens, i) {
                 numbers.push(t.clone());
-            } else {
+            } else if !normalize::is_dash(t) {
                 label.push_str(&normalize::label(t));
             }
         }
@@ -1706,6 +1719,33 @@ pub(super) fn doubt_names_tables_disagree_on(g: &Grammar, doc: &mut Document) {
     }
 }
 
+/// `rules`, each keeping `parts_optional` (a subtotal printed with its
+/// parts blank) only where the table's 合计 row has readings and none of
+/// them prints one of its parts: a table printing its funds (`一般公共预算`
+/// under `财政拨款(补助) 小计`) prints them under each row's subtotal, and a
+/// row's one amount there is a fund's, or the subtotal's with its fund
+/// lost — the sums cannot tell which.
+fn subtotals_alone_where_the_total_row_prints_them(
+    mut rules: Vec<RowRule>,
+    rows: &[FlowRow],
+    width: usize,
+    required: &[usize],
+) -> Vec<RowRule> {
+    if !rules.iter().any(|r| r.parts_optional) {
+        return rules;
+    }
+    let total_readings = rows
+        .iter()
+        .find(|r| r.is_total)
+        .map(|r| solve_row(&r.numbers, width, &rules, required).0)
+        .unwrap_or_default();
+    for rule in rules.iter_mut().filter(|r| r.parts_optional) {
+        let parts_blank = |r: &Reading| rule.parts.iter().all(|&c| r.values[c].is_none());
+        rule.parts_optional = !total_readings.is_empty() && total_readings.iter().all(parts_blank);
+    }
+    rules
+}
+
 /// The columns a coded row must fill when it prints amounts: its total's,
 /// where the layout has one.
 fn total_required(layout: &[Measure]) -> Vec<usize> {
@@ -1887,6 +1927,8 @@ fn coded(
     }
     let rules = row_rules(g, kind.key, None, |m| layout.iter().position(|x| x == m));
     let required = total_required(&layout);
+    let rules =
+        subtotals_alone_where_the_total_row_prints_them(rules, &rows, layout.len(), &required);
     let repeated = if kind.has_project {
         // Projects share their function's code.
         vec![false; rows.len()]
@@ -2365,9 +2407,84 @@ mod tests {
         // A level and a name alone: the text below the amounts may be the
         // next row's name, the level another's.
         assert_eq!(read("01 人力资源和社会保障管理事务"), None);
+        // Under a 项 whose name wrapped, a lone level may be a 项 whose 款
+        // cell is merged (`06 机关事业单位职 49.28 49.28` under 2080505):
+        // not read as a 款; a 款 and a 项 are.
+        let xiang = || FlowRow {
+            code: Code::new("2080505"),
+            numbers: ["98.56", "98.56"].map(String::from).to_vec(),
+            tokens: ["机关事业单位基", "98.56", "98.56", "本养老保险缴费", "支出"]
+                .map(String::from)
+                .to_vec(),
+            token_lines: vec![0, 0, 0, 1, 2],
+            ..FlowRow::default()
+        };
+        let kuan = || FlowRow {
+            code: Code::new("20805"),
+            numbers: ["151.24", "151.24"].map(String::from).to_vec(),
+            tokens: ["行政事业单位养老支出", "151.24", "151.24"]
+                .map(String::from)
+                .to_vec(),
+            token_lines: vec![0, 0, 0],
+            ..FlowRow::default()
+        };
+        let under_xiang = |line: &str| {
+            let lines = numbered([line]);
+            let lei = FlowRow {
+                code: Code::new("208"),
+                ..kuan()
+            };
+            classless_row(&lines, 0, &[lei, kuan(), xiang()], false, true)
+                .map(|(c, _, _)| c.code.as_str().to_string())
+        };
+        assert_eq!(under_xiang("06 机关事业单位职 49.28 49.28"), None);
+        assert_eq!(
+            under_xiang("05 06 机关事业单位职 49.28 49.28").as_deref(),
+            Some("2080506")
+        );
         // Text after the amounts on their own line: another row run in.
         let lines = numbered(["01 人力资源和社会 1146.18 1124.18 22"]);
         assert!(classless_row(&lines, 0, &[above(vec![0; 6])], false, false).is_none());
+    }
+
+    #[test]
+    fn a_subtotal_stands_alone_only_where_the_total_row_prints_it_so() {
+        // Income: total, fiscal_subtotal, general_budget, special_account,
+        // unit_funds, carryover_fiscal.
+        let rules = || {
+            vec![
+                RowRule {
+                    total: 1,
+                    parts: vec![2],
+                    parts_optional: true,
+                },
+                RowRule {
+                    total: 0,
+                    parts: vec![1, 3, 4, 5],
+                    parts_optional: false,
+                },
+            ]
+        };
+        let total_row = |numbers: &[&str]| FlowRow {
+            is_total: true,
+            numbers: numbers.iter().map(|n| n.to_string()).collect(),
+            ..FlowRow::default()
+        };
+        let kept = |numbers: &[&str]| {
+            subtotals_alone_where_the_total_row_prints_them(rules(), &[total_row(numbers)], 6, &[0])
+                [0]
+            .parts_optional
+        };
+        // 000's 合计: the subtotal printed, its fund blank in every reading.
+        assert!(kept(&["1671.92", "1644.68", "22", "5.24"]));
+        // 002's prints the fund under the subtotal: a row's one amount
+        // there may be either.
+        assert!(!kept(&["1010.70", "1010.39", "1010.39", "0.31"]));
+        // No 合计 row to tell: the subtotal needs its parts.
+        assert!(
+            !subtotals_alone_where_the_total_row_prints_them(rules(), &[], 6, &[0])[0]
+                .parts_optional
+        );
     }
 
     #[test]
