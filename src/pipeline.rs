@@ -648,15 +648,17 @@ fn run(bytes: &[u8], mut record: DocumentRecord) -> Outcome {
     let mut flow = in_doubt.then(|| read(g, as_flow(&layer)));
     let doc = read(g, layer);
     // Or the spacing left a table's amounts mostly in doubt (a two-sided
-    // summary whose amounts abut the other side's codes).
-    if flow.is_none()
-        && (doc.stray_rows >= MIN_STRAY_ROWS_IN_DOUBT || doc.tables.iter().any(amounts_in_doubt))
-    {
+    // summary whose amounts abut the other side's codes): then a table it
+    // read no amount of is not taken from the words in order (the spacing
+    // showed it empty).
+    let lost_rows = doc.stray_rows >= MIN_STRAY_ROWS_IN_DOUBT;
+    if flow.is_none() && (lost_rows || doc.tables.iter().any(amounts_in_doubt)) {
         flow = kept.map(|kept| read(g, as_flow(&kept)));
     }
+    let swap_empty = in_doubt || lost_rows;
     let merged = flow
         .as_ref()
-        .and_then(|flow| with_tables_placing_more(&doc, flow));
+        .and_then(|flow| with_tables_placing_more(&doc, flow, swap_empty));
     let (mut doc, mut results) = checked(g, doc, format, layout);
     // The readings in order: the whole dump's words in order, then only
     // the tables the spacing left in doubt (preferred when they place as
@@ -710,10 +712,16 @@ fn read(g: &'static Grammar, layer: TextLayer) -> Document {
 /// rows in no table, a table the flow reading places more than twice as
 /// many cells of is taken too (its aligned reading ended early). A table
 /// the spacing did show keeps its reading, cells placed by their columns.
-fn with_tables_placing_more(aligned: &Document, flow: &Document) -> Option<(Document, usize)> {
+fn with_tables_placing_more(
+    aligned: &Document,
+    flow: &Document,
+    swap_empty: bool,
+) -> Option<(Document, usize)> {
     let placed = certain_cells;
-    // As many of its cells uncertain as placed, or more.
-    let in_doubt = |t: &Table| 2 * placed(t) <= t.rows.iter().map(|r| r.values.len()).sum();
+    // As many of its cells uncertain as placed, or more (with
+    // `swap_empty`, no cell at all).
+    let in_doubt =
+        |t: &Table| amounts_in_doubt(t) || swap_empty && t.rows.iter().all(|r| r.values.is_empty());
     let nth = |tables: &[Table], i: usize| {
         tables[..i]
             .iter()

@@ -391,19 +391,18 @@ fn row_read_whole(rows: &[FlowRow], wrapped_tail: bool) -> Option<(&FlowRow, usi
     let last_amount_line = above
         .tokens
         .iter()
-        .enumerate()
-        .filter(|(_, t)| is_number_fragment(t))
-        .map(|(i, _)| line_of(i))
-        .last()
-        .flatten();
-    let below_amounts =
-        |i: usize| line_of(i).is_some_and(|l| last_amount_line.is_some_and(|a| l > a));
+        .rposition(|t| is_number_fragment(t))
+        .and_then(line_of);
+    // Text on a line below the last amount's: the name's wrapped end.
+    let name_end = |i: usize| {
+        wrapped_tail && line_of(i).is_some_and(|l| last_amount_line.is_some_and(|a| l > a))
+    };
     let text_after_amounts = above
         .tokens
         .iter()
         .enumerate()
         .skip_while(|(_, t)| !is_number_fragment(t))
-        .any(|(i, t)| !is_number_fragment(t) && !(wrapped_tail && below_amounts(i)));
+        .any(|(i, t)| !is_number_fragment(t) && !name_end(i));
     let bare = cents && !above.numbers.iter().all(|n| ends_in_cents(n));
     (above.numbers.len() <= expected && !text_after_amounts && !bare).then_some((above, expected))
 }
@@ -1634,6 +1633,11 @@ fn values(settled: &Settled, reading: &Reading, layout: &[Measure], at: Provenan
             let certain = settled.certain.get(c).copied().unwrap_or(false);
             let status = match settled.resolution {
                 _ if reading.doubtful => CellStatus::Uncertain,
+                // No sum tells which blank column a zero is printed in
+                // (the total's is the row's first).
+                _ if p.amount.cents == 0 && placed < layout.len() && layout[c] != "total" => {
+                    CellStatus::Uncertain
+                }
                 Resolution::Unique
                     if p.pieces == 1 && placed == layout.len() && p.restored_from.is_none() =>
                 {
@@ -1770,6 +1774,14 @@ pub fn build(g: &Grammar, draft: &Draft, so_far: &Document) -> Table {
             &mut table,
         ),
         Shape::ThreePublic => three_public(g, draft, &mut table),
+    }
+    // A blank cell's dash read on after a label (`六、其他收入 -`) is no
+    // part of it.
+    for row in &mut table.rows {
+        let name = row.item.trim_end_matches(['-', '—', '－']);
+        if !name.is_empty() && name.len() < row.item.len() {
+            row.item = name.to_string();
+        }
     }
     table
 }
