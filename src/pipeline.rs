@@ -706,7 +706,7 @@ fn read(g: &'static Grammar, layer: TextLayer) -> Document {
 }
 
 /// The aligned reading with each table whose cells it left mostly
-/// uncertain (or lost) and the flow reading of the same text placed more
+/// uncertain (or, with `swap_empty`, lost) and the flow reading of the same text placed more
 /// of (the same kind's n-th table) taken from the flow reading, and how
 /// many were; `None` when none was. When the aligned reading left coded
 /// rows in no table, a table the flow reading places more than twice as
