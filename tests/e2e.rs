@@ -3614,6 +3614,29 @@ fn a_flow_income_subtotal_printed_without_its_funds_keeps_its_column() {
     }
 }
 
+#[test]
+fn a_row_one_cell_short_under_a_total_row_printing_funds_is_not_a_subtotal_alone() {
+    // samples/002…: 208 05 行政事业单位养老支出 prints 78.41 as total,
+    // 财政拨款(补助) 小计 and 一般公共预算; with one of the three lost, the
+    // row's cells may be the subtotal's or the fund's. Its 合计 row prints
+    // the funds, so the subtotal may not stand alone: before, the row was
+    // placed as a subtotal without its fund, `repaired`.
+    let seed = std::fs::read_to_string(root().join("samples/002_ef8a97d7800bc6c6.txt")).unwrap();
+    let full = "208\t05\t\t行政事业单位养老支出\t78.41\t78.41\t78.41\t";
+    assert!(seed.contains(full));
+    let short = seed.replacen(full, "208\t05\t\t行政事业单位养老支出\t78.41\t78.41\t", 1);
+    let items = extract_text("002_one_cell_short.txt", &short).line_items();
+    let row: Vec<(&str, &str)> = items
+        .iter()
+        .filter(|r| r["table"] == "income" && r["code"] == "20805")
+        .map(|r| (r["measure"].as_str(), r["status"].as_str()))
+        .collect();
+    assert_eq!(
+        row,
+        [("total", "uncertain"), ("fiscal_subtotal", "uncertain")]
+    );
+}
+
 fn income_subtotal_read_into_its_column(tool: &str) {
     let path = root().join(format!(
         "tests/fixtures/dumps/000_530d8417aadfcef1.{tool}.txt"

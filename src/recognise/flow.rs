@@ -34,7 +34,8 @@ use crate::model::{CellStatus, Code, Document, Placement, Provenance, Row, Secti
 use crate::normalize;
 use crate::solve::table::{settle, Resolution, Settled, SolveRow};
 use crate::solve::{
-    first_readings, readings, readings_within, restore_cut_digit, Reading, RowRule,
+    first_readings, parts_optional_where_the_total_row_leaves_them, readings, readings_within,
+    restore_cut_digit, Reading, RowRule,
 };
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
@@ -1723,33 +1724,6 @@ pub(super) fn doubt_names_tables_disagree_on(g: &Grammar, doc: &mut Document) {
     }
 }
 
-/// `rules`, each keeping `parts_optional` (a subtotal printed with its
-/// parts blank) only where the table's 合计 row has readings and none of
-/// them prints one of its parts: a table printing its funds (`一般公共预算`
-/// under `财政拨款(补助) 小计`) prints them under each row's subtotal, and a
-/// row's one amount there is a fund's, or the subtotal's with its fund
-/// lost — the sums cannot tell which.
-fn subtotals_alone_where_the_total_row_prints_them(
-    mut rules: Vec<RowRule>,
-    rows: &[FlowRow],
-    width: usize,
-    required: &[usize],
-) -> Vec<RowRule> {
-    if !rules.iter().any(|r| r.parts_optional) {
-        return rules;
-    }
-    let total_readings = rows
-        .iter()
-        .find(|r| r.is_total)
-        .map(|r| solve_row(&r.numbers, width, &rules, required).0)
-        .unwrap_or_default();
-    for rule in rules.iter_mut().filter(|r| r.parts_optional) {
-        let parts_blank = |r: &Reading| rule.parts.iter().all(|&c| r.values[c].is_none());
-        rule.parts_optional = !total_readings.is_empty() && total_readings.iter().all(parts_blank);
-    }
-    rules
-}
-
 /// The columns a coded row must fill when it prints amounts: its total's,
 /// where the layout has one.
 fn total_required(layout: &[Measure]) -> Vec<usize> {
@@ -1864,9 +1838,6 @@ fn coded(
     if kind.has_project {
         split_project_rows(&mut rows, &so_far.tables);
     }
-    // The measures the header names, less those the title names: a group
-    // heading repeats it over the columns (`本年一般公共预算支出` over 合计 /
-    // 基本支出 / 项目支出).
     // Headings wrapped onto the next lines, rejoined (the header's first
     // lines; any printed among the rows follow as they were).
     let before_rows: String = header_lines.iter().map(|l| normalize::label(l)).collect();
@@ -1877,6 +1848,9 @@ fn coded(
         },
         None => header,
     };
+    // The measures the header names, less those the title names: a group
+    // heading repeats it over the columns (`本年一般公共预算支出` over 合计 /
+    // 基本支出 / 项目支出).
     let titled = g.measures_named(&table.title);
     let mut named = g.measures_named(&header);
     named.retain(|m| !titled.contains(m));
@@ -1939,8 +1913,13 @@ fn coded(
     }
     let rules = row_rules(g, kind.key, None, |m| layout.iter().position(|x| x == m));
     let required = total_required(&layout);
-    let rules =
-        subtotals_alone_where_the_total_row_prints_them(rules, &rows, layout.len(), &required);
+    // (The 合计 row read only when a rule's parts may be left blank.)
+    let total_readings = rows
+        .iter()
+        .find(|r| r.is_total && rules.iter().any(|rule| rule.parts_optional))
+        .map(|r| solve_row(&r.numbers, layout.len(), &rules, &required).0)
+        .unwrap_or_default();
+    let rules = parts_optional_where_the_total_row_leaves_them(rules, &total_readings);
     let repeated = if kind.has_project {
         // Projects share their function's code.
         vec![false; rows.len()]
@@ -2457,46 +2436,6 @@ mod tests {
         // Text after the amounts on their own line: another row run in.
         let lines = numbered(["01 人力资源和社会 1146.18 1124.18 22"]);
         assert!(classless_row(&lines, 0, &[above(vec![0; 6])], false, false).is_none());
-    }
-
-    #[test]
-    fn a_subtotal_stands_alone_only_where_the_total_row_prints_it_so() {
-        // Income: total, fiscal_subtotal, general_budget, special_account,
-        // unit_funds, carryover_fiscal.
-        let rules = || {
-            vec![
-                RowRule {
-                    total: 1,
-                    parts: vec![2],
-                    parts_optional: true,
-                },
-                RowRule {
-                    total: 0,
-                    parts: vec![1, 3, 4, 5],
-                    parts_optional: false,
-                },
-            ]
-        };
-        let total_row = |numbers: &[&str]| FlowRow {
-            is_total: true,
-            numbers: numbers.iter().map(|n| n.to_string()).collect(),
-            ..FlowRow::default()
-        };
-        let kept = |numbers: &[&str]| {
-            subtotals_alone_where_the_total_row_prints_them(rules(), &[total_row(numbers)], 6, &[0])
-                [0]
-            .parts_optional
-        };
-        // 000's 合计: the subtotal printed, its fund blank in every reading.
-        assert!(kept(&["1671.92", "1644.68", "22", "5.24"]));
-        // 002's prints the fund under the subtotal: a row's one amount
-        // there may be either.
-        assert!(!kept(&["1010.70", "1010.39", "1010.39", "0.31"]));
-        // No 合计 row to tell: the subtotal needs its parts.
-        assert!(
-            !subtotals_alone_where_the_total_row_prints_them(rules(), &[], 6, &[0])[0]
-                .parts_optional
-        );
     }
 
     #[test]

@@ -54,6 +54,23 @@ fn cents_at(values: &[Option<Placed>], col: usize) -> i64 {
     values[col].map_or(0, |p| p.amount.cents)
 }
 
+/// `rules`, each keeping `parts_optional` (a subtotal printed with its
+/// parts blank) only where the table's 合计 row has readings and none of
+/// them prints one of its parts: a table printing its funds (`一般公共预算`
+/// under `财政拨款(补助) 小计`) prints them under each row's subtotal, and a
+/// row's one amount there is a fund's, or the subtotal's with its fund
+/// lost — the sums cannot tell which.
+pub fn parts_optional_where_the_total_row_leaves_them(
+    mut rules: Vec<RowRule>,
+    total_readings: &[Reading],
+) -> Vec<RowRule> {
+    for rule in rules.iter_mut().filter(|r| r.parts_optional) {
+        let parts_blank = |r: &Reading| rule.parts.iter().all(|&c| r.values[c].is_none());
+        rule.parts_optional = !total_readings.is_empty() && total_readings.iter().all(parts_blank);
+    }
+    rules
+}
+
 /// One way to read a row: a value per column (None = blank).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reading {
@@ -509,6 +526,38 @@ mod tests {
         assert!(rs.iter().all(|r| r.values[1].is_none()
             || (2..8).all(|c| r.values[c].is_none())
             || r.value(1) == (2..8).map(|c| r.value(c)).sum::<i64>()));
+    }
+
+    #[test]
+    fn a_subtotal_stands_alone_only_where_the_total_row_prints_it_so() {
+        // Income: total, fiscal_subtotal, general_budget, special_account,
+        // unit_funds, carryover_fiscal.
+        let rules = || {
+            vec![
+                RowRule {
+                    total: 1,
+                    parts: vec![2],
+                    parts_optional: true,
+                },
+                RowRule {
+                    total: 0,
+                    parts: vec![1, 3, 4, 5],
+                    parts_optional: false,
+                },
+            ]
+        };
+        let kept = |total_row: &[&str]| {
+            let total_readings = readings(total_row, 6, &rules(), &[0]).unwrap();
+            parts_optional_where_the_total_row_leaves_them(rules(), &total_readings)[0]
+                .parts_optional
+        };
+        // 000's 合计: the subtotal printed, its fund blank in every reading.
+        assert!(kept(&["1671.92", "1644.68", "22", "5.24"]));
+        // 002's prints the fund under the subtotal: a row's one amount
+        // there may be either.
+        assert!(!kept(&["1010.70", "1010.39", "1010.39", "0.31"]));
+        // No 合计 row to tell: the subtotal needs its parts.
+        assert!(!parts_optional_where_the_total_row_leaves_them(rules(), &[])[0].parts_optional);
     }
 
     #[test]

@@ -570,6 +570,22 @@ pub(super) fn place_misfits(
     if doubtful {
         return Vec::new();
     }
+    // A subtotal stands alone only where the 合计 row, as printed or as
+    // its cells may be put back, leaves the subtotal's parts blank.
+    let total_readings: Vec<solve::Reading> = members
+        .iter()
+        .find(|&&i| table.rows[i].is_total() && rules.iter().any(|r| r.parts_optional))
+        .map(|&i| match misfits.iter().find(|(m, _)| *m == i) {
+            Some((_, cells)) => layout
+                .candidates(cells)
+                .iter()
+                .map(|c| layout.reading(c))
+                .filter(|r| r.satisfies(&rules, 1))
+                .collect(),
+            None => vec![layout.reading_of_row(&table.rows[i])],
+        })
+        .unwrap_or_default();
+    let rules = solve::parts_optional_where_the_total_row_leaves_them(rules, &total_readings);
     let mut options: Vec<Option<Vec<Vec<Cell>>>> = vec![None; members.len()];
     let mut solve_rows: Vec<SolveRow> = members
         .iter()
