@@ -120,6 +120,8 @@ pub struct Grammar {
     /// `301`; `对个人和家庭的补助` → `303`, `509`: the department's and the
     /// government's classifications share names).
     economic_class_by_name: HashMap<String, Vec<String>>,
+    /// 项 whose name fixes their code (see [`Grammar::names_subitem`]).
+    subitems: Subitems,
     /// “三公” categories: (canonical item, printed variants).
     pub three_public_categories: Vec<(&'static str, Vec<String>)>,
     /// Measure words ending a transposed “三公” header cell.
@@ -220,6 +222,30 @@ struct ClassesFile {
     classes: BTreeMap<String, Vec<String>>,
     /// Economic classes: only their codes are used (a class row's code).
     economic_classes: BTreeMap<String, Vec<String>>,
+    /// Optional, so a `--grammars` copy made before the table existed loads.
+    #[serde(default)]
+    subitems: Subitems,
+}
+
+/// 项 whose name fixes their code (`function_classes.toml` `[subitems]`).
+#[derive(Debug, Deserialize, Default)]
+struct Subitems {
+    /// A 项's last two digits by its name, whatever its 类 and 款.
+    #[serde(default)]
+    by_level: BTreeMap<String, Vec<String>>,
+    /// The 项 named `prefix`…`suffix` and its last two digits.
+    #[serde(default)]
+    other: Option<OtherSubitem>,
+    /// Whole 项 codes by name.
+    #[serde(default)]
+    codes: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OtherSubitem {
+    prefix: String,
+    suffix: String,
+    level: String,
 }
 
 /// The “三公” vehicles category and its two parts, canonical names of
@@ -227,6 +253,21 @@ struct ClassesFile {
 /// table's readers place the parts under the vehicles.
 pub const THREE_PUBLIC_VEHICLES: &str = "公务用车购置及运行费";
 pub const THREE_PUBLIC_VEHICLE_PARTS: [&str; 2] = ["公务用车购置费", "公务用车运行费"];
+
+/// `names` by key, each name normalised as labels are compared.
+fn normalized_names(names: BTreeMap<String, Vec<String>>) -> BTreeMap<String, Vec<String>> {
+    names
+        .into_iter()
+        .map(|(k, ns)| {
+            (
+                k,
+                ns.iter()
+                    .map(|n| normalize::label(n).into_owned())
+                    .collect(),
+            )
+        })
+        .collect()
+}
 
 static GLOBAL: OnceLock<Grammar> = OnceLock::new();
 
@@ -587,6 +628,11 @@ impl Grammar {
                     by_name
                 },
             ),
+            subitems: Subitems {
+                by_level: normalized_names(c.subitems.by_level),
+                other: c.subitems.other,
+                codes: normalized_names(c.subitems.codes),
+            },
             economic_classes: {
                 let mut codes: Vec<String> = c.economic_classes.into_keys().collect();
                 codes.sort();
@@ -847,6 +893,26 @@ impl Grammar {
                 .any(|(name, c)| *c == code && name.starts_with(n))
     }
 
+    /// Whether `name` is a 项's whose code the classification fixes, and
+    /// `code` (a 项's seven digits) that code: `2010302` and `2120102` are
+    /// both 一般行政管理事务, `2080505` is 机关事业单位基本养老保险缴费支出.
+    /// A row's 项 read apart from its name is proven by it.
+    pub fn names_subitem(&self, name: &str, code: &str) -> bool {
+        let n = normalize::label(name);
+        let n = n.as_ref();
+        let Some(level) = code.get(5..).filter(|_| code.len() == 7) else {
+            return false;
+        };
+        let names = |names: Option<&Vec<String>>| names.is_some_and(|ns| ns.iter().any(|x| x == n));
+        names(self.subitems.codes.get(code))
+            || names(self.subitems.by_level.get(level))
+            || self.subitems.other.as_ref().is_some_and(|o| {
+                o.level == level
+                    && n.starts_with(o.prefix.as_str())
+                    && n.ends_with(o.suffix.as_str())
+            })
+    }
+
     /// Whether `code` is a 类 of the function classification.
     pub fn class_names_by_code(&self, code: &str) -> bool {
         self.class_by_name.values().any(|c| *c == code)
@@ -1021,6 +1087,28 @@ impl Grammar {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_subitems_name_fixes_its_code_where_the_classification_does() {
+        let g = Grammar::global();
+        // By level, whatever the 类 and 款.
+        assert!(g.names_subitem("一般行政管理事务", "2010302"));
+        assert!(g.names_subitem("一般行政管理事务", "2120102"));
+        assert!(!g.names_subitem("一般行政管理事务", "2120101"));
+        assert!(g.names_subitem(" 行政运行 ", "2080101"));
+        // 其他…支出 is its 款's 99; 其他城市生活救助 is not a rule's.
+        assert!(g.names_subitem("其他行政事业单位养老支出", "2080599"));
+        assert!(!g.names_subitem("其他行政事业单位养老支出", "2080501"));
+        assert!(!g.names_subitem("其他城市生活救助", "2082501"));
+        assert!(g.names_subitem("其他支出", "2299999"));
+        // Whole codes.
+        assert!(g.names_subitem("机关事业单位基本养老保险缴费支出", "2080505"));
+        assert!(!g.names_subitem("机关事业单位基本养老保险缴费支出", "2080506"));
+        // 事业运行 is 50 in most 款 and 04 in 农业农村: no rule.
+        assert!(!g.names_subitem("事业运行", "2010350"));
+        // Only a 项's seven digits.
+        assert!(!g.names_subitem("行政运行", "20801"));
+    }
+
     #[test]
     fn item_names_run_together_are_counted() {
         let g = Grammar::global();

@@ -23,7 +23,10 @@
 //! Some dumps print the codes as columns instead (each class's 类 and 款
 //! row by row, its 项 after them): the sums then say each row's level and
 //! the levels are split into their columns ([`codes_as_columns`]), the 项
-//! rows so read `uncertain` (their column's order is the dump's alone). A
+//! rows so read `uncertain` (their column's order is the dump's alone),
+//! except a 项 whose name fixes its code (行政运行 is every 款's 01,
+//! 2080505 机关事业单位基本养老保险缴费支出: `function_classes.toml`
+//! `[subitems]`) given that code. A
 //! 项 row printed whole among them, its code beside its name (万里街道 2023:
 //! `208` / `05` / `01` / `行政单位离退休` / amounts), keeps its 项 and the
 //! column's 项 go to the other rows in order; the row is sure only where
@@ -420,9 +423,19 @@ pub(super) fn read_streams(
     for row in read.iter_mut() {
         let k = coded_rows;
         coded_rows += usize::from(row.code.is_some());
+        // A 项 whose name fixes its code (行政运行 is every 款's 01) is
+        // proven by its name, whatever the column's order says.
+        let named = row
+            .code
+            .as_ref()
+            .is_some_and(|c| c.level() == 3 && g.names_subitem(&row.label, c.as_str()));
+        if named {
+            row.xiang_in_doubt = false;
+            row.xiang_beside_name = false;
+        }
         // (A 项 kept from a whole-read code is sure where the column's
         // order gives the row the same code.)
-        if pinned && row.code.as_ref().is_some_and(|c| c.level() == 3) {
+        if !named && pinned && row.code.as_ref().is_some_and(|c| c.level() == 3) {
             let agrees = column_order.as_ref().and_then(|codes| codes.get(k)) == row.code.as_ref();
             if !agrees {
                 row.xiang_beside_name = rows.iter().any(|r| r.code.is_some() && r.code == row.code);
@@ -1387,7 +1400,10 @@ mod tests {
     /// A 支出预算总表 whose codes pdftotext printed as columns apart from
     /// the rows (万里街道's, cut down): each class's 类 and 款 row by row,
     /// then its 项 (`204` / `204` / `06` / `204` / `06` / `204` / `06` /
-    /// `项` / `01` / `04`), the names and amounts in order.
+    /// `项` / `01` / `04`), the names and amounts in order. Its 项 names
+    /// are ones whose code the classification does not fix (see
+    /// [`Grammar::names_subitem`](crate::grammar::Grammar::names_subitem)):
+    /// only the column's order gives them their 项.
     const COLUMNS: &str = "\
 2026年部门支出预算总表
 编制部门：上海市普陀区某局
@@ -1409,7 +1425,7 @@ mod tests {
 300.00
 100.00
 200.00
-行政运行
+法律援助
 100.00
 100.00
 0.00
@@ -1435,11 +1451,11 @@ mod tests {
 50.00
 50.00
 0.00
-行政单位离退休
+离退休人员管理机构
 20.00
 20.00
 0.00
-机关事业单位基本养老保险缴费支出
+对机关事业单位基本养老保险基金的补助
 30.00
 30.00
 0.00
@@ -1464,12 +1480,12 @@ mod tests {
         let read = [
             row("204", "公共安全支出", "300.00"),
             row("20406", "司法", "300.00"),
-            uncertain("2040601", "行政运行", "100.00"),
+            uncertain("2040601", "法律援助", "100.00"),
             uncertain("2040604", "基层司法业务", "200.00"),
             row("208", "社会保障和就业支出", "50.00"),
             row("20805", "行政事业单位养老支出", "50.00"),
-            uncertain("2080501", "行政单位离退休", "20.00"),
-            uncertain("2080505", "机关事业单位基本养老保险缴费支出", "30.00"),
+            uncertain("2080501", "离退休人员管理机构", "20.00"),
+            uncertain("2080505", "对机关事业单位基本养老保险基金的补助", "30.00"),
             row("", "合计", "350.00"),
         ];
         assert_eq!(expenditure(COLUMNS), read);
@@ -1514,8 +1530,8 @@ mod tests {
         // A 项 row the dump printed whole, its code beside its name: the
         // pairing is confirmed.
         let whole = COLUMNS.replace(
-            "机关事业单位基本养老保险缴费支出\n30.00\n30.00\n0.00\n208\n208\n05\n208\n05\n208\n05\n01\n05\n",
-            "208\n208\n05\n208\n05\n01\n208\n05\n05\n机关事业单位基本养老保险缴费支出\n30.00\n30.00\n0.00\n",
+            "对机关事业单位基本养老保险基金的补助\n30.00\n30.00\n0.00\n208\n208\n05\n208\n05\n208\n05\n01\n05\n",
+            "208\n208\n05\n208\n05\n01\n208\n05\n05\n对机关事业单位基本养老保险基金的补助\n30.00\n30.00\n0.00\n",
         );
         let mut confirmed = read.clone();
         confirmed[7].3 = CellStatus::Ok;
@@ -1536,11 +1552,14 @@ mod tests {
             .replace("208\n208\n05\n208", "208\n208\n05\n04\n208");
         assert_eq!(expenditure(&late), read);
         // A 款 is read only from the pieces printed under its class: the
-        // `01` under 204 is 行政运行's 项, not 208's 款 (which would leave
+        // `01` under 204 is 法律援助's 项, not 208's 款 (which would leave
         // `04` / `05` for 204's 项: two readings, none taken).
         let leaf = COLUMNS
-            .replace("行政单位离退休\n20.00\n20.00\n0.00\n", "")
-            .replace("机关事业单位基本养老保险缴费支出\n30.00\n30.00\n0.00\n", "")
+            .replace("离退休人员管理机构\n20.00\n20.00\n0.00\n", "")
+            .replace(
+                "对机关事业单位基本养老保险基金的补助\n30.00\n30.00\n0.00\n",
+                "",
+            )
             .replace("208\n05\n208\n05\n208\n05\n01\n05\n", "208\n05\n");
         let mut without = read.to_vec();
         without.drain(6..8);
@@ -1555,12 +1574,47 @@ mod tests {
     }
 
     #[test]
+    fn a_xiang_whose_name_fixes_its_code_is_proven_by_it() {
+        // The same table with the 项 names its codes have nationally:
+        // 行政运行 is every 款's 01, 2080501 is 行政单位离退休, 2080505
+        // 机关事业单位基本养老保险缴费支出. 基层司法业务 (04) has only the
+        // column's order.
+        let named = COLUMNS
+            .replace("法律援助", "行政运行")
+            .replace("离退休人员管理机构", "行政单位离退休")
+            .replace(
+                "对机关事业单位基本养老保险基金的补助",
+                "机关事业单位基本养老保险缴费支出",
+            );
+        let read = [
+            row("204", "公共安全支出", "300.00"),
+            row("20406", "司法", "300.00"),
+            row("2040601", "行政运行", "100.00"),
+            uncertain("2040604", "基层司法业务", "200.00"),
+            row("208", "社会保障和就业支出", "50.00"),
+            row("20805", "行政事业单位养老支出", "50.00"),
+            row("2080501", "行政单位离退休", "20.00"),
+            row("2080505", "机关事业单位基本养老保险缴费支出", "30.00"),
+            row("", "合计", "350.00"),
+        ];
+        assert_eq!(expenditure(&named), read);
+        // A name whose code is another than the column's order gives it
+        // (一般行政管理事务 is every 款's 02, the column says 04): in doubt.
+        let contradicted = named.replace("基层司法业务", "一般行政管理事务");
+        let got = expenditure(&contradicted);
+        assert!(
+            got.contains(&uncertain("2040604", "一般行政管理事务", "200.00")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
     fn a_xiang_column_out_of_row_order_leaves_its_rows_in_doubt() {
         use super::super::FlowRow;
         use crate::grammar::Grammar;
         use crate::model::Code;
         // The 项 column out of row order (`17`, 计划生育服务's, printed
-        // last); 行政单位医疗 printed whole, its code beside its name and
+        // last); 离休人员医疗 printed whole, its code beside its name and
         // its amounts after them: it keeps its `01`, and the column's `02`
         // and `17` go to the other 项 rows in order, wrongly. Read by the
         // column's order alone it would be `02`: nothing confirms it.
@@ -1585,8 +1639,8 @@ mod tests {
             ),
             flow_row(
                 Some("2101101"),
-                "行政单位医疗",
-                "行政单位医疗 12.00 12.00 0.00",
+                "离休人员医疗",
+                "离休人员医疗 12.00 12.00 0.00",
             ),
             flow_row(None, "", "210 11 02 17 事业单位医疗 18.00 18.00 0.00"),
         ];
@@ -1613,7 +1667,7 @@ mod tests {
                 ("2100702", "计划生育服务", true),
                 ("21011", "行政事业单位医疗", false),
                 // Its own 项, printed beside its name: in doubt all the same.
-                ("2101101", "行政单位医疗", true),
+                ("2101101", "离休人员医疗", true),
                 ("2101117", "事业单位医疗", true),
             ]
         );
@@ -1815,8 +1869,9 @@ mod tests {
     /// A Shanghai 支出预算总表 as pdftotext's flow prints it (万里街道 2023,
     /// cut down): the first rows' names and amounts, then their codes'
     /// levels as columns, then rows printed whole (`208` / `05` / `01` /
-    /// `行政单位离退休` / amounts), and the 项 of the row printed without
-    /// one (`06`, 社会组织管理's) after them.
+    /// `离退休人员管理机构` / amounts), and the 项 of the row printed without
+    /// one (`06`, 社会组织管理's) after them. (Its 项 names are ones whose
+    /// code the classification does not fix.)
     const WHOLE_AMONG_COLUMNS: &str = "\
 2023年部门支出预算总表
 编制部门：上海市普陀区某街道办事处
@@ -1857,14 +1912,14 @@ mod tests {
 208
 05
 01
-行政单位离退休
+离退休人员管理机构
 20.00
 20.00
 0.00
 208
 05
 05
-机关事业单位基本养老保险缴费支出
+对机关事业单位基本养老保险基金的补助
 30.00
 30.00
 0.00
@@ -1886,16 +1941,16 @@ mod tests {
             row("20802", "民政管理事务", "10.00"),
             uncertain("2080206", "社会组织管理", "10.00"),
             row("20805", "行政事业单位养老支出", "50.00"),
-            uncertain("2080501", "行政单位离退休", "20.00"),
-            uncertain("2080505", "机关事业单位基本养老保险缴费支出", "30.00"),
+            uncertain("2080501", "离退休人员管理机构", "20.00"),
+            uncertain("2080505", "对机关事业单位基本养老保险基金的补助", "30.00"),
             row("", "合计", "60.00"),
         ];
         assert_eq!(expenditure(WHOLE_AMONG_COLUMNS), read);
         // A neighbour's 项 beside a name (万里街道 2023's 收入预算总表 sets
-        // `208` / `05` / `06` beside 机关事业单位基本养老保险缴费支出): read,
+        // `208` / `05` / `06` beside 对机关事业单位基本养老保险基金的补助): read,
         // in doubt.
         let foreign = WHOLE_AMONG_COLUMNS
-            .replacen("05\n机关", "06\n机关", 1)
+            .replacen("05\n对机关", "06\n对机关", 1)
             .replacen("0.00\n06\n", "0.00\n05\n", 1);
         let got = expenditure(&foreign);
         let issues = table(&foreign, "expenditure").issues;
@@ -1907,7 +1962,7 @@ mod tests {
         );
         assert_eq!(
             got[5],
-            uncertain("2080506", "机关事业单位基本养老保险缴费支出", "30.00")
+            uncertain("2080506", "对机关事业单位基本养老保险基金的补助", "30.00")
         );
         // A whole code's levels printed out of order (`05` / `208` / `01`):
         // no split keeps it, and the column's order alone reads the table.
