@@ -1199,6 +1199,35 @@ mod tests {
         );
         pad_trimmed_rows(&mut h, &mut b);
         assert_eq!(b[0].len(), 3);
+        // Rows that keep every cell, one of them a cell too wide (an extra
+        // tab, Hunan's 收入总表): the rest keep the header's width, the
+        // wide row its cells.
+        let header = || vec![cells(&["科目", "名称", "合计", "基本支出", "项目支出"])];
+        let (mut h, mut b) = (
+            header(),
+            vec![
+                cells(&["", "合计", "10.00", "", "10.00", "0.00"]),
+                cells(&["208", "社会保障和就业支出", "10.00", "10.00", "0.00"]),
+                cells(&["20805", "行政事业单位养老支出", "10.00", "10.00", "0.00"]),
+            ],
+        );
+        pad_trimmed_rows(&mut h, &mut b);
+        assert_eq!(
+            b.iter().map(Vec::len).collect::<Vec<_>>(),
+            [6, 5, 5],
+            "{b:?}"
+        );
+        // Two rows as wide: the table's width, the others padded to it.
+        let (mut h, mut b) = (
+            header(),
+            vec![
+                cells(&["", "合计", "10.00", "4.00", "6.00", "1.00"]),
+                cells(&["208", "", "社会保障和就业支出", "10.00", "4.00", "6.00"]),
+                cells(&["20805", "行政事业单位养老支出", "10.00", "4.00"]),
+            ],
+        );
+        pad_trimmed_rows(&mut h, &mut b);
+        assert_eq!(b[2].len(), 6);
     }
 
     #[test]

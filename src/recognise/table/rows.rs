@@ -21,12 +21,23 @@ use super::{holds_amount, is_amount, typical_width, widest_header_row};
 /// one, and is left as it is.
 pub(super) fn pad_trimmed_rows(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>]) {
     let empty = |c: &Cell| c.text.trim().is_empty();
+    // The table's width: the header's, or the widest two body rows reach.
+    // A row filling the last column has its parents and the total filling
+    // it too; a lone row wider than every other is one printed a cell off
+    // (an extra tab), left for the table's reader to place, and sets no
+    // width for the rest.
+    let mut lengths: Vec<usize> = body.iter().map(Vec::len).collect();
+    lengths.sort_unstable_by(|a, b| b.cmp(a));
+    let body_width = lengths
+        .get(if lengths.len() > 2 { 1 } else { 0 })
+        .copied()
+        .unwrap_or(0);
     let width = header
         .iter()
-        .chain(body.iter())
         .map(Vec::len)
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .max(body_width);
     // An empty cell before a filled one, in the header or the body.
     let keeps_blanks = |r: &Vec<Cell>| {
         r.iter()
@@ -41,7 +52,7 @@ pub(super) fn pad_trimmed_rows(header: &mut [Vec<Cell>], body: &mut [Vec<Cell>])
         return;
     }
     for row in header.iter_mut().chain(body.iter_mut()) {
-        if let Some(at) = row.last().map(|c| c.at) {
+        if let Some(at) = row.last().map(|c| c.at).filter(|_| row.len() < width) {
             row.resize_with(width, || Cell::new("", at));
         }
     }
