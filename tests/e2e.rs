@@ -6713,3 +6713,82 @@ fn ofd_documents_read_as_the_pdfs_they_were_made_from() {
         )
     );
 }
+
+#[test]
+fn one_row_a_cell_too_wide_moves_no_other_rows_cells() {
+    // The Hunan fixture's 收入总表 with one extra tab in its 合计 row (a
+    // fuzzing review's find, 2026-12-07): the table's rows, which keep
+    // every cell, were padded to that row's width, every 其他收入 read as
+    // 事业收入 one column left, `ok` (17 cells); the wide row itself is
+    // placed by its sums.
+    let dir = root().join("tests/fixtures/provinces");
+    let text = std::fs::read_to_string(dir.join("hunan_comprehensive_budget.txt")).unwrap();
+    let row = "\t\t\t合计\t1,178.68\t1,050.89\t0.00\t0.00\t0.00\t0.00\t127.79\n";
+    assert_eq!(text.matches(row).count(), 1);
+    let wide = text.replace(row, &row.replace("1,178.68\t", "1,178.68\t\t"));
+    let items = extract_text("hunan_wide_row.txt", &wide).line_items();
+    let other = code_amount_status(&items, "income", "other_income");
+    assert_eq!(
+        other[..4],
+        [
+            ("", "127.79", "repaired"),
+            ("201", "127.79", "ok"),
+            ("20103", "127.79", "ok"),
+            ("2010301", "114.63", "ok"),
+        ]
+    );
+    assert!(code_amount_status(&items, "income", "business_income")
+        .iter()
+        .all(|(_, amount, _)| *amount == "0.00"));
+}
+
+#[test]
+fn rows_that_take_a_lost_parents_code_from_the_row_above_are_in_doubt() {
+    // Tables whose 款 rows leave their 类 blank (`| 11 | 01 | 行政单位医疗`),
+    // the 类 taken from the row above: a fuzzing review (2026-12-07)
+    // dropped one 类's row, and its 款 and 项 were read under the 类
+    // before, `ok` (20811 and 2081101 for 21011 and 2101101). That 类
+    // adds up without them: they are now `uncertain`, the rows before
+    // them `ok`.
+    let dir = root().join("tests/fixtures/provinces");
+    let text = std::fs::read_to_string(dir.join("hunan_comprehensive_budget.txt")).unwrap();
+    let class_row = text
+        .lines()
+        .filter(|l| l.starts_with("210\t\t\t卫生健康支出\t"))
+        .nth(2)
+        .expect("表5's 210 row");
+    let dropped = text.replacen(&format!("{class_row}\n"), "", 1);
+    let items = extract_text("hunan_dropped_class.txt", &dropped).line_items();
+    let totals: Vec<_> = code_amount_status(&items, "general_budget", "total")
+        .into_iter()
+        .filter(|(code, _, _)| code.starts_with("208"))
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            ("208", "162.77", "ok"),
+            ("20805", "162.77", "ok"),
+            ("2080501", "28.46", "ok"),
+            ("2080505", "89.67", "ok"),
+            ("2080506", "44.64", "ok"),
+            ("20811", "26.20", "uncertain"),
+            ("2081101", "26.20", "uncertain"),
+        ]
+    );
+    // The economic classification alike (Sichuan's 基本支出 table, 302's
+    // code cell blanked: its 款 read as 301's).
+    let text = std::fs::read_to_string(dir.join("sichuan_budget_header_units.txt")).unwrap();
+    let blanked = text.replacen("302\t\t商品和服务支出\t", "\t\t商品和服务支出\t", 1);
+    let items = extract_text("sichuan_blanked_class.txt", &blanked).line_items();
+    let basic = code_amount_status(&items, "general_budget_basic", "total");
+    assert!(basic.contains(&("30101", "1278249.32", "ok")), "{basic:?}");
+    assert!(
+        basic.contains(&("30101", "54983.46", "uncertain")),
+        "{basic:?}"
+    );
+    assert!(!basic
+        .iter()
+        .any(|(code, amount, status)| code.starts_with("301")
+            && *status == "ok"
+            && ["54983.46", "86720.98", "24279.54"].contains(amount)));
+}

@@ -103,6 +103,9 @@ struct CodeFiller {
 struct Filled {
     code: Code,
     padded: bool,
+    /// How many of its leading levels were blank, taken from the row above
+    /// (`| 05 | 01` under 208: two).
+    inherited: usize,
 }
 
 impl CodeFiller {
@@ -121,6 +124,7 @@ impl CodeFiller {
             return Code::new(parts[0]).map(|code| Filled {
                 code,
                 padded: false,
+                inherited: 0,
             });
         }
         let mut full = Vec::with_capacity(deepest + 1);
@@ -152,7 +156,15 @@ impl CodeFiller {
         }
         let code = Code::new(&full.concat())?;
         self.parts = full;
-        Some(Filled { code, padded })
+        let inherited = parts[..=deepest]
+            .iter()
+            .take_while(|p| p.is_empty())
+            .count();
+        Some(Filled {
+            code,
+            padded,
+            inherited,
+        })
     }
 }
 
@@ -299,6 +311,8 @@ pub(super) fn coded(
     let function_classes = kind.key != "general_budget_basic";
     let mut filler = CodeFiller { parts: Vec::new() };
     let mut misfits = Vec::new();
+    // Each row's count of leading code levels taken from the row above.
+    let mut inherited = Vec::new();
     for (cells, rebuilt) in body.iter().zip(rebuilt) {
         // The code cells, normalised once for every test below.
         let mut joined_code = false;
@@ -335,6 +349,7 @@ pub(super) fn coded(
         }
         let filled = filler.next(&codes);
         let zero_padded = filled.as_ref().is_some_and(|f| f.padded);
+        let levels_inherited = filled.as_ref().map_or(0, |f| f.inherited);
         let mut code = filled.map(|f| f.code);
         if let Some(status) = rebuilt {
             // Its cells rebuilt: `repaired`, unless its code digits now make
@@ -437,6 +452,7 @@ pub(super) fn coded(
         if !align.fits(cells) && rebuilt.is_none() && only_length_in_doubt && labelled && !guessed {
             misfits.push((table.rows.len(), cells.to_vec()));
         }
+        inherited.push(levels_inherited);
         table.rows.push(Row {
             section: None,
             code,
@@ -446,6 +462,7 @@ pub(super) fn coded(
             at: cells.first().map_or(table.at, |c| c.at),
         });
     }
+    doubt_orphans(&inherited, table);
     let placed = match align.usual {
         Some(usual) => {
             let layout = Layout {
@@ -461,6 +478,79 @@ pub(super) fn coded(
         None => 0,
     };
     align.report(placed, table);
+}
+
+/// Rows printed without their parent's levels (`| 11 | 01`, the 类 taken
+/// from the row above) whose parent adds up without them: the first of its
+/// children sum to its total and these come after. Their own parent's row
+/// was lost (a page's first line dropped, a code cell blanked), so their
+/// code is another parent's: they and the rows under them are `uncertain`.
+/// (A parent adding up with no prefix of its children is the publisher's
+/// sum, for the checks to report.)
+fn doubt_orphans(inherited: &[usize], table: &mut Table) {
+    let total = |row: &Row| row.value("total").map(|v| v.amount.cents);
+    // The orphans' rows, by index: a code read twice is another row's too.
+    let mut orphans: Vec<usize> = Vec::new();
+    for parent in &table.rows {
+        let (Some(code), Some(expected)) = (&parent.code, total(parent)) else {
+            continue;
+        };
+        let level = usize::from(code.level());
+        let children: Vec<(usize, &Row)> = table
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.code.as_ref().and_then(Code::parent).as_ref() == Some(code))
+            .collect();
+        let Some(sums) = children
+            .iter()
+            .map(|(_, r)| total(r))
+            .collect::<Option<Vec<i64>>>()
+        else {
+            continue;
+        };
+        if sums.iter().sum::<i64>() == expected {
+            continue;
+        }
+        let mut running = 0;
+        let Some(kept) = sums.iter().position(|s| {
+            running += s;
+            running == expected
+        }) else {
+            continue;
+        };
+        orphans.extend(
+            children[kept + 1..]
+                .iter()
+                .map(|(i, _)| *i)
+                .filter(|i| inherited.get(*i).is_some_and(|&n| n >= level)),
+        );
+    }
+    orphans.sort_unstable();
+    orphans.dedup();
+    for i in orphans {
+        let Some(orphan) = table.rows[i].code.clone() else {
+            continue;
+        };
+        table.issues.push(format!(
+            "line {}: {} was printed without its parent's code and its parent adds up \
+             without it: its parent's row may be lost, its amounts are uncertain",
+            table.rows[i].at,
+            orphan.as_str()
+        ));
+        // The orphan and the rows under it, printed right after it.
+        let under = table.rows[i + 1..].iter().take_while(|r| {
+            r.code.as_ref().is_some_and(|c| {
+                c.level() > orphan.level() && c.as_str().starts_with(orphan.as_str())
+            })
+        });
+        let count = 1 + under.count();
+        for row in &mut table.rows[i..i + count] {
+            for v in &mut row.values {
+                v.status = CellStatus::Uncertain;
+            }
+        }
+    }
 }
 
 /// Where a coded table's amounts sit.
