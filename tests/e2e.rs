@@ -6792,3 +6792,41 @@ fn rows_that_take_a_lost_parents_code_from_the_row_above_are_in_doubt() {
             && *status == "ok"
             && ["54983.46", "86720.98", "24279.54"].contains(amount)));
 }
+
+#[test]
+fn a_tabbed_row_cut_inside_an_amount_is_joined_by_its_sums() {
+    // Sichuan's 表5 with a line break after the first digit of 行政单位医疗's
+    // 13.15 (a fuzzing review's find, 2026-12-07): the row's first half
+    // was read as a row, total 1, `ok`, and its second as another whose
+    // name was `3.15`.
+    let dir = root().join("tests/fixtures/provinces");
+    let text = std::fs::read_to_string(dir.join("sichuan_budget_part_numbers.txt")).unwrap();
+    let row = "210\t11\t01\t行政单位医疗\t13.15\t13.15\t13.15\t0.00\t0.00\n";
+    assert_eq!(text.matches(row).count(), 1);
+    let cut = text.replace(row, &row.replacen("\t13.15", "\t1\n3.15", 1));
+    let items = extract_text("sichuan_cut_amount.txt", &cut).line_items();
+    let medical: Vec<_> = items
+        .iter()
+        .filter(|r| r["table"] == "general_budget" && r["code"] == "2101101")
+        .map(|r| {
+            (
+                r["measure"].as_str(),
+                r["amount"].as_str(),
+                r["status"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        medical,
+        [
+            ("total", "13.15", "repaired"),
+            ("basic", "13.15", "ok"),
+            ("personnel", "13.15", "ok"),
+            ("public_funds", "0.00", "ok"),
+            ("project", "0.00", "ok"),
+        ]
+    );
+    assert!(!items
+        .iter()
+        .any(|r| r["table"] == "general_budget" && r["item"] == "3.15"));
+}

@@ -24,8 +24,8 @@ use codes::split_code_prefix;
 pub(super) use codes::{code_and_name, starts_with_code};
 use rows::{
     drop_margin_column, drop_row_number_columns, expenditure_first, is_panel_leaf,
-    pad_trimmed_rows, panel_width, rejoin_split_rows, rejoin_trimmed_split_rows,
-    rejoin_wrapped_names, relative_years, rotate_rows, split_panels,
+    pad_trimmed_rows, panel_width, rejoin_rows_cut_in_an_amount, rejoin_split_rows,
+    rejoin_trimmed_split_rows, rejoin_wrapped_names, relative_years, rotate_rows, split_panels,
 };
 pub(super) use three_public::three_public;
 use two_sided::two_sided;
@@ -293,6 +293,7 @@ pub fn build(g: &Grammar, draft: Draft, so_far: &Document, trimmed_rows: bool) -
             || (filled > 0 && rows.iter().any(|h| same_texts(h, r)));
         !columns::is_column_number_row(r) && !repeats_header
     });
+    body_owned = rejoin_rows_cut_in_an_amount(body_owned, widest_header_row(&rows));
     if trimmed_rows {
         body_owned = rejoin_trimmed_split_rows(&rows, body_owned);
         pad_trimmed_rows(&mut rows, &mut body_owned);
@@ -1228,6 +1229,50 @@ mod tests {
         );
         pad_trimmed_rows(&mut h, &mut b);
         assert_eq!(b[2].len(), 6);
+    }
+
+    #[test]
+    fn a_row_cut_inside_an_amount_is_joined_for_its_sums_to_settle() {
+        // Sichuan's 表5 row `210 | 11 | 01 | 行政单位医疗 | 13.15 | …` with
+        // a line break after its first digit.
+        let rows = vec![
+            cells(&["210", "11", "01", "行政单位医疗", "1"]),
+            cells(&["3.15", "13.15", "13.15", "0.00", "0.00"]),
+            cells(&[
+                "221",
+                "",
+                "",
+                "住房保障支出",
+                "36.11",
+                "36.11",
+                "36.11",
+                "0.00",
+                "0.00",
+            ]),
+        ];
+        let joined = rejoin_rows_cut_in_an_amount(rows.clone(), 9);
+        assert_eq!(joined.len(), 2);
+        assert_eq!(
+            texts(&joined[0]),
+            [
+                "210",
+                "11",
+                "01",
+                "行政单位医疗",
+                "13.15",
+                "13.15",
+                "13.15",
+                "0.00",
+                "0.00"
+            ]
+        );
+        assert_eq!(joined[0][4].joined_at, Some(1));
+        // Not when the halves are the table's width (a row split at a
+        // tab, another reader's), nor when the second half has a label.
+        assert_eq!(rejoin_rows_cut_in_an_amount(rows.clone(), 10).len(), 3);
+        let mut labelled = rows;
+        labelled[1][1] = Cell::new("合计", Provenance::Line(2));
+        assert_eq!(rejoin_rows_cut_in_an_amount(labelled, 9).len(), 3);
     }
 
     #[test]

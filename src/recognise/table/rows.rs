@@ -152,6 +152,49 @@ pub(super) fn rejoin_trimmed_split_rows(
     out
 }
 
+/// Re-joins a row a line break cut inside an amount (`行政单位医疗 | 1`
+/// then `3.15 | 13.15 | …`): a row with a label that ends in digits, then a
+/// row of nothing but amounts that starts with digits, as wide together as
+/// the table and one cell more (the cut cell is in both). The cut cell's
+/// halves are joined with [`Cell::joined_at`] set, so the row's sums choose
+/// between the number wrapped (`13.15`) and an amount with a stray line
+/// after it (`1`). `width` is the table's: its header's widest row.
+pub(super) fn rejoin_rows_cut_in_an_amount(rows: Vec<Vec<Cell>>, width: usize) -> Vec<Vec<Cell>> {
+    let blank = |c: &Cell| normalize::is_blank(&c.text);
+    let fragment = |c: &Cell| crate::amount::is_fragment(&c.text);
+    let labelled = |r: &[Cell]| {
+        r.iter()
+            .any(|c| !blank(c) && !fragment(c) && !holds_amount(c))
+    };
+    let mut out: Vec<Vec<Cell>> = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while let Some(mut row) = rows.next() {
+        let cut = rows.peek().is_some_and(|next| {
+            width > 0
+                && row.len() < width
+                && next.len() < width
+                && row.len() + next.len() == width + 1
+                && labelled(&row)
+                && row.last().is_some_and(fragment)
+                && next.first().is_some_and(fragment)
+                && next
+                    .iter()
+                    .all(|c| blank(c) || holds_amount(c) || fragment(c))
+        });
+        if cut {
+            let mut rest = rows.next().unwrap_or_default().into_iter();
+            if let (Some(head), Some(tail)) = (row.last_mut(), rest.next()) {
+                let head_text = head.text.trim().to_string();
+                head.joined_at = Some(head_text.len());
+                head.text = head_text + tail.text.trim();
+            }
+            row.extend(rest);
+        }
+        out.push(row);
+    }
+    out
+}
+
 /// Re-joins a row that a stray blank line cut in two: adjacent rows, both
 /// shorter than the table, whose lengths add up to its width.
 pub(super) fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
