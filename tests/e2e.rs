@@ -6830,3 +6830,54 @@ fn a_tabbed_row_cut_inside_an_amount_is_joined_by_its_sums() {
         .iter()
         .any(|r| r["table"] == "general_budget" && r["item"] == "3.15"));
 }
+
+#[test]
+fn a_number_pdftotext_set_apart_in_two_moves_no_column() {
+    // `pdftotext -layout` widening a gap inside a number (a fuzzing
+    // review's finds, 2026-12-07). In the Hunan fixture's 表5, one row's
+    // last `0.00` set as `0.0  0` made a sixth column of the lone `0`:
+    // every row's amounts were then read one column left (人员经费 as
+    // 基本支出, …), 33 cells `ok`. In seed 000's 基本支出 table, `49.28`
+    // set as `4  9.28` made the row total 4, 人员经费 9.28, `ok`.
+    let dir = root().join("tests/fixtures");
+    let hunan = std::fs::read_to_string(
+        dir.join("provinces/dumps/hunan_comprehensive_budget.reportlab.layout.txt"),
+    )
+    .unwrap();
+    let row = "卫生健康支出                              26.20                  26.20               0.00            0.00\n";
+    assert_eq!(hunan.matches(row).count(), 1);
+    let spaced = hunan.replace(row, &row.replace("0.00\n", "0.0  0\n"));
+    let items = extract_text("hunan_spaced.layout.txt", &spaced).line_items();
+    let personnel = code_amount_status(&items, "general_budget", "personnel");
+    assert!(
+        personnel.contains(&("2210201", "36.11", "ok")),
+        "{personnel:?}"
+    );
+    assert!(
+        !items
+            .iter()
+            .any(|r| r["table"] == "general_budget" && r["measure"] == "basic"),
+        "表5 prints no 基本支出 column"
+    );
+    let seed = std::fs::read_to_string(dir.join("dumps/000_530d8417aadfcef1.pdftotext-layout.txt"))
+        .unwrap();
+    let line = "09 职业年金缴费                                    49.28            49.28\n";
+    assert_eq!(seed.matches(line).count(), 1);
+    let spaced = seed.replace(line, &line.replacen("  49.28", "4  9.28", 1));
+    let items = extract_text("000_spaced.layout.txt", &spaced).line_items();
+    let pension: Vec<_> = items
+        .iter()
+        .filter(|r| r["table"] == "general_budget_basic" && r["code"] == "30109")
+        .map(|r| {
+            (
+                r["measure"].as_str(),
+                r["amount"].as_str(),
+                r["status"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pension,
+        [("total", "49.28", "repaired"), ("personnel", "49.28", "ok")]
+    );
+}

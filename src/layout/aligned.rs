@@ -333,7 +333,95 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
             k += 1;
         }
     }
-    out.into_iter().map(|(run, _)| run).collect()
+    out.into_iter()
+        .map(|(run, _)| run)
+        .filter(|&run| !is_spaced_number_piece(run, body))
+        .collect()
+}
+
+/// Whether only one line of a body of four or more prints in `run`, and
+/// there the end of a number pdftotext set apart from its start by a
+/// widened gap (`0.0  0`, `4  9.28`, `0.  6`): the start lacks decimals
+/// the two pieces make together. No column of the table's: its line's pieces then
+/// share a column, and the line is read as a row that does not fit.
+fn is_spaced_number_piece((a, b): (usize, usize), body: &[&Line]) -> bool {
+    let within = |s: &Segment| a <= s.start && s.start < b;
+    let mut printing = body.iter().filter(|l| l.segments.iter().any(within));
+    let (true, Some(line), None) = (body.len() >= 4, printing.next(), printing.next()) else {
+        return false;
+    };
+    line.segments
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| within(s))
+        .all(|(i, tail)| i > 0 && continues_number(&line.segments[i - 1], tail))
+}
+
+/// Whether `tail` ends the number `head` starts, two blanks apart at most
+/// (`0.0` and `0`, `4` and `9.28`): digits both, and the two together an
+/// amount with more decimals than `head`'s (two at most).
+fn continues_number(head: &Segment, tail: &Segment) -> bool {
+    let decimals = |t: &str| t.split_once('.').map_or(0, |(_, d)| d.len());
+    let digits = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|c| c.is_ascii_digit() || c == b'.' || c == b',')
+    };
+    let joined = format!("{}{}", head.text, tail.text);
+    tail.start.saturating_sub(head.end) <= 2
+        && digits(head.text)
+        && digits(tail.text)
+        && decimals(head.text) < decimals(&joined)
+        && decimals(&joined) <= 2
+        && is_printed_amount(&joined)
+}
+
+/// A body line whose pieces do not fit the columns, read again with each
+/// number pdftotext set apart in two (`4  9.28`) joined and placed by its
+/// end, the join kept in [`Cell::joined_at`] for the row's sums to settle
+/// (`49.28`, or `4` and a stray `9.28`). `None` when nothing joins or the
+/// pieces still share a column.
+fn with_spaced_numbers_joined(line: &Line, block: &BlockColumns) -> Option<Vec<Cell>> {
+    let columns = &block.spans;
+    let mut cells: Vec<Option<Cell>> = vec![None; columns.len()];
+    let mut joined_any = false;
+    let mut i = 0;
+    while i < line.segments.len() {
+        let s = &line.segments[i];
+        let joins = line
+            .segments
+            .get(i + 1)
+            .is_some_and(|tail| continues_number(s, tail));
+        let (placed_by, mut cell) = if joins {
+            let tail = &line.segments[i + 1];
+            joined_any = true;
+            i += 2;
+            let mut cell = Cell::new(format!("{}{}", s.text, tail.text), line.at);
+            cell.joined_at = Some(s.text.len());
+            (tail, cell)
+        } else {
+            i += 1;
+            (s, Cell::new(s.text, s.moved_from.unwrap_or(line.at)))
+        };
+        cell.moved = placed_by.moved_from.is_some();
+        cell.column_guessed = block.guessed;
+        let slot = cells.get_mut(column_of(columns, placed_by))?;
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(cell);
+    }
+    joined_any.then(|| {
+        cells
+            .into_iter()
+            .map(|c| {
+                c.unwrap_or_else(|| Cell {
+                    column_guessed: block.guessed,
+                    ..Cell::new("", line.at)
+                })
+            })
+            .collect()
+    })
 }
 
 /// Runs where a code level and a name both start on one line (`01 行政运行`
@@ -605,6 +693,12 @@ fn row(line: &Line, block: &BlockColumns, stacked: &[Placed]) -> (Item, Vec<Plac
     // of 类 and 款) joins its neighbour harmlessly; two headings over one
     // column of amounts (a column every row left empty, lost) keep their
     // own cells, and the header no longer fits the table's columns.
+    if !fits && line.is_body() {
+        if let Some(cells) = with_spaced_numbers_joined(line, block) {
+            let item = Item::Row { cells, at: line.at };
+            return (item, placed);
+        }
+    }
     if !fits && (line.is_body() || shared_amount_column) {
         cells = line.segments.iter().map(|s| s.text.to_string()).collect();
         moved_from = line.segments.iter().map(|s| s.moved_from).collect();
