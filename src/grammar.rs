@@ -895,22 +895,30 @@ impl Grammar {
 
     /// Whether `name` is a 项's whose code the classification fixes, and
     /// `code` (a 项's seven digits) that code: `2010302` and `2120102` are
-    /// both 一般行政管理事务, `2080505` is 机关事业单位基本养老保险缴费支出.
-    /// A row's 项 read apart from its name is proven by it.
-    pub fn names_subitem(&self, name: &str, code: &str) -> bool {
+    /// both 一般行政管理事务, `2080505` is 机关事业单位基本养老保险缴费支出,
+    /// and a 款's 99 is 其他 and its name (`2080599` 其他行政事业单位养老支出
+    /// under 行政事业单位养老支出, `2040699` 其他司法支出 under 司法), or its
+    /// own name when that is a 其他… (`2049999` 其他公共安全支出). `parent`
+    /// is the 款's name, as printed. A row's 项 read apart from its name is
+    /// proven by it.
+    pub fn names_subitem(&self, name: &str, code: &str, parent: Option<&str>) -> bool {
         let n = normalize::label(name);
         let n = n.as_ref();
         let Some(level) = code.get(5..).filter(|_| code.len() == 7) else {
             return false;
         };
         let names = |names: Option<&Vec<String>>| names.is_some_and(|ns| ns.iter().any(|x| x == n));
-        names(self.subitems.codes.get(code))
-            || names(self.subitems.by_level.get(level))
-            || self.subitems.other.as_ref().is_some_and(|o| {
-                o.level == level
-                    && n.starts_with(o.prefix.as_str())
-                    && n.ends_with(o.suffix.as_str())
-            })
+        let other = || {
+            let (Some(o), Some(parent)) = (&self.subitems.other, parent) else {
+                return false;
+            };
+            let p = normalize::label(parent);
+            let stem = p.strip_suffix(o.suffix.as_str()).unwrap_or(&p);
+            o.level == level
+                && (n == format!("{}{stem}{}", o.prefix, o.suffix)
+                    || (p.starts_with(o.prefix.as_str()) && n == p))
+        };
+        names(self.subitems.codes.get(code)) || names(self.subitems.by_level.get(level)) || other()
     }
 
     /// Whether `code` is a 类 of the function classification.
@@ -1091,22 +1099,30 @@ mod tests {
     fn a_subitems_name_fixes_its_code_where_the_classification_does() {
         let g = Grammar::global();
         // By level, whatever the 类 and 款.
-        assert!(g.names_subitem("一般行政管理事务", "2010302"));
-        assert!(g.names_subitem("一般行政管理事务", "2120102"));
-        assert!(!g.names_subitem("一般行政管理事务", "2120101"));
-        assert!(g.names_subitem(" 行政运行 ", "2080101"));
-        // 其他…支出 is its 款's 99; 其他城市生活救助 is not a rule's.
-        assert!(g.names_subitem("其他行政事业单位养老支出", "2080599"));
-        assert!(!g.names_subitem("其他行政事业单位养老支出", "2080501"));
-        assert!(!g.names_subitem("其他城市生活救助", "2082501"));
-        assert!(g.names_subitem("其他支出", "2299999"));
+        assert!(g.names_subitem("一般行政管理事务", "2010302", None));
+        assert!(g.names_subitem("一般行政管理事务", "2120102", None));
+        assert!(!g.names_subitem("一般行政管理事务", "2120101", None));
+        assert!(g.names_subitem(" 行政运行 ", "2080101", None));
+        // A 款's 99 is 其他 and the 款's name, or the 款's own 其他… name;
+        // not every 其他…支出 (2290401 其他政府性基金安排的支出 under 22904
+        // 其他政府性基金及对应专项债务收入安排的支出).
+        let pension = Some("行政事业单位养老支出");
+        assert!(g.names_subitem("其他行政事业单位养老支出", "2080599", pension));
+        assert!(!g.names_subitem("其他行政事业单位养老支出", "2080501", pension));
+        assert!(!g.names_subitem("其他行政事业单位养老支出", "2080599", None));
+        assert!(g.names_subitem("其他司法支出", "2040699", Some("司法")));
+        assert!(g.names_subitem("其他公共安全支出", "2049999", Some("其他公共安全支出")));
+        assert!(g.names_subitem("其他支出", "2299999", Some("其他支出")));
+        let fund = Some("其他政府性基金及对应专项债务收入安排的支出");
+        assert!(!g.names_subitem("其他政府性基金安排的支出", "2290499", fund));
+        assert!(!g.names_subitem("其他城市生活救助", "2082501", Some("其他生活救助")));
         // Whole codes.
-        assert!(g.names_subitem("机关事业单位基本养老保险缴费支出", "2080505"));
-        assert!(!g.names_subitem("机关事业单位基本养老保险缴费支出", "2080506"));
+        assert!(g.names_subitem("机关事业单位基本养老保险缴费支出", "2080505", None));
+        assert!(!g.names_subitem("机关事业单位基本养老保险缴费支出", "2080506", None));
         // 事业运行 is 50 in most 款 and 04 in 农业农村: no rule.
-        assert!(!g.names_subitem("事业运行", "2010350"));
+        assert!(!g.names_subitem("事业运行", "2010350", None));
         // Only a 项's seven digits.
-        assert!(!g.names_subitem("行政运行", "20801"));
+        assert!(!g.names_subitem("行政运行", "20801", None));
     }
 
     #[test]

@@ -916,7 +916,12 @@ fn rows_take_offset_amounts(lines: &mut Vec<Line>) {
 
 /// A line of nothing but printed amounts (`1,503.52   603.14`).
 fn prints_only_amounts(line: &Line) -> bool {
-    line.segments.iter().all(|s| is_printed_amount(s.text))
+    line.segments.iter().enumerate().all(|(i, s)| {
+        is_printed_amount(s.text)
+            // The end of a number set apart from its start (`2,946  .25`).
+            || i.checked_sub(1)
+                .is_some_and(|h| continues_number(&line.segments[h], s))
+    })
 }
 
 /// A line's printed amounts, in cents, in order.
@@ -2825,6 +2830,40 @@ mod tests {
                 .all(|c| !c.moved),
             "{read:?}"
         );
+    }
+
+    #[test]
+    fn a_number_set_apart_in_two_is_joined_for_the_sums_to_settle() {
+        // `2,946.25` set as `2,946  .25` on a total's row whose label is
+        // printed two lines under it (上海 财政局 2024's 收入决算表, a
+        // fuzzing review's case): the row keeps its label, the two pieces
+        // one cell, joined where the piece ends (`joined_at`).
+        let text = concat!(
+            "                     科目名称      本年收入      财政拨款收入      其他收入\n",
+            "\n",
+            "                               2,946  .25    2,940.05                  6.20\n",
+            " 类   款  项\n",
+            "                     合计\n",
+            "\n",
+            "201             一般公共服务支出         2,112.86     2,106.66          6.20\n",
+            "201   01        人大事务                 833.39       833.39\n",
+            "201   01  01    行政运行                 500.00       500.00\n",
+            "208             社会保障和就业支出          833.39       833.39\n",
+        );
+        let read = items(text);
+        let total = read
+            .iter()
+            .find_map(|i| match i {
+                Item::Row { cells, .. } if cells.iter().any(|c| c.text == "合计") => Some(cells),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{:?}", rows(&read)));
+        let joined = total
+            .iter()
+            .find(|c| c.text == "2,946.25")
+            .unwrap_or_else(|| panic!("{total:?}"));
+        assert_eq!(joined.joined_at, Some(5));
+        assert!(!total.iter().any(|c| c.text == ".25"));
     }
 
     #[test]

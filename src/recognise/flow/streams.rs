@@ -419,16 +419,32 @@ pub(super) fn read_streams(
     // names are paired.)
     // (The column's order lists the coded rows' codes: the k-th is the
     // k-th coded row's.)
+    // Each coded row's parent's name (a 项's 款's), for the names that
+    // fix a 项 by its 款's (`names_subitem`).
+    let parent_names: Vec<Option<String>> = read
+        .iter()
+        .filter_map(|r| r.code.as_ref())
+        .map(|c| {
+            let parent = c.parent();
+            read.iter()
+                .find(|p| p.code.is_some() && p.code == parent)
+                .map(|p| p.label.clone())
+        })
+        .collect();
     let mut coded_rows = 0;
     for row in read.iter_mut() {
         let k = coded_rows;
         coded_rows += usize::from(row.code.is_some());
         // A 项 whose name fixes its code (行政运行 is every 款's 01) is
         // proven by its name, whatever the column's order says.
-        let named = row
-            .code
-            .as_ref()
-            .is_some_and(|c| c.level() == 3 && g.names_subitem(&row.label, c.as_str()));
+        let named = row.code.as_ref().is_some_and(|c| {
+            c.level() == 3
+                && g.names_subitem(
+                    &row.label,
+                    c.as_str(),
+                    parent_names.get(k).cloned().flatten().as_deref(),
+                )
+        });
         if named {
             row.xiang_in_doubt = false;
             row.xiang_beside_name = false;
