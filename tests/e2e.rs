@@ -6913,3 +6913,24 @@ fn a_tables_agency_line_under_another_tables_rows_ends_that_table() {
         .iter()
         .any(|i| i["issue"].contains("another table's agency line under 表4's rows")));
 }
+
+#[test]
+fn a_table_whose_header_is_lost_is_read_by_its_layout_in_doubt() {
+    // The Hunan fixture's 收入总表 without its two header lines (a fuzzing
+    // review's find, 2026-12-07): the one standard income layout of its
+    // width was taken as read, every cell `ok`, and it is the final
+    // accounts' (财政拨款收入, 上级补助收入 …), not this budget's (68 cells
+    // under the wrong measure). With no heading read, it is a guess.
+    let dir = root().join("tests/fixtures/provinces");
+    let text = std::fs::read_to_string(dir.join("hunan_comprehensive_budget.txt")).unwrap();
+    let header = "科目编码\t\t\t科目名称\t合计\t一般公共预算拨款\t政府性基金预算拨款\t国有资本经营预算拨款\t财政专户管理资金收入\t事业收入\t其他收入\n类\t款\t项\n";
+    assert_eq!(text.matches(header).count(), 1);
+    let items = extract_text("hunan_no_header.txt", &text.replacen(header, "", 1)).line_items();
+    let income: Vec<&Record> = items.iter().filter(|r| r["table"] == "income").collect();
+    assert!(income.len() > 50);
+    assert!(
+        income.iter().all(|r| r["status"] == "uncertain"),
+        "{:?}",
+        income.iter().find(|r| r["status"] != "uncertain")
+    );
+}

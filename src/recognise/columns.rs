@@ -603,6 +603,18 @@ fn resolve_by_layouts(cands: &[Vec<Measure>], width: usize, layouts: &[Vec<Measu
         .filter(|l| l.len() == width && fits(cands, l))
         .collect();
     match fitting.as_slice() {
+        // No heading read at all over three columns or more (the header
+        // lost, or printed away from the table): the kind's one layout of
+        // that width is a guess. (A summary's side of one or two columns,
+        // 预算数 over each, names no measure and has no other layout.)
+        [only] if cands.is_empty() && width >= 3 => Columns {
+            measures: only.iter().map(|m| Some(*m)).collect(),
+            status: CellStatus::Uncertain,
+            alternatives: vec![vec![]; width],
+            // (No problem: a problem sends the table's reader to other
+            // widths, and this one fits.)
+            problem: None,
+        },
         [only] => Columns {
             measures: only.iter().map(|m| Some(*m)).collect(),
             status: CellStatus::Ok,
