@@ -10,6 +10,12 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// A CJK ideograph (the unified blocks and extension A, compatibility
+/// ideographs): a character of a Chinese word.
+pub fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF)
+}
+
 /// Characters the `item` normalisation drops: whitespace, U+3000 included,
 /// and the invisible zero-width characters a web page or word processor
 /// leaves in text (U+200B–U+200D, U+2060, a stray U+FEFF): they would

@@ -6934,3 +6934,30 @@ fn a_table_whose_header_is_lost_is_read_by_its_layout_in_doubt() {
         income.iter().find(|r| r["status"] != "uncertain")
     );
 }
+
+#[test]
+fn a_title_wrapped_after_its_first_character_names_its_own_table() {
+    // A Sichuan fixture's 表2 title wrapped after its first character (a
+    // fuzzing review's find, 2026-12-07): `政拨款收支总表` alone reads as
+    // a 收支总表, and the 财政拨款收支总表 was read as a second summary, 12
+    // cells `ok` under the wrong table.
+    let dir = root().join("tests/fixtures/provinces");
+    let text = std::fs::read_to_string(dir.join("sichuan_budget_header_units.txt")).unwrap();
+    let title = "财政拨款收支总表";
+    let line = text
+        .lines()
+        .find(|l| l.contains(title))
+        .expect("表2's title")
+        .to_string();
+    let wrapped = text.replacen(&line, &line.replacen(title, "财\n政拨款收支总表", 1), 1);
+    let items = extract_text("sichuan_wrapped_title.txt", &wrapped).line_items();
+    let tables = |kind: &str| {
+        items
+            .iter()
+            .filter(|r| r["table"] == kind)
+            .map(|r| r["table_no"].as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(tables("summary").len(), 1, "{:?}", tables("summary"));
+    assert_eq!(tables("fiscal_summary").len(), 1);
+}

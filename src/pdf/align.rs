@@ -76,7 +76,7 @@ fn units(line: &[Glyph]) -> Vec<Unit> {
 fn is_cjk(text: &str) -> bool {
     text.chars()
         .next()
-        .is_some_and(|c| matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF))
+        .is_some_and(crate::normalize::is_ideograph)
 }
 
 fn size(line: &[Glyph]) -> f32 {

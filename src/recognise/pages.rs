@@ -154,6 +154,7 @@ fn wrapped_title(
     // line follows it among the pieces.
     let mut opens_a_title = false;
     let mut labels_after_head = false;
+    let mut one_character_head = false;
     let mut found = None;
     for (n, item) in window.iter().take(WRAPPED_TITLE_LINES).enumerate() {
         let Some(Some(Some(line))) = fragments.get(n) else {
@@ -175,9 +176,15 @@ fn wrapped_title(
             break;
         }
         if pieces.is_empty() {
-            if piece.chars().count() < 2 || g.match_title(&piece).is_some() {
+            // A piece of one character only when an ideograph (`财` /
+            // `政拨款收支总表`: a title wrapped after its first character);
+            // it must then make the title another table's (below).
+            let chars = piece.chars().count();
+            let ideograph = chars == 1 && piece.chars().all(normalize::is_ideograph);
+            if (chars < 2 && !ideograph) || g.match_title(&piece).is_some() {
                 return None;
             }
+            one_character_head = chars < 2;
             first_piece = n;
             head_labelled = !line.labels.is_empty();
             let head = normalize::label(&piece);
@@ -190,7 +197,8 @@ fn wrapped_title(
         let joined = pieces.concat();
         let last = pieces.last().map_or("", String::as_str);
         let head_titled = head_labelled || (opens_a_title && labels_after_head);
-        let named = kind(&joined).filter(|&k| head_titled || kind(last) != Some(k));
+        let named = kind(&joined)
+            .filter(|&k| (head_titled && !one_character_head) || kind(last) != Some(k));
         if let (true, Some(kind)) = (pieces.len() >= 2, named) {
             found = Some(WrappedTitle {
                 title: joined,
