@@ -6961,3 +6961,32 @@ fn a_title_wrapped_after_its_first_character_names_its_own_table() {
     assert_eq!(tables("summary").len(), 1, "{:?}", tables("summary"));
     assert_eq!(tables("fiscal_summary").len(), 1);
 }
+
+#[test]
+fn two_rows_of_amounts_under_one_three_public_header_are_in_doubt() {
+    // A transposed “三公” table (categories across, one row of amounts)
+    // given a second row of amounts (last year's over this year's), or its
+    // row broken over two lines (fuzzing review's finds, 2026-12-07): each
+    // row was read from the first category, both `ok` under the same keys.
+    let seed = std::fs::read_to_string(root().join("samples/003_93f707ff5e41d323.txt")).unwrap();
+    let row = "8.93\t\t6.93\t\t6.93\t2\n";
+    assert_eq!(seed.matches(row).count(), 1);
+    let two = seed.replace(row, &format!("13.39\t\t10.39\t\t10.39\t3.00\n{row}"));
+    let items = extract_text("003_two_rows.txt", &two).line_items();
+    let three_public: Vec<&Record> = items
+        .iter()
+        .filter(|r| r["table"] == "three_public")
+        .collect();
+    assert!(!three_public.is_empty());
+    assert!(three_public.iter().all(|r| r["status"] == "uncertain"));
+    let dir = root().join("tests/fixtures/provinces");
+    let text = std::fs::read_to_string(dir.join("sichuan_budget_part_numbers.txt")).unwrap();
+    let row = "1.57\t0.00\t0.00\t0.00\t0.00\t1.57\n";
+    assert_eq!(text.matches(row).count(), 1);
+    let broken = text.replace(row, "1.57\n0.00\t0.00\t0.00\t0.00\t1.57\n");
+    let items = extract_text("sichuan_broken_row.txt", &broken).line_items();
+    assert!(items
+        .iter()
+        .filter(|r| r["table"] == "three_public")
+        .all(|r| r["status"] != "ok"));
+}

@@ -255,6 +255,26 @@ pub(in crate::recognise) fn three_public(
             }
         }
     }
+    // Two rows of amounts giving one category a measure twice (last
+    // year's row over this year's, or one row broken over lines, each
+    // piece read from the first category): which amount is the table's,
+    // the rows do not show.
+    let mut keys = std::collections::HashSet::new();
+    let twice = table.rows.iter().any(|r| {
+        r.values
+            .iter()
+            .any(|v| !keys.insert((r.item.as_str(), v.measure)))
+    });
+    if twice {
+        table.issues.push(
+            "“三公” table: rows of amounts give a category the same measure twice: which \
+             is the table's is not shown, every amount uncertain"
+                .to_string(),
+        );
+        for v in table.rows.iter_mut().flat_map(|r| r.values.iter_mut()) {
+            v.status = CellStatus::Uncertain;
+        }
+    }
     // The header's reading (one `total` per category named) may be no
     // row's once rows were read measure by measure.
     if read_per_measure {
