@@ -6960,6 +6960,24 @@ fn a_title_wrapped_after_its_first_character_names_its_own_table() {
     };
     assert_eq!(tables("summary").len(), 1, "{:?}", tables("summary"));
     assert_eq!(tables("fiscal_summary").len(), 1);
+    // A title set one character a line is not joined so: the last
+    // characters (`支` / `出` / `预` / `算` / `表`) made a second 支出预算表
+    // of the 政府性基金 table's rows, `ok`, in a first version.
+    let text = std::fs::read_to_string(dir.join("sichuan_budget_part_numbers.txt")).unwrap();
+    let line = "表4\t政府性基金支出预算表\t单位：万元\n";
+    assert_eq!(text.matches(line).count(), 1);
+    let spread: String = line
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| format!("{c}\n"))
+        .collect();
+    let items = extract_text("sichuan_title_spread.txt", &text.replace(line, &spread)).line_items();
+    let expenditure: std::collections::BTreeSet<&str> = items
+        .iter()
+        .filter(|r| r["table"] == "expenditure" && r["status"] != "uncertain")
+        .map(|r| r["table_no"].as_str())
+        .collect();
+    assert_eq!(expenditure.len(), 1, "{expenditure:?}");
 }
 
 #[test]

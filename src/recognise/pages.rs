@@ -178,7 +178,8 @@ fn wrapped_title(
         if pieces.is_empty() {
             // A piece of one character only when an ideograph (`财` /
             // `政拨款收支总表`: a title wrapped after its first character);
-            // it must then make the title another table's (below).
+            // it must then make the title another table's, with one piece
+            // after it (below).
             let chars = piece.chars().count();
             let ideograph = chars == 1 && piece.chars().all(normalize::is_ideograph);
             if (chars < 2 && !ideograph) || g.match_title(&piece).is_some() {
@@ -197,8 +198,14 @@ fn wrapped_title(
         let joined = pieces.concat();
         let last = pieces.last().map_or("", String::as_str);
         let head_titled = head_labelled || (opens_a_title && labels_after_head);
-        let named = kind(&joined)
-            .filter(|&k| (head_titled && !one_character_head) || kind(last) != Some(k));
+        // A one-character head wraps a title's first character only: one
+        // piece of four characters or more after it (a title set one
+        // character a line is no title this reads).
+        let one_character_fits =
+            !one_character_head || (pieces.len() == 2 && last.chars().count() >= 4);
+        let named = kind(&joined).filter(|&k| {
+            one_character_fits && ((head_titled && !one_character_head) || kind(last) != Some(k))
+        });
         if let (true, Some(kind)) = (pieces.len() >= 2, named) {
             found = Some(WrappedTitle {
                 title: joined,
