@@ -6883,38 +6883,6 @@ fn a_number_pdftotext_set_apart_in_two_moves_no_column() {
 }
 
 #[test]
-fn a_tables_agency_line_under_another_tables_rows_ends_that_table() {
-    // The Hunan fixture's pdfplumber dump without the line holding 表5's
-    // number and its title's middle (`表5 共预算支出明细表 单位：万元`; a
-    // fuzzing review's find, 2026-12-07): 表5's agency line, header and
-    // rows ran on under 表4, its rows read as 表4's expenditure side
-    // (16 cells `ok`: 基本支出 as 一般公共预算 …). Now 表4 ends there and
-    // the document says so.
-    let dir = root().join("tests/fixtures/provinces");
-    let text =
-        std::fs::read_to_string(dir.join("dumps/hunan_comprehensive_budget.fpdf2.pdfplumber.txt"))
-            .unwrap();
-    let line = "表5 共预算支出明细表 单位：万元\n";
-    assert_eq!(text.matches(line).count(), 1);
-    let run = extract_text("hunan_lost_title.txt", &text.replace(line, ""));
-    let items = run.line_items();
-    let expenditure: Vec<_> = items
-        .iter()
-        .filter(|r| r["table"] == "fiscal_summary" && r["section"] == "expenditure")
-        .map(|r| r["code"].as_str())
-        .collect();
-    assert!(!expenditure.is_empty());
-    assert!(
-        expenditure.iter().all(|c| c.len() <= 3),
-        "表5's 款 and 项 read as 表4's: {expenditure:?}"
-    );
-    assert!(run
-        .issues()
-        .iter()
-        .any(|i| i["issue"].contains("another table's agency line under 表4's rows")));
-}
-
-#[test]
 fn a_table_whose_header_is_lost_is_read_by_its_layout_in_doubt() {
     // The Hunan fixture's 收入总表 without its two header lines (a fuzzing
     // review's find, 2026-12-07): the one standard income layout of its

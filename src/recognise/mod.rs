@@ -363,7 +363,7 @@ impl Segmenter<'_> {
     /// (`Draft::resumed`), another agency means another table of the same
     /// title (one per unit in a department's disclosure): the rows since
     /// the title are that table's.
-    fn note_table_agency(&mut self, agency: &str, at: Provenance) {
+    fn note_table_agency(&mut self, agency: &str) {
         let Target::Table(d) = &mut self.target else {
             return;
         };
@@ -378,26 +378,11 @@ impl Segmenter<'_> {
                 }
             }
             (None, _) => d.agency = Some(agency.to_string()),
-            // The agency line again, the table's rows begun and no title
-            // printed again before it: the preamble of a table whose title
-            // was lost. Its rows are no rows of this table's: the table
-            // ends, and the document says so (as for another table's
-            // header, `row`).
-            (Some(_), None) if d.rows_begun() => {
-                let open = d
-                    .number
-                    .map_or_else(|| d.kind.key.to_string(), |n| format!("表{n}"));
-                self.doc.issues.push(format!(
-                    "line {at}: another table's agency line under {open}'s rows (its title \
-                     lost?): the rows after it are not extracted"
-                ));
-                self.close();
-            }
             _ => {}
         }
     }
 
-    fn note_metadata(&mut self, line: &str, at: Provenance) -> bool {
+    fn note_metadata(&mut self, line: &str) -> bool {
         // Each test below needs 编制, 填报, 单位 or 部门. An ASCII cell (an
         // amount, a code: most cells) has none, and that is the cheapest test.
         if line.is_ascii() || !line.contains(['编', '填', '单', '部']) {
@@ -405,7 +390,7 @@ impl Segmenter<'_> {
         }
         let mut hit = false;
         if let Some(a) = meta::agency_in(line) {
-            self.note_table_agency(&a, at);
+            self.note_table_agency(&a);
             self.agencies.push(a);
             hit = true;
         }
@@ -607,7 +592,7 @@ impl Segmenter<'_> {
                     return true;
                 }
             }
-            if self.note_metadata(line, at) {
+            if self.note_metadata(line) {
                 return true;
             }
         }
@@ -1106,7 +1091,7 @@ impl Segmenter<'_> {
                 return Placement::Consumed;
             }
             // Metadata sometimes shares a row with blank cells (`编制部门：X | 单位：万元`).
-            let meta_cells = filled.iter().filter(|t| self.note_metadata(t, at)).count();
+            let meta_cells = filled.iter().filter(|t| self.note_metadata(t)).count();
             if meta_cells > 0 && meta_cells == filled.len() {
                 return Placement::Consumed;
             }

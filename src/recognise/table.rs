@@ -67,16 +67,6 @@ pub struct Resumed {
 }
 
 impl Draft {
-    /// Whether the table's body has begun: a row with an amount, or in a
-    /// flow dump a line with a printed amount (`825.81`, `1,050.89`).
-    pub fn rows_begun(&self) -> bool {
-        self.amounts_seen
-            || self.lines.iter().any(|(_, l)| {
-                l.split_whitespace()
-                    .any(|t| t.contains(['.', ',']) && Amount::parse(t).is_some())
-            })
-    }
-
     pub fn new(
         number: Option<TableNo>,
         kind: &'static TableKind,

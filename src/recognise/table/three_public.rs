@@ -255,19 +255,24 @@ pub(in crate::recognise) fn three_public(
             }
         }
     }
-    // Two rows of amounts giving one category a measure twice (last
-    // year's row over this year's, or one row broken over lines, each
-    // piece read from the first category): which amount is the table's,
-    // the rows do not show.
-    let mut keys = std::collections::HashSet::new();
+    // Two rows of amounts giving one category two amounts of one measure
+    // (last year's row over this year's, or one row broken over lines,
+    // each piece read from the first category): which amount is the
+    // table's, the rows do not show.
+    // (The same amounts again, a row printed twice at a page break, say
+    // nothing else.)
+    let mut keys = std::collections::HashMap::new();
     let twice = table.rows.iter().any(|r| {
-        r.values
-            .iter()
-            .any(|v| !keys.insert((r.item.as_str(), v.measure)))
+        r.values.iter().any(|v| {
+            let first = keys
+                .entry((r.item.as_str(), v.measure))
+                .or_insert(v.amount.cents);
+            *first != v.amount.cents
+        })
     });
     if twice {
         table.issues.push(
-            "“三公” table: rows of amounts give a category the same measure twice: which \
+            "“三公” table: rows of amounts give a category two amounts of one measure: which \
              is the table's is not shown, every amount uncertain"
                 .to_string(),
         );
