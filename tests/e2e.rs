@@ -153,6 +153,25 @@ fn keyed(rows: &[Record]) -> HashMap<String, (i64, String)> {
     out
 }
 
+/// A table's cells of one code as (measure, amount, status), in order.
+fn measure_amount_status<'a>(
+    items: &'a [Record],
+    table: &str,
+    code: &str,
+) -> Vec<(&'a str, &'a str, &'a str)> {
+    items
+        .iter()
+        .filter(|r| r["table"] == table && r["code"] == code)
+        .map(|r| {
+            (
+                r["measure"].as_str(),
+                r["amount"].as_str(),
+                r["status"].as_str(),
+            )
+        })
+        .collect()
+}
+
 /// A table's cells of one measure as (code, amount, status), in order.
 fn code_amount_status<'a>(
     items: &'a [Record],
@@ -6805,17 +6824,7 @@ fn a_tabbed_row_cut_inside_an_amount_is_joined_by_its_sums() {
     assert_eq!(text.matches(row).count(), 1);
     let cut = text.replace(row, &row.replacen("\t13.15", "\t1\n3.15", 1));
     let items = extract_text("sichuan_cut_amount.txt", &cut).line_items();
-    let medical: Vec<_> = items
-        .iter()
-        .filter(|r| r["table"] == "general_budget" && r["code"] == "2101101")
-        .map(|r| {
-            (
-                r["measure"].as_str(),
-                r["amount"].as_str(),
-                r["status"].as_str(),
-            )
-        })
-        .collect();
+    let medical = measure_amount_status(&items, "general_budget", "2101101");
     assert_eq!(
         medical,
         [
@@ -6865,17 +6874,7 @@ fn a_number_pdftotext_set_apart_in_two_moves_no_column() {
     assert_eq!(seed.matches(line).count(), 1);
     let spaced = seed.replace(line, &line.replacen("  49.28", "4  9.28", 1));
     let items = extract_text("000_spaced.layout.txt", &spaced).line_items();
-    let pension: Vec<_> = items
-        .iter()
-        .filter(|r| r["table"] == "general_budget_basic" && r["code"] == "30109")
-        .map(|r| {
-            (
-                r["measure"].as_str(),
-                r["amount"].as_str(),
-                r["status"].as_str(),
-            )
-        })
-        .collect();
+    let pension = measure_amount_status(&items, "general_budget_basic", "30109");
     assert_eq!(
         pension,
         [("total", "49.28", "repaired"), ("personnel", "49.28", "ok")]
