@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use crate::amount::{is_number, Amount};
+use crate::amount::{self, is_number, Amount};
 use crate::grammar::{Grammar, HeaderMeaning};
 use crate::model::{Cell, Provenance};
 use crate::normalize;
@@ -361,19 +361,16 @@ fn is_spaced_number_piece((a, b): (usize, usize), body: &[&Line]) -> bool {
 /// (`0.0` and `0`, `4` and `9.28`): digits both, and the two together an
 /// amount with more decimals than `head`'s (two at most).
 fn continues_number(head: &Segment, tail: &Segment) -> bool {
+    // The cheap tests first: every label segment of a line comes here.
+    if tail.start.saturating_sub(head.end) > 2
+        || !amount::is_fragment(head.text)
+        || !amount::is_fragment(tail.text)
+    {
+        return false;
+    }
     let decimals = |t: &str| t.split_once('.').map_or(0, |(_, d)| d.len());
-    let digits = |t: &str| {
-        !t.is_empty()
-            && t.bytes()
-                .all(|c| c.is_ascii_digit() || c == b'.' || c == b',')
-    };
     let joined = format!("{}{}", head.text, tail.text);
-    tail.start.saturating_sub(head.end) <= 2
-        && digits(head.text)
-        && digits(tail.text)
-        && decimals(head.text) < decimals(&joined)
-        && decimals(&joined) <= 2
-        && is_printed_amount(&joined)
+    decimals(head.text) < decimals(&joined) && decimals(&joined) <= 2 && is_printed_amount(&joined)
 }
 
 /// A body line whose pieces do not fit the columns, read again with each

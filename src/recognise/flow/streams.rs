@@ -442,7 +442,7 @@ pub(super) fn read_streams(
                 && g.names_subitem(
                     &row.label,
                     c.as_str(),
-                    parent_names.get(k).cloned().flatten().as_deref(),
+                    parent_names.get(k).and_then(Option::as_deref),
                 )
         });
         if named {

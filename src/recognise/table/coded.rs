@@ -4,6 +4,7 @@
 //! parent are filled in from the rows above.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::grammar::{Grammar, Measure, TableKind};
 use crate::model::{Cell, CellStatus, Code, Provenance, Row, Section, Table};
@@ -488,7 +489,19 @@ pub(super) fn coded(
 /// (A parent adding up with no prefix of its children is the publisher's
 /// sum, for the checks to report.)
 fn doubt_orphans(inherited: &[usize], table: &mut Table) {
+    // A table printing every row's code whole has no orphan.
+    if !inherited.iter().any(|&n| n > 0) {
+        return;
+    }
     let total = |row: &Row| row.value("total").map(|v| v.amount.cents);
+    // Each code's children, by index in print order (one pass, not one
+    // per parent).
+    let mut children_of: HashMap<Code, Vec<usize>> = HashMap::new();
+    for (i, r) in table.rows.iter().enumerate() {
+        if let Some(parent) = r.code.as_ref().and_then(Code::parent) {
+            children_of.entry(parent).or_default().push(i);
+        }
+    }
     // The orphans' rows, by index: a code read twice is another row's too.
     let mut orphans: Vec<usize> = Vec::new();
     for parent in &table.rows {
@@ -496,15 +509,12 @@ fn doubt_orphans(inherited: &[usize], table: &mut Table) {
             continue;
         };
         let level = usize::from(code.level());
-        let children: Vec<(usize, &Row)> = table
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.code.as_ref().and_then(Code::parent).as_ref() == Some(code))
-            .collect();
+        let Some(children) = children_of.get(code) else {
+            continue;
+        };
         let Some(sums) = children
             .iter()
-            .map(|(_, r)| total(r))
+            .map(|&i| total(&table.rows[i]))
             .collect::<Option<Vec<i64>>>()
         else {
             continue;
@@ -522,8 +532,8 @@ fn doubt_orphans(inherited: &[usize], table: &mut Table) {
         orphans.extend(
             children[kept + 1..]
                 .iter()
-                .map(|(i, _)| *i)
-                .filter(|i| inherited.get(*i).is_some_and(|&n| n >= level)),
+                .copied()
+                .filter(|&i| inherited.get(i).is_some_and(|&n| n >= level)),
         );
     }
     orphans.sort_unstable();
