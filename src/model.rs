@@ -50,6 +50,11 @@ pub struct Cell {
     /// because with it the row's sums hold: it is no surer than repaired,
     /// as sure as the identities it takes part in.
     pub moved: bool,
+    /// An aligned dump printed this amount two blanks or less after a
+    /// nearer amount that may be its start (`4  45.69`): one number
+    /// pdftotext set apart in two, each piece under a column of its own, or
+    /// two amounts. The row's sums decide (see `recognise::table`).
+    pub may_end_left_number: bool,
 }
 
 impl Cell {
@@ -62,6 +67,7 @@ impl Cell {
             column_guessed: false,
             label_in_doubt: false,
             moved: false,
+            may_end_left_number: false,
         }
     }
 }

@@ -6879,6 +6879,28 @@ fn a_number_pdftotext_set_apart_in_two_moves_no_column() {
         pension,
         [("total", "49.28", "repaired"), ("personnel", "49.28", "ok")]
     );
+    // The start pushed left instead (seed 002's 支出总表, `850.57` set as
+    // `8  50.57`): the lone `8` made a column, the headings moved over
+    // it, and every 项 row's 基本支出 was read as 项目支出, 20 cells `ok`.
+    let seed = std::fs::read_to_string(dir.join("dumps/002_ef8a97d7800bc6c6.pdftotext-layout.txt"))
+        .unwrap();
+    let line = "933.34           850.57          82.77\n";
+    assert_eq!(seed.matches(line).count(), 1);
+    let spaced = seed.replace(line, &line.replacen("  850.57", "8  50.57", 1));
+    let items = extract_text("002_spaced.layout.txt", &spaced).line_items();
+    let expenditure = |code: &str| measure_amount_status(&items, "expenditure", code);
+    assert_eq!(
+        expenditure("208"),
+        [
+            ("total", "933.34", "ok"),
+            ("basic", "850.57", "repaired"),
+            ("project", "82.77", "ok")
+        ]
+    );
+    assert_eq!(
+        expenditure("2080101"),
+        [("total", "376.61", "ok"), ("basic", "376.61", "ok")]
+    );
 }
 
 #[test]

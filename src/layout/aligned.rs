@@ -340,21 +340,29 @@ fn columns(body: &[&Line]) -> Vec<(usize, usize)> {
 }
 
 /// Whether only one line of a body of four or more prints in `run`, and
-/// there the end of a number pdftotext set apart from its start by a
-/// widened gap (`0.0  0`, `4  9.28`, `0.  6`): the start lacks decimals
-/// the two pieces make together. No column of the table's: its line's pieces then
-/// share a column, and the line is read as a row that does not fit.
+/// there a piece of a number pdftotext set apart by a widened gap (`0.0  0`,
+/// `4  9.28`, `0.  6`): its end pushed right, or its start pushed left (the
+/// start lacks decimals the two pieces make together). No column of the
+/// table's: its line's pieces then share a column, and the line is read as
+/// a row that does not fit.
 fn is_spaced_number_piece((a, b): (usize, usize), body: &[&Line]) -> bool {
     let within = |s: &Segment| a <= s.start && s.start < b;
     let mut printing = body.iter().filter(|l| l.segments.iter().any(within));
     let (true, Some(line), None) = (body.len() >= 4, printing.next(), printing.next()) else {
         return false;
     };
-    line.segments
+    let segments = &line.segments;
+    segments
         .iter()
         .enumerate()
         .filter(|(_, s)| within(s))
-        .all(|(i, tail)| i > 0 && continues_number(&line.segments[i - 1], tail))
+        .all(|(i, piece)| {
+            let ends = i > 0 && continues_number(&segments[i - 1], piece);
+            let starts = segments
+                .get(i + 1)
+                .is_some_and(|tail| continues_number(piece, tail));
+            ends || starts
+        })
 }
 
 /// Whether `tail` ends the number `head` starts, two blanks apart at most
@@ -663,6 +671,8 @@ fn row(line: &Line, block: &BlockColumns, stacked: &[Placed]) -> (Item, Vec<Plac
     let mut shared_amount_column = false;
     let heading = !line.is_body();
     let mut placed = Vec::new();
+    // Each segment's column, in line order.
+    let mut columns_taken = Vec::with_capacity(line.segments.len());
     for s in &line.segments {
         let (start, end) = s.printed_span();
         let middle = (start + end) / 2;
@@ -685,6 +695,7 @@ fn row(line: &Line, block: &BlockColumns, stacked: &[Placed]) -> (Item, Vec<Plac
         }
         cell.push_str(s.text);
         moved_from[at] = moved_from[at].or(s.moved_from);
+        columns_taken.push(at);
     }
     // Headings may share a column: a level no row uses (`项` over a table
     // of 类 and 款) joins its neighbour harmlessly; two headings over one
@@ -707,10 +718,16 @@ fn row(line: &Line, block: &BlockColumns, stacked: &[Placed]) -> (Item, Vec<Plac
         moved: from.is_some(),
         ..Cell::new(text, from.unwrap_or(line.at))
     };
-    let item = Item::Row {
-        cells: cells.into_iter().zip(moved_from).map(cell).collect(),
-        at: line.at,
-    };
+    let mut cells: Vec<Cell> = cells.into_iter().zip(moved_from).map(cell).collect();
+    if fits && line.is_body() {
+        // A number set apart in two whose pieces each found a column.
+        for (k, pair) in line.segments.windows(2).enumerate() {
+            if continues_number(&pair[0], &pair[1]) {
+                cells[columns_taken[k + 1]].may_end_left_number = true;
+            }
+        }
+    }
+    let item = Item::Row { cells, at: line.at };
     (item, placed)
 }
 
@@ -2861,6 +2878,69 @@ mod tests {
             .unwrap_or_else(|| panic!("{total:?}"));
         assert_eq!(joined.joined_at, Some(5));
         assert!(!total.iter().any(|c| c.text == ".25"));
+    }
+
+    #[test]
+    fn a_number_whose_start_was_set_apart_makes_no_column() {
+        // `850.57` set as `8  50.57` (002's 支出总表 as `pdftotext -layout`
+        // sets it, a gap widened by a fuzzing review): the lone `8` made a
+        // column of its own, the headings moved one column over it, and
+        // every 项 row's 基本支出 was read as 项目支出, `ok`. The start of
+        // a number is no column: the two pieces are one cell.
+        let text = concat!(
+            "        科目名称                  合计        基本支出        项目支出
+",
+            "208     社会保障和就业支出        933.34       8  50.57          82.77
+",
+            "20801   人力资源管理事务          376.92         376.61           0.31
+",
+            "2080101 行政运行                  376.61         376.61
+",
+            "2080199 其他事务                    0.31                          0.31
+",
+            "20805   行政事业单位养老支出       78.41          78.41
+",
+        );
+        let items = items(text);
+        let read = rows(&items);
+        assert!(read.iter().all(|r| r.len() == read[0].len()), "{read:?}");
+        let basic = read[1].iter().position(|c| *c == "850.57");
+        assert_eq!(
+            basic,
+            read[0].iter().position(|c| *c == "基本支出"),
+            "{read:?}"
+        );
+        assert_eq!(
+            basic,
+            read[3].iter().rposition(|c| *c == "376.61"),
+            "{read:?}"
+        );
+    }
+
+    #[test]
+    fn pieces_of_a_number_under_two_columns_are_marked_for_the_sums() {
+        // `4  45.69` where a column left empty stands over the `4`: the
+        // line fits the columns, but the two may be one number (445.69).
+        // The amount after the gap says so, for the row's sums to settle.
+        let text = concat!(
+            "科目名称                  合计      基本支出    项目支出\n",
+            "一般公共服务            445.69          4  45.69\n",
+            "人大事务              100.00    100.00\n",
+            "行政运行               50.00     50.00\n",
+            "机关服务               50.00             50.00\n",
+            "政协事务              245.69    245.69\n",
+        );
+        let read = items(text);
+        let marked: Vec<&str> = read
+            .iter()
+            .flat_map(|i| match i {
+                Item::Row { cells, .. } => cells.as_slice(),
+                Item::Text { .. } => &[],
+            })
+            .filter(|c| c.may_end_left_number)
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(marked, ["45.69"], "{:?}", rows(&read));
     }
 
     #[test]

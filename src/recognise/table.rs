@@ -407,6 +407,8 @@ fn values(
     let mut out = Vec::new();
     // Amounts the layout joined from two lines: (value index, first line's amount).
     let mut joined = Vec::new();
+    // The amount cells read: (cell index past `from`, value index).
+    let mut valued = Vec::new();
     // A percentage column's cells may print the sign (`-16.67%`), and a
     // `/` where there is no rate (nothing last year).
     let percentage = |m: Option<Measure>| m.is_some_and(|m| g.identities.is_percentage(m));
@@ -489,6 +491,7 @@ fn values(
                 CellStatus::Ok
             }
         };
+        valued.push((i, out.len()));
         out.push(Value {
             measure,
             amount,
@@ -497,6 +500,28 @@ fn values(
             alternatives: cols.alternatives.get(i).cloned().unwrap_or_default(),
             restored_from: None,
         });
+    }
+    // Last first: settling may take a value out of the row.
+    for (k, &(i, tail)) in valued.iter().enumerate().rev() {
+        let head_cell = k.checked_sub(1).map(|h| valued[h]);
+        let Some((h, head)) = head_cell.filter(|_| cells[from + i].may_end_left_number) else {
+            continue;
+        };
+        let either = |v: usize| joined.iter().any(|&(j, _)| j == v);
+        let pieces = (&cells[from + h], &cells[from + i]);
+        if settle_split(
+            g,
+            table,
+            section,
+            &mut out,
+            (head, tail),
+            pieces,
+            either(head) || either(tail),
+        ) {
+            for (j, _) in joined.iter_mut().filter(|(j, _)| *j > head) {
+                *j -= 1;
+            }
+        }
     }
     // Last first: settling may take a value out of the row.
     for (i, head) in joined.into_iter().rev() {
@@ -512,6 +537,54 @@ fn values(
         }
     }
     out
+}
+
+/// Settles two amounts an aligned dump printed two blanks or less apart,
+/// each under a column of its own, that may be one number set apart in two
+/// (`4  45.69`; [`Cell::may_end_left_number`]). When the row's sums hold
+/// as printed they are two amounts; when they hold only for the number the
+/// two make, placed where it ends (the head's column left empty), that is
+/// the reading, `repaired`; otherwise both are `uncertain`. Returns whether
+/// the head's value left the row.
+fn settle_split(
+    g: &Grammar,
+    table: &mut Table,
+    section: Option<Section>,
+    values: &mut Vec<Value>,
+    (head, tail): (usize, usize),
+    (head_cell, tail_cell): (&Cell, &Cell),
+    read_either_way: bool,
+) -> bool {
+    if row_sums_miss(g, table, section, values) == Some(0) {
+        return false;
+    }
+    let line = tail_cell.at;
+    let piece = |c: &Cell| c.text.trim_matches(normalize::is_space).to_string();
+    let whole = format!("{}{}", piece(head_cell), piece(tail_cell));
+    if let (Some(joined), false) = (Amount::parse(&whole), read_either_way) {
+        let mut as_one = values.clone();
+        as_one[tail].amount = joined;
+        as_one[tail].status = as_one[tail].status.max(CellStatus::Repaired);
+        as_one.remove(head);
+        if row_sums_miss(g, table, section, &as_one) == Some(0) {
+            table.issues.push(format!(
+                "line {line}: '{}' and '{}' are one number set apart by a widened gap: {joined}, as the row's sums hold for it",
+                piece(head_cell),
+                piece(tail_cell)
+            ));
+            *values = as_one;
+            return true;
+        }
+    }
+    table.issues.push(format!(
+        "line {line}: '{}' and '{}' may be one number set apart by a widened gap, and the row's sums hold for neither reading: both are uncertain",
+        piece(head_cell),
+        piece(tail_cell)
+    ));
+    for v in [head, tail] {
+        values[v].status = values[v].status.max(CellStatus::Uncertain);
+    }
+    false
 }
 
 /// What an amount cell says.
@@ -1273,6 +1346,64 @@ mod tests {
         let mut labelled = rows;
         labelled[1][1] = Cell::new("合计", Provenance::Line(2));
         assert_eq!(rejoin_rows_cut_in_an_amount(labelled, 9).len(), 3);
+    }
+
+    #[test]
+    fn two_pieces_of_a_number_under_two_columns_are_settled_by_the_row_sums() {
+        // `445.69` set as `4  45.69` by `pdftotext -layout`, the `4` under
+        // 基本支出 (empty in this row), `45.69` under 项目支出: the layout
+        // marks the second piece, the row's sums decide.
+        let g = Grammar::global();
+        let read = |total: &str| {
+            let kind = g.kind("general_budget").unwrap();
+            let mut draft = Draft::new(
+                Some(5.into()),
+                kind,
+                "一般公共预算支出表".into(),
+                Provenance::Line(1),
+            );
+            draft.rows = vec![
+                cells(&["科目编码", "科目名称", "合计", "基本支出", "项目支出"]),
+                cells(&["208", "社会保障和就业支出", total, "4", "45.69"]),
+                cells(&["20801", "人力资源事务", "100.00", "100.00", ""]),
+            ];
+            draft.rows[1][4].may_end_left_number = true;
+            let table = build(g, draft, &Document::default(), false);
+            let row = table
+                .rows
+                .into_iter()
+                .find(|r| r.item == "社会保障和就业支出")
+                .unwrap();
+            let values: Vec<(&str, String, CellStatus)> = row
+                .values
+                .iter()
+                .map(|v| (v.measure, v.amount.to_string(), v.status))
+                .collect();
+            (values, table.issues)
+        };
+        // The sums hold for the number the two make: it is read, repaired,
+        // where it ends; 基本支出 is empty.
+        let (values, issues) = read("445.69");
+        assert_eq!(
+            values,
+            [
+                ("total", "445.69".to_string(), CellStatus::Ok),
+                ("project", "445.69".to_string(), CellStatus::Repaired)
+            ],
+            "{issues:?}"
+        );
+        // They hold as printed: two amounts.
+        let (values, _) = read("49.69");
+        assert!(values.iter().all(|v| v.2 == CellStatus::Ok), "{values:?}");
+        assert_eq!(values[1].1, "4");
+        // For neither: both pieces are uncertain.
+        let (values, issues) = read("500.00");
+        let statuses: Vec<CellStatus> = values.iter().map(|v| v.2).collect();
+        assert_eq!(
+            statuses,
+            [CellStatus::Ok, CellStatus::Uncertain, CellStatus::Uncertain],
+            "{issues:?}"
+        );
     }
 
     #[test]
