@@ -6997,3 +6997,48 @@ fn two_rows_of_amounts_under_one_three_public_header_are_in_doubt() {
         .filter(|r| r["table"] == "three_public")
         .all(|r| r["status"] != "ok"));
 }
+
+#[test]
+fn rows_whose_code_or_name_the_dump_set_apart_keep_their_key_or_are_in_doubt() {
+    // A fuzzing review's finds (2026-12-07) in the Hunan fixture's 收入总表.
+    let dir = root().join("tests/fixtures/provinces");
+    let text = std::fs::read_to_string(dir.join("hunan_comprehensive_budget.txt")).unwrap();
+    let income = |items: &[Record], item: &str| -> Vec<(String, String, String)> {
+        items
+            .iter()
+            .filter(|r| r["table"] == "income" && r["item"] == item && r["measure"] == "total")
+            .map(|r| (r["code"].clone(), r["amount"].clone(), r["status"].clone()))
+            .collect()
+    };
+    // The amounts on a line of their own under the row's codes and name
+    // (a name set at the top of its cell, the amounts at its middle): 7
+    // cells with no code and no name were `ok`.
+    let row = "\t05\t01\t行政单位离退休\t28.46\t28.46\t0.00\t0.00\t0.00\t0.00\t0.00\n";
+    assert_eq!(text.matches(row).count(), 1);
+    let split = row.replacen("\t28.46", "\n\t\t\t\t28.46", 1);
+    let items = extract_text("hunan_split.txt", &text.replacen(row, &split, 1)).line_items();
+    assert_eq!(
+        income(&items, "行政单位离退休"),
+        [("2080501".into(), "28.46".into(), "ok".into())]
+    );
+    assert!(!items
+        .iter()
+        .any(|r| r["table"] == "income" && r["code"].is_empty() && r["item"].is_empty()));
+    // The 类 code cell blank: the 类 is told by its name, and the rows
+    // under it take it (they were keyed by name alone, `ok`, 28 cells).
+    let parent = "201\t\t\t一般公共服务支出\t953.60\t825.81\t0.00\t0.00\t0.00\t0.00\t127.79\n";
+    assert_eq!(text.matches(parent).count(), 1);
+    let blank = text.replacen(parent, &parent.replacen("201", "", 1), 1);
+    let items = extract_text("hunan_blank_class.txt", &blank).line_items();
+    assert_eq!(
+        income(&items, "行政运行"),
+        [("2010301".into(), "458.28".into(), "ok".into())]
+    );
+    // The 类 row lost: its 款 and 项 rows have no code, and their amounts
+    // may be another row's of that name.
+    let items = extract_text("hunan_no_class.txt", &text.replacen(parent, "", 1)).line_items();
+    assert_eq!(
+        income(&items, "行政运行"),
+        [("".into(), "458.28".into(), "uncertain".into())]
+    );
+}

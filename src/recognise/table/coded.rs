@@ -167,6 +167,19 @@ impl CodeFiller {
             inherited,
         })
     }
+
+    /// A row's code its name told (a 类 row whose code cell was left
+    /// blank): the rows under it take their leading levels from it.
+    fn adopt(&mut self, code: &Code) {
+        let digits = code.as_str();
+        let mut parts = Vec::new();
+        let mut at = 0;
+        while let Some(part) = digits.get(at..at + level_digits(parts.len())) {
+            at += part.len();
+            parts.push(part.to_string());
+        }
+        self.parts = parts;
+    }
 }
 
 pub(super) fn coded(
@@ -380,10 +393,18 @@ pub(super) fn coded(
             (at, shown.join(" "))
         };
         if code.is_none() && full_level && codes.iter().all(|t| digits(t)) {
+            // With its 类 blank, no row above gave it one (a lost 类 row):
+            // its key is then its name alone, where the table prints codes,
+            // and its amounts may be another row's of that name. A 类
+            // printed short is the publisher's misprint, as printed.
+            let lost_parent = codes.first().is_some_and(|t| t.is_empty());
             let (at, shown) = printed();
-            table.issues.push(format!(
-                "line {at}: code cells '{shown}' name no classification code: the row has none"
-            ));
+            table.issues.push(if lost_parent {
+                floor = CellStatus::Uncertain;
+                format!("line {at}: code cells '{shown}' name no classification code, the rows above giving it none: its amounts are uncertain")
+            } else {
+                format!("line {at}: code cells '{shown}' name no classification code: the row has none")
+            });
         }
         if let (true, Some(c)) = (zero_padded, &code) {
             let (at, shown) = printed();
@@ -405,6 +426,9 @@ pub(super) fn coded(
         }
         if code.is_none() && function_classes {
             code = g.class_code(&item).and_then(Code::new);
+            if let (Some(c), true) = (&code, codes.iter().all(|t| t.is_empty())) {
+                filler.adopt(c);
+            }
         }
         // A 类 in the 款 column (`| 201 | 03`), or code digits where the name
         // goes: the row's cells sit a column off the header's, and its
@@ -430,7 +454,18 @@ pub(super) fn coded(
         if code.is_none() {
             floor = label_floor(&cells[..first.min(cells.len())], floor, table);
         }
+        // Amounts under no code and no name: the layout lost whose they are.
+        let unkeyed = code.is_none() && item.is_empty() && project.is_empty();
+        if unkeyed {
+            floor = CellStatus::Uncertain;
+        }
         let mut values = values(g, None, cells, first, &cols, floor, table);
+        if unkeyed && !values.is_empty() {
+            let at = cells.first().map_or(table.at, |c| c.at);
+            table.issues.push(format!(
+                "line {at}: amounts under no code and no name: whose they are is uncertain"
+            ));
+        }
         if values.is_empty() && code.is_none() {
             continue;
         }

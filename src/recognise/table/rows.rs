@@ -222,7 +222,9 @@ pub(super) fn rejoin_split_rows(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
 /// start but no amount; the second, blank code cells, the name's end in the
 /// same column, then the amounts). Or with the name's start:
 /// `| 01 | | 人力资源和社 | 2945.64 | …` over `| | | 会保障管理事务` (nothing
-/// but the name's end). In a project table the name's end must have no
+/// but the name's end). Or with the amounts alone on the next line:
+/// `208 | 01 | | 人力资源和社会保障管理事务` over `| | | | 2945.64 | …`.
+/// In a project table the name's end must have no
 /// project beside it: a project's own row under its coded row has none
 /// of the codes either.
 pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<Vec<Cell>> {
@@ -252,11 +254,24 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
             && after.iter().any(holds_amount) == with_amounts
             && (with_amounts || after.iter().all(blank))
     };
+    // Amounts alone, the code and name cells blank: a row whose name was
+    // set at the top of its cell and its amounts at the middle (a tool
+    // writing each line of the PDF's row as a row).
+    let amounts_alone = |r: &[Cell], at: usize| {
+        r.len() > at + 1 && r[..=at].iter().all(blank) && r[at + 1..].iter().any(holds_amount)
+    };
     let mut out: Vec<Vec<Cell>> = Vec::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();
     while let Some(mut row) = rows.next() {
         if let Some(at) = name_at(&row) {
             let amounts_here = row[at + 1..].iter().any(holds_amount);
+            if !amounts_here && rows.peek().is_some_and(|next| amounts_alone(next, at)) {
+                let next = rows.next().unwrap_or_default();
+                row.truncate(at + 1);
+                row.extend(next.into_iter().skip(at + 1));
+                out.push(row);
+                continue;
+            }
             if rows
                 .peek()
                 .is_some_and(|next| name_end(next, at, !amounts_here))
