@@ -7042,3 +7042,30 @@ fn rows_whose_code_or_name_the_dump_set_apart_keep_their_key_or_are_in_doubt() {
         [("".into(), "458.28".into(), "uncertain".into())]
     );
 }
+
+#[test]
+fn a_two_sided_label_wrapped_onto_a_line_of_its_own_is_joined_to_its_row() {
+    // The Hunan fixture's 收支总表 with `二、社会保障和就业支出` wrapped in
+    // its cell, the end on the next line in its column (a fuzzing review's
+    // find, 2026-12-07): the row was keyed `二、社会保障和`, `ok`, with no
+    // code. The end completes the row's label into a class name.
+    let dir = root().join("tests/fixtures/provinces");
+    let text = std::fs::read_to_string(dir.join("hunan_comprehensive_budget.txt")).unwrap();
+    let row = "二、政府性基金预算拨款\t0.00\t二、社会保障和就业支出\t162.77\n";
+    assert_eq!(text.matches(row).count(), 1);
+    let wrapped = "二、政府性基金预算拨款\t0.00\t二、社会保障和\t162.77\n\t\t就业支出\n";
+    let items = extract_text("hunan_wrapped.txt", &text.replacen(row, wrapped, 1)).line_items();
+    let summary: Vec<(&str, &str, &str, &str)> = items
+        .iter()
+        .filter(|r| r["table"] == "summary" && r["amount"] == "162.77")
+        .map(|r| {
+            (
+                r["code"].as_str(),
+                r["item"].as_str(),
+                r["amount"].as_str(),
+                r["status"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(summary, [("208", "二、社会保障和就业支出", "162.77", "ok")]);
+}

@@ -77,6 +77,7 @@ pub(super) fn two_sided(
             .push("could not find the expenditure side of a two-sided table".into());
         return;
     };
+    let body = &rejoin_wrapped_side_labels(g, body, split);
     // Header measures left and right of the expenditure label.
     let best = header.iter().max_by_key(|r| {
         r.iter()
@@ -274,6 +275,70 @@ pub(super) fn two_sided(
             format!("line {at}: a row longer than the others, its sums not settling its expenditure columns: they are uncertain")
         });
     }
+}
+
+/// A side's label wrapped onto a line of its own, no amount on it
+/// (`二、社会保障和 | 162.77` over `| | 就业支出`; `六、其他 | 127.79` over
+/// `收入`; or the label's start over its row): joined to the row beside it
+/// whose label it completes into a name the grammar knows, neither part
+/// one. A line that completes no name, or either row's, stays apart: items
+/// printed with no amount are common (`单位上年结余` with its cell blank).
+fn rejoin_wrapped_side_labels(g: &Grammar, body: &[Vec<Cell>], split: usize) -> Vec<Vec<Cell>> {
+    let mut rows = body.to_vec();
+    let blank = |c: &Cell| normalize::is_blank(&c.text);
+    let label_of = |c: &Cell| normalize::label(&c.text).into_owned();
+    let known = |label: &str| {
+        let bare = normalize::strip_ordinal(label);
+        g.class_code(label).is_some()
+            || crate::model::is_total_label(bare)
+            || matches!(g.header(bare), HeaderMeaning::Measure(_))
+            || g.item_names_in(bare) > 0
+    };
+    // A label's start: an ordinal, a code, `其中`.
+    let opens = |label: &str| {
+        normalize::strip_ordinal(label).len() != label.len()
+            || label.starts_with(|c: char| c.is_ascii_digit())
+            || label.starts_with("其中")
+    };
+    for (label_at, amounts) in [(0, 1..split), (split, split + 1..usize::MAX)] {
+        // A row printing its label and an amount on this side.
+        let labelled = |r: &[Cell]| {
+            r.get(label_at).is_some_and(|c| !blank(c) && !is_amount(c))
+                && r.iter()
+                    .enumerate()
+                    .any(|(i, c)| amounts.contains(&i) && is_amount(c))
+        };
+        for i in 0..rows.len() {
+            let row = &rows[i];
+            let this_side = |(k, c): (usize, &Cell)| amounts.contains(&k) && is_amount(c);
+            let piece = match row.get(label_at) {
+                Some(c) if !blank(c) && !is_amount(c) && !row.iter().enumerate().any(this_side) => {
+                    label_of(c)
+                }
+                _ => continue,
+            };
+            let above = i.checked_sub(1).filter(|&a| labelled(&rows[a]));
+            let below = Some(i + 1).filter(|&b| rows.get(b).is_some_and(|r| labelled(r)));
+            let label = |r: usize| label_of(&rows[r][label_at]);
+            let completes = |start: &str, end: &str| {
+                !known(start) && !known(end) && known(&format!("{start}{end}"))
+            };
+            let ends_above = above.filter(|&a| !opens(&piece) && completes(&label(a), &piece));
+            let starts_below = below.filter(|&b| !opens(&label(b)) && completes(&piece, &label(b)));
+            match (ends_above, starts_below) {
+                (Some(a), None) => {
+                    rows[a][label_at].text = label(a) + &piece;
+                    rows[i][label_at].text.clear();
+                }
+                (None, Some(b)) => {
+                    rows[b][label_at].text = piece + &label(b);
+                    rows[i][label_at].text.clear();
+                }
+                _ => {}
+            }
+        }
+    }
+    rows
 }
 
 /// Whether a two-sided row longer than its siblings reads one way only on
