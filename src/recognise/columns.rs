@@ -250,7 +250,22 @@ fn substitute(g: &Grammar, leaves: Vec<Token>, children: Vec<Token>) -> Vec<Toke
         // One cell that names a measure only with this heading's name
         // (`财政拨款` over `结转`: 财政拨款结转) is the column's whole name.
         let named_with_it = matches!(under.as_slice(), [only] if only.joins_heading);
-        if under.len() >= 2 || (under.len() == 1 && (leaf.is_group() || named_with_it)) {
+        // A heading naming a measure over one cell that completes another's
+        // name (`项目支出` over `合计`: 项目支出合计, the project table's total):
+        // the whole name.
+        let completed = match under.as_slice() {
+            [only] => match g.header(&wrapped_text(&leaf.text, &only.text)) {
+                HeaderMeaning::Measure(m) if leaf.meaning != HeaderMeaning::Measure(m) => Some(m),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Some(m), [only]) = (completed, under.as_slice()) {
+            used += 1;
+            let mut whole = only.clone();
+            whole.meaning = HeaderMeaning::Measure(m);
+            out.push(whole);
+        } else if under.len() >= 2 || (under.len() == 1 && (leaf.is_group() || named_with_it)) {
             used += under.len();
             out.extend(under_heading(g, leaf, under));
         } else {
@@ -705,6 +720,30 @@ mod tests {
 
     fn income_layouts() -> &'static [Vec<Measure>] {
         &Grammar::global().kind("income").unwrap().layouts
+    }
+
+    #[test]
+    fn a_heading_completed_by_the_one_cell_under_it_is_that_name() {
+        // 003's 项目支出情况表 as `pdftotext -layout` sets it (LibreOffice's
+        // PDF, a fuzzing review's find): `项目支出` over `合计`, each name of
+        // its own, the columns beside wrapped in two lines. `项目支出` was
+        // kept, the total read as 项目支出, `ok`.
+        let g = Grammar::global();
+        let r1 = row(&[
+            "",
+            "",
+            "",
+            "",
+            "项目支出",
+            "工资福利",
+            "商品和服",
+            "对个人和家",
+        ]);
+        let r2 = row(&["", "", "", "", "合计", "支出", "务支出", "庭的补助"]);
+        let header = [r1.as_slice(), r2.as_slice()];
+        let layouts = &g.kind("project").unwrap().layouts;
+        let cols = resolve(g, &header, 4, 4, layouts);
+        assert_eq!(measures(&cols)[0], "total", "{cols:?}");
     }
 
     #[test]
