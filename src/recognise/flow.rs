@@ -761,6 +761,7 @@ fn join_names_above_codes(
 /// `【208】社会保障和就业支出`, `210卫生健康支出`) printed as the code, a space
 /// and the name: a row's tokens then start with its code.
 fn separate_code(line: String) -> String {
+    let line = separate_run_in_level(line);
     let first = line.split_whitespace().next().unwrap_or("");
     let bracketed = line.starts_with(['[', '【']);
     let run_in = first.starts_with(|c: char| c.is_ascii_digit())
@@ -772,6 +773,39 @@ fn separate_code(line: String) -> String {
         Some((code, name)) => format!("{} {name}", code.as_str()),
         None => line,
     }
+}
+
+/// A 款 or 项 level run into the name after the levels before it
+/// (`204 06 01行政运行`, `204 06司法`: a dump that set the name against its
+/// code cell) printed apart, as the levels before it are.
+fn separate_run_in_level(line: String) -> String {
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    let is_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    // A 类 of the function (2xx) or economic (3xx, 5xx) classification.
+    let class = |t: &str| t.len() == 3 && is_digits(t) && t.starts_with(['2', '3', '5']);
+    let levels = match tokens.first() {
+        Some(first) if class(first) => {
+            1 + tokens[1..]
+                .iter()
+                .take(1)
+                .filter(|t| t.len() == 2 && is_digits(t))
+                .count()
+        }
+        _ => return line,
+    };
+    let Some(run_in) = tokens.get(levels).filter(|_| levels < 3) else {
+        return line;
+    };
+    let (Some(level), Some(name)) = (run_in.get(..2), run_in.get(2..)) else {
+        return line;
+    };
+    if !is_digits(level) || !name.starts_with(normalize::is_ideograph) {
+        return line;
+    }
+    let mut parts: Vec<&str> = tokens[..levels].to_vec();
+    parts.extend([level, name]);
+    parts.extend(&tokens[levels + 1..]);
+    parts.join(" ")
 }
 
 /// A flow table's lines split up by [`assemble`].
@@ -2202,6 +2236,24 @@ fn codes_read_again(rows: &[FlowRow]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_level_run_into_its_name_is_printed_apart() {
+        // `pdftotext -fixed 6` of seed 000's reportlab PDF sets 项 names
+        // against their code cells: the 项 was read as the name's start and
+        // the row keyed by its 款 (12 project cells, 20801).
+        let apart = |l: &str| separate_run_in_level(l.to_string());
+        assert_eq!(
+            apart("204 06 01行政运行 16726725.44"),
+            "204 06 01 行政运行 16726725.44"
+        );
+        assert_eq!(apart("204 06司法 87267272.44"), "204 06 司法 87267272.44");
+        // Not a year, not a code's own line, not a line without a 类.
+        assert_eq!(apart("201 2023年预算"), "201 2023年预算");
+        assert_eq!(apart("204 06 01 行政运行"), "204 06 01 行政运行");
+        assert_eq!(apart("100 10万元"), "100 10万元");
+        assert_eq!(apart("行政运行 01"), "行政运行 01");
+    }
 
     fn coded_row(code: &str) -> FlowRow {
         FlowRow {
