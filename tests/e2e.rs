@@ -7069,3 +7069,59 @@ fn a_two_sided_label_wrapped_onto_a_line_of_its_own_is_joined_to_its_row() {
         .collect();
     assert_eq!(summary, [("208", "二、社会保障和就业支出", "162.77", "ok")]);
 }
+
+#[test]
+fn tables_whose_unit_lines_were_lost_take_the_unit_the_narrative_shows() {
+    // Seed 002 without its `单位：万元` lines: the narrative's figures in
+    // 万元 are the tables' amounts, so 万元 needs no guess. With every
+    // amount set in 元 (×10,000, as a 元 disclosure prints them), the same
+    // figures show the tables in 元 (a fuzzing review's find: a lost unit
+    // line read a 元 disclosure in 万元, every cell `ok`).
+    let text = std::fs::read_to_string(root().join("samples/002_ef8a97d7800bc6c6.txt")).unwrap();
+    let unitless: String = text
+        .lines()
+        .filter(|l| !l.contains("单位：万元"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(unitless.len() < text.len());
+    let run = extract_text("002_unitless.txt", &unitless);
+    let doc = &run.documents()[0];
+    assert_eq!(
+        (doc["unit"].as_str(), doc["status"].as_str()),
+        ("万元", "ok")
+    );
+    assert!(run.line_items().iter().all(|r| r["unit"] == "万元"));
+    // Every table amount (a number with two decimals alone in a tab cell)
+    // set in 元; the narrative's figures stay in 万元.
+    let in_yuan: String = unitless
+        .lines()
+        .map(|l| {
+            let cells: Vec<String> = l
+                .split('\t')
+                .map(|c| match c.split_once('.') {
+                    Some((whole, cents))
+                        if l.contains('\t')
+                            && cents.len() == 2
+                            && !whole.is_empty()
+                            && whole.bytes().all(|b| b.is_ascii_digit() || b == b',')
+                            && cents.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        format!("{}{cents}00.00", whole.replace(',', ""))
+                    }
+                    _ => c.to_string(),
+                })
+                .collect();
+            cells.join("\t") + "\n"
+        })
+        .collect();
+    let run = extract_text("002_unitless_yuan.txt", &in_yuan);
+    let items = run.line_items();
+    let total = items
+        .iter()
+        .find(|r| r["table"] == "summary" && r["item"] == "收入总计")
+        .unwrap();
+    assert_eq!(
+        (total["amount"].as_str(), total["unit"].as_str()),
+        ("10107000.00", "元")
+    );
+}

@@ -350,12 +350,33 @@ impl Segmenter<'_> {
             .map(|u| (count(u), u != Unit::WanYuan, u))
             .min_by_key(|&(n, not_wan, _)| (std::cmp::Reverse(n), not_wan))
             .map(|(_, _, u)| u);
-        let default = self.loose_unit.or(most).unwrap_or_default();
+        let inherited = self.loose_unit.or(most);
+        let default = inherited.unwrap_or_default();
+        // Whether the narrative showed any table's unit.
+        let mut shown_any = false;
         for (t, s) in self.doc.tables.iter_mut().zip(&self.unit_stated) {
             if !s {
+                // The narrative's figures may show the table's unit.
+                let shown = units::shown_by_narrative(&self.doc.narrative, std::slice::from_ref(t));
+                shown_any |= shown.is_some();
                 t.unit = default;
+                if let Some((unit, n)) = shown.filter(|(unit, _)| *unit != default) {
+                    t.unit = unit;
+                    t.issues.push(format!(
+                        "the table states no unit: {n} of the narrative's figures in 万元 are its amounts in {}, so it is read in {}",
+                        unit.as_str(),
+                        unit.as_str()
+                    ));
+                }
             }
             units::give_in_yuan(self.g, t);
+        }
+        let unstated = self.unit_stated.iter().any(|s| !s);
+        if inherited.is_none() && unstated && !shown_any {
+            self.doc.issues.push(format!(
+                "no table states its unit, nor does the narrative show it: {} assumed",
+                default.as_str()
+            ));
         }
     }
 

@@ -8,7 +8,9 @@
 
 use crate::amount::Amount;
 use crate::grammar::{Grammar, HeaderMeaning};
-use crate::model::{CellStatus, Table, Unit};
+use std::collections::HashSet;
+
+use crate::model::{CellStatus, Provenance, Table, Unit};
 use crate::normalize;
 
 use super::table::{first_data_row, Draft};
@@ -108,4 +110,122 @@ pub fn give_in_yuan(g: &Grammar, table: &mut Table) {
         table.unit.as_str()
     ));
     table.unit = Unit::Yuan;
+}
+
+/// The unit the narrative's figures show the tables in, when no table and
+/// no line outside them states one: its figures in 万元 (`收入预算9628.22万元`)
+/// found among the tables' amounts as printed (万元), or only as amounts in
+/// 元 rounded to a hundredth of 万元 (96282213.44). `None` when they show
+/// neither, or both. Returns the unit and how many figures showed it.
+pub fn shown_by_narrative(
+    narrative: &[(Provenance, String)],
+    tables: &[Table],
+) -> Option<(Unit, usize)> {
+    let amounts: HashSet<i64> = tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .flat_map(|r| &r.values)
+        .map(|v| v.amount.cents)
+        .collect();
+    // 元 rounded to 万元's hundredths: 100 元 per cent of 万元.
+    let in_wan: HashSet<i64> = amounts
+        .iter()
+        .map(|c| (c + 5_000).div_euclid(10_000))
+        .collect();
+    let (mut wan, mut yuan) = (0, 0);
+    for (_, line) in narrative {
+        for figure in wan_figures(line) {
+            // Small figures (a 0 or a few 万元) match anything.
+            if figure < 100 {
+                continue;
+            }
+            wan += usize::from(amounts.contains(&figure));
+            yuan += usize::from(in_wan.contains(&figure) && !amounts.contains(&figure));
+        }
+    }
+    match (wan, yuan) {
+        (0, y) if y >= 2 => Some((Unit::Yuan, y)),
+        (w, 0) if w >= 2 => Some((Unit::WanYuan, w)),
+        _ => None,
+    }
+}
+
+/// The figures a line states in 万元, in hundredths.
+fn wan_figures(line: &str) -> impl Iterator<Item = i64> + '_ {
+    line.match_indices("万元").filter_map(|(at, _)| {
+        let before = line[..at].trim_end();
+        let start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | ','))
+            .last()
+            .map(|(i, _)| i)?;
+        Amount::parse(&before[start..]).map(|a| a.cents)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Row, Value};
+
+    fn table_of(amounts: &[&str]) -> Table {
+        let g = Grammar::global();
+        let kind = g.kind("income").unwrap();
+        let mut table =
+            Draft::new(None, kind, "收入预算总表".into(), Provenance::Line(1)).empty_table();
+        let values = amounts
+            .iter()
+            .map(|a| Value {
+                measure: "total",
+                amount: Amount::parse(a).unwrap(),
+                status: CellStatus::Ok,
+                at: Provenance::Line(2),
+                alternatives: Vec::new(),
+                restored_from: None,
+            })
+            .collect();
+        table.rows.push(Row {
+            section: None,
+            code: None,
+            item: "合计".into(),
+            project: String::new(),
+            values,
+            at: Provenance::Line(2),
+        });
+        table
+    }
+
+    #[test]
+    fn the_narrative_shows_a_table_in_yuan_whose_unit_line_was_lost() {
+        let narrative = vec![
+            (
+                Provenance::Line(9),
+                "收入预算9,628.22万元，其中：财政拨款收入9628.22万元；事业收入0万元。".to_string(),
+            ),
+            (
+                Provenance::Line(10),
+                "行政运行（01项）1672.67万元。".to_string(),
+            ),
+        ];
+        let in_yuan = table_of(&["96282213.44", "16726725.44", "0.00"]);
+        assert_eq!(
+            shown_by_narrative(&narrative, std::slice::from_ref(&in_yuan)),
+            Some((Unit::Yuan, 3))
+        );
+        let in_wan = table_of(&["9628.22", "1672.67"]);
+        assert_eq!(
+            shown_by_narrative(&narrative, std::slice::from_ref(&in_wan)),
+            Some((Unit::WanYuan, 3))
+        );
+        // One figure is no evidence; nor is a table the narrative never states.
+        assert_eq!(
+            shown_by_narrative(&narrative[1..], std::slice::from_ref(&in_yuan)),
+            None
+        );
+        assert_eq!(
+            shown_by_narrative(&narrative, &[table_of(&["12.00", "3.50"])]),
+            None
+        );
+    }
 }
