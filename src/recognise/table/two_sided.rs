@@ -165,10 +165,18 @@ pub(super) fn two_sided(
         // Amounts under no label, or an income "amount" that is the code of
         // the class the expenditure label names (`221 住房保障支出` set one
         // space apart): the layout lost where the row's cells go.
+        // Or ends with that code, run into it (`22212 城乡社区支出` for
+        // `22 | 212 城乡社区支出`: `pdftotext -fixed`).
         let exp_class = cells
             .get(split)
             .and_then(|c| g.class_code(&c.text))
-            .filter(|code| text(cells, 1).trim() == *code);
+            .filter(|code| {
+                let income = text(cells, 1).trim();
+                income == *code
+                    || (income.len() > code.len()
+                        && income.ends_with(code)
+                        && income.bytes().all(|b| b.is_ascii_digit()))
+            });
         // A label that runs two rows' labels together (an aligned dump
         // joining `单位上年结余(…)` to the `收入总计` below it): its amount is
         // either row's.
