@@ -7012,14 +7012,16 @@ fn rows_whose_code_or_name_the_dump_set_apart_keep_their_key_or_are_in_doubt() {
     };
     // The amounts on a line of their own under the row's codes and name
     // (a name set at the top of its cell, the amounts at its middle): 7
-    // cells with no code and no name were `ok`.
+    // cells with no code and no name were `ok`. Moved onto the row, they
+    // are `repaired` (the row may print none, and they be a row's whose
+    // label was lost).
     let row = "\t05\t01\t行政单位离退休\t28.46\t28.46\t0.00\t0.00\t0.00\t0.00\t0.00\n";
     assert_eq!(text.matches(row).count(), 1);
     let split = row.replacen("\t28.46", "\n\t\t\t\t28.46", 1);
     let items = extract_text("hunan_split.txt", &text.replacen(row, &split, 1)).line_items();
     assert_eq!(
         income(&items, "行政单位离退休"),
-        [("2080501".into(), "28.46".into(), "ok".into())]
+        [("2080501".into(), "28.46".into(), "repaired".into())]
     );
     assert!(!items
         .iter()

@@ -334,8 +334,10 @@ impl Segmenter<'_> {
 
     /// A table that states no unit takes the one stated outside the
     /// tables (`第二部分 部门预算表（金额单位：元）`), else the unit most
-    /// tables state (万元 when as many state it as another). Then a table
-    /// in a unit the output does not keep is given in 元.
+    /// tables state (万元 when as many state it as another), unless the
+    /// narrative's figures show it in another (`units::shown_by_narrative`:
+    /// a 元 disclosure whose unit lines were lost). Then a table in a unit
+    /// the output does not keep is given in 元.
     fn inherit_units(&mut self) {
         let stated = || {
             self.doc
@@ -350,16 +352,12 @@ impl Segmenter<'_> {
             .map(|u| (count(u), u != Unit::WanYuan, u))
             .min_by_key(|&(n, not_wan, _)| (std::cmp::Reverse(n), not_wan))
             .map(|(_, _, u)| u);
-        let inherited = self.loose_unit.or(most);
-        let default = inherited.unwrap_or_default();
-        // Whether the narrative showed any table's unit.
-        let mut shown_any = false;
+        let default = self.loose_unit.or(most).unwrap_or_default();
         for (t, s) in self.doc.tables.iter_mut().zip(&self.unit_stated) {
             if !s {
+                t.unit = default;
                 // The narrative's figures may show the table's unit.
                 let shown = units::shown_by_narrative(&self.doc.narrative, std::slice::from_ref(t));
-                shown_any |= shown.is_some();
-                t.unit = default;
                 if let Some((unit, n)) = shown.filter(|(unit, _)| *unit != default) {
                     t.unit = unit;
                     t.issues.push(format!(
@@ -370,13 +368,6 @@ impl Segmenter<'_> {
                 }
             }
             units::give_in_yuan(self.g, t);
-        }
-        let unstated = self.unit_stated.iter().any(|s| !s);
-        if inherited.is_none() && unstated && !shown_any {
-            self.doc.issues.push(format!(
-                "no table states its unit, nor does the narrative show it: {} assumed",
-                default.as_str()
-            ));
         }
     }
 

@@ -1407,6 +1407,25 @@ mod tests {
     }
 
     #[test]
+    fn amounts_alone_under_a_coded_row_join_it_moved() {
+        let rows = vec![
+            cells(&["208", "05", "01", "行政单位离退休", "", ""]),
+            cells(&["", "", "", "", "28.46", "28.46"]),
+            cells(&["208", "05", "05", "养老保险缴费", "", ""]),
+            // A total's label in a later column: a row of its own.
+            cells(&["", "", "", "", "合计", "98.56"]),
+        ];
+        let joined = rejoin_wrapped_names(rows, false);
+        assert_eq!(joined.len(), 3);
+        assert_eq!(
+            texts(&joined[0]),
+            ["208", "05", "01", "行政单位离退休", "28.46", "28.46"]
+        );
+        assert!(joined[0][4].moved && joined[0][5].moved && !joined[0][3].moved);
+        assert_eq!(texts(&joined[2])[4], "合计");
+    }
+
+    #[test]
     fn an_empty_first_column_is_a_margin() {
         let mut rows = vec![
             cells(&["", "合计", "因公出国(境)费", "公务接待费"]),

@@ -258,7 +258,10 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
     // set at the top of its cell and its amounts at the middle (a tool
     // writing each line of the PDF's row as a row).
     let amounts_alone = |r: &[Cell], at: usize| {
-        r.len() > at + 1 && r[..=at].iter().all(blank) && r[at + 1..].iter().any(holds_amount)
+        let after = r.get(at + 1..).unwrap_or_default();
+        r.get(..=at).is_some_and(|head| head.iter().all(blank))
+            && after.iter().any(holds_amount)
+            && after.iter().all(|c| blank(c) || holds_amount(c))
     };
     let mut out: Vec<Vec<Cell>> = Vec::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();
@@ -266,9 +269,26 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
         if let Some(at) = name_at(&row) {
             let amounts_here = row[at + 1..].iter().any(holds_amount);
             if !amounts_here && rows.peek().is_some_and(|next| amounts_alone(next, at)) {
-                let next = rows.next().unwrap_or_default();
-                row.truncate(at + 1);
-                row.extend(next.into_iter().skip(at + 1));
+                // Moved onto the row: no surer than `repaired` (the row may
+                // print no amount, and these be a row's that lost its label).
+                // The row's own cells (a project's name) stay.
+                for (k, mut c) in rows
+                    .next()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .enumerate()
+                    .skip(at + 1)
+                {
+                    c.moved = !blank(&c);
+                    while row.len() < k {
+                        row.push(Cell::new("", c.at));
+                    }
+                    match row.get_mut(k) {
+                        Some(own) if blank(own) => *own = c,
+                        Some(_) => {}
+                        None => row.push(c),
+                    }
+                }
                 out.push(row);
                 continue;
             }
