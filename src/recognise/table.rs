@@ -502,9 +502,12 @@ fn values(
         });
     }
     // Last first: settling may take a value out of the row.
+    // A head joined to its tail is no tail of a piece before it (`1  2.3  4`).
+    let mut consumed = None;
     for (k, &(i, tail)) in valued.iter().enumerate().rev() {
         let head_cell = k.checked_sub(1).map(|h| valued[h]);
-        let Some((h, head)) = head_cell.filter(|_| cells[from + i].may_end_left_number) else {
+        let marked = cells[from + i].may_end_left_number && consumed != Some(k);
+        let Some((h, head)) = head_cell.filter(|_| marked) else {
             continue;
         };
         let either = |v: usize| joined.iter().any(|&(j, _)| j == v);
@@ -518,6 +521,7 @@ fn values(
             pieces,
             either(head) || either(tail),
         ) {
+            consumed = Some(k - 1);
             for (j, _) in joined.iter_mut().filter(|(j, _)| *j > head) {
                 *j -= 1;
             }
@@ -1414,9 +1418,13 @@ mod tests {
             cells(&["208", "05", "05", "养老保险缴费", "", ""]),
             // A total's label in a later column: a row of its own.
             cells(&["", "", "", "", "合计", "98.56"]),
+            cells(&["210", "11", "03", "公务员医疗补助", "", "", ""]),
+            // The header's column numbers repeated under it: no amounts.
+            cells(&["", "", "", "", "1", "2", "3"]),
         ];
         let joined = rejoin_wrapped_names(rows, false);
-        assert_eq!(joined.len(), 3);
+        assert_eq!(joined.len(), 5);
+        assert_eq!(texts(&joined[4])[4..], ["1", "2", "3"]);
         assert_eq!(
             texts(&joined[0]),
             ["208", "05", "01", "行政单位离退休", "28.46", "28.46"]

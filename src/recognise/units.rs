@@ -112,11 +112,12 @@ pub fn give_in_yuan(g: &Grammar, table: &mut Table) {
     table.unit = Unit::Yuan;
 }
 
-/// The unit the narrative's figures show the tables in, when no table and
-/// no line outside them states one: its figures in 万元 (`收入预算9628.22万元`)
+/// The unit the narrative's figures show tables in (asked for each table
+/// that prints no unit line): its figures in 万元 (`收入预算9628.22万元`)
 /// found among the tables' amounts as printed (万元), or only as amounts in
-/// 元 rounded to a hundredth of 万元 (96282213.44). `None` when they show
-/// neither, or both. Returns the unit and how many figures showed it.
+/// 元 rounded to a hundredth of 万元 (96282213.44), two at least. `None`
+/// when they show neither, or both. Returns the unit and how many figures
+/// showed it.
 pub fn shown_by_narrative(
     narrative: &[(Provenance, String)],
     tables: &[Table],

@@ -259,7 +259,9 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
     // writing each line of the PDF's row as a row).
     let amounts_alone = |r: &[Cell], at: usize| {
         let after = r.get(at + 1..).unwrap_or_default();
-        r.get(..=at).is_some_and(|head| head.iter().all(blank))
+        // Not the header's column numbers (`1 | 2 | 3`) under the row.
+        !columns::is_column_number_row(r)
+            && r.get(..=at).is_some_and(|head| head.iter().all(blank))
             && after.iter().any(holds_amount)
             && after.iter().all(|c| blank(c) || holds_amount(c))
     };
