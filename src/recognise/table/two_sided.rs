@@ -286,8 +286,8 @@ pub(super) fn two_sided(
 }
 
 /// A side's label wrapped onto a line of its own, no amount on it
-/// (`二、社会保障和 | 162.77` over `| | 就业支出`; `六、其他 | 127.79` over
-/// `收入`; or the label's start over its row): joined to the row beside it
+/// (`二、社会保障和 | 162.77` over `| | 就业支出`, or the label's start
+/// over its row, `二、社会保障和` over `就业支出 | 162.77`): joined to the row beside it
 /// whose label it completes into a name the grammar knows, neither part
 /// one. A line that completes no name, or either row's, stays apart: items
 /// printed with no amount are common (`单位上年结余` with its cell blank).
