@@ -779,27 +779,23 @@ fn separate_code(line: String) -> String {
 /// (`204 06 01行政运行`, `204 06司法`: a dump that set the name against its
 /// code cell) printed apart, as the levels before it are.
 fn separate_run_in_level(line: String) -> String {
-    let tokens: Vec<&str> = line.split_whitespace().collect();
-    let is_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     // A 类 of the function (2xx) or economic (3xx, 5xx) classification.
-    let class = |t: &str| t.len() == 3 && is_digits(t) && t.starts_with(['2', '3', '5']);
-    let levels = match tokens.first() {
-        Some(first) if class(first) => {
-            1 + tokens[1..]
-                .iter()
-                .take(1)
-                .filter(|t| t.len() == 2 && is_digits(t))
-                .count()
-        }
-        _ => return line,
+    let class = |t: &str| {
+        t.len() == 3 && t.starts_with(['2', '3', '5']) && t.bytes().all(|b| b.is_ascii_digit())
     };
-    let Some(run_in) = tokens.get(levels).filter(|_| levels < 3) else {
+    // Most lines open with no 类: they are not split up into tokens.
+    if !line.split_whitespace().next().is_some_and(class) {
+        return line;
+    }
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    let levels = 1 + usize::from(tokens.get(1).is_some_and(|t| is_level(t)));
+    let Some(run_in) = tokens.get(levels) else {
         return line;
     };
     let (Some(level), Some(name)) = (run_in.get(..2), run_in.get(2..)) else {
         return line;
     };
-    if !is_digits(level) || !name.starts_with(normalize::is_ideograph) {
+    if !is_level(level) || !name.starts_with(normalize::is_ideograph) {
         return line;
     }
     let mut parts: Vec<&str> = tokens[..levels].to_vec();

@@ -353,11 +353,16 @@ impl Segmenter<'_> {
             .min_by_key(|&(n, not_wan, _)| (std::cmp::Reverse(n), not_wan))
             .map(|(_, _, u)| u);
         let default = self.loose_unit.or(most).unwrap_or_default();
+        // The narrative's figures may show a table's unit: read once.
+        let figures = if self.unit_stated.iter().any(|s| !s) {
+            units::narrative_wan_figures(&self.doc.narrative)
+        } else {
+            Vec::new()
+        };
         for (t, s) in self.doc.tables.iter_mut().zip(&self.unit_stated) {
             if !s {
                 t.unit = default;
-                // The narrative's figures may show the table's unit.
-                let shown = units::shown_by_narrative(&self.doc.narrative, std::slice::from_ref(t));
+                let shown = units::shown_by_narrative(&figures, std::slice::from_ref(t));
                 if let Some((unit, n)) = shown.filter(|(unit, _)| *unit != default) {
                     t.unit = unit;
                     t.issues.push(format!(

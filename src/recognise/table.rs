@@ -407,8 +407,10 @@ fn values(
     let mut out = Vec::new();
     // Amounts the layout joined from two lines: (value index, first line's amount).
     let mut joined = Vec::new();
-    // The amount cells read: (cell index past `from`, value index).
+    // The amount cells read, (cell index past `from`, value index), kept
+    // only for a row an aligned dump marked (`Cell::may_end_left_number`).
     let mut valued = Vec::new();
+    let marked_split = cells.iter().skip(from).any(|c| c.may_end_left_number);
     // A percentage column's cells may print the sign (`-16.67%`), and a
     // `/` where there is no rate (nothing last year).
     let percentage = |m: Option<Measure>| m.is_some_and(|m| g.identities.is_percentage(m));
@@ -491,7 +493,9 @@ fn values(
                 CellStatus::Ok
             }
         };
-        valued.push((i, out.len()));
+        if marked_split {
+            valued.push((i, out.len()));
+        }
         out.push(Value {
             measure,
             amount,

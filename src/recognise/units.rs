@@ -112,16 +112,24 @@ pub fn give_in_yuan(g: &Grammar, table: &mut Table) {
     table.unit = Unit::Yuan;
 }
 
-/// The unit the narrative's figures show tables in (asked for each table
-/// that prints no unit line): its figures in 万元 (`收入预算9628.22万元`)
-/// found among the tables' amounts as printed (万元), or only as amounts in
-/// 元 rounded to a hundredth of 万元 (96282213.44), two at least. `None`
-/// when they show neither, or both. Returns the unit and how many figures
-/// showed it.
-pub fn shown_by_narrative(
-    narrative: &[(Provenance, String)],
-    tables: &[Table],
-) -> Option<(Unit, usize)> {
+/// The figures the narrative states in 万元, in hundredths, for
+/// [`shown_by_narrative`]: small ones (a 0 or a few 万元) left out, as they
+/// match anything.
+pub fn narrative_wan_figures(narrative: &[(Provenance, String)]) -> Vec<i64> {
+    narrative
+        .iter()
+        .flat_map(|(_, line)| wan_figures(line))
+        .filter(|&figure| figure >= 100)
+        .collect()
+}
+
+/// The unit the narrative's figures (`narrative_wan_figures`) show tables
+/// in (asked for each table that prints no unit line): its figures in 万元
+/// (`收入预算9628.22万元`) found among the tables' amounts as printed (万元),
+/// or only as amounts in 元 rounded to a hundredth of 万元 (96282213.44),
+/// two at least. `None` when they show neither, or both. Returns the unit
+/// and how many figures showed it.
+pub fn shown_by_narrative(figures: &[i64], tables: &[Table]) -> Option<(Unit, usize)> {
     let amounts: HashSet<i64> = tables
         .iter()
         .flat_map(|t| &t.rows)
@@ -133,17 +141,11 @@ pub fn shown_by_narrative(
         .iter()
         .map(|c| (c + 5_000).div_euclid(10_000))
         .collect();
-    let (mut wan, mut yuan) = (0, 0);
-    for (_, line) in narrative {
-        for figure in wan_figures(line) {
-            // Small figures (a 0 or a few 万元) match anything.
-            if figure < 100 {
-                continue;
-            }
-            wan += usize::from(amounts.contains(&figure));
-            yuan += usize::from(in_wan.contains(&figure) && !amounts.contains(&figure));
-        }
-    }
+    let wan = figures.iter().filter(|f| amounts.contains(f)).count();
+    let yuan = figures
+        .iter()
+        .filter(|f| in_wan.contains(f) && !amounts.contains(f))
+        .count();
     match (wan, yuan) {
         (0, y) if y >= 2 => Some((Unit::Yuan, y)),
         (w, 0) if w >= 2 => Some((Unit::WanYuan, w)),
@@ -211,21 +213,33 @@ mod tests {
         ];
         let in_yuan = table_of(&["96282213.44", "16726725.44", "0.00"]);
         assert_eq!(
-            shown_by_narrative(&narrative, std::slice::from_ref(&in_yuan)),
+            shown_by_narrative(
+                &narrative_wan_figures(&narrative),
+                std::slice::from_ref(&in_yuan)
+            ),
             Some((Unit::Yuan, 3))
         );
         let in_wan = table_of(&["9628.22", "1672.67"]);
         assert_eq!(
-            shown_by_narrative(&narrative, std::slice::from_ref(&in_wan)),
+            shown_by_narrative(
+                &narrative_wan_figures(&narrative),
+                std::slice::from_ref(&in_wan)
+            ),
             Some((Unit::WanYuan, 3))
         );
         // One figure is no evidence; nor is a table the narrative never states.
         assert_eq!(
-            shown_by_narrative(&narrative[1..], std::slice::from_ref(&in_yuan)),
+            shown_by_narrative(
+                &narrative_wan_figures(&narrative[1..]),
+                std::slice::from_ref(&in_yuan)
+            ),
             None
         );
         assert_eq!(
-            shown_by_narrative(&narrative, &[table_of(&["12.00", "3.50"])]),
+            shown_by_narrative(
+                &narrative_wan_figures(&narrative),
+                &[table_of(&["12.00", "3.50"])]
+            ),
             None
         );
     }

@@ -282,13 +282,11 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
                     .skip(at + 1)
                 {
                     c.moved = !blank(&c);
-                    while row.len() < k {
-                        row.push(Cell::new("", c.at));
+                    if row.len() <= k {
+                        row.resize_with(k + 1, || Cell::new("", c.at));
                     }
-                    match row.get_mut(k) {
-                        Some(own) if blank(own) => *own = c,
-                        Some(_) => {}
-                        None => row.push(c),
+                    if blank(&row[k]) {
+                        row[k] = c;
                     }
                 }
                 out.push(row);
