@@ -348,6 +348,12 @@ pub enum Placement {
     /// Inferred from an order the dump visibly broke (a side's labels and
     /// amounts out of step): an amount no identity confirms is uncertain.
     BrokenOrder,
+    /// Inferred from the order of the words of a dump laid out by position
+    /// (`pdftotext -layout`), read again in order when its spacing lost the
+    /// columns: a tall row prints its amount half a line above or below its
+    /// code, so the order does not show whose amount it is. An amount no
+    /// identity confirms is uncertain.
+    PositionsReadInOrder,
 }
 
 /// The amount columns of each side of a two-sided table.
@@ -359,7 +365,8 @@ pub struct Sides {
 
 impl Table {
     /// Whether a sure amount of it that no holding identity confirms is
-    /// doubtful: an order the dump visibly broke, or a two-sided table
+    /// doubtful: an order the dump visibly broke, words laid out by position
+    /// read in order, or a two-sided table
     /// placed by order — its sides' labels and amounts interleave in the
     /// dump (pdfminer prints the income amounts between the expenditure
     /// labels: `1,010.39` / `202 外交支出`), so only the arithmetic shows
@@ -368,7 +375,7 @@ impl Table {
         match self.placement {
             Placement::Cells => false,
             Placement::Order => self.sides.is_some(),
-            Placement::BrokenOrder => true,
+            Placement::BrokenOrder | Placement::PositionsReadInOrder => true,
         }
     }
 

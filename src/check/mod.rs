@@ -1806,7 +1806,7 @@ mod tests {
     }
 
     #[test]
-    fn a_sure_cell_of_a_broken_order_or_two_sided_flow_table_holds_only_where_an_identity_confirms_it(
+    fn a_sure_cell_of_a_broken_order_positions_in_order_or_two_sided_flow_table_holds_only_where_an_identity_confirms_it(
     ) {
         // A cell no identity takes part in (a measure the table's rules do
         // not name) beside three its row sum confirms.
@@ -1830,6 +1830,11 @@ mod tests {
         // interleave in a flow dump: then only the arithmetic places them.
         let mut doc = with_unchecked_cell(Placement::Order);
         doc.tables[0].sides = Some(Sides::default());
+        flag(&mut doc);
+        assert_eq!(row_statuses(&doc, 0), vec![Ok, Ok, Ok, Uncertain]);
+        // So too when words laid out by position were read in order (a
+        // tall row's amount printed half a line off its code).
+        let mut doc = with_unchecked_cell(Placement::PositionsReadInOrder);
         flag(&mut doc);
         assert_eq!(row_statuses(&doc, 0), vec![Ok, Ok, Ok, Uncertain]);
         // A repaired cell of a broken order no identity backs: uncertain.
