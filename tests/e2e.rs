@@ -7146,3 +7146,126 @@ fn an_income_amount_run_into_the_expenditure_code_beside_it_is_uncertain() {
         .collect();
     assert_eq!(funds, [("31212", "uncertain")]);
 }
+
+#[test]
+fn a_dash_in_a_blank_project_name_cell_names_no_project() {
+    // A fuzzing review's find: seed 002's project table printing `-` in
+    // the 项目名称 cell of its 合计, agency, 208 and 20806 rows read `-` as
+    // their project, 8 cells `ok` under a key no row has.
+    let text = std::fs::read_to_string(root().join("samples/002_ef8a97d7800bc6c6.txt")).unwrap();
+    let dashed: Vec<String> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, line)| {
+            let mut cells: Vec<&str> = line.split('\t').collect();
+            if (304..308).contains(&i) {
+                assert_eq!(cells[4], "", "line {}", i + 1);
+                cells[4] = "-";
+            }
+            cells.join("\t")
+        })
+        .collect();
+    let items = extract_text("002_dashed.txt", &dashed.join("\n")).line_items();
+    let project: Vec<&Record> = items.iter().filter(|r| r["table"] == "project").collect();
+    assert!(project.iter().all(|r| r["project"] != "-"));
+    let blank = |code: &str| {
+        project
+            .iter()
+            .filter(|r| r["code"] == code && r["project"].is_empty())
+            .map(|r| {
+                (
+                    r["measure"].as_str(),
+                    r["amount"].as_str(),
+                    r["status"].as_str(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        blank("20806"),
+        [
+            ("total", "82.46", "ok"),
+            ("household_subsidy", "82.46", "ok")
+        ]
+    );
+}
+
+#[test]
+fn a_column_number_row_counted_from_the_label_column_is_no_row() {
+    // Seed 002's “三公” table numbers its columns `※ 1 2 3 4`; a publisher
+    // counting the label column prints `※ 2 3 4 5`, and that row was read
+    // as a category `※` with four amounts, ok.
+    let text = std::fs::read_to_string(root().join("samples/002_ef8a97d7800bc6c6.txt")).unwrap();
+    let three_public = |items: &[Record]| {
+        items
+            .iter()
+            .filter(|r| r["table"] == "three_public")
+            .map(|r| {
+                format!(
+                    "{} {} {} {}",
+                    r["item"], r["measure"], r["amount"], r["status"]
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let printed = three_public(&extract_text("002.txt", &text).line_items());
+    assert_eq!(printed.len(), 6);
+    for numbers in ["※\t2\t3\t4\t5", "※\t4\t3\t2\t1"] {
+        let renumbered = text.replacen("※\t1\t2\t3\t4\n", &format!("{numbers}\n"), 1);
+        assert_ne!(renumbered, text);
+        let items = extract_text("002_renumbered.txt", &renumbered).line_items();
+        assert_eq!(three_public(&items), printed, "{numbers}");
+    }
+}
+
+#[test]
+fn a_page_number_after_an_empty_code_cell_leaves_the_row_in_doubt() {
+    // One cell a line (seed 000): a page's foot `12` after the 229 row's
+    // empty 款 cell reads 22912, a 款 under 229, with the row's amounts
+    // `ok`. The digits may as well be the cell's content wrapped whole.
+    let text = std::fs::read_to_string(root().join("samples/000_530d8417aadfcef1.txt")).unwrap();
+    let lines: Vec<&str> = text.split('\n').collect();
+    assert_eq!(lines[836..839], ["\t229", "\t", "\t"]);
+    let mut broken = lines.clone();
+    broken.insert(838, "12");
+    let items = extract_text("000_page_number.txt", &broken.join("\n")).line_items();
+    let read: Vec<(&str, &str, &str)> = items
+        .iter()
+        .filter(|r| r["table"] == "expenditure" && r["line"] == "837")
+        .map(|r| {
+            (
+                r["code"].as_str(),
+                r["measure"].as_str(),
+                r["status"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("22912", "total", "uncertain"),
+            ("22912", "project", "uncertain")
+        ]
+    );
+}
+
+#[test]
+fn a_page_footer_inside_a_row_is_no_part_of_its_name() {
+    // One cell a line (seed 000): a page's footer printed between a row's
+    // name and its amount, glued onto the name (`一、本年收入—12—`), gave
+    // the row a name no table has, `ok`.
+    let text = std::fs::read_to_string(root().join("samples/000_530d8417aadfcef1.txt")).unwrap();
+    let lines: Vec<&str> = text.split('\n').collect();
+    assert_eq!(lines[25], "\t一、本年收入");
+    for footer in ["— 12 —", "第 3 页 共 20 页", "12", "2024年1月15日"] {
+        let mut broken = lines.clone();
+        broken.insert(26, footer);
+        let items = extract_text("000_footer.txt", &broken.join("\n")).line_items();
+        let income: Vec<(&str, &str)> = items
+            .iter()
+            .filter(|r| r["table"] == "summary" && r["item"].starts_with("一、本年收入"))
+            .map(|r| (r["item"].as_str(), r["amount"].as_str()))
+            .collect();
+        assert_eq!(income, [("一、本年收入", "1666.68")], "{footer}");
+    }
+}

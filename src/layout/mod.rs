@@ -322,6 +322,13 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
             if title {
                 flush(&mut row, &mut out);
             }
+        } else if row
+            .last()
+            .is_some_and(|last| is_page_footer(line, &last.text))
+        {
+            // A row broken over a page: its footer (`— 12 —`, `第 3 页 共
+            // 20 页`, a date) is no cell's wrapped text.
+            continue;
         } else if let (Some(last), true) = (row.last_mut(), is_continuation(line)) {
             if is_printed_blank(&last.text) && normalize::is_bare_page_number(line) {
                 // A page number after a row whose last cell printed a blank
@@ -356,6 +363,38 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
     }
     flush(&mut row, &mut out);
     out
+}
+
+/// A page's footer printed after a cell ending `last`: `第 3 页`, `3/20`,
+/// `— 12 —`, `-3-`, a date (`2024年1月15日`), or a bare number after a
+/// name (`财政拨款（补助）` / `12`; after digits or an empty cell, a bare
+/// number may be the cell's wrapped digits: the caller tells).
+fn is_page_footer(line: &str, last: &str) -> bool {
+    let after_name = last
+        .trim_end_matches(normalize::is_space)
+        .ends_with(|c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || matches!(c, ')' | '）'));
+    if normalize::is_bare_page_number(line) {
+        return after_name;
+    }
+    normalize::is_page_number(line)
+        || normalize::is_page_marker(line) && line.bytes().any(|b| b.is_ascii_digit())
+        || after_name && is_date(line)
+}
+
+/// A whole date and nothing else: `2024年1月15日`.
+fn is_date(line: &str) -> bool {
+    let mut rest = line.trim_matches(normalize::is_space);
+    for (unit, digits) in [('年', 4..=4), ('月', 1..=2), ('日', 1..=2)] {
+        let Some((n, after)) = rest.split_once(unit) else {
+            return false;
+        };
+        let n = n.trim_matches(normalize::is_space);
+        if !digits.contains(&n.len()) || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        rest = after;
+    }
+    rest.trim_matches(normalize::is_space).is_empty()
 }
 
 /// A cell that prints an ideographic space: blank on purpose, not a cell
@@ -483,6 +522,31 @@ mod tests {
                 ],
                 at: Provenance::Line(6),
             }
+        );
+    }
+
+    #[test]
+    fn a_page_footer_inside_a_row_is_no_cell_text() {
+        let read = |footer: &str| {
+            let text = format!("\t住房公积金\n{footer}\n\t12.00\n\n");
+            texts(&items(&text, LayoutKind::CellPerLine))
+        };
+        for footer in [
+            "— 12 —",
+            "-3-",
+            "第 3 页 共 20 页",
+            "3/20",
+            "12",
+            "2024年1月15日",
+        ] {
+            assert_eq!(read(footer), vec!["R:住房公积金|12.00"], "{footer}");
+        }
+        // A name's wrapped end, and a number's wrapped digits, are text.
+        assert_eq!(read("（小计）"), vec!["R:住房公积金（小计）|12.00"]);
+        let text = "\t1536.\n75\n\n";
+        assert_eq!(
+            texts(&items(text, LayoutKind::CellPerLine)),
+            vec!["R:1536.75"]
         );
     }
 

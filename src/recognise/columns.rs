@@ -83,12 +83,18 @@ pub fn lists_column_numbers<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
         .filter(|t| !t.is_empty());
     // Numbered 1, 2, 3 …; a two-sided table numbers each side after its
     // `栏次` (`栏次 | | 1 | 栏次 | | 2`), on or afresh from 1.
+    // After a marker first (`※`, `栏次`), a row of small whole numbers
+    // numbers the columns whatever their order: counted from the label
+    // column (`※ | 2 | 3 | 4`), or from the right.
     let (mut filled, mut stars, mut numbers) = (0, 0, 0);
     let mut last: Option<u32> = None;
     let mut after_marker = false;
+    let mut seen = 0u128;
+    let mut marker_first = false;
     for t in words {
         filled += 1;
         if is_column_number_marker(&t) {
+            marker_first |= filled == 1;
             stars += 1;
             after_marker = true;
             continue;
@@ -100,8 +106,11 @@ pub fn lists_column_numbers<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
             None => n == 1,
             Some(l) => n == l + 1 || (after_marker && n == 1),
         };
-        if !follows {
+        if !follows && !(marker_first && n < 100 && seen & (1 << n) == 0) {
             return false;
+        }
+        if n < 100 {
+            seen |= 1 << n;
         }
         last = Some(n);
         after_marker = false;
@@ -1241,5 +1250,14 @@ mod tests {
             "栏次", "1 栏次", "2", "3", "4", "5"
         ])));
         assert!(!is_column_number_row(&row(&["合计", "1 栏", "2"])));
+        // After a marker, numbers counted from the label column, or from
+        // the right (a “三公” table's `※ | 2 | 3 | 4 | 5`).
+        assert!(is_column_number_row(&row(&["※", "2", "3", "4", "5"])));
+        assert!(is_column_number_row(&row(&["※", "4", "3", "2", "1"])));
+        assert!(is_column_number_row(&row(&["※", "※", "※", "5", "6", "7"])));
+        assert!(!is_column_number_row(&row(&["※", "2", "2", "4"])));
+        assert!(!is_column_number_row(&row(&["※", "2.00", "3.00"])));
+        assert!(!is_column_number_row(&row(&["合计", "2", "3", "4"])));
+        assert!(!is_column_number_row(&row(&["2", "3", "4"])));
     }
 }

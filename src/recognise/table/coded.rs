@@ -79,17 +79,33 @@ fn level_digits(level: usize) -> usize {
 /// column (`208 | 01 | 01`) the width decides: a full first line takes a
 /// page number after it (`208` / `13`, dropped), a short one a wrapped digit
 /// (`20` / `8`). In one code column a join (`20801` / `01` or `208` / `13`)
-/// reads either way.
+/// reads either way, as does a line of digits after an empty cell.
 fn code_text(cell: Option<&Cell>, level: usize, code_cols: usize) -> (&str, bool) {
     let Some(cell) = cell else { return ("", false) };
     let Some(head) = cell.joined_at.and_then(|k| cell.text.get(..k)) else {
         return (&cell.text, false);
     };
     let fits = |t: &str| code_cols > 1 && normalize::label(t).len() == level_digits(level);
+    // An empty cell, then a line of digits: the cell's content wrapped
+    // whole, or a page number at a page's foot (`⇥` / `12`, under a 类
+    // whose 款 is blank): either way it may be.
+    if head.is_empty() {
+        return (&cell.text, true);
+    }
     if fits(head) {
         (head, false)
     } else {
         (&cell.text, !fits(&cell.text))
+    }
+}
+
+/// A project-name cell's name; none when it prints a dash or a slash for
+/// "no project" (the 合计 and 类 rows of a project table).
+fn project_name(cell: &str) -> String {
+    if normalize::is_blank(cell) || matches!(cell.trim(), "/" | "／") {
+        String::new()
+    } else {
+        normalize::label(cell).into_owned()
     }
 }
 
@@ -413,7 +429,7 @@ pub(super) fn coded(
         let mut item =
             normalize::label(text(cells, if merged_total { 0 } else { code_cols })).into_owned();
         let mut project = project_col
-            .map(|p| normalize::label(text(cells, p)).into_owned())
+            .map(|p| project_name(text(cells, p)))
             .unwrap_or_default();
         if item.is_empty() && crate::model::is_total_label(&project) {
             item = std::mem::take(&mut project);
@@ -784,12 +800,12 @@ pub(super) fn place_misfits(
         table.rows[i].values = values;
         if let Some(p) = layout.project {
             // A 合计 printed in the project column is the row's item.
-            let project = normalize::label(text(cells, p));
+            let project = project_name(text(cells, p));
             let row = &mut table.rows[i];
-            row.project = if project == row.item.as_str() && row.is_total() {
+            row.project = if project == row.item && row.is_total() {
                 String::new()
             } else {
-                project.into_owned()
+                project
             };
         }
         placed.push(i);
