@@ -711,6 +711,8 @@ fn read_in_word_order(g: &'static Grammar, layer: &TextLayer) -> Document {
 fn read(g: &'static Grammar, layer: TextLayer) -> Document {
     let aligned = layer.layout == layout::LayoutKind::Aligned.as_str();
     let mut doc = recognised(g, layer);
+    recognise::doubt::rows_printed_twice(&mut doc);
+    recognise::doubt::tables_printed_twice(&mut doc);
     if aligned {
         recognise::doubt::codes_printed_again(&mut doc);
     }

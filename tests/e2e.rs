@@ -7269,3 +7269,51 @@ fn a_page_footer_inside_a_row_is_no_part_of_its_name() {
         assert_eq!(income, [("一、本年收入", "1666.68")], "{footer}");
     }
 }
+
+#[test]
+fn a_row_or_a_table_printed_twice_is_output_as_printed_in_doubt() {
+    // Seed 003 (tab-separated): its 行政运行 row printed twice in a row,
+    // and its 表5 printed twice. Both copies are output; the second's
+    // amounts are uncertain and the table says why.
+    let text = std::fs::read_to_string(root().join("samples/003_93f707ff5e41d323.txt")).unwrap();
+    let lines: Vec<&str> = text.split('\n').collect();
+    assert!(lines[108].starts_with("208\t01\t01\t"), "{}", lines[108]);
+    let mut twice = lines.clone();
+    twice.insert(109, lines[108]);
+    let run = extract_text("003_row_twice.txt", &twice.join("\n"));
+    let items = run.line_items();
+    let statuses: Vec<&str> = items
+        .iter()
+        .filter(|r| r["table"] == "income" && r["code"] == "2080101" && r["measure"] == "total")
+        .map(|r| r["status"].as_str())
+        .collect();
+    assert_eq!(statuses, ["ok", "uncertain"]);
+    assert!(run
+        .issues()
+        .iter()
+        .any(|i| i["issue"].contains("the row above printed again (2080101)")));
+
+    assert_eq!(lines[200], "表五：");
+    assert_eq!(lines[232], "表六：");
+    let mut table_twice = lines[..232].to_vec();
+    table_twice.extend_from_slice(&lines[200..232]);
+    table_twice.extend_from_slice(&lines[232..]);
+    let run = extract_text("003_table_twice.txt", &table_twice.join("\n"));
+    let items = run.line_items();
+    let copies: Vec<Vec<&str>> = ["ok", "uncertain"]
+        .iter()
+        .map(|s| {
+            items
+                .iter()
+                .filter(|r| r["table"] == "general_budget" && r["status"] == *s)
+                .map(|r| r["amount"].as_str())
+                .collect()
+        })
+        .collect();
+    assert!(!copies[0].is_empty());
+    assert_eq!(copies[0], copies[1]);
+    assert!(run
+        .issues()
+        .iter()
+        .any(|i| i["issue"].contains("the table is printed a second time, row for row")));
+}

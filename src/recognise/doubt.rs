@@ -40,6 +40,74 @@ pub fn codes_printed_again(doc: &mut Document) {
     }
 }
 
+/// A row printed twice, one copy right under the other (same code, name,
+/// project and amounts): a dump repeating the row a page broke, or a
+/// publisher's slip; which, the print does not show. The second copy is
+/// output as printed, its cells `uncertain`, and the table says so. (Rows
+/// with no amount are left alone: headings and blank rows repeat.)
+pub fn rows_printed_twice(doc: &mut Document) {
+    for table in &mut doc.tables {
+        let twice: Vec<usize> = (1..table.rows.len())
+            .filter(|&i| {
+                let (above, row) = (&table.rows[i - 1], &table.rows[i]);
+                !row.values.is_empty() && prints_the_same(above, row)
+            })
+            .collect();
+        for i in twice {
+            let row = &mut table.rows[i];
+            if doubt(row) {
+                table.issues.push(format!(
+                    "line {}: the row above printed again ({}): a row repeated over a page, or \
+                     printed twice; its amounts are uncertain",
+                    row.at,
+                    row.code.as_ref().map_or(row.item.as_str(), |c| c.as_str()),
+                ));
+            }
+        }
+    }
+}
+
+/// A table printed twice (same kind, number and rows as an earlier one):
+/// output as printed, the second copy's cells `uncertain`, and the table
+/// says so (a user summing a table's rows would count them twice).
+pub fn tables_printed_twice(doc: &mut Document) {
+    let same_rows = |a: &[Row], b: &[Row]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(a, b)| prints_the_same(a, b))
+    };
+    for j in 1..doc.tables.len() {
+        let (earlier, rest) = doc.tables.split_at_mut(j);
+        let table = &mut rest[0];
+        let copied = table.rows.iter().any(|r| !r.values.is_empty())
+            && earlier.iter().any(|e| {
+                e.kind == table.kind && e.number == table.number && same_rows(&e.rows, &table.rows)
+            });
+        if copied
+            && table
+                .rows
+                .iter_mut()
+                .fold(false, |any, row| doubt(row) | any)
+        {
+            table.issues.push(format!(
+                "line {}: the table is printed a second time, row for row: its amounts are uncertain",
+                table.at
+            ));
+        }
+    }
+}
+
+/// Two rows printing the same code, names and amounts.
+fn prints_the_same(a: &Row, b: &Row) -> bool {
+    a.code == b.code
+        && a.item == b.item
+        && a.project == b.project
+        && a.section == b.section
+        && a.values.len() == b.values.len()
+        && a.values
+            .iter()
+            .zip(&b.values)
+            .all(|(x, y)| x.measure == y.measure && x.amount.cents == y.amount.cents)
+}
+
 /// Makes a row's sure cells `uncertain`; whether it had any.
 fn doubt(row: &mut Row) -> bool {
     let mut any = false;
