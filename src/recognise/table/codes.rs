@@ -70,16 +70,38 @@ pub(in crate::recognise) fn starts_with_code(text: &str) -> bool {
 /// `201 一般公共服务支出` / `208 01 行政运行` / `210卫生健康支出` /
 /// `[2080101]行政运行` → code and name.
 pub(super) fn split_code_prefix(label: &str) -> Option<(Code, String)> {
-    let (code, name) = code_and_name(label)?;
-    Some((code, normalize::label(name).into_owned()))
+    match code_and_name(label) {
+        Some((code, name)) => Some((code, normalize::label(name).into_owned())),
+        None => code_after_name(label).map(|(code, name)| (code, name.to_string())),
+    }
 }
 
 pub(super) fn split_code_prefix_raw(text: &str) -> (Option<Code>, String) {
     let spaced: String = text.trim().replace('\u{3000}', " ");
     match code_and_name(&spaced) {
         Some((c, name)) => (Some(c), normalize::label(name).into_owned()),
-        None => (None, normalize::label(text).into_owned()),
+        None => {
+            let label = normalize::label(text).into_owned();
+            match code_after_name(&label) {
+                Some((c, name)) => (Some(c), name.to_string()),
+                None => (None, label),
+            }
+        }
     }
+}
+
+/// A code printed in brackets after a normalised name:
+/// `社会保障和就业支出(208)`, `行政运行[2080101]`.
+fn code_after_name(label: &str) -> Option<(Code, &str)> {
+    let inner = label.strip_suffix([')', ']', '】'])?;
+    let open = inner.rfind(['(', '[', '【'])?;
+    let (name, digits) = (&inner[..open], &inner[open..]);
+    let digits = &digits[digits.chars().next()?.len_utf8()..];
+    let named = !name.is_empty() && !name.ends_with(|c: char| c.is_ascii_digit());
+    (named && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| Code::new(digits))
+        .flatten()
+        .map(|c| (c, name))
 }
 
 #[cfg(test)]
@@ -128,6 +150,18 @@ mod tests {
             "208.50",
             "20801 01 01 行政运行",
         ] {
+            assert_eq!(split(printed).0, None, "{printed}");
+        }
+        // After the name, in brackets.
+        assert_eq!(
+            split("社会保障和就业支出（208）"),
+            (Some("208".into()), "社会保障和就业支出".into())
+        );
+        assert_eq!(
+            split("行政运行[2080101]"),
+            (Some("2080101".into()), "行政运行".into())
+        );
+        for printed in ["其他支出（2）", "结转（2024）", "（208）", "支出(20a)"] {
             assert_eq!(split(printed).0, None, "{printed}");
         }
         assert!(starts_with_code("208") && starts_with_code("[2080101]行政运行"));
