@@ -558,20 +558,46 @@ fn transposed_categories(
         return (standard.to_vec(), CellStatus::Uncertain);
     };
     let top = &rows[top_at];
-    let parts_below = rows[top_at + 1..]
+    // The row naming the parts gives their order, and where the vehicles'
+    // 小计 stands: before them (`小计 | 购置费 | 运行费`, or unnamed) or
+    // after (`购置费 | 运行费 | 小计`).
+    let below = rows[top_at + 1..]
         .iter()
-        .any(|cats| PARTS.iter().all(|p| cats.contains(p)));
+        .find(|cats| PARTS.iter().all(|p| cats.contains(p)));
+    let (parts, subtotal_last) = match below {
+        Some(cats) => {
+            let order: Vec<&'static str> =
+                cats.iter().copied().filter(|c| PARTS.contains(c)).collect();
+            let last_part = cats.iter().rposition(|c| PARTS.contains(c));
+            let subtotal_last = last_part.is_some_and(|i| cats.get(i + 1) == Some(&"合计"));
+            match order.as_slice() {
+                [a, b] if a != b => (vec![*a, *b], subtotal_last),
+                _ => (PARTS.to_vec(), false),
+            }
+        }
+        None => (PARTS.to_vec(), false),
+    };
+    // Parts no header row names (the row is one of width + 2): which of
+    // the two is 购置 and which 运行, no sum tells.
+    let parts_guessed = below.is_none() && top.len() + 2 == width;
     let mut cats: Vec<&'static str> = Vec::new();
     for c in top {
-        cats.push(c);
-        if *c == VEHICLES && (parts_below || top.len() + 2 == width) && !top.contains(&PARTS[0]) {
-            cats.extend(PARTS);
+        let expand =
+            *c == VEHICLES && (below.is_some() || parts_guessed) && !top.contains(&PARTS[0]);
+        if expand && subtotal_last {
+            cats.extend(&parts);
+            cats.push(c);
+        } else {
+            cats.push(c);
+            if expand {
+                cats.extend(&parts);
+            }
         }
     }
     // A category named twice (two blocks of categories, for two years or
     // two measures, whose headings were not read) says which amounts are
     // whose only by position: never `ok`.
-    let status = if cats.len() == width && named_twice(&cats).is_none() {
+    let status = if cats.len() == width && named_twice(&cats).is_none() && !parts_guessed {
         CellStatus::Ok
     } else {
         CellStatus::Uncertain
