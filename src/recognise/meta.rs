@@ -164,9 +164,21 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
         &RE,
         r"(20\d\d)年度?(?:[区县市省州旗]级|本级)?(?:部门|单位)?(?:\(单位\))?(?:综合)?(预算|决算)",
     );
-    let read = |line: &str| {
+    // What may follow the phrase in a document's title or heading: not
+    // another noun (`2022年度预算执行情况`, `2023年决算结果`, `2021年决算
+    // 数据`), which names something else of that year.
+    const TITLE_ENDS: [&str; 10] = [
+        "公开", "表", "报告", "说明", "情况", "目录", "信息", "草案", "编制", "单位",
+    ];
+    let ideograph = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let read = |line: &str, titles_only: bool| {
         let norm = normalize::label(line);
         let c = re.captures(&norm)?;
+        let rest = &norm[c.get(0)?.end()..];
+        let titled = !rest.starts_with(ideograph) || TITLE_ENDS.iter().any(|e| rest.starts_with(e));
+        if titles_only && !titled {
+            return None;
+        }
         let kind = if &c[2] == "决算" {
             DocKind::FinalAccount
         } else {
@@ -176,13 +188,18 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
     };
     // A heading or title says what the document is; a sentence may name
     // another year's (`本单位已公开2022年度部门决算`): read only when no
-    // heading does.
+    // heading does. Without a title (a page range), the first phrase
+    // naming something else of a year is the best guess left.
     let sentence = |line: &&str| line.contains(['。', '，', ',', '；', ';']);
     let lines = || text.lines().take(400);
-    lines()
-        .filter(|l| !sentence(l))
-        .find_map(read)
-        .or_else(|| lines().filter(sentence).find_map(read))
+    [true, false]
+        .into_iter()
+        .find_map(|titles_only| {
+            lines()
+                .filter(|l| !sentence(l))
+                .find_map(|l| read(l, titles_only))
+                .or_else(|| lines().filter(sentence).find_map(|l| read(l, titles_only)))
+        })
         .unwrap_or_else(|| (None, kind_from_titles(text)))
 }
 
@@ -244,21 +261,37 @@ fn figure(i: &str) -> IResult<&str, u32> {
         .take_while(|c| "人员数为是:共计有职工干部".contains(*c))
         .map(char::len_utf8)
         .sum();
-    map_res(digit1, str::parse)(&i[linking..])
+    let (rest, n) = map_res(digit1, str::parse)(&i[linking..])?;
+    // A count of something else: cars (`公务用车编制数3辆`), money, a
+    // share, a date. (A quota may be counted in 个: `编制数67个`.)
+    if rest.starts_with(['辆', '台', '项', '万', '元', '%', '.', '年', '月']) {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Verify,
+        )));
+    }
+    Ok((rest, n))
 }
 
 fn figure_after(text: &str, keyword: &str) -> Option<u32> {
     figure_after_unless(text, keyword, "")
 }
 
+/// Words before a keyword that make its figure another's: a kind of post
+/// (`行政编制数10名` is part of the quota), a car's, last year's.
+const NOT_THE_WHOLE: [&str; 7] = ["行政", "事业", "工勤", "车辆", "用车", "上年", "去年"];
+
 /// The figure after the first `keyword` not preceded by `unless` (`退休`
-/// but not `离退休`, which counts 离休 and 退休 together).
+/// but not `离退休`, which counts 离休 and 退休 together) nor by one of
+/// [`NOT_THE_WHOLE`].
 fn figure_after_unless(text: &str, keyword: &str, unless: &str) -> Option<u32> {
     let mut from = 0;
     while let Some(off) = text[from..].find(keyword) {
         let at = from + off;
         let after = &text[at + keyword.len()..];
-        let excluded = !unless.is_empty() && text[..at].ends_with(unless);
+        let before = &text[..at];
+        let excluded = !unless.is_empty() && before.ends_with(unless)
+            || NOT_THE_WHOLE.iter().any(|w| before.ends_with(w));
         if let (false, Ok((_, n))) = (excluded, figure(after)) {
             return Some(n);
         }
@@ -272,14 +305,75 @@ fn figure_after_any(text: &str, keywords: &[&str]) -> Option<u32> {
     keywords.iter().find_map(|k| figure_after(text, k))
 }
 
-/// Staffing figures from the overview text (whitespace and line breaks removed first).
+/// The overview's text for reading figures: page footers dropped (a page
+/// number between a keyword and its figure joined them: `实有人数` / `3` /
+/// `91人` read 391), figures a line prints apart kept apart (`13 58 48`),
+/// a figure wrapped over a line break joined (`退休 1` / `0人`), then
+/// normalised ([`normalize::label`]: no spaces).
+fn figures_text(overview: &str) -> String {
+    let lines: Vec<&str> = overview.lines().collect();
+    let starts_with_digit = |l: &str| {
+        l.trim_start_matches(normalize::is_space)
+            .starts_with(|c: char| c.is_ascii_digit())
+    };
+    let mut kept = String::with_capacity(overview.len());
+    for (i, line) in lines.iter().enumerate() {
+        let line = line.trim_matches('\u{c}');
+        let next = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim_matches('\u{c}'))
+            .find(|l| !l.trim().is_empty());
+        let page_footer = normalize::is_page_marker(line)
+            || normalize::is_page_number(line) && !normalize::is_bare_page_number(line)
+            || normalize::is_bare_page_number(line) && next.is_some_and(starts_with_digit);
+        if page_footer {
+            continue;
+        }
+        // Figures a line sets apart stay apart.
+        let mut chars = line.chars().peekable();
+        let mut last = None;
+        while let Some(c) = chars.next() {
+            if normalize::is_space(c) {
+                let mut run = c;
+                while let Some(&n) = chars.peek().filter(|n| normalize::is_space(**n)) {
+                    run = n;
+                    chars.next();
+                }
+                let between_digits = last.is_some_and(|l: char| l.is_ascii_digit())
+                    && chars
+                        .peek()
+                        .is_some_and(|n| normalize::fold_char(*n).is_ascii_digit());
+                kept.push(if between_digits { '，' } else { run });
+                continue;
+            }
+            last = Some(normalize::fold_char(c));
+            kept.push(c);
+        }
+        kept.push('\n');
+    }
+    normalize::label(&kept).into_owned()
+}
+
+/// Staffing figures from the overview text, read from the sentence that
+/// first names 编制 or 实有人数 on: an agency's duties before it may count
+/// retirees it serves (`负责全县退休人员2099人的…`).
 pub fn staffing(overview: &str) -> Staffing {
-    let t = normalize::label(overview);
+    let all = figures_text(overview);
+    let first = ["编制", "实有人", "现有人"]
+        .iter()
+        .filter_map(|k| all.find(k))
+        .min()
+        .unwrap_or(0);
+    // From the start of the sentence the first figure is in.
+    let begins = all[..first]
+        .rfind(['。', ';'])
+        .map_or(0, |i| i + all[i..].chars().next().map_or(0, char::len_utf8));
+    let t = &all[begins..];
     let no_retirees = |word: &str| {
         let p: IResult<&str, &str> = tag("无")(word);
         p.is_ok()
     };
-    let honorary = figure_after(&t, "离休").or_else(|| {
+    let honorary = figure_after(t, "离休").or_else(|| {
         t.find("离休人员").and_then(|i| {
             let before = &t[..i];
             no_retirees(before.rsplit(['，', ';', '；', ',']).next().unwrap_or("")).then_some(0)
@@ -289,15 +383,15 @@ pub fn staffing(overview: &str) -> Staffing {
     let by_kind = || {
         let kinds: Vec<u32> = ["行政编制", "事业编制", "工勤编制"]
             .iter()
-            .filter_map(|k| figure_after(&t, k))
+            .filter_map(|k| figure_after_unless(t, k, "含"))
             .collect();
         (!kinds.is_empty()).then(|| kinds.iter().sum())
     };
     Staffing {
-        quota: figure_after_any(&t, &["编制数", "核定编制", "编制人数"]).or_else(by_kind),
-        actual: figure_after_any(&t, &["实有人数", "实有人员", "现有人员", "现有人数"]),
-        active: figure_after(&t, "在职"),
-        retired: figure_after_unless(&t, "退休", "离"),
+        quota: figure_after_any(t, &["编制数", "核定编制", "编制人数"]).or_else(by_kind),
+        actual: figure_after_any(t, &["实有人数", "实有人员", "现有人员", "现有人数"]),
+        active: figure_after(t, "在职"),
+        retired: figure_after_unless(t, "退休", "离"),
         honorary_retired: honorary,
     }
 }
@@ -344,10 +438,41 @@ mod tests {
             (s.quota, s.actual, s.active),
             (Some(32), Some(30), Some(25))
         );
+        // Seed 004 counts its quota in 个.
+        let s = staffing("某局编制数67个，实有人数116人，其中：在职68人，减少1人；");
+        assert_eq!(
+            (s.quota, s.actual, s.active),
+            (Some(67), Some(116), Some(68))
+        );
         let s = staffing("核定编制：行政编制8名，实有人数8人。");
         assert_eq!(s.quota, Some(8));
         let s = staffing("编制数32人，实有人数38人，其中：在职人员29人，离退休人员9人。");
         assert_eq!(s.retired, None);
+        // Fuzzing review finds (before 2026-12-07, the figure in brackets):
+        // a page number between a keyword and its figure (391), figures a
+        // line sets apart (135848100), the quota by kind of post given as
+        // 编制数 (10), a car's quota (3), last year's (30), a 工勤 quota
+        // within the 事业 one (35), retirees the agency serves (2099).
+        let s = staffing("编制数59人，实有人数\n3\n91人，其中：在职57人，退休\n\n3\n\u{c}34人。");
+        assert_eq!((s.actual, s.retired), (Some(91), Some(34)));
+        let s = staffing("编制数 实有人数 在职 退休 离休\n\n13 58 48 10 0\n");
+        assert_ne!(s.honorary_retired, Some(135_848_100));
+        for (text, quota) in [
+            ("行政编制数10名，事业编制数22名，实有人数38人。", 32),
+            (
+                "公务用车编制数3辆，实有车辆2辆。编制数32人，实有人数38人。",
+                32,
+            ),
+            ("上年编制数30人，本年编制数32人，实有人数38人。", 32),
+            (
+                "核定行政编制10名，事业编制22名（含工勤编制3名），实有人数38人。",
+                32,
+            ),
+        ] {
+            assert_eq!(staffing(text).quota, Some(quota), "{text}");
+        }
+        let s = staffing("负责全县退休人员2099人的生活补贴发放工作。编制数32人，实有人数38人，其中：在职29人，退休9人。");
+        assert_eq!(s.retired, Some(9));
         // A word between the keyword and its figure (before 2026-12-03 the
         // figure lost its first digit: 68 → 8, 116 → 16, 47 → 7).
         let s = staffing(
@@ -554,6 +679,20 @@ mod tests {
         // No heading names it: a sentence does.
         assert_eq!(
             year_and_kind("现将本单位2023年部门预算公开如下。\n"),
+            (Some(2023), Some(DocKind::Budget))
+        );
+        // A phrase naming something else of a year (its budget's
+        // execution, its final account's results) names no document.
+        assert_eq!(
+            year_and_kind("三、2022年度预算执行情况\n第二部分 2023年部门预算公开表\n"),
+            (Some(2023), Some(DocKind::Budget))
+        );
+        assert_eq!(
+            year_and_kind("（根据2023年决算结果编制）\n2024年部门预算公开\n"),
+            (Some(2024), Some(DocKind::Budget))
+        );
+        assert_eq!(
+            year_and_kind("本单位2022年度部门决算已按要求公开\n2023年部门预算\n"),
             (Some(2023), Some(DocKind::Budget))
         );
     }
