@@ -290,7 +290,8 @@ pub(super) fn two_sided(
 /// over its row, `二、社会保障和` over `就业支出 | 162.77`): joined to the row beside it
 /// whose label it completes into a name the grammar knows, neither part
 /// one. A line that completes no name, or either row's, stays apart: items
-/// printed with no amount are common (`单位上年结余` with its cell blank).
+/// printed with no amount are common (`单位上年结余` with its cell blank);
+/// a neighbour naming nothing known is then in doubt (`label_in_doubt`).
 fn rejoin_wrapped_side_labels(g: &Grammar, body: &[Vec<Cell>], split: usize) -> Vec<Vec<Cell>> {
     let mut rows = body.to_vec();
     let blank = |c: &Cell| normalize::is_blank(&c.text);
@@ -342,7 +343,23 @@ fn rejoin_wrapped_side_labels(g: &Grammar, body: &[Vec<Cell>], split: usize) -> 
                     rows[b][label_at].text = piece + &label(b);
                     rows[i][label_at].text.clear();
                 }
-                _ => {}
+                // Not joined: a neighbour whose label names nothing known
+                // may be the piece's other part (`208 社会保障和` over
+                // `就业支出 | 933.34`, `一、本年 | 1,010.70` over `年收入`),
+                // its amounts filed under half a name.
+                _ => {
+                    let unknown: Vec<usize> = [above, below]
+                        .into_iter()
+                        .flatten()
+                        .filter(|&r| {
+                            let label = label(r);
+                            !known(&label) && !super::codes::starts_with_code(&label)
+                        })
+                        .collect();
+                    for r in unknown {
+                        rows[r][label_at].label_in_doubt = true;
+                    }
+                }
             }
         }
     }
