@@ -755,3 +755,22 @@ fn evaluations_handed_on_give_the_checks_their_own_results() {
     // Most seeds restore no digit: their evaluations are handed on.
     assert!(handed_on >= 3, "{handed_on}");
 }
+
+#[test]
+fn a_class_name_ending_a_longer_name_is_not_the_class() {
+    // `其他社会保障和就业支出394.97万元` ends with the 类's name, but names a
+    // 款 of it: compared with the 类's total (933.03) it failed, wrongly.
+    let text = std::fs::read_to_string(sample("002_ef8a97d7800bc6c6.txt")).unwrap();
+    let said = "一般公共预算支出包括：社会保障和就业支出933.03万元";
+    assert_eq!(text.matches(said).count(), 1);
+    let more = text.replacen(
+        said,
+        "一般公共预算支出包括：其他社会保障和就业支出394.97万元，社会保障和就业支出933.03万元",
+        1,
+    );
+    let doc = pipeline::document(more.as_bytes()).unwrap();
+    assert!(narrative(&doc, "394.97万元 = 社会保障和就业支出").is_empty());
+    let class = narrative(&doc, "“社会保障和就业支出” 933.03万元 = 社会保障和就业支出");
+    assert!(!class.is_empty());
+    assert!(class.iter().all(|(o, ..)| *o == Outcome::Pass), "{class:?}");
+}

@@ -148,10 +148,18 @@ fn matching_phrases<'a>(
         .flat_map(move |fig| fig.phrases.iter().map(move |p| (fig, p.as_str())))
         .filter_map(move |(fig, phrase)| {
             let matched = if phrase == "@class" {
+                // Not the end of a longer name: `其他社会保障和就业支出` is
+                // a 款 of 208, not the 类.
+                let whole = |name: &str| {
+                    stems.iter().flatten().any(|stem| {
+                        stem.strip_suffix(name)
+                            .is_some_and(|head| !head.ends_with("其他"))
+                    })
+                };
                 g.class_names()
                     .iter()
                     .map(String::as_str)
-                    .find(|name| hit(name))
+                    .find(|name| whole(name))
             } else {
                 hit(phrase).then_some(phrase)
             };
