@@ -167,8 +167,8 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
     // What may follow the phrase in a document's title or heading: not
     // another noun (`2022年度预算执行情况`, `2023年决算结果`, `2021年决算
     // 数据`), which names something else of that year.
-    const TITLE_ENDS: [&str; 10] = [
-        "公开", "表", "报告", "说明", "情况", "目录", "信息", "草案", "编制", "单位",
+    const TITLE_ENDS: [&str; 11] = [
+        "公开", "表", "报告", "说明", "情况", "目录", "信息", "草案", "编制", "单位", "及",
     ];
     let ideograph = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
     let read = |line: &str, titles_only: bool| {
@@ -188,18 +188,20 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
     };
     // A heading or title says what the document is; a sentence may name
     // another year's (`本单位已公开2022年度部门决算`): read only when no
-    // heading does. Without a title (a page range), the first phrase
-    // naming something else of a year is the best guess left.
+    // heading does. A heading naming something else of a year comes after
+    // those naming a document (a page range has none of these).
     let sentence = |line: &&str| line.contains(['。', '，', ',', '；', ';']);
     let lines = || text.lines().take(400);
-    [true, false]
-        .into_iter()
-        .find_map(|titles_only| {
-            lines()
-                .filter(|l| !sentence(l))
-                .find_map(|l| read(l, titles_only))
-                .or_else(|| lines().filter(sentence).find_map(|l| read(l, titles_only)))
-        })
+    let headings = |titles_only| {
+        lines()
+            .filter(|l| !sentence(l))
+            .find_map(|l| read(l, titles_only))
+    };
+    let sentences = |titles_only| lines().filter(sentence).find_map(|l| read(l, titles_only));
+    headings(true)
+        .or_else(|| headings(false))
+        .or_else(|| sentences(true))
+        .or_else(|| sentences(false))
         .unwrap_or_else(|| (None, kind_from_titles(text)))
 }
 
@@ -223,8 +225,30 @@ fn kind_from_titles(text: &str) -> Option<DocKind> {
     })
 }
 
+/// The document's agency: the one its tables' 编制部门 lines name most
+/// often, unless the overview's heading names one of them (a performance
+/// table's 填报单位 lines may outnumber them), or names it whole where the
+/// lines cut it short (a name wrapped, or letter-spaced: `昌 吉 州…` read
+/// `昌`).
+pub fn agency(names: &[String], heading: Option<String>) -> Option<String> {
+    // How an agency's name ends (局, 委员会, 中心, 街道办事处…): a name
+    // ending otherwise was cut (`…喀什市社会保` / `险中心`).
+    const ENDINGS: &str = "局委办院心所站会室处厅部校馆队社府司团联协署园场台馆";
+    let cut = |name: &str| !name.ends_with(|c: char| ENDINGS.contains(c));
+    let common = most_common(names);
+    match (common, heading) {
+        (Some(c), Some(h))
+            if names.contains(&h) || (cut(&c) && h.starts_with(&c) && h.len() > c.len()) =>
+        {
+            Some(h)
+        }
+        (Some(c), _) => Some(c),
+        (None, h) => h,
+    }
+}
+
 /// The most frequent agency named by the tables' 编制部门 lines.
-pub fn most_common(names: &[String]) -> Option<String> {
+fn most_common(names: &[String]) -> Option<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for n in names {
         *counts.entry(n.as_str()).or_default() += 1;
@@ -323,59 +347,71 @@ fn figures_text(overview: &str) -> String {
             .iter()
             .map(|l| l.trim_matches('\u{c}'))
             .find(|l| !l.trim().is_empty());
+        // A bare number is a page's: at a page break (a form feed, a blank
+        // line) before a line of digits it would run into.
+        let at_break =
+            |l: Option<&&str>| l.is_none_or(|l| l.trim().is_empty() || l.starts_with('\u{c}'));
         let page_footer = normalize::is_page_marker(line)
             || normalize::is_page_number(line) && !normalize::is_bare_page_number(line)
-            || normalize::is_bare_page_number(line) && next.is_some_and(starts_with_digit);
+            || normalize::is_bare_page_number(line)
+                && next.is_some_and(starts_with_digit)
+                && (at_break(i.checked_sub(1).and_then(|p| lines.get(p)))
+                    || at_break(lines.get(i + 1)));
         if page_footer {
             continue;
         }
-        // Figures a line sets apart stay apart.
-        let mut chars = line.chars().peekable();
-        let mut last = None;
-        while let Some(c) = chars.next() {
-            if normalize::is_space(c) {
-                let mut run = c;
-                while let Some(&n) = chars.peek().filter(|n| normalize::is_space(**n)) {
-                    run = n;
-                    chars.next();
-                }
-                let between_digits = last.is_some_and(|l: char| l.is_ascii_digit())
-                    && chars
-                        .peek()
-                        .is_some_and(|n| normalize::fold_char(*n).is_ascii_digit());
-                kept.push(if between_digits { '，' } else { run });
-                continue;
+        // Figures a line sets apart stay apart (`13 58 48 10 0`); single
+        // digits spaced are a letter-spaced figure's (`5 9 人`).
+        let digits = |w: &str, from_end: bool| {
+            let folded = w.chars().map(normalize::fold_char);
+            if from_end {
+                folded.rev().take_while(char::is_ascii_digit).count()
+            } else {
+                folded.take_while(char::is_ascii_digit).count()
             }
-            last = Some(normalize::fold_char(c));
-            kept.push(c);
+        };
+        let mut before = 0;
+        for (k, word) in line
+            .split(normalize::is_space)
+            .filter(|w| !w.is_empty())
+            .enumerate()
+        {
+            let after = digits(word, false);
+            if k > 0 {
+                let apart = before > 0 && after > 0 && (before >= 2 || after >= 2);
+                kept.push(if apart { '，' } else { ' ' });
+            }
+            kept.push_str(word);
+            before = digits(word, true);
         }
         kept.push('\n');
     }
     normalize::label(&kept).into_owned()
 }
 
-/// Staffing figures from the overview text, read from the sentence that
-/// first names 编制 or 实有人数 on: an agency's duties before it may count
-/// retirees it serves (`负责全县退休人员2099人的…`).
+/// Staffing figures from the overview text; the counts by status (在职,
+/// 退休, 离休) from sentences naming two staffing words at least: an
+/// agency's duties may count retirees it serves (`负责全县退休人员2099人
+/// 的生活补贴发放工作`).
 pub fn staffing(overview: &str) -> Staffing {
     let all = figures_text(overview);
-    let first = ["编制", "实有人", "现有人"]
-        .iter()
-        .filter_map(|k| all.find(k))
-        .min()
-        .unwrap_or(0);
-    // From the start of the sentence the first figure is in.
-    let begins = all[..first]
-        .rfind(['。', ';'])
-        .map_or(0, |i| i + all[i..].chars().next().map_or(0, char::len_utf8));
-    let t = &all[begins..];
+    let t = all.as_str();
+    // The sentences naming two staffing words at least, for the counts by
+    // status: an agency's duties may count retirees it serves.
+    const WORDS: [&str; 6] = ["编制", "实有", "现有", "在职", "退休", "离休"];
+    let staff = all
+        .split('。')
+        .filter(|s| WORDS.iter().filter(|w| s.contains(*w)).count() >= 2)
+        .collect::<Vec<_>>()
+        .join("。");
+    let counts = staff.as_str();
     let no_retirees = |word: &str| {
         let p: IResult<&str, &str> = tag("无")(word);
         p.is_ok()
     };
-    let honorary = figure_after(t, "离休").or_else(|| {
-        t.find("离休人员").and_then(|i| {
-            let before = &t[..i];
+    let honorary = figure_after(counts, "离休").or_else(|| {
+        counts.find("离休人员").and_then(|i| {
+            let before = &counts[..i];
             no_retirees(before.rsplit(['，', ';', '；', ',']).next().unwrap_or("")).then_some(0)
         })
     });
@@ -390,8 +426,8 @@ pub fn staffing(overview: &str) -> Staffing {
     Staffing {
         quota: figure_after_any(t, &["编制数", "核定编制", "编制人数"]).or_else(by_kind),
         actual: figure_after_any(t, &["实有人数", "实有人员", "现有人员", "现有人数"]),
-        active: figure_after(t, "在职"),
-        retired: figure_after_unless(t, "退休", "离"),
+        active: figure_after(counts, "在职"),
+        retired: figure_after_unless(counts, "退休", "离"),
         honorary_retired: honorary,
     }
 }
@@ -453,8 +489,21 @@ mod tests {
         // line sets apart (135848100), the quota by kind of post given as
         // 编制数 (10), a car's quota (3), last year's (30), a 工勤 quota
         // within the 事业 one (35), retirees the agency serves (2099).
-        let s = staffing("编制数59人，实有人数\n3\n91人，其中：在职57人，退休\n\n3\n\u{c}34人。");
+        let s = staffing("编制数59人，实有人数\n\n3\n91人，其中：在职57人，退休\n\n3\n\u{c}34人。");
         assert_eq!((s.actual, s.retired), (Some(91), Some(34)));
+        // A figure wrapped over lines (no page break), letter-spaced text,
+        // the counts by status before the quota.
+        assert_eq!(staffing("编制数59人，实有人数\n9\n1人。").actual, Some(91));
+        let s = staffing("编 制 数 5 9 人 ， 实 有 人 数 9 1 人 ， 在 职 5 7 人");
+        assert_eq!(
+            (s.quota, s.actual, s.active),
+            (Some(59), Some(91), Some(57))
+        );
+        let s = staffing("在职57人，退休34人，无离休人员。编制数59人，实有人数91人。");
+        assert_eq!(
+            (s.active, s.retired, s.honorary_retired, s.quota),
+            (Some(57), Some(34), Some(0), Some(59))
+        );
         let s = staffing("编制数 实有人数 在职 退休 离休\n\n13 58 48 10 0\n");
         assert_ne!(s.honorary_retired, Some(135_848_100));
         for (text, quota) in [
@@ -488,6 +537,33 @@ mod tests {
                 honorary_retired: Some(1)
             }
         );
+    }
+
+    #[test]
+    fn the_agency_is_the_tables_unless_the_heading_names_it_whole() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let heading = Some("喀什市社会保险中心".to_string());
+        // The tables' lines name it cut short (a wrapped line): the heading.
+        assert_eq!(
+            agency(&names(&["喀什市社会保", "喀什市社会保"]), heading.clone()).as_deref(),
+            Some("喀什市社会保险中心")
+        );
+        // Performance tables' 填报单位 outnumber the 编制部门 lines.
+        assert_eq!(
+            agency(
+                &names(&["某中心", "某中心", "某中心", "喀什市社会保险中心"]),
+                heading.clone()
+            )
+            .as_deref(),
+            Some("喀什市社会保险中心")
+        );
+        // A whole name the heading extends (a unit of it) stays the tables'.
+        assert_eq!(
+            agency(&names(&["某局"]), Some("某局机关".to_string())).as_deref(),
+            Some("某局")
+        );
+        assert_eq!(agency(&[], heading).as_deref(), Some("喀什市社会保险中心"));
+        assert_eq!(agency(&names(&["某局"]), None).as_deref(), Some("某局"));
     }
 
     #[test]
@@ -693,6 +769,13 @@ mod tests {
         );
         assert_eq!(
             year_and_kind("本单位2022年度部门决算已按要求公开\n2023年部门预算\n"),
+            (Some(2023), Some(DocKind::Budget))
+        );
+        // A heading, whatever follows its phrase, before a sentence.
+        assert_eq!(
+            year_and_kind(
+                "本部门已于2022年9月公开2021年度部门决算信息，\n第二部分 2023年部门预算绩效目标表\n"
+            ),
             (Some(2023), Some(DocKind::Budget))
         );
     }

@@ -196,8 +196,10 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
         flow::doubt_names_tables_disagree_on(g, &mut s.doc);
     }
     absent::report_missing(g, &mut s.doc, &s.named, text);
-    s.doc.agency = meta::most_common(&s.agencies)
-        .or_else(|| text.lines().take(200).find_map(meta::agency_from_heading));
+    s.doc.agency = meta::agency(
+        &s.agencies,
+        text.lines().take(200).find_map(meta::agency_from_heading),
+    );
     s.doc.staffing = meta::staffing(&s.overview);
     s.doc
 }

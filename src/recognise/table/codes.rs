@@ -98,10 +98,16 @@ fn code_after_name(label: &str) -> Option<(Code, &str)> {
     let (name, digits) = (&inner[..open], &inner[open..]);
     let digits = &digits[digits.chars().next()?.len_utf8()..];
     let named = !name.is_empty() && !name.ends_with(|c: char| c.is_ascii_digit());
-    (named && digits.bytes().all(|b| b.is_ascii_digit()))
+    let code = (named && digits.bytes().all(|b| b.is_ascii_digit()))
         .then(|| Code::new(digits))
-        .flatten()
-        .map(|c| (c, name))
+        .flatten()?;
+    // A classification's code: its 类 one the grammar knows, and the one
+    // the name gives if it names a 类 (not `其他支出(100)`, a number).
+    let g = crate::grammar::Grammar::global();
+    let class = &code.as_str()[..3];
+    let known = g.class_names_by_code(class) || g.is_economic_class(class);
+    let agrees = g.class_code(name).is_none_or(|c| c == class);
+    (known && agrees).then_some((code, name))
 }
 
 #[cfg(test)]
@@ -161,7 +167,15 @@ mod tests {
             split("行政运行[2080101]"),
             (Some("2080101".into()), "行政运行".into())
         );
-        for printed in ["其他支出（2）", "结转（2024）", "（208）", "支出(20a)"] {
+        for printed in [
+            "其他支出（2）",
+            "结转（2024）",
+            "（208）",
+            "支出(20a)",
+            "其他支出（100）",
+            "其他支出（2023001）",
+            "社会保障和就业支出（210）",
+        ] {
             assert_eq!(split(printed).0, None, "{printed}");
         }
         assert!(starts_with_code("208") && starts_with_code("[2080101]行政运行"));

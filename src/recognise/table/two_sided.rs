@@ -347,6 +347,12 @@ fn rejoin_wrapped_side_labels(g: &Grammar, body: &[Vec<Cell>], split: usize) -> 
                 // may be the piece's other part (`208 社会保障和` over
                 // `就业支出 | 933.34`, `一、本年 | 1,010.70` over `年收入`),
                 // its amounts filed under half a name.
+                // (A row printing its other side is a row of its own, its
+                // amount left blank.)
+                _ if rows[i]
+                    .iter()
+                    .enumerate()
+                    .any(|(k, c)| k != label_at && !blank(c)) => {}
                 _ => {
                     let unknown: Vec<usize> = [above, below]
                         .into_iter()
