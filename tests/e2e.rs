@@ -7196,25 +7196,13 @@ fn a_column_number_row_counted_from_the_label_column_is_no_row() {
     // counting the label column prints `※ 2 3 4 5`, and that row was read
     // as a category `※` with four amounts, ok.
     let text = std::fs::read_to_string(root().join("samples/002_ef8a97d7800bc6c6.txt")).unwrap();
-    let three_public = |items: &[Record]| {
-        items
-            .iter()
-            .filter(|r| r["table"] == "three_public")
-            .map(|r| {
-                format!(
-                    "{} {} {} {}",
-                    r["item"], r["measure"], r["amount"], r["status"]
-                )
-            })
-            .collect::<Vec<_>>()
-    };
-    let printed = three_public(&extract_text("002.txt", &text).line_items());
+    let printed = three_public_cells(&extract_text("002.txt", &text).line_items());
     assert_eq!(printed.len(), 6);
     for numbers in ["※\t2\t3\t4\t5", "※\t4\t3\t2\t1"] {
         let renumbered = text.replacen("※\t1\t2\t3\t4\n", &format!("{numbers}\n"), 1);
         assert_ne!(renumbered, text);
         let items = extract_text("002_renumbered.txt", &renumbered).line_items();
-        assert_eq!(three_public(&items), printed, "{numbers}");
+        assert_eq!(three_public_cells(&items), printed, "{numbers}");
     }
 }
 
@@ -7384,19 +7372,8 @@ fn three_public_categories_named_the_short_way_are_the_standard_ones() {
         .replacen("\t其中：公务用车购置费", "\t其中：公务车购置费", 1)
         .replacen("\t公务用车运行费", "\t公务车运维费", 1);
     assert_eq!(renamed.matches("公务车").count(), 3);
-    let items = |text: &str| {
-        extract_text("000_three_public.txt", text)
-            .line_items()
-            .iter()
-            .filter(|r| r["table"] == "three_public")
-            .map(|r| {
-                format!(
-                    "{} {} {} {}",
-                    r["item"], r["measure"], r["amount"], r["status"]
-                )
-            })
-            .collect::<Vec<_>>()
-    };
+    let items =
+        |text: &str| three_public_cells(&extract_text("000_three_public.txt", text).line_items());
     let printed = items(&text);
     assert_eq!(printed.len(), 12);
     assert_eq!(items(&renamed), printed);
@@ -7430,4 +7407,18 @@ fn a_two_sided_label_whose_start_wrapped_onto_a_row_of_its_own_is_in_doubt() {
             .all(|(code, _, status)| *code == "208" || *status == "uncertain"),
         "{read:?}"
     );
+}
+
+/// A document's “三公” cells: item, measure, amount and status.
+fn three_public_cells(items: &[Record]) -> Vec<String> {
+    items
+        .iter()
+        .filter(|r| r["table"] == "three_public")
+        .map(|r| {
+            format!(
+                "{} {} {} {}",
+                r["item"], r["measure"], r["amount"], r["status"]
+            )
+        })
+        .collect()
 }

@@ -660,8 +660,10 @@ mod tests {
         // `⇥93` / `3`: a wrapped 933 or 93 and a page number; the cell keeps
         // where the second line starts. So does a page-number-like line
         // onto an empty cell (`⇥` / `22`: the cell's content, or a page
-        // number after an empty cell). Onto a label, a continuation is
-        // plain content.
+        // number after an empty cell). After a name, a bare number is a
+        // page's, dropped (`⇥项目` / `1`: a name does not wrap before
+        // one or two digits alone, and a page number glued on gave rows
+        // names no table has).
         let text = "\t信息化建设\n\t93\u{3000}\n3\n\t\n22\n\t项目\n1\n\t801.\n18\n\t7\n5\n万元\n\n";
         let items = items(text, LayoutKind::CellPerLine);
         let Item::Row { cells, .. } = &items[0] else {
@@ -677,7 +679,7 @@ mod tests {
                 ("信息化建设", None),
                 ("93\u{3000}3", Some(5)),
                 ("22", Some(0)),
-                ("项目1", None),
+                ("项目", None),
                 ("801.18", Some(4)),
                 // Text after the digits: no number, nothing to settle.
                 ("75万元", None)

@@ -106,7 +106,7 @@ pub fn lists_column_numbers<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
             None => n == 1,
             Some(l) => n == l + 1 || (after_marker && n == 1),
         };
-        if !follows && !(marker_first && n < 100 && seen & (1 << n) == 0) {
+        if !(follows || marker_first && n < 100 && seen & (1 << n) == 0) {
             return false;
         }
         if n < 100 {
