@@ -1,8 +1,9 @@
 //! Doubts cast on rows a positional dump (aligned or flow) may have read
 //! with a wrong code: the layout lost a level of it, and the amounts,
-//! though they add up, belong to another code than the one output. Applied
-//! to the recognised document, before the checks (whose attribution of a
-//! failure to extraction counts uncertain cells).
+//! though they add up, belong to another code than the one output; and, in
+//! any layout, on rows and tables printed twice. Applied to the recognised
+//! document, before the checks (whose attribution of a failure to
+//! extraction counts uncertain cells).
 
 use std::collections::{BTreeSet, HashMap};
 
