@@ -372,7 +372,7 @@ fn cell_per_line<'a>(lines: impl Iterator<Item = (Provenance, &'a str)>) -> Vec<
 fn is_page_footer(line: &str, last: &str) -> bool {
     let after_name = last
         .trim_end_matches(normalize::is_space)
-        .ends_with(|c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || matches!(c, ')' | '）'));
+        .ends_with(|c: char| normalize::is_ideograph(c) || matches!(c, ')' | '）'));
     if normalize::is_bare_page_number(line) {
         return after_name;
     }

@@ -170,12 +170,12 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
     const TITLE_ENDS: [&str; 11] = [
         "公开", "表", "报告", "说明", "情况", "目录", "信息", "草案", "编制", "单位", "及",
     ];
-    let ideograph = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
     let read = |line: &str, titles_only: bool| {
         let norm = normalize::label(line);
         let c = re.captures(&norm)?;
         let rest = &norm[c.get(0)?.end()..];
-        let titled = !rest.starts_with(ideograph) || TITLE_ENDS.iter().any(|e| rest.starts_with(e));
+        let titled = !rest.starts_with(normalize::is_ideograph)
+            || TITLE_ENDS.iter().any(|e| rest.starts_with(e));
         if titles_only && !titled {
             return None;
         }
@@ -233,7 +233,7 @@ fn kind_from_titles(text: &str) -> Option<DocKind> {
 pub fn agency(names: &[String], heading: Option<String>) -> Option<String> {
     // How an agency's name ends (局, 委员会, 中心, 街道办事处…): a name
     // ending otherwise was cut (`…喀什市社会保` / `险中心`).
-    const ENDINGS: &str = "局委办院心所站会室处厅部校馆队社府司团联协署园场台馆";
+    const ENDINGS: &str = "局委办院心所站会室处厅部校馆队社府司团联协署园场台";
     let cut = |name: &str| !name.ends_with(|c: char| ENDINGS.contains(c));
     let common = most_common(names);
     match (common, heading) {
@@ -340,6 +340,18 @@ fn figures_text(overview: &str) -> String {
         l.trim_start_matches(normalize::is_space)
             .starts_with(|c: char| c.is_ascii_digit())
     };
+    // A bare number is a page's: at a page break (a form feed, a blank
+    // line) before a line of digits it would run into.
+    let at_break =
+        |l: Option<&&str>| l.is_none_or(|l| l.trim().is_empty() || l.starts_with('\u{c}'));
+    let digits = |w: &str, from_end: bool| {
+        let folded = w.chars().map(normalize::fold_char);
+        if from_end {
+            folded.rev().take_while(char::is_ascii_digit).count()
+        } else {
+            folded.take_while(char::is_ascii_digit).count()
+        }
+    };
     let mut kept = String::with_capacity(overview.len());
     for (i, line) in lines.iter().enumerate() {
         let line = line.trim_matches('\u{c}');
@@ -347,10 +359,6 @@ fn figures_text(overview: &str) -> String {
             .iter()
             .map(|l| l.trim_matches('\u{c}'))
             .find(|l| !l.trim().is_empty());
-        // A bare number is a page's: at a page break (a form feed, a blank
-        // line) before a line of digits it would run into.
-        let at_break =
-            |l: Option<&&str>| l.is_none_or(|l| l.trim().is_empty() || l.starts_with('\u{c}'));
         let page_footer = normalize::is_page_marker(line)
             || normalize::is_page_number(line) && !normalize::is_bare_page_number(line)
             || normalize::is_bare_page_number(line)
@@ -362,14 +370,6 @@ fn figures_text(overview: &str) -> String {
         }
         // Figures a line sets apart stay apart (`13 58 48 10 0`); single
         // digits spaced are a letter-spaced figure's (`5 9 人`).
-        let digits = |w: &str, from_end: bool| {
-            let folded = w.chars().map(normalize::fold_char);
-            if from_end {
-                folded.rev().take_while(char::is_ascii_digit).count()
-            } else {
-                folded.take_while(char::is_ascii_digit).count()
-            }
-        };
         let mut before = 0;
         for (k, word) in line
             .split(normalize::is_space)

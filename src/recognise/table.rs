@@ -1104,7 +1104,7 @@ fn realign_two_sided<'r>(
     let is_expenditure_label = |c: &Cell| {
         let t = normalize::label(&c.text);
         g.class_code(&t).is_some()
-            || split_code_prefix(&t).is_some()
+            || split_code_prefix(g, &t).is_some()
             || (t.contains("支出") && !t.contains("收入") && !t.contains("收支"))
             || normalize::names_expenditure_side_line(normalize::strip_ordinal(&t))
     };

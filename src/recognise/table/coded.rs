@@ -435,7 +435,7 @@ pub(super) fn coded(
             item = std::mem::take(&mut project);
         }
         if code.is_none() && code_cols == 0 {
-            if let Some((c, name)) = split_code_prefix(&item) {
+            if let Some((c, name)) = split_code_prefix(g, &item) {
                 code = Some(c);
                 item = name;
             }

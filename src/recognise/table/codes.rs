@@ -10,6 +10,7 @@ use nom::{
     IResult,
 };
 
+use crate::grammar::Grammar;
 use crate::model::Code;
 use crate::normalize;
 
@@ -69,20 +70,20 @@ pub(in crate::recognise) fn starts_with_code(text: &str) -> bool {
 
 /// `201 一般公共服务支出` / `208 01 行政运行` / `210卫生健康支出` /
 /// `[2080101]行政运行` → code and name.
-pub(super) fn split_code_prefix(label: &str) -> Option<(Code, String)> {
+pub(super) fn split_code_prefix(g: &Grammar, label: &str) -> Option<(Code, String)> {
     match code_and_name(label) {
         Some((code, name)) => Some((code, normalize::label(name).into_owned())),
-        None => code_after_name(label).map(|(code, name)| (code, name.to_string())),
+        None => code_after_name(g, label).map(|(code, name)| (code, name.to_string())),
     }
 }
 
-pub(super) fn split_code_prefix_raw(text: &str) -> (Option<Code>, String) {
+pub(super) fn split_code_prefix_raw(g: &Grammar, text: &str) -> (Option<Code>, String) {
     let spaced: String = text.trim().replace('\u{3000}', " ");
     match code_and_name(&spaced) {
         Some((c, name)) => (Some(c), normalize::label(name).into_owned()),
         None => {
             let label = normalize::label(text).into_owned();
-            match code_after_name(&label) {
+            match code_after_name(g, &label) {
                 Some((c, name)) => (Some(c), name.to_string()),
                 None => (None, label),
             }
@@ -92,7 +93,7 @@ pub(super) fn split_code_prefix_raw(text: &str) -> (Option<Code>, String) {
 
 /// A code printed in brackets after a normalised name:
 /// `社会保障和就业支出(208)`, `行政运行[2080101]`.
-fn code_after_name(label: &str) -> Option<(Code, &str)> {
+fn code_after_name<'l>(g: &Grammar, label: &'l str) -> Option<(Code, &'l str)> {
     let inner = label.strip_suffix([')', ']', '】'])?;
     let open = inner.rfind(['(', '[', '【'])?;
     let (name, digits) = (&inner[..open], &inner[open..]);
@@ -103,7 +104,6 @@ fn code_after_name(label: &str) -> Option<(Code, &str)> {
         .flatten()?;
     // A classification's code: its 类 one the grammar knows, and the one
     // the name gives if it names a 类 (not `其他支出(100)`, a number).
-    let g = crate::grammar::Grammar::global();
     let class = &code.as_str()[..3];
     let known = g.class_names_by_code(class) || g.is_economic_class(class);
     let agrees = g.class_code(name).is_none_or(|c| c == class);
@@ -116,20 +116,21 @@ mod tests {
 
     #[test]
     fn code_prefixes() {
+        let g = Grammar::global();
         assert_eq!(
-            split_code_prefix("210卫生健康支出").map(|(c, n)| (c.as_str().to_string(), n)),
+            split_code_prefix(g, "210卫生健康支出").map(|(c, n)| (c.as_str().to_string(), n)),
             Some(("210".into(), "卫生健康支出".into()))
         );
-        let (c, n) = split_code_prefix_raw("208 01 01 行政运行");
+        let (c, n) = split_code_prefix_raw(g, "208 01 01 行政运行");
         assert_eq!(
             (c.map(|c| c.as_str().to_string()), n.as_str()),
             (Some("2080101".into()), "行政运行")
         );
-        let (c, n) = split_code_prefix_raw("支出总计");
+        let (c, n) = split_code_prefix_raw(g, "支出总计");
         assert_eq!((c, n.as_str()), (None, "支出总计"));
         // One run of digits, and the brackets some finance systems print.
         let split = |t: &str| {
-            let (c, n) = split_code_prefix_raw(t);
+            let (c, n) = split_code_prefix_raw(g, t);
             (c.map(|c| c.as_str().to_string()), n)
         };
         for printed in [

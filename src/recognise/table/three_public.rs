@@ -586,12 +586,10 @@ fn transposed_categories(
             *c == VEHICLES && (below.is_some() || parts_guessed) && !top.contains(&PARTS[0]);
         if expand && subtotal_last {
             cats.extend(&parts);
-            cats.push(c);
-        } else {
-            cats.push(c);
-            if expand {
-                cats.extend(&parts);
-            }
+        }
+        cats.push(c);
+        if expand && !subtotal_last {
+            cats.extend(&parts);
         }
     }
     // A category named twice (two blocks of categories, for two years or

@@ -247,7 +247,7 @@ pub(super) fn two_sided(
             }
             longer.push((table.rows.len(), cells.to_vec()));
         }
-        let (mut code, item) = split_code_prefix_raw(text(cells, split));
+        let (mut code, item) = split_code_prefix_raw(g, text(cells, split));
         if code.is_none() {
             code = g.class_code(&item).and_then(Code::new);
         }
