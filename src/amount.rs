@@ -22,7 +22,7 @@ use nom::{
 pub struct Amount {
     /// Value in hundredths (`1010.70` → `101070`).
     pub cents: i64,
-    /// Decimals as printed: 0, 1 or 2.
+    /// Decimals as printed: 0 to 4 (only zeros after the second).
     pub decimals: u8,
 }
 
@@ -100,9 +100,14 @@ impl Amount {
             Some(parts) => parts,
             None => all_consuming(number)(folded).ok()?.1,
         };
-        if frac.len() > 2 {
+        // Hundredths are exact; further decimals only when they are zeros
+        // (`933.3400`, a spreadsheet's four-decimal format). A non-zero
+        // third decimal is no amount this type can hold exactly.
+        if frac.len() > MAX_DECIMALS || frac.bytes().skip(2).any(|b| b != b'0') {
             return None;
         }
+        let printed_decimals = frac.len();
+        let frac = &frac[..printed_decimals.min(2)];
         // Accumulated by hand: this runs on every cell.
         let (mut whole, mut count) = (0i64, 0usize);
         for b in int_part.bytes().filter(|b| b.is_ascii_digit()) {
@@ -122,10 +127,13 @@ impl Amount {
         let cents = whole.checked_mul(100)?.checked_add(frac_cents)?;
         Some(Amount {
             cents: if neg { -cents } else { cents },
-            decimals: frac.len() as u8,
+            decimals: printed_decimals as u8,
         })
     }
 }
+
+/// The most decimals a printed amount may have (`933.3400`).
+const MAX_DECIMALS: usize = 4;
 
 /// `-?digits(.digits)?`, the shape of almost every cell, split without the
 /// parser; the same parts [`number`] gives. `None` for any other shape.
@@ -207,7 +215,14 @@ impl fmt::Display for Amount {
         match self.decimals {
             0 if frac == 0 => write!(f, "{sign}{whole}"),
             1 if frac % 10 == 0 => write!(f, "{sign}{whole}.{}", frac / 10),
-            _ => write!(f, "{sign}{whole}.{frac:02}"),
+            2 => write!(f, "{sign}{whole}.{frac:02}"),
+            // Zeros printed after the hundredths (`933.3400`), kept as printed.
+            more => write!(
+                f,
+                "{sign}{whole}.{frac:02}{:0<zeros$}",
+                "",
+                zeros = usize::from(more.saturating_sub(2))
+            ),
         }
     }
 }
@@ -281,6 +296,11 @@ mod tests {
         assert_eq!(p("(0.31)"), Some("-0.31".into()));
         assert_eq!(p("（1,010.70）"), Some("-1010.70".into()));
         assert_eq!(p("\u{200B}933.34\u{FEFF}"), Some("933.34".into()));
+        // A spreadsheet's four-decimal format: exact, kept as printed.
+        assert_eq!(p("933.3400"), Some("933.3400".into()));
+        assert_eq!(p("1,010.700"), Some("1010.700".into()));
+        assert_eq!(p("-0.3000"), Some("-0.3000".into()));
+        assert_eq!(Amount::parse("933.3400").map(|a| a.cents), Some(93334));
     }
 
     #[test]
@@ -314,8 +334,8 @@ mod tests {
     #[test]
     fn rejects_non_numbers() {
         for s in [
-            "", "\u{3000}", "-", "—", "合计", "12.345", "1,01.5", "12%", "2024年", "万元", "(1)",
-            "(-0.31)", "()", "元",
+            "", "\u{3000}", "-", "—", "合计", "12.345", "933.3437", "1.00000", "1,01.5", "12%",
+            "2024年", "万元", "(1)", "(-0.31)", "()", "元",
         ] {
             assert_eq!(Amount::parse(s), None, "{s:?}");
         }

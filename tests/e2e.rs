@@ -325,6 +325,45 @@ fn samples_match_the_gold_files() {
 }
 
 #[test]
+fn amounts_printed_with_four_decimals_read_as_printed() {
+    // A spreadsheet's `0.0000` format: every two-decimal amount of the gold
+    // seeds printed with two more zeros (`933.3400`). Before 2026-12-07 no
+    // cell was a number and every document lost its amounts.
+    let two_decimals = Regex::new(r"(^|[^\d.])(\d+\.\d\d)($|[^\d.])").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = [
+        "000_530d8417aadfcef1",
+        "002_ef8a97d7800bc6c6",
+        "003_93f707ff5e41d323",
+    ];
+    for seed in seeds {
+        let text = std::fs::read_to_string(root().join(format!("samples/{seed}.txt"))).unwrap();
+        // Twice: adjacent amounts share the characters between them.
+        let mut padded = text.clone();
+        for _ in 0..2 {
+            padded = two_decimals
+                .replace_all(&padded, "${1}${2}00${3}")
+                .into_owned();
+        }
+        assert!(padded.len() > text.len() + 400, "{seed}");
+        std::fs::write(dir.path().join(format!("{seed}.txt")), padded).unwrap();
+    }
+    let run = extract(&[dir.path()]);
+    let items = run.line_items();
+    assert!(items.iter().any(|r| r["amount"] == "1010.7000"));
+    for seed in seeds {
+        let gold = root().join(format!("tests/fixtures/{seed}.gold.csv"));
+        let s = score(&gold, &rows_of(&items, seed));
+        assert!(
+            s.f1 >= 0.995,
+            "{seed}: {:?}",
+            &s.misses[..s.misses.len().min(5)]
+        );
+        assert_eq!(s.silent, 0, "{seed}");
+    }
+}
+
+#[test]
 fn documents_record_metadata_and_status() {
     let run = extract(&[&root().join("samples")]);
     assert_eq!(run.status, 0, "{}", run.stderr);
