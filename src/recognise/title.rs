@@ -48,7 +48,25 @@ fn parse_chinese_number(s: &str) -> Option<u32> {
 }
 
 fn number(i: &str) -> IResult<&str, u32> {
-    alt((map_res(digit1, str::parse::<u32>), chinese_numeral))(i)
+    alt((arabic_number, chinese_numeral))(i)
+}
+
+/// Digits, but not a year the normalised line ran into the number
+/// (`表7 2024年…` normalised to `表72024年…` is table 7).
+fn arabic_number(i: &str) -> IResult<&str, u32> {
+    let (rest, digits) = digit1(i)?;
+    let year_after = rest.starts_with('年')
+        && (5..=6).contains(&digits.len())
+        && matches!(&digits[digits.len() - 4..digits.len() - 2], "19" | "20");
+    let digits = if year_after {
+        &digits[..digits.len() - 4]
+    } else {
+        digits
+    };
+    let n = digits
+        .parse::<u32>()
+        .map_err(|_| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Digit)))?;
+    Ok((&i[digits.len()..], n))
 }
 
 /// `表1`, `表 1`, `表一：`, `附表1`, and a part's `表1-1`.
@@ -373,6 +391,19 @@ mod tests {
             (n.to_string(), rest),
             ("1".to_string(), "-2024年单位支出总体情况表")
         );
+        // A year the normalised line ran into the number (`表7 2024年…`).
+        for (s, n, rest) in [
+            (
+                "表72024年部门预算项目支出情况表",
+                "7",
+                "2024年部门预算项目支出情况表",
+            ),
+            ("表122025年项目支出表", "12", "2025年项目支出表"),
+            ("表12024年收入总表", "1", "2024年收入总表"),
+        ] {
+            let (r, got) = table_number(s).unwrap();
+            assert_eq!((got.to_string().as_str(), r), (n, rest), "{s}");
+        }
     }
 
     #[test]
