@@ -364,6 +364,34 @@ fn amounts_printed_with_four_decimals_read_as_printed() {
 }
 
 #[test]
+fn codes_printed_in_the_name_cell_under_blank_code_cells() {
+    // `\t\t\t2080101行政运行`: the code columns left blank, the code fused
+    // with the name. Before 2026-12-07 the code stayed in the item, ok: 172
+    // of seed 002's 272 cells and 96 of 003's 212 were wrong and sure.
+    let coded_row = Regex::new(r"(?m)^(\d{3})\t(\d{2})?\t(\d{2})?\t").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = ["002_ef8a97d7800bc6c6", "003_93f707ff5e41d323"];
+    for seed in seeds {
+        let text = std::fs::read_to_string(root().join(format!("samples/{seed}.txt"))).unwrap();
+        let fused = coded_row.replace_all(&text, "\t\t\t${1}${2}${3}");
+        assert!(fused.contains("\t\t\t2080101"), "{seed}");
+        std::fs::write(dir.path().join(format!("{seed}.txt")), &*fused).unwrap();
+    }
+    let items = extract(&[dir.path()]).line_items();
+    for seed in seeds {
+        let gold = root().join(format!("tests/fixtures/{seed}.gold.csv"));
+        let s = score(&gold, &rows_of(&items, seed));
+        assert!(
+            s.f1 >= 0.995,
+            "{seed}: {:?}",
+            &s.misses[..s.misses.len().min(5)]
+        );
+        assert_eq!(s.silent, 0, "{seed}");
+    }
+    assert!(!items.iter().any(|r| r["item"].starts_with("208")));
+}
+
+#[test]
 fn documents_record_metadata_and_status() {
     let run = extract(&[&root().join("samples")]);
     assert_eq!(run.status, 0, "{}", run.stderr);

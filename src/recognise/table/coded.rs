@@ -434,15 +434,25 @@ pub(super) fn coded(
         if item.is_empty() && crate::model::is_total_label(&project) {
             item = std::mem::take(&mut project);
         }
-        if code.is_none() && code_cols == 0 {
+        // The code printed in the name's cell: where the table has no code
+        // columns, or its code cells are blank (`\t\t\t2080101行政运行`) and
+        // the code's 类 is one the grammar knows.
+        let codes_blank = codes.iter().all(|t| t.is_empty());
+        if code.is_none() && (code_cols == 0 || codes_blank) {
             if let Some((c, name)) = split_code_prefix(g, &item) {
-                code = Some(c);
-                item = name;
+                let class = &c.as_str()[..3];
+                if code_cols == 0 || g.class_names_by_code(class) || g.is_economic_class(class) {
+                    if code_cols > 0 {
+                        filler.adopt(&c);
+                    }
+                    code = Some(c);
+                    item = name;
+                }
             }
         }
         if code.is_none() && function_classes {
             code = g.class_code(&item).and_then(Code::new);
-            if let (Some(c), true) = (&code, codes.iter().all(|t| t.is_empty())) {
+            if let (Some(c), true) = (&code, codes_blank) {
                 filler.adopt(c);
             }
         }
