@@ -392,6 +392,33 @@ fn codes_printed_in_the_name_cell_under_blank_code_cells() {
 }
 
 #[test]
+fn an_amount_printed_in_another_unit_than_its_tables_is_uncertain() {
+    // `3100.00元` in seed 002's summary, a table in 万元: before 2026-12-07
+    // read as 3100.00 万元, ok. The same cell printed `0.31万元` is sure.
+    let text = std::fs::read_to_string(root().join("samples/002_ef8a97d7800bc6c6.txt")).unwrap();
+    let row = "5. 单位资金\t0.31\t";
+    assert!(text.contains(row));
+    let unit_funds = |run: &Run| {
+        run.line_items()
+            .into_iter()
+            .filter(|r| r["table"] == "summary" && r["item"] == "5.单位资金")
+            .map(|r| format!("{} {} {}", r["amount"], r["unit"], r["status"]))
+            .collect::<Vec<_>>()
+    };
+    let yuan = extract_text(
+        "yuan.txt",
+        &text.replacen(row, "5. 单位资金\t3100.00元\t", 1),
+    );
+    assert_eq!(unit_funds(&yuan), ["3100.00 万元 uncertain"]);
+    assert!(yuan
+        .issues()
+        .iter()
+        .any(|i| i["issue"].contains("'3100.00元' is printed in 元 but the table is in 万元")));
+    let wan = extract_text("wan.txt", &text.replacen(row, "5. 单位资金\t0.31万元\t", 1));
+    assert_eq!(unit_funds(&wan), ["0.31 万元 ok"]);
+}
+
+#[test]
 fn documents_record_metadata_and_status() {
     let run = extract(&[&root().join("samples")]);
     assert_eq!(run.status, 0, "{}", run.stderr);

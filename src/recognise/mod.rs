@@ -71,6 +71,8 @@ struct Segmenter<'t> {
     overview: String,
     /// Per recognised table: whether it stated its own unit.
     unit_stated: Vec<bool>,
+    /// Per recognised table: its amounts printed with a unit of their own.
+    cell_units: Vec<Vec<units::CellUnit>>,
     /// The last unit stated outside a table (a part's heading).
     loose_unit: Option<Unit>,
     /// Flow layout: a table's lines are collected, not ended by prose.
@@ -158,6 +160,7 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
         titled_in_part: false,
         overview: String::new(),
         unit_stated: Vec::new(),
+        cell_units: Vec::new(),
         loose_unit: None,
         flow,
         trimmed_rows,
@@ -325,6 +328,7 @@ impl Segmenter<'_> {
                 } else {
                     let (line_unit, header_units) =
                         (draft.unit, units::header_units(self.g, &draft));
+                    self.cell_units.push(units::cell_units(&draft));
                     let mut built = table::build(self.g, draft, &self.doc, self.trimmed_rows);
                     let stated = units::settle(self.g, &mut built, line_unit, &header_units);
                     self.unit_stated.push(stated);
@@ -361,7 +365,8 @@ impl Segmenter<'_> {
         } else {
             Vec::new()
         };
-        for (t, s) in self.doc.tables.iter_mut().zip(&self.unit_stated) {
+        let stated_and_cells = self.unit_stated.iter().zip(&self.cell_units);
+        for (t, (s, cells)) in self.doc.tables.iter_mut().zip(stated_and_cells) {
             if !s {
                 t.unit = default;
                 let shown = units::shown_by_narrative(&figures, std::slice::from_ref(t));
@@ -374,6 +379,7 @@ impl Segmenter<'_> {
                     ));
                 }
             }
+            units::doubt_cell_units(self.g, t, cells);
             units::give_in_yuan(self.g, t);
         }
     }

@@ -88,6 +88,69 @@ pub fn settle(g: &Grammar, table: &mut Table, line: Option<Unit>, header: &[Unit
     unit.is_some()
 }
 
+/// An amount printed with its unit in its own cell (`3100.00元`): the
+/// unit [`Amount::parse`] reads past.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CellUnit {
+    pub at: Provenance,
+    pub amount: Amount,
+    pub unit: Unit,
+}
+
+/// The draft's body cells (a flow table's words) that print a unit after
+/// their amount.
+pub fn cell_units(draft: &Draft) -> Vec<CellUnit> {
+    let mut found = Vec::new();
+    let mut note = |at: Provenance, text: &str| {
+        let text = text.trim_matches(normalize::is_space);
+        let (number, unit) = match text.strip_suffix("万元") {
+            Some(n) => (n, Unit::WanYuan),
+            None => match text.strip_suffix('元') {
+                Some(n) => (n, Unit::Yuan),
+                None => return,
+            },
+        };
+        if let Some(amount) = Amount::parse(number) {
+            found.push(CellUnit { at, amount, unit });
+        }
+    };
+    if draft.rows.is_empty() {
+        for (at, line) in &draft.lines {
+            line.split_whitespace().for_each(|w| note(*at, w));
+        }
+    } else {
+        for cell in draft.rows[first_data_row(&draft.rows)..].iter().flatten() {
+            note(cell.at, &cell.text);
+        }
+    }
+    found
+}
+
+/// An amount whose cell prints another unit than its table's (`3100.00元`
+/// in a table in 万元) is kept as printed and marked `uncertain`: the tool
+/// does not know which unit is wrong.
+pub fn doubt_cell_units(g: &Grammar, table: &mut Table, cells: &[CellUnit]) {
+    for c in cells.iter().filter(|c| c.unit != table.unit) {
+        let mut doubted = false;
+        for v in table.rows.iter_mut().flat_map(|r| r.values.iter_mut()) {
+            if v.at == c.at && v.amount == c.amount && !g.identities.is_percentage(v.measure) {
+                v.status = CellStatus::Uncertain;
+                doubted = true;
+            }
+        }
+        if doubted {
+            table.issues.push(format!(
+                "line {}: '{}{}' is printed in {} but the table is in {}: uncertain",
+                c.at,
+                c.amount,
+                c.unit.as_str(),
+                c.unit.as_str(),
+                table.unit.as_str()
+            ));
+        }
+    }
+}
+
 /// A table printed in a unit the output does not keep (千元, 亿元) given
 /// in 元: every amount (percentages aside) multiplied out exactly, and the
 /// table's issues saying so.
