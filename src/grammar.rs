@@ -422,6 +422,26 @@ fn required_suffix(pattern: &str) -> String {
     tail.into_iter().collect()
 }
 
+/// A title with the year printed after it (`…情况表(2024年)`,
+/// `…预算表(2024)`, `…(2024年度)`): the title before it.
+fn strip_year_after(title: &str) -> &str {
+    let Some(inner) = title.strip_suffix(')') else {
+        return title;
+    };
+    let Some(open) = inner.rfind('(') else {
+        return title;
+    };
+    let year = inner[open + 1..]
+        .trim_end_matches('度')
+        .trim_end_matches('年');
+    let is_year = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
+    if is_year && inner[..open].ends_with('表') {
+        &inner[..open]
+    } else {
+        title
+    }
+}
+
 /// Quotes vary between publishers (“三公” / "三公" / 三公): titles are compared without them.
 fn strip_quotes(s: &str) -> String {
     s.chars()
@@ -686,7 +706,7 @@ impl Grammar {
             }
             _ => (title, ""),
         };
-        let title = strip_quotes(title);
+        let title = strip_quotes(strip_year_after(title));
         // The longest match of each kind's patterns, and of the ignored.
         let mut per_kind: Vec<Option<usize>> = vec![None; self.kinds.len()];
         let mut ignored = None;
@@ -1396,6 +1416,15 @@ mod tests {
             Some("three_public")
         );
         assert_eq!(kind_of("上年结转结余情况明细表"), Some("carryover"));
+        // The year printed after the title.
+        for (title, kind) in [
+            ("财政拨款“三公”经费支出情况表（2024年）", "three_public"),
+            ("单位支出总体情况表(2024)", "expenditure"),
+            ("收支总体情况表（2025年度）", "summary"),
+        ] {
+            assert_eq!(kind_of(title), Some(kind), "{title}");
+        }
+        assert_eq!(kind_of("收支总体情况表（第2024号）"), None);
         assert_eq!(kind_of("收入支出决算总表"), Some("summary"));
         assert_eq!(kind_of("财政拨款收入支出决算总表"), Some("fiscal_summary"));
         assert_eq!(kind_of("项目支出绩效目标表"), Some("ignored"));

@@ -843,6 +843,18 @@ impl Segmenter<'_> {
         }
     }
 
+    /// A table number, then amounts, and no title read between them (a
+    /// title the grammar cannot read): the table is not extracted, and the
+    /// document says so.
+    fn report_untitled_amounts(&mut self, has_amount: bool, at: Provenance) {
+        if let (Some(n), true) = (self.pending_number, has_amount) {
+            self.pending_number = None;
+            self.doc.issues.push(format!(
+                "表{n} at line {at}: amounts under no title the grammar knows: not extracted"
+            ));
+        }
+    }
+
     /// Rows of codes and amounts that no title went before are not
     /// extracted, and the document says so: a title the layout lost (or
     /// one the grammar cannot read) must not drop a table unsaid.
@@ -1036,16 +1048,7 @@ impl Segmenter<'_> {
                 }
                 d.rows.push(cells);
             }
-            Target::Skip => {
-                // A table number, then amounts, and no title read between
-                // them: the table is not extracted, and the document says so.
-                if let (Some(n), true) = (self.pending_number, has_amount()) {
-                    self.pending_number = None;
-                    self.doc.issues.push(format!(
-                        "表{n} at line {at}: amounts under no title the grammar knows: not extracted"
-                    ));
-                }
-            }
+            Target::Skip => self.report_untitled_amounts(has_amount(), at),
             Target::Unknown(_) => {
                 if has_amount() {
                     self.confirm_unknown();
@@ -1058,6 +1061,8 @@ impl Segmenter<'_> {
                 } else if self.may_hold_tables() && is_coded_row(&filled) {
                     let (_, count) = self.stray.get_or_insert((at, 0));
                     *count += 1;
+                } else if self.may_hold_tables() {
+                    self.report_untitled_amounts(has_amount(), at);
                 }
             }
         }
@@ -2227,6 +2232,16 @@ mod tests {
         let d = doc(&text.replace("表3\n", "表3\n部门支出总体情况表\n"));
         assert_eq!(d.tables.len(), 1);
         assert!(d.issues.is_empty(), "{:?}", d.issues);
+        // A title the grammar cannot read, over rows without codes (a
+        // “三公” table's): said too. Before 2026-12-07 lost unsaid.
+        let three_public = "第二部分 部门预算公开表\n表10\n“三公”经费支出情况一览\n单位：万元\n\
+                    项目\t合计\t一般公共预算\n合计\t1.08\t1.08\n公务接待费\t1.08\t1.08\n";
+        let d = doc(three_public);
+        assert!(d.tables.is_empty(), "{:?}", d.tables);
+        assert_eq!(
+            d.issues,
+            ["表10 at line 6: amounts under no title the grammar knows: not extracted"]
+        );
     }
 
     #[test]
