@@ -419,6 +419,56 @@ fn an_amount_printed_in_another_unit_than_its_tables_is_uncertain() {
 }
 
 #[test]
+fn a_header_one_heading_short_of_a_layout_over_a_blank_last_column_is_uncertain() {
+    // Seed 003's project table with its 工资福利支出 column taken out of
+    // header and rows, each row keeping its trailing tab: ten headings over
+    // the first ten of eleven cells, the last blank. The eleven-column
+    // layout fits them as a subsequence; before 2026-12-07 it read the
+    // 商品和服务支出 column as wages_welfare, ok.
+    let text = std::fs::read_to_string(root().join("samples/003_93f707ff5e41d323.txt")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.contains("项目名称\t项目支出合计\t工资福利支出"))
+        .unwrap();
+    let total = header
+        + lines[header..]
+            .iter()
+            .position(|l| l.contains("\t合计\t"))
+            .unwrap();
+    let drop_wages = |l: &str| {
+        let mut cells: Vec<&str> = l.split('\t').collect();
+        if cells.len() > 6 {
+            cells.remove(6);
+        }
+        cells.join("\t")
+    };
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    for l in &mut out[header..=total] {
+        *l = drop_wages(l);
+    }
+    let run = extract_text("003_dropped.txt", &out.join("\n"));
+    let project: Vec<Record> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| r["table"] == "project")
+        .collect();
+    assert!(project.len() > 10);
+    assert!(
+        project.iter().all(|r| r["status"] == "uncertain"),
+        "{:?}",
+        project
+            .iter()
+            .map(|r| (&r["measure"], &r["status"]))
+            .collect::<Vec<_>>()
+    );
+    assert!(run
+        .issues()
+        .iter()
+        .any(|i| i["issue"].contains("headings stand over the first 10 of 11 amount columns")));
+}
+
+#[test]
 fn documents_record_metadata_and_status() {
     let run = extract(&[&root().join("samples")]);
     assert_eq!(run.status, 0, "{}", run.stderr);

@@ -497,6 +497,15 @@ fn flat_header(g: &Grammar, rows: &[&[Cell]], from: usize) -> Option<Vec<Cell>> 
     Some(flat)
 }
 
+/// The cells where the header rows print their columns' headings, from
+/// `from`.
+pub fn heading_cells(g: &Grammar, header_rows: &[&[Cell]], from: usize) -> Vec<usize> {
+    assemble_leaves(g, header_rows, from)
+        .iter()
+        .map(|t| t.pos)
+        .collect()
+}
+
 /// `resolve` on the header rows as given.
 fn resolve_rows(
     g: &Grammar,

@@ -245,6 +245,39 @@ pub(super) fn coded(
             cols = narrower;
         }
     }
+    // A last column blank in every row and no heading over it, every
+    // heading over a column before it: a layout fitting more columns than
+    // the headings is no surer than the headings' own reading where the
+    // two disagree (a heading lost from the middle, or a column blank at
+    // the rows' end).
+    let headed_but_last = || {
+        columns::heading_cells(g, header, 0)
+            .into_iter()
+            .eq(first..first + width - 1)
+    };
+    if cols.problem.is_none()
+        && cols.status == CellStatus::Ok
+        && width > 1
+        && headed_but_last()
+        && body
+            .iter()
+            .all(|r| normalize::is_blank(text(r, first + width - 1)))
+    {
+        let narrower = columns::resolve(g, header, 0, width - 1, &kind.layouts);
+        let disagree = narrower
+            .measures
+            .iter()
+            .zip(&cols.measures)
+            .any(|(n, c)| n.is_some() && n != c);
+        if disagree {
+            cols.status = CellStatus::Uncertain;
+            table.issues.push(format!(
+                "the header's {} headings stand over the first {} of {width} amount columns, the last blank in every row, and a standard layout of {width} reads them otherwise: amounts uncertain",
+                width - 1,
+                width - 1
+            ));
+        }
+    }
     // Trailing columns every row leaves blank may be missing from the rows
     // (a `-layout` dump's blank cells at a row's end are no text): widen,
     // as far as the header's columns, to the widest that fits a layout.
