@@ -1438,6 +1438,70 @@ mod tests {
     }
 
     #[test]
+    fn names_wrapped_over_three_lines_and_projects_wrapped_join_their_row() {
+        // Before 2026-12-07 only one piece joined: the third was dropped,
+        // the row's name cut short, ok.
+        let rows = vec![
+            cells(&["208", "05", "05", "机关事业单位", "49.82", "49.82"]),
+            cells(&["", "", "", "基本养老保险", "", ""]),
+            cells(&["", "", "", "缴费支出", "", ""]),
+            cells(&["208", "01", "", "人力资源和", "", ""]),
+            cells(&["", "", "", "社会保障管理", "10.00", "10.00"]),
+            cells(&["", "", "", "事务", "", ""]),
+        ];
+        let joined = rejoin_wrapped_names(rows, false);
+        assert_eq!(
+            joined.iter().map(|r| texts(r)).collect::<Vec<_>>(),
+            [
+                [
+                    "208",
+                    "05",
+                    "05",
+                    "机关事业单位基本养老保险缴费支出",
+                    "49.82",
+                    "49.82"
+                ],
+                [
+                    "208",
+                    "01",
+                    "",
+                    "人力资源和社会保障管理事务",
+                    "10.00",
+                    "10.00"
+                ],
+            ]
+        );
+        // A project's name wrapped in its own column, after the amounts.
+        let rows = vec![
+            cells(&[
+                "208",
+                "06",
+                "99",
+                "其他企业改革发展补助",
+                "2024年破产企业生活费",
+                "82.46",
+            ]),
+            cells(&["", "", "", "", "(县级配套)", ""]),
+            cells(&[
+                "208",
+                "06",
+                "99",
+                "其他企业改革发展补助",
+                "另一项目",
+                "1.00",
+            ]),
+        ];
+        let joined = rejoin_wrapped_names(rows, true);
+        assert_eq!(
+            joined
+                .iter()
+                .map(|r| texts(r)[4].clone())
+                .collect::<Vec<_>>(),
+            ["2024年破产企业生活费(县级配套)", "另一项目"]
+        );
+    }
+
+    #[test]
     fn an_empty_first_column_is_a_margin() {
         let mut rows = vec![
             cells(&["", "合计", "因公出国(境)费", "公务接待费"]),

@@ -265,6 +265,12 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
             && after.iter().any(holds_amount)
             && after.iter().all(|c| blank(c) || holds_amount(c))
     };
+    // A line with text in the project's column `p` only (not an amount).
+    let project_end = |r: &[Cell], p: usize| {
+        r.get(p)
+            .is_some_and(|c| !blank(c) && !holds_amount(c) && !starts_a_label(&c.text))
+            && r.iter().enumerate().all(|(k, c)| k == p || blank(c))
+    };
     let mut out: Vec<Vec<Cell>> = Vec::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();
     while let Some(mut row) = rows.next() {
@@ -292,7 +298,11 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
                 out.push(row);
                 continue;
             }
-            if rows
+            let mut amounts_here = amounts_here;
+            // The name's pieces, as many lines as it wrapped over
+            // (`机关事业单位` / `基本养老保险` / `缴费支出`): the amounts on
+            // the first line or on the one after it.
+            while rows
                 .peek()
                 .is_some_and(|next| name_end(next, at, !amounts_here))
             {
@@ -304,6 +314,18 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
                 if !amounts_here {
                     row.truncate(at + 1);
                     row.extend(tail);
+                    amounts_here = true;
+                }
+            }
+            // A project's name wrapped in its own column, the line naming
+            // nothing else: after the row's amounts, its end.
+            while projects
+                && amounts_here
+                && rows.peek().is_some_and(|next| project_end(next, at + 1))
+            {
+                let next = rows.next().unwrap_or_default();
+                if let (Some(own), Some(end)) = (row.get_mut(at + 1), next.get(at + 1)) {
+                    own.text.push_str(end.text.trim());
                 }
             }
         }
