@@ -437,7 +437,22 @@ fn continues_cell(g: &Grammar, upper: &str, lower: &str) -> bool {
         g.header(upper),
         HeaderMeaning::Measure(_) | HeaderMeaning::Label
     );
-    names(&wrapped_text(upper, lower)) && !(upper_names && names(lower))
+    // A name cut mid-word (`一般公共预`, only the start of measures'
+    // names) over words naming nothing (`算基本支出`): a heading the
+    // grammar does not know, wrapped. Left apart, its start would be read
+    // as a measure.
+    let cut_mid_word = || {
+        let HeaderMeaning::Prefix(measures) = g.header(upper) else {
+            return false;
+        };
+        let wrapped = wrapped_text(upper, lower);
+        let (upper, joined) = (normalize::label(upper), normalize::label(&wrapped));
+        let completed = measures.iter().flat_map(|m| g.synonyms_of(m)).any(|name| {
+            name.len() > upper.len() && name.starts_with(upper.as_ref()) && joined.starts_with(name)
+        });
+        completed && !names(lower) && !names(&joined)
+    };
+    (names(&wrapped_text(upper, lower)) && !(upper_names && names(lower))) || cut_mid_word()
 }
 
 /// Resolves `width` amount columns whose header cells start at `from`.
@@ -930,6 +945,25 @@ mod tests {
         let r1 = row(&["基本支出"]);
         let r2 = row(&["小计"]);
         assert_eq!(join_wrapped_rows(g, &[&r1, &r2]).len(), 2);
+    }
+
+    #[test]
+    fn a_heading_cut_mid_word_is_joined_not_read_as_the_word_it_starts() {
+        // `一般公共预` / `算基本支出` over `小计 | 人员经费 | 公用经费`:
+        // before 2026-12-07 the 小计 column was read as 一般公共预算, ok.
+        let g = Grammar::global();
+        let layouts = &g.kind("general_budget_basic").unwrap().layouts;
+        let r1 = row(&["一般公共预", "", ""]);
+        let r2 = row(&["算基本支出", "", ""]);
+        let r3 = row(&["小计", "人员经费", "公用经费"]);
+        let joined = join_wrapped_rows(g, &[&r1, &r2, &r3]);
+        assert_eq!(joined.len(), 2);
+        assert_eq!(joined[0][0].text, "一般公共预算基本支出");
+        let rows: Vec<&[Cell]> = joined.iter().map(|r| &**r).collect();
+        let c = resolve(g, &rows, 0, 3, layouts);
+        assert_eq!(measures(&c), ["total", "personnel", "public_funds"]);
+        // A whole measure's name over another word is no cut word.
+        assert!(!continues_cell(g, "一般公共预算", "基本支出"));
     }
 
     #[test]
