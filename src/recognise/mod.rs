@@ -329,7 +329,14 @@ impl Segmenter<'_> {
                     let (line_unit, header_units) =
                         (draft.unit, units::header_units(self.g, &draft));
                     self.cell_units.push(units::cell_units(&draft));
+                    let prints_decimals = prints_decimals(&draft);
                     let mut built = table::build(self.g, draft, &self.doc, self.trimmed_rows);
+                    if prints_decimals && built.rows.iter().all(|r| r.values.is_empty()) {
+                        built.issues.push(
+                            "its rows print decimal numbers but no amount was read from them: not extracted"
+                                .to_string(),
+                        );
+                    }
                     let stated = units::settle(self.g, &mut built, line_unit, &header_units);
                     self.unit_stated.push(stated);
                     self.doc.tables.push(built);
@@ -1208,6 +1215,18 @@ fn ends_cut(d: &Draft) -> bool {
 /// A table body's row: a classification code (`208`, `20801`, `2080101`, or
 /// `208 社会保障和就业支出`) and an amount with decimals or separators
 /// (`2,878,025`: a table in 元).
+/// Whether a draft's cells (a flow table's lines) print a decimal number
+/// (`376.61`, `376.61*`, `△9.60`), whether or not it reads as an amount.
+fn prints_decimals(draft: &table::Draft) -> bool {
+    let decimal = |t: &str| {
+        let b = t.as_bytes();
+        b.windows(3)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b'.' && w[2].is_ascii_digit())
+    };
+    draft.rows.iter().flatten().any(|c| decimal(&c.text))
+        || draft.lines.iter().any(|(_, line)| decimal(line))
+}
+
 fn is_coded_row(filled: &[&str]) -> bool {
     let coded = filled
         .first()
@@ -2242,6 +2261,25 @@ mod tests {
             d.issues,
             ["表10 at line 6: amounts under no title the grammar knows: not extracted"]
         );
+    }
+
+    #[test]
+    fn a_table_whose_numbers_none_reads_says_so() {
+        // Every amount of a summary printed with a footnote mark: before
+        // 2026-12-07 the table was lost unsaid, the document ok.
+        let text = "第二部分 部门预算公开表\n表1\n收支总体情况表\n单位：万元\n\
+                    收入\t\t支出\t\n项目\t预算数\t项目\t预算数\n\
+                    一、一般公共预算拨款\t10.00*\t一、社会保障和就业支出\t10.00*\n\
+                    收入总计\t10.00*\t支出总计\t10.00*\n";
+        let d = doc(text);
+        assert_eq!(d.tables.len(), 1);
+        assert_eq!(
+            d.tables[0].issues,
+            ["its rows print decimal numbers but no amount was read from them: not extracted"]
+        );
+        let d = doc(&text.replace('*', ""));
+        assert!(d.tables[0].issues.is_empty(), "{:?}", d.tables[0].issues);
+        assert!(d.tables[0].rows.iter().any(|r| !r.values.is_empty()));
     }
 
     #[test]
