@@ -469,6 +469,30 @@ fn a_header_one_heading_short_of_a_layout_over_a_blank_last_column_is_uncertain(
 }
 
 #[test]
+fn negative_amounts_a_flow_dump_does_not_read_are_reported() {
+    // Seed 001 (a pdftotext flow dump) with the fiscal summary's 208 row
+    // printed negative: before 2026-12-07 the row was lost unsaid.
+    let text = std::fs::read_to_string(root().join("samples/001_49a4b981723e56f6.txt")).unwrap();
+    let row = "\n208 社会保障和就业支出 9423.79 9423.79\n";
+    assert!(text.contains(row));
+    let run = extract_text(
+        "negative.txt",
+        &text.replacen(row, "\n208 社会保障和就业支出 -9423.79 -9423.79\n", 1),
+    );
+    let issues: Vec<String> = run
+        .issues()
+        .iter()
+        .filter(|i| i["table"] == "fiscal_summary")
+        .map(|i| i["issue"].clone())
+        .collect();
+    assert!(
+        issues.contains(&"line 1462: 2 negative amount(s) not read, the first '-9423.79': their rows may be lost".to_string()),
+        "{issues:?}"
+    );
+    assert_eq!(run.documents()[0]["status"], "partial");
+}
+
+#[test]
 fn documents_record_metadata_and_status() {
     let run = extract(&[&root().join("samples")]);
     assert_eq!(run.status, 0, "{}", run.stderr);

@@ -1787,7 +1787,34 @@ pub fn build(g: &Grammar, draft: &Draft, so_far: &Document) -> Table {
             row.item = name.to_string();
         }
     }
+    report_unread_negatives(&draft.lines, &mut table);
     table
+}
+
+/// Negative amounts (`-9423.79`, `(0.31)`) the flow reader did not read:
+/// their rows may be lost, and the table says so.
+fn report_unread_negatives(lines: &[(Provenance, String)], table: &mut Table) {
+    let read = |cents: i64| {
+        table
+            .rows
+            .iter()
+            .flat_map(|r| &r.values)
+            .any(|v| v.amount.cents == cents)
+    };
+    let unread: Vec<(Provenance, &str)> = lines
+        .iter()
+        .flat_map(|(at, line)| line.split_whitespace().map(move |t| (*at, t)))
+        .filter(|(_, t)| {
+            t.bytes().any(|b| b.is_ascii_digit())
+                && Amount::parse(t).is_some_and(|a| a.cents < 0 && !read(a.cents))
+        })
+        .collect();
+    if let Some((at, first)) = unread.first() {
+        table.issues.push(format!(
+            "line {at}: {} negative amount(s) not read, the first '{first}': their rows may be lost",
+            unread.len()
+        ));
+    }
 }
 
 /// The lines that number the columns (`※ 1 2 3 4`, or `1` / `2` / `3` a
