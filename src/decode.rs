@@ -352,15 +352,22 @@ fn sniff_without_bom(bytes: &[u8]) -> Sniffed<'_> {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Sniffed::Utf8(text),
-        // Chinese in UTF-16 has few NUL bytes: told by its characters.
-        Err(_) if let Some(utf16) = utf16_by_characters(sample) => Sniffed::Other(utf16, false),
         // Text in another encoding is told from damaged UTF-8 within its
         // first characters: not scanned whole.
-        Err(_) if surely_not_slight_utf8(bytes) => Sniffed::Other(GB18030, true),
+        Err(_) if surely_not_slight_utf8(bytes) => not_utf8(sample),
         Err(_) => match utf8_damage(bytes) {
             Ok(damage) => Sniffed::DamagedUtf8(damage),
-            Err(_) => Sniffed::Other(GB18030, true),
+            Err(_) => not_utf8(sample),
         },
+    }
+}
+
+/// Text that is not UTF-8, nor slightly damaged UTF-8: Chinese in UTF-16
+/// (few NUL bytes: told by its characters), else GB18030.
+fn not_utf8(sample: &[u8]) -> Sniffed<'static> {
+    match utf16_by_characters(sample) {
+        Some(utf16) => Sniffed::Other(utf16, false),
+        None => Sniffed::Other(GB18030, true),
     }
 }
 
@@ -383,11 +390,20 @@ fn utf16_by_characters(sample: &[u8]) -> Option<&'static Encoding> {
             .filter(|pair| plausible(to_unit([pair[0], pair[1]])))
             .count()
     };
+    // Digits, spaces and line ends (a NUL byte beside them) among them
+    // too: pairs of ASCII letters read as ideographs either way.
+    let ascii = |to_unit: fn([u8; 2]) -> u16| {
+        sample
+            .chunks_exact(2)
+            .filter(|pair| matches!(to_unit([pair[0], pair[1]]), 0x09..=0x7E))
+            .count()
+    };
     let (le, be) = (count(u16::from_le_bytes), count(u16::from_be_bytes));
     let mostly = |n: usize| n * 20 >= units * 19;
+    let some = |n: usize| n * 50 >= units;
     match (mostly(le), mostly(be)) {
-        (true, false) => Some(UTF_16LE),
-        (false, true) => Some(UTF_16BE),
+        (true, false) if some(ascii(u16::from_le_bytes)) => Some(UTF_16LE),
+        (false, true) if some(ascii(u16::from_be_bytes)) => Some(UTF_16BE),
         _ => None,
     }
 }
@@ -535,6 +551,14 @@ mod tests {
         let mut damaged = s.as_bytes().to_vec();
         damaged.insert(7, 0xB0);
         assert_eq!(utf16_by_characters(&damaged), None);
+        // Nor slightly damaged UTF-8 opening with English (pairs of ASCII
+        // letters read as ideographs).
+        let mut english = "the quick brown fox jumps over the lazy dog "
+            .repeat(200)
+            .into_bytes();
+        english.push(0xFF);
+        english.extend(s.as_bytes());
+        assert_eq!(decode(&english).unwrap().encoding, "UTF-8");
     }
 
     #[test]

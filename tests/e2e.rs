@@ -389,6 +389,23 @@ fn codes_printed_in_the_name_cell_under_blank_code_cells() {
         assert_eq!(s.silent, 0, "{seed}");
     }
     assert!(!items.iter().any(|r| r["item"].starts_with("208")));
+    // A name that starts with digits is no code: `301路公交补贴` among
+    // function codes, and `211工程配套` whose name is not 211's.
+    let text = std::fs::read_to_string(root().join("samples/002_ef8a97d7800bc6c6.txt")).unwrap();
+    let row = "208\t01\t01\t行政运行\t376.61\t376.61\t";
+    assert!(text.contains(row));
+    for name in ["301路公交补贴", "211工程配套"] {
+        let printed = text.replacen(row, &format!("\t\t\t{name}\t376.61\t376.61\t"), 1);
+        let items = extract_text("digits.txt", &printed).line_items();
+        let cut = &name[3..];
+        let read: Vec<(&str, &str)> = items
+            .iter()
+            .filter(|r| r["item"] == name || r["item"] == cut)
+            .map(|r| (r["code"].as_str(), r["item"].as_str()))
+            .collect();
+        assert!(!read.is_empty());
+        assert!(read.iter().all(|r| *r == ("", name)), "{read:?}");
+    }
 }
 
 #[test]

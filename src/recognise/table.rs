@@ -1499,6 +1499,14 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["2024年破产企业生活费(县级配套)", "另一项目"]
         );
+        // Joined, it may be a project printing no amounts: in doubt. A
+        // total's label is the table's own row.
+        assert!(joined[0][4].label_in_doubt && !joined[1][4].label_in_doubt);
+        let rows = vec![
+            cells(&["208", "06", "99", "其他企业改革发展补助", "某项目", "82.46"]),
+            cells(&["", "", "", "", "合计", ""]),
+        ];
+        assert_eq!(rejoin_wrapped_names(rows, true).len(), 2);
     }
 
     #[test]

@@ -198,6 +198,32 @@ impl CodeFiller {
     }
 }
 
+/// A code cell's digits, printed with separators (`208.01.01`,
+/// `208-01-01`) or in brackets (`[208]`, `(2080101)`, `【208】`) as some
+/// finance systems export them; other text as it is.
+fn code_digits(t: Cow<'_, str>) -> Cow<'_, str> {
+    let inner = t
+        .strip_prefix(['[', '(', '【'])
+        .and_then(|i| i.strip_suffix([']', ')', '】']))
+        .unwrap_or(&t);
+    let separated = inner.contains(['.', '-', '·']);
+    let bracketed = inner.len() < t.len();
+    // Separated: a 类's three digits, then levels of two (not an amount's
+    // `637.5`); bracketed whole: a code's digits.
+    let digits_only = inner.split(['.', '-', '·']).enumerate().all(|(i, g)| {
+        let fits = match (separated, i) {
+            (false, _) => (1..=7).contains(&g.len()),
+            (true, 0) => g.len() == 3,
+            (true, _) => g.len() == 2,
+        };
+        fits && g.bytes().all(|b| b.is_ascii_digit())
+    });
+    if !(separated || bracketed) || !digits_only {
+        return t;
+    }
+    Cow::Owned(inner.chars().filter(char::is_ascii_digit).collect())
+}
+
 pub(super) fn coded(
     g: &Grammar,
     kind: &TableKind,
@@ -383,7 +409,7 @@ pub(super) fn coded(
             .map(|i| {
                 let (t, joined) = code_text(cells.get(i), i, code_cols);
                 joined_code |= joined;
-                normalize::label(t)
+                code_digits(normalize::label(t))
             })
             .collect();
         // The code columns' own headings (`类 款 项`) printed in this row.
@@ -468,13 +494,21 @@ pub(super) fn coded(
             item = std::mem::take(&mut project);
         }
         // The code printed in the name's cell: where the table has no code
-        // columns, or its code cells are blank (`\t\t\t2080101行政运行`) and
-        // the code's 类 is one the grammar knows.
+        // columns, or its code cells are blank (`\t\t\t2080101行政运行`)
+        // and the name is the code's (a 类's, an economic class's, a 项
+        // the classification fixes), or the code goes on under the 类 of
+        // the rows above. Not a name that starts with digits
+        // (`301路公交补贴`, `211工程配套`).
         let codes_blank = codes.iter().all(|t| t.is_empty());
         if code.is_none() && (code_cols == 0 || codes_blank) {
             if let Some((c, name)) = split_code_prefix(g, &item) {
-                let class = &c.as_str()[..3];
-                if code_cols == 0 || g.class_names_by_code(class) || g.is_economic_class(class) {
+                let digits = c.as_str();
+                let class = &digits[..3];
+                let named = g.class_code(&name) == Some(class)
+                    || g.names_economic_class(&name, class)
+                    || g.names_subitem(&name, digits, None);
+                let goes_on = digits.len() > 3 && filler.parts.first().is_some_and(|p| p == class);
+                if code_cols == 0 || named || goes_on {
                     if code_cols > 0 {
                         filler.adopt(&c);
                     }
@@ -512,6 +546,18 @@ pub(super) fn coded(
         }
         if code.is_none() {
             floor = label_floor(&cells[..first.min(cells.len())], floor, table);
+        }
+        // A project's name joined with a line of project text under it
+        // (`rows::rejoin_wrapped_names`): its end, or a project of its own.
+        if let Some(cell) = project_col
+            .and_then(|p| cells.get(p))
+            .filter(|c| c.label_in_doubt)
+        {
+            floor = CellStatus::Uncertain;
+            table.issues.push(format!(
+                "line {}: the project line under this row may end its name or be a project printing no amounts: the row's amounts are uncertain",
+                cell.at
+            ));
         }
         // Amounts under no code and no name: the layout lost whose they are.
         let unkeyed = code.is_none() && item.is_empty() && project.is_empty();
@@ -868,6 +914,20 @@ mod tests {
 
     fn code(s: &str, padded: bool) -> Option<(String, bool)> {
         Some((s.to_string(), padded))
+    }
+
+    #[test]
+    fn code_cells_with_separators_or_brackets_give_their_digits() {
+        let d = |t: &str| code_digits(Cow::Borrowed(t)).into_owned();
+        assert_eq!(d("208.01.01"), "2080101");
+        assert_eq!(d("208-01"), "20801");
+        assert_eq!(d("[2080101]"), "2080101");
+        assert_eq!(d("【208】"), "208");
+        assert_eq!(d("(01)"), "01");
+        // An amount, a name, a plain code: as they are.
+        for t in ["637.5", "1,010.70", "行政运行", "208", "2080101", "20.8"] {
+            assert_eq!(d(t), t);
+        }
     }
 
     #[test]

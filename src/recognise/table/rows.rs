@@ -265,11 +265,15 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
             && after.iter().any(holds_amount)
             && after.iter().all(|c| blank(c) || holds_amount(c))
     };
-    // A line with text in the project's column `p` only (not an amount).
+    // A line with text in the project's column `p` only (not an amount,
+    // nor a total's label).
     let project_end = |r: &[Cell], p: usize| {
-        r.get(p)
-            .is_some_and(|c| !blank(c) && !holds_amount(c) && !starts_a_label(&c.text))
-            && r.iter().enumerate().all(|(k, c)| k == p || blank(c))
+        r.get(p).is_some_and(|c| {
+            !blank(c)
+                && !holds_amount(c)
+                && !starts_a_label(&c.text)
+                && !crate::model::is_total_label(normalize::label(&c.text).as_ref())
+        }) && r.iter().enumerate().all(|(k, c)| k == p || blank(c))
     };
     let mut out: Vec<Vec<Cell>> = Vec::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();
@@ -318,7 +322,9 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
                 }
             }
             // A project's name wrapped in its own column, the line naming
-            // nothing else: after the row's amounts, its end.
+            // nothing else: after the row's amounts, its end. Or a project
+            // of its own printing no amounts: the row's amounts are then
+            // another project's, and uncertain.
             while projects
                 && amounts_here
                 && rows.peek().is_some_and(|next| project_end(next, at + 1))
@@ -326,6 +332,7 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
                 let next = rows.next().unwrap_or_default();
                 if let (Some(own), Some(end)) = (row.get_mut(at + 1), next.get(at + 1)) {
                     own.text.push_str(end.text.trim());
+                    own.label_in_doubt = true;
                 }
             }
         }
