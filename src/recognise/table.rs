@@ -1493,10 +1493,7 @@ mod tests {
         ];
         let joined = rejoin_wrapped_names(rows, true);
         assert_eq!(
-            joined
-                .iter()
-                .map(|r| texts(r)[4].clone())
-                .collect::<Vec<_>>(),
+            joined.iter().map(|r| texts(r)[4]).collect::<Vec<_>>(),
             ["2024年破产企业生活费(县级配套)", "另一项目"]
         );
         // Joined, it may be a project printing no amounts: in doubt. A
