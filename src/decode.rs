@@ -331,7 +331,7 @@ enum Sniffed<'b> {
 }
 
 /// Without a BOM: UTF-16 if every other byte is NUL, UTF-8 if valid or
-/// slightly damaged, else GB18030. (A damaged UTF-8 dump is often valid
+/// slightly damaged, else UTF-16 told by its characters or GB18030. (A damaged UTF-8 dump is often valid
 /// GB18030, which takes almost any pair of high bytes: it would be read
 /// as nonsense.)
 fn sniff_without_bom(bytes: &[u8]) -> Sniffed<'_> {
