@@ -384,26 +384,26 @@ fn utf16_by_characters(sample: &[u8]) -> Option<&'static Encoding> {
     if units < 16 {
         return None;
     }
-    let count = |to_unit: fn([u8; 2]) -> u16| {
+    // Per byte order, the plausible units and the ASCII ones among them:
+    // digits, spaces and line ends (a NUL byte beside them) must be there
+    // too, as pairs of ASCII letters read as ideographs either way.
+    let tally = |to_unit: fn([u8; 2]) -> u16| {
         sample
             .chunks_exact(2)
-            .filter(|pair| plausible(to_unit([pair[0], pair[1]])))
-            .count()
+            .fold((0, 0), |(plausible_n, ascii_n), pair| {
+                let unit = to_unit([pair[0], pair[1]]);
+                (
+                    plausible_n + usize::from(plausible(unit)),
+                    ascii_n + usize::from(matches!(unit, 0x09..=0x7E)),
+                )
+            })
     };
-    // Digits, spaces and line ends (a NUL byte beside them) among them
-    // too: pairs of ASCII letters read as ideographs either way.
-    let ascii = |to_unit: fn([u8; 2]) -> u16| {
-        sample
-            .chunks_exact(2)
-            .filter(|pair| matches!(to_unit([pair[0], pair[1]]), 0x09..=0x7E))
-            .count()
-    };
-    let (le, be) = (count(u16::from_le_bytes), count(u16::from_be_bytes));
+    let (le, be) = (tally(u16::from_le_bytes), tally(u16::from_be_bytes));
     let mostly = |n: usize| n * 20 >= units * 19;
     let some = |n: usize| n * 50 >= units;
-    match (mostly(le), mostly(be)) {
-        (true, false) if some(ascii(u16::from_le_bytes)) => Some(UTF_16LE),
-        (false, true) if some(ascii(u16::from_be_bytes)) => Some(UTF_16BE),
+    match (mostly(le.0), mostly(be.0)) {
+        (true, false) if some(le.1) => Some(UTF_16LE),
+        (false, true) if some(be.1) => Some(UTF_16BE),
         _ => None,
     }
 }

@@ -257,6 +257,19 @@ fn score(gold_file: &Path, predicted: &[Record]) -> Score {
     }
 }
 
+/// The rows of `items` from the source named `stem` score F1 0.995 or more
+/// against `gold`, no wrong cell marked ok.
+fn assert_reads_gold(gold: &Path, items: &[Record], stem: &str) {
+    let s = score(gold, &rows_of(items, stem));
+    assert!(
+        s.f1 >= 0.995,
+        "{stem}: F1 {:.4}, misses {:?}",
+        s.f1,
+        &s.misses[..s.misses.len().min(10)]
+    );
+    assert_eq!(s.silent, 0, "{stem}: wrong cells marked ok");
+}
+
 fn rows_of(rows: &[Record], stem: &str) -> Vec<Record> {
     rows.iter()
         .filter(|r| r["source"].contains(stem))
@@ -316,14 +329,7 @@ fn samples_match_the_gold_files() {
             continue;
         };
         golds += 1;
-        let s = score(&path, &rows_of(&items, stem));
-        assert!(
-            s.f1 >= 0.995,
-            "{stem}: F1 {:.4}, misses {:?}",
-            s.f1,
-            &s.misses[..s.misses.len().min(10)]
-        );
-        assert_eq!(s.silent, 0, "{stem}: wrong cells marked ok");
+        assert_reads_gold(&path, &items, stem);
     }
     assert_eq!(golds, 3);
 }
@@ -357,13 +363,7 @@ fn amounts_printed_with_four_decimals_read_as_printed() {
     assert!(items.iter().any(|r| r["amount"] == "1010.7000"));
     for seed in seeds {
         let gold = root().join(format!("tests/fixtures/{seed}.gold.csv"));
-        let s = score(&gold, &rows_of(&items, seed));
-        assert!(
-            s.f1 >= 0.995,
-            "{seed}: {:?}",
-            &s.misses[..s.misses.len().min(5)]
-        );
-        assert_eq!(s.silent, 0, "{seed}");
+        assert_reads_gold(&gold, &items, seed);
     }
 }
 
@@ -384,13 +384,7 @@ fn codes_printed_in_the_name_cell_under_blank_code_cells() {
     let items = extract(&[dir.path()]).line_items();
     for seed in seeds {
         let gold = root().join(format!("tests/fixtures/{seed}.gold.csv"));
-        let s = score(&gold, &rows_of(&items, seed));
-        assert!(
-            s.f1 >= 0.995,
-            "{seed}: {:?}",
-            &s.misses[..s.misses.len().min(5)]
-        );
-        assert_eq!(s.silent, 0, "{seed}");
+        assert_reads_gold(&gold, &items, seed);
     }
     assert!(!items.iter().any(|r| r["item"].starts_with("208")));
     // A name that starts with digits is no code: `301路公交补贴` among

@@ -441,18 +441,18 @@ fn continues_cell(g: &Grammar, upper: &str, lower: &str) -> bool {
     // names) over words naming nothing (`算基本支出`): a heading the
     // grammar does not know, wrapped. Left apart, its start would be read
     // as a measure.
+    let wrapped = wrapped_text(upper, lower);
     let cut_mid_word = || {
         let HeaderMeaning::Prefix(measures) = g.header(upper) else {
             return false;
         };
-        let wrapped = wrapped_text(upper, lower);
         let (upper, joined) = (normalize::label(upper), normalize::label(&wrapped));
         let completed = measures.iter().flat_map(|m| g.synonyms_of(m)).any(|name| {
             name.len() > upper.len() && name.starts_with(upper.as_ref()) && joined.starts_with(name)
         });
         completed && !names(lower) && !names(&joined)
     };
-    (names(&wrapped_text(upper, lower)) && !(upper_names && names(lower))) || cut_mid_word()
+    (names(&wrapped) && !(upper_names && names(lower))) || cut_mid_word()
 }
 
 /// Resolves `width` amount columns whose header cells start at `from`.

@@ -239,17 +239,21 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
         let at = r.iter().position(|c| !blank(c) && !is_code_cell(c))?;
         (at > 0 && r[..at].iter().any(is_code_cell) && !holds_amount(&r[at])).then_some(at)
     };
+    // Text that may end a name wrapped above it: not an amount, not a
+    // label of its own, not a total's row (`合计`: the table's own).
+    let wrapped_end = |c: &Cell| {
+        !blank(c)
+            && !holds_amount(c)
+            && !starts_a_label(&c.text)
+            && !crate::model::is_total_label(normalize::label(&c.text).as_ref())
+    };
     // A name's end in column `at`, blank before it; `with_amounts`: then
     // amounts (none otherwise).
     let name_end = |r: &[Cell], at: usize, with_amounts: bool| {
         let after = r.get(at + 1..).unwrap_or_default();
         r.len() > at
             && r[..at].iter().all(blank)
-            && !blank(&r[at])
-            && !holds_amount(&r[at])
-            && !starts_a_label(&r[at].text)
-            // A total's row (`合计`) ends no name: it is the table's own.
-            && !crate::model::is_total_label(normalize::label(&r[at].text).as_ref())
+            && wrapped_end(&r[at])
             && (!projects || after.first().is_none_or(blank))
             && after.iter().any(holds_amount) == with_amounts
             && (with_amounts || after.iter().all(blank))
@@ -265,15 +269,9 @@ pub(super) fn rejoin_wrapped_names(rows: Vec<Vec<Cell>>, projects: bool) -> Vec<
             && after.iter().any(holds_amount)
             && after.iter().all(|c| blank(c) || holds_amount(c))
     };
-    // A line with text in the project's column `p` only (not an amount,
-    // nor a total's label).
+    // A line with text in the project's column `p` only.
     let project_end = |r: &[Cell], p: usize| {
-        r.get(p).is_some_and(|c| {
-            !blank(c)
-                && !holds_amount(c)
-                && !starts_a_label(&c.text)
-                && !crate::model::is_total_label(normalize::label(&c.text).as_ref())
-        }) && r.iter().enumerate().all(|(k, c)| k == p || blank(c))
+        r.get(p).is_some_and(wrapped_end) && r.iter().enumerate().all(|(k, c)| k == p || blank(c))
     };
     let mut out: Vec<Vec<Cell>> = Vec::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();
