@@ -501,6 +501,50 @@ fn negative_amounts_a_flow_dump_does_not_read_are_reported() {
 }
 
 #[test]
+fn a_code_level_run_into_a_name_starting_with_digits_is_uncertain() {
+    // Seed 001 (a pdftotext flow dump) prints its codes apart from their
+    // names (`208 01 01 行政运行`). A row printed `208 01 50岁以上人员补贴`
+    // may be 项 50 or a name starting 50: before 2026-12-07 it read
+    // 2080150 岁以上人员补贴, sure (repaired).
+    let text = std::fs::read_to_string(root().join("samples/001_49a4b981723e56f6.txt")).unwrap();
+    let row = "\n208 01 01 行政运行 499.91\n";
+    assert!(text.contains(row));
+    let run = extract_text(
+        "run_in.txt",
+        &text.replacen(row, "\n208 01 50岁以上人员补贴 499.91\n", 1),
+    );
+    let cells: Vec<String> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| r["code"] == "2080150")
+        .map(|r| {
+            format!(
+                "{} {} {} {}",
+                r["item"], r["measure"], r["amount"], r["status"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            "岁以上人员补贴 total 499.91 uncertain",
+            "岁以上人员补贴 fiscal_subtotal 499.91 uncertain",
+            "岁以上人员补贴 general_budget 499.91 uncertain",
+        ]
+    );
+    assert!(run.has_issue("line 383: '岁以上人员补贴' follows its code's last level with no space"));
+    // The table's other rows are not doubted for the level their
+    // neighbour ran in.
+    let neighbour: Vec<String> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| r["code"] == "2080109" && r["table"] == "expenditure")
+        .map(|r| format!("{} {} {}", r["measure"], r["amount"], r["status"]))
+        .collect();
+    assert_eq!(neighbour, ["total 9.60 repaired", "project 9.60 repaired"]);
+}
+
+#[test]
 fn documents_record_metadata_and_status() {
     let run = extract(&[&root().join("samples")]);
     assert_eq!(run.status, 0, "{}", run.stderr);
@@ -3993,12 +4037,15 @@ fn parts_printed_without_their_total_are_uncertain() {
     // round. The page's spacing shows the columns of fewer than half its
     // rows: the tables it left mostly uncertain are read with the words in
     // order, the arithmetic placing their amounts (125 cells `ok` or
-    // `repaired` before, 163 now); the others, the 基本支出 table's first
-    // page among them, keep the cells their columns placed.
+    // `repaired` before, 163 then); the others, the 基本支出 table's first
+    // page among them, keep the cells their columns placed. 159 since the
+    // sixty-third round: four project rows whose function and project names
+    // ran together (`社会保险代办员经费构社会保险经办机`) are uncertain, as
+    // their names are.
     let ok = got.values().filter(|(_, s)| s == "ok").count();
     assert!(ok >= 120, "{ok} cells ok");
     let sure = got.values().filter(|(_, s)| s != "uncertain").count();
-    assert!(sure >= 160, "{sure} cells ok or repaired");
+    assert!(sure >= 155, "{sure} cells ok or repaired");
 }
 
 #[test]

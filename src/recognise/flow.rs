@@ -178,6 +178,9 @@ enum NameDoubt {
     /// amounts, and the name was paired again with another row's place
     /// (see [`streams`]).
     OutOfStep,
+    /// The row's last code level was run into its name where the table
+    /// prints levels apart: the digits may be the name's.
+    LevelRunIntoName,
 }
 
 /// How many panels a final account's economic table prints side by side
@@ -760,48 +763,93 @@ fn join_names_above_codes(
 /// A code in brackets or run into its name (`[2080101]行政运行`,
 /// `【208】社会保障和就业支出`, `210卫生健康支出`) printed as the code, a space
 /// and the name: a row's tokens then start with its code.
-fn separate_code(line: String) -> String {
-    let line = separate_run_in_level(line);
+/// Also whether a 款 or 项 level was run into the name (see
+/// [`separate_run_in_level`]).
+fn separate_code(line: String) -> (String, bool) {
+    let (line, level_run_in) = separate_run_in_level(line);
     let first = line.split_whitespace().next().unwrap_or("");
     let bracketed = line.starts_with(['[', '【']);
     let run_in = first.starts_with(|c: char| c.is_ascii_digit())
         && first.contains(|c: char| !c.is_ascii_digit() && c != '.' && c != ',');
     if !(bracketed || run_in) {
-        return line;
+        return (line, level_run_in);
     }
-    match super::table::code_and_name(&line) {
+    let line = match super::table::code_and_name(&line) {
         Some((code, name)) => format!("{} {name}", code.as_str()),
         None => line,
-    }
+    };
+    (line, level_run_in)
 }
 
 /// A 款 or 项 level run into the name after the levels before it
 /// (`204 06 01行政运行`, `204 06司法`: a dump that set the name against its
-/// code cell) printed apart, as the levels before it are.
-fn separate_run_in_level(line: String) -> String {
+/// code cell) printed apart, as the levels before it are; and whether it
+/// was.
+fn separate_run_in_level(line: String) -> (String, bool) {
     // A 类 of the function (2xx) or economic (3xx, 5xx) classification.
     let class = |t: &str| {
         t.len() == 3 && t.starts_with(['2', '3', '5']) && t.bytes().all(|b| b.is_ascii_digit())
     };
     // Most lines open with no 类: they are not split up into tokens.
     if !line.split_whitespace().next().is_some_and(class) {
-        return line;
+        return (line, false);
     }
     let tokens: Vec<&str> = line.split_whitespace().collect();
     let levels = 1 + usize::from(tokens.get(1).is_some_and(|t| is_level(t)));
     let Some(run_in) = tokens.get(levels) else {
-        return line;
+        return (line, false);
     };
     let (Some(level), Some(name)) = (run_in.get(..2), run_in.get(2..)) else {
-        return line;
+        return (line, false);
     };
     if !is_level(level) || !name.starts_with(normalize::is_ideograph) {
-        return line;
+        return (line, false);
     }
     let mut parts: Vec<&str> = tokens[..levels].to_vec();
     parts.extend([level, name]);
     parts.extend(&tokens[levels + 1..]);
-    parts.join(" ")
+    (parts.join(" "), true)
+}
+
+/// The lines whose last code level was run into the name
+/// ([`separate_run_in_level`]) in a table that prints its other codes as
+/// long apart from their names (`208 01 01 行政运行`): the digits may be the name's own
+/// (`208 01 50岁以上人员补贴`), unless the grammar knows the name as that
+/// 项's.
+fn levels_run_in_out_of_step(
+    g: &Grammar,
+    lines: &[(Provenance, (String, bool))],
+    economic: bool,
+) -> Vec<Provenance> {
+    // The code and the name after it, of a line opening with a 类 and a level.
+    let code_and_name = |line: &str| {
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        let start = leading_code(g, &tokens, economic).filter(|s| s.used >= 2)?;
+        let name = tokens.get(start.used).filter(|t| !is_number_fragment(t))?;
+        Some((start.code, name.to_string()))
+    };
+    // Codes as long (款 or 项) printed apart from their names: a 项
+    // column set against the names leaves its 款 rows' names apart.
+    let apart: Vec<usize> = lines
+        .iter()
+        .filter(|(_, (_, run_in))| !run_in)
+        .filter_map(|(_, (line, _))| code_and_name(line))
+        .map(|(code, _)| code.as_str().len())
+        .collect();
+    if apart.is_empty() {
+        return Vec::new();
+    }
+    lines
+        .iter()
+        .filter(|(_, (line, run_in))| {
+            *run_in
+                && code_and_name(line).is_some_and(|(code, name)| {
+                    apart.contains(&code.as_str().len())
+                        && !g.names_subitem(&name, code.as_str(), None)
+                })
+        })
+        .map(|(at, _)| *at)
+        .collect()
 }
 
 /// A flow table's lines split up by [`assemble`].
@@ -824,7 +872,7 @@ fn assemble(
     words: &HeaderWords,
 ) -> Assembled {
     let printed = lines;
-    let lines: Vec<(Provenance, String)> = lines
+    let separated: Vec<(Provenance, (String, bool))> = lines
         .iter()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(at, l)| {
@@ -836,6 +884,9 @@ fn assemble(
             (*at, separate_code(closed))
         })
         .collect();
+    let run_in_doubted = levels_run_in_out_of_step(g, &separated, economic);
+    let lines: Vec<(Provenance, String)> =
+        separated.into_iter().map(|(at, (l, _))| (at, l)).collect();
     let lines = join_code_lines(g, lines, economic);
     let lines = if economic {
         front_class_codes(g, lines)
@@ -964,7 +1015,13 @@ fn assemble(
                 code: Some(code),
                 at: Some(*at),
                 padded_code: padded.then(|| tokens[..used].join(" ")),
-                name_doubt: doubted.contains(at).then_some(NameDoubt::WhereNameEnds),
+                name_doubt: if doubted.contains(at) {
+                    Some(NameDoubt::WhereNameEnds)
+                } else {
+                    run_in_doubted
+                        .contains(at)
+                        .then_some(NameDoubt::LevelRunIntoName)
+                },
                 ..FlowRow::default()
             });
             rest = &tokens[used..];
@@ -2106,7 +2163,7 @@ fn coded(
         }
         if let (Some(doubt), true) = (
             row.name_doubt,
-            values.iter().any(|v| v.status == CellStatus::Ok),
+            values.iter().any(|v| v.status != CellStatus::Uncertain),
         ) {
             let why = match doubt {
                 NameDoubt::ProjectNamesInterleaved => {
@@ -2124,6 +2181,10 @@ fn coded(
                 NameDoubt::OutOfStep => {
                     "was printed out of step with its row's code and amounts, a class's name \
                      moved in between: it may be another row's name"
+                }
+                NameDoubt::LevelRunIntoName => {
+                    "follows its code's last level with no space, where the table's other \
+                     codes stand apart from their names: the digits may be the name's"
                 }
             };
             table.issues.push(format!(
@@ -2266,16 +2327,53 @@ mod tests {
         // against their code cells: the 项 was read as the name's start and
         // the row keyed by its 款 (12 project cells, 20801).
         let apart = |l: &str| separate_run_in_level(l.to_string());
+        let split = |l: &str| (l.to_string(), true);
+        let kept = |l: &str| (l.to_string(), false);
         assert_eq!(
             apart("204 06 01行政运行 16726725.44"),
-            "204 06 01 行政运行 16726725.44"
+            split("204 06 01 行政运行 16726725.44")
         );
-        assert_eq!(apart("204 06司法 87267272.44"), "204 06 司法 87267272.44");
+        assert_eq!(
+            apart("204 06司法 87267272.44"),
+            split("204 06 司法 87267272.44")
+        );
         // Not a year, not a code's own line, not a line without a 类.
-        assert_eq!(apart("201 2023年预算"), "201 2023年预算");
-        assert_eq!(apart("204 06 01 行政运行"), "204 06 01 行政运行");
-        assert_eq!(apart("100 10万元"), "100 10万元");
-        assert_eq!(apart("行政运行 01"), "行政运行 01");
+        assert_eq!(apart("201 2023年预算"), kept("201 2023年预算"));
+        assert_eq!(apart("204 06 01 行政运行"), kept("204 06 01 行政运行"));
+        assert_eq!(apart("100 10万元"), kept("100 10万元"));
+        assert_eq!(apart("行政运行 01"), kept("行政运行 01"));
+    }
+
+    #[test]
+    fn a_level_run_into_its_name_is_doubted_where_codes_as_long_stand_apart() {
+        let g = Grammar::global();
+        let lines = |texts: &[&str]| -> Vec<(Provenance, (String, bool))> {
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (Provenance::Line(i as u32 + 1), separate_code(t.to_string())))
+                .collect()
+        };
+        let doubted = |texts: &[&str]| levels_run_in_out_of_step(g, &lines(texts), false);
+        // 项 50 or a name starting 50, beside a 项 printed apart.
+        assert_eq!(
+            doubted(&["208 01 01 行政运行 1.00", "208 01 50岁以上人员补贴 2.00"]),
+            [Provenance::Line(2)]
+        );
+        // Unless the grammar knows the name as the 项's.
+        assert!(doubted(&[
+            "208 05 05 机关事业单位基本养老保险缴费支出 1.00",
+            "208 01 01行政运行 2.00"
+        ])
+        .is_empty());
+        // A 项 column set against every 项's name, its 款 rows' names apart
+        // (`pdftotext -fixed 6`): the dump's way, not a doubt.
+        assert!(doubted(&[
+            "208 05 行政事业单位养老支出 3.00",
+            "208 05 01行政单位离退休 3.00"
+        ])
+        .is_empty());
+        assert!(doubted(&["208 01 01行政运行 1.00", "208 01 08信息化建设 2.00"]).is_empty());
     }
 
     fn coded_row(code: &str) -> FlowRow {
