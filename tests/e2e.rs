@@ -545,6 +545,34 @@ fn a_code_level_run_into_a_name_starting_with_digits_is_uncertain() {
 }
 
 #[test]
+fn the_disclosures_title_running_over_every_page_is_no_part_of_a_name() {
+    // Seed 001 (a pdftotext flow dump) with the disclosure's title printed
+    // at the top of its pages, as many publishers do: before 2026-12-07 it
+    // was read as the end of the name above it or the start of the next
+    // (`行政运行奇台县社会保险中心2024年部门预算`), sure.
+    let seed = root().join("samples/001_49a4b981723e56f6.txt");
+    let mut text = std::fs::read_to_string(&seed).unwrap();
+    for row in ["\n208 01 01 行政运行 499.91\n", "\n208 05\n"] {
+        assert!(text.contains(row));
+        text = text.replacen(row, &format!("{row}奇台县社会保险中心2024年部门预算\n"), 1);
+    }
+    let run = extract_text("running_title.txt", &text);
+    let without_lines = |rows: Vec<Record>| -> Vec<Vec<String>> {
+        rows.into_iter()
+            .map(|r| {
+                ["table", "code", "item", "measure", "amount", "status"]
+                    .map(|k| r[k].clone())
+                    .to_vec()
+            })
+            .collect()
+    };
+    assert_eq!(
+        without_lines(run.line_items()),
+        without_lines(extract(&[&seed]).line_items())
+    );
+}
+
+#[test]
 fn documents_record_metadata_and_status() {
     let run = extract(&[&root().join("samples")]);
     assert_eq!(run.status, 0, "{}", run.stderr);

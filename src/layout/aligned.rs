@@ -1623,9 +1623,10 @@ fn reads_whole(text: &str) -> bool {
     .any(|w| text.ends_with(w))
 }
 
-/// A note under a table (`注：本表反映…`), a sentence or a part's heading
-/// (`第三部分 2024年部门预算情况说明` right under the last row): no label's
-/// end.
+/// A note under a table (`注：本表反映…`), a sentence, a part's heading
+/// (`第三部分 2024年部门预算情况说明` right under the last row) or the next
+/// table's title (a dump without page breaks sets it right under the last
+/// row, `合计` / `2026年部门政府性基金预算支出功能分类预算表`): no label's end.
 fn is_note(text: &str) -> bool {
     let t = text.trim_start();
     normalize::is_table_note(t)
@@ -1633,6 +1634,13 @@ fn is_note(text: &str) -> bool {
         || t.contains('。')
         || opens_part(t)
         || numbers_a_table(t)
+        || titles_a_table(t)
+}
+
+/// A title the grammar knows (`2026年部门政府性基金预算支出功能分类预算表`).
+fn titles_a_table(text: &str) -> bool {
+    let label = normalize::label(text);
+    label.chars().count() >= 6 && Grammar::global().match_title(&label).is_some()
 }
 
 /// A table's number on a line of its own (`表2`, `表3-1`): the next
@@ -2193,6 +2201,29 @@ mod tests {
         assert!(is_note("表2"));
         assert!(is_note("表3-1"));
         assert!(!is_note("表"));
+        assert!(is_note("2026年部门政府性基金预算支出功能分类预算表"));
+        assert!(!is_note("住房公积金"));
+    }
+
+    #[test]
+    fn the_next_tables_title_under_a_total_is_no_wrapped_label() {
+        // `pdftotext -fixed 4` of a 2026 Shanghai budget with its page
+        // breaks taken out: the next table's title, centred, starts where
+        // the 合计 row's label does. Before, it was read as the label's
+        // tail (`合计2026年部门政府性基金…`, ok) and its empty table lost.
+        let text = "\
+      221   02   03   购房补贴            2433600.00      2433600.00         0.00
+                      合计               96282213.44     25741666.44  70540547.00
+                      2026年部门政府性基金预算支出功能分类预算表
+";
+        let items = items(text);
+        assert_eq!(
+            rows(&items)[1],
+            ["合计", "96282213.44", "25741666.44", "70540547.00"]
+        );
+        assert!(items.iter().any(
+            |i| matches!(i, Item::Text { text, .. } if text == "2026年部门政府性基金预算支出功能分类预算表")
+        ));
     }
 
     #[test]

@@ -468,6 +468,11 @@ impl Segmenter<'_> {
             return;
         }
         if self.flow {
+            // The disclosure's title at the top of every page is no part
+            // of a name.
+            if matches!(self.target, Target::Table(_)) && self.is_running_title(line) {
+                return;
+            }
             match &mut self.target {
                 // A page's footer (`第 7 页 共 48 页`, `7/48`) between a flow
                 // table's lines is no part of a name. A bare number may be
@@ -937,6 +942,25 @@ impl Segmenter<'_> {
             counts
         });
         counts.get(line.trim()).is_some_and(|n| *n > 1)
+    }
+
+    /// Whether `line` is the disclosure's own title printed as a running
+    /// page header (`上海市普陀区2026年区级单位预算`): a year's 预算 or 决算
+    /// (公开), no amount, printed more than once. A table's title ends in 表
+    /// and is read as one.
+    fn is_running_title(&mut self, line: &str) -> bool {
+        let norm = normalize::label(line);
+        let ends = ["预算", "决算", "预算公开", "决算公开"];
+        let bytes = norm.as_bytes();
+        let years = norm.match_indices('年').any(|(i, _)| {
+            i >= 4
+                && bytes[i - 4..i].iter().all(u8::is_ascii_digit)
+                && (i == 4 || !bytes[i - 5].is_ascii_digit())
+        });
+        years
+            && ends.iter().any(|e| norm.ends_with(e))
+            && !line.split_whitespace().any(|t| Amount::parse(t).is_some())
+            && self.printed_repeatedly(line)
     }
 
     fn is_page_header(&self, line: &str) -> bool {
