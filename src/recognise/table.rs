@@ -1117,6 +1117,15 @@ fn realign_two_sided<'r>(
     if row.len() >= width && !expenditure_on_the_left {
         return (Cow::Borrowed(row), CellStatus::Ok);
     }
+    if let Some(parted) = amount_run_into_expenditure_label(row, &is_expenditure_label) {
+        // The amount goes to the income side by its place before the
+        // label alone: the row is read `repaired`, for its sums to settle.
+        let (out, status) = realign_two_sided(g, &parted, width, split);
+        return (
+            Cow::Owned(out.into_owned()),
+            status.max(CellStatus::Repaired),
+        );
+    }
     let at = row.first().map_or(Provenance::Line(0), |c| c.at);
     let filled: Vec<&Cell> = row
         .iter()
@@ -1173,6 +1182,39 @@ fn realign_two_sided<'r>(
         }
     }
     (Cow::Owned(out), status)
+}
+
+/// A two-sided row whose income amount was run into the expenditure label
+/// beside it (`5.24 221 住房保障支出`: `pdftotext -fixed 8` sets one blank
+/// between them), with the amount cut off into a cell of its own; `None`
+/// when no cell is one.
+fn amount_run_into_expenditure_label(
+    row: &[Cell],
+    is_expenditure_label: &impl Fn(&Cell) -> bool,
+) -> Option<Vec<Cell>> {
+    let parts = |c: &Cell| -> Option<(Cell, Cell)> {
+        let (first, rest) = c.text.trim().split_once(char::is_whitespace)?;
+        let mut amount = c.clone();
+        amount.text = first.to_string();
+        let mut label = c.clone();
+        label.text = rest.trim_start().to_string();
+        (first.contains('.')
+            && is_amount(&amount)
+            && !is_amount(&label)
+            && is_expenditure_label(&label))
+        .then_some((amount, label))
+    };
+    if !row.iter().any(|c| parts(c).is_some()) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(row.len() + 1);
+    for c in row {
+        match parts(c) {
+            Some((amount, label)) => out.extend([amount, label]),
+            None => out.push(c.clone()),
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -1718,6 +1760,29 @@ mod tests {
             texts(&out),
             ["", "", "221 住房保障支出", "77.65", "77.65", "", ""]
         );
+    }
+
+    #[test]
+    fn an_income_amount_run_into_the_expenditure_label_goes_to_the_income_side() {
+        // `pdftotext -fixed 8` of seed 000's summary: `其中：一般公共预算拨款
+        // 5.24 221 住房保障支出 77.65`, one blank apart. Before, the label
+        // read `5.24221住房保障支出`, ok, and the income row lost its amount.
+        let g = Grammar::global();
+        let row = cells(&["其中：一般公共预算拨款", "5.24 221 住房保障支出", "77.65"]);
+        let (out, status) = realign_two_sided(g, &row, 4, 2);
+        assert_eq!(
+            texts(&out),
+            [
+                "其中：一般公共预算拨款",
+                "5.24",
+                "221 住房保障支出",
+                "77.65"
+            ]
+        );
+        assert_eq!(status, CellStatus::Repaired);
+        // A label starting with a number is no amount run into it.
+        let row = cells(&["5.单位资金", "22 212 城乡社区支出"]);
+        assert!(amount_run_into_expenditure_label(&row, &|_| true).is_none());
     }
 
     #[test]

@@ -171,7 +171,8 @@ pub(super) fn two_sided(
             .get(split)
             .and_then(|c| g.class_code(&c.text))
             .filter(|code| {
-                let income = text(cells, 1).trim();
+                // `22 212`: a space may part a number's digits.
+                let income: String = text(cells, 1).split_whitespace().collect();
                 income == *code
                     || (income.len() > code.len()
                         && income.ends_with(code)
