@@ -6,10 +6,12 @@
 //! which the tabbed layout already reads. A merged cell holds its value in
 //! its first cell and leaves the others empty, as in such a copy.
 //!
-//! The workbook is read by calamine; only the values are kept (no formulas,
-//! no formats). A numeric cell is written as its shortest decimal, rounded
-//! to hundredths when it carries more digits than that (a formula's
-//! `3245.2100000001`, shown as `3245.21`): amounts are printed in hundredths.
+//! The workbook is read by calamine; only the values of its visible sheets
+//! are kept (no formulas, no formats). A numeric cell is written as its
+//! shortest decimal, rounded to hundredths as a spreadsheet shows it when it
+//! carries more digits than that (a formula's `3245.2100000001`, shown as
+//! `3245.21`; `1008.925` shown as `1008.93`): amounts are printed in
+//! hundredths.
 //! `375.00` shown by a cell's format is written `375`, so no digit of a
 //! workbook is ever taken for cut (the pipeline skips that repair), and a
 //! code stored as a number (`208`) stays a code.
@@ -18,7 +20,7 @@
 //! are its row numbers, a later sheet's follow on from the sheet before.
 use std::io::Cursor;
 
-use calamine::{open_workbook_from_rs, Data, Reader, Sheets};
+use calamine::{open_workbook_from_rs, Data, Reader, SheetVisible, Sheets};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -71,7 +73,21 @@ pub fn to_text(bytes: &[u8], format: &str) -> Result<String, SheetError> {
     };
     let mut text = String::new();
     let mut any_value = false;
-    for name in book.sheet_names() {
+    // A hidden sheet is no part of what the workbook shows (last year's
+    // copy, a working sheet): only the visible ones are read, unless every
+    // sheet is hidden.
+    let sheets = book.sheets_metadata();
+    let visible: Vec<String> = sheets
+        .iter()
+        .filter(|s| s.visible == SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
+    let names = if visible.is_empty() {
+        book.sheet_names()
+    } else {
+        visible
+    };
+    for name in names {
         let range = book
             .worksheet_range(&name)
             .map_err(|e| SheetError::Unreadable(format!("sheet {name}: {e}")))?;
@@ -121,7 +137,9 @@ fn cell_text(cell: &Data) -> String {
 }
 
 /// A numeric cell's shortest decimal, rounded to hundredths when it has
-/// more digits than that.
+/// more digits than that, as a spreadsheet shows it: to fifteen
+/// significant digits first, then half away from zero (`1008.925`, stored
+/// as 1008.92499…, shows `1008.93`).
 fn number_text(f: f64) -> String {
     if !f.is_finite() {
         return String::new();
@@ -129,10 +147,25 @@ fn number_text(f: f64) -> String {
     let shortest = f.to_string();
     let decimals = shortest.split_once('.').map_or(0, |(_, d)| d.len());
     if decimals <= 2 || shortest.contains('e') {
-        shortest
-    } else {
-        format!("{f:.2}")
+        return shortest;
     }
+    // The decimal places fifteen significant digits leave (at least the
+    // three rounding to hundredths looks at).
+    let magnitude = if f == 0.0 {
+        0
+    } else {
+        f.abs().log10().floor() as i32
+    };
+    let places = (14 - magnitude).clamp(3, 17) as usize;
+    let shown = format!("{:.*}", places, f.abs());
+    let (whole, fraction) = shown.split_once('.').unwrap_or((&shown, ""));
+    let digit = |i: usize| i128::from(fraction.as_bytes().get(i).map_or(0, |b| b - b'0'));
+    let Ok(whole) = whole.parse::<i128>() else {
+        return format!("{f:.2}");
+    };
+    let hundredths = whole * 100 + digit(0) * 10 + digit(1) + i128::from(digit(2) >= 5);
+    let sign = if f < 0.0 && hundredths != 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", hundredths / 100, hundredths % 100)
 }
 
 #[cfg(test)]
@@ -146,6 +179,14 @@ mod tests {
         assert_eq!(number_text(0.3 + 0.6), "0.90");
         assert_eq!(number_text(3245.2100000001), "3245.21");
         assert_eq!(number_text(-12.5), "-12.5");
+        // Half a hundredth rounds away from zero, as a spreadsheet shows it
+        // (a 元 figure turned into 万元 by a formula: 10089250 / 10000).
+        assert_eq!(number_text(1008.925), "1008.93");
+        assert_eq!(number_text(10089250.0 / 10000.0), "1008.93");
+        assert_eq!(number_text(933.335), "933.34");
+        assert_eq!(number_text(-0.305), "-0.31");
+        assert_eq!(number_text(933.3349), "933.33");
+        assert_eq!(number_text(0.004), "0.00");
     }
 
     #[test]

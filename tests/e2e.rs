@@ -1657,6 +1657,23 @@ fn spreadsheets_read_as_their_tab_separated_text() {
     assert!(d["error"].contains("workbook"), "{}", d["error"]);
 }
 
+#[test]
+fn a_workbook_is_read_as_it_shows_its_visible_sheets() {
+    // tests/fixtures/xlsx/002_….hidden.xlsx (tests/xlsx/generate.py): a
+    // hidden first sheet with last year's figures, then seed 002's tables
+    // with every amount stored half a hundredth under what it shows
+    // (`1008.925`, shown `1008.93`). Before 2026-12-07 the hidden sheet was
+    // read (257 wrong cells ok), and an amount so stored rounded down.
+    let path = root().join("tests/fixtures/xlsx/002_ef8a97d7800bc6c6.hidden.xlsx");
+    let run = extract(&[&path]);
+    run.assert_document(["ok", "0", "0"]);
+    assert_reads_gold(
+        &root().join("tests/fixtures/002_ef8a97d7800bc6c6.gold.csv"),
+        &run.line_items(),
+        "002_ef8a97d7800bc6c6",
+    );
+}
+
 /// A tab-separated dump as a county's web page: each run of tab lines a
 /// `<table>`, other lines paragraphs. `dressed`: as a site's CMS writes
 /// it — the body set in a layout table, a cell followed by empty ones

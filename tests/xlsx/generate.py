@@ -3,7 +3,11 @@
 attach their tables: tests/fixtures/xlsx/<seed>.xlsx (one sheet, the text's
 lines as its rows), <seed>.sheets.xlsx (one sheet per table, split at each
 `表X：` line, the text before the first on a sheet of its own) and
-<seed>.xls (Excel 97, one sheet).
+<seed>.xls (Excel 97, one sheet); for 002 also <seed>.hidden.xlsx: a hidden
+first sheet holding last year's copy (amounts nine tenths), then the
+visible sheet with every positive amount stored half a hundredth under
+what it shows (`1008.925` shown `1008.93`, as a 元 figure turned into 万元
+by a formula gives).
 
     pip install openpyxl xlwt
     python3 tests/xlsx/generate.py
@@ -31,10 +35,10 @@ def cells(line):
             yield j, (float(c) if AMOUNT.fullmatch(c.strip()) else c)
 
 
-def write_rows(ws, lines):
+def write_rows(ws, lines, stored=lambda v: v):
     for i, line in enumerate(lines, 1):
         for j, v in cells(line):
-            cell = ws.cell(i, j + 1, v)
+            cell = ws.cell(i, j + 1, stored(v) if isinstance(v, float) else v)
             if isinstance(v, float):
                 cell.number_format = "0.00"
 
@@ -68,6 +72,16 @@ def main():
                 else:
                     ws.write(i, j, v)
         book.save(str(OUT / f"{seed}.xls"))
+
+        if seed == SEEDS[0]:
+            wb = openpyxl.Workbook()
+            wb.active.title = "2023年"
+            write_rows(wb.active, lines, lambda v: round(v * 0.9, 2))
+            wb.active.sheet_state = "hidden"
+            shown = wb.create_sheet("公开表")
+            write_rows(shown, lines, lambda v: v - 0.005 if v > 0 else v)
+            wb.active = 1
+            wb.save(OUT / f"{seed}.hidden.xlsx")
         print("wrote", seed)
 
 
