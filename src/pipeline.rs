@@ -893,6 +893,13 @@ fn finish(
     results: Vec<check::CheckResult>,
     hint: Option<&str>,
 ) -> Outcome {
+    // A text naming no year or family leaves them to its file's name.
+    let mut doc = doc;
+    if doc.year.is_none() || doc.kind.is_none() {
+        let (year, kind) = crate::recognise::year_and_kind_of_file(&record.source);
+        doc.year = doc.year.or(year);
+        doc.kind = doc.kind.or(kind);
+    }
     let line_items = crate::emit::line_items(&record, &doc);
     record.fill(&doc, &line_items);
     record.checks_failed = results

@@ -157,12 +157,16 @@ fn unit_word(text: &str) -> Option<Unit> {
     .find_map(|(word, unit)| text.starts_with(word).then_some(unit))
 }
 
-/// Year and family from the first `2024年部门预算` / `2023年度部门决算` phrase.
+/// Year and family from the first `2024年部门预算` / `2023年度部门决算` phrase
+/// (the agency may stand between the year and 部门: `2023年度泗洪县卫生健康
+/// 委员会部门决算`; the year may be in Chinese numerals: `二〇二四年`). A
+/// phrase a comparison names (`与2022年度决算相比`, `比2023年预算增加`) is
+/// another year's.
 pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = re(
         &RE,
-        r"(20\d\d)年度?(?:[区县市省州旗]级|本级)?(?:部门|单位)?(?:\(单位\))?(?:综合)?(预算|决算)",
+        r"(20\d\d)年度?(?:[区县市省州旗]级|本级)?(?:(?:[^，。,；;：:()]{2,30}?)?(?:部门|单位))?(?:\(单位\))?(?:综合)?(预算|决算)",
     );
     // What may follow the phrase in a document's title or heading: not
     // another noun (`2022年度预算执行情况`, `2023年决算结果`, `2021年决算
@@ -171,8 +175,11 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
         "公开", "表", "报告", "说明", "情况", "目录", "信息", "草案", "编制", "单位", "及",
     ];
     let read = |line: &str, titles_only: bool| {
-        let norm = normalize::label(line);
-        let c = re.captures(&norm)?;
+        let norm = arabic_years(&normalize::label(line));
+        let c = re.captures_iter(&norm).find(|c| {
+            c.get(0)
+                .is_some_and(|m| !norm[..m.start()].ends_with(['与', '比', '较', '同']))
+        })?;
         let rest = &norm[c.get(0)?.end()..];
         let titled = !rest.starts_with(normalize::is_ideograph)
             || TITLE_ENDS.iter().any(|e| rest.starts_with(e));
@@ -205,13 +212,58 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
         .unwrap_or_else(|| (None, kind_from_titles(text)))
 }
 
+/// A year printed in Chinese numerals (`二〇二四年`, `二零二三年度`) in
+/// digits.
+fn arabic_years(text: &str) -> String {
+    const DIGITS: [&str; 10] = [
+        "〇零○Ｏ",
+        "一",
+        "二",
+        "三",
+        "四",
+        "五",
+        "六",
+        "七",
+        "八",
+        "九",
+    ];
+    let digit = |c: char| DIGITS.iter().position(|d| d.contains(c));
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let year = chars.get(i..i + 5).filter(|w| {
+            w[4] == '年' && w[..4].iter().all(|c| digit(*c).is_some()) && digit(w[0]) == Some(2)
+        });
+        match year {
+            Some(w) => {
+                out.extend(
+                    w[..4]
+                        .iter()
+                        .filter_map(|c| digit(*c))
+                        .map(|d| char::from(b'0' + d as u8)),
+                );
+                i += 4;
+            }
+            None => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Without a `2023年度部门决算` phrase (a table saved on its own, a page
-/// without the cover): the family the first table title names
-/// (`财政拨款收入支出决算总表`, `一般公共预算支出预算表`).
+/// without the cover): the family the first title names, the disclosure's
+/// (`某局部门预算公开`) or a table's (`财政拨款收入支出决算总表`,
+/// `一般公共预算支出预算表`).
 fn kind_from_titles(text: &str) -> Option<DocKind> {
     text.lines().take(400).find_map(|line| {
         let norm = normalize::label(line);
-        let title = norm.strip_suffix('表')?;
+        let title = norm
+            .strip_suffix('表')
+            .or_else(|| norm.strip_suffix("公开"))?;
         if title.chars().count() > 40 {
             return None;
         }
@@ -744,6 +796,23 @@ mod tests {
             (None, Some(DocKind::Budget))
         );
         assert_eq!(year_and_kind("收支总表\n"), (None, None));
+        // The agency between the year and 部门, and a comparison naming
+        // last year (before 2026-12-07: 2022 from the comparison).
+        let compared = "2023年度泗洪县卫生健康委员会部门决算公开\n与2022年度决算相比，减少。\n";
+        assert_eq!(
+            year_and_kind(compared),
+            (Some(2023), Some(DocKind::FinalAccount))
+        );
+        assert_eq!(
+            year_and_kind("泗洪县卫生健康委员会二〇二三年度部门决算公开\n"),
+            (Some(2023), Some(DocKind::FinalAccount))
+        );
+        // No year in the title: a comparison gives neither the year nor
+        // the family (before: 2023, 决算, every amount read as outturn).
+        assert_eq!(
+            year_and_kind("奇台县社会保险管理局部门预算公开\n比2023年决算数增加10万元。\n"),
+            (None, Some(DocKind::Budget))
+        );
         // A sentence naming another year's final account before the first
         // heading that names this document (before 2026-12-03: 2022, 决算).
         assert_eq!(

@@ -133,6 +133,15 @@ pub fn reports_stray_rows(issue: &str) -> bool {
     issue.ends_with(STRAY_ROWS)
 }
 
+/// The year and family a document's file name gives
+/// (`2024年奇台县社会保险管理局部门预算.pdf`), for a document whose text
+/// names neither: the last piece of `source` (a path, or an archive's
+/// member after `!`).
+pub fn year_and_kind_of_file(source: &str) -> (Option<u16>, Option<crate::model::DocKind>) {
+    let name = source.rsplit(['/', '\\', '!']).next().unwrap_or(source);
+    meta::year_and_kind(name)
+}
+
 /// Recognises tables and metadata in the items of one document (taken by
 /// value: table rows move into their tables).
 pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Document {
@@ -1316,6 +1325,23 @@ mod tests {
     use super::*;
     use crate::layout::{self, LayoutKind};
     use crate::model::CellStatus;
+
+    #[test]
+    fn a_file_name_gives_the_year_its_text_does_not() {
+        use crate::model::DocKind;
+        assert_eq!(
+            year_and_kind_of_file("harvest/2024年奇台县社会保险管理局部门预算.txt"),
+            (Some(2024), Some(DocKind::Budget))
+        );
+        assert_eq!(
+            year_and_kind_of_file("a/2023年决算.zip!泗洪县卫健委2023年度部门决算.pdf"),
+            (Some(2023), Some(DocKind::FinalAccount))
+        );
+        assert_eq!(
+            year_and_kind_of_file("sh_putuo_2023_yusuan.txt"),
+            (None, None)
+        );
+    }
 
     fn doc(text: &str) -> Document {
         let items = layout::items(text, LayoutKind::Tabbed);
