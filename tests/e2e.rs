@@ -573,6 +573,29 @@ fn the_disclosures_title_running_over_every_page_is_no_part_of_a_name() {
 }
 
 #[test]
+fn a_page_number_between_a_staffing_keyword_and_its_figure_is_no_digit_of_it() {
+    // Seed 002 with its staffing sentence broken over a page, the page's
+    // number between blank lines: before 2026-12-07 it ran into the
+    // figure (实有人数 338), sure.
+    let text = std::fs::read_to_string(root().join("samples/002_ef8a97d7800bc6c6.txt")).unwrap();
+    let sentence = "实有人数38人，其中：在职29人，增加0人；退休9人，";
+    assert!(text.contains(sentence));
+    let broken = "实有人数\n\n3\n\n38人，其中：在职29人，增加0人；退休9\n\n4\n\n人，";
+    let run = extract_text("page_number.txt", &text.replacen(sentence, broken, 1));
+    let d = &run.documents()[0];
+    assert_eq!(
+        [
+            "staff_quota",
+            "staff_actual",
+            "staff_active",
+            "staff_retired"
+        ]
+        .map(|k| d[k].as_str()),
+        ["32", "38", "29", "9"]
+    );
+}
+
+#[test]
 fn documents_record_metadata_and_status() {
     let run = extract(&[&root().join("samples")]);
     assert_eq!(run.status, 0, "{}", run.stderr);

@@ -411,12 +411,26 @@ fn figures_text(overview: &str) -> String {
             .iter()
             .map(|l| l.trim_matches('\u{c}'))
             .find(|l| !l.trim().is_empty());
+        // A page's first line (after a form feed) comes after its footer.
+        let next_page = lines[i + 1..]
+            .iter()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with('\u{c}'));
+        // Or set between a figure and its unit (`退休9` / `2` / `人`).
+        let previous = lines[..i]
+            .iter()
+            .rev()
+            .map(|l| l.trim_matches('\u{c}').trim())
+            .find(|l| !l.is_empty());
+        let splits_a_figure = previous.is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()))
+            && next.is_some_and(|n| n.trim_start().starts_with(['人', '名', '个']));
+        let at_a_break =
+            at_break(i.checked_sub(1).and_then(|p| lines.get(p))) || at_break(lines.get(i + 1));
         let page_footer = normalize::is_page_marker(line)
             || normalize::is_page_number(line) && !normalize::is_bare_page_number(line)
             || normalize::is_bare_page_number(line)
-                && next.is_some_and(starts_with_digit)
-                && (at_break(i.checked_sub(1).and_then(|p| lines.get(p)))
-                    || at_break(lines.get(i + 1)));
+                && (next_page
+                    || (next.is_some_and(starts_with_digit) || splits_a_figure) && at_a_break);
         if page_footer {
             continue;
         }
@@ -450,12 +464,18 @@ pub fn staffing(overview: &str) -> Staffing {
     let t = all.as_str();
     // The sentences naming two staffing words at least, for the counts by
     // status: an agency's duties may count retirees it serves.
+    // A sentence of duties is none (`负责全县在职职工12000人、退休人员8000
+    // 人的养老保险待遇核定`), and the one giving the quota or the staff
+    // comes first.
     const WORDS: [&str; 6] = ["编制", "实有", "现有", "在职", "退休", "离休"];
-    let staff = all
+    const DUTIES: [&str; 7] = ["负责", "承担", "服务", "发放", "办理", "经办", "待遇"];
+    let mut sentences: Vec<&str> = all
         .split('。')
         .filter(|s| WORDS.iter().filter(|w| s.contains(*w)).count() >= 2)
-        .collect::<Vec<_>>()
-        .join("。");
+        .filter(|s| !DUTIES.iter().any(|d| s.contains(d)))
+        .collect();
+    sentences.sort_by_key(|s| !["编制", "实有", "现有"].iter().any(|w| s.contains(w)));
+    let staff = sentences.join("。");
     let counts = staff.as_str();
     let no_retirees = |word: &str| {
         let p: IResult<&str, &str> = tag("无")(word);
@@ -543,6 +563,18 @@ mod tests {
         // within the 事业 one (35), retirees the agency serves (2099).
         let s = staffing("编制数59人，实有人数\n\n3\n91人，其中：在职57人，退休\n\n3\n\u{c}34人。");
         assert_eq!((s.actual, s.retired), (Some(91), Some(34)));
+        // The page's number between a figure and its unit (before
+        // 2026-12-07: 292 and 92).
+        // Counts in a sentence of the agency's duties (before: 12000 and
+        // 8000).
+        let s = staffing(
+            "负责全县机关事业单位在职职工12000人、退休人员8000人的养老保险待遇核定。编制数32人，实有人数38人，其中：在职29人，退休9人。",
+        );
+        assert_eq!((s.active, s.retired), (Some(29), Some(9)));
+        let s = staffing("编制数32人，实有人数38人，其中：在职29\n\n2\n人，退休9人。");
+        assert_eq!(s.active, Some(29));
+        let s = staffing("编制数32人，实有人数38人，其中：在职29人，退休9\n\n2\n\n人，离休0人。");
+        assert_eq!((s.retired, s.honorary_retired), (Some(9), Some(0)));
         // A figure wrapped over lines (no page break), letter-spaced text,
         // the counts by status before the quota.
         assert_eq!(staffing("编制数59人，实有人数\n9\n1人。").actual, Some(91));

@@ -69,6 +69,10 @@ struct Segmenter<'t> {
     /// own heading may be lost: tables under 第一部分).
     titled_in_part: bool,
     overview: String,
+    /// The line the overview's last line was printed on: blank lines
+    /// between its lines (no items) are put back, where a page number
+    /// stands apart from the figures it would run into.
+    overview_at: Option<u32>,
     /// Per recognised table: whether it stated its own unit.
     unit_stated: Vec<bool>,
     /// Per recognised table: its amounts printed with a unit of their own.
@@ -168,6 +172,7 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
         part: None,
         titled_in_part: false,
         overview: String::new(),
+        overview_at: None,
         unit_stated: Vec::new(),
         cell_units: Vec::new(),
         loose_unit: None,
@@ -460,6 +465,12 @@ impl Segmenter<'_> {
         }
         match self.part {
             Some(Part::Overview) => {
+                if let Provenance::Line(n) = at {
+                    if self.overview_at.is_some_and(|last| n > last + 1) {
+                        self.overview.push('\n');
+                    }
+                    self.overview_at = Some(n);
+                }
                 self.overview.push_str(line);
                 self.overview.push('\n');
             }
