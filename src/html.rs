@@ -60,7 +60,17 @@ pub fn to_text(page: &str) -> Result<String, TooLarge> {
                     columns: attribute("colspan").unwrap_or(1),
                     rows: attribute("rowspan").unwrap_or(1),
                 };
-                page_text.start(&tag.name, span);
+                // Not shown (`style="display:none"`, `hidden`): no text of
+                // the page's.
+                let shown = !tag.attributes.contains_key(b"hidden".as_slice())
+                    && tag.attributes.get(b"style".as_slice()).is_none_or(|v| {
+                        let style: String = String::from_utf8_lossy(&v.value)
+                            .chars()
+                            .filter(|c| !c.is_whitespace())
+                            .collect();
+                        !style.to_ascii_lowercase().contains("display:none")
+                    });
+                page_text.start(&tag.name, span, shown);
             }
             Token::EndTag(tag) => page_text.end(&tag.name),
             Token::String(s) => page_text.text(&String::from_utf8_lossy(&s.value)),
@@ -81,10 +91,14 @@ struct PageText {
     /// Inside the page's head, up to its end or the first tag of a body
     /// (an end tag a page may leave out): no text.
     in_head: bool,
+    /// Inside a table row, or a cell, the page does not show (a stale row
+    /// kept with `display:none`): no text, no cells; up to the next row.
+    row_not_shown: bool,
+    cell_not_shown: bool,
 }
 
 impl PageText {
-    fn start(&mut self, name: &[u8], span: Span) {
+    fn start(&mut self, name: &[u8], span: Span, shown: bool) {
         match name {
             b"head" => self.in_head = true,
             // (`<script/>` opens a script all the same, as in a browser.)
@@ -98,11 +112,22 @@ impl PageText {
             }
             _ if self.in_head && starts_body(name) => {
                 self.in_head = false;
-                self.start(name, span);
+                self.start(name, span, shown);
             }
             b"table" => self.text.open_table(),
-            b"tr" => self.text.open_row(),
-            b"td" | b"th" => self.text.open_cell(span),
+            b"tr" => {
+                (self.row_not_shown, self.cell_not_shown) = (!shown, false);
+                if shown {
+                    self.text.open_row();
+                }
+            }
+            b"td" | b"th" if self.row_not_shown => {}
+            b"td" | b"th" => {
+                self.cell_not_shown = !shown;
+                if shown {
+                    self.text.open_cell(span);
+                }
+            }
             b"br" => self.text.break_line(),
             b"pre" => {
                 self.text.end_paragraph();
@@ -119,8 +144,15 @@ impl PageText {
             b"script" | b"style" | b"noscript" | b"template" | b"title" => {
                 self.hidden = self.hidden.saturating_sub(1);
             }
-            b"table" => self.text.close_table(),
+            b"table" => {
+                (self.row_not_shown, self.cell_not_shown) = (false, false);
+                self.text.close_table();
+            }
+            b"tr" if self.row_not_shown => self.row_not_shown = false,
             b"tr" => self.text.close_row(),
+            b"td" | b"th" if self.row_not_shown || self.cell_not_shown => {
+                self.cell_not_shown = false;
+            }
             b"td" | b"th" => self.text.close_cell(),
             b"pre" => {
                 self.text.end_paragraph_keeping_spaces();
@@ -133,6 +165,9 @@ impl PageText {
 
     fn text(&mut self, text: &str) {
         if self.in_head {
+            return;
+        }
+        if self.row_not_shown || self.cell_not_shown {
             return;
         }
         match (self.hidden, self.pre) {
@@ -193,6 +228,17 @@ fn is_block(name: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_and_cells_the_page_does_not_show_are_no_text() {
+        // A stale row kept in the page with `display:none` (before
+        // 2026-12-07 read as printed: 414.61 for 376.92, ok).
+        let page = "<table><tr><td>208</td><td>376.92</td></tr>\
+                    <tr style=\"DISPLAY: none\"><td>208</td><td>414.61</td></tr>\
+                    <tr hidden><td>209</td><td>1.00</td></tr>\
+                    <tr><td>210</td><td style='display:none'>9.99</td><td>52.90</td></tr></table>";
+        assert_eq!(to_text(page).unwrap().trim(), "208\t376.92\n210\t52.90");
+    }
 
     #[test]
     fn rows_become_tab_separated_lines_and_blocks_lines() {
