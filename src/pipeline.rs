@@ -430,7 +430,11 @@ fn text_layer(bytes: &[u8], container: Container) -> Result<TextLayer, ReadError
     }
     if let Container::Sheet(format) = container {
         match sheet::to_text(bytes, format) {
-            Ok(text) => return Ok(converted(text, format, None)),
+            Ok(book) => {
+                let mut layer = converted(book.text, format, None);
+                layer.notes = book.notes;
+                return Ok(layer);
+            }
             // An OLE2 file that is no workbook may be a Word 97 document;
             // another is named below.
             Err(_) if format == "xls" => {

@@ -7,7 +7,8 @@
 //! its first cell and leaves the others empty, as in such a copy.
 //!
 //! The workbook is read by calamine; only the values of its visible sheets
-//! are kept (no formulas, no formats). A numeric cell is written as its
+//! are kept (no formulas, no formats: a formula saved without its value is
+//! noted, its cell read blank). A numeric cell is written as its
 //! shortest decimal, rounded to hundredths as a spreadsheet shows it when it
 //! carries more digits than that (a formula's `3245.2100000001`, shown as
 //! `3245.21`; `1008.925` shown as `1008.93`): amounts are printed in
@@ -61,9 +62,16 @@ pub fn is_sheet_format(format: &str) -> bool {
     matches!(format, "xlsx" | "xls" | "ods")
 }
 
+/// A workbook as text, and what of it could not be read.
+pub struct Workbook {
+    pub text: String,
+    /// Cells whose value was not there to read, a sheet a note.
+    pub notes: Vec<String>,
+}
+
 /// The workbook's sheets as tab-separated lines (see the module
 /// documentation); `format` as [`format_of`] named it.
-pub fn to_text(bytes: &[u8], format: &str) -> Result<String, SheetError> {
+pub fn to_text(bytes: &[u8], format: &str) -> Result<Workbook, SheetError> {
     let unreadable = |e: &dyn std::fmt::Display| SheetError::Unreadable(e.to_string());
     let data = Cursor::new(bytes);
     let mut book = match format {
@@ -72,6 +80,7 @@ pub fn to_text(bytes: &[u8], format: &str) -> Result<String, SheetError> {
         _ => Sheets::Xls(open_workbook_from_rs(data).map_err(|e| unreadable(&e))?),
     };
     let mut text = String::new();
+    let mut notes = Vec::new();
     let mut any_value = false;
     // A hidden sheet is no part of what the workbook shows (last year's
     // copy, a working sheet): only the visible ones are read, unless every
@@ -91,6 +100,14 @@ pub fn to_text(bytes: &[u8], format: &str) -> Result<String, SheetError> {
         let range = book
             .worksheet_range(&name)
             .map_err(|e| SheetError::Unreadable(format!("sheet {name}: {e}")))?;
+        // A formula saved without its result (a file written by a program,
+        // never opened in a spreadsheet) has no value to read: said, not
+        // dropped unsaid.
+        if let Ok(formulas) = book.worksheet_formula(&name) {
+            if let Some(note) = formulas_without_values(&name, &formulas, &range) {
+                notes.push(note);
+            }
+        }
         if !text.is_empty() {
             text.push('\n');
         }
@@ -118,10 +135,36 @@ pub fn to_text(bytes: &[u8], format: &str) -> Result<String, SheetError> {
         }
     }
     if any_value {
-        Ok(text)
+        Ok(Workbook { text, notes })
     } else {
         Err(SheetError::Empty)
     }
+}
+
+/// The note for sheet `name`'s formulas with no value saved beside them.
+fn formulas_without_values(
+    name: &str,
+    formulas: &calamine::Range<String>,
+    values: &calamine::Range<Data>,
+) -> Option<String> {
+    let (row0, column0) = formulas.start()?;
+    let missing: Vec<(u32, u32)> = formulas
+        .cells()
+        .filter(|(_, _, f)| !f.trim().is_empty())
+        .map(|(r, c, _)| (row0 + r as u32, column0 + c as u32))
+        .filter(|at| {
+            values
+                .get_value(*at)
+                .is_none_or(|v| matches!(v, Data::Empty))
+        })
+        .collect();
+    let (row, column) = *missing.first()?;
+    Some(format!(
+        "sheet {name}: {} cell(s) hold a formula saved without its value, the first at row {} column {}: not read",
+        missing.len(),
+        row + 1,
+        column + 1
+    ))
 }
 
 /// One cell's value as text: line breaks and tabs inside it become spaces.
@@ -187,6 +230,23 @@ mod tests {
         assert_eq!(number_text(-0.305), "-0.31");
         assert_eq!(number_text(933.3349), "933.33");
         assert_eq!(number_text(0.004), "0.00");
+    }
+
+    #[test]
+    fn formulas_saved_without_their_values_are_noted() {
+        // A 总计 row of `=SUM(…)` written by a program that computes
+        // nothing: before 2026-12-07 the row vanished unsaid.
+        let mut formulas = calamine::Range::new((4, 1), (5, 2));
+        formulas.set_value((5, 2), "SUM(C1:C4)".to_string());
+        formulas.set_value((4, 2), "SUM(C1:C3)".to_string());
+        let mut values = calamine::Range::new((0, 0), (5, 2));
+        values.set_value((4, 2), Data::Float(12.5));
+        assert_eq!(
+            formulas_without_values("公开表", &formulas, &values).as_deref(),
+            Some("sheet 公开表: 1 cell(s) hold a formula saved without its value, the first at row 6 column 3: not read")
+        );
+        values.set_value((5, 2), Data::Float(13.0));
+        assert_eq!(formulas_without_values("公开表", &formulas, &values), None);
     }
 
     #[test]

@@ -166,7 +166,7 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = re(
         &RE,
-        r"(20\d\d)年度?(?:[区县市省州旗]级|本级)?(?:(?:[^，。,；;：:()]{2,30}?)?(?:部门|单位))?(?:\(单位\))?(?:综合)?(预算|决算)",
+        r"(20\d\d)年度?(?:[区县市省州旗]级|本级)?(?:(?:[^，。,；;：:()0-9年预决的]{2,30}?)?(?:部门|单位))?(?:\(单位\))?(?:综合)?(预算|决算)",
     );
     // What may follow the phrase in a document's title or heading: not
     // another noun (`2022年度预算执行情况`, `2023年决算结果`, `2021年决算
@@ -174,31 +174,47 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
     const TITLE_ENDS: [&str; 11] = [
         "公开", "表", "报告", "说明", "情况", "目录", "信息", "草案", "编制", "单位", "及",
     ];
-    let read = |line: &str, titles_only: bool| {
+    // The agency between the year and 部门 holds no digit, 年, 的 and no
+    // 预算 or 决算 of its own (`2024年部门预算及2023年部门决算` is two
+    // phrases, `根据2023年县人大批准的部门预算` none). A line's phrases
+    // are tried in order (`2023年预算执行情况和2024年部门预算公开`).
+    // A comparison's word may end the line before (`…，比` / `2023年预算
+    // 增加25万元`).
+    let compares = |before: &str| before.ends_with(['与', '比', '较', '同']);
+    let read = |(previous, line): (&str, &str), titles_only: bool| {
         let norm = arabic_years(&normalize::label(line));
-        let c = re.captures_iter(&norm).find(|c| {
-            c.get(0)
-                .is_some_and(|m| !norm[..m.start()].ends_with(['与', '比', '较', '同']))
-        })?;
-        let rest = &norm[c.get(0)?.end()..];
-        let titled = !rest.starts_with(normalize::is_ideograph)
-            || TITLE_ENDS.iter().any(|e| rest.starts_with(e));
-        if titles_only && !titled {
-            return None;
-        }
-        let kind = if &c[2] == "决算" {
-            DocKind::FinalAccount
-        } else {
-            DocKind::Budget
-        };
-        Some((c[1].parse().ok(), Some(kind)))
+        let previous = normalize::label(previous);
+        re.captures_iter(&norm).find_map(|c| {
+            let m = c.get(0)?;
+            let before = &norm[..m.start()];
+            if compares(before) || (before.is_empty() && compares(&previous)) {
+                return None;
+            }
+            let rest = &norm[m.end()..];
+            let titled = !rest.starts_with(normalize::is_ideograph)
+                || TITLE_ENDS.iter().any(|e| rest.starts_with(e));
+            if titles_only && !titled {
+                return None;
+            }
+            let kind = if &c[2] == "决算" {
+                DocKind::FinalAccount
+            } else {
+                DocKind::Budget
+            };
+            Some((c[1].parse().ok(), Some(kind)))
+        })
     };
     // A heading or title says what the document is; a sentence may name
     // another year's (`本单位已公开2022年度部门决算`): read only when no
     // heading does. A heading naming something else of a year comes after
     // those naming a document (a page range has none of these).
-    let sentence = |line: &&str| line.contains(['。', '，', ',', '；', ';']);
-    let lines = || text.lines().take(400);
+    let sentence = |(_, line): &(&str, &str)| line.contains(['。', '，', ',', '；', ';']);
+    let lines = || {
+        std::iter::once("")
+            .chain(text.lines())
+            .zip(text.lines())
+            .take(400)
+    };
     let headings = |titles_only| {
         lines()
             .filter(|l| !sentence(l))
@@ -206,10 +222,31 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
     };
     let sentences = |titles_only| lines().filter(sentence).find_map(|l| read(l, titles_only));
     headings(true)
+        .or_else(|| lines().find_map(|(_, l)| year_of_table_title(l)))
         .or_else(|| headings(false))
         .or_else(|| sentences(true))
         .or_else(|| sentences(false))
         .unwrap_or_else(|| (None, kind_from_titles(text)))
+}
+
+/// The year a table's title opens with, and its family
+/// (`2024年部门一般公共预算基本支出部门预算经济分类预算表`: a page range
+/// without the cover).
+fn year_of_table_title(line: &str) -> Option<(Option<u16>, Option<DocKind>)> {
+    let norm = normalize::label(line);
+    let title = norm.strip_suffix('表')?;
+    let year: u16 = title.get(..4)?.parse().ok()?;
+    if !(2000..2100).contains(&year) || !title[4..].starts_with('年') || title.chars().count() > 48
+    {
+        return None;
+    }
+    let kind = match (title.rfind("预算"), title.rfind("决算")) {
+        (Some(b), Some(f)) if f > b => DocKind::FinalAccount,
+        (Some(_), _) => DocKind::Budget,
+        (None, Some(_)) => DocKind::FinalAccount,
+        (None, None) => return None,
+    };
+    Some((Some(year), Some(kind)))
 }
 
 /// A year printed in Chinese numerals (`二〇二四年`, `二零二三年度`) in
@@ -426,11 +463,19 @@ fn figures_text(overview: &str) -> String {
             && next.is_some_and(|n| n.trim_start().starts_with(['人', '名', '个']));
         let at_a_break =
             at_break(i.checked_sub(1).and_then(|p| lines.get(p))) || at_break(lines.get(i + 1));
+        // Before a page's first line, a bare number runs into a figure
+        // (`在职29` / `2` / `\f人`), or is the figure (`实有人数` / `38` /
+        // `\f人`).
+        let runs_into_a_figure = next.is_some_and(starts_with_digit)
+            || previous.is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()));
+        let between_breaks =
+            at_break(i.checked_sub(1).and_then(|p| lines.get(p))) && at_break(lines.get(i + 1));
         let page_footer = normalize::is_page_marker(line)
             || normalize::is_page_number(line) && !normalize::is_bare_page_number(line)
             || normalize::is_bare_page_number(line)
-                && (next_page
-                    || (next.is_some_and(starts_with_digit) || splits_a_figure) && at_a_break);
+                && (next_page && runs_into_a_figure
+                    || next.is_some_and(starts_with_digit) && at_a_break
+                    || splits_a_figure && between_breaks);
         if page_footer {
             continue;
         }
@@ -465,16 +510,23 @@ pub fn staffing(overview: &str) -> Staffing {
     // The sentences naming two staffing words at least, for the counts by
     // status: an agency's duties may count retirees it serves.
     // A sentence of duties is none (`负责全县在职职工12000人、退休人员8000
-    // 人的养老保险待遇核定`), and the one giving the quota or the staff
-    // comes first.
+    // 人的养老保险待遇核定`) unless it gives the quota or the staff too,
+    // and those giving them come first.
     const WORDS: [&str; 6] = ["编制", "实有", "现有", "在职", "退休", "离休"];
-    const DUTIES: [&str; 7] = ["负责", "承担", "服务", "发放", "办理", "经办", "待遇"];
+    let core = |s: &str| ["编制", "实有", "现有"].iter().any(|w| s.contains(w));
+    // The counts a duty names come after it (`负责全县在职职工…`); a
+    // sentence naming its staff first may say who cares for them
+    // (`另有退休人员9人，由本单位负责管理服务`).
+    let first = |s: &str, words: &[&str]| words.iter().filter_map(|w| s.find(w)).min();
+    let duties = |s: &str| {
+        first(s, &["负责", "承担"]).is_some_and(|d| first(s, &WORDS).is_none_or(|w| d < w))
+    };
     let mut sentences: Vec<&str> = all
         .split('。')
         .filter(|s| WORDS.iter().filter(|w| s.contains(*w)).count() >= 2)
-        .filter(|s| !DUTIES.iter().any(|d| s.contains(d)))
+        .filter(|s| core(s) || !duties(s))
         .collect();
-    sentences.sort_by_key(|s| !["编制", "实有", "现有"].iter().any(|w| s.contains(w)));
+    sentences.sort_by_key(|s| !core(s));
     let staff = sentences.join("。");
     let counts = staff.as_str();
     let no_retirees = |word: &str| {
@@ -571,8 +623,18 @@ mod tests {
             "负责全县机关事业单位在职职工12000人、退休人员8000人的养老保险待遇核定。编制数32人，实有人数38人，其中：在职29人，退休9人。",
         );
         assert_eq!((s.active, s.retired), (Some(29), Some(9)));
-        let s = staffing("编制数32人，实有人数38人，其中：在职29\n\n2\n人，退休9人。");
+        let s = staffing("编制数32人，实有人数38人，其中：在职29\n\n2\n\u{c}人，退休9人。");
         assert_eq!(s.active, Some(29));
+        // A figure alone before a page break is the figure.
+        assert_eq!(
+            staffing("编制数32人，实有人数\n38\n\u{c}人。").actual,
+            Some(38)
+        );
+        let s = staffing("编制数32人，实有人数38人，其中在职29人。另有退休人员9人，离休人员0人，由本单位负责管理服务。");
+        assert_eq!((s.retired, s.honorary_retired), (Some(9), Some(0)));
+        // Duties in a sentence giving the staff leave it the staff's.
+        let s = staffing("社会保险经办中心编制数32人，实有人数38人，由本单位负责管理服务，其中：在职29人，退休9人。");
+        assert_eq!((s.active, s.retired), (Some(29), Some(9)));
         let s = staffing("编制数32人，实有人数38人，其中：在职29人，退休9\n\n2\n\n人，离休0人。");
         assert_eq!((s.retired, s.honorary_retired), (Some(9), Some(0)));
         // A figure wrapped over lines (no page break), letter-spaced text,
@@ -839,6 +901,30 @@ mod tests {
             year_and_kind("泗洪县卫生健康委员会二〇二三年度部门决算公开\n"),
             (Some(2023), Some(DocKind::FinalAccount))
         );
+        // A table's title opening with its year, a page without the cover;
+        // a comparison's word ending the line before.
+        assert_eq!(
+            year_and_kind("2024年部门一般公共预算基本支出部门预算经济分类预算表\n…比\n2023年预算增加25万元。\n"),
+            (Some(2024), Some(DocKind::Budget))
+        );
+        assert_eq!(
+            year_and_kind("三公经费比\n2023年预算增加25万元。\n"),
+            (None, None)
+        );
+        // Two phrases, or a phrase after another year's execution: the
+        // agency's place between year and 部门 spans neither.
+        for title in [
+            "2024年部门预算及2023年部门决算",
+            "2023年预算执行情况和2024年部门预算公开",
+            "2023年度部门决算和2024年度部门预算公开",
+            "根据2023年县人大批准的部门预算\n2024年部门预算公开",
+        ] {
+            assert_eq!(
+                year_and_kind(title),
+                (Some(2024), Some(DocKind::Budget)),
+                "{title}"
+            );
+        }
         // No year in the title: a comparison gives neither the year nor
         // the family (before: 2023, 决算, every amount read as outturn).
         assert_eq!(

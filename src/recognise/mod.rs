@@ -143,6 +143,17 @@ pub fn reports_stray_rows(issue: &str) -> bool {
 /// member after `!`).
 pub fn year_and_kind_of_file(source: &str) -> (Option<u16>, Option<crate::model::DocKind>) {
     let name = source.rsplit(['/', '\\', '!']).next().unwrap_or(source);
+    // A name naming two years (`2023年决算_2024年预算对比`) names neither.
+    let mut years: Vec<&str> = name
+        .match_indices("20")
+        .filter_map(|(i, _)| name.get(i..i + 4))
+        .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    if years.len() > 1 {
+        return (None, None);
+    }
     meta::year_and_kind(name)
 }
 
@@ -950,9 +961,14 @@ impl Segmenter<'_> {
         true
     }
 
-    /// Whether `line` is printed more than once in the document. The lines
-    /// are counted once, when first asked.
+    /// Whether `line` is printed more than once in the document.
     fn printed_repeatedly(&mut self, line: &str) -> bool {
+        self.copies(line) > 1
+    }
+
+    /// How many times `line` is printed in the document. The lines are
+    /// counted once, when first asked.
+    fn copies(&mut self, line: &str) -> u32 {
         let text = self.text;
         let counts = self.line_counts.get_or_insert_with(|| {
             let mut counts = HashMap::new();
@@ -961,16 +977,27 @@ impl Segmenter<'_> {
             }
             counts
         });
-        counts.get(line.trim()).is_some_and(|n| *n > 1)
+        counts.get(line.trim()).copied().unwrap_or(0)
     }
 
     /// Whether `line` is the disclosure's own title printed as a running
-    /// page header (`上海市普陀区2026年区级单位预算`): a year's 预算 or 决算
-    /// (公开), no amount, printed more than once. A table's title ends in 表
+    /// page header (`上海市普陀区2026年区级单位预算`): a year's 部门 or 单位
+    /// 预算 or 决算 (公开), no amount, printed three times or more (a
+    /// project's name is printed in its table and again in its
+    /// performance table: `2023年社保基金预算`). A table's title ends in 表
     /// and is read as one.
     fn is_running_title(&mut self, line: &str) -> bool {
         let norm = normalize::label(line);
-        let ends = ["预算", "决算", "预算公开", "决算公开"];
+        let ends = [
+            "部门预算",
+            "部门决算",
+            "单位预算",
+            "单位决算",
+            "部门预算公开",
+            "部门决算公开",
+            "单位预算公开",
+            "单位决算公开",
+        ];
         let bytes = norm.as_bytes();
         let years = norm.match_indices('年').any(|(i, _)| {
             i >= 4
@@ -980,7 +1007,7 @@ impl Segmenter<'_> {
         years
             && ends.iter().any(|e| norm.ends_with(e))
             && !line.split_whitespace().any(|t| Amount::parse(t).is_some())
-            && self.printed_repeatedly(line)
+            && self.copies(line) >= 3
     }
 
     fn is_page_header(&self, line: &str) -> bool {
@@ -1350,6 +1377,10 @@ mod tests {
         );
         assert_eq!(
             year_and_kind_of_file("sh_putuo_2023_yusuan.txt"),
+            (None, None)
+        );
+        assert_eq!(
+            year_and_kind_of_file("2023年决算_2024年预算对比.txt"),
             (None, None)
         );
     }

@@ -41,6 +41,9 @@ def write_rows(ws, lines, stored=lambda v: v):
             cell = ws.cell(i, j + 1, stored(v) if isinstance(v, float) else v)
             if isinstance(v, float):
                 cell.number_format = "0.00"
+            elif v.startswith("="):
+                # Text (`=12次`, a target in a performance table), not a formula.
+                cell.data_type = "s"
 
 
 def main():
