@@ -48,7 +48,7 @@ enum Command {
     Extract {
         /// Input files and directories (directories are searched recursively, following
         /// symbolic links; a directory reached twice is read once).
-        /// Text dumps in UTF-8, UTF-16 (with BOM) or GB18030, any line ends.
+        /// Text dumps in UTF-8, UTF-16 (with or without a BOM) or GB18030, any line ends.
         #[arg(required = true, value_name = "PATH")]
         inputs: Vec<PathBuf>,
         /// Output directory; created if missing. An earlier run's outputs there are replaced,
