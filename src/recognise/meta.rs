@@ -183,11 +183,10 @@ pub fn year_and_kind(text: &str) -> (Option<u16>, Option<DocKind>) {
     let compares = |before: &str| before.ends_with(['与', '比', '较', '同']);
     let read = |(previous, line): (&str, &str), titles_only: bool| {
         let norm = arabic_years(&normalize::label(line));
-        let previous = normalize::label(previous);
         re.captures_iter(&norm).find_map(|c| {
             let m = c.get(0)?;
             let before = &norm[..m.start()];
-            if compares(before) || (before.is_empty() && compares(&previous)) {
+            if compares(before) || (before.is_empty() && compares(&normalize::label(previous))) {
                 return None;
             }
             let rest = &norm[m.end()..];
