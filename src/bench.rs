@@ -132,6 +132,15 @@ fn per_document(samples: &Path, runs: usize) -> Result<Vec<(String, String, f64)
 /// Runs the benchmark and returns the report text.
 pub fn run(samples: &Path, docs: usize, work_dir: Option<PathBuf>) -> Result<String> {
     let tmp = tempfile_dir(work_dir)?;
+    let report = measure(samples, docs, &tmp);
+    // The corpus and the outputs go however the run ended (a samples
+    // folder that could not be read left an empty folder behind).
+    std::fs::remove_dir_all(&tmp).ok();
+    report
+}
+
+/// The benchmark itself, its corpus and outputs written under `tmp`.
+fn measure(samples: &Path, docs: usize, tmp: &Path) -> Result<String> {
     let corpus = tmp.join("corpus");
     let bytes = build_corpus(samples, &corpus, docs)?;
     let inputs = batch::discover(std::slice::from_ref(&corpus));
@@ -198,7 +207,6 @@ pub fn run(samples: &Path, docs: usize, work_dir: Option<PathBuf>) -> Result<Str
     if let Some(mb) = peak_rss_mb() {
         out.push_str(&format!("  peak resident memory: {mb:.0} MB\n"));
     }
-    std::fs::remove_dir_all(&tmp).ok();
     Ok(out)
 }
 
@@ -220,6 +228,18 @@ fn tempfile_dir(work_dir: Option<PathBuf>) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_run_leaves_no_folder_behind() {
+        let work = std::env::temp_dir().join(format!("bh-bench-test-{}", std::process::id()));
+        std::fs::create_dir_all(&work).unwrap();
+        let missing = work.join("no-samples-here");
+        let err = run(&missing, 10, Some(work.clone())).unwrap_err();
+        assert!(format!("{err:#}").contains("no-samples-here"), "{err:#}");
+        let left: Vec<_> = std::fs::read_dir(&work).unwrap().collect();
+        std::fs::remove_dir_all(&work).ok();
+        assert!(left.is_empty(), "{left:?}");
+    }
 
     #[test]
     fn scaling_keeps_printed_form_and_sums() {
