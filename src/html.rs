@@ -60,16 +60,19 @@ pub fn to_text(page: &str) -> Result<String, TooLarge> {
                     columns: attribute("colspan").unwrap_or(1),
                     rows: attribute("rowspan").unwrap_or(1),
                 };
-                // Not shown (`style="display:none"`, `hidden`): no text of
-                // the page's.
-                let shown = !tag.attributes.contains_key(b"hidden".as_slice())
-                    && tag.attributes.get(b"style".as_slice()).is_none_or(|v| {
-                        let style: String = String::from_utf8_lossy(&v.value)
-                            .chars()
-                            .filter(|c| !c.is_whitespace())
-                            .collect();
-                        !style.to_ascii_lowercase().contains("display:none")
-                    });
+                // A row or cell not shown (`style="display:none"`,
+                // `hidden`): no text of the page's. (Other tags are not
+                // looked at.)
+                let row_or_cell = matches!(&tag.name[..], b"tr" | b"td" | b"th");
+                let shown = !row_or_cell
+                    || !tag.attributes.contains_key(b"hidden".as_slice())
+                        && tag.attributes.get(b"style".as_slice()).is_none_or(|v| {
+                            let style: String = String::from_utf8_lossy(&v.value)
+                                .chars()
+                                .filter(|c| !c.is_whitespace())
+                                .collect();
+                            !style.to_ascii_lowercase().contains("display:none")
+                        });
                 page_text.start(&tag.name, span, shown);
             }
             Token::EndTag(tag) => page_text.end(&tag.name),

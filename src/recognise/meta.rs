@@ -412,6 +412,40 @@ fn figure_after_unless(text: &str, keyword: &str, unless: &str) -> Option<u32> {
     None
 }
 
+/// Whether the bare number on line `i` of the overview is its page's, not
+/// a figure or a figure's digits: at a page break (a form feed, a blank
+/// line) before a line of digits it would run into; before a page's first
+/// line (after a form feed, which comes after the footer) when it would run
+/// into a figure (`在职29` / `2` / `\f人`; `实有人数` / `38` / `\f人` is the
+/// figure); or between blank lines, a figure and its unit (`退休9` / `2` /
+/// `人`).
+fn bare_number_is_a_page(lines: &[&str], i: usize) -> bool {
+    let at_break =
+        |l: Option<&&str>| l.is_none_or(|l| l.trim().is_empty() || l.starts_with('\u{c}'));
+    // (A form feed is white space: a line holding only one is blank.)
+    let next = lines[i + 1..].iter().find(|l| !l.trim().is_empty());
+    let next_page = next.is_some_and(|l| l.starts_with('\u{c}'));
+    let next = next.map(|l| l.trim_matches('\u{c}'));
+    let previous = lines[..i]
+        .iter()
+        .rev()
+        .map(|l| l.trim_matches('\u{c}').trim())
+        .find(|l| !l.is_empty());
+    let before_digits = next.is_some_and(|l| {
+        l.trim_start_matches(normalize::is_space)
+            .starts_with(|c: char| c.is_ascii_digit())
+    });
+    let after_digits = previous.is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()));
+    let before_unit = next.is_some_and(|n| n.trim_start().starts_with(['人', '名', '个']));
+    let (break_before, break_after) = (
+        at_break(i.checked_sub(1).and_then(|p| lines.get(p))),
+        at_break(lines.get(i + 1)),
+    );
+    next_page && (before_digits || after_digits)
+        || before_digits && (break_before || break_after)
+        || after_digits && before_unit && break_before && break_after
+}
+
 /// The figure after the first of `keywords` that has one.
 fn figure_after_any(text: &str, keywords: &[&str]) -> Option<u32> {
     keywords.iter().find_map(|k| figure_after(text, k))
@@ -424,14 +458,6 @@ fn figure_after_any(text: &str, keywords: &[&str]) -> Option<u32> {
 /// normalised ([`normalize::label`]: no spaces).
 fn figures_text(overview: &str) -> String {
     let lines: Vec<&str> = overview.lines().collect();
-    let starts_with_digit = |l: &str| {
-        l.trim_start_matches(normalize::is_space)
-            .starts_with(|c: char| c.is_ascii_digit())
-    };
-    // A bare number is a page's: at a page break (a form feed, a blank
-    // line) before a line of digits it would run into.
-    let at_break =
-        |l: Option<&&str>| l.is_none_or(|l| l.trim().is_empty() || l.starts_with('\u{c}'));
     let digits = |w: &str, from_end: bool| {
         let folded = w.chars().map(normalize::fold_char);
         if from_end {
@@ -443,38 +469,9 @@ fn figures_text(overview: &str) -> String {
     let mut kept = String::with_capacity(overview.len());
     for (i, line) in lines.iter().enumerate() {
         let line = line.trim_matches('\u{c}');
-        let next = lines[i + 1..]
-            .iter()
-            .map(|l| l.trim_matches('\u{c}'))
-            .find(|l| !l.trim().is_empty());
-        // A page's first line (after a form feed) comes after its footer.
-        let next_page = lines[i + 1..]
-            .iter()
-            .find(|l| !l.trim().is_empty())
-            .is_some_and(|l| l.starts_with('\u{c}'));
-        // Or set between a figure and its unit (`退休9` / `2` / `人`).
-        let previous = lines[..i]
-            .iter()
-            .rev()
-            .map(|l| l.trim_matches('\u{c}').trim())
-            .find(|l| !l.is_empty());
-        let splits_a_figure = previous.is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()))
-            && next.is_some_and(|n| n.trim_start().starts_with(['人', '名', '个']));
-        let at_a_break =
-            at_break(i.checked_sub(1).and_then(|p| lines.get(p))) || at_break(lines.get(i + 1));
-        // Before a page's first line, a bare number runs into a figure
-        // (`在职29` / `2` / `\f人`), or is the figure (`实有人数` / `38` /
-        // `\f人`).
-        let runs_into_a_figure = next.is_some_and(starts_with_digit)
-            || previous.is_some_and(|p| p.ends_with(|c: char| c.is_ascii_digit()));
-        let between_breaks =
-            at_break(i.checked_sub(1).and_then(|p| lines.get(p))) && at_break(lines.get(i + 1));
         let page_footer = normalize::is_page_marker(line)
             || normalize::is_page_number(line) && !normalize::is_bare_page_number(line)
-            || normalize::is_bare_page_number(line)
-                && (next_page && runs_into_a_figure
-                    || next.is_some_and(starts_with_digit) && at_a_break
-                    || splits_a_figure && between_breaks);
+            || normalize::is_bare_page_number(line) && bare_number_is_a_page(&lines, i);
         if page_footer {
             continue;
         }

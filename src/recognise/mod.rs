@@ -987,6 +987,10 @@ impl Segmenter<'_> {
     /// performance table: `2023年社保基金预算`). A table's title ends in 表
     /// and is read as one.
     fn is_running_title(&mut self, line: &str) -> bool {
+        // Most of a flow table's lines have no year: not normalised.
+        if !line.contains('年') {
+            return false;
+        }
         let norm = normalize::label(line);
         let ends = [
             "部门预算",

@@ -1194,22 +1194,23 @@ fn amount_run_into_expenditure_label(
 ) -> Option<Vec<Cell>> {
     let parts = |c: &Cell| -> Option<(Cell, Cell)> {
         let (first, rest) = c.text.trim().split_once(char::is_whitespace)?;
+        if !first.contains('.') {
+            return None;
+        }
         let mut amount = c.clone();
         amount.text = first.to_string();
         let mut label = c.clone();
         label.text = rest.trim_start().to_string();
-        (first.contains('.')
-            && is_amount(&amount)
-            && !is_amount(&label)
-            && is_expenditure_label(&label))
-        .then_some((amount, label))
+        (is_amount(&amount) && !is_amount(&label) && is_expenditure_label(&label))
+            .then_some((amount, label))
     };
-    if !row.iter().any(|c| parts(c).is_some()) {
+    let parted: Vec<Option<(Cell, Cell)>> = row.iter().map(parts).collect();
+    if parted.iter().all(Option::is_none) {
         return None;
     }
     let mut out = Vec::with_capacity(row.len() + 1);
-    for c in row {
-        match parts(c) {
+    for (c, parts) in row.iter().zip(parted) {
+        match parts {
             Some((amount, label)) => out.extend([amount, label]),
             None => out.push(c.clone()),
         }
