@@ -833,6 +833,81 @@ fn three_public_blocks_for_last_year_and_this_year_are_told_apart() {
 }
 
 #[test]
+fn a_three_public_table_without_the_cars_subtotal_checks_its_total_against_the_car_costs() {
+    // Some counties print the cars' purchase and running costs without
+    // their 小计. Before, the 合计 was checked against 因公出国 + 公务接待
+    // alone and failed (expected 2.00, printed 10.00) on a consistent table.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("three_public_without_subtotal.txt");
+    template_with_three_public(
+        &copy,
+        "合计\t因公出国（境）费\t公务用车购置费\t公务用车运行费\t公务接待费\n\
+         10.00\t0.00\t3.00\t5.00\t2.00",
+    );
+    let run = extract(&[&copy]);
+    let total: Vec<_> = run
+        .checks()
+        .into_iter()
+        .filter(|c| c["table"] == "three_public" && c["subject"].starts_with("合计."))
+        .map(|c| (c["expected"].clone(), c["actual"].clone(), c["ok"].clone()))
+        .collect();
+    assert_eq!(total, [("10.00".into(), "10.00".into(), "true".into())]);
+    assert_eq!(run.documents()[0]["checks_failed"], "0");
+    // A car cost misprinted is still caught.
+    let slip = dir.path().join("three_public_without_subtotal_slip.txt");
+    template_with_three_public(
+        &slip,
+        "合计\t因公出国（境）费\t公务用车购置费\t公务用车运行费\t公务接待费\n\
+         10.00\t0.00\t3.00\t6.00\t2.00",
+    );
+    let run = extract(&[&slip]);
+    assert_eq!(run.documents()[0]["checks_failed"], "1");
+}
+
+#[test]
+fn a_table_in_yuan_under_a_wan_yuan_unit_line_is_uncertain() {
+    // Seed 002's 三公 table printed in 元 (1.08 万元 as 10800.00) under its
+    // `单位：万元` line: the narrative's 1.08万元 fails against it by exactly
+    // 10,000 times. Before, its cells were `ok` and the document too. The
+    // amounts stay as printed; the cells are uncertain, the document partial.
+    let seed = "002_ef8a97d7800bc6c6.txt";
+    let text = std::fs::read_to_string(root().join("samples").join(seed)).unwrap();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    for at in [334, 337, 339] {
+        assert!(lines[at].ends_with("\t1.08\t1.08\t\t"), "{}", lines[at]);
+        lines[at] = lines[at].replace("1.08", "10800.00");
+    }
+    let run = extract_text(seed, &lines.join("\n"));
+    let three_public: Vec<(String, String)> = run
+        .line_items()
+        .into_iter()
+        .filter(|r| r["table"] == "three_public")
+        .map(|r| (r["amount"].clone(), r["status"].clone()))
+        .collect();
+    assert_eq!(three_public.len(), 6);
+    for (amount, status) in &three_public {
+        assert_eq!(
+            (amount.as_str(), status.as_str()),
+            ("10800.00", "uncertain")
+        );
+    }
+    let d = &run.documents()[0];
+    assert_eq!(d["status"], "partial");
+    assert!(
+        d["error"].contains("表10 three_public: its amounts are 10000 times what the other tables"),
+        "{}",
+        d["error"]
+    );
+    // The other tables, which agree with each other, stay `ok`.
+    let other_ok = run
+        .line_items()
+        .iter()
+        .filter(|r| r["table"] != "three_public")
+        .all(|r| r["status"] == "ok");
+    assert!(other_ok);
+}
+
+#[test]
 fn three_public_columns_no_heading_names_are_never_read_as_certain() {
     // Found in review (each was `ok` or `repaired`). An amount under a
     // heading the grammar does not know (`会议费`) was taken for

@@ -26,7 +26,8 @@ use crate::model::{CellStatus, Code, Document, Placement, Row, Section, Table, U
 use ordinal::ordinal_sums;
 use suspects::{
     an_outside_amount_fits, another_assignment_holds, cells_of_rows, extraction_suspect,
-    largest_is_the_rest, moved_between_columns, singled_out, systematic_failures, unconfirmed,
+    largest_is_the_rest, misstated_units, moved_between_columns, row_cells, singled_out,
+    systematic_failures, unconfirmed,
 };
 
 /// The kind of identity (checks.csv `rule`).
@@ -712,7 +713,22 @@ fn item_sums(g: &Grammar, ti: usize, table: &Table, out: &mut Vec<Identity>) {
         let Some(total) = find(&rule.total) else {
             continue;
         };
-        let parts: Vec<usize> = rule.parts.iter().filter_map(|p| find(p)).collect();
+        // A part the table does not print stands for its own parts when
+        // it has them (a 三公 table without the cars' 小计 row prints the
+        // purchase and the running costs).
+        let parts: Vec<usize> = rule
+            .parts
+            .iter()
+            .flat_map(|p| match find(p) {
+                Some(ri) => vec![ri],
+                None => g
+                    .identities
+                    .item_sums_of(table.kind)
+                    .find(|r| &r.total == p)
+                    .map(|r| r.parts.iter().filter_map(|q| find(q)).collect())
+                    .unwrap_or_default(),
+            })
+            .collect();
         if parts.is_empty() {
             continue;
         }
@@ -912,6 +928,29 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
                 })
         };
         if !prints(lt, &rule.left) || !prints(rt, &rule.right) {
+            continue;
+        }
+        // Blank is no zero where a table fills a column made of the side's
+        // and leaves all its parts blank in every row: it does not break
+        // that column down (seed 000's 收入表 prints 财政拨款小计 and leaves
+        // 一般公共预算 and the other grants blank; compared, its figures
+        // failed against zero): `measure_parts`.
+        let unstated = |t: &Table, side: &Side| {
+            let blank = |m: &str| {
+                !t.rows.iter().any(|row| {
+                    (side.section.is_none() || row.section == side.section)
+                        && row.value(m).is_some()
+                })
+            };
+            !t.declared_empty
+                && side.measures.iter().all(|m| blank(m))
+                && g.identities.measure_parts.iter().any(|source| {
+                    source.parts.iter().any(|p| side.measures.contains(p))
+                        && source.parts.iter().all(|p| blank(p))
+                        && !blank(source.whole)
+                })
+        };
+        if unstated(lt, &rule.left) || unstated(rt, &rule.right) {
             continue;
         }
         let terms = |ti: usize, row: Option<usize>, side: &Side| -> Vec<Term> {
@@ -1230,7 +1269,10 @@ pub fn check_and_flag_evaluated(
     ids: Vec<Identity>,
     known: Option<Vec<Option<Evaluation>>>,
 ) -> Vec<CheckResult> {
-    let (results, contradicted) = evaluate_all(doc, g, ids, known);
+    let (results, contradicted, issues) = evaluate_all(doc, g, ids, known);
+    for (table, issue) in issues {
+        doc.tables[table].issues.push(issue);
+    }
     for c in contradicted {
         if let Some(v) = c.value_mut(doc) {
             v.status = CellStatus::Uncertain;
@@ -1386,7 +1428,7 @@ fn evaluate_all(
     g: &Grammar,
     mut all: Vec<Identity>,
     known: Option<Vec<Option<Evaluation>>>,
-) -> (Vec<CheckResult>, Vec<CellRef>) {
+) -> (Vec<CheckResult>, Vec<CellRef>, Vec<(usize, String)>) {
     let (stated, narrative_results) = narrative::figures(doc, g);
     let given = all.len();
     all.extend(stated);
@@ -1424,6 +1466,11 @@ fn evaluate_all(
     doubtful.extend(unconfirmed(doc, &confirmed));
     let misread = systematic_failures(doc, g, evaluated());
     doubtful.extend(cells_of_rows(doc, &misread));
+    let rescaled = misstated_units(evaluated());
+    for &(table, _) in &rescaled {
+        let rows = 0..doc.tables[table].rows.len();
+        doubtful.extend(rows.flat_map(|row| row_cells(doc, table, row).map(|(c, _)| c)));
+    }
     // A row sum that another column assignment of the row's amounts would
     // make hold: the row's columns are in doubt (a layout that lost them,
     // or a publisher's swap: either way not sure).
@@ -1457,7 +1504,27 @@ fn evaluate_all(
         })
         .collect();
     out.extend(narrative_results);
-    (out, doubtful.into_iter().collect())
+    let issues = rescaled
+        .into_iter()
+        .map(|(table, power)| {
+            let unit = doc.tables[table].unit.as_str();
+            let factor = 10_i128.pow(power.unsigned_abs());
+            let ratio = if power > 0 {
+                format!("{factor} times")
+            } else {
+                format!("1/{factor} of")
+            };
+            (
+                table,
+                format!(
+                    "its amounts are {ratio} what the other tables and the narrative state for \
+                     them: they may be in another unit than the {unit} it states; they are \
+                     uncertain"
+                ),
+            )
+        })
+        .collect();
+    (out, doubtful.into_iter().collect(), issues)
 }
 
 #[cfg(test)]

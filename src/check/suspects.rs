@@ -65,6 +65,91 @@ pub(super) fn systematic_failures<'a>(
         .collect()
 }
 
+/// A table printed in another unit than its unit line states (amounts in
+/// 元 under `单位：万元`): every figure other tables and the narrative give
+/// for it is off by one power of ten, the same each time, and none agrees.
+/// Its amounts are what it prints, in the unit it states; whether they are
+/// is in doubt. Returns each such table with the power of ten by which its
+/// amounts exceed the others' (negative: fall short).
+pub(super) fn misstated_units<'a>(
+    evaluated: impl Iterator<Item = (&'a Identity, &'a Evaluation)>,
+) -> Vec<(usize, i32)> {
+    #[derive(Default)]
+    struct Tally {
+        /// Powers of ten the table's side is off by, in failing comparisons.
+        powers: BTreeSet<i32>,
+        off_by_a_power: usize,
+        /// Comparisons failing otherwise, and holding on a non-zero figure.
+        failing_otherwise: usize,
+        agreeing: usize,
+    }
+    let mut tallies: BTreeMap<usize, Tally> = BTreeMap::new();
+    for (id, ev) in evaluated {
+        if !matches!(id.rule, Rule::CrossTable | Rule::Narrative) {
+            continue;
+        }
+        let tables = |terms: &[Term]| -> BTreeSet<usize> {
+            terms
+                .iter()
+                .filter_map(|t| match t {
+                    Term::Cell(c) => Some(c.table),
+                    Term::Stated { .. } => None,
+                })
+                .collect()
+        };
+        let (left, right) = (tables(&id.total), tables(&id.parts));
+        let sides = [
+            (&left, &right, ev.expected, ev.actual),
+            (&right, &left, ev.actual, ev.expected),
+        ];
+        for (mine, theirs, own, other) in sides {
+            let (Some(&table), 1, true) = (mine.first(), mine.len(), mine.is_disjoint(theirs))
+            else {
+                continue;
+            };
+            let tally = tallies.entry(table).or_default();
+            if ev.holds {
+                tally.agreeing += usize::from(own != 0);
+            } else if let Some(power) = power_of_ten_apart(own, other) {
+                tally.powers.insert(power);
+                tally.off_by_a_power += 1;
+            } else {
+                tally.failing_otherwise += 1;
+            }
+        }
+    }
+    tallies
+        .into_iter()
+        .filter(|(_, t)| {
+            t.powers.len() == 1 && t.agreeing == 0 && t.off_by_a_power > t.failing_otherwise
+        })
+        .filter_map(|(table, t)| Some((table, *t.powers.first()?)))
+        .collect()
+}
+
+/// The power of ten (1–4, or 8: 元, 千元, 万元, 亿元 apart) by which `own`
+/// exceeds `other` (negative: falls short), to within a thousandth (a
+/// figure rounded to its unit's hundredths).
+fn power_of_ten_apart(own: i128, other: i128) -> Option<i32> {
+    if own == 0 || other == 0 || own.signum() != other.signum() {
+        return None;
+    }
+    let near = |big: i128, small: i128, p: u32| {
+        let scaled = small.checked_mul(10_i128.pow(p));
+        scaled.is_some_and(|s| (big - s).abs() * 1000 <= big.abs())
+    };
+    [1, 2, 3, 4, 8].into_iter().find_map(|p| {
+        let power = i32::try_from(p).ok()?;
+        if near(own, other, p) {
+            Some(power)
+        } else if near(other, own, p) {
+            Some(-power)
+        } else {
+            None
+        }
+    })
+}
+
 /// The sure cells no holding identity confirms of the tables whose
 /// placement needs it ([`Table::needs_confirmation`](crate::model::Table::needs_confirmation)).
 pub(super) fn unconfirmed<'a>(
@@ -99,7 +184,7 @@ pub(super) fn cells_of_rows<'a>(
 }
 
 /// The cells of row `row` of table `table`, with their values.
-fn row_cells(
+pub(super) fn row_cells(
     doc: &Document,
     table: usize,
     row: usize,

@@ -386,23 +386,28 @@ fn figure(i: &str) -> IResult<&str, u32> {
 }
 
 fn figure_after(text: &str, keyword: &str) -> Option<u32> {
-    figure_after_unless(text, keyword, "")
+    figure_after_unless(text, keyword, &[])
 }
+
+/// The ways a retirees' count names 离休 and 退休 together (`离退休`,
+/// `离、退休`, `退离休`): a count of both is neither's.
+const RETIRED_JOINTLY: [&str; 4] = ["离", "离、", "离/", "离及"];
+const HONORARY_JOINTLY: [&str; 4] = ["退", "退、", "退/", "退及"];
 
 /// Words before a keyword that make its figure another's: a kind of post
 /// (`行政编制数10名` is part of the quota), a car's, last year's.
 const NOT_THE_WHOLE: [&str; 7] = ["行政", "事业", "工勤", "车辆", "用车", "上年", "去年"];
 
-/// The figure after the first `keyword` not preceded by `unless` (`退休`
-/// but not `离退休`, which counts 离休 and 退休 together) nor by one of
-/// [`NOT_THE_WHOLE`].
-fn figure_after_unless(text: &str, keyword: &str, unless: &str) -> Option<u32> {
+/// The figure after the first `keyword` not preceded by one of `unless`
+/// (`退休` but not `离退休`, which counts 离休 and 退休 together) nor by
+/// one of [`NOT_THE_WHOLE`].
+fn figure_after_unless(text: &str, keyword: &str, unless: &[&str]) -> Option<u32> {
     let mut from = 0;
     while let Some(off) = text[from..].find(keyword) {
         let at = from + off;
         let after = &text[at + keyword.len()..];
         let before = &text[..at];
-        let excluded = !unless.is_empty() && before.ends_with(unless)
+        let excluded = unless.iter().any(|w| before.ends_with(w))
             || NOT_THE_WHOLE.iter().any(|w| before.ends_with(w));
         if let (false, Ok((_, n))) = (excluded, figure(after)) {
             return Some(n);
@@ -529,7 +534,7 @@ pub fn staffing(overview: &str) -> Staffing {
         let p: IResult<&str, &str> = tag("无")(word);
         p.is_ok()
     };
-    let honorary = figure_after(counts, "离休").or_else(|| {
+    let honorary = figure_after_unless(counts, "离休", &HONORARY_JOINTLY).or_else(|| {
         counts.find("离休人员").and_then(|i| {
             let before = &counts[..i];
             no_retirees(before.rsplit(['，', ';', '；', ',']).next().unwrap_or("")).then_some(0)
@@ -539,7 +544,7 @@ pub fn staffing(overview: &str) -> Staffing {
     let by_kind = || {
         let kinds: Vec<u32> = ["行政编制", "事业编制", "工勤编制"]
             .iter()
-            .filter_map(|k| figure_after_unless(t, k, "含"))
+            .filter_map(|k| figure_after_unless(t, k, &["含"]))
             .collect();
         (!kinds.is_empty()).then(|| kinds.iter().sum())
     };
@@ -547,7 +552,7 @@ pub fn staffing(overview: &str) -> Staffing {
         quota: figure_after_any(t, &["编制数", "核定编制", "编制人数"]).or_else(by_kind),
         actual: figure_after_any(t, &["实有人数", "实有人员", "现有人员", "现有人数"]),
         active: figure_after(counts, "在职"),
-        retired: figure_after_unless(counts, "退休", "离"),
+        retired: figure_after_unless(counts, "退休", &RETIRED_JOINTLY),
         honorary_retired: honorary,
     }
 }
@@ -604,6 +609,14 @@ mod tests {
         assert_eq!(s.quota, Some(8));
         let s = staffing("编制数32人，实有人数38人，其中：在职人员29人，离退休人员9人。");
         assert_eq!(s.retired, None);
+        // A count of 离休 and 退休 together, however written, is neither's
+        // (before 2026-12-07: retired 9, honorary 9).
+        for joint in ["离、退休人员9人", "退离休人员9人", "离/退休人员9人"] {
+            let s = staffing(&format!(
+                "编制数32人，实有人数38人，其中：在职人员29人，{joint}。"
+            ));
+            assert_eq!((s.retired, s.honorary_retired), (None, None), "{joint}");
+        }
         // Fuzzing review finds (before 2026-12-07, the figure in brackets):
         // a page number between a keyword and its figure (391), figures a
         // line sets apart (135848100), the quota by kind of post given as
