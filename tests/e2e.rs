@@ -3858,6 +3858,30 @@ fn a_shanghai_budgets_narrative_before_its_tables_is_checked() {
     assert!(failed.is_empty(), "{failed:?}");
 }
 
+#[test]
+fn a_text_boxs_overflow_drawn_off_the_page_is_not_read_twice() {
+    // The Shanghai 财政局 budget (shared/real-pdfs, not redistributed;
+    // skipped when absent) draws page 7's narrative whole and lets the page
+    // cut it; page 8 draws the rest again. The part below page 7's edge was
+    // read too, so the narrative came twice, and its one slip (887.36万元
+    // for 87.36) failed twice.
+    let Some([pdf]) = real_pdfs(["sh_putuo_caizhengju_2025_yusuan.pdf"]) else {
+        return;
+    };
+    let run = extract(&[&pdf]);
+    let slip: Vec<_> = run
+        .checks()
+        .into_iter()
+        .filter(|c| c["subject"].contains("887.36万元"))
+        .map(|c| (c["expected"].clone(), c["actual"].clone(), c["ok"].clone()))
+        .collect();
+    assert_eq!(
+        slip,
+        [("8873600.00".into(), "873617.00".into(), "false".into())]
+    );
+    assert_eq!(run.documents()[0]["checks_failed"], "1");
+}
+
 /// The third-party files of `../shared/real-pdfs` named (not
 /// redistributed): `None`, said on stderr, when one is absent, and the
 /// test that needs them is skipped.

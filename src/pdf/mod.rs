@@ -60,10 +60,32 @@ fn inherited<'d>(
     None
 }
 
+/// The page's initial matrix (see [`page_box_matrix`]), and the page's
+/// visible area under it: text outside the CropBox is not shown.
+fn page_view(
+    doc: &lopdf::Document,
+    page: lopdf::ObjectId,
+    quarters: i64,
+) -> ([f32; 6], interp::Area) {
+    let (m, [x0, y0, x1, y1]) = page_box_matrix(doc, page, quarters);
+    let corners = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)]
+        .map(|(x, y)| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]));
+    let xs = corners.map(|c| c.0);
+    let ys = corners.map(|c| c.1);
+    let lowest = |v: [f32; 4]| v.into_iter().fold(f32::INFINITY, f32::min);
+    let highest = |v: [f32; 4]| v.into_iter().fold(f32::NEG_INFINITY, f32::max);
+    (m, [lowest(xs), lowest(ys), highest(xs), highest(ys)])
+}
+
 /// The page's initial matrix: the CropBox (else MediaBox) origin moved to
 /// (0, 0) and /Rotate undone, so text reads upright in every page, then
-/// `quarters` more quarter turns clockwise (a page printed sideways).
-fn page_matrix(doc: &lopdf::Document, page: lopdf::ObjectId, quarters: i64) -> [f32; 6] {
+/// `quarters` more quarter turns clockwise (a page printed sideways); and
+/// that box.
+fn page_box_matrix(
+    doc: &lopdf::Document,
+    page: lopdf::ObjectId,
+    quarters: i64,
+) -> ([f32; 6], [f32; 4]) {
     let num = interp::num;
     let bbox = [b"CropBox".as_slice(), b"MediaBox"]
         .iter()
@@ -88,12 +110,13 @@ fn page_matrix(doc: &lopdf::Document, page: lopdf::ObjectId, quarters: i64) -> [
         .unwrap_or([0.0, 0.0, 612.0, 792.0]);
     let [x0, y0, x1, y1] = bbox;
     let rotate = inherited(doc, page, b"Rotate").map(num).unwrap_or(0.0) as i64;
-    match (rotate.rem_euclid(360) + 90 * quarters).rem_euclid(360) {
+    let m = match (rotate.rem_euclid(360) + 90 * quarters).rem_euclid(360) {
         90 => [0.0, -1.0, 1.0, 0.0, -y0, x1],
         180 => [-1.0, 0.0, 0.0, -1.0, x1, y1],
         270 => [0.0, 1.0, -1.0, 0.0, y1, -x0],
         _ => [1.0, 0.0, 0.0, 1.0, -x0, -y0],
-    }
+    };
+    (m, bbox)
 }
 
 /// The page's content streams, decoded and joined.
@@ -168,17 +191,16 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
             .cloned()
             .unwrap_or_default();
         let content = page_content(&doc, *page_id)?;
-        interp.run(&content, &resources, page_matrix(&doc, *page_id, 0), 0);
+        let (matrix, visible) = page_view(&doc, *page_id, 0);
+        interp.visible = Some(visible);
+        interp.run(&content, &resources, matrix, 0);
         // Printed sideways (a wide table across a portrait page, with no
         // /Rotate to show it upright): read again, turned upright.
         if let Some(quarters) = interp.sideways() {
             interp.next_page();
-            interp.run(
-                &content,
-                &resources,
-                page_matrix(&doc, *page_id, quarters),
-                0,
-            );
+            let (matrix, visible) = page_view(&doc, *page_id, quarters);
+            interp.visible = Some(visible);
+            interp.run(&content, &resources, matrix, 0);
         }
         if let Some(e) = interp.error.take() {
             return Err(e);
@@ -457,7 +479,7 @@ mod tests {
             "CropBox" => vec![10.into(), 20.into(), 600.into(), 800.into()],
             "Rotate" => Object::Integer(90),
         });
-        let m = page_matrix(&doc, page, 0);
+        let (m, _) = page_box_matrix(&doc, page, 0);
         // The unrotated top-left corner (10, 800) ends up top-right of the
         // rotated view: x = 800 - 20 (its width), y = 600 - 10 (its height).
         let (x, y) = (10.0, 800.0);
