@@ -764,13 +764,14 @@ impl<'d> Interpreter<'d> {
                     width,
                     size,
                 };
-                if self.shows(&glyph, state) {
-                    if let Some(q) = quarter_turns(trm[0], trm[1]) {
+                // Text slanted off every quarter turn is a watermark (`样本`
+                // across the page), never a table's: read, it broke rows.
+                match quarter_turns(trm[0], trm[1]) {
+                    Some(q) if self.shows(&glyph, state) => {
                         self.turns[q] += 1;
+                        self.glyphs.push(glyph);
                     }
-                    self.glyphs.push(glyph);
-                } else {
-                    self.hidden += 1;
+                    _ => self.hidden += 1,
                 }
             }
             *tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], tm);
@@ -921,11 +922,13 @@ mod tests {
              BT /F1 12 Tf 0 1 -1 0 20 200 Tm (draft) Tj ET",
         );
         assert_eq!(upright, None);
-        // A watermark slanted at 60 degrees, however long, turns nothing.
-        let (_, slanted) = shown(
+        // A watermark slanted at 60 degrees, however long, turns nothing,
+        // and is not read.
+        let (glyphs, slanted) = shown(
             "BT /F1 12 Tf 100 700 Td (Total) Tj ET \
              BT /F1 40 Tf 0.5 0.866 -0.866 0.5 100 100 Tm (CONFIDENTIAL DRAFT COPY) Tj ET",
         );
         assert_eq!(slanted, None);
+        assert_eq!(texts(&glyphs), "Total");
     }
 }
