@@ -256,13 +256,7 @@ fn fold_fullwidth_digits(text: String) -> String {
     if !any {
         return text;
     }
-    text.chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - 0xFF10 + u32::from(b'0')).unwrap_or(c),
-            '．' => '.',
-            _ => c,
-        })
-        .collect()
+    text.chars().map(crate::normalize::fold_digit).collect()
 }
 
 /// Whether decoded text is an HTML page (`<!DOCTYPE html>` or `<html` near

@@ -10,6 +10,28 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// A full-width digit or decimal point (`９`, `．`) as ASCII; any other
+/// character as it is. Every reader folds these (a text dump at decoding,
+/// a PDF's or OFD's glyphs, a converted document's text), so that every
+/// layout reads `９５８１．３３` as a number.
+pub fn fold_digit(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - 0xFF10 + u32::from(b'0')).unwrap_or(c),
+        '．' => '.',
+        _ => c,
+    }
+}
+
+/// `text` with its full-width digits folded ([`fold_digit`]); borrowed when
+/// it has none.
+pub fn fold_digits(text: &str) -> Cow<'_, str> {
+    if text.chars().any(|c| fold_digit(c) != c) {
+        Cow::Owned(text.chars().map(fold_digit).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// A CJK ideograph (the unified blocks and extension A, compatibility
 /// ideographs): a character of a Chinese word.
 pub fn is_ideograph(c: char) -> bool {

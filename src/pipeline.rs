@@ -405,7 +405,11 @@ fn text_layer(bytes: &[u8], container: Container) -> Result<TextLayer, ReadError
         Container::Ofd => Some((crate::ofd::extract(bytes)?, "ofd")),
         _ => None,
     };
-    if let Some((page_text, format)) = positioned {
+    if let Some((mut page_text, format)) = positioned {
+        fold_item_digits(&mut page_text.items);
+        if let std::borrow::Cow::Owned(folded) = crate::normalize::fold_digits(&page_text.text) {
+            page_text.text = folded;
+        }
         let notes = match page_text.scanned_pages.as_slice() {
             [] => Vec::new(),
             pages => vec![format!(
@@ -493,7 +497,39 @@ fn text_layer(bytes: &[u8], container: Container) -> Result<TextLayer, ReadError
 const NO_BUDGET_TABLE_IN_WORD: &str = "a Word document: none of its tables is a budget table";
 
 /// The text a workbook or a Word document gave, laid out.
+/// A page layout's full-width digits as ASCII, as a text dump's are at
+/// decoding (the glyphs keep them: their widths are the full-width
+/// glyphs'). Before, a PDF printing `３２４５．２１` lost a two-sided table's
+/// rows after a page break without a word.
+fn fold_item_digits(items: &mut [layout::Item]) {
+    use std::borrow::Cow;
+    for item in items {
+        match item {
+            layout::Item::Text { text, .. } => {
+                if let Cow::Owned(folded) = crate::normalize::fold_digits(text) {
+                    *text = folded;
+                }
+            }
+            layout::Item::Row { cells, .. } => {
+                for cell in cells {
+                    if let Cow::Owned(folded) = crate::normalize::fold_digits(&cell.text) {
+                        // An offset into the text moves with the bytes before it.
+                        cell.joined_at = cell.joined_at.and_then(|at| {
+                            Some(crate::normalize::fold_digits(cell.text.get(..at)?).len())
+                        });
+                        cell.text = folded;
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn converted(text: String, format: &'static str, hint: Option<&'static str>) -> TextLayer {
+    let text = match crate::normalize::fold_digits(&text) {
+        std::borrow::Cow::Owned(folded) => folded,
+        std::borrow::Cow::Borrowed(_) => text,
+    };
     let layout = layout::detect(&text);
     TextLayer {
         notes: Vec::new(),
@@ -1024,6 +1060,41 @@ fn summarise(problems: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::amount::Amount;
+
+    #[test]
+    fn a_page_layouts_full_width_digits_are_read_as_ascii() {
+        use crate::model::{Cell, Provenance};
+        let at = Provenance::Page(3);
+        let mut joined = Cell::new("３２４５．２１", at);
+        // `１５３６．` / `７５` rejoined: the offset counts bytes.
+        joined.text = "１５３６．７５".to_string();
+        joined.joined_at = Some("１５３６．".len());
+        let mut items = vec![
+            layout::Item::Text {
+                text: "合计３２４５．２１万元".to_string(),
+                at,
+            },
+            layout::Item::Row {
+                cells: vec![
+                    Cell::new("小 计", at),
+                    Cell::new("３２４５．２１", at),
+                    joined,
+                ],
+                at,
+            },
+        ];
+        fold_item_digits(&mut items);
+        let layout::Item::Text { text, .. } = &items[0] else {
+            panic!("{items:?}");
+        };
+        assert_eq!(text, "合计3245.21万元");
+        let layout::Item::Row { cells, .. } = &items[1] else {
+            panic!("{items:?}");
+        };
+        let texts: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["小 计", "3245.21", "1536.75"]);
+        assert_eq!(cells[2].joined_at, Some(5));
+    }
 
     #[test]
     fn a_gzip_file_is_read_as_the_file_it_holds() {
