@@ -549,7 +549,8 @@ pub fn staffing(overview: &str) -> Staffing {
         (!kinds.is_empty()).then(|| kinds.iter().sum())
     };
     Staffing {
-        quota: figure_after_any(t, &["编制数", "核定编制", "编制人数"]).or_else(by_kind),
+        quota: figure_after_any(t, &["编制数", "核定编制", "编制人数", "人员编制"])
+            .or_else(by_kind),
         actual: figure_after_any(t, &["实有人数", "实有人员", "现有人员", "现有人数"]),
         active: figure_after(counts, "在职"),
         retired: figure_after_unless(counts, "退休", &RETIRED_JOINTLY),
@@ -609,6 +610,14 @@ mod tests {
         assert_eq!(s.quota, Some(8));
         let s = staffing("编制数32人，实有人数38人，其中：在职人员29人，离退休人员9人。");
         assert_eq!(s.retired, None);
+        // `人员编制` names the quota (before 2026-12-07: none read).
+        let s = staffing(
+            "奇台县社会保险管理局人员编制32人，实有在职人员29人，退休人员9人，离休人员0人。",
+        );
+        assert_eq!(
+            (s.quota, s.active, s.retired, s.honorary_retired),
+            (Some(32), Some(29), Some(9), Some(0))
+        );
         // A count of 离休 and 退休 together, however written, is neither's
         // (before 2026-12-07: retired 9, honorary 9).
         for joint in ["离、退休人员9人", "退离休人员9人", "离/退休人员9人"] {
