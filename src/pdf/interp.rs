@@ -79,6 +79,39 @@ fn quarter_turns(x: f32, y: f32) -> Option<usize> {
     })
 }
 
+/// A form's `/Matrix` (the identity when it has none).
+fn form_matrix(stream: &lopdf::Stream) -> Matrix {
+    stream
+        .dict
+        .get(b"Matrix")
+        .ok()
+        .and_then(|o| o.as_array().ok())
+        .filter(|m| m.len() == 6)
+        .map(|m| {
+            [
+                num(&m[0]),
+                num(&m[1]),
+                num(&m[2]),
+                num(&m[3]),
+                num(&m[4]),
+                num(&m[5]),
+            ]
+        })
+        .unwrap_or(IDENTITY)
+}
+
+/// A rectangle array (`[x0 y0 x1 y1]`, corners in any order) as an area.
+fn area_of(o: &Object) -> Option<Area> {
+    let a = o.as_array().ok().filter(|a| a.len() == 4)?;
+    let v: Vec<f32> = a.iter().map(num).collect();
+    Some([
+        v[0].min(v[2]),
+        v[1].min(v[3]),
+        v[0].max(v[2]),
+        v[1].max(v[3]),
+    ])
+}
+
 /// `area` grown by `by` on every side.
 fn grown(area: &Area, by: f32) -> Area {
     [area[0] - by, area[1] - by, area[2] + by, area[3] + by]
@@ -639,6 +672,86 @@ impl<'d> Interpreter<'d> {
         if stream.dict.get(b"OC").is_ok_and(|layer| self.is_off(layer)) {
             return;
         }
+        self.draw_form(stream, resources, ctm, depth);
+    }
+
+    /// Draws the page's annotations' normal appearances over its content,
+    /// as a viewer does: a correction typed over a figure (a FreeText or
+    /// Stamp box, white behind new digits) hides the figure and shows its
+    /// own; a form field shows its value. Hidden and NoView ones are not
+    /// seen. `ctm` is the page's initial matrix.
+    pub fn annotations(&mut self, page: &'d Dictionary, ctm: &Matrix) {
+        let Some(Object::Array(annots)) = page.get(b"Annots").ok().map(|o| self.deref(o)) else {
+            return;
+        };
+        for annot in annots {
+            let Ok(annot) = self.deref(annot).as_dict() else {
+                continue;
+            };
+            let flags = annot.get(b"F").ok().map_or(0, |f| num(f) as i64);
+            // Hidden (bit 2), NoView (bit 6).
+            if flags & (2 | 32) != 0 || annot.get(b"OC").is_ok_and(|l| self.is_off(l)) {
+                continue;
+            }
+            let Some(stream) = self.appearance(annot) else {
+                continue;
+            };
+            let rect = annot.get(b"Rect").ok().and_then(|r| area_of(self.deref(r)));
+            let bbox = stream
+                .dict
+                .get(b"BBox")
+                .ok()
+                .and_then(|b| area_of(self.deref(b)));
+            let (Some(rect), Some(bbox)) = (rect, bbox) else {
+                continue;
+            };
+            // The form's box, through its matrix, fitted onto the
+            // annotation's rectangle (PDF 32000-1, 12.5.5).
+            let matrix = form_matrix(stream);
+            let corners = [
+                (bbox[0], bbox[1]),
+                (bbox[2], bbox[1]),
+                (bbox[0], bbox[3]),
+                (bbox[2], bbox[3]),
+            ]
+            .map(|(x, y)| apply(&matrix, x, y));
+            let (xs, ys) = (corners.map(|c| c.0), corners.map(|c| c.1));
+            let (x0, y0, x1, y1) = (min4(xs), min4(ys), max4(xs), max4(ys));
+            if x1 - x0 <= 0.0 || y1 - y0 <= 0.0 {
+                continue;
+            }
+            let (sx, sy) = (
+                (rect[2] - rect[0]) / (x1 - x0),
+                (rect[3] - rect[1]) / (y1 - y0),
+            );
+            let fit = [sx, 0.0, 0.0, sy, rect[0] - sx * x0, rect[1] - sy * y0];
+            self.draw_form(stream, &Dictionary::new(), &mul(&fit, ctm), 0);
+        }
+    }
+
+    /// An annotation's normal appearance: the stream, or the state `/AS`
+    /// names among several.
+    fn appearance(&self, annot: &'d Dictionary) -> Option<&'d lopdf::Stream> {
+        let ap = self.deref(annot.get(b"AP").ok()?).as_dict().ok()?;
+        match self.deref(ap.get(b"N").ok()?) {
+            Object::Stream(s) => Some(s),
+            Object::Dictionary(states) => {
+                let state = annot.get(b"AS").ok()?.as_name().ok()?;
+                self.deref(states.get(state).ok()?).as_stream().ok()
+            }
+            _ => None,
+        }
+    }
+
+    /// Runs a form XObject's content under its matrix and `ctm`, with its
+    /// own resources (else `resources`).
+    fn draw_form(
+        &mut self,
+        stream: &lopdf::Stream,
+        resources: &Dictionary,
+        ctm: &Matrix,
+        depth: usize,
+    ) {
         match stream
             .dict
             .get(b"Subtype")
@@ -652,23 +765,7 @@ impl<'d> Interpreter<'d> {
             }
             _ => return,
         }
-        let matrix = stream
-            .dict
-            .get(b"Matrix")
-            .ok()
-            .and_then(|o| o.as_array().ok())
-            .filter(|m| m.len() == 6)
-            .map(|m| {
-                [
-                    num(&m[0]),
-                    num(&m[1]),
-                    num(&m[2]),
-                    num(&m[3]),
-                    num(&m[4]),
-                    num(&m[5]),
-                ]
-            })
-            .unwrap_or(IDENTITY);
+        let matrix = form_matrix(stream);
         let own = stream
             .dict
             .get(b"Resources")
@@ -887,6 +984,46 @@ mod tests {
                        BT /F1 10 Tf 300 700 Td (34) Tj ET";
         interp.run(content.as_bytes(), &resources, IDENTITY, 0);
         assert_eq!(texts(&interp.glyphs), "1234");
+    }
+
+    #[test]
+    fn an_annotation_typed_over_a_figure_is_read_instead_of_it() {
+        // Fuzzing review (2026-12-07): a FreeText box, white behind `5.40`,
+        // over the page's `5.04`: the figure under it was read (9 cells).
+        let mut doc = Document::with_version("1.5");
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        });
+        let resources = dictionary! { "Font" => dictionary! { "F1" => font } };
+        let appearance = |text: &str| {
+            lopdf::Stream::new(
+                dictionary! {
+                    "Type" => "XObject", "Subtype" => "Form",
+                    "BBox" => vec![0.into(), 0.into(), 40.into(), 14.into()],
+                    "Resources" => resources.clone(),
+                },
+                format!("1 g 0 0 40 14 re f 0 g BT /F1 10 Tf 2 3 Td ({text}) Tj ET").into_bytes(),
+            )
+        };
+        let shown_box = doc.add_object(appearance("5.40"));
+        let hidden_box = doc.add_object(appearance("9.99"));
+        let annotation = |ap, flags: i64| {
+            Object::Dictionary(dictionary! {
+                "Type" => "Annot", "Subtype" => "FreeText", "F" => flags,
+                "Rect" => vec![98.into(), 697.into(), 138.into(), 711.into()],
+                "AP" => dictionary! { "N" => ap },
+            })
+        };
+        let page = dictionary! {
+            "Annots" => vec![annotation(shown_box, 4), annotation(hidden_box, 2)],
+        };
+        let mut interp = Interpreter::new(&doc);
+        let content = "BT /F1 10 Tf 100 700 Td (5.04) Tj ET BT /F1 10 Tf 300 700 Td (12) Tj ET";
+        interp.run(content.as_bytes(), &resources, IDENTITY, 0);
+        interp.annotations(&page, &IDENTITY);
+        assert_eq!(texts(&interp.glyphs), "125.40");
+        let at: Vec<(f32, f32)> = interp.glyphs[2..].iter().map(|g| (g.x, g.y)).collect();
+        assert_eq!(at[0], (100.0, 700.0));
     }
 
     #[test]

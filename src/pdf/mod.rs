@@ -191,9 +191,13 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
             .cloned()
             .unwrap_or_default();
         let content = page_content(&doc, *page_id)?;
+        let page = doc.get_dictionary(*page_id).ok();
         let (matrix, visible) = page_view(&doc, *page_id, 0);
         interp.visible = Some(visible);
         interp.run(&content, &resources, matrix, 0);
+        if let Some(page) = page {
+            interp.annotations(page, &matrix);
+        }
         // Printed sideways (a wide table across a portrait page, with no
         // /Rotate to show it upright): read again, turned upright.
         if let Some(quarters) = interp.sideways() {
@@ -201,6 +205,9 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
             let (matrix, visible) = page_view(&doc, *page_id, quarters);
             interp.visible = Some(visible);
             interp.run(&content, &resources, matrix, 0);
+            if let Some(page) = page {
+                interp.annotations(page, &matrix);
+            }
         }
         if let Some(e) = interp.error.take() {
             return Err(e);
