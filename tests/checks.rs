@@ -215,6 +215,45 @@ fn the_three_public_total_stated_as_the_grants_is_checked() {
 }
 
 #[test]
+fn another_years_figures_in_the_narrative_are_not_this_years() {
+    // Fuzzing review (2026-12-07): figures of last year, set beside this
+    // year's, were checked against this year's tables and failed; a rate
+    // after last year's figure was worked out as if it were this year's.
+    let seed = "002_ef8a97d7800bc6c6.txt";
+    let no_new_failure = |line: usize, from: &str, to: &str| {
+        assert_eq!(new_failures(seed, line, from, to), vec![], "{to}");
+        slipped(seed, line, from, to)
+    };
+    no_new_failure(
+        354,
+        "收入预算1,010.70万元",
+        "收入预算1,010.70万元（2023年收入预算881.75万元）",
+    );
+    no_new_failure(482, "单位2024年财政拨款", "单位2023年财政拨款");
+    let doc = no_new_failure(
+        400,
+        "2024年预算数为376.61万元，",
+        "2024年预算数为376.61万元，2023年预算数为388.35万元，",
+    );
+    assert_eq!(
+        narrative(
+            &doc,
+            "2023年预算数为388.35万元,比上年预算减少11.74万元,下降3.02%”"
+        ),
+        vec![(Outcome::Pass, "3.02%".to_string(), "3.02%".to_string())]
+    );
+    // This year's figure is still checked, and a slip in it still fails.
+    assert_eq!(
+        narrative(&doc, "“预算数为” 376.61万元 = 行政运行.total"),
+        vec![(Outcome::Pass, "376.61".to_string(), "376.61".to_string())]
+    );
+    assert_eq!(
+        new_failures(seed, 482, "预算数为1.08万元", "预算数为1.80万元").len(),
+        1
+    );
+}
+
+#[test]
 fn a_flow_dumps_wrapped_narrative_headings_are_read() {
     // Seed 001 wraps `二、关于…部门 2023 年收入` / `预算情况说明`: the section is
     // the income table's, and its figures are checked (none were).

@@ -385,6 +385,43 @@ fn rate_of_change(figure: Amount, unit: Unit, c: &Comparison) -> Option<Evaluati
     rate_evaluation(c.rate, change, last_year, 0)
 }
 
+/// Whether the figure after `before` is another year's: its clause (from
+/// the last comma, stop, semicolon, colon or bracket) names last year
+/// (`上年基本支出512.98万元`, `上年预算数为388.35万元`) or a year other than
+/// the document's (`2023年收入预算881.75万元` in a 2024 budget). Compared
+/// with this year's table, such figures failed.
+fn another_years(before: &str, year: Option<u16>) -> bool {
+    let clause = before
+        .rfind([
+            '，', ',', '。', '；', ';', '(', ')', '（', '）', ':', '：', '\n',
+        ])
+        .map_or(before, |at| &before[at..]);
+    if ["上年", "去年", "上一年", "上年度"]
+        .iter()
+        .any(|w| clause.contains(w))
+    {
+        return true;
+    }
+    let Some(year) = year else {
+        return false;
+    };
+    clause.match_indices('年').any(|(at, _)| {
+        let digits = clause[..at]
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        digits == 4 && clause[at - 4..at].parse::<u16>().is_ok_and(|y| y != year)
+    })
+}
+
+/// The stated rate against the change and `figure`, last year's.
+fn rate_on_last_year(figure: Amount, unit: Unit, c: &Comparison) -> Option<Evaluation> {
+    let last_year = Rounded::in_yuan(figure, unit);
+    let change = Rounded::in_yuan(c.change, c.change_unit);
+    rate_evaluation(c.rate, change, last_year, 0)
+}
+
 /// Narrative identities; and the results already known: the rates of
 /// change, and the figures no rule covers (unchecked).
 pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>) {
@@ -426,7 +463,9 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
             let stated = format!("{number}{}", unit.as_str());
             // The first figure whose phrase matches decides; a `classified`
             // one whose sentence names no row of the table passes on.
-            let matched = section.rule.and_then(|rule| {
+            // Another year's figure is no figure of the tables.
+            let last_years = another_years(before, doc.year);
+            let matched = section.rule.filter(|_| !last_years).and_then(|rule| {
                 for (f, p) in matching_phrases(g, doc, &rule.figures, before) {
                     let ti = match &f.table {
                         Some(kind) => doc.tables.iter().position(|t| t.kind == kind.as_str()),
@@ -479,9 +518,16 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
             // A change on last year and its rate, stated right after the
             // figure, are checked against each other (the change is no
             // figure of the tables).
-            if let Some((c, ev)) =
-                comparison(after).and_then(|c| rate_of_change(amount, unit, &c).map(|ev| (c, ev)))
-            {
+            // After last year's figure (`2023年预算数为388.35万元,比上年预算
+            // 减少11.74万元`), the change is on that figure itself.
+            let rate = |c: &Comparison| {
+                if last_years {
+                    rate_on_last_year(amount, unit, c)
+                } else {
+                    rate_of_change(amount, unit, c)
+                }
+            };
+            if let Some((c, ev)) = comparison(after).and_then(|c| rate(&c).map(|ev| (c, ev))) {
                 i += c.text.len();
                 let percent = |v: i128| format!("{}%", format_in(v, Unit::Yuan));
                 results.push(CheckResult {
