@@ -132,6 +132,7 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, OfdError> {
         text: layout.text,
         pages: pages.len(),
         scanned_pages,
+        ocr_pages: Vec::new(),
     })
 }
 

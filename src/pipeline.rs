@@ -410,17 +410,26 @@ fn text_layer(bytes: &[u8], container: Container) -> Result<TextLayer, ReadError
         if let std::borrow::Cow::Owned(folded) = crate::normalize::fold_digits(&page_text.text) {
             page_text.text = folded;
         }
-        let notes = match page_text.scanned_pages.as_slice() {
-            [] => Vec::new(),
-            pages => vec![format!(
-                "pages {} have no text layer (scans?): need OCR",
-                pages
-                    .iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )],
+        let listed = |pages: &[u32]| {
+            pages
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         };
+        let mut notes = Vec::new();
+        if !page_text.scanned_pages.is_empty() {
+            notes.push(format!(
+                "pages {} have no text layer (scans?): need OCR",
+                listed(&page_text.scanned_pages)
+            ));
+        }
+        if !page_text.ocr_pages.is_empty() {
+            notes.push(format!(
+                "pages {} are read from an invisible text layer (a scan's OCR?): its figures are the OCR's",
+                listed(&page_text.ocr_pages)
+            ));
+        }
         return Ok(TextLayer {
             notes,
             damaged_lines: Vec::new(),

@@ -120,8 +120,13 @@ pub(super) fn misstated_units<'a>(
     }
     tallies
         .into_iter()
+        // Two witnesses at least: one narrative figure off by ten may be
+        // its own slip.
         .filter(|(_, t)| {
-            t.powers.len() == 1 && t.agreeing == 0 && t.off_by_a_power > t.failing_otherwise
+            t.powers.len() == 1
+                && t.agreeing == 0
+                && t.off_by_a_power >= 2
+                && t.off_by_a_power > t.failing_otherwise
         })
         .filter_map(|(table, t)| Some((table, *t.powers.first()?)))
         .collect()

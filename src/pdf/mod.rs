@@ -87,25 +87,25 @@ fn page_box_matrix(
     quarters: i64,
 ) -> ([f32; 6], [f32; 4]) {
     let num = interp::num;
+    // A box of no area (`/CropBox [0 0 0 0]`) is ignored, as viewers do.
     let bbox = [b"CropBox".as_slice(), b"MediaBox"]
         .iter()
         .find_map(|k| {
-            inherited(doc, page, k)?
+            let a = inherited(doc, page, k)?
                 .as_array()
                 .ok()
-                .filter(|a| a.len() == 4)
-        })
-        .map(|a| {
+                .filter(|a| a.len() == 4)?;
             let v: Vec<f32> = a
                 .iter()
                 .map(|o| num(doc.dereference(o).map(|(_, o)| o).unwrap_or(o)))
                 .collect();
-            [
+            let b = [
                 v[0].min(v[2]),
                 v[1].min(v[3]),
                 v[0].max(v[2]),
                 v[1].max(v[3]),
-            ]
+            ];
+            (b[2] - b[0] >= 1.0 && b[3] - b[1] >= 1.0).then_some(b)
         })
         .unwrap_or([0.0, 0.0, 612.0, 792.0]);
     let [x0, y0, x1, y1] = bbox;
@@ -155,6 +155,8 @@ pub struct PdfText {
     pub pages: usize,
     /// Pages that draw images and no text (scans): their content needs OCR.
     pub scanned_pages: Vec<u32>,
+    /// Pages read from an invisible text layer (an OCR of a scan).
+    pub ocr_pages: Vec<u32>,
 }
 
 /// Extracts the text layer of every page.
@@ -180,6 +182,7 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
     let mut layout = PageLayout::default();
     let mut unmapped = 0;
     let mut scanned_pages = Vec::new();
+    let mut ocr_pages = Vec::new();
     let mut interp = Interpreter::new(&doc);
     for (number, page_id) in &pages {
         interp.next_page();
@@ -212,6 +215,12 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
         if let Some(e) = interp.error.take() {
             return Err(e);
         }
+        // A scan with an invisible OCR layer (rendering mode 3) shows no
+        // other text: the layer is the page's text.
+        if interp.glyphs.is_empty() && !interp.invisible.is_empty() {
+            interp.glyphs = std::mem::take(&mut interp.invisible);
+            ocr_pages.push(*number);
+        }
         if interp.glyphs.is_empty() && interp.images > 0 {
             scanned_pages.push(*number);
         }
@@ -239,6 +248,7 @@ pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
         text,
         pages: pages.len(),
         scanned_pages,
+        ocr_pages,
     })
 }
 
@@ -566,6 +576,46 @@ mod document_tests {
         let mut out = Vec::new();
         doc.save_to(&mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn a_scans_ocr_layer_is_read_and_named_and_an_empty_crop_box_ignored() {
+        // Review (2026-12-07): once invisible text was dropped, a scan's OCR
+        // layer (rendering mode 3 over the page's image) was lost, and a
+        // `/CropBox [0 0 0 0]` (which viewers ignore) hid its whole page.
+        let mut doc = Document::with_version("1.5");
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        });
+        let pages_id = doc.new_object_id();
+        let ocr = b"q 500 0 0 700 50 50 cm BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q \
+                    BT /F1 12 Tf 3 Tr 100 700 Td (Total 1,010.70) Tj ET"
+            .to_vec();
+        let text = b"BT /F1 12 Tf 100 700 Td (Total 2,020.40) Tj ET".to_vec();
+        let mut kids = Vec::new();
+        for (bytes, crop) in [(ocr, [595, 842]), (text, [0, 0])] {
+            let c = doc.add_object(Stream::new(dictionary! {}, bytes));
+            kids.push(Object::Reference(doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => pages_id, "Contents" => c,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+                "CropBox" => vec![0.into(), 0.into(), crop[0].into(), crop[1].into()],
+                "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+            })));
+        }
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 2 }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        let pdf = extract(&bytes).unwrap();
+        for total in ["1,010.70", "2,020.40"] {
+            assert!(pdf.text.contains(total), "{total}: {}", pdf.text);
+        }
+        assert_eq!(pdf.ocr_pages, vec![1]);
+        assert!(pdf.scanned_pages.is_empty());
     }
 
     #[test]

@@ -391,12 +391,42 @@ fn figure_after(text: &str, keyword: &str) -> Option<u32> {
 
 /// The ways a retirees' count names 离休 and 退休 together (`离退休`,
 /// `离、退休`, `退离休`): a count of both is neither's.
-const RETIRED_JOINTLY: [&str; 4] = ["离", "离、", "离/", "离及"];
-const HONORARY_JOINTLY: [&str; 4] = ["退", "退、", "退/", "退及"];
+const RETIRED_JOINTLY: [&str; 8] = [
+    "离",
+    "离、",
+    "离/",
+    "离及",
+    "离休、",
+    "离休和",
+    "离休及",
+    "离休/",
+];
+const HONORARY_JOINTLY: [&str; 8] = [
+    "退",
+    "退、",
+    "退/",
+    "退及",
+    "退休、",
+    "退休和",
+    "退休及",
+    "退休/",
+];
 
 /// Words before a keyword that make its figure another's: a kind of post
 /// (`行政编制数10名` is part of the quota), a car's, last year's.
-const NOT_THE_WHOLE: [&str; 7] = ["行政", "事业", "工勤", "车辆", "用车", "上年", "去年"];
+const NOT_THE_WHOLE: [&str; 11] = [
+    "行政",
+    "事业",
+    "工勤",
+    "参公",
+    "全额",
+    "差额",
+    "自收自支",
+    "车辆",
+    "用车",
+    "上年",
+    "去年",
+];
 
 /// The figure after the first `keyword` not preceded by one of `unless`
 /// (`退休` but not `离退休`, which counts 离休 and 退休 together) nor by
@@ -610,6 +640,9 @@ mod tests {
         assert_eq!(s.quota, Some(8));
         let s = staffing("编制数32人，实有人数38人，其中：在职人员29人，离退休人员9人。");
         assert_eq!(s.retired, None);
+        // A kind of post's quota is not the whole (read 20 in review).
+        let s = staffing("参公人员编制20人，事业人员编制12人，实有人数30人。");
+        assert_eq!((s.quota, s.actual), (None, Some(30)));
         // `人员编制` names the quota (before 2026-12-07: none read).
         let s = staffing(
             "奇台县社会保险管理局人员编制32人，实有在职人员29人，退休人员9人，离休人员0人。",
@@ -620,7 +653,14 @@ mod tests {
         );
         // A count of 离休 and 退休 together, however written, is neither's
         // (before 2026-12-07: retired 9, honorary 9).
-        for joint in ["离、退休人员9人", "退离休人员9人", "离/退休人员9人"] {
+        for joint in [
+            "离、退休人员9人",
+            "退离休人员9人",
+            "离/退休人员9人",
+            "离休、退休人员9人",
+            "离休和退休人员9人",
+            "退休、离休人员9人",
+        ] {
             let s = staffing(&format!(
                 "编制数32人，实有人数38人，其中：在职人员29人，{joint}。"
             ));
