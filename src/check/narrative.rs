@@ -387,19 +387,21 @@ fn rate_of_change(figure: Amount, unit: Unit, c: &Comparison) -> Option<Evaluati
 
 /// Whether the figure after `before` is another year's: its clause (from
 /// the last comma, stop, semicolon, colon or bracket) names last year
-/// (`上年基本支出512.98万元`, `上年预算数为388.35万元`) or a year other than
-/// the document's (`2023年收入预算881.75万元` in a 2024 budget). Compared
-/// with this year's table, such figures failed.
+/// (`上年基本支出512.98万元`, `上年预算数为388.35万元`; not `上年结转`,
+/// carried into this year) or a year other than the document's
+/// (`2023年收入预算881.75万元` in a 2024 budget). Compared with this year's
+/// table, such figures failed.
 fn another_years(before: &str, year: Option<u16>) -> bool {
     let clause = before
         .rfind([
             '，', ',', '。', '；', ';', '(', ')', '（', '）', ':', '：', '\n',
         ])
         .map_or(before, |at| &before[at..]);
-    if ["上年", "去年", "上一年", "上年度"]
-        .iter()
-        .any(|w| clause.contains(w))
-    {
+    // 上年结转/结余 is carried into this year: this year's figure.
+    let last_year = clause
+        .match_indices("上年")
+        .any(|(at, w)| !clause[at + w.len()..].starts_with('结'));
+    if last_year || ["去年", "上一年"].iter().any(|w| clause.contains(w)) {
         return true;
     }
     let Some(year) = year else {
