@@ -290,8 +290,8 @@ pub struct Interpreter<'d> {
     /// The page's visible area (its CropBox) in page space: text outside
     /// it is not shown.
     pub visible: Option<Area>,
-    /// Rectangles painted a colour other than white: white text on them
-    /// shows.
+    /// Areas painted a colour other than white (filled paths' bounds,
+    /// images, shadings): white text on them shows.
     backgrounds: Vec<Area>,
     /// Glyphs drawn that no one sees (white on white, invisible, clipped
     /// away, outside the page, covered by a white rectangle, in a layer
@@ -678,8 +678,9 @@ impl<'d> Interpreter<'d> {
                     if fills {
                         self.paint_path(&rects, bounds, state.fill, state.opaque);
                     }
-                    if std::mem::take(&mut clipping) {
-                        let area = bounds.unwrap_or([0.0; 4]);
+                    // (A clip without a path, which no writer means, clips
+                    // nothing here.)
+                    if let (true, Some(area)) = (std::mem::take(&mut clipping), bounds) {
                         state.clip = Some(match state.clip {
                             Some(c) => intersection(&c, &area),
                             None => area,
