@@ -177,11 +177,9 @@ pub fn is_fragment(text: &str) -> bool {
 /// Full-width digits and punctuation that occur inside numbers.
 fn fold_numeric_char(c: char) -> char {
     match c {
-        '０'..='９' => char::from_u32(c as u32 - 0xFF10 + u32::from(b'0')).unwrap_or(c),
-        '．' => '.',
         '，' => ',',
         '－' | '−' => '-',
-        _ => c,
+        _ => crate::normalize::fold_digit(c),
     }
 }
 

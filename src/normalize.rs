@@ -32,6 +32,17 @@ pub fn fold_digits(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`fold_digits`] in place; whether anything was folded.
+pub fn fold_digits_in(text: &mut String) -> bool {
+    match fold_digits(text) {
+        Cow::Owned(folded) => {
+            *text = folded;
+            true
+        }
+        Cow::Borrowed(_) => false,
+    }
+}
+
 /// A CJK ideograph (the unified blocks and extension A, compatibility
 /// ideographs): a character of a Chinese word.
 pub fn is_ideograph(c: char) -> bool {

@@ -18,6 +18,7 @@ use crate::grammar::Grammar;
 use crate::gzip;
 use crate::layout::{self, Item};
 use crate::model::{CellStatus, Document, Placement, Provenance, Table};
+use crate::normalize;
 use crate::pdf::PdfError;
 use crate::recognise;
 use crate::sheet::{self, SheetError};
@@ -407,9 +408,7 @@ fn text_layer(bytes: &[u8], container: Container) -> Result<TextLayer, ReadError
     };
     if let Some((mut page_text, format)) = positioned {
         fold_item_digits(&mut page_text.items);
-        if let std::borrow::Cow::Owned(folded) = crate::normalize::fold_digits(&page_text.text) {
-            page_text.text = folded;
-        }
+        normalize::fold_digits_in(&mut page_text.text);
         let listed = |pages: &[u32]| {
             pages
                 .iter()
@@ -511,22 +510,18 @@ const NO_BUDGET_TABLE_IN_WORD: &str = "a Word document: none of its tables is a 
 /// glyphs'). Before, a PDF printing `３２４５．２１` lost a two-sided table's
 /// rows after a page break without a word.
 fn fold_item_digits(items: &mut [layout::Item]) {
-    use std::borrow::Cow;
     for item in items {
         match item {
             layout::Item::Text { text, .. } => {
-                if let Cow::Owned(folded) = crate::normalize::fold_digits(text) {
-                    *text = folded;
-                }
+                normalize::fold_digits_in(text);
             }
             layout::Item::Row { cells, .. } => {
                 for cell in cells {
-                    if let Cow::Owned(folded) = crate::normalize::fold_digits(&cell.text) {
-                        // An offset into the text moves with the bytes before it.
-                        cell.joined_at = cell.joined_at.and_then(|at| {
-                            Some(crate::normalize::fold_digits(cell.text.get(..at)?).len())
-                        });
-                        cell.text = folded;
+                    // An offset into the text moves with the bytes before it.
+                    let before_join = cell.joined_at.and_then(|at| cell.text.get(..at));
+                    let joined_at = before_join.map(|b| normalize::fold_digits(b).len());
+                    if normalize::fold_digits_in(&mut cell.text) {
+                        cell.joined_at = joined_at;
                     }
                 }
             }
@@ -534,11 +529,8 @@ fn fold_item_digits(items: &mut [layout::Item]) {
     }
 }
 
-fn converted(text: String, format: &'static str, hint: Option<&'static str>) -> TextLayer {
-    let text = match crate::normalize::fold_digits(&text) {
-        std::borrow::Cow::Owned(folded) => folded,
-        std::borrow::Cow::Borrowed(_) => text,
-    };
+fn converted(mut text: String, format: &'static str, hint: Option<&'static str>) -> TextLayer {
+    normalize::fold_digits_in(&mut text);
     let layout = layout::detect(&text);
     TextLayer {
         notes: Vec::new(),

@@ -371,16 +371,27 @@ fn comparison(after: &str) -> Option<Comparison<'_>> {
 /// less an increase, plus a decrease), each within its printed rounding.
 /// `None` when last year's figure can round to zero (`增加22万元,增长100%`:
 /// new this year, the rate is a convention).
-fn rate_of_change(figure: Amount, unit: Unit, c: &Comparison) -> Option<Evaluation> {
+/// `figure_is_last_years`: the figure stated is last year's itself
+/// (`2023年预算数为388.35万元,比上年预算减少11.74万元`).
+fn rate_of_change(
+    figure: Amount,
+    unit: Unit,
+    c: &Comparison,
+    figure_is_last_years: bool,
+) -> Option<Evaluation> {
     let figure = Rounded::in_yuan(figure, unit);
     let change = Rounded::in_yuan(c.change, c.change_unit);
-    let last_year = Rounded {
-        twice: if c.increase {
-            figure.twice - change.twice
-        } else {
-            figure.twice + change.twice
-        },
-        half_unit: figure.half_unit + change.half_unit,
+    let last_year = if figure_is_last_years {
+        figure
+    } else {
+        Rounded {
+            twice: if c.increase {
+                figure.twice - change.twice
+            } else {
+                figure.twice + change.twice
+            },
+            half_unit: figure.half_unit + change.half_unit,
+        }
     };
     rate_evaluation(c.rate, change, last_year, 0)
 }
@@ -415,13 +426,6 @@ fn another_years(before: &str, year: Option<u16>) -> bool {
             .count();
         digits == 4 && clause[at - 4..at].parse::<u16>().is_ok_and(|y| y != year)
     })
-}
-
-/// The stated rate against the change and `figure`, last year's.
-fn rate_on_last_year(figure: Amount, unit: Unit, c: &Comparison) -> Option<Evaluation> {
-    let last_year = Rounded::in_yuan(figure, unit);
-    let change = Rounded::in_yuan(c.change, c.change_unit);
-    rate_evaluation(c.rate, change, last_year, 0)
 }
 
 /// Narrative identities; and the results already known: the rates of
@@ -520,16 +524,10 @@ pub fn figures(doc: &Document, g: &Grammar) -> (Vec<Identity>, Vec<CheckResult>)
             // A change on last year and its rate, stated right after the
             // figure, are checked against each other (the change is no
             // figure of the tables).
-            // After last year's figure (`2023年预算数为388.35万元,比上年预算
-            // 减少11.74万元`), the change is on that figure itself.
-            let rate = |c: &Comparison| {
-                if last_years {
-                    rate_on_last_year(amount, unit, c)
-                } else {
-                    rate_of_change(amount, unit, c)
-                }
-            };
-            if let Some((c, ev)) = comparison(after).and_then(|c| rate(&c).map(|ev| (c, ev))) {
+            // After last year's figure, the change is on that figure.
+            if let Some((c, ev)) = comparison(after)
+                .and_then(|c| rate_of_change(amount, unit, &c, last_years).map(|ev| (c, ev)))
+            {
                 i += c.text.len();
                 let percent = |v: i128| format!("{}%", format_in(v, Unit::Yuan));
                 results.push(CheckResult {
@@ -728,8 +726,13 @@ mod tests {
     fn a_change_is_checked_against_its_rate() {
         let rate = |figure: &str, after: &str| {
             let c = comparison(after).expect("a comparison");
-            rate_of_change(Amount::parse(figure).expect("amount"), Unit::WanYuan, &c)
-                .map(|ev| (ev.holds, ev.actual))
+            rate_of_change(
+                Amount::parse(figure).expect("amount"),
+                Unit::WanYuan,
+                &c,
+                false,
+            )
+            .map(|ev| (ev.holds, ev.actual))
         };
         // 63.1 on 716.08 is 8.81 %; within rounding of one-decimal 63.1.
         assert_eq!(

@@ -79,11 +79,17 @@ fn quarter_turns(x: f32, y: f32) -> Option<usize> {
     })
 }
 
-/// The unit square under `ctm`: where an image is drawn.
-fn unit_square(ctm: &Matrix) -> Area {
-    let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)].map(|(x, y)| apply(ctm, x, y));
+/// The box that holds `area` once through `m`.
+pub(super) fn transformed(area: &Area, m: &Matrix) -> Area {
+    let [x0, y0, x1, y1] = *area;
+    let corners = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)].map(|(x, y)| apply(m, x, y));
     let (xs, ys) = (corners.map(|c| c.0), corners.map(|c| c.1));
     [min4(xs), min4(ys), max4(xs), max4(ys)]
+}
+
+/// The unit square under `ctm`: where an image is drawn.
+fn unit_square(ctm: &Matrix) -> Area {
+    transformed(&[0.0, 0.0, 1.0, 1.0], ctm)
 }
 
 /// A form's `/Matrix` (the identity when it has none).
@@ -761,16 +767,7 @@ impl<'d> Interpreter<'d> {
             };
             // The form's box, through its matrix, fitted onto the
             // annotation's rectangle (PDF 32000-1, 12.5.5).
-            let matrix = form_matrix(stream);
-            let corners = [
-                (bbox[0], bbox[1]),
-                (bbox[2], bbox[1]),
-                (bbox[0], bbox[3]),
-                (bbox[2], bbox[3]),
-            ]
-            .map(|(x, y)| apply(&matrix, x, y));
-            let (xs, ys) = (corners.map(|c| c.0), corners.map(|c| c.1));
-            let (x0, y0, x1, y1) = (min4(xs), min4(ys), max4(xs), max4(ys));
+            let [x0, y0, x1, y1] = transformed(&bbox, &form_matrix(stream));
             if x1 - x0 <= 0.0 || y1 - y0 <= 0.0 {
                 continue;
             }
@@ -909,12 +906,10 @@ impl<'d> Interpreter<'d> {
         Some(alpha.is_none_or(|a| a >= 0.999) && blend.unwrap_or(true))
     }
 
-    /// `o`, or the object it refers to (an object of any lifetime).
+    /// [`Self::deref`] for an object of any lifetime (one of a cloned
+    /// resource dictionary).
     fn deref_any<'o>(&'o self, o: &'o Object) -> &'o Object {
-        match o {
-            Object::Reference(id) => self.doc.get_object(*id).unwrap_or(o),
-            _ => o,
-        }
+        self.doc.dereference(o).map(|(_, o)| o).unwrap_or(o)
     }
 
     fn show(&mut self, bytes: &[u8], state: &State, tm: &mut Matrix) {

@@ -67,14 +67,8 @@ fn page_view(
     page: lopdf::ObjectId,
     quarters: i64,
 ) -> ([f32; 6], interp::Area) {
-    let (m, [x0, y0, x1, y1]) = page_box_matrix(doc, page, quarters);
-    let corners = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)]
-        .map(|(x, y)| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]));
-    let xs = corners.map(|c| c.0);
-    let ys = corners.map(|c| c.1);
-    let lowest = |v: [f32; 4]| v.into_iter().fold(f32::INFINITY, f32::min);
-    let highest = |v: [f32; 4]| v.into_iter().fold(f32::NEG_INFINITY, f32::max);
-    (m, [lowest(xs), lowest(ys), highest(xs), highest(ys)])
+    let (m, bbox) = page_box_matrix(doc, page, quarters);
+    (m, interp::transformed(&bbox, &m))
 }
 
 /// The page's initial matrix: the CropBox (else MediaBox) origin moved to
