@@ -839,6 +839,49 @@ fn year_total(table: &Table, section: Option<Section>) -> Option<usize> {
         .or_else(|| grand_total(table, section))
 }
 
+/// What a cross-table comparison holds a left row against: the right
+/// table's row, or the rows it sums (none: zero).
+enum RightRows {
+    Row(usize),
+    Under(Vec<usize>),
+}
+
+/// The rows `table` (on `section`'s side) prints under `code` that no other
+/// of them is under: what `code`'s row would sum (`20826` and `2080699`
+/// under `208` when `20806` is not printed). Of the rows of one code, those
+/// naming a project are read only when none names none (a 项 row over its
+/// projects).
+fn rows_under(table: &Table, section: Option<Section>, code: &Option<Code>) -> Vec<usize> {
+    let Some(code) = code else {
+        return vec![];
+    };
+    let code_of = |i: usize| table.rows[i].code.as_ref().map_or("", |c| c.as_str());
+    let under: Vec<usize> = (0..table.rows.len())
+        .filter(|&i| {
+            let c = code_of(i);
+            (section.is_none() || table.rows[i].section == section)
+                && c.len() > code.as_str().len()
+                && c.starts_with(code.as_str())
+        })
+        .collect();
+    under
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let c = code_of(i);
+            let below_another = under.iter().any(|&j| {
+                let p = code_of(j);
+                p.len() < c.len() && c.starts_with(p)
+            });
+            let beside_its_total = !table.rows[i].project.is_empty()
+                && under
+                    .iter()
+                    .any(|&j| code_of(j) == c && table.rows[j].project.is_empty());
+            !below_another && !beside_its_total
+        })
+        .collect()
+}
+
 fn class_rows(table: &Table, section: Option<Section>) -> Vec<usize> {
     (0..table.rows.len())
         .filter(|&i| {
@@ -903,11 +946,14 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
             continue;
         };
         let (lt, rt) = (&doc.tables[l], &doc.tables[r]);
-        // A table with nothing extracted (and not declared empty) proves nothing.
-        if [lt, rt]
-            .iter()
-            .any(|t| t.rows.is_empty() && !t.declared_empty)
-        {
+        // A table with nothing extracted (and not declared empty) proves
+        // nothing: no rows, or rows none of whose amounts could be read
+        // (a table printed blank, with no issue, is zeros).
+        if [lt, rt].iter().any(|t| {
+            !t.declared_empty
+                && (t.rows.is_empty()
+                    || !t.issues.is_empty() && t.rows.iter().all(|row| row.values.is_empty()))
+        }) {
             continue;
         }
         // A rule names the measures of one layout; a table printed in another
@@ -953,20 +999,17 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
         if unstated(lt, &rule.left) || unstated(rt, &rule.right) {
             continue;
         }
-        let terms = |ti: usize, row: Option<usize>, side: &Side| -> Vec<Term> {
-            match row {
-                Some(ri) => side.measures.iter().map(|m| cell(ti, ri, m)).collect(),
-                None => vec![],
-            }
+        let terms = |ti: usize, ri: usize, side: &Side| -> Vec<Term> {
+            side.measures.iter().map(|m| cell(ti, ri, m)).collect()
         };
         let describe = |side: &Side| format!("{}.{}", side.table, side.measures.join("+"));
-        let pairs: Vec<(usize, Option<usize>, String)> = match rule.rows {
+        let pairs: Vec<(usize, RightRows, String)> = match rule.rows {
             // The two sides of one table balance in their 总计; against
             // another table, a side's figure is the year's.
             RowSelector::GrandTotal => {
                 let total = if l == r { side_total } else { year_total };
                 match (total(lt, rule.left.section), total(rt, rule.right.section)) {
-                    (Some(a), Some(b)) => vec![(a, Some(b), "grand total".to_string())],
+                    (Some(a), Some(b)) => vec![(a, RightRows::Row(b), "grand total".to_string())],
                     _ => vec![],
                 }
             }
@@ -999,17 +1042,31 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
                             .iter()
                             .position(|&i| i == a)
                             .unwrap_or(0);
-                        let b = occurrences(rt, rule.right.section, &code).get(nth).copied();
+                        let right = occurrences(rt, rule.right.section, &code);
+                        let b = match right.get(nth) {
+                            Some(&b) => RightRows::Row(b),
+                            // A class the right table does not print stands
+                            // for the rows it prints under it (a project
+                            // table listing 项 rows only), or for zero. A
+                            // left row with no amount at all lost them.
+                            None if right.is_empty() && !lt.rows[a].values.is_empty() => {
+                                RightRows::Under(rows_under(rt, rule.right.section, &code))
+                            }
+                            None => RightRows::Under(vec![]),
+                        };
                         (a, b, label(&lt.rows[a]))
                     })
                     .collect()
             }
         };
         for (a, b, what) in pairs {
-            // A class the right table does not print stands for zero there.
             let right = match b {
-                Some(_) => terms(r, b, &rule.right),
-                None => vec![Term::Stated {
+                RightRows::Row(b) => terms(r, b, &rule.right),
+                RightRows::Under(under) if !under.is_empty() => under
+                    .iter()
+                    .flat_map(|&ri| terms(r, ri, &rule.right))
+                    .collect(),
+                RightRows::Under(_) => vec![Term::Stated {
                     amount: Amount::from_cents(0),
                     unit: rt.unit,
                 }],
@@ -1022,7 +1079,7 @@ fn cross_tables(g: &Grammar, doc: &Document, out: &mut Vec<Identity>) {
                     describe(&rule.left),
                     describe(&rule.right)
                 )),
-                total: terms(l, Some(a), &rule.left),
+                total: terms(l, a, &rule.left),
                 parts: right,
             });
         }
