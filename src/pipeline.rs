@@ -359,6 +359,9 @@ struct TextLayer {
     notes: Vec<String>,
     /// Lines holding bytes the decoder replaced: their amounts are doubtful.
     damaged_lines: Vec<u32>,
+    /// A text dump's last line when no line end closes it: a download cut
+    /// short stops anywhere, in the middle of an amount too.
+    unterminated: Option<u32>,
     /// What the file looks like when it is no disclosure (an HTML page, an
     /// RTF document): said only if no table is found.
     hint: Option<&'static str>,
@@ -432,6 +435,7 @@ fn text_layer(bytes: &[u8], container: Container) -> Result<TextLayer, ReadError
         return Ok(TextLayer {
             notes,
             damaged_lines: Vec::new(),
+            unterminated: None,
             hint: None,
             items: page_text.items,
             text: page_text.text,
@@ -489,9 +493,11 @@ fn text_layer(bytes: &[u8], container: Container) -> Result<TextLayer, ReadError
         Some(damage) => damage_note(damage, decoded.encoding, &decoded.text),
         None => (Vec::new(), Vec::new()),
     };
+    let unterminated = unterminated_line(&decoded.text);
     Ok(TextLayer {
         notes,
         damaged_lines,
+        unterminated,
         hint,
         items: layout::items(&decoded.text, layout),
         text: decoded.text,
@@ -535,12 +541,50 @@ fn converted(mut text: String, format: &'static str, hint: Option<&'static str>)
     TextLayer {
         notes: Vec::new(),
         damaged_lines: Vec::new(),
+        unterminated: None,
         hint,
         items: layout::items(&text, layout),
         text,
         format,
         encoding: "",
         layout: layout.as_str(),
+    }
+}
+
+/// The number of `text`'s last line when no line end (or page break)
+/// closes it.
+fn unterminated_line(text: &str) -> Option<u32> {
+    let last = text
+        .trim_end_matches([' ', '\t', '\u{3000}'])
+        .chars()
+        .last()?;
+    if matches!(last, '\n' | '\r' | '\u{c}') {
+        return None;
+    }
+    u32::try_from(text.lines().count()).ok()
+}
+
+/// Lowers to `uncertain` the amounts a table read from `line`, the file's
+/// last, which no line end closes (the file may have been cut short inside
+/// an amount: `1010.39` read `1010.3`), and says so.
+fn doubt_unterminated_line(doc: &mut Document, line: u32) {
+    let on_line = |at: Provenance| at == Provenance::Line(line);
+    for table in &mut doc.tables {
+        let mut doubted = false;
+        for row in &mut table.rows {
+            let row_on_line = on_line(row.at);
+            for v in &mut row.values {
+                if row_on_line || on_line(v.at) {
+                    v.status = CellStatus::Uncertain;
+                    doubted = true;
+                }
+            }
+        }
+        if doubted {
+            table.issues.push(format!(
+                "the file ends on line {line}, in this table, without a line end: cut short? the amounts on that line are uncertain, and rows after it may be missing"
+            ));
+        }
     }
 }
 
@@ -630,6 +674,9 @@ fn recognised(g: &'static Grammar, layer: TextLayer) -> Document {
     // counts uncertain cells. (The arithmetic may still restore a cut digit
     // on such a line: `repaired`.)
     doubt_damaged_lines(&mut doc, &layer.damaged_lines);
+    if let Some(line) = layer.unterminated {
+        doubt_unterminated_line(&mut doc, line);
+    }
     doc
 }
 
@@ -1095,6 +1142,32 @@ mod tests {
         let texts: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["小 计", "3245.21", "1536.75"]);
         assert_eq!(cells[2].joined_at, Some(5));
+    }
+
+    #[test]
+    fn a_text_dump_cut_short_inside_an_amount_is_doubted() {
+        // Seed 002 cut in its 财政拨款收支总表's `收入总计 1,010.39`, as a
+        // broken download leaves it: `1010.3` was `ok` before.
+        let seed = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/002_ef8a97d7800bc6c6.txt"),
+        )
+        .unwrap();
+        let text = String::from_utf8(seed).unwrap();
+        let cut = text.find("收入总计\t1,010.39").unwrap() + "收入总计\t1,010.3".len();
+        let o = process_bytes(text[..cut].as_bytes(), "cut.txt");
+        let last = o.line_items.last().unwrap();
+        assert_eq!((&*last.item, last.amount.as_str()), ("收入总计", "1010.3"));
+        assert_eq!(last.status, "uncertain");
+        assert_eq!(o.status, Status::Partial);
+        assert!(o.document.error.contains("without a line end: cut short?"));
+        // The same text closed by a line end is a whole line: nothing said.
+        let whole = format!("{}\n", &text[..text.find("收入总计\t1,010.39").unwrap()]);
+        let o = process_bytes(whole.as_bytes(), "whole.txt");
+        assert!(!o.document.error.contains("cut short"));
+        assert!(o
+            .line_items
+            .iter()
+            .all(|i| i.item.as_ref() != "收入总计" || i.status != "uncertain"));
     }
 
     #[test]
