@@ -590,10 +590,17 @@ impl Grammar {
             "change",
             "change_rate",
         ];
+        // A name that begins a total's (`本年收入` of `本年收入合计`) is
+        // that total's start in a label, no item of its own.
+        let begins_a_total = |w: &str| {
+            synonym_list
+                .iter()
+                .any(|(t, m)| NOT_ITEMS.contains(m) && t.len() > w.len() && t.starts_with(w))
+        };
         let mut item_names: HashMap<char, Vec<String>> = HashMap::new();
         for (w, m) in &synonym_list {
             if let (false, Some(first), true) = (
-                NOT_ITEMS.contains(m),
+                NOT_ITEMS.contains(m) || begins_a_total(w),
                 w.chars().next(),
                 w.chars().count() >= 4,
             ) {
@@ -1156,6 +1163,9 @@ mod tests {
         assert_eq!(g.item_names_in("一般公共预算财政拨款收入"), 1);
         assert_eq!(g.item_names_in("2、非财政拨款结转结余"), 1);
         assert_eq!(g.item_names_in("一、本年收入"), 0);
+        // `本年收入` heads a 决算 fund table's grants; in a label it begins
+        // the total.
+        assert_eq!(g.item_names_in("本年收入合计"), 0);
     }
 
     #[test]

@@ -426,7 +426,8 @@ pub struct Document {
     pub tables: Vec<Table>,
     /// Titles of tables the grammar does not know.
     pub unknown_tables: Vec<String>,
-    /// Table titles seen, table-of-contents entries included.
+    /// Titles of tables the grammar extracts seen, table-of-contents
+    /// entries included.
     pub titles_seen: usize,
     /// Lines of 第三部分 (the narrative that restates the figures).
     pub narrative: Vec<(Provenance, String)>,

@@ -175,15 +175,22 @@ pub fn is_bare_page_number(s: &str) -> bool {
 }
 
 /// A page number printed between a table's rows: `第 3 页`, `第3页 共12页`,
-/// `共12页 第3页`, `3/12`, or a bare `3` (at most two digits: not a code
-/// like `208`; a split amount's tail carries its decimal point).
+/// `第 3 页，共 12 页`, `共12页 第3页`, `3/12`, `Page 3 of 12`, or a bare
+/// `3` (at most two digits: not a code like `208`; a split amount's tail
+/// carries its decimal point).
 pub fn is_page_number(line: &str) -> bool {
     // Every form below prints only these: any other character rules the
     // line out before it is copied.
-    let page_char =
-        |c: char| c.is_whitespace() || c.is_ascii_digit() || matches!(c, '第' | '页' | '共' | '/');
+    let page_char = |c: char| {
+        c.is_whitespace()
+            || c.is_ascii_digit()
+            || matches!(
+                c,
+                '第' | '页' | '共' | '/' | '，' | ',' | '、' | '(' | ')' | '（' | '）'
+            )
+    };
     if !line.chars().all(page_char) {
-        return false;
+        return is_english_page_number(line);
     }
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -203,8 +210,37 @@ pub fn is_page_number(line: &str) -> bool {
             .is_some_and(|(a, b)| digits(a) && digits(b))
         || t.find('页').is_some_and(|i| {
             let (a, b) = t.split_at(i + '页'.len_utf8());
+            let b = b.strip_prefix(['，', ',', '/', '、']).unwrap_or(b);
+            // `第3页(共20页)`
+            let b = b
+                .strip_prefix(['(', '（'])
+                .and_then(|b| b.strip_suffix([')', '）']))
+                .unwrap_or(b);
             page(a) && total(b) || total(a) && page(b)
         })
+}
+
+/// `Page 3`, `Page 3 of 12`, `Page 3/12`, `3 of 12` (any case).
+fn is_english_page_number(line: &str) -> bool {
+    let t = line.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let of = |n: &str, of: &str, total: &str| {
+        digits(n) && of.eq_ignore_ascii_case("of") && digits(total)
+    };
+    let rest = t
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("page"))
+        .map(|_| t[4..].trim());
+    let words: Vec<&str> = rest.unwrap_or(t).split_whitespace().collect();
+    match (rest.is_some(), words.as_slice()) {
+        (true, [n]) => {
+            digits(n)
+                || n.split_once('/')
+                    .is_some_and(|(a, b)| digits(a) && digits(b))
+        }
+        (_, [n, o, total]) => of(n, o, total),
+        _ => false,
+    }
 }
 
 /// A page footer (`- 6 -`) or a dump's page-break marker (`-- PAGE_BREAK --`):
@@ -212,10 +248,11 @@ pub fn is_page_number(line: &str) -> bool {
 pub fn is_page_marker(line: &str) -> bool {
     // Called on every line: most start with no dash.
     let t = line.trim();
-    if !(t.starts_with(['-', '—', '－']) && t.ends_with(['-', '—', '－'])) {
+    let dash = ['-', '—', '－', '·'];
+    if !(t.starts_with(dash) && t.ends_with(dash)) {
         return false;
     }
-    let inner = t.trim_matches(|c: char| c == '-' || c == '—' || c == '－' || c.is_whitespace());
+    let inner = t.trim_matches(|c: char| dash.contains(&c) || c.is_whitespace());
     inner.bytes().all(|b| b.is_ascii_digit()) && !inner.is_empty()
         || inner.eq_ignore_ascii_case("page_break")
         || inner.is_empty()
@@ -525,10 +562,36 @@ mod tests {
             "第3页 共12页",
             "共 12 页 第 3 页",
             "3 / 12",
+            "第 5 页，共 21 页",
+            "第5页,共21页",
+            "第 5 页 / 共 21 页",
+            "Page 5 of 21",
+            "page 5",
+            "PAGE 5/21",
+            "3 of 20",
+            "第3页(共20页)",
+            "第 3 页（共 20 页）",
         ] {
             assert!(is_page_number(line), "{line}");
         }
-        for line in ["2024", ".46", "82.46", "第三页", "208", "3/", "第3页共"] {
+        for line in [
+            "2024",
+            ".46",
+            "82.46",
+            "第三页",
+            "208",
+            "3/",
+            "第3页共",
+            "3,12",
+            "Page",
+            "Pages 5",
+            "page 5 of",
+            "第5页，",
+            "(3)",
+            "第3页(",
+            "3 of",
+            "of 20",
+        ] {
             assert!(!is_page_number(line), "{line}");
         }
     }
@@ -539,6 +602,7 @@ mod tests {
             is_page_marker("- 6 -")
                 && is_page_marker("-- PAGE_BREAK --")
                 && is_page_marker("— 12 —")
+                && is_page_marker("·3·")
         );
         assert!(!is_page_marker("- 一、主要职能") && !is_page_marker("-5.00"));
     }

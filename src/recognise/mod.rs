@@ -94,6 +94,13 @@ struct Segmenter<'t> {
     /// Rows with a code and amounts that no table title went before: where
     /// the first was, and how many.
     stray: Option<(Provenance, usize)>,
+    /// Rows of a label and decimal amounts (a two-sided table's `五、事业收入
+    /// 85.20 … 105.90`) read in no table: where the first was, how many.
+    stray_lines: Option<(Provenance, usize)>,
+    /// The last title read opened no table the grammar extracts (an
+    /// ignored or unknown one): the rows after it are that table's, not
+    /// stray lines.
+    after_unread_title: bool,
     /// Known titles with no rows after them: contents entries, or tables
     /// printed as images (`absent`).
     named: Vec<absent::Named>,
@@ -192,6 +199,8 @@ pub fn recognise(g: &'static Grammar, mut items: Vec<Item>, text: &str) -> Docum
         after_row: false,
         held: None,
         stray: None,
+        stray_lines: None,
+        after_unread_title: false,
         named: Vec::new(),
         in_standalone_narrative: false,
         second_disclosure: None,
@@ -564,6 +573,14 @@ impl Segmenter<'_> {
         if self.repeats_heading(line) {
             return;
         }
+        // The disclosure's title over a new page, between a table's rows
+        // (once is enough here: no name is wrapped onto a line of its own
+        // in a layout of cells, and no table ends in a title).
+        if matches!(&self.target, Target::Table(d) if d.amounts_seen)
+            && has_running_title_shape(line)
+        {
+            return;
+        }
         if self.bare_numbered_row(line, at) {
             return;
         }
@@ -725,8 +742,12 @@ impl Segmenter<'_> {
             {
                 self.close();
                 self.in_standalone_narrative = false;
-                self.doc.titles_seen += 1;
+                // An ignored table (a performance table) is no budget table.
+                if let TitleMeaning::Kind(_) = meaning {
+                    self.doc.titles_seen += 1;
+                }
                 let number = t.number.or(self.pending_number.take());
+                self.after_unread_title = matches!(meaning, TitleMeaning::Ignored);
                 self.target = match meaning {
                     TitleMeaning::Kind(kind) => {
                         self.titled_in_part = true;
@@ -747,6 +768,7 @@ impl Segmenter<'_> {
                 self.close();
                 self.pending_number = None;
                 self.note_unknown(t.text.to_string());
+                self.after_unread_title = true;
                 self.target = Target::Skip;
                 return true;
             } else if title::names_a_budget_table(t.text)
@@ -754,6 +776,7 @@ impl Segmenter<'_> {
                 && !self.is_page_header(line)
             {
                 // No table is open here: nothing to close.
+                self.after_unread_title = true;
                 self.target = Target::Unknown(t.text.to_string());
                 return true;
             }
@@ -804,6 +827,7 @@ impl Segmenter<'_> {
         let own = matches!(&self.target, Target::Table(d) if d.amounts_seen && d.number == Some(n));
         if !own {
             self.close();
+            self.after_unread_title = true;
             self.target = Target::Skip;
         }
         self.pending_number = Some(n);
@@ -910,6 +934,11 @@ impl Segmenter<'_> {
                 ));
             }
         }
+        if let Some((first, count)) = self.stray_lines.filter(|&(_, n)| n >= 2) {
+            self.doc.issues.push(format!(
+                "{count} rows of a label and amounts, the first at line {first}, {STRAY_ROWS}"
+            ));
+        }
     }
 
     /// Whether an unnumbered unknown title starts an unknown table here:
@@ -956,6 +985,7 @@ impl Segmenter<'_> {
             });
         } else {
             self.close();
+            self.after_unread_title = true;
             self.target = Target::Unknown(title);
         }
         true
@@ -987,31 +1017,7 @@ impl Segmenter<'_> {
     /// performance table: `2023年社保基金预算`). A table's title ends in 表
     /// and is read as one.
     fn is_running_title(&mut self, line: &str) -> bool {
-        // Most of a flow table's lines have no year: not normalised.
-        if !line.contains('年') {
-            return false;
-        }
-        let norm = normalize::label(line);
-        let ends = [
-            "部门预算",
-            "部门决算",
-            "单位预算",
-            "单位决算",
-            "部门预算公开",
-            "部门决算公开",
-            "单位预算公开",
-            "单位决算公开",
-        ];
-        let bytes = norm.as_bytes();
-        let years = norm.match_indices('年').any(|(i, _)| {
-            i >= 4
-                && bytes[i - 4..i].iter().all(u8::is_ascii_digit)
-                && (i == 4 || !bytes[i - 5].is_ascii_digit())
-        });
-        years
-            && ends.iter().any(|e| norm.ends_with(e))
-            && !line.split_whitespace().any(|t| Amount::parse(t).is_some())
-            && self.copies(line) >= 3
+        has_running_title_shape(line) && self.copies(line) >= 3
     }
 
     fn is_page_header(&self, line: &str) -> bool {
@@ -1142,6 +1148,12 @@ impl Segmenter<'_> {
                     self.text(&only, at);
                 } else if self.may_hold_tables() && is_coded_row(&filled) {
                     let (_, count) = self.stray.get_or_insert((at, 0));
+                    *count += 1;
+                } else if self.may_hold_tables()
+                    && !self.after_unread_title
+                    && is_labelled_amounts_row(&filled)
+                {
+                    let (_, count) = self.stray_lines.get_or_insert((at, 0));
                     *count += 1;
                 } else if self.may_hold_tables() {
                     self.report_untitled_amounts(has_amount(), at);
@@ -1302,6 +1314,44 @@ fn prints_decimals(draft: &table::Draft) -> bool {
         || draft.lines.iter().any(|(_, line)| decimal(line))
 }
 
+/// A year's 部门 or 单位 预算 or 决算 (公开), no amount: the disclosure's
+/// own title (`上海市普陀区2026年区级单位预算`).
+fn has_running_title_shape(line: &str) -> bool {
+    // Most of a flow table's lines have no year: not normalised.
+    if !line.contains('年') {
+        return false;
+    }
+    let norm = normalize::label(line);
+    let ends = [
+        "部门预算",
+        "部门决算",
+        "单位预算",
+        "单位决算",
+        "部门预算公开",
+        "部门决算公开",
+        "单位预算公开",
+        "单位决算公开",
+    ];
+    let bytes = norm.as_bytes();
+    let years = norm.match_indices('年').any(|(i, _)| {
+        i >= 4
+            && bytes[i - 4..i].iter().all(u8::is_ascii_digit)
+            && (i == 4 || !bytes[i - 5].is_ascii_digit())
+    });
+    years
+        && ends.iter().any(|e| norm.ends_with(e))
+        && !line.split_whitespace().any(|t| Amount::parse(t).is_some())
+}
+
+/// A label, then two amounts or more with decimals (a two-sided table's
+/// line: `五、事业收入 | 5 | 85.20 | 五、住房保障支出 | 25 | 105.90`).
+fn is_labelled_amounts_row(filled: &[&str]) -> bool {
+    let decimals = |t: &&&str| t.contains('.') && Amount::parse(t).is_some();
+    filled.first().is_some_and(|first| {
+        Amount::parse(first).is_none() && !is_prose(first) && normalize::label_len(first) >= 2
+    }) && filled.iter().filter(decimals).count() >= 2
+}
+
 fn is_coded_row(filled: &[&str]) -> bool {
     let coded = filled
         .first()
@@ -1397,6 +1447,69 @@ mod tests {
     /// Each table's kind and number of rows.
     fn kinds_and_rows(d: &Document) -> Vec<(&str, usize)> {
         d.tables.iter().map(|t| (t.kind, t.rows.len())).collect()
+    }
+
+    #[test]
+    fn a_final_account_fund_table_reads_the_years_grants_apart_from_its_spending() {
+        // The national 决算 template's 政府性基金 table: `本年收入` and
+        // `本年支出 | 小计` both read `total` before (all 41 cells
+        // uncertain, four false row_sum failures).
+        let text = "政府性基金预算财政拨款收入支出决算表\n金额单位：万元\n\
+            项目\t\t年初结转和结余\t本年收入\t本年支出\t\t\t年末结转和结余\n\
+            功能分类科目编码\t科目名称\t\t\t小计\t基本支出\t项目支出\t\n\
+            \t合计\t12.50\t300.00\t290.00\t\t290.00\t22.50\n\
+            212\t城乡社区支出\t12.50\t300.00\t290.00\t\t290.00\t22.50\n";
+        let items = layout::items(text, LayoutKind::Tabbed);
+        let d = recognise(Grammar::global(), items, text);
+        assert_eq!(kinds_and_rows(&d), [("gov_fund", 2)]);
+        let t = &d.tables[0];
+        assert!(t.issues.is_empty(), "{:?}", t.issues);
+        let values: Vec<(&str, i64, CellStatus)> = t.rows[1]
+            .values
+            .iter()
+            .map(|v| (v.measure, v.amount.cents, v.status))
+            .collect();
+        use CellStatus::Ok;
+        assert_eq!(
+            values,
+            [
+                ("prior_carryover", 1250, Ok),
+                ("fiscal_grant", 30000, Ok),
+                ("total", 29000, Ok),
+                ("project", 29000, Ok),
+                ("year_end_carryover", 2250, Ok),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_running_title_between_two_sided_rows_is_skipped_and_rows_left_over_are_reported() {
+        // A 决算 收支总表 with the disclosure's title printed over a new
+        // page between its rows: before, the rows after it were lost unsaid.
+        let text = |between: &str| {
+            format!(
+                "收入支出决算总表\n金额单位：万元\n项目\t行次\t决算数\t项目\t行次\t决算数\n\
+                 一、一般公共预算财政拨款收入\t1\t1234.56\t一、社会保障和就业支出\t21\t133.14\n\
+                 二、政府性基金预算财政拨款收入\t2\t300.00\t二、卫生健康支出\t22\t47.52\n\
+                 {between}\n\
+                 三、事业收入\t5\t85.20\t三、住房保障支出\t25\t105.90\n\
+                 本年收入合计\t9\t1619.76\t本年支出合计\t29\t286.56\n"
+            )
+        };
+        let tabbed = |text: &str| {
+            let items = layout::items(text, LayoutKind::Tabbed);
+            recognise(Grammar::global(), items, text)
+        };
+        let d = tabbed(&text("某县自然资源局2023年度部门决算"));
+        assert_eq!(kinds_and_rows(&d), [("summary", 8)]);
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
+        // Another line ends the table: the rows after it are reported.
+        let d = tabbed(&text("以下内容由某县财政局统一发布"));
+        assert_eq!(kinds_and_rows(&d), [("summary", 4)]);
+        assert_eq!(
+            d.issues,
+            ["2 rows of a label and amounts, the first at line 7, are in no table the grammar knows: not extracted"]
+        );
     }
 
     #[test]
