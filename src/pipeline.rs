@@ -449,6 +449,7 @@ fn text_layer(bytes: &[u8], container: Container) -> Result<TextLayer, ReadError
             Ok(book) => {
                 let mut layer = converted(book.text, format, None);
                 layer.notes = book.notes;
+                layer.damaged_lines = book.doubtful_lines;
                 return Ok(layer);
             }
             // An OLE2 file that is no workbook may be a Word 97 document;
@@ -801,6 +802,7 @@ fn read(g: &'static Grammar, layer: TextLayer) -> Document {
     let mut doc = recognised(g, layer);
     recognise::doubt::rows_printed_twice(&mut doc);
     recognise::doubt::tables_printed_twice(&mut doc);
+    recognise::doubt::tables_of_another_year(&mut doc);
     if aligned {
         recognise::doubt::codes_printed_again(&mut doc);
     }

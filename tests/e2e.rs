@@ -1776,6 +1776,27 @@ fn a_workbook_is_read_as_it_shows_its_visible_sheets() {
     );
 }
 
+#[test]
+fn a_hidden_row_repeating_a_shown_rows_label_is_not_read() {
+    // tests/fixtures/xlsx/003_….hidden_row.xlsx (tests/xlsx/hidden_row.py):
+    // last year's 合计 hidden above 表5's. Before, it was read as the
+    // table's first 合计, `ok` (2797.39 for 3108.21).
+    let path = root().join("tests/fixtures/xlsx/003_93f707ff5e41d323.hidden_row.xlsx");
+    let run = extract(&[&path]);
+    let d = &run.documents()[0];
+    assert_eq!(d["status"], "partial");
+    assert!(
+        d["error"].starts_with("sheet 表5: 1 hidden row(s) print again the label of a row shown"),
+        "{}",
+        d["error"]
+    );
+    assert_reads_gold(
+        &root().join("tests/fixtures/003_93f707ff5e41d323.gold.csv"),
+        &run.line_items(),
+        "003_93f707ff5e41d323",
+    );
+}
+
 /// A tab-separated dump as a county's web page: each run of tab lines a
 /// `<table>`, other lines paragraphs. `dressed`: as a site's CMS writes
 /// it — the body set in a layout table, a cell followed by empty ones

@@ -8,7 +8,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::grammar::Grammar;
-use crate::model::{CellStatus, Document, Row};
+use crate::model::{CellStatus, Document, Row, Table};
 use crate::normalize;
 
 /// An aligned dump's row whose code an earlier row of its table has (not
@@ -94,6 +94,53 @@ pub fn tables_printed_twice(doc: &mut Document) {
             ));
         }
     }
+}
+
+/// Makes uncertain a table of a kind the document prints twice whose title
+/// names another year than the document's (`2019年部门支出总体情况表` in a
+/// 2020 budget, a workbook's sheet of last year's table beside this
+/// year's): which of the two is the year's is not sure.
+pub fn tables_of_another_year(doc: &mut Document) {
+    let Some(year) = doc.year else {
+        return;
+    };
+    let other_year = |t: &Table| title_year(&t.title).filter(|&y| y != year);
+    let flagged: Vec<(usize, u16)> = (0..doc.tables.len())
+        .filter_map(|i| {
+            let t = &doc.tables[i];
+            let y = other_year(t)?;
+            let twin = doc
+                .tables
+                .iter()
+                .enumerate()
+                .any(|(j, o)| j != i && o.kind == t.kind && other_year(o).is_none());
+            twin.then_some((i, y))
+        })
+        .collect();
+    for (i, y) in flagged {
+        let table = &mut doc.tables[i];
+        if table
+            .rows
+            .iter_mut()
+            .fold(false, |any, row| doubt(row) | any)
+        {
+            table.issues.push(format!(
+                "its title names {y}, the document is {year}'s, and another table of its kind is printed (last year's beside this year's?): its amounts are uncertain"
+            ));
+        }
+    }
+}
+
+/// The first year a title names (`2019年…`).
+fn title_year(title: &str) -> Option<u16> {
+    let bytes = title.as_bytes();
+    title.match_indices('年').find_map(|(i, _)| {
+        let digits = bytes.get(i.checked_sub(4)?..i)?;
+        let before_is_digit = i > 4 && bytes[i - 5].is_ascii_digit();
+        (digits.iter().all(u8::is_ascii_digit) && !before_is_digit)
+            .then(|| std::str::from_utf8(digits).ok()?.parse().ok())
+            .flatten()
+    })
 }
 
 /// Two rows printing the same code, names and amounts.
@@ -256,6 +303,29 @@ mod tests {
             .iter()
             .map(|r| r.values[0].status)
             .collect()
+    }
+
+    #[test]
+    fn last_years_table_beside_this_years_is_doubted() {
+        // A workbook's sheet `2019年部门支出总体情况表` before the 2020
+        // table: both were `ok` (39 cells of 2019 read as the year's).
+        let mut doc = expenditure_document(vec![row("208", "社会保障和就业支出", 2)]);
+        doc.year = Some(2020);
+        let mut last_year = doc.tables[0].clone();
+        last_year.title = "2019年部门支出总体情况表".into();
+        doc.tables.insert(0, last_year);
+        tables_of_another_year(&mut doc);
+        assert_eq!(statuses(&doc, 0), [CellStatus::Uncertain]);
+        assert_eq!(statuses(&doc, 1), [CellStatus::Ok]);
+        assert!(doc.tables[0].issues[0].starts_with("its title names 2019, the document is 2020's"));
+        // Alone, a title's year is no doubt (a template's slip).
+        doc.tables.remove(1);
+        doc.tables[0].issues.clear();
+        doc.tables[0].rows[0].values[0].status = CellStatus::Ok;
+        tables_of_another_year(&mut doc);
+        assert_eq!(statuses(&doc, 0), [CellStatus::Ok]);
+        assert_eq!(title_year("2020年度部门预算12年"), Some(2020));
+        assert_eq!(title_year("12345年"), None);
     }
 
     #[test]
