@@ -1156,7 +1156,7 @@ mod tests {
         .unwrap();
         let text = String::from_utf8(seed).unwrap();
         let cut = text.find("收入总计\t1,010.39").unwrap() + "收入总计\t1,010.3".len();
-        let o = process_bytes(text[..cut].as_bytes(), "cut.txt");
+        let o = process_bytes(&text.as_bytes()[..cut], "cut.txt");
         let last = o.line_items.last().unwrap();
         assert_eq!((&*last.item, last.amount.as_str()), ("收入总计", "1010.3"));
         assert_eq!(last.status, "uncertain");

@@ -157,12 +157,12 @@ fn excel_csvs_start_with_a_bom_and_wide_tables_have_one_column_per_measure() {
     let mut lines = wide.trim_start_matches('\u{feff}').lines();
     assert_eq!(
         lines.next(),
-        Some("doc_id,source,table_no,section,code,level,item,project_name,unit,status,line,total,basic,project,prior_year,change,change_rate,other_measures")
+        Some("doc_id,source,table_no,section,code,level,item,project_name,unit,status,line,total,basic,project,remit_to_superior,operating_expenditure,affiliate_subsidy,prior_year,change,change_rate,other_measures")
     );
     // 000_… table 3, row 20801: total 1146.18 = basic 779.18 + project 367
     assert!(
         wide.contains(
-            ",3,,20801,2,人力资源和社会保障管理事务,,万元,ok,674,1146.18,779.18,367,,,,\n"
+            ",3,,20801,2,人力资源和社会保障管理事务,,万元,ok,674,1146.18,779.18,367,,,,,,,\n"
         ),
         "{}",
         &wide[..400]

@@ -220,9 +220,9 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "doc_id,source,table_no,section,code,level,item,project_name,unit,status,line,total,basic,project,prior_year,change,change_rate,other_measures",
-                "d,a.pdf,3,,,,培训费,,万元,ok,p2,5,,5,,,,",
-                "d,a.pdf,3,,,,培训费,,万元,ok,p2,7,,,,,,extra_measure=1",
+                "doc_id,source,table_no,section,code,level,item,project_name,unit,status,line,total,basic,project,remit_to_superior,operating_expenditure,affiliate_subsidy,prior_year,change,change_rate,other_measures",
+                "d,a.pdf,3,,,,培训费,,万元,ok,p2,5,,5,,,,,,,",
+                "d,a.pdf,3,,,,培训费,,万元,ok,p2,7,,,,,,,,,extra_measure=1",
             ]
         );
     }
