@@ -174,6 +174,24 @@ pub fn is_bare_page_number(s: &str) -> bool {
     (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// One ASCII digit or more, nothing else.
+fn digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The years `text` names, in order: four digits (no fifth before them)
+/// followed by 年 (`2019年…`).
+pub fn years_in(text: &str) -> impl Iterator<Item = u16> + '_ {
+    let bytes = text.as_bytes();
+    text.match_indices('年').filter_map(move |(i, _)| {
+        let four = bytes.get(i.checked_sub(4)?..i)?;
+        let fifth = i > 4 && bytes[i - 5].is_ascii_digit();
+        (four.iter().all(u8::is_ascii_digit) && !fifth)
+            .then(|| std::str::from_utf8(four).ok()?.parse().ok())
+            .flatten()
+    })
+}
+
 /// A page number printed between a table's rows: `第 3 页`, `第3页 共12页`,
 /// `第 3 页，共 12 页`, `共12页 第3页`, `3/12`, `Page 3 of 12`, or a bare
 /// `3` (at most two digits: not a code like `208`; a split amount's tail
@@ -193,7 +211,6 @@ pub fn is_page_number(line: &str) -> bool {
         return is_english_page_number(line);
     }
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let page = |s: &str| {
         s.strip_prefix('第')
             .and_then(|s| s.strip_suffix('页'))
@@ -223,7 +240,6 @@ pub fn is_page_number(line: &str) -> bool {
 /// `Page 3`, `Page 3 of 12`, `Page 3/12`, `3 of 12` (any case).
 fn is_english_page_number(line: &str) -> bool {
     let t = line.trim();
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let of = |n: &str, of: &str, total: &str| {
         digits(n) && of.eq_ignore_ascii_case("of") && digits(total)
     };

@@ -82,12 +82,7 @@ pub fn tables_printed_twice(doc: &mut Document) {
             && earlier.iter().any(|e| {
                 e.kind == table.kind && e.number == table.number && same_rows(&e.rows, &table.rows)
             });
-        if copied
-            && table
-                .rows
-                .iter_mut()
-                .fold(false, |any, row| doubt(row) | any)
-        {
+        if copied && doubt_table(table) {
             table.issues.push(format!(
                 "line {}: the table is printed a second time, row for row: its amounts are uncertain",
                 table.at
@@ -104,7 +99,7 @@ pub fn tables_of_another_year(doc: &mut Document) {
     let Some(year) = doc.year else {
         return;
     };
-    let other_year = |t: &Table| title_year(&t.title).filter(|&y| y != year);
+    let other_year = |t: &Table| normalize::years_in(&t.title).next().filter(|&y| y != year);
     let flagged: Vec<(usize, u16)> = (0..doc.tables.len())
         .filter_map(|i| {
             let t = &doc.tables[i];
@@ -119,28 +114,12 @@ pub fn tables_of_another_year(doc: &mut Document) {
         .collect();
     for (i, y) in flagged {
         let table = &mut doc.tables[i];
-        if table
-            .rows
-            .iter_mut()
-            .fold(false, |any, row| doubt(row) | any)
-        {
+        if doubt_table(table) {
             table.issues.push(format!(
                 "its title names {y}, the document is {year}'s, and another table of its kind is printed (last year's beside this year's?): its amounts are uncertain"
             ));
         }
     }
-}
-
-/// The first year a title names (`2019年…`).
-fn title_year(title: &str) -> Option<u16> {
-    let bytes = title.as_bytes();
-    title.match_indices('年').find_map(|(i, _)| {
-        let digits = bytes.get(i.checked_sub(4)?..i)?;
-        let before_is_digit = i > 4 && bytes[i - 5].is_ascii_digit();
-        (digits.iter().all(u8::is_ascii_digit) && !before_is_digit)
-            .then(|| std::str::from_utf8(digits).ok()?.parse().ok())
-            .flatten()
-    })
 }
 
 /// Two rows printing the same code, names and amounts.
@@ -154,6 +133,14 @@ fn prints_the_same(a: &Row, b: &Row) -> bool {
             .iter()
             .zip(&b.values)
             .all(|(x, y)| x.measure == y.measure && x.amount.cents == y.amount.cents)
+}
+
+/// Makes a table's sure cells `uncertain`; whether it had any.
+fn doubt_table(table: &mut Table) -> bool {
+    table
+        .rows
+        .iter_mut()
+        .fold(false, |any, row| doubt(row) | any)
 }
 
 /// Makes a row's sure cells `uncertain`; whether it had any.
@@ -324,8 +311,11 @@ mod tests {
         doc.tables[0].rows[0].values[0].status = CellStatus::Ok;
         tables_of_another_year(&mut doc);
         assert_eq!(statuses(&doc, 0), [CellStatus::Ok]);
-        assert_eq!(title_year("2020年度部门预算12年"), Some(2020));
-        assert_eq!(title_year("12345年"), None);
+        assert_eq!(
+            normalize::years_in("2020年度部门预算12年").next(),
+            Some(2020)
+        );
+        assert_eq!(normalize::years_in("12345年").next(), None);
     }
 
     #[test]

@@ -1332,13 +1332,7 @@ fn has_running_title_shape(line: &str) -> bool {
         "单位预算公开",
         "单位决算公开",
     ];
-    let bytes = norm.as_bytes();
-    let years = norm.match_indices('年').any(|(i, _)| {
-        i >= 4
-            && bytes[i - 4..i].iter().all(u8::is_ascii_digit)
-            && (i == 4 || !bytes[i - 5].is_ascii_digit())
-    });
-    years
+    normalize::years_in(&norm).next().is_some()
         && ends.iter().any(|e| norm.ends_with(e))
         && !line.split_whitespace().any(|t| Amount::parse(t).is_some())
 }

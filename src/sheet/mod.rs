@@ -155,7 +155,7 @@ pub fn to_text(bytes: &[u8], format: &str) -> Result<Workbook, SheetError> {
         let shown_labels: std::collections::HashSet<String> = range
             .rows()
             .enumerate()
-            .filter(|(i, row)| !is_hidden(*i) && has_number(row))
+            .filter(|(i, row)| !hidden_here.is_empty() && !is_hidden(*i) && has_number(row))
             .map(|(_, row)| label(row))
             .collect();
         let (mut doubted, mut dropped) = (0, 0);
